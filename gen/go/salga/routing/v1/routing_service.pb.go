@@ -124,7 +124,10 @@ type UpdateMunicipalityRequest struct {
 	Municipality *Municipality `protobuf:"bytes,1,opt,name=municipality,proto3" json:"municipality,omitempty"`
 	// Fields to change (`name`, `province`, `boundary`); empty changes all
 	// three.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Code of the municipality to change (the URL path). When empty,
+	// municipality.code is used; when both are set they must match.
+	Code          string `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -171,6 +174,13 @@ func (x *UpdateMunicipalityRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 		return x.UpdateMask
 	}
 	return nil
+}
+
+func (x *UpdateMunicipalityRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
 }
 
 // UpdateMunicipalityResponse is the output of RoutingService.UpdateMunicipality.
@@ -759,7 +769,10 @@ type UpdateTeamRequest struct {
 	Team *Team `protobuf:"bytes,1,opt,name=team,proto3" json:"team,omitempty"`
 	// Fields to change: `name`, `category`, `is_saps`, `manager_id`,
 	// `escalation_team_id`, `members`, `active`, `service_area`. Required.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// UUID of the team to change (the URL path). When empty, team.id is used;
+	// when both are set they must match.
+	Id            string `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -806,6 +819,13 @@ func (x *UpdateTeamRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 		return x.UpdateMask
 	}
 	return nil
+}
+
+func (x *UpdateTeamRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
 }
 
 // UpdateTeamResponse is the output of RoutingService.UpdateTeam.
@@ -1906,11 +1926,12 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x19CreateMunicipalityRequest\x12B\n" +
 	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\"`\n" +
 	"\x1aCreateMunicipalityResponse\x12B\n" +
-	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\"\x9c\x01\n" +
+	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\"\xb0\x01\n" +
 	"\x19UpdateMunicipalityRequest\x12B\n" +
 	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"`\n" +
+	"updateMask\x12\x12\n" +
+	"\x04code\x18\x03 \x01(\tR\x04code\"`\n" +
 	"\x1aUpdateMunicipalityResponse\x12B\n" +
 	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\",\n" +
 	"\x16GetMunicipalityRequest\x12\x12\n" +
@@ -1941,11 +1962,12 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x11CreateTeamRequest\x12*\n" +
 	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"@\n" +
 	"\x12CreateTeamResponse\x12*\n" +
-	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"|\n" +
+	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"\x8c\x01\n" +
 	"\x11UpdateTeamRequest\x12*\n" +
 	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"@\n" +
+	"updateMask\x12\x0e\n" +
+	"\x02id\x18\x03 \x01(\tR\x02id\"@\n" +
 	"\x12UpdateTeamResponse\x12*\n" +
 	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"'\n" +
 	"\x15DeactivateTeamRequest\x12\x0e\n" +
@@ -2013,18 +2035,18 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"{\n" +
 	"\x17ListTriageQueueResponse\x128\n" +
 	"\atickets\x18\x01 \x03(\v2\x1e.salga.routing.v1.QueuedTicketR\atickets\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x96\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x84\x12\n" +
 	"\x0eRoutingService\x12\x99\x01\n" +
-	"\x12CreateMunicipality\x12+.salga.routing.v1.CreateMunicipalityRequest\x1a,.salga.routing.v1.CreateMunicipalityResponse\"(\x82\xd3\xe4\x93\x02\":\fmunicipality\"\x12/v1/municipalities\x12\xad\x01\n" +
-	"\x12UpdateMunicipality\x12+.salga.routing.v1.UpdateMunicipalityRequest\x1a,.salga.routing.v1.UpdateMunicipalityResponse\"<\x82\xd3\xe4\x93\x026:\fmunicipality2&/v1/municipalities/{municipality.code}\x12\x89\x01\n" +
+	"\x12CreateMunicipality\x12+.salga.routing.v1.CreateMunicipalityRequest\x1a,.salga.routing.v1.CreateMunicipalityResponse\"(\x82\xd3\xe4\x93\x02\":\fmunicipality\"\x12/v1/municipalities\x12\xa0\x01\n" +
+	"\x12UpdateMunicipality\x12+.salga.routing.v1.UpdateMunicipalityRequest\x1a,.salga.routing.v1.UpdateMunicipalityResponse\"/\x82\xd3\xe4\x93\x02):\fmunicipality2\x19/v1/municipalities/{code}\x12\x89\x01\n" +
 	"\x0fGetMunicipality\x12(.salga.routing.v1.GetMunicipalityRequest\x1a).salga.routing.v1.GetMunicipalityResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/municipalities/{code}\x12\x8b\x01\n" +
 	"\x12ListMunicipalities\x12+.salga.routing.v1.ListMunicipalitiesRequest\x1a,.salga.routing.v1.ListMunicipalitiesResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/municipalities\x12\x9b\x01\n" +
 	"\x14ImportMunicipalities\x12-.salga.routing.v1.ImportMunicipalitiesRequest\x1a..salga.routing.v1.ImportMunicipalitiesResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\"\x19/v1/municipalities:import\x12\x95\x01\n" +
 	"\x13ResolveJurisdiction\x12,.salga.routing.v1.ResolveJurisdictionRequest\x1a-.salga.routing.v1.ResolveJurisdictionResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/jurisdictions:resolve\x12p\n" +
 	"\n" +
-	"CreateTeam\x12#.salga.routing.v1.CreateTeamRequest\x1a$.salga.routing.v1.CreateTeamResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x04team\"\t/v1/teams\x12z\n" +
+	"CreateTeam\x12#.salga.routing.v1.CreateTeamRequest\x1a$.salga.routing.v1.CreateTeamResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x04team\"\t/v1/teams\x12u\n" +
 	"\n" +
-	"UpdateTeam\x12#.salga.routing.v1.UpdateTeamRequest\x1a$.salga.routing.v1.UpdateTeamResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x04team2\x13/v1/teams/{team.id}\x12\x89\x01\n" +
+	"UpdateTeam\x12#.salga.routing.v1.UpdateTeamRequest\x1a$.salga.routing.v1.UpdateTeamResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x04team2\x0e/v1/teams/{id}\x12\x89\x01\n" +
 	"\x0eDeactivateTeam\x12'.salga.routing.v1.DeactivateTeamRequest\x1a(.salga.routing.v1.DeactivateTeamResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\"\x19/v1/teams/{id}:deactivate\x12f\n" +
 	"\aGetTeam\x12 .salga.routing.v1.GetTeamRequest\x1a!.salga.routing.v1.GetTeamResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/teams/{id}\x12g\n" +
 	"\tListTeams\x12\".salga.routing.v1.ListTeamsRequest\x1a#.salga.routing.v1.ListTeamsResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/teams\x12w\n" +

@@ -62,7 +62,7 @@ func local_request_RoutingService_CreateMunicipality_0(ctx context.Context, mars
 	return msg, metadata, err
 }
 
-var filter_RoutingService_UpdateMunicipality_0 = &utilities.DoubleArray{Encoding: map[string]int{"municipality": 0, "code": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 2, 2, 3}}
+var filter_RoutingService_UpdateMunicipality_0 = &utilities.DoubleArray{Encoding: map[string]int{"municipality": 0, "code": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_RoutingService_UpdateMunicipality_0(ctx context.Context, marshaler runtime.Marshaler, client RoutingServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
@@ -84,13 +84,13 @@ func request_RoutingService_UpdateMunicipality_0(ctx context.Context, marshaler 
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["municipality.code"]
+	val, ok := pathParams["code"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "municipality.code")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "code")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "municipality.code", val)
+	protoReq.Code, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "municipality.code", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "code", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -125,13 +125,13 @@ func local_request_RoutingService_UpdateMunicipality_0(ctx context.Context, mars
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["municipality.code"]
+	val, ok := pathParams["code"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "municipality.code")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "code")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "municipality.code", val)
+	protoReq.Code, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "municipality.code", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "code", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -306,7 +306,7 @@ func local_request_RoutingService_CreateTeam_0(ctx context.Context, marshaler ru
 	return msg, metadata, err
 }
 
-var filter_RoutingService_UpdateTeam_0 = &utilities.DoubleArray{Encoding: map[string]int{"team": 0, "id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 2, 2, 3}}
+var filter_RoutingService_UpdateTeam_0 = &utilities.DoubleArray{Encoding: map[string]int{"team": 0, "id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_RoutingService_UpdateTeam_0(ctx context.Context, marshaler runtime.Marshaler, client RoutingServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
@@ -328,13 +328,13 @@ func request_RoutingService_UpdateTeam_0(ctx context.Context, marshaler runtime.
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["team.id"]
+	val, ok := pathParams["id"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "team.id")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "team.id", val)
+	protoReq.Id, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "team.id", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -369,13 +369,13 @@ func local_request_RoutingService_UpdateTeam_0(ctx context.Context, marshaler ru
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["team.id"]
+	val, ok := pathParams["id"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "team.id")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "team.id", val)
+	protoReq.Id, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "team.id", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -772,7 +772,7 @@ func RegisterRoutingServiceHandlerServer(ctx context.Context, mux *runtime.Serve
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateMunicipality", runtime.WithHTTPPathPattern("/v1/municipalities/{municipality.code}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateMunicipality", runtime.WithHTTPPathPattern("/v1/municipalities/{code}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -892,7 +892,7 @@ func RegisterRoutingServiceHandlerServer(ctx context.Context, mux *runtime.Serve
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateTeam", runtime.WithHTTPPathPattern("/v1/teams/{team.id}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateTeam", runtime.WithHTTPPathPattern("/v1/teams/{id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1147,7 +1147,7 @@ func RegisterRoutingServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateMunicipality", runtime.WithHTTPPathPattern("/v1/municipalities/{municipality.code}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateMunicipality", runtime.WithHTTPPathPattern("/v1/municipalities/{code}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1249,7 +1249,7 @@ func RegisterRoutingServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateTeam", runtime.WithHTTPPathPattern("/v1/teams/{team.id}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.routing.v1.RoutingService/UpdateTeam", runtime.WithHTTPPathPattern("/v1/teams/{id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1420,13 +1420,13 @@ func RegisterRoutingServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 
 var (
 	pattern_RoutingService_CreateMunicipality_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "municipalities"}, ""))
-	pattern_RoutingService_UpdateMunicipality_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "municipalities", "municipality.code"}, ""))
+	pattern_RoutingService_UpdateMunicipality_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "municipalities", "code"}, ""))
 	pattern_RoutingService_GetMunicipality_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "municipalities", "code"}, ""))
 	pattern_RoutingService_ListMunicipalities_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "municipalities"}, ""))
 	pattern_RoutingService_ImportMunicipalities_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "municipalities"}, "import"))
 	pattern_RoutingService_ResolveJurisdiction_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "jurisdictions"}, "resolve"))
 	pattern_RoutingService_CreateTeam_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "teams"}, ""))
-	pattern_RoutingService_UpdateTeam_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "teams", "team.id"}, ""))
+	pattern_RoutingService_UpdateTeam_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "teams", "id"}, ""))
 	pattern_RoutingService_DeactivateTeam_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "teams", "id"}, "deactivate"))
 	pattern_RoutingService_GetTeam_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "teams", "id"}, ""))
 	pattern_RoutingService_ListTeams_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "teams"}, ""))

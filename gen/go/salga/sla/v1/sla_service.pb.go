@@ -124,7 +124,10 @@ type UpdateSlaConfigRequest struct {
 	Config *SlaConfig `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
 	// Fields to change: `response_hours`, `resolution_hours`,
 	// `warning_threshold_pct`, `calendar_id`, `pause_statuses`. Required.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// UUID of the policy to change (the URL path). When empty, config.id is
+	// used; when both are set they must match.
+	Id            string `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -171,6 +174,13 @@ func (x *UpdateSlaConfigRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 		return x.UpdateMask
 	}
 	return nil
+}
+
+func (x *UpdateSlaConfigRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
 }
 
 // UpdateSlaConfigResponse is the output of SlaService.UpdateSlaConfig.
@@ -816,7 +826,10 @@ type UpdateCalendarRequest struct {
 	Calendar *Calendar `protobuf:"bytes,1,opt,name=calendar,proto3" json:"calendar,omitempty"`
 	// Fields to change: `name`, `time_zone`, `always_open`, `intervals`,
 	// `south_african_holidays`, `declared_holidays`. Required.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// UUID of the calendar to change (the URL path). When empty, calendar.id
+	// is used; when both are set they must match.
+	Id            string `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -863,6 +876,13 @@ func (x *UpdateCalendarRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 		return x.UpdateMask
 	}
 	return nil
+}
+
+func (x *UpdateCalendarRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
 }
 
 // UpdateCalendarResponse is the output of SlaService.UpdateCalendar.
@@ -1525,11 +1545,12 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x16CreateSlaConfigRequest\x12/\n" +
 	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\"J\n" +
 	"\x17CreateSlaConfigResponse\x12/\n" +
-	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\"\x86\x01\n" +
+	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\"\x96\x01\n" +
 	"\x16UpdateSlaConfigRequest\x12/\n" +
 	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"w\n" +
+	"updateMask\x12\x0e\n" +
+	"\x02id\x18\x03 \x01(\tR\x02id\"w\n" +
 	"\x17UpdateSlaConfigResponse\x12/\n" +
 	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\x12+\n" +
 	"\x11clocks_recomputed\x18\x02 \x01(\x05R\x10clocksRecomputed\"(\n" +
@@ -1559,11 +1580,12 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x15CreateCalendarRequest\x122\n" +
 	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\"L\n" +
 	"\x16CreateCalendarResponse\x122\n" +
-	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\"\x88\x01\n" +
+	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\"\x98\x01\n" +
 	"\x15UpdateCalendarRequest\x122\n" +
 	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"y\n" +
+	"updateMask\x12\x0e\n" +
+	"\x02id\x18\x03 \x01(\tR\x02id\"y\n" +
 	"\x16UpdateCalendarResponse\x122\n" +
 	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\x12+\n" +
 	"\x11clocks_recomputed\x18\x02 \x01(\x05R\x10clocksRecomputed\"$\n" +
@@ -1596,18 +1618,18 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"H\n" +
 	"\x15GetComplianceResponse\x12/\n" +
-	"\x04rows\x18\x01 \x03(\v2\x1b.salga.sla.v1.ComplianceRowR\x04rows2\xa9\x0f\n" +
+	"\x04rows\x18\x01 \x03(\v2\x1b.salga.sla.v1.ComplianceRowR\x04rows2\x99\x0f\n" +
 	"\n" +
 	"SlaService\x12\x7f\n" +
-	"\x0fCreateSlaConfig\x12$.salga.sla.v1.CreateSlaConfigRequest\x1a%.salga.sla.v1.CreateSlaConfigResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x06config\"\x0f/v1/sla/configs\x12\x8b\x01\n" +
-	"\x0fUpdateSlaConfig\x12$.salga.sla.v1.UpdateSlaConfigRequest\x1a%.salga.sla.v1.UpdateSlaConfigResponse\"+\x82\xd3\xe4\x93\x02%:\x06config2\x1b/v1/sla/configs/{config.id}\x12|\n" +
+	"\x0fCreateSlaConfig\x12$.salga.sla.v1.CreateSlaConfigRequest\x1a%.salga.sla.v1.CreateSlaConfigResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x06config\"\x0f/v1/sla/configs\x12\x84\x01\n" +
+	"\x0fUpdateSlaConfig\x12$.salga.sla.v1.UpdateSlaConfigRequest\x1a%.salga.sla.v1.UpdateSlaConfigResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x06config2\x14/v1/sla/configs/{id}\x12|\n" +
 	"\x0fDeleteSlaConfig\x12$.salga.sla.v1.DeleteSlaConfigRequest\x1a%.salga.sla.v1.DeleteSlaConfigResponse\"\x1c\x82\xd3\xe4\x93\x02\x16*\x14/v1/sla/configs/{id}\x12s\n" +
 	"\fGetSlaConfig\x12!.salga.sla.v1.GetSlaConfigRequest\x1a\".salga.sla.v1.GetSlaConfigResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sla/configs/{id}\x12t\n" +
 	"\x0eListSlaConfigs\x12#.salga.sla.v1.ListSlaConfigsRequest\x1a$.salga.sla.v1.ListSlaConfigsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/configs\x12\x8d\x01\n" +
 	"\x14ListSlaConfigChanges\x12).salga.sla.v1.ListSlaConfigChangesRequest\x1a*.salga.sla.v1.ListSlaConfigChangesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/config-changes\x12\x81\x01\n" +
 	"\x10ResolveSlaPolicy\x12%.salga.sla.v1.ResolveSlaPolicyRequest\x1a&.salga.sla.v1.ResolveSlaPolicyResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/policy:resolve\x12\x80\x01\n" +
-	"\x0eCreateCalendar\x12#.salga.sla.v1.CreateCalendarRequest\x1a$.salga.sla.v1.CreateCalendarResponse\"#\x82\xd3\xe4\x93\x02\x1d:\bcalendar\"\x11/v1/sla/calendars\x12\x8e\x01\n" +
-	"\x0eUpdateCalendar\x12#.salga.sla.v1.UpdateCalendarRequest\x1a$.salga.sla.v1.UpdateCalendarResponse\"1\x82\xd3\xe4\x93\x02+:\bcalendar2\x1f/v1/sla/calendars/{calendar.id}\x12r\n" +
+	"\x0eCreateCalendar\x12#.salga.sla.v1.CreateCalendarRequest\x1a$.salga.sla.v1.CreateCalendarResponse\"#\x82\xd3\xe4\x93\x02\x1d:\bcalendar\"\x11/v1/sla/calendars\x12\x85\x01\n" +
+	"\x0eUpdateCalendar\x12#.salga.sla.v1.UpdateCalendarRequest\x1a$.salga.sla.v1.UpdateCalendarResponse\"(\x82\xd3\xe4\x93\x02\":\bcalendar2\x16/v1/sla/calendars/{id}\x12r\n" +
 	"\vGetCalendar\x12 .salga.sla.v1.GetCalendarRequest\x1a!.salga.sla.v1.GetCalendarResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/calendars/{id}\x12s\n" +
 	"\rListCalendars\x12\".salga.sla.v1.ListCalendarsRequest\x1a#.salga.sla.v1.ListCalendarsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/sla/calendars\x12\x8f\x01\n" +
 	"\x12ListPublicHolidays\x12'.salga.sla.v1.ListPublicHolidaysRequest\x1a(.salga.sla.v1.ListPublicHolidaysResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/v1/sla/public-holidays/{year}\x12\x8a\x01\n" +

@@ -62,7 +62,7 @@ func local_request_SlaService_CreateSlaConfig_0(ctx context.Context, marshaler r
 	return msg, metadata, err
 }
 
-var filter_SlaService_UpdateSlaConfig_0 = &utilities.DoubleArray{Encoding: map[string]int{"config": 0, "id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 2, 2, 3}}
+var filter_SlaService_UpdateSlaConfig_0 = &utilities.DoubleArray{Encoding: map[string]int{"config": 0, "id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_SlaService_UpdateSlaConfig_0(ctx context.Context, marshaler runtime.Marshaler, client SlaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
@@ -84,13 +84,13 @@ func request_SlaService_UpdateSlaConfig_0(ctx context.Context, marshaler runtime
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["config.id"]
+	val, ok := pathParams["id"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "config.id")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "config.id", val)
+	protoReq.Id, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "config.id", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -125,13 +125,13 @@ func local_request_SlaService_UpdateSlaConfig_0(ctx context.Context, marshaler r
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["config.id"]
+	val, ok := pathParams["id"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "config.id")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "config.id", val)
+	protoReq.Id, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "config.id", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -353,7 +353,7 @@ func local_request_SlaService_CreateCalendar_0(ctx context.Context, marshaler ru
 	return msg, metadata, err
 }
 
-var filter_SlaService_UpdateCalendar_0 = &utilities.DoubleArray{Encoding: map[string]int{"calendar": 0, "id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 2, 2, 3}}
+var filter_SlaService_UpdateCalendar_0 = &utilities.DoubleArray{Encoding: map[string]int{"calendar": 0, "id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_SlaService_UpdateCalendar_0(ctx context.Context, marshaler runtime.Marshaler, client SlaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
@@ -375,13 +375,13 @@ func request_SlaService_UpdateCalendar_0(ctx context.Context, marshaler runtime.
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["calendar.id"]
+	val, ok := pathParams["id"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "calendar.id")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "calendar.id", val)
+	protoReq.Id, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "calendar.id", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -416,13 +416,13 @@ func local_request_SlaService_UpdateCalendar_0(ctx context.Context, marshaler ru
 			protoReq.UpdateMask = fieldMask
 		}
 	}
-	val, ok := pathParams["calendar.id"]
+	val, ok := pathParams["id"]
 	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "calendar.id")
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
 	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "calendar.id", val)
+	protoReq.Id, err = runtime.String(val)
 	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "calendar.id", err)
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -674,7 +674,7 @@ func RegisterSlaServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux,
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateSlaConfig", runtime.WithHTTPPathPattern("/v1/sla/configs/{config.id}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateSlaConfig", runtime.WithHTTPPathPattern("/v1/sla/configs/{id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -814,7 +814,7 @@ func RegisterSlaServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux,
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateCalendar", runtime.WithHTTPPathPattern("/v1/sla/calendars/{calendar.id}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateCalendar", runtime.WithHTTPPathPattern("/v1/sla/calendars/{id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1009,7 +1009,7 @@ func RegisterSlaServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux,
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateSlaConfig", runtime.WithHTTPPathPattern("/v1/sla/configs/{config.id}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateSlaConfig", runtime.WithHTTPPathPattern("/v1/sla/configs/{id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1128,7 +1128,7 @@ func RegisterSlaServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux,
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateCalendar", runtime.WithHTTPPathPattern("/v1/sla/calendars/{calendar.id}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.sla.v1.SlaService/UpdateCalendar", runtime.WithHTTPPathPattern("/v1/sla/calendars/{id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1248,14 +1248,14 @@ func RegisterSlaServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux,
 
 var (
 	pattern_SlaService_CreateSlaConfig_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "configs"}, ""))
-	pattern_SlaService_UpdateSlaConfig_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "config.id"}, ""))
+	pattern_SlaService_UpdateSlaConfig_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
 	pattern_SlaService_DeleteSlaConfig_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
 	pattern_SlaService_GetSlaConfig_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
 	pattern_SlaService_ListSlaConfigs_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "configs"}, ""))
 	pattern_SlaService_ListSlaConfigChanges_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "config-changes"}, ""))
 	pattern_SlaService_ResolveSlaPolicy_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "policy"}, "resolve"))
 	pattern_SlaService_CreateCalendar_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "calendars"}, ""))
-	pattern_SlaService_UpdateCalendar_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "calendars", "calendar.id"}, ""))
+	pattern_SlaService_UpdateCalendar_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "calendars", "id"}, ""))
 	pattern_SlaService_GetCalendar_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "calendars", "id"}, ""))
 	pattern_SlaService_ListCalendars_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "calendars"}, ""))
 	pattern_SlaService_ListPublicHolidays_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "public-holidays", "year"}, ""))
