@@ -1,0 +1,77 @@
+// Package auth verifies and mints the JWT bearer tokens that authenticate every
+// Trust Engine RPC, and carries the caller's Claims in the context.
+//
+// Tokens carry sub, tenant, roles (array), exp, iat and iss "trustengine". A Verifier
+// accepts exactly one algorithm (HS256 or RS256) so a token signed with another one,
+// including "none", is refused: the algorithm-confusion attack has nowhere to land.
+package auth
+
+import (
+	"context"
+	"slices"
+)
+
+// Role names, as they appear in the JWT "roles" claim.
+const (
+	// RoleCitizen is a member of the public reporting problems.
+	RoleCitizen = "citizen"
+	// RoleAgent is a municipal call-centre or field agent.
+	RoleAgent = "agent"
+	// RoleTeamManager manages one or more municipal teams.
+	RoleTeamManager = "team_manager"
+	// RoleMunicipalAdmin administers one municipality (tenant).
+	RoleMunicipalAdmin = "municipal_admin"
+	// RoleSAPSLiaison is the police liaison; the only role that may read GBV tickets.
+	RoleSAPSLiaison = "saps_liaison"
+	// RolePlatformAdmin administers the whole platform across tenants.
+	RolePlatformAdmin = "platform_admin"
+	// RoleService is another Trust Engine service calling in.
+	RoleService = "service"
+)
+
+// AllTenants is the tenant claim of a token valid for every tenant (service tokens).
+const AllTenants = "*"
+
+// Issuer is the "iss" claim of every Trust Engine token.
+const Issuer = "trustengine"
+
+// knownRoles guards against typos and forged roles: a token naming an unknown role
+// is rejected outright rather than silently granted nothing.
+var knownRoles = map[string]bool{
+	RoleCitizen: true, RoleAgent: true, RoleTeamManager: true, RoleMunicipalAdmin: true,
+	RoleSAPSLiaison: true, RolePlatformAdmin: true, RoleService: true,
+}
+
+// IsKnownRole reports whether r is one of the role constants.
+func IsKnownRole(r string) bool { return knownRoles[r] }
+
+// Claims is the authenticated caller: who, for which municipality, with which roles.
+type Claims struct {
+	// Subject is the user or service id (JWT "sub").
+	Subject string
+	// Tenant is the municipality code, e.g. "CPT", or AllTenants (JWT "tenant").
+	Tenant string
+	// Roles are the caller's roles (JWT "roles").
+	Roles []string
+}
+
+// HasRole reports whether the caller holds role r.
+func (c Claims) HasRole(r string) bool { return slices.Contains(c.Roles, r) }
+
+// HasAnyRole reports whether the caller holds at least one of rs.
+func (c Claims) HasAnyRole(rs ...string) bool {
+	return slices.ContainsFunc(rs, c.HasRole)
+}
+
+type claimsKey struct{}
+
+// WithClaims returns a context carrying c.
+func WithClaims(ctx context.Context, c Claims) context.Context {
+	return context.WithValue(ctx, claimsKey{}, c)
+}
+
+// FromContext returns the caller's claims set by the auth interceptor.
+func FromContext(ctx context.Context) (Claims, bool) {
+	c, ok := ctx.Value(claimsKey{}).(Claims)
+	return c, ok
+}

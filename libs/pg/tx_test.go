@@ -1,0 +1,159 @@
+package pg_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/pg"
+)
+
+func listNames(t *testing.T, scope pg.Scope, db *pgxpool.Pool, sql string) []string {
+	t.Helper()
+	var out []string
+	err := pg.InTx(context.Background(), db, scope, func(tx pgx.Tx) error {
+		rows, err := tx.Query(context.Background(), sql)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		if len(out) == 0 {
+			out = nil
+		}
+		return err
+	})
+	require.NoError(t, err)
+	return out
+}
+
+func TestInTxConfinesQueriesToTheScopeTenant(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	tests := []struct {
+		name  string
+		scope pg.Scope
+		sql   string
+		want  []string
+	}{
+		{"a tenant sees only its own rows", pg.Scope{Tenant: "CPT"}, `SELECT name FROM rlstest.items WHERE tenant = 'CPT' ORDER BY name`, []string{"pipe", "pothole"}},
+		{"a forgotten WHERE still shows only the tenant's rows", pg.Scope{Tenant: "CPT"}, `SELECT name FROM rlstest.items ORDER BY name`, []string{"pipe", "pothole"}},
+		{"asking for another tenant's rows returns nothing", pg.Scope{Tenant: "CPT"}, `SELECT name FROM rlstest.items WHERE tenant = 'JHB'`, nil},
+		{"an all-tenants scope sees every row", pg.Scope{AllTenants: true}, `SELECT name FROM rlstest.items ORDER BY name`, []string{"outage", "pipe", "pothole"}},
+		{"an empty scope sees nothing", pg.Scope{}, `SELECT name FROM rlstest.items`, nil},
+		{"a service token for all tenants sees every row", pg.ScopeFromClaims(auth.Claims{Subject: "sla", Tenant: "*", Roles: []string{auth.RoleService}}), `SELECT name FROM rlstest.items ORDER BY name`, []string{"outage", "pipe", "pothole"}},
+		{"an agent's claims scope to the agent's tenant", pg.ScopeFromClaims(auth.Claims{Subject: "a", Tenant: "JHB", Roles: []string{auth.RoleAgent}}), `SELECT name FROM rlstest.items`, []string{"outage"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, listNames(t, tt.scope, db, tt.sql), "rows")
+		})
+	}
+}
+
+func TestInTxExposesTheScopeSettings(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	scope := pg.Scope{Tenant: "ETH", Subject: "u9", Roles: []string{"agent", "team_manager"}}
+	var tenant, all, subject, roles, role string
+	err := pg.InTx(context.Background(), db, scope, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT current_setting('app.tenant'), current_setting('app.all_tenants'),
+			current_setting('app.subject'), current_setting('app.roles'), current_user`).Scan(&tenant, &all, &subject, &roles, &role)
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{"ETH", "off", "u9", "agent,team_manager", pg.AppRole}, []string{tenant, all, subject, roles, role})
+}
+
+func TestInTxRefusesWritesForAnotherTenant(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	err := pg.InTx(context.Background(), db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `INSERT INTO rlstest.items (tenant, name) VALUES ('JHB', 'sneaky')`)
+		return err
+	})
+	var pgErr *pgconn.PgError
+	require.ErrorAs(t, err, &pgErr)
+	require.Equal(t, "42501", pgErr.Code, "insufficient_privilege from the policy's WITH CHECK")
+
+	err = pg.InTx(context.Background(), db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `UPDATE rlstest.items SET tenant = 'JHB' WHERE name = 'pipe'`)
+		return err
+	})
+	require.ErrorAs(t, err, &pgErr)
+	require.Equal(t, "42501", pgErr.Code)
+}
+
+func TestInTxRollsBackOnErrorAndPanic(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ctx := context.Background()
+	insert := func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', 'ghost')`)
+		return err
+	}
+	boom := errors.New("boom")
+	err := pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		require.NoError(t, insert(tx))
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	require.Panics(t, func() {
+		_ = pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+			require.NoError(t, insert(tx))
+			panic("kaboom")
+		})
+	})
+	var n int
+	require.NoError(t, db.QueryRow(ctx, `SELECT count(*) FROM rlstest.items WHERE name = 'ghost'`).Scan(&n))
+	require.Zero(t, n)
+}
+
+func TestInTxRetriesSerializationFailures(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	var calls atomic.Int32
+	err := pg.InTx(context.Background(), db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		if calls.Add(1) < 3 {
+			_, err := tx.Exec(context.Background(), `DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$`)
+			return err
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, int32(3), calls.Load())
+
+	calls.Store(0)
+	err = pg.InTx(context.Background(), db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		calls.Add(1)
+		_, err := tx.Exec(context.Background(), `DO $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END $$`)
+		return err
+	})
+	require.Error(t, err)
+	require.Equal(t, int32(5), calls.Load(), "gives up after five attempts")
+}
+
+func TestErrorHelpersReadSQLState(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ctx := context.Background()
+	_, err := db.Exec(ctx, `INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', 'pipe')`)
+	require.True(t, pg.IsUniqueViolation(err))
+	require.Equal(t, "items_tenant_name_key", pg.ConstraintName(err))
+	require.False(t, pg.IsCheckViolation(err))
+
+	_, err = db.Exec(ctx, `INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', '')`)
+	require.True(t, pg.IsCheckViolation(err))
+	require.Equal(t, "items_name_not_blank", pg.ConstraintName(err))
+
+	err = db.QueryRow(ctx, `SELECT name FROM rlstest.items WHERE false`).Scan(new(string))
+	require.True(t, pg.IsNoRows(err))
+	require.False(t, pg.IsNoRows(errors.New("x")))
+	require.Empty(t, pg.ConstraintName(errors.New("x")))
+}

@@ -1,0 +1,84 @@
+// Package servertest runs gRPC handlers behind the real server.Server interceptor
+// chain over an in-memory bufconn connection, so handler tests exercise auth,
+// error mapping and deadlines exactly as production does.
+package servertest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/test/bufconn"
+
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/server"
+)
+
+// Secret is the HS256 secret the Bufconn server verifies tokens with.
+var Secret = []byte("servertest-secret")
+
+// Bufconn starts a server.Server with the standard chain (authenticating with
+// Secret) plus interceptors, lets register add services, and returns a client
+// connection to it. Everything is torn down when the test ends. Set
+// SERVERTEST_LOG=1 to see the server's logs.
+func Bufconn(t testing.TB, register func(*grpc.Server), interceptors ...grpc.UnaryServerInterceptor) *grpc.ClientConn {
+	t.Helper()
+	lis := bufconn.Listen(1 << 20)
+	var out io.Writer = io.Discard
+	if os.Getenv("SERVERTEST_LOG") != "" {
+		out = os.Stderr
+	}
+	srv := server.New(server.Options{
+		Name:              "servertest",
+		Listener:          lis,
+		Logger:            slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Verifier:          auth.NewHS256Verifier(Secret),
+		ShutdownTimeout:   5 * time.Second,
+		UnaryInterceptors: interceptors,
+	})
+	if register != nil {
+		register(srv.GRPC())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+
+	conn, err := grpc.NewClient("passthrough:///bufconn",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+	)
+	if err != nil {
+		cancel()
+		t.Fatalf("servertest.Bufconn: grpc.NewClient: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = conn.Close()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("servertest.Bufconn: server: %v", err)
+		}
+	})
+	return conn
+}
+
+// Token mints a one-hour token for c signed with Secret.
+func Token(t testing.TB, c auth.Claims) string {
+	t.Helper()
+	tok, err := auth.MintHS256(Secret, c, time.Hour)
+	if err != nil {
+		t.Fatalf("servertest.Token: %v", err)
+	}
+	return tok
+}
+
+// WithToken returns ctx with "authorization: Bearer <token>" outgoing metadata.
+func WithToken(ctx context.Context, token string) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
+}
