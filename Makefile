@@ -39,9 +39,8 @@ $(BIN)/grpcurl:
 	GOBIN=$(BIN) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
 
 gen: tools ## regenerate gen/ from proto/ (offline)
-	rm -rf gen/go gen/openapi
+	rm -rf gen/go gen/openapi/*.json
 	buf generate
-	cp gen/openapi/trustengine.swagger.json services/gateway/internal/openapi/trustengine.swagger.json 2>/dev/null || true
 
 lint: tools ## buf lint, gofmt, go vet
 	buf lint

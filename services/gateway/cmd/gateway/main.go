@@ -1,0 +1,87 @@
+// Command gateway serves the suite's public API as JSON over HTTP
+// (grpc-gateway), in front of the ticket, routing and SLA gRPC services.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/salga/trustengine/libs/logging"
+	"github.com/salga/trustengine/services/gateway/internal/config"
+	"github.com/salga/trustengine/services/gateway/internal/httpapi"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		slog.Error("gateway stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is cancelled, then drains in-flight requests.
+func run(ctx context.Context) error {
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log := logging.New(cfg.LogLevel)
+	slog.SetDefault(log)
+
+	dial := func(addr string) (*grpc.ClientConn, error) {
+		return grpc.NewClient(addr,
+			grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(64<<20)))
+	}
+	var b httpapi.Backends
+	for _, d := range []struct {
+		addr string
+		dst  **grpc.ClientConn
+	}{{cfg.TicketAddr, &b.Ticket}, {cfg.RoutingAddr, &b.Routing}, {cfg.SLAAddr, &b.SLA}} {
+		cc, err := dial(d.addr)
+		if err != nil {
+			return fmt.Errorf("gateway: dial %s: %w", d.addr, err)
+		}
+		defer cc.Close()
+		*d.dst = cc
+	}
+
+	handler, err := httpapi.New(ctx, b, httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins})
+	if err != nil {
+		return err
+	}
+	lis, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("gateway: listen %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
+	log.Info("gateway listening", "addr", lis.Addr().String(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("gateway: serve: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	return g.Wait()
+}

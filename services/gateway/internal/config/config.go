@@ -1,0 +1,44 @@
+// Package config holds the gateway's settings, read from the environment.
+package config
+
+import (
+	"fmt"
+	"time"
+
+	libconfig "github.com/salga/trustengine/libs/config"
+)
+
+// Config is every setting of the gateway. Each field names its environment
+// variable and default.
+type Config struct {
+	// HTTPAddr is where JSON callers connect. GATEWAY_HTTP_ADDR, default :8080.
+	HTTPAddr string `env:"GATEWAY_HTTP_ADDR" envDefault:":8080"`
+	// TicketAddr is the ticket service's gRPC address. TICKET_ADDR, default
+	// 127.0.0.1:9101.
+	TicketAddr string `env:"TICKET_ADDR" envDefault:"127.0.0.1:9101"`
+	// RoutingAddr is the routing service's gRPC address. ROUTING_ADDR,
+	// default 127.0.0.1:9102.
+	RoutingAddr string `env:"ROUTING_ADDR" envDefault:"127.0.0.1:9102"`
+	// SLAAddr is the SLA service's gRPC address. SLA_ADDR, default
+	// 127.0.0.1:9103.
+	SLAAddr string `env:"SLA_ADDR" envDefault:"127.0.0.1:9103"`
+	// CORSOrigins lists the browser origins allowed to call the API
+	// (comma-separated; `*` for any). GATEWAY_CORS_ORIGINS, default none.
+	CORSOrigins []string `env:"GATEWAY_CORS_ORIGINS" envSeparator:","`
+	// MaxBodyBytes caps a request body; larger bodies get 413.
+	// GATEWAY_MAX_BODY_BYTES, default 1 MiB.
+	MaxBodyBytes int64 `env:"GATEWAY_MAX_BODY_BYTES" envDefault:"1048576"`
+	// ShutdownTimeout bounds the graceful stop. SHUTDOWN_TIMEOUT, default 15s.
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+}
+
+// Load reads the configuration from the environment.
+func Load() (Config, error) {
+	var c Config
+	if err := libconfig.Load(&c); err != nil {
+		return Config{}, fmt.Errorf("config.Load: %w", err)
+	}
+	return c, nil
+}

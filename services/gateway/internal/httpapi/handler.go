@@ -1,0 +1,157 @@
+// Package httpapi is the gateway's HTTP side: grpc-gateway JSON routes for
+// every public RPC, the OpenAPI document, health endpoints, and the
+// middleware (request ids, body limits, CORS) around them.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/rs/cors"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/gen/openapi"
+)
+
+// Backends are the gRPC connections to the services behind the gateway. The
+// gateway calls their public gRPC ports, so their auth, tenant and
+// validation interceptors run for JSON callers exactly as for gRPC callers.
+type Backends struct {
+	// Ticket is the ticket service.
+	Ticket *grpc.ClientConn
+	// Routing is the routing service.
+	Routing *grpc.ClientConn
+	// SLA is the SLA service.
+	SLA *grpc.ClientConn
+}
+
+// Options tune the HTTP handler.
+type Options struct {
+	// MaxBodyBytes caps request bodies (413 above it).
+	MaxBodyBytes int64
+	// CORSOrigins are the allowed browser origins; empty disables CORS.
+	CORSOrigins []string
+}
+
+// forwardedHeaders are the HTTP request headers passed on to the services as
+// gRPC metadata (lower-case keys).
+// Authorization is not listed: grpc-gateway always forwards it itself.
+var forwardedHeaders = map[string]string{
+	"Idempotency-Key": "idempotency-key",
+	"X-Request-Id":    "x-request-id",
+}
+
+// New builds the gateway's HTTP handler.
+func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
+	mux := runtime.NewServeMux(
+		runtime.WithErrorHandler(writeError),
+		runtime.WithRoutingErrorHandler(writeRoutingError),
+		runtime.WithIncomingHeaderMatcher(func(h string) (string, bool) {
+			md, ok := forwardedHeaders[textproto.CanonicalMIMEHeaderKey(h)]
+			return md, ok
+		}),
+		runtime.WithOutgoingHeaderMatcher(func(h string) (string, bool) {
+			if h == "x-request-id" || h == "retry-after" {
+				return h, true
+			}
+			return "", false
+		}),
+		// One marshaler for everything: proto field names in and out, and
+		// unknown JSON fields rejected rather than silently dropped.
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},
+			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		}),
+	)
+	regs := []struct {
+		name string
+		fn   func() error
+	}{
+		{"ticket", func() error { return ticketv1.RegisterTicketServiceHandler(ctx, mux, b.Ticket) }},
+		{"routing", func() error { return routingv1.RegisterRoutingServiceHandler(ctx, mux, b.Routing) }},
+		{"sla", func() error { return slav1.RegisterSlaServiceHandler(ctx, mux, b.SLA) }},
+	}
+	for _, r := range regs {
+		if err := r.fn(); err != nil {
+			return nil, fmt.Errorf("httpapi.New: register %s: %w", r.name, err)
+		}
+	}
+
+	root := http.NewServeMux()
+	root.Handle("/v1/", mux)
+	root.HandleFunc("GET /openapi.json", serveOpenAPI)
+	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	root.Handle("GET /readyz", readiness(b))
+
+	var h http.Handler = root
+	h = limitBody(h, opts.MaxBodyBytes)
+	h = withRequestID(h)
+	if len(opts.CORSOrigins) > 0 {
+		h = cors.New(cors.Options{
+			AllowedOrigins: opts.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete},
+			AllowedHeaders: []string{"Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"},
+			ExposedHeaders: []string{"X-Request-Id", "Retry-After"},
+			MaxAge:         600,
+		}).Handler(h)
+	}
+	return h, nil
+}
+
+// serveOpenAPI serves the generated OpenAPI document of the whole API.
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openapi.Document)
+}
+
+// withRequestID gives every request an id (the caller's X-Request-Id when it
+// is sane, else a new UUID), forwards it to the services and returns it.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 128 || strings.ContainsAny(id, "\r\n") {
+			id = uuid.NewString()
+		}
+		r.Header.Set("X-Request-Id", id)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses bodies over max bytes: at once when Content-Length says
+// so, and while reading otherwise.
+func limitBody(next http.Handler, max int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if max > 0 {
+			if r.ContentLength > max {
+				writeError(r.Context(), nil, nil, w, r, &http.MaxBytesError{Limit: max})
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, max)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// asMaxBytesError finds an *http.MaxBytesError in err, also when a decoder
+// reported it only as text.
+func asMaxBytesError(err error) *http.MaxBytesError {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return mbe
+	}
+	return nil
+}
