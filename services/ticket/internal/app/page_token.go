@@ -1,0 +1,70 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"time"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
+)
+
+// pageToken is the opaque cursor of ListTickets: the last ticket's sort key
+// and id, plus a hash of the filters and viewer, so a token cannot be replayed
+// with other filters (which would skip or repeat tickets) or by someone else.
+type pageToken struct {
+	Micros *int64 `json:"t,omitempty"`
+	ID     string `json:"i"`
+	Hash   uint64 `json:"h"`
+}
+
+// filterHash fingerprints everything that decides the result set and order.
+func filterHash(v domain.Viewer, f domain.Filter) uint64 {
+	b, _ := json.Marshal(struct {
+		V domain.Viewer
+		F domain.Filter
+	}{v, f})
+	sum := sha256.Sum256(b)
+	return binary.BigEndian.Uint64(sum[:8])
+}
+
+func encodeToken(v domain.Viewer, f domain.Filter, last domain.Ticket) string {
+	tok := pageToken{ID: last.ID, Hash: filterHash(v, f)}
+	var ts *time.Time
+	if f.Order == domain.OrderResolutionDueAsc {
+		ts = last.ResolutionDeadline
+	} else {
+		ts = &last.CreateTime
+	}
+	if ts != nil {
+		m := ts.UnixMicro()
+		tok.Micros = &m
+	}
+	b, _ := json.Marshal(tok)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeToken(v domain.Viewer, f domain.Filter, s string) (*domain.Cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := apperr.Invalid("page_token", "must be a next_page_token returned by the same query")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 512 {
+		return nil, bad
+	}
+	var tok pageToken
+	if err := json.Unmarshal(b, &tok); err != nil || tok.Hash != filterHash(v, f) || checkID(tok.ID, "page_token") != nil {
+		return nil, bad
+	}
+	c := &domain.Cursor{ID: tok.ID}
+	if tok.Micros != nil {
+		t := time.UnixMicro(*tok.Micros).UTC()
+		c.Time = &t
+	} else if f.Order != domain.OrderResolutionDueAsc {
+		return nil, bad
+	}
+	return c, nil
+}

@@ -1,0 +1,141 @@
+// Package domain holds the ticket service's pure types and rules: what a
+// ticket is, its life cycle, who may see it and what input is acceptable. It
+// knows nothing of gRPC or Postgres.
+package domain
+
+import "time"
+
+// Category is the kind of problem a ticket reports, as stored.
+type Category string
+
+// The categories of the design.
+const (
+	CategoryWater       Category = "water"
+	CategoryRoads       Category = "roads"
+	CategoryElectricity Category = "electricity"
+	CategoryWaste       Category = "waste"
+	CategorySanitation  Category = "sanitation"
+	CategoryGBV         Category = "gbv"
+	CategoryOther       Category = "other"
+)
+
+// Channel is how a report arrived, as stored (e.g. "web", "whatsapp").
+type Channel string
+
+// Reporter is the contact detail of whoever reported a ticket (personal
+// information under POPIA).
+type Reporter struct {
+	// Name as given.
+	Name string `json:"name,omitempty"`
+	// Phone number.
+	Phone string `json:"phone,omitempty"`
+	// Email address.
+	Email string `json:"email,omitempty"`
+}
+
+// Point is a WGS84 position.
+type Point struct {
+	// Lat is the latitude in degrees.
+	Lat float64
+	// Lng is the longitude in degrees.
+	Lng float64
+}
+
+// Ticket is one reported problem with everything the service knows about it.
+type Ticket struct {
+	ID                 string
+	Reference          string
+	Tenant             string
+	Category           Category
+	Status             Status
+	Description        string
+	Location           Point
+	Address            string
+	Reporter           Reporter
+	ReporterSubject    string
+	Channel            Channel
+	AssignedTeamID     string
+	AssignedTeamName   string
+	AssignedPersonID   string
+	AssignmentReason   string
+	FirstRespondedAt   *time.Time
+	ResponseDeadline   *time.Time
+	ResolutionDeadline *time.Time
+	EscalatedAt        *time.Time
+	EscalationReason   string
+	EscalationLevel    int32
+	CancelReason       string
+	CreateTime         time.Time
+	UpdateTime         time.Time
+	ResolveTime        *time.Time
+	CloseTime          *time.Time
+}
+
+// IsGBV reports whether the ticket is a gender-based-violence report, whose
+// content only the tenant's SAPS liaison may read.
+func (t Ticket) IsGBV() bool { return t.Category == CategoryGBV }
+
+// Receipt is what the reporter of a GBV ticket gets back: the ticket's
+// identity and state, never its content, since even the reporter's account
+// may later be used by someone else (a shared phone).
+func (t Ticket) Receipt() Ticket {
+	return Ticket{
+		ID: t.ID, Reference: t.Reference, Tenant: t.Tenant, Category: t.Category,
+		Status: t.Status, ReporterSubject: t.ReporterSubject, Channel: t.Channel,
+		CreateTime: t.CreateTime, UpdateTime: t.CreateTime,
+	}
+}
+
+// History entry kinds.
+const (
+	HistoryCreated       = "created"
+	HistoryStatusChanged = "status_changed"
+	HistoryNoteAdded     = "note_added"
+	HistoryAssigned      = "assigned"
+	HistoryDeadlinesSet  = "deadlines_set"
+	HistoryEscalated     = "escalated"
+)
+
+// ActorSystem is the actor of changes made by other services.
+const ActorSystem = "system"
+
+// HistoryEntry is one append-only change record of a ticket.
+type HistoryEntry struct {
+	Sequence   int64
+	TicketID   string
+	Kind       string
+	Actor      string
+	From       Status
+	To         Status
+	Reason     string
+	Detail     string
+	EventID    string
+	CreateTime time.Time
+}
+
+// Note visibilities.
+const (
+	NoteInternal = "internal"
+	NotePublic   = "public"
+)
+
+// Note is a comment on a ticket.
+type Note struct {
+	ID         string
+	TicketID   string
+	Author     string
+	Visibility string
+	Body       string
+	CreateTime time.Time
+}
+
+// AccessLogEntry records one read of a GBV ticket.
+type AccessLogEntry struct {
+	ID         int64
+	Tenant     string
+	TicketID   string
+	Subject    string
+	Roles      []string
+	Action     string
+	CreateTime time.Time
+}

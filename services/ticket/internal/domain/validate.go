@@ -1,0 +1,140 @@
+package domain
+
+import (
+	"fmt"
+	"math"
+	"net/mail"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/salga/trustengine/libs/apperr"
+)
+
+// Input limits, in characters (runes).
+const (
+	MaxDescription    = 4000
+	MaxAddress        = 500
+	MaxReporterField  = 200
+	MaxIdempotencyKey = 128
+	MaxNoteBody       = 4000
+	MaxReason         = 1000
+	MaxQuery          = 200
+	MaxRadiusMeters   = 100000
+)
+
+// South Africa's bounding area, with a small margin beyond the mainland
+// extremes (about -34.8 to -22.1 latitude, 16.5 to 32.9 longitude).
+const (
+	saMinLat, saMaxLat = -35.0, -22.0
+	saMinLng, saMaxLng = 16.3, 33.0
+)
+
+// phonePattern accepts E.164 and the local forms people type (spaces, dashes,
+// brackets): the goal is to refuse junk, not to police formatting.
+var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 ()\-]{6,19}$`)
+
+// CreateInput is a new report as the caller gave it.
+type CreateInput struct {
+	Tenant         string
+	Category       Category
+	Description    string
+	Location       *Point
+	Address        string
+	Reporter       Reporter
+	Channel        Channel
+	IdempotencyKey string
+}
+
+// Validate refuses bad input, naming every offending field and its rule.
+// Text is trimmed first.
+func (in *CreateInput) Validate() error {
+	in.Description = strings.TrimSpace(in.Description)
+	in.Address = strings.TrimSpace(in.Address)
+	in.Reporter.Name = strings.TrimSpace(in.Reporter.Name)
+	in.Reporter.Phone = strings.TrimSpace(in.Reporter.Phone)
+	in.Reporter.Email = strings.TrimSpace(in.Reporter.Email)
+	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
+	var vs []apperr.FieldViolation
+	add := func(field, rule string) { vs = append(vs, apperr.FieldViolation{Field: field, Rule: rule}) }
+	if in.Category == "" {
+		add("category", "must be one of the known categories")
+	}
+	if r := textRule(in.Description, MaxDescription, true); r != "" {
+		add("description", r)
+	}
+	if in.Location == nil {
+		add("location", "is required")
+	} else {
+		vs = append(vs, PointViolations(*in.Location, "location", true)...)
+	}
+	if r := textRule(in.Address, MaxAddress, false); r != "" {
+		add("address", r)
+	}
+	if r := textRule(in.Reporter.Name, MaxReporterField, false); r != "" {
+		add("reporter.name", r)
+	}
+	if r := textRule(in.Reporter.Phone, MaxReporterField, false); r != "" {
+		add("reporter.phone", r)
+	} else if in.Reporter.Phone != "" && !phonePattern.MatchString(in.Reporter.Phone) {
+		add("reporter.phone", "must be a phone number such as +27821234567")
+	}
+	if r := textRule(in.Reporter.Email, MaxReporterField, false); r != "" {
+		add("reporter.email", r)
+	} else if in.Reporter.Email != "" && !validEmail(in.Reporter.Email) {
+		add("reporter.email", "must be an email address such as name@example.org")
+	}
+	if r := textRule(in.IdempotencyKey, MaxIdempotencyKey, false); r != "" {
+		add("idempotency_key", r)
+	}
+	if len(vs) > 0 {
+		return apperr.InvalidFields(vs...)
+	}
+	return nil
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}
+
+// textRule returns the rule a text value breaks, or "": valid UTF-8, no
+// control characters other than line breaks and tabs, at most max characters,
+// non-empty when required.
+func textRule(s string, max int, required bool) string {
+	if !utf8.ValidString(s) {
+		return "must be valid UTF-8"
+	}
+	if required && s == "" {
+		return "is required"
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return fmt.Sprintf("must be at most %d characters", max)
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return "must not contain control characters"
+		}
+	}
+	return ""
+}
+
+// TextRule is textRule for callers outside the package (notes, reasons).
+func TextRule(s string, max int, required bool) string { return textRule(s, max, required) }
+
+// PointViolations checks a position: finite, in range, and when inSA is set
+// inside South Africa's bounding area.
+func PointViolations(p Point, field string, inSA bool) []apperr.FieldViolation {
+	var vs []apperr.FieldViolation
+	if math.IsNaN(p.Lat) || math.IsInf(p.Lat, 0) || p.Lat < -90 || p.Lat > 90 {
+		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude", Rule: "must be a finite number between -90 and 90"})
+	} else if inSA && (p.Lat < saMinLat || p.Lat > saMaxLat) {
+		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude", Rule: fmt.Sprintf("must be inside South Africa (%g to %g)", saMinLat, saMaxLat)})
+	}
+	if math.IsNaN(p.Lng) || math.IsInf(p.Lng, 0) || p.Lng < -180 || p.Lng > 180 {
+		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude", Rule: "must be a finite number between -180 and 180"})
+	} else if inSA && (p.Lng < saMinLng || p.Lng > saMaxLng) {
+		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude", Rule: fmt.Sprintf("must be inside South Africa (%g to %g)", saMinLng, saMaxLng)})
+	}
+	return vs
+}

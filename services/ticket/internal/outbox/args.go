@@ -1,0 +1,75 @@
+// Package outbox records, in the transaction of a ticket change, the work the
+// routing and SLA services must do about it (River jobs in schema "ticket"),
+// and delivers that work over gRPC with River's retries and backoff.
+package outbox
+
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Queues: one per peer, so a process that only knows one peer's address works
+// only that peer's jobs and leaves the rest waiting, never failing them.
+const (
+	QueueRouting = "routing"
+	QueueSLA     = "sla"
+)
+
+// RouteTicketArgs asks routing to assign a new ticket
+// (RoutingInternalService.RouteTicket, idempotent per ticket id).
+type RouteTicketArgs struct {
+	Tenant   string  `json:"tenant"`
+	TicketID string  `json:"ticket_id"`
+	Category string  `json:"category"`
+	Lat      float64 `json:"lat"`
+	Lng      float64 `json:"lng"`
+}
+
+// Kind implements river.JobArgs.
+func (RouteTicketArgs) Kind() string { return "ticket.route_ticket" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (RouteTicketArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueRouting} }
+
+// RoutingStatusArgs tells routing a ticket's new status
+// (RoutingInternalService.RecordTicketStatus, ordered by sequence).
+type RoutingStatusArgs struct {
+	Tenant   string `json:"tenant"`
+	TicketID string `json:"ticket_id"`
+	Status   string `json:"status"`
+	Sequence int64  `json:"sequence"`
+}
+
+// Kind implements river.JobArgs.
+func (RoutingStatusArgs) Kind() string { return "ticket.routing_status" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (RoutingStatusArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueRouting} }
+
+// SLA event kinds.
+const (
+	EventCreated       = "created"
+	EventStatusChanged = "status_changed"
+)
+
+// SLAEventArgs feeds a ticket event to the SLA clocks
+// (SlaInternalService.RecordTicketEvent, idempotent per event id).
+type SLAEventArgs struct {
+	EventID       string    `json:"event_id"`
+	Tenant        string    `json:"tenant"`
+	TicketID      string    `json:"ticket_id"`
+	Category      string    `json:"category"`
+	Event         string    `json:"event"`
+	From          string    `json:"from,omitempty"`
+	To            string    `json:"to"`
+	FirstResponse bool      `json:"first_response"`
+	OccurTime     time.Time `json:"occur_time"`
+	Sequence      int64     `json:"sequence"`
+}
+
+// Kind implements river.JobArgs.
+func (SLAEventArgs) Kind() string { return "ticket.sla_event" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (SLAEventArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueSLA} }

@@ -1,0 +1,65 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/riverqueue/river"
+)
+
+// RoutingClient is what the workers need of the routing service; the gRPC
+// adapter lives in package peers.
+type RoutingClient interface {
+	// RouteTicket asks routing to assign a new ticket.
+	RouteTicket(ctx context.Context, a RouteTicketArgs) error
+	// RecordTicketStatus tells routing a ticket's status.
+	RecordTicketStatus(ctx context.Context, a RoutingStatusArgs) error
+}
+
+// SLAClient is what the workers need of the SLA service.
+type SLAClient interface {
+	// RecordTicketEvent feeds one ticket event to the clocks.
+	RecordTicketEvent(ctx context.Context, a SLAEventArgs) error
+}
+
+// routeTicketWorker delivers RouteTicketArgs.
+type routeTicketWorker struct {
+	river.WorkerDefaults[RouteTicketArgs]
+	client RoutingClient
+}
+
+// Work implements river.Worker; an error makes River retry with backoff.
+func (w *routeTicketWorker) Work(ctx context.Context, job *river.Job[RouteTicketArgs]) error {
+	if err := w.client.RouteTicket(ctx, job.Args); err != nil {
+		return fmt.Errorf("outbox: route ticket %s: %w", job.Args.TicketID, err)
+	}
+	return nil
+}
+
+// routingStatusWorker delivers RoutingStatusArgs.
+type routingStatusWorker struct {
+	river.WorkerDefaults[RoutingStatusArgs]
+	client RoutingClient
+}
+
+// Work implements river.Worker.
+func (w *routingStatusWorker) Work(ctx context.Context, job *river.Job[RoutingStatusArgs]) error {
+	if err := w.client.RecordTicketStatus(ctx, job.Args); err != nil {
+		return fmt.Errorf("outbox: routing status %s#%d: %w", job.Args.TicketID, job.Args.Sequence, err)
+	}
+	return nil
+}
+
+// slaEventWorker delivers SLAEventArgs.
+type slaEventWorker struct {
+	river.WorkerDefaults[SLAEventArgs]
+	client SLAClient
+}
+
+// Work implements river.Worker.
+func (w *slaEventWorker) Work(ctx context.Context, job *river.Job[SLAEventArgs]) error {
+	if err := w.client.RecordTicketEvent(ctx, job.Args); err != nil {
+		return fmt.Errorf("outbox: sla event %s: %w", job.Args.EventID, err)
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/services/ticket/internal/domain"
+)
+
+// List returns up to limit tickets matching f after cursor (nil for the first
+// page), in f.Order, and whether more follow. Keyset pagination on (sort key,
+// id) means concurrent inserts neither repeat nor skip earlier tickets.
+func (s *Store) List(ctx context.Context, v domain.Viewer, f domain.Filter, after *domain.Cursor, limit int) ([]domain.Ticket, bool, error) {
+	w := &where{}
+	visibility(w, v)
+	filters(w, f)
+	orderBy := keyset(w, f.Order, after)
+	query := `SELECT ` + ticketColumns + ` FROM ticket.tickets t WHERE ` + w.sql() +
+		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
+	var (
+		out  []domain.Ticket
+		more bool
+	)
+	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
+		out = out[:0]
+		rows, err := tx.Query(ctx, query, w.args...)
+		if err != nil {
+			return fmt.Errorf("select tickets: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := s.scanTicket(rows)
+			if err != nil {
+				return fmt.Errorf("scan ticket: %w", err)
+			}
+			out = append(out, t)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("select tickets: %w", err)
+		}
+		more = len(out) > limit
+		if more {
+			out = out[:limit]
+		}
+		return logGBVReads(ctx, tx, v, "ListTickets", out)
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("store.List: %w", err)
+	}
+	return out, more, nil
+}
+
+// filters adds the caller's filters to w.
+func filters(w *where, f domain.Filter) {
+	if f.Tenant != "" {
+		w.add("t.tenant = " + w.arg(f.Tenant))
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			ss[i] = string(st)
+		}
+		w.add("t.status = ANY(" + w.arg(ss) + "::text[])")
+	}
+	if len(f.Categories) > 0 {
+		cs := make([]string, len(f.Categories))
+		for i, c := range f.Categories {
+			cs[i] = string(c)
+		}
+		w.add("t.category = ANY(" + w.arg(cs) + "::text[])")
+	}
+	if f.AssignedTeamID != "" {
+		w.add("t.assigned_team_id = " + w.arg(f.AssignedTeamID))
+	}
+	if f.CreatedAfter != nil {
+		w.add("t.create_time >= " + w.arg(*f.CreatedAfter))
+	}
+	if f.CreatedBefore != nil {
+		w.add("t.create_time < " + w.arg(*f.CreatedBefore))
+	}
+	if f.UpdatedAfter != nil {
+		w.add("t.update_time >= " + w.arg(*f.UpdatedAfter))
+	}
+	if f.UpdatedBefore != nil {
+		w.add("t.update_time < " + w.arg(*f.UpdatedBefore))
+	}
+	if b := f.BBox; b != nil {
+		env := fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", w.arg(b.MinLng), w.arg(b.MinLat), w.arg(b.MaxLng), w.arg(b.MaxLat))
+		w.add("t.location && " + env + " AND ST_Intersects(t.location, " + env + ")")
+	}
+	if c := f.Near; c != nil {
+		w.add(fmt.Sprintf("ST_DWithin(t.location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)",
+			w.arg(c.Center.Lng), w.arg(c.Center.Lat), w.arg(c.Meters)))
+	}
+	if f.Query != "" {
+		p := w.arg("%" + likeEscape(f.Query) + "%")
+		w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
+	}
+}
+
+// keyset adds the cursor condition for order and returns the ORDER BY.
+func keyset(w *where, order domain.Order, after *domain.Cursor) string {
+	switch order {
+	case domain.OrderCreateAsc:
+		if after != nil && after.Time != nil {
+			w.add("(t.create_time, t.id) > (" + w.arg(*after.Time) + ", " + w.arg(after.ID) + "::uuid)")
+		}
+		return "t.create_time ASC, t.id ASC"
+	case domain.OrderResolutionDueAsc:
+		if after != nil {
+			id := w.arg(after.ID) + "::uuid"
+			if after.Time == nil {
+				w.add("(t.resolution_deadline IS NULL AND t.id > " + id + ")")
+			} else {
+				ts := w.arg(*after.Time)
+				w.add("(t.resolution_deadline > " + ts + " OR (t.resolution_deadline = " + ts + " AND t.id > " + id + ") OR t.resolution_deadline IS NULL)")
+			}
+		}
+		return "t.resolution_deadline ASC NULLS LAST, t.id ASC"
+	default:
+		if after != nil && after.Time != nil {
+			w.add("(t.create_time, t.id) < (" + w.arg(*after.Time) + ", " + w.arg(after.ID) + "::uuid)")
+		}
+		return "t.create_time DESC, t.id DESC"
+	}
+}
+
+// likeEscape makes user text literal inside an ILIKE pattern.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
