@@ -1,0 +1,121 @@
+// Package app holds the SLA use cases: ticket events driving the clocks, the
+// sweep, policy and calendar management with recomputation, and the queries.
+// Each use case runs in one libs pg.InTx transaction, and every effect on
+// another service is a River job inserted in that same transaction.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/sla/internal/domain"
+	"github.com/salga/trustengine/services/sla/internal/jobs"
+	"github.com/salga/trustengine/services/sla/internal/store"
+)
+
+// JobInserter inserts River jobs inside a transaction; *river.Client is one.
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// App is the SLA application.
+type App struct {
+	pool *pgxpool.Pool
+	jobs JobInserter
+	// Now is the time source of sweeps and policy changes (tests move it).
+	Now func() time.Time
+	// AfterSweptClock, when set, runs after each clock a sweep handles, inside
+	// the sweep's transaction; an error aborts the batch like a crash would.
+	AfterSweptClock func(n int) error
+}
+
+// New returns the application over pool, inserting jobs with inserter.
+func New(pool *pgxpool.Pool, inserter JobInserter) *App {
+	return &App{pool: pool, jobs: inserter, Now: time.Now}
+}
+
+// SystemScope is the scope of the service's own background work.
+var SystemScope = pg.Scope{AllTenants: true, Subject: "sla", Roles: []string{auth.RoleService}}
+
+// CanSeeGBV reports whether a scope may read GBV clocks: the police liaison
+// and other services only.
+func CanSeeGBV(s pg.Scope) bool {
+	return slices.Contains(s.Roles, auth.RoleSAPSLiaison) || slices.Contains(s.Roles, auth.RoleService)
+}
+
+// loadCalendars builds the calendars with the given ids; unknown ids are left
+// out and so run 24x7.
+func loadCalendars(ctx context.Context, tx pgx.Tx, ids ...string) (domain.Calendars, error) {
+	cals := domain.Calendars{}
+	for _, id := range ids {
+		if _, done := cals[id]; done || id == "" {
+			continue
+		}
+		spec, err := store.GetCalendar(ctx, tx, id, false)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		cal, err := spec.Build()
+		if err != nil {
+			return nil, fmt.Errorf("app.loadCalendars: %w", err)
+		}
+		cals[id] = cal
+	}
+	return cals, nil
+}
+
+// resolvePolicy applies the lookup order for a (municipality, category).
+func resolvePolicy(ctx context.Context, tx pgx.Tx, municipality, category string) (domain.Policy, error) {
+	cands, err := store.PolicyCandidates(ctx, tx, municipality, category)
+	if err != nil {
+		return domain.Policy{}, err
+	}
+	return domain.ChoosePolicy(municipality, category, cands), nil
+}
+
+// mirrorDeadlines enqueues the ticket's current deadlines for the ticket
+// service under the next revision.
+func (a *App) mirrorDeadlines(ctx context.Context, tx pgx.Tx, tenant, ticketID string) error {
+	rev, err := store.NextDeadlineRevision(ctx, tx, ticketID)
+	if err != nil {
+		return err
+	}
+	clocks, err := store.TicketClocks(ctx, tx, ticketID)
+	if err != nil {
+		return err
+	}
+	resp, res := domain.Deadlines(clocks)
+	args := jobs.RecordDeadlinesArgs{Tenant: tenant, TicketID: ticketID, Revision: rev}
+	if !resp.IsZero() {
+		args.ResponseDeadline = &resp
+	}
+	if !res.IsZero() {
+		args.ResolutionDeadline = &res
+	}
+	if _, err := a.jobs.InsertTx(ctx, tx, args, nil); err != nil {
+		return fmt.Errorf("app.mirrorDeadlines: InsertTx: %w", err)
+	}
+	return nil
+}
+
+// notFound turns the store's ErrNotFound into the caller-facing error.
+func notFound(err error, what string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return apperr.NotFound(what)
+	}
+	return err
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/sla/internal/domain"
+	"github.com/salga/trustengine/services/sla/internal/store"
+)
+
+// RecordTicketEvent applies a ticket event to the clocks once per event id;
+// applied is false for a replayed or stale event. A status change for a
+// ticket whose creation has not arrived yet fails with FailedPrecondition so
+// the sender retries after the created event.
+func (a *App) RecordTicketEvent(ctx context.Context, scope pg.Scope, ev domain.TicketEvent) (clocks []domain.Clock, applied bool, err error) {
+	err = pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		clocks, applied = nil, false
+		fresh, err := store.MarkEventProcessed(ctx, tx, ev)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			if ev.Kind == domain.EventCreated {
+				applied, err = a.startClocks(ctx, tx, ev)
+			} else {
+				applied, err = a.changeStatus(ctx, tx, ev)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		clocks, err = store.TicketClocks(ctx, tx, ev.TicketID)
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("app.RecordTicketEvent: %w", err)
+	}
+	return clocks, applied, nil
+}
+
+func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+	err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
+		Category: ev.Category, Status: domain.StatusOpen, LastSequence: ev.Sequence})
+	if errors.Is(err, store.ErrDuplicate) {
+		// Created twice under different event ids: the clocks already run.
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	p, err := resolvePolicy(ctx, tx, ev.Tenant, ev.Category)
+	if err != nil {
+		return false, err
+	}
+	cals, err := loadCalendars(ctx, tx, p.CalendarID())
+	if err != nil {
+		return false, err
+	}
+	for _, c := range domain.StartClocks(ev, p, cals) {
+		if err := store.SaveClock(ctx, tx, c); err != nil {
+			return false, err
+		}
+	}
+	return true, a.mirrorDeadlines(ctx, tx, ev.Tenant, ev.TicketID)
+}
+
+func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+	t, err := store.LockTicket(ctx, tx, ev.TicketID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, apperr.FailedPrecondition("ticket has no clocks yet: its created event must be recorded first")
+	}
+	if err != nil {
+		return false, err
+	}
+	if t.Tenant != ev.Tenant {
+		return false, apperr.Invalid("tenant", "must be the tenant the ticket was created in")
+	}
+	if ev.Sequence != 0 && ev.Sequence <= t.LastSequence {
+		return false, nil // older than what we applied: ignore
+	}
+	clocks, err := store.TicketClocks(ctx, tx, ev.TicketID)
+	if err != nil {
+		return false, err
+	}
+	p, err := resolvePolicy(ctx, tx, t.Tenant, t.Category)
+	if err != nil {
+		return false, err
+	}
+	ids := []string{p.CalendarID()}
+	for _, c := range clocks {
+		ids = append(ids, c.CalendarID)
+	}
+	cals, err := loadCalendars(ctx, tx, ids...)
+	if err != nil {
+		return false, err
+	}
+	ev.Tenant, ev.Category = t.Tenant, t.Category
+	changed := domain.ApplyStatusChange(clocks, ev, p, cals)
+	for _, c := range changed {
+		if err := store.SaveClock(ctx, tx, c); err != nil {
+			return false, err
+		}
+	}
+	if err := store.UpdateTicketStatus(ctx, tx, ev.TicketID, ev.To, ev.Sequence); err != nil {
+		return false, err
+	}
+	if len(changed) == 0 {
+		return true, nil
+	}
+	return true, a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID)
+}

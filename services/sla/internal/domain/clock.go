@@ -1,0 +1,165 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/salga/trustengine/services/sla/internal/calendar"
+)
+
+// Clock kinds and states as stored.
+const (
+	ClockResponse   = "response"
+	ClockResolution = "resolution"
+
+	StateRunning  = "running"
+	StatePaused   = "paused"
+	StateMet      = "met"
+	StateBreached = "breached"
+)
+
+// MaxBreachSteps is how many escalation steps one clock can raise: the first
+// at its deadline, then one more each further full target overdue. It bounds
+// escalation of a forgotten ticket while still waking someone up again.
+const MaxBreachSteps = 3
+
+// Clock is one SLA clock of a ticket. Zero times mean "not set".
+type Clock struct {
+	Tenant        string
+	TicketID      string
+	Category      string
+	Kind          string
+	Cycle         int
+	State         string
+	StartAt       time.Time
+	ResumedAt     time.Time // start of the current running segment
+	DeadlineAt    time.Time
+	WarnAt        time.Time
+	WarnedAt      time.Time
+	BreachSteps   int
+	StopAt        time.Time
+	Elapsed       time.Duration // working time up to ResumedAt (or the pause/stop)
+	Paused        time.Duration
+	PausedSince   time.Time
+	Target        time.Duration
+	WarnTarget    time.Duration
+	ConfigID      string
+	ConfigVersion int64
+	CalendarID    string
+	NextDueAt     time.Time
+}
+
+// StartClock starts a clock of kind at `at` under policy p.
+func StartClock(tenant, ticketID, category, kind string, cycle int, at time.Time, p Policy, cal *calendar.Calendar) Clock {
+	c := Clock{Tenant: tenant, TicketID: ticketID, Category: category, Kind: kind, Cycle: cycle,
+		State: StateRunning, StartAt: at, ResumedAt: at}
+	c.applyPolicy(p)
+	c.schedule(at, cal)
+	return c
+}
+
+func (c *Clock) applyPolicy(p Policy) {
+	c.Target, c.WarnTarget = p.Target(c.Kind), p.WarnTarget(c.Kind)
+	c.ConfigID, c.ConfigVersion, c.CalendarID = p.Config.ID, p.Config.Version, p.CalendarID()
+}
+
+// IsOpen reports whether the clock still counts (running, paused, or breached
+// and not yet stopped).
+func (c Clock) IsOpen() bool {
+	return c.StopAt.IsZero() && c.State != StateMet
+}
+
+// ElapsedAt is the working time counted up to now.
+func (c Clock) ElapsedAt(now time.Time, cal *calendar.Calendar) time.Duration {
+	if !c.IsOpen() || c.State == StatePaused || c.ResumedAt.IsZero() {
+		return c.Elapsed
+	}
+	return c.Elapsed + cal.BusinessBetween(c.ResumedAt, now)
+}
+
+// schedule sets deadline and warning time from the remaining working time,
+// counted from now (the clock must be running with Elapsed up to now).
+func (c *Clock) schedule(now time.Time, cal *calendar.Calendar) {
+	c.DeadlineAt = cal.AddBusiness(now, c.Target-c.Elapsed)
+	c.WarnAt = cal.AddBusiness(now, c.WarnTarget-c.Elapsed)
+	c.NextDueAt = c.nextDue(cal)
+}
+
+// nextDue is the earliest pending warning or breach step, zero when none.
+func (c Clock) nextDue(cal *calendar.Calendar) time.Time {
+	if !c.IsOpen() || c.State == StatePaused {
+		return time.Time{}
+	}
+	if c.WarnedAt.IsZero() && c.BreachSteps == 0 {
+		return c.WarnAt
+	}
+	if c.BreachSteps >= MaxBreachSteps {
+		return time.Time{}
+	}
+	return c.StepDue(c.BreachSteps+1, cal)
+}
+
+// StepDue is when breach step k (1 = the deadline) falls due: each further
+// step is one more full target of working time past the deadline.
+func (c Clock) StepDue(k int, cal *calendar.Calendar) time.Time {
+	return cal.AddBusiness(c.DeadlineAt, time.Duration(k-1)*c.Target)
+}
+
+// Pause stops counting at now, keeping the working time so far. Only running
+// clocks pause: a breached clock is already late and keeps escalating.
+func (c *Clock) Pause(now time.Time, cal *calendar.Calendar) bool {
+	if c.State != StateRunning {
+		return false
+	}
+	c.Elapsed = c.ElapsedAt(now, cal)
+	c.State, c.PausedSince = StatePaused, now
+	c.ResumedAt, c.DeadlineAt, c.WarnAt, c.NextDueAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return true
+}
+
+// Resume counts again from now; the deadline moves by the paused time.
+func (c *Clock) Resume(now time.Time, cal *calendar.Calendar) bool {
+	if c.State != StatePaused {
+		return false
+	}
+	if now.After(c.PausedSince) {
+		c.Paused += now.Sub(c.PausedSince)
+	}
+	c.State, c.PausedSince, c.ResumedAt = StateRunning, time.Time{}, now
+	c.schedule(now, cal)
+	return true
+}
+
+// Stop ends the clock at now: met when on time, breached when late.
+func (c *Clock) Stop(now time.Time, cal *calendar.Calendar) bool {
+	if !c.IsOpen() {
+		return false
+	}
+	c.Elapsed = c.ElapsedAt(now, cal)
+	if c.State == StatePaused {
+		c.Paused += now.Sub(c.PausedSince)
+		c.PausedSince = time.Time{}
+	}
+	if c.Elapsed > c.Target || c.State == StateBreached {
+		c.State = StateBreached
+	} else {
+		c.State = StateMet
+	}
+	c.StopAt, c.NextDueAt = now, time.Time{}
+	return true
+}
+
+// Recompute moves an open clock onto policy p from its elapsed working time;
+// met and breached clocks are history and are left alone.
+func (c *Clock) Recompute(now time.Time, p Policy, cal *calendar.Calendar) bool {
+	switch c.State {
+	case StateRunning:
+		c.Elapsed, c.ResumedAt = c.ElapsedAt(now, cal), now
+		c.applyPolicy(p)
+		c.schedule(now, cal)
+		return true
+	case StatePaused:
+		c.applyPolicy(p)
+		return true
+	}
+	return false
+}

@@ -1,0 +1,50 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/salga/trustengine/services/sla/internal/calendar"
+)
+
+// Clock event kinds.
+const (
+	EventWarning = "warning"
+	EventBreach  = "breach"
+)
+
+// ClockEvent is a warning or breach step of a clock. Level is 0 for warnings
+// and the breach step (1 at the deadline) for breaches; EscalationLevel is
+// the ticket-wide level sent to routing.
+type ClockEvent struct {
+	Tenant          string
+	TicketID        string
+	ClockKind       string
+	Cycle           int
+	Kind            string
+	Level           int
+	EscalationLevel int
+	CreateTime      time.Time
+}
+
+// Due returns every warning and breach step of c due by now, in order, and
+// advances c past them. After downtime it catches up on every missed step.
+func (c *Clock) Due(now time.Time, cal *calendar.Calendar) []ClockEvent {
+	if !c.IsOpen() || c.State == StatePaused {
+		return nil
+	}
+	var evs []ClockEvent
+	ev := func(kind string, level int) ClockEvent {
+		return ClockEvent{Tenant: c.Tenant, TicketID: c.TicketID, ClockKind: c.Kind, Cycle: c.Cycle, Kind: kind, Level: level}
+	}
+	if c.WarnedAt.IsZero() && !c.WarnAt.After(now) {
+		c.WarnedAt = now
+		evs = append(evs, ev(EventWarning, 0))
+	}
+	for c.BreachSteps < MaxBreachSteps && !c.StepDue(c.BreachSteps+1, cal).After(now) {
+		c.BreachSteps++
+		c.State = StateBreached
+		evs = append(evs, ev(EventBreach, c.BreachSteps))
+	}
+	c.NextDueAt = c.nextDue(cal)
+	return evs
+}

@@ -1,0 +1,125 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/salga/trustengine/services/sla/internal/calendar"
+)
+
+// Ticket event kinds.
+const (
+	EventCreated       = "created"
+	EventStatusChanged = "status_changed"
+)
+
+// TicketEvent is a ticket change fed to the clocks by the ticket service.
+type TicketEvent struct {
+	EventID       string
+	Tenant        string
+	TicketID      string
+	Category      string
+	Kind          string
+	From          string
+	To            string
+	FirstResponse bool
+	At            time.Time
+	Sequence      int64
+}
+
+// TicketState is what the SLA service remembers of a ticket between events.
+type TicketState struct {
+	TicketID         string
+	Tenant           string
+	Category         string
+	Status           string
+	LastSequence     int64
+	DeadlineRevision int64
+	EscalationLevel  int
+}
+
+// Calendars finds the calendar of a clock by id; "" is 24x7.
+type Calendars map[string]*calendar.Calendar
+
+// Of returns the calendar with id, falling back to 24x7 for "" or an unknown
+// id (a deleted calendar must not stop the clocks).
+func (cs Calendars) Of(id string) *calendar.Calendar {
+	if c, ok := cs[id]; ok && c != nil {
+		return c
+	}
+	return calendar.AlwaysOpen()
+}
+
+// StartClocks starts the response and first resolution clock of a new ticket.
+func StartClocks(ev TicketEvent, p Policy, cals Calendars) []Clock {
+	cal := cals.Of(p.CalendarID())
+	return []Clock{
+		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResponse, 1, ev.At, p, cal),
+		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResolution, 1, ev.At, p, cal),
+	}
+}
+
+func isFinal(status string) bool {
+	return status == StatusResolved || status == StatusClosed || status == StatusCancelled
+}
+
+// ApplyStatusChange updates clocks for a status change and returns the clocks
+// that changed (new ones included): first response meets the response clock;
+// a pause status pauses the resolution clock and leaving it resumes it;
+// resolved, closed and cancelled stop the clocks; a reopen from resolved
+// starts a new resolution cycle under the current policy p.
+func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars) []Clock {
+	var changed []Clock
+	resp, res := -1, -1
+	for i, c := range clocks {
+		switch {
+		case c.Kind == ClockResponse:
+			resp = i
+		case res < 0 || c.Cycle > clocks[res].Cycle:
+			res = i
+		}
+	}
+	if resp >= 0 && (ev.FirstResponse || isFinal(ev.To)) {
+		c := clocks[resp]
+		if c.Stop(ev.At, cals.Of(c.CalendarID)) {
+			changed = append(changed, c)
+		}
+	}
+	if res < 0 {
+		return changed
+	}
+	c := clocks[res]
+	cal := cals.Of(c.CalendarID)
+	var did bool
+	switch {
+	case isFinal(ev.To):
+		did = c.Stop(ev.At, cal)
+	case p.Pauses(ev.To):
+		did = c.Pause(ev.At, cal)
+	case c.State == StatePaused:
+		did = c.Resume(ev.At, cal)
+	case ev.From == StatusResolved && !c.IsOpen():
+		changed = append(changed, StartClock(ev.Tenant, ev.TicketID, c.Category, ClockResolution, c.Cycle+1, ev.At, p, cals.Of(p.CalendarID())))
+	}
+	if did {
+		changed = append(changed, c)
+	}
+	return changed
+}
+
+// Deadlines are what the ticket service mirrors: the response deadline while
+// that clock is open and the latest resolution deadline while it runs.
+func Deadlines(clocks []Clock) (response, resolution time.Time) {
+	cycle := 0
+	for _, c := range clocks {
+		switch {
+		case c.Kind == ClockResponse && c.IsOpen():
+			response = c.DeadlineAt
+		case c.Kind == ClockResolution && c.Cycle > cycle:
+			cycle, resolution = c.Cycle, time.Time{}
+			if c.IsOpen() && c.State != StatePaused {
+				resolution = c.DeadlineAt
+			}
+		}
+	}
+	return response, resolution
+}

@@ -1,0 +1,56 @@
+// Package jobs defines the River jobs through which the SLA service tells
+// other services about clock changes, and the workers that deliver them.
+// Jobs are inserted in the same transaction as the change they announce, so
+// a committed change is always delivered (retries and backoff are River's)
+// and a rolled-back one never is.
+package jobs
+
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Queues: one per peer, so a replica only works the jobs of peers it can reach.
+const (
+	// QueueRouting holds jobs for the routing service (ROUTING_ADDR).
+	QueueRouting = "routing"
+	// QueueTicket holds jobs for the ticket service (TICKET_ADDR).
+	QueueTicket = "ticket"
+)
+
+// EscalateArgs asks routing to escalate a ticket after a breach
+// (RoutingInternalService.EscalateTicket, reason SLA_BREACH).
+type EscalateArgs struct {
+	Tenant   string `json:"tenant" river:"unique"`
+	TicketID string `json:"ticket_id" river:"unique"`
+	Level    int    `json:"level" river:"unique"`
+	Note     string `json:"note"`
+}
+
+// Kind implements river.JobArgs.
+func (EscalateArgs) Kind() string { return "sla.escalate" }
+
+// InsertOpts makes (ticket, level) unique among River's jobs too: a second
+// guard behind the clock_events key.
+func (EscalateArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueRouting, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// RecordDeadlinesArgs mirrors a ticket's deadlines to the ticket service
+// (TicketInternalService.RecordDeadlines); Revision orders the updates.
+type RecordDeadlinesArgs struct {
+	Tenant             string     `json:"tenant"`
+	TicketID           string     `json:"ticket_id"`
+	ResponseDeadline   *time.Time `json:"response_deadline,omitempty"`
+	ResolutionDeadline *time.Time `json:"resolution_deadline,omitempty"`
+	Revision           int64      `json:"revision"`
+}
+
+// Kind implements river.JobArgs.
+func (RecordDeadlinesArgs) Kind() string { return "sla.record_deadlines" }
+
+// InsertOpts routes the job to the ticket queue.
+func (RecordDeadlinesArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueTicket, MaxAttempts: 25}
+}

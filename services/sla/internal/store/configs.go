@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/services/sla/internal/domain"
+)
+
+const configColumns = `id, municipality, category, response_hours, resolution_hours, warning_threshold_pct,
+	calendar_id, pause_statuses, version, create_time, update_time, updated_by`
+
+func scanConfig(row pgx.Row) (domain.Config, error) {
+	var c domain.Config
+	var cal *string
+	err := row.Scan(&c.ID, &c.Municipality, &c.Category, &c.ResponseHours, &c.ResolutionHours, &c.WarningPct,
+		&cal, &c.PauseStatuses, &c.Version, &c.CreateTime, &c.UpdateTime, &c.UpdatedBy)
+	c.CalendarID = fromNullID(cal)
+	c.CreateTime, c.UpdateTime = c.CreateTime.UTC(), c.UpdateTime.UTC()
+	return c, err
+}
+
+func collectConfigs(op string, rows pgx.Rows, err error) ([]domain.Config, error) {
+	if err != nil {
+		return nil, interpretError(op, err)
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Config, error) { return scanConfig(r) })
+	return cs, interpretError(op, err)
+}
+
+// InsertConfig stores a new policy with version 1.
+func InsertConfig(ctx context.Context, tx pgx.Tx, c domain.Config) (domain.Config, error) {
+	if c.PauseStatuses == nil {
+		c.PauseStatuses = []string{}
+	}
+	out, err := scanConfig(tx.QueryRow(ctx, `INSERT INTO sla.configs (municipality, category, response_hours, resolution_hours,
+		warning_threshold_pct, calendar_id, pause_statuses, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+		RETURNING `+configColumns, c.Municipality, c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct,
+		nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy))
+	return out, interpretError("store.InsertConfig", err)
+}
+
+// UpdateConfig stores new values and bumps the version.
+func UpdateConfig(ctx context.Context, tx pgx.Tx, c domain.Config) (domain.Config, error) {
+	if c.PauseStatuses == nil {
+		c.PauseStatuses = []string{}
+	}
+	out, err := scanConfig(tx.QueryRow(ctx, `UPDATE sla.configs SET response_hours = $2, resolution_hours = $3,
+		warning_threshold_pct = $4, calendar_id = $5, pause_statuses = $6, updated_by = $7,
+		version = version + 1, update_time = now() WHERE id = $1 RETURNING `+configColumns,
+		c.ID, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy))
+	return out, interpretError("store.UpdateConfig", err)
+}
+
+// DeleteConfig removes a policy and returns what it was.
+func DeleteConfig(ctx context.Context, tx pgx.Tx, id string) (domain.Config, error) {
+	out, err := scanConfig(tx.QueryRow(ctx, `DELETE FROM sla.configs WHERE id = $1 RETURNING `+configColumns, id))
+	return out, interpretError("store.DeleteConfig", err)
+}
+
+// GetConfig returns one policy; lock takes a row lock for an update.
+func GetConfig(ctx context.Context, tx pgx.Tx, id string, lock bool) (domain.Config, error) {
+	q := `SELECT ` + configColumns + ` FROM sla.configs WHERE id = $1`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	out, err := scanConfig(tx.QueryRow(ctx, q, id))
+	return out, interpretError("store.GetConfig", err)
+}
+
+// ListConfigs lists policies of municipality ("" for all) and, when
+// includeDefaults, those with an empty municipality.
+func ListConfigs(ctx context.Context, tx pgx.Tx, municipality string, includeDefaults bool) ([]domain.Config, error) {
+	rows, err := tx.Query(ctx, `SELECT `+configColumns+` FROM sla.configs
+		WHERE $1 = '' OR municipality = $1 OR ($2 AND municipality = '')
+		ORDER BY municipality, category`, municipality, includeDefaults)
+	return collectConfigs("store.ListConfigs", rows, err)
+}
+
+// PolicyCandidates returns the policies the lookup order may pick for a
+// (municipality, category).
+func PolicyCandidates(ctx context.Context, tx pgx.Tx, municipality, category string) ([]domain.Config, error) {
+	rows, err := tx.Query(ctx, `SELECT `+configColumns+` FROM sla.configs
+		WHERE municipality IN ($1, '') AND category IN ($2, '')`, municipality, category)
+	return collectConfigs("store.PolicyCandidates", rows, err)
+}
+
+// ConfigChange is one recorded change of a policy or calendar.
+type ConfigChange struct {
+	ConfigID         string
+	CalendarID       string
+	Version          int64
+	ChangedBy        string
+	Action           string
+	ClocksRecomputed int
+	CreateTime       time.Time
+}
+
+// InsertConfigChange records a change.
+func InsertConfigChange(ctx context.Context, tx pgx.Tx, c ConfigChange) error {
+	_, err := tx.Exec(ctx, `INSERT INTO sla.config_changes (config_id, calendar_id, version, changed_by, action, clocks_recomputed)
+		VALUES ($1, $2, $3, $4, $5, $6)`, nullID(c.ConfigID), nullID(c.CalendarID), c.Version, c.ChangedBy, c.Action, c.ClocksRecomputed)
+	return interpretError("store.InsertConfigChange", err)
+}
+
+// ListConfigChanges lists changes of configID ("" for all), newest first.
+func ListConfigChanges(ctx context.Context, tx pgx.Tx, configID string) ([]ConfigChange, error) {
+	rows, err := tx.Query(ctx, `SELECT config_id, calendar_id, version, changed_by, action, clocks_recomputed, create_time
+		FROM sla.config_changes WHERE $1::uuid IS NULL OR config_id = $1 ORDER BY id DESC LIMIT 1000`, nullID(configID))
+	if err != nil {
+		return nil, interpretError("store.ListConfigChanges", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ConfigChange, error) {
+		var c ConfigChange
+		var cfg, cal *string
+		err := r.Scan(&cfg, &cal, &c.Version, &c.ChangedBy, &c.Action, &c.ClocksRecomputed, &c.CreateTime)
+		c.ConfigID, c.CalendarID, c.CreateTime = fromNullID(cfg), fromNullID(cal), c.CreateTime.UTC()
+		return c, err
+	})
+	return out, interpretError("store.ListConfigChanges", err)
+}
