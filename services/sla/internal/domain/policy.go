@@ -43,15 +43,15 @@ const (
 
 // Built-in policy values.
 const (
-	DefaultResponseHours      = 24.0
-	DefaultResolutionHours    = 168.0
-	DefaultWarningPct         = 80
-	GBVResponseHours          = 1.0
-	GBVResolutionHours        = 24.0
-	MaxHours                  = 8760.0
-	DefaultPauseStatus        = StatusAwaitingCitizen
-	defaultGBVWarningPct      = DefaultWarningPct
-	microsecondsPerHour       = float64(time.Hour / time.Microsecond)
+	DefaultResponseHours   = 24.0
+	DefaultResolutionHours = 168.0
+	DefaultWarningPct      = 80
+	GBVResponseHours       = 1.0
+	GBVResolutionHours     = 24.0
+	MaxHours               = 8760.0
+	DefaultPauseStatus     = StatusAwaitingCitizen
+	defaultGBVWarningPct   = DefaultWarningPct
+	microsecondsPerHour    = float64(time.Hour / time.Microsecond)
 )
 
 // Config is a stored SLA policy for a (municipality, category); empty

@@ -58,7 +58,7 @@ func fromNull(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// nullID turns an empty id into SQL NULL (uuid columns reject '').
+// nullID turns an empty id into SQL NULL (uuid columns reject ”).
 func nullID(id string) *string {
 	if id == "" {
 		return nil
