@@ -1,0 +1,155 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/sla/internal/domain"
+	"github.com/salga/trustengine/services/sla/internal/store"
+)
+
+// GetConfig returns one policy.
+func (a *App) GetConfig(ctx context.Context, scope pg.Scope, id string) (domain.Config, error) {
+	var out domain.Config
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		out, err = store.GetConfig(ctx, tx, id, false)
+		return notFound(err, "SLA configuration")
+	})
+	if err != nil {
+		return out, fmt.Errorf("app.GetConfig: %w", err)
+	}
+	return out, nil
+}
+
+// ListConfigs lists policies of a municipality ("" for all).
+func (a *App) ListConfigs(ctx context.Context, scope pg.Scope, municipality string, defaults bool) ([]domain.Config, error) {
+	var out []domain.Config
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		out, err = store.ListConfigs(ctx, tx, municipality, defaults)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app.ListConfigs: %w", err)
+	}
+	return out, nil
+}
+
+// ListConfigChanges lists recorded changes, newest first.
+func (a *App) ListConfigChanges(ctx context.Context, scope pg.Scope, configID string) ([]store.ConfigChange, error) {
+	var out []store.ConfigChange
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		out, err = store.ListConfigChanges(ctx, tx, configID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app.ListConfigChanges: %w", err)
+	}
+	return out, nil
+}
+
+// ResolvePolicy returns the policy the lookup order picks.
+func (a *App) ResolvePolicy(ctx context.Context, scope pg.Scope, municipality, category string) (domain.Policy, error) {
+	var out domain.Policy
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		out, err = resolvePolicy(ctx, tx, municipality, category)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("app.ResolvePolicy: %w", err)
+	}
+	return out, nil
+}
+
+// TicketClocks returns a ticket's clocks and events. GBV clocks read as not
+// found for roles that may not see GBV tickets, so they cannot be probed.
+func (a *App) TicketClocks(ctx context.Context, scope pg.Scope, ticketID string) ([]domain.Clock, []domain.ClockEvent, error) {
+	var clocks []domain.Clock
+	var evs []domain.ClockEvent
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		if clocks, err = store.TicketClocks(ctx, tx, ticketID); err != nil {
+			return err
+		}
+		if len(clocks) == 0 || (clocks[0].Category == domain.CategoryGBV && !CanSeeGBV(scope)) {
+			return apperr.NotFound("ticket clocks")
+		}
+		evs, err = store.TicketEvents(ctx, tx, ticketID)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("app.TicketClocks: %w", err)
+	}
+	return clocks, evs, nil
+}
+
+// AtRisk lists a tenant's warned (and optionally breached) clocks.
+func (a *App) AtRisk(ctx context.Context, scope pg.Scope, f store.AtRiskFilter) ([]domain.Clock, time.Time, error) {
+	var out []domain.Clock
+	f.IncludeGBV = CanSeeGBV(scope)
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		out, err = store.AtRiskClocks(ctx, tx, f)
+		return err
+	})
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("app.AtRisk: %w", err)
+	}
+	return out, a.Now(), nil
+}
+
+// ComplianceRow is one category's figures.
+type ComplianceRow struct {
+	Category             string
+	MetOnTime, MetLate   int
+	OpenOverdue, OnTrack int
+	OnTimeRatio          float64
+	ResponseOnTimeRatio  float64
+}
+
+// ratio is on-time / (on-time + late + open overdue), 1 with nothing to count.
+func ratio(c store.ComplianceCounts) float64 {
+	d := c.MetOnTime + c.MetLate + c.OpenOverdue
+	if d == 0 {
+		return 1
+	}
+	return float64(c.MetOnTime) / float64(d)
+}
+
+// Compliance returns per-category figures of a tenant over [start, end).
+func (a *App) Compliance(ctx context.Context, scope pg.Scope, tenant string, start, end time.Time) ([]ComplianceRow, error) {
+	var counts []store.ComplianceCounts
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		counts, err = store.Compliance(ctx, tx, tenant, start, end, a.Now(), CanSeeGBV(scope))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app.Compliance: %w", err)
+	}
+	var rows []ComplianceRow
+	byCat := map[string]int{}
+	for _, c := range counts {
+		i, ok := byCat[c.Category]
+		if !ok {
+			i = len(rows)
+			byCat[c.Category] = i
+			rows = append(rows, ComplianceRow{Category: c.Category, OnTimeRatio: 1, ResponseOnTimeRatio: 1})
+		}
+		if c.Kind == domain.ClockResponse {
+			rows[i].ResponseOnTimeRatio = ratio(c)
+			continue
+		}
+		rows[i].MetOnTime, rows[i].MetLate, rows[i].OpenOverdue, rows[i].OnTrack = c.MetOnTime, c.MetLate, c.OpenOverdue, c.OpenOnTrack
+		rows[i].OnTimeRatio = ratio(c)
+	}
+	return rows, nil
+}
