@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/services/gateway/internal/config"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
@@ -59,7 +60,19 @@ func run(ctx context.Context) error {
 		*d.dst = cc
 	}
 
-	handler, err := httpapi.New(ctx, b, httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins})
+	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	handler, err := httpapi.New(ctx, b, httpapi.Options{
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		CORSOrigins:  cfg.CORSOrigins,
+		RateLimit: httpapi.RateLimit{
+			TenantPerSecond: cfg.TenantRate, TenantBurst: cfg.TenantBurst,
+			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst,
+			Verifier: verifier,
+		},
+	})
 	if err != nil {
 		return err
 	}

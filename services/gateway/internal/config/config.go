@@ -30,6 +30,25 @@ type Config struct {
 	MaxBodyBytes int64 `env:"GATEWAY_MAX_BODY_BYTES" envDefault:"1048576"`
 	// ShutdownTimeout bounds the graceful stop. SHUTDOWN_TIMEOUT, default 15s.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	// TenantRate is the sustained requests per second allowed for one
+	// tenant; 0 disables it. GATEWAY_TENANT_RATE, default 200.
+	TenantRate float64 `env:"GATEWAY_TENANT_RATE" envDefault:"200"`
+	// TenantBurst is the burst allowed above TenantRate.
+	// GATEWAY_TENANT_BURST, default 400.
+	TenantBurst int `env:"GATEWAY_TENANT_BURST" envDefault:"400"`
+	// ClientRate is the sustained requests per second allowed for one
+	// client (token subject, or address when unauthenticated); 0 disables it.
+	// GATEWAY_CLIENT_RATE, default 20.
+	ClientRate float64 `env:"GATEWAY_CLIENT_RATE" envDefault:"20"`
+	// ClientBurst is the burst allowed above ClientRate.
+	// GATEWAY_CLIENT_BURST, default 40.
+	ClientBurst int `env:"GATEWAY_CLIENT_BURST" envDefault:"40"`
+	// JWTSecret is the HS256 secret, used only to attribute requests to
+	// tenants for rate limiting. JWT_HS256_SECRET.
+	JWTSecret string `env:"JWT_HS256_SECRET" envDefault:"dev-only-insecure-secret-change-me"`
+	// JWTPublicKeyFile is the RS256 public key file; when set it replaces
+	// JWTSecret. JWT_RS256_PUBLIC_KEY_FILE.
+	JWTPublicKeyFile string `env:"JWT_RS256_PUBLIC_KEY_FILE"`
 	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }

@@ -41,6 +41,8 @@ type Options struct {
 	MaxBodyBytes int64
 	// CORSOrigins are the allowed browser origins; empty disables CORS.
 	CORSOrigins []string
+	// RateLimit bounds requests per tenant and per client.
+	RateLimit RateLimit
 }
 
 // forwardedHeaders are the HTTP request headers passed on to the services as
@@ -98,6 +100,7 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 
 	var h http.Handler = root
 	h = limitBody(h, opts.MaxBodyBytes)
+	h = rateLimited(h, opts.RateLimit)
 	h = withRequestID(h)
 	if len(opts.CORSOrigins) > 0 {
 		h = cors.New(cors.Options{
