@@ -88,4 +88,3 @@ func run(ctx context.Context, addr, dataDir string, secret []byte) error {
 	fmt.Printf("%d city-wide teams, including the SAPS GBV liaison team\n", len(shapes.teams))
 	return nil
 }
-
