@@ -1,0 +1,121 @@
+package server_test
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+func TestCreateTicket(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := citizen(t, "CPT", "cit-1")
+
+	t.Run("a new ticket comes back open with a reference and queued routing and SLA work", func(t *testing.T) {
+		tk := h.create(t, ctx, newTicket(commonv1.Category_CATEGORY_WATER, "Burst pipe on the corner"))
+		require.Regexp(t, regexp.MustCompile(`^CPT-20\d\d-\d{6}$`), tk.GetReference())
+		require.Equal(t, commonv1.TicketStatus_TICKET_STATUS_OPEN, tk.GetStatus())
+		require.Equal(t, "cit-1", tk.GetReporterSubject())
+		require.InDelta(t, -33.9249, tk.GetLocation().GetLatitude(), 1e-9)
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.route_ticket' AND args->>'ticket_id' = $1`, tk.GetId()))
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.sla_event' AND args->>'ticket_id' = $1`, tk.GetId()))
+	})
+
+	t.Run("20 concurrent identical requests create one ticket", func(t *testing.T) {
+		req := newTicket(commonv1.Category_CATEGORY_ROADS, "Pothole")
+		req.IdempotencyKey = "key-concurrent"
+		ids := make([]string, 20)
+		var wg sync.WaitGroup
+		for i := range ids {
+			wg.Go(func() {
+				resp, err := h.public.CreateTicket(ctx, proto.Clone(req).(*ticketv1.CreateTicketRequest))
+				if err == nil {
+					ids[i] = resp.GetTicket().GetId()
+				}
+			})
+		}
+		wg.Wait()
+		for _, id := range ids {
+			require.Equal(t, ids[0], id)
+		}
+		require.NotEmpty(t, ids[0])
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.tickets WHERE idempotency_key = 'key-concurrent'`))
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.route_ticket' AND args->>'ticket_id' = $1`, ids[0]))
+	})
+
+	t.Run("the Idempotency-Key metadata works like the field and a changed payload returns the original", func(t *testing.T) {
+		mctx := metadata.AppendToOutgoingContext(ctx, "idempotency-key", "hdr-1")
+		first := h.create(t, mctx, newTicket(commonv1.Category_CATEGORY_WASTE, "Bins not collected"))
+		again := h.create(t, mctx, newTicket(commonv1.Category_CATEGORY_WASTE, "Different text"))
+		require.Equal(t, first.GetId(), again.GetId())
+		require.Equal(t, "Bins not collected", again.GetDescription())
+	})
+
+	t.Run("another citizen reusing a key learns nothing about the first ticket", func(t *testing.T) {
+		req := newTicket(commonv1.Category_CATEGORY_WATER, "Leak")
+		req.IdempotencyKey = "shared-key"
+		h.create(t, ctx, req)
+		_, err := h.public.CreateTicket(citizen(t, "CPT", "cit-2"), req)
+		requireCode(t, err, codes.AlreadyExists)
+	})
+
+	t.Run("a tenant other than the caller's is refused", func(t *testing.T) {
+		req := newTicket(commonv1.Category_CATEGORY_WATER, "Leak")
+		req.Tenant = "JHB"
+		_, err := h.public.CreateTicket(ctx, req)
+		requireCode(t, err, codes.PermissionDenied)
+	})
+
+	t.Run("a service token may not use the public API", func(t *testing.T) {
+		_, err := h.public.CreateTicket(service(t), newTicket(commonv1.Category_CATEGORY_WATER, "Leak"))
+		requireCode(t, err, codes.PermissionDenied)
+	})
+}
+
+func TestCreateTicketRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := citizen(t, "CPT", "cit-1")
+	cases := []struct {
+		name  string
+		edit  func(r *ticketv1.CreateTicketRequest)
+		field string
+	}{
+		{"a 10 MB description is refused", func(r *ticketv1.CreateTicketRequest) { r.Description = strings.Repeat("a", 10<<20) }, "description"},
+		{"an empty description is refused", func(r *ticketv1.CreateTicketRequest) { r.Description = "  " }, "description"},
+		{"control characters are refused", func(r *ticketv1.CreateTicketRequest) { r.Address = "a\x00b" }, "address"},
+		{"a missing category is refused", func(r *ticketv1.CreateTicketRequest) { r.Category = 0 }, "category"},
+		{"an out-of-range category is refused", func(r *ticketv1.CreateTicketRequest) { r.Category = 99 }, "category"},
+		{"a missing location is refused", func(r *ticketv1.CreateTicketRequest) { r.Location = nil }, "location"},
+		{"a point outside South Africa is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.Location = &commonv1.LatLng{Latitude: 51.5, Longitude: -0.12}
+		}, "location.latitude"},
+		{"a latitude beyond 90 is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.Location = &commonv1.LatLng{Latitude: 91, Longitude: 18}
+		}, "location.latitude"},
+		{"a 501-character address is refused", func(r *ticketv1.CreateTicketRequest) { r.Address = strings.Repeat("x", 501) }, "address"},
+		{"a junk phone number is refused", func(r *ticketv1.CreateTicketRequest) { r.Reporter.Phone = "call me" }, "reporter.phone"},
+		{"a junk email is refused", func(r *ticketv1.CreateTicketRequest) { r.Reporter.Email = "not-an-email" }, "reporter.email"},
+		{"a 201-character name is refused", func(r *ticketv1.CreateTicketRequest) { r.Reporter.Name = strings.Repeat("n", 201) }, "reporter.name"},
+		{"a 129-character idempotency key is refused", func(r *ticketv1.CreateTicketRequest) { r.IdempotencyKey = strings.Repeat("k", 129) }, "idempotency_key"},
+		{"an unknown channel is refused", func(r *ticketv1.CreateTicketRequest) { r.Channel = 42 }, "channel"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := newTicket(commonv1.Category_CATEGORY_WATER, "Leak")
+			tc.edit(req)
+			_, err := h.public.CreateTicket(ctx, req)
+			requireField(t, err, tc.field)
+		})
+	}
+	require.Equal(t, 0, h.count(t, `SELECT count(*) FROM ticket.tickets`), "bad input changes nothing")
+}

@@ -1,0 +1,120 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/test/bufconn"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/pgtest"
+	libserver "github.com/salga/trustengine/libs/server"
+	"github.com/salga/trustengine/libs/server/servertest"
+	"github.com/salga/trustengine/services/ticket/internal/app"
+	"github.com/salga/trustengine/services/ticket/internal/outbox"
+	"github.com/salga/trustengine/services/ticket/internal/seal"
+	"github.com/salga/trustengine/services/ticket/internal/server"
+	"github.com/salga/trustengine/services/ticket/internal/store"
+	"github.com/salga/trustengine/services/ticket/migrations"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// migrate prepares the template database the way the binary does.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := pg.Migrate(ctx, pool, "ticket", migrations.FS); err != nil {
+		return err
+	}
+	return outbox.Migrate(ctx, pool)
+}
+
+// harness is one service instance on its own database, over bufconn.
+type harness struct {
+	pool     *pgxpool.Pool
+	public   ticketv1.TicketServiceClient
+	internal ticketv1.TicketInternalServiceClient
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	pool := pgtest.NewDB(t, "ticket", migrate)
+	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
+	require.NoError(t, err)
+	jobs, err := outbox.NewClient(pool, outbox.Peers{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	h := server.New(app.New(store.New(pool, keys), outbox.NewEnqueuer(jobs)))
+
+	lis := bufconn.Listen(1 << 20)
+	srv := libserver.New(libserver.Options{
+		Name: "ticket-test", Listener: lis, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Verifier: auth.NewHS256Verifier(servertest.Secret), ShutdownTimeout: 5 * time.Second,
+		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(16 << 20)},
+	})
+	h.Register(srv.GRPC())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	conn, err := grpc.NewClient("passthrough:///bufconn",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = conn.Close()
+		cancel()
+		require.NoError(t, <-done)
+	})
+	return &harness{pool: pool, public: ticketv1.NewTicketServiceClient(conn), internal: ticketv1.NewTicketInternalServiceClient(conn)}
+}
+
+// as returns a context authenticated as subject with roles in tenant.
+func as(t *testing.T, tenant, subject string, roles ...string) context.Context {
+	t.Helper()
+	tok := servertest.Token(t, auth.Claims{Subject: subject, Tenant: tenant, Roles: roles})
+	return servertest.WithToken(context.Background(), tok)
+}
+
+// Callers used across the tests.
+func citizen(t *testing.T, tenant, sub string) context.Context { return as(t, tenant, sub, auth.RoleCitizen) }
+func agent(t *testing.T, tenant string) context.Context    { return as(t, tenant, "agent-"+tenant, auth.RoleAgent) }
+func saps(t *testing.T, tenant string) context.Context     { return as(t, tenant, "saps-"+tenant, auth.RoleSAPSLiaison) }
+func admin(t *testing.T) context.Context                   { return as(t, "*", "root", auth.RolePlatformAdmin) }
+func service(t *testing.T) context.Context                 { return as(t, "*", "routing", auth.RoleService) }
+
+// capeTown is a point in central Cape Town.
+var capeTown = &commonv1.LatLng{Latitude: -33.9249, Longitude: 18.4241}
+
+// newTicket is a valid create request in tenant CPT.
+func newTicket(cat commonv1.Category, desc string) *ticketv1.CreateTicketRequest {
+	return &ticketv1.CreateTicketRequest{
+		Category: cat, Description: desc, Location: capeTown, Address: "1 Adderley St",
+		Reporter: &ticketv1.Reporter{Name: "Thandi", Phone: "+27821234567", Email: "thandi@example.org"},
+		Channel:  ticketv1.Channel_CHANNEL_MOBILE_APP,
+	}
+}
+
+// create makes a ticket as ctx's caller and fails the test on error.
+func (h *harness) create(t *testing.T, ctx context.Context, req *ticketv1.CreateTicketRequest) *ticketv1.Ticket {
+	t.Helper()
+	resp, err := h.public.CreateTicket(ctx, req)
+	require.NoError(t, err)
+	return resp.GetTicket()
+}
+
+// count runs a counting query as the (superuser) owner, past RLS.
+func (h *harness) count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, h.pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}

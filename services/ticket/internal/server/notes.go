@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
+)
+
+// AddTicketNote implements TicketService.
+func (s *Server) AddTicketNote(ctx context.Context, req *ticketv1.AddTicketNoteRequest) (*ticketv1.AddTicketNoteResponse, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var vis string
+	switch req.GetVisibility() {
+	case ticketv1.NoteVisibility_NOTE_VISIBILITY_UNSPECIFIED:
+	case ticketv1.NoteVisibility_NOTE_VISIBILITY_INTERNAL:
+		vis = domain.NoteInternal
+	case ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC:
+		vis = domain.NotePublic
+	default:
+		return nil, apperr.Invalid("visibility", "must be INTERNAL or PUBLIC")
+	}
+	n, err := s.app.AddTicketNote(ctx, v, req.GetTicketId(), vis, req.GetBody())
+	if err != nil {
+		return nil, err
+	}
+	return &ticketv1.AddTicketNoteResponse{Note: noteOut(n)}, nil
+}
+
+// ListTicketNotes implements TicketService.
+func (s *Server) ListTicketNotes(ctx context.Context, req *ticketv1.ListTicketNotesRequest) (*ticketv1.ListTicketNotesResponse, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := s.app.ListTicketNotes(ctx, v, req.GetTicketId())
+	if err != nil {
+		return nil, err
+	}
+	out := &ticketv1.ListTicketNotesResponse{}
+	for _, n := range ns {
+		out.Notes = append(out.Notes, noteOut(n))
+	}
+	return out, nil
+}
+
+// GetTicketHistory implements TicketService.
+func (s *Server) GetTicketHistory(ctx context.Context, req *ticketv1.GetTicketHistoryRequest) (*ticketv1.GetTicketHistoryResponse, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := s.app.GetTicketHistory(ctx, v, req.GetTicketId())
+	if err != nil {
+		return nil, err
+	}
+	out := &ticketv1.GetTicketHistoryResponse{}
+	for _, h := range hs {
+		out.Entries = append(out.Entries, historyOut(h))
+	}
+	return out, nil
+}
+
+// ListGbvAccessLog implements TicketService.
+func (s *Server) ListGbvAccessLog(ctx context.Context, req *ticketv1.ListGbvAccessLogRequest) (*ticketv1.ListGbvAccessLogResponse, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, next, err := s.app.ListGbvAccessLog(ctx, v, req.GetTenant(), req.GetTicketId(), int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	out := &ticketv1.ListGbvAccessLogResponse{NextPageToken: next}
+	for _, e := range es {
+		out.Entries = append(out.Entries, accessLogOut(e))
+	}
+	return out, nil
+}
