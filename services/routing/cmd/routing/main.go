@@ -1,0 +1,107 @@
+// Command routing serves the team-routing service: municipalities, teams and
+// their service areas, routing decisions and assignments.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/logging"
+	"github.com/salga/trustengine/libs/pg"
+	libserver "github.com/salga/trustengine/libs/server"
+	"github.com/salga/trustengine/services/routing/internal/app"
+	"github.com/salga/trustengine/services/routing/internal/config"
+	"github.com/salga/trustengine/services/routing/internal/delivery"
+	"github.com/salga/trustengine/services/routing/internal/server"
+	"github.com/salga/trustengine/services/routing/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		slog.Error("routing stopped", "error", err.Error())
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log := logging.New(cfg.LogLevel)
+	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	defer pool.Close()
+	if err := store.Setup(ctx, pool); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+
+	riverClient, closePeer, err := newRiver(ctx, cfg, pool, log)
+	if err != nil {
+		return err
+	}
+	defer closePeer()
+
+	srv := libserver.New(libserver.Options{
+		Name: "routing", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
+		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
+		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
+		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(server.MaxRecvMsgSize)},
+	})
+	server.New(app.New(pool, delivery.NewOutbox(riverClient), log)).Register(srv.GRPC())
+	err = srv.Run(ctx)
+	if cfg.TicketAddr != "" {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+		defer cancel()
+		if stopErr := riverClient.Stop(stopCtx); stopErr != nil {
+			log.Warn("river stop", "error", stopErr.Error())
+		}
+	}
+	return err
+}
+
+// newRiver builds the River client: insert-only without TICKET_ADDR, else
+// with the record_assignment worker started and a connection to the ticket
+// service carrying a service token.
+func newRiver(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], func(), error) {
+	if cfg.TicketAddr == "" {
+		c, err := delivery.NewRiverClient(pool, store.Schema, nil, log)
+		return c, func() {}, err
+	}
+	conn, err := grpc.NewClient(cfg.TicketAddr,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokenSource([]byte(cfg.JWTSecret), cfg.ServiceName))),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("run: dial ticket service: %w", err)
+	}
+	c, err := delivery.NewRiverClient(pool, store.Schema, delivery.NewTicketClient(conn), log)
+	if err != nil {
+		_ = conn.Close()
+		return nil, nil, err
+	}
+	if err := c.Start(ctx); err != nil {
+		_ = conn.Close()
+		return nil, nil, fmt.Errorf("run: river start: %w", err)
+	}
+	return c, func() { _ = conn.Close() }, nil
+}

@@ -1,0 +1,57 @@
+// Package app holds the routing service's use cases, one per file. Each use
+// case runs in one tenant-scoped transaction (libs pg.InTx) and records its
+// effects on other services in that same transaction.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/routing/internal/domain"
+)
+
+// AssignmentOutbox records, inside tx, that the ticket service must learn
+// about a new current assignment.
+type AssignmentOutbox interface {
+	AssignmentChanged(ctx context.Context, tx pgx.Tx, a domain.Assignment) error
+}
+
+// App is the routing service's application layer.
+type App struct {
+	pool   *pgxpool.Pool
+	outbox AssignmentOutbox
+	log    *slog.Logger
+}
+
+// New returns an App on pool that announces assignments through outbox.
+func New(pool *pgxpool.Pool, outbox AssignmentOutbox, log *slog.Logger) *App {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &App{pool: pool, outbox: outbox, log: log}
+}
+
+// inTx runs fn in a scoped transaction.
+func (a *App) inTx(ctx context.Context, scope pg.Scope, fn func(pgx.Tx) error) error {
+	return pg.InTx(ctx, a.pool, scope, fn)
+}
+
+// notFound turns the store's ErrNotFound into the caller-facing NotFound of
+// what, leaving other errors alone.
+func notFound(err error, what string) error {
+	if errors.Is(err, domain.ErrNotFound) {
+		return apperr.NotFound(what)
+	}
+	return err
+}
+
+// Page is a limit/offset window for lists.
+type Page struct {
+	Limit, Offset int
+}

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/internal/store"
+)
+
+// EscalateRequest asks to escalate a ticket to a level.
+type EscalateRequest struct {
+	Tenant   string
+	TicketID string
+	Level    int32
+	Reason   domain.Reason
+	Note     string
+}
+
+// EscalateTicket moves the ticket to its team's escalation target (that
+// team's manager, else its least-loaded member) or, without one, to its own
+// team's manager; with neither it records the escalation on the same team
+// with no person. Idempotent per (ticket, level): a repeat returns the
+// existing escalation.
+func (a *App) EscalateTicket(ctx context.Context, scope pg.Scope, r EscalateRequest) (domain.Assignment, error) {
+	var out domain.Assignment
+	err := a.inTx(ctx, scope, func(tx pgx.Tx) error {
+		var err error
+		if out, err = existingEscalation(ctx, tx, r); !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		cur, err := store.LockCurrent(ctx, tx, r.TicketID)
+		if errors.Is(err, domain.ErrNotFound) || (err == nil && cur.Tenant != r.Tenant) {
+			return apperr.FailedPrecondition("ticket has no current assignment to escalate (not routed yet)")
+		}
+		if err != nil {
+			return err
+		}
+		// The lock serialises escalations of this ticket: look again.
+		if out, err = existingEscalation(ctx, tx, r); !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		teamID, person, err := escalationTarget(ctx, tx, cur.TeamID)
+		if err != nil {
+			return err
+		}
+		if err := store.ClearCurrent(ctx, tx, r.TicketID); err != nil {
+			return err
+		}
+		got, inserted, err := store.InsertAssignment(ctx, tx, domain.Assignment{
+			Tenant: r.Tenant, TicketID: r.TicketID, Category: cur.Category, TeamID: teamID, PersonID: person,
+			AssignedBy: domain.SystemActor, Reason: r.Reason, Note: r.Note, EscalationLevel: r.Level, IsCurrent: true,
+		}, nil)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return fmt.Errorf("escalation of ticket %s level %d collided despite the lock", r.TicketID, r.Level)
+		}
+		out = got
+		return a.outbox.AssignmentChanged(ctx, tx, got)
+	})
+	if err != nil {
+		return domain.Assignment{}, fmt.Errorf("app.EscalateTicket: %w", err)
+	}
+	return out, nil
+}
+
+func existingEscalation(ctx context.Context, tx pgx.Tx, r EscalateRequest) (domain.Assignment, error) {
+	a, err := store.EscalationAt(ctx, tx, r.TicketID, r.Level)
+	if err == nil && a.Tenant != r.Tenant {
+		return domain.Assignment{}, apperr.NotFound("ticket " + r.TicketID)
+	}
+	return a, err
+}
+
+// escalationTarget picks the team and person an escalation goes to.
+func escalationTarget(ctx context.Context, tx pgx.Tx, teamID string) (string, string, error) {
+	if teamID == "" {
+		return "", "", nil // triage has no one above it
+	}
+	team, err := store.GetTeam(ctx, tx, teamID, false)
+	if err != nil {
+		return "", "", err
+	}
+	if team.EscalationTeamID == "" {
+		return team.ID, team.ManagerID, nil
+	}
+	target, err := store.GetTeam(ctx, tx, team.EscalationTeamID, false)
+	if err != nil {
+		return "", "", err
+	}
+	if target.ManagerID != "" {
+		return target.ID, target.ManagerID, nil
+	}
+	person, err := store.LeastLoadedMember(ctx, tx, target.ID)
+	return target.ID, person, err
+}

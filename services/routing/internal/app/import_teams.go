@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/internal/geojson"
+	"github.com/salga/trustengine/services/routing/internal/store"
+)
+
+// TeamImport describes a bulk import of team areas, one team per feature.
+type TeamImport struct {
+	Tenant       string
+	Category     domain.Category
+	IsSAPS       bool
+	NameProperty string
+	NamePrefix   string
+	Features     []geojson.Feature
+}
+
+// ImportTeams creates or updates one team per feature in one transaction:
+// the first bad feature aborts the import and is named by its index.
+func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (created, updated int, err error) {
+	err = a.inTx(ctx, scope, func(tx pgx.Tx) error {
+		created, updated = 0, 0
+		buffer, err := store.BoundaryBuffer(ctx, tx, in.Tenant)
+		if errors.Is(err, domain.ErrNotFound) {
+			return apperr.FailedPrecondition(fmt.Sprintf("municipality %s is not registered; create it with its boundary first", in.Tenant))
+		}
+		if err != nil {
+			return err
+		}
+		seen := map[string]int{}
+		for _, f := range in.Features {
+			path := fmt.Sprintf("feature_collection.features[%d]", f.Index)
+			value := f.Property(in.NameProperty)
+			if value == "" {
+				return apperr.Invalid(path+".properties."+in.NameProperty, "is required to name the team")
+			}
+			name := in.NamePrefix + value
+			if prev, dup := seen[name]; dup {
+				return apperr.Invalid(path+".properties."+in.NameProperty,
+					fmt.Sprintf("names team %q already named by feature %d", name, prev))
+			}
+			seen[name] = f.Index
+			area := f.Geometry.JSON()
+			if err := store.CheckValid(ctx, tx, area, path+".geometry"); err != nil {
+				return err
+			}
+			if err := store.CheckInside(ctx, tx, area, buffer, in.Tenant, path+".geometry"); err != nil {
+				return err
+			}
+			isNew, err := store.UpsertImportedTeam(ctx, tx, domain.Team{
+				Tenant: in.Tenant, Name: name, Category: in.Category, IsSAPS: in.IsSAPS, ServiceArea: area,
+			})
+			if err != nil {
+				return err
+			}
+			if isNew {
+				created++
+			} else {
+				updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("app.ImportTeams: %w", err)
+	}
+	return created, updated, nil
+}

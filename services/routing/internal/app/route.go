@@ -1,0 +1,117 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/internal/store"
+)
+
+// RouteRequest is a ticket to route.
+type RouteRequest struct {
+	Tenant   string
+	TicketID string
+	Category domain.Category
+	Lat, Lng float64
+}
+
+// RouteTicket gives a new ticket its routing assignment. It is idempotent
+// per ticket: a repeat, or a call racing another, returns the one stored
+// routing assignment and its original decision.
+func (a *App) RouteTicket(ctx context.Context, scope pg.Scope, r RouteRequest) (domain.Assignment, domain.Decision, error) {
+	var asg domain.Assignment
+	var dec domain.Decision
+	err := a.inTx(ctx, scope, func(tx pgx.Tx) error {
+		var err error
+		asg, dec, err = store.RoutingAssignment(ctx, tx, r.TicketID)
+		if !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		dec, err = decide(ctx, tx, store.RouteQuery{Tenant: r.Tenant, Category: r.Category, Lat: r.Lat, Lng: r.Lng})
+		if err != nil {
+			return err
+		}
+		// An escalation or reassignment that somehow arrived first stays
+		// current; the routing decision is still recorded in the history.
+		hasCurrent, err := store.HasCurrent(ctx, tx, r.TicketID)
+		if err != nil {
+			return err
+		}
+		got, inserted, err := store.InsertAssignment(ctx, tx, domain.Assignment{
+			Tenant: r.Tenant, TicketID: r.TicketID, Category: r.Category, TeamID: dec.TeamID,
+			PersonID: dec.PersonID, AssignedBy: domain.SystemActor, Reason: dec.Reason, IsCurrent: !hasCurrent,
+		}, &dec)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			// A concurrent call won the unique index; return its result.
+			asg, dec, err = store.RoutingAssignment(ctx, tx, r.TicketID)
+			return err
+		}
+		asg = got
+		if !asg.IsCurrent {
+			return nil
+		}
+		return a.outbox.AssignmentChanged(ctx, tx, asg)
+	})
+	if err != nil {
+		return domain.Assignment{}, domain.Decision{}, fmt.Errorf("app.RouteTicket: %w", err)
+	}
+	return asg, dec, nil
+}
+
+// ExplainRoute answers what RouteTicket would decide now, assigning nothing.
+func (a *App) ExplainRoute(ctx context.Context, scope pg.Scope, q store.RouteQuery) (domain.Decision, error) {
+	var dec domain.Decision
+	err := pg.InTxWithOptions(ctx, a.pool, scope, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		dec, err = decide(ctx, tx, q)
+		return err
+	})
+	if err != nil {
+		return domain.Decision{}, fmt.Errorf("app.ExplainRoute: %w", err)
+	}
+	return dec, nil
+}
+
+// decide applies the routing rules in order: areas covering the point
+// (smallest first, then id), else the nearest area, else a team without an
+// area (by id), else triage. Eligibility (GBV only to SAPS teams) is in the
+// store's team filter, so no rule can pick a non-SAPS team for GBV.
+func decide(ctx context.Context, tx pgx.Tx, q store.RouteQuery) (domain.Decision, error) {
+	d := domain.Decision{Reason: domain.ReasonTriage}
+	steps := []struct {
+		find   func(context.Context, pgx.Tx, store.RouteQuery) ([]domain.Candidate, error)
+		reason domain.Reason
+	}{
+		{store.ContainingTeams, domain.ReasonGeospatial},
+		{store.NearestTeams, domain.ReasonFallbackNearest},
+		{store.TeamsWithoutArea, domain.ReasonFallbackNearest},
+	}
+	for _, s := range steps {
+		cands, err := s.find(ctx, tx, q)
+		if err != nil {
+			return d, fmt.Errorf("decide: %w", err)
+		}
+		if len(cands) > 0 {
+			d.Candidates = cands
+			d.Choose(0, s.reason)
+			break
+		}
+	}
+	if d.TeamID != "" {
+		person, err := store.LeastLoadedMember(ctx, tx, d.TeamID)
+		if err != nil {
+			return d, fmt.Errorf("decide: %w", err)
+		}
+		d.PersonID = person
+	}
+	d.Explain(q.Category)
+	return d, nil
+}

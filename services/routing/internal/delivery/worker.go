@@ -1,0 +1,76 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// AssignmentRecorder is what the worker needs from the ticket service.
+type AssignmentRecorder interface {
+	RecordAssignment(ctx context.Context, args RecordAssignmentArgs) error
+}
+
+// TicketClient adapts the generated TicketInternalService client.
+type TicketClient struct {
+	client ticketv1.TicketInternalServiceClient
+}
+
+// NewTicketClient wraps a connection to the ticket service; the connection
+// must carry a service token (auth.BearerCredentials).
+func NewTicketClient(conn grpc.ClientConnInterface) *TicketClient {
+	return &TicketClient{client: ticketv1.NewTicketInternalServiceClient(conn)}
+}
+
+// RecordAssignment calls TicketInternalService.RecordAssignment.
+func (c *TicketClient) RecordAssignment(ctx context.Context, a RecordAssignmentArgs) error {
+	_, err := c.client.RecordAssignment(ctx, &ticketv1.RecordAssignmentRequest{
+		Tenant: a.Tenant, TicketId: a.TicketID, AssignmentId: a.AssignmentID, TeamId: a.TeamID,
+		TeamName: a.TeamName, PersonId: a.PersonID, Reason: a.Reason, EscalationLevel: a.EscalationLevel,
+		AssignTime: timestamppb.New(a.AssignTime),
+	})
+	if err != nil {
+		return fmt.Errorf("delivery.TicketClient: RecordAssignment: %w", err)
+	}
+	return nil
+}
+
+// RecordAssignmentWorker delivers routing.record_assignment jobs; a failed
+// call returns the error so River retries with backoff.
+type RecordAssignmentWorker struct {
+	river.WorkerDefaults[RecordAssignmentArgs]
+	Recorder AssignmentRecorder
+}
+
+// Work implements river.Worker.
+func (w *RecordAssignmentWorker) Work(ctx context.Context, job *river.Job[RecordAssignmentArgs]) error {
+	return w.Recorder.RecordAssignment(ctx, job.Args)
+}
+
+// NewRiverClient builds the River client on the routing schema. With a nil
+// recorder it only inserts jobs (no peer configured: jobs wait in the table
+// until a process with TICKET_ADDR works them); otherwise it registers the
+// worker and is ready to Start.
+func NewRiverClient(pool *pgxpool.Pool, schema string, recorder AssignmentRecorder, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
+	cfg := &river.Config{Schema: schema, Logger: logger}
+	if recorder != nil {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &RecordAssignmentWorker{Recorder: recorder})
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
+	}
+	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("delivery.NewRiverClient: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,77 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Candidate is one team a routing decision considered.
+type Candidate struct {
+	TeamID         string  `json:"team_id"`
+	TeamName       string  `json:"team_name"`
+	ContainsPoint  bool    `json:"contains_point"`
+	DistanceMeters float64 `json:"distance_meters"`
+	AreaSqKm       float64 `json:"area_sq_km"`
+	Chosen         bool    `json:"chosen"`
+}
+
+// Decision is the outcome of the routing rules for a point and category.
+type Decision struct {
+	TeamID      string      `json:"team_id"`
+	TeamName    string      `json:"team_name"`
+	PersonID    string      `json:"person_id"`
+	Reason      Reason      `json:"reason"`
+	Explanation string      `json:"explanation"`
+	Candidates  []Candidate `json:"candidates"`
+}
+
+// Choose marks candidate i as chosen and fills the team of the decision.
+func (d *Decision) Choose(i int, reason Reason) {
+	d.Candidates[i].Chosen = true
+	d.TeamID = d.Candidates[i].TeamID
+	d.TeamName = d.Candidates[i].TeamName
+	d.Reason = reason
+}
+
+// Explain writes the operator-facing sentence for the decision, naming the
+// rule that chose the team.
+func (d *Decision) Explain(category Category) {
+	kind := fmt.Sprintf("%s team", category)
+	if category == CategoryGBV {
+		// GBV goes only to police liaison teams whatever their category.
+		kind = "SAPS liaison team"
+	}
+	var b strings.Builder
+	switch d.Reason {
+	case ReasonGeospatial:
+		contained := 0
+		for _, c := range d.Candidates {
+			if c.ContainsPoint {
+				contained++
+			}
+		}
+		fmt.Fprintf(&b, "Routed to %s: its service area contains the point", d.TeamName)
+		if contained > 1 {
+			fmt.Fprintf(&b, " and is the smallest of the %d %s areas that do (ties by team id)", contained, kind)
+		}
+	case ReasonFallbackNearest:
+		var dist float64
+		for _, c := range d.Candidates {
+			if c.Chosen {
+				dist = c.DistanceMeters
+			}
+		}
+		if dist > 0 {
+			fmt.Fprintf(&b, "No %s area contains the point; routed to the nearest, %s, %.0f m away", kind, d.TeamName, dist)
+		} else {
+			fmt.Fprintf(&b, "No %s has a service area; routed to %s (first by id)", kind, d.TeamName)
+		}
+	default:
+		fmt.Fprintf(&b, "No active %s exists in the municipality; the ticket waits in the triage queue", kind)
+	}
+	if d.PersonID != "" {
+		fmt.Fprintf(&b, "; given to member %s, who has the fewest open tickets", d.PersonID)
+	}
+	b.WriteString(".")
+	d.Explanation = b.String()
+}

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/services/routing/internal/domain"
+)
+
+const assignmentCols = `a.id::text, a.tenant, a.ticket_id::text, a.category, coalesce(a.team_id::text, ''),
+	coalesce(t.name, ''), a.person_id, a.assigned_by, a.reason, a.note, a.escalation_level, a.is_current, a.created_at`
+
+const assignmentFrom = ` FROM routing.assignments a LEFT JOIN routing.teams t ON t.id = a.team_id `
+
+// routingReasons are the reasons of the one routing assignment per ticket.
+var routingReasons = []string{string(domain.ReasonGeospatial), string(domain.ReasonFallbackNearest), string(domain.ReasonTriage)}
+
+// InsertAssignment appends a to the history; when a.IsCurrent it must be
+// called after ClearCurrent. ON CONFLICT DO NOTHING lets the unique indexes
+// arbitrate races: inserted is false when a concurrent transaction already
+// stored the same routing or escalation, and nothing was written.
+func InsertAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignment, decision *domain.Decision) (domain.Assignment, bool, error) {
+	var decisionJSON []byte
+	if decision != nil {
+		var err error
+		if decisionJSON, err = json.Marshal(decision); err != nil {
+			return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
+		}
+	}
+	rows, err := tx.Query(ctx, `WITH a AS (
+		INSERT INTO routing.assignments (id, tenant, ticket_id, category, team_id, person_id, assigned_by,
+			reason, note, escalation_level, is_current, decision)
+		VALUES ($1, $2, $3, $4, nullif($5, '')::uuid, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT DO NOTHING RETURNING *)
+		SELECT `+assignmentCols+` FROM a LEFT JOIN routing.teams t ON t.id = a.team_id`,
+		uuid.NewString(), a.Tenant, a.TicketID, string(a.Category), a.TeamID, a.PersonID, a.AssignedBy,
+		string(a.Reason), a.Note, a.EscalationLevel, a.IsCurrent, decisionJSON)
+	if err != nil {
+		return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
+	}
+	got, err := pgx.CollectRows(rows, scanAssignment)
+	if err != nil {
+		return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
+	}
+	if len(got) == 0 {
+		return domain.Assignment{}, false, nil
+	}
+	return got[0], true, nil
+}
+
+// RoutingAssignment returns the ticket's routing assignment and the decision
+// stored with it, or domain.ErrNotFound.
+func RoutingAssignment(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assignment, domain.Decision, error) {
+	var d domain.Decision
+	var raw []byte
+	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+`, a.decision`+assignmentFrom+`
+		WHERE a.ticket_id = $1 AND a.reason = ANY ($2)`, ticketID, routingReasons)
+	if err != nil {
+		return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: %w", err)
+	}
+	got, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Assignment, error) {
+		a, err := scanAssignmentWith(row, &raw)
+		return a, err
+	})
+	if err != nil {
+		return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: %w", err)
+	}
+	if len(got) == 0 {
+		return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: %w", domain.ErrNotFound)
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: decode decision: %w", err)
+		}
+	}
+	return got[0], d, nil
+}
+
+// LockCurrent returns the ticket's current assignment, locked FOR UPDATE so
+// that reassignments and escalations of one ticket run one at a time.
+//
+// Under read committed, a lock that waited on a row another transaction
+// has just made non-current returns nothing; a second statement sees the
+// newly committed current row, so it looks once more before giving up.
+func LockCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assignment, error) {
+	a, err := lockCurrent(ctx, tx, ticketID)
+	if errors.Is(err, domain.ErrNotFound) {
+		a, err = lockCurrent(ctx, tx, ticketID)
+	}
+	return a, err
+}
+
+func lockCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assignment, error) {
+	if validID(ticketID) != nil {
+		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", domain.ErrNotFound)
+	}
+	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+assignmentFrom+`
+		WHERE a.ticket_id = $1 AND a.is_current FOR UPDATE OF a`, ticketID)
+	if err != nil {
+		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", err)
+	}
+	got, err := pgx.CollectRows(rows, scanAssignment)
+	if err != nil {
+		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", err)
+	}
+	if len(got) == 0 {
+		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", domain.ErrNotFound)
+	}
+	return got[0], nil
+}
+
+// EscalationAt returns the ticket's escalation of the given level, or
+// domain.ErrNotFound.
+func EscalationAt(ctx context.Context, tx pgx.Tx, ticketID string, level int32) (domain.Assignment, error) {
+	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+assignmentFrom+`
+		WHERE a.ticket_id = $1 AND a.escalation_level = $2 AND a.reason IN ('escalation', 'sla_breach')`,
+		ticketID, level)
+	if err != nil {
+		return domain.Assignment{}, fmt.Errorf("store.EscalationAt: %w", err)
+	}
+	got, err := pgx.CollectRows(rows, scanAssignment)
+	if err != nil {
+		return domain.Assignment{}, fmt.Errorf("store.EscalationAt: %w", err)
+	}
+	if len(got) == 0 {
+		return domain.Assignment{}, fmt.Errorf("store.EscalationAt: %w", domain.ErrNotFound)
+	}
+	return got[0], nil
+}
+
+// ClearCurrent marks the ticket's current assignment as no longer current.
+func ClearCurrent(ctx context.Context, tx pgx.Tx, ticketID string) error {
+	if _, err := tx.Exec(ctx, `UPDATE routing.assignments SET is_current = false
+		WHERE ticket_id = $1 AND is_current`, ticketID); err != nil {
+		return fmt.Errorf("store.ClearCurrent: %w", err)
+	}
+	return nil
+}
+
+// HasCurrent reports whether the ticket has a current assignment.
+func HasCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (bool, error) {
+	var ok bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM routing.assignments
+		WHERE ticket_id = $1 AND is_current)`, ticketID).Scan(&ok); err != nil {
+		return false, fmt.Errorf("store.HasCurrent: %w", err)
+	}
+	return ok, nil
+}
+
+func scanAssignment(row pgx.CollectableRow) (domain.Assignment, error) {
+	return scanAssignmentWith(row)
+}
+
+func scanAssignmentWith(row pgx.CollectableRow, extra ...any) (domain.Assignment, error) {
+	var a domain.Assignment
+	var category, reason string
+	dest := append([]any{&a.ID, &a.Tenant, &a.TicketID, &category, &a.TeamID, &a.TeamName, &a.PersonID,
+		&a.AssignedBy, &reason, &a.Note, &a.EscalationLevel, &a.IsCurrent, &a.CreatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return a, err
+	}
+	a.Category, a.Reason = domain.Category(category), domain.Reason(reason)
+	return a, nil
+}
+
+var errBadID = errors.New("not a uuid")
+
+// validID reports whether id is a UUID; lookups of other strings find nothing.
+func validID(id string) error {
+	if _, err := uuid.Parse(id); err != nil {
+		return errBadID
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+// Package store is the Postgres adapter of the routing service. Every
+// function runs inside a transaction opened by the app with libs pg.InTx, so
+// row-level security applies; Postgres errors are translated here into the
+// domain's sentinel errors.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/migrations"
+)
+
+// Schema is the Postgres schema the routing service owns; River's tables
+// live in it too.
+const Schema = "routing"
+
+// Migrate applies the goose migrations of the schema and then River's own
+// migrations into the same schema. The goose migrations set default
+// privileges first, so River's tables are usable by the app role.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := pg.Migrate(ctx, pool, Schema, migrations.FS); err != nil {
+		return fmt.Errorf("store.Migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Schema: Schema})
+	if err != nil {
+		return fmt.Errorf("store.Migrate: rivermigrate.New: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("store.Migrate: river migrate up: %w", err)
+	}
+	return nil
+}
+
+// Setup prepares an empty database: PostGIS, the app role and migrations.
+// The binary runs it at start-up and tests use it to build their template.
+func Setup(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := pg.EnsurePostGIS(ctx, pool); err != nil {
+		return fmt.Errorf("store.Setup: %w", err)
+	}
+	if err := pg.EnsureAppRole(ctx, pool); err != nil {
+		return fmt.Errorf("store.Setup: %w", err)
+	}
+	return Migrate(ctx, pool)
+}
+
+// interpretError maps Postgres errors the app can act on to sentinel errors
+// and wraps everything else with the operation that failed.
+func interpretError(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("%s: %w", op, domain.ErrNotFound)
+	case pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "teams_tenant_name_key":
+		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateName)
+	case pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "municipalities_pkey":
+		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateCode)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
