@@ -1,0 +1,62 @@
+// Package adapters reaches the routing and ticket services over gRPC with a
+// service token, for the River workers.
+package adapters
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/services/sla/internal/jobs"
+)
+
+// Dial connects to a peer, authenticating each call with a service token.
+func Dial(addr string, secret []byte) (*grpc.ClientConn, error) {
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokenSource(secret, "sla"))))
+	if err != nil {
+		return nil, fmt.Errorf("adapters.Dial %s: %w", addr, err)
+	}
+	return conn, nil
+}
+
+// Routing delivers escalations to RoutingInternalService.
+type Routing struct {
+	Client routingv1.RoutingInternalServiceClient
+}
+
+// EscalateTicket implements jobs.Escalator.
+func (r Routing) EscalateTicket(ctx context.Context, a jobs.EscalateArgs) error {
+	_, err := r.Client.EscalateTicket(ctx, &routingv1.EscalateTicketRequest{Tenant: a.Tenant, TicketId: a.TicketID,
+		Level: int32(a.Level), Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: a.Note})
+	if err != nil {
+		return fmt.Errorf("adapters.Routing.EscalateTicket: %w", err)
+	}
+	return nil
+}
+
+// Ticket delivers deadlines to TicketInternalService.
+type Ticket struct {
+	Client ticketv1.TicketInternalServiceClient
+}
+
+// RecordDeadlines implements jobs.DeadlineRecorder.
+func (t Ticket) RecordDeadlines(ctx context.Context, a jobs.RecordDeadlinesArgs) error {
+	req := &ticketv1.RecordDeadlinesRequest{Tenant: a.Tenant, TicketId: a.TicketID, Revision: a.Revision}
+	if a.ResponseDeadline != nil {
+		req.ResponseDeadline = timestamppb.New(*a.ResponseDeadline)
+	}
+	if a.ResolutionDeadline != nil {
+		req.ResolutionDeadline = timestamppb.New(*a.ResolutionDeadline)
+	}
+	if _, err := t.Client.RecordDeadlines(ctx, req); err != nil {
+		return fmt.Errorf("adapters.Ticket.RecordDeadlines: %w", err)
+	}
+	return nil
+}
