@@ -29,7 +29,7 @@ var transitions = map[Status][]Status{
 // naming the transition and why it is refused.
 func CheckTransition(from, to Status) error {
 	if from == to {
-		return fmt.Errorf("ticket is already %s", to)
+		return fmt.Errorf("transition %s -> %s not allowed: the ticket is already %s", from, to, to)
 	}
 	allowed := transitions[from]
 	for _, s := range allowed {

@@ -85,11 +85,17 @@ func as(t *testing.T, tenant, subject string, roles ...string) context.Context {
 }
 
 // Callers used across the tests.
-func citizen(t *testing.T, tenant, sub string) context.Context { return as(t, tenant, sub, auth.RoleCitizen) }
-func agent(t *testing.T, tenant string) context.Context    { return as(t, tenant, "agent-"+tenant, auth.RoleAgent) }
-func saps(t *testing.T, tenant string) context.Context     { return as(t, tenant, "saps-"+tenant, auth.RoleSAPSLiaison) }
-func admin(t *testing.T) context.Context                   { return as(t, "*", "root", auth.RolePlatformAdmin) }
-func service(t *testing.T) context.Context                 { return as(t, "*", "routing", auth.RoleService) }
+func citizen(t *testing.T, tenant, sub string) context.Context {
+	return as(t, tenant, sub, auth.RoleCitizen)
+}
+func agent(t *testing.T, tenant string) context.Context {
+	return as(t, tenant, "agent-"+tenant, auth.RoleAgent)
+}
+func saps(t *testing.T, tenant string) context.Context {
+	return as(t, tenant, "saps-"+tenant, auth.RoleSAPSLiaison)
+}
+func admin(t *testing.T) context.Context   { return as(t, "*", "root", auth.RolePlatformAdmin) }
+func service(t *testing.T) context.Context { return as(t, "*", "routing", auth.RoleService) }
 
 // capeTown is a point in central Cape Town.
 var capeTown = &commonv1.LatLng{Latitude: -33.9249, Longitude: 18.4241}

@@ -1,0 +1,139 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// listAll pages through req and returns the ids in order.
+func (h *harness) listAll(t *testing.T, ctx context.Context, req *ticketv1.ListTicketsRequest) []string {
+	t.Helper()
+	var ids []string
+	for range 1000 {
+		resp, err := h.public.ListTickets(ctx, req)
+		require.NoError(t, err)
+		for _, tk := range resp.GetTickets() {
+			ids = append(ids, tk.GetId())
+		}
+		if resp.GetNextPageToken() == "" {
+			return ids
+		}
+		req.PageToken = resp.GetNextPageToken()
+	}
+	t.Fatal("pagination did not end")
+	return nil
+}
+
+func TestListTicketsPaginatesEachTicketOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	reporter := citizen(t, "CPT", "c1")
+	var before []string
+	for i := range 30 {
+		before = append(before, h.create(t, reporter, newTicket(commonv1.Category_CATEGORY_WATER, fmt.Sprint("leak ", i))).GetId())
+	}
+	for _, order := range []ticketv1.TicketOrder{ticketv1.TicketOrder_TICKET_ORDER_CREATE_TIME_DESC, ticketv1.TicketOrder_TICKET_ORDER_CREATE_TIME_ASC} {
+		t.Run(fmt.Sprintf("in %s order while tickets are being inserted", order), func(t *testing.T) {
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+						h.create(t, reporter, newTicket(commonv1.Category_CATEGORY_WATER, "concurrent"))
+					}
+				}
+			})
+			ids := h.listAll(t, agent(t, "CPT"), &ticketv1.ListTicketsRequest{PageSize: 4, OrderBy: order})
+			close(stop)
+			wg.Wait()
+			seen := map[string]int{}
+			for _, id := range ids {
+				seen[id]++
+			}
+			for _, id := range before {
+				require.Equal(t, 1, seen[id], "ticket %s", id)
+			}
+			for id, n := range seen {
+				require.Equal(t, 1, n, "ticket %s repeated", id)
+			}
+		})
+	}
+
+	t.Run("a page token is refused with other filters", func(t *testing.T) {
+		resp, err := h.public.ListTickets(agent(t, "CPT"), &ticketv1.ListTicketsRequest{PageSize: 2})
+		require.NoError(t, err)
+		require.NotEmpty(t, resp.GetNextPageToken())
+		_, err = h.public.ListTickets(agent(t, "CPT"), &ticketv1.ListTicketsRequest{PageSize: 2, PageToken: resp.GetNextPageToken(), Query: "leak"})
+		requireField(t, err, "page_token")
+		_, err = h.public.ListTickets(agent(t, "CPT"), &ticketv1.ListTicketsRequest{PageToken: "garbage!"})
+		requireField(t, err, "page_token")
+	})
+
+	t.Run("page size is capped at 500", func(t *testing.T) {
+		resp, err := h.public.ListTickets(agent(t, "CPT"), &ticketv1.ListTicketsRequest{PageSize: 100000})
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(resp.GetTickets()), 500)
+	})
+}
+
+func TestListTicketsFilters(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	reporter := citizen(t, "CPT", "c1")
+	at := func(lat, lng float64, cat commonv1.Category, desc string) string {
+		req := newTicket(cat, desc)
+		req.Location = &commonv1.LatLng{Latitude: lat, Longitude: lng}
+		return h.create(t, reporter, req).GetId()
+	}
+	// About 111 m per 0.001 degree of latitude.
+	centre := at(-33.9249, 18.4241, commonv1.Category_CATEGORY_WATER, "Burst main")
+	near := at(-33.9289, 18.4241, commonv1.Category_CATEGORY_ROADS, "Pothole") // ~445 m south
+	far := at(-33.9549, 18.4241, commonv1.Category_CATEGORY_WATER, "Leak")     // ~3.3 km south
+	other := at(-26.2041, 28.0473, commonv1.Category_CATEGORY_WASTE, "Dumping in Johannesburg")
+	staff := agent(t, "CPT")
+
+	cases := []struct {
+		name string
+		req  *ticketv1.ListTicketsRequest
+		want []string
+	}{
+		{"a 500 m radius finds exactly the tickets inside it", &ticketv1.ListTicketsRequest{
+			Near: &ticketv1.Circle{Center: capeTown, RadiusMeters: 500}}, []string{centre, near}},
+		{"a 5 km radius also takes the far ticket", &ticketv1.ListTicketsRequest{
+			Near: &ticketv1.Circle{Center: capeTown, RadiusMeters: 5000}}, []string{centre, near, far}},
+		{"a bounding box finds exactly the tickets inside it", &ticketv1.ListTicketsRequest{
+			Bbox: &ticketv1.BoundingBox{MinLatitude: -33.94, MinLongitude: 18.4, MaxLatitude: -33.92, MaxLongitude: 18.45}}, []string{centre, near}},
+		{"a category filter", &ticketv1.ListTicketsRequest{Categories: []commonv1.Category{commonv1.Category_CATEGORY_WATER}}, []string{centre, far}},
+		{"text search in the description is case-insensitive", &ticketv1.ListTicketsRequest{Query: "JOHANNES"}, []string{other}},
+		{"a status filter", &ticketv1.ListTicketsRequest{Statuses: []commonv1.TicketStatus{working}}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := h.listAll(t, staff, tc.req)
+			require.ElementsMatch(t, tc.want, got)
+		})
+	}
+
+	t.Run("bad geometry filters are refused by field", func(t *testing.T) {
+		_, err := h.public.ListTickets(staff, &ticketv1.ListTicketsRequest{Near: &ticketv1.Circle{Center: capeTown, RadiusMeters: 0}})
+		requireField(t, err, "near.radius_meters")
+		_, err = h.public.ListTickets(staff, &ticketv1.ListTicketsRequest{Bbox: &ticketv1.BoundingBox{MinLatitude: -33, MaxLatitude: -34, MinLongitude: 18, MaxLongitude: 19}})
+		requireField(t, err, "bbox")
+	})
+
+	t.Run("a citizen lists only their own tickets", func(t *testing.T) {
+		h.create(t, citizen(t, "CPT", "c2"), newTicket(commonv1.Category_CATEGORY_WATER, "mine"))
+		require.Len(t, h.listAll(t, citizen(t, "CPT", "c2"), &ticketv1.ListTicketsRequest{}), 1)
+		require.Len(t, h.listAll(t, reporter, &ticketv1.ListTicketsRequest{}), 4)
+	})
+}
