@@ -40,7 +40,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	log := logging.New(cfg.LogLevel).With("service", "sla")
+	log := logging.New(cfg.LogLevel)
 	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
 	if err != nil {
 		return err

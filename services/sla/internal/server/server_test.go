@@ -1,0 +1,173 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/server/servertest"
+	"github.com/salga/trustengine/services/sla/internal/app"
+	"github.com/salga/trustengine/services/sla/internal/jobs"
+	"github.com/salga/trustengine/services/sla/internal/server"
+	"github.com/salga/trustengine/services/sla/migrations"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func setup(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := pg.Migrate(ctx, pool, "sla", migrations.FS); err != nil {
+		return err
+	}
+	return jobs.Migrate(ctx, pool)
+}
+
+type clients struct {
+	pub      slav1.SlaServiceClient
+	internal slav1.SlaInternalServiceClient
+}
+
+func newClients(t *testing.T) clients {
+	t.Helper()
+	pool := pgtest.NewDB(t, "slasrv", setup)
+	rc, err := jobs.NewClient(pool, nil, nil, 1)
+	require.NoError(t, err)
+	a := app.New(pool, rc)
+	conn := servertest.Bufconn(t, func(s *grpc.Server) {
+		slav1.RegisterSlaServiceServer(s, server.NewPublic(a))
+		slav1.RegisterSlaInternalServiceServer(s, server.NewInternal(a, 100))
+	})
+	return clients{pub: slav1.NewSlaServiceClient(conn), internal: slav1.NewSlaInternalServiceClient(conn)}
+}
+
+func as(t *testing.T, tenant string, roles ...string) context.Context {
+	return servertest.WithToken(context.Background(), servertest.Token(t, auth.Claims{Subject: "u-" + tenant, Tenant: tenant, Roles: roles}))
+}
+
+func TestConfigWritesNeedPlatformAdminAndValidInput(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	good := &slav1.SlaConfig{Municipality: "CPT", Category: commonv1.Category_CATEGORY_WATER, ResponseHours: 0.001}
+	tests := []struct {
+		name string
+		ctx  context.Context
+		cfg  *slav1.SlaConfig
+		code codes.Code
+	}{
+		{"a municipal admin may not create a policy", as(t, "CPT", auth.RoleMunicipalAdmin), good, codes.PermissionDenied},
+		{"a citizen may not create a policy", as(t, "CPT", auth.RoleCitizen), good, codes.PermissionDenied},
+		{"negative hours are refused", as(t, "*", auth.RolePlatformAdmin), &slav1.SlaConfig{ResolutionHours: -1}, codes.InvalidArgument},
+		{"a threshold of 100 is refused", as(t, "*", auth.RolePlatformAdmin), &slav1.SlaConfig{WarningThresholdPct: 100}, codes.InvalidArgument},
+		{"a bad municipality code is refused", as(t, "*", auth.RolePlatformAdmin), &slav1.SlaConfig{Municipality: "cape town"}, codes.InvalidArgument},
+		{"a platform admin creates a policy with defaults filled in", as(t, "*", auth.RolePlatformAdmin), good, codes.OK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.pub.CreateSlaConfig(tt.ctx, &slav1.CreateSlaConfigRequest{Config: tt.cfg})
+			require.Equal(t, tt.code, status.Code(err), "%v", err)
+		})
+	}
+	res, err := c.pub.ResolveSlaPolicy(as(t, "CPT", auth.RoleAgent), &slav1.ResolveSlaPolicyRequest{Municipality: "CPT", Category: commonv1.Category_CATEGORY_WATER})
+	require.NoError(t, err)
+	require.Equal(t, "municipality_category", res.GetMatched())
+	require.Equal(t, 168.0, res.GetConfig().GetResolutionHours())
+	require.Equal(t, int32(80), res.GetConfig().GetWarningThresholdPct())
+	res, err = c.pub.ResolveSlaPolicy(as(t, "CPT", auth.RoleAgent), &slav1.ResolveSlaPolicyRequest{Municipality: "CPT", Category: commonv1.Category_CATEGORY_GBV})
+	require.NoError(t, err)
+	require.Equal(t, "built_in", res.GetMatched())
+	require.Equal(t, 1.0, res.GetConfig().GetResponseHours())
+}
+
+func TestCalendarsAndHolidaysOverGRPC(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	admin := as(t, "*", auth.RolePlatformAdmin)
+	_, err := c.pub.CreateCalendar(admin, &slav1.CreateCalendarRequest{Calendar: &slav1.Calendar{Name: "office",
+		Intervals: []*slav1.BusinessInterval{{Weekday: slav1.Weekday_WEEKDAY_MONDAY, Start: "08:00", End: "25:00"}}}})
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+	cal, err := c.pub.CreateCalendar(admin, &slav1.CreateCalendarRequest{Calendar: &slav1.Calendar{Name: "office", SouthAfricanHolidays: true,
+		Intervals: []*slav1.BusinessInterval{{Weekday: slav1.Weekday_WEEKDAY_MONDAY, Start: "08:00", End: "24:00"}}}})
+	require.NoError(t, err)
+	require.Equal(t, "Africa/Johannesburg", cal.GetCalendar().GetTimeZone())
+	up, err := c.pub.UpdateCalendar(admin, &slav1.UpdateCalendarRequest{Calendar: &slav1.Calendar{Id: cal.GetCalendar().GetId(), Name: "office hours"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}})
+	require.NoError(t, err)
+	require.Equal(t, "office hours", up.GetCalendar().GetName())
+	list, err := c.pub.ListCalendars(as(t, "CPT", auth.RoleTeamManager), &slav1.ListCalendarsRequest{})
+	require.NoError(t, err)
+	require.Len(t, list.GetCalendars(), 1)
+	hols, err := c.pub.ListPublicHolidays(as(t, "CPT", auth.RoleCitizen), &slav1.ListPublicHolidaysRequest{Year: 2023})
+	require.NoError(t, err)
+	require.Equal(t, "2023-01-02", hols.GetHolidays()[1].GetDate())
+	_, err = c.pub.ListPublicHolidays(as(t, "CPT", auth.RoleCitizen), &slav1.ListPublicHolidaysRequest{Year: 1990})
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+}
+
+func TestTicketEventsSweepAndReadsOverGRPC(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	svc := as(t, "*", auth.RoleService)
+	water, gbv := uuid.NewString(), uuid.NewString()
+	past := timestamppb.New(time.Now().Add(-2 * time.Hour))
+	for id, cat := range map[string]commonv1.Category{water: commonv1.Category_CATEGORY_WATER, gbv: commonv1.Category_CATEGORY_GBV} {
+		res, err := c.internal.RecordTicketEvent(svc, &slav1.RecordTicketEventRequest{EventId: uuid.NewString(), Tenant: "CPT", TicketId: id,
+			Category: cat, Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED, ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN,
+			OccurTime: past, Sequence: 1})
+		require.NoError(t, err)
+		require.True(t, res.GetApplied())
+		require.Len(t, res.GetClocks(), 2)
+	}
+	_, err := c.internal.RecordTicketEvent(as(t, "CPT", auth.RoleAgent), &slav1.RecordTicketEventRequest{})
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "internal RPCs are for services only")
+	_, err = c.internal.RecordTicketEvent(svc, &slav1.RecordTicketEventRequest{EventId: "x"})
+	require.Equal(t, codes.InvalidArgument, status.Code(err))
+
+	sw, err := c.internal.RunSweep(svc, &slav1.RunSweepRequest{})
+	require.NoError(t, err)
+	require.Equal(t, int32(1), sw.GetWarnings(), "the gbv response clock warned; water is untouched")
+	require.Equal(t, int32(2), sw.GetBreaches(), "gbv response steps 1 and 2")
+
+	_, err = c.pub.GetTicketClocks(as(t, "CPT", auth.RoleAgent), &slav1.GetTicketClocksRequest{TicketId: gbv})
+	require.Equal(t, codes.NotFound, status.Code(err), "agents never see GBV clocks")
+	got, err := c.pub.GetTicketClocks(as(t, "CPT", auth.RoleSAPSLiaison), &slav1.GetTicketClocksRequest{TicketId: gbv})
+	require.NoError(t, err)
+	require.Equal(t, slav1.ClockState_CLOCK_STATE_BREACHED, got.GetClocks()[0].GetState())
+	require.Len(t, got.GetEvents(), 3)
+	_, err = c.pub.GetTicketClocks(as(t, "JHB", auth.RoleSAPSLiaison), &slav1.GetTicketClocksRequest{TicketId: gbv})
+	require.Equal(t, codes.NotFound, status.Code(err), "another tenant sees nothing")
+
+	risk, err := c.pub.ListAtRiskTickets(as(t, "CPT", auth.RoleSAPSLiaison), &slav1.ListAtRiskTicketsRequest{IncludeBreached: true})
+	require.NoError(t, err)
+	require.Len(t, risk.GetTickets(), 1)
+	require.Less(t, risk.GetTickets()[0].GetTimeToBreach().AsDuration(), time.Duration(0))
+	risk, err = c.pub.ListAtRiskTickets(as(t, "CPT", auth.RoleTeamManager), &slav1.ListAtRiskTicketsRequest{IncludeBreached: true})
+	require.NoError(t, err)
+	require.Empty(t, risk.GetTickets(), "GBV is excluded for other roles")
+	_, err = c.pub.ListAtRiskTickets(as(t, "CPT", auth.RoleTeamManager), &slav1.ListAtRiskTicketsRequest{Tenant: "JHB"})
+	require.Equal(t, codes.PermissionDenied, status.Code(err))
+
+	comp, err := c.pub.GetCompliance(as(t, "CPT", auth.RoleSAPSLiaison), &slav1.GetComplianceRequest{})
+	require.NoError(t, err)
+	require.Len(t, comp.GetRows(), 2)
+	for _, r := range comp.GetRows() {
+		if r.GetCategory() == commonv1.Category_CATEGORY_GBV {
+			require.Equal(t, 0.0, r.GetResponseOnTimeRatio(), "the GBV response clock is open and overdue")
+		} else {
+			require.Equal(t, 1.0, r.GetOnTimeRatio())
+			require.Equal(t, int32(1), r.GetOpenOnTrack())
+		}
+	}
+}
