@@ -25,12 +25,12 @@ type Reason string
 
 // Assignment reasons.
 const (
-	ReasonGeospatial     Reason = "geospatial_routing"
+	ReasonGeospatial      Reason = "geospatial_routing"
 	ReasonFallbackNearest Reason = "fallback_nearest"
-	ReasonTriage         Reason = "triage"
-	ReasonManualOverride Reason = "manual_override"
-	ReasonEscalation     Reason = "escalation"
-	ReasonSLABreach      Reason = "sla_breach"
+	ReasonTriage          Reason = "triage"
+	ReasonManualOverride  Reason = "manual_override"
+	ReasonEscalation      Reason = "escalation"
+	ReasonSLABreach       Reason = "sla_breach"
 )
 
 // SystemActor is the assigned_by value of assignments made by the rules.
