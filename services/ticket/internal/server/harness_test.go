@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func newHarness(t *testing.T) *harness {
 
 	lis := bufconn.Listen(1 << 20)
 	srv := libserver.New(libserver.Options{
-		Name: "ticket-test", Listener: lis, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Name: "ticket-test", Listener: lis, Logger: testLogger(),
 		Verifier: auth.NewHS256Verifier(servertest.Secret), ShutdownTimeout: 5 * time.Second,
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(16 << 20)},
 	})
@@ -75,6 +76,15 @@ func newHarness(t *testing.T) *harness {
 		require.NoError(t, <-done)
 	})
 	return &harness{pool: pool, public: ticketv1.NewTicketServiceClient(conn), internal: ticketv1.NewTicketInternalServiceClient(conn)}
+}
+
+// testLogger discards server logs unless TICKET_TEST_LOG is set.
+func testLogger() *slog.Logger {
+	var out io.Writer = io.Discard
+	if os.Getenv("TICKET_TEST_LOG") != "" {
+		out = os.Stderr
+	}
+	return slog.New(slog.NewTextHandler(out, nil))
 }
 
 // as returns a context authenticated as subject with roles in tenant.

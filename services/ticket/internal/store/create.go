@@ -44,7 +44,7 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 		ReporterSubject: v.Subject, Channel: in.Channel, CreateTime: now, UpdateTime: now,
 	}
 	// The counter row lock also serialises concurrent creates with one key,
-	// so the losers meet the winner's committed row in ON CONFLICT below.
+	// so the losers meet the winner's committed row in the insert below.
 	var seq int64
 	if err := tx.QueryRow(ctx, `INSERT INTO ticket.reference_counters AS c (tenant, year, last) VALUES ($1, $2, 1)
 		ON CONFLICT (tenant, year) DO UPDATE SET last = c.last + 1 RETURNING last`,
@@ -68,20 +68,22 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 	if in.IdempotencyKey != "" {
 		key = &in.IdempotencyKey
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
+	// No ON CONFLICT: Postgres checks an upserted row against the SELECT
+	// policy, which a citizen reporting GBV cannot pass. A taken key shows as
+	// a unique violation instead (after the holder of the key commits).
+	_, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
 			location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
 			sealed, sealed_key_id, sealed_nonce, idempotency_key, create_time, update_time, history_seq)
 		VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
-			$15, $16, $17, $18, $19, $19, 1)
-		ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+			$15, $16, $17, $18, $19, $19, 1)`,
 		t.ID, t.Tenant, t.Reference, string(t.Category), string(t.Status), plain.Description,
 		t.Location.Lng, t.Location.Lat, t.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
 		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, key, now)
+	if pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "tickets_idempotency_key" {
+		return t, errKeyTaken
+	}
 	if err != nil {
 		return t, fmt.Errorf("insert ticket: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return t, errKeyTaken
 	}
 	h := domain.HistoryEntry{Sequence: 1, TicketID: t.ID, Kind: domain.HistoryCreated, Actor: v.Subject,
 		To: domain.StatusOpen, Detail: string(t.Channel), EventID: uuid.NewString(), CreateTime: now}
