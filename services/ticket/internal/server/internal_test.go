@@ -1,0 +1,94 @@
+package server_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	tk := h.create(t, citizen(t, "CPT", "c1"), newTicket(commonv1.Category_CATEGORY_WATER, "Leak"))
+	gbv := h.create(t, citizen(t, "CPT", "c1"), newTicket(commonv1.Category_CATEGORY_GBV, "private"))
+	svc := service(t)
+	t0 := time.Now().UTC().Truncate(time.Second)
+	assign := func(id, assignment, reason string, level int32, at time.Time) (*ticketv1.RecordAssignmentResponse, error) {
+		return h.internal.RecordAssignment(svc, &ticketv1.RecordAssignmentRequest{Tenant: "CPT", TicketId: id,
+			AssignmentId: assignment, TeamId: "team-" + assignment, TeamName: "Team " + assignment, Reason: reason,
+			EscalationLevel: level, AssignTime: timestamppb.New(at)})
+	}
+	get := func(id string) *ticketv1.Ticket {
+		r, err := h.public.GetTicket(agent(t, "CPT"), &ticketv1.GetTicketRequest{Id: id})
+		require.NoError(t, err)
+		return r.GetTicket()
+	}
+
+	t.Run("an assignment shows on the ticket and a redelivery is not applied", func(t *testing.T) {
+		r, err := assign(tk.GetId(), "a1", "geospatial_routing", 0, t0)
+		require.NoError(t, err)
+		require.True(t, r.GetApplied())
+		r, err = assign(tk.GetId(), "a1", "geospatial_routing", 0, t0)
+		require.NoError(t, err)
+		require.False(t, r.GetApplied())
+		got := get(tk.GetId())
+		require.Equal(t, "team-a1", got.GetAssignedTeamId())
+		require.Equal(t, "geospatial_routing", got.GetAssignmentReason())
+	})
+	t.Run("an older assignment is ignored", func(t *testing.T) {
+		r, err := assign(tk.GetId(), "a0", "triage", 0, t0.Add(-time.Minute))
+		require.NoError(t, err)
+		require.False(t, r.GetApplied())
+		require.Equal(t, "team-a1", get(tk.GetId()).GetAssignedTeamId())
+	})
+	t.Run("an sla_breach assignment escalates the ticket", func(t *testing.T) {
+		r, err := assign(tk.GetId(), "a2", "sla_breach", 1, t0.Add(time.Hour))
+		require.NoError(t, err)
+		require.True(t, r.GetApplied())
+		got := get(tk.GetId())
+		require.Equal(t, int32(1), got.GetEscalationLevel())
+		require.Equal(t, "sla_breach", got.GetEscalationReason())
+		require.True(t, got.GetEscalatedAt().AsTime().Equal(t0.Add(time.Hour)))
+	})
+	t.Run("deadlines apply only for a newer revision and are recorded in history when they change", func(t *testing.T) {
+		req := &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: tk.GetId(), Revision: 2,
+			ResponseDeadline: timestamppb.New(t0.Add(24 * time.Hour)), ResolutionDeadline: timestamppb.New(t0.Add(168 * time.Hour))}
+		r, err := h.internal.RecordDeadlines(svc, req)
+		require.NoError(t, err)
+		require.True(t, r.GetApplied())
+		r, err = h.internal.RecordDeadlines(svc, req)
+		require.NoError(t, err)
+		require.False(t, r.GetApplied())
+		req.Revision = 1
+		r, err = h.internal.RecordDeadlines(svc, req)
+		require.NoError(t, err)
+		require.False(t, r.GetApplied())
+		require.True(t, get(tk.GetId()).GetResolutionDeadline().AsTime().Equal(t0.Add(168*time.Hour)))
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.history WHERE ticket_id = $1 AND kind = 'deadlines_set'`, tk.GetId()))
+	})
+	t.Run("the service role may update a GBV ticket's assignment", func(t *testing.T) {
+		r, err := assign(gbv.GetId(), "g1", "geospatial_routing", 0, t0)
+		require.NoError(t, err)
+		require.True(t, r.GetApplied())
+	})
+	t.Run("only the service role may call internal RPCs", func(t *testing.T) {
+		_, err := h.internal.RecordAssignment(agent(t, "CPT"), &ticketv1.RecordAssignmentRequest{})
+		requireCode(t, err, codes.PermissionDenied)
+		_, err = h.internal.RecordDeadlines(admin(t), &ticketv1.RecordDeadlinesRequest{})
+		requireCode(t, err, codes.PermissionDenied)
+	})
+	t.Run("bad internal input is refused by field and unknown tickets are NotFound", func(t *testing.T) {
+		_, err := assign(tk.GetId(), "a9", "whim", 0, t0)
+		requireField(t, err, "reason")
+		_, err = h.internal.RecordDeadlines(svc, &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: tk.GetId()})
+		requireField(t, err, "revision")
+		_, err = h.internal.RecordDeadlines(svc, &ticketv1.RecordDeadlinesRequest{Tenant: "JHB", TicketId: tk.GetId(), Revision: 9})
+		requireCode(t, err, codes.NotFound)
+	})
+}
