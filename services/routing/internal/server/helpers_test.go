@@ -5,7 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
-		"testing"
+	"testing"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,8 +14,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/grpc/status"
+	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"

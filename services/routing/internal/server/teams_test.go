@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"context"
+
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -155,4 +157,13 @@ func TestMunicipalitiesAreManagedByPlatformAdmins(t *testing.T) {
 	_, err = e.public.CreateTeam(admin(t, "UNK"), &routingv1.CreateTeamRequest{Team: &routingv1.Team{
 		Name: "W", Category: water, ServiceArea: square(25, -30, 26, -29)}})
 	requireCode(t, err, codes.FailedPrecondition, "not registered")
+}
+
+func TestCallsWithoutATokenAreUnauthenticated(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, err := e.public.ListMunicipalities(context.Background(), &routingv1.ListMunicipalitiesRequest{})
+	requireCode(t, err, codes.Unauthenticated)
+	_, err = e.internal.RouteTicket(context.Background(), &routingv1.RouteTicketRequest{})
+	requireCode(t, err, codes.Unauthenticated)
 }

@@ -1,0 +1,68 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/internal/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// The second wall: even a query that forgets its tenant filter cannot see
+// or write another municipality's rows, because InTx runs as the app role
+// under row-level security.
+func TestRowLevelSecurityIsolatesTenants(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewDB(t, "routingstore", store.Migrate)
+	everyone := pg.Scope{AllTenants: true, Subject: "test"}
+	var cptTeam domain.Team
+	require.NoError(t, pg.InTx(ctx, pool, everyone, func(tx pgx.Tx) error {
+		var err error
+		cptTeam, err = store.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Water", Category: domain.CategoryWater, Active: true})
+		if err != nil {
+			return err
+		}
+		_, err = store.InsertTeam(ctx, tx, domain.Team{Tenant: "JHB", Name: "Water", Category: domain.CategoryWater, Active: true})
+		return err
+	}))
+
+	tests := []struct {
+		name  string
+		scope pg.Scope
+		want  int
+	}{
+		{"a tenant sees only its own teams", pg.Scope{Tenant: "JHB"}, 1},
+		{"all-tenant scope sees every team", everyone, 2},
+		{"an empty scope sees nothing", pg.Scope{}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NoError(t, pg.InTx(ctx, pool, tc.scope, func(tx pgx.Tx) error {
+				var n int
+				require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM routing.teams`).Scan(&n))
+				require.Equal(t, tc.want, n)
+				return nil
+			}))
+		})
+	}
+
+	err := pg.InTx(ctx, pool, pg.Scope{Tenant: "JHB"}, func(tx pgx.Tx) error {
+		_, err := store.GetTeam(ctx, tx, cptTeam.ID, false)
+		return err
+	})
+	require.ErrorIs(t, err, domain.ErrNotFound)
+
+	err = pg.InTx(ctx, pool, pg.Scope{Tenant: "JHB"}, func(tx pgx.Tx) error {
+		_, err := store.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Sneaky", Category: domain.CategoryWater})
+		return err
+	})
+	require.Error(t, err, "writing another tenant's row violates the policy")
+}
