@@ -39,7 +39,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	log := logging.New(cfg.LogLevel).With("service", "ticket")
+	log := logging.New(cfg.LogLevel)
 	if cfg.UsesDevKey() {
 		log.Warn("TICKET_GBV_KEYS is unset: GBV content is sealed with the development-only key")
 	}

@@ -1,0 +1,91 @@
+package outbox_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
+	"github.com/salga/trustengine/services/ticket/internal/outbox"
+	"github.com/salga/trustengine/services/ticket/migrations"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// recorder is a fake peer that remembers what it was asked and fails the
+// first call of each kind, so retries are exercised too.
+type recorder struct {
+	mu     sync.Mutex
+	failed map[string]bool
+	got    []string
+}
+
+func (r *recorder) call(kind string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.failed[kind] {
+		r.failed[kind] = true
+		return context.DeadlineExceeded
+	}
+	r.got = append(r.got, kind)
+	return nil
+}
+
+func (r *recorder) RouteTicket(context.Context, outbox.RouteTicketArgs) error { return r.call("route") }
+func (r *recorder) RecordTicketStatus(context.Context, outbox.RoutingStatusArgs) error {
+	return r.call("status")
+}
+func (r *recorder) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error { return r.call("sla") }
+
+func (r *recorder) seen() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.got...)
+}
+
+func TestWorkersDeliverCommittedJobs(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t, "ticket_outbox", func(ctx context.Context, p *pgxpool.Pool) error {
+		if err := pg.Migrate(ctx, p, "ticket", migrations.FS); err != nil {
+			return err
+		}
+		return outbox.Migrate(ctx, p)
+	})
+	peer := &recorder{failed: map[string]bool{}}
+	client, err := outbox.NewClient(pool, outbox.Peers{Routing: peer, SLA: peer}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	ev := outbox.NewEnqueuer(client)
+	tk := domain.Ticket{ID: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Tenant: "CPT", Category: domain.CategoryWater}
+	h := domain.HistoryEntry{Sequence: 1, EventID: "0b7f0a38-9a43-4c8e-8f3c-3f0f2a1d2c55", To: domain.StatusOpen, CreateTime: time.Now()}
+	scope := pg.Scope{Tenant: "CPT", Subject: "c1", Roles: []string{"citizen"}}
+
+	// A rolled-back change leaves no job behind.
+	err = pg.InTx(t.Context(), pool, scope, func(tx pgx.Tx) error {
+		require.NoError(t, ev.TicketCreated(t.Context(), tx, tk, h))
+		return context.Canceled
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.NoError(t, pg.InTx(t.Context(), pool, scope, func(tx pgx.Tx) error {
+		if err := ev.TicketCreated(t.Context(), tx, tk, h); err != nil {
+			return err
+		}
+		return ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"})
+	}))
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	require.NoError(t, client.Start(ctx))
+	require.Eventually(t, func() bool { return len(peer.seen()) == 4 }, 30*time.Second, 50*time.Millisecond)
+	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.seen())
+	cancel()
+	<-client.Stopped()
+}
