@@ -44,7 +44,9 @@ func (r *recorder) RouteTicket(context.Context, outbox.RouteTicketArgs) error { 
 func (r *recorder) RecordTicketStatus(context.Context, outbox.RoutingStatusArgs) error {
 	return r.call("status")
 }
-func (r *recorder) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error { return r.call("sla") }
+func (r *recorder) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error {
+	return r.call("sla")
+}
 
 func (r *recorder) seen() []string {
 	r.mu.Lock()
