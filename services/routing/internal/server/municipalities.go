@@ -71,7 +71,11 @@ func (s *Server) UpdateMunicipality(ctx context.Context, req *routingv1.UpdateMu
 		return nil, err
 	}
 	pm := req.GetMunicipality()
-	if err := checkCode(pm.GetCode(), "municipality.code"); err != nil {
+	code, err := pathID(req.GetCode(), pm.GetCode(), "code", "municipality.code")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCode(code, "code"); err != nil {
 		return nil, err
 	}
 	paths := req.GetUpdateMask().GetPaths()
@@ -84,7 +88,7 @@ func (s *Server) UpdateMunicipality(ctx context.Context, req *routingv1.UpdateMu
 			return nil, err
 		}
 	}
-	out, err := s.app.UpdateMunicipality(ctx, c.scope(), pm.GetCode(), patch.MunicipalityPatch)
+	out, err := s.app.UpdateMunicipality(ctx, c.scope(), code, patch.MunicipalityPatch)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,11 @@ func (s *Server) UpdateTeam(ctx context.Context, req *routingv1.UpdateTeamReques
 		return nil, err
 	}
 	pt := req.GetTeam()
-	if err := checkUUID(pt.GetId(), "team.id"); err != nil {
+	id, err := pathID(req.GetId(), pt.GetId(), "id", "team.id")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUUID(id, "id"); err != nil {
 		return nil, err
 	}
 	if len(req.GetUpdateMask().GetPaths()) == 0 {
@@ -70,7 +74,7 @@ func (s *Server) UpdateTeam(ctx context.Context, req *routingv1.UpdateTeamReques
 			return nil, err
 		}
 	}
-	out, err := s.app.UpdateTeam(ctx, c.scope(), pt.GetId(), p.TeamPatch, "team.service_area")
+	out, err := s.app.UpdateTeam(ctx, c.scope(), id, p.TeamPatch, "team.service_area")
 	if err != nil {
 		return nil, err
 	}
@@ -152,4 +156,18 @@ func (s *Server) ListTeams(ctx context.Context, req *routingv1.ListTeamsRequest)
 		resp.Teams = append(resp.Teams, pt)
 	}
 	return resp, nil
+}
+
+// pathID picks the id of the resource an Update names: the top-level field
+// filled from the URL path, else the id inside the resource. Both set and
+// different is refused, so a body cannot redirect an update elsewhere.
+func pathID(top, inner, topField, innerField string) (string, error) {
+	switch {
+	case top == "":
+		return inner, nil
+	case inner == "" || inner == top:
+		return top, nil
+	default:
+		return "", apperr.Invalid(innerField, "must be empty or equal "+topField)
+	}
 }

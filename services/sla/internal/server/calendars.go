@@ -34,7 +34,11 @@ func (s *Public) UpdateCalendar(ctx context.Context, req *slav1.UpdateCalendarRe
 	if err != nil {
 		return nil, err
 	}
-	if err := requireUUID("calendar.id", req.GetCalendar().GetId()); err != nil {
+	id, err := pathID(req.GetId(), req.GetCalendar().GetId(), "id", "calendar.id")
+	if err != nil {
+		return nil, err
+	}
+	if err := requireUUID("id", id); err != nil {
 		return nil, err
 	}
 	paths := req.GetUpdateMask().GetPaths()
@@ -48,6 +52,7 @@ func (s *Public) UpdateCalendar(ctx context.Context, req *slav1.UpdateCalendarRe
 		}
 	}
 	in := calendarSpec(req.GetCalendar())
+	in.ID = id
 	out, n, err := s.app.UpdateCalendar(ctx, scope, in.ID, func(c *domain.CalendarSpec) error {
 		for _, p := range paths {
 			switch p {

@@ -94,7 +94,11 @@ func (s *Public) UpdateSlaConfig(ctx context.Context, req *slav1.UpdateSlaConfig
 		return nil, err
 	}
 	in := req.GetConfig()
-	if err := requireUUID("config.id", in.GetId()); err != nil {
+	id, err := pathID(req.GetId(), in.GetId(), "id", "config.id")
+	if err != nil {
+		return nil, err
+	}
+	if err := requireUUID("id", id); err != nil {
 		return nil, err
 	}
 	paths := req.GetUpdateMask().GetPaths()
@@ -107,7 +111,7 @@ func (s *Public) UpdateSlaConfig(ctx context.Context, req *slav1.UpdateSlaConfig
 			return nil, apperr.Invalid("update_mask", "may only name response_hours, resolution_hours, warning_threshold_pct, calendar_id, pause_statuses")
 		}
 	}
-	out, n, err := s.app.UpdateConfig(ctx, scope, in.GetId(), func(c *domain.Config) error {
+	out, n, err := s.app.UpdateConfig(ctx, scope, id, func(c *domain.Config) error {
 		pauses := make([]commonv1.TicketStatus, 0)
 		for _, p := range paths {
 			switch p {
@@ -227,4 +231,18 @@ func (s *Public) ResolveSlaPolicy(ctx context.Context, req *slav1.ResolveSlaPoli
 		return nil, err
 	}
 	return &slav1.ResolveSlaPolicyResponse{Config: configPB(p.Config), Matched: p.Matched}, nil
+}
+
+// pathID picks the id of the resource an Update names: the top-level field
+// filled from the URL path, else the id inside the resource. Both set and
+// different is refused, so a body cannot redirect an update elsewhere.
+func pathID(top, inner, topField, innerField string) (string, error) {
+	switch {
+	case top == "":
+		return inner, nil
+	case inner == "" || inner == top:
+		return top, nil
+	default:
+		return "", apperr.Invalid(innerField, "must be empty or equal "+topField)
+	}
 }
