@@ -13,11 +13,11 @@ PROTOC_GEN_GO_GRPC_VERSION := v1.6.0
 GRPC_GATEWAY_VERSION := v2.33.0
 GRPCURL_VERSION := v1.9.3
 
-MODULES := gen libs services/ticket services/routing services/sla services/gateway
+MODULES := gen libs services/ticket services/routing services/sla services/gateway e2e
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help tools gen lint breaking test db run bench fmt vet token clean
+.PHONY: help tools gen lint breaking test fuzz db run bench fmt vet token clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ db: ## ensure PostgreSQL with PostGIS is installed and running
 
 test: db ## run every test of every module against real PostGIS
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && go test $(TEST_FLAGS) ./...); done
+
+fuzz: ## run every fuzz target for FUZZTIME (default 15s) each
+	bash scripts/fuzz.sh
 
 run: db ## bring the whole suite up with a demo municipality (Ctrl-C stops it)
 	bash scripts/run.sh

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
@@ -60,6 +61,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer closePeer()
+	if err := queue.RegisterMetrics(ctx, libserver.Registry, pool, store.Schema, riverClient); err != nil {
+		return err
+	}
 
 	srv := libserver.New(libserver.Options{
 		Name: "routing", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/salga/trustengine/libs/queue"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -68,7 +70,7 @@ func NewRiverClient(pool *pgxpool.Pool, schema string, recorder AssignmentRecord
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
 	}
-	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	c, err := river.NewClient(riverpgxv5.New(pool), queue.Configure(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("delivery.NewRiverClient: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
@@ -84,6 +85,9 @@ func run(ctx context.Context) error {
 	}
 	riverClient, err := jobs.NewClient(pool, routing, ticket, cfg.JobWorkers)
 	if err != nil {
+		return err
+	}
+	if err := queue.RegisterMetrics(ctx, libserver.Registry, pool, jobs.Schema, riverClient); err != nil {
 		return err
 	}
 	a := app.New(pool, riverClient)

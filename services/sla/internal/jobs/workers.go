@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/salga/trustengine/libs/queue"
 )
 
 // Escalator delivers an escalation; implemented by the routing client adapter.
@@ -70,7 +72,7 @@ func NewClient(pool *pgxpool.Pool, routing Escalator, ticket DeadlineRecorder, w
 	if len(queues) > 0 {
 		cfg.Workers, cfg.Queues = workers, queues
 	}
-	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	c, err := river.NewClient(riverpgxv5.New(pool), queue.Configure(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("jobs.NewClient: river.NewClient: %w", err)
 	}

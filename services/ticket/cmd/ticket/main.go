@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
@@ -88,6 +89,9 @@ func run(ctx context.Context) error {
 	}
 	jobs, err := outbox.NewClient(pool, ps, log)
 	if err != nil {
+		return err
+	}
+	if err := queue.RegisterMetrics(ctx, server.Registry, pool, outbox.Schema, jobs); err != nil {
 		return err
 	}
 	if ps.Routing != nil || ps.SLA != nil {

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/salga/trustengine/libs/pg"
@@ -62,7 +64,7 @@ func NewClient(pool *pgxpool.Pool, peers Peers, logger *slog.Logger) (*river.Cli
 		}
 		cfg.Workers = workers
 	}
-	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	c, err := river.NewClient(riverpgxv5.New(pool), queue.Configure(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("outbox.NewClient: river.NewClient: %w", err)
 	}

@@ -1,0 +1,298 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/pgtest"
+)
+
+// secret is the HS256 secret the suite under test verifies tokens with.
+const secret = "e2e-test-secret"
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// binaries builds the four service binaries once per test process.
+func binaries(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Dir(filepath.Dir(file))
+		binDir, buildErr = os.MkdirTemp("", "trustengine-e2e-bin-")
+		if buildErr != nil {
+			return
+		}
+		for _, s := range []string{"ticket", "routing", "sla", "gateway"} {
+			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, s), "./cmd/"+s)
+			cmd.Dir = filepath.Join(root, "services", s)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				buildErr = fmt.Errorf("build %s: %v\n%s", s, err, out)
+				return
+			}
+		}
+	})
+	require.NoError(t, buildErr)
+	return binDir
+}
+
+// freePort asks the kernel for a free TCP port on the loopback address.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// proc is one running service process that can be killed and restarted.
+type proc struct {
+	t    *testing.T
+	name string
+	bin  string
+	env  []string
+	log  *bytes.Buffer
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// start launches the process (again, after a kill).
+func (p *proc) start() {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cmd := exec.Command(p.bin)
+	cmd.Env = append(os.Environ(), p.env...)
+	w := &lockedWriter{buf: p.log}
+	cmd.Stdout, cmd.Stderr = w, w
+	require.NoError(p.t, cmd.Start(), "start %s", p.name)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	p.cmd, p.done = cmd, done
+}
+
+// kill sends SIGKILL, as a crash would, and waits for the process to end.
+func (p *proc) kill() {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	<-done
+}
+
+// stop sends SIGTERM and waits for a graceful exit.
+func (p *proc) stop() {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+type lockedWriter struct {
+	mu  sync.Mutex
+	buf *bytes.Buffer
+}
+
+func (w *lockedWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(b)
+}
+
+// suite is a running copy of the whole system.
+type suite struct {
+	t           *testing.T
+	db          *pgxpool.Pool
+	ticketAddr  string
+	routingAddr string
+	slaAddr     string
+	gatewayURL  string
+	procs       map[string]*proc
+	slaReplicas []*proc
+}
+
+// options change how the suite is started.
+type options struct {
+	// slaReplicas is how many SLA service processes run at once (default 1).
+	slaReplicas int
+	// extraEnv is added to every service's environment.
+	extraEnv []string
+}
+
+// startSuite starts the three services (SLA possibly replicated) and the
+// gateway on free ports against a fresh database, and waits until all are
+// healthy.
+func startSuite(t *testing.T, o options) *suite {
+	t.Helper()
+	bin := binaries(t)
+	dbURL, db := pgtest.NewDBURL(t, "e2e", func(ctx context.Context, pool *pgxpool.Pool) error {
+		return pg.EnsurePostGIS(ctx, pool)
+	})
+	s := &suite{t: t, db: db, procs: map[string]*proc{},
+		ticketAddr: freePort(t), routingAddr: freePort(t), slaAddr: freePort(t)}
+	gw := freePort(t)
+	s.gatewayURL = "http://" + gw
+	common := append([]string{
+		"DATABASE_URL=" + dbURL, "JWT_HS256_SECRET=" + secret, "LOG_LEVEL=warn",
+		"TICKET_ADDR=" + s.ticketAddr, "ROUTING_ADDR=" + s.routingAddr, "SLA_ADDR=" + s.slaAddr,
+		"SHUTDOWN_TIMEOUT=5s",
+	}, o.extraEnv...)
+	add := func(name, bin string, env ...string) *proc {
+		p := &proc{t: t, name: name, bin: bin, env: append(append([]string{}, common...), env...), log: &bytes.Buffer{}}
+		s.procs[name] = p
+		return p
+	}
+	add("ticket", filepath.Join(bin, "ticket"), "GRPC_ADDR="+s.ticketAddr, "ADMIN_ADDR="+freePort(t))
+	add("routing", filepath.Join(bin, "routing"), "GRPC_ADDR="+s.routingAddr, "ADMIN_ADDR="+freePort(t))
+	if o.slaReplicas < 1 {
+		o.slaReplicas = 1
+	}
+	for i := range o.slaReplicas {
+		addr := s.slaAddr
+		if i > 0 {
+			addr = freePort(t) // further replicas sweep; callers use the first
+		}
+		s.slaReplicas = append(s.slaReplicas, add(fmt.Sprintf("sla-%d", i), filepath.Join(bin, "sla"), "GRPC_ADDR="+addr, "ADMIN_ADDR="+freePort(t)))
+	}
+	add("gateway", filepath.Join(bin, "gateway"), "GATEWAY_HTTP_ADDR="+gw)
+
+	// Start the first SLA replica alone so that concurrent first-time
+	// migrations are not what this test measures, then the rest.
+	for _, name := range []string{"ticket", "routing", "sla-0"} {
+		s.procs[name].start()
+		s.waitHealthy(name)
+	}
+	for i := 1; i < len(s.slaReplicas); i++ {
+		s.slaReplicas[i].start()
+	}
+	s.procs["gateway"].start()
+	t.Cleanup(func() {
+		for _, p := range s.procs {
+			p.stop()
+		}
+		if t.Failed() {
+			for name, p := range s.procs {
+				t.Logf("---- %s log (tail) ----\n%s", name, tail(p.log.String(), 4000))
+			}
+		}
+	})
+	s.waitHTTP("/readyz")
+	return s
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+// grpcAddr returns the gRPC address of a named process.
+func (s *suite) grpcAddr(name string) string { return s.envOf(name, "GRPC_ADDR") }
+
+// adminAddr returns the admin HTTP address (/metrics) of a named process.
+func (s *suite) adminAddr(name string) string { return s.envOf(name, "ADMIN_ADDR") }
+
+func (s *suite) envOf(name, key string) string {
+	for _, e := range s.procs[name].env {
+		if v, ok := strings.CutPrefix(e, key+"="); ok {
+			return v
+		}
+	}
+	s.t.Fatalf("no %s for %s", key, name)
+	return ""
+}
+
+// waitHealthy waits until a process answers grpc.health.v1 with SERVING.
+func (s *suite) waitHealthy(name string) {
+	s.t.Helper()
+	cc := s.dial(s.grpcAddr(name), "")
+	hc := healthpb.NewHealthClient(cc)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		resp, err := hc.Check(ctx, &healthpb.HealthCheckRequest{})
+		cancel()
+		if err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
+			return
+		}
+		select {
+		case <-s.procs[name].done:
+			s.t.Fatalf("%s exited during start:\n%s", name, tail(s.procs[name].log.String(), 4000))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	s.t.Fatalf("%s not healthy within 60s:\n%s", name, tail(s.procs[name].log.String(), 4000))
+}
+
+// dial connects to a service, sending token (when not empty) on every call.
+func (s *suite) dial(addr, token string) *grpc.ClientConn {
+	s.t.Helper()
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(64 << 20))}
+	if token != "" {
+		opts = append(opts, grpc.WithPerRPCCredentials(auth.BearerCredentials(func() (string, error) { return token, nil })))
+	}
+	cc, err := grpc.NewClient(addr, opts...)
+	require.NoError(s.t, err)
+	s.t.Cleanup(func() { _ = cc.Close() })
+	return cc
+}
+
+// token mints a token for the suite under test.
+func (s *suite) token(sub, tenant string, roles ...string) string {
+	s.t.Helper()
+	tok, err := auth.MintHS256([]byte(secret), auth.Claims{Subject: sub, Tenant: tenant, Roles: roles}, time.Hour)
+	require.NoError(s.t, err)
+	return tok
+}
+
+// eventually polls cond every 100ms until it holds or timeout passes.
+func (s *suite) eventually(timeout time.Duration, what string, cond func() (bool, string)) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	last := ""
+	for time.Now().Before(deadline) {
+		ok, state := cond()
+		if ok {
+			return
+		}
+		last = state
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("%s: not within %s; last state: %s", what, timeout, last)
+}
