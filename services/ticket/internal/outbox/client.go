@@ -10,8 +10,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/salga/trustengine/libs/queue"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/salga/trustengine/libs/queue"
 
 	"github.com/salga/trustengine/libs/pg"
 )
