@@ -14,6 +14,12 @@ import (
 	"github.com/salga/trustengine/libs/apperr"
 )
 
+// MaxAreaVertices bounds the positions of one area. A municipal boundary has
+// tens of thousands of vertices at most; a million-vertex area is a mistake or
+// an attack, and refusing it here keeps it away from GEOS validity checks that
+// would hold a database connection for seconds.
+const MaxAreaVertices = 200_000
+
 // MultiPolygon is a checked geometry, normalised to a MultiPolygon.
 type MultiPolygon struct {
 	// Coordinates are polygons of rings of [lng, lat] positions.
@@ -40,9 +46,10 @@ func ParseArea(raw map[string]any, field string) (MultiPolygon, error) {
 	if !ok {
 		return MultiPolygon{}, apperr.Invalid(field+".coordinates", "must be an array")
 	}
+	budget := MaxAreaVertices
 	switch raw["type"] {
 	case "Polygon":
-		p, err := parsePolygon(coords, field+".coordinates")
+		p, err := parsePolygon(coords, field+".coordinates", &budget)
 		if err != nil {
 			return MultiPolygon{}, err
 		}
@@ -58,7 +65,7 @@ func ParseArea(raw map[string]any, field string) (MultiPolygon, error) {
 			if !ok {
 				return MultiPolygon{}, apperr.Invalid(path, "must be an array of rings")
 			}
-			p, err := parsePolygon(arr, path)
+			p, err := parsePolygon(arr, path, &budget)
 			if err != nil {
 				return MultiPolygon{}, err
 			}
@@ -87,7 +94,9 @@ func checkCRS(v any, field string) error {
 	return apperr.Invalid(field, "must be EPSG:4326 (SRID 4326 longitude/latitude)")
 }
 
-func parsePolygon(rings []any, field string) ([][][2]float64, error) {
+// parsePolygon checks the rings of one polygon; budget is the number of
+// positions the whole area may still have and is decremented ring by ring.
+func parsePolygon(rings []any, field string, budget *int) ([][][2]float64, error) {
 	if len(rings) == 0 {
 		return nil, apperr.Invalid(field, "must hold at least one ring")
 	}
@@ -98,6 +107,10 @@ func parsePolygon(rings []any, field string) ([][][2]float64, error) {
 		if !ok {
 			return nil, apperr.Invalid(path, "must be an array of positions")
 		}
+		if len(arr) > *budget {
+			return nil, apperr.Invalid(field, fmt.Sprintf("an area must have at most %d positions", MaxAreaVertices))
+		}
+		*budget -= len(arr)
 		ring, err := parseRing(arr, path)
 		if err != nil {
 			return nil, err

@@ -70,3 +70,33 @@ func TestParseFeatureCollectionNamesTheBadFeature(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	require.Equal(t, "fc.features[1].geometry.type", ae.Violations()[0].Field)
 }
+
+func TestParseAreaRefusesAMillionVertices(t *testing.T) {
+	t.Parallel()
+	// closed returns a closed ring of n positions along a parallel and back.
+	closed := func(n int) []any {
+		out := make([]any, 0, n)
+		for i := range n - 1 {
+			out = append(out, []any{18 + float64(i)*1e-7, -34.0})
+		}
+		return append(out, []any{18.0, -34.0})
+	}
+	million, part := closed(1_000_000), closed(150_000)
+	tests := []struct {
+		name string
+		raw  map[string]any
+	}{
+		{"a polygon of a million positions is refused", map[string]any{"type": "Polygon", "coordinates": []any{million}}},
+		{"a multipolygon whose parts add up past the limit is refused", map[string]any{"type": "MultiPolygon", "coordinates": []any{
+			[]any{part}, []any{part}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := geojson.ParseArea(tc.raw, "area")
+			var ae *apperr.Error
+			require.ErrorAs(t, err, &ae)
+			require.Contains(t, ae.Violations()[0].Rule, "at most 200000 positions")
+		})
+	}
+}
