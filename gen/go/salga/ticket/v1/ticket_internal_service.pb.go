@@ -7,6 +7,7 @@
 package ticketv1
 
 import (
+	v1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -316,11 +317,613 @@ func (x *RecordDeadlinesResponse) GetApplied() bool {
 	return false
 }
 
+// VerifyApiKeyRequest is the input of TicketInternalService.VerifyApiKey.
+type VerifyApiKeyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The key as the client sent it.
+	Key           string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyApiKeyRequest) Reset() {
+	*x = VerifyApiKeyRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyApiKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyApiKeyRequest) ProtoMessage() {}
+
+func (x *VerifyApiKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyApiKeyRequest.ProtoReflect.Descriptor instead.
+func (*VerifyApiKeyRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *VerifyApiKeyRequest) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+// VerifyApiKeyResponse is the output of TicketInternalService.VerifyApiKey.
+type VerifyApiKeyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality the key files reports for.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// API key UUID, the client's id.
+	ClientId string `protobuf:"bytes,2,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	// Name of the client application.
+	ClientName    string `protobuf:"bytes,3,opt,name=client_name,json=clientName,proto3" json:"client_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyApiKeyResponse) Reset() {
+	*x = VerifyApiKeyResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyApiKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyApiKeyResponse) ProtoMessage() {}
+
+func (x *VerifyApiKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyApiKeyResponse.ProtoReflect.Descriptor instead.
+func (*VerifyApiKeyResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *VerifyApiKeyResponse) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *VerifyApiKeyResponse) GetClientId() string {
+	if x != nil {
+		return x.ClientId
+	}
+	return ""
+}
+
+func (x *VerifyApiKeyResponse) GetClientName() string {
+	if x != nil {
+		return x.ClientName
+	}
+	return ""
+}
+
+// ListPublicTicketsRequest is the input of TicketInternalService.ListPublicTickets.
+type ListPublicTicketsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; required.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Only these tickets (UUIDs, at most 1000); other filters still apply.
+	Ids []string `protobuf:"bytes,2,rep,name=ids,proto3" json:"ids,omitempty"`
+	// Only tickets in one of these categories (GBV matches nothing).
+	Categories []v1.Category `protobuf:"varint,3,rep,packed,name=categories,proto3,enum=salga.common.v1.Category" json:"categories,omitempty"`
+	// Only tickets in one of these statuses.
+	Statuses []v1.TicketStatus `protobuf:"varint,4,rep,packed,name=statuses,proto3,enum=salga.common.v1.TicketStatus" json:"statuses,omitempty"`
+	// Only tickets created at or after this time.
+	CreatedAfter *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_after,json=createdAfter,proto3" json:"created_after,omitempty"`
+	// Only tickets created at or before this time.
+	CreatedBefore *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=created_before,json=createdBefore,proto3" json:"created_before,omitempty"`
+	// Only tickets updated at or after this time.
+	UpdatedAfter *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=updated_after,json=updatedAfter,proto3" json:"updated_after,omitempty"`
+	// Only tickets updated at or before this time.
+	UpdatedBefore *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=updated_before,json=updatedBefore,proto3" json:"updated_before,omitempty"`
+	// Only tickets within this circle.
+	Near *Circle `protobuf:"bytes,9,opt,name=near,proto3" json:"near,omitempty"`
+	// Maximum results: default 1000, at most 1000.
+	PageSize int32 `protobuf:"varint,10,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Tickets to skip (page_size times the zero-based page number).
+	Offset int32 `protobuf:"varint,11,opt,name=offset,proto3" json:"offset,omitempty"`
+	// Whether to fill each ticket's public notes.
+	IncludeNotes  bool `protobuf:"varint,12,opt,name=include_notes,json=includeNotes,proto3" json:"include_notes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPublicTicketsRequest) Reset() {
+	*x = ListPublicTicketsRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPublicTicketsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPublicTicketsRequest) ProtoMessage() {}
+
+func (x *ListPublicTicketsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPublicTicketsRequest.ProtoReflect.Descriptor instead.
+func (*ListPublicTicketsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListPublicTicketsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ListPublicTicketsRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetCategories() []v1.Category {
+	if x != nil {
+		return x.Categories
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetStatuses() []v1.TicketStatus {
+	if x != nil {
+		return x.Statuses
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetCreatedAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAfter
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetCreatedBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedBefore
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetUpdatedAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAfter
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetUpdatedBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedBefore
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetNear() *Circle {
+	if x != nil {
+		return x.Near
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListPublicTicketsRequest) GetOffset() int32 {
+	if x != nil {
+		return x.Offset
+	}
+	return 0
+}
+
+func (x *ListPublicTicketsRequest) GetIncludeNotes() bool {
+	if x != nil {
+		return x.IncludeNotes
+	}
+	return false
+}
+
+// ListPublicTicketsResponse is the output of TicketInternalService.ListPublicTickets.
+type ListPublicTicketsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tickets, newest first.
+	Tickets []*PublicTicket `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
+	// Whether more tickets match beyond this page.
+	More          bool `protobuf:"varint,2,opt,name=more,proto3" json:"more,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPublicTicketsResponse) Reset() {
+	*x = ListPublicTicketsResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPublicTicketsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPublicTicketsResponse) ProtoMessage() {}
+
+func (x *ListPublicTicketsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPublicTicketsResponse.ProtoReflect.Descriptor instead.
+func (*ListPublicTicketsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListPublicTicketsResponse) GetTickets() []*PublicTicket {
+	if x != nil {
+		return x.Tickets
+	}
+	return nil
+}
+
+func (x *ListPublicTicketsResponse) GetMore() bool {
+	if x != nil {
+		return x.More
+	}
+	return false
+}
+
+// GetPublicTicketRequest is the input of TicketInternalService.GetPublicTicket.
+type GetPublicTicketRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; required.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Ticket UUID.
+	Id string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	// Whether to fill the ticket's public notes.
+	IncludeNotes  bool `protobuf:"varint,3,opt,name=include_notes,json=includeNotes,proto3" json:"include_notes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPublicTicketRequest) Reset() {
+	*x = GetPublicTicketRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPublicTicketRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPublicTicketRequest) ProtoMessage() {}
+
+func (x *GetPublicTicketRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPublicTicketRequest.ProtoReflect.Descriptor instead.
+func (*GetPublicTicketRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *GetPublicTicketRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetPublicTicketRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *GetPublicTicketRequest) GetIncludeNotes() bool {
+	if x != nil {
+		return x.IncludeNotes
+	}
+	return false
+}
+
+// GetPublicTicketResponse is the output of TicketInternalService.GetPublicTicket.
+type GetPublicTicketResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ticket.
+	Ticket        *PublicTicket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPublicTicketResponse) Reset() {
+	*x = GetPublicTicketResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPublicTicketResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPublicTicketResponse) ProtoMessage() {}
+
+func (x *GetPublicTicketResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPublicTicketResponse.ProtoReflect.Descriptor instead.
+func (*GetPublicTicketResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetPublicTicketResponse) GetTicket() *PublicTicket {
+	if x != nil {
+		return x.Ticket
+	}
+	return nil
+}
+
+// SubmitPublicReportRequest is the input of TicketInternalService.SubmitPublicReport.
+type SubmitPublicReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; required.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// API key UUID of the filing client; required.
+	ClientId string `protobuf:"bytes,2,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	// What kind of problem; required.
+	Category v1.Category `protobuf:"varint,3,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// What is wrong; required, at most 4000 characters.
+	Description string `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	// Where; required, inside South Africa.
+	Location *v1.LatLng `protobuf:"bytes,5,opt,name=location,proto3" json:"location,omitempty"`
+	// Street address or landmark; optional, at most 500 characters.
+	Address string `protobuf:"bytes,6,opt,name=address,proto3" json:"address,omitempty"`
+	// Contact details of the reporter; optional.
+	Reporter *Reporter `protobuf:"bytes,7,opt,name=reporter,proto3" json:"reporter,omitempty"`
+	// URL of a photo or other media; optional, http(s), at most 2000 characters.
+	MediaUrl string `protobuf:"bytes,8,opt,name=media_url,json=mediaUrl,proto3" json:"media_url,omitempty"`
+	// Answers to the service's attributes by attribute code.
+	Attributes map[string]string `protobuf:"bytes,9,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Client-chosen key (at most 128 characters) that makes retries safe.
+	IdempotencyKey string `protobuf:"bytes,10,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SubmitPublicReportRequest) Reset() {
+	*x = SubmitPublicReportRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitPublicReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitPublicReportRequest) ProtoMessage() {}
+
+func (x *SubmitPublicReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitPublicReportRequest.ProtoReflect.Descriptor instead.
+func (*SubmitPublicReportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *SubmitPublicReportRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *SubmitPublicReportRequest) GetClientId() string {
+	if x != nil {
+		return x.ClientId
+	}
+	return ""
+}
+
+func (x *SubmitPublicReportRequest) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *SubmitPublicReportRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *SubmitPublicReportRequest) GetLocation() *v1.LatLng {
+	if x != nil {
+		return x.Location
+	}
+	return nil
+}
+
+func (x *SubmitPublicReportRequest) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *SubmitPublicReportRequest) GetReporter() *Reporter {
+	if x != nil {
+		return x.Reporter
+	}
+	return nil
+}
+
+func (x *SubmitPublicReportRequest) GetMediaUrl() string {
+	if x != nil {
+		return x.MediaUrl
+	}
+	return ""
+}
+
+func (x *SubmitPublicReportRequest) GetAttributes() map[string]string {
+	if x != nil {
+		return x.Attributes
+	}
+	return nil
+}
+
+func (x *SubmitPublicReportRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
+// SubmitPublicReportResponse is the output of TicketInternalService.SubmitPublicReport.
+type SubmitPublicReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ticket UUID (the Open311 service_request_id).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Human reference.
+	Reference     string `protobuf:"bytes,2,opt,name=reference,proto3" json:"reference,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitPublicReportResponse) Reset() {
+	*x = SubmitPublicReportResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitPublicReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitPublicReportResponse) ProtoMessage() {}
+
+func (x *SubmitPublicReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitPublicReportResponse.ProtoReflect.Descriptor instead.
+func (*SubmitPublicReportResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *SubmitPublicReportResponse) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *SubmitPublicReportResponse) GetReference() string {
+	if x != nil {
+		return x.Reference
+	}
+	return ""
+}
+
 var File_salga_ticket_v1_ticket_internal_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc6\x02\n" +
+	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\xc6\x02\n" +
 	"\x17RecordAssignmentRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12#\n" +
@@ -341,10 +944,66 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\x13resolution_deadline\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x12resolutionDeadline\x12\x1a\n" +
 	"\brevision\x18\x05 \x01(\x03R\brevision\"3\n" +
 	"\x17RecordDeadlinesResponse\x12\x18\n" +
-	"\aapplied\x18\x01 \x01(\bR\aapplied2\xe6\x01\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied\"'\n" +
+	"\x13VerifyApiKeyRequest\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\"l\n" +
+	"\x14VerifyApiKeyResponse\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
+	"\tclient_id\x18\x02 \x01(\tR\bclientId\x12\x1f\n" +
+	"\vclient_name\x18\x03 \x01(\tR\n" +
+	"clientName\"\xc9\x04\n" +
+	"\x18ListPublicTicketsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x10\n" +
+	"\x03ids\x18\x02 \x03(\tR\x03ids\x129\n" +
+	"\n" +
+	"categories\x18\x03 \x03(\x0e2\x19.salga.common.v1.CategoryR\n" +
+	"categories\x129\n" +
+	"\bstatuses\x18\x04 \x03(\x0e2\x1d.salga.common.v1.TicketStatusR\bstatuses\x12?\n" +
+	"\rcreated_after\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\fcreatedAfter\x12A\n" +
+	"\x0ecreated_before\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\rcreatedBefore\x12?\n" +
+	"\rupdated_after\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\fupdatedAfter\x12A\n" +
+	"\x0eupdated_before\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\rupdatedBefore\x12+\n" +
+	"\x04near\x18\t \x01(\v2\x17.salga.ticket.v1.CircleR\x04near\x12\x1b\n" +
+	"\tpage_size\x18\n" +
+	" \x01(\x05R\bpageSize\x12\x16\n" +
+	"\x06offset\x18\v \x01(\x05R\x06offset\x12#\n" +
+	"\rinclude_notes\x18\f \x01(\bR\fincludeNotes\"h\n" +
+	"\x19ListPublicTicketsResponse\x127\n" +
+	"\atickets\x18\x01 \x03(\v2\x1d.salga.ticket.v1.PublicTicketR\atickets\x12\x12\n" +
+	"\x04more\x18\x02 \x01(\bR\x04more\"e\n" +
+	"\x16GetPublicTicketRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12#\n" +
+	"\rinclude_notes\x18\x03 \x01(\bR\fincludeNotes\"P\n" +
+	"\x17GetPublicTicketResponse\x125\n" +
+	"\x06ticket\x18\x01 \x01(\v2\x1d.salga.ticket.v1.PublicTicketR\x06ticket\"\x90\x04\n" +
+	"\x19SubmitPublicReportRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
+	"\tclient_id\x18\x02 \x01(\tR\bclientId\x125\n" +
+	"\bcategory\x18\x03 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12 \n" +
+	"\vdescription\x18\x04 \x01(\tR\vdescription\x123\n" +
+	"\blocation\x18\x05 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\x12\x18\n" +
+	"\aaddress\x18\x06 \x01(\tR\aaddress\x125\n" +
+	"\breporter\x18\a \x01(\v2\x19.salga.ticket.v1.ReporterR\breporter\x12\x1b\n" +
+	"\tmedia_url\x18\b \x01(\tR\bmediaUrl\x12Z\n" +
+	"\n" +
+	"attributes\x18\t \x03(\v2:.salga.ticket.v1.SubmitPublicReportRequest.AttributesEntryR\n" +
+	"attributes\x12'\n" +
+	"\x0fidempotency_key\x18\n" +
+	" \x01(\tR\x0eidempotencyKey\x1a=\n" +
+	"\x0fAttributesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"J\n" +
+	"\x1aSubmitPublicReportResponse\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
+	"\treference\x18\x02 \x01(\tR\treference2\x84\x05\n" +
 	"\x15TicketInternalService\x12g\n" +
 	"\x10RecordAssignment\x12(.salga.ticket.v1.RecordAssignmentRequest\x1a).salga.ticket.v1.RecordAssignmentResponse\x12d\n" +
-	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponseB\xcd\x01\n" +
+	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12[\n" +
+	"\fVerifyApiKey\x12$.salga.ticket.v1.VerifyApiKeyRequest\x1a%.salga.ticket.v1.VerifyApiKeyResponse\x12j\n" +
+	"\x11ListPublicTickets\x12).salga.ticket.v1.ListPublicTicketsRequest\x1a*.salga.ticket.v1.ListPublicTicketsResponse\x12d\n" +
+	"\x0fGetPublicTicket\x12'.salga.ticket.v1.GetPublicTicketRequest\x1a(.salga.ticket.v1.GetPublicTicketResponse\x12m\n" +
+	"\x12SubmitPublicReport\x12*.salga.ticket.v1.SubmitPublicReportRequest\x1a+.salga.ticket.v1.SubmitPublicReportResponseB\xcd\x01\n" +
 	"\x13com.salga.ticket.v1B\x1aTicketInternalServiceProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/ticket/v1;ticketv1\xa2\x02\x03STX\xaa\x02\x0fSalga.Ticket.V1\xca\x02\x0fSalga\\Ticket\\V1\xe2\x02\x1bSalga\\Ticket\\V1\\GPBMetadata\xea\x02\x11Salga::Ticket::V1b\x06proto3"
 
 var (
@@ -359,27 +1018,63 @@ func file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP() []byte {
 	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescData
 }
 
-var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_salga_ticket_v1_ticket_internal_service_proto_goTypes = []any{
-	(*RecordAssignmentRequest)(nil),  // 0: salga.ticket.v1.RecordAssignmentRequest
-	(*RecordAssignmentResponse)(nil), // 1: salga.ticket.v1.RecordAssignmentResponse
-	(*RecordDeadlinesRequest)(nil),   // 2: salga.ticket.v1.RecordDeadlinesRequest
-	(*RecordDeadlinesResponse)(nil),  // 3: salga.ticket.v1.RecordDeadlinesResponse
-	(*timestamppb.Timestamp)(nil),    // 4: google.protobuf.Timestamp
+	(*RecordAssignmentRequest)(nil),    // 0: salga.ticket.v1.RecordAssignmentRequest
+	(*RecordAssignmentResponse)(nil),   // 1: salga.ticket.v1.RecordAssignmentResponse
+	(*RecordDeadlinesRequest)(nil),     // 2: salga.ticket.v1.RecordDeadlinesRequest
+	(*RecordDeadlinesResponse)(nil),    // 3: salga.ticket.v1.RecordDeadlinesResponse
+	(*VerifyApiKeyRequest)(nil),        // 4: salga.ticket.v1.VerifyApiKeyRequest
+	(*VerifyApiKeyResponse)(nil),       // 5: salga.ticket.v1.VerifyApiKeyResponse
+	(*ListPublicTicketsRequest)(nil),   // 6: salga.ticket.v1.ListPublicTicketsRequest
+	(*ListPublicTicketsResponse)(nil),  // 7: salga.ticket.v1.ListPublicTicketsResponse
+	(*GetPublicTicketRequest)(nil),     // 8: salga.ticket.v1.GetPublicTicketRequest
+	(*GetPublicTicketResponse)(nil),    // 9: salga.ticket.v1.GetPublicTicketResponse
+	(*SubmitPublicReportRequest)(nil),  // 10: salga.ticket.v1.SubmitPublicReportRequest
+	(*SubmitPublicReportResponse)(nil), // 11: salga.ticket.v1.SubmitPublicReportResponse
+	nil,                                // 12: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	(*timestamppb.Timestamp)(nil),      // 13: google.protobuf.Timestamp
+	(v1.Category)(0),                   // 14: salga.common.v1.Category
+	(v1.TicketStatus)(0),               // 15: salga.common.v1.TicketStatus
+	(*Circle)(nil),                     // 16: salga.ticket.v1.Circle
+	(*PublicTicket)(nil),               // 17: salga.ticket.v1.PublicTicket
+	(*v1.LatLng)(nil),                  // 18: salga.common.v1.LatLng
+	(*Reporter)(nil),                   // 19: salga.ticket.v1.Reporter
 }
 var file_salga_ticket_v1_ticket_internal_service_proto_depIdxs = []int32{
-	4, // 0: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
-	4, // 1: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	4, // 2: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
-	0, // 3: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
-	2, // 4: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
-	1, // 5: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
-	3, // 6: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
-	5, // [5:7] is the sub-list for method output_type
-	3, // [3:5] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	13, // 0: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
+	13, // 1: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	13, // 2: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	14, // 3: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
+	15, // 4: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	13, // 5: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	13, // 6: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	13, // 7: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	13, // 8: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	16, // 9: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	17, // 10: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
+	17, // 11: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
+	14, // 12: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
+	18, // 13: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
+	19, // 14: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	12, // 15: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	0,  // 16: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
+	2,  // 17: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
+	4,  // 18: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
+	6,  // 19: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
+	8,  // 20: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
+	10, // 21: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
+	1,  // 22: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
+	3,  // 23: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
+	5,  // 24: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
+	7,  // 25: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
+	9,  // 26: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
+	11, // 27: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
+	22, // [22:28] is the sub-list for method output_type
+	16, // [16:22] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_internal_service_proto_init() }
@@ -387,13 +1082,16 @@ func file_salga_ticket_v1_ticket_internal_service_proto_init() {
 	if File_salga_ticket_v1_ticket_internal_service_proto != nil {
 		return
 	}
+	file_salga_ticket_v1_public_ticket_proto_init()
+	file_salga_ticket_v1_ticket_proto_init()
+	file_salga_ticket_v1_ticket_service_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

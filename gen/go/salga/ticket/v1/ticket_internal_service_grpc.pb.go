@@ -19,17 +19,23 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	TicketInternalService_RecordAssignment_FullMethodName = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
-	TicketInternalService_RecordDeadlines_FullMethodName  = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
+	TicketInternalService_RecordAssignment_FullMethodName   = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
+	TicketInternalService_RecordDeadlines_FullMethodName    = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
+	TicketInternalService_VerifyApiKey_FullMethodName       = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
+	TicketInternalService_ListPublicTickets_FullMethodName  = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
+	TicketInternalService_GetPublicTicket_FullMethodName    = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"
+	TicketInternalService_SubmitPublicReport_FullMethodName = "/salga.ticket.v1.TicketInternalService/SubmitPublicReport"
 )
 
 // TicketInternalServiceClient is the client API for TicketInternalService service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// TicketInternalService is internal: only the routing and SLA services call
-// it (role `service`); it is not exposed on the gateway. It mirrors their
-// decisions onto the ticket. Every RPC is idempotent.
+// TicketInternalService is internal: only other Trust Engine processes call
+// it (role `service`); it is not exposed on the gateway's JSON API. Routing
+// and SLA mirror their decisions onto the ticket; the gateway's Open311
+// facade verifies API keys, reads public tickets and files reports.
+// The Record RPCs are idempotent.
 type TicketInternalServiceClient interface {
 	// RecordAssignment mirrors the ticket's current assignment from routing.
 	// Older assignments than the one recorded are ignored, so redelivery and
@@ -38,6 +44,19 @@ type TicketInternalServiceClient interface {
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(ctx context.Context, in *RecordDeadlinesRequest, opts ...grpc.CallOption) (*RecordDeadlinesResponse, error)
+	// VerifyApiKey checks a client application's API key: PERMISSION_DENIED
+	// when it is unknown, malformed or revoked.
+	VerifyApiKey(ctx context.Context, in *VerifyApiKeyRequest, opts ...grpc.CallOption) (*VerifyApiKeyResponse, error)
+	// ListPublicTickets lists the public (never GBV) tickets of one tenant
+	// with the Open311 filters, newest first.
+	ListPublicTickets(ctx context.Context, in *ListPublicTicketsRequest, opts ...grpc.CallOption) (*ListPublicTicketsResponse, error)
+	// GetPublicTicket returns one public ticket of a tenant; NOT_FOUND for GBV
+	// tickets, as for tickets that do not exist.
+	GetPublicTicket(ctx context.Context, in *GetPublicTicketRequest, opts ...grpc.CallOption) (*GetPublicTicketResponse, error)
+	// SubmitPublicReport files a report on behalf of an API client (channel
+	// OPEN311, reporter subject `open311:<client id>`). A GBV report is sealed
+	// like any other; the response carries only its identity.
+	SubmitPublicReport(ctx context.Context, in *SubmitPublicReportRequest, opts ...grpc.CallOption) (*SubmitPublicReportResponse, error)
 }
 
 type ticketInternalServiceClient struct {
@@ -68,13 +87,55 @@ func (c *ticketInternalServiceClient) RecordDeadlines(ctx context.Context, in *R
 	return out, nil
 }
 
+func (c *ticketInternalServiceClient) VerifyApiKey(ctx context.Context, in *VerifyApiKeyRequest, opts ...grpc.CallOption) (*VerifyApiKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyApiKeyResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_VerifyApiKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) ListPublicTickets(ctx context.Context, in *ListPublicTicketsRequest, opts ...grpc.CallOption) (*ListPublicTicketsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPublicTicketsResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_ListPublicTickets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) GetPublicTicket(ctx context.Context, in *GetPublicTicketRequest, opts ...grpc.CallOption) (*GetPublicTicketResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetPublicTicketResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_GetPublicTicket_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) SubmitPublicReport(ctx context.Context, in *SubmitPublicReportRequest, opts ...grpc.CallOption) (*SubmitPublicReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SubmitPublicReportResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_SubmitPublicReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TicketInternalServiceServer is the server API for TicketInternalService service.
 // All implementations must embed UnimplementedTicketInternalServiceServer
 // for forward compatibility.
 //
-// TicketInternalService is internal: only the routing and SLA services call
-// it (role `service`); it is not exposed on the gateway. It mirrors their
-// decisions onto the ticket. Every RPC is idempotent.
+// TicketInternalService is internal: only other Trust Engine processes call
+// it (role `service`); it is not exposed on the gateway's JSON API. Routing
+// and SLA mirror their decisions onto the ticket; the gateway's Open311
+// facade verifies API keys, reads public tickets and files reports.
+// The Record RPCs are idempotent.
 type TicketInternalServiceServer interface {
 	// RecordAssignment mirrors the ticket's current assignment from routing.
 	// Older assignments than the one recorded are ignored, so redelivery and
@@ -83,6 +144,19 @@ type TicketInternalServiceServer interface {
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error)
+	// VerifyApiKey checks a client application's API key: PERMISSION_DENIED
+	// when it is unknown, malformed or revoked.
+	VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*VerifyApiKeyResponse, error)
+	// ListPublicTickets lists the public (never GBV) tickets of one tenant
+	// with the Open311 filters, newest first.
+	ListPublicTickets(context.Context, *ListPublicTicketsRequest) (*ListPublicTicketsResponse, error)
+	// GetPublicTicket returns one public ticket of a tenant; NOT_FOUND for GBV
+	// tickets, as for tickets that do not exist.
+	GetPublicTicket(context.Context, *GetPublicTicketRequest) (*GetPublicTicketResponse, error)
+	// SubmitPublicReport files a report on behalf of an API client (channel
+	// OPEN311, reporter subject `open311:<client id>`). A GBV report is sealed
+	// like any other; the response carries only its identity.
+	SubmitPublicReport(context.Context, *SubmitPublicReportRequest) (*SubmitPublicReportResponse, error)
 	mustEmbedUnimplementedTicketInternalServiceServer()
 }
 
@@ -98,6 +172,18 @@ func (UnimplementedTicketInternalServiceServer) RecordAssignment(context.Context
 }
 func (UnimplementedTicketInternalServiceServer) RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordDeadlines not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*VerifyApiKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyApiKey not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) ListPublicTickets(context.Context, *ListPublicTicketsRequest) (*ListPublicTicketsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPublicTickets not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) GetPublicTicket(context.Context, *GetPublicTicketRequest) (*GetPublicTicketResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPublicTicket not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) SubmitPublicReport(context.Context, *SubmitPublicReportRequest) (*SubmitPublicReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubmitPublicReport not implemented")
 }
 func (UnimplementedTicketInternalServiceServer) mustEmbedUnimplementedTicketInternalServiceServer() {}
 func (UnimplementedTicketInternalServiceServer) testEmbeddedByValue()                               {}
@@ -156,6 +242,78 @@ func _TicketInternalService_RecordDeadlines_Handler(srv interface{}, ctx context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TicketInternalService_VerifyApiKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyApiKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).VerifyApiKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_VerifyApiKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).VerifyApiKey(ctx, req.(*VerifyApiKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_ListPublicTickets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPublicTicketsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).ListPublicTickets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_ListPublicTickets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).ListPublicTickets(ctx, req.(*ListPublicTicketsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_GetPublicTicket_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPublicTicketRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).GetPublicTicket(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_GetPublicTicket_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).GetPublicTicket(ctx, req.(*GetPublicTicketRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_SubmitPublicReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SubmitPublicReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).SubmitPublicReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_SubmitPublicReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).SubmitPublicReport(ctx, req.(*SubmitPublicReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // TicketInternalService_ServiceDesc is the grpc.ServiceDesc for TicketInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -170,6 +328,22 @@ var TicketInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordDeadlines",
 			Handler:    _TicketInternalService_RecordDeadlines_Handler,
+		},
+		{
+			MethodName: "VerifyApiKey",
+			Handler:    _TicketInternalService_VerifyApiKey_Handler,
+		},
+		{
+			MethodName: "ListPublicTickets",
+			Handler:    _TicketInternalService_ListPublicTickets_Handler,
+		},
+		{
+			MethodName: "GetPublicTicket",
+			Handler:    _TicketInternalService_GetPublicTicket_Handler,
+		},
+		{
+			MethodName: "SubmitPublicReport",
+			Handler:    _TicketInternalService_SubmitPublicReport_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1210,11 +1210,307 @@ func (x *ListGbvAccessLogResponse) GetNextPageToken() string {
 	return ""
 }
 
+// CreateApiKeyRequest is the input of TicketService.CreateApiKey.
+type CreateApiKeyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant. Only platform admins
+	// may name another.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Name of the client application; required, at most 200 characters.
+	ClientName    string `protobuf:"bytes,2,opt,name=client_name,json=clientName,proto3" json:"client_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateApiKeyRequest) Reset() {
+	*x = CreateApiKeyRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateApiKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateApiKeyRequest) ProtoMessage() {}
+
+func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateApiKeyRequest.ProtoReflect.Descriptor instead.
+func (*CreateApiKeyRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *CreateApiKeyRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *CreateApiKeyRequest) GetClientName() string {
+	if x != nil {
+		return x.ClientName
+	}
+	return ""
+}
+
+// CreateApiKeyResponse is the output of TicketService.CreateApiKey.
+type CreateApiKeyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The issued key's record.
+	ApiKey *ApiKey `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
+	// The key itself (`te_<12 hex>_<secret>`). Shown only here: store it now.
+	Key           string `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateApiKeyResponse) Reset() {
+	*x = CreateApiKeyResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateApiKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateApiKeyResponse) ProtoMessage() {}
+
+func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateApiKeyResponse.ProtoReflect.Descriptor instead.
+func (*CreateApiKeyResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *CreateApiKeyResponse) GetApiKey() *ApiKey {
+	if x != nil {
+		return x.ApiKey
+	}
+	return nil
+}
+
+func (x *CreateApiKeyResponse) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+// ListApiKeysRequest is the input of TicketService.ListApiKeys.
+type ListApiKeysRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant. Only platform admins
+	// may name another.
+	Tenant        string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApiKeysRequest) Reset() {
+	*x = ListApiKeysRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApiKeysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApiKeysRequest) ProtoMessage() {}
+
+func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApiKeysRequest.ProtoReflect.Descriptor instead.
+func (*ListApiKeysRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ListApiKeysRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+// ListApiKeysResponse is the output of TicketService.ListApiKeys.
+type ListApiKeysResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Keys of the tenant, newest first, revoked ones included.
+	ApiKeys       []*ApiKey `protobuf:"bytes,1,rep,name=api_keys,json=apiKeys,proto3" json:"api_keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListApiKeysResponse) Reset() {
+	*x = ListApiKeysResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListApiKeysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListApiKeysResponse) ProtoMessage() {}
+
+func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListApiKeysResponse.ProtoReflect.Descriptor instead.
+func (*ListApiKeysResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ListApiKeysResponse) GetApiKeys() []*ApiKey {
+	if x != nil {
+		return x.ApiKeys
+	}
+	return nil
+}
+
+// RevokeApiKeyRequest is the input of TicketService.RevokeApiKey.
+type RevokeApiKeyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// API key UUID.
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeApiKeyRequest) Reset() {
+	*x = RevokeApiKeyRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeApiKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeApiKeyRequest) ProtoMessage() {}
+
+func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeApiKeyRequest.ProtoReflect.Descriptor instead.
+func (*RevokeApiKeyRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *RevokeApiKeyRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// RevokeApiKeyResponse is the output of TicketService.RevokeApiKey.
+type RevokeApiKeyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The key after revocation.
+	ApiKey        *ApiKey `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeApiKeyResponse) Reset() {
+	*x = RevokeApiKeyResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeApiKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeApiKeyResponse) ProtoMessage() {}
+
+func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeApiKeyResponse.ProtoReflect.Descriptor instead.
+func (*RevokeApiKeyResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *RevokeApiKeyResponse) GetApiKey() *ApiKey {
+	if x != nil {
+		return x.ApiKey
+	}
+	return nil
+}
+
 var File_salga_ticket_v1_ticket_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\n" +
-	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xe9\x02\n" +
+	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xe9\x02\n" +
 	"\x13CreateTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12 \n" +
@@ -1290,12 +1586,27 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"page_token\x18\x04 \x01(\tR\tpageToken\"\x80\x01\n" +
 	"\x18ListGbvAccessLogResponse\x12<\n" +
 	"\aentries\x18\x01 \x03(\v2\".salga.ticket.v1.GbvAccessLogEntryR\aentries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x9a\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"N\n" +
+	"\x13CreateApiKeyRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1f\n" +
+	"\vclient_name\x18\x02 \x01(\tR\n" +
+	"clientName\"Z\n" +
+	"\x14CreateApiKeyResponse\x120\n" +
+	"\aapi_key\x18\x01 \x01(\v2\x17.salga.ticket.v1.ApiKeyR\x06apiKey\x12\x10\n" +
+	"\x03key\x18\x02 \x01(\tR\x03key\",\n" +
+	"\x12ListApiKeysRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\"I\n" +
+	"\x13ListApiKeysResponse\x122\n" +
+	"\bapi_keys\x18\x01 \x03(\v2\x17.salga.ticket.v1.ApiKeyR\aapiKeys\"%\n" +
+	"\x13RevokeApiKeyRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"H\n" +
+	"\x14RevokeApiKeyResponse\x120\n" +
+	"\aapi_key\x18\x01 \x01(\v2\x17.salga.ticket.v1.ApiKeyR\x06apiKey*\x9a\x01\n" +
 	"\vTicketOrder\x12\x1c\n" +
 	"\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dTICKET_ORDER_CREATE_TIME_DESC\x10\x01\x12 \n" +
 	"\x1cTICKET_ORDER_CREATE_TIME_ASC\x10\x02\x12(\n" +
-	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\xad\b\n" +
+	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\x96\v\n" +
 	"\rTicketService\x12s\n" +
 	"\fCreateTicket\x12$.salga.ticket.v1.CreateTicketRequest\x1a%.salga.ticket.v1.CreateTicketResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/v1/tickets\x12l\n" +
 	"\tGetTicket\x12!.salga.ticket.v1.GetTicketRequest\x1a\".salga.ticket.v1.GetTicketResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tickets/{id}\x12m\n" +
@@ -1304,7 +1615,10 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\rAddTicketNote\x12%.salga.ticket.v1.AddTicketNoteRequest\x1a&.salga.ticket.v1.AddTicketNoteResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/tickets/{ticket_id}/notes\x12\x8b\x01\n" +
 	"\x0fListTicketNotes\x12'.salga.ticket.v1.ListTicketNotesRequest\x1a(.salga.ticket.v1.ListTicketNotesResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/tickets/{ticket_id}/notes\x12\x90\x01\n" +
 	"\x10GetTicketHistory\x12(.salga.ticket.v1.GetTicketHistoryRequest\x1a).salga.ticket.v1.GetTicketHistoryResponse\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/tickets/{ticket_id}/history\x12\x83\x01\n" +
-	"\x10ListGbvAccessLog\x12(.salga.ticket.v1.ListGbvAccessLogRequest\x1a).salga.ticket.v1.ListGbvAccessLogResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/gbv-access-logB\xc5\x01\n" +
+	"\x10ListGbvAccessLog\x12(.salga.ticket.v1.ListGbvAccessLogRequest\x1a).salga.ticket.v1.ListGbvAccessLogResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/gbv-access-log\x12t\n" +
+	"\fCreateApiKey\x12$.salga.ticket.v1.CreateApiKeyRequest\x1a%.salga.ticket.v1.CreateApiKeyResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/api-keys\x12n\n" +
+	"\vListApiKeys\x12#.salga.ticket.v1.ListApiKeysRequest\x1a$.salga.ticket.v1.ListApiKeysResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/api-keys\x12\x80\x01\n" +
+	"\fRevokeApiKey\x12$.salga.ticket.v1.RevokeApiKeyRequest\x1a%.salga.ticket.v1.RevokeApiKeyResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/api-keys/{id}:revokeB\xc5\x01\n" +
 	"\x13com.salga.ticket.v1B\x12TicketServiceProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/ticket/v1;ticketv1\xa2\x02\x03STX\xaa\x02\x0fSalga.Ticket.V1\xca\x02\x0fSalga\\Ticket\\V1\xe2\x02\x1bSalga\\Ticket\\V1\\GPBMetadata\xea\x02\x11Salga::Ticket::V1b\x06proto3"
 
 var (
@@ -1320,7 +1634,7 @@ func file_salga_ticket_v1_ticket_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(TicketOrder)(0),                   // 0: salga.ticket.v1.TicketOrder
 	(*CreateTicketRequest)(nil),        // 1: salga.ticket.v1.CreateTicketRequest
@@ -1341,64 +1655,80 @@ var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(*GetTicketHistoryResponse)(nil),   // 16: salga.ticket.v1.GetTicketHistoryResponse
 	(*ListGbvAccessLogRequest)(nil),    // 17: salga.ticket.v1.ListGbvAccessLogRequest
 	(*ListGbvAccessLogResponse)(nil),   // 18: salga.ticket.v1.ListGbvAccessLogResponse
-	(v1.Category)(0),                   // 19: salga.common.v1.Category
-	(*v1.LatLng)(nil),                  // 20: salga.common.v1.LatLng
-	(*Reporter)(nil),                   // 21: salga.ticket.v1.Reporter
-	(Channel)(0),                       // 22: salga.ticket.v1.Channel
-	(*Ticket)(nil),                     // 23: salga.ticket.v1.Ticket
-	(v1.TicketStatus)(0),               // 24: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),      // 25: google.protobuf.Timestamp
-	(NoteVisibility)(0),                // 26: salga.ticket.v1.NoteVisibility
-	(*TicketNote)(nil),                 // 27: salga.ticket.v1.TicketNote
-	(*HistoryEntry)(nil),               // 28: salga.ticket.v1.HistoryEntry
-	(*GbvAccessLogEntry)(nil),          // 29: salga.ticket.v1.GbvAccessLogEntry
+	(*CreateApiKeyRequest)(nil),        // 19: salga.ticket.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),       // 20: salga.ticket.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),         // 21: salga.ticket.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),        // 22: salga.ticket.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),        // 23: salga.ticket.v1.RevokeApiKeyRequest
+	(*RevokeApiKeyResponse)(nil),       // 24: salga.ticket.v1.RevokeApiKeyResponse
+	(v1.Category)(0),                   // 25: salga.common.v1.Category
+	(*v1.LatLng)(nil),                  // 26: salga.common.v1.LatLng
+	(*Reporter)(nil),                   // 27: salga.ticket.v1.Reporter
+	(Channel)(0),                       // 28: salga.ticket.v1.Channel
+	(*Ticket)(nil),                     // 29: salga.ticket.v1.Ticket
+	(v1.TicketStatus)(0),               // 30: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),      // 31: google.protobuf.Timestamp
+	(NoteVisibility)(0),                // 32: salga.ticket.v1.NoteVisibility
+	(*TicketNote)(nil),                 // 33: salga.ticket.v1.TicketNote
+	(*HistoryEntry)(nil),               // 34: salga.ticket.v1.HistoryEntry
+	(*GbvAccessLogEntry)(nil),          // 35: salga.ticket.v1.GbvAccessLogEntry
+	(*ApiKey)(nil),                     // 36: salga.ticket.v1.ApiKey
 }
 var file_salga_ticket_v1_ticket_service_proto_depIdxs = []int32{
-	19, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
-	20, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
-	21, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	22, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
-	23, // 4: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	23, // 5: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	20, // 6: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
-	24, // 7: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	19, // 8: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
-	25, // 9: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	25, // 10: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	25, // 11: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	25, // 12: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	25, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
+	26, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
+	27, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	28, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
+	29, // 4: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	29, // 5: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	26, // 6: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
+	30, // 7: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	25, // 8: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
+	31, // 9: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	31, // 10: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	31, // 11: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	31, // 12: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
 	5,  // 13: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
 	6,  // 14: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
 	0,  // 15: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
-	23, // 16: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
-	24, // 17: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	23, // 18: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	26, // 19: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	27, // 20: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
-	27, // 21: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
-	28, // 22: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
-	29, // 23: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
-	1,  // 24: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
-	3,  // 25: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
-	7,  // 26: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
-	9,  // 27: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
-	11, // 28: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
-	13, // 29: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
-	15, // 30: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
-	17, // 31: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
-	2,  // 32: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
-	4,  // 33: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
-	8,  // 34: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
-	10, // 35: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
-	12, // 36: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
-	14, // 37: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
-	16, // 38: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
-	18, // 39: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
-	32, // [32:40] is the sub-list for method output_type
-	24, // [24:32] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	29, // 16: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
+	30, // 17: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	29, // 18: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	32, // 19: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	33, // 20: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
+	33, // 21: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
+	34, // 22: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
+	35, // 23: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
+	36, // 24: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	36, // 25: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
+	36, // 26: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	1,  // 27: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
+	3,  // 28: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
+	7,  // 29: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
+	9,  // 30: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
+	11, // 31: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
+	13, // 32: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
+	15, // 33: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
+	17, // 34: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
+	19, // 35: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
+	21, // 36: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
+	23, // 37: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
+	2,  // 38: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
+	4,  // 39: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
+	8,  // 40: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
+	10, // 41: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
+	12, // 42: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
+	14, // 43: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
+	16, // 44: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
+	18, // 45: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
+	20, // 46: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
+	22, // 47: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
+	24, // 48: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
+	38, // [38:49] is the sub-list for method output_type
+	27, // [27:38] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_service_proto_init() }
@@ -1406,6 +1736,7 @@ func file_salga_ticket_v1_ticket_service_proto_init() {
 	if File_salga_ticket_v1_ticket_service_proto != nil {
 		return
 	}
+	file_salga_ticket_v1_api_key_proto_init()
 	file_salga_ticket_v1_ticket_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1413,7 +1744,7 @@ func file_salga_ticket_v1_ticket_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   18,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

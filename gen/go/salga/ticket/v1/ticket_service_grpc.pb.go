@@ -27,6 +27,9 @@ const (
 	TicketService_ListTicketNotes_FullMethodName    = "/salga.ticket.v1.TicketService/ListTicketNotes"
 	TicketService_GetTicketHistory_FullMethodName   = "/salga.ticket.v1.TicketService/GetTicketHistory"
 	TicketService_ListGbvAccessLog_FullMethodName   = "/salga.ticket.v1.TicketService/ListGbvAccessLog"
+	TicketService_CreateApiKey_FullMethodName       = "/salga.ticket.v1.TicketService/CreateApiKey"
+	TicketService_ListApiKeys_FullMethodName        = "/salga.ticket.v1.TicketService/ListApiKeys"
+	TicketService_RevokeApiKey_FullMethodName       = "/salga.ticket.v1.TicketService/RevokeApiKey"
 )
 
 // TicketServiceClient is the client API for TicketService service.
@@ -54,6 +57,16 @@ type TicketServiceClient interface {
 	GetTicketHistory(ctx context.Context, in *GetTicketHistoryRequest, opts ...grpc.CallOption) (*GetTicketHistoryResponse, error)
 	// ListGbvAccessLog lists reads of GBV tickets. Platform admins only.
 	ListGbvAccessLog(ctx context.Context, in *ListGbvAccessLogRequest, opts ...grpc.CallOption) (*ListGbvAccessLogResponse, error)
+	// CreateApiKey issues an API key to a client application for a tenant
+	// (municipal_admin of that tenant or platform_admin). The plaintext key is
+	// in the response once and never again.
+	CreateApiKey(ctx context.Context, in *CreateApiKeyRequest, opts ...grpc.CallOption) (*CreateApiKeyResponse, error)
+	// ListApiKeys lists the API keys of a tenant, newest first, without
+	// secrets.
+	ListApiKeys(ctx context.Context, in *ListApiKeysRequest, opts ...grpc.CallOption) (*ListApiKeysResponse, error)
+	// RevokeApiKey revokes an API key at once. Revoking a revoked key is a
+	// no-op that returns it unchanged.
+	RevokeApiKey(ctx context.Context, in *RevokeApiKeyRequest, opts ...grpc.CallOption) (*RevokeApiKeyResponse, error)
 }
 
 type ticketServiceClient struct {
@@ -144,6 +157,36 @@ func (c *ticketServiceClient) ListGbvAccessLog(ctx context.Context, in *ListGbvA
 	return out, nil
 }
 
+func (c *ticketServiceClient) CreateApiKey(ctx context.Context, in *CreateApiKeyRequest, opts ...grpc.CallOption) (*CreateApiKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateApiKeyResponse)
+	err := c.cc.Invoke(ctx, TicketService_CreateApiKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) ListApiKeys(ctx context.Context, in *ListApiKeysRequest, opts ...grpc.CallOption) (*ListApiKeysResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListApiKeysResponse)
+	err := c.cc.Invoke(ctx, TicketService_ListApiKeys_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) RevokeApiKey(ctx context.Context, in *RevokeApiKeyRequest, opts ...grpc.CallOption) (*RevokeApiKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeApiKeyResponse)
+	err := c.cc.Invoke(ctx, TicketService_RevokeApiKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TicketServiceServer is the server API for TicketService service.
 // All implementations must embed UnimplementedTicketServiceServer
 // for forward compatibility.
@@ -169,6 +212,16 @@ type TicketServiceServer interface {
 	GetTicketHistory(context.Context, *GetTicketHistoryRequest) (*GetTicketHistoryResponse, error)
 	// ListGbvAccessLog lists reads of GBV tickets. Platform admins only.
 	ListGbvAccessLog(context.Context, *ListGbvAccessLogRequest) (*ListGbvAccessLogResponse, error)
+	// CreateApiKey issues an API key to a client application for a tenant
+	// (municipal_admin of that tenant or platform_admin). The plaintext key is
+	// in the response once and never again.
+	CreateApiKey(context.Context, *CreateApiKeyRequest) (*CreateApiKeyResponse, error)
+	// ListApiKeys lists the API keys of a tenant, newest first, without
+	// secrets.
+	ListApiKeys(context.Context, *ListApiKeysRequest) (*ListApiKeysResponse, error)
+	// RevokeApiKey revokes an API key at once. Revoking a revoked key is a
+	// no-op that returns it unchanged.
+	RevokeApiKey(context.Context, *RevokeApiKeyRequest) (*RevokeApiKeyResponse, error)
 	mustEmbedUnimplementedTicketServiceServer()
 }
 
@@ -202,6 +255,15 @@ func (UnimplementedTicketServiceServer) GetTicketHistory(context.Context, *GetTi
 }
 func (UnimplementedTicketServiceServer) ListGbvAccessLog(context.Context, *ListGbvAccessLogRequest) (*ListGbvAccessLogResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListGbvAccessLog not implemented")
+}
+func (UnimplementedTicketServiceServer) CreateApiKey(context.Context, *CreateApiKeyRequest) (*CreateApiKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateApiKey not implemented")
+}
+func (UnimplementedTicketServiceServer) ListApiKeys(context.Context, *ListApiKeysRequest) (*ListApiKeysResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListApiKeys not implemented")
+}
+func (UnimplementedTicketServiceServer) RevokeApiKey(context.Context, *RevokeApiKeyRequest) (*RevokeApiKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeApiKey not implemented")
 }
 func (UnimplementedTicketServiceServer) mustEmbedUnimplementedTicketServiceServer() {}
 func (UnimplementedTicketServiceServer) testEmbeddedByValue()                       {}
@@ -368,6 +430,60 @@ func _TicketService_ListGbvAccessLog_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TicketService_CreateApiKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateApiKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).CreateApiKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_CreateApiKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).CreateApiKey(ctx, req.(*CreateApiKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_ListApiKeys_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListApiKeysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).ListApiKeys(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_ListApiKeys_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).ListApiKeys(ctx, req.(*ListApiKeysRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_RevokeApiKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeApiKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).RevokeApiKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_RevokeApiKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).RevokeApiKey(ctx, req.(*RevokeApiKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // TicketService_ServiceDesc is the grpc.ServiceDesc for TicketService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -406,6 +522,18 @@ var TicketService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListGbvAccessLog",
 			Handler:    _TicketService_ListGbvAccessLog_Handler,
+		},
+		{
+			MethodName: "CreateApiKey",
+			Handler:    _TicketService_CreateApiKey_Handler,
+		},
+		{
+			MethodName: "ListApiKeys",
+			Handler:    _TicketService_ListApiKeys_Handler,
+		},
+		{
+			MethodName: "RevokeApiKey",
+			Handler:    _TicketService_RevokeApiKey_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
