@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// crossTenant are the codes a request about another municipality may get:
+// its resources do not exist for the caller, naming it is forbidden.
+var crossTenant = []codes.Code{codes.NotFound, codes.PermissionDenied}
+
+func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{extraEnv: hostileEnv})
+	w := newWorld(t, s)
+	ctx := context.Background()
+	before := s.snapshot(t)
+	var ty tally
+	other, otherTeam, otherSaps := w.water["OTH"], w.teams["OTH"].roads, w.teams["OTH"].saps
+
+	for _, role := range staffRoles {
+		tc, rc, sc := w.ticket("TST", role), w.routing("TST", role), w.sla("TST", role)
+		grpcAttempts := []struct {
+			what string
+			call func() error
+		}{
+			{"GetTicket", func() error { _, err := tc.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: other}); return err }},
+			{"ListTickets naming OTH", func() error {
+				_, err := tc.ListTickets(ctx, &ticketv1.ListTicketsRequest{Tenant: "OTH"})
+				return err
+			}},
+			{"CreateTicket in OTH", func() error {
+				_, err := tc.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Tenant: "OTH", Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: westPoint})
+				return err
+			}},
+			{"UpdateTicketStatus", func() error {
+				_, err := tc.UpdateTicketStatus(ctx, &ticketv1.UpdateTicketStatusRequest{Id: other, Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: "hostile"})
+				return err
+			}},
+			{"AddTicketNote", func() error {
+				_, err := tc.AddTicketNote(ctx, &ticketv1.AddTicketNoteRequest{TicketId: other, Visibility: ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC, Body: "hostile"})
+				return err
+			}},
+			{"ListTicketNotes", func() error {
+				_, err := tc.ListTicketNotes(ctx, &ticketv1.ListTicketNotesRequest{TicketId: other})
+				return err
+			}},
+			{"GetTicketHistory", func() error {
+				_, err := tc.GetTicketHistory(ctx, &ticketv1.GetTicketHistoryRequest{TicketId: other})
+				return err
+			}},
+			{"GetTeam", func() error { _, err := rc.GetTeam(ctx, &routingv1.GetTeamRequest{Id: otherTeam}); return err }},
+			{"ListTeams naming OTH", func() error { _, err := rc.ListTeams(ctx, &routingv1.ListTeamsRequest{Tenant: "OTH"}); return err }},
+			{"CreateTeam in OTH", func() error {
+				_, err := rc.CreateTeam(ctx, &routingv1.CreateTeamRequest{Team: &routingv1.Team{Tenant: "OTH", Name: "Rogue", Category: commonv1.Category_CATEGORY_ROADS, Active: true}})
+				return err
+			}},
+			{"UpdateTeam", func() error {
+				_, err := rc.UpdateTeam(ctx, &routingv1.UpdateTeamRequest{Id: otherTeam, Team: &routingv1.Team{Name: "Hijacked"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}})
+				return err
+			}},
+			{"DeactivateTeam", func() error {
+				_, err := rc.DeactivateTeam(ctx, &routingv1.DeactivateTeamRequest{Id: otherTeam})
+				return err
+			}},
+			{"ReassignTicket", func() error {
+				_, err := rc.ReassignTicket(ctx, &routingv1.ReassignTicketRequest{TicketId: other, TeamId: otherSaps, Note: "hostile"})
+				return err
+			}},
+			{"ListAssignments", func() error {
+				_, err := rc.ListAssignments(ctx, &routingv1.ListAssignmentsRequest{TicketId: other})
+				return err
+			}},
+			{"ListTeamQueue", func() error {
+				_, err := rc.ListTeamQueue(ctx, &routingv1.ListTeamQueueRequest{TeamId: otherTeam})
+				return err
+			}},
+			{"ListTriageQueue naming OTH", func() error {
+				_, err := rc.ListTriageQueue(ctx, &routingv1.ListTriageQueueRequest{Tenant: "OTH"})
+				return err
+			}},
+			{"ExplainRoute in OTH", func() error {
+				_, err := rc.ExplainRoute(ctx, &routingv1.ExplainRouteRequest{Tenant: "OTH", Location: westPoint, Category: commonv1.Category_CATEGORY_WATER})
+				return err
+			}},
+			{"UpdateMunicipality OTH", func() error {
+				_, err := rc.UpdateMunicipality(ctx, &routingv1.UpdateMunicipalityRequest{Code: "OTH", Municipality: &routingv1.Municipality{Name: "Hijacked"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}})
+				return err
+			}},
+			{"GetTicketClocks", func() error {
+				_, err := sc.GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: other})
+				return err
+			}},
+			{"ListAtRiskTickets naming OTH", func() error {
+				_, err := sc.ListAtRiskTickets(ctx, &slav1.ListAtRiskTicketsRequest{Tenant: "OTH", IncludeBreached: true})
+				return err
+			}},
+			{"GetCompliance naming OTH", func() error { _, err := sc.GetCompliance(ctx, &slav1.GetComplianceRequest{Tenant: "OTH"}); return err }},
+			{"CreateSlaConfig for OTH", func() error {
+				_, err := sc.CreateSlaConfig(ctx, &slav1.CreateSlaConfigRequest{Config: &slav1.SlaConfig{Municipality: "OTH", Category: commonv1.Category_CATEGORY_WATER, ResponseHours: 1000, ResolutionHours: 2000}})
+				return err
+			}},
+		}
+		for _, a := range grpcAttempts {
+			ty.grpc(t, role+" gRPC "+a.what, a.call(), crossTenant...)
+		}
+
+		// Unfiltered lists are allowed, but must not show OTH's data.
+		list, err := tc.ListTickets(ctx, &ticketv1.ListTicketsRequest{PageSize: 500})
+		require.NoError(t, err, role)
+		ty.hidden(t, role+" ListTickets", list.GetTickets(), other, "Burst pipe in OTH")
+
+		tok := w.token("TST", role)
+		body := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+		httpAttempts := []struct{ method, path, body string }{
+			{"GET", "/v1/tickets/" + other, ""},
+			{"GET", "/v1/tickets?tenant=OTH", ""},
+			{"POST", "/v1/tickets", body(`{"tenant":"OTH","category":"CATEGORY_WATER","description":"x","location":{"latitude":%v,"longitude":%v}}`, westPoint.GetLatitude(), westPoint.GetLongitude())},
+			{"POST", "/v1/tickets/" + other + ":updateStatus", `{"status":"TICKET_STATUS_CANCELLED","reason":"hostile"}`},
+			{"POST", "/v1/tickets/" + other + "/notes", `{"visibility":"NOTE_VISIBILITY_PUBLIC","body":"hostile"}`},
+			{"GET", "/v1/tickets/" + other + "/notes", ""},
+			{"GET", "/v1/tickets/" + other + "/history", ""},
+			{"GET", "/v1/teams/" + otherTeam, ""},
+			{"GET", "/v1/teams?tenant=OTH", ""},
+			{"POST", "/v1/teams", `{"tenant":"OTH","name":"Rogue","category":"CATEGORY_ROADS","active":true}`},
+			{"PATCH", "/v1/teams/" + otherTeam + "?update_mask=name", `{"name":"Hijacked"}`},
+			{"POST", "/v1/teams/" + otherTeam + ":deactivate", `{}`},
+			{"POST", "/v1/tickets/" + other + ":reassign", body(`{"team_id":%q,"note":"hostile"}`, otherSaps)},
+			{"GET", "/v1/tickets/" + other + "/assignments", ""},
+			{"GET", "/v1/teams/" + otherTeam + "/queue", ""},
+			{"GET", "/v1/triage?tenant=OTH", ""},
+			{"GET", "/v1/routes:explain?tenant=OTH&category=CATEGORY_WATER&location.latitude=-33.9&location.longitude=18.45", ""},
+			{"PATCH", "/v1/municipalities/OTH?update_mask=name", `{"name":"Hijacked"}`},
+			{"GET", "/v1/sla/tickets/" + other + "/clocks", ""},
+			{"GET", "/v1/sla/at-risk?tenant=OTH&include_breached=true", ""},
+			{"GET", "/v1/sla/compliance?tenant=OTH", ""},
+			{"POST", "/v1/sla/configs", `{"municipality":"OTH","category":"CATEGORY_WATER","response_hours":1000,"resolution_hours":2000}`},
+		}
+		for _, a := range httpAttempts {
+			code, resp, _ := s.call(a.method, a.path, tok, a.body, nil)
+			ty.http(t, role+" "+a.method+" "+a.path, code, resp, 403, 404)
+		}
+		code, resp, _ := s.call("GET", "/v1/tickets?page_size=500&query="+url.QueryEscape("Burst pipe in OTH"), tok, "", nil)
+		require.Equal(t, 200, code, resp)
+		ty.hidden(t, role+" GET /v1/tickets?query=", resp, other)
+	}
+
+	changed := changedTables(before, s.snapshot(t))
+	line := ty.report(t, "cross-tenant", len(changed))
+	require.Empty(t, changed, line)
+	require.Zero(t, ty.accepted, line)
+	require.Greater(t, ty.tried, 200, line)
+}
