@@ -61,7 +61,13 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer closePeer()
-	if err := queue.RegisterMetrics(ctx, libserver.Registry, pool, store.Schema, riverClient); err != nil {
+	// An insert-only client (no TICKET_ADDR) works no jobs, so it has no
+	// delivery events to observe, and River panics on a subscription to it.
+	observed := riverClient
+	if cfg.TicketAddr == "" {
+		observed = nil
+	}
+	if err := queue.RegisterMetrics(ctx, libserver.Registry, pool, store.Schema, observed); err != nil {
 		return err
 	}
 
