@@ -3,10 +3,12 @@ module github.com/salga/trustengine/e2e
 go 1.26.3
 
 require (
+	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/salga/trustengine/gen v0.0.0
 	github.com/salga/trustengine/libs v0.0.0
 	github.com/stretchr/testify v1.12.1
+	github.com/twpayne/go-geom v1.7.0
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
 )

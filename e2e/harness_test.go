@@ -38,7 +38,7 @@ var (
 )
 
 // binaries builds the four service binaries once per test process.
-func binaries(t *testing.T) string {
+func binaries(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		_, file, _, _ := runtime.Caller(0)
@@ -61,7 +61,7 @@ func binaries(t *testing.T) string {
 }
 
 // freePort asks the kernel for a free TCP port on the loopback address.
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -71,7 +71,7 @@ func freePort(t *testing.T) string {
 
 // proc is one running service process that can be killed and restarted.
 type proc struct {
-	t    *testing.T
+	t    testing.TB
 	name string
 	bin  string
 	env  []string
@@ -135,7 +135,7 @@ func (w *lockedWriter) Write(b []byte) (int, error) {
 
 // suite is a running copy of the whole system.
 type suite struct {
-	t           *testing.T
+	t           testing.TB
 	db          *pgxpool.Pool
 	ticketAddr  string
 	routingAddr string
@@ -151,12 +151,16 @@ type options struct {
 	slaReplicas int
 	// extraEnv is added to every service's environment.
 	extraEnv []string
+	// envFor is added to the environment of the named process only (after
+	// extraEnv, so it wins), e.g. "TICKET_ADDR=" for routing keeps its
+	// deliveries to the ticket service recorded but not worked.
+	envFor map[string][]string
 }
 
 // startSuite starts the three services (SLA possibly replicated) and the
 // gateway on free ports against a fresh database, and waits until all are
 // healthy.
-func startSuite(t *testing.T, o options) *suite {
+func startSuite(t testing.TB, o options) *suite {
 	t.Helper()
 	bin := binaries(t)
 	dbURL, db := pgtest.NewDBURL(t, "e2e", func(ctx context.Context, pool *pgxpool.Pool) error {
@@ -172,7 +176,8 @@ func startSuite(t *testing.T, o options) *suite {
 		"SHUTDOWN_TIMEOUT=5s",
 	}, o.extraEnv...)
 	add := func(name, bin string, env ...string) *proc {
-		p := &proc{t: t, name: name, bin: bin, env: append(append([]string{}, common...), env...), log: &bytes.Buffer{}}
+		env = append(append(append([]string{}, common...), env...), o.envFor[name]...)
+		p := &proc{t: t, name: name, bin: bin, env: env, log: &bytes.Buffer{}}
 		s.procs[name] = p
 		return p
 	}

@@ -43,7 +43,7 @@ func square(minLat, minLng, maxLat, maxLng float64) *structpb.Struct {
 }
 
 // seedCity creates municipality TST and its teams through the routing API.
-func (s *suite) seedCity(t *testing.T, tenant string) seeded {
+func (s *suite) seedCity(t testing.TB, tenant string) seeded {
 	t.Helper()
 	ctx := context.Background()
 	admin := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, s.token("seed-admin", tenant, "platform_admin", "municipal_admin")))

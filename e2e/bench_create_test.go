@@ -1,0 +1,129 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// createPoint spreads creates over the two water teams of the test city.
+func createPoint(i int) *commonv1.LatLng {
+	if i%2 == 0 {
+		return westPoint
+	}
+	return eastPoint
+}
+
+// grpcCreates returns an op creating one water ticket over gRPC.
+func grpcCreates(tc ticketv1.TicketServiceClient) func(int) error {
+	return func(i int) error {
+		_, err := tc.CreateTicket(context.Background(), &ticketv1.CreateTicketRequest{
+			Category: commonv1.Category_CATEGORY_WATER, Description: "Burst pipe on Main Road", Location: createPoint(i),
+		})
+		return err
+	}
+}
+
+// gatewayCreates returns an op creating the same ticket as JSON through the
+// gateway, on a client that keeps enough idle connections for the load.
+func (s *suite) gatewayCreates(token string, clients int) func(int) error {
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	return func(i int) error {
+		p := createPoint(i)
+		body := fmt.Sprintf(`{"category":"CATEGORY_WATER","description":"Burst pipe on Main Road","location":{"latitude":%v,"longitude":%v}}`,
+			p.GetLatitude(), p.GetLongitude())
+		req, err := http.NewRequest("POST", s.gatewayURL+"/v1/tickets", strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("POST /v1/tickets: HTTP %d", resp.StatusCode)
+		}
+		var out map[string]any
+		return json.NewDecoder(resp.Body).Decode(&out)
+	}
+}
+
+// baselineQueue is a River queue no worker serves, so the baseline's job
+// rows stay put instead of being delivered.
+const baselineQueue = "bench_baseline"
+
+// baselineCreates returns an op that performs, in one transaction straight
+// through pgx, the INSERT statements the ticket service's store runs for a
+// create: the reference counter, the ticket row, its history row and the two
+// River job rows (River's own multi-row insert). It skips what the service
+// adds around them: authentication, validation, the tenant-scoped role and
+// settings of pg.InTx, and River's client bookkeeping.
+func baselineCreates(pool *pgxpool.Pool, tenant string) func(int) error {
+	return func(i int) error {
+		ctx := context.Background()
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			now := time.Now().UTC().Truncate(time.Microsecond)
+			var seq int64
+			if err := tx.QueryRow(ctx, `INSERT INTO ticket.reference_counters AS c (tenant, year, last) VALUES ($1, $2, 1)
+				ON CONFLICT (tenant, year) DO UPDATE SET last = c.last + 1 RETURNING last`, tenant, now.Year()).Scan(&seq); err != nil {
+				return fmt.Errorf("next reference: %w", err)
+			}
+			id, p := uuid.NewString(), createPoint(i)
+			if _, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
+					location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
+					sealed, sealed_key_id, sealed_nonce, idempotency_key, create_time, update_time, history_seq)
+				VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
+					$15, $16, $17, $18, $19, $19, 1)`,
+				id, tenant, fmt.Sprintf("%s-%d-%06d", tenant, now.Year(), seq), "water", "open", "Burst pipe on Main Road",
+				p.GetLongitude(), p.GetLatitude(), "", "", "", "", "bench-agent", "web", nil, nil, nil, nil, now); err != nil {
+				return fmt.Errorf("insert ticket: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
+					from_status, to_status, reason, detail, event_id, create_time)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+				id, 1, tenant, false, "created", "bench-agent", "", "open", "", "web", uuid.NewString(), now); err != nil {
+				return fmt.Errorf("insert history: %w", err)
+			}
+			route, _ := json.Marshal(map[string]any{"tenant": tenant, "ticket_id": id, "category": "water", "lat": p.GetLatitude(), "lng": p.GetLongitude()})
+			event, _ := json.Marshal(map[string]any{"event_id": uuid.NewString(), "tenant": tenant, "ticket_id": id,
+				"category": "water", "event": "created", "to": "open", "occur_time": now, "sequence": 1})
+			return insertBaselineJobs(ctx, tx, now, route, event)
+		})
+	}
+}
+
+// insertBaselineJobs is River v0.51's JobInsertFastMany for two jobs.
+func insertBaselineJobs(ctx context.Context, tx pgx.Tx, now time.Time, route, event []byte) error {
+	_, err := tx.Exec(ctx, `WITH raw_job_data AS (
+			SELECT unnest($1::jsonb[]) AS args, unnest($2::text[]) AS kind, unnest($3::text[]) AS queue,
+				unnest($4::bytea[]) AS unique_key, unnest($5::integer[]) AS unique_states)
+		INSERT INTO ticket.river_job (id, args, created_at, kind, max_attempts, metadata, priority, queue,
+			scheduled_at, state, tags, unique_key, unique_states)
+		SELECT nextval('ticket.river_job_id_seq'::regclass), args, $6, kind, 25, '{}'::jsonb, 1, queue, $6,
+			'available'::ticket.river_job_state, '{}'::varchar(255)[], nullif(unique_key, '')::bytea,
+			nullif(unique_states::integer, 0)::bit(8)
+		FROM raw_job_data
+		ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND unique_states IS NOT NULL
+			AND ticket.river_job_state_in_bitmask(unique_states, state)
+		DO UPDATE SET kind = river_job.kind
+		RETURNING id`,
+		[]string{string(route), string(event)}, []string{"ticket.route_ticket", "ticket.sla_event"},
+		[]string{baselineQueue, baselineQueue}, [][]byte{nil, nil}, []int32{0, 0}, now)
+	if err != nil {
+		return fmt.Errorf("insert river_job: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package e2e
+
+import (
+	"testing"
+	"time"
+
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// benchPipeline measures goal 4: tickets are created as fast as 16 clients
+// can, and the clock runs until every one of them shows its team and both
+// SLA deadlines (routed by routing, clocked by SLA, both mirrored back onto
+// the ticket). The pipeline keeps up when it drains at least half as fast as
+// tickets arrive.
+func benchPipeline(b *testing.B, s *suite, r *report) {
+	const tenant = "PIP"
+	s.seedCity(b, tenant)
+	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("bench-agent", tenant, "agent")))
+	n := scaled(10000, 200)
+	runs := min(3, r.Runs)
+	var createRates, drainRates, drainSecs, ratios []float64
+	for range runs {
+		s.waitDelivered(tenant, 10*time.Minute)
+		start := time.Now()
+		took, _, err := load(n, 16, grpcCreates(tc))
+		if err != nil {
+			b.Fatalf("pipeline creates: %v", err)
+		}
+		done := s.waitDelivered(tenant, 10*time.Minute)
+		all := done.Sub(start)
+		createRates = append(createRates, perSecond(n, took))
+		drainRates = append(drainRates, perSecond(n, all))
+		drainSecs = append(drainSecs, all.Seconds())
+		ratios = append(ratios, perSecond(n, all)/perSecond(n, took))
+	}
+	r.add("4 pipeline", "create rate, 16 gRPC clients", "tickets/s", spreadOf(createRates))
+	r.add("4 pipeline", "time from first create until all routed and clocked", "s", spreadOf(drainSecs))
+	r.add("4 pipeline", "drain rate (tickets / that time)", "tickets/s", spreadOf(drainRates))
+	r.goal("4: pipeline drain rate / create rate", spreadOf(ratios).Median, true, 0.5)
+	r.note("Pipeline: %d tickets per run, %d runs; done means the ticket shows its team and both SLA deadlines (polled every 100 ms).", n, runs)
+}

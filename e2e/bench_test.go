@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// BenchmarkSuite measures the running suite against baselines measured in
+// the same run on the same machine and writes bench/results/latest.{md,json}
+// (BENCH_OUT overrides the folder). Run it once: `make bench`, or
+//
+//	go test -run '^$' -bench BenchmarkSuite -benchtime 1x -timeout 30m
+//
+// BENCH_SCALE shrinks every workload for a quick try; BENCH_RUNS sets how
+// often each figure is measured.
+func BenchmarkSuite(b *testing.B) {
+	r := &report{Time: time.Now(), Scale: benchScale(), Runs: benchRuns(), Commit: commitOf()}
+	b.Run("load", func(b *testing.B) {
+		// Rate limits are lifted so that the gateway figure is its overhead,
+		// not its limiter; periodic sweeps are off so they do not compete.
+		s := startSuite(b, options{extraEnv: []string{
+			"GATEWAY_TENANT_RATE=1000000", "GATEWAY_TENANT_BURST=1000000",
+			"GATEWAY_CLIENT_RATE=1000000", "GATEWAY_CLIENT_BURST=1000000", "SLA_SWEEP_INTERVAL=1h",
+		}})
+		r.Machine = describeMachine(context.Background(), s.db)
+		benchCreates(b, s, r)
+		benchPipeline(b, s, r)
+		for _, name := range []string{"ticket", "routing", "sla-0", "gateway"} {
+			p := s.procs[name]
+			r.add("6 memory", "peak RSS (VmHWM) of "+name+" after the create load", "MiB",
+				spreadOf([]float64{peakRSSKiB(p.cmd.Process.Pid) / 1024}))
+		}
+	})
+	b.Run("routing", func(b *testing.B) { benchRouting(b, r) })
+	b.Run("sweep", func(b *testing.B) { benchSweep(b, r) })
+
+	dir := os.Getenv("BENCH_OUT")
+	if dir == "" {
+		dir = filepath.Join(repoRoot(), "bench", "results")
+	}
+	if err := r.write(dir); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Println(r.markdown())
+}
+
+// benchCreates measures goal 1 (the service's create rate against the same
+// INSERTs done directly) and goal 2 (the gateway against direct gRPC).
+// Service, baseline and gateway runs alternate, so drift on a shared machine
+// hits all of them alike; before each service run the previous run's
+// routing and clocks are delivered, so every run starts from a quiet suite.
+func benchCreates(b *testing.B, s *suite, r *report) {
+	const tenant = "TST"
+	s.seedCity(b, tenant)
+	token := s.token("bench-agent", tenant, "agent")
+	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, token))
+	pool := s.widePool(32)
+	sizes := map[int]int{1: scaled(300, 20), 16: scaled(2000, 50)}
+	rates := map[string][]float64{}
+	measure := func(key string, n, clients int, op func(int) error) {
+		s.waitDelivered(tenant, 5*time.Minute)
+		took, _, err := load(n, clients, op)
+		if err != nil {
+			b.Fatalf("%s: %v", key, err)
+		}
+		rates[key] = append(rates[key], perSecond(n, took))
+	}
+	for range r.Runs {
+		for _, c := range []int{1, 16} {
+			measure(fmt.Sprintf("grpc/%d", c), sizes[c], c, grpcCreates(tc))
+			measure(fmt.Sprintf("baseline/%d", c), sizes[c], c, baselineCreates(pool, "BASE"))
+		}
+		measure("gateway/16", sizes[16], 16, s.gatewayCreates(token, 16))
+	}
+	s.waitDelivered(tenant, 5*time.Minute)
+	for _, c := range []int{1, 16} {
+		r.add("1 create", fmt.Sprintf("CreateTicket over gRPC, %d clients", c), "tickets/s", spreadOf(rates[fmt.Sprintf("grpc/%d", c)]))
+		r.add("1 create", fmt.Sprintf("baseline: same INSERTs via pgx, %d clients", c), "tickets/s", spreadOf(rates[fmt.Sprintf("baseline/%d", c)]))
+	}
+	r.add("2 gateway", "POST /v1/tickets JSON via gateway, 16 clients", "tickets/s", spreadOf(rates["gateway/16"]))
+	grpc16 := spreadOf(rates["grpc/16"]).Median
+	r.goal("1: gRPC create rate / pgx baseline at 16 clients", ratio(grpc16, spreadOf(rates["baseline/16"]).Median), true, 0.6)
+	r.goal("2: gateway create rate / direct gRPC at 16 clients", ratio(spreadOf(rates["gateway/16"]).Median, grpc16), true, 0.7)
+	r.note("Creates: %d per run at 1 client, %d at 16; one water ticket each in one tenant; the baseline writes tenant BASE into the same tables.", sizes[1], sizes[16])
+}
