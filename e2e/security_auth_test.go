@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+func TestExpiredForgedAndMissingTokensAreRefusedEverywhere(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{extraEnv: hostileEnv})
+	s.seedCity(t, "TST")
+	ctx := context.Background()
+	before := s.snapshot(t)
+	now := time.Now().Unix()
+	claims := func(edit func(map[string]any)) map[string]any {
+		c := map[string]any{"sub": "mallory", "tenant": "TST", "roles": []string{"platform_admin"},
+			"iss": "trustengine", "iat": now, "exp": now + 3600}
+		edit(c)
+		return c
+	}
+	keep := func(map[string]any) {}
+	tokens := []struct{ name, token string }{
+		{"no token", ""},
+		{"a token that is not a JWT", "not-a-jwt"},
+		{"an expired token", rawToken("HS256", secret, claims(func(c map[string]any) { c["iat"], c["exp"] = now-7200, now-3600 }))},
+		{"a token signed with another secret", rawToken("HS256", "guessed-secret", claims(keep))},
+		{"an unsigned alg=none token", rawToken("none", "", claims(keep))},
+		{"a token whose header claims HS512", rawToken("HS512", secret, claims(keep))},
+		{"a token without an expiry", rawToken("HS256", secret, claims(func(c map[string]any) { delete(c, "exp") }))},
+		{"a token from another issuer", rawToken("HS256", secret, claims(func(c map[string]any) { c["iss"] = "evil" }))},
+		{"a token without a tenant", rawToken("HS256", secret, claims(func(c map[string]any) { delete(c, "tenant") }))},
+		{"a token without a subject", rawToken("HS256", secret, claims(func(c map[string]any) { delete(c, "sub") }))},
+		{"a token with an invented role", rawToken("HS256", secret, claims(func(c map[string]any) { c["roles"] = []string{"superuser"} }))},
+		{"a token with a forged signature", rawToken("HS256", secret, claims(keep))[:40] + "x" + rawToken("HS256", secret, claims(keep))[41:]},
+	}
+	// The harness's own minting is the control: a sound token is accepted.
+	good := rawToken("HS256", secret, claims(keep))
+	_, err := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, good)).ListTeams(ctx, &routingv1.ListTeamsRequest{Tenant: "TST"})
+	require.NoError(t, err, "the control token is refused")
+
+	var ty tally
+	for _, tk := range tokens {
+		tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, tk.token))
+		rc := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, tk.token))
+		sc := slav1.NewSlaServiceClient(s.dial(s.slaAddr, tk.token))
+		calls := map[string]func() error{
+			"ticket ListTickets": func() error { _, err := tc.ListTickets(ctx, &ticketv1.ListTicketsRequest{}); return err },
+			"ticket CreateTicket": func() error {
+				_, err := tc.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: westPoint})
+				return err
+			},
+			"ticket ListGbvAccessLog": func() error { _, err := tc.ListGbvAccessLog(ctx, &ticketv1.ListGbvAccessLogRequest{}); return err },
+			"routing ListTeams":       func() error { _, err := rc.ListTeams(ctx, &routingv1.ListTeamsRequest{Tenant: "TST"}); return err },
+			"routing CreateMunicipality": func() error {
+				_, err := rc.CreateMunicipality(ctx, &routingv1.CreateMunicipalityRequest{Municipality: &routingv1.Municipality{Code: "EVL", Name: "Evil", Province: "WC"}})
+				return err
+			},
+			"sla ListSlaConfigs": func() error { _, err := sc.ListSlaConfigs(ctx, &slav1.ListSlaConfigsRequest{}); return err },
+			"sla CreateSlaConfig": func() error {
+				_, err := sc.CreateSlaConfig(ctx, &slav1.CreateSlaConfigRequest{Config: &slav1.SlaConfig{Category: commonv1.Category_CATEGORY_WATER, ResponseHours: 1, ResolutionHours: 2}})
+				return err
+			},
+		}
+		for what, call := range calls {
+			ty.grpc(t, tk.name+": "+what, call(), codes.Unauthenticated)
+		}
+		for _, a := range []struct{ method, path, body string }{
+			{"GET", "/v1/tickets", ""},
+			{"POST", "/v1/tickets", `{"category":"CATEGORY_WATER","description":"x","location":{"latitude":-33.9,"longitude":18.45}}`},
+			{"GET", "/v1/teams?tenant=TST", ""},
+			{"POST", "/v1/municipalities", `{"code":"EVL","name":"Evil","province":"WC"}`},
+			{"GET", "/v1/sla/configs", ""},
+			{"DELETE", "/v1/sla/configs/00000000-0000-0000-0000-000000000000", ""},
+			{"GET", "/v1/gbv-access-log", ""},
+		} {
+			code, body, _ := s.call(a.method, a.path, tk.token, a.body, nil)
+			ty.http(t, tk.name+": "+a.method+" "+a.path, code, body, 401)
+		}
+	}
+	// A sound token of a user role cannot reach the internal services.
+	citizen := s.token("citizen-1", "TST", "citizen")
+	_, err = ticketv1.NewTicketInternalServiceClient(s.dial(s.ticketAddr, citizen)).RecordDeadlines(ctx, &ticketv1.RecordDeadlinesRequest{})
+	ty.grpc(t, "citizen TicketInternalService.RecordDeadlines", err, codes.PermissionDenied)
+	_, err = routingv1.NewRoutingInternalServiceClient(s.dial(s.routingAddr, citizen)).RouteTicket(ctx, &routingv1.RouteTicketRequest{})
+	ty.grpc(t, "citizen RoutingInternalService.RouteTicket", err, codes.PermissionDenied)
+	_, err = slav1.NewSlaInternalServiceClient(s.dial(s.slaAddr, citizen)).RunSweep(ctx, &slav1.RunSweepRequest{})
+	ty.grpc(t, "citizen SlaInternalService.RunSweep", err, codes.PermissionDenied)
+
+	changed := changedTables(before, s.snapshot(t))
+	line := ty.report(t, "tokens", len(changed))
+	require.Empty(t, changed, line)
+	require.Zero(t, ty.accepted, line)
+}
