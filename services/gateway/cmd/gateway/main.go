@@ -18,10 +18,13 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/services/gateway/internal/config"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
+	"github.com/salga/trustengine/services/gateway/internal/open311"
 )
 
 func main() {
@@ -42,10 +45,10 @@ func run(ctx context.Context) error {
 	log := logging.New(cfg.LogLevel)
 	slog.SetDefault(log)
 
-	dial := func(addr string) (*grpc.ClientConn, error) {
-		return grpc.NewClient(addr,
+	dial := func(addr string, extra ...grpc.DialOption) (*grpc.ClientConn, error) {
+		return grpc.NewClient(addr, append([]grpc.DialOption{
 			grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(64<<20)))
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(64<<20))}, extra...)...)
 	}
 	var b httpapi.Backends
 	for _, d := range []struct {
@@ -64,6 +67,18 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}
+	// The Open311 facade calls internal RPCs as the gateway itself, so it
+	// has its own connections carrying a service token.
+	svcToken := auth.BearerCredentials(auth.ServiceTokenSource([]byte(cfg.JWTSecret), "gateway"))
+	var svc [2]*grpc.ClientConn
+	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr} {
+		cc, err := dial(addr, grpc.WithPerRPCCredentials(svcToken))
+		if err != nil {
+			return fmt.Errorf("gateway: dial %s: %w", addr, err)
+		}
+		defer cc.Close()
+		svc[i] = cc
+	}
 	handler, err := httpapi.New(ctx, b, httpapi.Options{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		CORSOrigins:  cfg.CORSOrigins,
@@ -72,6 +87,7 @@ func run(ctx context.Context) error {
 			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst,
 			Verifier: verifier,
 		},
+		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1])),
 	})
 	if err != nil {
 		return err

@@ -43,6 +43,9 @@ type Options struct {
 	CORSOrigins []string
 	// RateLimit bounds requests per tenant and per client.
 	RateLimit RateLimit
+	// Open311 serves the Open311 GeoReport v2 API under /open311/v2/;
+	// nil leaves it out.
+	Open311 http.Handler
 }
 
 // forwardedHeaders are the HTTP request headers passed on to the services as
@@ -97,6 +100,9 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
 	root.Handle("GET /readyz", readiness(b))
+	if opts.Open311 != nil {
+		root.Handle("/open311/v2/", opts.Open311)
+	}
 
 	var h http.Handler = root
 	h = limitBody(h, opts.MaxBodyBytes)
