@@ -75,12 +75,13 @@ func scaled(n, lo int) int {
 	return max(lo, int(float64(n)*benchScale()))
 }
 
-// benchRuns is how many times each figure is measured (BENCH_RUNS, default 5).
+// benchRuns is how many times each figure is measured (BENCH_RUNS, default
+// 3: enough for a median with min and max inside the 15-minute budget).
 func benchRuns() int {
 	if v, err := strconv.Atoi(os.Getenv("BENCH_RUNS")); err == nil && v > 0 {
 		return v
 	}
-	return 5
+	return 3
 }
 
 // itoa prints a count with thousands separators, as the table shows them.

@@ -61,7 +61,7 @@ func benchCreates(b *testing.B, s *suite, r *report) {
 	token := s.token("bench-agent", tenant, "agent")
 	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, token))
 	pool := s.widePool(32)
-	sizes := map[int]int{1: scaled(300, 20), 16: scaled(2000, 50)}
+	sizes := map[int]int{1: scaled(200, 20), 16: scaled(1000, 50)}
 	rates := map[string][]float64{}
 	measure := func(key string, n, clients int, op func(int) error) {
 		s.waitDelivered(tenant, 5*time.Minute)
