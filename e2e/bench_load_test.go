@@ -10,9 +10,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// load runs op n times from clients concurrent goroutines and returns how
+// loadRun runs op n times from clients concurrent goroutines and returns how
 // long all took and each call's latency. The first error stops the load.
-func load(n, clients int, op func(i int) error) (time.Duration, []time.Duration, error) {
+func loadRun(n, clients int, op func(i int) error) (time.Duration, []time.Duration, error) {
 	lat := make([]time.Duration, n)
 	var next atomic.Int64
 	var firstErr error

@@ -19,8 +19,8 @@ const pgTestFsync = "/usr/lib/postgresql/15/bin/pg_test_fsync"
 
 // describeMachine records cores, Go and Postgres versions and the disk's
 // fdatasync rate, which bounds every committing benchmark here.
-func describeMachine(ctx context.Context, db *pgxpool.Pool) machine {
-	m := machine{Cores: runtime.NumCPU(), GoVersion: runtime.Version()}
+func describeMachine(ctx context.Context, db *pgxpool.Pool) benchMachine {
+	m := benchMachine{Cores: runtime.NumCPU(), GoVersion: runtime.Version()}
 	_ = db.QueryRow(ctx, `SHOW server_version`).Scan(&m.Postgres)
 	m.FdatasyncPerSec = fdatasyncRate()
 	return m
@@ -64,7 +64,7 @@ func parseFdatasync(out string) float64 {
 // commitOf names the checked-out commit, marked -dirty when tracked files
 // differ from it.
 func commitOf() string {
-	root := repoRoot()
+	root := benchRepoRoot()
 	out, err := exec.Command("git", "-C", root, "rev-parse", "--short=12", "HEAD").Output()
 	if err != nil {
 		return "unknown"

@@ -12,7 +12,7 @@ import (
 // SLA deadlines (routed by routing, clocked by SLA, both mirrored back onto
 // the ticket). The pipeline keeps up when it drains at least half as fast as
 // tickets arrive.
-func benchPipeline(b *testing.B, s *suite, r *report) {
+func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 	const tenant = "PIP"
 	s.seedCity(b, tenant)
 	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("bench-agent", tenant, "agent")))
@@ -24,7 +24,7 @@ func benchPipeline(b *testing.B, s *suite, r *report) {
 	for range runs {
 		s.waitDelivered(tenant, 10*time.Minute)
 		start := time.Now()
-		took, _, err := load(n, 16, grpcCreates(tc))
+		took, _, err := loadRun(n, 16, grpcCreates(tc))
 		if err != nil {
 			b.Fatalf("pipeline creates: %v", err)
 		}

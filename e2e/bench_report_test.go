@@ -11,39 +11,39 @@ import (
 	"time"
 )
 
-// report is everything one `make bench` run measured, written as
+// benchReport is everything one `make bench` run measured, written as
 // bench/results/latest.json and rendered as the Markdown table.
-type report struct {
-	Commit  string    `json:"commit"`
-	Time    time.Time `json:"time"`
-	Machine machine   `json:"machine"`
-	Scale   float64   `json:"scale"`
-	Runs    int       `json:"runs"`
-	Figures []figure  `json:"figures"`
-	Goals   []goal    `json:"goals"`
-	Notes   []string  `json:"notes"`
+type benchReport struct {
+	Commit  string        `json:"commit"`
+	Time    time.Time     `json:"time"`
+	Machine benchMachine  `json:"machine"`
+	Scale   float64       `json:"scale"`
+	Runs    int           `json:"runs"`
+	Figures []benchFigure `json:"figures"`
+	Goals   []benchGoal   `json:"goals"`
+	Notes   []string      `json:"notes"`
 
 	mu sync.Mutex
 }
 
-// machine is what the figures were measured on.
-type machine struct {
+// benchMachine is what the figures were measured on.
+type benchMachine struct {
 	Cores           int     `json:"cores"`
 	GoVersion       string  `json:"go_version"`
 	Postgres        string  `json:"postgres"`
 	FdatasyncPerSec float64 `json:"fdatasync_ops_per_sec"`
 }
 
-// figure is one measured quantity.
-type figure struct {
+// benchFigure is one measured quantity.
+type benchFigure struct {
 	Section string `json:"section"`
 	Name    string `json:"name"`
 	Unit    string `json:"unit"`
 	spread
 }
 
-// goal is a ratio the issue asks for and whether this run met it.
-type goal struct {
+// benchGoal is a ratio the issue asks for and whether this run met it.
+type benchGoal struct {
 	Name     string  `json:"name"`
 	Measured float64 `json:"measured"`
 	// AtLeast is true for ">= Target" goals, false for "<= Target".
@@ -52,37 +52,37 @@ type goal struct {
 	Met     bool    `json:"met"`
 }
 
-func (r *report) add(section, name, unit string, s spread) {
+func (r *benchReport) add(section, name, unit string, s spread) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.Figures = append(r.Figures, figure{Section: section, Name: name, Unit: unit, spread: s})
+	r.Figures = append(r.Figures, benchFigure{Section: section, Name: name, Unit: unit, spread: s})
 }
 
-func (r *report) goal(name string, measured float64, atLeast bool, target float64) {
+func (r *benchReport) goal(name string, measured float64, atLeast bool, target float64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	met := measured >= target
 	if !atLeast {
 		met = measured <= target
 	}
-	r.Goals = append(r.Goals, goal{Name: name, Measured: measured, AtLeast: atLeast, Target: target, Met: met})
+	r.Goals = append(r.Goals, benchGoal{Name: name, Measured: measured, AtLeast: atLeast, Target: target, Met: met})
 }
 
-func (r *report) note(format string, args ...any) {
+func (r *benchReport) note(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
 }
 
 // markdown renders the report as the table the README shows.
-func (r *report) markdown() string {
+func (r *benchReport) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Commit `%s`, %s; %d cores, %s, PostgreSQL %s, fdatasync %.0f ops/s; scale %g, %d runs per figure.\n\n",
 		r.Commit, r.Time.UTC().Format("2006-01-02 15:04 UTC"), r.Machine.Cores, r.Machine.GoVersion,
 		r.Machine.Postgres, r.Machine.FdatasyncPerSec, r.Scale, r.Runs)
 	b.WriteString("| section | figure | median | min | max | unit |\n|---|---|---:|---:|---:|---|\n")
 	for _, f := range r.Figures {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", f.Section, f.Name, num(f.Median), num(f.Min), num(f.Max), f.Unit)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", f.Section, f.Name, figureText(f.Median), figureText(f.Min), figureText(f.Max), f.Unit)
 	}
 	b.WriteString("\n| goal | measured | target | met |\n|---|---:|---:|---|\n")
 	for _, g := range r.Goals {
@@ -104,8 +104,8 @@ func (r *report) markdown() string {
 	return b.String()
 }
 
-// num prints a figure with precision that suits its size.
-func num(v float64) string {
+// figureText prints a figure with precision that suits its size.
+func figureText(v float64) string {
 	switch {
 	case v >= 100:
 		return fmt.Sprintf("%.0f", v)
@@ -117,7 +117,7 @@ func num(v float64) string {
 }
 
 // write stores latest.md and latest.json in dir (created if missing).
-func (r *report) write(dir string) error {
+func (r *benchReport) write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report.write: %w", err)
 	}
@@ -134,8 +134,8 @@ func (r *report) write(dir string) error {
 	return nil
 }
 
-// repoRoot is the repository's top folder (the parent of e2e/).
-func repoRoot() string {
+// benchRepoRoot is the repository's top folder (the parent of e2e/).
+func benchRepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Dir(filepath.Dir(file))
 }

@@ -9,9 +9,9 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// structOf parses a JSON object into a protobuf Struct.
-func structOf(raw string) (*structpb.Struct, error) {
-	m, err := decodeJSON(raw)
+// benchStruct parses a JSON object into a protobuf Struct.
+func benchStruct(raw string) (*structpb.Struct, error) {
+	m, err := benchJSON(raw)
 	if err != nil {
 		return nil, fmt.Errorf("structOf: %w", err)
 	}
@@ -31,7 +31,7 @@ func structOf(raw string) (*structpb.Struct, error) {
 // geodesic areas the planar Go check does not reproduce; such points are
 // counted in the notes. A point covered by no ward cannot occur: every point
 // is drawn inside a ward.
-func reportRouting(r *report, wards []*ward, points []geom.Coord, answers map[string][]string,
+func reportRouting(r *benchReport, wards []*mdbWard, points []geom.Coord, answers map[string][]string,
 	teamName map[string]string, rates map[string][]float64, lats map[string][]time.Duration, total int) {
 	same := map[string]int{}
 	overlaps := 0

@@ -34,8 +34,8 @@ const rawRouteQuery = `SELECT t.name FROM routing.teams t
 // benchRouting measures goal 3 on its own suite, whose routing service does
 // not deliver assignments to the ticket service (the benchmark's tickets
 // exist only in routing, and failing deliveries would load the machine).
-func benchRouting(b *testing.B, r *report) {
-	path := filepath.Join(dataDir(), "mdb2011", "Wards2011.geojson")
+func benchRouting(b *testing.B, r *benchReport) {
+	path := filepath.Join(benchDataDir(), "mdb2011", "Wards2011.geojson")
 	if _, err := os.Stat(filepath.Dir(path)); err != nil {
 		r.note("Routing: not measured, %s is absent.", filepath.Dir(path))
 		return
@@ -82,7 +82,7 @@ func benchRouting(b *testing.B, r *report) {
 	for k := 0; k < len(points); k += chunk {
 		part := points[k:min(k+chunk, len(points))]
 		for _, name := range []string{"route", "explain", "raw"} {
-			took, lat, err := load(len(part), 1, func(i int) error { return ops[name](k + i) })
+			took, lat, err := loadRun(len(part), 1, func(i int) error { return ops[name](k + i) })
 			if err != nil {
 				b.Fatalf("%s: %v", name, err)
 			}
@@ -108,7 +108,7 @@ func benchRouting(b *testing.B, r *report) {
 // validWards keeps the wards PostGIS finds valid: the routing service
 // refuses invalid areas rather than repair them, and an import is all or
 // nothing, so the invalid ones are left out (and counted in the notes).
-func validWards(b *testing.B, db *pgxpool.Pool, all []*ward) []*ward {
+func validWards(b *testing.B, db *pgxpool.Pool, all []*mdbWard) []*mdbWard {
 	geoms := make([]string, len(all))
 	for i, w := range all {
 		geoms[i] = string(w.Geometry)
@@ -119,7 +119,7 @@ func validWards(b *testing.B, db *pgxpool.Pool, all []*ward) []*ward {
 		b.Fatal(err)
 	}
 	defer rows.Close()
-	var out []*ward
+	var out []*mdbWard
 	for i := 0; rows.Next(); i++ {
 		var ok bool
 		if err := rows.Scan(&ok); err != nil {
@@ -137,7 +137,7 @@ func validWards(b *testing.B, db *pgxpool.Pool, all []*ward) []*ward {
 
 // importWards registers the country-wide municipality and imports one water
 // team per ward through ImportTeams, in chunks to keep messages small.
-func importWards(b *testing.B, s *suite, wards []*ward) {
+func importWards(b *testing.B, s *suite, wards []*mdbWard) {
 	ctx := context.Background()
 	admin := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, s.token("bench-admin", routingTenant, "platform_admin", "municipal_admin")))
 	_, err := admin.CreateMunicipality(ctx, &routingv1.CreateMunicipalityRequest{Municipality: &routingv1.Municipality{
@@ -152,7 +152,7 @@ func importWards(b *testing.B, s *suite, wards []*ward) {
 		for _, w := range wards[k:min(k+per, len(wards))] {
 			feats = append(feats, string(w.Raw))
 		}
-		fc, err := structOf(`{"type":"FeatureCollection","features":[` + strings.Join(feats, ",") + `]}`)
+		fc, err := benchStruct(`{"type":"FeatureCollection","features":[` + strings.Join(feats, ",") + `]}`)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -166,8 +166,8 @@ func importWards(b *testing.B, s *suite, wards []*ward) {
 // teamWard turns a team name back into its ward code.
 func teamWard(name string) string { return strings.TrimPrefix(name, wardPrefix) }
 
-// decodeJSON is json.Unmarshal into a map, for structpb.
-func decodeJSON(raw string) (map[string]any, error) {
+// benchJSON is json.Unmarshal into a map, for structpb.
+func benchJSON(raw string) (map[string]any, error) {
 	var m map[string]any
 	err := json.Unmarshal([]byte(raw), &m)
 	return m, err

@@ -84,8 +84,8 @@ func benchRuns() int {
 	return 3
 }
 
-// itoa prints a count with thousands separators, as the table shows them.
-func itoa(n int) string {
+// groupDigits prints a count with thousands separators, as the table shows them.
+func groupDigits(n int) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

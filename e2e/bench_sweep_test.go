@@ -59,7 +59,7 @@ func (s *suite) armDueClocks(ctx context.Context, n int) {
 // `due` warning-due clocks with a small and then a large open backlog. The
 // sweep reads only due clocks (a partial index on next_due_at), so its cost
 // should follow the due work, not the backlog.
-func benchSweep(b *testing.B, r *report) {
+func benchSweep(b *testing.B, r *benchReport) {
 	s := startSuite(b, options{extraEnv: []string{"SLA_SWEEP_INTERVAL=1h"}})
 	ctx := context.Background()
 	sc := slav1.NewSlaInternalServiceClient(s.dial(s.slaAddr, s.token("sla-bench", "*", "service")))
@@ -87,9 +87,9 @@ func benchSweep(b *testing.B, r *report) {
 	s.insertOpenClocks(ctx, large-small)
 	loadTook := time.Since(loadStart)
 	many := spreadOf(measure())
-	r.add("5 sla sweep", "sweep of due clocks, open clocks = "+itoa(small), "ms", few)
-	r.add("5 sla sweep", "sweep of due clocks, open clocks = "+itoa(large), "ms", many)
-	r.goal("5: sweep time at "+itoa(large)+" open / at "+itoa(small)+" open", ratio(many.Median, few.Median), false, 1.5)
+	r.add("5 sla sweep", "sweep of due clocks, open clocks = "+groupDigits(small), "ms", few)
+	r.add("5 sla sweep", "sweep of due clocks, open clocks = "+groupDigits(large), "ms", many)
+	r.goal("5: sweep time at "+groupDigits(large)+" open / at "+groupDigits(small)+" open", ratio(many.Median, few.Median), false, 1.5)
 	r.note("SLA sweep: %d warning-due clocks swept by one RunSweep call, re-armed before every run; the open backlog was inserted with generate_series (%d more clocks took %.0f s).",
 		due, large-small, loadTook.Seconds())
 }

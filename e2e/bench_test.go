@@ -20,7 +20,7 @@ import (
 // BENCH_SCALE shrinks every workload for a quick try; BENCH_RUNS sets how
 // often each figure is measured.
 func BenchmarkSuite(b *testing.B) {
-	r := &report{Time: time.Now(), Scale: benchScale(), Runs: benchRuns(), Commit: commitOf()}
+	r := &benchReport{Time: time.Now(), Scale: benchScale(), Runs: benchRuns(), Commit: commitOf()}
 	b.Run("load", func(b *testing.B) {
 		// Rate limits are lifted so that the gateway figure is its overhead,
 		// not its limiter; periodic sweeps are off so they do not compete.
@@ -42,7 +42,7 @@ func BenchmarkSuite(b *testing.B) {
 
 	dir := os.Getenv("BENCH_OUT")
 	if dir == "" {
-		dir = filepath.Join(repoRoot(), "bench", "results")
+		dir = filepath.Join(benchRepoRoot(), "bench", "results")
 	}
 	if err := r.write(dir); err != nil {
 		b.Fatal(err)
@@ -55,7 +55,7 @@ func BenchmarkSuite(b *testing.B) {
 // Service, baseline and gateway runs alternate, so drift on a shared machine
 // hits all of them alike; before each service run the previous run's
 // routing and clocks are delivered, so every run starts from a quiet suite.
-func benchCreates(b *testing.B, s *suite, r *report) {
+func benchCreates(b *testing.B, s *suite, r *benchReport) {
 	const tenant = "TST"
 	s.seedCity(b, tenant)
 	token := s.token("bench-agent", tenant, "agent")
@@ -65,7 +65,7 @@ func benchCreates(b *testing.B, s *suite, r *report) {
 	rates := map[string][]float64{}
 	measure := func(key string, n, clients int, op func(int) error) {
 		s.waitDelivered(tenant, 5*time.Minute)
-		took, _, err := load(n, clients, op)
+		took, _, err := loadRun(n, clients, op)
 		if err != nil {
 			b.Fatalf("%s: %v", key, err)
 		}

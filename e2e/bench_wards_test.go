@@ -13,10 +13,10 @@ import (
 	"github.com/twpayne/go-geom/xy/location"
 )
 
-// ward is one feature of the MDB 2011 ward layer, kept both as the raw
+// mdbWard is one feature of the MDB 2011 ward layer, kept both as the raw
 // GeoJSON the routing service imports and as polygons for the independent
 // point-in-polygon check.
-type ward struct {
+type mdbWard struct {
 	Code     string          // WARD, the 8-digit ward id
 	Raw      json.RawMessage // the feature, as in the file
 	Geometry json.RawMessage // its geometry, for the validity check
@@ -24,17 +24,17 @@ type ward struct {
 	bounds   *geom.Bounds
 }
 
-// dataDir is the shared real-data folder: TRUSTENGINE_DATA_DIR, else
+// benchDataDir is the shared real-data folder: TRUSTENGINE_DATA_DIR, else
 // ../shared/data next to the repository.
-func dataDir() string {
+func benchDataDir() string {
 	if d := os.Getenv("TRUSTENGINE_DATA_DIR"); d != "" {
 		return d
 	}
-	return filepath.Join(filepath.Dir(repoRoot()), "shared", "data")
+	return filepath.Join(filepath.Dir(benchRepoRoot()), "shared", "data")
 }
 
 // loadWards reads Wards2011.geojson.
-func loadWards(path string) ([]*ward, error) {
+func loadWards(path string) ([]*mdbWard, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("loadWards: %w", err)
@@ -45,7 +45,7 @@ func loadWards(path string) ([]*ward, error) {
 	if err := json.Unmarshal(raw, &fc); err != nil {
 		return nil, fmt.Errorf("loadWards: %w", err)
 	}
-	out := make([]*ward, 0, len(fc.Features))
+	out := make([]*mdbWard, 0, len(fc.Features))
 	for i, f := range fc.Features {
 		var feat struct {
 			Properties struct {
@@ -60,7 +60,7 @@ func loadWards(path string) ([]*ward, error) {
 		if err := geojson.Unmarshal(feat.Geometry, &g); err != nil {
 			return nil, fmt.Errorf("loadWards: feature %d geometry: %w", i, err)
 		}
-		w := &ward{Code: feat.Properties.Ward, Raw: f, Geometry: feat.Geometry, bounds: g.Bounds()}
+		w := &mdbWard{Code: feat.Properties.Ward, Raw: f, Geometry: feat.Geometry, bounds: g.Bounds()}
 		switch g := g.(type) {
 		case *geom.Polygon:
 			w.polys = []*geom.Polygon{g}
@@ -79,7 +79,7 @@ func loadWards(path string) ([]*ward, error) {
 // covers reports whether the ward's area contains p or has it on its
 // border, the same rule as the routing service's ST_Covers: inside or on an
 // outer ring and not strictly inside a hole.
-func (w *ward) covers(p geom.Coord) bool {
+func (w *mdbWard) covers(p geom.Coord) bool {
 	if !w.bounds.OverlapsPoint(geom.XY, p) {
 		return false
 	}
@@ -105,7 +105,7 @@ func (w *ward) covers(p geom.Coord) bool {
 // uniformly (so, like tickets, points crowd where wards are small and people
 // many), then a uniform point of its bounding box until one falls inside it.
 // The seed is fixed so every run routes the same points.
-func samplePoints(wards []*ward, n int) []geom.Coord {
+func samplePoints(wards []*mdbWard, n int) []geom.Coord {
 	rng := rand.New(rand.NewPCG(2011, 4277))
 	out := make([]geom.Coord, 0, n)
 	for len(out) < n {
@@ -126,7 +126,7 @@ func samplePoints(wards []*ward, n int) []geom.Coord {
 
 // coveringWards returns the codes of every ward covering p (more than one
 // only where the simplified layer overlaps itself).
-func coveringWards(wards []*ward, p geom.Coord) []string {
+func coveringWards(wards []*mdbWard, p geom.Coord) []string {
 	var codes []string
 	for _, w := range wards {
 		if w.covers(p) {
