@@ -40,6 +40,6 @@ pg_ready || { echo "ensure-postgis: PostgreSQL is not answering on ${PGHOST_ADDR
 
 # The services create the extension themselves; creating it once here
 # checks that it really loads.
-psql -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+PGOPTIONS='-c client_min_messages=warning' psql -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -v ON_ERROR_STOP=1 \
   -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 echo "ensure-postgis: PostgreSQL $(psql -tA -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -c 'show server_version') with PostGIS $(psql -tA -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -c 'select postgis_lib_version()') ready" >&2

@@ -18,7 +18,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
-	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/auth"
 )
@@ -70,15 +69,36 @@ func run(ctx context.Context, addr, dataDir string, secret []byte) error {
 		return fmt.Errorf("create municipality: %w", err)
 	}
 	fmt.Printf("municipality CPT (%s)\n", shapes.source)
-
-	if shapes.wards != nil {
-		res, err := rc.ImportTeams(ctx, &routingv1.ImportTeamsRequest{Tenant: "CPT", Category: commonv1.Category_CATEGORY_WATER,
-			FeatureCollection: shapes.wards, NameProperty: "WARDNO", NamePrefix: "Water ward "})
-		if err != nil {
-			return fmt.Errorf("import water teams: %w", err)
-		}
-		fmt.Printf("water teams: %d created, %d updated\n", res.GetCreated(), res.GetUpdated())
+	// City-wide teams cover the boundary as stored: routing repairs an
+	// official boundary that self-intersects, but refuses such team areas.
+	muni, err := rc.GetMunicipality(ctx, &routingv1.GetMunicipalityRequest{Code: "CPT"})
+	if err != nil {
+		return fmt.Errorf("get municipality: %w", err)
 	}
+	for _, t := range shapes.teams {
+		t.ServiceArea = muni.GetMunicipality().GetBoundary()
+	}
+
+	created, existing, refused := 0, 0, 0
+	for _, w := range shapes.wards {
+		_, err := rc.CreateTeam(ctx, &routingv1.CreateTeamRequest{Team: w})
+		switch status.Code(err) {
+		case codes.OK:
+			created++
+		case codes.AlreadyExists:
+			existing++
+		case codes.InvalidArgument:
+			// A few official ward outlines self-intersect after
+			// simplification; routing refuses invalid areas rather than
+			// silently repairing them, and the demo goes on without them.
+			refused++
+			fmt.Printf("  skipped %s: %s\n", w.GetName(), status.Convert(err).Message())
+		default:
+			return fmt.Errorf("create team %q: %w", w.GetName(), err)
+		}
+	}
+	fmt.Printf("water teams from %d wards: %d created, %d already there, %d refused as invalid\n",
+		len(shapes.wards), created, existing, refused)
 	for _, t := range shapes.teams {
 		_, err := rc.CreateTeam(ctx, &routingv1.CreateTeamRequest{Team: t})
 		if err != nil && status.Code(err) != codes.AlreadyExists {

@@ -16,7 +16,7 @@ import (
 type demoShapes struct {
 	source   string
 	boundary *structpb.Struct
-	wards    *structpb.Struct // FeatureCollection with a WARDNO property
+	wards    []*routingv1.Team // one water team per ward
 	teams    []*routingv1.Team
 }
 
@@ -32,19 +32,18 @@ func loadShapes(dataDir string) (demoShapes, error) {
 		if s.boundary, err = municipalityGeometry(muniFile, "CPT"); err != nil {
 			return s, err
 		}
-		if s.wards, err = readStruct(wardFile); err != nil {
+		if s.wards, err = wardTeams(wardFile); err != nil {
 			return s, err
 		}
 	} else {
 		s.source = "generated square boundary with four wards"
 		s.boundary = mustStruct(polygon(-34.20, 18.30, -33.60, 18.90))
-		fc := map[string]any{"type": "FeatureCollection", "features": []any{
-			feature("1", polygon(-34.20, 18.30, -33.90, 18.60)),
-			feature("2", polygon(-34.20, 18.60, -33.90, 18.90)),
-			feature("3", polygon(-33.90, 18.30, -33.60, 18.60)),
-			feature("4", polygon(-33.90, 18.60, -33.60, 18.90)),
-		}}
-		s.wards = mustStruct(fc)
+		for i, sq := range [][4]float64{
+			{-34.20, 18.30, -33.90, 18.60}, {-34.20, 18.60, -33.90, 18.90},
+			{-33.90, 18.30, -33.60, 18.60}, {-33.90, 18.60, -33.60, 18.90},
+		} {
+			s.wards = append(s.wards, waterTeam(fmt.Sprint(i+1), mustStruct(polygon(sq[0], sq[1], sq[2], sq[3]))))
+		}
 	}
 	cityWide := []struct {
 		name    string
@@ -92,16 +91,38 @@ func municipalityGeometry(path, code string) (*structpb.Struct, error) {
 	return nil, fmt.Errorf("%s: no feature with CAT_B=%s", path, code)
 }
 
-func readStruct(path string) (*structpb.Struct, error) {
+// wardTeams reads a ward FeatureCollection into one water team per ward.
+func wardTeams(path string) ([]*routingv1.Team, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+			Geometry   map[string]any `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return structpb.NewStruct(m)
+	teams := make([]*routingv1.Team, 0, len(fc.Features))
+	for _, f := range fc.Features {
+		area, err := structpb.NewStruct(f.Geometry)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		teams = append(teams, waterTeam(fmt.Sprint(f.Properties["WARDNO"]), area))
+	}
+	return teams, nil
+}
+
+// waterTeam is the water team of one ward.
+func waterTeam(wardNo string, area *structpb.Struct) *routingv1.Team {
+	return &routingv1.Team{
+		Tenant: "CPT", Name: "Water ward " + wardNo, Category: commonv1.Category_CATEGORY_WATER,
+		ManagerId: "mgr-water-ward-" + wardNo, Active: true, ServiceArea: area,
+	}
 }
 
 // polygon is a GeoJSON Polygon for the rectangle between two corners.
@@ -110,10 +131,6 @@ func polygon(minLat, minLng, maxLat, maxLng float64) map[string]any {
 		[]any{minLng, minLat}, []any{maxLng, minLat}, []any{maxLng, maxLat}, []any{minLng, maxLat}, []any{minLng, minLat},
 	}
 	return map[string]any{"type": "Polygon", "coordinates": []any{ring}}
-}
-
-func feature(wardNo string, geometry map[string]any) map[string]any {
-	return map[string]any{"type": "Feature", "properties": map[string]any{"WARDNO": wardNo}, "geometry": geometry}
 }
 
 func mustStruct(m map[string]any) *structpb.Struct {
