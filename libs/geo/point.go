@@ -39,31 +39,36 @@ type LatLng struct {
 }
 
 // ValidatePoint checks a reported position: both numbers finite, latitude within
-// [-90, 90] and longitude within [-180, 180] (reported as field.latitude /
-// field.longitude), and the point inside South Africa's bounding area (reported as
-// field). The error is an apperr InvalidArgument.
+// [-90, 90] and longitude within [-180, 180], and the point inside South
+// Africa's bounding area, each violation naming field.latitude or
+// field.longitude. The error is an apperr InvalidArgument.
 func ValidatePoint(lat, lng float64, field string) error {
-	var vs []apperr.FieldViolation
-	switch {
-	case math.IsNaN(lat) || math.IsInf(lat, 0):
-		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude", Rule: "must be a finite number"})
-	case lat < -90 || lat > 90:
-		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude", Rule: "must be between -90 and 90"})
-	}
-	switch {
-	case math.IsNaN(lng) || math.IsInf(lng, 0):
-		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude", Rule: "must be a finite number"})
-	case lng < -180 || lng > 180:
-		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude", Rule: "must be between -180 and 180"})
-	}
-	if len(vs) > 0 {
+	if vs := PointViolations(lat, lng, field, true); len(vs) > 0 {
 		return apperr.InvalidFields(vs...)
 	}
-	if lat < MinLatSA || lat > MaxLatSA || lng < MinLngSA || lng > MaxLngSA {
-		return apperr.Invalid(field, fmt.Sprintf("must be inside South Africa (latitude %.1f to %.1f, longitude %.1f to %.1f)",
-			MinLatSA, MaxLatSA, MinLngSA, MaxLngSA))
-	}
 	return nil
+}
+
+// PointViolations lists what is wrong with a position, for callers that
+// check it together with other fields: not finite or out of range, and, when
+// inSA is set, outside South Africa's bounding area.
+func PointViolations(lat, lng float64, field string, inSA bool) []apperr.FieldViolation {
+	var vs []apperr.FieldViolation
+	switch {
+	case !finite(lat) || lat < -90 || lat > 90:
+		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude", Rule: "must be a finite number between -90 and 90"})
+	case inSA && (lat < MinLatSA || lat > MaxLatSA):
+		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude",
+			Rule: fmt.Sprintf("must be inside South Africa (%g to %g)", MinLatSA, MaxLatSA)})
+	}
+	switch {
+	case !finite(lng) || lng < -180 || lng > 180:
+		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude", Rule: "must be a finite number between -180 and 180"})
+	case inSA && (lng < MinLngSA || lng > MaxLngSA):
+		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude",
+			Rule: fmt.Sprintf("must be inside South Africa (%g to %g)", MinLngSA, MaxLngSA)})
+	}
+	return vs
 }
 
 // PointEWKB encodes a point as EWKB with SRID 4326, for ST_GeomFromEWKB($1).

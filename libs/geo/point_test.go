@@ -20,12 +20,13 @@ func TestValidatePoint(t *testing.T) {
 		wantMsg  string
 	}{
 		{"Cape Town city hall is accepted", -33.92, 18.42, ""},
-		{"a latitude of 123 is out of range", 123, 18.42, "invalid location.latitude: must be between -90 and 90"},
-		{"a longitude of -200 is out of range", -33.92, -200, "invalid location.longitude: must be between -180 and 180"},
+		{"a latitude of 123 is out of range", 123, 18.42, "invalid location.latitude: must be a finite number between -90 and 90"},
+		{"a longitude of -200 is out of range", -33.92, -200, "invalid location.longitude: must be a finite number between -180 and 180"},
 		{"a NaN latitude is not finite", math.NaN(), 18.42, "invalid location.latitude: must be a finite number"},
 		{"an infinite longitude is not finite", -33.92, math.Inf(1), "invalid location.longitude: must be a finite number"},
-		{"London is outside South Africa", 51.5, -0.12, "invalid location: must be inside South Africa"},
-		{"Null Island is outside South Africa", 0, 0, "invalid location: must be inside South Africa"},
+		{"London is outside South Africa", 51.5, -0.12, "invalid location.latitude: must be inside South Africa (-35.5 to -21.5)"},
+		{"Null Island is outside South Africa", 0, 0, "invalid location.longitude: must be inside South Africa (16 to 33.5)"},
+		{"Harare is north of South Africa", -17.83, 31.05, "invalid location.latitude: must be inside South Africa"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

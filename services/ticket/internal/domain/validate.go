@@ -2,13 +2,13 @@ package domain
 
 import (
 	"fmt"
-	"math"
 	"net/mail"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/geo"
 )
 
 // Input limits, in characters (runes).
@@ -21,13 +21,6 @@ const (
 	MaxReason         = 1000
 	MaxQuery          = 200
 	MaxRadiusMeters   = 100000
-)
-
-// South Africa's bounding area, with a small margin beyond the mainland
-// extremes (about -34.8 to -22.1 latitude, 16.5 to 32.9 longitude).
-const (
-	saMinLat, saMaxLat = -35.0, -22.0
-	saMinLng, saMaxLng = 16.3, 33.0
 )
 
 // phonePattern accepts E.164 and the local forms people type (spaces, dashes,
@@ -123,18 +116,8 @@ func textRule(s string, max int, required bool) string {
 func TextRule(s string, max int, required bool) string { return textRule(s, max, required) }
 
 // PointViolations checks a position: finite, in range, and when inSA is set
-// inside South Africa's bounding area.
+// inside South Africa's bounding area (the platform's one definition, in
+// libs/geo).
 func PointViolations(p Point, field string, inSA bool) []apperr.FieldViolation {
-	var vs []apperr.FieldViolation
-	if math.IsNaN(p.Lat) || math.IsInf(p.Lat, 0) || p.Lat < -90 || p.Lat > 90 {
-		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude", Rule: "must be a finite number between -90 and 90"})
-	} else if inSA && (p.Lat < saMinLat || p.Lat > saMaxLat) {
-		vs = append(vs, apperr.FieldViolation{Field: field + ".latitude", Rule: fmt.Sprintf("must be inside South Africa (%g to %g)", saMinLat, saMaxLat)})
-	}
-	if math.IsNaN(p.Lng) || math.IsInf(p.Lng, 0) || p.Lng < -180 || p.Lng > 180 {
-		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude", Rule: "must be a finite number between -180 and 180"})
-	} else if inSA && (p.Lng < saMinLng || p.Lng > saMaxLng) {
-		vs = append(vs, apperr.FieldViolation{Field: field + ".longitude", Rule: fmt.Sprintf("must be inside South Africa (%g to %g)", saMinLng, saMaxLng)})
-	}
-	return vs
+	return geo.PointViolations(p.Lat, p.Lng, field, inSA)
 }
