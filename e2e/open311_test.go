@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -191,6 +192,30 @@ func TestOpen311FilesAndFollowsTicketsToTheSpecification(t *testing.T) {
 		got := s.waitRoutedAndClocked(saps, gbvID)
 		require.Equal(t, "SAPS Liaison", got.GetAssignedTeamName())
 		require.Contains(t, got.GetDescription(), "confidential report")
+	})
+	t.Run("a retried report with the same Idempotency-Key files one ticket", func(t *testing.T) {
+		post := func() string {
+			req, err := http.NewRequest(http.MethodPost, s.gatewayURL+"/open311/v2/requests.json",
+				strings.NewReader(report(key, "water", eastPoint, "Leak at the clinic").Encode()))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Idempotency-Key", "o311-retry-1")
+			resp, err := httpClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			raw, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.Equal(t, 200, resp.StatusCode, string(raw))
+			return o311Requests(t, raw)[0]["service_request_id"].(string)
+		}
+		first := post()
+		require.Equal(t, first, post())
+		// Out of the way of the filter tests, which count what they find.
+		_, err := tc.UpdateTicketStatus(context.Background(), &ticketv1.UpdateTicketStatusRequest{Id: first,
+			Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: "test retry"})
+		require.NoError(t, err)
+		_, err = s.db.Exec(context.Background(), `UPDATE ticket.tickets SET create_time = now() - interval '1 year' WHERE id = $1`, first)
+		require.NoError(t, err)
 	})
 	s.open311Errors(t, key)
 	s.open311Filters(t, tc, key, waterID)
