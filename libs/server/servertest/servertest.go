@@ -30,6 +30,21 @@ var Secret = []byte("servertest-secret")
 // SERVERTEST_LOG=1 to see the server's logs.
 func Bufconn(t testing.TB, register func(*grpc.Server), interceptors ...grpc.UnaryServerInterceptor) *grpc.ClientConn {
 	t.Helper()
+	return BufconnWith(t, register, Options{Interceptors: interceptors})
+}
+
+// Options tune the server BufconnWith starts.
+type Options struct {
+	// Interceptors run after the standard chain's auth.
+	Interceptors []grpc.UnaryServerInterceptor
+	// MaxMsgSize, when set, raises the message size limit of the server and
+	// the client (as a service's own gRPC options do, e.g. for imports).
+	MaxMsgSize int
+}
+
+// BufconnWith is Bufconn with Options.
+func BufconnWith(t testing.TB, register func(*grpc.Server), o Options) *grpc.ClientConn {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	var out io.Writer = io.Discard
 	if os.Getenv("SERVERTEST_LOG") != "" {
@@ -41,7 +56,8 @@ func Bufconn(t testing.TB, register func(*grpc.Server), interceptors ...grpc.Una
 		Logger:            slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Verifier:          auth.NewHS256Verifier(Secret),
 		ShutdownTimeout:   5 * time.Second,
-		UnaryInterceptors: interceptors,
+		UnaryInterceptors: o.Interceptors,
+		ServerOptions:     serverOptions(o),
 	})
 	if register != nil {
 		register(srv.GRPC())
@@ -50,10 +66,14 @@ func Bufconn(t testing.TB, register func(*grpc.Server), interceptors ...grpc.Una
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx) }()
 
-	conn, err := grpc.NewClient("passthrough:///bufconn",
+	dialOpts := []grpc.DialOption{
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-	)
+	}
+	if o.MaxMsgSize > 0 {
+		dialOpts = append(dialOpts, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(o.MaxMsgSize), grpc.MaxCallSendMsgSize(o.MaxMsgSize)))
+	}
+	conn, err := grpc.NewClient("passthrough:///bufconn", dialOpts...)
 	if err != nil {
 		cancel()
 		t.Fatalf("servertest.Bufconn: grpc.NewClient: %v", err)
@@ -66,6 +86,13 @@ func Bufconn(t testing.TB, register func(*grpc.Server), interceptors ...grpc.Una
 		}
 	})
 	return conn
+}
+
+func serverOptions(o Options) []grpc.ServerOption {
+	if o.MaxMsgSize <= 0 {
+		return nil
+	}
+	return []grpc.ServerOption{grpc.MaxRecvMsgSize(o.MaxMsgSize), grpc.MaxSendMsgSize(o.MaxMsgSize)}
 }
 
 // Token mints a one-hour token for c signed with Secret.

@@ -2,9 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net"
 	"testing"
 	"time"
 
@@ -13,16 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pgtest"
-	libserver "github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/routing/internal/app"
 	"github.com/salga/trustengine/services/routing/internal/delivery"
@@ -135,31 +129,10 @@ func requireCode(t *testing.T, err error, c codes.Code, fragments ...string) {
 	}
 }
 
-// dial serves register behind the production interceptor chain and message
-// size limit over bufconn (servertest.Bufconn has no room for the 64 MB
-// limit that whole-country imports need) and returns a client connection.
+// dial serves register behind the production interceptor chain and the
+// service's message size limit (whole-country imports need 64 MB) over
+// bufconn and returns a client connection.
 func dial(t *testing.T, register func(*grpc.Server)) *grpc.ClientConn {
 	t.Helper()
-	lis := bufconn.Listen(1 << 20)
-	srv := libserver.New(libserver.Options{
-		Name: "routing-test", Listener: lis, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Verifier: auth.NewHS256Verifier(servertest.Secret), ShutdownTimeout: 5 * time.Second,
-		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(server.MaxRecvMsgSize)},
-	})
-	register(srv.GRPC())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(server.MaxRecvMsgSize)),
-	)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_ = conn.Close()
-		cancel()
-		require.NoError(t, <-done)
-	})
-	return conn
+	return servertest.BufconnWith(t, register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
 }

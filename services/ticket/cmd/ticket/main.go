@@ -105,7 +105,7 @@ func run(ctx context.Context) error {
 	srv := server.New(server.Options{
 		// 16 MiB lets an oversized description reach validation and get
 		// InvalidArgument naming the field, not a bare ResourceExhausted.
-		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(16 << 20)},
+		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},
 		Name:          "ticket", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
 		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
 		Ready: func(ctx context.Context) error { return pool.Ping(ctx) },

@@ -4,23 +4,17 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/test/bufconn"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
-	libserver "github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/ticket/internal/app"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
@@ -56,25 +50,7 @@ func newHarness(t *testing.T) *harness {
 	require.NoError(t, err)
 	h := server.New(app.New(store.New(pool, keys), outbox.NewEnqueuer(jobs)))
 
-	lis := bufconn.Listen(1 << 20)
-	srv := libserver.New(libserver.Options{
-		Name: "ticket-test", Listener: lis, Logger: testLogger(),
-		Verifier: auth.NewHS256Verifier(servertest.Secret), ShutdownTimeout: 5 * time.Second,
-		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(16 << 20)},
-	})
-	h.Register(srv.GRPC())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	conn, err := grpc.NewClient("passthrough:///bufconn",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_ = conn.Close()
-		cancel()
-		require.NoError(t, <-done)
-	})
+	conn := servertest.BufconnWith(t, h.Register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
 	return &harness{pool: pool, public: ticketv1.NewTicketServiceClient(conn), internal: ticketv1.NewTicketInternalServiceClient(conn)}
 }
 
