@@ -37,10 +37,17 @@ func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]strin
 // RequireTransportSecurity implements credentials.PerRPCCredentials.
 func (bearer) RequireTransportSecurity() bool { return false }
 
-// ServiceTokenSource returns a token func for service-to-service calls: an HS256 token
-// with subject service, role RoleService and tenant AllTenants, valid for 5 minutes,
-// cached and re-minted one minute before it expires. Safe for concurrent use.
+// ServiceTokenSource returns a token func for service-to-service calls signed
+// with an HS256 secret; see ServiceTokens.
 func ServiceTokenSource(secret []byte, service string) func() (string, error) {
+	return ServiceTokens(NewHS256Signer(secret), service)
+}
+
+// ServiceTokens returns a token func for service-to-service calls: a token
+// signed by signer with subject service, role RoleService and tenant
+// AllTenants, valid for 5 minutes, cached and re-minted one minute before it
+// expires. Safe for concurrent use.
+func ServiceTokens(signer *Signer, service string) func() (string, error) {
 	var (
 		mu      sync.Mutex
 		token   string
@@ -53,9 +60,9 @@ func ServiceTokenSource(secret []byte, service string) func() (string, error) {
 		if token != "" && now.Before(expires.Add(-serviceTokenRefresh)) {
 			return token, nil
 		}
-		t, err := MintHS256(secret, Claims{Subject: service, Tenant: AllTenants, Roles: []string{RoleService}}, serviceTokenTTL)
+		t, err := signer.Mint(Claims{Subject: service, Tenant: AllTenants, Roles: []string{RoleService}}, serviceTokenTTL)
 		if err != nil {
-			return "", fmt.Errorf("auth.ServiceTokenSource: %w", err)
+			return "", fmt.Errorf("auth.ServiceTokens: %w", err)
 		}
 		token, expires = t, now.Add(serviceTokenTTL)
 		return token, nil

@@ -138,3 +138,27 @@ func TestServiceTokenSourceCachesAServiceToken(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, auth.Claims{Subject: "ticket", Tenant: auth.AllTenants, Roles: []string{auth.RoleService}}, c)
 }
+
+func TestServiceTokensSignedWithRS256VerifyUnderRS256(t *testing.T) {
+	t.Parallel()
+	key := rsaKey(t)
+	dir := t.TempDir()
+	keyFile := dir + "/key.pem"
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	signer, err := auth.NewSignerFromConfig("ignored-secret", keyFile)
+	require.NoError(t, err)
+	tok, err := auth.ServiceTokens(signer, "ticket")()
+	require.NoError(t, err)
+
+	c, err := auth.NewRS256Verifier(&key.PublicKey).Verify(tok)
+	require.NoError(t, err)
+	require.Equal(t, "ticket", c.Subject)
+	require.Equal(t, []string{auth.RoleService}, c.Roles)
+	_, err = auth.NewHS256Verifier([]byte("ignored-secret")).Verify(tok)
+	require.Error(t, err, "an RS256 service token is not accepted as HS256")
+
+	_, err = auth.NewSignerFromConfig("", "")
+	require.Error(t, err)
+	_, err = auth.NewSignerFromConfig("s", dir+"/missing.pem")
+	require.Error(t, err)
+}

@@ -32,6 +32,11 @@ type Common struct {
 	// JWTPublicKeyFile is a PEM RSA public key (JWT_RS256_PUBLIC_KEY_FILE). When set,
 	// tokens are verified with RS256 and JWTSecret is ignored. Default: empty.
 	JWTPublicKeyFile string `env:"JWT_RS256_PUBLIC_KEY_FILE"`
+	// JWTPrivateKeyFile is the PEM RSA private key a service signs its own
+	// service tokens with when the deployment uses RS256
+	// (JWT_RS256_PRIVATE_KEY_FILE). When empty, service tokens are signed with
+	// JWTSecret. Default: empty.
+	JWTPrivateKeyFile string `env:"JWT_RS256_PRIVATE_KEY_FILE"`
 	// ShutdownTimeout bounds graceful shutdown before in-flight RPCs are cut
 	// (SHUTDOWN_TIMEOUT). Default: 15s.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`

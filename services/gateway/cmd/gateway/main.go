@@ -69,7 +69,11 @@ func run(ctx context.Context) error {
 	}
 	// The Open311 facade calls internal RPCs as the gateway itself, so it
 	// has its own connections carrying a service token.
-	svcToken := auth.BearerCredentials(auth.ServiceTokenSource([]byte(cfg.JWTSecret), "gateway"))
+	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	svcToken := auth.BearerCredentials(auth.ServiceTokens(signer, "gateway"))
 	var svc [2]*grpc.ClientConn
 	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr} {
 		cc, err := dial(addr, grpc.WithPerRPCCredentials(svcToken))

@@ -49,6 +49,10 @@ type Config struct {
 	// JWTPublicKeyFile is the RS256 public key file; when set it replaces
 	// JWTSecret. JWT_RS256_PUBLIC_KEY_FILE.
 	JWTPublicKeyFile string `env:"JWT_RS256_PUBLIC_KEY_FILE"`
+	// JWTPrivateKeyFile is the RS256 private key the gateway signs its own
+	// service token with (Open311 calls); when empty JWTSecret signs it.
+	// JWT_RS256_PRIVATE_KEY_FILE.
+	JWTPrivateKeyFile string `env:"JWT_RS256_PRIVATE_KEY_FILE"`
 	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }

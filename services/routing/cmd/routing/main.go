@@ -97,9 +97,13 @@ func newRiver(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *s
 		c, err := delivery.NewRiverClient(pool, store.Schema, nil, log)
 		return c, func() {}, err
 	}
+	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("run: %w", err)
+	}
 	conn, err := grpc.NewClient(cfg.TicketAddr,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokenSource([]byte(cfg.JWTSecret), cfg.ServiceName))),
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokens(signer, cfg.ServiceName))),
 	)
 	if err != nil {
 		return nil, nil, fmt.Errorf("run: dial ticket service: %w", err)

@@ -64,11 +64,15 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	secret := []byte(cfg.JWTSecret)
+	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
+	if err != nil {
+		return err
+	}
+	tokens := auth.ServiceTokens(signer, "sla")
 	var routing jobs.Escalator
 	var ticket jobs.DeadlineRecorder
 	if cfg.RoutingAddr != "" {
-		conn, err := adapters.Dial(cfg.RoutingAddr, secret)
+		conn, err := adapters.Dial(cfg.RoutingAddr, tokens)
 		if err != nil {
 			return err
 		}
@@ -76,7 +80,7 @@ func run(ctx context.Context) error {
 		routing = adapters.Routing{Client: routingv1.NewRoutingInternalServiceClient(conn)}
 	}
 	if cfg.TicketAddr != "" {
-		conn, err := adapters.Dial(cfg.TicketAddr, secret)
+		conn, err := adapters.Dial(cfg.TicketAddr, tokens)
 		if err != nil {
 			return err
 		}

@@ -16,10 +16,11 @@ import (
 	"github.com/salga/trustengine/services/sla/internal/jobs"
 )
 
-// Dial connects to a peer, authenticating each call with a service token.
-func Dial(addr string, secret []byte) (*grpc.ClientConn, error) {
+// Dial connects to a peer, authenticating each call with a service token
+// from tokens.
+func Dial(addr string, tokens func() (string, error)) (*grpc.ClientConn, error) {
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokenSource(secret, "sla"))))
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(tokens)))
 	if err != nil {
 		return nil, fmt.Errorf("adapters.Dial %s: %w", addr, err)
 	}

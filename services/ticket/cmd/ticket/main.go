@@ -70,9 +70,14 @@ func run(ctx context.Context) error {
 		return err
 	}
 
+	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
+	if err != nil {
+		return err
+	}
+	tokens := auth.ServiceTokens(signer, "ticket")
 	var ps outbox.Peers
 	if cfg.RoutingAddr != "" {
-		conn, err := peers.Dial(cfg.RoutingAddr, []byte(cfg.JWTSecret))
+		conn, err := peers.Dial(cfg.RoutingAddr, tokens)
 		if err != nil {
 			return err
 		}
@@ -80,7 +85,7 @@ func run(ctx context.Context) error {
 		ps.Routing = peers.NewRouting(conn)
 	}
 	if cfg.SLAAddr != "" {
-		conn, err := peers.Dial(cfg.SLAAddr, []byte(cfg.JWTSecret))
+		conn, err := peers.Dial(cfg.SLAAddr, tokens)
 		if err != nil {
 			return err
 		}

@@ -18,11 +18,11 @@ import (
 )
 
 // Dial connects to a peer at addr, authenticating every call with a
-// short-lived service token signed with secret.
-func Dial(addr string, secret []byte) (*grpc.ClientConn, error) {
+// short-lived service token from tokens.
+func Dial(addr string, tokens func() (string, error)) (*grpc.ClientConn, error) {
 	conn, err := grpc.NewClient(addr,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokenSource(secret, "ticket"))))
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(tokens)))
 	if err != nil {
 		return nil, fmt.Errorf("peers.Dial %s: %w", addr, err)
 	}
