@@ -85,6 +85,19 @@ func (ty *tally) hidden(t *testing.T, what string, answer any, secrets ...string
 	require.False(t, leaked, "%s revealed one of %v: %s", what, secrets, raw)
 }
 
+// refused records an attempt checked by the caller: refused says whether
+// it was kept out.
+func (ty *tally) refused(t *testing.T, what string, refused bool) {
+	t.Helper()
+	ty.mu.Lock()
+	ty.tried++
+	if !refused {
+		ty.accepted++
+	}
+	ty.mu.Unlock()
+	require.True(t, refused, "%s was not refused", what)
+}
+
 // report logs and prints the summary line and returns it.
 func (ty *tally) report(t *testing.T, suite string, changed int) string {
 	t.Helper()
