@@ -88,5 +88,13 @@ func checkText(s, field string, required bool, maxLen int) error {
 	if len(s) > maxLen {
 		return apperr.Invalid(field, fmt.Sprintf("must be at most %d bytes", maxLen))
 	}
+	// Postgres text cannot hold NUL, and other control characters in a name
+	// or note are never meant; refusing them here keeps them from becoming a
+	// database error (and a 500) further down.
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return apperr.Invalid(field, "must not contain control characters")
+		}
+	}
 	return nil
 }
