@@ -1,0 +1,170 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// ticketJSON is a valid create body with one member replaced by raw JSON.
+func ticketJSON(member, raw string) string {
+	m := map[string]string{"category": `"CATEGORY_WATER"`, "description": `"Leak"`, "location": `{"latitude":-33.9,"longitude":18.45}`}
+	m[member] = raw
+	parts := make([]string, 0, len(m))
+	for k, v := range m {
+		parts = append(parts, fmt.Sprintf("%q:%s", k, v))
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// teamJSON is a create-team body for TST with the given service area.
+func teamJSON(area string) string {
+	return `{"tenant":"TST","name":"Bad area","category":"CATEGORY_ROADS","active":true,"service_area":` + area + `}`
+}
+
+// ringJSON renders n positions of a closed ring around the test city.
+func ringJSON(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"type":"Polygon","coordinates":[[`)
+	for i := range n - 1 {
+		a := 2 * math.Pi * float64(i) / float64(n-1)
+		fmt.Fprintf(&b, "[%.7f,%.7f],", 18.5+0.05*math.Cos(a), -33.9+0.05*math.Sin(a))
+	}
+	b.WriteString(`[18.55,-33.9]]]}`)
+	return b.String()
+}
+
+func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{extraEnv: hostileEnv})
+	w := newWorld(t, s)
+	ctx := context.Background()
+	agent, admin := w.token("TST", "agent"), w.token("TST", "municipal_admin")
+	id := w.water["TST"]
+	before := s.snapshot(t)
+	var ty tally
+
+	bowtie := `{"type":"Polygon","coordinates":[[[18.45,-33.95],[18.55,-33.85],[18.55,-33.95],[18.45,-33.85],[18.45,-33.95]]]}`
+	cases := []struct {
+		name, method, path, token, body string
+		want                            int
+	}{
+		{"malformed JSON", "POST", "/v1/tickets", agent, `{"category":`, 400},
+		{"not JSON at all", "POST", "/v1/tickets", agent, `category=water`, 400},
+		{"a JSON array instead of an object", "POST", "/v1/tickets", agent, `[]`, 400},
+		{"a trailing comma", "POST", "/v1/tickets", agent, `{"category":"CATEGORY_WATER",}`, 400},
+		{"an unknown field", "POST", "/v1/tickets", agent, ticketJSON("categroy", `"CATEGORY_WATER"`), 400},
+		{"a number as the description", "POST", "/v1/tickets", agent, ticketJSON("description", `42`), 400},
+		{"a string as the location", "POST", "/v1/tickets", agent, ticketJSON("location", `"Main Road"`), 400},
+		{"a text latitude", "POST", "/v1/tickets", agent, ticketJSON("location", `{"latitude":"south","longitude":18.45}`), 400},
+		{"a NaN latitude", "POST", "/v1/tickets", agent, ticketJSON("location", `{"latitude":"NaN","longitude":18.45}`), 400},
+		{"an infinite longitude", "POST", "/v1/tickets", agent, ticketJSON("location", `{"latitude":-33.9,"longitude":"Infinity"}`), 400},
+		{"a latitude of 91", "POST", "/v1/tickets", agent, ticketJSON("location", `{"latitude":91,"longitude":18.45}`), 400},
+		{"a longitude of 200", "POST", "/v1/tickets", agent, ticketJSON("location", `{"latitude":-33.9,"longitude":200}`), 400},
+		{"a point in Harare", "POST", "/v1/tickets", agent, ticketJSON("location", `{"latitude":-17.83,"longitude":31.05}`), 400},
+		{"an unknown category name", "POST", "/v1/tickets", agent, ticketJSON("category", `"CATEGORY_SPACESHIP"`), 400},
+		{"an unknown category number", "POST", "/v1/tickets", agent, ticketJSON("category", `99`), 400},
+		{"an unknown channel", "POST", "/v1/tickets", agent, ticketJSON("channel", `"CHANNEL_PIGEON"`), 400},
+		{"a NUL byte in the description", "POST", "/v1/tickets", agent, ticketJSON("description", `"leak\u0000; drop table ticket.tickets"`), 400},
+		{"a bell character in the address", "POST", "/v1/tickets", agent, ticketJSON("address", `"12 Main\u0007Road"`), 400},
+		{"SQL as the reporter phone", "POST", "/v1/tickets", agent, ticketJSON("reporter", `{"phone":"'; drop table ticket.tickets; --"}`), 400},
+		{"SQL as the reporter email", "POST", "/v1/tickets", agent, ticketJSON("reporter", `{"email":"a@b.co' OR '1'='1"}`), 400},
+		{"a 5000-character description", "POST", "/v1/tickets", agent, ticketJSON("description", `"`+strings.Repeat("a", 5000)+`"`), 400},
+		{"a body over the 1 MiB limit", "POST", "/v1/tickets", agent, ticketJSON("description", `"`+strings.Repeat("a", 2<<20)+`"`), 413},
+		{"an unknown status", "POST", "/v1/tickets/" + id + ":updateStatus", agent, `{"status":"TICKET_STATUS_TELEPORTED"}`, 400},
+		{"a ticket id that is SQL", "GET", "/v1/tickets/" + url.PathEscape("1' OR '1'='1"), agent, "", 400},
+		{"an unknown status filter", "GET", "/v1/tickets?statuses=TICKET_STATUS_LOST", agent, "", 400},
+		{"a page size that is text", "GET", "/v1/tickets?page_size=all", agent, "", 400},
+		{"a forged page token", "GET", "/v1/tickets?page_token=" + url.QueryEscape("' OR 1=1 --"), agent, "", 400},
+		{"a bbox upside down", "GET", "/v1/tickets?bbox.min_latitude=-33&bbox.max_latitude=-34&bbox.min_longitude=18&bbox.max_longitude=19", agent, "", 400},
+		{"an empty note", "POST", "/v1/tickets/" + id + "/notes", agent, `{"visibility":"NOTE_VISIBILITY_PUBLIC","body":""}`, 400},
+		{"a self-intersecting service area", "POST", "/v1/teams", admin, teamJSON(bowtie), 400},
+		{"an unclosed ring", "POST", "/v1/teams", admin, teamJSON(`{"type":"Polygon","coordinates":[[[18.45,-33.95],[18.55,-33.95],[18.55,-33.85],[18.45,-33.85]]]}`), 400},
+		{"a ring of three positions", "POST", "/v1/teams", admin, teamJSON(`{"type":"Polygon","coordinates":[[[18.45,-33.95],[18.55,-33.95],[18.45,-33.95]]]}`), 400},
+		{"nested geometry collections", "POST", "/v1/teams", admin, teamJSON(`{"type":"GeometryCollection","geometries":[{"type":"GeometryCollection","geometries":[` + bowtie + `]}]}`), 400},
+		{"a point as an area", "POST", "/v1/teams", admin, teamJSON(`{"type":"Point","coordinates":[18.5,-33.9]}`), 400},
+		{"text coordinates", "POST", "/v1/teams", admin, teamJSON(`{"type":"Polygon","coordinates":[[["a","b"],["c","d"],["e","f"],["a","b"]]]}`), 400},
+		{"an area in another CRS", "POST", "/v1/teams", admin, teamJSON(`{"type":"Polygon","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}`), 400},
+		{"an area outside the municipality", "POST", "/v1/teams", admin, teamJSON(`{"type":"Polygon","coordinates":[[[28,-26],[28.1,-26],[28.1,-25.9],[28,-26]]]}`), 400},
+		{"a million vertices over HTTP", "POST", "/v1/teams", admin, teamJSON(ringJSON(1_000_000)), 413},
+		{"a team name with a NUL byte", "POST", "/v1/teams", admin, `{"tenant":"TST","name":"Roads\u0000","category":"CATEGORY_ROADS","active":true}`, 400},
+		{"an unknown team category", "POST", "/v1/teams", admin, `{"tenant":"TST","name":"X","category":"CATEGORY_DRAGONS","active":true}`, 400},
+	}
+	for _, tc := range cases {
+		code, body, _ := s.call(tc.method, tc.path, tc.token, tc.body, nil)
+		ty.http(t, tc.name, code, body, tc.want)
+		if code == 400 {
+			require.NotEmpty(t, body["message"], "%s: a 400 says what is wrong", tc.name)
+		}
+	}
+
+	// Over gRPC the routing service takes 64 MB, so a million vertices
+	// arrive; they must be refused as bad input, quickly.
+	rc := w.routing("TST", "municipal_admin")
+	million := map[string]any{}
+	require.NoError(t, json.Unmarshal([]byte(ringJSON(1_000_000)), &million))
+	started := time.Now()
+	_, err := rc.CreateTeam(ctx, &routingv1.CreateTeamRequest{Team: &routingv1.Team{Tenant: "TST", Name: "Huge", Category: commonv1.Category_CATEGORY_ROADS,
+		Active: true, ServiceArea: mustStruct(t, million)}})
+	ty.grpc(t, "gRPC a million vertices", err, codes.InvalidArgument)
+	require.Less(t, time.Since(started), 20*time.Second)
+	tc := w.ticket("TST", "agent")
+	for name, req := range map[string]*ticketv1.CreateTicketRequest{
+		"gRPC a NaN latitude":          {Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: &commonv1.LatLng{Latitude: math.NaN(), Longitude: 18.45}},
+		"gRPC an unknown category":     {Category: commonv1.Category(99), Description: "x", Location: westPoint},
+		"gRPC an unknown channel":      {Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: westPoint, Channel: ticketv1.Channel(42)},
+		"gRPC a 10 MB description":     {Category: commonv1.Category_CATEGORY_WATER, Description: strings.Repeat("x", 10<<20), Location: westPoint},
+		"gRPC a description of spaces": {Category: commonv1.Category_CATEGORY_WATER, Description: "   \n\t ", Location: westPoint},
+	} {
+		_, err := tc.CreateTicket(ctx, req)
+		ty.grpc(t, name, err, codes.InvalidArgument)
+	}
+
+	changed := changedTables(before, s.snapshot(t))
+	line := ty.report(t, "bad input", len(changed))
+	require.Empty(t, changed, line)
+	require.Zero(t, ty.accepted, line)
+
+	// SQL meta-characters are legitimate text in descriptions, addresses
+	// and names: they are stored verbatim and searched literally, never run.
+	hostile := `O'Brien's "pipe"; drop table ticket.tickets; -- 100% _leak_ C:\\temp`
+	created, err := tc.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER,
+		Description: hostile, Address: hostile, Reporter: &ticketv1.Reporter{Name: hostile}, Location: westPoint})
+	require.NoError(t, err)
+	got, err := tc.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: created.GetTicket().GetId()})
+	require.NoError(t, err)
+	require.Equal(t, hostile, got.GetTicket().GetDescription())
+	require.Equal(t, hostile, got.GetTicket().GetAddress())
+	for _, q := range []string{"%", "_", `\`, "'", "100% _leak_", "' OR '1'='1"} {
+		code, body, _ := s.call("GET", "/v1/tickets?query="+url.QueryEscape(q), agent, "", nil)
+		require.Equal(t, 200, code, "query %q: %v", q, body)
+		tickets, _ := body["tickets"].([]any) // omitted when empty
+		n := len(tickets)
+		if q == "' OR '1'='1" {
+			require.Zero(t, n, "a quoted OR is searched literally")
+		} else {
+			require.Equal(t, 1, n, "query %q matches only the ticket that holds it literally", q)
+		}
+	}
+}
+
+// mustStruct converts decoded JSON to a protobuf Struct.
+func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
+	t.Helper()
+	st, err := structpb.NewStruct(m)
+	require.NoError(t, err)
+	return st
+}
