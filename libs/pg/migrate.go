@@ -43,7 +43,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string, migrations 
 		return fmt.Errorf("pg.Migrate: connect: %w", err)
 	}
 	defer lockConn.Close()
-	key := lockID("trustengine.migrate." + schema)
+	key := LockID("trustengine.migrate." + schema)
 	if _, err := lockConn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
 		return fmt.Errorf("pg.Migrate: pg_advisory_lock: %w", err)
 	}
@@ -68,8 +68,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string, migrations 
 	return nil
 }
 
-// lockID derives a stable advisory-lock key from a name.
-func lockID(name string) int64 {
+// LockID derives a stable advisory-lock key from a name, for
+// pg_advisory_lock around work that replicas must not do at once.
+func LockID(name string) int64 {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(name))
 	return int64(h.Sum64())

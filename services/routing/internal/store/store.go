@@ -11,8 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/salga/trustengine/libs/queue"
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/routing/internal/domain"
@@ -30,12 +30,8 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := pg.Migrate(ctx, pool, Schema, migrations.FS); err != nil {
 		return fmt.Errorf("store.Migrate: %w", err)
 	}
-	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Schema: Schema})
-	if err != nil {
-		return fmt.Errorf("store.Migrate: rivermigrate.New: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("store.Migrate: river migrate up: %w", err)
+	if err := queue.Migrate(ctx, pool, Schema); err != nil {
+		return fmt.Errorf("store.Migrate: %w", err)
 	}
 	return nil
 }

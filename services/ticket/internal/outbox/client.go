@@ -10,29 +10,17 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/salga/trustengine/libs/queue"
-
-	"github.com/salga/trustengine/libs/pg"
 )
 
 // Schema is where River's tables live: the ticket service's own schema.
 const Schema = "ticket"
 
-// Migrate installs or upgrades River's tables in Schema and grants the
-// application role what job insertion needs: jobs are inserted inside
-// pg.InTx transactions, which run as pg.AppRole.
+// Migrate installs or upgrades River's tables in Schema and lets the
+// application role insert jobs (inside pg.InTx transactions).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Schema: Schema})
-	if err != nil {
-		return fmt.Errorf("outbox.Migrate: rivermigrate.New: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("outbox.Migrate: migrate up: %w", err)
-	}
-	if _, err := pool.Exec(ctx, `GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA `+Schema+` TO `+pg.AppRole+`;
-		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA `+Schema+` TO `+pg.AppRole); err != nil {
-		return fmt.Errorf("outbox.Migrate: grant: %w", err)
+	if err := queue.Migrate(ctx, pool, Schema); err != nil {
+		return fmt.Errorf("outbox.Migrate: %w", err)
 	}
 	return nil
 }
