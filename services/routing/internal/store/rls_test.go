@@ -66,3 +66,16 @@ func TestRowLevelSecurityIsolatesTenants(t *testing.T) {
 	})
 	require.Error(t, err, "writing another tenant's row violates the policy")
 }
+
+func TestAssignmentHistoryCannotBeDeletedByTheApplication(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewDB(t, "routingstore", store.Migrate)
+	for _, stmt := range []string{`DELETE FROM routing.assignments`, `TRUNCATE routing.assignments`} {
+		err := pg.InTx(ctx, pool, pg.Scope{AllTenants: true, Subject: "test"}, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, stmt)
+			return err
+		})
+		require.ErrorContains(t, err, "permission denied", stmt)
+	}
+}

@@ -67,13 +67,19 @@ func TestNotesAndHistory(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, r.GetEntries(), 4)
 	})
-	t.Run("history is append-only for the application role", func(t *testing.T) {
-		tx, err := h.pool.Begin(t.Context())
-		require.NoError(t, err)
-		defer func() { _ = tx.Rollback(t.Context()) }()
-		_, err = tx.Exec(t.Context(), `SET LOCAL ROLE trustengine_app`)
-		require.NoError(t, err)
-		_, err = tx.Exec(t.Context(), `DELETE FROM ticket.history`)
-		require.ErrorContains(t, err, "permission denied")
+	t.Run("history, notes and the access log are append-only for the application role", func(t *testing.T) {
+		for _, stmt := range []string{
+			`DELETE FROM ticket.history`, `UPDATE ticket.history SET reason = 'rewritten'`,
+			`DELETE FROM ticket.notes`, `UPDATE ticket.notes SET body = 'rewritten'`,
+			`DELETE FROM ticket.gbv_access_log`, `UPDATE ticket.gbv_access_log SET subject = 'nobody'`,
+		} {
+			tx, err := h.pool.Begin(t.Context())
+			require.NoError(t, err)
+			_, err = tx.Exec(t.Context(), `SET LOCAL ROLE trustengine_app`)
+			require.NoError(t, err)
+			_, err = tx.Exec(t.Context(), stmt)
+			require.ErrorContains(t, err, "permission denied", stmt)
+			_ = tx.Rollback(t.Context())
+		}
 	})
 }
