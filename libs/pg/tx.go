@@ -61,11 +61,11 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, opts pgx.TxOpti
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if _, err = tx.Exec(ctx, `SET LOCAL ROLE `+AppRole); err != nil {
-		return fmt.Errorf("set role: %w", err)
-	}
-	if _, err = tx.Exec(ctx, `select set_config('app.tenant', $1, true), set_config('app.all_tenants', $2, true),
-		set_config('app.subject', $3, true), set_config('app.roles', $4, true)`, scope.settings()...); err != nil {
+	// One round trip sets both the role (as SET LOCAL ROLE would) and the
+	// scope: this runs before every statement of every service.
+	if _, err = tx.Exec(ctx, `select set_config('role', $5, true), set_config('app.tenant', $1, true),
+		set_config('app.all_tenants', $2, true), set_config('app.subject', $3, true), set_config('app.roles', $4, true)`,
+		append(scope.settings(), AppRole)...); err != nil {
 		return fmt.Errorf("set scope: %w", err)
 	}
 	if err = fn(tx); err != nil {
