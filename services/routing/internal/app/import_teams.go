@@ -73,5 +73,11 @@ func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (c
 	if err != nil {
 		return 0, 0, fmt.Errorf("app.ImportTeams: %w", err)
 	}
+	// A bulk import can multiply the teams at once; fresh statistics let the
+	// planner pick the spatial index for routing straight away rather than
+	// after autovacuum's next pass.
+	if _, err := a.pool.Exec(ctx, `ANALYZE routing.teams`); err != nil {
+		a.log.Warn("analyze after team import", "error", err.Error())
+	}
 	return created, updated, nil
 }

@@ -105,7 +105,7 @@ func decide(ctx context.Context, tx pgx.Tx, q store.RouteQuery) (domain.Decision
 			break
 		}
 	}
-	if d.TeamID != "" {
+	if d.TeamID != "" && d.Candidates[0].HasMembers {
 		person, err := store.LeastLoadedMember(ctx, tx, d.TeamID)
 		if err != nil {
 			return d, fmt.Errorf("decide: %w", err)

@@ -13,6 +13,9 @@ type Candidate struct {
 	DistanceMeters float64 `json:"distance_meters"`
 	AreaSqKm       float64 `json:"area_sq_km"`
 	Chosen         bool    `json:"chosen"`
+	// HasMembers says whether the team has people to assign; not stored
+	// with the decision.
+	HasMembers bool `json:"-"`
 }
 
 // Decision is the outcome of the routing rules for a point and category.

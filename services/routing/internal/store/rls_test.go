@@ -79,3 +79,36 @@ func TestAssignmentHistoryCannotBeDeletedByTheApplication(t *testing.T) {
 		require.ErrorContains(t, err, "permission denied", stmt)
 	}
 }
+
+// The spatial search functions run as the schema owner so they can use the
+// GIST index; they must keep the tenant wall themselves.
+func TestSpatialSearchesKeepTheTenantWall(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewDB(t, "routingstore", store.Migrate)
+	everyone := pg.Scope{AllTenants: true, Subject: "test"}
+	area := `{"type":"MultiPolygon","coordinates":[[[[18.4,-34.0],[18.6,-34.0],[18.6,-33.8],[18.4,-33.8],[18.4,-34.0]]]]}`
+	require.NoError(t, pg.InTx(ctx, pool, everyone, func(tx pgx.Tx) error {
+		_, err := store.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Water", Category: domain.CategoryWater, Active: true, ServiceArea: area})
+		return err
+	}))
+	q := store.RouteQuery{Tenant: "CPT", Category: domain.CategoryWater, Lat: -33.9, Lng: 18.5}
+	count := func(scope pg.Scope) (covering, nearest int) {
+		require.NoError(t, pg.InTx(ctx, pool, scope, func(tx pgx.Tx) error {
+			c, err := store.ContainingTeams(ctx, tx, q)
+			if err != nil {
+				return err
+			}
+			n, err := store.NearestTeams(ctx, tx, q)
+			covering, nearest = len(c), len(n)
+			return err
+		}))
+		return covering, nearest
+	}
+	c, n := count(pg.Scope{Tenant: "CPT"})
+	require.Equal(t, []int{1, 1}, []int{c, n}, "the tenant finds its own team")
+	c, n = count(everyone)
+	require.Equal(t, []int{1, 1}, []int{c, n}, "an all-tenant scope finds it")
+	c, n = count(pg.Scope{Tenant: "JHB"})
+	require.Equal(t, []int{0, 0}, []int{c, n}, "another tenant asking for CPT's teams finds none")
+}

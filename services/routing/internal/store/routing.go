@@ -28,16 +28,15 @@ type RouteQuery struct {
 const teamFilter = `t.tenant = $1 AND t.active AND
 	CASE WHEN $2 = 'gbv' THEN t.is_saps ELSE NOT t.is_saps AND t.category = $2 END`
 
-const pointExpr = `ST_SetSRID(ST_MakePoint($4, $3), 4326)`
 
 // ContainingTeams returns the eligible teams whose area covers the point
 // (border points count for both sides), most specific area first, then by
-// id. ST_Covers uses the GIST index on service_area.
+// id. routing.covering_teams keeps the tenant wall and lets ST_Covers use
+// the GIST index on service_area, which row-level security would prevent
+// (see migration 00003).
 func ContainingTeams(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Candidate, error) {
-	rows, err := tx.Query(ctx, `SELECT t.id::text, t.name, true, 0::float8, t.area_sq_km
-		FROM routing.teams t
-		WHERE `+teamFilter+` AND ST_Covers(t.service_area, `+pointExpr+`)
-		ORDER BY t.area_sq_km, t.id`, q.Tenant, string(q.Category), q.Lat, q.Lng)
+	rows, err := tx.Query(ctx, `SELECT id::text, name, true, 0::float8, area_sq_km, has_members
+		FROM routing.covering_teams($1, $2, $3, $4)`, q.Tenant, string(q.Category), q.Lng, q.Lat)
 	if err != nil {
 		return nil, fmt.Errorf("store.ContainingTeams: %w", err)
 	}
@@ -50,14 +49,11 @@ func ContainingTeams(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Can
 
 // NearestTeams returns eligible teams with an area, nearest first by exact
 // geography distance, ties by id. The KNN operator <-> on the GIST index
-// shortlists them.
+// shortlists them inside routing.nearest_teams (see ContainingTeams).
 func NearestTeams(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Candidate, error) {
-	rows, err := tx.Query(ctx, `SELECT s.id::text, s.name, false,
-			ST_Distance(s.service_area::geography, `+pointExpr+`::geography), s.area_sq_km
-		FROM (SELECT t.id, t.name, t.service_area, t.area_sq_km FROM routing.teams t
-			WHERE `+teamFilter+` AND t.service_area IS NOT NULL
-			ORDER BY t.service_area <-> `+pointExpr+` LIMIT $5) s`,
-		q.Tenant, string(q.Category), q.Lat, q.Lng, nearestShortlist)
+	rows, err := tx.Query(ctx, `SELECT id::text, name, false, distance_meters, area_sq_km, has_members
+		FROM routing.nearest_teams($1, $2, $3, $4, $5)`,
+		q.Tenant, string(q.Category), q.Lng, q.Lat, nearestShortlist)
 	if err != nil {
 		return nil, fmt.Errorf("store.NearestTeams: %w", err)
 	}
@@ -76,7 +72,8 @@ func NearestTeams(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Candid
 
 // TeamsWithoutArea returns eligible teams that have no area, by id.
 func TeamsWithoutArea(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Candidate, error) {
-	rows, err := tx.Query(ctx, `SELECT t.id::text, t.name, false, 0::float8, t.area_sq_km
+	rows, err := tx.Query(ctx, `SELECT t.id::text, t.name, false, 0::float8, t.area_sq_km,
+			(jsonb_typeof(t.members) = 'array' AND t.members <> '[]'::jsonb)
 		FROM routing.teams t
 		WHERE `+teamFilter+` AND t.service_area IS NULL
 		ORDER BY t.id LIMIT $3`, q.Tenant, string(q.Category), nearestShortlist)
@@ -92,7 +89,7 @@ func TeamsWithoutArea(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Ca
 
 func scanCandidate(row pgx.CollectableRow) (domain.Candidate, error) {
 	var c domain.Candidate
-	err := row.Scan(&c.TeamID, &c.TeamName, &c.ContainsPoint, &c.DistanceMeters, &c.AreaSqKm)
+	err := row.Scan(&c.TeamID, &c.TeamName, &c.ContainsPoint, &c.DistanceMeters, &c.AreaSqKm, &c.HasMembers)
 	return c, err
 }
 
