@@ -28,7 +28,6 @@ type RouteQuery struct {
 const teamFilter = `t.tenant = $1 AND t.active AND
 	CASE WHEN $2 = 'gbv' THEN t.is_saps ELSE NOT t.is_saps AND t.category = $2 END`
 
-
 // ContainingTeams returns the eligible teams whose area covers the point
 // (border points count for both sides), most specific area first, then by
 // id. routing.covering_teams keeps the tenant wall and lets ST_Covers use
