@@ -82,9 +82,8 @@ var deliveryFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
 }, []string{"kind"})
 
 // RegisterMetrics exports the backlog and lag of the River queue in schema
-// and the delivery times of client (which may be nil for an insert-only
-// client). Observation stops when ctx ends.
-func RegisterMetrics(ctx context.Context, reg prometheus.Registerer, pool *pgxpool.Pool, schema string, client *river.Client[pgx.Tx]) error {
+// and, through ObserveDeliveries, delivery times and failures.
+func RegisterMetrics(reg prometheus.Registerer, pool *pgxpool.Pool, schema string) error {
 	for _, c := range []prometheus.Collector{backlogCollector{pool: pool, schema: schema}, deliverySeconds, deliveryFailures} {
 		if err := reg.Register(c); err != nil {
 			if _, dup := err.(prometheus.AlreadyRegisteredError); !dup {
@@ -92,9 +91,13 @@ func RegisterMetrics(ctx context.Context, reg prometheus.Registerer, pool *pgxpo
 			}
 		}
 	}
-	if client == nil {
-		return nil
-	}
+	return nil
+}
+
+// ObserveDeliveries records the delivery time of every job client completes
+// and counts its failed attempts, until ctx ends. Call it only for a client
+// that works jobs: River refuses subscriptions to an insert-only client.
+func ObserveDeliveries(ctx context.Context, client *river.Client[pgx.Tx]) {
 	events, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
 	go func() {
 		defer cancel()
@@ -117,5 +120,4 @@ func RegisterMetrics(ctx context.Context, reg prometheus.Registerer, pool *pgxpo
 			}
 		}
 	}()
-	return nil
 }

@@ -61,14 +61,12 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer closePeer()
-	// An insert-only client (no TICKET_ADDR) works no jobs, so it has no
-	// delivery events to observe, and River panics on a subscription to it.
-	observed := riverClient
-	if cfg.TicketAddr == "" {
-		observed = nil
-	}
-	if err := queue.RegisterMetrics(ctx, libserver.Registry, pool, store.Schema, observed); err != nil {
+	if err := queue.RegisterMetrics(libserver.Registry, pool, store.Schema); err != nil {
 		return err
+	}
+	if cfg.TicketAddr != "" {
+		// Without TICKET_ADDR the client only records jobs, and works none.
+		queue.ObserveDeliveries(ctx, riverClient)
 	}
 
 	srv := libserver.New(libserver.Options{

@@ -91,7 +91,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := queue.RegisterMetrics(ctx, libserver.Registry, pool, jobs.Schema, riverClient); err != nil {
+	if err := queue.RegisterMetrics(libserver.Registry, pool, jobs.Schema); err != nil {
 		return err
 	}
 	a := app.New(pool, riverClient)
@@ -108,6 +108,7 @@ func run(ctx context.Context) error {
 		if err := riverClient.Start(gctx); err != nil {
 			return fmt.Errorf("river start: %w", err)
 		}
+		queue.ObserveDeliveries(gctx, riverClient)
 		g.Go(func() error {
 			<-gctx.Done()
 			stopCtx, cancel := context.WithTimeout(context.WithoutCancel(gctx), cfg.ShutdownTimeout)

@@ -96,13 +96,14 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := queue.RegisterMetrics(ctx, server.Registry, pool, outbox.Schema, jobs); err != nil {
+	if err := queue.RegisterMetrics(server.Registry, pool, outbox.Schema); err != nil {
 		return err
 	}
 	if ps.Routing != nil || ps.SLA != nil {
 		if err := jobs.Start(ctx); err != nil {
 			return fmt.Errorf("ticket: river start: %w", err)
 		}
+		queue.ObserveDeliveries(ctx, jobs)
 		// Start's context ends the workers on SIGTERM; wait for them below.
 		defer func() { <-jobs.Stopped() }()
 	}
