@@ -32,6 +32,14 @@ const (
 	// MinBackoff and MaxBackoff bound the wait between attempts.
 	MinBackoff = 250 * time.Millisecond
 	MaxBackoff = 30 * time.Second
+	// FetchCooldown is the least time between two fetches of available
+	// jobs. River's default (100 ms) caps a queue at MaxWorkers jobs per
+	// 100 ms, slower than tickets arrive; deliveries take milliseconds.
+	FetchCooldown = 10 * time.Millisecond
+	// MaxWorkers is how many deliveries of one queue run at once in one
+	// process. Deliveries wait on the network and the peer's commit, not on
+	// this process's CPU, so more run at once than there are cores.
+	MaxWorkers = 30
 )
 
 // Configure applies the suite's delivery settings to cfg, keeping any value
@@ -46,6 +54,9 @@ func Configure(cfg *river.Config) *river.Config {
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = MaxAttempts
+	}
+	if cfg.FetchCooldown == 0 {
+		cfg.FetchCooldown = FetchCooldown
 	}
 	if cfg.RetryPolicy == nil {
 		cfg.RetryPolicy = RetryPolicy{Min: MinBackoff, Max: MaxBackoff}

@@ -68,7 +68,7 @@ func NewRiverClient(pool *pgxpool.Pool, schema string, recorder AssignmentRecord
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &RecordAssignmentWorker{Recorder: recorder})
 		cfg.Workers = workers
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: queue.MaxWorkers}}
 	}
 	c, err := river.NewClient(riverpgxv5.New(pool), queue.Configure(cfg))
 	if err != nil {

@@ -22,8 +22,8 @@ type Config struct {
 	// TicketAddr is the ticket service's gRPC address (TICKET_ADDR); empty
 	// leaves deadline jobs queued. Default empty.
 	TicketAddr string `env:"TICKET_ADDR"`
-	// JobWorkers is River's worker count per queue (SLA_JOB_WORKERS). Default 10.
-	JobWorkers int `env:"SLA_JOB_WORKERS" envDefault:"10"`
+	// JobWorkers is River's worker count per queue (SLA_JOB_WORKERS). Default 30.
+	JobWorkers int `env:"SLA_JOB_WORKERS" envDefault:"30"`
 }
 
 // Load reads the environment and applies the SLA ports :9103 and :9203.

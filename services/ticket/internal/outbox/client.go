@@ -44,11 +44,11 @@ func NewClient(pool *pgxpool.Pool, peers Peers, logger *slog.Logger) (*river.Cli
 		if peers.Routing != nil {
 			river.AddWorker(workers, &routeTicketWorker{client: peers.Routing})
 			river.AddWorker(workers, &routingStatusWorker{client: peers.Routing})
-			cfg.Queues[QueueRouting] = river.QueueConfig{MaxWorkers: 10}
+			cfg.Queues[QueueRouting] = river.QueueConfig{MaxWorkers: queue.MaxWorkers}
 		}
 		if peers.SLA != nil {
 			river.AddWorker(workers, &slaEventWorker{client: peers.SLA})
-			cfg.Queues[QueueSLA] = river.QueueConfig{MaxWorkers: 10}
+			cfg.Queues[QueueSLA] = river.QueueConfig{MaxWorkers: queue.MaxWorkers}
 		}
 		cfg.Workers = workers
 	}
