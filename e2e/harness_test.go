@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"crypto/rsa"
 	"bytes"
 	"context"
 	"fmt"
@@ -137,6 +138,7 @@ func (w *lockedWriter) Write(b []byte) (int, error) {
 type suite struct {
 	t           testing.TB
 	db          *pgxpool.Pool
+	signer      *auth.Signer // signs the test's tokens
 	ticketAddr  string
 	routingAddr string
 	slaAddr     string
@@ -155,6 +157,10 @@ type options struct {
 	// extraEnv, so it wins), e.g. "TICKET_ADDR=" for routing keeps its
 	// deliveries to the ticket service recorded but not worked.
 	envFor map[string][]string
+	// rs256 switches the whole suite to RS256 tokens signed with this key:
+	// the services verify with its public key and sign their own service
+	// tokens with it, and the test's tokens are signed with it too.
+	rs256 *rsa.PrivateKey
 }
 
 // startSuite starts the three services (SLA possibly replicated) and the
@@ -166,8 +172,12 @@ func startSuite(t testing.TB, o options) *suite {
 	dbURL, db := pgtest.NewDBURL(t, "e2e", func(ctx context.Context, pool *pgxpool.Pool) error {
 		return pg.EnsurePostGIS(ctx, pool)
 	})
-	s := &suite{t: t, db: db, procs: map[string]*proc{},
+	s := &suite{t: t, db: db, procs: map[string]*proc{}, signer: auth.NewHS256Signer([]byte(secret)),
 		ticketAddr: freePort(t), routingAddr: freePort(t), slaAddr: freePort(t)}
+	if o.rs256 != nil {
+		s.signer = auth.NewRS256Signer(o.rs256)
+		o.extraEnv = append(o.extraEnv, rs256Env(t, o.rs256)...)
+	}
 	gw := freePort(t)
 	s.gatewayURL = "http://" + gw
 	common := append([]string{
@@ -281,7 +291,7 @@ func (s *suite) dial(addr, token string) *grpc.ClientConn {
 // token mints a token for the suite under test.
 func (s *suite) token(sub, tenant string, roles ...string) string {
 	s.t.Helper()
-	tok, err := auth.MintHS256([]byte(secret), auth.Claims{Subject: sub, Tenant: tenant, Roles: roles}, time.Hour)
+	tok, err := s.signer.Mint(auth.Claims{Subject: sub, Tenant: tenant, Roles: roles}, time.Hour)
 	require.NoError(s.t, err)
 	return tok
 }

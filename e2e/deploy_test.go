@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/auth"
+)
+
+// rs256Env writes key's PEM files and returns the environment that makes
+// every process verify RS256 tokens and sign its service tokens with key.
+func rs256Env(t testing.TB, key *rsa.PrivateKey) []string {
+	t.Helper()
+	dir := t.TempDir()
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	pubFile, keyFile := filepath.Join(dir, "jwt.pub.pem"), filepath.Join(dir, "jwt.key.pem")
+	require.NoError(t, os.WriteFile(pubFile, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o600))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	return []string{"JWT_RS256_PUBLIC_KEY_FILE=" + pubFile, "JWT_RS256_PRIVATE_KEY_FILE=" + keyFile}
+}
+
+func TestAnRS256DeploymentRoutesAndClocksTickets(t *testing.T) {
+	t.Parallel()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	s := startSuite(t, options{rs256: key})
+	teams := s.seedCity(t, "TST")
+	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("agent-1", "TST", "agent")))
+	created, err := tc.CreateTicket(context.Background(), &ticketv1.CreateTicketRequest{
+		Category: commonv1.Category_CATEGORY_WATER, Description: "Burst pipe", Location: westPoint,
+	})
+	require.NoError(t, err)
+	// Routing and clocks arrive only if the services' own RS256 service
+	// tokens are accepted by each other.
+	got := s.waitRoutedAndClocked(tc, created.GetTicket().GetId())
+	require.Equal(t, teams.westWater, got.GetAssignedTeamId())
+
+	// A token signed with the development HS256 secret is refused.
+	hs, err := auth.MintHS256([]byte(secret), auth.Claims{Subject: "agent-1", Tenant: "TST", Roles: []string{"agent"}}, time.Hour)
+	require.NoError(t, err)
+	code, _, _ := s.call("GET", "/v1/tickets/"+created.GetTicket().GetId(), hs, "", nil)
+	require.Equal(t, 401, code)
+}
+
+func TestATicketServiceWithoutPeersKeepsItsDeliveriesUntilTheyCanBeMade(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{envFor: map[string][]string{"ticket": {"ROUTING_ADDR=", "SLA_ADDR="}}})
+	s.seedCity(t, "TST")
+	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("agent-1", "TST", "agent")))
+	created, err := tc.CreateTicket(context.Background(), &ticketv1.CreateTicketRequest{
+		Category: commonv1.Category_CATEGORY_WATER, Description: "Burst pipe", Location: westPoint,
+	})
+	require.NoError(t, err)
+	require.Equal(t, 2, s.countRow(`select count(*) from ticket.river_job where state = 'available' and args->>'ticket_id' = '`+created.GetTicket().GetId()+`'`),
+		"the routing and SLA deliveries are recorded and wait")
+}
