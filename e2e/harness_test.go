@@ -1,9 +1,9 @@
 package e2e
 
 import (
-	"crypto/rsa"
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"fmt"
 	"net"
 	"os"
