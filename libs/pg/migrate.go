@@ -68,6 +68,19 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string, migrations 
 	return nil
 }
 
+// Prepare readies a database for a service at start-up (and a test
+// template): PostGIS, the application role, and the service's migrations
+// into its schema.
+func Prepare(ctx context.Context, pool *pgxpool.Pool, schema string, migrations fs.FS) error {
+	if err := EnsurePostGIS(ctx, pool); err != nil {
+		return err
+	}
+	if err := EnsureAppRole(ctx, pool); err != nil {
+		return err
+	}
+	return Migrate(ctx, pool, schema, migrations)
+}
+
 // LockID derives a stable advisory-lock key from a name, for
 // pg_advisory_lock around work that replicas must not do at once.
 func LockID(name string) int64 {

@@ -57,13 +57,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
-	if err := pg.EnsurePostGIS(ctx, pool); err != nil {
-		return err
-	}
-	if err := pg.EnsureAppRole(ctx, pool); err != nil {
-		return err
-	}
-	if err := pg.Migrate(ctx, pool, "ticket", migrations.FS); err != nil {
+	if err := pg.Prepare(ctx, pool, "ticket", migrations.FS); err != nil {
 		return err
 	}
 	if err := outbox.Migrate(ctx, pool); err != nil {
