@@ -8,11 +8,19 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/services/ticket/internal/domain"
+	"github.com/salga/trustengine/services/ticket/internal/seal"
 )
+
+// noteAAD binds a sealed note body to its tenant, ticket and note, so a
+// ciphertext copied onto another note or ticket fails to open.
+func noteAAD(tenant, ticketID, noteID string) []byte {
+	return append(aad(tenant, ticketID), ":note:"+noteID...)
+}
 
 // AddNote stores a note on ticket id after allow approves it against the
 // current ticket, with a `note_added` history entry (the body stays out of
-// the history; the detail says the visibility).
+// the history; the detail says the visibility). On a GBV ticket the body is
+// sealed like the ticket's content and the plaintext column is left empty.
 func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domain.Note, allow func(domain.Ticket) error) (domain.Note, error) {
 	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
 		t, err := s.getTx(ctx, tx, v, id, "FOR UPDATE")
@@ -24,9 +32,22 @@ func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domai
 		}
 		now := s.timestamp()
 		n.ID, n.TicketID, n.Author, n.CreateTime = uuid.NewString(), t.ID, v.Subject, now
-		if _, err := tx.Exec(ctx, `INSERT INTO ticket.notes (id, ticket_id, tenant, gbv, author, visibility, body, create_time)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			n.ID, n.TicketID, t.Tenant, t.IsGBV(), n.Author, n.Visibility, n.Body, now); err != nil {
+		body := n.Body
+		var (
+			sealed, nonce []byte
+			keyID         *string
+		)
+		if t.IsGBV() {
+			sd, err := s.keys.Seal([]byte(n.Body), noteAAD(t.Tenant, t.ID, n.ID))
+			if err != nil {
+				return err
+			}
+			body, sealed, nonce, keyID = "", sd.Ciphertext, sd.Nonce, &sd.KeyID
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO ticket.notes (id, ticket_id, tenant, gbv, author, visibility, body,
+				sealed, sealed_key_id, sealed_nonce, create_time)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			n.ID, n.TicketID, t.Tenant, t.IsGBV(), n.Author, n.Visibility, body, sealed, keyID, nonce, now); err != nil {
 			return fmt.Errorf("insert note: %w", err)
 		}
 		var seq int64
@@ -44,7 +65,7 @@ func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domai
 }
 
 // ListNotes returns the notes of ticket id, oldest first; internal notes only
-// when withInternal is set.
+// when withInternal is set. Sealed bodies (GBV) are opened here.
 func (s *Store) ListNotes(ctx context.Context, v domain.Viewer, id string, withInternal bool) ([]domain.Note, error) {
 	var out []domain.Note
 	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
@@ -52,17 +73,32 @@ func (s *Store) ListNotes(ctx context.Context, v domain.Viewer, id string, withI
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id::text, ticket_id::text, author, visibility, body, create_time
+		rows, err := tx.Query(ctx, `SELECT id::text, ticket_id::text, author, visibility, body,
+				sealed, sealed_key_id, sealed_nonce, create_time
 			FROM ticket.notes WHERE ticket_id = $1 AND ($2 OR visibility = 'public')
 			ORDER BY create_time, id`, t.ID, withInternal)
 		if err != nil {
 			return fmt.Errorf("select notes: %w", err)
 		}
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Note, error) {
-			var n domain.Note
-			err := r.Scan(&n.ID, &n.TicketID, &n.Author, &n.Visibility, &n.Body, &n.CreateTime)
+			var (
+				n             domain.Note
+				sealed, nonce []byte
+				keyID         *string
+			)
+			if err := r.Scan(&n.ID, &n.TicketID, &n.Author, &n.Visibility, &n.Body,
+				&sealed, &keyID, &nonce, &n.CreateTime); err != nil {
+				return n, err
+			}
 			n.CreateTime = n.CreateTime.UTC()
-			return n, err
+			if sealed != nil && keyID != nil {
+				pt, err := s.keys.Open(seal.Sealed{KeyID: *keyID, Nonce: nonce, Ciphertext: sealed}, noteAAD(t.Tenant, t.ID, n.ID))
+				if err != nil {
+					return n, fmt.Errorf("store: open note %s: %w", n.ID, err)
+				}
+				n.Body = string(pt)
+			}
+			return n, nil
 		})
 		if err != nil {
 			return fmt.Errorf("scan notes: %w", err)
