@@ -155,8 +155,7 @@ func limitBody(next http.Handler, max int64) http.Handler {
 	})
 }
 
-// asMaxBytesError finds an *http.MaxBytesError in err, also when a decoder
-// reported it only as text.
+// asMaxBytesError finds an *http.MaxBytesError in err's chain.
 func asMaxBytesError(err error) *http.MaxBytesError {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
