@@ -12,13 +12,15 @@ import (
 	"fmt"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/geo"
 )
 
-// MaxAreaVertices bounds the positions of one area. A municipal boundary has
-// tens of thousands of vertices at most; a million-vertex area is a mistake or
-// an attack, and refusing it here keeps it away from GEOS validity checks that
-// would hold a database connection for seconds.
-const MaxAreaVertices = 200_000
+// MaxAreaVertices bounds the positions of one area: the platform's limit
+// (libs/geo), checked here too because areas arrive as protobuf Structs, not
+// the raw bytes geo.ParseArea scans. Refusing a million-vertex area here keeps
+// it away from GEOS validity checks that would hold a database connection for
+// seconds.
+const MaxAreaVertices = geo.MaxAreaVertices
 
 // MultiPolygon is a checked geometry, normalised to a MultiPolygon.
 type MultiPolygon struct {
