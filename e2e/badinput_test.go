@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
@@ -112,16 +111,17 @@ func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 	}
 
 	// Over gRPC the routing service takes 64 MB, so a million vertices
-	// arrive; they must be refused as bad input, quickly.
+	// arrive; they must be refused as bad input by the vertex limit, before
+	// any geometry work in PostGIS (asserted by the rule named, not by a
+	// timer: timings on a shared 2-core machine prove nothing).
 	rc := w.routing("TST", "municipal_admin")
 	million := map[string]any{}
 	require.NoError(t, json.Unmarshal([]byte(ringJSON(1_000_000)), &million))
 	huge := &routingv1.CreateTeamRequest{Team: &routingv1.Team{Tenant: "TST", Name: "Huge", Category: commonv1.Category_CATEGORY_ROADS,
 		Active: true, ServiceArea: mustStruct(t, million)}}
-	started := time.Now() // the call only: building the Struct is the client's cost
 	_, err := rc.CreateTeam(ctx, huge)
 	ty.grpc(t, "gRPC a million vertices", err, codes.InvalidArgument)
-	require.Less(t, time.Since(started), 20*time.Second)
+	require.ErrorContains(t, err, "at most 200000 positions")
 	tc := w.ticket("TST", "agent")
 	for name, req := range map[string]*ticketv1.CreateTicketRequest{
 		"gRPC a NaN latitude":          {Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: &commonv1.LatLng{Latitude: math.NaN(), Longitude: 18.45}},
