@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/geo"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -34,6 +35,9 @@ func FuzzCreateInputValidate(f *testing.F) {
 	f.Add(uint8(6), "'; drop table ticket.tickets; --", "%_\\", "O'Brien", "(021) 400-1234", "a@b.co", "", -26.2, 28.0)
 	f.Add(uint8(0), "", "", "", "", "", "", math.NaN(), math.Inf(1))
 	f.Add(uint8(3), "nul\x00byte", "bell\a", "\xff\xfe", "not a phone", "Name <a@b.co>", strings.Repeat("k", 129), 91.0, -181.0)
+	// Points near the edges of the platform's South Africa bounds (libs/geo).
+	f.Add(uint8(2), "Pothole", "", "", "", "", "", -35.2, 28.0)
+	f.Add(uint8(2), "Pothole", "", "", "", "", "", -35.6, 33.6)
 	f.Add(uint8(7), strings.Repeat("é", 4001), strings.Repeat("x", 501), "  ", "+2", "@", "\u202e", -17.83, 31.05)
 	f.Fuzz(func(t *testing.T, cat uint8, desc, addr, name, phone, email, key string, lat, lng float64) {
 		in := domain.CreateInput{
@@ -72,7 +76,7 @@ func FuzzCreateInputValidate(f *testing.F) {
 		if utf8.RuneCountInString(in.Address) > domain.MaxAddress || utf8.RuneCountInString(in.IdempotencyKey) > domain.MaxIdempotencyKey {
 			t.Fatalf("accepted an over-long address or idempotency key")
 		}
-		if math.IsNaN(lat) || math.IsNaN(lng) || lat < -35 || lat > -22 || lng < 16.3 || lng > 33 {
+		if math.IsNaN(lat) || math.IsNaN(lng) || lat < geo.MinLatSA || lat > geo.MaxLatSA || lng < geo.MinLngSA || lng > geo.MaxLngSA {
 			t.Fatalf("accepted a point outside South Africa: %v,%v", lat, lng)
 		}
 	})
