@@ -10,8 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -61,13 +63,61 @@ func binaries(t testing.TB) string {
 	return binDir
 }
 
-// freePort asks the kernel for a free TCP port on the loopback address.
+// freePort returns a loopback address that is free now and that nothing else
+// in this run will be handed. A port the kernel picks for ":0" comes from the
+// ephemeral range, which every outgoing connection (to Postgres, between the
+// services) draws from too, so between closing the probe and the service
+// binding it a client socket could take it, and the service would exit with
+// "address already in use". Ports are therefore taken from just below the
+// ephemeral range, one at a time from a shared counter.
 func freePort(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
+	for range 2000 {
+		port := portWindow.next()
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue // held by something outside this run
+		}
+		addr := l.Addr().String()
+		require.NoError(t, l.Close())
+		return addr
+	}
+	t.Fatal("freePort: no free port below the ephemeral range")
+	return ""
+}
+
+// ports hands out ports from [low, high) in turn, starting at an offset
+// derived from the process id so that two test binaries running at the same
+// time start far apart.
+type ports struct {
+	once      sync.Once
+	low, size int
+	n         atomic.Int64
+}
+
+var portWindow ports
+
+func (p *ports) next() int {
+	p.once.Do(func() {
+		low, high := 32768, 60999 // Linux's default ephemeral range
+		if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+			if f := strings.Fields(string(b)); len(f) == 2 {
+				if l, err := strconv.Atoi(f[0]); err == nil {
+					low = l
+				}
+				if h, err := strconv.Atoi(f[1]); err == nil {
+					high = h
+				}
+			}
+		}
+		if low >= 12000 {
+			p.low, p.size = low-10000, 10000 // below the ephemeral range
+		} else {
+			p.low, p.size = high+1, 65535-high // above it
+		}
+		p.n.Store(int64(os.Getpid() * 7919 % p.size))
+	})
+	return p.low + int(p.n.Add(1)%int64(p.size))
 }
 
 // proc is one running service process that can be killed and restarted.

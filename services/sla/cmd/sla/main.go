@@ -100,6 +100,13 @@ func run(ctx context.Context) error {
 	g.Go(func() error { a.RunSweeps(gctx, log, cfg.SweepInterval, cfg.SweepBatch); return nil })
 	if routing != nil || ticket != nil {
 		if err := riverClient.Start(gctx); err != nil {
+			if gctx.Err() != nil {
+				// The server or a sweep failed first (a port in use, say) and
+				// cancelled the start; report that cause, not the cancellation.
+				if werr := g.Wait(); werr != nil {
+					return werr
+				}
+			}
 			return fmt.Errorf("river start: %w", err)
 		}
 		queue.ObserveDeliveries(gctx, riverClient)
