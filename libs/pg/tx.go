@@ -46,11 +46,21 @@ func isRetryable(err error) bool {
 	return false
 }
 
+// scopeSQL sets the role (as SET LOCAL ROLE would) and the scope for the
+// rest of the transaction; $6 is transaction_read_only, "on" or "off".
+const scopeSQL = `select set_config('role', $5, true), set_config('app.tenant', $1, true),
+	set_config('app.all_tenants', $2, true), set_config('app.subject', $3, true), set_config('app.roles', $4, true)`
+
+func scopeArgs(scope Scope) []any { return append(scope.settings(), AppRole) }
+
 func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, opts pgx.TxOptions, fn func(pgx.Tx) error) (err error) {
-	tx, err := pool.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
+	// BEGIN and the scope go out together: one round trip before every
+	// transaction of every service, not two.
+	b := &pgx.Batch{}
+	b.BeginTx(opts)
+	b.Queue(scopeSQL, scopeArgs(scope)...)
+	br := pool.SendBatch(ctx, b)
+	tx := br.Tx()
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
@@ -61,12 +71,8 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, opts pgx.TxOpti
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	// One round trip sets both the role (as SET LOCAL ROLE would) and the
-	// scope: this runs before every statement of every service.
-	if _, err = tx.Exec(ctx, `select set_config('role', $5, true), set_config('app.tenant', $1, true),
-		set_config('app.all_tenants', $2, true), set_config('app.subject', $3, true), set_config('app.roles', $4, true)`,
-		append(scope.settings(), AppRole)...); err != nil {
-		return fmt.Errorf("set scope: %w", err)
+	if err = br.Close(); err != nil {
+		return fmt.Errorf("begin: %w", err)
 	}
 	if err = fn(tx); err != nil {
 		return err
@@ -76,6 +82,24 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, opts pgx.TxOpti
 			return fmt.Errorf("commit: fn closed the transaction: %w", err)
 		}
 		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Read runs the queries that queue adds to a batch in one round trip: one
+// read-only transaction scoped like InTx's, whose settings end with it. The
+// queries cannot depend on each other's results; read them with the
+// QueuedQuery callbacks (Query, QueryRow, Exec), which run before Read
+// returns. The first error, from the database or a callback, is returned
+// and the transaction is rolled back.
+func Read(ctx context.Context, pool *pgxpool.Pool, scope Scope, queue func(*pgx.Batch)) error {
+	b := &pgx.Batch{}
+	// Without BEGIN the batch is one implicit transaction, ended by the
+	// pipeline's Sync; set_config(..., true) lasts until then.
+	b.Queue(scopeSQL+`, set_config('transaction_read_only', 'on', true)`, scopeArgs(scope)...)
+	queue(b)
+	if err := pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("pg.Read: %w", err)
 	}
 	return nil
 }
