@@ -67,51 +67,49 @@ func (a *App) RouteTicket(ctx context.Context, scope pg.Scope, r RouteRequest) (
 }
 
 // ExplainRoute answers what RouteTicket would decide now, assigning nothing.
+// It reads in one round trip (two when the chosen team has members).
 func (a *App) ExplainRoute(ctx context.Context, scope pg.Scope, q store.RouteQuery) (domain.Decision, error) {
-	var dec domain.Decision
-	err := pg.InTxWithOptions(ctx, a.pool, scope, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var err error
-		dec, err = decide(ctx, tx, q)
-		return err
-	})
-	if err != nil {
+	var c store.Candidates
+	if err := pg.Read(ctx, a.pool, scope, func(b *pgx.Batch) { store.QueueCandidates(b, q, &c) }); err != nil {
 		return domain.Decision{}, fmt.Errorf("app.ExplainRoute: %w", err)
 	}
-	return dec, nil
-}
-
-// decide applies the routing rules in order: areas covering the point
-// (smallest first, then id), else the nearest area, else a team without an
-// area (by id), else triage. Eligibility (GBV only to SAPS teams) is in the
-// store's team filter, so no rule can pick a non-SAPS team for GBV.
-func decide(ctx context.Context, tx pgx.Tx, q store.RouteQuery) (domain.Decision, error) {
-	d := domain.Decision{Reason: domain.ReasonTriage}
-	steps := []struct {
-		find   func(context.Context, pgx.Tx, store.RouteQuery) ([]domain.Candidate, error)
-		reason domain.Reason
-	}{
-		{store.ContainingTeams, domain.ReasonGeospatial},
-		{store.NearestTeams, domain.ReasonFallbackNearest},
-		{store.TeamsWithoutArea, domain.ReasonFallbackNearest},
-	}
-	for _, s := range steps {
-		cands, err := s.find(ctx, tx, q)
-		if err != nil {
-			return d, fmt.Errorf("decide: %w", err)
-		}
-		if len(cands) > 0 {
-			d.Candidates = cands
-			d.Choose(0, s.reason)
-			break
-		}
-	}
+	d := decision(c)
 	if d.TeamID != "" && d.Candidates[0].HasMembers {
-		person, err := store.LeastLoadedMember(ctx, tx, d.TeamID)
+		err := pg.Read(ctx, a.pool, scope, func(b *pgx.Batch) { store.QueueLeastLoadedMember(b, d.TeamID, &d.PersonID) })
 		if err != nil {
-			return d, fmt.Errorf("decide: %w", err)
+			return domain.Decision{}, fmt.Errorf("app.ExplainRoute: %w", err)
 		}
-		d.PersonID = person
 	}
 	d.Explain(q.Category)
 	return d, nil
+}
+
+// decide applies the routing rules (see store.FindCandidates) and, when the
+// chosen team has members, picks the least loaded one. Eligibility (GBV
+// only to SAPS teams) is in the store's team filter, so no rule can pick a
+// non-SAPS team for GBV.
+func decide(ctx context.Context, tx pgx.Tx, q store.RouteQuery) (domain.Decision, error) {
+	c, err := store.FindCandidates(ctx, tx, q)
+	if err != nil {
+		return domain.Decision{}, fmt.Errorf("decide: %w", err)
+	}
+	d := decision(c)
+	if d.TeamID != "" && d.Candidates[0].HasMembers {
+		if d.PersonID, err = store.LeastLoadedMember(ctx, tx, d.TeamID); err != nil {
+			return d, fmt.Errorf("decide: %w", err)
+		}
+	}
+	d.Explain(q.Category)
+	return d, nil
+}
+
+// decision chooses the best of the candidates; with none the ticket goes
+// to triage.
+func decision(c store.Candidates) domain.Decision {
+	d := domain.Decision{Reason: domain.ReasonTriage}
+	if len(c.Teams) > 0 {
+		d.Candidates = c.Teams
+		d.Choose(0, c.Reason)
+	}
+	return d
 }

@@ -159,4 +159,18 @@ func TestMembersGetTicketsByFewestOpen(t *testing.T) {
 	r3 := e.route("TST", water, -29.5, 25.5)
 	require.Equal(t, "anna", r3.GetAssignment().GetAssignedPersonId())
 	require.Contains(t, r3.GetDecision().GetExplanation(), "anna")
+
+	// Anna now has one open ticket and Bongi one: ExplainRoute names who
+	// would get the next, by the same rule, and assigns nothing.
+	explain := func() string {
+		resp, err := e.public.ExplainRoute(admin(t, "TST"), &routingv1.ExplainRouteRequest{
+			Location: &commonv1.LatLng{Latitude: -29.5, Longitude: 25.5}, Category: water})
+		require.NoError(t, err)
+		require.Contains(t, resp.GetDecision().GetExplanation(), resp.GetDecision().GetAssignedPersonId())
+		return resp.GetDecision().GetAssignedPersonId()
+	}
+	require.Equal(t, "anna", explain(), "ties go to the lowest user id")
+	e.route("TST", water, -29.5, 25.5)
+	require.Equal(t, "bongi", explain(), "bongi has fewer open tickets once anna has two")
+	require.Equal(t, 4, e.count(`SELECT count(*) FROM routing.assignments`))
 }

@@ -92,18 +92,34 @@ func TestSpatialSearchesKeepTheTenantWall(t *testing.T) {
 		_, err := store.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Water", Category: domain.CategoryWater, Active: true, ServiceArea: area})
 		return err
 	}))
-	q := store.RouteQuery{Tenant: "CPT", Category: domain.CategoryWater, Lat: -33.9, Lng: 18.5}
+	inside := store.RouteQuery{Tenant: "CPT", Category: domain.CategoryWater, Lat: -33.9, Lng: 18.5}
+	outside := store.RouteQuery{Tenant: "CPT", Category: domain.CategoryWater, Lat: -33.5, Lng: 18.5}
+	// count runs the search in a transaction and in a one-round-trip read:
+	// the covering rule for a point inside the area, the nearest rule for
+	// one outside it.
 	count := func(scope pg.Scope) (covering, nearest int) {
+		var inTx, read [2]store.Candidates
 		require.NoError(t, pg.InTx(ctx, pool, scope, func(tx pgx.Tx) error {
-			c, err := store.ContainingTeams(ctx, tx, q)
-			if err != nil {
+			var err error
+			if inTx[0], err = store.FindCandidates(ctx, tx, inside); err != nil {
 				return err
 			}
-			n, err := store.NearestTeams(ctx, tx, q)
-			covering, nearest = len(c), len(n)
+			inTx[1], err = store.FindCandidates(ctx, tx, outside)
 			return err
 		}))
-		return covering, nearest
+		require.NoError(t, pg.Read(ctx, pool, scope, func(b *pgx.Batch) {
+			store.QueueCandidates(b, inside, &read[0])
+			store.QueueCandidates(b, outside, &read[1])
+		}))
+		require.Equal(t, inTx, read, "a transaction and a read find the same")
+		if len(inTx[0].Teams) > 0 {
+			require.Equal(t, domain.ReasonGeospatial, inTx[0].Reason)
+		}
+		if len(inTx[1].Teams) > 0 {
+			require.Equal(t, domain.ReasonFallbackNearest, inTx[1].Reason)
+			require.Positive(t, inTx[1].Teams[0].DistanceMeters)
+		}
+		return len(inTx[0].Teams), len(inTx[1].Teams)
 	}
 	c, n := count(pg.Scope{Tenant: "CPT"})
 	require.Equal(t, []int{1, 1}, []int{c, n}, "the tenant finds its own team")

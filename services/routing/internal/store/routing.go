@@ -28,88 +28,141 @@ type RouteQuery struct {
 const teamFilter = `t.tenant = $1 AND t.active AND
 	CASE WHEN $2 = 'gbv' THEN t.is_saps ELSE NOT t.is_saps AND t.category = $2 END`
 
-// ContainingTeams returns the eligible teams whose area covers the point
-// (border points count for both sides), most specific area first, then by
-// id. routing.covering_teams keeps the tenant wall and lets ST_Covers use
-// the GIST index on service_area, which row-level security would prevent
-// (see migration 00003).
-func ContainingTeams(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Candidate, error) {
-	rows, err := tx.Query(ctx, `SELECT id::text, name, true, 0::float8, area_sq_km, has_members
-		FROM routing.covering_teams($1, $2, $3, $4)`, q.Tenant, string(q.Category), q.Lng, q.Lat)
-	if err != nil {
-		return nil, fmt.Errorf("store.ContainingTeams: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, scanCandidate)
-	if err != nil {
-		return nil, fmt.Errorf("store.ContainingTeams: %w", err)
-	}
-	return out, nil
+// Candidates is what the routing rules found for a point, in one search.
+type Candidates struct {
+	// Teams are the eligible teams of the first rule that found any, best
+	// first; empty means the ticket goes to triage.
+	Teams []domain.Candidate
+	// Reason names that rule: geospatial_routing (areas covering the
+	// point) or fallback_nearest (the nearest areas, else teams without an
+	// area).
+	Reason domain.Reason
 }
 
-// NearestTeams returns eligible teams with an area, nearest first by exact
-// geography distance, ties by id. The KNN operator <-> on the GIST index
-// shortlists them inside routing.nearest_teams (see ContainingTeams).
-func NearestTeams(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Candidate, error) {
-	rows, err := tx.Query(ctx, `SELECT id::text, name, false, distance_meters, area_sq_km, has_members
-		FROM routing.nearest_teams($1, $2, $3, $4, $5)`,
-		q.Tenant, string(q.Category), q.Lng, q.Lat, nearestShortlist)
+// candidatesSQL applies the routing rules in order in one statement, each
+// rule only when the ones before it found nothing: the eligible teams whose
+// area covers the point (border points count for both sides), most specific
+// area first, then by id; else the nearest areas; else the teams without an
+// area, by id. routing.covering_teams and routing.nearest_teams keep the
+// tenant wall and let ST_Covers and the KNN operator <-> use the GIST index
+// on service_area, which row-level security would prevent (see migration
+// 00003). The KNN index shortlists $5 teams by planar distance before exact
+// geography distances decide.
+const candidatesSQL = `WITH covering AS (
+	SELECT 1 AS rule, c.ord, c.id::text AS id, c.name, true AS contains, 0::float8 AS distance, c.area_sq_km, c.has_members
+	  FROM routing.covering_teams($1, $2, $3, $4) WITH ORDINALITY AS c(id, name, area_sq_km, has_members, ord)
+), nearest AS (
+	SELECT 2, n.ord, n.id::text, n.name, false, n.distance_meters, n.area_sq_km, n.has_members
+	  FROM routing.nearest_teams($1, $2, $3, $4, $5) WITH ORDINALITY AS n(id, name, distance_meters, area_sq_km, has_members, ord)
+	 WHERE NOT EXISTS (SELECT FROM covering)
+), bare AS (
+	SELECT 3, row_number() OVER (ORDER BY t.id), t.id::text, t.name, false, 0::float8, t.area_sq_km,
+	       (jsonb_typeof(t.members) = 'array' AND t.members <> '[]'::jsonb)
+	  FROM routing.teams t
+	 WHERE ` + teamFilter + ` AND t.service_area IS NULL
+	   AND NOT EXISTS (SELECT FROM covering) AND NOT EXISTS (SELECT FROM nearest)
+	 ORDER BY t.id LIMIT $5
+)
+SELECT * FROM covering UNION ALL SELECT * FROM nearest UNION ALL SELECT * FROM bare ORDER BY 1, 2`
+
+func candidatesArgs(q RouteQuery) []any {
+	return []any{q.Tenant, string(q.Category), q.Lng, q.Lat, nearestShortlist}
+}
+
+// FindCandidates runs the routing rules for q in tx (see candidatesSQL).
+func FindCandidates(ctx context.Context, tx pgx.Tx, q RouteQuery) (Candidates, error) {
+	rows, err := tx.Query(ctx, candidatesSQL, candidatesArgs(q)...)
 	if err != nil {
-		return nil, fmt.Errorf("store.NearestTeams: %w", err)
+		return Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, scanCandidate)
+	c, err := collectCandidates(rows)
 	if err != nil {
-		return nil, fmt.Errorf("store.NearestTeams: %w", err)
+		return Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].DistanceMeters != out[j].DistanceMeters {
-			return out[i].DistanceMeters < out[j].DistanceMeters
+	return c, nil
+}
+
+// QueueCandidates adds the search of FindCandidates to b; out is filled
+// when b's results are read (see pg.Read).
+func QueueCandidates(b *pgx.Batch, q RouteQuery, out *Candidates) {
+	b.Queue(candidatesSQL, candidatesArgs(q)...).Query(func(rows pgx.Rows) error {
+		c, err := collectCandidates(rows)
+		if err != nil {
+			return fmt.Errorf("store.QueueCandidates: %w", err)
 		}
-		return out[i].TeamID < out[j].TeamID
+		*out = c
+		return nil
 	})
-	return out, nil
 }
 
-// TeamsWithoutArea returns eligible teams that have no area, by id.
-func TeamsWithoutArea(ctx context.Context, tx pgx.Tx, q RouteQuery) ([]domain.Candidate, error) {
-	rows, err := tx.Query(ctx, `SELECT t.id::text, t.name, false, 0::float8, t.area_sq_km,
-			(jsonb_typeof(t.members) = 'array' AND t.members <> '[]'::jsonb)
-		FROM routing.teams t
-		WHERE `+teamFilter+` AND t.service_area IS NULL
-		ORDER BY t.id LIMIT $3`, q.Tenant, string(q.Category), nearestShortlist)
-	if err != nil {
-		return nil, fmt.Errorf("store.TeamsWithoutArea: %w", err)
+func collectCandidates(rows pgx.Rows) (Candidates, error) {
+	var c Candidates
+	rule := 0
+	teams, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Candidate, error) {
+		var ord int64
+		var t domain.Candidate
+		err := row.Scan(&rule, &ord, &t.TeamID, &t.TeamName, &t.ContainsPoint, &t.DistanceMeters, &t.AreaSqKm, &t.HasMembers)
+		return t, err
+	})
+	if err != nil || len(teams) == 0 {
+		return c, err
 	}
-	out, err := pgx.CollectRows(rows, scanCandidate)
-	if err != nil {
-		return nil, fmt.Errorf("store.TeamsWithoutArea: %w", err)
+	c.Teams, c.Reason = teams, domain.ReasonFallbackNearest
+	switch rule {
+	case 1:
+		c.Reason = domain.ReasonGeospatial
+	case 2:
+		// The shortlist came by planar distance; exact distance decides,
+		// ties by id.
+		sort.SliceStable(c.Teams, func(i, j int) bool {
+			if c.Teams[i].DistanceMeters != c.Teams[j].DistanceMeters {
+				return c.Teams[i].DistanceMeters < c.Teams[j].DistanceMeters
+			}
+			return c.Teams[i].TeamID < c.Teams[j].TeamID
+		})
 	}
-	return out, nil
+	return c, nil
 }
 
-func scanCandidate(row pgx.CollectableRow) (domain.Candidate, error) {
-	var c domain.Candidate
-	err := row.Scan(&c.TeamID, &c.TeamName, &c.ContainsPoint, &c.DistanceMeters, &c.AreaSqKm, &c.HasMembers)
-	return c, err
-}
+// leastLoadedSQL picks the member of team $1 with the fewest current
+// assignments whose ticket is not finished (unknown status counts as
+// open), ties by user id.
+const leastLoadedSQL = `SELECT m->>'user_id' AS uid FROM routing.teams t,
+		jsonb_array_elements(t.members) m
+	WHERE t.id = $1
+	ORDER BY (SELECT count(*) FROM routing.assignments a
+		LEFT JOIN routing.ticket_status s ON s.ticket_id = a.ticket_id
+		WHERE a.is_current AND a.team_id = t.id AND a.person_id = m->>'user_id'
+		  AND coalesce(s.status, 'open') <> ALL ($2)), uid
+	LIMIT 1`
 
-// LeastLoadedMember returns the team member with the fewest current
-// assignments whose ticket is not finished (unknown status counts as open),
-// ties by user id; "" when the team has no members.
+// LeastLoadedMember returns the member of the team who gets the next
+// ticket (see leastLoadedSQL); "" when the team has no members.
 func LeastLoadedMember(ctx context.Context, tx pgx.Tx, teamID string) (string, error) {
-	var uid string
-	err := tx.QueryRow(ctx, `SELECT m->>'user_id' AS uid FROM routing.teams t,
-			jsonb_array_elements(t.members) m
-		WHERE t.id = $1
-		ORDER BY (SELECT count(*) FROM routing.assignments a
-			LEFT JOIN routing.ticket_status s ON s.ticket_id = a.ticket_id
-			WHERE a.is_current AND a.team_id = t.id AND a.person_id = m->>'user_id'
-			  AND coalesce(s.status, 'open') <> ALL ($2)), uid
-		LIMIT 1`, teamID, domain.FinishedStatuses).Scan(&uid)
+	uid, err := scanMember(tx.QueryRow(ctx, leastLoadedSQL, teamID, domain.FinishedStatuses))
 	if err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return "", nil
-		}
 		return "", fmt.Errorf("store.LeastLoadedMember: %w", err)
+	}
+	return uid, nil
+}
+
+// QueueLeastLoadedMember adds the search of LeastLoadedMember to b; out
+// is set when b's results are read (see pg.Read).
+func QueueLeastLoadedMember(b *pgx.Batch, teamID string, out *string) {
+	b.Queue(leastLoadedSQL, teamID, domain.FinishedStatuses).QueryRow(func(row pgx.Row) error {
+		uid, err := scanMember(row)
+		if err != nil {
+			return fmt.Errorf("store.QueueLeastLoadedMember: %w", err)
+		}
+		*out = uid
+		return nil
+	})
+}
+
+func scanMember(row pgx.Row) (string, error) {
+	var uid string
+	if err := row.Scan(&uid); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return "", err
 	}
 	return uid, nil
 }
