@@ -4,8 +4,9 @@
 //
 // # Row-level security contract
 //
-// InTx runs every transaction as the NOLOGIN role AppRole ("trustengine_app", as
-// SET LOCAL ROLE would) and sets these transaction-local settings from the caller's Scope:
+// InTx runs every transaction (and Read every one-round-trip read) as the NOLOGIN
+// role AppRole ("trustengine_app", as SET LOCAL ROLE would) and sets these
+// transaction-local settings from the caller's Scope:
 //
 //	app.tenant       the caller's tenant code, e.g. 'CPT' ('' when AllTenants)
 //	app.all_tenants  'on' when the caller may see every tenant, else 'off'
