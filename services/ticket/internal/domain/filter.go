@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Order is the sort order of a ticket list.
 type Order string
@@ -21,6 +24,19 @@ type BBox struct {
 type Circle struct {
 	Center Point
 	Meters float64
+}
+
+// Bounds returns a latitude/longitude rectangle that holds the whole
+// circle, with margin: a degree of latitude is taken as 110 km (it is
+// 110.57 to 111.69 km on the WGS 84 spheroid) and a degree of longitude as
+// 111 km times the cosine of the latitude farthest from the equator that
+// the circle reaches (at most 111.32 km times it). The store narrows by
+// this rectangle with an index and then tests the exact distance.
+func (c Circle) Bounds() BBox {
+	dLat := c.Meters / 110000
+	far := math.Min(math.Abs(c.Center.Lat)+dLat, 89)
+	dLng := math.Min(c.Meters/(111000*math.Cos(far*math.Pi/180)), 180)
+	return BBox{MinLat: c.Center.Lat - dLat, MaxLat: c.Center.Lat + dLat, MinLng: c.Center.Lng - dLng, MaxLng: c.Center.Lng + dLng}
 }
 
 // Filter selects tickets. Visibility (tenant, own tickets, GBV) is added by

@@ -6,10 +6,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 // listAll pages through req and returns the ids in order.
@@ -136,4 +138,43 @@ func TestListTicketsFilters(t *testing.T) {
 		require.Len(t, h.listAll(t, citizen(t, "CPT", "c2"), &ticketv1.ListTicketsRequest{}), 1)
 		require.Len(t, h.listAll(t, reporter, &ticketv1.ListTicketsRequest{}), 4)
 	})
+}
+
+// The radius filter narrows by a rectangle before it measures distances on
+// the spheroid; the rectangle must never cut a ticket off. Tickets are
+// placed just inside and just outside the circle in every direction, at
+// the country's northern and southern ends and for radii from 10 m to the
+// largest allowed, and the list must equal PostGIS's own answer.
+func TestListTicketsRadiusIsExactAtTheEdge(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	staff := agent(t, "CPT")
+	for _, c := range []struct {
+		lat, lng, meters float64
+	}{
+		{-22.3, 30.0, 10}, {-22.3, 30.0, 2500}, {-34.8, 19.9, 400}, {-34.8, 19.9, domain.MaxRadiusMeters}, {-29.1, 26.2, 40000},
+	} {
+		// 72 directions, at 0.97 to 1.03 of the radius.
+		_, err := h.pool.Exec(ctx, `DELETE FROM ticket.tickets`)
+		require.NoError(t, err)
+		_, err = h.pool.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, location,
+				reporter_subject, channel, create_time, update_time)
+			SELECT gen_random_uuid(), 'CPT', 'CPT-2026-' || a || '-' || f, 'water', 'open',
+				ST_Project(ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography, $3 * (0.97 + f * 0.01), radians(a * 5))::geometry,
+				'c', 'web', now(), now()
+			FROM generate_series(0, 71) a, generate_series(0, 6) f`, c.lat, c.lng, c.meters)
+		require.NoError(t, err)
+		rows, err := h.pool.Query(ctx, `SELECT id::text FROM ticket.tickets
+			WHERE ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography, $3)`, c.lat, c.lng, c.meters)
+		require.NoError(t, err)
+		want, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		require.Greater(t, len(want), 72*2, "tickets inside the circle")
+		require.Less(t, len(want), 72*7, "tickets outside the circle")
+
+		got := h.listAll(t, staff, &ticketv1.ListTicketsRequest{
+			Near: &ticketv1.Circle{Center: &commonv1.LatLng{Latitude: c.lat, Longitude: c.lng}, RadiusMeters: c.meters}})
+		require.ElementsMatch(t, want, got, "radius %v m around %v, %v", c.meters, c.lat, c.lng)
+	}
 }
