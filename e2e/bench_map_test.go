@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// mapTenant holds the tickets of the map benchmark, spread uniformly over a
+// 0.6 by 0.6 degree square around Cape Town (about 55 by 67 km).
+const mapTenant = "MAP"
+
+// insertMapTickets adds n open water tickets of mapTenant at uniformly
+// random points of the square, straight into the ticket schema.
+func (s *suite) insertMapTickets(ctx context.Context, n int) {
+	s.t.Helper()
+	_, err := s.db.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description, location,
+			reporter_subject, channel, create_time, update_time)
+		SELECT gen_random_uuid(), $1, $1 || '-' || gen_random_uuid(), 'water', 'open', 'Leak',
+			ST_SetSRID(ST_MakePoint(18.2 + random() * 0.6, -34.2 + random() * 0.6), 4326),
+			'bench', 'web', now() - random() * interval '365 days', now()
+		FROM generate_series(1, $2)`, mapTenant, n)
+	if err != nil {
+		s.t.Fatalf("insert map tickets: %v", err)
+	}
+	if _, err := s.db.Exec(ctx, `ANALYZE ticket.tickets`); err != nil {
+		s.t.Fatalf("analyze: %v", err)
+	}
+}
+
+// benchMap measures what an operator's map asks: the newest 50 tickets
+// within 300 m of a point and inside a 600 m box, as an agent of the
+// tenant (so under row-level security), with a small and then a large
+// tenant. It has no goal of the issue list; it shows how list latency
+// follows the size of the tenant.
+func benchMap(b *testing.B, r *benchReport) {
+	s := startSuite(b, options{envFor: map[string][]string{"ticket": {"ROUTING_ADDR=", "SLA_ADDR="}}})
+	ctx := context.Background()
+	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("map-agent", mapTenant, "agent")))
+	small, large := scaled(10000, 500), scaled(1000000, 5000)
+	queries := scaled(200, 20)
+	// Points on a grid over the square's inner part, so that every run asks
+	// about different places.
+	at := func(i int) *commonv1.LatLng {
+		return &commonv1.LatLng{Latitude: -34.1 + float64(i%20)*0.02, Longitude: 18.3 + float64(i/20%20)*0.02}
+	}
+	kinds := []struct {
+		name string
+		req  func(i int) *ticketv1.ListTicketsRequest
+	}{
+		{"within 300 m", func(i int) *ticketv1.ListTicketsRequest {
+			return &ticketv1.ListTicketsRequest{PageSize: 50, Near: &ticketv1.Circle{Center: at(i), RadiusMeters: 300}}
+		}},
+		{"in a 600 m box", func(i int) *ticketv1.ListTicketsRequest {
+			c := at(i)
+			return &ticketv1.ListTicketsRequest{PageSize: 50, Bbox: &ticketv1.BoundingBox{
+				MinLatitude: c.Latitude - 0.0027, MaxLatitude: c.Latitude + 0.0027,
+				MinLongitude: c.Longitude - 0.0033, MaxLongitude: c.Longitude + 0.0033}}
+		}},
+	}
+	measure := func(size int) {
+		for _, k := range kinds {
+			var p50s []float64
+			found := 0
+			for run := range r.Runs {
+				_, lat, err := loadRun(queries, 1, func(i int) error {
+					resp, err := tc.ListTickets(ctx, k.req(run*queries+i))
+					found += len(resp.GetTickets())
+					return err
+				})
+				if err != nil {
+					b.Fatalf("ListTickets %s: %v", k.name, err)
+				}
+				p50s = append(p50s, percentile(lat, 50))
+			}
+			r.add("7 map list", fmt.Sprintf("ListTickets %s, p50, tenant of %s tickets", k.name, groupDigits(size)), "ms", spreadOf(p50s))
+			r.note("Map list, %s tickets, %s: %.1f tickets per answer on average.", groupDigits(size), k.name, float64(found)/float64(queries*r.Runs))
+		}
+	}
+	s.insertMapTickets(ctx, small)
+	measure(small)
+	start := time.Now()
+	s.insertMapTickets(ctx, large-small)
+	took := time.Since(start)
+	measure(large)
+	r.note("Map list: %d queries per run, one at a time, as an agent of the tenant; %d more tickets took %.0f s to insert.", queries, large-small, took.Seconds())
+}
