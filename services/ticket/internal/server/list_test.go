@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -177,4 +178,68 @@ func TestListTicketsRadiusIsExactAtTheEdge(t *testing.T) {
 			Near: &ticketv1.Circle{Center: &commonv1.LatLng{Latitude: c.lat, Longitude: c.lng}, RadiusMeters: c.meters}})
 		require.ElementsMatch(t, want, got, "radius %v m around %v, %v", c.meters, c.lat, c.lng)
 	}
+}
+
+// Text search finds its matches through trigram indexes when they are few
+// and walks the list when they are many (more than the store's cap of
+// 2,000); both must give exactly the matching tickets.
+func TestListTicketsTextSearchFewAndMany(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	_, err := h.pool.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description, location,
+			reporter_subject, channel, create_time, update_time)
+		SELECT gen_random_uuid(), 'CPT', 'CPT-2025-' || lpad(i::text, 6, '0'),
+			'water', 'open', CASE WHEN i % 1000 = 7 THEN 'Sinkhole 50% across the road' ELSE 'Leak at the meter' END,
+			ST_SetSRID(ST_MakePoint(18.42, -33.92), 4326), 'c', 'web', now() - i * interval '1 minute', now()
+		FROM generate_series(1, 2500) i`)
+	require.NoError(t, err)
+	_, err = h.pool.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description, location,
+			reporter_subject, channel, create_time, update_time)
+		VALUES (gen_random_uuid(), 'JHB', 'JHB-2025-000007', 'water', 'open', 'Sinkhole on Main Reef Road',
+			ST_SetSRID(ST_MakePoint(28.04, -26.2), 4326), 'c', 'web', now(), now())`)
+	require.NoError(t, err)
+	count := func(sql string, args ...any) int {
+		var n int
+		require.NoError(t, h.pool.QueryRow(ctx, sql, args...).Scan(&n))
+		return n
+	}
+	staff := agent(t, "CPT")
+	for _, tc := range []struct {
+		name, query string
+		want        int
+	}{
+		{"many matches (walked)", "leak", 2500 - 3},
+		{"few matches (indexed)", "SINKHOLE", 3},
+		{"a whole reference", "cpt-2025-001007", 1},
+		{"a reference prefix with many matches", "CPT-2025-00", 2500},
+		{"LIKE wildcards are literal", "50%", 3},
+		{"an underscore is literal", "_", 0},
+		{"another tenant's words find nothing", "Main Reef", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := h.listAll(t, staff, &ticketv1.ListTicketsRequest{Query: tc.query, PageSize: 500})
+			require.Len(t, got, tc.want)
+			if tc.want > 0 {
+				require.Equal(t, tc.want, count(`SELECT count(*) FROM ticket.tickets WHERE tenant = 'CPT' AND id = ANY($1::uuid[])
+					AND (description ILIKE '%' || $2 || '%' OR reference ILIKE '%' || $2 || '%')`, got, tc.query), "every ticket listed matches")
+			}
+		})
+	}
+
+	// search_ids runs as the schema owner: it must keep the tenant wall.
+	ids := func(scope pg.Scope, tenant *string) int {
+		var n int
+		require.NoError(t, pg.InTx(ctx, h.pool, scope, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `SELECT count(*) FROM ticket.search_ids($1, '%Sinkhole%', 10)`, tenant).Scan(&n)
+		}))
+		return n
+	}
+	cpt, jhb := "CPT", "JHB"
+	require.Equal(t, 3, ids(pg.Scope{Tenant: "CPT"}, &cpt), "the tenant's own search")
+	require.Zero(t, ids(pg.Scope{Tenant: "JHB"}, &cpt), "another tenant asking for CPT's matches")
+	require.Zero(t, ids(pg.Scope{Tenant: "CPT"}, nil), "a tenant asking for every tenant's matches")
+	require.Zero(t, ids(pg.Scope{}, &cpt), "an empty scope")
+	require.Equal(t, 4, ids(pg.Scope{AllTenants: true}, nil), "an all-tenants scope")
+	require.Equal(t, 1, ids(pg.Scope{AllTenants: true}, &jhb), "an all-tenants scope naming one tenant")
 }

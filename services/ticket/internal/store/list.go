@@ -14,17 +14,22 @@ import (
 // page), in f.Order, and whether more follow. Keyset pagination on (sort key,
 // id) means concurrent inserts neither repeat nor skip earlier tickets.
 func (s *Store) List(ctx context.Context, v domain.Viewer, f domain.Filter, after *domain.Cursor, limit int) ([]domain.Ticket, bool, error) {
-	w := &where{}
-	visibility(w, v)
-	filters(w, f)
-	orderBy := keyset(w, f.Order, after)
-	query := `SELECT ` + ticketColumns + ` FROM ticket.tickets t WHERE ` + w.sql() +
-		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
 	var (
 		out  []domain.Ticket
 		more bool
 	)
 	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
+		w := &where{}
+		visibility(w, v)
+		filters(w, f)
+		if f.Query != "" {
+			if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query); err != nil {
+				return err
+			}
+		}
+		orderBy := keyset(w, f.Order, after)
+		query := `SELECT ` + ticketColumns + ` FROM ticket.tickets t WHERE ` + w.sql() +
+			` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
 		out = out[:0]
 		rows, err := tx.Query(ctx, query, w.args...)
 		if err != nil {
@@ -51,6 +56,45 @@ func (s *Store) List(ctx context.Context, v domain.Viewer, f domain.Filter, afte
 		return nil, false, fmt.Errorf("store.List: %w", err)
 	}
 	return out, more, nil
+}
+
+// searchCap is how many matches of a text search are looked up through the
+// trigram indexes. A search that matches more is common enough that
+// walking the tenant's tickets in list order fills a page sooner.
+const searchCap = 2000
+
+// textSearch adds the case-insensitive search for q in the description or
+// reference to w. ticket.search_ids finds the matches through trigram
+// indexes, which row-level security keeps from the list query itself (see
+// migration 00006); when there are more than searchCap of them, the list
+// query tests each ticket it walks instead.
+func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q string) error {
+	pattern := "%" + likeEscape(q) + "%"
+	var ids []string
+	err := tx.QueryRow(ctx, `SELECT array(SELECT s::text FROM ticket.search_ids($1, $2, $3) s)`,
+		tenant, pattern, searchCap+1).Scan(&ids)
+	if err != nil {
+		return fmt.Errorf("search ids: %w", err)
+	}
+	if len(ids) <= searchCap {
+		w.add("t.id = ANY(" + w.arg(ids) + "::uuid[])")
+		return nil
+	}
+	p := w.arg(pattern)
+	w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
+	return nil
+}
+
+// searchTenant is the tenant a text search looks in: the viewer's, or for a
+// viewer of all tenants the one the filter names, else every tenant (nil).
+func searchTenant(v domain.Viewer, f domain.Filter) *string {
+	if sc := scope(v); !sc.AllTenants {
+		return &sc.Tenant
+	}
+	if f.Tenant != "" {
+		return &f.Tenant
+	}
+	return nil
 }
 
 // filters adds the caller's filters to w.
@@ -102,10 +146,6 @@ func filters(w *where, f domain.Filter) {
 		inBox(c.Bounds())
 		w.add(fmt.Sprintf("ST_DWithin(t.location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)",
 			w.arg(c.Center.Lng), w.arg(c.Center.Lat), w.arg(c.Meters)))
-	}
-	if f.Query != "" {
-		p := w.arg("%" + likeEscape(f.Query) + "%")
-		w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
 	}
 }
 
