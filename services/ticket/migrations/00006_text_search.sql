@@ -17,7 +17,7 @@ CREATE INDEX tickets_description_trgm ON ticket.tickets USING gin (description g
 CREATE INDEX tickets_reference_trgm ON ticket.tickets USING gin (reference gin_trgm_ops);
 
 -- +goose StatementBegin
-CREATE FUNCTION ticket.search_ids(p_tenant text, p_pattern text, p_limit int)
+CREATE FUNCTION ticket.search_ids(p_tenant text, p_query text, p_pattern text, p_limit int)
 RETURNS SETOF uuid
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
@@ -31,6 +31,16 @@ BEGIN
     RETURN QUERY EXECUTE
       'SELECT id FROM ticket.tickets WHERE description ILIKE $1 OR reference ILIKE $1 LIMIT $2'
       USING p_pattern, p_limit;
+  ELSIF upper(p_query) LIKE upper(p_tenant) || '-%'
+        AND substr(p_query, length(p_tenant) + 2) ~ '^[0-9]{4}-[0-9]{6,}$' THEN
+    -- A whole reference of the tenant (CPT-2026-000123): every reference
+    -- shares the trigrams of its tenant and year, so the unique index
+    -- finds it, not the trigram index. It finds that ticket, not the
+    -- longer references it is a prefix of.
+    RETURN QUERY EXECUTE
+      'SELECT id FROM ticket.tickets WHERE tenant = $1 AND reference = $2
+       UNION SELECT id FROM ticket.tickets WHERE tenant = $1 AND description ILIKE $3 LIMIT $4'
+      USING p_tenant, upper(p_query), p_pattern, p_limit;
   ELSE
     RETURN QUERY EXECUTE
       'SELECT id FROM ticket.tickets WHERE tenant = $1 AND (description ILIKE $2 OR reference ILIKE $2) LIMIT $3'
@@ -39,10 +49,10 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
-REVOKE ALL ON FUNCTION ticket.search_ids(text, text, int) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ticket.search_ids(text, text, int) TO trustengine_app;
+REVOKE ALL ON FUNCTION ticket.search_ids(text, text, text, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ticket.search_ids(text, text, text, int) TO trustengine_app;
 
 -- +goose Down
-DROP FUNCTION ticket.search_ids(text, text, int);
+DROP FUNCTION ticket.search_ids(text, text, text, int);
 DROP INDEX ticket.tickets_reference_trgm;
 DROP INDEX ticket.tickets_description_trgm;

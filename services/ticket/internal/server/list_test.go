@@ -197,7 +197,9 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 	_, err = h.pool.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description, location,
 			reporter_subject, channel, create_time, update_time)
 		VALUES (gen_random_uuid(), 'JHB', 'JHB-2025-000007', 'water', 'open', 'Sinkhole on Main Reef Road',
-			ST_SetSRID(ST_MakePoint(28.04, -26.2), 4326), 'c', 'web', now(), now())`)
+			ST_SetSRID(ST_MakePoint(28.04, -26.2), 4326), 'c', 'web', now(), now()),
+		(gen_random_uuid(), 'CPT', 'CPT-2026-000001', 'water', 'open', 'Follow-up to cpt-2025-001007, still leaking',
+			ST_SetSRID(ST_MakePoint(18.42, -33.92), 4326), 'c', 'web', now(), now())`)
 	require.NoError(t, err)
 	count := func(sql string, args ...any) int {
 		var n int
@@ -209,17 +211,19 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 		name, query string
 		want        int
 	}{
-		{"many matches (walked)", "leak", 2500 - 3},
+		{"many matches (walked)", "leak", 2500 - 3 + 1},
 		{"few matches (indexed)", "SINKHOLE", 3},
-		{"a whole reference", "cpt-2025-001007", 1},
-		{"a reference prefix with many matches", "CPT-2025-00", 2500},
+		{"a whole reference, and a description quoting it", "cpt-2025-001007", 2},
+		{"a whole reference of another tenant", "JHB-2025-000007", 0},
+		{"part of a reference, and a description holding it", "2025-00100", 11},
+		{"a reference prefix with many matches, and the description holding it", "CPT-2025-00", 2500 + 1},
 		{"LIKE wildcards are literal", "50%", 3},
 		{"an underscore is literal", "_", 0},
 		{"another tenant's words find nothing", "Main Reef", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := h.listAll(t, staff, &ticketv1.ListTicketsRequest{Query: tc.query, PageSize: 500})
-			require.Len(t, got, tc.want)
+			require.Equal(t, tc.want, len(got), "tickets listed")
 			if tc.want > 0 {
 				require.Equal(t, tc.want, count(`SELECT count(*) FROM ticket.tickets WHERE tenant = 'CPT' AND id = ANY($1::uuid[])
 					AND (description ILIKE '%' || $2 || '%' OR reference ILIKE '%' || $2 || '%')`, got, tc.query), "every ticket listed matches")
@@ -231,7 +235,7 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 	ids := func(scope pg.Scope, tenant *string) int {
 		var n int
 		require.NoError(t, pg.InTx(ctx, h.pool, scope, func(tx pgx.Tx) error {
-			return tx.QueryRow(ctx, `SELECT count(*) FROM ticket.search_ids($1, '%Sinkhole%', 10)`, tenant).Scan(&n)
+			return tx.QueryRow(ctx, `SELECT count(*) FROM ticket.search_ids($1, 'Sinkhole', '%Sinkhole%', 10)`, tenant).Scan(&n)
 		}))
 		return n
 	}

@@ -64,15 +64,17 @@ func (s *Store) List(ctx context.Context, v domain.Viewer, f domain.Filter, afte
 const searchCap = 2000
 
 // textSearch adds the case-insensitive search for q in the description or
-// reference to w. ticket.search_ids finds the matches through trigram
-// indexes, which row-level security keeps from the list query itself (see
-// migration 00006); when there are more than searchCap of them, the list
-// query tests each ticket it walks instead.
+// reference to w (a whole reference of the tenant finds that ticket, and
+// descriptions that quote it). ticket.search_ids finds the matches through
+// the reference's unique index or trigram indexes, which row-level
+// security keeps from the list query itself (see migration 00006); when
+// there are more than searchCap of them, the list query tests each ticket
+// it walks instead.
 func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q string) error {
 	pattern := "%" + likeEscape(q) + "%"
 	var ids []string
-	err := tx.QueryRow(ctx, `SELECT array(SELECT s::text FROM ticket.search_ids($1, $2, $3) s)`,
-		tenant, pattern, searchCap+1).Scan(&ids)
+	err := tx.QueryRow(ctx, `SELECT array(SELECT s::text FROM ticket.search_ids($1, $2, $3, $4) s)`,
+		tenant, q, pattern, searchCap+1).Scan(&ids)
 	if err != nil {
 		return fmt.Errorf("search ids: %w", err)
 	}
