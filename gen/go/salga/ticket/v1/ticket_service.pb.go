@@ -487,7 +487,9 @@ type ListTicketsRequest struct {
 	Bbox *BoundingBox `protobuf:"bytes,11,opt,name=bbox,proto3" json:"bbox,omitempty"`
 	// Only tickets within this circle.
 	Near *Circle `protobuf:"bytes,12,opt,name=near,proto3" json:"near,omitempty"`
-	// Case-insensitive text to find in the description or reference.
+	// Case-insensitive text to find in the description or reference. A whole
+	// reference of the tenant (CPT-2026-000123) finds that ticket and the
+	// descriptions that quote it, not the longer references it begins.
 	Query string `protobuf:"bytes,13,opt,name=query,proto3" json:"query,omitempty"`
 	// Sort order.
 	OrderBy       TicketOrder `protobuf:"varint,14,opt,name=order_by,json=orderBy,proto3,enum=salga.ticket.v1.TicketOrder" json:"order_by,omitempty"`
