@@ -47,7 +47,7 @@ func isRetryable(err error) bool {
 }
 
 // scopeSQL sets the role (as SET LOCAL ROLE would) and the scope for the
-// rest of the transaction; $6 is transaction_read_only, "on" or "off".
+// rest of the transaction, from scopeArgs.
 const scopeSQL = `select set_config('role', $5, true), set_config('app.tenant', $1, true),
 	set_config('app.all_tenants', $2, true), set_config('app.subject', $3, true), set_config('app.roles', $4, true)`
 
