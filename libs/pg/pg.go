@@ -88,15 +88,15 @@ func createIdempotent(ctx context.Context, pool *pgxpool.Pool, op, sql string) e
 }
 
 func isCreateRace(err error) bool {
-	switch sqlState(err) {
+	switch SQLState(err) {
 	case codeUniqueViolation, codeDuplicateObject, codeDuplicateSchema:
 		return true
 	}
 	return false
 }
 
-// sqlState returns the SQLSTATE of a Postgres error anywhere in err's chain, or "".
-func sqlState(err error) string {
+// SQLState returns the SQLSTATE of a Postgres error anywhere in err's chain, or "".
+func SQLState(err error) string {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code
@@ -106,10 +106,10 @@ func sqlState(err error) string {
 
 // IsUniqueViolation reports whether err is a unique_violation (23505); pair it with
 // ConstraintName to tell which key collided.
-func IsUniqueViolation(err error) bool { return sqlState(err) == codeUniqueViolation }
+func IsUniqueViolation(err error) bool { return SQLState(err) == codeUniqueViolation }
 
 // IsCheckViolation reports whether err is a check_violation (23514).
-func IsCheckViolation(err error) bool { return sqlState(err) == codeCheckViolation }
+func IsCheckViolation(err error) bool { return SQLState(err) == codeCheckViolation }
 
 // IsNoRows reports whether err is pgx.ErrNoRows, i.e. QueryRow found nothing.
 func IsNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

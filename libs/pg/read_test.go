@@ -6,20 +6,11 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/salga/trustengine/libs/pg"
 )
-
-func code(err error) string {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code
-	}
-	return ""
-}
 
 // onePool returns a pool of db's database with a single connection, so that
 // consecutive calls are known to share it.
@@ -75,7 +66,7 @@ func TestReadRefusesWritesAndReportsErrors(t *testing.T) {
 	err := pg.Read(ctx, pool, scope, func(b *pgx.Batch) {
 		b.Queue(`INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', 'sneaked')`)
 	})
-	require.Equal(t, "25006", code(err), "a write in a read is refused: %v", err)
+	require.Equal(t, "25006", pg.SQLState(err), "a write in a read is refused: %v", err)
 
 	boom := errors.New("boom")
 	err = pg.Read(ctx, pool, scope, func(b *pgx.Batch) {
@@ -86,7 +77,7 @@ func TestReadRefusesWritesAndReportsErrors(t *testing.T) {
 	err = pg.Read(ctx, pool, scope, func(b *pgx.Batch) {
 		b.Queue(`SELECT * FROM rlstest.nosuch`)
 	})
-	require.Equal(t, "42P01", code(err), "a database error is returned: %v", err)
+	require.Equal(t, "42P01", pg.SQLState(err), "a database error is returned: %v", err)
 
 	var n int
 	require.NoError(t, db.QueryRow(ctx, `SELECT count(*) FROM rlstest.items`).Scan(&n))

@@ -39,7 +39,7 @@ func InTxWithOptions(ctx context.Context, pool *pgxpool.Pool, scope Scope, opts 
 }
 
 func isRetryable(err error) bool {
-	switch sqlState(err) {
+	switch SQLState(err) {
 	case codeSerializationFailure, codeDeadlockDetected:
 		return true
 	}

@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/salga/trustengine/libs/pg"
@@ -142,7 +141,7 @@ func createDatabase(ctx context.Context, admin *pgxpool.Pool, name, tpl string) 
 	var err error
 	for attempt := 0; ; attempt++ {
 		_, err = admin.Exec(ctx, sql)
-		if err == nil || sqlState(err) != "55006" || attempt >= 100 {
+		if err == nil || pg.SQLState(err) != "55006" || attempt >= 100 {
 			break
 		}
 		select {
@@ -169,14 +168,6 @@ func dropDatabase(ctx context.Context, admin *pgxpool.Pool, name string) error {
 		return fmt.Errorf("drop database %s: %w", name, err)
 	}
 	return nil
-}
-
-func sqlState(err error) string {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code
-	}
-	return ""
 }
 
 // cleanup drops this process's templates and closes the admin pool.

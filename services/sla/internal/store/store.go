@@ -35,7 +35,7 @@ func interpretError(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, ErrNotFound)
 	case pg.IsUniqueViolation(err):
 		return fmt.Errorf("%s: %w (%s)", op, ErrDuplicate, pg.ConstraintName(err))
-	case sqlState(err) == foreignKeyViolation:
+	case pg.SQLState(err) == foreignKeyViolation:
 		return fmt.Errorf("%s: %w (%s)", op, ErrInUse, pg.ConstraintName(err))
 	}
 	return fmt.Errorf("%s: %w", op, err)
