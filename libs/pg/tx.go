@@ -19,15 +19,9 @@ const maxTxAttempts = 5
 // deadlock_detected the whole transaction is retried, so fn must not have side
 // effects outside the transaction.
 func InTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx) error) error {
-	return InTxWithOptions(ctx, pool, scope, pgx.TxOptions{}, fn)
-}
-
-// InTxWithOptions is InTx with explicit transaction options, e.g. serializable
-// isolation or read-only.
-func InTxWithOptions(ctx context.Context, pool *pgxpool.Pool, scope Scope, opts pgx.TxOptions, fn func(pgx.Tx) error) error {
 	var err error
 	for range maxTxAttempts {
-		err = runTx(ctx, pool, scope, opts, fn)
+		err = runTx(ctx, pool, scope, fn)
 		if !isRetryable(err) || ctx.Err() != nil {
 			break
 		}
@@ -53,11 +47,11 @@ const scopeSQL = `select set_config('role', $5, true), set_config('app.tenant', 
 
 func scopeArgs(scope Scope) []any { return append(scope.settings(), AppRole) }
 
-func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, opts pgx.TxOptions, fn func(pgx.Tx) error) (err error) {
+func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx) error) (err error) {
 	// BEGIN and the scope go out together: one round trip before every
 	// transaction of every service, not two.
 	b := &pgx.Batch{}
-	b.BeginTx(opts)
+	b.BeginTx(pgx.TxOptions{})
 	b.Queue(scopeSQL, scopeArgs(scope)...)
 	br := pool.SendBatch(ctx, b)
 	tx := br.Tx()
