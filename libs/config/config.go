@@ -42,6 +42,20 @@ type Common struct {
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 }
 
+// GBV is the key ring that seals gender-based-violence content at rest, for
+// every service that stores any (tickets, notes, reasons, assignment notes).
+// Embed it in the config of such a service.
+type GBV struct {
+	// GBVKeys is the key ring (GBV_KEYS): a comma list of kid:base64 with
+	// 32-byte AES-256 keys. Default: empty, which means the development-only
+	// key (seal.DevKeys).
+	GBVKeys string `env:"GBV_KEYS"`
+	// GBVActiveKeyID names the key that seals new content (GBV_ACTIVE_KEY_ID).
+	// Default: "dev". Rotate by adding a key to GBV_KEYS and pointing this at
+	// it; old keys keep opening old rows.
+	GBVActiveKeyID string `env:"GBV_ACTIVE_KEY_ID" envDefault:"dev"`
+}
+
 // WithDefaults returns c with an empty GRPCAddr or AdminAddr replaced by the given
 // service-specific defaults; values set in the environment win.
 func (c Common) WithDefaults(grpcAddr, adminAddr string) Common {

@@ -15,12 +15,12 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/ticket/internal/app"
 	"github.com/salga/trustengine/services/ticket/internal/config"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/internal/peers"
-	"github.com/salga/trustengine/services/ticket/internal/seal"
 	ticketserver "github.com/salga/trustengine/services/ticket/internal/server"
 	"github.com/salga/trustengine/services/ticket/internal/store"
 	"github.com/salga/trustengine/services/ticket/migrations"
@@ -42,7 +42,7 @@ func run(ctx context.Context) error {
 	}
 	log := logging.New(cfg.LogLevel)
 	if cfg.UsesDevKey() {
-		log.Warn("TICKET_GBV_KEYS is unset: GBV content is sealed with the development-only key")
+		log.Warn("GBV_KEYS is unset: GBV content is sealed with the development-only key")
 	}
 	keys, err := seal.ParseKeyring(cfg.GBVKeys, cfg.GBVActiveKeyID)
 	if err != nil {

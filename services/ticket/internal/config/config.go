@@ -6,21 +6,14 @@ import (
 	"fmt"
 
 	libconfig "github.com/salga/trustengine/libs/config"
-	"github.com/salga/trustengine/services/ticket/internal/seal"
+	"github.com/salga/trustengine/libs/seal"
 )
 
 // Config is every setting of the ticket service.
 type Config struct {
 	libconfig.Common
+	libconfig.GBV
 
-	// GBVKeys is the keyring sealing GBV content (TICKET_GBV_KEYS): a comma
-	// list of kid:base64 with 32-byte AES-256 keys. Default: a development-only
-	// key (seal.DevKeys) so a local run works; set real keys in any deployment.
-	GBVKeys string `env:"TICKET_GBV_KEYS"`
-	// GBVActiveKeyID names the key that seals new content
-	// (TICKET_GBV_ACTIVE_KEY_ID). Default: "dev". Rotate by adding a key to
-	// TICKET_GBV_KEYS and pointing this at it; old keys keep opening old rows.
-	GBVActiveKeyID string `env:"TICKET_GBV_ACTIVE_KEY_ID" envDefault:"dev"`
 	// RoutingAddr is the routing service's gRPC address (ROUTING_ADDR).
 	// Default: empty, which delivers no routing jobs from this process.
 	RoutingAddr string `env:"ROUTING_ADDR"`

@@ -7,8 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
-	"github.com/salga/trustengine/services/ticket/internal/seal"
 )
 
 // ticketColumns is the select list scanTicket reads, for alias t.

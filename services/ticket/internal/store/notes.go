@@ -7,8 +7,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
-	"github.com/salga/trustengine/services/ticket/internal/seal"
 )
 
 // noteAAD binds a sealed note body to its tenant, ticket and note, so a

@@ -14,8 +14,8 @@ import (
 
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
-	"github.com/salga/trustengine/services/ticket/internal/seal"
 )
 
 // Store reads and writes tickets.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/salga/trustengine/services/ticket/internal/seal"
+	"github.com/salga/trustengine/libs/seal"
 )
 
 func TestKeyring(t *testing.T) {
