@@ -22,8 +22,9 @@ type ReassignRequest struct {
 	Note     string
 	// By is the user id of the manager or admin.
 	By string
-	// MayHandleGBV says whether the caller may reassign GBV tickets (SAPS
-	// liaisons and municipal admins); for others a GBV ticket is NotFound.
+	// MayHandleGBV says whether the caller may reassign GBV tickets: only
+	// the tenant's SAPS liaison. For anyone else a GBV ticket is NotFound,
+	// exactly as a missing id, so the answer tells nothing about it.
 	MayHandleGBV bool
 }
 
