@@ -51,6 +51,17 @@ func notFound(err error, what string) error {
 	return err
 }
 
+// gbvWall turns the database's refusal of a GBV assignment outside SAPS
+// teams into FailedPrecondition. The use cases check the rules first; the
+// database refuses only what a concurrent change of a team let through.
+func gbvWall(err error) error {
+	if errors.Is(err, domain.ErrGBVOutsideSAPS) {
+		return apperr.FailedPrecondition("a GBV ticket may only reach SAPS teams of its municipality, " +
+			"and a team changed meanwhile; try again")
+	}
+	return err
+}
+
 // Page is a limit/offset window for lists.
 type Page struct {
 	Limit, Offset int

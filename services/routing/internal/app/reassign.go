@@ -58,7 +58,7 @@ func (a *App) ReassignTicket(ctx context.Context, scope pg.Scope, r ReassignRequ
 			AssignedBy: r.By, Reason: domain.ReasonManualOverride, Note: r.Note, IsCurrent: true,
 		}, nil)
 		if err != nil {
-			return err
+			return gbvWall(err)
 		}
 		out = got
 		return a.outbox.AssignmentChanged(ctx, tx, got)
@@ -73,7 +73,7 @@ func checkReassignTarget(cur domain.Assignment, team domain.Team, personID strin
 	if !team.Active {
 		return apperr.FailedPrecondition(fmt.Sprintf("team %s is inactive", team.Name))
 	}
-	if cur.Category == domain.CategoryGBV && !team.IsSAPS {
+	if cur.Category == domain.CategoryGBV && !(team.IsSAPS && team.Tenant == cur.Tenant) {
 		return apperr.Invalid("team_id", "a GBV ticket can only be assigned to a SAPS liaison team")
 	}
 	if personID == "" || personID == team.ManagerID {

@@ -47,7 +47,7 @@ func (a *App) RouteTicket(ctx context.Context, scope pg.Scope, r RouteRequest) (
 			PersonID: dec.PersonID, AssignedBy: domain.SystemActor, Reason: dec.Reason, IsCurrent: !hasCurrent,
 		}, &dec)
 		if err != nil {
-			return err
+			return gbvWall(err)
 		}
 		if !inserted {
 			// A concurrent call won the unique index; return its result.

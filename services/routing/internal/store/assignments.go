@@ -23,7 +23,9 @@ var routingReasons = []string{string(domain.ReasonGeospatial), string(domain.Rea
 // InsertAssignment appends a to the history; when a.IsCurrent it must be
 // called after ClearCurrent. ON CONFLICT DO NOTHING lets the unique indexes
 // arbitrate races: inserted is false when a concurrent transaction already
-// stored the same routing or escalation, and nothing was written.
+// stored the same routing or escalation, and nothing was written. A GBV
+// assignment to a team that is not a SAPS team of the tenant is refused by
+// the database (domain.ErrGBVOutsideSAPS).
 func InsertAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignment, decision *domain.Decision) (domain.Assignment, bool, error) {
 	var decisionJSON []byte
 	if decision != nil {
@@ -41,11 +43,11 @@ func InsertAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignment, decis
 		uuid.NewString(), a.Tenant, a.TicketID, string(a.Category), a.TeamID, a.PersonID, a.AssignedBy,
 		string(a.Reason), a.Note, a.EscalationLevel, a.IsCurrent, decisionJSON)
 	if err != nil {
-		return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
+		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err)
 	}
 	got, err := pgx.CollectRows(rows, scanAssignment)
 	if err != nil {
-		return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
+		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err)
 	}
 	if len(got) == 0 {
 		return domain.Assignment{}, false, nil

@@ -48,6 +48,12 @@ func Setup(ctx context.Context, pool *pgxpool.Pool) error {
 	return Migrate(ctx, pool)
 }
 
+// gbvWalls are the database's checks that GBV stays with SAPS teams
+// (migration 00005).
+var gbvWalls = map[string]bool{
+	"gbv_assignment_saps_only": true, "gbv_saps_escalation": true, "gbv_team_stays_saps": true,
+}
+
 // interpretError maps Postgres errors the app can act on to sentinel errors
 // and wraps everything else with the operation that failed.
 func interpretError(op string, err error) error {
@@ -60,6 +66,8 @@ func interpretError(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateName)
 	case pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "municipalities_pkey":
 		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateCode)
+	case pg.IsCheckViolation(err) && gbvWalls[pg.ConstraintName(err)]:
+		return fmt.Errorf("%s: %w: %w", op, domain.ErrGBVOutsideSAPS, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
