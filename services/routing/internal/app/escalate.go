@@ -33,7 +33,7 @@ func (a *App) EscalateTicket(ctx context.Context, scope pg.Scope, r EscalateRequ
 	err := a.inTx(ctx, scope, func(tx pgx.Tx) error {
 		var err error
 		if out, err = existingEscalation(ctx, tx, r); !errors.Is(err, domain.ErrNotFound) {
-			return err
+			return a.openOn(err, &out)
 		}
 		cur, err := store.LockCurrent(ctx, tx, r.TicketID)
 		if errors.Is(err, domain.ErrNotFound) || (err == nil && cur.Tenant != r.Tenant) {
@@ -44,7 +44,7 @@ func (a *App) EscalateTicket(ctx context.Context, scope pg.Scope, r EscalateRequ
 		}
 		// The lock serialises escalations of this ticket: look again.
 		if out, err = existingEscalation(ctx, tx, r); !errors.Is(err, domain.ErrNotFound) {
-			return err
+			return a.openOn(err, &out)
 		}
 		teamID, person, err := escalationTarget(ctx, tx, cur)
 		if err != nil {
@@ -53,7 +53,7 @@ func (a *App) EscalateTicket(ctx context.Context, scope pg.Scope, r EscalateRequ
 		if err := store.ClearCurrent(ctx, tx, r.TicketID); err != nil {
 			return err
 		}
-		got, inserted, err := store.InsertAssignment(ctx, tx, domain.Assignment{
+		got, inserted, err := store.InsertAssignment(ctx, tx, a.keys, domain.Assignment{
 			Tenant: r.Tenant, TicketID: r.TicketID, Category: cur.Category, TeamID: teamID, PersonID: person,
 			AssignedBy: domain.SystemActor, Reason: r.Reason, Note: r.Note, EscalationLevel: r.Level, IsCurrent: true,
 		}, nil)
@@ -78,6 +78,14 @@ func existingEscalation(ctx context.Context, tx pgx.Tx, r EscalateRequest) (doma
 		return domain.Assignment{}, apperr.NotFound("ticket " + r.TicketID)
 	}
 	return a, err
+}
+
+// openOn opens the note of an existing escalation found without error.
+func (a *App) openOn(err error, out *domain.Assignment) error {
+	if err != nil {
+		return err
+	}
+	return a.open(out)
 }
 
 // escalationTarget picks the team and person an escalation of cur goes to.

@@ -53,7 +53,7 @@ func (a *App) ReassignTicket(ctx context.Context, scope pg.Scope, r ReassignRequ
 		if err := store.ClearCurrent(ctx, tx, r.TicketID); err != nil {
 			return err
 		}
-		got, _, err := store.InsertAssignment(ctx, tx, domain.Assignment{
+		got, _, err := store.InsertAssignment(ctx, tx, a.keys, domain.Assignment{
 			Tenant: cur.Tenant, TicketID: r.TicketID, Category: cur.Category, TeamID: team.ID, PersonID: r.PersonID,
 			AssignedBy: r.By, Reason: domain.ReasonManualOverride, Note: r.Note, IsCurrent: true,
 		}, nil)
