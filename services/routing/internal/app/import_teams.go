@@ -36,6 +36,15 @@ func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (c
 		if err != nil {
 			return err
 		}
+		// The teams the import replaces, for the SAPS rules, in one query.
+		names := make([]string, 0, len(in.Features))
+		for _, f := range in.Features {
+			names = append(names, in.NamePrefix+f.Property(in.NameProperty))
+		}
+		existing, err := store.TeamsByName(ctx, tx, in.Tenant, names)
+		if err != nil {
+			return err
+		}
 		seen := map[string]int{}
 		for _, f := range in.Features {
 			path := fmt.Sprintf("feature_collection.features[%d]", f.Index)
@@ -56,7 +65,7 @@ func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (c
 			if err := store.CheckInside(ctx, tx, area, buffer, in.Tenant, path+".geometry"); err != nil {
 				return err
 			}
-			if err := checkImportedSAPS(ctx, tx, in, name, path); err != nil {
+			if err := checkImportedSAPS(ctx, tx, in, existing, name, path); err != nil {
 				return err
 			}
 			isNew, err := store.UpsertImportedTeam(ctx, tx, domain.Team{
@@ -89,13 +98,10 @@ func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (c
 // replaces the SAPS flag of an existing team of that name: a team GBV
 // tickets depend on stays a SAPS team, and a team that becomes a SAPS team
 // must already escalate to a SAPS team (or to none).
-func checkImportedSAPS(ctx context.Context, tx pgx.Tx, in TeamImport, name, path string) error {
-	existing, err := store.TeamByName(ctx, tx, in.Tenant, name)
-	if errors.Is(err, domain.ErrNotFound) {
+func checkImportedSAPS(ctx context.Context, tx pgx.Tx, in TeamImport, teams map[string]domain.Team, name, path string) error {
+	existing, ok := teams[name]
+	if !ok {
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	if err := checkStaysSAPS(ctx, tx, existing, in.IsSAPS, path+": "); err != nil {
 		return err

@@ -34,19 +34,21 @@ func SAPSTeamsEscalatingTo(ctx context.Context, tx pgx.Tx, teamID string) ([]str
 	return names, nil
 }
 
-// TeamByName loads the tenant's team of that name, or domain.ErrNotFound.
-func TeamByName(ctx context.Context, tx pgx.Tx, tenant, name string) (domain.Team, error) {
-	rows, err := tx.Query(ctx, `SELECT `+teamCols+` FROM routing.teams t WHERE t.tenant = $2 AND t.name = $3`,
-		false, tenant, name)
+// TeamsByName loads the tenant's teams of those names (without areas), by
+// name, in one query.
+func TeamsByName(ctx context.Context, tx pgx.Tx, tenant string, names []string) (map[string]domain.Team, error) {
+	rows, err := tx.Query(ctx, `SELECT `+teamCols+` FROM routing.teams t WHERE t.tenant = $2 AND t.name = ANY ($3)`,
+		false, tenant, names)
 	if err != nil {
-		return domain.Team{}, fmt.Errorf("store.TeamByName: %w", err)
+		return nil, fmt.Errorf("store.TeamsByName: %w", err)
 	}
 	teams, err := scanTeams(rows)
 	if err != nil {
-		return domain.Team{}, fmt.Errorf("store.TeamByName: %w", err)
+		return nil, fmt.Errorf("store.TeamsByName: %w", err)
 	}
-	if len(teams) == 0 {
-		return domain.Team{}, fmt.Errorf("store.TeamByName: %w", domain.ErrNotFound)
+	out := make(map[string]domain.Team, len(teams))
+	for _, t := range teams {
+		out[t.Name] = t
 	}
-	return teams[0], nil
+	return out, nil
 }
