@@ -12,9 +12,16 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 )
 
-// legacy writes a team's escalation team as the owner with triggers off,
-// as data from before the SAPS rules could hold it.
+// legacyEscalation writes a team's escalation team as data from before
+// the SAPS rules could hold it.
 func (e *env) legacyEscalation(team, target string) {
+	e.t.Helper()
+	e.legacyExec(`UPDATE routing.teams SET escalation_team_id = $2 WHERE id = $1`, team, target)
+}
+
+// legacyExec runs sql as the owner with triggers off, as data from before
+// the SAPS rules could be.
+func (e *env) legacyExec(sql string, args ...any) {
 	e.t.Helper()
 	ctx := context.Background()
 	conn, err := e.pool.Acquire(ctx)
@@ -23,7 +30,7 @@ func (e *env) legacyEscalation(team, target string) {
 	_, err = conn.Exec(ctx, `SET session_replication_role = replica`)
 	require.NoError(e.t, err)
 	defer func() { _, _ = conn.Exec(ctx, `RESET session_replication_role`) }()
-	_, err = conn.Exec(ctx, `UPDATE routing.teams SET escalation_team_id = $2 WHERE id = $1`, team, target)
+	_, err = conn.Exec(ctx, sql, args...)
 	require.NoError(e.t, err)
 }
 
@@ -90,6 +97,17 @@ func TestGBVEscalationNeverLeavesSAPS(t *testing.T) {
 
 	require.Zero(t, e.count(`SELECT count(*) FROM routing.assignments a JOIN routing.teams t ON t.id = a.team_id
 		WHERE a.category = 'gbv' AND NOT t.is_saps`))
+
+	// A GBV ticket left on a team that is not SAPS by history older than the
+	// rule is escalated out of it, to the triage queue only SAPS liaisons see.
+	stray := newID()
+	e.legacyExec(`INSERT INTO routing.assignments (id, tenant, ticket_id, category, team_id, assigned_by, reason, is_current)
+		VALUES (gen_random_uuid(), 'TST', $1, 'gbv', $2, 'system', 'geospatial_routing', true)`, stray, mayors.GetId())
+	resp, err = e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: stray,
+		Level: 1, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH})
+	require.NoError(t, err)
+	require.Empty(t, resp.GetAssignment().GetTeamId())
+	require.Empty(t, resp.GetAssignment().GetAssignedPersonId())
 }
 
 // Every way a team can change refuses what would let a GBV ticket reach a
