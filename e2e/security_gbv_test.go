@@ -2,11 +2,15 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
@@ -76,10 +80,19 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 			ty.grpc(t, who+" AddTicketNote", err, gbvRefused...)
 			_, err = tc.UpdateTicketStatus(ctx, &ticketv1.UpdateTicketStatusRequest{Id: id, Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: "hostile"})
 			ty.grpc(t, who+" UpdateTicketStatus", err, gbvRefused...)
-			_, err = rc.ReassignTicket(ctx, &routingv1.ReassignTicketRequest{TicketId: id, TeamId: roadsTeam, Note: "hostile"})
-			ty.grpc(t, who+" ReassignTicket to a non-SAPS team", err, codes.NotFound, codes.PermissionDenied, codes.InvalidArgument, codes.FailedPrecondition)
-			as, err := rc.ListAssignments(ctx, &routingv1.ListAssignmentsRequest{TicketId: id})
-			readOrRefuse("ListAssignments", as.GetAssignments(), err)
+			// Routing's RPCs that name a ticket answer about a GBV ticket
+			// exactly as about a missing one, so the answer tells nothing.
+			for _, team := range []struct{ what, id string }{{"a non-SAPS team", roadsTeam}, {"the SAPS team", sapsTeam}} {
+				reassign := func(ticket string) error {
+					_, err := rc.ReassignTicket(ctx, &routingv1.ReassignTicketRequest{TicketId: ticket, TeamId: team.id, Note: "hostile"})
+					return err
+				}
+				ty.sameAsMissing(t, who+" ReassignTicket to "+team.what, id, reassign, gbvRefused...)
+			}
+			ty.sameAsMissing(t, who+" ListAssignments", id, func(ticket string) error {
+				_, err := rc.ListAssignments(ctx, &routingv1.ListAssignmentsRequest{TicketId: ticket})
+				return err
+			}, gbvRefused...)
 			_, err = sc.GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: id})
 			ty.grpc(t, who+" GetTicketClocks", err, gbvRefused...)
 		}
@@ -117,10 +130,22 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				code, body, _ := s.call(a.method, a.path, tok, a.body, nil)
 				ty.http(t, who+" "+a.method+" "+a.path, code, body, 403, 404)
 			}
+			for _, a := range []struct{ method, path, body string }{
+				{"POST", "/v1/tickets/%s:reassign", `{"team_id":"` + sapsTeam + `","note":"hostile"}`},
+				{"GET", "/v1/tickets/%s/assignments", ""},
+			} {
+				missing := uuid.NewString()
+				code, body, _ := s.call(a.method, fmt.Sprintf(a.path, id), tok, a.body, nil)
+				ty.http(t, who+" "+a.method+" "+a.path, code, body, 403, 404)
+				mcode, mbody, _ := s.call(a.method, fmt.Sprintf(a.path, missing), tok, a.body, nil)
+				require.Equal(t, mcode, code, "%s %s: a GBV ticket answers as a missing one", who, a.path)
+				require.Equal(t, strings.ReplaceAll(fmt.Sprint(mbody["message"]), missing, id), fmt.Sprint(body["message"]),
+					"%s %s: a GBV ticket answers as a missing one", who, a.path)
+			}
 		}
 		for _, path := range []string{
 			"/v1/tickets?page_size=500", "/v1/tickets?categories=CATEGORY_GBV", "/v1/tickets?query=" + url.QueryEscape("Umzimkhulu"),
-			"/v1/tickets/" + w.gbvSaps + "/assignments", "/v1/teams/" + sapsTeam + "/queue?include_finished=true", "/v1/triage?tenant=" + c.tenant,
+			"/v1/teams/" + sapsTeam + "/queue?include_finished=true", "/v1/triage?tenant=" + c.tenant,
 			"/v1/sla/at-risk?include_breached=true&tenant=" + c.tenant, "/v1/sla/compliance?tenant=" + c.tenant,
 		} {
 			code, body, _ := s.call("GET", path, tok, "", nil)
@@ -136,4 +161,18 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 	line := ty.report(t, "gbv", len(changed))
 	require.Empty(t, changed, line)
 	require.Zero(t, ty.accepted, line)
+}
+
+// sameAsMissing records a hostile call about the GBV ticket gbvID that must
+// be refused with one of want and answered exactly (code and message, the
+// id aside) as the same call about an id that does not exist.
+func (ty *tally) sameAsMissing(t *testing.T, what, gbvID string, call func(ticket string) error, want ...codes.Code) {
+	t.Helper()
+	err := call(gbvID)
+	ty.grpc(t, what, err, want...)
+	missing := uuid.NewString()
+	missingErr := call(missing)
+	require.Equal(t, status.Code(missingErr), status.Code(err), "%s: a GBV ticket answers as a missing one", what)
+	require.Equal(t, strings.ReplaceAll(status.Convert(missingErr).Message(), missing, gbvID), status.Convert(err).Message(),
+		"%s: a GBV ticket answers as a missing one", what)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 	libserver "github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/routing/internal/app"
 	"github.com/salga/trustengine/services/routing/internal/config"
@@ -43,6 +44,13 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := logging.New(cfg.LogLevel)
+	if cfg.UsesDevKey() {
+		log.Warn("GBV_KEYS is unset: notes of GBV assignments are sealed with the development-only key")
+	}
+	keys, err := seal.ParseKeyring(cfg.GBVKeys, cfg.GBVActiveKeyID)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -52,7 +60,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("run: %w", err)
 	}
 	defer pool.Close()
-	if err := store.Setup(ctx, pool); err != nil {
+	if err := store.Setup(ctx, pool, keys); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 
@@ -75,7 +83,7 @@ func run(ctx context.Context) error {
 		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(server.MaxRecvMsgSize)},
 	})
-	server.New(app.New(pool, delivery.NewOutbox(riverClient), log)).Register(srv.GRPC())
+	server.New(app.New(pool, delivery.NewOutbox(riverClient), keys, log)).Register(srv.GRPC())
 	err = srv.Run(ctx)
 	if cfg.TicketAddr != "" {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)

@@ -13,7 +13,9 @@ import (
 
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
 // AssignmentOutbox records, inside tx, that the ticket service must learn
@@ -26,15 +28,29 @@ type AssignmentOutbox interface {
 type App struct {
 	pool   *pgxpool.Pool
 	outbox AssignmentOutbox
-	log    *slog.Logger
+	// keys seal the notes of GBV assignments.
+	keys *seal.Keyring
+	log  *slog.Logger
 }
 
-// New returns an App on pool that announces assignments through outbox.
-func New(pool *pgxpool.Pool, outbox AssignmentOutbox, log *slog.Logger) *App {
+// New returns an App on pool that announces assignments through outbox and
+// seals the notes of GBV assignments with keys.
+func New(pool *pgxpool.Pool, outbox AssignmentOutbox, keys *seal.Keyring, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &App{pool: pool, outbox: outbox, log: log}
+	return &App{pool: pool, outbox: outbox, keys: keys, log: log}
+}
+
+// open opens the sealed notes of assignments about to be returned to a
+// caller allowed to read them (the queries leave GBV out for everyone else).
+func (a *App) open(as ...*domain.Assignment) error {
+	for _, asg := range as {
+		if err := store.OpenNote(a.keys, asg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inTx runs fn in a scoped transaction.
@@ -47,6 +63,17 @@ func (a *App) inTx(ctx context.Context, scope pg.Scope, fn func(pgx.Tx) error) e
 func notFound(err error, what string) error {
 	if errors.Is(err, domain.ErrNotFound) {
 		return apperr.NotFound(what)
+	}
+	return err
+}
+
+// gbvWall turns the database's refusal of a GBV assignment outside SAPS
+// teams into FailedPrecondition. The use cases check the rules first; the
+// database refuses only what a concurrent change of a team let through.
+func gbvWall(err error) error {
+	if errors.Is(err, domain.ErrGBVOutsideSAPS) {
+		return apperr.FailedPrecondition("a GBV ticket may only reach SAPS teams of its municipality, " +
+			"and a team changed meanwhile; try again")
 	}
 	return err
 }

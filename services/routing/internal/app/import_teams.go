@@ -36,6 +36,15 @@ func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (c
 		if err != nil {
 			return err
 		}
+		// The teams the import replaces, for the SAPS rules, in one query.
+		names := make([]string, 0, len(in.Features))
+		for _, f := range in.Features {
+			names = append(names, in.NamePrefix+f.Property(in.NameProperty))
+		}
+		existing, err := store.TeamsByName(ctx, tx, in.Tenant, names)
+		if err != nil {
+			return err
+		}
 		seen := map[string]int{}
 		for _, f := range in.Features {
 			path := fmt.Sprintf("feature_collection.features[%d]", f.Index)
@@ -56,11 +65,14 @@ func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (c
 			if err := store.CheckInside(ctx, tx, area, buffer, in.Tenant, path+".geometry"); err != nil {
 				return err
 			}
+			if err := checkImportedSAPS(ctx, tx, in, existing, name, path); err != nil {
+				return err
+			}
 			isNew, err := store.UpsertImportedTeam(ctx, tx, domain.Team{
 				Tenant: in.Tenant, Name: name, Category: in.Category, IsSAPS: in.IsSAPS, ServiceArea: area,
 			})
 			if err != nil {
-				return err
+				return gbvWall(err)
 			}
 			if isNew {
 				created++
@@ -80,4 +92,30 @@ func (a *App) ImportTeams(ctx context.Context, scope pg.Scope, in TeamImport) (c
 		a.log.Warn("analyze after team import", "error", err.Error())
 	}
 	return created, updated, nil
+}
+
+// checkImportedSAPS applies the SAPS rules of UpdateTeam to an import that
+// replaces the SAPS flag of an existing team of that name: a team GBV
+// tickets depend on stays a SAPS team, and a team that becomes a SAPS team
+// must already escalate to a SAPS team (or to none).
+func checkImportedSAPS(ctx context.Context, tx pgx.Tx, in TeamImport, teams map[string]domain.Team, name, path string) error {
+	existing, ok := teams[name]
+	if !ok {
+		return nil
+	}
+	if err := checkStaysSAPS(ctx, tx, existing, in.IsSAPS, path+": "); err != nil {
+		return err
+	}
+	if !in.IsSAPS || existing.IsSAPS || existing.EscalationTeamID == "" {
+		return nil
+	}
+	target, err := store.GetTeam(ctx, tx, existing.EscalationTeamID, false)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	if err != nil || !target.IsSAPS {
+		return apperr.Invalid("is_saps", fmt.Sprintf("%s names team %q, whose escalation_team_id %s %s", path, name,
+			existing.EscalationTeamID, sapsEscalationRule))
+	}
+	return nil
 }

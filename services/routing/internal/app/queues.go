@@ -23,7 +23,15 @@ func (a *App) ListAssignments(ctx context.Context, scope pg.Scope, ticketID stri
 		if err == nil && len(out) == 0 {
 			return apperr.NotFound("ticket " + ticketID)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			if err := a.open(&out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app.ListAssignments: %w", err)
@@ -41,7 +49,10 @@ func (a *App) ListTeamQueue(ctx context.Context, scope pg.Scope, f store.QueueFi
 		}
 		f.Tenant = team.Tenant
 		out, err = store.ListQueue(ctx, tx, f)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.openQueue(out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app.ListTeamQueue: %w", err)
@@ -55,13 +66,25 @@ func (a *App) ListTriageQueue(ctx context.Context, scope pg.Scope, f store.Queue
 	f.TeamID = ""
 	err := a.inTx(ctx, scope, func(tx pgx.Tx) error {
 		var err error
-		out, err = store.ListQueue(ctx, tx, f)
-		return err
+		if out, err = store.ListQueue(ctx, tx, f); err != nil {
+			return err
+		}
+		return a.openQueue(out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app.ListTriageQueue: %w", err)
 	}
 	return out, nil
+}
+
+// openQueue opens the notes of the queued tickets' assignments.
+func (a *App) openQueue(qs []domain.QueuedTicket) error {
+	for i := range qs {
+		if err := a.open(&qs[i].Assignment); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RecordTicketStatus stores a ticket's status unless a later one is known.

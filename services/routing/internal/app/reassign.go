@@ -22,8 +22,9 @@ type ReassignRequest struct {
 	Note     string
 	// By is the user id of the manager or admin.
 	By string
-	// MayHandleGBV says whether the caller may reassign GBV tickets (SAPS
-	// liaisons and municipal admins); for others a GBV ticket is NotFound.
+	// MayHandleGBV says whether the caller may reassign GBV tickets: only
+	// the tenant's SAPS liaison. For anyone else a GBV ticket is NotFound,
+	// exactly as a missing id, so the answer tells nothing about it.
 	MayHandleGBV bool
 }
 
@@ -52,12 +53,12 @@ func (a *App) ReassignTicket(ctx context.Context, scope pg.Scope, r ReassignRequ
 		if err := store.ClearCurrent(ctx, tx, r.TicketID); err != nil {
 			return err
 		}
-		got, _, err := store.InsertAssignment(ctx, tx, domain.Assignment{
+		got, _, err := store.InsertAssignment(ctx, tx, a.keys, domain.Assignment{
 			Tenant: cur.Tenant, TicketID: r.TicketID, Category: cur.Category, TeamID: team.ID, PersonID: r.PersonID,
 			AssignedBy: r.By, Reason: domain.ReasonManualOverride, Note: r.Note, IsCurrent: true,
 		}, nil)
 		if err != nil {
-			return err
+			return gbvWall(err)
 		}
 		out = got
 		return a.outbox.AssignmentChanged(ctx, tx, got)
@@ -72,7 +73,7 @@ func checkReassignTarget(cur domain.Assignment, team domain.Team, personID strin
 	if !team.Active {
 		return apperr.FailedPrecondition(fmt.Sprintf("team %s is inactive", team.Name))
 	}
-	if cur.Category == domain.CategoryGBV && !team.IsSAPS {
+	if cur.Category == domain.CategoryGBV && !(team.IsSAPS && team.Tenant == cur.Tenant) {
 		return apperr.Invalid("team_id", "a GBV ticket can only be assigned to a SAPS liaison team")
 	}
 	if personID == "" || personID == team.ManagerID {

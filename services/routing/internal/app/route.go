@@ -30,7 +30,7 @@ func (a *App) RouteTicket(ctx context.Context, scope pg.Scope, r RouteRequest) (
 		var err error
 		asg, dec, err = store.RoutingAssignment(ctx, tx, r.TicketID)
 		if !errors.Is(err, domain.ErrNotFound) {
-			return err
+			return a.openOn(err, &asg)
 		}
 		dec, err = decide(ctx, tx, store.RouteQuery{Tenant: r.Tenant, Category: r.Category, Lat: r.Lat, Lng: r.Lng})
 		if err != nil {
@@ -42,17 +42,17 @@ func (a *App) RouteTicket(ctx context.Context, scope pg.Scope, r RouteRequest) (
 		if err != nil {
 			return err
 		}
-		got, inserted, err := store.InsertAssignment(ctx, tx, domain.Assignment{
+		got, inserted, err := store.InsertAssignment(ctx, tx, a.keys, domain.Assignment{
 			Tenant: r.Tenant, TicketID: r.TicketID, Category: r.Category, TeamID: dec.TeamID,
 			PersonID: dec.PersonID, AssignedBy: domain.SystemActor, Reason: dec.Reason, IsCurrent: !hasCurrent,
 		}, &dec)
 		if err != nil {
-			return err
+			return gbvWall(err)
 		}
 		if !inserted {
 			// A concurrent call won the unique index; return its result.
 			asg, dec, err = store.RoutingAssignment(ctx, tx, r.TicketID)
-			return err
+			return a.openOn(err, &asg)
 		}
 		asg = got
 		if !asg.IsCurrent {

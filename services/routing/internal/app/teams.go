@@ -23,7 +23,7 @@ func (a *App) CreateTeam(ctx context.Context, scope pg.Scope, t domain.Team, are
 		}
 		var err error
 		out, err = store.InsertTeam(ctx, tx, t)
-		return duplicateName(err, t)
+		return gbvWall(duplicateName(err, t))
 	})
 	if err != nil {
 		return domain.Team{}, fmt.Errorf("app.CreateTeam: %w", err)
@@ -52,6 +52,7 @@ func (a *App) UpdateTeam(ctx context.Context, scope pg.Scope, id string, p TeamP
 		if err != nil {
 			return notFound(err, "team "+id)
 		}
+		before := t
 		apply(&t.Name, p.Name)
 		apply(&t.Category, p.Category)
 		apply(&t.IsSAPS, p.IsSAPS)
@@ -63,8 +64,11 @@ func (a *App) UpdateTeam(ctx context.Context, scope pg.Scope, id string, p TeamP
 		if err := checkTeam(ctx, tx, t, areaField, p.ServiceArea != nil && *p.ServiceArea != ""); err != nil {
 			return err
 		}
+		if err := checkStaysSAPS(ctx, tx, before, t.IsSAPS, ""); err != nil {
+			return err
+		}
 		out, err = store.UpdateTeam(ctx, tx, t, p.ServiceArea == nil)
-		return duplicateName(err, t)
+		return gbvWall(duplicateName(err, t))
 	})
 	if err != nil {
 		return domain.Team{}, fmt.Errorf("app.UpdateTeam: %w", err)
@@ -72,7 +76,8 @@ func (a *App) UpdateTeam(ctx context.Context, scope pg.Scope, id string, p TeamP
 	return out, nil
 }
 
-// DeactivateTeam stops a team from receiving new tickets.
+// DeactivateTeam stops a team from receiving new tickets. Its current
+// tickets stay with it, so a SAPS team's GBV tickets stay with SAPS.
 func (a *App) DeactivateTeam(ctx context.Context, scope pg.Scope, id string) (domain.Team, error) {
 	inactive := false
 	return a.UpdateTeam(ctx, scope, id, TeamPatch{Active: &inactive}, "")
@@ -107,8 +112,8 @@ func (a *App) ListTeams(ctx context.Context, scope pg.Scope, f store.TeamFilter)
 }
 
 // checkTeam enforces the rules that need the database: the escalation
-// target is another team of the tenant, and a new area is valid and inside
-// the municipality.
+// target is another team of the tenant (a SAPS team for a SAPS team), and
+// a new area is valid and inside the municipality.
 func checkTeam(ctx context.Context, tx pgx.Tx, t domain.Team, areaField string, newArea bool) error {
 	if t.EscalationTeamID != "" {
 		target, err := store.GetTeam(ctx, tx, t.EscalationTeamID, false)
@@ -117,6 +122,9 @@ func checkTeam(ctx context.Context, tx pgx.Tx, t domain.Team, areaField string, 
 		}
 		if err != nil {
 			return err
+		}
+		if t.IsSAPS && !target.IsSAPS {
+			return apperr.Invalid("team.escalation_team_id", sapsEscalationRule)
 		}
 	}
 	if !newArea {
@@ -133,6 +141,36 @@ func checkTeam(ctx context.Context, tx pgx.Tx, t domain.Team, areaField string, 
 		return err
 	}
 	return store.CheckInside(ctx, tx, t.ServiceArea, buffer, t.Tenant, areaField)
+}
+
+// sapsEscalationRule is the rule a SAPS team's escalation team breaks.
+const sapsEscalationRule = "must be a SAPS team when the team is a SAPS team: GBV tickets escalate only to SAPS teams"
+
+// checkStaysSAPS refuses to make a SAPS team (before) a non-SAPS one while
+// GBV tickets depend on it: a team that holds or held a GBV ticket (every
+// assignment in a GBV ticket's history names a SAPS team), or that another
+// SAPS team escalates to. where names the import feature, if any.
+func checkStaysSAPS(ctx context.Context, tx pgx.Tx, before domain.Team, isSAPS bool, where string) error {
+	if !before.IsSAPS || isSAPS {
+		return nil
+	}
+	held, err := store.HasHeldGBV(ctx, tx, before.ID)
+	if err != nil {
+		return err
+	}
+	if held {
+		return apperr.FailedPrecondition(fmt.Sprintf("%steam %q holds or has held GBV tickets, so it stays a SAPS team; "+
+			"create a new team for other work", where, before.Name))
+	}
+	names, err := store.SAPSTeamsEscalatingTo(ctx, tx, before.ID)
+	if err != nil {
+		return err
+	}
+	if len(names) > 0 {
+		return apperr.FailedPrecondition(fmt.Sprintf("%steam %q is the escalation team of the SAPS teams %q, so it stays "+
+			"a SAPS team; give them another escalation team first", where, before.Name, names))
+	}
+	return nil
 }
 
 func duplicateName(err error, t domain.Team) error {

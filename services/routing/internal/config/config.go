@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	libconfig "github.com/salga/trustengine/libs/config"
+	"github.com/salga/trustengine/libs/seal"
 )
 
 // Default listen addresses of the routing service.
@@ -16,6 +17,9 @@ const (
 // Config is every setting of the routing binary.
 type Config struct {
 	libconfig.Common
+	// GBV is the key ring that seals the notes of GBV assignments
+	// (GBV_KEYS, GBV_ACTIVE_KEY_ID), the same one the ticket service uses.
+	libconfig.GBV
 	// TicketAddr is the ticket service's gRPC address (TICKET_ADDR), e.g.
 	// ticket:9101. When empty, routing.record_assignment jobs are still
 	// recorded but not worked by this process. Default: empty.
@@ -32,5 +36,12 @@ func Load() (Config, error) {
 		return Config{}, fmt.Errorf("config.Load: %w", err)
 	}
 	c.Common = c.Common.WithDefaults(DefaultGRPCAddr, DefaultAdminAddr)
+	if c.GBVKeys == "" {
+		c.GBVKeys = seal.DevKeys
+	}
 	return c, nil
 }
+
+// UsesDevKey reports whether GBV notes would be sealed with the development
+// key, which start-up logs loudly.
+func (c Config) UsesDevKey() bool { return c.GBVKeys == seal.DevKeys }

@@ -91,6 +91,16 @@ type Assignment struct {
 	EscalationLevel int32
 	IsCurrent       bool
 	CreatedAt       time.Time
+	// SealedNote is the note of a GBV assignment as stored, sealed; Note
+	// stays "" until the app opens it for a caller who may read it.
+	SealedNote *SealedNote
+}
+
+// SealedNote is a note sealed under the GBV key ring (AES-256-GCM).
+type SealedNote struct {
+	KeyID      string
+	Nonce      []byte
+	Ciphertext []byte
 }
 
 // QueuedTicket is a ticket in a queue with its current assignment.

@@ -10,4 +10,7 @@ var (
 	ErrDuplicateName = errors.New("duplicate team name")
 	// ErrDuplicateCode means a municipality code is already registered.
 	ErrDuplicateCode = errors.New("duplicate municipality code")
+	// ErrGBVOutsideSAPS means the database refused a change that would put a
+	// GBV ticket, or a SAPS team's escalation, outside SAPS teams.
+	ErrGBVOutsideSAPS = errors.New("a GBV ticket may only reach SAPS teams")
 )

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
@@ -25,9 +24,12 @@ func (c caller) scope() pg.Scope { return pg.ScopeFromClaims(c.Claims) }
 // allTenants reports whether the caller acts across municipalities.
 func (c caller) allTenants() bool { return c.scope().AllTenants }
 
-// seesGBV reports whether GBV assignments may be shown to the caller: only
-// SAPS liaisons (POPIA special personal information).
-func (c caller) seesGBV() bool { return c.HasRole(auth.RoleSAPSLiaison) }
+// seesGBV reports whether the caller may see and act on GBV tickets: only
+// the SAPS liaison of one municipality (POPIA special personal
+// information). A token scoped to every municipality is nobody's liaison.
+func (c caller) seesGBV() bool {
+	return c.HasRole(auth.RoleSAPSLiaison) && !c.allTenants() && c.Tenant != "" && c.Tenant != auth.AllTenants
+}
 
 // callerFrom returns the caller set by the auth interceptor.
 func callerFrom(ctx context.Context) (caller, error) {
@@ -64,9 +66,4 @@ func (c caller) tenant(requested, field string) (string, error) {
 		return "", apperr.PermissionDenied(fmt.Sprintf("cannot act for municipality %s", requested))
 	}
 	return requested, nil
-}
-
-// isOneOf reports whether the caller holds any of roles.
-func (c caller) isOneOf(roles ...string) bool {
-	return slices.ContainsFunc(roles, c.HasRole)
 }

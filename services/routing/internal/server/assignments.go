@@ -9,8 +9,8 @@ import (
 	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
-// reassigners may move tickets by hand. GBV tickets: only SAPS liaisons and
-// municipal admins (a team manager never even sees them).
+// reassigners may move tickets by hand. GBV tickets: only the tenant's SAPS
+// liaison; for everyone else a GBV ticket does not exist.
 var reassigners = []string{auth.RoleTeamManager, auth.RoleMunicipalAdmin, auth.RoleSAPSLiaison}
 
 // ReassignTicket implements RoutingService.
@@ -33,7 +33,7 @@ func (s *Server) ReassignTicket(ctx context.Context, req *routingv1.ReassignTick
 	}
 	a, err := s.app.ReassignTicket(ctx, c.scope(), app.ReassignRequest{
 		TicketID: req.GetTicketId(), TeamID: req.GetTeamId(), PersonID: req.GetPersonId(), Note: req.GetNote(),
-		By: c.Subject, MayHandleGBV: c.isOneOf(auth.RoleSAPSLiaison, auth.RoleMunicipalAdmin),
+		By: c.Subject, MayHandleGBV: c.seesGBV(),
 	})
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/routing/internal/app"
 	"github.com/salga/trustengine/services/routing/internal/delivery"
@@ -39,7 +40,9 @@ func newEnv(t *testing.T) *env {
 	pool := pgtest.NewDB(t, "routing", store.Migrate)
 	rc, err := delivery.NewRiverClient(pool, store.Schema, nil, nil)
 	require.NoError(t, err)
-	a := app.New(pool, delivery.NewOutbox(rc), nil)
+	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
+	require.NoError(t, err)
+	a := app.New(pool, delivery.NewOutbox(rc), keys, nil)
 	conn := dial(t, func(s *grpc.Server) { server.New(a).Register(s) })
 	return &env{t: t, pool: pool, public: routingv1.NewRoutingServiceClient(conn),
 		internal: routingv1.NewRoutingInternalServiceClient(conn)}

@@ -9,11 +9,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 const assignmentCols = `a.id::text, a.tenant, a.ticket_id::text, a.category, coalesce(a.team_id::text, ''),
-	coalesce(t.name, ''), a.person_id, a.assigned_by, a.reason, a.note, a.escalation_level, a.is_current, a.created_at`
+	coalesce(t.name, ''), a.person_id, a.assigned_by, a.reason, a.note, a.escalation_level, a.is_current, a.created_at,
+	a.note_sealed, a.note_key_id, a.note_nonce`
 
 const assignmentFrom = ` FROM routing.assignments a LEFT JOIN routing.teams t ON t.id = a.team_id `
 
@@ -21,10 +23,13 @@ const assignmentFrom = ` FROM routing.assignments a LEFT JOIN routing.teams t ON
 var routingReasons = []string{string(domain.ReasonGeospatial), string(domain.ReasonFallbackNearest), string(domain.ReasonTriage)}
 
 // InsertAssignment appends a to the history; when a.IsCurrent it must be
-// called after ClearCurrent. ON CONFLICT DO NOTHING lets the unique indexes
-// arbitrate races: inserted is false when a concurrent transaction already
-// stored the same routing or escalation, and nothing was written.
-func InsertAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignment, decision *domain.Decision) (domain.Assignment, bool, error) {
+// called after ClearCurrent. The note of a GBV assignment is sealed with
+// keys (see SealNote) and returned open. ON CONFLICT DO NOTHING lets the
+// unique indexes arbitrate races: inserted is false when a concurrent
+// transaction already stored the same routing or escalation, and nothing
+// was written. A GBV assignment to a team that is not a SAPS team of the
+// tenant is refused by the database (domain.ErrGBVOutsideSAPS).
+func InsertAssignment(ctx context.Context, tx pgx.Tx, keys *seal.Keyring, a domain.Assignment, decision *domain.Decision) (domain.Assignment, bool, error) {
 	var decisionJSON []byte
 	if decision != nil {
 		var err error
@@ -32,24 +37,31 @@ func InsertAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignment, decis
 			return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
 		}
 	}
-	rows, err := tx.Query(ctx, `WITH a AS (
-		INSERT INTO routing.assignments (id, tenant, ticket_id, category, team_id, person_id, assigned_by,
-			reason, note, escalation_level, is_current, decision)
-		VALUES ($1, $2, $3, $4, nullif($5, '')::uuid, $6, $7, $8, $9, $10, $11, $12)
-		ON CONFLICT DO NOTHING RETURNING *)
-		SELECT `+assignmentCols+` FROM a LEFT JOIN routing.teams t ON t.id = a.team_id`,
-		uuid.NewString(), a.Tenant, a.TicketID, string(a.Category), a.TeamID, a.PersonID, a.AssignedBy,
-		string(a.Reason), a.Note, a.EscalationLevel, a.IsCurrent, decisionJSON)
+	a.ID = uuid.NewString()
+	note, sealed, err := sealNote(keys, a)
 	if err != nil {
 		return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
 	}
+	rows, err := tx.Query(ctx, `WITH a AS (
+		INSERT INTO routing.assignments (id, tenant, ticket_id, category, team_id, person_id, assigned_by,
+			reason, note, escalation_level, is_current, decision, note_sealed, note_key_id, note_nonce)
+		VALUES ($1, $2, $3, $4, nullif($5, '')::uuid, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT DO NOTHING RETURNING *)
+		SELECT `+assignmentCols+` FROM a LEFT JOIN routing.teams t ON t.id = a.team_id`,
+		a.ID, a.Tenant, a.TicketID, string(a.Category), a.TeamID, a.PersonID, a.AssignedBy,
+		string(a.Reason), note, a.EscalationLevel, a.IsCurrent, decisionJSON,
+		sealed.Ciphertext, sealed.keyID(), sealed.Nonce)
+	if err != nil {
+		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err)
+	}
 	got, err := pgx.CollectRows(rows, scanAssignment)
 	if err != nil {
-		return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
+		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err)
 	}
 	if len(got) == 0 {
 		return domain.Assignment{}, false, nil
 	}
+	got[0].Note = a.Note
 	return got[0], true, nil
 }
 
@@ -159,12 +171,18 @@ func scanAssignment(row pgx.CollectableRow) (domain.Assignment, error) {
 func scanAssignmentWith(row pgx.CollectableRow, extra ...any) (domain.Assignment, error) {
 	var a domain.Assignment
 	var category, reason string
+	var ciphertext, nonce []byte
+	var keyID *string
 	dest := append([]any{&a.ID, &a.Tenant, &a.TicketID, &category, &a.TeamID, &a.TeamName, &a.PersonID,
-		&a.AssignedBy, &reason, &a.Note, &a.EscalationLevel, &a.IsCurrent, &a.CreatedAt}, extra...)
+		&a.AssignedBy, &reason, &a.Note, &a.EscalationLevel, &a.IsCurrent, &a.CreatedAt,
+		&ciphertext, &keyID, &nonce}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return a, err
 	}
 	a.Category, a.Reason = domain.Category(category), domain.Reason(reason)
+	if keyID != nil {
+		a.SealedNote = &domain.SealedNote{KeyID: *keyID, Nonce: nonce, Ciphertext: ciphertext}
+	}
 	return a, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/salga/trustengine/libs/queue"
 
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/migrations"
 )
@@ -36,16 +37,29 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
-// Setup prepares an empty database: PostGIS, the app role and migrations.
-// The binary runs it at start-up and tests use it to build their template.
-func Setup(ctx context.Context, pool *pgxpool.Pool) error {
+// Setup prepares a database at start-up: PostGIS, the app role, the
+// migrations, and the sealing of GBV notes stored in plain text before
+// migration 00006 (which needs the key ring SQL migrations lack).
+func Setup(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring) error {
 	if err := pg.EnsurePostGIS(ctx, pool); err != nil {
 		return fmt.Errorf("store.Setup: %w", err)
 	}
 	if err := pg.EnsureAppRole(ctx, pool); err != nil {
 		return fmt.Errorf("store.Setup: %w", err)
 	}
-	return Migrate(ctx, pool)
+	if err := Migrate(ctx, pool); err != nil {
+		return err
+	}
+	if err := SealLegacyNotes(ctx, pool, keys); err != nil {
+		return fmt.Errorf("store.Setup: %w", err)
+	}
+	return nil
+}
+
+// gbvWalls are the database's checks that GBV stays with SAPS teams
+// (migration 00005).
+var gbvWalls = map[string]bool{
+	"gbv_assignment_saps_only": true, "gbv_saps_escalation": true, "gbv_team_stays_saps": true,
 }
 
 // interpretError maps Postgres errors the app can act on to sentinel errors
@@ -60,6 +74,8 @@ func interpretError(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateName)
 	case pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "municipalities_pkey":
 		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateCode)
+	case pg.IsCheckViolation(err) && gbvWalls[pg.ConstraintName(err)]:
+		return fmt.Errorf("%s: %w: %w", op, domain.ErrGBVOutsideSAPS, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

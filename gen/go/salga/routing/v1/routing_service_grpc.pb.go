@@ -77,9 +77,13 @@ type RoutingServiceClient interface {
 	// and why, without assigning anything.
 	ExplainRoute(ctx context.Context, in *ExplainRouteRequest, opts ...grpc.CallOption) (*ExplainRouteResponse, error)
 	// ReassignTicket moves a ticket to another team (and optionally a member)
-	// by hand. Team managers and municipal admins only.
+	// by hand. Team managers, municipal admins and SAPS liaisons of the
+	// tenant; a GBV ticket only by the tenant's SAPS liaison and only to a SAPS
+	// team (for anyone else it is NOT_FOUND, exactly as a missing id).
 	ReassignTicket(ctx context.Context, in *ReassignTicketRequest, opts ...grpc.CallOption) (*ReassignTicketResponse, error)
 	// ListAssignments returns the assignment history of a ticket, oldest first.
+	// A GBV ticket's history only to the tenant's SAPS liaison (for anyone else
+	// it is NOT_FOUND, exactly as a missing id).
 	ListAssignments(ctx context.Context, in *ListAssignmentsRequest, opts ...grpc.CallOption) (*ListAssignmentsResponse, error)
 	// ListTeamQueue lists the tickets currently assigned to a team.
 	ListTeamQueue(ctx context.Context, in *ListTeamQueueRequest, opts ...grpc.CallOption) (*ListTeamQueueResponse, error)
@@ -305,9 +309,13 @@ type RoutingServiceServer interface {
 	// and why, without assigning anything.
 	ExplainRoute(context.Context, *ExplainRouteRequest) (*ExplainRouteResponse, error)
 	// ReassignTicket moves a ticket to another team (and optionally a member)
-	// by hand. Team managers and municipal admins only.
+	// by hand. Team managers, municipal admins and SAPS liaisons of the
+	// tenant; a GBV ticket only by the tenant's SAPS liaison and only to a SAPS
+	// team (for anyone else it is NOT_FOUND, exactly as a missing id).
 	ReassignTicket(context.Context, *ReassignTicketRequest) (*ReassignTicketResponse, error)
 	// ListAssignments returns the assignment history of a ticket, oldest first.
+	// A GBV ticket's history only to the tenant's SAPS liaison (for anyone else
+	// it is NOT_FOUND, exactly as a missing id).
 	ListAssignments(context.Context, *ListAssignmentsRequest) (*ListAssignmentsResponse, error)
 	// ListTeamQueue lists the tickets currently assigned to a team.
 	ListTeamQueue(context.Context, *ListTeamQueueRequest) (*ListTeamQueueResponse, error)
