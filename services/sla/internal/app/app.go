@@ -33,8 +33,12 @@ type JobInserter interface {
 type App struct {
 	pool *pgxpool.Pool
 	jobs JobInserter
-	// Now is the time source of sweeps and policy changes (tests move it).
+	// Now is this replica's own clock. No time rule reads it: sweeps, rule
+	// changes and reports take the database's clock (see now), the one every
+	// replica shares; RunSweeps only compares the two to report drift.
 	Now func() time.Time
+	// Clock, when set, replaces the database's clock (tests move time with it).
+	Clock func() time.Time
 	// AfterSweptClock, when set, runs after each clock a sweep handles, inside
 	// the sweep's transaction; an error aborts the batch like a crash would.
 	AfterSweptClock func(n int) error
@@ -43,6 +47,15 @@ type App struct {
 // New returns the application over pool, inserting jobs with inserter.
 func New(pool *pgxpool.Pool, inserter JobInserter) *App {
 	return &App{pool: pool, jobs: inserter, Now: time.Now}
+}
+
+// now is the time of a use case: the database's clock, read in its
+// transaction, unless a test set Clock.
+func (a *App) now(ctx context.Context, tx pgx.Tx) (time.Time, error) {
+	if a.Clock != nil {
+		return a.Clock().UTC(), nil
+	}
+	return store.Now(ctx, tx)
 }
 
 // SystemScope is the scope of the service's own background work.

@@ -115,7 +115,10 @@ func (a *App) recompute(ctx context.Context, tx pgx.Tx, configID, calendarID, mu
 	if err != nil {
 		return 0, err
 	}
-	now := a.Now()
+	now, err := a.now(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	policies := map[[2]string]domain.Policy{}
 	touched := map[string]string{} // ticket -> tenant
 	n := 0

@@ -44,13 +44,11 @@ func (a *App) RecordTicketEvent(ctx context.Context, scope pg.Scope, ev domain.T
 }
 
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
-	err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
+	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
 		Category: ev.Category, Status: domain.StatusOpen, LastSequence: ev.Sequence})
-	if errors.Is(err, store.ErrDuplicate) {
-		// Created twice under different event ids: the clocks already run.
-		return false, nil
-	}
-	if err != nil {
+	if err != nil || !fresh {
+		// Not fresh: created twice under different event ids, the clocks
+		// already run.
 		return false, err
 	}
 	p, err := resolvePolicy(ctx, tx, ev.Tenant, ev.Category)

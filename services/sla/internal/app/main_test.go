@@ -31,6 +31,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 // fixture is an App on a fresh database with a movable clock.
 type fixture struct {
 	pool *pgxpool.Pool
+	rc   app.JobInserter
 	app  *app.App
 	now  time.Time
 }
@@ -40,8 +41,8 @@ func newFixture(t *testing.T) *fixture {
 	pool := pgtest.NewDB(t, "sla", setup)
 	rc, err := jobs.NewClient(pool, nil, nil, 1)
 	require.NoError(t, err)
-	f := &fixture{pool: pool, app: app.New(pool, rc), now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
-	f.app.Now = func() time.Time { return f.now }
+	f := &fixture{pool: pool, rc: rc, app: app.New(pool, rc), now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	f.app.Clock = func() time.Time { return f.now }
 	return f
 }
 

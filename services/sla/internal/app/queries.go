@@ -94,16 +94,20 @@ func (a *App) TicketClocks(ctx context.Context, scope pg.Scope, ticketID string)
 // AtRisk lists a tenant's warned (and optionally breached) clocks.
 func (a *App) AtRisk(ctx context.Context, scope pg.Scope, f store.AtRiskFilter) ([]domain.Clock, time.Time, error) {
 	var out []domain.Clock
+	var now time.Time
 	f.IncludeGBV = CanSeeGBV(scope)
 	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
 		var err error
+		if now, err = a.now(ctx, tx); err != nil {
+			return err
+		}
 		out, err = store.AtRiskClocks(ctx, tx, f)
 		return err
 	})
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("app.AtRisk: %w", err)
 	}
-	return out, a.Now(), nil
+	return out, now, nil
 }
 
 // ComplianceRow is one category's figures.
@@ -128,8 +132,11 @@ func ratio(c store.ComplianceCounts) float64 {
 func (a *App) Compliance(ctx context.Context, scope pg.Scope, tenant string, start, end time.Time) ([]ComplianceRow, error) {
 	var counts []store.ComplianceCounts
 	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
-		var err error
-		counts, err = store.Compliance(ctx, tx, tenant, start, end, a.Now(), CanSeeGBV(scope))
+		now, err := a.now(ctx, tx)
+		if err != nil {
+			return err
+		}
+		counts, err = store.Compliance(ctx, tx, tenant, start, end, now, CanSeeGBV(scope))
 		return err
 	})
 	if err != nil {

@@ -18,6 +18,8 @@ import (
 type SweepResult struct {
 	Warnings int
 	Breaches int
+	// Now is the database time of the sweep's last transaction.
+	Now time.Time
 }
 
 // Sweep records every warning and breach step due now, handling at most limit
@@ -32,8 +34,12 @@ func (a *App) Sweep(ctx context.Context, limit, batch int) (SweepResult, error) 
 		var got int
 		var res SweepResult
 		err := pg.InTx(ctx, a.pool, SystemScope, func(tx pgx.Tx) error {
-			var err error
-			got, res, err = a.sweepBatch(ctx, tx, a.Now(), n)
+			now, err := a.now(ctx, tx)
+			if err != nil {
+				return err
+			}
+			got, res, err = a.sweepBatch(ctx, tx, now, n)
+			res.Now = now
 			return err
 		})
 		if err != nil {
@@ -41,6 +47,7 @@ func (a *App) Sweep(ctx context.Context, limit, batch int) (SweepResult, error) 
 		}
 		total.Warnings += res.Warnings
 		total.Breaches += res.Breaches
+		total.Now = res.Now
 		limit -= got
 		if got < n {
 			break
@@ -113,6 +120,10 @@ func (a *App) escalate(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) err
 	return nil
 }
 
+// maxSkew is how far this replica's clock may drift from the database's
+// before RunSweeps reports it.
+const maxSkew = 30 * time.Second
+
 // RunSweeps sweeps every interval until ctx ends. Failures are logged and the
 // next tick tries again: a missed tick only delays events, never loses them.
 func (a *App) RunSweeps(ctx context.Context, log *slog.Logger, interval time.Duration, batch int) {
@@ -130,6 +141,10 @@ func (a *App) RunSweeps(ctx context.Context, log *slog.Logger, interval time.Dur
 				log.ErrorContext(ctx, "sla sweep failed", "error", err.Error())
 			}
 			continue
+		}
+		if skew := a.Now().Sub(res.Now); skew > maxSkew || skew < -maxSkew {
+			log.WarnContext(ctx, "sla replica clock differs from the database's; the sweep uses the database's",
+				"skew", skew.String())
 		}
 		if res.Warnings+res.Breaches > 0 {
 			log.InfoContext(ctx, "sla sweep", "warnings", res.Warnings, "breaches", res.Breaches)

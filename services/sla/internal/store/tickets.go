@@ -30,11 +30,16 @@ func LockTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketS
 	return t, interpretError("store.LockTicket", err)
 }
 
-// InsertTicket records a new ticket; ErrDuplicate when it is already known.
-func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) error {
-	_, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence)
-		VALUES ($1, $2, $3, $4, $5)`, t.TicketID, t.Tenant, t.Category, t.Status, t.LastSequence)
-	return interpretError("store.InsertTicket", err)
+// InsertTicket records a new ticket and reports whether it was new. A
+// ticket already known is left as it is: ON CONFLICT keeps the transaction
+// alive, where a unique violation would abort it (25P02 on the next query).
+func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.Tenant, t.Category, t.Status, t.LastSequence)
+	if err != nil {
+		return false, interpretError("store.InsertTicket", err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // UpdateTicketStatus records the status and sequence of the last applied event.
