@@ -49,13 +49,24 @@ func (cs Calendars) Of(id string) *calendar.Calendar {
 	return calendar.AlwaysOpen()
 }
 
-// StartClocks starts the response and first resolution clock of a new ticket.
+// StartClocks starts the response and first resolution clock of a new
+// ticket; the resolution clock starts paused when the policy pauses `open`.
 func StartClocks(ev TicketEvent, p Policy, cals Calendars) []Clock {
 	cal := cals.Of(p.CalendarID())
 	return []Clock{
 		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResponse, 1, ev.At, p, cal),
-		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResolution, 1, ev.At, p, cal),
+		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, StatusOpen, p, cal),
 	}
+}
+
+// startResolution starts resolution cycle `cycle` at `at` in status, paused
+// at once when the policy pauses that status.
+func startResolution(tenant, ticketID, category string, cycle int, at time.Time, status string, p Policy, cal *calendar.Calendar) Clock {
+	c := StartClock(tenant, ticketID, category, ClockResolution, cycle, at, p, cal)
+	if p.Pauses(status) {
+		c.Pause(at, cal)
+	}
+	return c
 }
 
 func isFinal(status string) bool {
@@ -66,7 +77,8 @@ func isFinal(status string) bool {
 // that changed (new ones included): first response meets the response clock;
 // a pause status pauses the resolution clock and leaving it resumes it;
 // resolved, closed and cancelled stop the clocks; a reopen from resolved
-// starts a new resolution cycle under the current policy p.
+// starts a new resolution cycle under the current policy p, paused at once
+// when p pauses the new status.
 func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars) []Clock {
 	var changed []Clock
 	resp, res := -1, -1
@@ -93,12 +105,14 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 	switch {
 	case isFinal(ev.To):
 		did = c.Stop(ev.At, cal)
+	case ev.From == StatusResolved && !c.IsOpen():
+		// A reopen comes first: whatever the new status does to a clock, it
+		// does it to the new cycle, not to the stopped one.
+		changed = append(changed, startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarID())))
 	case p.Pauses(ev.To):
 		did = c.Pause(ev.At, cal)
 	case c.State == StatePaused:
 		did = c.Resume(ev.At, cal)
-	case ev.From == StatusResolved && !c.IsOpen():
-		changed = append(changed, StartClock(ev.Tenant, ev.TicketID, c.Category, ClockResolution, c.Cycle+1, ev.At, p, cals.Of(p.CalendarID())))
 	}
 	if did {
 		changed = append(changed, c)
