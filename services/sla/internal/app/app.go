@@ -67,37 +67,55 @@ func CanSeeGBV(s pg.Scope) bool {
 	return slices.Contains(s.Roles, auth.RoleSAPSLiaison) || slices.Contains(s.Roles, auth.RoleService)
 }
 
-// loadCalendars builds the calendars with the given ids; unknown ids are left
+// loadCalendars builds the given calendar versions; unknown ones are left
 // out and so run 24x7.
-func loadCalendars(ctx context.Context, tx pgx.Tx, ids ...string) (domain.Calendars, error) {
+func loadCalendars(ctx context.Context, tx pgx.Tx, refs ...domain.CalendarRef) (domain.Calendars, error) {
 	cals := domain.Calendars{}
-	for _, id := range ids {
-		if _, done := cals[id]; done || id == "" {
+	for _, ref := range refs {
+		if _, done := cals[ref]; done || ref.ID == "" {
 			continue
 		}
-		spec, err := store.GetCalendar(ctx, tx, id, false)
+		v, err := store.GetCalendarVersion(ctx, tx, ref)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		cal, err := spec.Build()
+		cal, err := v.Spec.Build()
 		if err != nil {
 			return nil, fmt.Errorf("app.loadCalendars: %w", err)
 		}
-		cals[id] = cal
+		cals[ref] = cal
 	}
 	return cals, nil
 }
 
-// resolvePolicy applies the lookup order for a (municipality, category).
+// clockCalendars loads the calendar versions of clocks and of policy p.
+func clockCalendars(ctx context.Context, tx pgx.Tx, p domain.Policy, clocks ...domain.Clock) (domain.Calendars, error) {
+	refs := []domain.CalendarRef{p.CalendarRef()}
+	for _, c := range clocks {
+		refs = append(refs, c.Calendar())
+	}
+	return loadCalendars(ctx, tx, refs...)
+}
+
+// resolvePolicy applies the lookup order for a (municipality, category) and
+// names the version of its calendar in force now.
 func resolvePolicy(ctx context.Context, tx pgx.Tx, municipality, category string) (domain.Policy, error) {
 	cands, err := store.PolicyCandidates(ctx, tx, municipality, category)
 	if err != nil {
 		return domain.Policy{}, err
 	}
-	return domain.ChoosePolicy(municipality, category, cands), nil
+	p := domain.ChoosePolicy(municipality, category, cands)
+	if id := p.CalendarID(); id != "" {
+		v, err := store.CurrentCalendarVersion(ctx, tx, id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return domain.Policy{}, err
+		}
+		p.CalendarVersion = v
+	}
+	return p, nil
 }
 
 // mirrorDeadlines enqueues the ticket's current deadlines for the ticket

@@ -55,7 +55,7 @@ func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent)
 	if err != nil {
 		return false, err
 	}
-	cals, err := loadCalendars(ctx, tx, p.CalendarID())
+	cals, err := clockCalendars(ctx, tx, p)
 	if err != nil {
 		return false, err
 	}
@@ -81,7 +81,7 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	if ev.Sequence != 0 && ev.Sequence <= t.LastSequence {
 		return false, nil // older than what we applied: ignore
 	}
-	clocks, err := store.TicketClocks(ctx, tx, ev.TicketID)
+	clocks, err := store.LockTicketClocks(ctx, tx, ev.TicketID)
 	if err != nil {
 		return false, err
 	}
@@ -89,11 +89,7 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	if err != nil {
 		return false, err
 	}
-	ids := []string{p.CalendarID()}
-	for _, c := range clocks {
-		ids = append(ids, c.CalendarID)
-	}
-	cals, err := loadCalendars(ctx, tx, ids...)
+	cals, err := clockCalendars(ctx, tx, p, clocks...)
 	if err != nil {
 		return false, err
 	}

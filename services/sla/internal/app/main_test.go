@@ -13,6 +13,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/services/sla/internal/app"
+	"github.com/salga/trustengine/services/sla/internal/calendar"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/jobs"
 	"github.com/salga/trustengine/services/sla/migrations"
@@ -86,4 +87,11 @@ func clockOf(t *testing.T, clocks []domain.Clock, kind string, cycle int) domain
 	}
 	t.Fatalf("no %s clock cycle %d in %+v", kind, cycle, clocks)
 	return domain.Clock{}
+}
+
+func mustBuild(t *testing.T, s domain.CalendarSpec) *calendar.Calendar {
+	t.Helper()
+	c, err := s.Build()
+	require.NoError(t, err)
+	return c
 }

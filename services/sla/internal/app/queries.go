@@ -160,3 +160,77 @@ func (a *App) Compliance(ctx context.Context, scope pg.Scope, tenant string, sta
 	}
 	return rows, nil
 }
+
+// ClockExplanation is a clock with the segments its elapsed time is made of,
+// oldest first; the running segment, measured up to the explanation's time,
+// is last.
+type ClockExplanation struct {
+	Clock    domain.Clock
+	Segments []domain.Segment
+}
+
+// ExplainClocks returns a ticket's clocks with their segments and the time
+// the running segments were measured up to. GBV clocks read as not found
+// for roles that may not see GBV tickets, as in TicketClocks.
+func (a *App) ExplainClocks(ctx context.Context, scope pg.Scope, ticketID string) ([]ClockExplanation, time.Time, error) {
+	var out []ClockExplanation
+	var now time.Time
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		clocks, err := store.TicketClocks(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		if len(clocks) == 0 || (clocks[0].Category == domain.CategoryGBV && !CanSeeGBV(scope)) {
+			return apperr.NotFound("ticket clocks")
+		}
+		if now, err = a.now(ctx, tx); err != nil {
+			return err
+		}
+		segs, err := store.TicketSegments(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		refs := make([]domain.CalendarRef, 0, len(clocks))
+		for _, c := range clocks {
+			refs = append(refs, c.Calendar())
+		}
+		cals, err := loadCalendars(ctx, tx, refs...)
+		if err != nil {
+			return err
+		}
+		for _, c := range clocks {
+			e := ClockExplanation{Clock: c}
+			for _, sg := range segs {
+				if sg.ClockKind == c.Kind && sg.Cycle == c.Cycle {
+					e.Segments = append(e.Segments, sg.Segment)
+				}
+			}
+			if open, ok := c.OpenSegment(now, cals.Of(c.Calendar())); ok {
+				e.Segments = append(e.Segments, open)
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("app.ExplainClocks: %w", err)
+	}
+	return out, now, nil
+}
+
+// ListConfigVersions lists a policy's versions, newest first; NotFound when
+// it never existed.
+func (a *App) ListConfigVersions(ctx context.Context, scope pg.Scope, id string) ([]domain.ConfigVersion, error) {
+	var out []domain.ConfigVersion
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		if out, err = store.ListConfigVersions(ctx, tx, id); err == nil && len(out) == 0 {
+			return apperr.NotFound("SLA configuration")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app.ListConfigVersions: %w", err)
+	}
+	return out, nil
+}

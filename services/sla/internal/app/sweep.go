@@ -62,16 +62,16 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 	if err != nil {
 		return 0, res, err
 	}
-	ids := make([]string, 0, len(clocks))
+	refs := make([]domain.CalendarRef, 0, len(clocks))
 	for _, c := range clocks {
-		ids = append(ids, c.CalendarID)
+		refs = append(refs, c.Calendar())
 	}
-	cals, err := loadCalendars(ctx, tx, ids...)
+	cals, err := loadCalendars(ctx, tx, refs...)
 	if err != nil {
 		return 0, res, err
 	}
 	for i, c := range clocks {
-		for _, ev := range c.Due(now, cals.Of(c.CalendarID)) {
+		for _, ev := range c.Due(now, cals.Of(c.Calendar())) {
 			ev.CreateTime = now
 			fresh, err := store.InsertClockEvent(ctx, tx, ev)
 			if err != nil {

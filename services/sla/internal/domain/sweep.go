@@ -12,8 +12,9 @@ const (
 	EventBreach  = "breach"
 )
 
-// ClockEvent is a warning or breach step of a clock. Level is 0 for warnings
-// and the breach step (1 at the deadline) for breaches; EscalationLevel is
+// ClockEvent is a warning or breach step of a clock. Level counts the
+// clock's warnings (1 for the first; 0 for warnings recorded before a clock
+// could warn again) and is the breach step (1 at the deadline) for breaches; EscalationLevel is
 // the ticket-wide level sent to routing.
 type ClockEvent struct {
 	Tenant          string
@@ -38,7 +39,8 @@ func (c *Clock) Due(now time.Time, cal *calendar.Calendar) []ClockEvent {
 	}
 	if c.WarnedAt.IsZero() && !c.WarnAt.After(now) {
 		c.WarnedAt = now
-		evs = append(evs, ev(EventWarning, 0))
+		c.WarnCount++
+		evs = append(evs, ev(EventWarning, c.WarnCount))
 	}
 	for c.BreachSteps < MaxBreachSteps && !c.StepDue(c.BreachSteps+1, cal).After(now) {
 		c.BreachSteps++

@@ -37,13 +37,13 @@ type TicketState struct {
 	EscalationLevel  int
 }
 
-// Calendars finds the calendar of a clock by id; "" is 24x7.
-type Calendars map[string]*calendar.Calendar
+// Calendars finds a calendar version; the zero CalendarRef is 24x7.
+type Calendars map[CalendarRef]*calendar.Calendar
 
-// Of returns the calendar with id, falling back to 24x7 for "" or an unknown
-// id (a deleted calendar must not stop the clocks).
-func (cs Calendars) Of(id string) *calendar.Calendar {
-	if c, ok := cs[id]; ok && c != nil {
+// Of returns the calendar version r, falling back to 24x7 for the zero ref
+// or an unknown one (a lost calendar must not stop the clocks).
+func (cs Calendars) Of(r CalendarRef) *calendar.Calendar {
+	if c, ok := cs[r]; ok && c != nil {
 		return c
 	}
 	return calendar.AlwaysOpen()
@@ -52,7 +52,7 @@ func (cs Calendars) Of(id string) *calendar.Calendar {
 // StartClocks starts the response and first resolution clock of a new
 // ticket; the resolution clock starts paused when the policy pauses `open`.
 func StartClocks(ev TicketEvent, p Policy, cals Calendars) []Clock {
-	cal := cals.Of(p.CalendarID())
+	cal := cals.Of(p.CalendarRef())
 	return []Clock{
 		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResponse, 1, ev.At, p, cal),
 		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, StatusOpen, p, cal),
@@ -92,7 +92,7 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 	}
 	if resp >= 0 && (ev.FirstResponse || isFinal(ev.To)) {
 		c := clocks[resp]
-		if c.Stop(ev.At, cals.Of(c.CalendarID)) {
+		if c.Stop(ev.At, cals.Of(c.Calendar())) {
 			changed = append(changed, c)
 		}
 	}
@@ -100,7 +100,7 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 		return changed
 	}
 	c := clocks[res]
-	cal := cals.Of(c.CalendarID)
+	cal := cals.Of(c.Calendar())
 	var did bool
 	switch {
 	case isFinal(ev.To):
@@ -108,7 +108,7 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 	case ev.From == StatusResolved && !c.IsOpen():
 		// A reopen comes first: whatever the new status does to a clock, it
 		// does it to the new cycle, not to the stopped one.
-		changed = append(changed, startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarID())))
+		changed = append(changed, startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarRef())))
 	case p.Pauses(ev.To):
 		did = c.Pause(ev.At, cal)
 	case c.State == StatePaused:
