@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -233,4 +234,27 @@ func (a *App) ListConfigVersions(ctx context.Context, scope pg.Scope, id string)
 		return nil, fmt.Errorf("app.ListConfigVersions: %w", err)
 	}
 	return out, nil
+}
+
+// ClockEvents returns up to limit clock events of every tenant after cursor,
+// in feed order (see store.ClockEventsAfter), and the cursor to poll with
+// next. A malformed cursor is InvalidArgument.
+func (a *App) ClockEvents(ctx context.Context, scope pg.Scope, cursor string, limit int) ([]domain.ClockEvent, string, error) {
+	var out []domain.ClockEvent
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		out, err = store.ClockEventsAfter(ctx, tx, cursor, limit)
+		if errors.Is(err, store.ErrBadCursor) {
+			return apperr.Invalid("after", "must be a next_cursor this service returned")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("app.ClockEvents: %w", err)
+	}
+	next := cursor
+	if len(out) > 0 {
+		next = out[len(out)-1].Cursor
+	}
+	return out, next, nil
 }

@@ -73,7 +73,7 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 	for i, c := range clocks {
 		for _, ev := range c.Due(now, cals.Of(c.Calendar())) {
 			ev.CreateTime = now
-			fresh, err := store.InsertClockEvent(ctx, tx, ev)
+			fresh, err := store.InsertClockEvent(ctx, tx, &ev)
 			if err != nil {
 				return 0, res, err
 			}
@@ -82,12 +82,15 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 			}
 			if ev.Kind == domain.EventWarning {
 				res.Warnings++
-				continue
+			} else {
+				if ev, err = a.escalate(ctx, tx, ev); err != nil {
+					return 0, res, err
+				}
+				res.Breaches++
 			}
-			if err := a.escalate(ctx, tx, ev); err != nil {
+			if err := a.recordOnTicket(ctx, tx, ev); err != nil {
 				return 0, res, err
 			}
-			res.Breaches++
 		}
 		if err := store.SaveClock(ctx, tx, c); err != nil {
 			return 0, res, err
@@ -102,20 +105,33 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 }
 
 // escalate gives a new breach event the ticket's next escalation level and
-// asks routing to escalate at that level.
-func (a *App) escalate(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) error {
+// asks routing to escalate at that level. Routing escalates from the
+// ticket's assignment current when the job is delivered, so the escalation
+// goes to the current team's target, whoever held the ticket at the breach.
+func (a *App) escalate(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) (domain.ClockEvent, error) {
 	lvl, err := store.NextEscalationLevel(ctx, tx, ev.TicketID)
 	if err != nil {
-		return err
+		return ev, err
 	}
 	ev.EscalationLevel = lvl
 	if err := store.SetEscalationLevel(ctx, tx, ev); err != nil {
-		return err
+		return ev, err
 	}
 	note := fmt.Sprintf("%s clock (cycle %d) breached, step %d", ev.ClockKind, ev.Cycle, ev.Level)
 	args := jobs.EscalateArgs{Tenant: ev.Tenant, TicketID: ev.TicketID, Level: lvl, Note: note}
 	if _, err := a.jobs.InsertTx(ctx, tx, args, nil); err != nil {
-		return fmt.Errorf("app.escalate: InsertTx: %w", err)
+		return ev, fmt.Errorf("app.escalate: InsertTx: %w", err)
+	}
+	return ev, nil
+}
+
+// recordOnTicket asks the ticket service to add a new warning or breach to
+// the ticket's history, in the transaction that records the event.
+func (a *App) recordOnTicket(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) error {
+	args := jobs.RecordClockEventArgs{Tenant: ev.Tenant, TicketID: ev.TicketID, EventID: ev.EventID, EventKind: ev.Kind,
+		ClockKind: ev.ClockKind, Cycle: ev.Cycle, Step: ev.Level, EscalationLevel: ev.EscalationLevel, Deadline: ev.Deadline}
+	if _, err := a.jobs.InsertTx(ctx, tx, args, nil); err != nil {
+		return fmt.Errorf("app.recordOnTicket: InsertTx: %w", err)
 	}
 	return nil
 }

@@ -25,6 +25,12 @@ type ClockEvent struct {
 	Level           int
 	EscalationLevel int
 	CreateTime      time.Time
+	// EventID is the event's stable UUID, set when it is stored.
+	EventID string
+	// Deadline is the clock's deadline when the event was recorded.
+	Deadline time.Time
+	// Cursor is the event's position in the feed of all clock events.
+	Cursor string
 }
 
 // Due returns every warning and breach step of c due by now, in order, and
@@ -35,7 +41,8 @@ func (c *Clock) Due(now time.Time, cal *calendar.Calendar) []ClockEvent {
 	}
 	var evs []ClockEvent
 	ev := func(kind string, level int) ClockEvent {
-		return ClockEvent{Tenant: c.Tenant, TicketID: c.TicketID, ClockKind: c.Kind, Cycle: c.Cycle, Kind: kind, Level: level}
+		return ClockEvent{Tenant: c.Tenant, TicketID: c.TicketID, ClockKind: c.Kind, Cycle: c.Cycle, Kind: kind, Level: level,
+			Deadline: c.DeadlineAt}
 	}
 	if c.WarnedAt.IsZero() && !c.WarnAt.After(now) {
 		c.WarnedAt = now

@@ -55,3 +55,25 @@ func (RecordDeadlinesArgs) Kind() string { return "sla.record_deadlines" }
 func (RecordDeadlinesArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueTicket}
 }
+
+// RecordClockEventArgs adds a warning or breach to the ticket's history
+// (TicketInternalService.RecordClockEvent, idempotent per EventID).
+type RecordClockEventArgs struct {
+	Tenant          string    `json:"tenant"`
+	TicketID        string    `json:"ticket_id"`
+	EventID         string    `json:"event_id"`
+	EventKind       string    `json:"event_kind"`
+	ClockKind       string    `json:"clock_kind"`
+	Cycle           int       `json:"cycle"`
+	Step            int       `json:"step"`
+	EscalationLevel int       `json:"escalation_level"`
+	Deadline        time.Time `json:"deadline"`
+}
+
+// Kind implements river.JobArgs.
+func (RecordClockEventArgs) Kind() string { return "sla.record_clock_event" }
+
+// InsertOpts routes the job to the ticket queue; attempts are libs/queue's.
+func (RecordClockEventArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueTicket}
+}

@@ -38,6 +38,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 var everyJob = []river.JobArgs{
 	jobs.EscalateArgs{Tenant: "CPT", TicketID: "t", Level: 1},
 	jobs.RecordDeadlinesArgs{Tenant: "CPT", TicketID: "t", Revision: 1},
+	jobs.RecordClockEventArgs{Tenant: "CPT", TicketID: "t", EventID: "e", EventKind: "warning", ClockKind: "response", Cycle: 1},
 }
 
 // jobKindTypes parses the package's source and returns every type that has

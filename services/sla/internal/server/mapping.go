@@ -74,7 +74,8 @@ func eventPB(e domain.ClockEvent) *slav1.ClockEvent {
 		kind, level = slav1.ClockEventKind_CLOCK_EVENT_KIND_BREACH, int32(e.EscalationLevel)
 	}
 	return &slav1.ClockEvent{TicketId: e.TicketID, Clock: clockKinds[e.ClockKind], Cycle: int32(e.Cycle),
-		Kind: kind, Level: level, CreateTime: ts(e.CreateTime)}
+		Kind: kind, Level: level, CreateTime: ts(e.CreateTime), Tenant: e.Tenant, EventId: e.EventID,
+		Step: int32(e.Level), Deadline: ts(e.Deadline)}
 }
 
 func configPB(c domain.Config) *slav1.SlaConfig {

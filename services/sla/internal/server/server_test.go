@@ -259,3 +259,51 @@ func TestRuleHistoryAndClockExplanationsOverGRPC(t *testing.T) {
 		})
 	}
 }
+
+func TestTheClockEventFeedIsForServicesOnly(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	svc := as(t, "*", auth.RoleService)
+	gbv := uuid.NewString()
+	_, err := c.internal.RecordTicketEvent(svc, &slav1.RecordTicketEventRequest{EventId: uuid.NewString(), Tenant: "CPT", TicketId: gbv,
+		Category: commonv1.Category_CATEGORY_GBV, Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED,
+		ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN, OccurTime: timestamppb.New(time.Now().Add(-50 * time.Minute)), Sequence: 1})
+	require.NoError(t, err)
+	_, err = c.internal.RunSweep(svc, &slav1.RunSweepRequest{})
+	require.NoError(t, err)
+	var feed *slav1.ListClockEventsResponse
+	require.Eventually(t, func() bool {
+		feed, err = c.internal.ListClockEvents(svc, &slav1.ListClockEventsRequest{})
+		return err == nil && len(feed.GetEvents()) == 1
+	}, 10*time.Second, 20*time.Millisecond)
+	ev := feed.GetEvents()[0]
+	require.Equal(t, slav1.ClockEventKind_CLOCK_EVENT_KIND_WARNING, ev.GetKind())
+	require.Equal(t, "CPT", ev.GetTenant())
+	require.Equal(t, gbv, ev.GetTicketId())
+	require.Equal(t, int32(1), ev.GetStep())
+	require.NotEmpty(t, ev.GetEventId())
+	require.NotNil(t, ev.GetDeadline())
+	again, err := c.internal.ListClockEvents(svc, &slav1.ListClockEventsRequest{After: feed.GetNextCursor()})
+	require.NoError(t, err)
+	require.Empty(t, again.GetEvents())
+	require.Equal(t, feed.GetNextCursor(), again.GetNextCursor())
+
+	tests := []struct {
+		name string
+		ctx  context.Context
+		req  *slav1.ListClockEventsRequest
+		code codes.Code
+	}{
+		{"a SAPS liaison may not read the feed", as(t, "CPT", auth.RoleSAPSLiaison), &slav1.ListClockEventsRequest{}, codes.PermissionDenied},
+		{"a platform admin may not read the feed", as(t, "*", auth.RolePlatformAdmin), &slav1.ListClockEventsRequest{}, codes.PermissionDenied},
+		{"a cursor not handed out is refused", svc, &slav1.ListClockEventsRequest{After: "1;drop"}, codes.InvalidArgument},
+		{"a negative cursor is refused", svc, &slav1.ListClockEventsRequest{After: "1.-5"}, codes.InvalidArgument},
+		{"a page over 1000 is refused", svc, &slav1.ListClockEventsRequest{PageSize: 1001}, codes.InvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.internal.ListClockEvents(tt.ctx, tt.req)
+			require.Equal(t, tt.code, status.Code(err), "%v", err)
+		})
+	}
+}

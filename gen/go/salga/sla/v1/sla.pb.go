@@ -1169,7 +1169,7 @@ func (x *ClockExplanation) GetSegments() []*ClockSegment {
 }
 
 // ClockEvent is a warning or escalation, recorded exactly once per
-// (ticket, clock, cycle, kind, level).
+// (ticket, clock, cycle, kind, step). Every breach escalates the ticket.
 type ClockEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Ticket UUID.
@@ -1180,10 +1180,23 @@ type ClockEvent struct {
 	Cycle int32 `protobuf:"varint,3,opt,name=cycle,proto3" json:"cycle,omitempty"`
 	// Warning or breach.
 	Kind ClockEventKind `protobuf:"varint,4,opt,name=kind,proto3,enum=salga.sla.v1.ClockEventKind" json:"kind,omitempty"`
-	// Escalation level (1 for the first breach).
+	// Escalation level of a breach (1 for the ticket's first); 0 for
+	// warnings.
 	Level int32 `protobuf:"varint,5,opt,name=level,proto3" json:"level,omitempty"`
-	// When it happened.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When it happened (the database time of the sweep that recorded it).
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,7,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Event UUID, stable across reads and deliveries (the idempotency key of
+	// the ticket history entry it adds).
+	EventId string `protobuf:"bytes,8,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// Which step of the clock: the breach step (1 at the deadline, 2 one full
+	// target later, ...) or the clock's warning count (1 for its first
+	// warning; a loosened policy may let it warn again; 0 for warnings
+	// recorded before clocks could warn again).
+	Step int32 `protobuf:"varint,9,opt,name=step,proto3" json:"step,omitempty"`
+	// The clock's deadline when the event was recorded.
+	Deadline      *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=deadline,proto3" json:"deadline,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1256,6 +1269,34 @@ func (x *ClockEvent) GetLevel() int32 {
 func (x *ClockEvent) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *ClockEvent) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ClockEvent) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *ClockEvent) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *ClockEvent) GetDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Deadline
 	}
 	return nil
 }
@@ -1687,7 +1728,7 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"end_reason\x18\b \x01(\x0e2\x1e.salga.sla.v1.SegmentEndReasonR\tendReason\"u\n" +
 	"\x10ClockExplanation\x12)\n" +
 	"\x05clock\x18\x01 \x01(\v2\x13.salga.sla.v1.ClockR\x05clock\x126\n" +
-	"\bsegments\x18\x02 \x03(\v2\x1a.salga.sla.v1.ClockSegmentR\bsegments\"\xf3\x01\n" +
+	"\bsegments\x18\x02 \x03(\v2\x1a.salga.sla.v1.ClockSegmentR\bsegments\"\xf2\x02\n" +
 	"\n" +
 	"ClockEvent\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12-\n" +
@@ -1696,7 +1737,12 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x04kind\x18\x04 \x01(\x0e2\x1c.salga.sla.v1.ClockEventKindR\x04kind\x12\x14\n" +
 	"\x05level\x18\x05 \x01(\x05R\x05level\x12;\n" +
 	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\xce\x01\n" +
+	"createTime\x12\x16\n" +
+	"\x06tenant\x18\a \x01(\tR\x06tenant\x12\x19\n" +
+	"\bevent_id\x18\b \x01(\tR\aeventId\x12\x12\n" +
+	"\x04step\x18\t \x01(\x05R\x04step\x126\n" +
+	"\bdeadline\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\xce\x01\n" +
 	"\fAtRiskTicket\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12)\n" +
@@ -1827,18 +1873,19 @@ var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	1,  // 28: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
 	4,  // 29: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
 	18, // 30: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
-	19, // 31: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
-	10, // 32: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
-	21, // 33: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
-	19, // 34: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
-	9,  // 35: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
-	18, // 36: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
-	18, // 37: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
-	38, // [38:38] is the sub-list for method output_type
-	38, // [38:38] is the sub-list for method input_type
-	38, // [38:38] is the sub-list for extension type_name
-	38, // [38:38] is the sub-list for extension extendee
-	0,  // [0:38] is the sub-list for field type_name
+	18, // 31: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
+	19, // 32: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
+	10, // 33: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
+	21, // 34: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
+	19, // 35: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
+	9,  // 36: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
+	18, // 37: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
+	18, // 38: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
+	39, // [39:39] is the sub-list for method output_type
+	39, // [39:39] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_proto_init() }
