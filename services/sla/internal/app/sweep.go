@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/sla/internal/domain"
@@ -70,6 +71,7 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 	if err != nil {
 		return 0, res, err
 	}
+	var records []river.InsertManyParams
 	for i, c := range clocks {
 		for _, ev := range c.Due(now, cals.Of(c.Calendar())) {
 			ev.CreateTime = now
@@ -88,9 +90,7 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 				}
 				res.Breaches++
 			}
-			if err := a.recordOnTicket(ctx, tx, ev); err != nil {
-				return 0, res, err
-			}
+			records = append(records, river.InsertManyParams{Args: recordOnTicket(ev)})
 		}
 		if err := store.SaveClock(ctx, tx, c); err != nil {
 			return 0, res, err
@@ -99,6 +99,13 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 			if err := a.AfterSweptClock(i + 1); err != nil {
 				return 0, res, fmt.Errorf("app.sweepBatch: %w", err)
 			}
+		}
+	}
+	// One insert for the batch's history deliveries keeps a sweep of many
+	// warnings at a few round trips.
+	if len(records) > 0 {
+		if _, err := a.jobs.InsertManyTx(ctx, tx, records); err != nil {
+			return 0, res, fmt.Errorf("app.sweepBatch: InsertManyTx: %w", err)
 		}
 	}
 	return len(clocks), res, nil
@@ -125,15 +132,12 @@ func (a *App) escalate(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) (do
 	return ev, nil
 }
 
-// recordOnTicket asks the ticket service to add a new warning or breach to
-// the ticket's history, in the transaction that records the event.
-func (a *App) recordOnTicket(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) error {
-	args := jobs.RecordClockEventArgs{Tenant: ev.Tenant, TicketID: ev.TicketID, EventID: ev.EventID, EventKind: ev.Kind,
+// recordOnTicket is the job that adds a new warning or breach to the
+// ticket's history; the sweep inserts it in the transaction that records
+// the event.
+func recordOnTicket(ev domain.ClockEvent) jobs.RecordClockEventArgs {
+	return jobs.RecordClockEventArgs{Tenant: ev.Tenant, TicketID: ev.TicketID, EventID: ev.EventID, EventKind: ev.Kind,
 		ClockKind: ev.ClockKind, Cycle: ev.Cycle, Step: ev.Level, EscalationLevel: ev.EscalationLevel, Deadline: ev.Deadline}
-	if _, err := a.jobs.InsertTx(ctx, tx, args, nil); err != nil {
-		return fmt.Errorf("app.recordOnTicket: InsertTx: %w", err)
-	}
-	return nil
 }
 
 // maxSkew is how far this replica's clock may drift from the database's

@@ -120,6 +120,11 @@ func (c Clock) nextDue(cal *calendar.Calendar) time.Time {
 // target past the deadline. It is measured from the running segment, so a
 // rule change moves only the steps still ahead.
 func (c Clock) StepDue(k int, cal *calendar.Calendar) time.Time {
+	if c.ResumedAt.IsZero() {
+		// No running segment to measure from (a clock stored without one):
+		// count from the deadline.
+		return cal.AddBusiness(c.DeadlineAt, time.Duration(k-1)*c.Target)
+	}
 	return cal.AddBusiness(c.ResumedAt, time.Duration(k)*c.Target-c.Elapsed)
 }
 
