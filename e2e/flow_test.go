@@ -218,4 +218,55 @@ func TestABreachEscalatesExactlyOnceWithTwoSLAReplicas(t *testing.T) {
 		}
 		return len(breaches) > 0 && len(breaches) == len(escalations), fmt.Sprintf("breaches=%v escalations=%v", breaches, escalations)
 	})
+
+	// Each warning and breach is on the ticket's history once, and in the
+	// feed a notification consumer polls, under the same event id.
+	kinds := map[slav1.ClockEventKind]string{slav1.ClockEventKind_CLOCK_EVENT_KIND_WARNING: "sla_warning",
+		slav1.ClockEventKind_CLOCK_EVENT_KIND_BREACH: "sla_breach"}
+	want := map[string]string{}
+	s.eventually(30*time.Second, "every clock event on the ticket's history once", func() (bool, string) {
+		clocks, err := admin.GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: id})
+		if err != nil {
+			return false, err.Error()
+		}
+		want = map[string]string{}
+		for _, e := range clocks.GetEvents() {
+			want[e.GetEventId()] = kinds[e.GetKind()]
+		}
+		rows, err := s.db.Query(ctx, `select event_id::text, kind from ticket.history
+			where ticket_id = $1 and kind in ('sla_warning', 'sla_breach')`, id)
+		if err != nil {
+			return false, err.Error()
+		}
+		got := map[string]string{}
+		n := 0
+		for rows.Next() {
+			var eid, kind string
+			if err := rows.Scan(&eid, &kind); err != nil {
+				return false, err.Error()
+			}
+			got[eid] = kind
+			n++
+		}
+		return n == len(got) && fmt.Sprint(got) == fmt.Sprint(want), fmt.Sprintf("history %v (%d rows), events %v", got, n, want)
+	})
+	feed := slav1.NewSlaInternalServiceClient(s.dial(s.slaAddr, s.token("notify", "*", "service")))
+	s.eventually(20*time.Second, "clock events in the feed", func() (bool, string) {
+		got, after := 0, ""
+		for {
+			page, err := feed.ListClockEvents(ctx, &slav1.ListClockEventsRequest{After: after, PageSize: 2})
+			if err != nil {
+				return false, err.Error()
+			}
+			for _, e := range page.GetEvents() {
+				if e.GetTicketId() == id && want[e.GetEventId()] != "" {
+					got++
+				}
+			}
+			if len(page.GetEvents()) == 0 {
+				return got == len(want), fmt.Sprintf("%d of %d events in the feed", got, len(want))
+			}
+			after = page.GetNextCursor()
+		}
+	})
 }

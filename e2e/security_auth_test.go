@@ -94,6 +94,10 @@ func TestExpiredForgedAndMissingTokensAreRefusedEverywhere(t *testing.T) {
 	ty.grpc(t, "citizen RoutingInternalService.RouteTicket", err, codes.PermissionDenied)
 	_, err = slav1.NewSlaInternalServiceClient(s.dial(s.slaAddr, citizen)).RunSweep(ctx, &slav1.RunSweepRequest{})
 	ty.grpc(t, "citizen SlaInternalService.RunSweep", err, codes.PermissionDenied)
+	_, err = slav1.NewSlaInternalServiceClient(s.dial(s.slaAddr, citizen)).ListClockEvents(ctx, &slav1.ListClockEventsRequest{})
+	ty.grpc(t, "citizen SlaInternalService.ListClockEvents", err, codes.PermissionDenied)
+	_, err = ticketv1.NewTicketInternalServiceClient(s.dial(s.ticketAddr, citizen)).RecordClockEvent(ctx, &ticketv1.RecordClockEventRequest{})
+	ty.grpc(t, "citizen TicketInternalService.RecordClockEvent", err, codes.PermissionDenied)
 
 	changed := changedTables(before, s.snapshot(t))
 	line := ty.report(t, "tokens", len(changed))

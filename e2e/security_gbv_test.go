@@ -95,6 +95,8 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 			}, gbvRefused...)
 			_, err = sc.GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: id})
 			ty.grpc(t, who+" GetTicketClocks", err, gbvRefused...)
+			_, err = sc.ExplainTicketClocks(ctx, &slav1.ExplainTicketClocksRequest{TicketId: id})
+			ty.grpc(t, who+" ExplainTicketClocks", err, gbvRefused...)
 		}
 		for _, f := range []*ticketv1.ListTicketsRequest{
 			{PageSize: 500}, {Categories: []commonv1.Category{commonv1.Category_CATEGORY_GBV}}, {Query: "Umzimkhulu"},
@@ -126,6 +128,7 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				{"POST", "/v1/tickets/" + id + "/notes", `{"visibility":"NOTE_VISIBILITY_PUBLIC","body":"hostile"}`},
 				{"POST", "/v1/tickets/" + id + ":updateStatus", `{"status":"TICKET_STATUS_CANCELLED","reason":"hostile"}`},
 				{"GET", "/v1/sla/tickets/" + id + "/clocks", ""},
+				{"GET", "/v1/sla/tickets/" + id + "/clocks:explain", ""},
 			} {
 				code, body, _ := s.call(a.method, a.path, tok, a.body, nil)
 				ty.http(t, who+" "+a.method+" "+a.path, code, body, 403, 404)

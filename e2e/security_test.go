@@ -102,6 +102,10 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 				_, err := sc.GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: other})
 				return err
 			}},
+			{"ExplainTicketClocks", func() error {
+				_, err := sc.ExplainTicketClocks(ctx, &slav1.ExplainTicketClocksRequest{TicketId: other})
+				return err
+			}},
 			{"ListAtRiskTickets naming OTH", func() error {
 				_, err := sc.ListAtRiskTickets(ctx, &slav1.ListAtRiskTicketsRequest{Tenant: "OTH", IncludeBreached: true})
 				return err
@@ -143,6 +147,7 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			{"GET", "/v1/routes:explain?tenant=OTH&category=CATEGORY_WATER&location.latitude=-33.9&location.longitude=18.45", ""},
 			{"PATCH", "/v1/municipalities/OTH?update_mask=name", `{"name":"Hijacked"}`},
 			{"GET", "/v1/sla/tickets/" + other + "/clocks", ""},
+			{"GET", "/v1/sla/tickets/" + other + "/clocks:explain", ""},
 			{"GET", "/v1/sla/at-risk?tenant=OTH&include_breached=true", ""},
 			{"GET", "/v1/sla/compliance?tenant=OTH", ""},
 			{"POST", "/v1/sla/configs", `{"municipality":"OTH","category":"CATEGORY_WATER","response_hours":1000,"resolution_hours":2000}`},

@@ -64,7 +64,7 @@ func run(ctx context.Context) error {
 	}
 	tokens := auth.ServiceTokens(signer, "sla")
 	var routing jobs.Escalator
-	var ticket jobs.DeadlineRecorder
+	var ticket jobs.Ticket
 	if cfg.RoutingAddr != "" {
 		conn, err := adapters.Dial(cfg.RoutingAddr, tokens)
 		if err != nil {

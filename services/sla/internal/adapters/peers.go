@@ -10,6 +10,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/salga/trustengine/services/sla/internal/domain"
+
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
@@ -47,7 +49,7 @@ type Ticket struct {
 	Client ticketv1.TicketInternalServiceClient
 }
 
-// RecordDeadlines implements jobs.DeadlineRecorder.
+// RecordDeadlines implements jobs.Ticket.
 func (t Ticket) RecordDeadlines(ctx context.Context, a jobs.RecordDeadlinesArgs) error {
 	req := &ticketv1.RecordDeadlinesRequest{Tenant: a.Tenant, TicketId: a.TicketID, Revision: a.Revision}
 	if a.ResponseDeadline != nil {
@@ -58,6 +60,27 @@ func (t Ticket) RecordDeadlines(ctx context.Context, a jobs.RecordDeadlinesArgs)
 	}
 	if _, err := t.Client.RecordDeadlines(ctx, req); err != nil {
 		return fmt.Errorf("adapters.Ticket.RecordDeadlines: %w", err)
+	}
+	return nil
+}
+
+var eventKinds = map[string]ticketv1.SlaEventKind{
+	domain.EventWarning: ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING,
+	domain.EventBreach:  ticketv1.SlaEventKind_SLA_EVENT_KIND_BREACH,
+}
+
+var clockKinds = map[string]ticketv1.SlaClock{
+	domain.ClockResponse:   ticketv1.SlaClock_SLA_CLOCK_RESPONSE,
+	domain.ClockResolution: ticketv1.SlaClock_SLA_CLOCK_RESOLUTION,
+}
+
+// RecordClockEvent implements jobs.Ticket.
+func (t Ticket) RecordClockEvent(ctx context.Context, a jobs.RecordClockEventArgs) error {
+	_, err := t.Client.RecordClockEvent(ctx, &ticketv1.RecordClockEventRequest{Tenant: a.Tenant, TicketId: a.TicketID,
+		EventId: a.EventID, Kind: eventKinds[a.EventKind], Clock: clockKinds[a.ClockKind], Cycle: int32(a.Cycle),
+		Step: int32(a.Step), EscalationLevel: int32(a.EscalationLevel), Deadline: timestamppb.New(a.Deadline)})
+	if err != nil {
+		return fmt.Errorf("adapters.Ticket.RecordClockEvent: %w", err)
 	}
 	return nil
 }

@@ -24,8 +24,11 @@ func duplicateName(err error) error {
 func (a *App) CreateCalendar(ctx context.Context, scope pg.Scope, s domain.CalendarSpec) (domain.CalendarSpec, error) {
 	var out domain.CalendarSpec
 	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
-		var err error
-		out, err = store.InsertCalendar(ctx, tx, s)
+		now, err := a.now(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out, err = store.InsertCalendar(ctx, tx, s, now, scope.Subject)
 		return duplicateName(err)
 	})
 	if err != nil {
@@ -34,7 +37,9 @@ func (a *App) CreateCalendar(ctx context.Context, scope pg.Scope, s domain.Calen
 	return out, nil
 }
 
-// UpdateCalendar applies change and recomputes the open clocks on the calendar.
+// UpdateCalendar applies change as the calendar's next version, in force
+// from now: the open clocks on the calendar count their time so far on the
+// version they ran on, and only the rest on the new one.
 func (a *App) UpdateCalendar(ctx context.Context, scope pg.Scope, id string, change func(*domain.CalendarSpec) error) (domain.CalendarSpec, int, error) {
 	var out domain.CalendarSpec
 	var n int
@@ -46,10 +51,14 @@ func (a *App) UpdateCalendar(ctx context.Context, scope pg.Scope, id string, cha
 		if err := change(&s); err != nil {
 			return err
 		}
-		if out, err = store.UpdateCalendar(ctx, tx, s); err != nil {
+		now, err := a.now(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if out, err = store.UpdateCalendar(ctx, tx, s, now, scope.Subject); err != nil {
 			return duplicateName(err)
 		}
-		if n, err = a.recompute(ctx, tx, "", out.ID, "", ""); err != nil {
+		if n, err = a.recompute(ctx, tx, now, ruleChange{calendarID: out.ID}); err != nil {
 			return err
 		}
 		return store.InsertConfigChange(ctx, tx, store.ConfigChange{CalendarID: out.ID, ChangedBy: scope.Subject,
@@ -85,6 +94,22 @@ func (a *App) ListCalendars(ctx context.Context, scope pg.Scope) ([]domain.Calen
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app.ListCalendars: %w", err)
+	}
+	return out, nil
+}
+
+// ListCalendarVersions lists a calendar's versions, newest first.
+func (a *App) ListCalendarVersions(ctx context.Context, scope pg.Scope, id string) ([]domain.CalendarVersion, error) {
+	var out []domain.CalendarVersion
+	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+		var err error
+		if out, err = store.ListCalendarVersions(ctx, tx, id); err == nil && len(out) == 0 {
+			return apperr.NotFound("calendar")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app.ListCalendarVersions: %w", err)
 	}
 	return out, nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,14 +24,17 @@ func (a *App) CreateConfig(ctx context.Context, scope pg.Scope, c domain.Config)
 			return err
 		}
 		c.UpdatedBy = scope.Subject
-		var err error
-		if out, err = store.InsertConfig(ctx, tx, c); err != nil {
+		now, err := a.now(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if out, err = store.InsertConfig(ctx, tx, c, now); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
 				return apperr.AlreadyExists("an SLA configuration for this municipality and category already exists")
 			}
 			return err
 		}
-		n, err := a.recompute(ctx, tx, out.ID, "", out.Municipality, out.Category)
+		n, err := a.recompute(ctx, tx, now, ruleChange{configID: out.ID, municipality: out.Municipality, category: out.Category})
 		if err != nil {
 			return err
 		}
@@ -58,10 +64,14 @@ func (a *App) UpdateConfig(ctx context.Context, scope pg.Scope, id string, chang
 			return err
 		}
 		c.UpdatedBy = scope.Subject
-		if out, err = store.UpdateConfig(ctx, tx, c); err != nil {
+		now, err := a.now(ctx, tx)
+		if err != nil {
 			return err
 		}
-		if n, err = a.recompute(ctx, tx, out.ID, "", out.Municipality, out.Category); err != nil {
+		if out, err = store.UpdateConfig(ctx, tx, c, now); err != nil {
+			return err
+		}
+		if n, err = a.recompute(ctx, tx, now, ruleChange{configID: out.ID, municipality: out.Municipality, category: out.Category}); err != nil {
 			return err
 		}
 		return store.InsertConfigChange(ctx, tx, store.ConfigChange{ConfigID: out.ID, Version: out.Version,
@@ -78,11 +88,15 @@ func (a *App) UpdateConfig(ctx context.Context, scope pg.Scope, id string, chang
 func (a *App) DeleteConfig(ctx context.Context, scope pg.Scope, id string) (int, error) {
 	var n int
 	err := pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
-		c, err := store.DeleteConfig(ctx, tx, id)
+		now, err := a.now(ctx, tx)
+		if err != nil {
+			return err
+		}
+		c, err := store.DeleteConfig(ctx, tx, id, now, scope.Subject)
 		if err != nil {
 			return notFound(err, "SLA configuration")
 		}
-		if n, err = a.recompute(ctx, tx, c.ID, "", c.Municipality, c.Category); err != nil {
+		if n, err = a.recompute(ctx, tx, now, ruleChange{configID: c.ID, municipality: c.Municipality, category: c.Category}); err != nil {
 			return err
 		}
 		return store.InsertConfigChange(ctx, tx, store.ConfigChange{ConfigID: c.ID, Version: c.Version + 1,
@@ -107,15 +121,28 @@ func checkCalendar(ctx context.Context, tx pgx.Tx, id string) error {
 	return nil
 }
 
-// recompute re-resolves the policy of every open clock the change may touch
-// and moves those whose policy or calendar changed onto it, from their
-// elapsed working time. Met and breached clocks are left alone.
-func (a *App) recompute(ctx context.Context, tx pgx.Tx, configID, calendarID, municipality, category string) (int, error) {
-	clocks, err := store.LockOpenClocks(ctx, tx, configID, calendarID, municipality, category, configID != "")
+// ruleChange says which open clocks a change may touch: those on a policy
+// or a calendar, or of a (municipality, category) ("" for all).
+type ruleChange struct {
+	configID, calendarID   string
+	municipality, category string
+}
+
+// recompute moves the open clocks the change may touch onto the rules in
+// force from now: each is checkpointed at now with the rules it ran under
+// (its own calendar version and policy), and only the rest is measured with
+// the policy it now resolves to and that policy's current calendar version.
+// Time already counted is never measured again. Clocks whose rules did not
+// change are left alone; met clocks are history.
+func (a *App) recompute(ctx context.Context, tx pgx.Tx, now time.Time, ch ruleChange) (int, error) {
+	clocks, err := store.LockOpenClocks(ctx, tx, ch.configID, ch.calendarID, ch.municipality, ch.category, ch.configID != "")
 	if err != nil {
 		return 0, err
 	}
-	now := a.Now()
+	reason := domain.SegmentPolicyChanged
+	if ch.calendarID != "" {
+		reason = domain.SegmentCalendarChanged
+	}
 	policies := map[[2]string]domain.Policy{}
 	touched := map[string]string{} // ticket -> tenant
 	n := 0
@@ -128,18 +155,15 @@ func (a *App) recompute(ctx context.Context, tx pgx.Tx, configID, calendarID, mu
 			}
 			policies[key] = p
 		}
-		if p.Config.ID == c.ConfigID && p.Config.Version == c.ConfigVersion && p.CalendarID() == c.CalendarID && calendarID == "" {
+		if p.Config.ID == c.ConfigID && p.Config.Version == c.ConfigVersion && p.CalendarRef() == c.Calendar() {
 			continue
 		}
-		cals, err := loadCalendars(ctx, tx, c.CalendarID, p.CalendarID())
+		cals, err := clockCalendars(ctx, tx, p, c)
 		if err != nil {
 			return 0, err
 		}
-		// Working time so far is measured on the old calendar, the rest on the new.
-		if c.State == domain.StateRunning {
-			c.Elapsed, c.ResumedAt = c.ElapsedAt(now, cals.Of(c.CalendarID)), now
-		}
-		if !c.Recompute(now, p, cals.Of(p.CalendarID())) {
+		c.Checkpoint(now, cals.Of(c.Calendar()), reason)
+		if !c.Reschedule(p, cals.Of(p.CalendarRef())) {
 			continue
 		}
 		if err := store.SaveClock(ctx, tx, c); err != nil {
@@ -148,8 +172,9 @@ func (a *App) recompute(ctx context.Context, tx pgx.Tx, configID, calendarID, mu
 		touched[c.TicketID] = c.Tenant
 		n++
 	}
-	for ticket, tenant := range touched {
-		if err := a.mirrorDeadlines(ctx, tx, tenant, ticket); err != nil {
+	// In ticket order, so concurrent changes lock the tickets' rows alike.
+	for _, ticket := range slices.Sorted(maps.Keys(touched)) {
+		if err := a.mirrorDeadlines(ctx, tx, touched[ticket], ticket); err != nil {
 			return 0, err
 		}
 	}

@@ -44,20 +44,18 @@ func (a *App) RecordTicketEvent(ctx context.Context, scope pg.Scope, ev domain.T
 }
 
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
-	err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
+	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
 		Category: ev.Category, Status: domain.StatusOpen, LastSequence: ev.Sequence})
-	if errors.Is(err, store.ErrDuplicate) {
-		// Created twice under different event ids: the clocks already run.
-		return false, nil
-	}
-	if err != nil {
+	if err != nil || !fresh {
+		// Not fresh: created twice under different event ids, the clocks
+		// already run.
 		return false, err
 	}
 	p, err := resolvePolicy(ctx, tx, ev.Tenant, ev.Category)
 	if err != nil {
 		return false, err
 	}
-	cals, err := loadCalendars(ctx, tx, p.CalendarID())
+	cals, err := clockCalendars(ctx, tx, p)
 	if err != nil {
 		return false, err
 	}
@@ -83,7 +81,7 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	if ev.Sequence != 0 && ev.Sequence <= t.LastSequence {
 		return false, nil // older than what we applied: ignore
 	}
-	clocks, err := store.TicketClocks(ctx, tx, ev.TicketID)
+	clocks, err := store.LockTicketClocks(ctx, tx, ev.TicketID)
 	if err != nil {
 		return false, err
 	}
@@ -91,11 +89,7 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	if err != nil {
 		return false, err
 	}
-	ids := []string{p.CalendarID()}
-	for _, c := range clocks {
-		ids = append(ids, c.CalendarID)
-	}
-	cals, err := loadCalendars(ctx, tx, ids...)
+	cals, err := clockCalendars(ctx, tx, p, clocks...)
 	if err != nil {
 		return false, err
 	}

@@ -104,3 +104,16 @@ func TestEventsAreAppliedOnceAndStaleOnesIgnored(t *testing.T) {
 	require.False(t, applied, "an older sequence")
 	require.Equal(t, domain.StateRunning, clockOf(t, clocks, domain.ClockResolution, 1).State)
 }
+
+func TestACreatedEventRepeatedUnderANewIDChangesNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id := f.create(t, "CPT", "water", f.now)
+	again := domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT", TicketID: id, Category: "water",
+		Kind: domain.EventCreated, To: domain.StatusOpen, At: f.now.Add(time.Hour), Sequence: 1}
+	clocks, applied, err := f.app.RecordTicketEvent(context.Background(), serviceScope, again)
+	require.NoError(t, err, "a second created event must not abort the transaction (25P02)")
+	require.False(t, applied)
+	require.Equal(t, f.now.Add(24*time.Hour), clockOf(t, clocks, domain.ClockResponse, 1).DeadlineAt, "the first start stands")
+	require.Equal(t, 2, f.count(t, `SELECT count(*) FROM sla.processed_events WHERE ticket_id = $1`, id))
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/services/sla/internal/app"
+	"github.com/salga/trustengine/services/sla/internal/calendar"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/jobs"
 	"github.com/salga/trustengine/services/sla/migrations"
@@ -31,6 +32,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 // fixture is an App on a fresh database with a movable clock.
 type fixture struct {
 	pool *pgxpool.Pool
+	rc   app.JobInserter
 	app  *app.App
 	now  time.Time
 }
@@ -40,8 +42,8 @@ func newFixture(t *testing.T) *fixture {
 	pool := pgtest.NewDB(t, "sla", setup)
 	rc, err := jobs.NewClient(pool, nil, nil, 1)
 	require.NoError(t, err)
-	f := &fixture{pool: pool, app: app.New(pool, rc), now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
-	f.app.Now = func() time.Time { return f.now }
+	f := &fixture{pool: pool, rc: rc, app: app.New(pool, rc), now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	f.app.Clock = func() time.Time { return f.now }
 	return f
 }
 
@@ -85,4 +87,11 @@ func clockOf(t *testing.T, clocks []domain.Clock, kind string, cycle int) domain
 	}
 	t.Fatalf("no %s clock cycle %d in %+v", kind, cycle, clocks)
 	return domain.Clock{}
+}
+
+func mustBuild(t *testing.T, s domain.CalendarSpec) *calendar.Calendar {
+	t.Helper()
+	c, err := s.Build()
+	require.NoError(t, err)
+	return c
 }

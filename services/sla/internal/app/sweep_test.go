@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/salga/trustengine/services/sla/internal/app"
 )
 
 func TestSweepRecordsWarningThenBreachOnce(t *testing.T) {
@@ -103,4 +105,23 @@ func TestSweepKilledMidBatchAndRerunProducesNoDuplicate(t *testing.T) {
 	require.Equal(t, 20, f.count(t, `SELECT count(*) FROM sla.river_job WHERE kind = 'sla.escalate'`))
 	require.Equal(t, 0, f.count(t, `SELECT count(*) FROM (SELECT args->>'ticket_id', (args->>'level')::int FROM sla.river_job
 		WHERE kind = 'sla.escalate' GROUP BY 1, 2 HAVING count(*) > 1) d`))
+}
+
+func TestSweepTakesNowFromTheDatabaseNotTheReplicasClock(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.app = app.New(f.pool, f.rc)
+	// This replica's clock runs a year ahead; the database's is the truth.
+	f.app.Now = func() time.Time { return time.Now().Add(365 * 24 * time.Hour) }
+	var dbNow time.Time
+	require.NoError(t, f.pool.QueryRow(context.Background(), `SELECT now()`).Scan(&dbNow))
+	warned := f.create(t, "CPT", "gbv", dbNow.Add(-50*time.Minute)) // response warns at 48 minutes
+	f.create(t, "CPT", "gbv", dbNow.Add(-10*time.Minute))
+	res, err := f.app.Sweep(context.Background(), 1000, 100)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Warnings, "only the clock due by the database's clock warns")
+	require.Zero(t, res.Breaches)
+	var at time.Time
+	require.NoError(t, f.pool.QueryRow(context.Background(), `SELECT create_time FROM sla.clock_events WHERE ticket_id = $1`, warned).Scan(&at))
+	require.WithinDuration(t, dbNow, at, time.Minute, "the warning is stamped with the database's time")
 }

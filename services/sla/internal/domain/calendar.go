@@ -19,6 +19,16 @@ type CalendarSpec struct {
 	DeclaredHolidays     []DeclaredHoliday
 	CreateTime           time.Time
 	UpdateTime           time.Time
+	// Version counts the settings' changes (1 when created).
+	Version int64
+}
+
+// CalendarVersion is a calendar as it was from EffectiveFrom until the next
+// version: clocks measure each stretch of time with the version in force then.
+type CalendarVersion struct {
+	Spec          CalendarSpec
+	EffectiveFrom time.Time
+	ChangedBy     string
 }
 
 // IntervalSpec is working time on a weekday (1 = Monday ... 7 = Sunday) as

@@ -24,17 +24,20 @@ const MaxBreachSteps = 3
 
 // Clock is one SLA clock of a ticket. Zero times mean "not set".
 type Clock struct {
-	Tenant        string
-	TicketID      string
-	Category      string
-	Kind          string
-	Cycle         int
-	State         string
-	StartAt       time.Time
-	ResumedAt     time.Time // start of the current running segment
-	DeadlineAt    time.Time
-	WarnAt        time.Time
-	WarnedAt      time.Time
+	Tenant     string
+	TicketID   string
+	Category   string
+	Kind       string
+	Cycle      int
+	State      string
+	StartAt    time.Time
+	ResumedAt  time.Time // start of the current running segment
+	DeadlineAt time.Time
+	WarnAt     time.Time
+	WarnedAt   time.Time
+	// WarnCount is how many warnings the clock raised; a policy loosened
+	// past the working time so far lets it warn once more.
+	WarnCount     int
 	BreachSteps   int
 	StopAt        time.Time
 	Elapsed       time.Duration // working time up to ResumedAt (or the pause/stop)
@@ -45,7 +48,18 @@ type Clock struct {
 	ConfigID      string
 	ConfigVersion int64
 	CalendarID    string
-	NextDueAt     time.Time
+	// CalendarVersion is the version of CalendarID the running segment is
+	// measured on (0 for 24x7).
+	CalendarVersion int64
+	NextDueAt       time.Time
+	// NewSegments are the segments closed since the clock was loaded, for
+	// the store to append to the clock's history.
+	NewSegments []Segment
+}
+
+// Calendar is the calendar version the clock counts on.
+func (c Clock) Calendar() CalendarRef {
+	return CalendarRef{ID: c.CalendarID, Version: c.CalendarVersion}
 }
 
 // StartClock starts a clock of kind at `at` under policy p.
@@ -53,13 +67,15 @@ func StartClock(tenant, ticketID, category, kind string, cycle int, at time.Time
 	c := Clock{Tenant: tenant, TicketID: ticketID, Category: category, Kind: kind, Cycle: cycle,
 		State: StateRunning, StartAt: at, ResumedAt: at}
 	c.applyPolicy(p)
-	c.schedule(at, cal)
+	c.schedule(cal)
 	return c
 }
 
 func (c *Clock) applyPolicy(p Policy) {
 	c.Target, c.WarnTarget = p.Target(c.Kind), p.WarnTarget(c.Kind)
-	c.ConfigID, c.ConfigVersion, c.CalendarID = p.Config.ID, p.Config.Version, p.CalendarID()
+	c.ConfigID, c.ConfigVersion = p.Config.ID, p.Config.Version
+	ref := p.CalendarRef()
+	c.CalendarID, c.CalendarVersion = ref.ID, ref.Version
 }
 
 // IsOpen reports whether the clock still counts (running, paused, or breached
@@ -77,10 +93,11 @@ func (c Clock) ElapsedAt(now time.Time, cal *calendar.Calendar) time.Duration {
 }
 
 // schedule sets deadline and warning time from the remaining working time,
-// counted from now (the clock must be running with Elapsed up to now).
-func (c *Clock) schedule(now time.Time, cal *calendar.Calendar) {
-	c.DeadlineAt = cal.AddBusiness(now, c.Target-c.Elapsed)
-	c.WarnAt = cal.AddBusiness(now, c.WarnTarget-c.Elapsed)
+// counted from the start of the running segment (Elapsed is the working
+// time before it).
+func (c *Clock) schedule(cal *calendar.Calendar) {
+	c.DeadlineAt = cal.AddBusiness(c.ResumedAt, c.Target-c.Elapsed)
+	c.WarnAt = cal.AddBusiness(c.ResumedAt, c.WarnTarget-c.Elapsed)
 	c.NextDueAt = c.nextDue(cal)
 }
 
@@ -98,10 +115,17 @@ func (c Clock) nextDue(cal *calendar.Calendar) time.Time {
 	return c.StepDue(c.BreachSteps+1, cal)
 }
 
-// StepDue is when breach step k (1 = the deadline) falls due: each further
-// step is one more full target of working time past the deadline.
+// StepDue is when breach step k (1 = the deadline) falls due: when the
+// working time reaches k targets, so each further step is one more full
+// target past the deadline. It is measured from the running segment, so a
+// rule change moves only the steps still ahead.
 func (c Clock) StepDue(k int, cal *calendar.Calendar) time.Time {
-	return cal.AddBusiness(c.DeadlineAt, time.Duration(k-1)*c.Target)
+	if c.ResumedAt.IsZero() {
+		// No running segment to measure from (a clock stored without one):
+		// count from the deadline.
+		return cal.AddBusiness(c.DeadlineAt, time.Duration(k-1)*c.Target)
+	}
+	return cal.AddBusiness(c.ResumedAt, time.Duration(k)*c.Target-c.Elapsed)
 }
 
 // Pause stops counting at now, keeping the working time so far. Only running
@@ -110,7 +134,7 @@ func (c *Clock) Pause(now time.Time, cal *calendar.Calendar) bool {
 	if c.State != StateRunning {
 		return false
 	}
-	c.Elapsed = c.ElapsedAt(now, cal)
+	c.closeSegment(now, cal, SegmentPaused)
 	c.State, c.PausedSince = StatePaused, now
 	c.ResumedAt, c.DeadlineAt, c.WarnAt, c.NextDueAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	return true
@@ -125,7 +149,7 @@ func (c *Clock) Resume(now time.Time, cal *calendar.Calendar) bool {
 		c.Paused += now.Sub(c.PausedSince)
 	}
 	c.State, c.PausedSince, c.ResumedAt = StateRunning, time.Time{}, now
-	c.schedule(now, cal)
+	c.schedule(cal)
 	return true
 }
 
@@ -134,7 +158,7 @@ func (c *Clock) Stop(now time.Time, cal *calendar.Calendar) bool {
 	if !c.IsOpen() {
 		return false
 	}
-	c.Elapsed = c.ElapsedAt(now, cal)
+	c.closeSegment(now, cal, SegmentStopped)
 	if c.State == StatePaused {
 		c.Paused += now.Sub(c.PausedSince)
 		c.PausedSince = time.Time{}
@@ -146,20 +170,4 @@ func (c *Clock) Stop(now time.Time, cal *calendar.Calendar) bool {
 	}
 	c.StopAt, c.NextDueAt = now, time.Time{}
 	return true
-}
-
-// Recompute moves an open clock onto policy p from its elapsed working time;
-// met and breached clocks are history and are left alone.
-func (c *Clock) Recompute(now time.Time, p Policy, cal *calendar.Calendar) bool {
-	switch c.State {
-	case StateRunning:
-		c.Elapsed, c.ResumedAt = c.ElapsedAt(now, cal), now
-		c.applyPolicy(p)
-		c.schedule(now, cal)
-		return true
-	case StatePaused:
-		c.applyPolicy(p)
-		return true
-	}
-	return false
 }

@@ -71,6 +71,14 @@ type Config struct {
 	UpdatedBy       string
 }
 
+// ConfigVersion is a policy as it was from EffectiveFrom until the next
+// version; Deleted marks the version that removed it.
+type ConfigVersion struct {
+	Config        Config
+	EffectiveFrom time.Time
+	Deleted       bool
+}
+
 // Policy is the effective policy for a ticket: a Config (or the built-in
 // defaults) with the GBV rules applied.
 type Policy struct {
@@ -78,6 +86,9 @@ type Policy struct {
 	Config Config
 	// Matched is the lookup step that chose it.
 	Matched string
+	// CalendarVersion is the version of the policy's calendar in force, the
+	// one new and rescheduled clocks count on (0 for 24x7).
+	CalendarVersion int64
 }
 
 // BuiltInConfig is the compiled-in policy of a category.
@@ -125,6 +136,14 @@ func (p Policy) CalendarID() string {
 		return ""
 	}
 	return p.Config.CalendarID
+}
+
+// CalendarRef is the calendar version the clocks use; zero means 24x7.
+func (p Policy) CalendarRef() CalendarRef {
+	if id := p.CalendarID(); id != "" {
+		return CalendarRef{ID: id, Version: p.CalendarVersion}
+	}
+	return CalendarRef{}
 }
 
 // Pauses reports whether status pauses the resolution clock.

@@ -12,8 +12,9 @@ const (
 	EventBreach  = "breach"
 )
 
-// ClockEvent is a warning or breach step of a clock. Level is 0 for warnings
-// and the breach step (1 at the deadline) for breaches; EscalationLevel is
+// ClockEvent is a warning or breach step of a clock. Level counts the
+// clock's warnings (1 for the first; 0 for warnings recorded before a clock
+// could warn again) and is the breach step (1 at the deadline) for breaches; EscalationLevel is
 // the ticket-wide level sent to routing.
 type ClockEvent struct {
 	Tenant          string
@@ -24,6 +25,12 @@ type ClockEvent struct {
 	Level           int
 	EscalationLevel int
 	CreateTime      time.Time
+	// EventID is the event's stable UUID, set when it is stored.
+	EventID string
+	// Deadline is the clock's deadline when the event was recorded.
+	Deadline time.Time
+	// Cursor is the event's position in the feed of all clock events.
+	Cursor string
 }
 
 // Due returns every warning and breach step of c due by now, in order, and
@@ -34,11 +41,13 @@ func (c *Clock) Due(now time.Time, cal *calendar.Calendar) []ClockEvent {
 	}
 	var evs []ClockEvent
 	ev := func(kind string, level int) ClockEvent {
-		return ClockEvent{Tenant: c.Tenant, TicketID: c.TicketID, ClockKind: c.Kind, Cycle: c.Cycle, Kind: kind, Level: level}
+		return ClockEvent{Tenant: c.Tenant, TicketID: c.TicketID, ClockKind: c.Kind, Cycle: c.Cycle, Kind: kind, Level: level,
+			Deadline: c.DeadlineAt}
 	}
 	if c.WarnedAt.IsZero() && !c.WarnAt.After(now) {
 		c.WarnedAt = now
-		evs = append(evs, ev(EventWarning, 0))
+		c.WarnCount++
+		evs = append(evs, ev(EventWarning, c.WarnCount))
 	}
 	for c.BreachSteps < MaxBreachSteps && !c.StepDue(c.BreachSteps+1, cal).After(now) {
 		c.BreachSteps++

@@ -37,25 +37,36 @@ type TicketState struct {
 	EscalationLevel  int
 }
 
-// Calendars finds the calendar of a clock by id; "" is 24x7.
-type Calendars map[string]*calendar.Calendar
+// Calendars finds a calendar version; the zero CalendarRef is 24x7.
+type Calendars map[CalendarRef]*calendar.Calendar
 
-// Of returns the calendar with id, falling back to 24x7 for "" or an unknown
-// id (a deleted calendar must not stop the clocks).
-func (cs Calendars) Of(id string) *calendar.Calendar {
-	if c, ok := cs[id]; ok && c != nil {
+// Of returns the calendar version r, falling back to 24x7 for the zero ref
+// or an unknown one (a lost calendar must not stop the clocks).
+func (cs Calendars) Of(r CalendarRef) *calendar.Calendar {
+	if c, ok := cs[r]; ok && c != nil {
 		return c
 	}
 	return calendar.AlwaysOpen()
 }
 
-// StartClocks starts the response and first resolution clock of a new ticket.
+// StartClocks starts the response and first resolution clock of a new
+// ticket; the resolution clock starts paused when the policy pauses `open`.
 func StartClocks(ev TicketEvent, p Policy, cals Calendars) []Clock {
-	cal := cals.Of(p.CalendarID())
+	cal := cals.Of(p.CalendarRef())
 	return []Clock{
 		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResponse, 1, ev.At, p, cal),
-		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResolution, 1, ev.At, p, cal),
+		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, StatusOpen, p, cal),
 	}
+}
+
+// startResolution starts resolution cycle `cycle` at `at` in status, paused
+// at once when the policy pauses that status.
+func startResolution(tenant, ticketID, category string, cycle int, at time.Time, status string, p Policy, cal *calendar.Calendar) Clock {
+	c := StartClock(tenant, ticketID, category, ClockResolution, cycle, at, p, cal)
+	if p.Pauses(status) {
+		c.Pause(at, cal)
+	}
+	return c
 }
 
 func isFinal(status string) bool {
@@ -66,7 +77,8 @@ func isFinal(status string) bool {
 // that changed (new ones included): first response meets the response clock;
 // a pause status pauses the resolution clock and leaving it resumes it;
 // resolved, closed and cancelled stop the clocks; a reopen from resolved
-// starts a new resolution cycle under the current policy p.
+// starts a new resolution cycle under the current policy p, paused at once
+// when p pauses the new status.
 func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars) []Clock {
 	var changed []Clock
 	resp, res := -1, -1
@@ -80,7 +92,7 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 	}
 	if resp >= 0 && (ev.FirstResponse || isFinal(ev.To)) {
 		c := clocks[resp]
-		if c.Stop(ev.At, cals.Of(c.CalendarID)) {
+		if c.Stop(ev.At, cals.Of(c.Calendar())) {
 			changed = append(changed, c)
 		}
 	}
@@ -88,17 +100,19 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 		return changed
 	}
 	c := clocks[res]
-	cal := cals.Of(c.CalendarID)
+	cal := cals.Of(c.Calendar())
 	var did bool
 	switch {
 	case isFinal(ev.To):
 		did = c.Stop(ev.At, cal)
+	case ev.From == StatusResolved && !c.IsOpen():
+		// A reopen comes first: whatever the new status does to a clock, it
+		// does it to the new cycle, not to the stopped one.
+		changed = append(changed, startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarRef())))
 	case p.Pauses(ev.To):
 		did = c.Pause(ev.At, cal)
 	case c.State == StatePaused:
 		did = c.Resume(ev.At, cal)
-	case ev.From == StatusResolved && !c.IsOpen():
-		changed = append(changed, StartClock(ev.Tenant, ev.TicketID, c.Category, ClockResolution, c.Cycle+1, ev.At, p, cals.Of(p.CalendarID())))
 	}
 	if did {
 		changed = append(changed, c)

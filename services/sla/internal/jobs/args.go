@@ -32,9 +32,10 @@ type EscalateArgs struct {
 func (EscalateArgs) Kind() string { return "sla.escalate" }
 
 // InsertOpts makes (ticket, level) unique among River's jobs too: a second
-// guard behind the clock_events key.
+// guard behind the clock_events key. Attempts are libs/queue's (retry for
+// days): an escalation must outlast any outage of routing.
 func (EscalateArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueRouting, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: QueueRouting, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // RecordDeadlinesArgs mirrors a ticket's deadlines to the ticket service
@@ -50,7 +51,29 @@ type RecordDeadlinesArgs struct {
 // Kind implements river.JobArgs.
 func (RecordDeadlinesArgs) Kind() string { return "sla.record_deadlines" }
 
-// InsertOpts routes the job to the ticket queue.
+// InsertOpts routes the job to the ticket queue; attempts are libs/queue's.
 func (RecordDeadlinesArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueTicket, MaxAttempts: 25}
+	return river.InsertOpts{Queue: QueueTicket}
+}
+
+// RecordClockEventArgs adds a warning or breach to the ticket's history
+// (TicketInternalService.RecordClockEvent, idempotent per EventID).
+type RecordClockEventArgs struct {
+	Tenant          string    `json:"tenant"`
+	TicketID        string    `json:"ticket_id"`
+	EventID         string    `json:"event_id"`
+	EventKind       string    `json:"event_kind"`
+	ClockKind       string    `json:"clock_kind"`
+	Cycle           int       `json:"cycle"`
+	Step            int       `json:"step"`
+	EscalationLevel int       `json:"escalation_level"`
+	Deadline        time.Time `json:"deadline"`
+}
+
+// Kind implements river.JobArgs.
+func (RecordClockEventArgs) Kind() string { return "sla.record_clock_event" }
+
+// InsertOpts routes the job to the ticket queue; attempts are libs/queue's.
+func (RecordClockEventArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueTicket}
 }

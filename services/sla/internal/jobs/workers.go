@@ -17,9 +17,11 @@ type Escalator interface {
 	EscalateTicket(ctx context.Context, a EscalateArgs) error
 }
 
-// DeadlineRecorder delivers deadlines; implemented by the ticket client adapter.
-type DeadlineRecorder interface {
+// Ticket delivers deadlines and clock events; implemented by the ticket
+// client adapter.
+type Ticket interface {
 	RecordDeadlines(ctx context.Context, a RecordDeadlinesArgs) error
+	RecordClockEvent(ctx context.Context, a RecordClockEventArgs) error
 }
 
 // EscalateWorker works sla.escalate jobs.
@@ -40,7 +42,7 @@ func (w *EscalateWorker) Work(ctx context.Context, job *river.Job[EscalateArgs])
 // RecordDeadlinesWorker works sla.record_deadlines jobs.
 type RecordDeadlinesWorker struct {
 	river.WorkerDefaults[RecordDeadlinesArgs]
-	Ticket DeadlineRecorder
+	Ticket Ticket
 }
 
 // Work calls the ticket service, which ignores revisions older than its own.
@@ -51,13 +53,27 @@ func (w *RecordDeadlinesWorker) Work(ctx context.Context, job *river.Job[RecordD
 	return nil
 }
 
+// RecordClockEventWorker works sla.record_clock_event jobs.
+type RecordClockEventWorker struct {
+	river.WorkerDefaults[RecordClockEventArgs]
+	Ticket Ticket
+}
+
+// Work calls the ticket service, which records each event id once.
+func (w *RecordClockEventWorker) Work(ctx context.Context, job *river.Job[RecordClockEventArgs]) error {
+	if err := w.Ticket.RecordClockEvent(ctx, job.Args); err != nil {
+		return fmt.Errorf("jobs.RecordClockEventWorker: %w", err)
+	}
+	return nil
+}
+
 // Schema is where River's tables live: the service's own schema.
 const Schema = "sla"
 
 // NewClient builds the River client. Each peer that is configured (non-nil)
 // gets its worker and queue; with neither, the client only inserts jobs,
 // which wait until a replica that can deliver them runs.
-func NewClient(pool *pgxpool.Pool, routing Escalator, ticket DeadlineRecorder, workersPerQueue int) (*river.Client[pgx.Tx], error) {
+func NewClient(pool *pgxpool.Pool, routing Escalator, ticket Ticket, workersPerQueue int) (*river.Client[pgx.Tx], error) {
 	cfg := &river.Config{Schema: Schema}
 	workers := river.NewWorkers()
 	queues := map[string]river.QueueConfig{}
@@ -67,6 +83,7 @@ func NewClient(pool *pgxpool.Pool, routing Escalator, ticket DeadlineRecorder, w
 	}
 	if ticket != nil {
 		river.AddWorker(workers, &RecordDeadlinesWorker{Ticket: ticket})
+		river.AddWorker(workers, &RecordClockEventWorker{Ticket: ticket})
 		queues[QueueTicket] = river.QueueConfig{MaxWorkers: workersPerQueue}
 	}
 	if len(queues) > 0 {

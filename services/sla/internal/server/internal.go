@@ -90,3 +90,27 @@ func (s *Internal) RunSweep(ctx context.Context, req *slav1.RunSweepRequest) (*s
 	}
 	return &slav1.RunSweepResponse{Warnings: int32(res.Warnings), Breaches: int32(res.Breaches)}, nil
 }
+
+// ListClockEvents implements SlaInternalService.ListClockEvents.
+func (s *Internal) ListClockEvents(ctx context.Context, req *slav1.ListClockEventsRequest) (*slav1.ListClockEventsResponse, error) {
+	_, scope, err := caller(ctx, auth.RoleService)
+	if err != nil {
+		return nil, err
+	}
+	size := int(req.GetPageSize())
+	if size < 0 || size > 1000 {
+		return nil, apperr.Invalid("page_size", "must be between 0 and 1000")
+	}
+	if size == 0 {
+		size = 100
+	}
+	evs, next, err := s.app.ClockEvents(ctx, scope, req.GetAfter(), size)
+	if err != nil {
+		return nil, err
+	}
+	out := &slav1.ListClockEventsResponse{NextCursor: next}
+	for _, e := range evs {
+		out.Events = append(out.Events, eventPB(e))
+	}
+	return out, nil
+}

@@ -56,7 +56,7 @@ func clockPB(c domain.Clock) *slav1.Clock {
 		Kind: clockKinds[c.Kind], Cycle: int32(c.Cycle), State: clockStates[c.State], StartTime: ts(c.StartAt),
 		Deadline: ts(c.DeadlineAt), WarningTime: ts(c.WarnAt), WarnedTime: ts(c.WarnedAt), StopTime: ts(c.StopAt),
 		Elapsed: durationpb.New(c.Elapsed), Paused: durationpb.New(c.Paused), Target: durationpb.New(c.Target),
-		ConfigId: c.ConfigID, ConfigVersion: c.ConfigVersion}
+		ConfigId: c.ConfigID, ConfigVersion: c.ConfigVersion, CalendarId: c.CalendarID, CalendarVersion: c.CalendarVersion}
 }
 
 func clocksPB(cs []domain.Clock) []*slav1.Clock {
@@ -74,7 +74,8 @@ func eventPB(e domain.ClockEvent) *slav1.ClockEvent {
 		kind, level = slav1.ClockEventKind_CLOCK_EVENT_KIND_BREACH, int32(e.EscalationLevel)
 	}
 	return &slav1.ClockEvent{TicketId: e.TicketID, Clock: clockKinds[e.ClockKind], Cycle: int32(e.Cycle),
-		Kind: kind, Level: level, CreateTime: ts(e.CreateTime)}
+		Kind: kind, Level: level, CreateTime: ts(e.CreateTime), Tenant: e.Tenant, EventId: e.EventID,
+		Step: int32(e.Level), Deadline: ts(e.Deadline)}
 }
 
 func configPB(c domain.Config) *slav1.SlaConfig {
@@ -90,7 +91,7 @@ func configPB(c domain.Config) *slav1.SlaConfig {
 
 func calendarPB(s domain.CalendarSpec) *slav1.Calendar {
 	out := &slav1.Calendar{Id: s.ID, Name: s.Name, TimeZone: s.TimeZone, AlwaysOpen: s.AlwaysOpen,
-		SouthAfricanHolidays: s.SouthAfricanHolidays, CreateTime: ts(s.CreateTime), UpdateTime: ts(s.UpdateTime)}
+		SouthAfricanHolidays: s.SouthAfricanHolidays, CreateTime: ts(s.CreateTime), UpdateTime: ts(s.UpdateTime), Version: s.Version}
 	for _, iv := range s.Intervals {
 		out.Intervals = append(out.Intervals, &slav1.BusinessInterval{Weekday: slav1.Weekday(iv.Weekday), Start: iv.Start, End: iv.End})
 	}

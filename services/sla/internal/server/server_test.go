@@ -171,3 +171,139 @@ func TestTicketEventsSweepAndReadsOverGRPC(t *testing.T) {
 		}
 	}
 }
+
+func TestRuleHistoryAndClockExplanationsOverGRPC(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	admin, agent := as(t, "*", auth.RolePlatformAdmin), as(t, "CPT", auth.RoleAgent)
+	cal, err := c.pub.CreateCalendar(admin, &slav1.CreateCalendarRequest{Calendar: &slav1.Calendar{Name: "office",
+		Intervals: []*slav1.BusinessInterval{{Weekday: slav1.Weekday_WEEKDAY_MONDAY, Start: "08:00", End: "17:00"}}}})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), cal.GetCalendar().GetVersion())
+	id := cal.GetCalendar().GetId()
+	up, err := c.pub.UpdateCalendar(admin, &slav1.UpdateCalendarRequest{Id: id, Calendar: &slav1.Calendar{AlwaysOpen: true},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"always_open"}}})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), up.GetCalendar().GetVersion())
+	vs, err := c.pub.ListCalendarVersions(agent, &slav1.ListCalendarVersionsRequest{CalendarId: id})
+	require.NoError(t, err)
+	require.Len(t, vs.GetVersions(), 2)
+	require.False(t, vs.GetVersions()[1].GetCalendar().GetAlwaysOpen(), "version 1 as it was")
+	require.Equal(t, "u-*", vs.GetVersions()[0].GetChangedBy())
+
+	cfg, err := c.pub.CreateSlaConfig(admin, &slav1.CreateSlaConfigRequest{Config: &slav1.SlaConfig{Municipality: "CPT",
+		Category: commonv1.Category_CATEGORY_WATER, ResponseHours: 10, ResolutionHours: 20, CalendarId: id}})
+	require.NoError(t, err)
+	_, err = c.pub.DeleteSlaConfig(admin, &slav1.DeleteSlaConfigRequest{Id: cfg.GetConfig().GetId()})
+	require.NoError(t, err)
+	cv, err := c.pub.ListSlaConfigVersions(agent, &slav1.ListSlaConfigVersionsRequest{ConfigId: cfg.GetConfig().GetId()})
+	require.NoError(t, err)
+	require.Len(t, cv.GetVersions(), 2)
+	require.True(t, cv.GetVersions()[0].GetDeleted(), "the deletion is the last version")
+
+	svc := as(t, "*", auth.RoleService)
+	gbv := uuid.NewString()
+	_, err = c.internal.RecordTicketEvent(svc, &slav1.RecordTicketEventRequest{EventId: uuid.NewString(), Tenant: "CPT", TicketId: gbv,
+		Category: commonv1.Category_CATEGORY_GBV, Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED,
+		ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN, OccurTime: timestamppb.New(time.Now().Add(-time.Minute)), Sequence: 1})
+	require.NoError(t, err)
+	ex, err := c.pub.ExplainTicketClocks(as(t, "CPT", auth.RoleSAPSLiaison), &slav1.ExplainTicketClocksRequest{TicketId: gbv})
+	require.NoError(t, err)
+	require.Len(t, ex.GetClocks(), 2)
+	open := ex.GetClocks()[0].GetSegments()
+	require.Len(t, open, 1, "the running segment")
+	require.Equal(t, slav1.SegmentEndReason_SEGMENT_END_REASON_UNSPECIFIED, open[0].GetEndReason())
+	require.GreaterOrEqual(t, open[0].GetElapsed().AsDuration(), time.Minute)
+
+	tests := []struct {
+		name string
+		call func() error
+		code codes.Code
+	}{
+		{"an agent may not see a GBV ticket's clocks explained", func() error {
+			_, err := c.pub.ExplainTicketClocks(agent, &slav1.ExplainTicketClocksRequest{TicketId: gbv})
+			return err
+		}, codes.NotFound},
+		{"another tenant's liaison sees nothing", func() error {
+			_, err := c.pub.ExplainTicketClocks(as(t, "JHB", auth.RoleSAPSLiaison), &slav1.ExplainTicketClocksRequest{TicketId: gbv})
+			return err
+		}, codes.NotFound},
+		{"a citizen may not explain clocks", func() error {
+			_, err := c.pub.ExplainTicketClocks(as(t, "CPT", auth.RoleCitizen), &slav1.ExplainTicketClocksRequest{TicketId: gbv})
+			return err
+		}, codes.PermissionDenied},
+		{"a ticket id must be a UUID", func() error {
+			_, err := c.pub.ExplainTicketClocks(agent, &slav1.ExplainTicketClocksRequest{TicketId: "x"})
+			return err
+		}, codes.InvalidArgument},
+		{"a calendar id must be a UUID", func() error {
+			_, err := c.pub.ListCalendarVersions(agent, &slav1.ListCalendarVersionsRequest{CalendarId: "x"})
+			return err
+		}, codes.InvalidArgument},
+		{"an unknown calendar has no versions", func() error {
+			_, err := c.pub.ListCalendarVersions(agent, &slav1.ListCalendarVersionsRequest{CalendarId: uuid.NewString()})
+			return err
+		}, codes.NotFound},
+		{"a citizen may not list policy versions", func() error {
+			_, err := c.pub.ListSlaConfigVersions(as(t, "CPT", auth.RoleCitizen), &slav1.ListSlaConfigVersionsRequest{ConfigId: cfg.GetConfig().GetId()})
+			return err
+		}, codes.PermissionDenied},
+		{"an unknown policy has no versions", func() error {
+			_, err := c.pub.ListSlaConfigVersions(agent, &slav1.ListSlaConfigVersionsRequest{ConfigId: uuid.NewString()})
+			return err
+		}, codes.NotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.code, status.Code(tt.call()))
+		})
+	}
+}
+
+func TestTheClockEventFeedIsForServicesOnly(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	svc := as(t, "*", auth.RoleService)
+	gbv := uuid.NewString()
+	_, err := c.internal.RecordTicketEvent(svc, &slav1.RecordTicketEventRequest{EventId: uuid.NewString(), Tenant: "CPT", TicketId: gbv,
+		Category: commonv1.Category_CATEGORY_GBV, Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED,
+		ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN, OccurTime: timestamppb.New(time.Now().Add(-50 * time.Minute)), Sequence: 1})
+	require.NoError(t, err)
+	_, err = c.internal.RunSweep(svc, &slav1.RunSweepRequest{})
+	require.NoError(t, err)
+	var feed *slav1.ListClockEventsResponse
+	require.Eventually(t, func() bool {
+		feed, err = c.internal.ListClockEvents(svc, &slav1.ListClockEventsRequest{})
+		return err == nil && len(feed.GetEvents()) == 1
+	}, 10*time.Second, 20*time.Millisecond)
+	ev := feed.GetEvents()[0]
+	require.Equal(t, slav1.ClockEventKind_CLOCK_EVENT_KIND_WARNING, ev.GetKind())
+	require.Equal(t, "CPT", ev.GetTenant())
+	require.Equal(t, gbv, ev.GetTicketId())
+	require.Equal(t, int32(1), ev.GetStep())
+	require.NotEmpty(t, ev.GetEventId())
+	require.NotNil(t, ev.GetDeadline())
+	again, err := c.internal.ListClockEvents(svc, &slav1.ListClockEventsRequest{After: feed.GetNextCursor()})
+	require.NoError(t, err)
+	require.Empty(t, again.GetEvents())
+	require.Equal(t, feed.GetNextCursor(), again.GetNextCursor())
+
+	tests := []struct {
+		name string
+		ctx  context.Context
+		req  *slav1.ListClockEventsRequest
+		code codes.Code
+	}{
+		{"a SAPS liaison may not read the feed", as(t, "CPT", auth.RoleSAPSLiaison), &slav1.ListClockEventsRequest{}, codes.PermissionDenied},
+		{"a platform admin may not read the feed", as(t, "*", auth.RolePlatformAdmin), &slav1.ListClockEventsRequest{}, codes.PermissionDenied},
+		{"a cursor not handed out is refused", svc, &slav1.ListClockEventsRequest{After: "1;drop"}, codes.InvalidArgument},
+		{"a negative cursor is refused", svc, &slav1.ListClockEventsRequest{After: "1.-5"}, codes.InvalidArgument},
+		{"a page over 1000 is refused", svc, &slav1.ListClockEventsRequest{PageSize: 1001}, codes.InvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.internal.ListClockEvents(tt.ctx, tt.req)
+			require.Equal(t, tt.code, status.Code(err), "%v", err)
+		})
+	}
+}

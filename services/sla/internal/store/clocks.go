@@ -11,7 +11,7 @@ import (
 
 const clockColumns = `tenant, ticket_id, category, kind, cycle, state, start_at, resumed_at, deadline_at, warn_at,
 	warned_at, breach_steps, stop_at, elapsed_us, paused_us, paused_since, target_us, warn_target_us,
-	config_id, config_version, calendar_id, next_due_at`
+	config_id, config_version, calendar_id, next_due_at, calendar_version, warn_count`
 
 func scanClock(row pgx.Row) (domain.Clock, error) {
 	var c domain.Clock
@@ -20,7 +20,7 @@ func scanClock(row pgx.Row) (domain.Clock, error) {
 	var elapsed, paused, target, warnTarget int64
 	err := row.Scan(&c.Tenant, &c.TicketID, &c.Category, &c.Kind, &c.Cycle, &c.State, &c.StartAt, &resumed, &deadline, &warn,
 		&warned, &c.BreachSteps, &stop, &elapsed, &paused, &pausedSince, &target, &warnTarget,
-		&configID, &c.ConfigVersion, &calendarID, &nextDue)
+		&configID, &c.ConfigVersion, &calendarID, &nextDue, &c.CalendarVersion, &c.WarnCount)
 	if err != nil {
 		return c, err
 	}
@@ -49,22 +49,71 @@ func TicketClocks(ctx context.Context, tx pgx.Tx, ticketID string) ([]domain.Clo
 	return collectClocks("store.TicketClocks", rows, err)
 }
 
-// SaveClock inserts or replaces a clock.
+// LockTicketClocks is TicketClocks with row locks, so a rule change and a
+// ticket event never overwrite each other's clock changes.
+func LockTicketClocks(ctx context.Context, tx pgx.Tx, ticketID string) ([]domain.Clock, error) {
+	rows, err := tx.Query(ctx, `SELECT `+clockColumns+` FROM sla.clocks WHERE ticket_id = $1
+		ORDER BY kind DESC, cycle FOR UPDATE`, ticketID)
+	return collectClocks("store.LockTicketClocks", rows, err)
+}
+
+func us(d time.Duration) int64 { return int64(d / time.Microsecond) }
+
+// SaveClock inserts or replaces a clock and appends the segments it closed.
 func SaveClock(ctx context.Context, tx pgx.Tx, c domain.Clock) error {
-	us := func(d time.Duration) int64 { return int64(d / time.Microsecond) }
 	_, err := tx.Exec(ctx, `INSERT INTO sla.clocks (`+clockColumns+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
 		ON CONFLICT (ticket_id, kind, cycle) DO UPDATE SET state = EXCLUDED.state, resumed_at = EXCLUDED.resumed_at,
 			deadline_at = EXCLUDED.deadline_at, warn_at = EXCLUDED.warn_at, warned_at = EXCLUDED.warned_at,
 			breach_steps = EXCLUDED.breach_steps, stop_at = EXCLUDED.stop_at, elapsed_us = EXCLUDED.elapsed_us,
 			paused_us = EXCLUDED.paused_us, paused_since = EXCLUDED.paused_since, target_us = EXCLUDED.target_us,
 			warn_target_us = EXCLUDED.warn_target_us, config_id = EXCLUDED.config_id,
-			config_version = EXCLUDED.config_version, calendar_id = EXCLUDED.calendar_id, next_due_at = EXCLUDED.next_due_at`,
+			config_version = EXCLUDED.config_version, calendar_id = EXCLUDED.calendar_id, next_due_at = EXCLUDED.next_due_at,
+			calendar_version = EXCLUDED.calendar_version, warn_count = EXCLUDED.warn_count`,
 		c.Tenant, c.TicketID, c.Category, c.Kind, c.Cycle, c.State, c.StartAt.UTC(), nullTime(c.ResumedAt),
 		nullTime(c.DeadlineAt), nullTime(c.WarnAt), nullTime(c.WarnedAt), c.BreachSteps, nullTime(c.StopAt),
 		us(c.Elapsed), us(c.Paused), nullTime(c.PausedSince), us(c.Target), us(c.WarnTarget),
-		nullID(c.ConfigID), c.ConfigVersion, nullID(c.CalendarID), nullTime(c.NextDueAt))
-	return interpretError("store.SaveClock", err)
+		nullID(c.ConfigID), c.ConfigVersion, nullID(c.CalendarID), nullTime(c.NextDueAt), c.CalendarVersion, c.WarnCount)
+	if err != nil {
+		return interpretError("store.SaveClock", err)
+	}
+	for _, sg := range c.NewSegments {
+		if _, err := tx.Exec(ctx, `INSERT INTO sla.clock_segments (tenant, ticket_id, clock_kind, cycle, start_at, end_at,
+			calendar_id, calendar_version, config_id, config_version, elapsed_us, end_reason)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, c.Tenant, c.TicketID, c.Kind, c.Cycle, sg.From.UTC(), sg.To.UTC(),
+			nullID(sg.Calendar.ID), sg.Calendar.Version, nullID(sg.ConfigID), sg.ConfigVersion, us(sg.Elapsed), sg.EndReason); err != nil {
+			return interpretError("store.SaveClock", err)
+		}
+	}
+	return nil
+}
+
+// ClockSegment is a stored segment with the clock it belongs to.
+type ClockSegment struct {
+	ClockKind string
+	Cycle     int
+	domain.Segment
+}
+
+// TicketSegments returns the closed segments of a ticket's clocks in order.
+func TicketSegments(ctx context.Context, tx pgx.Tx, ticketID string) ([]ClockSegment, error) {
+	rows, err := tx.Query(ctx, `SELECT clock_kind, cycle, start_at, end_at, calendar_id, calendar_version, config_id,
+			config_version, elapsed_us, end_reason
+		FROM sla.clock_segments WHERE ticket_id = $1 ORDER BY clock_kind DESC, cycle, id`, ticketID)
+	if err != nil {
+		return nil, interpretError("store.TicketSegments", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClockSegment, error) {
+		var sg ClockSegment
+		var cal, cfg *string
+		var elapsed int64
+		err := r.Scan(&sg.ClockKind, &sg.Cycle, &sg.From, &sg.To, &cal, &sg.Calendar.Version, &cfg, &sg.ConfigVersion,
+			&elapsed, &sg.EndReason)
+		sg.From, sg.To, sg.Elapsed = sg.From.UTC(), sg.To.UTC(), time.Duration(elapsed)*time.Microsecond
+		sg.Calendar.ID, sg.ConfigID = fromNullID(cal), fromNullID(cfg)
+		return sg, err
+	})
+	return out, interpretError("store.TicketSegments", err)
 }
 
 // LockDueClocks locks up to limit clocks due by now, soonest first, skipping
@@ -78,14 +127,15 @@ func LockDueClocks(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]
 	return collectClocks("store.LockDueClocks", rows, err)
 }
 
-// LockOpenClocks locks the running and paused clocks that a policy change may
-// affect: those using configID or calendarID, or of a category the change
-// applies to ("" matches every category or municipality).
+// LockOpenClocks locks the open clocks (running, paused, or breached and not
+// stopped) that a rule change may affect: those using configID or
+// calendarID, or of a category the change applies to ("" matches every
+// category or municipality).
 func LockOpenClocks(ctx context.Context, tx pgx.Tx, configID, calendarID, municipality, category string, all bool) ([]domain.Clock, error) {
 	rows, err := tx.Query(ctx, `SELECT `+clockColumns+` FROM sla.clocks
-		WHERE state IN ('running', 'paused') AND (
+		WHERE (state IN ('running', 'paused') OR (state = 'breached' AND stop_at IS NULL)) AND (
 			config_id = $1 OR calendar_id = $2
 			OR ($5 AND ($3 = '' OR tenant = $3) AND ($4 = '' OR category = $4)))
-		ORDER BY ticket_id, kind, cycle FOR UPDATE`, nullID(configID), nullID(calendarID), municipality, category, all)
+		ORDER BY ticket_id, kind DESC, cycle FOR UPDATE`, nullID(configID), nullID(calendarID), municipality, category, all)
 	return collectClocks("store.LockOpenClocks", rows, err)
 }

@@ -30,34 +30,79 @@ func collectConfigs(op string, rows pgx.Rows, err error) ([]domain.Config, error
 	return cs, interpretError(op, err)
 }
 
-// InsertConfig stores a new policy with version 1.
-func InsertConfig(ctx context.Context, tx pgx.Tx, c domain.Config) (domain.Config, error) {
+// InsertConfig stores a new policy as version 1, in force from at.
+func InsertConfig(ctx context.Context, tx pgx.Tx, c domain.Config, at time.Time) (domain.Config, error) {
 	if c.PauseStatuses == nil {
 		c.PauseStatuses = []string{}
 	}
 	out, err := scanConfig(tx.QueryRow(ctx, `INSERT INTO sla.configs (municipality, category, response_hours, resolution_hours,
-		warning_threshold_pct, calendar_id, pause_statuses, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+		warning_threshold_pct, calendar_id, pause_statuses, updated_by, create_time, update_time)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9)
 		RETURNING `+configColumns, c.Municipality, c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct,
-		nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy))
-	return out, interpretError("store.InsertConfig", err)
+		nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy, at.UTC()))
+	if err != nil {
+		return out, interpretError("store.InsertConfig", err)
+	}
+	return out, insertConfigVersion(ctx, tx, out, false)
 }
 
-// UpdateConfig stores new values and bumps the version.
-func UpdateConfig(ctx context.Context, tx pgx.Tx, c domain.Config) (domain.Config, error) {
+// UpdateConfig stores new values under the next version, in force from at;
+// the earlier versions stay as they were.
+func UpdateConfig(ctx context.Context, tx pgx.Tx, c domain.Config, at time.Time) (domain.Config, error) {
 	if c.PauseStatuses == nil {
 		c.PauseStatuses = []string{}
 	}
 	out, err := scanConfig(tx.QueryRow(ctx, `UPDATE sla.configs SET response_hours = $2, resolution_hours = $3,
 		warning_threshold_pct = $4, calendar_id = $5, pause_statuses = $6, updated_by = $7,
-		version = version + 1, update_time = now() WHERE id = $1 RETURNING `+configColumns,
-		c.ID, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy))
-	return out, interpretError("store.UpdateConfig", err)
+		version = version + 1, update_time = $8 WHERE id = $1 RETURNING `+configColumns,
+		c.ID, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy, at.UTC()))
+	if err != nil {
+		return out, interpretError("store.UpdateConfig", err)
+	}
+	return out, insertConfigVersion(ctx, tx, out, false)
 }
 
-// DeleteConfig removes a policy and returns what it was.
-func DeleteConfig(ctx context.Context, tx pgx.Tx, id string) (domain.Config, error) {
+// DeleteConfig removes a policy and returns what it was; its history gets a
+// last version, in force from at, that records the deletion.
+func DeleteConfig(ctx context.Context, tx pgx.Tx, id string, at time.Time, by string) (domain.Config, error) {
 	out, err := scanConfig(tx.QueryRow(ctx, `DELETE FROM sla.configs WHERE id = $1 RETURNING `+configColumns, id))
-	return out, interpretError("store.DeleteConfig", err)
+	if err != nil {
+		return out, interpretError("store.DeleteConfig", err)
+	}
+	gone := out
+	gone.Version, gone.UpdateTime, gone.UpdatedBy = out.Version+1, at.UTC(), by
+	return out, insertConfigVersion(ctx, tx, gone, true)
+}
+
+// insertConfigVersion appends c as its version, in force from c.UpdateTime.
+func insertConfigVersion(ctx context.Context, tx pgx.Tx, c domain.Config, deleted bool) error {
+	_, err := tx.Exec(ctx, `INSERT INTO sla.config_versions (config_id, version, effective_from, deleted, municipality,
+		category, response_hours, resolution_hours, warning_threshold_pct, calendar_id, pause_statuses, changed_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, c.ID, c.Version, c.UpdateTime, deleted, c.Municipality,
+		c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy)
+	return interpretError("store.insertConfigVersion", err)
+}
+
+// ListConfigVersions lists the versions of a policy, newest first.
+func ListConfigVersions(ctx context.Context, tx pgx.Tx, id string) ([]domain.ConfigVersion, error) {
+	rows, err := tx.Query(ctx, `SELECT config_id, municipality, category, response_hours, resolution_hours,
+			warning_threshold_pct, calendar_id, pause_statuses, version, effective_from, effective_from, changed_by, deleted
+		FROM sla.config_versions WHERE config_id = $1 ORDER BY version DESC`, id)
+	if err != nil {
+		return nil, interpretError("store.ListConfigVersions", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ConfigVersion, error) {
+		var v domain.ConfigVersion
+		var c domain.Config
+		var cal *string
+		err := r.Scan(&c.ID, &c.Municipality, &c.Category, &c.ResponseHours, &c.ResolutionHours, &c.WarningPct,
+			&cal, &c.PauseStatuses, &c.Version, &c.CreateTime, &c.UpdateTime, &c.UpdatedBy, &v.Deleted)
+		c.CalendarID = fromNullID(cal)
+		c.CreateTime, c.UpdateTime = c.CreateTime.UTC(), c.UpdateTime.UTC()
+		v.Config, v.EffectiveFrom = c, c.UpdateTime
+		return v, err
+	})
+	return out, interpretError("store.ListConfigVersions", err)
 }
 
 // GetConfig returns one policy; lock takes a row lock for an update.

@@ -30,11 +30,16 @@ func LockTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketS
 	return t, interpretError("store.LockTicket", err)
 }
 
-// InsertTicket records a new ticket; ErrDuplicate when it is already known.
-func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) error {
-	_, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence)
-		VALUES ($1, $2, $3, $4, $5)`, t.TicketID, t.Tenant, t.Category, t.Status, t.LastSequence)
-	return interpretError("store.InsertTicket", err)
+// InsertTicket records a new ticket and reports whether it was new. A
+// ticket already known is left as it is: ON CONFLICT keeps the transaction
+// alive, where a unique violation would abort it (25P02 on the next query).
+func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.Tenant, t.Category, t.Status, t.LastSequence)
+	if err != nil {
+		return false, interpretError("store.InsertTicket", err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // UpdateTicketStatus records the status and sequence of the last applied event.
@@ -61,43 +66,6 @@ func NextEscalationLevel(ctx context.Context, tx pgx.Tx, ticketID string) (int, 
 	err := tx.QueryRow(ctx, `UPDATE sla.tickets SET escalation_level = escalation_level + 1
 		WHERE ticket_id = $1 RETURNING escalation_level`, ticketID).Scan(&lvl)
 	return lvl, interpretError("store.NextEscalationLevel", err)
-}
-
-// InsertClockEvent records a warning or breach step once: it reports false
-// when the (ticket, clock, cycle, kind, level) was already recorded.
-func InsertClockEvent(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO sla.clock_events (tenant, ticket_id, clock_kind, cycle, kind, level, escalation_level, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT ON CONSTRAINT clock_events_once_key DO NOTHING`,
-		ev.Tenant, ev.TicketID, ev.ClockKind, ev.Cycle, ev.Kind, ev.Level, ev.EscalationLevel, ev.CreateTime.UTC())
-	if err != nil {
-		return false, interpretError("store.InsertClockEvent", err)
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// SetEscalationLevel stores the ticket-wide level given to a breach event.
-func SetEscalationLevel(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) error {
-	_, err := tx.Exec(ctx, `UPDATE sla.clock_events SET escalation_level = $6
-		WHERE ticket_id = $1 AND clock_kind = $2 AND cycle = $3 AND kind = $4 AND level = $5`,
-		ev.TicketID, ev.ClockKind, ev.Cycle, ev.Kind, ev.Level, ev.EscalationLevel)
-	return interpretError("store.SetEscalationLevel", err)
-}
-
-// TicketEvents returns the warnings and breaches of a ticket in order.
-func TicketEvents(ctx context.Context, tx pgx.Tx, ticketID string) ([]domain.ClockEvent, error) {
-	rows, err := tx.Query(ctx, `SELECT tenant, ticket_id, clock_kind, cycle, kind, level, escalation_level, create_time
-		FROM sla.clock_events WHERE ticket_id = $1 ORDER BY id`, ticketID)
-	if err != nil {
-		return nil, interpretError("store.TicketEvents", err)
-	}
-	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ClockEvent, error) {
-		var e domain.ClockEvent
-		err := r.Scan(&e.Tenant, &e.TicketID, &e.ClockKind, &e.Cycle, &e.Kind, &e.Level, &e.EscalationLevel, &e.CreateTime)
-		e.CreateTime = e.CreateTime.UTC()
-		return e, err
-	})
-	return evs, interpretError("store.TicketEvents", err)
 }
 
 // Now is the database clock, the one time source every replica agrees on.

@@ -94,6 +94,11 @@ const (
 	HistoryAssigned      = "assigned"
 	HistoryDeadlinesSet  = "deadlines_set"
 	HistoryEscalated     = "escalated"
+	// HistorySLAWarning: an SLA clock passed its warning threshold.
+	HistorySLAWarning = "sla_warning"
+	// HistorySLABreach: an SLA clock passed its deadline (or a further
+	// breach step); an escalation follows from routing.
+	HistorySLABreach = "sla_breach"
 )
 
 // ActorSystem is the actor of changes made by other services.

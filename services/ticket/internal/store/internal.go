@@ -44,7 +44,8 @@ func lockForService(ctx context.Context, tx pgx.Tx, tenant, id string, cols stri
 	return nil
 }
 
-// appendSystemHistory bumps the ticket's history sequence and appends h.
+// appendSystemHistory bumps the ticket's history sequence and appends h,
+// under a new event id unless h names one.
 func appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Time, h domain.HistoryEntry) error {
 	var t domain.Ticket
 	var cat string
@@ -53,7 +54,10 @@ func appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Tim
 		return fmt.Errorf("bump history: %w", err)
 	}
 	t.ID, t.Category = id, domain.Category(cat)
-	h.TicketID, h.Actor, h.EventID, h.CreateTime = id, domain.ActorSystem, uuid.NewString(), now
+	h.TicketID, h.Actor, h.CreateTime = id, domain.ActorSystem, now
+	if h.EventID == "" {
+		h.EventID = uuid.NewString()
+	}
 	return insertHistory(ctx, tx, t, h)
 }
 

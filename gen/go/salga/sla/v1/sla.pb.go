@@ -211,6 +211,69 @@ func (ClockState) EnumDescriptor() ([]byte, []int) {
 	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{2}
 }
 
+// SegmentEndReason says why a clock segment ended.
+type SegmentEndReason int32
+
+const (
+	// The segment has not ended: the clock's running segment, measured up to
+	// the time of the explanation.
+	SegmentEndReason_SEGMENT_END_REASON_UNSPECIFIED SegmentEndReason = 0
+	// The ticket entered a pause status.
+	SegmentEndReason_SEGMENT_END_REASON_PAUSED SegmentEndReason = 1
+	// The clock stopped (met, or stopped late).
+	SegmentEndReason_SEGMENT_END_REASON_STOPPED SegmentEndReason = 2
+	// The clock's calendar got a new version; the next segment counts on it.
+	SegmentEndReason_SEGMENT_END_REASON_CALENDAR_CHANGED SegmentEndReason = 3
+	// The ticket's policy changed (edited, added or deleted); the next
+	// segment counts under the policy in force.
+	SegmentEndReason_SEGMENT_END_REASON_POLICY_CHANGED SegmentEndReason = 4
+)
+
+// Enum value maps for SegmentEndReason.
+var (
+	SegmentEndReason_name = map[int32]string{
+		0: "SEGMENT_END_REASON_UNSPECIFIED",
+		1: "SEGMENT_END_REASON_PAUSED",
+		2: "SEGMENT_END_REASON_STOPPED",
+		3: "SEGMENT_END_REASON_CALENDAR_CHANGED",
+		4: "SEGMENT_END_REASON_POLICY_CHANGED",
+	}
+	SegmentEndReason_value = map[string]int32{
+		"SEGMENT_END_REASON_UNSPECIFIED":      0,
+		"SEGMENT_END_REASON_PAUSED":           1,
+		"SEGMENT_END_REASON_STOPPED":          2,
+		"SEGMENT_END_REASON_CALENDAR_CHANGED": 3,
+		"SEGMENT_END_REASON_POLICY_CHANGED":   4,
+	}
+)
+
+func (x SegmentEndReason) Enum() *SegmentEndReason {
+	p := new(SegmentEndReason)
+	*p = x
+	return p
+}
+
+func (x SegmentEndReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SegmentEndReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_sla_v1_sla_proto_enumTypes[3].Descriptor()
+}
+
+func (SegmentEndReason) Type() protoreflect.EnumType {
+	return &file_salga_sla_v1_sla_proto_enumTypes[3]
+}
+
+func (x SegmentEndReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SegmentEndReason.Descriptor instead.
+func (SegmentEndReason) EnumDescriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{3}
+}
+
 // ClockEventKind is what the sweep recorded.
 type ClockEventKind int32
 
@@ -248,11 +311,11 @@ func (x ClockEventKind) String() string {
 }
 
 func (ClockEventKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_salga_sla_v1_sla_proto_enumTypes[3].Descriptor()
+	return file_salga_sla_v1_sla_proto_enumTypes[4].Descriptor()
 }
 
 func (ClockEventKind) Type() protoreflect.EnumType {
-	return &file_salga_sla_v1_sla_proto_enumTypes[3]
+	return &file_salga_sla_v1_sla_proto_enumTypes[4]
 }
 
 func (x ClockEventKind) Number() protoreflect.EnumNumber {
@@ -261,7 +324,7 @@ func (x ClockEventKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ClockEventKind.Descriptor instead.
 func (ClockEventKind) EnumDescriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{3}
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{4}
 }
 
 // BusinessInterval is a period of working time on one weekday.
@@ -404,8 +467,12 @@ type Calendar struct {
 	DeclaredHolidays []*DeclaredHoliday `protobuf:"bytes,7,rep,name=declared_holidays,json=declaredHolidays,proto3" json:"declared_holidays,omitempty"`
 	// When the calendar was created.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	// When it was last changed.
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// When it was last changed: when its current version took effect.
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Version, 1 when created and increased by every change. Every version is
+	// kept (ListCalendarVersions); clocks measure each stretch of time with
+	// the version in force then.
+	Version       int64 `protobuf:"varint,10,opt,name=version,proto3" json:"version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -503,6 +570,78 @@ func (x *Calendar) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Calendar) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// CalendarVersion is a calendar as it was from effective_time until the next
+// version took effect. Versions are never rewritten.
+type CalendarVersion struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The settings of this version (calendar.version is this version's number).
+	Calendar *Calendar `protobuf:"bytes,1,opt,name=calendar,proto3" json:"calendar,omitempty"`
+	// When this version took effect.
+	EffectiveTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=effective_time,json=effectiveTime,proto3" json:"effective_time,omitempty"`
+	// Subject who made the change.
+	ChangedBy     string `protobuf:"bytes,3,opt,name=changed_by,json=changedBy,proto3" json:"changed_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CalendarVersion) Reset() {
+	*x = CalendarVersion{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CalendarVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CalendarVersion) ProtoMessage() {}
+
+func (x *CalendarVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CalendarVersion.ProtoReflect.Descriptor instead.
+func (*CalendarVersion) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CalendarVersion) GetCalendar() *Calendar {
+	if x != nil {
+		return x.Calendar
+	}
+	return nil
+}
+
+func (x *CalendarVersion) GetEffectiveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EffectiveTime
+	}
+	return nil
+}
+
+func (x *CalendarVersion) GetChangedBy() string {
+	if x != nil {
+		return x.ChangedBy
+	}
+	return ""
+}
+
 // SlaConfig is the SLA policy for a (municipality, category). Lookup order:
 // municipality+category, then the category default (empty municipality),
 // then the global default (empty municipality, unspecified category), then
@@ -545,7 +684,7 @@ type SlaConfig struct {
 
 func (x *SlaConfig) Reset() {
 	*x = SlaConfig{}
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[3]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -557,7 +696,7 @@ func (x *SlaConfig) String() string {
 func (*SlaConfig) ProtoMessage() {}
 
 func (x *SlaConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[3]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -570,7 +709,7 @@ func (x *SlaConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SlaConfig.ProtoReflect.Descriptor instead.
 func (*SlaConfig) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{3}
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *SlaConfig) GetId() string {
@@ -692,13 +831,17 @@ type Clock struct {
 	ConfigId string `protobuf:"bytes,15,opt,name=config_id,json=configId,proto3" json:"config_id,omitempty"`
 	// Version of that configuration.
 	ConfigVersion int64 `protobuf:"varint,16,opt,name=config_version,json=configVersion,proto3" json:"config_version,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Calendar the clock counts on now (empty for 24x7).
+	CalendarId string `protobuf:"bytes,17,opt,name=calendar_id,json=calendarId,proto3" json:"calendar_id,omitempty"`
+	// Version of that calendar the running segment is measured on.
+	CalendarVersion int64 `protobuf:"varint,18,opt,name=calendar_version,json=calendarVersion,proto3" json:"calendar_version,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Clock) Reset() {
 	*x = Clock{}
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[4]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -710,7 +853,7 @@ func (x *Clock) String() string {
 func (*Clock) ProtoMessage() {}
 
 func (x *Clock) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[4]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -723,7 +866,7 @@ func (x *Clock) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Clock.ProtoReflect.Descriptor instead.
 func (*Clock) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{4}
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Clock) GetTicketId() string {
@@ -838,8 +981,195 @@ func (x *Clock) GetConfigVersion() int64 {
 	return 0
 }
 
+func (x *Clock) GetCalendarId() string {
+	if x != nil {
+		return x.CalendarId
+	}
+	return ""
+}
+
+func (x *Clock) GetCalendarVersion() int64 {
+	if x != nil {
+		return x.CalendarVersion
+	}
+	return 0
+}
+
+// ClockSegment is a stretch of time a clock ran under one calendar version
+// and one policy version. A clock's elapsed working time is the sum of its
+// segments' elapsed times; wall time between segments was paused. A closed
+// segment is never measured again, so later edits of a calendar or policy
+// cannot change it.
+type ClockSegment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Start of the segment.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// End of the segment (for the running segment: the time of the
+	// explanation).
+	EndTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// Calendar the segment was measured on (empty for 24x7).
+	CalendarId string `protobuf:"bytes,3,opt,name=calendar_id,json=calendarId,proto3" json:"calendar_id,omitempty"`
+	// Version of that calendar (ListCalendarVersions shows its settings).
+	CalendarVersion int64 `protobuf:"varint,4,opt,name=calendar_version,json=calendarVersion,proto3" json:"calendar_version,omitempty"`
+	// SLA configuration in force (empty for the built-in defaults).
+	ConfigId string `protobuf:"bytes,5,opt,name=config_id,json=configId,proto3" json:"config_id,omitempty"`
+	// Version of that configuration (ListSlaConfigVersions shows its values).
+	ConfigVersion int64 `protobuf:"varint,6,opt,name=config_version,json=configVersion,proto3" json:"config_version,omitempty"`
+	// Working time counted in the segment.
+	Elapsed *durationpb.Duration `protobuf:"bytes,7,opt,name=elapsed,proto3" json:"elapsed,omitempty"`
+	// Why the segment ended; unspecified for the running segment.
+	EndReason     SegmentEndReason `protobuf:"varint,8,opt,name=end_reason,json=endReason,proto3,enum=salga.sla.v1.SegmentEndReason" json:"end_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClockSegment) Reset() {
+	*x = ClockSegment{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClockSegment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClockSegment) ProtoMessage() {}
+
+func (x *ClockSegment) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClockSegment.ProtoReflect.Descriptor instead.
+func (*ClockSegment) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ClockSegment) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *ClockSegment) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+func (x *ClockSegment) GetCalendarId() string {
+	if x != nil {
+		return x.CalendarId
+	}
+	return ""
+}
+
+func (x *ClockSegment) GetCalendarVersion() int64 {
+	if x != nil {
+		return x.CalendarVersion
+	}
+	return 0
+}
+
+func (x *ClockSegment) GetConfigId() string {
+	if x != nil {
+		return x.ConfigId
+	}
+	return ""
+}
+
+func (x *ClockSegment) GetConfigVersion() int64 {
+	if x != nil {
+		return x.ConfigVersion
+	}
+	return 0
+}
+
+func (x *ClockSegment) GetElapsed() *durationpb.Duration {
+	if x != nil {
+		return x.Elapsed
+	}
+	return nil
+}
+
+func (x *ClockSegment) GetEndReason() SegmentEndReason {
+	if x != nil {
+		return x.EndReason
+	}
+	return SegmentEndReason_SEGMENT_END_REASON_UNSPECIFIED
+}
+
+// ClockExplanation is a clock with the segments its elapsed time is made
+// of. Its deadline is the instant at which target minus the elapsed time
+// before the running segment has passed in working time from the running
+// segment's start, on that segment's calendar version.
+type ClockExplanation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The clock.
+	Clock *Clock `protobuf:"bytes,1,opt,name=clock,proto3" json:"clock,omitempty"`
+	// Its segments, oldest first; the last one is the running segment when
+	// the clock is running or breached and not stopped.
+	Segments      []*ClockSegment `protobuf:"bytes,2,rep,name=segments,proto3" json:"segments,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClockExplanation) Reset() {
+	*x = ClockExplanation{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClockExplanation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClockExplanation) ProtoMessage() {}
+
+func (x *ClockExplanation) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClockExplanation.ProtoReflect.Descriptor instead.
+func (*ClockExplanation) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ClockExplanation) GetClock() *Clock {
+	if x != nil {
+		return x.Clock
+	}
+	return nil
+}
+
+func (x *ClockExplanation) GetSegments() []*ClockSegment {
+	if x != nil {
+		return x.Segments
+	}
+	return nil
+}
+
 // ClockEvent is a warning or escalation, recorded exactly once per
-// (ticket, clock, cycle, kind, level).
+// (ticket, clock, cycle, kind, step). Every breach escalates the ticket.
 type ClockEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Ticket UUID.
@@ -850,17 +1180,30 @@ type ClockEvent struct {
 	Cycle int32 `protobuf:"varint,3,opt,name=cycle,proto3" json:"cycle,omitempty"`
 	// Warning or breach.
 	Kind ClockEventKind `protobuf:"varint,4,opt,name=kind,proto3,enum=salga.sla.v1.ClockEventKind" json:"kind,omitempty"`
-	// Escalation level (1 for the first breach).
+	// Escalation level of a breach (1 for the ticket's first); 0 for
+	// warnings.
 	Level int32 `protobuf:"varint,5,opt,name=level,proto3" json:"level,omitempty"`
-	// When it happened.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When it happened (the database time of the sweep that recorded it).
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,7,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Event UUID, stable across reads and deliveries (the idempotency key of
+	// the ticket history entry it adds).
+	EventId string `protobuf:"bytes,8,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// Which step of the clock: the breach step (1 at the deadline, 2 one full
+	// target later, ...) or the clock's warning count (1 for its first
+	// warning; a loosened policy may let it warn again; 0 for warnings
+	// recorded before clocks could warn again).
+	Step int32 `protobuf:"varint,9,opt,name=step,proto3" json:"step,omitempty"`
+	// The clock's deadline when the event was recorded.
+	Deadline      *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=deadline,proto3" json:"deadline,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ClockEvent) Reset() {
 	*x = ClockEvent{}
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[5]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -872,7 +1215,7 @@ func (x *ClockEvent) String() string {
 func (*ClockEvent) ProtoMessage() {}
 
 func (x *ClockEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[5]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -885,7 +1228,7 @@ func (x *ClockEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClockEvent.ProtoReflect.Descriptor instead.
 func (*ClockEvent) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{5}
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ClockEvent) GetTicketId() string {
@@ -930,6 +1273,34 @@ func (x *ClockEvent) GetCreateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *ClockEvent) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ClockEvent) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *ClockEvent) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *ClockEvent) GetDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Deadline
+	}
+	return nil
+}
+
 // AtRiskTicket is a ticket whose clock has warned or breached.
 type AtRiskTicket struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -947,7 +1318,7 @@ type AtRiskTicket struct {
 
 func (x *AtRiskTicket) Reset() {
 	*x = AtRiskTicket{}
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[6]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -959,7 +1330,7 @@ func (x *AtRiskTicket) String() string {
 func (*AtRiskTicket) ProtoMessage() {}
 
 func (x *AtRiskTicket) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[6]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -972,7 +1343,7 @@ func (x *AtRiskTicket) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AtRiskTicket.ProtoReflect.Descriptor instead.
 func (*AtRiskTicket) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{6}
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *AtRiskTicket) GetTicketId() string {
@@ -1027,7 +1398,7 @@ type ComplianceRow struct {
 
 func (x *ComplianceRow) Reset() {
 	*x = ComplianceRow{}
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[7]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1039,7 +1410,7 @@ func (x *ComplianceRow) String() string {
 func (*ComplianceRow) ProtoMessage() {}
 
 func (x *ComplianceRow) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[7]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1052,7 +1423,7 @@ func (x *ComplianceRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ComplianceRow.ProtoReflect.Descriptor instead.
 func (*ComplianceRow) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{7}
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ComplianceRow) GetCategory() v1.Category {
@@ -1104,6 +1475,80 @@ func (x *ComplianceRow) GetResponseOnTimeRatio() float64 {
 	return 0
 }
 
+// SlaConfigVersion is a policy as it was from effective_time until the
+// next version took effect. Versions are never rewritten.
+type SlaConfigVersion struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The values of this version (config.version is this version's number).
+	Config *SlaConfig `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
+	// When this version took effect.
+	EffectiveTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=effective_time,json=effectiveTime,proto3" json:"effective_time,omitempty"`
+	// Whether this version deleted the policy (its values are the last ones).
+	Deleted bool `protobuf:"varint,3,opt,name=deleted,proto3" json:"deleted,omitempty"`
+	// Subject who made the change.
+	ChangedBy     string `protobuf:"bytes,4,opt,name=changed_by,json=changedBy,proto3" json:"changed_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SlaConfigVersion) Reset() {
+	*x = SlaConfigVersion{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SlaConfigVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SlaConfigVersion) ProtoMessage() {}
+
+func (x *SlaConfigVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SlaConfigVersion.ProtoReflect.Descriptor instead.
+func (*SlaConfigVersion) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *SlaConfigVersion) GetConfig() *SlaConfig {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *SlaConfigVersion) GetEffectiveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EffectiveTime
+	}
+	return nil
+}
+
+func (x *SlaConfigVersion) GetDeleted() bool {
+	if x != nil {
+		return x.Deleted
+	}
+	return false
+}
+
+func (x *SlaConfigVersion) GetChangedBy() string {
+	if x != nil {
+		return x.ChangedBy
+	}
+	return ""
+}
+
 // ConfigChange records one change to an SLA configuration and how many open
 // clocks it recomputed.
 type ConfigChange struct {
@@ -1126,7 +1571,7 @@ type ConfigChange struct {
 
 func (x *ConfigChange) Reset() {
 	*x = ConfigChange{}
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[8]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1138,7 +1583,7 @@ func (x *ConfigChange) String() string {
 func (*ConfigChange) ProtoMessage() {}
 
 func (x *ConfigChange) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_proto_msgTypes[8]
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1151,7 +1596,7 @@ func (x *ConfigChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfigChange.ProtoReflect.Descriptor instead.
 func (*ConfigChange) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{8}
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ConfigChange) GetConfigId() string {
@@ -1207,7 +1652,7 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x03end\x18\x03 \x01(\tR\x03end\"9\n" +
 	"\x0fDeclaredHoliday\x12\x12\n" +
 	"\x04date\x18\x01 \x01(\tR\x04date\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name\"\xa6\x03\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"\xc0\x03\n" +
 	"\bCalendar\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1b\n" +
@@ -1220,7 +1665,14 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\x96\x04\n" +
+	"updateTime\x12\x18\n" +
+	"\aversion\x18\n" +
+	" \x01(\x03R\aversion\"\xa7\x01\n" +
+	"\x0fCalendarVersion\x122\n" +
+	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\x12A\n" +
+	"\x0eeffective_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\reffectiveTime\x12\x1d\n" +
+	"\n" +
+	"changed_by\x18\x03 \x01(\tR\tchangedBy\"\x96\x04\n" +
 	"\tSlaConfig\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\"\n" +
 	"\fmunicipality\x18\x02 \x01(\tR\fmunicipality\x125\n" +
@@ -1238,7 +1690,7 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\vupdate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12\x1d\n" +
 	"\n" +
-	"updated_by\x18\f \x01(\tR\tupdatedBy\"\xed\x05\n" +
+	"updated_by\x18\f \x01(\tR\tupdatedBy\"\xb9\x06\n" +
 	"\x05Clock\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x125\n" +
@@ -1258,7 +1710,25 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x06paused\x18\r \x01(\v2\x19.google.protobuf.DurationR\x06paused\x121\n" +
 	"\x06target\x18\x0e \x01(\v2\x19.google.protobuf.DurationR\x06target\x12\x1b\n" +
 	"\tconfig_id\x18\x0f \x01(\tR\bconfigId\x12%\n" +
-	"\x0econfig_version\x18\x10 \x01(\x03R\rconfigVersion\"\xf3\x01\n" +
+	"\x0econfig_version\x18\x10 \x01(\x03R\rconfigVersion\x12\x1f\n" +
+	"\vcalendar_id\x18\x11 \x01(\tR\n" +
+	"calendarId\x12)\n" +
+	"\x10calendar_version\x18\x12 \x01(\x03R\x0fcalendarVersion\"\x84\x03\n" +
+	"\fClockSegment\x129\n" +
+	"\n" +
+	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12\x1f\n" +
+	"\vcalendar_id\x18\x03 \x01(\tR\n" +
+	"calendarId\x12)\n" +
+	"\x10calendar_version\x18\x04 \x01(\x03R\x0fcalendarVersion\x12\x1b\n" +
+	"\tconfig_id\x18\x05 \x01(\tR\bconfigId\x12%\n" +
+	"\x0econfig_version\x18\x06 \x01(\x03R\rconfigVersion\x123\n" +
+	"\aelapsed\x18\a \x01(\v2\x19.google.protobuf.DurationR\aelapsed\x12=\n" +
+	"\n" +
+	"end_reason\x18\b \x01(\x0e2\x1e.salga.sla.v1.SegmentEndReasonR\tendReason\"u\n" +
+	"\x10ClockExplanation\x12)\n" +
+	"\x05clock\x18\x01 \x01(\v2\x13.salga.sla.v1.ClockR\x05clock\x126\n" +
+	"\bsegments\x18\x02 \x03(\v2\x1a.salga.sla.v1.ClockSegmentR\bsegments\"\xf2\x02\n" +
 	"\n" +
 	"ClockEvent\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12-\n" +
@@ -1267,7 +1737,12 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x04kind\x18\x04 \x01(\x0e2\x1c.salga.sla.v1.ClockEventKindR\x04kind\x12\x14\n" +
 	"\x05level\x18\x05 \x01(\x05R\x05level\x12;\n" +
 	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\xce\x01\n" +
+	"createTime\x12\x16\n" +
+	"\x06tenant\x18\a \x01(\tR\x06tenant\x12\x19\n" +
+	"\bevent_id\x18\b \x01(\tR\aeventId\x12\x12\n" +
+	"\x04step\x18\t \x01(\x05R\x04step\x126\n" +
+	"\bdeadline\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\xce\x01\n" +
 	"\fAtRiskTicket\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12)\n" +
@@ -1280,7 +1755,13 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\fopen_overdue\x18\x04 \x01(\x05R\vopenOverdue\x12\"\n" +
 	"\ropen_on_track\x18\x05 \x01(\x05R\vopenOnTrack\x12\"\n" +
 	"\ron_time_ratio\x18\x06 \x01(\x01R\vonTimeRatio\x123\n" +
-	"\x16response_on_time_ratio\x18\a \x01(\x01R\x13responseOnTimeRatio\"\xe6\x01\n" +
+	"\x16response_on_time_ratio\x18\a \x01(\x01R\x13responseOnTimeRatio\"\xbf\x01\n" +
+	"\x10SlaConfigVersion\x12/\n" +
+	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\x12A\n" +
+	"\x0eeffective_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\reffectiveTime\x12\x18\n" +
+	"\adeleted\x18\x03 \x01(\bR\adeleted\x12\x1d\n" +
+	"\n" +
+	"changed_by\x18\x04 \x01(\tR\tchangedBy\"\xe6\x01\n" +
 	"\fConfigChange\x12\x1b\n" +
 	"\tconfig_id\x18\x01 \x01(\tR\bconfigId\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x03R\aversion\x12\x1d\n" +
@@ -1309,7 +1790,13 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x13CLOCK_STATE_RUNNING\x10\x01\x12\x16\n" +
 	"\x12CLOCK_STATE_PAUSED\x10\x02\x12\x13\n" +
 	"\x0fCLOCK_STATE_MET\x10\x03\x12\x18\n" +
-	"\x14CLOCK_STATE_BREACHED\x10\x04*m\n" +
+	"\x14CLOCK_STATE_BREACHED\x10\x04*\xc5\x01\n" +
+	"\x10SegmentEndReason\x12\"\n" +
+	"\x1eSEGMENT_END_REASON_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19SEGMENT_END_REASON_PAUSED\x10\x01\x12\x1e\n" +
+	"\x1aSEGMENT_END_REASON_STOPPED\x10\x02\x12'\n" +
+	"#SEGMENT_END_REASON_CALENDAR_CHANGED\x10\x03\x12%\n" +
+	"!SEGMENT_END_REASON_POLICY_CHANGED\x10\x04*m\n" +
 	"\x0eClockEventKind\x12 \n" +
 	"\x1cCLOCK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CLOCK_EVENT_KIND_WARNING\x10\x01\x12\x1b\n" +
@@ -1328,61 +1815,77 @@ func file_salga_sla_v1_sla_proto_rawDescGZIP() []byte {
 	return file_salga_sla_v1_sla_proto_rawDescData
 }
 
-var file_salga_sla_v1_sla_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_salga_sla_v1_sla_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_salga_sla_v1_sla_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_salga_sla_v1_sla_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_salga_sla_v1_sla_proto_goTypes = []any{
 	(Weekday)(0),                  // 0: salga.sla.v1.Weekday
 	(ClockKind)(0),                // 1: salga.sla.v1.ClockKind
 	(ClockState)(0),               // 2: salga.sla.v1.ClockState
-	(ClockEventKind)(0),           // 3: salga.sla.v1.ClockEventKind
-	(*BusinessInterval)(nil),      // 4: salga.sla.v1.BusinessInterval
-	(*DeclaredHoliday)(nil),       // 5: salga.sla.v1.DeclaredHoliday
-	(*Calendar)(nil),              // 6: salga.sla.v1.Calendar
-	(*SlaConfig)(nil),             // 7: salga.sla.v1.SlaConfig
-	(*Clock)(nil),                 // 8: salga.sla.v1.Clock
-	(*ClockEvent)(nil),            // 9: salga.sla.v1.ClockEvent
-	(*AtRiskTicket)(nil),          // 10: salga.sla.v1.AtRiskTicket
-	(*ComplianceRow)(nil),         // 11: salga.sla.v1.ComplianceRow
-	(*ConfigChange)(nil),          // 12: salga.sla.v1.ConfigChange
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(v1.Category)(0),              // 14: salga.common.v1.Category
-	(v1.TicketStatus)(0),          // 15: salga.common.v1.TicketStatus
-	(*durationpb.Duration)(nil),   // 16: google.protobuf.Duration
+	(SegmentEndReason)(0),         // 3: salga.sla.v1.SegmentEndReason
+	(ClockEventKind)(0),           // 4: salga.sla.v1.ClockEventKind
+	(*BusinessInterval)(nil),      // 5: salga.sla.v1.BusinessInterval
+	(*DeclaredHoliday)(nil),       // 6: salga.sla.v1.DeclaredHoliday
+	(*Calendar)(nil),              // 7: salga.sla.v1.Calendar
+	(*CalendarVersion)(nil),       // 8: salga.sla.v1.CalendarVersion
+	(*SlaConfig)(nil),             // 9: salga.sla.v1.SlaConfig
+	(*Clock)(nil),                 // 10: salga.sla.v1.Clock
+	(*ClockSegment)(nil),          // 11: salga.sla.v1.ClockSegment
+	(*ClockExplanation)(nil),      // 12: salga.sla.v1.ClockExplanation
+	(*ClockEvent)(nil),            // 13: salga.sla.v1.ClockEvent
+	(*AtRiskTicket)(nil),          // 14: salga.sla.v1.AtRiskTicket
+	(*ComplianceRow)(nil),         // 15: salga.sla.v1.ComplianceRow
+	(*SlaConfigVersion)(nil),      // 16: salga.sla.v1.SlaConfigVersion
+	(*ConfigChange)(nil),          // 17: salga.sla.v1.ConfigChange
+	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
+	(v1.Category)(0),              // 19: salga.common.v1.Category
+	(v1.TicketStatus)(0),          // 20: salga.common.v1.TicketStatus
+	(*durationpb.Duration)(nil),   // 21: google.protobuf.Duration
 }
 var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	0,  // 0: salga.sla.v1.BusinessInterval.weekday:type_name -> salga.sla.v1.Weekday
-	4,  // 1: salga.sla.v1.Calendar.intervals:type_name -> salga.sla.v1.BusinessInterval
-	5,  // 2: salga.sla.v1.Calendar.declared_holidays:type_name -> salga.sla.v1.DeclaredHoliday
-	13, // 3: salga.sla.v1.Calendar.create_time:type_name -> google.protobuf.Timestamp
-	13, // 4: salga.sla.v1.Calendar.update_time:type_name -> google.protobuf.Timestamp
-	14, // 5: salga.sla.v1.SlaConfig.category:type_name -> salga.common.v1.Category
-	15, // 6: salga.sla.v1.SlaConfig.pause_statuses:type_name -> salga.common.v1.TicketStatus
-	13, // 7: salga.sla.v1.SlaConfig.create_time:type_name -> google.protobuf.Timestamp
-	13, // 8: salga.sla.v1.SlaConfig.update_time:type_name -> google.protobuf.Timestamp
-	14, // 9: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
-	1,  // 10: salga.sla.v1.Clock.kind:type_name -> salga.sla.v1.ClockKind
-	2,  // 11: salga.sla.v1.Clock.state:type_name -> salga.sla.v1.ClockState
-	13, // 12: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
-	13, // 13: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
-	13, // 14: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
-	13, // 15: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
-	13, // 16: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
-	16, // 17: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
-	16, // 18: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
-	16, // 19: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
-	1,  // 20: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
-	3,  // 21: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
-	13, // 22: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
-	14, // 23: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
-	8,  // 24: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
-	16, // 25: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
-	14, // 26: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
-	13, // 27: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
-	28, // [28:28] is the sub-list for method output_type
-	28, // [28:28] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	5,  // 1: salga.sla.v1.Calendar.intervals:type_name -> salga.sla.v1.BusinessInterval
+	6,  // 2: salga.sla.v1.Calendar.declared_holidays:type_name -> salga.sla.v1.DeclaredHoliday
+	18, // 3: salga.sla.v1.Calendar.create_time:type_name -> google.protobuf.Timestamp
+	18, // 4: salga.sla.v1.Calendar.update_time:type_name -> google.protobuf.Timestamp
+	7,  // 5: salga.sla.v1.CalendarVersion.calendar:type_name -> salga.sla.v1.Calendar
+	18, // 6: salga.sla.v1.CalendarVersion.effective_time:type_name -> google.protobuf.Timestamp
+	19, // 7: salga.sla.v1.SlaConfig.category:type_name -> salga.common.v1.Category
+	20, // 8: salga.sla.v1.SlaConfig.pause_statuses:type_name -> salga.common.v1.TicketStatus
+	18, // 9: salga.sla.v1.SlaConfig.create_time:type_name -> google.protobuf.Timestamp
+	18, // 10: salga.sla.v1.SlaConfig.update_time:type_name -> google.protobuf.Timestamp
+	19, // 11: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
+	1,  // 12: salga.sla.v1.Clock.kind:type_name -> salga.sla.v1.ClockKind
+	2,  // 13: salga.sla.v1.Clock.state:type_name -> salga.sla.v1.ClockState
+	18, // 14: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
+	18, // 15: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
+	18, // 16: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
+	18, // 17: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
+	18, // 18: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
+	21, // 19: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
+	21, // 20: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
+	21, // 21: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
+	18, // 22: salga.sla.v1.ClockSegment.start_time:type_name -> google.protobuf.Timestamp
+	18, // 23: salga.sla.v1.ClockSegment.end_time:type_name -> google.protobuf.Timestamp
+	21, // 24: salga.sla.v1.ClockSegment.elapsed:type_name -> google.protobuf.Duration
+	3,  // 25: salga.sla.v1.ClockSegment.end_reason:type_name -> salga.sla.v1.SegmentEndReason
+	10, // 26: salga.sla.v1.ClockExplanation.clock:type_name -> salga.sla.v1.Clock
+	11, // 27: salga.sla.v1.ClockExplanation.segments:type_name -> salga.sla.v1.ClockSegment
+	1,  // 28: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
+	4,  // 29: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
+	18, // 30: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
+	18, // 31: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
+	19, // 32: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
+	10, // 33: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
+	21, // 34: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
+	19, // 35: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
+	9,  // 36: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
+	18, // 37: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
+	18, // 38: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
+	39, // [39:39] is the sub-list for method output_type
+	39, // [39:39] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_proto_init() }
@@ -1395,8 +1898,8 @@ func file_salga_sla_v1_sla_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_sla_v1_sla_proto_rawDesc), len(file_salga_sla_v1_sla_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   9,
+			NumEnums:      5,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -360,6 +360,118 @@ func (x *RunSweepResponse) GetBreaches() int32 {
 	return 0
 }
 
+// ListClockEventsRequest is the input of SlaInternalService.ListClockEvents.
+type ListClockEventsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Cursor from a previous response's next_cursor; empty to start from the
+	// oldest event. Opaque.
+	After string `protobuf:"bytes,1,opt,name=after,proto3" json:"after,omitempty"`
+	// Maximum events: default 100, at most 1000.
+	PageSize      int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListClockEventsRequest) Reset() {
+	*x = ListClockEventsRequest{}
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListClockEventsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListClockEventsRequest) ProtoMessage() {}
+
+func (x *ListClockEventsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListClockEventsRequest.ProtoReflect.Descriptor instead.
+func (*ListClockEventsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ListClockEventsRequest) GetAfter() string {
+	if x != nil {
+		return x.After
+	}
+	return ""
+}
+
+func (x *ListClockEventsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+// ListClockEventsResponse is the output of SlaInternalService.ListClockEvents.
+type ListClockEventsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Events after the cursor, in feed order.
+	Events []*ClockEvent `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	// Cursor to poll with next; equal to the request's when nothing new
+	// (poll again later).
+	NextCursor    string `protobuf:"bytes,2,opt,name=next_cursor,json=nextCursor,proto3" json:"next_cursor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListClockEventsResponse) Reset() {
+	*x = ListClockEventsResponse{}
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListClockEventsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListClockEventsResponse) ProtoMessage() {}
+
+func (x *ListClockEventsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListClockEventsResponse.ProtoReflect.Descriptor instead.
+func (*ListClockEventsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ListClockEventsResponse) GetEvents() []*ClockEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *ListClockEventsResponse) GetNextCursor() string {
+	if x != nil {
+		return x.NextCursor
+	}
+	return ""
+}
+
 var File_salga_sla_v1_sla_internal_service_proto protoreflect.FileDescriptor
 
 const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
@@ -386,14 +498,22 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\x05limit\x18\x01 \x01(\x05R\x05limit\"J\n" +
 	"\x10RunSweepResponse\x12\x1a\n" +
 	"\bwarnings\x18\x01 \x01(\x05R\bwarnings\x12\x1a\n" +
-	"\bbreaches\x18\x02 \x01(\x05R\bbreaches*y\n" +
+	"\bbreaches\x18\x02 \x01(\x05R\bbreaches\"K\n" +
+	"\x16ListClockEventsRequest\x12\x14\n" +
+	"\x05after\x18\x01 \x01(\tR\x05after\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\"l\n" +
+	"\x17ListClockEventsResponse\x120\n" +
+	"\x06events\x18\x01 \x03(\v2\x18.salga.sla.v1.ClockEventR\x06events\x12\x1f\n" +
+	"\vnext_cursor\x18\x02 \x01(\tR\n" +
+	"nextCursor*y\n" +
 	"\x0fTicketEventKind\x12!\n" +
 	"\x1dTICKET_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12$\n" +
-	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x022\xc5\x01\n" +
+	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x022\xa5\x02\n" +
 	"\x12SlaInternalService\x12d\n" +
 	"\x11RecordTicketEvent\x12&.salga.sla.v1.RecordTicketEventRequest\x1a'.salga.sla.v1.RecordTicketEventResponse\x12I\n" +
-	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponseB\xb5\x01\n" +
+	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponse\x12^\n" +
+	"\x0fListClockEvents\x12$.salga.sla.v1.ListClockEventsRequest\x1a%.salga.sla.v1.ListClockEventsResponseB\xb5\x01\n" +
 	"\x10com.salga.sla.v1B\x17SlaInternalServiceProtoP\x01Z6github.com/salga/trustengine/gen/go/salga/sla/v1;slav1\xa2\x02\x03SSX\xaa\x02\fSalga.Sla.V1\xca\x02\fSalga\\Sla\\V1\xe2\x02\x18Salga\\Sla\\V1\\GPBMetadata\xea\x02\x0eSalga::Sla::V1b\x06proto3"
 
 var (
@@ -409,34 +529,40 @@ func file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_sla_v1_sla_internal_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_salga_sla_v1_sla_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_salga_sla_v1_sla_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_salga_sla_v1_sla_internal_service_proto_goTypes = []any{
 	(TicketEventKind)(0),              // 0: salga.sla.v1.TicketEventKind
 	(*RecordTicketEventRequest)(nil),  // 1: salga.sla.v1.RecordTicketEventRequest
 	(*RecordTicketEventResponse)(nil), // 2: salga.sla.v1.RecordTicketEventResponse
 	(*RunSweepRequest)(nil),           // 3: salga.sla.v1.RunSweepRequest
 	(*RunSweepResponse)(nil),          // 4: salga.sla.v1.RunSweepResponse
-	(v1.Category)(0),                  // 5: salga.common.v1.Category
-	(v1.TicketStatus)(0),              // 6: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),     // 7: google.protobuf.Timestamp
-	(*Clock)(nil),                     // 8: salga.sla.v1.Clock
+	(*ListClockEventsRequest)(nil),    // 5: salga.sla.v1.ListClockEventsRequest
+	(*ListClockEventsResponse)(nil),   // 6: salga.sla.v1.ListClockEventsResponse
+	(v1.Category)(0),                  // 7: salga.common.v1.Category
+	(v1.TicketStatus)(0),              // 8: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),     // 9: google.protobuf.Timestamp
+	(*Clock)(nil),                     // 10: salga.sla.v1.Clock
+	(*ClockEvent)(nil),                // 11: salga.sla.v1.ClockEvent
 }
 var file_salga_sla_v1_sla_internal_service_proto_depIdxs = []int32{
-	5, // 0: salga.sla.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
-	0, // 1: salga.sla.v1.RecordTicketEventRequest.kind:type_name -> salga.sla.v1.TicketEventKind
-	6, // 2: salga.sla.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
-	6, // 3: salga.sla.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
-	7, // 4: salga.sla.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
-	8, // 5: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
-	1, // 6: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
-	3, // 7: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
-	2, // 8: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
-	4, // 9: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
-	8, // [8:10] is the sub-list for method output_type
-	6, // [6:8] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	7,  // 0: salga.sla.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
+	0,  // 1: salga.sla.v1.RecordTicketEventRequest.kind:type_name -> salga.sla.v1.TicketEventKind
+	8,  // 2: salga.sla.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
+	8,  // 3: salga.sla.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
+	9,  // 4: salga.sla.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
+	10, // 5: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
+	11, // 6: salga.sla.v1.ListClockEventsResponse.events:type_name -> salga.sla.v1.ClockEvent
+	1,  // 7: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
+	3,  // 8: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
+	5,  // 9: salga.sla.v1.SlaInternalService.ListClockEvents:input_type -> salga.sla.v1.ListClockEventsRequest
+	2,  // 10: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
+	4,  // 11: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
+	6,  // 12: salga.sla.v1.SlaInternalService.ListClockEvents:output_type -> salga.sla.v1.ListClockEventsResponse
+	10, // [10:13] is the sub-list for method output_type
+	7,  // [7:10] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_internal_service_proto_init() }
@@ -451,7 +577,7 @@ func file_salga_sla_v1_sla_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_sla_v1_sla_internal_service_proto_rawDesc), len(file_salga_sla_v1_sla_internal_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

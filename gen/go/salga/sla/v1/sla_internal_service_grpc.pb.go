@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	SlaInternalService_RecordTicketEvent_FullMethodName = "/salga.sla.v1.SlaInternalService/RecordTicketEvent"
 	SlaInternalService_RunSweep_FullMethodName          = "/salga.sla.v1.SlaInternalService/RunSweep"
+	SlaInternalService_ListClockEvents_FullMethodName   = "/salga.sla.v1.SlaInternalService/ListClockEvents"
 )
 
 // SlaInternalServiceClient is the client API for SlaInternalService service.
@@ -35,6 +36,15 @@ type SlaInternalServiceClient interface {
 	RecordTicketEvent(ctx context.Context, in *RecordTicketEventRequest, opts ...grpc.CallOption) (*RecordTicketEventResponse, error)
 	// RunSweep runs one sweep now (the periodic sweep runs without it).
 	RunSweep(ctx context.Context, in *RunSweepRequest, opts ...grpc.CallOption) (*RunSweepResponse, error)
+	// ListClockEvents is the feed of clock events (warnings and breaches,
+	// each breach an escalation) of every tenant, for consumers such as
+	// notifications. A consumer keeps the last next_cursor it processed and
+	// polls with it: events come in a stable order, each exactly once, and
+	// an event appears only once every event before it in that order is
+	// committed, so a cursor never skips one. Events carry ids and times
+	// only, never ticket content; GBV tickets' events are included (callers
+	// are services).
+	ListClockEvents(ctx context.Context, in *ListClockEventsRequest, opts ...grpc.CallOption) (*ListClockEventsResponse, error)
 }
 
 type slaInternalServiceClient struct {
@@ -65,6 +75,16 @@ func (c *slaInternalServiceClient) RunSweep(ctx context.Context, in *RunSweepReq
 	return out, nil
 }
 
+func (c *slaInternalServiceClient) ListClockEvents(ctx context.Context, in *ListClockEventsRequest, opts ...grpc.CallOption) (*ListClockEventsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListClockEventsResponse)
+	err := c.cc.Invoke(ctx, SlaInternalService_ListClockEvents_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SlaInternalServiceServer is the server API for SlaInternalService service.
 // All implementations must embed UnimplementedSlaInternalServiceServer
 // for forward compatibility.
@@ -77,6 +97,15 @@ type SlaInternalServiceServer interface {
 	RecordTicketEvent(context.Context, *RecordTicketEventRequest) (*RecordTicketEventResponse, error)
 	// RunSweep runs one sweep now (the periodic sweep runs without it).
 	RunSweep(context.Context, *RunSweepRequest) (*RunSweepResponse, error)
+	// ListClockEvents is the feed of clock events (warnings and breaches,
+	// each breach an escalation) of every tenant, for consumers such as
+	// notifications. A consumer keeps the last next_cursor it processed and
+	// polls with it: events come in a stable order, each exactly once, and
+	// an event appears only once every event before it in that order is
+	// committed, so a cursor never skips one. Events carry ids and times
+	// only, never ticket content; GBV tickets' events are included (callers
+	// are services).
+	ListClockEvents(context.Context, *ListClockEventsRequest) (*ListClockEventsResponse, error)
 	mustEmbedUnimplementedSlaInternalServiceServer()
 }
 
@@ -92,6 +121,9 @@ func (UnimplementedSlaInternalServiceServer) RecordTicketEvent(context.Context, 
 }
 func (UnimplementedSlaInternalServiceServer) RunSweep(context.Context, *RunSweepRequest) (*RunSweepResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RunSweep not implemented")
+}
+func (UnimplementedSlaInternalServiceServer) ListClockEvents(context.Context, *ListClockEventsRequest) (*ListClockEventsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListClockEvents not implemented")
 }
 func (UnimplementedSlaInternalServiceServer) mustEmbedUnimplementedSlaInternalServiceServer() {}
 func (UnimplementedSlaInternalServiceServer) testEmbeddedByValue()                            {}
@@ -150,6 +182,24 @@ func _SlaInternalService_RunSweep_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SlaInternalService_ListClockEvents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListClockEventsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaInternalServiceServer).ListClockEvents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaInternalService_ListClockEvents_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaInternalServiceServer).ListClockEvents(ctx, req.(*ListClockEventsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SlaInternalService_ServiceDesc is the grpc.ServiceDesc for SlaInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -164,6 +214,10 @@ var SlaInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RunSweep",
 			Handler:    _SlaInternalService_RunSweep_Handler,
+		},
+		{
+			MethodName: "ListClockEvents",
+			Handler:    _SlaInternalService_ListClockEvents_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

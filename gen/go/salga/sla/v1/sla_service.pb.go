@@ -616,6 +616,98 @@ func (x *ListSlaConfigChangesResponse) GetChanges() []*ConfigChange {
 	return nil
 }
 
+// ListSlaConfigVersionsRequest is the input of SlaService.ListSlaConfigVersions.
+type ListSlaConfigVersionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Configuration UUID.
+	ConfigId      string `protobuf:"bytes,1,opt,name=config_id,json=configId,proto3" json:"config_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSlaConfigVersionsRequest) Reset() {
+	*x = ListSlaConfigVersionsRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSlaConfigVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSlaConfigVersionsRequest) ProtoMessage() {}
+
+func (x *ListSlaConfigVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSlaConfigVersionsRequest.ProtoReflect.Descriptor instead.
+func (*ListSlaConfigVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ListSlaConfigVersionsRequest) GetConfigId() string {
+	if x != nil {
+		return x.ConfigId
+	}
+	return ""
+}
+
+// ListSlaConfigVersionsResponse is the output of SlaService.ListSlaConfigVersions.
+type ListSlaConfigVersionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Versions, newest first.
+	Versions      []*SlaConfigVersion `protobuf:"bytes,1,rep,name=versions,proto3" json:"versions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSlaConfigVersionsResponse) Reset() {
+	*x = ListSlaConfigVersionsResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSlaConfigVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSlaConfigVersionsResponse) ProtoMessage() {}
+
+func (x *ListSlaConfigVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSlaConfigVersionsResponse.ProtoReflect.Descriptor instead.
+func (*ListSlaConfigVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ListSlaConfigVersionsResponse) GetVersions() []*SlaConfigVersion {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
 // ResolveSlaPolicyRequest is the input of SlaService.ResolveSlaPolicy.
 type ResolveSlaPolicyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -629,7 +721,7 @@ type ResolveSlaPolicyRequest struct {
 
 func (x *ResolveSlaPolicyRequest) Reset() {
 	*x = ResolveSlaPolicyRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[12]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -641,7 +733,7 @@ func (x *ResolveSlaPolicyRequest) String() string {
 func (*ResolveSlaPolicyRequest) ProtoMessage() {}
 
 func (x *ResolveSlaPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[12]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -654,7 +746,7 @@ func (x *ResolveSlaPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveSlaPolicyRequest.ProtoReflect.Descriptor instead.
 func (*ResolveSlaPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{12}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ResolveSlaPolicyRequest) GetMunicipality() string {
@@ -685,7 +777,7 @@ type ResolveSlaPolicyResponse struct {
 
 func (x *ResolveSlaPolicyResponse) Reset() {
 	*x = ResolveSlaPolicyResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[13]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -697,7 +789,7 @@ func (x *ResolveSlaPolicyResponse) String() string {
 func (*ResolveSlaPolicyResponse) ProtoMessage() {}
 
 func (x *ResolveSlaPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[13]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -710,7 +802,7 @@ func (x *ResolveSlaPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveSlaPolicyResponse.ProtoReflect.Descriptor instead.
 func (*ResolveSlaPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{13}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ResolveSlaPolicyResponse) GetConfig() *SlaConfig {
@@ -738,7 +830,7 @@ type CreateCalendarRequest struct {
 
 func (x *CreateCalendarRequest) Reset() {
 	*x = CreateCalendarRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[14]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -750,7 +842,7 @@ func (x *CreateCalendarRequest) String() string {
 func (*CreateCalendarRequest) ProtoMessage() {}
 
 func (x *CreateCalendarRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[14]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -763,7 +855,7 @@ func (x *CreateCalendarRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCalendarRequest.ProtoReflect.Descriptor instead.
 func (*CreateCalendarRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{14}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CreateCalendarRequest) GetCalendar() *Calendar {
@@ -784,7 +876,7 @@ type CreateCalendarResponse struct {
 
 func (x *CreateCalendarResponse) Reset() {
 	*x = CreateCalendarResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[15]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -796,7 +888,7 @@ func (x *CreateCalendarResponse) String() string {
 func (*CreateCalendarResponse) ProtoMessage() {}
 
 func (x *CreateCalendarResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[15]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -809,7 +901,7 @@ func (x *CreateCalendarResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCalendarResponse.ProtoReflect.Descriptor instead.
 func (*CreateCalendarResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{15}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CreateCalendarResponse) GetCalendar() *Calendar {
@@ -836,7 +928,7 @@ type UpdateCalendarRequest struct {
 
 func (x *UpdateCalendarRequest) Reset() {
 	*x = UpdateCalendarRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[16]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -848,7 +940,7 @@ func (x *UpdateCalendarRequest) String() string {
 func (*UpdateCalendarRequest) ProtoMessage() {}
 
 func (x *UpdateCalendarRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[16]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -861,7 +953,7 @@ func (x *UpdateCalendarRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCalendarRequest.ProtoReflect.Descriptor instead.
 func (*UpdateCalendarRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{16}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *UpdateCalendarRequest) GetCalendar() *Calendar {
@@ -898,7 +990,7 @@ type UpdateCalendarResponse struct {
 
 func (x *UpdateCalendarResponse) Reset() {
 	*x = UpdateCalendarResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[17]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -910,7 +1002,7 @@ func (x *UpdateCalendarResponse) String() string {
 func (*UpdateCalendarResponse) ProtoMessage() {}
 
 func (x *UpdateCalendarResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[17]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -923,7 +1015,7 @@ func (x *UpdateCalendarResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCalendarResponse.ProtoReflect.Descriptor instead.
 func (*UpdateCalendarResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{17}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UpdateCalendarResponse) GetCalendar() *Calendar {
@@ -951,7 +1043,7 @@ type GetCalendarRequest struct {
 
 func (x *GetCalendarRequest) Reset() {
 	*x = GetCalendarRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[18]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -963,7 +1055,7 @@ func (x *GetCalendarRequest) String() string {
 func (*GetCalendarRequest) ProtoMessage() {}
 
 func (x *GetCalendarRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[18]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -976,7 +1068,7 @@ func (x *GetCalendarRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCalendarRequest.ProtoReflect.Descriptor instead.
 func (*GetCalendarRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{18}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetCalendarRequest) GetId() string {
@@ -997,7 +1089,7 @@ type GetCalendarResponse struct {
 
 func (x *GetCalendarResponse) Reset() {
 	*x = GetCalendarResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[19]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1009,7 +1101,7 @@ func (x *GetCalendarResponse) String() string {
 func (*GetCalendarResponse) ProtoMessage() {}
 
 func (x *GetCalendarResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[19]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1022,12 +1114,104 @@ func (x *GetCalendarResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCalendarResponse.ProtoReflect.Descriptor instead.
 func (*GetCalendarResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{19}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetCalendarResponse) GetCalendar() *Calendar {
 	if x != nil {
 		return x.Calendar
+	}
+	return nil
+}
+
+// ListCalendarVersionsRequest is the input of SlaService.ListCalendarVersions.
+type ListCalendarVersionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Calendar UUID.
+	CalendarId    string `protobuf:"bytes,1,opt,name=calendar_id,json=calendarId,proto3" json:"calendar_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCalendarVersionsRequest) Reset() {
+	*x = ListCalendarVersionsRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCalendarVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCalendarVersionsRequest) ProtoMessage() {}
+
+func (x *ListCalendarVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCalendarVersionsRequest.ProtoReflect.Descriptor instead.
+func (*ListCalendarVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ListCalendarVersionsRequest) GetCalendarId() string {
+	if x != nil {
+		return x.CalendarId
+	}
+	return ""
+}
+
+// ListCalendarVersionsResponse is the output of SlaService.ListCalendarVersions.
+type ListCalendarVersionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Versions, newest first.
+	Versions      []*CalendarVersion `protobuf:"bytes,1,rep,name=versions,proto3" json:"versions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCalendarVersionsResponse) Reset() {
+	*x = ListCalendarVersionsResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCalendarVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCalendarVersionsResponse) ProtoMessage() {}
+
+func (x *ListCalendarVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCalendarVersionsResponse.ProtoReflect.Descriptor instead.
+func (*ListCalendarVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ListCalendarVersionsResponse) GetVersions() []*CalendarVersion {
+	if x != nil {
+		return x.Versions
 	}
 	return nil
 }
@@ -1041,7 +1225,7 @@ type ListCalendarsRequest struct {
 
 func (x *ListCalendarsRequest) Reset() {
 	*x = ListCalendarsRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[20]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1053,7 +1237,7 @@ func (x *ListCalendarsRequest) String() string {
 func (*ListCalendarsRequest) ProtoMessage() {}
 
 func (x *ListCalendarsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[20]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1066,7 +1250,7 @@ func (x *ListCalendarsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCalendarsRequest.ProtoReflect.Descriptor instead.
 func (*ListCalendarsRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{20}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{24}
 }
 
 // ListCalendarsResponse is the output of SlaService.ListCalendars.
@@ -1080,7 +1264,7 @@ type ListCalendarsResponse struct {
 
 func (x *ListCalendarsResponse) Reset() {
 	*x = ListCalendarsResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[21]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1092,7 +1276,7 @@ func (x *ListCalendarsResponse) String() string {
 func (*ListCalendarsResponse) ProtoMessage() {}
 
 func (x *ListCalendarsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[21]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1105,7 +1289,7 @@ func (x *ListCalendarsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCalendarsResponse.ProtoReflect.Descriptor instead.
 func (*ListCalendarsResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{21}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListCalendarsResponse) GetCalendars() []*Calendar {
@@ -1126,7 +1310,7 @@ type ListPublicHolidaysRequest struct {
 
 func (x *ListPublicHolidaysRequest) Reset() {
 	*x = ListPublicHolidaysRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[22]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1138,7 +1322,7 @@ func (x *ListPublicHolidaysRequest) String() string {
 func (*ListPublicHolidaysRequest) ProtoMessage() {}
 
 func (x *ListPublicHolidaysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[22]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1151,7 +1335,7 @@ func (x *ListPublicHolidaysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicHolidaysRequest.ProtoReflect.Descriptor instead.
 func (*ListPublicHolidaysRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{22}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListPublicHolidaysRequest) GetYear() int32 {
@@ -1172,7 +1356,7 @@ type ListPublicHolidaysResponse struct {
 
 func (x *ListPublicHolidaysResponse) Reset() {
 	*x = ListPublicHolidaysResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[23]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1184,7 +1368,7 @@ func (x *ListPublicHolidaysResponse) String() string {
 func (*ListPublicHolidaysResponse) ProtoMessage() {}
 
 func (x *ListPublicHolidaysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[23]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1197,7 +1381,7 @@ func (x *ListPublicHolidaysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicHolidaysResponse.ProtoReflect.Descriptor instead.
 func (*ListPublicHolidaysResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{23}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListPublicHolidaysResponse) GetHolidays() []*DeclaredHoliday {
@@ -1218,7 +1402,7 @@ type GetTicketClocksRequest struct {
 
 func (x *GetTicketClocksRequest) Reset() {
 	*x = GetTicketClocksRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[24]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1230,7 +1414,7 @@ func (x *GetTicketClocksRequest) String() string {
 func (*GetTicketClocksRequest) ProtoMessage() {}
 
 func (x *GetTicketClocksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[24]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1243,7 +1427,7 @@ func (x *GetTicketClocksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTicketClocksRequest.ProtoReflect.Descriptor instead.
 func (*GetTicketClocksRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{24}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetTicketClocksRequest) GetTicketId() string {
@@ -1266,7 +1450,7 @@ type GetTicketClocksResponse struct {
 
 func (x *GetTicketClocksResponse) Reset() {
 	*x = GetTicketClocksResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[25]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1278,7 +1462,7 @@ func (x *GetTicketClocksResponse) String() string {
 func (*GetTicketClocksResponse) ProtoMessage() {}
 
 func (x *GetTicketClocksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[25]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1291,7 +1475,7 @@ func (x *GetTicketClocksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTicketClocksResponse.ProtoReflect.Descriptor instead.
 func (*GetTicketClocksResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{25}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetTicketClocksResponse) GetClocks() []*Clock {
@@ -1304,6 +1488,107 @@ func (x *GetTicketClocksResponse) GetClocks() []*Clock {
 func (x *GetTicketClocksResponse) GetEvents() []*ClockEvent {
 	if x != nil {
 		return x.Events
+	}
+	return nil
+}
+
+// ExplainTicketClocksRequest is the input of SlaService.ExplainTicketClocks.
+type ExplainTicketClocksRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ticket UUID.
+	TicketId      string `protobuf:"bytes,1,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExplainTicketClocksRequest) Reset() {
+	*x = ExplainTicketClocksRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExplainTicketClocksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExplainTicketClocksRequest) ProtoMessage() {}
+
+func (x *ExplainTicketClocksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExplainTicketClocksRequest.ProtoReflect.Descriptor instead.
+func (*ExplainTicketClocksRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ExplainTicketClocksRequest) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+// ExplainTicketClocksResponse is the output of SlaService.ExplainTicketClocks.
+type ExplainTicketClocksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The clocks, response first, then resolution cycles in order.
+	Clocks []*ClockExplanation `protobuf:"bytes,1,rep,name=clocks,proto3" json:"clocks,omitempty"`
+	// The time the running segments were measured up to.
+	ExplainTime   *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=explain_time,json=explainTime,proto3" json:"explain_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExplainTicketClocksResponse) Reset() {
+	*x = ExplainTicketClocksResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExplainTicketClocksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExplainTicketClocksResponse) ProtoMessage() {}
+
+func (x *ExplainTicketClocksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExplainTicketClocksResponse.ProtoReflect.Descriptor instead.
+func (*ExplainTicketClocksResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *ExplainTicketClocksResponse) GetClocks() []*ClockExplanation {
+	if x != nil {
+		return x.Clocks
+	}
+	return nil
+}
+
+func (x *ExplainTicketClocksResponse) GetExplainTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExplainTime
 	}
 	return nil
 }
@@ -1325,7 +1610,7 @@ type ListAtRiskTicketsRequest struct {
 
 func (x *ListAtRiskTicketsRequest) Reset() {
 	*x = ListAtRiskTicketsRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[26]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1337,7 +1622,7 @@ func (x *ListAtRiskTicketsRequest) String() string {
 func (*ListAtRiskTicketsRequest) ProtoMessage() {}
 
 func (x *ListAtRiskTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[26]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1350,7 +1635,7 @@ func (x *ListAtRiskTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAtRiskTicketsRequest.ProtoReflect.Descriptor instead.
 func (*ListAtRiskTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{26}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListAtRiskTicketsRequest) GetTenant() string {
@@ -1392,7 +1677,7 @@ type ListAtRiskTicketsResponse struct {
 
 func (x *ListAtRiskTicketsResponse) Reset() {
 	*x = ListAtRiskTicketsResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[27]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1404,7 +1689,7 @@ func (x *ListAtRiskTicketsResponse) String() string {
 func (*ListAtRiskTicketsResponse) ProtoMessage() {}
 
 func (x *ListAtRiskTicketsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[27]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1417,7 +1702,7 @@ func (x *ListAtRiskTicketsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAtRiskTicketsResponse.ProtoReflect.Descriptor instead.
 func (*ListAtRiskTicketsResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{27}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListAtRiskTicketsResponse) GetTickets() []*AtRiskTicket {
@@ -1442,7 +1727,7 @@ type GetComplianceRequest struct {
 
 func (x *GetComplianceRequest) Reset() {
 	*x = GetComplianceRequest{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[28]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1454,7 +1739,7 @@ func (x *GetComplianceRequest) String() string {
 func (*GetComplianceRequest) ProtoMessage() {}
 
 func (x *GetComplianceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[28]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1467,7 +1752,7 @@ func (x *GetComplianceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetComplianceRequest.ProtoReflect.Descriptor instead.
 func (*GetComplianceRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{28}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetComplianceRequest) GetTenant() string {
@@ -1502,7 +1787,7 @@ type GetComplianceResponse struct {
 
 func (x *GetComplianceResponse) Reset() {
 	*x = GetComplianceResponse{}
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[29]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1514,7 +1799,7 @@ func (x *GetComplianceResponse) String() string {
 func (*GetComplianceResponse) ProtoMessage() {}
 
 func (x *GetComplianceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[29]
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1527,7 +1812,7 @@ func (x *GetComplianceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetComplianceResponse.ProtoReflect.Descriptor instead.
 func (*GetComplianceResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{29}
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetComplianceResponse) GetRows() []*ComplianceRow {
@@ -1570,7 +1855,11 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x1bListSlaConfigChangesRequest\x12\x1b\n" +
 	"\tconfig_id\x18\x01 \x01(\tR\bconfigId\"T\n" +
 	"\x1cListSlaConfigChangesResponse\x124\n" +
-	"\achanges\x18\x01 \x03(\v2\x1a.salga.sla.v1.ConfigChangeR\achanges\"t\n" +
+	"\achanges\x18\x01 \x03(\v2\x1a.salga.sla.v1.ConfigChangeR\achanges\";\n" +
+	"\x1cListSlaConfigVersionsRequest\x12\x1b\n" +
+	"\tconfig_id\x18\x01 \x01(\tR\bconfigId\"[\n" +
+	"\x1dListSlaConfigVersionsResponse\x12:\n" +
+	"\bversions\x18\x01 \x03(\v2\x1e.salga.sla.v1.SlaConfigVersionR\bversions\"t\n" +
 	"\x17ResolveSlaPolicyRequest\x12\"\n" +
 	"\fmunicipality\x18\x01 \x01(\tR\fmunicipality\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\"e\n" +
@@ -1592,7 +1881,12 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x12GetCalendarRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"I\n" +
 	"\x13GetCalendarResponse\x122\n" +
-	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\"\x16\n" +
+	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\">\n" +
+	"\x1bListCalendarVersionsRequest\x12\x1f\n" +
+	"\vcalendar_id\x18\x01 \x01(\tR\n" +
+	"calendarId\"Y\n" +
+	"\x1cListCalendarVersionsResponse\x129\n" +
+	"\bversions\x18\x01 \x03(\v2\x1d.salga.sla.v1.CalendarVersionR\bversions\"\x16\n" +
 	"\x14ListCalendarsRequest\"M\n" +
 	"\x15ListCalendarsResponse\x124\n" +
 	"\tcalendars\x18\x01 \x03(\v2\x16.salga.sla.v1.CalendarR\tcalendars\"/\n" +
@@ -1604,7 +1898,12 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\"x\n" +
 	"\x17GetTicketClocksResponse\x12+\n" +
 	"\x06clocks\x18\x01 \x03(\v2\x13.salga.sla.v1.ClockR\x06clocks\x120\n" +
-	"\x06events\x18\x02 \x03(\v2\x18.salga.sla.v1.ClockEventR\x06events\"\xb1\x01\n" +
+	"\x06events\x18\x02 \x03(\v2\x18.salga.sla.v1.ClockEventR\x06events\"9\n" +
+	"\x1aExplainTicketClocksRequest\x12\x1b\n" +
+	"\tticket_id\x18\x01 \x01(\tR\bticketId\"\x94\x01\n" +
+	"\x1bExplainTicketClocksResponse\x126\n" +
+	"\x06clocks\x18\x01 \x03(\v2\x1e.salga.sla.v1.ClockExplanationR\x06clocks\x12=\n" +
+	"\fexplain_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vexplainTime\"\xb1\x01\n" +
 	"\x18ListAtRiskTicketsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12)\n" +
@@ -1618,7 +1917,7 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"H\n" +
 	"\x15GetComplianceResponse\x12/\n" +
-	"\x04rows\x18\x01 \x03(\v2\x1b.salga.sla.v1.ComplianceRowR\x04rows2\x99\x0f\n" +
+	"\x04rows\x18\x01 \x03(\v2\x1b.salga.sla.v1.ComplianceRowR\x04rows2\xfd\x12\n" +
 	"\n" +
 	"SlaService\x12\x7f\n" +
 	"\x0fCreateSlaConfig\x12$.salga.sla.v1.CreateSlaConfigRequest\x1a%.salga.sla.v1.CreateSlaConfigResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x06config\"\x0f/v1/sla/configs\x12\x84\x01\n" +
@@ -1626,14 +1925,17 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x0fDeleteSlaConfig\x12$.salga.sla.v1.DeleteSlaConfigRequest\x1a%.salga.sla.v1.DeleteSlaConfigResponse\"\x1c\x82\xd3\xe4\x93\x02\x16*\x14/v1/sla/configs/{id}\x12s\n" +
 	"\fGetSlaConfig\x12!.salga.sla.v1.GetSlaConfigRequest\x1a\".salga.sla.v1.GetSlaConfigResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sla/configs/{id}\x12t\n" +
 	"\x0eListSlaConfigs\x12#.salga.sla.v1.ListSlaConfigsRequest\x1a$.salga.sla.v1.ListSlaConfigsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/configs\x12\x8d\x01\n" +
-	"\x14ListSlaConfigChanges\x12).salga.sla.v1.ListSlaConfigChangesRequest\x1a*.salga.sla.v1.ListSlaConfigChangesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/config-changes\x12\x81\x01\n" +
+	"\x14ListSlaConfigChanges\x12).salga.sla.v1.ListSlaConfigChangesRequest\x1a*.salga.sla.v1.ListSlaConfigChangesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/config-changes\x12\x9e\x01\n" +
+	"\x15ListSlaConfigVersions\x12*.salga.sla.v1.ListSlaConfigVersionsRequest\x1a+.salga.sla.v1.ListSlaConfigVersionsResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/sla/configs/{config_id}/versions\x12\x81\x01\n" +
 	"\x10ResolveSlaPolicy\x12%.salga.sla.v1.ResolveSlaPolicyRequest\x1a&.salga.sla.v1.ResolveSlaPolicyResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/policy:resolve\x12\x80\x01\n" +
 	"\x0eCreateCalendar\x12#.salga.sla.v1.CreateCalendarRequest\x1a$.salga.sla.v1.CreateCalendarResponse\"#\x82\xd3\xe4\x93\x02\x1d:\bcalendar\"\x11/v1/sla/calendars\x12\x85\x01\n" +
 	"\x0eUpdateCalendar\x12#.salga.sla.v1.UpdateCalendarRequest\x1a$.salga.sla.v1.UpdateCalendarResponse\"(\x82\xd3\xe4\x93\x02\":\bcalendar2\x16/v1/sla/calendars/{id}\x12r\n" +
-	"\vGetCalendar\x12 .salga.sla.v1.GetCalendarRequest\x1a!.salga.sla.v1.GetCalendarResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/calendars/{id}\x12s\n" +
+	"\vGetCalendar\x12 .salga.sla.v1.GetCalendarRequest\x1a!.salga.sla.v1.GetCalendarResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/calendars/{id}\x12\x9f\x01\n" +
+	"\x14ListCalendarVersions\x12).salga.sla.v1.ListCalendarVersionsRequest\x1a*.salga.sla.v1.ListCalendarVersionsResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/sla/calendars/{calendar_id}/versions\x12s\n" +
 	"\rListCalendars\x12\".salga.sla.v1.ListCalendarsRequest\x1a#.salga.sla.v1.ListCalendarsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/sla/calendars\x12\x8f\x01\n" +
 	"\x12ListPublicHolidays\x12'.salga.sla.v1.ListPublicHolidaysRequest\x1a(.salga.sla.v1.ListPublicHolidaysResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/v1/sla/public-holidays/{year}\x12\x8a\x01\n" +
-	"\x0fGetTicketClocks\x12$.salga.sla.v1.GetTicketClocksRequest\x1a%.salga.sla.v1.GetTicketClocksResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/sla/tickets/{ticket_id}/clocks\x12}\n" +
+	"\x0fGetTicketClocks\x12$.salga.sla.v1.GetTicketClocksRequest\x1a%.salga.sla.v1.GetTicketClocksResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/sla/tickets/{ticket_id}/clocks\x12\x9e\x01\n" +
+	"\x13ExplainTicketClocks\x12(.salga.sla.v1.ExplainTicketClocksRequest\x1a).salga.sla.v1.ExplainTicketClocksResponse\"2\x82\xd3\xe4\x93\x02,\x12*/v1/sla/tickets/{ticket_id}/clocks:explain\x12}\n" +
 	"\x11ListAtRiskTickets\x12&.salga.sla.v1.ListAtRiskTicketsRequest\x1a'.salga.sla.v1.ListAtRiskTicketsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/at-risk\x12t\n" +
 	"\rGetCompliance\x12\".salga.sla.v1.GetComplianceRequest\x1a#.salga.sla.v1.GetComplianceResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/sla/complianceB\xad\x01\n" +
 	"\x10com.salga.sla.v1B\x0fSlaServiceProtoP\x01Z6github.com/salga/trustengine/gen/go/salga/sla/v1;slav1\xa2\x02\x03SSX\xaa\x02\fSalga.Sla.V1\xca\x02\fSalga\\Sla\\V1\xe2\x02\x18Salga\\Sla\\V1\\GPBMetadata\xea\x02\x0eSalga::Sla::V1b\x06proto3"
@@ -1650,111 +1952,130 @@ func file_salga_sla_v1_sla_service_proto_rawDescGZIP() []byte {
 	return file_salga_sla_v1_sla_service_proto_rawDescData
 }
 
-var file_salga_sla_v1_sla_service_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_salga_sla_v1_sla_service_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_salga_sla_v1_sla_service_proto_goTypes = []any{
-	(*CreateSlaConfigRequest)(nil),       // 0: salga.sla.v1.CreateSlaConfigRequest
-	(*CreateSlaConfigResponse)(nil),      // 1: salga.sla.v1.CreateSlaConfigResponse
-	(*UpdateSlaConfigRequest)(nil),       // 2: salga.sla.v1.UpdateSlaConfigRequest
-	(*UpdateSlaConfigResponse)(nil),      // 3: salga.sla.v1.UpdateSlaConfigResponse
-	(*DeleteSlaConfigRequest)(nil),       // 4: salga.sla.v1.DeleteSlaConfigRequest
-	(*DeleteSlaConfigResponse)(nil),      // 5: salga.sla.v1.DeleteSlaConfigResponse
-	(*GetSlaConfigRequest)(nil),          // 6: salga.sla.v1.GetSlaConfigRequest
-	(*GetSlaConfigResponse)(nil),         // 7: salga.sla.v1.GetSlaConfigResponse
-	(*ListSlaConfigsRequest)(nil),        // 8: salga.sla.v1.ListSlaConfigsRequest
-	(*ListSlaConfigsResponse)(nil),       // 9: salga.sla.v1.ListSlaConfigsResponse
-	(*ListSlaConfigChangesRequest)(nil),  // 10: salga.sla.v1.ListSlaConfigChangesRequest
-	(*ListSlaConfigChangesResponse)(nil), // 11: salga.sla.v1.ListSlaConfigChangesResponse
-	(*ResolveSlaPolicyRequest)(nil),      // 12: salga.sla.v1.ResolveSlaPolicyRequest
-	(*ResolveSlaPolicyResponse)(nil),     // 13: salga.sla.v1.ResolveSlaPolicyResponse
-	(*CreateCalendarRequest)(nil),        // 14: salga.sla.v1.CreateCalendarRequest
-	(*CreateCalendarResponse)(nil),       // 15: salga.sla.v1.CreateCalendarResponse
-	(*UpdateCalendarRequest)(nil),        // 16: salga.sla.v1.UpdateCalendarRequest
-	(*UpdateCalendarResponse)(nil),       // 17: salga.sla.v1.UpdateCalendarResponse
-	(*GetCalendarRequest)(nil),           // 18: salga.sla.v1.GetCalendarRequest
-	(*GetCalendarResponse)(nil),          // 19: salga.sla.v1.GetCalendarResponse
-	(*ListCalendarsRequest)(nil),         // 20: salga.sla.v1.ListCalendarsRequest
-	(*ListCalendarsResponse)(nil),        // 21: salga.sla.v1.ListCalendarsResponse
-	(*ListPublicHolidaysRequest)(nil),    // 22: salga.sla.v1.ListPublicHolidaysRequest
-	(*ListPublicHolidaysResponse)(nil),   // 23: salga.sla.v1.ListPublicHolidaysResponse
-	(*GetTicketClocksRequest)(nil),       // 24: salga.sla.v1.GetTicketClocksRequest
-	(*GetTicketClocksResponse)(nil),      // 25: salga.sla.v1.GetTicketClocksResponse
-	(*ListAtRiskTicketsRequest)(nil),     // 26: salga.sla.v1.ListAtRiskTicketsRequest
-	(*ListAtRiskTicketsResponse)(nil),    // 27: salga.sla.v1.ListAtRiskTicketsResponse
-	(*GetComplianceRequest)(nil),         // 28: salga.sla.v1.GetComplianceRequest
-	(*GetComplianceResponse)(nil),        // 29: salga.sla.v1.GetComplianceResponse
-	(*SlaConfig)(nil),                    // 30: salga.sla.v1.SlaConfig
-	(*fieldmaskpb.FieldMask)(nil),        // 31: google.protobuf.FieldMask
-	(*ConfigChange)(nil),                 // 32: salga.sla.v1.ConfigChange
-	(v1.Category)(0),                     // 33: salga.common.v1.Category
-	(*Calendar)(nil),                     // 34: salga.sla.v1.Calendar
-	(*DeclaredHoliday)(nil),              // 35: salga.sla.v1.DeclaredHoliday
-	(*Clock)(nil),                        // 36: salga.sla.v1.Clock
-	(*ClockEvent)(nil),                   // 37: salga.sla.v1.ClockEvent
-	(*AtRiskTicket)(nil),                 // 38: salga.sla.v1.AtRiskTicket
-	(*timestamppb.Timestamp)(nil),        // 39: google.protobuf.Timestamp
-	(*ComplianceRow)(nil),                // 40: salga.sla.v1.ComplianceRow
+	(*CreateSlaConfigRequest)(nil),        // 0: salga.sla.v1.CreateSlaConfigRequest
+	(*CreateSlaConfigResponse)(nil),       // 1: salga.sla.v1.CreateSlaConfigResponse
+	(*UpdateSlaConfigRequest)(nil),        // 2: salga.sla.v1.UpdateSlaConfigRequest
+	(*UpdateSlaConfigResponse)(nil),       // 3: salga.sla.v1.UpdateSlaConfigResponse
+	(*DeleteSlaConfigRequest)(nil),        // 4: salga.sla.v1.DeleteSlaConfigRequest
+	(*DeleteSlaConfigResponse)(nil),       // 5: salga.sla.v1.DeleteSlaConfigResponse
+	(*GetSlaConfigRequest)(nil),           // 6: salga.sla.v1.GetSlaConfigRequest
+	(*GetSlaConfigResponse)(nil),          // 7: salga.sla.v1.GetSlaConfigResponse
+	(*ListSlaConfigsRequest)(nil),         // 8: salga.sla.v1.ListSlaConfigsRequest
+	(*ListSlaConfigsResponse)(nil),        // 9: salga.sla.v1.ListSlaConfigsResponse
+	(*ListSlaConfigChangesRequest)(nil),   // 10: salga.sla.v1.ListSlaConfigChangesRequest
+	(*ListSlaConfigChangesResponse)(nil),  // 11: salga.sla.v1.ListSlaConfigChangesResponse
+	(*ListSlaConfigVersionsRequest)(nil),  // 12: salga.sla.v1.ListSlaConfigVersionsRequest
+	(*ListSlaConfigVersionsResponse)(nil), // 13: salga.sla.v1.ListSlaConfigVersionsResponse
+	(*ResolveSlaPolicyRequest)(nil),       // 14: salga.sla.v1.ResolveSlaPolicyRequest
+	(*ResolveSlaPolicyResponse)(nil),      // 15: salga.sla.v1.ResolveSlaPolicyResponse
+	(*CreateCalendarRequest)(nil),         // 16: salga.sla.v1.CreateCalendarRequest
+	(*CreateCalendarResponse)(nil),        // 17: salga.sla.v1.CreateCalendarResponse
+	(*UpdateCalendarRequest)(nil),         // 18: salga.sla.v1.UpdateCalendarRequest
+	(*UpdateCalendarResponse)(nil),        // 19: salga.sla.v1.UpdateCalendarResponse
+	(*GetCalendarRequest)(nil),            // 20: salga.sla.v1.GetCalendarRequest
+	(*GetCalendarResponse)(nil),           // 21: salga.sla.v1.GetCalendarResponse
+	(*ListCalendarVersionsRequest)(nil),   // 22: salga.sla.v1.ListCalendarVersionsRequest
+	(*ListCalendarVersionsResponse)(nil),  // 23: salga.sla.v1.ListCalendarVersionsResponse
+	(*ListCalendarsRequest)(nil),          // 24: salga.sla.v1.ListCalendarsRequest
+	(*ListCalendarsResponse)(nil),         // 25: salga.sla.v1.ListCalendarsResponse
+	(*ListPublicHolidaysRequest)(nil),     // 26: salga.sla.v1.ListPublicHolidaysRequest
+	(*ListPublicHolidaysResponse)(nil),    // 27: salga.sla.v1.ListPublicHolidaysResponse
+	(*GetTicketClocksRequest)(nil),        // 28: salga.sla.v1.GetTicketClocksRequest
+	(*GetTicketClocksResponse)(nil),       // 29: salga.sla.v1.GetTicketClocksResponse
+	(*ExplainTicketClocksRequest)(nil),    // 30: salga.sla.v1.ExplainTicketClocksRequest
+	(*ExplainTicketClocksResponse)(nil),   // 31: salga.sla.v1.ExplainTicketClocksResponse
+	(*ListAtRiskTicketsRequest)(nil),      // 32: salga.sla.v1.ListAtRiskTicketsRequest
+	(*ListAtRiskTicketsResponse)(nil),     // 33: salga.sla.v1.ListAtRiskTicketsResponse
+	(*GetComplianceRequest)(nil),          // 34: salga.sla.v1.GetComplianceRequest
+	(*GetComplianceResponse)(nil),         // 35: salga.sla.v1.GetComplianceResponse
+	(*SlaConfig)(nil),                     // 36: salga.sla.v1.SlaConfig
+	(*fieldmaskpb.FieldMask)(nil),         // 37: google.protobuf.FieldMask
+	(*ConfigChange)(nil),                  // 38: salga.sla.v1.ConfigChange
+	(*SlaConfigVersion)(nil),              // 39: salga.sla.v1.SlaConfigVersion
+	(v1.Category)(0),                      // 40: salga.common.v1.Category
+	(*Calendar)(nil),                      // 41: salga.sla.v1.Calendar
+	(*CalendarVersion)(nil),               // 42: salga.sla.v1.CalendarVersion
+	(*DeclaredHoliday)(nil),               // 43: salga.sla.v1.DeclaredHoliday
+	(*Clock)(nil),                         // 44: salga.sla.v1.Clock
+	(*ClockEvent)(nil),                    // 45: salga.sla.v1.ClockEvent
+	(*ClockExplanation)(nil),              // 46: salga.sla.v1.ClockExplanation
+	(*timestamppb.Timestamp)(nil),         // 47: google.protobuf.Timestamp
+	(*AtRiskTicket)(nil),                  // 48: salga.sla.v1.AtRiskTicket
+	(*ComplianceRow)(nil),                 // 49: salga.sla.v1.ComplianceRow
 }
 var file_salga_sla_v1_sla_service_proto_depIdxs = []int32{
-	30, // 0: salga.sla.v1.CreateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
-	30, // 1: salga.sla.v1.CreateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
-	30, // 2: salga.sla.v1.UpdateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
-	31, // 3: salga.sla.v1.UpdateSlaConfigRequest.update_mask:type_name -> google.protobuf.FieldMask
-	30, // 4: salga.sla.v1.UpdateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
-	30, // 5: salga.sla.v1.GetSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
-	30, // 6: salga.sla.v1.ListSlaConfigsResponse.configs:type_name -> salga.sla.v1.SlaConfig
-	32, // 7: salga.sla.v1.ListSlaConfigChangesResponse.changes:type_name -> salga.sla.v1.ConfigChange
-	33, // 8: salga.sla.v1.ResolveSlaPolicyRequest.category:type_name -> salga.common.v1.Category
-	30, // 9: salga.sla.v1.ResolveSlaPolicyResponse.config:type_name -> salga.sla.v1.SlaConfig
-	34, // 10: salga.sla.v1.CreateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
-	34, // 11: salga.sla.v1.CreateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	34, // 12: salga.sla.v1.UpdateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
-	31, // 13: salga.sla.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
-	34, // 14: salga.sla.v1.UpdateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	34, // 15: salga.sla.v1.GetCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	34, // 16: salga.sla.v1.ListCalendarsResponse.calendars:type_name -> salga.sla.v1.Calendar
-	35, // 17: salga.sla.v1.ListPublicHolidaysResponse.holidays:type_name -> salga.sla.v1.DeclaredHoliday
-	36, // 18: salga.sla.v1.GetTicketClocksResponse.clocks:type_name -> salga.sla.v1.Clock
-	37, // 19: salga.sla.v1.GetTicketClocksResponse.events:type_name -> salga.sla.v1.ClockEvent
-	33, // 20: salga.sla.v1.ListAtRiskTicketsRequest.category:type_name -> salga.common.v1.Category
-	38, // 21: salga.sla.v1.ListAtRiskTicketsResponse.tickets:type_name -> salga.sla.v1.AtRiskTicket
-	39, // 22: salga.sla.v1.GetComplianceRequest.start_time:type_name -> google.protobuf.Timestamp
-	39, // 23: salga.sla.v1.GetComplianceRequest.end_time:type_name -> google.protobuf.Timestamp
-	40, // 24: salga.sla.v1.GetComplianceResponse.rows:type_name -> salga.sla.v1.ComplianceRow
-	0,  // 25: salga.sla.v1.SlaService.CreateSlaConfig:input_type -> salga.sla.v1.CreateSlaConfigRequest
-	2,  // 26: salga.sla.v1.SlaService.UpdateSlaConfig:input_type -> salga.sla.v1.UpdateSlaConfigRequest
-	4,  // 27: salga.sla.v1.SlaService.DeleteSlaConfig:input_type -> salga.sla.v1.DeleteSlaConfigRequest
-	6,  // 28: salga.sla.v1.SlaService.GetSlaConfig:input_type -> salga.sla.v1.GetSlaConfigRequest
-	8,  // 29: salga.sla.v1.SlaService.ListSlaConfigs:input_type -> salga.sla.v1.ListSlaConfigsRequest
-	10, // 30: salga.sla.v1.SlaService.ListSlaConfigChanges:input_type -> salga.sla.v1.ListSlaConfigChangesRequest
-	12, // 31: salga.sla.v1.SlaService.ResolveSlaPolicy:input_type -> salga.sla.v1.ResolveSlaPolicyRequest
-	14, // 32: salga.sla.v1.SlaService.CreateCalendar:input_type -> salga.sla.v1.CreateCalendarRequest
-	16, // 33: salga.sla.v1.SlaService.UpdateCalendar:input_type -> salga.sla.v1.UpdateCalendarRequest
-	18, // 34: salga.sla.v1.SlaService.GetCalendar:input_type -> salga.sla.v1.GetCalendarRequest
-	20, // 35: salga.sla.v1.SlaService.ListCalendars:input_type -> salga.sla.v1.ListCalendarsRequest
-	22, // 36: salga.sla.v1.SlaService.ListPublicHolidays:input_type -> salga.sla.v1.ListPublicHolidaysRequest
-	24, // 37: salga.sla.v1.SlaService.GetTicketClocks:input_type -> salga.sla.v1.GetTicketClocksRequest
-	26, // 38: salga.sla.v1.SlaService.ListAtRiskTickets:input_type -> salga.sla.v1.ListAtRiskTicketsRequest
-	28, // 39: salga.sla.v1.SlaService.GetCompliance:input_type -> salga.sla.v1.GetComplianceRequest
-	1,  // 40: salga.sla.v1.SlaService.CreateSlaConfig:output_type -> salga.sla.v1.CreateSlaConfigResponse
-	3,  // 41: salga.sla.v1.SlaService.UpdateSlaConfig:output_type -> salga.sla.v1.UpdateSlaConfigResponse
-	5,  // 42: salga.sla.v1.SlaService.DeleteSlaConfig:output_type -> salga.sla.v1.DeleteSlaConfigResponse
-	7,  // 43: salga.sla.v1.SlaService.GetSlaConfig:output_type -> salga.sla.v1.GetSlaConfigResponse
-	9,  // 44: salga.sla.v1.SlaService.ListSlaConfigs:output_type -> salga.sla.v1.ListSlaConfigsResponse
-	11, // 45: salga.sla.v1.SlaService.ListSlaConfigChanges:output_type -> salga.sla.v1.ListSlaConfigChangesResponse
-	13, // 46: salga.sla.v1.SlaService.ResolveSlaPolicy:output_type -> salga.sla.v1.ResolveSlaPolicyResponse
-	15, // 47: salga.sla.v1.SlaService.CreateCalendar:output_type -> salga.sla.v1.CreateCalendarResponse
-	17, // 48: salga.sla.v1.SlaService.UpdateCalendar:output_type -> salga.sla.v1.UpdateCalendarResponse
-	19, // 49: salga.sla.v1.SlaService.GetCalendar:output_type -> salga.sla.v1.GetCalendarResponse
-	21, // 50: salga.sla.v1.SlaService.ListCalendars:output_type -> salga.sla.v1.ListCalendarsResponse
-	23, // 51: salga.sla.v1.SlaService.ListPublicHolidays:output_type -> salga.sla.v1.ListPublicHolidaysResponse
-	25, // 52: salga.sla.v1.SlaService.GetTicketClocks:output_type -> salga.sla.v1.GetTicketClocksResponse
-	27, // 53: salga.sla.v1.SlaService.ListAtRiskTickets:output_type -> salga.sla.v1.ListAtRiskTicketsResponse
-	29, // 54: salga.sla.v1.SlaService.GetCompliance:output_type -> salga.sla.v1.GetComplianceResponse
-	40, // [40:55] is the sub-list for method output_type
-	25, // [25:40] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	36, // 0: salga.sla.v1.CreateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
+	36, // 1: salga.sla.v1.CreateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
+	36, // 2: salga.sla.v1.UpdateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
+	37, // 3: salga.sla.v1.UpdateSlaConfigRequest.update_mask:type_name -> google.protobuf.FieldMask
+	36, // 4: salga.sla.v1.UpdateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
+	36, // 5: salga.sla.v1.GetSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
+	36, // 6: salga.sla.v1.ListSlaConfigsResponse.configs:type_name -> salga.sla.v1.SlaConfig
+	38, // 7: salga.sla.v1.ListSlaConfigChangesResponse.changes:type_name -> salga.sla.v1.ConfigChange
+	39, // 8: salga.sla.v1.ListSlaConfigVersionsResponse.versions:type_name -> salga.sla.v1.SlaConfigVersion
+	40, // 9: salga.sla.v1.ResolveSlaPolicyRequest.category:type_name -> salga.common.v1.Category
+	36, // 10: salga.sla.v1.ResolveSlaPolicyResponse.config:type_name -> salga.sla.v1.SlaConfig
+	41, // 11: salga.sla.v1.CreateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
+	41, // 12: salga.sla.v1.CreateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	41, // 13: salga.sla.v1.UpdateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
+	37, // 14: salga.sla.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
+	41, // 15: salga.sla.v1.UpdateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	41, // 16: salga.sla.v1.GetCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	42, // 17: salga.sla.v1.ListCalendarVersionsResponse.versions:type_name -> salga.sla.v1.CalendarVersion
+	41, // 18: salga.sla.v1.ListCalendarsResponse.calendars:type_name -> salga.sla.v1.Calendar
+	43, // 19: salga.sla.v1.ListPublicHolidaysResponse.holidays:type_name -> salga.sla.v1.DeclaredHoliday
+	44, // 20: salga.sla.v1.GetTicketClocksResponse.clocks:type_name -> salga.sla.v1.Clock
+	45, // 21: salga.sla.v1.GetTicketClocksResponse.events:type_name -> salga.sla.v1.ClockEvent
+	46, // 22: salga.sla.v1.ExplainTicketClocksResponse.clocks:type_name -> salga.sla.v1.ClockExplanation
+	47, // 23: salga.sla.v1.ExplainTicketClocksResponse.explain_time:type_name -> google.protobuf.Timestamp
+	40, // 24: salga.sla.v1.ListAtRiskTicketsRequest.category:type_name -> salga.common.v1.Category
+	48, // 25: salga.sla.v1.ListAtRiskTicketsResponse.tickets:type_name -> salga.sla.v1.AtRiskTicket
+	47, // 26: salga.sla.v1.GetComplianceRequest.start_time:type_name -> google.protobuf.Timestamp
+	47, // 27: salga.sla.v1.GetComplianceRequest.end_time:type_name -> google.protobuf.Timestamp
+	49, // 28: salga.sla.v1.GetComplianceResponse.rows:type_name -> salga.sla.v1.ComplianceRow
+	0,  // 29: salga.sla.v1.SlaService.CreateSlaConfig:input_type -> salga.sla.v1.CreateSlaConfigRequest
+	2,  // 30: salga.sla.v1.SlaService.UpdateSlaConfig:input_type -> salga.sla.v1.UpdateSlaConfigRequest
+	4,  // 31: salga.sla.v1.SlaService.DeleteSlaConfig:input_type -> salga.sla.v1.DeleteSlaConfigRequest
+	6,  // 32: salga.sla.v1.SlaService.GetSlaConfig:input_type -> salga.sla.v1.GetSlaConfigRequest
+	8,  // 33: salga.sla.v1.SlaService.ListSlaConfigs:input_type -> salga.sla.v1.ListSlaConfigsRequest
+	10, // 34: salga.sla.v1.SlaService.ListSlaConfigChanges:input_type -> salga.sla.v1.ListSlaConfigChangesRequest
+	12, // 35: salga.sla.v1.SlaService.ListSlaConfigVersions:input_type -> salga.sla.v1.ListSlaConfigVersionsRequest
+	14, // 36: salga.sla.v1.SlaService.ResolveSlaPolicy:input_type -> salga.sla.v1.ResolveSlaPolicyRequest
+	16, // 37: salga.sla.v1.SlaService.CreateCalendar:input_type -> salga.sla.v1.CreateCalendarRequest
+	18, // 38: salga.sla.v1.SlaService.UpdateCalendar:input_type -> salga.sla.v1.UpdateCalendarRequest
+	20, // 39: salga.sla.v1.SlaService.GetCalendar:input_type -> salga.sla.v1.GetCalendarRequest
+	22, // 40: salga.sla.v1.SlaService.ListCalendarVersions:input_type -> salga.sla.v1.ListCalendarVersionsRequest
+	24, // 41: salga.sla.v1.SlaService.ListCalendars:input_type -> salga.sla.v1.ListCalendarsRequest
+	26, // 42: salga.sla.v1.SlaService.ListPublicHolidays:input_type -> salga.sla.v1.ListPublicHolidaysRequest
+	28, // 43: salga.sla.v1.SlaService.GetTicketClocks:input_type -> salga.sla.v1.GetTicketClocksRequest
+	30, // 44: salga.sla.v1.SlaService.ExplainTicketClocks:input_type -> salga.sla.v1.ExplainTicketClocksRequest
+	32, // 45: salga.sla.v1.SlaService.ListAtRiskTickets:input_type -> salga.sla.v1.ListAtRiskTicketsRequest
+	34, // 46: salga.sla.v1.SlaService.GetCompliance:input_type -> salga.sla.v1.GetComplianceRequest
+	1,  // 47: salga.sla.v1.SlaService.CreateSlaConfig:output_type -> salga.sla.v1.CreateSlaConfigResponse
+	3,  // 48: salga.sla.v1.SlaService.UpdateSlaConfig:output_type -> salga.sla.v1.UpdateSlaConfigResponse
+	5,  // 49: salga.sla.v1.SlaService.DeleteSlaConfig:output_type -> salga.sla.v1.DeleteSlaConfigResponse
+	7,  // 50: salga.sla.v1.SlaService.GetSlaConfig:output_type -> salga.sla.v1.GetSlaConfigResponse
+	9,  // 51: salga.sla.v1.SlaService.ListSlaConfigs:output_type -> salga.sla.v1.ListSlaConfigsResponse
+	11, // 52: salga.sla.v1.SlaService.ListSlaConfigChanges:output_type -> salga.sla.v1.ListSlaConfigChangesResponse
+	13, // 53: salga.sla.v1.SlaService.ListSlaConfigVersions:output_type -> salga.sla.v1.ListSlaConfigVersionsResponse
+	15, // 54: salga.sla.v1.SlaService.ResolveSlaPolicy:output_type -> salga.sla.v1.ResolveSlaPolicyResponse
+	17, // 55: salga.sla.v1.SlaService.CreateCalendar:output_type -> salga.sla.v1.CreateCalendarResponse
+	19, // 56: salga.sla.v1.SlaService.UpdateCalendar:output_type -> salga.sla.v1.UpdateCalendarResponse
+	21, // 57: salga.sla.v1.SlaService.GetCalendar:output_type -> salga.sla.v1.GetCalendarResponse
+	23, // 58: salga.sla.v1.SlaService.ListCalendarVersions:output_type -> salga.sla.v1.ListCalendarVersionsResponse
+	25, // 59: salga.sla.v1.SlaService.ListCalendars:output_type -> salga.sla.v1.ListCalendarsResponse
+	27, // 60: salga.sla.v1.SlaService.ListPublicHolidays:output_type -> salga.sla.v1.ListPublicHolidaysResponse
+	29, // 61: salga.sla.v1.SlaService.GetTicketClocks:output_type -> salga.sla.v1.GetTicketClocksResponse
+	31, // 62: salga.sla.v1.SlaService.ExplainTicketClocks:output_type -> salga.sla.v1.ExplainTicketClocksResponse
+	33, // 63: salga.sla.v1.SlaService.ListAtRiskTickets:output_type -> salga.sla.v1.ListAtRiskTicketsResponse
+	35, // 64: salga.sla.v1.SlaService.GetCompliance:output_type -> salga.sla.v1.GetComplianceResponse
+	47, // [47:65] is the sub-list for method output_type
+	29, // [29:47] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_service_proto_init() }
@@ -1769,7 +2090,7 @@ func file_salga_sla_v1_sla_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_sla_v1_sla_service_proto_rawDesc), len(file_salga_sla_v1_sla_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   30,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

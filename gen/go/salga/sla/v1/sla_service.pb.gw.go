@@ -291,6 +291,45 @@ func local_request_SlaService_ListSlaConfigChanges_0(ctx context.Context, marsha
 	return msg, metadata, err
 }
 
+func request_SlaService_ListSlaConfigVersions_0(ctx context.Context, marshaler runtime.Marshaler, client SlaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListSlaConfigVersionsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["config_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "config_id")
+	}
+	protoReq.ConfigId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "config_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListSlaConfigVersions(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_SlaService_ListSlaConfigVersions_0(ctx context.Context, marshaler runtime.Marshaler, server SlaServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListSlaConfigVersionsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["config_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "config_id")
+	}
+	protoReq.ConfigId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "config_id", err)
+	}
+	msg, err := server.ListSlaConfigVersions(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_SlaService_ResolveSlaPolicy_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_SlaService_ResolveSlaPolicy_0(ctx context.Context, marshaler runtime.Marshaler, client SlaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -473,6 +512,45 @@ func local_request_SlaService_GetCalendar_0(ctx context.Context, marshaler runti
 	return msg, metadata, err
 }
 
+func request_SlaService_ListCalendarVersions_0(ctx context.Context, marshaler runtime.Marshaler, client SlaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListCalendarVersionsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["calendar_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "calendar_id")
+	}
+	protoReq.CalendarId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "calendar_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListCalendarVersions(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_SlaService_ListCalendarVersions_0(ctx context.Context, marshaler runtime.Marshaler, server SlaServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListCalendarVersionsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["calendar_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "calendar_id")
+	}
+	protoReq.CalendarId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "calendar_id", err)
+	}
+	msg, err := server.ListCalendarVersions(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_SlaService_ListCalendars_0(ctx context.Context, marshaler runtime.Marshaler, client SlaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq ListCalendarsRequest
@@ -569,6 +647,45 @@ func local_request_SlaService_GetTicketClocks_0(ctx context.Context, marshaler r
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "ticket_id", err)
 	}
 	msg, err := server.GetTicketClocks(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_SlaService_ExplainTicketClocks_0(ctx context.Context, marshaler runtime.Marshaler, client SlaServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExplainTicketClocksRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["ticket_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "ticket_id")
+	}
+	protoReq.TicketId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "ticket_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ExplainTicketClocks(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_SlaService_ExplainTicketClocks_0(ctx context.Context, marshaler runtime.Marshaler, server SlaServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExplainTicketClocksRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["ticket_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "ticket_id")
+	}
+	protoReq.TicketId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "ticket_id", err)
+	}
+	msg, err := server.ExplainTicketClocks(ctx, &protoReq)
 	return msg, metadata, err
 }
 
@@ -768,6 +885,26 @@ func RegisterSlaServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux,
 		}
 		forward_SlaService_ListSlaConfigChanges_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_SlaService_ListSlaConfigVersions_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.sla.v1.SlaService/ListSlaConfigVersions", runtime.WithHTTPPathPattern("/v1/sla/configs/{config_id}/versions"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_SlaService_ListSlaConfigVersions_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SlaService_ListSlaConfigVersions_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_SlaService_ResolveSlaPolicy_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -848,6 +985,26 @@ func RegisterSlaServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux,
 		}
 		forward_SlaService_GetCalendar_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_SlaService_ListCalendarVersions_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.sla.v1.SlaService/ListCalendarVersions", runtime.WithHTTPPathPattern("/v1/sla/calendars/{calendar_id}/versions"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_SlaService_ListCalendarVersions_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SlaService_ListCalendarVersions_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_SlaService_ListCalendars_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -907,6 +1064,26 @@ func RegisterSlaServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux,
 			return
 		}
 		forward_SlaService_GetTicketClocks_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_SlaService_ExplainTicketClocks_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/salga.sla.v1.SlaService/ExplainTicketClocks", runtime.WithHTTPPathPattern("/v1/sla/tickets/{ticket_id}/clocks:explain"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_SlaService_ExplainTicketClocks_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SlaService_ExplainTicketClocks_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 	mux.Handle(http.MethodGet, pattern_SlaService_ListAtRiskTickets_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
@@ -1090,6 +1267,23 @@ func RegisterSlaServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux,
 		}
 		forward_SlaService_ListSlaConfigChanges_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_SlaService_ListSlaConfigVersions_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.sla.v1.SlaService/ListSlaConfigVersions", runtime.WithHTTPPathPattern("/v1/sla/configs/{config_id}/versions"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_SlaService_ListSlaConfigVersions_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SlaService_ListSlaConfigVersions_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_SlaService_ResolveSlaPolicy_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1158,6 +1352,23 @@ func RegisterSlaServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux,
 		}
 		forward_SlaService_GetCalendar_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_SlaService_ListCalendarVersions_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.sla.v1.SlaService/ListCalendarVersions", runtime.WithHTTPPathPattern("/v1/sla/calendars/{calendar_id}/versions"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_SlaService_ListCalendarVersions_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SlaService_ListCalendarVersions_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_SlaService_ListCalendars_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1209,6 +1420,23 @@ func RegisterSlaServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux,
 		}
 		forward_SlaService_GetTicketClocks_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_SlaService_ExplainTicketClocks_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/salga.sla.v1.SlaService/ExplainTicketClocks", runtime.WithHTTPPathPattern("/v1/sla/tickets/{ticket_id}/clocks:explain"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_SlaService_ExplainTicketClocks_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SlaService_ExplainTicketClocks_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_SlaService_ListAtRiskTickets_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1247,37 +1475,43 @@ func RegisterSlaServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux,
 }
 
 var (
-	pattern_SlaService_CreateSlaConfig_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "configs"}, ""))
-	pattern_SlaService_UpdateSlaConfig_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
-	pattern_SlaService_DeleteSlaConfig_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
-	pattern_SlaService_GetSlaConfig_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
-	pattern_SlaService_ListSlaConfigs_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "configs"}, ""))
-	pattern_SlaService_ListSlaConfigChanges_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "config-changes"}, ""))
-	pattern_SlaService_ResolveSlaPolicy_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "policy"}, "resolve"))
-	pattern_SlaService_CreateCalendar_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "calendars"}, ""))
-	pattern_SlaService_UpdateCalendar_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "calendars", "id"}, ""))
-	pattern_SlaService_GetCalendar_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "calendars", "id"}, ""))
-	pattern_SlaService_ListCalendars_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "calendars"}, ""))
-	pattern_SlaService_ListPublicHolidays_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "public-holidays", "year"}, ""))
-	pattern_SlaService_GetTicketClocks_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"v1", "sla", "tickets", "ticket_id", "clocks"}, ""))
-	pattern_SlaService_ListAtRiskTickets_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "at-risk"}, ""))
-	pattern_SlaService_GetCompliance_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "compliance"}, ""))
+	pattern_SlaService_CreateSlaConfig_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "configs"}, ""))
+	pattern_SlaService_UpdateSlaConfig_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
+	pattern_SlaService_DeleteSlaConfig_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
+	pattern_SlaService_GetSlaConfig_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "configs", "id"}, ""))
+	pattern_SlaService_ListSlaConfigs_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "configs"}, ""))
+	pattern_SlaService_ListSlaConfigChanges_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "config-changes"}, ""))
+	pattern_SlaService_ListSlaConfigVersions_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"v1", "sla", "configs", "config_id", "versions"}, ""))
+	pattern_SlaService_ResolveSlaPolicy_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "policy"}, "resolve"))
+	pattern_SlaService_CreateCalendar_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "calendars"}, ""))
+	pattern_SlaService_UpdateCalendar_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "calendars", "id"}, ""))
+	pattern_SlaService_GetCalendar_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "calendars", "id"}, ""))
+	pattern_SlaService_ListCalendarVersions_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"v1", "sla", "calendars", "calendar_id", "versions"}, ""))
+	pattern_SlaService_ListCalendars_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "calendars"}, ""))
+	pattern_SlaService_ListPublicHolidays_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"v1", "sla", "public-holidays", "year"}, ""))
+	pattern_SlaService_GetTicketClocks_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"v1", "sla", "tickets", "ticket_id", "clocks"}, ""))
+	pattern_SlaService_ExplainTicketClocks_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"v1", "sla", "tickets", "ticket_id", "clocks"}, "explain"))
+	pattern_SlaService_ListAtRiskTickets_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "at-risk"}, ""))
+	pattern_SlaService_GetCompliance_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"v1", "sla", "compliance"}, ""))
 )
 
 var (
-	forward_SlaService_CreateSlaConfig_0      = runtime.ForwardResponseMessage
-	forward_SlaService_UpdateSlaConfig_0      = runtime.ForwardResponseMessage
-	forward_SlaService_DeleteSlaConfig_0      = runtime.ForwardResponseMessage
-	forward_SlaService_GetSlaConfig_0         = runtime.ForwardResponseMessage
-	forward_SlaService_ListSlaConfigs_0       = runtime.ForwardResponseMessage
-	forward_SlaService_ListSlaConfigChanges_0 = runtime.ForwardResponseMessage
-	forward_SlaService_ResolveSlaPolicy_0     = runtime.ForwardResponseMessage
-	forward_SlaService_CreateCalendar_0       = runtime.ForwardResponseMessage
-	forward_SlaService_UpdateCalendar_0       = runtime.ForwardResponseMessage
-	forward_SlaService_GetCalendar_0          = runtime.ForwardResponseMessage
-	forward_SlaService_ListCalendars_0        = runtime.ForwardResponseMessage
-	forward_SlaService_ListPublicHolidays_0   = runtime.ForwardResponseMessage
-	forward_SlaService_GetTicketClocks_0      = runtime.ForwardResponseMessage
-	forward_SlaService_ListAtRiskTickets_0    = runtime.ForwardResponseMessage
-	forward_SlaService_GetCompliance_0        = runtime.ForwardResponseMessage
+	forward_SlaService_CreateSlaConfig_0       = runtime.ForwardResponseMessage
+	forward_SlaService_UpdateSlaConfig_0       = runtime.ForwardResponseMessage
+	forward_SlaService_DeleteSlaConfig_0       = runtime.ForwardResponseMessage
+	forward_SlaService_GetSlaConfig_0          = runtime.ForwardResponseMessage
+	forward_SlaService_ListSlaConfigs_0        = runtime.ForwardResponseMessage
+	forward_SlaService_ListSlaConfigChanges_0  = runtime.ForwardResponseMessage
+	forward_SlaService_ListSlaConfigVersions_0 = runtime.ForwardResponseMessage
+	forward_SlaService_ResolveSlaPolicy_0      = runtime.ForwardResponseMessage
+	forward_SlaService_CreateCalendar_0        = runtime.ForwardResponseMessage
+	forward_SlaService_UpdateCalendar_0        = runtime.ForwardResponseMessage
+	forward_SlaService_GetCalendar_0           = runtime.ForwardResponseMessage
+	forward_SlaService_ListCalendarVersions_0  = runtime.ForwardResponseMessage
+	forward_SlaService_ListCalendars_0         = runtime.ForwardResponseMessage
+	forward_SlaService_ListPublicHolidays_0    = runtime.ForwardResponseMessage
+	forward_SlaService_GetTicketClocks_0       = runtime.ForwardResponseMessage
+	forward_SlaService_ExplainTicketClocks_0   = runtime.ForwardResponseMessage
+	forward_SlaService_ListAtRiskTickets_0     = runtime.ForwardResponseMessage
+	forward_SlaService_GetCompliance_0         = runtime.ForwardResponseMessage
 )

@@ -19,21 +19,24 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	SlaService_CreateSlaConfig_FullMethodName      = "/salga.sla.v1.SlaService/CreateSlaConfig"
-	SlaService_UpdateSlaConfig_FullMethodName      = "/salga.sla.v1.SlaService/UpdateSlaConfig"
-	SlaService_DeleteSlaConfig_FullMethodName      = "/salga.sla.v1.SlaService/DeleteSlaConfig"
-	SlaService_GetSlaConfig_FullMethodName         = "/salga.sla.v1.SlaService/GetSlaConfig"
-	SlaService_ListSlaConfigs_FullMethodName       = "/salga.sla.v1.SlaService/ListSlaConfigs"
-	SlaService_ListSlaConfigChanges_FullMethodName = "/salga.sla.v1.SlaService/ListSlaConfigChanges"
-	SlaService_ResolveSlaPolicy_FullMethodName     = "/salga.sla.v1.SlaService/ResolveSlaPolicy"
-	SlaService_CreateCalendar_FullMethodName       = "/salga.sla.v1.SlaService/CreateCalendar"
-	SlaService_UpdateCalendar_FullMethodName       = "/salga.sla.v1.SlaService/UpdateCalendar"
-	SlaService_GetCalendar_FullMethodName          = "/salga.sla.v1.SlaService/GetCalendar"
-	SlaService_ListCalendars_FullMethodName        = "/salga.sla.v1.SlaService/ListCalendars"
-	SlaService_ListPublicHolidays_FullMethodName   = "/salga.sla.v1.SlaService/ListPublicHolidays"
-	SlaService_GetTicketClocks_FullMethodName      = "/salga.sla.v1.SlaService/GetTicketClocks"
-	SlaService_ListAtRiskTickets_FullMethodName    = "/salga.sla.v1.SlaService/ListAtRiskTickets"
-	SlaService_GetCompliance_FullMethodName        = "/salga.sla.v1.SlaService/GetCompliance"
+	SlaService_CreateSlaConfig_FullMethodName       = "/salga.sla.v1.SlaService/CreateSlaConfig"
+	SlaService_UpdateSlaConfig_FullMethodName       = "/salga.sla.v1.SlaService/UpdateSlaConfig"
+	SlaService_DeleteSlaConfig_FullMethodName       = "/salga.sla.v1.SlaService/DeleteSlaConfig"
+	SlaService_GetSlaConfig_FullMethodName          = "/salga.sla.v1.SlaService/GetSlaConfig"
+	SlaService_ListSlaConfigs_FullMethodName        = "/salga.sla.v1.SlaService/ListSlaConfigs"
+	SlaService_ListSlaConfigChanges_FullMethodName  = "/salga.sla.v1.SlaService/ListSlaConfigChanges"
+	SlaService_ListSlaConfigVersions_FullMethodName = "/salga.sla.v1.SlaService/ListSlaConfigVersions"
+	SlaService_ResolveSlaPolicy_FullMethodName      = "/salga.sla.v1.SlaService/ResolveSlaPolicy"
+	SlaService_CreateCalendar_FullMethodName        = "/salga.sla.v1.SlaService/CreateCalendar"
+	SlaService_UpdateCalendar_FullMethodName        = "/salga.sla.v1.SlaService/UpdateCalendar"
+	SlaService_GetCalendar_FullMethodName           = "/salga.sla.v1.SlaService/GetCalendar"
+	SlaService_ListCalendarVersions_FullMethodName  = "/salga.sla.v1.SlaService/ListCalendarVersions"
+	SlaService_ListCalendars_FullMethodName         = "/salga.sla.v1.SlaService/ListCalendars"
+	SlaService_ListPublicHolidays_FullMethodName    = "/salga.sla.v1.SlaService/ListPublicHolidays"
+	SlaService_GetTicketClocks_FullMethodName       = "/salga.sla.v1.SlaService/GetTicketClocks"
+	SlaService_ExplainTicketClocks_FullMethodName   = "/salga.sla.v1.SlaService/ExplainTicketClocks"
+	SlaService_ListAtRiskTickets_FullMethodName     = "/salga.sla.v1.SlaService/ListAtRiskTickets"
+	SlaService_GetCompliance_FullMethodName         = "/salga.sla.v1.SlaService/GetCompliance"
 )
 
 // SlaServiceClient is the client API for SlaService service.
@@ -56,16 +59,25 @@ type SlaServiceClient interface {
 	ListSlaConfigs(ctx context.Context, in *ListSlaConfigsRequest, opts ...grpc.CallOption) (*ListSlaConfigsResponse, error)
 	// ListSlaConfigChanges lists the recorded changes of policies.
 	ListSlaConfigChanges(ctx context.Context, in *ListSlaConfigChangesRequest, opts ...grpc.CallOption) (*ListSlaConfigChangesResponse, error)
+	// ListSlaConfigVersions lists every version of a policy with the time it
+	// took effect, newest first (also after the policy was deleted).
+	ListSlaConfigVersions(ctx context.Context, in *ListSlaConfigVersionsRequest, opts ...grpc.CallOption) (*ListSlaConfigVersionsResponse, error)
 	// ResolveSlaPolicy returns the policy that applies to a (municipality,
 	// category) and which step of the lookup order chose it.
 	ResolveSlaPolicy(ctx context.Context, in *ResolveSlaPolicyRequest, opts ...grpc.CallOption) (*ResolveSlaPolicyResponse, error)
 	// CreateCalendar adds a calendar.
 	CreateCalendar(ctx context.Context, in *CreateCalendarRequest, opts ...grpc.CallOption) (*CreateCalendarResponse, error)
-	// UpdateCalendar replaces a calendar's settings; open clocks using it are
-	// recomputed.
+	// UpdateCalendar replaces a calendar's settings with a new version in
+	// force from now. Open clocks using it keep the working time counted so
+	// far on the version they ran on; only the rest is measured on the new
+	// version (a holiday declared for a past date changes nothing already
+	// counted).
 	UpdateCalendar(ctx context.Context, in *UpdateCalendarRequest, opts ...grpc.CallOption) (*UpdateCalendarResponse, error)
 	// GetCalendar returns one calendar.
 	GetCalendar(ctx context.Context, in *GetCalendarRequest, opts ...grpc.CallOption) (*GetCalendarResponse, error)
+	// ListCalendarVersions lists every version of a calendar with the time it
+	// took effect, newest first.
+	ListCalendarVersions(ctx context.Context, in *ListCalendarVersionsRequest, opts ...grpc.CallOption) (*ListCalendarVersionsResponse, error)
 	// ListCalendars lists calendars.
 	ListCalendars(ctx context.Context, in *ListCalendarsRequest, opts ...grpc.CallOption) (*ListCalendarsResponse, error)
 	// ListPublicHolidays lists South African public holidays of a year as
@@ -74,6 +86,10 @@ type SlaServiceClient interface {
 	// GetTicketClocks returns a ticket's clocks and their warnings and
 	// breaches.
 	GetTicketClocks(ctx context.Context, in *GetTicketClocksRequest, opts ...grpc.CallOption) (*GetTicketClocksResponse, error)
+	// ExplainTicketClocks returns a ticket's clocks with the segments their
+	// elapsed time and deadlines were measured in: from when to when, on
+	// which calendar version and under which policy version.
+	ExplainTicketClocks(ctx context.Context, in *ExplainTicketClocksRequest, opts ...grpc.CallOption) (*ExplainTicketClocksResponse, error)
 	// ListAtRiskTickets lists a tenant's warned and breached tickets, soonest
 	// (or most overdue) first.
 	ListAtRiskTickets(ctx context.Context, in *ListAtRiskTicketsRequest, opts ...grpc.CallOption) (*ListAtRiskTicketsResponse, error)
@@ -149,6 +165,16 @@ func (c *slaServiceClient) ListSlaConfigChanges(ctx context.Context, in *ListSla
 	return out, nil
 }
 
+func (c *slaServiceClient) ListSlaConfigVersions(ctx context.Context, in *ListSlaConfigVersionsRequest, opts ...grpc.CallOption) (*ListSlaConfigVersionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListSlaConfigVersionsResponse)
+	err := c.cc.Invoke(ctx, SlaService_ListSlaConfigVersions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *slaServiceClient) ResolveSlaPolicy(ctx context.Context, in *ResolveSlaPolicyRequest, opts ...grpc.CallOption) (*ResolveSlaPolicyResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ResolveSlaPolicyResponse)
@@ -189,6 +215,16 @@ func (c *slaServiceClient) GetCalendar(ctx context.Context, in *GetCalendarReque
 	return out, nil
 }
 
+func (c *slaServiceClient) ListCalendarVersions(ctx context.Context, in *ListCalendarVersionsRequest, opts ...grpc.CallOption) (*ListCalendarVersionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCalendarVersionsResponse)
+	err := c.cc.Invoke(ctx, SlaService_ListCalendarVersions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *slaServiceClient) ListCalendars(ctx context.Context, in *ListCalendarsRequest, opts ...grpc.CallOption) (*ListCalendarsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListCalendarsResponse)
@@ -213,6 +249,16 @@ func (c *slaServiceClient) GetTicketClocks(ctx context.Context, in *GetTicketClo
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetTicketClocksResponse)
 	err := c.cc.Invoke(ctx, SlaService_GetTicketClocks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) ExplainTicketClocks(ctx context.Context, in *ExplainTicketClocksRequest, opts ...grpc.CallOption) (*ExplainTicketClocksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExplainTicketClocksResponse)
+	err := c.cc.Invoke(ctx, SlaService_ExplainTicketClocks_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -259,16 +305,25 @@ type SlaServiceServer interface {
 	ListSlaConfigs(context.Context, *ListSlaConfigsRequest) (*ListSlaConfigsResponse, error)
 	// ListSlaConfigChanges lists the recorded changes of policies.
 	ListSlaConfigChanges(context.Context, *ListSlaConfigChangesRequest) (*ListSlaConfigChangesResponse, error)
+	// ListSlaConfigVersions lists every version of a policy with the time it
+	// took effect, newest first (also after the policy was deleted).
+	ListSlaConfigVersions(context.Context, *ListSlaConfigVersionsRequest) (*ListSlaConfigVersionsResponse, error)
 	// ResolveSlaPolicy returns the policy that applies to a (municipality,
 	// category) and which step of the lookup order chose it.
 	ResolveSlaPolicy(context.Context, *ResolveSlaPolicyRequest) (*ResolveSlaPolicyResponse, error)
 	// CreateCalendar adds a calendar.
 	CreateCalendar(context.Context, *CreateCalendarRequest) (*CreateCalendarResponse, error)
-	// UpdateCalendar replaces a calendar's settings; open clocks using it are
-	// recomputed.
+	// UpdateCalendar replaces a calendar's settings with a new version in
+	// force from now. Open clocks using it keep the working time counted so
+	// far on the version they ran on; only the rest is measured on the new
+	// version (a holiday declared for a past date changes nothing already
+	// counted).
 	UpdateCalendar(context.Context, *UpdateCalendarRequest) (*UpdateCalendarResponse, error)
 	// GetCalendar returns one calendar.
 	GetCalendar(context.Context, *GetCalendarRequest) (*GetCalendarResponse, error)
+	// ListCalendarVersions lists every version of a calendar with the time it
+	// took effect, newest first.
+	ListCalendarVersions(context.Context, *ListCalendarVersionsRequest) (*ListCalendarVersionsResponse, error)
 	// ListCalendars lists calendars.
 	ListCalendars(context.Context, *ListCalendarsRequest) (*ListCalendarsResponse, error)
 	// ListPublicHolidays lists South African public holidays of a year as
@@ -277,6 +332,10 @@ type SlaServiceServer interface {
 	// GetTicketClocks returns a ticket's clocks and their warnings and
 	// breaches.
 	GetTicketClocks(context.Context, *GetTicketClocksRequest) (*GetTicketClocksResponse, error)
+	// ExplainTicketClocks returns a ticket's clocks with the segments their
+	// elapsed time and deadlines were measured in: from when to when, on
+	// which calendar version and under which policy version.
+	ExplainTicketClocks(context.Context, *ExplainTicketClocksRequest) (*ExplainTicketClocksResponse, error)
 	// ListAtRiskTickets lists a tenant's warned and breached tickets, soonest
 	// (or most overdue) first.
 	ListAtRiskTickets(context.Context, *ListAtRiskTicketsRequest) (*ListAtRiskTicketsResponse, error)
@@ -310,6 +369,9 @@ func (UnimplementedSlaServiceServer) ListSlaConfigs(context.Context, *ListSlaCon
 func (UnimplementedSlaServiceServer) ListSlaConfigChanges(context.Context, *ListSlaConfigChangesRequest) (*ListSlaConfigChangesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListSlaConfigChanges not implemented")
 }
+func (UnimplementedSlaServiceServer) ListSlaConfigVersions(context.Context, *ListSlaConfigVersionsRequest) (*ListSlaConfigVersionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListSlaConfigVersions not implemented")
+}
 func (UnimplementedSlaServiceServer) ResolveSlaPolicy(context.Context, *ResolveSlaPolicyRequest) (*ResolveSlaPolicyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ResolveSlaPolicy not implemented")
 }
@@ -322,6 +384,9 @@ func (UnimplementedSlaServiceServer) UpdateCalendar(context.Context, *UpdateCale
 func (UnimplementedSlaServiceServer) GetCalendar(context.Context, *GetCalendarRequest) (*GetCalendarResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCalendar not implemented")
 }
+func (UnimplementedSlaServiceServer) ListCalendarVersions(context.Context, *ListCalendarVersionsRequest) (*ListCalendarVersionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCalendarVersions not implemented")
+}
 func (UnimplementedSlaServiceServer) ListCalendars(context.Context, *ListCalendarsRequest) (*ListCalendarsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCalendars not implemented")
 }
@@ -330,6 +395,9 @@ func (UnimplementedSlaServiceServer) ListPublicHolidays(context.Context, *ListPu
 }
 func (UnimplementedSlaServiceServer) GetTicketClocks(context.Context, *GetTicketClocksRequest) (*GetTicketClocksResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetTicketClocks not implemented")
+}
+func (UnimplementedSlaServiceServer) ExplainTicketClocks(context.Context, *ExplainTicketClocksRequest) (*ExplainTicketClocksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExplainTicketClocks not implemented")
 }
 func (UnimplementedSlaServiceServer) ListAtRiskTickets(context.Context, *ListAtRiskTicketsRequest) (*ListAtRiskTicketsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAtRiskTickets not implemented")
@@ -466,6 +534,24 @@ func _SlaService_ListSlaConfigChanges_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SlaService_ListSlaConfigVersions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListSlaConfigVersionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ListSlaConfigVersions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ListSlaConfigVersions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ListSlaConfigVersions(ctx, req.(*ListSlaConfigVersionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SlaService_ResolveSlaPolicy_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ResolveSlaPolicyRequest)
 	if err := dec(in); err != nil {
@@ -538,6 +624,24 @@ func _SlaService_GetCalendar_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SlaService_ListCalendarVersions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCalendarVersionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ListCalendarVersions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ListCalendarVersions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ListCalendarVersions(ctx, req.(*ListCalendarVersionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SlaService_ListCalendars_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListCalendarsRequest)
 	if err := dec(in); err != nil {
@@ -588,6 +692,24 @@ func _SlaService_GetTicketClocks_Handler(srv interface{}, ctx context.Context, d
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(SlaServiceServer).GetTicketClocks(ctx, req.(*GetTicketClocksRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_ExplainTicketClocks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExplainTicketClocksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ExplainTicketClocks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ExplainTicketClocks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ExplainTicketClocks(ctx, req.(*ExplainTicketClocksRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -660,6 +782,10 @@ var SlaService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _SlaService_ListSlaConfigChanges_Handler,
 		},
 		{
+			MethodName: "ListSlaConfigVersions",
+			Handler:    _SlaService_ListSlaConfigVersions_Handler,
+		},
+		{
 			MethodName: "ResolveSlaPolicy",
 			Handler:    _SlaService_ResolveSlaPolicy_Handler,
 		},
@@ -676,6 +802,10 @@ var SlaService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _SlaService_GetCalendar_Handler,
 		},
 		{
+			MethodName: "ListCalendarVersions",
+			Handler:    _SlaService_ListCalendarVersions_Handler,
+		},
+		{
 			MethodName: "ListCalendars",
 			Handler:    _SlaService_ListCalendars_Handler,
 		},
@@ -686,6 +816,10 @@ var SlaService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetTicketClocks",
 			Handler:    _SlaService_GetTicketClocks_Handler,
+		},
+		{
+			MethodName: "ExplainTicketClocks",
+			Handler:    _SlaService_ExplainTicketClocks_Handler,
 		},
 		{
 			MethodName: "ListAtRiskTickets",

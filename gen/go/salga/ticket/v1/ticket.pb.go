@@ -589,7 +589,7 @@ type HistoryEntry struct {
 	// Ticket that changed.
 	TicketId string `protobuf:"bytes,2,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
 	// What happened: `created`, `status_changed`, `note_added`, `assigned`,
-	// `deadlines_set`, `escalated`.
+	// `deadlines_set`, `escalated`, `sla_warning`, `sla_breach`.
 	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
 	// Subject who made the change (`system` for automatic changes).
 	Actor string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`

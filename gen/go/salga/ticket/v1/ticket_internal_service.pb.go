@@ -23,6 +23,113 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// SlaEventKind is what an SLA clock event says.
+type SlaEventKind int32
+
+const (
+	// Not set.
+	SlaEventKind_SLA_EVENT_KIND_UNSPECIFIED SlaEventKind = 0
+	// The clock passed its warning threshold.
+	SlaEventKind_SLA_EVENT_KIND_WARNING SlaEventKind = 1
+	// The clock passed its deadline (or a further breach step); the ticket is
+	// escalated.
+	SlaEventKind_SLA_EVENT_KIND_BREACH SlaEventKind = 2
+)
+
+// Enum value maps for SlaEventKind.
+var (
+	SlaEventKind_name = map[int32]string{
+		0: "SLA_EVENT_KIND_UNSPECIFIED",
+		1: "SLA_EVENT_KIND_WARNING",
+		2: "SLA_EVENT_KIND_BREACH",
+	}
+	SlaEventKind_value = map[string]int32{
+		"SLA_EVENT_KIND_UNSPECIFIED": 0,
+		"SLA_EVENT_KIND_WARNING":     1,
+		"SLA_EVENT_KIND_BREACH":      2,
+	}
+)
+
+func (x SlaEventKind) Enum() *SlaEventKind {
+	p := new(SlaEventKind)
+	*p = x
+	return p
+}
+
+func (x SlaEventKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SlaEventKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_ticket_v1_ticket_internal_service_proto_enumTypes[0].Descriptor()
+}
+
+func (SlaEventKind) Type() protoreflect.EnumType {
+	return &file_salga_ticket_v1_ticket_internal_service_proto_enumTypes[0]
+}
+
+func (x SlaEventKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SlaEventKind.Descriptor instead.
+func (SlaEventKind) EnumDescriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{0}
+}
+
+// SlaClock is which SLA clock an event is about.
+type SlaClock int32
+
+const (
+	// Not set.
+	SlaClock_SLA_CLOCK_UNSPECIFIED SlaClock = 0
+	// Time to first response.
+	SlaClock_SLA_CLOCK_RESPONSE SlaClock = 1
+	// Time to resolution.
+	SlaClock_SLA_CLOCK_RESOLUTION SlaClock = 2
+)
+
+// Enum value maps for SlaClock.
+var (
+	SlaClock_name = map[int32]string{
+		0: "SLA_CLOCK_UNSPECIFIED",
+		1: "SLA_CLOCK_RESPONSE",
+		2: "SLA_CLOCK_RESOLUTION",
+	}
+	SlaClock_value = map[string]int32{
+		"SLA_CLOCK_UNSPECIFIED": 0,
+		"SLA_CLOCK_RESPONSE":    1,
+		"SLA_CLOCK_RESOLUTION":  2,
+	}
+)
+
+func (x SlaClock) Enum() *SlaClock {
+	p := new(SlaClock)
+	*p = x
+	return p
+}
+
+func (x SlaClock) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SlaClock) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_ticket_v1_ticket_internal_service_proto_enumTypes[1].Descriptor()
+}
+
+func (SlaClock) Type() protoreflect.EnumType {
+	return &file_salga_ticket_v1_ticket_internal_service_proto_enumTypes[1]
+}
+
+func (x SlaClock) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SlaClock.Descriptor instead.
+func (SlaClock) EnumDescriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{1}
+}
+
 // RecordAssignmentRequest is the input of TicketInternalService.RecordAssignment.
 type RecordAssignmentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -317,6 +424,170 @@ func (x *RecordDeadlinesResponse) GetApplied() bool {
 	return false
 }
 
+// RecordClockEventRequest is the input of TicketInternalService.RecordClockEvent.
+type RecordClockEventRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Tenant of the ticket.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Ticket UUID.
+	TicketId string `protobuf:"bytes,2,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
+	// SLA event UUID (the idempotency key).
+	EventId string `protobuf:"bytes,3,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// Warning or breach.
+	Kind SlaEventKind `protobuf:"varint,4,opt,name=kind,proto3,enum=salga.ticket.v1.SlaEventKind" json:"kind,omitempty"`
+	// Which clock.
+	Clock SlaClock `protobuf:"varint,5,opt,name=clock,proto3,enum=salga.ticket.v1.SlaClock" json:"clock,omitempty"`
+	// Resolution cycle (1, increased by every reopen); 1 for response clocks.
+	Cycle int32 `protobuf:"varint,6,opt,name=cycle,proto3" json:"cycle,omitempty"`
+	// Breach step (1 at the deadline) or the clock's warning count.
+	Step int32 `protobuf:"varint,7,opt,name=step,proto3" json:"step,omitempty"`
+	// Escalation level of a breach; 0 for warnings.
+	EscalationLevel int32 `protobuf:"varint,8,opt,name=escalation_level,json=escalationLevel,proto3" json:"escalation_level,omitempty"`
+	// The clock's deadline; required.
+	Deadline      *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordClockEventRequest) Reset() {
+	*x = RecordClockEventRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordClockEventRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordClockEventRequest) ProtoMessage() {}
+
+func (x *RecordClockEventRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordClockEventRequest.ProtoReflect.Descriptor instead.
+func (*RecordClockEventRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *RecordClockEventRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *RecordClockEventRequest) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+func (x *RecordClockEventRequest) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *RecordClockEventRequest) GetKind() SlaEventKind {
+	if x != nil {
+		return x.Kind
+	}
+	return SlaEventKind_SLA_EVENT_KIND_UNSPECIFIED
+}
+
+func (x *RecordClockEventRequest) GetClock() SlaClock {
+	if x != nil {
+		return x.Clock
+	}
+	return SlaClock_SLA_CLOCK_UNSPECIFIED
+}
+
+func (x *RecordClockEventRequest) GetCycle() int32 {
+	if x != nil {
+		return x.Cycle
+	}
+	return 0
+}
+
+func (x *RecordClockEventRequest) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+func (x *RecordClockEventRequest) GetEscalationLevel() int32 {
+	if x != nil {
+		return x.EscalationLevel
+	}
+	return 0
+}
+
+func (x *RecordClockEventRequest) GetDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Deadline
+	}
+	return nil
+}
+
+// RecordClockEventResponse is the output of TicketInternalService.RecordClockEvent.
+type RecordClockEventResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// False when the event was already recorded.
+	Applied       bool `protobuf:"varint,1,opt,name=applied,proto3" json:"applied,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordClockEventResponse) Reset() {
+	*x = RecordClockEventResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordClockEventResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordClockEventResponse) ProtoMessage() {}
+
+func (x *RecordClockEventResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordClockEventResponse.ProtoReflect.Descriptor instead.
+func (*RecordClockEventResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *RecordClockEventResponse) GetApplied() bool {
+	if x != nil {
+		return x.Applied
+	}
+	return false
+}
+
 // VerifyApiKeyRequest is the input of TicketInternalService.VerifyApiKey.
 type VerifyApiKeyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -328,7 +599,7 @@ type VerifyApiKeyRequest struct {
 
 func (x *VerifyApiKeyRequest) Reset() {
 	*x = VerifyApiKeyRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -340,7 +611,7 @@ func (x *VerifyApiKeyRequest) String() string {
 func (*VerifyApiKeyRequest) ProtoMessage() {}
 
 func (x *VerifyApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -353,7 +624,7 @@ func (x *VerifyApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*VerifyApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{4}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *VerifyApiKeyRequest) GetKey() string {
@@ -378,7 +649,7 @@ type VerifyApiKeyResponse struct {
 
 func (x *VerifyApiKeyResponse) Reset() {
 	*x = VerifyApiKeyResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -390,7 +661,7 @@ func (x *VerifyApiKeyResponse) String() string {
 func (*VerifyApiKeyResponse) ProtoMessage() {}
 
 func (x *VerifyApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -403,7 +674,7 @@ func (x *VerifyApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*VerifyApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{5}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *VerifyApiKeyResponse) GetTenant() string {
@@ -460,7 +731,7 @@ type ListPublicTicketsRequest struct {
 
 func (x *ListPublicTicketsRequest) Reset() {
 	*x = ListPublicTicketsRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -472,7 +743,7 @@ func (x *ListPublicTicketsRequest) String() string {
 func (*ListPublicTicketsRequest) ProtoMessage() {}
 
 func (x *ListPublicTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -485,7 +756,7 @@ func (x *ListPublicTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicTicketsRequest.ProtoReflect.Descriptor instead.
 func (*ListPublicTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{6}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListPublicTicketsRequest) GetTenant() string {
@@ -585,7 +856,7 @@ type ListPublicTicketsResponse struct {
 
 func (x *ListPublicTicketsResponse) Reset() {
 	*x = ListPublicTicketsResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -597,7 +868,7 @@ func (x *ListPublicTicketsResponse) String() string {
 func (*ListPublicTicketsResponse) ProtoMessage() {}
 
 func (x *ListPublicTicketsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -610,7 +881,7 @@ func (x *ListPublicTicketsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicTicketsResponse.ProtoReflect.Descriptor instead.
 func (*ListPublicTicketsResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{7}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListPublicTicketsResponse) GetTickets() []*PublicTicket {
@@ -642,7 +913,7 @@ type GetPublicTicketRequest struct {
 
 func (x *GetPublicTicketRequest) Reset() {
 	*x = GetPublicTicketRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -654,7 +925,7 @@ func (x *GetPublicTicketRequest) String() string {
 func (*GetPublicTicketRequest) ProtoMessage() {}
 
 func (x *GetPublicTicketRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -667,7 +938,7 @@ func (x *GetPublicTicketRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicTicketRequest.ProtoReflect.Descriptor instead.
 func (*GetPublicTicketRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{8}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetPublicTicketRequest) GetTenant() string {
@@ -702,7 +973,7 @@ type GetPublicTicketResponse struct {
 
 func (x *GetPublicTicketResponse) Reset() {
 	*x = GetPublicTicketResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -714,7 +985,7 @@ func (x *GetPublicTicketResponse) String() string {
 func (*GetPublicTicketResponse) ProtoMessage() {}
 
 func (x *GetPublicTicketResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -727,7 +998,7 @@ func (x *GetPublicTicketResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicTicketResponse.ProtoReflect.Descriptor instead.
 func (*GetPublicTicketResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{9}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetPublicTicketResponse) GetTicket() *PublicTicket {
@@ -766,7 +1037,7 @@ type SubmitPublicReportRequest struct {
 
 func (x *SubmitPublicReportRequest) Reset() {
 	*x = SubmitPublicReportRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -778,7 +1049,7 @@ func (x *SubmitPublicReportRequest) String() string {
 func (*SubmitPublicReportRequest) ProtoMessage() {}
 
 func (x *SubmitPublicReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -791,7 +1062,7 @@ func (x *SubmitPublicReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPublicReportRequest.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{10}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SubmitPublicReportRequest) GetTenant() string {
@@ -877,7 +1148,7 @@ type SubmitPublicReportResponse struct {
 
 func (x *SubmitPublicReportResponse) Reset() {
 	*x = SubmitPublicReportResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -889,7 +1160,7 @@ func (x *SubmitPublicReportResponse) String() string {
 func (*SubmitPublicReportResponse) ProtoMessage() {}
 
 func (x *SubmitPublicReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -902,7 +1173,7 @@ func (x *SubmitPublicReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPublicReportResponse.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{11}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SubmitPublicReportResponse) GetId() string {
@@ -944,6 +1215,18 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\x13resolution_deadline\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x12resolutionDeadline\x12\x1a\n" +
 	"\brevision\x18\x05 \x01(\x03R\brevision\"3\n" +
 	"\x17RecordDeadlinesResponse\x12\x18\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied\"\xda\x02\n" +
+	"\x17RecordClockEventRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
+	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12\x19\n" +
+	"\bevent_id\x18\x03 \x01(\tR\aeventId\x121\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x1d.salga.ticket.v1.SlaEventKindR\x04kind\x12/\n" +
+	"\x05clock\x18\x05 \x01(\x0e2\x19.salga.ticket.v1.SlaClockR\x05clock\x12\x14\n" +
+	"\x05cycle\x18\x06 \x01(\x05R\x05cycle\x12\x12\n" +
+	"\x04step\x18\a \x01(\x05R\x04step\x12)\n" +
+	"\x10escalation_level\x18\b \x01(\x05R\x0fescalationLevel\x126\n" +
+	"\bdeadline\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"4\n" +
+	"\x18RecordClockEventResponse\x12\x18\n" +
 	"\aapplied\x18\x01 \x01(\bR\aapplied\"'\n" +
 	"\x13VerifyApiKeyRequest\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\"l\n" +
@@ -996,10 +1279,19 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"J\n" +
 	"\x1aSubmitPublicReportResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
-	"\treference\x18\x02 \x01(\tR\treference2\x84\x05\n" +
+	"\treference\x18\x02 \x01(\tR\treference*e\n" +
+	"\fSlaEventKind\x12\x1e\n" +
+	"\x1aSLA_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16SLA_EVENT_KIND_WARNING\x10\x01\x12\x19\n" +
+	"\x15SLA_EVENT_KIND_BREACH\x10\x02*W\n" +
+	"\bSlaClock\x12\x19\n" +
+	"\x15SLA_CLOCK_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12SLA_CLOCK_RESPONSE\x10\x01\x12\x18\n" +
+	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xed\x05\n" +
 	"\x15TicketInternalService\x12g\n" +
 	"\x10RecordAssignment\x12(.salga.ticket.v1.RecordAssignmentRequest\x1a).salga.ticket.v1.RecordAssignmentResponse\x12d\n" +
-	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12[\n" +
+	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12g\n" +
+	"\x10RecordClockEvent\x12(.salga.ticket.v1.RecordClockEventRequest\x1a).salga.ticket.v1.RecordClockEventResponse\x12[\n" +
 	"\fVerifyApiKey\x12$.salga.ticket.v1.VerifyApiKeyRequest\x1a%.salga.ticket.v1.VerifyApiKeyResponse\x12j\n" +
 	"\x11ListPublicTickets\x12).salga.ticket.v1.ListPublicTicketsRequest\x1a*.salga.ticket.v1.ListPublicTicketsResponse\x12d\n" +
 	"\x0fGetPublicTicket\x12'.salga.ticket.v1.GetPublicTicketRequest\x1a(.salga.ticket.v1.GetPublicTicketResponse\x12m\n" +
@@ -1018,63 +1310,73 @@ func file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP() []byte {
 	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescData
 }
 
-var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_salga_ticket_v1_ticket_internal_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_salga_ticket_v1_ticket_internal_service_proto_goTypes = []any{
-	(*RecordAssignmentRequest)(nil),    // 0: salga.ticket.v1.RecordAssignmentRequest
-	(*RecordAssignmentResponse)(nil),   // 1: salga.ticket.v1.RecordAssignmentResponse
-	(*RecordDeadlinesRequest)(nil),     // 2: salga.ticket.v1.RecordDeadlinesRequest
-	(*RecordDeadlinesResponse)(nil),    // 3: salga.ticket.v1.RecordDeadlinesResponse
-	(*VerifyApiKeyRequest)(nil),        // 4: salga.ticket.v1.VerifyApiKeyRequest
-	(*VerifyApiKeyResponse)(nil),       // 5: salga.ticket.v1.VerifyApiKeyResponse
-	(*ListPublicTicketsRequest)(nil),   // 6: salga.ticket.v1.ListPublicTicketsRequest
-	(*ListPublicTicketsResponse)(nil),  // 7: salga.ticket.v1.ListPublicTicketsResponse
-	(*GetPublicTicketRequest)(nil),     // 8: salga.ticket.v1.GetPublicTicketRequest
-	(*GetPublicTicketResponse)(nil),    // 9: salga.ticket.v1.GetPublicTicketResponse
-	(*SubmitPublicReportRequest)(nil),  // 10: salga.ticket.v1.SubmitPublicReportRequest
-	(*SubmitPublicReportResponse)(nil), // 11: salga.ticket.v1.SubmitPublicReportResponse
-	nil,                                // 12: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	(*timestamppb.Timestamp)(nil),      // 13: google.protobuf.Timestamp
-	(v1.Category)(0),                   // 14: salga.common.v1.Category
-	(v1.TicketStatus)(0),               // 15: salga.common.v1.TicketStatus
-	(*Circle)(nil),                     // 16: salga.ticket.v1.Circle
-	(*PublicTicket)(nil),               // 17: salga.ticket.v1.PublicTicket
-	(*v1.LatLng)(nil),                  // 18: salga.common.v1.LatLng
-	(*Reporter)(nil),                   // 19: salga.ticket.v1.Reporter
+	(SlaEventKind)(0),                  // 0: salga.ticket.v1.SlaEventKind
+	(SlaClock)(0),                      // 1: salga.ticket.v1.SlaClock
+	(*RecordAssignmentRequest)(nil),    // 2: salga.ticket.v1.RecordAssignmentRequest
+	(*RecordAssignmentResponse)(nil),   // 3: salga.ticket.v1.RecordAssignmentResponse
+	(*RecordDeadlinesRequest)(nil),     // 4: salga.ticket.v1.RecordDeadlinesRequest
+	(*RecordDeadlinesResponse)(nil),    // 5: salga.ticket.v1.RecordDeadlinesResponse
+	(*RecordClockEventRequest)(nil),    // 6: salga.ticket.v1.RecordClockEventRequest
+	(*RecordClockEventResponse)(nil),   // 7: salga.ticket.v1.RecordClockEventResponse
+	(*VerifyApiKeyRequest)(nil),        // 8: salga.ticket.v1.VerifyApiKeyRequest
+	(*VerifyApiKeyResponse)(nil),       // 9: salga.ticket.v1.VerifyApiKeyResponse
+	(*ListPublicTicketsRequest)(nil),   // 10: salga.ticket.v1.ListPublicTicketsRequest
+	(*ListPublicTicketsResponse)(nil),  // 11: salga.ticket.v1.ListPublicTicketsResponse
+	(*GetPublicTicketRequest)(nil),     // 12: salga.ticket.v1.GetPublicTicketRequest
+	(*GetPublicTicketResponse)(nil),    // 13: salga.ticket.v1.GetPublicTicketResponse
+	(*SubmitPublicReportRequest)(nil),  // 14: salga.ticket.v1.SubmitPublicReportRequest
+	(*SubmitPublicReportResponse)(nil), // 15: salga.ticket.v1.SubmitPublicReportResponse
+	nil,                                // 16: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	(*timestamppb.Timestamp)(nil),      // 17: google.protobuf.Timestamp
+	(v1.Category)(0),                   // 18: salga.common.v1.Category
+	(v1.TicketStatus)(0),               // 19: salga.common.v1.TicketStatus
+	(*Circle)(nil),                     // 20: salga.ticket.v1.Circle
+	(*PublicTicket)(nil),               // 21: salga.ticket.v1.PublicTicket
+	(*v1.LatLng)(nil),                  // 22: salga.common.v1.LatLng
+	(*Reporter)(nil),                   // 23: salga.ticket.v1.Reporter
 }
 var file_salga_ticket_v1_ticket_internal_service_proto_depIdxs = []int32{
-	13, // 0: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
-	13, // 1: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	13, // 2: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
-	14, // 3: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
-	15, // 4: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	13, // 5: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	13, // 6: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	13, // 7: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	13, // 8: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	16, // 9: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	17, // 10: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
-	17, // 11: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
-	14, // 12: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
-	18, // 13: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
-	19, // 14: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	12, // 15: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	0,  // 16: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
-	2,  // 17: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
-	4,  // 18: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
-	6,  // 19: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
-	8,  // 20: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
-	10, // 21: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
-	1,  // 22: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
-	3,  // 23: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
-	5,  // 24: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
-	7,  // 25: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
-	9,  // 26: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
-	11, // 27: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
-	22, // [22:28] is the sub-list for method output_type
-	16, // [16:22] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	17, // 0: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
+	17, // 1: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	17, // 2: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	0,  // 3: salga.ticket.v1.RecordClockEventRequest.kind:type_name -> salga.ticket.v1.SlaEventKind
+	1,  // 4: salga.ticket.v1.RecordClockEventRequest.clock:type_name -> salga.ticket.v1.SlaClock
+	17, // 5: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
+	18, // 6: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
+	19, // 7: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	17, // 8: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	17, // 9: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	17, // 10: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	17, // 11: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	20, // 12: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	21, // 13: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
+	21, // 14: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
+	18, // 15: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
+	22, // 16: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
+	23, // 17: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	16, // 18: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	2,  // 19: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
+	4,  // 20: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
+	6,  // 21: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
+	8,  // 22: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
+	10, // 23: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
+	12, // 24: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
+	14, // 25: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
+	3,  // 26: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
+	5,  // 27: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
+	7,  // 28: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
+	9,  // 29: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
+	11, // 30: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
+	13, // 31: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
+	15, // 32: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
+	26, // [26:33] is the sub-list for method output_type
+	19, // [19:26] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_internal_service_proto_init() }
@@ -1090,13 +1392,14 @@ func file_salga_ticket_v1_ticket_internal_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   13,
+			NumEnums:      2,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_salga_ticket_v1_ticket_internal_service_proto_goTypes,
 		DependencyIndexes: file_salga_ticket_v1_ticket_internal_service_proto_depIdxs,
+		EnumInfos:         file_salga_ticket_v1_ticket_internal_service_proto_enumTypes,
 		MessageInfos:      file_salga_ticket_v1_ticket_internal_service_proto_msgTypes,
 	}.Build()
 	File_salga_ticket_v1_ticket_internal_service_proto = out.File

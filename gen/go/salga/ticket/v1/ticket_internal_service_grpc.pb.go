@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	TicketInternalService_RecordAssignment_FullMethodName   = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
 	TicketInternalService_RecordDeadlines_FullMethodName    = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
+	TicketInternalService_RecordClockEvent_FullMethodName   = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
 	TicketInternalService_VerifyApiKey_FullMethodName       = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
 	TicketInternalService_ListPublicTickets_FullMethodName  = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
 	TicketInternalService_GetPublicTicket_FullMethodName    = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"
@@ -44,6 +45,10 @@ type TicketInternalServiceClient interface {
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(ctx context.Context, in *RecordDeadlinesRequest, opts ...grpc.CallOption) (*RecordDeadlinesResponse, error)
+	// RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
+	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
+	// Idempotent per event_id.
+	RecordClockEvent(ctx context.Context, in *RecordClockEventRequest, opts ...grpc.CallOption) (*RecordClockEventResponse, error)
 	// VerifyApiKey checks a client application's API key: PERMISSION_DENIED
 	// when it is unknown, malformed or revoked.
 	VerifyApiKey(ctx context.Context, in *VerifyApiKeyRequest, opts ...grpc.CallOption) (*VerifyApiKeyResponse, error)
@@ -81,6 +86,16 @@ func (c *ticketInternalServiceClient) RecordDeadlines(ctx context.Context, in *R
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordDeadlinesResponse)
 	err := c.cc.Invoke(ctx, TicketInternalService_RecordDeadlines_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) RecordClockEvent(ctx context.Context, in *RecordClockEventRequest, opts ...grpc.CallOption) (*RecordClockEventResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordClockEventResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_RecordClockEvent_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +159,10 @@ type TicketInternalServiceServer interface {
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error)
+	// RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
+	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
+	// Idempotent per event_id.
+	RecordClockEvent(context.Context, *RecordClockEventRequest) (*RecordClockEventResponse, error)
 	// VerifyApiKey checks a client application's API key: PERMISSION_DENIED
 	// when it is unknown, malformed or revoked.
 	VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*VerifyApiKeyResponse, error)
@@ -172,6 +191,9 @@ func (UnimplementedTicketInternalServiceServer) RecordAssignment(context.Context
 }
 func (UnimplementedTicketInternalServiceServer) RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordDeadlines not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) RecordClockEvent(context.Context, *RecordClockEventRequest) (*RecordClockEventResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordClockEvent not implemented")
 }
 func (UnimplementedTicketInternalServiceServer) VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*VerifyApiKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyApiKey not implemented")
@@ -238,6 +260,24 @@ func _TicketInternalService_RecordDeadlines_Handler(srv interface{}, ctx context
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(TicketInternalServiceServer).RecordDeadlines(ctx, req.(*RecordDeadlinesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_RecordClockEvent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordClockEventRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).RecordClockEvent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_RecordClockEvent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).RecordClockEvent(ctx, req.(*RecordClockEventRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -328,6 +368,10 @@ var TicketInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordDeadlines",
 			Handler:    _TicketInternalService_RecordDeadlines_Handler,
+		},
+		{
+			MethodName: "RecordClockEvent",
+			Handler:    _TicketInternalService_RecordClockEvent_Handler,
 		},
 		{
 			MethodName: "VerifyApiKey",
