@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -36,7 +35,7 @@ type Deadlines struct {
 func lockForService(ctx context.Context, tx pgx.Tx, tenant, id string, cols string, dst ...any) error {
 	err := tx.QueryRow(ctx, `SELECT `+cols+` FROM ticket.tickets WHERE id = $1 AND tenant = $2 FOR UPDATE`, id, tenant).Scan(dst...)
 	if pg.IsNoRows(err) {
-		return apperr.NotFound("ticket")
+		return notFound()
 	}
 	if err != nil {
 		return fmt.Errorf("lock ticket: %w", err)
