@@ -95,6 +95,11 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 			return t, fmt.Errorf("create hook: %w", err)
 		}
 	}
+	// A viewer who reads GBV gets the new ticket back with its content;
+	// everyone else gets a receipt without it (app.CreateTicket).
+	if v.ReadsGBV() {
+		return t, logGBVReads(ctx, tx, v, "CreateTicket", []domain.Ticket{t})
+	}
 	return t, nil
 }
 

@@ -20,7 +20,8 @@ func noteAAD(tenant, ticketID, noteID string) []byte {
 // AddNote stores a note on ticket id after allow approves it against the
 // current ticket, with a `note_added` history entry (the body stays out of
 // the history; the detail says the visibility). On a GBV ticket the body is
-// sealed like the ticket's content and the plaintext column is left empty.
+// sealed like the ticket's content and the plaintext column is left empty,
+// and the answer (the note) is logged as a read of the ticket.
 func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domain.Note, allow func(domain.Ticket) error) (domain.Note, error) {
 	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
 		t, err := s.getTx(ctx, tx, v, id, "FOR UPDATE")
@@ -55,8 +56,12 @@ func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domai
 			WHERE id = $1 RETURNING history_seq`, t.ID, now).Scan(&seq); err != nil {
 			return fmt.Errorf("bump history: %w", err)
 		}
-		return insertHistory(ctx, tx, t, domain.HistoryEntry{Sequence: seq, TicketID: t.ID, Kind: domain.HistoryNoteAdded,
-			Actor: v.Subject, Detail: n.Visibility, EventID: uuid.NewString(), CreateTime: now})
+		if err := insertHistory(ctx, tx, t, domain.HistoryEntry{Sequence: seq, TicketID: t.ID, Kind: domain.HistoryNoteAdded,
+			Actor: v.Subject, Detail: n.Visibility, EventID: uuid.NewString(), CreateTime: now}); err != nil {
+			return err
+		}
+		// The answer carries the note's body, which is GBV content.
+		return logGBVReads(ctx, tx, v, "AddTicketNote", []domain.Ticket{t})
 	})
 	if err != nil {
 		return domain.Note{}, fmt.Errorf("store.AddNote: %w", err)

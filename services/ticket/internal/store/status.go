@@ -26,8 +26,8 @@ type StatusMove struct {
 type Decide func(t domain.Ticket) (StatusMove, error)
 
 // UpdateStatus locks ticket id (as the viewer sees it), lets decide rule on
-// the move, applies it with a `status_changed` history entry and runs hook,
-// all in one transaction.
+// the move, applies it with a `status_changed` history entry, runs hook and
+// logs the read of a GBV ticket, all in one transaction.
 func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, decide Decide, hook Hook) (domain.Ticket, error) {
 	var t domain.Ticket
 	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
@@ -65,7 +65,8 @@ func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, de
 				return fmt.Errorf("status hook: %w", err)
 			}
 		}
-		return nil
+		// The answer is the whole ticket, content included.
+		return logGBVReads(ctx, tx, v, "UpdateTicketStatus", []domain.Ticket{t})
 	})
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("store.UpdateStatus: %w", err)
