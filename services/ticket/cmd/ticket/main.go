@@ -23,7 +23,6 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/peers"
 	ticketserver "github.com/salga/trustengine/services/ticket/internal/server"
 	"github.com/salga/trustengine/services/ticket/internal/store"
-	"github.com/salga/trustengine/services/ticket/migrations"
 )
 
 func main() {
@@ -57,7 +56,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
-	if err := pg.Prepare(ctx, pool, "ticket", migrations.FS); err != nil {
+	// Migrations, then the sealing of GBV text older versions kept in
+	// plain text, before anything is served.
+	if err := store.Prepare(ctx, pool, keys); err != nil {
 		return err
 	}
 	if err := outbox.Migrate(ctx, pool); err != nil {

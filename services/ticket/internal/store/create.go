@@ -53,7 +53,7 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 	}
 	t.Reference = fmt.Sprintf("%s-%d-%06d", t.Tenant, now.Year(), seq)
 
-	plain := t
+	plain := plainColumns(t)
 	var sealed, nonce []byte
 	var keyID *string
 	if t.IsGBV() {
@@ -62,7 +62,6 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 			return t, err
 		}
 		sealed, nonce, keyID = sd.Ciphertext, sd.Nonce, &sd.KeyID
-		plain.Description, plain.Reporter = "", domain.Reporter{}
 	}
 	var key *string
 	if in.IdempotencyKey != "" {
@@ -77,7 +76,7 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 		VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
 			$15, $16, $17, $18, $19, $19, 1)`,
 		t.ID, t.Tenant, t.Reference, string(t.Category), string(t.Status), plain.Description,
-		t.Location.Lng, t.Location.Lat, t.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
+		t.Location.Lng, t.Location.Lat, plain.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
 		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, key, now)
 	if pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "tickets_idempotency_key" {
 		return t, errKeyTaken
@@ -87,7 +86,7 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 	}
 	h := domain.HistoryEntry{Sequence: 1, TicketID: t.ID, Kind: domain.HistoryCreated, Actor: v.Subject,
 		To: domain.StatusOpen, Detail: string(t.Channel), EventID: uuid.NewString(), CreateTime: now}
-	if err := insertHistory(ctx, tx, t, h); err != nil {
+	if err := s.insertHistory(ctx, tx, t, h); err != nil {
 		return t, err
 	}
 	if hook != nil {
@@ -142,12 +141,25 @@ func (s *Store) retryResult(ctx context.Context, v domain.Viewer, in domain.Crea
 	return t, nil
 }
 
-func insertHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+// insertHistory appends h to t's history. On a GBV ticket the reason and
+// detail (a status change's reason is free text) are sealed, bound to the
+// entry, and the plaintext columns hold ”.
+func (s *Store) insertHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+	reason, detail := h.Reason, h.Detail
+	var sealed, nonce []byte
+	var keyID *string
+	if t.IsGBV() {
+		sd, err := s.sealHistory(t.Tenant, t.ID, h.Sequence, historyText{Reason: h.Reason, Detail: h.Detail})
+		if err != nil {
+			return err
+		}
+		reason, detail, sealed, nonce, keyID = "", "", sd.Ciphertext, sd.Nonce, &sd.KeyID
+	}
 	_, err := tx.Exec(ctx, `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
-			from_status, to_status, reason, detail, event_id, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			from_status, to_status, reason, detail, sealed, sealed_key_id, sealed_nonce, event_id, create_time)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		t.ID, h.Sequence, t.Tenant, t.IsGBV(), h.Kind, h.Actor, string(h.From), string(h.To),
-		h.Reason, h.Detail, h.EventID, h.CreateTime)
+		reason, detail, sealed, keyID, nonce, h.EventID, h.CreateTime)
 	if err != nil {
 		return fmt.Errorf("insert history: %w", err)
 	}

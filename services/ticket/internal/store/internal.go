@@ -44,7 +44,7 @@ func lockForService(ctx context.Context, tx pgx.Tx, tenant, id string, cols stri
 }
 
 // appendSystemHistory bumps the ticket's history sequence and appends h.
-func appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Time, h domain.HistoryEntry) error {
+func (s *Store) appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Time, h domain.HistoryEntry) error {
 	var t domain.Ticket
 	var cat string
 	if err := tx.QueryRow(ctx, `UPDATE ticket.tickets SET update_time = $2, history_seq = history_seq + 1
@@ -53,7 +53,7 @@ func appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Tim
 	}
 	t.ID, t.Category = id, domain.Category(cat)
 	h.TicketID, h.Actor, h.EventID, h.CreateTime = id, domain.ActorSystem, uuid.NewString(), now
-	return insertHistory(ctx, tx, t, h)
+	return s.insertHistory(ctx, tx, t, h)
 }
 
 // RecordAssignment mirrors a routing assignment onto the ticket unless it is
@@ -88,7 +88,7 @@ func (s *Store) RecordAssignment(ctx context.Context, v domain.Viewer, a Assignm
 		if detail == "" {
 			detail = "triage"
 		}
-		return appendSystemHistory(ctx, tx, a.TicketID, now, domain.HistoryEntry{Kind: kind, Reason: a.Reason, Detail: detail})
+		return s.appendSystemHistory(ctx, tx, a.TicketID, now, domain.HistoryEntry{Kind: kind, Reason: a.Reason, Detail: detail})
 	})
 	if err != nil {
 		return false, fmt.Errorf("store.RecordAssignment: %w", err)
@@ -117,7 +117,7 @@ func (s *Store) RecordDeadlines(ctx context.Context, v domain.Viewer, d Deadline
 		if sameTime(resp, d.Response) && sameTime(res, d.Resolution) {
 			return nil
 		}
-		return appendSystemHistory(ctx, tx, d.TicketID, s.timestamp(), domain.HistoryEntry{
+		return s.appendSystemHistory(ctx, tx, d.TicketID, s.timestamp(), domain.HistoryEntry{
 			Kind: domain.HistoryDeadlinesSet, Detail: fmt.Sprintf("response=%s resolution=%s", fmtTime(d.Response), fmtTime(d.Resolution))})
 	})
 	if err != nil {

@@ -56,7 +56,7 @@ func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domai
 			WHERE id = $1 RETURNING history_seq`, t.ID, now).Scan(&seq); err != nil {
 			return fmt.Errorf("bump history: %w", err)
 		}
-		if err := insertHistory(ctx, tx, t, domain.HistoryEntry{Sequence: seq, TicketID: t.ID, Kind: domain.HistoryNoteAdded,
+		if err := s.insertHistory(ctx, tx, t, domain.HistoryEntry{Sequence: seq, TicketID: t.ID, Kind: domain.HistoryNoteAdded,
 			Actor: v.Subject, Detail: n.Visibility, EventID: uuid.NewString(), CreateTime: now}); err != nil {
 			return err
 		}

@@ -43,12 +43,25 @@ func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, de
 		now := s.timestamp()
 		from := t.Status
 		applyMove(&t, m, now)
+		// A GBV ticket's content is sealed again with the cancel reason in
+		// it; the NULLs below keep the sealed columns of other tickets.
+		var sealed, nonce []byte
+		var keyID *string
+		if t.IsGBV() {
+			sd, err := s.sealContent(t)
+			if err != nil {
+				return err
+			}
+			sealed, nonce, keyID = sd.Ciphertext, sd.Nonce, &sd.KeyID
+		}
 		var seq int64
 		err = tx.QueryRow(ctx, `UPDATE ticket.tickets SET status = $2, update_time = $3,
 				first_responded_at = $4, resolve_time = $5, close_time = $6, cancel_reason = $7,
-				history_seq = history_seq + 1
+				sealed = coalesce($8, sealed), sealed_key_id = coalesce($9, sealed_key_id),
+				sealed_nonce = coalesce($10, sealed_nonce), history_seq = history_seq + 1
 			WHERE id = $1 RETURNING history_seq`,
-			t.ID, string(t.Status), now, t.FirstRespondedAt, t.ResolveTime, t.CloseTime, t.CancelReason).Scan(&seq)
+			t.ID, string(t.Status), now, t.FirstRespondedAt, t.ResolveTime, t.CloseTime, plainColumns(t).CancelReason,
+			sealed, keyID, nonce).Scan(&seq)
 		if err != nil {
 			return fmt.Errorf("update status: %w", err)
 		}
@@ -57,7 +70,7 @@ func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, de
 		if m.FirstResponse {
 			h.Detail = "first_response"
 		}
-		if err := insertHistory(ctx, tx, t, h); err != nil {
+		if err := s.insertHistory(ctx, tx, t, h); err != nil {
 			return err
 		}
 		if hook != nil {
