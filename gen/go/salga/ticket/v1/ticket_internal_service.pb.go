@@ -758,7 +758,11 @@ type SubmitPublicReportRequest struct {
 	MediaUrl string `protobuf:"bytes,8,opt,name=media_url,json=mediaUrl,proto3" json:"media_url,omitempty"`
 	// Answers to the service's attributes by attribute code.
 	Attributes map[string]string `protobuf:"bytes,9,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	// Client-chosen key (at most 128 characters) that makes retries safe.
+	// Client-chosen key (at most 128 characters) that makes retries safe, as
+	// CreateTicketRequest.idempotency_key: scoped to the client application
+	// (its reporter subject), bound to the report it first came with (media
+	// URL and attributes included) for 24 hours; another report with it is
+	// ALREADY_EXISTS.
 	IdempotencyKey string `protobuf:"bytes,10,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
