@@ -225,4 +225,5 @@ func TestOpen311FilesAndFollowsTicketsToTheSpecification(t *testing.T) {
 	})
 	s.open311Errors(t, key)
 	s.open311Filters(t, tc, key, waterID)
+	s.open311StaffTextOnly(t, tc)
 }

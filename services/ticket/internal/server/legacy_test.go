@@ -107,6 +107,11 @@ func TestStartUpSealsGBVTextThatOlderReleasesStoredInPlain(t *testing.T) {
 		VALUES ($1, 'CPT', 'CPT-2025-000001', 'water', 'cancelled', 'Leak', ST_SetSRID(ST_MakePoint(18.42, -33.92), 4326),
 			'Plain Street 1', 'c1', 'web', 'Plain reason', now(), now(), 1)`, water)
 	w.history(water, 1, false, "status_changed", "Plain reason", "")
+	w.exec(`UPDATE ticket.history SET from_status = 'open', to_status = 'cancelled' WHERE ticket_id = $1`, water)
+	for author, body := range map[string]string{"c1": "My gate code is 4321", "agent-CPT": "Crew on the way"} {
+		w.exec(`INSERT INTO ticket.notes (id, ticket_id, tenant, gbv, author, visibility, body, create_time)
+			VALUES (gen_random_uuid(), $1, 'CPT', false, $2, 'public', $3, now())`, water, author, body)
+	}
 
 	// Version 6: another GBV ticket as the release before this one wrote it.
 	require.NoError(t, migrateTo(t.Context(), pool, 6))
@@ -160,6 +165,13 @@ func TestStartUpSealsGBVTextThatOlderReleasesStoredInPlain(t *testing.T) {
 			AND conname IN ('gbv_text_sealed', 'gbv_history_sealed', 'gbv_note_sealed') AND convalidated`))
 		_, err := h.pool.Exec(t.Context(), `UPDATE ticket.tickets SET address = 'again' WHERE id = $1`, a)
 		require.ErrorContains(t, err, "gbv_text_sealed")
+	})
+	t.Run("Open311 shows the staff's note and cancel reason of older tickets, not the reporter's note", func(t *testing.T) {
+		got, err := h.internal.GetPublicTicket(service(t), &ticketv1.GetPublicTicketRequest{Tenant: "CPT", Id: water, IncludeNotes: true})
+		require.NoError(t, err)
+		require.Len(t, got.GetTicket().GetNotes(), 1)
+		require.Equal(t, "Crew on the way", got.GetTicket().GetNotes()[0].GetBody())
+		require.Equal(t, "Plain reason", got.GetTicket().GetCancelReason(), "cancelled by saps-CPT, not the reporter")
 	})
 	t.Run("the water ticket reads as before", func(t *testing.T) {
 		got, err := h.public.GetTicket(agent(t, "CPT"), &ticketv1.GetTicketRequest{Id: water})

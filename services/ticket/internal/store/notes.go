@@ -45,10 +45,11 @@ func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domai
 			}
 			body, sealed, nonce, keyID = "", sd.Ciphertext, sd.Nonce, &sd.KeyID
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO ticket.notes (id, ticket_id, tenant, gbv, author, visibility, body,
+		// by_staff decides whether a public note may reach Open311.
+		if _, err := tx.Exec(ctx, `INSERT INTO ticket.notes (id, ticket_id, tenant, gbv, author, by_staff, visibility, body,
 				sealed, sealed_key_id, sealed_nonce, create_time)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			n.ID, n.TicketID, t.Tenant, t.IsGBV(), n.Author, n.Visibility, body, sealed, keyID, nonce, now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			n.ID, n.TicketID, t.Tenant, t.IsGBV(), n.Author, v.IsStaff(), n.Visibility, body, sealed, keyID, nonce, now); err != nil {
 			return fmt.Errorf("insert note: %w", err)
 		}
 		var seq int64

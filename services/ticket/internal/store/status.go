@@ -58,10 +58,10 @@ func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, de
 		err = tx.QueryRow(ctx, `UPDATE ticket.tickets SET status = $2, update_time = $3,
 				first_responded_at = $4, resolve_time = $5, close_time = $6, cancel_reason = $7,
 				sealed = coalesce($8, sealed), sealed_key_id = coalesce($9, sealed_key_id),
-				sealed_nonce = coalesce($10, sealed_nonce), history_seq = history_seq + 1
+				sealed_nonce = coalesce($10, sealed_nonce), cancelled_by_staff = $11, history_seq = history_seq + 1
 			WHERE id = $1 RETURNING history_seq`,
 			t.ID, string(t.Status), now, t.FirstRespondedAt, t.ResolveTime, t.CloseTime, plainColumns(t).CancelReason,
-			sealed, keyID, nonce).Scan(&seq)
+			sealed, keyID, nonce, m.To == domain.StatusCancelled && v.IsStaff()).Scan(&seq)
 		if err != nil {
 			return fmt.Errorf("update status: %w", err)
 		}

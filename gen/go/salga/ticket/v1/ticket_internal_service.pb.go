@@ -452,7 +452,7 @@ type ListPublicTicketsRequest struct {
 	PageSize int32 `protobuf:"varint,10,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Tickets to skip (page_size times the zero-based page number).
 	Offset int32 `protobuf:"varint,11,opt,name=offset,proto3" json:"offset,omitempty"`
-	// Whether to fill each ticket's public notes.
+	// Whether to fill each ticket's public notes written by staff.
 	IncludeNotes  bool `protobuf:"varint,12,opt,name=include_notes,json=includeNotes,proto3" json:"include_notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -634,7 +634,7 @@ type GetPublicTicketRequest struct {
 	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	// Ticket UUID.
 	Id string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
-	// Whether to fill the ticket's public notes.
+	// Whether to fill the ticket's public notes written by staff.
 	IncludeNotes  bool `protobuf:"varint,3,opt,name=include_notes,json=includeNotes,proto3" json:"include_notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
