@@ -84,11 +84,11 @@ func baselineCreates(pool *pgxpool.Pool, tenant string) func(int) error {
 			id, p := uuid.NewString(), createPoint(i)
 			if _, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
 					location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
-					sealed, sealed_key_id, sealed_nonce, idempotency_key, create_time, update_time, history_seq)
+					sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq)
 				VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
-					$15, $16, $17, $18, $19, $19, 1)`,
+					$15, $16, $17, $18, $18, 1)`,
 				id, tenant, fmt.Sprintf("%s-%d-%06d", tenant, now.Year(), seq), "water", "open", "Burst pipe on Main Road",
-				p.GetLongitude(), p.GetLatitude(), "", "", "", "", "bench-agent", "web", nil, nil, nil, nil, now); err != nil {
+				p.GetLongitude(), p.GetLatitude(), "", "", "", "", "bench-agent", "web", nil, nil, nil, now); err != nil {
 				return fmt.Errorf("insert ticket: %w", err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,

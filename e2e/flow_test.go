@@ -61,12 +61,26 @@ func TestTicketsAreRoutedAndClockedThroughGRPCAndTheGateway(t *testing.T) {
 	got = s.waitRoutedAndClocked(tc, id)
 	require.Equal(t, teams.eastWater, got.GetAssignedTeamId())
 
-	// The same Idempotency-Key returns the same ticket.
+	// The same Idempotency-Key and report return the same ticket.
 	code, body, _ = s.call("POST", "/v1/tickets", agent,
 		fmt.Sprintf(`{"category":"CATEGORY_WATER","description":"Leak at the clinic","location":{"latitude":%v,"longitude":%v}}`,
 			eastPoint.GetLatitude(), eastPoint.GetLongitude()), map[string]string{"Idempotency-Key": "e2e-east-1"})
 	require.Equal(t, 200, code, body)
 	require.Equal(t, id, body["ticket"].(map[string]any)["id"])
+	// The same key with another report is a conflict naming the key...
+	code, body, _ = s.call("POST", "/v1/tickets", agent,
+		fmt.Sprintf(`{"category":"CATEGORY_WATER","description":"Another leak","location":{"latitude":%v,"longitude":%v}}`,
+			eastPoint.GetLatitude(), eastPoint.GetLongitude()), map[string]string{"Idempotency-Key": "e2e-east-1"})
+	require.Equal(t, 409, code, body)
+	require.Equal(t, "ALREADY_EXISTS", body["status"])
+	require.Contains(t, body["message"], "idempotency_key was already used for a different request")
+	// ...and another agent's equal key is theirs: a ticket of their own.
+	code, body, _ = s.call("POST", "/v1/tickets", s.token("agent-2", "TST", "agent"),
+		fmt.Sprintf(`{"category":"CATEGORY_WATER","description":"Leak at the clinic","location":{"latitude":%v,"longitude":%v}}`,
+			eastPoint.GetLatitude(), eastPoint.GetLongitude()), map[string]string{"Idempotency-Key": "e2e-east-1"})
+	require.Equal(t, 200, code, body)
+	require.NotEqual(t, id, body["ticket"].(map[string]any)["id"])
+	require.Equal(t, "agent-2", body["ticket"].(map[string]any)["reporter_subject"])
 
 	// JSON GET shows the mirrored team and deadlines too.
 	code, body, _ = s.call("GET", "/v1/tickets/"+id, agent, "", nil)

@@ -152,3 +152,60 @@ func (s *suite) open311Filters(t *testing.T, tc ticketv1.TicketServiceClient, ke
 		require.Equal(t, "duplicate", r["status_notes"])
 	})
 }
+
+// open311StaffTextOnly checks that of what people write on a ticket after
+// reporting it, Open311 shows what staff wrote and nothing the citizen did:
+// a citizen's public note (a phone number, a gate code) and their reason for
+// withdrawing a report stay between them and the municipality.
+func (s *suite) open311StaffTextOnly(t *testing.T, staff ticketv1.TicketServiceClient) {
+	ctx := context.Background()
+	const private = "Call me on 082 555 1234, the gate code is 4321"
+	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("citizen-ots", o311Tenant, "citizen")))
+	report := func(desc string) string {
+		created, err := tc.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER,
+			Description: desc, Location: westPoint})
+		require.NoError(t, err)
+		return created.GetTicket().GetId()
+	}
+	noted, withdrawn := report("Water meter leaking"), report("Hydrant open")
+	for _, n := range []struct {
+		by   ticketv1.TicketServiceClient
+		body string
+	}{{tc, private}, {staff, "Plumber booked for Monday"}} {
+		_, err := n.by.AddTicketNote(ctx, &ticketv1.AddTicketNoteRequest{TicketId: noted, Body: n.body,
+			Visibility: ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC})
+		require.NoError(t, err)
+	}
+	_, err := tc.UpdateTicketStatus(ctx, &ticketv1.UpdateTicketStatusRequest{Id: withdrawn,
+		Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: private})
+	require.NoError(t, err)
+
+	q := url.Values{"jurisdiction_id": {o311Tenant}, "extensions": {"true"}}
+	t.Run("a citizen's public note is not on Open311, staff's is", func(t *testing.T) {
+		code, raw, _ := s.o311(http.MethodGet, "requests/"+noted+".json", q)
+		require.Equal(t, 200, code, string(raw))
+		requireValid(t, "requests.json", raw)
+		notes := o311Requests(t, raw)[0]["notes"].([]any)
+		require.Len(t, notes, 1)
+		require.Equal(t, "Plumber booked for Monday", notes[0].(map[string]any)["description"])
+	})
+	t.Run("a citizen's reason for withdrawing a report is not either", func(t *testing.T) {
+		code, raw, _ := s.o311(http.MethodGet, "requests/"+withdrawn+".json", q)
+		require.Equal(t, 200, code, string(raw))
+		r := o311Requests(t, raw)[0]
+		require.Equal(t, "closed", r["status"])
+		require.Nil(t, r["status_notes"])
+	})
+	t.Run("no Open311 answer carries the citizen's text", func(t *testing.T) {
+		for _, path := range []string{"requests.json", "requests.xml", "requests/" + noted + ".xml", "requests/" + withdrawn + ".xml"} {
+			code, raw, _ := s.o311(http.MethodGet, path, q)
+			require.Equal(t, 200, code, string(raw))
+			require.NotContains(t, string(raw), "4321", path)
+		}
+	})
+	t.Run("the citizen still reads their note", func(t *testing.T) {
+		r, err := tc.ListTicketNotes(ctx, &ticketv1.ListTicketNotesRequest{TicketId: noted})
+		require.NoError(t, err)
+		require.Len(t, r.GetNotes(), 2)
+	})
+}

@@ -193,10 +193,10 @@ func TestOpen311FilesAndFollowsTicketsToTheSpecification(t *testing.T) {
 		require.Equal(t, "SAPS Liaison", got.GetAssignedTeamName())
 		require.Contains(t, got.GetDescription(), "confidential report")
 	})
-	t.Run("a retried report with the same Idempotency-Key files one ticket", func(t *testing.T) {
-		post := func() string {
+	t.Run("a retried report with the same Idempotency-Key files one ticket; another report with it is 409", func(t *testing.T) {
+		post := func(desc string) (int, []byte) {
 			req, err := http.NewRequest(http.MethodPost, s.gatewayURL+"/open311/v2/requests.json",
-				strings.NewReader(report(key, "water", eastPoint, "Leak at the clinic").Encode()))
+				strings.NewReader(report(key, "water", eastPoint, desc).Encode()))
 			require.NoError(t, err)
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Idempotency-Key", "o311-retry-1")
@@ -205,11 +205,17 @@ func TestOpen311FilesAndFollowsTicketsToTheSpecification(t *testing.T) {
 			defer resp.Body.Close()
 			raw, err := io.ReadAll(resp.Body)
 			require.NoError(t, err)
-			require.Equal(t, 200, resp.StatusCode, string(raw))
+			return resp.StatusCode, raw
+		}
+		id := func(code int, raw []byte) string {
+			require.Equal(t, 200, code, string(raw))
 			return o311Requests(t, raw)[0]["service_request_id"].(string)
 		}
-		first := post()
-		require.Equal(t, first, post())
+		first := id(post("Leak at the clinic"))
+		require.Equal(t, first, id(post("Leak at the clinic")))
+		code, raw := post("A different leak")
+		requireO311Error(t, 409, code, raw, false)
+		require.Contains(t, string(raw), "idempotency_key was already used for a different request")
 		// Out of the way of the filter tests, which count what they find.
 		_, err := tc.UpdateTicketStatus(context.Background(), &ticketv1.UpdateTicketStatusRequest{Id: first,
 			Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: "test retry"})
@@ -219,4 +225,5 @@ func TestOpen311FilesAndFollowsTicketsToTheSpecification(t *testing.T) {
 	})
 	s.open311Errors(t, key)
 	s.open311Filters(t, tc, key, waterID)
+	s.open311StaffTextOnly(t, tc)
 }

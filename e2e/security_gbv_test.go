@@ -28,6 +28,8 @@ var nonSAPS = []struct{ tenant, role string }{
 
 // gbvRefused are the codes a GBV request by a non-SAPS caller may get. A
 // reassignment may also be refused as bad input (GBV only to a SAPS team).
+// The ticket service's own RPCs answer exactly as for an id that does not
+// exist (see asMissing).
 var gbvRefused = []codes.Code{codes.NotFound, codes.PermissionDenied}
 
 func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
@@ -58,9 +60,21 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 
 	before := s.snapshot(t)
 	var ty tally
+	missing := uuid.NewString()
 	for _, c := range nonSAPS {
 		who := c.tenant + " " + c.role
 		tc, rc, sc := w.ticket(c.tenant, c.role), w.routing(c.tenant, c.role), w.sla(c.tenant, c.role)
+		// asMissing sends a ticket RPC about a GBV id and about an id that
+		// does not exist: the refusal must be the same, code and message, so
+		// the answer does not tell that the id is a GBV ticket.
+		asMissing := func(what, id string, call func(id string) error) {
+			t.Helper()
+			err := call(id)
+			ty.grpc(t, who+" "+what, err, gbvRefused...)
+			want := status.Convert(call(missing))
+			require.Equal(t, want.Code(), status.Code(err), "%s: a GBV id answers %v, a missing id %v", who+" "+what, err, want.Err())
+			require.Equal(t, want.Message(), status.Convert(err).Message(), "%s", who+" "+what)
+		}
 		readOrRefuse := func(what string, answer any, err error) {
 			t.Helper()
 			if err != nil {
@@ -70,16 +84,27 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 			ty.hidden(t, who+" "+what, answer, secrets...)
 		}
 		for _, id := range []string{w.gbvCitizen, w.gbvSaps} {
-			_, err := tc.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: id})
-			ty.grpc(t, who+" GetTicket", err, gbvRefused...)
-			_, err = tc.GetTicketHistory(ctx, &ticketv1.GetTicketHistoryRequest{TicketId: id})
-			ty.grpc(t, who+" GetTicketHistory", err, gbvRefused...)
-			_, err = tc.ListTicketNotes(ctx, &ticketv1.ListTicketNotesRequest{TicketId: id})
-			ty.grpc(t, who+" ListTicketNotes", err, gbvRefused...)
-			_, err = tc.AddTicketNote(ctx, &ticketv1.AddTicketNoteRequest{TicketId: id, Visibility: ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC, Body: "hostile"})
-			ty.grpc(t, who+" AddTicketNote", err, gbvRefused...)
-			_, err = tc.UpdateTicketStatus(ctx, &ticketv1.UpdateTicketStatusRequest{Id: id, Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: "hostile"})
-			ty.grpc(t, who+" UpdateTicketStatus", err, gbvRefused...)
+			asMissing("GetTicket", id, func(id string) error {
+				_, err := tc.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: id})
+				return err
+			})
+			asMissing("GetTicketHistory", id, func(id string) error {
+				_, err := tc.GetTicketHistory(ctx, &ticketv1.GetTicketHistoryRequest{TicketId: id})
+				return err
+			})
+			asMissing("ListTicketNotes", id, func(id string) error {
+				_, err := tc.ListTicketNotes(ctx, &ticketv1.ListTicketNotesRequest{TicketId: id})
+				return err
+			})
+			asMissing("AddTicketNote", id, func(id string) error {
+				_, err := tc.AddTicketNote(ctx, &ticketv1.AddTicketNoteRequest{TicketId: id, Visibility: ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC, Body: "hostile"})
+				return err
+			})
+			asMissing("UpdateTicketStatus", id, func(id string) error {
+				_, err := tc.UpdateTicketStatus(ctx, &ticketv1.UpdateTicketStatusRequest{Id: id, Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: "hostile"})
+				return err
+			})
+			var err error
 			// Routing's RPCs that name a ticket answer about a GBV ticket
 			// exactly as about a missing one, so the answer tells nothing.
 			for _, team := range []struct{ what, id string }{{"a non-SAPS team", roadsTeam}, {"the SAPS team", sapsTeam}} {
@@ -122,16 +147,23 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 		tok := w.token(c.tenant, c.role)
 		for _, id := range []string{w.gbvCitizen, w.gbvSaps} {
 			for _, a := range []struct{ method, path, body string }{
-				{"GET", "/v1/tickets/" + id, ""},
-				{"GET", "/v1/tickets/" + id + "/history", ""},
-				{"GET", "/v1/tickets/" + id + "/notes", ""},
-				{"POST", "/v1/tickets/" + id + "/notes", `{"visibility":"NOTE_VISIBILITY_PUBLIC","body":"hostile"}`},
-				{"POST", "/v1/tickets/" + id + ":updateStatus", `{"status":"TICKET_STATUS_CANCELLED","reason":"hostile"}`},
-				{"GET", "/v1/sla/tickets/" + id + "/clocks", ""},
-				{"GET", "/v1/sla/tickets/" + id + "/clocks:explain", ""},
+				{"GET", "/v1/tickets/{id}", ""},
+				{"GET", "/v1/tickets/{id}/history", ""},
+				{"GET", "/v1/tickets/{id}/notes", ""},
+				{"POST", "/v1/tickets/{id}/notes", `{"visibility":"NOTE_VISIBILITY_PUBLIC","body":"hostile"}`},
+				{"POST", "/v1/tickets/{id}:updateStatus", `{"status":"TICKET_STATUS_CANCELLED","reason":"hostile"}`},
+				{"GET", "/v1/sla/tickets/{id}/clocks", ""},
+				{"GET", "/v1/sla/tickets/{id}/clocks:explain", ""},
 			} {
-				code, body, _ := s.call(a.method, a.path, tok, a.body, nil)
-				ty.http(t, who+" "+a.method+" "+a.path, code, body, 403, 404)
+				path := strings.Replace(a.path, "{id}", id, 1)
+				code, body, _ := s.call(a.method, path, tok, a.body, nil)
+				ty.http(t, who+" "+a.method+" "+path, code, body, 403, 404)
+				if strings.HasPrefix(a.path, "/v1/tickets/") {
+					// The ticket service's answer: the same as for a missing id.
+					wantCode, want, _ := s.call(a.method, strings.Replace(a.path, "{id}", missing, 1), tok, a.body, nil)
+					require.Equal(t, wantCode, code, "%s %s %s", who, a.method, path)
+					require.Equal(t, want["message"], body["message"], "%s %s %s", who, a.method, path)
+				}
 			}
 			for _, a := range []struct{ method, path, body string }{
 				{"POST", "/v1/tickets/%s:reassign", `{"team_id":"` + sapsTeam + `","note":"hostile"}`},

@@ -120,8 +120,9 @@ func (h *Handler) jurisdiction(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 // writeBackendError answers a failed call to a service: bad input is 400
-// with the service's explanation, anything else a bare 5xx (causes are in
-// the services' logs, not in responses).
+// and an idempotency key reused for another report 409, with the service's
+// explanation; anything else a bare 5xx (causes are in the services' logs,
+// not in responses).
 func writeBackendError(w http.ResponseWriter, f format, err error) {
 	st := status.Convert(err)
 	switch st.Code() {
@@ -131,6 +132,8 @@ func writeBackendError(w http.ResponseWriter, f format, err error) {
 		writeError(w, f, http.StatusForbidden, "forbidden")
 	case codes.NotFound:
 		writeError(w, f, http.StatusNotFound, st.Message())
+	case codes.AlreadyExists:
+		writeError(w, f, http.StatusConflict, st.Message())
 	case codes.ResourceExhausted:
 		writeError(w, f, http.StatusTooManyRequests, "too many requests; retry later")
 	case codes.Unavailable, codes.DeadlineExceeded:

@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -23,7 +25,6 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/peers"
 	ticketserver "github.com/salga/trustengine/services/ticket/internal/server"
 	"github.com/salga/trustengine/services/ticket/internal/store"
-	"github.com/salga/trustengine/services/ticket/migrations"
 )
 
 func main() {
@@ -57,7 +58,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
-	if err := pg.Prepare(ctx, pool, "ticket", migrations.FS); err != nil {
+	// Migrations, then the sealing of GBV text older versions kept in
+	// plain text, before anything is served.
+	if err := store.Prepare(ctx, pool, keys); err != nil {
 		return err
 	}
 	if err := outbox.Migrate(ctx, pool); err != nil {
@@ -110,6 +113,34 @@ func run(ctx context.Context) error {
 		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
 		Ready: func(ctx context.Context) error { return pool.Ping(ctx) },
 	})
-	ticketserver.New(app.New(store.New(pool, keys), outbox.NewEnqueuer(jobs))).Register(srv.GRPC())
+	st := store.New(pool, keys)
+	ticketserver.New(app.New(st, outbox.NewEnqueuer(jobs))).Register(srv.GRPC())
+	go sweepIdempotencyKeys(ctx, st, log)
 	return srv.Run(ctx)
+}
+
+// keySweepEvery is how often expired idempotency keys are deleted. A key is
+// also deleted when its caller uses it again after it expired, so the sweep
+// only keeps the table from growing; every replica runs it, harmlessly.
+const keySweepEvery = time.Hour
+
+// sweepIdempotencyKeys deletes expired idempotency keys at start and then
+// every keySweepEvery until ctx ends.
+func sweepIdempotencyKeys(ctx context.Context, st *store.Store, log *slog.Logger) {
+	tick := time.NewTicker(keySweepEvery)
+	defer tick.Stop()
+	for {
+		n, err := st.DeleteExpiredKeys(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("idempotency key sweep failed", "error", err.Error())
+		case n > 0:
+			log.Info("idempotency keys expired", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

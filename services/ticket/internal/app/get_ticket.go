@@ -7,9 +7,9 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// GetTicket returns a ticket the viewer may see. A GBV ticket asked for by
-// anyone but the tenant's SAPS liaison is PermissionDenied; an invisible
-// ticket of any other kind is NotFound, like one that does not exist.
+// GetTicket returns a ticket the viewer may see. A ticket the viewer may not
+// see (a GBV ticket asked for by anyone but the tenant's SAPS liaison
+// included) is NotFound, exactly like one that does not exist.
 func (a *App) GetTicket(ctx context.Context, v domain.Viewer, id string) (domain.Ticket, error) {
 	if err := requirePublic(v); err != nil {
 		return domain.Ticket{}, err

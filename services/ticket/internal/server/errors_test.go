@@ -33,6 +33,3 @@ func requireField(t *testing.T, err error, field string) {
 	}
 	require.Contains(t, fields, field, "message: %s", st.Message())
 }
-
-// statusCode is the gRPC code of err.
-func statusCode(err error) codes.Code { return status.Code(err) }

@@ -13,7 +13,6 @@ import (
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
-	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server/servertest"
@@ -21,14 +20,17 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/internal/server"
 	"github.com/salga/trustengine/services/ticket/internal/store"
-	"github.com/salga/trustengine/services/ticket/migrations"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // migrate prepares the template database the way the binary does.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := pg.Migrate(ctx, pool, "ticket", migrations.FS); err != nil {
+	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
+	if err != nil {
+		return err
+	}
+	if err := store.Prepare(ctx, pool, keys); err != nil {
 		return err
 	}
 	return outbox.Migrate(ctx, pool)
@@ -43,7 +45,12 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	pool := pgtest.NewDB(t, "ticket", migrate)
+	return harnessOn(t, pgtest.NewDB(t, "ticket", migrate))
+}
+
+// harnessOn is a service instance on a prepared database.
+func harnessOn(t *testing.T, pool *pgxpool.Pool) *harness {
+	t.Helper()
 	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
 	require.NoError(t, err)
 	jobs, err := outbox.NewClient(pool, outbox.Peers{}, slog.New(slog.NewTextHandler(io.Discard, nil)))

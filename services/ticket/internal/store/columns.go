@@ -20,21 +20,53 @@ const ticketColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, 
 	t.escalation_reason, t.escalation_level, t.cancel_reason,
 	t.create_time, t.update_time, t.resolve_time, t.close_time`
 
-// sealedContent is the plaintext sealed for a GBV ticket.
+// sealedContent is the plaintext sealed for a GBV ticket: every free text
+// of the ticket row. Rows sealed before migration 00008 hold no address or
+// cancel reason here; the start-up step SealLegacy moves them in.
 type sealedContent struct {
-	Description string          `json:"description"`
-	Reporter    domain.Reporter `json:"reporter"`
+	Description  string          `json:"description"`
+	Reporter     domain.Reporter `json:"reporter"`
+	Address      string          `json:"address,omitempty"`
+	CancelReason string          `json:"cancel_reason,omitempty"`
 }
 
 // aad binds sealed content to its tenant and ticket.
 func aad(tenant, id string) []byte { return []byte("ticket:" + tenant + ":" + id) }
 
+// sealContent seals every free text of GBV ticket t.
 func (s *Store) sealContent(t domain.Ticket) (seal.Sealed, error) {
-	pt, err := json.Marshal(sealedContent{Description: t.Description, Reporter: t.Reporter})
+	return s.sealDoc(t.Tenant, t.ID, sealedContent{Description: t.Description, Reporter: t.Reporter,
+		Address: t.Address, CancelReason: t.CancelReason})
+}
+
+func (s *Store) sealDoc(tenant, id string, c sealedContent) (seal.Sealed, error) {
+	pt, err := json.Marshal(c)
 	if err != nil {
 		return seal.Sealed{}, fmt.Errorf("store: marshal sealed content: %w", err)
 	}
-	return s.keys.Seal(pt, aad(t.Tenant, t.ID))
+	return s.keys.Seal(pt, aad(tenant, id))
+}
+
+// openContent opens the sealed content of ticket id of tenant.
+func (s *Store) openContent(tenant, id string, sd seal.Sealed) (sealedContent, error) {
+	var c sealedContent
+	pt, err := s.keys.Open(sd, aad(tenant, id))
+	if err != nil {
+		return c, fmt.Errorf("store: open ticket %s: %w", id, err)
+	}
+	if err := json.Unmarshal(pt, &c); err != nil {
+		return c, fmt.Errorf("store: unmarshal sealed content: %w", err)
+	}
+	return c, nil
+}
+
+// plainColumns is what a ticket's plaintext columns hold: t itself, or for a
+// GBV ticket t with every free text emptied (it lives in sealed instead).
+func plainColumns(t domain.Ticket) domain.Ticket {
+	if t.IsGBV() {
+		t.Description, t.Reporter, t.Address, t.CancelReason = "", domain.Reporter{}, "", ""
+	}
+	return t
 }
 
 // scanTicket reads one row of ticketColumns, opening sealed content.
@@ -67,15 +99,11 @@ func (s *Store) scanTicket(row pgx.Row) (domain.Ticket, error) {
 		}
 	}
 	if sealed != nil && keyID != nil {
-		pt, err := s.keys.Open(seal.Sealed{KeyID: *keyID, Nonce: nonce, Ciphertext: sealed}, aad(t.Tenant, t.ID))
+		c, err := s.openContent(t.Tenant, t.ID, seal.Sealed{KeyID: *keyID, Nonce: nonce, Ciphertext: sealed})
 		if err != nil {
-			return domain.Ticket{}, fmt.Errorf("store: open ticket %s: %w", t.ID, err)
+			return domain.Ticket{}, err
 		}
-		var c sealedContent
-		if err := json.Unmarshal(pt, &c); err != nil {
-			return domain.Ticket{}, fmt.Errorf("store: unmarshal sealed content: %w", err)
-		}
-		t.Description, t.Reporter = c.Description, c.Reporter
+		t.Description, t.Reporter, t.Address, t.CancelReason = c.Description, c.Reporter, c.Address, c.CancelReason
 	}
 	return t, nil
 }

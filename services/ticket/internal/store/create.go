@@ -8,26 +8,25 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// errKeyTaken rolls back a create whose idempotency key is already used.
-var errKeyTaken = errors.New("idempotency key taken")
-
 // Create stores a new ticket for a validated input, with its reference, its
 // `created` history entry and whatever hook records, all in one transaction.
-// When in.IdempotencyKey was already used in the tenant it creates nothing and
-// returns the earlier ticket with created=false (see retryResult).
-func (s *Store) Create(ctx context.Context, v domain.Viewer, in domain.CreateInput, hook Hook) (t domain.Ticket, created bool, err error) {
+// When the caller used in.IdempotencyKey within the idempotency window it
+// creates nothing and answers as retryResult says, with created=false.
+func (s *Store) Create(ctx context.Context, v domain.Viewer, in domain.CreateInput, hook Hook) (domain.Ticket, bool, error) {
+	return s.create(ctx, v, in, in.Digest(), hook)
+}
+
+func (s *Store) create(ctx context.Context, v domain.Viewer, in domain.CreateInput, digest []byte, hook Hook) (t domain.Ticket, created bool, err error) {
 	err = s.inTx(ctx, v, func(tx pgx.Tx) error {
 		var err error
-		t, err = s.insert(ctx, tx, v, in, hook)
+		t, err = s.insert(ctx, tx, v, in, digest, hook)
 		return err
 	})
 	if errors.Is(err, errKeyTaken) {
-		t, err = s.retryResult(ctx, v, in)
+		t, err = s.retryResult(ctx, v, in, digest)
 		return t, false, err
 	}
 	if err != nil {
@@ -36,7 +35,7 @@ func (s *Store) Create(ctx context.Context, v domain.Viewer, in domain.CreateInp
 	return t, true, nil
 }
 
-func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domain.CreateInput, hook Hook) (domain.Ticket, error) {
+func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domain.CreateInput, digest []byte, hook Hook) (domain.Ticket, error) {
 	now := s.timestamp()
 	t := domain.Ticket{
 		ID: uuid.NewString(), Tenant: in.Tenant, Category: in.Category, Status: domain.StatusOpen,
@@ -44,7 +43,7 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 		ReporterSubject: v.Subject, Channel: in.Channel, CreateTime: now, UpdateTime: now,
 	}
 	// The counter row lock also serialises concurrent creates with one key,
-	// so the losers meet the winner's committed row in the insert below.
+	// so the losers meet the winner's committed key in claimKey.
 	var seq int64
 	if err := tx.QueryRow(ctx, `INSERT INTO ticket.reference_counters AS c (tenant, year, last) VALUES ($1, $2, 1)
 		ON CONFLICT (tenant, year) DO UPDATE SET last = c.last + 1 RETURNING last`,
@@ -53,7 +52,7 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 	}
 	t.Reference = fmt.Sprintf("%s-%d-%06d", t.Tenant, now.Year(), seq)
 
-	plain := t
+	plain := plainColumns(t)
 	var sealed, nonce []byte
 	var keyID *string
 	if t.IsGBV() {
@@ -62,32 +61,24 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 			return t, err
 		}
 		sealed, nonce, keyID = sd.Ciphertext, sd.Nonce, &sd.KeyID
-		plain.Description, plain.Reporter = "", domain.Reporter{}
 	}
-	var key *string
-	if in.IdempotencyKey != "" {
-		key = &in.IdempotencyKey
-	}
-	// No ON CONFLICT: Postgres checks an upserted row against the SELECT
-	// policy, which a citizen reporting GBV cannot pass. A taken key shows as
-	// a unique violation instead (after the holder of the key commits).
 	_, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
 			location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
-			sealed, sealed_key_id, sealed_nonce, idempotency_key, create_time, update_time, history_seq)
+			sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq)
 		VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
-			$15, $16, $17, $18, $19, $19, 1)`,
+			$15, $16, $17, $18, $18, 1)`,
 		t.ID, t.Tenant, t.Reference, string(t.Category), string(t.Status), plain.Description,
-		t.Location.Lng, t.Location.Lat, t.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
-		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, key, now)
-	if pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "tickets_idempotency_key" {
-		return t, errKeyTaken
-	}
+		t.Location.Lng, t.Location.Lat, plain.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
+		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, now)
 	if err != nil {
 		return t, fmt.Errorf("insert ticket: %w", err)
 	}
+	if err := claimKey(ctx, tx, v, t, in.IdempotencyKey, digest); err != nil {
+		return t, err
+	}
 	h := domain.HistoryEntry{Sequence: 1, TicketID: t.ID, Kind: domain.HistoryCreated, Actor: v.Subject,
 		To: domain.StatusOpen, Detail: string(t.Channel), EventID: uuid.NewString(), CreateTime: now}
-	if err := insertHistory(ctx, tx, t, h); err != nil {
+	if err := s.insertHistory(ctx, tx, t, h); err != nil {
 		return t, err
 	}
 	if hook != nil {
@@ -95,54 +86,33 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, v domain.Viewer, in domai
 			return t, fmt.Errorf("create hook: %w", err)
 		}
 	}
-	return t, nil
-}
-
-// retryResult answers a create whose key was used before. The ticket comes
-// back as the caller may see it: in full when visible, as a receipt when it
-// is a GBV ticket the caller reported, and AlreadyExists (revealing nothing)
-// when someone else's. A retry with a different payload still gets the
-// original ticket: the key, not the payload, identifies the request.
-func (s *Store) retryResult(ctx context.Context, v domain.Viewer, in domain.CreateInput) (domain.Ticket, error) {
-	var r domain.Ticket
-	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
-		var cat, status, ch string
-		err := tx.QueryRow(ctx, `SELECT id::text, reference, category, status, reporter_subject, channel, create_time
-			FROM ticket.idempotent_receipt($1, $2)`, in.Tenant, in.IdempotencyKey).
-			Scan(&r.ID, &r.Reference, &cat, &status, &r.ReporterSubject, &ch, &r.CreateTime)
-		r.Tenant, r.Category, r.Status, r.Channel = in.Tenant, domain.Category(cat), domain.Status(status), domain.Channel(ch)
-		utc(&r.CreateTime)
-		return err
-	})
-	if pg.IsNoRows(err) {
-		return domain.Ticket{}, apperr.FailedPrecondition("idempotency key conflict; retry the request")
-	}
-	if err != nil {
-		return domain.Ticket{}, fmt.Errorf("store.Create: receipt: %w", err)
-	}
-	if r.IsGBV() && !v.ReadsGBV() {
-		if r.ReporterSubject == v.Subject {
-			return r.Receipt(), nil
-		}
-		return domain.Ticket{}, apperr.AlreadyExists("idempotency_key already used by another request")
-	}
-	t, err := s.Get(ctx, v, r.ID, "CreateTicket")
-	if err != nil {
-		var ae *apperr.Error
-		if errors.As(err, &ae) {
-			return domain.Ticket{}, apperr.AlreadyExists("idempotency_key already used by another request")
-		}
-		return domain.Ticket{}, err
+	// A viewer who reads GBV gets the new ticket back with its content;
+	// everyone else gets a receipt without it (app.CreateTicket).
+	if v.ReadsGBV() {
+		return t, logGBVReads(ctx, tx, v, "CreateTicket", []domain.Ticket{t})
 	}
 	return t, nil
 }
 
-func insertHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+// insertHistory appends h to t's history. On a GBV ticket the reason and
+// detail (a status change's reason is free text) are sealed, bound to the
+// entry, and the plaintext columns stay empty.
+func (s *Store) insertHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+	reason, detail := h.Reason, h.Detail
+	var sealed, nonce []byte
+	var keyID *string
+	if t.IsGBV() {
+		sd, err := s.sealHistory(t.Tenant, t.ID, h.Sequence, historyText{Reason: h.Reason, Detail: h.Detail})
+		if err != nil {
+			return err
+		}
+		reason, detail, sealed, nonce, keyID = "", "", sd.Ciphertext, sd.Nonce, &sd.KeyID
+	}
 	_, err := tx.Exec(ctx, `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
-			from_status, to_status, reason, detail, event_id, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			from_status, to_status, reason, detail, sealed, sealed_key_id, sealed_nonce, event_id, create_time)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		t.ID, h.Sequence, t.Tenant, t.IsGBV(), h.Kind, h.Actor, string(h.From), string(h.To),
-		h.Reason, h.Detail, h.EventID, h.CreateTime)
+		reason, detail, sealed, keyID, nonce, h.EventID, h.CreateTime)
 	if err != nil {
 		return fmt.Errorf("insert history: %w", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -36,7 +35,7 @@ type Deadlines struct {
 func lockForService(ctx context.Context, tx pgx.Tx, tenant, id string, cols string, dst ...any) error {
 	err := tx.QueryRow(ctx, `SELECT `+cols+` FROM ticket.tickets WHERE id = $1 AND tenant = $2 FOR UPDATE`, id, tenant).Scan(dst...)
 	if pg.IsNoRows(err) {
-		return apperr.NotFound("ticket")
+		return notFound()
 	}
 	if err != nil {
 		return fmt.Errorf("lock ticket: %w", err)
@@ -46,7 +45,7 @@ func lockForService(ctx context.Context, tx pgx.Tx, tenant, id string, cols stri
 
 // appendSystemHistory bumps the ticket's history sequence and appends h,
 // under a new event id unless h names one.
-func appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Time, h domain.HistoryEntry) error {
+func (s *Store) appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Time, h domain.HistoryEntry) error {
 	var t domain.Ticket
 	var cat string
 	if err := tx.QueryRow(ctx, `UPDATE ticket.tickets SET update_time = $2, history_seq = history_seq + 1
@@ -58,7 +57,7 @@ func appendSystemHistory(ctx context.Context, tx pgx.Tx, id string, now time.Tim
 	if h.EventID == "" {
 		h.EventID = uuid.NewString()
 	}
-	return insertHistory(ctx, tx, t, h)
+	return s.insertHistory(ctx, tx, t, h)
 }
 
 // RecordAssignment mirrors a routing assignment onto the ticket unless it is
@@ -93,7 +92,7 @@ func (s *Store) RecordAssignment(ctx context.Context, v domain.Viewer, a Assignm
 		if detail == "" {
 			detail = "triage"
 		}
-		return appendSystemHistory(ctx, tx, a.TicketID, now, domain.HistoryEntry{Kind: kind, Reason: a.Reason, Detail: detail})
+		return s.appendSystemHistory(ctx, tx, a.TicketID, now, domain.HistoryEntry{Kind: kind, Reason: a.Reason, Detail: detail})
 	})
 	if err != nil {
 		return false, fmt.Errorf("store.RecordAssignment: %w", err)
@@ -122,7 +121,7 @@ func (s *Store) RecordDeadlines(ctx context.Context, v domain.Viewer, d Deadline
 		if sameTime(resp, d.Response) && sameTime(res, d.Resolution) {
 			return nil
 		}
-		return appendSystemHistory(ctx, tx, d.TicketID, s.timestamp(), domain.HistoryEntry{
+		return s.appendSystemHistory(ctx, tx, d.TicketID, s.timestamp(), domain.HistoryEntry{
 			Kind: domain.HistoryDeadlinesSet, Detail: fmt.Sprintf("response=%s resolution=%s", fmtTime(d.Response), fmtTime(d.Resolution))})
 	})
 	if err != nil {

@@ -20,7 +20,8 @@ func noteAAD(tenant, ticketID, noteID string) []byte {
 // AddNote stores a note on ticket id after allow approves it against the
 // current ticket, with a `note_added` history entry (the body stays out of
 // the history; the detail says the visibility). On a GBV ticket the body is
-// sealed like the ticket's content and the plaintext column is left empty.
+// sealed like the ticket's content and the plaintext column is left empty,
+// and the answer (the note) is logged as a read of the ticket.
 func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domain.Note, allow func(domain.Ticket) error) (domain.Note, error) {
 	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
 		t, err := s.getTx(ctx, tx, v, id, "FOR UPDATE")
@@ -44,10 +45,11 @@ func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domai
 			}
 			body, sealed, nonce, keyID = "", sd.Ciphertext, sd.Nonce, &sd.KeyID
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO ticket.notes (id, ticket_id, tenant, gbv, author, visibility, body,
+		// by_staff decides whether a public note may reach Open311.
+		if _, err := tx.Exec(ctx, `INSERT INTO ticket.notes (id, ticket_id, tenant, gbv, author, by_staff, visibility, body,
 				sealed, sealed_key_id, sealed_nonce, create_time)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			n.ID, n.TicketID, t.Tenant, t.IsGBV(), n.Author, n.Visibility, body, sealed, keyID, nonce, now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			n.ID, n.TicketID, t.Tenant, t.IsGBV(), n.Author, v.IsStaff(), n.Visibility, body, sealed, keyID, nonce, now); err != nil {
 			return fmt.Errorf("insert note: %w", err)
 		}
 		var seq int64
@@ -55,8 +57,12 @@ func (s *Store) AddNote(ctx context.Context, v domain.Viewer, id string, n domai
 			WHERE id = $1 RETURNING history_seq`, t.ID, now).Scan(&seq); err != nil {
 			return fmt.Errorf("bump history: %w", err)
 		}
-		return insertHistory(ctx, tx, t, domain.HistoryEntry{Sequence: seq, TicketID: t.ID, Kind: domain.HistoryNoteAdded,
-			Actor: v.Subject, Detail: n.Visibility, EventID: uuid.NewString(), CreateTime: now})
+		if err := s.insertHistory(ctx, tx, t, domain.HistoryEntry{Sequence: seq, TicketID: t.ID, Kind: domain.HistoryNoteAdded,
+			Actor: v.Subject, Detail: n.Visibility, EventID: uuid.NewString(), CreateTime: now}); err != nil {
+			return err
+		}
+		// The answer carries the note's body, which is GBV content.
+		return logGBVReads(ctx, tx, v, "AddTicketNote", []domain.Ticket{t})
 	})
 	if err != nil {
 		return domain.Note{}, fmt.Errorf("store.AddNote: %w", err)

@@ -11,10 +11,13 @@ import (
 )
 
 // publicColumns are the public fields of a ticket, for alias t. Reporter
-// details and sealed content are not even selected.
+// details and sealed content are not even selected, and the cancel reason
+// only when staff cancelled: a citizen withdrawing a report may say more
+// about themselves than the public should read.
 const publicColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, t.description,
 	ST_Y(t.location), ST_X(t.location), t.address, t.media_url, t.assigned_team_name,
-	t.response_deadline, t.resolution_deadline, t.escalated_at, t.escalation_level, t.cancel_reason,
+	t.response_deadline, t.resolution_deadline, t.escalated_at, t.escalation_level,
+	CASE WHEN t.cancelled_by_staff THEN t.cancel_reason ELSE '' END,
 	t.create_time, t.update_time`
 
 // publicScope reads one tenant without the service role, so row-level
@@ -92,7 +95,9 @@ func (s *Store) ListPublic(ctx context.Context, v domain.Viewer, f domain.Public
 	return out, more, nil
 }
 
-// publicNotes fills the public notes of ts in one query.
+// publicNotes fills the public notes of ts in one query: public notes
+// written by staff only. A citizen's public note is for staff and that
+// citizen (ListTicketNotes), never for the anonymous Open311 feed.
 func publicNotes(ctx context.Context, tx pgx.Tx, ts []domain.PublicTicket) error {
 	if len(ts) == 0 {
 		return nil
@@ -103,7 +108,7 @@ func publicNotes(ctx context.Context, tx pgx.Tx, ts []domain.PublicTicket) error
 		idx[t.ID], ids[i] = i, t.ID
 	}
 	rows, err := tx.Query(ctx, `SELECT id::text, ticket_id::text, body, create_time FROM ticket.notes
-		WHERE ticket_id = ANY($1::uuid[]) AND visibility = 'public' AND NOT gbv
+		WHERE ticket_id = ANY($1::uuid[]) AND visibility = 'public' AND by_staff AND NOT gbv
 		ORDER BY create_time, id`, ids)
 	if err != nil {
 		return fmt.Errorf("select notes: %w", err)

@@ -73,7 +73,7 @@ func (s *Store) getTx(ctx context.Context, tx pgx.Tx, v domain.Viewer, id, lock 
 	visibility(w, v)
 	t, err := s.scanTicket(tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM ticket.tickets t WHERE `+w.sql()+` `+lock, w.args...))
 	if pg.IsNoRows(err) {
-		return domain.Ticket{}, invisible(ctx, tx, id)
+		return domain.Ticket{}, notFound()
 	}
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("select ticket: %w", err)

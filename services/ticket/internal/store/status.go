@@ -26,8 +26,8 @@ type StatusMove struct {
 type Decide func(t domain.Ticket) (StatusMove, error)
 
 // UpdateStatus locks ticket id (as the viewer sees it), lets decide rule on
-// the move, applies it with a `status_changed` history entry and runs hook,
-// all in one transaction.
+// the move, applies it with a `status_changed` history entry, runs hook and
+// logs the read of a GBV ticket, all in one transaction.
 func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, decide Decide, hook Hook) (domain.Ticket, error) {
 	var t domain.Ticket
 	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
@@ -43,12 +43,25 @@ func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, de
 		now := s.timestamp()
 		from := t.Status
 		applyMove(&t, m, now)
+		// A GBV ticket's content is sealed again with the cancel reason in
+		// it; the NULLs below keep the sealed columns of other tickets.
+		var sealed, nonce []byte
+		var keyID *string
+		if t.IsGBV() {
+			sd, err := s.sealContent(t)
+			if err != nil {
+				return err
+			}
+			sealed, nonce, keyID = sd.Ciphertext, sd.Nonce, &sd.KeyID
+		}
 		var seq int64
 		err = tx.QueryRow(ctx, `UPDATE ticket.tickets SET status = $2, update_time = $3,
 				first_responded_at = $4, resolve_time = $5, close_time = $6, cancel_reason = $7,
-				history_seq = history_seq + 1
+				sealed = coalesce($8, sealed), sealed_key_id = coalesce($9, sealed_key_id),
+				sealed_nonce = coalesce($10, sealed_nonce), cancelled_by_staff = $11, history_seq = history_seq + 1
 			WHERE id = $1 RETURNING history_seq`,
-			t.ID, string(t.Status), now, t.FirstRespondedAt, t.ResolveTime, t.CloseTime, t.CancelReason).Scan(&seq)
+			t.ID, string(t.Status), now, t.FirstRespondedAt, t.ResolveTime, t.CloseTime, plainColumns(t).CancelReason,
+			sealed, keyID, nonce, m.To == domain.StatusCancelled && v.IsStaff()).Scan(&seq)
 		if err != nil {
 			return fmt.Errorf("update status: %w", err)
 		}
@@ -57,7 +70,7 @@ func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, de
 		if m.FirstResponse {
 			h.Detail = "first_response"
 		}
-		if err := insertHistory(ctx, tx, t, h); err != nil {
+		if err := s.insertHistory(ctx, tx, t, h); err != nil {
 			return err
 		}
 		if hook != nil {
@@ -65,7 +78,8 @@ func (s *Store) UpdateStatus(ctx context.Context, v domain.Viewer, id string, de
 				return fmt.Errorf("status hook: %w", err)
 			}
 		}
-		return nil
+		// The answer is the whole ticket, content included.
+		return logGBVReads(ctx, tx, v, "UpdateTicketStatus", []domain.Ticket{t})
 	})
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("store.UpdateStatus: %w", err)

@@ -55,20 +55,11 @@ func (s *Store) inTx(ctx context.Context, v domain.Viewer, fn func(pgx.Tx) error
 	return pg.InTx(ctx, s.pool, scope(v), fn)
 }
 
-// invisible explains why a ticket id did not come back from a visibility-
-// scoped query: PermissionDenied when it is a GBV ticket of the viewer's
-// tenant (the issue asks for that answer), NotFound otherwise, whether or not
-// the id exists elsewhere.
-func invisible(ctx context.Context, tx pgx.Tx, id string) error {
-	var gbv bool
-	if err := tx.QueryRow(ctx, `SELECT ticket.hidden_gbv($1)`, id).Scan(&gbv); err != nil {
-		return fmt.Errorf("store: hidden_gbv: %w", err)
-	}
-	if gbv {
-		return apperr.PermissionDenied("this ticket is restricted")
-	}
-	return apperr.NotFound("ticket")
-}
+// notFound is the answer for a ticket id a visibility-scoped query did not
+// return, whatever the reason: missing, another tenant's, someone else's,
+// or a GBV ticket asked for by anyone but the tenant's SAPS liaison. One
+// answer for all, so no caller can learn that an id is a GBV ticket.
+func notFound() error { return apperr.NotFound("ticket") }
 
 // logGBVReads records reads of GBV tickets in the same transaction as the
 // read, so no read can happen without its log entry.

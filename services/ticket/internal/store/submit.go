@@ -32,7 +32,7 @@ func (s *Store) SubmitPublic(ctx context.Context, v domain.Viewer, r domain.Publ
 		}
 		return hook(ctx, tx, t, h)
 	}
-	t, created, err := s.Create(ctx, v, r.CreateInput, extra)
+	t, created, err := s.create(ctx, v, r.CreateInput, r.Digest(), extra)
 	if err != nil {
 		return domain.Ticket{}, false, fmt.Errorf("store.SubmitPublic: %w", err)
 	}

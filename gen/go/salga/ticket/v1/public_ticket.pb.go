@@ -56,13 +56,15 @@ type PublicTicket struct {
 	EscalatedAt *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=escalated_at,json=escalatedAt,proto3" json:"escalated_at,omitempty"`
 	// Highest escalation level reached (0 = never escalated).
 	EscalationLevel int32 `protobuf:"varint,14,opt,name=escalation_level,json=escalationLevel,proto3" json:"escalation_level,omitempty"`
-	// Reason given when the ticket was cancelled.
+	// Reason given when staff cancelled the ticket; empty when its reporter
+	// withdrew it.
 	CancelReason string `protobuf:"bytes,15,opt,name=cancel_reason,json=cancelReason,proto3" json:"cancel_reason,omitempty"`
 	// When the ticket was created.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When anything on the ticket last changed.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	// Public notes, oldest first; filled only when asked for.
+	// Public notes written by staff (never a citizen's), oldest first;
+	// filled only when asked for.
 	Notes         []*PublicNote `protobuf:"bytes,18,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

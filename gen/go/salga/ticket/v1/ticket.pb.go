@@ -104,7 +104,8 @@ const (
 	NoteVisibility_NOTE_VISIBILITY_UNSPECIFIED NoteVisibility = 0
 	// Visible to municipal staff only.
 	NoteVisibility_NOTE_VISIBILITY_INTERNAL NoteVisibility = 1
-	// Visible to the reporter too (and in Open311 notes).
+	// Visible to the reporter too, and in Open311 notes when staff wrote it
+	// (a citizen's public note is never published).
 	NoteVisibility_NOTE_VISIBILITY_PUBLIC NoteVisibility = 2
 )
 

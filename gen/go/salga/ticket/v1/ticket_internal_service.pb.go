@@ -723,7 +723,7 @@ type ListPublicTicketsRequest struct {
 	PageSize int32 `protobuf:"varint,10,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Tickets to skip (page_size times the zero-based page number).
 	Offset int32 `protobuf:"varint,11,opt,name=offset,proto3" json:"offset,omitempty"`
-	// Whether to fill each ticket's public notes.
+	// Whether to fill each ticket's public notes written by staff.
 	IncludeNotes  bool `protobuf:"varint,12,opt,name=include_notes,json=includeNotes,proto3" json:"include_notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -905,7 +905,7 @@ type GetPublicTicketRequest struct {
 	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
 	// Ticket UUID.
 	Id string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
-	// Whether to fill the ticket's public notes.
+	// Whether to fill the ticket's public notes written by staff.
 	IncludeNotes  bool `protobuf:"varint,3,opt,name=include_notes,json=includeNotes,proto3" json:"include_notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1029,7 +1029,11 @@ type SubmitPublicReportRequest struct {
 	MediaUrl string `protobuf:"bytes,8,opt,name=media_url,json=mediaUrl,proto3" json:"media_url,omitempty"`
 	// Answers to the service's attributes by attribute code.
 	Attributes map[string]string `protobuf:"bytes,9,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	// Client-chosen key (at most 128 characters) that makes retries safe.
+	// Client-chosen key (at most 128 characters) that makes retries safe, as
+	// CreateTicketRequest.idempotency_key: scoped to the client application
+	// (its reporter subject), bound to the report it first came with (media
+	// URL and attributes included) for 24 hours; another report with it is
+	// ALREADY_EXISTS.
 	IdempotencyKey string `protobuf:"bytes,10,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache

@@ -99,9 +99,15 @@ type CreateTicketRequest struct {
 	Reporter *Reporter `protobuf:"bytes,6,opt,name=reporter,proto3" json:"reporter,omitempty"`
 	// How the report arrived.
 	Channel Channel `protobuf:"varint,7,opt,name=channel,proto3,enum=salga.ticket.v1.Channel" json:"channel,omitempty"`
-	// Client-chosen key (at most 128 characters) that makes retries safe: the
-	// same key from the same tenant returns the ticket first created with it.
-	// Through the gateway the `Idempotency-Key` header fills it.
+	// Client-chosen key (at most 128 characters) that makes retries safe. A
+	// key belongs to the caller (tenant and subject): another caller's equal
+	// key is unrelated. Within 24 hours of its first use, the same key with
+	// the same request (every field above, compared after trimming) returns
+	// the ticket first created with it; with a different request it fails
+	// with ALREADY_EXISTS (HTTP 409) saying the key was used for a different
+	// request, and creates nothing. After 24 hours the key is forgotten and
+	// a request with it creates a new ticket. Through the gateway the
+	// `Idempotency-Key` header fills it.
 	IdempotencyKey string `protobuf:"bytes,8,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache

@@ -40,7 +40,10 @@ const (
 // follow and move tickets through their life cycle.
 type TicketServiceClient interface {
 	// CreateTicket records a new report and returns it at once; routing and SLA
-	// clocks follow within moments. Idempotent per idempotency key.
+	// clocks follow within moments. Idempotent per idempotency key, which is
+	// the caller's own for 24 hours (see CreateTicketRequest.idempotency_key):
+	// the same request again returns the first ticket, another request with
+	// the same key fails with ALREADY_EXISTS (HTTP 409).
 	CreateTicket(ctx context.Context, in *CreateTicketRequest, opts ...grpc.CallOption) (*CreateTicketResponse, error)
 	// GetTicket returns one ticket the caller may see.
 	GetTicket(ctx context.Context, in *GetTicketRequest, opts ...grpc.CallOption) (*GetTicketResponse, error)
@@ -195,7 +198,10 @@ func (c *ticketServiceClient) RevokeApiKey(ctx context.Context, in *RevokeApiKey
 // follow and move tickets through their life cycle.
 type TicketServiceServer interface {
 	// CreateTicket records a new report and returns it at once; routing and SLA
-	// clocks follow within moments. Idempotent per idempotency key.
+	// clocks follow within moments. Idempotent per idempotency key, which is
+	// the caller's own for 24 hours (see CreateTicketRequest.idempotency_key):
+	// the same request again returns the first ticket, another request with
+	// the same key fails with ALREADY_EXISTS (HTTP 409).
 	CreateTicket(context.Context, *CreateTicketRequest) (*CreateTicketResponse, error)
 	// GetTicket returns one ticket the caller may see.
 	GetTicket(context.Context, *GetTicketRequest) (*GetTicketResponse, error)
