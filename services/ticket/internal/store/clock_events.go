@@ -45,7 +45,7 @@ func (s *Store) RecordClockEvent(ctx context.Context, v domain.Viewer, e ClockEv
 		if e.EscalationLevel > 0 {
 			detail += fmt.Sprintf(", escalation level %d", e.EscalationLevel)
 		}
-		return appendSystemHistory(ctx, tx, e.TicketID, s.timestamp(), domain.HistoryEntry{Kind: e.Kind,
+		return s.appendSystemHistory(ctx, tx, e.TicketID, s.timestamp(), domain.HistoryEntry{Kind: e.Kind,
 			Reason: e.Clock, Detail: detail, EventID: e.EventID})
 	})
 	if err != nil {
