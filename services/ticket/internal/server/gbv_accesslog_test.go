@@ -118,6 +118,12 @@ var gbvAnswers = map[string][]logCall{
 			return f.h.internal.RecordDeadlines(service(t), &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: f.id,
 				Revision: 1, ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))})
 		}}},
+	rpcRecordClockEvent: {{name: "SLA records a breach", subject: "sla",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.internal.RecordClockEvent(service(t), &ticketv1.RecordClockEventRequest{Tenant: "CPT", TicketId: f.id,
+				EventId: uuid.NewString(), Kind: ticketv1.SlaEventKind_SLA_EVENT_KIND_BREACH, Clock: ticketv1.SlaClock_SLA_CLOCK_RESPONSE,
+				Cycle: 1, Step: 1, Deadline: timestamppb.Now(), EscalationLevel: 1})
+		}}},
 	rpcListPublicTickets: {{name: "Open311 lists the ticket by id", subject: "routing",
 		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
 			return f.h.internal.ListPublicTickets(service(t), &ticketv1.ListPublicTicketsRequest{Tenant: "CPT", Ids: []string{f.id}, IncludeNotes: true})

@@ -28,6 +28,7 @@ const (
 	rpcRevokeApiKey       = "/salga.ticket.v1.TicketService/RevokeApiKey"
 	rpcRecordAssignment   = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
 	rpcRecordDeadlines    = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
+	rpcRecordClockEvent   = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
 	rpcVerifyApiKey       = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
 	rpcListPublicTickets  = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
 	rpcGetPublicTicket    = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"
