@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"os"
 	"path/filepath"
@@ -31,6 +32,17 @@ func rs256Env(t testing.TB, key *rsa.PrivateKey) []string {
 	return []string{"JWT_RS256_PUBLIC_KEY_FILE=" + pubFile, "JWT_RS256_PRIVATE_KEY_FILE=" + keyFile}
 }
 
+// freshGBVKeys returns a GBV key ring of one random key with kid e2e.
+func freshGBVKeys(t testing.TB) string {
+	t.Helper()
+	k := make([]byte, 32)
+	_, err := rand.Read(k)
+	require.NoError(t, err)
+	return "e2e:" + base64.StdEncoding.EncodeToString(k)
+}
+
+// The RS256 suite runs outside development mode with its own secrets: the
+// configuration a real deployment has.
 func TestAnRS256DeploymentRoutesAndClocksTickets(t *testing.T) {
 	t.Parallel()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)

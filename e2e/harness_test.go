@@ -25,6 +25,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/config"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 )
@@ -40,7 +41,8 @@ var (
 	buildErr  error
 )
 
-// binaries builds the four service binaries once per test process.
+// binaries builds the four service binaries and the devtoken and demoseed
+// commands once per test process.
 func binaries(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -50,11 +52,18 @@ func binaries(t testing.TB) string {
 		if buildErr != nil {
 			return
 		}
-		for _, s := range []string{"ticket", "routing", "sla", "gateway"} {
-			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, s), "./cmd/"+s)
-			cmd.Dir = filepath.Join(root, "services", s)
+		for _, b := range []struct{ name, dir, pkg string }{
+			{"ticket", "services/ticket", "./cmd/ticket"},
+			{"routing", "services/routing", "./cmd/routing"},
+			{"sla", "services/sla", "./cmd/sla"},
+			{"gateway", "services/gateway", "./cmd/gateway"},
+			{"demoseed", "services/gateway", "./cmd/demoseed"},
+			{"devtoken", "libs", "./cmd/devtoken"},
+		} {
+			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, b.name), b.pkg)
+			cmd.Dir = filepath.Join(root, b.dir)
 			if out, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("build %s: %v\n%s", s, err, out)
+				buildErr = fmt.Errorf("build %s: %v\n%s", b.name, err, out)
 				return
 			}
 		}
@@ -207,10 +216,17 @@ type options struct {
 	// extraEnv, so it wins), e.g. "TICKET_ADDR=" for routing keeps its
 	// deliveries to the ticket service recorded but not worked.
 	envFor map[string][]string
-	// rs256 switches the whole suite to RS256 tokens signed with this key:
-	// the services verify with its public key and sign their own service
-	// tokens with it, and the test's tokens are signed with it too.
+	// rs256 switches the whole suite to RS256 tokens signed with this key
+	// and runs it outside development mode, as a real deployment: the
+	// services verify with its public key and sign their own service tokens
+	// with it, the test's tokens are signed with it too, and GBV content is
+	// sealed with a fresh key. Without it every process runs in development
+	// mode (TRUSTENGINE_DEV_MODE=1), as make run does.
 	rs256 *rsa.PrivateKey
+	// devDefaults leaves every secret unset, so development mode fills in
+	// the published development values; the test's tokens are signed with
+	// them.
+	devDefaults bool
 }
 
 // startSuite starts the three services (SLA possibly replicated) and the
@@ -224,17 +240,22 @@ func startSuite(t testing.TB, o options) *suite {
 	})
 	s := &suite{t: t, db: db, procs: map[string]*proc{}, signer: auth.NewHS256Signer([]byte(secret)),
 		ticketAddr: freePort(t), routingAddr: freePort(t), slaAddr: freePort(t)}
-	if o.rs256 != nil {
+	mode := []string{config.DevModeVar + "=1", "JWT_HS256_SECRET=" + secret}
+	switch {
+	case o.rs256 != nil:
 		s.signer = auth.NewRS256Signer(o.rs256)
-		o.extraEnv = append(o.extraEnv, rs256Env(t, o.rs256)...)
+		mode = append(rs256Env(t, o.rs256), config.DevModeVar+"=", "JWT_HS256_SECRET=", "GBV_KEYS="+freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e")
+	case o.devDefaults:
+		s.signer = auth.NewHS256Signer([]byte(config.DevJWTSecret))
+		mode = []string{config.DevModeVar + "=1", "JWT_HS256_SECRET=", "GBV_KEYS="}
 	}
 	gw := freePort(t)
 	s.gatewayURL = "http://" + gw
-	common := append([]string{
-		"DATABASE_URL=" + dbURL, "JWT_HS256_SECRET=" + secret, "LOG_LEVEL=warn",
+	common := append(append([]string{
+		"DATABASE_URL=" + dbURL, "LOG_LEVEL=warn",
 		"TICKET_ADDR=" + s.ticketAddr, "ROUTING_ADDR=" + s.routingAddr, "SLA_ADDR=" + s.slaAddr,
 		"SHUTDOWN_TIMEOUT=5s",
-	}, o.extraEnv...)
+	}, mode...), o.extraEnv...)
 	add := func(name, bin string, env ...string) *proc {
 		env = append(append(append([]string{}, common...), env...), o.envFor[name]...)
 		p := &proc{t: t, name: name, bin: bin, env: env, log: &bytes.Buffer{}}

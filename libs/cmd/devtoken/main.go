@@ -2,8 +2,10 @@
 //
 //	go run github.com/salga/trustengine/libs/cmd/devtoken -role agent -tenant CPT -sub dev-agent -ttl 24h
 //
-// It signs with JWT_HS256_SECRET, or the default development secret when unset, so the
-// token matches services started with the same environment.
+// It signs with JWT_HS256_SECRET, so the token matches services started with the
+// same environment. In development mode (TRUSTENGINE_DEV_MODE=1, which `make token`
+// sets) an empty JWT_HS256_SECRET means the published development secret; outside it
+// devtoken refuses an empty or published secret, as the services do.
 package main
 
 import (
@@ -33,8 +35,12 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var cfg config.Common
+	var cfg config.Auth
 	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	secret, err := cfg.UserSecret()
+	if err != nil {
 		return err
 	}
 	var rs []string
@@ -48,7 +54,7 @@ func run(args []string) error {
 		}
 		rs = append(rs, r)
 	}
-	tok, err := auth.MintHS256([]byte(cfg.JWTSecret), auth.Claims{Subject: *sub, Tenant: *tenant, Roles: rs}, *ttl)
+	tok, err := auth.MintHS256([]byte(secret), auth.Claims{Subject: *sub, Tenant: *tenant, Roles: rs}, *ttl)
 	if err != nil {
 		return err
 	}

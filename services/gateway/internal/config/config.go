@@ -43,16 +43,10 @@ type Config struct {
 	// ClientBurst is the burst allowed above ClientRate.
 	// GATEWAY_CLIENT_BURST, default 40.
 	ClientBurst int `env:"GATEWAY_CLIENT_BURST" envDefault:"40"`
-	// JWTSecret is the HS256 secret, used only to attribute requests to
-	// tenants for rate limiting. JWT_HS256_SECRET.
-	JWTSecret string `env:"JWT_HS256_SECRET" envDefault:"dev-only-insecure-secret-change-me"`
-	// JWTPublicKeyFile is the RS256 public key file; when set it replaces
-	// JWTSecret. JWT_RS256_PUBLIC_KEY_FILE.
-	JWTPublicKeyFile string `env:"JWT_RS256_PUBLIC_KEY_FILE"`
-	// JWTPrivateKeyFile is the RS256 private key the gateway signs its own
-	// service token with (Open311 calls); when empty JWTSecret signs it.
-	// JWT_RS256_PRIVATE_KEY_FILE.
-	JWTPrivateKeyFile string `env:"JWT_RS256_PRIVATE_KEY_FILE"`
+	// Auth is the development-mode switch and the token keys
+	// (TRUSTENGINE_DEV_MODE, JWT_*): the user-token key attributes requests
+	// to tenants for rate limiting.
+	libconfig.Auth
 	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }
@@ -60,8 +54,12 @@ type Config struct {
 // Load reads the configuration from the environment.
 func Load() (Config, error) {
 	var c Config
-	if err := libconfig.Load(&c); err != nil {
+	err := libconfig.Load(&c)
+	if err != nil {
 		return Config{}, fmt.Errorf("config.Load: %w", err)
+	}
+	if c.Auth, err = c.Auth.ForService(); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }

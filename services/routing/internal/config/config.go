@@ -28,9 +28,13 @@ type Config struct {
 // Load reads Config from the environment and fills the default ports.
 func Load() (Config, error) {
 	var c Config
-	if err := libconfig.Load(&c); err != nil {
+	err := libconfig.Load(&c)
+	if err != nil {
 		return Config{}, fmt.Errorf("config.Load: %w", err)
 	}
 	c.Common = c.Common.WithDefaults(DefaultGRPCAddr, DefaultAdminAddr)
+	if c.Auth, err = c.Auth.ForService(); err != nil {
+		return Config{}, err
+	}
 	return c, nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
-	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/ticket/internal/app"
 	"github.com/salga/trustengine/services/ticket/internal/config"
@@ -41,12 +40,12 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := logging.New(cfg.LogLevel)
-	if cfg.UsesDevKey() {
-		log.Warn("GBV_KEYS is unset: GBV content is sealed with the development-only key")
-	}
-	keys, err := seal.ParseKeyring(cfg.GBVKeys, cfg.GBVActiveKeyID)
+	keys, err := cfg.GBV.Keyring(cfg.DevMode)
 	if err != nil {
 		return err
+	}
+	if keys.HoldsDevKey() {
+		log.Warn("development mode: GBV content is sealed with the published development key")
 	}
 	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
 	if err != nil {
