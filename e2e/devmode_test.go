@@ -77,6 +77,13 @@ func TestTheSuiteRunsOnPublishedDefaultsInDevelopmentMode(t *testing.T) {
 	t.Parallel()
 	s := startSuite(t, options{devDefaults: true})
 
+	// Development mode serves reflection without a token, for grpcurl.
+	for _, addr := range []string{s.ticketAddr, s.routingAddr, s.slaAddr} {
+		names, err := s.listServices(addr, "")
+		require.NoError(t, err, addr)
+		require.Contains(t, names, "grpc.health.v1.Health")
+	}
+
 	// demoseed and devtoken sign with the development secret too.
 	dev := []string{config.DevModeVar + "=1"}
 	out, err := runCommand(t, "demoseed", []string{"-routing", s.routingAddr}, dev)

@@ -12,25 +12,37 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 )
 
-// publicPrefixes are method prefixes callable without a token: load balancers and
-// grpcurl must reach health and reflection before anyone has a credential.
-var publicPrefixes = []string{"/grpc.health.v1.Health/", "/grpc.reflection."}
+// healthPrefix is the one service callable without a token everywhere: load
+// balancers must reach health checks before anyone has a credential.
+const healthPrefix = "/grpc.health.v1.Health/"
 
-// IsPublicMethod reports whether fullMethod is served without authentication.
-func IsPublicMethod(fullMethod string) bool {
-	for _, p := range publicPrefixes {
-		if strings.HasPrefix(fullMethod, p) {
-			return true
-		}
-	}
-	return false
+// reflectionPrefix covers both versions of server reflection. Reflection
+// lists every service and message of a process, so it needs a token like any
+// other RPC unless Public.Reflection opens it (development mode).
+const reflectionPrefix = "/grpc.reflection."
+
+// IsPublicMethod reports whether fullMethod is served without authentication
+// on every server (health checks).
+func IsPublicMethod(fullMethod string) bool { return strings.HasPrefix(fullMethod, healthPrefix) }
+
+// Public lists what a server serves without a token besides health checks.
+type Public struct {
+	// Reflection serves gRPC server reflection without a token. Only
+	// development mode sets it.
+	Reflection bool
+}
+
+// allows reports whether fullMethod needs no token on this server.
+func (p Public) allows(fullMethod string) bool {
+	return IsPublicMethod(fullMethod) || (p.Reflection && strings.HasPrefix(fullMethod, reflectionPrefix))
 }
 
 // UnaryServerInterceptor authenticates each call from its "authorization: Bearer
-// <jwt>" metadata and stores the claims with WithClaims.
-func UnaryServerInterceptor(v *Verifier) grpc.UnaryServerInterceptor {
+// <jwt>" metadata and stores the claims with WithClaims. Only health checks and
+// what p opens are served without a token.
+func UnaryServerInterceptor(v *Verifier, p Public) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		if IsPublicMethod(info.FullMethod) {
+		if p.allows(info.FullMethod) {
 			return h(ctx, req)
 		}
 		ctx, err := authenticate(ctx, v)
@@ -42,9 +54,9 @@ func UnaryServerInterceptor(v *Verifier) grpc.UnaryServerInterceptor {
 }
 
 // StreamServerInterceptor is the streaming counterpart of UnaryServerInterceptor.
-func StreamServerInterceptor(v *Verifier) grpc.StreamServerInterceptor {
+func StreamServerInterceptor(v *Verifier, p Public) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		if IsPublicMethod(info.FullMethod) {
+		if p.allows(info.FullMethod) {
 			return h(srv, ss)
 		}
 		ctx, err := authenticate(ss.Context(), v)

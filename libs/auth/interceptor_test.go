@@ -21,18 +21,25 @@ func TestUnaryServerInterceptorAuthenticates(t *testing.T) {
 	require.NoError(t, err)
 	bad, err := auth.MintHS256([]byte("nope"), auth.Claims{Subject: "a", Tenant: "CPT"}, time.Minute)
 	require.NoError(t, err)
+	const reflect = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+	const reflectAlpha = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
 	tests := []struct {
 		name   string
 		method string
 		header string
+		public auth.Public
 		code   codes.Code
 	}{
-		{"a call without a token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "", codes.Unauthenticated},
-		{"a call with a non-bearer scheme is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Basic abc", codes.Unauthenticated},
-		{"a call with a bad token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + bad, codes.Unauthenticated},
-		{"a call with a good token reaches the handler with claims", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + good, codes.OK},
-		{"a health check needs no token", "/grpc.health.v1.Health/Check", "", codes.OK},
-		{"reflection needs no token", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", "", codes.OK},
+		{"a call without a token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "", auth.Public{}, codes.Unauthenticated},
+		{"a call with a non-bearer scheme is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Basic abc", auth.Public{}, codes.Unauthenticated},
+		{"a call with a bad token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + bad, auth.Public{}, codes.Unauthenticated},
+		{"a call with a good token reaches the handler with claims", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + good, auth.Public{}, codes.OK},
+		{"a health check needs no token", "/grpc.health.v1.Health/Check", "", auth.Public{}, codes.OK},
+		{"reflection without a token is Unauthenticated unless opened", reflect, "", auth.Public{}, codes.Unauthenticated},
+		{"old-style reflection without a token is Unauthenticated unless opened", reflectAlpha, "", auth.Public{}, codes.Unauthenticated},
+		{"reflection with a good token is served", reflect, "Bearer " + good, auth.Public{}, codes.OK},
+		{"opened reflection needs no token", reflect, "", auth.Public{Reflection: true}, codes.OK},
+		{"opening reflection opens nothing else", "/salga.ticket.v1.TicketService/GetTicket", "", auth.Public{Reflection: true}, codes.Unauthenticated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,7 +48,7 @@ func TestUnaryServerInterceptorAuthenticates(t *testing.T) {
 			if tt.header != "" {
 				ctx = metadata.NewIncomingContext(ctx, metadata.Pairs("authorization", tt.header))
 			}
-			_, err := auth.UnaryServerInterceptor(v)(ctx, nil, &grpc.UnaryServerInfo{FullMethod: tt.method},
+			_, err := auth.UnaryServerInterceptor(v, tt.public)(ctx, nil, &grpc.UnaryServerInfo{FullMethod: tt.method},
 				func(ctx context.Context, _ any) (any, error) {
 					if tt.header != "" {
 						c, ok := auth.FromContext(ctx)

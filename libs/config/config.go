@@ -28,9 +28,24 @@ type Common struct {
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 	// Auth holds the development-mode switch and the token keys.
 	Auth
+	// GRPCReflection serves gRPC server reflection (GRPC_REFLECTION, a
+	// boolean). Default: on in development mode, where it needs no token;
+	// off outside it, where setting it on serves reflection only to callers
+	// with a valid token.
+	GRPCReflection *bool `env:"GRPC_REFLECTION"`
 	// ShutdownTimeout bounds graceful shutdown before in-flight RPCs are cut
 	// (SHUTDOWN_TIMEOUT). Default: 15s.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+}
+
+// Reflection reports whether the service serves gRPC reflection and whether
+// it does so without a token (development mode only): see GRPCReflection.
+func (c Common) Reflection() (served, open bool) {
+	served = c.DevMode
+	if c.GRPCReflection != nil {
+		served = *c.GRPCReflection
+	}
+	return served, served && c.DevMode
 }
 
 // WithDefaults returns c with an empty GRPCAddr or AdminAddr replaced by the given

@@ -69,7 +69,9 @@ func run(ctx context.Context) error {
 		queue.ObserveDeliveries(ctx, riverClient)
 	}
 
+	reflect, openReflect := cfg.Reflection()
 	srv := libserver.New(libserver.Options{
+		Reflection: reflect, OpenReflection: openReflect,
 		Name: "routing", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
 		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
 		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },

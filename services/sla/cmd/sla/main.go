@@ -90,7 +90,8 @@ func run(ctx context.Context) error {
 	}
 	a := app.New(pool, riverClient)
 
-	srv := libserver.New(libserver.Options{Name: "sla", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
+	reflect, openReflect := cfg.Reflection()
+	srv := libserver.New(libserver.Options{Reflection: reflect, OpenReflection: openReflect, Name: "sla", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
 		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout, Ready: func(ctx context.Context) error { return pool.Ping(ctx) }})
 	slav1.RegisterSlaServiceServer(srv.GRPC(), server.NewPublic(a))
 	slav1.RegisterSlaInternalServiceServer(srv.GRPC(), server.NewInternal(a, cfg.SweepBatch))

@@ -101,7 +101,9 @@ func run(ctx context.Context) error {
 		defer func() { <-jobs.Stopped() }()
 	}
 
+	reflect, openReflect := cfg.Reflection()
 	srv := server.New(server.Options{
+		Reflection: reflect, OpenReflection: openReflect,
 		// 16 MiB lets an oversized description reach validation and get
 		// InvalidArgument naming the field, not a bare ResourceExhausted.
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},
