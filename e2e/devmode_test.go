@@ -40,6 +40,9 @@ func TestEveryProcessRefusesDevelopmentDefaultsOutsideDevelopmentMode(t *testing
 	// A database that is never reached: each refusal comes before it.
 	base := []string{"DATABASE_URL=postgres://postgres@127.0.0.1:1/none?sslmode=disable",
 		"GRPC_ADDR=127.0.0.1:0", "ADMIN_ADDR=127.0.0.1:0", "GATEWAY_HTTP_ADDR=127.0.0.1:0"}
+	strong := "JWT_HS256_SECRET=" + strongSecret
+	svc := "SERVICE_JWT_SECRET=" + strongSecret + "-service"
+	pub := "JWT_RS256_PUBLIC_KEY_FILE=/nonexistent/jwt.pub.pem"
 	tests := []struct {
 		name    string
 		bin     string
@@ -49,16 +52,25 @@ func TestEveryProcessRefusesDevelopmentDefaultsOutsideDevelopmentMode(t *testing
 	}{
 		{"ticket refuses to start without a user-token secret", "ticket", nil, nil, "JWT_HS256_SECRET is empty"},
 		{"ticket refuses the published user-token secret", "ticket", nil, []string{published}, "JWT_HS256_SECRET is the published development secret"},
-		{"ticket refuses to start without GBV keys", "ticket", nil, []string{"JWT_HS256_SECRET=" + strongSecret}, "GBV_KEYS is empty"},
-		{"ticket refuses the published GBV key", "ticket", nil, []string{"JWT_HS256_SECRET=" + strongSecret, "GBV_KEYS=" + seal.DevKeys}, "GBV_KEYS holds the published development key"},
+		{"ticket refuses to start without a service-token secret", "ticket", nil, []string{strong}, "SERVICE_JWT_SECRET is empty"},
+		{"ticket refuses the published service-token secret", "ticket", nil, []string{strong, "SERVICE_JWT_SECRET=" + config.DevServiceJWTSecret}, "SERVICE_JWT_SECRET is the published development secret"},
+		{"ticket refuses the published gateway-token secret", "ticket", nil, []string{strong, svc, "GATEWAY_JWT_SECRET=" + config.DevGatewayJWTSecret}, "GATEWAY_JWT_SECRET is the published development secret"},
+		{"ticket refuses to start without GBV keys", "ticket", nil, []string{strong, svc}, "GBV_KEYS is empty"},
+		{"ticket refuses the published GBV key", "ticket", nil, []string{strong, svc, "GBV_KEYS=" + seal.DevKeys}, "GBV_KEYS holds the published development key"},
 		{"routing refuses to start without a user-token secret", "routing", nil, nil, "JWT_HS256_SECRET is empty"},
 		{"routing refuses the published user-token secret", "routing", nil, []string{published}, "JWT_HS256_SECRET is the published development secret"},
+		{"routing refuses to start without a service-token secret", "routing", nil, []string{strong}, "SERVICE_JWT_SECRET is empty"},
 		{"sla refuses to start without a user-token secret", "sla", nil, nil, "JWT_HS256_SECRET is empty"},
 		{"sla refuses the published user-token secret", "sla", nil, []string{published}, "JWT_HS256_SECRET is the published development secret"},
-		{"the gateway refuses to start without a user-token key", "gateway", nil, nil, "JWT_HS256_SECRET is empty"},
-		{"the gateway refuses the published user-token secret", "gateway", nil, []string{published}, "JWT_HS256_SECRET is the published development secret"},
+		{"sla refuses the published service-token secret", "sla", nil, []string{strong, "SERVICE_JWT_SECRET=" + config.DevServiceJWTSecret}, "SERVICE_JWT_SECRET is the published development secret"},
+		{"the gateway refuses to start without a public key for user tokens", "gateway", nil, nil, "JWT_RS256_PUBLIC_KEY_FILE is empty"},
+		{"the gateway refuses the published user-token secret", "gateway", nil, []string{published}, "JWT_HS256_SECRET is set"},
+		{"the gateway refuses any user-token secret", "gateway", nil, []string{strong, pub}, "JWT_HS256_SECRET is set"},
+		{"the gateway refuses to start without its own secret", "gateway", nil, []string{pub}, "GATEWAY_JWT_SECRET is empty"},
+		{"the gateway refuses the published gateway-token secret", "gateway", nil, []string{pub, "GATEWAY_JWT_SECRET=" + config.DevGatewayJWTSecret}, "GATEWAY_JWT_SECRET is the published development secret"},
 		{"devtoken refuses to sign without a secret", "devtoken", nil, nil, "JWT_HS256_SECRET is empty"},
 		{"devtoken refuses to sign with the published secret", "devtoken", nil, []string{published}, "JWT_HS256_SECRET is the published development secret"},
+		{"devtoken refuses to sign a service token without the service secret", "devtoken", []string{"-role", "service"}, nil, "SERVICE_JWT_SECRET is empty"},
 		{"demoseed refuses to sign without a secret", "demoseed", []string{"-routing", "127.0.0.1:1"}, nil, "JWT_HS256_SECRET is empty"},
 		{"demoseed refuses to sign with the published secret", "demoseed", []string{"-routing", "127.0.0.1:1"}, []string{published}, "JWT_HS256_SECRET is the published development secret"},
 	}
@@ -71,6 +83,11 @@ func TestEveryProcessRefusesDevelopmentDefaultsOutsideDevelopmentMode(t *testing
 			require.Contains(t, out, config.DevModeVar+"=1", "the refusal says how to run in development")
 		})
 	}
+	// Holding the service key is refused whatever else is set: it is no
+	// development default, so the refusal only says to unset it.
+	out, err := runCommand(t, "gateway", nil, append(append([]string{}, base...), pub, svc, "GATEWAY_JWT_SECRET="+strongSecret))
+	require.Error(t, err, "the gateway started with the service key:\n%s", out)
+	require.Contains(t, out, "SERVICE_JWT_SECRET is set")
 }
 
 func TestTheSuiteRunsOnPublishedDefaultsInDevelopmentMode(t *testing.T) {

@@ -39,13 +39,14 @@ func (p Public) allows(fullMethod string) bool {
 
 // UnaryServerInterceptor authenticates each call from its "authorization: Bearer
 // <jwt>" metadata and stores the claims with WithClaims. Only health checks and
-// what p opens are served without a token.
+// what p opens are served without a token; a gateway token is refused with
+// PermissionDenied on every RPC but those GatewayMayCall lists.
 func UnaryServerInterceptor(v *Verifier, p Public) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		if p.allows(info.FullMethod) {
 			return h(ctx, req)
 		}
-		ctx, err := authenticate(ctx, v)
+		ctx, err := authenticate(ctx, v, info.FullMethod)
 		if err != nil {
 			return nil, err
 		}
@@ -59,7 +60,7 @@ func StreamServerInterceptor(v *Verifier, p Public) grpc.StreamServerInterceptor
 		if p.allows(info.FullMethod) {
 			return h(srv, ss)
 		}
-		ctx, err := authenticate(ss.Context(), v)
+		ctx, err := authenticate(ss.Context(), v, info.FullMethod)
 		if err != nil {
 			return err
 		}
@@ -67,7 +68,7 @@ func StreamServerInterceptor(v *Verifier, p Public) grpc.StreamServerInterceptor
 	}
 }
 
-func authenticate(ctx context.Context, v *Verifier) (context.Context, error) {
+func authenticate(ctx context.Context, v *Verifier, method string) (context.Context, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	vals := md.Get("authorization")
 	if len(vals) == 0 {
@@ -82,6 +83,12 @@ func authenticate(ctx context.Context, v *Verifier) (context.Context, error) {
 		// The reason helps operators; callers only learn that the token was refused.
 		logging.FromContext(ctx).InfoContext(ctx, "token rejected", "error", err.Error())
 		return nil, status.Error(codes.Unauthenticated, "invalid bearer token")
+	}
+	if c.Kind == KindGateway && !GatewayMayCall(method) {
+		// The one place the gateway's narrow identity is enforced: every
+		// server runs this interceptor before any handler.
+		logging.FromContext(ctx).WarnContext(ctx, "gateway token refused", "method", method)
+		return nil, status.Error(codes.PermissionDenied, "the gateway's identity may not call this RPC")
 	}
 	ctx = WithClaims(ctx, c)
 	ctx = logging.WithLogger(ctx, logging.FromContext(ctx).With("subject", c.Subject, "tenant", c.Tenant))

@@ -70,3 +70,34 @@ func TestBearerCredentialsAttachesToken(t *testing.T) {
 	require.Equal(t, "Bearer tok", md["authorization"])
 	require.False(t, creds.RequireTransportSecurity())
 }
+
+func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
+	t.Parallel()
+	v, err := auth.NewVerifier(auth.Keys{UserSecret: secret, ServiceSecret: serviceSecret, GatewaySecret: gatewaySecret})
+	require.NoError(t, err)
+	gateway, err := auth.MintGateway(gatewaySecret, time.Minute)
+	require.NoError(t, err)
+	service, err := auth.MintService(serviceSecret, "ticket", time.Minute)
+	require.NoError(t, err)
+	call := func(method, token string) error {
+		ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Bearer "+token))
+		_, err := auth.UnaryServerInterceptor(v, auth.Public{})(ctx, nil, &grpc.UnaryServerInfo{FullMethod: method},
+			func(context.Context, any) (any, error) { return nil, nil })
+		return err
+	}
+	require.Len(t, auth.GatewayMethods(), 5)
+	for _, m := range auth.GatewayMethods() {
+		require.NoError(t, call(m, gateway), "the gateway may call %s", m)
+	}
+	for _, m := range []string{
+		"/salga.ticket.v1.TicketInternalService/RecordAssignment",
+		"/salga.routing.v1.RoutingInternalService/RouteTicket",
+		"/salga.routing.v1.RoutingService/CreateMunicipality",
+		"/salga.ticket.v1.TicketService/GetTicket",
+		"/salga.sla.v1.SlaInternalService/RunSweep",
+		"/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+	} {
+		require.Equal(t, codes.PermissionDenied, status.Code(call(m, gateway)), "the gateway may not call %s", m)
+		require.NoError(t, call(m, service), "a service token is not bound to the gateway's list")
+	}
+}

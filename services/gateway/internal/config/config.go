@@ -44,8 +44,9 @@ type Config struct {
 	// GATEWAY_CLIENT_BURST, default 40.
 	ClientBurst int `env:"GATEWAY_CLIENT_BURST" envDefault:"40"`
 	// Auth is the development-mode switch and the token keys
-	// (TRUSTENGINE_DEV_MODE, JWT_*): the user-token key attributes requests
-	// to tenants for rate limiting.
+	// (TRUSTENGINE_DEV_MODE, JWT_*, GATEWAY_JWT_SECRET): the user-token key
+	// attributes requests to tenants for rate limiting, the gateway secret
+	// signs the Open311 calls. See libconfig.Auth.ForGateway.
 	libconfig.Auth
 	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
@@ -58,7 +59,7 @@ func Load() (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("config.Load: %w", err)
 	}
-	if c.Auth, err = c.Auth.ForService(); err != nil {
+	if c.Auth, err = c.Auth.ForGateway(); err != nil {
 		return Config{}, err
 	}
 	return c, nil

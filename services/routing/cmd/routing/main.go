@@ -43,7 +43,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := logging.New(cfg.LogLevel)
-	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -97,13 +97,9 @@ func newRiver(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *s
 		c, err := delivery.NewRiverClient(pool, store.Schema, nil, log)
 		return c, func() {}, err
 	}
-	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
-	if err != nil {
-		return nil, nil, fmt.Errorf("run: %w", err)
-	}
 	conn, err := grpc.NewClient(cfg.TicketAddr,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokens(signer, cfg.ServiceName))),
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), cfg.ServiceName))),
 	)
 	if err != nil {
 		return nil, nil, fmt.Errorf("run: dial ticket service: %w", err)

@@ -42,7 +42,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := logging.New(cfg.LogLevel)
-	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
 	if err != nil {
 		return err
 	}
@@ -58,11 +58,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
-	if err != nil {
-		return err
-	}
-	tokens := auth.ServiceTokens(signer, "sla")
+	tokens := auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), "sla")
 	var routing jobs.Escalator
 	var ticket jobs.DeadlineRecorder
 	if cfg.RoutingAddr != "" {

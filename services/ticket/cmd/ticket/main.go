@@ -47,7 +47,7 @@ func run(ctx context.Context) error {
 	if keys.HoldsDevKey() {
 		log.Warn("development mode: GBV content is sealed with the published development key")
 	}
-	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
 	if err != nil {
 		return err
 	}
@@ -63,11 +63,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
-	if err != nil {
-		return err
-	}
-	tokens := auth.ServiceTokens(signer, "ticket")
+	tokens := auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), "ticket")
 	var ps outbox.Peers
 	if cfg.RoutingAddr != "" {
 		conn, err := peers.Dial(cfg.RoutingAddr, tokens)
