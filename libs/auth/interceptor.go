@@ -71,14 +71,19 @@ func StreamServerInterceptor(v *Verifier, p Public) grpc.StreamServerInterceptor
 func authenticate(ctx context.Context, v *Verifier, method string) (context.Context, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	vals := md.Get("authorization")
-	if len(vals) == 0 {
+	switch len(vals) {
+	case 0:
 		return nil, status.Error(codes.Unauthenticated, "missing bearer token")
+	case 1:
+	default:
+		// Two credentials leave it to chance which one a reader takes.
+		return nil, status.Error(codes.Unauthenticated, "authorization must be given once")
 	}
-	scheme, token, ok := strings.Cut(vals[0], " ")
-	if !ok || !strings.EqualFold(scheme, "bearer") || token == "" {
+	token, ok := BearerToken(vals[0])
+	if !ok {
 		return nil, status.Error(codes.Unauthenticated, "authorization must be \"Bearer <token>\"")
 	}
-	c, err := v.Verify(strings.TrimSpace(token))
+	c, err := v.Verify(token)
 	if err != nil {
 		// The reason helps operators; callers only learn that the token was refused.
 		logging.FromContext(ctx).InfoContext(ctx, "token rejected", "error", err.Error())

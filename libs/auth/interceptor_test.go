@@ -34,6 +34,7 @@ func TestUnaryServerInterceptorAuthenticates(t *testing.T) {
 		{"a call with a non-bearer scheme is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Basic abc", auth.Public{}, codes.Unauthenticated},
 		{"a call with a bad token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + bad, auth.Public{}, codes.Unauthenticated},
 		{"a call with a good token reaches the handler with claims", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + good, auth.Public{}, codes.OK},
+		{"a call with the scheme in lower case reaches the handler with claims", "/salga.ticket.v1.TicketService/GetTicket", "bearer " + good, auth.Public{}, codes.OK},
 		{"a health check needs no token", "/grpc.health.v1.Health/Check", "", auth.Public{}, codes.OK},
 		{"reflection without a token is Unauthenticated unless opened", reflect, "", auth.Public{}, codes.Unauthenticated},
 		{"old-style reflection without a token is Unauthenticated unless opened", reflectAlpha, "", auth.Public{}, codes.Unauthenticated},
@@ -100,4 +101,15 @@ func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
 		require.Equal(t, codes.PermissionDenied, status.Code(call(m, gateway)), "the gateway may not call %s", m)
 		require.NoError(t, call(m, service), "a service token is not bound to the gateway's list")
 	}
+}
+
+func TestTwoAuthorizationValuesAreRefused(t *testing.T) {
+	t.Parallel()
+	v := auth.NewHS256Verifier(secret)
+	good, err := auth.MintHS256(secret, auth.Claims{Subject: "a", Tenant: "CPT", Roles: []string{"agent"}}, time.Minute)
+	require.NoError(t, err)
+	ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Bearer "+good, "authorization", "Bearer "+good))
+	_, err = auth.UnaryServerInterceptor(v, auth.Public{})(ctx, nil, &grpc.UnaryServerInfo{FullMethod: "/salga.ticket.v1.TicketService/GetTicket"},
+		func(context.Context, any) (any, error) { return nil, nil })
+	require.Equal(t, codes.Unauthenticated, status.Code(err))
 }

@@ -87,7 +87,7 @@ func run(ctx context.Context) error {
 		CORSOrigins:  cfg.CORSOrigins,
 		RateLimit: httpapi.RateLimit{
 			TenantPerSecond: cfg.TenantRate, TenantBurst: cfg.TenantBurst,
-			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst,
+			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst, MaxKeys: cfg.RateMaxKeys,
 			Verifier: verifier,
 		},
 		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1])),

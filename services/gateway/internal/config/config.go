@@ -43,6 +43,10 @@ type Config struct {
 	// ClientBurst is the burst allowed above ClientRate.
 	// GATEWAY_CLIENT_BURST, default 40.
 	ClientBurst int `env:"GATEWAY_CLIENT_BURST" envDefault:"40"`
+	// RateMaxKeys bounds how many tenants, and how many clients, have a
+	// rate bucket of their own at once; beyond it, new ones share one bucket
+	// until idle buckets are forgotten. GATEWAY_RATE_MAX_KEYS, default 100000.
+	RateMaxKeys int `env:"GATEWAY_RATE_MAX_KEYS" envDefault:"100000"`
 	// Auth is the development-mode switch and the token keys
 	// (TRUSTENGINE_DEV_MODE, JWT_*, GATEWAY_JWT_SECRET): the user-token key
 	// attributes requests to tenants for rate limiting, the gateway secret
