@@ -67,7 +67,7 @@ bench: db ## benchmarks against same-run baselines
 	bash scripts/bench.sh
 
 token: ## mint a development token: make token ROLE=agent TENANT=CPT
-	@go run github.com/salga/trustengine/libs/cmd/devtoken -role $${ROLE:-agent} -tenant $${TENANT:-CPT} -sub $${SUB:-dev-$${ROLE:-agent}}
+	@TRUSTENGINE_DEV_MODE=$${TRUSTENGINE_DEV_MODE:-1} go run github.com/salga/trustengine/libs/cmd/devtoken -role $${ROLE:-agent} -tenant $${TENANT:-CPT} -sub $${SUB:-dev-$${ROLE:-agent}}
 
 fmt: ## gofmt the tree
 	gofmt -w $$(git ls-files '*.go' | grep -v '^gen/')

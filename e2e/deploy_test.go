@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"os"
 	"path/filepath"
@@ -18,19 +19,40 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 )
 
-// rs256Env writes key's PEM files and returns the environment that makes
-// every process verify RS256 tokens and sign its service tokens with key.
+// rs256Env writes key's public half to a PEM file and returns the
+// environment that makes every process verify user tokens with it. No
+// process gets the private key: only the identity provider (here, the test)
+// signs user tokens.
 func rs256Env(t testing.TB, key *rsa.PrivateKey) []string {
 	t.Helper()
-	dir := t.TempDir()
 	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	require.NoError(t, err)
-	pubFile, keyFile := filepath.Join(dir, "jwt.pub.pem"), filepath.Join(dir, "jwt.key.pem")
+	pubFile := filepath.Join(t.TempDir(), "jwt.pub.pem")
 	require.NoError(t, os.WriteFile(pubFile, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o600))
-	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
-	return []string{"JWT_RS256_PUBLIC_KEY_FILE=" + pubFile, "JWT_RS256_PRIVATE_KEY_FILE=" + keyFile}
+	return []string{"JWT_RS256_PUBLIC_KEY_FILE=" + pubFile}
 }
 
+// freshSecret returns a random HS256 secret long enough for a process
+// outside development mode.
+func freshSecret(t testing.TB) string {
+	t.Helper()
+	k := make([]byte, 48)
+	_, err := rand.Read(k)
+	require.NoError(t, err)
+	return base64.StdEncoding.EncodeToString(k)
+}
+
+// freshGBVKeys returns a GBV key ring of one random key with kid e2e.
+func freshGBVKeys(t testing.TB) string {
+	t.Helper()
+	k := make([]byte, 32)
+	_, err := rand.Read(k)
+	require.NoError(t, err)
+	return "e2e:" + base64.StdEncoding.EncodeToString(k)
+}
+
+// The RS256 suite runs outside development mode with its own secrets: the
+// configuration a real deployment has.
 func TestAnRS256DeploymentRoutesAndClocksTickets(t *testing.T) {
 	t.Parallel()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -42,8 +64,8 @@ func TestAnRS256DeploymentRoutesAndClocksTickets(t *testing.T) {
 		Category: commonv1.Category_CATEGORY_WATER, Description: "Burst pipe", Location: westPoint,
 	})
 	require.NoError(t, err)
-	// Routing and clocks arrive only if the services' own RS256 service
-	// tokens are accepted by each other.
+	// Routing and clocks arrive only if the services' own service tokens
+	// are accepted by each other.
 	got := s.waitRoutedAndClocked(tc, created.GetTicket().GetId())
 	require.Equal(t, teams.westWater, got.GetAssignedTeamId())
 

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,12 +26,18 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/config"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 )
 
-// secret is the HS256 secret the suite under test verifies tokens with.
-const secret = "e2e-test-secret"
+// The secrets of a development-mode suite: user tokens (HS256), service
+// tokens and the gateway's tokens.
+const (
+	secret        = "e2e-test-secret"
+	serviceSecret = "e2e-service-secret"
+	gatewaySecret = "e2e-gateway-secret"
+)
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
@@ -40,7 +47,8 @@ var (
 	buildErr  error
 )
 
-// binaries builds the four service binaries once per test process.
+// binaries builds the four service binaries and the devtoken and demoseed
+// commands once per test process.
 func binaries(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -50,11 +58,18 @@ func binaries(t testing.TB) string {
 		if buildErr != nil {
 			return
 		}
-		for _, s := range []string{"ticket", "routing", "sla", "gateway"} {
-			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, s), "./cmd/"+s)
-			cmd.Dir = filepath.Join(root, "services", s)
+		for _, b := range []struct{ name, dir, pkg string }{
+			{"ticket", "services/ticket", "./cmd/ticket"},
+			{"routing", "services/routing", "./cmd/routing"},
+			{"sla", "services/sla", "./cmd/sla"},
+			{"gateway", "services/gateway", "./cmd/gateway"},
+			{"demoseed", "services/gateway", "./cmd/demoseed"},
+			{"devtoken", "libs", "./cmd/devtoken"},
+		} {
+			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, b.name), b.pkg)
+			cmd.Dir = filepath.Join(root, b.dir)
 			if out, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("build %s: %v\n%s", s, err, out)
+				buildErr = fmt.Errorf("build %s: %v\n%s", b.name, err, out)
 				return
 			}
 		}
@@ -188,7 +203,9 @@ func (w *lockedWriter) Write(b []byte) (int, error) {
 type suite struct {
 	t           testing.TB
 	db          *pgxpool.Pool
-	signer      *auth.Signer // signs the test's tokens
+	signer      *auth.Signer // signs the test's user tokens
+	serviceKey  []byte       // signs service tokens
+	gatewayKey  []byte       // signs gateway tokens
 	ticketAddr  string
 	routingAddr string
 	slaAddr     string
@@ -207,10 +224,18 @@ type options struct {
 	// extraEnv, so it wins), e.g. "TICKET_ADDR=" for routing keeps its
 	// deliveries to the ticket service recorded but not worked.
 	envFor map[string][]string
-	// rs256 switches the whole suite to RS256 tokens signed with this key:
-	// the services verify with its public key and sign their own service
-	// tokens with it, and the test's tokens are signed with it too.
+	// rs256 switches the whole suite to RS256 user tokens signed with this
+	// key and runs it outside development mode, as a real deployment: every
+	// process verifies user tokens with its public key and none holds a
+	// secret that signs them, service and gateway tokens have fresh secrets
+	// of their own, and GBV content is sealed with a fresh key. Without it
+	// every process runs in development mode (TRUSTENGINE_DEV_MODE=1), as
+	// make run does, with the secrets above.
 	rs256 *rsa.PrivateKey
+	// devDefaults leaves every secret unset, so development mode fills in
+	// the published development values; the test's tokens are signed with
+	// them.
+	devDefaults bool
 }
 
 // startSuite starts the three services (SLA possibly replicated) and the
@@ -223,20 +248,40 @@ func startSuite(t testing.TB, o options) *suite {
 		return pg.EnsurePostGIS(ctx, pool)
 	})
 	s := &suite{t: t, db: db, procs: map[string]*proc{}, signer: auth.NewHS256Signer([]byte(secret)),
+		serviceKey: []byte(serviceSecret), gatewayKey: []byte(gatewaySecret),
 		ticketAddr: freePort(t), routingAddr: freePort(t), slaAddr: freePort(t)}
-	if o.rs256 != nil {
+	mode := []string{config.DevModeVar + "=1", "JWT_HS256_SECRET=" + secret}
+	switch {
+	case o.rs256 != nil:
 		s.signer = auth.NewRS256Signer(o.rs256)
-		o.extraEnv = append(o.extraEnv, rs256Env(t, o.rs256)...)
+		s.serviceKey, s.gatewayKey = []byte(freshSecret(t)), []byte(freshSecret(t))
+		mode = append(rs256Env(t, o.rs256), config.DevModeVar+"=", "JWT_HS256_SECRET=", "GBV_KEYS="+freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e")
+	case o.devDefaults:
+		s.signer = auth.NewHS256Signer([]byte(config.DevJWTSecret))
+		s.serviceKey, s.gatewayKey = []byte(config.DevServiceJWTSecret), []byte(config.DevGatewayJWTSecret)
+		mode = []string{config.DevModeVar + "=1", "JWT_HS256_SECRET=", "GBV_KEYS="}
+	}
+	// Only ticket, routing and sla hold the service key; the gateway holds
+	// its own key alone.
+	serviceKeys := []string{"SERVICE_JWT_SECRET=" + string(s.serviceKey), "GATEWAY_JWT_SECRET=" + string(s.gatewayKey)}
+	gatewayKeys := []string{"SERVICE_JWT_SECRET=", "GATEWAY_JWT_SECRET=" + string(s.gatewayKey)}
+	if o.devDefaults {
+		serviceKeys = []string{"SERVICE_JWT_SECRET=", "GATEWAY_JWT_SECRET="}
+		gatewayKeys = serviceKeys
 	}
 	gw := freePort(t)
 	s.gatewayURL = "http://" + gw
-	common := append([]string{
-		"DATABASE_URL=" + dbURL, "JWT_HS256_SECRET=" + secret, "LOG_LEVEL=warn",
+	common := append(append([]string{
+		"DATABASE_URL=" + dbURL, "LOG_LEVEL=warn",
 		"TICKET_ADDR=" + s.ticketAddr, "ROUTING_ADDR=" + s.routingAddr, "SLA_ADDR=" + s.slaAddr,
 		"SHUTDOWN_TIMEOUT=5s",
-	}, o.extraEnv...)
+	}, mode...), o.extraEnv...)
 	add := func(name, bin string, env ...string) *proc {
-		env = append(append(append([]string{}, common...), env...), o.envFor[name]...)
+		keys := serviceKeys
+		if name == "gateway" {
+			keys = gatewayKeys
+		}
+		env = append(append(append(append([]string{}, common...), keys...), env...), o.envFor[name]...)
 		p := &proc{t: t, name: name, bin: bin, env: env, log: &bytes.Buffer{}}
 		s.procs[name] = p
 		return p
@@ -338,10 +383,28 @@ func (s *suite) dial(addr, token string) *grpc.ClientConn {
 	return cc
 }
 
-// token mints a token for the suite under test.
+// token mints a token for the suite under test: a user token, or a service
+// token for sub (signed with the service key) when roles name the service
+// role, as only services hold that role.
 func (s *suite) token(sub, tenant string, roles ...string) string {
 	s.t.Helper()
-	tok, err := s.signer.Mint(auth.Claims{Subject: sub, Tenant: tenant, Roles: roles}, time.Hour)
+	var (
+		tok string
+		err error
+	)
+	if slices.Contains(roles, auth.RoleService) {
+		tok, err = auth.MintService(s.serviceKey, sub, time.Hour)
+	} else {
+		tok, err = s.signer.Mint(auth.Claims{Subject: sub, Tenant: tenant, Roles: roles}, time.Hour)
+	}
+	require.NoError(s.t, err)
+	return tok
+}
+
+// gatewayToken mints the gateway's own token, as its Open311 facade does.
+func (s *suite) gatewayToken() string {
+	s.t.Helper()
+	tok, err := auth.MintGateway(s.gatewayKey, time.Hour)
 	require.NoError(s.t, err)
 	return tok
 }

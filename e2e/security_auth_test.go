@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -102,5 +103,41 @@ func TestExpiredForgedAndMissingTokensAreRefusedEverywhere(t *testing.T) {
 	changed := changedTables(before, s.snapshot(t))
 	line := ty.report(t, "tokens", len(changed))
 	require.Empty(t, changed, line)
+	require.Zero(t, ty.accepted, line)
+}
+
+func TestTheBearerSchemeInAnyCaseIsRateLimitedAlike(t *testing.T) {
+	t.Parallel()
+	// A client budget of 3 requests that does not refill during the test.
+	s := startSuite(t, options{extraEnv: []string{"GATEWAY_TENANT_RATE=0", "GATEWAY_CLIENT_RATE=0.001", "GATEWAY_CLIENT_BURST=3"}})
+	var ty tally
+	send := func(authorization string) (int, map[string]any) {
+		code, body, _ := s.call("GET", "/v1/tickets", "", "", map[string]string{"Authorization": authorization})
+		return code, body
+	}
+	// One client per spelling: the services accept each spelling, so the
+	// gateway must charge each to its token's client.
+	for i, scheme := range []string{"bearer", "BEARER", "bEaReR", "Bearer"} {
+		tok := s.token(fmt.Sprintf("agent-%d", i), "TST", "agent")
+		for n := range 5 {
+			code, body := send(scheme + " " + tok)
+			if n < 3 {
+				require.Equal(t, 200, code, "%s request %d is within the budget and accepted: %v", scheme, n, body)
+				continue
+			}
+			ty.http(t, fmt.Sprintf("%s request %d over the client budget", scheme, n), code, body, 429)
+		}
+	}
+	// One client switching spellings shares one budget.
+	tok := s.token("agent-switching", "TST", "agent")
+	for n, scheme := range []string{"Bearer", "bearer", "BEARER", "bearer", "bEaReR", "Bearer"} {
+		code, body := send(scheme + " " + tok)
+		if n < 3 {
+			require.Equal(t, 200, code, body)
+			continue
+		}
+		ty.http(t, fmt.Sprintf("switching to %s over the client budget", scheme), code, body, 429)
+	}
+	line := ty.report(t, "bearer scheme", 0)
 	require.Zero(t, ty.accepted, line)
 }

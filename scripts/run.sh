@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Brings the whole suite up on this machine: PostgreSQL with PostGIS, the
 # ticket, routing and SLA services and the gateway as separate processes,
-# plus a demo municipality. Ctrl-C stops everything.
+# plus a demo municipality. Ctrl-C stops everything. It runs in development
+# mode: every secret left unset takes its published development value.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DB_NAME=${DB_NAME:-trustengine}
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/${DB_NAME}?sslmode=disable}
-export JWT_HS256_SECRET=${JWT_HS256_SECRET:-dev-only-insecure-secret-change-me}
+export TRUSTENGINE_DEV_MODE=1
 export TICKET_ADDR=127.0.0.1:9101 ROUTING_ADDR=127.0.0.1:9102 SLA_ADDR=127.0.0.1:9103
 GATEWAY_PORT=${GATEWAY_PORT:-8080}
 DATA_DIR=${TRUSTENGINE_DATA_DIR:-$(cd .. && pwd)/shared/data}

@@ -1,8 +1,19 @@
 // Package auth verifies and mints the JWT bearer tokens that authenticate every
 // Trust Engine RPC, and carries the caller's Claims in the context.
 //
-// Tokens carry sub, tenant, roles (array), exp, iat and iss "trustengine". A Verifier
-// accepts exactly one algorithm (HS256 or RS256) so a token signed with another one,
+// Tokens carry sub, tenant, roles (array), exp, iat and iss "trustengine". There are
+// three kinds, each signed with its own key so that holding one key never lets a
+// process sign another kind:
+//
+//   - user tokens, from the identity provider (or devtoken): RS256, verified with a
+//     public key, or HS256 in development; they may never claim the service role;
+//   - service tokens, which ticket, routing and sla mint for each other: HS256 with
+//     SERVICE_JWT_SECRET and audience ServiceAudience;
+//   - gateway tokens, which the gateway mints for its Open311 calls: HS256 with
+//     GATEWAY_JWT_SECRET and audience GatewayAudience, accepted only on the RPCs
+//     GatewayMayCall lists.
+//
+// Each key accepts exactly one algorithm, so a token signed with another one,
 // including "none", is refused: the algorithm-confusion attack has nowhere to land.
 package auth
 
@@ -53,7 +64,31 @@ type Claims struct {
 	Tenant string
 	// Roles are the caller's roles (JWT "roles").
 	Roles []string
+	// Kind says which key vouched for the token; set by Verify.
+	Kind Kind
 }
+
+// Kind is the kind of a token, known from the key that verified it.
+type Kind int
+
+// The kinds of token. The zero value is a user token.
+const (
+	// KindUser is a person's token, signed by the identity provider.
+	KindUser Kind = iota
+	// KindService is a token of ticket, routing or sla, signed with the service key.
+	KindService
+	// KindGateway is the gateway's own token, signed with the gateway key.
+	KindGateway
+)
+
+// Audiences of the tokens the suite mints for itself. A token carrying one is
+// verified with that audience's key only.
+const (
+	// ServiceAudience is the "aud" of service tokens.
+	ServiceAudience = "trustengine-service"
+	// GatewayAudience is the "aud" of the gateway's tokens.
+	GatewayAudience = "trustengine-gateway"
+)
 
 // HasRole reports whether the caller holds role r.
 func (c Claims) HasRole(r string) bool { return slices.Contains(c.Roles, r) }

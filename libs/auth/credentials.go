@@ -37,17 +37,23 @@ func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]strin
 // RequireTransportSecurity implements credentials.PerRPCCredentials.
 func (bearer) RequireTransportSecurity() bool { return false }
 
-// ServiceTokenSource returns a token func for service-to-service calls signed
-// with an HS256 secret; see ServiceTokens.
-func ServiceTokenSource(secret []byte, service string) func() (string, error) {
-	return ServiceTokens(NewHS256Signer(secret), service)
+// ServiceTokens returns a token func for calls between ticket, routing and
+// sla: a service token for subject service (see MintService), valid for 5
+// minutes, cached and re-minted one minute before it expires. Safe for
+// concurrent use.
+func ServiceTokens(secret []byte, service string) func() (string, error) {
+	return cachedTokens(func() (string, error) { return MintService(secret, service, serviceTokenTTL) })
 }
 
-// ServiceTokens returns a token func for service-to-service calls: a token
-// signed by signer with subject service, role RoleService and tenant
-// AllTenants, valid for 5 minutes, cached and re-minted one minute before it
-// expires. Safe for concurrent use.
-func ServiceTokens(signer *Signer, service string) func() (string, error) {
+// GatewayTokens returns the token func of the gateway's own calls (see
+// MintGateway), cached like ServiceTokens.
+func GatewayTokens(secret []byte) func() (string, error) {
+	return cachedTokens(func() (string, error) { return MintGateway(secret, serviceTokenTTL) })
+}
+
+// cachedTokens caches what mint returns for serviceTokenTTL, minus the
+// refresh margin.
+func cachedTokens(mint func() (string, error)) func() (string, error) {
 	var (
 		mu      sync.Mutex
 		token   string
@@ -60,9 +66,9 @@ func ServiceTokens(signer *Signer, service string) func() (string, error) {
 		if token != "" && now.Before(expires.Add(-serviceTokenRefresh)) {
 			return token, nil
 		}
-		t, err := signer.Mint(Claims{Subject: service, Tenant: AllTenants, Roles: []string{RoleService}}, serviceTokenTTL)
+		t, err := mint()
 		if err != nil {
-			return "", fmt.Errorf("auth.ServiceTokens: %w", err)
+			return "", err
 		}
 		token, expires = t, now.Add(serviceTokenTTL)
 		return token, nil

@@ -12,28 +12,41 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 )
 
-// publicPrefixes are method prefixes callable without a token: load balancers and
-// grpcurl must reach health and reflection before anyone has a credential.
-var publicPrefixes = []string{"/grpc.health.v1.Health/", "/grpc.reflection."}
+// healthPrefix is the one service callable without a token everywhere: load
+// balancers must reach health checks before anyone has a credential.
+const healthPrefix = "/grpc.health.v1.Health/"
 
-// IsPublicMethod reports whether fullMethod is served without authentication.
-func IsPublicMethod(fullMethod string) bool {
-	for _, p := range publicPrefixes {
-		if strings.HasPrefix(fullMethod, p) {
-			return true
-		}
-	}
-	return false
+// reflectionPrefix covers both versions of server reflection. Reflection
+// lists every service and message of a process, so it needs a token like any
+// other RPC unless Public.Reflection opens it (development mode).
+const reflectionPrefix = "/grpc.reflection."
+
+// IsPublicMethod reports whether fullMethod is served without authentication
+// on every server (health checks).
+func IsPublicMethod(fullMethod string) bool { return strings.HasPrefix(fullMethod, healthPrefix) }
+
+// Public lists what a server serves without a token besides health checks.
+type Public struct {
+	// Reflection serves gRPC server reflection without a token. Only
+	// development mode sets it.
+	Reflection bool
+}
+
+// allows reports whether fullMethod needs no token on this server.
+func (p Public) allows(fullMethod string) bool {
+	return IsPublicMethod(fullMethod) || (p.Reflection && strings.HasPrefix(fullMethod, reflectionPrefix))
 }
 
 // UnaryServerInterceptor authenticates each call from its "authorization: Bearer
-// <jwt>" metadata and stores the claims with WithClaims.
-func UnaryServerInterceptor(v *Verifier) grpc.UnaryServerInterceptor {
+// <jwt>" metadata and stores the claims with WithClaims. Only health checks and
+// what p opens are served without a token; a gateway token is refused with
+// PermissionDenied on every RPC but those GatewayMayCall lists.
+func UnaryServerInterceptor(v *Verifier, p Public) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		if IsPublicMethod(info.FullMethod) {
+		if p.allows(info.FullMethod) {
 			return h(ctx, req)
 		}
-		ctx, err := authenticate(ctx, v)
+		ctx, err := authenticate(ctx, v, info.FullMethod)
 		if err != nil {
 			return nil, err
 		}
@@ -42,12 +55,12 @@ func UnaryServerInterceptor(v *Verifier) grpc.UnaryServerInterceptor {
 }
 
 // StreamServerInterceptor is the streaming counterpart of UnaryServerInterceptor.
-func StreamServerInterceptor(v *Verifier) grpc.StreamServerInterceptor {
+func StreamServerInterceptor(v *Verifier, p Public) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		if IsPublicMethod(info.FullMethod) {
+		if p.allows(info.FullMethod) {
 			return h(srv, ss)
 		}
-		ctx, err := authenticate(ss.Context(), v)
+		ctx, err := authenticate(ss.Context(), v, info.FullMethod)
 		if err != nil {
 			return err
 		}
@@ -55,21 +68,32 @@ func StreamServerInterceptor(v *Verifier) grpc.StreamServerInterceptor {
 	}
 }
 
-func authenticate(ctx context.Context, v *Verifier) (context.Context, error) {
+func authenticate(ctx context.Context, v *Verifier, method string) (context.Context, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	vals := md.Get("authorization")
-	if len(vals) == 0 {
+	switch len(vals) {
+	case 0:
 		return nil, status.Error(codes.Unauthenticated, "missing bearer token")
+	case 1:
+	default:
+		// Two credentials leave it to chance which one a reader takes.
+		return nil, status.Error(codes.Unauthenticated, "authorization must be given once")
 	}
-	scheme, token, ok := strings.Cut(vals[0], " ")
-	if !ok || !strings.EqualFold(scheme, "bearer") || token == "" {
+	token, ok := BearerToken(vals[0])
+	if !ok {
 		return nil, status.Error(codes.Unauthenticated, "authorization must be \"Bearer <token>\"")
 	}
-	c, err := v.Verify(strings.TrimSpace(token))
+	c, err := v.Verify(token)
 	if err != nil {
 		// The reason helps operators; callers only learn that the token was refused.
 		logging.FromContext(ctx).InfoContext(ctx, "token rejected", "error", err.Error())
 		return nil, status.Error(codes.Unauthenticated, "invalid bearer token")
+	}
+	if c.Kind == KindGateway && !GatewayMayCall(method) {
+		// The one place the gateway's narrow identity is enforced: every
+		// server runs this interceptor before any handler.
+		logging.FromContext(ctx).WarnContext(ctx, "gateway token refused", "method", method)
+		return nil, status.Error(codes.PermissionDenied, "the gateway's identity may not call this RPC")
 	}
 	ctx = WithClaims(ctx, c)
 	ctx = logging.WithLogger(ctx, logging.FromContext(ctx).With("subject", c.Subject, "tenant", c.Tenant))

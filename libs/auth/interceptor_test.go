@@ -21,18 +21,26 @@ func TestUnaryServerInterceptorAuthenticates(t *testing.T) {
 	require.NoError(t, err)
 	bad, err := auth.MintHS256([]byte("nope"), auth.Claims{Subject: "a", Tenant: "CPT"}, time.Minute)
 	require.NoError(t, err)
+	const reflect = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+	const reflectAlpha = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
 	tests := []struct {
 		name   string
 		method string
 		header string
+		public auth.Public
 		code   codes.Code
 	}{
-		{"a call without a token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "", codes.Unauthenticated},
-		{"a call with a non-bearer scheme is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Basic abc", codes.Unauthenticated},
-		{"a call with a bad token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + bad, codes.Unauthenticated},
-		{"a call with a good token reaches the handler with claims", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + good, codes.OK},
-		{"a health check needs no token", "/grpc.health.v1.Health/Check", "", codes.OK},
-		{"reflection needs no token", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", "", codes.OK},
+		{"a call without a token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "", auth.Public{}, codes.Unauthenticated},
+		{"a call with a non-bearer scheme is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Basic abc", auth.Public{}, codes.Unauthenticated},
+		{"a call with a bad token is Unauthenticated", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + bad, auth.Public{}, codes.Unauthenticated},
+		{"a call with a good token reaches the handler with claims", "/salga.ticket.v1.TicketService/GetTicket", "Bearer " + good, auth.Public{}, codes.OK},
+		{"a call with the scheme in lower case reaches the handler with claims", "/salga.ticket.v1.TicketService/GetTicket", "bearer " + good, auth.Public{}, codes.OK},
+		{"a health check needs no token", "/grpc.health.v1.Health/Check", "", auth.Public{}, codes.OK},
+		{"reflection without a token is Unauthenticated unless opened", reflect, "", auth.Public{}, codes.Unauthenticated},
+		{"old-style reflection without a token is Unauthenticated unless opened", reflectAlpha, "", auth.Public{}, codes.Unauthenticated},
+		{"reflection with a good token is served", reflect, "Bearer " + good, auth.Public{}, codes.OK},
+		{"opened reflection needs no token", reflect, "", auth.Public{Reflection: true}, codes.OK},
+		{"opening reflection opens nothing else", "/salga.ticket.v1.TicketService/GetTicket", "", auth.Public{Reflection: true}, codes.Unauthenticated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,7 +49,7 @@ func TestUnaryServerInterceptorAuthenticates(t *testing.T) {
 			if tt.header != "" {
 				ctx = metadata.NewIncomingContext(ctx, metadata.Pairs("authorization", tt.header))
 			}
-			_, err := auth.UnaryServerInterceptor(v)(ctx, nil, &grpc.UnaryServerInfo{FullMethod: tt.method},
+			_, err := auth.UnaryServerInterceptor(v, tt.public)(ctx, nil, &grpc.UnaryServerInfo{FullMethod: tt.method},
 				func(ctx context.Context, _ any) (any, error) {
 					if tt.header != "" {
 						c, ok := auth.FromContext(ctx)
@@ -62,4 +70,46 @@ func TestBearerCredentialsAttachesToken(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Bearer tok", md["authorization"])
 	require.False(t, creds.RequireTransportSecurity())
+}
+
+func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
+	t.Parallel()
+	v, err := auth.NewVerifier(auth.Keys{UserSecret: secret, ServiceSecret: serviceSecret, GatewaySecret: gatewaySecret})
+	require.NoError(t, err)
+	gateway, err := auth.MintGateway(gatewaySecret, time.Minute)
+	require.NoError(t, err)
+	service, err := auth.MintService(serviceSecret, "ticket", time.Minute)
+	require.NoError(t, err)
+	call := func(method, token string) error {
+		ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Bearer "+token))
+		_, err := auth.UnaryServerInterceptor(v, auth.Public{})(ctx, nil, &grpc.UnaryServerInfo{FullMethod: method},
+			func(context.Context, any) (any, error) { return nil, nil })
+		return err
+	}
+	require.Len(t, auth.GatewayMethods(), 5)
+	for _, m := range auth.GatewayMethods() {
+		require.NoError(t, call(m, gateway), "the gateway may call %s", m)
+	}
+	for _, m := range []string{
+		"/salga.ticket.v1.TicketInternalService/RecordAssignment",
+		"/salga.routing.v1.RoutingInternalService/RouteTicket",
+		"/salga.routing.v1.RoutingService/CreateMunicipality",
+		"/salga.ticket.v1.TicketService/GetTicket",
+		"/salga.sla.v1.SlaInternalService/RunSweep",
+		"/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+	} {
+		require.Equal(t, codes.PermissionDenied, status.Code(call(m, gateway)), "the gateway may not call %s", m)
+		require.NoError(t, call(m, service), "a service token is not bound to the gateway's list")
+	}
+}
+
+func TestTwoAuthorizationValuesAreRefused(t *testing.T) {
+	t.Parallel()
+	v := auth.NewHS256Verifier(secret)
+	good, err := auth.MintHS256(secret, auth.Claims{Subject: "a", Tenant: "CPT", Roles: []string{"agent"}}, time.Minute)
+	require.NoError(t, err)
+	ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Bearer "+good, "authorization", "Bearer "+good))
+	_, err = auth.UnaryServerInterceptor(v, auth.Public{})(ctx, nil, &grpc.UnaryServerInfo{FullMethod: "/salga.ticket.v1.TicketService/GetTicket"},
+		func(context.Context, any) (any, error) { return nil, nil })
+	require.Equal(t, codes.Unauthenticated, status.Code(err))
 }

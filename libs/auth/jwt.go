@@ -1,10 +1,12 @@
 package auth
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -20,89 +22,241 @@ type tokenClaims struct {
 // leeway tolerates small clock skew between the minting and verifying machines.
 const leeway = 30 * time.Second
 
-// Verifier checks bearer tokens signed with one fixed algorithm and key.
-type Verifier struct {
+// verifyKey is one key and the one algorithm it accepts.
+type verifyKey struct {
 	alg string
 	key any
 }
 
-// NewHS256Verifier returns a Verifier for tokens signed with the shared secret.
-func NewHS256Verifier(secret []byte) *Verifier {
-	return &Verifier{alg: jwt.SigningMethodHS256.Alg(), key: secret}
+// Verifier checks bearer tokens: user tokens with the user key, service and
+// gateway tokens with their own keys. A kind whose key it lacks is refused.
+type Verifier struct {
+	user    verifyKey
+	service []byte
+	gateway []byte
 }
 
-// NewRS256Verifier returns a Verifier for tokens signed by the private half of pub.
-func NewRS256Verifier(pub *rsa.PublicKey) *Verifier {
-	return &Verifier{alg: jwt.SigningMethodRS256.Alg(), key: pub}
+// Keys are the keys a Verifier checks tokens with. A missing key refuses
+// every token of its kind.
+type Keys struct {
+	// UserSecret verifies user tokens with HS256.
+	UserSecret []byte
+	// UserPublicKey verifies user tokens with RS256 instead of UserSecret.
+	UserPublicKey *rsa.PublicKey
+	// ServiceSecret verifies service tokens (HS256, audience ServiceAudience).
+	ServiceSecret []byte
+	// GatewaySecret verifies gateway tokens (HS256, audience GatewayAudience).
+	GatewaySecret []byte
 }
 
-// NewVerifierFromConfig builds an RS256 verifier from a PEM public key file when
-// publicKeyFile is set, else an HS256 verifier from secret.
-func NewVerifierFromConfig(secret string, publicKeyFile string) (*Verifier, error) {
-	if publicKeyFile == "" {
-		if secret == "" {
-			return nil, errors.New("auth.NewVerifierFromConfig: empty HS256 secret")
-		}
-		return NewHS256Verifier([]byte(secret)), nil
+// NewVerifier returns a Verifier for k. It refuses keys that would let one
+// kind of token pass for another: no user key, or two equal HS256 secrets.
+func NewVerifier(k Keys) (*Verifier, error) {
+	v := &Verifier{service: k.ServiceSecret, gateway: k.GatewaySecret}
+	secrets := [][]byte{k.ServiceSecret, k.GatewaySecret}
+	switch {
+	case k.UserPublicKey != nil:
+		v.user = verifyKey{alg: jwt.SigningMethodRS256.Alg(), key: k.UserPublicKey}
+	case len(k.UserSecret) > 0:
+		v.user = verifyKey{alg: jwt.SigningMethodHS256.Alg(), key: k.UserSecret}
+		secrets = append(secrets, k.UserSecret)
+	default:
+		return nil, errors.New("auth.NewVerifier: no key for user tokens")
 	}
-	pemBytes, err := os.ReadFile(publicKeyFile)
+	for i, a := range secrets {
+		for _, b := range secrets[i+1:] {
+			if len(a) > 0 && bytes.Equal(a, b) {
+				return nil, errors.New("auth.NewVerifier: two kinds of token share one secret")
+			}
+		}
+	}
+	return v, nil
+}
+
+// NewHS256Verifier returns a Verifier of user tokens signed with secret.
+func NewHS256Verifier(secret []byte) *Verifier {
+	return &Verifier{user: verifyKey{alg: jwt.SigningMethodHS256.Alg(), key: secret}}
+}
+
+// NewRS256Verifier returns a Verifier of user tokens signed by the private half of pub.
+func NewRS256Verifier(pub *rsa.PublicKey) *Verifier {
+	return &Verifier{user: verifyKey{alg: jwt.SigningMethodRS256.Alg(), key: pub}}
+}
+
+// VerifierConfig names a Verifier's keys as a process's settings do.
+type VerifierConfig struct {
+	// UserSecret is the HS256 secret of user tokens (JWT_HS256_SECRET).
+	UserSecret string
+	// UserPublicKeyFile is a PEM RSA public key of user tokens
+	// (JWT_RS256_PUBLIC_KEY_FILE); when set, UserSecret is not used.
+	UserPublicKeyFile string
+	// ServiceSecret is the secret of service tokens (SERVICE_JWT_SECRET).
+	ServiceSecret string
+	// GatewaySecret is the secret of gateway tokens (GATEWAY_JWT_SECRET).
+	GatewaySecret string
+}
+
+// NewVerifierFromConfig reads the public key file, if any, and returns
+// NewVerifier of the keys c names.
+func NewVerifierFromConfig(c VerifierConfig) (*Verifier, error) {
+	k := Keys{ServiceSecret: []byte(c.ServiceSecret), GatewaySecret: []byte(c.GatewaySecret)}
+	if c.UserPublicKeyFile == "" {
+		k.UserSecret = []byte(c.UserSecret)
+	} else {
+		pemBytes, err := os.ReadFile(c.UserPublicKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("auth.NewVerifierFromConfig: %w", err)
+		}
+		if k.UserPublicKey, err = jwt.ParseRSAPublicKeyFromPEM(pemBytes); err != nil {
+			return nil, fmt.Errorf("auth.NewVerifierFromConfig: jwt.ParseRSAPublicKeyFromPEM: %w", err)
+		}
+	}
+	v, err := NewVerifier(k)
 	if err != nil {
 		return nil, fmt.Errorf("auth.NewVerifierFromConfig: %w", err)
 	}
-	pub, err := jwt.ParseRSAPublicKeyFromPEM(pemBytes)
-	if err != nil {
-		return nil, fmt.Errorf("auth.NewVerifierFromConfig: jwt.ParseRSAPublicKeyFromPEM: %w", err)
-	}
-	return NewRS256Verifier(pub), nil
+	return v, nil
 }
 
-// Verify parses token and returns its claims. It rejects a wrong algorithm, a bad
-// signature, an expired or not-yet-valid token, a wrong issuer, a missing subject or
-// tenant, and unknown roles.
+// Verify parses token and returns its claims. The audience picks the key: a
+// token naming ServiceAudience or GatewayAudience is checked with that key
+// only, any other with the user key. It rejects a wrong algorithm, a bad
+// signature, an expired or not-yet-valid token, a wrong issuer, a missing
+// subject or tenant, unknown roles, a user token claiming the service role,
+// and a service or gateway token claiming anything but the service role for
+// all tenants.
 func (v *Verifier) Verify(token string) (Claims, error) {
-	var tc tokenClaims
-	_, err := jwt.ParseWithClaims(token, &tc, func(*jwt.Token) (any, error) { return v.key, nil },
-		jwt.WithValidMethods([]string{v.alg}),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuer(Issuer),
-		jwt.WithLeeway(leeway),
+	var peek tokenClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &peek); err != nil {
+		return Claims{}, fmt.Errorf("auth.Verify: %w", err)
+	}
+	var (
+		c   Claims
+		err error
 	)
+	switch {
+	case slices.Contains(peek.Audience, ServiceAudience):
+		c, err = verifyInternal(token, v.service, ServiceAudience, KindService)
+	case slices.Contains(peek.Audience, GatewayAudience):
+		c, err = verifyInternal(token, v.gateway, GatewayAudience, KindGateway)
+	default:
+		c, err = v.verifyUser(token)
+	}
 	if err != nil {
 		return Claims{}, fmt.Errorf("auth.Verify: %w", err)
 	}
+	return c, nil
+}
+
+// verifyUser checks a user token. The service role is never a person's:
+// whoever holds the user key (an identity provider, or the HS256 secret in
+// development) must not be able to act as a service.
+func (v *Verifier) verifyUser(token string) (Claims, error) {
+	if v.user.key == nil {
+		return Claims{}, errors.New("no key for user tokens")
+	}
+	c, err := parse(token, v.user.alg, v.user.key)
+	if err != nil {
+		return Claims{}, err
+	}
+	if c.HasRole(RoleService) {
+		return Claims{}, errors.New("a user token may not claim the service role")
+	}
+	return c, nil
+}
+
+// verifyInternal checks a service or gateway token against its own key and
+// audience. Such tokens are minted only by ServiceTokens and GatewayTokens,
+// so anything but the service role for all tenants is refused.
+func verifyInternal(token string, key []byte, audience string, kind Kind) (Claims, error) {
+	if len(key) == 0 {
+		return Claims{}, fmt.Errorf("tokens for %s are not accepted here", audience)
+	}
+	c, err := parse(token, jwt.SigningMethodHS256.Alg(), key, jwt.WithAudience(audience))
+	if err != nil {
+		return Claims{}, err
+	}
+	if c.Tenant != AllTenants || !slices.Equal(c.Roles, []string{RoleService}) {
+		return Claims{}, fmt.Errorf("a token for %s must carry only the service role for all tenants", audience)
+	}
+	c.Kind = kind
+	return c, nil
+}
+
+// parse verifies token with key under alg and the rules every kind shares.
+func parse(token, alg string, key any, opts ...jwt.ParserOption) (Claims, error) {
+	var tc tokenClaims
+	_, err := jwt.ParseWithClaims(token, &tc, func(*jwt.Token) (any, error) { return key, nil },
+		append([]jwt.ParserOption{
+			jwt.WithValidMethods([]string{alg}),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuer(Issuer),
+			jwt.WithLeeway(leeway),
+		}, opts...)...,
+	)
+	if err != nil {
+		return Claims{}, err
+	}
 	if tc.Subject == "" {
-		return Claims{}, errors.New("auth.Verify: token has no subject")
+		return Claims{}, errors.New("token has no subject")
 	}
 	if tc.Tenant == "" {
-		return Claims{}, errors.New("auth.Verify: token has no tenant")
+		return Claims{}, errors.New("token has no tenant")
 	}
 	for _, r := range tc.Roles {
 		if !IsKnownRole(r) {
-			return Claims{}, fmt.Errorf("auth.Verify: unknown role %q", r)
+			return Claims{}, fmt.Errorf("unknown role %q", r)
 		}
 	}
 	return Claims{Subject: tc.Subject, Tenant: tc.Tenant, Roles: tc.Roles}, nil
 }
 
-// MintHS256 signs c with secret, valid for ttl from now.
+// MintHS256 signs user claims c with secret, valid for ttl from now.
 func MintHS256(secret []byte, c Claims, ttl time.Duration) (string, error) {
-	s, err := mint(jwt.SigningMethodHS256, secret, c, ttl)
+	s, err := mint(jwt.SigningMethodHS256, secret, c, "", ttl)
 	if err != nil {
 		return "", fmt.Errorf("auth.MintHS256: %w", err)
 	}
 	return s, nil
 }
 
-// MintRS256 signs c with key, valid for ttl from now.
+// MintRS256 signs user claims c with key, valid for ttl from now.
 func MintRS256(key *rsa.PrivateKey, c Claims, ttl time.Duration) (string, error) {
-	s, err := mint(jwt.SigningMethodRS256, key, c, ttl)
+	s, err := mint(jwt.SigningMethodRS256, key, c, "", ttl)
 	if err != nil {
 		return "", fmt.Errorf("auth.MintRS256: %w", err)
 	}
 	return s, nil
 }
 
-func mint(m jwt.SigningMethod, key any, c Claims, ttl time.Duration) (string, error) {
+// MintService signs a service token for subject (a service's name) with the
+// service secret, valid for ttl from now.
+func MintService(secret []byte, subject string, ttl time.Duration) (string, error) {
+	s, err := mintInternal(secret, subject, ServiceAudience, ttl)
+	if err != nil {
+		return "", fmt.Errorf("auth.MintService: %w", err)
+	}
+	return s, nil
+}
+
+// MintGateway signs the gateway's token with the gateway secret, valid for
+// ttl from now.
+func MintGateway(secret []byte, ttl time.Duration) (string, error) {
+	s, err := mintInternal(secret, "gateway", GatewayAudience, ttl)
+	if err != nil {
+		return "", fmt.Errorf("auth.MintGateway: %w", err)
+	}
+	return s, nil
+}
+
+func mintInternal(secret []byte, subject, audience string, ttl time.Duration) (string, error) {
+	if len(secret) == 0 {
+		return "", errors.New("empty secret")
+	}
+	return mint(jwt.SigningMethodHS256, secret, Claims{Subject: subject, Tenant: AllTenants, Roles: []string{RoleService}}, audience, ttl)
+}
+
+func mint(m jwt.SigningMethod, key any, c Claims, audience string, ttl time.Duration) (string, error) {
 	now := time.Now()
 	tc := tokenClaims{
 		Tenant: c.Tenant,
@@ -113,6 +267,9 @@ func mint(m jwt.SigningMethod, key any, c Claims, ttl time.Duration) (string, er
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 		},
+	}
+	if audience != "" {
+		tc.Audience = jwt.ClaimStrings{audience}
 	}
 	return jwt.NewWithClaims(m, tc).SignedString(key)
 }

@@ -96,7 +96,7 @@ func TestRS256VerifierRejectsAlgConfusion(t *testing.T) {
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
 	path := filepath.Join(t.TempDir(), "pub.pem")
 	require.NoError(t, os.WriteFile(path, pubPEM, 0o600))
-	v, err := auth.NewVerifierFromConfig("ignored", path)
+	v, err := auth.NewVerifierFromConfig(auth.VerifierConfig{UserSecret: "ignored", UserPublicKeyFile: path})
 	require.NoError(t, err)
 
 	good, err := auth.MintRS256(key, auth.Claims{Subject: "u2", Tenant: "JHB", Roles: []string{auth.RoleSAPSLiaison}}, time.Minute)
@@ -116,7 +116,7 @@ func TestRS256VerifierRejectsAlgConfusion(t *testing.T) {
 
 func TestMintHS256RoundTrips(t *testing.T) {
 	t.Parallel()
-	v, err := auth.NewVerifierFromConfig(string(secret), "")
+	v, err := auth.NewVerifierFromConfig(auth.VerifierConfig{UserSecret: string(secret)})
 	require.NoError(t, err)
 	tok, err := auth.MintHS256(secret, auth.Claims{Subject: "s", Tenant: "ETH", Roles: []string{"agent", "team_manager"}}, time.Minute)
 	require.NoError(t, err)
@@ -126,39 +126,20 @@ func TestMintHS256RoundTrips(t *testing.T) {
 	require.False(t, c.HasAnyRole(auth.RolePlatformAdmin, auth.RoleCitizen))
 }
 
-func TestServiceTokenSourceCachesAServiceToken(t *testing.T) {
+func TestServiceTokensAreCachedAndVerifiedWithTheServiceKey(t *testing.T) {
 	t.Parallel()
-	src := auth.ServiceTokenSource(secret, "ticket")
+	svc := []byte("service-secret")
+	src := auth.ServiceTokens(svc, "ticket")
 	a, err := src()
 	require.NoError(t, err)
 	b, err := src()
 	require.NoError(t, err)
 	require.Equal(t, a, b)
-	c, err := auth.NewHS256Verifier(secret).Verify(a)
+	v, err := auth.NewVerifier(auth.Keys{UserSecret: secret, ServiceSecret: svc})
 	require.NoError(t, err)
-	require.Equal(t, auth.Claims{Subject: "ticket", Tenant: auth.AllTenants, Roles: []string{auth.RoleService}}, c)
-}
-
-func TestServiceTokensSignedWithRS256VerifyUnderRS256(t *testing.T) {
-	t.Parallel()
-	key := rsaKey(t)
-	dir := t.TempDir()
-	keyFile := dir + "/key.pem"
-	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
-	signer, err := auth.NewSignerFromConfig("ignored-secret", keyFile)
+	c, err := v.Verify(a)
 	require.NoError(t, err)
-	tok, err := auth.ServiceTokens(signer, "ticket")()
-	require.NoError(t, err)
-
-	c, err := auth.NewRS256Verifier(&key.PublicKey).Verify(tok)
-	require.NoError(t, err)
-	require.Equal(t, "ticket", c.Subject)
-	require.Equal(t, []string{auth.RoleService}, c.Roles)
-	_, err = auth.NewHS256Verifier([]byte("ignored-secret")).Verify(tok)
-	require.Error(t, err, "an RS256 service token is not accepted as HS256")
-
-	_, err = auth.NewSignerFromConfig("", "")
-	require.Error(t, err)
-	_, err = auth.NewSignerFromConfig("s", dir+"/missing.pem")
-	require.Error(t, err)
+	require.Equal(t, auth.Claims{Subject: "ticket", Tenant: auth.AllTenants, Roles: []string{auth.RoleService}, Kind: auth.KindService}, c)
+	_, err = auth.NewHS256Verifier(svc).Verify(a)
+	require.Error(t, err, "a service token is no user token, even to a verifier holding the service secret as its user key")
 }

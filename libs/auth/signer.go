@@ -2,18 +2,15 @@ package auth
 
 import (
 	"crypto/rsa"
-	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// Signer mints tokens with the deployment's signing key: the HS256 secret in
-// development, or an RS256 private key in production (whose public key the
-// services verify with). Services use it for their own service tokens, so
-// switching a deployment to RS256 does not break calls between services.
+// Signer mints user tokens, as an identity provider would: with the HS256
+// secret in development, or an RS256 private key. No Trust Engine process
+// holds one outside development; tests and devtoken do.
 type Signer struct {
 	method jwt.SigningMethod
 	key    any
@@ -29,31 +26,9 @@ func NewRS256Signer(key *rsa.PrivateKey) *Signer {
 	return &Signer{method: jwt.SigningMethodRS256, key: key}
 }
 
-// NewSignerFromConfig builds an RS256 signer from a PEM private key file when
-// privateKeyFile is set, else an HS256 signer from secret. It mirrors
-// NewVerifierFromConfig: a deployment that verifies with RS256 must give its
-// services the private key to sign their service tokens.
-func NewSignerFromConfig(secret, privateKeyFile string) (*Signer, error) {
-	if privateKeyFile == "" {
-		if secret == "" {
-			return nil, errors.New("auth.NewSignerFromConfig: empty HS256 secret")
-		}
-		return NewHS256Signer([]byte(secret)), nil
-	}
-	pemBytes, err := os.ReadFile(privateKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("auth.NewSignerFromConfig: %w", err)
-	}
-	key, err := jwt.ParseRSAPrivateKeyFromPEM(pemBytes)
-	if err != nil {
-		return nil, fmt.Errorf("auth.NewSignerFromConfig: jwt.ParseRSAPrivateKeyFromPEM: %w", err)
-	}
-	return NewRS256Signer(key), nil
-}
-
 // Mint signs c, valid for ttl from now.
 func (s *Signer) Mint(c Claims, ttl time.Duration) (string, error) {
-	tok, err := mint(s.method, s.key, c, ttl)
+	tok, err := mint(s.method, s.key, c, "", ttl)
 	if err != nil {
 		return "", fmt.Errorf("auth.Signer.Mint: %w", err)
 	}

@@ -26,34 +26,26 @@ type Common struct {
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/trustengine?sslmode=disable"`
 	// LogLevel is one of debug, info, warn, error (LOG_LEVEL). Default: info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
-	// JWTSecret is the HS256 shared secret (JWT_HS256_SECRET).
-	// Default: dev-only-insecure-secret-change-me, which is only fit for development.
-	JWTSecret string `env:"JWT_HS256_SECRET" envDefault:"dev-only-insecure-secret-change-me"`
-	// JWTPublicKeyFile is a PEM RSA public key (JWT_RS256_PUBLIC_KEY_FILE). When set,
-	// tokens are verified with RS256 and JWTSecret is ignored. Default: empty.
-	JWTPublicKeyFile string `env:"JWT_RS256_PUBLIC_KEY_FILE"`
-	// JWTPrivateKeyFile is the PEM RSA private key a service signs its own
-	// service tokens with when the deployment uses RS256
-	// (JWT_RS256_PRIVATE_KEY_FILE). When empty, service tokens are signed with
-	// JWTSecret. Default: empty.
-	JWTPrivateKeyFile string `env:"JWT_RS256_PRIVATE_KEY_FILE"`
+	// Auth holds the development-mode switch and the token keys.
+	Auth
+	// GRPCReflection serves gRPC server reflection (GRPC_REFLECTION, a
+	// boolean). Default: on in development mode, where it needs no token;
+	// off outside it, where setting it on serves reflection only to callers
+	// with a valid token.
+	GRPCReflection *bool `env:"GRPC_REFLECTION"`
 	// ShutdownTimeout bounds graceful shutdown before in-flight RPCs are cut
 	// (SHUTDOWN_TIMEOUT). Default: 15s.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 }
 
-// GBV is the key ring that seals gender-based-violence content at rest, for
-// every service that stores any (tickets, notes, reasons, assignment notes).
-// Embed it in the config of such a service.
-type GBV struct {
-	// GBVKeys is the key ring (GBV_KEYS): a comma list of kid:base64 with
-	// 32-byte AES-256 keys. Default: empty, which means the development-only
-	// key (seal.DevKeys).
-	GBVKeys string `env:"GBV_KEYS"`
-	// GBVActiveKeyID names the key that seals new content (GBV_ACTIVE_KEY_ID).
-	// Default: "dev". Rotate by adding a key to GBV_KEYS and pointing this at
-	// it; old keys keep opening old rows.
-	GBVActiveKeyID string `env:"GBV_ACTIVE_KEY_ID" envDefault:"dev"`
+// Reflection reports whether the service serves gRPC reflection and whether
+// it does so without a token (development mode only): see GRPCReflection.
+func (c Common) Reflection() (served, open bool) {
+	served = c.DevMode
+	if c.GRPCReflection != nil {
+		served = *c.GRPCReflection
+	}
+	return served, served && c.DevMode
 }
 
 // WithDefaults returns c with an empty GRPCAddr or AdminAddr replaced by the given

@@ -35,3 +35,26 @@ func TestLoadWrapsParseErrors(t *testing.T) {
 	err := config.Load(&cfg)
 	require.ErrorContains(t, err, "config.Load")
 }
+
+func TestReflectionIsOpenOnlyInDevelopmentMode(t *testing.T) {
+	t.Parallel()
+	on, off := true, false
+	tests := []struct {
+		name         string
+		common       config.Common
+		served, open bool
+	}{
+		{"development mode serves reflection without a token", config.Common{Auth: config.Auth{DevMode: true}}, true, true},
+		{"development mode may turn reflection off", config.Common{Auth: config.Auth{DevMode: true}, GRPCReflection: &off}, false, false},
+		{"outside development mode reflection is off", config.Common{}, false, false},
+		{"outside development mode reflection turned on needs a token", config.Common{GRPCReflection: &on}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			served, open := tt.common.Reflection()
+			require.Equal(t, tt.served, served)
+			require.Equal(t, tt.open, open)
+		})
+	}
+}

@@ -4,6 +4,7 @@
 package seal
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -17,6 +18,9 @@ import (
 // "dev-only-gbv-key-do-not-use-!!!!"). It is the
 // config default so `make run` works; never use it with real reports.
 const DevKeys = "dev:ZGV2LW9ubHktZ2J2LWtleS1kby1ub3QtdXNlLSEhISE="
+
+// devKey is the key of DevKeys, found in a ring under any kid.
+var devKey = []byte("dev-only-gbv-key-do-not-use-!!!!")
 
 // Sealed is one encrypted value and what is needed to open it.
 type Sealed struct {
@@ -32,6 +36,8 @@ type Sealed struct {
 type Keyring struct {
 	active string
 	aeads  map[string]cipher.AEAD
+	// dev is set when one of the keys is the published development key.
+	dev bool
 }
 
 // ParseKeyring builds a keyring from "kid:base64key,kid2:base64key" (each key
@@ -54,6 +60,7 @@ func ParseKeyring(spec, active string) (*Keyring, error) {
 		if len(raw) != 32 {
 			return nil, fmt.Errorf("seal.ParseKeyring: key %q: must be 32 bytes, got %d", id, len(raw))
 		}
+		k.dev = k.dev || bytes.Equal(raw, devKey)
 		block, err := aes.NewCipher(raw)
 		if err != nil {
 			return nil, fmt.Errorf("seal.ParseKeyring: aes.NewCipher: %w", err)
@@ -72,6 +79,10 @@ func ParseKeyring(spec, active string) (*Keyring, error) {
 	}
 	return k, nil
 }
+
+// HoldsDevKey reports whether the ring holds the published development key
+// (under any kid): content sealed with it is readable by anyone.
+func (k *Keyring) HoldsDevKey() bool { return k.dev }
 
 // Seal encrypts plaintext with the active key. aad binds the ciphertext to
 // its row (tenant and ticket id), so a ciphertext copied onto another ticket

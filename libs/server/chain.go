@@ -23,7 +23,7 @@ func unaryChain(o Options) []grpc.UnaryServerInterceptor {
 		unaryDeadline(o.DefaultTimeout),
 	}
 	if o.Verifier != nil {
-		chain = append(chain, auth.UnaryServerInterceptor(o.Verifier))
+		chain = append(chain, auth.UnaryServerInterceptor(o.Verifier, auth.Public{Reflection: o.OpenReflection}))
 	}
 	chain = append(chain, func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		return h(annotate(ctx), req)
@@ -37,7 +37,7 @@ func unaryChain(o Options) []grpc.UnaryServerInterceptor {
 func streamChain(o Options) []grpc.StreamServerInterceptor {
 	chain := []grpc.StreamServerInterceptor{streamObserve(o.Logger), streamRecovery, streamMetrics}
 	if o.Verifier != nil {
-		chain = append(chain, auth.StreamServerInterceptor(o.Verifier))
+		chain = append(chain, auth.StreamServerInterceptor(o.Verifier, auth.Public{Reflection: o.OpenReflection}))
 	}
 	chain = append(chain, func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 		return h(srv, &wrappedStream{ServerStream: ss, ctx: annotate(ss.Context())})

@@ -1,6 +1,6 @@
 // Package server bootstraps a Trust Engine gRPC service: the shared interceptor
 // chain (request id, recovery, logging, metrics, default deadline, auth, error
-// mapping), health and reflection, an admin HTTP port with /metrics, /healthz and
+// mapping), health and (when asked for) reflection, an admin HTTP port with /metrics, /healthz and
 // /readyz, and graceful shutdown.
 //
 // Typical use in a service's run(ctx):
@@ -64,6 +64,12 @@ type Options struct {
 	StreamInterceptors []grpc.StreamServerInterceptor
 	// ServerOptions are extra grpc.ServerOptions (message sizes, keepalive, TLS).
 	ServerOptions []grpc.ServerOption
+	// Reflection serves gRPC server reflection, to callers with a token
+	// unless OpenReflection is set. Default: off.
+	Reflection bool
+	// OpenReflection serves reflection without a token, as grpcurl expects
+	// on a developer's machine. Only development mode sets it.
+	OpenReflection bool
 }
 
 // Server is a gRPC server with its admin HTTP port.
@@ -101,7 +107,9 @@ func New(opts Options) *Server {
 	// whose services are not registered yet.
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	healthpb.RegisterHealthServer(s.grpc, s.health)
-	reflection.Register(s.grpc)
+	if opts.Reflection {
+		reflection.Register(s.grpc)
+	}
 	s.admin = &http.Server{Handler: s.adminHandler(), ReadHeaderTimeout: 5 * time.Second}
 	return s
 }

@@ -2,8 +2,14 @@
 //
 //	go run github.com/salga/trustengine/libs/cmd/devtoken -role agent -tenant CPT -sub dev-agent -ttl 24h
 //
-// It signs with JWT_HS256_SECRET, or the default development secret when unset, so the
-// token matches services started with the same environment.
+// It signs with JWT_HS256_SECRET, so the token matches services started with the
+// same environment. In development mode (TRUSTENGINE_DEV_MODE=1, which `make token`
+// sets) an empty JWT_HS256_SECRET means the published development secret; outside it
+// devtoken refuses an empty or published secret, as the services do.
+//
+// -role service mints a service token instead (for calling internal RPCs with
+// grpcurl), signed with SERVICE_JWT_SECRET under the same rule; the service
+// role is never part of a user token.
 package main
 
 import (
@@ -33,7 +39,7 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var cfg config.Common
+	var cfg config.Auth
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
@@ -48,10 +54,30 @@ func run(args []string) error {
 		}
 		rs = append(rs, r)
 	}
-	tok, err := auth.MintHS256([]byte(cfg.JWTSecret), auth.Claims{Subject: *sub, Tenant: *tenant, Roles: rs}, *ttl)
+	tok, err := mint(cfg, auth.Claims{Subject: *sub, Tenant: *tenant, Roles: rs}, *ttl)
 	if err != nil {
 		return err
 	}
 	fmt.Println(tok)
 	return nil
+}
+
+// mint signs c as a user token, or as a service token when its only role
+// is the service role.
+func mint(cfg config.Auth, c auth.Claims, ttl time.Duration) (string, error) {
+	if !c.HasRole(auth.RoleService) {
+		secret, err := cfg.UserSecret()
+		if err != nil {
+			return "", err
+		}
+		return auth.MintHS256([]byte(secret), c, ttl)
+	}
+	if len(c.Roles) != 1 {
+		return "", fmt.Errorf("the %s role is a service token's only role; mint it alone", auth.RoleService)
+	}
+	secret, err := cfg.ServiceSecret()
+	if err != nil {
+		return "", err
+	}
+	return auth.MintService([]byte(secret), c.Subject, ttl)
 }

@@ -21,11 +21,18 @@ import (
 	"github.com/salga/trustengine/libs/server"
 )
 
-// Secret is the HS256 secret the Bufconn server verifies tokens with.
+// Secret is the HS256 secret the Bufconn server verifies user tokens with.
 var Secret = []byte("servertest-secret")
 
+// ServiceSecret and GatewaySecret are the secrets of the Bufconn server's
+// service and gateway tokens.
+var (
+	ServiceSecret = []byte("servertest-service-secret")
+	GatewaySecret = []byte("servertest-gateway-secret")
+)
+
 // Bufconn starts a server.Server with the standard chain (authenticating with
-// Secret) plus interceptors, lets register add services, and returns a client
+// Secret, ServiceSecret and GatewaySecret) plus interceptors, lets register add services, and returns a client
 // connection to it. Everything is torn down when the test ends. Set
 // SERVERTEST_LOG=1 to see the server's logs.
 func Bufconn(t testing.TB, register func(*grpc.Server), interceptors ...grpc.UnaryServerInterceptor) *grpc.ClientConn {
@@ -50,11 +57,15 @@ func BufconnWith(t testing.TB, register func(*grpc.Server), o Options) *grpc.Cli
 	if os.Getenv("SERVERTEST_LOG") != "" {
 		out = os.Stderr
 	}
+	verifier, err := auth.NewVerifier(auth.Keys{UserSecret: Secret, ServiceSecret: ServiceSecret, GatewaySecret: GatewaySecret})
+	if err != nil {
+		t.Fatalf("servertest.Bufconn: %v", err)
+	}
 	srv := server.New(server.Options{
 		Name:              "servertest",
 		Listener:          lis,
 		Logger:            slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Verifier:          auth.NewHS256Verifier(Secret),
+		Verifier:          verifier,
 		ShutdownTimeout:   5 * time.Second,
 		UnaryInterceptors: o.Interceptors,
 		ServerOptions:     serverOptions(o),
@@ -95,12 +106,33 @@ func serverOptions(o Options) []grpc.ServerOption {
 	return []grpc.ServerOption{grpc.MaxRecvMsgSize(o.MaxMsgSize), grpc.MaxSendMsgSize(o.MaxMsgSize)}
 }
 
-// Token mints a one-hour token for c signed with Secret.
+// Token mints a one-hour token for c: a service token for c.Subject signed
+// with ServiceSecret when c holds the service role (service tokens are
+// always for all tenants and carry that role alone), else a user token
+// signed with Secret.
 func Token(t testing.TB, c auth.Claims) string {
 	t.Helper()
-	tok, err := auth.MintHS256(Secret, c, time.Hour)
+	var (
+		tok string
+		err error
+	)
+	if c.HasRole(auth.RoleService) {
+		tok, err = auth.MintService(ServiceSecret, c.Subject, time.Hour)
+	} else {
+		tok, err = auth.MintHS256(Secret, c, time.Hour)
+	}
 	if err != nil {
 		t.Fatalf("servertest.Token: %v", err)
+	}
+	return tok
+}
+
+// GatewayToken mints a one-hour gateway token signed with GatewaySecret.
+func GatewayToken(t testing.TB) string {
+	t.Helper()
+	tok, err := auth.MintGateway(GatewaySecret, time.Hour)
+	if err != nil {
+		t.Fatalf("servertest.GatewayToken: %v", err)
 	}
 	return tok
 }

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"os"
 	"time"
 
 	"google.golang.org/grpc"
@@ -20,25 +19,37 @@ import (
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/config"
 )
 
 func main() {
 	routingAddr := flag.String("routing", "127.0.0.1:9102", "routing service gRPC address")
 	dataDir := flag.String("data", "", "shared data folder (mdb2011/...); empty generates shapes")
-	secret := flag.String("secret", envOr("JWT_HS256_SECRET", "dev-only-insecure-secret-change-me"), "HS256 secret")
+	secret := flag.String("secret", "", "HS256 secret of user tokens (default: JWT_HS256_SECRET; in development mode, empty means the development secret)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := run(ctx, *routingAddr, *dataDir, []byte(*secret)); err != nil {
+	key, err := userSecret(*secret)
+	if err != nil {
+		log.Fatalf("demoseed: %v", err)
+	}
+	if err := run(ctx, *routingAddr, *dataDir, []byte(key)); err != nil {
 		log.Fatalf("demoseed: %v", err)
 	}
 }
 
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
+// userSecret is the -secret flag, else JWT_HS256_SECRET, under the same
+// development-mode rule as every process: the published secret only with
+// TRUSTENGINE_DEV_MODE=1.
+func userSecret(flagValue string) (string, error) {
+	var a config.Auth
+	if err := config.Load(&a); err != nil {
+		return "", err
 	}
-	return def
+	if flagValue != "" {
+		a.JWTSecret = flagValue
+	}
+	return a.UserSecret()
 }
 
 // run creates the municipality and its teams through the routing API, as a

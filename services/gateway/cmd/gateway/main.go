@@ -63,17 +63,16 @@ func run(ctx context.Context) error {
 		*d.dst = cc
 	}
 
-	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	// User tokens are verified only to attribute requests to tenants and
+	// clients for rate limiting; the services verify every token again.
+	verifier, err := auth.NewVerifierFromConfig(auth.VerifierConfig{UserSecret: cfg.JWTSecret, UserPublicKeyFile: cfg.JWTPublicKeyFile})
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}
-	// The Open311 facade calls internal RPCs as the gateway itself, so it
-	// has its own connections carrying a service token.
-	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
-	if err != nil {
-		return fmt.Errorf("gateway: %w", err)
-	}
-	svcToken := auth.BearerCredentials(auth.ServiceTokens(signer, "gateway"))
+	// The Open311 facade calls ticket and routing as the gateway itself, with
+	// its own narrow identity: a gateway token, which those services accept
+	// only on the RPCs auth.GatewayMayCall lists.
+	svcToken := auth.BearerCredentials(auth.GatewayTokens([]byte(cfg.GatewayJWTSecret)))
 	var svc [2]*grpc.ClientConn
 	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr} {
 		cc, err := dial(addr, grpc.WithPerRPCCredentials(svcToken))
@@ -88,7 +87,7 @@ func run(ctx context.Context) error {
 		CORSOrigins:  cfg.CORSOrigins,
 		RateLimit: httpapi.RateLimit{
 			TenantPerSecond: cfg.TenantRate, TenantBurst: cfg.TenantBurst,
-			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst,
+			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst, MaxKeys: cfg.RateMaxKeys,
 			Verifier: verifier,
 		},
 		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1])),

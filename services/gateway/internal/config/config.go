@@ -43,16 +43,15 @@ type Config struct {
 	// ClientBurst is the burst allowed above ClientRate.
 	// GATEWAY_CLIENT_BURST, default 40.
 	ClientBurst int `env:"GATEWAY_CLIENT_BURST" envDefault:"40"`
-	// JWTSecret is the HS256 secret, used only to attribute requests to
-	// tenants for rate limiting. JWT_HS256_SECRET.
-	JWTSecret string `env:"JWT_HS256_SECRET" envDefault:"dev-only-insecure-secret-change-me"`
-	// JWTPublicKeyFile is the RS256 public key file; when set it replaces
-	// JWTSecret. JWT_RS256_PUBLIC_KEY_FILE.
-	JWTPublicKeyFile string `env:"JWT_RS256_PUBLIC_KEY_FILE"`
-	// JWTPrivateKeyFile is the RS256 private key the gateway signs its own
-	// service token with (Open311 calls); when empty JWTSecret signs it.
-	// JWT_RS256_PRIVATE_KEY_FILE.
-	JWTPrivateKeyFile string `env:"JWT_RS256_PRIVATE_KEY_FILE"`
+	// RateMaxKeys bounds how many tenants, and how many clients, have a
+	// rate bucket of their own at once; beyond it, new ones share one bucket
+	// until idle buckets are forgotten. GATEWAY_RATE_MAX_KEYS, default 100000.
+	RateMaxKeys int `env:"GATEWAY_RATE_MAX_KEYS" envDefault:"100000"`
+	// Auth is the development-mode switch and the token keys
+	// (TRUSTENGINE_DEV_MODE, JWT_*, GATEWAY_JWT_SECRET): the user-token key
+	// attributes requests to tenants for rate limiting, the gateway secret
+	// signs the Open311 calls. See libconfig.Auth.ForGateway.
+	libconfig.Auth
 	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }
@@ -60,8 +59,12 @@ type Config struct {
 // Load reads the configuration from the environment.
 func Load() (Config, error) {
 	var c Config
-	if err := libconfig.Load(&c); err != nil {
+	err := libconfig.Load(&c)
+	if err != nil {
 		return Config{}, fmt.Errorf("config.Load: %w", err)
+	}
+	if c.Auth, err = c.Auth.ForGateway(); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,19 +25,33 @@ type RateLimit struct {
 	// within its tenant, or the remote address of an unauthenticated caller.
 	ClientPerSecond float64
 	ClientBurst     int
+	// MaxKeys bounds how many tenants, and how many clients, have a bucket
+	// of their own at once; zero means DefaultMaxKeys.
+	MaxKeys int
 	// Verifier reads the tenant and subject from bearer tokens. Without it
 	// every caller is keyed by address. The services still verify every
 	// token themselves; this is only for accounting.
 	Verifier *auth.Verifier
 }
 
-// limiterSet hands out one token bucket per key and forgets idle ones.
+// DefaultMaxKeys is the bucket bound used when RateLimit.MaxKeys is zero:
+// about 20 MB of buckets per budget at most.
+const DefaultMaxKeys = 100_000
+
+// limiterSet hands out one token bucket per key, up to max keys. A bucket
+// unused for idle has refilled completely, so forgetting it changes no
+// caller's budget; while every one of max buckets is busy, new keys share
+// one overflow bucket, so a flood of new addresses neither grows the map
+// nor escapes the limit.
 type limiterSet struct {
-	mu      sync.Mutex
-	perSec  rate.Limit
-	burst   int
-	buckets map[string]*bucket
-	sweepAt time.Time
+	mu       sync.Mutex
+	perSec   rate.Limit
+	burst    int
+	max      int
+	idle     time.Duration
+	buckets  map[string]*bucket
+	overflow *rate.Limiter
+	sweepAt  time.Time
 }
 
 type bucket struct {
@@ -46,14 +59,20 @@ type bucket struct {
 	seen time.Time
 }
 
-func newLimiterSet(perSec float64, burst int) *limiterSet {
+func newLimiterSet(perSec float64, burst, maxKeys int) *limiterSet {
 	if perSec <= 0 {
 		return nil
 	}
 	if burst < 1 {
 		burst = int(math.Ceil(perSec))
 	}
-	return &limiterSet{perSec: rate.Limit(perSec), burst: burst, buckets: map[string]*bucket{}}
+	if maxKeys < 1 {
+		maxKeys = DefaultMaxKeys
+	}
+	// The time an empty bucket takes to fill up again, at least a second.
+	idle := max(time.Duration(float64(burst)/perSec*float64(time.Second)), time.Second)
+	return &limiterSet{perSec: rate.Limit(perSec), burst: burst, max: maxKeys, idle: idle,
+		buckets: map[string]*bucket{}, overflow: rate.NewLimiter(rate.Limit(perSec), burst)}
 }
 
 // reserve takes one token for key and says how long the caller must wait
@@ -62,22 +81,8 @@ func newLimiterSet(perSec float64, burst int) *limiterSet {
 func (s *limiterSet) reserve(key string, now time.Time) (wait time.Duration, undo func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if now.After(s.sweepAt) {
-		// Forget buckets idle long enough to have refilled completely.
-		for k, b := range s.buckets {
-			if now.Sub(b.seen) > 10*time.Minute {
-				delete(s.buckets, k)
-			}
-		}
-		s.sweepAt = now.Add(time.Minute)
-	}
-	b, ok := s.buckets[key]
-	if !ok {
-		b = &bucket{lim: rate.NewLimiter(s.perSec, s.burst)}
-		s.buckets[key] = b
-	}
-	b.seen = now
-	r := b.lim.ReserveN(now, 1)
+	lim := s.limiter(key, now)
+	r := lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now) // a refused request does not spend budget
 		return d, func() {}
@@ -85,11 +90,43 @@ func (s *limiterSet) reserve(key string, now time.Time) (wait time.Duration, und
 	return 0, func() { r.CancelAt(now) }
 }
 
+// limiter returns key's bucket, making one if there is room, else the
+// overflow bucket. Called with s.mu held.
+func (s *limiterSet) limiter(key string, now time.Time) *rate.Limiter {
+	if b, ok := s.buckets[key]; ok {
+		b.seen = now
+		return b.lim
+	}
+	if len(s.buckets) >= s.max || now.After(s.sweepAt) {
+		s.sweep(now)
+	}
+	if len(s.buckets) >= s.max {
+		return s.overflow
+	}
+	b := &bucket{lim: rate.NewLimiter(s.perSec, s.burst), seen: now}
+	s.buckets[key] = b
+	return b.lim
+}
+
+// sweep forgets the buckets idle long enough to be full again, at most once
+// per idle period so a full set is not scanned on every request.
+func (s *limiterSet) sweep(now time.Time) {
+	if !now.After(s.sweepAt) {
+		return
+	}
+	for k, b := range s.buckets {
+		if now.Sub(b.seen) >= s.idle {
+			delete(s.buckets, k)
+		}
+	}
+	s.sweepAt = now.Add(s.idle)
+}
+
 // rateLimited refuses requests over the tenant or client budget with 429 and
 // Retry-After (whole seconds, rounded up).
 func rateLimited(next http.Handler, rl RateLimit) http.Handler {
-	tenants := newLimiterSet(rl.TenantPerSecond, rl.TenantBurst)
-	clients := newLimiterSet(rl.ClientPerSecond, rl.ClientBurst)
+	tenants := newLimiterSet(rl.TenantPerSecond, rl.TenantBurst, rl.MaxKeys)
+	clients := newLimiterSet(rl.ClientPerSecond, rl.ClientBurst, rl.MaxKeys)
 	if tenants == nil && clients == nil {
 		return next
 	}
@@ -118,11 +155,13 @@ func rateLimited(next http.Handler, rl RateLimit) http.Handler {
 }
 
 // callerKeys returns the tenant (empty when unknown) and the client key of a
-// request.
+// request. The token is read with auth.BearerToken, as the services read
+// it, so a request the services accept as authenticated is charged to its
+// tenant and subject however the scheme is spelled.
 func callerKeys(r *http.Request, v *auth.Verifier) (tenant, client string) {
-	if v != nil {
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			if c, err := v.Verify(strings.TrimSpace(tok)); err == nil {
+	if vals := r.Header.Values("Authorization"); v != nil && len(vals) == 1 {
+		if tok, ok := auth.BearerToken(vals[0]); ok {
+			if c, err := v.Verify(tok); err == nil {
 				return c.Tenant, "sub:" + c.Tenant + "/" + c.Subject
 			}
 		}

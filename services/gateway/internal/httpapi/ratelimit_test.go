@@ -67,3 +67,36 @@ func TestRequestsOverABudgetGet429WithRetryAfter(t *testing.T) {
 	require.Equal(t, 429, get("", "10.0.0.9:1").Code, "anonymous callers are limited by address")
 	require.NotEqual(t, 429, get("", "10.0.0.8:1").Code)
 }
+
+func TestTheBearerSchemeInAnyCaseIsChargedToTheTokensClient(t *testing.T) {
+	t.Parallel()
+	secret := []byte("rate-secret")
+	cc, err := grpc.NewClient("127.0.0.1:1", grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cc.Close() })
+	h, err := httpapi.New(context.Background(), httpapi.Backends{Ticket: cc, Routing: cc, SLA: cc}, httpapi.Options{
+		RateLimit: httpapi.RateLimit{ClientPerSecond: 0.01, ClientBurst: 3, Verifier: auth.NewHS256Verifier(secret)},
+	})
+	require.NoError(t, err)
+	tok, err := auth.MintHS256(secret, auth.Claims{Subject: "alice", Tenant: "CPT", Roles: []string{"agent"}}, time.Hour)
+	require.NoError(t, err)
+	get := func(authorization, addr string) int {
+		req := httptest.NewRequest(http.MethodGet, "/v1/tickets/x", nil)
+		req.RemoteAddr = addr
+		req.Header.Set("Authorization", authorization)
+		rr := httptest.NewRecorder()
+		h.ServeHTTP(rr, req)
+		return rr.Code
+	}
+	// Each spelling from its own address: were the scheme read only as
+	// "Bearer", the others would count against their addresses instead.
+	schemes := []string{"bearer", "BEARER", "bEaReR", "Bearer", "bearer"}
+	for i, scheme := range schemes {
+		code := get(scheme+" "+tok, "10.1.0."+strconv.Itoa(i)+":1")
+		if i < 3 {
+			require.NotEqual(t, 429, code, "request %d (%s) is within alice's burst", i, scheme)
+		} else {
+			require.Equal(t, 429, code, "request %d (%s) is over alice's burst", i, scheme)
+		}
+	}
+}

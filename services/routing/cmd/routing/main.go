@@ -20,7 +20,6 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
-	"github.com/salga/trustengine/libs/seal"
 	libserver "github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/routing/internal/app"
 	"github.com/salga/trustengine/services/routing/internal/config"
@@ -44,14 +43,14 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := logging.New(cfg.LogLevel)
-	if cfg.UsesDevKey() {
-		log.Warn("GBV_KEYS is unset: notes of GBV assignments are sealed with the development-only key")
-	}
-	keys, err := seal.ParseKeyring(cfg.GBVKeys, cfg.GBVActiveKeyID)
+	keys, err := cfg.GBV.Keyring(cfg.DevMode)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	if keys.HoldsDevKey() {
+		log.Warn("development mode: notes of GBV assignments are sealed with the published development key")
+	}
+	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -77,7 +76,9 @@ func run(ctx context.Context) error {
 		queue.ObserveDeliveries(ctx, riverClient)
 	}
 
+	reflect, openReflect := cfg.Reflection()
 	srv := libserver.New(libserver.Options{
+		Reflection: reflect, OpenReflection: openReflect,
 		Name: "routing", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
 		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
 		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
@@ -103,13 +104,9 @@ func newRiver(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *s
 		c, err := delivery.NewRiverClient(pool, store.Schema, nil, log)
 		return c, func() {}, err
 	}
-	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
-	if err != nil {
-		return nil, nil, fmt.Errorf("run: %w", err)
-	}
 	conn, err := grpc.NewClient(cfg.TicketAddr,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokens(signer, cfg.ServiceName))),
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), cfg.ServiceName))),
 	)
 	if err != nil {
 		return nil, nil, fmt.Errorf("run: dial ticket service: %w", err)

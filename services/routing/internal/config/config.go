@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	libconfig "github.com/salga/trustengine/libs/config"
-	"github.com/salga/trustengine/libs/seal"
 )
 
 // Default listen addresses of the routing service.
@@ -32,16 +31,13 @@ type Config struct {
 // Load reads Config from the environment and fills the default ports.
 func Load() (Config, error) {
 	var c Config
-	if err := libconfig.Load(&c); err != nil {
+	err := libconfig.Load(&c)
+	if err != nil {
 		return Config{}, fmt.Errorf("config.Load: %w", err)
 	}
 	c.Common = c.Common.WithDefaults(DefaultGRPCAddr, DefaultAdminAddr)
-	if c.GBVKeys == "" {
-		c.GBVKeys = seal.DevKeys
+	if c.Auth, err = c.Auth.ForService(); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }
-
-// UsesDevKey reports whether GBV notes would be sealed with the development
-// key, which start-up logs loudly.
-func (c Config) UsesDevKey() bool { return c.GBVKeys == seal.DevKeys }

@@ -42,7 +42,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := logging.New(cfg.LogLevel)
-	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
 	if err != nil {
 		return err
 	}
@@ -58,11 +58,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
-	if err != nil {
-		return err
-	}
-	tokens := auth.ServiceTokens(signer, "sla")
+	tokens := auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), "sla")
 	var routing jobs.Escalator
 	var ticket jobs.Ticket
 	if cfg.RoutingAddr != "" {
@@ -90,7 +86,8 @@ func run(ctx context.Context) error {
 	}
 	a := app.New(pool, riverClient)
 
-	srv := libserver.New(libserver.Options{Name: "sla", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
+	reflect, openReflect := cfg.Reflection()
+	srv := libserver.New(libserver.Options{Reflection: reflect, OpenReflection: openReflect, Name: "sla", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
 		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout, Ready: func(ctx context.Context) error { return pool.Ping(ctx) }})
 	slav1.RegisterSlaServiceServer(srv.GRPC(), server.NewPublic(a))
 	slav1.RegisterSlaInternalServiceServer(srv.GRPC(), server.NewInternal(a, cfg.SweepBatch))

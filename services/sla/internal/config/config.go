@@ -29,10 +29,14 @@ type Config struct {
 // Load reads the environment and applies the SLA ports :9103 and :9203.
 func Load() (Config, error) {
 	var c Config
-	if err := libconfig.Load(&c); err != nil {
+	err := libconfig.Load(&c)
+	if err != nil {
 		return c, fmt.Errorf("config.Load: %w", err)
 	}
 	c.Common = c.Common.WithDefaults(":9103", ":9203")
+	if c.Auth, err = c.Auth.ForService(); err != nil {
+		return c, err
+	}
 	if c.SweepInterval <= 0 || c.SweepBatch <= 0 || c.JobWorkers <= 0 {
 		return c, fmt.Errorf("config.Load: SLA_SWEEP_INTERVAL, SLA_SWEEP_BATCH and SLA_JOB_WORKERS must be positive")
 	}

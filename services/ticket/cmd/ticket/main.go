@@ -17,7 +17,6 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
-	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/ticket/internal/app"
 	"github.com/salga/trustengine/services/ticket/internal/config"
@@ -42,14 +41,14 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := logging.New(cfg.LogLevel)
-	if cfg.UsesDevKey() {
-		log.Warn("GBV_KEYS is unset: GBV content is sealed with the development-only key")
-	}
-	keys, err := seal.ParseKeyring(cfg.GBVKeys, cfg.GBVActiveKeyID)
+	keys, err := cfg.GBV.Keyring(cfg.DevMode)
 	if err != nil {
 		return err
 	}
-	verifier, err := auth.NewVerifierFromConfig(cfg.JWTSecret, cfg.JWTPublicKeyFile)
+	if keys.HoldsDevKey() {
+		log.Warn("development mode: GBV content is sealed with the published development key")
+	}
+	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
 	if err != nil {
 		return err
 	}
@@ -67,11 +66,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	signer, err := auth.NewSignerFromConfig(cfg.JWTSecret, cfg.JWTPrivateKeyFile)
-	if err != nil {
-		return err
-	}
-	tokens := auth.ServiceTokens(signer, "ticket")
+	tokens := auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), "ticket")
 	var ps outbox.Peers
 	if cfg.RoutingAddr != "" {
 		conn, err := peers.Dial(cfg.RoutingAddr, tokens)
@@ -105,7 +100,9 @@ func run(ctx context.Context) error {
 		defer func() { <-jobs.Stopped() }()
 	}
 
+	reflect, openReflect := cfg.Reflection()
 	srv := server.New(server.Options{
+		Reflection: reflect, OpenReflection: openReflect,
 		// 16 MiB lets an oversized description reach validation and get
 		// InvalidArgument naming the field, not a bare ResourceExhausted.
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	libconfig "github.com/salga/trustengine/libs/config"
-	"github.com/salga/trustengine/libs/seal"
 )
 
 // Config is every setting of the ticket service.
@@ -26,16 +25,13 @@ type Config struct {
 // (gRPC :9101, admin :9201).
 func Load() (Config, error) {
 	var c Config
-	if err := libconfig.Load(&c); err != nil {
+	err := libconfig.Load(&c)
+	if err != nil {
 		return Config{}, fmt.Errorf("config.Load: %w", err)
 	}
 	c.Common = c.WithDefaults(":9101", ":9201")
-	if c.GBVKeys == "" {
-		c.GBVKeys = seal.DevKeys
+	if c.Auth, err = c.Auth.ForService(); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }
-
-// UsesDevKey reports whether GBV content would be sealed with the
-// development key, which start-up logs loudly.
-func (c Config) UsesDevKey() bool { return c.GBVKeys == seal.DevKeys }

@@ -1,0 +1,24 @@
+package auth
+
+import (
+	"maps"
+	"slices"
+)
+
+// gatewayMethods are the only RPCs a gateway token may call: what the Open311
+// facade needs (API keys, public reports and the jurisdiction check). A
+// compromised gateway can do through its own identity no more than Open311
+// already lets anyone do; every other RPC refuses its token.
+var gatewayMethods = map[string]bool{
+	"/salga.ticket.v1.TicketInternalService/VerifyApiKey":       true,
+	"/salga.ticket.v1.TicketInternalService/ListPublicTickets":  true,
+	"/salga.ticket.v1.TicketInternalService/GetPublicTicket":    true,
+	"/salga.ticket.v1.TicketInternalService/SubmitPublicReport": true,
+	"/salga.routing.v1.RoutingService/GetMunicipality":          true,
+}
+
+// GatewayMayCall reports whether a gateway token may call fullMethod.
+func GatewayMayCall(fullMethod string) bool { return gatewayMethods[fullMethod] }
+
+// GatewayMethods lists the RPCs a gateway token may call, sorted.
+func GatewayMethods() []string { return slices.Sorted(maps.Keys(gatewayMethods)) }
