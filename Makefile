@@ -13,7 +13,7 @@ PROTOC_GEN_GO_GRPC_VERSION := v1.6.0
 GRPC_GATEWAY_VERSION := v2.33.0
 GRPCURL_VERSION := v1.9.3
 
-MODULES := gen libs services/ticket services/routing services/sla services/gateway e2e
+MODULES := gen libs services/ticket services/routing services/sla services/gateway e2e deploy/schemagen
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
