@@ -493,7 +493,11 @@ type ListTicketsRequest struct {
 	// descriptions that quote it, not the longer references it begins.
 	Query string `protobuf:"bytes,13,opt,name=query,proto3" json:"query,omitempty"`
 	// Sort order.
-	OrderBy       TicketOrder `protobuf:"varint,14,opt,name=order_by,json=orderBy,proto3,enum=salga.ticket.v1.TicketOrder" json:"order_by,omitempty"`
+	OrderBy TicketOrder `protobuf:"varint,14,opt,name=order_by,json=orderBy,proto3,enum=salga.ticket.v1.TicketOrder" json:"order_by,omitempty"`
+	// Only these tickets (UUIDs, at most 500): how a client shows the tickets
+	// of another service's list (a routing queue, SLA's at-risk list) in one
+	// call. Tickets the caller may not see are left out, as in any list.
+	Ids           []string `protobuf:"bytes,15,rep,name=ids,proto3" json:"ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -624,6 +628,13 @@ func (x *ListTicketsRequest) GetOrderBy() TicketOrder {
 		return x.OrderBy
 	}
 	return TicketOrder_TICKET_ORDER_UNSPECIFIED
+}
+
+func (x *ListTicketsRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
 }
 
 // ListTicketsResponse is the output of TicketService.ListTickets.
@@ -1666,7 +1677,7 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\rmax_longitude\x18\x04 \x01(\x01R\fmaxLongitude\"^\n" +
 	"\x06Circle\x12/\n" +
 	"\x06center\x18\x01 \x01(\v2\x17.salga.common.v1.LatLngR\x06center\x12#\n" +
-	"\rradius_meters\x18\x02 \x01(\x01R\fradiusMeters\"\xbe\x05\n" +
+	"\rradius_meters\x18\x02 \x01(\x01R\fradiusMeters\"\xd0\x05\n" +
 	"\x12ListTicketsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
@@ -1685,7 +1696,8 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x04bbox\x18\v \x01(\v2\x1c.salga.ticket.v1.BoundingBoxR\x04bbox\x12+\n" +
 	"\x04near\x18\f \x01(\v2\x17.salga.ticket.v1.CircleR\x04near\x12\x14\n" +
 	"\x05query\x18\r \x01(\tR\x05query\x127\n" +
-	"\border_by\x18\x0e \x01(\x0e2\x1c.salga.ticket.v1.TicketOrderR\aorderBy\"p\n" +
+	"\border_by\x18\x0e \x01(\x0e2\x1c.salga.ticket.v1.TicketOrderR\aorderBy\x12\x10\n" +
+	"\x03ids\x18\x0f \x03(\tR\x03ids\"p\n" +
 	"\x13ListTicketsResponse\x121\n" +
 	"\atickets\x18\x01 \x03(\v2\x17.salga.ticket.v1.TicketR\atickets\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xfc\x02\n" +
