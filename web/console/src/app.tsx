@@ -1,6 +1,6 @@
 // The console's shell: the session gate, the navigation bar and the views
 // by URL.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import { clearCache } from "./api/data";
 import { currentSession, hasRole, isAdmin, isStaff, onSessionChange, signOut } from "./auth/session";
 import { href, navigate, useRoute } from "./router";
@@ -17,7 +17,7 @@ import { OidcCallback, SignInPage, homeOf } from "./views/SignIn";
 
 function useSession() {
   const [, tick] = useState(0);
-  useEffect(() => onSessionChange(() => tick((n) => n + 1)), []);
+  useLayoutEffect(() => onSessionChange(() => tick((n) => n + 1)), []);
   return currentSession();
 }
 
@@ -51,26 +51,23 @@ function NavBar() {
   );
 }
 
+/** Goes to another view once rendered (navigating during a render would be lost). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}
+
 function View() {
   const route = useRoute();
   const s = currentSession();
   const p = route.path;
   if (p === "/oidc/callback") return <OidcCallback />;
   if (!s || p === "/signin") {
-    if (s && p === "/signin") {
-      navigate(route.query.get("next") || homeOf(s.roles), true);
-      return null;
-    }
-    if (p !== "/signin") {
-      navigate(`/signin?next=${encodeURIComponent(route.href)}`, true);
-      return null;
-    }
+    if (s && p === "/signin") return <Redirect to={route.query.get("next") || homeOf(s.roles)} />;
+    if (p !== "/signin") return <Redirect to={`/signin?next=${encodeURIComponent(route.href)}`} />;
     return <SignInPage />;
   }
-  if (p === "/" || p === "") {
-    navigate(homeOf(s.roles), true);
-    return null;
-  }
+  if (p === "/" || p === "") return <Redirect to={homeOf(s.roles)} />;
   const m = (re: RegExp) => p.match(re);
   let v;
   if (p === "/queues/team") return <TeamQueue />;
@@ -98,8 +95,8 @@ export function App() {
   // Move focus to the new page's heading so keyboard and screen-reader
   // users start reading there after a navigation.
   useEffect(() => {
-    const h = document.getElementById("page-title");
-    if (h && document.activeElement === document.body) h.focus({ preventScroll: true });
+    const id = requestAnimationFrame(() => document.getElementById("page-title")?.focus({ preventScroll: true }));
+    return () => cancelAnimationFrame(id);
   }, [route.path]);
   return (
     <>

@@ -8,7 +8,10 @@ import { interceptLinks } from "./router";
 const root = document.getElementById("app")!;
 interceptLinks(document.body);
 loadConfig()
-  .then(() => render(<App />, root))
+  .then(() => {
+    root.textContent = "";
+    render(<App />, root);
+  })
   .catch((err: unknown) => {
     root.textContent = `The console could not start: ${err instanceof Error ? err.message : String(err)}`;
   });

@@ -1,7 +1,7 @@
 // Every view has a URL under /console/: the router reads location, and
 // navigate() pushes history entries, so deep links, reloads and the back
 // button work as people expect.
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 
 export const BASE = "/console";
 
@@ -18,7 +18,8 @@ export function currentRoute(): Route {
 
 export function useRoute(): Route {
   const [, tick] = useState(0);
-  useEffect(() => {
+  // A layout effect subscribes before any child's effect can navigate.
+  useLayoutEffect(() => {
     const l = () => tick((n) => n + 1);
     listeners.add(l);
     return () => {

@@ -103,7 +103,15 @@ export async function call<I extends DescMessage, O extends DescMessage>(
   input: MessageInitShape<I>,
   opts: CallOptions = {},
 ): Promise<MessageShape<O>> {
-  const json = toJson(method.input, create(method.input, input), { useProtoFieldName: true }) as JsonObject;
+  const msg = create(method.input, input);
+  const json = toJson(method.input, msg, { useProtoFieldName: true }) as JsonObject;
+  // A field mask's JSON form names fields in lowerCamelCase, but the gateway
+  // reads a mask in the query as the proto names themselves.
+  for (const f of method.input.fields) {
+    if (f.fieldKind === "message" && f.message.typeName === "google.protobuf.FieldMask" && json[f.name] !== undefined) {
+      json[f.name] = ((msg as Record<string, unknown>)[f.localName] as { paths: string[] }).paths.join(",");
+    }
+  }
   const { verb, url, body } = encode(method, json);
   const headers: Record<string, string> = { Accept: "application/json" };
   const token = currentToken();

@@ -47,7 +47,28 @@ export function BulkActions({ selected, onDone }: { selected: Set<string>; onDon
     }
   };
 
-  if (ids.length === 0) return <p class="muted bulk-hint">Select tickets to change their status or reassign them together.</p>;
+  const report = outcome && (
+    <div role="status" class={outcome.failed.length ? "error" : "ok"}>
+      {outcome.done} changed{action === "status" ? ` to ${label(TicketStatusSchema, status)}` : ""}.
+      {outcome.failed.length > 0 && (
+        <ul>
+          {outcome.failed.map((f) => (
+            <li key={f.id}>
+              {f.id.slice(0, 8)}: {f.why}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+  if (ids.length === 0) {
+    return (
+      <div class="bulk-hint">
+        {report}
+        <p class="muted">Select tickets to change their status or reassign them together.</p>
+      </div>
+    );
+  }
   return (
     <form class="bulk" onSubmit={apply} aria-label="Bulk actions">
       <strong>{ids.length} selected</strong>
@@ -89,20 +110,7 @@ export function BulkActions({ selected, onDone }: { selected: Set<string>; onDon
         {busy ? `Working ${busy.at} of ${busy.of}…` : "Apply"}
       </button>
       {formError && <p class="field-error" id="bulk-error" role="alert">{formError}</p>}
-      {outcome && (
-        <div role="status" class={outcome.failed.length ? "error" : "ok"}>
-          {outcome.done} changed{action === "status" ? ` to ${label(TicketStatusSchema, status)}` : ""}.
-          {outcome.failed.length > 0 && (
-            <ul>
-              {outcome.failed.map((f) => (
-                <li key={f.id}>
-                  {f.id.slice(0, 8)}: {f.why}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {report}
     </form>
   );
 }

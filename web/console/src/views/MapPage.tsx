@@ -9,7 +9,7 @@ import { RoutingService, TicketService, useTeamAreas } from "../api/services";
 import { currentSession, currentToken, isStaff } from "../auth/session";
 import { getConfig } from "../config";
 import { enumName, label } from "../format";
-import { href, navigate } from "../router";
+import { currentRoute, href, navigate, setQuery, useRoute } from "../router";
 import { slaLabel, slaState } from "../sla";
 import { ErrorNote, Loading, Page, SlaBadge } from "../ui/common";
 import { POINT_ZOOM_LEVEL, TicketMap, type MapController } from "../map/TicketMap";
@@ -23,6 +23,8 @@ export function useMunicipality() {
 }
 
 export function MapPage() {
+  const route = useRoute();
+  const start = useRef({ lat: Number(route.query.get("lat")), lng: Number(route.query.get("lng")), z: Number(route.query.get("z")) });
   const muni = useMunicipality();
   const staff = isStaff(currentSession());
   const areas = useTeamAreas(staff);
@@ -41,6 +43,14 @@ export function MapPage() {
   const cfg = getConfig();
 
   const onView = async (b: { west: number; south: number; east: number; north: number }, zoom: number) => {
+    // The map may report a last move after the view changed.
+    if (currentRoute().path !== "/map") return;
+    // The view is part of the URL, so a map position can be shared and survives a reload.
+    const q = new URLSearchParams(location.search);
+    q.set("lat", ((b.north + b.south) / 2).toFixed(5));
+    q.set("lng", ((b.east + b.west) / 2).toFixed(5));
+    q.set("z", zoom.toFixed(1));
+    setQuery(q);
     if (zoom < POINT_ZOOM_LEVEL) {
       setZoomedOut(true);
       setInView(null);
@@ -93,8 +103,12 @@ export function MapPage() {
           }}
           onReady={(m) => {
             ctl.current = m;
-            const bb = bboxOf(boundary);
-            if (bb) m.fit(bb);
+            const { lat, lng, z } = start.current;
+            if (lat && lng && z) m.map.jumpTo({ center: [lng, lat], zoom: z });
+            else {
+              const bb = bboxOf(boundary);
+              if (bb) m.fit(bb);
+            }
           }}
         />
         <aside class="map-side">

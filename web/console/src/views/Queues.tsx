@@ -1,6 +1,6 @@
 // The queues staff work from: their team's, triage (unrouted), at risk
 // (soonest breach first, with live countdowns) and breached.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { TicketStatus } from "../gen/salga/common/v1/common_pb";
 import { ClockState } from "../gen/salga/sla/v1/sla_pb";
 import { TicketOrder } from "../gen/salga/ticket/v1/ticket_service_pb";
@@ -16,6 +16,15 @@ import { BulkActions } from "./BulkActions";
 import { TicketTable, type Row } from "./TicketTable";
 
 const OPEN = [TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.AWAITING_CITIZEN];
+
+/** Reloads a queue: by hand, and every 30 seconds while it is on screen. */
+export function Refresh({ reload, busy }: { reload: () => void; busy: boolean }) {
+  useEffect(() => {
+    const t = setInterval(reload, 30_000);
+    return () => clearInterval(t);
+  }, [reload]);
+  return <button type="button" onClick={reload} disabled={busy}>{busy ? "Refreshing…" : "Refresh"}</button>;
+}
 
 export function QueueTabs({ current }: { current: string }) {
   const tabs: Array<[string, string]> = [
@@ -74,7 +83,7 @@ export function TeamQueue() {
     setQuery(next, false);
   };
   return (
-    <Page title={team ? `Queue of ${team.name}` : "My team's queue"}>
+    <Page title={team ? `Queue of ${team.name}` : "My team's queue"} actions={teamId ? <Refresh reload={q.reload} busy={q.loading} /> : undefined}>
       <QueueTabs current="/queues/team" />
       <label class="inline">
         Team{" "}
@@ -108,7 +117,7 @@ export function TriageQueue() {
     return r.tickets.flatMap((x) => (byId.get(x.ticketId) ? [{ ticket: byId.get(x.ticketId)! }] : []));
   });
   return (
-    <Page title="Triage">
+    <Page title="Triage" actions={<Refresh reload={q.reload} busy={q.loading} />}>
       <QueueTabs current="/queues/triage" />
       <p class="lead">Tickets no team's category and area matched. Reassign each to the team that should work it.</p>
       {q.loading && <Loading what="the triage queue" />}
@@ -133,7 +142,7 @@ function useAtRisk(breached: boolean) {
 export function AtRiskQueue() {
   const q = useAtRisk(false);
   return (
-    <Page title="At risk">
+    <Page title="At risk" actions={<Refresh reload={q.reload} busy={q.loading} />}>
       <QueueTabs current="/queues/at-risk" />
       <p class="lead">Tickets past their SLA warning threshold, the soonest breach first. The countdowns are live.</p>
       {q.loading && <Loading what="tickets at risk" />}
@@ -146,7 +155,7 @@ export function AtRiskQueue() {
 export function BreachedQueue() {
   const q = useAtRisk(true);
   return (
-    <Page title="Breached">
+    <Page title="Breached" actions={<Refresh reload={q.reload} busy={q.loading} />}>
       <QueueTabs current="/queues/breached" />
       <p class="lead">Tickets whose response or resolution deadline has passed, the most overdue first.</p>
       {q.loading && <Loading what="breached tickets" />}

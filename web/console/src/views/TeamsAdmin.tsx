@@ -60,7 +60,7 @@ export function TeamsAdmin() {
 
 export function TeamEditorPage({ id }: { id: string }) {
   const q = useQuery(id === "new" ? null : `team:${id}`, () => call(RoutingService.method.getTeam, { id }));
-  if (id !== "new" && q.loading) return <Page title="Team"><Loading what="the team" /></Page>;
+  if (id !== "new" && q.loading && !q.data) return <Page title="Team"><Loading what="the team" /></Page>;
   if (q.error) return <Page title="Team"><ErrorNote error={q.error} /></Page>;
   return <TeamEditor key={id} team={q.data?.team} />;
 }

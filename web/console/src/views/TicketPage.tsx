@@ -1,7 +1,7 @@
 // One ticket: details, where it is, its clocks and deadlines (with the
 // calendar that counts them), why its team has it, history and notes, and
 // the actions staff take on it.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { Category, CategorySchema, TicketStatus, TicketStatusSchema } from "../gen/salga/common/v1/common_pb";
 import { AssignmentReasonSchema } from "../gen/salga/routing/v1/routing_pb";
 import { ClockKindSchema, ClockStateSchema, WeekdaySchema, type Calendar } from "../gen/salga/sla/v1/sla_pb";
@@ -29,6 +29,14 @@ const transitions: Record<number, TicketStatus[]> = {
 export function TicketPage({ id }: { id: string }) {
   const q = useQuery(`ticket:${id}`, () => call(TicketService.method.getTicket, { id }), 5000);
   const t = q.data?.ticket;
+  // A new ticket is routed and clocked within moments: look again every
+  // two seconds until it shows its team and deadlines.
+  const pending = !!t && t.status === TicketStatus.OPEN && (!t.assignmentReason || !t.resolutionDeadline);
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(() => invalidate(`ticket:${id}`), 2000);
+    return () => clearInterval(timer);
+  }, [pending, id]);
   if (q.loading && !t) return <Page title="Ticket"><Loading what="the ticket" /></Page>;
   if (q.error instanceof ApiError && q.error.httpStatus === 403) {
     return (
