@@ -134,7 +134,7 @@ function useAtRisk(breached: boolean) {
     const byId = await ticketsByIds(rows.map((x) => x.ticketId));
     return rows.flatMap((x) => {
       const t = byId.get(x.ticketId);
-      return t ? [{ ticket: t, deadline: toDate(x.clock?.deadline) }] : [];
+      return t ? [{ ticket: t, deadline: toDate(x.clock?.deadline), sla: breached ? ("breached" as const) : ("at_risk" as const) }] : [];
     });
   });
 }

@@ -3,10 +3,11 @@ import type { Ticket } from "../gen/salga/ticket/v1/ticket_pb";
 import { CategorySchema, TicketStatusSchema } from "../gen/salga/common/v1/common_pb";
 import { label, when, toDate } from "../format";
 import { href } from "../router";
-import { nextDeadline, slaState } from "../sla";
+import { nextDeadline, slaState, type SlaState } from "../sla";
 import { Countdown, SlaBadge, useNow } from "../ui/common";
 
-export type Row = { ticket: Ticket; deadline?: Date | undefined };
+/** A row: the ticket, and where the SLA service knows better, its deadline and state. */
+export type Row = { ticket: Ticket; deadline?: Date | undefined; sla?: SlaState };
 
 export function TicketTable({ rows, caption, selected, onSelect, empty }: {
   rows: Row[];
@@ -51,7 +52,7 @@ export function TicketTable({ rows, caption, selected, onSelect, empty }: {
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ ticket: t, deadline }) => (
+          {rows.map(({ ticket: t, deadline, sla }) => (
             <tr key={t.id} class={selected?.has(t.id) ? "selected" : ""}>
               {onSelect && (
                 <td>
@@ -66,7 +67,7 @@ export function TicketTable({ rows, caption, selected, onSelect, empty }: {
               <td>{label(TicketStatusSchema, t.status)}</td>
               <td>{t.assignedTeamName || <span class="muted">unassigned</span>}</td>
               <td>
-                <SlaBadge state={slaState(t, now)} />
+                <SlaBadge state={sla ?? slaState(t, now)} />
               </td>
               <td>
                 <Countdown deadline={deadline ?? nextDeadline(t)} />
