@@ -17,7 +17,15 @@ import { OidcCallback, SignInPage, homeOf } from "./views/SignIn";
 
 function useSession() {
   const [, tick] = useState(0);
-  useLayoutEffect(() => onSessionChange(() => tick((n) => n + 1)), []);
+  useLayoutEffect(
+    () =>
+      onSessionChange(() => {
+        // The next user must not see the last one's data.
+        if (!currentSession()) clearCache();
+        tick((n) => n + 1);
+      }),
+    [],
+  );
   return currentSession();
 }
 
@@ -46,7 +54,7 @@ function NavBar() {
         {s.roles.join(", ").replace(/_/g, " ")} of {s.tenant}
         {s.via === "development" ? " (development)" : ""}
       </span>
-      <button type="button" onClick={() => { signOut(); clearCache(); navigate("/signin"); }}>Sign out</button>
+      <button type="button" onClick={() => { signOut(); navigate("/signin"); }}>Sign out</button>
     </header>
   );
 }

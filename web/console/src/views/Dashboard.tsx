@@ -85,7 +85,7 @@ export function Dashboard() {
           <h2 id="c-month">On time by month</h2>
           {months.loading && <Loading what="monthly compliance" />}
           <ErrorNote error={months.error} />
-          {months.data && <GroupedBars title="Share of clocks met on time, by month" series={["Response", "Resolution"]} groups={months.data.map((m) => ({ label: m.label, values: [m.response, m.resolution] }))} max={1} format={pct} />}
+          {months.data && <GroupedBars title="Share of clocks met on time, by month" series={["Response", "Resolution"]} groups={months.data.map((m) => (m.counted ? { label: m.label, values: [m.response, m.resolution] } : { label: `${m.label}: none`, values: [0, 0] }))} max={1} format={pct} />}
         </section>
         <section class="card" aria-labelledby="c-backlog">
           <h2 id="c-backlog">Open backlog by age</h2>

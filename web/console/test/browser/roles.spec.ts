@@ -30,7 +30,11 @@ test("the sign-in page is accessible and says which roles exist", async ({ page 
   await screenshot(page, "signin");
 });
 
-test("every main view of a municipal admin passes axe-core", async ({ page, request }) => {
+test("every main view of a municipal admin passes axe-core, with no Content-Security-Policy violation", async ({ page, request }) => {
+  const blocked: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) blocked.push(m.text());
+  });
   const t = await createTicket(request, "CATEGORY_ROADS", "Pothole for the accessibility check");
   await signIn(page, "municipal_admin");
   const views: Array<[string, string, boolean?]> = [
@@ -59,4 +63,5 @@ test("every main view of a municipal admin passes axe-core", async ({ page, requ
   await mapReady(page);
   await expectAccessible(page, "team editor");
   await screenshot(page, "admin-team-editor");
+  expect(blocked, "the console breaks its own Content-Security-Policy").toEqual([]);
 });
