@@ -26,12 +26,17 @@ const transitions: Record<number, TicketStatus[]> = {
   [TicketStatus.RESOLVED]: [TicketStatus.CLOSED, TicketStatus.IN_PROGRESS],
 };
 
+/** Tickets just reassigned, and the team their mirror must come to show. */
+const awaitedTeam = new Map<string, string>();
+
 export function TicketPage({ id }: { id: string }) {
   const q = useQuery(`ticket:${id}`, () => call(TicketService.method.getTicket, { id }), 5000);
   const t = q.data?.ticket;
   // A new ticket is routed and clocked within moments: look again every
   // two seconds until it shows its team and deadlines.
-  const pending = !!t && t.status === TicketStatus.OPEN && (!t.assignmentReason || !t.resolutionDeadline);
+  // So is a reassigned one until it shows its new team.
+  if (t && awaitedTeam.get(id) === t.assignedTeamId) awaitedTeam.delete(id);
+  const pending = !!t && ((t.status === TicketStatus.OPEN && (!t.assignmentReason || !t.resolutionDeadline)) || awaitedTeam.has(id));
   useEffect(() => {
     if (!pending) return;
     const timer = setInterval(() => invalidate(`ticket:${id}`), 2000);
@@ -237,7 +242,7 @@ function Actions({ t }: { t: Ticket }) {
         <p class="muted">This ticket is {label(TicketStatusSchema, t.status).toLowerCase()}; its status cannot change any more.</p>
       )}
       {canReassign(s) && (
-        <form class="stack" aria-label="Reassign" onSubmit={async (e) => { e.preventDefault(); if (await reassign.run(team, note)) { setNote(""); setTeam(""); refresh(); } }}>
+        <form class="stack" aria-label="Reassign" onSubmit={async (e) => { e.preventDefault(); if (await reassign.run(team, note)) { awaitedTeam.set(t.id, team); setNote(""); setTeam(""); refresh(); } }}>
           <label>
             Reassign to
             <select value={team} onChange={(e) => setTeam((e.target as HTMLSelectElement).value)} aria-describedby="err-team">
@@ -254,7 +259,7 @@ function Actions({ t }: { t: Ticket }) {
           <div class="row">
             <button type="submit" disabled={reassign.busy || !team}>{reassign.busy ? "Reassigning…" : "Reassign"}</button>
             {escalationTeam && (
-              <button type="button" disabled={reassign.busy} onClick={async () => { if (await reassign.run(escalationTeam.id, `Escalated by hand${note ? `: ${note}` : ""}`)) refresh(); }}>
+              <button type="button" disabled={reassign.busy} onClick={async () => { if (await reassign.run(escalationTeam.id, `Escalated by hand${note ? `: ${note}` : ""}`)) { awaitedTeam.set(t.id, escalationTeam.id); refresh(); } }}>
                 Escalate to {escalationTeam.name}
               </button>
             )}
