@@ -1,8 +1,17 @@
 # One image per service: docker build --build-arg SERVICE=ticket .
+# The gateway's image carries the operator console, built in its own stage.
+FROM node:20-bookworm AS console
+WORKDIR /src/web/console
+COPY web/console/package.json web/console/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/console/ ./
+RUN npx tsc --noEmit -p . && node build.mjs /out/site
+
 FROM golang:1.26-bookworm AS build
 ARG SERVICE
 WORKDIR /src
 COPY . .
+COPY --from=console /out/site/ services/gateway/internal/console/site/
 RUN test -n "$SERVICE" && cd services/$SERVICE && \
     CGO_ENABLED=0 go build -trimpath -o /out/app ./cmd/$SERVICE && \
     cd /src && CGO_ENABLED=0 go build -trimpath -o /out/devtoken ./libs/cmd/devtoken && \

@@ -27,12 +27,14 @@ MODULES := gen libs services/ticket services/routing services/sla services/gatew
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help tools gen lint breaking test fuzz db run bench fmt vet token clean deploy-check deploy-schemas
+.PHONY: help tools gen lint breaking test test-go test-console console fuzz db run bench fmt vet token clean deploy-check deploy-schemas
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-tools: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc $(BIN)/protoc-gen-grpc-gateway $(BIN)/protoc-gen-openapiv2 $(TOOLS)/node_modules/.bin/buf ## install pinned code-generation tools into .tools/
+CONSOLE := web/console
+
+tools: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc $(BIN)/protoc-gen-grpc-gateway $(BIN)/protoc-gen-openapiv2 $(TOOLS)/node_modules/.bin/buf $(CONSOLE)/node_modules/.package-lock.json ## install pinned code-generation tools into .tools/ and the console's npm packages
 
 $(BIN)/protoc-gen-go:
 	GOBIN=$(BIN) go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
@@ -45,6 +47,10 @@ $(BIN)/protoc-gen-openapiv2:
 $(TOOLS)/node_modules/.bin/buf:
 	mkdir -p $(TOOLS)
 	cd $(TOOLS) && npm install --silent --no-audit --no-fund --no-save @bufbuild/buf@$(BUF_VERSION)
+# The console's toolchain (protoc-gen-es, TypeScript, esbuild, Playwright) is
+# pinned in its package-lock.json; npm ci installs exactly that.
+$(CONSOLE)/node_modules/.package-lock.json: $(CONSOLE)/package-lock.json
+	cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
 $(BIN)/grpcurl:
 	GOBIN=$(BIN) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
 $(BIN)/kubeconform:
@@ -53,7 +59,7 @@ $(BIN)/kustomize:
 	GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
 gen: tools ## regenerate gen/ from proto/ (offline)
-	rm -rf gen/go gen/openapi/*.json
+	rm -rf gen/go gen/openapi/*.json $(CONSOLE)/src/gen
 	buf generate
 
 lint: tools ## buf lint, gofmt, go vet, tidy modules that also build alone
@@ -80,13 +86,24 @@ deploy-schemas: $(BIN)/kustomize ## regenerate deploy/schemas for the kinds the 
 db: ## ensure PostgreSQL with PostGIS is installed and running
 	bash scripts/ensure-postgis.sh
 
-test: db ## run every test of every module against real PostGIS
+test: test-go test-console ## run every test: Go modules against real PostGIS, then the console in Chromium
+
+test-go: db ## run every Go test of every module against real PostGIS
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && go test $(TEST_FLAGS) ./...); done
+
+console: $(CONSOLE)/node_modules/.package-lock.json ## type-check and build the operator console into the gateway's embedded files
+	cd $(CONSOLE) && npx tsc --noEmit -p . && node build.mjs
+
+test-console: db $(CONSOLE)/node_modules/.package-lock.json ## the console's unit tests, then its browser suite against the real suite (Debian's chromium)
+	@echo "== web/console"
+	cd $(CONSOLE) && node test/run-unit.mjs
+	CHROMIUM_PATH=$$(bash scripts/ensure-chromium.sh) bash scripts/console-suite.sh bash -c 'cd $(CONSOLE) && npx playwright test'
+
 
 fuzz: ## run every fuzz target for FUZZTIME (default 15s) each
 	bash scripts/fuzz.sh
 
-run: db ## bring the whole suite up with a demo municipality (Ctrl-C stops it)
+run: db console ## bring the whole suite up with a demo municipality and the console (Ctrl-C stops it)
 	bash scripts/run.sh
 
 bench: db ## benchmarks against same-run baselines

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -64,6 +65,13 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 	clocks, err := w.sla("TST", "saps_liaison").GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: w.gbvSaps})
 	require.NoError(t, err)
 	require.NotEmpty(t, clocks.GetClocks())
+	// On the SAPS liaison's map tile the water ticket and the two GBV
+	// tickets at the same point are one feature of three, so the water
+	// ticket's id is not drawn on its own: the check below can fail.
+	tile := westTile(22)
+	sapsTile, err := saps.GetTicketTile(ctx, tile)
+	require.NoError(t, err)
+	require.NotContains(t, string(sapsTile.GetData()), w.water["TST"])
 	s.liaisonReadsGBVAssignments(t, w)
 
 	before := s.snapshot(t)
@@ -137,6 +145,17 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 		} {
 			list, err := tc.ListTickets(ctx, f)
 			readOrRefuse("ListTickets "+f.String(), list.GetTickets(), err)
+		}
+		// On every other role's tile the water ticket at the same point is
+		// a feature of its own: no GBV ticket is merged into its count.
+		tileReq := westTile(22)
+		if c.role == "platform_admin" {
+			tileReq.Tenant = c.tenant
+		}
+		mvt, err := tc.GetTicketTile(ctx, tileReq)
+		readOrRefuse("GetTicketTile", string(mvt.GetData()), err)
+		if err == nil {
+			require.Contains(t, string(mvt.GetData()), w.water[c.tenant], "%s: the water ticket is not drawn on its own", who)
 		}
 		q, err := rc.ListTeamQueue(ctx, &routingv1.ListTeamQueueRequest{TeamId: sapsTeam, IncludeFinished: true})
 		readOrRefuse("ListTeamQueue of the SAPS team", q.GetTickets(), err)
@@ -276,4 +295,14 @@ func (ty *tally) sameAsMissing(t *testing.T, what, gbvID string, call func(ticke
 	require.Equal(t, status.Code(missingErr), status.Code(err), "%s: a GBV ticket answers as a missing one", what)
 	require.Equal(t, strings.ReplaceAll(status.Convert(missingErr).Message(), missing, gbvID), status.Convert(err).Message(),
 		"%s: a GBV ticket answers as a missing one", what)
+}
+
+// westTile is the map tile at zoom z holding westPoint, where the world's
+// tickets are.
+func westTile(z int) *ticketv1.GetTicketTileRequest {
+	n := math.Exp2(float64(z))
+	lat := westPoint.GetLatitude() * math.Pi / 180
+	x := (westPoint.GetLongitude() + 180) / 360 * n
+	y := (1 - math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi) / 2 * n
+	return &ticketv1.GetTicketTileRequest{Z: int32(z), X: int32(x), Y: int32(y)}
 }

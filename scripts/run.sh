@@ -45,7 +45,8 @@ start() { # name, env...
 start ticket GRPC_ADDR=127.0.0.1:9101 ADMIN_ADDR=127.0.0.1:9201
 start routing GRPC_ADDR=127.0.0.1:9102 ADMIN_ADDR=127.0.0.1:9202
 start sla GRPC_ADDR=127.0.0.1:9103 ADMIN_ADDR=127.0.0.1:9203
-start gateway GATEWAY_HTTP_ADDR=127.0.0.1:${GATEWAY_PORT}
+# Development mode gives the console its "sign in as role X of tenant Y".
+start gateway GATEWAY_HTTP_ADDR=127.0.0.1:${GATEWAY_PORT} TRUSTENGINE_DEV_MODE=${TRUSTENGINE_DEV_MODE:-1}
 
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:${GATEWAY_PORT}/readyz" >/dev/null 2>&1 && break
@@ -62,6 +63,7 @@ TOKEN=$(bin/devtoken -role agent -tenant CPT -sub demo-agent -ttl 24h)
 cat <<EOT
 
 Trust Engine is running.
+  console   http://127.0.0.1:${GATEWAY_PORT}/console/   (sign in as an agent of CPT)
   gateway   http://127.0.0.1:${GATEWAY_PORT}   (OpenAPI: /openapi.json, health: /readyz)
   gRPC      ticket 127.0.0.1:9101, routing 127.0.0.1:9102, sla 127.0.0.1:9103
   logs      $LOG_DIR

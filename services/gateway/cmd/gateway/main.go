@@ -23,6 +23,7 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/services/gateway/internal/config"
+	"github.com/salga/trustengine/services/gateway/internal/console"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
 	"github.com/salga/trustengine/services/gateway/internal/open311"
 )
@@ -82,6 +83,24 @@ func run(ctx context.Context) error {
 		defer cc.Close()
 		svc[i] = cc
 	}
+	// In development mode the console's sign-in mints user tokens with the
+	// development user secret; outside it there is no signer at all.
+	var signer *auth.Signer
+	if cfg.DevMode {
+		signer = auth.NewHS256Signer([]byte(cfg.JWTSecret))
+	}
+	con, err := console.New(console.Settings{
+		DevMode: cfg.DevMode, Signer: signer,
+		TileURL: cfg.ConsoleTileURL, TileAttribution: cfg.ConsoleTileAttribution,
+		OIDCIssuer: cfg.ConsoleOIDCIssuer, OIDCClientID: cfg.ConsoleOIDCClientID, OIDCScopes: cfg.ConsoleOIDCScopes,
+		Fail: httpapi.WriteError,
+	})
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	if cfg.DevMode {
+		log.Warn("development mode: the console offers a sign-in as any role of any tenant")
+	}
 	handler, err := httpapi.New(ctx, b, httpapi.Options{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		CORSOrigins:  cfg.CORSOrigins,
@@ -91,6 +110,7 @@ func run(ctx context.Context) error {
 			Verifier: verifier,
 		},
 		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1])),
+		Console: con,
 	})
 	if err != nil {
 		return err
@@ -100,7 +120,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("gateway: listen %s: %w", cfg.HTTPAddr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
-	log.Info("gateway listening", "addr", lis.Addr().String(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr)
+	log.Info("gateway listening", "addr", lis.Addr().String(), "console_built", con.Built(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {

@@ -52,6 +52,22 @@ type Config struct {
 	// attributes requests to tenants for rate limiting, the gateway secret
 	// signs the Open311 calls. See libconfig.Auth.ForGateway.
 	libconfig.Auth
+	// ConsoleTileURL is a raster tile URL template ({z}/{x}/{y}) the
+	// console draws under its boundaries, where one is reachable; empty
+	// leaves the map without a street layer. CONSOLE_TILE_URL.
+	ConsoleTileURL string `env:"CONSOLE_TILE_URL"`
+	// ConsoleTileAttribution is the attribution shown with those tiles.
+	// CONSOLE_TILE_ATTRIBUTION.
+	ConsoleTileAttribution string `env:"CONSOLE_TILE_ATTRIBUTION"`
+	// ConsoleOIDCIssuer is the OpenID Connect issuer staff sign in to the
+	// console with. CONSOLE_OIDC_ISSUER, default none.
+	ConsoleOIDCIssuer string `env:"CONSOLE_OIDC_ISSUER"`
+	// ConsoleOIDCClientID is the console's client id at that issuer.
+	// CONSOLE_OIDC_CLIENT_ID.
+	ConsoleOIDCClientID string `env:"CONSOLE_OIDC_CLIENT_ID"`
+	// ConsoleOIDCScopes are the scopes the console asks for.
+	// CONSOLE_OIDC_SCOPES, default "openid profile".
+	ConsoleOIDCScopes string `env:"CONSOLE_OIDC_SCOPES" envDefault:"openid profile"`
 	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 }

@@ -10,6 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/salga/trustengine/libs/apperr"
 )
 
 // errorBody is the JSON shape of every error the gateway returns.
@@ -52,6 +54,14 @@ func writeError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w
 		}
 	}
 	writeStatus(w, httpStatus(st.Code()), st)
+}
+
+// WriteError writes err in the gateway's error shape: an apperr error with
+// its code and field violations, any other error as INTERNAL (its cause
+// logged, never sent). Handlers outside grpc-gateway (the console's) use it
+// so every error of the gateway looks alike.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(r.Context(), nil, nil, w, r, apperr.ToStatus(r.Context(), err).Err())
 }
 
 // writeStatus writes st as an errorBody with the given HTTP status.

@@ -46,6 +46,9 @@ type Options struct {
 	// Open311 serves the Open311 GeoReport v2 API under /open311/v2/;
 	// nil leaves it out.
 	Open311 http.Handler
+	// Console serves the operator console under /console/; nil leaves it
+	// out.
+	Console http.Handler
 }
 
 // forwardedHeaders are the HTTP request headers passed on to the services as
@@ -72,11 +75,13 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 			return "", false
 		}),
 		// One marshaler for everything: proto field names in and out, and
-		// unknown JSON fields rejected rather than silently dropped.
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+		// unknown JSON fields rejected rather than silently dropped. An RPC
+		// answering google.api.HttpBody (map tiles) sends its bytes with
+		// its own content type.
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
 			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}),
+		}}),
 	)
 	regs := []struct {
 		name string
@@ -102,6 +107,10 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 	root.Handle("GET /readyz", readiness(b))
 	if opts.Open311 != nil {
 		root.Handle("/open311/v2/", opts.Open311)
+	}
+	if opts.Console != nil {
+		root.Handle("/console/", opts.Console)
+		root.Handle("GET /console", opts.Console)
 	}
 
 	var h http.Handler = root

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -90,6 +92,15 @@ func validateFilter(f *domain.Filter, pageSize int) error {
 	}
 	if r := domain.TextRule(f.AssignedTeamID, 128, false); r != "" {
 		add("assigned_team_id", r)
+	}
+	if len(f.IDs) > domain.MaxFilterIDs {
+		add("ids", fmt.Sprintf("must name at most %d tickets", domain.MaxFilterIDs))
+	}
+	for _, id := range f.IDs {
+		if _, err := uuid.Parse(id); err != nil {
+			add("ids", "must contain only ticket UUIDs")
+			break
+		}
 	}
 	if len(vs) > 0 {
 		return apperr.InvalidFields(vs...)

@@ -55,8 +55,12 @@ type Filter struct {
 	BBox           *BBox      `json:"bbox,omitempty"`
 	Near           *Circle    `json:"near,omitempty"`
 	Query          string     `json:"q,omitempty"`
+	IDs            []string   `json:"ids,omitempty"`
 	Order          Order      `json:"order"`
 }
+
+// MaxFilterIDs is how many ticket ids one list may name.
+const MaxFilterIDs = 500
 
 // Cursor is the keyset position after the last ticket of a page.
 type Cursor struct {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
@@ -246,4 +248,48 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 	require.Zero(t, ids(pg.Scope{}, &cpt), "an empty scope")
 	require.Equal(t, 4, ids(pg.Scope{AllTenants: true}, nil), "an all-tenants scope")
 	require.Equal(t, 1, ids(pg.Scope{AllTenants: true}, &jhb), "an all-tenants scope naming one tenant")
+}
+
+func TestListTicketsByIDsShowsOnlyTheVisibleOnes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	water := h.create(t, agent(t, "CPT"), newTicket(commonv1.Category_CATEGORY_WATER, "leak")).GetId()
+	roads := h.create(t, agent(t, "CPT"), newTicket(commonv1.Category_CATEGORY_ROADS, "pothole")).GetId()
+	h.create(t, agent(t, "CPT"), newTicket(commonv1.Category_CATEGORY_ROADS, "not asked for"))
+	gbv := h.create(t, citizen(t, "CPT", "victim"), newTicket(commonv1.Category_CATEGORY_GBV, secretText)).GetId()
+	jhb := h.create(t, agent(t, "JHB"), newTicket(commonv1.Category_CATEGORY_WATER, "elsewhere")).GetId()
+	all := []string{water, roads, gbv, jhb}
+
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want []string
+	}{
+		{"an agent gets the tenant's named non-GBV tickets", agent(t, "CPT"), []string{water, roads}},
+		{"the SAPS liaison gets the GBV ticket too", saps(t, "CPT"), []string{water, roads, gbv}},
+		{"another tenant's agent gets only its own", agent(t, "JHB"), []string{jhb}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := h.listAll(t, tc.ctx, &ticketv1.ListTicketsRequest{Ids: all})
+			require.ElementsMatch(t, tc.want, got)
+		})
+	}
+
+	tooMany := make([]string, domain.MaxFilterIDs+1)
+	for i := range tooMany {
+		tooMany[i] = water
+	}
+	for _, tc := range []struct {
+		name string
+		ids  []string
+	}{
+		{"an id that is not a UUID", []string{water, "CPT-2026-000001"}},
+		{"more than 500 ids", tooMany},
+	} {
+		t.Run(tc.name+" is refused, naming ids", func(t *testing.T) {
+			_, err := h.public.ListTickets(agent(t, "CPT"), &ticketv1.ListTicketsRequest{Ids: tc.ids})
+			require.Equal(t, codes.InvalidArgument, status.Code(err))
+			require.Contains(t, status.Convert(err).Message(), "ids")
+		})
+	}
 }

@@ -71,7 +71,7 @@ func (s *Server) ListTickets(ctx context.Context, req *ticketv1.ListTicketsReque
 // filterIn maps the list filters, refusing unknown enum values by field.
 func filterIn(req *ticketv1.ListTicketsRequest) (domain.Filter, error) {
 	f := domain.Filter{
-		Tenant: req.GetTenant(), AssignedTeamID: req.GetAssignedTeamId(), Query: req.GetQuery(),
+		Tenant: req.GetTenant(), AssignedTeamID: req.GetAssignedTeamId(), Query: req.GetQuery(), IDs: req.GetIds(),
 		CreatedAfter: timeIn(req.GetCreatedAfter()), CreatedBefore: timeIn(req.GetCreatedBefore()),
 		UpdatedAfter: timeIn(req.GetUpdatedAfter()), UpdatedBefore: timeIn(req.GetUpdatedBefore()),
 	}

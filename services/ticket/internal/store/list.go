@@ -121,6 +121,9 @@ func filters(w *where, f domain.Filter) {
 	if f.AssignedTeamID != "" {
 		w.add("t.assigned_team_id = " + w.arg(f.AssignedTeamID))
 	}
+	if len(f.IDs) > 0 {
+		w.add("t.id = ANY(" + w.arg(f.IDs) + "::uuid[])")
+	}
 	if f.CreatedAfter != nil {
 		w.add("t.create_time >= " + w.arg(*f.CreatedAfter))
 	}

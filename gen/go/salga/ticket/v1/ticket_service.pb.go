@@ -9,6 +9,7 @@ package ticketv1
 import (
 	v1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -498,7 +499,11 @@ type ListTicketsRequest struct {
 	// descriptions that quote it, not the longer references it begins.
 	Query string `protobuf:"bytes,13,opt,name=query,proto3" json:"query,omitempty"`
 	// Sort order.
-	OrderBy       TicketOrder `protobuf:"varint,14,opt,name=order_by,json=orderBy,proto3,enum=salga.ticket.v1.TicketOrder" json:"order_by,omitempty"`
+	OrderBy TicketOrder `protobuf:"varint,14,opt,name=order_by,json=orderBy,proto3,enum=salga.ticket.v1.TicketOrder" json:"order_by,omitempty"`
+	// Only these tickets (UUIDs, at most 500): how a client shows the tickets
+	// of another service's list (a routing queue, SLA's at-risk list) in one
+	// call. Tickets the caller may not see are left out, as in any list.
+	Ids           []string `protobuf:"bytes,15,rep,name=ids,proto3" json:"ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -631,6 +636,13 @@ func (x *ListTicketsRequest) GetOrderBy() TicketOrder {
 	return TicketOrder_TICKET_ORDER_UNSPECIFIED
 }
 
+func (x *ListTicketsRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
 // ListTicketsResponse is the output of TicketService.ListTickets.
 type ListTicketsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -686,6 +698,136 @@ func (x *ListTicketsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// GetTicketTileRequest is the input of TicketService.GetTicketTile.
+//
+// The tile has one layer, `tickets`, of points with these properties:
+// `count` (tickets merged into the point), `breached`, `at_risk` and
+// `on_time` (how many of them are in each SLA state; finished tickets count
+// as on time), and, when count is 1, `id`, `reference`, `category`,
+// `status` (lower-case names, e.g. `water`, `in_progress`) and `sla`
+// (`breached`, `at_risk`, `on_time` or `none`). A ticket is breached when a
+// deadline mirrored on it has passed while it is unfinished (the response
+// deadline counts until the first response), and at risk when 80% of the
+// time from its creation to that deadline has passed (the default warning
+// threshold; the SLA service's own warnings are in ListAtRiskTickets).
+type GetTicketTileRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Zoom level, 0 to 22.
+	Z int32 `protobuf:"varint,1,opt,name=z,proto3" json:"z,omitempty"`
+	// Tile column, 0 to 2^z - 1.
+	X int32 `protobuf:"varint,2,opt,name=x,proto3" json:"x,omitempty"`
+	// Tile row from the north, 0 to 2^z - 1.
+	Y int32 `protobuf:"varint,3,opt,name=y,proto3" json:"y,omitempty"`
+	// Municipality code; defaults to the caller's tenant. Only platform admins
+	// may name another.
+	Tenant string `protobuf:"bytes,4,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Only tickets in one of these statuses.
+	Statuses []v1.TicketStatus `protobuf:"varint,5,rep,packed,name=statuses,proto3,enum=salga.common.v1.TicketStatus" json:"statuses,omitempty"`
+	// Only tickets in one of these categories.
+	Categories []v1.Category `protobuf:"varint,6,rep,packed,name=categories,proto3,enum=salga.common.v1.Category" json:"categories,omitempty"`
+	// Only tickets currently assigned to this team.
+	AssignedTeamId string `protobuf:"bytes,7,opt,name=assigned_team_id,json=assignedTeamId,proto3" json:"assigned_team_id,omitempty"`
+	// Only tickets created at or after this time.
+	CreatedAfter *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_after,json=createdAfter,proto3" json:"created_after,omitempty"`
+	// Only tickets created before this time.
+	CreatedBefore *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=created_before,json=createdBefore,proto3" json:"created_before,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTicketTileRequest) Reset() {
+	*x = GetTicketTileRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTicketTileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTicketTileRequest) ProtoMessage() {}
+
+func (x *GetTicketTileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTicketTileRequest.ProtoReflect.Descriptor instead.
+func (*GetTicketTileRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *GetTicketTileRequest) GetZ() int32 {
+	if x != nil {
+		return x.Z
+	}
+	return 0
+}
+
+func (x *GetTicketTileRequest) GetX() int32 {
+	if x != nil {
+		return x.X
+	}
+	return 0
+}
+
+func (x *GetTicketTileRequest) GetY() int32 {
+	if x != nil {
+		return x.Y
+	}
+	return 0
+}
+
+func (x *GetTicketTileRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetTicketTileRequest) GetStatuses() []v1.TicketStatus {
+	if x != nil {
+		return x.Statuses
+	}
+	return nil
+}
+
+func (x *GetTicketTileRequest) GetCategories() []v1.Category {
+	if x != nil {
+		return x.Categories
+	}
+	return nil
+}
+
+func (x *GetTicketTileRequest) GetAssignedTeamId() string {
+	if x != nil {
+		return x.AssignedTeamId
+	}
+	return ""
+}
+
+func (x *GetTicketTileRequest) GetCreatedAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAfter
+	}
+	return nil
+}
+
+func (x *GetTicketTileRequest) GetCreatedBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedBefore
+	}
+	return nil
+}
+
 // UpdateTicketStatusRequest is the input of TicketService.UpdateTicketStatus.
 type UpdateTicketStatusRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -701,7 +843,7 @@ type UpdateTicketStatusRequest struct {
 
 func (x *UpdateTicketStatusRequest) Reset() {
 	*x = UpdateTicketStatusRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -713,7 +855,7 @@ func (x *UpdateTicketStatusRequest) String() string {
 func (*UpdateTicketStatusRequest) ProtoMessage() {}
 
 func (x *UpdateTicketStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -726,7 +868,7 @@ func (x *UpdateTicketStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTicketStatusRequest.ProtoReflect.Descriptor instead.
 func (*UpdateTicketStatusRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{8}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UpdateTicketStatusRequest) GetId() string {
@@ -761,7 +903,7 @@ type UpdateTicketStatusResponse struct {
 
 func (x *UpdateTicketStatusResponse) Reset() {
 	*x = UpdateTicketStatusResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -773,7 +915,7 @@ func (x *UpdateTicketStatusResponse) String() string {
 func (*UpdateTicketStatusResponse) ProtoMessage() {}
 
 func (x *UpdateTicketStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -786,7 +928,7 @@ func (x *UpdateTicketStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTicketStatusResponse.ProtoReflect.Descriptor instead.
 func (*UpdateTicketStatusResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{9}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateTicketStatusResponse) GetTicket() *Ticket {
@@ -811,7 +953,7 @@ type AddTicketNoteRequest struct {
 
 func (x *AddTicketNoteRequest) Reset() {
 	*x = AddTicketNoteRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +965,7 @@ func (x *AddTicketNoteRequest) String() string {
 func (*AddTicketNoteRequest) ProtoMessage() {}
 
 func (x *AddTicketNoteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +978,7 @@ func (x *AddTicketNoteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTicketNoteRequest.ProtoReflect.Descriptor instead.
 func (*AddTicketNoteRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{10}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *AddTicketNoteRequest) GetTicketId() string {
@@ -871,7 +1013,7 @@ type AddTicketNoteResponse struct {
 
 func (x *AddTicketNoteResponse) Reset() {
 	*x = AddTicketNoteResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -883,7 +1025,7 @@ func (x *AddTicketNoteResponse) String() string {
 func (*AddTicketNoteResponse) ProtoMessage() {}
 
 func (x *AddTicketNoteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -896,7 +1038,7 @@ func (x *AddTicketNoteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddTicketNoteResponse.ProtoReflect.Descriptor instead.
 func (*AddTicketNoteResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{11}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AddTicketNoteResponse) GetNote() *TicketNote {
@@ -917,7 +1059,7 @@ type ListTicketNotesRequest struct {
 
 func (x *ListTicketNotesRequest) Reset() {
 	*x = ListTicketNotesRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[12]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -929,7 +1071,7 @@ func (x *ListTicketNotesRequest) String() string {
 func (*ListTicketNotesRequest) ProtoMessage() {}
 
 func (x *ListTicketNotesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[12]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -942,7 +1084,7 @@ func (x *ListTicketNotesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTicketNotesRequest.ProtoReflect.Descriptor instead.
 func (*ListTicketNotesRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{12}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListTicketNotesRequest) GetTicketId() string {
@@ -963,7 +1105,7 @@ type ListTicketNotesResponse struct {
 
 func (x *ListTicketNotesResponse) Reset() {
 	*x = ListTicketNotesResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[13]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -975,7 +1117,7 @@ func (x *ListTicketNotesResponse) String() string {
 func (*ListTicketNotesResponse) ProtoMessage() {}
 
 func (x *ListTicketNotesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[13]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -988,7 +1130,7 @@ func (x *ListTicketNotesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTicketNotesResponse.ProtoReflect.Descriptor instead.
 func (*ListTicketNotesResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{13}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListTicketNotesResponse) GetNotes() []*TicketNote {
@@ -1009,7 +1151,7 @@ type GetTicketHistoryRequest struct {
 
 func (x *GetTicketHistoryRequest) Reset() {
 	*x = GetTicketHistoryRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[14]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1021,7 +1163,7 @@ func (x *GetTicketHistoryRequest) String() string {
 func (*GetTicketHistoryRequest) ProtoMessage() {}
 
 func (x *GetTicketHistoryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[14]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1034,7 +1176,7 @@ func (x *GetTicketHistoryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTicketHistoryRequest.ProtoReflect.Descriptor instead.
 func (*GetTicketHistoryRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{14}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetTicketHistoryRequest) GetTicketId() string {
@@ -1055,7 +1197,7 @@ type GetTicketHistoryResponse struct {
 
 func (x *GetTicketHistoryResponse) Reset() {
 	*x = GetTicketHistoryResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[15]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1067,7 +1209,7 @@ func (x *GetTicketHistoryResponse) String() string {
 func (*GetTicketHistoryResponse) ProtoMessage() {}
 
 func (x *GetTicketHistoryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[15]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1080,7 +1222,7 @@ func (x *GetTicketHistoryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTicketHistoryResponse.ProtoReflect.Descriptor instead.
 func (*GetTicketHistoryResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{15}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetTicketHistoryResponse) GetEntries() []*HistoryEntry {
@@ -1107,7 +1249,7 @@ type ListGbvAccessLogRequest struct {
 
 func (x *ListGbvAccessLogRequest) Reset() {
 	*x = ListGbvAccessLogRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[16]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1261,7 @@ func (x *ListGbvAccessLogRequest) String() string {
 func (*ListGbvAccessLogRequest) ProtoMessage() {}
 
 func (x *ListGbvAccessLogRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[16]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1274,7 @@ func (x *ListGbvAccessLogRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGbvAccessLogRequest.ProtoReflect.Descriptor instead.
 func (*ListGbvAccessLogRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{16}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListGbvAccessLogRequest) GetTenant() string {
@@ -1176,7 +1318,7 @@ type ListGbvAccessLogResponse struct {
 
 func (x *ListGbvAccessLogResponse) Reset() {
 	*x = ListGbvAccessLogResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[17]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1188,7 +1330,7 @@ func (x *ListGbvAccessLogResponse) String() string {
 func (*ListGbvAccessLogResponse) ProtoMessage() {}
 
 func (x *ListGbvAccessLogResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[17]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1201,7 +1343,7 @@ func (x *ListGbvAccessLogResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGbvAccessLogResponse.ProtoReflect.Descriptor instead.
 func (*ListGbvAccessLogResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{17}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListGbvAccessLogResponse) GetEntries() []*GbvAccessLogEntry {
@@ -1232,7 +1374,7 @@ type CreateApiKeyRequest struct {
 
 func (x *CreateApiKeyRequest) Reset() {
 	*x = CreateApiKeyRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[18]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1244,7 +1386,7 @@ func (x *CreateApiKeyRequest) String() string {
 func (*CreateApiKeyRequest) ProtoMessage() {}
 
 func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[18]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1257,7 +1399,7 @@ func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{18}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CreateApiKeyRequest) GetTenant() string {
@@ -1287,7 +1429,7 @@ type CreateApiKeyResponse struct {
 
 func (x *CreateApiKeyResponse) Reset() {
 	*x = CreateApiKeyResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[19]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1299,7 +1441,7 @@ func (x *CreateApiKeyResponse) String() string {
 func (*CreateApiKeyResponse) ProtoMessage() {}
 
 func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[19]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1312,7 +1454,7 @@ func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{19}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateApiKeyResponse) GetApiKey() *ApiKey {
@@ -1341,7 +1483,7 @@ type ListApiKeysRequest struct {
 
 func (x *ListApiKeysRequest) Reset() {
 	*x = ListApiKeysRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[20]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1353,7 +1495,7 @@ func (x *ListApiKeysRequest) String() string {
 func (*ListApiKeysRequest) ProtoMessage() {}
 
 func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[20]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1366,7 +1508,7 @@ func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListApiKeysRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{20}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListApiKeysRequest) GetTenant() string {
@@ -1387,7 +1529,7 @@ type ListApiKeysResponse struct {
 
 func (x *ListApiKeysResponse) Reset() {
 	*x = ListApiKeysResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[21]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1399,7 +1541,7 @@ func (x *ListApiKeysResponse) String() string {
 func (*ListApiKeysResponse) ProtoMessage() {}
 
 func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[21]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1412,7 +1554,7 @@ func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListApiKeysResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{21}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListApiKeysResponse) GetApiKeys() []*ApiKey {
@@ -1433,7 +1575,7 @@ type RevokeApiKeyRequest struct {
 
 func (x *RevokeApiKeyRequest) Reset() {
 	*x = RevokeApiKeyRequest{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[22]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1445,7 +1587,7 @@ func (x *RevokeApiKeyRequest) String() string {
 func (*RevokeApiKeyRequest) ProtoMessage() {}
 
 func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[22]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1458,7 +1600,7 @@ func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*RevokeApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{22}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RevokeApiKeyRequest) GetId() string {
@@ -1479,7 +1621,7 @@ type RevokeApiKeyResponse struct {
 
 func (x *RevokeApiKeyResponse) Reset() {
 	*x = RevokeApiKeyResponse{}
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[23]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1491,7 +1633,7 @@ func (x *RevokeApiKeyResponse) String() string {
 func (*RevokeApiKeyResponse) ProtoMessage() {}
 
 func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[23]
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1504,7 +1646,7 @@ func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*RevokeApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{23}
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RevokeApiKeyResponse) GetApiKey() *ApiKey {
@@ -1518,7 +1660,7 @@ var File_salga_ticket_v1_ticket_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\n" +
-	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xe9\x02\n" +
+	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xe9\x02\n" +
 	"\x13CreateTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12 \n" +
@@ -1541,7 +1683,7 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\rmax_longitude\x18\x04 \x01(\x01R\fmaxLongitude\"^\n" +
 	"\x06Circle\x12/\n" +
 	"\x06center\x18\x01 \x01(\v2\x17.salga.common.v1.LatLngR\x06center\x12#\n" +
-	"\rradius_meters\x18\x02 \x01(\x01R\fradiusMeters\"\xbe\x05\n" +
+	"\rradius_meters\x18\x02 \x01(\x01R\fradiusMeters\"\xd0\x05\n" +
 	"\x12ListTicketsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
@@ -1560,10 +1702,23 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x04bbox\x18\v \x01(\v2\x1c.salga.ticket.v1.BoundingBoxR\x04bbox\x12+\n" +
 	"\x04near\x18\f \x01(\v2\x17.salga.ticket.v1.CircleR\x04near\x12\x14\n" +
 	"\x05query\x18\r \x01(\tR\x05query\x127\n" +
-	"\border_by\x18\x0e \x01(\x0e2\x1c.salga.ticket.v1.TicketOrderR\aorderBy\"p\n" +
+	"\border_by\x18\x0e \x01(\x0e2\x1c.salga.ticket.v1.TicketOrderR\aorderBy\x12\x10\n" +
+	"\x03ids\x18\x0f \x03(\tR\x03ids\"p\n" +
 	"\x13ListTicketsResponse\x121\n" +
 	"\atickets\x18\x01 \x03(\v2\x17.salga.ticket.v1.TicketR\atickets\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"z\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xfc\x02\n" +
+	"\x14GetTicketTileRequest\x12\f\n" +
+	"\x01z\x18\x01 \x01(\x05R\x01z\x12\f\n" +
+	"\x01x\x18\x02 \x01(\x05R\x01x\x12\f\n" +
+	"\x01y\x18\x03 \x01(\x05R\x01y\x12\x16\n" +
+	"\x06tenant\x18\x04 \x01(\tR\x06tenant\x129\n" +
+	"\bstatuses\x18\x05 \x03(\x0e2\x1d.salga.common.v1.TicketStatusR\bstatuses\x129\n" +
+	"\n" +
+	"categories\x18\x06 \x03(\x0e2\x19.salga.common.v1.CategoryR\n" +
+	"categories\x12(\n" +
+	"\x10assigned_team_id\x18\a \x01(\tR\x0eassignedTeamId\x12?\n" +
+	"\rcreated_after\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\fcreatedAfter\x12A\n" +
+	"\x0ecreated_before\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\rcreatedBefore\"z\n" +
 	"\x19UpdateTicketStatusRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x125\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x12\x16\n" +
@@ -1614,11 +1769,12 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dTICKET_ORDER_CREATE_TIME_DESC\x10\x01\x12 \n" +
 	"\x1cTICKET_ORDER_CREATE_TIME_ASC\x10\x02\x12(\n" +
-	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\x96\v\n" +
+	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\x8b\f\n" +
 	"\rTicketService\x12s\n" +
 	"\fCreateTicket\x12$.salga.ticket.v1.CreateTicketRequest\x1a%.salga.ticket.v1.CreateTicketResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/v1/tickets\x12l\n" +
 	"\tGetTicket\x12!.salga.ticket.v1.GetTicketRequest\x1a\".salga.ticket.v1.GetTicketResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tickets/{id}\x12m\n" +
-	"\vListTickets\x12#.salga.ticket.v1.ListTicketsRequest\x1a$.salga.ticket.v1.ListTicketsResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/tickets\x12\x97\x01\n" +
+	"\vListTickets\x12#.salga.ticket.v1.ListTicketsRequest\x1a$.salga.ticket.v1.ListTicketsResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/tickets\x12s\n" +
+	"\rGetTicketTile\x12%.salga.ticket.v1.GetTicketTileRequest\x1a\x14.google.api.HttpBody\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/tiles/tickets/{z}/{x}/{y}\x12\x97\x01\n" +
 	"\x12UpdateTicketStatus\x12*.salga.ticket.v1.UpdateTicketStatusRequest\x1a+.salga.ticket.v1.UpdateTicketStatusResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/tickets/{id}:updateStatus\x12\x88\x01\n" +
 	"\rAddTicketNote\x12%.salga.ticket.v1.AddTicketNoteRequest\x1a&.salga.ticket.v1.AddTicketNoteResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/tickets/{ticket_id}/notes\x12\x8b\x01\n" +
 	"\x0fListTicketNotes\x12'.salga.ticket.v1.ListTicketNotesRequest\x1a(.salga.ticket.v1.ListTicketNotesResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/tickets/{ticket_id}/notes\x12\x90\x01\n" +
@@ -1642,7 +1798,7 @@ func file_salga_ticket_v1_ticket_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(TicketOrder)(0),                   // 0: salga.ticket.v1.TicketOrder
 	(*CreateTicketRequest)(nil),        // 1: salga.ticket.v1.CreateTicketRequest
@@ -1653,90 +1809,98 @@ var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(*Circle)(nil),                     // 6: salga.ticket.v1.Circle
 	(*ListTicketsRequest)(nil),         // 7: salga.ticket.v1.ListTicketsRequest
 	(*ListTicketsResponse)(nil),        // 8: salga.ticket.v1.ListTicketsResponse
-	(*UpdateTicketStatusRequest)(nil),  // 9: salga.ticket.v1.UpdateTicketStatusRequest
-	(*UpdateTicketStatusResponse)(nil), // 10: salga.ticket.v1.UpdateTicketStatusResponse
-	(*AddTicketNoteRequest)(nil),       // 11: salga.ticket.v1.AddTicketNoteRequest
-	(*AddTicketNoteResponse)(nil),      // 12: salga.ticket.v1.AddTicketNoteResponse
-	(*ListTicketNotesRequest)(nil),     // 13: salga.ticket.v1.ListTicketNotesRequest
-	(*ListTicketNotesResponse)(nil),    // 14: salga.ticket.v1.ListTicketNotesResponse
-	(*GetTicketHistoryRequest)(nil),    // 15: salga.ticket.v1.GetTicketHistoryRequest
-	(*GetTicketHistoryResponse)(nil),   // 16: salga.ticket.v1.GetTicketHistoryResponse
-	(*ListGbvAccessLogRequest)(nil),    // 17: salga.ticket.v1.ListGbvAccessLogRequest
-	(*ListGbvAccessLogResponse)(nil),   // 18: salga.ticket.v1.ListGbvAccessLogResponse
-	(*CreateApiKeyRequest)(nil),        // 19: salga.ticket.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),       // 20: salga.ticket.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),         // 21: salga.ticket.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),        // 22: salga.ticket.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),        // 23: salga.ticket.v1.RevokeApiKeyRequest
-	(*RevokeApiKeyResponse)(nil),       // 24: salga.ticket.v1.RevokeApiKeyResponse
-	(v1.Category)(0),                   // 25: salga.common.v1.Category
-	(*v1.LatLng)(nil),                  // 26: salga.common.v1.LatLng
-	(*Reporter)(nil),                   // 27: salga.ticket.v1.Reporter
-	(Channel)(0),                       // 28: salga.ticket.v1.Channel
-	(*Ticket)(nil),                     // 29: salga.ticket.v1.Ticket
-	(v1.TicketStatus)(0),               // 30: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),      // 31: google.protobuf.Timestamp
-	(NoteVisibility)(0),                // 32: salga.ticket.v1.NoteVisibility
-	(*TicketNote)(nil),                 // 33: salga.ticket.v1.TicketNote
-	(*HistoryEntry)(nil),               // 34: salga.ticket.v1.HistoryEntry
-	(*GbvAccessLogEntry)(nil),          // 35: salga.ticket.v1.GbvAccessLogEntry
-	(*ApiKey)(nil),                     // 36: salga.ticket.v1.ApiKey
+	(*GetTicketTileRequest)(nil),       // 9: salga.ticket.v1.GetTicketTileRequest
+	(*UpdateTicketStatusRequest)(nil),  // 10: salga.ticket.v1.UpdateTicketStatusRequest
+	(*UpdateTicketStatusResponse)(nil), // 11: salga.ticket.v1.UpdateTicketStatusResponse
+	(*AddTicketNoteRequest)(nil),       // 12: salga.ticket.v1.AddTicketNoteRequest
+	(*AddTicketNoteResponse)(nil),      // 13: salga.ticket.v1.AddTicketNoteResponse
+	(*ListTicketNotesRequest)(nil),     // 14: salga.ticket.v1.ListTicketNotesRequest
+	(*ListTicketNotesResponse)(nil),    // 15: salga.ticket.v1.ListTicketNotesResponse
+	(*GetTicketHistoryRequest)(nil),    // 16: salga.ticket.v1.GetTicketHistoryRequest
+	(*GetTicketHistoryResponse)(nil),   // 17: salga.ticket.v1.GetTicketHistoryResponse
+	(*ListGbvAccessLogRequest)(nil),    // 18: salga.ticket.v1.ListGbvAccessLogRequest
+	(*ListGbvAccessLogResponse)(nil),   // 19: salga.ticket.v1.ListGbvAccessLogResponse
+	(*CreateApiKeyRequest)(nil),        // 20: salga.ticket.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),       // 21: salga.ticket.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),         // 22: salga.ticket.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),        // 23: salga.ticket.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),        // 24: salga.ticket.v1.RevokeApiKeyRequest
+	(*RevokeApiKeyResponse)(nil),       // 25: salga.ticket.v1.RevokeApiKeyResponse
+	(v1.Category)(0),                   // 26: salga.common.v1.Category
+	(*v1.LatLng)(nil),                  // 27: salga.common.v1.LatLng
+	(*Reporter)(nil),                   // 28: salga.ticket.v1.Reporter
+	(Channel)(0),                       // 29: salga.ticket.v1.Channel
+	(*Ticket)(nil),                     // 30: salga.ticket.v1.Ticket
+	(v1.TicketStatus)(0),               // 31: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),      // 32: google.protobuf.Timestamp
+	(NoteVisibility)(0),                // 33: salga.ticket.v1.NoteVisibility
+	(*TicketNote)(nil),                 // 34: salga.ticket.v1.TicketNote
+	(*HistoryEntry)(nil),               // 35: salga.ticket.v1.HistoryEntry
+	(*GbvAccessLogEntry)(nil),          // 36: salga.ticket.v1.GbvAccessLogEntry
+	(*ApiKey)(nil),                     // 37: salga.ticket.v1.ApiKey
+	(*httpbody.HttpBody)(nil),          // 38: google.api.HttpBody
 }
 var file_salga_ticket_v1_ticket_service_proto_depIdxs = []int32{
-	25, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
-	26, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
-	27, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	28, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
-	29, // 4: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	29, // 5: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	26, // 6: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
-	30, // 7: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	25, // 8: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
-	31, // 9: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	31, // 10: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	31, // 11: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	31, // 12: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	26, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
+	27, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
+	28, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	29, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
+	30, // 4: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	30, // 5: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	27, // 6: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
+	31, // 7: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	26, // 8: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
+	32, // 9: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	32, // 10: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	32, // 11: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	32, // 12: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
 	5,  // 13: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
 	6,  // 14: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
 	0,  // 15: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
-	29, // 16: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
-	30, // 17: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	29, // 18: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	32, // 19: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	33, // 20: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
-	33, // 21: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
-	34, // 22: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
-	35, // 23: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
-	36, // 24: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	36, // 25: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
-	36, // 26: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	1,  // 27: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
-	3,  // 28: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
-	7,  // 29: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
-	9,  // 30: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
-	11, // 31: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
-	13, // 32: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
-	15, // 33: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
-	17, // 34: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
-	19, // 35: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
-	21, // 36: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
-	23, // 37: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
-	2,  // 38: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
-	4,  // 39: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
-	8,  // 40: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
-	10, // 41: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
-	12, // 42: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
-	14, // 43: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
-	16, // 44: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
-	18, // 45: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
-	20, // 46: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
-	22, // 47: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
-	24, // 48: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
-	38, // [38:49] is the sub-list for method output_type
-	27, // [27:38] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	30, // 16: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
+	31, // 17: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	26, // 18: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
+	32, // 19: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
+	32, // 20: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
+	31, // 21: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	30, // 22: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	33, // 23: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	34, // 24: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
+	34, // 25: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
+	35, // 26: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
+	36, // 27: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
+	37, // 28: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	37, // 29: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
+	37, // 30: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	1,  // 31: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
+	3,  // 32: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
+	7,  // 33: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
+	9,  // 34: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
+	10, // 35: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
+	12, // 36: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
+	14, // 37: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
+	16, // 38: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
+	18, // 39: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
+	20, // 40: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
+	22, // 41: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
+	24, // 42: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
+	2,  // 43: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
+	4,  // 44: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
+	8,  // 45: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
+	38, // 46: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
+	11, // 47: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
+	13, // 48: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
+	15, // 49: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
+	17, // 50: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
+	19, // 51: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
+	21, // 52: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
+	23, // 53: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
+	25, // 54: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
+	43, // [43:55] is the sub-list for method output_type
+	31, // [31:43] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_service_proto_init() }
@@ -1752,7 +1916,7 @@ func file_salga_ticket_v1_ticket_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   24,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

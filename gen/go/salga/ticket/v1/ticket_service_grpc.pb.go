@@ -8,6 +8,7 @@ package ticketv1
 
 import (
 	context "context"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -22,6 +23,7 @@ const (
 	TicketService_CreateTicket_FullMethodName       = "/salga.ticket.v1.TicketService/CreateTicket"
 	TicketService_GetTicket_FullMethodName          = "/salga.ticket.v1.TicketService/GetTicket"
 	TicketService_ListTickets_FullMethodName        = "/salga.ticket.v1.TicketService/ListTickets"
+	TicketService_GetTicketTile_FullMethodName      = "/salga.ticket.v1.TicketService/GetTicketTile"
 	TicketService_UpdateTicketStatus_FullMethodName = "/salga.ticket.v1.TicketService/UpdateTicketStatus"
 	TicketService_AddTicketNote_FullMethodName      = "/salga.ticket.v1.TicketService/AddTicketNote"
 	TicketService_ListTicketNotes_FullMethodName    = "/salga.ticket.v1.TicketService/ListTicketNotes"
@@ -49,6 +51,15 @@ type TicketServiceClient interface {
 	GetTicket(ctx context.Context, in *GetTicketRequest, opts ...grpc.CallOption) (*GetTicketResponse, error)
 	// ListTickets finds tickets with filters and cursor pagination.
 	ListTickets(ctx context.Context, in *ListTicketsRequest, opts ...grpc.CallOption) (*ListTicketsResponse, error)
+	// GetTicketTile returns one Mapbox vector tile (MVT, EPSG:3857 tile
+	// z/x/y) of the tickets the caller may see, rendered by PostGIS: the same
+	// tenant, own-tickets and GBV rules as ListTickets, so a map never needs a
+	// whole tenant's points. Tickets close together on the tile are merged
+	// into one feature with a count, so a tile stays small however many
+	// tickets a tenant has. Content type `application/vnd.mapbox-vector-tile`.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+	GetTicketTile(ctx context.Context, in *GetTicketTileRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// UpdateTicketStatus moves a ticket through its life cycle. Illegal
 	// transitions fail with FAILED_PRECONDITION.
 	UpdateTicketStatus(ctx context.Context, in *UpdateTicketStatusRequest, opts ...grpc.CallOption) (*UpdateTicketStatusResponse, error)
@@ -104,6 +115,16 @@ func (c *ticketServiceClient) ListTickets(ctx context.Context, in *ListTicketsRe
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListTicketsResponse)
 	err := c.cc.Invoke(ctx, TicketService_ListTickets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) GetTicketTile(ctx context.Context, in *GetTicketTileRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, TicketService_GetTicketTile_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +228,15 @@ type TicketServiceServer interface {
 	GetTicket(context.Context, *GetTicketRequest) (*GetTicketResponse, error)
 	// ListTickets finds tickets with filters and cursor pagination.
 	ListTickets(context.Context, *ListTicketsRequest) (*ListTicketsResponse, error)
+	// GetTicketTile returns one Mapbox vector tile (MVT, EPSG:3857 tile
+	// z/x/y) of the tickets the caller may see, rendered by PostGIS: the same
+	// tenant, own-tickets and GBV rules as ListTickets, so a map never needs a
+	// whole tenant's points. Tickets close together on the tile are merged
+	// into one feature with a count, so a tile stays small however many
+	// tickets a tenant has. Content type `application/vnd.mapbox-vector-tile`.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+	GetTicketTile(context.Context, *GetTicketTileRequest) (*httpbody.HttpBody, error)
 	// UpdateTicketStatus moves a ticket through its life cycle. Illegal
 	// transitions fail with FAILED_PRECONDITION.
 	UpdateTicketStatus(context.Context, *UpdateTicketStatusRequest) (*UpdateTicketStatusResponse, error)
@@ -246,6 +276,9 @@ func (UnimplementedTicketServiceServer) GetTicket(context.Context, *GetTicketReq
 }
 func (UnimplementedTicketServiceServer) ListTickets(context.Context, *ListTicketsRequest) (*ListTicketsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListTickets not implemented")
+}
+func (UnimplementedTicketServiceServer) GetTicketTile(context.Context, *GetTicketTileRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTicketTile not implemented")
 }
 func (UnimplementedTicketServiceServer) UpdateTicketStatus(context.Context, *UpdateTicketStatusRequest) (*UpdateTicketStatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateTicketStatus not implemented")
@@ -342,6 +375,24 @@ func _TicketService_ListTickets_Handler(srv interface{}, ctx context.Context, de
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(TicketServiceServer).ListTickets(ctx, req.(*ListTicketsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_GetTicketTile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTicketTileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).GetTicketTile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_GetTicketTile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).GetTicketTile(ctx, req.(*GetTicketTileRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -508,6 +559,10 @@ var TicketService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListTickets",
 			Handler:    _TicketService_ListTickets_Handler,
+		},
+		{
+			MethodName: "GetTicketTile",
+			Handler:    _TicketService_GetTicketTile_Handler,
 		},
 		{
 			MethodName: "UpdateTicketStatus",
