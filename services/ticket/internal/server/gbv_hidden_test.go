@@ -81,6 +81,7 @@ var byTicketID = map[string]idCall{
 var takeNoTicketID = map[string]string{
 	rpcCreateTicket:       "creates a ticket; the idempotency key is the caller's own (create_test.go)",
 	rpcListTickets:        "filters, no id; lists never show GBV to others (gbv_test.go)",
+	rpcGetTicketTile:      "tile coordinates and filters, no id; a tile shows what ListTickets shows (tile_test.go)",
 	rpcCreateApiKey:       "API keys, not tickets",
 	rpcListApiKeys:        "API keys, not tickets",
 	rpcRevokeApiKey:       "its id is an API key's",

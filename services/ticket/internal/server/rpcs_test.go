@@ -18,6 +18,7 @@ const (
 	rpcCreateTicket       = "/salga.ticket.v1.TicketService/CreateTicket"
 	rpcGetTicket          = "/salga.ticket.v1.TicketService/GetTicket"
 	rpcListTickets        = "/salga.ticket.v1.TicketService/ListTickets"
+	rpcGetTicketTile      = "/salga.ticket.v1.TicketService/GetTicketTile"
 	rpcUpdateTicketStatus = "/salga.ticket.v1.TicketService/UpdateTicketStatus"
 	rpcAddTicketNote      = "/salga.ticket.v1.TicketService/AddTicketNote"
 	rpcListTicketNotes    = "/salga.ticket.v1.TicketService/ListTicketNotes"

@@ -1134,7 +1134,9 @@ export const RoutingService: GenService<{
   },
   /**
    * ReassignTicket moves a ticket to another team (and optionally a member)
-   * by hand. Team managers and municipal admins only.
+   * by hand. Team managers, municipal admins and SAPS liaisons of the
+   * tenant; a GBV ticket only by the tenant's SAPS liaison and only to a SAPS
+   * team (for anyone else it is NOT_FOUND, exactly as a missing id).
    *
    * @generated from rpc salga.routing.v1.RoutingService.ReassignTicket
    */
@@ -1145,6 +1147,8 @@ export const RoutingService: GenService<{
   },
   /**
    * ListAssignments returns the assignment history of a ticket, oldest first.
+   * A GBV ticket's history only to the tenant's SAPS liaison (for anyone else
+   * it is NOT_FOUND, exactly as a missing id).
    *
    * @generated from rpc salga.routing.v1.RoutingService.ListAssignments
    */

@@ -8,7 +8,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Category, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
-import type { Clock } from "./sla_pb";
+import type { Clock, ClockEvent } from "./sla_pb";
 import { file_salga_sla_v1_sla } from "./sla_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla_internal_service.proto.
  */
 export const file_salga_sla_v1_sla_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSLpAgoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSp5Cg9UaWNrZXRFdmVudEtpbmQSIQodVElDS0VUX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIdChlUSUNLRVRfRVZFTlRfS0lORF9DUkVBVEVEEAESJAogVElDS0VUX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAjLFAQoSU2xhSW50ZXJuYWxTZXJ2aWNlEmQKEVJlY29yZFRpY2tldEV2ZW50EiYuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVxdWVzdBonLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEkkKCFJ1blN3ZWVwEh0uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVxdWVzdBoeLnNhbGdhLnNsYS52MS5SdW5Td2VlcFJlc3BvbnNlQrUBChBjb20uc2FsZ2Euc2xhLnYxQhdTbGFJbnRlcm5hbFNlcnZpY2VQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
+  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSLpAgoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSp5Cg9UaWNrZXRFdmVudEtpbmQSIQodVElDS0VUX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIdChlUSUNLRVRfRVZFTlRfS0lORF9DUkVBVEVEEAESJAogVElDS0VUX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAjKlAgoSU2xhSW50ZXJuYWxTZXJ2aWNlEmQKEVJlY29yZFRpY2tldEV2ZW50EiYuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVxdWVzdBonLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEkkKCFJ1blN3ZWVwEh0uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVxdWVzdBoeLnNhbGdhLnNsYS52MS5SdW5Td2VlcFJlc3BvbnNlEl4KD0xpc3RDbG9ja0V2ZW50cxIkLnNhbGdhLnNsYS52MS5MaXN0Q2xvY2tFdmVudHNSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLkxpc3RDbG9ja0V2ZW50c1Jlc3BvbnNlQrUBChBjb20uc2FsZ2Euc2xhLnYxQhdTbGFJbnRlcm5hbFNlcnZpY2VQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
 
 /**
  * RecordTicketEventRequest is the input of SlaInternalService.RecordTicketEvent.
@@ -181,6 +181,64 @@ export const RunSweepResponseSchema: GenMessage<RunSweepResponse> = /*@__PURE__*
   messageDesc(file_salga_sla_v1_sla_internal_service, 3);
 
 /**
+ * ListClockEventsRequest is the input of SlaInternalService.ListClockEvents.
+ *
+ * @generated from message salga.sla.v1.ListClockEventsRequest
+ */
+export type ListClockEventsRequest = Message<"salga.sla.v1.ListClockEventsRequest"> & {
+  /**
+   * Cursor from a previous response's next_cursor; empty to start from the
+   * oldest event. Opaque.
+   *
+   * @generated from field: string after = 1;
+   */
+  after: string;
+
+  /**
+   * Maximum events: default 100, at most 1000.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListClockEventsRequest.
+ * Use `create(ListClockEventsRequestSchema)` to create a new message.
+ */
+export const ListClockEventsRequestSchema: GenMessage<ListClockEventsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 4);
+
+/**
+ * ListClockEventsResponse is the output of SlaInternalService.ListClockEvents.
+ *
+ * @generated from message salga.sla.v1.ListClockEventsResponse
+ */
+export type ListClockEventsResponse = Message<"salga.sla.v1.ListClockEventsResponse"> & {
+  /**
+   * Events after the cursor, in feed order.
+   *
+   * @generated from field: repeated salga.sla.v1.ClockEvent events = 1;
+   */
+  events: ClockEvent[];
+
+  /**
+   * Cursor to poll with next; equal to the request's when nothing new
+   * (poll again later).
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListClockEventsResponse.
+ * Use `create(ListClockEventsResponseSchema)` to create a new message.
+ */
+export const ListClockEventsResponseSchema: GenMessage<ListClockEventsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 5);
+
+/**
  * TicketEventKind is what happened to a ticket.
  *
  * @generated from enum salga.sla.v1.TicketEventKind
@@ -241,6 +299,23 @@ export const SlaInternalService: GenService<{
     methodKind: "unary";
     input: typeof RunSweepRequestSchema;
     output: typeof RunSweepResponseSchema;
+  },
+  /**
+   * ListClockEvents is the feed of clock events (warnings and breaches,
+   * each breach an escalation) of every tenant, for consumers such as
+   * notifications. A consumer keeps the last next_cursor it processed and
+   * polls with it: events come in a stable order, each exactly once, and
+   * an event appears only once every event before it in that order is
+   * committed, so a cursor never skips one. Events carry ids and times
+   * only, never ticket content; GBV tickets' events are included (callers
+   * are services).
+   *
+   * @generated from rpc salga.sla.v1.SlaInternalService.ListClockEvents
+   */
+  listClockEvents: {
+    methodKind: "unary";
+    input: typeof ListClockEventsRequestSchema;
+    output: typeof ListClockEventsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_sla_v1_sla_internal_service, 0);

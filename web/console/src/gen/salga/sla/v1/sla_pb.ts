@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla.proto.
  */
 export const file_salga_sla_v1_sla: GenFile = /*@__PURE__*/
-  fileDesc("ChZzYWxnYS9zbGEvdjEvc2xhLnByb3RvEgxzYWxnYS5zbGEudjEiVgoQQnVzaW5lc3NJbnRlcnZhbBImCgd3ZWVrZGF5GAEgASgOMhUuc2FsZ2Euc2xhLnYxLldlZWtkYXkSDQoFc3RhcnQYAiABKAkSCwoDZW5kGAMgASgJIi0KD0RlY2xhcmVkSG9saWRheRIMCgRkYXRlGAEgASgJEgwKBG5hbWUYAiABKAkiuwIKCENhbGVuZGFyEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJdGltZV96b25lGAMgASgJEhMKC2Fsd2F5c19vcGVuGAQgASgIEjEKCWludGVydmFscxgFIAMoCzIeLnNhbGdhLnNsYS52MS5CdXNpbmVzc0ludGVydmFsEh4KFnNvdXRoX2FmcmljYW5faG9saWRheXMYBiABKAgSOAoRZGVjbGFyZWRfaG9saWRheXMYByADKAsyHS5zYWxnYS5zbGEudjEuRGVjbGFyZWRIb2xpZGF5Ei8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi/gIKCVNsYUNvbmZpZxIKCgJpZBgBIAEoCRIUCgxtdW5pY2lwYWxpdHkYAiABKAkSKwoIY2F0ZWdvcnkYAyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSFgoOcmVzcG9uc2VfaG91cnMYBCABKAESGAoQcmVzb2x1dGlvbl9ob3VycxgFIAEoARIdChV3YXJuaW5nX3RocmVzaG9sZF9wY3QYBiABKAUSEwoLY2FsZW5kYXJfaWQYByABKAkSNQoOcGF1c2Vfc3RhdHVzZXMYCCADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEg8KB3ZlcnNpb24YCSABKAMSLwoLY3JlYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgp1cGRhdGVkX2J5GAwgASgJItMECgVDbG9jaxIRCgl0aWNrZXRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EiUKBGtpbmQYBCABKA4yFy5zYWxnYS5zbGEudjEuQ2xvY2tLaW5kEg0KBWN5Y2xlGAUgASgFEicKBXN0YXRlGAYgASgOMhguc2FsZ2Euc2xhLnYxLkNsb2NrU3RhdGUSLgoKc3RhcnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZGVhZGxpbmUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDHdhcm5pbmdfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLd2FybmVkX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCXN0b3BfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoHZWxhcHNlZBgMIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIpCgZwYXVzZWQYDSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SKQoGdGFyZ2V0GA4gASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhEKCWNvbmZpZ19pZBgPIAEoCRIWCg5jb25maWdfdmVyc2lvbhgQIAEoAyLCAQoKQ2xvY2tFdmVudBIRCgl0aWNrZXRfaWQYASABKAkSJgoFY2xvY2sYAiABKA4yFy5zYWxnYS5zbGEudjEuQ2xvY2tLaW5kEg0KBWN5Y2xlGAMgASgFEioKBGtpbmQYBCABKA4yHC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudEtpbmQSDQoFbGV2ZWwYBSABKAUSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqUBCgxBdFJpc2tUaWNrZXQSEQoJdGlja2V0X2lkGAEgASgJEisKCGNhdGVnb3J5GAIgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EiIKBWNsb2NrGAMgASgLMhMuc2FsZ2Euc2xhLnYxLkNsb2NrEjEKDnRpbWVfdG9fYnJlYWNoGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIscBCg1Db21wbGlhbmNlUm93EisKCGNhdGVnb3J5GAEgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhMKC21ldF9vbl90aW1lGAIgASgFEhAKCG1ldF9sYXRlGAMgASgFEhQKDG9wZW5fb3ZlcmR1ZRgEIAEoBRIVCg1vcGVuX29uX3RyYWNrGAUgASgFEhUKDW9uX3RpbWVfcmF0aW8YBiABKAESHgoWcmVzcG9uc2Vfb25fdGltZV9yYXRpbxgHIAEoASKiAQoMQ29uZmlnQ2hhbmdlEhEKCWNvbmZpZ19pZBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgDEhIKCmNoYW5nZWRfYnkYAyABKAkSDgoGYWN0aW9uGAQgASgJEhkKEWNsb2Nrc19yZWNvbXB1dGVkGAUgASgFEi8KC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCq2AQoHV2Vla2RheRIXChNXRUVLREFZX1VOU1BFQ0lGSUVEEAASEgoOV0VFS0RBWV9NT05EQVkQARITCg9XRUVLREFZX1RVRVNEQVkQAhIVChFXRUVLREFZX1dFRE5FU0RBWRADEhQKEFdFRUtEQVlfVEhVUlNEQVkQBBISCg5XRUVLREFZX0ZSSURBWRAFEhQKEFdFRUtEQVlfU0FUVVJEQVkQBhISCg5XRUVLREFZX1NVTkRBWRAHKlsKCUNsb2NrS2luZBIaChZDTE9DS19LSU5EX1VOU1BFQ0lGSUVEEAASFwoTQ0xPQ0tfS0lORF9SRVNQT05TRRABEhkKFUNMT0NLX0tJTkRfUkVTT0xVVElPThACKokBCgpDbG9ja1N0YXRlEhsKF0NMT0NLX1NUQVRFX1VOU1BFQ0lGSUVEEAASFwoTQ0xPQ0tfU1RBVEVfUlVOTklORxABEhYKEkNMT0NLX1NUQVRFX1BBVVNFRBACEhMKD0NMT0NLX1NUQVRFX01FVBADEhgKFENMT0NLX1NUQVRFX0JSRUFDSEVEEAQqbQoOQ2xvY2tFdmVudEtpbmQSIAocQ0xPQ0tfRVZFTlRfS0lORF9VTlNQRUNJRklFRBAAEhwKGENMT0NLX0VWRU5UX0tJTkRfV0FSTklORxABEhsKF0NMT0NLX0VWRU5UX0tJTkRfQlJFQUNIEAJCpgEKEGNvbS5zYWxnYS5zbGEudjFCCFNsYVByb3RvUAFaNmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3NsYS92MTtzbGF2MaICA1NTWKoCDFNhbGdhLlNsYS5WMcoCDFNhbGdhXFNsYVxWMeICGFNhbGdhXFNsYVxWMVxHUEJNZXRhZGF0YeoCDlNhbGdhOjpTbGE6OlYxYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_salga_common_v1_common]);
+  fileDesc("ChZzYWxnYS9zbGEvdjEvc2xhLnByb3RvEgxzYWxnYS5zbGEudjEiVgoQQnVzaW5lc3NJbnRlcnZhbBImCgd3ZWVrZGF5GAEgASgOMhUuc2FsZ2Euc2xhLnYxLldlZWtkYXkSDQoFc3RhcnQYAiABKAkSCwoDZW5kGAMgASgJIi0KD0RlY2xhcmVkSG9saWRheRIMCgRkYXRlGAEgASgJEgwKBG5hbWUYAiABKAkizAIKCENhbGVuZGFyEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJdGltZV96b25lGAMgASgJEhMKC2Fsd2F5c19vcGVuGAQgASgIEjEKCWludGVydmFscxgFIAMoCzIeLnNhbGdhLnNsYS52MS5CdXNpbmVzc0ludGVydmFsEh4KFnNvdXRoX2FmcmljYW5faG9saWRheXMYBiABKAgSOAoRZGVjbGFyZWRfaG9saWRheXMYByADKAsyHS5zYWxnYS5zbGEudjEuRGVjbGFyZWRIb2xpZGF5Ei8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgKIAEoAyKDAQoPQ2FsZW5kYXJWZXJzaW9uEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyEjIKDmVmZmVjdGl2ZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjaGFuZ2VkX2J5GAMgASgJIv4CCglTbGFDb25maWcSCgoCaWQYASABKAkSFAoMbXVuaWNpcGFsaXR5GAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhYKDnJlc3BvbnNlX2hvdXJzGAQgASgBEhgKEHJlc29sdXRpb25faG91cnMYBSABKAESHQoVd2FybmluZ190aHJlc2hvbGRfcGN0GAYgASgFEhMKC2NhbGVuZGFyX2lkGAcgASgJEjUKDnBhdXNlX3N0YXR1c2VzGAggAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIPCgd2ZXJzaW9uGAkgASgDEi8KC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdXBkYXRlZF9ieRgMIAEoCSKCBQoFQ2xvY2sSEQoJdGlja2V0X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIlCgRraW5kGAQgASgOMhcuc2FsZ2Euc2xhLnYxLkNsb2NrS2luZBINCgVjeWNsZRgFIAEoBRInCgVzdGF0ZRgGIAEoDjIYLnNhbGdhLnNsYS52MS5DbG9ja1N0YXRlEi4KCnN0YXJ0X3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgx3YXJuaW5nX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3dhcm5lZF90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglzdG9wX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKB2VsYXBzZWQYDCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SKQoGcGF1c2VkGA0gASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEikKBnRhcmdldBgOIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIRCgljb25maWdfaWQYDyABKAkSFgoOY29uZmlnX3ZlcnNpb24YECABKAMSEwoLY2FsZW5kYXJfaWQYESABKAkSGAoQY2FsZW5kYXJfdmVyc2lvbhgSIAEoAyKmAgoMQ2xvY2tTZWdtZW50Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtjYWxlbmRhcl9pZBgDIAEoCRIYChBjYWxlbmRhcl92ZXJzaW9uGAQgASgDEhEKCWNvbmZpZ19pZBgFIAEoCRIWCg5jb25maWdfdmVyc2lvbhgGIAEoAxIqCgdlbGFwc2VkGAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjIKCmVuZF9yZWFzb24YCCABKA4yHi5zYWxnYS5zbGEudjEuU2VnbWVudEVuZFJlYXNvbiJkChBDbG9ja0V4cGxhbmF0aW9uEiIKBWNsb2NrGAEgASgLMhMuc2FsZ2Euc2xhLnYxLkNsb2NrEiwKCHNlZ21lbnRzGAIgAygLMhouc2FsZ2Euc2xhLnYxLkNsb2NrU2VnbWVudCKgAgoKQ2xvY2tFdmVudBIRCgl0aWNrZXRfaWQYASABKAkSJgoFY2xvY2sYAiABKA4yFy5zYWxnYS5zbGEudjEuQ2xvY2tLaW5kEg0KBWN5Y2xlGAMgASgFEioKBGtpbmQYBCABKA4yHC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudEtpbmQSDQoFbGV2ZWwYBSABKAUSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnRlbmFudBgHIAEoCRIQCghldmVudF9pZBgIIAEoCRIMCgRzdGVwGAkgASgFEiwKCGRlYWRsaW5lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKlAQoMQXRSaXNrVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIiCgVjbG9jaxgDIAEoCzITLnNhbGdhLnNsYS52MS5DbG9jaxIxCg50aW1lX3RvX2JyZWFjaBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiLHAQoNQ29tcGxpYW5jZVJvdxIrCghjYXRlZ29yeRgBIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRITCgttZXRfb25fdGltZRgCIAEoBRIQCghtZXRfbGF0ZRgDIAEoBRIUCgxvcGVuX292ZXJkdWUYBCABKAUSFQoNb3Blbl9vbl90cmFjaxgFIAEoBRIVCg1vbl90aW1lX3JhdGlvGAYgASgBEh4KFnJlc3BvbnNlX29uX3RpbWVfcmF0aW8YByABKAEilAEKEFNsYUNvbmZpZ1ZlcnNpb24SJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZxIyCg5lZmZlY3RpdmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHZGVsZXRlZBgDIAEoCBISCgpjaGFuZ2VkX2J5GAQgASgJIqIBCgxDb25maWdDaGFuZ2USEQoJY29uZmlnX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKAMSEgoKY2hhbmdlZF9ieRgDIAEoCRIOCgZhY3Rpb24YBCABKAkSGQoRY2xvY2tzX3JlY29tcHV0ZWQYBSABKAUSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKrYBCgdXZWVrZGF5EhcKE1dFRUtEQVlfVU5TUEVDSUZJRUQQABISCg5XRUVLREFZX01PTkRBWRABEhMKD1dFRUtEQVlfVFVFU0RBWRACEhUKEVdFRUtEQVlfV0VETkVTREFZEAMSFAoQV0VFS0RBWV9USFVSU0RBWRAEEhIKDldFRUtEQVlfRlJJREFZEAUSFAoQV0VFS0RBWV9TQVRVUkRBWRAGEhIKDldFRUtEQVlfU1VOREFZEAcqWwoJQ2xvY2tLaW5kEhoKFkNMT0NLX0tJTkRfVU5TUEVDSUZJRUQQABIXChNDTE9DS19LSU5EX1JFU1BPTlNFEAESGQoVQ0xPQ0tfS0lORF9SRVNPTFVUSU9OEAIqiQEKCkNsb2NrU3RhdGUSGwoXQ0xPQ0tfU1RBVEVfVU5TUEVDSUZJRUQQABIXChNDTE9DS19TVEFURV9SVU5OSU5HEAESFgoSQ0xPQ0tfU1RBVEVfUEFVU0VEEAISEwoPQ0xPQ0tfU1RBVEVfTUVUEAMSGAoUQ0xPQ0tfU1RBVEVfQlJFQUNIRUQQBCrFAQoQU2VnbWVudEVuZFJlYXNvbhIiCh5TRUdNRU5UX0VORF9SRUFTT05fVU5TUEVDSUZJRUQQABIdChlTRUdNRU5UX0VORF9SRUFTT05fUEFVU0VEEAESHgoaU0VHTUVOVF9FTkRfUkVBU09OX1NUT1BQRUQQAhInCiNTRUdNRU5UX0VORF9SRUFTT05fQ0FMRU5EQVJfQ0hBTkdFRBADEiUKIVNFR01FTlRfRU5EX1JFQVNPTl9QT0xJQ1lfQ0hBTkdFRBAEKm0KDkNsb2NrRXZlbnRLaW5kEiAKHENMT0NLX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIcChhDTE9DS19FVkVOVF9LSU5EX1dBUk5JTkcQARIbChdDTE9DS19FVkVOVF9LSU5EX0JSRUFDSBACQqYBChBjb20uc2FsZ2Euc2xhLnYxQghTbGFQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_salga_common_v1_common]);
 
 /**
  * BusinessInterval is a period of working time on one weekday.
@@ -144,11 +144,20 @@ export type Calendar = Message<"salga.sla.v1.Calendar"> & {
   createTime?: Timestamp | undefined;
 
   /**
-   * When it was last changed.
+   * When it was last changed: when its current version took effect.
    *
    * @generated from field: google.protobuf.Timestamp update_time = 9;
    */
   updateTime?: Timestamp | undefined;
+
+  /**
+   * Version, 1 when created and increased by every change. Every version is
+   * kept (ListCalendarVersions); clocks measure each stretch of time with
+   * the version in force then.
+   *
+   * @generated from field: int64 version = 10;
+   */
+  version: bigint;
 };
 
 /**
@@ -157,6 +166,42 @@ export type Calendar = Message<"salga.sla.v1.Calendar"> & {
  */
 export const CalendarSchema: GenMessage<Calendar> = /*@__PURE__*/
   messageDesc(file_salga_sla_v1_sla, 2);
+
+/**
+ * CalendarVersion is a calendar as it was from effective_time until the next
+ * version took effect. Versions are never rewritten.
+ *
+ * @generated from message salga.sla.v1.CalendarVersion
+ */
+export type CalendarVersion = Message<"salga.sla.v1.CalendarVersion"> & {
+  /**
+   * The settings of this version (calendar.version is this version's number).
+   *
+   * @generated from field: salga.sla.v1.Calendar calendar = 1;
+   */
+  calendar?: Calendar | undefined;
+
+  /**
+   * When this version took effect.
+   *
+   * @generated from field: google.protobuf.Timestamp effective_time = 2;
+   */
+  effectiveTime?: Timestamp | undefined;
+
+  /**
+   * Subject who made the change.
+   *
+   * @generated from field: string changed_by = 3;
+   */
+  changedBy: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.CalendarVersion.
+ * Use `create(CalendarVersionSchema)` to create a new message.
+ */
+export const CalendarVersionSchema: GenMessage<CalendarVersion> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 3);
 
 /**
  * SlaConfig is the SLA policy for a (municipality, category). Lookup order:
@@ -263,7 +308,7 @@ export type SlaConfig = Message<"salga.sla.v1.SlaConfig"> & {
  * Use `create(SlaConfigSchema)` to create a new message.
  */
 export const SlaConfigSchema: GenMessage<SlaConfig> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla, 3);
+  messageDesc(file_salga_sla_v1_sla, 4);
 
 /**
  * Clock is one SLA clock of a ticket.
@@ -382,6 +427,20 @@ export type Clock = Message<"salga.sla.v1.Clock"> & {
    * @generated from field: int64 config_version = 16;
    */
   configVersion: bigint;
+
+  /**
+   * Calendar the clock counts on now (empty for 24x7).
+   *
+   * @generated from field: string calendar_id = 17;
+   */
+  calendarId: string;
+
+  /**
+   * Version of that calendar the running segment is measured on.
+   *
+   * @generated from field: int64 calendar_version = 18;
+   */
+  calendarVersion: bigint;
 };
 
 /**
@@ -389,11 +448,118 @@ export type Clock = Message<"salga.sla.v1.Clock"> & {
  * Use `create(ClockSchema)` to create a new message.
  */
 export const ClockSchema: GenMessage<Clock> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla, 4);
+  messageDesc(file_salga_sla_v1_sla, 5);
+
+/**
+ * ClockSegment is a stretch of time a clock ran under one calendar version
+ * and one policy version. A clock's elapsed working time is the sum of its
+ * segments' elapsed times; wall time between segments was paused. A closed
+ * segment is never measured again, so later edits of a calendar or policy
+ * cannot change it.
+ *
+ * @generated from message salga.sla.v1.ClockSegment
+ */
+export type ClockSegment = Message<"salga.sla.v1.ClockSegment"> & {
+  /**
+   * Start of the segment.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 1;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * End of the segment (for the running segment: the time of the
+   * explanation).
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 2;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * Calendar the segment was measured on (empty for 24x7).
+   *
+   * @generated from field: string calendar_id = 3;
+   */
+  calendarId: string;
+
+  /**
+   * Version of that calendar (ListCalendarVersions shows its settings).
+   *
+   * @generated from field: int64 calendar_version = 4;
+   */
+  calendarVersion: bigint;
+
+  /**
+   * SLA configuration in force (empty for the built-in defaults).
+   *
+   * @generated from field: string config_id = 5;
+   */
+  configId: string;
+
+  /**
+   * Version of that configuration (ListSlaConfigVersions shows its values).
+   *
+   * @generated from field: int64 config_version = 6;
+   */
+  configVersion: bigint;
+
+  /**
+   * Working time counted in the segment.
+   *
+   * @generated from field: google.protobuf.Duration elapsed = 7;
+   */
+  elapsed?: Duration | undefined;
+
+  /**
+   * Why the segment ended; unspecified for the running segment.
+   *
+   * @generated from field: salga.sla.v1.SegmentEndReason end_reason = 8;
+   */
+  endReason: SegmentEndReason;
+};
+
+/**
+ * Describes the message salga.sla.v1.ClockSegment.
+ * Use `create(ClockSegmentSchema)` to create a new message.
+ */
+export const ClockSegmentSchema: GenMessage<ClockSegment> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 6);
+
+/**
+ * ClockExplanation is a clock with the segments its elapsed time is made
+ * of. Its deadline is the instant at which target minus the elapsed time
+ * before the running segment has passed in working time from the running
+ * segment's start, on that segment's calendar version.
+ *
+ * @generated from message salga.sla.v1.ClockExplanation
+ */
+export type ClockExplanation = Message<"salga.sla.v1.ClockExplanation"> & {
+  /**
+   * The clock.
+   *
+   * @generated from field: salga.sla.v1.Clock clock = 1;
+   */
+  clock?: Clock | undefined;
+
+  /**
+   * Its segments, oldest first; the last one is the running segment when
+   * the clock is running or breached and not stopped.
+   *
+   * @generated from field: repeated salga.sla.v1.ClockSegment segments = 2;
+   */
+  segments: ClockSegment[];
+};
+
+/**
+ * Describes the message salga.sla.v1.ClockExplanation.
+ * Use `create(ClockExplanationSchema)` to create a new message.
+ */
+export const ClockExplanationSchema: GenMessage<ClockExplanation> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 7);
 
 /**
  * ClockEvent is a warning or escalation, recorded exactly once per
- * (ticket, clock, cycle, kind, level).
+ * (ticket, clock, cycle, kind, step). Every breach escalates the ticket.
  *
  * @generated from message salga.sla.v1.ClockEvent
  */
@@ -427,18 +593,51 @@ export type ClockEvent = Message<"salga.sla.v1.ClockEvent"> & {
   kind: ClockEventKind;
 
   /**
-   * Escalation level (1 for the first breach).
+   * Escalation level of a breach (1 for the ticket's first); 0 for
+   * warnings.
    *
    * @generated from field: int32 level = 5;
    */
   level: number;
 
   /**
-   * When it happened.
+   * When it happened (the database time of the sweep that recorded it).
    *
    * @generated from field: google.protobuf.Timestamp create_time = 6;
    */
   createTime?: Timestamp | undefined;
+
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string tenant = 7;
+   */
+  tenant: string;
+
+  /**
+   * Event UUID, stable across reads and deliveries (the idempotency key of
+   * the ticket history entry it adds).
+   *
+   * @generated from field: string event_id = 8;
+   */
+  eventId: string;
+
+  /**
+   * Which step of the clock: the breach step (1 at the deadline, 2 one full
+   * target later, ...) or the clock's warning count (1 for its first
+   * warning; a loosened policy may let it warn again; 0 for warnings
+   * recorded before clocks could warn again).
+   *
+   * @generated from field: int32 step = 9;
+   */
+  step: number;
+
+  /**
+   * The clock's deadline when the event was recorded.
+   *
+   * @generated from field: google.protobuf.Timestamp deadline = 10;
+   */
+  deadline?: Timestamp | undefined;
 };
 
 /**
@@ -446,7 +645,7 @@ export type ClockEvent = Message<"salga.sla.v1.ClockEvent"> & {
  * Use `create(ClockEventSchema)` to create a new message.
  */
 export const ClockEventSchema: GenMessage<ClockEvent> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla, 5);
+  messageDesc(file_salga_sla_v1_sla, 8);
 
 /**
  * AtRiskTicket is a ticket whose clock has warned or breached.
@@ -488,7 +687,7 @@ export type AtRiskTicket = Message<"salga.sla.v1.AtRiskTicket"> & {
  * Use `create(AtRiskTicketSchema)` to create a new message.
  */
 export const AtRiskTicketSchema: GenMessage<AtRiskTicket> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla, 6);
+  messageDesc(file_salga_sla_v1_sla, 9);
 
 /**
  * ComplianceRow is SLA compliance of one category over a period.
@@ -552,7 +751,50 @@ export type ComplianceRow = Message<"salga.sla.v1.ComplianceRow"> & {
  * Use `create(ComplianceRowSchema)` to create a new message.
  */
 export const ComplianceRowSchema: GenMessage<ComplianceRow> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla, 7);
+  messageDesc(file_salga_sla_v1_sla, 10);
+
+/**
+ * SlaConfigVersion is a policy as it was from effective_time until the
+ * next version took effect. Versions are never rewritten.
+ *
+ * @generated from message salga.sla.v1.SlaConfigVersion
+ */
+export type SlaConfigVersion = Message<"salga.sla.v1.SlaConfigVersion"> & {
+  /**
+   * The values of this version (config.version is this version's number).
+   *
+   * @generated from field: salga.sla.v1.SlaConfig config = 1;
+   */
+  config?: SlaConfig | undefined;
+
+  /**
+   * When this version took effect.
+   *
+   * @generated from field: google.protobuf.Timestamp effective_time = 2;
+   */
+  effectiveTime?: Timestamp | undefined;
+
+  /**
+   * Whether this version deleted the policy (its values are the last ones).
+   *
+   * @generated from field: bool deleted = 3;
+   */
+  deleted: boolean;
+
+  /**
+   * Subject who made the change.
+   *
+   * @generated from field: string changed_by = 4;
+   */
+  changedBy: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.SlaConfigVersion.
+ * Use `create(SlaConfigVersionSchema)` to create a new message.
+ */
+export const SlaConfigVersionSchema: GenMessage<SlaConfigVersion> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 11);
 
 /**
  * ConfigChange records one change to an SLA configuration and how many open
@@ -609,7 +851,7 @@ export type ConfigChange = Message<"salga.sla.v1.ConfigChange"> & {
  * Use `create(ConfigChangeSchema)` to create a new message.
  */
 export const ConfigChangeSchema: GenMessage<ConfigChange> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla, 8);
+  messageDesc(file_salga_sla_v1_sla, 12);
 
 /**
  * Weekday is a day of the week in the calendar's time zone.
@@ -763,6 +1005,56 @@ export const ClockStateSchema: GenEnum<ClockState> = /*@__PURE__*/
   enumDesc(file_salga_sla_v1_sla, 2);
 
 /**
+ * SegmentEndReason says why a clock segment ended.
+ *
+ * @generated from enum salga.sla.v1.SegmentEndReason
+ */
+export enum SegmentEndReason {
+  /**
+   * The segment has not ended: the clock's running segment, measured up to
+   * the time of the explanation.
+   *
+   * @generated from enum value: SEGMENT_END_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The ticket entered a pause status.
+   *
+   * @generated from enum value: SEGMENT_END_REASON_PAUSED = 1;
+   */
+  PAUSED = 1,
+
+  /**
+   * The clock stopped (met, or stopped late).
+   *
+   * @generated from enum value: SEGMENT_END_REASON_STOPPED = 2;
+   */
+  STOPPED = 2,
+
+  /**
+   * The clock's calendar got a new version; the next segment counts on it.
+   *
+   * @generated from enum value: SEGMENT_END_REASON_CALENDAR_CHANGED = 3;
+   */
+  CALENDAR_CHANGED = 3,
+
+  /**
+   * The ticket's policy changed (edited, added or deleted); the next
+   * segment counts under the policy in force.
+   *
+   * @generated from enum value: SEGMENT_END_REASON_POLICY_CHANGED = 4;
+   */
+  POLICY_CHANGED = 4,
+}
+
+/**
+ * Describes the enum salga.sla.v1.SegmentEndReason.
+ */
+export const SegmentEndReasonSchema: GenEnum<SegmentEndReason> = /*@__PURE__*/
+  enumDesc(file_salga_sla_v1_sla, 3);
+
+/**
  * ClockEventKind is what the sweep recorded.
  *
  * @generated from enum salga.sla.v1.ClockEventKind
@@ -794,5 +1086,5 @@ export enum ClockEventKind {
  * Describes the enum salga.sla.v1.ClockEventKind.
  */
 export const ClockEventKindSchema: GenEnum<ClockEventKind> = /*@__PURE__*/
-  enumDesc(file_salga_sla_v1_sla, 3);
+  enumDesc(file_salga_sla_v1_sla, 4);
 

@@ -9,7 +9,7 @@ import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Category } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
-import type { AtRiskTicket, Calendar, Clock, ClockEvent, ComplianceRow, ConfigChange, DeclaredHoliday, SlaConfig } from "./sla_pb";
+import type { AtRiskTicket, Calendar, CalendarVersion, Clock, ClockEvent, ClockExplanation, ComplianceRow, ConfigChange, DeclaredHoliday, SlaConfig, SlaConfigVersion } from "./sla_pb";
 import { file_salga_sla_v1_sla } from "./sla_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla_service.proto.
  */
 export const file_salga_sla_v1_sla_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zYWxnYS9zbGEvdjEvc2xhX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSJBChZDcmVhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciQgoXQ3JlYXRlU2xhQ29uZmlnUmVzcG9uc2USJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZyJ+ChZVcGRhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgoKAmlkGAMgASgJIl0KF1VwZGF0ZVNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSGQoRY2xvY2tzX3JlY29tcHV0ZWQYAiABKAUiJAoWRGVsZXRlU2xhQ29uZmlnUmVxdWVzdBIKCgJpZBgBIAEoCSI0ChdEZWxldGVTbGFDb25maWdSZXNwb25zZRIZChFjbG9ja3NfcmVjb21wdXRlZBgBIAEoBSIhChNHZXRTbGFDb25maWdSZXF1ZXN0EgoKAmlkGAEgASgJIj8KFEdldFNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciRwoVTGlzdFNsYUNvbmZpZ3NSZXF1ZXN0EhQKDG11bmljaXBhbGl0eRgBIAEoCRIYChBpbmNsdWRlX2RlZmF1bHRzGAIgASgIIkIKFkxpc3RTbGFDb25maWdzUmVzcG9uc2USKAoHY29uZmlncxgBIAMoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciMAobTGlzdFNsYUNvbmZpZ0NoYW5nZXNSZXF1ZXN0EhEKCWNvbmZpZ19pZBgBIAEoCSJLChxMaXN0U2xhQ29uZmlnQ2hhbmdlc1Jlc3BvbnNlEisKB2NoYW5nZXMYASADKAsyGi5zYWxnYS5zbGEudjEuQ29uZmlnQ2hhbmdlIlwKF1Jlc29sdmVTbGFQb2xpY3lSZXF1ZXN0EhQKDG11bmljaXBhbGl0eRgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeSJUChhSZXNvbHZlU2xhUG9saWN5UmVzcG9uc2USJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZxIPCgdtYXRjaGVkGAIgASgJIkEKFUNyZWF0ZUNhbGVuZGFyUmVxdWVzdBIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciJCChZDcmVhdGVDYWxlbmRhclJlc3BvbnNlEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyIn4KFVVwZGF0ZUNhbGVuZGFyUmVxdWVzdBIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSCgoCaWQYAyABKAkiXQoWVXBkYXRlQ2FsZW5kYXJSZXNwb25zZRIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhchIZChFjbG9ja3NfcmVjb21wdXRlZBgCIAEoBSIgChJHZXRDYWxlbmRhclJlcXVlc3QSCgoCaWQYASABKAkiPwoTR2V0Q2FsZW5kYXJSZXNwb25zZRIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciIWChRMaXN0Q2FsZW5kYXJzUmVxdWVzdCJCChVMaXN0Q2FsZW5kYXJzUmVzcG9uc2USKQoJY2FsZW5kYXJzGAEgAygLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyIikKGUxpc3RQdWJsaWNIb2xpZGF5c1JlcXVlc3QSDAoEeWVhchgBIAEoBSJNChpMaXN0UHVibGljSG9saWRheXNSZXNwb25zZRIvCghob2xpZGF5cxgBIAMoCzIdLnNhbGdhLnNsYS52MS5EZWNsYXJlZEhvbGlkYXkiKwoWR2V0VGlja2V0Q2xvY2tzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiaAoXR2V0VGlja2V0Q2xvY2tzUmVzcG9uc2USIwoGY2xvY2tzGAEgAygLMhMuc2FsZ2Euc2xhLnYxLkNsb2NrEigKBmV2ZW50cxgCIAMoCzIYLnNhbGdhLnNsYS52MS5DbG9ja0V2ZW50IoQBChhMaXN0QXRSaXNrVGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEisKCGNhdGVnb3J5GAIgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEGluY2x1ZGVfYnJlYWNoZWQYAyABKAgSEQoJcGFnZV9zaXplGAQgASgFIkgKGUxpc3RBdFJpc2tUaWNrZXRzUmVzcG9uc2USKwoHdGlja2V0cxgBIAMoCzIaLnNhbGdhLnNsYS52MS5BdFJpc2tUaWNrZXQihAEKFEdldENvbXBsaWFuY2VSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIuCgpzdGFydF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQgoVR2V0Q29tcGxpYW5jZVJlc3BvbnNlEikKBHJvd3MYASADKAsyGy5zYWxnYS5zbGEudjEuQ29tcGxpYW5jZVJvdzKZDwoKU2xhU2VydmljZRJ/Cg9DcmVhdGVTbGFDb25maWcSJC5zYWxnYS5zbGEudjEuQ3JlYXRlU2xhQ29uZmlnUmVxdWVzdBolLnNhbGdhLnNsYS52MS5DcmVhdGVTbGFDb25maWdSZXNwb25zZSIfgtPkkwIZOgZjb25maWciDy92MS9zbGEvY29uZmlncxKEAQoPVXBkYXRlU2xhQ29uZmlnEiQuc2FsZ2Euc2xhLnYxLlVwZGF0ZVNsYUNvbmZpZ1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuVXBkYXRlU2xhQ29uZmlnUmVzcG9uc2UiJILT5JMCHjoGY29uZmlnMhQvdjEvc2xhL2NvbmZpZ3Mve2lkfRJ8Cg9EZWxldGVTbGFDb25maWcSJC5zYWxnYS5zbGEudjEuRGVsZXRlU2xhQ29uZmlnUmVxdWVzdBolLnNhbGdhLnNsYS52MS5EZWxldGVTbGFDb25maWdSZXNwb25zZSIcgtPkkwIWKhQvdjEvc2xhL2NvbmZpZ3Mve2lkfRJzCgxHZXRTbGFDb25maWcSIS5zYWxnYS5zbGEudjEuR2V0U2xhQ29uZmlnUmVxdWVzdBoiLnNhbGdhLnNsYS52MS5HZXRTbGFDb25maWdSZXNwb25zZSIcgtPkkwIWEhQvdjEvc2xhL2NvbmZpZ3Mve2lkfRJ0Cg5MaXN0U2xhQ29uZmlncxIjLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnc1JlcXVlc3QaJC5zYWxnYS5zbGEudjEuTGlzdFNsYUNvbmZpZ3NSZXNwb25zZSIXgtPkkwIREg8vdjEvc2xhL2NvbmZpZ3MSjQEKFExpc3RTbGFDb25maWdDaGFuZ2VzEikuc2FsZ2Euc2xhLnYxLkxpc3RTbGFDb25maWdDaGFuZ2VzUmVxdWVzdBoqLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnQ2hhbmdlc1Jlc3BvbnNlIh6C0+STAhgSFi92MS9zbGEvY29uZmlnLWNoYW5nZXMSgQEKEFJlc29sdmVTbGFQb2xpY3kSJS5zYWxnYS5zbGEudjEuUmVzb2x2ZVNsYVBvbGljeVJlcXVlc3QaJi5zYWxnYS5zbGEudjEuUmVzb2x2ZVNsYVBvbGljeVJlc3BvbnNlIh6C0+STAhgSFi92MS9zbGEvcG9saWN5OnJlc29sdmUSgAEKDkNyZWF0ZUNhbGVuZGFyEiMuc2FsZ2Euc2xhLnYxLkNyZWF0ZUNhbGVuZGFyUmVxdWVzdBokLnNhbGdhLnNsYS52MS5DcmVhdGVDYWxlbmRhclJlc3BvbnNlIiOC0+STAh06CGNhbGVuZGFyIhEvdjEvc2xhL2NhbGVuZGFycxKFAQoOVXBkYXRlQ2FsZW5kYXISIy5zYWxnYS5zbGEudjEuVXBkYXRlQ2FsZW5kYXJSZXF1ZXN0GiQuc2FsZ2Euc2xhLnYxLlVwZGF0ZUNhbGVuZGFyUmVzcG9uc2UiKILT5JMCIjoIY2FsZW5kYXIyFi92MS9zbGEvY2FsZW5kYXJzL3tpZH0ScgoLR2V0Q2FsZW5kYXISIC5zYWxnYS5zbGEudjEuR2V0Q2FsZW5kYXJSZXF1ZXN0GiEuc2FsZ2Euc2xhLnYxLkdldENhbGVuZGFyUmVzcG9uc2UiHoLT5JMCGBIWL3YxL3NsYS9jYWxlbmRhcnMve2lkfRJzCg1MaXN0Q2FsZW5kYXJzEiIuc2FsZ2Euc2xhLnYxLkxpc3RDYWxlbmRhcnNSZXF1ZXN0GiMuc2FsZ2Euc2xhLnYxLkxpc3RDYWxlbmRhcnNSZXNwb25zZSIZgtPkkwITEhEvdjEvc2xhL2NhbGVuZGFycxKPAQoSTGlzdFB1YmxpY0hvbGlkYXlzEicuc2FsZ2Euc2xhLnYxLkxpc3RQdWJsaWNIb2xpZGF5c1JlcXVlc3QaKC5zYWxnYS5zbGEudjEuTGlzdFB1YmxpY0hvbGlkYXlzUmVzcG9uc2UiJoLT5JMCIBIeL3YxL3NsYS9wdWJsaWMtaG9saWRheXMve3llYXJ9EooBCg9HZXRUaWNrZXRDbG9ja3MSJC5zYWxnYS5zbGEudjEuR2V0VGlja2V0Q2xvY2tzUmVxdWVzdBolLnNhbGdhLnNsYS52MS5HZXRUaWNrZXRDbG9ja3NSZXNwb25zZSIqgtPkkwIkEiIvdjEvc2xhL3RpY2tldHMve3RpY2tldF9pZH0vY2xvY2tzEn0KEUxpc3RBdFJpc2tUaWNrZXRzEiYuc2FsZ2Euc2xhLnYxLkxpc3RBdFJpc2tUaWNrZXRzUmVxdWVzdBonLnNhbGdhLnNsYS52MS5MaXN0QXRSaXNrVGlja2V0c1Jlc3BvbnNlIheC0+STAhESDy92MS9zbGEvYXQtcmlzaxJ0Cg1HZXRDb21wbGlhbmNlEiIuc2FsZ2Euc2xhLnYxLkdldENvbXBsaWFuY2VSZXF1ZXN0GiMuc2FsZ2Euc2xhLnYxLkdldENvbXBsaWFuY2VSZXNwb25zZSIagtPkkwIUEhIvdjEvc2xhL2NvbXBsaWFuY2VCrQEKEGNvbS5zYWxnYS5zbGEudjFCD1NsYVNlcnZpY2VQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
+  fileDesc("Ch5zYWxnYS9zbGEvdjEvc2xhX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSJBChZDcmVhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciQgoXQ3JlYXRlU2xhQ29uZmlnUmVzcG9uc2USJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZyJ+ChZVcGRhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgoKAmlkGAMgASgJIl0KF1VwZGF0ZVNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSGQoRY2xvY2tzX3JlY29tcHV0ZWQYAiABKAUiJAoWRGVsZXRlU2xhQ29uZmlnUmVxdWVzdBIKCgJpZBgBIAEoCSI0ChdEZWxldGVTbGFDb25maWdSZXNwb25zZRIZChFjbG9ja3NfcmVjb21wdXRlZBgBIAEoBSIhChNHZXRTbGFDb25maWdSZXF1ZXN0EgoKAmlkGAEgASgJIj8KFEdldFNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciRwoVTGlzdFNsYUNvbmZpZ3NSZXF1ZXN0EhQKDG11bmljaXBhbGl0eRgBIAEoCRIYChBpbmNsdWRlX2RlZmF1bHRzGAIgASgIIkIKFkxpc3RTbGFDb25maWdzUmVzcG9uc2USKAoHY29uZmlncxgBIAMoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciMAobTGlzdFNsYUNvbmZpZ0NoYW5nZXNSZXF1ZXN0EhEKCWNvbmZpZ19pZBgBIAEoCSJLChxMaXN0U2xhQ29uZmlnQ2hhbmdlc1Jlc3BvbnNlEisKB2NoYW5nZXMYASADKAsyGi5zYWxnYS5zbGEudjEuQ29uZmlnQ2hhbmdlIjEKHExpc3RTbGFDb25maWdWZXJzaW9uc1JlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgJIlEKHUxpc3RTbGFDb25maWdWZXJzaW9uc1Jlc3BvbnNlEjAKCHZlcnNpb25zGAEgAygLMh4uc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZ1ZlcnNpb24iXAoXUmVzb2x2ZVNsYVBvbGljeVJlcXVlc3QSFAoMbXVuaWNpcGFsaXR5GAEgASgJEisKCGNhdGVnb3J5GAIgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5IlQKGFJlc29sdmVTbGFQb2xpY3lSZXNwb25zZRInCgZjb25maWcYASABKAsyFy5zYWxnYS5zbGEudjEuU2xhQ29uZmlnEg8KB21hdGNoZWQYAiABKAkiQQoVQ3JlYXRlQ2FsZW5kYXJSZXF1ZXN0EigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyIkIKFkNyZWF0ZUNhbGVuZGFyUmVzcG9uc2USKAoIY2FsZW5kYXIYASABKAsyFi5zYWxnYS5zbGEudjEuQ2FsZW5kYXIifgoVVXBkYXRlQ2FsZW5kYXJSZXF1ZXN0EigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxIKCgJpZBgDIAEoCSJdChZVcGRhdGVDYWxlbmRhclJlc3BvbnNlEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyEhkKEWNsb2Nrc19yZWNvbXB1dGVkGAIgASgFIiAKEkdldENhbGVuZGFyUmVxdWVzdBIKCgJpZBgBIAEoCSI/ChNHZXRDYWxlbmRhclJlc3BvbnNlEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyIjIKG0xpc3RDYWxlbmRhclZlcnNpb25zUmVxdWVzdBITCgtjYWxlbmRhcl9pZBgBIAEoCSJPChxMaXN0Q2FsZW5kYXJWZXJzaW9uc1Jlc3BvbnNlEi8KCHZlcnNpb25zGAEgAygLMh0uc2FsZ2Euc2xhLnYxLkNhbGVuZGFyVmVyc2lvbiIWChRMaXN0Q2FsZW5kYXJzUmVxdWVzdCJCChVMaXN0Q2FsZW5kYXJzUmVzcG9uc2USKQoJY2FsZW5kYXJzGAEgAygLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyIikKGUxpc3RQdWJsaWNIb2xpZGF5c1JlcXVlc3QSDAoEeWVhchgBIAEoBSJNChpMaXN0UHVibGljSG9saWRheXNSZXNwb25zZRIvCghob2xpZGF5cxgBIAMoCzIdLnNhbGdhLnNsYS52MS5EZWNsYXJlZEhvbGlkYXkiKwoWR2V0VGlja2V0Q2xvY2tzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiaAoXR2V0VGlja2V0Q2xvY2tzUmVzcG9uc2USIwoGY2xvY2tzGAEgAygLMhMuc2FsZ2Euc2xhLnYxLkNsb2NrEigKBmV2ZW50cxgCIAMoCzIYLnNhbGdhLnNsYS52MS5DbG9ja0V2ZW50Ii8KGkV4cGxhaW5UaWNrZXRDbG9ja3NSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCSJ/ChtFeHBsYWluVGlja2V0Q2xvY2tzUmVzcG9uc2USLgoGY2xvY2tzGAEgAygLMh4uc2FsZ2Euc2xhLnYxLkNsb2NrRXhwbGFuYXRpb24SMAoMZXhwbGFpbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKEAQoYTGlzdEF0Umlza1RpY2tldHNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIYChBpbmNsdWRlX2JyZWFjaGVkGAMgASgIEhEKCXBhZ2Vfc2l6ZRgEIAEoBSJIChlMaXN0QXRSaXNrVGlja2V0c1Jlc3BvbnNlEisKB3RpY2tldHMYASADKAsyGi5zYWxnYS5zbGEudjEuQXRSaXNrVGlja2V0IoQBChRHZXRDb21wbGlhbmNlUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSLgoKc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkIKFUdldENvbXBsaWFuY2VSZXNwb25zZRIpCgRyb3dzGAEgAygLMhsuc2FsZ2Euc2xhLnYxLkNvbXBsaWFuY2VSb3cy/RIKClNsYVNlcnZpY2USfwoPQ3JlYXRlU2xhQ29uZmlnEiQuc2FsZ2Euc2xhLnYxLkNyZWF0ZVNsYUNvbmZpZ1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuQ3JlYXRlU2xhQ29uZmlnUmVzcG9uc2UiH4LT5JMCGToGY29uZmlnIg8vdjEvc2xhL2NvbmZpZ3MShAEKD1VwZGF0ZVNsYUNvbmZpZxIkLnNhbGdhLnNsYS52MS5VcGRhdGVTbGFDb25maWdSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLlVwZGF0ZVNsYUNvbmZpZ1Jlc3BvbnNlIiSC0+STAh46BmNvbmZpZzIUL3YxL3NsYS9jb25maWdzL3tpZH0SfAoPRGVsZXRlU2xhQ29uZmlnEiQuc2FsZ2Euc2xhLnYxLkRlbGV0ZVNsYUNvbmZpZ1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuRGVsZXRlU2xhQ29uZmlnUmVzcG9uc2UiHILT5JMCFioUL3YxL3NsYS9jb25maWdzL3tpZH0ScwoMR2V0U2xhQ29uZmlnEiEuc2FsZ2Euc2xhLnYxLkdldFNsYUNvbmZpZ1JlcXVlc3QaIi5zYWxnYS5zbGEudjEuR2V0U2xhQ29uZmlnUmVzcG9uc2UiHILT5JMCFhIUL3YxL3NsYS9jb25maWdzL3tpZH0SdAoOTGlzdFNsYUNvbmZpZ3MSIy5zYWxnYS5zbGEudjEuTGlzdFNsYUNvbmZpZ3NSZXF1ZXN0GiQuc2FsZ2Euc2xhLnYxLkxpc3RTbGFDb25maWdzUmVzcG9uc2UiF4LT5JMCERIPL3YxL3NsYS9jb25maWdzEo0BChRMaXN0U2xhQ29uZmlnQ2hhbmdlcxIpLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnQ2hhbmdlc1JlcXVlc3QaKi5zYWxnYS5zbGEudjEuTGlzdFNsYUNvbmZpZ0NoYW5nZXNSZXNwb25zZSIegtPkkwIYEhYvdjEvc2xhL2NvbmZpZy1jaGFuZ2VzEp4BChVMaXN0U2xhQ29uZmlnVmVyc2lvbnMSKi5zYWxnYS5zbGEudjEuTGlzdFNsYUNvbmZpZ1ZlcnNpb25zUmVxdWVzdBorLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnVmVyc2lvbnNSZXNwb25zZSIsgtPkkwImEiQvdjEvc2xhL2NvbmZpZ3Mve2NvbmZpZ19pZH0vdmVyc2lvbnMSgQEKEFJlc29sdmVTbGFQb2xpY3kSJS5zYWxnYS5zbGEudjEuUmVzb2x2ZVNsYVBvbGljeVJlcXVlc3QaJi5zYWxnYS5zbGEudjEuUmVzb2x2ZVNsYVBvbGljeVJlc3BvbnNlIh6C0+STAhgSFi92MS9zbGEvcG9saWN5OnJlc29sdmUSgAEKDkNyZWF0ZUNhbGVuZGFyEiMuc2FsZ2Euc2xhLnYxLkNyZWF0ZUNhbGVuZGFyUmVxdWVzdBokLnNhbGdhLnNsYS52MS5DcmVhdGVDYWxlbmRhclJlc3BvbnNlIiOC0+STAh06CGNhbGVuZGFyIhEvdjEvc2xhL2NhbGVuZGFycxKFAQoOVXBkYXRlQ2FsZW5kYXISIy5zYWxnYS5zbGEudjEuVXBkYXRlQ2FsZW5kYXJSZXF1ZXN0GiQuc2FsZ2Euc2xhLnYxLlVwZGF0ZUNhbGVuZGFyUmVzcG9uc2UiKILT5JMCIjoIY2FsZW5kYXIyFi92MS9zbGEvY2FsZW5kYXJzL3tpZH0ScgoLR2V0Q2FsZW5kYXISIC5zYWxnYS5zbGEudjEuR2V0Q2FsZW5kYXJSZXF1ZXN0GiEuc2FsZ2Euc2xhLnYxLkdldENhbGVuZGFyUmVzcG9uc2UiHoLT5JMCGBIWL3YxL3NsYS9jYWxlbmRhcnMve2lkfRKfAQoUTGlzdENhbGVuZGFyVmVyc2lvbnMSKS5zYWxnYS5zbGEudjEuTGlzdENhbGVuZGFyVmVyc2lvbnNSZXF1ZXN0Giouc2FsZ2Euc2xhLnYxLkxpc3RDYWxlbmRhclZlcnNpb25zUmVzcG9uc2UiMILT5JMCKhIoL3YxL3NsYS9jYWxlbmRhcnMve2NhbGVuZGFyX2lkfS92ZXJzaW9ucxJzCg1MaXN0Q2FsZW5kYXJzEiIuc2FsZ2Euc2xhLnYxLkxpc3RDYWxlbmRhcnNSZXF1ZXN0GiMuc2FsZ2Euc2xhLnYxLkxpc3RDYWxlbmRhcnNSZXNwb25zZSIZgtPkkwITEhEvdjEvc2xhL2NhbGVuZGFycxKPAQoSTGlzdFB1YmxpY0hvbGlkYXlzEicuc2FsZ2Euc2xhLnYxLkxpc3RQdWJsaWNIb2xpZGF5c1JlcXVlc3QaKC5zYWxnYS5zbGEudjEuTGlzdFB1YmxpY0hvbGlkYXlzUmVzcG9uc2UiJoLT5JMCIBIeL3YxL3NsYS9wdWJsaWMtaG9saWRheXMve3llYXJ9EooBCg9HZXRUaWNrZXRDbG9ja3MSJC5zYWxnYS5zbGEudjEuR2V0VGlja2V0Q2xvY2tzUmVxdWVzdBolLnNhbGdhLnNsYS52MS5HZXRUaWNrZXRDbG9ja3NSZXNwb25zZSIqgtPkkwIkEiIvdjEvc2xhL3RpY2tldHMve3RpY2tldF9pZH0vY2xvY2tzEp4BChNFeHBsYWluVGlja2V0Q2xvY2tzEiguc2FsZ2Euc2xhLnYxLkV4cGxhaW5UaWNrZXRDbG9ja3NSZXF1ZXN0Gikuc2FsZ2Euc2xhLnYxLkV4cGxhaW5UaWNrZXRDbG9ja3NSZXNwb25zZSIygtPkkwIsEiovdjEvc2xhL3RpY2tldHMve3RpY2tldF9pZH0vY2xvY2tzOmV4cGxhaW4SfQoRTGlzdEF0Umlza1RpY2tldHMSJi5zYWxnYS5zbGEudjEuTGlzdEF0Umlza1RpY2tldHNSZXF1ZXN0Gicuc2FsZ2Euc2xhLnYxLkxpc3RBdFJpc2tUaWNrZXRzUmVzcG9uc2UiF4LT5JMCERIPL3YxL3NsYS9hdC1yaXNrEnQKDUdldENvbXBsaWFuY2USIi5zYWxnYS5zbGEudjEuR2V0Q29tcGxpYW5jZVJlcXVlc3QaIy5zYWxnYS5zbGEudjEuR2V0Q29tcGxpYW5jZVJlc3BvbnNlIhqC0+STAhQSEi92MS9zbGEvY29tcGxpYW5jZUKtAQoQY29tLnNhbGdhLnNsYS52MUIPU2xhU2VydmljZVByb3RvUAFaNmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3NsYS92MTtzbGF2MaICA1NTWKoCDFNhbGdhLlNsYS5WMcoCDFNhbGdhXFNsYVxWMeICGFNhbGdhXFNsYVxWMVxHUEJNZXRhZGF0YeoCDlNhbGdhOjpTbGE6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
 
 /**
  * CreateSlaConfigRequest is the input of SlaService.CreateSlaConfig.
@@ -303,6 +303,48 @@ export const ListSlaConfigChangesResponseSchema: GenMessage<ListSlaConfigChanges
   messageDesc(file_salga_sla_v1_sla_service, 11);
 
 /**
+ * ListSlaConfigVersionsRequest is the input of SlaService.ListSlaConfigVersions.
+ *
+ * @generated from message salga.sla.v1.ListSlaConfigVersionsRequest
+ */
+export type ListSlaConfigVersionsRequest = Message<"salga.sla.v1.ListSlaConfigVersionsRequest"> & {
+  /**
+   * Configuration UUID.
+   *
+   * @generated from field: string config_id = 1;
+   */
+  configId: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListSlaConfigVersionsRequest.
+ * Use `create(ListSlaConfigVersionsRequestSchema)` to create a new message.
+ */
+export const ListSlaConfigVersionsRequestSchema: GenMessage<ListSlaConfigVersionsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 12);
+
+/**
+ * ListSlaConfigVersionsResponse is the output of SlaService.ListSlaConfigVersions.
+ *
+ * @generated from message salga.sla.v1.ListSlaConfigVersionsResponse
+ */
+export type ListSlaConfigVersionsResponse = Message<"salga.sla.v1.ListSlaConfigVersionsResponse"> & {
+  /**
+   * Versions, newest first.
+   *
+   * @generated from field: repeated salga.sla.v1.SlaConfigVersion versions = 1;
+   */
+  versions: SlaConfigVersion[];
+};
+
+/**
+ * Describes the message salga.sla.v1.ListSlaConfigVersionsResponse.
+ * Use `create(ListSlaConfigVersionsResponseSchema)` to create a new message.
+ */
+export const ListSlaConfigVersionsResponseSchema: GenMessage<ListSlaConfigVersionsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 13);
+
+/**
  * ResolveSlaPolicyRequest is the input of SlaService.ResolveSlaPolicy.
  *
  * @generated from message salga.sla.v1.ResolveSlaPolicyRequest
@@ -328,7 +370,7 @@ export type ResolveSlaPolicyRequest = Message<"salga.sla.v1.ResolveSlaPolicyRequ
  * Use `create(ResolveSlaPolicyRequestSchema)` to create a new message.
  */
 export const ResolveSlaPolicyRequestSchema: GenMessage<ResolveSlaPolicyRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 12);
+  messageDesc(file_salga_sla_v1_sla_service, 14);
 
 /**
  * ResolveSlaPolicyResponse is the output of SlaService.ResolveSlaPolicy.
@@ -357,7 +399,7 @@ export type ResolveSlaPolicyResponse = Message<"salga.sla.v1.ResolveSlaPolicyRes
  * Use `create(ResolveSlaPolicyResponseSchema)` to create a new message.
  */
 export const ResolveSlaPolicyResponseSchema: GenMessage<ResolveSlaPolicyResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 13);
+  messageDesc(file_salga_sla_v1_sla_service, 15);
 
 /**
  * CreateCalendarRequest is the input of SlaService.CreateCalendar.
@@ -378,7 +420,7 @@ export type CreateCalendarRequest = Message<"salga.sla.v1.CreateCalendarRequest"
  * Use `create(CreateCalendarRequestSchema)` to create a new message.
  */
 export const CreateCalendarRequestSchema: GenMessage<CreateCalendarRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 14);
+  messageDesc(file_salga_sla_v1_sla_service, 16);
 
 /**
  * CreateCalendarResponse is the output of SlaService.CreateCalendar.
@@ -399,7 +441,7 @@ export type CreateCalendarResponse = Message<"salga.sla.v1.CreateCalendarRespons
  * Use `create(CreateCalendarResponseSchema)` to create a new message.
  */
 export const CreateCalendarResponseSchema: GenMessage<CreateCalendarResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 15);
+  messageDesc(file_salga_sla_v1_sla_service, 17);
 
 /**
  * UpdateCalendarRequest is the input of SlaService.UpdateCalendar.
@@ -436,7 +478,7 @@ export type UpdateCalendarRequest = Message<"salga.sla.v1.UpdateCalendarRequest"
  * Use `create(UpdateCalendarRequestSchema)` to create a new message.
  */
 export const UpdateCalendarRequestSchema: GenMessage<UpdateCalendarRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 16);
+  messageDesc(file_salga_sla_v1_sla_service, 18);
 
 /**
  * UpdateCalendarResponse is the output of SlaService.UpdateCalendar.
@@ -464,7 +506,7 @@ export type UpdateCalendarResponse = Message<"salga.sla.v1.UpdateCalendarRespons
  * Use `create(UpdateCalendarResponseSchema)` to create a new message.
  */
 export const UpdateCalendarResponseSchema: GenMessage<UpdateCalendarResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 17);
+  messageDesc(file_salga_sla_v1_sla_service, 19);
 
 /**
  * GetCalendarRequest is the input of SlaService.GetCalendar.
@@ -485,7 +527,7 @@ export type GetCalendarRequest = Message<"salga.sla.v1.GetCalendarRequest"> & {
  * Use `create(GetCalendarRequestSchema)` to create a new message.
  */
 export const GetCalendarRequestSchema: GenMessage<GetCalendarRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 18);
+  messageDesc(file_salga_sla_v1_sla_service, 20);
 
 /**
  * GetCalendarResponse is the output of SlaService.GetCalendar.
@@ -506,7 +548,49 @@ export type GetCalendarResponse = Message<"salga.sla.v1.GetCalendarResponse"> & 
  * Use `create(GetCalendarResponseSchema)` to create a new message.
  */
 export const GetCalendarResponseSchema: GenMessage<GetCalendarResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 19);
+  messageDesc(file_salga_sla_v1_sla_service, 21);
+
+/**
+ * ListCalendarVersionsRequest is the input of SlaService.ListCalendarVersions.
+ *
+ * @generated from message salga.sla.v1.ListCalendarVersionsRequest
+ */
+export type ListCalendarVersionsRequest = Message<"salga.sla.v1.ListCalendarVersionsRequest"> & {
+  /**
+   * Calendar UUID.
+   *
+   * @generated from field: string calendar_id = 1;
+   */
+  calendarId: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListCalendarVersionsRequest.
+ * Use `create(ListCalendarVersionsRequestSchema)` to create a new message.
+ */
+export const ListCalendarVersionsRequestSchema: GenMessage<ListCalendarVersionsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 22);
+
+/**
+ * ListCalendarVersionsResponse is the output of SlaService.ListCalendarVersions.
+ *
+ * @generated from message salga.sla.v1.ListCalendarVersionsResponse
+ */
+export type ListCalendarVersionsResponse = Message<"salga.sla.v1.ListCalendarVersionsResponse"> & {
+  /**
+   * Versions, newest first.
+   *
+   * @generated from field: repeated salga.sla.v1.CalendarVersion versions = 1;
+   */
+  versions: CalendarVersion[];
+};
+
+/**
+ * Describes the message salga.sla.v1.ListCalendarVersionsResponse.
+ * Use `create(ListCalendarVersionsResponseSchema)` to create a new message.
+ */
+export const ListCalendarVersionsResponseSchema: GenMessage<ListCalendarVersionsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 23);
 
 /**
  * ListCalendarsRequest is the input of SlaService.ListCalendars.
@@ -521,7 +605,7 @@ export type ListCalendarsRequest = Message<"salga.sla.v1.ListCalendarsRequest"> 
  * Use `create(ListCalendarsRequestSchema)` to create a new message.
  */
 export const ListCalendarsRequestSchema: GenMessage<ListCalendarsRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 20);
+  messageDesc(file_salga_sla_v1_sla_service, 24);
 
 /**
  * ListCalendarsResponse is the output of SlaService.ListCalendars.
@@ -542,7 +626,7 @@ export type ListCalendarsResponse = Message<"salga.sla.v1.ListCalendarsResponse"
  * Use `create(ListCalendarsResponseSchema)` to create a new message.
  */
 export const ListCalendarsResponseSchema: GenMessage<ListCalendarsResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 21);
+  messageDesc(file_salga_sla_v1_sla_service, 25);
 
 /**
  * ListPublicHolidaysRequest is the input of SlaService.ListPublicHolidays.
@@ -563,7 +647,7 @@ export type ListPublicHolidaysRequest = Message<"salga.sla.v1.ListPublicHolidays
  * Use `create(ListPublicHolidaysRequestSchema)` to create a new message.
  */
 export const ListPublicHolidaysRequestSchema: GenMessage<ListPublicHolidaysRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 22);
+  messageDesc(file_salga_sla_v1_sla_service, 26);
 
 /**
  * ListPublicHolidaysResponse is the output of SlaService.ListPublicHolidays.
@@ -584,7 +668,7 @@ export type ListPublicHolidaysResponse = Message<"salga.sla.v1.ListPublicHoliday
  * Use `create(ListPublicHolidaysResponseSchema)` to create a new message.
  */
 export const ListPublicHolidaysResponseSchema: GenMessage<ListPublicHolidaysResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 23);
+  messageDesc(file_salga_sla_v1_sla_service, 27);
 
 /**
  * GetTicketClocksRequest is the input of SlaService.GetTicketClocks.
@@ -605,7 +689,7 @@ export type GetTicketClocksRequest = Message<"salga.sla.v1.GetTicketClocksReques
  * Use `create(GetTicketClocksRequestSchema)` to create a new message.
  */
 export const GetTicketClocksRequestSchema: GenMessage<GetTicketClocksRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 24);
+  messageDesc(file_salga_sla_v1_sla_service, 28);
 
 /**
  * GetTicketClocksResponse is the output of SlaService.GetTicketClocks.
@@ -633,7 +717,56 @@ export type GetTicketClocksResponse = Message<"salga.sla.v1.GetTicketClocksRespo
  * Use `create(GetTicketClocksResponseSchema)` to create a new message.
  */
 export const GetTicketClocksResponseSchema: GenMessage<GetTicketClocksResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 25);
+  messageDesc(file_salga_sla_v1_sla_service, 29);
+
+/**
+ * ExplainTicketClocksRequest is the input of SlaService.ExplainTicketClocks.
+ *
+ * @generated from message salga.sla.v1.ExplainTicketClocksRequest
+ */
+export type ExplainTicketClocksRequest = Message<"salga.sla.v1.ExplainTicketClocksRequest"> & {
+  /**
+   * Ticket UUID.
+   *
+   * @generated from field: string ticket_id = 1;
+   */
+  ticketId: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ExplainTicketClocksRequest.
+ * Use `create(ExplainTicketClocksRequestSchema)` to create a new message.
+ */
+export const ExplainTicketClocksRequestSchema: GenMessage<ExplainTicketClocksRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 30);
+
+/**
+ * ExplainTicketClocksResponse is the output of SlaService.ExplainTicketClocks.
+ *
+ * @generated from message salga.sla.v1.ExplainTicketClocksResponse
+ */
+export type ExplainTicketClocksResponse = Message<"salga.sla.v1.ExplainTicketClocksResponse"> & {
+  /**
+   * The clocks, response first, then resolution cycles in order.
+   *
+   * @generated from field: repeated salga.sla.v1.ClockExplanation clocks = 1;
+   */
+  clocks: ClockExplanation[];
+
+  /**
+   * The time the running segments were measured up to.
+   *
+   * @generated from field: google.protobuf.Timestamp explain_time = 2;
+   */
+  explainTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.ExplainTicketClocksResponse.
+ * Use `create(ExplainTicketClocksResponseSchema)` to create a new message.
+ */
+export const ExplainTicketClocksResponseSchema: GenMessage<ExplainTicketClocksResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 31);
 
 /**
  * ListAtRiskTicketsRequest is the input of SlaService.ListAtRiskTickets.
@@ -675,7 +808,7 @@ export type ListAtRiskTicketsRequest = Message<"salga.sla.v1.ListAtRiskTicketsRe
  * Use `create(ListAtRiskTicketsRequestSchema)` to create a new message.
  */
 export const ListAtRiskTicketsRequestSchema: GenMessage<ListAtRiskTicketsRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 26);
+  messageDesc(file_salga_sla_v1_sla_service, 32);
 
 /**
  * ListAtRiskTicketsResponse is the output of SlaService.ListAtRiskTickets.
@@ -696,7 +829,7 @@ export type ListAtRiskTicketsResponse = Message<"salga.sla.v1.ListAtRiskTicketsR
  * Use `create(ListAtRiskTicketsResponseSchema)` to create a new message.
  */
 export const ListAtRiskTicketsResponseSchema: GenMessage<ListAtRiskTicketsResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 27);
+  messageDesc(file_salga_sla_v1_sla_service, 33);
 
 /**
  * GetComplianceRequest is the input of SlaService.GetCompliance.
@@ -731,7 +864,7 @@ export type GetComplianceRequest = Message<"salga.sla.v1.GetComplianceRequest"> 
  * Use `create(GetComplianceRequestSchema)` to create a new message.
  */
 export const GetComplianceRequestSchema: GenMessage<GetComplianceRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 28);
+  messageDesc(file_salga_sla_v1_sla_service, 34);
 
 /**
  * GetComplianceResponse is the output of SlaService.GetCompliance.
@@ -752,7 +885,7 @@ export type GetComplianceResponse = Message<"salga.sla.v1.GetComplianceResponse"
  * Use `create(GetComplianceResponseSchema)` to create a new message.
  */
 export const GetComplianceResponseSchema: GenMessage<GetComplianceResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_service, 29);
+  messageDesc(file_salga_sla_v1_sla_service, 35);
 
 /**
  * SlaService is the public SLA API: policies and calendars (platform
@@ -823,6 +956,17 @@ export const SlaService: GenService<{
     output: typeof ListSlaConfigChangesResponseSchema;
   },
   /**
+   * ListSlaConfigVersions lists every version of a policy with the time it
+   * took effect, newest first (also after the policy was deleted).
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ListSlaConfigVersions
+   */
+  listSlaConfigVersions: {
+    methodKind: "unary";
+    input: typeof ListSlaConfigVersionsRequestSchema;
+    output: typeof ListSlaConfigVersionsResponseSchema;
+  },
+  /**
    * ResolveSlaPolicy returns the policy that applies to a (municipality,
    * category) and which step of the lookup order chose it.
    *
@@ -844,8 +988,11 @@ export const SlaService: GenService<{
     output: typeof CreateCalendarResponseSchema;
   },
   /**
-   * UpdateCalendar replaces a calendar's settings; open clocks using it are
-   * recomputed.
+   * UpdateCalendar replaces a calendar's settings with a new version in
+   * force from now. Open clocks using it keep the working time counted so
+   * far on the version they ran on; only the rest is measured on the new
+   * version (a holiday declared for a past date changes nothing already
+   * counted).
    *
    * @generated from rpc salga.sla.v1.SlaService.UpdateCalendar
    */
@@ -863,6 +1010,17 @@ export const SlaService: GenService<{
     methodKind: "unary";
     input: typeof GetCalendarRequestSchema;
     output: typeof GetCalendarResponseSchema;
+  },
+  /**
+   * ListCalendarVersions lists every version of a calendar with the time it
+   * took effect, newest first.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ListCalendarVersions
+   */
+  listCalendarVersions: {
+    methodKind: "unary";
+    input: typeof ListCalendarVersionsRequestSchema;
+    output: typeof ListCalendarVersionsResponseSchema;
   },
   /**
    * ListCalendars lists calendars.
@@ -895,6 +1053,18 @@ export const SlaService: GenService<{
     methodKind: "unary";
     input: typeof GetTicketClocksRequestSchema;
     output: typeof GetTicketClocksResponseSchema;
+  },
+  /**
+   * ExplainTicketClocks returns a ticket's clocks with the segments their
+   * elapsed time and deadlines were measured in: from when to when, on
+   * which calendar version and under which policy version.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ExplainTicketClocks
+   */
+  explainTicketClocks: {
+    methodKind: "unary";
+    input: typeof ExplainTicketClocksRequestSchema;
+    output: typeof ExplainTicketClocksResponseSchema;
   },
   /**
    * ListAtRiskTickets lists a tenant's warned and breached tickets, soonest

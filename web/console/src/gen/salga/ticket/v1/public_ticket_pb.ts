@@ -123,7 +123,8 @@ export type PublicTicket = Message<"salga.ticket.v1.PublicTicket"> & {
   escalationLevel: number;
 
   /**
-   * Reason given when the ticket was cancelled.
+   * Reason given when staff cancelled the ticket; empty when its reporter
+   * withdrew it.
    *
    * @generated from field: string cancel_reason = 15;
    */
@@ -144,7 +145,8 @@ export type PublicTicket = Message<"salga.ticket.v1.PublicTicket"> & {
   updateTime?: Timestamp | undefined;
 
   /**
-   * Public notes, oldest first; filled only when asked for.
+   * Public notes written by staff (never a citizen's), oldest first;
+   * filled only when asked for.
    *
    * @generated from field: repeated salga.ticket.v1.PublicNote notes = 18;
    */

@@ -2,8 +2,8 @@
 // @generated from file salga/ticket/v1/ticket_internal_service.proto (package salga.ticket.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Category, LatLng, TicketStatus } from "../../common/v1/common_pb";
@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/ticket_internal_service.proto.
  */
 export const file_salga_ticket_v1_ticket_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci1zYWxnYS90aWNrZXQvdjEvdGlja2V0X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSLlAQoXUmVjb3JkQXNzaWdubWVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIVCg1hc3NpZ25tZW50X2lkGAMgASgJEg8KB3RlYW1faWQYBCABKAkSEQoJdGVhbV9uYW1lGAUgASgJEhEKCXBlcnNvbl9pZBgGIAEoCRIOCgZyZWFzb24YByABKAkSGAoQZXNjYWxhdGlvbl9sZXZlbBgIIAEoBRIvCgthc3NpZ25fdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoYUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgivQEKFlJlY29yZERlYWRsaW5lc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRI1ChFyZXNwb25zZV9kZWFkbGluZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoTcmVzb2x1dGlvbl9kZWFkbGluZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIcmV2aXNpb24YBSABKAMiKgoXUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCIiChNWZXJpZnlBcGlLZXlSZXF1ZXN0EgsKA2tleRgBIAEoCSJOChRWZXJpZnlBcGlLZXlSZXNwb25zZRIOCgZ0ZW5hbnQYASABKAkSEQoJY2xpZW50X2lkGAIgASgJEhMKC2NsaWVudF9uYW1lGAMgASgJIsYDChhMaXN0UHVibGljVGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEgsKA2lkcxgCIAMoCRItCgpjYXRlZ29yaWVzGAMgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5Ei8KCHN0YXR1c2VzGAQgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNdXBkYXRlZF9hZnRlchgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOdXBkYXRlZF9iZWZvcmUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiUKBG5lYXIYCSABKAsyFy5zYWxnYS50aWNrZXQudjEuQ2lyY2xlEhEKCXBhZ2Vfc2l6ZRgKIAEoBRIOCgZvZmZzZXQYCyABKAUSFQoNaW5jbHVkZV9ub3RlcxgMIAEoCCJZChlMaXN0UHVibGljVGlja2V0c1Jlc3BvbnNlEi4KB3RpY2tldHMYASADKAsyHS5zYWxnYS50aWNrZXQudjEuUHVibGljVGlja2V0EgwKBG1vcmUYAiABKAgiSwoWR2V0UHVibGljVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSCgoCaWQYAiABKAkSFQoNaW5jbHVkZV9ub3RlcxgDIAEoCCJIChdHZXRQdWJsaWNUaWNrZXRSZXNwb25zZRItCgZ0aWNrZXQYASABKAsyHS5zYWxnYS50aWNrZXQudjEuUHVibGljVGlja2V0IpgDChlTdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgljbGllbnRfaWQYAiABKAkSKwoIY2F0ZWdvcnkYAyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YBCABKAkSKQoIbG9jYXRpb24YBSABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBiABKAkSKwoIcmVwb3J0ZXIYByABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISEQoJbWVkaWFfdXJsGAggASgJEk4KCmF0dHJpYnV0ZXMYCSADKAsyOi5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0UmVxdWVzdC5BdHRyaWJ1dGVzRW50cnkSFwoPaWRlbXBvdGVuY3lfa2V5GAogASgJGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjsKGlN1Ym1pdFB1YmxpY1JlcG9ydFJlc3BvbnNlEgoKAmlkGAEgASgJEhEKCXJlZmVyZW5jZRgCIAEoCTKEBQoVVGlja2V0SW50ZXJuYWxTZXJ2aWNlEmcKEFJlY29yZEFzc2lnbm1lbnQSKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkQXNzaWdubWVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEmQKD1JlY29yZERlYWRsaW5lcxInLnNhbGdhLnRpY2tldC52MS5SZWNvcmREZWFkbGluZXNSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLlJlY29yZERlYWRsaW5lc1Jlc3BvbnNlElsKDFZlcmlmeUFwaUtleRIkLnNhbGdhLnRpY2tldC52MS5WZXJpZnlBcGlLZXlSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLlZlcmlmeUFwaUtleVJlc3BvbnNlEmoKEUxpc3RQdWJsaWNUaWNrZXRzEikuc2FsZ2EudGlja2V0LnYxLkxpc3RQdWJsaWNUaWNrZXRzUmVxdWVzdBoqLnNhbGdhLnRpY2tldC52MS5MaXN0UHVibGljVGlja2V0c1Jlc3BvbnNlEmQKD0dldFB1YmxpY1RpY2tldBInLnNhbGdhLnRpY2tldC52MS5HZXRQdWJsaWNUaWNrZXRSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLkdldFB1YmxpY1RpY2tldFJlc3BvbnNlEm0KElN1Ym1pdFB1YmxpY1JlcG9ydBIqLnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0Gisuc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFJlc3BvbnNlQs0BChNjb20uc2FsZ2EudGlja2V0LnYxQhpUaWNrZXRJbnRlcm5hbFNlcnZpY2VQcm90b1ABWjxnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS90aWNrZXQvdjE7dGlja2V0djGiAgNTVFiqAg9TYWxnYS5UaWNrZXQuVjHKAg9TYWxnYVxUaWNrZXRcVjHiAhtTYWxnYVxUaWNrZXRcVjFcR1BCTWV0YWRhdGHqAhFTYWxnYTo6VGlja2V0OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_public_ticket, file_salga_ticket_v1_ticket, file_salga_ticket_v1_ticket_service]);
+  fileDesc("Ci1zYWxnYS90aWNrZXQvdjEvdGlja2V0X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSLlAQoXUmVjb3JkQXNzaWdubWVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIVCg1hc3NpZ25tZW50X2lkGAMgASgJEg8KB3RlYW1faWQYBCABKAkSEQoJdGVhbV9uYW1lGAUgASgJEhEKCXBlcnNvbl9pZBgGIAEoCRIOCgZyZWFzb24YByABKAkSGAoQZXNjYWxhdGlvbl9sZXZlbBgIIAEoBRIvCgthc3NpZ25fdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoYUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgivQEKFlJlY29yZERlYWRsaW5lc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRI1ChFyZXNwb25zZV9kZWFkbGluZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoTcmVzb2x1dGlvbl9kZWFkbGluZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIcmV2aXNpb24YBSABKAMiKgoXUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCKKAgoXUmVjb3JkQ2xvY2tFdmVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIQCghldmVudF9pZBgDIAEoCRIrCgRraW5kGAQgASgOMh0uc2FsZ2EudGlja2V0LnYxLlNsYUV2ZW50S2luZBIoCgVjbG9jaxgFIAEoDjIZLnNhbGdhLnRpY2tldC52MS5TbGFDbG9jaxINCgVjeWNsZRgGIAEoBRIMCgRzdGVwGAcgASgFEhgKEGVzY2FsYXRpb25fbGV2ZWwYCCABKAUSLAoIZGVhZGxpbmUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIisKGFJlY29yZENsb2NrRXZlbnRSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIIq8BChZSZWNvcmRHYnZBY2Nlc3NSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRISCgp0aWNrZXRfaWRzGAIgAygJEg8KB3N1YmplY3QYAyABKAkSDQoFcm9sZXMYBCADKAkSDgoGYWN0aW9uGAUgASgJEhAKCGV2ZW50X2lkGAYgASgJEi8KC2FjY2Vzc190aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIqChdSZWNvcmRHYnZBY2Nlc3NSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIIiIKE1ZlcmlmeUFwaUtleVJlcXVlc3QSCwoDa2V5GAEgASgJIk4KFFZlcmlmeUFwaUtleVJlc3BvbnNlEg4KBnRlbmFudBgBIAEoCRIRCgljbGllbnRfaWQYAiABKAkSEwoLY2xpZW50X25hbWUYAyABKAkixgMKGExpc3RQdWJsaWNUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSCwoDaWRzGAIgAygJEi0KCmNhdGVnb3JpZXMYAyADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSLwoIc3RhdHVzZXMYBCADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjEKDWNyZWF0ZWRfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDmNyZWF0ZWRfYmVmb3JlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg11cGRhdGVkX2FmdGVyGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg51cGRhdGVkX2JlZm9yZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJQoEbmVhchgJIAEoCzIXLnNhbGdhLnRpY2tldC52MS5DaXJjbGUSEQoJcGFnZV9zaXplGAogASgFEg4KBm9mZnNldBgLIAEoBRIVCg1pbmNsdWRlX25vdGVzGAwgASgIIlkKGUxpc3RQdWJsaWNUaWNrZXRzUmVzcG9uc2USLgoHdGlja2V0cxgBIAMoCzIdLnNhbGdhLnRpY2tldC52MS5QdWJsaWNUaWNrZXQSDAoEbW9yZRgCIAEoCCJLChZHZXRQdWJsaWNUaWNrZXRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIKCgJpZBgCIAEoCRIVCg1pbmNsdWRlX25vdGVzGAMgASgIIkgKF0dldFB1YmxpY1RpY2tldFJlc3BvbnNlEi0KBnRpY2tldBgBIAEoCzIdLnNhbGdhLnRpY2tldC52MS5QdWJsaWNUaWNrZXQimAMKGVN1Ym1pdFB1YmxpY1JlcG9ydFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCWNsaWVudF9pZBgCIAEoCRIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRITCgtkZXNjcmlwdGlvbhgEIAEoCRIpCghsb2NhdGlvbhgFIAEoCzIXLnNhbGdhLmNvbW1vbi52MS5MYXRMbmcSDwoHYWRkcmVzcxgGIAEoCRIrCghyZXBvcnRlchgHIAEoCzIZLnNhbGdhLnRpY2tldC52MS5SZXBvcnRlchIRCgltZWRpYV91cmwYCCABKAkSTgoKYXR0cmlidXRlcxgJIAMoCzI6LnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0LkF0dHJpYnV0ZXNFbnRyeRIXCg9pZGVtcG90ZW5jeV9rZXkYCiABKAkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiOwoaU3VibWl0UHVibGljUmVwb3J0UmVzcG9uc2USCgoCaWQYASABKAkSEQoJcmVmZXJlbmNlGAIgASgJKmUKDFNsYUV2ZW50S2luZBIeChpTTEFfRVZFTlRfS0lORF9VTlNQRUNJRklFRBAAEhoKFlNMQV9FVkVOVF9LSU5EX1dBUk5JTkcQARIZChVTTEFfRVZFTlRfS0lORF9CUkVBQ0gQAipXCghTbGFDbG9jaxIZChVTTEFfQ0xPQ0tfVU5TUEVDSUZJRUQQABIWChJTTEFfQ0xPQ0tfUkVTUE9OU0UQARIYChRTTEFfQ0xPQ0tfUkVTT0xVVElPThACMtMGChVUaWNrZXRJbnRlcm5hbFNlcnZpY2USZwoQUmVjb3JkQXNzaWdubWVudBIoLnNhbGdhLnRpY2tldC52MS5SZWNvcmRBc3NpZ25tZW50UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5SZWNvcmRBc3NpZ25tZW50UmVzcG9uc2USZAoPUmVjb3JkRGVhZGxpbmVzEicuc2FsZ2EudGlja2V0LnYxLlJlY29yZERlYWRsaW5lc1JlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2USZwoQUmVjb3JkQ2xvY2tFdmVudBIoLnNhbGdhLnRpY2tldC52MS5SZWNvcmRDbG9ja0V2ZW50UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5SZWNvcmRDbG9ja0V2ZW50UmVzcG9uc2USZAoPUmVjb3JkR2J2QWNjZXNzEicuc2FsZ2EudGlja2V0LnYxLlJlY29yZEdidkFjY2Vzc1JlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkR2J2QWNjZXNzUmVzcG9uc2USWwoMVmVyaWZ5QXBpS2V5EiQuc2FsZ2EudGlja2V0LnYxLlZlcmlmeUFwaUtleVJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuVmVyaWZ5QXBpS2V5UmVzcG9uc2USagoRTGlzdFB1YmxpY1RpY2tldHMSKS5zYWxnYS50aWNrZXQudjEuTGlzdFB1YmxpY1RpY2tldHNSZXF1ZXN0Giouc2FsZ2EudGlja2V0LnYxLkxpc3RQdWJsaWNUaWNrZXRzUmVzcG9uc2USZAoPR2V0UHVibGljVGlja2V0Eicuc2FsZ2EudGlja2V0LnYxLkdldFB1YmxpY1RpY2tldFJlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuR2V0UHVibGljVGlja2V0UmVzcG9uc2USbQoSU3VibWl0UHVibGljUmVwb3J0Eiouc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFJlcXVlc3QaKy5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0UmVzcG9uc2VCzQEKE2NvbS5zYWxnYS50aWNrZXQudjFCGlRpY2tldEludGVybmFsU2VydmljZVByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3RpY2tldC92MTt0aWNrZXR2MaICA1NUWKoCD1NhbGdhLlRpY2tldC5WMcoCD1NhbGdhXFRpY2tldFxWMeICG1NhbGdhXFRpY2tldFxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpUaWNrZXQ6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_public_ticket, file_salga_ticket_v1_ticket, file_salga_ticket_v1_ticket_service]);
 
 /**
  * RecordAssignmentRequest is the input of TicketInternalService.RecordAssignment.
@@ -193,6 +193,190 @@ export const RecordDeadlinesResponseSchema: GenMessage<RecordDeadlinesResponse> 
   messageDesc(file_salga_ticket_v1_ticket_internal_service, 3);
 
 /**
+ * RecordClockEventRequest is the input of TicketInternalService.RecordClockEvent.
+ *
+ * @generated from message salga.ticket.v1.RecordClockEventRequest
+ */
+export type RecordClockEventRequest = Message<"salga.ticket.v1.RecordClockEventRequest"> & {
+  /**
+   * Tenant of the ticket.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * Ticket UUID.
+   *
+   * @generated from field: string ticket_id = 2;
+   */
+  ticketId: string;
+
+  /**
+   * SLA event UUID (the idempotency key).
+   *
+   * @generated from field: string event_id = 3;
+   */
+  eventId: string;
+
+  /**
+   * Warning or breach.
+   *
+   * @generated from field: salga.ticket.v1.SlaEventKind kind = 4;
+   */
+  kind: SlaEventKind;
+
+  /**
+   * Which clock.
+   *
+   * @generated from field: salga.ticket.v1.SlaClock clock = 5;
+   */
+  clock: SlaClock;
+
+  /**
+   * Resolution cycle (1, increased by every reopen); 1 for response clocks.
+   *
+   * @generated from field: int32 cycle = 6;
+   */
+  cycle: number;
+
+  /**
+   * Breach step (1 at the deadline) or the clock's warning count.
+   *
+   * @generated from field: int32 step = 7;
+   */
+  step: number;
+
+  /**
+   * Escalation level of a breach; 0 for warnings.
+   *
+   * @generated from field: int32 escalation_level = 8;
+   */
+  escalationLevel: number;
+
+  /**
+   * The clock's deadline; required.
+   *
+   * @generated from field: google.protobuf.Timestamp deadline = 9;
+   */
+  deadline?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.RecordClockEventRequest.
+ * Use `create(RecordClockEventRequestSchema)` to create a new message.
+ */
+export const RecordClockEventRequestSchema: GenMessage<RecordClockEventRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 4);
+
+/**
+ * RecordClockEventResponse is the output of TicketInternalService.RecordClockEvent.
+ *
+ * @generated from message salga.ticket.v1.RecordClockEventResponse
+ */
+export type RecordClockEventResponse = Message<"salga.ticket.v1.RecordClockEventResponse"> & {
+  /**
+   * False when the event was already recorded.
+   *
+   * @generated from field: bool applied = 1;
+   */
+  applied: boolean;
+};
+
+/**
+ * Describes the message salga.ticket.v1.RecordClockEventResponse.
+ * Use `create(RecordClockEventResponseSchema)` to create a new message.
+ */
+export const RecordClockEventResponseSchema: GenMessage<RecordClockEventResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 5);
+
+/**
+ * RecordGbvAccessRequest is the input of TicketInternalService.RecordGbvAccess.
+ *
+ * @generated from message salga.ticket.v1.RecordGbvAccessRequest
+ */
+export type RecordGbvAccessRequest = Message<"salga.ticket.v1.RecordGbvAccessRequest"> & {
+  /**
+   * Municipality code of the tickets.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * UUIDs of the GBV tickets whose sealed content the answer carried; 1 to
+   * 1000, each once.
+   *
+   * @generated from field: repeated string ticket_ids = 2;
+   */
+  ticketIds: string[];
+
+  /**
+   * Who got the answer: the subject of the caller's token.
+   *
+   * @generated from field: string subject = 3;
+   */
+  subject: string;
+
+  /**
+   * The roles of the caller's token.
+   *
+   * @generated from field: repeated string roles = 4;
+   */
+  roles: string[];
+
+  /**
+   * What answered, as `<service>.<RPC>`, e.g. `routing.ListAssignments`.
+   *
+   * @generated from field: string action = 5;
+   */
+  action: string;
+
+  /**
+   * UUID of the answer, chosen by the service that gave it (the idempotency
+   * key).
+   *
+   * @generated from field: string event_id = 6;
+   */
+  eventId: string;
+
+  /**
+   * When the answer was given; the entries' time. Required.
+   *
+   * @generated from field: google.protobuf.Timestamp access_time = 7;
+   */
+  accessTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.RecordGbvAccessRequest.
+ * Use `create(RecordGbvAccessRequestSchema)` to create a new message.
+ */
+export const RecordGbvAccessRequestSchema: GenMessage<RecordGbvAccessRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 6);
+
+/**
+ * RecordGbvAccessResponse is the output of TicketInternalService.RecordGbvAccess.
+ *
+ * @generated from message salga.ticket.v1.RecordGbvAccessResponse
+ */
+export type RecordGbvAccessResponse = Message<"salga.ticket.v1.RecordGbvAccessResponse"> & {
+  /**
+   * False when the event was already recorded.
+   *
+   * @generated from field: bool applied = 1;
+   */
+  applied: boolean;
+};
+
+/**
+ * Describes the message salga.ticket.v1.RecordGbvAccessResponse.
+ * Use `create(RecordGbvAccessResponseSchema)` to create a new message.
+ */
+export const RecordGbvAccessResponseSchema: GenMessage<RecordGbvAccessResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 7);
+
+/**
  * VerifyApiKeyRequest is the input of TicketInternalService.VerifyApiKey.
  *
  * @generated from message salga.ticket.v1.VerifyApiKeyRequest
@@ -211,7 +395,7 @@ export type VerifyApiKeyRequest = Message<"salga.ticket.v1.VerifyApiKeyRequest">
  * Use `create(VerifyApiKeyRequestSchema)` to create a new message.
  */
 export const VerifyApiKeyRequestSchema: GenMessage<VerifyApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 4);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 8);
 
 /**
  * VerifyApiKeyResponse is the output of TicketInternalService.VerifyApiKey.
@@ -246,7 +430,7 @@ export type VerifyApiKeyResponse = Message<"salga.ticket.v1.VerifyApiKeyResponse
  * Use `create(VerifyApiKeyResponseSchema)` to create a new message.
  */
 export const VerifyApiKeyResponseSchema: GenMessage<VerifyApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 5);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 9);
 
 /**
  * ListPublicTicketsRequest is the input of TicketInternalService.ListPublicTickets.
@@ -332,7 +516,7 @@ export type ListPublicTicketsRequest = Message<"salga.ticket.v1.ListPublicTicket
   offset: number;
 
   /**
-   * Whether to fill each ticket's public notes.
+   * Whether to fill each ticket's public notes written by staff.
    *
    * @generated from field: bool include_notes = 12;
    */
@@ -344,7 +528,7 @@ export type ListPublicTicketsRequest = Message<"salga.ticket.v1.ListPublicTicket
  * Use `create(ListPublicTicketsRequestSchema)` to create a new message.
  */
 export const ListPublicTicketsRequestSchema: GenMessage<ListPublicTicketsRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 6);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 10);
 
 /**
  * ListPublicTicketsResponse is the output of TicketInternalService.ListPublicTickets.
@@ -372,7 +556,7 @@ export type ListPublicTicketsResponse = Message<"salga.ticket.v1.ListPublicTicke
  * Use `create(ListPublicTicketsResponseSchema)` to create a new message.
  */
 export const ListPublicTicketsResponseSchema: GenMessage<ListPublicTicketsResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 7);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 11);
 
 /**
  * GetPublicTicketRequest is the input of TicketInternalService.GetPublicTicket.
@@ -395,7 +579,7 @@ export type GetPublicTicketRequest = Message<"salga.ticket.v1.GetPublicTicketReq
   id: string;
 
   /**
-   * Whether to fill the ticket's public notes.
+   * Whether to fill the ticket's public notes written by staff.
    *
    * @generated from field: bool include_notes = 3;
    */
@@ -407,7 +591,7 @@ export type GetPublicTicketRequest = Message<"salga.ticket.v1.GetPublicTicketReq
  * Use `create(GetPublicTicketRequestSchema)` to create a new message.
  */
 export const GetPublicTicketRequestSchema: GenMessage<GetPublicTicketRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 8);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 12);
 
 /**
  * GetPublicTicketResponse is the output of TicketInternalService.GetPublicTicket.
@@ -428,7 +612,7 @@ export type GetPublicTicketResponse = Message<"salga.ticket.v1.GetPublicTicketRe
  * Use `create(GetPublicTicketResponseSchema)` to create a new message.
  */
 export const GetPublicTicketResponseSchema: GenMessage<GetPublicTicketResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 9);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 13);
 
 /**
  * SubmitPublicReportRequest is the input of TicketInternalService.SubmitPublicReport.
@@ -500,7 +684,11 @@ export type SubmitPublicReportRequest = Message<"salga.ticket.v1.SubmitPublicRep
   attributes: { [key: string]: string };
 
   /**
-   * Client-chosen key (at most 128 characters) that makes retries safe.
+   * Client-chosen key (at most 128 characters) that makes retries safe, as
+   * CreateTicketRequest.idempotency_key: scoped to the client application
+   * (its reporter subject), bound to the report it first came with (media
+   * URL and attributes included) for 24 hours; another report with it is
+   * ALREADY_EXISTS.
    *
    * @generated from field: string idempotency_key = 10;
    */
@@ -512,7 +700,7 @@ export type SubmitPublicReportRequest = Message<"salga.ticket.v1.SubmitPublicRep
  * Use `create(SubmitPublicReportRequestSchema)` to create a new message.
  */
 export const SubmitPublicReportRequestSchema: GenMessage<SubmitPublicReportRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 10);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 14);
 
 /**
  * SubmitPublicReportResponse is the output of TicketInternalService.SubmitPublicReport.
@@ -540,7 +728,76 @@ export type SubmitPublicReportResponse = Message<"salga.ticket.v1.SubmitPublicRe
  * Use `create(SubmitPublicReportResponseSchema)` to create a new message.
  */
 export const SubmitPublicReportResponseSchema: GenMessage<SubmitPublicReportResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 11);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 15);
+
+/**
+ * SlaEventKind is what an SLA clock event says.
+ *
+ * @generated from enum salga.ticket.v1.SlaEventKind
+ */
+export enum SlaEventKind {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: SLA_EVENT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The clock passed its warning threshold.
+   *
+   * @generated from enum value: SLA_EVENT_KIND_WARNING = 1;
+   */
+  WARNING = 1,
+
+  /**
+   * The clock passed its deadline (or a further breach step); the ticket is
+   * escalated.
+   *
+   * @generated from enum value: SLA_EVENT_KIND_BREACH = 2;
+   */
+  BREACH = 2,
+}
+
+/**
+ * Describes the enum salga.ticket.v1.SlaEventKind.
+ */
+export const SlaEventKindSchema: GenEnum<SlaEventKind> = /*@__PURE__*/
+  enumDesc(file_salga_ticket_v1_ticket_internal_service, 0);
+
+/**
+ * SlaClock is which SLA clock an event is about.
+ *
+ * @generated from enum salga.ticket.v1.SlaClock
+ */
+export enum SlaClock {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: SLA_CLOCK_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Time to first response.
+   *
+   * @generated from enum value: SLA_CLOCK_RESPONSE = 1;
+   */
+  RESPONSE = 1,
+
+  /**
+   * Time to resolution.
+   *
+   * @generated from enum value: SLA_CLOCK_RESOLUTION = 2;
+   */
+  RESOLUTION = 2,
+}
+
+/**
+ * Describes the enum salga.ticket.v1.SlaClock.
+ */
+export const SlaClockSchema: GenEnum<SlaClock> = /*@__PURE__*/
+  enumDesc(file_salga_ticket_v1_ticket_internal_service, 1);
 
 /**
  * TicketInternalService is internal: only other Trust Engine processes call
@@ -574,6 +831,31 @@ export const TicketInternalService: GenService<{
     methodKind: "unary";
     input: typeof RecordDeadlinesRequestSchema;
     output: typeof RecordDeadlinesResponseSchema;
+  },
+  /**
+   * RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
+   * its history (kind `sla_warning` or `sla_breach`, actor `system`).
+   * Idempotent per event_id.
+   *
+   * @generated from rpc salga.ticket.v1.TicketInternalService.RecordClockEvent
+   */
+  recordClockEvent: {
+    methodKind: "unary";
+    input: typeof RecordClockEventRequestSchema;
+    output: typeof RecordClockEventResponseSchema;
+  },
+  /**
+   * RecordGbvAccess adds to the GBV access log (ListGbvAccessLog) an answer
+   * another service gave that carried sealed content of GBV tickets, such as
+   * routing's opened assignment notes: one entry per ticket, with ids,
+   * caller and action only, never content. Idempotent per event_id.
+   *
+   * @generated from rpc salga.ticket.v1.TicketInternalService.RecordGbvAccess
+   */
+  recordGbvAccess: {
+    methodKind: "unary";
+    input: typeof RecordGbvAccessRequestSchema;
+    output: typeof RecordGbvAccessResponseSchema;
   },
   /**
    * VerifyApiKey checks a client application's API key: PERMISSION_DENIED

@@ -331,7 +331,7 @@ export type HistoryEntry = Message<"salga.ticket.v1.HistoryEntry"> & {
 
   /**
    * What happened: `created`, `status_changed`, `note_added`, `assigned`,
-   * `deadlines_set`, `escalated`.
+   * `deadlines_set`, `escalated`, `sla_warning`, `sla_breach`.
    *
    * @generated from field: string kind = 3;
    */
@@ -540,7 +540,8 @@ export enum NoteVisibility {
   INTERNAL = 1,
 
   /**
-   * Visible to the reporter too (and in Open311 notes).
+   * Visible to the reporter too, and in Open311 notes when staff wrote it
+   * (a citizen's public note is never published).
    *
    * @generated from enum value: NOTE_VISIBILITY_PUBLIC = 2;
    */

@@ -80,9 +80,15 @@ export type CreateTicketRequest = Message<"salga.ticket.v1.CreateTicketRequest">
   channel: Channel;
 
   /**
-   * Client-chosen key (at most 128 characters) that makes retries safe: the
-   * same key from the same tenant returns the ticket first created with it.
-   * Through the gateway the `Idempotency-Key` header fills it.
+   * Client-chosen key (at most 128 characters) that makes retries safe. A
+   * key belongs to the caller (tenant and subject): another caller's equal
+   * key is unrelated. Within 24 hours of its first use, the same key with
+   * the same request (every field above, compared after trimming) returns
+   * the ticket first created with it; with a different request it fails
+   * with ALREADY_EXISTS (HTTP 409) saying the key was used for a different
+   * request, and creates nothing. After 24 hours the key is forgotten and
+   * a request with it creates a new ticket. Through the gateway the
+   * `Idempotency-Key` header fills it.
    *
    * @generated from field: string idempotency_key = 8;
    */
@@ -928,7 +934,10 @@ export const TicketOrderSchema: GenEnum<TicketOrder> = /*@__PURE__*/
 export const TicketService: GenService<{
   /**
    * CreateTicket records a new report and returns it at once; routing and SLA
-   * clocks follow within moments. Idempotent per idempotency key.
+   * clocks follow within moments. Idempotent per idempotency key, which is
+   * the caller's own for 24 hours (see CreateTicketRequest.idempotency_key):
+   * the same request again returns the first ticket, another request with
+   * the same key fails with ALREADY_EXISTS (HTTP 409).
    *
    * @generated from rpc salga.ticket.v1.TicketService.CreateTicket
    */
