@@ -43,10 +43,13 @@ export function TicketPage({ id }: { id: string }) {
     return () => clearInterval(timer);
   }, [pending, id]);
   if (q.loading && !t) return <Page title="Ticket"><Loading what="the ticket" /></Page>;
-  if (q.error instanceof ApiError && q.error.httpStatus === 403) {
+  // A ticket the caller may not see (another municipality's, or a GBV
+  // report for anyone but the SAPS liaison) answers exactly as one that
+  // does not exist, so this page cannot tell them apart either.
+  if (q.error instanceof ApiError && q.error.httpStatus === 404) {
     return (
-      <Page title="Restricted ticket">
-        <p class="notice" role="alert">This ticket is restricted. Gender-based violence reports are shown only to the municipality's SAPS liaison.</p>
+      <Page title="Ticket not found">
+        <p class="notice" role="alert">There is no ticket with this id that you may see.</p>
       </Page>
     );
   }

@@ -61,8 +61,14 @@ test("an agent never sees a GBV ticket in a list, on the map or in a tile; the S
     await expect(inView.locator(`[data-ticket-id="${water.id}"]`)).toBeVisible();
     await expect(inView.locator(`[data-ticket-id="${gbv.id}"]`)).toHaveCount(0);
     await screenshot(page, "map-agent-zoomed");
+    // The GBV ticket's page reads exactly as the page of an id that does
+    // not exist: nothing on it tells that the id is a GBV report.
+    await visit(page, `/console/tickets/00000000-0000-4000-8000-000000000000`);
+    await expect(page.getByText("There is no ticket with this id that you may see.")).toBeVisible();
+    const missing = await page.locator("main").innerText();
     await visit(page, `/console/tickets/${gbv.id}`);
-    await expect(page.getByText("This ticket is restricted.")).toBeVisible();
+    await expect(page.getByText("There is no ticket with this id that you may see.")).toBeVisible();
+    expect(await page.locator("main").innerText()).toBe(missing);
   });
 
   await test.step("the SAPS liaison sees it, told that the view is logged", async () => {
