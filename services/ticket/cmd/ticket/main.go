@@ -15,6 +15,7 @@ import (
 
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
+	libpeers "github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/server"
@@ -66,10 +67,10 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	tokens := auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), "ticket")
+	id := libpeers.Service([]byte(cfg.ServiceJWTSecret), "ticket")
 	var ps outbox.Peers
 	if cfg.RoutingAddr != "" {
-		conn, err := peers.Dial(cfg.RoutingAddr, tokens)
+		conn, err := libpeers.Dial(cfg.RoutingAddr, id)
 		if err != nil {
 			return err
 		}
@@ -77,7 +78,7 @@ func run(ctx context.Context) error {
 		ps.Routing = peers.NewRouting(conn)
 	}
 	if cfg.SLAAddr != "" {
-		conn, err := peers.Dial(cfg.SLAAddr, tokens)
+		conn, err := libpeers.Dial(cfg.SLAAddr, id)
 		if err != nil {
 			return err
 		}

@@ -7,27 +7,14 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
-	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 )
-
-// Dial connects to a peer at addr, authenticating every call with a
-// short-lived service token from tokens.
-func Dial(addr string, tokens func() (string, error)) (*grpc.ClientConn, error) {
-	conn, err := grpc.NewClient(addr,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(tokens)))
-	if err != nil {
-		return nil, fmt.Errorf("peers.Dial %s: %w", addr, err)
-	}
-	return conn, nil
-}
 
 // Routing calls RoutingInternalService.
 type Routing struct {
@@ -41,7 +28,7 @@ func NewRouting(conn grpc.ClientConnInterface) *Routing {
 
 // RouteTicket implements outbox.RoutingClient.
 func (r *Routing) RouteTicket(ctx context.Context, a outbox.RouteTicketArgs) error {
-	_, err := r.c.RouteTicket(ctx, &routingv1.RouteTicketRequest{
+	_, err := r.c.RouteTicket(peers.ForTenant(ctx, a.Tenant), &routingv1.RouteTicketRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, Category: category(a.Category),
 		Location: &commonv1.LatLng{Latitude: a.Lat, Longitude: a.Lng},
 	})
@@ -53,7 +40,7 @@ func (r *Routing) RouteTicket(ctx context.Context, a outbox.RouteTicketArgs) err
 
 // RecordTicketStatus implements outbox.RoutingClient.
 func (r *Routing) RecordTicketStatus(ctx context.Context, a outbox.RoutingStatusArgs) error {
-	_, err := r.c.RecordTicketStatus(ctx, &routingv1.RecordTicketStatusRequest{
+	_, err := r.c.RecordTicketStatus(peers.ForTenant(ctx, a.Tenant), &routingv1.RecordTicketStatusRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, Status: status(a.Status), Sequence: a.Sequence,
 	})
 	if err != nil {
@@ -78,7 +65,7 @@ func (s *SLA) RecordTicketEvent(ctx context.Context, a outbox.SLAEventArgs) erro
 	if a.Event == outbox.EventStatusChanged {
 		kind = slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED
 	}
-	_, err := s.c.RecordTicketEvent(ctx, &slav1.RecordTicketEventRequest{
+	_, err := s.c.RecordTicketEvent(peers.ForTenant(ctx, a.Tenant), &slav1.RecordTicketEventRequest{
 		EventId: a.EventID, Tenant: a.Tenant, TicketId: a.TicketID, Category: category(a.Category), Kind: kind,
 		FromStatus: status(a.From), ToStatus: status(a.To), FirstResponse: a.FirstResponse,
 		OccurTime: timestamppb.New(a.OccurTime), Sequence: a.Sequence,
