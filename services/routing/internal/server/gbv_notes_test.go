@@ -59,7 +59,7 @@ func TestGBVAssignmentNotesAreSealedAtRest(t *testing.T) {
 	// is sealed there too and opened in the triage queue.
 	e.municipality("OTH")
 	orphan := e.route("OTH", gbv, -29.5, 25.5).GetAssignment().GetTicketId()
-	_, err = e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "OTH", TicketId: orphan, Level: 1,
+	_, err = e.internal.EscalateTicket(serviceFor(t, "OTH"), &routingv1.EscalateTicketRequest{Tenant: "OTH", TicketId: orphan, Level: 1,
 		Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: breached})
 	require.NoError(t, err)
 	tq, err := e.public.ListTriageQueue(as(t, "OTH", "liaison", auth.RoleSAPSLiaison), &routingv1.ListTriageQueueRequest{})
