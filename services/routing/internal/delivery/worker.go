@@ -15,7 +15,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/vocab"
 )
 
 // AssignmentRecorder is what the worker needs from the ticket service.
@@ -38,7 +40,7 @@ func NewTicketClient(conn grpc.ClientConnInterface) *TicketClient {
 func (c *TicketClient) RecordAssignment(ctx context.Context, a RecordAssignmentArgs) error {
 	_, err := c.client.RecordAssignment(peers.ForTenant(ctx, a.Tenant), &ticketv1.RecordAssignmentRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, AssignmentId: a.AssignmentID, TeamId: a.TeamID,
-		TeamName: a.TeamName, PersonId: a.PersonID, Reason: a.Reason, EscalationLevel: a.EscalationLevel,
+		TeamName: a.TeamName, PersonId: a.PersonID, Reason: vocab.MustParse[commonv1.AssignmentReason](a.Reason), EscalationLevel: a.EscalationLevel,
 		AssignTime: timestamppb.New(a.AssignTime),
 	})
 	if err != nil {

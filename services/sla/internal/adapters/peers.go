@@ -11,6 +11,7 @@ import (
 
 	"github.com/salga/trustengine/services/sla/internal/domain"
 
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/peers"
@@ -25,7 +26,7 @@ type Routing struct {
 // EscalateTicket implements jobs.Escalator.
 func (r Routing) EscalateTicket(ctx context.Context, a jobs.EscalateArgs) error {
 	_, err := r.Client.EscalateTicket(peers.ForTenant(ctx, a.Tenant), &routingv1.EscalateTicketRequest{Tenant: a.Tenant, TicketId: a.TicketID,
-		Level: int32(a.Level), Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: a.Note})
+		Level: int32(a.Level), Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: a.Note})
 	if err != nil {
 		return fmt.Errorf("adapters.Routing.EscalateTicket: %w", err)
 	}

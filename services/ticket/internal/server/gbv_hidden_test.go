@@ -54,7 +54,7 @@ var byTicketID = map[string]idCall{
 	}},
 	rpcRecordAssignment: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.RecordAssignment(ctx, &ticketv1.RecordAssignmentRequest{Tenant: "CPT", TicketId: id,
-			AssignmentId: uuid.NewString(), TeamId: "t", TeamName: "Roads", Reason: "manual_override", AssignTime: timestamppb.Now()})
+			AssignmentId: uuid.NewString(), TeamId: "t", TeamName: "Roads", Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, AssignTime: timestamppb.Now()})
 	}},
 	rpcRecordDeadlines: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.RecordDeadlines(ctx, &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: 99,

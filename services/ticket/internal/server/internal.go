@@ -5,6 +5,7 @@ import (
 	"time"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
@@ -21,7 +22,7 @@ func (s *Server) RecordAssignment(ctx context.Context, req *ticketv1.RecordAssig
 	ok, err := s.app.RecordAssignment(ctx, v, store.Assignment{
 		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), AssignmentID: req.GetAssignmentId(),
 		TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
-		Reason: req.GetReason(), EscalationLevel: req.GetEscalationLevel(), AssignTime: at,
+		Reason: vocab.Word(req.GetReason()), EscalationLevel: req.GetEscalationLevel(), AssignTime: at,
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -89,10 +90,10 @@ func ticketOut(t domain.Ticket) *ticketv1.Ticket {
 		Category: categoryOut[t.Category], Status: statusOut[t.Status], Description: t.Description,
 		Address: t.Address, ReporterSubject: t.ReporterSubject, Channel: channelOut[t.Channel],
 		AssignedTeamId: t.AssignedTeamID, AssignedTeamName: t.AssignedTeamName,
-		AssignedPersonId: t.AssignedPersonID, AssignmentReason: t.AssignmentReason,
+		AssignedPersonId: t.AssignedPersonID, AssignmentReason: vocab.MustParse[commonv1.AssignmentReason](t.AssignmentReason),
 		FirstRespondedAt: ts(t.FirstRespondedAt), ResponseDeadline: ts(t.ResponseDeadline),
 		ResolutionDeadline: ts(t.ResolutionDeadline), EscalatedAt: ts(t.EscalatedAt),
-		EscalationReason: t.EscalationReason, EscalationLevel: t.EscalationLevel, CancelReason: t.CancelReason,
+		EscalationReason: vocab.MustParse[commonv1.AssignmentReason](t.EscalationReason), EscalationLevel: t.EscalationLevel, CancelReason: t.CancelReason,
 		CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
 		ResolveTime: ts(t.ResolveTime), CloseTime: ts(t.CloseTime),
 	}
