@@ -12,12 +12,22 @@ PROTOC_GEN_GO_VERSION := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.6.0
 GRPC_GATEWAY_VERSION := v2.33.0
 GRPCURL_VERSION := v1.9.3
+KUBECONFORM_VERSION := v0.8.0
+# kustomize v5.8 needs a newer Go than the suite pins.
+KUSTOMIZE_VERSION := v5.7.1
 
-MODULES := gen libs services/ticket services/routing services/sla services/gateway e2e
+# Sources of the vendored JSON schemas in deploy/schemas (make deploy-schemas).
+K8S_SCHEMA_SOURCE := k8s.io/kubernetes@v1.33.0
+CRD_SCHEMA_SOURCES := github.com/cloudnative-pg/cloudnative-pg@v1.27.0/config/crd/bases \
+	github.com/cloudnative-pg/plugin-barman-cloud@v0.15.0/config/crd/bases
+DEPLOY_OVERLAYS := dev production restore
+SCHEMA_LOCATION := deploy/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json
+
+MODULES := gen libs services/ticket services/routing services/sla services/gateway e2e deploy/schemagen
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help tools gen lint breaking test fuzz db run bench fmt vet token clean
+.PHONY: help tools gen lint breaking test fuzz db run bench fmt vet token clean deploy-check deploy-schemas
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -37,6 +47,10 @@ $(TOOLS)/node_modules/.bin/buf:
 	cd $(TOOLS) && npm install --silent --no-audit --no-fund --no-save @bufbuild/buf@$(BUF_VERSION)
 $(BIN)/grpcurl:
 	GOBIN=$(BIN) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+$(BIN)/kubeconform:
+	GOBIN=$(BIN) go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
+$(BIN)/kustomize:
+	GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
 gen: tools ## regenerate gen/ from proto/ (offline)
 	rm -rf gen/go gen/openapi/*.json
@@ -50,6 +64,18 @@ lint: tools ## buf lint, gofmt, go vet, tidy modules that also build alone
 
 breaking: tools ## buf breaking against main
 	buf breaking --against '.git#branch=main'
+
+deploy-check: $(BIN)/kustomize $(BIN)/kubeconform ## build every deploy/ overlay and validate it, strictly and offline
+	@for o in $(DEPLOY_OVERLAYS); do \
+	  echo "== deploy/overlays/$$o"; \
+	  kustomize build deploy/overlays/$$o | kubeconform -strict -summary -schema-location '$(SCHEMA_LOCATION)' - || exit 1; \
+	done
+
+deploy-schemas: $(BIN)/kustomize ## regenerate deploy/schemas for the kinds the overlays use (fetches the pinned sources)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for o in $(DEPLOY_OVERLAYS); do kustomize build deploy/overlays/$$o > "$$tmp/$$o.yaml"; done; \
+	cd deploy/schemagen && go run . -out ../schemas -kubernetes $(K8S_SCHEMA_SOURCE) \
+	  $(addprefix -crds ,$(CRD_SCHEMA_SOURCES)) "$$tmp"/*.yaml
 
 db: ## ensure PostgreSQL with PostGIS is installed and running
 	bash scripts/ensure-postgis.sh

@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -32,6 +34,11 @@ var nonSAPS = []struct{ tenant, role string }{
 // exist (see asMissing).
 var gbvRefused = []codes.Code{codes.NotFound, codes.PermissionDenied}
 
+// gbvNote is the note the SAPS liaison reassigns a GBV ticket with: routing
+// seals it and opens it only for the liaison (it holds the secret text the
+// hidden checks look for).
+const gbvNote = "Moved after the statement: Umzimkhulu-7731"
+
 func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 	t.Parallel()
 	s := startSuite(t, options{extraEnv: hostileEnv})
@@ -57,6 +64,7 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 	clocks, err := w.sla("TST", "saps_liaison").GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: w.gbvSaps})
 	require.NoError(t, err)
 	require.NotEmpty(t, clocks.GetClocks())
+	s.liaisonReadsGBVAssignments(t, w)
 
 	before := s.snapshot(t)
 	var ty tally
@@ -196,6 +204,65 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 	line := ty.report(t, "gbv", len(changed))
 	require.Empty(t, changed, line)
 	require.Zero(t, ty.accepted, line)
+	s.requireGBVAccessLogged(t, w)
+}
+
+// liaisonReadsGBVAssignments has TST's SAPS liaison, through the gateway,
+// reassign one GBV ticket with a sealed note and read its assignments back,
+// and waits until the ticket service mirrors the reassignment, so nothing
+// changes afterwards but the access log.
+func (s *suite) liaisonReadsGBVAssignments(t *testing.T, w *world) {
+	t.Helper()
+	tok := w.token("TST", "saps_liaison")
+	code, body, _ := s.call("POST", "/v1/tickets/"+w.gbvSaps+":reassign", tok,
+		`{"team_id":"`+w.teams["TST"].saps+`","note":"`+gbvNote+`"}`, nil)
+	require.Equal(t, 200, code, "%v", body)
+	s.eventually(20*time.Second, "the reassignment mirrored on the ticket", func() (bool, string) {
+		got, err := w.ticket("TST", "saps_liaison").GetTicket(context.Background(), &ticketv1.GetTicketRequest{Id: w.gbvSaps})
+		if err != nil {
+			return false, err.Error()
+		}
+		reason := got.GetTicket().GetAssignmentReason()
+		return reason == commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, reason.String()
+	})
+	code, body, _ = s.call("GET", "/v1/tickets/"+w.gbvSaps+"/assignments", tok, "", nil)
+	require.Equal(t, 200, code, "%v", body)
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), gbvNote, "the liaison reads the note")
+}
+
+// requireGBVAccessLogged waits until the liaison's read of the GBV
+// assignments through the gateway is in the platform's GBV access log, as a
+// platform admin sees it, and requires every entry about TST's GBV tickets
+// to name the liaison: no other caller got their content.
+func (s *suite) requireGBVAccessLogged(t *testing.T, w *world) {
+	t.Helper()
+	admin := w.token("TST", "platform_admin")
+	entries := func(ticket string) []map[string]any {
+		code, body, _ := s.call("GET", "/v1/gbv-access-log?page_size=1000&ticket_id="+ticket, admin, "", nil)
+		require.Equal(t, 200, code, "%v", body)
+		var out []map[string]any
+		for _, e := range body["entries"].([]any) {
+			out = append(out, e.(map[string]any))
+		}
+		return out
+	}
+	// Routing delivers its entries to the ticket service moments later.
+	s.eventually(30*time.Second, "the liaison's ListAssignments in the GBV access log", func() (bool, string) {
+		got := entries(w.gbvSaps)
+		for _, e := range got {
+			if e["action"] == "routing.ListAssignments" && e["subject"] == "saps_liaison-TST" && e["tenant"] == "TST" {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprint(got)
+	})
+	for _, id := range []string{w.gbvCitizen, w.gbvSaps} {
+		for _, e := range entries(id) {
+			require.Equal(t, "saps_liaison-TST", e["subject"], "GBV content went only to the liaison: %v", e)
+		}
+	}
 }
 
 // sameAsMissing records a hostile call about the GBV ticket gbvID that must

@@ -15,42 +15,33 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/routing/internal/domain"
-	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
-// AssignmentOutbox records, inside tx, that the ticket service must learn
-// about a new current assignment.
-type AssignmentOutbox interface {
+// Outbox records, inside tx, what the ticket service must learn: a new
+// current assignment, and an answer that carried opened GBV notes (for the
+// platform's GBV access log).
+type Outbox interface {
 	AssignmentChanged(ctx context.Context, tx pgx.Tx, a domain.Assignment) error
+	GBVDisclosed(ctx context.Context, tx pgx.Tx, d domain.Disclosure) error
 }
 
 // App is the routing service's application layer.
 type App struct {
 	pool   *pgxpool.Pool
-	outbox AssignmentOutbox
-	// keys seal the notes of GBV assignments.
+	outbox Outbox
+	// keys seal and open the notes of GBV assignments.
 	keys *seal.Keyring
 	log  *slog.Logger
 }
 
-// New returns an App on pool that announces assignments through outbox and
-// seals the notes of GBV assignments with keys.
-func New(pool *pgxpool.Pool, outbox AssignmentOutbox, keys *seal.Keyring, log *slog.Logger) *App {
+// New returns an App on pool that announces assignments and logs answers
+// carrying GBV notes through outbox, and seals the notes of GBV assignments
+// with keys.
+func New(pool *pgxpool.Pool, outbox Outbox, keys *seal.Keyring, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.Default()
 	}
 	return &App{pool: pool, outbox: outbox, keys: keys, log: log}
-}
-
-// open opens the sealed notes of assignments about to be returned to a
-// caller allowed to read them (the queries leave GBV out for everyone else).
-func (a *App) open(as ...*domain.Assignment) error {
-	for _, asg := range as {
-		if err := store.OpenNote(a.keys, asg); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // inTx runs fn in a scoped transaction.

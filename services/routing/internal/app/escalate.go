@@ -33,7 +33,7 @@ func (a *App) EscalateTicket(ctx context.Context, scope pg.Scope, r EscalateRequ
 	err := a.inTx(ctx, scope, func(tx pgx.Tx) error {
 		var err error
 		if out, err = existingEscalation(ctx, tx, r); !errors.Is(err, domain.ErrNotFound) {
-			return a.openOn(err, &out)
+			return a.discloseFound(ctx, tx, scope, actionEscalateTicket, err, &out)
 		}
 		cur, err := store.LockCurrent(ctx, tx, r.TicketID)
 		if errors.Is(err, domain.ErrNotFound) || (err == nil && cur.Tenant != r.Tenant) {
@@ -44,7 +44,7 @@ func (a *App) EscalateTicket(ctx context.Context, scope pg.Scope, r EscalateRequ
 		}
 		// The lock serialises escalations of this ticket: look again.
 		if out, err = existingEscalation(ctx, tx, r); !errors.Is(err, domain.ErrNotFound) {
-			return a.openOn(err, &out)
+			return a.discloseFound(ctx, tx, scope, actionEscalateTicket, err, &out)
 		}
 		teamID, person, err := escalationTarget(ctx, tx, cur)
 		if err != nil {
@@ -64,7 +64,10 @@ func (a *App) EscalateTicket(ctx context.Context, scope pg.Scope, r EscalateRequ
 			return fmt.Errorf("escalation of ticket %s level %d collided despite the lock", r.TicketID, r.Level)
 		}
 		out = got
-		return a.outbox.AssignmentChanged(ctx, tx, got)
+		if err := a.outbox.AssignmentChanged(ctx, tx, got); err != nil {
+			return err
+		}
+		return a.disclose(ctx, tx, scope, actionEscalateTicket, &out)
 	})
 	if err != nil {
 		return domain.Assignment{}, fmt.Errorf("app.EscalateTicket: %w", err)
@@ -80,12 +83,12 @@ func existingEscalation(ctx context.Context, tx pgx.Tx, r EscalateRequest) (doma
 	return a, err
 }
 
-// openOn opens the note of an existing escalation found without error.
-func (a *App) openOn(err error, out *domain.Assignment) error {
+// discloseFound discloses an assignment a look-up found without error.
+func (a *App) discloseFound(ctx context.Context, tx pgx.Tx, scope pg.Scope, action string, err error, out *domain.Assignment) error {
 	if err != nil {
 		return err
 	}
-	return a.open(out)
+	return a.disclose(ctx, tx, scope, action, out)
 }
 
 // escalationTarget picks the team and person an escalation of cur goes to.

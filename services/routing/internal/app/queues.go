@@ -26,12 +26,11 @@ func (a *App) ListAssignments(ctx context.Context, scope pg.Scope, ticketID stri
 		if err != nil {
 			return err
 		}
+		as := make([]*domain.Assignment, len(out))
 		for i := range out {
-			if err := a.open(&out[i]); err != nil {
-				return err
-			}
+			as[i] = &out[i]
 		}
-		return nil
+		return a.disclose(ctx, tx, scope, actionListAssignments, as...)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app.ListAssignments: %w", err)
@@ -52,7 +51,7 @@ func (a *App) ListTeamQueue(ctx context.Context, scope pg.Scope, f store.QueueFi
 		if err != nil {
 			return err
 		}
-		return a.openQueue(out)
+		return a.discloseQueue(ctx, tx, scope, actionListTeamQueue, onPage(out, f.Limit))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app.ListTeamQueue: %w", err)
@@ -69,22 +68,12 @@ func (a *App) ListTriageQueue(ctx context.Context, scope pg.Scope, f store.Queue
 		if out, err = store.ListQueue(ctx, tx, f); err != nil {
 			return err
 		}
-		return a.openQueue(out)
+		return a.discloseQueue(ctx, tx, scope, actionListTriageQueue, onPage(out, f.Limit))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app.ListTriageQueue: %w", err)
 	}
 	return out, nil
-}
-
-// openQueue opens the notes of the queued tickets' assignments.
-func (a *App) openQueue(qs []domain.QueuedTicket) error {
-	for i := range qs {
-		if err := a.open(&qs[i].Assignment); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // RecordTicketStatus stores a ticket's status unless a later one is known.

@@ -61,7 +61,11 @@ func (a *App) ReassignTicket(ctx context.Context, scope pg.Scope, r ReassignRequ
 			return gbvWall(err)
 		}
 		out = got
-		return a.outbox.AssignmentChanged(ctx, tx, got)
+		if err := a.outbox.AssignmentChanged(ctx, tx, got); err != nil {
+			return err
+		}
+		// The writer gets the note back: an answer with GBV content.
+		return a.disclose(ctx, tx, scope, actionReassignTicket, &out)
 	})
 	if err != nil {
 		return domain.Assignment{}, fmt.Errorf("app.ReassignTicket: %w", err)

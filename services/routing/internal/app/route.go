@@ -30,7 +30,7 @@ func (a *App) RouteTicket(ctx context.Context, scope pg.Scope, r RouteRequest) (
 		var err error
 		asg, dec, err = store.RoutingAssignment(ctx, tx, r.TicketID)
 		if !errors.Is(err, domain.ErrNotFound) {
-			return a.openOn(err, &asg)
+			return a.discloseFound(ctx, tx, scope, actionRouteTicket, err, &asg)
 		}
 		dec, err = decide(ctx, tx, store.RouteQuery{Tenant: r.Tenant, Category: r.Category, Lat: r.Lat, Lng: r.Lng})
 		if err != nil {
@@ -52,13 +52,17 @@ func (a *App) RouteTicket(ctx context.Context, scope pg.Scope, r RouteRequest) (
 		if !inserted {
 			// A concurrent call won the unique index; return its result.
 			asg, dec, err = store.RoutingAssignment(ctx, tx, r.TicketID)
-			return a.openOn(err, &asg)
+			return a.discloseFound(ctx, tx, scope, actionRouteTicket, err, &asg)
 		}
 		asg = got
-		if !asg.IsCurrent {
-			return nil
+		if asg.IsCurrent {
+			if err := a.outbox.AssignmentChanged(ctx, tx, asg); err != nil {
+				return err
+			}
 		}
-		return a.outbox.AssignmentChanged(ctx, tx, asg)
+		// A routing assignment has no note; disclose keeps that a fact
+		// checked on every answer rather than an assumption.
+		return a.disclose(ctx, tx, scope, actionRouteTicket, &asg)
 	})
 	if err != nil {
 		return domain.Assignment{}, domain.Decision{}, fmt.Errorf("app.RouteTicket: %w", err)

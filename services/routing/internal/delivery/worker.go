@@ -61,15 +61,22 @@ func (w *RecordAssignmentWorker) Work(ctx context.Context, job *river.Job[Record
 	return w.Recorder.RecordAssignment(ctx, job.Args)
 }
 
+// Ticket is what the workers need from the ticket service.
+type Ticket interface {
+	AssignmentRecorder
+	AccessRecorder
+}
+
 // NewRiverClient builds the River client on the routing schema. With a nil
-// recorder it only inserts jobs (no peer configured: jobs wait in the table
+// ticket it only inserts jobs (no peer configured: jobs wait in the table
 // until a process with TICKET_ADDR works them); otherwise it registers the
-// worker and is ready to Start.
-func NewRiverClient(pool *pgxpool.Pool, schema string, recorder AssignmentRecorder, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
+// workers and is ready to Start.
+func NewRiverClient(pool *pgxpool.Pool, schema string, ticket Ticket, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
 	cfg := &river.Config{Schema: schema, Logger: logger}
-	if recorder != nil {
+	if ticket != nil {
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &RecordAssignmentWorker{Recorder: recorder})
+		river.AddWorker(workers, &RecordAssignmentWorker{Recorder: ticket})
+		river.AddWorker(workers, &RecordGBVAccessWorker{Recorder: ticket})
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: queue.MaxWorkers}}
 	}

@@ -15,13 +15,22 @@ import (
 // recorded captures deliveries; it stands in for the ticket service, not
 // for Postgres.
 type recorded struct {
-	got []delivery.RecordAssignmentArgs
+	got    []delivery.RecordAssignmentArgs
+	access []delivery.RecordGBVAccessArgs
 }
 
 func (r *recorded) RecordAssignment(_ context.Context, a delivery.RecordAssignmentArgs) error {
 	r.got = append(r.got, a)
 	return nil
 }
+
+func (r *recorded) RecordGBVAccess(_ context.Context, a delivery.RecordGBVAccessArgs) error {
+	r.access = append(r.access, a)
+	return nil
+}
+
+// The ticket service stands in for both workers.
+var _ delivery.Ticket = (*recorded)(nil)
 
 func TestRecordAssignmentWorkerDeliversTheAssignment(t *testing.T) {
 	t.Parallel()
@@ -36,4 +45,17 @@ func TestRecordAssignmentWorkerDeliversTheAssignment(t *testing.T) {
 	require.Equal(t, "sla_breach", rec.got[0].Reason)
 	require.EqualValues(t, 2, rec.got[0].EscalationLevel)
 	require.Equal(t, at, rec.got[0].AssignTime)
+}
+
+func TestRecordGBVAccessWorkerDeliversTheDisclosure(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	args := delivery.AccessArgsFor(domain.Disclosure{Tenant: "CPT", TicketIDs: []string{"t1", "t2"}, Subject: "liaison",
+		Roles: []string{"saps_liaison"}, Action: "routing.ListTeamQueue", EventID: "e1", Time: at})
+	require.Equal(t, "routing.record_gbv_access", args.Kind())
+	rec := &recorded{}
+	w := &delivery.RecordGBVAccessWorker{Recorder: rec}
+	require.NoError(t, w.Work(context.Background(), &river.Job[delivery.RecordGBVAccessArgs]{Args: args}))
+	require.Equal(t, []delivery.RecordGBVAccessArgs{{Tenant: "CPT", TicketIDs: []string{"t1", "t2"}, Subject: "liaison",
+		Roles: []string{"saps_liaison"}, Action: "routing.ListTeamQueue", EventID: "e1", Time: at}}, rec.access)
 }

@@ -34,7 +34,9 @@ type QueueFilter struct {
 	TeamID          string
 	IncludeFinished bool
 	IncludeGBV      bool
-	Limit, Offset   int
+	// Limit counts one row beyond the page, fetched to tell whether more
+	// follow (see server.pageOf); the answer leaves it out.
+	Limit, Offset int
 }
 
 // ListQueue returns current assignments with their last known status,

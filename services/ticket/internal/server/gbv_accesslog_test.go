@@ -124,6 +124,12 @@ var gbvAnswers = map[string][]logCall{
 				EventId: uuid.NewString(), Kind: ticketv1.SlaEventKind_SLA_EVENT_KIND_BREACH, Clock: ticketv1.SlaClock_SLA_CLOCK_RESPONSE,
 				Cycle: 1, Step: 1, Deadline: timestamppb.Now(), EscalationLevel: 1})
 		}}},
+	// Its answer is a flag; the entries it writes name the other service's
+	// RPC, not this one (record_gbv_access_test.go checks them).
+	rpcRecordGbvAccess: {{name: "routing logs an answer that carried the ticket's content", subject: "routing",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.internal.RecordGbvAccess(service(t), gbvAccess(f.id))
+		}}},
 	rpcListPublicTickets: {{name: "Open311 lists the ticket by id", subject: "routing",
 		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
 			return f.h.internal.ListPublicTickets(service(t), &ticketv1.ListPublicTicketsRequest{Tenant: "CPT", Ids: []string{f.id}, IncludeNotes: true})

@@ -65,6 +65,9 @@ var byTicketID = map[string]idCall{
 			Kind: ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING, Clock: ticketv1.SlaClock_SLA_CLOCK_RESOLUTION, Cycle: 1, Step: 1,
 			Deadline: timestamppb.New(time.Now().Add(time.Hour))})
 	}},
+	rpcRecordGbvAccess: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.internal.RecordGbvAccess(ctx, gbvAccess(id))
+	}},
 	rpcListPublicTickets: {forUsers: true, call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.ListPublicTickets(ctx, &ticketv1.ListPublicTicketsRequest{Tenant: "CPT", Ids: []string{id}, IncludeNotes: true})
 	}},

@@ -29,6 +29,7 @@ const (
 	rpcRecordAssignment   = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
 	rpcRecordDeadlines    = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
 	rpcRecordClockEvent   = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
+	rpcRecordGbvAccess    = "/salga.ticket.v1.TicketInternalService/RecordGbvAccess"
 	rpcVerifyApiKey       = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
 	rpcListPublicTickets  = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
 	rpcGetPublicTicket    = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"

@@ -587,6 +587,154 @@ func (x *RecordClockEventResponse) GetApplied() bool {
 	return false
 }
 
+// RecordGbvAccessRequest is the input of TicketInternalService.RecordGbvAccess.
+type RecordGbvAccessRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code of the tickets.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// UUIDs of the GBV tickets whose sealed content the answer carried; 1 to
+	// 1000, each once.
+	TicketIds []string `protobuf:"bytes,2,rep,name=ticket_ids,json=ticketIds,proto3" json:"ticket_ids,omitempty"`
+	// Who got the answer: the subject of the caller's token.
+	Subject string `protobuf:"bytes,3,opt,name=subject,proto3" json:"subject,omitempty"`
+	// The roles of the caller's token.
+	Roles []string `protobuf:"bytes,4,rep,name=roles,proto3" json:"roles,omitempty"`
+	// What answered, as `<service>.<RPC>`, e.g. `routing.ListAssignments`.
+	Action string `protobuf:"bytes,5,opt,name=action,proto3" json:"action,omitempty"`
+	// UUID of the answer, chosen by the service that gave it (the idempotency
+	// key).
+	EventId string `protobuf:"bytes,6,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the answer was given; the entries' time. Required.
+	AccessTime    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=access_time,json=accessTime,proto3" json:"access_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordGbvAccessRequest) Reset() {
+	*x = RecordGbvAccessRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordGbvAccessRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordGbvAccessRequest) ProtoMessage() {}
+
+func (x *RecordGbvAccessRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordGbvAccessRequest.ProtoReflect.Descriptor instead.
+func (*RecordGbvAccessRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *RecordGbvAccessRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *RecordGbvAccessRequest) GetTicketIds() []string {
+	if x != nil {
+		return x.TicketIds
+	}
+	return nil
+}
+
+func (x *RecordGbvAccessRequest) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *RecordGbvAccessRequest) GetRoles() []string {
+	if x != nil {
+		return x.Roles
+	}
+	return nil
+}
+
+func (x *RecordGbvAccessRequest) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *RecordGbvAccessRequest) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *RecordGbvAccessRequest) GetAccessTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AccessTime
+	}
+	return nil
+}
+
+// RecordGbvAccessResponse is the output of TicketInternalService.RecordGbvAccess.
+type RecordGbvAccessResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// False when the event was already recorded.
+	Applied       bool `protobuf:"varint,1,opt,name=applied,proto3" json:"applied,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordGbvAccessResponse) Reset() {
+	*x = RecordGbvAccessResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordGbvAccessResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordGbvAccessResponse) ProtoMessage() {}
+
+func (x *RecordGbvAccessResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordGbvAccessResponse.ProtoReflect.Descriptor instead.
+func (*RecordGbvAccessResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RecordGbvAccessResponse) GetApplied() bool {
+	if x != nil {
+		return x.Applied
+	}
+	return false
+}
+
 // VerifyApiKeyRequest is the input of TicketInternalService.VerifyApiKey.
 type VerifyApiKeyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -598,7 +746,7 @@ type VerifyApiKeyRequest struct {
 
 func (x *VerifyApiKeyRequest) Reset() {
 	*x = VerifyApiKeyRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -610,7 +758,7 @@ func (x *VerifyApiKeyRequest) String() string {
 func (*VerifyApiKeyRequest) ProtoMessage() {}
 
 func (x *VerifyApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -623,7 +771,7 @@ func (x *VerifyApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*VerifyApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{6}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *VerifyApiKeyRequest) GetKey() string {
@@ -648,7 +796,7 @@ type VerifyApiKeyResponse struct {
 
 func (x *VerifyApiKeyResponse) Reset() {
 	*x = VerifyApiKeyResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -660,7 +808,7 @@ func (x *VerifyApiKeyResponse) String() string {
 func (*VerifyApiKeyResponse) ProtoMessage() {}
 
 func (x *VerifyApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -673,7 +821,7 @@ func (x *VerifyApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*VerifyApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{7}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *VerifyApiKeyResponse) GetTenant() string {
@@ -730,7 +878,7 @@ type ListPublicTicketsRequest struct {
 
 func (x *ListPublicTicketsRequest) Reset() {
 	*x = ListPublicTicketsRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -742,7 +890,7 @@ func (x *ListPublicTicketsRequest) String() string {
 func (*ListPublicTicketsRequest) ProtoMessage() {}
 
 func (x *ListPublicTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -755,7 +903,7 @@ func (x *ListPublicTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicTicketsRequest.ProtoReflect.Descriptor instead.
 func (*ListPublicTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{8}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListPublicTicketsRequest) GetTenant() string {
@@ -855,7 +1003,7 @@ type ListPublicTicketsResponse struct {
 
 func (x *ListPublicTicketsResponse) Reset() {
 	*x = ListPublicTicketsResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -867,7 +1015,7 @@ func (x *ListPublicTicketsResponse) String() string {
 func (*ListPublicTicketsResponse) ProtoMessage() {}
 
 func (x *ListPublicTicketsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -880,7 +1028,7 @@ func (x *ListPublicTicketsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicTicketsResponse.ProtoReflect.Descriptor instead.
 func (*ListPublicTicketsResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{9}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListPublicTicketsResponse) GetTickets() []*PublicTicket {
@@ -912,7 +1060,7 @@ type GetPublicTicketRequest struct {
 
 func (x *GetPublicTicketRequest) Reset() {
 	*x = GetPublicTicketRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -924,7 +1072,7 @@ func (x *GetPublicTicketRequest) String() string {
 func (*GetPublicTicketRequest) ProtoMessage() {}
 
 func (x *GetPublicTicketRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -937,7 +1085,7 @@ func (x *GetPublicTicketRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicTicketRequest.ProtoReflect.Descriptor instead.
 func (*GetPublicTicketRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{10}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetPublicTicketRequest) GetTenant() string {
@@ -972,7 +1120,7 @@ type GetPublicTicketResponse struct {
 
 func (x *GetPublicTicketResponse) Reset() {
 	*x = GetPublicTicketResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -984,7 +1132,7 @@ func (x *GetPublicTicketResponse) String() string {
 func (*GetPublicTicketResponse) ProtoMessage() {}
 
 func (x *GetPublicTicketResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -997,7 +1145,7 @@ func (x *GetPublicTicketResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicTicketResponse.ProtoReflect.Descriptor instead.
 func (*GetPublicTicketResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{11}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetPublicTicketResponse) GetTicket() *PublicTicket {
@@ -1040,7 +1188,7 @@ type SubmitPublicReportRequest struct {
 
 func (x *SubmitPublicReportRequest) Reset() {
 	*x = SubmitPublicReportRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1052,7 +1200,7 @@ func (x *SubmitPublicReportRequest) String() string {
 func (*SubmitPublicReportRequest) ProtoMessage() {}
 
 func (x *SubmitPublicReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1065,7 +1213,7 @@ func (x *SubmitPublicReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPublicReportRequest.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{12}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SubmitPublicReportRequest) GetTenant() string {
@@ -1151,7 +1299,7 @@ type SubmitPublicReportResponse struct {
 
 func (x *SubmitPublicReportResponse) Reset() {
 	*x = SubmitPublicReportResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1163,7 +1311,7 @@ func (x *SubmitPublicReportResponse) String() string {
 func (*SubmitPublicReportResponse) ProtoMessage() {}
 
 func (x *SubmitPublicReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1176,7 +1324,7 @@ func (x *SubmitPublicReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPublicReportResponse.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{13}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SubmitPublicReportResponse) GetId() string {
@@ -1230,6 +1378,18 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\x10escalation_level\x18\b \x01(\x05R\x0fescalationLevel\x126\n" +
 	"\bdeadline\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"4\n" +
 	"\x18RecordClockEventResponse\x12\x18\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied\"\xef\x01\n" +
+	"\x16RecordGbvAccessRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1d\n" +
+	"\n" +
+	"ticket_ids\x18\x02 \x03(\tR\tticketIds\x12\x18\n" +
+	"\asubject\x18\x03 \x01(\tR\asubject\x12\x14\n" +
+	"\x05roles\x18\x04 \x03(\tR\x05roles\x12\x16\n" +
+	"\x06action\x18\x05 \x01(\tR\x06action\x12\x19\n" +
+	"\bevent_id\x18\x06 \x01(\tR\aeventId\x12;\n" +
+	"\vaccess_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"accessTime\"3\n" +
+	"\x17RecordGbvAccessResponse\x12\x18\n" +
 	"\aapplied\x18\x01 \x01(\bR\aapplied\"'\n" +
 	"\x13VerifyApiKeyRequest\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\"l\n" +
@@ -1290,11 +1450,12 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\bSlaClock\x12\x19\n" +
 	"\x15SLA_CLOCK_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12SLA_CLOCK_RESPONSE\x10\x01\x12\x18\n" +
-	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xed\x05\n" +
+	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xd3\x06\n" +
 	"\x15TicketInternalService\x12g\n" +
 	"\x10RecordAssignment\x12(.salga.ticket.v1.RecordAssignmentRequest\x1a).salga.ticket.v1.RecordAssignmentResponse\x12d\n" +
 	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12g\n" +
-	"\x10RecordClockEvent\x12(.salga.ticket.v1.RecordClockEventRequest\x1a).salga.ticket.v1.RecordClockEventResponse\x12[\n" +
+	"\x10RecordClockEvent\x12(.salga.ticket.v1.RecordClockEventRequest\x1a).salga.ticket.v1.RecordClockEventResponse\x12d\n" +
+	"\x0fRecordGbvAccess\x12'.salga.ticket.v1.RecordGbvAccessRequest\x1a(.salga.ticket.v1.RecordGbvAccessResponse\x12[\n" +
 	"\fVerifyApiKey\x12$.salga.ticket.v1.VerifyApiKeyRequest\x1a%.salga.ticket.v1.VerifyApiKeyResponse\x12j\n" +
 	"\x11ListPublicTickets\x12).salga.ticket.v1.ListPublicTicketsRequest\x1a*.salga.ticket.v1.ListPublicTicketsResponse\x12d\n" +
 	"\x0fGetPublicTicket\x12'.salga.ticket.v1.GetPublicTicketRequest\x1a(.salga.ticket.v1.GetPublicTicketResponse\x12m\n" +
@@ -1314,7 +1475,7 @@ func file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_internal_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_salga_ticket_v1_ticket_internal_service_proto_goTypes = []any{
 	(SlaEventKind)(0),                  // 0: salga.ticket.v1.SlaEventKind
 	(SlaClock)(0),                      // 1: salga.ticket.v1.SlaClock
@@ -1324,64 +1485,69 @@ var file_salga_ticket_v1_ticket_internal_service_proto_goTypes = []any{
 	(*RecordDeadlinesResponse)(nil),    // 5: salga.ticket.v1.RecordDeadlinesResponse
 	(*RecordClockEventRequest)(nil),    // 6: salga.ticket.v1.RecordClockEventRequest
 	(*RecordClockEventResponse)(nil),   // 7: salga.ticket.v1.RecordClockEventResponse
-	(*VerifyApiKeyRequest)(nil),        // 8: salga.ticket.v1.VerifyApiKeyRequest
-	(*VerifyApiKeyResponse)(nil),       // 9: salga.ticket.v1.VerifyApiKeyResponse
-	(*ListPublicTicketsRequest)(nil),   // 10: salga.ticket.v1.ListPublicTicketsRequest
-	(*ListPublicTicketsResponse)(nil),  // 11: salga.ticket.v1.ListPublicTicketsResponse
-	(*GetPublicTicketRequest)(nil),     // 12: salga.ticket.v1.GetPublicTicketRequest
-	(*GetPublicTicketResponse)(nil),    // 13: salga.ticket.v1.GetPublicTicketResponse
-	(*SubmitPublicReportRequest)(nil),  // 14: salga.ticket.v1.SubmitPublicReportRequest
-	(*SubmitPublicReportResponse)(nil), // 15: salga.ticket.v1.SubmitPublicReportResponse
-	nil,                                // 16: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	(v1.AssignmentReason)(0),           // 17: salga.common.v1.AssignmentReason
-	(*timestamppb.Timestamp)(nil),      // 18: google.protobuf.Timestamp
-	(v1.Category)(0),                   // 19: salga.common.v1.Category
-	(v1.TicketStatus)(0),               // 20: salga.common.v1.TicketStatus
-	(*Circle)(nil),                     // 21: salga.ticket.v1.Circle
-	(*PublicTicket)(nil),               // 22: salga.ticket.v1.PublicTicket
-	(*v1.LatLng)(nil),                  // 23: salga.common.v1.LatLng
-	(*Reporter)(nil),                   // 24: salga.ticket.v1.Reporter
+	(*RecordGbvAccessRequest)(nil),     // 8: salga.ticket.v1.RecordGbvAccessRequest
+	(*RecordGbvAccessResponse)(nil),    // 9: salga.ticket.v1.RecordGbvAccessResponse
+	(*VerifyApiKeyRequest)(nil),        // 10: salga.ticket.v1.VerifyApiKeyRequest
+	(*VerifyApiKeyResponse)(nil),       // 11: salga.ticket.v1.VerifyApiKeyResponse
+	(*ListPublicTicketsRequest)(nil),   // 12: salga.ticket.v1.ListPublicTicketsRequest
+	(*ListPublicTicketsResponse)(nil),  // 13: salga.ticket.v1.ListPublicTicketsResponse
+	(*GetPublicTicketRequest)(nil),     // 14: salga.ticket.v1.GetPublicTicketRequest
+	(*GetPublicTicketResponse)(nil),    // 15: salga.ticket.v1.GetPublicTicketResponse
+	(*SubmitPublicReportRequest)(nil),  // 16: salga.ticket.v1.SubmitPublicReportRequest
+	(*SubmitPublicReportResponse)(nil), // 17: salga.ticket.v1.SubmitPublicReportResponse
+	nil,                                // 18: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	(v1.AssignmentReason)(0),           // 19: salga.common.v1.AssignmentReason
+	(*timestamppb.Timestamp)(nil),      // 20: google.protobuf.Timestamp
+	(v1.Category)(0),                   // 21: salga.common.v1.Category
+	(v1.TicketStatus)(0),               // 22: salga.common.v1.TicketStatus
+	(*Circle)(nil),                     // 23: salga.ticket.v1.Circle
+	(*PublicTicket)(nil),               // 24: salga.ticket.v1.PublicTicket
+	(*v1.LatLng)(nil),                  // 25: salga.common.v1.LatLng
+	(*Reporter)(nil),                   // 26: salga.ticket.v1.Reporter
 }
 var file_salga_ticket_v1_ticket_internal_service_proto_depIdxs = []int32{
-	17, // 0: salga.ticket.v1.RecordAssignmentRequest.reason:type_name -> salga.common.v1.AssignmentReason
-	18, // 1: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
-	18, // 2: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	18, // 3: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	19, // 0: salga.ticket.v1.RecordAssignmentRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	20, // 1: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
+	20, // 2: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	20, // 3: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
 	0,  // 4: salga.ticket.v1.RecordClockEventRequest.kind:type_name -> salga.ticket.v1.SlaEventKind
 	1,  // 5: salga.ticket.v1.RecordClockEventRequest.clock:type_name -> salga.ticket.v1.SlaClock
-	18, // 6: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
-	19, // 7: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
-	20, // 8: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	18, // 9: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	18, // 10: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	18, // 11: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	18, // 12: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	21, // 13: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	22, // 14: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
-	22, // 15: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
-	19, // 16: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
-	23, // 17: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
-	24, // 18: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	16, // 19: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	2,  // 20: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
-	4,  // 21: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
-	6,  // 22: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
-	8,  // 23: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
-	10, // 24: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
-	12, // 25: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
-	14, // 26: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
-	3,  // 27: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
-	5,  // 28: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
-	7,  // 29: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
-	9,  // 30: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
-	11, // 31: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
-	13, // 32: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
-	15, // 33: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
-	27, // [27:34] is the sub-list for method output_type
-	20, // [20:27] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	20, // 6: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
+	20, // 7: salga.ticket.v1.RecordGbvAccessRequest.access_time:type_name -> google.protobuf.Timestamp
+	21, // 8: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
+	22, // 9: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	20, // 10: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	20, // 11: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	20, // 12: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	20, // 13: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	23, // 14: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	24, // 15: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
+	24, // 16: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
+	21, // 17: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
+	25, // 18: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
+	26, // 19: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	18, // 20: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	2,  // 21: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
+	4,  // 22: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
+	6,  // 23: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
+	8,  // 24: salga.ticket.v1.TicketInternalService.RecordGbvAccess:input_type -> salga.ticket.v1.RecordGbvAccessRequest
+	10, // 25: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
+	12, // 26: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
+	14, // 27: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
+	16, // 28: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
+	3,  // 29: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
+	5,  // 30: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
+	7,  // 31: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
+	9,  // 32: salga.ticket.v1.TicketInternalService.RecordGbvAccess:output_type -> salga.ticket.v1.RecordGbvAccessResponse
+	11, // 33: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
+	13, // 34: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
+	15, // 35: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
+	17, // 36: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
+	29, // [29:37] is the sub-list for method output_type
+	21, // [21:29] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_internal_service_proto_init() }
@@ -1398,7 +1564,7 @@ func file_salga_ticket_v1_ticket_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

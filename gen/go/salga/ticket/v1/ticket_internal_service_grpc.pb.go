@@ -22,6 +22,7 @@ const (
 	TicketInternalService_RecordAssignment_FullMethodName   = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
 	TicketInternalService_RecordDeadlines_FullMethodName    = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
 	TicketInternalService_RecordClockEvent_FullMethodName   = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
+	TicketInternalService_RecordGbvAccess_FullMethodName    = "/salga.ticket.v1.TicketInternalService/RecordGbvAccess"
 	TicketInternalService_VerifyApiKey_FullMethodName       = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
 	TicketInternalService_ListPublicTickets_FullMethodName  = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
 	TicketInternalService_GetPublicTicket_FullMethodName    = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"
@@ -49,6 +50,11 @@ type TicketInternalServiceClient interface {
 	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
 	// Idempotent per event_id.
 	RecordClockEvent(ctx context.Context, in *RecordClockEventRequest, opts ...grpc.CallOption) (*RecordClockEventResponse, error)
+	// RecordGbvAccess adds to the GBV access log (ListGbvAccessLog) an answer
+	// another service gave that carried sealed content of GBV tickets, such as
+	// routing's opened assignment notes: one entry per ticket, with ids,
+	// caller and action only, never content. Idempotent per event_id.
+	RecordGbvAccess(ctx context.Context, in *RecordGbvAccessRequest, opts ...grpc.CallOption) (*RecordGbvAccessResponse, error)
 	// VerifyApiKey checks a client application's API key: PERMISSION_DENIED
 	// when it is unknown, malformed or revoked.
 	VerifyApiKey(ctx context.Context, in *VerifyApiKeyRequest, opts ...grpc.CallOption) (*VerifyApiKeyResponse, error)
@@ -96,6 +102,16 @@ func (c *ticketInternalServiceClient) RecordClockEvent(ctx context.Context, in *
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordClockEventResponse)
 	err := c.cc.Invoke(ctx, TicketInternalService_RecordClockEvent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) RecordGbvAccess(ctx context.Context, in *RecordGbvAccessRequest, opts ...grpc.CallOption) (*RecordGbvAccessResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordGbvAccessResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_RecordGbvAccess_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +179,11 @@ type TicketInternalServiceServer interface {
 	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
 	// Idempotent per event_id.
 	RecordClockEvent(context.Context, *RecordClockEventRequest) (*RecordClockEventResponse, error)
+	// RecordGbvAccess adds to the GBV access log (ListGbvAccessLog) an answer
+	// another service gave that carried sealed content of GBV tickets, such as
+	// routing's opened assignment notes: one entry per ticket, with ids,
+	// caller and action only, never content. Idempotent per event_id.
+	RecordGbvAccess(context.Context, *RecordGbvAccessRequest) (*RecordGbvAccessResponse, error)
 	// VerifyApiKey checks a client application's API key: PERMISSION_DENIED
 	// when it is unknown, malformed or revoked.
 	VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*VerifyApiKeyResponse, error)
@@ -194,6 +215,9 @@ func (UnimplementedTicketInternalServiceServer) RecordDeadlines(context.Context,
 }
 func (UnimplementedTicketInternalServiceServer) RecordClockEvent(context.Context, *RecordClockEventRequest) (*RecordClockEventResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordClockEvent not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) RecordGbvAccess(context.Context, *RecordGbvAccessRequest) (*RecordGbvAccessResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordGbvAccess not implemented")
 }
 func (UnimplementedTicketInternalServiceServer) VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*VerifyApiKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyApiKey not implemented")
@@ -278,6 +302,24 @@ func _TicketInternalService_RecordClockEvent_Handler(srv interface{}, ctx contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(TicketInternalServiceServer).RecordClockEvent(ctx, req.(*RecordClockEventRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_RecordGbvAccess_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordGbvAccessRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).RecordGbvAccess(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_RecordGbvAccess_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).RecordGbvAccess(ctx, req.(*RecordGbvAccessRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -372,6 +414,10 @@ var TicketInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordClockEvent",
 			Handler:    _TicketInternalService_RecordClockEvent_Handler,
+		},
+		{
+			MethodName: "RecordGbvAccess",
+			Handler:    _TicketInternalService_RecordGbvAccess_Handler,
 		},
 		{
 			MethodName: "VerifyApiKey",

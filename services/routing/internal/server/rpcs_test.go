@@ -1,0 +1,81 @@
+package server_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	// The generated package registers the descriptors routingRPCs reads.
+	_ "github.com/salga/trustengine/gen/go/salga/routing/v1"
+)
+
+// Full method names of the routing service's RPCs, as the tests' tables
+// key them.
+const (
+	rpcCreateMunicipality   = "/salga.routing.v1.RoutingService/CreateMunicipality"
+	rpcUpdateMunicipality   = "/salga.routing.v1.RoutingService/UpdateMunicipality"
+	rpcGetMunicipality      = "/salga.routing.v1.RoutingService/GetMunicipality"
+	rpcListMunicipalities   = "/salga.routing.v1.RoutingService/ListMunicipalities"
+	rpcImportMunicipalities = "/salga.routing.v1.RoutingService/ImportMunicipalities"
+	rpcResolveJurisdiction  = "/salga.routing.v1.RoutingService/ResolveJurisdiction"
+	rpcCreateTeam           = "/salga.routing.v1.RoutingService/CreateTeam"
+	rpcUpdateTeam           = "/salga.routing.v1.RoutingService/UpdateTeam"
+	rpcDeactivateTeam       = "/salga.routing.v1.RoutingService/DeactivateTeam"
+	rpcGetTeam              = "/salga.routing.v1.RoutingService/GetTeam"
+	rpcListTeams            = "/salga.routing.v1.RoutingService/ListTeams"
+	rpcImportTeams          = "/salga.routing.v1.RoutingService/ImportTeams"
+	rpcExplainRoute         = "/salga.routing.v1.RoutingService/ExplainRoute"
+	rpcReassignTicket       = "/salga.routing.v1.RoutingService/ReassignTicket"
+	rpcListAssignments      = "/salga.routing.v1.RoutingService/ListAssignments"
+	rpcListTeamQueue        = "/salga.routing.v1.RoutingService/ListTeamQueue"
+	rpcListTriageQueue      = "/salga.routing.v1.RoutingService/ListTriageQueue"
+	rpcRouteTicket          = "/salga.routing.v1.RoutingInternalService/RouteTicket"
+	rpcEscalateTicket       = "/salga.routing.v1.RoutingInternalService/EscalateTicket"
+	rpcRecordTicketStatus   = "/salga.routing.v1.RoutingInternalService/RecordTicketStatus"
+)
+
+// routingRPCs lists the full name of every RPC of every service in package
+// salga.routing.v1, public and internal, read from the generated
+// descriptors: a test that checks a rule for each of them fails when an RPC
+// is added and the test's table does not say how the rule applies to it.
+func routingRPCs(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	protoregistry.GlobalFiles.RangeFilesByPackage("salga.routing.v1", func(fd protoreflect.FileDescriptor) bool {
+		for i := range fd.Services().Len() {
+			sd := fd.Services().Get(i)
+			for j := range sd.Methods().Len() {
+				out = append(out, "/"+string(sd.FullName())+"/"+string(sd.Methods().Get(j).Name()))
+			}
+		}
+		return true
+	})
+	require.Contains(t, out, rpcListAssignments, "the descriptors are registered")
+	require.Contains(t, out, rpcEscalateTicket, "the internal service's descriptors are registered")
+	slices.Sort(out)
+	return out
+}
+
+// requireClassified fails for every RPC that is in neither of a rule's two
+// tables, or in both, and for table keys that are not RPCs.
+func requireClassified[A, B any](t *testing.T, rule string, covered map[string]A, exempt map[string]B) {
+	t.Helper()
+	all := routingRPCs(t)
+	for _, m := range all {
+		_, c := covered[m]
+		_, e := exempt[m]
+		if c == e {
+			t.Errorf("%s: RPC %s must be either covered or exempt (with the reason), not %s", rule, m,
+				map[bool]string{true: "both", false: "neither"}[c])
+		}
+	}
+	for m := range covered {
+		require.Contains(t, all, m, "%s: %s is not an RPC", rule, m)
+	}
+	for m := range exempt {
+		require.Contains(t, all, m, "%s: %s is not an RPC", rule, m)
+	}
+}
