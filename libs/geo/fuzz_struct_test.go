@@ -1,4 +1,4 @@
-package geojson_test
+package geo_test
 
 import (
 	"errors"
@@ -10,14 +10,14 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/services/routing/internal/geojson"
+	"github.com/salga/trustengine/libs/geo"
 )
 
 // FuzzParseAreaFromStruct feeds arbitrary JSON through the path a service
 // area takes into routing: protojson into a protobuf Struct (as the gateway
 // decodes it), AsMap, then ParseArea. It must never panic, must refuse with
 // InvalidArgument naming the field, and whatever it accepts must be closed
-// rings of in-range positions within the vertex limit.
+// rings of in-range positions within the position and ring limits.
 func FuzzParseAreaFromStruct(f *testing.F) {
 	seeds := []string{
 		`{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.9],[18.5,-33.8],[18.4,-33.9]]]}`,
@@ -29,6 +29,7 @@ func FuzzParseAreaFromStruct(f *testing.F) {
 		`{"type":"Polygon","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"coordinates":[]}`,
 		`{"type":"GeometryCollection","geometries":[{"type":"GeometryCollection","geometries":[]}]}`,
 		`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null}]}`,
+		`{"type":"Feature","geometry":{"type":"Feature","geometry":{}}}`,
 		`{"type":"MultiPolygon","coordinates":[[[[[[[[[[[[]]]]]]]]]]]]}`,
 		`{"type":"Polygon","coordinates":{"a":1}}`,
 		`{}`,
@@ -41,7 +42,7 @@ func FuzzParseAreaFromStruct(f *testing.F) {
 		if protojson.Unmarshal(raw, st) != nil {
 			return // the gateway refuses it before routing sees it
 		}
-		mp, err := geojson.ParseArea(st.AsMap(), "team.service_area")
+		area, err := geo.ParseArea(st.AsMap(), "team.service_area")
 		if err != nil {
 			var ae *apperr.Error
 			if !errors.As(err, &ae) || ae.Code() != codes.InvalidArgument {
@@ -52,28 +53,32 @@ func FuzzParseAreaFromStruct(f *testing.F) {
 			}
 			return
 		}
-		if len(mp.Coordinates) == 0 {
+		mp := area.MultiPolygon()
+		if mp.NumPolygons() == 0 {
 			t.Fatalf("accepted %s as an empty area", raw)
 		}
-		n := 0
-		for _, poly := range mp.Coordinates {
-			for _, ring := range poly {
-				n += len(ring)
-				if len(ring) < 4 || ring[0] != ring[len(ring)-1] {
+		positions, rings := 0, 0
+		for i := range mp.NumPolygons() {
+			p := mp.Polygon(i)
+			for j := range p.NumLinearRings() {
+				ring := p.LinearRing(j).FlatCoords()
+				n := len(ring)
+				positions, rings = positions+n/2, rings+1
+				if n < 8 || ring[0] != ring[n-2] || ring[1] != ring[n-1] {
 					t.Fatalf("accepted an unclosed or short ring: %v", ring)
 				}
-				for _, p := range ring {
-					if !(p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90) {
-						t.Fatalf("accepted an out-of-range position %v", p)
+				for k := 0; k < n; k += 2 {
+					if !(ring[k] >= -180 && ring[k] <= 180 && ring[k+1] >= -90 && ring[k+1] <= 90) {
+						t.Fatalf("accepted an out-of-range position %v,%v", ring[k], ring[k+1])
 					}
 				}
 			}
 		}
-		if n > geojson.MaxAreaVertices {
-			t.Fatalf("accepted %d positions", n)
+		if positions > geo.MaxAreaVertices || rings > geo.MaxAreaRings {
+			t.Fatalf("accepted %d positions in %d rings", positions, rings)
 		}
-		if !strings.Contains(mp.JSON(), `"MultiPolygon"`) {
-			t.Fatalf("accepted area does not render: %s", mp.JSON())
+		if !strings.Contains(area.JSON(), `"MultiPolygon"`) {
+			t.Fatalf("accepted area does not render: %s", area.JSON())
 		}
 	})
 }
