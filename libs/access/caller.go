@@ -165,6 +165,16 @@ func (c Caller) RequireService() error {
 	return apperr.PermissionDenied("internal RPC: service role required")
 }
 
+// RequireInternal returns PermissionDenied unless another service or the
+// gateway's Open311 identity calls: the internal RPCs the gateway may call
+// too (auth.GatewayMayCall lists them; its interceptor refuses it the rest).
+func (c Caller) RequireInternal() error {
+	if c.IsService() || c.IsGateway() {
+		return nil
+	}
+	return apperr.PermissionDenied("internal RPC: service role required")
+}
+
 // Tenant resolves the municipality a request acts on: requested (field
 // names it in errors), defaulting to the caller's own. Only callers across
 // municipalities (AllTenants) may name another; a service may act only for

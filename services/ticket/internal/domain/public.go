@@ -1,6 +1,30 @@
 package domain
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/salga/trustengine/libs/apperr"
+)
+
+// Limits of the public (Open311) RPCs.
+const (
+	// MaxPublicPage is the most public tickets one call returns; Open311
+	// asks for at most 1000 requests by default.
+	MaxPublicPage = 1000
+	// MaxMediaURL bounds a report's media URL.
+	MaxMediaURL = 2000
+	// maxAttributes bounds how many attribute answers a report may carry.
+	maxAttributes = 20
+)
+
+// ChannelOpen311 is the channel of reports filed through Open311.
+const ChannelOpen311 Channel = "open311"
 
 // PublicTicket is what the public (Open311) may see of a non-GBV ticket:
 // the ticket without reporter details, its media URL and its public notes.
@@ -24,6 +48,38 @@ type PublicFilter struct {
 	WithNotes                   bool
 }
 
+// Validate refuses a malformed filter, naming every field, and fills the
+// default page size.
+func (f *PublicFilter) Validate() error {
+	var vs []apperr.FieldViolation
+	add := func(field, rule string) { vs = append(vs, apperr.FieldViolation{Field: field, Rule: rule}) }
+	if f.Tenant == "" {
+		add("tenant", "is required")
+	}
+	if len(f.IDs) > MaxPublicPage {
+		add("ids", fmt.Sprintf("must list at most %d ids", MaxPublicPage))
+	}
+	if slices.ContainsFunc(f.IDs, func(id string) bool { return !isID(id) }) {
+		add("ids", "must contain only UUIDs")
+	}
+	if f.Limit < 0 || f.Limit > MaxPublicPage {
+		add("page_size", fmt.Sprintf("must be between 0 and %d", MaxPublicPage))
+	}
+	if f.Offset < 0 {
+		add("offset", "must not be negative")
+	}
+	if c := f.Near; c != nil {
+		vs = append(vs, c.violations("near")...)
+	}
+	if len(vs) > 0 {
+		return apperr.InvalidFields(vs...)
+	}
+	if f.Limit == 0 {
+		f.Limit = MaxPublicPage
+	}
+	return nil
+}
+
 // PublicReport is a report filed by an API client on a citizen's behalf.
 type PublicReport struct {
 	CreateInput
@@ -33,4 +89,88 @@ type PublicReport struct {
 	MediaURL string
 	// Attributes are answers to the service's attributes by code.
 	Attributes map[string]string
+}
+
+// Validate refuses a malformed report, naming every field (CreateInput's
+// rules and the client's, media URL's and attributes'), and makes it an
+// Open311 report. A GBV report's media URL and attributes are folded into
+// its description, which is sealed: no GBV content may sit in plaintext
+// columns.
+func (r *PublicReport) Validate() error {
+	var vs []apperr.FieldViolation
+	if r.Tenant == "" {
+		vs = append(vs, apperr.FieldViolation{Field: "tenant", Rule: "is required"})
+	}
+	if !isID(r.ClientID) {
+		vs = append(vs, apperr.FieldViolation{Field: "client_id", Rule: "must be a UUID"})
+	}
+	if rule := mediaURLRule(r.MediaURL); rule != "" {
+		vs = append(vs, apperr.FieldViolation{Field: "media_url", Rule: rule})
+	}
+	vs = append(vs, attributeViolations(r.Attributes)...)
+	var ae *apperr.Error
+	if err := r.CreateInput.Validate(); errors.As(err, &ae) {
+		vs = append(vs, ae.Violations()...)
+	} else if err != nil {
+		return err
+	}
+	if len(vs) > 0 {
+		return apperr.InvalidFields(vs...)
+	}
+	r.Channel = ChannelOpen311
+	if r.Category == CategoryGBV {
+		r.Description = r.foldedDescription()
+		r.MediaURL, r.Attributes = "", nil
+	}
+	return nil
+}
+
+// Reporter is the subject an Open311 report is filed by: the client
+// application's.
+func (r PublicReport) Reporter() string { return "open311:" + r.ClientID }
+
+// mediaURLRule returns the rule a media URL breaks, or "".
+func mediaURLRule(s string) string {
+	if s == "" {
+		return ""
+	}
+	if r := TextRule(s, MaxMediaURL, false); r != "" {
+		return r
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "must be an absolute http or https URL"
+	}
+	return ""
+}
+
+// attributeViolations checks attribute answers: few, short codes and values.
+func attributeViolations(attrs map[string]string) []apperr.FieldViolation {
+	if len(attrs) > maxAttributes {
+		return []apperr.FieldViolation{{Field: "attributes", Rule: fmt.Sprintf("must have at most %d entries", maxAttributes)}}
+	}
+	var vs []apperr.FieldViolation
+	for k, val := range attrs {
+		if r := TextRule(k, 64, true); r != "" {
+			vs = append(vs, apperr.FieldViolation{Field: "attributes", Rule: "codes " + r})
+		}
+		if r := TextRule(val, MaxReporterField, false); r != "" {
+			vs = append(vs, apperr.FieldViolation{Field: "attributes[" + k + "]", Rule: r})
+		}
+	}
+	return vs
+}
+
+// foldedDescription is the description with the media URL and the
+// attributes appended, sorted by code.
+func (r PublicReport) foldedDescription() string {
+	var b strings.Builder
+	b.WriteString(r.Description)
+	if r.MediaURL != "" {
+		b.WriteString("\n\nmedia_url: " + r.MediaURL)
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+		b.WriteString("\n" + k + ": " + r.Attributes[k])
+	}
+	return b.String()
 }

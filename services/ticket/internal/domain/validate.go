@@ -7,6 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/geo"
 )
@@ -37,6 +40,25 @@ type CreateInput struct {
 	Reporter       Reporter
 	Channel        Channel
 	IdempotencyKey string
+}
+
+// Resolve applies the caller's municipality and the defaults to a report c
+// files and validates it: a ticket is created in the caller's own
+// municipality only, by the web channel unless it says otherwise.
+func (in *CreateInput) Resolve(c access.Caller) error {
+	if in.Tenant == "" {
+		in.Tenant = c.OwnTenant()
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if in.Tenant == "" || in.Tenant != c.OwnTenant() {
+		return apperr.PermissionDenied("tickets can only be created in the caller's own tenant")
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelWeb
+	}
+	return nil
 }
 
 // Validate refuses bad input, naming every offending field and its rule.
@@ -114,6 +136,20 @@ func textRule(s string, max int, required bool) string {
 
 // TextRule is textRule for callers outside the package (notes, reasons).
 func TextRule(s string, max int, required bool) string { return textRule(s, max, required) }
+
+// CheckID refuses an id that is not a UUID, naming field.
+func CheckID(id, field string) error {
+	if id == "" {
+		return apperr.Invalid(field, "is required")
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return apperr.Invalid(field, "must be a UUID")
+	}
+	return nil
+}
+
+// isID reports whether id is a UUID.
+func isID(id string) bool { return CheckID(id, "") == nil }
 
 // PointViolations checks a position: finite, in range, and when inSA is set
 // inside South Africa's bounding area (the platform's one definition, in

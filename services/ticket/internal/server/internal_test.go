@@ -89,7 +89,7 @@ func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
 		requireField(t, err, "reason")
 		_, err = h.internal.RecordDeadlines(svc, &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: tk.GetId()})
 		requireField(t, err, "revision")
-		_, err = h.internal.RecordDeadlines(svc, &ticketv1.RecordDeadlinesRequest{Tenant: "JHB", TicketId: tk.GetId(), Revision: 9})
+		_, err = h.internal.RecordDeadlines(serviceFor(t, "JHB"), &ticketv1.RecordDeadlinesRequest{Tenant: "JHB", TicketId: tk.GetId(), Revision: 9})
 		requireCode(t, err, codes.NotFound)
 	})
 }

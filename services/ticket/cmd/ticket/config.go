@@ -1,17 +1,16 @@
-// Package config is the ticket service's configuration, read from the
-// environment.
-package config
+package main
 
 import (
 	"fmt"
 
-	libconfig "github.com/salga/trustengine/libs/config"
+	"github.com/salga/trustengine/libs/config"
 )
 
-// Config is every setting of the ticket service.
+// Config is every setting of the ticket service, read from the environment
+// (see the service's README).
 type Config struct {
-	libconfig.Common
-	libconfig.GBV
+	config.Common
+	config.GBV
 
 	// RoutingAddr is the routing service's gRPC address (ROUTING_ADDR).
 	// Default: empty, which delivers no routing jobs from this process.
@@ -21,13 +20,13 @@ type Config struct {
 	SLAAddr string `env:"SLA_ADDR"`
 }
 
-// Load reads the configuration, filling the ticket service's default ports
-// (gRPC :9101, admin :9201).
-func Load() (Config, error) {
+// loadConfig reads the configuration, filling the ticket service's default
+// ports (gRPC :9101, admin :9201) and resolving its keys.
+func loadConfig() (Config, error) {
 	var c Config
-	err := libconfig.Load(&c)
+	err := config.Load(&c)
 	if err != nil {
-		return Config{}, fmt.Errorf("config.Load: %w", err)
+		return Config{}, fmt.Errorf("ticket: %w", err)
 	}
 	c.Common = c.WithDefaults(":9101", ":9201")
 	if c.Auth, err = c.Auth.ForService(); err != nil {

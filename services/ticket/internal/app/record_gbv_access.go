@@ -1,0 +1,32 @@
+package app
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
+)
+
+// RecordGBVAccess logs an answer of another service that carried sealed
+// content of GBV tickets (internal RPC), once per event id, in the
+// municipality of the caller's job.
+func (a *App) RecordGBVAccess(ctx context.Context, e domain.GBVAccess) (bool, error) {
+	c, err := caller(ctx, access.Caller.RequireService)
+	if err != nil {
+		return false, err
+	}
+	if err := e.Validate(); err != nil {
+		return false, err
+	}
+	if _, err := c.Tenant(e.Tenant, "tenant"); err != nil {
+		return false, err
+	}
+	var applied bool
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		applied, err = a.store.RecordAccess(ctx, tx, e)
+		return err
+	})
+	return applied, wrap("RecordGBVAccess", err)
+}
