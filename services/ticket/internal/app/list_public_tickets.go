@@ -14,14 +14,8 @@ import (
 // scope, no roles, so row-level security hides GBV rows too, behind the
 // query's own exclusion.
 func (a *App) ListPublicTickets(ctx context.Context, f domain.PublicFilter) ([]domain.PublicTicket, bool, error) {
-	c, err := caller(ctx, access.Caller.RequireInternal)
+	c, err := jobCaller(ctx, access.Caller.RequireInternal, &f)
 	if err != nil {
-		return nil, false, err
-	}
-	if err := f.Validate(); err != nil {
-		return nil, false, err
-	}
-	if _, err := c.Tenant(f.Tenant, "tenant"); err != nil {
 		return nil, false, err
 	}
 	var (

@@ -14,14 +14,8 @@ import (
 // caller's job (internal RPC), unless it is the one already recorded or
 // older than it; it reports whether it applied.
 func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool, error) {
-	c, err := caller(ctx, access.Caller.RequireService)
+	c, err := jobCaller(ctx, access.Caller.RequireService, &as)
 	if err != nil {
-		return false, err
-	}
-	if err := as.Validate(); err != nil {
-		return false, err
-	}
-	if _, err := c.Tenant(as.Tenant, "tenant"); err != nil {
 		return false, err
 	}
 	applied := false

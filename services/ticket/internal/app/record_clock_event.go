@@ -14,14 +14,8 @@ import (
 // ticket's row lock orders concurrent deliveries. The entry holds ids and
 // times only.
 func (a *App) RecordClockEvent(ctx context.Context, e domain.ClockEvent) (bool, error) {
-	c, err := caller(ctx, access.Caller.RequireService)
+	c, err := jobCaller(ctx, access.Caller.RequireService, &e)
 	if err != nil {
-		return false, err
-	}
-	if err := e.Validate(); err != nil {
-		return false, err
-	}
-	if _, err := c.Tenant(e.Tenant, "tenant"); err != nil {
 		return false, err
 	}
 	applied := false

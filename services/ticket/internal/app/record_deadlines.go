@@ -13,14 +13,8 @@ import (
 // (internal RPC) when their revision is newer than the recorded one; the
 // history gets an entry only when a deadline actually changed.
 func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, error) {
-	c, err := caller(ctx, access.Caller.RequireService)
+	c, err := jobCaller(ctx, access.Caller.RequireService, &d)
 	if err != nil {
-		return false, err
-	}
-	if err := d.Validate(); err != nil {
-		return false, err
-	}
-	if _, err := c.Tenant(d.Tenant, "tenant"); err != nil {
 		return false, err
 	}
 	applied := false

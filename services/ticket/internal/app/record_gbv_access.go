@@ -13,14 +13,8 @@ import (
 // content of GBV tickets (internal RPC), once per event id, in the
 // municipality of the caller's job.
 func (a *App) RecordGBVAccess(ctx context.Context, e domain.GBVAccess) (bool, error) {
-	c, err := caller(ctx, access.Caller.RequireService)
+	c, err := jobCaller(ctx, access.Caller.RequireService, &e)
 	if err != nil {
-		return false, err
-	}
-	if err := e.Validate(); err != nil {
-		return false, err
-	}
-	if _, err := c.Tenant(e.Tenant, "tenant"); err != nil {
 		return false, err
 	}
 	var applied bool

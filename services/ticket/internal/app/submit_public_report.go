@@ -16,14 +16,8 @@ import (
 // and attributes are stored with it (folded into the sealed description of
 // a GBV report).
 func (a *App) SubmitPublicReport(ctx context.Context, r domain.PublicReport) (domain.Ticket, error) {
-	c, err := caller(ctx, access.Caller.RequireInternal)
+	c, err := jobCaller(ctx, access.Caller.RequireInternal, &r)
 	if err != nil {
-		return domain.Ticket{}, err
-	}
-	if err := r.Validate(); err != nil {
-		return domain.Ticket{}, err
-	}
-	if _, err := c.Tenant(r.Tenant, "tenant"); err != nil {
 		return domain.Ticket{}, err
 	}
 	reporter, err := c.ForCitizen(r.Reporter())

@@ -118,16 +118,15 @@ func (r *ListRequest) Resolve(c access.Caller) error {
 // trimmed first.
 func (r *ListRequest) validate() error {
 	f := &r.Filter
-	var vs []apperr.FieldViolation
-	add := func(field, rule string) { vs = append(vs, apperr.FieldViolation{Field: field, Rule: rule}) }
+	var vs apperr.Violations
 	if r.PageSize < 0 {
-		add("page_size", "must not be negative")
+		vs.Add("page_size", "must not be negative")
 	}
 	if b := f.BBox; b != nil {
 		vs = append(vs, PointViolations(Point{Lat: b.MinLat, Lng: b.MinLng}, "bbox.min", false)...)
 		vs = append(vs, PointViolations(Point{Lat: b.MaxLat, Lng: b.MaxLng}, "bbox.max", false)...)
 		if b.MinLat > b.MaxLat || b.MinLng > b.MaxLng {
-			add("bbox", "min_latitude/min_longitude must not exceed max_latitude/max_longitude")
+			vs.Add("bbox", "min_latitude/min_longitude must not exceed max_latitude/max_longitude")
 		}
 	}
 	if c := f.Near; c != nil {
@@ -135,13 +134,13 @@ func (r *ListRequest) validate() error {
 	}
 	f.Query = strings.TrimSpace(f.Query)
 	if rule := TextRule(f.Query, MaxQuery, false); rule != "" {
-		add("query", rule)
+		vs.Add("query", rule)
 	}
 	if rule := TextRule(f.AssignedTeamID, 128, false); rule != "" {
-		add("assigned_team_id", rule)
+		vs.Add("assigned_team_id", rule)
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	return nil
 }

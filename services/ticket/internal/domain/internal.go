@@ -36,32 +36,34 @@ type Assignment struct {
 // Validate refuses a malformed assignment, naming every field, and puts
 // its time at Postgres precision.
 func (a *Assignment) Validate() error {
-	var vs []apperr.FieldViolation
-	bad := func(f, r string) { vs = append(vs, apperr.FieldViolation{Field: f, Rule: r}) }
+	var vs apperr.Violations
 	if a.Tenant == "" {
-		bad("tenant", "is required")
+		vs.Add("tenant", "is required")
 	}
 	if !isID(a.TicketID) {
-		bad("ticket_id", "must be a UUID")
+		vs.Add("ticket_id", "must be a UUID")
 	}
 	if a.AssignmentID == "" {
-		bad("assignment_id", "is required")
+		vs.Add("assignment_id", "is required")
 	}
 	if !slices.Contains(assignmentReasons, a.Reason) {
-		bad("reason", "must be one of "+strings.Join(assignmentReasons, ", "))
+		vs.Add("reason", "must be one of "+strings.Join(assignmentReasons, ", "))
 	}
 	if a.AssignTime.IsZero() {
-		bad("assign_time", "is required")
+		vs.Add("assign_time", "is required")
 	}
 	if a.EscalationLevel < 0 {
-		bad("escalation_level", "must not be negative")
+		vs.Add("escalation_level", "must not be negative")
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	a.AssignTime = a.AssignTime.UTC().Truncate(time.Microsecond)
 	return nil
 }
+
+// ForTenant is the municipality of the job a (the request's tenant).
+func (a Assignment) ForTenant() string { return a.Tenant }
 
 // IsEscalation reports whether the assignment escalates the ticket.
 func (a Assignment) IsEscalation() bool {
@@ -115,6 +117,9 @@ func (d *Deadlines) Validate() error {
 	return nil
 }
 
+// ForTenant is the municipality of the job d.
+func (d Deadlines) ForTenant() string { return d.Tenant }
+
 // Entry is the `deadlines_set` history entry of d.
 func (d Deadlines) Entry() HistoryEntry {
 	return HistoryEntry{Kind: HistoryDeadlinesSet, Detail: fmt.Sprintf("response=%s resolution=%s", fmtTime(d.Response), fmtTime(d.Resolution))}
@@ -150,38 +155,40 @@ type ClockEvent struct {
 // Validate refuses a malformed event, naming every field, and puts its
 // deadline at Postgres precision.
 func (e *ClockEvent) Validate() error {
-	var vs []apperr.FieldViolation
-	bad := func(f, r string) { vs = append(vs, apperr.FieldViolation{Field: f, Rule: r}) }
+	var vs apperr.Violations
 	if e.Tenant == "" {
-		bad("tenant", "is required")
+		vs.Add("tenant", "is required")
 	}
 	if !isID(e.TicketID) {
-		bad("ticket_id", "must be a UUID")
+		vs.Add("ticket_id", "must be a UUID")
 	}
 	if !isID(e.EventID) {
-		bad("event_id", "must be a UUID")
+		vs.Add("event_id", "must be a UUID")
 	}
 	if e.Kind != "warning" && e.Kind != "breach" {
-		bad("kind", "must be warning or breach")
+		vs.Add("kind", "must be warning or breach")
 	}
 	if e.Clock != "response" && e.Clock != "resolution" {
-		bad("clock", "must be response or resolution")
+		vs.Add("clock", "must be response or resolution")
 	}
 	if e.Cycle < 1 {
-		bad("cycle", "must be at least 1")
+		vs.Add("cycle", "must be at least 1")
 	}
 	if e.Step < 0 || e.EscalationLevel < 0 {
-		bad("step", "step and escalation_level must not be negative")
+		vs.Add("step", "step and escalation_level must not be negative")
 	}
 	if e.Deadline.IsZero() {
-		bad("deadline", "is required")
+		vs.Add("deadline", "is required")
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	e.Deadline = e.Deadline.UTC().Truncate(time.Microsecond)
 	return nil
 }
+
+// ForTenant is the municipality of the job e.
+func (e ClockEvent) ForTenant() string { return e.Tenant }
 
 // Entry is the `sla_warning` or `sla_breach` history entry of e: ids and
 // times only, under the event's own id so it is recorded once.
@@ -219,39 +226,41 @@ type GBVAccess struct {
 	Time    time.Time
 }
 
+// ForTenant is the municipality of the job e.
+func (e GBVAccess) ForTenant() string { return e.Tenant }
+
 // Validate refuses a malformed entry, naming every field, and puts its
 // time at Postgres precision.
 func (e *GBVAccess) Validate() error {
-	var vs []apperr.FieldViolation
-	bad := func(f, r string) { vs = append(vs, apperr.FieldViolation{Field: f, Rule: r}) }
+	var vs apperr.Violations
 	if !auth.IsTenantCode(e.Tenant) {
-		bad("tenant", "must be a municipality code of 2 to 8 upper-case letters and digits")
+		vs.Add("tenant", "must be a municipality code of 2 to 8 upper-case letters and digits")
 	}
 	switch {
 	case len(e.TicketIDs) == 0 || len(e.TicketIDs) > maxAccessTickets:
-		bad("ticket_ids", fmt.Sprintf("must hold 1 to %d ticket ids", maxAccessTickets))
+		vs.Add("ticket_ids", fmt.Sprintf("must hold 1 to %d ticket ids", maxAccessTickets))
 	case slices.ContainsFunc(e.TicketIDs, func(id string) bool { return !isID(id) }):
-		bad("ticket_ids", "must be UUIDs")
+		vs.Add("ticket_ids", "must be UUIDs")
 	case len(slices.Compact(slices.Sorted(slices.Values(e.TicketIDs)))) != len(e.TicketIDs):
-		bad("ticket_ids", "must name each ticket once")
+		vs.Add("ticket_ids", "must name each ticket once")
 	}
 	if r := TextRule(e.Subject, 200, true); r != "" {
-		bad("subject", r)
+		vs.Add("subject", r)
 	}
 	if len(e.Roles) == 0 || slices.ContainsFunc(e.Roles, func(r string) bool { return !auth.IsKnownRole(r) }) {
-		bad("roles", "must hold at least one role, each a known one")
+		vs.Add("roles", "must hold at least one role, each a known one")
 	}
 	if !accessAction.MatchString(e.Action) {
-		bad("action", `must be "<service>.<RPC>", e.g. routing.ListAssignments`)
+		vs.Add("action", `must be "<service>.<RPC>", e.g. routing.ListAssignments`)
 	}
 	if !isID(e.EventID) {
-		bad("event_id", "must be a UUID")
+		vs.Add("event_id", "must be a UUID")
 	}
 	if e.Time.IsZero() {
-		bad("access_time", "is required")
+		vs.Add("access_time", "is required")
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	e.Time = e.Time.UTC().Truncate(time.Microsecond)
 	return nil

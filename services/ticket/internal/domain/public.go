@@ -48,31 +48,33 @@ type PublicFilter struct {
 	WithNotes                   bool
 }
 
+// ForTenant is the jurisdiction f reads.
+func (f PublicFilter) ForTenant() string { return f.Tenant }
+
 // Validate refuses a malformed filter, naming every field, and fills the
 // default page size.
 func (f *PublicFilter) Validate() error {
-	var vs []apperr.FieldViolation
-	add := func(field, rule string) { vs = append(vs, apperr.FieldViolation{Field: field, Rule: rule}) }
+	var vs apperr.Violations
 	if f.Tenant == "" {
-		add("tenant", "is required")
+		vs.Add("tenant", "is required")
 	}
 	if len(f.IDs) > MaxPublicPage {
-		add("ids", fmt.Sprintf("must list at most %d ids", MaxPublicPage))
+		vs.Add("ids", fmt.Sprintf("must list at most %d ids", MaxPublicPage))
 	}
 	if slices.ContainsFunc(f.IDs, func(id string) bool { return !isID(id) }) {
-		add("ids", "must contain only UUIDs")
+		vs.Add("ids", "must contain only UUIDs")
 	}
 	if f.Limit < 0 || f.Limit > MaxPublicPage {
-		add("page_size", fmt.Sprintf("must be between 0 and %d", MaxPublicPage))
+		vs.Add("page_size", fmt.Sprintf("must be between 0 and %d", MaxPublicPage))
 	}
 	if f.Offset < 0 {
-		add("offset", "must not be negative")
+		vs.Add("offset", "must not be negative")
 	}
 	if c := f.Near; c != nil {
 		vs = append(vs, c.violations("near")...)
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	if f.Limit == 0 {
 		f.Limit = MaxPublicPage
@@ -97,15 +99,15 @@ type PublicReport struct {
 // its description, which is sealed: no GBV content may sit in plaintext
 // columns.
 func (r *PublicReport) Validate() error {
-	var vs []apperr.FieldViolation
+	var vs apperr.Violations
 	if r.Tenant == "" {
-		vs = append(vs, apperr.FieldViolation{Field: "tenant", Rule: "is required"})
+		vs.Add("tenant", "is required")
 	}
 	if !isID(r.ClientID) {
-		vs = append(vs, apperr.FieldViolation{Field: "client_id", Rule: "must be a UUID"})
+		vs.Add("client_id", "must be a UUID")
 	}
 	if rule := mediaURLRule(r.MediaURL); rule != "" {
-		vs = append(vs, apperr.FieldViolation{Field: "media_url", Rule: rule})
+		vs.Add("media_url", rule)
 	}
 	vs = append(vs, attributeViolations(r.Attributes)...)
 	var ae *apperr.Error
@@ -114,8 +116,8 @@ func (r *PublicReport) Validate() error {
 	} else if err != nil {
 		return err
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	r.Channel = ChannelOpen311
 	if r.Category == CategoryGBV {
@@ -124,6 +126,9 @@ func (r *PublicReport) Validate() error {
 	}
 	return nil
 }
+
+// ForTenant is the jurisdiction r is filed in.
+func (r PublicReport) ForTenant() string { return r.Tenant }
 
 // Reporter is the subject an Open311 report is filed by: the client
 // application's.
@@ -149,13 +154,13 @@ func attributeViolations(attrs map[string]string) []apperr.FieldViolation {
 	if len(attrs) > maxAttributes {
 		return []apperr.FieldViolation{{Field: "attributes", Rule: fmt.Sprintf("must have at most %d entries", maxAttributes)}}
 	}
-	var vs []apperr.FieldViolation
+	var vs apperr.Violations
 	for k, val := range attrs {
 		if r := TextRule(k, 64, true); r != "" {
-			vs = append(vs, apperr.FieldViolation{Field: "attributes", Rule: "codes " + r})
+			vs.Add("attributes", "codes "+r)
 		}
 		if r := TextRule(val, MaxReporterField, false); r != "" {
-			vs = append(vs, apperr.FieldViolation{Field: "attributes[" + k + "]", Rule: r})
+			vs.Add("attributes["+k+"]", r)
 		}
 	}
 	return vs

@@ -70,40 +70,39 @@ func (in *CreateInput) Validate() error {
 	in.Reporter.Phone = strings.TrimSpace(in.Reporter.Phone)
 	in.Reporter.Email = strings.TrimSpace(in.Reporter.Email)
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
-	var vs []apperr.FieldViolation
-	add := func(field, rule string) { vs = append(vs, apperr.FieldViolation{Field: field, Rule: rule}) }
+	var vs apperr.Violations
 	if in.Category == "" {
-		add("category", "must be one of the known categories")
+		vs.Add("category", "must be one of the known categories")
 	}
 	if r := textRule(in.Description, MaxDescription, true); r != "" {
-		add("description", r)
+		vs.Add("description", r)
 	}
 	if in.Location == nil {
-		add("location", "is required")
+		vs.Add("location", "is required")
 	} else {
 		vs = append(vs, PointViolations(*in.Location, "location", true)...)
 	}
 	if r := textRule(in.Address, MaxAddress, false); r != "" {
-		add("address", r)
+		vs.Add("address", r)
 	}
 	if r := textRule(in.Reporter.Name, MaxReporterField, false); r != "" {
-		add("reporter.name", r)
+		vs.Add("reporter.name", r)
 	}
 	if r := textRule(in.Reporter.Phone, MaxReporterField, false); r != "" {
-		add("reporter.phone", r)
+		vs.Add("reporter.phone", r)
 	} else if in.Reporter.Phone != "" && !phonePattern.MatchString(in.Reporter.Phone) {
-		add("reporter.phone", "must be a phone number such as +27821234567")
+		vs.Add("reporter.phone", "must be a phone number such as +27821234567")
 	}
 	if r := textRule(in.Reporter.Email, MaxReporterField, false); r != "" {
-		add("reporter.email", r)
+		vs.Add("reporter.email", r)
 	} else if in.Reporter.Email != "" && !validEmail(in.Reporter.Email) {
-		add("reporter.email", "must be an email address such as name@example.org")
+		vs.Add("reporter.email", "must be an email address such as name@example.org")
 	}
 	if r := textRule(in.IdempotencyKey, MaxIdempotencyKey, false); r != "" {
-		add("idempotency_key", r)
+		vs.Add("idempotency_key", r)
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	return nil
 }
