@@ -50,7 +50,7 @@ func benchRouting(b *testing.B, r *benchReport) {
 	importWards(b, s, wards)
 	points := samplePoints(wards, scaled(10000, 200))
 
-	rc := routingv1.NewRoutingInternalServiceClient(s.dial(s.routingAddr, s.token("routing-bench", "*", "service")))
+	rc := routingv1.NewRoutingInternalServiceClient(s.dial(s.routingAddr, s.token("routing-bench", routingTenant, "service")))
 	pub := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, s.token("bench-agent", routingTenant, "agent")))
 	loc := func(p geom.Coord) *commonv1.LatLng { return &commonv1.LatLng{Latitude: p[1], Longitude: p[0]} }
 	teamName := map[string]string{} // team id -> name, filled from the answers

@@ -47,7 +47,7 @@ func TestTicketsAreRoutedAndClockedThroughGRPCAndTheGateway(t *testing.T) {
 	require.NoError(t, err)
 	got := s.waitRoutedAndClocked(tc, created.GetTicket().GetId())
 	require.Equal(t, teams.westWater, got.GetAssignedTeamId())
-	require.Equal(t, "geospatial_routing", got.GetAssignmentReason())
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING, got.GetAssignmentReason())
 	require.True(t, got.GetResponseDeadline().AsTime().After(got.GetCreateTime().AsTime()))
 
 	// Through the gateway: a burst pipe in the east goes to the east team.
@@ -185,7 +185,7 @@ func TestABreachEscalatesExactlyOnceWithTwoSLAReplicas(t *testing.T) {
 	})
 	got, err := tc.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: id})
 	require.NoError(t, err)
-	require.Equal(t, "sla_breach", got.GetTicket().GetEscalationReason())
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, got.GetTicket().GetEscalationReason())
 
 	// Let both replicas sweep many more times, then count: every breach
 	// level the SLA service recorded produced exactly one escalation.
@@ -210,7 +210,7 @@ func TestABreachEscalatesExactlyOnceWithTwoSLAReplicas(t *testing.T) {
 		escalations := map[int32]int{}
 		current := 0
 		for _, a := range as.GetAssignments() {
-			if a.GetReason() == routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH {
+			if a.GetReason() == commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH {
 				escalations[a.GetEscalationLevel()]++
 			}
 			if a.GetIsCurrent() {

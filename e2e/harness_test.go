@@ -384,8 +384,9 @@ func (s *suite) dial(addr, token string) *grpc.ClientConn {
 }
 
 // token mints a token for the suite under test: a user token, or a service
-// token for sub (signed with the service key) when roles name the service
-// role, as only services hold that role.
+// token for sub and tenant (a municipality, or "*" for all; signed with the
+// service key) when roles name the service role, as only services hold that
+// role.
 func (s *suite) token(sub, tenant string, roles ...string) string {
 	s.t.Helper()
 	var (
@@ -393,7 +394,7 @@ func (s *suite) token(sub, tenant string, roles ...string) string {
 		err error
 	)
 	if slices.Contains(roles, auth.RoleService) {
-		tok, err = auth.MintService(s.serviceKey, sub, time.Hour)
+		tok, err = auth.MintService(s.serviceKey, sub, tenant, time.Hour)
 	} else {
 		tok, err = s.signer.Mint(auth.Claims{Subject: sub, Tenant: tenant, Roles: roles}, time.Hour)
 	}
@@ -401,10 +402,11 @@ func (s *suite) token(sub, tenant string, roles ...string) string {
 	return tok
 }
 
-// gatewayToken mints the gateway's own token, as its Open311 facade does.
-func (s *suite) gatewayToken() string {
+// gatewayToken mints the gateway's own token for jurisdiction tenant, as
+// its Open311 facade does.
+func (s *suite) gatewayToken(tenant string) string {
 	s.t.Helper()
-	tok, err := auth.MintGateway(s.gatewayKey, time.Hour)
+	tok, err := auth.MintGateway(s.gatewayKey, tenant, time.Hour)
 	require.NoError(s.t, err)
 	return tok
 }

@@ -241,7 +241,8 @@ func (s *suite) liaisonReadsGBVAssignments(t *testing.T, w *world) {
 		if err != nil {
 			return false, err.Error()
 		}
-		return got.GetTicket().GetAssignmentReason() == "manual_override", got.GetTicket().GetAssignmentReason()
+		reason := got.GetTicket().GetAssignmentReason()
+		return reason == commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, reason.String()
 	})
 	code, body, _ = s.call("GET", "/v1/tickets/"+w.gbvSaps+"/assignments", tok, "", nil)
 	require.Equal(t, 200, code, "%v", body)

@@ -103,7 +103,7 @@ func TestServiceAndGatewayIdentitiesCannotBeForgedOrStretched(t *testing.T) {
 	}
 
 	// The gateway's own token reaches the Open311 RPCs and nothing else.
-	gateway := s.gatewayToken()
+	gateway := s.gatewayToken("TST")
 	reached := 0
 	for _, r := range all {
 		err := s.invoke(r, gateway)

@@ -60,6 +60,23 @@ func InvalidFields(vs ...FieldViolation) error {
 	return &Error{code: codes.InvalidArgument, msg: msg, violations: vs}
 }
 
+// Violations collects field violations, for a validation that reports every
+// bad field of a request at once.
+type Violations []FieldViolation
+
+// Add records that field broke rule.
+func (v *Violations) Add(field, rule string) {
+	*v = append(*v, FieldViolation{Field: field, Rule: rule})
+}
+
+// Err is InvalidFields of the violations, or nil when there are none.
+func (v Violations) Err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return InvalidFields(v...)
+}
+
 // NotFound reports that the named thing does not exist or is not visible to the
 // caller; both read the same so tenants cannot probe each other's ids.
 func NotFound(what string) error {

@@ -65,3 +65,17 @@ func TestNilErrorIsOK(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, codes.OK, apperr.ToStatus(context.Background(), nil).Code())
 }
+
+func TestViolationsReportEveryFieldOrNothing(t *testing.T) {
+	t.Parallel()
+	var none apperr.Violations
+	require.NoError(t, none.Err())
+	var vs apperr.Violations
+	vs.Add("tenant", "is required")
+	vs.Add("ticket_id", "must be a UUID")
+	var ae *apperr.Error
+	require.ErrorAs(t, vs.Err(), &ae)
+	require.Equal(t, codes.InvalidArgument, ae.Code())
+	require.Equal(t, []apperr.FieldViolation{{Field: "tenant", Rule: "is required"}, {Field: "ticket_id", Rule: "must be a UUID"}}, ae.Violations())
+	require.Equal(t, "invalid tenant: is required; invalid ticket_id: must be a UUID", ae.Error())
+}

@@ -8,10 +8,11 @@
 //   - user tokens, from the identity provider (or devtoken): RS256, verified with a
 //     public key, or HS256 in development; they may never claim the service role;
 //   - service tokens, which ticket, routing and sla mint for each other: HS256 with
-//     SERVICE_JWT_SECRET and audience ServiceAudience;
+//     SERVICE_JWT_SECRET and audience ServiceAudience, naming the municipality
+//     whose work a call carries (or AllTenants for the few calls about all);
 //   - gateway tokens, which the gateway mints for its Open311 calls: HS256 with
-//     GATEWAY_JWT_SECRET and audience GatewayAudience, accepted only on the RPCs
-//     GatewayMayCall lists.
+//     GATEWAY_JWT_SECRET and audience GatewayAudience, naming the call's
+//     jurisdiction, accepted only on the RPCs GatewayMayCall lists.
 //
 // Each key accepts exactly one algorithm, so a token signed with another one,
 // including "none", is refused: the algorithm-confusion attack has nowhere to land.
@@ -19,6 +20,7 @@ package auth
 
 import (
 	"context"
+	"regexp"
 	"slices"
 )
 
@@ -40,8 +42,17 @@ const (
 	RoleService = "service"
 )
 
-// AllTenants is the tenant claim of a token valid for every tenant (service tokens).
+// AllTenants is the tenant claim of a token valid for every tenant: platform
+// admins, and service tokens of the few calls about every municipality.
 const AllTenants = "*"
+
+// tenantCode is the shape of a Municipal Demarcation Board code (CPT,
+// WC024): the codes routing accepts for municipalities.
+var tenantCode = regexp.MustCompile(`^[A-Z0-9]{2,8}$`)
+
+// IsTenantCode reports whether s is shaped like a municipality code: 2 to 8
+// upper-case letters and digits.
+func IsTenantCode(s string) bool { return tenantCode.MatchString(s) }
 
 // Issuer is the "iss" claim of every Trust Engine token.
 const Issuer = "trustengine"

@@ -76,9 +76,9 @@ func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
 	t.Parallel()
 	v, err := auth.NewVerifier(auth.Keys{UserSecret: secret, ServiceSecret: serviceSecret, GatewaySecret: gatewaySecret})
 	require.NoError(t, err)
-	gateway, err := auth.MintGateway(gatewaySecret, time.Minute)
+	gateway, err := auth.MintGateway(gatewaySecret, "CPT", time.Minute)
 	require.NoError(t, err)
-	service, err := auth.MintService(serviceSecret, "ticket", time.Minute)
+	service, err := auth.MintService(serviceSecret, "ticket", "CPT", time.Minute)
 	require.NoError(t, err)
 	call := func(method, token string) error {
 		ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Bearer "+token))

@@ -123,8 +123,9 @@ func NewVerifierFromConfig(c VerifierConfig) (*Verifier, error) {
 // only, any other with the user key. It rejects a wrong algorithm, a bad
 // signature, an expired or not-yet-valid token, a wrong issuer, a missing
 // subject or tenant, unknown roles, a user token claiming the service role,
-// and a service or gateway token claiming anything but the service role for
-// all tenants.
+// a service token claiming anything but the service role for one
+// municipality or all of them, and a gateway token claiming anything but
+// the service role for one municipality.
 func (v *Verifier) Verify(token string) (Claims, error) {
 	var peek tokenClaims
 	if _, _, err := jwt.NewParser().ParseUnverified(token, &peek); err != nil {
@@ -139,6 +140,10 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 		c, err = verifyInternal(token, v.service, ServiceAudience, KindService)
 	case slices.Contains(peek.Audience, GatewayAudience):
 		c, err = verifyInternal(token, v.gateway, GatewayAudience, KindGateway)
+		if err == nil && c.Tenant == AllTenants {
+			// The gateway calls for one jurisdiction at a time.
+			err = errors.New("a gateway token must name one municipality")
+		}
 	default:
 		c, err = v.verifyUser(token)
 	}
@@ -166,8 +171,9 @@ func (v *Verifier) verifyUser(token string) (Claims, error) {
 }
 
 // verifyInternal checks a service or gateway token against its own key and
-// audience. Such tokens are minted only by ServiceTokens and GatewayTokens,
-// so anything but the service role for all tenants is refused.
+// audience. Such tokens are minted only by MintService and MintGateway, so
+// anything but the service role, for one municipality or all of them, is
+// refused.
 func verifyInternal(token string, key []byte, audience string, kind Kind) (Claims, error) {
 	if len(key) == 0 {
 		return Claims{}, fmt.Errorf("tokens for %s are not accepted here", audience)
@@ -176,8 +182,8 @@ func verifyInternal(token string, key []byte, audience string, kind Kind) (Claim
 	if err != nil {
 		return Claims{}, err
 	}
-	if c.Tenant != AllTenants || !slices.Equal(c.Roles, []string{RoleService}) {
-		return Claims{}, fmt.Errorf("a token for %s must carry only the service role for all tenants", audience)
+	if !slices.Equal(c.Roles, []string{RoleService}) || (c.Tenant != AllTenants && !IsTenantCode(c.Tenant)) {
+		return Claims{}, fmt.Errorf("a token for %s must carry only the service role, for one municipality or all", audience)
 	}
 	c.Kind = kind
 	return c, nil
@@ -230,30 +236,38 @@ func MintRS256(key *rsa.PrivateKey, c Claims, ttl time.Duration) (string, error)
 }
 
 // MintService signs a service token for subject (a service's name) with the
-// service secret, valid for ttl from now.
-func MintService(secret []byte, subject string, ttl time.Duration) (string, error) {
-	s, err := mintInternal(secret, subject, ServiceAudience, ttl)
+// service secret, valid for ttl from now. tenant is the municipality whose
+// work the calls carry, or AllTenants for the few calls about every
+// municipality; libs/peers mints them per call.
+func MintService(secret []byte, subject, tenant string, ttl time.Duration) (string, error) {
+	s, err := mintInternal(secret, subject, tenant, ServiceAudience, ttl)
 	if err != nil {
 		return "", fmt.Errorf("auth.MintService: %w", err)
 	}
 	return s, nil
 }
 
-// MintGateway signs the gateway's token with the gateway secret, valid for
-// ttl from now.
-func MintGateway(secret []byte, ttl time.Duration) (string, error) {
-	s, err := mintInternal(secret, "gateway", GatewayAudience, ttl)
+// MintGateway signs the gateway's token for calls about one municipality
+// (an Open311 jurisdiction) with the gateway secret, valid for ttl from now.
+func MintGateway(secret []byte, tenant string, ttl time.Duration) (string, error) {
+	if tenant == AllTenants {
+		return "", errors.New("auth.MintGateway: a gateway token names one municipality")
+	}
+	s, err := mintInternal(secret, "gateway", tenant, GatewayAudience, ttl)
 	if err != nil {
 		return "", fmt.Errorf("auth.MintGateway: %w", err)
 	}
 	return s, nil
 }
 
-func mintInternal(secret []byte, subject, audience string, ttl time.Duration) (string, error) {
+func mintInternal(secret []byte, subject, tenant, audience string, ttl time.Duration) (string, error) {
 	if len(secret) == 0 {
 		return "", errors.New("empty secret")
 	}
-	return mint(jwt.SigningMethodHS256, secret, Claims{Subject: subject, Tenant: AllTenants, Roles: []string{RoleService}}, audience, ttl)
+	if tenant != AllTenants && !IsTenantCode(tenant) {
+		return "", fmt.Errorf("tenant %q is not a municipality code", tenant)
+	}
+	return mint(jwt.SigningMethodHS256, secret, Claims{Subject: subject, Tenant: tenant, Roles: []string{RoleService}}, audience, ttl)
 }
 
 func mint(m jwt.SigningMethod, key any, c Claims, audience string, ttl time.Duration) (string, error) {

@@ -126,20 +126,23 @@ func TestMintHS256RoundTrips(t *testing.T) {
 	require.False(t, c.HasAnyRole(auth.RolePlatformAdmin, auth.RoleCitizen))
 }
 
-func TestServiceTokensAreCachedAndVerifiedWithTheServiceKey(t *testing.T) {
+func TestServiceTokensNameTheTenantOfTheirWork(t *testing.T) {
 	t.Parallel()
 	svc := []byte("service-secret")
-	src := auth.ServiceTokens(svc, "ticket")
-	a, err := src()
-	require.NoError(t, err)
-	b, err := src()
-	require.NoError(t, err)
-	require.Equal(t, a, b)
 	v, err := auth.NewVerifier(auth.Keys{UserSecret: secret, ServiceSecret: svc})
 	require.NoError(t, err)
-	c, err := v.Verify(a)
+	tok, err := auth.MintService(svc, "ticket", "CPT", time.Minute)
 	require.NoError(t, err)
-	require.Equal(t, auth.Claims{Subject: "ticket", Tenant: auth.AllTenants, Roles: []string{auth.RoleService}, Kind: auth.KindService}, c)
-	_, err = auth.NewHS256Verifier(svc).Verify(a)
+	c, err := v.Verify(tok)
+	require.NoError(t, err)
+	require.Equal(t, auth.Claims{Subject: "ticket", Tenant: "CPT", Roles: []string{auth.RoleService}, Kind: auth.KindService}, c)
+	_, err = auth.NewHS256Verifier(svc).Verify(tok)
 	require.Error(t, err, "a service token is no user token, even to a verifier holding the service secret as its user key")
+
+	for _, tenant := range []string{"", "cpt", "CPT JHB", "*CPT"} {
+		_, err := auth.MintService(svc, "ticket", tenant, time.Minute)
+		require.Error(t, err, "a service token for %q is not minted", tenant)
+	}
+	_, err = auth.MintGateway([]byte("gateway-secret"), auth.AllTenants, time.Minute)
+	require.Error(t, err, "the gateway never calls for every tenant")
 }

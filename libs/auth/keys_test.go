@@ -37,9 +37,11 @@ func TestEachKindOfTokenIsVerifiedOnlyWithItsOwnKey(t *testing.T) {
 	require.NoError(t, err)
 	gatewaysOwn := auth.NewHS256Verifier(secret) // the gateway checks user tokens only
 
-	service, err := auth.MintService(serviceSecret, "routing", time.Minute)
+	service, err := auth.MintService(serviceSecret, "routing", "CPT", time.Minute)
 	require.NoError(t, err)
-	gateway, err := auth.MintGateway(gatewaySecret, time.Minute)
+	allTenants, err := auth.MintService(serviceSecret, "notify", auth.AllTenants, time.Minute)
+	require.NoError(t, err)
+	gateway, err := auth.MintGateway(gatewaySecret, "CPT", time.Minute)
 	require.NoError(t, err)
 	hs := jwt.SigningMethodHS256
 	tests := []struct {
@@ -59,11 +61,14 @@ func TestEachKindOfTokenIsVerifiedOnlyWithItsOwnKey(t *testing.T) {
 		{"a service token passes an RS256 deployment", rs, service, auth.KindService, true},
 		{"a service token without its audience is refused", all, signed(t, hs, serviceSecret, claimsFor("ticket", "*", "", "service")), 0, false},
 		{"a service token claiming platform_admin is refused", all, signed(t, hs, serviceSecret, claimsFor("ticket", "*", auth.ServiceAudience, "service", "platform_admin")), 0, false},
-		{"a service token for one tenant is refused", all, signed(t, hs, serviceSecret, claimsFor("ticket", "CPT", auth.ServiceAudience, "service")), 0, false},
+		{"a service token for all tenants is a service token", all, allTenants, auth.KindService, true},
+		{"a service token for a tenant that is no municipality code is refused", all, signed(t, hs, serviceSecret, claimsFor("ticket", "cpt;drop", auth.ServiceAudience, "service")), 0, false},
 		{"a service-audience token signed with the gateway key is refused", all, signed(t, hs, gatewaySecret, claimsFor("gateway", "*", auth.ServiceAudience, "service")), 0, false},
 		{"a service token is refused where only user tokens are checked", gatewaysOwn, service, 0, false},
 		{"a gateway token is a gateway token", all, gateway, auth.KindGateway, true},
 		{"a gateway-audience token signed with the service key is refused", all, signed(t, hs, serviceSecret, claimsFor("gateway", "*", auth.GatewayAudience, "service")), 0, false},
+		{"a gateway token for all tenants is refused", all, signed(t, hs, gatewaySecret, claimsFor("gateway", "*", auth.GatewayAudience, "service")), 0, false},
+		{"a gateway token claiming platform_admin is refused", all, signed(t, hs, gatewaySecret, claimsFor("gateway", "CPT", auth.GatewayAudience, "service", "platform_admin")), 0, false},
 		{"a gateway token is refused without the gateway key", withoutGateway, gateway, 0, false},
 		{"a gateway token is refused by an RS256 deployment without the gateway key", rs, gateway, 0, false},
 	}

@@ -1,160 +1,179 @@
 package geo
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/twpayne/go-geom"
+	"github.com/twpayne/go-geom/encoding/geojson"
 
 	"github.com/salga/trustengine/libs/apperr"
 )
 
-// Limits on an uploaded service area. A municipality's boundary has tens of
-// thousands of vertices at most; anything far larger is a mistake or an attack.
+// Limits on an uploaded area (a team's service area, a municipality's
+// boundary). A municipality's boundary has tens of thousands of positions at
+// most; anything far larger is a mistake or an attack, refused before
+// PostGIS would spend seconds of a database connection on it.
 const (
 	MaxAreaBytes    = 20 << 20
 	MaxAreaVertices = 200_000
 	MaxAreaRings    = 10_000
 )
 
-// areaObject is the part of a GeoJSON object ParseArea looks at.
-type areaObject struct {
-	Type        string          `json:"type"`
-	Coordinates json.RawMessage `json:"coordinates"`
-	Geometry    json.RawMessage `json:"geometry"`
+// Area is a checked area: a MultiPolygon with SRID 4326 whose rings have at
+// least four positions, are closed and lie within longitude/latitude
+// ranges. Geometric validity (self-intersection) is PostGIS's to judge
+// (CheckValid).
+type Area struct {
+	mp *geom.MultiPolygon
 }
 
-// ParseArea parses an untrusted GeoJSON Polygon or MultiPolygon (bare, or wrapped in
-// a Feature) into a MultiPolygon with SRID 4326. It enforces the size limits before
-// decoding coordinates, then checks every position is a finite longitude/latitude in
-// range and every ring has at least four positions and is closed. Geometric validity
-// (self-intersection) is left to CheckValid in PostGIS. Errors are apperr
-// InvalidArgument naming field.
-func ParseArea(raw []byte, field string) (*geom.MultiPolygon, error) {
-	if len(raw) > MaxAreaBytes {
-		return nil, apperr.Invalid(field, fmt.Sprintf("must be at most %d MB of GeoJSON", MaxAreaBytes>>20))
+// MultiPolygon returns the area as go-geom's MultiPolygon.
+func (a Area) MultiPolygon() *geom.MultiPolygon { return a.mp }
+
+// JSON renders the area as GeoJSON, for ST_GeomFromGeoJSON.
+func (a Area) JSON() string {
+	b, err := geojson.Marshal(a.mp)
+	if err != nil {
+		// A checked MultiPolygon always encodes; an empty text makes PostGIS
+		// refuse it rather than store something else.
+		return ""
 	}
-	var obj areaObject
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, apperr.Invalid(field, "must be a GeoJSON object: "+err.Error())
-	}
-	if obj.Type == "Feature" {
-		// Unwrap exactly one level; a Feature inside a Feature is not GeoJSON.
-		var inner areaObject
-		if err := json.Unmarshal(obj.Geometry, &inner); err != nil || inner.Type == "Feature" {
-			return nil, apperr.Invalid(field, "feature geometry must be a GeoJSON Polygon or MultiPolygon")
+	return string(b)
+}
+
+// ParseArea checks a decoded GeoJSON geometry (a protobuf Struct's AsMap, or
+// JSON decoded into a map): a Polygon or MultiPolygon in EPSG:4326, bare or
+// wrapped in one Feature. Errors are apperr InvalidArgument naming field or
+// the path below it that broke a rule, e.g. "team.service_area.coordinates[0][3]".
+func ParseArea(raw map[string]any, field string) (Area, error) {
+	if raw != nil && raw["type"] == "Feature" {
+		inner, _ := raw["geometry"].(map[string]any)
+		if inner == nil || inner["type"] == "Feature" {
+			return Area{}, apperr.Invalid(field+".geometry", "must be a GeoJSON Polygon or MultiPolygon")
 		}
-		obj = inner
+		return parseGeometry(inner, field+".geometry")
 	}
-	var depth int
-	switch obj.Type {
+	return parseGeometry(raw, field)
+}
+
+// parseGeometry checks a Polygon or MultiPolygon geometry object.
+func parseGeometry(raw map[string]any, field string) (Area, error) {
+	if raw == nil {
+		return Area{}, apperr.Invalid(field, "is required")
+	}
+	if err := checkCRS(raw["crs"], field+".crs"); err != nil {
+		return Area{}, err
+	}
+	coords, ok := raw["coordinates"].([]any)
+	if !ok {
+		return Area{}, apperr.Invalid(field+".coordinates", "must be an array")
+	}
+	b := &builder{positions: MaxAreaVertices, rings: MaxAreaRings}
+	switch raw["type"] {
 	case "Polygon":
-		depth = 3
-	case "MultiPolygon":
-		depth = 4
-	default:
-		return nil, apperr.Invalid(field, fmt.Sprintf("type must be Polygon or MultiPolygon, got %q", obj.Type))
-	}
-	if len(obj.Coordinates) == 0 || string(obj.Coordinates) == "null" {
-		return nil, apperr.Invalid(field, "coordinates are required")
-	}
-	if err := scanShape(obj.Coordinates, depth); err != nil {
-		return nil, apperr.Invalid(field, err.Error())
-	}
-	var polys [][][][]float64
-	if depth == 3 {
-		var poly [][][]float64
-		if err := json.Unmarshal(obj.Coordinates, &poly); err != nil {
-			return nil, apperr.Invalid(field, "coordinates must be arrays of numbers: "+err.Error())
+		if err := b.polygon(coords, field+".coordinates"); err != nil {
+			return Area{}, err
 		}
-		polys = [][][][]float64{poly}
-	} else if err := json.Unmarshal(obj.Coordinates, &polys); err != nil {
-		return nil, apperr.Invalid(field, "coordinates must be arrays of numbers: "+err.Error())
+	case "MultiPolygon":
+		if len(coords) == 0 {
+			return Area{}, apperr.Invalid(field+".coordinates", "must hold at least one polygon")
+		}
+		for i, pc := range coords {
+			path := fmt.Sprintf("%s.coordinates[%d]", field, i)
+			rings, ok := pc.([]any)
+			if !ok {
+				return Area{}, apperr.Invalid(path, "must be an array of rings")
+			}
+			if err := b.polygon(rings, path); err != nil {
+				return Area{}, err
+			}
+		}
+	default:
+		return Area{}, apperr.Invalid(field+".type", "must be Polygon or MultiPolygon")
 	}
-	return buildMultiPolygon(polys, field)
+	return Area{mp: geom.NewMultiPolygonFlat(geom.XY, b.flat, b.endss).SetSRID(SRID)}, nil
 }
 
-// scanShape walks the raw coordinates once, without allocating, to reject nesting
-// deeper than want and more vertices or rings than allowed before json decoding
-// builds the nested slices.
-func scanShape(raw []byte, want int) error {
-	depth, vertices, rings := 0, 0, 0
-	for _, c := range raw {
-		switch c {
-		case '[':
-			depth++
-			if depth > want {
-				return fmt.Errorf("coordinates must nest exactly %d arrays deep", want)
-			}
-			switch depth {
-			case want:
-				if vertices++; vertices > MaxAreaVertices {
-					return fmt.Errorf("must have at most %d vertices", MaxAreaVertices)
-				}
-			case want - 1:
-				if rings++; rings > MaxAreaRings {
-					return fmt.Errorf("must have at most %d rings", MaxAreaRings)
-				}
-			}
-		case ']':
-			depth--
-		case '"':
-			return fmt.Errorf("coordinates must be numbers")
-		}
+// checkCRS accepts an absent crs member (GeoJSON's default is WGS84) or a
+// named EPSG:4326 / CRS84 one; anything else would put coordinates in another
+// reference system that PostGIS would silently mislabel.
+func checkCRS(v any, field string) error {
+	if v == nil {
+		return nil
 	}
+	crs, _ := v.(map[string]any)
+	props, _ := crs["properties"].(map[string]any)
+	name, _ := props["name"].(string)
+	switch name {
+	case "EPSG:4326", "urn:ogc:def:crs:EPSG::4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84":
+		return nil
+	}
+	return apperr.Invalid(field, "must be EPSG:4326 (SRID 4326 longitude/latitude)")
+}
+
+// builder packs checked polygons into go-geom's flat representation,
+// counting down what the area may still hold.
+type builder struct {
+	flat             []float64
+	endss            [][]int
+	positions, rings int
+}
+
+// polygon checks the rings of one polygon at field and appends it.
+func (b *builder) polygon(rings []any, field string) error {
+	if len(rings) == 0 {
+		return apperr.Invalid(field, "must hold at least one ring")
+	}
+	ends := make([]int, 0, len(rings))
+	for i, rc := range rings {
+		path := fmt.Sprintf("%s[%d]", field, i)
+		positions, ok := rc.([]any)
+		if !ok {
+			return apperr.Invalid(path, "must be an array of positions")
+		}
+		if len(positions) > b.positions {
+			return apperr.Invalid(field, fmt.Sprintf("an area must have at most %d positions", MaxAreaVertices))
+		}
+		if b.rings--; b.rings < 0 {
+			return apperr.Invalid(field, fmt.Sprintf("an area must have at most %d rings", MaxAreaRings))
+		}
+		b.positions -= len(positions)
+		if err := b.ring(positions, path); err != nil {
+			return err
+		}
+		ends = append(ends, len(b.flat))
+	}
+	b.endss = append(b.endss, ends)
 	return nil
 }
 
-// buildMultiPolygon validates decoded coordinates and packs them into go-geom's
-// flat representation.
-func buildMultiPolygon(polys [][][][]float64, field string) (*geom.MultiPolygon, error) {
-	if len(polys) == 0 {
-		return nil, apperr.Invalid(field, "must contain at least one polygon")
+// ring checks one linear ring at field and appends its positions.
+func (b *builder) ring(positions []any, field string) error {
+	if len(positions) < 4 {
+		return apperr.Invalid(field, "a linear ring must have at least 4 positions")
 	}
-	var flat []float64
-	endss := make([][]int, 0, len(polys))
-	for pi, poly := range polys {
-		if len(poly) == 0 {
-			return nil, apperr.Invalid(field, fmt.Sprintf("polygon %d must have at least one ring", pi))
+	start := len(b.flat)
+	for i, pc := range positions {
+		path := fmt.Sprintf("%s[%d]", field, i)
+		pos, ok := pc.([]any)
+		if !ok || len(pos) < 2 || len(pos) > 3 {
+			return apperr.Invalid(path, "must be a [longitude, latitude] position")
 		}
-		ends := make([]int, 0, len(poly))
-		for ri, ring := range poly {
-			where := fmt.Sprintf("polygon %d ring %d", pi, ri)
-			if len(ring) < 4 {
-				return nil, apperr.Invalid(field, where+" must have at least 4 positions")
-			}
-			for vi, pos := range ring {
-				if err := checkPosition(pos); err != nil {
-					return nil, apperr.Invalid(field, fmt.Sprintf("%s position %d %s", where, vi, err))
-				}
-				flat = append(flat, pos[0], pos[1])
-			}
-			first, last := ring[0], ring[len(ring)-1]
-			if first[0] != last[0] || first[1] != last[1] {
-				return nil, apperr.Invalid(field, where+" must be closed (first position equal to last)")
-			}
-			ends = append(ends, len(flat))
+		lng, ok1 := pos[0].(float64)
+		lat, ok2 := pos[1].(float64)
+		if !ok1 || !ok2 {
+			return apperr.Invalid(path, "coordinates must be numbers")
 		}
-		endss = append(endss, ends)
+		// Written so that NaN, which a protobuf Struct can carry, fails too.
+		if !(lng >= -180 && lng <= 180 && lat >= -90 && lat <= 90) {
+			return apperr.Invalid(path, "must be SRID 4326 degrees: longitude -180..180, latitude -90..90")
+		}
+		// A third number (height) is dropped: areas are flat.
+		b.flat = append(b.flat, lng, lat)
 	}
-	return geom.NewMultiPolygonFlat(geom.XY, flat, endss).SetSRID(SRID), nil
-}
-
-// checkPosition accepts [lon, lat] or [lon, lat, z]; z is dropped because service
-// areas are flat.
-func checkPosition(pos []float64) error {
-	if len(pos) < 2 || len(pos) > 3 {
-		return fmt.Errorf("must be [longitude, latitude]")
-	}
-	lng, lat := pos[0], pos[1]
-	if !finite(lng) || !finite(lat) {
-		return fmt.Errorf("must be finite")
-	}
-	if lng < -180 || lng > 180 {
-		return fmt.Errorf("longitude %v must be between -180 and 180", lng)
-	}
-	if lat < -90 || lat > 90 {
-		return fmt.Errorf("latitude %v must be between -90 and 90", lat)
+	end := len(b.flat)
+	if b.flat[start] != b.flat[end-2] || b.flat[start+1] != b.flat[end-1] {
+		return apperr.Invalid(field, "ring must be closed (first position equal to the last)")
 	}
 	return nil
 }

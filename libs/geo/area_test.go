@@ -1,8 +1,9 @@
 package geo_test
 
 import (
+	"compress/gzip"
 	"context"
-	"fmt"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -17,56 +18,76 @@ import (
 
 const square = `[[18.4,-33.9],[18.5,-33.9],[18.5,-33.8],[18.4,-33.8],[18.4,-33.9]]`
 
-func TestParseAreaRejectsBadGeoJSON(t *testing.T) {
+func TestParseAreaJSONRefusesBadGeoJSONNamingThePath(t *testing.T) {
 	t.Parallel()
 	many := make([]string, 0, 200_001)
 	for range 200_001 {
 		many = append(many, "[18.4,-33.9]")
 	}
 	tests := []struct {
-		name string
-		raw  string
-		want string
+		name, raw, field, rule string
 	}{
-		{"a point is the wrong type", `{"type":"Point","coordinates":[18.4,-33.9]}`, `invalid service_area: type must be Polygon or MultiPolygon, got "Point"`},
-		{"a feature wrapping a line is the wrong type", `{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}`, `got "LineString"`},
-		{"a feature without geometry is rejected", `{"type":"Feature","properties":{}}`, "feature geometry must be"},
-		{"a ring of three positions is too short", `{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.9],[18.4,-33.9]]]}`, "invalid service_area: polygon 0 ring 0 must have at least 4 positions"},
-		{"an unclosed ring is rejected", `{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.9],[18.5,-33.8],[18.4,-33.8]]]}`, "invalid service_area: polygon 0 ring 0 must be closed"},
-		{"a ring whose ends differ is not closed", `{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.9],[18.5,-33.8],[18.4,-33.8],[18.41,-33.9]]]}`, "polygon 0 ring 0 must be closed"},
-		{"a latitude of 95 is out of range", `{"type":"Polygon","coordinates":[[[18.4,95],[18.5,-33.9],[18.5,-33.8],[18.4,95]]]}`, "polygon 0 ring 0 position 0 latitude 95 must be between -90 and 90"},
-		{"a longitude of 181 is out of range", `{"type":"MultiPolygon","coordinates":[[` + square + `],[[[181,-33.9],[18.5,-33.9],[18.5,-33.8],[181,-33.9]]]]}`, "polygon 1 ring 0 position 0 longitude 181"},
-		{"a string coordinate is rejected", `{"type":"Polygon","coordinates":[[["18.4",-33.9]]]}`, "coordinates must be numbers"},
-		{"coordinates nested too deep are rejected", `{"type":"Polygon","coordinates":[[[[18.4,-33.9]]]]}`, "must nest exactly 3 arrays deep"},
-		{"too many vertices are rejected", `{"type":"Polygon","coordinates":[[` + strings.Join(many, ",") + `]]}`, "at most 200000 vertices"},
-		{"not JSON is rejected", `{"type":`, "must be a GeoJSON object"},
-		{"missing coordinates are rejected", `{"type":"Polygon"}`, "coordinates are required"},
-		{"a huge body is rejected unread", `{"type":"Polygon","coordinates":[]` + strings.Repeat(" ", geo.MaxAreaBytes) + `}`, "at most 20 MB"},
+		{"a point is the wrong type", `{"type":"Point","coordinates":[18.4,-33.9]}`, "service_area.type", "must be Polygon or MultiPolygon"},
+		{"a feature wrapping a line is the wrong type", `{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}`,
+			"service_area.geometry.type", "must be Polygon or MultiPolygon"},
+		{"a feature without geometry is refused", `{"type":"Feature","properties":{}}`, "service_area.geometry", "must be a GeoJSON Polygon or MultiPolygon"},
+		{"a feature inside a feature is refused", `{"type":"Feature","geometry":{"type":"Feature","geometry":{"type":"Polygon","coordinates":[` + square + `]}}}`,
+			"service_area.geometry", "must be a GeoJSON Polygon or MultiPolygon"},
+		{"a ring of three positions is too short", `{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.9],[18.4,-33.9]]]}`,
+			"service_area.coordinates[0]", "a linear ring must have at least 4 positions"},
+		{"an unclosed ring is refused", `{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.9],[18.5,-33.8],[18.4,-33.8]]]}`,
+			"service_area.coordinates[0]", "ring must be closed (first position equal to the last)"},
+		{"a latitude of 95 is out of range", `{"type":"Polygon","coordinates":[[[18.4,95],[18.5,-33.9],[18.5,-33.8],[18.4,95]]]}`,
+			"service_area.coordinates[0][0]", "must be SRID 4326 degrees: longitude -180..180, latitude -90..90"},
+		{"a longitude of 181 in a second polygon is out of range", `{"type":"MultiPolygon","coordinates":[[` + square + `],[[[181,-33.9],[18.5,-33.9],[18.5,-33.8],[181,-33.9]]]]}`,
+			"service_area.coordinates[1][0][0]", "must be SRID 4326 degrees"},
+		{"a string coordinate is refused", `{"type":"Polygon","coordinates":[[["18.4",-33.9],[1,0],[1,1],["18.4",-33.9]]]}`,
+			"service_area.coordinates[0][0]", "coordinates must be numbers"},
+		{"coordinates nested too deep are refused before decoding", `{"type":"Polygon","coordinates":[[[[[18.4,-33.9]]]]]}`,
+			"service_area", "must not nest more than 4 arrays deep"},
+		{"too many positions are refused before decoding", `{"type":"Polygon","coordinates":[[` + strings.Join(many, ",") + `]]}`,
+			"service_area", "an area must have at most 200000 positions"},
+		{"text that is not JSON is refused", `{"type":`, "service_area", "must be one GeoJSON object"},
+		{"two objects are refused", `{"type":"Polygon"} {}`, "service_area", "must be one GeoJSON object"},
+		{"missing coordinates are refused", `{"type":"Polygon"}`, "service_area.coordinates", "must be an array"},
+		{"another CRS is refused", `{"type":"Polygon","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"coordinates":[` + square + `]}`,
+			"service_area.crs", "must be EPSG:4326"},
+		{"a huge body is refused unread", `{"type":"Polygon","coordinates":[]` + strings.Repeat(" ", geo.MaxAreaBytes) + `}`, "service_area", "at most 20 MB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := geo.ParseArea([]byte(tt.raw), "service_area")
-			st := apperr.ToStatus(context.Background(), err)
-			require.Equal(t, codes.InvalidArgument, st.Code(), "err: %v", err)
-			require.Contains(t, st.Message(), tt.want)
-			require.Contains(t, st.Message(), "service_area")
+			_, err := geo.ParseAreaJSON([]byte(tt.raw), "service_area")
+			requireViolation(t, err, tt.field, tt.rule)
 		})
 	}
 }
 
-func TestParseAreaAcceptsPolygonMultiPolygonAndFeature(t *testing.T) {
+// requireViolation asserts err is InvalidArgument naming field with rule.
+func requireViolation(t *testing.T, err error, field, rule string) {
+	t.Helper()
+	var ae *apperr.Error
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, codes.InvalidArgument, ae.Code())
+	require.Equal(t, field, ae.Violations()[0].Field, "%v", err)
+	require.Contains(t, ae.Violations()[0].Rule, rule)
+}
+
+func TestParseAreaJSONAcceptsPolygonMultiPolygonAndFeature(t *testing.T) {
 	t.Parallel()
 	for _, raw := range []string{
 		`{"type":"Polygon","coordinates":[` + square + `]}`,
 		`{"type":"MultiPolygon","coordinates":[[` + square + `]]}`,
 		`{"type":"Feature","properties":{"name":"Ward 1"},"geometry":{"type":"Polygon","coordinates":[` + square + `]}}`,
+		`{"type":"Polygon","coordinates":[[[18.4,-33.9,12],[18.5,-33.9,12],[18.5,-33.8,12],[18.4,-33.8,12],[18.4,-33.9,12]]]}`,
 	} {
-		mp, err := geo.ParseArea([]byte(raw), "service_area")
+		a, err := geo.ParseAreaJSON([]byte(raw), "service_area")
 		require.NoError(t, err, raw)
+		mp := a.MultiPolygon()
 		require.Equal(t, 1, mp.NumPolygons())
 		require.Equal(t, geo.SRID, mp.SRID())
-		require.Equal(t, geom.XY, mp.Layout())
+		require.Equal(t, geom.XY, mp.Layout(), "a height is dropped")
+		require.Contains(t, a.JSON(), `"type":"MultiPolygon"`)
 	}
 }
 
@@ -76,8 +97,9 @@ func TestMultiPolygonRoundTripsThroughPostGIS(t *testing.T) {
 	ctx := context.Background()
 	hole := `[[18.42,-33.88],[18.42,-33.86],[18.44,-33.86],[18.44,-33.88],[18.42,-33.88]]`
 	raw := `{"type":"MultiPolygon","coordinates":[[` + square + `,` + hole + `],[[[28.0,-26.3],[28.1,-26.3],[28.1,-26.2],[28.0,-26.3]]]]}`
-	mp, err := geo.ParseArea([]byte(raw), "service_area")
+	area, err := geo.ParseAreaJSON([]byte(raw), "service_area")
 	require.NoError(t, err)
+	mp := area.MultiPolygon()
 	b, err := geo.MultiPolygonEWKB(mp)
 	require.NoError(t, err)
 	require.NoError(t, geo.CheckValid(ctx, db, b, "service_area"))
@@ -100,18 +122,19 @@ func TestMultiPolygonRoundTripsThroughPostGIS(t *testing.T) {
 	require.Equal(t, mp.Endss(), g.(*geom.MultiPolygon).Endss())
 	js, err := geo.ToGeoJSON(g)
 	require.NoError(t, err)
-	again, err := geo.ParseArea(js, "service_area")
+	again, err := geo.ParseAreaJSON(js, "service_area")
 	require.NoError(t, err)
-	require.Equal(t, mp.FlatCoords(), again.FlatCoords())
+	require.Equal(t, mp.FlatCoords(), again.MultiPolygon().FlatCoords())
+	require.JSONEq(t, area.JSON(), string(js), "the area renders as PostGIS gives it back")
 }
 
 func TestCheckValidNamesSelfIntersection(t *testing.T) {
 	t.Parallel()
 	db := newDB(t)
 	bowTie := `{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.8],[18.5,-33.9],[18.4,-33.8],[18.4,-33.9]]]}`
-	mp, err := geo.ParseArea([]byte(bowTie), "service_area")
+	area, err := geo.ParseAreaJSON([]byte(bowTie), "service_area")
 	require.NoError(t, err, "the shape is well formed; only PostGIS can see it is invalid")
-	b, err := geo.MultiPolygonEWKB(mp)
+	b, err := geo.MultiPolygonEWKB(area.MultiPolygon())
 	require.NoError(t, err)
 	err = geo.CheckValid(context.Background(), db, b, "service_area")
 	st := apperr.ToStatus(context.Background(), err)
@@ -119,33 +142,22 @@ func TestCheckValidNamesSelfIntersection(t *testing.T) {
 	require.Contains(t, st.Message(), "invalid service_area: geometry is not valid: Self-intersection")
 }
 
-func TestParseFeatureCollectionReadsDemarcationWards(t *testing.T) {
+func TestEveryShippedWardOfCapeTownIsAnArea(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("../../../shared/data/mdb2011/Wards2011.geojson")
-	if err != nil {
-		t.Skipf("ward data not available: %v", err)
-	}
+	f, err := os.Open("../../data/mdb2011/wards2011_CPT.geojson.gz")
+	require.NoError(t, err, "the repository ships the metros' wards")
 	defer f.Close()
-	features, err := geo.ParseFeatureCollection(f)
+	zr, err := gzip.NewReader(f)
 	require.NoError(t, err)
-	require.Greater(t, len(features), 4000)
-	first := features[0]
-	require.Equal(t, "WC011", first.Properties["CAT_B"])
-	require.Equal(t, geo.SRID, first.Geometry.SRID())
-	_, ok := first.Geometry.(*geom.Polygon)
-	require.True(t, ok, fmt.Sprintf("%T", first.Geometry))
-}
-
-func TestParseFeatureCollectionRejectsOtherJSON(t *testing.T) {
-	t.Parallel()
-	_, err := geo.ParseFeatureCollection(strings.NewReader(`[1,2]`))
-	require.Error(t, err)
-	_, err = geo.ParseFeatureCollection(strings.NewReader(`{"type":"FeatureCollection"}`))
-	require.ErrorContains(t, err, "no features")
-	fs, err := geo.ParseFeatureCollection(strings.NewReader(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":null}]}`))
+	var fc map[string]any
+	require.NoError(t, json.NewDecoder(zr).Decode(&fc))
+	features, err := geo.ParseFeatureCollection(fc, "feature_collection")
 	require.NoError(t, err)
-	require.Len(t, fs, 1)
-	require.Nil(t, fs[0].Geometry)
+	require.Greater(t, len(features), 100)
+	for _, f := range features {
+		require.NotEmpty(t, f.Property("WARD"), "feature %d", f.Index)
+		require.Equal(t, geo.SRID, f.Geometry.MultiPolygon().SRID())
+	}
 }
 
 func mustPoint(t *testing.T, lat, lng float64) []byte {

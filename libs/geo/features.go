@@ -1,107 +1,66 @@
 package geo
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
+	"strconv"
 
-	"github.com/twpayne/go-geom"
-	"github.com/twpayne/go-geom/encoding/geojson"
+	"github.com/salga/trustengine/libs/apperr"
 )
 
-// Feature is one GeoJSON feature of a FeatureCollection.
+// Feature is one checked feature of a FeatureCollection.
 type Feature struct {
-	// Properties are the feature's attributes as decoded by encoding/json.
+	// Index is the feature's position in the collection.
+	Index int
+	// Properties are the feature's properties.
 	Properties map[string]any
-	// Geometry is the decoded geometry with SRID 4326, or nil for a null geometry.
-	Geometry geom.T
+	// Geometry is the checked area.
+	Geometry Area
 }
 
-type rawFeature struct {
-	Properties map[string]any    `json:"properties"`
-	Geometry   *geojson.Geometry `json:"geometry"`
-}
-
-// ParseFeatureCollection reads a GeoJSON FeatureCollection (such as the Municipal
-// Demarcation Board ward files), decoding one feature at a time so the raw text is
-// never held in memory as a whole. It is meant for trusted seed data and applies
-// none of ParseArea's limits.
-func ParseFeatureCollection(r io.Reader) ([]Feature, error) {
-	dec := json.NewDecoder(r)
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fmt.Errorf("geo.ParseFeatureCollection: %w", err)
+// Property returns a property rendered as text ("" when absent). Numbers
+// print without a fraction when they are whole, so WARDNO 7 reads "7".
+func (f Feature) Property(name string) string {
+	switch v := f.Properties[name].(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	default:
+		return ""
 	}
-	var features []Feature
-	for dec.More() {
-		tok, err := dec.Token()
+}
+
+// ParseFeatureCollection checks a decoded FeatureCollection whose features
+// are Polygons or MultiPolygons (ParseArea's rules, per feature). The first
+// bad feature is reported with its index, e.g.
+// "feature_collection.features[12].geometry.coordinates[0]".
+func ParseFeatureCollection(raw map[string]any, field string) ([]Feature, error) {
+	if raw == nil {
+		return nil, apperr.Invalid(field, "is required")
+	}
+	if raw["type"] != "FeatureCollection" {
+		return nil, apperr.Invalid(field+".type", "must be FeatureCollection")
+	}
+	items, ok := raw["features"].([]any)
+	if !ok || len(items) == 0 {
+		return nil, apperr.Invalid(field+".features", "must be a non-empty array")
+	}
+	out := make([]Feature, 0, len(items))
+	for i, it := range items {
+		path := fmt.Sprintf("%s.features[%d]", field, i)
+		fm, ok := it.(map[string]any)
+		if !ok || fm["type"] != "Feature" {
+			return nil, apperr.Invalid(path+".type", "must be Feature")
+		}
+		g, _ := fm["geometry"].(map[string]any)
+		area, err := parseGeometry(g, path+".geometry")
 		if err != nil {
-			return nil, fmt.Errorf("geo.ParseFeatureCollection: %w", err)
+			return nil, err
 		}
-		if key, _ := tok.(string); key != "features" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, fmt.Errorf("geo.ParseFeatureCollection: %w", err)
-			}
-			continue
-		}
-		if features, err = decodeFeatures(dec); err != nil {
-			return nil, fmt.Errorf("geo.ParseFeatureCollection: %w", err)
-		}
+		props, _ := fm["properties"].(map[string]any)
+		out = append(out, Feature{Index: i, Properties: props, Geometry: area})
 	}
-	if features == nil {
-		return nil, errors.New("geo.ParseFeatureCollection: no features array")
-	}
-	return features, nil
-}
-
-func decodeFeatures(dec *json.Decoder) ([]Feature, error) {
-	if err := expectDelim(dec, '['); err != nil {
-		return nil, err
-	}
-	features := []Feature{}
-	for i := 0; dec.More(); i++ {
-		var rf rawFeature
-		if err := dec.Decode(&rf); err != nil {
-			return nil, fmt.Errorf("feature %d: %w", i, err)
-		}
-		g, err := rf.Geometry.Decode()
-		if err != nil {
-			return nil, fmt.Errorf("feature %d: geometry: %w", i, err)
-		}
-		features = append(features, Feature{Properties: rf.Properties, Geometry: withSRID(g)})
-	}
-	return features, expectDelim(dec, ']')
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q, got %v", want, tok)
-	}
-	return nil
-}
-
-// withSRID stamps SRID 4326 on the geometry types GeoJSON produces.
-func withSRID(g geom.T) geom.T {
-	switch t := g.(type) {
-	case *geom.Point:
-		return t.SetSRID(SRID)
-	case *geom.LineString:
-		return t.SetSRID(SRID)
-	case *geom.Polygon:
-		return t.SetSRID(SRID)
-	case *geom.MultiPoint:
-		return t.SetSRID(SRID)
-	case *geom.MultiLineString:
-		return t.SetSRID(SRID)
-	case *geom.MultiPolygon:
-		return t.SetSRID(SRID)
-	case *geom.GeometryCollection:
-		return t.SetSRID(SRID)
-	}
-	return g
+	return out, nil
 }

@@ -9,11 +9,11 @@ import (
 	"github.com/salga/trustengine/libs/geo"
 )
 
-// FuzzParseArea feeds arbitrary bytes to the GeoJSON area parser: it must
-// never panic, must refuse with InvalidArgument naming the field, and
+// FuzzParseAreaJSON feeds arbitrary bytes to the GeoJSON area reader: it
+// must never panic, must refuse with InvalidArgument naming the field, and
 // whatever it accepts must be a closed, in-range MultiPolygon that encodes
 // to EWKB.
-func FuzzParseArea(f *testing.F) {
+func FuzzParseAreaJSON(f *testing.F) {
 	seeds := []string{
 		`{"type":"Polygon","coordinates":[[[18.4,-33.9],[18.5,-33.9],[18.5,-33.8],[18.4,-33.9]]]}`,
 		`{"type":"MultiPolygon","coordinates":[[[[18.4,-33.9],[18.5,-33.9],[18.5,-33.8],[18.4,-33.9]]]]}`,
@@ -33,7 +33,7 @@ func FuzzParseArea(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		mp, err := geo.ParseArea(raw, "service_area")
+		area, err := geo.ParseAreaJSON(raw, "service_area")
 		if err != nil {
 			var ae *apperr.Error
 			if !errors.As(err, &ae) {
@@ -44,6 +44,7 @@ func FuzzParseArea(f *testing.F) {
 			}
 			return
 		}
+		mp := area.MultiPolygon()
 		if mp == nil || mp.NumPolygons() == 0 {
 			t.Fatalf("accepted %q as an empty area", raw)
 		}

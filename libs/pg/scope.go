@@ -2,12 +2,9 @@ package pg
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/salga/trustengine/libs/auth"
 )
 
 // AppRole is the NOLOGIN role every InTx transaction switches to. Unlike the
@@ -32,27 +29,18 @@ $$`)
 }
 
 // Scope is what a transaction may see: the tenant, or all tenants, and who is asking.
+// A call's scope comes from its caller (libs/access Caller.Scope), never
+// from request fields.
 type Scope struct {
 	// Tenant is the municipality code the transaction is confined to.
 	Tenant string
-	// AllTenants lifts the tenant restriction (platform admins and services).
+	// AllTenants lifts the tenant restriction (platform admins, and the
+	// process's own work named by access.System).
 	AllTenants bool
 	// Subject is the caller's id, available to policies and audit triggers.
 	Subject string
 	// Roles are the caller's roles, available to policies (e.g. GBV access).
 	Roles []string
-}
-
-// ScopeFromClaims derives the database scope of an authenticated caller. Platform
-// admins see every tenant; services do when their token's tenant is "*".
-func ScopeFromClaims(c auth.Claims) Scope {
-	all := c.HasRole(auth.RolePlatformAdmin) || (c.HasRole(auth.RoleService) && c.Tenant == auth.AllTenants)
-	tenant := c.Tenant
-	if tenant == auth.AllTenants {
-		// "*" is never a real tenant; leave app.tenant empty so it can match no row.
-		tenant = ""
-	}
-	return Scope{Tenant: tenant, AllTenants: all, Subject: c.Subject, Roles: slices.Clone(c.Roles)}
 }
 
 // settings renders the scope as the values of app.tenant, app.all_tenants,

@@ -12,7 +12,8 @@ import (
 )
 
 // unaryChain builds the server's unary interceptors, outermost first:
-// request id, recovery, logging, metrics, default deadline, auth, caller annotation,
+// request id, recovery, logging, metrics, default deadline, auth, the caller
+// (access.Caller, built once from the claims),
 // the service's own interceptors, apperr mapping, and an inner recovery so a handler
 // panic is still logged and counted as Internal.
 func unaryChain(o Options) []grpc.UnaryServerInterceptor {

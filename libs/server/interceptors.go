@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 )
@@ -111,7 +112,8 @@ func logCall(ctx context.Context, c *call, method string, start time.Time, err e
 	)
 }
 
-// annotate records the authenticated caller for logCall and the context logger.
+// annotate builds the call's access.Caller from the verified claims, once,
+// for the handlers (access.FromContext), and records who called for logCall.
 func annotate(ctx context.Context) context.Context {
 	cl, ok := auth.FromContext(ctx)
 	if !ok {
@@ -120,7 +122,7 @@ func annotate(ctx context.Context) context.Context {
 	if c, ok := ctx.Value(callKey{}).(*call); ok {
 		c.subject, c.tenant = cl.Subject, cl.Tenant
 	}
-	return ctx
+	return access.WithCaller(ctx, access.FromClaims(cl))
 }
 
 // wrappedStream overrides a server stream's context.

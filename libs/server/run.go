@@ -12,12 +12,24 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
-// Run listens (unless Listen was called), serves until ctx is cancelled or a
-// listener fails, then shuts down: health goes NOT_SERVING, in-flight RPCs get
-// ShutdownTimeout to finish, and whatever remains is cut. A clean shutdown returns nil.
+// Run listens (unless Listen was called), starts the queue, serves and runs
+// the background loops until ctx is cancelled or one of them fails, then
+// shuts down: health goes NOT_SERVING, in-flight RPCs and then the queue's
+// deliveries get ShutdownTimeout to finish, and whatever remains is cut. A
+// clean shutdown returns nil.
 func (s *Server) Run(ctx context.Context) error {
 	if err := s.Listen(ctx); err != nil {
 		return err
+	}
+	if q := s.opts.Queue; q != nil {
+		if err := q.RegisterMetrics(Registry); err != nil {
+			s.closeListeners()
+			return fmt.Errorf("server.Run: queue metrics: %w", err)
+		}
+		if err := q.Start(ctx); err != nil {
+			s.closeListeners()
+			return fmt.Errorf("server.Run: start queue: %w", err)
+		}
 	}
 	s.markServing()
 	s.opts.Logger.InfoContext(ctx, "serving", "grpc_addr", s.GRPCAddr().String(), "admin_addr", fmt.Sprint(s.AdminAddr()))
@@ -38,12 +50,32 @@ func (s *Server) Run(ctx context.Context) error {
 			return nil
 		})
 	}
+	for _, loop := range s.opts.Background {
+		g.Go(func() error {
+			if err := loop(gctx); err != nil && gctx.Err() == nil {
+				return fmt.Errorf("server.Run: background: %w", err)
+			}
+			return nil
+		})
+	}
 	g.Go(func() error {
 		<-gctx.Done()
 		s.shutdown()
 		return nil
 	})
 	return g.Wait()
+}
+
+// closeListeners releases the bound ports of a server that will not serve.
+func (s *Server) closeListeners() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.grpcLis != nil {
+		_ = s.grpcLis.Close()
+	}
+	if s.adminLis != nil {
+		_ = s.adminLis.Close()
+	}
 }
 
 // markServing reports SERVING for the server as a whole and for every registered
@@ -55,6 +87,9 @@ func (s *Server) markServing() {
 	}
 }
 
+// shutdown stops serving within ShutdownTimeout: RPCs in flight first, then
+// the queue's deliveries, in what time is left. Deliveries cut short are
+// not lost: their jobs run again after River's rescue delay.
 func (s *Server) shutdown() {
 	log := s.opts.Logger
 	log.Info("shutting down", "timeout", s.opts.ShutdownTimeout.String())
@@ -73,6 +108,11 @@ func (s *Server) shutdown() {
 		log.Warn("graceful stop timed out; closing remaining RPCs")
 		s.grpc.Stop()
 		<-done
+	}
+	if q := s.opts.Queue; q != nil {
+		if err := q.Stop(ctx); err != nil {
+			log.Warn("queue stop", "error", err.Error())
+		}
 	}
 	if err := s.admin.Shutdown(ctx); err != nil {
 		_ = s.admin.Close()

@@ -1,11 +1,13 @@
 // Package server bootstraps a Trust Engine gRPC service: the shared interceptor
-// chain (request id, recovery, logging, metrics, default deadline, auth, error
-// mapping), health and (when asked for) reflection, an admin HTTP port with /metrics, /healthz and
-// /readyz, and graceful shutdown.
+// chain (request id, recovery, logging, metrics, default deadline, auth and the
+// caller's access.Caller, error mapping), health and (when asked for)
+// reflection, an admin HTTP port with /metrics, /healthz and /readyz, the
+// service's job queue and background loops, and graceful shutdown.
 //
 // Typical use in a service's run(ctx):
 //
-//	srv := server.New(server.Options{Name: "ticket", GRPCAddr: cfg.GRPCAddr, ...})
+//	srv := server.New(server.Options{Name: "ticket", GRPCAddr: cfg.GRPCAddr, Queue: jobs,
+//		Background: []func(context.Context) error{a.SweepKeys}, ...})
 //	ticketv1.RegisterTicketServiceServer(srv.GRPC(), handler)
 //	return srv.Run(ctx) // returns after ctx is cancelled and shutdown completes
 //
@@ -21,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -70,6 +73,24 @@ type Options struct {
 	// OpenReflection serves reflection without a token, as grpcurl expects
 	// on a developer's machine. Only development mode sets it.
 	OpenReflection bool
+	// Queue is the service's job queue (a libs/queue Client): Run
+	// registers its metrics, starts it once the server listens and stops it
+	// after in-flight RPCs finish, within ShutdownTimeout. Nil: none.
+	Queue Queue
+	// Background are loops that run while the server serves (sweeps). Each
+	// gets a context cancelled at shutdown; one returning an error before
+	// then stops the server with that error.
+	Background []func(ctx context.Context) error
+}
+
+// Queue is what Run needs of a job queue.
+type Queue interface {
+	// RegisterMetrics exports the queue's metrics to reg.
+	RegisterMetrics(reg prometheus.Registerer) error
+	// Start starts its workers; they outlive ctx until Stop.
+	Start(ctx context.Context) error
+	// Stop stops the workers, giving deliveries in flight until ctx ends.
+	Stop(ctx context.Context) error
 }
 
 // Server is a gRPC server with its admin HTTP port.

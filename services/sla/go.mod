@@ -8,7 +8,7 @@ require (
 	github.com/riverqueue/river v0.51.2
 	github.com/riverqueue/river/riverdriver/riverpgxv5 v0.51.2
 	github.com/riverqueue/river/rivertype v0.51.2
-	github.com/salga/trustengine/gen v0.0.0-00010101000000-000000000000
+	github.com/salga/trustengine/gen v0.0.0
 	github.com/salga/trustengine/libs v0.0.0
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/sync v0.25.0

@@ -62,8 +62,9 @@ func run(args []string) error {
 	return nil
 }
 
-// mint signs c as a user token, or as a service token when its only role
-// is the service role.
+// mint signs c as a user token, or as a service token for c.Tenant (the
+// municipality of the work, or "*" for all) when its only role is the
+// service role.
 func mint(cfg config.Auth, c auth.Claims, ttl time.Duration) (string, error) {
 	if !c.HasRole(auth.RoleService) {
 		secret, err := cfg.UserSecret()
@@ -79,5 +80,5 @@ func mint(cfg config.Auth, c auth.Claims, ttl time.Duration) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return auth.MintService([]byte(secret), c.Subject, ttl)
+	return auth.MintService([]byte(secret), c.Subject, c.Tenant, ttl)
 }

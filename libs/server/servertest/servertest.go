@@ -106,10 +106,10 @@ func serverOptions(o Options) []grpc.ServerOption {
 	return []grpc.ServerOption{grpc.MaxRecvMsgSize(o.MaxMsgSize), grpc.MaxSendMsgSize(o.MaxMsgSize)}
 }
 
-// Token mints a one-hour token for c: a service token for c.Subject signed
-// with ServiceSecret when c holds the service role (service tokens are
-// always for all tenants and carry that role alone), else a user token
-// signed with Secret.
+// Token mints a one-hour token for c: a service token for c.Subject and
+// c.Tenant (a municipality, or "*" for all) signed with ServiceSecret when c
+// holds the service role (service tokens carry that role alone), else a
+// user token signed with Secret.
 func Token(t testing.TB, c auth.Claims) string {
 	t.Helper()
 	var (
@@ -117,7 +117,7 @@ func Token(t testing.TB, c auth.Claims) string {
 		err error
 	)
 	if c.HasRole(auth.RoleService) {
-		tok, err = auth.MintService(ServiceSecret, c.Subject, time.Hour)
+		tok, err = auth.MintService(ServiceSecret, c.Subject, c.Tenant, time.Hour)
 	} else {
 		tok, err = auth.MintHS256(Secret, c, time.Hour)
 	}
@@ -127,10 +127,11 @@ func Token(t testing.TB, c auth.Claims) string {
 	return tok
 }
 
-// GatewayToken mints a one-hour gateway token signed with GatewaySecret.
-func GatewayToken(t testing.TB) string {
+// GatewayToken mints a one-hour gateway token for jurisdiction tenant,
+// signed with GatewaySecret.
+func GatewayToken(t testing.TB, tenant string) string {
 	t.Helper()
-	tok, err := auth.MintGateway(GatewaySecret, time.Hour)
+	tok, err := auth.MintGateway(GatewaySecret, tenant, time.Hour)
 	if err != nil {
 		t.Fatalf("servertest.GatewayToken: %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/server"
@@ -31,6 +32,15 @@ var probeDesc = grpc.ServiceDesc{
 		method("Whoami", func(ctx context.Context) (any, error) {
 			c, _ := auth.FromContext(ctx)
 			return wrapperspb.String(fmt.Sprintf("%s@%s %s", c.Subject, c.Tenant, server.RequestID(ctx))), nil
+		}),
+		method("Caller", func(ctx context.Context) (any, error) {
+			c, err := access.FromContext(ctx)
+			if err != nil {
+				return nil, err
+			}
+			sc := c.Scope()
+			return wrapperspb.String(fmt.Sprintf("%s@%s all=%t staff=%t service=%t gbv=%t", sc.Subject, sc.Tenant, sc.AllTenants,
+				c.IsStaff(), c.IsService(), c.CanSeeGBV())), nil
 		}),
 		method("Missing", func(context.Context) (any, error) {
 			return nil, fmt.Errorf("probe.Missing: %w", apperr.NotFound("ticket"))
@@ -109,6 +119,38 @@ func TestChainAuthenticatesAndEchoesRequestID(t *testing.T) {
 	header = nil
 	require.NoError(t, conn.Invoke(agentCtx(t), "/test.v1.Probe/Whoami", &emptypb.Empty{}, out, grpc.Header(&header)))
 	require.Len(t, header.Get(server.RequestIDHeader)[0], 36, "a UUID is generated when none is sent")
+}
+
+func TestChainBuildsTheCallerOnceFromTheToken(t *testing.T) {
+	t.Parallel()
+	conn := newConn(t)
+	tests := []struct {
+		name   string
+		claims auth.Claims
+		want   string
+	}{
+		{"an agent is staff of its municipality", auth.Claims{Subject: "a1", Tenant: "CPT", Roles: []string{auth.RoleAgent}},
+			"a1@CPT all=false staff=true service=false gbv=false"},
+		{"a service token names its job's municipality", auth.Claims{Subject: "sla", Tenant: "JHB", Roles: []string{auth.RoleService}},
+			"sla@JHB all=false staff=false service=true gbv=true"},
+		{"a service token for all municipalities is bound to none", auth.Claims{Subject: "notify", Tenant: "*", Roles: []string{auth.RoleService}},
+			"notify@ all=false staff=false service=true gbv=true"},
+		{"a platform admin reads every municipality", auth.Claims{Subject: "root", Tenant: "*", Roles: []string{auth.RolePlatformAdmin}},
+			"root@ all=true staff=false service=false gbv=false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := &wrapperspb.StringValue{}
+			ctx := servertest.WithToken(context.Background(), servertest.Token(t, tt.claims))
+			require.NoError(t, conn.Invoke(ctx, "/test.v1.Probe/Caller", &emptypb.Empty{}, out))
+			require.Equal(t, tt.want, out.GetValue())
+		})
+	}
+	out := &wrapperspb.StringValue{}
+	ctx := servertest.WithToken(context.Background(), servertest.GatewayToken(t, "CPT"))
+	err := conn.Invoke(ctx, "/test.v1.Probe/Caller", &emptypb.Empty{}, out)
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "the gateway reaches only its RPCs")
 }
 
 func TestChainAppliesADefaultDeadlineOnlyWhenNoneIsSet(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
+	"github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/services/gateway/internal/config"
 	"github.com/salga/trustengine/services/gateway/internal/console"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
@@ -71,12 +72,13 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("gateway: %w", err)
 	}
 	// The Open311 facade calls ticket and routing as the gateway itself, with
-	// its own narrow identity: a gateway token, which those services accept
-	// only on the RPCs auth.GatewayMayCall lists.
-	svcToken := auth.BearerCredentials(auth.GatewayTokens([]byte(cfg.GatewayJWTSecret)))
+	// its own narrow identity: a gateway token naming the jurisdiction of
+	// each call, which those services accept only on the RPCs
+	// auth.GatewayMayCall lists.
+	id := peers.Gateway([]byte(cfg.GatewayJWTSecret))
 	var svc [2]*grpc.ClientConn
 	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr} {
-		cc, err := dial(addr, grpc.WithPerRPCCredentials(svcToken))
+		cc, err := peers.Dial(addr, id)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", addr, err)
 		}

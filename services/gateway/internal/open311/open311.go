@@ -16,6 +16,8 @@ import (
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/peers"
 )
 
 // Prefix is where the API is served.
@@ -29,7 +31,8 @@ type Handler struct {
 }
 
 // New returns the API over the ticket service's internal RPCs and the
-// routing service; both connections must carry a service token.
+// routing service; both connections are dialed with libs/peers as the
+// gateway's identity.
 func New(tickets ticketv1.TicketInternalServiceClient, routing routingv1.RoutingServiceClient) *Handler {
 	return &Handler{tickets: tickets, routing: routing, now: time.Now}
 }
@@ -100,23 +103,31 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // jurisdiction checks the jurisdiction_id parameter (required here: the
-// suite serves many municipalities) and returns the tenant it names.
-func (h *Handler) jurisdiction(ctx context.Context, w http.ResponseWriter, r *http.Request, f format) (string, bool) {
+// suite serves many municipalities) and returns the tenant it names, with
+// the context for the calls made for it: each carries a gateway token
+// naming that jurisdiction (libs/peers).
+func (h *Handler) jurisdiction(w http.ResponseWriter, r *http.Request, f format) (context.Context, string, bool) {
 	code := strings.TrimSpace(r.Form.Get("jurisdiction_id"))
 	if code == "" {
 		writeError(w, f, http.StatusBadRequest, "jurisdiction_id is required: the municipality code, e.g. CPT")
-		return "", false
+		return nil, "", false
 	}
+	if !auth.IsTenantCode(code) {
+		// No municipality has such a code; no token is minted for it.
+		writeError(w, f, http.StatusNotFound, "jurisdiction_id "+code+" not found")
+		return nil, "", false
+	}
+	ctx := peers.ForTenant(r.Context(), code)
 	_, err := h.routing.GetMunicipality(ctx, &routingv1.GetMunicipalityRequest{Code: code})
 	switch status.Code(err) {
 	case codes.OK:
-		return code, true
+		return ctx, code, true
 	case codes.NotFound, codes.InvalidArgument:
 		writeError(w, f, http.StatusNotFound, "jurisdiction_id "+code+" not found")
 	default:
 		writeBackendError(w, f, err)
 	}
-	return "", false
+	return nil, "", false
 }
 
 // writeBackendError answers a failed call to a service: bad input is 400

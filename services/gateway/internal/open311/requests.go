@@ -15,7 +15,7 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, e endpoin
 	if !parseForm(w, r, e.format) {
 		return
 	}
-	tenant, ok := h.jurisdiction(r.Context(), w, r, e.format)
+	ctx, tenant, ok := h.jurisdiction(w, r, e.format)
 	if !ok {
 		return
 	}
@@ -25,7 +25,7 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, e endpoin
 			writeError(w, e.format, http.StatusNotFound, "service_request_id "+e.id+" not found")
 			return
 		}
-		resp, err := h.tickets.GetPublicTicket(r.Context(), &ticketv1.GetPublicTicketRequest{Tenant: tenant, Id: e.id, IncludeNotes: extended})
+		resp, err := h.tickets.GetPublicTicket(ctx, &ticketv1.GetPublicTicketRequest{Tenant: tenant, Id: e.id, IncludeNotes: extended})
 		if err != nil {
 			writeBackendError(w, e.format, err)
 			return
@@ -39,7 +39,7 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, e endpoin
 		writeError(w, e.format, http.StatusBadRequest, bad.msg)
 		return
 	}
-	resp, err := h.tickets.ListPublicTickets(r.Context(), req)
+	resp, err := h.tickets.ListPublicTickets(ctx, req)
 	if err != nil {
 		writeBackendError(w, e.format, err)
 		return
@@ -57,7 +57,7 @@ func (h *Handler) postRequest(w http.ResponseWriter, r *http.Request, e endpoint
 	if !parseForm(w, r, e.format) {
 		return
 	}
-	tenant, ok := h.jurisdiction(r.Context(), w, r, e.format)
+	ctx, tenant, ok := h.jurisdiction(w, r, e.format)
 	if !ok {
 		return
 	}
@@ -66,7 +66,7 @@ func (h *Handler) postRequest(w http.ResponseWriter, r *http.Request, e endpoint
 		writeError(w, e.format, http.StatusForbidden, "api_key is required")
 		return
 	}
-	client, err := h.tickets.VerifyApiKey(r.Context(), &ticketv1.VerifyApiKeyRequest{Key: key})
+	client, err := h.tickets.VerifyApiKey(ctx, &ticketv1.VerifyApiKeyRequest{Key: key})
 	if err != nil {
 		writeBackendError(w, e.format, err)
 		return
@@ -82,7 +82,7 @@ func (h *Handler) postRequest(w http.ResponseWriter, r *http.Request, e endpoint
 		return
 	}
 	req.Tenant, req.ClientId, req.IdempotencyKey = tenant, client.GetClientId(), r.Header.Get("Idempotency-Key")
-	resp, err := h.tickets.SubmitPublicReport(r.Context(), req)
+	resp, err := h.tickets.SubmitPublicReport(ctx, req)
 	if err != nil {
 		writeBackendError(w, e.format, err)
 		return

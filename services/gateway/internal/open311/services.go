@@ -10,7 +10,7 @@ func (h *Handler) services(w http.ResponseWriter, r *http.Request, e endpoint) {
 	if !parseForm(w, r, e.format) {
 		return
 	}
-	if _, ok := h.jurisdiction(r.Context(), w, r, e.format); !ok {
+	if _, _, ok := h.jurisdiction(w, r, e.format); !ok {
 		return
 	}
 	if e.id != "" {

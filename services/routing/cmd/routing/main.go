@@ -14,10 +14,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
+	"github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
 	libserver "github.com/salga/trustengine/libs/server"
@@ -98,16 +98,13 @@ func run(ctx context.Context) error {
 
 // newRiver builds the River client: insert-only without TICKET_ADDR, else
 // with the record_assignment worker started and a connection to the ticket
-// service carrying a service token.
+// service whose calls carry a service token for each job's tenant.
 func newRiver(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], func(), error) {
 	if cfg.TicketAddr == "" {
 		c, err := delivery.NewRiverClient(pool, store.Schema, nil, log)
 		return c, func() {}, err
 	}
-	conn, err := grpc.NewClient(cfg.TicketAddr,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), cfg.ServiceName))),
-	)
+	conn, err := peers.Dial(cfg.TicketAddr, peers.Service([]byte(cfg.ServiceJWTSecret), cfg.ServiceName))
 	if err != nil {
 		return nil, nil, fmt.Errorf("run: dial ticket service: %w", err)
 	}

@@ -8,9 +8,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/geo"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/routing/internal/domain"
-	"github.com/salga/trustengine/services/routing/internal/geojson"
 	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
@@ -21,7 +21,7 @@ type TeamImport struct {
 	IsSAPS       bool
 	NameProperty string
 	NamePrefix   string
-	Features     []geojson.Feature
+	Features     []geo.Feature
 }
 
 // ImportTeams creates or updates one team per feature in one transaction:

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -55,7 +56,7 @@ type AccessRecorder interface {
 
 // RecordGBVAccess calls TicketInternalService.RecordGbvAccess.
 func (c *TicketClient) RecordGBVAccess(ctx context.Context, a RecordGBVAccessArgs) error {
-	_, err := c.client.RecordGbvAccess(ctx, &ticketv1.RecordGbvAccessRequest{
+	_, err := c.client.RecordGbvAccess(peers.ForTenant(ctx, a.Tenant), &ticketv1.RecordGbvAccessRequest{
 		Tenant: a.Tenant, TicketIds: a.TicketIDs, Subject: a.Subject, Roles: a.Roles, Action: a.Action,
 		EventId: a.EventID, AccessTime: timestamppb.New(a.Time),
 	})

@@ -10,11 +10,14 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/queue"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/vocab"
 )
 
 // AssignmentRecorder is what the worker needs from the ticket service.
@@ -27,17 +30,17 @@ type TicketClient struct {
 	client ticketv1.TicketInternalServiceClient
 }
 
-// NewTicketClient wraps a connection to the ticket service; the connection
-// must carry a service token (auth.BearerCredentials).
+// NewTicketClient wraps a connection to the ticket service dialed with
+// libs/peers, so each call carries a service token for its job's tenant.
 func NewTicketClient(conn grpc.ClientConnInterface) *TicketClient {
 	return &TicketClient{client: ticketv1.NewTicketInternalServiceClient(conn)}
 }
 
 // RecordAssignment calls TicketInternalService.RecordAssignment.
 func (c *TicketClient) RecordAssignment(ctx context.Context, a RecordAssignmentArgs) error {
-	_, err := c.client.RecordAssignment(ctx, &ticketv1.RecordAssignmentRequest{
+	_, err := c.client.RecordAssignment(peers.ForTenant(ctx, a.Tenant), &ticketv1.RecordAssignmentRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, AssignmentId: a.AssignmentID, TeamId: a.TeamID,
-		TeamName: a.TeamName, PersonId: a.PersonID, Reason: a.Reason, EscalationLevel: a.EscalationLevel,
+		TeamName: a.TeamName, PersonId: a.PersonID, Reason: vocab.MustParse[commonv1.AssignmentReason](a.Reason), EscalationLevel: a.EscalationLevel,
 		AssignTime: timestamppb.New(a.AssignTime),
 	})
 	if err != nil {

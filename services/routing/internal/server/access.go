@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
@@ -18,8 +19,9 @@ type caller struct {
 	auth.Claims
 }
 
-// scope is the database scope of the caller.
-func (c caller) scope() pg.Scope { return pg.ScopeFromClaims(c.Claims) }
+// scope is the database scope of the caller (libs/access): a service token
+// is confined to the municipality of its job.
+func (c caller) scope() pg.Scope { return access.FromClaims(c.Claims).Scope() }
 
 // allTenants reports whether the caller acts across municipalities.
 func (c caller) allTenants() bool { return c.scope().AllTenants }

@@ -26,13 +26,13 @@ func TestEscalateTicketMovesToTargetOncePerLevel(t *testing.T) {
 
 	esc := func(level int32) (*routingv1.EscalateTicketResponse, error) {
 		return e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: ticket,
-			Level: level, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: "resolution clock breached"})
+			Level: level, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: "resolution clock breached"})
 	}
 	first, err := esc(1)
 	require.NoError(t, err)
 	require.Equal(t, boss.GetId(), first.GetAssignment().GetTeamId(), "goes to the escalation team")
 	require.Equal(t, "chief", first.GetAssignment().GetAssignedPersonId(), "its manager takes it")
-	require.Equal(t, routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, first.GetAssignment().GetReason())
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, first.GetAssignment().GetReason())
 	require.EqualValues(t, 1, first.GetAssignment().GetEscalationLevel())
 
 	repeat, err := esc(1)
@@ -44,19 +44,19 @@ func TestEscalateTicketMovesToTargetOncePerLevel(t *testing.T) {
 	// Without an escalation team the ticket stays with its team's manager.
 	other := e.route("TST", roads, -29.5, 25.5)
 	resp, err := e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST",
-		TicketId: other.GetAssignment().GetTicketId(), Level: 1, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_ESCALATION})
+		TicketId: other.GetAssignment().GetTicketId(), Level: 1, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_ESCALATION})
 	require.NoError(t, err)
 	require.Equal(t, solo.GetId(), resp.GetAssignment().GetTeamId())
 	require.Equal(t, "roads-lead", resp.GetAssignment().GetAssignedPersonId())
 
 	_, err = e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: newID(),
-		Level: 1, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH})
+		Level: 1, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH})
 	requireCode(t, err, codes.FailedPrecondition, "not routed")
 	_, err = e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: ticket,
-		Level: 2, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE})
+		Level: 2, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE})
 	requireCode(t, err, codes.InvalidArgument, "reason")
 	_, err = e.internal.EscalateTicket(admin(t, "TST"), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: ticket,
-		Level: 2, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_ESCALATION})
+		Level: 2, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_ESCALATION})
 	requireCode(t, err, codes.PermissionDenied)
 
 	require.Equal(t, 2, e.count(`SELECT count(*) FROM routing.river_job WHERE args->>'ticket_id' = $1`, ticket),
@@ -103,7 +103,7 @@ func TestReassignTicketByHand(t *testing.T) {
 		TicketId: ticket, TeamId: to.GetId(), PersonId: "thabo", Note: "after-hours burst"})
 	require.NoError(t, err)
 	got := resp.GetAssignment()
-	require.Equal(t, routingv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, got.GetReason())
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, got.GetReason())
 	require.Equal(t, "mgr-1", got.GetAssignedBy())
 	require.Equal(t, "thabo", got.GetAssignedPersonId())
 	require.Equal(t, "after-hours burst", got.GetNote())

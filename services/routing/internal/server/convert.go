@@ -35,11 +35,11 @@ func statusToProto(s string) commonv1.TicketStatus {
 	return commonv1.TicketStatus(commonv1.TicketStatus_value["TICKET_STATUS_"+strings.ToUpper(s)])
 }
 
-func reasonToProto(r domain.Reason) routingv1.AssignmentReason {
-	return routingv1.AssignmentReason(routingv1.AssignmentReason_value["ASSIGNMENT_REASON_"+strings.ToUpper(string(r))])
+func reasonToProto(r domain.Reason) commonv1.AssignmentReason {
+	return commonv1.AssignmentReason(commonv1.AssignmentReason_value["ASSIGNMENT_REASON_"+strings.ToUpper(string(r))])
 }
 
-func reasonFromProto(r routingv1.AssignmentReason) domain.Reason {
+func reasonFromProto(r commonv1.AssignmentReason) domain.Reason {
 	return domain.Reason(strings.ToLower(strings.TrimPrefix(r.String(), "ASSIGNMENT_REASON_")))
 }
 

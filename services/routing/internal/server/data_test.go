@@ -115,13 +115,13 @@ func TestCapeTownWardsRouteWellKnownPlaces(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			resp := e.route("CPT", water, p.lat, p.lng)
 			require.Equal(t, p.team, resp.GetAssignment().GetTeamName())
-			require.Equal(t, routingv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING, resp.GetAssignment().GetReason())
+			require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING, resp.GetAssignment().GetReason())
 		})
 	}
 
 	// A point in False Bay is in no ward: the nearest ward's team takes it.
 	resp := e.route("CPT", water, -34.15, 18.60)
-	require.Equal(t, routingv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST, resp.GetAssignment().GetReason())
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST, resp.GetAssignment().GetReason())
 	cands := resp.GetDecision().GetCandidates()
 	require.NotEmpty(t, cands)
 	require.True(t, cands[0].GetChosen())
@@ -130,7 +130,7 @@ func TestCapeTownWardsRouteWellKnownPlaces(t *testing.T) {
 		require.GreaterOrEqual(t, c.GetDistanceMeters(), cands[0].GetDistanceMeters())
 	}
 	// Roads has no team at all in CPT.
-	require.Equal(t, routingv1.AssignmentReason_ASSIGNMENT_REASON_TRIAGE, e.route("CPT", roads, -33.9253, 18.4239).GetAssignment().GetReason())
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_TRIAGE, e.route("CPT", roads, -33.9253, 18.4239).GetAssignment().GetReason())
 }
 
 func TestResolveJurisdictionAcrossTheCountry(t *testing.T) {

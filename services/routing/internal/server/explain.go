@@ -6,8 +6,8 @@ import (
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/geo"
 	"github.com/salga/trustengine/services/routing/internal/app"
-	"github.com/salga/trustengine/services/routing/internal/geojson"
 	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
@@ -58,7 +58,7 @@ func (s *Server) ImportTeams(ctx context.Context, req *routingv1.ImportTeamsRequ
 	if err := checkText(req.GetNamePrefix(), "name_prefix", false, 100); err != nil {
 		return nil, err
 	}
-	features, err := geojson.ParseFeatureCollection(structMap(req.GetFeatureCollection()), "feature_collection")
+	features, err := geo.ParseFeatureCollection(structMap(req.GetFeatureCollection()), "feature_collection")
 	if err != nil {
 		return nil, err
 	}

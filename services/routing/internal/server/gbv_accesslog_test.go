@@ -55,8 +55,8 @@ type accessCall struct {
 
 // escalateGBV escalates the routed GBV ticket to level as SLA does.
 func escalateGBV(t *testing.T, f *accessFixture, level int32, note string) (proto.Message, error) {
-	return f.e.internal.EscalateTicket(as(t, "*", "sla", auth.RoleService), &routingv1.EscalateTicketRequest{Tenant: "TST",
-		TicketId: f.routed, Level: level, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: note})
+	return f.e.internal.EscalateTicket(as(t, "TST", "sla", auth.RoleService), &routingv1.EscalateTicketRequest{Tenant: "TST",
+		TicketId: f.routed, Level: level, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: note})
 }
 
 // gbvAnswers exercises every routing RPC whose answer can hold a GBV
@@ -133,7 +133,7 @@ func newAccessFixture(t *testing.T) *accessFixture {
 	for range 2 {
 		triage := e.route("TST", gbv, gbvLat, 25.5).GetAssignment().GetTicketId()
 		_, err := e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: triage, Level: 1,
-			Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: noteTriage})
+			Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: noteTriage})
 		require.NoError(t, err)
 	}
 	e.team("TST", &routingv1.Team{Name: "SAPS", Category: gbv, IsSaps: true, ServiceArea: square(25, -30, 26, -29)})

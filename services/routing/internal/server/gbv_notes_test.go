@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/auth"
 )
@@ -30,7 +31,7 @@ func TestGBVAssignmentNotesAreSealedAtRest(t *testing.T) {
 	require.Equal(t, moved, r.GetAssignment().GetNote(), "the writer gets the note back")
 	esc := func() *routingv1.Assignment {
 		resp, err := e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: ticket, Level: 1,
-			Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: breached})
+			Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: breached})
 		require.NoError(t, err)
 		return resp.GetAssignment()
 	}
@@ -59,8 +60,8 @@ func TestGBVAssignmentNotesAreSealedAtRest(t *testing.T) {
 	// is sealed there too and opened in the triage queue.
 	e.municipality("OTH")
 	orphan := e.route("OTH", gbv, -29.5, 25.5).GetAssignment().GetTicketId()
-	_, err = e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "OTH", TicketId: orphan, Level: 1,
-		Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: breached})
+	_, err = e.internal.EscalateTicket(serviceFor(t, "OTH"), &routingv1.EscalateTicketRequest{Tenant: "OTH", TicketId: orphan, Level: 1,
+		Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: breached})
 	require.NoError(t, err)
 	tq, err := e.public.ListTriageQueue(as(t, "OTH", "liaison", auth.RoleSAPSLiaison), &routingv1.ListTriageQueueRequest{})
 	require.NoError(t, err)

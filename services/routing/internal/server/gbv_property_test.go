@@ -136,7 +136,7 @@ func (w *gbvWorld) escalate() error {
 		level = int32(1 + w.rng.IntN(int(level))) // a repeat of a level already done
 	}
 	_, err := w.e.internal.EscalateTicket(service(w.e.t), &routingv1.EscalateTicketRequest{
-		Tenant: "TST", TicketId: id, Level: level, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH,
+		Tenant: "TST", TicketId: id, Level: level, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH,
 		Note: "resolution clock breached"})
 	if err == nil && level > w.levels[id] {
 		w.levels[id] = level

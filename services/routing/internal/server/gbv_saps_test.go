@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 )
 
@@ -67,7 +68,7 @@ func TestGBVEscalationNeverLeavesSAPS(t *testing.T) {
 			ticket := e.route("TST", gbv, -29.5, tc.lng).GetAssignment().GetTicketId()
 			for level := int32(1); level <= 3; level++ {
 				resp, err := e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: ticket,
-					Level: level, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: "response clock breached"})
+					Level: level, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: "response clock breached"})
 				require.NoError(t, err, "level %d", level)
 				require.Equal(t, tc.teams[level-1], resp.GetAssignment().GetTeamId(), "level %d", level)
 				require.Equal(t, tc.persons[level-1], resp.GetAssignment().GetAssignedPersonId(), "level %d", level)
@@ -90,7 +91,7 @@ func TestGBVEscalationNeverLeavesSAPS(t *testing.T) {
 	ticket := e.route("TST", gbv, -29.5, 25.5).GetAssignment().GetTicketId()
 	require.Equal(t, 1, e.count(`SELECT count(*) FROM routing.assignments WHERE ticket_id = $1 AND team_id = $2`, ticket, bare.GetId()))
 	resp, err := e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: ticket,
-		Level: 1, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_ESCALATION})
+		Level: 1, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_ESCALATION})
 	require.NoError(t, err)
 	require.Equal(t, bare.GetId(), resp.GetAssignment().GetTeamId())
 	require.Empty(t, resp.GetAssignment().GetAssignedPersonId())
@@ -104,7 +105,7 @@ func TestGBVEscalationNeverLeavesSAPS(t *testing.T) {
 	e.legacyExec(`INSERT INTO routing.assignments (id, tenant, ticket_id, category, team_id, assigned_by, reason, is_current)
 		VALUES (gen_random_uuid(), 'TST', $1, 'gbv', $2, 'system', 'geospatial_routing', true)`, stray, mayors.GetId())
 	resp, err = e.internal.EscalateTicket(service(t), &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: stray,
-		Level: 1, Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH})
+		Level: 1, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH})
 	require.NoError(t, err)
 	require.Empty(t, resp.GetAssignment().GetTeamId())
 	require.Empty(t, resp.GetAssignment().GetAssignedPersonId())

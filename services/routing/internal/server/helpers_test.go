@@ -57,7 +57,12 @@ func as(t *testing.T, tenant, subject string, roles ...string) context.Context {
 }
 
 func platform(t *testing.T) context.Context { return as(t, "*", "root", auth.RolePlatformAdmin) }
-func service(t *testing.T) context.Context  { return as(t, "*", "ticket", auth.RoleService) }
+func service(t *testing.T) context.Context  { return serviceFor(t, "TST") }
+
+// serviceFor is the ticket service calling with a job of tenant.
+func serviceFor(t *testing.T, tenant string) context.Context {
+	return as(t, tenant, "ticket", auth.RoleService)
+}
 func admin(t *testing.T, tenant string) context.Context {
 	return as(t, tenant, "admin-"+tenant, auth.RoleMunicipalAdmin)
 }
@@ -100,7 +105,7 @@ func (e *env) team(tenant string, t *routingv1.Team) *routingv1.Team {
 // route routes a fresh ticket at (lat, lng) and returns the response.
 func (e *env) route(tenant string, cat commonv1.Category, lat, lng float64) *routingv1.RouteTicketResponse {
 	e.t.Helper()
-	resp, err := e.internal.RouteTicket(service(e.t), &routingv1.RouteTicketRequest{
+	resp, err := e.internal.RouteTicket(serviceFor(e.t, tenant), &routingv1.RouteTicketRequest{
 		Tenant: tenant, TicketId: newID(), Category: cat,
 		Location: &commonv1.LatLng{Latitude: lat, Longitude: lng},
 	})

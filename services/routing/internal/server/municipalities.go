@@ -9,8 +9,8 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/geo"
 	"github.com/salga/trustengine/services/routing/internal/domain"
-	"github.com/salga/trustengine/services/routing/internal/geojson"
 )
 
 // CreateMunicipality implements RoutingService. Platform admins only.
@@ -49,7 +49,7 @@ func municipalityFromProto(pm *routingv1.Municipality, field string) (domain.Mun
 	if err != nil {
 		return domain.Municipality{}, err
 	}
-	area, err := geojson.ParseArea(structMap(pm.GetBoundary()), field+".boundary")
+	area, err := geo.ParseArea(structMap(pm.GetBoundary()), field+".boundary")
 	if err != nil {
 		return domain.Municipality{}, err
 	}

@@ -7,9 +7,9 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/geo"
 	"github.com/salga/trustengine/services/routing/internal/app"
 	"github.com/salga/trustengine/services/routing/internal/domain"
-	"github.com/salga/trustengine/services/routing/internal/geojson"
 )
 
 // municipalityPatch collects the update-mask paths of
@@ -33,7 +33,7 @@ func (b *municipalityPatch) add(path string, pm *routingv1.Municipality) error {
 		}
 		b.Province = &p
 	case "boundary":
-		area, err := geojson.ParseArea(structMap(pm.GetBoundary()), "municipality.boundary")
+		area, err := geo.ParseArea(structMap(pm.GetBoundary()), "municipality.boundary")
 		if err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (s *Server) ImportMunicipalities(ctx context.Context, req *routingv1.Import
 	codeProp := or(req.GetCodeProperty(), "CAT_B")
 	nameProp := or(req.GetNameProperty(), "MUNICNAME")
 	provProp := or(req.GetProvinceProperty(), "PROVINCE")
-	features, err := geojson.ParseFeatureCollection(structMap(req.GetFeatureCollection()), "feature_collection")
+	features, err := geo.ParseFeatureCollection(structMap(req.GetFeatureCollection()), "feature_collection")
 	if err != nil {
 		return nil, err
 	}

@@ -38,15 +38,15 @@ func TestRouteTicketAppliesTheRulesInOrder(t *testing.T) {
 		category commonv1.Category
 		lat, lng float64
 		team     string
-		reason   routingv1.AssignmentReason
+		reason   commonv1.AssignmentReason
 	}{
-		{"a point inside two areas goes to the most specific one", water, -29.55, 25.25, small.GetId(), routingv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING},
-		{"a point inside one area goes to it", water, -29.9, 25.1, big.GetId(), routingv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING},
-		{"a point outside every area of its category goes to the nearest team", water, -29.5, 25.9, big.GetId(), routingv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST},
-		{"a category whose teams have no area falls back to a team by id", roads, -29.5, 25.5, roadsTeam.GetId(), routingv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST},
-		{"a category without an active team goes to triage", waste, -29.5, 25.5, "", routingv1.AssignmentReason_ASSIGNMENT_REASON_TRIAGE},
-		{"GBV goes to the SAPS team even where a non-SAPS team's area contains the point", gbv, -29.5, 25.9, saps.GetId(), routingv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING},
-		{"GBV outside every SAPS area goes to the nearest SAPS team", gbv, -29.5, 25.1, saps.GetId(), routingv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST},
+		{"a point inside two areas goes to the most specific one", water, -29.55, 25.25, small.GetId(), commonv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING},
+		{"a point inside one area goes to it", water, -29.9, 25.1, big.GetId(), commonv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING},
+		{"a point outside every area of its category goes to the nearest team", water, -29.5, 25.9, big.GetId(), commonv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST},
+		{"a category whose teams have no area falls back to a team by id", roads, -29.5, 25.5, roadsTeam.GetId(), commonv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST},
+		{"a category without an active team goes to triage", waste, -29.5, 25.5, "", commonv1.AssignmentReason_ASSIGNMENT_REASON_TRIAGE},
+		{"GBV goes to the SAPS team even where a non-SAPS team's area contains the point", gbv, -29.5, 25.9, saps.GetId(), commonv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING},
+		{"GBV outside every SAPS area goes to the nearest SAPS team", gbv, -29.5, 25.1, saps.GetId(), commonv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,7 +75,7 @@ func TestGBVWithoutSAPSTeamGoesToTriageNeverToOtherTeams(t *testing.T) {
 
 	resp := e.route("TST", gbv, -29.5, 25.5)
 	require.Empty(t, resp.GetAssignment().GetTeamId())
-	require.Equal(t, routingv1.AssignmentReason_ASSIGNMENT_REASON_TRIAGE, resp.GetAssignment().GetReason())
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_TRIAGE, resp.GetAssignment().GetReason())
 	require.Contains(t, resp.GetDecision().GetExplanation(), "SAPS")
 }
 

@@ -7,9 +7,9 @@ import (
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/geo"
 	"github.com/salga/trustengine/services/routing/internal/app"
 	"github.com/salga/trustengine/services/routing/internal/domain"
-	"github.com/salga/trustengine/services/routing/internal/geojson"
 )
 
 // teamPatch collects validated team fields named by a mask.
@@ -54,7 +54,7 @@ func (p *teamPatch) add(path string, pt *routingv1.Team) error {
 	case "service_area":
 		text := ""
 		if pt.GetServiceArea() != nil {
-			area, err := geojson.ParseArea(structMap(pt.GetServiceArea()), "team.service_area")
+			area, err := geo.ParseArea(structMap(pt.GetServiceArea()), "team.service_area")
 			if err != nil {
 				return err
 			}

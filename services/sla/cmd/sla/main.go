@@ -16,6 +16,7 @@ import (
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
+	"github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/queue"
 	libserver "github.com/salga/trustengine/libs/server"
@@ -58,11 +59,11 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	tokens := auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), "sla")
+	id := peers.Service([]byte(cfg.ServiceJWTSecret), "sla")
 	var routing jobs.Escalator
 	var ticket jobs.Ticket
 	if cfg.RoutingAddr != "" {
-		conn, err := adapters.Dial(cfg.RoutingAddr, tokens)
+		conn, err := peers.Dial(cfg.RoutingAddr, id)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func run(ctx context.Context) error {
 		routing = adapters.Routing{Client: routingv1.NewRoutingInternalServiceClient(conn)}
 	}
 	if cfg.TicketAddr != "" {
-		conn, err := adapters.Dial(cfg.TicketAddr, tokens)
+		conn, err := peers.Dial(cfg.TicketAddr, id)
 		if err != nil {
 			return err
 		}

@@ -1,33 +1,22 @@
-// Package adapters reaches the routing and ticket services over gRPC with a
-// service token, for the River workers.
+// Package adapters reaches the routing and ticket services over gRPC for the
+// River workers; each call carries a service token for its job's tenant
+// (connections dialed with libs/peers).
 package adapters
 
 import (
 	"context"
 	"fmt"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/salga/trustengine/services/sla/internal/domain"
 
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
-	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/services/sla/internal/jobs"
 )
-
-// Dial connects to a peer, authenticating each call with a service token
-// from tokens.
-func Dial(addr string, tokens func() (string, error)) (*grpc.ClientConn, error) {
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(tokens)))
-	if err != nil {
-		return nil, fmt.Errorf("adapters.Dial %s: %w", addr, err)
-	}
-	return conn, nil
-}
 
 // Routing delivers escalations to RoutingInternalService.
 type Routing struct {
@@ -36,8 +25,8 @@ type Routing struct {
 
 // EscalateTicket implements jobs.Escalator.
 func (r Routing) EscalateTicket(ctx context.Context, a jobs.EscalateArgs) error {
-	_, err := r.Client.EscalateTicket(ctx, &routingv1.EscalateTicketRequest{Tenant: a.Tenant, TicketId: a.TicketID,
-		Level: int32(a.Level), Reason: routingv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: a.Note})
+	_, err := r.Client.EscalateTicket(peers.ForTenant(ctx, a.Tenant), &routingv1.EscalateTicketRequest{Tenant: a.Tenant, TicketId: a.TicketID,
+		Level: int32(a.Level), Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: a.Note})
 	if err != nil {
 		return fmt.Errorf("adapters.Routing.EscalateTicket: %w", err)
 	}
@@ -58,7 +47,7 @@ func (t Ticket) RecordDeadlines(ctx context.Context, a jobs.RecordDeadlinesArgs)
 	if a.ResolutionDeadline != nil {
 		req.ResolutionDeadline = timestamppb.New(*a.ResolutionDeadline)
 	}
-	if _, err := t.Client.RecordDeadlines(ctx, req); err != nil {
+	if _, err := t.Client.RecordDeadlines(peers.ForTenant(ctx, a.Tenant), req); err != nil {
 		return fmt.Errorf("adapters.Ticket.RecordDeadlines: %w", err)
 	}
 	return nil
@@ -76,7 +65,7 @@ var clockKinds = map[string]ticketv1.SlaClock{
 
 // RecordClockEvent implements jobs.Ticket.
 func (t Ticket) RecordClockEvent(ctx context.Context, a jobs.RecordClockEventArgs) error {
-	_, err := t.Client.RecordClockEvent(ctx, &ticketv1.RecordClockEventRequest{Tenant: a.Tenant, TicketId: a.TicketID,
+	_, err := t.Client.RecordClockEvent(peers.ForTenant(ctx, a.Tenant), &ticketv1.RecordClockEventRequest{Tenant: a.Tenant, TicketId: a.TicketID,
 		EventId: a.EventID, Kind: eventKinds[a.EventKind], Clock: clockKinds[a.ClockKind], Cycle: int32(a.Cycle),
 		Step: int32(a.Step), EscalationLevel: int32(a.EscalationLevel), Deadline: timestamppb.New(a.Deadline)})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
@@ -59,8 +60,9 @@ func (a *App) now(ctx context.Context, tx pgx.Tx) (time.Time, error) {
 	return store.Now(ctx, tx)
 }
 
-// SystemScope is the scope of the service's own background work.
-var SystemScope = pg.Scope{AllTenants: true, Subject: "sla", Roles: []string{auth.RoleService}}
+// SystemScope is the scope of the service's own background work: the sweep
+// across every municipality.
+var SystemScope = access.System("sla-sweep").Scope()
 
 // CanSeeGBV reports whether a scope may read GBV clocks: the police liaison
 // and other services only.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
@@ -28,7 +29,7 @@ func caller(ctx context.Context, roles ...string) (auth.Claims, pg.Scope, error)
 	if !c.HasAnyRole(roles...) {
 		return c, pg.Scope{}, apperr.PermissionDenied("this call needs one of the roles " + joinRoles(roles))
 	}
-	return c, pg.ScopeFromClaims(c), nil
+	return c, access.FromClaims(c).Scope(), nil
 }
 
 func joinRoles(rs []string) string {

@@ -5,6 +5,7 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/services/sla/internal/app"
@@ -93,9 +94,14 @@ func (s *Internal) RunSweep(ctx context.Context, req *slav1.RunSweepRequest) (*s
 
 // ListClockEvents implements SlaInternalService.ListClockEvents.
 func (s *Internal) ListClockEvents(ctx context.Context, req *slav1.ListClockEventsRequest) (*slav1.ListClockEventsResponse, error) {
-	_, scope, err := caller(ctx, auth.RoleService)
+	c, scope, err := caller(ctx, auth.RoleService)
 	if err != nil {
 		return nil, err
+	}
+	if c.Tenant == auth.AllTenants {
+		// The feed of every municipality (for notifications), asked for by
+		// a service token for all of them.
+		scope = access.System("sla-clock-feed").Scope()
 	}
 	size := int(req.GetPageSize())
 	if size < 0 || size > 1000 {

@@ -1,25 +1,22 @@
 // Command ticket runs the ticket service: the ticket life cycle over gRPC,
-// with River delivering ticket events to routing and SLA.
+// with its job queue delivering ticket events to routing and SLA.
 package main
 
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"google.golang.org/grpc"
 
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
+	libpeers "github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/pg"
-	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/ticket/internal/app"
-	"github.com/salga/trustengine/services/ticket/internal/config"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/internal/peers"
 	ticketserver "github.com/salga/trustengine/services/ticket/internal/server"
@@ -36,7 +33,7 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	cfg, err := config.Load()
+	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
@@ -66,78 +63,29 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	tokens := auth.ServiceTokens([]byte(cfg.ServiceJWTSecret), "ticket")
-	var ps outbox.Peers
-	if cfg.RoutingAddr != "" {
-		conn, err := peers.Dial(cfg.RoutingAddr, tokens)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		ps.Routing = peers.NewRouting(conn)
-	}
-	if cfg.SLAAddr != "" {
-		conn, err := peers.Dial(cfg.SLAAddr, tokens)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		ps.SLA = peers.NewSLA(conn)
-	}
-	jobs, err := outbox.NewClient(pool, ps, log)
+	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "ticket"), cfg.RoutingAddr, cfg.SLAAddr)
 	if err != nil {
 		return err
 	}
-	if err := queue.RegisterMetrics(server.Registry, pool, outbox.Schema); err != nil {
+	defer conns.Close()
+	jobs, err := outbox.NewQueue(pool, log, targets)
+	if err != nil {
 		return err
 	}
-	if ps.Routing != nil || ps.SLA != nil {
-		if err := jobs.Start(ctx); err != nil {
-			return fmt.Errorf("ticket: river start: %w", err)
-		}
-		queue.ObserveDeliveries(ctx, jobs)
-		// Start's context ends the workers on SIGTERM; wait for them below.
-		defer func() { <-jobs.Stopped() }()
-	}
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs))
 
 	reflect, openReflect := cfg.Reflection()
 	srv := server.New(server.Options{
+		Name: "ticket", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
+		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
 		Reflection: reflect, OpenReflection: openReflect,
 		// 16 MiB lets an oversized description reach validation and get
 		// InvalidArgument naming the field, not a bare ResourceExhausted.
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},
-		Name:          "ticket", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
-		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
-		Ready: func(ctx context.Context) error { return pool.Ping(ctx) },
+		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
+		Queue:         jobs,
+		Background:    []func(context.Context) error{a.SweepKeys(log)},
 	})
-	st := store.New(pool, keys)
-	ticketserver.New(app.New(st, outbox.NewEnqueuer(jobs))).Register(srv.GRPC())
-	go sweepIdempotencyKeys(ctx, st, log)
+	ticketserver.New(a).Register(srv.GRPC())
 	return srv.Run(ctx)
-}
-
-// keySweepEvery is how often expired idempotency keys are deleted. A key is
-// also deleted when its caller uses it again after it expired, so the sweep
-// only keeps the table from growing; every replica runs it, harmlessly.
-const keySweepEvery = time.Hour
-
-// sweepIdempotencyKeys deletes expired idempotency keys at start and then
-// every keySweepEvery until ctx ends.
-func sweepIdempotencyKeys(ctx context.Context, st *store.Store, log *slog.Logger) {
-	tick := time.NewTicker(keySweepEvery)
-	defer tick.Stop()
-	for {
-		n, err := st.DeleteExpiredKeys(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("idempotency key sweep failed", "error", err.Error())
-		case n > 0:
-			log.Info("idempotency keys expired", "deleted", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }

@@ -1,22 +1,27 @@
-// Package app holds the ticket service's use cases, one per file: who may do
-// what, defaults, and the order of effects. Storage and delivery to other
-// services sit behind the Store and Events it is given.
+// Package app holds the ticket service's use cases, one per file. Each
+// reads its caller (libs/access, put in the context by libs/server), asks
+// domain for the rules, and runs its reads and writes in one transaction it
+// opens under the caller's scope (so row-level security applies), recording
+// the jobs other services must do in that same transaction.
 package app
 
 import (
 	"context"
+	"fmt"
+	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
-// Events records, inside the transaction of a change, what other services
+// Jobs records, inside the transaction of a change, what other services
 // must learn about it (implemented by package outbox).
-type Events interface {
+type Jobs interface {
 	// TicketCreated records that a new ticket must be routed and clocked.
 	TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
 	// StatusChanged records that a status change must reach routing and SLA.
@@ -25,37 +30,76 @@ type Events interface {
 
 // App is the ticket service's use cases.
 type App struct {
-	store  *store.Store
-	events Events
+	pool  *pgxpool.Pool
+	store *store.Store
+	jobs  Jobs
+	now   func() time.Time
 }
 
-// New returns the use cases over st, recording cross-service work with ev.
-func New(st *store.Store, ev Events) *App { return &App{store: st, events: ev} }
-
-// requirePublic refuses callers without a public-API role (a bare service
-// token is for internal RPCs only).
-func requirePublic(v domain.Viewer) error {
-	if !v.UsesPublicAPI() {
-		return apperr.PermissionDenied("this RPC needs a citizen, staff or platform admin role")
-	}
-	return nil
+// New returns the use cases over pool and st, recording cross-service work
+// with jobs.
+func New(pool *pgxpool.Pool, st *store.Store, jobs Jobs) *App {
+	return &App{pool: pool, store: st, jobs: jobs, now: time.Now}
 }
 
-// requireService refuses callers of internal RPCs without the service role.
-func requireService(v domain.Viewer) error {
-	if !v.Has(domain.RoleService) {
-		return apperr.PermissionDenied("internal RPC: service role required")
-	}
-	return nil
+// inTx runs fn in one transaction under scope; fn may run again when the
+// transaction loses a serialization conflict (pg.InTx).
+func (a *App) inTx(ctx context.Context, scope pg.Scope, fn func(pgx.Tx) error) error {
+	return pg.InTx(ctx, a.pool, scope, fn)
 }
 
-// checkID refuses an id that is not a UUID, naming field.
-func checkID(id, field string) error {
-	if id == "" {
-		return apperr.Invalid(field, "is required")
+// timestamp is the current time at Postgres precision (microseconds), so a
+// time handed out in a page token compares equal to the stored one.
+func (a *App) timestamp() time.Time { return a.now().UTC().Truncate(time.Microsecond) }
+
+// logReads records, in the transaction of the read, that c read the GBV
+// tickets among ts through action: every answer that carries their
+// content is in the access log.
+func (a *App) logReads(ctx context.Context, tx pgx.Tx, c access.Caller, action string, ts ...domain.Ticket) error {
+	tenants, ids := domain.GBVIDs(ts...)
+	return a.store.LogReads(ctx, tx, c.Subject(), c.Roles(), action, tenants, ids)
+}
+
+// caller returns the call's caller, refusing it with PermissionDenied
+// unless it passes may.
+func caller(ctx context.Context, may func(access.Caller) error) (access.Caller, error) {
+	c, err := access.FromContext(ctx)
+	if err != nil {
+		return c, err
 	}
-	if _, err := uuid.Parse(id); err != nil {
-		return apperr.Invalid(field, "must be a UUID")
+	if err := may(c); err != nil {
+		return c, err
 	}
-	return nil
+	return c, nil
+}
+
+// jobInput is the input of an internal call: validated first, and naming
+// the municipality whose job (or jurisdiction) the call carries.
+type jobInput interface {
+	Validate() error
+	ForTenant() string
+}
+
+// jobCaller returns the caller of an internal call with input in: one that
+// passes may, with valid input, acting for the municipality in names and
+// no other (its token must name it; PermissionDenied otherwise).
+func jobCaller(ctx context.Context, may func(access.Caller) error, in jobInput) (access.Caller, error) {
+	c, err := caller(ctx, may)
+	if err != nil {
+		return c, err
+	}
+	if err := in.Validate(); err != nil {
+		return c, err
+	}
+	_, err = c.Tenant(in.ForTenant(), "tenant")
+	return c, err
+}
+
+// wrap names the use case in an unexpected error; domain errors keep their
+// code through the wrapping.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("app.%s: %w", op, err)
 }

@@ -1,39 +1,105 @@
 package app
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"errors"
 
-	"github.com/salga/trustengine/libs/apperr"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
+	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
-// CreateTicket records a new report. The ticket is returned at once; routing
-// and SLA learn of it through jobs committed with it. With an idempotency key
-// a retry returns the first ticket (see store.Create). The reporter of a GBV
-// ticket who is not its SAPS liaison gets a receipt without the content.
-func (a *App) CreateTicket(ctx context.Context, v domain.Viewer, in domain.CreateInput) (domain.Ticket, error) {
-	if err := requirePublic(v); err != nil {
-		return domain.Ticket{}, err
-	}
-	if in.Tenant == "" {
-		in.Tenant = v.Tenant
-	}
-	if err := in.Validate(); err != nil {
-		return domain.Ticket{}, err
-	}
-	if in.Tenant != v.Tenant {
-		return domain.Ticket{}, apperr.PermissionDenied("tickets can only be created in the caller's own tenant")
-	}
-	if in.Channel == "" {
-		in.Channel = "web"
-	}
-	t, created, err := a.store.Create(ctx, v, in, a.events.TicketCreated)
+// CreateTicket records a new report by the caller, a citizen or staff, in
+// their own municipality. The ticket is returned at once; routing and SLA
+// learn of it through jobs committed with it. With an idempotency key a
+// retry within the window returns the first ticket; a reporter who may not
+// read GBV content gets a receipt of a GBV ticket without it.
+func (a *App) CreateTicket(ctx context.Context, in domain.CreateInput) (domain.Ticket, error) {
+	c, err := caller(ctx, access.Caller.RequirePerson)
 	if err != nil {
-		return domain.Ticket{}, fmt.Errorf("app.CreateTicket: %w", err)
+		return domain.Ticket{}, err
 	}
-	if created && t.IsGBV() && !v.ReadsGBV() {
-		return t.Receipt(), nil
+	if err := in.Resolve(c); err != nil {
+		return domain.Ticket{}, err
 	}
-	return t, nil
+	t, err := a.create(ctx, c, in, in.Digest(), nil)
+	return t, wrap("CreateTicket", err)
+}
+
+// create stores a new ticket for the validated input in, reported by c,
+// with its reference, its `created` history entry, what extra writes and
+// the jobs for routing and SLA, in one transaction, and answers as
+// domain.AnswerFor says. When c used in.IdempotencyKey within the window it
+// creates nothing and answers with the first request's ticket.
+func (a *App) create(ctx context.Context, c access.Caller, in domain.CreateInput, digest []byte,
+	extra func(context.Context, pgx.Tx, domain.Ticket) error) (domain.Ticket, error) {
+	var t domain.Ticket
+	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		now := a.timestamp()
+		seq, err := a.store.NextReference(ctx, tx, in.Tenant, now.Year())
+		if err != nil {
+			return err
+		}
+		t = domain.NewTicket(in, uuid.NewString(), domain.Reference(in.Tenant, now.Year(), seq), c.Subject(), now)
+		if err := a.store.InsertTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := a.store.ClaimKey(ctx, tx, t, in.IdempotencyKey, digest); err != nil {
+			return err
+		}
+		h := t.CreatedEntry()
+		h.EventID = uuid.NewString()
+		if err := a.store.InsertHistory(ctx, tx, t, h); err != nil {
+			return err
+		}
+		if extra != nil {
+			if err := extra(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		if err := a.jobs.TicketCreated(ctx, tx, t, h); err != nil {
+			return err
+		}
+		if !c.CanSeeGBV() {
+			return nil // the answer is a receipt without content
+		}
+		return a.logReads(ctx, tx, c, "CreateTicket", t)
+	})
+	if errors.Is(err, domain.ErrKeyTaken) {
+		return a.retried(ctx, c, in, digest)
+	}
+	if err != nil {
+		return domain.Ticket{}, err
+	}
+	return domain.AnswerFor(c, t), nil
+}
+
+// retried answers a create whose key c used before, within the window.
+// Another request under the key (another digest) is AlreadyExists; the
+// same request gets the first ticket as c may see it: in full, or as a
+// receipt when it is a GBV ticket c may not read.
+func (a *App) retried(ctx context.Context, c access.Caller, in domain.CreateInput, digest []byte) (domain.Ticket, error) {
+	var t domain.Ticket
+	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		hash, first, err := a.store.IdempotentRequest(ctx, tx, in.Tenant, c.Subject(), in.IdempotencyKey)
+		if err != nil {
+			return err
+		}
+		if hash != nil && !bytes.Equal(hash, digest) {
+			return domain.ErrKeyReused
+		}
+		if first.IsGBV() && !c.CanSeeGBV() {
+			t = first.Receipt()
+			return nil
+		}
+		if t, err = a.store.GetTicket(ctx, tx, first.ID, domain.VisibilityOf(c), store.NoLock); err != nil {
+			return err
+		}
+		return a.logReads(ctx, tx, c, "CreateTicket", t)
+	})
+	return t, err
 }

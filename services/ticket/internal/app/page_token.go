@@ -7,13 +7,15 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 // pageToken is the opaque cursor of ListTickets: the last ticket's sort key
-// and id, plus a hash of the filters and viewer, so a token cannot be replayed
-// with other filters (which would skip or repeat tickets) or by someone else.
+// and id, plus a hash of the filters and caller, so a token cannot be
+// replayed with other filters (which would skip or repeat tickets) or by
+// someone else.
 type pageToken struct {
 	Micros *int64 `json:"t,omitempty"`
 	ID     string `json:"i"`
@@ -21,19 +23,20 @@ type pageToken struct {
 }
 
 // filterHash fingerprints everything that decides the result set and order.
-func filterHash(v domain.Viewer, f domain.Filter) uint64 {
+func filterHash(c access.Caller, f domain.Filter) uint64 {
 	b, _ := json.Marshal(struct {
-		V domain.Viewer
-		F domain.Filter
-	}{v, f})
+		Subject, Tenant string
+		Roles           []string
+		F               domain.Filter
+	}{c.Subject(), c.OwnTenant(), c.Roles(), f})
 	sum := sha256.Sum256(b)
 	return binary.BigEndian.Uint64(sum[:8])
 }
 
-func encodeToken(v domain.Viewer, f domain.Filter, last domain.Ticket) string {
-	tok := pageToken{ID: last.ID, Hash: filterHash(v, f)}
+func encodeToken(c access.Caller, f domain.Filter, last domain.Ticket) string {
+	tok := pageToken{ID: last.ID, Hash: filterHash(c, f)}
 	var ts *time.Time
-	if f.Order == domain.OrderResolutionDueAsc {
+	if f.Order == domain.OrderResolutionDeadlineAsc {
 		ts = last.ResolutionDeadline
 	} else {
 		ts = &last.CreateTime
@@ -46,7 +49,7 @@ func encodeToken(v domain.Viewer, f domain.Filter, last domain.Ticket) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeToken(v domain.Viewer, f domain.Filter, s string) (*domain.Cursor, error) {
+func decodeToken(c access.Caller, f domain.Filter, s string) (*domain.Cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -56,15 +59,15 @@ func decodeToken(v domain.Viewer, f domain.Filter, s string) (*domain.Cursor, er
 		return nil, bad
 	}
 	var tok pageToken
-	if err := json.Unmarshal(b, &tok); err != nil || tok.Hash != filterHash(v, f) || checkID(tok.ID, "page_token") != nil {
+	if err := json.Unmarshal(b, &tok); err != nil || tok.Hash != filterHash(c, f) || domain.CheckID(tok.ID, "page_token") != nil {
 		return nil, bad
 	}
-	c := &domain.Cursor{ID: tok.ID}
+	cur := &domain.Cursor{ID: tok.ID}
 	if tok.Micros != nil {
 		t := time.UnixMicro(*tok.Micros).UTC()
-		c.Time = &t
-	} else if f.Order != domain.OrderResolutionDueAsc {
+		cur.Time = &t
+	} else if f.Order != domain.OrderResolutionDeadlineAsc {
 		return nil, bad
 	}
-	return c, nil
+	return cur, nil
 }

@@ -3,10 +3,16 @@ package domain
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"regexp"
+	"strings"
 	"time"
+
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/auth"
 )
 
 // APIKey is a credential of one client application for one tenant. The
@@ -59,4 +65,44 @@ func ParseAPIKey(key string) (keyID string, hash []byte, ok bool) {
 	}
 	sum := sha256.Sum256([]byte(m[2]))
 	return m[1], sum[:], true
+}
+
+// Verify checks a presented secret's hash against k: a wrong secret and a
+// revoked key are ErrInvalidAPIKey, like an unknown one.
+func (k APIKey) Verify(hash []byte) error {
+	if subtle.ConstantTimeCompare(k.SecretHash, hash) != 1 || k.RevokeTime != nil {
+		return ErrInvalidAPIKey
+	}
+	return nil
+}
+
+// MayManageKeys refuses callers who manage no API keys: a municipality's
+// admin manages its keys, a platform admin any municipality's.
+func MayManageKeys(c access.Caller) error {
+	if !c.AllTenants() && !c.Has(auth.RoleMunicipalAdmin) {
+		return apperr.PermissionDenied("API keys are managed by the tenant's municipal admin or a platform admin")
+	}
+	return nil
+}
+
+// KeyTenant resolves the municipality an API-key request is about (the
+// caller's own by default) and whether c manages its keys.
+func KeyTenant(c access.Caller, requested string) (string, error) {
+	tenant, err := c.Tenant(requested, "tenant")
+	if err != nil {
+		return "", err
+	}
+	if err := MayManageKeys(c); err != nil {
+		return "", err
+	}
+	return tenant, nil
+}
+
+// CheckClientName trims and checks the name of a client application.
+func CheckClientName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if r := TextRule(name, MaxReporterField, true); r != "" {
+		return "", apperr.Invalid("client_name", r)
+	}
+	return name, nil
 }

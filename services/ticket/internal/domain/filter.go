@@ -1,18 +1,32 @@
 package domain
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/apperr"
 )
 
-// Order is the sort order of a ticket list.
+// Order is the sort order of a ticket list, as the contract's TicketOrder
+// words it (libs/vocab).
 type Order string
 
 // The sort orders.
 const (
-	OrderCreateDesc       Order = "create_desc"
-	OrderCreateAsc        Order = "create_asc"
-	OrderResolutionDueAsc Order = "deadline_asc"
+	OrderCreateTimeDesc        Order = "create_time_desc"
+	OrderCreateTimeAsc         Order = "create_time_asc"
+	OrderResolutionDeadlineAsc Order = "resolution_deadline_asc"
+)
+
+// Page sizes of ListTickets.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
 )
 
 // BBox is a latitude/longitude rectangle.
@@ -39,10 +53,20 @@ func (c Circle) Bounds() BBox {
 	return BBox{MinLat: c.Center.Lat - dLat, MaxLat: c.Center.Lat + dLat, MinLng: c.Center.Lng - dLng, MaxLng: c.Center.Lng + dLng}
 }
 
+// violations checks the circle, naming field.
+func (c Circle) violations(field string) []apperr.FieldViolation {
+	vs := PointViolations(c.Center, field+".center", false)
+	if !(c.Meters > 0 && c.Meters <= MaxRadiusMeters) {
+		vs = append(vs, apperr.FieldViolation{Field: field + ".radius_meters",
+			Rule: fmt.Sprintf("must be greater than 0 and at most %d", MaxRadiusMeters)})
+	}
+	return vs
+}
+
 // Filter selects tickets. Visibility (tenant, own tickets, GBV) is added by
-// the store from the Viewer, never taken from the request.
+// the use case from the caller, never taken from the request.
 type Filter struct {
-	// Tenant narrows to one tenant; only cross-tenant viewers may name one
+	// Tenant narrows to one tenant; only cross-tenant callers may name one
 	// other than their own.
 	Tenant         string     `json:"tenant,omitempty"`
 	Statuses       []Status   `json:"statuses,omitempty"`
@@ -61,6 +85,80 @@ type Filter struct {
 
 // MaxFilterIDs is how many ticket ids one list may name.
 const MaxFilterIDs = 500
+
+// ListRequest is a ListTickets query as the caller sent it.
+type ListRequest struct {
+	Filter    Filter
+	PageSize  int
+	PageToken string
+}
+
+// Resolve applies the defaults and the caller's municipality to r and
+// refuses what it may not ask: a caller bound to one municipality lists
+// only it (by default too); one across municipalities lists every one
+// unless it names one.
+func (r *ListRequest) Resolve(c access.Caller) error {
+	f := &r.Filter
+	if !c.AllTenants() {
+		if f.Tenant == "" {
+			f.Tenant = c.OwnTenant()
+		}
+		if f.Tenant != c.OwnTenant() {
+			return apperr.PermissionDenied("only platform admins may list another tenant's tickets")
+		}
+	}
+	if f.Order == "" {
+		f.Order = OrderCreateTimeDesc
+	}
+	if err := r.validate(); err != nil {
+		return err
+	}
+	if r.PageSize == 0 {
+		r.PageSize = DefaultPageSize
+	}
+	r.PageSize = min(r.PageSize, MaxPageSize)
+	return nil
+}
+
+// validate refuses impossible filters, naming the field; the text query is
+// trimmed first.
+func (r *ListRequest) validate() error {
+	f := &r.Filter
+	var vs apperr.Violations
+	if r.PageSize < 0 {
+		vs.Add("page_size", "must not be negative")
+	}
+	if b := f.BBox; b != nil {
+		vs = append(vs, PointViolations(Point{Lat: b.MinLat, Lng: b.MinLng}, "bbox.min", false)...)
+		vs = append(vs, PointViolations(Point{Lat: b.MaxLat, Lng: b.MaxLng}, "bbox.max", false)...)
+		if b.MinLat > b.MaxLat || b.MinLng > b.MaxLng {
+			vs.Add("bbox", "min_latitude/min_longitude must not exceed max_latitude/max_longitude")
+		}
+	}
+	if c := f.Near; c != nil {
+		vs = append(vs, c.violations("near")...)
+	}
+	f.Query = strings.TrimSpace(f.Query)
+	if rule := TextRule(f.Query, MaxQuery, false); rule != "" {
+		vs.Add("query", rule)
+	}
+	if rule := TextRule(f.AssignedTeamID, 128, false); rule != "" {
+		vs.Add("assigned_team_id", rule)
+	}
+	if len(f.IDs) > MaxFilterIDs {
+		vs.Add("ids", fmt.Sprintf("must name at most %d tickets", MaxFilterIDs))
+	}
+	for _, id := range f.IDs {
+		if _, err := uuid.Parse(id); err != nil {
+			vs.Add("ids", "must contain only ticket UUIDs")
+			break
+		}
+	}
+	if err := vs.Err(); err != nil {
+		return err
+	}
+	return nil
+}
 
 // Cursor is the keyset position after the last ticket of a page.
 type Cursor struct {

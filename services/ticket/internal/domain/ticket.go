@@ -1,9 +1,13 @@
-// Package domain holds the ticket service's pure types and rules: what a
-// ticket is, its life cycle, who may see it and what input is acceptable. It
-// knows nothing of gRPC or Postgres.
+// Package domain holds the ticket service's types and rules, without I/O:
+// what a ticket is, its life cycle, who may see and change it (on top of
+// libs/access's Caller), what input is acceptable and what defaults apply.
+// It knows nothing of gRPC or Postgres.
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Category is the kind of problem a ticket reports, as stored.
 type Category string
@@ -21,6 +25,9 @@ const (
 
 // Channel is how a report arrived, as stored (e.g. "web", "whatsapp").
 type Channel string
+
+// ChannelWeb is the channel of a report that names none.
+const ChannelWeb Channel = "web"
 
 // Reporter is the contact detail of whoever reported a ticket (personal
 // information under POPIA).
@@ -69,6 +76,28 @@ type Ticket struct {
 	UpdateTime         time.Time
 	ResolveTime        *time.Time
 	CloseTime          *time.Time
+}
+
+// NewTicket is the open ticket of a validated report in by reporter, with
+// its id, reference and creation time.
+func NewTicket(in CreateInput, id, reference, reporter string, now time.Time) Ticket {
+	return Ticket{
+		ID: id, Reference: reference, Tenant: in.Tenant, Category: in.Category, Status: StatusOpen,
+		Description: in.Description, Location: *in.Location, Address: in.Address, Reporter: in.Reporter,
+		ReporterSubject: reporter, Channel: in.Channel, CreateTime: now, UpdateTime: now,
+	}
+}
+
+// Reference is the human reference of a tenant's seq-th ticket of year,
+// e.g. CPT-2026-000123.
+func Reference(tenant string, year int, seq int64) string {
+	return fmt.Sprintf("%s-%d-%06d", tenant, year, seq)
+}
+
+// CreatedEntry is the first history entry of t, by its reporter.
+func (t Ticket) CreatedEntry() HistoryEntry {
+	return HistoryEntry{Sequence: 1, TicketID: t.ID, Kind: HistoryCreated, Actor: t.ReporterSubject,
+		To: StatusOpen, Detail: string(t.Channel), CreateTime: t.CreateTime}
 }
 
 // IsGBV reports whether the ticket is a gender-based-violence report, whose

@@ -1,8 +1,12 @@
 package domain
 
 import (
+	"fmt"
 	"math"
 	"time"
+
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/apperr"
 )
 
 // MaxTileZoom is the deepest zoom level a ticket tile is served for.
@@ -40,7 +44,7 @@ func (t Tile) Bounds(margin float64) BBox {
 }
 
 // TileFilter selects the tickets drawn on a tile. Visibility comes from
-// the Viewer, as for lists.
+// the caller, as for lists.
 type TileFilter struct {
 	Tenant         string
 	Statuses       []Status
@@ -48,6 +52,37 @@ type TileFilter struct {
 	AssignedTeamID string
 	CreatedAfter   *time.Time
 	CreatedBefore  *time.Time
+}
+
+// TileRequest is a GetTicketTile query as the caller sent it.
+type TileRequest struct {
+	Tile   Tile
+	Filter TileFilter
+}
+
+// Resolve applies the caller's municipality to r and refuses what it may
+// not ask, as ListRequest.Resolve does for lists: a caller bound to one
+// municipality maps only it (by default too).
+func (r *TileRequest) Resolve(c access.Caller) error {
+	f := &r.Filter
+	if !c.AllTenants() {
+		if f.Tenant == "" {
+			f.Tenant = c.OwnTenant()
+		}
+		if f.Tenant != c.OwnTenant() {
+			return apperr.PermissionDenied("only platform admins may map another tenant's tickets")
+		}
+	}
+	var vs apperr.Violations
+	if r.Tile.Z < 0 || r.Tile.Z > MaxTileZoom {
+		vs.Add("z", fmt.Sprintf("must be from 0 to %d", MaxTileZoom))
+	} else if !r.Tile.Valid() {
+		vs.Add("x", "x and y must be from 0 to 2^z - 1")
+	}
+	if rule := TextRule(f.AssignedTeamID, 128, false); rule != "" {
+		vs.Add("assigned_team_id", rule)
+	}
+	return vs.Err()
 }
 
 // SLA states of a ticket on the map. The tile query (store) and the console

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/geo"
 )
@@ -39,6 +42,25 @@ type CreateInput struct {
 	IdempotencyKey string
 }
 
+// Resolve applies the caller's municipality and the defaults to a report c
+// files and validates it: a ticket is created in the caller's own
+// municipality only, by the web channel unless it says otherwise.
+func (in *CreateInput) Resolve(c access.Caller) error {
+	if in.Tenant == "" {
+		in.Tenant = c.OwnTenant()
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if in.Tenant == "" || in.Tenant != c.OwnTenant() {
+		return apperr.PermissionDenied("tickets can only be created in the caller's own tenant")
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelWeb
+	}
+	return nil
+}
+
 // Validate refuses bad input, naming every offending field and its rule.
 // Text is trimmed first.
 func (in *CreateInput) Validate() error {
@@ -48,40 +70,39 @@ func (in *CreateInput) Validate() error {
 	in.Reporter.Phone = strings.TrimSpace(in.Reporter.Phone)
 	in.Reporter.Email = strings.TrimSpace(in.Reporter.Email)
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
-	var vs []apperr.FieldViolation
-	add := func(field, rule string) { vs = append(vs, apperr.FieldViolation{Field: field, Rule: rule}) }
+	var vs apperr.Violations
 	if in.Category == "" {
-		add("category", "must be one of the known categories")
+		vs.Add("category", "must be one of the known categories")
 	}
 	if r := textRule(in.Description, MaxDescription, true); r != "" {
-		add("description", r)
+		vs.Add("description", r)
 	}
 	if in.Location == nil {
-		add("location", "is required")
+		vs.Add("location", "is required")
 	} else {
 		vs = append(vs, PointViolations(*in.Location, "location", true)...)
 	}
 	if r := textRule(in.Address, MaxAddress, false); r != "" {
-		add("address", r)
+		vs.Add("address", r)
 	}
 	if r := textRule(in.Reporter.Name, MaxReporterField, false); r != "" {
-		add("reporter.name", r)
+		vs.Add("reporter.name", r)
 	}
 	if r := textRule(in.Reporter.Phone, MaxReporterField, false); r != "" {
-		add("reporter.phone", r)
+		vs.Add("reporter.phone", r)
 	} else if in.Reporter.Phone != "" && !phonePattern.MatchString(in.Reporter.Phone) {
-		add("reporter.phone", "must be a phone number such as +27821234567")
+		vs.Add("reporter.phone", "must be a phone number such as +27821234567")
 	}
 	if r := textRule(in.Reporter.Email, MaxReporterField, false); r != "" {
-		add("reporter.email", r)
+		vs.Add("reporter.email", r)
 	} else if in.Reporter.Email != "" && !validEmail(in.Reporter.Email) {
-		add("reporter.email", "must be an email address such as name@example.org")
+		vs.Add("reporter.email", "must be an email address such as name@example.org")
 	}
 	if r := textRule(in.IdempotencyKey, MaxIdempotencyKey, false); r != "" {
-		add("idempotency_key", r)
+		vs.Add("idempotency_key", r)
 	}
-	if len(vs) > 0 {
-		return apperr.InvalidFields(vs...)
+	if err := vs.Err(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -114,6 +135,20 @@ func textRule(s string, max int, required bool) string {
 
 // TextRule is textRule for callers outside the package (notes, reasons).
 func TextRule(s string, max int, required bool) string { return textRule(s, max, required) }
+
+// CheckID refuses an id that is not a UUID, naming field.
+func CheckID(id, field string) error {
+	if id == "" {
+		return apperr.Invalid(field, "is required")
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return apperr.Invalid(field, "must be a UUID")
+	}
+	return nil
+}
+
+// isID reports whether id is a UUID.
+func isID(id string) bool { return CheckID(id, "") == nil }
 
 // PointViolations checks a position: finite, in range, and when inSA is set
 // inside South Africa's bounding area (the platform's one definition, in

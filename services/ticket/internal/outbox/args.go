@@ -1,6 +1,9 @@
 // Package outbox records, in the transaction of a ticket change, the work the
-// routing and SLA services must do about it (River jobs in schema "ticket"),
-// and delivers that work over gRPC with River's retries and backoff.
+// routing and SLA services must do about it (River jobs in schema "ticket",
+// through libs/queue), and delivers that work with the workers of each
+// peer's queue, whose retries and backoff are libs/queue's. The clients the
+// workers call are consumer-defined interfaces; package peers implements
+// them over gRPC.
 package outbox
 
 import (
@@ -47,7 +50,7 @@ func (RoutingStatusArgs) Kind() string { return "ticket.routing_status" }
 // InsertOpts implements river.JobArgsWithInsertOpts.
 func (RoutingStatusArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueRouting} }
 
-// SLA event kinds.
+// SLA event kinds, as the contract's TicketEventKind words them.
 const (
 	EventCreated       = "created"
 	EventStatusChanged = "status_changed"

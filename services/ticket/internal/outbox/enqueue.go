@@ -5,40 +5,39 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// Enqueuer inserts the jobs of ticket changes into the caller's transaction.
+// Enqueuer records, in the transaction of a ticket change, the jobs that
+// tell routing and SLA about it; package app uses it.
 type Enqueuer struct {
-	client *river.Client[pgx.Tx]
+	jobs *queue.Client
 }
 
-// NewEnqueuer returns an Enqueuer using client (insert-only or working).
-func NewEnqueuer(client *river.Client[pgx.Tx]) *Enqueuer { return &Enqueuer{client: client} }
+// NewEnqueuer returns an Enqueuer inserting with jobs (NewQueue).
+func NewEnqueuer(jobs *queue.Client) *Enqueuer { return &Enqueuer{jobs: jobs} }
 
 // TicketCreated records that routing must route t and SLA must start its
 // clocks; h is the `created` history entry whose event id keys the SLA event.
 func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
-	_, err := e.client.InsertManyTx(ctx, tx, []river.InsertManyParams{
-		{Args: RouteTicketArgs{Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Lat: t.Location.Lat, Lng: t.Location.Lng}},
-		{Args: slaEvent(t, h, EventCreated)},
-	})
+	err := e.jobs.InsertTx(ctx, tx,
+		RouteTicketArgs{Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Lat: t.Location.Lat, Lng: t.Location.Lng},
+		slaEvent(t, h, EventCreated))
 	if err != nil {
-		return fmt.Errorf("outbox.TicketCreated: river.InsertManyTx: %w", err)
+		return fmt.Errorf("outbox.TicketCreated: %w", err)
 	}
 	return nil
 }
 
 // StatusChanged records that SLA and routing must learn t's new status.
 func (e *Enqueuer) StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
-	_, err := e.client.InsertManyTx(ctx, tx, []river.InsertManyParams{
-		{Args: slaEvent(t, h, EventStatusChanged)},
-		{Args: RoutingStatusArgs{Tenant: t.Tenant, TicketID: t.ID, Status: string(h.To), Sequence: h.Sequence}},
-	})
+	err := e.jobs.InsertTx(ctx, tx,
+		slaEvent(t, h, EventStatusChanged),
+		RoutingStatusArgs{Tenant: t.Tenant, TicketID: t.ID, Status: string(h.To), Sequence: h.Sequence})
 	if err != nil {
-		return fmt.Errorf("outbox.StatusChanged: river.InsertManyTx: %w", err)
+		return fmt.Errorf("outbox.StatusChanged: %w", err)
 	}
 	return nil
 }
@@ -46,7 +45,7 @@ func (e *Enqueuer) StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket
 func slaEvent(t domain.Ticket, h domain.HistoryEntry, event string) SLAEventArgs {
 	return SLAEventArgs{
 		EventID: h.EventID, Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Event: event,
-		From: string(h.From), To: string(h.To), FirstResponse: h.Detail == "first_response",
+		From: string(h.From), To: string(h.To), FirstResponse: h.Detail == domain.DetailFirstResponse,
 		OccurTime: h.CreateTime, Sequence: h.Sequence,
 	}
 }

@@ -63,7 +63,7 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		return outbox.Migrate(ctx, p)
 	})
 	peer := &recorder{failed: map[string]bool{}}
-	client, err := outbox.NewClient(pool, outbox.Peers{Routing: peer, SLA: peer}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Routing: peer, SLA: peer})
 	require.NoError(t, err)
 	ev := outbox.NewEnqueuer(client)
 	tk := domain.Ticket{ID: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Tenant: "CPT", Category: domain.CategoryWater}
@@ -83,11 +83,8 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		return ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"})
 	}))
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	require.NoError(t, client.Start(ctx))
+	require.NoError(t, client.Start(t.Context()))
 	require.Eventually(t, func() bool { return len(peer.seen()) == 4 }, 30*time.Second, 50*time.Millisecond)
 	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.seen())
-	cancel()
-	<-client.Stopped()
+	require.NoError(t, client.Stop(t.Context()))
 }

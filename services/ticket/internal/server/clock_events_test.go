@@ -73,8 +73,10 @@ func TestSLAClockEventsAreRecordedInHistoryOnce(t *testing.T) {
 		}
 		req := event(tk.GetId(), ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING)
 		req.Tenant = "JHB"
-		_, err := h.internal.RecordClockEvent(svc, req)
+		_, err := h.internal.RecordClockEvent(serviceFor(t, "JHB"), req)
 		requireCode(t, err, codes.NotFound)
+		_, err = h.internal.RecordClockEvent(svc, req)
+		requireCode(t, err, codes.PermissionDenied)
 		_, err = h.internal.RecordClockEvent(agent(t, "CPT"), event(tk.GetId(), ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING))
 		requireCode(t, err, codes.PermissionDenied)
 		require.Equal(t, before, h.count(t, `SELECT count(*) FROM ticket.history`))

@@ -110,7 +110,7 @@ var gbvAnswers = map[string][]logCall{
 	rpcRecordAssignment: {{name: "routing records an assignment", subject: "routing",
 		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
 			return f.h.internal.RecordAssignment(service(t), &ticketv1.RecordAssignmentRequest{Tenant: "CPT", TicketId: f.id,
-				AssignmentId: uuid.NewString(), TeamId: "saps", TeamName: "SAPS Liaison", Reason: "sla_breach",
+				AssignmentId: uuid.NewString(), TeamId: "saps", TeamName: "SAPS Liaison", Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH,
 				EscalationLevel: 1, AssignTime: timestamppb.Now()})
 		}}},
 	rpcRecordDeadlines: {{name: "SLA records deadlines", subject: "routing",

@@ -15,6 +15,7 @@ import (
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/server/servertest"
 )
 
 // idCall is an RPC that takes a ticket id from its caller.
@@ -54,7 +55,7 @@ var byTicketID = map[string]idCall{
 	}},
 	rpcRecordAssignment: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.RecordAssignment(ctx, &ticketv1.RecordAssignmentRequest{Tenant: "CPT", TicketId: id,
-			AssignmentId: uuid.NewString(), TeamId: "t", TeamName: "Roads", Reason: "manual_override", AssignTime: timestamppb.Now()})
+			AssignmentId: uuid.NewString(), TeamId: "t", TeamName: "Roads", Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, AssignTime: timestamppb.Now()})
 	}},
 	rpcRecordDeadlines: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.RecordDeadlines(ctx, &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: 99,
@@ -117,8 +118,10 @@ func TestAGBVTicketReadsAsMissingToEveryoneButTheSAPSLiaison(t *testing.T) {
 		{name: "a team manager", ctx: as(t, "CPT", "manager-CPT", auth.RoleTeamManager)},
 		{name: "a municipal admin", ctx: as(t, "CPT", "admin-CPT", auth.RoleMunicipalAdmin)},
 		{name: "a platform admin", ctx: admin(t), auditor: true},
+		{name: "a platform admin who also holds the SAPS liaison role", ctx: as(t, "*", "root-liaison", auth.RolePlatformAdmin, auth.RoleSAPSLiaison), auditor: true},
 		{name: "another tenant's SAPS liaison", ctx: saps(t, "JHB")},
-		{name: "the gateway's service token", ctx: service(t), service: true},
+		{name: "a service token", ctx: service(t), service: true},
+		{name: "the gateway's token", ctx: servertest.WithToken(context.Background(), servertest.GatewayToken(t, "CPT")), service: true},
 	}
 	for _, m := range ticketRPCs(t) {
 		rpc, ok := byTicketID[m]

@@ -13,6 +13,7 @@ import (
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/vocab"
 )
 
 // gbvCancel is the cancel reason of the sealing test's GBV ticket.
@@ -45,7 +46,7 @@ func TestEveryFreeTextOfAGBVTicketIsSealed(t *testing.T) {
 	assign := func(reason, team string, level int32) {
 		t.Helper()
 		_, err := h.internal.RecordAssignment(svc, &ticketv1.RecordAssignmentRequest{Tenant: "CPT", TicketId: id,
-			AssignmentId: reason + team, TeamId: team, TeamName: team, Reason: reason, EscalationLevel: level,
+			AssignmentId: reason + team, TeamId: team, TeamName: team, Reason: vocab.MustParse[commonv1.AssignmentReason](reason), EscalationLevel: level,
 			AssignTime: timestamppb.New(time.Now().Add(time.Duration(level) * time.Minute))})
 		require.NoError(t, err)
 	}
@@ -85,7 +86,7 @@ func TestEveryFreeTextOfAGBVTicketIsSealed(t *testing.T) {
 		require.Equal(t, gbvAddress, got.GetTicket().GetAddress())
 		require.Equal(t, gbvCancel, got.GetTicket().GetCancelReason())
 		require.Equal(t, secretText, got.GetTicket().GetDescription())
-		require.Equal(t, "sla_breach", got.GetTicket().GetEscalationReason())
+		require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, got.GetTicket().GetEscalationReason())
 		hist, err := h.public.GetTicketHistory(liaison, &ticketv1.GetTicketHistoryRequest{TicketId: id})
 		require.NoError(t, err)
 		var lines [][3]string

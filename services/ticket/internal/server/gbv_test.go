@@ -10,6 +10,7 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 )
 
@@ -54,6 +55,9 @@ func TestGBVTicketsAreConfidential(t *testing.T) {
 		{"an agent", func(t *testing.T) context.Context { return agent(t, "CPT") }},
 		{"the reporting citizen", func(t *testing.T) context.Context { return reporter }},
 		{"a platform admin", admin},
+		{"a platform admin who also holds the SAPS liaison role", func(t *testing.T) context.Context {
+			return as(t, "*", "root-liaison", auth.RolePlatformAdmin, auth.RoleSAPSLiaison)
+		}},
 		{"another tenant's SAPS liaison", func(t *testing.T) context.Context { return saps(t, "JHB") }},
 	} {
 		t.Run(tc.name+" can neither read, list, count nor update it", func(t *testing.T) {

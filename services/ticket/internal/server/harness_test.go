@@ -39,6 +39,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 // harness is one service instance on its own database, over bufconn.
 type harness struct {
 	pool     *pgxpool.Pool
+	app      *app.App
 	public   ticketv1.TicketServiceClient
 	internal ticketv1.TicketInternalServiceClient
 }
@@ -53,12 +54,12 @@ func harnessOn(t *testing.T, pool *pgxpool.Pool) *harness {
 	t.Helper()
 	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
 	require.NoError(t, err)
-	jobs, err := outbox.NewClient(pool, outbox.Peers{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	jobs, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{})
 	require.NoError(t, err)
-	h := server.New(app.New(store.New(pool, keys), outbox.NewEnqueuer(jobs)))
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs))
 
-	conn := servertest.BufconnWith(t, h.Register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
-	return &harness{pool: pool, public: ticketv1.NewTicketServiceClient(conn), internal: ticketv1.NewTicketInternalServiceClient(conn)}
+	conn := servertest.BufconnWith(t, server.New(a).Register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
+	return &harness{pool: pool, app: a, public: ticketv1.NewTicketServiceClient(conn), internal: ticketv1.NewTicketInternalServiceClient(conn)}
 }
 
 // testLogger discards server logs unless TICKET_TEST_LOG is set.
@@ -88,7 +89,12 @@ func saps(t *testing.T, tenant string) context.Context {
 	return as(t, tenant, "saps-"+tenant, auth.RoleSAPSLiaison)
 }
 func admin(t *testing.T) context.Context   { return as(t, "*", "root", auth.RolePlatformAdmin) }
-func service(t *testing.T) context.Context { return as(t, "*", "routing", auth.RoleService) }
+func service(t *testing.T) context.Context { return serviceFor(t, "CPT") }
+
+// serviceFor is another service calling with a job of tenant.
+func serviceFor(t *testing.T, tenant string) context.Context {
+	return as(t, tenant, "routing", auth.RoleService)
+}
 
 // capeTown is a point in central Cape Town.
 var capeTown = &commonv1.LatLng{Latitude: -33.9249, Longitude: 18.4241}

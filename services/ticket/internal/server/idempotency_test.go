@@ -12,8 +12,6 @@ import (
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/pg"
-	"github.com/salga/trustengine/libs/seal"
-	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
 // TestIdempotencyKeysAreTheCallersOwnForOneRequestAndADay checks the
@@ -84,9 +82,7 @@ func TestIdempotencyKeysAreTheCallersOwnForOneRequestAndADay(t *testing.T) {
 		h.create(t, a, report("live-1", "New leak"))
 		_, err := h.pool.Exec(t.Context(), `UPDATE ticket.idempotency_keys SET create_time = now() - interval '25 hours' WHERE key = 'old-1'`)
 		require.NoError(t, err)
-		keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
-		require.NoError(t, err)
-		n, err := store.New(h.pool, keys).DeleteExpiredKeys(t.Context())
+		n, err := h.app.DeleteExpiredKeys(t.Context())
 		require.NoError(t, err)
 		require.Equal(t, int64(1), n)
 		require.Zero(t, h.count(t, `SELECT count(*) FROM ticket.idempotency_keys WHERE create_time <= now() - interval '24 hours'`))

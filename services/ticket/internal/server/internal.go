@@ -5,23 +5,20 @@ import (
 	"time"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
-	"github.com/salga/trustengine/services/ticket/internal/store"
+	"github.com/salga/trustengine/libs/vocab"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 // RecordAssignment implements TicketInternalService.
 func (s *Server) RecordAssignment(ctx context.Context, req *ticketv1.RecordAssignmentRequest) (*ticketv1.RecordAssignmentResponse, error) {
-	v, err := viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var at time.Time
 	if req.GetAssignTime() != nil {
 		at = req.GetAssignTime().AsTime()
 	}
-	ok, err := s.app.RecordAssignment(ctx, v, store.Assignment{
+	ok, err := s.app.RecordAssignment(ctx, domain.Assignment{
 		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), AssignmentID: req.GetAssignmentId(),
 		TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
-		Reason: req.GetReason(), EscalationLevel: req.GetEscalationLevel(), AssignTime: at,
+		Reason: vocab.Word(req.GetReason()), EscalationLevel: req.GetEscalationLevel(), AssignTime: at,
 	})
 	if err != nil {
 		return nil, err
@@ -31,11 +28,7 @@ func (s *Server) RecordAssignment(ctx context.Context, req *ticketv1.RecordAssig
 
 // RecordDeadlines implements TicketInternalService.
 func (s *Server) RecordDeadlines(ctx context.Context, req *ticketv1.RecordDeadlinesRequest) (*ticketv1.RecordDeadlinesResponse, error) {
-	v, err := viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := s.app.RecordDeadlines(ctx, v, store.Deadlines{
+	ok, err := s.app.RecordDeadlines(ctx, domain.Deadlines{
 		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Revision: req.GetRevision(),
 		Response: timeIn(req.GetResponseDeadline()), Resolution: timeIn(req.GetResolutionDeadline()),
 	})

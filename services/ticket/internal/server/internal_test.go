@@ -10,6 +10,7 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/vocab"
 )
 
 func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
@@ -21,7 +22,7 @@ func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
 	t0 := time.Now().UTC().Truncate(time.Second)
 	assign := func(id, assignment, reason string, level int32, at time.Time) (*ticketv1.RecordAssignmentResponse, error) {
 		return h.internal.RecordAssignment(svc, &ticketv1.RecordAssignmentRequest{Tenant: "CPT", TicketId: id,
-			AssignmentId: assignment, TeamId: "team-" + assignment, TeamName: "Team " + assignment, Reason: reason,
+			AssignmentId: assignment, TeamId: "team-" + assignment, TeamName: "Team " + assignment, Reason: vocab.MustParse[commonv1.AssignmentReason](reason),
 			EscalationLevel: level, AssignTime: timestamppb.New(at)})
 	}
 	get := func(id string) *ticketv1.Ticket {
@@ -39,7 +40,7 @@ func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
 		require.False(t, r.GetApplied())
 		got := get(tk.GetId())
 		require.Equal(t, "team-a1", got.GetAssignedTeamId())
-		require.Equal(t, "geospatial_routing", got.GetAssignmentReason())
+		require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING, got.GetAssignmentReason())
 	})
 	t.Run("an older assignment is ignored", func(t *testing.T) {
 		r, err := assign(tk.GetId(), "a0", "triage", 0, t0.Add(-time.Minute))
@@ -53,7 +54,7 @@ func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
 		require.True(t, r.GetApplied())
 		got := get(tk.GetId())
 		require.Equal(t, int32(1), got.GetEscalationLevel())
-		require.Equal(t, "sla_breach", got.GetEscalationReason())
+		require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, got.GetEscalationReason())
 		require.True(t, got.GetEscalatedAt().AsTime().Equal(t0.Add(time.Hour)))
 	})
 	t.Run("deadlines apply only for a newer revision and are recorded in history when they change", func(t *testing.T) {
@@ -88,7 +89,7 @@ func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
 		requireField(t, err, "reason")
 		_, err = h.internal.RecordDeadlines(svc, &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: tk.GetId()})
 		requireField(t, err, "revision")
-		_, err = h.internal.RecordDeadlines(svc, &ticketv1.RecordDeadlinesRequest{Tenant: "JHB", TicketId: tk.GetId(), Revision: 9})
+		_, err = h.internal.RecordDeadlines(serviceFor(t, "JHB"), &ticketv1.RecordDeadlinesRequest{Tenant: "JHB", TicketId: tk.GetId(), Revision: 9})
 		requireCode(t, err, codes.NotFound)
 	})
 }

@@ -7,66 +7,39 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-var categories = map[commonv1.Category]domain.Category{
-	commonv1.Category_CATEGORY_WATER:       domain.CategoryWater,
-	commonv1.Category_CATEGORY_ROADS:       domain.CategoryRoads,
-	commonv1.Category_CATEGORY_ELECTRICITY: domain.CategoryElectricity,
-	commonv1.Category_CATEGORY_WASTE:       domain.CategoryWaste,
-	commonv1.Category_CATEGORY_SANITATION:  domain.CategorySanitation,
-	commonv1.Category_CATEGORY_GBV:         domain.CategoryGBV,
-	commonv1.Category_CATEGORY_OTHER:       domain.CategoryOther,
-}
+// Enum values map to the domain's words through libs/vocab. A request's
+// UNSPECIFIED value maps to "" (the use case applies the default or refuses
+// a missing value); a number the contract does not define is refused here,
+// since it has no word at all.
 
-var statuses = map[commonv1.TicketStatus]domain.Status{
-	commonv1.TicketStatus_TICKET_STATUS_OPEN:             domain.StatusOpen,
-	commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS:      domain.StatusInProgress,
-	commonv1.TicketStatus_TICKET_STATUS_AWAITING_CITIZEN: domain.StatusAwaitingCitizen,
-	commonv1.TicketStatus_TICKET_STATUS_RESOLVED:         domain.StatusResolved,
-	commonv1.TicketStatus_TICKET_STATUS_CLOSED:           domain.StatusClosed,
-	commonv1.TicketStatus_TICKET_STATUS_CANCELLED:        domain.StatusCancelled,
-}
-
-var channels = map[ticketv1.Channel]domain.Channel{
-	ticketv1.Channel_CHANNEL_UNSPECIFIED: "web",
-	ticketv1.Channel_CHANNEL_WEB:         "web",
-	ticketv1.Channel_CHANNEL_MOBILE_APP:  "mobile_app",
-	ticketv1.Channel_CHANNEL_CALL_CENTRE: "call_centre",
-	ticketv1.Channel_CHANNEL_WHATSAPP:    "whatsapp",
-	ticketv1.Channel_CHANNEL_USSD:        "ussd",
-	ticketv1.Channel_CHANNEL_OPEN311:     "open311",
-	ticketv1.Channel_CHANNEL_WALK_IN:     "walk_in",
-}
-
-var orders = map[ticketv1.TicketOrder]domain.Order{
-	ticketv1.TicketOrder_TICKET_ORDER_UNSPECIFIED:             domain.OrderCreateDesc,
-	ticketv1.TicketOrder_TICKET_ORDER_CREATE_TIME_DESC:        domain.OrderCreateDesc,
-	ticketv1.TicketOrder_TICKET_ORDER_CREATE_TIME_ASC:         domain.OrderCreateAsc,
-	ticketv1.TicketOrder_TICKET_ORDER_RESOLUTION_DEADLINE_ASC: domain.OrderResolutionDueAsc,
-}
-
-// reverse inverts a one-to-one mapping. channels is not one-to-one
-// (UNSPECIFIED and WEB both mean web), so channelOut is written out.
-func reverse[K comparable, V comparable](m map[K]V) map[V]K {
-	out := make(map[V]K, len(m))
-	for k, v := range m {
-		out[v] = k
+// word maps a request's enum value: "" for UNSPECIFIED, ok false for an
+// undefined number.
+func word[E vocab.Enum](e E) (string, bool) {
+	if e == 0 {
+		return "", true
 	}
-	return out
+	w := vocab.Word(e)
+	return w, w != ""
 }
 
-var (
-	categoryOut = reverse(categories)
-	statusOut   = reverse(statuses)
-	channelOut  = map[domain.Channel]ticketv1.Channel{
-		"web": ticketv1.Channel_CHANNEL_WEB, "mobile_app": ticketv1.Channel_CHANNEL_MOBILE_APP,
-		"call_centre": ticketv1.Channel_CHANNEL_CALL_CENTRE, "whatsapp": ticketv1.Channel_CHANNEL_WHATSAPP,
-		"ussd": ticketv1.Channel_CHANNEL_USSD, "open311": ticketv1.Channel_CHANNEL_OPEN311,
-		"walk_in": ticketv1.Channel_CHANNEL_WALK_IN,
+// words maps a repeated enum field, refusing UNSPECIFIED and undefined
+// values as rule names field.
+func words[D ~string, E vocab.Enum](es []E, field, rule string) ([]D, error) {
+	var out []D
+	for _, e := range es {
+		w := vocab.Word(e)
+		if w == "" {
+			return nil, apperr.Invalid(field, rule)
+		}
+		out = append(out, D(w))
 	}
-)
+	return out, nil
+}
 
 func ts(t *time.Time) *timestamppb.Timestamp {
 	if t == nil {
@@ -83,17 +56,36 @@ func timeIn(p *timestamppb.Timestamp) *time.Time {
 	return &t
 }
 
+func pointIn(l *commonv1.LatLng) *domain.Point {
+	if l == nil {
+		return nil
+	}
+	return &domain.Point{Lat: l.GetLatitude(), Lng: l.GetLongitude()}
+}
+
+func circleIn(c *ticketv1.Circle) *domain.Circle {
+	if c == nil {
+		return nil
+	}
+	return &domain.Circle{Center: domain.Point{Lat: c.GetCenter().GetLatitude(), Lng: c.GetCenter().GetLongitude()}, Meters: c.GetRadiusMeters()}
+}
+
+func reporterIn(r *ticketv1.Reporter) domain.Reporter {
+	return domain.Reporter{Name: r.GetName(), Phone: r.GetPhone(), Email: r.GetEmail()}
+}
+
 func ticketOut(t domain.Ticket) *ticketv1.Ticket {
 	out := &ticketv1.Ticket{
 		Id: t.ID, Reference: t.Reference, Tenant: t.Tenant,
-		Category: categoryOut[t.Category], Status: statusOut[t.Status], Description: t.Description,
-		Address: t.Address, ReporterSubject: t.ReporterSubject, Channel: channelOut[t.Channel],
-		AssignedTeamId: t.AssignedTeamID, AssignedTeamName: t.AssignedTeamName,
-		AssignedPersonId: t.AssignedPersonID, AssignmentReason: t.AssignmentReason,
+		Category: vocab.MustParse[commonv1.Category](string(t.Category)), Status: vocab.MustParse[commonv1.TicketStatus](string(t.Status)),
+		Description: t.Description, Address: t.Address, ReporterSubject: t.ReporterSubject,
+		Channel:        vocab.MustParse[ticketv1.Channel](string(t.Channel)),
+		AssignedTeamId: t.AssignedTeamID, AssignedTeamName: t.AssignedTeamName, AssignedPersonId: t.AssignedPersonID,
+		AssignmentReason: vocab.MustParse[commonv1.AssignmentReason](t.AssignmentReason),
 		FirstRespondedAt: ts(t.FirstRespondedAt), ResponseDeadline: ts(t.ResponseDeadline),
 		ResolutionDeadline: ts(t.ResolutionDeadline), EscalatedAt: ts(t.EscalatedAt),
-		EscalationReason: t.EscalationReason, EscalationLevel: t.EscalationLevel, CancelReason: t.CancelReason,
-		CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
+		EscalationReason: vocab.MustParse[commonv1.AssignmentReason](t.EscalationReason), EscalationLevel: t.EscalationLevel,
+		CancelReason: t.CancelReason, CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
 		ResolveTime: ts(t.ResolveTime), CloseTime: ts(t.CloseTime),
 	}
 	// A receipt (GBV, no content) carries no location either.
@@ -107,21 +99,39 @@ func ticketOut(t domain.Ticket) *ticketv1.Ticket {
 }
 
 func noteOut(n domain.Note) *ticketv1.TicketNote {
-	vis := ticketv1.NoteVisibility_NOTE_VISIBILITY_INTERNAL
-	if n.Visibility == domain.NotePublic {
-		vis = ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC
-	}
-	return &ticketv1.TicketNote{Id: n.ID, TicketId: n.TicketID, Author: n.Author, Visibility: vis,
-		Body: n.Body, CreateTime: ts(&n.CreateTime)}
+	return &ticketv1.TicketNote{Id: n.ID, TicketId: n.TicketID, Author: n.Author,
+		Visibility: vocab.MustParse[ticketv1.NoteVisibility](n.Visibility), Body: n.Body, CreateTime: ts(&n.CreateTime)}
 }
 
 func historyOut(h domain.HistoryEntry) *ticketv1.HistoryEntry {
 	return &ticketv1.HistoryEntry{Sequence: h.Sequence, TicketId: h.TicketID, Kind: h.Kind, Actor: h.Actor,
-		FromStatus: statusOut[h.From], ToStatus: statusOut[h.To], Reason: h.Reason, Detail: h.Detail,
-		CreateTime: ts(&h.CreateTime)}
+		FromStatus: vocab.MustParse[commonv1.TicketStatus](string(h.From)), ToStatus: vocab.MustParse[commonv1.TicketStatus](string(h.To)),
+		Reason: h.Reason, Detail: h.Detail, CreateTime: ts(&h.CreateTime)}
 }
 
 func accessLogOut(e domain.AccessLogEntry) *ticketv1.GbvAccessLogEntry {
 	return &ticketv1.GbvAccessLogEntry{Id: e.ID, Tenant: e.Tenant, TicketId: e.TicketID, Subject: e.Subject,
 		Roles: e.Roles, Action: e.Action, CreateTime: ts(&e.CreateTime)}
+}
+
+// apiKeyOut maps a key without its hash: secrets never leave the service.
+func apiKeyOut(k domain.APIKey) *ticketv1.ApiKey {
+	return &ticketv1.ApiKey{Id: k.ID, Tenant: k.Tenant, ClientName: k.ClientName, Prefix: k.Prefix(),
+		CreatedBy: k.CreatedBy, CreateTime: ts(&k.CreateTime), RevokeTime: ts(k.RevokeTime)}
+}
+
+func publicOut(t domain.PublicTicket) *ticketv1.PublicTicket {
+	out := &ticketv1.PublicTicket{
+		Id: t.ID, Reference: t.Reference, Tenant: t.Tenant, Category: vocab.MustParse[commonv1.Category](string(t.Category)),
+		Status: vocab.MustParse[commonv1.TicketStatus](string(t.Status)), Description: t.Description, Address: t.Address,
+		MediaUrl: t.MediaURL, Location: &commonv1.LatLng{Latitude: t.Location.Lat, Longitude: t.Location.Lng},
+		AssignedTeamName: t.AssignedTeamName, ResponseDeadline: ts(t.ResponseDeadline),
+		ResolutionDeadline: ts(t.ResolutionDeadline), EscalatedAt: ts(t.EscalatedAt),
+		EscalationLevel: t.EscalationLevel, CancelReason: t.CancelReason,
+		CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
+	}
+	for _, n := range t.Notes {
+		out.Notes = append(out.Notes, &ticketv1.PublicNote{Body: n.Body, CreateTime: ts(&n.CreateTime)})
+	}
+	return out
 }

@@ -10,21 +10,11 @@ import (
 
 // AddTicketNote implements TicketService.
 func (s *Server) AddTicketNote(ctx context.Context, req *ticketv1.AddTicketNoteRequest) (*ticketv1.AddTicketNoteResponse, error) {
-	v, err := viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var vis string
-	switch req.GetVisibility() {
-	case ticketv1.NoteVisibility_NOTE_VISIBILITY_UNSPECIFIED:
-	case ticketv1.NoteVisibility_NOTE_VISIBILITY_INTERNAL:
-		vis = domain.NoteInternal
-	case ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC:
-		vis = domain.NotePublic
-	default:
+	vis, ok := word(req.GetVisibility())
+	if !ok {
 		return nil, apperr.Invalid("visibility", "must be INTERNAL or PUBLIC")
 	}
-	n, err := s.app.AddTicketNote(ctx, v, req.GetTicketId(), vis, req.GetBody())
+	n, err := s.app.AddTicketNote(ctx, domain.NewNote{TicketID: req.GetTicketId(), Visibility: vis, Body: req.GetBody()})
 	if err != nil {
 		return nil, err
 	}
@@ -33,11 +23,7 @@ func (s *Server) AddTicketNote(ctx context.Context, req *ticketv1.AddTicketNoteR
 
 // ListTicketNotes implements TicketService.
 func (s *Server) ListTicketNotes(ctx context.Context, req *ticketv1.ListTicketNotesRequest) (*ticketv1.ListTicketNotesResponse, error) {
-	v, err := viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ns, err := s.app.ListTicketNotes(ctx, v, req.GetTicketId())
+	ns, err := s.app.ListTicketNotes(ctx, req.GetTicketId())
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +36,7 @@ func (s *Server) ListTicketNotes(ctx context.Context, req *ticketv1.ListTicketNo
 
 // GetTicketHistory implements TicketService.
 func (s *Server) GetTicketHistory(ctx context.Context, req *ticketv1.GetTicketHistoryRequest) (*ticketv1.GetTicketHistoryResponse, error) {
-	v, err := viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hs, err := s.app.GetTicketHistory(ctx, v, req.GetTicketId())
+	hs, err := s.app.GetTicketHistory(ctx, req.GetTicketId())
 	if err != nil {
 		return nil, err
 	}
@@ -67,11 +49,8 @@ func (s *Server) GetTicketHistory(ctx context.Context, req *ticketv1.GetTicketHi
 
 // ListGbvAccessLog implements TicketService.
 func (s *Server) ListGbvAccessLog(ctx context.Context, req *ticketv1.ListGbvAccessLogRequest) (*ticketv1.ListGbvAccessLogResponse, error) {
-	v, err := viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	es, next, err := s.app.ListGbvAccessLog(ctx, v, req.GetTenant(), req.GetTicketId(), int(req.GetPageSize()), req.GetPageToken())
+	es, next, err := s.app.ListGbvAccessLog(ctx, domain.AccessLogQuery{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
+		PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken()})
 	if err != nil {
 		return nil, err
 	}

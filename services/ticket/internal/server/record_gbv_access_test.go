@@ -122,7 +122,7 @@ func TestAnotherServicesGBVAnswersAreLoggedOnce(t *testing.T) {
 			"the tenant's SAPS liaison": saps(t, "CPT"),
 			"an agent":                  agent(t, "CPT"),
 			"a platform admin":          admin(t),
-			"the gateway":               servertest.WithToken(context.Background(), servertest.GatewayToken(t)),
+			"the gateway":               servertest.WithToken(context.Background(), servertest.GatewayToken(t, "CPT")),
 		} {
 			t.Run(name, func(t *testing.T) {
 				_, err := h.internal.RecordGbvAccess(ctx, gbvAccess(gbv))

@@ -1,6 +1,7 @@
-// Package server is the gRPC edge of the ticket service: it reads the
-// caller's claims, maps protobuf requests to domain input and back, and
-// leaves every decision to package app.
+// Package server is the gRPC edge of the ticket service: it maps protobuf
+// requests to the use cases' input (package app) and their results back,
+// and nothing else. Rules, defaults and authorization are the use cases'
+// (which read the caller with libs/access); SQL is the store's.
 package server
 
 import (
@@ -11,11 +12,13 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
-	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/services/ticket/internal/app"
-	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
+
+// MaxRecvMsgSize is the largest request the ticket service accepts. It is
+// above every field limit, so that oversized text (a 10 MB description) is
+// refused by validation naming the field, not by gRPC's default 4 MB cap.
+const MaxRecvMsgSize = 16 << 20
 
 // Server implements TicketService and TicketInternalService.
 type Server struct {
@@ -31,16 +34,6 @@ func New(a *app.App) *Server { return &Server{app: a} }
 func (s *Server) Register(g *grpc.Server) {
 	ticketv1.RegisterTicketServiceServer(g, s)
 	ticketv1.RegisterTicketInternalServiceServer(g, s)
-}
-
-// viewer returns the authenticated caller. The auth interceptor guarantees
-// claims on every non-public method; their absence is a wiring bug.
-func viewer(ctx context.Context) (domain.Viewer, error) {
-	c, ok := auth.FromContext(ctx)
-	if !ok {
-		return domain.Viewer{}, apperr.Unauthenticated("missing credentials")
-	}
-	return domain.Viewer{Subject: c.Subject, Tenant: c.Tenant, Roles: c.Roles}, nil
 }
 
 // idempotencyKey is the request field, or else the `idempotency-key`

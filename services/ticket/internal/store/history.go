@@ -45,55 +45,85 @@ func (s *Store) openHistory(tenant, ticketID string, seq int64, sd seal.Sealed) 
 	return h, nil
 }
 
-// History returns the history of ticket id, oldest first. withInternal=false
-// leaves out the entries of internal notes, which a reporter must not learn
-// of; that is decided after opening, since a GBV entry's detail is sealed.
-func (s *Store) History(ctx context.Context, v domain.Viewer, id string, withInternal bool) ([]domain.HistoryEntry, error) {
-	var out []domain.HistoryEntry
-	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
-		t, err := s.getTx(ctx, tx, v, id, "")
+// InsertHistory appends h to t's history. On a GBV ticket the reason and
+// detail (a status change's reason is free text) are sealed, bound to the
+// entry, and the plaintext columns stay empty.
+func (s *Store) InsertHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+	reason, detail := h.Reason, h.Detail
+	var sealed, nonce []byte
+	var keyID *string
+	if t.IsGBV() {
+		sd, err := s.sealHistory(t.Tenant, t.ID, h.Sequence, historyText{Reason: h.Reason, Detail: h.Detail})
 		if err != nil {
-			return err
+			return fmt.Errorf("store.InsertHistory: %w", err)
 		}
-		rows, err := tx.Query(ctx, `SELECT sequence, ticket_id::text, kind, actor, from_status, to_status,
-				reason, detail, sealed, sealed_key_id, sealed_nonce, event_id::text, create_time
-			FROM ticket.history WHERE ticket_id = $1 ORDER BY sequence`, t.ID)
-		if err != nil {
-			return fmt.Errorf("select history: %w", err)
+		reason, detail, sealed, nonce, keyID = "", "", sd.Ciphertext, sd.Nonce, &sd.KeyID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
+			from_status, to_status, reason, detail, sealed, sealed_key_id, sealed_nonce, event_id, create_time)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		t.ID, h.Sequence, t.Tenant, t.IsGBV(), h.Kind, h.Actor, string(h.From), string(h.To),
+		reason, detail, sealed, keyID, nonce, h.EventID, h.CreateTime)
+	if err != nil {
+		return fmt.Errorf("store.InsertHistory: %w", err)
+	}
+	return nil
+}
+
+// AppendHistory advances t's history sequence, marks t updated at h's time
+// and appends h under that sequence, returning h as written.
+func (s *Store) AppendHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) (domain.HistoryEntry, error) {
+	if err := tx.QueryRow(ctx, `UPDATE ticket.tickets SET update_time = $2, history_seq = history_seq + 1
+		WHERE id = $1 RETURNING history_seq`, t.ID, h.CreateTime).Scan(&h.Sequence); err != nil {
+		return h, fmt.Errorf("store.AppendHistory: %w", err)
+	}
+	h.TicketID = t.ID
+	return h, s.InsertHistory(ctx, tx, t, h)
+}
+
+// ListHistory returns the history of ticket t, oldest first, opening the
+// sealed entries of a GBV ticket.
+func (s *Store) ListHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket) ([]domain.HistoryEntry, error) {
+	rows, err := tx.Query(ctx, `SELECT sequence, ticket_id::text, kind, actor, from_status, to_status,
+			reason, detail, sealed, sealed_key_id, sealed_nonce, event_id::text, create_time
+		FROM ticket.history WHERE ticket_id = $1 ORDER BY sequence`, t.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store.ListHistory: %w", err)
+	}
+	hs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.HistoryEntry, error) {
+		var (
+			h             domain.HistoryEntry
+			from, to      string
+			sealed, nonce []byte
+			keyID         *string
+		)
+		if err := r.Scan(&h.Sequence, &h.TicketID, &h.Kind, &h.Actor, &from, &to, &h.Reason, &h.Detail,
+			&sealed, &keyID, &nonce, &h.EventID, &h.CreateTime); err != nil {
+			return h, err
 		}
-		all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.HistoryEntry, error) {
-			var (
-				h             domain.HistoryEntry
-				from, to      string
-				sealed, nonce []byte
-				keyID         *string
-			)
-			if err := r.Scan(&h.Sequence, &h.TicketID, &h.Kind, &h.Actor, &from, &to, &h.Reason, &h.Detail,
-				&sealed, &keyID, &nonce, &h.EventID, &h.CreateTime); err != nil {
+		h.From, h.To, h.CreateTime = domain.Status(from), domain.Status(to), h.CreateTime.UTC()
+		if sealed != nil && keyID != nil {
+			ht, err := s.openHistory(t.Tenant, t.ID, h.Sequence, seal.Sealed{KeyID: *keyID, Nonce: nonce, Ciphertext: sealed})
+			if err != nil {
 				return h, err
 			}
-			h.From, h.To, h.CreateTime = domain.Status(from), domain.Status(to), h.CreateTime.UTC()
-			if sealed != nil && keyID != nil {
-				ht, err := s.openHistory(t.Tenant, t.ID, h.Sequence, seal.Sealed{KeyID: *keyID, Nonce: nonce, Ciphertext: sealed})
-				if err != nil {
-					return h, err
-				}
-				h.Reason, h.Detail = ht.Reason, ht.Detail
-			}
-			return h, nil
-		})
-		if err != nil {
-			return fmt.Errorf("scan history: %w", err)
+			h.Reason, h.Detail = ht.Reason, ht.Detail
 		}
-		for _, h := range all {
-			if withInternal || h.Kind != domain.HistoryNoteAdded || h.Detail != domain.NoteInternal {
-				out = append(out, h)
-			}
-		}
-		return logGBVReads(ctx, tx, v, "GetTicketHistory", []domain.Ticket{t})
+		return h, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store.History: %w", err)
+		return nil, fmt.Errorf("store.ListHistory: %w", err)
 	}
-	return out, nil
+	return hs, nil
+}
+
+// HasHistoryEvent reports whether ticket id's history holds an entry of
+// event eventID.
+func (s *Store) HasHistoryEvent(ctx context.Context, tx pgx.Tx, id, eventID string) (bool, error) {
+	var seen bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ticket.history WHERE ticket_id = $1 AND event_id = $2)`,
+		id, eventID).Scan(&seen); err != nil {
+		return false, fmt.Errorf("store.HasHistoryEvent: %w", err)
+	}
+	return seen, nil
 }

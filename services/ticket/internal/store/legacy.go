@@ -19,7 +19,7 @@ func Prepare(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring) error 
 	if err := pg.Prepare(ctx, pool, "ticket", migrations.FS); err != nil {
 		return err
 	}
-	return New(pool, keys).SealLegacy(ctx)
+	return New(keys).SealLegacy(ctx, pool)
 }
 
 // sealedChecks are the CHECKs that forbid GBV plaintext, added NOT VALID by
@@ -41,8 +41,8 @@ const legacyBatch = 500
 // nothing more to do. It runs as the connecting role (the schema owner:
 // history and notes are append-only for the application role), under an
 // advisory lock so replicas starting together do it once.
-func (s *Store) SealLegacy(ctx context.Context) error {
-	conn, err := s.pool.Acquire(ctx)
+func (s *Store) SealLegacy(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("store.SealLegacy: acquire: %w", err)
 	}

@@ -10,50 +10,33 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// List returns up to limit tickets matching f after cursor (nil for the first
-// page), in f.Order, and whether more follow. Keyset pagination on (sort key,
-// id) means concurrent inserts neither repeat nor skip earlier tickets.
-func (s *Store) List(ctx context.Context, v domain.Viewer, f domain.Filter, after *domain.Cursor, limit int) ([]domain.Ticket, bool, error) {
-	var (
-		out  []domain.Ticket
-		more bool
-	)
-	err := s.inTx(ctx, v, func(tx pgx.Tx) error {
-		w := &where{}
-		visibility(w, v)
-		filters(w, f)
-		if f.Query != "" {
-			if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query); err != nil {
-				return err
-			}
+// ListTickets returns up to limit tickets v may see that match f after
+// cursor (nil for the first page), in f.Order, and whether more follow.
+// Keyset pagination on (sort key, id) means concurrent inserts neither
+// repeat nor skip earlier tickets.
+func (s *Store) ListTickets(ctx context.Context, tx pgx.Tx, v domain.Visibility, f domain.Filter, after *domain.Cursor, limit int) ([]domain.Ticket, bool, error) {
+	w := &where{}
+	visible(w, v)
+	filters(w, f)
+	if f.Query != "" {
+		if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query); err != nil {
+			return nil, false, fmt.Errorf("store.ListTickets: %w", err)
 		}
-		orderBy := keyset(w, f.Order, after)
-		query := `SELECT ` + ticketColumns + ` FROM ticket.tickets t WHERE ` + w.sql() +
-			` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
-		out = out[:0]
-		rows, err := tx.Query(ctx, query, w.args...)
-		if err != nil {
-			return fmt.Errorf("select tickets: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := s.scanTicket(rows)
-			if err != nil {
-				return fmt.Errorf("scan ticket: %w", err)
-			}
-			out = append(out, t)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("select tickets: %w", err)
-		}
-		more = len(out) > limit
-		if more {
-			out = out[:limit]
-		}
-		return logGBVReads(ctx, tx, v, "ListTickets", out)
-	})
+	}
+	orderBy := keyset(w, f.Order, after)
+	query := `SELECT ` + ticketColumns + ` FROM ticket.tickets t WHERE ` + w.sql() +
+		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
+	rows, err := tx.Query(ctx, query, w.args...)
 	if err != nil {
-		return nil, false, fmt.Errorf("store.List: %w", err)
+		return nil, false, fmt.Errorf("store.ListTickets: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Ticket, error) { return s.scanTicket(r) })
+	if err != nil {
+		return nil, false, fmt.Errorf("store.ListTickets: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
 	}
 	return out, more, nil
 }
@@ -87,11 +70,11 @@ func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q stri
 	return nil
 }
 
-// searchTenant is the tenant a text search looks in: the viewer's, or for a
-// viewer of all tenants the one the filter names, else every tenant (nil).
-func searchTenant(v domain.Viewer, f domain.Filter) *string {
-	if sc := scope(v); !sc.AllTenants {
-		return &sc.Tenant
+// searchTenant is the tenant a text search looks in: the caller's, or for
+// a caller of all tenants the one the filter names, else every tenant (nil).
+func searchTenant(v domain.Visibility, f domain.Filter) *string {
+	if !v.AllTenants {
+		return &v.Tenant
 	}
 	if f.Tenant != "" {
 		return &f.Tenant
@@ -157,12 +140,12 @@ func filters(w *where, f domain.Filter) {
 // keyset adds the cursor condition for order and returns the ORDER BY.
 func keyset(w *where, order domain.Order, after *domain.Cursor) string {
 	switch order {
-	case domain.OrderCreateAsc:
+	case domain.OrderCreateTimeAsc:
 		if after != nil && after.Time != nil {
 			w.add("(t.create_time, t.id) > (" + w.arg(*after.Time) + ", " + w.arg(after.ID) + "::uuid)")
 		}
 		return "t.create_time ASC, t.id ASC"
-	case domain.OrderResolutionDueAsc:
+	case domain.OrderResolutionDeadlineAsc:
 		if after != nil {
 			id := w.arg(after.ID) + "::uuid"
 			if after.Time == nil {

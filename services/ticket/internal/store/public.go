@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -19,13 +18,6 @@ const publicColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, 
 	t.response_deadline, t.resolution_deadline, t.escalated_at, t.escalation_level,
 	CASE WHEN t.cancelled_by_staff THEN t.cancel_reason ELSE '' END,
 	t.create_time, t.update_time`
-
-// publicScope reads one tenant without the service role, so row-level
-// security hides GBV rows too: the second wall behind the query's own
-// `category <> 'gbv'`.
-func publicScope(v domain.Viewer, tenant string) pg.Scope {
-	return pg.Scope{Tenant: tenant, Subject: v.Subject}
-}
 
 func scanPublic(row pgx.Row) (domain.PublicTicket, error) {
 	var (
@@ -61,36 +53,31 @@ func publicFilters(w *where, f domain.PublicFilter) {
 }
 
 // ListPublic returns up to f.Limit public tickets after skipping f.Offset,
-// newest first, and whether more follow.
-func (s *Store) ListPublic(ctx context.Context, v domain.Viewer, f domain.PublicFilter) ([]domain.PublicTicket, bool, error) {
+// newest first, and whether more follow, with their public notes when
+// f.WithNotes. Run it under a public scope (access.Caller.PublicScope):
+// row-level security then hides GBV rows too, the second wall behind the
+// query's own exclusion.
+func (s *Store) ListPublic(ctx context.Context, tx pgx.Tx, f domain.PublicFilter) ([]domain.PublicTicket, bool, error) {
 	w := &where{}
 	publicFilters(w, f)
 	query := `SELECT ` + publicColumns + ` FROM ticket.tickets t WHERE ` + w.sql() +
 		` ORDER BY t.create_time DESC, t.id DESC LIMIT ` + w.arg(f.Limit+1) + ` OFFSET ` + w.arg(f.Offset)
-	var (
-		out  []domain.PublicTicket
-		more bool
-	)
-	err := pg.InTx(ctx, s.pool, publicScope(v, f.Tenant), func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, query, w.args...)
-		if err != nil {
-			return fmt.Errorf("select tickets: %w", err)
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.PublicTicket, error) { return scanPublic(r) })
-		if err != nil {
-			return fmt.Errorf("scan tickets: %w", err)
-		}
-		more = len(out) > f.Limit
-		if more {
-			out = out[:f.Limit]
-		}
-		if !f.WithNotes {
-			return nil
-		}
-		return publicNotes(ctx, tx, out)
-	})
+	rows, err := tx.Query(ctx, query, w.args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("store.ListPublic: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.PublicTicket, error) { return scanPublic(r) })
+	if err != nil {
+		return nil, false, fmt.Errorf("store.ListPublic: %w", err)
+	}
+	more := len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	if f.WithNotes {
+		if err := publicNotes(ctx, tx, out); err != nil {
+			return nil, false, fmt.Errorf("store.ListPublic: %w", err)
+		}
 	}
 	return out, more, nil
 }

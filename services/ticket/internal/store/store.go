@@ -1,84 +1,64 @@
-// Package store is the Postgres adapter of the ticket service: every query of
-// schema "ticket", run through libs pg.InTx so row-level security applies,
-// with GBV content sealed and opened here at the storage edge. Errors leave
-// this package as apperr domain errors or wrapped causes.
+// Package store is the Postgres edge of the ticket service: the SQL of
+// schema "ticket", run inside the transactions package app opens (pg.InTx
+// under the caller's scope, so row-level security is the second wall behind
+// every query's own filters), with GBV content sealed and opened here.
+//
+// Errors are interpreted at this edge, one way: a Postgres outcome that
+// means something to the service (no row, a taken key) leaves as one of the
+// domain's errors (domain/errors.go); anything else leaves wrapped with the
+// statement that failed. Nothing above the store sees pgx.ErrNoRows or a
+// SQLSTATE.
 package store
 
 import (
-	"context"
-	"fmt"
-	"time"
+	"strconv"
+	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// Store reads and writes tickets.
+// Store reads and writes the ticket schema, sealing GBV content with its
+// key ring.
 type Store struct {
-	pool *pgxpool.Pool
 	keys *seal.Keyring
-	now  func() time.Time
 }
 
-// New returns a Store on pool that seals GBV content with keys.
-func New(pool *pgxpool.Pool, keys *seal.Keyring) *Store {
-	return &Store{pool: pool, keys: keys, now: time.Now}
+// New returns a Store that seals GBV content with keys.
+func New(keys *seal.Keyring) *Store { return &Store{keys: keys} }
+
+// where accumulates SQL conditions and their arguments.
+type where struct {
+	conds []string
+	args  []any
 }
 
-// Hook runs inside the transaction of a change, after the change and its
-// history entry are written: the place to record work for other services so
-// it commits (or not) with the change itself.
-type Hook func(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
-
-// timestamp is the current time at Postgres precision (microseconds), so a
-// time handed out in a page token compares equal to the stored one.
-func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
-
-// scope is the database scope of a viewer: services with the "*" tenant and
-// platform admins read across tenants.
-func scope(v domain.Viewer) pg.Scope {
-	tenant := v.Tenant
-	all := v.AllTenants()
-	if tenant == "*" {
-		tenant = ""
-		all = all || v.Has(domain.RoleService)
-	}
-	return pg.Scope{Tenant: tenant, AllTenants: all, Subject: v.Subject, Roles: v.Roles}
+// arg adds a value and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
 }
 
-func (s *Store) inTx(ctx context.Context, v domain.Viewer, fn func(pgx.Tx) error) error {
-	return pg.InTx(ctx, s.pool, scope(v), fn)
+func (w *where) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(w.conds, " AND ")
 }
 
-// notFound is the answer for a ticket id a visibility-scoped query did not
-// return, whatever the reason: missing, another tenant's, someone else's,
-// or a GBV ticket asked for by anyone but the tenant's SAPS liaison. One
-// answer for all, so no caller can learn that an id is a GBV ticket.
-func notFound() error { return apperr.NotFound("ticket") }
-
-// logGBVReads records reads of GBV tickets in the same transaction as the
-// read, so no read can happen without its log entry.
-func logGBVReads(ctx context.Context, tx pgx.Tx, v domain.Viewer, action string, ts []domain.Ticket) error {
-	var tenants, ids []string
-	for _, t := range ts {
-		if t.IsGBV() {
-			tenants = append(tenants, t.Tenant)
-			ids = append(ids, t.ID)
-		}
+// visible adds a caller's read rules to w: the same rules as row-level
+// security (tenant, GBV) plus the citizen's own-tickets rule, so the query
+// layer does not lean on row-level security alone.
+func visible(w *where, v domain.Visibility) {
+	if !v.AllTenants {
+		w.add("t.tenant = " + w.arg(v.Tenant))
 	}
-	if len(ids) == 0 {
-		return nil
+	if !v.GBV {
+		w.add("t.category <> 'gbv'")
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO ticket.gbv_access_log (tenant, ticket_id, subject, roles, action)
-		SELECT tn, id::uuid, $3, $4, $5 FROM unnest($1::text[], $2::text[]) AS u(tn, id)`,
-		tenants, ids, v.Subject, v.Roles, action)
-	if err != nil {
-		return fmt.Errorf("store: insert gbv_access_log: %w", err)
+	if v.Reporter != "" {
+		w.add("t.reporter_subject = " + w.arg(v.Reporter))
 	}
-	return nil
 }

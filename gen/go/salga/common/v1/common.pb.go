@@ -169,6 +169,76 @@ func (TicketStatus) EnumDescriptor() ([]byte, []int) {
 	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{1}
 }
 
+// AssignmentReason says which routing rule or action chose a team. Routing
+// decides it; the ticket mirrors it and SLA escalates with it.
+type AssignmentReason int32
+
+const (
+	// Not set.
+	AssignmentReason_ASSIGNMENT_REASON_UNSPECIFIED AssignmentReason = 0
+	// The team's service area contains the ticket's location.
+	AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING AssignmentReason = 1
+	// No area of the category contains the point; the nearest team was chosen.
+	AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST AssignmentReason = 2
+	// No team of the category exists; the ticket waits in the triage queue.
+	AssignmentReason_ASSIGNMENT_REASON_TRIAGE AssignmentReason = 3
+	// A manager or admin reassigned it by hand.
+	AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE AssignmentReason = 4
+	// Escalated by a person.
+	AssignmentReason_ASSIGNMENT_REASON_ESCALATION AssignmentReason = 5
+	// Escalated automatically after an SLA breach.
+	AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH AssignmentReason = 6
+)
+
+// Enum value maps for AssignmentReason.
+var (
+	AssignmentReason_name = map[int32]string{
+		0: "ASSIGNMENT_REASON_UNSPECIFIED",
+		1: "ASSIGNMENT_REASON_GEOSPATIAL_ROUTING",
+		2: "ASSIGNMENT_REASON_FALLBACK_NEAREST",
+		3: "ASSIGNMENT_REASON_TRIAGE",
+		4: "ASSIGNMENT_REASON_MANUAL_OVERRIDE",
+		5: "ASSIGNMENT_REASON_ESCALATION",
+		6: "ASSIGNMENT_REASON_SLA_BREACH",
+	}
+	AssignmentReason_value = map[string]int32{
+		"ASSIGNMENT_REASON_UNSPECIFIED":        0,
+		"ASSIGNMENT_REASON_GEOSPATIAL_ROUTING": 1,
+		"ASSIGNMENT_REASON_FALLBACK_NEAREST":   2,
+		"ASSIGNMENT_REASON_TRIAGE":             3,
+		"ASSIGNMENT_REASON_MANUAL_OVERRIDE":    4,
+		"ASSIGNMENT_REASON_ESCALATION":         5,
+		"ASSIGNMENT_REASON_SLA_BREACH":         6,
+	}
+)
+
+func (x AssignmentReason) Enum() *AssignmentReason {
+	p := new(AssignmentReason)
+	*p = x
+	return p
+}
+
+func (x AssignmentReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AssignmentReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_common_v1_common_proto_enumTypes[2].Descriptor()
+}
+
+func (AssignmentReason) Type() protoreflect.EnumType {
+	return &file_salga_common_v1_common_proto_enumTypes[2]
+}
+
+func (x AssignmentReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AssignmentReason.Descriptor instead.
+func (AssignmentReason) EnumDescriptor() ([]byte, []int) {
+	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{2}
+}
+
 // LatLng is a WGS84 (EPSG:4326) position in decimal degrees.
 type LatLng struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -248,7 +318,15 @@ const file_salga_common_v1_common_proto_rawDesc = "" +
 	"\x1eTICKET_STATUS_AWAITING_CITIZEN\x10\x03\x12\x1a\n" +
 	"\x16TICKET_STATUS_RESOLVED\x10\x04\x12\x18\n" +
 	"\x14TICKET_STATUS_CLOSED\x10\x05\x12\x1b\n" +
-	"\x17TICKET_STATUS_CANCELLED\x10\x06B\xbe\x01\n" +
+	"\x17TICKET_STATUS_CANCELLED\x10\x06*\x90\x02\n" +
+	"\x10AssignmentReason\x12!\n" +
+	"\x1dASSIGNMENT_REASON_UNSPECIFIED\x10\x00\x12(\n" +
+	"$ASSIGNMENT_REASON_GEOSPATIAL_ROUTING\x10\x01\x12&\n" +
+	"\"ASSIGNMENT_REASON_FALLBACK_NEAREST\x10\x02\x12\x1c\n" +
+	"\x18ASSIGNMENT_REASON_TRIAGE\x10\x03\x12%\n" +
+	"!ASSIGNMENT_REASON_MANUAL_OVERRIDE\x10\x04\x12 \n" +
+	"\x1cASSIGNMENT_REASON_ESCALATION\x10\x05\x12 \n" +
+	"\x1cASSIGNMENT_REASON_SLA_BREACH\x10\x06B\xbe\x01\n" +
 	"\x13com.salga.common.v1B\vCommonProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/common/v1;commonv1\xa2\x02\x03SCX\xaa\x02\x0fSalga.Common.V1\xca\x02\x0fSalga\\Common\\V1\xe2\x02\x1bSalga\\Common\\V1\\GPBMetadata\xea\x02\x11Salga::Common::V1b\x06proto3"
 
 var (
@@ -263,12 +341,13 @@ func file_salga_common_v1_common_proto_rawDescGZIP() []byte {
 	return file_salga_common_v1_common_proto_rawDescData
 }
 
-var file_salga_common_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_salga_common_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_salga_common_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_salga_common_v1_common_proto_goTypes = []any{
-	(Category)(0),     // 0: salga.common.v1.Category
-	(TicketStatus)(0), // 1: salga.common.v1.TicketStatus
-	(*LatLng)(nil),    // 2: salga.common.v1.LatLng
+	(Category)(0),         // 0: salga.common.v1.Category
+	(TicketStatus)(0),     // 1: salga.common.v1.TicketStatus
+	(AssignmentReason)(0), // 2: salga.common.v1.AssignmentReason
+	(*LatLng)(nil),        // 3: salga.common.v1.LatLng
 }
 var file_salga_common_v1_common_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -288,7 +367,7 @@ func file_salga_common_v1_common_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_common_v1_common_proto_rawDesc), len(file_salga_common_v1_common_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   1,
 			NumExtensions: 0,
 			NumServices:   0,

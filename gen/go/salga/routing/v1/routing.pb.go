@@ -24,75 +24,6 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// AssignmentReason says which routing rule or action chose a team.
-type AssignmentReason int32
-
-const (
-	// Not set.
-	AssignmentReason_ASSIGNMENT_REASON_UNSPECIFIED AssignmentReason = 0
-	// The team's service area contains the ticket's location.
-	AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING AssignmentReason = 1
-	// No area of the category contains the point; the nearest team was chosen.
-	AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST AssignmentReason = 2
-	// No team of the category exists; the ticket waits in the triage queue.
-	AssignmentReason_ASSIGNMENT_REASON_TRIAGE AssignmentReason = 3
-	// A manager or admin reassigned it by hand.
-	AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE AssignmentReason = 4
-	// Escalated by a person.
-	AssignmentReason_ASSIGNMENT_REASON_ESCALATION AssignmentReason = 5
-	// Escalated automatically after an SLA breach.
-	AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH AssignmentReason = 6
-)
-
-// Enum value maps for AssignmentReason.
-var (
-	AssignmentReason_name = map[int32]string{
-		0: "ASSIGNMENT_REASON_UNSPECIFIED",
-		1: "ASSIGNMENT_REASON_GEOSPATIAL_ROUTING",
-		2: "ASSIGNMENT_REASON_FALLBACK_NEAREST",
-		3: "ASSIGNMENT_REASON_TRIAGE",
-		4: "ASSIGNMENT_REASON_MANUAL_OVERRIDE",
-		5: "ASSIGNMENT_REASON_ESCALATION",
-		6: "ASSIGNMENT_REASON_SLA_BREACH",
-	}
-	AssignmentReason_value = map[string]int32{
-		"ASSIGNMENT_REASON_UNSPECIFIED":        0,
-		"ASSIGNMENT_REASON_GEOSPATIAL_ROUTING": 1,
-		"ASSIGNMENT_REASON_FALLBACK_NEAREST":   2,
-		"ASSIGNMENT_REASON_TRIAGE":             3,
-		"ASSIGNMENT_REASON_MANUAL_OVERRIDE":    4,
-		"ASSIGNMENT_REASON_ESCALATION":         5,
-		"ASSIGNMENT_REASON_SLA_BREACH":         6,
-	}
-)
-
-func (x AssignmentReason) Enum() *AssignmentReason {
-	p := new(AssignmentReason)
-	*p = x
-	return p
-}
-
-func (x AssignmentReason) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (AssignmentReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_salga_routing_v1_routing_proto_enumTypes[0].Descriptor()
-}
-
-func (AssignmentReason) Type() protoreflect.EnumType {
-	return &file_salga_routing_v1_routing_proto_enumTypes[0]
-}
-
-func (x AssignmentReason) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use AssignmentReason.Descriptor instead.
-func (AssignmentReason) EnumDescriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{0}
-}
-
 // Municipality is a tenant: a municipality with its Municipal Demarcation
 // Board code and boundary.
 type Municipality struct {
@@ -418,7 +349,7 @@ type Assignment struct {
 	// `system` or the user id who made the assignment.
 	AssignedBy string `protobuf:"bytes,7,opt,name=assigned_by,json=assignedBy,proto3" json:"assigned_by,omitempty"`
 	// Which rule or action chose the team.
-	Reason AssignmentReason `protobuf:"varint,8,opt,name=reason,proto3,enum=salga.routing.v1.AssignmentReason" json:"reason,omitempty"`
+	Reason v1.AssignmentReason `protobuf:"varint,8,opt,name=reason,proto3,enum=salga.common.v1.AssignmentReason" json:"reason,omitempty"`
 	// Free-text note (manual reassignment, escalation).
 	Note string `protobuf:"bytes,9,opt,name=note,proto3" json:"note,omitempty"`
 	// Whether this is the ticket's current assignment.
@@ -510,11 +441,11 @@ func (x *Assignment) GetAssignedBy() string {
 	return ""
 }
 
-func (x *Assignment) GetReason() AssignmentReason {
+func (x *Assignment) GetReason() v1.AssignmentReason {
 	if x != nil {
 		return x.Reason
 	}
-	return AssignmentReason_ASSIGNMENT_REASON_UNSPECIFIED
+	return v1.AssignmentReason(0)
 }
 
 func (x *Assignment) GetNote() string {
@@ -646,7 +577,7 @@ type RouteDecision struct {
 	// Person chosen within the team (fewest open tickets), when it has members.
 	AssignedPersonId string `protobuf:"bytes,3,opt,name=assigned_person_id,json=assignedPersonId,proto3" json:"assigned_person_id,omitempty"`
 	// The rule that chose the team.
-	Reason AssignmentReason `protobuf:"varint,4,opt,name=reason,proto3,enum=salga.routing.v1.AssignmentReason" json:"reason,omitempty"`
+	Reason v1.AssignmentReason `protobuf:"varint,4,opt,name=reason,proto3,enum=salga.common.v1.AssignmentReason" json:"reason,omitempty"`
 	// A sentence explaining the decision for an operator.
 	Explanation string `protobuf:"bytes,5,opt,name=explanation,proto3" json:"explanation,omitempty"`
 	// Teams considered, best first.
@@ -706,11 +637,11 @@ func (x *RouteDecision) GetAssignedPersonId() string {
 	return ""
 }
 
-func (x *RouteDecision) GetReason() AssignmentReason {
+func (x *RouteDecision) GetReason() v1.AssignmentReason {
 	if x != nil {
 		return x.Reason
 	}
-	return AssignmentReason_ASSIGNMENT_REASON_UNSPECIFIED
+	return v1.AssignmentReason(0)
 }
 
 func (x *RouteDecision) GetExplanation() string {
@@ -836,7 +767,7 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xad\x03\n" +
+	"updateTime\"\xac\x03\n" +
 	"\n" +
 	"Assignment\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
@@ -846,8 +777,8 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\tteam_name\x18\x05 \x01(\tR\bteamName\x12,\n" +
 	"\x12assigned_person_id\x18\x06 \x01(\tR\x10assignedPersonId\x12\x1f\n" +
 	"\vassigned_by\x18\a \x01(\tR\n" +
-	"assignedBy\x12:\n" +
-	"\x06reason\x18\b \x01(\x0e2\".salga.routing.v1.AssignmentReasonR\x06reason\x12\x12\n" +
+	"assignedBy\x129\n" +
+	"\x06reason\x18\b \x01(\x0e2!.salga.common.v1.AssignmentReasonR\x06reason\x12\x12\n" +
 	"\x04note\x18\t \x01(\tR\x04note\x12\x1d\n" +
 	"\n" +
 	"is_current\x18\n" +
@@ -862,12 +793,12 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\x0fdistance_meters\x18\x04 \x01(\x01R\x0edistanceMeters\x12\x1c\n" +
 	"\n" +
 	"area_sq_km\x18\x05 \x01(\x01R\bareaSqKm\x12\x16\n" +
-	"\x06chosen\x18\x06 \x01(\bR\x06chosen\"\x93\x02\n" +
+	"\x06chosen\x18\x06 \x01(\bR\x06chosen\"\x92\x02\n" +
 	"\rRouteDecision\x12\x17\n" +
 	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x12\x1b\n" +
 	"\tteam_name\x18\x02 \x01(\tR\bteamName\x12,\n" +
-	"\x12assigned_person_id\x18\x03 \x01(\tR\x10assignedPersonId\x12:\n" +
-	"\x06reason\x18\x04 \x01(\x0e2\".salga.routing.v1.AssignmentReasonR\x06reason\x12 \n" +
+	"\x12assigned_person_id\x18\x03 \x01(\tR\x10assignedPersonId\x129\n" +
+	"\x06reason\x18\x04 \x01(\x0e2!.salga.common.v1.AssignmentReasonR\x06reason\x12 \n" +
 	"\vexplanation\x18\x05 \x01(\tR\vexplanation\x12@\n" +
 	"\n" +
 	"candidates\x18\x06 \x03(\v2 .salga.routing.v1.RouteCandidateR\n" +
@@ -878,15 +809,7 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"assignment\x18\x02 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
 	"assignment\x125\n" +
 	"\x06status\x18\x03 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x125\n" +
-	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory*\x90\x02\n" +
-	"\x10AssignmentReason\x12!\n" +
-	"\x1dASSIGNMENT_REASON_UNSPECIFIED\x10\x00\x12(\n" +
-	"$ASSIGNMENT_REASON_GEOSPATIAL_ROUTING\x10\x01\x12&\n" +
-	"\"ASSIGNMENT_REASON_FALLBACK_NEAREST\x10\x02\x12\x1c\n" +
-	"\x18ASSIGNMENT_REASON_TRIAGE\x10\x03\x12%\n" +
-	"!ASSIGNMENT_REASON_MANUAL_OVERRIDE\x10\x04\x12 \n" +
-	"\x1cASSIGNMENT_REASON_ESCALATION\x10\x05\x12 \n" +
-	"\x1cASSIGNMENT_REASON_SLA_BREACH\x10\x06B\xc6\x01\n" +
+	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategoryB\xc6\x01\n" +
 	"\x14com.salga.routing.v1B\fRoutingProtoP\x01Z>github.com/salga/trustengine/gen/go/salga/routing/v1;routingv1\xa2\x02\x03SRX\xaa\x02\x10Salga.Routing.V1\xca\x02\x10Salga\\Routing\\V1\xe2\x02\x1cSalga\\Routing\\V1\\GPBMetadata\xea\x02\x12Salga::Routing::V1b\x06proto3"
 
 var (
@@ -901,38 +824,37 @@ func file_salga_routing_v1_routing_proto_rawDescGZIP() []byte {
 	return file_salga_routing_v1_routing_proto_rawDescData
 }
 
-var file_salga_routing_v1_routing_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_salga_routing_v1_routing_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_salga_routing_v1_routing_proto_goTypes = []any{
-	(AssignmentReason)(0),         // 0: salga.routing.v1.AssignmentReason
-	(*Municipality)(nil),          // 1: salga.routing.v1.Municipality
-	(*TeamMember)(nil),            // 2: salga.routing.v1.TeamMember
-	(*Team)(nil),                  // 3: salga.routing.v1.Team
-	(*Assignment)(nil),            // 4: salga.routing.v1.Assignment
-	(*RouteCandidate)(nil),        // 5: salga.routing.v1.RouteCandidate
-	(*RouteDecision)(nil),         // 6: salga.routing.v1.RouteDecision
-	(*QueuedTicket)(nil),          // 7: salga.routing.v1.QueuedTicket
-	(*structpb.Struct)(nil),       // 8: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
-	(v1.Category)(0),              // 10: salga.common.v1.Category
+	(*Municipality)(nil),          // 0: salga.routing.v1.Municipality
+	(*TeamMember)(nil),            // 1: salga.routing.v1.TeamMember
+	(*Team)(nil),                  // 2: salga.routing.v1.Team
+	(*Assignment)(nil),            // 3: salga.routing.v1.Assignment
+	(*RouteCandidate)(nil),        // 4: salga.routing.v1.RouteCandidate
+	(*RouteDecision)(nil),         // 5: salga.routing.v1.RouteDecision
+	(*QueuedTicket)(nil),          // 6: salga.routing.v1.QueuedTicket
+	(*structpb.Struct)(nil),       // 7: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(v1.Category)(0),              // 9: salga.common.v1.Category
+	(v1.AssignmentReason)(0),      // 10: salga.common.v1.AssignmentReason
 	(v1.TicketStatus)(0),          // 11: salga.common.v1.TicketStatus
 }
 var file_salga_routing_v1_routing_proto_depIdxs = []int32{
-	8,  // 0: salga.routing.v1.Municipality.boundary:type_name -> google.protobuf.Struct
-	9,  // 1: salga.routing.v1.Municipality.create_time:type_name -> google.protobuf.Timestamp
-	9,  // 2: salga.routing.v1.Municipality.update_time:type_name -> google.protobuf.Timestamp
-	10, // 3: salga.routing.v1.Team.category:type_name -> salga.common.v1.Category
-	2,  // 4: salga.routing.v1.Team.members:type_name -> salga.routing.v1.TeamMember
-	8,  // 5: salga.routing.v1.Team.service_area:type_name -> google.protobuf.Struct
-	9,  // 6: salga.routing.v1.Team.create_time:type_name -> google.protobuf.Timestamp
-	9,  // 7: salga.routing.v1.Team.update_time:type_name -> google.protobuf.Timestamp
-	0,  // 8: salga.routing.v1.Assignment.reason:type_name -> salga.routing.v1.AssignmentReason
-	9,  // 9: salga.routing.v1.Assignment.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 10: salga.routing.v1.RouteDecision.reason:type_name -> salga.routing.v1.AssignmentReason
-	5,  // 11: salga.routing.v1.RouteDecision.candidates:type_name -> salga.routing.v1.RouteCandidate
-	4,  // 12: salga.routing.v1.QueuedTicket.assignment:type_name -> salga.routing.v1.Assignment
+	7,  // 0: salga.routing.v1.Municipality.boundary:type_name -> google.protobuf.Struct
+	8,  // 1: salga.routing.v1.Municipality.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 2: salga.routing.v1.Municipality.update_time:type_name -> google.protobuf.Timestamp
+	9,  // 3: salga.routing.v1.Team.category:type_name -> salga.common.v1.Category
+	1,  // 4: salga.routing.v1.Team.members:type_name -> salga.routing.v1.TeamMember
+	7,  // 5: salga.routing.v1.Team.service_area:type_name -> google.protobuf.Struct
+	8,  // 6: salga.routing.v1.Team.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 7: salga.routing.v1.Team.update_time:type_name -> google.protobuf.Timestamp
+	10, // 8: salga.routing.v1.Assignment.reason:type_name -> salga.common.v1.AssignmentReason
+	8,  // 9: salga.routing.v1.Assignment.create_time:type_name -> google.protobuf.Timestamp
+	10, // 10: salga.routing.v1.RouteDecision.reason:type_name -> salga.common.v1.AssignmentReason
+	4,  // 11: salga.routing.v1.RouteDecision.candidates:type_name -> salga.routing.v1.RouteCandidate
+	3,  // 12: salga.routing.v1.QueuedTicket.assignment:type_name -> salga.routing.v1.Assignment
 	11, // 13: salga.routing.v1.QueuedTicket.status:type_name -> salga.common.v1.TicketStatus
-	10, // 14: salga.routing.v1.QueuedTicket.category:type_name -> salga.common.v1.Category
+	9,  // 14: salga.routing.v1.QueuedTicket.category:type_name -> salga.common.v1.Category
 	15, // [15:15] is the sub-list for method output_type
 	15, // [15:15] is the sub-list for method input_type
 	15, // [15:15] is the sub-list for extension type_name
@@ -950,14 +872,13 @@ func file_salga_routing_v1_routing_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_proto_rawDesc), len(file_salga_routing_v1_routing_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      0,
 			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
 		GoTypes:           file_salga_routing_v1_routing_proto_goTypes,
 		DependencyIndexes: file_salga_routing_v1_routing_proto_depIdxs,
-		EnumInfos:         file_salga_routing_v1_routing_proto_enumTypes,
 		MessageInfos:      file_salga_routing_v1_routing_proto_msgTypes,
 	}.Build()
 	File_salga_routing_v1_routing_proto = out.File

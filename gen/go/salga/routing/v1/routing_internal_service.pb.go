@@ -160,7 +160,7 @@ type EscalateTicketRequest struct {
 	// Escalation level, starting at 1; (ticket, level) is the idempotency key.
 	Level int32 `protobuf:"varint,3,opt,name=level,proto3" json:"level,omitempty"`
 	// ASSIGNMENT_REASON_SLA_BREACH or ASSIGNMENT_REASON_ESCALATION.
-	Reason AssignmentReason `protobuf:"varint,4,opt,name=reason,proto3,enum=salga.routing.v1.AssignmentReason" json:"reason,omitempty"`
+	Reason v1.AssignmentReason `protobuf:"varint,4,opt,name=reason,proto3,enum=salga.common.v1.AssignmentReason" json:"reason,omitempty"`
 	// Why, e.g. which clock breached.
 	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -218,11 +218,11 @@ func (x *EscalateTicketRequest) GetLevel() int32 {
 	return 0
 }
 
-func (x *EscalateTicketRequest) GetReason() AssignmentReason {
+func (x *EscalateTicketRequest) GetReason() v1.AssignmentReason {
 	if x != nil {
 		return x.Reason
 	}
-	return AssignmentReason_ASSIGNMENT_REASON_UNSPECIFIED
+	return v1.AssignmentReason(0)
 }
 
 func (x *EscalateTicketRequest) GetNote() string {
@@ -412,12 +412,12 @@ const file_salga_routing_v1_routing_internal_service_proto_rawDesc = "" +
 	"\n" +
 	"assignment\x18\x01 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
 	"assignment\x12;\n" +
-	"\bdecision\x18\x02 \x01(\v2\x1f.salga.routing.v1.RouteDecisionR\bdecision\"\xb2\x01\n" +
+	"\bdecision\x18\x02 \x01(\v2\x1f.salga.routing.v1.RouteDecisionR\bdecision\"\xb1\x01\n" +
 	"\x15EscalateTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12\x14\n" +
-	"\x05level\x18\x03 \x01(\x05R\x05level\x12:\n" +
-	"\x06reason\x18\x04 \x01(\x0e2\".salga.routing.v1.AssignmentReasonR\x06reason\x12\x12\n" +
+	"\x05level\x18\x03 \x01(\x05R\x05level\x129\n" +
+	"\x06reason\x18\x04 \x01(\x0e2!.salga.common.v1.AssignmentReasonR\x06reason\x12\x12\n" +
 	"\x04note\x18\x05 \x01(\tR\x04note\"V\n" +
 	"\x16EscalateTicketResponse\x12<\n" +
 	"\n" +
@@ -460,7 +460,7 @@ var file_salga_routing_v1_routing_internal_service_proto_goTypes = []any{
 	(*v1.LatLng)(nil),                  // 7: salga.common.v1.LatLng
 	(*Assignment)(nil),                 // 8: salga.routing.v1.Assignment
 	(*RouteDecision)(nil),              // 9: salga.routing.v1.RouteDecision
-	(AssignmentReason)(0),              // 10: salga.routing.v1.AssignmentReason
+	(v1.AssignmentReason)(0),           // 10: salga.common.v1.AssignmentReason
 	(v1.TicketStatus)(0),               // 11: salga.common.v1.TicketStatus
 }
 var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
@@ -468,7 +468,7 @@ var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
 	7,  // 1: salga.routing.v1.RouteTicketRequest.location:type_name -> salga.common.v1.LatLng
 	8,  // 2: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
 	9,  // 3: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	10, // 4: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.routing.v1.AssignmentReason
+	10, // 4: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
 	8,  // 5: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
 	11, // 6: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
 	0,  // 7: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest

@@ -249,10 +249,9 @@ type Ticket struct {
 	AssignedTeamName string `protobuf:"bytes,13,opt,name=assigned_team_name,json=assignedTeamName,proto3" json:"assigned_team_name,omitempty"`
 	// Person in the team currently responsible, when one is assigned.
 	AssignedPersonId string `protobuf:"bytes,14,opt,name=assigned_person_id,json=assignedPersonId,proto3" json:"assigned_person_id,omitempty"`
-	// Why the current assignment was made (`geospatial_routing`,
-	// `fallback_nearest`, `triage`, `manual_override`, `escalation`,
-	// `sla_breach`).
-	AssignmentReason string `protobuf:"bytes,15,opt,name=assignment_reason,json=assignmentReason,proto3" json:"assignment_reason,omitempty"`
+	// Why the current assignment was made; UNSPECIFIED until routing
+	// assigns the ticket.
+	AssignmentReason v1.AssignmentReason `protobuf:"varint,15,opt,name=assignment_reason,json=assignmentReason,proto3,enum=salga.common.v1.AssignmentReason" json:"assignment_reason,omitempty"`
 	// When staff first moved the ticket out of `open`.
 	FirstRespondedAt *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=first_responded_at,json=firstRespondedAt,proto3" json:"first_responded_at,omitempty"`
 	// SLA response deadline (mirrored from the SLA service).
@@ -261,8 +260,9 @@ type Ticket struct {
 	ResolutionDeadline *timestamppb.Timestamp `protobuf:"bytes,18,opt,name=resolution_deadline,json=resolutionDeadline,proto3" json:"resolution_deadline,omitempty"`
 	// When the ticket was last escalated.
 	EscalatedAt *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=escalated_at,json=escalatedAt,proto3" json:"escalated_at,omitempty"`
-	// Why it was escalated (`sla_breach` or `escalation`).
-	EscalationReason string `protobuf:"bytes,20,opt,name=escalation_reason,json=escalationReason,proto3" json:"escalation_reason,omitempty"`
+	// Why it was escalated (SLA_BREACH or ESCALATION); UNSPECIFIED when it
+	// never was.
+	EscalationReason v1.AssignmentReason `protobuf:"varint,20,opt,name=escalation_reason,json=escalationReason,proto3,enum=salga.common.v1.AssignmentReason" json:"escalation_reason,omitempty"`
 	// Highest escalation level reached (0 = never escalated).
 	EscalationLevel int32 `protobuf:"varint,21,opt,name=escalation_level,json=escalationLevel,proto3" json:"escalation_level,omitempty"`
 	// Reason given when the ticket was cancelled.
@@ -407,11 +407,11 @@ func (x *Ticket) GetAssignedPersonId() string {
 	return ""
 }
 
-func (x *Ticket) GetAssignmentReason() string {
+func (x *Ticket) GetAssignmentReason() v1.AssignmentReason {
 	if x != nil {
 		return x.AssignmentReason
 	}
-	return ""
+	return v1.AssignmentReason(0)
 }
 
 func (x *Ticket) GetFirstRespondedAt() *timestamppb.Timestamp {
@@ -442,11 +442,11 @@ func (x *Ticket) GetEscalatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
-func (x *Ticket) GetEscalationReason() string {
+func (x *Ticket) GetEscalationReason() v1.AssignmentReason {
 	if x != nil {
 		return x.EscalationReason
 	}
-	return ""
+	return v1.AssignmentReason(0)
 }
 
 func (x *Ticket) GetEscalationLevel() int32 {
@@ -809,7 +809,7 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"\bReporter\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
-	"\x05email\x18\x03 \x01(\tR\x05email\"\x86\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\"\xcc\n" +
 	"\n" +
 	"\x06Ticket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
@@ -826,13 +826,13 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"\achannel\x18\v \x01(\x0e2\x18.salga.ticket.v1.ChannelR\achannel\x12(\n" +
 	"\x10assigned_team_id\x18\f \x01(\tR\x0eassignedTeamId\x12,\n" +
 	"\x12assigned_team_name\x18\r \x01(\tR\x10assignedTeamName\x12,\n" +
-	"\x12assigned_person_id\x18\x0e \x01(\tR\x10assignedPersonId\x12+\n" +
-	"\x11assignment_reason\x18\x0f \x01(\tR\x10assignmentReason\x12H\n" +
+	"\x12assigned_person_id\x18\x0e \x01(\tR\x10assignedPersonId\x12N\n" +
+	"\x11assignment_reason\x18\x0f \x01(\x0e2!.salga.common.v1.AssignmentReasonR\x10assignmentReason\x12H\n" +
 	"\x12first_responded_at\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\x10firstRespondedAt\x12G\n" +
 	"\x11response_deadline\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\x10responseDeadline\x12K\n" +
 	"\x13resolution_deadline\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\x12resolutionDeadline\x12=\n" +
-	"\fescalated_at\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\vescalatedAt\x12+\n" +
-	"\x11escalation_reason\x18\x14 \x01(\tR\x10escalationReason\x12)\n" +
+	"\fescalated_at\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\vescalatedAt\x12N\n" +
+	"\x11escalation_reason\x18\x14 \x01(\x0e2!.salga.common.v1.AssignmentReasonR\x10escalationReason\x12)\n" +
 	"\x10escalation_level\x18\x15 \x01(\x05R\x0fescalationLevel\x12#\n" +
 	"\rcancel_reason\x18\x16 \x01(\tR\fcancelReason\x12;\n" +
 	"\vcreate_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -914,7 +914,8 @@ var file_salga_ticket_v1_ticket_proto_goTypes = []any{
 	(v1.Category)(0),              // 7: salga.common.v1.Category
 	(v1.TicketStatus)(0),          // 8: salga.common.v1.TicketStatus
 	(*v1.LatLng)(nil),             // 9: salga.common.v1.LatLng
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(v1.AssignmentReason)(0),      // 10: salga.common.v1.AssignmentReason
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
 }
 var file_salga_ticket_v1_ticket_proto_depIdxs = []int32{
 	7,  // 0: salga.ticket.v1.Ticket.category:type_name -> salga.common.v1.Category
@@ -922,25 +923,27 @@ var file_salga_ticket_v1_ticket_proto_depIdxs = []int32{
 	9,  // 2: salga.ticket.v1.Ticket.location:type_name -> salga.common.v1.LatLng
 	2,  // 3: salga.ticket.v1.Ticket.reporter:type_name -> salga.ticket.v1.Reporter
 	0,  // 4: salga.ticket.v1.Ticket.channel:type_name -> salga.ticket.v1.Channel
-	10, // 5: salga.ticket.v1.Ticket.first_responded_at:type_name -> google.protobuf.Timestamp
-	10, // 6: salga.ticket.v1.Ticket.response_deadline:type_name -> google.protobuf.Timestamp
-	10, // 7: salga.ticket.v1.Ticket.resolution_deadline:type_name -> google.protobuf.Timestamp
-	10, // 8: salga.ticket.v1.Ticket.escalated_at:type_name -> google.protobuf.Timestamp
-	10, // 9: salga.ticket.v1.Ticket.create_time:type_name -> google.protobuf.Timestamp
-	10, // 10: salga.ticket.v1.Ticket.update_time:type_name -> google.protobuf.Timestamp
-	10, // 11: salga.ticket.v1.Ticket.resolve_time:type_name -> google.protobuf.Timestamp
-	10, // 12: salga.ticket.v1.Ticket.close_time:type_name -> google.protobuf.Timestamp
-	1,  // 13: salga.ticket.v1.TicketNote.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	10, // 14: salga.ticket.v1.TicketNote.create_time:type_name -> google.protobuf.Timestamp
-	8,  // 15: salga.ticket.v1.HistoryEntry.from_status:type_name -> salga.common.v1.TicketStatus
-	8,  // 16: salga.ticket.v1.HistoryEntry.to_status:type_name -> salga.common.v1.TicketStatus
-	10, // 17: salga.ticket.v1.HistoryEntry.create_time:type_name -> google.protobuf.Timestamp
-	10, // 18: salga.ticket.v1.GbvAccessLogEntry.create_time:type_name -> google.protobuf.Timestamp
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	10, // 5: salga.ticket.v1.Ticket.assignment_reason:type_name -> salga.common.v1.AssignmentReason
+	11, // 6: salga.ticket.v1.Ticket.first_responded_at:type_name -> google.protobuf.Timestamp
+	11, // 7: salga.ticket.v1.Ticket.response_deadline:type_name -> google.protobuf.Timestamp
+	11, // 8: salga.ticket.v1.Ticket.resolution_deadline:type_name -> google.protobuf.Timestamp
+	11, // 9: salga.ticket.v1.Ticket.escalated_at:type_name -> google.protobuf.Timestamp
+	10, // 10: salga.ticket.v1.Ticket.escalation_reason:type_name -> salga.common.v1.AssignmentReason
+	11, // 11: salga.ticket.v1.Ticket.create_time:type_name -> google.protobuf.Timestamp
+	11, // 12: salga.ticket.v1.Ticket.update_time:type_name -> google.protobuf.Timestamp
+	11, // 13: salga.ticket.v1.Ticket.resolve_time:type_name -> google.protobuf.Timestamp
+	11, // 14: salga.ticket.v1.Ticket.close_time:type_name -> google.protobuf.Timestamp
+	1,  // 15: salga.ticket.v1.TicketNote.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	11, // 16: salga.ticket.v1.TicketNote.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 17: salga.ticket.v1.HistoryEntry.from_status:type_name -> salga.common.v1.TicketStatus
+	8,  // 18: salga.ticket.v1.HistoryEntry.to_status:type_name -> salga.common.v1.TicketStatus
+	11, // 19: salga.ticket.v1.HistoryEntry.create_time:type_name -> google.protobuf.Timestamp
+	11, // 20: salga.ticket.v1.GbvAccessLogEntry.create_time:type_name -> google.protobuf.Timestamp
+	21, // [21:21] is the sub-list for method output_type
+	21, // [21:21] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_proto_init() }

@@ -145,10 +145,9 @@ type RecordAssignmentRequest struct {
 	TeamName string `protobuf:"bytes,5,opt,name=team_name,json=teamName,proto3" json:"team_name,omitempty"`
 	// Person now responsible, when one is assigned.
 	PersonId string `protobuf:"bytes,6,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
-	// Why: `geospatial_routing`, `fallback_nearest`, `triage`,
-	// `manual_override`, `escalation`, `sla_breach`.
-	Reason string `protobuf:"bytes,7,opt,name=reason,proto3" json:"reason,omitempty"`
-	// Escalation level for `escalation` and `sla_breach`, else 0.
+	// Why routing made the assignment; required.
+	Reason v1.AssignmentReason `protobuf:"varint,7,opt,name=reason,proto3,enum=salga.common.v1.AssignmentReason" json:"reason,omitempty"`
+	// Escalation level for ESCALATION and SLA_BREACH, else 0.
 	EscalationLevel int32 `protobuf:"varint,8,opt,name=escalation_level,json=escalationLevel,proto3" json:"escalation_level,omitempty"`
 	// When routing made the assignment; orders assignments.
 	AssignTime    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=assign_time,json=assignTime,proto3" json:"assign_time,omitempty"`
@@ -228,11 +227,11 @@ func (x *RecordAssignmentRequest) GetPersonId() string {
 	return ""
 }
 
-func (x *RecordAssignmentRequest) GetReason() string {
+func (x *RecordAssignmentRequest) GetReason() v1.AssignmentReason {
 	if x != nil {
 		return x.Reason
 	}
-	return ""
+	return v1.AssignmentReason(0)
 }
 
 func (x *RecordAssignmentRequest) GetEscalationLevel() int32 {
@@ -1346,15 +1345,15 @@ var File_salga_ticket_v1_ticket_internal_service_proto protoreflect.FileDescript
 
 const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\xc6\x02\n" +
+	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\xe9\x02\n" +
 	"\x17RecordAssignmentRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12#\n" +
 	"\rassignment_id\x18\x03 \x01(\tR\fassignmentId\x12\x17\n" +
 	"\ateam_id\x18\x04 \x01(\tR\x06teamId\x12\x1b\n" +
 	"\tteam_name\x18\x05 \x01(\tR\bteamName\x12\x1b\n" +
-	"\tperson_id\x18\x06 \x01(\tR\bpersonId\x12\x16\n" +
-	"\x06reason\x18\a \x01(\tR\x06reason\x12)\n" +
+	"\tperson_id\x18\x06 \x01(\tR\bpersonId\x129\n" +
+	"\x06reason\x18\a \x01(\x0e2!.salga.common.v1.AssignmentReasonR\x06reason\x12)\n" +
 	"\x10escalation_level\x18\b \x01(\x05R\x0fescalationLevel\x12;\n" +
 	"\vassign_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"assignTime\"4\n" +
@@ -1497,56 +1496,58 @@ var file_salga_ticket_v1_ticket_internal_service_proto_goTypes = []any{
 	(*SubmitPublicReportRequest)(nil),  // 16: salga.ticket.v1.SubmitPublicReportRequest
 	(*SubmitPublicReportResponse)(nil), // 17: salga.ticket.v1.SubmitPublicReportResponse
 	nil,                                // 18: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	(*timestamppb.Timestamp)(nil),      // 19: google.protobuf.Timestamp
-	(v1.Category)(0),                   // 20: salga.common.v1.Category
-	(v1.TicketStatus)(0),               // 21: salga.common.v1.TicketStatus
-	(*Circle)(nil),                     // 22: salga.ticket.v1.Circle
-	(*PublicTicket)(nil),               // 23: salga.ticket.v1.PublicTicket
-	(*v1.LatLng)(nil),                  // 24: salga.common.v1.LatLng
-	(*Reporter)(nil),                   // 25: salga.ticket.v1.Reporter
+	(v1.AssignmentReason)(0),           // 19: salga.common.v1.AssignmentReason
+	(*timestamppb.Timestamp)(nil),      // 20: google.protobuf.Timestamp
+	(v1.Category)(0),                   // 21: salga.common.v1.Category
+	(v1.TicketStatus)(0),               // 22: salga.common.v1.TicketStatus
+	(*Circle)(nil),                     // 23: salga.ticket.v1.Circle
+	(*PublicTicket)(nil),               // 24: salga.ticket.v1.PublicTicket
+	(*v1.LatLng)(nil),                  // 25: salga.common.v1.LatLng
+	(*Reporter)(nil),                   // 26: salga.ticket.v1.Reporter
 }
 var file_salga_ticket_v1_ticket_internal_service_proto_depIdxs = []int32{
-	19, // 0: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
-	19, // 1: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	19, // 2: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
-	0,  // 3: salga.ticket.v1.RecordClockEventRequest.kind:type_name -> salga.ticket.v1.SlaEventKind
-	1,  // 4: salga.ticket.v1.RecordClockEventRequest.clock:type_name -> salga.ticket.v1.SlaClock
-	19, // 5: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
-	19, // 6: salga.ticket.v1.RecordGbvAccessRequest.access_time:type_name -> google.protobuf.Timestamp
-	20, // 7: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
-	21, // 8: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	19, // 9: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	19, // 10: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	19, // 11: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	19, // 12: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	22, // 13: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	23, // 14: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
-	23, // 15: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
-	20, // 16: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
-	24, // 17: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
-	25, // 18: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	18, // 19: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	2,  // 20: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
-	4,  // 21: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
-	6,  // 22: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
-	8,  // 23: salga.ticket.v1.TicketInternalService.RecordGbvAccess:input_type -> salga.ticket.v1.RecordGbvAccessRequest
-	10, // 24: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
-	12, // 25: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
-	14, // 26: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
-	16, // 27: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
-	3,  // 28: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
-	5,  // 29: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
-	7,  // 30: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
-	9,  // 31: salga.ticket.v1.TicketInternalService.RecordGbvAccess:output_type -> salga.ticket.v1.RecordGbvAccessResponse
-	11, // 32: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
-	13, // 33: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
-	15, // 34: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
-	17, // 35: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
-	28, // [28:36] is the sub-list for method output_type
-	20, // [20:28] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	19, // 0: salga.ticket.v1.RecordAssignmentRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	20, // 1: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
+	20, // 2: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	20, // 3: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	0,  // 4: salga.ticket.v1.RecordClockEventRequest.kind:type_name -> salga.ticket.v1.SlaEventKind
+	1,  // 5: salga.ticket.v1.RecordClockEventRequest.clock:type_name -> salga.ticket.v1.SlaClock
+	20, // 6: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
+	20, // 7: salga.ticket.v1.RecordGbvAccessRequest.access_time:type_name -> google.protobuf.Timestamp
+	21, // 8: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
+	22, // 9: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	20, // 10: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	20, // 11: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	20, // 12: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	20, // 13: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	23, // 14: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	24, // 15: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
+	24, // 16: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
+	21, // 17: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
+	25, // 18: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
+	26, // 19: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	18, // 20: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	2,  // 21: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
+	4,  // 22: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
+	6,  // 23: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
+	8,  // 24: salga.ticket.v1.TicketInternalService.RecordGbvAccess:input_type -> salga.ticket.v1.RecordGbvAccessRequest
+	10, // 25: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
+	12, // 26: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
+	14, // 27: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
+	16, // 28: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
+	3,  // 29: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
+	5,  // 30: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
+	7,  // 31: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
+	9,  // 32: salga.ticket.v1.TicketInternalService.RecordGbvAccess:output_type -> salga.ticket.v1.RecordGbvAccessResponse
+	11, // 33: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
+	13, // 34: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
+	15, // 35: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
+	17, // 36: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
+	29, // [29:37] is the sub-list for method output_type
+	21, // [21:29] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_internal_service_proto_init() }

@@ -1,0 +1,162 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+)
+
+// Worker registers the worker of one job kind on a client (see Work).
+type Worker func(*river.Workers)
+
+// Work is the Worker of w, for Queue.Workers.
+func Work[T river.JobArgs](w river.Worker[T]) Worker {
+	return func(ws *river.Workers) { river.AddWorker(ws, w) }
+}
+
+// Queue is one queue a process works and the workers of its job kinds. A
+// service gives each peer its own queue and lists it only when the peer's
+// address is set, so work for an absent peer waits in the table instead of
+// failing.
+type Queue struct {
+	// Name is the queue's name (a job's river.InsertOpts.Queue).
+	Name string
+	// Workers are the workers of the queue's job kinds.
+	Workers []Worker
+}
+
+// Options configure a service's client.
+type Options struct {
+	// Pool is the service's database.
+	Pool *pgxpool.Pool
+	// Schema is the service's own schema, where Migrate put River's tables.
+	Schema string
+	// Logger receives River's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Queues are the queues this process works; with none the client only
+	// inserts jobs.
+	Queues []Queue
+}
+
+// Client is a service's job queue: use cases insert jobs with InsertTx in
+// the transaction of the change that causes them, and, when the client has
+// queues, its workers deliver them. libs/server runs it (server.Options.Queue):
+// Start after the server listens, Stop after in-flight RPCs finish. Every
+// job retries under the suite's policy (Configure); a job may not set its
+// own MaxAttempts.
+type Client struct {
+	river  *river.Client[pgx.Tx]
+	pool   *pgxpool.Pool
+	schema string
+	works  bool
+
+	mu      sync.Mutex
+	started bool
+	observe context.CancelFunc
+}
+
+// New builds the client of o.
+func New(o Options) (*Client, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	// A process inserts jobs for every peer but works only the queues of
+	// the peers it knows, so kinds without a worker here are expected.
+	cfg := &river.Config{Schema: o.Schema, Logger: o.Logger, SkipUnknownJobCheck: true}
+	if len(o.Queues) > 0 {
+		cfg.Workers = river.NewWorkers()
+		cfg.Queues = map[string]river.QueueConfig{}
+		for _, q := range o.Queues {
+			for _, w := range q.Workers {
+				w(cfg.Workers)
+			}
+			cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: MaxWorkers}
+		}
+	}
+	rc, err := river.NewClient(riverpgxv5.New(o.Pool), Configure(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("queue.New: river.NewClient: %w", err)
+	}
+	return &Client{river: rc, pool: o.Pool, schema: o.Schema, works: len(o.Queues) > 0}, nil
+}
+
+// errOwnAttempts refuses jobs that would escape the retry policy.
+var errOwnAttempts = errors.New("a job may not set its own MaxAttempts: the queue's retry policy governs every job")
+
+// InsertTx records jobs in tx, so they exist exactly when tx commits.
+func (c *Client) InsertTx(ctx context.Context, tx pgx.Tx, jobs ...river.JobArgs) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, 0, len(jobs))
+	for _, j := range jobs {
+		if o, ok := j.(river.JobArgsWithInsertOpts); ok && o.InsertOpts().MaxAttempts != 0 {
+			return fmt.Errorf("queue.InsertTx: %s: %w", j.Kind(), errOwnAttempts)
+		}
+		params = append(params, river.InsertManyParams{Args: j})
+	}
+	if _, err := c.river.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("queue.InsertTx: %w", err)
+	}
+	return nil
+}
+
+// RegisterMetrics exports the queue's backlog, lag and delivery times
+// (RegisterMetrics of the package).
+func (c *Client) RegisterMetrics(reg prometheus.Registerer) error {
+	return RegisterMetrics(reg, c.pool, c.schema)
+}
+
+// Start starts the workers, and the delivery metrics, of a client with
+// queues; an insert-only client has nothing to start. The workers outlive
+// ctx: Stop ends them, letting deliveries in flight finish.
+func (c *Client) Start(ctx context.Context) error {
+	if !c.works {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("queue.Start: %w", err)
+	}
+	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	ObserveDeliveries(octx, c.river)
+	c.started, c.observe = true, cancel
+	return nil
+}
+
+// hardStopGrace bounds the wait for cancelled deliveries after a graceful
+// stop ran out of time.
+const hardStopGrace = 5 * time.Second
+
+// Stop stops a started client: no new deliveries, and those in flight get
+// until ctx ends to finish; then they are cancelled (they run again later,
+// their consumers being idempotent).
+func (c *Client) Stop(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.started {
+		return nil
+	}
+	c.started = false
+	defer c.observe()
+	err := c.river.Stop(ctx)
+	if err != nil && ctx.Err() != nil {
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hardStopGrace)
+		defer cancel()
+		err = errors.Join(err, c.river.StopAndCancel(hctx))
+	}
+	if err != nil {
+		return fmt.Errorf("queue.Stop: %w", err)
+	}
+	return nil
+}

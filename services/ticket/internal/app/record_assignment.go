@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
+)
+
+// RecordAssignment mirrors routing's current assignment of a ticket of the
+// caller's job (internal RPC), unless it is the one already recorded or
+// older than it; it reports whether it applied.
+func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool, error) {
+	c, err := jobCaller(ctx, access.Caller.RequireService, &as)
+	if err != nil {
+		return false, err
+	}
+	applied := false
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		t, m, err := a.store.LockForService(ctx, tx, as.Tenant, as.TicketID)
+		if err != nil {
+			return err
+		}
+		if applied = as.Supersedes(m.AssignmentID, m.AssignTime); !applied {
+			return nil
+		}
+		if err := a.store.SetAssignment(ctx, tx, as); err != nil {
+			return err
+		}
+		return a.appendSystem(ctx, tx, t, as.Entry())
+	})
+	return applied, wrap("RecordAssignment", err)
+}
+
+// appendSystem appends h to t's history as a change made by another
+// service (actor `system`), under a new event id unless h names one.
+func (a *App) appendSystem(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+	h.Actor, h.CreateTime = domain.ActorSystem, a.timestamp()
+	if h.EventID == "" {
+		h.EventID = uuid.NewString()
+	}
+	_, err := a.store.AppendHistory(ctx, tx, t, h)
+	return err
+}

@@ -1,0 +1,47 @@
+package peers
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/grpc"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	libpeers "github.com/salga/trustengine/libs/peers"
+	"github.com/salga/trustengine/libs/vocab"
+	"github.com/salga/trustengine/services/ticket/internal/outbox"
+)
+
+// Routing calls RoutingInternalService.
+type Routing struct {
+	c routingv1.RoutingInternalServiceClient
+}
+
+// NewRouting returns the routing adapter over conn (dialed with libs/peers).
+func NewRouting(conn grpc.ClientConnInterface) *Routing {
+	return &Routing{c: routingv1.NewRoutingInternalServiceClient(conn)}
+}
+
+// RouteTicket implements outbox.RoutingClient.
+func (r *Routing) RouteTicket(ctx context.Context, a outbox.RouteTicketArgs) error {
+	_, err := r.c.RouteTicket(libpeers.ForTenant(ctx, a.Tenant), &routingv1.RouteTicketRequest{
+		Tenant: a.Tenant, TicketId: a.TicketID, Category: vocab.MustParse[commonv1.Category](a.Category),
+		Location: &commonv1.LatLng{Latitude: a.Lat, Longitude: a.Lng},
+	})
+	if err != nil {
+		return fmt.Errorf("peers.RouteTicket: %w", err)
+	}
+	return nil
+}
+
+// RecordTicketStatus implements outbox.RoutingClient.
+func (r *Routing) RecordTicketStatus(ctx context.Context, a outbox.RoutingStatusArgs) error {
+	_, err := r.c.RecordTicketStatus(libpeers.ForTenant(ctx, a.Tenant), &routingv1.RecordTicketStatusRequest{
+		Tenant: a.Tenant, TicketId: a.TicketID, Status: vocab.MustParse[commonv1.TicketStatus](a.Status), Sequence: a.Sequence,
+	})
+	if err != nil {
+		return fmt.Errorf("peers.RecordTicketStatus: %w", err)
+	}
+	return nil
+}

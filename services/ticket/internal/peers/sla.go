@@ -1,0 +1,39 @@
+package peers
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	libpeers "github.com/salga/trustengine/libs/peers"
+	"github.com/salga/trustengine/libs/vocab"
+	"github.com/salga/trustengine/services/ticket/internal/outbox"
+)
+
+// SLA calls SlaInternalService.
+type SLA struct {
+	c slav1.SlaInternalServiceClient
+}
+
+// NewSLA returns the SLA adapter over conn (dialed with libs/peers).
+func NewSLA(conn grpc.ClientConnInterface) *SLA {
+	return &SLA{c: slav1.NewSlaInternalServiceClient(conn)}
+}
+
+// RecordTicketEvent implements outbox.SLAClient.
+func (s *SLA) RecordTicketEvent(ctx context.Context, a outbox.SLAEventArgs) error {
+	_, err := s.c.RecordTicketEvent(libpeers.ForTenant(ctx, a.Tenant), &slav1.RecordTicketEventRequest{
+		EventId: a.EventID, Tenant: a.Tenant, TicketId: a.TicketID, Category: vocab.MustParse[commonv1.Category](a.Category),
+		Kind: vocab.MustParse[slav1.TicketEventKind](a.Event), FromStatus: vocab.MustParse[commonv1.TicketStatus](a.From),
+		ToStatus: vocab.MustParse[commonv1.TicketStatus](a.To), FirstResponse: a.FirstResponse,
+		OccurTime: timestamppb.New(a.OccurTime), Sequence: a.Sequence,
+	})
+	if err != nil {
+		return fmt.Errorf("peers.RecordTicketEvent: %w", err)
+	}
+	return nil
+}
