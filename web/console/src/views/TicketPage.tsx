@@ -2,8 +2,7 @@
 // calendar that counts them), why its team has it, history and notes, and
 // the actions staff take on it.
 import { useEffect, useState } from "preact/hooks";
-import { Category, CategorySchema, TicketStatus, TicketStatusSchema } from "../gen/salga/common/v1/common_pb";
-import { AssignmentReasonSchema } from "../gen/salga/routing/v1/routing_pb";
+import { AssignmentReasonSchema, Category, CategorySchema, TicketStatus, TicketStatusSchema } from "../gen/salga/common/v1/common_pb";
 import { ClockKindSchema, ClockStateSchema, WeekdaySchema, type Calendar } from "../gen/salga/sla/v1/sla_pb";
 import { NoteVisibility, NoteVisibilitySchema, ChannelSchema, type Ticket } from "../gen/salga/ticket/v1/ticket_pb";
 import { ApiError, call } from "../api/client";
@@ -80,7 +79,7 @@ function TicketView({ t }: { t: Ticket }) {
             <dt>Address</dt><dd>{t.address || "—"}</dd>
             <dt>Description</dt><dd class="pre">{t.description}</dd>
             {t.reporter && (<><dt>Reporter</dt><dd>{[t.reporter.name, t.reporter.phone, t.reporter.email].filter(Boolean).join(", ") || "—"}</dd></>)}
-            {t.escalationLevel > 0 && (<><dt>Escalated</dt><dd>level {t.escalationLevel}, {when(t.escalatedAt)} ({t.escalationReason})</dd></>)}
+            {t.escalationLevel > 0 && (<><dt>Escalated</dt><dd>level {t.escalationLevel}, {when(t.escalatedAt)} ({label(AssignmentReasonSchema, t.escalationReason).toLowerCase()})</dd></>)}
             {t.cancelReason && (<><dt>Cancelled because</dt><dd>{t.cancelReason}</dd></>)}
           </dl>
         </section>

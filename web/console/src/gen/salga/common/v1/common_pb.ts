@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/common/v1/common.proto.
  */
 export const file_salga_common_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChxzYWxnYS9jb21tb24vdjEvY29tbW9uLnByb3RvEg9zYWxnYS5jb21tb24udjEiLQoGTGF0TG5nEhAKCGxhdGl0dWRlGAEgASgBEhEKCWxvbmdpdHVkZRgCIAEoASq5AQoIQ2F0ZWdvcnkSGAoUQ0FURUdPUllfVU5TUEVDSUZJRUQQABISCg5DQVRFR09SWV9XQVRFUhABEhIKDkNBVEVHT1JZX1JPQURTEAISGAoUQ0FURUdPUllfRUxFQ1RSSUNJVFkQAxISCg5DQVRFR09SWV9XQVNURRAEEhcKE0NBVEVHT1JZX1NBTklUQVRJT04QBRIQCgxDQVRFR09SWV9HQlYQBhISCg5DQVRFR09SWV9PVEhFUhAHKtsBCgxUaWNrZXRTdGF0dXMSHQoZVElDS0VUX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKElRJQ0tFVF9TVEFUVVNfT1BFThABEh0KGVRJQ0tFVF9TVEFUVVNfSU5fUFJPR1JFU1MQAhIiCh5USUNLRVRfU1RBVFVTX0FXQUlUSU5HX0NJVElaRU4QAxIaChZUSUNLRVRfU1RBVFVTX1JFU09MVkVEEAQSGAoUVElDS0VUX1NUQVRVU19DTE9TRUQQBRIbChdUSUNLRVRfU1RBVFVTX0NBTkNFTExFRBAGQr4BChNjb20uc2FsZ2EuY29tbW9uLnYxQgtDb21tb25Qcm90b1ABWjxnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9jb21tb24vdjE7Y29tbW9udjGiAgNTQ1iqAg9TYWxnYS5Db21tb24uVjHKAg9TYWxnYVxDb21tb25cVjHiAhtTYWxnYVxDb21tb25cVjFcR1BCTWV0YWRhdGHqAhFTYWxnYTo6Q29tbW9uOjpWMWIGcHJvdG8z");
+  fileDesc("ChxzYWxnYS9jb21tb24vdjEvY29tbW9uLnByb3RvEg9zYWxnYS5jb21tb24udjEiLQoGTGF0TG5nEhAKCGxhdGl0dWRlGAEgASgBEhEKCWxvbmdpdHVkZRgCIAEoASq5AQoIQ2F0ZWdvcnkSGAoUQ0FURUdPUllfVU5TUEVDSUZJRUQQABISCg5DQVRFR09SWV9XQVRFUhABEhIKDkNBVEVHT1JZX1JPQURTEAISGAoUQ0FURUdPUllfRUxFQ1RSSUNJVFkQAxISCg5DQVRFR09SWV9XQVNURRAEEhcKE0NBVEVHT1JZX1NBTklUQVRJT04QBRIQCgxDQVRFR09SWV9HQlYQBhISCg5DQVRFR09SWV9PVEhFUhAHKtsBCgxUaWNrZXRTdGF0dXMSHQoZVElDS0VUX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKElRJQ0tFVF9TVEFUVVNfT1BFThABEh0KGVRJQ0tFVF9TVEFUVVNfSU5fUFJPR1JFU1MQAhIiCh5USUNLRVRfU1RBVFVTX0FXQUlUSU5HX0NJVElaRU4QAxIaChZUSUNLRVRfU1RBVFVTX1JFU09MVkVEEAQSGAoUVElDS0VUX1NUQVRVU19DTE9TRUQQBRIbChdUSUNLRVRfU1RBVFVTX0NBTkNFTExFRBAGKpACChBBc3NpZ25tZW50UmVhc29uEiEKHUFTU0lHTk1FTlRfUkVBU09OX1VOU1BFQ0lGSUVEEAASKAokQVNTSUdOTUVOVF9SRUFTT05fR0VPU1BBVElBTF9ST1VUSU5HEAESJgoiQVNTSUdOTUVOVF9SRUFTT05fRkFMTEJBQ0tfTkVBUkVTVBACEhwKGEFTU0lHTk1FTlRfUkVBU09OX1RSSUFHRRADEiUKIUFTU0lHTk1FTlRfUkVBU09OX01BTlVBTF9PVkVSUklERRAEEiAKHEFTU0lHTk1FTlRfUkVBU09OX0VTQ0FMQVRJT04QBRIgChxBU1NJR05NRU5UX1JFQVNPTl9TTEFfQlJFQUNIEAZCvgEKE2NvbS5zYWxnYS5jb21tb24udjFCC0NvbW1vblByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL2NvbW1vbi92MTtjb21tb252MaICA1NDWKoCD1NhbGdhLkNvbW1vbi5WMcoCD1NhbGdhXENvbW1vblxWMeICG1NhbGdhXENvbW1vblxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpDb21tb246OlYxYgZwcm90bzM");
 
 /**
  * LatLng is a WGS84 (EPSG:4326) position in decimal degrees.
@@ -176,4 +176,67 @@ export enum TicketStatus {
  */
 export const TicketStatusSchema: GenEnum<TicketStatus> = /*@__PURE__*/
   enumDesc(file_salga_common_v1_common, 1);
+
+/**
+ * AssignmentReason says which routing rule or action chose a team. Routing
+ * decides it; the ticket mirrors it and SLA escalates with it.
+ *
+ * @generated from enum salga.common.v1.AssignmentReason
+ */
+export enum AssignmentReason {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: ASSIGNMENT_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The team's service area contains the ticket's location.
+   *
+   * @generated from enum value: ASSIGNMENT_REASON_GEOSPATIAL_ROUTING = 1;
+   */
+  GEOSPATIAL_ROUTING = 1,
+
+  /**
+   * No area of the category contains the point; the nearest team was chosen.
+   *
+   * @generated from enum value: ASSIGNMENT_REASON_FALLBACK_NEAREST = 2;
+   */
+  FALLBACK_NEAREST = 2,
+
+  /**
+   * No team of the category exists; the ticket waits in the triage queue.
+   *
+   * @generated from enum value: ASSIGNMENT_REASON_TRIAGE = 3;
+   */
+  TRIAGE = 3,
+
+  /**
+   * A manager or admin reassigned it by hand.
+   *
+   * @generated from enum value: ASSIGNMENT_REASON_MANUAL_OVERRIDE = 4;
+   */
+  MANUAL_OVERRIDE = 4,
+
+  /**
+   * Escalated by a person.
+   *
+   * @generated from enum value: ASSIGNMENT_REASON_ESCALATION = 5;
+   */
+  ESCALATION = 5,
+
+  /**
+   * Escalated automatically after an SLA breach.
+   *
+   * @generated from enum value: ASSIGNMENT_REASON_SLA_BREACH = 6;
+   */
+  SLA_BREACH = 6,
+}
+
+/**
+ * Describes the enum salga.common.v1.AssignmentReason.
+ */
+export const AssignmentReasonSchema: GenEnum<AssignmentReason> = /*@__PURE__*/
+  enumDesc(file_salga_common_v1_common, 2);
 

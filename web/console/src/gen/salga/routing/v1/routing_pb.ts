@@ -2,11 +2,11 @@
 // @generated from file salga/routing/v1/routing.proto (package salga.routing.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Category, TicketStatus } from "../../common/v1/common_pb";
+import type { AssignmentReason, Category, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing.proto.
  */
 export const file_salga_routing_v1_routing: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmcucHJvdG8SEHNhbGdhLnJvdXRpbmcudjEiyQEKDE11bmljaXBhbGl0eRIMCgRjb2RlGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmluY2UYAyABKAkSKQoIYm91bmRhcnkYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiMwoKVGVhbU1lbWJlchIPCgd1c2VyX2lkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCSKCAwoEVGVhbRIKCgJpZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDAoEbmFtZRgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIPCgdpc19zYXBzGAUgASgIEhIKCm1hbmFnZXJfaWQYBiABKAkSGgoSZXNjYWxhdGlvbl90ZWFtX2lkGAcgASgJEi0KB21lbWJlcnMYCCADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLlRlYW1NZW1iZXISDgoGYWN0aXZlGAkgASgIEi0KDHNlcnZpY2VfYXJlYRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYXJlYV9zcV9rbRgLIAEoARIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrECCgpBc3NpZ25tZW50EgoKAmlkGAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIOCgZ0ZW5hbnQYAyABKAkSDwoHdGVhbV9pZBgEIAEoCRIRCgl0ZWFtX25hbWUYBSABKAkSGgoSYXNzaWduZWRfcGVyc29uX2lkGAYgASgJEhMKC2Fzc2lnbmVkX2J5GAcgASgJEjIKBnJlYXNvbhgIIAEoDjIiLnNhbGdhLnJvdXRpbmcudjEuQXNzaWdubWVudFJlYXNvbhIMCgRub3RlGAkgASgJEhIKCmlzX2N1cnJlbnQYCiABKAgSGAoQZXNjYWxhdGlvbl9sZXZlbBgLIAEoBRIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiiQEKDlJvdXRlQ2FuZGlkYXRlEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEhYKDmNvbnRhaW5zX3BvaW50GAMgASgIEhcKD2Rpc3RhbmNlX21ldGVycxgEIAEoARISCgphcmVhX3NxX2ttGAUgASgBEg4KBmNob3NlbhgGIAEoCCLOAQoNUm91dGVEZWNpc2lvbhIPCgd0ZWFtX2lkGAEgASgJEhEKCXRlYW1fbmFtZRgCIAEoCRIaChJhc3NpZ25lZF9wZXJzb25faWQYAyABKAkSMgoGcmVhc29uGAQgASgOMiIuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50UmVhc29uEhMKC2V4cGxhbmF0aW9uGAUgASgJEjQKCmNhbmRpZGF0ZXMYBiADKAsyIC5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlQ2FuZGlkYXRlIq8BCgxRdWV1ZWRUaWNrZXQSEQoJdGlja2V0X2lkGAEgASgJEjAKCmFzc2lnbm1lbnQYAiABKAsyHC5zYWxnYS5yb3V0aW5nLnYxLkFzc2lnbm1lbnQSLQoGc3RhdHVzGAMgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeSqQAgoQQXNzaWdubWVudFJlYXNvbhIhCh1BU1NJR05NRU5UX1JFQVNPTl9VTlNQRUNJRklFRBAAEigKJEFTU0lHTk1FTlRfUkVBU09OX0dFT1NQQVRJQUxfUk9VVElORxABEiYKIkFTU0lHTk1FTlRfUkVBU09OX0ZBTExCQUNLX05FQVJFU1QQAhIcChhBU1NJR05NRU5UX1JFQVNPTl9UUklBR0UQAxIlCiFBU1NJR05NRU5UX1JFQVNPTl9NQU5VQUxfT1ZFUlJJREUQBBIgChxBU1NJR05NRU5UX1JFQVNPTl9FU0NBTEFUSU9OEAUSIAocQVNTSUdOTUVOVF9SRUFTT05fU0xBX0JSRUFDSBAGQsYBChRjb20uc2FsZ2Eucm91dGluZy52MUIMUm91dGluZ1Byb3RvUAFaPmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3JvdXRpbmcvdjE7cm91dGluZ3YxogIDU1JYqgIQU2FsZ2EuUm91dGluZy5WMcoCEFNhbGdhXFJvdXRpbmdcVjHiAhxTYWxnYVxSb3V0aW5nXFYxXEdQQk1ldGFkYXRh6gISU2FsZ2E6OlJvdXRpbmc6OlYxYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_salga_common_v1_common]);
+  fileDesc("Ch5zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmcucHJvdG8SEHNhbGdhLnJvdXRpbmcudjEiyQEKDE11bmljaXBhbGl0eRIMCgRjb2RlGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmluY2UYAyABKAkSKQoIYm91bmRhcnkYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiMwoKVGVhbU1lbWJlchIPCgd1c2VyX2lkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCSKCAwoEVGVhbRIKCgJpZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDAoEbmFtZRgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIPCgdpc19zYXBzGAUgASgIEhIKCm1hbmFnZXJfaWQYBiABKAkSGgoSZXNjYWxhdGlvbl90ZWFtX2lkGAcgASgJEi0KB21lbWJlcnMYCCADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLlRlYW1NZW1iZXISDgoGYWN0aXZlGAkgASgIEi0KDHNlcnZpY2VfYXJlYRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYXJlYV9zcV9rbRgLIAEoARIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrACCgpBc3NpZ25tZW50EgoKAmlkGAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIOCgZ0ZW5hbnQYAyABKAkSDwoHdGVhbV9pZBgEIAEoCRIRCgl0ZWFtX25hbWUYBSABKAkSGgoSYXNzaWduZWRfcGVyc29uX2lkGAYgASgJEhMKC2Fzc2lnbmVkX2J5GAcgASgJEjEKBnJlYXNvbhgIIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEgwKBG5vdGUYCSABKAkSEgoKaXNfY3VycmVudBgKIAEoCBIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC2NyZWF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKJAQoOUm91dGVDYW5kaWRhdGUSDwoHdGVhbV9pZBgBIAEoCRIRCgl0ZWFtX25hbWUYAiABKAkSFgoOY29udGFpbnNfcG9pbnQYAyABKAgSFwoPZGlzdGFuY2VfbWV0ZXJzGAQgASgBEhIKCmFyZWFfc3Ffa20YBSABKAESDgoGY2hvc2VuGAYgASgIIs0BCg1Sb3V0ZURlY2lzaW9uEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEhoKEmFzc2lnbmVkX3BlcnNvbl9pZBgDIAEoCRIxCgZyZWFzb24YBCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhITCgtleHBsYW5hdGlvbhgFIAEoCRI0CgpjYW5kaWRhdGVzGAYgAygLMiAuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZUNhbmRpZGF0ZSKvAQoMUXVldWVkVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIwCgphc3NpZ25tZW50GAIgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50Ei0KBnN0YXR1cxgDIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnlCxgEKFGNvbS5zYWxnYS5yb3V0aW5nLnYxQgxSb3V0aW5nUHJvdG9QAVo+Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evcm91dGluZy92MTtyb3V0aW5ndjGiAgNTUliqAhBTYWxnYS5Sb3V0aW5nLlYxygIQU2FsZ2FcUm91dGluZ1xWMeICHFNhbGdhXFJvdXRpbmdcVjFcR1BCTWV0YWRhdGHqAhJTYWxnYTo6Um91dGluZzo6VjFiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_salga_common_v1_common]);
 
 /**
  * Municipality is a tenant: a municipality with its Municipal Demarcation
@@ -270,7 +270,7 @@ export type Assignment = Message<"salga.routing.v1.Assignment"> & {
   /**
    * Which rule or action chose the team.
    *
-   * @generated from field: salga.routing.v1.AssignmentReason reason = 8;
+   * @generated from field: salga.common.v1.AssignmentReason reason = 8;
    */
   reason: AssignmentReason;
 
@@ -396,7 +396,7 @@ export type RouteDecision = Message<"salga.routing.v1.RouteDecision"> & {
   /**
    * The rule that chose the team.
    *
-   * @generated from field: salga.routing.v1.AssignmentReason reason = 4;
+   * @generated from field: salga.common.v1.AssignmentReason reason = 4;
    */
   reason: AssignmentReason;
 
@@ -463,66 +463,4 @@ export type QueuedTicket = Message<"salga.routing.v1.QueuedTicket"> & {
  */
 export const QueuedTicketSchema: GenMessage<QueuedTicket> = /*@__PURE__*/
   messageDesc(file_salga_routing_v1_routing, 6);
-
-/**
- * AssignmentReason says which routing rule or action chose a team.
- *
- * @generated from enum salga.routing.v1.AssignmentReason
- */
-export enum AssignmentReason {
-  /**
-   * Not set.
-   *
-   * @generated from enum value: ASSIGNMENT_REASON_UNSPECIFIED = 0;
-   */
-  UNSPECIFIED = 0,
-
-  /**
-   * The team's service area contains the ticket's location.
-   *
-   * @generated from enum value: ASSIGNMENT_REASON_GEOSPATIAL_ROUTING = 1;
-   */
-  GEOSPATIAL_ROUTING = 1,
-
-  /**
-   * No area of the category contains the point; the nearest team was chosen.
-   *
-   * @generated from enum value: ASSIGNMENT_REASON_FALLBACK_NEAREST = 2;
-   */
-  FALLBACK_NEAREST = 2,
-
-  /**
-   * No team of the category exists; the ticket waits in the triage queue.
-   *
-   * @generated from enum value: ASSIGNMENT_REASON_TRIAGE = 3;
-   */
-  TRIAGE = 3,
-
-  /**
-   * A manager or admin reassigned it by hand.
-   *
-   * @generated from enum value: ASSIGNMENT_REASON_MANUAL_OVERRIDE = 4;
-   */
-  MANUAL_OVERRIDE = 4,
-
-  /**
-   * Escalated by a person.
-   *
-   * @generated from enum value: ASSIGNMENT_REASON_ESCALATION = 5;
-   */
-  ESCALATION = 5,
-
-  /**
-   * Escalated automatically after an SLA breach.
-   *
-   * @generated from enum value: ASSIGNMENT_REASON_SLA_BREACH = 6;
-   */
-  SLA_BREACH = 6,
-}
-
-/**
- * Describes the enum salga.routing.v1.AssignmentReason.
- */
-export const AssignmentReasonSchema: GenEnum<AssignmentReason> = /*@__PURE__*/
-  enumDesc(file_salga_routing_v1_routing, 0);
 
