@@ -1,7 +1,7 @@
 // Command sla runs the SLA service: policies, calendars, ticket clocks and
 // the sweep that warns and escalates, with its job queue delivering
 // deadlines and clock events to the ticket service and escalations to
-// routing.
+// routing. With MIGRATE_ONLY=1 it only migrates its schema and exits.
 package main
 
 import (
@@ -10,8 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
@@ -22,7 +20,6 @@ import (
 	"github.com/salga/trustengine/services/sla/internal/outbox"
 	"github.com/salga/trustengine/services/sla/internal/peers"
 	slaserver "github.com/salga/trustengine/services/sla/internal/server"
-	"github.com/salga/trustengine/services/sla/migrations"
 )
 
 func main() {
@@ -35,6 +32,13 @@ func main() {
 }
 
 func run(ctx context.Context) error {
+	only, err := migrateOnly()
+	if err != nil {
+		return err
+	}
+	if only {
+		return migrate(ctx)
+	}
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
@@ -77,14 +81,4 @@ func run(ctx context.Context) error {
 	log.InfoContext(ctx, "sla starting", "sweep_interval", cfg.SweepInterval.String(),
 		"routing", cfg.RoutingAddr != "", "ticket", cfg.TicketAddr != "")
 	return srv.Run(ctx)
-}
-
-// prepare is what the service does to its database before anything is
-// served: its schema (goose), then River's tables in it, each under its
-// own advisory lock so replicas may run it at once.
-func prepare(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := pg.Prepare(ctx, pool, outbox.Schema, migrations.FS); err != nil {
-		return err
-	}
-	return outbox.Migrate(ctx, pool)
 }
