@@ -1,5 +1,9 @@
-// Package domain holds the SLA rules as pure types: policies, calendars'
-// settings and the clocks of a ticket with their state transitions.
+// Package domain holds the SLA rules without I/O: policies (their
+// defaults, the lookup order and the GBV rules: 24x7, never paused, never
+// on the global default), calendars' settings, the clocks of a ticket with
+// their state transitions and segments, the validation of every input, and
+// the errors the store and the use cases answer with. Subpackage calendar
+// does the working-time arithmetic and knows the public holidays.
 package domain
 
 import (

@@ -3,7 +3,8 @@ package domain
 import (
 	"time"
 
-	"github.com/salga/trustengine/services/sla/internal/calendar"
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
 
 // Ticket event kinds.
@@ -25,6 +26,46 @@ type TicketEvent struct {
 	At            time.Time
 	Sequence      int64
 }
+
+// Validate refuses a malformed event, naming every offending field: ids
+// are UUIDs, the tenant a municipality code, the time set, and a created
+// event names a category, a status change the status it moves to. A kind,
+// category or status "" stands for a value the contract does not define or
+// UNSPECIFIED.
+func (ev TicketEvent) Validate() error {
+	var vs apperr.Violations
+	if !isID(ev.EventID) {
+		vs.Add("event_id", "must be a UUID")
+	}
+	if !isID(ev.TicketID) {
+		vs.Add("ticket_id", "must be a UUID")
+	}
+	if !IsMunicipality(ev.Tenant) {
+		vs.Add("tenant", "must be a municipality code such as CPT")
+	}
+	if ev.At.IsZero() {
+		vs.Add("occur_time", "must be set")
+	}
+	if ev.Sequence < 0 {
+		vs.Add("sequence", "must not be negative")
+	}
+	switch ev.Kind {
+	case EventCreated:
+		if ev.Category == "" {
+			vs.Add("category", "must be a known category for created events")
+		}
+	case EventStatusChanged:
+		if ev.To == "" {
+			vs.Add("to_status", "must be a known status for status changes")
+		}
+	default:
+		vs.Add("kind", "must be created or status_changed")
+	}
+	return vs.Err()
+}
+
+// ForTenant is the municipality whose job the event is.
+func (ev TicketEvent) ForTenant() string { return ev.Tenant }
 
 // TicketState is what the SLA service remembers of a ticket between events.
 type TicketState struct {
@@ -136,4 +177,21 @@ func Deadlines(clocks []Clock) (response, resolution time.Time) {
 		}
 	}
 	return response, resolution
+}
+
+// DeadlineMirror is what the ticket service mirrors of a ticket's clocks
+// (Deadlines; zero when unset), under a per-ticket revision that orders
+// the mirrors.
+type DeadlineMirror struct {
+	Tenant     string
+	TicketID   string
+	Revision   int64
+	Response   time.Time
+	Resolution time.Time
+}
+
+// MirrorOf is the mirror of a ticket's clocks under revision rev.
+func MirrorOf(tenant, ticketID string, rev int64, clocks []Clock) DeadlineMirror {
+	resp, res := Deadlines(clocks)
+	return DeadlineMirror{Tenant: tenant, TicketID: ticketID, Revision: rev, Response: resp, Resolution: res}
 }

@@ -1,9 +1,11 @@
-// Package jobs defines the River jobs through which the SLA service tells
-// other services about clock changes, and the workers that deliver them.
-// Jobs are inserted in the same transaction as the change they announce, so
-// a committed change is always delivered (retries and backoff are River's)
-// and a rolled-back one never is.
-package jobs
+// Package outbox records, in the transaction of a clock change, what the
+// routing and ticket services must learn about it (River jobs in schema
+// "sla", through libs/queue), and delivers that work with the workers of
+// each peer's queue, whose retries and backoff are libs/queue's. A
+// committed change is therefore always delivered and a rolled-back one
+// never is. The clients the workers call are consumer-defined interfaces;
+// package peers implements them over gRPC.
+package outbox
 
 import (
 	"time"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/salga/trustengine/services/sla/internal/calendar"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
 
 func johannesburg(t *testing.T) *time.Location {

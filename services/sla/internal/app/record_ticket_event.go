@@ -2,23 +2,24 @@ package app
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
 
-// RecordTicketEvent applies a ticket event to the clocks once per event id;
+// RecordTicketEvent applies a ticket event of the caller's job (internal
+// RPC) to the clocks once per event id, and returns the ticket's clocks;
 // applied is false for a replayed or stale event. A status change for a
 // ticket whose creation has not arrived yet fails with FailedPrecondition so
 // the sender retries after the created event.
-func (a *App) RecordTicketEvent(ctx context.Context, scope pg.Scope, ev domain.TicketEvent) (clocks []domain.Clock, applied bool, err error) {
-	err = pg.InTx(ctx, a.pool, scope, func(tx pgx.Tx) error {
+func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clocks []domain.Clock, applied bool, err error) {
+	c, err := jobCaller(ctx, ev)
+	if err != nil {
+		return nil, false, err
+	}
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		clocks, applied = nil, false
 		fresh, err := store.MarkEventProcessed(ctx, tx, ev)
 		if err != nil {
@@ -38,11 +39,12 @@ func (a *App) RecordTicketEvent(ctx context.Context, scope pg.Scope, ev domain.T
 		return err
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("app.RecordTicketEvent: %w", err)
+		return nil, false, wrap("RecordTicketEvent", err)
 	}
 	return clocks, applied, nil
 }
 
+// startClocks starts a new ticket's clocks under the policy in force.
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
 	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
 		Category: ev.Category, Status: domain.StatusOpen, LastSequence: ev.Sequence})
@@ -67,16 +69,15 @@ func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent)
 	return true, a.mirrorDeadlines(ctx, tx, ev.Tenant, ev.TicketID)
 }
 
+// changeStatus applies a status change to the ticket's clocks, in order of
+// sequence: an older one than the last applied is ignored.
 func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
 	t, err := store.LockTicket(ctx, tx, ev.TicketID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, apperr.FailedPrecondition("ticket has no clocks yet: its created event must be recorded first")
-	}
 	if err != nil {
 		return false, err
 	}
 	if t.Tenant != ev.Tenant {
-		return false, apperr.Invalid("tenant", "must be the tenant the ticket was created in")
+		return false, domain.ErrOtherTenant
 	}
 	if ev.Sequence != 0 && ev.Sequence <= t.LastSequence {
 		return false, nil // older than what we applied: ignore

@@ -1,0 +1,17 @@
+package app
+
+import (
+	"context"
+
+	"github.com/salga/trustengine/services/sla/internal/domain"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
+)
+
+// ListPublicHolidays returns South Africa's public holidays of year as
+// observed (any authenticated caller: they are public knowledge).
+func (a *App) ListPublicHolidays(ctx context.Context, year int) ([]calendar.Holiday, error) {
+	if _, err := caller(ctx, anyone); err != nil {
+		return nil, err
+	}
+	return domain.PublicHolidays(year)
+}
