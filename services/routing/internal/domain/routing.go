@@ -5,6 +5,41 @@ import (
 	"strings"
 )
 
+// RouteQuery is what the routing rules search: the teams of tenant that
+// may take a ticket of category at the point (Lat, Lng).
+type RouteQuery struct {
+	Tenant   string
+	Category Category
+	Lat, Lng float64
+}
+
+// Candidates is what the routing rules found for a point, in one search.
+type Candidates struct {
+	// Teams are the eligible teams of the first rule that found any, best
+	// first; empty means the ticket goes to triage.
+	Teams []Candidate
+	// Reason names that rule: geospatial_routing (areas covering the
+	// point) or fallback_nearest (the nearest areas, else teams without an
+	// area).
+	Reason Reason
+}
+
+// Decide chooses the best of the candidates; with none the ticket goes to
+// triage. When the chosen team has members, the use case gives the ticket
+// to the least loaded one (NeedsMember) before Explain.
+func Decide(c Candidates) Decision {
+	d := Decision{Reason: ReasonTriage}
+	if len(c.Teams) > 0 {
+		d.Candidates = c.Teams
+		d.Choose(0, c.Reason)
+	}
+	return d
+}
+
+// NeedsMember reports whether the decision's team has members, one of
+// whom takes the ticket.
+func (d Decision) NeedsMember() bool { return d.TeamID != "" && d.Candidates[0].HasMembers }
+
 // Candidate is one team a routing decision considered.
 type Candidate struct {
 	TeamID         string  `json:"team_id"`
