@@ -55,7 +55,8 @@ type Keys struct {
 }
 
 // NewVerifier returns a Verifier for k. It refuses keys that would let one
-// kind of token pass for another: no user key, or two equal HS256 secrets.
+// kind of token pass for another: no user key (neither a secret, a public
+// key nor an issuer), or two equal HS256 secrets.
 func NewVerifier(k Keys) (*Verifier, error) {
 	v := &Verifier{oidc: k.OIDC, service: k.ServiceSecret, gateway: k.GatewaySecret}
 	secrets := [][]byte{k.ServiceSecret, k.GatewaySecret}
@@ -142,12 +143,12 @@ func NewVerifierFromConfig(c VerifierConfig) (*Verifier, error) {
 // Verify parses token and returns its claims. The audience picks the key: a
 // token naming ServiceAudience or GatewayAudience is checked with that key
 // only, any other as a user token: with the OpenID Connect issuer's keys
-// when its "iss" names that issuer, else with the user key. It rejects a wrong algorithm, a bad
-// signature, an expired or not-yet-valid token, a wrong issuer, a missing
-// subject or tenant, unknown roles, a user token claiming the service role,
-// a service token claiming anything but the service role for one
-// municipality or all of them, and a gateway token claiming anything but
-// the service role for one municipality.
+// when its "iss" names that issuer, else with the user key. It rejects a
+// wrong algorithm, a bad signature, an expired or not-yet-valid token, a
+// wrong issuer or audience, a missing subject or tenant, unknown roles, a
+// user token claiming the service role, a service token claiming anything
+// but the service role for one municipality or all of them, and a gateway
+// token claiming anything but the service role for one municipality.
 func (v *Verifier) Verify(token string) (Claims, error) {
 	// Only the registered claims are read before the signature is checked:
 	// they say which key to check it with. Other claims may differ in
