@@ -26,6 +26,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/auth/authtest"
 	"github.com/salga/trustengine/libs/config"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
@@ -203,15 +204,21 @@ func (w *lockedWriter) Write(b []byte) (int, error) {
 type suite struct {
 	t           testing.TB
 	db          *pgxpool.Pool
-	signer      *auth.Signer // signs the test's user tokens
-	serviceKey  []byte       // signs service tokens
-	gatewayKey  []byte       // signs gateway tokens
+	signer      userSigner // signs the test's user tokens
+	serviceKey  []byte     // signs service tokens
+	gatewayKey  []byte     // signs gateway tokens
 	ticketAddr  string
 	routingAddr string
 	slaAddr     string
 	gatewayURL  string
 	procs       map[string]*proc
 	slaReplicas []*proc
+}
+
+// userSigner mints user tokens as the suite's identity provider would:
+// an auth.Signer, or the test OpenID Connect issuer.
+type userSigner interface {
+	Mint(c auth.Claims, ttl time.Duration) (string, error)
 }
 
 // options change how the suite is started.
@@ -232,6 +239,12 @@ type options struct {
 	// every process runs in development mode (TRUSTENGINE_DEV_MODE=1), as
 	// make run does, with the secrets above.
 	rs256 *rsa.PrivateKey
+	// oidc runs the suite outside development mode, as rs256 does, with
+	// user tokens from this OpenID Connect issuer only: every process
+	// fetches its keys (OIDC_ISSUER), none holds a user-token key.
+	// oidcEnv adds settings (claim names, refresh limits) for every process.
+	oidc    *authtest.Issuer
+	oidcEnv []string
 	// devDefaults leaves every secret unset, so development mode fills in
 	// the published development values; the test's tokens are signed with
 	// them.
@@ -256,6 +269,12 @@ func startSuite(t testing.TB, o options) *suite {
 		s.signer = auth.NewRS256Signer(o.rs256)
 		s.serviceKey, s.gatewayKey = []byte(freshSecret(t)), []byte(freshSecret(t))
 		mode = append(rs256Env(t, o.rs256), config.DevModeVar+"=", "JWT_HS256_SECRET=", "GBV_KEYS="+freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e")
+	case o.oidc != nil:
+		s.signer = o.oidc
+		s.serviceKey, s.gatewayKey = []byte(freshSecret(t)), []byte(freshSecret(t))
+		mode = append([]string{config.DevModeVar + "=", "JWT_HS256_SECRET=", "JWT_RS256_PUBLIC_KEY_FILE=",
+			"OIDC_ISSUER=" + o.oidc.URL, "OIDC_AUDIENCE=" + o.oidc.Audience(),
+			"GBV_KEYS=" + freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e"}, o.oidcEnv...)
 	case o.devDefaults:
 		s.signer = auth.NewHS256Signer([]byte(config.DevJWTSecret))
 		s.serviceKey, s.gatewayKey = []byte(config.DevServiceJWTSecret), []byte(config.DevGatewayJWTSecret)

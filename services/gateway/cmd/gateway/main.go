@@ -67,7 +67,8 @@ func run(ctx context.Context) error {
 
 	// User tokens are verified only to attribute requests to tenants and
 	// clients for rate limiting; the services verify every token again.
-	verifier, err := auth.NewVerifierFromConfig(auth.VerifierConfig{UserSecret: cfg.JWTSecret, UserPublicKeyFile: cfg.JWTPublicKeyFile})
+	verifier, err := auth.NewVerifierFromConfig(auth.VerifierConfig{UserSecret: cfg.JWTSecret, UserPublicKeyFile: cfg.JWTPublicKeyFile,
+		OIDC: cfg.OIDC.Verifier()})
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}
@@ -95,6 +96,7 @@ func run(ctx context.Context) error {
 		DevMode: cfg.DevMode, Signer: signer,
 		TileURL: cfg.ConsoleTileURL, TileAttribution: cfg.ConsoleTileAttribution,
 		OIDCIssuer: cfg.ConsoleOIDCIssuer, OIDCClientID: cfg.ConsoleOIDCClientID, OIDCScopes: cfg.ConsoleOIDCScopes,
+		OIDCTenantClaim: cfg.OIDC.TenantClaim, OIDCRolesClaim: cfg.OIDC.RolesClaim,
 		Fail: httpapi.WriteError,
 	})
 	if err != nil {
@@ -102,6 +104,11 @@ func run(ctx context.Context) error {
 	}
 	if cfg.DevMode {
 		log.Warn("development mode: the console offers a sign-in as any role of any tenant")
+	}
+	if cfg.ConsoleOIDCIssuer != "" && cfg.ConsoleOIDCIssuer != cfg.OIDC.Issuer {
+		// The services verify the console's tokens only with OIDC_ISSUER.
+		log.Warn("CONSOLE_OIDC_ISSUER differs from OIDC_ISSUER: the services will refuse the console's tokens unless they verify that issuer",
+			"console_issuer", cfg.ConsoleOIDCIssuer, "oidc_issuer", cfg.OIDC.Issuer)
 	}
 	handler, err := httpapi.New(ctx, b, httpapi.Options{
 		MaxBodyBytes: cfg.MaxBodyBytes,
