@@ -89,12 +89,12 @@ func benchConsole(b *testing.B, r *benchReport) {
 		form, rows = append(form, run.FormMS), append(rows, run.RowsMS)
 	}
 	const section = "8 console"
-	r.add(section, "JS+CSS of the first view, gzipped", "KB", spreadOf(gzipped))
-	r.add(section, "JS+CSS of the first view, as the gateway serves them (uncompressed)", "KB", spreadOf(served))
+	r.add(section, "JS+CSS of the first view, transferred (the gateway gzips them)", "KB", spreadOf(served))
+	r.add(section, "JS+CSS of the first view, gzipped at the default level (cross-check)", "KB", spreadOf(gzipped))
 	r.add(section, "navigation to the sign-in form", "ms", spreadOf(form))
 	r.add(section, fmt.Sprintf("navigation to a queue of %d tickets, signed in on the way", consoleRows), "ms", spreadOf(rows))
-	r.goal(fmt.Sprintf("8: console JS+CSS of the first view, gzipped / %d KB budget", consoleBudgetKB), ratio(spreadOf(gzipped).Median, consoleBudgetKB), false, 1)
-	r.note("Console: %d runs in Debian's chromium, each with an empty cache, opening %s (a team queue of %d open tickets, %d on its first page) and signing in through the development sign-in as soon as the form shows; times from the page's navigation start (performance.now()). The first view loads %s; gzipped at the default level, as a compressing proxy in front of the gateway would send them. No target is set for the time.",
+	r.goal(fmt.Sprintf("8: console JS+CSS of the first view, transferred / %d KB budget", consoleBudgetKB), ratio(spreadOf(served).Median, consoleBudgetKB), false, 1)
+	r.note("Console: %d runs in Debian's chromium, each with an empty cache, opening %s (a team queue of %d open tickets, %d on its first page) and signing in through the development sign-in as soon as the form shows; times from the page's navigation start (performance.now()). The first view loads %s (gzipped at the default level); the transferred size is what the browser received, as the gateway sends its text files gzipped. No target is set for the time.",
 		runs, strings.Replace(strings.TrimPrefix(view.URL, s.gatewayURL), teams.westWater, "{id}", 1), consoleRows+10, consoleRows, strings.Join(files, ", "))
 }
 
