@@ -68,6 +68,7 @@ var noJobTenant = map[string]string{
 	rpcCreateTicket:       "public: a person's, in the token's tenant",
 	rpcGetTicket:          "public: a person's",
 	rpcListTickets:        "public: a person's",
+	rpcGetTicketTile:      "public: a person's (its tenant field is checked like ListTickets')",
 	rpcUpdateTicketStatus: "public: a person's",
 	rpcAddTicketNote:      "public: a person's",
 	rpcListTicketNotes:    "public: a person's",
