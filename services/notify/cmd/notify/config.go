@@ -110,7 +110,8 @@ func (c *Config) check() error {
 		case peers.SMTPStartTLS, peers.SMTPImplicitTLS:
 		case peers.SMTPPlain:
 			if !c.DevMode {
-				return errors.New("SMTP_SECURITY=none sends mail and passwords in the clear: only in development mode")
+				return errors.New("SMTP_SECURITY=none sends mail and passwords in the clear, only in development mode: set SMTP_ADDR to your " +
+					"submission server and SMTP_SECURITY=starttls (or tls), or SMTP_ADDR= for no email")
 			}
 		default:
 			return fmt.Errorf("SMTP_SECURITY %q must be starttls, tls or none", c.SMTPSecurity)
