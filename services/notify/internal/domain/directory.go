@@ -15,6 +15,8 @@ type Team struct {
 	IsSAPS           bool
 	ManagerID        string
 	EscalationTeamID string
+	// MemberIDs are the user ids of its members.
+	MemberIDs []string
 }
 
 // StaffContact is how a member of staff is reached.

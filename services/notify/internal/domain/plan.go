@@ -57,6 +57,7 @@ func StaffIDs(ev Event, teams map[string]Team) []string {
 		if t.ManagerID != "" {
 			out = append(out, t.ManagerID)
 		}
+		out = append(out, t.MemberIDs...)
 	}
 	if ev.PersonID != "" {
 		out = append(out, ev.PersonID)
@@ -69,9 +70,11 @@ func StaffIDs(ev Event, teams map[string]Team) []string {
 //   - the reporter, on every channel they accept (Reporter.Accepts: for
 //     GBV only the safe channel they opted in to), of the events reporters
 //     hear of;
-//   - on assignment, the team (its emails and webhook) and the person
-//     assigned;
-//   - on escalation, the new team, its manager and the person assigned;
+//   - on assignment, the team (its emails and webhook; a team without a
+//     channel, each of its members the directory has a contact for) and the
+//     person assigned;
+//   - on escalation, the new team as on assignment, its manager and the
+//     person assigned;
 //   - at an SLA warning, the manager of the team;
 //   - at a breach, the manager of the team and, as escalation target, the
 //     manager of its escalation team.
@@ -109,12 +112,19 @@ func Plan(s Situation) []Draft {
 	return unique(out)
 }
 
-// teamDrafts are the messages to team t's channel: its emails and its
-// webhook.
+// teamDrafts are the messages to team t: to its channel (its emails and
+// its webhook), or, for a team without one, to each member the directory
+// has a contact for.
 func (s Situation) teamDrafts(t Team) []Draft {
 	ch, ok := s.Channels[t.ID]
 	if !ok {
-		return nil
+		var out []Draft
+		for _, m := range t.MemberIDs {
+			if _, known := s.Staff[m]; known {
+				out = append(out, s.staffDraft(m, t)...)
+			}
+		}
+		return out
 	}
 	var out []Draft
 	d := Draft{Recipient: RecipientTeam, RecipientID: t.ID, Language: ch.Language.Or(), HoursTeam: s.hoursTeam(t)}

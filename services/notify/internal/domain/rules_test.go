@@ -82,6 +82,13 @@ func TestWhoHearsOfAnEvent(t *testing.T) {
 		{"GBV assigned to a SAPS team: its webhook and the person", sit(domain.KindAssigned, "gbv", "s", gbvNone),
 			[]string{"team:s:webhook", "staff:p:email"}},
 		{"GBV at a team that is not SAPS: no staff at all", sit(domain.KindSLABreach, "gbv", "w", gbvNone), nil},
+		{"an assignment to a team without a channel: its members with a contact", func() domain.Situation {
+			s := sit(domain.KindAssigned, "water", "e", nil)
+			t := escalation
+			t.MemberIDs = []string{"me", "no-contact"}
+			s.Teams["e"], s.Event.PersonID = t, ""
+			return s
+		}(), []string{"staff:me:email"}},
 		{"GBV breach at a SAPS team whose escalation team is not SAPS: not the target", func() domain.Situation {
 			s := sit(domain.KindSLABreach, "gbv", "s", gbvNone)
 			t := sapsTeam

@@ -37,6 +37,10 @@ func (r *Routing) GetTeam(ctx context.Context, tenant, id string) (domain.Team, 
 	if t.GetTenant() != tenant {
 		return domain.Team{}, domain.ErrTeamNotFound
 	}
-	return domain.Team{ID: t.GetId(), Name: t.GetName(), IsSAPS: t.GetIsSaps(), ManagerID: t.GetManagerId(),
-		EscalationTeamID: t.GetEscalationTeamId()}, nil
+	out := domain.Team{ID: t.GetId(), Name: t.GetName(), IsSAPS: t.GetIsSaps(), ManagerID: t.GetManagerId(),
+		EscalationTeamID: t.GetEscalationTeamId()}
+	for _, m := range t.GetMembers() {
+		out.MemberIDs = append(out.MemberIDs, m.GetUserId())
+	}
+	return out, nil
 }
