@@ -22,6 +22,7 @@ import (
 	"github.com/salga/trustengine/services/notify/internal/outbox"
 	"github.com/salga/trustengine/services/notify/internal/peers"
 	notifyserver "github.com/salga/trustengine/services/notify/internal/server"
+	"github.com/salga/trustengine/services/notify/internal/store"
 	"github.com/salga/trustengine/services/notify/migrations"
 )
 
@@ -80,7 +81,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	o := app.Options{Pool: pool, Store: storeOf(keys), Jobs: outbox.NewEnqueuer(inserter), Senders: p.senders,
+	o := app.Options{Pool: pool, Store: store.New(keys), Jobs: outbox.NewEnqueuer(inserter), Senders: p.senders,
 		Inbound: p.inbound, Links: links, DevMode: cfg.DevMode}
 	if svc.Routing != nil {
 		o.Teams = svc.Routing

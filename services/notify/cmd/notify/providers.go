@@ -3,11 +3,9 @@ package main
 import (
 	"slices"
 
-	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/notify/internal/app"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 	"github.com/salga/trustengine/services/notify/internal/peers"
-	"github.com/salga/trustengine/services/notify/internal/store"
 )
 
 // providerSet are the senders and webhook readers this process has.
@@ -53,6 +51,3 @@ func providers(cfg Config, links domain.Links) (providerSet, error) {
 	}
 	return p, nil
 }
-
-// storeOf is the store sealing with keys.
-func storeOf(keys *seal.Keyring) *store.Store { return store.New(keys) }

@@ -59,8 +59,11 @@ func (a *App) DeliverMessage(ctx context.Context, tenant, id string) error {
 		return wrap("DeliverMessage", fmt.Errorf("no provider for %s", out.Channel))
 	}
 	sent, sendErr := sender.Send(ctx, out)
-	err = a.inTx(context.WithoutCancel(ctx), c.Scope(), func(tx pgx.Tx) error {
-		return a.recordOutcome(ctx, tx, id, sent, sendErr)
+	// The outcome is recorded even when the job's time ran out meanwhile:
+	// the provider has answered, and a later run must know it.
+	rctx := context.WithoutCancel(ctx)
+	err = a.inTx(rctx, c.Scope(), func(tx pgx.Tx) error {
+		return a.recordOutcome(rctx, tx, id, sent, sendErr)
 	})
 	if err != nil {
 		return wrap("DeliverMessage", err)
