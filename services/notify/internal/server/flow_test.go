@@ -314,3 +314,22 @@ func TestAReporterHearsNothingAtNightUnlessTheMunicipalityAllows(t *testing.T) {
 	h.settle(t)
 	require.Len(t, h.sent.all(), 2, "the municipality allows night messages")
 }
+
+func TestStaffAreToldAtOnceWhenAnEventOutrunsTheTicketsCreation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staffed(t, h)
+	h.work(t)
+	c := created(commonv1.Category_CATEGORY_WATER, &notifyv1.ReporterContact{Email: "late@example.org"}, nil)
+	assigned := event(c.GetTicketId(), notifyv1.EventKind_EVENT_KIND_ASSIGNED, commonv1.Category_CATEGORY_WATER)
+	assigned.TeamId = teamWater
+	h.record(t, assigned)
+	require.Eventually(t, func() bool { return len(h.sent.on(domain.ChannelWebhook)) == 1 }, 20*time.Second, 20*time.Millisecond,
+		"the team hears of the assignment before the ticket's creation arrives")
+	require.Zero(t, h.count(t, `SELECT count(*) FROM notify.messages WHERE recipient = 'reporter'`))
+	h.record(t, c)
+	h.settle(t)
+	require.Equal(t, 1, h.count(t, `SELECT count(*) FROM notify.messages WHERE recipient = 'reporter' AND event_id = $1`, assigned.GetEventId()),
+		"the reporter hears of the assignment once their contact is known")
+	require.Len(t, h.sent.on(domain.ChannelWebhook), 1, "the team once")
+}
