@@ -12,6 +12,9 @@ PROTOC_GEN_GO_VERSION := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.6.0
 GRPC_GATEWAY_VERSION := v2.33.0
 GRPCURL_VERSION := v1.9.3
+# Mailpit: the SMTP server with a web UI and an HTTP API that make run and
+# the e2e tests send the suite's email to.
+MAILPIT_VERSION := v1.33.1
 KUBECONFORM_VERSION := v0.8.0
 # kustomize v5.8 needs a newer Go than the suite pins.
 KUSTOMIZE_VERSION := v5.7.1
@@ -23,11 +26,11 @@ CRD_SCHEMA_SOURCES := github.com/cloudnative-pg/cloudnative-pg@v1.27.0/config/cr
 DEPLOY_OVERLAYS := dev production restore
 SCHEMA_LOCATION := deploy/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json
 
-MODULES := gen libs services/ticket services/routing services/sla services/gateway e2e deploy/schemagen
+MODULES := gen libs services/ticket services/routing services/sla services/notify services/gateway e2e deploy/schemagen
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help tools gen lint breaking test test-go test-console console fuzz db run bench fmt vet token clean deploy-check deploy-schemas
+.PHONY: help tools gen lint breaking test test-go test-console console fuzz db run bench fmt vet token clean deploy-check deploy-schemas mailpit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -53,6 +56,10 @@ $(CONSOLE)/node_modules/.package-lock.json: $(CONSOLE)/package-lock.json
 	cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
 $(BIN)/grpcurl:
 	GOBIN=$(BIN) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+$(BIN)/mailpit:
+	GOBIN=$(BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+
+mailpit: $(BIN)/mailpit ## install Mailpit (the mail server of make run and the e2e tests) into .tools/bin
 $(BIN)/kubeconform:
 	GOBIN=$(BIN) go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
 $(BIN)/kustomize:
@@ -88,7 +95,7 @@ db: ## ensure PostgreSQL with PostGIS is installed and running
 
 test: test-go test-console ## run every test: Go modules against real PostGIS, then the console in Chromium
 
-test-go: db ## run every Go test of every module against real PostGIS
+test-go: db $(BIN)/mailpit ## run every Go test of every module against real PostGIS (the e2e tests send mail to Mailpit)
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && go test $(TEST_FLAGS) ./...); done
 
 console: $(CONSOLE)/node_modules/.package-lock.json ## type-check and build the operator console into the gateway's embedded files
@@ -103,7 +110,7 @@ test-console: db $(CONSOLE)/node_modules/.package-lock.json ## the console's uni
 fuzz: ## run every fuzz target for FUZZTIME (default 15s) each
 	bash scripts/fuzz.sh
 
-run: db console ## bring the whole suite up with a demo municipality and the console (Ctrl-C stops it)
+run: db console $(BIN)/mailpit ## bring the whole suite up with a demo municipality, the console and Mailpit (Ctrl-C stops it)
 	bash scripts/run.sh
 
 bench: db ## benchmarks against same-run baselines

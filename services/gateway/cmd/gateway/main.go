@@ -1,5 +1,6 @@
 // Command gateway serves the suite's public API as JSON over HTTP
-// (grpc-gateway), in front of the ticket, routing and SLA gRPC services.
+// (grpc-gateway), in front of the ticket, routing, SLA and notify gRPC
+// services.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
@@ -26,6 +28,7 @@ import (
 	"github.com/salga/trustengine/services/gateway/internal/config"
 	"github.com/salga/trustengine/services/gateway/internal/console"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
+	"github.com/salga/trustengine/services/gateway/internal/notifyhooks"
 	"github.com/salga/trustengine/services/gateway/internal/open311"
 )
 
@@ -56,7 +59,7 @@ func run(ctx context.Context) error {
 	for _, d := range []struct {
 		addr string
 		dst  **grpc.ClientConn
-	}{{cfg.TicketAddr, &b.Ticket}, {cfg.RoutingAddr, &b.Routing}, {cfg.SLAAddr, &b.SLA}} {
+	}{{cfg.TicketAddr, &b.Ticket}, {cfg.RoutingAddr, &b.Routing}, {cfg.SLAAddr, &b.SLA}, {cfg.NotifyAddr, &b.Notify}} {
 		cc, err := dial(d.addr)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", d.addr, err)
@@ -77,8 +80,8 @@ func run(ctx context.Context) error {
 	// each call, which those services accept only on the RPCs
 	// auth.GatewayMayCall lists.
 	id := peers.Gateway([]byte(cfg.GatewayJWTSecret))
-	var svc [2]*grpc.ClientConn
-	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr} {
+	var svc [3]*grpc.ClientConn
+	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr, cfg.NotifyAddr} {
 		cc, err := peers.Dial(addr, id)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", addr, err)
@@ -120,6 +123,9 @@ func run(ctx context.Context) error {
 		},
 		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1])),
 		Console: con,
+		// Providers' webhooks and unsubscribe links reach notify with the
+		// gateway's own token, which notify accepts on those two RPCs.
+		Notify: notifyhooks.New(notifyv1.NewNotifyInternalServiceClient(svc[2])),
 	})
 	if err != nil {
 		return err
@@ -129,7 +135,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("gateway: listen %s: %w", cfg.HTTPAddr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
-	log.Info("gateway listening", "addr", lis.Addr().String(), "console_built", con.Built(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr)
+	log.Info("gateway listening", "addr", lis.Addr().String(), "console_built", con.Built(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr, "notify", cfg.NotifyAddr)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {

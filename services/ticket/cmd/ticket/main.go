@@ -1,5 +1,5 @@
 // Command ticket runs the ticket service: the ticket life cycle over gRPC,
-// with its job queue delivering ticket events to routing and SLA.
+// with its job queue delivering ticket events to routing, SLA and notify.
 package main
 
 import (
@@ -63,16 +63,17 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "ticket"), cfg.RoutingAddr, cfg.SLAAddr)
+	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "ticket"), cfg.RoutingAddr, cfg.SLAAddr, cfg.NotifyAddr)
 	if err != nil {
 		return err
 	}
 	defer conns.Close()
+	targets.Keys = keys
 	jobs, err := outbox.NewQueue(pool, log, targets)
 	if err != nil {
 		return err
 	}
-	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs))
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs, keys))
 
 	reflect, openReflect := cfg.Reflection()
 	srv := server.New(server.Options{

@@ -26,6 +26,11 @@ type Jobs interface {
 	TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
 	// StatusChanged records that a status change must reach routing and SLA.
 	StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
+	// Notify records that the notification service must hear of a
+	// notifiable history entry: every one that is appended is recorded
+	// with it (created, status changes, staff's public notes,
+	// assignments and escalations, SLA warnings and breaches).
+	Notify(ctx context.Context, tx pgx.Tx, n domain.Notice) error
 }
 
 // App is the ticket service's use cases.

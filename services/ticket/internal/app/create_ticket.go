@@ -64,6 +64,9 @@ func (a *App) create(ctx context.Context, c access.Caller, in domain.CreateInput
 		if err := a.jobs.TicketCreated(ctx, tx, t, h); err != nil {
 			return err
 		}
+		if err := a.jobs.Notify(ctx, tx, t.CreatedNotice(h, in.Preferences)); err != nil {
+			return err
+		}
 		if !c.CanSeeGBV() {
 			return nil // the answer is a receipt without content
 		}

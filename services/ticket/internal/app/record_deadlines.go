@@ -32,7 +32,10 @@ func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, er
 		if domain.SameTime(m.Response, d.Response) && domain.SameTime(m.Resolution, d.Resolution) {
 			return nil
 		}
-		return a.appendSystem(ctx, tx, t, d.Entry())
+		// Deadlines alone tell no one: the notices that carry them are
+		// the SLA warnings and breaches.
+		_, err = a.appendSystem(ctx, tx, t, d.Entry())
+		return err
 	})
 	return applied, wrap("RecordDeadlines", err)
 }

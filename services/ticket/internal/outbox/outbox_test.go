@@ -14,6 +14,7 @@ import (
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/migrations"
@@ -48,6 +49,25 @@ func (r *recorder) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error
 	return r.call("sla")
 }
 
+// notifyRecorder is a fake notification service.
+type notifyRecorder struct {
+	mu    sync.Mutex
+	event *outbox.NotifyEvent
+}
+
+func (n *notifyRecorder) RecordTicketEvent(_ context.Context, e outbox.NotifyEvent) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.event = &e
+	return nil
+}
+
+func (n *notifyRecorder) got() *outbox.NotifyEvent {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.event
+}
+
 func (r *recorder) seen() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -63,9 +83,13 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		return outbox.Migrate(ctx, p)
 	})
 	peer := &recorder{failed: map[string]bool{}}
-	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Routing: peer, SLA: peer})
+	notify := &notifyRecorder{}
+	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
 	require.NoError(t, err)
-	ev := outbox.NewEnqueuer(client)
+	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		outbox.Peers{Routing: peer, SLA: peer, Notify: notify, Keys: keys})
+	require.NoError(t, err)
+	ev := outbox.NewEnqueuer(client, keys)
 	tk := domain.Ticket{ID: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Tenant: "CPT", Category: domain.CategoryWater}
 	h := domain.HistoryEntry{Sequence: 1, EventID: "0b7f0a38-9a43-4c8e-8f3c-3f0f2a1d2c55", To: domain.StatusOpen, CreateTime: time.Now()}
 	scope := pg.Scope{Tenant: "CPT", Subject: "c1", Roles: []string{"citizen"}}
@@ -80,11 +104,24 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		if err := ev.TicketCreated(t.Context(), tx, tk, h); err != nil {
 			return err
 		}
-		return ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"})
+		if err := ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"}); err != nil {
+			return err
+		}
+		gbv := tk
+		gbv.Category, gbv.Reporter = domain.CategoryGBV, domain.Reporter{Name: "Survivor", Phone: "+27825550101"}
+		return ev.Notify(t.Context(), tx, gbv.CreatedNotice(h, domain.ReporterPreferences{GBVSafe: "sms"}))
 	}))
+	var stored int
+	require.NoError(t, pool.QueryRow(t.Context(), `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.notify_event'
+		AND args::text NOT LIKE '%825550101%' AND args::text NOT LIKE '%Survivor%'`).Scan(&stored))
+	require.Equal(t, 1, stored, "the notice's job holds the reporter's contact sealed only")
 
 	require.NoError(t, client.Start(t.Context()))
-	require.Eventually(t, func() bool { return len(peer.seen()) == 4 }, 30*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool { return len(peer.seen()) == 4 && notify.got() != nil }, 30*time.Second, 50*time.Millisecond)
 	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.seen())
+	got := notify.got()
+	require.Equal(t, "+27825550101", got.Reporter.Phone, "the worker opens the contact for the call")
+	require.Equal(t, "sms", got.Preferences.GBVSafe)
+	require.Equal(t, domain.NoticeCreated, got.Event)
 	require.NoError(t, client.Stop(t.Context()))
 }

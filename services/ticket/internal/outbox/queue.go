@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 )
 
 // Schema is where River's tables live: the ticket service's own schema.
@@ -29,6 +30,10 @@ type Peers struct {
 	Routing RoutingClient
 	// SLA delivers SLA events, when configured.
 	SLA SLAClient
+	// Notify delivers notification events, when configured; Keys opens
+	// the contacts they carry sealed.
+	Notify NotifyClient
+	Keys   *seal.Keyring
 }
 
 // NewQueue builds the service's job queue (libs/queue): it inserts every
@@ -43,6 +48,9 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 	}
 	if peers.SLA != nil {
 		qs = append(qs, queue.Queue{Name: QueueSLA, Workers: []queue.Worker{queue.Work(&slaEventWorker{client: peers.SLA})}})
+	}
+	if peers.Notify != nil {
+		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&notifyWorker{client: peers.Notify, keys: peers.Keys})}})
 	}
 	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs})
 	if err != nil {

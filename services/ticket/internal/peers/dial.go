@@ -1,6 +1,6 @@
 // Package peers is the ticket service's clients of other services: small
 // adapters over the generated gRPC clients that the outbox workers call
-// (outbox.RoutingClient, outbox.SLAClient). Connections are dialed with
+// (outbox.RoutingClient, outbox.SLAClient, outbox.NotifyClient). Connections are dialed with
 // libs/peers, so every call carries a service token for the tenant of the
 // job it delivers.
 package peers
@@ -18,7 +18,7 @@ import (
 // Dial connects as id to the peers whose address is set and returns the
 // outbox's delivery targets (nil for a peer without an address) and a
 // closer of the connections.
-func Dial(id libpeers.Identity, routingAddr, slaAddr string) (outbox.Peers, io.Closer, error) {
+func Dial(id libpeers.Identity, routingAddr, slaAddr, notifyAddr string) (outbox.Peers, io.Closer, error) {
 	var (
 		ps    outbox.Peers
 		conns closers
@@ -43,6 +43,13 @@ func Dial(id libpeers.Identity, routingAddr, slaAddr string) (outbox.Peers, io.C
 			return ps, conns, err
 		}
 		ps.SLA = NewSLA(conn)
+	}
+	if notifyAddr != "" {
+		conn, err := dial(notifyAddr)
+		if err != nil {
+			return ps, conns, err
+		}
+		ps.Notify = NewNotify(conn)
 	}
 	return ps, conns, nil
 }

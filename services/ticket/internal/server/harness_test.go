@@ -56,7 +56,7 @@ func harnessOn(t *testing.T, pool *pgxpool.Pool) *harness {
 	require.NoError(t, err)
 	jobs, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{})
 	require.NoError(t, err)
-	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs))
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs, keys))
 
 	conn := servertest.BufconnWith(t, server.New(a).Register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
 	return &harness{pool: pool, app: a, public: ticketv1.NewTicketServiceClient(conn), internal: ticketv1.NewTicketInternalServiceClient(conn)}

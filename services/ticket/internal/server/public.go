@@ -15,10 +15,14 @@ func (s *Server) CreateTicket(ctx context.Context, req *ticketv1.CreateTicketReq
 		return nil, apperr.Invalid("channel", "must be one of the known channels")
 	}
 	cat, _ := word(req.GetCategory())
+	prefs, err := preferencesIn(req.GetReporterPreferences())
+	if err != nil {
+		return nil, err
+	}
 	t, err := s.app.CreateTicket(ctx, domain.CreateInput{
 		Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
 		Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
-		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()),
+		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()), Preferences: prefs,
 	})
 	if err != nil {
 		return nil, err

@@ -110,8 +110,12 @@ type CreateTicketRequest struct {
 	// a request with it creates a new ticket. Through the gateway the
 	// `Idempotency-Key` header fills it.
 	IdempotencyKey string `protobuf:"bytes,8,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// How the reporter wants to hear about the ticket (language, channels,
+	// and for GBV the one safe channel, default none); the notification
+	// service keeps them with the reporter's contact. Optional.
+	ReporterPreferences *v1.ReporterPreferences `protobuf:"bytes,9,opt,name=reporter_preferences,json=reporterPreferences,proto3" json:"reporter_preferences,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *CreateTicketRequest) Reset() {
@@ -198,6 +202,13 @@ func (x *CreateTicketRequest) GetIdempotencyKey() string {
 		return x.IdempotencyKey
 	}
 	return ""
+}
+
+func (x *CreateTicketRequest) GetReporterPreferences() *v1.ReporterPreferences {
+	if x != nil {
+		return x.ReporterPreferences
+	}
+	return nil
 }
 
 // CreateTicketResponse is the output of TicketService.CreateTicket.
@@ -1660,7 +1671,7 @@ var File_salga_ticket_v1_ticket_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\n" +
-	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xe9\x02\n" +
+	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xc2\x03\n" +
 	"\x13CreateTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12 \n" +
@@ -1669,7 +1680,8 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\aaddress\x18\x05 \x01(\tR\aaddress\x125\n" +
 	"\breporter\x18\x06 \x01(\v2\x19.salga.ticket.v1.ReporterR\breporter\x122\n" +
 	"\achannel\x18\a \x01(\x0e2\x18.salga.ticket.v1.ChannelR\achannel\x12'\n" +
-	"\x0fidempotency_key\x18\b \x01(\tR\x0eidempotencyKey\"G\n" +
+	"\x0fidempotency_key\x18\b \x01(\tR\x0eidempotencyKey\x12W\n" +
+	"\x14reporter_preferences\x18\t \x01(\v2$.salga.common.v1.ReporterPreferencesR\x13reporterPreferences\"G\n" +
 	"\x14CreateTicketResponse\x12/\n" +
 	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\"\"\n" +
 	"\x10GetTicketRequest\x12\x0e\n" +
@@ -1830,77 +1842,79 @@ var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(*v1.LatLng)(nil),                  // 27: salga.common.v1.LatLng
 	(*Reporter)(nil),                   // 28: salga.ticket.v1.Reporter
 	(Channel)(0),                       // 29: salga.ticket.v1.Channel
-	(*Ticket)(nil),                     // 30: salga.ticket.v1.Ticket
-	(v1.TicketStatus)(0),               // 31: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),      // 32: google.protobuf.Timestamp
-	(NoteVisibility)(0),                // 33: salga.ticket.v1.NoteVisibility
-	(*TicketNote)(nil),                 // 34: salga.ticket.v1.TicketNote
-	(*HistoryEntry)(nil),               // 35: salga.ticket.v1.HistoryEntry
-	(*GbvAccessLogEntry)(nil),          // 36: salga.ticket.v1.GbvAccessLogEntry
-	(*ApiKey)(nil),                     // 37: salga.ticket.v1.ApiKey
-	(*httpbody.HttpBody)(nil),          // 38: google.api.HttpBody
+	(*v1.ReporterPreferences)(nil),     // 30: salga.common.v1.ReporterPreferences
+	(*Ticket)(nil),                     // 31: salga.ticket.v1.Ticket
+	(v1.TicketStatus)(0),               // 32: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),      // 33: google.protobuf.Timestamp
+	(NoteVisibility)(0),                // 34: salga.ticket.v1.NoteVisibility
+	(*TicketNote)(nil),                 // 35: salga.ticket.v1.TicketNote
+	(*HistoryEntry)(nil),               // 36: salga.ticket.v1.HistoryEntry
+	(*GbvAccessLogEntry)(nil),          // 37: salga.ticket.v1.GbvAccessLogEntry
+	(*ApiKey)(nil),                     // 38: salga.ticket.v1.ApiKey
+	(*httpbody.HttpBody)(nil),          // 39: google.api.HttpBody
 }
 var file_salga_ticket_v1_ticket_service_proto_depIdxs = []int32{
 	26, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
 	27, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
 	28, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
 	29, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
-	30, // 4: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	30, // 5: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	27, // 6: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
-	31, // 7: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	26, // 8: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
-	32, // 9: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	32, // 10: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	32, // 11: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	32, // 12: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	5,  // 13: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
-	6,  // 14: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	0,  // 15: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
-	30, // 16: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
-	31, // 17: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	26, // 18: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
-	32, // 19: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
-	32, // 20: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
-	31, // 21: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	30, // 22: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	33, // 23: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	34, // 24: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
-	34, // 25: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
-	35, // 26: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
-	36, // 27: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
-	37, // 28: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	37, // 29: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
-	37, // 30: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	1,  // 31: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
-	3,  // 32: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
-	7,  // 33: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
-	9,  // 34: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
-	10, // 35: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
-	12, // 36: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
-	14, // 37: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
-	16, // 38: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
-	18, // 39: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
-	20, // 40: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
-	22, // 41: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
-	24, // 42: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
-	2,  // 43: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
-	4,  // 44: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
-	8,  // 45: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
-	38, // 46: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
-	11, // 47: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
-	13, // 48: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
-	15, // 49: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
-	17, // 50: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
-	19, // 51: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
-	21, // 52: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
-	23, // 53: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
-	25, // 54: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
-	43, // [43:55] is the sub-list for method output_type
-	31, // [31:43] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	30, // 4: salga.ticket.v1.CreateTicketRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
+	31, // 5: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	31, // 6: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	27, // 7: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
+	32, // 8: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	26, // 9: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
+	33, // 10: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	33, // 11: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	33, // 12: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	33, // 13: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	5,  // 14: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
+	6,  // 15: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	0,  // 16: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
+	31, // 17: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
+	32, // 18: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	26, // 19: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
+	33, // 20: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
+	33, // 21: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
+	32, // 22: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	31, // 23: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	34, // 24: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	35, // 25: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
+	35, // 26: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
+	36, // 27: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
+	37, // 28: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
+	38, // 29: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	38, // 30: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
+	38, // 31: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	1,  // 32: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
+	3,  // 33: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
+	7,  // 34: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
+	9,  // 35: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
+	10, // 36: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
+	12, // 37: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
+	14, // 38: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
+	16, // 39: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
+	18, // 40: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
+	20, // 41: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
+	22, // 42: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
+	24, // 43: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
+	2,  // 44: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
+	4,  // 45: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
+	8,  // 46: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
+	39, // 47: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
+	11, // 48: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
+	13, // 49: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
+	15, // 50: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
+	17, // 51: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
+	19, // 52: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
+	21, // 53: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
+	23, // 54: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
+	25, // 55: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
+	44, // [44:56] is the sub-list for method output_type
+	32, // [32:44] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_service_proto_init() }
