@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -14,7 +15,7 @@ import (
 // ticket exists only for the tenant's SAPS liaison: for anyone else it is
 // NotFound, exactly as a missing id.
 func (a *App) ReassignTicket(ctx context.Context, r domain.ReassignRequest) (domain.Assignment, error) {
-	c, err := caller(ctx, domain.MayReassign)
+	c, err := access.Check(ctx, access.Caller.RequireSupervisor)
 	if err != nil {
 		return domain.Assignment{}, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -15,7 +16,7 @@ import (
 // ticket whose creation has not arrived yet fails with FailedPrecondition so
 // the sender retries after the created event.
 func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clocks []domain.Clock, applied bool, err error) {
-	c, err := jobCaller(ctx, ev)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, ev)
 	if err != nil {
 		return nil, false, err
 	}

@@ -14,7 +14,7 @@ import (
 // caller's job (internal RPC), unless it is the one already recorded or
 // older than it; it reports whether it applied.
 func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &as)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &as)
 	if err != nil {
 		return false, err
 	}

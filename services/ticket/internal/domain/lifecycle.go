@@ -7,7 +7,6 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
 )
 
 // Status is a step of the ticket life cycle, as stored.
@@ -82,7 +81,7 @@ func (r *StatusChange) Validate() error {
 // GBV tickets) and citizens, whose move DecideMove narrows further. Platform
 // admins do not work tickets.
 func MayChangeStatus(c access.Caller) error {
-	if !c.IsStaff() && !c.Has(auth.RoleCitizen) {
+	if !c.IsStaff() && !c.IsCitizen() {
 		return apperr.PermissionDenied("only municipal staff change ticket status")
 	}
 	return nil
