@@ -21,7 +21,7 @@ func roundTrip[E vocab.Enum, D ~string](t *testing.T, domainWords ...D) {
 	seen := map[D]bool{}
 	for i := range vals.Len() {
 		e := E(vals.Get(i).Number())
-		w, ok := word(e)
+		w, ok := vocab.Optional(e)
 		require.True(t, ok, "%v", e)
 		if e == zero {
 			require.Empty(t, w, "UNSPECIFIED maps to no word")
@@ -32,7 +32,7 @@ func roundTrip[E vocab.Enum, D ~string](t *testing.T, domainWords ...D) {
 		seen[D(w)] = true
 	}
 	require.Len(t, seen, len(domainWords), "every word of the domain is a value of the contract")
-	_, ok := word(E(99))
+	_, ok := vocab.Optional(E(99))
 	require.False(t, ok, "a number the contract does not define is refused")
 }
 
