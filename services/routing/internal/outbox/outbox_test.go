@@ -14,6 +14,7 @@ import (
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/outbox"
 	"github.com/salga/trustengine/services/routing/migrations"
@@ -70,7 +71,7 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		if err := pg.Prepare(ctx, p, "routing", migrations.FS); err != nil {
 			return err
 		}
-		return outbox.Migrate(ctx, p)
+		return queue.Migrate(ctx, p, outbox.Schema)
 	})
 	peer := &recorder{failed: map[string]bool{}}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))

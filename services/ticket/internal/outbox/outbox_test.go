@@ -14,6 +14,7 @@ import (
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/migrations"
@@ -60,7 +61,7 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		if err := pg.Migrate(ctx, p, "ticket", migrations.FS); err != nil {
 			return err
 		}
-		return outbox.Migrate(ctx, p)
+		return queue.Migrate(ctx, p, outbox.Schema)
 	})
 	peer := &recorder{failed: map[string]bool{}}
 	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Routing: peer, SLA: peer})
