@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/queue/queuetest"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/migrations"
@@ -22,37 +22,18 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// recorder is a fake peer that remembers what it was asked and fails the
-// first call of each kind, so retries are exercised too.
-type recorder struct {
-	mu     sync.Mutex
-	failed map[string]bool
-	got    []string
-}
+// recorder stands in for routing and SLA (queuetest.Peer: the first call
+// of each kind fails, so retries are exercised too).
+type recorder struct{ queuetest.Peer }
 
-func (r *recorder) call(kind string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.failed[kind] {
-		r.failed[kind] = true
-		return context.DeadlineExceeded
-	}
-	r.got = append(r.got, kind)
-	return nil
+func (r *recorder) RouteTicket(_ context.Context, a outbox.RouteTicketArgs) error {
+	return r.Deliver("route", a)
 }
-
-func (r *recorder) RouteTicket(context.Context, outbox.RouteTicketArgs) error { return r.call("route") }
-func (r *recorder) RecordTicketStatus(context.Context, outbox.RoutingStatusArgs) error {
-	return r.call("status")
+func (r *recorder) RecordTicketStatus(_ context.Context, a outbox.RoutingStatusArgs) error {
+	return r.Deliver("status", a)
 }
-func (r *recorder) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error {
-	return r.call("sla")
-}
-
-func (r *recorder) seen() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.got...)
+func (r *recorder) RecordTicketEvent(_ context.Context, a outbox.SLAEventArgs) error {
+	return r.Deliver("sla", a)
 }
 
 func TestWorkersDeliverCommittedJobs(t *testing.T) {
@@ -63,7 +44,7 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		}
 		return queue.Migrate(ctx, p, outbox.Schema)
 	})
-	peer := &recorder{failed: map[string]bool{}}
+	peer := &recorder{}
 	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Routing: peer, SLA: peer})
 	require.NoError(t, err)
 	ev := outbox.NewEnqueuer(client)
@@ -85,7 +66,7 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	}))
 
 	require.NoError(t, client.Start(t.Context()))
-	require.Eventually(t, func() bool { return len(peer.seen()) == 4 }, 30*time.Second, 50*time.Millisecond)
-	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.seen())
+	require.Eventually(t, func() bool { return len(peer.Seen()) == 4 }, 30*time.Second, 50*time.Millisecond)
+	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.Seen())
 	require.NoError(t, client.Stop(t.Context()))
 }
