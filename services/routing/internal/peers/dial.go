@@ -17,10 +17,8 @@ import (
 // Dial connects as id to the peers whose address is set and returns the
 // outbox's delivery targets (nil for a peer without an address) and a
 // closer of the connections.
-func Dial(id libpeers.Identity, ticketAddr string) (outbox.Peers, io.Closer, error) {
-	var ps outbox.Peers
-	conns, err := libpeers.DialAll(id,
-		libpeers.Peer{Addr: ticketAddr, Use: func(c grpc.ClientConnInterface) { ps.Ticket = NewTicket(c) }},
-	)
+func Dial(id libpeers.Identity, ticketAddr string) (ps outbox.Peers, conns io.Closer, err error) {
+	conns, err = libpeers.DialAll(id,
+		libpeers.Peer{Addr: ticketAddr, Use: func(c grpc.ClientConnInterface) { ps.Ticket = NewTicket(c) }})
 	return ps, conns, err
 }
