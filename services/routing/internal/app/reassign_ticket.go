@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -46,7 +47,7 @@ func (a *App) ReassignTicket(ctx context.Context, r domain.ReassignRequest) (dom
 		}
 		out, _, err = a.store.InsertAssignment(ctx, tx, domain.Assignment{
 			Tenant: cur.Tenant, TicketID: r.TicketID, Category: cur.Category, TeamID: team.ID, PersonID: r.PersonID,
-			AssignedBy: c.Subject(), Reason: domain.ReasonManualOverride, Note: r.Note, IsCurrent: true,
+			AssignedBy: c.Subject(), Reason: word.ReasonManualOverride, Note: r.Note, IsCurrent: true,
 		}, nil)
 		if err != nil {
 			return err

@@ -1,6 +1,9 @@
 package domain
 
-import "github.com/salga/trustengine/libs/access"
+import (
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/vocab/word"
+)
 
 // Who may do what in routing is libs/access's: municipalities are managed
 // by platform admins (RequirePlatformAdmin), teams by municipal or
@@ -13,7 +16,7 @@ import "github.com/salga/trustengine/libs/access"
 // and c may not act on GBV (anyone but the tenant's SAPS liaison): for
 // them it does not exist, the same NotFound as a missing id.
 func MayTouch(c access.Caller, cur Assignment) error {
-	if cur.Category == CategoryGBV && !c.CanActOnGBV() {
+	if cur.Category == word.CategoryGBV && !c.CanActOnGBV() {
 		return ErrTicketNotFound
 	}
 	return nil

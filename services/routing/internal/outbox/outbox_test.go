@@ -15,6 +15,7 @@ import (
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/queue/queuetest"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/outbox"
 	"github.com/salga/trustengine/services/routing/migrations"
@@ -64,7 +65,7 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	ev := outbox.NewEnqueuer(client)
 	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	escalation := domain.Assignment{ID: "a1", Tenant: "CPT", TicketID: "t1", TeamID: "team", TeamName: "Water",
-		PersonID: "p", Reason: domain.ReasonSLABreach, EscalationLevel: 2, CreatedAt: at}
+		PersonID: "p", Reason: word.ReasonSLABreach, EscalationLevel: 2, CreatedAt: at}
 	read := domain.Disclosure{Tenant: "CPT", TicketIDs: []string{"t1", "t2"}, Subject: "liaison",
 		Roles: []string{"saps_liaison"}, Action: domain.ActionListTeamQueue, EventID: "e1", Time: at}
 	scope := pg.Scope{Tenant: "CPT", Subject: "ticket", Roles: []string{"service"}}

@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -48,7 +49,7 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 // startClocks starts a new ticket's clocks under the policy in force.
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
 	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
-		Category: ev.Category, Status: domain.StatusOpen, LastSequence: ev.Sequence})
+		Category: ev.Category, Status: word.StatusOpen, LastSequence: ev.Sequence})
 	if err != nil || !fresh {
 		// Not fresh: created twice under different event ids, the clocks
 		// already run.

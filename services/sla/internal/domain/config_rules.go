@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // WithDefaults fills what a new policy left unset with its category's
@@ -25,7 +26,7 @@ func (c Config) WithDefaults() Config {
 	if c.WarningPct == 0 {
 		c.WarningPct = def.WarningPct
 	}
-	if len(c.PauseStatuses) == 0 && c.Category != CategoryGBV {
+	if len(c.PauseStatuses) == 0 && c.Category != word.CategoryGBV {
 		c.PauseStatuses = []string{DefaultPauseStatus}
 	}
 	return c
@@ -63,7 +64,7 @@ func (c Config) Validate() error {
 
 // openStatuses are the statuses a clock may pause in: the final ones stop
 // it.
-var openStatuses = []string{StatusOpen, StatusInProgress, StatusAwaitingCitizen}
+var openStatuses = []string{word.StatusOpen, word.StatusInProgress, word.StatusAwaitingCitizen}
 
 // configPaths are the fields an update of a policy may change; the
 // municipality and category are its identity.

@@ -15,6 +15,7 @@ import (
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/queue/queuetest"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/migrations"
@@ -48,8 +49,8 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Routing: peer, SLA: peer})
 	require.NoError(t, err)
 	ev := outbox.NewEnqueuer(client)
-	tk := domain.Ticket{ID: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Tenant: "CPT", Category: domain.CategoryWater}
-	h := domain.HistoryEntry{Sequence: 1, EventID: "0b7f0a38-9a43-4c8e-8f3c-3f0f2a1d2c55", To: domain.StatusOpen, CreateTime: time.Now()}
+	tk := domain.Ticket{ID: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Tenant: "CPT", Category: word.CategoryWater}
+	h := domain.HistoryEntry{Sequence: 1, EventID: "0b7f0a38-9a43-4c8e-8f3c-3f0f2a1d2c55", To: word.StatusOpen, CreateTime: time.Now()}
 	scope := pg.Scope{Tenant: "CPT", Subject: "c1", Roles: []string{"citizen"}}
 
 	// A rolled-back change leaves no job behind.
