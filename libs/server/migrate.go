@@ -8,7 +8,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/salga/trustengine/libs/config"
+	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/seal"
 )
 
 // Prepare is a service's start-up preparation of its database: its
@@ -40,4 +43,43 @@ func MigrateOnly(ctx context.Context, name, databaseURL string, log *slog.Logger
 	}
 	log.InfoContext(ctx, "database prepared; migrate-only mode exits without serving", "took", time.Since(start).String())
 	return nil
+}
+
+// Migration is a service's migrate-only run (Main), given its name.
+type Migration func(ctx context.Context, name string) error
+
+// Migrate is the migrate-only run of a service that seals nothing: it
+// reads config.Migration (the database and the log level; no secret, no
+// address) and runs MigrateOnly with prepare.
+func Migrate(prepare Prepare) Migration {
+	return func(ctx context.Context, name string) error {
+		var cfg config.Migration
+		if err := config.Load(&cfg); err != nil {
+			return err
+		}
+		return MigrateOnly(ctx, name, cfg.DatabaseURL, logging.New(cfg.LogLevel), prepare)
+	}
+}
+
+// MigrateSealed is the migrate-only run of a service that seals GBV
+// content: it reads config.Migration and config.GBV, builds the key ring
+// (so outside development mode it needs GBV_KEYS) and runs
+// MigrateOnly with the preparation prepare builds with it, which seals
+// what older versions kept in plain text.
+func MigrateSealed(prepare func(*seal.Keyring) Prepare) Migration {
+	return func(ctx context.Context, name string) error {
+		var cfg struct {
+			config.Migration
+			config.GBV
+		}
+		if err := config.Load(&cfg); err != nil {
+			return err
+		}
+		log := logging.New(cfg.LogLevel)
+		keys, err := keyring(cfg.GBV, cfg.DevMode, log)
+		if err != nil {
+			return err
+		}
+		return MigrateOnly(ctx, name, cfg.DatabaseURL, log, prepare(keys))
+	}
 }

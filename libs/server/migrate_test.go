@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,7 +12,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/salga/trustengine/libs/config"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server"
 )
 
@@ -38,4 +42,44 @@ func TestMigrateOnlyRunsThePreparationAndReportsItsFailure(t *testing.T) {
 		func(context.Context, *pgxpool.Pool) error { ran = true; return nil })
 	require.Error(t, err, "an unreachable database fails the run")
 	require.False(t, ran, "nothing is prepared without a database")
+}
+
+// This test uses t.Setenv, which forbids t.Parallel.
+func TestAMigrationReadsOnlyTheDatabaseAndTheKeyRing(t *testing.T) {
+	url, db := pgtest.NewDBURL(t, "server_migrate_env", func(context.Context, *pgxpool.Pool) error { return nil })
+	t.Setenv("DATABASE_URL", url)
+	t.Setenv("LOG_LEVEL", "error")
+	// Settings a migration does not read cannot stop it, however broken.
+	t.Setenv("SHUTDOWN_TIMEOUT", "soon")
+	t.Setenv("JWT_HS256_SECRET", "")
+	t.Setenv("SERVICE_JWT_SECRET", "")
+	t.Setenv(config.DevModeVar, "")
+	t.Setenv("GBV_KEYS", "")
+	table := func(name string) server.Prepare {
+		return func(ctx context.Context, pool *pgxpool.Pool) error {
+			_, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+name+` (id int)`)
+			return err
+		}
+	}
+	exists := func(name string) bool {
+		var n int
+		require.NoError(t, db.QueryRow(t.Context(), `SELECT count(*) FROM pg_tables WHERE tablename = $1`, name).Scan(&n))
+		return n == 1
+	}
+
+	require.NoError(t, server.Migrate(table("plain"))(t.Context(), "test"))
+	require.True(t, exists("plain"), "a service that seals nothing needs no key ring")
+
+	sealed := func(keys *seal.Keyring) server.Prepare {
+		require.NotNil(t, keys)
+		return table("sealed")
+	}
+	err := server.MigrateSealed(sealed)(t.Context(), "test")
+	require.ErrorContains(t, err, "GBV_KEYS is empty", "a service that seals needs its key ring outside development mode")
+	require.False(t, exists("sealed"))
+
+	t.Setenv("GBV_KEYS", "k1:"+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+	t.Setenv("GBV_ACTIVE_KEY_ID", "k1")
+	require.NoError(t, server.MigrateSealed(sealed)(t.Context(), "test"))
+	require.True(t, exists("sealed"))
 }

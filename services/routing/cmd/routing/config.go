@@ -37,20 +37,3 @@ func loadConfig() (Config, error) {
 	}
 	return c, nil
 }
-
-// MigrationConfig is what a migrate-only run reads (MIGRATE_ONLY=1): the
-// database and the key ring that seals GBV notes older versions kept in
-// plain text; no token secret, no address.
-type MigrationConfig struct {
-	config.Migration
-	config.GBV
-}
-
-// loadMigrationConfig reads the configuration of a migrate-only run.
-func loadMigrationConfig() (MigrationConfig, error) {
-	var c MigrationConfig
-	if err := config.Load(&c); err != nil {
-		return MigrationConfig{}, fmt.Errorf("routing: %w", err)
-	}
-	return c, nil
-}

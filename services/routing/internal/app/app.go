@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/store"
@@ -54,46 +53,6 @@ func New(pool *pgxpool.Pool, st *store.Store, jobs Jobs, log *slog.Logger) *App 
 // transaction loses a serialization conflict (pg.InTx).
 func (a *App) inTx(ctx context.Context, scope pg.Scope, fn func(pgx.Tx) error) error {
 	return pg.InTx(ctx, a.pool, scope, fn)
-}
-
-// anyone lets every authenticated caller through: municipalities are
-// public data (citizen apps resolve the tenant of a report with them).
-func anyone(access.Caller) error { return nil }
-
-// caller returns the call's caller, refusing it with PermissionDenied
-// unless it passes may.
-func caller(ctx context.Context, may func(access.Caller) error) (access.Caller, error) {
-	c, err := access.FromContext(ctx)
-	if err != nil {
-		return c, err
-	}
-	if err := may(c); err != nil {
-		return c, err
-	}
-	return c, nil
-}
-
-// jobInput is the input of an internal call: validated first, and naming
-// the municipality whose job the call carries.
-type jobInput interface {
-	Validate() error
-	ForTenant() string
-}
-
-// jobCaller returns the caller of an internal call with input in: one that
-// passes may, with valid input, acting for the municipality in names and
-// no other (its token must name it; PermissionDenied otherwise). Its scope
-// is confined to that municipality, so row-level security applies.
-func jobCaller(ctx context.Context, may func(access.Caller) error, in jobInput) (access.Caller, error) {
-	c, err := caller(ctx, may)
-	if err != nil {
-		return c, err
-	}
-	if err := in.Validate(); err != nil {
-		return c, err
-	}
-	_, err = c.Tenant(in.ForTenant(), "tenant")
-	return c, err
 }
 
 // wrap names the use case in an unexpected error; domain errors keep their

@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // CreateMunicipality registers a new municipality with its boundary, for
 // platform admins. A code already in use is AlreadyExists.
 func (a *App) CreateMunicipality(ctx context.Context, in *domain.MunicipalityInput) (domain.Municipality, error) {
-	c, err := caller(ctx, domain.MayManageMunicipalities)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return domain.Municipality{}, err
 	}

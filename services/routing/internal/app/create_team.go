@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -13,7 +14,7 @@ import (
 // municipality (a SAPS team for a SAPS team), its area valid and inside
 // the municipality's boundary.
 func (a *App) CreateTeam(ctx context.Context, in *domain.TeamInput) (domain.Team, error) {
-	c, err := caller(ctx, domain.MayManageTeams)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return domain.Team{}, err
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -10,7 +11,7 @@ import (
 // admin of its municipality or a platform admin. Its current tickets stay
 // with it, so a SAPS team's GBV tickets stay with SAPS.
 func (a *App) DeactivateTeam(ctx context.Context, id string) (domain.Team, error) {
-	c, err := caller(ctx, domain.MayManageTeams)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return domain.Team{}, err
 	}

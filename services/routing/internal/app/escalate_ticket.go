@@ -17,7 +17,7 @@ import (
 // ticket only ever within SAPS teams. Idempotent per (ticket, level): a
 // repeat returns the existing escalation.
 func (a *App) EscalateTicket(ctx context.Context, r domain.EscalateRequest) (domain.Assignment, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, r)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, r)
 	if err != nil {
 		return domain.Assignment{}, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -12,7 +13,7 @@ import (
 // category, assigning nothing, to staff and services: it reveals the team
 // choice only, no ticket data.
 func (a *App) ExplainRoute(ctx context.Context, r domain.ExplainRequest) (domain.Decision, error) {
-	c, err := caller(ctx, domain.MayReadTeams)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return domain.Decision{}, err
 	}

@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // GetMunicipality returns one municipality with its boundary, to any
 // authenticated caller (the gateway's Open311 jurisdictions included).
 func (a *App) GetMunicipality(ctx context.Context, code string) (domain.Municipality, error) {
-	c, err := caller(ctx, anyone)
+	c, err := access.Check(ctx, access.Anyone)
 	if err != nil {
 		return domain.Municipality{}, err
 	}

@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // GetTeam returns one team of the caller's municipality with its area, to
 // staff and services.
 func (a *App) GetTeam(ctx context.Context, id string) (domain.Team, error) {
-	c, err := caller(ctx, domain.MayReadTeams)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return domain.Team{}, err
 	}

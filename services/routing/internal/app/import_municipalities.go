@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -12,7 +13,7 @@ import (
 // of official boundaries, for platform admins: every feature is checked
 // before anything is written, and all are written in one transaction.
 func (a *App) ImportMunicipalities(ctx context.Context, in domain.MunicipalityImport) (created, updated int, err error) {
-	c, err := caller(ctx, domain.MayManageMunicipalities)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return 0, 0, err
 	}

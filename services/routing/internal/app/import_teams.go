@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -14,7 +15,7 @@ import (
 // its index. Areas are checked as CreateTeam's; an import over an existing
 // team keeps the SAPS rules of UpdateTeam.
 func (a *App) ImportTeams(ctx context.Context, in domain.TeamImport) (created, updated int, err error) {
-	c, err := caller(ctx, domain.MayManageTeams)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -14,7 +14,7 @@ import (
 // (another tenant's, or GBV for anyone but the tenant's SAPS liaison) is
 // NotFound, exactly as a missing id.
 func (a *App) ListAssignments(ctx context.Context, ticketID string) ([]domain.Assignment, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return nil, err
 	}

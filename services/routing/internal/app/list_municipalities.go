@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // ListMunicipalities returns a page of municipalities by code, to any
 // authenticated caller, and the token of the next page ("" on the last).
 func (a *App) ListMunicipalities(ctx context.Context, l domain.MunicipalityList) ([]domain.Municipality, string, error) {
-	c, err := caller(ctx, anyone)
+	c, err := access.Check(ctx, access.Anyone)
 	if err != nil {
 		return nil, "", err
 	}

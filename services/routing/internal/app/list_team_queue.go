@@ -14,7 +14,7 @@ import (
 // next page ("" on the last). GBV tickets are in it only for the tenant's
 // SAPS liaison.
 func (a *App) ListTeamQueue(ctx context.Context, r domain.QueueRequest) ([]domain.QueuedTicket, string, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return nil, "", err
 	}

@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // ListTeams returns a page of a municipality's teams by name, to its staff
 // and services, and the token of the next page ("" on the last).
 func (a *App) ListTeams(ctx context.Context, l domain.TeamList) ([]domain.Team, string, error) {
-	c, err := caller(ctx, domain.MayReadTeams)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, "", err
 	}

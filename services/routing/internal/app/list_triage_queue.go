@@ -13,7 +13,7 @@ import (
 // no team took, to its staff, and the token of the next page ("" on the
 // last). GBV tickets are in it only for the tenant's SAPS liaison.
 func (a *App) ListTriageQueue(ctx context.Context, r domain.QueueRequest) ([]domain.QueuedTicket, string, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return nil, "", err
 	}

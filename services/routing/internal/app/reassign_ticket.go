@@ -5,6 +5,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -14,7 +16,7 @@ import (
 // ticket exists only for the tenant's SAPS liaison: for anyone else it is
 // NotFound, exactly as a missing id.
 func (a *App) ReassignTicket(ctx context.Context, r domain.ReassignRequest) (domain.Assignment, error) {
-	c, err := caller(ctx, domain.MayReassign)
+	c, err := access.Check(ctx, access.Caller.RequireSupervisor)
 	if err != nil {
 		return domain.Assignment{}, err
 	}
@@ -45,7 +47,7 @@ func (a *App) ReassignTicket(ctx context.Context, r domain.ReassignRequest) (dom
 		}
 		out, _, err = a.store.InsertAssignment(ctx, tx, domain.Assignment{
 			Tenant: cur.Tenant, TicketID: r.TicketID, Category: cur.Category, TeamID: team.ID, PersonID: r.PersonID,
-			AssignedBy: c.Subject(), Reason: domain.ReasonManualOverride, Note: r.Note, IsCurrent: true,
+			AssignedBy: c.Subject(), Reason: word.ReasonManualOverride, Note: r.Note, IsCurrent: true,
 		}, nil)
 		if err != nil {
 			return err

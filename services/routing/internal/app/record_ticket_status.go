@@ -14,7 +14,7 @@ import (
 // applied. Queues leave finished tickets out, and a member's load counts
 // only open ones.
 func (a *App) RecordTicketStatus(ctx context.Context, r domain.StatusReport) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, r)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, r)
 	if err != nil {
 		return false, err
 	}

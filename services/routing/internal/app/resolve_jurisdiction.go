@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // ResolveJurisdiction returns the municipality covering a point, to any
 // authenticated caller: citizen apps use it to pick the tenant of a report.
 func (a *App) ResolveJurisdiction(ctx context.Context, at *domain.Point) (domain.Municipality, error) {
-	c, err := caller(ctx, anyone)
+	c, err := access.Check(ctx, access.Anyone)
 	if err != nil {
 		return domain.Municipality{}, err
 	}

@@ -14,7 +14,7 @@ import (
 // call racing another, returns the one stored routing assignment and its
 // original decision.
 func (a *App) RouteTicket(ctx context.Context, r domain.RouteRequest) (domain.Assignment, domain.Decision, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, r)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, r)
 	if err != nil {
 		return domain.Assignment{}, domain.Decision{}, err
 	}

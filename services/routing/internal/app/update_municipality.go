@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // UpdateMunicipality changes the fields of a municipality its update mask
 // names, for platform admins.
 func (a *App) UpdateMunicipality(ctx context.Context, ch domain.MunicipalityChange) (domain.Municipality, error) {
-	c, err := caller(ctx, domain.MayManageMunicipalities)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return domain.Municipality{}, err
 	}

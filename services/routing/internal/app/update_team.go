@@ -13,7 +13,7 @@ import (
 // municipal admin of its municipality or a platform admin, under the rules
 // of CreateTeam; a SAPS team that GBV tickets depend on stays one.
 func (a *App) UpdateTeam(ctx context.Context, ch domain.TeamChange) (domain.Team, error) {
-	c, err := caller(ctx, domain.MayManageTeams)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return domain.Team{}, err
 	}

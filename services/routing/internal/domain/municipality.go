@@ -56,7 +56,7 @@ type MunicipalityPatch struct {
 
 // Patch checks the change and returns what it sets.
 func (ch MunicipalityChange) Patch() (MunicipalityPatch, error) {
-	code, err := pathID(ch.PathCode, ch.Code, "code", "municipality.code")
+	code, err := apperr.PathID(ch.PathCode, ch.Code, "code", "municipality.code")
 	if err != nil {
 		return MunicipalityPatch{}, err
 	}

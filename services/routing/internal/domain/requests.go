@@ -2,6 +2,7 @@ package domain
 
 import (
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // The internal requests below carry a job of one municipality (Tenant):
@@ -59,7 +60,7 @@ func (r EscalateRequest) Validate() error {
 	if r.Level < 1 {
 		return apperr.Invalid("level", "must be 1 or more")
 	}
-	if r.Reason != ReasonEscalation && r.Reason != ReasonSLABreach {
+	if r.Reason != word.ReasonEscalation && r.Reason != word.ReasonSLABreach {
 		return apperr.Invalid("reason", "must be ASSIGNMENT_REASON_SLA_BREACH or ASSIGNMENT_REASON_ESCALATION")
 	}
 	return CheckText(r.Note, "note", false, MaxNote)

@@ -3,6 +3,8 @@ package domain
 import (
 	"fmt"
 	"strings"
+
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // RouteQuery is what the routing rules search: the teams of tenant that
@@ -28,7 +30,7 @@ type Candidates struct {
 // triage. When the chosen team has members, the use case gives the ticket
 // to the least loaded one (NeedsMember) before Explain.
 func Decide(c Candidates) Decision {
-	d := Decision{Reason: ReasonTriage}
+	d := Decision{Reason: word.ReasonTriage}
 	if len(c.Teams) > 0 {
 		d.Candidates = c.Teams
 		d.Choose(0, c.Reason)
@@ -75,13 +77,13 @@ func (d *Decision) Choose(i int, reason Reason) {
 // rule that chose the team.
 func (d *Decision) Explain(category Category) {
 	kind := fmt.Sprintf("%s team", category)
-	if category == CategoryGBV {
+	if category == word.CategoryGBV {
 		// GBV goes only to police liaison teams whatever their category.
 		kind = "SAPS liaison team"
 	}
 	var b strings.Builder
 	switch d.Reason {
-	case ReasonGeospatial:
+	case word.ReasonGeospatial:
 		contained := 0
 		for _, c := range d.Candidates {
 			if c.ContainsPoint {
@@ -92,7 +94,7 @@ func (d *Decision) Explain(category Category) {
 		if contained > 1 {
 			fmt.Fprintf(&b, " and is the smallest of the %d %s areas that do (ties by team id)", contained, kind)
 		}
-	case ReasonFallbackNearest:
+	case word.ReasonFallbackNearest:
 		var dist float64
 		for _, c := range d.Candidates {
 			if c.Chosen {

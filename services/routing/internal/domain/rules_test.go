@@ -12,6 +12,7 @@ import (
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -32,8 +33,8 @@ func TestAGBVEscalationNeverLeavesSAPSTeamsOfItsMunicipality(t *testing.T) {
 	team := func(id, tenant string, saps bool, manager string) *domain.Team {
 		return &domain.Team{ID: id, Tenant: tenant, IsSAPS: saps, ManagerID: manager}
 	}
-	gbv := domain.Assignment{Tenant: "CPT", Category: domain.CategoryGBV, TeamID: "station"}
-	water := domain.Assignment{Tenant: "CPT", Category: domain.CategoryWater, TeamID: "crew"}
+	gbv := domain.Assignment{Tenant: "CPT", Category: word.CategoryGBV, TeamID: "station"}
+	water := domain.Assignment{Tenant: "CPT", Category: word.CategoryWater, TeamID: "crew"}
 	tests := []struct {
 		name       string
 		cur        domain.Assignment
@@ -71,8 +72,8 @@ func TestAReassignmentGoesOnlyWhereTheRulesAllow(t *testing.T) {
 	saps := domain.Team{ID: "s", Tenant: "CPT", Name: "SAPS", IsSAPS: true, Active: true, ManagerID: "commander",
 		Members: []domain.Member{{UserID: "officer"}}}
 	plain := domain.Team{ID: "p", Tenant: "CPT", Name: "Roads", Active: true}
-	gbv := domain.Assignment{Tenant: "CPT", Category: domain.CategoryGBV}
-	roads := domain.Assignment{Tenant: "CPT", Category: domain.CategoryRoads}
+	gbv := domain.Assignment{Tenant: "CPT", Category: word.CategoryGBV}
+	roads := domain.Assignment{Tenant: "CPT", Category: word.CategoryRoads}
 	with := func(t domain.Team, edit func(*domain.Team)) domain.Team { edit(&t); return t }
 	tests := []struct {
 		name   string
@@ -144,7 +145,7 @@ func TestATeamGBVDependsOnStaysSAPS(t *testing.T) {
 
 func TestOnlyTheTenantsLiaisonTouchesAGBVTicket(t *testing.T) {
 	t.Parallel()
-	gbv := domain.Assignment{Tenant: "CPT", Category: domain.CategoryGBV}
+	gbv := domain.Assignment{Tenant: "CPT", Category: word.CategoryGBV}
 	caller := func(tenant string, roles ...string) access.Caller {
 		return access.FromClaims(auth.Claims{Subject: "s", Tenant: tenant, Roles: roles})
 	}
@@ -167,7 +168,7 @@ func TestOnlyTheTenantsLiaisonTouchesAGBVTicket(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, domain.ErrTicketNotFound, "a GBV ticket reads as a missing one")
-			require.NoError(t, domain.MayTouch(tt.caller, domain.Assignment{Tenant: "CPT", Category: domain.CategoryRoads}))
+			require.NoError(t, domain.MayTouch(tt.caller, domain.Assignment{Tenant: "CPT", Category: word.CategoryRoads}))
 		})
 	}
 }
@@ -230,12 +231,12 @@ func TestBadRequestsNameTheFieldTheyBreak(t *testing.T) {
 		check func() error
 		field string
 	}{
-		{"a route without a tenant", domain.RouteRequest{TicketID: id, Category: domain.CategoryWater, Location: here}.Validate, "tenant"},
-		{"a route of a ticket id that is no UUID", domain.RouteRequest{Tenant: "CPT", TicketID: "x", Category: domain.CategoryWater, Location: here}.Validate, "ticket_id"},
+		{"a route without a tenant", domain.RouteRequest{TicketID: id, Category: word.CategoryWater, Location: here}.Validate, "tenant"},
+		{"a route of a ticket id that is no UUID", domain.RouteRequest{Tenant: "CPT", TicketID: "x", Category: word.CategoryWater, Location: here}.Validate, "ticket_id"},
 		{"a route without a category", domain.RouteRequest{Tenant: "CPT", TicketID: id, Location: here}.Validate, "category"},
-		{"a route outside South Africa", domain.RouteRequest{Tenant: "CPT", TicketID: id, Category: domain.CategoryWater, Location: &domain.Point{Lat: 51.5, Lng: 0}}.Validate, "location.latitude"},
-		{"an escalation to level 0", domain.EscalateRequest{Tenant: "CPT", TicketID: id, Reason: domain.ReasonSLABreach}.Validate, "level"},
-		{"an escalation for a manual reason", domain.EscalateRequest{Tenant: "CPT", TicketID: id, Level: 1, Reason: domain.ReasonManualOverride}.Validate, "reason"},
+		{"a route outside South Africa", domain.RouteRequest{Tenant: "CPT", TicketID: id, Category: word.CategoryWater, Location: &domain.Point{Lat: 51.5, Lng: 0}}.Validate, "location.latitude"},
+		{"an escalation to level 0", domain.EscalateRequest{Tenant: "CPT", TicketID: id, Reason: word.ReasonSLABreach}.Validate, "level"},
+		{"an escalation for a manual reason", domain.EscalateRequest{Tenant: "CPT", TicketID: id, Level: 1, Reason: word.ReasonManualOverride}.Validate, "reason"},
 		{"a status without a status", domain.StatusReport{Tenant: "CPT", TicketID: id}.Validate, "status"},
 		{"a status with a negative sequence", domain.StatusReport{Tenant: "CPT", TicketID: id, Status: "open", Sequence: -1}.Validate, "sequence"},
 		{"a reassignment without a note", domain.ReassignRequest{TicketID: id, TeamID: id}.Validate, "note"},
@@ -247,7 +248,7 @@ func TestBadRequestsNameTheFieldTheyBreak(t *testing.T) {
 			return err
 		}, "team.id"},
 		{"a team with members named twice", func() error {
-			_, err := domain.TeamInput{Name: "W", Category: domain.CategoryWater, Members: []domain.Member{{UserID: "u"}, {UserID: "u"}}}.NewTeam("CPT")
+			_, err := domain.TeamInput{Name: "W", Category: word.CategoryWater, Members: []domain.Member{{UserID: "u"}, {UserID: "u"}}}.NewTeam("CPT")
 			return err
 		}, "team.members[1].user_id"},
 		{"a municipality with a lower-case code", func() error { _, err := (&domain.MunicipalityInput{Code: "cpt"}).Build("municipality"); return err }, "municipality.code"},
@@ -256,7 +257,7 @@ func TestBadRequestsNameTheFieldTheyBreak(t *testing.T) {
 			_, err := domain.MunicipalityChange{PathCode: "CPT", Paths: []string{"province"}, MunicipalityInput: domain.MunicipalityInput{Province: "Atlantis"}}.Patch()
 			return err
 		}, "municipality.province"},
-		{"an import without a name property", func() error { _, err := domain.TeamImport{Category: domain.CategoryWater}.Teams("CPT"); return err }, "name_property"},
+		{"an import without a name property", func() error { _, err := domain.TeamImport{Category: word.CategoryWater}.Teams("CPT"); return err }, "name_property"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

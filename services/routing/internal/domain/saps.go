@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // GBV stays with SAPS teams: a GBV ticket is assigned, reassigned and
@@ -88,7 +89,7 @@ func MayReassignTo(cur Assignment, team Team, personID string) error {
 	if !team.Active {
 		return apperr.FailedPrecondition(fmt.Sprintf("team %s is inactive", team.Name))
 	}
-	if cur.Category == CategoryGBV && !team.IsSAPSOf(cur.Tenant) {
+	if cur.Category == word.CategoryGBV && !team.IsSAPSOf(cur.Tenant) {
 		return apperr.Invalid("team_id", "a GBV ticket can only be assigned to a SAPS liaison team")
 	}
 	if personID == "" || personID == team.ManagerID {
@@ -131,7 +132,7 @@ func EscalationOf(cur Assignment, team, next *Team) Escalation {
 	if team == nil {
 		return Escalation{}
 	}
-	gbv := cur.Category == CategoryGBV
+	gbv := cur.Category == word.CategoryGBV
 	if gbv && !team.IsSAPSOf(cur.Tenant) {
 		return Escalation{}
 	}

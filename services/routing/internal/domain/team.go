@@ -61,7 +61,7 @@ type TeamPatch struct {
 
 // Patch checks the change and returns what it sets; a mask is required.
 func (ch TeamChange) Patch() (TeamPatch, error) {
-	id, err := pathID(ch.PathID, ch.ID, "id", "team.id")
+	id, err := apperr.PathID(ch.PathID, ch.ID, "id", "team.id")
 	if err != nil {
 		return TeamPatch{}, err
 	}

@@ -4,40 +4,16 @@ package domain
 
 import "time"
 
-// Category is the kind of problem a ticket reports, as stored: water, roads,
-// electricity, waste, sanitation, gbv or other.
+// Category is the kind of problem a ticket reports, as stored: one of the
+// Category words of libs/vocab/word (water, roads, ..., gbv, other).
 type Category string
 
-// Categories a team or ticket may have.
-const (
-	CategoryWater       Category = "water"
-	CategoryRoads       Category = "roads"
-	CategoryElectricity Category = "electricity"
-	CategoryWaste       Category = "waste"
-	CategorySanitation  Category = "sanitation"
-	CategoryGBV         Category = "gbv"
-	CategoryOther       Category = "other"
-)
-
-// Reason says which routing rule or action produced an assignment. The
-// values are the strings the ticket service receives.
+// Reason says which routing rule or action produced an assignment: one of
+// the Reason words of libs/vocab/word, which the ticket service receives.
 type Reason string
-
-// Assignment reasons.
-const (
-	ReasonGeospatial      Reason = "geospatial_routing"
-	ReasonFallbackNearest Reason = "fallback_nearest"
-	ReasonTriage          Reason = "triage"
-	ReasonManualOverride  Reason = "manual_override"
-	ReasonEscalation      Reason = "escalation"
-	ReasonSLABreach       Reason = "sla_breach"
-)
 
 // SystemActor is the assigned_by value of assignments made by the rules.
 const SystemActor = "system"
-
-// FinishedStatuses are ticket statuses that no longer count as open work.
-var FinishedStatuses = []string{"resolved", "closed", "cancelled"}
 
 // Member is a person in a team who can be given tickets.
 type Member struct {

@@ -113,20 +113,6 @@ func ProvinceCode(p, field string) (string, error) {
 	return code, nil
 }
 
-// pathID picks the id of the resource an update names: the top-level field
-// filled from the URL path, else the id inside the resource. Both set and
-// different is refused, so a body cannot redirect an update elsewhere.
-func pathID(top, inner, topField, innerField string) (string, error) {
-	switch {
-	case top == "":
-		return inner, nil
-	case inner == "" || inner == top:
-		return top, nil
-	default:
-		return "", apperr.Invalid(innerField, "must be empty or equal "+topField)
-	}
-}
-
 func or(v, def string) string {
 	if v == "" {
 		return def

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,9 @@ import (
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/queue/queuetest"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/outbox"
 	"github.com/salga/trustengine/services/routing/migrations"
@@ -21,47 +23,31 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// recorder stands in for the ticket service: it remembers what it was
-// asked and fails the first call of each kind, so retries are exercised.
-type recorder struct {
-	mu          sync.Mutex
-	failed      map[string]bool
-	assignments []outbox.RecordAssignmentArgs
-	accesses    []outbox.RecordGBVAccessArgs
-}
-
-func (r *recorder) fail(kind string) bool {
-	if r.failed[kind] {
-		return false
-	}
-	r.failed[kind] = true
-	return true
-}
+// recorder stands in for the ticket service (queuetest.Peer: the first
+// call of each kind fails, so retries are exercised too).
+type recorder struct{ queuetest.Peer }
 
 func (r *recorder) RecordAssignment(_ context.Context, a outbox.RecordAssignmentArgs) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.fail("assignment") {
-		return context.DeadlineExceeded
-	}
-	r.assignments = append(r.assignments, a)
-	return nil
+	return r.Deliver("assignment", a)
 }
 
 func (r *recorder) RecordGBVAccess(_ context.Context, a outbox.RecordGBVAccessArgs) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.fail("access") {
-		return context.DeadlineExceeded
-	}
-	r.accesses = append(r.accesses, a)
-	return nil
+	return r.Deliver("access", a)
 }
 
-func (r *recorder) seen() (int, int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.assignments), len(r.accesses)
+// delivered returns the assignments and access-log entries delivered.
+func (r *recorder) delivered() ([]outbox.RecordAssignmentArgs, []outbox.RecordGBVAccessArgs) {
+	var as []outbox.RecordAssignmentArgs
+	var gs []outbox.RecordGBVAccessArgs
+	for _, d := range r.Deliveries() {
+		switch a := d.Args.(type) {
+		case outbox.RecordAssignmentArgs:
+			as = append(as, a)
+		case outbox.RecordGBVAccessArgs:
+			gs = append(gs, a)
+		}
+	}
+	return as, gs
 }
 
 func TestWorkersDeliverCommittedJobs(t *testing.T) {
@@ -70,16 +56,16 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		if err := pg.Prepare(ctx, p, "routing", migrations.FS); err != nil {
 			return err
 		}
-		return outbox.Migrate(ctx, p)
+		return queue.Migrate(ctx, p, outbox.Schema)
 	})
-	peer := &recorder{failed: map[string]bool{}}
+	peer := &recorder{}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client, err := outbox.NewQueue(pool, quiet, outbox.Peers{Ticket: peer})
 	require.NoError(t, err)
 	ev := outbox.NewEnqueuer(client)
 	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	escalation := domain.Assignment{ID: "a1", Tenant: "CPT", TicketID: "t1", TeamID: "team", TeamName: "Water",
-		PersonID: "p", Reason: domain.ReasonSLABreach, EscalationLevel: 2, CreatedAt: at}
+		PersonID: "p", Reason: word.ReasonSLABreach, EscalationLevel: 2, CreatedAt: at}
 	read := domain.Disclosure{Tenant: "CPT", TicketIDs: []string{"t1", "t2"}, Subject: "liaison",
 		Roles: []string{"saps_liaison"}, Action: domain.ActionListTeamQueue, EventID: "e1", Time: at}
 	scope := pg.Scope{Tenant: "CPT", Subject: "ticket", Roles: []string{"service"}}
@@ -106,17 +92,16 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	require.NoError(t, err)
 
 	require.NoError(t, client.Start(t.Context()))
-	require.Eventually(t, func() bool { a, g := peer.seen(); return a == 2 && g == 1 }, 30*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool { a, g := peer.delivered(); return len(a) == 2 && len(g) == 1 }, 30*time.Second, 50*time.Millisecond)
 	require.NoError(t, client.Stop(t.Context()))
-	peer.mu.Lock()
-	defer peer.mu.Unlock()
+	assignments, accesses := peer.delivered()
 	got := map[string]outbox.RecordAssignmentArgs{}
-	for _, a := range peer.assignments {
+	for _, a := range assignments {
 		got[a.AssignmentID] = a
 	}
 	require.Equal(t, outbox.RecordAssignmentArgs{Tenant: "CPT", TicketID: "t1", AssignmentID: "a1", TeamID: "team", TeamName: "Water",
 		PersonID: "p", Reason: "sla_breach", EscalationLevel: 2, AssignTime: at}, got["a1"])
 	require.Contains(t, got, "a0", "the default queue's job")
 	require.Equal(t, []outbox.RecordGBVAccessArgs{{Tenant: "CPT", TicketIDs: []string{"t1", "t2"}, Subject: "liaison",
-		Roles: []string{"saps_liaison"}, Action: "routing.ListTeamQueue", EventID: "e1", Time: at}}, peer.accesses)
+		Roles: []string{"saps_liaison"}, Action: "routing.ListTeamQueue", EventID: "e1", Time: at}}, accesses)
 }

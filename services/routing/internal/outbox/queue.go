@@ -1,7 +1,6 @@
 package outbox
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 
@@ -10,17 +9,9 @@ import (
 	"github.com/salga/trustengine/libs/queue"
 )
 
-// Schema is where River's tables live: the routing service's own schema.
+// Schema is where River's tables live: the routing service's own schema
+// (libs/queue.Migrate puts them there at start-up).
 const Schema = "routing"
-
-// Migrate installs or upgrades River's tables in Schema and lets the
-// application role insert jobs (inside pg.InTx transactions).
-func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := queue.Migrate(ctx, pool, Schema); err != nil {
-		return fmt.Errorf("outbox.Migrate: %w", err)
-	}
-	return nil
-}
 
 // Peers are the delivery targets; a nil one gets no queue here, so its jobs
 // wait in the table until a process that knows the peer runs.

@@ -8,26 +8,17 @@ package peers
 import (
 	"io"
 
+	"google.golang.org/grpc"
+
 	libpeers "github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/services/routing/internal/outbox"
 )
 
-// nothing closes no connection.
-type nothing struct{}
-
-// Close implements io.Closer.
-func (nothing) Close() error { return nil }
-
-// Dial connects as id to the ticket service when its address is set and
-// returns the outbox's delivery targets (none without an address) and a
-// closer of the connection.
-func Dial(id libpeers.Identity, ticketAddr string) (outbox.Peers, io.Closer, error) {
-	if ticketAddr == "" {
-		return outbox.Peers{}, nothing{}, nil
-	}
-	conn, err := libpeers.Dial(ticketAddr, id)
-	if err != nil {
-		return outbox.Peers{}, nothing{}, err
-	}
-	return outbox.Peers{Ticket: NewTicket(conn)}, conn, nil
+// Dial connects as id to the peers whose address is set and returns the
+// outbox's delivery targets (nil for a peer without an address) and a
+// closer of the connections.
+func Dial(id libpeers.Identity, ticketAddr string) (ps outbox.Peers, conns io.Closer, err error) {
+	conns, err = libpeers.DialAll(id,
+		libpeers.Peer{Addr: ticketAddr, Use: func(c grpc.ClientConnInterface) { ps.Ticket = NewTicket(c) }})
+	return ps, conns, err
 }

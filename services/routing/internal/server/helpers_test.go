@@ -19,6 +19,7 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/routing/internal/app"
@@ -46,7 +47,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := store.Prepare(ctx, pool, keys); err != nil {
 		return err
 	}
-	return outbox.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 func newEnv(t *testing.T) *env {

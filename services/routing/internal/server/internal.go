@@ -4,6 +4,7 @@ import (
 	"context"
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -23,7 +24,7 @@ func (s internalServer) RouteTicket(ctx context.Context, req *routingv1.RouteTic
 
 // EscalateTicket implements RoutingInternalService.
 func (s internalServer) EscalateTicket(ctx context.Context, req *routingv1.EscalateTicketRequest) (*routingv1.EscalateTicketResponse, error) {
-	reason, err := wordIn(req.GetReason(), "reason", "must be ASSIGNMENT_REASON_SLA_BREACH or ASSIGNMENT_REASON_ESCALATION")
+	reason, err := vocab.Field(req.GetReason(), "reason", "must be ASSIGNMENT_REASON_SLA_BREACH or ASSIGNMENT_REASON_ESCALATION")
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +38,7 @@ func (s internalServer) EscalateTicket(ctx context.Context, req *routingv1.Escal
 
 // RecordTicketStatus implements RoutingInternalService.
 func (s internalServer) RecordTicketStatus(ctx context.Context, req *routingv1.RecordTicketStatusRequest) (*routingv1.RecordTicketStatusResponse, error) {
-	status, err := wordIn(req.GetStatus(), "status", "must be a known status other than TICKET_STATUS_UNSPECIFIED")
+	status, err := vocab.Field(req.GetStatus(), "status", "must be a known status other than TICKET_STATUS_UNSPECIFIED")
 	if err != nil {
 		return nil, err
 	}

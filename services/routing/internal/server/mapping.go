@@ -9,30 +9,17 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
-	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
-// Enum values map to the domain's words through libs/vocab. A request's
-// UNSPECIFIED value maps to "" (the use case refuses a missing value, or a
-// list does not filter by it); a number the contract does not define is
-// refused here, since it has no word at all.
-
-// wordIn maps a request's enum value e, refusing an undefined number as
-// rule names field.
-func wordIn[E vocab.Enum](e E, field, rule string) (string, error) {
-	if e == 0 {
-		return "", nil
-	}
-	if w := vocab.Word(e); w != "" {
-		return w, nil
-	}
-	return "", apperr.Invalid(field, rule)
-}
+// Enum values map to the domain's words through libs/vocab (vocab.Field). A
+// request's UNSPECIFIED value maps to "" (the use case refuses a missing
+// value, or a list does not filter by it); a number the contract does not
+// define is refused here, since it has no word at all.
 
 func categoryIn(c commonv1.Category, field string) (domain.Category, error) {
-	w, err := wordIn(c, field, "must be a known category other than CATEGORY_UNSPECIFIED")
+	w, err := vocab.Field(c, field, "must be a known category other than CATEGORY_UNSPECIFIED")
 	return domain.Category(w), err
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -19,7 +20,7 @@ const assignmentCols = `a.id::text, a.tenant, a.ticket_id::text, a.category, coa
 const assignmentFrom = ` FROM routing.assignments a LEFT JOIN routing.teams t ON t.id = a.team_id `
 
 // routingReasons are the reasons of the one routing assignment per ticket.
-var routingReasons = []string{string(domain.ReasonGeospatial), string(domain.ReasonFallbackNearest), string(domain.ReasonTriage)}
+var routingReasons = []string{string(word.ReasonGeospatial), string(word.ReasonFallbackNearest), string(word.ReasonTriage)}
 
 // InsertAssignment appends a to the history; when a.IsCurrent it must be
 // called after ClearCurrent. The note of a GBV assignment is sealed (see

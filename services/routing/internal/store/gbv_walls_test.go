@@ -14,6 +14,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/store"
 	"github.com/salga/trustengine/services/routing/migrations"
@@ -37,7 +38,7 @@ func insertTeamOf(t *testing.T, pool *pgxpool.Pool, tenant, name string, saps bo
 	var id string
 	require.NoError(t, pg.InTx(context.Background(), pool, pg.Scope{Tenant: tenant}, func(tx pgx.Tx) error {
 		team, err := store.New(devKeys(t)).InsertTeam(context.Background(), tx, domain.Team{Tenant: tenant, Name: name,
-			Category: domain.CategoryGBV, IsSAPS: saps, Active: true})
+			Category: word.CategoryGBV, IsSAPS: saps, Active: true})
 		id = team.ID
 		return err
 	}))

@@ -12,6 +12,7 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/store"
 )
@@ -35,20 +36,20 @@ func seedTenant(t *testing.T, pool *pgxpool.Pool, st *store.Store, tenant string
 	s.ticket = uuid.NewString()
 	require.NoError(t, pg.InTx(t.Context(), pool, serviceJob(tenant).Scope(), func(tx pgx.Tx) error {
 		var err error
-		if s.saps, err = st.InsertTeam(t.Context(), tx, domain.Team{Tenant: tenant, Name: "SAPS", Category: domain.CategoryGBV,
+		if s.saps, err = st.InsertTeam(t.Context(), tx, domain.Team{Tenant: tenant, Name: "SAPS", Category: word.CategoryGBV,
 			IsSAPS: true, Active: true, Members: []domain.Member{{UserID: "officer-" + tenant}}}); err != nil {
 			return err
 		}
-		if s.water, err = st.InsertTeam(t.Context(), tx, domain.Team{Tenant: tenant, Name: "Water", Category: domain.CategoryWater, Active: true}); err != nil {
+		if s.water, err = st.InsertTeam(t.Context(), tx, domain.Team{Tenant: tenant, Name: "Water", Category: word.CategoryWater, Active: true}); err != nil {
 			return err
 		}
-		routed := domain.Assignment{Tenant: tenant, TicketID: s.ticket, Category: domain.CategoryGBV, TeamID: s.saps.ID,
-			AssignedBy: domain.SystemActor, Reason: domain.ReasonGeospatial}
-		if _, _, err := st.InsertAssignment(t.Context(), tx, routed, &domain.Decision{Reason: domain.ReasonGeospatial}); err != nil {
+		routed := domain.Assignment{Tenant: tenant, TicketID: s.ticket, Category: word.CategoryGBV, TeamID: s.saps.ID,
+			AssignedBy: domain.SystemActor, Reason: word.ReasonGeospatial}
+		if _, _, err := st.InsertAssignment(t.Context(), tx, routed, &domain.Decision{Reason: word.ReasonGeospatial}); err != nil {
 			return err
 		}
 		escalated := routed
-		escalated.Reason, escalated.EscalationLevel, escalated.Note, escalated.IsCurrent = domain.ReasonSLABreach, 1, "sealed cause", true
+		escalated.Reason, escalated.EscalationLevel, escalated.Note, escalated.IsCurrent = word.ReasonSLABreach, 1, "sealed cause", true
 		if _, _, err := st.InsertAssignment(t.Context(), tx, escalated, nil); err != nil {
 			return err
 		}
@@ -108,7 +109,7 @@ func TestAnInternalJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t 
 			queue, err := st.ListQueue(ctx, tx, domain.QueueFilter{Tenant: "JHB", TeamID: jhb.saps.ID, IncludeGBV: true, Page: domain.Page{Limit: 100}})
 			require.NoError(t, err)
 			require.Empty(t, queue, "a queue filtered by the other tenant")
-			cands, err := st.FindCandidates(ctx, tx, domain.RouteQuery{Tenant: "JHB", Category: domain.CategoryGBV, Lat: -26.2, Lng: 28.0})
+			cands, err := st.FindCandidates(ctx, tx, domain.RouteQuery{Tenant: "JHB", Category: word.CategoryGBV, Lat: -26.2, Lng: 28.0})
 			require.NoError(t, err)
 			require.Empty(t, cands.Teams, "the routing search for the other tenant")
 			return nil
@@ -141,16 +142,16 @@ func TestAnInternalJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t 
 		require.Error(t, err, "a status over another tenant's ticket is refused")
 		for name, write := range map[string]func(tx pgx.Tx) error{
 			"a team of JHB": func(tx pgx.Tx) error {
-				_, err := st.InsertTeam(ctx, tx, domain.Team{Tenant: "JHB", Name: "Sneaky", Category: domain.CategoryWater, Active: true})
+				_, err := st.InsertTeam(ctx, tx, domain.Team{Tenant: "JHB", Name: "Sneaky", Category: word.CategoryWater, Active: true})
 				return err
 			},
 			"an imported team of JHB": func(tx pgx.Tx) error {
-				_, err := st.UpsertImportedTeam(ctx, tx, domain.Team{Tenant: "JHB", Name: "Water", Category: domain.CategoryWater})
+				_, err := st.UpsertImportedTeam(ctx, tx, domain.Team{Tenant: "JHB", Name: "Water", Category: word.CategoryWater})
 				return err
 			},
 			"an assignment of JHB's ticket": func(tx pgx.Tx) error {
-				_, _, err := st.InsertAssignment(ctx, tx, domain.Assignment{Tenant: "JHB", TicketID: jhb.ticket, Category: domain.CategoryWater,
-					TeamID: jhb.water.ID, AssignedBy: "forged", Reason: domain.ReasonManualOverride}, nil)
+				_, _, err := st.InsertAssignment(ctx, tx, domain.Assignment{Tenant: "JHB", TicketID: jhb.ticket, Category: word.CategoryWater,
+					TeamID: jhb.water.ID, AssignedBy: "forged", Reason: word.ReasonManualOverride}, nil)
 				return err
 			},
 			"a status of JHB": func(tx pgx.Tx) error {

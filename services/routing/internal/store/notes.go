@@ -9,6 +9,7 @@ import (
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -33,7 +34,7 @@ func (s sealedParts) keyID() *string {
 // columns: a GBV note is sealed (note is empty), any other stays in plain
 // text. An empty GBV note seals nothing.
 func (s *Store) sealNote(a domain.Assignment) (string, sealedParts, error) {
-	if a.Category != domain.CategoryGBV || a.Note == "" {
+	if a.Category != word.CategoryGBV || a.Note == "" {
 		return a.Note, sealedParts{}, nil
 	}
 	if s.keys == nil {
@@ -117,7 +118,7 @@ func (s *Store) sealLegacyBatch(ctx context.Context, pool *pgxpool.Pool) (int, e
 		return 0, err
 	}
 	legacy, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Assignment, error) {
-		a := domain.Assignment{Category: domain.CategoryGBV}
+		a := domain.Assignment{Category: word.CategoryGBV}
 		return a, r.Scan(&a.ID, &a.Tenant, &a.TicketID, &a.Note)
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -37,7 +38,7 @@ func (s *Store) ListQueue(ctx context.Context, tx pgx.Tx, f domain.QueueFilter) 
 		  AND ($3 OR coalesce(s.status, 'open') <> ALL ($4))
 		  AND ($5 OR a.category <> 'gbv')
 		ORDER BY a.created_at, a.id LIMIT $6 OFFSET $7`,
-		f.Tenant, f.TeamID, f.IncludeFinished, domain.FinishedStatuses, f.IncludeGBV, f.Limit, f.Offset)
+		f.Tenant, f.TeamID, f.IncludeFinished, word.Finished(), f.IncludeGBV, f.Limit, f.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("store.ListQueue: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/store"
 )
@@ -38,11 +39,11 @@ func TestRowLevelSecurityIsolatesTenants(t *testing.T) {
 	var cptTeam domain.Team
 	require.NoError(t, pg.InTx(ctx, pool, everyone, func(tx pgx.Tx) error {
 		var err error
-		cptTeam, err = st.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Water", Category: domain.CategoryWater, Active: true})
+		cptTeam, err = st.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Water", Category: word.CategoryWater, Active: true})
 		if err != nil {
 			return err
 		}
-		_, err = st.InsertTeam(ctx, tx, domain.Team{Tenant: "JHB", Name: "Water", Category: domain.CategoryWater, Active: true})
+		_, err = st.InsertTeam(ctx, tx, domain.Team{Tenant: "JHB", Name: "Water", Category: word.CategoryWater, Active: true})
 		return err
 	}))
 
@@ -73,7 +74,7 @@ func TestRowLevelSecurityIsolatesTenants(t *testing.T) {
 	require.ErrorIs(t, err, domain.ErrTeamNotFound)
 
 	err = pg.InTx(ctx, pool, pg.Scope{Tenant: "JHB"}, func(tx pgx.Tx) error {
-		_, err := st.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Sneaky", Category: domain.CategoryWater})
+		_, err := st.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Sneaky", Category: word.CategoryWater})
 		return err
 	})
 	require.Error(t, err, "writing another tenant's row violates the policy")
@@ -102,11 +103,11 @@ func TestSpatialSearchesKeepTheTenantWall(t *testing.T) {
 	everyone := pg.Scope{AllTenants: true, Subject: "test"}
 	area := `{"type":"MultiPolygon","coordinates":[[[[18.4,-34.0],[18.6,-34.0],[18.6,-33.8],[18.4,-33.8],[18.4,-34.0]]]]}`
 	require.NoError(t, pg.InTx(ctx, pool, everyone, func(tx pgx.Tx) error {
-		_, err := st.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Water", Category: domain.CategoryWater, Active: true, ServiceArea: area})
+		_, err := st.InsertTeam(ctx, tx, domain.Team{Tenant: "CPT", Name: "Water", Category: word.CategoryWater, Active: true, ServiceArea: area})
 		return err
 	}))
-	inside := domain.RouteQuery{Tenant: "CPT", Category: domain.CategoryWater, Lat: -33.9, Lng: 18.5}
-	outside := domain.RouteQuery{Tenant: "CPT", Category: domain.CategoryWater, Lat: -33.5, Lng: 18.5}
+	inside := domain.RouteQuery{Tenant: "CPT", Category: word.CategoryWater, Lat: -33.9, Lng: 18.5}
+	outside := domain.RouteQuery{Tenant: "CPT", Category: word.CategoryWater, Lat: -33.5, Lng: 18.5}
 	// count runs the search in a transaction: the covering rule for a point
 	// inside the area, the nearest rule for one outside it.
 	count := func(scope pg.Scope) (covering, nearest int) {
@@ -120,10 +121,10 @@ func TestSpatialSearchesKeepTheTenantWall(t *testing.T) {
 			return err
 		}))
 		if len(inTx[0].Teams) > 0 {
-			require.Equal(t, domain.ReasonGeospatial, inTx[0].Reason)
+			require.Equal(t, domain.Reason(word.ReasonGeospatial), inTx[0].Reason)
 		}
 		if len(inTx[1].Teams) > 0 {
-			require.Equal(t, domain.ReasonFallbackNearest, inTx[1].Reason)
+			require.Equal(t, domain.Reason(word.ReasonFallbackNearest), inTx[1].Reason)
 			require.Positive(t, inTx[1].Teams[0].DistanceMeters)
 		}
 		return len(inTx[0].Teams), len(inTx[1].Teams)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -76,10 +77,10 @@ func collectCandidates(rows pgx.Rows) (domain.Candidates, error) {
 	if err != nil || len(teams) == 0 {
 		return c, err
 	}
-	c.Teams, c.Reason = teams, domain.ReasonFallbackNearest
+	c.Teams, c.Reason = teams, word.ReasonFallbackNearest
 	switch rule {
 	case 1:
-		c.Reason = domain.ReasonGeospatial
+		c.Reason = word.ReasonGeospatial
 	case 2:
 		// The shortlist came by planar distance; exact distance decides,
 		// ties by id.
@@ -109,7 +110,7 @@ const leastLoadedSQL = `SELECT m->>'user_id' AS uid FROM routing.teams t,
 // ticket (see leastLoadedSQL); "" when the team has no members.
 func (s *Store) LeastLoadedMember(ctx context.Context, tx pgx.Tx, teamID string) (string, error) {
 	var uid string
-	err := tx.QueryRow(ctx, leastLoadedSQL, teamID, domain.FinishedStatuses).Scan(&uid)
+	err := tx.QueryRow(ctx, leastLoadedSQL, teamID, word.Finished()).Scan(&uid)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return "", fmt.Errorf("store.LeastLoadedMember: %w", err)
 	}

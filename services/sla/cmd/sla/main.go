@@ -1,84 +1,67 @@
 // Command sla runs the SLA service: policies, calendars, ticket clocks and
 // the sweep that warns and escalates, with its job queue delivering
 // deadlines and clock events to the ticket service and escalations to
-// routing. With MIGRATE_ONLY=1 it only migrates its schema and exits.
+// routing. With MIGRATE_ONLY=1 it prepares its database and exits.
 package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/salga/trustengine/libs/auth"
-	"github.com/salga/trustengine/libs/logging"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	libpeers "github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/sla/internal/app"
 	"github.com/salga/trustengine/services/sla/internal/outbox"
 	"github.com/salga/trustengine/services/sla/internal/peers"
 	slaserver "github.com/salga/trustengine/services/sla/internal/server"
+	"github.com/salga/trustengine/services/sla/migrations"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "sla:", err)
-		os.Exit(1)
-	}
-}
+func main() { server.Main("sla", serve, server.Migrate(prepare)) }
 
-func run(ctx context.Context) error {
-	only, err := migrateOnly()
-	if err != nil {
-		return err
-	}
-	if only {
-		return migrate(ctx)
-	}
+// serve runs the service until ctx ends.
+func serve(ctx context.Context) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	log := logging.New(cfg.LogLevel)
-	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
+	proc, err := server.Open(ctx, "sla", cfg.Common, prepare)
 	if err != nil {
 		return err
 	}
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := prepare(ctx, pool); err != nil {
-		return err
-	}
+	defer proc.Close()
 
 	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "sla"), cfg.RoutingAddr, cfg.TicketAddr)
 	if err != nil {
 		return err
 	}
 	defer conns.Close()
-	jobs, err := outbox.NewQueue(pool, log, targets)
+	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, targets)
 	if err != nil {
 		return err
 	}
-	a := app.New(pool, outbox.NewEnqueuer(jobs), cfg.SweepBatch)
+	a := app.New(proc.Pool, outbox.NewEnqueuer(jobs), cfg.SweepBatch)
 
-	reflect, openReflect := cfg.Reflection()
-	srv := server.New(server.Options{
-		Name: "sla", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
-		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
-		Reflection: reflect, OpenReflection: openReflect,
-		Ready:      func(ctx context.Context) error { return pool.Ping(ctx) },
+	srv := proc.Server(server.Options{
 		Queue:      jobs,
-		Background: []func(context.Context) error{a.SweepEvery(log, cfg.SweepInterval)},
+		Background: []func(context.Context) error{a.SweepEvery(proc.Log, cfg.SweepInterval)},
 	})
 	slaserver.New(a).Register(srv.GRPC())
-	log.InfoContext(ctx, "sla starting", "sweep_interval", cfg.SweepInterval.String(),
+	proc.Log.InfoContext(ctx, "sla starting", "sweep_interval", cfg.SweepInterval.String(),
 		"routing", cfg.RoutingAddr != "", "ticket", cfg.TicketAddr != "")
 	return srv.Run(ctx)
+}
+
+// prepare is the start-up preparation of the database, the same before
+// serving and in migrate-only mode: PostGIS, the application role, the
+// migrations of schema "sla" and River's tables in it, each under its own
+// advisory lock so replicas and the migration Job may run it at once.
+func prepare(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := pg.Prepare(ctx, pool, outbox.Schema, migrations.FS); err != nil {
+		return err
+	}
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }

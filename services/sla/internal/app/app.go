@@ -15,8 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/salga/trustengine/libs/access"
-	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
@@ -70,57 +68,6 @@ func (a *App) now(ctx context.Context, tx pgx.Tx) (time.Time, error) {
 		return a.Clock().UTC(), nil
 	}
 	return store.Now(ctx, tx)
-}
-
-// caller returns the call's caller, refusing it with PermissionDenied
-// unless it passes may.
-func caller(ctx context.Context, may func(access.Caller) error) (access.Caller, error) {
-	c, err := access.FromContext(ctx)
-	if err != nil {
-		return c, err
-	}
-	if err := may(c); err != nil {
-		return c, err
-	}
-	return c, nil
-}
-
-// anyone lets every authenticated caller through.
-func anyone(access.Caller) error { return nil }
-
-// staffOrService lets through who may read the rules and the clocks: a
-// municipality's staff, a platform admin, or another service (which reads
-// only the municipality its token names).
-func staffOrService(c access.Caller) error {
-	if c.IsService() {
-		return nil
-	}
-	return c.RequireStaff()
-}
-
-// platformAdmin lets through who may change the rules.
-func platformAdmin(c access.Caller) error { return c.Require(auth.RolePlatformAdmin) }
-
-// jobInput is the input of an internal call: validated first, and naming
-// the municipality whose job the call carries.
-type jobInput interface {
-	Validate() error
-	ForTenant() string
-}
-
-// jobCaller returns the caller of an internal call with input in: another
-// service, with valid input, acting for the municipality in names and no
-// other (its token must name it; PermissionDenied otherwise).
-func jobCaller(ctx context.Context, in jobInput) (access.Caller, error) {
-	c, err := caller(ctx, access.Caller.RequireService)
-	if err != nil {
-		return c, err
-	}
-	if err := in.Validate(); err != nil {
-		return c, err
-	}
-	_, err = c.Tenant(in.ForTenant(), "tenant")
-	return c, err
 }
 
 // wrap names the use case in an unexpected error; domain errors keep their

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -12,7 +13,7 @@ import (
 // CreateCalendar stores a new calendar as version 1 (platform admins); an
 // empty time zone is the default one.
 func (a *App) CreateCalendar(ctx context.Context, s domain.CalendarSpec) (domain.CalendarSpec, error) {
-	c, err := caller(ctx, platformAdmin)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return domain.CalendarSpec{}, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -13,7 +14,7 @@ import (
 // category's built-in policy (platform admins), and moves the open clocks
 // that now resolve to it.
 func (a *App) CreateSlaConfig(ctx context.Context, in domain.Config) (domain.Config, error) {
-	c, err := caller(ctx, platformAdmin)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return domain.Config{}, err
 	}

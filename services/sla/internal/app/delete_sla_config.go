@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -13,7 +14,7 @@ import (
 // last version that records the deletion, and its open clocks fall back
 // along the lookup order and are recomputed. It returns how many moved.
 func (a *App) DeleteSlaConfig(ctx context.Context, id string) (int, error) {
-	c, err := caller(ctx, platformAdmin)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return 0, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
@@ -108,7 +109,7 @@ func TestACreatedEventRepeatedUnderANewIDChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	id := f.create(t, "CPT", "water", f.now)
 	again := domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT", TicketID: id, Category: "water",
-		Kind: domain.EventCreated, To: domain.StatusOpen, At: f.now.Add(time.Hour), Sequence: 1}
+		Kind: domain.EventCreated, To: word.StatusOpen, At: f.now.Add(time.Hour), Sequence: 1}
 	clocks, applied, err := f.app.RecordTicketEvent(job("CPT"), again)
 	require.NoError(t, err, "a second created event must not abort the transaction (25P02)")
 	require.False(t, applied)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -14,7 +15,7 @@ import (
 // the time the running segments were measured up to (who may, as
 // GetTicketClocks).
 func (a *App) ExplainTicketClocks(ctx context.Context, ticketID string) ([]domain.ClockExplanation, time.Time, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, time.Time{}, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -13,7 +14,7 @@ import (
 // period (who may, as ListAtRiskTickets). GBV clocks count only for
 // whoever may see GBV.
 func (a *App) GetCompliance(ctx context.Context, q domain.ComplianceQuery) ([]domain.ComplianceRow, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -14,7 +15,7 @@ import (
 // municipality). A GBV ticket's clocks read as not found for whoever may
 // not see GBV, so they cannot be probed.
 func (a *App) GetTicketClocks(ctx context.Context, ticketID string) ([]domain.Clock, []domain.ClockEvent, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, nil, err
 	}

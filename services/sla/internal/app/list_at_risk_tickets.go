@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -15,7 +16,7 @@ import (
 // they were read at (staff of the municipality, platform admins, services
 // of the municipality). GBV clocks only for whoever may see GBV.
 func (a *App) ListAtRiskTickets(ctx context.Context, q domain.AtRiskQuery) ([]domain.Clock, time.Time, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, time.Time{}, err
 	}

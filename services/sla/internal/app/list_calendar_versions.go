@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -12,7 +13,7 @@ import (
 // ListCalendarVersions lists a calendar's versions, newest first (staff
 // and services); NotFound when it never existed.
 func (a *App) ListCalendarVersions(ctx context.Context, id string) ([]domain.CalendarVersion, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ var clockFeed = access.System("sla-clock-feed")
 // events; one for all of them reads every municipality's, as clockFeed. A
 // malformed cursor is InvalidArgument.
 func (a *App) ListClockEvents(ctx context.Context, q domain.FeedQuery) ([]domain.ClockEvent, string, error) {
-	c, err := caller(ctx, access.Caller.RequireService)
+	c, err := access.Check(ctx, access.Caller.RequireService)
 	if err != nil {
 		return nil, "", err
 	}

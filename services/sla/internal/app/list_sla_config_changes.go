@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -12,7 +13,7 @@ import (
 // ListSlaConfigChanges lists the recorded changes of a policy ("" for
 // every rule), newest first (staff and services).
 func (a *App) ListSlaConfigChanges(ctx context.Context, configID string) ([]domain.ConfigChange, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -13,7 +14,7 @@ import (
 // and, with defaults, the category and global defaults (staff and
 // services).
 func (a *App) ListSlaConfigs(ctx context.Context, municipality string, defaults bool) ([]domain.Config, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return nil, err
 	}

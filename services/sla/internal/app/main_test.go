@@ -13,6 +13,8 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/app"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
@@ -27,7 +29,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := pg.Migrate(ctx, pool, "sla", migrations.FS); err != nil {
 		return err
 	}
-	return outbox.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 // fixture is an App on a fresh database with a movable clock.
@@ -71,7 +73,7 @@ func (f *fixture) create(t *testing.T, tenant, category string, at time.Time) st
 	id := uuid.NewString()
 	_, applied, err := f.app.RecordTicketEvent(job(tenant), domain.TicketEvent{
 		EventID: uuid.NewString(), Tenant: tenant, TicketID: id, Category: category, Kind: domain.EventCreated,
-		To: domain.StatusOpen, At: at, Sequence: 1})
+		To: word.StatusOpen, At: at, Sequence: 1})
 	require.NoError(t, err)
 	require.True(t, applied)
 	return id

@@ -5,6 +5,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -15,7 +17,7 @@ import (
 // ticket whose creation has not arrived yet fails with FailedPrecondition so
 // the sender retries after the created event.
 func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clocks []domain.Clock, applied bool, err error) {
-	c, err := jobCaller(ctx, ev)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, ev)
 	if err != nil {
 		return nil, false, err
 	}
@@ -47,7 +49,7 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 // startClocks starts a new ticket's clocks under the policy in force.
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
 	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
-		Category: ev.Category, Status: domain.StatusOpen, LastSequence: ev.Sequence})
+		Category: ev.Category, Status: word.StatusOpen, LastSequence: ev.Sequence})
 	if err != nil || !fresh {
 		// Not fresh: created twice under different event ids, the clocks
 		// already run.

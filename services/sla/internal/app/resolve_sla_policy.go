@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
 // ResolveSlaPolicy returns the policy the lookup order picks for q (staff
 // and services).
 func (a *App) ResolveSlaPolicy(ctx context.Context, q domain.PolicyQuery) (domain.Policy, error) {
-	c, err := caller(ctx, staffOrService)
+	c, err := access.Check(ctx, access.Caller.RequireStaffOrService)
 	if err != nil {
 		return domain.Policy{}, err
 	}

@@ -11,7 +11,7 @@ import (
 // clocks (0 for the default) of every municipality, as the sweep always
 // runs.
 func (a *App) RunSweep(ctx context.Context, limit int) (SweepResult, error) {
-	if _, err := caller(ctx, access.Caller.RequireService); err != nil {
+	if _, err := access.Check(ctx, access.Caller.RequireService); err != nil {
 		return SweepResult{}, err
 	}
 	limit, err := domain.SweepLimit(limit)

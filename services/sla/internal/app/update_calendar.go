@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -14,7 +15,7 @@ import (
 // so far on the version they ran on, and only the rest on the new one. It
 // returns the new version and how many clocks moved.
 func (a *App) UpdateCalendar(ctx context.Context, u domain.CalendarUpdate) (domain.CalendarSpec, int, error) {
-	c, err := caller(ctx, platformAdmin)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return domain.CalendarSpec{}, 0, err
 	}

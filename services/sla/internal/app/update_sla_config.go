@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
@@ -13,7 +14,7 @@ import (
 // now (platform admins), and recomputes the open clocks that used it or
 // now resolve to it. It returns the new version and how many clocks moved.
 func (a *App) UpdateSlaConfig(ctx context.Context, u domain.ConfigUpdate) (domain.Config, int, error) {
-	c, err := caller(ctx, platformAdmin)
+	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
 		return domain.Config{}, 0, err
 	}

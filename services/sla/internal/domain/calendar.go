@@ -125,7 +125,7 @@ type CalendarUpdate struct {
 // Resolve settles which calendar the update names (pathID) and refuses an
 // update without a calendar id or with a bad mask.
 func (u *CalendarUpdate) Resolve() (err error) {
-	if u.ID, err = pathID(u.ID, u.Values.ID, "id", "calendar.id"); err != nil {
+	if u.ID, err = apperr.PathID(u.ID, u.Values.ID, "id", "calendar.id"); err != nil {
 		return err
 	}
 	if err := CheckID(u.ID, "id"); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // WithDefaults fills what a new policy left unset with its category's
@@ -25,7 +26,7 @@ func (c Config) WithDefaults() Config {
 	if c.WarningPct == 0 {
 		c.WarningPct = def.WarningPct
 	}
-	if len(c.PauseStatuses) == 0 && c.Category != CategoryGBV {
+	if len(c.PauseStatuses) == 0 && c.Category != word.CategoryGBV {
 		c.PauseStatuses = []string{DefaultPauseStatus}
 	}
 	return c
@@ -63,7 +64,7 @@ func (c Config) Validate() error {
 
 // openStatuses are the statuses a clock may pause in: the final ones stop
 // it.
-var openStatuses = []string{StatusOpen, StatusInProgress, StatusAwaitingCitizen}
+var openStatuses = []string{word.StatusOpen, word.StatusInProgress, word.StatusAwaitingCitizen}
 
 // configPaths are the fields an update of a policy may change; the
 // municipality and category are its identity.
@@ -81,7 +82,7 @@ type ConfigUpdate struct {
 // Resolve settles which policy the update names (pathID) and refuses an
 // update without a policy id or with a bad mask.
 func (u *ConfigUpdate) Resolve() (err error) {
-	if u.ID, err = pathID(u.ID, u.Values.ID, "id", "config.id"); err != nil {
+	if u.ID, err = apperr.PathID(u.ID, u.Values.ID, "id", "config.id"); err != nil {
 		return err
 	}
 	if err := CheckID(u.ID, "id"); err != nil {
@@ -121,20 +122,6 @@ func checkMask(paths, allowed []string) error {
 		}
 	}
 	return nil
-}
-
-// pathID picks the id of the resource an update names: the top-level field
-// (filled from the URL path), else the id inside the resource. Both set and
-// different is refused, so a body cannot redirect an update elsewhere.
-func pathID(top, inner, topField, innerField string) (string, error) {
-	switch {
-	case top == "":
-		return inner, nil
-	case inner == "" || inner == top:
-		return top, nil
-	default:
-		return "", apperr.Invalid(innerField, "must be empty or equal "+topField)
-	}
 }
 
 // PolicyQuery asks which policy applies to a ticket of Category in

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // ClocksVisible reports whether c may see a ticket's clocks: there are
@@ -11,7 +12,7 @@ import (
 // a GBV ticket's only to those who may see GBV (the tenant's SAPS liaison
 // and the services).
 func ClocksVisible(c access.Caller, clocks []Clock) bool {
-	return len(clocks) > 0 && (clocks[0].Category != CategoryGBV || c.CanSeeGBV())
+	return len(clocks) > 0 && (clocks[0].Category != word.CategoryGBV || c.CanSeeGBV())
 }
 
 // ComplianceCounts are the clock counts of one category and clock kind.

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
@@ -59,9 +60,9 @@ func TestANewPolicyTakesItsCategorysDefaults(t *testing.T) {
 
 func TestGBVClocksRunAllHoursAndNeverPauseWhateverTheirPolicySays(t *testing.T) {
 	t.Parallel()
-	cfg := domain.Config{ID: uuid.NewString(), Municipality: "CPT", Category: domain.CategoryGBV, ResponseHours: 2, ResolutionHours: 30,
+	cfg := domain.Config{ID: uuid.NewString(), Municipality: "CPT", Category: word.CategoryGBV, ResponseHours: 2, ResolutionHours: 30,
 		WarningPct: 80, CalendarID: uuid.NewString(), PauseStatuses: []string{"open", "in_progress", "awaiting_citizen"}}
-	p := domain.ChoosePolicy("CPT", domain.CategoryGBV, []domain.Config{cfg})
+	p := domain.ChoosePolicy("CPT", word.CategoryGBV, []domain.Config{cfg})
 	require.Equal(t, domain.MatchedMunicipalityCategory, p.Matched)
 	require.Empty(t, p.CalendarID(), "GBV clocks ignore the policy's calendar")
 	require.Equal(t, domain.CalendarRef{}, p.CalendarRef(), "they count on 24x7")
@@ -69,13 +70,13 @@ func TestGBVClocksRunAllHoursAndNeverPauseWhateverTheirPolicySays(t *testing.T) 
 		require.False(t, p.Pauses(s), "GBV clocks never pause in %s", s)
 	}
 	start := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	ev := domain.TicketEvent{Tenant: "CPT", TicketID: uuid.NewString(), Category: domain.CategoryGBV, Kind: domain.EventCreated, At: start}
+	ev := domain.TicketEvent{Tenant: "CPT", TicketID: uuid.NewString(), Category: word.CategoryGBV, Kind: domain.EventCreated, At: start}
 	clocks := domain.StartClocks(ev, p, domain.Calendars{})
 	require.Equal(t, domain.StateRunning, clocks[1].State, "the resolution clock runs from the start")
 	ev.Kind, ev.From, ev.To, ev.At = domain.EventStatusChanged, "open", "awaiting_citizen", start.Add(time.Minute)
 	require.Empty(t, domain.ApplyStatusChange(clocks, ev, p, domain.Calendars{}), "awaiting the citizen changes no GBV clock")
 	global := domain.Config{ResponseHours: 500, ResolutionHours: 5000, WarningPct: 99}
-	require.Equal(t, domain.MatchedBuiltIn, domain.ChoosePolicy("CPT", domain.CategoryGBV, []domain.Config{global}).Matched,
+	require.Equal(t, domain.MatchedBuiltIn, domain.ChoosePolicy("CPT", word.CategoryGBV, []domain.Config{global}).Matched,
 		"the global default never loosens GBV")
 }
 

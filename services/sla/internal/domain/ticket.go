@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
 
@@ -96,7 +97,7 @@ func StartClocks(ev TicketEvent, p Policy, cals Calendars) []Clock {
 	cal := cals.Of(p.CalendarRef())
 	return []Clock{
 		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResponse, 1, ev.At, p, cal),
-		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, StatusOpen, p, cal),
+		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, word.StatusOpen, p, cal),
 	}
 }
 
@@ -111,7 +112,7 @@ func startResolution(tenant, ticketID, category string, cycle int, at time.Time,
 }
 
 func isFinal(status string) bool {
-	return status == StatusResolved || status == StatusClosed || status == StatusCancelled
+	return status == word.StatusResolved || status == word.StatusClosed || status == word.StatusCancelled
 }
 
 // ApplyStatusChange updates clocks for a status change and returns the clocks
@@ -146,7 +147,7 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 	switch {
 	case isFinal(ev.To):
 		did = c.Stop(ev.At, cal)
-	case ev.From == StatusResolved && !c.IsOpen():
+	case ev.From == word.StatusResolved && !c.IsOpen():
 		// A reopen comes first: whatever the new status does to a clock, it
 		// does it to the new cycle, not to the stopped one.
 		changed = append(changed, startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarRef())))

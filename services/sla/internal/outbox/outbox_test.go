@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/queue/queuetest"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/outbox"
 	"github.com/salga/trustengine/services/sla/migrations"
@@ -35,7 +35,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := pg.Migrate(ctx, pool, "sla", migrations.FS); err != nil {
 		return err
 	}
-	return outbox.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 var (
@@ -127,45 +127,24 @@ func TestAnEscalationLevelIsOneJobHoweverOftenItIsRecorded(t *testing.T) {
 	require.Equal(t, "response clock (cycle 1) breached, step 1", note)
 }
 
-// recorder is a fake peer that remembers what it was asked and fails the
-// first call of each kind, so retries are exercised too.
-type recorder struct {
-	mu     sync.Mutex
-	failed map[string]bool
-	got    []string
-}
+// recorder stands in for routing and the ticket service (queuetest.Peer:
+// the first call of each kind fails, so retries are exercised too).
+type recorder struct{ queuetest.Peer }
 
-func (r *recorder) call(kind string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.failed[kind] {
-		r.failed[kind] = true
-		return context.DeadlineExceeded
-	}
-	r.got = append(r.got, kind)
-	return nil
+func (r *recorder) EscalateTicket(_ context.Context, a outbox.EscalateArgs) error {
+	return r.Deliver("escalate", a)
 }
-
-func (r *recorder) EscalateTicket(context.Context, outbox.EscalateArgs) error {
-	return r.call("escalate")
+func (r *recorder) RecordDeadlines(_ context.Context, a outbox.RecordDeadlinesArgs) error {
+	return r.Deliver("deadlines", a)
 }
-func (r *recorder) RecordDeadlines(context.Context, outbox.RecordDeadlinesArgs) error {
-	return r.call("deadlines")
-}
-func (r *recorder) RecordClockEvent(context.Context, outbox.RecordClockEventArgs) error {
-	return r.call("event")
-}
-
-func (r *recorder) seen() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.got...)
+func (r *recorder) RecordClockEvent(_ context.Context, a outbox.RecordClockEventArgs) error {
+	return r.Deliver("event", a)
 }
 
 func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewDB(t, "slajobs", setup)
-	peer := &recorder{failed: map[string]bool{}}
+	peer := &recorder{}
 	jobs, err := outbox.NewQueue(pool, discard, outbox.Peers{Routing: peer, Ticket: peer})
 	require.NoError(t, err)
 	e := outbox.NewEnqueuer(jobs)
@@ -190,7 +169,7 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	require.NoError(t, pg.InTx(ctx, pool, scope, record))
 
 	require.NoError(t, jobs.Start(ctx))
-	require.Eventually(t, func() bool { return len(peer.seen()) == 3 }, 30*time.Second, 50*time.Millisecond)
-	require.ElementsMatch(t, []string{"deadlines", "escalate", "event"}, peer.seen())
+	require.Eventually(t, func() bool { return len(peer.Seen()) == 3 }, 30*time.Second, 50*time.Millisecond)
+	require.ElementsMatch(t, []string{"deadlines", "escalate", "event"}, peer.Seen())
 	require.NoError(t, jobs.Stop(ctx))
 }

@@ -41,7 +41,7 @@ func (s *Server) ExplainTicketClocks(ctx context.Context, req *slav1.ExplainTick
 // ListAtRiskTickets implements SlaService. An undefined category is
 // refused here: no word would mean every category.
 func (s *Server) ListAtRiskTickets(ctx context.Context, req *slav1.ListAtRiskTicketsRequest) (*slav1.ListAtRiskTicketsResponse, error) {
-	cat, ok := word(req.GetCategory())
+	cat, ok := vocab.Optional(req.GetCategory())
 	if !ok {
 		return nil, apperr.Invalid("category", "must be a known category")
 	}

@@ -11,7 +11,7 @@ import (
 
 // CreateSlaConfig implements SlaService.
 func (s *Server) CreateSlaConfig(ctx context.Context, req *slav1.CreateSlaConfigRequest) (*slav1.CreateSlaConfigResponse, error) {
-	cat, ok := word(req.GetConfig().GetCategory())
+	cat, ok := vocab.Optional(req.GetConfig().GetCategory())
 	if !ok {
 		return nil, apperr.Invalid("config.category", "must be a known category or unspecified for the global default")
 	}

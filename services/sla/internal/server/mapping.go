@@ -13,30 +13,11 @@ import (
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
-// Enum values map to the domain's words through libs/vocab. A request's
-// UNSPECIFIED value maps to "" (the use case applies the default or refuses
-// a missing value); a number the contract does not define maps to "" too
-// where the domain refuses "", and is refused here where "" means "all".
-
-// word maps a request's enum value: "" for UNSPECIFIED, ok false for an
-// undefined number.
-func word[E vocab.Enum](e E) (string, bool) {
-	if e == 0 {
-		return "", true
-	}
-	w := vocab.Word(e)
-	return w, w != ""
-}
-
-// words maps a repeated enum field; UNSPECIFIED and undefined values map
-// to "", which the domain refuses by index.
-func words[E vocab.Enum](es []E) []string {
-	out := make([]string, 0, len(es))
-	for _, e := range es {
-		out = append(out, vocab.Word(e))
-	}
-	return out
-}
+// Enum values map to the domain's words through libs/vocab (vocab.Optional,
+// vocab.Each). A request's UNSPECIFIED value maps to "" (the use case
+// applies the default or refuses a missing value); a number the contract
+// does not define maps to "" too where the domain refuses "", and is
+// refused here where "" means "all".
 
 // timeIn reads an optional timestamp: nil when unset, InvalidArgument
 // naming field when out of range.
@@ -111,7 +92,7 @@ func configOut(c domain.Config) *slav1.SlaConfig {
 func configIn(c *slav1.SlaConfig, category string) domain.Config {
 	return domain.Config{ID: c.GetId(), Municipality: c.GetMunicipality(), Category: category, ResponseHours: c.GetResponseHours(),
 		ResolutionHours: c.GetResolutionHours(), WarningPct: int(c.GetWarningThresholdPct()), CalendarID: c.GetCalendarId(),
-		PauseStatuses: words(c.GetPauseStatuses())}
+		PauseStatuses: vocab.Each(c.GetPauseStatuses())}
 }
 
 func calendarOut(s domain.CalendarSpec) *slav1.Calendar {

@@ -9,6 +9,7 @@ import (
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/vocab"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
@@ -42,9 +43,9 @@ func TestEveryWordTheServiceStoresHasItsContractValue(t *testing.T) {
 	for _, w := range []string{domain.EventCreated, domain.EventStatusChanged} {
 		require.True(t, parses[slav1.TicketEventKind](w), w)
 	}
-	for _, w := range []string{domain.StatusOpen, domain.StatusInProgress, domain.StatusAwaitingCitizen, domain.StatusResolved,
-		domain.StatusClosed, domain.StatusCancelled} {
+	for _, w := range []string{word.StatusOpen, word.StatusInProgress, word.StatusAwaitingCitizen, word.StatusResolved,
+		word.StatusClosed, word.StatusCancelled} {
 		require.True(t, parses[commonv1.TicketStatus](w), w)
 	}
-	require.True(t, parses[commonv1.Category](domain.CategoryGBV))
+	require.True(t, parses[commonv1.Category](word.CategoryGBV))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/sla/internal/app"
 	"github.com/salga/trustengine/services/sla/internal/outbox"
@@ -31,7 +32,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := pg.Migrate(ctx, pool, "sla", migrations.FS); err != nil {
 		return err
 	}
-	return outbox.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 type clients struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 	"github.com/salga/trustengine/services/sla/internal/store"
@@ -39,18 +40,18 @@ func seed(t *testing.T, pool *pgxpool.Pool, tenant string) []string {
 	t.Helper()
 	var ids []string
 	require.NoError(t, pg.InTx(t.Context(), pool, serviceJob(tenant).Scope(), func(tx pgx.Tx) error {
-		for _, cat := range []string{domain.CategoryGBV, "water"} {
+		for _, cat := range []string{word.CategoryGBV, "water"} {
 			ev := domain.TicketEvent{EventID: uuid.NewString(), Tenant: tenant, TicketID: uuid.NewString(), Category: cat,
-				Kind: domain.EventCreated, To: domain.StatusOpen, At: start, Sequence: 1}
+				Kind: domain.EventCreated, To: word.StatusOpen, At: start, Sequence: 1}
 			if _, err := store.MarkEventProcessed(t.Context(), tx, ev); err != nil {
 				return err
 			}
 			if _, err := store.InsertTicket(t.Context(), tx, domain.TicketState{TicketID: ev.TicketID, Tenant: tenant, Category: cat,
-				Status: domain.StatusOpen, LastSequence: 1}); err != nil {
+				Status: word.StatusOpen, LastSequence: 1}); err != nil {
 				return err
 			}
 			clocks := domain.StartClocks(ev, domain.ChoosePolicy(tenant, cat, nil), domain.Calendars{})
-			if cat == domain.CategoryGBV {
+			if cat == word.CategoryGBV {
 				warning := domain.ClockEvent{Tenant: tenant, TicketID: ev.TicketID, ClockKind: domain.ClockResponse, Cycle: 1,
 					Kind: domain.EventWarning, Level: 1, CreateTime: time.Now()}
 				if _, err := store.InsertClockEvent(t.Context(), tx, &warning); err != nil {
@@ -161,11 +162,11 @@ func TestAnInternalJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t 
 	t.Run("a CPT job cannot write JHB's rows", func(t *testing.T) {
 		id := jhb[1]
 		require.NoError(t, run(serviceJob("CPT"), func(ctx context.Context, tx pgx.Tx) error {
-			return store.UpdateTicketStatus(ctx, tx, id, domain.StatusClosed, 99)
+			return store.UpdateTicketStatus(ctx, tx, id, word.StatusClosed, 99)
 		}), "an update by id alone matches no row of another tenant")
 		var status string
 		require.NoError(t, pool.QueryRow(t.Context(), `SELECT status FROM sla.tickets WHERE ticket_id = $1`, id).Scan(&status))
-		require.Equal(t, domain.StatusOpen, status)
+		require.Equal(t, word.StatusOpen, status)
 		err := run(serviceJob("CPT"), func(ctx context.Context, tx pgx.Tx) error {
 			_, err := store.NextEscalationLevel(ctx, tx, id)
 			return err

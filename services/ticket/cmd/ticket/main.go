@@ -1,20 +1,17 @@
 // Command ticket runs the ticket service: the ticket life cycle over gRPC,
 // with its job queue delivering ticket events to routing, SLA and notify.
+// With MIGRATE_ONLY=1 it prepares its database and exits.
 package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
 
-	"github.com/salga/trustengine/libs/auth"
-	"github.com/salga/trustengine/libs/logging"
 	libpeers "github.com/salga/trustengine/libs/peers"
-	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/ticket/internal/app"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
@@ -23,45 +20,19 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "ticket:", err)
-		os.Exit(1)
-	}
-}
+func main() { server.Main("ticket", serve, server.MigrateSealed(prepare)) }
 
-func run(ctx context.Context) error {
+// serve runs the service until ctx ends.
+func serve(ctx context.Context) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	log := logging.New(cfg.LogLevel)
-	keys, err := cfg.GBV.Keyring(cfg.DevMode)
+	proc, keys, err := server.OpenSealed(ctx, "ticket", cfg.Common, cfg.GBV, prepare)
 	if err != nil {
 		return err
 	}
-	if keys.HoldsDevKey() {
-		log.Warn("development mode: GBV content is sealed with the published development key")
-	}
-	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
-	if err != nil {
-		return err
-	}
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	// Migrations, then the sealing of GBV text older versions kept in
-	// plain text, before anything is served.
-	if err := store.Prepare(ctx, pool, keys); err != nil {
-		return err
-	}
-	if err := outbox.Migrate(ctx, pool); err != nil {
-		return err
-	}
+	defer proc.Close()
 
 	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "ticket"), cfg.RoutingAddr, cfg.SLAAddr, cfg.NotifyAddr)
 	if err != nil {
@@ -69,24 +40,32 @@ func run(ctx context.Context) error {
 	}
 	defer conns.Close()
 	targets.Keys = keys
-	jobs, err := outbox.NewQueue(pool, log, targets)
+	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, targets)
 	if err != nil {
 		return err
 	}
-	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs, keys))
+	a := app.New(proc.Pool, store.New(keys), outbox.NewEnqueuer(jobs, keys))
 
-	reflect, openReflect := cfg.Reflection()
-	srv := server.New(server.Options{
-		Name: "ticket", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
-		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
-		Reflection: reflect, OpenReflection: openReflect,
+	srv := proc.Server(server.Options{
 		// 16 MiB lets an oversized description reach validation and get
 		// InvalidArgument naming the field, not a bare ResourceExhausted.
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},
-		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
 		Queue:         jobs,
-		Background:    []func(context.Context) error{a.SweepKeys(log)},
+		Background:    []func(context.Context) error{a.SweepKeys(proc.Log)},
 	})
 	ticketserver.New(a).Register(srv.GRPC())
 	return srv.Run(ctx)
+}
+
+// prepare is the start-up preparation of the database, the same before
+// serving and in migrate-only mode: PostGIS, the application role, the
+// migrations of schema "ticket", the sealing of GBV text older versions
+// kept in plain text (which needs keys), and River's tables.
+func prepare(keys *seal.Keyring) server.Prepare {
+	return func(ctx context.Context, pool *pgxpool.Pool) error {
+		if err := store.Prepare(ctx, pool, keys); err != nil {
+			return err
+		}
+		return queue.Migrate(ctx, pool, outbox.Schema)
+	}
 }

@@ -17,7 +17,7 @@ import (
 // public note by staff the notice that tells the reporter. The answer
 // carries the note's body, so a GBV ticket's read is logged.
 func (a *App) AddTicketNote(ctx context.Context, n domain.NewNote) (domain.Note, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Note{}, err
 	}

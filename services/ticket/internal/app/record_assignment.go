@@ -15,7 +15,7 @@ import (
 // older than it, with its history entry and the notice of it; it reports
 // whether it applied.
 func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &as)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &as)
 	if err != nil {
 		return false, err
 	}

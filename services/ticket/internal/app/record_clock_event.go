@@ -14,7 +14,7 @@ import (
 // ticket's row lock orders concurrent deliveries. The entry holds ids and
 // times only; its notice tells the notification service.
 func (a *App) RecordClockEvent(ctx context.Context, e domain.ClockEvent) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &e)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &e)
 	if err != nil {
 		return false, err
 	}

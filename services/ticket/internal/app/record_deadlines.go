@@ -13,7 +13,7 @@ import (
 // (internal RPC) when their revision is newer than the recorded one; the
 // history gets an entry only when a deadline actually changed.
 func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &d)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &d)
 	if err != nil {
 		return false, err
 	}

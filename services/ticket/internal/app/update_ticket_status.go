@@ -17,7 +17,7 @@ import (
 // row lock. The answer is the whole ticket, so a GBV ticket's read is
 // logged.
 func (a *App) UpdateTicketStatus(ctx context.Context, r domain.StatusChange) (domain.Ticket, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Ticket{}, err
 	}

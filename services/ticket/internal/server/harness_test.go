@@ -14,6 +14,7 @@ import (
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/ticket/internal/app"
@@ -33,7 +34,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := store.Prepare(ctx, pool, keys); err != nil {
 		return err
 	}
-	return outbox.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 // harness is one service instance on its own database, over bufconn.
