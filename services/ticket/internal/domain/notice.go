@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"time"
+
+	"github.com/salga/trustengine/libs/vocab/word"
+)
 
 // Notice kinds, as the notification service's EventKind words them.
 const (
@@ -62,11 +66,11 @@ func (t Ticket) CreatedNotice(h HistoryEntry, p ReporterPreferences) Notice {
 func (t Ticket) StatusNotice(h HistoryEntry) Notice {
 	kind := NoticeStatusChanged
 	switch {
-	case h.To == StatusResolved:
+	case h.To == word.StatusResolved:
 		kind = NoticeResolved
-	case h.To == StatusClosed:
+	case h.To == word.StatusClosed:
 		kind = NoticeClosed
-	case h.To == StatusInProgress && h.Detail == DetailFirstResponse:
+	case h.To == word.StatusInProgress && h.Detail == DetailFirstResponse:
 		kind = NoticeAcknowledged
 	}
 	return t.notice(kind, h)

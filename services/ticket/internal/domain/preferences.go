@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // The languages and contact channels a reporter may choose, as the
@@ -50,7 +51,7 @@ func (p ReporterPreferences) violations(vs *apperr.Violations, category Category
 	}
 	switch {
 	case p.GBVSafe == "":
-	case category != CategoryGBV:
+	case category != word.CategoryGBV:
 		vs.Add("reporter_preferences.gbv_safe_channel", "applies to GBV reports only")
 	case !slices.Contains(contactChannels, p.GBVSafe):
 		vs.Add("reporter_preferences.gbv_safe_channel", "must be sms, whatsapp or email")

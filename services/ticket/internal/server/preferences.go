@@ -2,7 +2,7 @@ package server
 
 import (
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
-	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -10,15 +10,15 @@ import (
 // does not define is InvalidArgument naming the field.
 func preferencesIn(p *commonv1.ReporterPreferences) (domain.ReporterPreferences, error) {
 	var out domain.ReporterPreferences
-	lang, ok := word(p.GetLanguage())
-	if !ok {
-		return out, apperr.Invalid("reporter_preferences.language", "must be one of en, af, zu, xh")
+	lang, err := vocab.Field(p.GetLanguage(), "reporter_preferences.language", "must be one of en, af, zu, xh")
+	if err != nil {
+		return out, err
 	}
-	safe, ok := word(p.GetGbvSafeChannel())
-	if !ok {
-		return out, apperr.Invalid("reporter_preferences.gbv_safe_channel", "must be sms, whatsapp or email")
+	safe, err := vocab.Field(p.GetGbvSafeChannel(), "reporter_preferences.gbv_safe_channel", "must be sms, whatsapp or email")
+	if err != nil {
+		return out, err
 	}
-	chs, err := words[string](p.GetChannels(), "reporter_preferences.channels", "must be sms, whatsapp or email")
+	chs, err := vocab.Repeated[string](p.GetChannels(), "reporter_preferences.channels", "must be sms, whatsapp or email")
 	if err != nil {
 		return out, err
 	}
