@@ -108,6 +108,9 @@ func TestMigrateOnlyPreparesTheDatabaseAndServesNothing(t *testing.T) {
 				},
 				plain: `SELECT count(*) FROM routing.assignments WHERE category = 'gbv' AND note <> ''`}},
 		{name: "sla", peers: []string{"ROUTING_ADDR", "TICKET_ADDR"}},
+		// notify seals GBV reporters' contacts as it records them and no
+		// version kept one in plain text: it migrates without the key ring.
+		{name: "notify", peers: []string{"ROUTING_ADDR", "SLA_ADDR"}},
 	}
 	for _, svc := range services {
 		t.Run(svc.name, func(t *testing.T) {

@@ -7,7 +7,8 @@
 //
 // A caller is confined to its municipality (its token's tenant), except a
 // platform admin, who reads across municipalities, and the process's own
-// background work (System). A service token names the municipality of the
+// background work across them (System); its work for one municipality
+// (Worker) is confined to it. A service token names the municipality of the
 // job it carries, so an internal call runs confined to that tenant and
 // row-level security applies to it as to a person's call; a service token
 // for all municipalities ("*") is bound to none and, on its own, reads
@@ -61,6 +62,16 @@ func FromClaims(c auth.Claims) Caller {
 // platform admin; grep for access.System to list them all.
 func System(name string) Caller {
 	return Caller{subject: name, roles: []string{auth.RoleService}, kind: auth.KindService, system: true}
+}
+
+// Worker is the caller of the process's own work for one municipality,
+// tenant: a queued job of that municipality, or a provider's webhook once
+// its signature held. It is confined to tenant as an internal call
+// carrying that municipality's job is, and has the same rights: it sees
+// the municipality's GBV rows, to carry them where the rules allow. name
+// is the service's, for the logs and the audit trail.
+func Worker(name, tenant string) Caller {
+	return FromClaims(auth.Claims{Subject: name, Tenant: tenant, Roles: []string{auth.RoleService}, Kind: auth.KindService})
 }
 
 // Subject is the caller's user or service id.

@@ -34,8 +34,6 @@ type Config struct {
 	// ReleaseInterval is how often what waited is looked at
 	// (NOTIFY_RELEASE_INTERVAL).
 	ReleaseInterval time.Duration `env:"NOTIFY_RELEASE_INTERVAL" envDefault:"15s"`
-	// MigrateOnly migrates the schema and exits (MIGRATE_ONLY=1).
-	MigrateOnly bool `env:"MIGRATE_ONLY"`
 
 	// SMTP: email is sent when SMTP_ADDR is set.
 	SMTPAddr     string  `env:"SMTP_ADDR"`
@@ -78,9 +76,6 @@ func loadConfig() (Config, error) {
 		return Config{}, fmt.Errorf("notify: %w", err)
 	}
 	c.Common = c.WithDefaults(":9104", ":9204")
-	if c.MigrateOnly {
-		return c, nil
-	}
 	if c.Auth, err = c.Auth.ForService(); err != nil {
 		return Config{}, err
 	}

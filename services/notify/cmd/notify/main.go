@@ -1,21 +1,20 @@
 // Command notify runs the notify service: it takes the ticket service's
 // events, decides who must hear of each and on which channel, and sends
-// every message once, through the providers configured here.
+// every message once, through the providers configured here. With
+// MIGRATE_ONLY=1 it prepares its database and exits.
 package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 	_ "time/tzdata" // Africa/Johannesburg on images without a zone database
 
-	"github.com/salga/trustengine/libs/auth"
-	"github.com/salga/trustengine/libs/logging"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	libpeers "github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/notify/internal/app"
 	"github.com/salga/trustengine/services/notify/internal/domain"
@@ -26,53 +25,26 @@ import (
 	"github.com/salga/trustengine/services/notify/migrations"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "notify:", err)
-		os.Exit(1)
-	}
-}
+func main() { server.Main("notify", serve, server.Migrate(prepare)) }
 
-func run(ctx context.Context) error {
+// serve runs the service until ctx ends.
+func serve(ctx context.Context) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	log := logging.New(cfg.LogLevel)
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
+	proc, keys, err := server.OpenSealed(ctx, "notify", cfg.Common, cfg.GBV, sealsNothing)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if err := pg.Prepare(ctx, pool, "notify", migrations.FS); err != nil {
-		return err
-	}
-	if err := outbox.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	if cfg.MigrateOnly {
-		log.Info("migrated schema notify")
-		return nil
-	}
-	keys, err := cfg.GBV.Keyring(cfg.DevMode)
-	if err != nil {
-		return err
-	}
-	if keys.HoldsDevKey() {
-		log.Warn("development mode: GBV reporters' contacts are sealed with the published development key")
-	}
-	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
-	if err != nil {
-		return err
-	}
+	defer proc.Close()
+
 	svc, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "notify"), cfg.RoutingAddr, cfg.SLAAddr)
 	if err != nil {
 		return err
 	}
 	defer conns.Close()
-	inserter, err := outbox.NewInserter(pool, log)
+	inserter, err := outbox.NewInserter(proc.Pool, proc.Log)
 	if err != nil {
 		return err
 	}
@@ -81,7 +53,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	o := app.Options{Pool: pool, Store: store.New(keys), Jobs: outbox.NewEnqueuer(inserter), Senders: p.senders,
+	o := app.Options{Pool: proc.Pool, Store: store.New(keys), Jobs: outbox.NewEnqueuer(inserter), Senders: p.senders,
 		Inbound: p.inbound, Links: links, DevMode: cfg.DevMode}
 	if svc.Routing != nil {
 		o.Teams = svc.Routing
@@ -94,26 +66,38 @@ func run(ctx context.Context) error {
 	if svc.Routing != nil && svc.SLA != nil {
 		w.Planner = a
 	} else {
-		log.Warn("ROUTING_ADDR or SLA_ADDR is empty: events are recorded here, and planned by a process that has both")
+		proc.Log.Warn("ROUTING_ADDR or SLA_ADDR is empty: events are recorded here, and planned by a process that has both")
 	}
-	jobs, err := outbox.NewQueue(pool, log, w)
+	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, w)
 	if err != nil {
 		return err
 	}
-	logProviders(log, p)
+	logProviders(proc.Log, p)
 
-	reflect, openReflect := cfg.Reflection()
-	srv := server.New(server.Options{
-		Name: "notify", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
-		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
-		Reflection: reflect, OpenReflection: openReflect,
-		Ready:      func(ctx context.Context) error { return pool.Ping(ctx) },
+	srv := proc.Server(server.Options{
 		Queue:      jobs,
-		Background: []func(context.Context) error{a.ReleaseLoop(log, cfg.ReleaseInterval)},
+		Background: []func(context.Context) error{a.ReleaseLoop(proc.Log, cfg.ReleaseInterval)},
 	})
 	notifyserver.New(a).Register(srv.GRPC())
 	return srv.Run(ctx)
 }
+
+// prepare is the start-up preparation of the database, the same before
+// serving and in migrate-only mode: PostGIS, the application role, the
+// migrations of schema "notify" and River's tables in it, each under its
+// own advisory lock so replicas and the migration Job may run it at once.
+func prepare(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := pg.Prepare(ctx, pool, outbox.Schema, migrations.FS); err != nil {
+		return err
+	}
+	return queue.Migrate(ctx, pool, outbox.Schema)
+}
+
+// sealsNothing is prepare for server.OpenSealed: notify seals a GBV
+// reporter's contact as it records it, so it needs the key ring to serve,
+// but no version of it kept one in plain text, so preparing needs no keys
+// (and its migration Job none: server.Migrate).
+func sealsNothing(*seal.Keyring) server.Prepare { return prepare }
 
 // logProviders says which channels this process sends on.
 func logProviders(log *slog.Logger, p providerSet) {

@@ -1,8 +1,9 @@
 // Package app holds the notify service's use cases, one per file. The RPC
 // use cases read their caller (libs/access) and run in one transaction
 // under its scope; the queue's use cases (planning an event, delivering a
-// message) and the release of what waited run as the service's own work
-// for one municipality (jobCaller) or, for the sweep, access.System.
+// message) and a provider's webhook run as the service's own work for one
+// municipality (access.Worker), the release of what waited across every
+// municipality as access.System.
 package app
 
 import (
@@ -14,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/salga/trustengine/libs/access"
-	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 	"github.com/salga/trustengine/services/notify/internal/store"
@@ -95,45 +95,10 @@ func (a *App) inTx(ctx context.Context, scope pg.Scope, fn func(pgx.Tx) error) e
 // timestamp is the current time at Postgres precision.
 func (a *App) timestamp() time.Time { return a.Now().UTC().Truncate(time.Microsecond) }
 
-// caller returns the call's caller, refusing it unless it passes may.
-func caller(ctx context.Context, may func(access.Caller) error) (access.Caller, error) {
-	c, err := access.FromContext(ctx)
-	if err != nil {
-		return c, err
-	}
-	return c, may(c)
-}
-
-// jobInput is the input of an internal call: validated first, and naming
-// the municipality whose job the call carries.
-type jobInput interface {
-	Validate() error
-	ForTenant() string
-}
-
-// internalCaller returns the caller of an internal call with input in: one
-// that passes may, with valid input, acting for the municipality in names
-// and no other (its token must name it; PermissionDenied otherwise).
-func internalCaller(ctx context.Context, may func(access.Caller) error, in jobInput) (access.Caller, error) {
-	c, err := caller(ctx, may)
-	if err != nil {
-		return c, err
-	}
-	if err := in.Validate(); err != nil {
-		return c, err
-	}
-	_, err = c.Tenant(in.ForTenant(), "tenant")
-	return c, err
-}
-
-// jobCaller is the service's own work for one municipality: a queued job
-// (planning an event, delivering a message) or a provider's webhook once
-// its signature held. It is confined to tenant as an internal call
-// carrying that municipality's job is, and, like one, may see its GBV
-// rows: it carries them to the SAPS recipients the rules allow.
-func jobCaller(tenant string) access.Caller {
-	return access.FromClaims(auth.Claims{Subject: "notify", Tenant: tenant, Roles: []string{auth.RoleService}, Kind: auth.KindService})
-}
+// worker is the service's own work for one municipality (access.Worker):
+// a queued job (planning an event, delivering a message) or a provider's
+// webhook once its signature held.
+func worker(tenant string) access.Caller { return access.Worker("notify", tenant) }
 
 // wrap names the use case in an unexpected error; domain errors keep
 // their code through the wrapping.

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
-	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
 
@@ -15,7 +14,7 @@ import (
 // platform admin for any municipality), refused at save when it names an
 // unknown placeholder or is not a valid template (domain.Template.Validate).
 func (a *App) CreateTemplate(ctx context.Context, t domain.Template) (domain.Template, error) {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return t, err
 	}
@@ -29,10 +28,4 @@ func (a *App) CreateTemplate(ctx context.Context, t domain.Template) (domain.Tem
 	t.ID, t.UpdatedBy, t.Create, t.Update = uuid.NewString(), c.Subject(), now, now
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error { return a.Store.InsertTemplate(ctx, tx, t) })
 	return t, wrap("CreateTemplate", err)
-}
-
-// mayAdminister admits who manages a municipality's messages: its
-// municipal admin, or a platform admin.
-func mayAdminister(c access.Caller) error {
-	return c.Require(auth.RoleMunicipalAdmin, auth.RolePlatformAdmin)
 }

@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
 
 // DeleteTemplate removes a template, so the shipped default applies again
 // (municipal admin).
 func (a *App) DeleteTemplate(ctx context.Context, id string) error {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return err
 	}

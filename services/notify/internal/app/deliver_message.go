@@ -27,7 +27,7 @@ const whatsAppWindow = 24 * time.Hour
 // a job run twice sends once; only a crash between the provider's answer
 // and its record sends again.
 func (a *App) DeliverMessage(ctx context.Context, tenant, id string) error {
-	c := jobCaller(tenant)
+	c := worker(tenant)
 	var (
 		out  domain.Outgoing
 		send bool

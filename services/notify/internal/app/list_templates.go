@@ -12,7 +12,7 @@ import (
 // ListTemplates lists a municipality's templates, and the shipped defaults
 // when asked (staff, or a platform admin naming a municipality).
 func (a *App) ListTemplates(ctx context.Context, tenant string, defaults bool) ([]domain.Template, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // never heard of. Messages carry no sealed content (a GBV message's text
 // is the neutral text), so the read needs no access-log entry.
 func (a *App) ListTicketMessages(ctx context.Context, ticketID string) ([]domain.Message, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return nil, err
 	}

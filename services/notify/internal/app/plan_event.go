@@ -26,7 +26,7 @@ const createdGrace = 10 * time.Minute
 // recipient, channel) with its delivery job in one transaction, so a job
 // run twice, by a retry or by two replicas, adds nothing.
 func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
-	c := jobCaller(tenant)
+	c := worker(tenant)
 	v := domain.Visibility{Tenant: tenant, GBV: true}
 	var (
 		ev       domain.Event

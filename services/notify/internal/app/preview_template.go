@@ -12,7 +12,7 @@ import (
 // PreviewTemplate renders a template, saved (id) or not, for the sample
 // ticket, checking it as CreateTemplate does (staff).
 func (a *App) PreviewTemplate(ctx context.Context, id string, t domain.Template) (subject, body string, err error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return "", "", err
 	}

@@ -26,7 +26,7 @@ type Received struct {
 // messages forward and a STOP opts its sender out of the channel.
 func (a *App) ReceiveWebhook(ctx context.Context, w domain.Webhook) (Received, error) {
 	var out Received
-	if _, err := internalCaller(ctx, access.Caller.RequireInternal, &w); err != nil {
+	if _, err := access.ForJob(ctx, access.Caller.RequireInternal, &w); err != nil {
 		return out, err
 	}
 	parser, ok := a.Inbound[w.Provider]
@@ -41,7 +41,7 @@ func (a *App) ReceiveWebhook(ctx context.Context, w domain.Webhook) (Received, e
 	if len(in.Receipts) == 0 && len(in.Replies) == 0 {
 		return out, nil
 	}
-	err = a.inTx(ctx, jobCaller(w.Tenant).Scope(), func(tx pgx.Tx) error {
+	err = a.inTx(ctx, worker(w.Tenant).Scope(), func(tx pgx.Tx) error {
 		out.Receipts, out.OptOuts = 0, 0
 		now := a.timestamp()
 		for _, r := range in.Receipts {
@@ -122,13 +122,13 @@ func (u UnsubscribeInput) ForTenant() string { return u.Tenant }
 // nothing. A team's shared channel is the municipal admin's to change.
 func (a *App) Unsubscribe(ctx context.Context, in UnsubscribeInput) (Unsubscription, error) {
 	var out Unsubscription
-	if _, err := internalCaller(ctx, access.Caller.RequireInternal, &in); err != nil {
+	if _, err := access.ForJob(ctx, access.Caller.RequireInternal, &in); err != nil {
 		return out, err
 	}
 	if !a.Links.Verify(in.Tenant, in.MessageID, in.Signature) {
 		return out, domain.ErrBadLink
 	}
-	err := a.inTx(ctx, jobCaller(in.Tenant).Scope(), func(tx pgx.Tx) error {
+	err := a.inTx(ctx, worker(in.Tenant).Scope(), func(tx pgx.Tx) error {
 		m, err := a.Store.GetMessage(ctx, tx, in.MessageID, false)
 		if err != nil {
 			return err

@@ -15,7 +15,7 @@ import (
 // reporter's contact, sealed for GBV, and preferences) and a job to plan
 // its messages, in one transaction. It reports whether the event was new.
 func (a *App) RecordTicketEvent(ctx context.Context, ev domain.Event) (bool, error) {
-	c, err := internalCaller(ctx, access.Caller.RequireService, &ev)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &ev)
 	if err != nil {
 		return false, err
 	}

@@ -26,7 +26,7 @@ type ReporterView struct {
 // else, who gets NotFound).
 func (a *App) GetReporterPreferences(ctx context.Context, ticketID string) (ReporterView, error) {
 	var out ReporterView
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return out, err
 	}
@@ -48,7 +48,7 @@ func (a *App) GetReporterPreferences(ctx context.Context, ticketID string) (Repo
 // rules: a GBV reporter's safe channel can only be switched off.
 func (a *App) UpdateReporterPreferences(ctx context.Context, ticketID string, p domain.Preferences) (ReporterView, error) {
 	var out ReporterView
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return out, err
 	}

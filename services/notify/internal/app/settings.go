@@ -12,7 +12,7 @@ import (
 // GetNotifySettings returns the settings of the caller's municipality
 // (staff).
 func (a *App) GetNotifySettings(ctx context.Context) (domain.Settings, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return domain.Settings{}, err
 	}
@@ -30,7 +30,7 @@ func (a *App) GetNotifySettings(ctx context.Context) (domain.Settings, error) {
 
 // UpdateNotifySettings replaces them (municipal admin).
 func (a *App) UpdateNotifySettings(ctx context.Context, st domain.Settings) (domain.Settings, error) {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return st, err
 	}

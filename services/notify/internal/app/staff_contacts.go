@@ -13,7 +13,7 @@ import (
 // SetStaffContact creates or replaces how a member of staff of the
 // caller's municipality is reached (municipal admin).
 func (a *App) SetStaffContact(ctx context.Context, sc domain.StaffContact) (domain.StaffContact, error) {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return sc, err
 	}
@@ -31,7 +31,7 @@ func (a *App) SetStaffContact(ctx context.Context, sc domain.StaffContact) (doma
 
 // DeleteStaffContact removes a staff contact (municipal admin).
 func (a *App) DeleteStaffContact(ctx context.Context, user string) error {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (a *App) DeleteStaffContact(ctx context.Context, user string) error {
 // ListStaffContacts lists the staff contacts of the caller's municipality
 // (staff).
 func (a *App) ListStaffContacts(ctx context.Context) ([]domain.StaffContact, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // has in the municipality (NotFound otherwise). An empty secret keeps the
 // stored one.
 func (a *App) SetTeamChannel(ctx context.Context, ch domain.TeamChannel) (domain.TeamChannel, error) {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return ch, err
 	}
@@ -56,7 +56,7 @@ func (a *App) SetTeamChannel(ctx context.Context, ch domain.TeamChannel) (domain
 
 // DeleteTeamChannel removes a team channel (municipal admin).
 func (a *App) DeleteTeamChannel(ctx context.Context, team string) error {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (a *App) DeleteTeamChannel(ctx context.Context, team string) error {
 // ListTeamChannels lists the team channels of the caller's municipality
 // (staff); callers drop the secrets.
 func (a *App) ListTeamChannels(ctx context.Context) ([]domain.TeamChannel, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return nil, err
 	}

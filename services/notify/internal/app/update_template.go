@@ -5,13 +5,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
 
 // UpdateTemplate replaces a template's subject and body, checked as
 // CreateTemplate checks them (municipal admin).
 func (a *App) UpdateTemplate(ctx context.Context, id string, in domain.Template) (domain.Template, error) {
-	c, err := caller(ctx, mayAdminister)
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return in, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // Limits of an event's text, in characters.
@@ -45,7 +46,7 @@ type Event struct {
 
 // IsGBV reports whether the event is about a GBV ticket: no message about
 // it may carry content.
-func (e Event) IsGBV() bool { return e.Category == CategoryGBV }
+func (e Event) IsGBV() bool { return e.Category == word.CategoryGBV }
 
 // ForTenant is the municipality of the job the event is (its tenant).
 func (e Event) ForTenant() string { return e.Tenant }

@@ -1,6 +1,11 @@
 package domain
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/salga/trustengine/libs/vocab/word"
+)
 
 // phrase is one phrase in each language.
 type phrase map[Language]string
@@ -15,12 +20,12 @@ func (p phrase) in(l Language) string {
 
 // statusWords are a ticket's statuses in words.
 var statusWords = map[string]phrase{
-	"open":             {LangEN: "open", LangAF: "oop", LangZU: "kuvuliwe", LangXH: "ivuliwe"},
-	"in_progress":      {LangEN: "in progress", LangAF: "besig", LangZU: "kuyasetshenzwa", LangXH: "iyasetyenzwa"},
-	"awaiting_citizen": {LangEN: "waiting for your reply", LangAF: "wag vir u antwoord", LangZU: "kulindwe impendulo yakho", LangXH: "ilinde impendulo yakho"},
-	"resolved":         {LangEN: "resolved", LangAF: "opgelos", LangZU: "kuxazululiwe", LangXH: "isonjululwe"},
-	"closed":           {LangEN: "closed", LangAF: "gesluit", LangZU: "kuvaliwe", LangXH: "ivaliwe"},
-	"cancelled":        {LangEN: "cancelled", LangAF: "gekanselleer", LangZU: "kukhanseliwe", LangXH: "irhoxisiwe"},
+	word.StatusOpen:            {LangEN: "open", LangAF: "oop", LangZU: "kuvuliwe", LangXH: "ivuliwe"},
+	word.StatusInProgress:      {LangEN: "in progress", LangAF: "besig", LangZU: "kuyasetshenzwa", LangXH: "iyasetyenzwa"},
+	word.StatusAwaitingCitizen: {LangEN: "waiting for your reply", LangAF: "wag vir u antwoord", LangZU: "kulindwe impendulo yakho", LangXH: "ilinde impendulo yakho"},
+	word.StatusResolved:        {LangEN: "resolved", LangAF: "opgelos", LangZU: "kuxazululiwe", LangXH: "isonjululwe"},
+	word.StatusClosed:          {LangEN: "closed", LangAF: "gesluit", LangZU: "kuvaliwe", LangXH: "ivaliwe"},
+	word.StatusCancelled:       {LangEN: "cancelled", LangAF: "gekanselleer", LangZU: "kukhanseliwe", LangXH: "irhoxisiwe"},
 }
 
 // StatusWords is status in words, in l.
@@ -34,11 +39,10 @@ func StatusWords(status string, l Language) string {
 // Open311Status is the Open311 status of a ticket status (open, or closed
 // once resolved, closed or cancelled), in words in l.
 func Open311Status(status string, l Language) string {
-	switch status {
-	case "resolved", "closed", "cancelled":
-		return statusWords["closed"].in(l)
+	if slices.Contains(word.Finished(), status) {
+		return statusWords[word.StatusClosed].in(l)
 	}
-	return statusWords["open"].in(l)
+	return statusWords[word.StatusOpen].in(l)
 }
 
 // clockWords are the SLA clocks in words.

@@ -5,7 +5,6 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
 )
 
 // Preferences are how a reporter wants to hear about a ticket.
@@ -74,7 +73,7 @@ func (r Reporter) Accepts() []Channel {
 // account, or the municipality's staff (row-level security already hides
 // a GBV reporter from all but the SAPS liaison).
 func (r Reporter) MaySee(c access.Caller) bool {
-	return c.IsStaff() || (c.Has(auth.RoleCitizen) && c.Subject() == r.Subject && r.Subject != "")
+	return c.IsStaff() || (c.IsCitizen() && c.Subject() == r.Subject && r.Subject != "")
 }
 
 // DecidePreferences rules on c setting r's preferences to p: the reporter

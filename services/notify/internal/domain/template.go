@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // Limits of a template's text, in characters.
@@ -98,7 +99,7 @@ func (t *Template) Validate() error {
 	if !slices.Contains(Languages, t.Language) {
 		vs.Add("template.language", "must be one of en, af, zu, xh")
 	}
-	if t.Category == CategoryGBV {
+	if t.Category == word.CategoryGBV {
 		vs.Add("template.category", "GBV messages are always the neutral text: no template applies to them")
 	}
 	if r := TextRule(t.Subject, MaxTemplateSubject); r != "" {

@@ -112,6 +112,3 @@ func (r RecipientKind) Audience() Audience {
 	}
 	return AudienceStaff
 }
-
-// CategoryGBV is the category whose tickets no message may describe.
-const CategoryGBV = "gbv"

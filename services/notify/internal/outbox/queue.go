@@ -1,7 +1,6 @@
 package outbox
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 
@@ -13,14 +12,6 @@ import (
 
 // Schema is where River's tables live: the notify service's own schema.
 const Schema = "notify"
-
-// Migrate installs or upgrades River's tables in Schema.
-func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := queue.Migrate(ctx, pool, Schema); err != nil {
-		return fmt.Errorf("outbox.Migrate: %w", err)
-	}
-	return nil
-}
 
 // NewInserter is the client the use cases insert jobs with: insert-only,
 // so it needs no workers and can be built before them.

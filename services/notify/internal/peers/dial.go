@@ -8,7 +8,6 @@
 package peers
 
 import (
-	"errors"
 	"io"
 
 	"google.golang.org/grpc"
@@ -24,39 +23,9 @@ type Services struct {
 
 // Dial connects as id to routing and SLA where their addresses are set
 // (nil adapters otherwise) and returns a closer of the connections.
-func Dial(id libpeers.Identity, routingAddr, slaAddr string) (Services, io.Closer, error) {
-	var (
-		s     Services
-		conns closers
-	)
-	for _, p := range []struct {
-		addr string
-		set  func(*grpc.ClientConn)
-	}{
-		{routingAddr, func(c *grpc.ClientConn) { s.Routing = NewRouting(c) }},
-		{slaAddr, func(c *grpc.ClientConn) { s.SLA = NewSLA(c) }},
-	} {
-		if p.addr == "" {
-			continue
-		}
-		conn, err := libpeers.Dial(p.addr, id)
-		if err != nil {
-			return s, conns, err
-		}
-		conns = append(conns, conn)
-		p.set(conn)
-	}
-	return s, conns, nil
-}
-
-// closers closes connections together.
-type closers []*grpc.ClientConn
-
-// Close implements io.Closer.
-func (cs closers) Close() error {
-	var errs []error
-	for _, c := range cs {
-		errs = append(errs, c.Close())
-	}
-	return errors.Join(errs...)
+func Dial(id libpeers.Identity, routingAddr, slaAddr string) (s Services, conns io.Closer, err error) {
+	conns, err = libpeers.DialAll(id,
+		libpeers.Peer{Addr: routingAddr, Use: func(c grpc.ClientConnInterface) { s.Routing = NewRouting(c) }},
+		libpeers.Peer{Addr: slaAddr, Use: func(c grpc.ClientConnInterface) { s.SLA = NewSLA(c) }})
+	return s, conns, err
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
 
 // SetStaffContact implements NotifyService.
 func (s *Server) SetStaffContact(ctx context.Context, req *notifyv1.SetStaffContactRequest) (*notifyv1.SetStaffContactResponse, error) {
-	lang, err := enumIn(req.GetContact().GetLanguage(), "contact.language")
+	lang, err := vocab.Field(req.GetContact().GetLanguage(), "contact.language", unknownValue)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +49,7 @@ func (s *Server) ListStaffContacts(ctx context.Context, _ *notifyv1.ListStaffCon
 // SetTeamChannel implements NotifyService.
 func (s *Server) SetTeamChannel(ctx context.Context, req *notifyv1.SetTeamChannelRequest) (*notifyv1.SetTeamChannelResponse, error) {
 	in := req.GetChannel()
-	lang, err := enumIn(in.GetLanguage(), "channel.language")
+	lang, err := vocab.Field(in.GetLanguage(), "channel.language", unknownValue)
 	if err != nil {
 		return nil, err
 	}

@@ -34,10 +34,10 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // migrate prepares the template database the way the binary does.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := pg.Prepare(ctx, pool, "notify", migrations.FS); err != nil {
+	if err := pg.Prepare(ctx, pool, outbox.Schema, migrations.FS); err != nil {
 		return err
 	}
-	return outbox.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 // Secrets of the test's providers.

@@ -22,10 +22,10 @@ func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTick
 		}
 		return w
 	}
-	ev.Category, ev.Kind = get(enumIn(req.GetCategory(), "category")), domain.Kind(get(enumIn(req.GetKind(), "kind")))
-	ev.From, ev.To = get(enumIn(req.GetFromStatus(), "from_status")), get(enumIn(req.GetToStatus(), "to_status"))
-	ev.AssignmentReason = get(enumIn(req.GetAssignmentReason(), "assignment_reason"))
-	ev.Clock = get(enumIn(req.GetClock(), "clock"))
+	ev.Category, ev.Kind = get(vocab.Field(req.GetCategory(), "category", unknownValue)), domain.Kind(get(vocab.Field(req.GetKind(), "kind", unknownValue)))
+	ev.From, ev.To = get(vocab.Field(req.GetFromStatus(), "from_status", unknownValue)), get(vocab.Field(req.GetToStatus(), "to_status", unknownValue))
+	ev.AssignmentReason = get(vocab.Field(req.GetAssignmentReason(), "assignment_reason", unknownValue))
+	ev.Clock = get(vocab.Field(req.GetClock(), "clock", unknownValue))
 	if bad != nil {
 		return nil, bad
 	}
@@ -54,7 +54,7 @@ var webhookHeaders = []string{"Content-Type", "X-Twilio-Signature", "X-Hub-Signa
 
 // ReceiveWebhook implements NotifyInternalService.
 func (s *Server) ReceiveWebhook(ctx context.Context, req *notifyv1.ReceiveWebhookRequest) (*notifyv1.ReceiveWebhookResponse, error) {
-	provider, err := enumIn(req.GetProvider(), "provider")
+	provider, err := vocab.Field(req.GetProvider(), "provider", unknownValue)
 	if err != nil {
 		return nil, err
 	}

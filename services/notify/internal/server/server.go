@@ -12,7 +12,6 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
-	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/notify/internal/app"
 	"github.com/salga/trustengine/services/notify/internal/domain"
@@ -34,22 +33,9 @@ func (s *Server) Register(g *grpc.Server) {
 	notifyv1.RegisterNotifyInternalServiceServer(g, s)
 }
 
-// word is e's word; ok is false for a number the contract does not define
-// (UNSPECIFIED is "" and ok).
-func word[E vocab.Enum](e E) (string, bool) {
-	w := vocab.Word(e)
-	return w, w != "" || e == 0
-}
-
-// enumIn is e's word, or InvalidArgument naming field for an undefined
-// number.
-func enumIn[E vocab.Enum](e E, field string) (string, error) {
-	w, ok := word(e)
-	if !ok {
-		return "", apperr.Invalid(field, "is not a known value")
-	}
-	return w, nil
-}
+// unknownValue is the rule an enum number the contract does not define
+// breaks (vocab.Field).
+const unknownValue = "is not a known value"
 
 // timeIn is a timestamp as a time, nil for none.
 func timeIn(t *timestamppb.Timestamp) *time.Time {
@@ -72,19 +58,15 @@ func ts(t *time.Time) *timestamppb.Timestamp {
 // prefix.
 func preferencesIn(p *commonv1.ReporterPreferences, prefix string) (domain.Preferences, error) {
 	var out domain.Preferences
-	lang, err := enumIn(p.GetLanguage(), prefix+".language")
+	lang, err := vocab.Field(p.GetLanguage(), prefix+".language", unknownValue)
 	if err != nil {
 		return out, err
 	}
 	out.Language = domain.Language(lang)
-	for _, ch := range p.GetChannels() {
-		w, ok := word(ch)
-		if !ok || w == "" {
-			return out, apperr.Invalid(prefix+".channels", "must be sms, whatsapp or email")
-		}
-		out.Channels = append(out.Channels, domain.Channel(w))
+	if out.Channels, err = vocab.Repeated[domain.Channel](p.GetChannels(), prefix+".channels", "must be sms, whatsapp or email"); err != nil {
+		return out, err
 	}
-	safe, err := enumIn(p.GetGbvSafeChannel(), prefix+".gbv_safe_channel")
+	safe, err := vocab.Field(p.GetGbvSafeChannel(), prefix+".gbv_safe_channel", unknownValue)
 	out.GBVSafe = domain.Channel(safe)
 	return out, err
 }

@@ -19,8 +19,8 @@ func templateIn(t *notifyv1.Template) (domain.Template, error) {
 		return w
 	}
 	out := domain.Template{Tenant: t.GetTenant(), Subject: t.GetSubject(), Body: t.GetBody(),
-		Category: get(enumIn(t.GetCategory(), "template.category")), Audience: domain.Audience(get(enumIn(t.GetAudience(), "template.audience"))),
-		Kind: domain.Kind(get(enumIn(t.GetEventKind(), "template.event_kind"))), Language: domain.Language(get(enumIn(t.GetLanguage(), "template.language")))}
+		Category: get(vocab.Field(t.GetCategory(), "template.category", unknownValue)), Audience: domain.Audience(get(vocab.Field(t.GetAudience(), "template.audience", unknownValue))),
+		Kind: domain.Kind(get(vocab.Field(t.GetEventKind(), "template.event_kind", unknownValue))), Language: domain.Language(get(vocab.Field(t.GetLanguage(), "template.language", unknownValue)))}
 	return out, bad
 }
 

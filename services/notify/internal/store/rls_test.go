@@ -32,7 +32,7 @@ func keys(t testing.TB) *seal.Keyring {
 // job is the caller of the service's own work for tenant (or an internal
 // call carrying its job): confined to it, seeing its GBV rows.
 func job(tenant string) access.Caller {
-	return access.FromClaims(auth.Claims{Subject: "notify", Tenant: tenant, Roles: []string{auth.RoleService}, Kind: auth.KindService})
+	return access.Worker("notify", tenant)
 }
 
 // seeded is what seed wrote for one tenant.
