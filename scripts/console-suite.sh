@@ -2,7 +2,7 @@
 # Starts the real suite for the console's browser tests and runs a command
 # against it: builds the console and the binaries, creates a fresh database,
 # starts the test OpenID Connect issuer (libs/cmd/testissuer), then ticket,
-# routing, SLA and the gateway on free ports with development mode on and
+# routing, SLA, notify and the gateway on free ports with development mode on and
 # that issuer configured (so both the development sign-in and the issuer's
 # redirect flow work), loads the demo municipality (generated shapes), runs
 # the command with CONSOLE_URL set, then stops everything and drops the
@@ -27,7 +27,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 echo "== building the console and the binaries" >&2
 make -s console
-for s in ticket routing sla gateway; do
+for s in ticket routing sla notify gateway; do
   (cd services/$s && go build -o "$BIN/$s" ./cmd/$s)
 done
 (cd services/gateway && go build -o "$BIN/demoseed" ./cmd/demoseed)
@@ -44,8 +44,8 @@ stop() {
 trap stop INT TERM EXIT
 
 T_GRPC=$(free_port); T_ADM=$(free_port); R_GRPC=$(free_port); R_ADM=$(free_port)
-S_GRPC=$(free_port); S_ADM=$(free_port); G_HTTP=$(free_port); I_HTTP=$(free_port)
-export TICKET_ADDR=127.0.0.1:$T_GRPC ROUTING_ADDR=127.0.0.1:$R_GRPC SLA_ADDR=127.0.0.1:$S_GRPC
+S_GRPC=$(free_port); S_ADM=$(free_port); N_GRPC=$(free_port); N_ADM=$(free_port); G_HTTP=$(free_port); I_HTTP=$(free_port)
+export TICKET_ADDR=127.0.0.1:$T_GRPC ROUTING_ADDR=127.0.0.1:$R_GRPC SLA_ADDR=127.0.0.1:$S_GRPC NOTIFY_ADDR=127.0.0.1:$N_GRPC
 URL="http://127.0.0.1:$G_HTTP"
 
 # The identity provider first: every process fetches its keys at start.
@@ -65,6 +65,9 @@ start routing GRPC_ADDR=127.0.0.1:$R_GRPC ADMIN_ADDR=127.0.0.1:$R_ADM
 # A fast sweep, so tickets given tiny SLA targets show up at risk and
 # breached while the tests watch.
 start sla GRPC_ADDR=127.0.0.1:$S_GRPC ADMIN_ADDR=127.0.0.1:$S_ADM SLA_SWEEP_INTERVAL=2s
+# Notifications with no mail or SMS provider configured: messages are
+# planned and recorded, nothing leaves the machine.
+start notify GRPC_ADDR=127.0.0.1:$N_GRPC ADMIN_ADDR=127.0.0.1:$N_ADM NOTIFY_PUBLIC_URL="$URL"
 # Budgets well above what one test browser sends.
 start gateway GATEWAY_HTTP_ADDR=127.0.0.1:$G_HTTP GATEWAY_CLIENT_RATE=500 GATEWAY_CLIENT_BURST=1000 GATEWAY_TENANT_RATE=1000 GATEWAY_TENANT_BURST=2000 \
   CONSOLE_OIDC_ISSUER="$ISSUER" CONSOLE_OIDC_CLIENT_ID=trustengine-console
