@@ -86,7 +86,7 @@ func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
 			func(context.Context, any) (any, error) { return nil, nil })
 		return err
 	}
-	require.Len(t, auth.GatewayMethods(), 5)
+	require.Len(t, auth.GatewayMethods(), 7)
 	for _, m := range auth.GatewayMethods() {
 		require.NoError(t, call(m, gateway), "the gateway may call %s", m)
 	}

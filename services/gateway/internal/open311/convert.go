@@ -40,7 +40,6 @@ func requestFrom(t *ticketv1.PublicTicket, extended bool) requestOut {
 		AgencyResponsible: t.GetAssignedTeamName(), RequestedDatetime: datetime(t.GetCreateTime()),
 		UpdatedDatetime: datetime(t.GetUpdateTime()), ExpectedDatetime: datetime(t.GetResolutionDeadline()),
 		Address: t.GetAddress(), Lat: t.GetLocation().GetLatitude(), Long: t.GetLocation().GetLongitude(),
-		MediaURL: t.GetMediaUrl(),
 	}
 	if r.AgencyResponsible != "" {
 		r.ServiceNotice = "Assigned to " + r.AgencyResponsible + "."

@@ -72,7 +72,11 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs))
+	photos, err := cfg.photos(ctx)
+	if err != nil {
+		return err
+	}
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs)).WithPhotos(photos)
 
 	reflect, openReflect := cfg.Reflection()
 	srv := server.New(server.Options{
@@ -84,7 +88,7 @@ func run(ctx context.Context) error {
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},
 		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
 		Queue:         jobs,
-		Background:    []func(context.Context) error{a.SweepKeys(log)},
+		Background:    []func(context.Context) error{a.SweepKeys(log), a.SweepAttachments(log)},
 	})
 	ticketserver.New(a).Register(srv.GRPC())
 	return srv.Run(ctx)

@@ -10,20 +10,30 @@ import (
 
 // CreateTicket implements TicketService.
 func (s *Server) CreateTicket(ctx context.Context, req *ticketv1.CreateTicketRequest) (*ticketv1.CreateTicketResponse, error) {
-	ch, ok := word(req.GetChannel())
-	if !ok {
-		return nil, apperr.Invalid("channel", "must be one of the known channels")
+	in, err := createInput(ctx, req)
+	if err != nil {
+		return nil, err
 	}
-	cat, _ := word(req.GetCategory())
-	t, err := s.app.CreateTicket(ctx, domain.CreateInput{
-		Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
-		Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
-		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()),
-	})
+	t, err := s.app.CreateTicket(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	return &ticketv1.CreateTicketResponse{Ticket: ticketOut(t)}, nil
+}
+
+// createInput maps a create request, refusing a channel the contract does
+// not define.
+func createInput(ctx context.Context, req *ticketv1.CreateTicketRequest) (domain.CreateInput, error) {
+	ch, ok := word(req.GetChannel())
+	if !ok {
+		return domain.CreateInput{}, apperr.Invalid("channel", "must be one of the known channels")
+	}
+	cat, _ := word(req.GetCategory())
+	return domain.CreateInput{
+		Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
+		Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
+		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()),
+	}, nil
 }
 
 // GetTicket implements TicketService.

@@ -245,7 +245,7 @@ func TestWebPImagesAreCleanedToo(t *testing.T) {
 // hostile are files that must be refused, each with what the refusal says.
 func hostile(t testing.TB) []struct {
 	name, file, says string
-	data          []byte
+	data             []byte
 } {
 	photoJPEG := read(t, "goexif/sample1.jpg")
 	return []struct {

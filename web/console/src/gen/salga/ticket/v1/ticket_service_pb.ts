@@ -13,6 +13,8 @@ import type { Category, LatLng, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
 import type { ApiKey } from "./api_key_pb";
 import { file_salga_ticket_v1_api_key } from "./api_key_pb";
+import type { Attachment, AttachmentFile, DeleteAttachmentRequestSchema, DeleteAttachmentResponseSchema, DownloadAttachmentRequestSchema, DownloadAttachmentResponseSchema, GetAttachmentRetentionRequestSchema, GetAttachmentRetentionResponseSchema, ListAttachmentsRequestSchema, ListAttachmentsResponseSchema, SetAttachmentPublicRequestSchema, SetAttachmentPublicResponseSchema, SetAttachmentRetentionRequestSchema, SetAttachmentRetentionResponseSchema, UploadAttachmentRequestSchema, UploadAttachmentResponseSchema } from "./attachment_pb";
+import { file_salga_ticket_v1_attachment } from "./attachment_pb";
 import type { Channel, GbvAccessLogEntry, HistoryEntry, NoteVisibility, Reporter, Ticket, TicketNote } from "./ticket_pb";
 import { file_salga_ticket_v1_ticket } from "./ticket_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -21,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/ticket_service.proto.
  */
 export const file_salga_ticket_v1_ticket_service: GenFile = /*@__PURE__*/
-  fileDesc("CiRzYWxnYS90aWNrZXQvdjEvdGlja2V0X3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSKUAgoTQ3JlYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YAyABKAkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBSABKAkSKwoIcmVwb3J0ZXIYBiABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISKQoHY2hhbm5lbBgHIAEoDjIYLnNhbGdhLnRpY2tldC52MS5DaGFubmVsEhcKD2lkZW1wb3RlbmN5X2tleRgIIAEoCSI/ChRDcmVhdGVUaWNrZXRSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0Ih4KEEdldFRpY2tldFJlcXVlc3QSCgoCaWQYASABKAkiPAoRR2V0VGlja2V0UmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCJnCgtCb3VuZGluZ0JveBIUCgxtaW5fbGF0aXR1ZGUYASABKAESFQoNbWluX2xvbmdpdHVkZRgCIAEoARIUCgxtYXhfbGF0aXR1ZGUYAyABKAESFQoNbWF4X2xvbmdpdHVkZRgEIAEoASJICgZDaXJjbGUSJwoGY2VudGVyGAEgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIVCg1yYWRpdXNfbWV0ZXJzGAIgASgBIrIEChJMaXN0VGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJEi8KCHN0YXR1c2VzGAQgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxItCgpjYXRlZ29yaWVzGAUgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEGFzc2lnbmVkX3RlYW1faWQYBiABKAkSMQoNY3JlYXRlZF9hZnRlchgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOY3JlYXRlZF9iZWZvcmUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDXVwZGF0ZWRfYWZ0ZXIYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDnVwZGF0ZWRfYmVmb3JlGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgRiYm94GAsgASgLMhwuc2FsZ2EudGlja2V0LnYxLkJvdW5kaW5nQm94EiUKBG5lYXIYDCABKAsyFy5zYWxnYS50aWNrZXQudjEuQ2lyY2xlEg0KBXF1ZXJ5GA0gASgJEi4KCG9yZGVyX2J5GA4gASgOMhwuc2FsZ2EudGlja2V0LnYxLlRpY2tldE9yZGVyEgsKA2lkcxgPIAMoCSJYChNMaXN0VGlja2V0c1Jlc3BvbnNlEigKB3RpY2tldHMYASADKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKoAgoUR2V0VGlja2V0VGlsZVJlcXVlc3QSCQoBehgBIAEoBRIJCgF4GAIgASgFEgkKAXkYAyABKAUSDgoGdGVuYW50GAQgASgJEi8KCHN0YXR1c2VzGAUgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxItCgpjYXRlZ29yaWVzGAYgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEGFzc2lnbmVkX3RlYW1faWQYByABKAkSMQoNY3JlYXRlZF9hZnRlchgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOY3JlYXRlZF9iZWZvcmUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImYKGVVwZGF0ZVRpY2tldFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAkSLQoGc3RhdHVzGAIgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIOCgZyZWFzb24YAyABKAkiRQoaVXBkYXRlVGlja2V0U3RhdHVzUmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCJsChRBZGRUaWNrZXROb3RlUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkSMwoKdmlzaWJpbGl0eRgCIAEoDjIfLnNhbGdhLnRpY2tldC52MS5Ob3RlVmlzaWJpbGl0eRIMCgRib2R5GAMgASgJIkIKFUFkZFRpY2tldE5vdGVSZXNwb25zZRIpCgRub3RlGAEgASgLMhsuc2FsZ2EudGlja2V0LnYxLlRpY2tldE5vdGUiKwoWTGlzdFRpY2tldE5vdGVzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiRQoXTGlzdFRpY2tldE5vdGVzUmVzcG9uc2USKgoFbm90ZXMYASADKAsyGy5zYWxnYS50aWNrZXQudjEuVGlja2V0Tm90ZSIsChdHZXRUaWNrZXRIaXN0b3J5UmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiSgoYR2V0VGlja2V0SGlzdG9yeVJlc3BvbnNlEi4KB2VudHJpZXMYASADKAsyHS5zYWxnYS50aWNrZXQudjEuSGlzdG9yeUVudHJ5ImMKF0xpc3RHYnZBY2Nlc3NMb2dSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiaAoYTGlzdEdidkFjY2Vzc0xvZ1Jlc3BvbnNlEjMKB2VudHJpZXMYASADKAsyIi5zYWxnYS50aWNrZXQudjEuR2J2QWNjZXNzTG9nRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjoKE0NyZWF0ZUFwaUtleVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhMKC2NsaWVudF9uYW1lGAIgASgJIk0KFENyZWF0ZUFwaUtleVJlc3BvbnNlEigKB2FwaV9rZXkYASABKAsyFy5zYWxnYS50aWNrZXQudjEuQXBpS2V5EgsKA2tleRgCIAEoCSIkChJMaXN0QXBpS2V5c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJIkAKE0xpc3RBcGlLZXlzUmVzcG9uc2USKQoIYXBpX2tleXMYASADKAsyFy5zYWxnYS50aWNrZXQudjEuQXBpS2V5IiEKE1Jldm9rZUFwaUtleVJlcXVlc3QSCgoCaWQYASABKAkiQAoUUmV2b2tlQXBpS2V5UmVzcG9uc2USKAoHYXBpX2tleRgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkqmgEKC1RpY2tldE9yZGVyEhwKGFRJQ0tFVF9PUkRFUl9VTlNQRUNJRklFRBAAEiEKHVRJQ0tFVF9PUkRFUl9DUkVBVEVfVElNRV9ERVNDEAESIAocVElDS0VUX09SREVSX0NSRUFURV9USU1FX0FTQxACEigKJFRJQ0tFVF9PUkRFUl9SRVNPTFVUSU9OX0RFQURMSU5FX0FTQxADMosMCg1UaWNrZXRTZXJ2aWNlEnMKDENyZWF0ZVRpY2tldBIkLnNhbGdhLnRpY2tldC52MS5DcmVhdGVUaWNrZXRSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFJlc3BvbnNlIhaC0+STAhA6ASoiCy92MS90aWNrZXRzEmwKCUdldFRpY2tldBIhLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRSZXF1ZXN0GiIuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldFJlc3BvbnNlIhiC0+STAhISEC92MS90aWNrZXRzL3tpZH0SbQoLTGlzdFRpY2tldHMSIy5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldHNSZXF1ZXN0GiQuc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXRzUmVzcG9uc2UiE4LT5JMCDRILL3YxL3RpY2tldHMScwoNR2V0VGlja2V0VGlsZRIlLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRUaWxlUmVxdWVzdBoULmdvb2dsZS5hcGkuSHR0cEJvZHkiJYLT5JMCHxIdL3YxL3RpbGVzL3RpY2tldHMve3p9L3t4fS97eX0SlwEKElVwZGF0ZVRpY2tldFN0YXR1cxIqLnNhbGdhLnRpY2tldC52MS5VcGRhdGVUaWNrZXRTdGF0dXNSZXF1ZXN0Gisuc2FsZ2EudGlja2V0LnYxLlVwZGF0ZVRpY2tldFN0YXR1c1Jlc3BvbnNlIiiC0+STAiI6ASoiHS92MS90aWNrZXRzL3tpZH06dXBkYXRlU3RhdHVzEogBCg1BZGRUaWNrZXROb3RlEiUuc2FsZ2EudGlja2V0LnYxLkFkZFRpY2tldE5vdGVSZXF1ZXN0GiYuc2FsZ2EudGlja2V0LnYxLkFkZFRpY2tldE5vdGVSZXNwb25zZSIogtPkkwIiOgEqIh0vdjEvdGlja2V0cy97dGlja2V0X2lkfS9ub3RlcxKLAQoPTGlzdFRpY2tldE5vdGVzEicuc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXROb3Rlc1JlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldE5vdGVzUmVzcG9uc2UiJYLT5JMCHxIdL3YxL3RpY2tldHMve3RpY2tldF9pZH0vbm90ZXMSkAEKEEdldFRpY2tldEhpc3RvcnkSKC5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0SGlzdG9yeVJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0SGlzdG9yeVJlc3BvbnNlIieC0+STAiESHy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2hpc3RvcnkSgwEKEExpc3RHYnZBY2Nlc3NMb2cSKC5zYWxnYS50aWNrZXQudjEuTGlzdEdidkFjY2Vzc0xvZ1JlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuTGlzdEdidkFjY2Vzc0xvZ1Jlc3BvbnNlIhqC0+STAhQSEi92MS9nYnYtYWNjZXNzLWxvZxJ0CgxDcmVhdGVBcGlLZXkSJC5zYWxnYS50aWNrZXQudjEuQ3JlYXRlQXBpS2V5UmVxdWVzdBolLnNhbGdhLnRpY2tldC52MS5DcmVhdGVBcGlLZXlSZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvYXBpLWtleXMSbgoLTGlzdEFwaUtleXMSIy5zYWxnYS50aWNrZXQudjEuTGlzdEFwaUtleXNSZXF1ZXN0GiQuc2FsZ2EudGlja2V0LnYxLkxpc3RBcGlLZXlzUmVzcG9uc2UiFILT5JMCDhIML3YxL2FwaS1rZXlzEoABCgxSZXZva2VBcGlLZXkSJC5zYWxnYS50aWNrZXQudjEuUmV2b2tlQXBpS2V5UmVxdWVzdBolLnNhbGdhLnRpY2tldC52MS5SZXZva2VBcGlLZXlSZXNwb25zZSIjgtPkkwIdOgEqIhgvdjEvYXBpLWtleXMve2lkfTpyZXZva2VCxQEKE2NvbS5zYWxnYS50aWNrZXQudjFCElRpY2tldFNlcnZpY2VQcm90b1ABWjxnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS90aWNrZXQvdjE7dGlja2V0djGiAgNTVFiqAg9TYWxnYS5UaWNrZXQuVjHKAg9TYWxnYVxUaWNrZXRcVjHiAhtTYWxnYVxUaWNrZXRcVjFcR1BCTWV0YWRhdGHqAhFTYWxnYTo6VGlja2V0OjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_api_httpbody, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_api_key, file_salga_ticket_v1_ticket]);
+  fileDesc("CiRzYWxnYS90aWNrZXQvdjEvdGlja2V0X3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSKUAgoTQ3JlYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YAyABKAkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBSABKAkSKwoIcmVwb3J0ZXIYBiABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISKQoHY2hhbm5lbBgHIAEoDjIYLnNhbGdhLnRpY2tldC52MS5DaGFubmVsEhcKD2lkZW1wb3RlbmN5X2tleRgIIAEoCSI/ChRDcmVhdGVUaWNrZXRSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0Ih4KEEdldFRpY2tldFJlcXVlc3QSCgoCaWQYASABKAkiPAoRR2V0VGlja2V0UmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCJnCgtCb3VuZGluZ0JveBIUCgxtaW5fbGF0aXR1ZGUYASABKAESFQoNbWluX2xvbmdpdHVkZRgCIAEoARIUCgxtYXhfbGF0aXR1ZGUYAyABKAESFQoNbWF4X2xvbmdpdHVkZRgEIAEoASJICgZDaXJjbGUSJwoGY2VudGVyGAEgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIVCg1yYWRpdXNfbWV0ZXJzGAIgASgBIrIEChJMaXN0VGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJEi8KCHN0YXR1c2VzGAQgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxItCgpjYXRlZ29yaWVzGAUgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEGFzc2lnbmVkX3RlYW1faWQYBiABKAkSMQoNY3JlYXRlZF9hZnRlchgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOY3JlYXRlZF9iZWZvcmUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDXVwZGF0ZWRfYWZ0ZXIYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDnVwZGF0ZWRfYmVmb3JlGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgRiYm94GAsgASgLMhwuc2FsZ2EudGlja2V0LnYxLkJvdW5kaW5nQm94EiUKBG5lYXIYDCABKAsyFy5zYWxnYS50aWNrZXQudjEuQ2lyY2xlEg0KBXF1ZXJ5GA0gASgJEi4KCG9yZGVyX2J5GA4gASgOMhwuc2FsZ2EudGlja2V0LnYxLlRpY2tldE9yZGVyEgsKA2lkcxgPIAMoCSJYChNMaXN0VGlja2V0c1Jlc3BvbnNlEigKB3RpY2tldHMYASADKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKoAgoUR2V0VGlja2V0VGlsZVJlcXVlc3QSCQoBehgBIAEoBRIJCgF4GAIgASgFEgkKAXkYAyABKAUSDgoGdGVuYW50GAQgASgJEi8KCHN0YXR1c2VzGAUgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxItCgpjYXRlZ29yaWVzGAYgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEGFzc2lnbmVkX3RlYW1faWQYByABKAkSMQoNY3JlYXRlZF9hZnRlchgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOY3JlYXRlZF9iZWZvcmUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImYKGVVwZGF0ZVRpY2tldFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAkSLQoGc3RhdHVzGAIgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIOCgZyZWFzb24YAyABKAkiRQoaVXBkYXRlVGlja2V0U3RhdHVzUmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCJsChRBZGRUaWNrZXROb3RlUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkSMwoKdmlzaWJpbGl0eRgCIAEoDjIfLnNhbGdhLnRpY2tldC52MS5Ob3RlVmlzaWJpbGl0eRIMCgRib2R5GAMgASgJIkIKFUFkZFRpY2tldE5vdGVSZXNwb25zZRIpCgRub3RlGAEgASgLMhsuc2FsZ2EudGlja2V0LnYxLlRpY2tldE5vdGUiKwoWTGlzdFRpY2tldE5vdGVzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiRQoXTGlzdFRpY2tldE5vdGVzUmVzcG9uc2USKgoFbm90ZXMYASADKAsyGy5zYWxnYS50aWNrZXQudjEuVGlja2V0Tm90ZSIsChdHZXRUaWNrZXRIaXN0b3J5UmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiSgoYR2V0VGlja2V0SGlzdG9yeVJlc3BvbnNlEi4KB2VudHJpZXMYASADKAsyHS5zYWxnYS50aWNrZXQudjEuSGlzdG9yeUVudHJ5ImMKF0xpc3RHYnZBY2Nlc3NMb2dSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiaAoYTGlzdEdidkFjY2Vzc0xvZ1Jlc3BvbnNlEjMKB2VudHJpZXMYASADKAsyIi5zYWxnYS50aWNrZXQudjEuR2J2QWNjZXNzTG9nRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjoKE0NyZWF0ZUFwaUtleVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhMKC2NsaWVudF9uYW1lGAIgASgJIk0KFENyZWF0ZUFwaUtleVJlc3BvbnNlEigKB2FwaV9rZXkYASABKAsyFy5zYWxnYS50aWNrZXQudjEuQXBpS2V5EgsKA2tleRgCIAEoCSIkChJMaXN0QXBpS2V5c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJIkAKE0xpc3RBcGlLZXlzUmVzcG9uc2USKQoIYXBpX2tleXMYASADKAsyFy5zYWxnYS50aWNrZXQudjEuQXBpS2V5IiEKE1Jldm9rZUFwaUtleVJlcXVlc3QSCgoCaWQYASABKAkiQAoUUmV2b2tlQXBpS2V5UmVzcG9uc2USKAoHYXBpX2tleRgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkipQEKIkNyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50c1JlcXVlc3QSNgoGdGlja2V0GAEgASgLMiQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFJlcXVlc3RIABIvCgRmaWxlGAIgASgLMh8uc2FsZ2EudGlja2V0LnYxLkF0dGFjaG1lbnRGaWxlSAASDgoEZGF0YRgDIAEoDEgAQgYKBHBhcnQigAEKI0NyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50c1Jlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQSMAoLYXR0YWNobWVudHMYAiADKAsyGy5zYWxnYS50aWNrZXQudjEuQXR0YWNobWVudCqaAQoLVGlja2V0T3JkZXISHAoYVElDS0VUX09SREVSX1VOU1BFQ0lGSUVEEAASIQodVElDS0VUX09SREVSX0NSRUFURV9USU1FX0RFU0MQARIgChxUSUNLRVRfT1JERVJfQ1JFQVRFX1RJTUVfQVNDEAISKAokVElDS0VUX09SREVSX1JFU09MVVRJT05fREVBRExJTkVfQVNDEAMyqxUKDVRpY2tldFNlcnZpY2UScwoMQ3JlYXRlVGlja2V0EiQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0UmVzcG9uc2UiFoLT5JMCEDoBKiILL3YxL3RpY2tldHMSbAoJR2V0VGlja2V0EiEuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldFJlcXVlc3QaIi5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0UmVzcG9uc2UiGILT5JMCEhIQL3YxL3RpY2tldHMve2lkfRJtCgtMaXN0VGlja2V0cxIjLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0c1JlcXVlc3QaJC5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldHNSZXNwb25zZSITgtPkkwINEgsvdjEvdGlja2V0cxJzCg1HZXRUaWNrZXRUaWxlEiUuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldFRpbGVSZXF1ZXN0GhQuZ29vZ2xlLmFwaS5IdHRwQm9keSIlgtPkkwIfEh0vdjEvdGlsZXMvdGlja2V0cy97en0ve3h9L3t5fRKXAQoSVXBkYXRlVGlja2V0U3RhdHVzEiouc2FsZ2EudGlja2V0LnYxLlVwZGF0ZVRpY2tldFN0YXR1c1JlcXVlc3QaKy5zYWxnYS50aWNrZXQudjEuVXBkYXRlVGlja2V0U3RhdHVzUmVzcG9uc2UiKILT5JMCIjoBKiIdL3YxL3RpY2tldHMve2lkfTp1cGRhdGVTdGF0dXMSiAEKDUFkZFRpY2tldE5vdGUSJS5zYWxnYS50aWNrZXQudjEuQWRkVGlja2V0Tm90ZVJlcXVlc3QaJi5zYWxnYS50aWNrZXQudjEuQWRkVGlja2V0Tm90ZVJlc3BvbnNlIiiC0+STAiI6ASoiHS92MS90aWNrZXRzL3t0aWNrZXRfaWR9L25vdGVzEosBCg9MaXN0VGlja2V0Tm90ZXMSJy5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldE5vdGVzUmVxdWVzdBooLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0Tm90ZXNSZXNwb25zZSIlgtPkkwIfEh0vdjEvdGlja2V0cy97dGlja2V0X2lkfS9ub3RlcxKQAQoQR2V0VGlja2V0SGlzdG9yeRIoLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRIaXN0b3J5UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRIaXN0b3J5UmVzcG9uc2UiJ4LT5JMCIRIfL3YxL3RpY2tldHMve3RpY2tldF9pZH0vaGlzdG9yeRKDAQoQTGlzdEdidkFjY2Vzc0xvZxIoLnNhbGdhLnRpY2tldC52MS5MaXN0R2J2QWNjZXNzTG9nUmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5MaXN0R2J2QWNjZXNzTG9nUmVzcG9uc2UiGoLT5JMCFBISL3YxL2didi1hY2Nlc3MtbG9nEnQKDENyZWF0ZUFwaUtleRIkLnNhbGdhLnRpY2tldC52MS5DcmVhdGVBcGlLZXlSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZUFwaUtleVJlc3BvbnNlIheC0+STAhE6ASoiDC92MS9hcGkta2V5cxJuCgtMaXN0QXBpS2V5cxIjLnNhbGdhLnRpY2tldC52MS5MaXN0QXBpS2V5c1JlcXVlc3QaJC5zYWxnYS50aWNrZXQudjEuTGlzdEFwaUtleXNSZXNwb25zZSIUgtPkkwIOEgwvdjEvYXBpLWtleXMSgAEKDFJldm9rZUFwaUtleRIkLnNhbGdhLnRpY2tldC52MS5SZXZva2VBcGlLZXlSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLlJldm9rZUFwaUtleVJlc3BvbnNlIiOC0+STAh06ASoiGC92MS9hcGkta2V5cy97aWR9OnJldm9rZRJpChBVcGxvYWRBdHRhY2htZW50Eiguc2FsZ2EudGlja2V0LnYxLlVwbG9hZEF0dGFjaG1lbnRSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLlVwbG9hZEF0dGFjaG1lbnRSZXNwb25zZSgBEooBChtDcmVhdGVUaWNrZXRXaXRoQXR0YWNobWVudHMSMy5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0V2l0aEF0dGFjaG1lbnRzUmVxdWVzdBo0LnNhbGdhLnRpY2tldC52MS5DcmVhdGVUaWNrZXRXaXRoQXR0YWNobWVudHNSZXNwb25zZSgBEpEBCg9MaXN0QXR0YWNobWVudHMSJy5zYWxnYS50aWNrZXQudjEuTGlzdEF0dGFjaG1lbnRzUmVxdWVzdBooLnNhbGdhLnRpY2tldC52MS5MaXN0QXR0YWNobWVudHNSZXNwb25zZSIrgtPkkwIlEiMvdjEvdGlja2V0cy97dGlja2V0X2lkfS9hdHRhY2htZW50cxJvChJEb3dubG9hZEF0dGFjaG1lbnQSKi5zYWxnYS50aWNrZXQudjEuRG93bmxvYWRBdHRhY2htZW50UmVxdWVzdBorLnNhbGdhLnRpY2tldC52MS5Eb3dubG9hZEF0dGFjaG1lbnRSZXNwb25zZTABEroBChNTZXRBdHRhY2htZW50UHVibGljEisuc2FsZ2EudGlja2V0LnYxLlNldEF0dGFjaG1lbnRQdWJsaWNSZXF1ZXN0Giwuc2FsZ2EudGlja2V0LnYxLlNldEF0dGFjaG1lbnRQdWJsaWNSZXNwb25zZSJIgtPkkwJCOgEqIj0vdjEvdGlja2V0cy97dGlja2V0X2lkfS9hdHRhY2htZW50cy97YXR0YWNobWVudF9pZH06c2V0UHVibGljEqQBChBEZWxldGVBdHRhY2htZW50Eiguc2FsZ2EudGlja2V0LnYxLkRlbGV0ZUF0dGFjaG1lbnRSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLkRlbGV0ZUF0dGFjaG1lbnRSZXNwb25zZSI7gtPkkwI1KjMvdjEvdGlja2V0cy97dGlja2V0X2lkfS9hdHRhY2htZW50cy97YXR0YWNobWVudF9pZH0SmwEKFkdldEF0dGFjaG1lbnRSZXRlbnRpb24SLi5zYWxnYS50aWNrZXQudjEuR2V0QXR0YWNobWVudFJldGVudGlvblJlcXVlc3QaLy5zYWxnYS50aWNrZXQudjEuR2V0QXR0YWNobWVudFJldGVudGlvblJlc3BvbnNlIiCC0+STAhoSGC92MS9hdHRhY2htZW50LXJldGVudGlvbhKeAQoWU2V0QXR0YWNobWVudFJldGVudGlvbhIuLnNhbGdhLnRpY2tldC52MS5TZXRBdHRhY2htZW50UmV0ZW50aW9uUmVxdWVzdBovLnNhbGdhLnRpY2tldC52MS5TZXRBdHRhY2htZW50UmV0ZW50aW9uUmVzcG9uc2UiI4LT5JMCHToBKiIYL3YxL2F0dGFjaG1lbnQtcmV0ZW50aW9uQsUBChNjb20uc2FsZ2EudGlja2V0LnYxQhJUaWNrZXRTZXJ2aWNlUHJvdG9QAVo8Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2EvdGlja2V0L3YxO3RpY2tldHYxogIDU1RYqgIPU2FsZ2EuVGlja2V0LlYxygIPU2FsZ2FcVGlja2V0XFYx4gIbU2FsZ2FcVGlja2V0XFYxXEdQQk1ldGFkYXRh6gIRU2FsZ2E6OlRpY2tldDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_httpbody, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_api_key, file_salga_ticket_v1_attachment, file_salga_ticket_v1_ticket]);
 
 /**
  * CreateTicketRequest is the input of TicketService.CreateTicket.
@@ -885,6 +887,85 @@ export const RevokeApiKeyResponseSchema: GenMessage<RevokeApiKeyResponse> = /*@_
   messageDesc(file_salga_ticket_v1_ticket_service, 24);
 
 /**
+ * CreateTicketWithAttachmentsRequest is one message of the client stream of
+ * TicketService.CreateTicketWithAttachments: first `ticket`, then for each
+ * file a `file` message followed by its bytes as `data` messages of at most
+ * 65536 bytes each.
+ *
+ * @generated from message salga.ticket.v1.CreateTicketWithAttachmentsRequest
+ */
+export type CreateTicketWithAttachmentsRequest = Message<"salga.ticket.v1.CreateTicketWithAttachmentsRequest"> & {
+  /**
+   * What the message carries.
+   *
+   * @generated from oneof salga.ticket.v1.CreateTicketWithAttachmentsRequest.part
+   */
+  part: {
+    /**
+     * The first message: the ticket, as for CreateTicket.
+     *
+     * @generated from field: salga.ticket.v1.CreateTicketRequest ticket = 1;
+     */
+    value: CreateTicketRequest;
+    case: "ticket";
+  } | {
+    /**
+     * Starts the next file.
+     *
+     * @generated from field: salga.ticket.v1.AttachmentFile file = 2;
+     */
+    value: AttachmentFile;
+    case: "file";
+  } | {
+    /**
+     * The next bytes of the current file, at most 65536 per message.
+     *
+     * @generated from field: bytes data = 3;
+     */
+    value: Uint8Array;
+    case: "data";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message salga.ticket.v1.CreateTicketWithAttachmentsRequest.
+ * Use `create(CreateTicketWithAttachmentsRequestSchema)` to create a new message.
+ */
+export const CreateTicketWithAttachmentsRequestSchema: GenMessage<CreateTicketWithAttachmentsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 25);
+
+/**
+ * CreateTicketWithAttachmentsResponse is the output of
+ * TicketService.CreateTicketWithAttachments.
+ *
+ * @generated from message salga.ticket.v1.CreateTicketWithAttachmentsResponse
+ */
+export type CreateTicketWithAttachmentsResponse = Message<"salga.ticket.v1.CreateTicketWithAttachmentsResponse"> & {
+  /**
+   * The created (or, on a retry, previously created) ticket; a receipt
+   * without content for a GBV reporter who is not the SAPS liaison.
+   *
+   * @generated from field: salga.ticket.v1.Ticket ticket = 1;
+   */
+  ticket?: Ticket | undefined;
+
+  /**
+   * The stored attachments, in the order of the files; empty on a retry
+   * and in a GBV receipt.
+   *
+   * @generated from field: repeated salga.ticket.v1.Attachment attachments = 2;
+   */
+  attachments: Attachment[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.CreateTicketWithAttachmentsResponse.
+ * Use `create(CreateTicketWithAttachmentsResponseSchema)` to create a new message.
+ */
+export const CreateTicketWithAttachmentsResponseSchema: GenMessage<CreateTicketWithAttachmentsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 26);
+
+/**
  * TicketOrder is the sort order of ListTickets.
  *
  * @generated from enum salga.ticket.v1.TicketOrder
@@ -1067,6 +1148,111 @@ export const TicketService: GenService<{
     methodKind: "unary";
     input: typeof RevokeApiKeyRequestSchema;
     output: typeof RevokeApiKeyResponseSchema;
+  },
+  /**
+   * UploadAttachment adds a photo to a ticket the caller may change (staff;
+   * the reporting citizen on their own ticket), streamed as an
+   * AttachmentUpload and then the file's bytes, so no message holds a
+   * whole file. The content is cleaned (see Attachment) before anything is
+   * stored; a refused file (InvalidArgument naming `data` and saying what
+   * was found) leaves nothing behind. At most the service's per-ticket
+   * limit of files (FailedPrecondition beyond it). Recorded in the history.
+   * The gateway serves it as multipart/form-data on
+   * `POST /v1/tickets/{ticket_id}/attachments`.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.UploadAttachment
+   */
+  uploadAttachment: {
+    methodKind: "client_streaming";
+    input: typeof UploadAttachmentRequestSchema;
+    output: typeof UploadAttachmentResponseSchema;
+  },
+  /**
+   * CreateTicketWithAttachments is CreateTicket with photos: the ticket
+   * first, then each file as for UploadAttachment. Every file is cleaned
+   * before the ticket is created, and the ticket and its attachments are
+   * created together or not at all. The gateway serves it as
+   * multipart/form-data on `POST /v1/tickets`.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.CreateTicketWithAttachments
+   */
+  createTicketWithAttachments: {
+    methodKind: "client_streaming";
+    input: typeof CreateTicketWithAttachmentsRequestSchema;
+    output: typeof CreateTicketWithAttachmentsResponseSchema;
+  },
+  /**
+   * ListAttachments lists the attachments of a ticket the caller may see:
+   * staff and platform admins see all, a reporter their own uploads and
+   * the public ones.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.ListAttachments
+   */
+  listAttachments: {
+    methodKind: "unary";
+    input: typeof ListAttachmentsRequestSchema;
+    output: typeof ListAttachmentsResponseSchema;
+  },
+  /**
+   * DownloadAttachment streams an attachment's image (or thumbnail) to a
+   * caller who may see it: an AttachmentContent, then the bytes. A GBV
+   * ticket's attachment is opened only for the tenant's SAPS liaison, and
+   * the read is written to the GBV access log. The gateway serves it on
+   * `GET /v1/tickets/{ticket_id}/attachments/{attachment_id}` (and
+   * `/thumbnail`).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.DownloadAttachment
+   */
+  downloadAttachment: {
+    methodKind: "server_streaming";
+    input: typeof DownloadAttachmentRequestSchema;
+    output: typeof DownloadAttachmentResponseSchema;
+  },
+  /**
+   * SetAttachmentPublic publishes an attachment to Open311, or withdraws it
+   * (staff). A GBV ticket's attachments and those of internal notes are
+   * never public (FailedPrecondition). Recorded in the history.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.SetAttachmentPublic
+   */
+  setAttachmentPublic: {
+    methodKind: "unary";
+    input: typeof SetAttachmentPublicRequestSchema;
+    output: typeof SetAttachmentPublicResponseSchema;
+  },
+  /**
+   * DeleteAttachment deletes an attachment and, once nothing else refers to
+   * it, its stored objects (staff). Recorded in the history.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.DeleteAttachment
+   */
+  deleteAttachment: {
+    methodKind: "unary";
+    input: typeof DeleteAttachmentRequestSchema;
+    output: typeof DeleteAttachmentResponseSchema;
+  },
+  /**
+   * GetAttachmentRetention returns how long a municipality keeps the
+   * attachments of finished tickets (staff of the tenant, platform admins).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.GetAttachmentRetention
+   */
+  getAttachmentRetention: {
+    methodKind: "unary";
+    input: typeof GetAttachmentRetentionRequestSchema;
+    output: typeof GetAttachmentRetentionResponseSchema;
+  },
+  /**
+   * SetAttachmentRetention sets how long a municipality keeps the
+   * attachments of finished tickets (municipal_admin of the tenant, or
+   * platform_admin).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.SetAttachmentRetention
+   */
+  setAttachmentRetention: {
+    methodKind: "unary";
+    input: typeof SetAttachmentRetentionRequestSchema;
+    output: typeof SetAttachmentRetentionResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_ticket_v1_ticket_service, 0);
