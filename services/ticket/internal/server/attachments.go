@@ -113,12 +113,17 @@ func (s *Server) DownloadAttachment(req *ticketv1.DownloadAttachmentRequest, str
 	})
 }
 
+// sendChunk is the size of the pieces a download is sent in: the encoded
+// message fits gRPC's pooled 32 KiB buffers (a larger one takes a 1 MiB
+// buffer while it waits to be written).
+const sendChunk = 32<<10 - 16
+
 // sendBytes sends a download's head, then its body in chunks.
 func sendBytes(d app.Download, head func() error, chunk func([]byte) error) error {
 	if err := head(); err != nil {
 		return err
 	}
-	buf := make([]byte, domain.MaxChunk)
+	buf := make([]byte, sendChunk)
 	for {
 		n, err := io.ReadFull(d.Body, buf)
 		if n > 0 {
