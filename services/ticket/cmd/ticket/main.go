@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -77,6 +78,13 @@ func run(ctx context.Context) error {
 		return err
 	}
 	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs)).WithPhotos(photos)
+	// Uploads a crashed process was receiving: older than any upload may
+	// take, they are nobody's.
+	if n, err := a.CleanSpool(cfg.UploadTimeout + time.Hour); err != nil {
+		log.Warn("spool cleanup failed", "error", err.Error())
+	} else if n > 0 {
+		log.Info("spool files of unfinished uploads deleted", "files", n)
+	}
 
 	reflect, openReflect := cfg.Reflection()
 	srv := server.New(server.Options{

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
@@ -109,13 +110,37 @@ func removeAll(cs []*cleaned) {
 	}
 }
 
+// spoolPrefix starts the name of every file the service spools, so that
+// what a crash left behind can be told apart in a shared directory.
+const spoolPrefix = "trustengine-photo-"
+
 // temp creates a temporary file in the spool directory.
 func (a *App) temp(pattern string) (*os.File, error) {
-	f, err := os.CreateTemp(a.photos.SpoolDir, pattern)
+	f, err := os.CreateTemp(a.photos.SpoolDir, spoolPrefix+pattern)
 	if err != nil {
 		return nil, fmt.Errorf("app: spool: %w", err)
 	}
 	return f, nil
+}
+
+// CleanSpool deletes the spool files older than age (those of uploads a
+// crashed process was receiving) and returns how many.
+func (a *App) CleanSpool(age time.Duration) (int, error) {
+	dir := a.photos.SpoolDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	matches, err := filepath.Glob(filepath.Join(dir, spoolPrefix+"*"))
+	if err != nil {
+		return 0, fmt.Errorf("app.CleanSpool: %w", err)
+	}
+	n := 0
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil && !st.IsDir() && time.Since(st.ModTime()) > age && os.Remove(m) == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // clean receives body (at most MaxBytes) into the spool and cleans it. A

@@ -73,12 +73,6 @@ func (a Attachment) Keys() []string { return []string{a.Image.Key, a.Thumb.Key} 
 // ObjectKey is the key of stored bytes whose SHA-256 is sum in tenant.
 func ObjectKey(tenant string, sum []byte) string { return tenant + "/" + hex.EncodeToString(sum) }
 
-// ObjectKeyOf is the key of stored bytes b in tenant.
-func ObjectKeyOf(tenant string, b []byte) string {
-	sum := sha256.Sum256(b)
-	return ObjectKey(tenant, sum[:])
-}
-
 // NewAttachment is an upload as a caller describes it.
 type NewAttachment struct {
 	TicketID string

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -172,4 +174,28 @@ func TestTheSweepDeletesObjectsNoUploadFinished(t *testing.T) {
 	require.Equal(t, used, h.objectKeys(t), "the orphan is gone, the used objects stay")
 	require.Zero(t, h.count(t, `SELECT count(*) FROM ticket.object_sweep`))
 	require.Zero(t, h.count(t, `SELECT count(*) FROM ticket.object_uploads`))
+}
+
+// TestAStartedServiceDeletesTheSpoolFilesOfUploadsACrashLeft covers the
+// files a process receiving uploads leaves when it dies: at start the
+// service deletes those older than any upload may take, and nothing else.
+func TestAStartedServiceDeletesTheSpoolFilesOfUploadsACrashLeft(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	old := filepath.Join(h.spool, "trustengine-photo-upload-1")
+	recent := filepath.Join(h.spool, "trustengine-photo-upload-2")
+	other := filepath.Join(h.spool, "somebody-else")
+	for _, f := range []string{old, recent, other} {
+		require.NoError(t, os.WriteFile(f, []byte("x"), 0o600))
+	}
+	long := time.Now().Add(-2 * time.Hour)
+	require.NoError(t, os.Chtimes(old, long, long))
+	require.NoError(t, os.Chtimes(other, long, long))
+	n, err := h.app.CleanSpool(time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	for f, kept := range map[string]bool{old: false, recent: true, other: true} {
+		_, err := os.Stat(f)
+		require.Equal(t, kept, err == nil, f)
+	}
 }

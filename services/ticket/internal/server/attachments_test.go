@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -385,6 +386,9 @@ func TestHostileUploadsAreRefusedWithTheReasonAndLeaveNothingBehind(t *testing.T
 			st := requireCode(t, err, tc.code)
 			require.True(t, strings.HasPrefix(st.Message(), tc.says), "%q", st.Message())
 			require.Empty(t, h.objectKeys(t), "no object left behind")
+			spooled, err := os.ReadDir(h.spool)
+			require.NoError(t, err)
+			require.Empty(t, spooled, "no spool file left behind")
 			require.Equal(t, before, []int{h.count(t, `SELECT count(*) FROM ticket.attachments`), h.count(t, `SELECT count(*) FROM ticket.history`),
 				h.count(t, `SELECT count(*) FROM ticket.object_sweep`)})
 		})

@@ -43,8 +43,10 @@ type harness struct {
 	app      *app.App
 	public   ticketv1.TicketServiceClient
 	internal ticketv1.TicketInternalServiceClient
-	// objects is where the instance keeps attachments.
+	// objects is where the instance keeps attachments, spool where it
+	// receives them.
 	objects blobs.Store
+	spool   string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -71,7 +73,7 @@ func harnessWith(t *testing.T, pool *pgxpool.Pool, photos app.Photos) *harness {
 
 	conn := servertest.BufconnWith(t, server.New(a).Register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
 	return &harness{pool: pool, app: a, public: ticketv1.NewTicketServiceClient(conn),
-		internal: ticketv1.NewTicketInternalServiceClient(conn), objects: photos.Objects}
+		internal: ticketv1.NewTicketInternalServiceClient(conn), objects: photos.Objects, spool: photos.SpoolDir}
 }
 
 // testLogger discards server logs unless TICKET_TEST_LOG is set.

@@ -26,9 +26,6 @@ func (s *Store) SealPhoto(dst io.Writer, src io.Reader, a domain.Attachment, par
 	return n, nil
 }
 
-// SealedSize is the size of the sealed stream of plain bytes.
-func (s *Store) SealedSize(plain int64) int64 { return s.keys.StreamSize(plain) }
-
 // OpenPhoto returns the plaintext of part of GBV attachment a from its
 // sealed object src; each segment is authenticated before it is read.
 func (s *Store) OpenPhoto(src io.Reader, a domain.Attachment, part string) (io.Reader, error) {
