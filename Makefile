@@ -12,6 +12,9 @@ PROTOC_GEN_GO_VERSION := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.6.0
 GRPC_GATEWAY_VERSION := v2.33.0
 GRPCURL_VERSION := v1.9.3
+# Mailpit: the SMTP server with a web UI and an HTTP API that make run and
+# the e2e tests send the suite's email to.
+MAILPIT_VERSION := v1.33.1
 KUBECONFORM_VERSION := v0.8.0
 # kustomize v5.8 needs a newer Go than the suite pins.
 KUSTOMIZE_VERSION := v5.7.1
@@ -25,11 +28,11 @@ CRD_SCHEMA_SOURCES := github.com/cloudnative-pg/cloudnative-pg@v1.27.0/config/cr
 DEPLOY_OVERLAYS := dev production restore
 SCHEMA_LOCATION := deploy/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json
 
-MODULES := gen libs services/ticket services/routing services/sla services/gateway e2e deploy/schemagen
+MODULES := gen libs services/ticket services/routing services/sla services/notify services/gateway e2e deploy/schemagen
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help tools gen lint breaking test test-go test-console console fuzz db run bench fmt vet token clean deploy-check deploy-schemas versitygw
+.PHONY: help tools gen lint breaking test test-go test-console console fuzz db run bench fmt vet token clean deploy-check deploy-schemas versitygw mailpit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -55,6 +58,10 @@ $(CONSOLE)/node_modules/.package-lock.json: $(CONSOLE)/package-lock.json
 	cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
 $(BIN)/grpcurl:
 	GOBIN=$(BIN) go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+$(BIN)/mailpit:
+	GOBIN=$(BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+
+mailpit: $(BIN)/mailpit ## install Mailpit (the mail server of make run and the e2e tests) into .tools/bin
 $(BIN)/kubeconform:
 	GOBIN=$(BIN) go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
 $(BIN)/kustomize:
@@ -68,11 +75,14 @@ gen: tools ## regenerate gen/ from proto/ (offline)
 	rm -rf gen/go gen/openapi/*.json $(CONSOLE)/src/gen
 	buf generate
 
+# The build in lint compiles each module alone (GOWORK=off) and writes no
+# binary (-o /dev/null), so a module whose ./... is one command
+# (deploy/schemagen) leaves nothing in its folder.
 lint: tools ## buf lint, gofmt, go vet, tidy modules that also build alone
 	buf lint
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet work
-	@for m in $(MODULES); do (cd $$m && go mod tidy -diff >/dev/null) || { echo "$$m: go.mod/go.sum not tidy (run go mod tidy there)"; exit 1; }; (cd $$m && GOWORK=off go build ./...) || exit 1; done
+	@for m in $(MODULES); do (cd $$m && go mod tidy -diff >/dev/null) || { echo "$$m: go.mod/go.sum not tidy (run go mod tidy there)"; exit 1; }; (cd $$m && GOWORK=off go build -o /dev/null ./...) || exit 1; done
 
 breaking: tools ## buf breaking against main
 	buf breaking --against '.git#branch=main'
@@ -94,7 +104,7 @@ db: ## ensure PostgreSQL with PostGIS is installed and running
 
 test: test-go test-console ## run every test: Go modules against real PostGIS, then the console in Chromium
 
-test-go: db $(BIN)/versitygw ## run every Go test of every module against real PostGIS (and VersityGW for S3)
+test-go: db $(BIN)/versitygw $(BIN)/mailpit ## run every Go test of every module against real PostGIS (VersityGW for S3; the e2e tests send mail to Mailpit)
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && go test $(TEST_FLAGS) ./...); done
 
 console: $(CONSOLE)/node_modules/.package-lock.json ## type-check and build the operator console into the gateway's embedded files
@@ -109,7 +119,7 @@ test-console: db $(CONSOLE)/node_modules/.package-lock.json ## the console's uni
 fuzz: ## run every fuzz target for FUZZTIME (default 15s) each
 	bash scripts/fuzz.sh
 
-run: db console ## bring the whole suite up with a demo municipality and the console (Ctrl-C stops it)
+run: db console $(BIN)/mailpit ## bring the whole suite up with a demo municipality, the console and Mailpit (Ctrl-C stops it)
 	bash scripts/run.sh
 
 bench: db ## benchmarks against same-run baselines

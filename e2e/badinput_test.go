@@ -48,7 +48,7 @@ func ringJSON(n int) string {
 
 func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 	t.Parallel()
-	s := startSuite(t, options{extraEnv: append(append([]string{}, hostileEnv...), photoHostileEnv...)})
+	s := startSuite(t, options{extraEnv: append(append([]string{}, hostileEnv...), photoHostileEnv...), messaging: true})
 	w := newWorld(t, s)
 	ctx := context.Background()
 	agent, admin := w.token("TST", "agent"), w.token("TST", "municipal_admin")
@@ -80,6 +80,19 @@ func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 		{"an unknown category number", "POST", "/v1/tickets", agent, ticketJSON("category", `99`), 400},
 		{"an unknown channel", "POST", "/v1/tickets", agent, ticketJSON("channel", `"CHANNEL_PIGEON"`), 400},
 		{"a NUL byte in the description", "POST", "/v1/tickets", agent, ticketJSON("description", `"leak\u0000; drop table ticket.tickets"`), 400},
+		{"a phone that is not E.164 after normalising", "POST", "/v1/tickets", agent, ticketJSON("reporter", `{"phone":"082 123 456"}`), 400},
+		{"an SMS preference without a phone", "POST", "/v1/tickets", agent, ticketJSON("reporter_preferences", `{"channels":["CONTACT_CHANNEL_SMS"]}`), 400},
+		{"a GBV safe channel on a water report", "POST", "/v1/tickets", agent, ticketJSON("reporter_preferences", `{"gbv_safe_channel":"CONTACT_CHANNEL_EMAIL"}`), 400},
+		{"a template with an unknown placeholder", "POST", "/v1/notify/templates", admin,
+			`{"audience":"AUDIENCE_REPORTER","event_kind":"EVENT_KIND_CREATED","language":"LANGUAGE_EN","body":"{{.Description}}"}`, 400},
+		{"a template with bad syntax", "POST", "/v1/notify/templates", admin,
+			`{"audience":"AUDIENCE_REPORTER","event_kind":"EVENT_KIND_CREATED","language":"LANGUAGE_EN","body":"{{if .Team}}x"}`, 400},
+		{"a template for GBV", "POST", "/v1/notify/templates", admin,
+			`{"audience":"AUDIENCE_REPORTER","category":"CATEGORY_GBV","event_kind":"EVENT_KIND_CREATED","language":"LANGUAGE_EN","body":"{{.Reference}}"}`, 400},
+		{"a webhook over http", "PUT", "/v1/notify/team-channels/" + w.teams["TST"].roads, admin,
+			`{"webhook_url":"http://ops.example.org/hook","webhook_secret":"` + strings.Repeat("s", 40) + `"}`, 400},
+		{"an unsigned Twilio webhook", "POST", "/notify/webhooks/TST/twilio", "", `MessageSid=SM1&MessageStatus=delivered`, 401},
+		{"an unsubscribe link not signed by notify", "POST", "/notify/unsubscribe?tenant=TST&message=6b1f0d1e-8c59-4b8e-a1ad-1c1f9d6c2a10&sig=00", "", "", 403},
 		{"a bell character in the address", "POST", "/v1/tickets", agent, ticketJSON("address", `"12 Main\u0007Road"`), 400},
 		{"SQL as the reporter phone", "POST", "/v1/tickets", agent, ticketJSON("reporter", `{"phone":"'; drop table ticket.tickets; --"}`), 400},
 		{"SQL as the reporter email", "POST", "/v1/tickets", agent, ticketJSON("reporter", `{"email":"a@b.co' OR '1'='1"}`), 400},
@@ -111,6 +124,13 @@ func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 			require.NotEmpty(t, body["message"], "%s: a 400 says what is wrong", tc.name)
 		}
 	}
+	// Webhooks signed wrongly: another token, or a body changed after signing.
+	stop := url.Values{"AccountSid": {twilioSID}, "MessageSid": {"SMx"}, "From": {"+27825550300"}, "Body": {"STOP"}}
+	ty.http(t, "a Twilio STOP signed with another token", s.twilioPostSignedAs("TST", stop, "guessed-token"), nil, 403)
+	u := s.gatewayURL + "/notify/webhooks/TST/twilio"
+	code, body, _ := s.call("POST", "/notify/webhooks/TST/twilio", "", stop.Encode()+"&Extra=1", map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilioSignature(u, stop)})
+	ty.http(t, "a Twilio STOP changed after signing", code, body, 403)
 
 	// Over gRPC the routing service takes 64 MB, so a million vertices
 	// arrive; they must be refused as bad input by the vertex limit, before

@@ -85,6 +85,6 @@ func TestATicketServiceWithoutPeersKeepsItsDeliveriesUntilTheyCanBeMade(t *testi
 		Category: commonv1.Category_CATEGORY_WATER, Description: "Burst pipe", Location: westPoint,
 	})
 	require.NoError(t, err)
-	require.Equal(t, 2, s.countRow(`select count(*) from ticket.river_job where state = 'available' and args->>'ticket_id' = '`+created.GetTicket().GetId()+`'`),
-		"the routing and SLA deliveries are recorded and wait")
+	require.Equal(t, 2, s.countRow(`select count(*) from ticket.river_job where state = 'available' and kind in ('ticket.route_ticket', 'ticket.sla_event')
+		and args->>'ticket_id' = '`+created.GetTicket().GetId()+`'`), "the routing and SLA deliveries are recorded and wait")
 }

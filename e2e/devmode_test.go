@@ -63,7 +63,7 @@ func TestEveryProcessRefusesDevelopmentDefaultsOutsideDevelopmentMode(t *testing
 		{"sla refuses to start without a user-token secret", "sla", nil, nil, "JWT_HS256_SECRET is empty"},
 		{"sla refuses the published user-token secret", "sla", nil, []string{published}, "JWT_HS256_SECRET is the published development secret"},
 		{"sla refuses the published service-token secret", "sla", nil, []string{strong, "SERVICE_JWT_SECRET=" + config.DevServiceJWTSecret}, "SERVICE_JWT_SECRET is the published development secret"},
-		{"the gateway refuses to start without a public key for user tokens", "gateway", nil, nil, "JWT_RS256_PUBLIC_KEY_FILE is empty"},
+		{"the gateway refuses to start without a public key or issuer for user tokens", "gateway", nil, nil, "OIDC_ISSUER and JWT_RS256_PUBLIC_KEY_FILE are empty"},
 		{"the gateway refuses the published user-token secret", "gateway", nil, []string{published}, "JWT_HS256_SECRET is set"},
 		{"the gateway refuses any user-token secret", "gateway", nil, []string{strong, pub}, "JWT_HS256_SECRET is set"},
 		{"the gateway refuses to start without its own secret", "gateway", nil, []string{pub}, "GATEWAY_JWT_SECRET is empty"},

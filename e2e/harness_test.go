@@ -26,6 +26,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/auth/authtest"
 	"github.com/salga/trustengine/libs/config"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
@@ -47,7 +48,7 @@ var (
 	buildErr  error
 )
 
-// binaries builds the four service binaries and the devtoken and demoseed
+// binaries builds the five service binaries and the devtoken and demoseed
 // commands once per test process.
 func binaries(t testing.TB) string {
 	t.Helper()
@@ -62,6 +63,7 @@ func binaries(t testing.TB) string {
 			{"ticket", "services/ticket", "./cmd/ticket"},
 			{"routing", "services/routing", "./cmd/routing"},
 			{"sla", "services/sla", "./cmd/sla"},
+			{"notify", "services/notify", "./cmd/notify"},
 			{"gateway", "services/gateway", "./cmd/gateway"},
 			{"demoseed", "services/gateway", "./cmd/demoseed"},
 			{"devtoken", "libs", "./cmd/devtoken"},
@@ -203,24 +205,42 @@ func (w *lockedWriter) Write(b []byte) (int, error) {
 type suite struct {
 	t           testing.TB
 	db          *pgxpool.Pool
-	signer      *auth.Signer // signs the test's user tokens
-	serviceKey  []byte       // signs service tokens
-	gatewayKey  []byte       // signs gateway tokens
+	signer      userSigner // signs the test's user tokens
+	serviceKey  []byte     // signs service tokens
+	gatewayKey  []byte     // signs gateway tokens
 	ticketAddr  string
 	routingAddr string
 	slaAddr     string
+	notifyAddr  string
 	gatewayURL  string
 	procs       map[string]*proc
 	slaReplicas []*proc
 	// attachmentDir is where the ticket service keeps photos when it
 	// keeps them in a local directory.
 	attachmentDir string
+	// notifyReplicas are the notify processes ("notify-0" first).
+	notifyReplicas []*proc
+	// mail and sms are the suite's Mailpit and SMS provider, when asked.
+	mail *mailpit
+	sms  *smsFake
+}
+
+// userSigner mints user tokens as the suite's identity provider would:
+// an auth.Signer, or the test OpenID Connect issuer.
+type userSigner interface {
+	Mint(c auth.Claims, ttl time.Duration) (string, error)
 }
 
 // options change how the suite is started.
 type options struct {
 	// slaReplicas is how many SLA service processes run at once (default 1).
 	slaReplicas int
+	// notifyReplicas is how many notify processes run at once (default 1).
+	notifyReplicas int
+	// messaging gives notify a Mailpit of its own (STARTTLS, auth) and a
+	// Twilio-compatible SMS provider (s.mail, s.sms); without it notify
+	// runs without providers and its messages wait.
+	messaging bool
 	// extraEnv is added to every service's environment.
 	extraEnv []string
 	// envFor is added to the environment of the named process only (after
@@ -235,13 +255,19 @@ type options struct {
 	// every process runs in development mode (TRUSTENGINE_DEV_MODE=1), as
 	// make run does, with the secrets above.
 	rs256 *rsa.PrivateKey
+	// oidc runs the suite outside development mode, as rs256 does, with
+	// user tokens from this OpenID Connect issuer only: every process
+	// fetches its keys (OIDC_ISSUER), none holds a user-token key.
+	// oidcEnv adds settings (claim names, refresh limits) for every process.
+	oidc    *authtest.Issuer
+	oidcEnv []string
 	// devDefaults leaves every secret unset, so development mode fills in
 	// the published development values; the test's tokens are signed with
 	// them.
 	devDefaults bool
 }
 
-// startSuite starts the three services (SLA possibly replicated) and the
+// startSuite starts the four services (SLA and notify possibly replicated) and the
 // gateway on free ports against a fresh database, and waits until all are
 // healthy.
 func startSuite(t testing.TB, o options) *suite {
@@ -252,13 +278,21 @@ func startSuite(t testing.TB, o options) *suite {
 	})
 	s := &suite{t: t, db: db, procs: map[string]*proc{}, signer: auth.NewHS256Signer([]byte(secret)),
 		serviceKey: []byte(serviceSecret), gatewayKey: []byte(gatewaySecret),
-		ticketAddr: freePort(t), routingAddr: freePort(t), slaAddr: freePort(t)}
+		ticketAddr: freePort(t), routingAddr: freePort(t), slaAddr: freePort(t), notifyAddr: freePort(t)}
 	mode := []string{config.DevModeVar + "=1", "JWT_HS256_SECRET=" + secret}
 	switch {
 	case o.rs256 != nil:
 		s.signer = auth.NewRS256Signer(o.rs256)
 		s.serviceKey, s.gatewayKey = []byte(freshSecret(t)), []byte(freshSecret(t))
-		mode = append(rs256Env(t, o.rs256), config.DevModeVar+"=", "JWT_HS256_SECRET=", "GBV_KEYS="+freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e")
+		mode = append(rs256Env(t, o.rs256), config.DevModeVar+"=", "JWT_HS256_SECRET=", "GBV_KEYS="+freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e",
+			"NOTIFY_LINK_SECRET="+freshSecret(t))
+	case o.oidc != nil:
+		s.signer = o.oidc
+		s.serviceKey, s.gatewayKey = []byte(freshSecret(t)), []byte(freshSecret(t))
+		mode = append([]string{config.DevModeVar + "=", "JWT_HS256_SECRET=", "JWT_RS256_PUBLIC_KEY_FILE=",
+			"OIDC_ISSUER=" + o.oidc.URL, "OIDC_AUDIENCE=" + o.oidc.Audience(),
+			"GBV_KEYS=" + freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e",
+			"NOTIFY_LINK_SECRET=" + freshSecret(t)}, o.oidcEnv...)
 	case o.devDefaults:
 		s.signer = auth.NewHS256Signer([]byte(config.DevJWTSecret))
 		s.serviceKey, s.gatewayKey = []byte(config.DevServiceJWTSecret), []byte(config.DevGatewayJWTSecret)
@@ -276,7 +310,7 @@ func startSuite(t testing.TB, o options) *suite {
 	s.gatewayURL = "http://" + gw
 	common := append(append([]string{
 		"DATABASE_URL=" + dbURL, "LOG_LEVEL=warn",
-		"TICKET_ADDR=" + s.ticketAddr, "ROUTING_ADDR=" + s.routingAddr, "SLA_ADDR=" + s.slaAddr,
+		"TICKET_ADDR=" + s.ticketAddr, "ROUTING_ADDR=" + s.routingAddr, "SLA_ADDR=" + s.slaAddr, "NOTIFY_ADDR=" + s.notifyAddr,
 		"SHUTDOWN_TIMEOUT=5s",
 	}, mode...), o.extraEnv...)
 	add := func(name, bin string, env ...string) *proc {
@@ -303,16 +337,35 @@ func startSuite(t testing.TB, o options) *suite {
 		}
 		s.slaReplicas = append(s.slaReplicas, add(fmt.Sprintf("sla-%d", i), filepath.Join(bin, "sla"), "GRPC_ADDR="+addr, "ADMIN_ADDR="+freePort(t)))
 	}
+	if o.notifyReplicas < 1 {
+		o.notifyReplicas = 1
+	}
+	notifyEnv := []string{"NOTIFY_PUBLIC_URL=" + s.gatewayURL, "NOTIFY_RELEASE_INTERVAL=1s"}
+	if o.messaging {
+		s.mail, s.sms = startMailpit(t), startSMSFake(t)
+		notifyEnv = append(append(notifyEnv, s.mail.env()...), s.sms.env()...)
+	}
+	for i := range o.notifyReplicas {
+		addr := s.notifyAddr
+		if i > 0 {
+			addr = freePort(t) // further replicas work the same queue; the services call the first
+		}
+		s.notifyReplicas = append(s.notifyReplicas, add(fmt.Sprintf("notify-%d", i), filepath.Join(bin, "notify"),
+			append([]string{"GRPC_ADDR=" + addr, "ADMIN_ADDR=" + freePort(t)}, notifyEnv...)...))
+	}
 	add("gateway", filepath.Join(bin, "gateway"), "GATEWAY_HTTP_ADDR="+gw)
 
-	// Start the first SLA replica alone so that concurrent first-time
-	// migrations are not what this test measures, then the rest.
-	for _, name := range []string{"ticket", "routing", "sla-0"} {
+	// Start the first SLA and notify replicas alone so that concurrent
+	// first-time migrations are not what this test measures, then the rest.
+	for _, name := range []string{"ticket", "routing", "sla-0", "notify-0"} {
 		s.procs[name].start()
 		s.waitHealthy(name)
 	}
 	for i := 1; i < len(s.slaReplicas); i++ {
 		s.slaReplicas[i].start()
+	}
+	for i := 1; i < len(s.notifyReplicas); i++ {
+		s.notifyReplicas[i].start()
 	}
 	s.procs["gateway"].start()
 	t.Cleanup(func() {

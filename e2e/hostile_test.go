@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
@@ -117,8 +118,9 @@ func (ty *tally) report(t *testing.T, suite string, changed int) string {
 func (s *suite) snapshot(t *testing.T) map[string]string {
 	t.Helper()
 	ctx := context.Background()
+	s.waitNotifyIdle(t)
 	rows, err := s.db.Query(ctx, `SELECT table_schema || '.' || table_name FROM information_schema.tables
-		WHERE table_schema IN ('ticket', 'routing', 'sla') AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'river%'
+		WHERE table_schema IN ('ticket', 'routing', 'sla', 'notify') AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'river%'
 		AND (table_schema, table_name) <> ('ticket', 'gbv_access_log')
 		ORDER BY 1`)
 	require.NoError(t, err)
@@ -139,6 +141,23 @@ func (s *suite) snapshot(t *testing.T) map[string]string {
 		out[tbl] = fmt.Sprintf("%d/%s", n, sum)
 	}
 	return out
+}
+
+// waitNotifyIdle waits until notify has heard of and planned every event
+// the ticket service recorded, so a snapshot sees no delivery in flight.
+// (Without a provider for a channel its messages stay queued, changing
+// nothing more.)
+func (s *suite) waitNotifyIdle(t *testing.T) {
+	t.Helper()
+	queues := "'plan', 'webhook'"
+	if s.mail != nil {
+		queues += ", 'email', 'sms'"
+	}
+	s.eventually(60*time.Second, "notify idle", func() (bool, string) {
+		events := s.countRow(`SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.notify_event' AND state NOT IN ('completed', 'discarded', 'cancelled')`)
+		jobs := s.countRow(`SELECT count(*) FROM notify.river_job WHERE queue IN (` + queues + `) AND state NOT IN ('completed', 'discarded', 'cancelled')`)
+		return events+jobs == 0, fmt.Sprintf("%d events to deliver, %d notify jobs pending", events, jobs)
+	})
 }
 
 // changedTables lists the tables whose snapshot differs.

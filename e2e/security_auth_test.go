@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
@@ -53,7 +54,16 @@ func TestExpiredForgedAndMissingTokensAreRefusedEverywhere(t *testing.T) {
 		tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, tk.token))
 		rc := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, tk.token))
 		sc := slav1.NewSlaServiceClient(s.dial(s.slaAddr, tk.token))
+		nc := notifyv1.NewNotifyServiceClient(s.dial(s.notifyAddr, tk.token))
 		calls := map[string]func() error{
+			"notify ListTicketMessages": func() error {
+				_, err := nc.ListTicketMessages(ctx, &notifyv1.ListTicketMessagesRequest{TicketId: "00000000-0000-0000-0000-000000000000"})
+				return err
+			},
+			"notify SetStaffContact": func() error {
+				_, err := nc.SetStaffContact(ctx, &notifyv1.SetStaffContactRequest{UserId: "u", Contact: &notifyv1.StaffContact{Email: "a@b.org"}})
+				return err
+			},
 			"ticket ListTickets": func() error { _, err := tc.ListTickets(ctx, &ticketv1.ListTicketsRequest{}); return err },
 			"ticket CreateTicket": func() error {
 				_, err := tc.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: westPoint})
@@ -82,6 +92,8 @@ func TestExpiredForgedAndMissingTokensAreRefusedEverywhere(t *testing.T) {
 			{"GET", "/v1/sla/configs", ""},
 			{"DELETE", "/v1/sla/configs/00000000-0000-0000-0000-000000000000", ""},
 			{"GET", "/v1/gbv-access-log", ""},
+			{"GET", "/v1/notify/templates", ""},
+			{"PUT", "/v1/notify/settings", `{"reporter_messages_at_night":true}`},
 		} {
 			code, body, _ := s.call(a.method, a.path, tk.token, a.body, nil)
 			ty.http(t, tk.name+": "+a.method+" "+a.path, code, body, 401)
@@ -99,6 +111,8 @@ func TestExpiredForgedAndMissingTokensAreRefusedEverywhere(t *testing.T) {
 	ty.grpc(t, "citizen SlaInternalService.ListClockEvents", err, codes.PermissionDenied)
 	_, err = ticketv1.NewTicketInternalServiceClient(s.dial(s.ticketAddr, citizen)).RecordClockEvent(ctx, &ticketv1.RecordClockEventRequest{})
 	ty.grpc(t, "citizen TicketInternalService.RecordClockEvent", err, codes.PermissionDenied)
+	_, err = notifyv1.NewNotifyInternalServiceClient(s.dial(s.notifyAddr, citizen)).RecordTicketEvent(ctx, &notifyv1.RecordTicketEventRequest{})
+	ty.grpc(t, "citizen NotifyInternalService.RecordTicketEvent", err, codes.PermissionDenied)
 
 	changed := changedTables(before, s.snapshot(t))
 	line := ty.report(t, "tokens", len(changed))

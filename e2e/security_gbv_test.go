@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
@@ -73,6 +74,14 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 	require.NoError(t, err)
 	require.NotContains(t, string(sapsTile.GetData()), w.water["TST"])
 	s.liaisonReadsGBVAssignments(t, w)
+	// notify knows both GBV tickets and shows the liaison their messages
+	// (none carries sealed content), so the refusals below hide something.
+	for _, id := range []string{w.gbvCitizen, w.gbvSaps} {
+		s.eventually(30*time.Second, "notify knows the GBV ticket", func() (bool, string) {
+			_, err := w.notify("TST", "saps_liaison").ListTicketMessages(ctx, &notifyv1.ListTicketMessagesRequest{TicketId: id})
+			return err == nil, fmt.Sprint(err)
+		})
+	}
 	photo := s.gbvPhoto(t, w)
 
 	before := s.snapshot(t)
@@ -138,6 +147,21 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				_, err := rc.ListAssignments(ctx, &routingv1.ListAssignmentsRequest{TicketId: ticket})
 				return err
 			}, gbvRefused...)
+			// notify's RPCs that name a ticket answer as for a missing one.
+			nc := w.notify(c.tenant, c.role)
+			ty.sameAsMissing(t, who+" ListTicketMessages", id, func(ticket string) error {
+				_, err := nc.ListTicketMessages(ctx, &notifyv1.ListTicketMessagesRequest{TicketId: ticket})
+				return err
+			}, gbvRefused...)
+			ty.sameAsMissing(t, who+" GetReporterPreferences", id, func(ticket string) error {
+				_, err := nc.GetReporterPreferences(ctx, &notifyv1.GetReporterPreferencesRequest{TicketId: ticket})
+				return err
+			}, gbvRefused...)
+			ty.sameAsMissing(t, who+" UpdateReporterPreferences", id, func(ticket string) error {
+				_, err := nc.UpdateReporterPreferences(ctx, &notifyv1.UpdateReporterPreferencesRequest{TicketId: ticket,
+					Preferences: &commonv1.ReporterPreferences{GbvSafeChannel: commonv1.ContactChannel_CONTACT_CHANNEL_SMS}})
+				return err
+			}, gbvRefused...)
 			_, err = sc.GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: id})
 			ty.grpc(t, who+" GetTicketClocks", err, gbvRefused...)
 			_, err = sc.ExplainTicketClocks(ctx, &slav1.ExplainTicketClocksRequest{TicketId: id})
@@ -190,6 +214,8 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				{"GET", "/v1/tickets/{id}/attachments/" + photo + "/thumbnail", ""},
 				{"POST", "/v1/tickets/{id}/attachments/" + photo + ":setPublic", `{"public":true}`},
 				{"DELETE", "/v1/tickets/{id}/attachments/" + photo, ""},
+				{"GET", "/v1/tickets/{id}/messages", ""},
+				{"GET", "/v1/tickets/{id}/reporter-preferences", ""},
 			} {
 				path := strings.Replace(a.path, "{id}", id, 1)
 				code, body, _ := s.call(a.method, path, tok, a.body, nil)

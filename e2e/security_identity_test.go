@@ -28,13 +28,14 @@ type rpc struct {
 	internal bool   // of an *InternalService
 }
 
-// rpcs lists every RPC of the ticket, routing and SLA contracts, read from
+// rpcs lists every RPC of the ticket, routing, SLA and notify contracts, read from
 // the descriptors the generated packages register, so a new RPC is covered
 // without touching this test.
 func (s *suite) rpcs(t *testing.T) []rpc {
 	t.Helper()
 	var out []rpc
-	for pkg, addr := range map[string]string{"salga.ticket.v1": s.ticketAddr, "salga.routing.v1": s.routingAddr, "salga.sla.v1": s.slaAddr} {
+	for pkg, addr := range map[string]string{"salga.ticket.v1": s.ticketAddr, "salga.routing.v1": s.routingAddr, "salga.sla.v1": s.slaAddr,
+		"salga.notify.v1": s.notifyAddr} {
 		protoregistry.GlobalFiles.RangeFilesByPackage(protoreflect.FullName(pkg), func(fd protoreflect.FileDescriptor) bool {
 			for i := range fd.Services().Len() {
 				svc := fd.Services().Get(i)

@@ -17,7 +17,7 @@ func (s *suite) rlsTables(t *testing.T) []string {
 	rows, err := s.db.Query(context.Background(), `SELECT n.nspname || '.' || c.relname FROM pg_class c
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant' AND NOT a.attisdropped
-		WHERE n.nspname IN ('ticket', 'routing', 'sla') AND c.relkind = 'r' AND c.relrowsecurity ORDER BY 1`)
+		WHERE n.nspname IN ('ticket', 'routing', 'sla', 'notify') AND c.relkind = 'r' AND c.relrowsecurity ORDER BY 1`)
 	require.NoError(t, err)
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
@@ -65,7 +65,8 @@ func TestRowLevelSecurityRefusesAQueryThatForgetsItsTenantFilter(t *testing.T) {
 	newWorld(t, s)
 	ctx := context.Background()
 	tables := s.rlsTables(t)
-	for _, want := range []string{"ticket.tickets", "ticket.history", "ticket.notes", "routing.teams", "routing.assignments", "sla.clocks"} {
+	for _, want := range []string{"ticket.tickets", "ticket.history", "ticket.notes", "routing.teams", "routing.assignments", "sla.clocks",
+		"notify.tickets", "notify.events", "notify.messages", "notify.reporters"} {
 		require.Contains(t, tables, want)
 	}
 	before := s.snapshot(t)
@@ -94,6 +95,9 @@ func TestRowLevelSecurityRefusesAQueryThatForgetsItsTenantFilter(t *testing.T) {
 		var gbv int
 		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM ticket.tickets WHERE category = 'gbv'`).Scan(&gbv))
 		ty.refused(t, "an agent's unfiltered SELECT of GBV tickets", gbv == 0)
+		require.NoError(t, tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM notify.tickets WHERE gbv) + (SELECT count(*) FROM notify.reporters WHERE gbv)
+			+ (SELECT count(*) FROM notify.events WHERE gbv) + (SELECT count(*) FROM notify.messages WHERE gbv)`).Scan(&gbv))
+		ty.refused(t, "an agent's unfiltered SELECT of notify's GBV rows", gbv == 0)
 	})
 
 	changed := changedTables(before, s.snapshot(t))

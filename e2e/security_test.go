@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
@@ -25,17 +26,59 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 	s := startSuite(t, options{extraEnv: hostileEnv})
 	w := newWorld(t, s)
 	ctx := context.Background()
+	other, otherTeam, otherSaps := w.water["OTH"], w.teams["OTH"].roads, w.teams["OTH"].saps
+	othTemplate := w.othNotifyDirectory(t, otherTeam)
 	otherPhoto := s.photoOn(t, w, "OTH")
 	before := s.snapshot(t)
 	var ty tally
-	other, otherTeam, otherSaps := w.water["OTH"], w.teams["OTH"].roads, w.teams["OTH"].saps
 
 	for _, role := range staffRoles {
 		tc, rc, sc := w.ticket("TST", role), w.routing("TST", role), w.sla("TST", role)
+		nc := w.notify("TST", role)
 		grpcAttempts := []struct {
 			what string
 			call func() error
 		}{
+			{"ListTicketMessages", func() error {
+				_, err := nc.ListTicketMessages(ctx, &notifyv1.ListTicketMessagesRequest{TicketId: other})
+				return err
+			}},
+			{"GetReporterPreferences", func() error {
+				_, err := nc.GetReporterPreferences(ctx, &notifyv1.GetReporterPreferencesRequest{TicketId: other})
+				return err
+			}},
+			{"UpdateReporterPreferences", func() error {
+				_, err := nc.UpdateReporterPreferences(ctx, &notifyv1.UpdateReporterPreferencesRequest{TicketId: other, Preferences: &commonv1.ReporterPreferences{}})
+				return err
+			}},
+			{"UpdateTemplate of OTH", func() error {
+				_, err := nc.UpdateTemplate(ctx, &notifyv1.UpdateTemplateRequest{Id: othTemplate, Template: &notifyv1.Template{Body: "{{.Reference}} hijacked"}})
+				return err
+			}},
+			{"DeleteTemplate of OTH", func() error {
+				_, err := nc.DeleteTemplate(ctx, &notifyv1.DeleteTemplateRequest{Id: othTemplate})
+				return err
+			}},
+			{"ListTemplates naming OTH", func() error {
+				_, err := nc.ListTemplates(ctx, &notifyv1.ListTemplatesRequest{Tenant: "OTH"})
+				return err
+			}},
+			{"PreviewTemplate of OTH", func() error {
+				_, err := nc.PreviewTemplate(ctx, &notifyv1.PreviewTemplateRequest{Id: othTemplate})
+				return err
+			}},
+			{"SetTeamChannel of OTH's team", func() error {
+				_, err := nc.SetTeamChannel(ctx, &notifyv1.SetTeamChannelRequest{TeamId: otherTeam, Channel: &notifyv1.TeamChannel{Emails: []string{"evil@example.org"}}})
+				return err
+			}},
+			{"DeleteTeamChannel of OTH's team", func() error {
+				_, err := nc.DeleteTeamChannel(ctx, &notifyv1.DeleteTeamChannelRequest{TeamId: otherTeam})
+				return err
+			}},
+			{"DeleteStaffContact of OTH's user", func() error {
+				_, err := nc.DeleteStaffContact(ctx, &notifyv1.DeleteStaffContactRequest{UserId: "oth-user"})
+				return err
+			}},
 			{"GetTicket", func() error { _, err := tc.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: other}); return err }},
 			{"ListTickets naming OTH", func() error {
 				_, err := tc.ListTickets(ctx, &ticketv1.ListTicketsRequest{Tenant: "OTH"})
@@ -154,6 +197,17 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 		list, err := tc.ListTickets(ctx, &ticketv1.ListTicketsRequest{PageSize: 500})
 		require.NoError(t, err, role)
 		ty.hidden(t, role+" ListTickets", list.GetTickets(), other, "Burst pipe in OTH")
+		if role != "citizen" {
+			staff, err := nc.ListStaffContacts(ctx, &notifyv1.ListStaffContactsRequest{})
+			require.NoError(t, err, role)
+			ty.hidden(t, role+" ListStaffContacts", staff.GetContacts(), "oth-user", "oth.example.org")
+			chans, err := nc.ListTeamChannels(ctx, &notifyv1.ListTeamChannelsRequest{})
+			require.NoError(t, err, role)
+			ty.hidden(t, role+" ListTeamChannels", chans.GetChannels(), otherTeam, "oth.example.org")
+			tpls, err := nc.ListTemplates(ctx, &notifyv1.ListTemplatesRequest{})
+			require.NoError(t, err, role)
+			ty.hidden(t, role+" ListTemplates", tpls.GetTemplates(), othTemplate, "OTH wording")
+		}
 
 		tok := w.token("TST", role)
 		body := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
@@ -188,6 +242,15 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			{"DELETE", "/v1/tickets/" + other + "/attachments/" + otherPhoto, ""},
 			{"GET", "/v1/attachment-retention?tenant=OTH", ""},
 			{"POST", "/v1/attachment-retention", `{"tenant":"OTH","retention_days":1}`},
+			{"GET", "/v1/tickets/" + other + "/messages", ""},
+			{"GET", "/v1/tickets/" + other + "/reporter-preferences", ""},
+			{"PUT", "/v1/tickets/" + other + "/reporter-preferences", `{}`},
+			{"PATCH", "/v1/notify/templates/" + othTemplate, `{"body":"{{.Reference}} hijacked"}`},
+			{"DELETE", "/v1/notify/templates/" + othTemplate, ""},
+			{"GET", "/v1/notify/templates?tenant=OTH", ""},
+			{"PUT", "/v1/notify/team-channels/" + otherTeam, `{"emails":["evil@example.org"]}`},
+			{"DELETE", "/v1/notify/team-channels/" + otherTeam, ""},
+			{"DELETE", "/v1/notify/staff-contacts/oth-user", ""},
 		}
 		for _, a := range httpAttempts {
 			code, resp, _ := s.call(a.method, a.path, tok, a.body, nil)

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
@@ -96,4 +97,25 @@ func (w *world) routing(tenant, role string) routingv1.RoutingServiceClient {
 
 func (w *world) sla(tenant, role string) slav1.SlaServiceClient {
 	return slav1.NewSlaServiceClient(w.conn(w.s.slaAddr, tenant, role))
+}
+
+func (w *world) notify(tenant, role string) notifyv1.NotifyServiceClient {
+	return notifyv1.NewNotifyServiceClient(w.conn(w.s.notifyAddr, tenant, role))
+}
+
+// othNotifyDirectory gives OTH a template, a staff contact and a channel
+// for team in notify, and returns the template's id: the data the
+// cross-tenant suite tries to reach from TST.
+func (w *world) othNotifyDirectory(t *testing.T, team string) string {
+	t.Helper()
+	ctx := context.Background()
+	admin := w.notify("OTH", "municipal_admin")
+	tpl, err := admin.CreateTemplate(ctx, &notifyv1.CreateTemplateRequest{Template: &notifyv1.Template{Audience: notifyv1.Audience_AUDIENCE_REPORTER,
+		EventKind: notifyv1.EventKind_EVENT_KIND_CREATED, Language: commonv1.Language_LANGUAGE_EN, Subject: "OTH wording", Body: "OTH wording {{.Reference}}"}})
+	require.NoError(t, err)
+	_, err = admin.SetStaffContact(ctx, &notifyv1.SetStaffContactRequest{UserId: "oth-user", Contact: &notifyv1.StaffContact{Email: "user@oth.example.org"}})
+	require.NoError(t, err)
+	_, err = admin.SetTeamChannel(ctx, &notifyv1.SetTeamChannelRequest{TeamId: team, Channel: &notifyv1.TeamChannel{Emails: []string{"team@oth.example.org"}}})
+	require.NoError(t, err)
+	return tpl.GetTemplate().GetId()
 }

@@ -3,7 +3,8 @@
 # same machine (see "Benchmarks" in README.md). Builds the real binaries,
 # starts them on free ports against fresh databases, and writes
 # bench/results/latest.md and bench/results/latest.json; the table is also
-# printed. Knobs: BENCH_SCALE (workload sizes, default 1), BENCH_RUNS
+# printed. The console section needs npm and chromium (installed like make
+# test-console does). Knobs: BENCH_SCALE (workload sizes, default 1), BENCH_RUNS
 # (measurements per figure, default 3), BENCH_OUT (output folder, absolute),
 # TEST_DATABASE_URL (the Postgres server), TRUSTENGINE_DATA_DIR (the MDB
 # 2011 wards; routing is not measured without them).
@@ -11,6 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-postgis.sh
+# The console section loads the built console in Debian's chromium: build
+# it before the gateway binary that embeds it.
+make -s console
+export CHROMIUM_PATH=${CHROMIUM_PATH:-$(bash scripts/ensure-chromium.sh)}
 export BENCH_OUT=${BENCH_OUT:-$PWD/bench/results}
 mkdir -p "$BENCH_OUT"
 log=$BENCH_OUT/latest.log

@@ -37,10 +37,10 @@ func code(err error) codes.Code {
 
 // rules is what one caller may do: one field per rule of the package.
 type rules struct {
-	staff, all, seeGBV, actGBV, service, gateway bool
-	requireStaff, requirePerson, requireService  codes.Code
-	requireInternal                              codes.Code
-	requirePlatform                              codes.Code
+	staff, all, seeGBV, actGBV, service, gateway, citizen bool
+	requireStaff, requirePerson, requireService           codes.Code
+	requireInternal, requireStaffOrService                codes.Code
+	requirePlatform, requireAdmin, requireSupervisor      codes.Code
 	// tenantDefault, tenantOwn and tenantOther are the codes of Tenant
 	// with no municipality, CPT and JHB; defaultTo is what "" resolves to.
 	tenantDefault, tenantOwn, tenantOther codes.Code
@@ -58,57 +58,72 @@ func TestEveryRoleAgainstEveryRule(t *testing.T) {
 		caller access.Caller
 		want   rules
 	}{
-		{"a citizen reads their own municipality's public things", user("CPT", auth.RoleCitizen), rules{
-			requireStaff: denied, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: denied,
+		{"a citizen reads their own municipality's public things", user("CPT", auth.RoleCitizen), rules{citizen: true,
+			requireStaff: denied, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(auth.RoleCitizen), forCitizen: denied}},
 		{"an agent is staff", user("CPT", auth.RoleAgent), rules{staff: true,
-			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(auth.RoleAgent), forCitizen: denied}},
 		{"a team manager is staff", user("CPT", auth.RoleTeamManager), rules{staff: true,
-			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: ok, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(auth.RoleTeamManager), forCitizen: denied}},
 		{"a municipal admin is staff of one municipality", user("CPT", auth.RoleMunicipalAdmin), rules{staff: true,
-			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: ok, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(auth.RoleMunicipalAdmin), forCitizen: denied}},
 		{"the SAPS liaison of a municipality sees and acts on its GBV tickets", user("CPT", auth.RoleSAPSLiaison), rules{staff: true, seeGBV: true, actGBV: true,
-			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: ok, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(auth.RoleSAPSLiaison), forCitizen: denied}},
 		{"a SAPS liaison bound to no municipality is nobody's liaison", user("*", auth.RoleSAPSLiaison), rules{
-			requireStaff: denied, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: denied, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: ok, requirePlatform: denied,
 			tenantDefault: invalid, tenantOwn: denied, tenantOther: denied, scope: pg.Scope{Subject: "u"}, forCitizen: denied}},
 		{"a platform admin reads every municipality but no GBV", user("*", auth.RolePlatformAdmin), rules{all: true,
-			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: ok,
+			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: denied, requirePlatform: ok,
 			tenantDefault: invalid, tenantOwn: ok, tenantOther: ok,
 			scope: pg.Scope{AllTenants: true, Subject: "u", Roles: []string{auth.RolePlatformAdmin}}, forCitizen: denied}},
 		{"a platform admin who is also a liaison still reads no GBV", user("*", auth.RolePlatformAdmin, auth.RoleSAPSLiaison), rules{all: true,
-			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: ok,
+			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: ok, requirePlatform: ok,
 			tenantDefault: invalid, tenantOwn: ok, tenantOther: ok,
 			scope: pg.Scope{AllTenants: true, Subject: "u", Roles: []string{auth.RolePlatformAdmin}}, forCitizen: denied}},
 		{"a platform admin and liaison bound to one municipality still reads no GBV", user("CPT", auth.RolePlatformAdmin, auth.RoleSAPSLiaison), rules{staff: true, all: true,
-			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied, requirePlatform: ok,
+			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
+			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: ok, requirePlatform: ok,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: ok,
 			scope: pg.Scope{Tenant: "CPT", AllTenants: true, Subject: "u", Roles: []string{auth.RolePlatformAdmin}}, forCitizen: denied}},
 		{"a person without a role may do nothing", user("CPT"), rules{
-			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied,
+			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(), forCitizen: denied}},
 		{"a service with a job of one municipality is confined to it", service("CPT"), rules{seeGBV: true, actGBV: true, service: true,
-			requireStaff: denied, requirePerson: denied, requireService: ok, requireInternal: ok, requirePlatform: denied,
+			requireStaff: denied, requirePerson: denied, requireService: ok, requireInternal: ok,
+			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied,
 			scope: pg.Scope{Tenant: "CPT", Subject: "routing", Roles: []string{auth.RoleService}}, forCitizen: ok}},
 		{"a service token for all municipalities is bound to none and reads nothing", service("*"), rules{seeGBV: true, service: true,
-			requireStaff: denied, requirePerson: denied, requireService: ok, requireInternal: ok, requirePlatform: denied,
+			requireStaff: denied, requirePerson: denied, requireService: ok, requireInternal: ok,
+			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: invalid, tenantOwn: denied, tenantOther: denied,
 			scope: pg.Scope{Subject: "routing", Roles: []string{auth.RoleService}}, forCitizen: denied}},
 		{"the gateway reads one jurisdiction as the public does", gateway("CPT"), rules{gateway: true,
-			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: ok, requirePlatform: denied,
+			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: ok,
+			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied,
 			scope: pg.Scope{Tenant: "CPT", Subject: "gateway"}, forCitizen: ok}},
 		{"the system's own work reads every municipality", access.System("sla-sweep"), rules{all: true, seeGBV: true,
-			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied,
+			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: invalid, tenantOwn: ok, tenantOther: ok,
 			scope: pg.Scope{AllTenants: true, Subject: "sla-sweep", Roles: []string{auth.RoleService}}, forCitizen: denied}},
 		{"nobody (the zero caller) may do nothing", access.Caller{}, rules{
-			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied, requirePlatform: denied,
+			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied,
+			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: invalid, tenantOwn: denied, tenantOther: denied, forCitizen: denied}},
 	}
 	for _, tt := range tests {
@@ -126,6 +141,12 @@ func TestEveryRoleAgainstEveryRule(t *testing.T) {
 			require.Equal(t, w.requireService, code(c.RequireService()), "RequireService")
 			require.Equal(t, w.requireInternal, code(c.RequireInternal()), "RequireInternal")
 			require.Equal(t, w.requirePlatform, code(c.Require(auth.RolePlatformAdmin)), "Require(platform_admin)")
+			require.Equal(t, w.requirePlatform, code(c.RequirePlatformAdmin()), "RequirePlatformAdmin")
+			require.Equal(t, w.citizen, c.IsCitizen(), "IsCitizen")
+			require.Equal(t, w.requireStaffOrService, code(c.RequireStaffOrService()), "RequireStaffOrService")
+			require.Equal(t, w.requireAdmin, code(c.RequireAdmin()), "RequireAdmin")
+			require.Equal(t, w.requireSupervisor, code(c.RequireSupervisor()), "RequireSupervisor")
+			require.NoError(t, access.Anyone(c), "Anyone")
 			got, err := c.Tenant("", "tenant")
 			require.Equal(t, w.tenantDefault, code(err), "Tenant(\"\")")
 			require.Equal(t, w.defaultTo, got, "Tenant(\"\")")

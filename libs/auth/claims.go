@@ -6,7 +6,10 @@
 // process sign another kind:
 //
 //   - user tokens, from the identity provider (or devtoken): RS256, verified with a
-//     public key, or HS256 in development; they may never claim the service role;
+//     public key, or HS256 in development; they may never claim the service role.
+//     An OpenID Connect issuer's tokens (OIDC, oidc.go) carry its own "iss", an
+//     audience, and the tenant and roles under claims the deployment names; they
+//     are verified with the keys of its JWKS, several at once so that it can rotate;
 //   - service tokens, which ticket, routing and sla mint for each other: HS256 with
 //     SERVICE_JWT_SECRET and audience ServiceAudience, naming the municipality
 //     whose work a call carries (or AllTenants for the few calls about all);

@@ -6,9 +6,12 @@ import (
 )
 
 // gatewayMethods are the only RPCs a gateway token may call: what the Open311
-// facade needs (API keys, public reports and the jurisdiction check). A
+// facade needs (API keys, public reports and the jurisdiction check), and
+// notify's two inbound paths (providers' webhooks and unsubscribe links),
+// which act only on a signature the provider or notify itself made. A
 // compromised gateway can do through its own identity no more than Open311
-// already lets anyone do; every other RPC refuses its token.
+// and those signed requests already let anyone do; every other RPC refuses
+// its token.
 var gatewayMethods = map[string]bool{
 	"/salga.ticket.v1.TicketInternalService/VerifyApiKey":       true,
 	"/salga.ticket.v1.TicketInternalService/ListPublicTickets":  true,
@@ -19,6 +22,8 @@ var gatewayMethods = map[string]bool{
 	"/salga.ticket.v1.TicketInternalService/SubmitPublicReportWithMedia": true,
 	"/salga.ticket.v1.TicketInternalService/DownloadPublicAttachment":    true,
 	"/salga.routing.v1.RoutingService/GetMunicipality":                   true,
+	"/salga.notify.v1.NotifyInternalService/ReceiveWebhook":              true,
+	"/salga.notify.v1.NotifyInternalService/Unsubscribe":                 true,
 }
 
 // GatewayMayCall reports whether a gateway token may call fullMethod.

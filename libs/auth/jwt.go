@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ type verifyKey struct {
 // gateway tokens with their own keys. A kind whose key it lacks is refused.
 type Verifier struct {
 	user    verifyKey
+	oidc    *OIDCIssuer
 	service []byte
 	gateway []byte
 }
@@ -43,6 +45,9 @@ type Keys struct {
 	UserSecret []byte
 	// UserPublicKey verifies user tokens with RS256 instead of UserSecret.
 	UserPublicKey *rsa.PublicKey
+	// OIDC verifies the user tokens its issuer signed (those whose "iss"
+	// names it), beside the key above if there is one.
+	OIDC *OIDCIssuer
 	// ServiceSecret verifies service tokens (HS256, audience ServiceAudience).
 	ServiceSecret []byte
 	// GatewaySecret verifies gateway tokens (HS256, audience GatewayAudience).
@@ -50,9 +55,10 @@ type Keys struct {
 }
 
 // NewVerifier returns a Verifier for k. It refuses keys that would let one
-// kind of token pass for another: no user key, or two equal HS256 secrets.
+// kind of token pass for another: no user key (neither a secret, a public
+// key nor an issuer), or two equal HS256 secrets.
 func NewVerifier(k Keys) (*Verifier, error) {
-	v := &Verifier{service: k.ServiceSecret, gateway: k.GatewaySecret}
+	v := &Verifier{oidc: k.OIDC, service: k.ServiceSecret, gateway: k.GatewaySecret}
 	secrets := [][]byte{k.ServiceSecret, k.GatewaySecret}
 	switch {
 	case k.UserPublicKey != nil:
@@ -60,7 +66,7 @@ func NewVerifier(k Keys) (*Verifier, error) {
 	case len(k.UserSecret) > 0:
 		v.user = verifyKey{alg: jwt.SigningMethodHS256.Alg(), key: k.UserSecret}
 		secrets = append(secrets, k.UserSecret)
-	default:
+	case k.OIDC == nil:
 		return nil, errors.New("auth.NewVerifier: no key for user tokens")
 	}
 	for i, a := range secrets {
@@ -94,12 +100,28 @@ type VerifierConfig struct {
 	ServiceSecret string
 	// GatewaySecret is the secret of gateway tokens (GATEWAY_JWT_SECRET).
 	GatewaySecret string
+	// OIDC is an OpenID Connect issuer of user tokens (OIDC_*); used when
+	// its Issuer is set, beside the key above if any.
+	OIDC OIDC
 }
 
-// NewVerifierFromConfig reads the public key file, if any, and returns
-// NewVerifier of the keys c names.
+// NewVerifierFromConfig reads the public key file, if any, fetches the
+// OpenID Connect issuer's keys, if one is named, and returns NewVerifier of
+// the keys c names.
 func NewVerifierFromConfig(c VerifierConfig) (*Verifier, error) {
 	k := Keys{ServiceSecret: []byte(c.ServiceSecret), GatewaySecret: []byte(c.GatewaySecret)}
+	if c.OIDC.Issuer != "" {
+		timeout := 10 * time.Second
+		if c.OIDC.Client != nil {
+			timeout = c.OIDC.Client.Timeout
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		var err error
+		if k.OIDC, err = NewOIDCIssuer(ctx, c.OIDC); err != nil {
+			return nil, fmt.Errorf("auth.NewVerifierFromConfig: %w", err)
+		}
+	}
 	if c.UserPublicKeyFile == "" {
 		k.UserSecret = []byte(c.UserSecret)
 	} else {
@@ -120,14 +142,18 @@ func NewVerifierFromConfig(c VerifierConfig) (*Verifier, error) {
 
 // Verify parses token and returns its claims. The audience picks the key: a
 // token naming ServiceAudience or GatewayAudience is checked with that key
-// only, any other with the user key. It rejects a wrong algorithm, a bad
-// signature, an expired or not-yet-valid token, a wrong issuer, a missing
-// subject or tenant, unknown roles, a user token claiming the service role,
-// a service token claiming anything but the service role for one
-// municipality or all of them, and a gateway token claiming anything but
-// the service role for one municipality.
+// only, any other as a user token: with the OpenID Connect issuer's keys
+// when its "iss" names that issuer, else with the user key. It rejects a
+// wrong algorithm, a bad signature, an expired or not-yet-valid token, a
+// wrong issuer or audience, a missing subject or tenant, unknown roles, a
+// user token claiming the service role, a service token claiming anything
+// but the service role for one municipality or all of them, and a gateway
+// token claiming anything but the service role for one municipality.
 func (v *Verifier) Verify(token string) (Claims, error) {
-	var peek tokenClaims
+	// Only the registered claims are read before the signature is checked:
+	// they say which key to check it with. Other claims may differ in
+	// shape between issuers.
+	var peek jwt.RegisteredClaims
 	if _, _, err := jwt.NewParser().ParseUnverified(token, &peek); err != nil {
 		return Claims{}, fmt.Errorf("auth.Verify: %w", err)
 	}
@@ -145,7 +171,7 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 			err = errors.New("a gateway token must name one municipality")
 		}
 	default:
-		c, err = v.verifyUser(token)
+		c, err = v.verifyUser(token, peek.Issuer)
 	}
 	if err != nil {
 		return Claims{}, fmt.Errorf("auth.Verify: %w", err)
@@ -153,14 +179,23 @@ func (v *Verifier) Verify(token string) (Claims, error) {
 	return c, nil
 }
 
-// verifyUser checks a user token. The service role is never a person's:
-// whoever holds the user key (an identity provider, or the HS256 secret in
-// development) must not be able to act as a service.
-func (v *Verifier) verifyUser(token string) (Claims, error) {
-	if v.user.key == nil {
+// verifyUser checks a user token: with the OpenID Connect issuer's keys
+// when it names that issuer, else with the user key. The service role is
+// never a person's: whoever holds the user key (an identity provider, or
+// the HS256 secret in development) must not be able to act as a service.
+func (v *Verifier) verifyUser(token, issuer string) (Claims, error) {
+	var (
+		c   Claims
+		err error
+	)
+	switch {
+	case v.oidc != nil && issuer == v.oidc.Issuer():
+		c, err = v.oidc.verify(token)
+	case v.user.key == nil:
 		return Claims{}, errors.New("no key for user tokens")
+	default:
+		c, err = parse(token, v.user.alg, v.user.key)
 	}
-	c, err := parse(token, v.user.alg, v.user.key)
 	if err != nil {
 		return Claims{}, err
 	}

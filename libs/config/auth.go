@@ -55,17 +55,26 @@ type Auth struct {
 	// Default: empty (a service then refuses gateway tokens);
 	// DevGatewayJWTSecret in development mode.
 	GatewayJWTSecret string `env:"GATEWAY_JWT_SECRET"`
+	// OIDC is the OpenID Connect issuer of user tokens (OIDC_*), beside
+	// or instead of the keys above. Default: none.
+	OIDC OIDC
 }
 
 // ForService returns a with the development defaults filled in, or the
 // reason ticket, routing or sla must not start with it. Outside development
-// mode user tokens need JWT_RS256_PUBLIC_KEY_FILE or a JWT_HS256_SECRET,
-// service tokens a SERVICE_JWT_SECRET; none may be empty, published or
-// shorter than 32 bytes, and no two may be equal. GATEWAY_JWT_SECRET may be
-// empty (no Open311 calls are accepted then).
+// mode user tokens need OIDC_ISSUER, JWT_RS256_PUBLIC_KEY_FILE or a
+// JWT_HS256_SECRET, service tokens a SERVICE_JWT_SECRET; no secret may be
+// empty, published or shorter than 32 bytes, and no two may be equal.
+// GATEWAY_JWT_SECRET may be empty (no Open311 calls are accepted then).
 func (a Auth) ForService() (Auth, error) {
+	if err := a.OIDC.check(); err != nil {
+		return a, err
+	}
 	var err error
-	if a.JWTPublicKeyFile == "" {
+	// With an issuer, the HS256 secret is optional outside development
+	// mode (checked if set); in development mode it stays, so that the
+	// development sign-in works beside the issuer's.
+	if a.JWTPublicKeyFile == "" && (a.OIDC.Issuer == "" || a.DevMode || a.JWTSecret != "") {
 		if a.JWTSecret, err = a.UserSecret(); err != nil {
 			return a, err
 		}
@@ -86,8 +95,12 @@ func (a Auth) ForService() (Auth, error) {
 // internet, so outside development mode it holds no key that signs user or
 // service tokens: it verifies user tokens with JWT_RS256_PUBLIC_KEY_FILE and
 // refuses JWT_HS256_SECRET and SERVICE_JWT_SECRET; it signs only its own
-// tokens, with GATEWAY_JWT_SECRET.
+// tokens, with GATEWAY_JWT_SECRET. OIDC_ISSUER may stand in for the
+// public key, or join it.
 func (a Auth) ForGateway() (Auth, error) {
+	if err := a.OIDC.check(); err != nil {
+		return a, err
+	}
 	var err error
 	if !a.DevMode {
 		switch {
@@ -95,9 +108,10 @@ func (a Auth) ForGateway() (Auth, error) {
 			return a, errors.New("config: JWT_HS256_SECRET is set: outside development mode the gateway must not hold " +
 				"the secret that signs user tokens; unset it and set JWT_RS256_PUBLIC_KEY_FILE to the identity provider's " +
 				"public key, or set " + DevModeVar + "=1 for development")
-		case a.JWTPublicKeyFile == "":
-			return a, errors.New("config: JWT_RS256_PUBLIC_KEY_FILE is empty: set it to the PEM public key user tokens are " +
-				"verified with, or set " + DevModeVar + "=1 for development")
+		case a.JWTPublicKeyFile == "" && a.OIDC.Issuer == "":
+			return a, errors.New("config: OIDC_ISSUER and JWT_RS256_PUBLIC_KEY_FILE are empty: set the identity provider's " +
+				"issuer (OIDC_ISSUER, OIDC_AUDIENCE) or the PEM public key user tokens are verified with, or set " +
+				DevModeVar + "=1 for development")
 		case a.ServiceJWTSecret != "":
 			return a, errors.New("config: SERVICE_JWT_SECRET is set: the gateway must not hold the key of service tokens; " +
 				"unset it (the gateway signs its own calls with GATEWAY_JWT_SECRET)")
@@ -119,7 +133,7 @@ func (a Auth) ForGateway() (Auth, error) {
 // mode it refuses an empty, published or short secret, naming the variable.
 func (a Auth) UserSecret() (string, error) {
 	return a.secret("JWT_HS256_SECRET", a.JWTSecret, DevJWTSecret,
-		"or JWT_RS256_PUBLIC_KEY_FILE to verify user tokens with a public key")
+		"or JWT_RS256_PUBLIC_KEY_FILE to verify user tokens with a public key, or OIDC_ISSUER with an identity provider's keys")
 }
 
 // ServiceSecret returns the secret of service tokens (SERVICE_JWT_SECRET)
@@ -138,7 +152,7 @@ func (a Auth) GatewaySecret() (string, error) {
 // Auth (one returned by ForService or ForGateway).
 func (a Auth) VerifierConfig() auth.VerifierConfig {
 	return auth.VerifierConfig{UserSecret: a.JWTSecret, UserPublicKeyFile: a.JWTPublicKeyFile,
-		ServiceSecret: a.ServiceJWTSecret, GatewaySecret: a.GatewayJWTSecret}
+		ServiceSecret: a.ServiceJWTSecret, GatewaySecret: a.GatewayJWTSecret, OIDC: a.OIDC.Verifier()}
 }
 
 // distinct refuses two kinds of token sharing a secret: whoever holds one

@@ -74,7 +74,7 @@ func TestForGatewayRefusesEveryKeyButItsOwnOutsideDevelopmentMode(t *testing.T) 
 			config.Auth{DevMode: true, JWTSecret: config.DevJWTSecret, GatewayJWTSecret: config.DevGatewayJWTSecret}, ""},
 		{"a public key and a gateway secret outside development mode are kept", prod, prod, ""},
 		{"the user-token secret outside development mode is refused", with(func(a *config.Auth) { a.JWTSecret = userSecret }), config.Auth{}, "JWT_HS256_SECRET is set"},
-		{"no public key outside development mode is refused", with(func(a *config.Auth) { a.JWTPublicKeyFile = "" }), config.Auth{}, "JWT_RS256_PUBLIC_KEY_FILE is empty"},
+		{"no public key and no issuer outside development mode is refused", with(func(a *config.Auth) { a.JWTPublicKeyFile = "" }), config.Auth{}, "OIDC_ISSUER and JWT_RS256_PUBLIC_KEY_FILE are empty"},
 		{"the service secret outside development mode is refused", with(func(a *config.Auth) { a.ServiceJWTSecret = serviceSecret }), config.Auth{}, "SERVICE_JWT_SECRET is set"},
 		{"no gateway secret outside development mode is refused", with(func(a *config.Auth) { a.GatewayJWTSecret = "" }), config.Auth{}, "GATEWAY_JWT_SECRET is empty"},
 		{"the published gateway secret outside development mode is refused", with(func(a *config.Auth) { a.GatewayJWTSecret = config.DevGatewayJWTSecret }), config.Auth{}, "GATEWAY_JWT_SECRET is the published development secret"},

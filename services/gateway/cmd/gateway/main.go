@@ -1,5 +1,6 @@
 // Command gateway serves the suite's public API as JSON over HTTP
-// (grpc-gateway), in front of the ticket, routing and SLA gRPC services.
+// (grpc-gateway), in front of the ticket, routing, SLA and notify gRPC
+// services.
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
@@ -28,6 +30,7 @@ import (
 	"github.com/salga/trustengine/services/gateway/internal/config"
 	"github.com/salga/trustengine/services/gateway/internal/console"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
+	"github.com/salga/trustengine/services/gateway/internal/notifyhooks"
 	"github.com/salga/trustengine/services/gateway/internal/open311"
 )
 
@@ -58,7 +61,7 @@ func run(ctx context.Context) error {
 	for _, d := range []struct {
 		addr string
 		dst  **grpc.ClientConn
-	}{{cfg.TicketAddr, &b.Ticket}, {cfg.RoutingAddr, &b.Routing}, {cfg.SLAAddr, &b.SLA}} {
+	}{{cfg.TicketAddr, &b.Ticket}, {cfg.RoutingAddr, &b.Routing}, {cfg.SLAAddr, &b.SLA}, {cfg.NotifyAddr, &b.Notify}} {
 		cc, err := dial(d.addr)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", d.addr, err)
@@ -69,7 +72,8 @@ func run(ctx context.Context) error {
 
 	// User tokens are verified only to attribute requests to tenants and
 	// clients for rate limiting; the services verify every token again.
-	verifier, err := auth.NewVerifierFromConfig(auth.VerifierConfig{UserSecret: cfg.JWTSecret, UserPublicKeyFile: cfg.JWTPublicKeyFile})
+	verifier, err := auth.NewVerifierFromConfig(auth.VerifierConfig{UserSecret: cfg.JWTSecret, UserPublicKeyFile: cfg.JWTPublicKeyFile,
+		OIDC: cfg.OIDC.Verifier()})
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}
@@ -78,8 +82,8 @@ func run(ctx context.Context) error {
 	// each call, which those services accept only on the RPCs
 	// auth.GatewayMayCall lists.
 	id := peers.Gateway([]byte(cfg.GatewayJWTSecret))
-	var svc [2]*grpc.ClientConn
-	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr} {
+	var svc [3]*grpc.ClientConn
+	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr, cfg.NotifyAddr} {
 		cc, err := peers.Dial(addr, id)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", addr, err)
@@ -97,6 +101,7 @@ func run(ctx context.Context) error {
 		DevMode: cfg.DevMode, Signer: signer,
 		TileURL: cfg.ConsoleTileURL, TileAttribution: cfg.ConsoleTileAttribution,
 		OIDCIssuer: cfg.ConsoleOIDCIssuer, OIDCClientID: cfg.ConsoleOIDCClientID, OIDCScopes: cfg.ConsoleOIDCScopes,
+		OIDCTenantClaim: cfg.OIDC.TenantClaim, OIDCRolesClaim: cfg.OIDC.RolesClaim,
 		Fail: httpapi.WriteError,
 	})
 	if err != nil {
@@ -104,6 +109,11 @@ func run(ctx context.Context) error {
 	}
 	if cfg.DevMode {
 		log.Warn("development mode: the console offers a sign-in as any role of any tenant")
+	}
+	if cfg.ConsoleOIDCIssuer != "" && cfg.ConsoleOIDCIssuer != cfg.OIDC.Issuer {
+		// The services verify the console's tokens only with OIDC_ISSUER.
+		log.Warn("CONSOLE_OIDC_ISSUER differs from OIDC_ISSUER: the services will refuse the console's tokens unless they verify that issuer",
+			"console_issuer", cfg.ConsoleOIDCIssuer, "oidc_issuer", cfg.OIDC.Issuer)
 	}
 	var allow []netip.Prefix
 	for _, c := range cfg.MediaFetchAllow {
@@ -130,6 +140,9 @@ func run(ctx context.Context) error {
 		Console: con,
 		Uploads: httpapi.Uploads{MaxFileBytes: cfg.MaxUploadBytes, MaxFiles: cfg.MaxUploadFiles,
 			IdleTimeout: cfg.UploadIdleTimeout, Timeout: cfg.UploadTimeout},
+		// Providers' webhooks and unsubscribe links reach notify with the
+		// gateway's own token, which notify accepts on those two RPCs.
+		Notify: notifyhooks.New(notifyv1.NewNotifyInternalServiceClient(svc[2])),
 	})
 	if err != nil {
 		return err
@@ -139,7 +152,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("gateway: listen %s: %w", cfg.HTTPAddr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
-	log.Info("gateway listening", "addr", lis.Addr().String(), "console_built", con.Built(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr)
+	log.Info("gateway listening", "addr", lis.Addr().String(), "console_built", con.Built(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr, "notify", cfg.NotifyAddr)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {

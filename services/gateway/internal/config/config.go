@@ -22,6 +22,9 @@ type Config struct {
 	// SLAAddr is the SLA service's gRPC address. SLA_ADDR, default
 	// 127.0.0.1:9103.
 	SLAAddr string `env:"SLA_ADDR" envDefault:"127.0.0.1:9103"`
+	// NotifyAddr is the notify service's gRPC address. NOTIFY_ADDR,
+	// default 127.0.0.1:9104.
+	NotifyAddr string `env:"NOTIFY_ADDR" envDefault:"127.0.0.1:9104"`
 	// CORSOrigins lists the browser origins allowed to call the API
 	// (comma-separated; `*` for any). GATEWAY_CORS_ORIGINS, default none.
 	CORSOrigins []string `env:"GATEWAY_CORS_ORIGINS" envSeparator:","`

@@ -33,6 +33,9 @@ type Handler struct {
 	settings Settings
 	csp      string
 	mux      *http.ServeMux
+	// gzipped holds the gzip-compressed copy of every text file of the
+	// bundle (see gzipFiles), by name; index.html's under "index.html".
+	gzipped map[string][]byte
 }
 
 // New returns the console handler for settings, serving the embedded files.
@@ -55,6 +58,13 @@ func newHandler(files fs.FS, s Settings) (*Handler, error) {
 		h.index, h.built = index, true
 	} else if h.index, err = fs.ReadFile(files, "placeholder.html"); err != nil {
 		return nil, err
+	}
+	if h.gzipped, err = gzipFiles(files); err != nil {
+		return nil, err
+	}
+	if gz, ok := h.gzipped["placeholder.html"]; ok && !h.built {
+		// The placeholder is served in the index's place.
+		h.gzipped["index.html"] = gz
 	}
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET "+Prefix+"config.json", h.serveConfig)
@@ -93,7 +103,9 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
 			} else {
 				w.Header().Set("Cache-Control", "no-cache")
 			}
-			http.ServeFileFS(w, r, h.files, name)
+			if !h.serveGzipped(w, r, name) {
+				http.ServeFileFS(w, r, h.files, name)
+			}
 			return
 		}
 		if strings.HasPrefix(name, "assets/") {
@@ -105,5 +117,8 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if h.serveGzipped(w, r, "index.html") {
+		return
+	}
 	http.ServeContent(w, r, "index.html", h.modTime, bytes.NewReader(h.index))
 }

@@ -124,7 +124,16 @@ func TestConfigTellsTheConsoleHowToSignIn(t *testing.T) {
 	require.True(t, c.DevMode)
 	require.Equal(t, "console", c.OIDC.ClientID)
 	require.Equal(t, "openid profile", c.OIDC.Scopes)
+	require.Equal(t, "tenant", c.OIDC.TenantClaim, "the default claim names")
+	require.Equal(t, "roles", c.OIDC.RolesClaim)
 	require.NotContains(t, c.Roles, auth.RoleService)
+
+	// The claim names the services read are the console's too.
+	h = newTestHandler(t, builtSite, Settings{OIDCIssuer: "https://id.example.org", OIDCClientID: "console",
+		OIDCTenantClaim: "municipality", OIDCRolesClaim: "realm_access.roles"})
+	require.NoError(t, json.Unmarshal(get(h, "/console/config.json").Body.Bytes(), &c))
+	require.Equal(t, "municipality", c.OIDC.TenantClaim)
+	require.Equal(t, "realm_access.roles", c.OIDC.RolesClaim)
 }
 
 func postToken(h http.Handler, contentType, body string) *httptest.ResponseRecorder {

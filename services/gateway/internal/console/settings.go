@@ -34,6 +34,11 @@ type Settings struct {
 	// OIDCScopes are the scopes requested, space-separated; default
 	// "openid profile".
 	OIDCScopes string
+	// OIDCTenantClaim and OIDCRolesClaim name where the issuer's tokens
+	// carry the tenant and the roles (the services' OIDC_TENANT_CLAIM and
+	// OIDC_ROLES_CLAIM), so the console shows who signed in; default
+	// "tenant" and "roles".
+	OIDCTenantClaim, OIDCRolesClaim string
 	// Fail writes an error in the gateway's error shape.
 	Fail func(w http.ResponseWriter, r *http.Request, err error)
 }
@@ -48,6 +53,12 @@ func (s *Settings) validate() error {
 	}
 	if s.OIDCScopes == "" {
 		s.OIDCScopes = "openid profile"
+	}
+	if s.OIDCTenantClaim == "" {
+		s.OIDCTenantClaim = "tenant"
+	}
+	if s.OIDCRolesClaim == "" {
+		s.OIDCRolesClaim = "roles"
 	}
 	if s.Fail == nil {
 		return fmt.Errorf("console: Fail is required")
@@ -119,9 +130,11 @@ type clientConfig struct {
 }
 
 type oidcConfig struct {
-	Issuer   string `json:"issuer"`
-	ClientID string `json:"client_id"`
-	Scopes   string `json:"scopes"`
+	Issuer      string `json:"issuer"`
+	ClientID    string `json:"client_id"`
+	Scopes      string `json:"scopes"`
+	TenantClaim string `json:"tenant_claim"`
+	RolesClaim  string `json:"roles_claim"`
 }
 
 // consoleRoles are the roles a person signs in to the console with (the
@@ -135,7 +148,8 @@ func (h *Handler) serveConfig(w http.ResponseWriter, _ *http.Request) {
 	c := clientConfig{DevMode: h.settings.DevMode, TileURL: h.settings.TileURL,
 		TileAttribution: h.settings.TileAttribution, Roles: consoleRoles}
 	if h.settings.OIDCIssuer != "" {
-		c.OIDC = &oidcConfig{Issuer: h.settings.OIDCIssuer, ClientID: h.settings.OIDCClientID, Scopes: h.settings.OIDCScopes}
+		c.OIDC = &oidcConfig{Issuer: h.settings.OIDCIssuer, ClientID: h.settings.OIDCClientID, Scopes: h.settings.OIDCScopes,
+			TenantClaim: h.settings.OIDCTenantClaim, RolesClaim: h.settings.OIDCRolesClaim}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
@@ -34,6 +35,8 @@ type Backends struct {
 	Routing *grpc.ClientConn
 	// SLA is the SLA service.
 	SLA *grpc.ClientConn
+	// Notify is the notify service.
+	Notify *grpc.ClientConn
 }
 
 // Options tune the HTTP handler.
@@ -53,6 +56,9 @@ type Options struct {
 	// Uploads bound the photo uploads (multipart, streamed to the ticket
 	// service).
 	Uploads Uploads
+	// Notify serves notify's inbound paths (providers' webhooks and
+	// unsubscribe links) under /notify/; nil leaves them out.
+	Notify interface{ Register(*http.ServeMux) }
 }
 
 // forwardedHeaders are the HTTP request headers passed on to the services as
@@ -94,6 +100,7 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 		{"ticket", func() error { return ticketv1.RegisterTicketServiceHandler(ctx, mux, b.Ticket) }},
 		{"routing", func() error { return routingv1.RegisterRoutingServiceHandler(ctx, mux, b.Routing) }},
 		{"sla", func() error { return slav1.RegisterSlaServiceHandler(ctx, mux, b.SLA) }},
+		{"notify", func() error { return notifyv1.RegisterNotifyServiceHandler(ctx, mux, b.Notify) }},
 	}
 	for _, r := range regs {
 		if err := r.fn(); err != nil {
@@ -119,6 +126,9 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 	root.Handle("GET /readyz", readiness(b))
 	if opts.Open311 != nil {
 		root.Handle("/open311/v2/", opts.Open311)
+	}
+	if opts.Notify != nil {
+		opts.Notify.Register(root)
 	}
 	if opts.Console != nil {
 		root.Handle("/console/", opts.Console)

@@ -87,7 +87,7 @@ func newGateway(t *testing.T, serving bool) (http.Handler, *recordingTickets) {
 		grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cc.Close() })
-	h, err := httpapi.New(context.Background(), httpapi.Backends{Ticket: cc, Routing: cc, SLA: cc},
+	h, err := httpapi.New(context.Background(), httpapi.Backends{Ticket: cc, Routing: cc, SLA: cc, Notify: cc},
 		httpapi.Options{MaxBodyBytes: 4096, CORSOrigins: []string{"https://ops.example.org"}})
 	require.NoError(t, err)
 	return h, rec

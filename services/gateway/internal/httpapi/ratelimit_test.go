@@ -24,7 +24,7 @@ func TestRequestsOverABudgetGet429WithRetryAfter(t *testing.T) {
 	cc, err := grpc.NewClient("127.0.0.1:1", grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cc.Close() })
-	h, err := httpapi.New(context.Background(), httpapi.Backends{Ticket: cc, Routing: cc, SLA: cc}, httpapi.Options{
+	h, err := httpapi.New(context.Background(), httpapi.Backends{Ticket: cc, Routing: cc, SLA: cc, Notify: cc}, httpapi.Options{
 		RateLimit: httpapi.RateLimit{TenantPerSecond: 1, TenantBurst: 5, ClientPerSecond: 0.5, ClientBurst: 3,
 			Verifier: auth.NewHS256Verifier(secret)},
 	})
@@ -74,7 +74,7 @@ func TestTheBearerSchemeInAnyCaseIsChargedToTheTokensClient(t *testing.T) {
 	cc, err := grpc.NewClient("127.0.0.1:1", grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cc.Close() })
-	h, err := httpapi.New(context.Background(), httpapi.Backends{Ticket: cc, Routing: cc, SLA: cc}, httpapi.Options{
+	h, err := httpapi.New(context.Background(), httpapi.Backends{Ticket: cc, Routing: cc, SLA: cc, Notify: cc}, httpapi.Options{
 		RateLimit: httpapi.RateLimit{ClientPerSecond: 0.01, ClientBurst: 3, Verifier: auth.NewHS256Verifier(secret)},
 	})
 	require.NoError(t, err)

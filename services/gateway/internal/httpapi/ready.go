@@ -13,7 +13,7 @@ import (
 // readiness answers 200 when every service behind the gateway reports
 // SERVING on grpc.health.v1, else 503 with each service's state.
 func readiness(b Backends) http.Handler {
-	conns := map[string]*grpc.ClientConn{"ticket": b.Ticket, "routing": b.Routing, "sla": b.SLA}
+	conns := map[string]*grpc.ClientConn{"ticket": b.Ticket, "routing": b.Routing, "sla": b.SLA, "notify": b.Notify}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()

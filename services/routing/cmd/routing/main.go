@@ -1,121 +1,69 @@
-// Command routing serves the team-routing service: municipalities, teams and
-// their service areas, routing decisions and assignments.
+// Command routing runs the routing service: municipalities, teams and their
+// service areas, routing decisions and assignments over gRPC, with its job
+// queue delivering assignments and GBV access-log entries to the ticket
+// service. With MIGRATE_ONLY=1 it prepares its database and exits.
 package main
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 	"google.golang.org/grpc"
 
-	"github.com/salga/trustengine/libs/auth"
-	"github.com/salga/trustengine/libs/logging"
-	"github.com/salga/trustengine/libs/peers"
-	"github.com/salga/trustengine/libs/pg"
+	libpeers "github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/queue"
-	libserver "github.com/salga/trustengine/libs/server"
+	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/routing/internal/app"
-	"github.com/salga/trustengine/services/routing/internal/config"
-	"github.com/salga/trustengine/services/routing/internal/delivery"
-	"github.com/salga/trustengine/services/routing/internal/server"
+	"github.com/salga/trustengine/services/routing/internal/outbox"
+	"github.com/salga/trustengine/services/routing/internal/peers"
+	routingserver "github.com/salga/trustengine/services/routing/internal/server"
 	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		slog.Error("routing stopped", "error", err.Error())
-		os.Exit(1)
-	}
-}
+func main() { server.Main("routing", serve, server.MigrateSealed(prepare)) }
 
-func run(ctx context.Context) error {
-	cfg, err := config.Load()
+// serve runs the service until ctx ends.
+func serve(ctx context.Context) error {
+	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	log := logging.New(cfg.LogLevel)
-	keys, err := cfg.GBV.Keyring(cfg.DevMode)
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-	if keys.HoldsDevKey() {
-		log.Warn("development mode: notes of GBV assignments are sealed with the published development key")
-	}
-	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-	defer pool.Close()
-	if err := store.Setup(ctx, pool, keys); err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-
-	riverClient, closePeer, err := newRiver(ctx, cfg, pool, log)
+	proc, keys, err := server.OpenSealed(ctx, "routing", cfg.Common, cfg.GBV, prepare)
 	if err != nil {
 		return err
 	}
-	defer closePeer()
-	if err := queue.RegisterMetrics(libserver.Registry, pool, store.Schema); err != nil {
+	defer proc.Close()
+
+	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), cfg.ServiceName), cfg.TicketAddr)
+	if err != nil {
 		return err
 	}
-	if cfg.TicketAddr != "" {
-		// Without TICKET_ADDR the client only records jobs, and works none.
-		queue.ObserveDeliveries(ctx, riverClient)
+	defer conns.Close()
+	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, targets)
+	if err != nil {
+		return err
 	}
+	a := app.New(proc.Pool, store.New(keys), outbox.NewEnqueuer(jobs), proc.Log)
 
-	reflect, openReflect := cfg.Reflection()
-	srv := libserver.New(libserver.Options{
-		Reflection: reflect, OpenReflection: openReflect,
-		Name: "routing", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
-		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
-		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
-		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(server.MaxRecvMsgSize)},
+	srv := proc.Server(server.Options{
+		// 64 MB lets imports of whole boundary files reach the service.
+		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(routingserver.MaxRecvMsgSize)},
+		Queue:         jobs,
 	})
-	server.New(app.New(pool, delivery.NewOutbox(riverClient), keys, log)).Register(srv.GRPC())
-	err = srv.Run(ctx)
-	if cfg.TicketAddr != "" {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
-		defer cancel()
-		if stopErr := riverClient.Stop(stopCtx); stopErr != nil {
-			log.Warn("river stop", "error", stopErr.Error())
-		}
-	}
-	return err
+	routingserver.New(a).Register(srv.GRPC())
+	return srv.Run(ctx)
 }
 
-// newRiver builds the River client: insert-only without TICKET_ADDR, else
-// with the record_assignment worker started and a connection to the ticket
-// service whose calls carry a service token for each job's tenant.
-func newRiver(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], func(), error) {
-	if cfg.TicketAddr == "" {
-		c, err := delivery.NewRiverClient(pool, store.Schema, nil, log)
-		return c, func() {}, err
+// prepare is the start-up preparation of the database, the same before
+// serving and in migrate-only mode: PostGIS, the application role, the
+// migrations of schema "routing", the sealing of GBV notes older versions
+// kept in plain text (which needs keys), and River's tables.
+func prepare(keys *seal.Keyring) server.Prepare {
+	return func(ctx context.Context, pool *pgxpool.Pool) error {
+		if err := store.Prepare(ctx, pool, keys); err != nil {
+			return err
+		}
+		return queue.Migrate(ctx, pool, outbox.Schema)
 	}
-	conn, err := peers.Dial(cfg.TicketAddr, peers.Service([]byte(cfg.ServiceJWTSecret), cfg.ServiceName))
-	if err != nil {
-		return nil, nil, fmt.Errorf("run: dial ticket service: %w", err)
-	}
-	c, err := delivery.NewRiverClient(pool, store.Schema, delivery.NewTicketClient(conn), log)
-	if err != nil {
-		_ = conn.Close()
-		return nil, nil, err
-	}
-	if err := c.Start(ctx); err != nil {
-		_ = conn.Close()
-		return nil, nil, fmt.Errorf("run: river start: %w", err)
-	}
-	return c, func() { _ = conn.Close() }, nil
 }

@@ -1,75 +1,65 @@
-// Package app holds the routing service's use cases, one per file. Each use
-// case runs in one tenant-scoped transaction (libs pg.InTx) and records its
-// effects on other services in that same transaction.
+// Package app holds the routing service's use cases, one per file. Each
+// reads its caller (libs/access, put in the context by libs/server), lets
+// domain validate its input and decide the rules, and runs its reads and
+// writes in one transaction it opens under the caller's scope (so
+// row-level security applies), recording the jobs the ticket service must
+// do, and the GBV notes its answer opens, in that same transaction.
 package app
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/pg"
-	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
-// Outbox records, inside tx, what the ticket service must learn: a new
-// current assignment, and an answer that carried opened GBV notes (for the
-// platform's GBV access log).
-type Outbox interface {
+// Jobs records, inside the transaction of a change or read, what the
+// ticket service must learn (implemented by package outbox).
+type Jobs interface {
+	// AssignmentChanged records that a ticket has a new current assignment.
 	AssignmentChanged(ctx context.Context, tx pgx.Tx, a domain.Assignment) error
+	// GBVDisclosed records an answer that carried opened GBV notes, for the
+	// platform's GBV access log.
 	GBVDisclosed(ctx context.Context, tx pgx.Tx, d domain.Disclosure) error
 }
 
-// App is the routing service's application layer.
+// App is the routing service's use cases.
 type App struct {
-	pool   *pgxpool.Pool
-	outbox Outbox
-	// keys seal and open the notes of GBV assignments.
-	keys *seal.Keyring
-	log  *slog.Logger
+	pool  *pgxpool.Pool
+	store *store.Store
+	jobs  Jobs
+	log   *slog.Logger
+	now   func() time.Time
 }
 
-// New returns an App on pool that announces assignments and logs answers
-// carrying GBV notes through outbox, and seals the notes of GBV assignments
-// with keys.
-func New(pool *pgxpool.Pool, outbox Outbox, keys *seal.Keyring, log *slog.Logger) *App {
+// New returns the use cases over pool and st, recording work for the
+// ticket service with jobs; log (nil: slog.Default) hears of repaired
+// boundaries and failed statistics refreshes.
+func New(pool *pgxpool.Pool, st *store.Store, jobs Jobs, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &App{pool: pool, outbox: outbox, keys: keys, log: log}
+	return &App{pool: pool, store: st, jobs: jobs, log: log, now: time.Now}
 }
 
-// inTx runs fn in a scoped transaction.
+// inTx runs fn in one transaction under scope; fn may run again when the
+// transaction loses a serialization conflict (pg.InTx).
 func (a *App) inTx(ctx context.Context, scope pg.Scope, fn func(pgx.Tx) error) error {
 	return pg.InTx(ctx, a.pool, scope, fn)
 }
 
-// notFound turns the store's ErrNotFound into the caller-facing NotFound of
-// what, leaving other errors alone.
-func notFound(err error, what string) error {
-	if errors.Is(err, domain.ErrNotFound) {
-		return apperr.NotFound(what)
+// wrap names the use case in an unexpected error; domain errors keep their
+// code through the wrapping.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return err
-}
-
-// gbvWall turns the database's refusal of a GBV assignment outside SAPS
-// teams into FailedPrecondition. The use cases check the rules first; the
-// database refuses only what a concurrent change of a team let through.
-func gbvWall(err error) error {
-	if errors.Is(err, domain.ErrGBVOutsideSAPS) {
-		return apperr.FailedPrecondition("a GBV ticket may only reach SAPS teams of its municipality, " +
-			"and a team changed meanwhile; try again")
-	}
-	return err
-}
-
-// Page is a limit/offset window for lists.
-type Page struct {
-	Limit, Offset int
+	return fmt.Errorf("app.%s: %w", op, err)
 }

@@ -3,7 +3,44 @@ package domain
 import (
 	"fmt"
 	"strings"
+
+	"github.com/salga/trustengine/libs/vocab/word"
 )
+
+// RouteQuery is what the routing rules search: the teams of tenant that
+// may take a ticket of category at the point (Lat, Lng).
+type RouteQuery struct {
+	Tenant   string
+	Category Category
+	Lat, Lng float64
+}
+
+// Candidates is what the routing rules found for a point, in one search.
+type Candidates struct {
+	// Teams are the eligible teams of the first rule that found any, best
+	// first; empty means the ticket goes to triage.
+	Teams []Candidate
+	// Reason names that rule: geospatial_routing (areas covering the
+	// point) or fallback_nearest (the nearest areas, else teams without an
+	// area).
+	Reason Reason
+}
+
+// Decide chooses the best of the candidates; with none the ticket goes to
+// triage. When the chosen team has members, the use case gives the ticket
+// to the least loaded one (NeedsMember) before Explain.
+func Decide(c Candidates) Decision {
+	d := Decision{Reason: word.ReasonTriage}
+	if len(c.Teams) > 0 {
+		d.Candidates = c.Teams
+		d.Choose(0, c.Reason)
+	}
+	return d
+}
+
+// NeedsMember reports whether the decision's team has members, one of
+// whom takes the ticket.
+func (d Decision) NeedsMember() bool { return d.TeamID != "" && d.Candidates[0].HasMembers }
 
 // Candidate is one team a routing decision considered.
 type Candidate struct {
@@ -40,13 +77,13 @@ func (d *Decision) Choose(i int, reason Reason) {
 // rule that chose the team.
 func (d *Decision) Explain(category Category) {
 	kind := fmt.Sprintf("%s team", category)
-	if category == CategoryGBV {
+	if category == word.CategoryGBV {
 		// GBV goes only to police liaison teams whatever their category.
 		kind = "SAPS liaison team"
 	}
 	var b strings.Builder
 	switch d.Reason {
-	case ReasonGeospatial:
+	case word.ReasonGeospatial:
 		contained := 0
 		for _, c := range d.Candidates {
 			if c.ContainsPoint {
@@ -57,7 +94,7 @@ func (d *Decision) Explain(category Category) {
 		if contained > 1 {
 			fmt.Fprintf(&b, " and is the smallest of the %d %s areas that do (ties by team id)", contained, kind)
 		}
-	case ReasonFallbackNearest:
+	case word.ReasonFallbackNearest:
 		var dist float64
 		for _, c := range d.Candidates {
 			if c.Chosen {

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -17,10 +19,11 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/routing/internal/app"
-	"github.com/salga/trustengine/services/routing/internal/delivery"
+	"github.com/salga/trustengine/services/routing/internal/outbox"
 	"github.com/salga/trustengine/services/routing/internal/server"
 	"github.com/salga/trustengine/services/routing/internal/store"
 )
@@ -35,14 +38,26 @@ type env struct {
 	internal routingv1.RoutingInternalServiceClient
 }
 
+// migrate prepares the template database the way the binary does.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
+	if err != nil {
+		return err
+	}
+	if err := store.Prepare(ctx, pool, keys); err != nil {
+		return err
+	}
+	return queue.Migrate(ctx, pool, outbox.Schema)
+}
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	pool := pgtest.NewDB(t, "routing", store.Migrate)
-	rc, err := delivery.NewRiverClient(pool, store.Schema, nil, nil)
-	require.NoError(t, err)
+	pool := pgtest.NewDB(t, "routing", migrate)
 	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
 	require.NoError(t, err)
-	a := app.New(pool, delivery.NewOutbox(rc), keys, nil)
+	jobs, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{})
+	require.NoError(t, err)
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	conn := dial(t, func(s *grpc.Server) { server.New(a).Register(s) })
 	return &env{t: t, pool: pool, public: routingv1.NewRoutingServiceClient(conn),
 		internal: routingv1.NewRoutingInternalServiceClient(conn)}

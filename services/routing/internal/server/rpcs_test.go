@@ -1,15 +1,11 @@
 package server_test
 
 import (
-	"slices"
 	"testing"
-
-	"github.com/stretchr/testify/require"
-	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
 
 	// The generated package registers the descriptors routingRPCs reads.
 	_ "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	"github.com/salga/trustengine/libs/server/servertest"
 )
 
 // Full method names of the routing service's RPCs, as the tests' tables
@@ -38,44 +34,17 @@ const (
 )
 
 // routingRPCs lists the full name of every RPC of every service in package
-// salga.routing.v1, public and internal, read from the generated
-// descriptors: a test that checks a rule for each of them fails when an RPC
-// is added and the test's table does not say how the rule applies to it.
+// salga.routing.v1, public and internal, read from the generated descriptors: a test
+// that checks a rule for each of them fails when an RPC is added and the
+// test's table does not say how the rule applies to it.
 func routingRPCs(t *testing.T) []string {
 	t.Helper()
-	var out []string
-	protoregistry.GlobalFiles.RangeFilesByPackage("salga.routing.v1", func(fd protoreflect.FileDescriptor) bool {
-		for i := range fd.Services().Len() {
-			sd := fd.Services().Get(i)
-			for j := range sd.Methods().Len() {
-				out = append(out, "/"+string(sd.FullName())+"/"+string(sd.Methods().Get(j).Name()))
-			}
-		}
-		return true
-	})
-	require.Contains(t, out, rpcListAssignments, "the descriptors are registered")
-	require.Contains(t, out, rpcEscalateTicket, "the internal service's descriptors are registered")
-	slices.Sort(out)
-	return out
+	return servertest.RPCs(t, "salga.routing.v1")
 }
 
 // requireClassified fails for every RPC that is in neither of a rule's two
 // tables, or in both, and for table keys that are not RPCs.
 func requireClassified[A, B any](t *testing.T, rule string, covered map[string]A, exempt map[string]B) {
 	t.Helper()
-	all := routingRPCs(t)
-	for _, m := range all {
-		_, c := covered[m]
-		_, e := exempt[m]
-		if c == e {
-			t.Errorf("%s: RPC %s must be either covered or exempt (with the reason), not %s", rule, m,
-				map[bool]string{true: "both", false: "neither"}[c])
-		}
-	}
-	for m := range covered {
-		require.Contains(t, all, m, "%s: %s is not an RPC", rule, m)
-	}
-	for m := range exempt {
-		require.Contains(t, all, m, "%s: %s is not an RPC", rule, m)
-	}
+	servertest.RequireClassified(t, rule, routingRPCs(t), covered, exempt)
 }

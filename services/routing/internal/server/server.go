@@ -1,5 +1,8 @@
-// Package server implements the routing gRPC services: authorisation,
-// request validation and the mapping between protos and the domain.
+// Package server is the gRPC edge of the routing service: it maps protobuf
+// requests to the use cases' input (package app, package domain) and their
+// results back, and nothing else. Rules, defaults and authorization are the
+// use cases' (which read the caller with libs/access) and domain's; SQL is
+// the store's.
 package server
 
 import (
@@ -13,23 +16,25 @@ import (
 // are ~6 MB of GeoJSON, more as a Struct) reach the service.
 const MaxRecvMsgSize = 64 << 20
 
-// Server serves RoutingService (public) and RoutingInternalService
-// (service-to-service).
+// Server implements RoutingService (public) and RoutingInternalService
+// (service to service).
 type Server struct {
 	routingv1.UnimplementedRoutingServiceServer
-	routingv1.UnimplementedRoutingInternalServiceServer
 	app *app.App
 }
 
-// New returns a Server backed by a.
+// New returns the handlers over a.
 func New(a *app.App) *Server { return &Server{app: a} }
 
 // Register adds both services to r.
 func (s *Server) Register(r grpc.ServiceRegistrar) {
 	routingv1.RegisterRoutingServiceServer(r, s)
-	routingv1.RegisterRoutingInternalServiceServer(r, internalServer{s})
+	routingv1.RegisterRoutingInternalServiceServer(r, internalServer{app: s.app})
 }
 
 // internalServer gives the internal service its own method set, so the
 // public and internal RPCs cannot be confused in registration.
-type internalServer struct{ *Server }
+type internalServer struct {
+	routingv1.UnimplementedRoutingInternalServiceServer
+	app *app.App
+}

@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -20,16 +20,16 @@ const assignmentCols = `a.id::text, a.tenant, a.ticket_id::text, a.category, coa
 const assignmentFrom = ` FROM routing.assignments a LEFT JOIN routing.teams t ON t.id = a.team_id `
 
 // routingReasons are the reasons of the one routing assignment per ticket.
-var routingReasons = []string{string(domain.ReasonGeospatial), string(domain.ReasonFallbackNearest), string(domain.ReasonTriage)}
+var routingReasons = []string{string(word.ReasonGeospatial), string(word.ReasonFallbackNearest), string(word.ReasonTriage)}
 
 // InsertAssignment appends a to the history; when a.IsCurrent it must be
-// called after ClearCurrent. The note of a GBV assignment is sealed with
-// keys (see SealNote) and returned open. ON CONFLICT DO NOTHING lets the
+// called after ClearCurrent. The note of a GBV assignment is sealed (see
+// sealNote) and returned open. ON CONFLICT DO NOTHING lets the
 // unique indexes arbitrate races: inserted is false when a concurrent
 // transaction already stored the same routing or escalation, and nothing
 // was written. A GBV assignment to a team that is not a SAPS team of the
 // tenant is refused by the database (domain.ErrGBVOutsideSAPS).
-func InsertAssignment(ctx context.Context, tx pgx.Tx, keys *seal.Keyring, a domain.Assignment, decision *domain.Decision) (domain.Assignment, bool, error) {
+func (s *Store) InsertAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignment, decision *domain.Decision) (domain.Assignment, bool, error) {
 	var decisionJSON []byte
 	if decision != nil {
 		var err error
@@ -38,7 +38,7 @@ func InsertAssignment(ctx context.Context, tx pgx.Tx, keys *seal.Keyring, a doma
 		}
 	}
 	a.ID = uuid.NewString()
-	note, sealed, err := sealNote(keys, a)
+	note, sealed, err := s.sealNote(a)
 	if err != nil {
 		return domain.Assignment{}, false, fmt.Errorf("store.InsertAssignment: %w", err)
 	}
@@ -52,11 +52,11 @@ func InsertAssignment(ctx context.Context, tx pgx.Tx, keys *seal.Keyring, a doma
 		string(a.Reason), note, a.EscalationLevel, a.IsCurrent, decisionJSON,
 		sealed.Ciphertext, sealed.keyID(), sealed.Nonce)
 	if err != nil {
-		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err)
+		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err, nil)
 	}
 	got, err := pgx.CollectRows(rows, scanAssignment)
 	if err != nil {
-		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err)
+		return domain.Assignment{}, false, interpretError("store.InsertAssignment", err, nil)
 	}
 	if len(got) == 0 {
 		return domain.Assignment{}, false, nil
@@ -66,50 +66,46 @@ func InsertAssignment(ctx context.Context, tx pgx.Tx, keys *seal.Keyring, a doma
 }
 
 // RoutingAssignment returns the ticket's routing assignment and the decision
-// stored with it, or domain.ErrNotFound.
-func RoutingAssignment(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assignment, domain.Decision, error) {
-	var d domain.Decision
+// stored with it; found is false when the ticket was not routed yet.
+func (s *Store) RoutingAssignment(ctx context.Context, tx pgx.Tx, ticketID string) (a domain.Assignment, d domain.Decision, found bool, err error) {
 	var raw []byte
 	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+`, a.decision`+assignmentFrom+`
 		WHERE a.ticket_id = $1 AND a.reason = ANY ($2)`, ticketID, routingReasons)
 	if err != nil {
-		return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: %w", err)
+		return a, d, false, fmt.Errorf("store.RoutingAssignment: %w", err)
 	}
 	got, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Assignment, error) {
-		a, err := scanAssignmentWith(row, &raw)
-		return a, err
+		return scanAssignmentWith(row, &raw)
 	})
-	if err != nil {
-		return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: %w", err)
-	}
-	if len(got) == 0 {
-		return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: %w", domain.ErrNotFound)
+	if err != nil || len(got) == 0 {
+		return a, d, false, interpretError("store.RoutingAssignment", err, nil)
 	}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &d); err != nil {
-			return domain.Assignment{}, d, fmt.Errorf("store.RoutingAssignment: decode decision: %w", err)
+			return a, d, false, fmt.Errorf("store.RoutingAssignment: decode decision: %w", err)
 		}
 	}
-	return got[0], d, nil
+	return got[0], d, true, nil
 }
 
 // LockCurrent returns the ticket's current assignment, locked FOR UPDATE so
-// that reassignments and escalations of one ticket run one at a time.
+// that reassignments and escalations of one ticket run one at a time;
+// domain.ErrTicketNotFound when it has none the caller's scope sees.
 //
 // Under read committed, a lock that waited on a row another transaction
 // has just made non-current returns nothing; a second statement sees the
 // newly committed current row, so it looks once more before giving up.
-func LockCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assignment, error) {
+func (s *Store) LockCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assignment, error) {
 	a, err := lockCurrent(ctx, tx, ticketID)
-	if errors.Is(err, domain.ErrNotFound) {
+	if errors.Is(err, domain.ErrTicketNotFound) {
 		a, err = lockCurrent(ctx, tx, ticketID)
 	}
 	return a, err
 }
 
 func lockCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assignment, error) {
-	if validID(ticketID) != nil {
-		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", domain.ErrNotFound)
+	if !domain.IsID(ticketID) {
+		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", domain.ErrTicketNotFound)
 	}
 	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+assignmentFrom+`
 		WHERE a.ticket_id = $1 AND a.is_current FOR UPDATE OF a`, ticketID)
@@ -121,32 +117,29 @@ func lockCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (domain.Assign
 		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", err)
 	}
 	if len(got) == 0 {
-		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", domain.ErrNotFound)
+		return domain.Assignment{}, fmt.Errorf("store.LockCurrent: %w", domain.ErrTicketNotFound)
 	}
 	return got[0], nil
 }
 
-// EscalationAt returns the ticket's escalation of the given level, or
-// domain.ErrNotFound.
-func EscalationAt(ctx context.Context, tx pgx.Tx, ticketID string, level int32) (domain.Assignment, error) {
+// EscalationAt returns the ticket's escalation of the given level; found
+// is false when there is none yet.
+func (s *Store) EscalationAt(ctx context.Context, tx pgx.Tx, ticketID string, level int32) (domain.Assignment, bool, error) {
 	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+assignmentFrom+`
 		WHERE a.ticket_id = $1 AND a.escalation_level = $2 AND a.reason IN ('escalation', 'sla_breach')`,
 		ticketID, level)
 	if err != nil {
-		return domain.Assignment{}, fmt.Errorf("store.EscalationAt: %w", err)
+		return domain.Assignment{}, false, fmt.Errorf("store.EscalationAt: %w", err)
 	}
 	got, err := pgx.CollectRows(rows, scanAssignment)
-	if err != nil {
-		return domain.Assignment{}, fmt.Errorf("store.EscalationAt: %w", err)
+	if err != nil || len(got) == 0 {
+		return domain.Assignment{}, false, interpretError("store.EscalationAt", err, nil)
 	}
-	if len(got) == 0 {
-		return domain.Assignment{}, fmt.Errorf("store.EscalationAt: %w", domain.ErrNotFound)
-	}
-	return got[0], nil
+	return got[0], true, nil
 }
 
 // ClearCurrent marks the ticket's current assignment as no longer current.
-func ClearCurrent(ctx context.Context, tx pgx.Tx, ticketID string) error {
+func (s *Store) ClearCurrent(ctx context.Context, tx pgx.Tx, ticketID string) error {
 	if _, err := tx.Exec(ctx, `UPDATE routing.assignments SET is_current = false
 		WHERE ticket_id = $1 AND is_current`, ticketID); err != nil {
 		return fmt.Errorf("store.ClearCurrent: %w", err)
@@ -155,7 +148,7 @@ func ClearCurrent(ctx context.Context, tx pgx.Tx, ticketID string) error {
 }
 
 // HasCurrent reports whether the ticket has a current assignment.
-func HasCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (bool, error) {
+func (s *Store) HasCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (bool, error) {
 	var ok bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM routing.assignments
 		WHERE ticket_id = $1 AND is_current)`, ticketID).Scan(&ok); err != nil {
@@ -184,14 +177,4 @@ func scanAssignmentWith(row pgx.CollectableRow, extra ...any) (domain.Assignment
 		a.SealedNote = &domain.SealedNote{KeyID: *keyID, Nonce: nonce, Ciphertext: ciphertext}
 	}
 	return a, nil
-}
-
-var errBadID = errors.New("not a uuid")
-
-// validID reports whether id is a UUID; lookups of other strings find nothing.
-func validID(id string) error {
-	if _, err := uuid.Parse(id); err != nil {
-		return errBadID
-	}
-	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/internal/store"
 	"github.com/salga/trustengine/services/routing/migrations"
@@ -36,8 +37,8 @@ func insertTeamOf(t *testing.T, pool *pgxpool.Pool, tenant, name string, saps bo
 	t.Helper()
 	var id string
 	require.NoError(t, pg.InTx(context.Background(), pool, pg.Scope{Tenant: tenant}, func(tx pgx.Tx) error {
-		team, err := store.InsertTeam(context.Background(), tx, domain.Team{Tenant: tenant, Name: name,
-			Category: domain.CategoryGBV, IsSAPS: saps, Active: true})
+		team, err := store.New(devKeys(t)).InsertTeam(context.Background(), tx, domain.Team{Tenant: tenant, Name: name,
+			Category: word.CategoryGBV, IsSAPS: saps, Active: true})
 		id = team.ID
 		return err
 	}))
@@ -51,7 +52,7 @@ func insertTeamOf(t *testing.T, pool *pgxpool.Pool, tenant, name string, saps bo
 func TestTheDatabaseRefusesGBVOutsideSAPS(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pgtest.NewDB(t, "routingstore", store.Migrate)
+	pool := pgtest.NewDB(t, "routingstore", prepare)
 	saps := insertTeam(t, pool, "SAPS", true)
 	sapsTarget := insertTeam(t, pool, "SAPS escalation", true)
 	plain := insertTeam(t, pool, "Social workers", false)
@@ -125,7 +126,7 @@ func beforeSealedNotes(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 		old[name] = &fstest.MapFile{Data: data}
 	}
-	return pg.Migrate(ctx, pool, store.Schema, old)
+	return pg.Migrate(ctx, pool, "routing", old)
 }
 
 // A database whose GBV assignment notes were written in plain text before
@@ -155,8 +156,9 @@ func TestStartUpSealsLegacyGBVNotes(t *testing.T) {
 	empty := add("gbv", saps, "")
 
 	keys := devKeys(t)
-	require.NoError(t, store.Setup(ctx, pool, keys))
-	require.NoError(t, store.Setup(ctx, pool, keys), "a second start finds nothing to do")
+	st := store.New(keys)
+	require.NoError(t, store.Prepare(ctx, pool, keys))
+	require.NoError(t, store.Prepare(ctx, pool, keys), "a second start finds nothing to do")
 
 	require.Zero(t, count(t, pool, `SELECT count(*) FROM routing.assignments WHERE category = 'gbv' AND note <> ''`))
 	require.Equal(t, 3, count(t, pool, `SELECT count(*) FROM routing.assignments WHERE note_sealed IS NOT NULL`))
@@ -168,7 +170,7 @@ func TestStartUpSealsLegacyGBVNotes(t *testing.T) {
 			if err := tx.QueryRow(ctx, `SELECT ticket_id::text FROM routing.assignments WHERE id = $1`, id).Scan(&ticket); err != nil {
 				return err
 			}
-			as, err := store.ListAssignments(ctx, tx, ticket, true)
+			as, err := st.ListAssignments(ctx, tx, ticket, true)
 			if err != nil {
 				return err
 			}
@@ -184,13 +186,13 @@ func TestStartUpSealsLegacyGBVNotes(t *testing.T) {
 			require.NotNil(t, a.SealedNote)
 			require.Empty(t, a.Note, "a sealed note reads as nothing until opened")
 		}
-		require.NoError(t, store.OpenNote(keys, &a))
+		require.NoError(t, st.OpenNote(&a))
 		require.Equal(t, legacy[a.ID], a.Note)
 
 		moved := a
 		moved.ID = uuid.NewString()
 		if a.SealedNote != nil {
-			require.Error(t, store.OpenNote(keys, &moved), "a sealed note copied to another row does not open")
+			require.Error(t, st.OpenNote(&moved), "a sealed note copied to another row does not open")
 		}
 	}
 

@@ -21,8 +21,8 @@ const municipalityCols = `code, name, province, created_at, updated_at`
 
 // UpsertMunicipality inserts m or, when upsert is set and the code exists,
 // updates it. It reports whether a row was created. Without upsert a
-// duplicate code is domain.ErrDuplicateCode.
-func UpsertMunicipality(ctx context.Context, tx pgx.Tx, m domain.Municipality, upsert bool) (bool, error) {
+// duplicate code is domain.ErrMunicipalityExists.
+func (s *Store) UpsertMunicipality(ctx context.Context, tx pgx.Tx, m domain.Municipality, upsert bool) (bool, error) {
 	q := `INSERT INTO routing.municipalities (code, name, province, boundary)
 		VALUES ($1, $2, $3, ` + boundaryExpr + `)`
 	if upsert {
@@ -32,26 +32,28 @@ func UpsertMunicipality(ctx context.Context, tx pgx.Tx, m domain.Municipality, u
 	q += ` RETURNING xmax = 0`
 	var created bool
 	if err := tx.QueryRow(ctx, q, m.Code, m.Name, m.Province, m.Boundary).Scan(&created); err != nil {
-		return false, interpretError("store.UpsertMunicipality", err)
+		return false, interpretError("store.UpsertMunicipality", err, nil)
 	}
 	return created, nil
 }
 
 // UpdateMunicipality overwrites name, province and (when non-empty) the
-// boundary of an existing municipality.
-func UpdateMunicipality(ctx context.Context, tx pgx.Tx, m domain.Municipality) error {
+// boundary of an existing municipality (domain.ErrMunicipalityNotFound for
+// an unknown code).
+func (s *Store) UpdateMunicipality(ctx context.Context, tx pgx.Tx, m domain.Municipality) error {
 	q := `UPDATE routing.municipalities SET name = $2, province = $3,
 		boundary = CASE WHEN $4::text = '' THEN boundary ELSE ` + boundaryExpr + ` END, updated_at = now()
 		WHERE code = $1 RETURNING code`
 	var code string
 	if err := tx.QueryRow(ctx, q, m.Code, m.Name, m.Province, m.Boundary).Scan(&code); err != nil {
-		return interpretError("store.UpdateMunicipality", err)
+		return interpretError("store.UpdateMunicipality", err, domain.ErrMunicipalityNotFound)
 	}
 	return nil
 }
 
-// GetMunicipality loads one municipality, with its boundary when asked.
-func GetMunicipality(ctx context.Context, tx pgx.Tx, code string, withBoundary bool) (domain.Municipality, error) {
+// GetMunicipality loads one municipality, with its boundary when asked
+// (domain.ErrMunicipalityNotFound for an unknown code).
+func (s *Store) GetMunicipality(ctx context.Context, tx pgx.Tx, code string, withBoundary bool) (domain.Municipality, error) {
 	rows, err := tx.Query(ctx, `SELECT `+municipalityCols+`, CASE WHEN $2 THEN ST_AsGeoJSON(boundary, 6) ELSE '' END
 		FROM routing.municipalities WHERE code = $1`, code, withBoundary)
 	if err != nil {
@@ -62,17 +64,17 @@ func GetMunicipality(ctx context.Context, tx pgx.Tx, code string, withBoundary b
 		return domain.Municipality{}, fmt.Errorf("store.GetMunicipality: %w", err)
 	}
 	if len(ms) == 0 {
-		return domain.Municipality{}, fmt.Errorf("store.GetMunicipality: %w", domain.ErrNotFound)
+		return domain.Municipality{}, fmt.Errorf("store.GetMunicipality: %w", domain.ErrMunicipalityNotFound)
 	}
 	return ms[0], nil
 }
 
 // ListMunicipalities returns up to limit municipalities ordered by code,
 // starting after offset, optionally of one province.
-func ListMunicipalities(ctx context.Context, tx pgx.Tx, province string, withBoundary bool, limit, offset int) ([]domain.Municipality, error) {
+func (s *Store) ListMunicipalities(ctx context.Context, tx pgx.Tx, province string, withBoundary bool, page domain.Page) ([]domain.Municipality, error) {
 	rows, err := tx.Query(ctx, `SELECT `+municipalityCols+`, CASE WHEN $1 THEN ST_AsGeoJSON(boundary, 6) ELSE '' END
 		FROM routing.municipalities WHERE $2 = '' OR province = $2 ORDER BY code LIMIT $3 OFFSET $4`,
-		withBoundary, province, limit, offset)
+		withBoundary, province, page.Limit, page.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("store.ListMunicipalities: %w", err)
 	}
@@ -85,12 +87,13 @@ func ListMunicipalities(ctx context.Context, tx pgx.Tx, province string, withBou
 
 // ResolveJurisdiction returns the municipality covering the point. A point
 // on a shared border is covered by both; the smaller code wins so the
-// answer is stable.
-func ResolveJurisdiction(ctx context.Context, tx pgx.Tx, lat, lng float64) (domain.Municipality, error) {
+// answer is stable. A point no municipality covers is
+// domain.ErrNoMunicipalityAt.
+func (s *Store) ResolveJurisdiction(ctx context.Context, tx pgx.Tx, p domain.Point) (domain.Municipality, error) {
 	rows, err := tx.Query(ctx, `SELECT `+municipalityCols+`, ''
 		FROM routing.municipalities
 		WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint($2, $1), 4326))
-		ORDER BY code LIMIT 1`, lat, lng)
+		ORDER BY code LIMIT 1`, p.Lat, p.Lng)
 	if err != nil {
 		return domain.Municipality{}, fmt.Errorf("store.ResolveJurisdiction: %w", err)
 	}
@@ -99,7 +102,7 @@ func ResolveJurisdiction(ctx context.Context, tx pgx.Tx, lat, lng float64) (doma
 		return domain.Municipality{}, fmt.Errorf("store.ResolveJurisdiction: %w", err)
 	}
 	if len(ms) == 0 {
-		return domain.Municipality{}, fmt.Errorf("store.ResolveJurisdiction: %w", domain.ErrNotFound)
+		return domain.Municipality{}, fmt.Errorf("store.ResolveJurisdiction: %w", domain.ErrNoMunicipalityAt)
 	}
 	return ms[0], nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -32,30 +33,31 @@ func (s sealedParts) keyID() *string {
 // sealNote returns what assignment a stores in note and in the sealed
 // columns: a GBV note is sealed (note is empty), any other stays in plain
 // text. An empty GBV note seals nothing.
-func sealNote(keys *seal.Keyring, a domain.Assignment) (string, sealedParts, error) {
-	if a.Category != domain.CategoryGBV || a.Note == "" {
+func (s *Store) sealNote(a domain.Assignment) (string, sealedParts, error) {
+	if a.Category != word.CategoryGBV || a.Note == "" {
 		return a.Note, sealedParts{}, nil
 	}
-	if keys == nil {
+	if s.keys == nil {
 		return "", sealedParts{}, fmt.Errorf("seal the note of GBV assignment %s: no key ring", a.ID)
 	}
-	s, err := keys.Seal([]byte(a.Note), noteAAD(a.Tenant, a.TicketID, a.ID))
+	sealed, err := s.keys.Seal([]byte(a.Note), noteAAD(a.Tenant, a.TicketID, a.ID))
 	if err != nil {
 		return "", sealedParts{}, fmt.Errorf("seal the note of GBV assignment %s: %w", a.ID, err)
 	}
-	return "", sealedParts(s), nil
+	return "", sealedParts(sealed), nil
 }
 
 // OpenNote fills a.Note from its sealed note, if it has one. Call it only
-// for a caller who may read the assignment.
-func OpenNote(keys *seal.Keyring, a *domain.Assignment) error {
+// for a caller who may read the assignment, and log the answer that
+// carries it (app.disclose).
+func (s *Store) OpenNote(a *domain.Assignment) error {
 	if a.SealedNote == nil {
 		return nil
 	}
-	if keys == nil {
+	if s.keys == nil {
 		return fmt.Errorf("store.OpenNote: assignment %s: no key ring", a.ID)
 	}
-	pt, err := keys.Open(seal.Sealed{KeyID: a.SealedNote.KeyID, Nonce: a.SealedNote.Nonce, Ciphertext: a.SealedNote.Ciphertext},
+	pt, err := s.keys.Open(seal.Sealed{KeyID: a.SealedNote.KeyID, Nonce: a.SealedNote.Nonce, Ciphertext: a.SealedNote.Ciphertext},
 		noteAAD(a.Tenant, a.TicketID, a.ID))
 	if err != nil {
 		return fmt.Errorf("store.OpenNote: assignment %s: %w", a.ID, err)
@@ -73,7 +75,7 @@ const legacyBatch = 500
 // (owner) role: the application role may not rewrite assignments. Replicas
 // starting together take turns on an advisory lock; once done it costs one
 // catalog look-up.
-func SealLegacyNotes(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring) error {
+func (s *Store) SealLegacyNotes(ctx context.Context, pool *pgxpool.Pool) error {
 	var validated bool
 	if err := pool.QueryRow(ctx, `SELECT convalidated FROM pg_constraint
 		WHERE conname = 'gbv_note_sealed' AND conrelid = 'routing.assignments'::regclass`).Scan(&validated); err != nil {
@@ -83,7 +85,7 @@ func SealLegacyNotes(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring
 		return nil
 	}
 	for {
-		n, err := sealLegacyBatch(ctx, pool, keys)
+		n, err := s.sealLegacyBatch(ctx, pool)
 		if err != nil {
 			return fmt.Errorf("store.SealLegacyNotes: %w", err)
 		}
@@ -99,7 +101,7 @@ func SealLegacyNotes(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring
 
 // sealLegacyBatch seals up to legacyBatch plain-text GBV notes in one
 // transaction and says how many.
-func sealLegacyBatch(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring) (int, error) {
+func (s *Store) sealLegacyBatch(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return 0, err
@@ -116,14 +118,14 @@ func sealLegacyBatch(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring
 		return 0, err
 	}
 	legacy, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Assignment, error) {
-		a := domain.Assignment{Category: domain.CategoryGBV}
+		a := domain.Assignment{Category: word.CategoryGBV}
 		return a, r.Scan(&a.ID, &a.Tenant, &a.TicketID, &a.Note)
 	})
 	if err != nil {
 		return 0, err
 	}
 	for _, a := range legacy {
-		_, sealed, err := sealNote(keys, a)
+		_, sealed, err := s.sealNote(a)
 		if err != nil {
 			return 0, err
 		}

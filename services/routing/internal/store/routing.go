@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -16,28 +17,10 @@ import (
 // order differ only slightly at South African latitudes.
 const nearestShortlist = 8
 
-// RouteQuery describes which teams may receive a ticket.
-type RouteQuery struct {
-	Tenant   string
-	Category domain.Category
-	Lat, Lng float64
-}
-
 // teamFilter restricts candidates: GBV only to active SAPS teams of any
 // category; everything else to active non-SAPS teams of the category.
 const teamFilter = `t.tenant = $1 AND t.active AND
 	CASE WHEN $2 = 'gbv' THEN t.is_saps ELSE NOT t.is_saps AND t.category = $2 END`
-
-// Candidates is what the routing rules found for a point, in one search.
-type Candidates struct {
-	// Teams are the eligible teams of the first rule that found any, best
-	// first; empty means the ticket goes to triage.
-	Teams []domain.Candidate
-	// Reason names that rule: geospatial_routing (areas covering the
-	// point) or fallback_nearest (the nearest areas, else teams without an
-	// area).
-	Reason domain.Reason
-}
 
 // candidatesSQL applies the routing rules in order in one statement, each
 // rule only when the ones before it found nothing: the eligible teams whose
@@ -65,38 +48,25 @@ const candidatesSQL = `WITH covering AS (
 )
 SELECT * FROM covering UNION ALL SELECT * FROM nearest UNION ALL SELECT * FROM bare ORDER BY 1, 2`
 
-func candidatesArgs(q RouteQuery) []any {
+func candidatesArgs(q domain.RouteQuery) []any {
 	return []any{q.Tenant, string(q.Category), q.Lng, q.Lat, nearestShortlist}
 }
 
 // FindCandidates runs the routing rules for q in tx (see candidatesSQL).
-func FindCandidates(ctx context.Context, tx pgx.Tx, q RouteQuery) (Candidates, error) {
+func (s *Store) FindCandidates(ctx context.Context, tx pgx.Tx, q domain.RouteQuery) (domain.Candidates, error) {
 	rows, err := tx.Query(ctx, candidatesSQL, candidatesArgs(q)...)
 	if err != nil {
-		return Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
+		return domain.Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
 	}
 	c, err := collectCandidates(rows)
 	if err != nil {
-		return Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
+		return domain.Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
 	}
 	return c, nil
 }
 
-// QueueCandidates adds the search of FindCandidates to b; out is filled
-// when b's results are read (see pg.Read).
-func QueueCandidates(b *pgx.Batch, q RouteQuery, out *Candidates) {
-	b.Queue(candidatesSQL, candidatesArgs(q)...).Query(func(rows pgx.Rows) error {
-		c, err := collectCandidates(rows)
-		if err != nil {
-			return fmt.Errorf("store.QueueCandidates: %w", err)
-		}
-		*out = c
-		return nil
-	})
-}
-
-func collectCandidates(rows pgx.Rows) (Candidates, error) {
-	var c Candidates
+func collectCandidates(rows pgx.Rows) (domain.Candidates, error) {
+	var c domain.Candidates
 	rule := 0
 	teams, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Candidate, error) {
 		var ord int64
@@ -107,10 +77,10 @@ func collectCandidates(rows pgx.Rows) (Candidates, error) {
 	if err != nil || len(teams) == 0 {
 		return c, err
 	}
-	c.Teams, c.Reason = teams, domain.ReasonFallbackNearest
+	c.Teams, c.Reason = teams, word.ReasonFallbackNearest
 	switch rule {
 	case 1:
-		c.Reason = domain.ReasonGeospatial
+		c.Reason = word.ReasonGeospatial
 	case 2:
 		// The shortlist came by planar distance; exact distance decides,
 		// ties by id.
@@ -138,31 +108,11 @@ const leastLoadedSQL = `SELECT m->>'user_id' AS uid FROM routing.teams t,
 
 // LeastLoadedMember returns the member of the team who gets the next
 // ticket (see leastLoadedSQL); "" when the team has no members.
-func LeastLoadedMember(ctx context.Context, tx pgx.Tx, teamID string) (string, error) {
-	uid, err := scanMember(tx.QueryRow(ctx, leastLoadedSQL, teamID, domain.FinishedStatuses))
-	if err != nil {
-		return "", fmt.Errorf("store.LeastLoadedMember: %w", err)
-	}
-	return uid, nil
-}
-
-// QueueLeastLoadedMember adds the search of LeastLoadedMember to b; out
-// is set when b's results are read (see pg.Read).
-func QueueLeastLoadedMember(b *pgx.Batch, teamID string, out *string) {
-	b.Queue(leastLoadedSQL, teamID, domain.FinishedStatuses).QueryRow(func(row pgx.Row) error {
-		uid, err := scanMember(row)
-		if err != nil {
-			return fmt.Errorf("store.QueueLeastLoadedMember: %w", err)
-		}
-		*out = uid
-		return nil
-	})
-}
-
-func scanMember(row pgx.Row) (string, error) {
+func (s *Store) LeastLoadedMember(ctx context.Context, tx pgx.Tx, teamID string) (string, error) {
 	var uid string
-	if err := row.Scan(&uid); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return "", err
+	err := tx.QueryRow(ctx, leastLoadedSQL, teamID, word.Finished()).Scan(&uid)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("store.LeastLoadedMember: %w", err)
 	}
 	return uid, nil
 }

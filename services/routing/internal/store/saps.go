@@ -10,7 +10,7 @@ import (
 )
 
 // HasHeldGBV reports whether the team holds or ever held a GBV ticket.
-func HasHeldGBV(ctx context.Context, tx pgx.Tx, teamID string) (bool, error) {
+func (s *Store) HasHeldGBV(ctx context.Context, tx pgx.Tx, teamID string) (bool, error) {
 	var held bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM routing.assignments
 		WHERE team_id = $1 AND category = 'gbv')`, teamID).Scan(&held); err != nil {
@@ -21,7 +21,7 @@ func HasHeldGBV(ctx context.Context, tx pgx.Tx, teamID string) (bool, error) {
 
 // SAPSTeamsEscalatingTo returns the names of the other SAPS teams whose
 // escalation team is teamID, by name.
-func SAPSTeamsEscalatingTo(ctx context.Context, tx pgx.Tx, teamID string) ([]string, error) {
+func (s *Store) SAPSTeamsEscalatingTo(ctx context.Context, tx pgx.Tx, teamID string) ([]string, error) {
 	rows, err := tx.Query(ctx, `SELECT name FROM routing.teams
 		WHERE escalation_team_id = $1 AND is_saps AND id <> $1 ORDER BY name`, teamID)
 	if err != nil {
@@ -36,7 +36,7 @@ func SAPSTeamsEscalatingTo(ctx context.Context, tx pgx.Tx, teamID string) ([]str
 
 // TeamsByName loads the tenant's teams of those names (without areas), by
 // name, in one query.
-func TeamsByName(ctx context.Context, tx pgx.Tx, tenant string, names []string) (map[string]domain.Team, error) {
+func (s *Store) TeamsByName(ctx context.Context, tx pgx.Tx, tenant string, names []string) (map[string]domain.Team, error) {
 	rows, err := tx.Query(ctx, `SELECT `+teamCols+` FROM routing.teams t WHERE t.tenant = $2 AND t.name = ANY ($3)`,
 		false, tenant, names)
 	if err != nil {

@@ -1,7 +1,14 @@
-// Package store is the Postgres adapter of the routing service. Every
-// function runs inside a transaction opened by the app with libs pg.InTx, so
-// row-level security applies; Postgres errors are translated here into the
-// domain's sentinel errors.
+// Package store is the Postgres edge of the routing service: the SQL of
+// schema "routing", run inside the transactions package app opens (pg.InTx
+// under the caller's scope, so row-level security is the second wall behind
+// every query's own filters), with the notes of GBV assignments sealed and
+// opened here.
+//
+// Errors are interpreted at this edge, one way: a Postgres outcome that
+// means something to the service (no row, a taken name, a GBV wall) leaves
+// as one of the domain's errors (domain/errors.go); anything else leaves
+// wrapped with the statement that failed. Nothing above the store sees
+// pgx.ErrNoRows or a SQLSTATE.
 package store
 
 import (
@@ -12,48 +19,29 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/salga/trustengine/libs/queue"
-
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 	"github.com/salga/trustengine/services/routing/migrations"
 )
 
-// Schema is the Postgres schema the routing service owns; River's tables
-// live in it too.
-const Schema = "routing"
-
-// Migrate applies the goose migrations of the schema and then River's own
-// migrations into the same schema. The goose migrations set default
-// privileges first, so River's tables are usable by the app role.
-func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := pg.Migrate(ctx, pool, Schema, migrations.FS); err != nil {
-		return fmt.Errorf("store.Migrate: %w", err)
-	}
-	if err := queue.Migrate(ctx, pool, Schema); err != nil {
-		return fmt.Errorf("store.Migrate: %w", err)
-	}
-	return nil
+// Store reads and writes the routing schema, sealing the notes of GBV
+// assignments with its key ring.
+type Store struct {
+	keys *seal.Keyring
 }
 
-// Setup prepares a database at start-up: PostGIS, the app role, the
-// migrations, and the sealing of GBV notes stored in plain text before
-// migration 00006 (which needs the key ring SQL migrations lack).
-func Setup(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring) error {
-	if err := pg.EnsurePostGIS(ctx, pool); err != nil {
-		return fmt.Errorf("store.Setup: %w", err)
+// New returns a Store that seals GBV notes with keys.
+func New(keys *seal.Keyring) *Store { return &Store{keys: keys} }
+
+// Prepare readies the database for the routing service at start-up (and
+// the tests' template): PostGIS, the application role, the migrations of
+// schema "routing", then SealLegacyNotes, which needs keys.
+func Prepare(ctx context.Context, pool *pgxpool.Pool, keys *seal.Keyring) error {
+	if err := pg.Prepare(ctx, pool, "routing", migrations.FS); err != nil {
+		return fmt.Errorf("store.Prepare: %w", err)
 	}
-	if err := pg.EnsureAppRole(ctx, pool); err != nil {
-		return fmt.Errorf("store.Setup: %w", err)
-	}
-	if err := Migrate(ctx, pool); err != nil {
-		return err
-	}
-	if err := SealLegacyNotes(ctx, pool, keys); err != nil {
-		return fmt.Errorf("store.Setup: %w", err)
-	}
-	return nil
+	return New(keys).SealLegacyNotes(ctx, pool)
 }
 
 // gbvWalls are the database's checks that GBV stays with SAPS teams
@@ -62,20 +50,33 @@ var gbvWalls = map[string]bool{
 	"gbv_assignment_saps_only": true, "gbv_saps_escalation": true, "gbv_team_stays_saps": true,
 }
 
-// interpretError maps Postgres errors the app can act on to sentinel errors
-// and wraps everything else with the operation that failed.
-func interpretError(op string, err error) error {
+// interpretError turns a Postgres outcome the service acts on into the
+// domain's error (notFound for no row), and wraps anything else with the
+// operation that failed.
+func interpretError(op string, err error, notFound error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, pgx.ErrNoRows):
-		return fmt.Errorf("%s: %w", op, domain.ErrNotFound)
+	case errors.Is(err, pgx.ErrNoRows) && notFound != nil:
+		return fmt.Errorf("%s: %w", op, notFound)
 	case pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "teams_tenant_name_key":
-		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateName)
+		return fmt.Errorf("%s: %w", op, domain.ErrTeamNameTaken)
 	case pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "municipalities_pkey":
-		return fmt.Errorf("%s: %w", op, domain.ErrDuplicateCode)
+		return fmt.Errorf("%s: %w", op, domain.ErrMunicipalityExists)
 	case pg.IsCheckViolation(err) && gbvWalls[pg.ConstraintName(err)]:
-		return fmt.Errorf("%s: %w: %w", op, domain.ErrGBVOutsideSAPS, err)
+		// The cause is kept for the log; the caller gets the domain error.
+		return fmt.Errorf("%s: %w (%w)", op, domain.ErrGBVOutsideSAPS, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// AnalyzeTeams refreshes the planner's statistics of the teams table after
+// a bulk import, so routing picks the spatial index at once rather than
+// after autovacuum's next pass. It runs as the connecting role (the
+// table's owner), outside any transaction of the application role.
+func (s *Store) AnalyzeTeams(ctx context.Context, pool *pgxpool.Pool) error {
+	if _, err := pool.Exec(ctx, `ANALYZE routing.teams`); err != nil {
+		return fmt.Errorf("store.AnalyzeTeams: %w", err)
+	}
+	return nil
 }

@@ -23,7 +23,7 @@ const teamCols = `t.id, t.tenant, t.name, t.category, t.is_saps, t.manager_id,
 	t.area_sq_km, t.created_at, t.updated_at`
 
 // InsertTeam stores a new team and returns it with its id and area.
-func InsertTeam(ctx context.Context, tx pgx.Tx, t domain.Team) (domain.Team, error) {
+func (s *Store) InsertTeam(ctx context.Context, tx pgx.Tx, t domain.Team) (domain.Team, error) {
 	members, err := json.Marshal(t.Members)
 	if err != nil {
 		return domain.Team{}, fmt.Errorf("store.InsertTeam: %w", err)
@@ -34,17 +34,18 @@ func InsertTeam(ctx context.Context, tx pgx.Tx, t domain.Team) (domain.Team, err
 		VALUES ($1, $2, $3, $4, $5, $6, nullif($7, '')::uuid, $8, $9, `+areaExpr(10)+`)`,
 		id, t.Tenant, t.Name, string(t.Category), t.IsSAPS, t.ManagerID, t.EscalationTeamID, members, t.Active, t.ServiceArea)
 	if err != nil {
-		return domain.Team{}, interpretError("store.InsertTeam", err)
+		return domain.Team{}, interpretError("store.InsertTeam", err, nil)
 	}
 	if err := refreshArea(ctx, tx, id); err != nil {
 		return domain.Team{}, err
 	}
-	return GetTeam(ctx, tx, id, true)
+	return s.GetTeam(ctx, tx, id, true)
 }
 
 // UpdateTeam overwrites every field of an existing team; keepArea leaves the
 // stored service area untouched (its GeoJSON was not loaded).
-func UpdateTeam(ctx context.Context, tx pgx.Tx, t domain.Team, keepArea bool) (domain.Team, error) {
+// domain.ErrTeamNotFound when the caller's scope does not see it.
+func (s *Store) UpdateTeam(ctx context.Context, tx pgx.Tx, t domain.Team, keepArea bool) (domain.Team, error) {
 	members, err := json.Marshal(t.Members)
 	if err != nil {
 		return domain.Team{}, fmt.Errorf("store.UpdateTeam: %w", err)
@@ -55,20 +56,20 @@ func UpdateTeam(ctx context.Context, tx pgx.Tx, t domain.Team, keepArea bool) (d
 		WHERE id = $1`,
 		t.ID, t.Name, string(t.Category), t.IsSAPS, t.ManagerID, t.EscalationTeamID, members, t.Active, t.ServiceArea, keepArea)
 	if err != nil {
-		return domain.Team{}, interpretError("store.UpdateTeam", err)
+		return domain.Team{}, interpretError("store.UpdateTeam", err, nil)
 	}
 	if tag.RowsAffected() == 0 {
-		return domain.Team{}, fmt.Errorf("store.UpdateTeam: %w", domain.ErrNotFound)
+		return domain.Team{}, fmt.Errorf("store.UpdateTeam: %w", domain.ErrTeamNotFound)
 	}
 	if err := refreshArea(ctx, tx, t.ID); err != nil {
 		return domain.Team{}, err
 	}
-	return GetTeam(ctx, tx, t.ID, true)
+	return s.GetTeam(ctx, tx, t.ID, true)
 }
 
 // UpsertImportedTeam creates a team by (tenant, name) or replaces the area,
 // category and SAPS flag of the existing one. It reports whether it created.
-func UpsertImportedTeam(ctx context.Context, tx pgx.Tx, t domain.Team) (bool, error) {
+func (s *Store) UpsertImportedTeam(ctx context.Context, tx pgx.Tx, t domain.Team) (bool, error) {
 	var id string
 	var created bool
 	err := tx.QueryRow(ctx, `INSERT INTO routing.teams (id, tenant, name, category, is_saps, service_area)
@@ -78,7 +79,7 @@ func UpsertImportedTeam(ctx context.Context, tx pgx.Tx, t domain.Team) (bool, er
 		RETURNING id, xmax = 0`,
 		uuid.NewString(), t.Tenant, t.Name, string(t.Category), t.IsSAPS, t.ServiceArea).Scan(&id, &created)
 	if err != nil {
-		return false, interpretError("store.UpsertImportedTeam", err)
+		return false, interpretError("store.UpsertImportedTeam", err, nil)
 	}
 	return created, refreshArea(ctx, tx, id)
 }
@@ -93,10 +94,11 @@ func refreshArea(ctx context.Context, tx pgx.Tx, id string) error {
 	return nil
 }
 
-// GetTeam loads one visible team.
-func GetTeam(ctx context.Context, tx pgx.Tx, id string, withArea bool) (domain.Team, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return domain.Team{}, fmt.Errorf("store.GetTeam: %w", domain.ErrNotFound)
+// GetTeam loads one team the caller's scope sees (domain.ErrTeamNotFound
+// for any other id).
+func (s *Store) GetTeam(ctx context.Context, tx pgx.Tx, id string, withArea bool) (domain.Team, error) {
+	if !domain.IsID(id) {
+		return domain.Team{}, fmt.Errorf("store.GetTeam: %w", domain.ErrTeamNotFound)
 	}
 	rows, err := tx.Query(ctx, `SELECT `+teamCols+` FROM routing.teams t WHERE t.id = $2`, withArea, id)
 	if err != nil {
@@ -107,22 +109,13 @@ func GetTeam(ctx context.Context, tx pgx.Tx, id string, withArea bool) (domain.T
 		return domain.Team{}, fmt.Errorf("store.GetTeam: %w", err)
 	}
 	if len(teams) == 0 {
-		return domain.Team{}, fmt.Errorf("store.GetTeam: %w", domain.ErrNotFound)
+		return domain.Team{}, fmt.Errorf("store.GetTeam: %w", domain.ErrTeamNotFound)
 	}
 	return teams[0], nil
 }
 
-// TeamFilter selects teams for ListTeams.
-type TeamFilter struct {
-	Tenant          string
-	Category        domain.Category
-	IncludeInactive bool
-	WithArea        bool
-	Limit, Offset   int
-}
-
-// ListTeams lists a tenant's teams ordered by name.
-func ListTeams(ctx context.Context, tx pgx.Tx, f TeamFilter) ([]domain.Team, error) {
+// ListTeams lists a page of a tenant's teams ordered by name.
+func (s *Store) ListTeams(ctx context.Context, tx pgx.Tx, f domain.TeamFilter) ([]domain.Team, error) {
 	rows, err := tx.Query(ctx, `SELECT `+teamCols+` FROM routing.teams t
 		WHERE t.tenant = $2 AND ($3 = '' OR t.category = $3) AND ($4 OR t.active)
 		ORDER BY t.name LIMIT $5 OFFSET $6`,

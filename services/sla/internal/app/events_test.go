@@ -1,13 +1,13 @@
 package app_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
@@ -87,19 +87,18 @@ func TestGBVClocksNeverPause(t *testing.T) {
 func TestEventsAreAppliedOnceAndStaleOnesIgnored(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ctx := context.Background()
 	id := f.create(t, "CPT", "water", f.now)
 	ev := domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT", TicketID: id, Kind: domain.EventStatusChanged,
 		From: "open", To: "in_progress", FirstResponse: true, At: f.now.Add(time.Hour), Sequence: 5}
-	_, applied, err := f.app.RecordTicketEvent(ctx, serviceScope, ev)
+	_, applied, err := f.app.RecordTicketEvent(job("CPT"), ev)
 	require.NoError(t, err)
 	require.True(t, applied)
-	_, applied, err = f.app.RecordTicketEvent(ctx, serviceScope, ev)
+	_, applied, err = f.app.RecordTicketEvent(job("CPT"), ev)
 	require.NoError(t, err)
 	require.False(t, applied, "the same event id twice")
 	stale := ev
 	stale.EventID, stale.Sequence, stale.To = uuid.NewString(), 4, "awaiting_citizen"
-	clocks, applied, err := f.app.RecordTicketEvent(ctx, serviceScope, stale)
+	clocks, applied, err := f.app.RecordTicketEvent(job("CPT"), stale)
 	require.NoError(t, err)
 	require.False(t, applied, "an older sequence")
 	require.Equal(t, domain.StateRunning, clockOf(t, clocks, domain.ClockResolution, 1).State)
@@ -110,8 +109,8 @@ func TestACreatedEventRepeatedUnderANewIDChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	id := f.create(t, "CPT", "water", f.now)
 	again := domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT", TicketID: id, Category: "water",
-		Kind: domain.EventCreated, To: domain.StatusOpen, At: f.now.Add(time.Hour), Sequence: 1}
-	clocks, applied, err := f.app.RecordTicketEvent(context.Background(), serviceScope, again)
+		Kind: domain.EventCreated, To: word.StatusOpen, At: f.now.Add(time.Hour), Sequence: 1}
+	clocks, applied, err := f.app.RecordTicketEvent(job("CPT"), again)
 	require.NoError(t, err, "a second created event must not abort the transaction (25P02)")
 	require.False(t, applied)
 	require.Equal(t, f.now.Add(24*time.Hour), clockOf(t, clocks, domain.ClockResponse, 1).DeadlineAt, "the first start stands")

@@ -45,25 +45,25 @@ func TestEveryWarningAndBreachReachesTheTicketHistoryAndTheFeed(t *testing.T) {
 	var feed []domain.ClockEvent
 	var next string
 	require.Eventually(t, func() bool {
-		feed, next, err = f.app.ClockEvents(ctx, serviceScope, "", 100)
+		feed, next, err = f.app.ListClockEvents(allTenants, domain.FeedQuery{After: "", PageSize: 100})
 		return err == nil && len(feed) == 2
 	}, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, jobs[0].EventID, feed[0].EventID, "the feed and the history share the event id")
 	require.Equal(t, jobs[1].EventID, feed[1].EventID)
 	require.Equal(t, "CPT", feed[0].Tenant)
 	require.Equal(t, id, feed[1].TicketID)
-	page, cursor, err := f.app.ClockEvents(ctx, serviceScope, "", 1)
+	page, cursor, err := f.app.ListClockEvents(allTenants, domain.FeedQuery{After: "", PageSize: 1})
 	require.NoError(t, err)
 	require.Equal(t, feed[:1], page)
-	page, cursor, err = f.app.ClockEvents(ctx, serviceScope, cursor, 1)
+	page, cursor, err = f.app.ListClockEvents(allTenants, domain.FeedQuery{After: cursor, PageSize: 1})
 	require.NoError(t, err)
 	require.Equal(t, feed[1:], page, "the cursor moves on by one")
 	require.Equal(t, next, cursor)
-	page, cursor, err = f.app.ClockEvents(ctx, serviceScope, cursor, 100)
+	page, cursor, err = f.app.ListClockEvents(allTenants, domain.FeedQuery{After: cursor, PageSize: 100})
 	require.NoError(t, err)
 	require.Empty(t, page)
 	require.Equal(t, next, cursor, "nothing new: poll again with the same cursor")
-	_, _, err = f.app.ClockEvents(ctx, serviceScope, "not-a-cursor", 100)
+	_, _, err = f.app.ListClockEvents(allTenants, domain.FeedQuery{After: "not-a-cursor", PageSize: 100})
 	require.Error(t, err)
 }
 
@@ -85,12 +85,12 @@ func TestTheFeedNeverSkipsAnEventCommittedLate(t *testing.T) {
 	insert(fast)
 	require.NoError(t, fast.Commit(ctx))
 
-	page, cursor, err := f.app.ClockEvents(ctx, serviceScope, "", 100)
+	page, cursor, err := f.app.ListClockEvents(allTenants, domain.FeedQuery{After: "", PageSize: 100})
 	require.NoError(t, err)
 	require.Empty(t, page, "the later event waits while an earlier transaction may still add one")
 	require.NoError(t, slow.Commit(ctx))
 	require.Eventually(t, func() bool {
-		page, _, err = f.app.ClockEvents(ctx, serviceScope, cursor, 100)
+		page, _, err = f.app.ListClockEvents(allTenants, domain.FeedQuery{After: cursor, PageSize: 100})
 		return err == nil && len(page) == 2
 	}, 10*time.Second, 20*time.Millisecond, "both events, the one committed late first")
 	require.Less(t, page[0].Cursor, page[1].Cursor)
@@ -99,9 +99,8 @@ func TestTheFeedNeverSkipsAnEventCommittedLate(t *testing.T) {
 func TestALoosenedPolicyWarnsAgainAtItsNewThreshold(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ctx := context.Background()
 	t0 := f.now
-	cfg, err := f.app.CreateConfig(ctx, adminScope, domain.Config{Municipality: "CPT", Category: "roads",
+	cfg, err := f.app.CreateSlaConfig(admin, domain.Config{Municipality: "CPT", Category: "roads",
 		ResponseHours: 1000, ResolutionHours: 10, WarningPct: 80})
 	require.NoError(t, err)
 	id := f.create(t, "CPT", "roads", t0)
@@ -109,7 +108,7 @@ func TestALoosenedPolicyWarnsAgainAtItsNewThreshold(t *testing.T) {
 	w, _ := f.sweepAt(t, t0.Add(9*time.Hour))
 	require.Equal(t, 1, w, "8 h of 10: the warning")
 	f.now = t0.Add(10*time.Hour - time.Minute)
-	_, _, err = f.app.UpdateConfig(ctx, adminScope, cfg.ID, func(c *domain.Config) error { c.ResolutionHours = 20; return nil })
+	_, _, err = f.app.UpdateSlaConfig(admin, domain.ConfigUpdate{ID: cfg.ID, Paths: []string{"resolution_hours"}, Values: domain.Config{ResolutionHours: 20}})
 	require.NoError(t, err)
 	require.True(t, f.resolution(t, id).WarnedAt.IsZero(), "below the new 16 h threshold the clock may warn again")
 	w, b := f.sweepAt(t, t0.Add(16*time.Hour-time.Second))
@@ -124,9 +123,8 @@ func TestALoosenedPolicyWarnsAgainAtItsNewThreshold(t *testing.T) {
 func TestABreachedClockEscalatesOnTheCurrentTarget(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ctx := context.Background()
 	t0 := f.now
-	cfg, err := f.app.CreateConfig(ctx, adminScope, domain.Config{Municipality: "CPT", Category: "roads",
+	cfg, err := f.app.CreateSlaConfig(admin, domain.Config{Municipality: "CPT", Category: "roads",
 		ResponseHours: 1000, ResolutionHours: 10, WarningPct: 80})
 	require.NoError(t, err)
 	id := f.create(t, "CPT", "roads", t0)
@@ -134,7 +132,7 @@ func TestABreachedClockEscalatesOnTheCurrentTarget(t *testing.T) {
 	_, b := f.sweepAt(t, t0.Add(10*time.Hour))
 	require.Equal(t, 1, b, "step 1 at 10 h")
 	f.now = t0.Add(12 * time.Hour)
-	_, _, err = f.app.UpdateConfig(ctx, adminScope, cfg.ID, func(c *domain.Config) error { c.ResolutionHours = 20; return nil })
+	_, _, err = f.app.UpdateSlaConfig(admin, domain.ConfigUpdate{ID: cfg.ID, Paths: []string{"resolution_hours"}, Values: domain.Config{ResolutionHours: 20}})
 	require.NoError(t, err)
 	res := f.resolution(t, id)
 	require.Equal(t, domain.StateBreached, res.State, "a breach that happened stays")

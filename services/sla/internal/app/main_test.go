@@ -9,13 +9,16 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/app"
-	"github.com/salga/trustengine/services/sla/internal/calendar"
 	"github.com/salga/trustengine/services/sla/internal/domain"
-	"github.com/salga/trustengine/services/sla/internal/jobs"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
+	"github.com/salga/trustengine/services/sla/internal/outbox"
 	"github.com/salga/trustengine/services/sla/migrations"
 )
 
@@ -26,13 +29,13 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := pg.Migrate(ctx, pool, "sla", migrations.FS); err != nil {
 		return err
 	}
-	return jobs.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 // fixture is an App on a fresh database with a movable clock.
 type fixture struct {
 	pool *pgxpool.Pool
-	rc   app.JobInserter
+	jobs app.Jobs
 	app  *app.App
 	now  time.Time
 }
@@ -40,22 +43,37 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	pool := pgtest.NewDB(t, "sla", setup)
-	rc, err := jobs.NewClient(pool, nil, nil, 1)
+	q, err := outbox.NewQueue(pool, nil, outbox.Peers{})
 	require.NoError(t, err)
-	f := &fixture{pool: pool, rc: rc, app: app.New(pool, rc), now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	jobs := outbox.NewEnqueuer(q)
+	f := &fixture{pool: pool, jobs: jobs, app: app.New(pool, jobs, 100), now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 	f.app.Clock = func() time.Time { return f.now }
 	return f
 }
 
-var serviceScope = pg.Scope{AllTenants: true, Subject: "ticket", Roles: []string{auth.RoleService}}
+// as is a call by claims' caller, as libs/server puts it in the context.
+func as(c auth.Claims) context.Context {
+	return access.WithCaller(context.Background(), access.FromClaims(c))
+}
+
+// job is a call of the ticket service carrying a job of tenant.
+func job(tenant string) context.Context {
+	return as(auth.Claims{Subject: "ticket", Tenant: tenant, Roles: []string{auth.RoleService}, Kind: auth.KindService})
+}
+
+// allTenants is a call of a service reading the feed of every municipality.
+var allTenants = job(auth.AllTenants)
+
+// admin is a platform admin's call.
+var admin = as(auth.Claims{Subject: "admin-1", Tenant: auth.AllTenants, Roles: []string{auth.RolePlatformAdmin}})
 
 // create feeds a created event and returns the ticket id.
 func (f *fixture) create(t *testing.T, tenant, category string, at time.Time) string {
 	t.Helper()
 	id := uuid.NewString()
-	_, applied, err := f.app.RecordTicketEvent(context.Background(), serviceScope, domain.TicketEvent{
+	_, applied, err := f.app.RecordTicketEvent(job(tenant), domain.TicketEvent{
 		EventID: uuid.NewString(), Tenant: tenant, TicketID: id, Category: category, Kind: domain.EventCreated,
-		To: domain.StatusOpen, At: at, Sequence: 1})
+		To: word.StatusOpen, At: at, Sequence: 1})
 	require.NoError(t, err)
 	require.True(t, applied)
 	return id
@@ -64,7 +82,7 @@ func (f *fixture) create(t *testing.T, tenant, category string, at time.Time) st
 // status feeds a status change.
 func (f *fixture) status(t *testing.T, tenant, id string, seq int64, from, to string, first bool, at time.Time) []domain.Clock {
 	t.Helper()
-	clocks, _, err := f.app.RecordTicketEvent(context.Background(), serviceScope, domain.TicketEvent{
+	clocks, _, err := f.app.RecordTicketEvent(job(tenant), domain.TicketEvent{
 		EventID: uuid.NewString(), Tenant: tenant, TicketID: id, Kind: domain.EventStatusChanged,
 		From: from, To: to, FirstResponse: first, At: at, Sequence: seq})
 	require.NoError(t, err)

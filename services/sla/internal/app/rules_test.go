@@ -27,11 +27,10 @@ func officeHours() domain.CalendarSpec {
 // response clock is met at once, so only the resolution clock runs.
 func officeTicket(t *testing.T, f *fixture) (calendarID, configID, ticketID string) {
 	t.Helper()
-	ctx := context.Background()
 	f.now = monday0800
-	cal, err := f.app.CreateCalendar(ctx, adminScope, officeHours())
+	cal, err := f.app.CreateCalendar(admin, officeHours())
 	require.NoError(t, err)
-	cfg, err := f.app.CreateConfig(ctx, adminScope, domain.Config{Municipality: "CPT", Category: "water",
+	cfg, err := f.app.CreateSlaConfig(admin, domain.Config{Municipality: "CPT", Category: "water",
 		ResponseHours: 24, ResolutionHours: 120, WarningPct: 80, CalendarID: cal.ID, PauseStatuses: []string{"awaiting_citizen"}})
 	require.NoError(t, err)
 	id := f.create(t, "CPT", "water", monday0800)
@@ -42,7 +41,7 @@ func officeTicket(t *testing.T, f *fixture) (calendarID, configID, ticketID stri
 // resolution returns the ticket's first resolution clock.
 func (f *fixture) resolution(t *testing.T, id string) domain.Clock {
 	t.Helper()
-	clocks, _, err := f.app.TicketClocks(context.Background(), serviceScope, id)
+	clocks, _, err := f.app.GetTicketClocks(job("CPT"), id)
 	require.NoError(t, err)
 	return clockOf(t, clocks, domain.ClockResolution, 1)
 }
@@ -82,15 +81,13 @@ func TestACalendarEditMeasuresOnlyTheRestWithTheNewCalendar(t *testing.T) {
 	switchAt := monday0800.Add(273 * time.Hour)
 	require.Equal(t, 90*time.Hour, f.resolution(t, id).ElapsedAt(switchAt, mustBuild(t, officeHours())))
 	f.now = switchAt
-	_, n, err := f.app.UpdateCalendar(context.Background(), adminScope, calID, func(s *domain.CalendarSpec) error {
-		s.AlwaysOpen = true
-		return nil
-	})
+	_, n, err := f.app.UpdateCalendar(admin, domain.CalendarUpdate{ID: calID, Paths: []string{"always_open"},
+		Values: domain.CalendarSpec{AlwaysOpen: true}})
 	require.NoError(t, err)
 	require.Equal(t, 1, n, "the open resolution clock")
 
 	f.now = switchAt.Add(5 * time.Hour)
-	es, at, err := f.app.ExplainClocks(context.Background(), serviceScope, id)
+	es, at, err := f.app.ExplainTicketClocks(job("CPT"), id)
 	require.NoError(t, err)
 	require.Equal(t, f.now, at)
 	res := es[1]
@@ -101,7 +98,7 @@ func TestACalendarEditMeasuresOnlyTheRestWithTheNewCalendar(t *testing.T) {
 		{From: switchAt, To: f.now, Calendar: domain.CalendarRef{ID: calID, Version: 2}, ConfigID: res.Clock.ConfigID,
 			ConfigVersion: 1, Elapsed: 5 * time.Hour},
 	}, res.Segments, "90 h on version 1 up to the switch, then wall-clock time on version 2")
-	versions, err := f.app.ListCalendarVersions(context.Background(), adminScope, calID)
+	versions, err := f.app.ListCalendarVersions(admin, calID)
 	require.NoError(t, err)
 	require.Len(t, versions, 2)
 	require.True(t, versions[0].Spec.AlwaysOpen)
@@ -118,13 +115,11 @@ func TestAPolicyEditMeasuresOnlyTheRestWithTheNewPolicy(t *testing.T) {
 	_, cfgID, id := officeTicket(t, f)
 	switchAt := monday0800.Add(273 * time.Hour)
 	f.now = switchAt
-	_, n, err := f.app.UpdateConfig(context.Background(), adminScope, cfgID, func(c *domain.Config) error {
-		c.CalendarID = "" // 24x7 from now on
-		return nil
-	})
+	_, n, err := f.app.UpdateSlaConfig(admin, domain.ConfigUpdate{ID: cfgID, Paths: []string{"calendar_id"},
+		Values: domain.Config{CalendarID: ""}}) // 24x7 from now on
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
-	es, _, err := f.app.ExplainClocks(context.Background(), serviceScope, id)
+	es, _, err := f.app.ExplainTicketClocks(job("CPT"), id)
 	require.NoError(t, err)
 	segs := es[1].Segments
 	require.Len(t, segs, 1, "one closed segment; the next has not counted anything yet")
@@ -133,7 +128,7 @@ func TestAPolicyEditMeasuresOnlyTheRestWithTheNewPolicy(t *testing.T) {
 	require.Equal(t, 90*time.Hour, segs[0].Elapsed)
 	require.Equal(t, int64(2), es[1].Clock.ConfigVersion)
 	require.Empty(t, es[1].Clock.CalendarID)
-	versions, err := f.app.ListConfigVersions(context.Background(), adminScope, cfgID)
+	versions, err := f.app.ListSlaConfigVersions(admin, cfgID)
 	require.NoError(t, err)
 	require.Len(t, versions, 2)
 	require.NotEmpty(t, versions[1].Config.CalendarID, "version 1 keeps its calendar")
@@ -146,12 +141,10 @@ func TestAHolidayDeclaredInThePastDoesNotRemeasureCountedTime(t *testing.T) {
 	calID, _, id := officeTicket(t, f)
 	wednesday1700 := monday0800.Add(2*24*time.Hour + 9*time.Hour)
 	f.now = wednesday1700
-	_, _, err := f.app.UpdateCalendar(context.Background(), adminScope, calID, func(s *domain.CalendarSpec) error {
-		s.DeclaredHolidays = append(s.DeclaredHolidays,
+	_, _, err := f.app.UpdateCalendar(admin, domain.CalendarUpdate{ID: calID, Paths: []string{"declared_holidays"},
+		Values: domain.CalendarSpec{DeclaredHolidays: append(officeHours().DeclaredHolidays,
 			domain.DeclaredHoliday{Date: "2026-03-03", Name: "declared after the fact"},
-			domain.DeclaredHoliday{Date: "2026-03-05", Name: "declared ahead"})
-		return nil
-	})
+			domain.DeclaredHoliday{Date: "2026-03-05", Name: "declared ahead"})}})
 	require.NoError(t, err)
 	res := f.resolution(t, id)
 	require.Equal(t, 27*time.Hour, res.Elapsed, "Monday to Wednesday stay three working days")

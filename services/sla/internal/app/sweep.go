@@ -3,17 +3,18 @@ package app
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
-	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/sla/internal/domain"
-	"github.com/salga/trustengine/services/sla/internal/jobs"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
+
+// sweeper is the sweep's caller: the process's own work across every
+// municipality, whoever asked for it.
+var sweeper = access.System("sla-sweep")
 
 // SweepResult counts what one sweep recorded.
 type SweepResult struct {
@@ -34,7 +35,7 @@ func (a *App) Sweep(ctx context.Context, limit, batch int) (SweepResult, error) 
 		n := min(limit, batch)
 		var got int
 		var res SweepResult
-		err := pg.InTx(ctx, a.pool, SystemScope, func(tx pgx.Tx) error {
+		err := a.inTx(ctx, sweeper.Scope(), func(tx pgx.Tx) error {
 			now, err := a.now(ctx, tx)
 			if err != nil {
 				return err
@@ -44,7 +45,7 @@ func (a *App) Sweep(ctx context.Context, limit, batch int) (SweepResult, error) 
 			return err
 		})
 		if err != nil {
-			return total, fmt.Errorf("app.Sweep: %w", err)
+			return total, wrap("Sweep", err)
 		}
 		total.Warnings += res.Warnings
 		total.Breaches += res.Breaches
@@ -57,21 +58,18 @@ func (a *App) Sweep(ctx context.Context, limit, batch int) (SweepResult, error) 
 	return total, nil
 }
 
+// sweepBatch records what is due now of up to n clocks, in tx.
 func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (int, SweepResult, error) {
 	var res SweepResult
 	clocks, err := store.LockDueClocks(ctx, tx, now, n)
 	if err != nil {
 		return 0, res, err
 	}
-	refs := make([]domain.CalendarRef, 0, len(clocks))
-	for _, c := range clocks {
-		refs = append(refs, c.Calendar())
-	}
-	cals, err := loadCalendars(ctx, tx, refs...)
+	cals, err := loadCalendars(ctx, tx, domain.CalendarRefs(clocks...)...)
 	if err != nil {
 		return 0, res, err
 	}
-	var records []river.InsertManyParams
+	var recorded []domain.ClockEvent
 	for i, c := range clocks {
 		for _, ev := range c.Due(now, cals.Of(c.Calendar())) {
 			ev.CreateTime = now
@@ -90,7 +88,7 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 				}
 				res.Breaches++
 			}
-			records = append(records, river.InsertManyParams{Args: recordOnTicket(ev)})
+			recorded = append(recorded, ev)
 		}
 		if err := store.SaveClock(ctx, tx, c); err != nil {
 			return 0, res, err
@@ -103,9 +101,9 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 	}
 	// One insert for the batch's history deliveries keeps a sweep of many
 	// warnings at a few round trips.
-	if len(records) > 0 {
-		if _, err := a.jobs.InsertManyTx(ctx, tx, records); err != nil {
-			return 0, res, fmt.Errorf("app.sweepBatch: InsertManyTx: %w", err)
+	if len(recorded) > 0 {
+		if err := a.jobs.ClockEvents(ctx, tx, recorded...); err != nil {
+			return 0, res, err
 		}
 	}
 	return len(clocks), res, nil
@@ -124,50 +122,5 @@ func (a *App) escalate(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) (do
 	if err := store.SetEscalationLevel(ctx, tx, ev); err != nil {
 		return ev, err
 	}
-	note := fmt.Sprintf("%s clock (cycle %d) breached, step %d", ev.ClockKind, ev.Cycle, ev.Level)
-	args := jobs.EscalateArgs{Tenant: ev.Tenant, TicketID: ev.TicketID, Level: lvl, Note: note}
-	if _, err := a.jobs.InsertTx(ctx, tx, args, nil); err != nil {
-		return ev, fmt.Errorf("app.escalate: InsertTx: %w", err)
-	}
-	return ev, nil
-}
-
-// recordOnTicket is the job that adds a new warning or breach to the
-// ticket's history; the sweep inserts it in the transaction that records
-// the event.
-func recordOnTicket(ev domain.ClockEvent) jobs.RecordClockEventArgs {
-	return jobs.RecordClockEventArgs{Tenant: ev.Tenant, TicketID: ev.TicketID, EventID: ev.EventID, EventKind: ev.Kind,
-		ClockKind: ev.ClockKind, Cycle: ev.Cycle, Step: ev.Level, EscalationLevel: ev.EscalationLevel, Deadline: ev.Deadline}
-}
-
-// maxSkew is how far this replica's clock may drift from the database's
-// before RunSweeps reports it.
-const maxSkew = 30 * time.Second
-
-// RunSweeps sweeps every interval until ctx ends. Failures are logged and the
-// next tick tries again: a missed tick only delays events, never loses them.
-func (a *App) RunSweeps(ctx context.Context, log *slog.Logger, interval time.Duration, batch int) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		res, err := a.Sweep(ctx, 1<<30, batch)
-		if err != nil {
-			if ctx.Err() == nil {
-				log.ErrorContext(ctx, "sla sweep failed", "error", err.Error())
-			}
-			continue
-		}
-		if skew := a.Now().Sub(res.Now); skew > maxSkew || skew < -maxSkew {
-			log.WarnContext(ctx, "sla replica clock differs from the database's; the sweep uses the database's",
-				"skew", skew.String())
-		}
-		if res.Warnings+res.Breaches > 0 {
-			log.InfoContext(ctx, "sla sweep", "warnings", res.Warnings, "breaches", res.Breaches)
-		}
-	}
+	return ev, a.jobs.Escalation(ctx, tx, ev)
 }

@@ -110,7 +110,7 @@ func TestSweepKilledMidBatchAndRerunProducesNoDuplicate(t *testing.T) {
 func TestSweepTakesNowFromTheDatabaseNotTheReplicasClock(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.app = app.New(f.pool, f.rc)
+	f.app = app.New(f.pool, f.jobs, 100)
 	// This replica's clock runs a year ahead; the database's is the truth.
 	f.app.Now = func() time.Time { return time.Now().Add(365 * 24 * time.Hour) }
 	var dbNow time.Time

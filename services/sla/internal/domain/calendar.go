@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/services/sla/internal/calendar"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
 
 // CalendarSpec is a stored calendar's settings.
@@ -64,11 +64,19 @@ func parseClock(s string, allowEnd bool) (int, bool) {
 	return h*60 + m, true
 }
 
-// Validate checks the settings and returns every violation, naming fields as
-// in the proto (prefix e.g. "calendar.").
-func (s CalendarSpec) Validate(prefix string) []apperr.FieldViolation {
-	var vs []apperr.FieldViolation
-	bad := func(f, rule string) { vs = append(vs, apperr.FieldViolation{Field: prefix + f, Rule: rule}) }
+// WithDefaults fills an empty time zone with calendar.DefaultTimeZone.
+func (s CalendarSpec) WithDefaults() CalendarSpec {
+	if s.TimeZone == "" {
+		s.TimeZone = calendar.DefaultTimeZone
+	}
+	return s
+}
+
+// Validate refuses bad settings, naming every offending field as in the
+// contract (calendar.<field>).
+func (s CalendarSpec) Validate() error {
+	var vs apperr.Violations
+	bad := func(f, rule string) { vs.Add("calendar."+f, rule) }
 	if s.Name == "" || len(s.Name) > 200 {
 		bad("name", "must be 1 to 200 characters")
 	}
@@ -99,7 +107,53 @@ func (s CalendarSpec) Validate(prefix string) []apperr.FieldViolation {
 			bad(fmt.Sprintf("declared_holidays[%d].date", i), "must be a date YYYY-MM-DD")
 		}
 	}
-	return vs
+	return vs.Err()
+}
+
+// calendarPaths are the fields an update of a calendar may change.
+var calendarPaths = []string{"name", "time_zone", "always_open", "intervals", "south_african_holidays", "declared_holidays"}
+
+// CalendarUpdate changes the fields Paths names of calendar ID to their
+// values in Values (an empty time zone is the default one).
+type CalendarUpdate struct {
+	// ID names the calendar (from the URL path); Values.ID may name it too.
+	ID     string
+	Paths  []string
+	Values CalendarSpec
+}
+
+// Resolve settles which calendar the update names (pathID) and refuses an
+// update without a calendar id or with a bad mask.
+func (u *CalendarUpdate) Resolve() (err error) {
+	if u.ID, err = apperr.PathID(u.ID, u.Values.ID, "id", "calendar.id"); err != nil {
+		return err
+	}
+	if err := CheckID(u.ID, "id"); err != nil {
+		return err
+	}
+	return checkMask(u.Paths, calendarPaths)
+}
+
+// Apply changes s as the update says and validates the result.
+func (u CalendarUpdate) Apply(s *CalendarSpec) error {
+	in := u.Values.WithDefaults()
+	for _, p := range u.Paths {
+		switch p {
+		case "name":
+			s.Name = in.Name
+		case "time_zone":
+			s.TimeZone = in.TimeZone
+		case "always_open":
+			s.AlwaysOpen = in.AlwaysOpen
+		case "intervals":
+			s.Intervals = in.Intervals
+		case "south_african_holidays":
+			s.SouthAfricanHolidays = in.SouthAfricanHolidays
+		case "declared_holidays":
+			s.DeclaredHolidays = in.DeclaredHolidays
+		}
+	}
+	return s.Validate()
 }
 
 // Build turns valid settings into the calendar used for arithmetic.

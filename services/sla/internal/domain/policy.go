@@ -1,32 +1,16 @@
-// Package domain holds the SLA rules as pure types: policies, calendars'
-// settings and the clocks of a ticket with their state transitions.
+// Package domain holds the SLA rules without I/O: policies (their
+// defaults, the lookup order and the GBV rules: 24x7, never paused, never
+// on the global default), calendars' settings, the clocks of a ticket with
+// their state transitions and segments, the validation of every input, and
+// the errors the store and the use cases answer with. Subpackage calendar
+// does the working-time arithmetic and knows the public holidays.
 package domain
 
 import (
 	"slices"
 	"time"
-)
 
-// Category names as stored (lower-case proto enum suffixes).
-const (
-	// CategoryGBV is gender-based violence: 24x7, never paused, tight targets.
-	CategoryGBV = "gbv"
-)
-
-// Ticket statuses the clocks react to.
-const (
-	// StatusOpen is a new ticket.
-	StatusOpen = "open"
-	// StatusInProgress is a ticket being worked on.
-	StatusInProgress = "in_progress"
-	// StatusAwaitingCitizen pauses the resolution clock by default.
-	StatusAwaitingCitizen = "awaiting_citizen"
-	// StatusResolved stops the resolution clock.
-	StatusResolved = "resolved"
-	// StatusClosed is final.
-	StatusClosed = "closed"
-	// StatusCancelled is final.
-	StatusCancelled = "cancelled"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // Lookup steps reported by policy resolution.
@@ -49,7 +33,7 @@ const (
 	GBVResponseHours       = 1.0
 	GBVResolutionHours     = 24.0
 	MaxHours               = 8760.0
-	DefaultPauseStatus     = StatusAwaitingCitizen
+	DefaultPauseStatus     = word.StatusAwaitingCitizen
 	defaultGBVWarningPct   = DefaultWarningPct
 	microsecondsPerHour    = float64(time.Hour / time.Microsecond)
 )
@@ -93,7 +77,7 @@ type Policy struct {
 
 // BuiltInConfig is the compiled-in policy of a category.
 func BuiltInConfig(category string) Config {
-	if category == CategoryGBV {
+	if category == word.CategoryGBV {
 		return Config{Category: category, ResponseHours: GBVResponseHours, ResolutionHours: GBVResolutionHours, WarningPct: defaultGBVWarningPct}
 	}
 	return Config{ResponseHours: DefaultResponseHours, ResolutionHours: DefaultResolutionHours,
@@ -118,7 +102,7 @@ func ChoosePolicy(municipality, category string, candidates []Config) Policy {
 	if c, ok := find("", category); ok && category != "" {
 		return Policy{Config: c, Matched: MatchedCategoryDefault}
 	}
-	if category != CategoryGBV {
+	if category != word.CategoryGBV {
 		if c, ok := find("", ""); ok {
 			return Policy{Config: c, Matched: MatchedGlobalDefault}
 		}
@@ -128,7 +112,7 @@ func ChoosePolicy(municipality, category string, candidates []Config) Policy {
 
 // IsGBV reports whether the policy is for GBV, whose clocks ignore calendars
 // and pause statuses.
-func (p Policy) IsGBV() bool { return p.Config.Category == CategoryGBV }
+func (p Policy) IsGBV() bool { return p.Config.Category == word.CategoryGBV }
 
 // CalendarID is the calendar the clocks use; empty means 24x7.
 func (p Policy) CalendarID() string {

@@ -3,7 +3,7 @@ package domain
 import (
 	"time"
 
-	"github.com/salga/trustengine/services/sla/internal/calendar"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
 
 // Why a running segment of a clock ended.

@@ -1,9 +1,10 @@
 package domain
 
 import (
+	"fmt"
 	"time"
 
-	"github.com/salga/trustengine/services/sla/internal/calendar"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
 
 // Clock event kinds.
@@ -56,4 +57,10 @@ func (c *Clock) Due(now time.Time, cal *calendar.Calendar) []ClockEvent {
 	}
 	c.NextDueAt = c.nextDue(cal)
 	return evs
+}
+
+// EscalationNote is the note routing records with the escalation a breach
+// step asks for: which clock breached, and how far.
+func (e ClockEvent) EscalationNote() string {
+	return fmt.Sprintf("%s clock (cycle %d) breached, step %d", e.ClockKind, e.Cycle, e.Level)
 }

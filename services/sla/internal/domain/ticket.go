@@ -3,7 +3,9 @@ package domain
 import (
 	"time"
 
-	"github.com/salga/trustengine/services/sla/internal/calendar"
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
+	"github.com/salga/trustengine/services/sla/internal/domain/calendar"
 )
 
 // Ticket event kinds.
@@ -25,6 +27,46 @@ type TicketEvent struct {
 	At            time.Time
 	Sequence      int64
 }
+
+// Validate refuses a malformed event, naming every offending field: ids
+// are UUIDs, the tenant a municipality code, the time set, and a created
+// event names a category, a status change the status it moves to. A kind,
+// category or status "" stands for a value the contract does not define or
+// UNSPECIFIED.
+func (ev TicketEvent) Validate() error {
+	var vs apperr.Violations
+	if !isID(ev.EventID) {
+		vs.Add("event_id", "must be a UUID")
+	}
+	if !isID(ev.TicketID) {
+		vs.Add("ticket_id", "must be a UUID")
+	}
+	if !IsMunicipality(ev.Tenant) {
+		vs.Add("tenant", "must be a municipality code such as CPT")
+	}
+	if ev.At.IsZero() {
+		vs.Add("occur_time", "must be set")
+	}
+	if ev.Sequence < 0 {
+		vs.Add("sequence", "must not be negative")
+	}
+	switch ev.Kind {
+	case EventCreated:
+		if ev.Category == "" {
+			vs.Add("category", "must be a known category for created events")
+		}
+	case EventStatusChanged:
+		if ev.To == "" {
+			vs.Add("to_status", "must be a known status for status changes")
+		}
+	default:
+		vs.Add("kind", "must be created or status_changed")
+	}
+	return vs.Err()
+}
+
+// ForTenant is the municipality whose job the event is.
+func (ev TicketEvent) ForTenant() string { return ev.Tenant }
 
 // TicketState is what the SLA service remembers of a ticket between events.
 type TicketState struct {
@@ -55,7 +97,7 @@ func StartClocks(ev TicketEvent, p Policy, cals Calendars) []Clock {
 	cal := cals.Of(p.CalendarRef())
 	return []Clock{
 		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResponse, 1, ev.At, p, cal),
-		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, StatusOpen, p, cal),
+		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, word.StatusOpen, p, cal),
 	}
 }
 
@@ -70,7 +112,7 @@ func startResolution(tenant, ticketID, category string, cycle int, at time.Time,
 }
 
 func isFinal(status string) bool {
-	return status == StatusResolved || status == StatusClosed || status == StatusCancelled
+	return status == word.StatusResolved || status == word.StatusClosed || status == word.StatusCancelled
 }
 
 // ApplyStatusChange updates clocks for a status change and returns the clocks
@@ -105,7 +147,7 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 	switch {
 	case isFinal(ev.To):
 		did = c.Stop(ev.At, cal)
-	case ev.From == StatusResolved && !c.IsOpen():
+	case ev.From == word.StatusResolved && !c.IsOpen():
 		// A reopen comes first: whatever the new status does to a clock, it
 		// does it to the new cycle, not to the stopped one.
 		changed = append(changed, startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarRef())))
@@ -136,4 +178,21 @@ func Deadlines(clocks []Clock) (response, resolution time.Time) {
 		}
 	}
 	return response, resolution
+}
+
+// DeadlineMirror is what the ticket service mirrors of a ticket's clocks
+// (Deadlines; zero when unset), under a per-ticket revision that orders
+// the mirrors.
+type DeadlineMirror struct {
+	Tenant     string
+	TicketID   string
+	Revision   int64
+	Response   time.Time
+	Resolution time.Time
+}
+
+// MirrorOf is the mirror of a ticket's clocks under revision rev.
+func MirrorOf(tenant, ticketID string, rev int64, clocks []Clock) DeadlineMirror {
+	resp, res := Deadlines(clocks)
+	return DeadlineMirror{Tenant: tenant, TicketID: ticketID, Revision: rev, Response: resp, Resolution: res}
 }

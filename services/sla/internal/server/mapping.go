@@ -1,10 +1,6 @@
-// Package server holds the gRPC handlers of SlaService and
-// SlaInternalService: authorization, request validation and the mapping
-// between protobuf messages and the domain.
 package server
 
 import (
-	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -12,30 +8,28 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
-// categoryName maps CATEGORY_WATER to "water" and UNSPECIFIED to "".
-func categoryName(c commonv1.Category) string {
-	if c == commonv1.Category_CATEGORY_UNSPECIFIED {
-		return ""
+// Enum values map to the domain's words through libs/vocab (vocab.Optional,
+// vocab.Each). A request's UNSPECIFIED value maps to "" (the use case
+// applies the default or refuses a missing value); a number the contract
+// does not define maps to "" too where the domain refuses "", and is
+// refused here where "" means "all".
+
+// timeIn reads an optional timestamp: nil when unset, InvalidArgument
+// naming field when out of range.
+func timeIn(p *timestamppb.Timestamp, field string) (*time.Time, error) {
+	if p == nil {
+		return nil, nil
 	}
-	return strings.ToLower(strings.TrimPrefix(c.String(), "CATEGORY_"))
-}
-
-func categoryEnum(s string) commonv1.Category {
-	return commonv1.Category(commonv1.Category_value["CATEGORY_"+strings.ToUpper(s)])
-}
-
-func statusName(s commonv1.TicketStatus) string {
-	if s == commonv1.TicketStatus_TICKET_STATUS_UNSPECIFIED {
-		return ""
+	if err := p.CheckValid(); err != nil {
+		return nil, apperr.Invalid(field, "must be a valid timestamp")
 	}
-	return strings.ToLower(strings.TrimPrefix(s.String(), "TICKET_STATUS_"))
-}
-
-func statusEnum(s string) commonv1.TicketStatus {
-	return commonv1.TicketStatus(commonv1.TicketStatus_value["TICKET_STATUS_"+strings.ToUpper(s)])
+	t := p.AsTime()
+	return &t, nil
 }
 
 func ts(t time.Time) *timestamppb.Timestamp {
@@ -45,51 +39,63 @@ func ts(t time.Time) *timestamppb.Timestamp {
 	return timestamppb.New(t)
 }
 
-var clockKinds = map[string]slav1.ClockKind{domain.ClockResponse: slav1.ClockKind_CLOCK_KIND_RESPONSE, domain.ClockResolution: slav1.ClockKind_CLOCK_KIND_RESOLUTION}
-
-var clockStates = map[string]slav1.ClockState{domain.StateRunning: slav1.ClockState_CLOCK_STATE_RUNNING,
-	domain.StatePaused: slav1.ClockState_CLOCK_STATE_PAUSED, domain.StateMet: slav1.ClockState_CLOCK_STATE_MET,
-	domain.StateBreached: slav1.ClockState_CLOCK_STATE_BREACHED}
-
-func clockPB(c domain.Clock) *slav1.Clock {
-	return &slav1.Clock{TicketId: c.TicketID, Tenant: c.Tenant, Category: categoryEnum(c.Category),
-		Kind: clockKinds[c.Kind], Cycle: int32(c.Cycle), State: clockStates[c.State], StartTime: ts(c.StartAt),
-		Deadline: ts(c.DeadlineAt), WarningTime: ts(c.WarnAt), WarnedTime: ts(c.WarnedAt), StopTime: ts(c.StopAt),
-		Elapsed: durationpb.New(c.Elapsed), Paused: durationpb.New(c.Paused), Target: durationpb.New(c.Target),
+func clockOut(c domain.Clock) *slav1.Clock {
+	return &slav1.Clock{TicketId: c.TicketID, Tenant: c.Tenant, Category: vocab.MustParse[commonv1.Category](c.Category),
+		Kind: vocab.MustParse[slav1.ClockKind](c.Kind), Cycle: int32(c.Cycle), State: vocab.MustParse[slav1.ClockState](c.State),
+		StartTime: ts(c.StartAt), Deadline: ts(c.DeadlineAt), WarningTime: ts(c.WarnAt), WarnedTime: ts(c.WarnedAt),
+		StopTime: ts(c.StopAt), Elapsed: durationpb.New(c.Elapsed), Paused: durationpb.New(c.Paused), Target: durationpb.New(c.Target),
 		ConfigId: c.ConfigID, ConfigVersion: c.ConfigVersion, CalendarId: c.CalendarID, CalendarVersion: c.CalendarVersion}
 }
 
-func clocksPB(cs []domain.Clock) []*slav1.Clock {
+func clocksOut(cs []domain.Clock) []*slav1.Clock {
 	out := make([]*slav1.Clock, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, clockPB(c))
+		out = append(out, clockOut(c))
 	}
 	return out
 }
 
-func eventPB(e domain.ClockEvent) *slav1.ClockEvent {
-	kind := slav1.ClockEventKind_CLOCK_EVENT_KIND_WARNING
-	level := int32(0)
-	if e.Kind == domain.EventBreach {
-		kind, level = slav1.ClockEventKind_CLOCK_EVENT_KIND_BREACH, int32(e.EscalationLevel)
-	}
-	return &slav1.ClockEvent{TicketId: e.TicketID, Clock: clockKinds[e.ClockKind], Cycle: int32(e.Cycle),
-		Kind: kind, Level: level, CreateTime: ts(e.CreateTime), Tenant: e.Tenant, EventId: e.EventID,
-		Step: int32(e.Level), Deadline: ts(e.Deadline)}
+// eventOut maps a warning or breach; Level is the escalation level, which
+// only breaches take.
+func eventOut(e domain.ClockEvent) *slav1.ClockEvent {
+	return &slav1.ClockEvent{TicketId: e.TicketID, Clock: vocab.MustParse[slav1.ClockKind](e.ClockKind), Cycle: int32(e.Cycle),
+		Kind: vocab.MustParse[slav1.ClockEventKind](e.Kind), Level: int32(e.EscalationLevel), CreateTime: ts(e.CreateTime),
+		Tenant: e.Tenant, EventId: e.EventID, Step: int32(e.Level), Deadline: ts(e.Deadline)}
 }
 
-func configPB(c domain.Config) *slav1.SlaConfig {
+func eventsOut(es []domain.ClockEvent) []*slav1.ClockEvent {
+	out := make([]*slav1.ClockEvent, 0, len(es))
+	for _, e := range es {
+		out = append(out, eventOut(e))
+	}
+	return out
+}
+
+func segmentOut(sg domain.Segment) *slav1.ClockSegment {
+	return &slav1.ClockSegment{StartTime: ts(sg.From), EndTime: ts(sg.To), CalendarId: sg.Calendar.ID,
+		CalendarVersion: sg.Calendar.Version, ConfigId: sg.ConfigID, ConfigVersion: sg.ConfigVersion,
+		Elapsed: durationpb.New(sg.Elapsed), EndReason: vocab.MustParse[slav1.SegmentEndReason](sg.EndReason)}
+}
+
+func configOut(c domain.Config) *slav1.SlaConfig {
 	pauses := make([]commonv1.TicketStatus, 0, len(c.PauseStatuses))
 	for _, s := range c.PauseStatuses {
-		pauses = append(pauses, statusEnum(s))
+		pauses = append(pauses, vocab.MustParse[commonv1.TicketStatus](s))
 	}
-	return &slav1.SlaConfig{Id: c.ID, Municipality: c.Municipality, Category: categoryEnum(c.Category),
+	return &slav1.SlaConfig{Id: c.ID, Municipality: c.Municipality, Category: vocab.MustParse[commonv1.Category](c.Category),
 		ResponseHours: c.ResponseHours, ResolutionHours: c.ResolutionHours, WarningThresholdPct: int32(c.WarningPct),
 		CalendarId: c.CalendarID, PauseStatuses: pauses, Version: c.Version, CreateTime: ts(c.CreateTime),
 		UpdateTime: ts(c.UpdateTime), UpdatedBy: c.UpdatedBy}
 }
 
-func calendarPB(s domain.CalendarSpec) *slav1.Calendar {
+// configIn reads a policy as the request gives it; category is its word.
+func configIn(c *slav1.SlaConfig, category string) domain.Config {
+	return domain.Config{ID: c.GetId(), Municipality: c.GetMunicipality(), Category: category, ResponseHours: c.GetResponseHours(),
+		ResolutionHours: c.GetResolutionHours(), WarningPct: int(c.GetWarningThresholdPct()), CalendarID: c.GetCalendarId(),
+		PauseStatuses: vocab.Each(c.GetPauseStatuses())}
+}
+
+func calendarOut(s domain.CalendarSpec) *slav1.Calendar {
 	out := &slav1.Calendar{Id: s.ID, Name: s.Name, TimeZone: s.TimeZone, AlwaysOpen: s.AlwaysOpen,
 		SouthAfricanHolidays: s.SouthAfricanHolidays, CreateTime: ts(s.CreateTime), UpdateTime: ts(s.UpdateTime), Version: s.Version}
 	for _, iv := range s.Intervals {
@@ -101,13 +107,11 @@ func calendarPB(s domain.CalendarSpec) *slav1.Calendar {
 	return out
 }
 
-// calendarSpec reads a Calendar message; the default zone fills an empty one.
-func calendarSpec(c *slav1.Calendar) domain.CalendarSpec {
+// calendarIn reads a Calendar message. A weekday is its number (1 Monday
+// ... 7 Sunday, as stored); domain refuses any other.
+func calendarIn(c *slav1.Calendar) domain.CalendarSpec {
 	s := domain.CalendarSpec{ID: c.GetId(), Name: c.GetName(), TimeZone: c.GetTimeZone(), AlwaysOpen: c.GetAlwaysOpen(),
 		SouthAfricanHolidays: c.GetSouthAfricanHolidays()}
-	if s.TimeZone == "" {
-		s.TimeZone = "Africa/Johannesburg"
-	}
 	for _, iv := range c.GetIntervals() {
 		s.Intervals = append(s.Intervals, domain.IntervalSpec{Weekday: int(iv.GetWeekday()), Start: iv.GetStart(), End: iv.GetEnd()})
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -19,9 +18,10 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/sla/internal/app"
-	"github.com/salga/trustengine/services/sla/internal/jobs"
+	"github.com/salga/trustengine/services/sla/internal/outbox"
 	"github.com/salga/trustengine/services/sla/internal/server"
 	"github.com/salga/trustengine/services/sla/migrations"
 )
@@ -32,7 +32,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := pg.Migrate(ctx, pool, "sla", migrations.FS); err != nil {
 		return err
 	}
-	return jobs.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 type clients struct {
@@ -43,13 +43,10 @@ type clients struct {
 func newClients(t *testing.T) clients {
 	t.Helper()
 	pool := pgtest.NewDB(t, "slasrv", setup)
-	rc, err := jobs.NewClient(pool, nil, nil, 1)
+	jobs, err := outbox.NewQueue(pool, nil, outbox.Peers{})
 	require.NoError(t, err)
-	a := app.New(pool, rc)
-	conn := servertest.Bufconn(t, func(s *grpc.Server) {
-		slav1.RegisterSlaServiceServer(s, server.NewPublic(a))
-		slav1.RegisterSlaInternalServiceServer(s, server.NewInternal(a, 100))
-	})
+	a := app.New(pool, outbox.NewEnqueuer(jobs), 100)
+	conn := servertest.Bufconn(t, server.New(a).Register)
 	return clients{pub: slav1.NewSlaServiceClient(conn), internal: slav1.NewSlaInternalServiceClient(conn)}
 }
 
@@ -307,5 +304,33 @@ func TestTheClockEventFeedIsForServicesOnly(t *testing.T) {
 			_, err := c.internal.ListClockEvents(tt.ctx, tt.req)
 			require.Equal(t, tt.code, status.Code(err), "%v", err)
 		})
+	}
+}
+
+func TestTheFeedOfOneMunicipalityHoldsOnlyItsEvents(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	tickets := map[string]string{"CPT": uuid.NewString(), "JHB": uuid.NewString()}
+	for tenant, id := range tickets {
+		_, err := c.internal.RecordTicketEvent(as(t, tenant, auth.RoleService), &slav1.RecordTicketEventRequest{EventId: uuid.NewString(),
+			Tenant: tenant, TicketId: id, Category: commonv1.Category_CATEGORY_GBV, Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED,
+			ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN, OccurTime: timestamppb.New(time.Now().Add(-50 * time.Minute)), Sequence: 1})
+		require.NoError(t, err)
+	}
+	sw, err := c.internal.RunSweep(as(t, "CPT", auth.RoleService), &slav1.RunSweepRequest{})
+	require.NoError(t, err)
+	require.Equal(t, int32(2), sw.GetWarnings(), "the sweep runs for every municipality, whoever asks")
+	read := func(tenant string) []*slav1.ClockEvent {
+		feed, err := c.internal.ListClockEvents(as(t, tenant, auth.RoleService), &slav1.ListClockEventsRequest{})
+		require.NoError(t, err)
+		return feed.GetEvents()
+	}
+	require.Eventually(t, func() bool { return len(read(auth.AllTenants)) == 2 }, 10*time.Second, 20*time.Millisecond,
+		"a token for every municipality reads every one's events")
+	for tenant, id := range tickets {
+		evs := read(tenant)
+		require.Len(t, evs, 1, "a token for %s reads its events only", tenant)
+		require.Equal(t, tenant, evs[0].GetTenant())
+		require.Equal(t, id, evs[0].GetTicketId())
 	}
 }

@@ -54,7 +54,7 @@ func InsertCalendar(ctx context.Context, tx pgx.Tx, s domain.CalendarSpec, at ti
 		south_african_holidays, declared_holidays, create_time, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 		RETURNING `+calendarColumns, s.Name, s.TimeZone, s.AlwaysOpen, ivs, s.SouthAfricanHolidays, hols, at.UTC()))
 	if err != nil {
-		return out, interpretError("store.InsertCalendar", err)
+		return out, interpretError("store.InsertCalendar", err, outcomes{taken: domain.ErrCalendarNameTaken})
 	}
 	return out, insertCalendarVersion(ctx, tx, out, by)
 }
@@ -70,7 +70,7 @@ func UpdateCalendar(ctx context.Context, tx pgx.Tx, s domain.CalendarSpec, at ti
 		intervals = $5, south_african_holidays = $6, declared_holidays = $7, update_time = $8, version = version + 1
 		WHERE id = $1 RETURNING `+calendarColumns, s.ID, s.Name, s.TimeZone, s.AlwaysOpen, ivs, s.SouthAfricanHolidays, hols, at.UTC()))
 	if err != nil {
-		return out, interpretError("store.UpdateCalendar", err)
+		return out, interpretError("store.UpdateCalendar", err, outcomes{noRows: domain.ErrCalendarNotFound, taken: domain.ErrCalendarNameTaken})
 	}
 	return out, insertCalendarVersion(ctx, tx, out, by)
 }
@@ -85,7 +85,7 @@ func insertCalendarVersion(ctx context.Context, tx pgx.Tx, s domain.CalendarSpec
 		always_open, intervals, south_african_holidays, declared_holidays, changed_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		s.ID, s.Version, s.UpdateTime, s.Name, s.TimeZone, s.AlwaysOpen, ivs, s.SouthAfricanHolidays, hols, by)
-	return interpretError("store.insertCalendarVersion", err)
+	return wrap("store.insertCalendarVersion", err)
 }
 
 const calendarVersionColumns = `calendar_id, name, time_zone, always_open, intervals, south_african_holidays,
@@ -114,7 +114,7 @@ func scanCalendarVersion(row pgx.Row) (domain.CalendarVersion, error) {
 func GetCalendarVersion(ctx context.Context, tx pgx.Tx, ref domain.CalendarRef) (domain.CalendarVersion, error) {
 	out, err := scanCalendarVersion(tx.QueryRow(ctx, `SELECT `+calendarVersionColumns+` FROM sla.calendar_versions
 		WHERE calendar_id = $1 AND version = $2`, ref.ID, ref.Version))
-	return out, interpretError("store.GetCalendarVersion", err)
+	return out, interpretError("store.GetCalendarVersion", err, outcomes{noRows: domain.ErrVersionMissing})
 }
 
 // ListCalendarVersions lists the versions of a calendar, newest first.
@@ -122,35 +122,42 @@ func ListCalendarVersions(ctx context.Context, tx pgx.Tx, id string) ([]domain.C
 	rows, err := tx.Query(ctx, `SELECT `+calendarVersionColumns+` FROM sla.calendar_versions
 		WHERE calendar_id = $1 ORDER BY version DESC`, id)
 	if err != nil {
-		return nil, interpretError("store.ListCalendarVersions", err)
+		return nil, wrap("store.ListCalendarVersions", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.CalendarVersion, error) { return scanCalendarVersion(r) })
-	return out, interpretError("store.ListCalendarVersions", err)
+	return out, wrap("store.ListCalendarVersions", err)
 }
 
 // CurrentCalendarVersion is the version of calendar id in force now.
 func CurrentCalendarVersion(ctx context.Context, tx pgx.Tx, id string) (int64, error) {
 	var v int64
 	err := tx.QueryRow(ctx, `SELECT version FROM sla.calendars WHERE id = $1`, id).Scan(&v)
-	return v, interpretError("store.CurrentCalendarVersion", err)
+	return v, interpretError("store.CurrentCalendarVersion", err, outcomes{noRows: domain.ErrCalendarNotFound})
 }
 
 // GetCalendar returns one calendar; lock takes a row lock for an update.
-func GetCalendar(ctx context.Context, tx pgx.Tx, id string, lock bool) (domain.CalendarSpec, error) {
+func GetCalendar(ctx context.Context, tx pgx.Tx, id string, lock Lock) (domain.CalendarSpec, error) {
 	q := `SELECT ` + calendarColumns + ` FROM sla.calendars WHERE id = $1`
 	if lock {
 		q += ` FOR UPDATE`
 	}
 	out, err := scanCalendar(tx.QueryRow(ctx, q, id))
-	return out, interpretError("store.GetCalendar", err)
+	return out, interpretError("store.GetCalendar", err, outcomes{noRows: domain.ErrCalendarNotFound})
 }
 
 // ListCalendars lists calendars by name.
 func ListCalendars(ctx context.Context, tx pgx.Tx) ([]domain.CalendarSpec, error) {
 	rows, err := tx.Query(ctx, `SELECT `+calendarColumns+` FROM sla.calendars ORDER BY name`)
 	if err != nil {
-		return nil, interpretError("store.ListCalendars", err)
+		return nil, wrap("store.ListCalendars", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.CalendarSpec, error) { return scanCalendar(r) })
-	return out, interpretError("store.ListCalendars", err)
+	return out, wrap("store.ListCalendars", err)
+}
+
+// CalendarExists reports whether calendar id exists.
+func CalendarExists(ctx context.Context, tx pgx.Tx, id string) (bool, error) {
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sla.calendars WHERE id = $1)`, id).Scan(&ok)
+	return ok, wrap("store.CalendarExists", err)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,9 +12,6 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
-
-// ErrBadCursor means a feed cursor was not one this service handed out.
-var ErrBadCursor = errors.New("malformed cursor")
 
 // InsertClockEvent records a warning or breach step once: it reports false
 // when the (ticket, clock, cycle, kind, level) was already recorded, and
@@ -31,7 +27,7 @@ func InsertClockEvent(ctx context.Context, tx pgx.Tx, ev *domain.ClockEvent) (bo
 		return false, nil
 	}
 	if err != nil {
-		return false, interpretError("store.InsertClockEvent", err)
+		return false, wrap("store.InsertClockEvent", err)
 	}
 	return true, nil
 }
@@ -41,7 +37,7 @@ func SetEscalationLevel(ctx context.Context, tx pgx.Tx, ev domain.ClockEvent) er
 	_, err := tx.Exec(ctx, `UPDATE sla.clock_events SET escalation_level = $6
 		WHERE ticket_id = $1 AND clock_kind = $2 AND cycle = $3 AND kind = $4 AND level = $5`,
 		ev.TicketID, ev.ClockKind, ev.Cycle, ev.Kind, ev.Level, ev.EscalationLevel)
-	return interpretError("store.SetEscalationLevel", err)
+	return wrap("store.SetEscalationLevel", err)
 }
 
 const clockEventColumns = `tenant, ticket_id, clock_kind, cycle, kind, level, escalation_level, create_time,
@@ -58,10 +54,10 @@ func scanClockEvent(r pgx.Row) (domain.ClockEvent, error) {
 
 func collectClockEvents(op string, rows pgx.Rows, err error) ([]domain.ClockEvent, error) {
 	if err != nil {
-		return nil, interpretError(op, err)
+		return nil, wrap(op, err)
 	}
 	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ClockEvent, error) { return scanClockEvent(r) })
-	return evs, interpretError(op, err)
+	return evs, wrap(op, err)
 }
 
 // TicketEvents returns the warnings and breaches of a ticket in order.
@@ -77,26 +73,28 @@ func ParseCursor(c string) (xid uint64, id int64, err error) {
 	}
 	x, i, ok := strings.Cut(c, ".")
 	if xid, err = strconv.ParseUint(x, 10, 64); !ok || err != nil {
-		return 0, 0, fmt.Errorf("store.ParseCursor: %w", ErrBadCursor)
+		return 0, 0, fmt.Errorf("store.ParseCursor: %w", domain.ErrBadCursor)
 	}
 	if id, err = strconv.ParseInt(i, 10, 64); err != nil || id < 0 {
-		return 0, 0, fmt.Errorf("store.ParseCursor: %w", ErrBadCursor)
+		return 0, 0, fmt.Errorf("store.ParseCursor: %w", domain.ErrBadCursor)
 	}
 	return xid, id, nil
 }
 
-// ClockEventsAfter returns up to limit events after cursor in feed order:
-// by the recording transaction's id, then the event id, and only events of
-// transactions older than every transaction still running. An event that
-// commits later therefore always sorts after every event already returned,
-// and a consumer's cursor never skips one.
-func ClockEventsAfter(ctx context.Context, tx pgx.Tx, cursor string, limit int) ([]domain.ClockEvent, error) {
+// ClockEventsAfter returns up to limit events of tenant ("" for every
+// municipality) after cursor in feed order: by the recording transaction's
+// id, then the event id, and only events of transactions older than every
+// transaction still running. An event that commits later therefore always
+// sorts after every event already returned, and a consumer's cursor never
+// skips one.
+func ClockEventsAfter(ctx context.Context, tx pgx.Tx, tenant, cursor string, limit int) ([]domain.ClockEvent, error) {
 	xid, id, err := ParseCursor(cursor)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := tx.Query(ctx, `SELECT `+clockEventColumns+` FROM sla.clock_events
 		WHERE (xid, id) > ($1::text::xid8, $2) AND xid < pg_snapshot_xmin(pg_current_snapshot())
-		ORDER BY xid, id LIMIT $3`, strconv.FormatUint(xid, 10), id, limit)
+			AND ($4 = '' OR tenant = $4)
+		ORDER BY xid, id LIMIT $3`, strconv.FormatUint(xid, 10), id, limit, tenant)
 	return collectClockEvents("store.ClockEventsAfter", rows, err)
 }

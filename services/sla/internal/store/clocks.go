@@ -35,10 +35,10 @@ func scanClock(row pgx.Row) (domain.Clock, error) {
 
 func collectClocks(op string, rows pgx.Rows, err error) ([]domain.Clock, error) {
 	if err != nil {
-		return nil, interpretError(op, err)
+		return nil, wrap(op, err)
 	}
 	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Clock, error) { return scanClock(r) })
-	return cs, interpretError(op, err)
+	return cs, wrap(op, err)
 }
 
 // TicketClocks returns a ticket's clocks, response first then resolution
@@ -75,36 +75,29 @@ func SaveClock(ctx context.Context, tx pgx.Tx, c domain.Clock) error {
 		us(c.Elapsed), us(c.Paused), nullTime(c.PausedSince), us(c.Target), us(c.WarnTarget),
 		nullID(c.ConfigID), c.ConfigVersion, nullID(c.CalendarID), nullTime(c.NextDueAt), c.CalendarVersion, c.WarnCount)
 	if err != nil {
-		return interpretError("store.SaveClock", err)
+		return wrap("store.SaveClock", err)
 	}
 	for _, sg := range c.NewSegments {
 		if _, err := tx.Exec(ctx, `INSERT INTO sla.clock_segments (tenant, ticket_id, clock_kind, cycle, start_at, end_at,
 			calendar_id, calendar_version, config_id, config_version, elapsed_us, end_reason)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, c.Tenant, c.TicketID, c.Kind, c.Cycle, sg.From.UTC(), sg.To.UTC(),
 			nullID(sg.Calendar.ID), sg.Calendar.Version, nullID(sg.ConfigID), sg.ConfigVersion, us(sg.Elapsed), sg.EndReason); err != nil {
-			return interpretError("store.SaveClock", err)
+			return wrap("store.SaveClock", err)
 		}
 	}
 	return nil
 }
 
-// ClockSegment is a stored segment with the clock it belongs to.
-type ClockSegment struct {
-	ClockKind string
-	Cycle     int
-	domain.Segment
-}
-
 // TicketSegments returns the closed segments of a ticket's clocks in order.
-func TicketSegments(ctx context.Context, tx pgx.Tx, ticketID string) ([]ClockSegment, error) {
+func TicketSegments(ctx context.Context, tx pgx.Tx, ticketID string) ([]domain.ClockSegment, error) {
 	rows, err := tx.Query(ctx, `SELECT clock_kind, cycle, start_at, end_at, calendar_id, calendar_version, config_id,
 			config_version, elapsed_us, end_reason
 		FROM sla.clock_segments WHERE ticket_id = $1 ORDER BY clock_kind DESC, cycle, id`, ticketID)
 	if err != nil {
-		return nil, interpretError("store.TicketSegments", err)
+		return nil, wrap("store.TicketSegments", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClockSegment, error) {
-		var sg ClockSegment
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ClockSegment, error) {
+		var sg domain.ClockSegment
 		var cal, cfg *string
 		var elapsed int64
 		err := r.Scan(&sg.ClockKind, &sg.Cycle, &sg.From, &sg.To, &cal, &sg.Calendar.Version, &cfg, &sg.ConfigVersion,
@@ -113,7 +106,7 @@ func TicketSegments(ctx context.Context, tx pgx.Tx, ticketID string) ([]ClockSeg
 		sg.Calendar.ID, sg.ConfigID = fromNullID(cal), fromNullID(cfg)
 		return sg, err
 	})
-	return out, interpretError("store.TicketSegments", err)
+	return out, wrap("store.TicketSegments", err)
 }
 
 // LockDueClocks locks up to limit clocks due by now, soonest first, skipping

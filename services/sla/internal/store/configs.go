@@ -24,10 +24,10 @@ func scanConfig(row pgx.Row) (domain.Config, error) {
 
 func collectConfigs(op string, rows pgx.Rows, err error) ([]domain.Config, error) {
 	if err != nil {
-		return nil, interpretError(op, err)
+		return nil, wrap(op, err)
 	}
 	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Config, error) { return scanConfig(r) })
-	return cs, interpretError(op, err)
+	return cs, wrap(op, err)
 }
 
 // InsertConfig stores a new policy as version 1, in force from at.
@@ -41,7 +41,7 @@ func InsertConfig(ctx context.Context, tx pgx.Tx, c domain.Config, at time.Time)
 		RETURNING `+configColumns, c.Municipality, c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct,
 		nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy, at.UTC()))
 	if err != nil {
-		return out, interpretError("store.InsertConfig", err)
+		return out, interpretError("store.InsertConfig", err, outcomes{taken: domain.ErrConfigTaken})
 	}
 	return out, insertConfigVersion(ctx, tx, out, false)
 }
@@ -57,7 +57,7 @@ func UpdateConfig(ctx context.Context, tx pgx.Tx, c domain.Config, at time.Time)
 		version = version + 1, update_time = $8 WHERE id = $1 RETURNING `+configColumns,
 		c.ID, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy, at.UTC()))
 	if err != nil {
-		return out, interpretError("store.UpdateConfig", err)
+		return out, interpretError("store.UpdateConfig", err, outcomes{noRows: domain.ErrConfigNotFound})
 	}
 	return out, insertConfigVersion(ctx, tx, out, false)
 }
@@ -67,7 +67,7 @@ func UpdateConfig(ctx context.Context, tx pgx.Tx, c domain.Config, at time.Time)
 func DeleteConfig(ctx context.Context, tx pgx.Tx, id string, at time.Time, by string) (domain.Config, error) {
 	out, err := scanConfig(tx.QueryRow(ctx, `DELETE FROM sla.configs WHERE id = $1 RETURNING `+configColumns, id))
 	if err != nil {
-		return out, interpretError("store.DeleteConfig", err)
+		return out, interpretError("store.DeleteConfig", err, outcomes{noRows: domain.ErrConfigNotFound})
 	}
 	gone := out
 	gone.Version, gone.UpdateTime, gone.UpdatedBy = out.Version+1, at.UTC(), by
@@ -80,7 +80,7 @@ func insertConfigVersion(ctx context.Context, tx pgx.Tx, c domain.Config, delete
 		category, response_hours, resolution_hours, warning_threshold_pct, calendar_id, pause_statuses, changed_by)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, c.ID, c.Version, c.UpdateTime, deleted, c.Municipality,
 		c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy)
-	return interpretError("store.insertConfigVersion", err)
+	return wrap("store.insertConfigVersion", err)
 }
 
 // ListConfigVersions lists the versions of a policy, newest first.
@@ -89,7 +89,7 @@ func ListConfigVersions(ctx context.Context, tx pgx.Tx, id string) ([]domain.Con
 			warning_threshold_pct, calendar_id, pause_statuses, version, effective_from, effective_from, changed_by, deleted
 		FROM sla.config_versions WHERE config_id = $1 ORDER BY version DESC`, id)
 	if err != nil {
-		return nil, interpretError("store.ListConfigVersions", err)
+		return nil, wrap("store.ListConfigVersions", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ConfigVersion, error) {
 		var v domain.ConfigVersion
@@ -102,17 +102,17 @@ func ListConfigVersions(ctx context.Context, tx pgx.Tx, id string) ([]domain.Con
 		v.Config, v.EffectiveFrom = c, c.UpdateTime
 		return v, err
 	})
-	return out, interpretError("store.ListConfigVersions", err)
+	return out, wrap("store.ListConfigVersions", err)
 }
 
 // GetConfig returns one policy; lock takes a row lock for an update.
-func GetConfig(ctx context.Context, tx pgx.Tx, id string, lock bool) (domain.Config, error) {
+func GetConfig(ctx context.Context, tx pgx.Tx, id string, lock Lock) (domain.Config, error) {
 	q := `SELECT ` + configColumns + ` FROM sla.configs WHERE id = $1`
 	if lock {
 		q += ` FOR UPDATE`
 	}
 	out, err := scanConfig(tx.QueryRow(ctx, q, id))
-	return out, interpretError("store.GetConfig", err)
+	return out, interpretError("store.GetConfig", err, outcomes{noRows: domain.ErrConfigNotFound})
 }
 
 // ListConfigs lists policies of municipality ("" for all) and, when
@@ -132,37 +132,26 @@ func PolicyCandidates(ctx context.Context, tx pgx.Tx, municipality, category str
 	return collectConfigs("store.PolicyCandidates", rows, err)
 }
 
-// ConfigChange is one recorded change of a policy or calendar.
-type ConfigChange struct {
-	ConfigID         string
-	CalendarID       string
-	Version          int64
-	ChangedBy        string
-	Action           string
-	ClocksRecomputed int
-	CreateTime       time.Time
-}
-
 // InsertConfigChange records a change.
-func InsertConfigChange(ctx context.Context, tx pgx.Tx, c ConfigChange) error {
+func InsertConfigChange(ctx context.Context, tx pgx.Tx, c domain.ConfigChange) error {
 	_, err := tx.Exec(ctx, `INSERT INTO sla.config_changes (config_id, calendar_id, version, changed_by, action, clocks_recomputed)
 		VALUES ($1, $2, $3, $4, $5, $6)`, nullID(c.ConfigID), nullID(c.CalendarID), c.Version, c.ChangedBy, c.Action, c.ClocksRecomputed)
-	return interpretError("store.InsertConfigChange", err)
+	return wrap("store.InsertConfigChange", err)
 }
 
 // ListConfigChanges lists changes of configID ("" for all), newest first.
-func ListConfigChanges(ctx context.Context, tx pgx.Tx, configID string) ([]ConfigChange, error) {
+func ListConfigChanges(ctx context.Context, tx pgx.Tx, configID string) ([]domain.ConfigChange, error) {
 	rows, err := tx.Query(ctx, `SELECT config_id, calendar_id, version, changed_by, action, clocks_recomputed, create_time
 		FROM sla.config_changes WHERE $1::uuid IS NULL OR config_id = $1 ORDER BY id DESC LIMIT 1000`, nullID(configID))
 	if err != nil {
-		return nil, interpretError("store.ListConfigChanges", err)
+		return nil, wrap("store.ListConfigChanges", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ConfigChange, error) {
-		var c ConfigChange
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ConfigChange, error) {
+		var c domain.ConfigChange
 		var cfg, cal *string
 		err := r.Scan(&cfg, &cal, &c.Version, &c.ChangedBy, &c.Action, &c.ClocksRecomputed, &c.CreateTime)
 		c.ConfigID, c.CalendarID, c.CreateTime = fromNullID(cfg), fromNullID(cal), c.CreateTime.UTC()
 		return c, err
 	})
-	return out, interpretError("store.ListConfigChanges", err)
+	return out, wrap("store.ListConfigChanges", err)
 }

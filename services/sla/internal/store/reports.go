@@ -9,18 +9,9 @@ import (
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
-// AtRiskFilter selects a tenant's warned (and optionally breached) clocks.
-type AtRiskFilter struct {
-	Tenant          string
-	Category        string // "" for all
-	IncludeBreached bool
-	IncludeGBV      bool
-	Limit           int
-}
-
 // AtRiskClocks returns, per ticket, the open warned or breached clock closest
 // to (or furthest past) its deadline, soonest deadline first.
-func AtRiskClocks(ctx context.Context, tx pgx.Tx, f AtRiskFilter) ([]domain.Clock, error) {
+func AtRiskClocks(ctx context.Context, tx pgx.Tx, f domain.AtRiskQuery) ([]domain.Clock, error) {
 	rows, err := tx.Query(ctx, `SELECT `+clockColumns+` FROM (
 			SELECT DISTINCT ON (ticket_id) * FROM sla.clocks
 			WHERE tenant = $1 AND stop_at IS NULL AND state IN ('running', 'breached')
@@ -29,24 +20,14 @@ func AtRiskClocks(ctx context.Context, tx pgx.Tx, f AtRiskFilter) ([]domain.Cloc
 				AND ($3 OR state <> 'breached')
 				AND ($4 OR category <> 'gbv')
 			ORDER BY ticket_id, deadline_at) c
-		ORDER BY deadline_at, ticket_id LIMIT $5`, f.Tenant, f.Category, f.IncludeBreached, f.IncludeGBV, f.Limit)
+		ORDER BY deadline_at, ticket_id LIMIT $5`, f.Tenant, f.Category, f.IncludeBreached, f.IncludeGBV, f.PageSize)
 	return collectClocks("store.AtRiskClocks", rows, err)
-}
-
-// ComplianceCounts are the clock counts of one category and clock kind.
-type ComplianceCounts struct {
-	Category    string
-	Kind        string
-	MetOnTime   int
-	MetLate     int
-	OpenOverdue int
-	OpenOnTrack int
 }
 
 // Compliance counts a tenant's clocks per category and kind: clocks stopped
 // in [start, end) on time or late, and clocks started before end and still
 // open, overdue (breached or past the deadline at now) or on track.
-func Compliance(ctx context.Context, tx pgx.Tx, tenant string, start, end, now time.Time, includeGBV bool) ([]ComplianceCounts, error) {
+func Compliance(ctx context.Context, tx pgx.Tx, tenant string, start, end, now time.Time, includeGBV bool) ([]domain.ComplianceCounts, error) {
 	rows, err := tx.Query(ctx, `SELECT category, kind,
 			count(*) FILTER (WHERE stop_at >= $2 AND stop_at < $3 AND state = 'met'),
 			count(*) FILTER (WHERE stop_at >= $2 AND stop_at < $3 AND state = 'breached'),
@@ -57,12 +38,12 @@ func Compliance(ctx context.Context, tx pgx.Tx, tenant string, start, end, now t
 			AND ((stop_at >= $2 AND stop_at < $3) OR (stop_at IS NULL AND start_at < $3))
 		GROUP BY category, kind ORDER BY category, kind`, tenant, start.UTC(), end.UTC(), now.UTC(), includeGBV)
 	if err != nil {
-		return nil, interpretError("store.Compliance", err)
+		return nil, wrap("store.Compliance", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ComplianceCounts, error) {
-		var c ComplianceCounts
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ComplianceCounts, error) {
+		var c domain.ComplianceCounts
 		err := r.Scan(&c.Category, &c.Kind, &c.MetOnTime, &c.MetLate, &c.OpenOverdue, &c.OpenOnTrack)
 		return c, err
 	})
-	return out, interpretError("store.Compliance", err)
+	return out, wrap("store.Compliance", err)
 }

@@ -1,45 +1,58 @@
-// Package store is the Postgres adapter of the SLA service (schema sla). Every
-// function runs inside a transaction opened by the caller with libs pg.InTx,
-// so tenant row-level security applies and River jobs can join the same
-// transaction. Postgres errors are translated to the sentinels below here.
+// Package store is the Postgres edge of the SLA service: the SQL of schema
+// "sla", run inside the transactions package app opens (pg.InTx under the
+// caller's scope, so row-level security is the second wall behind every
+// query's own filters, and River jobs join the same transaction).
+//
+// Errors are interpreted at this edge, one way: a Postgres outcome that
+// means something to the service (no row, a taken name) leaves as one of
+// the domain's errors (domain/errors.go); anything else leaves wrapped with
+// the statement that failed. Nothing above the store sees pgx.ErrNoRows or
+// a SQLSTATE.
 package store
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/salga/trustengine/libs/pg"
 )
 
-var (
-	// ErrNotFound means the row does not exist or is not visible to the caller.
-	ErrNotFound = errors.New("not found")
-	// ErrDuplicate means a unique key (a name, a (municipality, category))
-	// is already taken.
-	ErrDuplicate = errors.New("already exists")
-	// ErrInUse means a row is still referenced (a calendar used by a policy).
-	ErrInUse = errors.New("still in use")
-)
+// outcomes name the domain errors a statement's Postgres outcomes mean;
+// an outcome left nil stays an unexpected error.
+type outcomes struct {
+	// noRows is what a missing row means.
+	noRows error
+	// taken is what a unique violation means.
+	taken error
+}
 
-// foreignKeyViolation is SQLSTATE 23503.
-const foreignKeyViolation = "23503"
-
-// interpretError maps Postgres failures to the package sentinels, keeping the
-// original as the cause for logs.
-func interpretError(op string, err error) error {
+// interpretError turns err of the statement op into the domain's error
+// for its outcome, keeping the statement in the message for the logs.
+func interpretError(op string, err error, o outcomes) error {
 	switch {
 	case err == nil:
 		return nil
-	case pg.IsNoRows(err):
-		return fmt.Errorf("%s: %w", op, ErrNotFound)
-	case pg.IsUniqueViolation(err):
-		return fmt.Errorf("%s: %w (%s)", op, ErrDuplicate, pg.ConstraintName(err))
-	case pg.SQLState(err) == foreignKeyViolation:
-		return fmt.Errorf("%s: %w (%s)", op, ErrInUse, pg.ConstraintName(err))
+	case o.noRows != nil && pg.IsNoRows(err):
+		return fmt.Errorf("%s: %w", op, o.noRows)
+	case o.taken != nil && pg.IsUniqueViolation(err):
+		return fmt.Errorf("%s: %w (%s)", op, o.taken, pg.ConstraintName(err))
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// Lock says whether a read locks its rows until the transaction ends.
+type Lock bool
+
+// The two ways to read a row that may be changed.
+const (
+	// NoLock reads without locking.
+	NoLock Lock = false
+	// ForUpdate locks the rows read against concurrent changes.
+	ForUpdate Lock = true
+)
+
+// wrap names the statement op in an unexpected error.
+func wrap(op string, err error) error { return interpretError(op, err, outcomes{}) }
 
 // nullTime turns the domain's zero time into SQL NULL.
 func nullTime(t time.Time) *time.Time {

@@ -15,7 +15,7 @@ func MarkEventProcessed(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (
 	tag, err := tx.Exec(ctx, `INSERT INTO sla.processed_events (event_id, tenant, ticket_id)
 		VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING`, ev.EventID, ev.Tenant, ev.TicketID)
 	if err != nil {
-		return false, interpretError("store.MarkEventProcessed", err)
+		return false, wrap("store.MarkEventProcessed", err)
 	}
 	return tag.RowsAffected() == 1, nil
 }
@@ -27,7 +27,7 @@ func LockTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketS
 	err := tx.QueryRow(ctx, `SELECT ticket_id, tenant, category, status, last_sequence, deadline_revision, escalation_level
 		FROM sla.tickets WHERE ticket_id = $1 FOR UPDATE`, ticketID).
 		Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel)
-	return t, interpretError("store.LockTicket", err)
+	return t, interpretError("store.LockTicket", err, outcomes{noRows: domain.ErrNotClockedYet})
 }
 
 // InsertTicket records a new ticket and reports whether it was new. A
@@ -37,7 +37,7 @@ func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) (bool, e
 	tag, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.Tenant, t.Category, t.Status, t.LastSequence)
 	if err != nil {
-		return false, interpretError("store.InsertTicket", err)
+		return false, wrap("store.InsertTicket", err)
 	}
 	return tag.RowsAffected() == 1, nil
 }
@@ -46,7 +46,7 @@ func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) (bool, e
 func UpdateTicketStatus(ctx context.Context, tx pgx.Tx, ticketID, status string, sequence int64) error {
 	_, err := tx.Exec(ctx, `UPDATE sla.tickets SET status = $2, last_sequence = greatest(last_sequence, $3)
 		WHERE ticket_id = $1`, ticketID, status, sequence)
-	return interpretError("store.UpdateTicketStatus", err)
+	return wrap("store.UpdateTicketStatus", err)
 }
 
 // NextDeadlineRevision increments and returns the ticket's deadline revision,
@@ -55,7 +55,7 @@ func NextDeadlineRevision(ctx context.Context, tx pgx.Tx, ticketID string) (int6
 	var rev int64
 	err := tx.QueryRow(ctx, `UPDATE sla.tickets SET deadline_revision = deadline_revision + 1
 		WHERE ticket_id = $1 RETURNING deadline_revision`, ticketID).Scan(&rev)
-	return rev, interpretError("store.NextDeadlineRevision", err)
+	return rev, wrap("store.NextDeadlineRevision", err)
 }
 
 // NextEscalationLevel hands out the ticket's next escalation level. The row
@@ -65,12 +65,12 @@ func NextEscalationLevel(ctx context.Context, tx pgx.Tx, ticketID string) (int, 
 	var lvl int
 	err := tx.QueryRow(ctx, `UPDATE sla.tickets SET escalation_level = escalation_level + 1
 		WHERE ticket_id = $1 RETURNING escalation_level`, ticketID).Scan(&lvl)
-	return lvl, interpretError("store.NextEscalationLevel", err)
+	return lvl, wrap("store.NextEscalationLevel", err)
 }
 
 // Now is the database clock, the one time source every replica agrees on.
 func Now(ctx context.Context, tx pgx.Tx) (time.Time, error) {
 	var t time.Time
 	err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&t)
-	return t.UTC(), interpretError("store.Now", err)
+	return t.UTC(), wrap("store.Now", err)
 }

@@ -19,6 +19,10 @@ type Config struct {
 	// SLAAddr is the SLA service's gRPC address (SLA_ADDR). Default: empty,
 	// which delivers no SLA jobs from this process.
 	SLAAddr string `env:"SLA_ADDR"`
+	// NotifyAddr is the notify service's gRPC address (NOTIFY_ADDR).
+	// Default: empty, which delivers no notification events from this
+	// process (they wait in the queue).
+	NotifyAddr string `env:"NOTIFY_ADDR"`
 }
 
 // loadConfig reads the configuration, filling the ticket service's default

@@ -1,21 +1,18 @@
 // Command ticket runs the ticket service: the ticket life cycle over gRPC,
-// with its job queue delivering ticket events to routing and SLA.
+// with its job queue delivering ticket events to routing, SLA and notify.
+// With MIGRATE_ONLY=1 it prepares its database and exits.
 package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
 
-	"github.com/salga/trustengine/libs/auth"
-	"github.com/salga/trustengine/libs/logging"
 	libpeers "github.com/salga/trustengine/libs/peers"
-	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server"
 	"github.com/salga/trustengine/services/ticket/internal/app"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
@@ -24,52 +21,27 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "ticket:", err)
-		os.Exit(1)
-	}
-}
+func main() { server.Main("ticket", serve, server.MigrateSealed(prepare)) }
 
-func run(ctx context.Context) error {
+// serve runs the service until ctx ends.
+func serve(ctx context.Context) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	log := logging.New(cfg.LogLevel)
-	keys, err := cfg.GBV.Keyring(cfg.DevMode)
+	proc, keys, err := server.OpenSealed(ctx, "ticket", cfg.Common, cfg.GBV, prepare)
 	if err != nil {
 		return err
 	}
-	if keys.HoldsDevKey() {
-		log.Warn("development mode: GBV content is sealed with the published development key")
-	}
-	verifier, err := auth.NewVerifierFromConfig(cfg.VerifierConfig())
-	if err != nil {
-		return err
-	}
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	// Migrations, then the sealing of GBV text older versions kept in
-	// plain text, before anything is served.
-	if err := store.Prepare(ctx, pool, keys); err != nil {
-		return err
-	}
-	if err := outbox.Migrate(ctx, pool); err != nil {
-		return err
-	}
+	defer proc.Close()
 
-	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "ticket"), cfg.RoutingAddr, cfg.SLAAddr)
+	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "ticket"), cfg.RoutingAddr, cfg.SLAAddr, cfg.NotifyAddr)
 	if err != nil {
 		return err
 	}
 	defer conns.Close()
-	jobs, err := outbox.NewQueue(pool, log, targets)
+	targets.Keys = keys
+	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, targets)
 	if err != nil {
 		return err
 	}
@@ -77,27 +49,36 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs)).WithPhotos(photos)
+	a := app.New(proc.Pool, store.New(keys), outbox.NewEnqueuer(jobs, keys)).WithPhotos(photos)
 	// Uploads a crashed process was receiving: older than any upload may
-	// take, they are nobody's.
+	// take, they are nobody's. Only a serving process touches the spool;
+	// migrate-only mode never gets here.
 	if n, err := a.CleanSpool(cfg.UploadTimeout + time.Hour); err != nil {
-		log.Warn("spool cleanup failed", "error", err.Error())
+		proc.Log.Warn("spool cleanup failed", "error", err.Error())
 	} else if n > 0 {
-		log.Info("spool files of unfinished uploads deleted", "files", n)
+		proc.Log.Info("spool files of unfinished uploads deleted", "files", n)
 	}
 
-	reflect, openReflect := cfg.Reflection()
-	srv := server.New(server.Options{
-		Name: "ticket", GRPCAddr: cfg.GRPCAddr, AdminAddr: cfg.AdminAddr, Logger: log,
-		Verifier: verifier, ShutdownTimeout: cfg.ShutdownTimeout,
-		Reflection: reflect, OpenReflection: openReflect,
+	srv := proc.Server(server.Options{
 		// 16 MiB lets an oversized description reach validation and get
 		// InvalidArgument naming the field, not a bare ResourceExhausted.
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},
-		Ready:         func(ctx context.Context) error { return pool.Ping(ctx) },
 		Queue:         jobs,
-		Background:    []func(context.Context) error{a.SweepKeys(log), a.SweepAttachments(log)},
+		Background:    []func(context.Context) error{a.SweepKeys(proc.Log), a.SweepAttachments(proc.Log)},
 	})
 	ticketserver.New(a).Register(srv.GRPC())
 	return srv.Run(ctx)
+}
+
+// prepare is the start-up preparation of the database, the same before
+// serving and in migrate-only mode: PostGIS, the application role, the
+// migrations of schema "ticket", the sealing of GBV text older versions
+// kept in plain text (which needs keys), and River's tables.
+func prepare(keys *seal.Keyring) server.Prepare {
+	return func(ctx context.Context, pool *pgxpool.Pool) error {
+		if err := store.Prepare(ctx, pool, keys); err != nil {
+			return err
+		}
+		return queue.Migrate(ctx, pool, outbox.Schema)
+	}
 }

@@ -13,10 +13,11 @@ import (
 
 // AddTicketNote adds a note to a ticket the caller sees, as
 // domain.NewNote.Decide rules, with a `note_added` history entry (the body
-// stays out of the history; the detail says the visibility). The answer
+// stays out of the history; the detail says the visibility), and for a
+// public note by staff the notice that tells the reporter. The answer
 // carries the note's body, so a GBV ticket's read is logged.
 func (a *App) AddTicketNote(ctx context.Context, n domain.NewNote) (domain.Note, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Note{}, err
 	}
@@ -37,9 +38,15 @@ func (a *App) AddTicketNote(ctx context.Context, n domain.NewNote) (domain.Note,
 		if err := a.store.InsertNote(ctx, tx, t, note, c.IsStaff()); err != nil {
 			return err
 		}
-		if _, err := a.store.AppendHistory(ctx, tx, t, domain.HistoryEntry{Kind: domain.HistoryNoteAdded, Actor: c.Subject(),
-			Detail: note.Visibility, EventID: uuid.NewString(), CreateTime: now}); err != nil {
+		h, err := a.store.AppendHistory(ctx, tx, t, domain.HistoryEntry{Kind: domain.HistoryNoteAdded, Actor: c.Subject(),
+			Detail: note.Visibility, EventID: uuid.NewString(), CreateTime: now})
+		if err != nil {
 			return err
+		}
+		if domain.NotifiesNote(note, c.IsStaff()) {
+			if err := a.jobs.Notify(ctx, tx, t.NoteNotice(h, note)); err != nil {
+				return err
+			}
 		}
 		return a.logReads(ctx, tx, c, "AddTicketNote", t)
 	})

@@ -27,6 +27,11 @@ type Jobs interface {
 	TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
 	// StatusChanged records that a status change must reach routing and SLA.
 	StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
+	// Notify records that the notification service must hear of a
+	// notifiable history entry: every one that is appended is recorded
+	// with it (created, status changes, staff's public notes,
+	// assignments and escalations, SLA warnings and breaches).
+	Notify(ctx context.Context, tx pgx.Tx, n domain.Notice) error
 }
 
 // App is the ticket service's use cases.
@@ -63,41 +68,6 @@ func (a *App) timestamp() time.Time { return a.now().UTC().Truncate(time.Microse
 func (a *App) logReads(ctx context.Context, tx pgx.Tx, c access.Caller, action string, ts ...domain.Ticket) error {
 	tenants, ids := domain.GBVIDs(ts...)
 	return a.store.LogReads(ctx, tx, c.Subject(), c.Roles(), action, tenants, ids)
-}
-
-// caller returns the call's caller, refusing it with PermissionDenied
-// unless it passes may.
-func caller(ctx context.Context, may func(access.Caller) error) (access.Caller, error) {
-	c, err := access.FromContext(ctx)
-	if err != nil {
-		return c, err
-	}
-	if err := may(c); err != nil {
-		return c, err
-	}
-	return c, nil
-}
-
-// jobInput is the input of an internal call: validated first, and naming
-// the municipality whose job (or jurisdiction) the call carries.
-type jobInput interface {
-	Validate() error
-	ForTenant() string
-}
-
-// jobCaller returns the caller of an internal call with input in: one that
-// passes may, with valid input, acting for the municipality in names and
-// no other (its token must name it; PermissionDenied otherwise).
-func jobCaller(ctx context.Context, may func(access.Caller) error, in jobInput) (access.Caller, error) {
-	c, err := caller(ctx, may)
-	if err != nil {
-		return c, err
-	}
-	if err := in.Validate(); err != nil {
-		return c, err
-	}
-	_, err = c.Tenant(in.ForTenant(), "tenant")
-	return c, err
 }
 
 // wrap names the use case in an unexpected error; domain errors keep their

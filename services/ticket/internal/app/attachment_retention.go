@@ -6,14 +6,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
-	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 // GetAttachmentRetention returns how long a municipality keeps the
 // attachments of finished tickets: to its staff, and platform admins.
 func (a *App) GetAttachmentRetention(ctx context.Context, tenant string) (domain.Retention, error) {
-	c, err := caller(ctx, access.Caller.RequireStaff)
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
 	if err != nil {
 		return domain.Retention{}, err
 	}
@@ -32,7 +31,7 @@ func (a *App) GetAttachmentRetention(ctx context.Context, tenant string) (domain
 // attachments of finished tickets: its municipal admin, or a platform
 // admin.
 func (a *App) SetAttachmentRetention(ctx context.Context, tenant string, days int) (domain.Retention, error) {
-	c, err := caller(ctx, func(c access.Caller) error { return c.Require(auth.RoleMunicipalAdmin, auth.RolePlatformAdmin) })
+	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
 		return domain.Retention{}, err
 	}

@@ -15,7 +15,7 @@ import (
 // caller manages keys of, and returns its record and the plaintext key,
 // which is not kept.
 func (a *App) CreateAPIKey(ctx context.Context, tenant, clientName string) (domain.APIKey, string, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.APIKey{}, "", err
 	}

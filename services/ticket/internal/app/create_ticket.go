@@ -19,7 +19,7 @@ import (
 // retry within the window returns the first ticket; a reporter who may not
 // read GBV content gets a receipt of a GBV ticket without it.
 func (a *App) CreateTicket(ctx context.Context, in domain.CreateInput) (domain.Ticket, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Ticket{}, err
 	}
@@ -70,6 +70,9 @@ func (a *App) createAs(ctx context.Context, c access.Caller, action string, in d
 			}
 		}
 		if err := a.jobs.TicketCreated(ctx, tx, t, h); err != nil {
+			return err
+		}
+		if err := a.jobs.Notify(ctx, tx, t.CreatedNotice(h, in.Preferences)); err != nil {
 			return err
 		}
 		if !c.CanSeeGBV() {

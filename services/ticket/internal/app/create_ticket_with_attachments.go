@@ -19,7 +19,7 @@ import (
 // files; a retry answers with the first ticket and its attachments as the
 // caller may see them (a GBV receipt has none).
 func (a *App) CreateTicketWithAttachments(ctx context.Context, in domain.CreateInput, files Files) (domain.Ticket, []domain.Attachment, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Ticket{}, nil, err
 	}

@@ -17,7 +17,7 @@ import (
 // unless another attachment of the municipality shows the same picture.
 // Should deleting an object fail, the sweep deletes it later.
 func (a *App) DeleteAttachment(ctx context.Context, ticketID, attachmentID, reason string) error {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return err
 	}

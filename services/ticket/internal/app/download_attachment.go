@@ -29,7 +29,7 @@ type Download struct {
 // tenant's SAPS liaison, whom the ticket's visibility alone lets through,
 // and the read is logged in the transaction that found it.
 func (a *App) DownloadAttachment(ctx context.Context, ticketID, attachmentID string, thumbnail bool) (Download, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return Download{}, err
 	}
@@ -58,7 +58,7 @@ func (a *App) DownloadAttachment(ctx context.Context, ticketID, attachmentID str
 // of the caller's jurisdiction (internal RPC, the gateway's, for Open311's
 // media_url). Anything else is NotFound alike.
 func (a *App) DownloadPublicAttachment(ctx context.Context, ref domain.PublicAttachmentRef) (Download, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireInternal, &ref)
+	c, err := access.ForJob(ctx, access.Caller.RequireInternal, &ref)
 	if err != nil {
 		return Download{}, err
 	}

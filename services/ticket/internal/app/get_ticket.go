@@ -14,7 +14,7 @@ import (
 // ticket asked for by anyone but the tenant's SAPS liaison included) is
 // NotFound, exactly like one that does not exist.
 func (a *App) GetTicket(ctx context.Context, id string) (domain.Ticket, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Ticket{}, err
 	}

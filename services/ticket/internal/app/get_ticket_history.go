@@ -14,7 +14,7 @@ import (
 // first; a reporter does not see that internal notes were added (decided
 // after opening, since a GBV entry's detail is sealed).
 func (a *App) GetTicketHistory(ctx context.Context, ticketID string) ([]domain.HistoryEntry, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return nil, err
 	}

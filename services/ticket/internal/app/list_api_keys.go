@@ -12,7 +12,7 @@ import (
 // ListAPIKeys lists a municipality's keys, newest first, for those who
 // manage them; the lists never carry secrets.
 func (a *App) ListAPIKeys(ctx context.Context, tenant string) ([]domain.APIKey, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return nil, err
 	}

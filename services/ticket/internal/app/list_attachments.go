@@ -14,7 +14,7 @@ import (
 // domain.AttachmentVisibility rules, oldest first. A GBV ticket's list
 // carries its sealed file names, so the read is logged.
 func (a *App) ListAttachments(ctx context.Context, ticketID string) ([]domain.Attachment, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return nil, err
 	}

@@ -7,15 +7,14 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 // ListGbvAccessLog lists reads of GBV tickets, newest first, for platform
 // admins only (the entries hold ids, never content).
 func (a *App) ListGbvAccessLog(ctx context.Context, q domain.AccessLogQuery) ([]domain.AccessLogEntry, string, error) {
-	c, err := caller(ctx, func(c access.Caller) error {
-		if c.Require(auth.RolePlatformAdmin) != nil {
+	c, err := access.Check(ctx, func(c access.Caller) error {
+		if c.RequirePlatformAdmin() != nil {
 			return apperr.PermissionDenied("only platform admins may read the GBV access log")
 		}
 		return nil

@@ -14,7 +14,7 @@ import (
 // scope, no roles, so row-level security hides GBV rows too, behind the
 // query's own exclusion.
 func (a *App) ListPublicTickets(ctx context.Context, f domain.PublicFilter) ([]domain.PublicTicket, bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireInternal, &f)
+	c, err := access.ForJob(ctx, access.Caller.RequireInternal, &f)
 	if err != nil {
 		return nil, false, err
 	}

@@ -13,7 +13,7 @@ import (
 // ListTicketNotes lists the notes of a ticket the caller sees, oldest
 // first: internal notes for staff and platform admins only.
 func (a *App) ListTicketNotes(ctx context.Context, ticketID string) ([]domain.Note, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return nil, err
 	}

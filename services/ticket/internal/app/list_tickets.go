@@ -12,7 +12,7 @@ import (
 // ListTickets returns one page of the tickets the caller may see that match
 // the filter, and the token of the next page ("" on the last).
 func (a *App) ListTickets(ctx context.Context, r domain.ListRequest) ([]domain.Ticket, string, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return nil, "", err
 	}

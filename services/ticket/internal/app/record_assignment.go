@@ -12,9 +12,10 @@ import (
 
 // RecordAssignment mirrors routing's current assignment of a ticket of the
 // caller's job (internal RPC), unless it is the one already recorded or
-// older than it; it reports whether it applied.
+// older than it, with its history entry and the notice of it; it reports
+// whether it applied.
 func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &as)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &as)
 	if err != nil {
 		return false, err
 	}
@@ -30,18 +31,22 @@ func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool,
 		if err := a.store.SetAssignment(ctx, tx, as); err != nil {
 			return err
 		}
-		return a.appendSystem(ctx, tx, t, as.Entry())
+		h, err := a.appendSystem(ctx, tx, t, as.Entry())
+		if err != nil {
+			return err
+		}
+		return a.jobs.Notify(ctx, tx, as.Notice(t, h))
 	})
 	return applied, wrap("RecordAssignment", err)
 }
 
 // appendSystem appends h to t's history as a change made by another
-// service (actor `system`), under a new event id unless h names one.
-func (a *App) appendSystem(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+// service (actor `system`), under a new event id unless h names one, and
+// returns it as written.
+func (a *App) appendSystem(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) (domain.HistoryEntry, error) {
 	h.Actor, h.CreateTime = domain.ActorSystem, a.timestamp()
 	if h.EventID == "" {
 		h.EventID = uuid.NewString()
 	}
-	_, err := a.store.AppendHistory(ctx, tx, t, h)
-	return err
+	return a.store.AppendHistory(ctx, tx, t, h)
 }

@@ -12,9 +12,9 @@ import (
 // RecordClockEvent adds an SLA warning or breach of a ticket of the
 // caller's job to its history (internal RPC), once per event id: the
 // ticket's row lock orders concurrent deliveries. The entry holds ids and
-// times only.
+// times only; its notice tells the notification service.
 func (a *App) RecordClockEvent(ctx context.Context, e domain.ClockEvent) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &e)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &e)
 	if err != nil {
 		return false, err
 	}
@@ -28,7 +28,11 @@ func (a *App) RecordClockEvent(ctx context.Context, e domain.ClockEvent) (bool, 
 		if applied = err == nil && !seen; !applied {
 			return err
 		}
-		return a.appendSystem(ctx, tx, t, e.Entry())
+		h, err := a.appendSystem(ctx, tx, t, e.Entry())
+		if err != nil {
+			return err
+		}
+		return a.jobs.Notify(ctx, tx, e.Notice(t, h))
 	})
 	return applied, wrap("RecordClockEvent", err)
 }

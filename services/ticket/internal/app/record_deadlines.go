@@ -13,7 +13,7 @@ import (
 // (internal RPC) when their revision is newer than the recorded one; the
 // history gets an entry only when a deadline actually changed.
 func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &d)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &d)
 	if err != nil {
 		return false, err
 	}
@@ -32,7 +32,10 @@ func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, er
 		if domain.SameTime(m.Response, d.Response) && domain.SameTime(m.Resolution, d.Resolution) {
 			return nil
 		}
-		return a.appendSystem(ctx, tx, t, d.Entry())
+		// Deadlines alone tell no one: the notices that carry them are
+		// the SLA warnings and breaches.
+		_, err = a.appendSystem(ctx, tx, t, d.Entry())
+		return err
 	})
 	return applied, wrap("RecordDeadlines", err)
 }

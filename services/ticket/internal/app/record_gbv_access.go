@@ -13,7 +13,7 @@ import (
 // content of GBV tickets (internal RPC), once per event id, in the
 // municipality of the caller's job.
 func (a *App) RecordGBVAccess(ctx context.Context, e domain.GBVAccess) (bool, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireService, &e)
+	c, err := access.ForJob(ctx, access.Caller.RequireService, &e)
 	if err != nil {
 		return false, err
 	}

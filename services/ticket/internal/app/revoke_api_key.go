@@ -12,7 +12,7 @@ import (
 // RevokeAPIKey revokes a key of the admin's municipality (any for platform
 // admins) at once; another municipality's key reads as NotFound.
 func (a *App) RevokeAPIKey(ctx context.Context, id string) (domain.APIKey, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.APIKey{}, err
 	}

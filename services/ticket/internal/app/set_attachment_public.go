@@ -17,7 +17,7 @@ import (
 // history entry when it changes. The answer carries the attachment's
 // name, so a GBV ticket's read is logged.
 func (a *App) SetAttachmentPublic(ctx context.Context, ticketID, attachmentID string, public bool) (domain.Attachment, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Attachment{}, err
 	}

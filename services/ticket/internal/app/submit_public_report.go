@@ -16,7 +16,7 @@ import (
 // and attributes are stored with it (folded into the sealed description of
 // a GBV report).
 func (a *App) SubmitPublicReport(ctx context.Context, r domain.PublicReport) (domain.Ticket, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireInternal, &r)
+	c, err := access.ForJob(ctx, access.Caller.RequireInternal, &r)
 	if err != nil {
 		return domain.Ticket{}, err
 	}

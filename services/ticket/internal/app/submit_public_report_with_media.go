@@ -15,7 +15,7 @@ import (
 // attachments are created together, by the client's citizen subject, so
 // none is public until staff publish it.
 func (a *App) SubmitPublicReportWithMedia(ctx context.Context, r domain.PublicReport, files Files) (domain.Ticket, error) {
-	c, err := jobCaller(ctx, access.Caller.RequireInternal, &r)
+	c, err := access.ForJob(ctx, access.Caller.RequireInternal, &r)
 	if err != nil {
 		return domain.Ticket{}, err
 	}

@@ -14,7 +14,7 @@ import (
 // visibility are those of ListTickets; each GBV ticket on a SAPS liaison's
 // tile is recorded in the access log, as a list read would be.
 func (a *App) GetTicketTile(ctx context.Context, r domain.TileRequest) ([]byte, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return nil, err
 	}

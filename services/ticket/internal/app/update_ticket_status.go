@@ -17,7 +17,7 @@ import (
 // row lock. The answer is the whole ticket, so a GBV ticket's read is
 // logged.
 func (a *App) UpdateTicketStatus(ctx context.Context, r domain.StatusChange) (domain.Ticket, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Ticket{}, err
 	}
@@ -47,6 +47,9 @@ func (a *App) UpdateTicketStatus(ctx context.Context, r domain.StatusChange) (do
 			return err
 		}
 		if err := a.jobs.StatusChanged(ctx, tx, t, h); err != nil {
+			return err
+		}
+		if err := a.jobs.Notify(ctx, tx, t.StatusNotice(h)); err != nil {
 			return err
 		}
 		return a.logReads(ctx, tx, c, "UpdateTicketStatus", t)

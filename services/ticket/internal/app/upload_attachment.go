@@ -23,7 +23,7 @@ import (
 // again. The answer carries the file's name, so a GBV ticket's read is
 // logged.
 func (a *App) UploadAttachment(ctx context.Context, in domain.NewAttachment, body io.Reader) (domain.Attachment, error) {
-	c, err := caller(ctx, access.Caller.RequirePerson)
+	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
 		return domain.Attachment{}, err
 	}

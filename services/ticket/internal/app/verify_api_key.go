@@ -16,7 +16,7 @@ import (
 // wrong, revoked or other municipality's key is PermissionDenied, all
 // alike.
 func (a *App) VerifyAPIKey(ctx context.Context, key string) (domain.APIKey, error) {
-	c, err := caller(ctx, access.Caller.RequireInternal)
+	c, err := access.Check(ctx, access.Caller.RequireInternal)
 	if err != nil {
 		return domain.APIKey{}, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
 )
 
 // APIKey is a credential of one client application for one tenant. The
@@ -79,7 +78,7 @@ func (k APIKey) Verify(hash []byte) error {
 // MayManageKeys refuses callers who manage no API keys: a municipality's
 // admin manages its keys, a platform admin any municipality's.
 func MayManageKeys(c access.Caller) error {
-	if !c.AllTenants() && !c.Has(auth.RoleMunicipalAdmin) {
+	if c.RequireAdmin() != nil {
 		return apperr.PermissionDenied("API keys are managed by the tenant's municipal admin or a platform admin")
 	}
 	return nil

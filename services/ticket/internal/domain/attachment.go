@@ -11,7 +11,6 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
 )
 
 // Limits of attachments that are rules rather than settings.
@@ -135,7 +134,7 @@ func MayUpload(c access.Caller, t Ticket, f NewFile) error {
 	if err := MayChange(c, t); err != nil {
 		return err
 	}
-	if !c.IsStaff() && !c.Has(auth.RoleCitizen) {
+	if !c.IsStaff() && !c.IsCitizen() {
 		return apperr.PermissionDenied("platform admins do not upload attachments")
 	}
 	if f.Public {

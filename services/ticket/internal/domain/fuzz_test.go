@@ -11,6 +11,7 @@ import (
 
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/geo"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -23,8 +24,8 @@ var createFields = map[string]bool{
 
 // fuzzCategories includes an empty (unknown) category so the fuzzer reaches
 // the category rule as well as every valid one.
-var fuzzCategories = []domain.Category{"", domain.CategoryWater, domain.CategoryRoads, domain.CategoryElectricity,
-	domain.CategoryWaste, domain.CategorySanitation, domain.CategoryGBV, domain.CategoryOther}
+var fuzzCategories = []domain.Category{"", word.CategoryWater, word.CategoryRoads, word.CategoryElectricity,
+	word.CategoryWaste, word.CategorySanitation, word.CategoryGBV, word.CategoryOther}
 
 // FuzzCreateInputValidate feeds arbitrary text and coordinates to the
 // validation every new report passes through: it must never panic, must

@@ -28,6 +28,9 @@ type requestForm struct {
 	Channel     Channel           `json:"channel"`
 	MediaURL    string            `json:"media_url"`
 	Attributes  map[string]string `json:"attributes"`
+	// Preferences are left out when they say nothing, so the digests of
+	// keys stored before they existed still match.
+	Preferences *ReporterPreferences `json:"preferences,omitempty"`
 }
 
 // Digest is the SHA-256 of the validated request's canonical form, kept
@@ -45,6 +48,9 @@ func digest(in CreateInput, mediaURL string, attrs map[string]string) []byte {
 	}
 	if len(attrs) == 0 {
 		f.Attributes = nil
+	}
+	if !in.Preferences.IsZero() {
+		f.Preferences = &in.Preferences
 	}
 	b, _ := json.Marshal(f) // strings, numbers and a string map: cannot fail
 	sum := sha256.Sum256(b)

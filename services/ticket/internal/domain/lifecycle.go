@@ -7,30 +7,21 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
-// Status is a step of the ticket life cycle, as stored.
+// Status is a step of the ticket life cycle, as stored: one of the Status
+// words of libs/vocab/word.
 type Status string
-
-// The statuses of the life cycle.
-const (
-	StatusOpen            Status = "open"
-	StatusInProgress      Status = "in_progress"
-	StatusAwaitingCitizen Status = "awaiting_citizen"
-	StatusResolved        Status = "resolved"
-	StatusClosed          Status = "closed"
-	StatusCancelled       Status = "cancelled"
-)
 
 // transitions is the life cycle of the design and nothing more: in particular
 // awaiting_citizen -> resolved is absent, staff resume work first, so the SLA
 // resolution clock always restarts before it can be met.
 var transitions = map[Status][]Status{
-	StatusOpen:            {StatusInProgress, StatusCancelled},
-	StatusInProgress:      {StatusAwaitingCitizen, StatusResolved, StatusCancelled},
-	StatusAwaitingCitizen: {StatusInProgress},
-	StatusResolved:        {StatusClosed, StatusInProgress},
+	word.StatusOpen:            {word.StatusInProgress, word.StatusCancelled},
+	word.StatusInProgress:      {word.StatusAwaitingCitizen, word.StatusResolved, word.StatusCancelled},
+	word.StatusAwaitingCitizen: {word.StatusInProgress},
+	word.StatusResolved:        {word.StatusClosed, word.StatusInProgress},
 }
 
 // CheckTransition returns nil when from -> to is a legal move, else a message
@@ -71,7 +62,7 @@ func (r *StatusChange) Validate() error {
 		return apperr.Invalid("status", "must be a ticket status")
 	}
 	r.Reason = strings.TrimSpace(r.Reason)
-	if rule := TextRule(r.Reason, MaxReason, r.To == StatusCancelled); rule != "" {
+	if rule := TextRule(r.Reason, MaxReason, r.To == word.StatusCancelled); rule != "" {
 		return apperr.Invalid("reason", rule)
 	}
 	return nil
@@ -82,7 +73,7 @@ func (r *StatusChange) Validate() error {
 // GBV tickets) and citizens, whose move DecideMove narrows further. Platform
 // admins do not work tickets.
 func MayChangeStatus(c access.Caller) error {
-	if !c.IsStaff() && !c.Has(auth.RoleCitizen) {
+	if !c.IsStaff() && !c.IsCitizen() {
 		return apperr.PermissionDenied("only municipal staff change ticket status")
 	}
 	return nil
@@ -110,14 +101,14 @@ func DecideMove(c access.Caller, t Ticket, r StatusChange) (Move, error) {
 		return Move{}, err
 	}
 	staff := c.IsStaff()
-	if !staff && !(r.To == StatusCancelled && t.Status == StatusOpen && t.ReporterSubject == c.Subject()) {
+	if !staff && !(r.To == word.StatusCancelled && t.Status == word.StatusOpen && t.ReporterSubject == c.Subject()) {
 		return Move{}, apperr.PermissionDenied("a citizen may only cancel their own open ticket")
 	}
 	if err := CheckTransition(t.Status, r.To); err != nil {
 		return Move{}, apperr.FailedPrecondition(err.Error())
 	}
 	return Move{From: t.Status, To: r.To, Reason: r.Reason, ByStaff: staff,
-		FirstResponse: staff && t.Status == StatusOpen && t.FirstRespondedAt == nil}, nil
+		FirstResponse: staff && t.Status == word.StatusOpen && t.FirstRespondedAt == nil}, nil
 }
 
 // Apply returns t after m, made at now.
@@ -127,11 +118,11 @@ func (t Ticket) Apply(m Move, now time.Time) Ticket {
 		t.FirstRespondedAt = &now
 	}
 	switch m.To {
-	case StatusResolved:
+	case word.StatusResolved:
 		t.ResolveTime = &now
-	case StatusClosed:
+	case word.StatusClosed:
 		t.CloseTime = &now
-	case StatusCancelled:
+	case word.StatusCancelled:
 		t.CancelReason = m.Reason
 	}
 	return t

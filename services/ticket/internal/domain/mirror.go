@@ -7,20 +7,8 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
-
-// Assignment reasons routing gives, as the contract's AssignmentReason
-// words them.
-const (
-	ReasonSLABreach  = "sla_breach"
-	ReasonEscalation = "escalation"
-)
-
-// assignmentReasons are every reason routing may give.
-var assignmentReasons = []string{"geospatial_routing", "fallback_nearest", "triage", "manual_override", ReasonEscalation, ReasonSLABreach}
-
-// AssignmentReasons lists every reason routing may give.
-func AssignmentReasons() []string { return slices.Clone(assignmentReasons) }
 
 // Assignment is routing's current assignment of a ticket, mirrored here.
 type Assignment struct {
@@ -44,8 +32,8 @@ func (a *Assignment) Validate() error {
 	if a.AssignmentID == "" {
 		vs.Add("assignment_id", "is required")
 	}
-	if !slices.Contains(assignmentReasons, a.Reason) {
-		vs.Add("reason", "must be one of "+strings.Join(assignmentReasons, ", "))
+	if !slices.Contains(word.Reasons(), a.Reason) {
+		vs.Add("reason", "must be one of "+strings.Join(word.Reasons(), ", "))
 	}
 	if a.AssignTime.IsZero() {
 		vs.Add("assign_time", "is required")
@@ -65,7 +53,7 @@ func (a Assignment) ForTenant() string { return a.Tenant }
 
 // IsEscalation reports whether the assignment escalates the ticket.
 func (a Assignment) IsEscalation() bool {
-	return a.Reason == ReasonSLABreach || a.Reason == ReasonEscalation
+	return a.Reason == word.ReasonSLABreach || a.Reason == word.ReasonEscalation
 }
 
 // Supersedes reports whether a replaces the recorded assignment current

@@ -5,7 +5,6 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
-	"github.com/salga/trustengine/libs/auth"
 )
 
 // NewNote is a note as a caller asks to add it.
@@ -36,7 +35,7 @@ func (n *NewNote) Decide(c access.Caller) error {
 			n.Visibility = NotePublic
 		}
 	}
-	if !c.IsStaff() && !c.Has(auth.RoleCitizen) {
+	if !c.IsStaff() && !c.IsCitizen() {
 		return apperr.PermissionDenied("platform admins do not write notes")
 	}
 	if !c.IsStaff() && n.Visibility != NotePublic {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
 // Limits of the public (Open311) RPCs.
@@ -121,7 +122,7 @@ func (r *PublicReport) Validate() error {
 		return err
 	}
 	r.Channel = ChannelOpen311
-	if r.Category == CategoryGBV {
+	if r.Category == word.CategoryGBV {
 		r.Description = r.foldedDescription()
 		r.MediaURL, r.Attributes = "", nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -49,11 +50,11 @@ func TestEachCallerSeesTheTicketsItsRolesAllow(t *testing.T) {
 
 func TestAStatusMoveIsDecidedByWhoAsksAndTheLifeCycle(t *testing.T) {
 	t.Parallel()
-	open := domain.Ticket{ID: "t1", Tenant: "CPT", Category: domain.CategoryWater, Status: domain.StatusOpen, ReporterSubject: "c1"}
+	open := domain.Ticket{ID: "t1", Tenant: "CPT", Category: word.CategoryWater, Status: word.StatusOpen, ReporterSubject: "c1"}
 	gbv := open
-	gbv.Category = domain.CategoryGBV
-	cancel := domain.StatusChange{TicketID: "t1", To: domain.StatusCancelled, Reason: "duplicate"}
-	work := domain.StatusChange{TicketID: "t1", To: domain.StatusInProgress}
+	gbv.Category = word.CategoryGBV
+	cancel := domain.StatusChange{TicketID: "t1", To: word.StatusCancelled, Reason: "duplicate"}
+	work := domain.StatusChange{TicketID: "t1", To: word.StatusInProgress}
 	tests := []struct {
 		name   string
 		caller access.Caller
@@ -67,7 +68,7 @@ func TestAStatusMoveIsDecidedByWhoAsksAndTheLifeCycle(t *testing.T) {
 		{"the reporter may not work it", person("c1", "CPT", auth.RoleCitizen), open, work, codes.PermissionDenied, false},
 		{"staff's first move out of open is the first response", person("a1", "CPT", auth.RoleAgent), open, work, codes.OK, true},
 		{"an illegal transition is refused naming it", person("a1", "CPT", auth.RoleAgent), open,
-			domain.StatusChange{TicketID: "t1", To: domain.StatusClosed}, codes.FailedPrecondition, false},
+			domain.StatusChange{TicketID: "t1", To: word.StatusClosed}, codes.FailedPrecondition, false},
 		{"an agent may not move a GBV ticket", person("a1", "CPT", auth.RoleAgent), gbv, work, codes.NotFound, false},
 		{"the SAPS liaison moves a GBV ticket", person("s1", "CPT", auth.RoleSAPSLiaison), gbv, work, codes.OK, true},
 	}
@@ -90,7 +91,7 @@ func TestAStatusMoveIsDecidedByWhoAsksAndTheLifeCycle(t *testing.T) {
 func TestAReportIsFiledInTheReportersOwnMunicipality(t *testing.T) {
 	t.Parallel()
 	valid := func(tenant string) domain.CreateInput {
-		return domain.CreateInput{Tenant: tenant, Category: domain.CategoryWater, Description: "Leak", Location: &domain.Point{Lat: -33.9, Lng: 18.4}}
+		return domain.CreateInput{Tenant: tenant, Category: word.CategoryWater, Description: "Leak", Location: &domain.Point{Lat: -33.9, Lng: 18.4}}
 	}
 	in := valid("")
 	require.NoError(t, in.Resolve(person("c1", "CPT", auth.RoleCitizen)))

@@ -7,21 +7,13 @@ package domain
 import (
 	"fmt"
 	"time"
+
+	"github.com/salga/trustengine/libs/vocab/word"
 )
 
-// Category is the kind of problem a ticket reports, as stored.
+// Category is the kind of problem a ticket reports, as stored: one of
+// the Category words of libs/vocab/word.
 type Category string
-
-// The categories of the design.
-const (
-	CategoryWater       Category = "water"
-	CategoryRoads       Category = "roads"
-	CategoryElectricity Category = "electricity"
-	CategoryWaste       Category = "waste"
-	CategorySanitation  Category = "sanitation"
-	CategoryGBV         Category = "gbv"
-	CategoryOther       Category = "other"
-)
 
 // Channel is how a report arrived, as stored (e.g. "web", "whatsapp").
 type Channel string
@@ -82,7 +74,7 @@ type Ticket struct {
 // its id, reference and creation time.
 func NewTicket(in CreateInput, id, reference, reporter string, now time.Time) Ticket {
 	return Ticket{
-		ID: id, Reference: reference, Tenant: in.Tenant, Category: in.Category, Status: StatusOpen,
+		ID: id, Reference: reference, Tenant: in.Tenant, Category: in.Category, Status: word.StatusOpen,
 		Description: in.Description, Location: *in.Location, Address: in.Address, Reporter: in.Reporter,
 		ReporterSubject: reporter, Channel: in.Channel, CreateTime: now, UpdateTime: now,
 	}
@@ -97,12 +89,12 @@ func Reference(tenant string, year int, seq int64) string {
 // CreatedEntry is the first history entry of t, by its reporter.
 func (t Ticket) CreatedEntry() HistoryEntry {
 	return HistoryEntry{Sequence: 1, TicketID: t.ID, Kind: HistoryCreated, Actor: t.ReporterSubject,
-		To: StatusOpen, Detail: string(t.Channel), CreateTime: t.CreateTime}
+		To: word.StatusOpen, Detail: string(t.Channel), CreateTime: t.CreateTime}
 }
 
 // IsGBV reports whether the ticket is a gender-based-violence report, whose
 // content only the tenant's SAPS liaison may read.
-func (t Ticket) IsGBV() bool { return t.Category == CategoryGBV }
+func (t Ticket) IsGBV() bool { return t.Category == word.CategoryGBV }
 
 // Receipt is what the reporter of a GBV ticket gets back: the ticket's
 // identity and state, never its content, since even the reporter's account

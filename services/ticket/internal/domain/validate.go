@@ -3,7 +3,6 @@ package domain
 import (
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -26,10 +25,6 @@ const (
 	MaxRadiusMeters   = 100000
 )
 
-// phonePattern accepts E.164 and the local forms people type (spaces, dashes,
-// brackets): the goal is to refuse junk, not to police formatting.
-var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 ()\-]{6,19}$`)
-
 // CreateInput is a new report as the caller gave it.
 type CreateInput struct {
 	Tenant         string
@@ -40,6 +35,8 @@ type CreateInput struct {
 	Reporter       Reporter
 	Channel        Channel
 	IdempotencyKey string
+	// Preferences say how the reporter wants to hear about the ticket.
+	Preferences ReporterPreferences
 }
 
 // Resolve applies the caller's municipality and the defaults to a report c
@@ -90,8 +87,12 @@ func (in *CreateInput) Validate() error {
 	}
 	if r := textRule(in.Reporter.Phone, MaxReporterField, false); r != "" {
 		vs.Add("reporter.phone", r)
-	} else if in.Reporter.Phone != "" && !phonePattern.MatchString(in.Reporter.Phone) {
-		vs.Add("reporter.phone", "must be a phone number such as +27821234567")
+	} else if in.Reporter.Phone != "" {
+		phone, ok := NormalizePhone(in.Reporter.Phone)
+		if !ok {
+			vs.Add("reporter.phone", "must be a phone number in E.164 such as +27821234567 (082 123 4567 is read as +27821234567)")
+		}
+		in.Reporter.Phone = phone
 	}
 	if r := textRule(in.Reporter.Email, MaxReporterField, false); r != "" {
 		vs.Add("reporter.email", r)
@@ -101,6 +102,7 @@ func (in *CreateInput) Validate() error {
 	if r := textRule(in.IdempotencyKey, MaxIdempotencyKey, false); r != "" {
 		vs.Add("idempotency_key", r)
 	}
+	in.Preferences.violations(&vs, in.Category, in.Reporter)
 	if err := vs.Err(); err != nil {
 		return err
 	}

@@ -6,13 +6,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 func TestCreateInputValidate(t *testing.T) {
 	t.Parallel()
 	valid := func() domain.CreateInput {
-		return domain.CreateInput{Tenant: "CPT", Category: domain.CategoryWater, Description: "Leak",
+		return domain.CreateInput{Tenant: "CPT", Category: word.CategoryWater, Description: "Leak",
 			Location: &domain.Point{Lat: -33.9, Lng: 18.4}, Channel: "web"}
 	}
 	cases := []struct {

@@ -1,5 +1,5 @@
 // Package outbox records, in the transaction of a ticket change, the work the
-// routing and SLA services must do about it (River jobs in schema "ticket",
+// routing, SLA and notification services must do about it (River jobs in schema "ticket",
 // through libs/queue), and delivers that work with the workers of each
 // peer's queue, whose retries and backoff are libs/queue's. The clients the
 // workers call are consumer-defined interfaces; package peers implements
@@ -14,6 +14,7 @@ import (
 
 // Queues: one per peer, so a process that only knows one peer's address works
 // only that peer's jobs and leaves the rest waiting, never failing them.
+// (QueueNotify is in notify.go.)
 const (
 	QueueRouting = "routing"
 	QueueSLA     = "sla"

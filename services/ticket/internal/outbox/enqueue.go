@@ -7,17 +7,23 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 // Enqueuer records, in the transaction of a ticket change, the jobs that
-// tell routing and SLA about it; package app uses it.
+// tell routing, SLA and the notification service about it; package app
+// uses it.
 type Enqueuer struct {
 	jobs *queue.Client
+	keys *seal.Keyring
 }
 
-// NewEnqueuer returns an Enqueuer inserting with jobs (NewQueue).
-func NewEnqueuer(jobs *queue.Client) *Enqueuer { return &Enqueuer{jobs: jobs} }
+// NewEnqueuer returns an Enqueuer inserting with jobs (NewQueue), sealing
+// reporters' contacts with keys.
+func NewEnqueuer(jobs *queue.Client, keys *seal.Keyring) *Enqueuer {
+	return &Enqueuer{jobs: jobs, keys: keys}
+}
 
 // TicketCreated records that routing must route t and SLA must start its
 // clocks; h is the `created` history entry whose event id keys the SLA event.

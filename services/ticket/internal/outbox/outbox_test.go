@@ -14,6 +14,10 @@ import (
 
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/queue/queuetest"
+	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/migrations"
@@ -21,37 +25,41 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// recorder is a fake peer that remembers what it was asked and fails the
-// first call of each kind, so retries are exercised too.
-type recorder struct {
-	mu     sync.Mutex
-	failed map[string]bool
-	got    []string
+// recorder stands in for routing, SLA and notify (queuetest.Peer: the
+// first call of each kind fails, so retries are exercised too).
+type recorder struct{ queuetest.Peer }
+
+func (r *recorder) RouteTicket(_ context.Context, a outbox.RouteTicketArgs) error {
+	return r.Deliver("route", a)
+}
+func (r *recorder) RecordTicketStatus(_ context.Context, a outbox.RoutingStatusArgs) error {
+	return r.Deliver("status", a)
+}
+func (r *recorder) RecordTicketEvent(_ context.Context, a outbox.SLAEventArgs) error {
+	return r.Deliver("sla", a)
 }
 
-func (r *recorder) call(kind string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.failed[kind] {
-		r.failed[kind] = true
-		return context.DeadlineExceeded
+// notifyRecorder is a fake notification service that keeps the last event.
+type notifyRecorder struct {
+	queuetest.Peer
+	mu    sync.Mutex
+	event *outbox.NotifyEvent
+}
+
+func (n *notifyRecorder) RecordTicketEvent(_ context.Context, e outbox.NotifyEvent) error {
+	if err := n.Deliver("notify", e); err != nil {
+		return err
 	}
-	r.got = append(r.got, kind)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.event = &e
 	return nil
 }
 
-func (r *recorder) RouteTicket(context.Context, outbox.RouteTicketArgs) error { return r.call("route") }
-func (r *recorder) RecordTicketStatus(context.Context, outbox.RoutingStatusArgs) error {
-	return r.call("status")
-}
-func (r *recorder) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error {
-	return r.call("sla")
-}
-
-func (r *recorder) seen() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.got...)
+func (n *notifyRecorder) got() *outbox.NotifyEvent {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.event
 }
 
 func TestWorkersDeliverCommittedJobs(t *testing.T) {
@@ -60,14 +68,18 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		if err := pg.Migrate(ctx, p, "ticket", migrations.FS); err != nil {
 			return err
 		}
-		return outbox.Migrate(ctx, p)
+		return queue.Migrate(ctx, p, outbox.Schema)
 	})
-	peer := &recorder{failed: map[string]bool{}}
-	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Routing: peer, SLA: peer})
+	peer := &recorder{}
+	notify := &notifyRecorder{}
+	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
 	require.NoError(t, err)
-	ev := outbox.NewEnqueuer(client)
-	tk := domain.Ticket{ID: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Tenant: "CPT", Category: domain.CategoryWater}
-	h := domain.HistoryEntry{Sequence: 1, EventID: "0b7f0a38-9a43-4c8e-8f3c-3f0f2a1d2c55", To: domain.StatusOpen, CreateTime: time.Now()}
+	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		outbox.Peers{Routing: peer, SLA: peer, Notify: notify, Keys: keys})
+	require.NoError(t, err)
+	ev := outbox.NewEnqueuer(client, keys)
+	tk := domain.Ticket{ID: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Tenant: "CPT", Category: word.CategoryWater}
+	h := domain.HistoryEntry{Sequence: 1, EventID: "0b7f0a38-9a43-4c8e-8f3c-3f0f2a1d2c55", To: word.StatusOpen, CreateTime: time.Now()}
 	scope := pg.Scope{Tenant: "CPT", Subject: "c1", Roles: []string{"citizen"}}
 
 	// A rolled-back change leaves no job behind.
@@ -80,11 +92,25 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 		if err := ev.TicketCreated(t.Context(), tx, tk, h); err != nil {
 			return err
 		}
-		return ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"})
+		if err := ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"}); err != nil {
+			return err
+		}
+		gbv := tk
+		gbv.Category, gbv.Reporter = word.CategoryGBV, domain.Reporter{Name: "Survivor", Phone: "+27825550101"}
+		return ev.Notify(t.Context(), tx, gbv.CreatedNotice(h, domain.ReporterPreferences{GBVSafe: "sms"}))
 	}))
 
+	var stored int
+	require.NoError(t, pool.QueryRow(t.Context(), `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.notify_event'
+		AND args::text NOT LIKE '%825550101%' AND args::text NOT LIKE '%Survivor%'`).Scan(&stored))
+	require.Equal(t, 1, stored, "the notice's job holds the reporter's contact sealed only")
+
 	require.NoError(t, client.Start(t.Context()))
-	require.Eventually(t, func() bool { return len(peer.seen()) == 4 }, 30*time.Second, 50*time.Millisecond)
-	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.seen())
+	require.Eventually(t, func() bool { return len(peer.Seen()) == 4 && notify.got() != nil }, 30*time.Second, 50*time.Millisecond)
+	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.Seen())
+	got := notify.got()
+	require.Equal(t, "+27825550101", got.Reporter.Phone, "the worker opens the contact for the call")
+	require.Equal(t, "sms", got.Preferences.GBVSafe)
+	require.Equal(t, domain.NoticeCreated, got.Event)
 	require.NoError(t, client.Stop(t.Context()))
 }

@@ -1,26 +1,18 @@
 package outbox
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/salga/trustengine/libs/queue"
+	"github.com/salga/trustengine/libs/seal"
 )
 
-// Schema is where River's tables live: the ticket service's own schema.
+// Schema is where River's tables live: the ticket service's own schema
+// (libs/queue.Migrate puts them there at start-up).
 const Schema = "ticket"
-
-// Migrate installs or upgrades River's tables in Schema and lets the
-// application role insert jobs (inside pg.InTx transactions).
-func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if err := queue.Migrate(ctx, pool, Schema); err != nil {
-		return fmt.Errorf("outbox.Migrate: %w", err)
-	}
-	return nil
-}
 
 // Peers are the delivery targets; a nil one gets no queue here, so its jobs
 // wait in the table until a process that knows the peer runs.
@@ -29,6 +21,10 @@ type Peers struct {
 	Routing RoutingClient
 	// SLA delivers SLA events, when configured.
 	SLA SLAClient
+	// Notify delivers notification events, when configured; Keys opens
+	// the contacts they carry sealed.
+	Notify NotifyClient
+	Keys   *seal.Keyring
 }
 
 // NewQueue builds the service's job queue (libs/queue): it inserts every
@@ -43,6 +39,9 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 	}
 	if peers.SLA != nil {
 		qs = append(qs, queue.Queue{Name: QueueSLA, Workers: []queue.Worker{queue.Work(&slaEventWorker{client: peers.SLA})}})
+	}
+	if peers.Notify != nil {
+		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&notifyWorker{client: peers.Notify, keys: peers.Keys})}})
 	}
 	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs})
 	if err != nil {

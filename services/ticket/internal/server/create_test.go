@@ -104,6 +104,28 @@ func TestCreateTicketRefusesBadInput(t *testing.T) {
 		{"a 201-character name is refused", func(r *ticketv1.CreateTicketRequest) { r.Reporter.Name = strings.Repeat("n", 201) }, "reporter.name"},
 		{"a 129-character idempotency key is refused", func(r *ticketv1.CreateTicketRequest) { r.IdempotencyKey = strings.Repeat("k", 129) }, "idempotency_key"},
 		{"an unknown channel is refused", func(r *ticketv1.CreateTicketRequest) { r.Channel = 42 }, "channel"},
+		{"a phone that is not E.164 after normalising is refused", func(r *ticketv1.CreateTicketRequest) { r.Reporter.Phone = "082 123 456" }, "reporter.phone"},
+		{"a South African number of ten digits after +27 is refused", func(r *ticketv1.CreateTicketRequest) { r.Reporter.Phone = "+278212345678" }, "reporter.phone"},
+		{"an unknown language is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.ReporterPreferences = &commonv1.ReporterPreferences{Language: 9}
+		}, "reporter_preferences.language"},
+		{"an unknown channel preference is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.ReporterPreferences = &commonv1.ReporterPreferences{Channels: []commonv1.ContactChannel{7}}
+		}, "reporter_preferences.channels"},
+		{"a channel twice is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.ReporterPreferences = &commonv1.ReporterPreferences{Channels: []commonv1.ContactChannel{commonv1.ContactChannel_CONTACT_CHANNEL_SMS, commonv1.ContactChannel_CONTACT_CHANNEL_SMS}}
+		}, "reporter_preferences.channels"},
+		{"email without an address is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.Reporter.Email = ""
+			r.ReporterPreferences = &commonv1.ReporterPreferences{Channels: []commonv1.ContactChannel{commonv1.ContactChannel_CONTACT_CHANNEL_EMAIL}}
+		}, "reporter_preferences.channels"},
+		{"a safe channel on a report that is not GBV is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.ReporterPreferences = &commonv1.ReporterPreferences{GbvSafeChannel: commonv1.ContactChannel_CONTACT_CHANNEL_SMS}
+		}, "reporter_preferences.gbv_safe_channel"},
+		{"a GBV safe channel without its contact is refused", func(r *ticketv1.CreateTicketRequest) {
+			r.Category, r.Reporter.Phone = commonv1.Category_CATEGORY_GBV, ""
+			r.ReporterPreferences = &commonv1.ReporterPreferences{GbvSafeChannel: commonv1.ContactChannel_CONTACT_CHANNEL_WHATSAPP}
+		}, "reporter_preferences.gbv_safe_channel"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,4 +136,28 @@ func TestCreateTicketRefusesBadInput(t *testing.T) {
 		})
 	}
 	require.Equal(t, 0, h.count(t, `SELECT count(*) FROM ticket.tickets`), "bad input changes nothing")
+}
+
+func TestAPhoneIsStoredInE164(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := citizen(t, "CPT", "cit-1")
+	for _, tc := range []struct{ typed, stored string }{
+		{"0821234567", "+27821234567"},
+		{"082 123 4567", "+27821234567"},
+		{"(021) 400-1234", "+27214001234"},
+		{"27821234567", "+27821234567"},
+		{"0027 82 123 4567", "+27821234567"},
+		{"+27 82 123 4567", "+27821234567"},
+		{"+44 20 7946 0958", "+442079460958"},
+	} {
+		t.Run(tc.typed+" is stored as "+tc.stored, func(t *testing.T) {
+			req := newTicket(commonv1.Category_CATEGORY_WATER, "Leak "+tc.typed)
+			req.Reporter.Phone = tc.typed
+			tk := h.create(t, ctx, req)
+			got, err := h.public.GetTicket(agent(t, "CPT"), &ticketv1.GetTicketRequest{Id: tk.GetId()})
+			require.NoError(t, err)
+			require.Equal(t, tc.stored, got.GetTicket().GetReporter().GetPhone())
+		})
+	}
 }

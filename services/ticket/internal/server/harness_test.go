@@ -14,6 +14,7 @@ import (
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/libs/server/servertest"
 	"github.com/salga/trustengine/services/ticket/internal/app"
@@ -34,7 +35,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := store.Prepare(ctx, pool, keys); err != nil {
 		return err
 	}
-	return outbox.Migrate(ctx, pool)
+	return queue.Migrate(ctx, pool, outbox.Schema)
 }
 
 // harness is one service instance on its own database, over bufconn.
@@ -69,7 +70,7 @@ func harnessWith(t *testing.T, pool *pgxpool.Pool, photos app.Photos) *harness {
 	require.NoError(t, err)
 	jobs, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{})
 	require.NoError(t, err)
-	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs)).WithPhotos(photos)
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs, keys)).WithPhotos(photos)
 
 	conn := servertest.BufconnWith(t, server.New(a).Register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
 	return &harness{pool: pool, app: a, public: ticketv1.NewTicketServiceClient(conn),

@@ -14,6 +14,7 @@ import (
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/pgtest"
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/internal/store"
@@ -121,7 +122,7 @@ func TestStartUpSealsGBVTextThatOlderReleasesStoredInPlain(t *testing.T) {
 	// Start-up, twice: replicas restart, and the second finds nothing to do.
 	for range 2 {
 		require.NoError(t, store.Prepare(t.Context(), pool, keys))
-		require.NoError(t, outbox.Migrate(t.Context(), pool))
+		require.NoError(t, queue.Migrate(t.Context(), pool, outbox.Schema))
 	}
 	h := harnessOn(t, pool)
 

@@ -7,39 +7,14 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
-	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// Enum values map to the domain's words through libs/vocab. A request's
-// UNSPECIFIED value maps to "" (the use case applies the default or refuses
-// a missing value); a number the contract does not define is refused here,
-// since it has no word at all.
-
-// word maps a request's enum value: "" for UNSPECIFIED, ok false for an
-// undefined number.
-func word[E vocab.Enum](e E) (string, bool) {
-	if e == 0 {
-		return "", true
-	}
-	w := vocab.Word(e)
-	return w, w != ""
-}
-
-// words maps a repeated enum field, refusing UNSPECIFIED and undefined
-// values as rule names field.
-func words[D ~string, E vocab.Enum](es []E, field, rule string) ([]D, error) {
-	var out []D
-	for _, e := range es {
-		w := vocab.Word(e)
-		if w == "" {
-			return nil, apperr.Invalid(field, rule)
-		}
-		out = append(out, D(w))
-	}
-	return out, nil
-}
+// Enum values map to the domain's words through libs/vocab (vocab.Optional,
+// vocab.Repeated). A request's UNSPECIFIED value maps to "" (the use case
+// applies the default or refuses a missing value); a number the contract
+// does not define is refused here, since it has no word at all.
 
 func ts(t *time.Time) *timestamppb.Timestamp {
 	if t == nil {

@@ -5,12 +5,13 @@ import (
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
 // AddTicketNote implements TicketService.
 func (s *Server) AddTicketNote(ctx context.Context, req *ticketv1.AddTicketNoteRequest) (*ticketv1.AddTicketNoteResponse, error) {
-	vis, ok := word(req.GetVisibility())
+	vis, ok := vocab.Optional(req.GetVisibility())
 	if !ok {
 		return nil, apperr.Invalid("visibility", "must be INTERNAL or PUBLIC")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -16,10 +17,10 @@ func (s *Server) ListPublicTickets(ctx context.Context, req *ticketv1.ListPublic
 		Near: circleIn(req.GetNear()), WithNotes: req.GetIncludeNotes(),
 	}
 	var err error
-	if f.Statuses, err = words[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {
+	if f.Statuses, err = vocab.Repeated[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {
 		return nil, err
 	}
-	if f.Categories, err = words[domain.Category](req.GetCategories(), "categories", "must contain only known categories"); err != nil {
+	if f.Categories, err = vocab.Repeated[domain.Category](req.GetCategories(), "categories", "must contain only known categories"); err != nil {
 		return nil, err
 	}
 	ts, more, err := s.app.ListPublicTickets(ctx, f)
@@ -53,7 +54,7 @@ func (s *Server) SubmitPublicReport(ctx context.Context, req *ticketv1.SubmitPub
 
 // publicReport maps an Open311 report.
 func publicReport(ctx context.Context, req *ticketv1.SubmitPublicReportRequest) domain.PublicReport {
-	cat, _ := word(req.GetCategory())
+	cat, _ := vocab.Optional(req.GetCategory())
 	return domain.PublicReport{
 		CreateInput: domain.CreateInput{
 			Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),

@@ -5,6 +5,7 @@ import (
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -22,17 +23,21 @@ func (s *Server) CreateTicket(ctx context.Context, req *ticketv1.CreateTicketReq
 }
 
 // createInput maps a create request, refusing a channel the contract does
-// not define.
+// not define and preferences that do not map.
 func createInput(ctx context.Context, req *ticketv1.CreateTicketRequest) (domain.CreateInput, error) {
-	ch, ok := word(req.GetChannel())
+	ch, ok := vocab.Optional(req.GetChannel())
 	if !ok {
 		return domain.CreateInput{}, apperr.Invalid("channel", "must be one of the known channels")
 	}
-	cat, _ := word(req.GetCategory())
+	cat, _ := vocab.Optional(req.GetCategory())
+	prefs, err := preferencesIn(req.GetReporterPreferences())
+	if err != nil {
+		return domain.CreateInput{}, err
+	}
 	return domain.CreateInput{
 		Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
 		Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
-		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()),
+		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()), Preferences: prefs,
 	}, nil
 }
 
@@ -72,13 +77,13 @@ func filterIn(req *ticketv1.ListTicketsRequest) (domain.Filter, error) {
 		Near: circleIn(req.GetNear()),
 	}
 	var err error
-	if f.Statuses, err = words[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {
+	if f.Statuses, err = vocab.Repeated[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {
 		return f, err
 	}
-	if f.Categories, err = words[domain.Category](req.GetCategories(), "categories", "must contain only known categories"); err != nil {
+	if f.Categories, err = vocab.Repeated[domain.Category](req.GetCategories(), "categories", "must contain only known categories"); err != nil {
 		return f, err
 	}
-	order, ok := word(req.GetOrderBy())
+	order, ok := vocab.Optional(req.GetOrderBy())
 	if !ok {
 		return f, apperr.Invalid("order_by", "must be a known order")
 	}
@@ -91,7 +96,7 @@ func filterIn(req *ticketv1.ListTicketsRequest) (domain.Filter, error) {
 
 // UpdateTicketStatus implements TicketService.
 func (s *Server) UpdateTicketStatus(ctx context.Context, req *ticketv1.UpdateTicketStatusRequest) (*ticketv1.UpdateTicketStatusResponse, error) {
-	to, _ := word(req.GetStatus())
+	to, _ := vocab.Optional(req.GetStatus())
 	t, err := s.app.UpdateTicketStatus(ctx, domain.StatusChange{TicketID: req.GetId(), To: domain.Status(to), Reason: req.GetReason()})
 	if err != nil {
 		return nil, err

@@ -1,15 +1,11 @@
 package server_test
 
 import (
-	"slices"
 	"testing"
-
-	"github.com/stretchr/testify/require"
-	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
 
 	// The generated package registers the descriptors ticketRPCs reads.
 	_ "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/server/servertest"
 )
 
 // Full method names of the ticket service's RPCs, as the tests' tables key
@@ -49,42 +45,17 @@ const (
 )
 
 // ticketRPCs lists the full name of every RPC of every service in package
-// salga.ticket.v1, read from the generated descriptors: a test that checks
-// a rule for each of them fails when an RPC is added and the test's table
-// does not say how the rule applies to it.
+// salga.ticket.v1, public and internal, read from the generated descriptors: a test
+// that checks a rule for each of them fails when an RPC is added and the
+// test's table does not say how the rule applies to it.
 func ticketRPCs(t *testing.T) []string {
 	t.Helper()
-	var out []string
-	protoregistry.GlobalFiles.RangeFilesByPackage("salga.ticket.v1", func(fd protoreflect.FileDescriptor) bool {
-		for i := range fd.Services().Len() {
-			sd := fd.Services().Get(i)
-			for j := range sd.Methods().Len() {
-				out = append(out, "/"+string(sd.FullName())+"/"+string(sd.Methods().Get(j).Name()))
-			}
-		}
-		return true
-	})
-	require.Contains(t, out, rpcGetTicket, "the descriptors are registered")
-	slices.Sort(out)
-	return out
+	return servertest.RPCs(t, "salga.ticket.v1")
 }
 
 // requireClassified fails for every RPC that is in neither of a rule's two
-// tables, or in both.
+// tables, or in both, and for table keys that are not RPCs.
 func requireClassified[A, B any](t *testing.T, rule string, covered map[string]A, exempt map[string]B) {
 	t.Helper()
-	for _, m := range ticketRPCs(t) {
-		_, c := covered[m]
-		_, e := exempt[m]
-		if c == e {
-			t.Errorf("%s: RPC %s must be either covered or exempt (with the reason), not %s", rule, m,
-				map[bool]string{true: "both", false: "neither"}[c])
-		}
-	}
-	for m := range covered {
-		require.Contains(t, ticketRPCs(t), m, "%s: %s is not an RPC", rule, m)
-	}
-	for m := range exempt {
-		require.Contains(t, ticketRPCs(t), m, "%s: %s is not an RPC", rule, m)
-	}
+	servertest.RequireClassified(t, rule, ticketRPCs(t), covered, exempt)
 }

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -19,10 +20,10 @@ func (s *Server) GetTicketTile(ctx context.Context, req *ticketv1.GetTicketTileR
 		CreatedAfter: timeIn(req.GetCreatedAfter()), CreatedBefore: timeIn(req.GetCreatedBefore()),
 	}
 	var err error
-	if f.Statuses, err = words[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {
+	if f.Statuses, err = vocab.Repeated[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {
 		return nil, err
 	}
-	if f.Categories, err = words[domain.Category](req.GetCategories(), "categories", "must contain only known categories"); err != nil {
+	if f.Categories, err = vocab.Repeated[domain.Category](req.GetCategories(), "categories", "must contain only known categories"); err != nil {
 		return nil, err
 	}
 	tile := domain.Tile{Z: int(req.GetZ()), X: int(req.GetX()), Y: int(req.GetY())}

@@ -11,25 +11,27 @@ import (
 )
 
 // LockForService locks ticket id of tenant for an update by another
-// service and returns its identity (id, tenant, category) and what routing
-// and SLA mirrored onto it last. The tenant filter is the query's own; the
+// service and returns its identity (id, tenant, category, reference), its
+// status and assignment, and what routing and SLA mirrored onto it last. The tenant filter is the query's own; the
 // caller's scope, confined to the job's tenant, is the second wall.
 func (s *Store) LockForService(ctx context.Context, tx pgx.Tx, tenant, id string) (domain.Ticket, domain.Mirror, error) {
 	t := domain.Ticket{ID: id, Tenant: tenant}
 	var (
-		m   domain.Mirror
-		cat string
+		m           domain.Mirror
+		cat, status string
 	)
-	err := tx.QueryRow(ctx, `SELECT category, assignment_id, assign_time, deadlines_revision, response_deadline, resolution_deadline
+	err := tx.QueryRow(ctx, `SELECT category, assignment_id, assign_time, deadlines_revision, response_deadline, resolution_deadline,
+			reference, status, assigned_team_id, assigned_team_name, assigned_person_id
 		FROM ticket.tickets WHERE id = $1 AND tenant = $2 FOR UPDATE`, id, tenant).
-		Scan(&cat, &m.AssignmentID, &m.AssignTime, &m.Revision, &m.Response, &m.Resolution)
+		Scan(&cat, &m.AssignmentID, &m.AssignTime, &m.Revision, &m.Response, &m.Resolution,
+			&t.Reference, &status, &t.AssignedTeamID, &t.AssignedTeamName, &t.AssignedPersonID)
 	if pg.IsNoRows(err) {
 		return t, m, domain.ErrTicketNotFound
 	}
 	if err != nil {
 		return t, m, fmt.Errorf("store.LockForService: %w", err)
 	}
-	t.Category = domain.Category(cat)
+	t.Category, t.Status, t.ResolutionDeadline = domain.Category(cat), domain.Status(status), m.Resolution
 	return t, m, nil
 }
 

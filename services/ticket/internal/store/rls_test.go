@@ -15,6 +15,7 @@ import (
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/pgtest"
 	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
@@ -39,7 +40,7 @@ func seed(t *testing.T, pool *pgxpool.Pool, st *store.Store, tenant string) []do
 	reporter := access.FromClaims(auth.Claims{Subject: "c-" + tenant, Tenant: tenant, Roles: []string{auth.RoleCitizen}})
 	var out []domain.Ticket
 	require.NoError(t, pg.InTx(t.Context(), pool, reporter.Scope(), func(tx pgx.Tx) error {
-		for i, cat := range []domain.Category{domain.CategoryGBV, domain.CategoryWater} {
+		for i, cat := range []domain.Category{word.CategoryGBV, word.CategoryWater} {
 			in := domain.CreateInput{Tenant: tenant, Category: cat, Description: "text", Location: &domain.Point{Lat: -33.9, Lng: 18.4}, Channel: "web"}
 			tk := domain.NewTicket(in, uuid.NewString(), domain.Reference(tenant, 2026, int64(i+1)), reporter.Subject(), time.Now().UTC().Truncate(time.Microsecond))
 			if err := st.InsertTicket(t.Context(), tx, tk); err != nil {

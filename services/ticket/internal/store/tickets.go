@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -116,7 +117,7 @@ func (s *Store) SaveStatus(ctx context.Context, tx pgx.Tx, t domain.Ticket, m do
 			sealed_nonce = coalesce($10, sealed_nonce), cancelled_by_staff = $11, history_seq = history_seq + 1
 		WHERE id = $1 RETURNING history_seq`,
 		t.ID, string(t.Status), t.UpdateTime, t.FirstRespondedAt, t.ResolveTime, t.CloseTime, plainColumns(t).CancelReason,
-		sealed, keyID, nonce, m.To == domain.StatusCancelled && m.ByStaff).Scan(&seq)
+		sealed, keyID, nonce, m.To == word.StatusCancelled && m.ByStaff).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("store.SaveStatus: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -85,7 +86,7 @@ FROM (SELECT COALESCE(array_agg(i), '{}') AS ids, COALESCE(array_agg(tn), '{}') 
 	}
 	gbv := make([]domain.Ticket, len(gbvIDs))
 	for i := range gbvIDs {
-		gbv[i] = domain.Ticket{ID: gbvIDs[i], Tenant: gbvTenants[i], Category: domain.CategoryGBV}
+		gbv[i] = domain.Ticket{ID: gbvIDs[i], Tenant: gbvTenants[i], Category: word.CategoryGBV}
 	}
 	return mvt, gbv, nil
 }

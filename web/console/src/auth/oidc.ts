@@ -7,7 +7,7 @@ import { codeChallenge, codeVerifier } from "./pkce";
 import { signIn, type Session } from "./session";
 import { BASE } from "../router";
 
-export type OidcSettings = { issuer: string; client_id: string; scopes: string };
+export type OidcSettings = { issuer: string; client_id: string; scopes: string; tenant_claim?: string; roles_claim?: string };
 
 type Discovery = { authorization_endpoint: string; token_endpoint: string };
 
@@ -67,5 +67,6 @@ export async function completeSignIn(s: OidcSettings, params: URLSearchParams): 
   if (!res.ok) throw new Error(`the sign-in service refused the code (${res.status})`);
   const tok = (await res.json()) as { access_token?: string };
   if (!tok.access_token) throw new Error("the sign-in service sent no access token");
-  return { session: signIn(tok.access_token, "oidc"), next: pending.next || "/" };
+  const names = { tenant: s.tenant_claim || "tenant", roles: s.roles_claim || "roles" };
+  return { session: signIn(tok.access_token, "oidc", names), next: pending.next || "/" };
 }

@@ -44,17 +44,42 @@ export function takeNotice(): string {
   return n;
 }
 
-/** Reads the claims of a JWT (the services verify it; this only displays them). */
-export function claimsOf(token: string): { sub: string; tenant: string; roles: string[]; exp: number } {
-  const part = token.split(".")[1];
-  if (!part) throw new Error("not a JWT");
-  const json = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
-  const c = JSON.parse(json) as { sub?: string; tenant?: string; roles?: string[]; exp?: number };
-  return { sub: c.sub ?? "", tenant: c.tenant ?? "", roles: c.roles ?? [], exp: c.exp ?? 0 };
+/** Where a token carries the tenant and the roles (the services' OIDC_TENANT_CLAIM and OIDC_ROLES_CLAIM). */
+export type ClaimNames = { tenant: string; roles: string };
+
+/** The suite's own tokens (development sign-in) and the default for an issuer's. */
+export const defaultClaimNames: ClaimNames = { tenant: "tenant", roles: "roles" };
+
+/** A claim by name or, when no top-level claim has that name, by dotted path (realm_access.roles), as the services read it. */
+export function claimAt(claims: Record<string, unknown>, name: string): unknown {
+  if (name in claims) return claims[name];
+  let cur: unknown = claims;
+  for (const part of name.split(".")) {
+    if (typeof cur !== "object" || cur === null || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
 }
 
-export function signIn(token: string, via: Session["via"]): Session {
-  const c = claimsOf(token);
+/** Reads the claims of a JWT (the services verify it; this only displays them). */
+export function claimsOf(token: string, names: ClaimNames = defaultClaimNames): { sub: string; tenant: string; roles: string[]; exp: number } {
+  const part = token.split(".")[1];
+  if (!part) throw new Error("not a JWT");
+  const b64 = part.replace(/-/g, "+").replace(/_/g, "/");
+  const bytes = Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (ch) => ch.charCodeAt(0));
+  const c = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  const tenant = claimAt(c, names.tenant);
+  const roles = claimAt(c, names.roles);
+  return {
+    sub: typeof c.sub === "string" ? c.sub : "",
+    tenant: typeof tenant === "string" ? tenant : "",
+    roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : typeof roles === "string" ? [roles] : [],
+    exp: typeof c.exp === "number" ? c.exp : 0,
+  };
+}
+
+export function signIn(token: string, via: Session["via"], names: ClaimNames = defaultClaimNames): Session {
+  const c = claimsOf(token, names);
   session = { token, subject: c.sub, tenant: c.tenant, roles: c.roles, expiresAt: new Date(c.exp * 1000), via };
   emit();
   return session;

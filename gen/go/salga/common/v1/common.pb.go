@@ -239,6 +239,125 @@ func (AssignmentReason) EnumDescriptor() ([]byte, []int) {
 	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{2}
 }
 
+// Language is a language the suite writes messages to people in.
+type Language int32
+
+const (
+	// Not set; messages are in English.
+	Language_LANGUAGE_UNSPECIFIED Language = 0
+	// English.
+	Language_LANGUAGE_EN Language = 1
+	// Afrikaans.
+	Language_LANGUAGE_AF Language = 2
+	// isiZulu.
+	Language_LANGUAGE_ZU Language = 3
+	// isiXhosa.
+	Language_LANGUAGE_XH Language = 4
+)
+
+// Enum value maps for Language.
+var (
+	Language_name = map[int32]string{
+		0: "LANGUAGE_UNSPECIFIED",
+		1: "LANGUAGE_EN",
+		2: "LANGUAGE_AF",
+		3: "LANGUAGE_ZU",
+		4: "LANGUAGE_XH",
+	}
+	Language_value = map[string]int32{
+		"LANGUAGE_UNSPECIFIED": 0,
+		"LANGUAGE_EN":          1,
+		"LANGUAGE_AF":          2,
+		"LANGUAGE_ZU":          3,
+		"LANGUAGE_XH":          4,
+	}
+)
+
+func (x Language) Enum() *Language {
+	p := new(Language)
+	*p = x
+	return p
+}
+
+func (x Language) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Language) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_common_v1_common_proto_enumTypes[3].Descriptor()
+}
+
+func (Language) Type() protoreflect.EnumType {
+	return &file_salga_common_v1_common_proto_enumTypes[3]
+}
+
+func (x Language) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Language.Descriptor instead.
+func (Language) EnumDescriptor() ([]byte, []int) {
+	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{3}
+}
+
+// ContactChannel is a way the suite may reach a person who reported a
+// ticket.
+type ContactChannel int32
+
+const (
+	// Not set.
+	ContactChannel_CONTACT_CHANNEL_UNSPECIFIED ContactChannel = 0
+	// A text message to the reporter's phone.
+	ContactChannel_CONTACT_CHANNEL_SMS ContactChannel = 1
+	// A WhatsApp message to the reporter's phone.
+	ContactChannel_CONTACT_CHANNEL_WHATSAPP ContactChannel = 2
+	// An email to the reporter's address.
+	ContactChannel_CONTACT_CHANNEL_EMAIL ContactChannel = 3
+)
+
+// Enum value maps for ContactChannel.
+var (
+	ContactChannel_name = map[int32]string{
+		0: "CONTACT_CHANNEL_UNSPECIFIED",
+		1: "CONTACT_CHANNEL_SMS",
+		2: "CONTACT_CHANNEL_WHATSAPP",
+		3: "CONTACT_CHANNEL_EMAIL",
+	}
+	ContactChannel_value = map[string]int32{
+		"CONTACT_CHANNEL_UNSPECIFIED": 0,
+		"CONTACT_CHANNEL_SMS":         1,
+		"CONTACT_CHANNEL_WHATSAPP":    2,
+		"CONTACT_CHANNEL_EMAIL":       3,
+	}
+)
+
+func (x ContactChannel) Enum() *ContactChannel {
+	p := new(ContactChannel)
+	*p = x
+	return p
+}
+
+func (x ContactChannel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContactChannel) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_common_v1_common_proto_enumTypes[4].Descriptor()
+}
+
+func (ContactChannel) Type() protoreflect.EnumType {
+	return &file_salga_common_v1_common_proto_enumTypes[4]
+}
+
+func (x ContactChannel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContactChannel.Descriptor instead.
+func (ContactChannel) EnumDescriptor() ([]byte, []int) {
+	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{4}
+}
+
 // LatLng is a WGS84 (EPSG:4326) position in decimal degrees.
 type LatLng struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -294,6 +413,80 @@ func (x *LatLng) GetLongitude() float64 {
 	return 0
 }
 
+// ReporterPreferences say how the person who reported a ticket wants to
+// hear about it. They are personal choices: the notification service keeps
+// them with the contact the reporter gave.
+type ReporterPreferences struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Language of the messages; unspecified is English.
+	Language Language `protobuf:"varint,1,opt,name=language,proto3,enum=salga.common.v1.Language" json:"language,omitempty"`
+	// Channels the reporter accepts updates on, each at most once; each needs
+	// the matching contact (a phone for SMS and WhatsApp, an email address
+	// for email). Empty: every channel the reporter gave a contact for, SMS
+	// for a phone and email for an address. Ignored for GBV reports, which
+	// use gbv_safe_channel alone.
+	Channels []ContactChannel `protobuf:"varint,2,rep,packed,name=channels,proto3,enum=salga.common.v1.ContactChannel" json:"channels,omitempty"`
+	// For a GBV report only: the one channel the reporter says is safe to
+	// receive updates on (a phone or inbox an abuser cannot read). Unspecified
+	// (the default) sends a GBV reporter nothing at all. Even then a message
+	// carries only the reference and neutral text, never the category,
+	// description, place or team.
+	GbvSafeChannel ContactChannel `protobuf:"varint,3,opt,name=gbv_safe_channel,json=gbvSafeChannel,proto3,enum=salga.common.v1.ContactChannel" json:"gbv_safe_channel,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ReporterPreferences) Reset() {
+	*x = ReporterPreferences{}
+	mi := &file_salga_common_v1_common_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReporterPreferences) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReporterPreferences) ProtoMessage() {}
+
+func (x *ReporterPreferences) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_common_v1_common_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReporterPreferences.ProtoReflect.Descriptor instead.
+func (*ReporterPreferences) Descriptor() ([]byte, []int) {
+	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ReporterPreferences) GetLanguage() Language {
+	if x != nil {
+		return x.Language
+	}
+	return Language_LANGUAGE_UNSPECIFIED
+}
+
+func (x *ReporterPreferences) GetChannels() []ContactChannel {
+	if x != nil {
+		return x.Channels
+	}
+	return nil
+}
+
+func (x *ReporterPreferences) GetGbvSafeChannel() ContactChannel {
+	if x != nil {
+		return x.GbvSafeChannel
+	}
+	return ContactChannel_CONTACT_CHANNEL_UNSPECIFIED
+}
+
 var File_salga_common_v1_common_proto protoreflect.FileDescriptor
 
 const file_salga_common_v1_common_proto_rawDesc = "" +
@@ -301,7 +494,11 @@ const file_salga_common_v1_common_proto_rawDesc = "" +
 	"\x1csalga/common/v1/common.proto\x12\x0fsalga.common.v1\"B\n" +
 	"\x06LatLng\x12\x1a\n" +
 	"\blatitude\x18\x01 \x01(\x01R\blatitude\x12\x1c\n" +
-	"\tlongitude\x18\x02 \x01(\x01R\tlongitude*\xb9\x01\n" +
+	"\tlongitude\x18\x02 \x01(\x01R\tlongitude\"\xd4\x01\n" +
+	"\x13ReporterPreferences\x125\n" +
+	"\blanguage\x18\x01 \x01(\x0e2\x19.salga.common.v1.LanguageR\blanguage\x12;\n" +
+	"\bchannels\x18\x02 \x03(\x0e2\x1f.salga.common.v1.ContactChannelR\bchannels\x12I\n" +
+	"\x10gbv_safe_channel\x18\x03 \x01(\x0e2\x1f.salga.common.v1.ContactChannelR\x0egbvSafeChannel*\xb9\x01\n" +
 	"\bCategory\x12\x18\n" +
 	"\x14CATEGORY_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCATEGORY_WATER\x10\x01\x12\x12\n" +
@@ -326,7 +523,18 @@ const file_salga_common_v1_common_proto_rawDesc = "" +
 	"\x18ASSIGNMENT_REASON_TRIAGE\x10\x03\x12%\n" +
 	"!ASSIGNMENT_REASON_MANUAL_OVERRIDE\x10\x04\x12 \n" +
 	"\x1cASSIGNMENT_REASON_ESCALATION\x10\x05\x12 \n" +
-	"\x1cASSIGNMENT_REASON_SLA_BREACH\x10\x06B\xbe\x01\n" +
+	"\x1cASSIGNMENT_REASON_SLA_BREACH\x10\x06*h\n" +
+	"\bLanguage\x12\x18\n" +
+	"\x14LANGUAGE_UNSPECIFIED\x10\x00\x12\x0f\n" +
+	"\vLANGUAGE_EN\x10\x01\x12\x0f\n" +
+	"\vLANGUAGE_AF\x10\x02\x12\x0f\n" +
+	"\vLANGUAGE_ZU\x10\x03\x12\x0f\n" +
+	"\vLANGUAGE_XH\x10\x04*\x83\x01\n" +
+	"\x0eContactChannel\x12\x1f\n" +
+	"\x1bCONTACT_CHANNEL_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13CONTACT_CHANNEL_SMS\x10\x01\x12\x1c\n" +
+	"\x18CONTACT_CHANNEL_WHATSAPP\x10\x02\x12\x19\n" +
+	"\x15CONTACT_CHANNEL_EMAIL\x10\x03B\xbe\x01\n" +
 	"\x13com.salga.common.v1B\vCommonProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/common/v1;commonv1\xa2\x02\x03SCX\xaa\x02\x0fSalga.Common.V1\xca\x02\x0fSalga\\Common\\V1\xe2\x02\x1bSalga\\Common\\V1\\GPBMetadata\xea\x02\x11Salga::Common::V1b\x06proto3"
 
 var (
@@ -341,20 +549,26 @@ func file_salga_common_v1_common_proto_rawDescGZIP() []byte {
 	return file_salga_common_v1_common_proto_rawDescData
 }
 
-var file_salga_common_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_salga_common_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_salga_common_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_salga_common_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_salga_common_v1_common_proto_goTypes = []any{
-	(Category)(0),         // 0: salga.common.v1.Category
-	(TicketStatus)(0),     // 1: salga.common.v1.TicketStatus
-	(AssignmentReason)(0), // 2: salga.common.v1.AssignmentReason
-	(*LatLng)(nil),        // 3: salga.common.v1.LatLng
+	(Category)(0),               // 0: salga.common.v1.Category
+	(TicketStatus)(0),           // 1: salga.common.v1.TicketStatus
+	(AssignmentReason)(0),       // 2: salga.common.v1.AssignmentReason
+	(Language)(0),               // 3: salga.common.v1.Language
+	(ContactChannel)(0),         // 4: salga.common.v1.ContactChannel
+	(*LatLng)(nil),              // 5: salga.common.v1.LatLng
+	(*ReporterPreferences)(nil), // 6: salga.common.v1.ReporterPreferences
 }
 var file_salga_common_v1_common_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	3, // 0: salga.common.v1.ReporterPreferences.language:type_name -> salga.common.v1.Language
+	4, // 1: salga.common.v1.ReporterPreferences.channels:type_name -> salga.common.v1.ContactChannel
+	4, // 2: salga.common.v1.ReporterPreferences.gbv_safe_channel:type_name -> salga.common.v1.ContactChannel
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_salga_common_v1_common_proto_init() }
@@ -367,8 +581,8 @@ func file_salga_common_v1_common_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_common_v1_common_proto_rawDesc), len(file_salga_common_v1_common_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   1,
+			NumEnums:      5,
+			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

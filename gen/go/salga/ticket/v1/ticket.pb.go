@@ -157,7 +157,9 @@ type Reporter struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Name as the reporter gave it.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Phone number, preferably E.164 (+27...).
+	// Phone number in E.164 (+27821234567). A South African number as
+	// people type it (082 123 4567, 27821234567, 0027 82 123 4567) is
+	// stored in E.164; one that is not E.164 after that is refused.
 	Phone string `protobuf:"bytes,2,opt,name=phone,proto3" json:"phone,omitempty"`
 	// Email address.
 	Email         string `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`

@@ -110,8 +110,12 @@ type CreateTicketRequest struct {
 	// a request with it creates a new ticket. Through the gateway the
 	// `Idempotency-Key` header fills it.
 	IdempotencyKey string `protobuf:"bytes,8,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// How the reporter wants to hear about the ticket (language, channels,
+	// and for GBV the one safe channel, default none); the notification
+	// service keeps them with the reporter's contact. Optional.
+	ReporterPreferences *v1.ReporterPreferences `protobuf:"bytes,9,opt,name=reporter_preferences,json=reporterPreferences,proto3" json:"reporter_preferences,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *CreateTicketRequest) Reset() {
@@ -198,6 +202,13 @@ func (x *CreateTicketRequest) GetIdempotencyKey() string {
 		return x.IdempotencyKey
 	}
 	return ""
+}
+
+func (x *CreateTicketRequest) GetReporterPreferences() *v1.ReporterPreferences {
+	if x != nil {
+		return x.ReporterPreferences
+	}
+	return nil
 }
 
 // CreateTicketResponse is the output of TicketService.CreateTicket.
@@ -1825,7 +1836,7 @@ var File_salga_ticket_v1_ticket_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\n" +
-	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a salga/ticket/v1/attachment.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xe9\x02\n" +
+	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a salga/ticket/v1/attachment.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xc2\x03\n" +
 	"\x13CreateTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12 \n" +
@@ -1834,7 +1845,8 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\aaddress\x18\x05 \x01(\tR\aaddress\x125\n" +
 	"\breporter\x18\x06 \x01(\v2\x19.salga.ticket.v1.ReporterR\breporter\x122\n" +
 	"\achannel\x18\a \x01(\x0e2\x18.salga.ticket.v1.ChannelR\achannel\x12'\n" +
-	"\x0fidempotency_key\x18\b \x01(\tR\x0eidempotencyKey\"G\n" +
+	"\x0fidempotency_key\x18\b \x01(\tR\x0eidempotencyKey\x12W\n" +
+	"\x14reporter_preferences\x18\t \x01(\v2$.salga.common.v1.ReporterPreferencesR\x13reporterPreferences\"G\n" +
 	"\x14CreateTicketResponse\x12/\n" +
 	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\"\"\n" +
 	"\x10GetTicketRequest\x12\x0e\n" +
@@ -2013,113 +2025,115 @@ var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(*v1.LatLng)(nil),                           // 29: salga.common.v1.LatLng
 	(*Reporter)(nil),                            // 30: salga.ticket.v1.Reporter
 	(Channel)(0),                                // 31: salga.ticket.v1.Channel
-	(*Ticket)(nil),                              // 32: salga.ticket.v1.Ticket
-	(v1.TicketStatus)(0),                        // 33: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),               // 34: google.protobuf.Timestamp
-	(NoteVisibility)(0),                         // 35: salga.ticket.v1.NoteVisibility
-	(*TicketNote)(nil),                          // 36: salga.ticket.v1.TicketNote
-	(*HistoryEntry)(nil),                        // 37: salga.ticket.v1.HistoryEntry
-	(*GbvAccessLogEntry)(nil),                   // 38: salga.ticket.v1.GbvAccessLogEntry
-	(*ApiKey)(nil),                              // 39: salga.ticket.v1.ApiKey
-	(*AttachmentFile)(nil),                      // 40: salga.ticket.v1.AttachmentFile
-	(*Attachment)(nil),                          // 41: salga.ticket.v1.Attachment
-	(*UploadAttachmentRequest)(nil),             // 42: salga.ticket.v1.UploadAttachmentRequest
-	(*ListAttachmentsRequest)(nil),              // 43: salga.ticket.v1.ListAttachmentsRequest
-	(*DownloadAttachmentRequest)(nil),           // 44: salga.ticket.v1.DownloadAttachmentRequest
-	(*SetAttachmentPublicRequest)(nil),          // 45: salga.ticket.v1.SetAttachmentPublicRequest
-	(*DeleteAttachmentRequest)(nil),             // 46: salga.ticket.v1.DeleteAttachmentRequest
-	(*GetAttachmentRetentionRequest)(nil),       // 47: salga.ticket.v1.GetAttachmentRetentionRequest
-	(*SetAttachmentRetentionRequest)(nil),       // 48: salga.ticket.v1.SetAttachmentRetentionRequest
-	(*httpbody.HttpBody)(nil),                   // 49: google.api.HttpBody
-	(*UploadAttachmentResponse)(nil),            // 50: salga.ticket.v1.UploadAttachmentResponse
-	(*ListAttachmentsResponse)(nil),             // 51: salga.ticket.v1.ListAttachmentsResponse
-	(*DownloadAttachmentResponse)(nil),          // 52: salga.ticket.v1.DownloadAttachmentResponse
-	(*SetAttachmentPublicResponse)(nil),         // 53: salga.ticket.v1.SetAttachmentPublicResponse
-	(*DeleteAttachmentResponse)(nil),            // 54: salga.ticket.v1.DeleteAttachmentResponse
-	(*GetAttachmentRetentionResponse)(nil),      // 55: salga.ticket.v1.GetAttachmentRetentionResponse
-	(*SetAttachmentRetentionResponse)(nil),      // 56: salga.ticket.v1.SetAttachmentRetentionResponse
+	(*v1.ReporterPreferences)(nil),              // 32: salga.common.v1.ReporterPreferences
+	(*Ticket)(nil),                              // 33: salga.ticket.v1.Ticket
+	(v1.TicketStatus)(0),                        // 34: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),               // 35: google.protobuf.Timestamp
+	(NoteVisibility)(0),                         // 36: salga.ticket.v1.NoteVisibility
+	(*TicketNote)(nil),                          // 37: salga.ticket.v1.TicketNote
+	(*HistoryEntry)(nil),                        // 38: salga.ticket.v1.HistoryEntry
+	(*GbvAccessLogEntry)(nil),                   // 39: salga.ticket.v1.GbvAccessLogEntry
+	(*ApiKey)(nil),                              // 40: salga.ticket.v1.ApiKey
+	(*AttachmentFile)(nil),                      // 41: salga.ticket.v1.AttachmentFile
+	(*Attachment)(nil),                          // 42: salga.ticket.v1.Attachment
+	(*UploadAttachmentRequest)(nil),             // 43: salga.ticket.v1.UploadAttachmentRequest
+	(*ListAttachmentsRequest)(nil),              // 44: salga.ticket.v1.ListAttachmentsRequest
+	(*DownloadAttachmentRequest)(nil),           // 45: salga.ticket.v1.DownloadAttachmentRequest
+	(*SetAttachmentPublicRequest)(nil),          // 46: salga.ticket.v1.SetAttachmentPublicRequest
+	(*DeleteAttachmentRequest)(nil),             // 47: salga.ticket.v1.DeleteAttachmentRequest
+	(*GetAttachmentRetentionRequest)(nil),       // 48: salga.ticket.v1.GetAttachmentRetentionRequest
+	(*SetAttachmentRetentionRequest)(nil),       // 49: salga.ticket.v1.SetAttachmentRetentionRequest
+	(*httpbody.HttpBody)(nil),                   // 50: google.api.HttpBody
+	(*UploadAttachmentResponse)(nil),            // 51: salga.ticket.v1.UploadAttachmentResponse
+	(*ListAttachmentsResponse)(nil),             // 52: salga.ticket.v1.ListAttachmentsResponse
+	(*DownloadAttachmentResponse)(nil),          // 53: salga.ticket.v1.DownloadAttachmentResponse
+	(*SetAttachmentPublicResponse)(nil),         // 54: salga.ticket.v1.SetAttachmentPublicResponse
+	(*DeleteAttachmentResponse)(nil),            // 55: salga.ticket.v1.DeleteAttachmentResponse
+	(*GetAttachmentRetentionResponse)(nil),      // 56: salga.ticket.v1.GetAttachmentRetentionResponse
+	(*SetAttachmentRetentionResponse)(nil),      // 57: salga.ticket.v1.SetAttachmentRetentionResponse
 }
 var file_salga_ticket_v1_ticket_service_proto_depIdxs = []int32{
 	28, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
 	29, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
 	30, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
 	31, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
-	32, // 4: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	32, // 5: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	29, // 6: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
-	33, // 7: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	28, // 8: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
-	34, // 9: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	34, // 10: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	34, // 11: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	34, // 12: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	5,  // 13: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
-	6,  // 14: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	0,  // 15: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
-	32, // 16: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
-	33, // 17: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	28, // 18: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
-	34, // 19: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
-	34, // 20: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
-	33, // 21: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	32, // 22: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	35, // 23: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	36, // 24: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
-	36, // 25: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
-	37, // 26: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
-	38, // 27: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
-	39, // 28: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	39, // 29: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
-	39, // 30: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	1,  // 31: salga.ticket.v1.CreateTicketWithAttachmentsRequest.ticket:type_name -> salga.ticket.v1.CreateTicketRequest
-	40, // 32: salga.ticket.v1.CreateTicketWithAttachmentsRequest.file:type_name -> salga.ticket.v1.AttachmentFile
-	32, // 33: salga.ticket.v1.CreateTicketWithAttachmentsResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	41, // 34: salga.ticket.v1.CreateTicketWithAttachmentsResponse.attachments:type_name -> salga.ticket.v1.Attachment
-	1,  // 35: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
-	3,  // 36: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
-	7,  // 37: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
-	9,  // 38: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
-	10, // 39: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
-	12, // 40: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
-	14, // 41: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
-	16, // 42: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
-	18, // 43: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
-	20, // 44: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
-	22, // 45: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
-	24, // 46: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
-	42, // 47: salga.ticket.v1.TicketService.UploadAttachment:input_type -> salga.ticket.v1.UploadAttachmentRequest
-	26, // 48: salga.ticket.v1.TicketService.CreateTicketWithAttachments:input_type -> salga.ticket.v1.CreateTicketWithAttachmentsRequest
-	43, // 49: salga.ticket.v1.TicketService.ListAttachments:input_type -> salga.ticket.v1.ListAttachmentsRequest
-	44, // 50: salga.ticket.v1.TicketService.DownloadAttachment:input_type -> salga.ticket.v1.DownloadAttachmentRequest
-	45, // 51: salga.ticket.v1.TicketService.SetAttachmentPublic:input_type -> salga.ticket.v1.SetAttachmentPublicRequest
-	46, // 52: salga.ticket.v1.TicketService.DeleteAttachment:input_type -> salga.ticket.v1.DeleteAttachmentRequest
-	47, // 53: salga.ticket.v1.TicketService.GetAttachmentRetention:input_type -> salga.ticket.v1.GetAttachmentRetentionRequest
-	48, // 54: salga.ticket.v1.TicketService.SetAttachmentRetention:input_type -> salga.ticket.v1.SetAttachmentRetentionRequest
-	2,  // 55: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
-	4,  // 56: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
-	8,  // 57: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
-	49, // 58: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
-	11, // 59: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
-	13, // 60: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
-	15, // 61: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
-	17, // 62: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
-	19, // 63: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
-	21, // 64: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
-	23, // 65: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
-	25, // 66: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
-	50, // 67: salga.ticket.v1.TicketService.UploadAttachment:output_type -> salga.ticket.v1.UploadAttachmentResponse
-	27, // 68: salga.ticket.v1.TicketService.CreateTicketWithAttachments:output_type -> salga.ticket.v1.CreateTicketWithAttachmentsResponse
-	51, // 69: salga.ticket.v1.TicketService.ListAttachments:output_type -> salga.ticket.v1.ListAttachmentsResponse
-	52, // 70: salga.ticket.v1.TicketService.DownloadAttachment:output_type -> salga.ticket.v1.DownloadAttachmentResponse
-	53, // 71: salga.ticket.v1.TicketService.SetAttachmentPublic:output_type -> salga.ticket.v1.SetAttachmentPublicResponse
-	54, // 72: salga.ticket.v1.TicketService.DeleteAttachment:output_type -> salga.ticket.v1.DeleteAttachmentResponse
-	55, // 73: salga.ticket.v1.TicketService.GetAttachmentRetention:output_type -> salga.ticket.v1.GetAttachmentRetentionResponse
-	56, // 74: salga.ticket.v1.TicketService.SetAttachmentRetention:output_type -> salga.ticket.v1.SetAttachmentRetentionResponse
-	55, // [55:75] is the sub-list for method output_type
-	35, // [35:55] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	32, // 4: salga.ticket.v1.CreateTicketRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
+	33, // 5: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	33, // 6: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	29, // 7: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
+	34, // 8: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	28, // 9: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
+	35, // 10: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	35, // 11: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	35, // 12: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	35, // 13: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	5,  // 14: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
+	6,  // 15: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	0,  // 16: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
+	33, // 17: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
+	34, // 18: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	28, // 19: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
+	35, // 20: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
+	35, // 21: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
+	34, // 22: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	33, // 23: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	36, // 24: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	37, // 25: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
+	37, // 26: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
+	38, // 27: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
+	39, // 28: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
+	40, // 29: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	40, // 30: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
+	40, // 31: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	1,  // 32: salga.ticket.v1.CreateTicketWithAttachmentsRequest.ticket:type_name -> salga.ticket.v1.CreateTicketRequest
+	41, // 33: salga.ticket.v1.CreateTicketWithAttachmentsRequest.file:type_name -> salga.ticket.v1.AttachmentFile
+	33, // 34: salga.ticket.v1.CreateTicketWithAttachmentsResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	42, // 35: salga.ticket.v1.CreateTicketWithAttachmentsResponse.attachments:type_name -> salga.ticket.v1.Attachment
+	1,  // 36: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
+	3,  // 37: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
+	7,  // 38: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
+	9,  // 39: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
+	10, // 40: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
+	12, // 41: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
+	14, // 42: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
+	16, // 43: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
+	18, // 44: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
+	20, // 45: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
+	22, // 46: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
+	24, // 47: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
+	43, // 48: salga.ticket.v1.TicketService.UploadAttachment:input_type -> salga.ticket.v1.UploadAttachmentRequest
+	26, // 49: salga.ticket.v1.TicketService.CreateTicketWithAttachments:input_type -> salga.ticket.v1.CreateTicketWithAttachmentsRequest
+	44, // 50: salga.ticket.v1.TicketService.ListAttachments:input_type -> salga.ticket.v1.ListAttachmentsRequest
+	45, // 51: salga.ticket.v1.TicketService.DownloadAttachment:input_type -> salga.ticket.v1.DownloadAttachmentRequest
+	46, // 52: salga.ticket.v1.TicketService.SetAttachmentPublic:input_type -> salga.ticket.v1.SetAttachmentPublicRequest
+	47, // 53: salga.ticket.v1.TicketService.DeleteAttachment:input_type -> salga.ticket.v1.DeleteAttachmentRequest
+	48, // 54: salga.ticket.v1.TicketService.GetAttachmentRetention:input_type -> salga.ticket.v1.GetAttachmentRetentionRequest
+	49, // 55: salga.ticket.v1.TicketService.SetAttachmentRetention:input_type -> salga.ticket.v1.SetAttachmentRetentionRequest
+	2,  // 56: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
+	4,  // 57: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
+	8,  // 58: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
+	50, // 59: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
+	11, // 60: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
+	13, // 61: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
+	15, // 62: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
+	17, // 63: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
+	19, // 64: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
+	21, // 65: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
+	23, // 66: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
+	25, // 67: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
+	51, // 68: salga.ticket.v1.TicketService.UploadAttachment:output_type -> salga.ticket.v1.UploadAttachmentResponse
+	27, // 69: salga.ticket.v1.TicketService.CreateTicketWithAttachments:output_type -> salga.ticket.v1.CreateTicketWithAttachmentsResponse
+	52, // 70: salga.ticket.v1.TicketService.ListAttachments:output_type -> salga.ticket.v1.ListAttachmentsResponse
+	53, // 71: salga.ticket.v1.TicketService.DownloadAttachment:output_type -> salga.ticket.v1.DownloadAttachmentResponse
+	54, // 72: salga.ticket.v1.TicketService.SetAttachmentPublic:output_type -> salga.ticket.v1.SetAttachmentPublicResponse
+	55, // 73: salga.ticket.v1.TicketService.DeleteAttachment:output_type -> salga.ticket.v1.DeleteAttachmentResponse
+	56, // 74: salga.ticket.v1.TicketService.GetAttachmentRetention:output_type -> salga.ticket.v1.GetAttachmentRetentionResponse
+	57, // 75: salga.ticket.v1.TicketService.SetAttachmentRetention:output_type -> salga.ticket.v1.SetAttachmentRetentionResponse
+	56, // [56:76] is the sub-list for method output_type
+	36, // [36:56] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_service_proto_init() }

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/common/v1/common.proto.
  */
 export const file_salga_common_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChxzYWxnYS9jb21tb24vdjEvY29tbW9uLnByb3RvEg9zYWxnYS5jb21tb24udjEiLQoGTGF0TG5nEhAKCGxhdGl0dWRlGAEgASgBEhEKCWxvbmdpdHVkZRgCIAEoASq5AQoIQ2F0ZWdvcnkSGAoUQ0FURUdPUllfVU5TUEVDSUZJRUQQABISCg5DQVRFR09SWV9XQVRFUhABEhIKDkNBVEVHT1JZX1JPQURTEAISGAoUQ0FURUdPUllfRUxFQ1RSSUNJVFkQAxISCg5DQVRFR09SWV9XQVNURRAEEhcKE0NBVEVHT1JZX1NBTklUQVRJT04QBRIQCgxDQVRFR09SWV9HQlYQBhISCg5DQVRFR09SWV9PVEhFUhAHKtsBCgxUaWNrZXRTdGF0dXMSHQoZVElDS0VUX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKElRJQ0tFVF9TVEFUVVNfT1BFThABEh0KGVRJQ0tFVF9TVEFUVVNfSU5fUFJPR1JFU1MQAhIiCh5USUNLRVRfU1RBVFVTX0FXQUlUSU5HX0NJVElaRU4QAxIaChZUSUNLRVRfU1RBVFVTX1JFU09MVkVEEAQSGAoUVElDS0VUX1NUQVRVU19DTE9TRUQQBRIbChdUSUNLRVRfU1RBVFVTX0NBTkNFTExFRBAGKpACChBBc3NpZ25tZW50UmVhc29uEiEKHUFTU0lHTk1FTlRfUkVBU09OX1VOU1BFQ0lGSUVEEAASKAokQVNTSUdOTUVOVF9SRUFTT05fR0VPU1BBVElBTF9ST1VUSU5HEAESJgoiQVNTSUdOTUVOVF9SRUFTT05fRkFMTEJBQ0tfTkVBUkVTVBACEhwKGEFTU0lHTk1FTlRfUkVBU09OX1RSSUFHRRADEiUKIUFTU0lHTk1FTlRfUkVBU09OX01BTlVBTF9PVkVSUklERRAEEiAKHEFTU0lHTk1FTlRfUkVBU09OX0VTQ0FMQVRJT04QBRIgChxBU1NJR05NRU5UX1JFQVNPTl9TTEFfQlJFQUNIEAZCvgEKE2NvbS5zYWxnYS5jb21tb24udjFCC0NvbW1vblByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL2NvbW1vbi92MTtjb21tb252MaICA1NDWKoCD1NhbGdhLkNvbW1vbi5WMcoCD1NhbGdhXENvbW1vblxWMeICG1NhbGdhXENvbW1vblxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpDb21tb246OlYxYgZwcm90bzM");
+  fileDesc("ChxzYWxnYS9jb21tb24vdjEvY29tbW9uLnByb3RvEg9zYWxnYS5jb21tb24udjEiLQoGTGF0TG5nEhAKCGxhdGl0dWRlGAEgASgBEhEKCWxvbmdpdHVkZRgCIAEoASKwAQoTUmVwb3J0ZXJQcmVmZXJlbmNlcxIrCghsYW5ndWFnZRgBIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5MYW5ndWFnZRIxCghjaGFubmVscxgCIAMoDjIfLnNhbGdhLmNvbW1vbi52MS5Db250YWN0Q2hhbm5lbBI5ChBnYnZfc2FmZV9jaGFubmVsGAMgASgOMh8uc2FsZ2EuY29tbW9uLnYxLkNvbnRhY3RDaGFubmVsKrkBCghDYXRlZ29yeRIYChRDQVRFR09SWV9VTlNQRUNJRklFRBAAEhIKDkNBVEVHT1JZX1dBVEVSEAESEgoOQ0FURUdPUllfUk9BRFMQAhIYChRDQVRFR09SWV9FTEVDVFJJQ0lUWRADEhIKDkNBVEVHT1JZX1dBU1RFEAQSFwoTQ0FURUdPUllfU0FOSVRBVElPThAFEhAKDENBVEVHT1JZX0dCVhAGEhIKDkNBVEVHT1JZX09USEVSEAcq2wEKDFRpY2tldFN0YXR1cxIdChlUSUNLRVRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSVElDS0VUX1NUQVRVU19PUEVOEAESHQoZVElDS0VUX1NUQVRVU19JTl9QUk9HUkVTUxACEiIKHlRJQ0tFVF9TVEFUVVNfQVdBSVRJTkdfQ0lUSVpFThADEhoKFlRJQ0tFVF9TVEFUVVNfUkVTT0xWRUQQBBIYChRUSUNLRVRfU1RBVFVTX0NMT1NFRBAFEhsKF1RJQ0tFVF9TVEFUVVNfQ0FOQ0VMTEVEEAYqkAIKEEFzc2lnbm1lbnRSZWFzb24SIQodQVNTSUdOTUVOVF9SRUFTT05fVU5TUEVDSUZJRUQQABIoCiRBU1NJR05NRU5UX1JFQVNPTl9HRU9TUEFUSUFMX1JPVVRJTkcQARImCiJBU1NJR05NRU5UX1JFQVNPTl9GQUxMQkFDS19ORUFSRVNUEAISHAoYQVNTSUdOTUVOVF9SRUFTT05fVFJJQUdFEAMSJQohQVNTSUdOTUVOVF9SRUFTT05fTUFOVUFMX09WRVJSSURFEAQSIAocQVNTSUdOTUVOVF9SRUFTT05fRVNDQUxBVElPThAFEiAKHEFTU0lHTk1FTlRfUkVBU09OX1NMQV9CUkVBQ0gQBipoCghMYW5ndWFnZRIYChRMQU5HVUFHRV9VTlNQRUNJRklFRBAAEg8KC0xBTkdVQUdFX0VOEAESDwoLTEFOR1VBR0VfQUYQAhIPCgtMQU5HVUFHRV9aVRADEg8KC0xBTkdVQUdFX1hIEAQqgwEKDkNvbnRhY3RDaGFubmVsEh8KG0NPTlRBQ1RfQ0hBTk5FTF9VTlNQRUNJRklFRBAAEhcKE0NPTlRBQ1RfQ0hBTk5FTF9TTVMQARIcChhDT05UQUNUX0NIQU5ORUxfV0hBVFNBUFAQAhIZChVDT05UQUNUX0NIQU5ORUxfRU1BSUwQA0K+AQoTY29tLnNhbGdhLmNvbW1vbi52MUILQ29tbW9uUHJvdG9QAVo8Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2EvY29tbW9uL3YxO2NvbW1vbnYxogIDU0NYqgIPU2FsZ2EuQ29tbW9uLlYxygIPU2FsZ2FcQ29tbW9uXFYx4gIbU2FsZ2FcQ29tbW9uXFYxXEdQQk1ldGFkYXRh6gIRU2FsZ2E6OkNvbW1vbjo6VjFiBnByb3RvMw");
 
 /**
  * LatLng is a WGS84 (EPSG:4326) position in decimal degrees.
@@ -39,6 +39,51 @@ export type LatLng = Message<"salga.common.v1.LatLng"> & {
  */
 export const LatLngSchema: GenMessage<LatLng> = /*@__PURE__*/
   messageDesc(file_salga_common_v1_common, 0);
+
+/**
+ * ReporterPreferences say how the person who reported a ticket wants to
+ * hear about it. They are personal choices: the notification service keeps
+ * them with the contact the reporter gave.
+ *
+ * @generated from message salga.common.v1.ReporterPreferences
+ */
+export type ReporterPreferences = Message<"salga.common.v1.ReporterPreferences"> & {
+  /**
+   * Language of the messages; unspecified is English.
+   *
+   * @generated from field: salga.common.v1.Language language = 1;
+   */
+  language: Language;
+
+  /**
+   * Channels the reporter accepts updates on, each at most once; each needs
+   * the matching contact (a phone for SMS and WhatsApp, an email address
+   * for email). Empty: every channel the reporter gave a contact for, SMS
+   * for a phone and email for an address. Ignored for GBV reports, which
+   * use gbv_safe_channel alone.
+   *
+   * @generated from field: repeated salga.common.v1.ContactChannel channels = 2;
+   */
+  channels: ContactChannel[];
+
+  /**
+   * For a GBV report only: the one channel the reporter says is safe to
+   * receive updates on (a phone or inbox an abuser cannot read). Unspecified
+   * (the default) sends a GBV reporter nothing at all. Even then a message
+   * carries only the reference and neutral text, never the category,
+   * description, place or team.
+   *
+   * @generated from field: salga.common.v1.ContactChannel gbv_safe_channel = 3;
+   */
+  gbvSafeChannel: ContactChannel;
+};
+
+/**
+ * Describes the message salga.common.v1.ReporterPreferences.
+ * Use `create(ReporterPreferencesSchema)` to create a new message.
+ */
+export const ReporterPreferencesSchema: GenMessage<ReporterPreferences> = /*@__PURE__*/
+  messageDesc(file_salga_common_v1_common, 1);
 
 /**
  * Category is the kind of municipal service problem a ticket reports. It
@@ -239,4 +284,94 @@ export enum AssignmentReason {
  */
 export const AssignmentReasonSchema: GenEnum<AssignmentReason> = /*@__PURE__*/
   enumDesc(file_salga_common_v1_common, 2);
+
+/**
+ * Language is a language the suite writes messages to people in.
+ *
+ * @generated from enum salga.common.v1.Language
+ */
+export enum Language {
+  /**
+   * Not set; messages are in English.
+   *
+   * @generated from enum value: LANGUAGE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * English.
+   *
+   * @generated from enum value: LANGUAGE_EN = 1;
+   */
+  EN = 1,
+
+  /**
+   * Afrikaans.
+   *
+   * @generated from enum value: LANGUAGE_AF = 2;
+   */
+  AF = 2,
+
+  /**
+   * isiZulu.
+   *
+   * @generated from enum value: LANGUAGE_ZU = 3;
+   */
+  ZU = 3,
+
+  /**
+   * isiXhosa.
+   *
+   * @generated from enum value: LANGUAGE_XH = 4;
+   */
+  XH = 4,
+}
+
+/**
+ * Describes the enum salga.common.v1.Language.
+ */
+export const LanguageSchema: GenEnum<Language> = /*@__PURE__*/
+  enumDesc(file_salga_common_v1_common, 3);
+
+/**
+ * ContactChannel is a way the suite may reach a person who reported a
+ * ticket.
+ *
+ * @generated from enum salga.common.v1.ContactChannel
+ */
+export enum ContactChannel {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: CONTACT_CHANNEL_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A text message to the reporter's phone.
+   *
+   * @generated from enum value: CONTACT_CHANNEL_SMS = 1;
+   */
+  SMS = 1,
+
+  /**
+   * A WhatsApp message to the reporter's phone.
+   *
+   * @generated from enum value: CONTACT_CHANNEL_WHATSAPP = 2;
+   */
+  WHATSAPP = 2,
+
+  /**
+   * An email to the reporter's address.
+   *
+   * @generated from enum value: CONTACT_CHANNEL_EMAIL = 3;
+   */
+  EMAIL = 3,
+}
+
+/**
+ * Describes the enum salga.common.v1.ContactChannel.
+ */
+export const ContactChannelSchema: GenEnum<ContactChannel> = /*@__PURE__*/
+  enumDesc(file_salga_common_v1_common, 4);
 

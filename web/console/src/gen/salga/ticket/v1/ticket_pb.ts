@@ -32,7 +32,9 @@ export type Reporter = Message<"salga.ticket.v1.Reporter"> & {
   name: string;
 
   /**
-   * Phone number, preferably E.164 (+27...).
+   * Phone number in E.164 (+27821234567). A South African number as
+   * people type it (082 123 4567, 27821234567, 0027 82 123 4567) is
+   * stored in E.164; one that is not E.164 after that is refused.
    *
    * @generated from field: string phone = 2;
    */

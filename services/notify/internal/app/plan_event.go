@@ -1,0 +1,209 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/services/notify/internal/domain"
+)
+
+// createdGrace is how long an event waits for its ticket's created event,
+// which may arrive later (the ticket service delivers events in parallel);
+// after it the ticket is taken to predate this service and its reporter
+// to be unknown.
+const createdGrace = 10 * time.Minute
+
+// PlanEvent decides and records the messages of event id of tenant (a
+// queued job): who hears of it on which channel (domain.Plan), in which
+// words (the municipality's template or the shipped one; for GBV the
+// neutral text), and when (now, after the reporter's night, or when the
+// team's business hours start). Each message is recorded once per (event,
+// recipient, channel) with its delivery job in one transaction, so a job
+// run twice, by a retry or by two replicas, adds nothing.
+func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
+	c := jobCaller(tenant)
+	v := domain.Visibility{Tenant: tenant, GBV: true}
+	var (
+		ev       domain.Event
+		reporter *domain.Reporter
+	)
+	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		var err error
+		if ev, err = a.Store.GetEvent(ctx, tx, id); err != nil {
+			return err
+		}
+		r, err := a.Store.GetReporter(ctx, tx, ev.TicketID, v, false)
+		if err == nil {
+			reporter = &r
+		} else if !errors.Is(err, domain.ErrReporterNotFound) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap("PlanEvent", err)
+	}
+	// Without the reporter (their created event may come later) the
+	// staff's messages go now and the job runs again for the reporter's.
+	awaitReporter := reporter == nil && slices.Contains(domain.AudienceKinds[domain.AudienceReporter], ev.Kind) &&
+		ev.Kind != domain.KindCreated && a.Now().Sub(ev.OccurTime) < createdGrace
+	s := domain.Situation{Event: ev, Reporter: reporter}
+	if s.Teams, err = a.teams(ctx, ev); err != nil {
+		return wrap("PlanEvent", err)
+	}
+	var settings domain.Settings
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		var err error
+		s.Channels, s.Staff, err = a.directory(ctx, tx, tenant, ev, s.Teams)
+		if err != nil {
+			return err
+		}
+		settings, err = a.Store.GetSettings(ctx, tx, tenant)
+		return err
+	})
+	if err != nil {
+		return wrap("PlanEvent", err)
+	}
+	drafts := domain.Plan(s)
+	holds, err := a.holds(ctx, ev, drafts, settings)
+	if err != nil {
+		return wrap("PlanEvent", err)
+	}
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		for i, d := range drafts {
+			if err := a.record(ctx, tx, ev, d, holds[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && awaitReporter {
+		err = domain.ErrNotYet
+	}
+	return wrap("PlanEvent", err)
+}
+
+// teams looks up in routing the teams ev names (and, for a breach, the
+// escalation team); a team routing no longer has is left out.
+func (a *App) teams(ctx context.Context, ev domain.Event) (map[string]domain.Team, error) {
+	out := map[string]domain.Team{}
+	for _, ids := range []func() []string{
+		func() []string { return domain.TeamIDs(ev) },
+		func() []string { return domain.FollowUpTeamIDs(ev, out) },
+	} {
+		for _, id := range ids() {
+			t, err := a.Teams.GetTeam(ctx, ev.Tenant, id)
+			if errors.Is(err, domain.ErrTeamNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[id] = t
+		}
+	}
+	return out, nil
+}
+
+// directory reads the channels of teams and the contacts of the staff ev
+// may reach.
+func (a *App) directory(ctx context.Context, tx pgx.Tx, tenant string, ev domain.Event, teams map[string]domain.Team) (
+	map[string]domain.TeamChannel, map[string]domain.StaffContact, error) {
+	channels, staff := map[string]domain.TeamChannel{}, map[string]domain.StaffContact{}
+	if len(teams) == 0 {
+		return channels, staff, nil
+	}
+	var ids []string
+	for id := range teams {
+		ids = append(ids, id)
+	}
+	chs, err := a.Store.TeamChannels(ctx, tx, tenant, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, ch := range chs {
+		channels[ch.TeamID] = ch
+	}
+	cs, err := a.Store.StaffContacts(ctx, tx, tenant, domain.StaffIDs(ev, teams))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, sc := range cs {
+		staff[sc.UserID] = sc
+	}
+	return channels, staff, nil
+}
+
+// holds says when each draft may go: a reporter's after the night unless
+// the municipality allows night messages, a team's within the business
+// hours of the calendar of the ticket's SLA policy when its channel asks.
+func (a *App) holds(ctx context.Context, ev domain.Event, drafts []domain.Draft, st domain.Settings) ([]time.Time, error) {
+	now := a.timestamp()
+	out := make([]time.Time, len(drafts))
+	var cal *domain.Calendar
+	for i, d := range drafts {
+		out[i] = now
+		switch {
+		case d.Recipient == domain.RecipientReporter:
+			out[i] = domain.NotBeforeForReporter(now, st.ReporterAtNight)
+		case d.HoursTeam != "":
+			if cal == nil {
+				c, err := a.Calendars.CalendarFor(ctx, ev.Tenant, ev.Category, now)
+				if err != nil {
+					return nil, err
+				}
+				cal = &c
+			}
+			out[i] = cal.NotBefore(now)
+		}
+	}
+	return out, nil
+}
+
+// record writes the message of draft d about ev, unless it exists, and its
+// delivery job when it may go now.
+func (a *App) record(ctx context.Context, tx pgx.Tx, ev domain.Event, d domain.Draft, notBefore time.Time) error {
+	now := a.timestamp()
+	m := domain.Message{ID: uuid.NewString(), Tenant: ev.Tenant, TicketID: ev.TicketID, EventID: ev.ID, GBV: ev.IsGBV(),
+		Kind: ev.Kind, Recipient: d.Recipient, RecipientID: d.RecipientID, Channel: d.Channel, Language: d.Language,
+		State: domain.StateQueued, Create: now, Update: now}
+	t, err := a.template(ctx, tx, ev, d)
+	if err != nil {
+		return err
+	}
+	if m.Subject, m.Body, err = domain.Compose(d, ev, t, a.Links.Unsubscribe(ev.Tenant, m.ID)); err != nil {
+		return err
+	}
+	switch {
+	case d.Suppressed != "":
+		m.State, m.Error = domain.StateSuppressed, d.Suppressed
+	case notBefore.After(now):
+		m.State, m.NotBefore = domain.StateWaiting, &notBefore
+	}
+	added, err := a.Store.InsertMessage(ctx, tx, m)
+	if err != nil || !added || m.State != domain.StateQueued {
+		return err
+	}
+	return a.Jobs.Deliver(ctx, tx, m)
+}
+
+// template is the wording of d's message about ev: the municipality's
+// template for the category, else its template for every category, else
+// the shipped default. GBV messages use none (domain.Compose).
+func (a *App) template(ctx context.Context, tx pgx.Tx, ev domain.Event, d domain.Draft) (domain.Template, error) {
+	k := domain.TemplateKey{Audience: d.Audience(), Category: ev.Category, Kind: ev.Kind, Language: d.Language}
+	if ev.IsGBV() {
+		return domain.Template{}, nil
+	}
+	t, ok, err := a.Store.FindTemplate(ctx, tx, ev.Tenant, k)
+	if err != nil || ok {
+		return t, err
+	}
+	t, _ = domain.Default(k)
+	return t, nil
+}

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
+	"github.com/salga/trustengine/libs/vocab"
+	"github.com/salga/trustengine/services/notify/internal/app"
+	"github.com/salga/trustengine/services/notify/internal/domain"
+)
+
+// RecordTicketEvent implements NotifyInternalService.
+func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTicketEventRequest) (*notifyv1.RecordTicketEventResponse, error) {
+	ev := domain.Event{ID: req.GetEventId(), Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Reference: req.GetReference(),
+		ReporterSubject: req.GetReporterSubject(), TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
+		EscalationLevel: req.GetEscalationLevel(), Deadline: timeIn(req.GetDeadline()), Note: req.GetNote(), Sequence: req.GetSequence()}
+	var bad error
+	get := func(w string, err error) string {
+		if bad == nil {
+			bad = err
+		}
+		return w
+	}
+	ev.Category, ev.Kind = get(enumIn(req.GetCategory(), "category")), domain.Kind(get(enumIn(req.GetKind(), "kind")))
+	ev.From, ev.To = get(enumIn(req.GetFromStatus(), "from_status")), get(enumIn(req.GetToStatus(), "to_status"))
+	ev.AssignmentReason = get(enumIn(req.GetAssignmentReason(), "assignment_reason"))
+	ev.Clock = get(enumIn(req.GetClock(), "clock"))
+	if bad != nil {
+		return nil, bad
+	}
+	if t := timeIn(req.GetOccurTime()); t != nil {
+		ev.OccurTime = *t
+	}
+	if r := req.GetReporter(); r != nil {
+		ev.Reporter = domain.Contact{Name: r.GetName(), Phone: r.GetPhone(), Email: r.GetEmail()}
+	}
+	if p := req.GetReporterPreferences(); p != nil {
+		prefs, err := preferencesIn(p, "reporter_preferences")
+		if err != nil {
+			return nil, err
+		}
+		ev.Preferences = &prefs
+	}
+	applied, err := s.app.RecordTicketEvent(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	return &notifyv1.RecordTicketEventResponse{Applied: applied}, nil
+}
+
+// webhookHeaders are the request headers a webhook's handling reads.
+var webhookHeaders = []string{"Content-Type", "X-Twilio-Signature", "X-Hub-Signature-256"}
+
+// ReceiveWebhook implements NotifyInternalService.
+func (s *Server) ReceiveWebhook(ctx context.Context, req *notifyv1.ReceiveWebhookRequest) (*notifyv1.ReceiveWebhookResponse, error) {
+	provider, err := enumIn(req.GetProvider(), "provider")
+	if err != nil {
+		return nil, err
+	}
+	h := map[string]string{}
+	for _, k := range webhookHeaders {
+		if v, ok := req.GetHeaders()[k]; ok {
+			h[k] = v
+		}
+	}
+	got, err := s.app.ReceiveWebhook(ctx, domain.Webhook{Tenant: req.GetTenant(), Provider: provider, Method: req.GetMethod(),
+		URL: s.app.Links.BaseURL + req.GetPath(), Headers: h, Body: req.GetBody()})
+	if err != nil {
+		return nil, err
+	}
+	out := &notifyv1.ReceiveWebhookResponse{HttpStatus: http.StatusOK, ContentType: got.Inbound.ContentType, Body: got.Inbound.Answer,
+		Receipts: int32(got.Receipts), OptOuts: int32(got.OptOuts)}
+	if out.ContentType == "" {
+		out.ContentType = "text/plain"
+	}
+	return out, nil
+}
+
+// Unsubscribe implements NotifyInternalService.
+func (s *Server) Unsubscribe(ctx context.Context, req *notifyv1.UnsubscribeRequest) (*notifyv1.UnsubscribeResponse, error) {
+	got, err := s.app.Unsubscribe(ctx, app.UnsubscribeInput{Tenant: req.GetTenant(), MessageID: req.GetMessageId(),
+		Signature: req.GetSignature(), Confirm: req.GetConfirm()})
+	if err != nil {
+		return nil, err
+	}
+	return &notifyv1.UnsubscribeResponse{Channel: vocab.MustParse[notifyv1.MessageChannel](string(got.Channel)),
+		Language: languageOut(got.Language), Unsubscribed: got.Done}, nil
+}

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/services/routing/internal/domain"
+)
+
+// ListTriageQueue returns a page of a municipality's current tickets that
+// no team took, to its staff, and the token of the next page ("" on the
+// last). GBV tickets are in it only for the tenant's SAPS liaison.
+func (a *App) ListTriageQueue(ctx context.Context, r domain.QueueRequest) ([]domain.QueuedTicket, string, error) {
+	c, err := access.Check(ctx, access.Caller.RequireStaff)
+	if err != nil {
+		return nil, "", err
+	}
+	tenant, err := c.Tenant(r.Tenant, "tenant")
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := r.TriageQueue(tenant, c.CanSeeGBV())
+	if err != nil {
+		return nil, "", err
+	}
+	var qs []domain.QueuedTicket
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		if qs, err = a.store.ListQueue(ctx, tx, f); err != nil {
+			return err
+		}
+		// The look-ahead row is not in the answer: its note stays sealed.
+		return a.discloseQueue(ctx, tx, c, domain.ActionListTriageQueue, qs[:f.Shown(len(qs))])
+	})
+	if err != nil {
+		return nil, "", wrap("ListTriageQueue", err)
+	}
+	qs, next := domain.NextPage(qs, f.Page)
+	return qs, next, nil
+}

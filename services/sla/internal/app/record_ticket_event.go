@@ -1,0 +1,113 @@
+package app
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/vocab/word"
+	"github.com/salga/trustengine/services/sla/internal/domain"
+	"github.com/salga/trustengine/services/sla/internal/store"
+)
+
+// RecordTicketEvent applies a ticket event of the caller's job (internal
+// RPC) to the clocks once per event id, and returns the ticket's clocks;
+// applied is false for a replayed or stale event. A status change for a
+// ticket whose creation has not arrived yet fails with FailedPrecondition so
+// the sender retries after the created event.
+func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clocks []domain.Clock, applied bool, err error) {
+	c, err := access.ForJob(ctx, access.Caller.RequireService, ev)
+	if err != nil {
+		return nil, false, err
+	}
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		clocks, applied = nil, false
+		fresh, err := store.MarkEventProcessed(ctx, tx, ev)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			if ev.Kind == domain.EventCreated {
+				applied, err = a.startClocks(ctx, tx, ev)
+			} else {
+				applied, err = a.changeStatus(ctx, tx, ev)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		clocks, err = store.TicketClocks(ctx, tx, ev.TicketID)
+		return err
+	})
+	if err != nil {
+		return nil, false, wrap("RecordTicketEvent", err)
+	}
+	return clocks, applied, nil
+}
+
+// startClocks starts a new ticket's clocks under the policy in force.
+func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
+		Category: ev.Category, Status: word.StatusOpen, LastSequence: ev.Sequence})
+	if err != nil || !fresh {
+		// Not fresh: created twice under different event ids, the clocks
+		// already run.
+		return false, err
+	}
+	p, err := resolvePolicy(ctx, tx, ev.Tenant, ev.Category)
+	if err != nil {
+		return false, err
+	}
+	cals, err := clockCalendars(ctx, tx, p)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range domain.StartClocks(ev, p, cals) {
+		if err := store.SaveClock(ctx, tx, c); err != nil {
+			return false, err
+		}
+	}
+	return true, a.mirrorDeadlines(ctx, tx, ev.Tenant, ev.TicketID)
+}
+
+// changeStatus applies a status change to the ticket's clocks, in order of
+// sequence: an older one than the last applied is ignored.
+func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+	t, err := store.LockTicket(ctx, tx, ev.TicketID)
+	if err != nil {
+		return false, err
+	}
+	if t.Tenant != ev.Tenant {
+		return false, domain.ErrOtherTenant
+	}
+	if ev.Sequence != 0 && ev.Sequence <= t.LastSequence {
+		return false, nil // older than what we applied: ignore
+	}
+	clocks, err := store.LockTicketClocks(ctx, tx, ev.TicketID)
+	if err != nil {
+		return false, err
+	}
+	p, err := resolvePolicy(ctx, tx, t.Tenant, t.Category)
+	if err != nil {
+		return false, err
+	}
+	cals, err := clockCalendars(ctx, tx, p, clocks...)
+	if err != nil {
+		return false, err
+	}
+	ev.Tenant, ev.Category = t.Tenant, t.Category
+	changed := domain.ApplyStatusChange(clocks, ev, p, cals)
+	for _, c := range changed {
+		if err := store.SaveClock(ctx, tx, c); err != nil {
+			return false, err
+		}
+	}
+	if err := store.UpdateTicketStatus(ctx, tx, ev.TicketID, ev.To, ev.Sequence); err != nil {
+		return false, err
+	}
+	if len(changed) == 0 {
+		return true, nil
+	}
+	return true, a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID)
+}

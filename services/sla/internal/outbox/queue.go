@@ -1,0 +1,43 @@
+package outbox
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/salga/trustengine/libs/queue"
+)
+
+// Schema is where River's tables live: the SLA service's own schema
+// (libs/queue.Migrate puts them there at start-up).
+const Schema = "sla"
+
+// Peers are the delivery targets; a nil one gets no queue here, so its jobs
+// wait in the table until a process that knows the peer runs.
+type Peers struct {
+	// Routing delivers escalations, when configured.
+	Routing RoutingClient
+	// Ticket delivers deadlines and clock events, when configured.
+	Ticket TicketClient
+}
+
+// NewQueue builds the service's job queue (libs/queue): it inserts every
+// kind of job, and works the queue of each peer that is set.
+func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Client, error) {
+	var qs []queue.Queue
+	if peers.Routing != nil {
+		qs = append(qs, queue.Queue{Name: QueueRouting, Workers: []queue.Worker{queue.Work(&escalateWorker{client: peers.Routing})}})
+	}
+	if peers.Ticket != nil {
+		qs = append(qs, queue.Queue{Name: QueueTicket, Workers: []queue.Worker{
+			queue.Work(&recordDeadlinesWorker{client: peers.Ticket}),
+			queue.Work(&recordClockEventWorker{client: peers.Ticket}),
+		}})
+	}
+	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs})
+	if err != nil {
+		return nil, fmt.Errorf("outbox.NewQueue: %w", err)
+	}
+	return c, nil
+}
