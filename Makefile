@@ -18,6 +18,8 @@ MAILPIT_VERSION := v1.33.1
 KUBECONFORM_VERSION := v0.8.0
 # kustomize v5.8 needs a newer Go than the suite pins.
 KUSTOMIZE_VERSION := v5.7.1
+# The S3-compatible server the photo storage tests start (libs/s3test).
+VERSITYGW_VERSION := v1.8.0
 
 # Sources of the vendored JSON schemas in deploy/schemas (make deploy-schemas).
 K8S_SCHEMA_SOURCE := k8s.io/kubernetes@v1.33.0
@@ -30,7 +32,7 @@ MODULES := gen libs services/ticket services/routing services/sla services/notif
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: help tools gen lint breaking test test-go test-console console fuzz db run bench fmt vet token clean deploy-check deploy-schemas mailpit
+.PHONY: help tools gen lint breaking test test-go test-console console fuzz db run bench fmt vet token clean deploy-check deploy-schemas versitygw mailpit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -64,6 +66,10 @@ $(BIN)/kubeconform:
 	GOBIN=$(BIN) go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
 $(BIN)/kustomize:
 	GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+$(BIN)/versitygw:
+	GOBIN=$(BIN) go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+versitygw: $(BIN)/versitygw ## install VersityGW, the S3-compatible server the storage tests run (about a minute to build)
 
 gen: tools ## regenerate gen/ from proto/ (offline)
 	rm -rf gen/go gen/openapi/*.json $(CONSOLE)/src/gen
@@ -98,7 +104,7 @@ db: ## ensure PostgreSQL with PostGIS is installed and running
 
 test: test-go test-console ## run every test: Go modules against real PostGIS, then the console in Chromium
 
-test-go: db $(BIN)/mailpit ## run every Go test of every module against real PostGIS (the e2e tests send mail to Mailpit)
+test-go: db $(BIN)/versitygw $(BIN)/mailpit ## run every Go test of every module against real PostGIS (VersityGW for S3; the e2e tests send mail to Mailpit)
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && go test $(TEST_FLAGS) ./...); done
 
 console: $(CONSOLE)/node_modules/.package-lock.json ## type-check and build the operator console into the gateway's embedded files

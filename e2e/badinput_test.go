@@ -48,11 +48,13 @@ func ringJSON(n int) string {
 
 func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 	t.Parallel()
-	s := startSuite(t, options{extraEnv: hostileEnv, messaging: true})
+	s := startSuite(t, options{extraEnv: append(append([]string{}, hostileEnv...), photoHostileEnv...), messaging: true})
 	w := newWorld(t, s)
 	ctx := context.Background()
 	agent, admin := w.token("TST", "agent"), w.token("TST", "municipal_admin")
 	id := w.water["TST"]
+	code, key, _ := s.call("POST", "/v1/api-keys", admin, `{"client_name":"Hostile app"}`, nil)
+	require.Equal(t, 200, code, "%v", key)
 	before := s.snapshot(t)
 	var ty tally
 
@@ -154,10 +156,13 @@ func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 		ty.grpc(t, name, err, codes.InvalidArgument)
 	}
 
+	s.hostilePhotos(t, w, &ty, key["key"].(string))
+
 	changed := changedTables(before, s.snapshot(t))
 	line := ty.report(t, "bad input", len(changed))
 	require.Empty(t, changed, line)
 	require.Zero(t, ty.accepted, line)
+	s.polyglotIsStoredClean(t, w)
 
 	// SQL meta-characters are legitimate text in descriptions, addresses
 	// and names: they are stored verbatim and searched literally, never run.

@@ -50,6 +50,7 @@ func BenchmarkSuite(b *testing.B) {
 	b.Run("sweep", func(b *testing.B) { benchSweep(b, r) })
 	b.Run("map", func(b *testing.B) { benchMap(b, r) })
 	b.Run("console", func(b *testing.B) { benchConsole(b, r) })
+	b.Run("photos", func(b *testing.B) { benchPhotos(b, r) })
 
 	dir := os.Getenv("BENCH_OUT")
 	if dir == "" {

@@ -5,6 +5,7 @@ go 1.26.3
 require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/rwcarlsen/goexif v0.0.0-20190401172101-9e8deecbddbd
 	github.com/salga/trustengine/gen v0.0.0
 	github.com/salga/trustengine/libs v0.0.0
 	github.com/stretchr/testify v1.12.1

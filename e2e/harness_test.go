@@ -215,6 +215,9 @@ type suite struct {
 	gatewayURL  string
 	procs       map[string]*proc
 	slaReplicas []*proc
+	// attachmentDir is where the ticket service keeps photos when it
+	// keeps them in a local directory.
+	attachmentDir string
 	// notifyReplicas are the notify processes ("notify-0" first).
 	notifyReplicas []*proc
 	// mail and sms are the suite's Mailpit and SMS provider, when asked.
@@ -320,7 +323,9 @@ func startSuite(t testing.TB, o options) *suite {
 		s.procs[name] = p
 		return p
 	}
-	add("ticket", filepath.Join(bin, "ticket"), "GRPC_ADDR="+s.ticketAddr, "ADMIN_ADDR="+freePort(t))
+	s.attachmentDir = t.TempDir()
+	add("ticket", filepath.Join(bin, "ticket"), "GRPC_ADDR="+s.ticketAddr, "ADMIN_ADDR="+freePort(t),
+		"ATTACHMENT_DIR="+s.attachmentDir, "ATTACHMENT_SPOOL_DIR="+t.TempDir())
 	add("routing", filepath.Join(bin, "routing"), "GRPC_ADDR="+s.routingAddr, "ADMIN_ADDR="+freePort(t))
 	if o.slaReplicas < 1 {
 		o.slaReplicas = 1

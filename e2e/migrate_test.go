@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -82,8 +83,9 @@ type legacyGBV struct {
 // validated the checks that keep GBV plaintext out; a second run exits 0
 // too; it never serves (its ports are held by the test, so a process that
 // tried to listen would fail). A database an older version left GBV text
-// in plain text in comes out sealed. It exits non-zero when it cannot
-// migrate.
+// in plain text in comes out sealed. The ticket service opens no photo
+// store (one serving would refuse) and leaves its upload spool alone. It
+// exits non-zero when it cannot migrate.
 func TestMigrateOnlyPreparesTheDatabaseAndServesNothing(t *testing.T) {
 	t.Parallel()
 	binaries(t) // built before runCommand's clock starts
@@ -94,11 +96,14 @@ func TestMigrateOnlyPreparesTheDatabaseAndServesNothing(t *testing.T) {
 		// the key ring.
 		sealed []string
 		// peers are the service's peer addresses, which a migration ignores.
-		peers  []string
+		peers []string
+		// photos: the service keeps photos, whose store and upload spool
+		// only a serving process opens.
+		photos bool
 		legacy *legacyGBV
 	}{
 		{name: "ticket", sealed: []string{"gbv_text_sealed", "gbv_history_sealed", "gbv_note_sealed"},
-			peers: []string{"ROUTING_ADDR", "SLA_ADDR"}},
+			peers: []string{"ROUTING_ADDR", "SLA_ADDR", "NOTIFY_ADDR"}, photos: true},
 		{name: "routing", sealed: []string{"gbv_note_sealed"}, peers: []string{"TICKET_ADDR"},
 			legacy: &legacyGBV{before: "00006", // GBV notes sealed from 00006 on
 				seed: func(ctx context.Context, db *pgxpool.Pool) error {
@@ -116,11 +121,23 @@ func TestMigrateOnlyPreparesTheDatabaseAndServesNothing(t *testing.T) {
 		t.Run(svc.name, func(t *testing.T) {
 			t.Parallel()
 			files := migrations(t, svc.name)
+			// A spool file a crashed upload left a day ago, which a serving
+			// process deletes at start.
+			spool := t.TempDir()
+			stale := filepath.Join(spool, "trustengine-photo-upload-1")
+			require.NoError(t, os.WriteFile(stale, []byte("half an upload"), 0o600))
+			dayAgo := time.Now().Add(-24 * time.Hour)
+			require.NoError(t, os.Chtimes(stale, dayAgo, dayAgo))
 			env := func(dbURL string, extra ...string) []string {
 				e := []string{config.MigrateOnlyVar + "=1", "DATABASE_URL=" + dbURL, "LOG_LEVEL=info",
 					"GRPC_ADDR=" + holdPort(t), "ADMIN_ADDR=" + holdPort(t)}
 				for _, p := range svc.peers {
 					e = append(e, p+"=127.0.0.1:1")
+				}
+				if svc.photos {
+					// An S3 store without its endpoint or keys, which serving
+					// refuses: a migration opens no store.
+					e = append(e, "ATTACHMENT_STORE=s3", "ATTACHMENT_SPOOL_DIR="+spool)
 				}
 				if len(svc.sealed) > 0 {
 					e = append(e, "GBV_KEYS="+freshGBVKeys(t), "GBV_ACTIVE_KEY_ID=e2e")
@@ -178,6 +195,9 @@ func TestMigrateOnlyPreparesTheDatabaseAndServesNothing(t *testing.T) {
 						"the checks that keep GBV plaintext out are validated")
 					if svc.legacy != nil {
 						require.Zero(t, count(svc.legacy.plain), "no plain-text GBV content is left")
+					}
+					if svc.photos {
+						require.FileExists(t, stale, "a migration leaves the upload spool alone")
 					}
 				})
 			}

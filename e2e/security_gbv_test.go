@@ -82,6 +82,7 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 			return err == nil, fmt.Sprint(err)
 		})
 	}
+	photo := s.gbvPhoto(t, w)
 
 	before := s.snapshot(t)
 	var ty tally
@@ -129,6 +130,9 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				_, err := tc.UpdateTicketStatus(ctx, &ticketv1.UpdateTicketStatusRequest{Id: id, Status: commonv1.TicketStatus_TICKET_STATUS_CANCELLED, Reason: "hostile"})
 				return err
 			})
+			for what, call := range photoCalls(tc, photo) {
+				asMissing(what, id, call)
+			}
 			var err error
 			// Routing's RPCs that name a ticket answer about a GBV ticket
 			// exactly as about a missing one, so the answer tells nothing.
@@ -205,6 +209,11 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				{"POST", "/v1/tickets/{id}:updateStatus", `{"status":"TICKET_STATUS_CANCELLED","reason":"hostile"}`},
 				{"GET", "/v1/sla/tickets/{id}/clocks", ""},
 				{"GET", "/v1/sla/tickets/{id}/clocks:explain", ""},
+				{"GET", "/v1/tickets/{id}/attachments", ""},
+				{"GET", "/v1/tickets/{id}/attachments/" + photo, ""},
+				{"GET", "/v1/tickets/{id}/attachments/" + photo + "/thumbnail", ""},
+				{"POST", "/v1/tickets/{id}/attachments/" + photo + ":setPublic", `{"public":true}`},
+				{"DELETE", "/v1/tickets/{id}/attachments/" + photo, ""},
 				{"GET", "/v1/tickets/{id}/messages", ""},
 				{"GET", "/v1/tickets/{id}/reporter-preferences", ""},
 			} {
@@ -231,6 +240,11 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 					"%s %s: a GBV ticket answers as a missing one", who, a.path)
 			}
 		}
+		for _, id := range []string{w.gbvCitizen, w.gbvSaps} {
+			code, body := s.postMultipart("/v1/tickets/"+id+"/attachments", tok, file("file", "hostile.jpg", testPhoto(t, "goexif/sample1.jpg")))
+			ty.http(t, who+" POST /v1/tickets/{gbv}/attachments", code, body, 404)
+			require.Equal(t, "ticket not found", body["message"])
+		}
 		for _, path := range []string{
 			"/v1/tickets?page_size=500", "/v1/tickets?categories=CATEGORY_GBV", "/v1/tickets?query=" + url.QueryEscape("Umzimkhulu"),
 			"/v1/teams/" + sapsTeam + "/queue?include_finished=true", "/v1/triage?tenant=" + c.tenant,
@@ -244,6 +258,10 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 			ty.hidden(t, who+" GET "+path, body, secrets...)
 		}
 	}
+
+	// Open311 never serves a GBV photo, whatever it is asked.
+	code, raw, _ := s.fetch("/open311/v2/requests/"+w.gbvSaps+"/media/"+photo+".jpg?jurisdiction_id=TST", "")
+	ty.http(t, "Open311 GET the GBV photo", code, map[string]any{"body": string(raw)}, 404)
 
 	changed := changedTables(before, s.snapshot(t))
 	line := ty.report(t, "gbv", len(changed))

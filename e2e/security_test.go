@@ -28,6 +28,7 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 	ctx := context.Background()
 	other, otherTeam, otherSaps := w.water["OTH"], w.teams["OTH"].roads, w.teams["OTH"].saps
 	othTemplate := w.othNotifyDirectory(t, otherTeam)
+	otherPhoto := s.photoOn(t, w, "OTH")
 	before := s.snapshot(t)
 	var ty tally
 
@@ -159,6 +160,35 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 				return err
 			}},
 		}
+		for what, call := range photoCalls(tc, otherPhoto) {
+			grpcAttempts = append(grpcAttempts, struct {
+				what string
+				call func() error
+			}{what, func() error { return call(other) }})
+		}
+		grpcAttempts = append(grpcAttempts, []struct {
+			what string
+			call func() error
+		}{
+			{"CreateTicketWithAttachments in OTH", func() error {
+				stream, err := tc.CreateTicketWithAttachments(ctx)
+				if err != nil {
+					return err
+				}
+				_ = stream.Send(&ticketv1.CreateTicketWithAttachmentsRequest{Part: &ticketv1.CreateTicketWithAttachmentsRequest_Ticket{
+					Ticket: &ticketv1.CreateTicketRequest{Tenant: "OTH", Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: westPoint}}})
+				_, err = stream.CloseAndRecv()
+				return err
+			}},
+			{"GetAttachmentRetention naming OTH", func() error {
+				_, err := tc.GetAttachmentRetention(ctx, &ticketv1.GetAttachmentRetentionRequest{Tenant: "OTH"})
+				return err
+			}},
+			{"SetAttachmentRetention naming OTH", func() error {
+				_, err := tc.SetAttachmentRetention(ctx, &ticketv1.SetAttachmentRetentionRequest{Tenant: "OTH", RetentionDays: 1})
+				return err
+			}},
+		}...)
 		for _, a := range grpcAttempts {
 			ty.grpc(t, role+" gRPC "+a.what, a.call(), crossTenant...)
 		}
@@ -205,6 +235,13 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			{"GET", "/v1/sla/at-risk?tenant=OTH&include_breached=true", ""},
 			{"GET", "/v1/sla/compliance?tenant=OTH", ""},
 			{"POST", "/v1/sla/configs", `{"municipality":"OTH","category":"CATEGORY_WATER","response_hours":1000,"resolution_hours":2000}`},
+			{"GET", "/v1/tickets/" + other + "/attachments", ""},
+			{"GET", "/v1/tickets/" + other + "/attachments/" + otherPhoto, ""},
+			{"GET", "/v1/tickets/" + other + "/attachments/" + otherPhoto + "/thumbnail", ""},
+			{"POST", "/v1/tickets/" + other + "/attachments/" + otherPhoto + ":setPublic", `{"public":true}`},
+			{"DELETE", "/v1/tickets/" + other + "/attachments/" + otherPhoto, ""},
+			{"GET", "/v1/attachment-retention?tenant=OTH", ""},
+			{"POST", "/v1/attachment-retention", `{"tenant":"OTH","retention_days":1}`},
 			{"GET", "/v1/tickets/" + other + "/messages", ""},
 			{"GET", "/v1/tickets/" + other + "/reporter-preferences", ""},
 			{"PUT", "/v1/tickets/" + other + "/reporter-preferences", `{}`},
@@ -219,7 +256,13 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			code, resp, _ := s.call(a.method, a.path, tok, a.body, nil)
 			ty.http(t, role+" "+a.method+" "+a.path, code, resp, 403, 404)
 		}
-		code, resp, _ := s.call("GET", "/v1/tickets?page_size=500&query="+url.QueryEscape("Burst pipe in OTH"), tok, "", nil)
+		photo := testPhoto(t, "goexif/sample1.jpg")
+		code, resp := s.postMultipart("/v1/tickets/"+other+"/attachments", tok, file("file", "hostile.jpg", photo))
+		ty.http(t, role+" POST /v1/tickets/{OTH}/attachments", code, resp, 403, 404)
+		code, resp = s.postMultipart("/v1/tickets", tok, field("ticket", body(`{"tenant":"OTH","category":"CATEGORY_WATER","description":"x","location":{"latitude":%v,"longitude":%v}}`,
+			westPoint.GetLatitude(), westPoint.GetLongitude())), file("file", "hostile.jpg", photo))
+		ty.http(t, role+" POST /v1/tickets with a photo in OTH", code, resp, 403, 404)
+		code, resp, _ = s.call("GET", "/v1/tickets?page_size=500&query="+url.QueryEscape("Burst pipe in OTH"), tok, "", nil)
 		require.Equal(t, 200, code, resp)
 		ty.hidden(t, role+" GET /v1/tickets?query=", resp, other)
 	}

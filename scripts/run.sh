@@ -46,7 +46,8 @@ start() { # name, env...
   env "$@" "bin/$name" >"$LOG_DIR/$name.log" 2>&1 &
   pids+=($!)
 }
-start ticket GRPC_ADDR=127.0.0.1:9101 ADMIN_ADDR=127.0.0.1:9201
+# Photos stay on this machine, in a directory under tmp/ (git ignores it).
+start ticket GRPC_ADDR=127.0.0.1:9101 ADMIN_ADDR=127.0.0.1:9201 ATTACHMENT_DIR=${ATTACHMENT_DIR:-$PWD/tmp/attachments}
 start routing GRPC_ADDR=127.0.0.1:9102 ADMIN_ADDR=127.0.0.1:9202
 start sla GRPC_ADDR=127.0.0.1:9103 ADMIN_ADDR=127.0.0.1:9203
 # Mailpit catches every email the demo sends (nothing leaves this machine);

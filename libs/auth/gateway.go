@@ -17,9 +17,13 @@ var gatewayMethods = map[string]bool{
 	"/salga.ticket.v1.TicketInternalService/ListPublicTickets":  true,
 	"/salga.ticket.v1.TicketInternalService/GetPublicTicket":    true,
 	"/salga.ticket.v1.TicketInternalService/SubmitPublicReport": true,
-	"/salga.routing.v1.RoutingService/GetMunicipality":          true,
-	"/salga.notify.v1.NotifyInternalService/ReceiveWebhook":     true,
-	"/salga.notify.v1.NotifyInternalService/Unsubscribe":        true,
+	// Open311 `media` and `media_url` photos, and the public ones shown
+	// as media_url: what any Open311 client may send and read.
+	"/salga.ticket.v1.TicketInternalService/SubmitPublicReportWithMedia": true,
+	"/salga.ticket.v1.TicketInternalService/DownloadPublicAttachment":    true,
+	"/salga.routing.v1.RoutingService/GetMunicipality":                   true,
+	"/salga.notify.v1.NotifyInternalService/ReceiveWebhook":              true,
+	"/salga.notify.v1.NotifyInternalService/Unsubscribe":                 true,
 }
 
 // GatewayMayCall reports whether a gateway token may call fullMethod.

@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -113,6 +115,19 @@ func run(ctx context.Context) error {
 		log.Warn("CONSOLE_OIDC_ISSUER differs from OIDC_ISSUER: the services will refuse the console's tokens unless they verify that issuer",
 			"console_issuer", cfg.ConsoleOIDCIssuer, "oidc_issuer", cfg.OIDC.Issuer)
 	}
+	var allow []netip.Prefix
+	for _, c := range cfg.MediaFetchAllow {
+		p, err := netip.ParsePrefix(strings.TrimSpace(c))
+		if err != nil {
+			return fmt.Errorf("gateway: OPEN311_MEDIA_FETCH_ALLOW: %w", err)
+		}
+		allow = append(allow, p)
+	}
+	media := open311.Media{MaxBytes: cfg.MaxUploadBytes, IdleTimeout: cfg.UploadIdleTimeout, Timeout: cfg.UploadTimeout,
+		FetchTimeout: cfg.MediaFetchTimeout, PublicURL: cfg.PublicURL}
+	if cfg.MediaFetchTimeout > 0 {
+		media.Fetcher = open311.NewFetcher(open311.FetchOptions{MaxBytes: cfg.MaxUploadBytes, Timeout: cfg.MediaFetchTimeout, Allow: allow})
+	}
 	handler, err := httpapi.New(ctx, b, httpapi.Options{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		CORSOrigins:  cfg.CORSOrigins,
@@ -121,8 +136,10 @@ func run(ctx context.Context) error {
 			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst, MaxKeys: cfg.RateMaxKeys,
 			Verifier: verifier,
 		},
-		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1])),
+		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1]), media),
 		Console: con,
+		Uploads: httpapi.Uploads{MaxFileBytes: cfg.MaxUploadBytes, MaxFiles: cfg.MaxUploadFiles,
+			IdleTimeout: cfg.UploadIdleTimeout, Timeout: cfg.UploadTimeout},
 		// Providers' webhooks and unsubscribe links reach notify with the
 		// gateway's own token, which notify accepts on those two RPCs.
 		Notify: notifyhooks.New(notifyv1.NewNotifyInternalServiceClient(svc[2])),

@@ -73,6 +73,29 @@ type Config struct {
 	ConsoleOIDCScopes string `env:"CONSOLE_OIDC_SCOPES" envDefault:"openid profile"`
 	// LogLevel is debug, info, warn or error. LOG_LEVEL, default info.
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+	// MaxUploadBytes is the largest photo of an upload (413 above it,
+	// counted while it streams). GATEWAY_MAX_UPLOAD_BYTES, default 20 MiB.
+	MaxUploadBytes int64 `env:"GATEWAY_MAX_UPLOAD_BYTES" envDefault:"20971520"`
+	// MaxUploadFiles is the most photos of one request.
+	// GATEWAY_MAX_UPLOAD_FILES, default 10.
+	MaxUploadFiles int `env:"GATEWAY_MAX_UPLOAD_FILES" envDefault:"10"`
+	// UploadIdleTimeout is the longest pause in an upload's body (408
+	// after it). GATEWAY_UPLOAD_IDLE_TIMEOUT, default 30s.
+	UploadIdleTimeout time.Duration `env:"GATEWAY_UPLOAD_IDLE_TIMEOUT" envDefault:"30s"`
+	// UploadTimeout is the longest an upload's body may take to arrive.
+	// GATEWAY_UPLOAD_TIMEOUT, default 10m.
+	UploadTimeout time.Duration `env:"GATEWAY_UPLOAD_TIMEOUT" envDefault:"10m"`
+	// PublicURL is the gateway's address as the public reaches it (scheme
+	// and host), for Open311's media_url links; empty uses the request's
+	// host. GATEWAY_PUBLIC_URL.
+	PublicURL string `env:"GATEWAY_PUBLIC_URL"`
+	// MediaFetchTimeout bounds the fetch of an Open311 report's media_url.
+	// OPEN311_MEDIA_FETCH_TIMEOUT, default 10s; 0 does not fetch.
+	MediaFetchTimeout time.Duration `env:"OPEN311_MEDIA_FETCH_TIMEOUT" envDefault:"10s"`
+	// MediaFetchAllow lists address ranges (CIDR) a media_url may point at
+	// although they are not public; empty in production (tests name
+	// loopback). OPEN311_MEDIA_FETCH_ALLOW, comma-separated.
+	MediaFetchAllow []string `env:"OPEN311_MEDIA_FETCH_ALLOW" envSeparator:","`
 }
 
 // Load reads the configuration from the environment.

@@ -22,6 +22,7 @@ import (
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/gen/openapi"
+	"github.com/salga/trustengine/services/gateway/internal/upload"
 )
 
 // Backends are the gRPC connections to the services behind the gateway. The
@@ -52,6 +53,9 @@ type Options struct {
 	// Console serves the operator console under /console/; nil leaves it
 	// out.
 	Console http.Handler
+	// Uploads bound the photo uploads (multipart, streamed to the ticket
+	// service).
+	Uploads Uploads
 	// Notify serves notify's inbound paths (providers' webhooks and
 	// unsubscribe links) under /notify/; nil leaves them out.
 	Notify interface{ Register(*http.ServeMux) }
@@ -106,6 +110,14 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 
 	root := http.NewServeMux()
 	root.Handle("/v1/", mux)
+	// Photos stream through hand-written handlers: grpc-gateway cannot
+	// turn multipart bodies into client streams, nor server streams into
+	// raw bytes with headers of their own.
+	att := &attachments{tickets: ticketv1.NewTicketServiceClient(b.Ticket), json: mux, u: opts.Uploads}
+	root.HandleFunc("POST /v1/tickets", att.create)
+	root.HandleFunc("POST /v1/tickets/{id}/attachments", att.upload)
+	root.HandleFunc("GET /v1/tickets/{id}/attachments/{aid}", att.download)
+	root.HandleFunc("GET /v1/tickets/{id}/attachments/{aid}/thumbnail", att.download)
 	root.HandleFunc("GET /openapi.json", serveOpenAPI)
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -124,7 +136,14 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 	}
 
 	var h http.Handler = root
-	h = limitBody(h, opts.MaxBodyBytes)
+	h = limitBody(h, func(r *http.Request) int64 {
+		// A multipart upload is bounded by its files' limits, counted as
+		// they stream; every other body by MaxBodyBytes.
+		if r.Method == http.MethodPost && upload.IsMultipart(r) && opts.Uploads.MaxFileBytes > 0 {
+			return opts.Uploads.maxBody(opts.MaxBodyBytes)
+		}
+		return opts.MaxBodyBytes
+	})
 	h = rateLimited(h, opts.RateLimit)
 	h = withRequestID(h)
 	if len(opts.CORSOrigins) > 0 {
@@ -159,11 +178,11 @@ func withRequestID(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over max bytes: at once when Content-Length says
-// so, and while reading otherwise.
-func limitBody(next http.Handler, max int64) http.Handler {
+// limitBody refuses bodies over limit(r) bytes: at once when
+// Content-Length says so, and while reading otherwise.
+func limitBody(next http.Handler, limit func(*http.Request) int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if max > 0 {
+		if max := limit(r); max > 0 {
 			if r.ContentLength > max {
 				writeError(r.Context(), nil, nil, w, r, &http.MaxBytesError{Limit: max})
 				return

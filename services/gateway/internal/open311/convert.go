@@ -32,7 +32,8 @@ func detailedStatus(s commonv1.TicketStatus) string {
 }
 
 // requestFrom renders a public ticket; extended adds the extension fields.
-func requestFrom(t *ticketv1.PublicTicket, extended bool) requestOut {
+// media_url is its first public photo, served by the gateway at base.
+func requestFrom(t *ticketv1.PublicTicket, extended bool, base string) requestOut {
 	svc := serviceByCategory(t.GetCategory())
 	r := requestOut{
 		ServiceRequestID: t.GetId(), Status: openOrClosed(t.GetStatus()), StatusNotes: t.GetCancelReason(),
@@ -40,7 +41,9 @@ func requestFrom(t *ticketv1.PublicTicket, extended bool) requestOut {
 		AgencyResponsible: t.GetAssignedTeamName(), RequestedDatetime: datetime(t.GetCreateTime()),
 		UpdatedDatetime: datetime(t.GetUpdateTime()), ExpectedDatetime: datetime(t.GetResolutionDeadline()),
 		Address: t.GetAddress(), Lat: t.GetLocation().GetLatitude(), Long: t.GetLocation().GetLongitude(),
-		MediaURL: t.GetMediaUrl(),
+	}
+	if as := t.GetAttachments(); len(as) > 0 {
+		r.MediaURL = mediaURL(base, t, as[0])
 	}
 	if r.AgencyResponsible != "" {
 		r.ServiceNotice = "Assigned to " + r.AgencyResponsible + "."

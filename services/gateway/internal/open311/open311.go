@@ -27,14 +27,15 @@ const Prefix = "/open311/v2/"
 type Handler struct {
 	tickets ticketv1.TicketInternalServiceClient
 	routing routingv1.RoutingServiceClient
+	media   Media
 	now     func() time.Time
 }
 
 // New returns the API over the ticket service's internal RPCs and the
 // routing service; both connections are dialed with libs/peers as the
-// gateway's identity.
-func New(tickets ticketv1.TicketInternalServiceClient, routing routingv1.RoutingServiceClient) *Handler {
-	return &Handler{tickets: tickets, routing: routing, now: time.Now}
+// gateway's identity. media configures the photos of reports.
+func New(tickets ticketv1.TicketInternalServiceClient, routing routingv1.RoutingServiceClient, media Media) *Handler {
+	return &Handler{tickets: tickets, routing: routing, media: media, now: time.Now}
 }
 
 // endpoint is a parsed request path: the resource, an optional id, and the
@@ -70,6 +71,10 @@ func parsePath(p string) (endpoint, bool) {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if m := mediaPath.FindStringSubmatch(strings.TrimPrefix(r.URL.Path, Prefix)); m != nil {
+		h.servePhoto(w, r, m)
+		return
+	}
 	e, ok := parsePath(r.URL.Path)
 	if !ok {
 		writeError(w, e.format, http.StatusNotFound, "no such Open311 path; use e.g. "+Prefix+"services.json")

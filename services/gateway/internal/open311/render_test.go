@@ -48,7 +48,7 @@ func TestRequestsRenderWithOffsetDatesInJSONAndXML(t *testing.T) {
 		Status: commonv1.TicketStatus_TICKET_STATUS_AWAITING_CITIZEN, Location: &commonv1.LatLng{Latitude: -33.9, Longitude: 18.4},
 		AssignedTeamName: "Roads", CreateTime: timestamppb.New(at), UpdateTime: timestamppb.New(at),
 		ResolutionDeadline: timestamppb.New(at.Add(time.Hour))}
-	list := requestList{Requests: []requestOut{requestFrom(tk, false)}}
+	list := requestList{Requests: []requestOut{requestFrom(tk, false, "http://gw")}}
 
 	rec := httptest.NewRecorder()
 	write(rec, formatJSON, 200, list)

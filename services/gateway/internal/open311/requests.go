@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/services/gateway/internal/upload"
 )
 
 // listRequests answers requests.{fmt} (filtered list) and
@@ -30,7 +31,7 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, e endpoin
 			writeBackendError(w, e.format, err)
 			return
 		}
-		write(w, e.format, http.StatusOK, requestList{Requests: []requestOut{requestFrom(resp.GetTicket(), extended)}})
+		write(w, e.format, http.StatusOK, requestList{Requests: []requestOut{requestFrom(resp.GetTicket(), extended, h.base(r))}})
 		return
 	}
 	req, err := listQuery(r.Form, tenant, h.now())
@@ -46,15 +47,27 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request, e endpoin
 	}
 	list := requestList{Requests: make([]requestOut, 0, len(resp.GetTickets()))}
 	for _, t := range resp.GetTickets() {
-		list.Requests = append(list.Requests, requestFrom(t, extended))
+		list.Requests = append(list.Requests, requestFrom(t, extended, h.base(r)))
 	}
 	write(w, e.format, http.StatusOK, list)
 }
 
 // postRequest answers POST requests.{fmt}: the API key is checked before
-// anything else is looked at, so an unknown client learns nothing.
+// anything else is looked at, so an unknown client learns nothing. A
+// report is form-encoded, or multipart/form-data with a `media` file; a
+// media_url is fetched (after the key is checked) when no file came. The
+// photo is cleaned by the ticket service like any upload, and the report
+// refused with the reason when it is not a photo.
 func (h *Handler) postRequest(w http.ResponseWriter, r *http.Request, e endpoint) {
-	if !parseForm(w, r, e.format) {
+	var media *spooled
+	if upload.IsMultipart(r) {
+		var err error
+		if media, err = h.readMultipart(w, r); err != nil {
+			mediaError(w, e.format, err)
+			return
+		}
+		defer media.remove()
+	} else if !parseForm(w, r, e.format) {
 		return
 	}
 	ctx, tenant, ok := h.jurisdiction(w, r, e.format)
@@ -82,10 +95,33 @@ func (h *Handler) postRequest(w http.ResponseWriter, r *http.Request, e endpoint
 		return
 	}
 	req.Tenant, req.ClientId, req.IdempotencyKey = tenant, client.GetClientId(), r.Header.Get("Idempotency-Key")
-	resp, err := h.tickets.SubmitPublicReport(ctx, req)
-	if err != nil {
-		writeBackendError(w, e.format, err)
-		return
+	if media == nil && req.GetMediaUrl() != "" && h.media.Fetcher != nil {
+		if media, err = h.fetchMedia(ctx, req.GetMediaUrl()); err != nil {
+			var bad badRequest
+			if !errors.As(err, &bad) {
+				writeError(w, e.format, http.StatusInternalServerError, "internal error")
+				return
+			}
+			writeError(w, e.format, http.StatusBadRequest, bad.msg)
+			return
+		}
+		defer media.remove()
 	}
-	write(w, e.format, http.StatusOK, receiptList{Receipts: []receiptOut{{ServiceRequestID: resp.GetId()}}})
+	var id string
+	if media != nil {
+		resp, err := h.submitWithMedia(ctx, req, media)
+		if err != nil {
+			writeBackendError(w, e.format, err)
+			return
+		}
+		id = resp.GetId()
+	} else {
+		resp, err := h.tickets.SubmitPublicReport(ctx, req)
+		if err != nil {
+			writeBackendError(w, e.format, err)
+			return
+		}
+		id = resp.GetId()
+	}
+	write(w, e.format, http.StatusOK, receiptList{Receipts: []receiptOut{{ServiceRequestID: id}}})
 }

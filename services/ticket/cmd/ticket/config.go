@@ -11,6 +11,7 @@ import (
 type Config struct {
 	config.Common
 	config.GBV
+	PhotoConfig
 
 	// RoutingAddr is the routing service's gRPC address (ROUTING_ADDR).
 	// Default: empty, which delivers no routing jobs from this process.

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
@@ -44,14 +45,26 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a := app.New(proc.Pool, store.New(keys), outbox.NewEnqueuer(jobs, keys))
+	photos, err := cfg.photos(ctx)
+	if err != nil {
+		return err
+	}
+	a := app.New(proc.Pool, store.New(keys), outbox.NewEnqueuer(jobs, keys)).WithPhotos(photos)
+	// Uploads a crashed process was receiving: older than any upload may
+	// take, they are nobody's. Only a serving process touches the spool;
+	// migrate-only mode never gets here.
+	if n, err := a.CleanSpool(cfg.UploadTimeout + time.Hour); err != nil {
+		proc.Log.Warn("spool cleanup failed", "error", err.Error())
+	} else if n > 0 {
+		proc.Log.Info("spool files of unfinished uploads deleted", "files", n)
+	}
 
 	srv := proc.Server(server.Options{
 		// 16 MiB lets an oversized description reach validation and get
 		// InvalidArgument naming the field, not a bare ResourceExhausted.
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(ticketserver.MaxRecvMsgSize)},
 		Queue:         jobs,
-		Background:    []func(context.Context) error{a.SweepKeys(proc.Log)},
+		Background:    []func(context.Context) error{a.SweepKeys(proc.Log), a.SweepAttachments(proc.Log)},
 	})
 	ticketserver.New(a).Register(srv.GRPC())
 	return srv.Run(ctx)

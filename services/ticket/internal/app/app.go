@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/pg"
@@ -39,6 +40,10 @@ type App struct {
 	store *store.Store
 	jobs  Jobs
 	now   func() time.Time
+	// photos are the attachments' settings and storage (WithPhotos), and
+	// decode the memory budget of cleaning them.
+	photos Photos
+	decode *semaphore.Weighted
 }
 
 // New returns the use cases over pool and st, recording cross-service work

@@ -37,6 +37,14 @@ func (a *App) CreateTicket(ctx context.Context, in domain.CreateInput) (domain.T
 // creates nothing and answers with the first request's ticket.
 func (a *App) create(ctx context.Context, c access.Caller, in domain.CreateInput, digest []byte,
 	extra func(context.Context, pgx.Tx, domain.Ticket) error) (domain.Ticket, error) {
+	return a.createAs(ctx, c, "CreateTicket", in, digest, uuid.NewString(), extra)
+}
+
+// createAs is create with the new ticket's id chosen by the caller (who
+// sealed attachments to it before the transaction), answering for RPC
+// action in the GBV access log.
+func (a *App) createAs(ctx context.Context, c access.Caller, action string, in domain.CreateInput, digest []byte, id string,
+	extra func(context.Context, pgx.Tx, domain.Ticket) error) (domain.Ticket, error) {
 	var t domain.Ticket
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		now := a.timestamp()
@@ -44,7 +52,7 @@ func (a *App) create(ctx context.Context, c access.Caller, in domain.CreateInput
 		if err != nil {
 			return err
 		}
-		t = domain.NewTicket(in, uuid.NewString(), domain.Reference(in.Tenant, now.Year(), seq), c.Subject(), now)
+		t = domain.NewTicket(in, id, domain.Reference(in.Tenant, now.Year(), seq), c.Subject(), now)
 		if err := a.store.InsertTicket(ctx, tx, t); err != nil {
 			return err
 		}
@@ -70,10 +78,10 @@ func (a *App) create(ctx context.Context, c access.Caller, in domain.CreateInput
 		if !c.CanSeeGBV() {
 			return nil // the answer is a receipt without content
 		}
-		return a.logReads(ctx, tx, c, "CreateTicket", t)
+		return a.logReads(ctx, tx, c, action, t)
 	})
 	if errors.Is(err, domain.ErrKeyTaken) {
-		return a.retried(ctx, c, in, digest)
+		return a.retried(ctx, c, action, in, digest)
 	}
 	if err != nil {
 		return domain.Ticket{}, err
@@ -85,7 +93,7 @@ func (a *App) create(ctx context.Context, c access.Caller, in domain.CreateInput
 // Another request under the key (another digest) is AlreadyExists; the
 // same request gets the first ticket as c may see it: in full, or as a
 // receipt when it is a GBV ticket c may not read.
-func (a *App) retried(ctx context.Context, c access.Caller, in domain.CreateInput, digest []byte) (domain.Ticket, error) {
+func (a *App) retried(ctx context.Context, c access.Caller, action string, in domain.CreateInput, digest []byte) (domain.Ticket, error) {
 	var t domain.Ticket
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		hash, first, err := a.store.IdempotentRequest(ctx, tx, in.Tenant, c.Subject(), in.IdempotencyKey)
@@ -102,7 +110,7 @@ func (a *App) retried(ctx context.Context, c access.Caller, in domain.CreateInpu
 		if t, err = a.store.GetTicket(ctx, tx, first.ID, domain.VisibilityOf(c), store.NoLock); err != nil {
 			return err
 		}
-		return a.logReads(ctx, tx, c, "CreateTicket", t)
+		return a.logReads(ctx, tx, c, action, t)
 	})
 	return t, err
 }

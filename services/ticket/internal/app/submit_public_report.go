@@ -16,13 +16,26 @@ import (
 // and attributes are stored with it (folded into the sealed description of
 // a GBV report).
 func (a *App) SubmitPublicReport(ctx context.Context, r domain.PublicReport) (domain.Ticket, error) {
-	c, err := access.ForJob(ctx, access.Caller.RequireInternal, &r)
+	reporter, media, err := a.publicReporter(ctx, &r)
 	if err != nil {
 		return domain.Ticket{}, err
 	}
+	t, err := a.create(ctx, reporter, r.CreateInput, r.Digest(), media)
+	return t, wrap("SubmitPublicReport", err)
+}
+
+// publicReporter checks an Open311 report's internal call (the gateway's,
+// or a service's, for the jurisdiction its token names) and returns the
+// client's citizen caller that files it, and the write that stores its
+// media URL and attributes with a non-GBV ticket.
+func (a *App) publicReporter(ctx context.Context, r *domain.PublicReport) (access.Caller, func(context.Context, pgx.Tx, domain.Ticket) error, error) {
+	c, err := access.ForJob(ctx, access.Caller.RequireInternal, r)
+	if err != nil {
+		return c, nil, err
+	}
 	reporter, err := c.ForCitizen(r.Reporter())
 	if err != nil {
-		return domain.Ticket{}, err
+		return reporter, nil, err
 	}
 	media := func(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
 		if t.IsGBV() || (r.MediaURL == "" && len(r.Attributes) == 0) {
@@ -30,6 +43,5 @@ func (a *App) SubmitPublicReport(ctx context.Context, r domain.PublicReport) (do
 		}
 		return a.store.SetMedia(ctx, tx, t.ID, r.MediaURL, r.Attributes)
 	}
-	t, err := a.create(ctx, reporter, r.CreateInput, r.Digest(), media)
-	return t, wrap("SubmitPublicReport", err)
+	return reporter, media, nil
 }

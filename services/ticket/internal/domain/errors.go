@@ -36,3 +36,14 @@ var (
 		"idempotency_key was already used for a different request in the last %d hours; send a new key for a new request",
 		int(IdempotencyWindow.Hours())))
 )
+
+// Errors of attachments.
+var (
+	// ErrAttachmentNotFound answers for an attachment id not on a ticket the
+	// caller sees, or one of its attachments the caller may not read. For a
+	// ticket the caller may not see, ErrTicketNotFound answers first.
+	ErrAttachmentNotFound = apperr.NotFound("attachment")
+	// ErrNoteNotFound answers for a note id that is not a note of the
+	// ticket written by the uploader.
+	ErrNoteNotFound = apperr.NotFound("note")
+)

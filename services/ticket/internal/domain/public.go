@@ -28,11 +28,12 @@ const (
 const ChannelOpen311 Channel = "open311"
 
 // PublicTicket is what the public (Open311) may see of a non-GBV ticket:
-// the ticket without reporter details, its media URL and its public notes.
+// the ticket without reporter details, its public notes and the
+// attachments staff made public.
 type PublicTicket struct {
 	Ticket
-	MediaURL string
-	Notes    []Note
+	Notes       []Note
+	Attachments []Attachment
 }
 
 // PublicFilter selects public tickets of one tenant. GBV tickets never match,

@@ -26,9 +26,10 @@ const (
 	gbvEmail   = "survivor@example.org"
 	gbvReason  = "Met her at the Sea Point clinic"
 	gbvNote    = "Safe house at 9 Bree Street"
+	gbvPhoto   = "bruises-thandi-bree-street.jpg"
 )
 
-var gbvSecrets = []string{secretText, gbvAddress, gbvPhone, gbvEmail, gbvReason, gbvNote}
+var gbvSecrets = []string{secretText, gbvAddress, gbvPhone, gbvEmail, gbvReason, gbvNote, gbvPhoto}
 
 // gbvRequest is a GBV report carrying the secrets above.
 func gbvRequest() *ticketv1.CreateTicketRequest {
@@ -38,12 +39,20 @@ func gbvRequest() *ticketv1.CreateTicketRequest {
 	return req
 }
 
-// logFixture is one GBV ticket, worked by the tenant's SAPS liaison.
+// logFixture is one GBV ticket, worked by the tenant's SAPS liaison, with
+// a photo.
 type logFixture struct {
-	h        *harness
-	id       string
-	liaison  context.Context
-	reporter context.Context
+	h          *harness
+	id         string
+	attachment string
+	liaison    context.Context
+	reporter   context.Context
+}
+
+// gbvPhotoUpload is the SAPS liaison's upload of a photo to the fixture's
+// ticket.
+func (f *logFixture) gbvPhotoUpload() (*ticketv1.UploadAttachmentResponse, error) {
+	return f.h.upload(f.liaison, &ticketv1.AttachmentUpload{TicketId: f.id, FileName: gbvPhoto}, probeJPEG, 64<<10)
 }
 
 // logCall is one call of an RPC against the fixture's GBV ticket.
@@ -147,13 +156,61 @@ var gbvAnswers = map[string][]logCall{
 		}}},
 }
 
+func init() {
+	gbvAnswers[rpcUploadAttachment] = []logCall{{name: "the liaison adds a photo", subject: "saps-CPT", sealed: true,
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) { return f.gbvPhotoUpload() }}}
+	gbvAnswers[rpcCreateTicketWithAttachments] = []logCall{
+		{name: "a SAPS liaison's GBV report with a photo comes back whole", subject: "saps-CPT", sealed: true,
+			call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+				return f.h.createWith(f.liaison, gbvRequest(), testFile{name: gbvPhoto, data: probeJPEG})
+			}},
+		{name: "a citizen's GBV report with a photo comes back as a receipt", subject: "victim",
+			call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+				return f.h.createWith(f.reporter, gbvRequest(), testFile{name: gbvPhoto, data: probeJPEG})
+			}},
+	}
+	gbvAnswers[rpcListAttachments] = []logCall{{name: "the liaison lists the photos", subject: "saps-CPT", sealed: true,
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.public.ListAttachments(f.liaison, &ticketv1.ListAttachmentsRequest{TicketId: f.id})
+		}}}
+	gbvAnswers[rpcDownloadAttachment] = []logCall{{name: "the liaison opens the photo", subject: "saps-CPT", sealed: true,
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			head, _, err := f.h.download(f.liaison, f.id, f.attachment, false)
+			return head, err
+		}}}
+	gbvAnswers[rpcSetAttachmentPublic] = []logCall{{name: "the liaison keeps the photo private", subject: "saps-CPT", sealed: true,
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.public.SetAttachmentPublic(f.liaison, &ticketv1.SetAttachmentPublicRequest{TicketId: f.id, AttachmentId: f.attachment})
+		}}}
+	gbvAnswers[rpcDeleteAttachment] = []logCall{{name: "the liaison deletes a second photo", subject: "saps-CPT",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			up, err := f.gbvPhotoUpload()
+			require.NoError(t, err)
+			return f.h.public.DeleteAttachment(f.liaison, &ticketv1.DeleteAttachmentRequest{TicketId: f.id, AttachmentId: up.GetAttachment().GetId()})
+		}}}
+	gbvAnswers[rpcSubmitPublicReportWithMedia] = []logCall{{name: "Open311 files a GBV report with a photo", subject: "routing",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			r := gbvRequest()
+			return f.h.submitWith(service(t), &ticketv1.SubmitPublicReportRequest{Tenant: "CPT", ClientId: uuid.NewString(),
+				Category: r.GetCategory(), Description: r.GetDescription(), Location: r.GetLocation(), Address: r.GetAddress(),
+				Reporter: r.GetReporter()}, testFile{name: gbvPhoto, data: probeJPEG})
+		}}}
+	gbvAnswers[rpcDownloadPublicAttachment] = []logCall{{name: "Open311 asks for the photo", subject: "routing",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			head, _, err := f.h.downloadPublic(service(t), &ticketv1.DownloadPublicAttachmentRequest{Tenant: "CPT", TicketId: f.id, AttachmentId: f.attachment})
+			return head, err
+		}}}
+}
+
 // carryNoSealedContent are the RPCs whose answers cannot carry a ticket's
 // content, whatever they are asked.
 var carryNoSealedContent = map[string]string{
-	rpcCreateApiKey: "API keys of client applications; no ticket data",
-	rpcListApiKeys:  "API keys of client applications; no ticket data",
-	rpcRevokeApiKey: "API keys of client applications; no ticket data",
-	rpcVerifyApiKey: "a key's tenant and client; no ticket data",
+	rpcGetAttachmentRetention: "a municipality's retention setting; no ticket data",
+	rpcSetAttachmentRetention: "a municipality's retention setting; no ticket data",
+	rpcCreateApiKey:           "API keys of client applications; no ticket data",
+	rpcListApiKeys:            "API keys of client applications; no ticket data",
+	rpcRevokeApiKey:           "API keys of client applications; no ticket data",
+	rpcVerifyApiKey:           "a key's tenant and client; no ticket data",
 	rpcGetTicketTile: "ids, references, categories, statuses and SLA states on a map tile, none of them sealed; " +
 		"it still logs the GBV tickets a SAPS liaison's tile shows (tile_test.go)",
 }
@@ -172,6 +229,9 @@ func TestEveryAnswerWithGBVContentIsLogged(t *testing.T) {
 	require.NoError(t, err)
 	_, err = h.public.AddTicketNote(f.liaison, &ticketv1.AddTicketNoteRequest{TicketId: f.id, Body: gbvNote})
 	require.NoError(t, err)
+	up, err := f.gbvPhotoUpload()
+	require.NoError(t, err)
+	f.attachment = up.GetAttachment().GetId()
 
 	logged := func(action, subject string) int {
 		return h.count(t, `SELECT count(*) FROM ticket.gbv_access_log WHERE action = $1 AND subject = $2`, action, subject)

@@ -1,7 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
 	"testing"
 	"time"
 
@@ -75,6 +78,43 @@ var byTicketID = map[string]idCall{
 	rpcGetPublicTicket: {forUsers: true, call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.GetPublicTicket(ctx, &ticketv1.GetPublicTicketRequest{Tenant: "CPT", Id: id, IncludeNotes: true})
 	}},
+	rpcUploadAttachment: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.upload(ctx, &ticketv1.AttachmentUpload{TicketId: id, FileName: "probe.jpg"}, probeJPEG, 64<<10)
+	}},
+	rpcListAttachments: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.public.ListAttachments(ctx, &ticketv1.ListAttachmentsRequest{TicketId: id})
+	}},
+	rpcDownloadAttachment: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		head, _, err := h.download(ctx, id, h.probeAttachment(), false)
+		return head, err
+	}},
+	rpcSetAttachmentPublic: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.public.SetAttachmentPublic(ctx, &ticketv1.SetAttachmentPublicRequest{TicketId: id, AttachmentId: h.probeAttachment(), Public: true})
+	}},
+	rpcDeleteAttachment: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.public.DeleteAttachment(ctx, &ticketv1.DeleteAttachmentRequest{TicketId: id, AttachmentId: h.probeAttachment(), Reason: "probe"})
+	}},
+	rpcDownloadPublicAttachment: {forUsers: true, call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		head, _, err := h.downloadPublic(ctx, &ticketv1.DownloadPublicAttachmentRequest{Tenant: "CPT", TicketId: id, AttachmentId: h.probeAttachment()})
+		return head, err
+	}},
+}
+
+// probeJPEG is the photo the probes upload.
+var probeJPEG = func() []byte {
+	var b bytes.Buffer
+	_ = jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, 8, 8)), nil)
+	return b.Bytes()
+}()
+
+// probeAttachment is the id of an attachment of the harness (the GBV
+// ticket's photo), or a fresh UUID when it has none.
+func (h *harness) probeAttachment() string {
+	var id string
+	if err := h.pool.QueryRow(context.Background(), `SELECT id::text FROM ticket.attachments ORDER BY create_time LIMIT 1`).Scan(&id); err != nil {
+		return uuid.NewString()
+	}
+	return id
 }
 
 // takeNoTicketID are the RPCs that take no ticket id, so cannot be asked
@@ -88,6 +128,11 @@ var takeNoTicketID = map[string]string{
 	rpcRevokeApiKey:       "its id is an API key's",
 	rpcVerifyApiKey:       "API keys, not tickets",
 	rpcSubmitPublicReport: "files a new report",
+
+	rpcCreateTicketWithAttachments: "creates a ticket; the idempotency key is the caller's own (attachments_test.go)",
+	rpcSubmitPublicReportWithMedia: "files a new report",
+	rpcGetAttachmentRetention:      "a municipality's setting, no ticket",
+	rpcSetAttachmentRetention:      "a municipality's setting, no ticket",
 }
 
 // TestAGBVTicketReadsAsMissingToEveryoneButTheSAPSLiaison asks every RPC that
@@ -101,9 +146,13 @@ func TestAGBVTicketReadsAsMissingToEveryoneButTheSAPSLiaison(t *testing.T) {
 	h := newHarness(t)
 	reporter := citizen(t, "CPT", "victim")
 	gbv := h.create(t, reporter, newTicket(commonv1.Category_CATEGORY_GBV, secretText)).GetId()
-	// A read by the SAPS liaison, so the access log has entries to hide.
+	// A read by the SAPS liaison, so the access log has entries to hide,
+	// and a photo, so the attachment probes ask about one that exists.
 	_, err := h.public.GetTicket(saps(t, "CPT"), &ticketv1.GetTicketRequest{Id: gbv})
 	require.NoError(t, err)
+	_, err = h.upload(saps(t, "CPT"), &ticketv1.AttachmentUpload{TicketId: gbv, FileName: "statement.jpg"}, probeJPEG, 64<<10)
+	require.NoError(t, err)
+	objects := h.objectKeys(t)
 	missing := uuid.NewString()
 
 	callers := []struct {
@@ -145,6 +194,8 @@ func TestAGBVTicketReadsAsMissingToEveryoneButTheSAPSLiaison(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.tickets WHERE id = $1 AND status = 'open'
-		AND history_seq = 1`, gbv), "nothing changed the GBV ticket")
+		AND history_seq = 2`, gbv), "nothing changed the GBV ticket")
 	require.Zero(t, h.count(t, `SELECT count(*) FROM ticket.notes WHERE ticket_id = $1`, gbv))
+	require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.attachments WHERE ticket_id = $1 AND NOT public`, gbv))
+	require.Equal(t, objects, h.objectKeys(t), "no object written or deleted")
 }

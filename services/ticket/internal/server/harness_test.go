@@ -21,6 +21,7 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
 	"github.com/salga/trustengine/services/ticket/internal/server"
 	"github.com/salga/trustengine/services/ticket/internal/store"
+	"github.com/salga/trustengine/services/ticket/internal/store/blobs"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -43,6 +44,10 @@ type harness struct {
 	app      *app.App
 	public   ticketv1.TicketServiceClient
 	internal ticketv1.TicketInternalServiceClient
+	// objects is where the instance keeps attachments, spool where it
+	// receives them.
+	objects blobs.Store
+	spool   string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -50,17 +55,26 @@ func newHarness(t *testing.T) *harness {
 	return harnessOn(t, pgtest.NewDB(t, "ticket", migrate))
 }
 
-// harnessOn is a service instance on a prepared database.
+// harnessOn is a service instance on a prepared database, keeping
+// attachments in a local directory.
 func harnessOn(t *testing.T, pool *pgxpool.Pool) *harness {
+	t.Helper()
+	return harnessWith(t, pool, testPhotos(t, localObjects(t)))
+}
+
+// harnessWith is a service instance on a prepared database with the given
+// attachment settings.
+func harnessWith(t *testing.T, pool *pgxpool.Pool, photos app.Photos) *harness {
 	t.Helper()
 	keys, err := seal.ParseKeyring(seal.DevKeys, "dev")
 	require.NoError(t, err)
 	jobs, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{})
 	require.NoError(t, err)
-	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs, keys))
+	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs, keys)).WithPhotos(photos)
 
 	conn := servertest.BufconnWith(t, server.New(a).Register, servertest.Options{MaxMsgSize: server.MaxRecvMsgSize})
-	return &harness{pool: pool, app: a, public: ticketv1.NewTicketServiceClient(conn), internal: ticketv1.NewTicketInternalServiceClient(conn)}
+	return &harness{pool: pool, app: a, public: ticketv1.NewTicketServiceClient(conn),
+		internal: ticketv1.NewTicketInternalServiceClient(conn), objects: photos.Objects, spool: photos.SpoolDir}
 }
 
 // testLogger discards server logs unless TICKET_TEST_LOG is set.

@@ -60,6 +60,15 @@ var byJobTenant = map[string]jobRPC{
 			Category: commonv1.Category_CATEGORY_WATER, Description: "Leak", Location: capeTown})
 		return err
 	}},
+	rpcSubmitPublicReportWithMedia: {gateway: true, call: func(ctx context.Context, h *harness, _ string) error {
+		_, err := h.submitWith(ctx, &ticketv1.SubmitPublicReportRequest{Tenant: "CPT", ClientId: uuid.NewString(),
+			Category: commonv1.Category_CATEGORY_WATER, Description: "Leak", Location: capeTown}, testFile{name: "leak.jpg", data: probeJPEG})
+		return err
+	}},
+	rpcDownloadPublicAttachment: {gateway: true, call: func(ctx context.Context, h *harness, id string) error {
+		_, _, err := h.downloadPublic(ctx, &ticketv1.DownloadPublicAttachmentRequest{Tenant: "CPT", TicketId: id, AttachmentId: uuid.NewString()})
+		return err
+	}},
 }
 
 // noJobTenant are the RPCs whose request names no tenant of a job.
@@ -77,6 +86,15 @@ var noJobTenant = map[string]string{
 	rpcCreateApiKey:       "public: an admin's",
 	rpcListApiKeys:        "public: an admin's",
 	rpcRevokeApiKey:       "public: an admin's",
+
+	rpcUploadAttachment:            "public: a person's",
+	rpcCreateTicketWithAttachments: "public: a person's, in the token's tenant",
+	rpcListAttachments:             "public: a person's",
+	rpcDownloadAttachment:          "public: a person's",
+	rpcSetAttachmentPublic:         "public: a person's",
+	rpcDeleteAttachment:            "public: a person's",
+	rpcGetAttachmentRetention:      "public: staff's, for the token's tenant unless a platform admin's",
+	rpcSetAttachmentRetention:      "public: an admin's, for the token's tenant unless a platform admin's",
 }
 
 // TestAnInternalCallActsOnlyForTheTenantItsTokenNames calls every internal
@@ -93,7 +111,8 @@ func TestAnInternalCallActsOnlyForTheTenantItsTokenNames(t *testing.T) {
 	}
 	state := func() []int {
 		return []int{h.count(t, `SELECT count(*) FROM ticket.tickets`), h.count(t, `SELECT count(*) FROM ticket.history`),
-			h.count(t, `SELECT count(*) FROM ticket.gbv_access_log`), h.count(t, `SELECT count(*) FROM ticket.tickets WHERE assignment_id <> ''`)}
+			h.count(t, `SELECT count(*) FROM ticket.gbv_access_log`), h.count(t, `SELECT count(*) FROM ticket.tickets WHERE assignment_id <> ''`),
+			h.count(t, `SELECT count(*) FROM ticket.attachments`), h.count(t, `SELECT count(*) FROM ticket.object_sweep`)}
 	}
 	for _, m := range ticketRPCs(t) {
 		rpc, ok := byJobTenant[m]

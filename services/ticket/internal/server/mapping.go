@@ -99,7 +99,7 @@ func publicOut(t domain.PublicTicket) *ticketv1.PublicTicket {
 	out := &ticketv1.PublicTicket{
 		Id: t.ID, Reference: t.Reference, Tenant: t.Tenant, Category: vocab.MustParse[commonv1.Category](string(t.Category)),
 		Status: vocab.MustParse[commonv1.TicketStatus](string(t.Status)), Description: t.Description, Address: t.Address,
-		MediaUrl: t.MediaURL, Location: &commonv1.LatLng{Latitude: t.Location.Lat, Longitude: t.Location.Lng},
+		Location:         &commonv1.LatLng{Latitude: t.Location.Lat, Longitude: t.Location.Lng},
 		AssignedTeamName: t.AssignedTeamName, ResponseDeadline: ts(t.ResponseDeadline),
 		ResolutionDeadline: ts(t.ResolutionDeadline), EscalatedAt: ts(t.EscalatedAt),
 		EscalationLevel: t.EscalationLevel, CancelReason: t.CancelReason,
@@ -107,6 +107,9 @@ func publicOut(t domain.PublicTicket) *ticketv1.PublicTicket {
 	}
 	for _, n := range t.Notes {
 		out.Notes = append(out.Notes, &ticketv1.PublicNote{Body: n.Body, CreateTime: ts(&n.CreateTime)})
+	}
+	for _, a := range t.Attachments {
+		out.Attachments = append(out.Attachments, publicAttachmentOut(a))
 	}
 	return out
 }

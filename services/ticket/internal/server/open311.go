@@ -45,17 +45,22 @@ func (s *Server) GetPublicTicket(ctx context.Context, req *ticketv1.GetPublicTic
 
 // SubmitPublicReport implements TicketInternalService.
 func (s *Server) SubmitPublicReport(ctx context.Context, req *ticketv1.SubmitPublicReportRequest) (*ticketv1.SubmitPublicReportResponse, error) {
+	t, err := s.app.SubmitPublicReport(ctx, publicReport(ctx, req))
+	if err != nil {
+		return nil, err
+	}
+	return &ticketv1.SubmitPublicReportResponse{Id: t.ID, Reference: t.Reference}, nil
+}
+
+// publicReport maps an Open311 report.
+func publicReport(ctx context.Context, req *ticketv1.SubmitPublicReportRequest) domain.PublicReport {
 	cat, _ := vocab.Optional(req.GetCategory())
-	t, err := s.app.SubmitPublicReport(ctx, domain.PublicReport{
+	return domain.PublicReport{
 		CreateInput: domain.CreateInput{
 			Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
 			Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
 			IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()),
 		},
 		ClientID: req.GetClientId(), MediaURL: req.GetMediaUrl(), Attributes: req.GetAttributes(),
-	})
-	if err != nil {
-		return nil, err
 	}
-	return &ticketv1.SubmitPublicReportResponse{Id: t.ID, Reference: t.Reference}, nil
 }

@@ -11,24 +11,34 @@ import (
 
 // CreateTicket implements TicketService.
 func (s *Server) CreateTicket(ctx context.Context, req *ticketv1.CreateTicketRequest) (*ticketv1.CreateTicketResponse, error) {
-	ch, ok := vocab.Optional(req.GetChannel())
-	if !ok {
-		return nil, apperr.Invalid("channel", "must be one of the known channels")
-	}
-	cat, _ := vocab.Optional(req.GetCategory())
-	prefs, err := preferencesIn(req.GetReporterPreferences())
+	in, err := createInput(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.app.CreateTicket(ctx, domain.CreateInput{
-		Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
-		Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
-		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()), Preferences: prefs,
-	})
+	t, err := s.app.CreateTicket(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	return &ticketv1.CreateTicketResponse{Ticket: ticketOut(t)}, nil
+}
+
+// createInput maps a create request, refusing a channel the contract does
+// not define and preferences that do not map.
+func createInput(ctx context.Context, req *ticketv1.CreateTicketRequest) (domain.CreateInput, error) {
+	ch, ok := vocab.Optional(req.GetChannel())
+	if !ok {
+		return domain.CreateInput{}, apperr.Invalid("channel", "must be one of the known channels")
+	}
+	cat, _ := vocab.Optional(req.GetCategory())
+	prefs, err := preferencesIn(req.GetReporterPreferences())
+	if err != nil {
+		return domain.CreateInput{}, err
+	}
+	return domain.CreateInput{
+		Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
+		Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
+		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()), Preferences: prefs,
+	}, nil
 }
 
 // GetTicket implements TicketService.

@@ -31,6 +31,17 @@ const (
 	rpcListPublicTickets  = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
 	rpcGetPublicTicket    = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"
 	rpcSubmitPublicReport = "/salga.ticket.v1.TicketInternalService/SubmitPublicReport"
+
+	rpcUploadAttachment            = "/salga.ticket.v1.TicketService/UploadAttachment"
+	rpcCreateTicketWithAttachments = "/salga.ticket.v1.TicketService/CreateTicketWithAttachments"
+	rpcListAttachments             = "/salga.ticket.v1.TicketService/ListAttachments"
+	rpcDownloadAttachment          = "/salga.ticket.v1.TicketService/DownloadAttachment"
+	rpcSetAttachmentPublic         = "/salga.ticket.v1.TicketService/SetAttachmentPublic"
+	rpcDeleteAttachment            = "/salga.ticket.v1.TicketService/DeleteAttachment"
+	rpcGetAttachmentRetention      = "/salga.ticket.v1.TicketService/GetAttachmentRetention"
+	rpcSetAttachmentRetention      = "/salga.ticket.v1.TicketService/SetAttachmentRetention"
+	rpcSubmitPublicReportWithMedia = "/salga.ticket.v1.TicketInternalService/SubmitPublicReportWithMedia"
+	rpcDownloadPublicAttachment    = "/salga.ticket.v1.TicketInternalService/DownloadPublicAttachment"
 )
 
 // ticketRPCs lists the full name of every RPC of every service in package

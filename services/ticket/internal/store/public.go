@@ -12,9 +12,11 @@ import (
 // publicColumns are the public fields of a ticket, for alias t. Reporter
 // details and sealed content are not even selected, and the cancel reason
 // only when staff cancelled: a citizen withdrawing a report may say more
-// about themselves than the public should read.
+// about themselves than the public should read. Nor is the media URL an
+// Open311 client sent: photos are published as attachments staff made
+// public, cleaned of their metadata.
 const publicColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, t.description,
-	ST_Y(t.location), ST_X(t.location), t.address, t.media_url, t.assigned_team_name,
+	ST_Y(t.location), ST_X(t.location), t.address, t.assigned_team_name,
 	t.response_deadline, t.resolution_deadline, t.escalated_at, t.escalation_level,
 	CASE WHEN t.cancelled_by_staff THEN t.cancel_reason ELSE '' END,
 	t.create_time, t.update_time`
@@ -25,7 +27,7 @@ func scanPublic(row pgx.Row) (domain.PublicTicket, error) {
 		cat, status string
 	)
 	err := row.Scan(&t.ID, &t.Tenant, &t.Reference, &cat, &status, &t.Description,
-		&t.Location.Lat, &t.Location.Lng, &t.Address, &t.MediaURL, &t.AssignedTeamName,
+		&t.Location.Lat, &t.Location.Lng, &t.Address, &t.AssignedTeamName,
 		&t.ResponseDeadline, &t.ResolutionDeadline, &t.EscalatedAt, &t.EscalationLevel, &t.CancelReason,
 		&t.CreateTime, &t.UpdateTime)
 	t.Category, t.Status = domain.Category(cat), domain.Status(status)
@@ -78,6 +80,9 @@ func (s *Store) ListPublic(ctx context.Context, tx pgx.Tx, f domain.PublicFilter
 		if err := publicNotes(ctx, tx, out); err != nil {
 			return nil, false, fmt.Errorf("store.ListPublic: %w", err)
 		}
+	}
+	if err := s.publicAttachments(ctx, tx, out); err != nil {
+		return nil, false, fmt.Errorf("store.ListPublic: %w", err)
 	}
 	return out, more, nil
 }

@@ -44,8 +44,6 @@ type PublicTicket struct {
 	Location *v1.LatLng `protobuf:"bytes,7,opt,name=location,proto3" json:"location,omitempty"`
 	// Street address or landmark, when given.
 	Address string `protobuf:"bytes,8,opt,name=address,proto3" json:"address,omitempty"`
-	// URL of a photo or other media, when given.
-	MediaUrl string `protobuf:"bytes,9,opt,name=media_url,json=mediaUrl,proto3" json:"media_url,omitempty"`
 	// Display name of the team currently responsible; empty while unrouted.
 	AssignedTeamName string `protobuf:"bytes,10,opt,name=assigned_team_name,json=assignedTeamName,proto3" json:"assigned_team_name,omitempty"`
 	// SLA response deadline, when running.
@@ -65,7 +63,9 @@ type PublicTicket struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Public notes written by staff (never a citizen's), oldest first;
 	// filled only when asked for.
-	Notes         []*PublicNote `protobuf:"bytes,18,rep,name=notes,proto3" json:"notes,omitempty"`
+	Notes []*PublicNote `protobuf:"bytes,18,rep,name=notes,proto3" json:"notes,omitempty"`
+	// Attachments staff made public, oldest first (never a GBV ticket's).
+	Attachments   []*PublicAttachment `protobuf:"bytes,19,rep,name=attachments,proto3" json:"attachments,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -156,13 +156,6 @@ func (x *PublicTicket) GetAddress() string {
 	return ""
 }
 
-func (x *PublicTicket) GetMediaUrl() string {
-	if x != nil {
-		return x.MediaUrl
-	}
-	return ""
-}
-
 func (x *PublicTicket) GetAssignedTeamName() string {
 	if x != nil {
 		return x.AssignedTeamName
@@ -226,6 +219,13 @@ func (x *PublicTicket) GetNotes() []*PublicNote {
 	return nil
 }
 
+func (x *PublicTicket) GetAttachments() []*PublicAttachment {
+	if x != nil {
+		return x.Attachments
+	}
+	return nil
+}
+
 // PublicNote is a note staff wrote for the public.
 type PublicNote struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -281,11 +281,104 @@ func (x *PublicNote) GetCreateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+// PublicAttachment is a photo staff published with a ticket: cleaned of
+// every metadata on upload, downloadable through
+// TicketInternalService.DownloadPublicAttachment.
+type PublicAttachment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Attachment UUID.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Content type of the image: `image/jpeg` or `image/png`.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// Width in pixels.
+	Width int32 `protobuf:"varint,3,opt,name=width,proto3" json:"width,omitempty"`
+	// Height in pixels.
+	Height int32 `protobuf:"varint,4,opt,name=height,proto3" json:"height,omitempty"`
+	// Whether a thumbnail is stored.
+	ThumbnailAvailable bool `protobuf:"varint,5,opt,name=thumbnail_available,json=thumbnailAvailable,proto3" json:"thumbnail_available,omitempty"`
+	// When it was uploaded.
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublicAttachment) Reset() {
+	*x = PublicAttachment{}
+	mi := &file_salga_ticket_v1_public_ticket_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublicAttachment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublicAttachment) ProtoMessage() {}
+
+func (x *PublicAttachment) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_public_ticket_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublicAttachment.ProtoReflect.Descriptor instead.
+func (*PublicAttachment) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_public_ticket_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PublicAttachment) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *PublicAttachment) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *PublicAttachment) GetWidth() int32 {
+	if x != nil {
+		return x.Width
+	}
+	return 0
+}
+
+func (x *PublicAttachment) GetHeight() int32 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *PublicAttachment) GetThumbnailAvailable() bool {
+	if x != nil {
+		return x.ThumbnailAvailable
+	}
+	return false
+}
+
+func (x *PublicAttachment) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
 var File_salga_ticket_v1_public_ticket_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_public_ticket_proto_rawDesc = "" +
 	"\n" +
-	"#salga/ticket/v1/public_ticket.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\"\xd0\x06\n" +
+	"#salga/ticket/v1/public_ticket.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\"\x89\a\n" +
 	"\fPublicTicket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
 	"\treference\x18\x02 \x01(\tR\treference\x12\x16\n" +
@@ -294,8 +387,7 @@ const file_salga_ticket_v1_public_ticket_proto_rawDesc = "" +
 	"\x06status\x18\x05 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x12 \n" +
 	"\vdescription\x18\x06 \x01(\tR\vdescription\x123\n" +
 	"\blocation\x18\a \x01(\v2\x17.salga.common.v1.LatLngR\blocation\x12\x18\n" +
-	"\aaddress\x18\b \x01(\tR\aaddress\x12\x1b\n" +
-	"\tmedia_url\x18\t \x01(\tR\bmediaUrl\x12,\n" +
+	"\aaddress\x18\b \x01(\tR\aaddress\x12,\n" +
 	"\x12assigned_team_name\x18\n" +
 	" \x01(\tR\x10assignedTeamName\x12G\n" +
 	"\x11response_deadline\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x10responseDeadline\x12K\n" +
@@ -307,11 +399,21 @@ const file_salga_ticket_v1_public_ticket_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x121\n" +
-	"\x05notes\x18\x12 \x03(\v2\x1b.salga.ticket.v1.PublicNoteR\x05notes\"]\n" +
+	"\x05notes\x18\x12 \x03(\v2\x1b.salga.ticket.v1.PublicNoteR\x05notes\x12C\n" +
+	"\vattachments\x18\x13 \x03(\v2!.salga.ticket.v1.PublicAttachmentR\vattachmentsJ\x04\b\t\x10\n" +
+	"R\tmedia_url\"]\n" +
 	"\n" +
 	"PublicNote\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\tR\x04body\x12;\n" +
 	"\vcreate_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"\xe1\x01\n" +
+	"\x10PublicAttachment\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x14\n" +
+	"\x05width\x18\x03 \x01(\x05R\x05width\x12\x16\n" +
+	"\x06height\x18\x04 \x01(\x05R\x06height\x12/\n" +
+	"\x13thumbnail_available\x18\x05 \x01(\bR\x12thumbnailAvailable\x12;\n" +
+	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTimeB\xc4\x01\n" +
 	"\x13com.salga.ticket.v1B\x11PublicTicketProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/ticket/v1;ticketv1\xa2\x02\x03STX\xaa\x02\x0fSalga.Ticket.V1\xca\x02\x0fSalga\\Ticket\\V1\xe2\x02\x1bSalga\\Ticket\\V1\\GPBMetadata\xea\x02\x11Salga::Ticket::V1b\x06proto3"
 
@@ -327,31 +429,34 @@ func file_salga_ticket_v1_public_ticket_proto_rawDescGZIP() []byte {
 	return file_salga_ticket_v1_public_ticket_proto_rawDescData
 }
 
-var file_salga_ticket_v1_public_ticket_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_salga_ticket_v1_public_ticket_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_salga_ticket_v1_public_ticket_proto_goTypes = []any{
 	(*PublicTicket)(nil),          // 0: salga.ticket.v1.PublicTicket
 	(*PublicNote)(nil),            // 1: salga.ticket.v1.PublicNote
-	(v1.Category)(0),              // 2: salga.common.v1.Category
-	(v1.TicketStatus)(0),          // 3: salga.common.v1.TicketStatus
-	(*v1.LatLng)(nil),             // 4: salga.common.v1.LatLng
-	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
+	(*PublicAttachment)(nil),      // 2: salga.ticket.v1.PublicAttachment
+	(v1.Category)(0),              // 3: salga.common.v1.Category
+	(v1.TicketStatus)(0),          // 4: salga.common.v1.TicketStatus
+	(*v1.LatLng)(nil),             // 5: salga.common.v1.LatLng
+	(*timestamppb.Timestamp)(nil), // 6: google.protobuf.Timestamp
 }
 var file_salga_ticket_v1_public_ticket_proto_depIdxs = []int32{
-	2,  // 0: salga.ticket.v1.PublicTicket.category:type_name -> salga.common.v1.Category
-	3,  // 1: salga.ticket.v1.PublicTicket.status:type_name -> salga.common.v1.TicketStatus
-	4,  // 2: salga.ticket.v1.PublicTicket.location:type_name -> salga.common.v1.LatLng
-	5,  // 3: salga.ticket.v1.PublicTicket.response_deadline:type_name -> google.protobuf.Timestamp
-	5,  // 4: salga.ticket.v1.PublicTicket.resolution_deadline:type_name -> google.protobuf.Timestamp
-	5,  // 5: salga.ticket.v1.PublicTicket.escalated_at:type_name -> google.protobuf.Timestamp
-	5,  // 6: salga.ticket.v1.PublicTicket.create_time:type_name -> google.protobuf.Timestamp
-	5,  // 7: salga.ticket.v1.PublicTicket.update_time:type_name -> google.protobuf.Timestamp
+	3,  // 0: salga.ticket.v1.PublicTicket.category:type_name -> salga.common.v1.Category
+	4,  // 1: salga.ticket.v1.PublicTicket.status:type_name -> salga.common.v1.TicketStatus
+	5,  // 2: salga.ticket.v1.PublicTicket.location:type_name -> salga.common.v1.LatLng
+	6,  // 3: salga.ticket.v1.PublicTicket.response_deadline:type_name -> google.protobuf.Timestamp
+	6,  // 4: salga.ticket.v1.PublicTicket.resolution_deadline:type_name -> google.protobuf.Timestamp
+	6,  // 5: salga.ticket.v1.PublicTicket.escalated_at:type_name -> google.protobuf.Timestamp
+	6,  // 6: salga.ticket.v1.PublicTicket.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 7: salga.ticket.v1.PublicTicket.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 8: salga.ticket.v1.PublicTicket.notes:type_name -> salga.ticket.v1.PublicNote
-	5,  // 9: salga.ticket.v1.PublicNote.create_time:type_name -> google.protobuf.Timestamp
-	10, // [10:10] is the sub-list for method output_type
-	10, // [10:10] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	2,  // 9: salga.ticket.v1.PublicTicket.attachments:type_name -> salga.ticket.v1.PublicAttachment
+	6,  // 10: salga.ticket.v1.PublicNote.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 11: salga.ticket.v1.PublicAttachment.create_time:type_name -> google.protobuf.Timestamp
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_public_ticket_proto_init() }
@@ -365,7 +470,7 @@ func file_salga_ticket_v1_public_ticket_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_public_ticket_proto_rawDesc), len(file_salga_ticket_v1_public_ticket_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

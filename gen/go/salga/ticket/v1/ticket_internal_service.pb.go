@@ -1341,11 +1341,174 @@ func (x *SubmitPublicReportResponse) GetReference() string {
 	return ""
 }
 
+// SubmitPublicReportWithMediaRequest is one message of the client stream of
+// TicketInternalService.SubmitPublicReportWithMedia: first `report`, then
+// for each file a `file` message followed by its bytes as `data` messages
+// of at most 65536 bytes each.
+type SubmitPublicReportWithMediaRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the message carries.
+	//
+	// Types that are valid to be assigned to Part:
+	//
+	//	*SubmitPublicReportWithMediaRequest_Report
+	//	*SubmitPublicReportWithMediaRequest_File
+	//	*SubmitPublicReportWithMediaRequest_Data
+	Part          isSubmitPublicReportWithMediaRequest_Part `protobuf_oneof:"part"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitPublicReportWithMediaRequest) Reset() {
+	*x = SubmitPublicReportWithMediaRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitPublicReportWithMediaRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitPublicReportWithMediaRequest) ProtoMessage() {}
+
+func (x *SubmitPublicReportWithMediaRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitPublicReportWithMediaRequest.ProtoReflect.Descriptor instead.
+func (*SubmitPublicReportWithMediaRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *SubmitPublicReportWithMediaRequest) GetPart() isSubmitPublicReportWithMediaRequest_Part {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *SubmitPublicReportWithMediaRequest) GetReport() *SubmitPublicReportRequest {
+	if x != nil {
+		if x, ok := x.Part.(*SubmitPublicReportWithMediaRequest_Report); ok {
+			return x.Report
+		}
+	}
+	return nil
+}
+
+func (x *SubmitPublicReportWithMediaRequest) GetFile() *AttachmentFile {
+	if x != nil {
+		if x, ok := x.Part.(*SubmitPublicReportWithMediaRequest_File); ok {
+			return x.File
+		}
+	}
+	return nil
+}
+
+func (x *SubmitPublicReportWithMediaRequest) GetData() []byte {
+	if x != nil {
+		if x, ok := x.Part.(*SubmitPublicReportWithMediaRequest_Data); ok {
+			return x.Data
+		}
+	}
+	return nil
+}
+
+type isSubmitPublicReportWithMediaRequest_Part interface {
+	isSubmitPublicReportWithMediaRequest_Part()
+}
+
+type SubmitPublicReportWithMediaRequest_Report struct {
+	// The first message: the report, as for SubmitPublicReport.
+	Report *SubmitPublicReportRequest `protobuf:"bytes,1,opt,name=report,proto3,oneof"`
+}
+
+type SubmitPublicReportWithMediaRequest_File struct {
+	// Starts the next file (its public flag must be false: staff publish).
+	File *AttachmentFile `protobuf:"bytes,2,opt,name=file,proto3,oneof"`
+}
+
+type SubmitPublicReportWithMediaRequest_Data struct {
+	// The next bytes of the current file, at most 65536 per message.
+	Data []byte `protobuf:"bytes,3,opt,name=data,proto3,oneof"`
+}
+
+func (*SubmitPublicReportWithMediaRequest_Report) isSubmitPublicReportWithMediaRequest_Part() {}
+
+func (*SubmitPublicReportWithMediaRequest_File) isSubmitPublicReportWithMediaRequest_Part() {}
+
+func (*SubmitPublicReportWithMediaRequest_Data) isSubmitPublicReportWithMediaRequest_Part() {}
+
+// SubmitPublicReportWithMediaResponse is the output of
+// TicketInternalService.SubmitPublicReportWithMedia.
+type SubmitPublicReportWithMediaResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ticket UUID (the Open311 service_request_id).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Human reference.
+	Reference     string `protobuf:"bytes,2,opt,name=reference,proto3" json:"reference,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitPublicReportWithMediaResponse) Reset() {
+	*x = SubmitPublicReportWithMediaResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitPublicReportWithMediaResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitPublicReportWithMediaResponse) ProtoMessage() {}
+
+func (x *SubmitPublicReportWithMediaResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitPublicReportWithMediaResponse.ProtoReflect.Descriptor instead.
+func (*SubmitPublicReportWithMediaResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *SubmitPublicReportWithMediaResponse) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *SubmitPublicReportWithMediaResponse) GetReference() string {
+	if x != nil {
+		return x.Reference
+	}
+	return ""
+}
+
 var File_salga_ticket_v1_ticket_internal_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\xe9\x02\n" +
+	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a salga/ticket/v1/attachment.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\xe9\x02\n" +
 	"\x17RecordAssignmentRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12#\n" +
@@ -1442,6 +1605,14 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"J\n" +
 	"\x1aSubmitPublicReportResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
+	"\treference\x18\x02 \x01(\tR\treference\"\xbf\x01\n" +
+	"\"SubmitPublicReportWithMediaRequest\x12D\n" +
+	"\x06report\x18\x01 \x01(\v2*.salga.ticket.v1.SubmitPublicReportRequestH\x00R\x06report\x125\n" +
+	"\x04file\x18\x02 \x01(\v2\x1f.salga.ticket.v1.AttachmentFileH\x00R\x04file\x12\x14\n" +
+	"\x04data\x18\x03 \x01(\fH\x00R\x04dataB\x06\n" +
+	"\x04part\"S\n" +
+	"#SubmitPublicReportWithMediaResponse\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
 	"\treference\x18\x02 \x01(\tR\treference*e\n" +
 	"\fSlaEventKind\x12\x1e\n" +
 	"\x1aSLA_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
@@ -1450,7 +1621,7 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\bSlaClock\x12\x19\n" +
 	"\x15SLA_CLOCK_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12SLA_CLOCK_RESPONSE\x10\x01\x12\x18\n" +
-	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xd3\x06\n" +
+	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xe4\b\n" +
 	"\x15TicketInternalService\x12g\n" +
 	"\x10RecordAssignment\x12(.salga.ticket.v1.RecordAssignmentRequest\x1a).salga.ticket.v1.RecordAssignmentResponse\x12d\n" +
 	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12g\n" +
@@ -1459,7 +1630,9 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\fVerifyApiKey\x12$.salga.ticket.v1.VerifyApiKeyRequest\x1a%.salga.ticket.v1.VerifyApiKeyResponse\x12j\n" +
 	"\x11ListPublicTickets\x12).salga.ticket.v1.ListPublicTicketsRequest\x1a*.salga.ticket.v1.ListPublicTicketsResponse\x12d\n" +
 	"\x0fGetPublicTicket\x12'.salga.ticket.v1.GetPublicTicketRequest\x1a(.salga.ticket.v1.GetPublicTicketResponse\x12m\n" +
-	"\x12SubmitPublicReport\x12*.salga.ticket.v1.SubmitPublicReportRequest\x1a+.salga.ticket.v1.SubmitPublicReportResponseB\xcd\x01\n" +
+	"\x12SubmitPublicReport\x12*.salga.ticket.v1.SubmitPublicReportRequest\x1a+.salga.ticket.v1.SubmitPublicReportResponse\x12\x8a\x01\n" +
+	"\x1bSubmitPublicReportWithMedia\x123.salga.ticket.v1.SubmitPublicReportWithMediaRequest\x1a4.salga.ticket.v1.SubmitPublicReportWithMediaResponse(\x01\x12\x81\x01\n" +
+	"\x18DownloadPublicAttachment\x120.salga.ticket.v1.DownloadPublicAttachmentRequest\x1a1.salga.ticket.v1.DownloadPublicAttachmentResponse0\x01B\xcd\x01\n" +
 	"\x13com.salga.ticket.v1B\x1aTicketInternalServiceProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/ticket/v1;ticketv1\xa2\x02\x03STX\xaa\x02\x0fSalga.Ticket.V1\xca\x02\x0fSalga\\Ticket\\V1\xe2\x02\x1bSalga\\Ticket\\V1\\GPBMetadata\xea\x02\x11Salga::Ticket::V1b\x06proto3"
 
 var (
@@ -1475,79 +1648,90 @@ func file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_internal_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_salga_ticket_v1_ticket_internal_service_proto_goTypes = []any{
-	(SlaEventKind)(0),                  // 0: salga.ticket.v1.SlaEventKind
-	(SlaClock)(0),                      // 1: salga.ticket.v1.SlaClock
-	(*RecordAssignmentRequest)(nil),    // 2: salga.ticket.v1.RecordAssignmentRequest
-	(*RecordAssignmentResponse)(nil),   // 3: salga.ticket.v1.RecordAssignmentResponse
-	(*RecordDeadlinesRequest)(nil),     // 4: salga.ticket.v1.RecordDeadlinesRequest
-	(*RecordDeadlinesResponse)(nil),    // 5: salga.ticket.v1.RecordDeadlinesResponse
-	(*RecordClockEventRequest)(nil),    // 6: salga.ticket.v1.RecordClockEventRequest
-	(*RecordClockEventResponse)(nil),   // 7: salga.ticket.v1.RecordClockEventResponse
-	(*RecordGbvAccessRequest)(nil),     // 8: salga.ticket.v1.RecordGbvAccessRequest
-	(*RecordGbvAccessResponse)(nil),    // 9: salga.ticket.v1.RecordGbvAccessResponse
-	(*VerifyApiKeyRequest)(nil),        // 10: salga.ticket.v1.VerifyApiKeyRequest
-	(*VerifyApiKeyResponse)(nil),       // 11: salga.ticket.v1.VerifyApiKeyResponse
-	(*ListPublicTicketsRequest)(nil),   // 12: salga.ticket.v1.ListPublicTicketsRequest
-	(*ListPublicTicketsResponse)(nil),  // 13: salga.ticket.v1.ListPublicTicketsResponse
-	(*GetPublicTicketRequest)(nil),     // 14: salga.ticket.v1.GetPublicTicketRequest
-	(*GetPublicTicketResponse)(nil),    // 15: salga.ticket.v1.GetPublicTicketResponse
-	(*SubmitPublicReportRequest)(nil),  // 16: salga.ticket.v1.SubmitPublicReportRequest
-	(*SubmitPublicReportResponse)(nil), // 17: salga.ticket.v1.SubmitPublicReportResponse
-	nil,                                // 18: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	(v1.AssignmentReason)(0),           // 19: salga.common.v1.AssignmentReason
-	(*timestamppb.Timestamp)(nil),      // 20: google.protobuf.Timestamp
-	(v1.Category)(0),                   // 21: salga.common.v1.Category
-	(v1.TicketStatus)(0),               // 22: salga.common.v1.TicketStatus
-	(*Circle)(nil),                     // 23: salga.ticket.v1.Circle
-	(*PublicTicket)(nil),               // 24: salga.ticket.v1.PublicTicket
-	(*v1.LatLng)(nil),                  // 25: salga.common.v1.LatLng
-	(*Reporter)(nil),                   // 26: salga.ticket.v1.Reporter
+	(SlaEventKind)(0),                           // 0: salga.ticket.v1.SlaEventKind
+	(SlaClock)(0),                               // 1: salga.ticket.v1.SlaClock
+	(*RecordAssignmentRequest)(nil),             // 2: salga.ticket.v1.RecordAssignmentRequest
+	(*RecordAssignmentResponse)(nil),            // 3: salga.ticket.v1.RecordAssignmentResponse
+	(*RecordDeadlinesRequest)(nil),              // 4: salga.ticket.v1.RecordDeadlinesRequest
+	(*RecordDeadlinesResponse)(nil),             // 5: salga.ticket.v1.RecordDeadlinesResponse
+	(*RecordClockEventRequest)(nil),             // 6: salga.ticket.v1.RecordClockEventRequest
+	(*RecordClockEventResponse)(nil),            // 7: salga.ticket.v1.RecordClockEventResponse
+	(*RecordGbvAccessRequest)(nil),              // 8: salga.ticket.v1.RecordGbvAccessRequest
+	(*RecordGbvAccessResponse)(nil),             // 9: salga.ticket.v1.RecordGbvAccessResponse
+	(*VerifyApiKeyRequest)(nil),                 // 10: salga.ticket.v1.VerifyApiKeyRequest
+	(*VerifyApiKeyResponse)(nil),                // 11: salga.ticket.v1.VerifyApiKeyResponse
+	(*ListPublicTicketsRequest)(nil),            // 12: salga.ticket.v1.ListPublicTicketsRequest
+	(*ListPublicTicketsResponse)(nil),           // 13: salga.ticket.v1.ListPublicTicketsResponse
+	(*GetPublicTicketRequest)(nil),              // 14: salga.ticket.v1.GetPublicTicketRequest
+	(*GetPublicTicketResponse)(nil),             // 15: salga.ticket.v1.GetPublicTicketResponse
+	(*SubmitPublicReportRequest)(nil),           // 16: salga.ticket.v1.SubmitPublicReportRequest
+	(*SubmitPublicReportResponse)(nil),          // 17: salga.ticket.v1.SubmitPublicReportResponse
+	(*SubmitPublicReportWithMediaRequest)(nil),  // 18: salga.ticket.v1.SubmitPublicReportWithMediaRequest
+	(*SubmitPublicReportWithMediaResponse)(nil), // 19: salga.ticket.v1.SubmitPublicReportWithMediaResponse
+	nil,                                      // 20: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	(v1.AssignmentReason)(0),                 // 21: salga.common.v1.AssignmentReason
+	(*timestamppb.Timestamp)(nil),            // 22: google.protobuf.Timestamp
+	(v1.Category)(0),                         // 23: salga.common.v1.Category
+	(v1.TicketStatus)(0),                     // 24: salga.common.v1.TicketStatus
+	(*Circle)(nil),                           // 25: salga.ticket.v1.Circle
+	(*PublicTicket)(nil),                     // 26: salga.ticket.v1.PublicTicket
+	(*v1.LatLng)(nil),                        // 27: salga.common.v1.LatLng
+	(*Reporter)(nil),                         // 28: salga.ticket.v1.Reporter
+	(*AttachmentFile)(nil),                   // 29: salga.ticket.v1.AttachmentFile
+	(*DownloadPublicAttachmentRequest)(nil),  // 30: salga.ticket.v1.DownloadPublicAttachmentRequest
+	(*DownloadPublicAttachmentResponse)(nil), // 31: salga.ticket.v1.DownloadPublicAttachmentResponse
 }
 var file_salga_ticket_v1_ticket_internal_service_proto_depIdxs = []int32{
-	19, // 0: salga.ticket.v1.RecordAssignmentRequest.reason:type_name -> salga.common.v1.AssignmentReason
-	20, // 1: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
-	20, // 2: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	20, // 3: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	21, // 0: salga.ticket.v1.RecordAssignmentRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	22, // 1: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
+	22, // 2: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	22, // 3: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
 	0,  // 4: salga.ticket.v1.RecordClockEventRequest.kind:type_name -> salga.ticket.v1.SlaEventKind
 	1,  // 5: salga.ticket.v1.RecordClockEventRequest.clock:type_name -> salga.ticket.v1.SlaClock
-	20, // 6: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
-	20, // 7: salga.ticket.v1.RecordGbvAccessRequest.access_time:type_name -> google.protobuf.Timestamp
-	21, // 8: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
-	22, // 9: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	20, // 10: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	20, // 11: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	20, // 12: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	20, // 13: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	23, // 14: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	24, // 15: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
-	24, // 16: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
-	21, // 17: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
-	25, // 18: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
-	26, // 19: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	18, // 20: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	2,  // 21: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
-	4,  // 22: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
-	6,  // 23: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
-	8,  // 24: salga.ticket.v1.TicketInternalService.RecordGbvAccess:input_type -> salga.ticket.v1.RecordGbvAccessRequest
-	10, // 25: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
-	12, // 26: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
-	14, // 27: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
-	16, // 28: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
-	3,  // 29: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
-	5,  // 30: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
-	7,  // 31: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
-	9,  // 32: salga.ticket.v1.TicketInternalService.RecordGbvAccess:output_type -> salga.ticket.v1.RecordGbvAccessResponse
-	11, // 33: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
-	13, // 34: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
-	15, // 35: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
-	17, // 36: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
-	29, // [29:37] is the sub-list for method output_type
-	21, // [21:29] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	22, // 6: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
+	22, // 7: salga.ticket.v1.RecordGbvAccessRequest.access_time:type_name -> google.protobuf.Timestamp
+	23, // 8: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
+	24, // 9: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	22, // 10: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	22, // 11: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	22, // 12: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	22, // 13: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	25, // 14: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	26, // 15: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
+	26, // 16: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
+	23, // 17: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
+	27, // 18: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
+	28, // 19: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	20, // 20: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	16, // 21: salga.ticket.v1.SubmitPublicReportWithMediaRequest.report:type_name -> salga.ticket.v1.SubmitPublicReportRequest
+	29, // 22: salga.ticket.v1.SubmitPublicReportWithMediaRequest.file:type_name -> salga.ticket.v1.AttachmentFile
+	2,  // 23: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
+	4,  // 24: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
+	6,  // 25: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
+	8,  // 26: salga.ticket.v1.TicketInternalService.RecordGbvAccess:input_type -> salga.ticket.v1.RecordGbvAccessRequest
+	10, // 27: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
+	12, // 28: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
+	14, // 29: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
+	16, // 30: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
+	18, // 31: salga.ticket.v1.TicketInternalService.SubmitPublicReportWithMedia:input_type -> salga.ticket.v1.SubmitPublicReportWithMediaRequest
+	30, // 32: salga.ticket.v1.TicketInternalService.DownloadPublicAttachment:input_type -> salga.ticket.v1.DownloadPublicAttachmentRequest
+	3,  // 33: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
+	5,  // 34: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
+	7,  // 35: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
+	9,  // 36: salga.ticket.v1.TicketInternalService.RecordGbvAccess:output_type -> salga.ticket.v1.RecordGbvAccessResponse
+	11, // 37: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
+	13, // 38: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
+	15, // 39: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
+	17, // 40: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
+	19, // 41: salga.ticket.v1.TicketInternalService.SubmitPublicReportWithMedia:output_type -> salga.ticket.v1.SubmitPublicReportWithMediaResponse
+	31, // 42: salga.ticket.v1.TicketInternalService.DownloadPublicAttachment:output_type -> salga.ticket.v1.DownloadPublicAttachmentResponse
+	33, // [33:43] is the sub-list for method output_type
+	23, // [23:33] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_internal_service_proto_init() }
@@ -1555,16 +1739,22 @@ func file_salga_ticket_v1_ticket_internal_service_proto_init() {
 	if File_salga_ticket_v1_ticket_internal_service_proto != nil {
 		return
 	}
+	file_salga_ticket_v1_attachment_proto_init()
 	file_salga_ticket_v1_public_ticket_proto_init()
 	file_salga_ticket_v1_ticket_proto_init()
 	file_salga_ticket_v1_ticket_service_proto_init()
+	file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16].OneofWrappers = []any{
+		(*SubmitPublicReportWithMediaRequest_Report)(nil),
+		(*SubmitPublicReportWithMediaRequest_File)(nil),
+		(*SubmitPublicReportWithMediaRequest_Data)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   17,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,14 +19,16 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	TicketInternalService_RecordAssignment_FullMethodName   = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
-	TicketInternalService_RecordDeadlines_FullMethodName    = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
-	TicketInternalService_RecordClockEvent_FullMethodName   = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
-	TicketInternalService_RecordGbvAccess_FullMethodName    = "/salga.ticket.v1.TicketInternalService/RecordGbvAccess"
-	TicketInternalService_VerifyApiKey_FullMethodName       = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
-	TicketInternalService_ListPublicTickets_FullMethodName  = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
-	TicketInternalService_GetPublicTicket_FullMethodName    = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"
-	TicketInternalService_SubmitPublicReport_FullMethodName = "/salga.ticket.v1.TicketInternalService/SubmitPublicReport"
+	TicketInternalService_RecordAssignment_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
+	TicketInternalService_RecordDeadlines_FullMethodName             = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
+	TicketInternalService_RecordClockEvent_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
+	TicketInternalService_RecordGbvAccess_FullMethodName             = "/salga.ticket.v1.TicketInternalService/RecordGbvAccess"
+	TicketInternalService_VerifyApiKey_FullMethodName                = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
+	TicketInternalService_ListPublicTickets_FullMethodName           = "/salga.ticket.v1.TicketInternalService/ListPublicTickets"
+	TicketInternalService_GetPublicTicket_FullMethodName             = "/salga.ticket.v1.TicketInternalService/GetPublicTicket"
+	TicketInternalService_SubmitPublicReport_FullMethodName          = "/salga.ticket.v1.TicketInternalService/SubmitPublicReport"
+	TicketInternalService_SubmitPublicReportWithMedia_FullMethodName = "/salga.ticket.v1.TicketInternalService/SubmitPublicReportWithMedia"
+	TicketInternalService_DownloadPublicAttachment_FullMethodName    = "/salga.ticket.v1.TicketInternalService/DownloadPublicAttachment"
 )
 
 // TicketInternalServiceClient is the client API for TicketInternalService service.
@@ -68,6 +70,17 @@ type TicketInternalServiceClient interface {
 	// OPEN311, reporter subject `open311:<client id>`). A GBV report is sealed
 	// like any other; the response carries only its identity.
 	SubmitPublicReport(ctx context.Context, in *SubmitPublicReportRequest, opts ...grpc.CallOption) (*SubmitPublicReportResponse, error)
+	// SubmitPublicReportWithMedia is SubmitPublicReport with photos (the
+	// Open311 `media` file, or what the gateway fetched from `media_url`):
+	// the report first, then each file as for
+	// TicketService.UploadAttachment. Every file is cleaned before the ticket
+	// is created; the ticket and its attachments are created together or not
+	// at all. The attachments are not public until staff publish them.
+	SubmitPublicReportWithMedia(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse], error)
+	// DownloadPublicAttachment streams a public attachment of a non-GBV
+	// ticket of the tenant (Open311's media_url): a PublicAttachmentContent,
+	// then the bytes. Anything else, a GBV ticket's included, is NOT_FOUND.
+	DownloadPublicAttachment(ctx context.Context, in *DownloadPublicAttachmentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DownloadPublicAttachmentResponse], error)
 }
 
 type ticketInternalServiceClient struct {
@@ -158,6 +171,38 @@ func (c *ticketInternalServiceClient) SubmitPublicReport(ctx context.Context, in
 	return out, nil
 }
 
+func (c *ticketInternalServiceClient) SubmitPublicReportWithMedia(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &TicketInternalService_ServiceDesc.Streams[0], TicketInternalService_SubmitPublicReportWithMedia_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketInternalService_SubmitPublicReportWithMediaClient = grpc.ClientStreamingClient[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse]
+
+func (c *ticketInternalServiceClient) DownloadPublicAttachment(ctx context.Context, in *DownloadPublicAttachmentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DownloadPublicAttachmentResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &TicketInternalService_ServiceDesc.Streams[1], TicketInternalService_DownloadPublicAttachment_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[DownloadPublicAttachmentRequest, DownloadPublicAttachmentResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketInternalService_DownloadPublicAttachmentClient = grpc.ServerStreamingClient[DownloadPublicAttachmentResponse]
+
 // TicketInternalServiceServer is the server API for TicketInternalService service.
 // All implementations must embed UnimplementedTicketInternalServiceServer
 // for forward compatibility.
@@ -197,6 +242,17 @@ type TicketInternalServiceServer interface {
 	// OPEN311, reporter subject `open311:<client id>`). A GBV report is sealed
 	// like any other; the response carries only its identity.
 	SubmitPublicReport(context.Context, *SubmitPublicReportRequest) (*SubmitPublicReportResponse, error)
+	// SubmitPublicReportWithMedia is SubmitPublicReport with photos (the
+	// Open311 `media` file, or what the gateway fetched from `media_url`):
+	// the report first, then each file as for
+	// TicketService.UploadAttachment. Every file is cleaned before the ticket
+	// is created; the ticket and its attachments are created together or not
+	// at all. The attachments are not public until staff publish them.
+	SubmitPublicReportWithMedia(grpc.ClientStreamingServer[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse]) error
+	// DownloadPublicAttachment streams a public attachment of a non-GBV
+	// ticket of the tenant (Open311's media_url): a PublicAttachmentContent,
+	// then the bytes. Anything else, a GBV ticket's included, is NOT_FOUND.
+	DownloadPublicAttachment(*DownloadPublicAttachmentRequest, grpc.ServerStreamingServer[DownloadPublicAttachmentResponse]) error
 	mustEmbedUnimplementedTicketInternalServiceServer()
 }
 
@@ -230,6 +286,12 @@ func (UnimplementedTicketInternalServiceServer) GetPublicTicket(context.Context,
 }
 func (UnimplementedTicketInternalServiceServer) SubmitPublicReport(context.Context, *SubmitPublicReportRequest) (*SubmitPublicReportResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SubmitPublicReport not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) SubmitPublicReportWithMedia(grpc.ClientStreamingServer[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse]) error {
+	return status.Error(codes.Unimplemented, "method SubmitPublicReportWithMedia not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) DownloadPublicAttachment(*DownloadPublicAttachmentRequest, grpc.ServerStreamingServer[DownloadPublicAttachmentResponse]) error {
+	return status.Error(codes.Unimplemented, "method DownloadPublicAttachment not implemented")
 }
 func (UnimplementedTicketInternalServiceServer) mustEmbedUnimplementedTicketInternalServiceServer() {}
 func (UnimplementedTicketInternalServiceServer) testEmbeddedByValue()                               {}
@@ -396,6 +458,24 @@ func _TicketInternalService_SubmitPublicReport_Handler(srv interface{}, ctx cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TicketInternalService_SubmitPublicReportWithMedia_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TicketInternalServiceServer).SubmitPublicReportWithMedia(&grpc.GenericServerStream[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketInternalService_SubmitPublicReportWithMediaServer = grpc.ClientStreamingServer[SubmitPublicReportWithMediaRequest, SubmitPublicReportWithMediaResponse]
+
+func _TicketInternalService_DownloadPublicAttachment_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(DownloadPublicAttachmentRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(TicketInternalServiceServer).DownloadPublicAttachment(m, &grpc.GenericServerStream[DownloadPublicAttachmentRequest, DownloadPublicAttachmentResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketInternalService_DownloadPublicAttachmentServer = grpc.ServerStreamingServer[DownloadPublicAttachmentResponse]
+
 // TicketInternalService_ServiceDesc is the grpc.ServiceDesc for TicketInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -436,6 +516,17 @@ var TicketInternalService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _TicketInternalService_SubmitPublicReport_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "SubmitPublicReportWithMedia",
+			Handler:       _TicketInternalService_SubmitPublicReportWithMedia_Handler,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "DownloadPublicAttachment",
+			Handler:       _TicketInternalService_DownloadPublicAttachment_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "salga/ticket/v1/ticket_internal_service.proto",
 }

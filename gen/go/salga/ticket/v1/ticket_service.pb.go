@@ -1667,11 +1667,176 @@ func (x *RevokeApiKeyResponse) GetApiKey() *ApiKey {
 	return nil
 }
 
+// CreateTicketWithAttachmentsRequest is one message of the client stream of
+// TicketService.CreateTicketWithAttachments: first `ticket`, then for each
+// file a `file` message followed by its bytes as `data` messages of at most
+// 65536 bytes each.
+type CreateTicketWithAttachmentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the message carries.
+	//
+	// Types that are valid to be assigned to Part:
+	//
+	//	*CreateTicketWithAttachmentsRequest_Ticket
+	//	*CreateTicketWithAttachmentsRequest_File
+	//	*CreateTicketWithAttachmentsRequest_Data
+	Part          isCreateTicketWithAttachmentsRequest_Part `protobuf_oneof:"part"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTicketWithAttachmentsRequest) Reset() {
+	*x = CreateTicketWithAttachmentsRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTicketWithAttachmentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTicketWithAttachmentsRequest) ProtoMessage() {}
+
+func (x *CreateTicketWithAttachmentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTicketWithAttachmentsRequest.ProtoReflect.Descriptor instead.
+func (*CreateTicketWithAttachmentsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *CreateTicketWithAttachmentsRequest) GetPart() isCreateTicketWithAttachmentsRequest_Part {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *CreateTicketWithAttachmentsRequest) GetTicket() *CreateTicketRequest {
+	if x != nil {
+		if x, ok := x.Part.(*CreateTicketWithAttachmentsRequest_Ticket); ok {
+			return x.Ticket
+		}
+	}
+	return nil
+}
+
+func (x *CreateTicketWithAttachmentsRequest) GetFile() *AttachmentFile {
+	if x != nil {
+		if x, ok := x.Part.(*CreateTicketWithAttachmentsRequest_File); ok {
+			return x.File
+		}
+	}
+	return nil
+}
+
+func (x *CreateTicketWithAttachmentsRequest) GetData() []byte {
+	if x != nil {
+		if x, ok := x.Part.(*CreateTicketWithAttachmentsRequest_Data); ok {
+			return x.Data
+		}
+	}
+	return nil
+}
+
+type isCreateTicketWithAttachmentsRequest_Part interface {
+	isCreateTicketWithAttachmentsRequest_Part()
+}
+
+type CreateTicketWithAttachmentsRequest_Ticket struct {
+	// The first message: the ticket, as for CreateTicket.
+	Ticket *CreateTicketRequest `protobuf:"bytes,1,opt,name=ticket,proto3,oneof"`
+}
+
+type CreateTicketWithAttachmentsRequest_File struct {
+	// Starts the next file.
+	File *AttachmentFile `protobuf:"bytes,2,opt,name=file,proto3,oneof"`
+}
+
+type CreateTicketWithAttachmentsRequest_Data struct {
+	// The next bytes of the current file, at most 65536 per message.
+	Data []byte `protobuf:"bytes,3,opt,name=data,proto3,oneof"`
+}
+
+func (*CreateTicketWithAttachmentsRequest_Ticket) isCreateTicketWithAttachmentsRequest_Part() {}
+
+func (*CreateTicketWithAttachmentsRequest_File) isCreateTicketWithAttachmentsRequest_Part() {}
+
+func (*CreateTicketWithAttachmentsRequest_Data) isCreateTicketWithAttachmentsRequest_Part() {}
+
+// CreateTicketWithAttachmentsResponse is the output of
+// TicketService.CreateTicketWithAttachments.
+type CreateTicketWithAttachmentsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The created (or, on a retry, previously created) ticket; a receipt
+	// without content for a GBV reporter who is not the SAPS liaison.
+	Ticket *Ticket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	// The stored attachments, in the order of the files; empty on a retry
+	// and in a GBV receipt.
+	Attachments   []*Attachment `protobuf:"bytes,2,rep,name=attachments,proto3" json:"attachments,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTicketWithAttachmentsResponse) Reset() {
+	*x = CreateTicketWithAttachmentsResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTicketWithAttachmentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTicketWithAttachmentsResponse) ProtoMessage() {}
+
+func (x *CreateTicketWithAttachmentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTicketWithAttachmentsResponse.ProtoReflect.Descriptor instead.
+func (*CreateTicketWithAttachmentsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *CreateTicketWithAttachmentsResponse) GetTicket() *Ticket {
+	if x != nil {
+		return x.Ticket
+	}
+	return nil
+}
+
+func (x *CreateTicketWithAttachmentsResponse) GetAttachments() []*Attachment {
+	if x != nil {
+		return x.Attachments
+	}
+	return nil
+}
+
 var File_salga_ticket_v1_ticket_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\n" +
-	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xc2\x03\n" +
+	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a salga/ticket/v1/attachment.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xc2\x03\n" +
 	"\x13CreateTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12 \n" +
@@ -1776,12 +1941,20 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x13RevokeApiKeyRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"H\n" +
 	"\x14RevokeApiKeyResponse\x120\n" +
-	"\aapi_key\x18\x01 \x01(\v2\x17.salga.ticket.v1.ApiKeyR\x06apiKey*\x9a\x01\n" +
+	"\aapi_key\x18\x01 \x01(\v2\x17.salga.ticket.v1.ApiKeyR\x06apiKey\"\xb9\x01\n" +
+	"\"CreateTicketWithAttachmentsRequest\x12>\n" +
+	"\x06ticket\x18\x01 \x01(\v2$.salga.ticket.v1.CreateTicketRequestH\x00R\x06ticket\x125\n" +
+	"\x04file\x18\x02 \x01(\v2\x1f.salga.ticket.v1.AttachmentFileH\x00R\x04file\x12\x14\n" +
+	"\x04data\x18\x03 \x01(\fH\x00R\x04dataB\x06\n" +
+	"\x04part\"\x95\x01\n" +
+	"#CreateTicketWithAttachmentsResponse\x12/\n" +
+	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\x12=\n" +
+	"\vattachments\x18\x02 \x03(\v2\x1b.salga.ticket.v1.AttachmentR\vattachments*\x9a\x01\n" +
 	"\vTicketOrder\x12\x1c\n" +
 	"\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dTICKET_ORDER_CREATE_TIME_DESC\x10\x01\x12 \n" +
 	"\x1cTICKET_ORDER_CREATE_TIME_ASC\x10\x02\x12(\n" +
-	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\x8b\f\n" +
+	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\xab\x15\n" +
 	"\rTicketService\x12s\n" +
 	"\fCreateTicket\x12$.salga.ticket.v1.CreateTicketRequest\x1a%.salga.ticket.v1.CreateTicketResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/v1/tickets\x12l\n" +
 	"\tGetTicket\x12!.salga.ticket.v1.GetTicketRequest\x1a\".salga.ticket.v1.GetTicketResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tickets/{id}\x12m\n" +
@@ -1794,7 +1967,15 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x10ListGbvAccessLog\x12(.salga.ticket.v1.ListGbvAccessLogRequest\x1a).salga.ticket.v1.ListGbvAccessLogResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/gbv-access-log\x12t\n" +
 	"\fCreateApiKey\x12$.salga.ticket.v1.CreateApiKeyRequest\x1a%.salga.ticket.v1.CreateApiKeyResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/api-keys\x12n\n" +
 	"\vListApiKeys\x12#.salga.ticket.v1.ListApiKeysRequest\x1a$.salga.ticket.v1.ListApiKeysResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/api-keys\x12\x80\x01\n" +
-	"\fRevokeApiKey\x12$.salga.ticket.v1.RevokeApiKeyRequest\x1a%.salga.ticket.v1.RevokeApiKeyResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/api-keys/{id}:revokeB\xc5\x01\n" +
+	"\fRevokeApiKey\x12$.salga.ticket.v1.RevokeApiKeyRequest\x1a%.salga.ticket.v1.RevokeApiKeyResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/api-keys/{id}:revoke\x12i\n" +
+	"\x10UploadAttachment\x12(.salga.ticket.v1.UploadAttachmentRequest\x1a).salga.ticket.v1.UploadAttachmentResponse(\x01\x12\x8a\x01\n" +
+	"\x1bCreateTicketWithAttachments\x123.salga.ticket.v1.CreateTicketWithAttachmentsRequest\x1a4.salga.ticket.v1.CreateTicketWithAttachmentsResponse(\x01\x12\x91\x01\n" +
+	"\x0fListAttachments\x12'.salga.ticket.v1.ListAttachmentsRequest\x1a(.salga.ticket.v1.ListAttachmentsResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/tickets/{ticket_id}/attachments\x12o\n" +
+	"\x12DownloadAttachment\x12*.salga.ticket.v1.DownloadAttachmentRequest\x1a+.salga.ticket.v1.DownloadAttachmentResponse0\x01\x12\xba\x01\n" +
+	"\x13SetAttachmentPublic\x12+.salga.ticket.v1.SetAttachmentPublicRequest\x1a,.salga.ticket.v1.SetAttachmentPublicResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/tickets/{ticket_id}/attachments/{attachment_id}:setPublic\x12\xa4\x01\n" +
+	"\x10DeleteAttachment\x12(.salga.ticket.v1.DeleteAttachmentRequest\x1a).salga.ticket.v1.DeleteAttachmentResponse\";\x82\xd3\xe4\x93\x025*3/v1/tickets/{ticket_id}/attachments/{attachment_id}\x12\x9b\x01\n" +
+	"\x16GetAttachmentRetention\x12..salga.ticket.v1.GetAttachmentRetentionRequest\x1a/.salga.ticket.v1.GetAttachmentRetentionResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/attachment-retention\x12\x9e\x01\n" +
+	"\x16SetAttachmentRetention\x12..salga.ticket.v1.SetAttachmentRetentionRequest\x1a/.salga.ticket.v1.SetAttachmentRetentionResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/attachment-retentionB\xc5\x01\n" +
 	"\x13com.salga.ticket.v1B\x12TicketServiceProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/ticket/v1;ticketv1\xa2\x02\x03STX\xaa\x02\x0fSalga.Ticket.V1\xca\x02\x0fSalga\\Ticket\\V1\xe2\x02\x1bSalga\\Ticket\\V1\\GPBMetadata\xea\x02\x11Salga::Ticket::V1b\x06proto3"
 
 var (
@@ -1810,111 +1991,149 @@ func file_salga_ticket_v1_ticket_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
-	(TicketOrder)(0),                   // 0: salga.ticket.v1.TicketOrder
-	(*CreateTicketRequest)(nil),        // 1: salga.ticket.v1.CreateTicketRequest
-	(*CreateTicketResponse)(nil),       // 2: salga.ticket.v1.CreateTicketResponse
-	(*GetTicketRequest)(nil),           // 3: salga.ticket.v1.GetTicketRequest
-	(*GetTicketResponse)(nil),          // 4: salga.ticket.v1.GetTicketResponse
-	(*BoundingBox)(nil),                // 5: salga.ticket.v1.BoundingBox
-	(*Circle)(nil),                     // 6: salga.ticket.v1.Circle
-	(*ListTicketsRequest)(nil),         // 7: salga.ticket.v1.ListTicketsRequest
-	(*ListTicketsResponse)(nil),        // 8: salga.ticket.v1.ListTicketsResponse
-	(*GetTicketTileRequest)(nil),       // 9: salga.ticket.v1.GetTicketTileRequest
-	(*UpdateTicketStatusRequest)(nil),  // 10: salga.ticket.v1.UpdateTicketStatusRequest
-	(*UpdateTicketStatusResponse)(nil), // 11: salga.ticket.v1.UpdateTicketStatusResponse
-	(*AddTicketNoteRequest)(nil),       // 12: salga.ticket.v1.AddTicketNoteRequest
-	(*AddTicketNoteResponse)(nil),      // 13: salga.ticket.v1.AddTicketNoteResponse
-	(*ListTicketNotesRequest)(nil),     // 14: salga.ticket.v1.ListTicketNotesRequest
-	(*ListTicketNotesResponse)(nil),    // 15: salga.ticket.v1.ListTicketNotesResponse
-	(*GetTicketHistoryRequest)(nil),    // 16: salga.ticket.v1.GetTicketHistoryRequest
-	(*GetTicketHistoryResponse)(nil),   // 17: salga.ticket.v1.GetTicketHistoryResponse
-	(*ListGbvAccessLogRequest)(nil),    // 18: salga.ticket.v1.ListGbvAccessLogRequest
-	(*ListGbvAccessLogResponse)(nil),   // 19: salga.ticket.v1.ListGbvAccessLogResponse
-	(*CreateApiKeyRequest)(nil),        // 20: salga.ticket.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),       // 21: salga.ticket.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),         // 22: salga.ticket.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),        // 23: salga.ticket.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),        // 24: salga.ticket.v1.RevokeApiKeyRequest
-	(*RevokeApiKeyResponse)(nil),       // 25: salga.ticket.v1.RevokeApiKeyResponse
-	(v1.Category)(0),                   // 26: salga.common.v1.Category
-	(*v1.LatLng)(nil),                  // 27: salga.common.v1.LatLng
-	(*Reporter)(nil),                   // 28: salga.ticket.v1.Reporter
-	(Channel)(0),                       // 29: salga.ticket.v1.Channel
-	(*v1.ReporterPreferences)(nil),     // 30: salga.common.v1.ReporterPreferences
-	(*Ticket)(nil),                     // 31: salga.ticket.v1.Ticket
-	(v1.TicketStatus)(0),               // 32: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),      // 33: google.protobuf.Timestamp
-	(NoteVisibility)(0),                // 34: salga.ticket.v1.NoteVisibility
-	(*TicketNote)(nil),                 // 35: salga.ticket.v1.TicketNote
-	(*HistoryEntry)(nil),               // 36: salga.ticket.v1.HistoryEntry
-	(*GbvAccessLogEntry)(nil),          // 37: salga.ticket.v1.GbvAccessLogEntry
-	(*ApiKey)(nil),                     // 38: salga.ticket.v1.ApiKey
-	(*httpbody.HttpBody)(nil),          // 39: google.api.HttpBody
+	(TicketOrder)(0),                            // 0: salga.ticket.v1.TicketOrder
+	(*CreateTicketRequest)(nil),                 // 1: salga.ticket.v1.CreateTicketRequest
+	(*CreateTicketResponse)(nil),                // 2: salga.ticket.v1.CreateTicketResponse
+	(*GetTicketRequest)(nil),                    // 3: salga.ticket.v1.GetTicketRequest
+	(*GetTicketResponse)(nil),                   // 4: salga.ticket.v1.GetTicketResponse
+	(*BoundingBox)(nil),                         // 5: salga.ticket.v1.BoundingBox
+	(*Circle)(nil),                              // 6: salga.ticket.v1.Circle
+	(*ListTicketsRequest)(nil),                  // 7: salga.ticket.v1.ListTicketsRequest
+	(*ListTicketsResponse)(nil),                 // 8: salga.ticket.v1.ListTicketsResponse
+	(*GetTicketTileRequest)(nil),                // 9: salga.ticket.v1.GetTicketTileRequest
+	(*UpdateTicketStatusRequest)(nil),           // 10: salga.ticket.v1.UpdateTicketStatusRequest
+	(*UpdateTicketStatusResponse)(nil),          // 11: salga.ticket.v1.UpdateTicketStatusResponse
+	(*AddTicketNoteRequest)(nil),                // 12: salga.ticket.v1.AddTicketNoteRequest
+	(*AddTicketNoteResponse)(nil),               // 13: salga.ticket.v1.AddTicketNoteResponse
+	(*ListTicketNotesRequest)(nil),              // 14: salga.ticket.v1.ListTicketNotesRequest
+	(*ListTicketNotesResponse)(nil),             // 15: salga.ticket.v1.ListTicketNotesResponse
+	(*GetTicketHistoryRequest)(nil),             // 16: salga.ticket.v1.GetTicketHistoryRequest
+	(*GetTicketHistoryResponse)(nil),            // 17: salga.ticket.v1.GetTicketHistoryResponse
+	(*ListGbvAccessLogRequest)(nil),             // 18: salga.ticket.v1.ListGbvAccessLogRequest
+	(*ListGbvAccessLogResponse)(nil),            // 19: salga.ticket.v1.ListGbvAccessLogResponse
+	(*CreateApiKeyRequest)(nil),                 // 20: salga.ticket.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),                // 21: salga.ticket.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),                  // 22: salga.ticket.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),                 // 23: salga.ticket.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),                 // 24: salga.ticket.v1.RevokeApiKeyRequest
+	(*RevokeApiKeyResponse)(nil),                // 25: salga.ticket.v1.RevokeApiKeyResponse
+	(*CreateTicketWithAttachmentsRequest)(nil),  // 26: salga.ticket.v1.CreateTicketWithAttachmentsRequest
+	(*CreateTicketWithAttachmentsResponse)(nil), // 27: salga.ticket.v1.CreateTicketWithAttachmentsResponse
+	(v1.Category)(0),                            // 28: salga.common.v1.Category
+	(*v1.LatLng)(nil),                           // 29: salga.common.v1.LatLng
+	(*Reporter)(nil),                            // 30: salga.ticket.v1.Reporter
+	(Channel)(0),                                // 31: salga.ticket.v1.Channel
+	(*v1.ReporterPreferences)(nil),              // 32: salga.common.v1.ReporterPreferences
+	(*Ticket)(nil),                              // 33: salga.ticket.v1.Ticket
+	(v1.TicketStatus)(0),                        // 34: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),               // 35: google.protobuf.Timestamp
+	(NoteVisibility)(0),                         // 36: salga.ticket.v1.NoteVisibility
+	(*TicketNote)(nil),                          // 37: salga.ticket.v1.TicketNote
+	(*HistoryEntry)(nil),                        // 38: salga.ticket.v1.HistoryEntry
+	(*GbvAccessLogEntry)(nil),                   // 39: salga.ticket.v1.GbvAccessLogEntry
+	(*ApiKey)(nil),                              // 40: salga.ticket.v1.ApiKey
+	(*AttachmentFile)(nil),                      // 41: salga.ticket.v1.AttachmentFile
+	(*Attachment)(nil),                          // 42: salga.ticket.v1.Attachment
+	(*UploadAttachmentRequest)(nil),             // 43: salga.ticket.v1.UploadAttachmentRequest
+	(*ListAttachmentsRequest)(nil),              // 44: salga.ticket.v1.ListAttachmentsRequest
+	(*DownloadAttachmentRequest)(nil),           // 45: salga.ticket.v1.DownloadAttachmentRequest
+	(*SetAttachmentPublicRequest)(nil),          // 46: salga.ticket.v1.SetAttachmentPublicRequest
+	(*DeleteAttachmentRequest)(nil),             // 47: salga.ticket.v1.DeleteAttachmentRequest
+	(*GetAttachmentRetentionRequest)(nil),       // 48: salga.ticket.v1.GetAttachmentRetentionRequest
+	(*SetAttachmentRetentionRequest)(nil),       // 49: salga.ticket.v1.SetAttachmentRetentionRequest
+	(*httpbody.HttpBody)(nil),                   // 50: google.api.HttpBody
+	(*UploadAttachmentResponse)(nil),            // 51: salga.ticket.v1.UploadAttachmentResponse
+	(*ListAttachmentsResponse)(nil),             // 52: salga.ticket.v1.ListAttachmentsResponse
+	(*DownloadAttachmentResponse)(nil),          // 53: salga.ticket.v1.DownloadAttachmentResponse
+	(*SetAttachmentPublicResponse)(nil),         // 54: salga.ticket.v1.SetAttachmentPublicResponse
+	(*DeleteAttachmentResponse)(nil),            // 55: salga.ticket.v1.DeleteAttachmentResponse
+	(*GetAttachmentRetentionResponse)(nil),      // 56: salga.ticket.v1.GetAttachmentRetentionResponse
+	(*SetAttachmentRetentionResponse)(nil),      // 57: salga.ticket.v1.SetAttachmentRetentionResponse
 }
 var file_salga_ticket_v1_ticket_service_proto_depIdxs = []int32{
-	26, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
-	27, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
-	28, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	29, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
-	30, // 4: salga.ticket.v1.CreateTicketRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
-	31, // 5: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	31, // 6: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	27, // 7: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
-	32, // 8: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	26, // 9: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
-	33, // 10: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	33, // 11: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	33, // 12: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	33, // 13: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	28, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
+	29, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
+	30, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	31, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
+	32, // 4: salga.ticket.v1.CreateTicketRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
+	33, // 5: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	33, // 6: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	29, // 7: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
+	34, // 8: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	28, // 9: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
+	35, // 10: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	35, // 11: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	35, // 12: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	35, // 13: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
 	5,  // 14: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
 	6,  // 15: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
 	0,  // 16: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
-	31, // 17: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
-	32, // 18: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	26, // 19: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
-	33, // 20: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
-	33, // 21: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
-	32, // 22: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	31, // 23: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	34, // 24: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	35, // 25: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
-	35, // 26: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
-	36, // 27: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
-	37, // 28: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
-	38, // 29: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	38, // 30: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
-	38, // 31: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	1,  // 32: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
-	3,  // 33: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
-	7,  // 34: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
-	9,  // 35: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
-	10, // 36: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
-	12, // 37: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
-	14, // 38: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
-	16, // 39: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
-	18, // 40: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
-	20, // 41: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
-	22, // 42: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
-	24, // 43: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
-	2,  // 44: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
-	4,  // 45: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
-	8,  // 46: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
-	39, // 47: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
-	11, // 48: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
-	13, // 49: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
-	15, // 50: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
-	17, // 51: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
-	19, // 52: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
-	21, // 53: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
-	23, // 54: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
-	25, // 55: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
-	44, // [44:56] is the sub-list for method output_type
-	32, // [32:44] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	33, // 17: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
+	34, // 18: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	28, // 19: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
+	35, // 20: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
+	35, // 21: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
+	34, // 22: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	33, // 23: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	36, // 24: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	37, // 25: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
+	37, // 26: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
+	38, // 27: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
+	39, // 28: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
+	40, // 29: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	40, // 30: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
+	40, // 31: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	1,  // 32: salga.ticket.v1.CreateTicketWithAttachmentsRequest.ticket:type_name -> salga.ticket.v1.CreateTicketRequest
+	41, // 33: salga.ticket.v1.CreateTicketWithAttachmentsRequest.file:type_name -> salga.ticket.v1.AttachmentFile
+	33, // 34: salga.ticket.v1.CreateTicketWithAttachmentsResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	42, // 35: salga.ticket.v1.CreateTicketWithAttachmentsResponse.attachments:type_name -> salga.ticket.v1.Attachment
+	1,  // 36: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
+	3,  // 37: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
+	7,  // 38: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
+	9,  // 39: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
+	10, // 40: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
+	12, // 41: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
+	14, // 42: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
+	16, // 43: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
+	18, // 44: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
+	20, // 45: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
+	22, // 46: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
+	24, // 47: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
+	43, // 48: salga.ticket.v1.TicketService.UploadAttachment:input_type -> salga.ticket.v1.UploadAttachmentRequest
+	26, // 49: salga.ticket.v1.TicketService.CreateTicketWithAttachments:input_type -> salga.ticket.v1.CreateTicketWithAttachmentsRequest
+	44, // 50: salga.ticket.v1.TicketService.ListAttachments:input_type -> salga.ticket.v1.ListAttachmentsRequest
+	45, // 51: salga.ticket.v1.TicketService.DownloadAttachment:input_type -> salga.ticket.v1.DownloadAttachmentRequest
+	46, // 52: salga.ticket.v1.TicketService.SetAttachmentPublic:input_type -> salga.ticket.v1.SetAttachmentPublicRequest
+	47, // 53: salga.ticket.v1.TicketService.DeleteAttachment:input_type -> salga.ticket.v1.DeleteAttachmentRequest
+	48, // 54: salga.ticket.v1.TicketService.GetAttachmentRetention:input_type -> salga.ticket.v1.GetAttachmentRetentionRequest
+	49, // 55: salga.ticket.v1.TicketService.SetAttachmentRetention:input_type -> salga.ticket.v1.SetAttachmentRetentionRequest
+	2,  // 56: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
+	4,  // 57: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
+	8,  // 58: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
+	50, // 59: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
+	11, // 60: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
+	13, // 61: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
+	15, // 62: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
+	17, // 63: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
+	19, // 64: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
+	21, // 65: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
+	23, // 66: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
+	25, // 67: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
+	51, // 68: salga.ticket.v1.TicketService.UploadAttachment:output_type -> salga.ticket.v1.UploadAttachmentResponse
+	27, // 69: salga.ticket.v1.TicketService.CreateTicketWithAttachments:output_type -> salga.ticket.v1.CreateTicketWithAttachmentsResponse
+	52, // 70: salga.ticket.v1.TicketService.ListAttachments:output_type -> salga.ticket.v1.ListAttachmentsResponse
+	53, // 71: salga.ticket.v1.TicketService.DownloadAttachment:output_type -> salga.ticket.v1.DownloadAttachmentResponse
+	54, // 72: salga.ticket.v1.TicketService.SetAttachmentPublic:output_type -> salga.ticket.v1.SetAttachmentPublicResponse
+	55, // 73: salga.ticket.v1.TicketService.DeleteAttachment:output_type -> salga.ticket.v1.DeleteAttachmentResponse
+	56, // 74: salga.ticket.v1.TicketService.GetAttachmentRetention:output_type -> salga.ticket.v1.GetAttachmentRetentionResponse
+	57, // 75: salga.ticket.v1.TicketService.SetAttachmentRetention:output_type -> salga.ticket.v1.SetAttachmentRetentionResponse
+	56, // [56:76] is the sub-list for method output_type
+	36, // [36:56] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_service_proto_init() }
@@ -1923,14 +2142,20 @@ func file_salga_ticket_v1_ticket_service_proto_init() {
 		return
 	}
 	file_salga_ticket_v1_api_key_proto_init()
+	file_salga_ticket_v1_attachment_proto_init()
 	file_salga_ticket_v1_ticket_proto_init()
+	file_salga_ticket_v1_ticket_service_proto_msgTypes[25].OneofWrappers = []any{
+		(*CreateTicketWithAttachmentsRequest_Ticket)(nil),
+		(*CreateTicketWithAttachmentsRequest_File)(nil),
+		(*CreateTicketWithAttachmentsRequest_Data)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   25,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

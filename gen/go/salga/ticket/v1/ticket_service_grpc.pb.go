@@ -20,18 +20,26 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	TicketService_CreateTicket_FullMethodName       = "/salga.ticket.v1.TicketService/CreateTicket"
-	TicketService_GetTicket_FullMethodName          = "/salga.ticket.v1.TicketService/GetTicket"
-	TicketService_ListTickets_FullMethodName        = "/salga.ticket.v1.TicketService/ListTickets"
-	TicketService_GetTicketTile_FullMethodName      = "/salga.ticket.v1.TicketService/GetTicketTile"
-	TicketService_UpdateTicketStatus_FullMethodName = "/salga.ticket.v1.TicketService/UpdateTicketStatus"
-	TicketService_AddTicketNote_FullMethodName      = "/salga.ticket.v1.TicketService/AddTicketNote"
-	TicketService_ListTicketNotes_FullMethodName    = "/salga.ticket.v1.TicketService/ListTicketNotes"
-	TicketService_GetTicketHistory_FullMethodName   = "/salga.ticket.v1.TicketService/GetTicketHistory"
-	TicketService_ListGbvAccessLog_FullMethodName   = "/salga.ticket.v1.TicketService/ListGbvAccessLog"
-	TicketService_CreateApiKey_FullMethodName       = "/salga.ticket.v1.TicketService/CreateApiKey"
-	TicketService_ListApiKeys_FullMethodName        = "/salga.ticket.v1.TicketService/ListApiKeys"
-	TicketService_RevokeApiKey_FullMethodName       = "/salga.ticket.v1.TicketService/RevokeApiKey"
+	TicketService_CreateTicket_FullMethodName                = "/salga.ticket.v1.TicketService/CreateTicket"
+	TicketService_GetTicket_FullMethodName                   = "/salga.ticket.v1.TicketService/GetTicket"
+	TicketService_ListTickets_FullMethodName                 = "/salga.ticket.v1.TicketService/ListTickets"
+	TicketService_GetTicketTile_FullMethodName               = "/salga.ticket.v1.TicketService/GetTicketTile"
+	TicketService_UpdateTicketStatus_FullMethodName          = "/salga.ticket.v1.TicketService/UpdateTicketStatus"
+	TicketService_AddTicketNote_FullMethodName               = "/salga.ticket.v1.TicketService/AddTicketNote"
+	TicketService_ListTicketNotes_FullMethodName             = "/salga.ticket.v1.TicketService/ListTicketNotes"
+	TicketService_GetTicketHistory_FullMethodName            = "/salga.ticket.v1.TicketService/GetTicketHistory"
+	TicketService_ListGbvAccessLog_FullMethodName            = "/salga.ticket.v1.TicketService/ListGbvAccessLog"
+	TicketService_CreateApiKey_FullMethodName                = "/salga.ticket.v1.TicketService/CreateApiKey"
+	TicketService_ListApiKeys_FullMethodName                 = "/salga.ticket.v1.TicketService/ListApiKeys"
+	TicketService_RevokeApiKey_FullMethodName                = "/salga.ticket.v1.TicketService/RevokeApiKey"
+	TicketService_UploadAttachment_FullMethodName            = "/salga.ticket.v1.TicketService/UploadAttachment"
+	TicketService_CreateTicketWithAttachments_FullMethodName = "/salga.ticket.v1.TicketService/CreateTicketWithAttachments"
+	TicketService_ListAttachments_FullMethodName             = "/salga.ticket.v1.TicketService/ListAttachments"
+	TicketService_DownloadAttachment_FullMethodName          = "/salga.ticket.v1.TicketService/DownloadAttachment"
+	TicketService_SetAttachmentPublic_FullMethodName         = "/salga.ticket.v1.TicketService/SetAttachmentPublic"
+	TicketService_DeleteAttachment_FullMethodName            = "/salga.ticket.v1.TicketService/DeleteAttachment"
+	TicketService_GetAttachmentRetention_FullMethodName      = "/salga.ticket.v1.TicketService/GetAttachmentRetention"
+	TicketService_SetAttachmentRetention_FullMethodName      = "/salga.ticket.v1.TicketService/SetAttachmentRetention"
 )
 
 // TicketServiceClient is the client API for TicketService service.
@@ -81,6 +89,47 @@ type TicketServiceClient interface {
 	// RevokeApiKey revokes an API key at once. Revoking a revoked key is a
 	// no-op that returns it unchanged.
 	RevokeApiKey(ctx context.Context, in *RevokeApiKeyRequest, opts ...grpc.CallOption) (*RevokeApiKeyResponse, error)
+	// UploadAttachment adds a photo to a ticket the caller may change (staff;
+	// the reporting citizen on their own ticket), streamed as an
+	// AttachmentUpload and then the file's bytes, so no message holds a
+	// whole file. The content is cleaned (see Attachment) before anything is
+	// stored; a refused file (InvalidArgument naming `data` and saying what
+	// was found) leaves nothing behind. At most the service's per-ticket
+	// limit of files (FailedPrecondition beyond it). Recorded in the history.
+	// The gateway serves it as multipart/form-data on
+	// `POST /v1/tickets/{ticket_id}/attachments`.
+	UploadAttachment(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[UploadAttachmentRequest, UploadAttachmentResponse], error)
+	// CreateTicketWithAttachments is CreateTicket with photos: the ticket
+	// first, then each file as for UploadAttachment. Every file is cleaned
+	// before the ticket is created, and the ticket and its attachments are
+	// created together or not at all. The gateway serves it as
+	// multipart/form-data on `POST /v1/tickets`.
+	CreateTicketWithAttachments(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse], error)
+	// ListAttachments lists the attachments of a ticket the caller may see:
+	// staff and platform admins see all, a reporter their own uploads and
+	// the public ones.
+	ListAttachments(ctx context.Context, in *ListAttachmentsRequest, opts ...grpc.CallOption) (*ListAttachmentsResponse, error)
+	// DownloadAttachment streams an attachment's image (or thumbnail) to a
+	// caller who may see it: an AttachmentContent, then the bytes. A GBV
+	// ticket's attachment is opened only for the tenant's SAPS liaison, and
+	// the read is written to the GBV access log. The gateway serves it on
+	// `GET /v1/tickets/{ticket_id}/attachments/{attachment_id}` (and
+	// `/thumbnail`).
+	DownloadAttachment(ctx context.Context, in *DownloadAttachmentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DownloadAttachmentResponse], error)
+	// SetAttachmentPublic publishes an attachment to Open311, or withdraws it
+	// (staff). A GBV ticket's attachments and those of internal notes are
+	// never public (FailedPrecondition). Recorded in the history.
+	SetAttachmentPublic(ctx context.Context, in *SetAttachmentPublicRequest, opts ...grpc.CallOption) (*SetAttachmentPublicResponse, error)
+	// DeleteAttachment deletes an attachment and, once nothing else refers to
+	// it, its stored objects (staff). Recorded in the history.
+	DeleteAttachment(ctx context.Context, in *DeleteAttachmentRequest, opts ...grpc.CallOption) (*DeleteAttachmentResponse, error)
+	// GetAttachmentRetention returns how long a municipality keeps the
+	// attachments of finished tickets (staff of the tenant, platform admins).
+	GetAttachmentRetention(ctx context.Context, in *GetAttachmentRetentionRequest, opts ...grpc.CallOption) (*GetAttachmentRetentionResponse, error)
+	// SetAttachmentRetention sets how long a municipality keeps the
+	// attachments of finished tickets (municipal_admin of the tenant, or
+	// platform_admin).
+	SetAttachmentRetention(ctx context.Context, in *SetAttachmentRetentionRequest, opts ...grpc.CallOption) (*SetAttachmentRetentionResponse, error)
 }
 
 type ticketServiceClient struct {
@@ -211,6 +260,101 @@ func (c *ticketServiceClient) RevokeApiKey(ctx context.Context, in *RevokeApiKey
 	return out, nil
 }
 
+func (c *ticketServiceClient) UploadAttachment(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[UploadAttachmentRequest, UploadAttachmentResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &TicketService_ServiceDesc.Streams[0], TicketService_UploadAttachment_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[UploadAttachmentRequest, UploadAttachmentResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketService_UploadAttachmentClient = grpc.ClientStreamingClient[UploadAttachmentRequest, UploadAttachmentResponse]
+
+func (c *ticketServiceClient) CreateTicketWithAttachments(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &TicketService_ServiceDesc.Streams[1], TicketService_CreateTicketWithAttachments_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketService_CreateTicketWithAttachmentsClient = grpc.ClientStreamingClient[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse]
+
+func (c *ticketServiceClient) ListAttachments(ctx context.Context, in *ListAttachmentsRequest, opts ...grpc.CallOption) (*ListAttachmentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAttachmentsResponse)
+	err := c.cc.Invoke(ctx, TicketService_ListAttachments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) DownloadAttachment(ctx context.Context, in *DownloadAttachmentRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DownloadAttachmentResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &TicketService_ServiceDesc.Streams[2], TicketService_DownloadAttachment_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[DownloadAttachmentRequest, DownloadAttachmentResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketService_DownloadAttachmentClient = grpc.ServerStreamingClient[DownloadAttachmentResponse]
+
+func (c *ticketServiceClient) SetAttachmentPublic(ctx context.Context, in *SetAttachmentPublicRequest, opts ...grpc.CallOption) (*SetAttachmentPublicResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetAttachmentPublicResponse)
+	err := c.cc.Invoke(ctx, TicketService_SetAttachmentPublic_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) DeleteAttachment(ctx context.Context, in *DeleteAttachmentRequest, opts ...grpc.CallOption) (*DeleteAttachmentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteAttachmentResponse)
+	err := c.cc.Invoke(ctx, TicketService_DeleteAttachment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) GetAttachmentRetention(ctx context.Context, in *GetAttachmentRetentionRequest, opts ...grpc.CallOption) (*GetAttachmentRetentionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetAttachmentRetentionResponse)
+	err := c.cc.Invoke(ctx, TicketService_GetAttachmentRetention_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) SetAttachmentRetention(ctx context.Context, in *SetAttachmentRetentionRequest, opts ...grpc.CallOption) (*SetAttachmentRetentionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetAttachmentRetentionResponse)
+	err := c.cc.Invoke(ctx, TicketService_SetAttachmentRetention_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TicketServiceServer is the server API for TicketService service.
 // All implementations must embed UnimplementedTicketServiceServer
 // for forward compatibility.
@@ -258,6 +402,47 @@ type TicketServiceServer interface {
 	// RevokeApiKey revokes an API key at once. Revoking a revoked key is a
 	// no-op that returns it unchanged.
 	RevokeApiKey(context.Context, *RevokeApiKeyRequest) (*RevokeApiKeyResponse, error)
+	// UploadAttachment adds a photo to a ticket the caller may change (staff;
+	// the reporting citizen on their own ticket), streamed as an
+	// AttachmentUpload and then the file's bytes, so no message holds a
+	// whole file. The content is cleaned (see Attachment) before anything is
+	// stored; a refused file (InvalidArgument naming `data` and saying what
+	// was found) leaves nothing behind. At most the service's per-ticket
+	// limit of files (FailedPrecondition beyond it). Recorded in the history.
+	// The gateway serves it as multipart/form-data on
+	// `POST /v1/tickets/{ticket_id}/attachments`.
+	UploadAttachment(grpc.ClientStreamingServer[UploadAttachmentRequest, UploadAttachmentResponse]) error
+	// CreateTicketWithAttachments is CreateTicket with photos: the ticket
+	// first, then each file as for UploadAttachment. Every file is cleaned
+	// before the ticket is created, and the ticket and its attachments are
+	// created together or not at all. The gateway serves it as
+	// multipart/form-data on `POST /v1/tickets`.
+	CreateTicketWithAttachments(grpc.ClientStreamingServer[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse]) error
+	// ListAttachments lists the attachments of a ticket the caller may see:
+	// staff and platform admins see all, a reporter their own uploads and
+	// the public ones.
+	ListAttachments(context.Context, *ListAttachmentsRequest) (*ListAttachmentsResponse, error)
+	// DownloadAttachment streams an attachment's image (or thumbnail) to a
+	// caller who may see it: an AttachmentContent, then the bytes. A GBV
+	// ticket's attachment is opened only for the tenant's SAPS liaison, and
+	// the read is written to the GBV access log. The gateway serves it on
+	// `GET /v1/tickets/{ticket_id}/attachments/{attachment_id}` (and
+	// `/thumbnail`).
+	DownloadAttachment(*DownloadAttachmentRequest, grpc.ServerStreamingServer[DownloadAttachmentResponse]) error
+	// SetAttachmentPublic publishes an attachment to Open311, or withdraws it
+	// (staff). A GBV ticket's attachments and those of internal notes are
+	// never public (FailedPrecondition). Recorded in the history.
+	SetAttachmentPublic(context.Context, *SetAttachmentPublicRequest) (*SetAttachmentPublicResponse, error)
+	// DeleteAttachment deletes an attachment and, once nothing else refers to
+	// it, its stored objects (staff). Recorded in the history.
+	DeleteAttachment(context.Context, *DeleteAttachmentRequest) (*DeleteAttachmentResponse, error)
+	// GetAttachmentRetention returns how long a municipality keeps the
+	// attachments of finished tickets (staff of the tenant, platform admins).
+	GetAttachmentRetention(context.Context, *GetAttachmentRetentionRequest) (*GetAttachmentRetentionResponse, error)
+	// SetAttachmentRetention sets how long a municipality keeps the
+	// attachments of finished tickets (municipal_admin of the tenant, or
+	// platform_admin).
+	SetAttachmentRetention(context.Context, *SetAttachmentRetentionRequest) (*SetAttachmentRetentionResponse, error)
 	mustEmbedUnimplementedTicketServiceServer()
 }
 
@@ -303,6 +488,30 @@ func (UnimplementedTicketServiceServer) ListApiKeys(context.Context, *ListApiKey
 }
 func (UnimplementedTicketServiceServer) RevokeApiKey(context.Context, *RevokeApiKeyRequest) (*RevokeApiKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeApiKey not implemented")
+}
+func (UnimplementedTicketServiceServer) UploadAttachment(grpc.ClientStreamingServer[UploadAttachmentRequest, UploadAttachmentResponse]) error {
+	return status.Error(codes.Unimplemented, "method UploadAttachment not implemented")
+}
+func (UnimplementedTicketServiceServer) CreateTicketWithAttachments(grpc.ClientStreamingServer[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse]) error {
+	return status.Error(codes.Unimplemented, "method CreateTicketWithAttachments not implemented")
+}
+func (UnimplementedTicketServiceServer) ListAttachments(context.Context, *ListAttachmentsRequest) (*ListAttachmentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAttachments not implemented")
+}
+func (UnimplementedTicketServiceServer) DownloadAttachment(*DownloadAttachmentRequest, grpc.ServerStreamingServer[DownloadAttachmentResponse]) error {
+	return status.Error(codes.Unimplemented, "method DownloadAttachment not implemented")
+}
+func (UnimplementedTicketServiceServer) SetAttachmentPublic(context.Context, *SetAttachmentPublicRequest) (*SetAttachmentPublicResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetAttachmentPublic not implemented")
+}
+func (UnimplementedTicketServiceServer) DeleteAttachment(context.Context, *DeleteAttachmentRequest) (*DeleteAttachmentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteAttachment not implemented")
+}
+func (UnimplementedTicketServiceServer) GetAttachmentRetention(context.Context, *GetAttachmentRetentionRequest) (*GetAttachmentRetentionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetAttachmentRetention not implemented")
+}
+func (UnimplementedTicketServiceServer) SetAttachmentRetention(context.Context, *SetAttachmentRetentionRequest) (*SetAttachmentRetentionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetAttachmentRetention not implemented")
 }
 func (UnimplementedTicketServiceServer) mustEmbedUnimplementedTicketServiceServer() {}
 func (UnimplementedTicketServiceServer) testEmbeddedByValue()                       {}
@@ -541,6 +750,121 @@ func _TicketService_RevokeApiKey_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TicketService_UploadAttachment_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TicketServiceServer).UploadAttachment(&grpc.GenericServerStream[UploadAttachmentRequest, UploadAttachmentResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketService_UploadAttachmentServer = grpc.ClientStreamingServer[UploadAttachmentRequest, UploadAttachmentResponse]
+
+func _TicketService_CreateTicketWithAttachments_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TicketServiceServer).CreateTicketWithAttachments(&grpc.GenericServerStream[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketService_CreateTicketWithAttachmentsServer = grpc.ClientStreamingServer[CreateTicketWithAttachmentsRequest, CreateTicketWithAttachmentsResponse]
+
+func _TicketService_ListAttachments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAttachmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).ListAttachments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_ListAttachments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).ListAttachments(ctx, req.(*ListAttachmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_DownloadAttachment_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(DownloadAttachmentRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(TicketServiceServer).DownloadAttachment(m, &grpc.GenericServerStream[DownloadAttachmentRequest, DownloadAttachmentResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TicketService_DownloadAttachmentServer = grpc.ServerStreamingServer[DownloadAttachmentResponse]
+
+func _TicketService_SetAttachmentPublic_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetAttachmentPublicRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).SetAttachmentPublic(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_SetAttachmentPublic_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).SetAttachmentPublic(ctx, req.(*SetAttachmentPublicRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_DeleteAttachment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteAttachmentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).DeleteAttachment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_DeleteAttachment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).DeleteAttachment(ctx, req.(*DeleteAttachmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_GetAttachmentRetention_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetAttachmentRetentionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).GetAttachmentRetention(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_GetAttachmentRetention_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).GetAttachmentRetention(ctx, req.(*GetAttachmentRetentionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_SetAttachmentRetention_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetAttachmentRetentionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).SetAttachmentRetention(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_SetAttachmentRetention_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).SetAttachmentRetention(ctx, req.(*SetAttachmentRetentionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // TicketService_ServiceDesc is the grpc.ServiceDesc for TicketService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -596,7 +920,43 @@ var TicketService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "RevokeApiKey",
 			Handler:    _TicketService_RevokeApiKey_Handler,
 		},
+		{
+			MethodName: "ListAttachments",
+			Handler:    _TicketService_ListAttachments_Handler,
+		},
+		{
+			MethodName: "SetAttachmentPublic",
+			Handler:    _TicketService_SetAttachmentPublic_Handler,
+		},
+		{
+			MethodName: "DeleteAttachment",
+			Handler:    _TicketService_DeleteAttachment_Handler,
+		},
+		{
+			MethodName: "GetAttachmentRetention",
+			Handler:    _TicketService_GetAttachmentRetention_Handler,
+		},
+		{
+			MethodName: "SetAttachmentRetention",
+			Handler:    _TicketService_SetAttachmentRetention_Handler,
+		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "UploadAttachment",
+			Handler:       _TicketService_UploadAttachment_Handler,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "CreateTicketWithAttachments",
+			Handler:       _TicketService_CreateTicketWithAttachments_Handler,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "DownloadAttachment",
+			Handler:       _TicketService_DownloadAttachment_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "salga/ticket/v1/ticket_service.proto",
 }

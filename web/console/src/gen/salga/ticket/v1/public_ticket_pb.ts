@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/public_ticket.proto.
  */
 export const file_salga_ticket_v1_public_ticket: GenFile = /*@__PURE__*/
-  fileDesc("CiNzYWxnYS90aWNrZXQvdjEvcHVibGljX3RpY2tldC5wcm90bxIPc2FsZ2EudGlja2V0LnYxIvoECgxQdWJsaWNUaWNrZXQSCgoCaWQYASABKAkSEQoJcmVmZXJlbmNlGAIgASgJEg4KBnRlbmFudBgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRItCgZzdGF0dXMYBSABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEhMKC2Rlc2NyaXB0aW9uGAYgASgJEikKCGxvY2F0aW9uGAcgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIPCgdhZGRyZXNzGAggASgJEhEKCW1lZGlhX3VybBgJIAEoCRIaChJhc3NpZ25lZF90ZWFtX25hbWUYCiABKAkSNQoRcmVzcG9uc2VfZGVhZGxpbmUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjcKE3Jlc29sdXRpb25fZGVhZGxpbmUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGVzY2FsYXRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGAoQZXNjYWxhdGlvbl9sZXZlbBgOIAEoBRIVCg1jYW5jZWxfcmVhc29uGA8gASgJEi8KC2NyZWF0ZV90aW1lGBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgRIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoFbm90ZXMYEiADKAsyGy5zYWxnYS50aWNrZXQudjEuUHVibGljTm90ZSJLCgpQdWJsaWNOb3RlEgwKBGJvZHkYASABKAkSLwoLY3JlYXRlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQsQBChNjb20uc2FsZ2EudGlja2V0LnYxQhFQdWJsaWNUaWNrZXRQcm90b1ABWjxnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS90aWNrZXQvdjE7dGlja2V0djGiAgNTVFiqAg9TYWxnYS5UaWNrZXQuVjHKAg9TYWxnYVxUaWNrZXRcVjHiAhtTYWxnYVxUaWNrZXRcVjFcR1BCTWV0YWRhdGHqAhFTYWxnYTo6VGlja2V0OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common]);
+  fileDesc("CiNzYWxnYS90aWNrZXQvdjEvcHVibGljX3RpY2tldC5wcm90bxIPc2FsZ2EudGlja2V0LnYxIrAFCgxQdWJsaWNUaWNrZXQSCgoCaWQYASABKAkSEQoJcmVmZXJlbmNlGAIgASgJEg4KBnRlbmFudBgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRItCgZzdGF0dXMYBSABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEhMKC2Rlc2NyaXB0aW9uGAYgASgJEikKCGxvY2F0aW9uGAcgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIPCgdhZGRyZXNzGAggASgJEhoKEmFzc2lnbmVkX3RlYW1fbmFtZRgKIAEoCRI1ChFyZXNwb25zZV9kZWFkbGluZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoTcmVzb2x1dGlvbl9kZWFkbGluZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMZXNjYWxhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBlc2NhbGF0aW9uX2xldmVsGA4gASgFEhUKDWNhbmNlbF9yZWFzb24YDyABKAkSLwoLY3JlYXRlX3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgVub3RlcxgSIAMoCzIbLnNhbGdhLnRpY2tldC52MS5QdWJsaWNOb3RlEjYKC2F0dGFjaG1lbnRzGBMgAygLMiEuc2FsZ2EudGlja2V0LnYxLlB1YmxpY0F0dGFjaG1lbnRKBAgJEApSCW1lZGlhX3VybCJLCgpQdWJsaWNOb3RlEgwKBGJvZHkYASABKAkSLwoLY3JlYXRlX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqEBChBQdWJsaWNBdHRhY2htZW50EgoKAmlkGAEgASgJEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRINCgV3aWR0aBgDIAEoBRIOCgZoZWlnaHQYBCABKAUSGwoTdGh1bWJuYWlsX2F2YWlsYWJsZRgFIAEoCBIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCxAEKE2NvbS5zYWxnYS50aWNrZXQudjFCEVB1YmxpY1RpY2tldFByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3RpY2tldC92MTt0aWNrZXR2MaICA1NUWKoCD1NhbGdhLlRpY2tldC5WMcoCD1NhbGdhXFRpY2tldFxWMeICG1NhbGdhXFRpY2tldFxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpUaWNrZXQ6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common]);
 
 /**
  * PublicTicket is the part of a non-GBV ticket that may be shown to the
@@ -81,13 +81,6 @@ export type PublicTicket = Message<"salga.ticket.v1.PublicTicket"> & {
   address: string;
 
   /**
-   * URL of a photo or other media, when given.
-   *
-   * @generated from field: string media_url = 9;
-   */
-  mediaUrl: string;
-
-  /**
    * Display name of the team currently responsible; empty while unrouted.
    *
    * @generated from field: string assigned_team_name = 10;
@@ -151,6 +144,13 @@ export type PublicTicket = Message<"salga.ticket.v1.PublicTicket"> & {
    * @generated from field: repeated salga.ticket.v1.PublicNote notes = 18;
    */
   notes: PublicNote[];
+
+  /**
+   * Attachments staff made public, oldest first (never a GBV ticket's).
+   *
+   * @generated from field: repeated salga.ticket.v1.PublicAttachment attachments = 19;
+   */
+  attachments: PublicAttachment[];
 };
 
 /**
@@ -187,4 +187,62 @@ export type PublicNote = Message<"salga.ticket.v1.PublicNote"> & {
  */
 export const PublicNoteSchema: GenMessage<PublicNote> = /*@__PURE__*/
   messageDesc(file_salga_ticket_v1_public_ticket, 1);
+
+/**
+ * PublicAttachment is a photo staff published with a ticket: cleaned of
+ * every metadata on upload, downloadable through
+ * TicketInternalService.DownloadPublicAttachment.
+ *
+ * @generated from message salga.ticket.v1.PublicAttachment
+ */
+export type PublicAttachment = Message<"salga.ticket.v1.PublicAttachment"> & {
+  /**
+   * Attachment UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Content type of the image: `image/jpeg` or `image/png`.
+   *
+   * @generated from field: string content_type = 2;
+   */
+  contentType: string;
+
+  /**
+   * Width in pixels.
+   *
+   * @generated from field: int32 width = 3;
+   */
+  width: number;
+
+  /**
+   * Height in pixels.
+   *
+   * @generated from field: int32 height = 4;
+   */
+  height: number;
+
+  /**
+   * Whether a thumbnail is stored.
+   *
+   * @generated from field: bool thumbnail_available = 5;
+   */
+  thumbnailAvailable: boolean;
+
+  /**
+   * When it was uploaded.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 6;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.PublicAttachment.
+ * Use `create(PublicAttachmentSchema)` to create a new message.
+ */
+export const PublicAttachmentSchema: GenMessage<PublicAttachment> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_public_ticket, 2);
 

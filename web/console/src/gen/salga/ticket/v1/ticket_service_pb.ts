@@ -13,6 +13,8 @@ import type { Category, LatLng, ReporterPreferences, TicketStatus } from "../../
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
 import type { ApiKey } from "./api_key_pb";
 import { file_salga_ticket_v1_api_key } from "./api_key_pb";
+import type { Attachment, AttachmentFile, DeleteAttachmentRequestSchema, DeleteAttachmentResponseSchema, DownloadAttachmentRequestSchema, DownloadAttachmentResponseSchema, GetAttachmentRetentionRequestSchema, GetAttachmentRetentionResponseSchema, ListAttachmentsRequestSchema, ListAttachmentsResponseSchema, SetAttachmentPublicRequestSchema, SetAttachmentPublicResponseSchema, SetAttachmentRetentionRequestSchema, SetAttachmentRetentionResponseSchema, UploadAttachmentRequestSchema, UploadAttachmentResponseSchema } from "./attachment_pb";
+import { file_salga_ticket_v1_attachment } from "./attachment_pb";
 import type { Channel, GbvAccessLogEntry, HistoryEntry, NoteVisibility, Reporter, Ticket, TicketNote } from "./ticket_pb";
 import { file_salga_ticket_v1_ticket } from "./ticket_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -21,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/ticket_service.proto.
  */
 export const file_salga_ticket_v1_ticket_service: GenFile = /*@__PURE__*/
-  fileDesc("CiRzYWxnYS90aWNrZXQvdjEvdGlja2V0X3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSLYAgoTQ3JlYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YAyABKAkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBSABKAkSKwoIcmVwb3J0ZXIYBiABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISKQoHY2hhbm5lbBgHIAEoDjIYLnNhbGdhLnRpY2tldC52MS5DaGFubmVsEhcKD2lkZW1wb3RlbmN5X2tleRgIIAEoCRJCChRyZXBvcnRlcl9wcmVmZXJlbmNlcxgJIAEoCzIkLnNhbGdhLmNvbW1vbi52MS5SZXBvcnRlclByZWZlcmVuY2VzIj8KFENyZWF0ZVRpY2tldFJlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQiHgoQR2V0VGlja2V0UmVxdWVzdBIKCgJpZBgBIAEoCSI8ChFHZXRUaWNrZXRSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0ImcKC0JvdW5kaW5nQm94EhQKDG1pbl9sYXRpdHVkZRgBIAEoARIVCg1taW5fbG9uZ2l0dWRlGAIgASgBEhQKDG1heF9sYXRpdHVkZRgDIAEoARIVCg1tYXhfbG9uZ2l0dWRlGAQgASgBIkgKBkNpcmNsZRInCgZjZW50ZXIYASABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEhUKDXJhZGl1c19tZXRlcnMYAiABKAEisgQKEkxpc3RUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkSLwoIc3RhdHVzZXMYBCADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi0KCmNhdGVnb3JpZXMYBSADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQYXNzaWduZWRfdGVhbV9pZBgGIAEoCRIxCg1jcmVhdGVkX2FmdGVyGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNdXBkYXRlZF9hZnRlchgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOdXBkYXRlZF9iZWZvcmUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKBGJib3gYCyABKAsyHC5zYWxnYS50aWNrZXQudjEuQm91bmRpbmdCb3gSJQoEbmVhchgMIAEoCzIXLnNhbGdhLnRpY2tldC52MS5DaXJjbGUSDQoFcXVlcnkYDSABKAkSLgoIb3JkZXJfYnkYDiABKA4yHC5zYWxnYS50aWNrZXQudjEuVGlja2V0T3JkZXISCwoDaWRzGA8gAygJIlgKE0xpc3RUaWNrZXRzUmVzcG9uc2USKAoHdGlja2V0cxgBIAMoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIqgCChRHZXRUaWNrZXRUaWxlUmVxdWVzdBIJCgF6GAEgASgFEgkKAXgYAiABKAUSCQoBeRgDIAEoBRIOCgZ0ZW5hbnQYBCABKAkSLwoIc3RhdHVzZXMYBSADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi0KCmNhdGVnb3JpZXMYBiADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQYXNzaWduZWRfdGVhbV9pZBgHIAEoCRIxCg1jcmVhdGVkX2FmdGVyGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZgoZVXBkYXRlVGlja2V0U3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRItCgZzdGF0dXMYAiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJFChpVcGRhdGVUaWNrZXRTdGF0dXNSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0ImwKFEFkZFRpY2tldE5vdGVSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCRIzCgp2aXNpYmlsaXR5GAIgASgOMh8uc2FsZ2EudGlja2V0LnYxLk5vdGVWaXNpYmlsaXR5EgwKBGJvZHkYAyABKAkiQgoVQWRkVGlja2V0Tm90ZVJlc3BvbnNlEikKBG5vdGUYASABKAsyGy5zYWxnYS50aWNrZXQudjEuVGlja2V0Tm90ZSIrChZMaXN0VGlja2V0Tm90ZXNSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCSJFChdMaXN0VGlja2V0Tm90ZXNSZXNwb25zZRIqCgVub3RlcxgBIAMoCzIbLnNhbGdhLnRpY2tldC52MS5UaWNrZXROb3RlIiwKF0dldFRpY2tldEhpc3RvcnlSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCSJKChhHZXRUaWNrZXRIaXN0b3J5UmVzcG9uc2USLgoHZW50cmllcxgBIAMoCzIdLnNhbGdhLnRpY2tldC52MS5IaXN0b3J5RW50cnkiYwoXTGlzdEdidkFjY2Vzc0xvZ1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJoChhMaXN0R2J2QWNjZXNzTG9nUmVzcG9uc2USMwoHZW50cmllcxgBIAMoCzIiLnNhbGdhLnRpY2tldC52MS5HYnZBY2Nlc3NMb2dFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOgoTQ3JlYXRlQXBpS2V5UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEwoLY2xpZW50X25hbWUYAiABKAkiTQoUQ3JlYXRlQXBpS2V5UmVzcG9uc2USKAoHYXBpX2tleRgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkSCwoDa2V5GAIgASgJIiQKEkxpc3RBcGlLZXlzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkiQAoTTGlzdEFwaUtleXNSZXNwb25zZRIpCghhcGlfa2V5cxgBIAMoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkiIQoTUmV2b2tlQXBpS2V5UmVxdWVzdBIKCgJpZBgBIAEoCSJAChRSZXZva2VBcGlLZXlSZXNwb25zZRIoCgdhcGlfa2V5GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLkFwaUtleSqaAQoLVGlja2V0T3JkZXISHAoYVElDS0VUX09SREVSX1VOU1BFQ0lGSUVEEAASIQodVElDS0VUX09SREVSX0NSRUFURV9USU1FX0RFU0MQARIgChxUSUNLRVRfT1JERVJfQ1JFQVRFX1RJTUVfQVNDEAISKAokVElDS0VUX09SREVSX1JFU09MVVRJT05fREVBRExJTkVfQVNDEAMyiwwKDVRpY2tldFNlcnZpY2UScwoMQ3JlYXRlVGlja2V0EiQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0UmVzcG9uc2UiFoLT5JMCEDoBKiILL3YxL3RpY2tldHMSbAoJR2V0VGlja2V0EiEuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldFJlcXVlc3QaIi5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0UmVzcG9uc2UiGILT5JMCEhIQL3YxL3RpY2tldHMve2lkfRJtCgtMaXN0VGlja2V0cxIjLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0c1JlcXVlc3QaJC5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldHNSZXNwb25zZSITgtPkkwINEgsvdjEvdGlja2V0cxJzCg1HZXRUaWNrZXRUaWxlEiUuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldFRpbGVSZXF1ZXN0GhQuZ29vZ2xlLmFwaS5IdHRwQm9keSIlgtPkkwIfEh0vdjEvdGlsZXMvdGlja2V0cy97en0ve3h9L3t5fRKXAQoSVXBkYXRlVGlja2V0U3RhdHVzEiouc2FsZ2EudGlja2V0LnYxLlVwZGF0ZVRpY2tldFN0YXR1c1JlcXVlc3QaKy5zYWxnYS50aWNrZXQudjEuVXBkYXRlVGlja2V0U3RhdHVzUmVzcG9uc2UiKILT5JMCIjoBKiIdL3YxL3RpY2tldHMve2lkfTp1cGRhdGVTdGF0dXMSiAEKDUFkZFRpY2tldE5vdGUSJS5zYWxnYS50aWNrZXQudjEuQWRkVGlja2V0Tm90ZVJlcXVlc3QaJi5zYWxnYS50aWNrZXQudjEuQWRkVGlja2V0Tm90ZVJlc3BvbnNlIiiC0+STAiI6ASoiHS92MS90aWNrZXRzL3t0aWNrZXRfaWR9L25vdGVzEosBCg9MaXN0VGlja2V0Tm90ZXMSJy5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldE5vdGVzUmVxdWVzdBooLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0Tm90ZXNSZXNwb25zZSIlgtPkkwIfEh0vdjEvdGlja2V0cy97dGlja2V0X2lkfS9ub3RlcxKQAQoQR2V0VGlja2V0SGlzdG9yeRIoLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRIaXN0b3J5UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRIaXN0b3J5UmVzcG9uc2UiJ4LT5JMCIRIfL3YxL3RpY2tldHMve3RpY2tldF9pZH0vaGlzdG9yeRKDAQoQTGlzdEdidkFjY2Vzc0xvZxIoLnNhbGdhLnRpY2tldC52MS5MaXN0R2J2QWNjZXNzTG9nUmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5MaXN0R2J2QWNjZXNzTG9nUmVzcG9uc2UiGoLT5JMCFBISL3YxL2didi1hY2Nlc3MtbG9nEnQKDENyZWF0ZUFwaUtleRIkLnNhbGdhLnRpY2tldC52MS5DcmVhdGVBcGlLZXlSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZUFwaUtleVJlc3BvbnNlIheC0+STAhE6ASoiDC92MS9hcGkta2V5cxJuCgtMaXN0QXBpS2V5cxIjLnNhbGdhLnRpY2tldC52MS5MaXN0QXBpS2V5c1JlcXVlc3QaJC5zYWxnYS50aWNrZXQudjEuTGlzdEFwaUtleXNSZXNwb25zZSIUgtPkkwIOEgwvdjEvYXBpLWtleXMSgAEKDFJldm9rZUFwaUtleRIkLnNhbGdhLnRpY2tldC52MS5SZXZva2VBcGlLZXlSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLlJldm9rZUFwaUtleVJlc3BvbnNlIiOC0+STAh06ASoiGC92MS9hcGkta2V5cy97aWR9OnJldm9rZULFAQoTY29tLnNhbGdhLnRpY2tldC52MUISVGlja2V0U2VydmljZVByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3RpY2tldC92MTt0aWNrZXR2MaICA1NUWKoCD1NhbGdhLlRpY2tldC5WMcoCD1NhbGdhXFRpY2tldFxWMeICG1NhbGdhXFRpY2tldFxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpUaWNrZXQ6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_api_httpbody, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_api_key, file_salga_ticket_v1_ticket]);
+  fileDesc("CiRzYWxnYS90aWNrZXQvdjEvdGlja2V0X3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSLYAgoTQ3JlYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YAyABKAkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBSABKAkSKwoIcmVwb3J0ZXIYBiABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISKQoHY2hhbm5lbBgHIAEoDjIYLnNhbGdhLnRpY2tldC52MS5DaGFubmVsEhcKD2lkZW1wb3RlbmN5X2tleRgIIAEoCRJCChRyZXBvcnRlcl9wcmVmZXJlbmNlcxgJIAEoCzIkLnNhbGdhLmNvbW1vbi52MS5SZXBvcnRlclByZWZlcmVuY2VzIj8KFENyZWF0ZVRpY2tldFJlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQiHgoQR2V0VGlja2V0UmVxdWVzdBIKCgJpZBgBIAEoCSI8ChFHZXRUaWNrZXRSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0ImcKC0JvdW5kaW5nQm94EhQKDG1pbl9sYXRpdHVkZRgBIAEoARIVCg1taW5fbG9uZ2l0dWRlGAIgASgBEhQKDG1heF9sYXRpdHVkZRgDIAEoARIVCg1tYXhfbG9uZ2l0dWRlGAQgASgBIkgKBkNpcmNsZRInCgZjZW50ZXIYASABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEhUKDXJhZGl1c19tZXRlcnMYAiABKAEisgQKEkxpc3RUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkSLwoIc3RhdHVzZXMYBCADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi0KCmNhdGVnb3JpZXMYBSADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQYXNzaWduZWRfdGVhbV9pZBgGIAEoCRIxCg1jcmVhdGVkX2FmdGVyGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNdXBkYXRlZF9hZnRlchgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOdXBkYXRlZF9iZWZvcmUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKBGJib3gYCyABKAsyHC5zYWxnYS50aWNrZXQudjEuQm91bmRpbmdCb3gSJQoEbmVhchgMIAEoCzIXLnNhbGdhLnRpY2tldC52MS5DaXJjbGUSDQoFcXVlcnkYDSABKAkSLgoIb3JkZXJfYnkYDiABKA4yHC5zYWxnYS50aWNrZXQudjEuVGlja2V0T3JkZXISCwoDaWRzGA8gAygJIlgKE0xpc3RUaWNrZXRzUmVzcG9uc2USKAoHdGlja2V0cxgBIAMoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIqgCChRHZXRUaWNrZXRUaWxlUmVxdWVzdBIJCgF6GAEgASgFEgkKAXgYAiABKAUSCQoBeRgDIAEoBRIOCgZ0ZW5hbnQYBCABKAkSLwoIc3RhdHVzZXMYBSADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi0KCmNhdGVnb3JpZXMYBiADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQYXNzaWduZWRfdGVhbV9pZBgHIAEoCRIxCg1jcmVhdGVkX2FmdGVyGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZgoZVXBkYXRlVGlja2V0U3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRItCgZzdGF0dXMYAiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJFChpVcGRhdGVUaWNrZXRTdGF0dXNSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0ImwKFEFkZFRpY2tldE5vdGVSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCRIzCgp2aXNpYmlsaXR5GAIgASgOMh8uc2FsZ2EudGlja2V0LnYxLk5vdGVWaXNpYmlsaXR5EgwKBGJvZHkYAyABKAkiQgoVQWRkVGlja2V0Tm90ZVJlc3BvbnNlEikKBG5vdGUYASABKAsyGy5zYWxnYS50aWNrZXQudjEuVGlja2V0Tm90ZSIrChZMaXN0VGlja2V0Tm90ZXNSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCSJFChdMaXN0VGlja2V0Tm90ZXNSZXNwb25zZRIqCgVub3RlcxgBIAMoCzIbLnNhbGdhLnRpY2tldC52MS5UaWNrZXROb3RlIiwKF0dldFRpY2tldEhpc3RvcnlSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCSJKChhHZXRUaWNrZXRIaXN0b3J5UmVzcG9uc2USLgoHZW50cmllcxgBIAMoCzIdLnNhbGdhLnRpY2tldC52MS5IaXN0b3J5RW50cnkiYwoXTGlzdEdidkFjY2Vzc0xvZ1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJoChhMaXN0R2J2QWNjZXNzTG9nUmVzcG9uc2USMwoHZW50cmllcxgBIAMoCzIiLnNhbGdhLnRpY2tldC52MS5HYnZBY2Nlc3NMb2dFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOgoTQ3JlYXRlQXBpS2V5UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEwoLY2xpZW50X25hbWUYAiABKAkiTQoUQ3JlYXRlQXBpS2V5UmVzcG9uc2USKAoHYXBpX2tleRgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkSCwoDa2V5GAIgASgJIiQKEkxpc3RBcGlLZXlzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkiQAoTTGlzdEFwaUtleXNSZXNwb25zZRIpCghhcGlfa2V5cxgBIAMoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkiIQoTUmV2b2tlQXBpS2V5UmVxdWVzdBIKCgJpZBgBIAEoCSJAChRSZXZva2VBcGlLZXlSZXNwb25zZRIoCgdhcGlfa2V5GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLkFwaUtleSKlAQoiQ3JlYXRlVGlja2V0V2l0aEF0dGFjaG1lbnRzUmVxdWVzdBI2CgZ0aWNrZXQYASABKAsyJC5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0UmVxdWVzdEgAEi8KBGZpbGUYAiABKAsyHy5zYWxnYS50aWNrZXQudjEuQXR0YWNobWVudEZpbGVIABIOCgRkYXRhGAMgASgMSABCBgoEcGFydCKAAQojQ3JlYXRlVGlja2V0V2l0aEF0dGFjaG1lbnRzUmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldBIwCgthdHRhY2htZW50cxgCIAMoCzIbLnNhbGdhLnRpY2tldC52MS5BdHRhY2htZW50KpoBCgtUaWNrZXRPcmRlchIcChhUSUNLRVRfT1JERVJfVU5TUEVDSUZJRUQQABIhCh1USUNLRVRfT1JERVJfQ1JFQVRFX1RJTUVfREVTQxABEiAKHFRJQ0tFVF9PUkRFUl9DUkVBVEVfVElNRV9BU0MQAhIoCiRUSUNLRVRfT1JERVJfUkVTT0xVVElPTl9ERUFETElORV9BU0MQAzKrFQoNVGlja2V0U2VydmljZRJzCgxDcmVhdGVUaWNrZXQSJC5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0UmVxdWVzdBolLnNhbGdhLnRpY2tldC52MS5DcmVhdGVUaWNrZXRSZXNwb25zZSIWgtPkkwIQOgEqIgsvdjEvdGlja2V0cxJsCglHZXRUaWNrZXQSIS5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0UmVxdWVzdBoiLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRSZXNwb25zZSIYgtPkkwISEhAvdjEvdGlja2V0cy97aWR9Em0KC0xpc3RUaWNrZXRzEiMuc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXRzUmVxdWVzdBokLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0c1Jlc3BvbnNlIhOC0+STAg0SCy92MS90aWNrZXRzEnMKDUdldFRpY2tldFRpbGUSJS5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0VGlsZVJlcXVlc3QaFC5nb29nbGUuYXBpLkh0dHBCb2R5IiWC0+STAh8SHS92MS90aWxlcy90aWNrZXRzL3t6fS97eH0ve3l9EpcBChJVcGRhdGVUaWNrZXRTdGF0dXMSKi5zYWxnYS50aWNrZXQudjEuVXBkYXRlVGlja2V0U3RhdHVzUmVxdWVzdBorLnNhbGdhLnRpY2tldC52MS5VcGRhdGVUaWNrZXRTdGF0dXNSZXNwb25zZSIogtPkkwIiOgEqIh0vdjEvdGlja2V0cy97aWR9OnVwZGF0ZVN0YXR1cxKIAQoNQWRkVGlja2V0Tm90ZRIlLnNhbGdhLnRpY2tldC52MS5BZGRUaWNrZXROb3RlUmVxdWVzdBomLnNhbGdhLnRpY2tldC52MS5BZGRUaWNrZXROb3RlUmVzcG9uc2UiKILT5JMCIjoBKiIdL3YxL3RpY2tldHMve3RpY2tldF9pZH0vbm90ZXMSiwEKD0xpc3RUaWNrZXROb3RlcxInLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0Tm90ZXNSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXROb3Rlc1Jlc3BvbnNlIiWC0+STAh8SHS92MS90aWNrZXRzL3t0aWNrZXRfaWR9L25vdGVzEpABChBHZXRUaWNrZXRIaXN0b3J5Eiguc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldEhpc3RvcnlSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldEhpc3RvcnlSZXNwb25zZSIngtPkkwIhEh8vdjEvdGlja2V0cy97dGlja2V0X2lkfS9oaXN0b3J5EoMBChBMaXN0R2J2QWNjZXNzTG9nEiguc2FsZ2EudGlja2V0LnYxLkxpc3RHYnZBY2Nlc3NMb2dSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLkxpc3RHYnZBY2Nlc3NMb2dSZXNwb25zZSIagtPkkwIUEhIvdjEvZ2J2LWFjY2Vzcy1sb2cSdAoMQ3JlYXRlQXBpS2V5EiQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZUFwaUtleVJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2UiF4LT5JMCEToBKiIML3YxL2FwaS1rZXlzEm4KC0xpc3RBcGlLZXlzEiMuc2FsZ2EudGlja2V0LnYxLkxpc3RBcGlLZXlzUmVxdWVzdBokLnNhbGdhLnRpY2tldC52MS5MaXN0QXBpS2V5c1Jlc3BvbnNlIhSC0+STAg4SDC92MS9hcGkta2V5cxKAAQoMUmV2b2tlQXBpS2V5EiQuc2FsZ2EudGlja2V0LnYxLlJldm9rZUFwaUtleVJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuUmV2b2tlQXBpS2V5UmVzcG9uc2UiI4LT5JMCHToBKiIYL3YxL2FwaS1rZXlzL3tpZH06cmV2b2tlEmkKEFVwbG9hZEF0dGFjaG1lbnQSKC5zYWxnYS50aWNrZXQudjEuVXBsb2FkQXR0YWNobWVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuVXBsb2FkQXR0YWNobWVudFJlc3BvbnNlKAESigEKG0NyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50cxIzLnNhbGdhLnRpY2tldC52MS5DcmVhdGVUaWNrZXRXaXRoQXR0YWNobWVudHNSZXF1ZXN0GjQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50c1Jlc3BvbnNlKAESkQEKD0xpc3RBdHRhY2htZW50cxInLnNhbGdhLnRpY2tldC52MS5MaXN0QXR0YWNobWVudHNSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLkxpc3RBdHRhY2htZW50c1Jlc3BvbnNlIiuC0+STAiUSIy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2F0dGFjaG1lbnRzEm8KEkRvd25sb2FkQXR0YWNobWVudBIqLnNhbGdhLnRpY2tldC52MS5Eb3dubG9hZEF0dGFjaG1lbnRSZXF1ZXN0Gisuc2FsZ2EudGlja2V0LnYxLkRvd25sb2FkQXR0YWNobWVudFJlc3BvbnNlMAESugEKE1NldEF0dGFjaG1lbnRQdWJsaWMSKy5zYWxnYS50aWNrZXQudjEuU2V0QXR0YWNobWVudFB1YmxpY1JlcXVlc3QaLC5zYWxnYS50aWNrZXQudjEuU2V0QXR0YWNobWVudFB1YmxpY1Jlc3BvbnNlIkiC0+STAkI6ASoiPS92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2F0dGFjaG1lbnRzL3thdHRhY2htZW50X2lkfTpzZXRQdWJsaWMSpAEKEERlbGV0ZUF0dGFjaG1lbnQSKC5zYWxnYS50aWNrZXQudjEuRGVsZXRlQXR0YWNobWVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuRGVsZXRlQXR0YWNobWVudFJlc3BvbnNlIjuC0+STAjUqMy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2F0dGFjaG1lbnRzL3thdHRhY2htZW50X2lkfRKbAQoWR2V0QXR0YWNobWVudFJldGVudGlvbhIuLnNhbGdhLnRpY2tldC52MS5HZXRBdHRhY2htZW50UmV0ZW50aW9uUmVxdWVzdBovLnNhbGdhLnRpY2tldC52MS5HZXRBdHRhY2htZW50UmV0ZW50aW9uUmVzcG9uc2UiIILT5JMCGhIYL3YxL2F0dGFjaG1lbnQtcmV0ZW50aW9uEp4BChZTZXRBdHRhY2htZW50UmV0ZW50aW9uEi4uc2FsZ2EudGlja2V0LnYxLlNldEF0dGFjaG1lbnRSZXRlbnRpb25SZXF1ZXN0Gi8uc2FsZ2EudGlja2V0LnYxLlNldEF0dGFjaG1lbnRSZXRlbnRpb25SZXNwb25zZSIjgtPkkwIdOgEqIhgvdjEvYXR0YWNobWVudC1yZXRlbnRpb25CxQEKE2NvbS5zYWxnYS50aWNrZXQudjFCElRpY2tldFNlcnZpY2VQcm90b1ABWjxnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS90aWNrZXQvdjE7dGlja2V0djGiAgNTVFiqAg9TYWxnYS5UaWNrZXQuVjHKAg9TYWxnYVxUaWNrZXRcVjHiAhtTYWxnYVxUaWNrZXRcVjFcR1BCTWV0YWRhdGHqAhFTYWxnYTo6VGlja2V0OjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_api_httpbody, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_api_key, file_salga_ticket_v1_attachment, file_salga_ticket_v1_ticket]);
 
 /**
  * CreateTicketRequest is the input of TicketService.CreateTicket.
@@ -894,6 +896,85 @@ export const RevokeApiKeyResponseSchema: GenMessage<RevokeApiKeyResponse> = /*@_
   messageDesc(file_salga_ticket_v1_ticket_service, 24);
 
 /**
+ * CreateTicketWithAttachmentsRequest is one message of the client stream of
+ * TicketService.CreateTicketWithAttachments: first `ticket`, then for each
+ * file a `file` message followed by its bytes as `data` messages of at most
+ * 65536 bytes each.
+ *
+ * @generated from message salga.ticket.v1.CreateTicketWithAttachmentsRequest
+ */
+export type CreateTicketWithAttachmentsRequest = Message<"salga.ticket.v1.CreateTicketWithAttachmentsRequest"> & {
+  /**
+   * What the message carries.
+   *
+   * @generated from oneof salga.ticket.v1.CreateTicketWithAttachmentsRequest.part
+   */
+  part: {
+    /**
+     * The first message: the ticket, as for CreateTicket.
+     *
+     * @generated from field: salga.ticket.v1.CreateTicketRequest ticket = 1;
+     */
+    value: CreateTicketRequest;
+    case: "ticket";
+  } | {
+    /**
+     * Starts the next file.
+     *
+     * @generated from field: salga.ticket.v1.AttachmentFile file = 2;
+     */
+    value: AttachmentFile;
+    case: "file";
+  } | {
+    /**
+     * The next bytes of the current file, at most 65536 per message.
+     *
+     * @generated from field: bytes data = 3;
+     */
+    value: Uint8Array;
+    case: "data";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message salga.ticket.v1.CreateTicketWithAttachmentsRequest.
+ * Use `create(CreateTicketWithAttachmentsRequestSchema)` to create a new message.
+ */
+export const CreateTicketWithAttachmentsRequestSchema: GenMessage<CreateTicketWithAttachmentsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 25);
+
+/**
+ * CreateTicketWithAttachmentsResponse is the output of
+ * TicketService.CreateTicketWithAttachments.
+ *
+ * @generated from message salga.ticket.v1.CreateTicketWithAttachmentsResponse
+ */
+export type CreateTicketWithAttachmentsResponse = Message<"salga.ticket.v1.CreateTicketWithAttachmentsResponse"> & {
+  /**
+   * The created (or, on a retry, previously created) ticket; a receipt
+   * without content for a GBV reporter who is not the SAPS liaison.
+   *
+   * @generated from field: salga.ticket.v1.Ticket ticket = 1;
+   */
+  ticket?: Ticket | undefined;
+
+  /**
+   * The stored attachments, in the order of the files; empty on a retry
+   * and in a GBV receipt.
+   *
+   * @generated from field: repeated salga.ticket.v1.Attachment attachments = 2;
+   */
+  attachments: Attachment[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.CreateTicketWithAttachmentsResponse.
+ * Use `create(CreateTicketWithAttachmentsResponseSchema)` to create a new message.
+ */
+export const CreateTicketWithAttachmentsResponseSchema: GenMessage<CreateTicketWithAttachmentsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 26);
+
+/**
  * TicketOrder is the sort order of ListTickets.
  *
  * @generated from enum salga.ticket.v1.TicketOrder
@@ -1076,6 +1157,111 @@ export const TicketService: GenService<{
     methodKind: "unary";
     input: typeof RevokeApiKeyRequestSchema;
     output: typeof RevokeApiKeyResponseSchema;
+  },
+  /**
+   * UploadAttachment adds a photo to a ticket the caller may change (staff;
+   * the reporting citizen on their own ticket), streamed as an
+   * AttachmentUpload and then the file's bytes, so no message holds a
+   * whole file. The content is cleaned (see Attachment) before anything is
+   * stored; a refused file (InvalidArgument naming `data` and saying what
+   * was found) leaves nothing behind. At most the service's per-ticket
+   * limit of files (FailedPrecondition beyond it). Recorded in the history.
+   * The gateway serves it as multipart/form-data on
+   * `POST /v1/tickets/{ticket_id}/attachments`.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.UploadAttachment
+   */
+  uploadAttachment: {
+    methodKind: "client_streaming";
+    input: typeof UploadAttachmentRequestSchema;
+    output: typeof UploadAttachmentResponseSchema;
+  },
+  /**
+   * CreateTicketWithAttachments is CreateTicket with photos: the ticket
+   * first, then each file as for UploadAttachment. Every file is cleaned
+   * before the ticket is created, and the ticket and its attachments are
+   * created together or not at all. The gateway serves it as
+   * multipart/form-data on `POST /v1/tickets`.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.CreateTicketWithAttachments
+   */
+  createTicketWithAttachments: {
+    methodKind: "client_streaming";
+    input: typeof CreateTicketWithAttachmentsRequestSchema;
+    output: typeof CreateTicketWithAttachmentsResponseSchema;
+  },
+  /**
+   * ListAttachments lists the attachments of a ticket the caller may see:
+   * staff and platform admins see all, a reporter their own uploads and
+   * the public ones.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.ListAttachments
+   */
+  listAttachments: {
+    methodKind: "unary";
+    input: typeof ListAttachmentsRequestSchema;
+    output: typeof ListAttachmentsResponseSchema;
+  },
+  /**
+   * DownloadAttachment streams an attachment's image (or thumbnail) to a
+   * caller who may see it: an AttachmentContent, then the bytes. A GBV
+   * ticket's attachment is opened only for the tenant's SAPS liaison, and
+   * the read is written to the GBV access log. The gateway serves it on
+   * `GET /v1/tickets/{ticket_id}/attachments/{attachment_id}` (and
+   * `/thumbnail`).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.DownloadAttachment
+   */
+  downloadAttachment: {
+    methodKind: "server_streaming";
+    input: typeof DownloadAttachmentRequestSchema;
+    output: typeof DownloadAttachmentResponseSchema;
+  },
+  /**
+   * SetAttachmentPublic publishes an attachment to Open311, or withdraws it
+   * (staff). A GBV ticket's attachments and those of internal notes are
+   * never public (FailedPrecondition). Recorded in the history.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.SetAttachmentPublic
+   */
+  setAttachmentPublic: {
+    methodKind: "unary";
+    input: typeof SetAttachmentPublicRequestSchema;
+    output: typeof SetAttachmentPublicResponseSchema;
+  },
+  /**
+   * DeleteAttachment deletes an attachment and, once nothing else refers to
+   * it, its stored objects (staff). Recorded in the history.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.DeleteAttachment
+   */
+  deleteAttachment: {
+    methodKind: "unary";
+    input: typeof DeleteAttachmentRequestSchema;
+    output: typeof DeleteAttachmentResponseSchema;
+  },
+  /**
+   * GetAttachmentRetention returns how long a municipality keeps the
+   * attachments of finished tickets (staff of the tenant, platform admins).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.GetAttachmentRetention
+   */
+  getAttachmentRetention: {
+    methodKind: "unary";
+    input: typeof GetAttachmentRetentionRequestSchema;
+    output: typeof GetAttachmentRetentionResponseSchema;
+  },
+  /**
+   * SetAttachmentRetention sets how long a municipality keeps the
+   * attachments of finished tickets (municipal_admin of the tenant, or
+   * platform_admin).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.SetAttachmentRetention
+   */
+  setAttachmentRetention: {
+    methodKind: "unary";
+    input: typeof SetAttachmentRetentionRequestSchema;
+    output: typeof SetAttachmentRetentionResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_ticket_v1_ticket_service, 0);
