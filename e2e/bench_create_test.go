@@ -66,47 +66,49 @@ func (s *suite) gatewayCreates(token string, clients int) func(int) error {
 const baselineQueue = "bench_baseline"
 
 // baselineCreates returns an op that performs, in one transaction straight
-// through pgx, the INSERT statements the ticket service's store runs for a
-// create: the reference counter, the ticket row, its history row and the two
-// River job rows (River's own multi-row insert). It skips what the service
-// adds around them: authentication, validation, the tenant-scoped role and
-// settings of pg.InTx, and River's client bookkeeping.
+// through pgx, the statements the ticket service's store runs for a create,
+// in the same round trips: the ticket (its reference from the tenant's
+// sequence) and its history row in one batch, then the three River job rows
+// (River's own multi-row insert). It skips what the service adds around
+// them: authentication, validation, the role and settings of pg.InTx
+// beyond the tenant, and River's client bookkeeping.
 func baselineCreates(pool *pgxpool.Pool, tenant string) func(int) error {
 	return func(i int) error {
 		ctx := context.Background()
 		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 			now := time.Now().UTC().Truncate(time.Microsecond)
-			var seq int64
-			if err := tx.QueryRow(ctx, `INSERT INTO ticket.reference_counters AS c (tenant, year, last) VALUES ($1, $2, 1)
-				ON CONFLICT (tenant, year) DO UPDATE SET last = c.last + 1 RETURNING last`, tenant, now.Year()).Scan(&seq); err != nil {
-				return fmt.Errorf("next reference: %w", err)
-			}
 			id, p := uuid.NewString(), createPoint(i)
-			if _, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
+			b := &pgx.Batch{}
+			b.Queue(`SELECT set_config('app.tenant', $1, true)`, tenant)
+			b.Queue(`WITH r AS (SELECT ticket.next_reference($2, $18::int) AS reference),
+				t AS (INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
 					location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
 					sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq)
-				VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
-					$15, $16, $17, $18, $18, 1)`,
-				id, tenant, fmt.Sprintf("%s-%d-%06d", tenant, now.Year(), seq), "water", "open", "Burst pipe on Main Road",
-				p.GetLongitude(), p.GetLatitude(), "", "", "", "", "bench-agent", "web", nil, nil, nil, now); err != nil {
-				return fmt.Errorf("insert ticket: %w", err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
+				SELECT $1, $2, r.reference, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9, $10, $11, $12, $13,
+					$14, $15, $16, $17, $17, 1 FROM r)
+				SELECT reference FROM r`,
+				id, tenant, "water", "open", "Burst pipe on Main Road", p.GetLongitude(), p.GetLatitude(),
+				"", "", "", "", "bench-agent", "web", nil, nil, nil, now, now.Year())
+			b.Queue(`INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
 					from_status, to_status, reason, detail, event_id, create_time)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-				id, 1, tenant, false, "created", "bench-agent", "", "open", "", "web", uuid.NewString(), now); err != nil {
-				return fmt.Errorf("insert history: %w", err)
+				id, 1, tenant, false, "created", "bench-agent", "", "open", "", "web", uuid.NewString(), now)
+			if err := tx.SendBatch(ctx, b).Close(); err != nil {
+				return fmt.Errorf("insert ticket and history: %w", err)
 			}
 			route, _ := json.Marshal(map[string]any{"tenant": tenant, "ticket_id": id, "category": "water", "lat": p.GetLatitude(), "lng": p.GetLongitude()})
 			event, _ := json.Marshal(map[string]any{"event_id": uuid.NewString(), "tenant": tenant, "ticket_id": id,
 				"category": "water", "event": "created", "to": "open", "occur_time": now, "sequence": 1})
-			return insertBaselineJobs(ctx, tx, now, route, event)
+			notice, _ := json.Marshal(map[string]any{"event": "created", "event_id": uuid.NewString(), "tenant": tenant, "ticket_id": id,
+				"reference": tenant + "-0000-000000", "category": "water", "to": "open", "occur_time": now, "sequence": 1})
+			return insertBaselineJobs(ctx, tx, now, route, event, notice)
 		})
 	}
 }
 
-// insertBaselineJobs is River v0.51's JobInsertFastMany for two jobs.
-func insertBaselineJobs(ctx context.Context, tx pgx.Tx, now time.Time, route, event []byte) error {
+// insertBaselineJobs is River v0.51's JobInsertFastMany for the create's
+// three jobs.
+func insertBaselineJobs(ctx context.Context, tx pgx.Tx, now time.Time, route, event, notice []byte) error {
 	_, err := tx.Exec(ctx, `WITH raw_job_data AS (
 			SELECT unnest($1::jsonb[]) AS args, unnest($2::text[]) AS kind, unnest($3::text[]) AS queue,
 				unnest($4::bytea[]) AS unique_key, unnest($5::integer[]) AS unique_states)
@@ -120,8 +122,8 @@ func insertBaselineJobs(ctx context.Context, tx pgx.Tx, now time.Time, route, ev
 			AND ticket.river_job_state_in_bitmask(unique_states, state)
 		DO UPDATE SET kind = river_job.kind
 		RETURNING id`,
-		[]string{string(route), string(event)}, []string{"ticket.route_ticket", "ticket.sla_event"},
-		[]string{baselineQueue, baselineQueue}, [][]byte{nil, nil}, []int32{0, 0}, now)
+		[]string{string(route), string(event), string(notice)}, []string{"ticket.route_ticket", "ticket.sla_event", "ticket.notify_event"},
+		[]string{baselineQueue, baselineQueue, baselineQueue}, [][]byte{nil, nil, nil}, []int32{0, 0, 0}, now)
 	if err != nil {
 		return fmt.Errorf("insert river_job: %w", err)
 	}

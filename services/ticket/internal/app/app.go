@@ -23,8 +23,9 @@ import (
 // Jobs records, inside the transaction of a change, what other services
 // must learn about it (implemented by package outbox).
 type Jobs interface {
-	// TicketCreated records that a new ticket must be routed and clocked.
-	TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
+	// TicketCreated records that a new ticket must be routed and clocked,
+	// and that the notification service must hear of its created notice n.
+	TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry, n domain.Notice) error
 	// StatusChanged records that a status change must reach routing and SLA.
 	StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
 	// Notify records that the notification service must hear of a

@@ -48,20 +48,12 @@ func (a *App) createAs(ctx context.Context, c access.Caller, action string, in d
 	var t domain.Ticket
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		now := a.timestamp()
-		seq, err := a.store.NextReference(ctx, tx, in.Tenant, now.Year())
-		if err != nil {
-			return err
-		}
-		t = domain.NewTicket(in, id, domain.Reference(in.Tenant, now.Year(), seq), c.Subject(), now)
-		if err := a.store.InsertTicket(ctx, tx, t); err != nil {
-			return err
-		}
-		if err := a.store.ClaimKey(ctx, tx, t, in.IdempotencyKey, digest); err != nil {
-			return err
-		}
+		t = domain.NewTicket(in, id, "", c.Subject(), now)
 		h := t.CreatedEntry()
 		h.EventID = uuid.NewString()
-		if err := a.store.InsertHistory(ctx, tx, t, h); err != nil {
+		// The ticket, its reference, the key's claim and the history entry
+		// go out in one round trip, the three jobs in another.
+		if err := a.store.CreateTicket(ctx, tx, &t, h, in.IdempotencyKey, digest); err != nil {
 			return err
 		}
 		if extra != nil {
@@ -69,10 +61,7 @@ func (a *App) createAs(ctx context.Context, c access.Caller, action string, in d
 				return err
 			}
 		}
-		if err := a.jobs.TicketCreated(ctx, tx, t, h); err != nil {
-			return err
-		}
-		if err := a.jobs.Notify(ctx, tx, t.CreatedNotice(h, in.Preferences)); err != nil {
+		if err := a.jobs.TicketCreated(ctx, tx, t, h, t.CreatedNotice(h, in.Preferences)); err != nil {
 			return err
 		}
 		if !c.CanSeeGBV() {

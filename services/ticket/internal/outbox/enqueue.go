@@ -25,12 +25,18 @@ func NewEnqueuer(jobs *queue.Client, keys *seal.Keyring) *Enqueuer {
 	return &Enqueuer{jobs: jobs, keys: keys}
 }
 
-// TicketCreated records that routing must route t and SLA must start its
-// clocks; h is the `created` history entry whose event id keys the SLA event.
-func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
-	err := e.jobs.InsertTx(ctx, tx,
+// TicketCreated records that routing must route t, SLA must start its
+// clocks and the notification service must hear of n, its created notice,
+// in one insert; h is the `created` history entry whose event id keys the
+// SLA event.
+func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry, n domain.Notice) error {
+	notice, err := e.notifyArgs(n)
+	if err != nil {
+		return fmt.Errorf("outbox.TicketCreated: %w", err)
+	}
+	err = e.jobs.InsertTx(ctx, tx,
 		RouteTicketArgs{Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Lat: t.Location.Lat, Lng: t.Location.Lng},
-		slaEvent(t, h, EventCreated))
+		slaEvent(t, h, EventCreated), notice)
 	if err != nil {
 		return fmt.Errorf("outbox.TicketCreated: %w", err)
 	}

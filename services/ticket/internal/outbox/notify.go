@@ -65,6 +65,18 @@ func contactAAD(tenant, ticketID string) []byte {
 
 // Notify records that the notification service must hear of n.
 func (e *Enqueuer) Notify(ctx context.Context, tx pgx.Tx, n domain.Notice) error {
+	a, err := e.notifyArgs(n)
+	if err != nil {
+		return fmt.Errorf("outbox.Notify: %w", err)
+	}
+	if err := e.jobs.InsertTx(ctx, tx, a); err != nil {
+		return fmt.Errorf("outbox.Notify: %w", err)
+	}
+	return nil
+}
+
+// notifyArgs is the job of notice n, the reporter's contact sealed.
+func (e *Enqueuer) notifyArgs(n domain.Notice) (NotifyArgs, error) {
 	a := NotifyArgs{Event: n.Kind, EventID: n.EventID, Tenant: n.Tenant, TicketID: n.TicketID, Reference: n.Reference,
 		Category: n.Category, From: string(n.From), To: string(n.To), OccurTime: n.OccurTime, Sequence: n.Sequence,
 		ReporterSubject: n.ReporterSubject, Preferences: n.Preferences, TeamID: n.TeamID, TeamName: n.TeamName,
@@ -73,18 +85,15 @@ func (e *Enqueuer) Notify(ctx context.Context, tx pgx.Tx, n domain.Notice) error
 	if n.Reporter != (domain.Reporter{}) {
 		pt, err := json.Marshal(n.Reporter)
 		if err != nil {
-			return fmt.Errorf("outbox.Notify: %w", err)
+			return a, err
 		}
 		sd, err := e.keys.Seal(pt, contactAAD(n.Tenant, n.TicketID))
 		if err != nil {
-			return fmt.Errorf("outbox.Notify: %w", err)
+			return a, err
 		}
 		a.Contact = &sd
 	}
-	if err := e.jobs.InsertTx(ctx, tx, a); err != nil {
-		return fmt.Errorf("outbox.Notify: %w", err)
-	}
-	return nil
+	return a, nil
 }
 
 // NotifyClient is what the notify worker needs of the notification

@@ -82,22 +82,21 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	h := domain.HistoryEntry{Sequence: 1, EventID: "0b7f0a38-9a43-4c8e-8f3c-3f0f2a1d2c55", To: word.StatusOpen, CreateTime: time.Now()}
 	scope := pg.Scope{Tenant: "CPT", Subject: "c1", Roles: []string{"citizen"}}
 
+	gbv := tk
+	gbv.Category, gbv.Reporter = word.CategoryGBV, domain.Reporter{Name: "Survivor", Phone: "+27825550101"}
+	notice := gbv.CreatedNotice(h, domain.ReporterPreferences{GBVSafe: "sms"})
+
 	// A rolled-back change leaves no job behind.
 	err = pg.InTx(t.Context(), pool, scope, func(tx pgx.Tx) error {
-		require.NoError(t, ev.TicketCreated(t.Context(), tx, tk, h))
+		require.NoError(t, ev.TicketCreated(t.Context(), tx, gbv, h, notice))
 		return context.Canceled
 	})
 	require.ErrorIs(t, err, context.Canceled)
 	require.NoError(t, pg.InTx(t.Context(), pool, scope, func(tx pgx.Tx) error {
-		if err := ev.TicketCreated(t.Context(), tx, tk, h); err != nil {
+		if err := ev.TicketCreated(t.Context(), tx, gbv, h, notice); err != nil {
 			return err
 		}
-		if err := ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"}); err != nil {
-			return err
-		}
-		gbv := tk
-		gbv.Category, gbv.Reporter = word.CategoryGBV, domain.Reporter{Name: "Survivor", Phone: "+27825550101"}
-		return ev.Notify(t.Context(), tx, gbv.CreatedNotice(h, domain.ReporterPreferences{GBVSafe: "sms"}))
+		return ev.StatusChanged(t.Context(), tx, tk, domain.HistoryEntry{Sequence: 2, EventID: h.EventID, From: "open", To: "in_progress"})
 	}))
 
 	var stored int

@@ -53,6 +53,26 @@ func TestCreateTicket(t *testing.T) {
 		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.route_ticket' AND args->>'ticket_id' = $1`, ids[0]))
 	})
 
+	t.Run("concurrent creates of one tenant get distinct readable references", func(t *testing.T) {
+		refs := make([]string, 20)
+		var wg sync.WaitGroup
+		for i := range refs {
+			wg.Go(func() {
+				resp, err := h.public.CreateTicket(ctx, newTicket(commonv1.Category_CATEGORY_ELECTRICITY, "Street light out"))
+				if err == nil {
+					refs[i] = resp.GetTicket().GetReference()
+				}
+			})
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for _, ref := range refs {
+			require.Regexp(t, regexp.MustCompile(`^CPT-20\d\d-\d{6}$`), ref)
+			require.False(t, seen[ref], "reference %s handed out twice", ref)
+			seen[ref] = true
+		}
+	})
+
 	t.Run("the Idempotency-Key metadata works like the field", func(t *testing.T) {
 		mctx := metadata.AppendToOutgoingContext(ctx, "idempotency-key", "hdr-1")
 		first := h.create(t, mctx, newTicket(commonv1.Category_CATEGORY_WASTE, "Bins not collected"))

@@ -45,26 +45,37 @@ func (s *Store) openHistory(tenant, ticketID string, seq int64, sd seal.Sealed) 
 	return h, nil
 }
 
-// InsertHistory appends h to t's history. On a GBV ticket the reason and
-// detail (a status change's reason is free text) are sealed, bound to the
-// entry, and the plaintext columns stay empty.
-func (s *Store) InsertHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+// historyInsert appends a history entry, from historyArgs.
+const historyInsert = `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
+		from_status, to_status, reason, detail, sealed, sealed_key_id, sealed_nonce, event_id, create_time)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+
+// historyArgs are historyInsert's arguments for h on t. On a GBV ticket the
+// reason and detail (a status change's reason is free text) are sealed,
+// bound to the entry, and the plaintext columns stay empty.
+func (s *Store) historyArgs(t domain.Ticket, h domain.HistoryEntry) ([]any, error) {
 	reason, detail := h.Reason, h.Detail
 	var sealed, nonce []byte
 	var keyID *string
 	if t.IsGBV() {
 		sd, err := s.sealHistory(t.Tenant, t.ID, h.Sequence, historyText{Reason: h.Reason, Detail: h.Detail})
 		if err != nil {
-			return fmt.Errorf("store.InsertHistory: %w", err)
+			return nil, err
 		}
 		reason, detail, sealed, nonce, keyID = "", "", sd.Ciphertext, sd.Nonce, &sd.KeyID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO ticket.history (ticket_id, sequence, tenant, gbv, kind, actor,
-			from_status, to_status, reason, detail, sealed, sealed_key_id, sealed_nonce, event_id, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-		t.ID, h.Sequence, t.Tenant, t.IsGBV(), h.Kind, h.Actor, string(h.From), string(h.To),
-		reason, detail, sealed, keyID, nonce, h.EventID, h.CreateTime)
+	return []any{t.ID, h.Sequence, t.Tenant, t.IsGBV(), h.Kind, h.Actor, string(h.From), string(h.To),
+		reason, detail, sealed, keyID, nonce, h.EventID, h.CreateTime}, nil
+}
+
+// InsertHistory appends h to t's history (sealed on a GBV ticket, see
+// historyArgs).
+func (s *Store) InsertHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+	args, err := s.historyArgs(t, h)
 	if err != nil {
+		return fmt.Errorf("store.InsertHistory: %w", err)
+	}
+	if _, err := tx.Exec(ctx, historyInsert, args...); err != nil {
 		return fmt.Errorf("store.InsertHistory: %w", err)
 	}
 	return nil

@@ -11,28 +11,30 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// ClaimKey records, in the transaction creating ticket t, that its
-// reporter's key stands for this request (its digest) for
-// domain.IdempotencyWindow. A claim of the same key that has expired is
-// deleted first; a live one fails the insert with domain.ErrKeyTaken, after
-// the transaction holding it commits. (An upsert would not do: it would not
-// roll back the ticket.)
-func (s *Store) ClaimKey(ctx context.Context, tx pgx.Tx, t domain.Ticket, key string, digest []byte) error {
-	if key == "" {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM ticket.idempotency_keys
+// queueClaim adds to b the claim, in the transaction creating ticket t,
+// that its reporter's key stands for this request (its digest) for
+// domain.IdempotencyWindow; readClaim reads its results. A claim of the
+// same key that has expired is deleted first; a live one fails the insert
+// with domain.ErrKeyTaken, after the transaction holding it commits. (An
+// upsert would not do: it would not roll back the ticket.)
+func queueClaim(b *pgx.Batch, t domain.Ticket, key string, digest []byte) {
+	b.Queue(`DELETE FROM ticket.idempotency_keys
 		WHERE tenant = $1 AND subject = $2 AND key = $3 AND create_time <= $4`,
-		t.Tenant, t.ReporterSubject, key, t.CreateTime.Add(-domain.IdempotencyWindow)); err != nil {
-		return fmt.Errorf("store.ClaimKey: delete expired: %w", err)
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO ticket.idempotency_keys (tenant, subject, key, request_hash, ticket_id, create_time)
+		t.Tenant, t.ReporterSubject, key, t.CreateTime.Add(-domain.IdempotencyWindow))
+	b.Queue(`INSERT INTO ticket.idempotency_keys (tenant, subject, key, request_hash, ticket_id, create_time)
 		VALUES ($1, $2, $3, $4, $5, $6)`, t.Tenant, t.ReporterSubject, key, digest, t.ID, t.CreateTime)
+}
+
+func readClaim(br pgx.BatchResults) error {
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("store.CreateTicket: delete expired key: %w", err)
+	}
+	_, err := br.Exec()
 	if pg.IsUniqueViolation(err) {
 		return domain.ErrKeyTaken
 	}
 	if err != nil {
-		return fmt.Errorf("store.ClaimKey: %w", err)
+		return fmt.Errorf("store.CreateTicket: claim key: %w", err)
 	}
 	return nil
 }

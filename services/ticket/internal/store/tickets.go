@@ -12,43 +12,90 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// NextReference takes the next reference number of tenant for year. Its row
-// lock also serialises concurrent creates with one idempotency key, so the
-// losers meet the winner's committed key in ClaimKey.
-func (s *Store) NextReference(ctx context.Context, tx pgx.Tx, tenant string, year int) (int64, error) {
-	var seq int64
-	if err := tx.QueryRow(ctx, `INSERT INTO ticket.reference_counters AS c (tenant, year, last) VALUES ($1, $2, 1)
-		ON CONFLICT (tenant, year) DO UPDATE SET last = c.last + 1 RETURNING last`,
-		tenant, year).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("store.NextReference: %w", err)
-	}
-	return seq, nil
-}
+// ticketInsert writes a new ticket with its history sequence at 1 (its
+// created entry) and answers its reference; %s is the SQL of the
+// reference, from ticketArgs' $18. The reference comes from the CTE, not
+// from RETURNING, which would need the new row to be readable: a citizen
+// reports GBV without ever reading it back.
+const ticketInsert = `WITH r AS (SELECT %s AS reference),
+	t AS (INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
+		location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
+		sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq)
+	SELECT $1, $2, r.reference, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9, $10, $11, $12, $13,
+		$14, $15, $16, $17, $17, 1 FROM r)
+	SELECT reference FROM r`
 
-// InsertTicket writes a new ticket, its history sequence at 1 (its
-// created entry, InsertHistory); a GBV ticket's free text goes into its
-// sealed document and its plaintext columns stay empty.
-func (s *Store) InsertTicket(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
+// ticketArgs are ticketInsert's $1 to $17 for t, followed by ref ($18). A
+// GBV ticket's free text goes into its sealed document and its plaintext
+// columns stay empty.
+func (s *Store) ticketArgs(t domain.Ticket, ref any) ([]any, error) {
 	plain := plainColumns(t)
 	var sealed, nonce []byte
 	var keyID *string
 	if t.IsGBV() {
 		sd, err := s.sealContent(t)
 		if err != nil {
-			return fmt.Errorf("store.InsertTicket: %w", err)
+			return nil, err
 		}
 		sealed, nonce, keyID = sd.Ciphertext, sd.Nonce, &sd.KeyID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
-			location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
-			sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq)
-		VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
-			$15, $16, $17, $18, $18, 1)`,
-		t.ID, t.Tenant, t.Reference, string(t.Category), string(t.Status), plain.Description,
+	return []any{t.ID, t.Tenant, string(t.Category), string(t.Status), plain.Description,
 		t.Location.Lng, t.Location.Lat, plain.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
-		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, t.CreateTime)
+		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, t.CreateTime, ref}, nil
+}
+
+// InsertTicket writes a new ticket under the reference t carries, its
+// history sequence at 1 (its created entry, InsertHistory).
+func (s *Store) InsertTicket(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
+	args, err := s.ticketArgs(t, t.Reference)
 	if err != nil {
 		return fmt.Errorf("store.InsertTicket: %w", err)
+	}
+	if _, err := tx.Exec(ctx, fmt.Sprintf(ticketInsert, "$18::text"), args...); err != nil {
+		return fmt.Errorf("store.InsertTicket: %w", err)
+	}
+	return nil
+}
+
+// CreateTicket writes new ticket t under the next reference of its tenant
+// and creation year (set on t), claims the reporter's idempotency key for
+// it when key is set (queueClaim, domain.ErrKeyTaken) and appends its
+// created entry h, all in one round trip.
+//
+// References come from a sequence per tenant and year
+// (ticket.next_reference, migration 00017), which holds no lock until the
+// commit: creates of one municipality run side by side, and a rolled-back
+// create leaves a gap in its numbers.
+func (s *Store) CreateTicket(ctx context.Context, tx pgx.Tx, t *domain.Ticket, h domain.HistoryEntry, key string, digest []byte) error {
+	targs, err := s.ticketArgs(*t, t.CreateTime.Year())
+	if err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
+	}
+	hargs, err := s.historyArgs(*t, h)
+	if err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
+	}
+	b := &pgx.Batch{}
+	b.Queue(fmt.Sprintf(ticketInsert, "ticket.next_reference($2, $18::int)"), targs...)
+	if key != "" {
+		queueClaim(b, *t, key, digest)
+	}
+	b.Queue(historyInsert, hargs...)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	if err := br.QueryRow().Scan(&t.Reference); err != nil {
+		return fmt.Errorf("store.CreateTicket: insert ticket: %w", err)
+	}
+	if key != "" {
+		if err := readClaim(br); err != nil {
+			return err
+		}
+	}
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("store.CreateTicket: insert history: %w", err)
+	}
+	if err := br.Close(); err != nil {
+		return fmt.Errorf("store.CreateTicket: %w", err)
 	}
 	return nil
 }
