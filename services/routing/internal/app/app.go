@@ -55,6 +55,12 @@ func (a *App) inTx(ctx context.Context, scope pg.Scope, fn func(pgx.Tx) error) e
 	return pg.InTx(ctx, a.pool, scope, fn)
 }
 
+// read sends the independent queries queue adds in one round trip, under
+// scope and read-only (pg.Read).
+func (a *App) read(ctx context.Context, scope pg.Scope, queue func(*pgx.Batch)) error {
+	return pg.Read(ctx, a.pool, scope, queue)
+}
+
 // wrap names the use case in an unexpected error; domain errors keep their
 // code through the wrapping.
 func wrap(op string, err error) error {

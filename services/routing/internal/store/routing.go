@@ -65,6 +65,19 @@ func (s *Store) FindCandidates(ctx context.Context, tx pgx.Tx, q domain.RouteQue
 	return c, nil
 }
 
+// QueueCandidates adds FindCandidates' search for q to b (for pg.Read);
+// its answer lands in c when the batch is read.
+func (s *Store) QueueCandidates(b *pgx.Batch, q domain.RouteQuery, c *domain.Candidates) {
+	b.Queue(candidatesSQL, candidatesArgs(q)...).Query(func(rows pgx.Rows) error {
+		got, err := collectCandidates(rows)
+		if err != nil {
+			return fmt.Errorf("store.QueueCandidates: %w", err)
+		}
+		*c = got
+		return nil
+	})
+}
+
 func collectCandidates(rows pgx.Rows) (domain.Candidates, error) {
 	var c domain.Candidates
 	rule := 0
@@ -105,6 +118,22 @@ const leastLoadedSQL = `SELECT m->>'user_id' AS uid FROM routing.teams t,
 		WHERE a.is_current AND a.team_id = t.id AND a.person_id = m->>'user_id'
 		  AND coalesce(s.status, 'open') <> ALL ($2)), uid
 	LIMIT 1`
+
+// QueueLeastLoadedMember adds LeastLoadedMember's query to b (for
+// pg.Read); the member lands in uid ("" when the team has none).
+func (s *Store) QueueLeastLoadedMember(b *pgx.Batch, teamID string, uid *string) {
+	b.Queue(leastLoadedSQL, teamID, word.Finished()).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			if err := rows.Scan(uid); err != nil {
+				return fmt.Errorf("store.QueueLeastLoadedMember: %w", err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store.QueueLeastLoadedMember: %w", err)
+		}
+		return nil
+	})
+}
 
 // LeastLoadedMember returns the member of the team who gets the next
 // ticket (see leastLoadedSQL); "" when the team has no members.
