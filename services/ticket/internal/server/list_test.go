@@ -182,9 +182,11 @@ func TestListTicketsRadiusIsExactAtTheEdge(t *testing.T) {
 	}
 }
 
-// Text search finds its matches through trigram indexes when they are few
-// and walks the list when they are many (more than the store's cap of
-// 2,000); both must give exactly the matching tickets.
+// Text search walks the list at once when its matches are common among the
+// tenant's newest tickets (search_dense), finds them through trigram
+// indexes when they are few and walks the list when they are many (more
+// than the store's cap of 2,000); every way must give exactly the matching
+// tickets.
 func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -213,7 +215,8 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 		name, query string
 		want        int
 	}{
-		{"many matches (walked)", "leak", 2500 - 3 + 1},
+		{"many matches, common among the newest (walked at once)", "leak", 2500 - 3 + 1},
+		{"many matches of another word (walked at once)", "meter", 2500 - 3},
 		{"few matches (indexed)", "SINKHOLE", 3},
 		{"a whole reference, and a description quoting it", "cpt-2025-001007", 2},
 		{"a whole reference of another tenant", "JHB-2025-000007", 0},
@@ -233,6 +236,10 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 		})
 	}
 
+	// Oldest first, the same search asks search_ids and walks past its cap.
+	oldest := h.listAll(t, staff, &ticketv1.ListTicketsRequest{Query: "leak", PageSize: 500, OrderBy: ticketv1.TicketOrder_TICKET_ORDER_CREATE_TIME_ASC})
+	require.Len(t, oldest, 2500-3+1)
+
 	// search_ids runs as the schema owner: it must keep the tenant wall.
 	ids := func(scope pg.Scope, tenant *string) int {
 		var n int
@@ -248,6 +255,21 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 	require.Zero(t, ids(pg.Scope{}, &cpt), "an empty scope")
 	require.Equal(t, 4, ids(pg.Scope{AllTenants: true}, nil), "an all-tenants scope")
 	require.Equal(t, 1, ids(pg.Scope{AllTenants: true}, &jhb), "an all-tenants scope naming one tenant")
+
+	// So does search_dense, and it tells common matches from rare ones.
+	dense := func(scope pg.Scope, tenant *string, pattern string) bool {
+		var d bool
+		require.NoError(t, pg.InTx(ctx, h.pool, scope, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `SELECT ticket.search_dense($1, $2, 10000, 100)`, tenant, pattern).Scan(&d)
+		}))
+		return d
+	}
+	require.True(t, dense(pg.Scope{Tenant: "CPT"}, &cpt, "%leak%"), "common among the tenant's newest")
+	require.False(t, dense(pg.Scope{Tenant: "CPT"}, &cpt, "%Sinkhole%"), "3 of the newest 10,000 are not common")
+	require.False(t, dense(pg.Scope{Tenant: "JHB"}, &cpt, "%leak%"), "another tenant asking about CPT")
+	require.False(t, dense(pg.Scope{Tenant: "CPT"}, nil, "%leak%"), "a tenant asking about every tenant")
+	require.False(t, dense(pg.Scope{}, &cpt, "%leak%"), "an empty scope")
+	require.True(t, dense(pg.Scope{AllTenants: true}, &cpt, "%leak%"), "an all-tenants scope naming one tenant")
 }
 
 func TestListTicketsByIDsShowsOnlyTheVisibleOnes(t *testing.T) {

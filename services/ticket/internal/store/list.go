@@ -19,7 +19,7 @@ func (s *Store) ListTickets(ctx context.Context, tx pgx.Tx, v domain.Visibility,
 	visible(w, v)
 	filters(w, f)
 	if f.Query != "" {
-		if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query); err != nil {
+		if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query, f.Order); err != nil {
 			return nil, false, fmt.Errorf("store.ListTickets: %w", err)
 		}
 	}
@@ -46,15 +46,41 @@ func (s *Store) ListTickets(ctx context.Context, tx pgx.Tx, v domain.Visibility,
 // walking the tenant's tickets in list order fills a page sooner.
 const searchCap = 2000
 
+// denseWindow and denseMin decide, for a list newest first, when a text
+// search's matches are common enough to walk the list at once: at least
+// denseMin of the tenant's newest denseWindow tickets match (1 in 100 or
+// more), so a page of 50 fills within a few thousand tickets.
+const (
+	denseWindow = 10000
+	denseMin    = 100
+)
+
 // textSearch adds the case-insensitive search for q in the description or
 // reference to w (a whole reference of the tenant finds that ticket, and
-// descriptions that quote it). ticket.search_ids finds the matches through
-// the reference's unique index or trigram indexes, which row-level
-// security keeps from the list query itself (see migration 00006); when
-// there are more than searchCap of them, the list query tests each ticket
-// it walks instead.
-func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q string) error {
+// descriptions that quote it). For a list newest first whose matches are
+// common among the tenant's newest tickets (ticket.search_dense, migration
+// 00018) the list query tests each ticket it walks. Otherwise
+// ticket.search_ids finds the matches through the reference's unique index
+// or trigram indexes, which row-level security keeps from the list query
+// itself (see migration 00006); when there are more than searchCap of
+// them, the list query tests each ticket it walks instead.
+func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q string, order domain.Order) error {
 	pattern := "%" + likeEscape(q) + "%"
+	walk := func() {
+		p := w.arg(pattern)
+		w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
+	}
+	if order == domain.OrderCreateTimeDesc && tenant != nil && !isWholeReference(*tenant, q) {
+		var dense bool
+		if err := tx.QueryRow(ctx, `SELECT ticket.search_dense($1, $2, $3, $4)`,
+			tenant, pattern, denseWindow, denseMin).Scan(&dense); err != nil {
+			return fmt.Errorf("search dense: %w", err)
+		}
+		if dense {
+			walk()
+			return nil
+		}
+	}
 	var ids []string
 	err := tx.QueryRow(ctx, `SELECT array(SELECT s::text FROM ticket.search_ids($1, $2, $3, $4) s)`,
 		tenant, q, pattern, searchCap+1).Scan(&ids)
@@ -65,9 +91,23 @@ func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q stri
 		w.add("t.id = ANY(" + w.arg(ids) + "::uuid[])")
 		return nil
 	}
-	p := w.arg(pattern)
-	w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
+	walk()
 	return nil
+}
+
+// isWholeReference reports whether q is shaped like a whole reference of
+// tenant (CPT-2026-000123), which search_ids finds by the unique index.
+func isWholeReference(tenant, q string) bool {
+	rest, ok := strings.CutPrefix(strings.ToUpper(q), strings.ToUpper(tenant)+"-")
+	if !ok || len(rest) < 11 || rest[4] != '-' {
+		return false
+	}
+	for i, r := range rest {
+		if i != 4 && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // searchTenant is the tenant a text search looks in: the caller's, or for
