@@ -109,23 +109,40 @@ func baselineCreates(pool *pgxpool.Pool, tenant string) func(int) error {
 // insertBaselineJobs is River v0.51's JobInsertFastMany for the create's
 // three jobs.
 func insertBaselineJobs(ctx context.Context, tx pgx.Tx, now time.Time, route, event, notice []byte) error {
-	_, err := tx.Exec(ctx, `WITH raw_job_data AS (
+	return insertBaselineJobsIn(ctx, tx, "ticket", now, []string{"ticket.route_ticket", "ticket.sla_event", "ticket.notify_event"},
+		[]string{string(route), string(event), string(notice)})
+}
+
+// insertBaselineJobsIn is River v0.51's JobInsertFastMany into schema's
+// job table, for jobs of the given kinds and JSON args in baselineQueue.
+func insertBaselineJobsIn(ctx context.Context, tx pgx.Tx, schema string, now time.Time, kinds, args []string) error {
+	sql, params := baselineJobs(schema, now, kinds, args)
+	if _, err := tx.Exec(ctx, sql, params...); err != nil {
+		return fmt.Errorf("insert %s.river_job: %w", schema, err)
+	}
+	return nil
+}
+
+// baselineJobs is insertBaselineJobsIn's statement and arguments, for a
+// batch.
+func baselineJobs(schema string, now time.Time, kinds, args []string) (string, []any) {
+	queues := make([]string, len(kinds))
+	keys := make([][]byte, len(kinds))
+	states := make([]int32, len(kinds))
+	for i := range queues {
+		queues[i] = baselineQueue
+	}
+	return strings.ReplaceAll(`WITH raw_job_data AS (
 			SELECT unnest($1::jsonb[]) AS args, unnest($2::text[]) AS kind, unnest($3::text[]) AS queue,
 				unnest($4::bytea[]) AS unique_key, unnest($5::integer[]) AS unique_states)
-		INSERT INTO ticket.river_job (id, args, created_at, kind, max_attempts, metadata, priority, queue,
+		INSERT INTO SCHEMA.river_job (id, args, created_at, kind, max_attempts, metadata, priority, queue,
 			scheduled_at, state, tags, unique_key, unique_states)
-		SELECT nextval('ticket.river_job_id_seq'::regclass), args, $6, kind, 25, '{}'::jsonb, 1, queue, $6,
-			'available'::ticket.river_job_state, '{}'::varchar(255)[], nullif(unique_key, '')::bytea,
+		SELECT nextval('SCHEMA.river_job_id_seq'::regclass), args, $6, kind, 25, '{}'::jsonb, 1, queue, $6,
+			'available'::SCHEMA.river_job_state, '{}'::varchar(255)[], nullif(unique_key, '')::bytea,
 			nullif(unique_states::integer, 0)::bit(8)
 		FROM raw_job_data
 		ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND unique_states IS NOT NULL
-			AND ticket.river_job_state_in_bitmask(unique_states, state)
+			AND SCHEMA.river_job_state_in_bitmask(unique_states, state)
 		DO UPDATE SET kind = river_job.kind
-		RETURNING id`,
-		[]string{string(route), string(event), string(notice)}, []string{"ticket.route_ticket", "ticket.sla_event", "ticket.notify_event"},
-		[]string{baselineQueue, baselineQueue, baselineQueue}, [][]byte{nil, nil, nil}, []int32{0, 0, 0}, now)
-	if err != nil {
-		return fmt.Errorf("insert river_job: %w", err)
-	}
-	return nil
+		RETURNING id`, "SCHEMA", schema), []any{args, kinds, queues, keys, states, now}
 }

@@ -36,8 +36,18 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 		ratios = append(ratios, perSecond(n, all)/perSecond(n, took))
 	}
 	r.add("4 pipeline", "create rate, 16 gRPC clients", "tickets/s", spreadOf(createRates))
+	r.ratioRow("4 pipeline", "create rate with deliveries running", createRates, 16)
 	r.add("4 pipeline", "time from first create until all routed and clocked", "s", spreadOf(drainSecs))
 	r.add("4 pipeline", "drain rate (tickets / that time)", "tickets/s", spreadOf(drainRates))
+	r.ratioRow("4 pipeline", "drain rate", drainRates, 16)
+	drain := spreadOf(drainRates).Median
 	r.goal("4: pipeline drain rate / create rate", spreadOf(ratios).Median, true, 0.5)
+	r.mu.Lock()
+	isolated := r.isolatedCreate
+	r.mu.Unlock()
+	if isolated > 0 {
+		r.goal("4: pipeline drain rate / isolated create rate (section 1, 16 clients)", drain/isolated, true, 0.7)
+	}
+	r.goal("4: pipeline drain rate, tickets/s end to end", drain, true, 1000)
 	r.note("Pipeline: %d tickets per run, %d runs; done means the ticket shows its team and both SLA deadlines (polled every 100 ms).", n, runs)
 }

@@ -24,6 +24,26 @@ type benchReport struct {
 	Notes   []string      `json:"notes"`
 
 	mu sync.Mutex
+	// diskLimit is the median disk-limit insert rate by clients, and
+	// isolatedCreate the median CreateTicket rate at 16 clients, both from
+	// the create section, for the ratios of later sections.
+	diskLimit      map[int]float64
+	isolatedCreate float64
+}
+
+func (r *benchReport) setDiskLimit(clients int, v float64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.diskLimit == nil {
+		r.diskLimit = map[int]float64{}
+	}
+	r.diskLimit[clients] = v
+}
+
+func (r *benchReport) diskLimitAt(clients int) float64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.diskLimit[clients]
 }
 
 // benchMachine is what the figures were measured on.

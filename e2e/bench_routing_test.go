@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,8 +11,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/twpayne/go-geom"
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
@@ -54,7 +59,9 @@ func benchRouting(b *testing.B, r *benchReport) {
 	pub := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, s.token("bench-agent", routingTenant, "agent")))
 	loc := func(p geom.Coord) *commonv1.LatLng { return &commonv1.LatLng{Latitude: p[1], Longitude: p[0]} }
 	teamName := map[string]string{} // team id -> name, filled from the answers
-	answers := map[string][]string{"route": make([]string, len(points)), "explain": make([]string, len(points)), "raw": make([]string, len(points))}
+	answers := map[string][]string{"route": make([]string, len(points)), "explain": make([]string, len(points)),
+		"raw": make([]string, len(points)), "routebase": make([]string, len(points))}
+	health := healthpb.NewHealthClient(s.dial(s.routingAddr, s.token("bench-agent", routingTenant, "agent")))
 	ops := map[string]func(i int) error{
 		"route": func(i int) error {
 			resp, err := rc.RouteTicket(ctx, &routingv1.RouteTicketRequest{Tenant: routingTenant, TicketId: uuid.NewString(),
@@ -66,6 +73,25 @@ func benchRouting(b *testing.B, r *benchReport) {
 			resp, err := pub.ExplainRoute(ctx, &routingv1.ExplainRouteRequest{Tenant: routingTenant,
 				Category: commonv1.Category_CATEGORY_WATER, Location: loc(points[i])})
 			answers["explain"][i] = resp.GetDecision().GetTeamId()
+			return err
+		},
+		// The floor of ExplainRoute's hop: the same RPC on the same
+		// connection, authenticated and checked, refused as invalid (no
+		// location) before any query.
+		"floor": func(i int) error {
+			_, err := pub.ExplainRoute(ctx, &routingv1.ExplainRouteRequest{Tenant: routingTenant, Category: commonv1.Category_CATEGORY_WATER})
+			if status.Code(err) == codes.InvalidArgument {
+				return nil
+			}
+			return fmt.Errorf("ExplainRoute without a location: want InvalidArgument, got %v", err)
+		},
+		"health": func(int) error {
+			_, err := health.Check(ctx, &healthpb.HealthCheckRequest{})
+			return err
+		},
+		"routebase": func(i int) error {
+			team, err := routeBaseline(ctx, s.db, points[i])
+			answers["routebase"][i] = team
 			return err
 		},
 		"raw": func(i int) error {
@@ -81,7 +107,7 @@ func benchRouting(b *testing.B, r *benchReport) {
 	chunk := (len(points) + runs - 1) / runs
 	for k := 0; k < len(points); k += chunk {
 		part := points[k:min(k+chunk, len(points))]
-		for _, name := range []string{"route", "explain", "raw"} {
+		for _, name := range routingOps {
 			took, lat, err := loadRun(len(part), 1, func(i int) error { return ops[name](k + i) })
 			if err != nil {
 				b.Fatalf("%s: %v", name, err)
@@ -103,6 +129,44 @@ func benchRouting(b *testing.B, r *benchReport) {
 	}
 	rows.Close()
 	reportRouting(r, wards, points, answers, teamName, rates, lats, len(all))
+}
+
+// routingOps are the routing section's measurements, run in turn on each
+// chunk of points.
+var routingOps = []string{"route", "routebase", "explain", "floor", "health", "raw"}
+
+// routeBaseline does through pgx the durable work of RouteTicket for one
+// new ticket at p, in as few round trips as pgx allows: BEGIN; the
+// tenant's scope and the covering-teams search of routing's first rule
+// (routing.covering_teams, as the service calls it) in one batch; the
+// routing assignment and its delivery job row in another; COMMIT. It
+// returns the team's id.
+func routeBaseline(ctx context.Context, db *pgxpool.Pool, p geom.Coord) (string, error) {
+	var team string
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(`SELECT set_config('app.tenant', $1, true)`, routingTenant)
+		b.Queue(`SELECT id::text FROM routing.covering_teams($1, 'water', $2, $3) LIMIT 1`, routingTenant, p[0], p[1]).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&team) })
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("candidates: %w", err)
+		}
+		id, ticket, now := uuid.NewString(), uuid.NewString(), time.Now().UTC()
+		decision, _ := json.Marshal(map[string]any{"team_id": team, "reason": "geospatial_routing"})
+		args, _ := json.Marshal(map[string]any{"tenant": routingTenant, "ticket_id": ticket, "assignment_id": id,
+			"team_id": team, "reason": "geospatial_routing", "assign_time": now})
+		b = &pgx.Batch{}
+		b.Queue(`INSERT INTO routing.assignments (id, tenant, ticket_id, category, team_id, assigned_by, reason, is_current, decision)
+			VALUES ($1, $2, $3, 'water', $4, 'system', 'geospatial_routing', true, $5) ON CONFLICT DO NOTHING`,
+			id, routingTenant, ticket, team, decision)
+		jobs, params := baselineJobs("routing", now, []string{"routing.record_assignment"}, []string{string(args)})
+		b.Queue(jobs, params...)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("assignment and job: %w", err)
+		}
+		return nil
+	})
+	return team, err
 }
 
 // validWards keeps the wards PostGIS finds valid: the routing service

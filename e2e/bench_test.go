@@ -82,18 +82,27 @@ func benchCreates(b *testing.B, s *suite, r *benchReport) {
 		rates[key] = append(rates[key], perSecond(n, took))
 	}
 	for range r.Runs {
+		measureDiskLimit(b, pool, rates)
 		for _, c := range []int{1, 16} {
 			measure(fmt.Sprintf("grpc/%d", c), sizes[c], c, grpcCreates(tc))
 			measure(fmt.Sprintf("baseline/%d", c), sizes[c], c, baselineCreates(pool, "BASE"))
 		}
 		measure("gateway/16", sizes[16], 16, s.gatewayCreates(token, 16))
 	}
+	reportDiskLimit(r, rates)
 	for _, c := range []int{1, 16} {
 		r.add("1 create", fmt.Sprintf("CreateTicket over gRPC, %s", clientsLabel(c)), "tickets/s", spreadOf(rates[fmt.Sprintf("grpc/%d", c)]))
 		r.add("1 create", fmt.Sprintf("baseline: same INSERTs via pgx, %s", clientsLabel(c)), "tickets/s", spreadOf(rates[fmt.Sprintf("baseline/%d", c)]))
+		r.ratioRow("1 create", "CreateTicket over gRPC", rates[fmt.Sprintf("grpc/%d", c)], c)
+		r.ratioRow("1 create", "baseline: same INSERTs via pgx", rates[fmt.Sprintf("baseline/%d", c)], c)
 	}
 	r.add("2 gateway", "POST /v1/tickets JSON via gateway, 16 clients", "tickets/s", spreadOf(rates["gateway/16"]))
+	r.ratioRow("2 gateway", "POST /v1/tickets JSON via gateway", rates["gateway/16"], 16)
 	grpc16 := spreadOf(rates["grpc/16"]).Median
+	r.mu.Lock()
+	r.isolatedCreate = grpc16
+	r.mu.Unlock()
+	r.goal("1: CreateTicket rate, 16 clients of one tenant / disk-limit insert rate at 16", ratio(grpc16, r.diskLimitAt(16)), true, 0.25)
 	r.goal("1: gRPC create rate / pgx baseline at 16 clients", ratio(grpc16, spreadOf(rates["baseline/16"]).Median), true, 0.6)
 	r.goal("2: gateway create rate / direct gRPC at 16 clients", ratio(spreadOf(rates["gateway/16"]).Median, grpc16), true, 0.7)
 	r.note("Creates: %d per run at 1 client, %d at 16; one water ticket each in one tenant; the baseline writes tenant BASE into the same tables. Deliveries are recorded but not worked on both sides (the pipeline row measures creates with delivery running).", sizes[1], sizes[16])
