@@ -42,8 +42,9 @@ func BenchmarkSuite(b *testing.B) {
 		benchPipeline(b, s, r)
 		for _, name := range []string{"ticket", "routing", "sla-0", "gateway"} {
 			p := s.procs[name]
-			r.add("6 memory", "peak RSS (VmHWM) of "+name+" after the pipeline load", "MiB",
-				spreadOf([]float64{peakRSSKiB(p.cmd.Process.Pid) / 1024}))
+			rss := peakRSSKiB(p.cmd.Process.Pid) / 1024
+			r.add("6 memory", "peak RSS (VmHWM) of "+name+" after the pipeline load", "MiB", spreadOf([]float64{rss}))
+			r.goal("6: peak RSS of "+name+" under the pipeline, MiB", rss, false, 100)
 		}
 	})
 	b.Run("routing", func(b *testing.B) { benchRouting(b, r) })
