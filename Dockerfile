@@ -21,4 +21,6 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/app /app
 COPY --from=build /out/devtoken /devtoken
 COPY --from=build /out/demoseed /demoseed
+# The official boundaries demoseed -data /data loads (about 0.8 MB).
+COPY --from=build /src/data/mdb2011 /data/mdb2011
 ENTRYPOINT ["/app"]

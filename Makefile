@@ -28,7 +28,7 @@ CRD_SCHEMA_SOURCES := github.com/cloudnative-pg/cloudnative-pg@v1.27.0/config/cr
 DEPLOY_OVERLAYS := dev production restore
 SCHEMA_LOCATION := deploy/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json
 
-MODULES := gen libs services/ticket services/routing services/sla services/notify services/gateway e2e deploy/schemagen
+MODULES := gen libs services/ticket services/routing services/sla services/notify services/gateway tools/trustctl e2e deploy/schemagen
 # Package tests of all modules run at once; each test gets its own database.
 TEST_FLAGS ?= -race -count=1 -timeout 20m
 

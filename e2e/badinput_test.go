@@ -144,6 +144,7 @@ func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 	_, err := rc.CreateTeam(ctx, huge)
 	ty.grpc(t, "gRPC a million vertices", err, codes.InvalidArgument)
 	require.ErrorContains(t, err, "at most 200000 positions")
+	importsBadInput(ctx, t, w, &ty, admin)
 	tc := w.ticket("TST", "agent")
 	for name, req := range map[string]*ticketv1.CreateTicketRequest{
 		"gRPC a NaN latitude":          {Category: commonv1.Category_CATEGORY_WATER, Description: "x", Location: &commonv1.LatLng{Latitude: math.NaN(), Longitude: 18.45}},

@@ -48,8 +48,8 @@ var (
 	buildErr  error
 )
 
-// binaries builds the five service binaries and the devtoken and demoseed
-// commands once per test process.
+// binaries builds the five service binaries and the devtoken, demoseed and
+// trustctl commands once per test process.
 func binaries(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -67,6 +67,7 @@ func binaries(t testing.TB) string {
 			{"gateway", "services/gateway", "./cmd/gateway"},
 			{"demoseed", "services/gateway", "./cmd/demoseed"},
 			{"devtoken", "libs", "./cmd/devtoken"},
+			{"trustctl", "tools/trustctl", "."},
 		} {
 			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, b.name), b.pkg)
 			cmd.Dir = filepath.Join(root, b.dir)

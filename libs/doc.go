@@ -1,5 +1,6 @@
 // Package libs is the root of the Trust Engine platform module. The code lives in
-// subpackages: config, logging, apperr, auth, access, pg, geo, seal, vocab (and its
-// words, vocab/word), peers, queue, server, and the test helpers pgtest,
-// server/servertest and queue/queuetest.
+// subpackages: config, logging, apperr, auth, access, pg, geo (and its shapefile
+// reader, geo/shp), seal, vocab (and its words, vocab/word), peers, queue, server,
+// devtoken (development tokens, for devtoken and trustctl), and the test helpers
+// pgtest, server/servertest and queue/queuetest.
 package libs

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Brings the whole suite up on this machine: PostgreSQL with PostGIS, the
 # ticket, routing, SLA and notify services and the gateway as separate
-# processes, Mailpit (the demo's mail server, with a web UI), plus a demo
-# municipality. Ctrl-C stops everything. It runs in development mode: every
+# processes, Mailpit (the demo's mail server, with a web UI), plus the demo:
+# every municipality of South Africa and every Cape Town ward from the
+# repository's own data/mdb2011 (MDB 2011 boundaries). Ctrl-C stops everything. It runs in development mode: every
 # secret left unset takes its published development value.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ GATEWAY_PORT=${GATEWAY_PORT:-8080}
 MAILPIT_SMTP_PORT=${MAILPIT_SMTP_PORT:-1025}
 MAILPIT_UI_PORT=${MAILPIT_UI_PORT:-8025}
 MAILPIT=${MAILPIT:-$PWD/.tools/bin/mailpit}
-DATA_DIR=${TRUSTENGINE_DATA_DIR:-$(cd .. && pwd)/shared/data}
+DATA_DIR=${TRUSTENGINE_DATA_DIR:-$PWD/data}
 LOG_DIR=${LOG_DIR:-$PWD/tmp/run}
 
 bash scripts/ensure-postgis.sh
@@ -70,7 +71,7 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "http://127.0.0.1:${GATEWAY_PORT}/readyz" >/dev/null || { echo "suite not ready; logs in $LOG_DIR" >&2; exit 1; }
 
-if [ -d "$DATA_DIR/mdb2011" ]; then bin/demoseed -data "$DATA_DIR"; else bin/demoseed; fi
+bin/demoseed -data "$DATA_DIR"
 # Reporters hear nothing between 20:00 and 07:00 unless their municipality
 # allows it; the demo municipality does, so its emails show at any hour.
 ADMIN_TOKEN=$(bin/devtoken -role municipal_admin -tenant CPT -sub demo-admin -ttl 1h)

@@ -2,6 +2,7 @@ package geo
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/geojson"
@@ -51,24 +52,26 @@ func ParseArea(raw map[string]any, field string) (Area, error) {
 		if inner == nil || inner["type"] == "Feature" {
 			return Area{}, apperr.Invalid(field+".geometry", "must be a GeoJSON Polygon or MultiPolygon")
 		}
-		return parseGeometry(inner, field+".geometry")
+		return parseGeometry(inner, field+".geometry", SRID)
 	}
-	return parseGeometry(raw, field)
+	return parseGeometry(raw, field, SRID)
 }
 
-// parseGeometry checks a Polygon or MultiPolygon geometry object.
-func parseGeometry(raw map[string]any, field string) (Area, error) {
+// parseGeometry checks a Polygon or MultiPolygon geometry object whose
+// coordinates are in srid: degrees in range for SRID 4326, any finite
+// numbers for another system (PostGIS reprojects those).
+func parseGeometry(raw map[string]any, field string, srid int) (Area, error) {
 	if raw == nil {
 		return Area{}, apperr.Invalid(field, "is required")
 	}
-	if err := checkCRS(raw["crs"], field+".crs"); err != nil {
+	if err := checkCRS(raw["crs"], field+".crs", srid); err != nil {
 		return Area{}, err
 	}
 	coords, ok := raw["coordinates"].([]any)
 	if !ok {
 		return Area{}, apperr.Invalid(field+".coordinates", "must be an array")
 	}
-	b := &builder{positions: MaxAreaVertices, rings: MaxAreaRings}
+	b := &builder{positions: MaxAreaVertices, rings: MaxAreaRings, projected: srid != SRID}
 	switch raw["type"] {
 	case "Polygon":
 		if err := b.polygon(coords, field+".coordinates"); err != nil {
@@ -91,24 +94,32 @@ func parseGeometry(raw map[string]any, field string) (Area, error) {
 	default:
 		return Area{}, apperr.Invalid(field+".type", "must be Polygon or MultiPolygon")
 	}
-	return Area{mp: geom.NewMultiPolygonFlat(geom.XY, b.flat, b.endss).SetSRID(SRID)}, nil
+	return Area{mp: geom.NewMultiPolygonFlat(geom.XY, b.flat, b.endss).SetSRID(srid)}, nil
 }
 
-// checkCRS accepts an absent crs member (GeoJSON's default is WGS84) or a
-// named EPSG:4326 / CRS84 one; anything else would put coordinates in another
-// reference system that PostGIS would silently mislabel.
-func checkCRS(v any, field string) error {
+// checkCRS accepts an absent crs member (GeoJSON's default is WGS84, or the
+// srid the request names) or one naming srid (EPSG:4326 / CRS84 for 4326);
+// anything else would put coordinates in another reference system that
+// PostGIS would silently mislabel.
+func checkCRS(v any, field string, srid int) error {
 	if v == nil {
 		return nil
 	}
 	crs, _ := v.(map[string]any)
 	props, _ := crs["properties"].(map[string]any)
 	name, _ := props["name"].(string)
-	switch name {
-	case "EPSG:4326", "urn:ogc:def:crs:EPSG::4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84":
+	if srid == SRID {
+		switch name {
+		case "EPSG:4326", "urn:ogc:def:crs:EPSG::4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84":
+			return nil
+		}
+		return apperr.Invalid(field, "must be EPSG:4326 (SRID 4326 longitude/latitude)")
+	}
+	code := strconv.Itoa(srid)
+	if name == "EPSG:"+code || name == "urn:ogc:def:crs:EPSG::"+code {
 		return nil
 	}
-	return apperr.Invalid(field, "must be EPSG:4326 (SRID 4326 longitude/latitude)")
+	return apperr.Invalid(field, fmt.Sprintf("must name EPSG:%d, the srid of the request", srid))
 }
 
 // builder packs checked polygons into go-geom's flat representation,
@@ -117,6 +128,9 @@ type builder struct {
 	flat             []float64
 	endss            [][]int
 	positions, rings int
+	// projected: coordinates are in another system than 4326 (metres),
+	// so only finiteness is checked here.
+	projected bool
 }
 
 // polygon checks the rings of one polygon at field and appends it.
@@ -164,8 +178,12 @@ func (b *builder) ring(positions []any, field string) error {
 		if !ok1 || !ok2 {
 			return apperr.Invalid(path, "coordinates must be numbers")
 		}
-		// Written so that NaN, which a protobuf Struct can carry, fails too.
-		if !(lng >= -180 && lng <= 180 && lat >= -90 && lat <= 90) {
+		if b.projected {
+			if !finite(lng) || !finite(lat) {
+				return apperr.Invalid(path, "coordinates must be finite numbers")
+			}
+		} else if !(lng >= -180 && lng <= 180 && lat >= -90 && lat <= 90) {
+			// Written so that NaN, which a protobuf Struct can carry, fails too.
 			return apperr.Invalid(path, "must be SRID 4326 degrees: longitude -180..180, latitude -90..90")
 		}
 		// A third number (height) is dropped: areas are flat.

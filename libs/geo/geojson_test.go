@@ -114,3 +114,51 @@ func manyRings(n int) []any {
 	}
 	return out
 }
+
+func TestParseFeaturesKeepsEachBadFeaturesReason(t *testing.T) {
+	t.Parallel()
+	good := map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Polygon", "coordinates": []any{box}}}
+	point := map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Point", "coordinates": []any{18.0, -34.0}}}
+	fs, err := geo.ParseFeatures(map[string]any{"type": "FeatureCollection", "features": []any{point, good, "text"}}, "fc", geo.SRID)
+	require.NoError(t, err)
+	require.Len(t, fs, 3)
+	var ae *apperr.Error
+	require.ErrorAs(t, fs[0].Err, &ae)
+	require.Equal(t, "fc.features[0].geometry.type", ae.Violations()[0].Field)
+	require.NoError(t, fs[1].Err)
+	require.ErrorAs(t, fs[2].Err, &ae)
+	require.Equal(t, "fc.features[2].type", ae.Violations()[0].Field)
+}
+
+func TestParseFeaturesRefusesMoreThanMaxFeatures(t *testing.T) {
+	t.Parallel()
+	good := map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Polygon", "coordinates": []any{box}}}
+	items := make([]any, geo.MaxFeatures+1)
+	for i := range items {
+		items[i] = good
+	}
+	_, err := geo.ParseFeatures(map[string]any{"type": "FeatureCollection", "features": items}, "fc", geo.SRID)
+	var ae *apperr.Error
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "fc.features", ae.Violations()[0].Field)
+	require.Contains(t, ae.Violations()[0].Rule, "at most 100000 features")
+}
+
+func TestParseFeaturesTakesMetresOnlyWithAnotherSRID(t *testing.T) {
+	t.Parallel()
+	// Hartebeesthoek94 Lo19 (EPSG:2048): metres west and south of 19°E.
+	ring := []any{[]any{-50000.0, 3700000.0}, []any{-40000.0, 3700000.0}, []any{-40000.0, 3710000.0}, []any{-50000.0, 3700000.0}}
+	f := map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Polygon", "coordinates": []any{ring}}}
+	fc := map[string]any{"type": "FeatureCollection", "features": []any{f}}
+	fs, err := geo.ParseFeatures(fc, "fc", 2048)
+	require.NoError(t, err)
+	require.NoError(t, fs[0].Err)
+	require.Equal(t, 2048, fs[0].Geometry.MultiPolygon().SRID())
+	fs, err = geo.ParseFeatures(fc, "fc", geo.SRID)
+	require.NoError(t, err)
+	require.ErrorContains(t, fs[0].Err, "must be SRID 4326 degrees")
+	f["geometry"].(map[string]any)["crs"] = map[string]any{"type": "name", "properties": map[string]any{"name": "EPSG:4326"}}
+	fs, err = geo.ParseFeatures(fc, "fc", 2048)
+	require.NoError(t, err)
+	require.ErrorContains(t, fs[0].Err, "must name EPSG:2048")
+}

@@ -14,6 +14,13 @@ require (
 )
 
 require (
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.12.0 // indirect
+	github.com/twpayne/go-geom v1.7.0 // indirect
+)
+
+require (
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	golang.org/x/time v0.16.0
 )

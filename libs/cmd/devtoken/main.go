@@ -16,11 +16,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/config"
+	"github.com/salga/trustengine/libs/devtoken"
 )
 
 func main() {
@@ -43,42 +43,14 @@ func run(args []string) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	var rs []string
-	for r := range strings.SplitSeq(*roles, ",") {
-		r = strings.TrimSpace(r)
-		if r == "" {
-			continue
-		}
-		if !auth.IsKnownRole(r) {
-			return fmt.Errorf("unknown role %q", r)
-		}
-		rs = append(rs, r)
+	rs, err := devtoken.Roles(*roles)
+	if err != nil {
+		return err
 	}
-	tok, err := mint(cfg, auth.Claims{Subject: *sub, Tenant: *tenant, Roles: rs}, *ttl)
+	tok, err := devtoken.Mint(cfg, auth.Claims{Subject: *sub, Tenant: *tenant, Roles: rs}, *ttl)
 	if err != nil {
 		return err
 	}
 	fmt.Println(tok)
 	return nil
-}
-
-// mint signs c as a user token, or as a service token for c.Tenant (the
-// municipality of the work, or "*" for all) when its only role is the
-// service role.
-func mint(cfg config.Auth, c auth.Claims, ttl time.Duration) (string, error) {
-	if !c.HasRole(auth.RoleService) {
-		secret, err := cfg.UserSecret()
-		if err != nil {
-			return "", err
-		}
-		return auth.MintHS256([]byte(secret), c, ttl)
-	}
-	if len(c.Roles) != 1 {
-		return "", fmt.Errorf("the %s role is a service token's only role; mint it alone", auth.RoleService)
-	}
-	secret, err := cfg.ServiceSecret()
-	if err != nil {
-		return "", err
-	}
-	return auth.MintService([]byte(secret), c.Subject, c.Tenant, ttl)
 }

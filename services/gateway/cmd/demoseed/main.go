@@ -1,8 +1,11 @@
-// Command demoseed loads a demo municipality into a running suite: the City
-// of Cape Town (CPT) with a team for every category, including a SAPS
-// liaison team for GBV. It uses the real 2011 boundaries when the shared
-// data folder is present, and shapes generated here otherwise. Running it
-// again changes nothing that is already there.
+// Command demoseed loads a demo into a running suite. With -data (the
+// repository's data folder, as make run passes it) it imports every
+// municipality of South Africa and every ward of the City of Cape Town
+// (CPT) from the official MDB 2011 boundaries, repairing the few invalid
+// shapes, with a water team per ward and a team for every other category,
+// including a SAPS liaison team for GBV. Without -data it makes CPT a
+// generated square with four wards. Running it again changes nothing that
+// is already there.
 package main
 
 import (
@@ -24,7 +27,7 @@ import (
 
 func main() {
 	routingAddr := flag.String("routing", "127.0.0.1:9102", "routing service gRPC address")
-	dataDir := flag.String("data", "", "shared data folder (mdb2011/...); empty generates shapes")
+	dataDir := flag.String("data", "", "the repository's data folder (mdb2011/*.geojson.gz); empty generates shapes")
 	secret := flag.String("secret", "", "HS256 secret of user tokens (default: JWT_HS256_SECRET; in development mode, empty means the development secret)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -69,28 +72,23 @@ func run(ctx context.Context, addr, dataDir string, secret []byte) error {
 	defer cc.Close()
 	rc := routingv1.NewRoutingServiceClient(cc)
 
-	shapes, err := loadShapes(dataDir)
-	if err != nil {
-		return err
+	if dataDir != "" {
+		return seedReal(ctx, rc, dataDir)
 	}
-	_, err = rc.CreateMunicipality(ctx, &routingv1.CreateMunicipalityRequest{Municipality: &routingv1.Municipality{
+	return seedGenerated(ctx, rc)
+}
+
+// seedGenerated creates CPT as a generated square with four ward teams.
+func seedGenerated(ctx context.Context, rc routingv1.RoutingServiceClient) error {
+	shapes := generatedShapes()
+	_, err := rc.CreateMunicipality(ctx, &routingv1.CreateMunicipalityRequest{Municipality: &routingv1.Municipality{
 		Code: "CPT", Name: "City of Cape Town", Province: "WC", Boundary: shapes.boundary,
 	}})
 	if err != nil && status.Code(err) != codes.AlreadyExists {
 		return fmt.Errorf("create municipality: %w", err)
 	}
 	fmt.Printf("municipality CPT (%s)\n", shapes.source)
-	// City-wide teams cover the boundary as stored: routing repairs an
-	// official boundary that self-intersects, but refuses such team areas.
-	muni, err := rc.GetMunicipality(ctx, &routingv1.GetMunicipalityRequest{Code: "CPT"})
-	if err != nil {
-		return fmt.Errorf("get municipality: %w", err)
-	}
-	for _, t := range shapes.teams {
-		t.ServiceArea = muni.GetMunicipality().GetBoundary()
-	}
-
-	created, existing, refused := 0, 0, 0
+	created, existing := 0, 0
 	for _, w := range shapes.wards {
 		_, err := rc.CreateTeam(ctx, &routingv1.CreateTeamRequest{Team: w})
 		switch status.Code(err) {
@@ -98,24 +96,22 @@ func run(ctx context.Context, addr, dataDir string, secret []byte) error {
 			created++
 		case codes.AlreadyExists:
 			existing++
-		case codes.InvalidArgument:
-			// A few official ward outlines self-intersect after
-			// simplification; routing refuses invalid areas rather than
-			// silently repairing them, and the demo goes on without them.
-			refused++
-			fmt.Printf("  skipped %s: %s\n", w.GetName(), status.Convert(err).Message())
 		default:
 			return fmt.Errorf("create team %q: %w", w.GetName(), err)
 		}
 	}
-	fmt.Printf("water teams from %d wards: %d created, %d already there, %d refused as invalid\n",
-		len(shapes.wards), created, existing, refused)
-	for _, t := range shapes.teams {
+	fmt.Printf("water teams from %d wards: %d created, %d already there\n", len(shapes.wards), created, existing)
+	return createTeams(ctx, rc, shapes.teams)
+}
+
+// createTeams creates the city-wide teams that are not there yet.
+func createTeams(ctx context.Context, rc routingv1.RoutingServiceClient, teams []*routingv1.Team) error {
+	for _, t := range teams {
 		_, err := rc.CreateTeam(ctx, &routingv1.CreateTeamRequest{Team: t})
 		if err != nil && status.Code(err) != codes.AlreadyExists {
 			return fmt.Errorf("create team %q: %w", t.GetName(), err)
 		}
 	}
-	fmt.Printf("%d city-wide teams, including the SAPS GBV liaison team\n", len(shapes.teams))
+	fmt.Printf("%d city-wide teams, including the SAPS GBV liaison team\n", len(teams))
 	return nil
 }

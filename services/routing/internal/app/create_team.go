@@ -31,7 +31,7 @@ func (a *App) CreateTeam(ctx context.Context, in *domain.TeamInput) (domain.Team
 	}
 	var out domain.Team
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		if err := a.checkTeam(ctx, tx, t, t.ServiceArea != ""); err != nil {
+		if err := a.checkTeam(ctx, tx, &t, t.ServiceArea != "", in.RepairArea); err != nil {
 			return err
 		}
 		out, err = a.store.InsertTeam(ctx, tx, t)

@@ -19,6 +19,6 @@ func (a *App) DeactivateTeam(ctx context.Context, id string) (domain.Team, error
 	if err != nil {
 		return domain.Team{}, err
 	}
-	t, err := a.patchTeam(ctx, c, p)
+	t, err := a.patchTeam(ctx, c, p, false)
 	return t, wrap("DeactivateTeam", err)
 }

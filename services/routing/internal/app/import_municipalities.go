@@ -10,35 +10,55 @@ import (
 )
 
 // ImportMunicipalities creates or updates every municipality of an import
-// of official boundaries, for platform admins: every feature is checked
-// before anything is written, and all are written in one transaction.
-func (a *App) ImportMunicipalities(ctx context.Context, in domain.MunicipalityImport) (created, updated int, err error) {
+// of official boundaries, for platform admins, in one transaction, and
+// reports what it did with each feature. An invalid boundary is repaired
+// in the default mode (and refused in the others); a feature that cannot
+// be imported is refused alone, or refuses the whole import in
+// refuse_all mode, which then writes nothing.
+func (a *App) ImportMunicipalities(ctx context.Context, in domain.MunicipalityImport) (domain.ImportReport, error) {
 	c, err := access.Check(ctx, access.Caller.RequirePlatformAdmin)
 	if err != nil {
-		return 0, 0, err
+		return domain.ImportReport{}, err
+	}
+	if in.Options, err = in.Options.Check(); err != nil {
+		return domain.ImportReport{}, err
 	}
 	ms, err := in.Municipalities()
 	if err != nil {
-		return 0, 0, err
+		return domain.ImportReport{}, err
 	}
+	var report domain.ImportReport
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		created, updated = 0, 0
+		report = domain.ImportReport{}
+		if err := a.checkSRID(ctx, tx, in.Options.SRID); err != nil {
+			return err
+		}
 		for _, m := range ms {
-			a.noteRepair(ctx, tx, m.Code, m.Boundary)
-			isNew, err := a.store.UpsertMunicipality(ctx, tx, m, true)
+			fr := domain.FeatureReport{Index: m.Index, Name: m.Code}
+			err := m.Err
+			if err == nil {
+				m.Boundary, err = a.judgeArea(ctx, tx, m.Boundary, m.Path+".geometry", in.Options, &fr)
+			}
+			if err != nil {
+				if !isRefusal(err) {
+					return err
+				}
+				report.Refuse(fr, err)
+				if v := report.Verdict(in.Options.Mode); v != nil {
+					return v
+				}
+				continue
+			}
+			isNew, err := a.store.UpsertMunicipality(ctx, tx, m.Municipality, true)
 			if err != nil {
 				return err
 			}
-			if isNew {
-				created++
-			} else {
-				updated++
-			}
+			report.Write(fr, isNew)
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, 0, wrap("ImportMunicipalities", err)
+		return domain.ImportReport{}, wrap("ImportMunicipalities", err)
 	}
-	return created, updated, nil
+	return report, nil
 }

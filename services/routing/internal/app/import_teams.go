@@ -2,33 +2,47 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"google.golang.org/grpc/codes"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
 // ImportTeams creates or updates one team per feature of an import, by
 // name, for a municipal admin of the municipality or a platform admin, in
-// one transaction: the first bad feature aborts the import and is named by
-// its index. Areas are checked as CreateTeam's; an import over an existing
-// team keeps the SAPS rules of UpdateTeam.
-func (a *App) ImportTeams(ctx context.Context, in domain.TeamImport) (created, updated int, err error) {
+// one transaction, and reports what it did with each feature. Areas are
+// checked as CreateTeam's, except that an invalid one is repaired in the
+// default mode; a feature that cannot be imported is refused alone, or
+// refuses the whole import in refuse_all mode, which then writes nothing.
+// An import over an existing team keeps the SAPS rules of UpdateTeam, and
+// one that would break them refuses the whole import.
+func (a *App) ImportTeams(ctx context.Context, in domain.TeamImport) (domain.ImportReport, error) {
 	c, err := access.Check(ctx, access.Caller.RequireAdmin)
 	if err != nil {
-		return 0, 0, err
+		return domain.ImportReport{}, err
 	}
 	tenant, err := c.Tenant(in.Tenant, "tenant")
 	if err != nil {
-		return 0, 0, err
+		return domain.ImportReport{}, err
+	}
+	if in.Options, err = in.Options.Check(); err != nil {
+		return domain.ImportReport{}, err
 	}
 	teams, err := in.Teams(tenant)
 	if err != nil {
-		return 0, 0, err
+		return domain.ImportReport{}, err
 	}
+	var report domain.ImportReport
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		created, updated = 0, 0
+		report = domain.ImportReport{}
+		if err := a.checkSRID(ctx, tx, in.Options.SRID); err != nil {
+			return err
+		}
 		buffer, err := a.boundary(ctx, tx, tenant)
 		if err != nil {
 			return err
@@ -36,15 +50,29 @@ func (a *App) ImportTeams(ctx context.Context, in domain.TeamImport) (created, u
 		// The teams the import replaces, for the SAPS rules, in one query.
 		names := make([]string, 0, len(teams))
 		for _, t := range teams {
-			names = append(names, t.Name)
+			if t.Err == nil {
+				names = append(names, t.Name)
+			}
 		}
 		existing, err := a.store.TeamsByName(ctx, tx, tenant, names)
 		if err != nil {
 			return err
 		}
 		for _, t := range teams {
-			if err := a.checkArea(ctx, tx, t.ServiceArea, buffer, tenant, t.Path+".geometry"); err != nil {
-				return err
+			fr := domain.FeatureReport{Index: t.Index, Name: t.Name}
+			err := t.Err
+			if err == nil {
+				t.ServiceArea, err = a.checkArea(ctx, tx, t.ServiceArea, buffer, tenant, t.Path+".geometry", in.Options, &fr)
+			}
+			if err != nil {
+				if !isRefusal(err) {
+					return err
+				}
+				report.Refuse(fr, err)
+				if v := report.Verdict(in.Options.Mode); v != nil {
+					return v
+				}
+				continue
 			}
 			if old, ok := existing[t.Name]; ok {
 				if err := a.checkReplacedTeam(ctx, tx, old, t); err != nil {
@@ -55,23 +83,38 @@ func (a *App) ImportTeams(ctx context.Context, in domain.TeamImport) (created, u
 			if err != nil {
 				return err
 			}
-			if isNew {
-				created++
-			} else {
-				updated++
-			}
+			report.Write(fr, isNew)
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, 0, wrap("ImportTeams", err)
+		return domain.ImportReport{}, wrap("ImportTeams", err)
 	}
 	// A bulk import can multiply the teams at once; fresh statistics let the
 	// planner pick the spatial index for routing straight away.
 	if err := a.store.AnalyzeTeams(ctx, a.pool); err != nil {
 		a.log.WarnContext(ctx, "analyze after team import", "error", err.Error())
 	}
-	return created, updated, nil
+	return report, nil
+}
+
+// checkSRID refuses an EPSG code PostGIS does not know.
+func (a *App) checkSRID(ctx context.Context, tx pgx.Tx, srid int) error {
+	known, err := a.store.KnownSRID(ctx, tx, srid)
+	if err != nil {
+		return err
+	}
+	if !known {
+		return apperr.Invalid("srid", fmt.Sprintf("EPSG:%d is not a coordinate system PostGIS knows", srid))
+	}
+	return nil
+}
+
+// isRefusal reports whether err refuses one feature (InvalidArgument),
+// rather than failing the import.
+func isRefusal(err error) bool {
+	var ae *apperr.Error
+	return errors.As(err, &ae) && ae.Code() == codes.InvalidArgument
 }
 
 // checkReplacedTeam applies the SAPS rules of UpdateTeam to the import of

@@ -6,6 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/geo"
+
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
@@ -14,15 +16,15 @@ import (
 
 // checkTeam applies the rules of team t: its escalation team is another
 // team of its municipality, a SAPS team for a SAPS team
-// (domain.CheckEscalationTeam); with newArea, its area is valid and inside
-// the municipality's boundary.
-func (a *App) checkTeam(ctx context.Context, tx pgx.Tx, t domain.Team, newArea bool) error {
+// (domain.CheckEscalationTeam); with newArea, its area is valid (repaired
+// in t when repair allows) and inside the municipality's boundary.
+func (a *App) checkTeam(ctx context.Context, tx pgx.Tx, t *domain.Team, newArea, repair bool) error {
 	if t.EscalationTeamID != "" {
 		target, err := a.teamOrNil(ctx, tx, t.EscalationTeamID)
 		if err != nil {
 			return err
 		}
-		if err := domain.CheckEscalationTeam(t, target); err != nil {
+		if err := domain.CheckEscalationTeam(*t, target); err != nil {
 			return err
 		}
 	}
@@ -33,7 +35,13 @@ func (a *App) checkTeam(ctx context.Context, tx pgx.Tx, t domain.Team, newArea b
 	if err != nil {
 		return err
 	}
-	return a.checkArea(ctx, tx, t.ServiceArea, buffer, t.Tenant, "team.service_area")
+	opts := domain.ImportOptions{Mode: domain.ImportRefuseAll, MaxAreaChange: domain.DefaultMaxAreaChange, SRID: geo.SRID}
+	if repair {
+		opts.Mode = domain.ImportRepair
+	}
+	var fr domain.FeatureReport
+	t.ServiceArea, err = a.checkArea(ctx, tx, t.ServiceArea, buffer, t.Tenant, "team.service_area", opts, &fr)
+	return err
 }
 
 // boundary is the buffered boundary of municipality code (store.BoundaryBuffer);
@@ -46,21 +54,38 @@ func (a *App) boundary(ctx context.Context, tx pgx.Tx, code string) ([]byte, err
 	return buffer, err
 }
 
-// checkArea refuses a team area (field names it) that PostGIS finds
-// invalid or that buffer, its municipality's, does not cover.
-func (a *App) checkArea(ctx context.Context, tx pgx.Tx, area string, buffer []byte, tenant, field string) error {
-	reason, err := a.store.ValidityReason(ctx, tx, area)
+// checkArea returns a team area (field names it; its coordinates in
+// opts.SRID) as it is to be stored in SRID 4326: judged by judgeArea, and
+// inside buffer, its municipality's boundary grown by the tolerance.
+func (a *App) checkArea(ctx context.Context, tx pgx.Tx, area string, buffer []byte, tenant, field string,
+	opts domain.ImportOptions, fr *domain.FeatureReport) (string, error) {
+	stored, err := a.judgeArea(ctx, tx, area, field, opts, fr)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := domain.CheckAreaValid(reason, field); err != nil {
-		return err
-	}
-	inside, err := a.store.Covers(ctx, tx, buffer, area)
+	inside, err := a.store.Covers(ctx, tx, buffer, stored)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return domain.CheckAreaInside(inside, tenant, field)
+	return stored, domain.CheckAreaInside(inside, tenant, field)
+}
+
+// judgeArea asks PostGIS about an area (store.InspectArea) and lets
+// domain judge it under opts (AreaCheck.Judge), noting a repair in fr; it
+// returns the area to store, in SRID 4326.
+func (a *App) judgeArea(ctx context.Context, tx pgx.Tx, area, field string, opts domain.ImportOptions, fr *domain.FeatureReport) (string, error) {
+	c, err := a.store.InspectArea(ctx, tx, area, opts.SRID, field)
+	if err != nil {
+		return "", err
+	}
+	if !c.Valid() {
+		fr.InvalidReason, fr.AreaChange = c.Reason, c.AreaChange()
+	}
+	if err := c.Judge(opts.Mode == domain.ImportRepair, opts.MaxAreaChange, field); err != nil {
+		return "", err
+	}
+	fr.Repaired = !c.Valid()
+	return c.Stored, nil
 }
 
 // checkStaysSAPS refuses to make the SAPS team before a team that is not

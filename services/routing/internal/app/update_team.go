@@ -21,12 +21,13 @@ func (a *App) UpdateTeam(ctx context.Context, ch domain.TeamChange) (domain.Team
 	if err != nil {
 		return domain.Team{}, err
 	}
-	t, err := a.patchTeam(ctx, c, p)
+	t, err := a.patchTeam(ctx, c, p, ch.RepairArea)
 	return t, wrap("UpdateTeam", err)
 }
 
-// patchTeam applies p to its team in one transaction, under the team rules.
-func (a *App) patchTeam(ctx context.Context, c access.Caller, p domain.TeamPatch) (domain.Team, error) {
+// patchTeam applies p to its team in one transaction, under the team rules;
+// repair repairs a new area PostGIS finds invalid instead of refusing it.
+func (a *App) patchTeam(ctx context.Context, c access.Caller, p domain.TeamPatch, repair bool) (domain.Team, error) {
 	var out domain.Team
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		before, err := a.store.GetTeam(ctx, tx, p.ID, false)
@@ -34,7 +35,7 @@ func (a *App) patchTeam(ctx context.Context, c access.Caller, p domain.TeamPatch
 			return err
 		}
 		t := p.Apply(before)
-		if err := a.checkTeam(ctx, tx, t, p.NewArea()); err != nil {
+		if err := a.checkTeam(ctx, tx, &t, p.NewArea(), repair); err != nil {
 			return err
 		}
 		if err := a.checkStaysSAPS(ctx, tx, before, t.IsSAPS, ""); err != nil {

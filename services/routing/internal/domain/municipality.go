@@ -110,37 +110,72 @@ func (p MunicipalityPatch) Apply(m Municipality) Municipality {
 type MunicipalityImport struct {
 	FeatureCollection                            map[string]any
 	CodeProperty, NameProperty, ProvinceProperty string
+	// Options are the import's mode, area change limit and SRID, checked
+	// (ImportOptions.Check) before Municipalities reads the features.
+	Options ImportOptions
 }
 
-// Municipalities checks every feature of the import, the first bad one
-// named by its index, and returns the municipalities it describes. The
+// ImportedMunicipality is one feature of an import: the municipality it
+// creates or replaces, where the feature is, and why it cannot be
+// imported (Err, an apperr InvalidArgument naming the feature), if so.
+type ImportedMunicipality struct {
+	Municipality
+	Index int
+	Path  string
+	Err   error
+}
+
+// Municipalities checks every feature of the import and returns the
+// municipalities it describes; a feature that breaks a rule (no code, a
+// code another feature has, not a polygon) keeps the reason in Err. The
 // properties default to those of the MDB data (CAT_B, MUNICNAME, PROVINCE).
-func (in MunicipalityImport) Municipalities() ([]Municipality, error) {
+func (in MunicipalityImport) Municipalities() ([]ImportedMunicipality, error) {
 	codeProp := or(in.CodeProperty, "CAT_B")
 	nameProp := or(in.NameProperty, "MUNICNAME")
 	provProp := or(in.ProvinceProperty, "PROVINCE")
-	features, err := geo.ParseFeatureCollection(in.FeatureCollection, "feature_collection")
+	features, err := geo.ParseFeatures(in.FeatureCollection, "feature_collection", in.Options.srid())
 	if err != nil {
 		return nil, err
 	}
-	ms := make([]Municipality, 0, len(features))
+	ms := make([]ImportedMunicipality, 0, len(features))
+	seen := map[string]int{}
 	for _, f := range features {
-		path := fmt.Sprintf("feature_collection.features[%d].properties.", f.Index)
+		path := fmt.Sprintf("feature_collection.features[%d]", f.Index)
 		code := f.Property(codeProp)
-		if err := CheckCode(code, path+codeProp); err != nil {
-			return nil, err
+		m := ImportedMunicipality{Index: f.Index, Path: path, Err: f.Err, Municipality: Municipality{Code: code}}
+		if m.Err == nil {
+			m.Municipality, m.Err = municipalityOf(f, path+".properties.", codeProp, nameProp, provProp)
 		}
-		name := f.Property(nameProp)
-		if err := CheckText(name, path+nameProp, true, MaxName); err != nil {
-			return nil, err
+		if prev, dup := seen[code]; dup && m.Err == nil {
+			m.Err = apperr.Invalid(path+".properties."+codeProp, fmt.Sprintf("names municipality %s already named by feature %d", code, prev))
 		}
-		province, err := ProvinceCode(f.Property(provProp), path+provProp)
-		if err != nil {
-			return nil, err
+		if m.Err == nil {
+			seen[code] = f.Index
 		}
-		ms = append(ms, Municipality{Code: code, Name: name, Province: province, Boundary: f.Geometry.JSON()})
+		ms = append(ms, m)
 	}
 	return ms, nil
+}
+
+// municipalityOf reads the municipality of feature f, whose properties are
+// at path.
+func municipalityOf(f geo.Feature, path, codeProp, nameProp, provProp string) (Municipality, error) {
+	code := f.Property(codeProp)
+	if code == "" {
+		return Municipality{Code: code}, apperr.Invalid(path+codeProp, "is required: the municipality's MDB code (code_property)")
+	}
+	if err := CheckCode(code, path+codeProp); err != nil {
+		return Municipality{Code: code}, err
+	}
+	name := f.Property(nameProp)
+	if err := CheckText(name, path+nameProp, true, MaxName); err != nil {
+		return Municipality{Code: code}, err
+	}
+	province, err := ProvinceCode(f.Property(provProp), path+provProp)
+	if err != nil {
+		return Municipality{Code: code}, err
+	}
+	return Municipality{Code: code, Name: name, Province: province, Boundary: f.Geometry.JSON()}, nil
 }
 
 // CheckWorldLocation refuses a position that is missing, not finite or out

@@ -17,6 +17,9 @@ type TeamInput struct {
 	EscalationTeamID string
 	Members          []Member
 	ServiceArea      map[string]any
+	// RepairArea asks for an invalid service area to be repaired
+	// (ST_MakeValid) rather than refused.
+	RepairArea bool
 }
 
 // createPaths are the fields a new team takes from its request: a new team

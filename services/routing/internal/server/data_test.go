@@ -1,10 +1,14 @@
 package server_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,37 +19,38 @@ import (
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 )
 
-// dataDir finds the shared real-data folder: TRUSTENGINE_DATA_DIR, or
-// shared/data next to the repository root found by walking up. These tests
-// need the MDB 2011 boundaries and skip only when the folder is absent.
+// dataDir is the repository's data folder (data/mdb2011 holds the MDB 2011
+// boundaries, gzip-compressed GeoJSON), found by walking up from the test.
 func dataDir(t *testing.T) string {
 	t.Helper()
-	if d := os.Getenv("TRUSTENGINE_DATA_DIR"); d != "" {
-		return d
-	}
 	dir, err := os.Getwd()
 	require.NoError(t, err)
 	for {
-		candidate := filepath.Join(dir, "shared", "data")
+		candidate := filepath.Join(dir, "data", "mdb2011")
 		if st, err := os.Stat(candidate); err == nil && st.IsDir() {
-			return candidate
+			return filepath.Dir(candidate)
 		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/data (MDB 2011 boundaries) not found; set TRUSTENGINE_DATA_DIR")
-		}
+		require.NotEqual(t, parent, dir, "data/mdb2011 not found above the test")
 		dir = parent
 	}
 }
 
-// readCollection loads a GeoJSON FeatureCollection, keeping the features
-// keep accepts.
+// readCollection loads a GeoJSON FeatureCollection (gzip-compressed when
+// the name ends in .gz), keeping the features keep accepts.
 func readCollection(t *testing.T, path string, keep func(map[string]any) bool) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	require.NoError(t, err)
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		require.NoError(t, err)
+		r = zr
+	}
 	var fc map[string]any
-	require.NoError(t, json.Unmarshal(raw, &fc))
+	require.NoError(t, json.NewDecoder(r).Decode(&fc))
 	var kept []any
 	for _, f := range fc["features"].([]any) {
 		if keep == nil || keep(f.(map[string]any)) {
@@ -67,37 +72,69 @@ func TestCapeTownWardsRouteWellKnownPlaces(t *testing.T) {
 	t.Parallel()
 	data := dataDir(t)
 	e := newEnv(t)
-	cpt := readCollection(t, filepath.Join(data, "mdb2011", "LocalMunicipalities2011.geojson"), func(f map[string]any) bool {
+	cpt := readCollection(t, filepath.Join(data, "mdb2011", "municipalities2011.geojson.gz"), func(f map[string]any) bool {
 		return f["properties"].(map[string]any)["CAT_B"] == "CPT"
 	})
 	imp, err := e.public.ImportMunicipalities(platform(t), &routingv1.ImportMunicipalitiesRequest{FeatureCollection: toStruct(t, cpt)})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, imp.GetCreated())
 
-	wards := readCollection(t, filepath.Join(data, "mdb2011", "wards-by-municipality", "wards2011_CPT.geojson"), nil)
+	wards := readCollection(t, filepath.Join(data, "mdb2011", "wards2011_CPT.geojson.gz"), nil)
 	require.Len(t, wards["features"], 111)
 	req := &routingv1.ImportTeamsRequest{Tenant: "CPT", Category: water, NameProperty: "WARDNO",
-		NamePrefix: "Water ward ", FeatureCollection: toStruct(t, wards)}
-	// Four simplified 2011 wards have self-touching rings; the import is all
-	// or nothing and names the first bad feature.
+		NamePrefix: "Water ward ", FeatureCollection: toStruct(t, wards), Mode: routingv1.ImportMode_IMPORT_MODE_REFUSE_ALL}
+	// Four simplified 2011 wards (32, 55, 61, 100) have self-touching
+	// rings: refuse_all refuses the whole import, naming the first.
 	_, err = e.public.ImportTeams(admin(t, "CPT"), req)
-	requireCode(t, err, codes.InvalidArgument, "feature_collection.features[", "Ring Self-intersection")
+	requireCode(t, err, codes.InvalidArgument, "feature_collection.features[31].geometry", "Ring Self-intersection[18.430816 -33.680524]")
 	require.Equal(t, 0, e.count(`SELECT count(*) FROM routing.teams`))
 
-	valid := readCollection(t, filepath.Join(data, "mdb2011", "wards-by-municipality", "wards2011_CPT.geojson"), func(f map[string]any) bool {
-		g, _ := json.Marshal(f["geometry"])
-		var ok bool
-		require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT ST_IsValid(ST_GeomFromGeoJSON($1::text))`, string(g)).Scan(&ok))
-		return ok
-	})
-	require.Len(t, valid["features"], 107)
-	req.FeatureCollection = toStruct(t, valid)
+	// refuse_feature imports the 107 valid wards and reports the four.
+	req.Mode = routingv1.ImportMode_IMPORT_MODE_REFUSE_FEATURE
 	res, err := e.public.ImportTeams(admin(t, "CPT"), req)
 	require.NoError(t, err)
 	require.EqualValues(t, 107, res.GetCreated())
+	require.EqualValues(t, 4, res.GetRefused())
+	require.Len(t, res.GetFeatures(), 111)
+	invalid := map[int32]string{31: "Water ward 32", 54: "Water ward 55", 60: "Water ward 61", 99: "Water ward 100"}
+	for _, f := range res.GetFeatures() {
+		if name, bad := invalid[f.GetIndex()]; bad {
+			require.Equal(t, routingv1.ImportOutcome_IMPORT_OUTCOME_REFUSED, f.GetOutcome())
+			require.Equal(t, name, f.GetName())
+			require.Contains(t, f.GetInvalidReason(), "Ring Self-intersection")
+			require.Equal(t, fmt.Sprintf("feature_collection.features[%d].geometry", f.GetIndex()), f.GetField())
+			require.Contains(t, f.GetRefusal(), "must be a valid polygon")
+			continue
+		}
+		require.Equal(t, routingv1.ImportOutcome_IMPORT_OUTCOME_CREATED, f.GetOutcome(), f.GetName())
+	}
+	require.Equal(t, 107, e.count(`SELECT count(*) FROM routing.teams`))
+
+	// The default mode repairs them: all 111 wards are teams.
+	req.Mode = routingv1.ImportMode_IMPORT_MODE_UNSPECIFIED
 	res, err = e.public.ImportTeams(admin(t, "CPT"), req)
 	require.NoError(t, err)
+	require.EqualValues(t, 4, res.GetCreated())
 	require.EqualValues(t, 107, res.GetUpdated(), "re-importing updates the same teams")
+	require.EqualValues(t, 4, res.GetRepaired())
+	require.EqualValues(t, 0, res.GetRefused())
+	for _, f := range res.GetFeatures() {
+		_, bad := invalid[f.GetIndex()]
+		require.Equal(t, bad, f.GetRepaired(), f.GetName())
+		if bad {
+			require.Contains(t, f.GetInvalidReason(), "Ring Self-intersection")
+			require.Less(t, f.GetAreaChangePercent(), 0.01, "the repair only untangles a touching ring")
+		}
+	}
+	require.Equal(t, 111, e.count(`SELECT count(*) FROM routing.teams WHERE ST_IsValid(service_area)`))
+
+	// A point inside each repaired ward reaches that ward's team.
+	for _, name := range invalid {
+		var lat, lng float64
+		require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT ST_Y(p), ST_X(p) FROM
+			(SELECT ST_PointOnSurface(service_area) p FROM routing.teams WHERE name = $1) x`, name).Scan(&lat, &lng))
+		require.Equal(t, name, e.route("CPT", water, lat, lng).GetAssignment().GetTeamName())
+	}
 
 	places := []struct {
 		name     string
@@ -137,7 +174,7 @@ func TestResolveJurisdictionAcrossTheCountry(t *testing.T) {
 	t.Parallel()
 	data := dataDir(t)
 	e := newEnv(t)
-	all := readCollection(t, filepath.Join(data, "mdb2011", "LocalMunicipalities2011.geojson"), nil)
+	all := readCollection(t, filepath.Join(data, "mdb2011", "municipalities2011.geojson.gz"), nil)
 	imp, err := e.public.ImportMunicipalities(platform(t), &routingv1.ImportMunicipalitiesRequest{FeatureCollection: toStruct(t, all)})
 	require.NoError(t, err)
 	require.EqualValues(t, 234, imp.GetCreated())

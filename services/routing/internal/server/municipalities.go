@@ -93,12 +93,17 @@ func (s *Server) ResolveJurisdiction(ctx context.Context, req *routingv1.Resolve
 
 // ImportMunicipalities implements RoutingService.
 func (s *Server) ImportMunicipalities(ctx context.Context, req *routingv1.ImportMunicipalitiesRequest) (*routingv1.ImportMunicipalitiesResponse, error) {
-	created, updated, err := s.app.ImportMunicipalities(ctx, domain.MunicipalityImport{
+	opts, err := importOptionsIn(req.GetMode(), req.GetMaxAreaChangePercent(), req.GetSrid())
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.app.ImportMunicipalities(ctx, domain.MunicipalityImport{
 		FeatureCollection: structIn(req.GetFeatureCollection()), CodeProperty: req.GetCodeProperty(),
-		NameProperty: req.GetNameProperty(), ProvinceProperty: req.GetProvinceProperty(),
+		NameProperty: req.GetNameProperty(), ProvinceProperty: req.GetProvinceProperty(), Options: opts,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &routingv1.ImportMunicipalitiesResponse{Created: int32(created), Updated: int32(updated)}, nil
+	return &routingv1.ImportMunicipalitiesResponse{Created: int32(r.Created), Updated: int32(r.Updated),
+		Repaired: int32(r.Repaired), Refused: int32(r.Refused), Features: featuresOut(r)}, nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // teamIn maps a request's team (nil when absent).
-func teamIn(pt *routingv1.Team) (*domain.TeamInput, error) {
+func teamIn(pt *routingv1.Team, repair bool) (*domain.TeamInput, error) {
 	if pt == nil {
 		return nil, nil
 	}
@@ -23,7 +23,7 @@ func teamIn(pt *routingv1.Team) (*domain.TeamInput, error) {
 	}
 	return &domain.TeamInput{ID: pt.GetId(), Tenant: pt.GetTenant(), Name: pt.GetName(), Category: cat, IsSAPS: pt.GetIsSaps(),
 		Active: pt.GetActive(), ManagerID: pt.GetManagerId(), EscalationTeamID: pt.GetEscalationTeamId(), Members: members,
-		ServiceArea: structIn(pt.GetServiceArea())}, nil
+		ServiceArea: structIn(pt.GetServiceArea()), RepairArea: repair}, nil
 }
 
 // teamReply maps the team a use case answered with, passing its error on.
@@ -40,7 +40,7 @@ func teamReply(t domain.Team, err error) (*routingv1.Team, error) {
 
 // CreateTeam implements RoutingService.
 func (s *Server) CreateTeam(ctx context.Context, req *routingv1.CreateTeamRequest) (*routingv1.CreateTeamResponse, error) {
-	in, err := teamIn(req.GetTeam())
+	in, err := teamIn(req.GetTeam(), req.GetRepairServiceArea())
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (s *Server) CreateTeam(ctx context.Context, req *routingv1.CreateTeamReques
 
 // UpdateTeam implements RoutingService.
 func (s *Server) UpdateTeam(ctx context.Context, req *routingv1.UpdateTeamRequest) (*routingv1.UpdateTeamResponse, error) {
-	in, err := teamIn(req.GetTeam())
+	in, err := teamIn(req.GetTeam(), req.GetRepairServiceArea())
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +61,7 @@ func (s *Server) UpdateTeam(ctx context.Context, req *routingv1.UpdateTeamReques
 	if in != nil {
 		ch.TeamInput = *in
 	}
+	ch.RepairArea = req.GetRepairServiceArea()
 	t, err := teamReply(s.app.UpdateTeam(ctx, ch))
 	if err != nil {
 		return nil, err
@@ -115,13 +116,18 @@ func (s *Server) ImportTeams(ctx context.Context, req *routingv1.ImportTeamsRequ
 	if err != nil {
 		return nil, err
 	}
-	created, updated, err := s.app.ImportTeams(ctx, domain.TeamImport{Tenant: req.GetTenant(), Category: cat,
-		IsSAPS: req.GetIsSaps(), NameProperty: req.GetNameProperty(), NamePrefix: req.GetNamePrefix(),
-		FeatureCollection: structIn(req.GetFeatureCollection())})
+	opts, err := importOptionsIn(req.GetMode(), req.GetMaxAreaChangePercent(), req.GetSrid())
 	if err != nil {
 		return nil, err
 	}
-	return &routingv1.ImportTeamsResponse{Created: int32(created), Updated: int32(updated)}, nil
+	r, err := s.app.ImportTeams(ctx, domain.TeamImport{Tenant: req.GetTenant(), Category: cat,
+		IsSAPS: req.GetIsSaps(), NameProperty: req.GetNameProperty(), NamePrefix: req.GetNamePrefix(),
+		FeatureCollection: structIn(req.GetFeatureCollection()), Options: opts})
+	if err != nil {
+		return nil, err
+	}
+	return &routingv1.ImportTeamsResponse{Created: int32(r.Created), Updated: int32(r.Updated),
+		Repaired: int32(r.Repaired), Refused: int32(r.Refused), Features: featuresOut(r)}, nil
 }
 
 // ExplainRoute implements RoutingService.

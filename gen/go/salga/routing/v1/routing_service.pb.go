@@ -25,6 +25,124 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ImportMode says what an import does with an area PostGIS finds invalid
+// (self-intersecting rings and the like) and with features it refuses.
+type ImportMode int32
+
+const (
+	// The default: IMPORT_MODE_REPAIR.
+	ImportMode_IMPORT_MODE_UNSPECIFIED ImportMode = 0
+	// Invalid areas are made valid in PostGIS (ST_MakeValid, keeping only the
+	// polygons) and reported; features that still cannot be imported are
+	// refused one by one and the others are imported.
+	ImportMode_IMPORT_MODE_REPAIR ImportMode = 1
+	// Invalid areas are refused, feature by feature; the others are imported.
+	ImportMode_IMPORT_MODE_REFUSE_FEATURE ImportMode = 2
+	// Invalid areas are refused, and any refused feature refuses the whole
+	// request (InvalidArgument naming the feature); nothing is written.
+	ImportMode_IMPORT_MODE_REFUSE_ALL ImportMode = 3
+)
+
+// Enum value maps for ImportMode.
+var (
+	ImportMode_name = map[int32]string{
+		0: "IMPORT_MODE_UNSPECIFIED",
+		1: "IMPORT_MODE_REPAIR",
+		2: "IMPORT_MODE_REFUSE_FEATURE",
+		3: "IMPORT_MODE_REFUSE_ALL",
+	}
+	ImportMode_value = map[string]int32{
+		"IMPORT_MODE_UNSPECIFIED":    0,
+		"IMPORT_MODE_REPAIR":         1,
+		"IMPORT_MODE_REFUSE_FEATURE": 2,
+		"IMPORT_MODE_REFUSE_ALL":     3,
+	}
+)
+
+func (x ImportMode) Enum() *ImportMode {
+	p := new(ImportMode)
+	*p = x
+	return p
+}
+
+func (x ImportMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ImportMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_routing_v1_routing_service_proto_enumTypes[0].Descriptor()
+}
+
+func (ImportMode) Type() protoreflect.EnumType {
+	return &file_salga_routing_v1_routing_service_proto_enumTypes[0]
+}
+
+func (x ImportMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ImportMode.Descriptor instead.
+func (ImportMode) EnumDescriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{0}
+}
+
+// ImportOutcome is what an import did with one feature.
+type ImportOutcome int32
+
+const (
+	// Not set.
+	ImportOutcome_IMPORT_OUTCOME_UNSPECIFIED ImportOutcome = 0
+	// A new municipality or team was created.
+	ImportOutcome_IMPORT_OUTCOME_CREATED ImportOutcome = 1
+	// An existing municipality or team was replaced.
+	ImportOutcome_IMPORT_OUTCOME_UPDATED ImportOutcome = 2
+	// The feature was refused; nothing was written for it.
+	ImportOutcome_IMPORT_OUTCOME_REFUSED ImportOutcome = 3
+)
+
+// Enum value maps for ImportOutcome.
+var (
+	ImportOutcome_name = map[int32]string{
+		0: "IMPORT_OUTCOME_UNSPECIFIED",
+		1: "IMPORT_OUTCOME_CREATED",
+		2: "IMPORT_OUTCOME_UPDATED",
+		3: "IMPORT_OUTCOME_REFUSED",
+	}
+	ImportOutcome_value = map[string]int32{
+		"IMPORT_OUTCOME_UNSPECIFIED": 0,
+		"IMPORT_OUTCOME_CREATED":     1,
+		"IMPORT_OUTCOME_UPDATED":     2,
+		"IMPORT_OUTCOME_REFUSED":     3,
+	}
+)
+
+func (x ImportOutcome) Enum() *ImportOutcome {
+	p := new(ImportOutcome)
+	*p = x
+	return p
+}
+
+func (x ImportOutcome) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ImportOutcome) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_routing_v1_routing_service_proto_enumTypes[1].Descriptor()
+}
+
+func (ImportOutcome) Type() protoreflect.EnumType {
+	return &file_salga_routing_v1_routing_service_proto_enumTypes[1]
+}
+
+func (x ImportOutcome) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ImportOutcome.Descriptor instead.
+func (ImportOutcome) EnumDescriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{1}
+}
+
 // CreateMunicipalityRequest is the input of RoutingService.CreateMunicipality.
 type CreateMunicipalityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -460,8 +578,18 @@ type ImportMunicipalitiesRequest struct {
 	NameProperty string `protobuf:"bytes,3,opt,name=name_property,json=nameProperty,proto3" json:"name_property,omitempty"`
 	// Feature property holding the province; default `PROVINCE`.
 	ProvinceProperty string `protobuf:"bytes,4,opt,name=province_property,json=provinceProperty,proto3" json:"province_property,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// What to do with a boundary PostGIS finds invalid, and whether one
+	// refused feature refuses the whole request; default IMPORT_MODE_REPAIR.
+	Mode ImportMode `protobuf:"varint,5,opt,name=mode,proto3,enum=salga.routing.v1.ImportMode" json:"mode,omitempty"`
+	// Largest change of a feature's area (percent) a repair may make before
+	// the feature is refused; 0 means 5. At most 100.
+	MaxAreaChangePercent float64 `protobuf:"fixed64,6,opt,name=max_area_change_percent,json=maxAreaChangePercent,proto3" json:"max_area_change_percent,omitempty"`
+	// EPSG code of the coordinates; 0 means 4326 (WGS 84 longitude/latitude).
+	// Other systems (e.g. 2048 Hartebeesthoek94 Lo19, 32734 UTM 34S) are
+	// reprojected to 4326 by PostGIS.
+	Srid          int32 `protobuf:"varint,7,opt,name=srid,proto3" json:"srid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ImportMunicipalitiesRequest) Reset() {
@@ -522,13 +650,41 @@ func (x *ImportMunicipalitiesRequest) GetProvinceProperty() string {
 	return ""
 }
 
+func (x *ImportMunicipalitiesRequest) GetMode() ImportMode {
+	if x != nil {
+		return x.Mode
+	}
+	return ImportMode_IMPORT_MODE_UNSPECIFIED
+}
+
+func (x *ImportMunicipalitiesRequest) GetMaxAreaChangePercent() float64 {
+	if x != nil {
+		return x.MaxAreaChangePercent
+	}
+	return 0
+}
+
+func (x *ImportMunicipalitiesRequest) GetSrid() int32 {
+	if x != nil {
+		return x.Srid
+	}
+	return 0
+}
+
 // ImportMunicipalitiesResponse is the output of RoutingService.ImportMunicipalities.
 type ImportMunicipalitiesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Municipalities created.
 	Created int32 `protobuf:"varint,1,opt,name=created,proto3" json:"created,omitempty"`
 	// Municipalities whose name or boundary was updated.
-	Updated       int32 `protobuf:"varint,2,opt,name=updated,proto3" json:"updated,omitempty"`
+	Updated int32 `protobuf:"varint,2,opt,name=updated,proto3" json:"updated,omitempty"`
+	// Features whose invalid boundary was repaired (also counted as created
+	// or updated).
+	Repaired int32 `protobuf:"varint,3,opt,name=repaired,proto3" json:"repaired,omitempty"`
+	// Features refused (nothing written for them).
+	Refused int32 `protobuf:"varint,4,opt,name=refused,proto3" json:"refused,omitempty"`
+	// One entry per feature, in the order of the collection.
+	Features      []*ImportFeatureReport `protobuf:"bytes,5,rep,name=features,proto3" json:"features,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -575,6 +731,27 @@ func (x *ImportMunicipalitiesResponse) GetUpdated() int32 {
 		return x.Updated
 	}
 	return 0
+}
+
+func (x *ImportMunicipalitiesResponse) GetRepaired() int32 {
+	if x != nil {
+		return x.Repaired
+	}
+	return 0
+}
+
+func (x *ImportMunicipalitiesResponse) GetRefused() int32 {
+	if x != nil {
+		return x.Refused
+	}
+	return 0
+}
+
+func (x *ImportMunicipalitiesResponse) GetFeatures() []*ImportFeatureReport {
+	if x != nil {
+		return x.Features
+	}
+	return nil
 }
 
 // ResolveJurisdictionRequest is the input of RoutingService.ResolveJurisdiction.
@@ -674,9 +851,13 @@ type CreateTeamRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The team; tenant (defaults to the caller's), name and category are
 	// required. The id is assigned by the server.
-	Team          *Team `protobuf:"bytes,1,opt,name=team,proto3" json:"team,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Team *Team `protobuf:"bytes,1,opt,name=team,proto3" json:"team,omitempty"`
+	// Repair a service area PostGIS finds invalid (ST_MakeValid, keeping the
+	// polygons) instead of refusing it; a repair that changes the area by
+	// more than 5% is still refused.
+	RepairServiceArea bool `protobuf:"varint,2,opt,name=repair_service_area,json=repairServiceArea,proto3" json:"repair_service_area,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *CreateTeamRequest) Reset() {
@@ -714,6 +895,13 @@ func (x *CreateTeamRequest) GetTeam() *Team {
 		return x.Team
 	}
 	return nil
+}
+
+func (x *CreateTeamRequest) GetRepairServiceArea() bool {
+	if x != nil {
+		return x.RepairServiceArea
+	}
+	return false
 }
 
 // CreateTeamResponse is the output of RoutingService.CreateTeam.
@@ -772,9 +960,12 @@ type UpdateTeamRequest struct {
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// UUID of the team to change (the URL path). When empty, team.id is used;
 	// when both are set they must match.
-	Id            string `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Id string `protobuf:"bytes,3,opt,name=id,proto3" json:"id,omitempty"`
+	// Repair a service area PostGIS finds invalid instead of refusing it, as
+	// CreateTeamRequest.repair_service_area.
+	RepairServiceArea bool `protobuf:"varint,4,opt,name=repair_service_area,json=repairServiceArea,proto3" json:"repair_service_area,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *UpdateTeamRequest) Reset() {
@@ -826,6 +1017,13 @@ func (x *UpdateTeamRequest) GetId() string {
 		return x.Id
 	}
 	return ""
+}
+
+func (x *UpdateTeamRequest) GetRepairServiceArea() bool {
+	if x != nil {
+		return x.RepairServiceArea
+	}
+	return false
 }
 
 // UpdateTeamResponse is the output of RoutingService.UpdateTeam.
@@ -1218,7 +1416,16 @@ type ImportTeamsRequest struct {
 	// Feature property whose value names each team (e.g. `WARDNO`); required.
 	NameProperty string `protobuf:"bytes,5,opt,name=name_property,json=nameProperty,proto3" json:"name_property,omitempty"`
 	// Text put before the property value in the team name, e.g. `Water ward `.
-	NamePrefix    string `protobuf:"bytes,6,opt,name=name_prefix,json=namePrefix,proto3" json:"name_prefix,omitempty"`
+	NamePrefix string `protobuf:"bytes,6,opt,name=name_prefix,json=namePrefix,proto3" json:"name_prefix,omitempty"`
+	// What to do with an area PostGIS finds invalid, and whether one refused
+	// feature refuses the whole request; default IMPORT_MODE_REPAIR.
+	Mode ImportMode `protobuf:"varint,7,opt,name=mode,proto3,enum=salga.routing.v1.ImportMode" json:"mode,omitempty"`
+	// Largest change of a feature's area (percent) a repair may make before
+	// the feature is refused; 0 means 5. At most 100.
+	MaxAreaChangePercent float64 `protobuf:"fixed64,8,opt,name=max_area_change_percent,json=maxAreaChangePercent,proto3" json:"max_area_change_percent,omitempty"`
+	// EPSG code of the coordinates; 0 means 4326 (WGS 84 longitude/latitude).
+	// Other systems are reprojected to 4326 by PostGIS.
+	Srid          int32 `protobuf:"varint,9,opt,name=srid,proto3" json:"srid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1295,13 +1502,41 @@ func (x *ImportTeamsRequest) GetNamePrefix() string {
 	return ""
 }
 
+func (x *ImportTeamsRequest) GetMode() ImportMode {
+	if x != nil {
+		return x.Mode
+	}
+	return ImportMode_IMPORT_MODE_UNSPECIFIED
+}
+
+func (x *ImportTeamsRequest) GetMaxAreaChangePercent() float64 {
+	if x != nil {
+		return x.MaxAreaChangePercent
+	}
+	return 0
+}
+
+func (x *ImportTeamsRequest) GetSrid() int32 {
+	if x != nil {
+		return x.Srid
+	}
+	return 0
+}
+
 // ImportTeamsResponse is the output of RoutingService.ImportTeams.
 type ImportTeamsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Teams created.
 	Created int32 `protobuf:"varint,1,opt,name=created,proto3" json:"created,omitempty"`
 	// Teams whose service area was updated.
-	Updated       int32 `protobuf:"varint,2,opt,name=updated,proto3" json:"updated,omitempty"`
+	Updated int32 `protobuf:"varint,2,opt,name=updated,proto3" json:"updated,omitempty"`
+	// Features whose invalid area was repaired (also counted as created or
+	// updated).
+	Repaired int32 `protobuf:"varint,3,opt,name=repaired,proto3" json:"repaired,omitempty"`
+	// Features refused (nothing written for them).
+	Refused int32 `protobuf:"varint,4,opt,name=refused,proto3" json:"refused,omitempty"`
+	// One entry per feature, in the order of the collection.
+	Features      []*ImportFeatureReport `protobuf:"bytes,5,rep,name=features,proto3" json:"features,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1348,6 +1583,27 @@ func (x *ImportTeamsResponse) GetUpdated() int32 {
 		return x.Updated
 	}
 	return 0
+}
+
+func (x *ImportTeamsResponse) GetRepaired() int32 {
+	if x != nil {
+		return x.Repaired
+	}
+	return 0
+}
+
+func (x *ImportTeamsResponse) GetRefused() int32 {
+	if x != nil {
+		return x.Refused
+	}
+	return 0
+}
+
+func (x *ImportTeamsResponse) GetFeatures() []*ImportFeatureReport {
+	if x != nil {
+		return x.Features
+	}
+	return nil
 }
 
 // ExplainRouteRequest is the input of RoutingService.ExplainRoute.
@@ -1918,6 +2174,118 @@ func (x *ListTriageQueueResponse) GetNextPageToken() string {
 	return ""
 }
 
+// ImportFeatureReport is what an import did with one feature.
+type ImportFeatureReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Position of the feature in the collection.
+	Index int32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// The municipality code or team name the feature names (empty when it
+	// names none).
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// Created, updated or refused.
+	Outcome ImportOutcome `protobuf:"varint,3,opt,name=outcome,proto3,enum=salga.routing.v1.ImportOutcome" json:"outcome,omitempty"`
+	// Whether the area was invalid and stored repaired.
+	Repaired bool `protobuf:"varint,4,opt,name=repaired,proto3" json:"repaired,omitempty"`
+	// PostGIS's ST_IsValidReason of an invalid area, e.g.
+	// `Ring Self-intersection[18.437006 -33.907165]`.
+	InvalidReason string `protobuf:"bytes,5,opt,name=invalid_reason,json=invalidReason,proto3" json:"invalid_reason,omitempty"`
+	// Change of the area made by the repair, in percent of the area before.
+	AreaChangePercent float64 `protobuf:"fixed64,6,opt,name=area_change_percent,json=areaChangePercent,proto3" json:"area_change_percent,omitempty"`
+	// For a refused feature: the request field at fault, e.g.
+	// `feature_collection.features[3].geometry`.
+	Field string `protobuf:"bytes,7,opt,name=field,proto3" json:"field,omitempty"`
+	// For a refused feature: why, e.g. `is empty after repair`.
+	Refusal       string `protobuf:"bytes,8,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportFeatureReport) Reset() {
+	*x = ImportFeatureReport{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportFeatureReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportFeatureReport) ProtoMessage() {}
+
+func (x *ImportFeatureReport) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportFeatureReport.ProtoReflect.Descriptor instead.
+func (*ImportFeatureReport) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *ImportFeatureReport) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *ImportFeatureReport) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ImportFeatureReport) GetOutcome() ImportOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return ImportOutcome_IMPORT_OUTCOME_UNSPECIFIED
+}
+
+func (x *ImportFeatureReport) GetRepaired() bool {
+	if x != nil {
+		return x.Repaired
+	}
+	return false
+}
+
+func (x *ImportFeatureReport) GetInvalidReason() string {
+	if x != nil {
+		return x.InvalidReason
+	}
+	return ""
+}
+
+func (x *ImportFeatureReport) GetAreaChangePercent() float64 {
+	if x != nil {
+		return x.AreaChangePercent
+	}
+	return 0
+}
+
+func (x *ImportFeatureReport) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *ImportFeatureReport) GetRefusal() string {
+	if x != nil {
+		return x.Refusal
+	}
+	return ""
+}
+
 var File_salga_routing_v1_routing_service_proto protoreflect.FileDescriptor
 
 const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
@@ -1946,28 +2314,36 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\bprovince\x18\x04 \x01(\tR\bprovince\"\x8c\x01\n" +
 	"\x1aListMunicipalitiesResponse\x12F\n" +
 	"\x0emunicipalities\x18\x01 \x03(\v2\x1e.salga.routing.v1.MunicipalityR\x0emunicipalities\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdc\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd9\x02\n" +
 	"\x1bImportMunicipalitiesRequest\x12F\n" +
 	"\x12feature_collection\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection\x12#\n" +
 	"\rcode_property\x18\x02 \x01(\tR\fcodeProperty\x12#\n" +
 	"\rname_property\x18\x03 \x01(\tR\fnameProperty\x12+\n" +
-	"\x11province_property\x18\x04 \x01(\tR\x10provinceProperty\"R\n" +
+	"\x11province_property\x18\x04 \x01(\tR\x10provinceProperty\x120\n" +
+	"\x04mode\x18\x05 \x01(\x0e2\x1c.salga.routing.v1.ImportModeR\x04mode\x125\n" +
+	"\x17max_area_change_percent\x18\x06 \x01(\x01R\x14maxAreaChangePercent\x12\x12\n" +
+	"\x04srid\x18\a \x01(\x05R\x04srid\"\xcb\x01\n" +
 	"\x1cImportMunicipalitiesResponse\x12\x18\n" +
 	"\acreated\x18\x01 \x01(\x05R\acreated\x12\x18\n" +
-	"\aupdated\x18\x02 \x01(\x05R\aupdated\"Q\n" +
+	"\aupdated\x18\x02 \x01(\x05R\aupdated\x12\x1a\n" +
+	"\brepaired\x18\x03 \x01(\x05R\brepaired\x12\x18\n" +
+	"\arefused\x18\x04 \x01(\x05R\arefused\x12A\n" +
+	"\bfeatures\x18\x05 \x03(\v2%.salga.routing.v1.ImportFeatureReportR\bfeatures\"Q\n" +
 	"\x1aResolveJurisdictionRequest\x123\n" +
 	"\blocation\x18\x01 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\"a\n" +
 	"\x1bResolveJurisdictionResponse\x12B\n" +
-	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\"?\n" +
+	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\"o\n" +
 	"\x11CreateTeamRequest\x12*\n" +
-	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"@\n" +
+	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\x12.\n" +
+	"\x13repair_service_area\x18\x02 \x01(\bR\x11repairServiceArea\"@\n" +
 	"\x12CreateTeamResponse\x12*\n" +
-	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"\x8c\x01\n" +
+	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"\xbc\x01\n" +
 	"\x11UpdateTeamRequest\x12*\n" +
 	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
 	"updateMask\x12\x0e\n" +
-	"\x02id\x18\x03 \x01(\tR\x02id\"@\n" +
+	"\x02id\x18\x03 \x01(\tR\x02id\x12.\n" +
+	"\x13repair_service_area\x18\x04 \x01(\bR\x11repairServiceArea\"@\n" +
 	"\x12UpdateTeamResponse\x12*\n" +
 	"\x04team\x18\x01 \x01(\v2\x16.salga.routing.v1.TeamR\x04team\"'\n" +
 	"\x15DeactivateTeamRequest\x12\x0e\n" +
@@ -1988,7 +2364,7 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"page_token\x18\x06 \x01(\tR\tpageToken\"i\n" +
 	"\x11ListTeamsResponse\x12,\n" +
 	"\x05teams\x18\x01 \x03(\v2\x16.salga.routing.v1.TeamR\x05teams\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x87\x03\n" +
 	"\x12ImportTeamsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x17\n" +
@@ -1996,10 +2372,16 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x12feature_collection\x18\x04 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection\x12#\n" +
 	"\rname_property\x18\x05 \x01(\tR\fnameProperty\x12\x1f\n" +
 	"\vname_prefix\x18\x06 \x01(\tR\n" +
-	"namePrefix\"I\n" +
+	"namePrefix\x120\n" +
+	"\x04mode\x18\a \x01(\x0e2\x1c.salga.routing.v1.ImportModeR\x04mode\x125\n" +
+	"\x17max_area_change_percent\x18\b \x01(\x01R\x14maxAreaChangePercent\x12\x12\n" +
+	"\x04srid\x18\t \x01(\x05R\x04srid\"\xc2\x01\n" +
 	"\x13ImportTeamsResponse\x12\x18\n" +
 	"\acreated\x18\x01 \x01(\x05R\acreated\x12\x18\n" +
-	"\aupdated\x18\x02 \x01(\x05R\aupdated\"\x99\x01\n" +
+	"\aupdated\x18\x02 \x01(\x05R\aupdated\x12\x1a\n" +
+	"\brepaired\x18\x03 \x01(\x05R\brepaired\x12\x18\n" +
+	"\arefused\x18\x04 \x01(\x05R\arefused\x12A\n" +
+	"\bfeatures\x18\x05 \x03(\v2%.salga.routing.v1.ImportFeatureReportR\bfeatures\"\x99\x01\n" +
 	"\x13ExplainRouteRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x123\n" +
 	"\blocation\x18\x02 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\x125\n" +
@@ -2035,7 +2417,27 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"{\n" +
 	"\x17ListTriageQueueResponse\x128\n" +
 	"\atickets\x18\x01 \x03(\v2\x1e.salga.routing.v1.QueuedTicketR\atickets\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x84\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9d\x02\n" +
+	"\x13ImportFeatureReport\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x129\n" +
+	"\aoutcome\x18\x03 \x01(\x0e2\x1f.salga.routing.v1.ImportOutcomeR\aoutcome\x12\x1a\n" +
+	"\brepaired\x18\x04 \x01(\bR\brepaired\x12%\n" +
+	"\x0einvalid_reason\x18\x05 \x01(\tR\rinvalidReason\x12.\n" +
+	"\x13area_change_percent\x18\x06 \x01(\x01R\x11areaChangePercent\x12\x14\n" +
+	"\x05field\x18\a \x01(\tR\x05field\x12\x18\n" +
+	"\arefusal\x18\b \x01(\tR\arefusal*}\n" +
+	"\n" +
+	"ImportMode\x12\x1b\n" +
+	"\x17IMPORT_MODE_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12IMPORT_MODE_REPAIR\x10\x01\x12\x1e\n" +
+	"\x1aIMPORT_MODE_REFUSE_FEATURE\x10\x02\x12\x1a\n" +
+	"\x16IMPORT_MODE_REFUSE_ALL\x10\x03*\x83\x01\n" +
+	"\rImportOutcome\x12\x1e\n" +
+	"\x1aIMPORT_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16IMPORT_OUTCOME_CREATED\x10\x01\x12\x1a\n" +
+	"\x16IMPORT_OUTCOME_UPDATED\x10\x02\x12\x1a\n" +
+	"\x16IMPORT_OUTCOME_REFUSED\x10\x032\x84\x12\n" +
 	"\x0eRoutingService\x12\x99\x01\n" +
 	"\x12CreateMunicipality\x12+.salga.routing.v1.CreateMunicipalityRequest\x1a,.salga.routing.v1.CreateMunicipalityResponse\"(\x82\xd3\xe4\x93\x02\":\fmunicipality\"\x12/v1/municipalities\x12\xa0\x01\n" +
 	"\x12UpdateMunicipality\x12+.salga.routing.v1.UpdateMunicipalityRequest\x1a,.salga.routing.v1.UpdateMunicipalityResponse\"/\x82\xd3\xe4\x93\x02):\fmunicipality2\x19/v1/municipalities/{code}\x12\x89\x01\n" +
@@ -2071,120 +2473,129 @@ func file_salga_routing_v1_routing_service_proto_rawDescGZIP() []byte {
 	return file_salga_routing_v1_routing_service_proto_rawDescData
 }
 
-var file_salga_routing_v1_routing_service_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_salga_routing_v1_routing_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_salga_routing_v1_routing_service_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_salga_routing_v1_routing_service_proto_goTypes = []any{
-	(*CreateMunicipalityRequest)(nil),    // 0: salga.routing.v1.CreateMunicipalityRequest
-	(*CreateMunicipalityResponse)(nil),   // 1: salga.routing.v1.CreateMunicipalityResponse
-	(*UpdateMunicipalityRequest)(nil),    // 2: salga.routing.v1.UpdateMunicipalityRequest
-	(*UpdateMunicipalityResponse)(nil),   // 3: salga.routing.v1.UpdateMunicipalityResponse
-	(*GetMunicipalityRequest)(nil),       // 4: salga.routing.v1.GetMunicipalityRequest
-	(*GetMunicipalityResponse)(nil),      // 5: salga.routing.v1.GetMunicipalityResponse
-	(*ListMunicipalitiesRequest)(nil),    // 6: salga.routing.v1.ListMunicipalitiesRequest
-	(*ListMunicipalitiesResponse)(nil),   // 7: salga.routing.v1.ListMunicipalitiesResponse
-	(*ImportMunicipalitiesRequest)(nil),  // 8: salga.routing.v1.ImportMunicipalitiesRequest
-	(*ImportMunicipalitiesResponse)(nil), // 9: salga.routing.v1.ImportMunicipalitiesResponse
-	(*ResolveJurisdictionRequest)(nil),   // 10: salga.routing.v1.ResolveJurisdictionRequest
-	(*ResolveJurisdictionResponse)(nil),  // 11: salga.routing.v1.ResolveJurisdictionResponse
-	(*CreateTeamRequest)(nil),            // 12: salga.routing.v1.CreateTeamRequest
-	(*CreateTeamResponse)(nil),           // 13: salga.routing.v1.CreateTeamResponse
-	(*UpdateTeamRequest)(nil),            // 14: salga.routing.v1.UpdateTeamRequest
-	(*UpdateTeamResponse)(nil),           // 15: salga.routing.v1.UpdateTeamResponse
-	(*DeactivateTeamRequest)(nil),        // 16: salga.routing.v1.DeactivateTeamRequest
-	(*DeactivateTeamResponse)(nil),       // 17: salga.routing.v1.DeactivateTeamResponse
-	(*GetTeamRequest)(nil),               // 18: salga.routing.v1.GetTeamRequest
-	(*GetTeamResponse)(nil),              // 19: salga.routing.v1.GetTeamResponse
-	(*ListTeamsRequest)(nil),             // 20: salga.routing.v1.ListTeamsRequest
-	(*ListTeamsResponse)(nil),            // 21: salga.routing.v1.ListTeamsResponse
-	(*ImportTeamsRequest)(nil),           // 22: salga.routing.v1.ImportTeamsRequest
-	(*ImportTeamsResponse)(nil),          // 23: salga.routing.v1.ImportTeamsResponse
-	(*ExplainRouteRequest)(nil),          // 24: salga.routing.v1.ExplainRouteRequest
-	(*ExplainRouteResponse)(nil),         // 25: salga.routing.v1.ExplainRouteResponse
-	(*ReassignTicketRequest)(nil),        // 26: salga.routing.v1.ReassignTicketRequest
-	(*ReassignTicketResponse)(nil),       // 27: salga.routing.v1.ReassignTicketResponse
-	(*ListAssignmentsRequest)(nil),       // 28: salga.routing.v1.ListAssignmentsRequest
-	(*ListAssignmentsResponse)(nil),      // 29: salga.routing.v1.ListAssignmentsResponse
-	(*ListTeamQueueRequest)(nil),         // 30: salga.routing.v1.ListTeamQueueRequest
-	(*ListTeamQueueResponse)(nil),        // 31: salga.routing.v1.ListTeamQueueResponse
-	(*ListTriageQueueRequest)(nil),       // 32: salga.routing.v1.ListTriageQueueRequest
-	(*ListTriageQueueResponse)(nil),      // 33: salga.routing.v1.ListTriageQueueResponse
-	(*Municipality)(nil),                 // 34: salga.routing.v1.Municipality
-	(*fieldmaskpb.FieldMask)(nil),        // 35: google.protobuf.FieldMask
-	(*structpb.Struct)(nil),              // 36: google.protobuf.Struct
-	(*v1.LatLng)(nil),                    // 37: salga.common.v1.LatLng
-	(*Team)(nil),                         // 38: salga.routing.v1.Team
-	(v1.Category)(0),                     // 39: salga.common.v1.Category
-	(*RouteDecision)(nil),                // 40: salga.routing.v1.RouteDecision
-	(*Assignment)(nil),                   // 41: salga.routing.v1.Assignment
-	(*QueuedTicket)(nil),                 // 42: salga.routing.v1.QueuedTicket
+	(ImportMode)(0),                      // 0: salga.routing.v1.ImportMode
+	(ImportOutcome)(0),                   // 1: salga.routing.v1.ImportOutcome
+	(*CreateMunicipalityRequest)(nil),    // 2: salga.routing.v1.CreateMunicipalityRequest
+	(*CreateMunicipalityResponse)(nil),   // 3: salga.routing.v1.CreateMunicipalityResponse
+	(*UpdateMunicipalityRequest)(nil),    // 4: salga.routing.v1.UpdateMunicipalityRequest
+	(*UpdateMunicipalityResponse)(nil),   // 5: salga.routing.v1.UpdateMunicipalityResponse
+	(*GetMunicipalityRequest)(nil),       // 6: salga.routing.v1.GetMunicipalityRequest
+	(*GetMunicipalityResponse)(nil),      // 7: salga.routing.v1.GetMunicipalityResponse
+	(*ListMunicipalitiesRequest)(nil),    // 8: salga.routing.v1.ListMunicipalitiesRequest
+	(*ListMunicipalitiesResponse)(nil),   // 9: salga.routing.v1.ListMunicipalitiesResponse
+	(*ImportMunicipalitiesRequest)(nil),  // 10: salga.routing.v1.ImportMunicipalitiesRequest
+	(*ImportMunicipalitiesResponse)(nil), // 11: salga.routing.v1.ImportMunicipalitiesResponse
+	(*ResolveJurisdictionRequest)(nil),   // 12: salga.routing.v1.ResolveJurisdictionRequest
+	(*ResolveJurisdictionResponse)(nil),  // 13: salga.routing.v1.ResolveJurisdictionResponse
+	(*CreateTeamRequest)(nil),            // 14: salga.routing.v1.CreateTeamRequest
+	(*CreateTeamResponse)(nil),           // 15: salga.routing.v1.CreateTeamResponse
+	(*UpdateTeamRequest)(nil),            // 16: salga.routing.v1.UpdateTeamRequest
+	(*UpdateTeamResponse)(nil),           // 17: salga.routing.v1.UpdateTeamResponse
+	(*DeactivateTeamRequest)(nil),        // 18: salga.routing.v1.DeactivateTeamRequest
+	(*DeactivateTeamResponse)(nil),       // 19: salga.routing.v1.DeactivateTeamResponse
+	(*GetTeamRequest)(nil),               // 20: salga.routing.v1.GetTeamRequest
+	(*GetTeamResponse)(nil),              // 21: salga.routing.v1.GetTeamResponse
+	(*ListTeamsRequest)(nil),             // 22: salga.routing.v1.ListTeamsRequest
+	(*ListTeamsResponse)(nil),            // 23: salga.routing.v1.ListTeamsResponse
+	(*ImportTeamsRequest)(nil),           // 24: salga.routing.v1.ImportTeamsRequest
+	(*ImportTeamsResponse)(nil),          // 25: salga.routing.v1.ImportTeamsResponse
+	(*ExplainRouteRequest)(nil),          // 26: salga.routing.v1.ExplainRouteRequest
+	(*ExplainRouteResponse)(nil),         // 27: salga.routing.v1.ExplainRouteResponse
+	(*ReassignTicketRequest)(nil),        // 28: salga.routing.v1.ReassignTicketRequest
+	(*ReassignTicketResponse)(nil),       // 29: salga.routing.v1.ReassignTicketResponse
+	(*ListAssignmentsRequest)(nil),       // 30: salga.routing.v1.ListAssignmentsRequest
+	(*ListAssignmentsResponse)(nil),      // 31: salga.routing.v1.ListAssignmentsResponse
+	(*ListTeamQueueRequest)(nil),         // 32: salga.routing.v1.ListTeamQueueRequest
+	(*ListTeamQueueResponse)(nil),        // 33: salga.routing.v1.ListTeamQueueResponse
+	(*ListTriageQueueRequest)(nil),       // 34: salga.routing.v1.ListTriageQueueRequest
+	(*ListTriageQueueResponse)(nil),      // 35: salga.routing.v1.ListTriageQueueResponse
+	(*ImportFeatureReport)(nil),          // 36: salga.routing.v1.ImportFeatureReport
+	(*Municipality)(nil),                 // 37: salga.routing.v1.Municipality
+	(*fieldmaskpb.FieldMask)(nil),        // 38: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),              // 39: google.protobuf.Struct
+	(*v1.LatLng)(nil),                    // 40: salga.common.v1.LatLng
+	(*Team)(nil),                         // 41: salga.routing.v1.Team
+	(v1.Category)(0),                     // 42: salga.common.v1.Category
+	(*RouteDecision)(nil),                // 43: salga.routing.v1.RouteDecision
+	(*Assignment)(nil),                   // 44: salga.routing.v1.Assignment
+	(*QueuedTicket)(nil),                 // 45: salga.routing.v1.QueuedTicket
 }
 var file_salga_routing_v1_routing_service_proto_depIdxs = []int32{
-	34, // 0: salga.routing.v1.CreateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 1: salga.routing.v1.CreateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 2: salga.routing.v1.UpdateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
-	35, // 3: salga.routing.v1.UpdateMunicipalityRequest.update_mask:type_name -> google.protobuf.FieldMask
-	34, // 4: salga.routing.v1.UpdateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 5: salga.routing.v1.GetMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 6: salga.routing.v1.ListMunicipalitiesResponse.municipalities:type_name -> salga.routing.v1.Municipality
-	36, // 7: salga.routing.v1.ImportMunicipalitiesRequest.feature_collection:type_name -> google.protobuf.Struct
-	37, // 8: salga.routing.v1.ResolveJurisdictionRequest.location:type_name -> salga.common.v1.LatLng
-	34, // 9: salga.routing.v1.ResolveJurisdictionResponse.municipality:type_name -> salga.routing.v1.Municipality
-	38, // 10: salga.routing.v1.CreateTeamRequest.team:type_name -> salga.routing.v1.Team
-	38, // 11: salga.routing.v1.CreateTeamResponse.team:type_name -> salga.routing.v1.Team
-	38, // 12: salga.routing.v1.UpdateTeamRequest.team:type_name -> salga.routing.v1.Team
-	35, // 13: salga.routing.v1.UpdateTeamRequest.update_mask:type_name -> google.protobuf.FieldMask
-	38, // 14: salga.routing.v1.UpdateTeamResponse.team:type_name -> salga.routing.v1.Team
-	38, // 15: salga.routing.v1.DeactivateTeamResponse.team:type_name -> salga.routing.v1.Team
-	38, // 16: salga.routing.v1.GetTeamResponse.team:type_name -> salga.routing.v1.Team
-	39, // 17: salga.routing.v1.ListTeamsRequest.category:type_name -> salga.common.v1.Category
-	38, // 18: salga.routing.v1.ListTeamsResponse.teams:type_name -> salga.routing.v1.Team
-	39, // 19: salga.routing.v1.ImportTeamsRequest.category:type_name -> salga.common.v1.Category
-	36, // 20: salga.routing.v1.ImportTeamsRequest.feature_collection:type_name -> google.protobuf.Struct
-	37, // 21: salga.routing.v1.ExplainRouteRequest.location:type_name -> salga.common.v1.LatLng
-	39, // 22: salga.routing.v1.ExplainRouteRequest.category:type_name -> salga.common.v1.Category
-	40, // 23: salga.routing.v1.ExplainRouteResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	41, // 24: salga.routing.v1.ReassignTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	41, // 25: salga.routing.v1.ListAssignmentsResponse.assignments:type_name -> salga.routing.v1.Assignment
-	42, // 26: salga.routing.v1.ListTeamQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
-	42, // 27: salga.routing.v1.ListTriageQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
-	0,  // 28: salga.routing.v1.RoutingService.CreateMunicipality:input_type -> salga.routing.v1.CreateMunicipalityRequest
-	2,  // 29: salga.routing.v1.RoutingService.UpdateMunicipality:input_type -> salga.routing.v1.UpdateMunicipalityRequest
-	4,  // 30: salga.routing.v1.RoutingService.GetMunicipality:input_type -> salga.routing.v1.GetMunicipalityRequest
-	6,  // 31: salga.routing.v1.RoutingService.ListMunicipalities:input_type -> salga.routing.v1.ListMunicipalitiesRequest
-	8,  // 32: salga.routing.v1.RoutingService.ImportMunicipalities:input_type -> salga.routing.v1.ImportMunicipalitiesRequest
-	10, // 33: salga.routing.v1.RoutingService.ResolveJurisdiction:input_type -> salga.routing.v1.ResolveJurisdictionRequest
-	12, // 34: salga.routing.v1.RoutingService.CreateTeam:input_type -> salga.routing.v1.CreateTeamRequest
-	14, // 35: salga.routing.v1.RoutingService.UpdateTeam:input_type -> salga.routing.v1.UpdateTeamRequest
-	16, // 36: salga.routing.v1.RoutingService.DeactivateTeam:input_type -> salga.routing.v1.DeactivateTeamRequest
-	18, // 37: salga.routing.v1.RoutingService.GetTeam:input_type -> salga.routing.v1.GetTeamRequest
-	20, // 38: salga.routing.v1.RoutingService.ListTeams:input_type -> salga.routing.v1.ListTeamsRequest
-	22, // 39: salga.routing.v1.RoutingService.ImportTeams:input_type -> salga.routing.v1.ImportTeamsRequest
-	24, // 40: salga.routing.v1.RoutingService.ExplainRoute:input_type -> salga.routing.v1.ExplainRouteRequest
-	26, // 41: salga.routing.v1.RoutingService.ReassignTicket:input_type -> salga.routing.v1.ReassignTicketRequest
-	28, // 42: salga.routing.v1.RoutingService.ListAssignments:input_type -> salga.routing.v1.ListAssignmentsRequest
-	30, // 43: salga.routing.v1.RoutingService.ListTeamQueue:input_type -> salga.routing.v1.ListTeamQueueRequest
-	32, // 44: salga.routing.v1.RoutingService.ListTriageQueue:input_type -> salga.routing.v1.ListTriageQueueRequest
-	1,  // 45: salga.routing.v1.RoutingService.CreateMunicipality:output_type -> salga.routing.v1.CreateMunicipalityResponse
-	3,  // 46: salga.routing.v1.RoutingService.UpdateMunicipality:output_type -> salga.routing.v1.UpdateMunicipalityResponse
-	5,  // 47: salga.routing.v1.RoutingService.GetMunicipality:output_type -> salga.routing.v1.GetMunicipalityResponse
-	7,  // 48: salga.routing.v1.RoutingService.ListMunicipalities:output_type -> salga.routing.v1.ListMunicipalitiesResponse
-	9,  // 49: salga.routing.v1.RoutingService.ImportMunicipalities:output_type -> salga.routing.v1.ImportMunicipalitiesResponse
-	11, // 50: salga.routing.v1.RoutingService.ResolveJurisdiction:output_type -> salga.routing.v1.ResolveJurisdictionResponse
-	13, // 51: salga.routing.v1.RoutingService.CreateTeam:output_type -> salga.routing.v1.CreateTeamResponse
-	15, // 52: salga.routing.v1.RoutingService.UpdateTeam:output_type -> salga.routing.v1.UpdateTeamResponse
-	17, // 53: salga.routing.v1.RoutingService.DeactivateTeam:output_type -> salga.routing.v1.DeactivateTeamResponse
-	19, // 54: salga.routing.v1.RoutingService.GetTeam:output_type -> salga.routing.v1.GetTeamResponse
-	21, // 55: salga.routing.v1.RoutingService.ListTeams:output_type -> salga.routing.v1.ListTeamsResponse
-	23, // 56: salga.routing.v1.RoutingService.ImportTeams:output_type -> salga.routing.v1.ImportTeamsResponse
-	25, // 57: salga.routing.v1.RoutingService.ExplainRoute:output_type -> salga.routing.v1.ExplainRouteResponse
-	27, // 58: salga.routing.v1.RoutingService.ReassignTicket:output_type -> salga.routing.v1.ReassignTicketResponse
-	29, // 59: salga.routing.v1.RoutingService.ListAssignments:output_type -> salga.routing.v1.ListAssignmentsResponse
-	31, // 60: salga.routing.v1.RoutingService.ListTeamQueue:output_type -> salga.routing.v1.ListTeamQueueResponse
-	33, // 61: salga.routing.v1.RoutingService.ListTriageQueue:output_type -> salga.routing.v1.ListTriageQueueResponse
-	45, // [45:62] is the sub-list for method output_type
-	28, // [28:45] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	37, // 0: salga.routing.v1.CreateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
+	37, // 1: salga.routing.v1.CreateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	37, // 2: salga.routing.v1.UpdateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
+	38, // 3: salga.routing.v1.UpdateMunicipalityRequest.update_mask:type_name -> google.protobuf.FieldMask
+	37, // 4: salga.routing.v1.UpdateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	37, // 5: salga.routing.v1.GetMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	37, // 6: salga.routing.v1.ListMunicipalitiesResponse.municipalities:type_name -> salga.routing.v1.Municipality
+	39, // 7: salga.routing.v1.ImportMunicipalitiesRequest.feature_collection:type_name -> google.protobuf.Struct
+	0,  // 8: salga.routing.v1.ImportMunicipalitiesRequest.mode:type_name -> salga.routing.v1.ImportMode
+	36, // 9: salga.routing.v1.ImportMunicipalitiesResponse.features:type_name -> salga.routing.v1.ImportFeatureReport
+	40, // 10: salga.routing.v1.ResolveJurisdictionRequest.location:type_name -> salga.common.v1.LatLng
+	37, // 11: salga.routing.v1.ResolveJurisdictionResponse.municipality:type_name -> salga.routing.v1.Municipality
+	41, // 12: salga.routing.v1.CreateTeamRequest.team:type_name -> salga.routing.v1.Team
+	41, // 13: salga.routing.v1.CreateTeamResponse.team:type_name -> salga.routing.v1.Team
+	41, // 14: salga.routing.v1.UpdateTeamRequest.team:type_name -> salga.routing.v1.Team
+	38, // 15: salga.routing.v1.UpdateTeamRequest.update_mask:type_name -> google.protobuf.FieldMask
+	41, // 16: salga.routing.v1.UpdateTeamResponse.team:type_name -> salga.routing.v1.Team
+	41, // 17: salga.routing.v1.DeactivateTeamResponse.team:type_name -> salga.routing.v1.Team
+	41, // 18: salga.routing.v1.GetTeamResponse.team:type_name -> salga.routing.v1.Team
+	42, // 19: salga.routing.v1.ListTeamsRequest.category:type_name -> salga.common.v1.Category
+	41, // 20: salga.routing.v1.ListTeamsResponse.teams:type_name -> salga.routing.v1.Team
+	42, // 21: salga.routing.v1.ImportTeamsRequest.category:type_name -> salga.common.v1.Category
+	39, // 22: salga.routing.v1.ImportTeamsRequest.feature_collection:type_name -> google.protobuf.Struct
+	0,  // 23: salga.routing.v1.ImportTeamsRequest.mode:type_name -> salga.routing.v1.ImportMode
+	36, // 24: salga.routing.v1.ImportTeamsResponse.features:type_name -> salga.routing.v1.ImportFeatureReport
+	40, // 25: salga.routing.v1.ExplainRouteRequest.location:type_name -> salga.common.v1.LatLng
+	42, // 26: salga.routing.v1.ExplainRouteRequest.category:type_name -> salga.common.v1.Category
+	43, // 27: salga.routing.v1.ExplainRouteResponse.decision:type_name -> salga.routing.v1.RouteDecision
+	44, // 28: salga.routing.v1.ReassignTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	44, // 29: salga.routing.v1.ListAssignmentsResponse.assignments:type_name -> salga.routing.v1.Assignment
+	45, // 30: salga.routing.v1.ListTeamQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
+	45, // 31: salga.routing.v1.ListTriageQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
+	1,  // 32: salga.routing.v1.ImportFeatureReport.outcome:type_name -> salga.routing.v1.ImportOutcome
+	2,  // 33: salga.routing.v1.RoutingService.CreateMunicipality:input_type -> salga.routing.v1.CreateMunicipalityRequest
+	4,  // 34: salga.routing.v1.RoutingService.UpdateMunicipality:input_type -> salga.routing.v1.UpdateMunicipalityRequest
+	6,  // 35: salga.routing.v1.RoutingService.GetMunicipality:input_type -> salga.routing.v1.GetMunicipalityRequest
+	8,  // 36: salga.routing.v1.RoutingService.ListMunicipalities:input_type -> salga.routing.v1.ListMunicipalitiesRequest
+	10, // 37: salga.routing.v1.RoutingService.ImportMunicipalities:input_type -> salga.routing.v1.ImportMunicipalitiesRequest
+	12, // 38: salga.routing.v1.RoutingService.ResolveJurisdiction:input_type -> salga.routing.v1.ResolveJurisdictionRequest
+	14, // 39: salga.routing.v1.RoutingService.CreateTeam:input_type -> salga.routing.v1.CreateTeamRequest
+	16, // 40: salga.routing.v1.RoutingService.UpdateTeam:input_type -> salga.routing.v1.UpdateTeamRequest
+	18, // 41: salga.routing.v1.RoutingService.DeactivateTeam:input_type -> salga.routing.v1.DeactivateTeamRequest
+	20, // 42: salga.routing.v1.RoutingService.GetTeam:input_type -> salga.routing.v1.GetTeamRequest
+	22, // 43: salga.routing.v1.RoutingService.ListTeams:input_type -> salga.routing.v1.ListTeamsRequest
+	24, // 44: salga.routing.v1.RoutingService.ImportTeams:input_type -> salga.routing.v1.ImportTeamsRequest
+	26, // 45: salga.routing.v1.RoutingService.ExplainRoute:input_type -> salga.routing.v1.ExplainRouteRequest
+	28, // 46: salga.routing.v1.RoutingService.ReassignTicket:input_type -> salga.routing.v1.ReassignTicketRequest
+	30, // 47: salga.routing.v1.RoutingService.ListAssignments:input_type -> salga.routing.v1.ListAssignmentsRequest
+	32, // 48: salga.routing.v1.RoutingService.ListTeamQueue:input_type -> salga.routing.v1.ListTeamQueueRequest
+	34, // 49: salga.routing.v1.RoutingService.ListTriageQueue:input_type -> salga.routing.v1.ListTriageQueueRequest
+	3,  // 50: salga.routing.v1.RoutingService.CreateMunicipality:output_type -> salga.routing.v1.CreateMunicipalityResponse
+	5,  // 51: salga.routing.v1.RoutingService.UpdateMunicipality:output_type -> salga.routing.v1.UpdateMunicipalityResponse
+	7,  // 52: salga.routing.v1.RoutingService.GetMunicipality:output_type -> salga.routing.v1.GetMunicipalityResponse
+	9,  // 53: salga.routing.v1.RoutingService.ListMunicipalities:output_type -> salga.routing.v1.ListMunicipalitiesResponse
+	11, // 54: salga.routing.v1.RoutingService.ImportMunicipalities:output_type -> salga.routing.v1.ImportMunicipalitiesResponse
+	13, // 55: salga.routing.v1.RoutingService.ResolveJurisdiction:output_type -> salga.routing.v1.ResolveJurisdictionResponse
+	15, // 56: salga.routing.v1.RoutingService.CreateTeam:output_type -> salga.routing.v1.CreateTeamResponse
+	17, // 57: salga.routing.v1.RoutingService.UpdateTeam:output_type -> salga.routing.v1.UpdateTeamResponse
+	19, // 58: salga.routing.v1.RoutingService.DeactivateTeam:output_type -> salga.routing.v1.DeactivateTeamResponse
+	21, // 59: salga.routing.v1.RoutingService.GetTeam:output_type -> salga.routing.v1.GetTeamResponse
+	23, // 60: salga.routing.v1.RoutingService.ListTeams:output_type -> salga.routing.v1.ListTeamsResponse
+	25, // 61: salga.routing.v1.RoutingService.ImportTeams:output_type -> salga.routing.v1.ImportTeamsResponse
+	27, // 62: salga.routing.v1.RoutingService.ExplainRoute:output_type -> salga.routing.v1.ExplainRouteResponse
+	29, // 63: salga.routing.v1.RoutingService.ReassignTicket:output_type -> salga.routing.v1.ReassignTicketResponse
+	31, // 64: salga.routing.v1.RoutingService.ListAssignments:output_type -> salga.routing.v1.ListAssignmentsResponse
+	33, // 65: salga.routing.v1.RoutingService.ListTeamQueue:output_type -> salga.routing.v1.ListTeamQueueResponse
+	35, // 66: salga.routing.v1.RoutingService.ListTriageQueue:output_type -> salga.routing.v1.ListTriageQueueResponse
+	50, // [50:67] is the sub-list for method output_type
+	33, // [33:50] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_service_proto_init() }
@@ -2198,13 +2609,14 @@ func file_salga_routing_v1_routing_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_service_proto_rawDesc), len(file_salga_routing_v1_routing_service_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   34,
+			NumEnums:      2,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_salga_routing_v1_routing_service_proto_goTypes,
 		DependencyIndexes: file_salga_routing_v1_routing_service_proto_depIdxs,
+		EnumInfos:         file_salga_routing_v1_routing_service_proto_enumTypes,
 		MessageInfos:      file_salga_routing_v1_routing_service_proto_msgTypes,
 	}.Build()
 	File_salga_routing_v1_routing_service_proto = out.File

@@ -2,8 +2,8 @@
 // @generated from file salga/routing/v1/routing_service.proto (package salga.routing.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask, file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
@@ -17,7 +17,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing_service.proto.
  */
 export const file_salga_routing_v1_routing_service: GenFile = /*@__PURE__*/
-  fileDesc("CiZzYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSJRChlDcmVhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IlIKGkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IpABChlVcGRhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxIMCgRjb2RlGAMgASgJIlIKGlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IiYKFkdldE11bmljaXBhbGl0eVJlcXVlc3QSDAoEY29kZRgBIAEoCSJPChdHZXRNdW5pY2lwYWxpdHlSZXNwb25zZRI0CgxtdW5pY2lwYWxpdHkYASABKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eSJuChlMaXN0TXVuaWNpcGFsaXRpZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhgKEGluY2x1ZGVfYm91bmRhcnkYAyABKAgSEAoIcHJvdmluY2UYBCABKAkibQoaTGlzdE11bmljaXBhbGl0aWVzUmVzcG9uc2USNgoObXVuaWNpcGFsaXRpZXMYASADKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkimwEKG0ltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvZGVfcHJvcGVydHkYAiABKAkSFQoNbmFtZV9wcm9wZXJ0eRgDIAEoCRIZChFwcm92aW5jZV9wcm9wZXJ0eRgEIAEoCSJAChxJbXBvcnRNdW5pY2lwYWxpdGllc1Jlc3BvbnNlEg8KB2NyZWF0ZWQYASABKAUSDwoHdXBkYXRlZBgCIAEoBSJHChpSZXNvbHZlSnVyaXNkaWN0aW9uUmVxdWVzdBIpCghsb2NhdGlvbhgBIAEoCzIXLnNhbGdhLmNvbW1vbi52MS5MYXRMbmciUwobUmVzb2x2ZUp1cmlzZGljdGlvblJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IjkKEUNyZWF0ZVRlYW1SZXF1ZXN0EiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0iOgoSQ3JlYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0idgoRVXBkYXRlVGVhbVJlcXVlc3QSJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSCgoCaWQYAyABKAkiOgoSVXBkYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0iIwoVRGVhY3RpdmF0ZVRlYW1SZXF1ZXN0EgoKAmlkGAEgASgJIj4KFkRlYWN0aXZhdGVUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSIcCg5HZXRUZWFtUmVxdWVzdBIKCgJpZBgBIAEoCSI3Cg9HZXRUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSKuAQoQTGlzdFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQaW5jbHVkZV9pbmFjdGl2ZRgDIAEoCBIcChRpbmNsdWRlX3NlcnZpY2VfYXJlYRgEIAEoCBIRCglwYWdlX3NpemUYBSABKAUSEgoKcGFnZV90b2tlbhgGIAEoCSJTChFMaXN0VGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiwwEKEkltcG9ydFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSDwoHaXNfc2FwcxgDIAEoCBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDW5hbWVfcHJvcGVydHkYBSABKAkSEwoLbmFtZV9wcmVmaXgYBiABKAkiNwoTSW1wb3J0VGVhbXNSZXNwb25zZRIPCgdjcmVhdGVkGAEgASgFEg8KB3VwZGF0ZWQYAiABKAUifQoTRXhwbGFpblJvdXRlUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKQoIbG9jYXRpb24YAiABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5IkkKFEV4cGxhaW5Sb3V0ZVJlc3BvbnNlEjEKCGRlY2lzaW9uGAEgASgLMh8uc2FsZ2Eucm91dGluZy52MS5Sb3V0ZURlY2lzaW9uIlwKFVJlYXNzaWduVGlja2V0UmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIRCglwZXJzb25faWQYAyABKAkSDAoEbm90ZRgEIAEoCSJKChZSZWFzc2lnblRpY2tldFJlc3BvbnNlEjAKCmFzc2lnbm1lbnQYASABKAsyHC5zYWxnYS5yb3V0aW5nLnYxLkFzc2lnbm1lbnQiKwoWTGlzdEFzc2lnbm1lbnRzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiTAoXTGlzdEFzc2lnbm1lbnRzUmVzcG9uc2USMQoLYXNzaWdubWVudHMYASADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLkFzc2lnbm1lbnQiaAoUTGlzdFRlYW1RdWV1ZVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIYChBpbmNsdWRlX2ZpbmlzaGVkGAIgASgIEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJImEKFUxpc3RUZWFtUXVldWVSZXNwb25zZRIvCgd0aWNrZXRzGAEgAygLMh4uc2FsZ2Eucm91dGluZy52MS5RdWV1ZWRUaWNrZXQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIk8KFkxpc3RUcmlhZ2VRdWV1ZVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImMKF0xpc3RUcmlhZ2VRdWV1ZVJlc3BvbnNlEi8KB3RpY2tldHMYASADKAsyHi5zYWxnYS5yb3V0aW5nLnYxLlF1ZXVlZFRpY2tldBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkyhBIKDlJvdXRpbmdTZXJ2aWNlEpkBChJDcmVhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIiiC0+STAiI6DG11bmljaXBhbGl0eSISL3YxL211bmljaXBhbGl0aWVzEqABChJVcGRhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIi+C0+STAik6DG11bmljaXBhbGl0eTIZL3YxL211bmljaXBhbGl0aWVzL3tjb2RlfRKJAQoPR2V0TXVuaWNpcGFsaXR5Eiguc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXNwb25zZSIhgtPkkwIbEhkvdjEvbXVuaWNpcGFsaXRpZXMve2NvZGV9EosBChJMaXN0TXVuaWNpcGFsaXRpZXMSKy5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1JlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1Jlc3BvbnNlIhqC0+STAhQSEi92MS9tdW5pY2lwYWxpdGllcxKbAQoUSW1wb3J0TXVuaWNpcGFsaXRpZXMSLS5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBouLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0TXVuaWNpcGFsaXRpZXNSZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvbXVuaWNpcGFsaXRpZXM6aW1wb3J0EpUBChNSZXNvbHZlSnVyaXNkaWN0aW9uEiwuc2FsZ2Eucm91dGluZy52MS5SZXNvbHZlSnVyaXNkaWN0aW9uUmVxdWVzdBotLnNhbGdhLnJvdXRpbmcudjEuUmVzb2x2ZUp1cmlzZGljdGlvblJlc3BvbnNlIiGC0+STAhsSGS92MS9qdXJpc2RpY3Rpb25zOnJlc29sdmUScAoKQ3JlYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuQ3JlYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZVRlYW1SZXNwb25zZSIXgtPkkwIROgR0ZWFtIgkvdjEvdGVhbXMSdQoKVXBkYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuVXBkYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZVRlYW1SZXNwb25zZSIcgtPkkwIWOgR0ZWFtMg4vdjEvdGVhbXMve2lkfRKJAQoORGVhY3RpdmF0ZVRlYW0SJy5zYWxnYS5yb3V0aW5nLnYxLkRlYWN0aXZhdGVUZWFtUmVxdWVzdBooLnNhbGdhLnJvdXRpbmcudjEuRGVhY3RpdmF0ZVRlYW1SZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvdGVhbXMve2lkfTpkZWFjdGl2YXRlEmYKB0dldFRlYW0SIC5zYWxnYS5yb3V0aW5nLnYxLkdldFRlYW1SZXF1ZXN0GiEuc2FsZ2Eucm91dGluZy52MS5HZXRUZWFtUmVzcG9uc2UiFoLT5JMCEBIOL3YxL3RlYW1zL3tpZH0SZwoJTGlzdFRlYW1zEiIuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXF1ZXN0GiMuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXNwb25zZSIRgtPkkwILEgkvdjEvdGVhbXMSdwoLSW1wb3J0VGVhbXMSJC5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydFRlYW1zUmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0VGVhbXNSZXNwb25zZSIbgtPkkwIVOgEqIhAvdjEvdGVhbXM6aW1wb3J0EnkKDEV4cGxhaW5Sb3V0ZRIlLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVxdWVzdBomLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVzcG9uc2UiGoLT5JMCFBISL3YxL3JvdXRlczpleHBsYWluEpABCg5SZWFzc2lnblRpY2tldBInLnNhbGdhLnJvdXRpbmcudjEuUmVhc3NpZ25UaWNrZXRSZXF1ZXN0Giguc2FsZ2Eucm91dGluZy52MS5SZWFzc2lnblRpY2tldFJlc3BvbnNlIiuC0+STAiU6ASoiIC92MS90aWNrZXRzL3t0aWNrZXRfaWR9OnJlYXNzaWduEpMBCg9MaXN0QXNzaWdubWVudHMSKC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1JlcXVlc3QaKS5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1Jlc3BvbnNlIiuC0+STAiUSIy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2Fzc2lnbm1lbnRzEoMBCg1MaXN0VGVhbVF1ZXVlEiYuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbVF1ZXVlUmVxdWVzdBonLnNhbGdhLnJvdXRpbmcudjEuTGlzdFRlYW1RdWV1ZVJlc3BvbnNlIiGC0+STAhsSGS92MS90ZWFtcy97dGVhbV9pZH0vcXVldWUSegoPTGlzdFRyaWFnZVF1ZXVlEiguc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXNwb25zZSISgtPkkwIMEgovdjEvdHJpYWdlQs0BChRjb20uc2FsZ2Eucm91dGluZy52MUITUm91dGluZ1NlcnZpY2VQcm90b1ABWj5naXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9yb3V0aW5nL3YxO3JvdXRpbmd2MaICA1NSWKoCEFNhbGdhLlJvdXRpbmcuVjHKAhBTYWxnYVxSb3V0aW5nXFYx4gIcU2FsZ2FcUm91dGluZ1xWMVxHUEJNZXRhZGF0YeoCElNhbGdhOjpSb3V0aW5nOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_struct, file_salga_common_v1_common, file_salga_routing_v1_routing]);
+  fileDesc("CiZzYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSJRChlDcmVhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IlIKGkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IpABChlVcGRhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxIMCgRjb2RlGAMgASgJIlIKGlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IiYKFkdldE11bmljaXBhbGl0eVJlcXVlc3QSDAoEY29kZRgBIAEoCSJPChdHZXRNdW5pY2lwYWxpdHlSZXNwb25zZRI0CgxtdW5pY2lwYWxpdHkYASABKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eSJuChlMaXN0TXVuaWNpcGFsaXRpZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhgKEGluY2x1ZGVfYm91bmRhcnkYAyABKAgSEAoIcHJvdmluY2UYBCABKAkibQoaTGlzdE11bmljaXBhbGl0aWVzUmVzcG9uc2USNgoObXVuaWNpcGFsaXRpZXMYASADKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki9gEKG0ltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvZGVfcHJvcGVydHkYAiABKAkSFQoNbmFtZV9wcm9wZXJ0eRgDIAEoCRIZChFwcm92aW5jZV9wcm9wZXJ0eRgEIAEoCRIqCgRtb2RlGAUgASgOMhwuc2FsZ2Eucm91dGluZy52MS5JbXBvcnRNb2RlEh8KF21heF9hcmVhX2NoYW5nZV9wZXJjZW50GAYgASgBEgwKBHNyaWQYByABKAUinAEKHEltcG9ydE11bmljaXBhbGl0aWVzUmVzcG9uc2USDwoHY3JlYXRlZBgBIAEoBRIPCgd1cGRhdGVkGAIgASgFEhAKCHJlcGFpcmVkGAMgASgFEg8KB3JlZnVzZWQYBCABKAUSNwoIZmVhdHVyZXMYBSADKAsyJS5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydEZlYXR1cmVSZXBvcnQiRwoaUmVzb2x2ZUp1cmlzZGljdGlvblJlcXVlc3QSKQoIbG9jYXRpb24YASABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nIlMKG1Jlc29sdmVKdXJpc2RpY3Rpb25SZXNwb25zZRI0CgxtdW5pY2lwYWxpdHkYASABKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eSJWChFDcmVhdGVUZWFtUmVxdWVzdBIkCgR0ZWFtGAEgASgLMhYuc2FsZ2Eucm91dGluZy52MS5UZWFtEhsKE3JlcGFpcl9zZXJ2aWNlX2FyZWEYAiABKAgiOgoSQ3JlYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0ikwEKEVVwZGF0ZVRlYW1SZXF1ZXN0EiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgoKAmlkGAMgASgJEhsKE3JlcGFpcl9zZXJ2aWNlX2FyZWEYBCABKAgiOgoSVXBkYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0iIwoVRGVhY3RpdmF0ZVRlYW1SZXF1ZXN0EgoKAmlkGAEgASgJIj4KFkRlYWN0aXZhdGVUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSIcCg5HZXRUZWFtUmVxdWVzdBIKCgJpZBgBIAEoCSI3Cg9HZXRUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSKuAQoQTGlzdFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQaW5jbHVkZV9pbmFjdGl2ZRgDIAEoCBIcChRpbmNsdWRlX3NlcnZpY2VfYXJlYRgEIAEoCBIRCglwYWdlX3NpemUYBSABKAUSEgoKcGFnZV90b2tlbhgGIAEoCSJTChFMaXN0VGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkingIKEkltcG9ydFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSDwoHaXNfc2FwcxgDIAEoCBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDW5hbWVfcHJvcGVydHkYBSABKAkSEwoLbmFtZV9wcmVmaXgYBiABKAkSKgoEbW9kZRgHIAEoDjIcLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0TW9kZRIfChdtYXhfYXJlYV9jaGFuZ2VfcGVyY2VudBgIIAEoARIMCgRzcmlkGAkgASgFIpMBChNJbXBvcnRUZWFtc1Jlc3BvbnNlEg8KB2NyZWF0ZWQYASABKAUSDwoHdXBkYXRlZBgCIAEoBRIQCghyZXBhaXJlZBgDIAEoBRIPCgdyZWZ1c2VkGAQgASgFEjcKCGZlYXR1cmVzGAUgAygLMiUuc2FsZ2Eucm91dGluZy52MS5JbXBvcnRGZWF0dXJlUmVwb3J0In0KE0V4cGxhaW5Sb3V0ZVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEikKCGxvY2F0aW9uGAIgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeSJJChRFeHBsYWluUm91dGVSZXNwb25zZRIxCghkZWNpc2lvbhgBIAEoCzIfLnNhbGdhLnJvdXRpbmcudjEuUm91dGVEZWNpc2lvbiJcChVSZWFzc2lnblRpY2tldFJlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSEQoJcGVyc29uX2lkGAMgASgJEgwKBG5vdGUYBCABKAkiSgoWUmVhc3NpZ25UaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50IisKFkxpc3RBc3NpZ25tZW50c1JlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJIkwKF0xpc3RBc3NpZ25tZW50c1Jlc3BvbnNlEjEKC2Fzc2lnbm1lbnRzGAEgAygLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50ImgKFExpc3RUZWFtUXVldWVSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSGAoQaW5jbHVkZV9maW5pc2hlZBgCIAEoCBIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJhChVMaXN0VGVhbVF1ZXVlUmVzcG9uc2USLwoHdGlja2V0cxgBIAMoCzIeLnNhbGdhLnJvdXRpbmcudjEuUXVldWVkVGlja2V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJPChZMaXN0VHJpYWdlUXVldWVSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJjChdMaXN0VHJpYWdlUXVldWVSZXNwb25zZRIvCgd0aWNrZXRzGAEgAygLMh4uc2FsZ2Eucm91dGluZy52MS5RdWV1ZWRUaWNrZXQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIssBChNJbXBvcnRGZWF0dXJlUmVwb3J0Eg0KBWluZGV4GAEgASgFEgwKBG5hbWUYAiABKAkSMAoHb3V0Y29tZRgDIAEoDjIfLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0T3V0Y29tZRIQCghyZXBhaXJlZBgEIAEoCBIWCg5pbnZhbGlkX3JlYXNvbhgFIAEoCRIbChNhcmVhX2NoYW5nZV9wZXJjZW50GAYgASgBEg0KBWZpZWxkGAcgASgJEg8KB3JlZnVzYWwYCCABKAkqfQoKSW1wb3J0TW9kZRIbChdJTVBPUlRfTU9ERV9VTlNQRUNJRklFRBAAEhYKEklNUE9SVF9NT0RFX1JFUEFJUhABEh4KGklNUE9SVF9NT0RFX1JFRlVTRV9GRUFUVVJFEAISGgoWSU1QT1JUX01PREVfUkVGVVNFX0FMTBADKoMBCg1JbXBvcnRPdXRjb21lEh4KGklNUE9SVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGgoWSU1QT1JUX09VVENPTUVfQ1JFQVRFRBABEhoKFklNUE9SVF9PVVRDT01FX1VQREFURUQQAhIaChZJTVBPUlRfT1VUQ09NRV9SRUZVU0VEEAMyhBIKDlJvdXRpbmdTZXJ2aWNlEpkBChJDcmVhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIiiC0+STAiI6DG11bmljaXBhbGl0eSISL3YxL211bmljaXBhbGl0aWVzEqABChJVcGRhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIi+C0+STAik6DG11bmljaXBhbGl0eTIZL3YxL211bmljaXBhbGl0aWVzL3tjb2RlfRKJAQoPR2V0TXVuaWNpcGFsaXR5Eiguc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXNwb25zZSIhgtPkkwIbEhkvdjEvbXVuaWNpcGFsaXRpZXMve2NvZGV9EosBChJMaXN0TXVuaWNpcGFsaXRpZXMSKy5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1JlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1Jlc3BvbnNlIhqC0+STAhQSEi92MS9tdW5pY2lwYWxpdGllcxKbAQoUSW1wb3J0TXVuaWNpcGFsaXRpZXMSLS5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBouLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0TXVuaWNpcGFsaXRpZXNSZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvbXVuaWNpcGFsaXRpZXM6aW1wb3J0EpUBChNSZXNvbHZlSnVyaXNkaWN0aW9uEiwuc2FsZ2Eucm91dGluZy52MS5SZXNvbHZlSnVyaXNkaWN0aW9uUmVxdWVzdBotLnNhbGdhLnJvdXRpbmcudjEuUmVzb2x2ZUp1cmlzZGljdGlvblJlc3BvbnNlIiGC0+STAhsSGS92MS9qdXJpc2RpY3Rpb25zOnJlc29sdmUScAoKQ3JlYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuQ3JlYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZVRlYW1SZXNwb25zZSIXgtPkkwIROgR0ZWFtIgkvdjEvdGVhbXMSdQoKVXBkYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuVXBkYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZVRlYW1SZXNwb25zZSIcgtPkkwIWOgR0ZWFtMg4vdjEvdGVhbXMve2lkfRKJAQoORGVhY3RpdmF0ZVRlYW0SJy5zYWxnYS5yb3V0aW5nLnYxLkRlYWN0aXZhdGVUZWFtUmVxdWVzdBooLnNhbGdhLnJvdXRpbmcudjEuRGVhY3RpdmF0ZVRlYW1SZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvdGVhbXMve2lkfTpkZWFjdGl2YXRlEmYKB0dldFRlYW0SIC5zYWxnYS5yb3V0aW5nLnYxLkdldFRlYW1SZXF1ZXN0GiEuc2FsZ2Eucm91dGluZy52MS5HZXRUZWFtUmVzcG9uc2UiFoLT5JMCEBIOL3YxL3RlYW1zL3tpZH0SZwoJTGlzdFRlYW1zEiIuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXF1ZXN0GiMuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXNwb25zZSIRgtPkkwILEgkvdjEvdGVhbXMSdwoLSW1wb3J0VGVhbXMSJC5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydFRlYW1zUmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0VGVhbXNSZXNwb25zZSIbgtPkkwIVOgEqIhAvdjEvdGVhbXM6aW1wb3J0EnkKDEV4cGxhaW5Sb3V0ZRIlLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVxdWVzdBomLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVzcG9uc2UiGoLT5JMCFBISL3YxL3JvdXRlczpleHBsYWluEpABCg5SZWFzc2lnblRpY2tldBInLnNhbGdhLnJvdXRpbmcudjEuUmVhc3NpZ25UaWNrZXRSZXF1ZXN0Giguc2FsZ2Eucm91dGluZy52MS5SZWFzc2lnblRpY2tldFJlc3BvbnNlIiuC0+STAiU6ASoiIC92MS90aWNrZXRzL3t0aWNrZXRfaWR9OnJlYXNzaWduEpMBCg9MaXN0QXNzaWdubWVudHMSKC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1JlcXVlc3QaKS5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1Jlc3BvbnNlIiuC0+STAiUSIy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2Fzc2lnbm1lbnRzEoMBCg1MaXN0VGVhbVF1ZXVlEiYuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbVF1ZXVlUmVxdWVzdBonLnNhbGdhLnJvdXRpbmcudjEuTGlzdFRlYW1RdWV1ZVJlc3BvbnNlIiGC0+STAhsSGS92MS90ZWFtcy97dGVhbV9pZH0vcXVldWUSegoPTGlzdFRyaWFnZVF1ZXVlEiguc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXNwb25zZSISgtPkkwIMEgovdjEvdHJpYWdlQs0BChRjb20uc2FsZ2Eucm91dGluZy52MUITUm91dGluZ1NlcnZpY2VQcm90b1ABWj5naXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9yb3V0aW5nL3YxO3JvdXRpbmd2MaICA1NSWKoCEFNhbGdhLlJvdXRpbmcuVjHKAhBTYWxnYVxSb3V0aW5nXFYx4gIcU2FsZ2FcUm91dGluZ1xWMVxHUEJNZXRhZGF0YeoCElNhbGdhOjpSb3V0aW5nOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_struct, file_salga_common_v1_common, file_salga_routing_v1_routing]);
 
 /**
  * CreateMunicipalityRequest is the input of RoutingService.CreateMunicipality.
@@ -264,6 +264,31 @@ export type ImportMunicipalitiesRequest = Message<"salga.routing.v1.ImportMunici
    * @generated from field: string province_property = 4;
    */
   provinceProperty: string;
+
+  /**
+   * What to do with a boundary PostGIS finds invalid, and whether one
+   * refused feature refuses the whole request; default IMPORT_MODE_REPAIR.
+   *
+   * @generated from field: salga.routing.v1.ImportMode mode = 5;
+   */
+  mode: ImportMode;
+
+  /**
+   * Largest change of a feature's area (percent) a repair may make before
+   * the feature is refused; 0 means 5. At most 100.
+   *
+   * @generated from field: double max_area_change_percent = 6;
+   */
+  maxAreaChangePercent: number;
+
+  /**
+   * EPSG code of the coordinates; 0 means 4326 (WGS 84 longitude/latitude).
+   * Other systems (e.g. 2048 Hartebeesthoek94 Lo19, 32734 UTM 34S) are
+   * reprojected to 4326 by PostGIS.
+   *
+   * @generated from field: int32 srid = 7;
+   */
+  srid: number;
 };
 
 /**
@@ -292,6 +317,28 @@ export type ImportMunicipalitiesResponse = Message<"salga.routing.v1.ImportMunic
    * @generated from field: int32 updated = 2;
    */
   updated: number;
+
+  /**
+   * Features whose invalid boundary was repaired (also counted as created
+   * or updated).
+   *
+   * @generated from field: int32 repaired = 3;
+   */
+  repaired: number;
+
+  /**
+   * Features refused (nothing written for them).
+   *
+   * @generated from field: int32 refused = 4;
+   */
+  refused: number;
+
+  /**
+   * One entry per feature, in the order of the collection.
+   *
+   * @generated from field: repeated salga.routing.v1.ImportFeatureReport features = 5;
+   */
+  features: ImportFeatureReport[];
 };
 
 /**
@@ -356,6 +403,15 @@ export type CreateTeamRequest = Message<"salga.routing.v1.CreateTeamRequest"> & 
    * @generated from field: salga.routing.v1.Team team = 1;
    */
   team?: Team | undefined;
+
+  /**
+   * Repair a service area PostGIS finds invalid (ST_MakeValid, keeping the
+   * polygons) instead of refusing it; a repair that changes the area by
+   * more than 5% is still refused.
+   *
+   * @generated from field: bool repair_service_area = 2;
+   */
+  repairServiceArea: boolean;
 };
 
 /**
@@ -414,6 +470,14 @@ export type UpdateTeamRequest = Message<"salga.routing.v1.UpdateTeamRequest"> & 
    * @generated from field: string id = 3;
    */
   id: string;
+
+  /**
+   * Repair a service area PostGIS finds invalid instead of refusing it, as
+   * CreateTeamRequest.repair_service_area.
+   *
+   * @generated from field: bool repair_service_area = 4;
+   */
+  repairServiceArea: boolean;
 };
 
 /**
@@ -659,6 +723,30 @@ export type ImportTeamsRequest = Message<"salga.routing.v1.ImportTeamsRequest"> 
    * @generated from field: string name_prefix = 6;
    */
   namePrefix: string;
+
+  /**
+   * What to do with an area PostGIS finds invalid, and whether one refused
+   * feature refuses the whole request; default IMPORT_MODE_REPAIR.
+   *
+   * @generated from field: salga.routing.v1.ImportMode mode = 7;
+   */
+  mode: ImportMode;
+
+  /**
+   * Largest change of a feature's area (percent) a repair may make before
+   * the feature is refused; 0 means 5. At most 100.
+   *
+   * @generated from field: double max_area_change_percent = 8;
+   */
+  maxAreaChangePercent: number;
+
+  /**
+   * EPSG code of the coordinates; 0 means 4326 (WGS 84 longitude/latitude).
+   * Other systems are reprojected to 4326 by PostGIS.
+   *
+   * @generated from field: int32 srid = 9;
+   */
+  srid: number;
 };
 
 /**
@@ -687,6 +775,28 @@ export type ImportTeamsResponse = Message<"salga.routing.v1.ImportTeamsResponse"
    * @generated from field: int32 updated = 2;
    */
   updated: number;
+
+  /**
+   * Features whose invalid area was repaired (also counted as created or
+   * updated).
+   *
+   * @generated from field: int32 repaired = 3;
+   */
+  repaired: number;
+
+  /**
+   * Features refused (nothing written for them).
+   *
+   * @generated from field: int32 refused = 4;
+   */
+  refused: number;
+
+  /**
+   * One entry per feature, in the order of the collection.
+   *
+   * @generated from field: repeated salga.routing.v1.ImportFeatureReport features = 5;
+   */
+  features: ImportFeatureReport[];
 };
 
 /**
@@ -989,6 +1099,165 @@ export type ListTriageQueueResponse = Message<"salga.routing.v1.ListTriageQueueR
  */
 export const ListTriageQueueResponseSchema: GenMessage<ListTriageQueueResponse> = /*@__PURE__*/
   messageDesc(file_salga_routing_v1_routing_service, 33);
+
+/**
+ * ImportFeatureReport is what an import did with one feature.
+ *
+ * @generated from message salga.routing.v1.ImportFeatureReport
+ */
+export type ImportFeatureReport = Message<"salga.routing.v1.ImportFeatureReport"> & {
+  /**
+   * Position of the feature in the collection.
+   *
+   * @generated from field: int32 index = 1;
+   */
+  index: number;
+
+  /**
+   * The municipality code or team name the feature names (empty when it
+   * names none).
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * Created, updated or refused.
+   *
+   * @generated from field: salga.routing.v1.ImportOutcome outcome = 3;
+   */
+  outcome: ImportOutcome;
+
+  /**
+   * Whether the area was invalid and stored repaired.
+   *
+   * @generated from field: bool repaired = 4;
+   */
+  repaired: boolean;
+
+  /**
+   * PostGIS's ST_IsValidReason of an invalid area, e.g.
+   * `Ring Self-intersection[18.437006 -33.907165]`.
+   *
+   * @generated from field: string invalid_reason = 5;
+   */
+  invalidReason: string;
+
+  /**
+   * Change of the area made by the repair, in percent of the area before.
+   *
+   * @generated from field: double area_change_percent = 6;
+   */
+  areaChangePercent: number;
+
+  /**
+   * For a refused feature: the request field at fault, e.g.
+   * `feature_collection.features[3].geometry`.
+   *
+   * @generated from field: string field = 7;
+   */
+  field: string;
+
+  /**
+   * For a refused feature: why, e.g. `is empty after repair`.
+   *
+   * @generated from field: string refusal = 8;
+   */
+  refusal: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.ImportFeatureReport.
+ * Use `create(ImportFeatureReportSchema)` to create a new message.
+ */
+export const ImportFeatureReportSchema: GenMessage<ImportFeatureReport> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_service, 34);
+
+/**
+ * ImportMode says what an import does with an area PostGIS finds invalid
+ * (self-intersecting rings and the like) and with features it refuses.
+ *
+ * @generated from enum salga.routing.v1.ImportMode
+ */
+export enum ImportMode {
+  /**
+   * The default: IMPORT_MODE_REPAIR.
+   *
+   * @generated from enum value: IMPORT_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Invalid areas are made valid in PostGIS (ST_MakeValid, keeping only the
+   * polygons) and reported; features that still cannot be imported are
+   * refused one by one and the others are imported.
+   *
+   * @generated from enum value: IMPORT_MODE_REPAIR = 1;
+   */
+  REPAIR = 1,
+
+  /**
+   * Invalid areas are refused, feature by feature; the others are imported.
+   *
+   * @generated from enum value: IMPORT_MODE_REFUSE_FEATURE = 2;
+   */
+  REFUSE_FEATURE = 2,
+
+  /**
+   * Invalid areas are refused, and any refused feature refuses the whole
+   * request (InvalidArgument naming the feature); nothing is written.
+   *
+   * @generated from enum value: IMPORT_MODE_REFUSE_ALL = 3;
+   */
+  REFUSE_ALL = 3,
+}
+
+/**
+ * Describes the enum salga.routing.v1.ImportMode.
+ */
+export const ImportModeSchema: GenEnum<ImportMode> = /*@__PURE__*/
+  enumDesc(file_salga_routing_v1_routing_service, 0);
+
+/**
+ * ImportOutcome is what an import did with one feature.
+ *
+ * @generated from enum salga.routing.v1.ImportOutcome
+ */
+export enum ImportOutcome {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: IMPORT_OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A new municipality or team was created.
+   *
+   * @generated from enum value: IMPORT_OUTCOME_CREATED = 1;
+   */
+  CREATED = 1,
+
+  /**
+   * An existing municipality or team was replaced.
+   *
+   * @generated from enum value: IMPORT_OUTCOME_UPDATED = 2;
+   */
+  UPDATED = 2,
+
+  /**
+   * The feature was refused; nothing was written for it.
+   *
+   * @generated from enum value: IMPORT_OUTCOME_REFUSED = 3;
+   */
+  REFUSED = 3,
+}
+
+/**
+ * Describes the enum salga.routing.v1.ImportOutcome.
+ */
+export const ImportOutcomeSchema: GenEnum<ImportOutcome> = /*@__PURE__*/
+  enumDesc(file_salga_routing_v1_routing_service, 1);
 
 /**
  * RoutingService is the public routing API: municipalities, teams and their
