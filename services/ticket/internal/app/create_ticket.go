@@ -53,6 +53,11 @@ func (a *App) createAs(ctx context.Context, c access.Caller, action string, in d
 			return err
 		}
 		t = domain.NewTicket(in, id, domain.Reference(in.Tenant, now.Year(), seq), c.Subject(), now)
+		settings, err := a.store.GetDuplicateSettings(ctx, tx, in.Tenant)
+		if err != nil {
+			return err
+		}
+		t.Suggest(settings.Keywords)
 		if err := a.store.InsertTicket(ctx, tx, t); err != nil {
 			return err
 		}

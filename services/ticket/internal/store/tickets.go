@@ -41,12 +41,14 @@ func (s *Store) InsertTicket(ctx context.Context, tx pgx.Tx, t domain.Ticket) er
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
 			location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
-			sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq)
+			sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq,
+			priority, suggested_priority, priority_by_staff)
 		VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9, $10, $11, $12, $13, $14,
-			$15, $16, $17, $18, $18, 1)`,
+			$15, $16, $17, $18, $18, 1, $19, $20, $21)`,
 		t.ID, t.Tenant, t.Reference, string(t.Category), string(t.Status), plain.Description,
 		t.Location.Lng, t.Location.Lat, plain.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
-		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, t.CreateTime)
+		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, t.CreateTime,
+		string(t.Priority), string(t.SuggestedPriority), t.PriorityByStaff)
 	if err != nil {
 		return fmt.Errorf("store.InsertTicket: %w", err)
 	}
