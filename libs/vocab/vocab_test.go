@@ -130,7 +130,7 @@ func TestTheSharedVocabularyMapsToTheStoredWords(t *testing.T) {
 		roundTrip(t, map[ticketv1.SlaEventKind]string{ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING: "warning", ticketv1.SlaEventKind_SLA_EVENT_KIND_BREACH: "breach"})
 		roundTrip(t, map[slav1.ClockEventKind]string{slav1.ClockEventKind_CLOCK_EVENT_KIND_WARNING: "warning", slav1.ClockEventKind_CLOCK_EVENT_KIND_BREACH: "breach"})
 		roundTrip(t, map[slav1.TicketEventKind]string{slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED: "created",
-			slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED: "status_changed",
+			slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED:   "status_changed",
 			slav1.TicketEventKind_TICKET_EVENT_KIND_PRIORITY_CHANGED: "priority_changed"})
 	})
 	t.Run("priority", func(t *testing.T) {

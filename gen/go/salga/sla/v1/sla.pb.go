@@ -677,7 +677,11 @@ type SlaConfig struct {
 	// When it was last changed.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Subject who last changed it.
-	UpdatedBy     string `protobuf:"bytes,12,opt,name=updated_by,json=updatedBy,proto3" json:"updated_by,omitempty"`
+	UpdatedBy string `protobuf:"bytes,12,opt,name=updated_by,json=updatedBy,proto3" json:"updated_by,omitempty"`
+	// The ticket priority this policy is for; unspecified for every priority.
+	// Resolution tries the ticket's priority first at each step (municipality
+	// and category, then category), then the policy for every priority.
+	Priority      v1.Priority `protobuf:"varint,13,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -794,6 +798,13 @@ func (x *SlaConfig) GetUpdatedBy() string {
 		return x.UpdatedBy
 	}
 	return ""
+}
+
+func (x *SlaConfig) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
 }
 
 // Clock is one SLA clock of a ticket.
@@ -1672,7 +1683,7 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\x12A\n" +
 	"\x0eeffective_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\reffectiveTime\x12\x1d\n" +
 	"\n" +
-	"changed_by\x18\x03 \x01(\tR\tchangedBy\"\x96\x04\n" +
+	"changed_by\x18\x03 \x01(\tR\tchangedBy\"\xcd\x04\n" +
 	"\tSlaConfig\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\"\n" +
 	"\fmunicipality\x18\x02 \x01(\tR\fmunicipality\x125\n" +
@@ -1690,7 +1701,8 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\vupdate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12\x1d\n" +
 	"\n" +
-	"updated_by\x18\f \x01(\tR\tupdatedBy\"\xb9\x06\n" +
+	"updated_by\x18\f \x01(\tR\tupdatedBy\x125\n" +
+	"\bpriority\x18\r \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"\xb9\x06\n" +
 	"\x05Clock\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x125\n" +
@@ -1839,7 +1851,8 @@ var file_salga_sla_v1_sla_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
 	(v1.Category)(0),              // 19: salga.common.v1.Category
 	(v1.TicketStatus)(0),          // 20: salga.common.v1.TicketStatus
-	(*durationpb.Duration)(nil),   // 21: google.protobuf.Duration
+	(v1.Priority)(0),              // 21: salga.common.v1.Priority
+	(*durationpb.Duration)(nil),   // 22: google.protobuf.Duration
 }
 var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	0,  // 0: salga.sla.v1.BusinessInterval.weekday:type_name -> salga.sla.v1.Weekday
@@ -1853,39 +1866,40 @@ var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	20, // 8: salga.sla.v1.SlaConfig.pause_statuses:type_name -> salga.common.v1.TicketStatus
 	18, // 9: salga.sla.v1.SlaConfig.create_time:type_name -> google.protobuf.Timestamp
 	18, // 10: salga.sla.v1.SlaConfig.update_time:type_name -> google.protobuf.Timestamp
-	19, // 11: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
-	1,  // 12: salga.sla.v1.Clock.kind:type_name -> salga.sla.v1.ClockKind
-	2,  // 13: salga.sla.v1.Clock.state:type_name -> salga.sla.v1.ClockState
-	18, // 14: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
-	18, // 15: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
-	18, // 16: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
-	18, // 17: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
-	18, // 18: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
-	21, // 19: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
-	21, // 20: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
-	21, // 21: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
-	18, // 22: salga.sla.v1.ClockSegment.start_time:type_name -> google.protobuf.Timestamp
-	18, // 23: salga.sla.v1.ClockSegment.end_time:type_name -> google.protobuf.Timestamp
-	21, // 24: salga.sla.v1.ClockSegment.elapsed:type_name -> google.protobuf.Duration
-	3,  // 25: salga.sla.v1.ClockSegment.end_reason:type_name -> salga.sla.v1.SegmentEndReason
-	10, // 26: salga.sla.v1.ClockExplanation.clock:type_name -> salga.sla.v1.Clock
-	11, // 27: salga.sla.v1.ClockExplanation.segments:type_name -> salga.sla.v1.ClockSegment
-	1,  // 28: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
-	4,  // 29: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
-	18, // 30: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
-	18, // 31: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
-	19, // 32: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
-	10, // 33: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
-	21, // 34: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
-	19, // 35: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
-	9,  // 36: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
-	18, // 37: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
-	18, // 38: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
-	39, // [39:39] is the sub-list for method output_type
-	39, // [39:39] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	21, // 11: salga.sla.v1.SlaConfig.priority:type_name -> salga.common.v1.Priority
+	19, // 12: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
+	1,  // 13: salga.sla.v1.Clock.kind:type_name -> salga.sla.v1.ClockKind
+	2,  // 14: salga.sla.v1.Clock.state:type_name -> salga.sla.v1.ClockState
+	18, // 15: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
+	18, // 16: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
+	18, // 17: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
+	18, // 18: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
+	18, // 19: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
+	22, // 20: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
+	22, // 21: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
+	22, // 22: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
+	18, // 23: salga.sla.v1.ClockSegment.start_time:type_name -> google.protobuf.Timestamp
+	18, // 24: salga.sla.v1.ClockSegment.end_time:type_name -> google.protobuf.Timestamp
+	22, // 25: salga.sla.v1.ClockSegment.elapsed:type_name -> google.protobuf.Duration
+	3,  // 26: salga.sla.v1.ClockSegment.end_reason:type_name -> salga.sla.v1.SegmentEndReason
+	10, // 27: salga.sla.v1.ClockExplanation.clock:type_name -> salga.sla.v1.Clock
+	11, // 28: salga.sla.v1.ClockExplanation.segments:type_name -> salga.sla.v1.ClockSegment
+	1,  // 29: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
+	4,  // 30: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
+	18, // 31: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
+	18, // 32: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
+	19, // 33: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
+	10, // 34: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
+	22, // 35: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
+	19, // 36: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
+	9,  // 37: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
+	18, // 38: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
+	18, // 39: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
+	40, // [40:40] is the sub-list for method output_type
+	40, // [40:40] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_proto_init() }
