@@ -40,27 +40,7 @@ func (a *App) LinkDuplicate(ctx context.Context, l domain.Link) (domain.Ticket, 
 		if err := domain.DecideLink(c, child, parent); err != nil {
 			return err
 		}
-		now := a.timestamp()
-		from := child.Status
-		child.PreDuplicateStatus, child.Status, child.DuplicateOf = from, word.StatusClosed, parent.ID
-		child.CloseTime, child.UpdateTime = &now, now
-		h := domain.HistoryEntry{TicketID: child.ID, Kind: domain.HistoryDuplicateLinked, Actor: c.Subject(),
-			From: from, To: word.StatusClosed, Reason: l.Reason, Detail: "duplicate of " + parent.Reference + " " + parent.ID,
-			EventID: uuid.NewString(), CreateTime: now}
-		if h.Sequence, err = a.store.SaveDuplicate(ctx, tx, child); err != nil {
-			return err
-		}
-		if err := a.store.InsertHistory(ctx, tx, child, h); err != nil {
-			return err
-		}
-		if err := a.jobs.StatusChanged(ctx, tx, child, h); err != nil {
-			return err
-		}
-		if err := a.jobs.Notify(ctx, tx, child.StatusNotice(h)); err != nil {
-			return err
-		}
-		parent.LinkedCount++
-		if parent, err = a.touchParent(ctx, tx, c, parent, child, domain.HistoryDuplicateAdded, l.Reason, now); err != nil {
+		if child, parent, err = a.applyLink(ctx, tx, c.Subject(), child, parent, l.Reason); err != nil {
 			return err
 		}
 		return a.logReads(ctx, tx, c, "LinkDuplicate", child, parent)
@@ -69,6 +49,35 @@ func (a *App) LinkDuplicate(ctx context.Context, l domain.Link) (domain.Ticket, 
 		return domain.Ticket{}, domain.Ticket{}, wrap("LinkDuplicate", err)
 	}
 	return domain.Redact(c, child), domain.Redact(c, parent), nil
+}
+
+// applyLink closes child as a duplicate of parent (both locked, the link
+// decided) for actor: the child's `duplicate_linked` entry is a status
+// change to closed, with its jobs; the parent counts it (touchParent).
+func (a *App) applyLink(ctx context.Context, tx pgx.Tx, actor string, child, parent domain.Ticket, reason string) (domain.Ticket, domain.Ticket, error) {
+	now := a.timestamp()
+	from := child.Status
+	child.PreDuplicateStatus, child.Status, child.DuplicateOf = from, word.StatusClosed, parent.ID
+	child.CloseTime, child.UpdateTime = &now, now
+	h := domain.HistoryEntry{TicketID: child.ID, Kind: domain.HistoryDuplicateLinked, Actor: actor,
+		From: from, To: word.StatusClosed, Reason: reason, Detail: "duplicate of " + parent.Reference + " " + parent.ID,
+		EventID: uuid.NewString(), CreateTime: now}
+	var err error
+	if h.Sequence, err = a.store.SaveDuplicate(ctx, tx, child); err != nil {
+		return child, parent, err
+	}
+	if err := a.store.InsertHistory(ctx, tx, child, h); err != nil {
+		return child, parent, err
+	}
+	if err := a.jobs.StatusChanged(ctx, tx, child, h); err != nil {
+		return child, parent, err
+	}
+	if err := a.jobs.Notify(ctx, tx, child.StatusNotice(h)); err != nil {
+		return child, parent, err
+	}
+	parent.LinkedCount++
+	parent, err = a.touchParent(ctx, tx, actor, parent, child, domain.HistoryDuplicateAdded, reason, now)
+	return child, parent, err
 }
 
 // lockPair reads tickets a and b as c may see them, locking both rows in
@@ -94,11 +103,11 @@ func (a *App) lockPair(ctx context.Context, tx pgx.Tx, c access.Caller, idA, idB
 }
 
 // touchParent records on parent (its linked count already changed) that
-// child was linked or unlinked (kind), by c: the child's reporter follows
+// child was linked or unlinked (kind), by actor: the child's reporter follows
 // it or no longer does, the entry is appended, and the rule's priority is
 // suggested again (changing the priority, with its entry and SLA event,
 // unless staff set it).
-func (a *App) touchParent(ctx context.Context, tx pgx.Tx, c access.Caller, parent, child domain.Ticket, kind, reason string, now time.Time) (domain.Ticket, error) {
+func (a *App) touchParent(ctx context.Context, tx pgx.Tx, actor string, parent, child domain.Ticket, kind, reason string, now time.Time) (domain.Ticket, error) {
 	if child.ReporterSubject != "" && child.ReporterSubject != parent.ReporterSubject {
 		var changed bool
 		var err error
@@ -116,7 +125,7 @@ func (a *App) touchParent(ctx context.Context, tx pgx.Tx, c access.Caller, paren
 	if err := a.store.SaveCounts(ctx, tx, parent); err != nil {
 		return parent, err
 	}
-	h := domain.HistoryEntry{Kind: kind, Actor: c.Subject(), Reason: reason, Detail: child.Reference + " " + child.ID,
+	h := domain.HistoryEntry{Kind: kind, Actor: actor, Reason: reason, Detail: child.Reference + " " + child.ID,
 		EventID: uuid.NewString(), CreateTime: now}
 	if _, err := a.store.AppendHistory(ctx, tx, parent, h); err != nil {
 		return parent, err

@@ -77,7 +77,7 @@ func (a *App) UnlinkDuplicate(ctx context.Context, id, reason string) (domain.Ti
 			return err
 		}
 		parent.LinkedCount--
-		if _, err := a.touchParent(ctx, tx, c, parent, child, domain.HistoryDuplicateRemoved, reason, now); err != nil {
+		if _, err := a.touchParent(ctx, tx, c.Subject(), parent, child, domain.HistoryDuplicateRemoved, reason, now); err != nil {
 			return err
 		}
 		return a.logReads(ctx, tx, c, "UnlinkDuplicate", child)

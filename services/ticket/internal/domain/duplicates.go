@@ -267,3 +267,11 @@ func MayListNearby(c access.Caller) error {
 	}
 	return c.RequirePerson()
 }
+
+// AttributeDuplicateOf is the Open311 attribute by which a client files a
+// report as a duplicate of an earlier one, and AttributeDuplicateOfField
+// how errors name it.
+const (
+	AttributeDuplicateOf      = "duplicate_of"
+	AttributeDuplicateOfField = "attribute[duplicate_of]"
+)

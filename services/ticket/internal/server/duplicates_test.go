@@ -16,6 +16,7 @@ import (
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/server/servertest"
 )
 
 // cityHall is Cape Town City Hall on Darling Street, where a burst main is
@@ -521,4 +522,42 @@ func TestPriorities(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, got.GetSettings().GetKeywords(), 1, "the earlier settings stand")
 	})
+}
+
+func TestAnOpen311ReportAddsToAnEarlierOneWithDuplicateOf(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	gateway := servertest.WithToken(context.Background(), servertest.GatewayToken(t, "CPT"))
+	parent := h.report(t, "first", commonv1.Category_CATEGORY_WATER, cityHall).GetTicket().GetId()
+	gbv := h.report(t, "victim", commonv1.Category_CATEGORY_GBV, cityHall).GetTicket().GetId()
+	submit := func(dup string) (*ticketv1.SubmitPublicReportResponse, error) {
+		return h.internal.SubmitPublicReport(gateway, &ticketv1.SubmitPublicReportRequest{Tenant: "CPT", ClientId: uuid.NewString(),
+			Category: commonv1.Category_CATEGORY_WATER, Description: "Water everywhere", Location: offset(cityHall, 30, 0),
+			Attributes: map[string]string{"duplicate_of": dup}})
+	}
+	// The client's "is this already reported?" screen: the gateway's token
+	// gets the residents' radius.
+	found, err := h.public.ListNearbyTickets(gateway, &ticketv1.ListNearbyTicketsRequest{Location: offset(cityHall, 30, 0),
+		Category: commonv1.Category_CATEGORY_WATER})
+	require.NoError(t, err)
+	require.Equal(t, 250.0, found.GetRadiusMeters())
+	require.Len(t, found.GetTickets(), 1)
+	require.Equal(t, parent, found.GetTickets()[0].GetId())
+
+	resp, err := submit(parent)
+	require.NoError(t, err)
+	pub, err := h.internal.GetPublicTicket(gateway, &ticketv1.GetPublicTicketRequest{Tenant: "CPT", Id: resp.GetId()})
+	require.NoError(t, err)
+	require.Equal(t, parent, pub.GetTicket().GetDuplicateOf())
+	require.Equal(t, closed, pub.GetTicket().GetStatus())
+	got, err := h.public.GetTicket(agent(t, "CPT"), &ticketv1.GetTicketRequest{Id: parent})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, got.GetTicket().GetLinkedCount())
+
+	before := h.count(t, `SELECT count(*) FROM ticket.tickets`)
+	for _, bad := range []string{uuid.NewString(), gbv, "not-a-uuid", resp.GetId()} {
+		_, err := submit(bad)
+		requireField(t, err, "attribute[duplicate_of]")
+	}
+	require.Equal(t, before, h.count(t, `SELECT count(*) FROM ticket.tickets`), "a refused report creates nothing")
 }

@@ -105,7 +105,7 @@ func publicOut(t domain.PublicTicket) *ticketv1.PublicTicket {
 		AssignedTeamName: t.AssignedTeamName, ResponseDeadline: ts(t.ResponseDeadline),
 		ResolutionDeadline: ts(t.ResolutionDeadline), EscalatedAt: ts(t.EscalatedAt),
 		EscalationLevel: t.EscalationLevel, CancelReason: t.CancelReason,
-		CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
+		CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime), DuplicateOf: t.DuplicateOf,
 	}
 	for _, n := range t.Notes {
 		out.Notes = append(out.Notes, &ticketv1.PublicNote{Body: n.Body, CreateTime: ts(&n.CreateTime)})
