@@ -1,12 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
@@ -125,4 +127,30 @@ func TestAnUnlinkedDuplicateCountsAgainFromTheUnlink(t *testing.T) {
 	resp := clockOf(t, clocks, domain.ClockResponse, 1)
 	require.Equal(t, domain.StateRunning, resp.State)
 	require.Equal(t, t0.Add(5*time.Hour+22*time.Hour), resp.DeadlineAt)
+}
+
+func TestTheAtRiskListPutsTheMostUrgentFirstWhenAsked(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	t0 := f.now
+	// All overdue on the response clock (24 h); the P3 ticket the longest.
+	p3 := f.createAt(t, "CPT", "water", word.PriorityP3Medium, t0)
+	none := f.createAt(t, "CPT", "water", "", t0.Add(time.Hour))
+	p1 := f.createAt(t, "CPT", "water", word.PriorityP1Critical, t0.Add(2*time.Hour))
+	p2 := f.createAt(t, "CPT", "water", word.PriorityP2High, t0.Add(3*time.Hour))
+	f.now = t0.Add(30 * time.Hour)
+	_, err := f.app.Sweep(context.Background(), 1000, 100)
+	require.NoError(t, err)
+	staff := as(auth.Claims{Subject: "mgr", Tenant: "CPT", Roles: []string{auth.RoleTeamManager}})
+	ids := func(q domain.AtRiskQuery) []string {
+		clocks, _, err := f.app.ListAtRiskTickets(staff, q)
+		require.NoError(t, err)
+		var out []string
+		for _, c := range clocks {
+			out = append(out, c.TicketID)
+		}
+		return out
+	}
+	require.Equal(t, []string{p3, none, p1, p2}, ids(domain.AtRiskQuery{IncludeBreached: true}), "soonest deadline first by default")
+	require.Equal(t, []string{p1, p2, p3, none}, ids(domain.AtRiskQuery{IncludeBreached: true, PriorityFirst: true}))
 }

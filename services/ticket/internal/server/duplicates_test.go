@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
@@ -560,4 +562,39 @@ func TestAnOpen311ReportAddsToAnEarlierOneWithDuplicateOf(t *testing.T) {
 		requireField(t, err, "attribute[duplicate_of]")
 	}
 	require.Equal(t, before, h.count(t, `SELECT count(*) FROM ticket.tickets`), "a refused report creates nothing")
+}
+
+func TestListTicketsInPriorityOrderWorksTheMostUrgentFirst(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staff := agent(t, "CPT")
+	base := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	mk := func(prio commonv1.Priority, deadlineHours int) string {
+		req := newTicket(commonv1.Category_CATEGORY_ROADS, "Pothole")
+		req.Priority = prio
+		id := h.create(t, staff, req).GetId()
+		if deadlineHours >= 0 {
+			_, err := h.internal.RecordDeadlines(service(t), &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: 1,
+				ResolutionDeadline: timestamppb.New(base.Add(time.Duration(deadlineHours) * time.Hour))})
+			require.NoError(t, err)
+		}
+		return id
+	}
+	p3late := mk(commonv1.Priority_PRIORITY_P3_MEDIUM, 48)
+	p1 := mk(commonv1.Priority_PRIORITY_P1_CRITICAL, 12)
+	p3soon := mk(commonv1.Priority_PRIORITY_P3_MEDIUM, 2)
+	p3none := mk(commonv1.Priority_PRIORITY_P3_MEDIUM, -1)
+	p2 := mk(commonv1.Priority_PRIORITY_P2_HIGH, 100)
+	p4 := mk(commonv1.Priority_PRIORITY_P4_LOW, 1)
+	// Every page boundary falls somewhere else in the order.
+	for _, size := range []int32{1, 2, 3, 50} {
+		got := h.listAll(t, staff, &ticketv1.ListTicketsRequest{PageSize: size, OrderBy: ticketv1.TicketOrder_TICKET_ORDER_PRIORITY})
+		require.Equal(t, []string{p1, p2, p3soon, p3late, p3none, p4}, got, "page size %d", size)
+	}
+	// A token of another order is refused.
+	resp, err := h.public.ListTickets(staff, &ticketv1.ListTicketsRequest{PageSize: 1})
+	require.NoError(t, err)
+	_, err = h.public.ListTickets(staff, &ticketv1.ListTicketsRequest{PageSize: 1, PageToken: resp.GetNextPageToken(),
+		OrderBy: ticketv1.TicketOrder_TICKET_ORDER_PRIORITY})
+	requireField(t, err, "page_token")
 }

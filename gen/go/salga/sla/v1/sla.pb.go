@@ -1322,7 +1322,9 @@ type AtRiskTicket struct {
 	// The clock closest to (or furthest past) its deadline.
 	Clock *Clock `protobuf:"bytes,3,opt,name=clock,proto3" json:"clock,omitempty"`
 	// Deadline minus now; negative when breached.
-	TimeToBreach  *durationpb.Duration `protobuf:"bytes,4,opt,name=time_to_breach,json=timeToBreach,proto3" json:"time_to_breach,omitempty"`
+	TimeToBreach *durationpb.Duration `protobuf:"bytes,4,opt,name=time_to_breach,json=timeToBreach,proto3" json:"time_to_breach,omitempty"`
+	// The ticket's priority as SLA last heard it.
+	Priority      v1.Priority `protobuf:"varint,5,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1383,6 +1385,13 @@ func (x *AtRiskTicket) GetTimeToBreach() *durationpb.Duration {
 		return x.TimeToBreach
 	}
 	return nil
+}
+
+func (x *AtRiskTicket) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
 }
 
 // ComplianceRow is SLA compliance of one category over a period.
@@ -1754,12 +1763,13 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\bevent_id\x18\b \x01(\tR\aeventId\x12\x12\n" +
 	"\x04step\x18\t \x01(\x05R\x04step\x126\n" +
 	"\bdeadline\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\xce\x01\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\x85\x02\n" +
 	"\fAtRiskTicket\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12)\n" +
 	"\x05clock\x18\x03 \x01(\v2\x13.salga.sla.v1.ClockR\x05clock\x12?\n" +
-	"\x0etime_to_breach\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\ftimeToBreach\"\xa1\x02\n" +
+	"\x0etime_to_breach\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\ftimeToBreach\x125\n" +
+	"\bpriority\x18\x05 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"\xa1\x02\n" +
 	"\rComplianceRow\x125\n" +
 	"\bcategory\x18\x01 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x1e\n" +
 	"\vmet_on_time\x18\x02 \x01(\x05R\tmetOnTime\x12\x19\n" +
@@ -1891,15 +1901,16 @@ var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	19, // 33: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
 	10, // 34: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
 	22, // 35: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
-	19, // 36: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
-	9,  // 37: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
-	18, // 38: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
-	18, // 39: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
-	40, // [40:40] is the sub-list for method output_type
-	40, // [40:40] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	21, // 36: salga.sla.v1.AtRiskTicket.priority:type_name -> salga.common.v1.Priority
+	19, // 37: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
+	9,  // 38: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
+	18, // 39: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
+	18, // 40: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
+	41, // [41:41] is the sub-list for method output_type
+	41, // [41:41] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_proto_init() }

@@ -1614,7 +1614,11 @@ type ListAtRiskTicketsRequest struct {
 	// Whether to include breached tickets (default only warned, not breached).
 	IncludeBreached bool `protobuf:"varint,3,opt,name=include_breached,json=includeBreached,proto3" json:"include_breached,omitempty"`
 	// Maximum results: default 100, at most 1000.
-	PageSize      int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Most urgent priority first (P1 to P4, then none), and the soonest
+	// deadline first within a priority: the order a queue is worked in.
+	// Default: the soonest deadline first whatever the priority.
+	PriorityFirst bool `protobuf:"varint,5,opt,name=priority_first,json=priorityFirst,proto3" json:"priority_first,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1677,10 +1681,18 @@ func (x *ListAtRiskTicketsRequest) GetPageSize() int32 {
 	return 0
 }
 
+func (x *ListAtRiskTicketsRequest) GetPriorityFirst() bool {
+	if x != nil {
+		return x.PriorityFirst
+	}
+	return false
+}
+
 // ListAtRiskTicketsResponse is the output of SlaService.ListAtRiskTickets.
 type ListAtRiskTicketsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Tickets, soonest deadline (most overdue) first.
+	// Tickets, soonest deadline (most overdue) first, or by priority first
+	// when asked (priority_first).
 	Tickets       []*AtRiskTicket `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1915,12 +1927,13 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\"\x94\x01\n" +
 	"\x1bExplainTicketClocksResponse\x126\n" +
 	"\x06clocks\x18\x01 \x03(\v2\x1e.salga.sla.v1.ClockExplanationR\x06clocks\x12=\n" +
-	"\fexplain_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vexplainTime\"\xb1\x01\n" +
+	"\fexplain_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vexplainTime\"\xd8\x01\n" +
 	"\x18ListAtRiskTicketsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12)\n" +
 	"\x10include_breached\x18\x03 \x01(\bR\x0fincludeBreached\x12\x1b\n" +
-	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\"Q\n" +
+	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\x12%\n" +
+	"\x0epriority_first\x18\x05 \x01(\bR\rpriorityFirst\"Q\n" +
 	"\x19ListAtRiskTicketsResponse\x124\n" +
 	"\atickets\x18\x01 \x03(\v2\x1a.salga.sla.v1.AtRiskTicketR\atickets\"\xa0\x01\n" +
 	"\x14GetComplianceRequest\x12\x16\n" +

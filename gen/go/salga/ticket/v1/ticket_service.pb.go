@@ -37,6 +37,10 @@ const (
 	TicketOrder_TICKET_ORDER_CREATE_TIME_ASC TicketOrder = 2
 	// Soonest SLA resolution deadline first; tickets without one last.
 	TicketOrder_TICKET_ORDER_RESOLUTION_DEADLINE_ASC TicketOrder = 3
+	// Most urgent first (P1 to P4, then tickets without a priority), and
+	// within a priority the soonest resolution deadline first (tickets
+	// without one last): the order a queue is worked in.
+	TicketOrder_TICKET_ORDER_PRIORITY TicketOrder = 4
 )
 
 // Enum value maps for TicketOrder.
@@ -46,12 +50,14 @@ var (
 		1: "TICKET_ORDER_CREATE_TIME_DESC",
 		2: "TICKET_ORDER_CREATE_TIME_ASC",
 		3: "TICKET_ORDER_RESOLUTION_DEADLINE_ASC",
+		4: "TICKET_ORDER_PRIORITY",
 	}
 	TicketOrder_value = map[string]int32{
 		"TICKET_ORDER_UNSPECIFIED":             0,
 		"TICKET_ORDER_CREATE_TIME_DESC":        1,
 		"TICKET_ORDER_CREATE_TIME_ASC":         2,
 		"TICKET_ORDER_RESOLUTION_DEADLINE_ASC": 3,
+		"TICKET_ORDER_PRIORITY":                4,
 	}
 )
 
@@ -2964,12 +2970,13 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x1bSetDuplicateSettingsRequest\x12>\n" +
 	"\bsettings\x18\x01 \x01(\v2\".salga.ticket.v1.DuplicateSettingsR\bsettings\"^\n" +
 	"\x1cSetDuplicateSettingsResponse\x12>\n" +
-	"\bsettings\x18\x01 \x01(\v2\".salga.ticket.v1.DuplicateSettingsR\bsettings*\x9a\x01\n" +
+	"\bsettings\x18\x01 \x01(\v2\".salga.ticket.v1.DuplicateSettingsR\bsettings*\xb5\x01\n" +
 	"\vTicketOrder\x12\x1c\n" +
 	"\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dTICKET_ORDER_CREATE_TIME_DESC\x10\x01\x12 \n" +
 	"\x1cTICKET_ORDER_CREATE_TIME_ASC\x10\x02\x12(\n" +
-	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\x9a\x1d\n" +
+	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x03\x12\x19\n" +
+	"\x15TICKET_ORDER_PRIORITY\x10\x042\x9a\x1d\n" +
 	"\rTicketService\x12s\n" +
 	"\fCreateTicket\x12$.salga.ticket.v1.CreateTicketRequest\x1a%.salga.ticket.v1.CreateTicketResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/v1/tickets\x12l\n" +
 	"\tGetTicket\x12!.salga.ticket.v1.GetTicketRequest\x1a\".salga.ticket.v1.GetTicketResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tickets/{id}\x12m\n" +
