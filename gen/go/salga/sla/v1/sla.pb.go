@@ -227,6 +227,9 @@ const (
 	// The ticket's policy changed (edited, added or deleted); the next
 	// segment counts under the policy in force.
 	SegmentEndReason_SEGMENT_END_REASON_POLICY_CHANGED SegmentEndReason = 4
+	// The ticket's priority changed; the next segment counts under the policy
+	// of the new priority.
+	SegmentEndReason_SEGMENT_END_REASON_PRIORITY_CHANGED SegmentEndReason = 5
 )
 
 // Enum value maps for SegmentEndReason.
@@ -237,6 +240,7 @@ var (
 		2: "SEGMENT_END_REASON_STOPPED",
 		3: "SEGMENT_END_REASON_CALENDAR_CHANGED",
 		4: "SEGMENT_END_REASON_POLICY_CHANGED",
+		5: "SEGMENT_END_REASON_PRIORITY_CHANGED",
 	}
 	SegmentEndReason_value = map[string]int32{
 		"SEGMENT_END_REASON_UNSPECIFIED":      0,
@@ -244,6 +248,7 @@ var (
 		"SEGMENT_END_REASON_STOPPED":          2,
 		"SEGMENT_END_REASON_CALENDAR_CHANGED": 3,
 		"SEGMENT_END_REASON_POLICY_CHANGED":   4,
+		"SEGMENT_END_REASON_PRIORITY_CHANGED": 5,
 	}
 )
 
@@ -1812,13 +1817,14 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x13CLOCK_STATE_RUNNING\x10\x01\x12\x16\n" +
 	"\x12CLOCK_STATE_PAUSED\x10\x02\x12\x13\n" +
 	"\x0fCLOCK_STATE_MET\x10\x03\x12\x18\n" +
-	"\x14CLOCK_STATE_BREACHED\x10\x04*\xc5\x01\n" +
+	"\x14CLOCK_STATE_BREACHED\x10\x04*\xee\x01\n" +
 	"\x10SegmentEndReason\x12\"\n" +
 	"\x1eSEGMENT_END_REASON_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19SEGMENT_END_REASON_PAUSED\x10\x01\x12\x1e\n" +
 	"\x1aSEGMENT_END_REASON_STOPPED\x10\x02\x12'\n" +
 	"#SEGMENT_END_REASON_CALENDAR_CHANGED\x10\x03\x12%\n" +
-	"!SEGMENT_END_REASON_POLICY_CHANGED\x10\x04*m\n" +
+	"!SEGMENT_END_REASON_POLICY_CHANGED\x10\x04\x12'\n" +
+	"#SEGMENT_END_REASON_PRIORITY_CHANGED\x10\x05*m\n" +
 	"\x0eClockEventKind\x12 \n" +
 	"\x1cCLOCK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CLOCK_EVENT_KIND_WARNING\x10\x01\x12\x1b\n" +
