@@ -52,6 +52,7 @@ func BenchmarkSuite(b *testing.B) {
 	b.Run("map", func(b *testing.B) { benchMap(b, r) })
 	b.Run("console", func(b *testing.B) { benchConsole(b, r) })
 	b.Run("photos", func(b *testing.B) { benchPhotos(b, r) })
+	b.Run("nearby", func(b *testing.B) { benchNearby(b, r) })
 
 	dir := os.Getenv("BENCH_OUT")
 	if dir == "" {

@@ -133,6 +133,26 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 			for what, call := range photoCalls(tc, photo) {
 				asMissing(what, id, call)
 			}
+			asMissing("LinkDuplicate of the GBV ticket", id, func(id string) error {
+				_, err := tc.LinkDuplicate(ctx, &ticketv1.LinkDuplicateRequest{Id: id, ParentId: w.water["TST"], Reason: "hostile"})
+				return err
+			})
+			asMissing("LinkDuplicate to the GBV ticket", id, func(id string) error {
+				_, err := tc.LinkDuplicate(ctx, &ticketv1.LinkDuplicateRequest{Id: w.water["TST"], ParentId: id, Reason: "hostile"})
+				return err
+			})
+			asMissing("UnlinkDuplicate", id, func(id string) error {
+				_, err := tc.UnlinkDuplicate(ctx, &ticketv1.UnlinkDuplicateRequest{Id: id})
+				return err
+			})
+			asMissing("FollowTicket", id, func(id string) error {
+				_, err := tc.FollowTicket(ctx, &ticketv1.FollowTicketRequest{Id: id})
+				return err
+			})
+			asMissing("SetTicketPriority", id, func(id string) error {
+				_, err := tc.SetTicketPriority(ctx, &ticketv1.SetTicketPriorityRequest{Id: id, Priority: commonv1.Priority_PRIORITY_P4_LOW, Reason: "hostile"})
+				return err
+			})
 			var err error
 			// Routing's RPCs that name a ticket answer about a GBV ticket
 			// exactly as about a missing one, so the answer tells nothing.
@@ -173,6 +193,17 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 		} {
 			list, err := tc.ListTickets(ctx, f)
 			readOrRefuse("ListTickets "+f.String(), list.GetTickets(), err)
+		}
+		// The GBV tickets are at the water ticket's point: no nearby list
+		// shows them, whatever the category asked.
+		for _, cat := range []commonv1.Category{commonv1.Category_CATEGORY_GBV, commonv1.Category_CATEGORY_WATER} {
+			req := &ticketv1.ListNearbyTicketsRequest{Location: westPoint, Category: cat, RadiusMeters: 5000, PageSize: 50}
+			if c.role == "platform_admin" {
+				req.Tenant = "TST"
+			}
+			near, err := tc.ListNearbyTickets(ctx, req)
+			readOrRefuse("ListNearbyTickets "+cat.String(), near.GetTickets(), err)
+			ty.hidden(t, who+" ListNearbyTickets ids "+cat.String(), near.GetTickets(), w.gbvCitizen, w.gbvSaps)
 		}
 		// On every other role's tile the water ticket at the same point is
 		// a feature of its own: no GBV ticket is merged into its count.
@@ -216,6 +247,10 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				{"DELETE", "/v1/tickets/{id}/attachments/" + photo, ""},
 				{"GET", "/v1/tickets/{id}/messages", ""},
 				{"GET", "/v1/tickets/{id}/reporter-preferences", ""},
+				{"POST", "/v1/tickets/{id}:linkDuplicate", `{"parent_id":"` + w.water["TST"] + `"}`},
+				{"POST", "/v1/tickets/{id}:unlinkDuplicate", `{}`},
+				{"POST", "/v1/tickets/{id}:follow", `{}`},
+				{"POST", "/v1/tickets/{id}:setPriority", `{"priority":"PRIORITY_P4_LOW","reason":"hostile"}`},
 			} {
 				path := strings.Replace(a.path, "{id}", id, 1)
 				code, body, _ := s.call(a.method, path, tok, a.body, nil)
@@ -249,6 +284,8 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 			"/v1/tickets?page_size=500", "/v1/tickets?categories=CATEGORY_GBV", "/v1/tickets?query=" + url.QueryEscape("Umzimkhulu"),
 			"/v1/teams/" + sapsTeam + "/queue?include_finished=true", "/v1/triage?tenant=" + c.tenant,
 			"/v1/sla/at-risk?include_breached=true&tenant=" + c.tenant, "/v1/sla/compliance?tenant=" + c.tenant,
+			"/v1/tickets:nearby?category=CATEGORY_GBV&radius_meters=5000&tenant=TST&location.latitude=" + fmt.Sprint(westPoint.GetLatitude()) +
+				"&location.longitude=" + fmt.Sprint(westPoint.GetLongitude()),
 		} {
 			code, body, _ := s.call("GET", path, tok, "", nil)
 			if code != 200 {

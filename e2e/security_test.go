@@ -188,6 +188,38 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 				_, err := tc.SetAttachmentRetention(ctx, &ticketv1.SetAttachmentRetentionRequest{Tenant: "OTH", RetentionDays: 1})
 				return err
 			}},
+			{"ListNearbyTickets naming OTH", func() error {
+				_, err := tc.ListNearbyTickets(ctx, &ticketv1.ListNearbyTicketsRequest{Tenant: "OTH", Location: westPoint, Category: commonv1.Category_CATEGORY_WATER})
+				return err
+			}},
+			{"LinkDuplicate of OTH's ticket", func() error {
+				_, err := tc.LinkDuplicate(ctx, &ticketv1.LinkDuplicateRequest{Id: other, ParentId: w.water["TST"], Reason: "hostile"})
+				return err
+			}},
+			{"LinkDuplicate to OTH's ticket", func() error {
+				_, err := tc.LinkDuplicate(ctx, &ticketv1.LinkDuplicateRequest{Id: w.water["TST"], ParentId: other, Reason: "hostile"})
+				return err
+			}},
+			{"UnlinkDuplicate", func() error {
+				_, err := tc.UnlinkDuplicate(ctx, &ticketv1.UnlinkDuplicateRequest{Id: other})
+				return err
+			}},
+			{"FollowTicket", func() error {
+				_, err := tc.FollowTicket(ctx, &ticketv1.FollowTicketRequest{Id: other})
+				return err
+			}},
+			{"SetTicketPriority", func() error {
+				_, err := tc.SetTicketPriority(ctx, &ticketv1.SetTicketPriorityRequest{Id: other, Priority: commonv1.Priority_PRIORITY_P1_CRITICAL, Reason: "hostile"})
+				return err
+			}},
+			{"GetDuplicateSettings naming OTH", func() error {
+				_, err := tc.GetDuplicateSettings(ctx, &ticketv1.GetDuplicateSettingsRequest{Tenant: "OTH"})
+				return err
+			}},
+			{"SetDuplicateSettings naming OTH", func() error {
+				_, err := tc.SetDuplicateSettings(ctx, &ticketv1.SetDuplicateSettingsRequest{Settings: &ticketv1.DuplicateSettings{Tenant: "OTH"}})
+				return err
+			}},
 		}...)
 		for _, a := range grpcAttempts {
 			ty.grpc(t, role+" gRPC "+a.what, a.call(), crossTenant...)
@@ -197,6 +229,11 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 		list, err := tc.ListTickets(ctx, &ticketv1.ListTicketsRequest{PageSize: 500})
 		require.NoError(t, err, role)
 		ty.hidden(t, role+" ListTickets", list.GetTickets(), other, "Burst pipe in OTH")
+		// OTH's water ticket is at the same point as TST's.
+		near, err := tc.ListNearbyTickets(ctx, &ticketv1.ListNearbyTicketsRequest{Location: westPoint, Category: commonv1.Category_CATEGORY_WATER, RadiusMeters: 5000})
+		require.NoError(t, err, role)
+		require.NotEmpty(t, near.GetTickets(), "%s: the control, TST's own water ticket", role)
+		ty.hidden(t, role+" ListNearbyTickets", near.GetTickets(), other)
 		if role != "citizen" {
 			staff, err := nc.ListStaffContacts(ctx, &notifyv1.ListStaffContactsRequest{})
 			require.NoError(t, err, role)
@@ -241,6 +278,14 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			{"POST", "/v1/tickets/" + other + "/attachments/" + otherPhoto + ":setPublic", `{"public":true}`},
 			{"DELETE", "/v1/tickets/" + other + "/attachments/" + otherPhoto, ""},
 			{"GET", "/v1/attachment-retention?tenant=OTH", ""},
+			{"GET", "/v1/tickets:nearby?tenant=OTH&category=CATEGORY_WATER&location.latitude=-33.9&location.longitude=18.45", ""},
+			{"POST", "/v1/tickets/" + other + ":linkDuplicate", body(`{"parent_id":%q}`, w.water["TST"])},
+			{"POST", "/v1/tickets/" + w.water["TST"] + ":linkDuplicate", body(`{"parent_id":%q}`, other)},
+			{"POST", "/v1/tickets/" + other + ":unlinkDuplicate", `{}`},
+			{"POST", "/v1/tickets/" + other + ":follow", `{}`},
+			{"POST", "/v1/tickets/" + other + ":setPriority", `{"priority":"PRIORITY_P1_CRITICAL","reason":"hostile"}`},
+			{"GET", "/v1/duplicate-settings?tenant=OTH", ""},
+			{"POST", "/v1/duplicate-settings", `{"settings":{"tenant":"OTH"}}`},
 			{"POST", "/v1/attachment-retention", `{"tenant":"OTH","retention_days":1}`},
 			{"GET", "/v1/tickets/" + other + "/messages", ""},
 			{"GET", "/v1/tickets/" + other + "/reporter-preferences", ""},

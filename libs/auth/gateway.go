@@ -6,9 +6,10 @@ import (
 )
 
 // gatewayMethods are the only RPCs a gateway token may call: what the Open311
-// facade needs (API keys, public reports and the jurisdiction check), and
-// notify's two inbound paths (providers' webhooks and unsubscribe links),
-// which act only on a signature the provider or notify itself made. A
+// facade needs (API keys, public reports, the nearby list shown before a
+// report and the jurisdiction check), and notify's two inbound paths
+// (providers' webhooks and unsubscribe links), which act only on a
+// signature the provider or notify itself made. A
 // compromised gateway can do through its own identity no more than Open311
 // and those signed requests already let anyone do; every other RPC refuses
 // its token.
@@ -24,6 +25,9 @@ var gatewayMethods = map[string]bool{
 	"/salga.routing.v1.RoutingService/GetMunicipality":                   true,
 	"/salga.notify.v1.NotifyInternalService/ReceiveWebhook":              true,
 	"/salga.notify.v1.NotifyInternalService/Unsubscribe":                 true,
+	// Open311's nearby.json for API-key clients: the places and states of
+	// a category's open requests, never content and never GBV.
+	"/salga.ticket.v1.TicketService/ListNearbyTickets": true,
 }
 
 // GatewayMayCall reports whether a gateway token may call fullMethod.

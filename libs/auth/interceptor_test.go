@@ -96,7 +96,8 @@ func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
 		"/salga.routing.v1.RoutingService/GetMunicipality",
 		"/salga.notify.v1.NotifyInternalService/ReceiveWebhook",
 		"/salga.notify.v1.NotifyInternalService/Unsubscribe",
-	}, auth.GatewayMethods(), "the gateway's methods: Open311's, its photos', and notify's inbound paths")
+		"/salga.ticket.v1.TicketService/ListNearbyTickets",
+	}, auth.GatewayMethods(), "the gateway's methods: Open311's, its photos', its nearby list, and notify's inbound paths")
 	for _, m := range auth.GatewayMethods() {
 		require.NoError(t, call(m, gateway), "the gateway may call %s", m)
 	}

@@ -130,7 +130,13 @@ func TestTheSharedVocabularyMapsToTheStoredWords(t *testing.T) {
 		roundTrip(t, map[ticketv1.SlaEventKind]string{ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING: "warning", ticketv1.SlaEventKind_SLA_EVENT_KIND_BREACH: "breach"})
 		roundTrip(t, map[slav1.ClockEventKind]string{slav1.ClockEventKind_CLOCK_EVENT_KIND_WARNING: "warning", slav1.ClockEventKind_CLOCK_EVENT_KIND_BREACH: "breach"})
 		roundTrip(t, map[slav1.TicketEventKind]string{slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED: "created",
-			slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED: "status_changed"})
+			slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED:   "status_changed",
+			slav1.TicketEventKind_TICKET_EVENT_KIND_PRIORITY_CHANGED: "priority_changed"})
+	})
+	t.Run("priority", func(t *testing.T) {
+		roundTrip(t, map[commonv1.Priority]string{commonv1.Priority_PRIORITY_P1_CRITICAL: "p1_critical",
+			commonv1.Priority_PRIORITY_P2_HIGH: "p2_high", commonv1.Priority_PRIORITY_P3_MEDIUM: "p3_medium",
+			commonv1.Priority_PRIORITY_P4_LOW: "p4_low"})
 	})
 	t.Run("clock states", func(t *testing.T) {
 		roundTrip(t, map[slav1.ClockState]string{slav1.ClockState_CLOCK_STATE_RUNNING: "running", slav1.ClockState_CLOCK_STATE_PAUSED: "paused",

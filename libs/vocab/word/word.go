@@ -49,5 +49,18 @@ func Reasons() []string {
 	return []string{ReasonGeospatial, ReasonFallbackNearest, ReasonTriage, ReasonManualOverride, ReasonEscalation, ReasonSLABreach}
 }
 
+// Priorities: how urgent a ticket is, P1 the most.
+const (
+	PriorityP1Critical = "p1_critical"
+	PriorityP2High     = "p2_high"
+	PriorityP3Medium   = "p3_medium"
+	PriorityP4Low      = "p4_low"
+)
+
+// Priorities lists every priority, most urgent first (the contract's order).
+func Priorities() []string {
+	return []string{PriorityP1Critical, PriorityP2High, PriorityP3Medium, PriorityP4Low}
+}
+
 // Finished lists the statuses of a ticket that is no longer open work.
 func Finished() []string { return []string{StatusResolved, StatusClosed, StatusCancelled} }

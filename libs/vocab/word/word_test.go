@@ -36,6 +36,7 @@ func TestTheWordsAreTheContractsBothWays(t *testing.T) {
 		{"ticket statuses", []string{word.StatusOpen, word.StatusInProgress, word.StatusAwaitingCitizen, word.StatusResolved,
 			word.StatusClosed, word.StatusCancelled}, words[commonv1.TicketStatus]()},
 		{"assignment reasons", word.Reasons(), words[commonv1.AssignmentReason]()},
+		{"priorities", word.Priorities(), words[commonv1.Priority]()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

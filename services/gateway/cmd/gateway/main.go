@@ -136,7 +136,8 @@ func run(ctx context.Context) error {
 			ClientPerSecond: cfg.ClientRate, ClientBurst: cfg.ClientBurst, MaxKeys: cfg.RateMaxKeys,
 			Verifier: verifier,
 		},
-		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1]), media),
+		Open311: open311.New(ticketv1.NewTicketInternalServiceClient(svc[0]), routingv1.NewRoutingServiceClient(svc[1]), media).
+			WithNearby(ticketv1.NewTicketServiceClient(svc[0])),
 		Console: con,
 		Uploads: httpapi.Uploads{MaxFileBytes: cfg.MaxUploadBytes, MaxFiles: cfg.MaxUploadFiles,
 			IdleTimeout: cfg.UploadIdleTimeout, Timeout: cfg.UploadTimeout},

@@ -66,10 +66,16 @@ type attribute struct {
 type attributeValue struct{ Key, Name string }
 
 // attributes are the same for every service: how bad the problem is, which
-// helps triage without being required.
+// helps triage without being required, and the earlier request the
+// reporter chose to add to (found with nearby.json): the new request is
+// closed as its duplicate and follows it.
 var attributes = []attribute{{
 	Code: "severity", Description: "How serious is the problem?", Datatype: "singlevaluelist", Order: 1,
 	Values: []attributeValue{{"low", "Minor inconvenience"}, {"medium", "Serious"}, {"high", "Danger to life or property"}},
+}, {
+	Code: "duplicate_of", Datatype: "string", Order: 2,
+	Description: "The service_request_id of an open request for the same problem that the reporter adds to (see nearby.json): " +
+		"this request is closed as its duplicate",
 }}
 
 // attributeByCode finds an attribute definition.

@@ -48,6 +48,9 @@ func requestFrom(t *ticketv1.PublicTicket, extended bool, base string) requestOu
 	if r.AgencyResponsible != "" {
 		r.ServiceNotice = "Assigned to " + r.AgencyResponsible + "."
 	}
+	if p := t.GetDuplicateOf(); p != "" {
+		r.StatusNotes = "Duplicate of service request " + p + "."
+	}
 	if !extended {
 		return r
 	}
@@ -56,6 +59,7 @@ func requestFrom(t *ticketv1.PublicTicket, extended bool, base string) requestOu
 		ResponseDeadline: datetime(t.GetResponseDeadline()), ResolutionDeadline: datetime(t.GetResolutionDeadline()),
 		Escalated: t.GetEscalationLevel() > 0, EscalationLevel: t.GetEscalationLevel(),
 		EscalatedDatetime: datetime(t.GetEscalatedAt()), DetailedStatus: detailedStatus(t.GetStatus()),
+		DuplicateOf: t.GetDuplicateOf(),
 	}
 	notes := make([]noteOut, 0, len(t.GetNotes()))
 	for _, n := range t.GetNotes() {

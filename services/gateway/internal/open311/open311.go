@@ -26,6 +26,8 @@ const Prefix = "/open311/v2/"
 // Handler serves the Open311 API.
 type Handler struct {
 	tickets ticketv1.TicketInternalServiceClient
+	// nearby finds requests near a point (nearby.json); nil serves none.
+	nearby  ticketv1.TicketServiceClient
 	routing routingv1.RoutingServiceClient
 	media   Media
 	now     func() time.Time
@@ -36,6 +38,14 @@ type Handler struct {
 // gateway's identity. media configures the photos of reports.
 func New(tickets ticketv1.TicketInternalServiceClient, routing routingv1.RoutingServiceClient, media Media) *Handler {
 	return &Handler{tickets: tickets, routing: routing, media: media, now: time.Now}
+}
+
+// WithNearby serves nearby.json over the ticket service's
+// ListNearbyTickets (the gateway's token may call it: it answers no content
+// and never a GBV ticket).
+func (h *Handler) WithNearby(c ticketv1.TicketServiceClient) *Handler {
+	h.nearby = c
+	return h
 }
 
 // endpoint is a parsed request path: the resource, an optional id, and the
@@ -91,6 +101,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fn = h.listRequests
 	case route{http.MethodPost, "requests"}:
 		fn = h.postRequest
+	case route{http.MethodGet, "nearby"}:
+		fn = h.listNearby
 	}
 	if fn == nil {
 		if e.resource == "discovery" || e.resource == "services" || e.resource == "requests" {
@@ -100,7 +112,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e.format, http.StatusNotFound, "no such Open311 resource: "+e.resource)
 		return
 	}
-	if (e.id != "") && (e.resource == "discovery" || r.Method == http.MethodPost) {
+	if (e.id != "") && (e.resource == "discovery" || e.resource == "nearby" || r.Method == http.MethodPost) {
 		writeError(w, e.format, http.StatusNotFound, "no such Open311 path")
 		return
 	}

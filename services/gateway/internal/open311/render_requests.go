@@ -41,6 +41,9 @@ type extendedOut struct {
 	EscalationLevel    int32  `json:"escalation_level" xml:"escalation_level"`
 	EscalatedDatetime  string `json:"escalated_datetime,omitempty" xml:"escalated_datetime,omitempty"`
 	DetailedStatus     string `json:"detailed_status" xml:"detailed_status"`
+	// DuplicateOf is the service_request_id of the request this one was
+	// closed as a duplicate of.
+	DuplicateOf string `json:"duplicate_of,omitempty" xml:"duplicate_of,omitempty"`
 }
 
 // noteOut is one public note.

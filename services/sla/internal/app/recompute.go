@@ -34,14 +34,14 @@ func (a *App) recompute(ctx context.Context, tx pgx.Tx, now time.Time, ch ruleCh
 	if ch.calendarID != "" {
 		reason = domain.SegmentCalendarChanged
 	}
-	policies := map[[2]string]domain.Policy{}
+	policies := map[[3]string]domain.Policy{}
 	touched := map[string]string{} // ticket -> tenant
 	n := 0
 	for _, c := range clocks {
-		key := [2]string{c.Tenant, c.Category}
+		key := [3]string{c.Tenant, c.Category, c.Priority}
 		p, ok := policies[key]
 		if !ok {
-			if p, err = resolvePolicy(ctx, tx, c.Tenant, c.Category); err != nil {
+			if p, err = resolvePolicy(ctx, tx, c.Tenant, c.Category, c.Priority); err != nil {
 				return 0, err
 			}
 			policies[key] = p

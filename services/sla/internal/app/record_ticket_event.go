@@ -28,9 +28,12 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 			return err
 		}
 		if fresh {
-			if ev.Kind == domain.EventCreated {
+			switch ev.Kind {
+			case domain.EventCreated:
 				applied, err = a.startClocks(ctx, tx, ev)
-			} else {
+			case domain.EventPriorityChanged:
+				applied, err = a.changePriority(ctx, tx, ev)
+			default:
 				applied, err = a.changeStatus(ctx, tx, ev)
 			}
 			if err != nil {
@@ -49,13 +52,13 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 // startClocks starts a new ticket's clocks under the policy in force.
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
 	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
-		Category: ev.Category, Status: word.StatusOpen, LastSequence: ev.Sequence})
+		Category: ev.Category, Status: word.StatusOpen, Priority: ev.Priority, LastSequence: ev.Sequence})
 	if err != nil || !fresh {
 		// Not fresh: created twice under different event ids, the clocks
 		// already run.
 		return false, err
 	}
-	p, err := resolvePolicy(ctx, tx, ev.Tenant, ev.Category)
+	p, err := resolvePolicy(ctx, tx, ev.Tenant, ev.Category, ev.Priority)
 	if err != nil {
 		return false, err
 	}
@@ -88,7 +91,7 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	if err != nil {
 		return false, err
 	}
-	p, err := resolvePolicy(ctx, tx, t.Tenant, t.Category)
+	p, err := resolvePolicy(ctx, tx, t.Tenant, t.Category, t.Priority)
 	if err != nil {
 		return false, err
 	}
@@ -107,6 +110,53 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 		return false, err
 	}
 	if len(changed) == 0 {
+		return true, nil
+	}
+	return true, a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID)
+}
+
+// changePriority measures the ticket's open clocks against the policy of
+// its new priority from the event on, keeping the working time each had
+// counted (Clock.ChangePriority), in order of sequence like a status
+// change; the ticket remembers the priority for the next rule change and
+// reopen.
+func (a *App) changePriority(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+	t, err := store.LockTicket(ctx, tx, ev.TicketID)
+	if err != nil {
+		return false, err
+	}
+	if t.Tenant != ev.Tenant {
+		return false, domain.ErrOtherTenant
+	}
+	if ev.Sequence != 0 && ev.Sequence <= t.LastSequence {
+		return false, nil
+	}
+	clocks, err := store.LockTicketClocks(ctx, tx, ev.TicketID)
+	if err != nil {
+		return false, err
+	}
+	p, err := resolvePolicy(ctx, tx, t.Tenant, t.Category, ev.Priority)
+	if err != nil {
+		return false, err
+	}
+	cals, err := clockCalendars(ctx, tx, p, clocks...)
+	if err != nil {
+		return false, err
+	}
+	changed := 0
+	for _, c := range clocks {
+		if !c.ChangePriority(ev.Priority, ev.At, p, cals.Of(c.Calendar()), cals.Of(p.CalendarRef())) {
+			continue
+		}
+		if err := store.SaveClock(ctx, tx, c); err != nil {
+			return false, err
+		}
+		changed++
+	}
+	if err := store.UpdateTicketPriority(ctx, tx, ev.TicketID, ev.Priority, ev.Sequence); err != nil {
+		return false, err
+	}
+	if changed == 0 {
 		return true, nil
 	}
 	return true, a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID)

@@ -21,7 +21,7 @@ func (a *App) ResolveSlaPolicy(ctx context.Context, q domain.PolicyQuery) (domai
 	}
 	var out domain.Policy
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		out, err = resolvePolicy(ctx, tx, q.Municipality, q.Category)
+		out, err = resolvePolicy(ctx, tx, q.Municipality, q.Category, q.Priority)
 		return err
 	})
 	if err != nil {

@@ -42,12 +42,12 @@ func clockCalendars(ctx context.Context, tx pgx.Tx, p domain.Policy, clocks ...d
 
 // resolvePolicy applies the lookup order for a (municipality, category) and
 // names the version of its calendar in force now.
-func resolvePolicy(ctx context.Context, tx pgx.Tx, municipality, category string) (domain.Policy, error) {
-	cands, err := store.PolicyCandidates(ctx, tx, municipality, category)
+func resolvePolicy(ctx context.Context, tx pgx.Tx, municipality, category, priority string) (domain.Policy, error) {
+	cands, err := store.PolicyCandidates(ctx, tx, municipality, category, priority)
 	if err != nil {
 		return domain.Policy{}, err
 	}
-	p := domain.ChoosePolicy(municipality, category, cands)
+	p := domain.ChoosePolicy(municipality, category, priority, cands)
 	if id := p.CalendarID(); id != "" {
 		v, err := store.CurrentCalendarVersion(ctx, tx, id)
 		if err != nil && !errors.Is(err, domain.ErrCalendarNotFound) {

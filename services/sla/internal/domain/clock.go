@@ -24,9 +24,11 @@ const MaxBreachSteps = 3
 
 // Clock is one SLA clock of a ticket. Zero times mean "not set".
 type Clock struct {
-	Tenant     string
-	TicketID   string
-	Category   string
+	Tenant   string
+	TicketID string
+	Category string
+	// Priority is the ticket priority the clock's policy was resolved for.
+	Priority   string
 	Kind       string
 	Cycle      int
 	State      string
@@ -170,4 +172,41 @@ func (c *Clock) Stop(now time.Time, cal *calendar.Calendar) bool {
 	}
 	c.StopAt, c.NextDueAt = now, time.Time{}
 	return true
+}
+
+// Reopen counts a stopped clock again from at (not before it stopped),
+// with the working time counted until it stopped: a met clock runs again,
+// a breached one stays breached and escalates on. It reports false for a
+// clock that was not stopped.
+func (c *Clock) Reopen(at time.Time, cal *calendar.Calendar) bool {
+	if c.StopAt.IsZero() {
+		return false
+	}
+	if at.Before(c.StopAt) {
+		at = c.StopAt
+	}
+	c.StopAt, c.ResumedAt = time.Time{}, at
+	if c.State == StateMet {
+		c.State = StateRunning
+	}
+	if c.State == StateRunning {
+		c.schedule(cal)
+	} else {
+		c.NextDueAt = c.nextDue(cal)
+	}
+	return true
+}
+
+// ChangePriority moves an open clock onto policy p, resolved for the
+// ticket's new priority, from at on: the running segment is closed at at
+// and measured as before (cal is the clock's own calendar version), the
+// rest against p and its calendar (pcal). It reports whether the clock
+// changed.
+func (c *Clock) ChangePriority(priority string, at time.Time, p Policy, cal, pcal *calendar.Calendar) bool {
+	if !c.IsOpen() {
+		return false
+	}
+	c.Priority = priority
+	c.Checkpoint(at, cal, SegmentPriorityChanged)
+	return c.Reschedule(p, pcal)
 }

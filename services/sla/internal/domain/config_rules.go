@@ -59,6 +59,9 @@ func (c Config) Validate() error {
 			bad(fmt.Sprintf("pause_statuses[%d]", i), "must be an open status (open, in_progress, awaiting_citizen)")
 		}
 	}
+	if c.Priority != "" && c.Category == "" {
+		bad("priority", "needs a category: a priority's targets are set per category")
+	}
 	return vs.Err()
 }
 
@@ -129,6 +132,8 @@ func checkMask(paths, allowed []string) error {
 type PolicyQuery struct {
 	Municipality string
 	Category     string
+	// Priority of the ticket; "" for none.
+	Priority string
 }
 
 // Validate refuses a query without a municipality code or a category.

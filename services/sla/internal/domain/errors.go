@@ -23,7 +23,7 @@ var (
 	// ErrCalendarNameTaken answers a calendar name already in use.
 	ErrCalendarNameTaken = apperr.AlreadyExists("a calendar with this name already exists")
 	// ErrConfigTaken answers a second policy for a (municipality, category).
-	ErrConfigTaken = apperr.AlreadyExists("an SLA configuration for this municipality and category already exists")
+	ErrConfigTaken = apperr.AlreadyExists("an SLA configuration for this municipality, category and priority already exists")
 	// ErrUnknownCalendar refuses a policy naming a calendar that does not
 	// exist.
 	ErrUnknownCalendar = apperr.Invalid("config.calendar_id", "must name an existing calendar")

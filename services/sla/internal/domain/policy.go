@@ -23,6 +23,12 @@ const (
 	MatchedGlobalDefault = "global_default"
 	// MatchedBuiltIn is the compiled-in default.
 	MatchedBuiltIn = "built_in"
+	// MatchedMunicipalityCategoryPriority is a (municipality, category,
+	// priority) policy.
+	MatchedMunicipalityCategoryPriority = "municipality_category_priority"
+	// MatchedCategoryPriority is a (category, priority) policy for every
+	// municipality.
+	MatchedCategoryPriority = "category_priority"
 )
 
 // Built-in policy values.
@@ -41,9 +47,12 @@ const (
 // Config is a stored SLA policy for a (municipality, category); empty
 // municipality and category mean "all".
 type Config struct {
-	ID              string
-	Municipality    string
-	Category        string
+	ID           string
+	Municipality string
+	Category     string
+	// Priority is the ticket priority the policy is for; "" for every
+	// priority.
+	Priority        string
 	ResponseHours   float64
 	ResolutionHours float64
 	WarningPct      int
@@ -85,25 +94,38 @@ func BuiltInConfig(category string) Config {
 }
 
 // ChoosePolicy applies the lookup order to the candidate configurations of a
-// (municipality, category): exact match, category default, global default,
-// built-in. GBV never falls back to the global default, whose targets are
-// meant for ordinary service delivery and would loosen the GBV promise.
-func ChoosePolicy(municipality, category string, candidates []Config) Policy {
-	find := func(m, c string) (Config, bool) {
-		i := slices.IndexFunc(candidates, func(x Config) bool { return x.Municipality == m && x.Category == c })
+// (municipality, category) for a ticket of priority ("" for none): the
+// municipality's policy for the category and the priority, then for the
+// category; the category's policy for the priority, then the category
+// default; the global default; built-in. GBV never falls back to the
+// global default, whose targets are meant for ordinary service delivery
+// and would loosen the GBV promise.
+func ChoosePolicy(municipality, category, priority string, candidates []Config) Policy {
+	find := func(m, c, p string) (Config, bool) {
+		i := slices.IndexFunc(candidates, func(x Config) bool { return x.Municipality == m && x.Category == c && x.Priority == p })
 		if i < 0 {
 			return Config{}, false
 		}
 		return candidates[i], true
 	}
-	if c, ok := find(municipality, category); ok && municipality != "" {
-		return Policy{Config: c, Matched: MatchedMunicipalityCategory}
+	if municipality != "" {
+		if c, ok := find(municipality, category, priority); ok && priority != "" {
+			return Policy{Config: c, Matched: MatchedMunicipalityCategoryPriority}
+		}
+		if c, ok := find(municipality, category, ""); ok {
+			return Policy{Config: c, Matched: MatchedMunicipalityCategory}
+		}
 	}
-	if c, ok := find("", category); ok && category != "" {
-		return Policy{Config: c, Matched: MatchedCategoryDefault}
+	if category != "" {
+		if c, ok := find("", category, priority); ok && priority != "" {
+			return Policy{Config: c, Matched: MatchedCategoryPriority}
+		}
+		if c, ok := find("", category, ""); ok {
+			return Policy{Config: c, Matched: MatchedCategoryDefault}
+		}
 	}
 	if category != word.CategoryGBV {
-		if c, ok := find("", ""); ok {
+		if c, ok := find("", "", ""); ok {
 			return Policy{Config: c, Matched: MatchedGlobalDefault}
 		}
 	}

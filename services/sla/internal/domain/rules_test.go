@@ -62,7 +62,7 @@ func TestGBVClocksRunAllHoursAndNeverPauseWhateverTheirPolicySays(t *testing.T) 
 	t.Parallel()
 	cfg := domain.Config{ID: uuid.NewString(), Municipality: "CPT", Category: word.CategoryGBV, ResponseHours: 2, ResolutionHours: 30,
 		WarningPct: 80, CalendarID: uuid.NewString(), PauseStatuses: []string{"open", "in_progress", "awaiting_citizen"}}
-	p := domain.ChoosePolicy("CPT", word.CategoryGBV, []domain.Config{cfg})
+	p := domain.ChoosePolicy("CPT", word.CategoryGBV, "", []domain.Config{cfg})
 	require.Equal(t, domain.MatchedMunicipalityCategory, p.Matched)
 	require.Empty(t, p.CalendarID(), "GBV clocks ignore the policy's calendar")
 	require.Equal(t, domain.CalendarRef{}, p.CalendarRef(), "they count on 24x7")
@@ -76,7 +76,7 @@ func TestGBVClocksRunAllHoursAndNeverPauseWhateverTheirPolicySays(t *testing.T) 
 	ev.Kind, ev.From, ev.To, ev.At = domain.EventStatusChanged, "open", "awaiting_citizen", start.Add(time.Minute)
 	require.Empty(t, domain.ApplyStatusChange(clocks, ev, p, domain.Calendars{}), "awaiting the citizen changes no GBV clock")
 	global := domain.Config{ResponseHours: 500, ResolutionHours: 5000, WarningPct: 99}
-	require.Equal(t, domain.MatchedBuiltIn, domain.ChoosePolicy("CPT", word.CategoryGBV, []domain.Config{global}).Matched,
+	require.Equal(t, domain.MatchedBuiltIn, domain.ChoosePolicy("CPT", word.CategoryGBV, "", []domain.Config{global}).Matched,
 		"the global default never loosens GBV")
 }
 

@@ -17,6 +17,9 @@ const (
 	// SegmentPolicyChanged: the ticket's policy changed (edited, created,
 	// deleted) or now resolves to another one.
 	SegmentPolicyChanged = "policy_changed"
+	// SegmentPriorityChanged: the ticket's priority changed, and with it
+	// the policy it resolves to.
+	SegmentPriorityChanged = "priority_changed"
 )
 
 // CalendarRef names one version of a calendar; the zero value is 24x7.

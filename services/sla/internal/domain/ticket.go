@@ -12,6 +12,9 @@ import (
 const (
 	EventCreated       = "created"
 	EventStatusChanged = "status_changed"
+	// EventPriorityChanged: the open clocks count against the new
+	// priority's policy from the event on.
+	EventPriorityChanged = "priority_changed"
 )
 
 // TicketEvent is a ticket change fed to the clocks by the ticket service.
@@ -26,6 +29,8 @@ type TicketEvent struct {
 	FirstResponse bool
 	At            time.Time
 	Sequence      int64
+	// Priority is the ticket's priority after the event ("" for none).
+	Priority string
 }
 
 // Validate refuses a malformed event, naming every offending field: ids
@@ -59,8 +64,9 @@ func (ev TicketEvent) Validate() error {
 		if ev.To == "" {
 			vs.Add("to_status", "must be a known status for status changes")
 		}
+	case EventPriorityChanged:
 	default:
-		vs.Add("kind", "must be created or status_changed")
+		vs.Add("kind", "must be created, status_changed or priority_changed")
 	}
 	return vs.Err()
 }
@@ -74,6 +80,7 @@ type TicketState struct {
 	Tenant           string
 	Category         string
 	Status           string
+	Priority         string
 	LastSequence     int64
 	DeadlineRevision int64
 	EscalationLevel  int
@@ -95,10 +102,14 @@ func (cs Calendars) Of(r CalendarRef) *calendar.Calendar {
 // ticket; the resolution clock starts paused when the policy pauses `open`.
 func StartClocks(ev TicketEvent, p Policy, cals Calendars) []Clock {
 	cal := cals.Of(p.CalendarRef())
-	return []Clock{
+	cs := []Clock{
 		StartClock(ev.Tenant, ev.TicketID, ev.Category, ClockResponse, 1, ev.At, p, cal),
 		startResolution(ev.Tenant, ev.TicketID, ev.Category, 1, ev.At, word.StatusOpen, p, cal),
 	}
+	for i := range cs {
+		cs[i].Priority = ev.Priority
+	}
+	return cs
 }
 
 // startResolution starts resolution cycle `cycle` at `at` in status, paused
@@ -122,6 +133,9 @@ func isFinal(status string) bool {
 // starts a new resolution cycle under the current policy p, paused at once
 // when p pauses the new status.
 func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars) []Clock {
+	if ev.From == word.StatusClosed && !isFinal(ev.To) {
+		return reopenDuplicate(clocks, ev, p, cals)
+	}
 	var changed []Clock
 	resp, res := -1, -1
 	for i, c := range clocks {
@@ -150,13 +164,55 @@ func ApplyStatusChange(clocks []Clock, ev TicketEvent, p Policy, cals Calendars)
 	case ev.From == word.StatusResolved && !c.IsOpen():
 		// A reopen comes first: whatever the new status does to a clock, it
 		// does it to the new cycle, not to the stopped one.
-		changed = append(changed, startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarRef())))
+		next := startResolution(ev.Tenant, ev.TicketID, c.Category, c.Cycle+1, ev.At, ev.To, p, cals.Of(p.CalendarRef()))
+		next.Priority = c.Priority
+		changed = append(changed, next)
 	case p.Pauses(ev.To):
 		did = c.Pause(ev.At, cal)
 	case c.State == StatePaused:
 		did = c.Resume(ev.At, cal)
 	}
 	if did {
+		changed = append(changed, c)
+	}
+	return changed
+}
+
+// reopenDuplicate applies the one move out of closed, a duplicate unlinked
+// (the ticket service closes open work only by linking it to a parent):
+// the clocks the link stopped, those stopped last, count again from the
+// event with the working time they had counted before it; the time the
+// ticket spent linked does not count. A clock met earlier (a first
+// response) stays met. The resolution clock pauses at once when p pauses
+// the status the ticket returns to.
+func reopenDuplicate(clocks []Clock, ev TicketEvent, p Policy, cals Calendars) []Clock {
+	var last time.Time
+	for _, c := range clocks {
+		if c.StopAt.After(last) {
+			last = c.StopAt
+		}
+	}
+	if last.IsZero() {
+		return nil
+	}
+	res := -1
+	for i, c := range clocks {
+		if c.Kind == ClockResolution && (res < 0 || c.Cycle > clocks[res].Cycle) {
+			res = i
+		}
+	}
+	var changed []Clock
+	for i, c := range clocks {
+		if !c.StopAt.Equal(last) || (c.Kind == ClockResolution && i != res) {
+			continue
+		}
+		cal := cals.Of(c.Calendar())
+		if !c.Reopen(ev.At, cal) {
+			continue
+		}
+		if c.Kind == ClockResolution && p.Pauses(ev.To) {
+			c.Pause(ev.At, cal)
+		}
 		changed = append(changed, c)
 	}
 	return changed

@@ -115,6 +115,9 @@ type AtRiskQuery struct {
 	// IncludeGBV is the caller's right to see GBV clocks, not a request.
 	IncludeGBV bool
 	PageSize   int
+	// PriorityFirst orders by priority (P1 first, none last) before the
+	// deadline.
+	PriorityFirst bool
 }
 
 // Resolve applies the default page size and refuses one out of range.

@@ -46,14 +46,14 @@ func (s *Server) ListAtRiskTickets(ctx context.Context, req *slav1.ListAtRiskTic
 		return nil, apperr.Invalid("category", "must be a known category")
 	}
 	clocks, now, err := s.app.ListAtRiskTickets(ctx, domain.AtRiskQuery{Tenant: req.GetTenant(), Category: cat,
-		IncludeBreached: req.GetIncludeBreached(), PageSize: int(req.GetPageSize())})
+		IncludeBreached: req.GetIncludeBreached(), PageSize: int(req.GetPageSize()), PriorityFirst: req.GetPriorityFirst()})
 	if err != nil {
 		return nil, err
 	}
 	out := &slav1.ListAtRiskTicketsResponse{}
 	for _, c := range clocks {
 		out.Tickets = append(out.Tickets, &slav1.AtRiskTicket{TicketId: c.TicketID, Category: vocab.MustParse[commonv1.Category](c.Category),
-			Clock: clockOut(c), TimeToBreach: durationpb.New(c.DeadlineAt.Sub(now))})
+			Clock: clockOut(c), TimeToBreach: durationpb.New(c.DeadlineAt.Sub(now)), Priority: vocab.MustParse[commonv1.Priority](c.Priority)})
 	}
 	return out, nil
 }

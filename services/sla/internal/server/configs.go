@@ -15,6 +15,9 @@ func (s *Server) CreateSlaConfig(ctx context.Context, req *slav1.CreateSlaConfig
 	if !ok {
 		return nil, apperr.Invalid("config.category", "must be a known category or unspecified for the global default")
 	}
+	if _, ok := vocab.Optional(req.GetConfig().GetPriority()); !ok {
+		return nil, apperr.Invalid("config.priority", "must be one of PRIORITY_P1_CRITICAL to PRIORITY_P4_LOW, or unspecified for every priority")
+	}
 	out, err := s.app.CreateSlaConfig(ctx, configIn(req.GetConfig(), cat))
 	if err != nil {
 		return nil, err
@@ -95,7 +98,8 @@ func (s *Server) ListSlaConfigVersions(ctx context.Context, req *slav1.ListSlaCo
 // ResolveSlaPolicy implements SlaService. An undefined category maps to
 // no word, which the use case refuses as a missing one.
 func (s *Server) ResolveSlaPolicy(ctx context.Context, req *slav1.ResolveSlaPolicyRequest) (*slav1.ResolveSlaPolicyResponse, error) {
-	p, err := s.app.ResolveSlaPolicy(ctx, domain.PolicyQuery{Municipality: req.GetMunicipality(), Category: vocab.Word(req.GetCategory())})
+	p, err := s.app.ResolveSlaPolicy(ctx, domain.PolicyQuery{Municipality: req.GetMunicipality(), Category: vocab.Word(req.GetCategory()),
+		Priority: vocab.Word(req.GetPriority())})
 	if err != nil {
 		return nil, err
 	}

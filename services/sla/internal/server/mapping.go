@@ -85,14 +85,14 @@ func configOut(c domain.Config) *slav1.SlaConfig {
 	return &slav1.SlaConfig{Id: c.ID, Municipality: c.Municipality, Category: vocab.MustParse[commonv1.Category](c.Category),
 		ResponseHours: c.ResponseHours, ResolutionHours: c.ResolutionHours, WarningThresholdPct: int32(c.WarningPct),
 		CalendarId: c.CalendarID, PauseStatuses: pauses, Version: c.Version, CreateTime: ts(c.CreateTime),
-		UpdateTime: ts(c.UpdateTime), UpdatedBy: c.UpdatedBy}
+		UpdateTime: ts(c.UpdateTime), UpdatedBy: c.UpdatedBy, Priority: vocab.MustParse[commonv1.Priority](c.Priority)}
 }
 
 // configIn reads a policy as the request gives it; category is its word.
 func configIn(c *slav1.SlaConfig, category string) domain.Config {
 	return domain.Config{ID: c.GetId(), Municipality: c.GetMunicipality(), Category: category, ResponseHours: c.GetResponseHours(),
 		ResolutionHours: c.GetResolutionHours(), WarningPct: int(c.GetWarningThresholdPct()), CalendarID: c.GetCalendarId(),
-		PauseStatuses: vocab.Each(c.GetPauseStatuses())}
+		PauseStatuses: vocab.Each(c.GetPauseStatuses()), Priority: vocab.Word(c.GetPriority())}
 }
 
 func calendarOut(s domain.CalendarSpec) *slav1.Calendar {

@@ -37,10 +37,11 @@ func TestEveryWordTheServiceStoresHasItsContractValue(t *testing.T) {
 		require.True(t, parses[slav1.ClockEventKind](w), w)
 		require.True(t, parses[ticketv1.SlaEventKind](w), w)
 	}
-	for _, w := range []string{domain.SegmentPaused, domain.SegmentStopped, domain.SegmentCalendarChanged, domain.SegmentPolicyChanged} {
+	for _, w := range []string{domain.SegmentPaused, domain.SegmentStopped, domain.SegmentCalendarChanged, domain.SegmentPolicyChanged,
+		domain.SegmentPriorityChanged} {
 		require.True(t, parses[slav1.SegmentEndReason](w), w)
 	}
-	for _, w := range []string{domain.EventCreated, domain.EventStatusChanged} {
+	for _, w := range []string{domain.EventCreated, domain.EventStatusChanged, domain.EventPriorityChanged} {
 		require.True(t, parses[slav1.TicketEventKind](w), w)
 	}
 	for _, w := range []string{word.StatusOpen, word.StatusInProgress, word.StatusAwaitingCitizen, word.StatusResolved,

@@ -11,7 +11,7 @@ import (
 
 const clockColumns = `tenant, ticket_id, category, kind, cycle, state, start_at, resumed_at, deadline_at, warn_at,
 	warned_at, breach_steps, stop_at, elapsed_us, paused_us, paused_since, target_us, warn_target_us,
-	config_id, config_version, calendar_id, next_due_at, calendar_version, warn_count`
+	config_id, config_version, calendar_id, next_due_at, calendar_version, warn_count, priority`
 
 func scanClock(row pgx.Row) (domain.Clock, error) {
 	var c domain.Clock
@@ -20,7 +20,7 @@ func scanClock(row pgx.Row) (domain.Clock, error) {
 	var elapsed, paused, target, warnTarget int64
 	err := row.Scan(&c.Tenant, &c.TicketID, &c.Category, &c.Kind, &c.Cycle, &c.State, &c.StartAt, &resumed, &deadline, &warn,
 		&warned, &c.BreachSteps, &stop, &elapsed, &paused, &pausedSince, &target, &warnTarget,
-		&configID, &c.ConfigVersion, &calendarID, &nextDue, &c.CalendarVersion, &c.WarnCount)
+		&configID, &c.ConfigVersion, &calendarID, &nextDue, &c.CalendarVersion, &c.WarnCount, &c.Priority)
 	if err != nil {
 		return c, err
 	}
@@ -62,18 +62,18 @@ func us(d time.Duration) int64 { return int64(d / time.Microsecond) }
 // SaveClock inserts or replaces a clock and appends the segments it closed.
 func SaveClock(ctx context.Context, tx pgx.Tx, c domain.Clock) error {
 	_, err := tx.Exec(ctx, `INSERT INTO sla.clocks (`+clockColumns+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
 		ON CONFLICT (ticket_id, kind, cycle) DO UPDATE SET state = EXCLUDED.state, resumed_at = EXCLUDED.resumed_at,
 			deadline_at = EXCLUDED.deadline_at, warn_at = EXCLUDED.warn_at, warned_at = EXCLUDED.warned_at,
 			breach_steps = EXCLUDED.breach_steps, stop_at = EXCLUDED.stop_at, elapsed_us = EXCLUDED.elapsed_us,
 			paused_us = EXCLUDED.paused_us, paused_since = EXCLUDED.paused_since, target_us = EXCLUDED.target_us,
 			warn_target_us = EXCLUDED.warn_target_us, config_id = EXCLUDED.config_id,
 			config_version = EXCLUDED.config_version, calendar_id = EXCLUDED.calendar_id, next_due_at = EXCLUDED.next_due_at,
-			calendar_version = EXCLUDED.calendar_version, warn_count = EXCLUDED.warn_count`,
+			calendar_version = EXCLUDED.calendar_version, warn_count = EXCLUDED.warn_count, priority = EXCLUDED.priority`,
 		c.Tenant, c.TicketID, c.Category, c.Kind, c.Cycle, c.State, c.StartAt.UTC(), nullTime(c.ResumedAt),
 		nullTime(c.DeadlineAt), nullTime(c.WarnAt), nullTime(c.WarnedAt), c.BreachSteps, nullTime(c.StopAt),
 		us(c.Elapsed), us(c.Paused), nullTime(c.PausedSince), us(c.Target), us(c.WarnTarget),
-		nullID(c.ConfigID), c.ConfigVersion, nullID(c.CalendarID), nullTime(c.NextDueAt), c.CalendarVersion, c.WarnCount)
+		nullID(c.ConfigID), c.ConfigVersion, nullID(c.CalendarID), nullTime(c.NextDueAt), c.CalendarVersion, c.WarnCount, c.Priority)
 	if err != nil {
 		return wrap("store.SaveClock", err)
 	}

@@ -10,13 +10,13 @@ import (
 )
 
 const configColumns = `id, municipality, category, response_hours, resolution_hours, warning_threshold_pct,
-	calendar_id, pause_statuses, version, create_time, update_time, updated_by`
+	calendar_id, pause_statuses, version, create_time, update_time, updated_by, priority`
 
 func scanConfig(row pgx.Row) (domain.Config, error) {
 	var c domain.Config
 	var cal *string
 	err := row.Scan(&c.ID, &c.Municipality, &c.Category, &c.ResponseHours, &c.ResolutionHours, &c.WarningPct,
-		&cal, &c.PauseStatuses, &c.Version, &c.CreateTime, &c.UpdateTime, &c.UpdatedBy)
+		&cal, &c.PauseStatuses, &c.Version, &c.CreateTime, &c.UpdateTime, &c.UpdatedBy, &c.Priority)
 	c.CalendarID = fromNullID(cal)
 	c.CreateTime, c.UpdateTime = c.CreateTime.UTC(), c.UpdateTime.UTC()
 	return c, err
@@ -36,10 +36,10 @@ func InsertConfig(ctx context.Context, tx pgx.Tx, c domain.Config, at time.Time)
 		c.PauseStatuses = []string{}
 	}
 	out, err := scanConfig(tx.QueryRow(ctx, `INSERT INTO sla.configs (municipality, category, response_hours, resolution_hours,
-		warning_threshold_pct, calendar_id, pause_statuses, updated_by, create_time, update_time)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9)
+		warning_threshold_pct, calendar_id, pause_statuses, updated_by, create_time, update_time, priority)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10)
 		RETURNING `+configColumns, c.Municipality, c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct,
-		nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy, at.UTC()))
+		nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy, at.UTC(), c.Priority))
 	if err != nil {
 		return out, interpretError("store.InsertConfig", err, outcomes{taken: domain.ErrConfigTaken})
 	}
@@ -77,16 +77,16 @@ func DeleteConfig(ctx context.Context, tx pgx.Tx, id string, at time.Time, by st
 // insertConfigVersion appends c as its version, in force from c.UpdateTime.
 func insertConfigVersion(ctx context.Context, tx pgx.Tx, c domain.Config, deleted bool) error {
 	_, err := tx.Exec(ctx, `INSERT INTO sla.config_versions (config_id, version, effective_from, deleted, municipality,
-		category, response_hours, resolution_hours, warning_threshold_pct, calendar_id, pause_statuses, changed_by)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, c.ID, c.Version, c.UpdateTime, deleted, c.Municipality,
-		c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy)
+		category, response_hours, resolution_hours, warning_threshold_pct, calendar_id, pause_statuses, changed_by, priority)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, c.ID, c.Version, c.UpdateTime, deleted, c.Municipality,
+		c.Category, c.ResponseHours, c.ResolutionHours, c.WarningPct, nullID(c.CalendarID), c.PauseStatuses, c.UpdatedBy, c.Priority)
 	return wrap("store.insertConfigVersion", err)
 }
 
 // ListConfigVersions lists the versions of a policy, newest first.
 func ListConfigVersions(ctx context.Context, tx pgx.Tx, id string) ([]domain.ConfigVersion, error) {
 	rows, err := tx.Query(ctx, `SELECT config_id, municipality, category, response_hours, resolution_hours,
-			warning_threshold_pct, calendar_id, pause_statuses, version, effective_from, effective_from, changed_by, deleted
+			warning_threshold_pct, calendar_id, pause_statuses, version, effective_from, effective_from, changed_by, deleted, priority
 		FROM sla.config_versions WHERE config_id = $1 ORDER BY version DESC`, id)
 	if err != nil {
 		return nil, wrap("store.ListConfigVersions", err)
@@ -96,7 +96,7 @@ func ListConfigVersions(ctx context.Context, tx pgx.Tx, id string) ([]domain.Con
 		var c domain.Config
 		var cal *string
 		err := r.Scan(&c.ID, &c.Municipality, &c.Category, &c.ResponseHours, &c.ResolutionHours, &c.WarningPct,
-			&cal, &c.PauseStatuses, &c.Version, &c.CreateTime, &c.UpdateTime, &c.UpdatedBy, &v.Deleted)
+			&cal, &c.PauseStatuses, &c.Version, &c.CreateTime, &c.UpdateTime, &c.UpdatedBy, &v.Deleted, &c.Priority)
 		c.CalendarID = fromNullID(cal)
 		c.CreateTime, c.UpdateTime = c.CreateTime.UTC(), c.UpdateTime.UTC()
 		v.Config, v.EffectiveFrom = c, c.UpdateTime
@@ -120,15 +120,15 @@ func GetConfig(ctx context.Context, tx pgx.Tx, id string, lock Lock) (domain.Con
 func ListConfigs(ctx context.Context, tx pgx.Tx, municipality string, includeDefaults bool) ([]domain.Config, error) {
 	rows, err := tx.Query(ctx, `SELECT `+configColumns+` FROM sla.configs
 		WHERE $1 = '' OR municipality = $1 OR ($2 AND municipality = '')
-		ORDER BY municipality, category`, municipality, includeDefaults)
+		ORDER BY municipality, category, priority`, municipality, includeDefaults)
 	return collectConfigs("store.ListConfigs", rows, err)
 }
 
 // PolicyCandidates returns the policies the lookup order may pick for a
-// (municipality, category).
-func PolicyCandidates(ctx context.Context, tx pgx.Tx, municipality, category string) ([]domain.Config, error) {
+// (municipality, category) and a ticket priority ("" for none).
+func PolicyCandidates(ctx context.Context, tx pgx.Tx, municipality, category, priority string) ([]domain.Config, error) {
 	rows, err := tx.Query(ctx, `SELECT `+configColumns+` FROM sla.configs
-		WHERE municipality IN ($1, '') AND category IN ($2, '')`, municipality, category)
+		WHERE municipality IN ($1, '') AND category IN ($2, '') AND priority IN ($3, '')`, municipality, category, priority)
 	return collectConfigs("store.PolicyCandidates", rows, err)
 }
 

@@ -20,7 +20,8 @@ func AtRiskClocks(ctx context.Context, tx pgx.Tx, f domain.AtRiskQuery) ([]domai
 				AND ($3 OR state <> 'breached')
 				AND ($4 OR category <> 'gbv')
 			ORDER BY ticket_id, deadline_at) c
-		ORDER BY deadline_at, ticket_id LIMIT $5`, f.Tenant, f.Category, f.IncludeBreached, f.IncludeGBV, f.PageSize)
+		ORDER BY CASE WHEN $6 THEN (CASE WHEN priority = '' THEN 'p9' ELSE priority END) ELSE '' END,
+			deadline_at, ticket_id LIMIT $5`, f.Tenant, f.Category, f.IncludeBreached, f.IncludeGBV, f.PageSize, f.PriorityFirst)
 	return collectClocks("store.AtRiskClocks", rows, err)
 }
 

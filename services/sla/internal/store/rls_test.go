@@ -50,7 +50,7 @@ func seed(t *testing.T, pool *pgxpool.Pool, tenant string) []string {
 				Status: word.StatusOpen, LastSequence: 1}); err != nil {
 				return err
 			}
-			clocks := domain.StartClocks(ev, domain.ChoosePolicy(tenant, cat, nil), domain.Calendars{})
+			clocks := domain.StartClocks(ev, domain.ChoosePolicy(tenant, cat, "", nil), domain.Calendars{})
 			if cat == word.CategoryGBV {
 				warning := domain.ClockEvent{Tenant: tenant, TicketID: ev.TicketID, ClockKind: domain.ClockResponse, Cycle: 1,
 					Kind: domain.EventWarning, Level: 1, CreateTime: time.Now()}
@@ -172,7 +172,7 @@ func TestAnInternalJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t 
 			return err
 		})
 		require.Error(t, err, "no escalation level of another tenant's ticket")
-		forged := domain.StartClock("JHB", id, "water", domain.ClockResponse, 9, start, domain.ChoosePolicy("JHB", "water", nil), calendar.AlwaysOpen())
+		forged := domain.StartClock("JHB", id, "water", domain.ClockResponse, 9, start, domain.ChoosePolicy("JHB", "water", "", nil), calendar.AlwaysOpen())
 		err = run(serviceJob("CPT"), func(ctx context.Context, tx pgx.Tx) error { return store.SaveClock(ctx, tx, forged) })
 		require.Error(t, err, "row-level security refuses a clock of another tenant")
 		err = run(serviceJob("CPT"), func(ctx context.Context, tx pgx.Tx) error {

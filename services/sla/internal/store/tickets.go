@@ -24,9 +24,9 @@ func MarkEventProcessed(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (
 // events of one ticket apply one at a time.
 func LockTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketState, error) {
 	var t domain.TicketState
-	err := tx.QueryRow(ctx, `SELECT ticket_id, tenant, category, status, last_sequence, deadline_revision, escalation_level
+	err := tx.QueryRow(ctx, `SELECT ticket_id, tenant, category, status, last_sequence, deadline_revision, escalation_level, priority
 		FROM sla.tickets WHERE ticket_id = $1 FOR UPDATE`, ticketID).
-		Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel)
+		Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel, &t.Priority)
 	return t, interpretError("store.LockTicket", err, outcomes{noRows: domain.ErrNotClockedYet})
 }
 
@@ -34,8 +34,8 @@ func LockTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketS
 // ticket already known is left as it is: ON CONFLICT keeps the transaction
 // alive, where a unique violation would abort it (25P02 on the next query).
 func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.Tenant, t.Category, t.Status, t.LastSequence)
+	tag, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence, priority)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.Tenant, t.Category, t.Status, t.LastSequence, t.Priority)
 	if err != nil {
 		return false, wrap("store.InsertTicket", err)
 	}
@@ -47,6 +47,14 @@ func UpdateTicketStatus(ctx context.Context, tx pgx.Tx, ticketID, status string,
 	_, err := tx.Exec(ctx, `UPDATE sla.tickets SET status = $2, last_sequence = greatest(last_sequence, $3)
 		WHERE ticket_id = $1`, ticketID, status, sequence)
 	return wrap("store.UpdateTicketStatus", err)
+}
+
+// UpdateTicketPriority records the priority and sequence of the last
+// applied event.
+func UpdateTicketPriority(ctx context.Context, tx pgx.Tx, ticketID, priority string, sequence int64) error {
+	_, err := tx.Exec(ctx, `UPDATE sla.tickets SET priority = $2, last_sequence = greatest(last_sequence, $3)
+		WHERE ticket_id = $1`, ticketID, priority, sequence)
+	return wrap("store.UpdateTicketPriority", err)
 }
 
 // NextDeadlineRevision increments and returns the ticket's deadline revision,

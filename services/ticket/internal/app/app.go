@@ -28,6 +28,9 @@ type Jobs interface {
 	TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry, n domain.Notice) error
 	// StatusChanged records that a status change must reach routing and SLA.
 	StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
+	// PriorityChanged records that SLA must measure t's open clocks
+	// against its new priority from h on.
+	PriorityChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
 	// Notify records that the notification service must hear of a
 	// notifiable history entry: every one that is appended is recorded
 	// with it (created, status changes, staff's public notes,

@@ -49,6 +49,11 @@ func (a *App) createAs(ctx context.Context, c access.Caller, action string, in d
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		now := a.timestamp()
 		t = domain.NewTicket(in, id, "", c.Subject(), now)
+		settings, err := a.store.GetDuplicateSettings(ctx, tx, in.Tenant)
+		if err != nil {
+			return err
+		}
+		t.Suggest(settings.Keywords)
 		h := t.CreatedEntry()
 		h.EventID = uuid.NewString()
 		// The ticket, its reference, the key's claim and the history entry

@@ -20,6 +20,8 @@ type pageToken struct {
 	Micros *int64 `json:"t,omitempty"`
 	ID     string `json:"i"`
 	Hash   uint64 `json:"h"`
+	// Priority is the last ticket's priority key in priority order.
+	Priority string `json:"p,omitempty"`
 }
 
 // filterHash fingerprints everything that decides the result set and order.
@@ -36,10 +38,13 @@ func filterHash(c access.Caller, f domain.Filter) uint64 {
 func encodeToken(c access.Caller, f domain.Filter, last domain.Ticket) string {
 	tok := pageToken{ID: last.ID, Hash: filterHash(c, f)}
 	var ts *time.Time
-	if f.Order == domain.OrderResolutionDeadlineAsc {
+	if f.Order == domain.OrderResolutionDeadlineAsc || f.Order == domain.OrderPriority {
 		ts = last.ResolutionDeadline
 	} else {
 		ts = &last.CreateTime
+	}
+	if f.Order == domain.OrderPriority {
+		tok.Priority = domain.PriorityKey(last.Priority)
 	}
 	if ts != nil {
 		m := ts.UnixMicro()
@@ -62,11 +67,14 @@ func decodeToken(c access.Caller, f domain.Filter, s string) (*domain.Cursor, er
 	if err := json.Unmarshal(b, &tok); err != nil || tok.Hash != filterHash(c, f) || domain.CheckID(tok.ID, "page_token") != nil {
 		return nil, bad
 	}
-	cur := &domain.Cursor{ID: tok.ID}
+	cur := &domain.Cursor{ID: tok.ID, Priority: tok.Priority}
 	if tok.Micros != nil {
 		t := time.UnixMicro(*tok.Micros).UTC()
 		cur.Time = &t
-	} else if f.Order != domain.OrderResolutionDeadlineAsc {
+	} else if f.Order != domain.OrderResolutionDeadlineAsc && f.Order != domain.OrderPriority {
+		return nil, bad
+	}
+	if (f.Order == domain.OrderPriority) != (tok.Priority != "") {
 		return nil, bad
 	}
 	return cur, nil

@@ -21,6 +21,8 @@ const (
 	OrderCreateTimeDesc        Order = "create_time_desc"
 	OrderCreateTimeAsc         Order = "create_time_asc"
 	OrderResolutionDeadlineAsc Order = "resolution_deadline_asc"
+	// OrderPriority is most urgent first, then soonest resolution deadline.
+	OrderPriority Order = "priority"
 )
 
 // Page sizes of ListTickets.
@@ -167,4 +169,16 @@ type Cursor struct {
 	Time *time.Time
 	// ID breaks ties between equal times.
 	ID string
+	// Priority is the priority sort key of the last ticket in priority
+	// order (PriorityKey).
+	Priority string
+}
+
+// PriorityKey is the priority sort key of p: its word, which sorts P1
+// first, and "p9" for none, which sorts after P4.
+func PriorityKey(p Priority) string {
+	if p == "" {
+		return "p9"
+	}
+	return string(p)
 }

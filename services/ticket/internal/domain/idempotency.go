@@ -31,6 +31,8 @@ type requestForm struct {
 	// Preferences are left out when they say nothing, so the digests of
 	// keys stored before they existed still match.
 	Preferences *ReporterPreferences `json:"preferences,omitempty"`
+	// Priority likewise.
+	Priority Priority `json:"priority,omitempty"`
 }
 
 // Digest is the SHA-256 of the validated request's canonical form, kept
@@ -42,7 +44,7 @@ func (r PublicReport) Digest() []byte { return digest(r.CreateInput, r.MediaURL,
 
 func digest(in CreateInput, mediaURL string, attrs map[string]string) []byte {
 	f := requestForm{Tenant: in.Tenant, Category: in.Category, Description: in.Description, Address: in.Address,
-		Reporter: in.Reporter, Channel: in.Channel, MediaURL: mediaURL, Attributes: attrs}
+		Reporter: in.Reporter, Channel: in.Channel, MediaURL: mediaURL, Attributes: attrs, Priority: in.Priority}
 	if in.Location != nil {
 		f.Lat, f.Lng = in.Location.Lat, in.Location.Lng
 	}

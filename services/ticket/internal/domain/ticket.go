@@ -68,6 +68,17 @@ type Ticket struct {
 	UpdateTime         time.Time
 	ResolveTime        *time.Time
 	CloseTime          *time.Time
+	// Priority is staff's priority when PriorityByStaff, else the rule's
+	// suggestion; SuggestedPriority is the rule's.
+	Priority          Priority
+	SuggestedPriority Priority
+	PriorityByStaff   bool
+	// DuplicateOf is the parent of a ticket closed as a duplicate, and
+	// PreDuplicateStatus the status it had before.
+	DuplicateOf        string
+	PreDuplicateStatus Status
+	LinkedCount        int32
+	FollowerCount      int32
 }
 
 // NewTicket is the open ticket of a validated report in by reporter, with
@@ -77,7 +88,19 @@ func NewTicket(in CreateInput, id, reference, reporter string, now time.Time) Ti
 		ID: id, Reference: reference, Tenant: in.Tenant, Category: in.Category, Status: word.StatusOpen,
 		Description: in.Description, Location: *in.Location, Address: in.Address, Reporter: in.Reporter,
 		ReporterSubject: reporter, Channel: in.Channel, CreateTime: now, UpdateTime: now,
+		Priority: in.Priority, PriorityByStaff: in.Priority != "",
 	}
+}
+
+// Suggest sets t's suggested priority under keywords, and its priority too
+// unless staff set it; it reports whether the priority changed.
+func (t *Ticket) Suggest(keywords []PriorityKeyword) bool {
+	t.SuggestedPriority = SuggestPriority(t.Category, t.Description, int(t.LinkedCount), keywords)
+	if t.PriorityByStaff || t.Priority == t.SuggestedPriority {
+		return false
+	}
+	t.Priority = t.SuggestedPriority
+	return true
 }
 
 // Reference is the human reference of a tenant's seq-th ticket of year,

@@ -37,6 +37,8 @@ type CreateInput struct {
 	IdempotencyKey string
 	// Preferences say how the reporter wants to hear about the ticket.
 	Preferences ReporterPreferences
+	// Priority is staff's priority at report time ("" for the rule's).
+	Priority Priority
 }
 
 // Resolve applies the caller's municipality and the defaults to a report c
@@ -51,6 +53,9 @@ func (in *CreateInput) Resolve(c access.Caller) error {
 	}
 	if in.Tenant == "" || in.Tenant != c.OwnTenant() {
 		return apperr.PermissionDenied("tickets can only be created in the caller's own tenant")
+	}
+	if in.Priority != "" && !c.IsStaff() {
+		return apperr.PermissionDenied("only municipal staff set a ticket's priority")
 	}
 	if in.Channel == "" {
 		in.Channel = ChannelWeb

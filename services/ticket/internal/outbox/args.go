@@ -55,6 +55,9 @@ func (RoutingStatusArgs) InsertOpts() river.InsertOpts { return river.InsertOpts
 const (
 	EventCreated       = "created"
 	EventStatusChanged = "status_changed"
+	// EventPriorityChanged: the clocks count against the new priority's
+	// targets from the event on.
+	EventPriorityChanged = "priority_changed"
 )
 
 // SLAEventArgs feeds a ticket event to the SLA clocks
@@ -70,6 +73,9 @@ type SLAEventArgs struct {
 	FirstResponse bool      `json:"first_response"`
 	OccurTime     time.Time `json:"occur_time"`
 	Sequence      int64     `json:"sequence"`
+	// Priority is the ticket's priority after the event ("" for none;
+	// absent from jobs recorded before priorities existed).
+	Priority string `json:"priority,omitempty"`
 }
 
 // Kind implements river.JobArgs.

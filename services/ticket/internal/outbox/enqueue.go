@@ -54,10 +54,21 @@ func (e *Enqueuer) StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket
 	return nil
 }
 
+// PriorityChanged records that SLA must measure t's open clocks against
+// its new priority from h (the `priority_changed` entry) on.
+func (e *Enqueuer) PriorityChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+	ev := slaEvent(t, h, EventPriorityChanged)
+	ev.To = string(t.Status)
+	if err := e.jobs.InsertTx(ctx, tx, ev); err != nil {
+		return fmt.Errorf("outbox.PriorityChanged: %w", err)
+	}
+	return nil
+}
+
 func slaEvent(t domain.Ticket, h domain.HistoryEntry, event string) SLAEventArgs {
 	return SLAEventArgs{
 		EventID: h.EventID, Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Event: event,
 		From: string(h.From), To: string(h.To), FirstResponse: h.Detail == domain.DetailFirstResponse,
-		OccurTime: h.CreateTime, Sequence: h.Sequence,
+		OccurTime: h.CreateTime, Sequence: h.Sequence, Priority: string(t.Priority),
 	}
 }

@@ -202,6 +202,36 @@ func init() {
 		}}}
 }
 
+func init() {
+	// The liaison links a second GBV report to the fixture's ticket (which
+	// stays open for the other calls) and unlinks it again.
+	link := func(t *testing.T, f *logFixture) (string, error) {
+		child := f.h.create(t, f.reporter, gbvRequest()).GetId()
+		_, err := f.h.public.LinkDuplicate(f.liaison, &ticketv1.LinkDuplicateRequest{Id: child, ParentId: f.id, Reason: gbvReason})
+		return child, err
+	}
+	gbvAnswers[rpcLinkDuplicate] = []logCall{{name: "the liaison links a second report as a duplicate", subject: "saps-CPT", sealed: true,
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			child := f.h.create(t, f.reporter, gbvRequest()).GetId()
+			return f.h.public.LinkDuplicate(f.liaison, &ticketv1.LinkDuplicateRequest{Id: child, ParentId: f.id, Reason: gbvReason})
+		}}}
+	gbvAnswers[rpcUnlinkDuplicate] = []logCall{{name: "the liaison unlinks a duplicate", subject: "saps-CPT", sealed: true,
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			child, err := link(t, f)
+			require.NoError(t, err)
+			return f.h.public.UnlinkDuplicate(f.liaison, &ticketv1.UnlinkDuplicateRequest{Id: child, Reason: gbvReason})
+		}}}
+	gbvAnswers[rpcSetTicketPriority] = []logCall{{name: "the liaison sets the priority", subject: "saps-CPT", sealed: true,
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.public.SetTicketPriority(f.liaison, &ticketv1.SetTicketPriorityRequest{Id: f.id,
+				Priority: commonv1.Priority_PRIORITY_P1_CRITICAL, Reason: gbvReason})
+		}}}
+	gbvAnswers[rpcFollowTicket] = []logCall{{name: "the liaison follows the ticket: its place and state only", subject: "saps-CPT",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.public.FollowTicket(f.liaison, &ticketv1.FollowTicketRequest{Id: f.id})
+		}}}
+}
+
 // carryNoSealedContent are the RPCs whose answers cannot carry a ticket's
 // content, whatever they are asked.
 var carryNoSealedContent = map[string]string{
@@ -211,6 +241,9 @@ var carryNoSealedContent = map[string]string{
 	rpcListApiKeys:            "API keys of client applications; no ticket data",
 	rpcRevokeApiKey:           "API keys of client applications; no ticket data",
 	rpcVerifyApiKey:           "a key's tenant and client; no ticket data",
+	rpcListNearbyTickets:      "never a GBV ticket, and no content of any (duplicates_test.go)",
+	rpcGetDuplicateSettings:   "a municipality's radii and keywords; no ticket data",
+	rpcSetDuplicateSettings:   "a municipality's radii and keywords; no ticket data",
 	rpcGetTicketTile: "ids, references, categories, statuses and SLA states on a map tile, none of them sealed; " +
 		"it still logs the GBV tickets a SAPS liaison's tile shows (tile_test.go)",
 }

@@ -98,6 +98,28 @@ var byTicketID = map[string]idCall{
 		head, _, err := h.downloadPublic(ctx, &ticketv1.DownloadPublicAttachmentRequest{Tenant: "CPT", TicketId: id, AttachmentId: h.probeAttachment()})
 		return head, err
 	}},
+	rpcLinkDuplicate: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.public.LinkDuplicate(ctx, &ticketv1.LinkDuplicateRequest{Id: id, ParentId: h.probeParent(), Reason: "probe"})
+	}},
+	rpcUnlinkDuplicate: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.public.UnlinkDuplicate(ctx, &ticketv1.UnlinkDuplicateRequest{Id: id, Reason: "probe"})
+	}},
+	rpcFollowTicket: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.public.FollowTicket(ctx, &ticketv1.FollowTicketRequest{Id: id})
+	}},
+	rpcSetTicketPriority: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.public.SetTicketPriority(ctx, &ticketv1.SetTicketPriorityRequest{Id: id, Priority: commonv1.Priority_PRIORITY_P1_CRITICAL, Reason: "probe"})
+	}},
+}
+
+// probeParent is the id of a ticket of the harness that is not GBV (the
+// parent a probe links to), or a fresh UUID when it has none.
+func (h *harness) probeParent() string {
+	var id string
+	if err := h.pool.QueryRow(context.Background(), `SELECT id::text FROM ticket.tickets WHERE category <> 'gbv' ORDER BY create_time LIMIT 1`).Scan(&id); err != nil {
+		return uuid.NewString()
+	}
+	return id
 }
 
 // probeJPEG is the photo the probes upload.
@@ -133,6 +155,9 @@ var takeNoTicketID = map[string]string{
 	rpcSubmitPublicReportWithMedia: "files a new report",
 	rpcGetAttachmentRetention:      "a municipality's setting, no ticket",
 	rpcSetAttachmentRetention:      "a municipality's setting, no ticket",
+	rpcListNearbyTickets:           "a point and a category, no id; never returns a GBV ticket (duplicates_test.go)",
+	rpcGetDuplicateSettings:        "a municipality's setting, no ticket",
+	rpcSetDuplicateSettings:        "a municipality's setting, no ticket",
 }
 
 // TestAGBVTicketReadsAsMissingToEveryoneButTheSAPSLiaison asks every RPC that

@@ -95,6 +95,13 @@ var noJobTenant = map[string]string{
 	rpcDeleteAttachment:            "public: a person's",
 	rpcGetAttachmentRetention:      "public: staff's, for the token's tenant unless a platform admin's",
 	rpcSetAttachmentRetention:      "public: an admin's, for the token's tenant unless a platform admin's",
+	rpcListNearbyTickets:           "public: a person's (or the gateway's for its jurisdiction), for the token's tenant unless a platform admin's",
+	rpcLinkDuplicate:               "public: staff's",
+	rpcUnlinkDuplicate:             "public: staff's",
+	rpcFollowTicket:                "public: a person's",
+	rpcSetTicketPriority:           "public: staff's",
+	rpcGetDuplicateSettings:        "public: staff's, for the token's tenant unless a platform admin's",
+	rpcSetDuplicateSettings:        "public: an admin's, for the token's tenant unless a platform admin's",
 }
 
 // TestAnInternalCallActsOnlyForTheTenantItsTokenNames calls every internal

@@ -62,6 +62,8 @@ func ticketOut(t domain.Ticket) *ticketv1.Ticket {
 		EscalationReason: vocab.MustParse[commonv1.AssignmentReason](t.EscalationReason), EscalationLevel: t.EscalationLevel,
 		CancelReason: t.CancelReason, CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
 		ResolveTime: ts(t.ResolveTime), CloseTime: ts(t.CloseTime),
+		Priority: vocab.MustParse[commonv1.Priority](string(t.Priority)), SuggestedPriority: vocab.MustParse[commonv1.Priority](string(t.SuggestedPriority)),
+		DuplicateOf: t.DuplicateOf, LinkedCount: t.LinkedCount, FollowerCount: t.FollowerCount,
 	}
 	// A receipt (GBV, no content) carries no location either.
 	if t.Location != (domain.Point{}) {
@@ -103,13 +105,27 @@ func publicOut(t domain.PublicTicket) *ticketv1.PublicTicket {
 		AssignedTeamName: t.AssignedTeamName, ResponseDeadline: ts(t.ResponseDeadline),
 		ResolutionDeadline: ts(t.ResolutionDeadline), EscalatedAt: ts(t.EscalatedAt),
 		EscalationLevel: t.EscalationLevel, CancelReason: t.CancelReason,
-		CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
+		CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime), DuplicateOf: t.DuplicateOf,
 	}
 	for _, n := range t.Notes {
 		out.Notes = append(out.Notes, &ticketv1.PublicNote{Body: n.Body, CreateTime: ts(&n.CreateTime)})
 	}
 	for _, a := range t.Attachments {
 		out.Attachments = append(out.Attachments, publicAttachmentOut(a))
+	}
+	return out
+}
+
+func nearbyOut(n domain.NearbyTicket) *ticketv1.NearbyTicket {
+	return &ticketv1.NearbyTicket{Id: n.ID, Reference: n.Reference, Category: vocab.MustParse[commonv1.Category](string(n.Category)),
+		Status: vocab.MustParse[commonv1.TicketStatus](string(n.Status)), Location: &commonv1.LatLng{Latitude: n.Location.Lat, Longitude: n.Location.Lng},
+		DistanceMeters: n.Meters, LinkedCount: n.LinkedCount, CreateTime: ts(&n.CreateTime)}
+}
+
+func nearbyListOut(ns []domain.NearbyTicket) []*ticketv1.NearbyTicket {
+	out := make([]*ticketv1.NearbyTicket, len(ns))
+	for i, n := range ns {
+		out[i] = nearbyOut(n)
 	}
 	return out
 }

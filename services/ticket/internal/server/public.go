@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/apperr"
@@ -19,7 +20,13 @@ func (s *Server) CreateTicket(ctx context.Context, req *ticketv1.CreateTicketReq
 	if err != nil {
 		return nil, err
 	}
-	return &ticketv1.CreateTicketResponse{Ticket: ticketOut(t)}, nil
+	// The ticket is stored: a failure to look around it must not make the
+	// client believe the report was lost, so it only leaves the list empty.
+	dups, err := s.app.LikelyDuplicates(ctx, t)
+	if err != nil {
+		slog.WarnContext(ctx, "likely duplicates of a new ticket", "ticket", t.ID, "error", err)
+	}
+	return &ticketv1.CreateTicketResponse{Ticket: ticketOut(t), LikelyDuplicates: nearbyListOut(dups)}, nil
 }
 
 // createInput maps a create request, refusing a channel the contract does
@@ -30,6 +37,10 @@ func createInput(ctx context.Context, req *ticketv1.CreateTicketRequest) (domain
 		return domain.CreateInput{}, apperr.Invalid("channel", "must be one of the known channels")
 	}
 	cat, _ := vocab.Optional(req.GetCategory())
+	prio, ok := vocab.Optional(req.GetPriority())
+	if !ok {
+		return domain.CreateInput{}, apperr.Invalid("priority", "must be one of PRIORITY_P1_CRITICAL to PRIORITY_P4_LOW")
+	}
 	prefs, err := preferencesIn(req.GetReporterPreferences())
 	if err != nil {
 		return domain.CreateInput{}, err
@@ -38,6 +49,7 @@ func createInput(ctx context.Context, req *ticketv1.CreateTicketRequest) (domain
 		Tenant: req.GetTenant(), Category: domain.Category(cat), Description: req.GetDescription(),
 		Location: pointIn(req.GetLocation()), Address: req.GetAddress(), Reporter: reporterIn(req.GetReporter()),
 		Channel: domain.Channel(ch), IdempotencyKey: idempotencyKey(ctx, req.GetIdempotencyKey()), Preferences: prefs,
+		Priority: domain.Priority(prio),
 	}, nil
 }
 

@@ -42,6 +42,14 @@ const (
 	rpcSetAttachmentRetention      = "/salga.ticket.v1.TicketService/SetAttachmentRetention"
 	rpcSubmitPublicReportWithMedia = "/salga.ticket.v1.TicketInternalService/SubmitPublicReportWithMedia"
 	rpcDownloadPublicAttachment    = "/salga.ticket.v1.TicketInternalService/DownloadPublicAttachment"
+
+	rpcListNearbyTickets    = "/salga.ticket.v1.TicketService/ListNearbyTickets"
+	rpcLinkDuplicate        = "/salga.ticket.v1.TicketService/LinkDuplicate"
+	rpcUnlinkDuplicate      = "/salga.ticket.v1.TicketService/UnlinkDuplicate"
+	rpcFollowTicket         = "/salga.ticket.v1.TicketService/FollowTicket"
+	rpcSetTicketPriority    = "/salga.ticket.v1.TicketService/SetTicketPriority"
+	rpcGetDuplicateSettings = "/salga.ticket.v1.TicketService/GetDuplicateSettings"
+	rpcSetDuplicateSettings = "/salga.ticket.v1.TicketService/SetDuplicateSettings"
 )
 
 // ticketRPCs lists the full name of every RPC of every service in package

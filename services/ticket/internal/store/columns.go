@@ -18,7 +18,9 @@ const ticketColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, 
 	t.assigned_team_id, t.assigned_team_name, t.assigned_person_id, t.assignment_reason,
 	t.first_responded_at, t.response_deadline, t.resolution_deadline, t.escalated_at,
 	t.escalation_reason, t.escalation_level, t.cancel_reason,
-	t.create_time, t.update_time, t.resolve_time, t.close_time`
+	t.create_time, t.update_time, t.resolve_time, t.close_time,
+	t.priority, t.suggested_priority, t.priority_by_staff, coalesce(t.duplicate_of::text, ''),
+	t.pre_duplicate_status, t.linked_count, t.follower_count`
 
 // sealedContent is the plaintext sealed for a GBV ticket: every free text
 // of the ticket row. Rows sealed before migration 00008 hold no address or
@@ -79,6 +81,9 @@ func (s *Store) scanTicket(row pgx.Row) (domain.Ticket, error) {
 		cat    string
 		status string
 		ch     string
+		prio   string
+		sugg   string
+		pre    string
 	)
 	err := row.Scan(&t.ID, &t.Tenant, &t.Reference, &cat, &status, &t.Description,
 		&t.Location.Lat, &t.Location.Lng, &t.Address, &t.Reporter.Name, &t.Reporter.Phone, &t.Reporter.Email,
@@ -86,11 +91,13 @@ func (s *Store) scanTicket(row pgx.Row) (domain.Ticket, error) {
 		&t.AssignedTeamID, &t.AssignedTeamName, &t.AssignedPersonID, &t.AssignmentReason,
 		&t.FirstRespondedAt, &t.ResponseDeadline, &t.ResolutionDeadline, &t.EscalatedAt,
 		&t.EscalationReason, &t.EscalationLevel, &t.CancelReason,
-		&t.CreateTime, &t.UpdateTime, &t.ResolveTime, &t.CloseTime)
+		&t.CreateTime, &t.UpdateTime, &t.ResolveTime, &t.CloseTime,
+		&prio, &sugg, &t.PriorityByStaff, &t.DuplicateOf, &pre, &t.LinkedCount, &t.FollowerCount)
 	if err != nil {
 		return domain.Ticket{}, err
 	}
 	t.Category, t.Status, t.Channel = domain.Category(cat), domain.Status(status), domain.Channel(ch)
+	t.Priority, t.SuggestedPriority, t.PreDuplicateStatus = domain.Priority(prio), domain.Priority(sugg), domain.Status(pre)
 	utc(&t.CreateTime)
 	utc(&t.UpdateTime)
 	for _, p := range []*time.Time{t.FirstRespondedAt, t.ResponseDeadline, t.ResolutionDeadline, t.EscalatedAt, t.ResolveTime, t.CloseTime} {

@@ -187,21 +187,35 @@ func keyset(w *where, order domain.Order, after *domain.Cursor) string {
 		return "t.create_time ASC, t.id ASC"
 	case domain.OrderResolutionDeadlineAsc:
 		if after != nil {
-			id := w.arg(after.ID) + "::uuid"
-			if after.Time == nil {
-				w.add("(t.resolution_deadline IS NULL AND t.id > " + id + ")")
-			} else {
-				ts := w.arg(*after.Time)
-				w.add("(t.resolution_deadline > " + ts + " OR (t.resolution_deadline = " + ts + " AND t.id > " + id + ") OR t.resolution_deadline IS NULL)")
-			}
+			w.add(afterDeadline(w, after))
 		}
 		return "t.resolution_deadline ASC NULLS LAST, t.id ASC"
+	case domain.OrderPriority:
+		// The key is the expression of index tickets_tenant_priority
+		// (migration 00015).
+		const key = "(CASE WHEN t.priority = '' THEN 'p9' ELSE t.priority END)"
+		if after != nil {
+			p := w.arg(after.Priority)
+			w.add("(" + key + " > " + p + " OR (" + key + " = " + p + " AND " + afterDeadline(w, after) + "))")
+		}
+		return key + " ASC, t.resolution_deadline ASC NULLS LAST, t.id ASC"
 	default:
 		if after != nil && after.Time != nil {
 			w.add("(t.create_time, t.id) < (" + w.arg(*after.Time) + ", " + w.arg(after.ID) + "::uuid)")
 		}
 		return "t.create_time DESC, t.id DESC"
 	}
+}
+
+// afterDeadline is the condition of the tickets after cursor in
+// (resolution deadline, nulls last, id) order.
+func afterDeadline(w *where, after *domain.Cursor) string {
+	id := w.arg(after.ID) + "::uuid"
+	if after.Time == nil {
+		return "(t.resolution_deadline IS NULL AND t.id > " + id + ")"
+	}
+	ts := w.arg(*after.Time)
+	return "(t.resolution_deadline > " + ts + " OR (t.resolution_deadline = " + ts + " AND t.id > " + id + ") OR t.resolution_deadline IS NULL)"
 }
 
 // likeEscape makes user text literal inside an ILIKE pattern.

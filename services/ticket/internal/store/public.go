@@ -19,7 +19,7 @@ const publicColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, 
 	ST_Y(t.location), ST_X(t.location), t.address, t.assigned_team_name,
 	t.response_deadline, t.resolution_deadline, t.escalated_at, t.escalation_level,
 	CASE WHEN t.cancelled_by_staff THEN t.cancel_reason ELSE '' END,
-	t.create_time, t.update_time`
+	t.create_time, t.update_time, coalesce(t.duplicate_of::text, '')`
 
 func scanPublic(row pgx.Row) (domain.PublicTicket, error) {
 	var (
@@ -29,7 +29,7 @@ func scanPublic(row pgx.Row) (domain.PublicTicket, error) {
 	err := row.Scan(&t.ID, &t.Tenant, &t.Reference, &cat, &status, &t.Description,
 		&t.Location.Lat, &t.Location.Lng, &t.Address, &t.AssignedTeamName,
 		&t.ResponseDeadline, &t.ResolutionDeadline, &t.EscalatedAt, &t.EscalationLevel, &t.CancelReason,
-		&t.CreateTime, &t.UpdateTime)
+		&t.CreateTime, &t.UpdateTime, &t.DuplicateOf)
 	t.Category, t.Status = domain.Category(cat), domain.Status(status)
 	utc(&t.CreateTime)
 	utc(&t.UpdateTime)

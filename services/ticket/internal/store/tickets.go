@@ -20,12 +20,14 @@ import (
 const ticketInsert = `WITH r AS (SELECT %s AS reference),
 	t AS (INSERT INTO ticket.tickets (id, tenant, reference, category, status, description,
 		location, address, reporter_name, reporter_phone, reporter_email, reporter_subject, channel,
-		sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq)
+		sealed, sealed_key_id, sealed_nonce, create_time, update_time, history_seq,
+		priority, suggested_priority, priority_by_staff)
 	SELECT $1, $2, r.reference, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9, $10, $11, $12, $13,
-		$14, $15, $16, $17, $17, 1 FROM r)
+		$14, $15, $16, $17, $17, 1, $19, $20, $21 FROM r)
 	SELECT reference FROM r`
 
-// ticketArgs are ticketInsert's $1 to $17 for t, followed by ref ($18). A
+// ticketArgs are ticketInsert's $1 to $17 for t, followed by ref ($18) and
+// its priority, suggested priority and whether staff set it ($19 to $21). A
 // GBV ticket's free text goes into its sealed document and its plaintext
 // columns stay empty.
 func (s *Store) ticketArgs(t domain.Ticket, ref any) ([]any, error) {
@@ -41,7 +43,8 @@ func (s *Store) ticketArgs(t domain.Ticket, ref any) ([]any, error) {
 	}
 	return []any{t.ID, t.Tenant, string(t.Category), string(t.Status), plain.Description,
 		t.Location.Lng, t.Location.Lat, plain.Address, plain.Reporter.Name, plain.Reporter.Phone, plain.Reporter.Email,
-		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, t.CreateTime, ref}, nil
+		t.ReporterSubject, string(t.Channel), sealed, keyID, nonce, t.CreateTime, ref,
+		string(t.Priority), string(t.SuggestedPriority), t.PriorityByStaff}, nil
 }
 
 // InsertTicket writes a new ticket under the reference t carries, its

@@ -358,6 +358,70 @@ func (ContactChannel) EnumDescriptor() ([]byte, []int) {
 	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{4}
 }
 
+// Priority says how urgent a ticket is: P1 is danger to life or health (a
+// live wire, sewage in a clinic), P4 can wait. Staff set it; the ticket
+// service suggests one by rule; SLA policies may set targets per priority.
+type Priority int32
+
+const (
+	// Not set: the ticket's priority is decided by rule, and SLA uses the
+	// category's targets.
+	Priority_PRIORITY_UNSPECIFIED Priority = 0
+	// Critical: danger to life or health.
+	Priority_PRIORITY_P1_CRITICAL Priority = 1
+	// High: a service is down for many people.
+	Priority_PRIORITY_P2_HIGH Priority = 2
+	// Medium: the usual report.
+	Priority_PRIORITY_P3_MEDIUM Priority = 3
+	// Low: an inconvenience that can wait.
+	Priority_PRIORITY_P4_LOW Priority = 4
+)
+
+// Enum value maps for Priority.
+var (
+	Priority_name = map[int32]string{
+		0: "PRIORITY_UNSPECIFIED",
+		1: "PRIORITY_P1_CRITICAL",
+		2: "PRIORITY_P2_HIGH",
+		3: "PRIORITY_P3_MEDIUM",
+		4: "PRIORITY_P4_LOW",
+	}
+	Priority_value = map[string]int32{
+		"PRIORITY_UNSPECIFIED": 0,
+		"PRIORITY_P1_CRITICAL": 1,
+		"PRIORITY_P2_HIGH":     2,
+		"PRIORITY_P3_MEDIUM":   3,
+		"PRIORITY_P4_LOW":      4,
+	}
+)
+
+func (x Priority) Enum() *Priority {
+	p := new(Priority)
+	*p = x
+	return p
+}
+
+func (x Priority) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Priority) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_common_v1_common_proto_enumTypes[5].Descriptor()
+}
+
+func (Priority) Type() protoreflect.EnumType {
+	return &file_salga_common_v1_common_proto_enumTypes[5]
+}
+
+func (x Priority) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Priority.Descriptor instead.
+func (Priority) EnumDescriptor() ([]byte, []int) {
+	return file_salga_common_v1_common_proto_rawDescGZIP(), []int{5}
+}
+
 // LatLng is a WGS84 (EPSG:4326) position in decimal degrees.
 type LatLng struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -534,7 +598,13 @@ const file_salga_common_v1_common_proto_rawDesc = "" +
 	"\x1bCONTACT_CHANNEL_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13CONTACT_CHANNEL_SMS\x10\x01\x12\x1c\n" +
 	"\x18CONTACT_CHANNEL_WHATSAPP\x10\x02\x12\x19\n" +
-	"\x15CONTACT_CHANNEL_EMAIL\x10\x03B\xbe\x01\n" +
+	"\x15CONTACT_CHANNEL_EMAIL\x10\x03*\x81\x01\n" +
+	"\bPriority\x12\x18\n" +
+	"\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14PRIORITY_P1_CRITICAL\x10\x01\x12\x14\n" +
+	"\x10PRIORITY_P2_HIGH\x10\x02\x12\x16\n" +
+	"\x12PRIORITY_P3_MEDIUM\x10\x03\x12\x13\n" +
+	"\x0fPRIORITY_P4_LOW\x10\x04B\xbe\x01\n" +
 	"\x13com.salga.common.v1B\vCommonProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/common/v1;commonv1\xa2\x02\x03SCX\xaa\x02\x0fSalga.Common.V1\xca\x02\x0fSalga\\Common\\V1\xe2\x02\x1bSalga\\Common\\V1\\GPBMetadata\xea\x02\x11Salga::Common::V1b\x06proto3"
 
 var (
@@ -549,7 +619,7 @@ func file_salga_common_v1_common_proto_rawDescGZIP() []byte {
 	return file_salga_common_v1_common_proto_rawDescData
 }
 
-var file_salga_common_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_salga_common_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
 var file_salga_common_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_salga_common_v1_common_proto_goTypes = []any{
 	(Category)(0),               // 0: salga.common.v1.Category
@@ -557,8 +627,9 @@ var file_salga_common_v1_common_proto_goTypes = []any{
 	(AssignmentReason)(0),       // 2: salga.common.v1.AssignmentReason
 	(Language)(0),               // 3: salga.common.v1.Language
 	(ContactChannel)(0),         // 4: salga.common.v1.ContactChannel
-	(*LatLng)(nil),              // 5: salga.common.v1.LatLng
-	(*ReporterPreferences)(nil), // 6: salga.common.v1.ReporterPreferences
+	(Priority)(0),               // 5: salga.common.v1.Priority
+	(*LatLng)(nil),              // 6: salga.common.v1.LatLng
+	(*ReporterPreferences)(nil), // 7: salga.common.v1.ReporterPreferences
 }
 var file_salga_common_v1_common_proto_depIdxs = []int32{
 	3, // 0: salga.common.v1.ReporterPreferences.language:type_name -> salga.common.v1.Language
@@ -581,7 +652,7 @@ func file_salga_common_v1_common_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_common_v1_common_proto_rawDesc), len(file_salga_common_v1_common_proto_rawDesc)),
-			NumEnums:      5,
+			NumEnums:      6,
 			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,

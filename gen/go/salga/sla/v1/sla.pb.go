@@ -227,6 +227,9 @@ const (
 	// The ticket's policy changed (edited, added or deleted); the next
 	// segment counts under the policy in force.
 	SegmentEndReason_SEGMENT_END_REASON_POLICY_CHANGED SegmentEndReason = 4
+	// The ticket's priority changed; the next segment counts under the policy
+	// of the new priority.
+	SegmentEndReason_SEGMENT_END_REASON_PRIORITY_CHANGED SegmentEndReason = 5
 )
 
 // Enum value maps for SegmentEndReason.
@@ -237,6 +240,7 @@ var (
 		2: "SEGMENT_END_REASON_STOPPED",
 		3: "SEGMENT_END_REASON_CALENDAR_CHANGED",
 		4: "SEGMENT_END_REASON_POLICY_CHANGED",
+		5: "SEGMENT_END_REASON_PRIORITY_CHANGED",
 	}
 	SegmentEndReason_value = map[string]int32{
 		"SEGMENT_END_REASON_UNSPECIFIED":      0,
@@ -244,6 +248,7 @@ var (
 		"SEGMENT_END_REASON_STOPPED":          2,
 		"SEGMENT_END_REASON_CALENDAR_CHANGED": 3,
 		"SEGMENT_END_REASON_POLICY_CHANGED":   4,
+		"SEGMENT_END_REASON_PRIORITY_CHANGED": 5,
 	}
 )
 
@@ -677,7 +682,11 @@ type SlaConfig struct {
 	// When it was last changed.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Subject who last changed it.
-	UpdatedBy     string `protobuf:"bytes,12,opt,name=updated_by,json=updatedBy,proto3" json:"updated_by,omitempty"`
+	UpdatedBy string `protobuf:"bytes,12,opt,name=updated_by,json=updatedBy,proto3" json:"updated_by,omitempty"`
+	// The ticket priority this policy is for; unspecified for every priority.
+	// Resolution tries the ticket's priority first at each step (municipality
+	// and category, then category), then the policy for every priority.
+	Priority      v1.Priority `protobuf:"varint,13,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -794,6 +803,13 @@ func (x *SlaConfig) GetUpdatedBy() string {
 		return x.UpdatedBy
 	}
 	return ""
+}
+
+func (x *SlaConfig) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
 }
 
 // Clock is one SLA clock of a ticket.
@@ -1311,7 +1327,9 @@ type AtRiskTicket struct {
 	// The clock closest to (or furthest past) its deadline.
 	Clock *Clock `protobuf:"bytes,3,opt,name=clock,proto3" json:"clock,omitempty"`
 	// Deadline minus now; negative when breached.
-	TimeToBreach  *durationpb.Duration `protobuf:"bytes,4,opt,name=time_to_breach,json=timeToBreach,proto3" json:"time_to_breach,omitempty"`
+	TimeToBreach *durationpb.Duration `protobuf:"bytes,4,opt,name=time_to_breach,json=timeToBreach,proto3" json:"time_to_breach,omitempty"`
+	// The ticket's priority as SLA last heard it.
+	Priority      v1.Priority `protobuf:"varint,5,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1372,6 +1390,13 @@ func (x *AtRiskTicket) GetTimeToBreach() *durationpb.Duration {
 		return x.TimeToBreach
 	}
 	return nil
+}
+
+func (x *AtRiskTicket) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
 }
 
 // ComplianceRow is SLA compliance of one category over a period.
@@ -1672,7 +1697,7 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\bcalendar\x18\x01 \x01(\v2\x16.salga.sla.v1.CalendarR\bcalendar\x12A\n" +
 	"\x0eeffective_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\reffectiveTime\x12\x1d\n" +
 	"\n" +
-	"changed_by\x18\x03 \x01(\tR\tchangedBy\"\x96\x04\n" +
+	"changed_by\x18\x03 \x01(\tR\tchangedBy\"\xcd\x04\n" +
 	"\tSlaConfig\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\"\n" +
 	"\fmunicipality\x18\x02 \x01(\tR\fmunicipality\x125\n" +
@@ -1690,7 +1715,8 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\vupdate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12\x1d\n" +
 	"\n" +
-	"updated_by\x18\f \x01(\tR\tupdatedBy\"\xb9\x06\n" +
+	"updated_by\x18\f \x01(\tR\tupdatedBy\x125\n" +
+	"\bpriority\x18\r \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"\xb9\x06\n" +
 	"\x05Clock\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x125\n" +
@@ -1742,12 +1768,13 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\bevent_id\x18\b \x01(\tR\aeventId\x12\x12\n" +
 	"\x04step\x18\t \x01(\x05R\x04step\x126\n" +
 	"\bdeadline\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\xce\x01\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\x85\x02\n" +
 	"\fAtRiskTicket\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12)\n" +
 	"\x05clock\x18\x03 \x01(\v2\x13.salga.sla.v1.ClockR\x05clock\x12?\n" +
-	"\x0etime_to_breach\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\ftimeToBreach\"\xa1\x02\n" +
+	"\x0etime_to_breach\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\ftimeToBreach\x125\n" +
+	"\bpriority\x18\x05 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"\xa1\x02\n" +
 	"\rComplianceRow\x125\n" +
 	"\bcategory\x18\x01 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x1e\n" +
 	"\vmet_on_time\x18\x02 \x01(\x05R\tmetOnTime\x12\x19\n" +
@@ -1790,13 +1817,14 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x13CLOCK_STATE_RUNNING\x10\x01\x12\x16\n" +
 	"\x12CLOCK_STATE_PAUSED\x10\x02\x12\x13\n" +
 	"\x0fCLOCK_STATE_MET\x10\x03\x12\x18\n" +
-	"\x14CLOCK_STATE_BREACHED\x10\x04*\xc5\x01\n" +
+	"\x14CLOCK_STATE_BREACHED\x10\x04*\xee\x01\n" +
 	"\x10SegmentEndReason\x12\"\n" +
 	"\x1eSEGMENT_END_REASON_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19SEGMENT_END_REASON_PAUSED\x10\x01\x12\x1e\n" +
 	"\x1aSEGMENT_END_REASON_STOPPED\x10\x02\x12'\n" +
 	"#SEGMENT_END_REASON_CALENDAR_CHANGED\x10\x03\x12%\n" +
-	"!SEGMENT_END_REASON_POLICY_CHANGED\x10\x04*m\n" +
+	"!SEGMENT_END_REASON_POLICY_CHANGED\x10\x04\x12'\n" +
+	"#SEGMENT_END_REASON_PRIORITY_CHANGED\x10\x05*m\n" +
 	"\x0eClockEventKind\x12 \n" +
 	"\x1cCLOCK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CLOCK_EVENT_KIND_WARNING\x10\x01\x12\x1b\n" +
@@ -1839,7 +1867,8 @@ var file_salga_sla_v1_sla_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
 	(v1.Category)(0),              // 19: salga.common.v1.Category
 	(v1.TicketStatus)(0),          // 20: salga.common.v1.TicketStatus
-	(*durationpb.Duration)(nil),   // 21: google.protobuf.Duration
+	(v1.Priority)(0),              // 21: salga.common.v1.Priority
+	(*durationpb.Duration)(nil),   // 22: google.protobuf.Duration
 }
 var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	0,  // 0: salga.sla.v1.BusinessInterval.weekday:type_name -> salga.sla.v1.Weekday
@@ -1853,39 +1882,41 @@ var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	20, // 8: salga.sla.v1.SlaConfig.pause_statuses:type_name -> salga.common.v1.TicketStatus
 	18, // 9: salga.sla.v1.SlaConfig.create_time:type_name -> google.protobuf.Timestamp
 	18, // 10: salga.sla.v1.SlaConfig.update_time:type_name -> google.protobuf.Timestamp
-	19, // 11: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
-	1,  // 12: salga.sla.v1.Clock.kind:type_name -> salga.sla.v1.ClockKind
-	2,  // 13: salga.sla.v1.Clock.state:type_name -> salga.sla.v1.ClockState
-	18, // 14: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
-	18, // 15: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
-	18, // 16: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
-	18, // 17: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
-	18, // 18: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
-	21, // 19: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
-	21, // 20: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
-	21, // 21: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
-	18, // 22: salga.sla.v1.ClockSegment.start_time:type_name -> google.protobuf.Timestamp
-	18, // 23: salga.sla.v1.ClockSegment.end_time:type_name -> google.protobuf.Timestamp
-	21, // 24: salga.sla.v1.ClockSegment.elapsed:type_name -> google.protobuf.Duration
-	3,  // 25: salga.sla.v1.ClockSegment.end_reason:type_name -> salga.sla.v1.SegmentEndReason
-	10, // 26: salga.sla.v1.ClockExplanation.clock:type_name -> salga.sla.v1.Clock
-	11, // 27: salga.sla.v1.ClockExplanation.segments:type_name -> salga.sla.v1.ClockSegment
-	1,  // 28: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
-	4,  // 29: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
-	18, // 30: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
-	18, // 31: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
-	19, // 32: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
-	10, // 33: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
-	21, // 34: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
-	19, // 35: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
-	9,  // 36: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
-	18, // 37: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
-	18, // 38: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
-	39, // [39:39] is the sub-list for method output_type
-	39, // [39:39] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	21, // 11: salga.sla.v1.SlaConfig.priority:type_name -> salga.common.v1.Priority
+	19, // 12: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
+	1,  // 13: salga.sla.v1.Clock.kind:type_name -> salga.sla.v1.ClockKind
+	2,  // 14: salga.sla.v1.Clock.state:type_name -> salga.sla.v1.ClockState
+	18, // 15: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
+	18, // 16: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
+	18, // 17: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
+	18, // 18: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
+	18, // 19: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
+	22, // 20: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
+	22, // 21: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
+	22, // 22: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
+	18, // 23: salga.sla.v1.ClockSegment.start_time:type_name -> google.protobuf.Timestamp
+	18, // 24: salga.sla.v1.ClockSegment.end_time:type_name -> google.protobuf.Timestamp
+	22, // 25: salga.sla.v1.ClockSegment.elapsed:type_name -> google.protobuf.Duration
+	3,  // 26: salga.sla.v1.ClockSegment.end_reason:type_name -> salga.sla.v1.SegmentEndReason
+	10, // 27: salga.sla.v1.ClockExplanation.clock:type_name -> salga.sla.v1.Clock
+	11, // 28: salga.sla.v1.ClockExplanation.segments:type_name -> salga.sla.v1.ClockSegment
+	1,  // 29: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
+	4,  // 30: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
+	18, // 31: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
+	18, // 32: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
+	19, // 33: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
+	10, // 34: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
+	22, // 35: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
+	21, // 36: salga.sla.v1.AtRiskTicket.priority:type_name -> salga.common.v1.Priority
+	19, // 37: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
+	9,  // 38: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
+	18, // 39: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
+	18, // 40: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
+	41, // [41:41] is the sub-list for method output_type
+	41, // [41:41] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_proto_init() }

@@ -33,6 +33,9 @@ const (
 	TicketEventKind_TICKET_EVENT_KIND_CREATED TicketEventKind = 1
 	// The status changed: pause, resume, meet or restart clocks.
 	TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED TicketEventKind = 2
+	// The priority changed: the open clocks count against the new
+	// priority's targets from occur_time, keeping the time already counted.
+	TicketEventKind_TICKET_EVENT_KIND_PRIORITY_CHANGED TicketEventKind = 3
 )
 
 // Enum value maps for TicketEventKind.
@@ -41,11 +44,13 @@ var (
 		0: "TICKET_EVENT_KIND_UNSPECIFIED",
 		1: "TICKET_EVENT_KIND_CREATED",
 		2: "TICKET_EVENT_KIND_STATUS_CHANGED",
+		3: "TICKET_EVENT_KIND_PRIORITY_CHANGED",
 	}
 	TicketEventKind_value = map[string]int32{
-		"TICKET_EVENT_KIND_UNSPECIFIED":    0,
-		"TICKET_EVENT_KIND_CREATED":        1,
-		"TICKET_EVENT_KIND_STATUS_CHANGED": 2,
+		"TICKET_EVENT_KIND_UNSPECIFIED":      0,
+		"TICKET_EVENT_KIND_CREATED":          1,
+		"TICKET_EVENT_KIND_STATUS_CHANGED":   2,
+		"TICKET_EVENT_KIND_PRIORITY_CHANGED": 3,
 	}
 )
 
@@ -99,7 +104,10 @@ type RecordTicketEventRequest struct {
 	// delivery time).
 	OccurTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=occur_time,json=occurTime,proto3" json:"occur_time,omitempty"`
 	// Ticket history sequence of the event; orders events of one ticket.
-	Sequence      int64 `protobuf:"varint,10,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	Sequence int64 `protobuf:"varint,10,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// The ticket's priority after the event (created and priority changes;
+	// unspecified: the category's targets).
+	Priority      v1.Priority `protobuf:"varint,11,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -202,6 +210,13 @@ func (x *RecordTicketEventRequest) GetSequence() int64 {
 		return x.Sequence
 	}
 	return 0
+}
+
+func (x *RecordTicketEventRequest) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
 }
 
 // RecordTicketEventResponse is the output of SlaInternalService.RecordTicketEvent.
@@ -476,7 +491,7 @@ var File_salga_sla_v1_sla_internal_service_proto protoreflect.FileDescriptor
 
 const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"'salga/sla/v1/sla_internal_service.proto\x12\fsalga.sla.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x16salga/sla/v1/sla.proto\"\xce\x03\n" +
+	"'salga/sla/v1/sla_internal_service.proto\x12\fsalga.sla.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x16salga/sla/v1/sla.proto\"\x85\x04\n" +
 	"\x18RecordTicketEventRequest\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x1b\n" +
@@ -490,7 +505,8 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\n" +
 	"occur_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1a\n" +
 	"\bsequence\x18\n" +
-	" \x01(\x03R\bsequence\"b\n" +
+	" \x01(\x03R\bsequence\x125\n" +
+	"\bpriority\x18\v \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"b\n" +
 	"\x19RecordTicketEventResponse\x12+\n" +
 	"\x06clocks\x18\x01 \x03(\v2\x13.salga.sla.v1.ClockR\x06clocks\x12\x18\n" +
 	"\aapplied\x18\x02 \x01(\bR\aapplied\"'\n" +
@@ -505,11 +521,12 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\x17ListClockEventsResponse\x120\n" +
 	"\x06events\x18\x01 \x03(\v2\x18.salga.sla.v1.ClockEventR\x06events\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
-	"nextCursor*y\n" +
+	"nextCursor*\xa1\x01\n" +
 	"\x0fTicketEventKind\x12!\n" +
 	"\x1dTICKET_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12$\n" +
-	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x022\xa5\x02\n" +
+	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x02\x12&\n" +
+	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x032\xa5\x02\n" +
 	"\x12SlaInternalService\x12d\n" +
 	"\x11RecordTicketEvent\x12&.salga.sla.v1.RecordTicketEventRequest\x1a'.salga.sla.v1.RecordTicketEventResponse\x12I\n" +
 	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponse\x12^\n" +
@@ -541,8 +558,9 @@ var file_salga_sla_v1_sla_internal_service_proto_goTypes = []any{
 	(v1.Category)(0),                  // 7: salga.common.v1.Category
 	(v1.TicketStatus)(0),              // 8: salga.common.v1.TicketStatus
 	(*timestamppb.Timestamp)(nil),     // 9: google.protobuf.Timestamp
-	(*Clock)(nil),                     // 10: salga.sla.v1.Clock
-	(*ClockEvent)(nil),                // 11: salga.sla.v1.ClockEvent
+	(v1.Priority)(0),                  // 10: salga.common.v1.Priority
+	(*Clock)(nil),                     // 11: salga.sla.v1.Clock
+	(*ClockEvent)(nil),                // 12: salga.sla.v1.ClockEvent
 }
 var file_salga_sla_v1_sla_internal_service_proto_depIdxs = []int32{
 	7,  // 0: salga.sla.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
@@ -550,19 +568,20 @@ var file_salga_sla_v1_sla_internal_service_proto_depIdxs = []int32{
 	8,  // 2: salga.sla.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
 	8,  // 3: salga.sla.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
 	9,  // 4: salga.sla.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
-	10, // 5: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
-	11, // 6: salga.sla.v1.ListClockEventsResponse.events:type_name -> salga.sla.v1.ClockEvent
-	1,  // 7: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
-	3,  // 8: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
-	5,  // 9: salga.sla.v1.SlaInternalService.ListClockEvents:input_type -> salga.sla.v1.ListClockEventsRequest
-	2,  // 10: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
-	4,  // 11: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
-	6,  // 12: salga.sla.v1.SlaInternalService.ListClockEvents:output_type -> salga.sla.v1.ListClockEventsResponse
-	10, // [10:13] is the sub-list for method output_type
-	7,  // [7:10] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	10, // 5: salga.sla.v1.RecordTicketEventRequest.priority:type_name -> salga.common.v1.Priority
+	11, // 6: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
+	12, // 7: salga.sla.v1.ListClockEventsResponse.events:type_name -> salga.sla.v1.ClockEvent
+	1,  // 8: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
+	3,  // 9: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
+	5,  // 10: salga.sla.v1.SlaInternalService.ListClockEvents:input_type -> salga.sla.v1.ListClockEventsRequest
+	2,  // 11: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
+	4,  // 12: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
+	6,  // 13: salga.sla.v1.SlaInternalService.ListClockEvents:output_type -> salga.sla.v1.ListClockEventsResponse
+	11, // [11:14] is the sub-list for method output_type
+	8,  // [8:11] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_internal_service_proto_init() }

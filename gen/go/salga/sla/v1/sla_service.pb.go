@@ -714,7 +714,10 @@ type ResolveSlaPolicyRequest struct {
 	// Municipality code.
 	Municipality string `protobuf:"bytes,1,opt,name=municipality,proto3" json:"municipality,omitempty"`
 	// Category.
-	Category      v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	Category v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Priority of the ticket; unspecified resolves the policy for every
+	// priority.
+	Priority      v1.Priority `protobuf:"varint,3,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -763,12 +766,20 @@ func (x *ResolveSlaPolicyRequest) GetCategory() v1.Category {
 	return v1.Category(0)
 }
 
+func (x *ResolveSlaPolicyRequest) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
+}
+
 // ResolveSlaPolicyResponse is the output of SlaService.ResolveSlaPolicy.
 type ResolveSlaPolicyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The effective policy (id empty for the built-in defaults).
 	Config *SlaConfig `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
-	// Which lookup step matched: `municipality_category`, `category_default`,
+	// Which lookup step matched: `municipality_category_priority`,
+	// `municipality_category`, `category_priority`, `category_default`,
 	// `global_default` or `built_in`.
 	Matched       string `protobuf:"bytes,2,opt,name=matched,proto3" json:"matched,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1603,7 +1614,11 @@ type ListAtRiskTicketsRequest struct {
 	// Whether to include breached tickets (default only warned, not breached).
 	IncludeBreached bool `protobuf:"varint,3,opt,name=include_breached,json=includeBreached,proto3" json:"include_breached,omitempty"`
 	// Maximum results: default 100, at most 1000.
-	PageSize      int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Most urgent priority first (P1 to P4, then none), and the soonest
+	// deadline first within a priority: the order a queue is worked in.
+	// Default: the soonest deadline first whatever the priority.
+	PriorityFirst bool `protobuf:"varint,5,opt,name=priority_first,json=priorityFirst,proto3" json:"priority_first,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1666,10 +1681,18 @@ func (x *ListAtRiskTicketsRequest) GetPageSize() int32 {
 	return 0
 }
 
+func (x *ListAtRiskTicketsRequest) GetPriorityFirst() bool {
+	if x != nil {
+		return x.PriorityFirst
+	}
+	return false
+}
+
 // ListAtRiskTicketsResponse is the output of SlaService.ListAtRiskTickets.
 type ListAtRiskTicketsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Tickets, soonest deadline (most overdue) first.
+	// Tickets, soonest deadline (most overdue) first, or by priority first
+	// when asked (priority_first).
 	Tickets       []*AtRiskTicket `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1859,10 +1882,11 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x1cListSlaConfigVersionsRequest\x12\x1b\n" +
 	"\tconfig_id\x18\x01 \x01(\tR\bconfigId\"[\n" +
 	"\x1dListSlaConfigVersionsResponse\x12:\n" +
-	"\bversions\x18\x01 \x03(\v2\x1e.salga.sla.v1.SlaConfigVersionR\bversions\"t\n" +
+	"\bversions\x18\x01 \x03(\v2\x1e.salga.sla.v1.SlaConfigVersionR\bversions\"\xab\x01\n" +
 	"\x17ResolveSlaPolicyRequest\x12\"\n" +
 	"\fmunicipality\x18\x01 \x01(\tR\fmunicipality\x125\n" +
-	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\"e\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x125\n" +
+	"\bpriority\x18\x03 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"e\n" +
 	"\x18ResolveSlaPolicyResponse\x12/\n" +
 	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\x12\x18\n" +
 	"\amatched\x18\x02 \x01(\tR\amatched\"K\n" +
@@ -1903,12 +1927,13 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\"\x94\x01\n" +
 	"\x1bExplainTicketClocksResponse\x126\n" +
 	"\x06clocks\x18\x01 \x03(\v2\x1e.salga.sla.v1.ClockExplanationR\x06clocks\x12=\n" +
-	"\fexplain_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vexplainTime\"\xb1\x01\n" +
+	"\fexplain_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vexplainTime\"\xd8\x01\n" +
 	"\x18ListAtRiskTicketsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12)\n" +
 	"\x10include_breached\x18\x03 \x01(\bR\x0fincludeBreached\x12\x1b\n" +
-	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\"Q\n" +
+	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\x12%\n" +
+	"\x0epriority_first\x18\x05 \x01(\bR\rpriorityFirst\"Q\n" +
 	"\x19ListAtRiskTicketsResponse\x124\n" +
 	"\atickets\x18\x01 \x03(\v2\x1a.salga.sla.v1.AtRiskTicketR\atickets\"\xa0\x01\n" +
 	"\x14GetComplianceRequest\x12\x16\n" +
@@ -1995,15 +2020,16 @@ var file_salga_sla_v1_sla_service_proto_goTypes = []any{
 	(*ConfigChange)(nil),                  // 38: salga.sla.v1.ConfigChange
 	(*SlaConfigVersion)(nil),              // 39: salga.sla.v1.SlaConfigVersion
 	(v1.Category)(0),                      // 40: salga.common.v1.Category
-	(*Calendar)(nil),                      // 41: salga.sla.v1.Calendar
-	(*CalendarVersion)(nil),               // 42: salga.sla.v1.CalendarVersion
-	(*DeclaredHoliday)(nil),               // 43: salga.sla.v1.DeclaredHoliday
-	(*Clock)(nil),                         // 44: salga.sla.v1.Clock
-	(*ClockEvent)(nil),                    // 45: salga.sla.v1.ClockEvent
-	(*ClockExplanation)(nil),              // 46: salga.sla.v1.ClockExplanation
-	(*timestamppb.Timestamp)(nil),         // 47: google.protobuf.Timestamp
-	(*AtRiskTicket)(nil),                  // 48: salga.sla.v1.AtRiskTicket
-	(*ComplianceRow)(nil),                 // 49: salga.sla.v1.ComplianceRow
+	(v1.Priority)(0),                      // 41: salga.common.v1.Priority
+	(*Calendar)(nil),                      // 42: salga.sla.v1.Calendar
+	(*CalendarVersion)(nil),               // 43: salga.sla.v1.CalendarVersion
+	(*DeclaredHoliday)(nil),               // 44: salga.sla.v1.DeclaredHoliday
+	(*Clock)(nil),                         // 45: salga.sla.v1.Clock
+	(*ClockEvent)(nil),                    // 46: salga.sla.v1.ClockEvent
+	(*ClockExplanation)(nil),              // 47: salga.sla.v1.ClockExplanation
+	(*timestamppb.Timestamp)(nil),         // 48: google.protobuf.Timestamp
+	(*AtRiskTicket)(nil),                  // 49: salga.sla.v1.AtRiskTicket
+	(*ComplianceRow)(nil),                 // 50: salga.sla.v1.ComplianceRow
 }
 var file_salga_sla_v1_sla_service_proto_depIdxs = []int32{
 	36, // 0: salga.sla.v1.CreateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
@@ -2016,66 +2042,67 @@ var file_salga_sla_v1_sla_service_proto_depIdxs = []int32{
 	38, // 7: salga.sla.v1.ListSlaConfigChangesResponse.changes:type_name -> salga.sla.v1.ConfigChange
 	39, // 8: salga.sla.v1.ListSlaConfigVersionsResponse.versions:type_name -> salga.sla.v1.SlaConfigVersion
 	40, // 9: salga.sla.v1.ResolveSlaPolicyRequest.category:type_name -> salga.common.v1.Category
-	36, // 10: salga.sla.v1.ResolveSlaPolicyResponse.config:type_name -> salga.sla.v1.SlaConfig
-	41, // 11: salga.sla.v1.CreateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
-	41, // 12: salga.sla.v1.CreateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	41, // 13: salga.sla.v1.UpdateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
-	37, // 14: salga.sla.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
-	41, // 15: salga.sla.v1.UpdateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	41, // 16: salga.sla.v1.GetCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	42, // 17: salga.sla.v1.ListCalendarVersionsResponse.versions:type_name -> salga.sla.v1.CalendarVersion
-	41, // 18: salga.sla.v1.ListCalendarsResponse.calendars:type_name -> salga.sla.v1.Calendar
-	43, // 19: salga.sla.v1.ListPublicHolidaysResponse.holidays:type_name -> salga.sla.v1.DeclaredHoliday
-	44, // 20: salga.sla.v1.GetTicketClocksResponse.clocks:type_name -> salga.sla.v1.Clock
-	45, // 21: salga.sla.v1.GetTicketClocksResponse.events:type_name -> salga.sla.v1.ClockEvent
-	46, // 22: salga.sla.v1.ExplainTicketClocksResponse.clocks:type_name -> salga.sla.v1.ClockExplanation
-	47, // 23: salga.sla.v1.ExplainTicketClocksResponse.explain_time:type_name -> google.protobuf.Timestamp
-	40, // 24: salga.sla.v1.ListAtRiskTicketsRequest.category:type_name -> salga.common.v1.Category
-	48, // 25: salga.sla.v1.ListAtRiskTicketsResponse.tickets:type_name -> salga.sla.v1.AtRiskTicket
-	47, // 26: salga.sla.v1.GetComplianceRequest.start_time:type_name -> google.protobuf.Timestamp
-	47, // 27: salga.sla.v1.GetComplianceRequest.end_time:type_name -> google.protobuf.Timestamp
-	49, // 28: salga.sla.v1.GetComplianceResponse.rows:type_name -> salga.sla.v1.ComplianceRow
-	0,  // 29: salga.sla.v1.SlaService.CreateSlaConfig:input_type -> salga.sla.v1.CreateSlaConfigRequest
-	2,  // 30: salga.sla.v1.SlaService.UpdateSlaConfig:input_type -> salga.sla.v1.UpdateSlaConfigRequest
-	4,  // 31: salga.sla.v1.SlaService.DeleteSlaConfig:input_type -> salga.sla.v1.DeleteSlaConfigRequest
-	6,  // 32: salga.sla.v1.SlaService.GetSlaConfig:input_type -> salga.sla.v1.GetSlaConfigRequest
-	8,  // 33: salga.sla.v1.SlaService.ListSlaConfigs:input_type -> salga.sla.v1.ListSlaConfigsRequest
-	10, // 34: salga.sla.v1.SlaService.ListSlaConfigChanges:input_type -> salga.sla.v1.ListSlaConfigChangesRequest
-	12, // 35: salga.sla.v1.SlaService.ListSlaConfigVersions:input_type -> salga.sla.v1.ListSlaConfigVersionsRequest
-	14, // 36: salga.sla.v1.SlaService.ResolveSlaPolicy:input_type -> salga.sla.v1.ResolveSlaPolicyRequest
-	16, // 37: salga.sla.v1.SlaService.CreateCalendar:input_type -> salga.sla.v1.CreateCalendarRequest
-	18, // 38: salga.sla.v1.SlaService.UpdateCalendar:input_type -> salga.sla.v1.UpdateCalendarRequest
-	20, // 39: salga.sla.v1.SlaService.GetCalendar:input_type -> salga.sla.v1.GetCalendarRequest
-	22, // 40: salga.sla.v1.SlaService.ListCalendarVersions:input_type -> salga.sla.v1.ListCalendarVersionsRequest
-	24, // 41: salga.sla.v1.SlaService.ListCalendars:input_type -> salga.sla.v1.ListCalendarsRequest
-	26, // 42: salga.sla.v1.SlaService.ListPublicHolidays:input_type -> salga.sla.v1.ListPublicHolidaysRequest
-	28, // 43: salga.sla.v1.SlaService.GetTicketClocks:input_type -> salga.sla.v1.GetTicketClocksRequest
-	30, // 44: salga.sla.v1.SlaService.ExplainTicketClocks:input_type -> salga.sla.v1.ExplainTicketClocksRequest
-	32, // 45: salga.sla.v1.SlaService.ListAtRiskTickets:input_type -> salga.sla.v1.ListAtRiskTicketsRequest
-	34, // 46: salga.sla.v1.SlaService.GetCompliance:input_type -> salga.sla.v1.GetComplianceRequest
-	1,  // 47: salga.sla.v1.SlaService.CreateSlaConfig:output_type -> salga.sla.v1.CreateSlaConfigResponse
-	3,  // 48: salga.sla.v1.SlaService.UpdateSlaConfig:output_type -> salga.sla.v1.UpdateSlaConfigResponse
-	5,  // 49: salga.sla.v1.SlaService.DeleteSlaConfig:output_type -> salga.sla.v1.DeleteSlaConfigResponse
-	7,  // 50: salga.sla.v1.SlaService.GetSlaConfig:output_type -> salga.sla.v1.GetSlaConfigResponse
-	9,  // 51: salga.sla.v1.SlaService.ListSlaConfigs:output_type -> salga.sla.v1.ListSlaConfigsResponse
-	11, // 52: salga.sla.v1.SlaService.ListSlaConfigChanges:output_type -> salga.sla.v1.ListSlaConfigChangesResponse
-	13, // 53: salga.sla.v1.SlaService.ListSlaConfigVersions:output_type -> salga.sla.v1.ListSlaConfigVersionsResponse
-	15, // 54: salga.sla.v1.SlaService.ResolveSlaPolicy:output_type -> salga.sla.v1.ResolveSlaPolicyResponse
-	17, // 55: salga.sla.v1.SlaService.CreateCalendar:output_type -> salga.sla.v1.CreateCalendarResponse
-	19, // 56: salga.sla.v1.SlaService.UpdateCalendar:output_type -> salga.sla.v1.UpdateCalendarResponse
-	21, // 57: salga.sla.v1.SlaService.GetCalendar:output_type -> salga.sla.v1.GetCalendarResponse
-	23, // 58: salga.sla.v1.SlaService.ListCalendarVersions:output_type -> salga.sla.v1.ListCalendarVersionsResponse
-	25, // 59: salga.sla.v1.SlaService.ListCalendars:output_type -> salga.sla.v1.ListCalendarsResponse
-	27, // 60: salga.sla.v1.SlaService.ListPublicHolidays:output_type -> salga.sla.v1.ListPublicHolidaysResponse
-	29, // 61: salga.sla.v1.SlaService.GetTicketClocks:output_type -> salga.sla.v1.GetTicketClocksResponse
-	31, // 62: salga.sla.v1.SlaService.ExplainTicketClocks:output_type -> salga.sla.v1.ExplainTicketClocksResponse
-	33, // 63: salga.sla.v1.SlaService.ListAtRiskTickets:output_type -> salga.sla.v1.ListAtRiskTicketsResponse
-	35, // 64: salga.sla.v1.SlaService.GetCompliance:output_type -> salga.sla.v1.GetComplianceResponse
-	47, // [47:65] is the sub-list for method output_type
-	29, // [29:47] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	41, // 10: salga.sla.v1.ResolveSlaPolicyRequest.priority:type_name -> salga.common.v1.Priority
+	36, // 11: salga.sla.v1.ResolveSlaPolicyResponse.config:type_name -> salga.sla.v1.SlaConfig
+	42, // 12: salga.sla.v1.CreateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
+	42, // 13: salga.sla.v1.CreateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	42, // 14: salga.sla.v1.UpdateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
+	37, // 15: salga.sla.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
+	42, // 16: salga.sla.v1.UpdateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	42, // 17: salga.sla.v1.GetCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	43, // 18: salga.sla.v1.ListCalendarVersionsResponse.versions:type_name -> salga.sla.v1.CalendarVersion
+	42, // 19: salga.sla.v1.ListCalendarsResponse.calendars:type_name -> salga.sla.v1.Calendar
+	44, // 20: salga.sla.v1.ListPublicHolidaysResponse.holidays:type_name -> salga.sla.v1.DeclaredHoliday
+	45, // 21: salga.sla.v1.GetTicketClocksResponse.clocks:type_name -> salga.sla.v1.Clock
+	46, // 22: salga.sla.v1.GetTicketClocksResponse.events:type_name -> salga.sla.v1.ClockEvent
+	47, // 23: salga.sla.v1.ExplainTicketClocksResponse.clocks:type_name -> salga.sla.v1.ClockExplanation
+	48, // 24: salga.sla.v1.ExplainTicketClocksResponse.explain_time:type_name -> google.protobuf.Timestamp
+	40, // 25: salga.sla.v1.ListAtRiskTicketsRequest.category:type_name -> salga.common.v1.Category
+	49, // 26: salga.sla.v1.ListAtRiskTicketsResponse.tickets:type_name -> salga.sla.v1.AtRiskTicket
+	48, // 27: salga.sla.v1.GetComplianceRequest.start_time:type_name -> google.protobuf.Timestamp
+	48, // 28: salga.sla.v1.GetComplianceRequest.end_time:type_name -> google.protobuf.Timestamp
+	50, // 29: salga.sla.v1.GetComplianceResponse.rows:type_name -> salga.sla.v1.ComplianceRow
+	0,  // 30: salga.sla.v1.SlaService.CreateSlaConfig:input_type -> salga.sla.v1.CreateSlaConfigRequest
+	2,  // 31: salga.sla.v1.SlaService.UpdateSlaConfig:input_type -> salga.sla.v1.UpdateSlaConfigRequest
+	4,  // 32: salga.sla.v1.SlaService.DeleteSlaConfig:input_type -> salga.sla.v1.DeleteSlaConfigRequest
+	6,  // 33: salga.sla.v1.SlaService.GetSlaConfig:input_type -> salga.sla.v1.GetSlaConfigRequest
+	8,  // 34: salga.sla.v1.SlaService.ListSlaConfigs:input_type -> salga.sla.v1.ListSlaConfigsRequest
+	10, // 35: salga.sla.v1.SlaService.ListSlaConfigChanges:input_type -> salga.sla.v1.ListSlaConfigChangesRequest
+	12, // 36: salga.sla.v1.SlaService.ListSlaConfigVersions:input_type -> salga.sla.v1.ListSlaConfigVersionsRequest
+	14, // 37: salga.sla.v1.SlaService.ResolveSlaPolicy:input_type -> salga.sla.v1.ResolveSlaPolicyRequest
+	16, // 38: salga.sla.v1.SlaService.CreateCalendar:input_type -> salga.sla.v1.CreateCalendarRequest
+	18, // 39: salga.sla.v1.SlaService.UpdateCalendar:input_type -> salga.sla.v1.UpdateCalendarRequest
+	20, // 40: salga.sla.v1.SlaService.GetCalendar:input_type -> salga.sla.v1.GetCalendarRequest
+	22, // 41: salga.sla.v1.SlaService.ListCalendarVersions:input_type -> salga.sla.v1.ListCalendarVersionsRequest
+	24, // 42: salga.sla.v1.SlaService.ListCalendars:input_type -> salga.sla.v1.ListCalendarsRequest
+	26, // 43: salga.sla.v1.SlaService.ListPublicHolidays:input_type -> salga.sla.v1.ListPublicHolidaysRequest
+	28, // 44: salga.sla.v1.SlaService.GetTicketClocks:input_type -> salga.sla.v1.GetTicketClocksRequest
+	30, // 45: salga.sla.v1.SlaService.ExplainTicketClocks:input_type -> salga.sla.v1.ExplainTicketClocksRequest
+	32, // 46: salga.sla.v1.SlaService.ListAtRiskTickets:input_type -> salga.sla.v1.ListAtRiskTicketsRequest
+	34, // 47: salga.sla.v1.SlaService.GetCompliance:input_type -> salga.sla.v1.GetComplianceRequest
+	1,  // 48: salga.sla.v1.SlaService.CreateSlaConfig:output_type -> salga.sla.v1.CreateSlaConfigResponse
+	3,  // 49: salga.sla.v1.SlaService.UpdateSlaConfig:output_type -> salga.sla.v1.UpdateSlaConfigResponse
+	5,  // 50: salga.sla.v1.SlaService.DeleteSlaConfig:output_type -> salga.sla.v1.DeleteSlaConfigResponse
+	7,  // 51: salga.sla.v1.SlaService.GetSlaConfig:output_type -> salga.sla.v1.GetSlaConfigResponse
+	9,  // 52: salga.sla.v1.SlaService.ListSlaConfigs:output_type -> salga.sla.v1.ListSlaConfigsResponse
+	11, // 53: salga.sla.v1.SlaService.ListSlaConfigChanges:output_type -> salga.sla.v1.ListSlaConfigChangesResponse
+	13, // 54: salga.sla.v1.SlaService.ListSlaConfigVersions:output_type -> salga.sla.v1.ListSlaConfigVersionsResponse
+	15, // 55: salga.sla.v1.SlaService.ResolveSlaPolicy:output_type -> salga.sla.v1.ResolveSlaPolicyResponse
+	17, // 56: salga.sla.v1.SlaService.CreateCalendar:output_type -> salga.sla.v1.CreateCalendarResponse
+	19, // 57: salga.sla.v1.SlaService.UpdateCalendar:output_type -> salga.sla.v1.UpdateCalendarResponse
+	21, // 58: salga.sla.v1.SlaService.GetCalendar:output_type -> salga.sla.v1.GetCalendarResponse
+	23, // 59: salga.sla.v1.SlaService.ListCalendarVersions:output_type -> salga.sla.v1.ListCalendarVersionsResponse
+	25, // 60: salga.sla.v1.SlaService.ListCalendars:output_type -> salga.sla.v1.ListCalendarsResponse
+	27, // 61: salga.sla.v1.SlaService.ListPublicHolidays:output_type -> salga.sla.v1.ListPublicHolidaysResponse
+	29, // 62: salga.sla.v1.SlaService.GetTicketClocks:output_type -> salga.sla.v1.GetTicketClocksResponse
+	31, // 63: salga.sla.v1.SlaService.ExplainTicketClocks:output_type -> salga.sla.v1.ExplainTicketClocksResponse
+	33, // 64: salga.sla.v1.SlaService.ListAtRiskTickets:output_type -> salga.sla.v1.ListAtRiskTicketsResponse
+	35, // 65: salga.sla.v1.SlaService.GetCompliance:output_type -> salga.sla.v1.GetComplianceResponse
+	48, // [48:66] is the sub-list for method output_type
+	30, // [30:48] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_service_proto_init() }

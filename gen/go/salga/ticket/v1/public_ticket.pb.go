@@ -65,7 +65,11 @@ type PublicTicket struct {
 	// filled only when asked for.
 	Notes []*PublicNote `protobuf:"bytes,18,rep,name=notes,proto3" json:"notes,omitempty"`
 	// Attachments staff made public, oldest first (never a GBV ticket's).
-	Attachments   []*PublicAttachment `protobuf:"bytes,19,rep,name=attachments,proto3" json:"attachments,omitempty"`
+	Attachments []*PublicAttachment `protobuf:"bytes,19,rep,name=attachments,proto3" json:"attachments,omitempty"`
+	// The report this one duplicates, when staff (or the reporter's client,
+	// through Open311's `attribute[duplicate_of]`) closed it as a duplicate;
+	// its updates are the parent's.
+	DuplicateOf   string `protobuf:"bytes,20,opt,name=duplicate_of,json=duplicateOf,proto3" json:"duplicate_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -226,6 +230,13 @@ func (x *PublicTicket) GetAttachments() []*PublicAttachment {
 	return nil
 }
 
+func (x *PublicTicket) GetDuplicateOf() string {
+	if x != nil {
+		return x.DuplicateOf
+	}
+	return ""
+}
+
 // PublicNote is a note staff wrote for the public.
 type PublicNote struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -378,7 +389,7 @@ var File_salga_ticket_v1_public_ticket_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_public_ticket_proto_rawDesc = "" +
 	"\n" +
-	"#salga/ticket/v1/public_ticket.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\"\x89\a\n" +
+	"#salga/ticket/v1/public_ticket.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\"\xac\a\n" +
 	"\fPublicTicket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
 	"\treference\x18\x02 \x01(\tR\treference\x12\x16\n" +
@@ -400,7 +411,8 @@ const file_salga_ticket_v1_public_ticket_proto_rawDesc = "" +
 	"\vupdate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x121\n" +
 	"\x05notes\x18\x12 \x03(\v2\x1b.salga.ticket.v1.PublicNoteR\x05notes\x12C\n" +
-	"\vattachments\x18\x13 \x03(\v2!.salga.ticket.v1.PublicAttachmentR\vattachmentsJ\x04\b\t\x10\n" +
+	"\vattachments\x18\x13 \x03(\v2!.salga.ticket.v1.PublicAttachmentR\vattachments\x12!\n" +
+	"\fduplicate_of\x18\x14 \x01(\tR\vduplicateOfJ\x04\b\t\x10\n" +
 	"R\tmedia_url\"]\n" +
 	"\n" +
 	"PublicNote\x12\x12\n" +

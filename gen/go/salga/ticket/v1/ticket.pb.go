@@ -276,7 +276,21 @@ type Ticket struct {
 	// When the ticket was (last) resolved.
 	ResolveTime *timestamppb.Timestamp `protobuf:"bytes,25,opt,name=resolve_time,json=resolveTime,proto3" json:"resolve_time,omitempty"`
 	// When the ticket was closed.
-	CloseTime     *timestamppb.Timestamp `protobuf:"bytes,26,opt,name=close_time,json=closeTime,proto3" json:"close_time,omitempty"`
+	CloseTime *timestamppb.Timestamp `protobuf:"bytes,26,opt,name=close_time,json=closeTime,proto3" json:"close_time,omitempty"`
+	// How urgent the ticket is: set by staff, or the rule's suggestion when
+	// staff never set it (see suggested_priority).
+	Priority v1.Priority `protobuf:"varint,28,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	// What the rule suggests (the category's default, raised by the tenant's
+	// priority keywords in the description and by many linked reports).
+	SuggestedPriority v1.Priority `protobuf:"varint,29,opt,name=suggested_priority,json=suggestedPriority,proto3,enum=salga.common.v1.Priority" json:"suggested_priority,omitempty"`
+	// The parent ticket when this one was closed as its duplicate
+	// (LinkDuplicate); empty otherwise.
+	DuplicateOf string `protobuf:"bytes,30,opt,name=duplicate_of,json=duplicateOf,proto3" json:"duplicate_of,omitempty"`
+	// How many tickets are linked to this one as its duplicates.
+	LinkedCount int32 `protobuf:"varint,31,opt,name=linked_count,json=linkedCount,proto3" json:"linked_count,omitempty"`
+	// How many people follow this ticket (FollowTicket, and the reporters of
+	// its linked duplicates).
+	FollowerCount int32 `protobuf:"varint,32,opt,name=follower_count,json=followerCount,proto3" json:"follower_count,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -493,6 +507,153 @@ func (x *Ticket) GetCloseTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Ticket) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
+}
+
+func (x *Ticket) GetSuggestedPriority() v1.Priority {
+	if x != nil {
+		return x.SuggestedPriority
+	}
+	return v1.Priority(0)
+}
+
+func (x *Ticket) GetDuplicateOf() string {
+	if x != nil {
+		return x.DuplicateOf
+	}
+	return ""
+}
+
+func (x *Ticket) GetLinkedCount() int32 {
+	if x != nil {
+		return x.LinkedCount
+	}
+	return 0
+}
+
+func (x *Ticket) GetFollowerCount() int32 {
+	if x != nil {
+		return x.FollowerCount
+	}
+	return 0
+}
+
+// NearbyTicket is a ticket near a point, as ListNearbyTickets and
+// CreateTicket's likely duplicates show it to anyone who may report: where
+// and what state, never the description or the reporter.
+type NearbyTicket struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ticket UUID (to follow it, or to link a duplicate to it).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Human reference.
+	Reference string `protobuf:"bytes,2,opt,name=reference,proto3" json:"reference,omitempty"`
+	// Category (always the one asked about).
+	Category v1.Category `protobuf:"varint,3,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Status: open, in progress, awaiting the citizen, or resolved within
+	// the last 30 days.
+	Status v1.TicketStatus `protobuf:"varint,4,opt,name=status,proto3,enum=salga.common.v1.TicketStatus" json:"status,omitempty"`
+	// Where it is.
+	Location *v1.LatLng `protobuf:"bytes,5,opt,name=location,proto3" json:"location,omitempty"`
+	// Distance from the point asked about, in metres.
+	DistanceMeters float64 `protobuf:"fixed64,6,opt,name=distance_meters,json=distanceMeters,proto3" json:"distance_meters,omitempty"`
+	// How many duplicates are linked to it.
+	LinkedCount int32 `protobuf:"varint,7,opt,name=linked_count,json=linkedCount,proto3" json:"linked_count,omitempty"`
+	// When it was reported.
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NearbyTicket) Reset() {
+	*x = NearbyTicket{}
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NearbyTicket) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NearbyTicket) ProtoMessage() {}
+
+func (x *NearbyTicket) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NearbyTicket.ProtoReflect.Descriptor instead.
+func (*NearbyTicket) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *NearbyTicket) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *NearbyTicket) GetReference() string {
+	if x != nil {
+		return x.Reference
+	}
+	return ""
+}
+
+func (x *NearbyTicket) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *NearbyTicket) GetStatus() v1.TicketStatus {
+	if x != nil {
+		return x.Status
+	}
+	return v1.TicketStatus(0)
+}
+
+func (x *NearbyTicket) GetLocation() *v1.LatLng {
+	if x != nil {
+		return x.Location
+	}
+	return nil
+}
+
+func (x *NearbyTicket) GetDistanceMeters() float64 {
+	if x != nil {
+		return x.DistanceMeters
+	}
+	return 0
+}
+
+func (x *NearbyTicket) GetLinkedCount() int32 {
+	if x != nil {
+		return x.LinkedCount
+	}
+	return 0
+}
+
+func (x *NearbyTicket) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
 // TicketNote is a comment on a ticket.
 type TicketNote struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -514,7 +675,7 @@ type TicketNote struct {
 
 func (x *TicketNote) Reset() {
 	*x = TicketNote{}
-	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[2]
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +687,7 @@ func (x *TicketNote) String() string {
 func (*TicketNote) ProtoMessage() {}
 
 func (x *TicketNote) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[2]
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +700,7 @@ func (x *TicketNote) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TicketNote.ProtoReflect.Descriptor instead.
 func (*TicketNote) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_proto_rawDescGZIP(), []int{2}
+	return file_salga_ticket_v1_ticket_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *TicketNote) GetId() string {
@@ -592,7 +753,11 @@ type HistoryEntry struct {
 	// Ticket that changed.
 	TicketId string `protobuf:"bytes,2,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
 	// What happened: `created`, `status_changed`, `note_added`, `assigned`,
-	// `deadlines_set`, `escalated`, `sla_warning`, `sla_breach`.
+	// `deadlines_set`, `escalated`, `sla_warning`, `sla_breach`,
+	// `duplicate_linked` (on the child: closed as a duplicate of the parent
+	// the detail names), `duplicate_added` (on the parent: the detail names
+	// the child), `duplicate_unlinked`, `duplicate_removed`, `followed`,
+	// `priority_changed` (the detail is `<from> -> <to>`).
 	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
 	// Subject who made the change (`system` for automatic changes).
 	Actor string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
@@ -612,7 +777,7 @@ type HistoryEntry struct {
 
 func (x *HistoryEntry) Reset() {
 	*x = HistoryEntry{}
-	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[3]
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -624,7 +789,7 @@ func (x *HistoryEntry) String() string {
 func (*HistoryEntry) ProtoMessage() {}
 
 func (x *HistoryEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[3]
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -637,7 +802,7 @@ func (x *HistoryEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HistoryEntry.ProtoReflect.Descriptor instead.
 func (*HistoryEntry) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_proto_rawDescGZIP(), []int{3}
+	return file_salga_ticket_v1_ticket_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *HistoryEntry) GetSequence() int64 {
@@ -726,7 +891,7 @@ type GbvAccessLogEntry struct {
 
 func (x *GbvAccessLogEntry) Reset() {
 	*x = GbvAccessLogEntry{}
-	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[4]
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -738,7 +903,7 @@ func (x *GbvAccessLogEntry) String() string {
 func (*GbvAccessLogEntry) ProtoMessage() {}
 
 func (x *GbvAccessLogEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[4]
+	mi := &file_salga_ticket_v1_ticket_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -751,7 +916,7 @@ func (x *GbvAccessLogEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GbvAccessLogEntry.ProtoReflect.Descriptor instead.
 func (*GbvAccessLogEntry) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_proto_rawDescGZIP(), []int{4}
+	return file_salga_ticket_v1_ticket_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GbvAccessLogEntry) GetId() int64 {
@@ -811,8 +976,7 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"\bReporter\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
-	"\x05email\x18\x03 \x01(\tR\x05email\"\xcc\n" +
-	"\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\"\xba\f\n" +
 	"\x06Ticket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
 	"\treference\x18\x02 \x01(\tR\treference\x12\x16\n" +
@@ -843,7 +1007,22 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"updateTime\x12=\n" +
 	"\fresolve_time\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\vresolveTime\x129\n" +
 	"\n" +
-	"close_time\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\tcloseTime\"\xe3\x01\n" +
+	"close_time\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\tcloseTime\x125\n" +
+	"\bpriority\x18\x1c \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\x12H\n" +
+	"\x12suggested_priority\x18\x1d \x01(\x0e2\x19.salga.common.v1.PriorityR\x11suggestedPriority\x12!\n" +
+	"\fduplicate_of\x18\x1e \x01(\tR\vduplicateOf\x12!\n" +
+	"\flinked_count\x18\x1f \x01(\x05R\vlinkedCount\x12%\n" +
+	"\x0efollower_count\x18  \x01(\x05R\rfollowerCount\"\xe8\x02\n" +
+	"\fNearbyTicket\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
+	"\treference\x18\x02 \x01(\tR\treference\x125\n" +
+	"\bcategory\x18\x03 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x125\n" +
+	"\x06status\x18\x04 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x123\n" +
+	"\blocation\x18\x05 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\x12'\n" +
+	"\x0fdistance_meters\x18\x06 \x01(\x01R\x0edistanceMeters\x12!\n" +
+	"\flinked_count\x18\a \x01(\x05R\vlinkedCount\x12;\n" +
+	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"\xe3\x01\n" +
 	"\n" +
 	"TicketNote\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
@@ -904,48 +1083,56 @@ func file_salga_ticket_v1_ticket_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_salga_ticket_v1_ticket_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_salga_ticket_v1_ticket_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_salga_ticket_v1_ticket_proto_goTypes = []any{
 	(Channel)(0),                  // 0: salga.ticket.v1.Channel
 	(NoteVisibility)(0),           // 1: salga.ticket.v1.NoteVisibility
 	(*Reporter)(nil),              // 2: salga.ticket.v1.Reporter
 	(*Ticket)(nil),                // 3: salga.ticket.v1.Ticket
-	(*TicketNote)(nil),            // 4: salga.ticket.v1.TicketNote
-	(*HistoryEntry)(nil),          // 5: salga.ticket.v1.HistoryEntry
-	(*GbvAccessLogEntry)(nil),     // 6: salga.ticket.v1.GbvAccessLogEntry
-	(v1.Category)(0),              // 7: salga.common.v1.Category
-	(v1.TicketStatus)(0),          // 8: salga.common.v1.TicketStatus
-	(*v1.LatLng)(nil),             // 9: salga.common.v1.LatLng
-	(v1.AssignmentReason)(0),      // 10: salga.common.v1.AssignmentReason
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*NearbyTicket)(nil),          // 4: salga.ticket.v1.NearbyTicket
+	(*TicketNote)(nil),            // 5: salga.ticket.v1.TicketNote
+	(*HistoryEntry)(nil),          // 6: salga.ticket.v1.HistoryEntry
+	(*GbvAccessLogEntry)(nil),     // 7: salga.ticket.v1.GbvAccessLogEntry
+	(v1.Category)(0),              // 8: salga.common.v1.Category
+	(v1.TicketStatus)(0),          // 9: salga.common.v1.TicketStatus
+	(*v1.LatLng)(nil),             // 10: salga.common.v1.LatLng
+	(v1.AssignmentReason)(0),      // 11: salga.common.v1.AssignmentReason
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(v1.Priority)(0),              // 13: salga.common.v1.Priority
 }
 var file_salga_ticket_v1_ticket_proto_depIdxs = []int32{
-	7,  // 0: salga.ticket.v1.Ticket.category:type_name -> salga.common.v1.Category
-	8,  // 1: salga.ticket.v1.Ticket.status:type_name -> salga.common.v1.TicketStatus
-	9,  // 2: salga.ticket.v1.Ticket.location:type_name -> salga.common.v1.LatLng
+	8,  // 0: salga.ticket.v1.Ticket.category:type_name -> salga.common.v1.Category
+	9,  // 1: salga.ticket.v1.Ticket.status:type_name -> salga.common.v1.TicketStatus
+	10, // 2: salga.ticket.v1.Ticket.location:type_name -> salga.common.v1.LatLng
 	2,  // 3: salga.ticket.v1.Ticket.reporter:type_name -> salga.ticket.v1.Reporter
 	0,  // 4: salga.ticket.v1.Ticket.channel:type_name -> salga.ticket.v1.Channel
-	10, // 5: salga.ticket.v1.Ticket.assignment_reason:type_name -> salga.common.v1.AssignmentReason
-	11, // 6: salga.ticket.v1.Ticket.first_responded_at:type_name -> google.protobuf.Timestamp
-	11, // 7: salga.ticket.v1.Ticket.response_deadline:type_name -> google.protobuf.Timestamp
-	11, // 8: salga.ticket.v1.Ticket.resolution_deadline:type_name -> google.protobuf.Timestamp
-	11, // 9: salga.ticket.v1.Ticket.escalated_at:type_name -> google.protobuf.Timestamp
-	10, // 10: salga.ticket.v1.Ticket.escalation_reason:type_name -> salga.common.v1.AssignmentReason
-	11, // 11: salga.ticket.v1.Ticket.create_time:type_name -> google.protobuf.Timestamp
-	11, // 12: salga.ticket.v1.Ticket.update_time:type_name -> google.protobuf.Timestamp
-	11, // 13: salga.ticket.v1.Ticket.resolve_time:type_name -> google.protobuf.Timestamp
-	11, // 14: salga.ticket.v1.Ticket.close_time:type_name -> google.protobuf.Timestamp
-	1,  // 15: salga.ticket.v1.TicketNote.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	11, // 16: salga.ticket.v1.TicketNote.create_time:type_name -> google.protobuf.Timestamp
-	8,  // 17: salga.ticket.v1.HistoryEntry.from_status:type_name -> salga.common.v1.TicketStatus
-	8,  // 18: salga.ticket.v1.HistoryEntry.to_status:type_name -> salga.common.v1.TicketStatus
-	11, // 19: salga.ticket.v1.HistoryEntry.create_time:type_name -> google.protobuf.Timestamp
-	11, // 20: salga.ticket.v1.GbvAccessLogEntry.create_time:type_name -> google.protobuf.Timestamp
-	21, // [21:21] is the sub-list for method output_type
-	21, // [21:21] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	11, // 5: salga.ticket.v1.Ticket.assignment_reason:type_name -> salga.common.v1.AssignmentReason
+	12, // 6: salga.ticket.v1.Ticket.first_responded_at:type_name -> google.protobuf.Timestamp
+	12, // 7: salga.ticket.v1.Ticket.response_deadline:type_name -> google.protobuf.Timestamp
+	12, // 8: salga.ticket.v1.Ticket.resolution_deadline:type_name -> google.protobuf.Timestamp
+	12, // 9: salga.ticket.v1.Ticket.escalated_at:type_name -> google.protobuf.Timestamp
+	11, // 10: salga.ticket.v1.Ticket.escalation_reason:type_name -> salga.common.v1.AssignmentReason
+	12, // 11: salga.ticket.v1.Ticket.create_time:type_name -> google.protobuf.Timestamp
+	12, // 12: salga.ticket.v1.Ticket.update_time:type_name -> google.protobuf.Timestamp
+	12, // 13: salga.ticket.v1.Ticket.resolve_time:type_name -> google.protobuf.Timestamp
+	12, // 14: salga.ticket.v1.Ticket.close_time:type_name -> google.protobuf.Timestamp
+	13, // 15: salga.ticket.v1.Ticket.priority:type_name -> salga.common.v1.Priority
+	13, // 16: salga.ticket.v1.Ticket.suggested_priority:type_name -> salga.common.v1.Priority
+	8,  // 17: salga.ticket.v1.NearbyTicket.category:type_name -> salga.common.v1.Category
+	9,  // 18: salga.ticket.v1.NearbyTicket.status:type_name -> salga.common.v1.TicketStatus
+	10, // 19: salga.ticket.v1.NearbyTicket.location:type_name -> salga.common.v1.LatLng
+	12, // 20: salga.ticket.v1.NearbyTicket.create_time:type_name -> google.protobuf.Timestamp
+	1,  // 21: salga.ticket.v1.TicketNote.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	12, // 22: salga.ticket.v1.TicketNote.create_time:type_name -> google.protobuf.Timestamp
+	9,  // 23: salga.ticket.v1.HistoryEntry.from_status:type_name -> salga.common.v1.TicketStatus
+	9,  // 24: salga.ticket.v1.HistoryEntry.to_status:type_name -> salga.common.v1.TicketStatus
+	12, // 25: salga.ticket.v1.HistoryEntry.create_time:type_name -> google.protobuf.Timestamp
+	12, // 26: salga.ticket.v1.GbvAccessLogEntry.create_time:type_name -> google.protobuf.Timestamp
+	27, // [27:27] is the sub-list for method output_type
+	27, // [27:27] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_proto_init() }
@@ -959,7 +1146,7 @@ func file_salga_ticket_v1_ticket_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_proto_rawDesc), len(file_salga_ticket_v1_ticket_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

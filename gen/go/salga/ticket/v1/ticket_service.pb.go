@@ -37,6 +37,10 @@ const (
 	TicketOrder_TICKET_ORDER_CREATE_TIME_ASC TicketOrder = 2
 	// Soonest SLA resolution deadline first; tickets without one last.
 	TicketOrder_TICKET_ORDER_RESOLUTION_DEADLINE_ASC TicketOrder = 3
+	// Most urgent first (P1 to P4, then tickets without a priority), and
+	// within a priority the soonest resolution deadline first (tickets
+	// without one last): the order a queue is worked in.
+	TicketOrder_TICKET_ORDER_PRIORITY TicketOrder = 4
 )
 
 // Enum value maps for TicketOrder.
@@ -46,12 +50,14 @@ var (
 		1: "TICKET_ORDER_CREATE_TIME_DESC",
 		2: "TICKET_ORDER_CREATE_TIME_ASC",
 		3: "TICKET_ORDER_RESOLUTION_DEADLINE_ASC",
+		4: "TICKET_ORDER_PRIORITY",
 	}
 	TicketOrder_value = map[string]int32{
 		"TICKET_ORDER_UNSPECIFIED":             0,
 		"TICKET_ORDER_CREATE_TIME_DESC":        1,
 		"TICKET_ORDER_CREATE_TIME_ASC":         2,
 		"TICKET_ORDER_RESOLUTION_DEADLINE_ASC": 3,
+		"TICKET_ORDER_PRIORITY":                4,
 	}
 )
 
@@ -114,8 +120,11 @@ type CreateTicketRequest struct {
 	// and for GBV the one safe channel, default none); the notification
 	// service keeps them with the reporter's contact. Optional.
 	ReporterPreferences *v1.ReporterPreferences `protobuf:"bytes,9,opt,name=reporter_preferences,json=reporterPreferences,proto3" json:"reporter_preferences,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// Priority set by staff at report time; a citizen may not set one.
+	// Unspecified: the rule's suggestion.
+	Priority      v1.Priority `protobuf:"varint,10,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateTicketRequest) Reset() {
@@ -211,13 +220,24 @@ func (x *CreateTicketRequest) GetReporterPreferences() *v1.ReporterPreferences {
 	return nil
 }
 
+func (x *CreateTicketRequest) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
+}
+
 // CreateTicketResponse is the output of TicketService.CreateTicket.
 type CreateTicketResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The created (or, on a retry, previously created) ticket.
-	Ticket        *Ticket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Ticket *Ticket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	// Open tickets of the same category near the new one, nearest first, as
+	// ListNearbyTickets finds them for the caller: a client can offer
+	// "follow this one instead". Never for a GBV report.
+	LikelyDuplicates []*NearbyTicket `protobuf:"bytes,2,rep,name=likely_duplicates,json=likelyDuplicates,proto3" json:"likely_duplicates,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *CreateTicketResponse) Reset() {
@@ -253,6 +273,13 @@ func (*CreateTicketResponse) Descriptor() ([]byte, []int) {
 func (x *CreateTicketResponse) GetTicket() *Ticket {
 	if x != nil {
 		return x.Ticket
+	}
+	return nil
+}
+
+func (x *CreateTicketResponse) GetLikelyDuplicates() []*NearbyTicket {
+	if x != nil {
+		return x.LikelyDuplicates
 	}
 	return nil
 }
@@ -1832,11 +1859,951 @@ func (x *CreateTicketWithAttachmentsResponse) GetAttachments() []*Attachment {
 	return nil
 }
 
+// ListNearbyTicketsRequest is the input of TicketService.ListNearbyTickets.
+type ListNearbyTicketsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant. Only platform admins
+	// may name another.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The point to look around; required, inside South Africa.
+	Location *v1.LatLng `protobuf:"bytes,2,opt,name=location,proto3" json:"location,omitempty"`
+	// The category; required.
+	Category v1.Category `protobuf:"varint,3,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Radius in metres, at most 5000; 0 or unset uses the municipality's
+	// radius for the category and the caller (resident or staff).
+	RadiusMeters float64 `protobuf:"fixed64,4,opt,name=radius_meters,json=radiusMeters,proto3" json:"radius_meters,omitempty"`
+	// Most tickets to return: default 5, at most 50.
+	PageSize      int32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListNearbyTicketsRequest) Reset() {
+	*x = ListNearbyTicketsRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListNearbyTicketsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListNearbyTicketsRequest) ProtoMessage() {}
+
+func (x *ListNearbyTicketsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListNearbyTicketsRequest.ProtoReflect.Descriptor instead.
+func (*ListNearbyTicketsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *ListNearbyTicketsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ListNearbyTicketsRequest) GetLocation() *v1.LatLng {
+	if x != nil {
+		return x.Location
+	}
+	return nil
+}
+
+func (x *ListNearbyTicketsRequest) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *ListNearbyTicketsRequest) GetRadiusMeters() float64 {
+	if x != nil {
+		return x.RadiusMeters
+	}
+	return 0
+}
+
+func (x *ListNearbyTicketsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+// ListNearbyTicketsResponse is the output of TicketService.ListNearbyTickets.
+type ListNearbyTicketsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tickets, nearest first.
+	Tickets []*NearbyTicket `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
+	// The radius used, in metres (0: suggestions are off for the category).
+	RadiusMeters  float64 `protobuf:"fixed64,2,opt,name=radius_meters,json=radiusMeters,proto3" json:"radius_meters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListNearbyTicketsResponse) Reset() {
+	*x = ListNearbyTicketsResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListNearbyTicketsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListNearbyTicketsResponse) ProtoMessage() {}
+
+func (x *ListNearbyTicketsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListNearbyTicketsResponse.ProtoReflect.Descriptor instead.
+func (*ListNearbyTicketsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *ListNearbyTicketsResponse) GetTickets() []*NearbyTicket {
+	if x != nil {
+		return x.Tickets
+	}
+	return nil
+}
+
+func (x *ListNearbyTicketsResponse) GetRadiusMeters() float64 {
+	if x != nil {
+		return x.RadiusMeters
+	}
+	return 0
+}
+
+// LinkDuplicateRequest is the input of TicketService.LinkDuplicate.
+type LinkDuplicateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The duplicate (child) ticket's UUID.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The ticket it duplicates (the parent); required.
+	ParentId string `protobuf:"bytes,2,opt,name=parent_id,json=parentId,proto3" json:"parent_id,omitempty"`
+	// Why; optional, at most 1000 characters, recorded in both histories.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LinkDuplicateRequest) Reset() {
+	*x = LinkDuplicateRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LinkDuplicateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LinkDuplicateRequest) ProtoMessage() {}
+
+func (x *LinkDuplicateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LinkDuplicateRequest.ProtoReflect.Descriptor instead.
+func (*LinkDuplicateRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *LinkDuplicateRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *LinkDuplicateRequest) GetParentId() string {
+	if x != nil {
+		return x.ParentId
+	}
+	return ""
+}
+
+func (x *LinkDuplicateRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// LinkDuplicateResponse is the output of TicketService.LinkDuplicate.
+type LinkDuplicateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The child after the link (closed, duplicate_of the parent).
+	Ticket *Ticket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	// The parent after the link.
+	Parent        *Ticket `protobuf:"bytes,2,opt,name=parent,proto3" json:"parent,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LinkDuplicateResponse) Reset() {
+	*x = LinkDuplicateResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LinkDuplicateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LinkDuplicateResponse) ProtoMessage() {}
+
+func (x *LinkDuplicateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LinkDuplicateResponse.ProtoReflect.Descriptor instead.
+func (*LinkDuplicateResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *LinkDuplicateResponse) GetTicket() *Ticket {
+	if x != nil {
+		return x.Ticket
+	}
+	return nil
+}
+
+func (x *LinkDuplicateResponse) GetParent() *Ticket {
+	if x != nil {
+		return x.Parent
+	}
+	return nil
+}
+
+// UnlinkDuplicateRequest is the input of TicketService.UnlinkDuplicate.
+type UnlinkDuplicateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The duplicate (child) ticket's UUID.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Why; optional, at most 1000 characters.
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlinkDuplicateRequest) Reset() {
+	*x = UnlinkDuplicateRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlinkDuplicateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlinkDuplicateRequest) ProtoMessage() {}
+
+func (x *UnlinkDuplicateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlinkDuplicateRequest.ProtoReflect.Descriptor instead.
+func (*UnlinkDuplicateRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *UnlinkDuplicateRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *UnlinkDuplicateRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// UnlinkDuplicateResponse is the output of TicketService.UnlinkDuplicate.
+type UnlinkDuplicateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The child after the unlink, in the status it had before the link.
+	Ticket        *Ticket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlinkDuplicateResponse) Reset() {
+	*x = UnlinkDuplicateResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlinkDuplicateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlinkDuplicateResponse) ProtoMessage() {}
+
+func (x *UnlinkDuplicateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlinkDuplicateResponse.ProtoReflect.Descriptor instead.
+func (*UnlinkDuplicateResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *UnlinkDuplicateResponse) GetTicket() *Ticket {
+	if x != nil {
+		return x.Ticket
+	}
+	return nil
+}
+
+// FollowTicketRequest is the input of TicketService.FollowTicket.
+type FollowTicketRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ticket UUID.
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FollowTicketRequest) Reset() {
+	*x = FollowTicketRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FollowTicketRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FollowTicketRequest) ProtoMessage() {}
+
+func (x *FollowTicketRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FollowTicketRequest.ProtoReflect.Descriptor instead.
+func (*FollowTicketRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *FollowTicketRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// FollowTicketResponse is the output of TicketService.FollowTicket.
+type FollowTicketResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The followed ticket as a nearby list shows it.
+	Ticket *NearbyTicket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	// How many people follow it now.
+	FollowerCount int32 `protobuf:"varint,2,opt,name=follower_count,json=followerCount,proto3" json:"follower_count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FollowTicketResponse) Reset() {
+	*x = FollowTicketResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FollowTicketResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FollowTicketResponse) ProtoMessage() {}
+
+func (x *FollowTicketResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FollowTicketResponse.ProtoReflect.Descriptor instead.
+func (*FollowTicketResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *FollowTicketResponse) GetTicket() *NearbyTicket {
+	if x != nil {
+		return x.Ticket
+	}
+	return nil
+}
+
+func (x *FollowTicketResponse) GetFollowerCount() int32 {
+	if x != nil {
+		return x.FollowerCount
+	}
+	return 0
+}
+
+// SetTicketPriorityRequest is the input of TicketService.SetTicketPriority.
+type SetTicketPriorityRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ticket UUID.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The new priority; required.
+	Priority v1.Priority `protobuf:"varint,2,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	// Why; required, at most 1000 characters.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetTicketPriorityRequest) Reset() {
+	*x = SetTicketPriorityRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetTicketPriorityRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetTicketPriorityRequest) ProtoMessage() {}
+
+func (x *SetTicketPriorityRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetTicketPriorityRequest.ProtoReflect.Descriptor instead.
+func (*SetTicketPriorityRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *SetTicketPriorityRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *SetTicketPriorityRequest) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
+}
+
+func (x *SetTicketPriorityRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// SetTicketPriorityResponse is the output of TicketService.SetTicketPriority.
+type SetTicketPriorityResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ticket after the change.
+	Ticket        *Ticket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetTicketPriorityResponse) Reset() {
+	*x = SetTicketPriorityResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetTicketPriorityResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetTicketPriorityResponse) ProtoMessage() {}
+
+func (x *SetTicketPriorityResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetTicketPriorityResponse.ProtoReflect.Descriptor instead.
+func (*SetTicketPriorityResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *SetTicketPriorityResponse) GetTicket() *Ticket {
+	if x != nil {
+		return x.Ticket
+	}
+	return nil
+}
+
+// NearbyRadius is a municipality's nearby radius for one category.
+type NearbyRadius struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The category; GBV has none (it never gets suggestions).
+	Category v1.Category `protobuf:"varint,1,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Radius for residents and API-key clients, metres, 0 to 5000 (0: off).
+	ResidentMeters float64 `protobuf:"fixed64,2,opt,name=resident_meters,json=residentMeters,proto3" json:"resident_meters,omitempty"`
+	// Radius for staff, metres, 0 to 5000 (0: off).
+	StaffMeters   float64 `protobuf:"fixed64,3,opt,name=staff_meters,json=staffMeters,proto3" json:"staff_meters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NearbyRadius) Reset() {
+	*x = NearbyRadius{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NearbyRadius) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NearbyRadius) ProtoMessage() {}
+
+func (x *NearbyRadius) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NearbyRadius.ProtoReflect.Descriptor instead.
+func (*NearbyRadius) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *NearbyRadius) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *NearbyRadius) GetResidentMeters() float64 {
+	if x != nil {
+		return x.ResidentMeters
+	}
+	return 0
+}
+
+func (x *NearbyRadius) GetStaffMeters() float64 {
+	if x != nil {
+		return x.StaffMeters
+	}
+	return 0
+}
+
+// PriorityKeyword raises the suggested priority of a ticket whose
+// description contains the phrase (case-insensitive).
+type PriorityKeyword struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The phrase, 2 to 100 characters, e.g. `live wire`, `clinic`.
+	Phrase string `protobuf:"bytes,1,opt,name=phrase,proto3" json:"phrase,omitempty"`
+	// The priority it suggests; required.
+	Priority      v1.Priority `protobuf:"varint,2,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PriorityKeyword) Reset() {
+	*x = PriorityKeyword{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PriorityKeyword) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PriorityKeyword) ProtoMessage() {}
+
+func (x *PriorityKeyword) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PriorityKeyword.ProtoReflect.Descriptor instead.
+func (*PriorityKeyword) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *PriorityKeyword) GetPhrase() string {
+	if x != nil {
+		return x.Phrase
+	}
+	return ""
+}
+
+func (x *PriorityKeyword) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
+}
+
+// DuplicateSettings are a municipality's rules for nearby reports and
+// suggested priorities.
+type DuplicateSettings struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Radii per category; a category not listed uses 250 m for residents
+	// and 1,000 m for staff.
+	Radii []*NearbyRadius `protobuf:"bytes,2,rep,name=radii,proto3" json:"radii,omitempty"`
+	// Keywords that raise the suggested priority (at most 200).
+	Keywords      []*PriorityKeyword `protobuf:"bytes,3,rep,name=keywords,proto3" json:"keywords,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DuplicateSettings) Reset() {
+	*x = DuplicateSettings{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DuplicateSettings) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DuplicateSettings) ProtoMessage() {}
+
+func (x *DuplicateSettings) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DuplicateSettings.ProtoReflect.Descriptor instead.
+func (*DuplicateSettings) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *DuplicateSettings) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *DuplicateSettings) GetRadii() []*NearbyRadius {
+	if x != nil {
+		return x.Radii
+	}
+	return nil
+}
+
+func (x *DuplicateSettings) GetKeywords() []*PriorityKeyword {
+	if x != nil {
+		return x.Keywords
+	}
+	return nil
+}
+
+// GetDuplicateSettingsRequest is the input of TicketService.GetDuplicateSettings.
+type GetDuplicateSettingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant        string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDuplicateSettingsRequest) Reset() {
+	*x = GetDuplicateSettingsRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDuplicateSettingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDuplicateSettingsRequest) ProtoMessage() {}
+
+func (x *GetDuplicateSettingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDuplicateSettingsRequest.ProtoReflect.Descriptor instead.
+func (*GetDuplicateSettingsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *GetDuplicateSettingsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+// GetDuplicateSettingsResponse is the output of TicketService.GetDuplicateSettings.
+type GetDuplicateSettingsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The settings (the defaults when never set).
+	Settings      *DuplicateSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDuplicateSettingsResponse) Reset() {
+	*x = GetDuplicateSettingsResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDuplicateSettingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDuplicateSettingsResponse) ProtoMessage() {}
+
+func (x *GetDuplicateSettingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDuplicateSettingsResponse.ProtoReflect.Descriptor instead.
+func (*GetDuplicateSettingsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *GetDuplicateSettingsResponse) GetSettings() *DuplicateSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
+// SetDuplicateSettingsRequest is the input of TicketService.SetDuplicateSettings.
+type SetDuplicateSettingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new settings; tenant defaults to the caller's.
+	Settings      *DuplicateSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetDuplicateSettingsRequest) Reset() {
+	*x = SetDuplicateSettingsRequest{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetDuplicateSettingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetDuplicateSettingsRequest) ProtoMessage() {}
+
+func (x *SetDuplicateSettingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetDuplicateSettingsRequest.ProtoReflect.Descriptor instead.
+func (*SetDuplicateSettingsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *SetDuplicateSettingsRequest) GetSettings() *DuplicateSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
+// SetDuplicateSettingsResponse is the output of TicketService.SetDuplicateSettings.
+type SetDuplicateSettingsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stored settings.
+	Settings      *DuplicateSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetDuplicateSettingsResponse) Reset() {
+	*x = SetDuplicateSettingsResponse{}
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetDuplicateSettingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetDuplicateSettingsResponse) ProtoMessage() {}
+
+func (x *SetDuplicateSettingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_service_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetDuplicateSettingsResponse.ProtoReflect.Descriptor instead.
+func (*SetDuplicateSettingsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_service_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *SetDuplicateSettingsResponse) GetSettings() *DuplicateSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
 var File_salga_ticket_v1_ticket_service_proto protoreflect.FileDescriptor
 
 const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\n" +
-	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a salga/ticket/v1/attachment.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xc2\x03\n" +
+	"$salga/ticket/v1/ticket_service.proto\x12\x0fsalga.ticket.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1dsalga/ticket/v1/api_key.proto\x1a salga/ticket/v1/attachment.proto\x1a\x1csalga/ticket/v1/ticket.proto\"\xf9\x03\n" +
 	"\x13CreateTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12 \n" +
@@ -1846,9 +2813,12 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\breporter\x18\x06 \x01(\v2\x19.salga.ticket.v1.ReporterR\breporter\x122\n" +
 	"\achannel\x18\a \x01(\x0e2\x18.salga.ticket.v1.ChannelR\achannel\x12'\n" +
 	"\x0fidempotency_key\x18\b \x01(\tR\x0eidempotencyKey\x12W\n" +
-	"\x14reporter_preferences\x18\t \x01(\v2$.salga.common.v1.ReporterPreferencesR\x13reporterPreferences\"G\n" +
+	"\x14reporter_preferences\x18\t \x01(\v2$.salga.common.v1.ReporterPreferencesR\x13reporterPreferences\x125\n" +
+	"\bpriority\x18\n" +
+	" \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"\x93\x01\n" +
 	"\x14CreateTicketResponse\x12/\n" +
-	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\"\"\n" +
+	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\x12J\n" +
+	"\x11likely_duplicates\x18\x02 \x03(\v2\x1d.salga.ticket.v1.NearbyTicketR\x10likelyDuplicates\"\"\n" +
 	"\x10GetTicketRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"D\n" +
 	"\x11GetTicketResponse\x12/\n" +
@@ -1949,12 +2919,64 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x04part\"\x95\x01\n" +
 	"#CreateTicketWithAttachmentsResponse\x12/\n" +
 	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\x12=\n" +
-	"\vattachments\x18\x02 \x03(\v2\x1b.salga.ticket.v1.AttachmentR\vattachments*\x9a\x01\n" +
+	"\vattachments\x18\x02 \x03(\v2\x1b.salga.ticket.v1.AttachmentR\vattachments\"\xe0\x01\n" +
+	"\x18ListNearbyTicketsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x123\n" +
+	"\blocation\x18\x02 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\x125\n" +
+	"\bcategory\x18\x03 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12#\n" +
+	"\rradius_meters\x18\x04 \x01(\x01R\fradiusMeters\x12\x1b\n" +
+	"\tpage_size\x18\x05 \x01(\x05R\bpageSize\"y\n" +
+	"\x19ListNearbyTicketsResponse\x127\n" +
+	"\atickets\x18\x01 \x03(\v2\x1d.salga.ticket.v1.NearbyTicketR\atickets\x12#\n" +
+	"\rradius_meters\x18\x02 \x01(\x01R\fradiusMeters\"[\n" +
+	"\x14LinkDuplicateRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\tparent_id\x18\x02 \x01(\tR\bparentId\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"y\n" +
+	"\x15LinkDuplicateResponse\x12/\n" +
+	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\x12/\n" +
+	"\x06parent\x18\x02 \x01(\v2\x17.salga.ticket.v1.TicketR\x06parent\"@\n" +
+	"\x16UnlinkDuplicateRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"J\n" +
+	"\x17UnlinkDuplicateResponse\x12/\n" +
+	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\"%\n" +
+	"\x13FollowTicketRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"t\n" +
+	"\x14FollowTicketResponse\x125\n" +
+	"\x06ticket\x18\x01 \x01(\v2\x1d.salga.ticket.v1.NearbyTicketR\x06ticket\x12%\n" +
+	"\x0efollower_count\x18\x02 \x01(\x05R\rfollowerCount\"y\n" +
+	"\x18SetTicketPriorityRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x125\n" +
+	"\bpriority\x18\x02 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"L\n" +
+	"\x19SetTicketPriorityResponse\x12/\n" +
+	"\x06ticket\x18\x01 \x01(\v2\x17.salga.ticket.v1.TicketR\x06ticket\"\x91\x01\n" +
+	"\fNearbyRadius\x125\n" +
+	"\bcategory\x18\x01 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12'\n" +
+	"\x0fresident_meters\x18\x02 \x01(\x01R\x0eresidentMeters\x12!\n" +
+	"\fstaff_meters\x18\x03 \x01(\x01R\vstaffMeters\"`\n" +
+	"\x0fPriorityKeyword\x12\x16\n" +
+	"\x06phrase\x18\x01 \x01(\tR\x06phrase\x125\n" +
+	"\bpriority\x18\x02 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"\x9e\x01\n" +
+	"\x11DuplicateSettings\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x123\n" +
+	"\x05radii\x18\x02 \x03(\v2\x1d.salga.ticket.v1.NearbyRadiusR\x05radii\x12<\n" +
+	"\bkeywords\x18\x03 \x03(\v2 .salga.ticket.v1.PriorityKeywordR\bkeywords\"5\n" +
+	"\x1bGetDuplicateSettingsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\"^\n" +
+	"\x1cGetDuplicateSettingsResponse\x12>\n" +
+	"\bsettings\x18\x01 \x01(\v2\".salga.ticket.v1.DuplicateSettingsR\bsettings\"]\n" +
+	"\x1bSetDuplicateSettingsRequest\x12>\n" +
+	"\bsettings\x18\x01 \x01(\v2\".salga.ticket.v1.DuplicateSettingsR\bsettings\"^\n" +
+	"\x1cSetDuplicateSettingsResponse\x12>\n" +
+	"\bsettings\x18\x01 \x01(\v2\".salga.ticket.v1.DuplicateSettingsR\bsettings*\xb5\x01\n" +
 	"\vTicketOrder\x12\x1c\n" +
 	"\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dTICKET_ORDER_CREATE_TIME_DESC\x10\x01\x12 \n" +
 	"\x1cTICKET_ORDER_CREATE_TIME_ASC\x10\x02\x12(\n" +
-	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x032\xab\x15\n" +
+	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x03\x12\x19\n" +
+	"\x15TICKET_ORDER_PRIORITY\x10\x042\x9a\x1d\n" +
 	"\rTicketService\x12s\n" +
 	"\fCreateTicket\x12$.salga.ticket.v1.CreateTicketRequest\x1a%.salga.ticket.v1.CreateTicketResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/v1/tickets\x12l\n" +
 	"\tGetTicket\x12!.salga.ticket.v1.GetTicketRequest\x1a\".salga.ticket.v1.GetTicketResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tickets/{id}\x12m\n" +
@@ -1975,7 +2997,14 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x13SetAttachmentPublic\x12+.salga.ticket.v1.SetAttachmentPublicRequest\x1a,.salga.ticket.v1.SetAttachmentPublicResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/tickets/{ticket_id}/attachments/{attachment_id}:setPublic\x12\xa4\x01\n" +
 	"\x10DeleteAttachment\x12(.salga.ticket.v1.DeleteAttachmentRequest\x1a).salga.ticket.v1.DeleteAttachmentResponse\";\x82\xd3\xe4\x93\x025*3/v1/tickets/{ticket_id}/attachments/{attachment_id}\x12\x9b\x01\n" +
 	"\x16GetAttachmentRetention\x12..salga.ticket.v1.GetAttachmentRetentionRequest\x1a/.salga.ticket.v1.GetAttachmentRetentionResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/attachment-retention\x12\x9e\x01\n" +
-	"\x16SetAttachmentRetention\x12..salga.ticket.v1.SetAttachmentRetentionRequest\x1a/.salga.ticket.v1.SetAttachmentRetentionResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/attachment-retentionB\xc5\x01\n" +
+	"\x16SetAttachmentRetention\x12..salga.ticket.v1.SetAttachmentRetentionRequest\x1a/.salga.ticket.v1.SetAttachmentRetentionResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/attachment-retention\x12\x86\x01\n" +
+	"\x11ListNearbyTickets\x12).salga.ticket.v1.ListNearbyTicketsRequest\x1a*.salga.ticket.v1.ListNearbyTicketsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/tickets:nearby\x12\x89\x01\n" +
+	"\rLinkDuplicate\x12%.salga.ticket.v1.LinkDuplicateRequest\x1a&.salga.ticket.v1.LinkDuplicateResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/tickets/{id}:linkDuplicate\x12\x91\x01\n" +
+	"\x0fUnlinkDuplicate\x12'.salga.ticket.v1.UnlinkDuplicateRequest\x1a(.salga.ticket.v1.UnlinkDuplicateResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/tickets/{id}:unlinkDuplicate\x12\x7f\n" +
+	"\fFollowTicket\x12$.salga.ticket.v1.FollowTicketRequest\x1a%.salga.ticket.v1.FollowTicketResponse\"\"\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/tickets/{id}:follow\x12\x93\x01\n" +
+	"\x11SetTicketPriority\x12).salga.ticket.v1.SetTicketPriorityRequest\x1a*.salga.ticket.v1.SetTicketPriorityResponse\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/tickets/{id}:setPriority\x12\x93\x01\n" +
+	"\x14GetDuplicateSettings\x12,.salga.ticket.v1.GetDuplicateSettingsRequest\x1a-.salga.ticket.v1.GetDuplicateSettingsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/duplicate-settings\x12\x96\x01\n" +
+	"\x14SetDuplicateSettings\x12,.salga.ticket.v1.SetDuplicateSettingsRequest\x1a-.salga.ticket.v1.SetDuplicateSettingsResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/duplicate-settingsB\xc5\x01\n" +
 	"\x13com.salga.ticket.v1B\x12TicketServiceProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/ticket/v1;ticketv1\xa2\x02\x03STX\xaa\x02\x0fSalga.Ticket.V1\xca\x02\x0fSalga\\Ticket\\V1\xe2\x02\x1bSalga\\Ticket\\V1\\GPBMetadata\xea\x02\x11Salga::Ticket::V1b\x06proto3"
 
 var (
@@ -1991,7 +3020,7 @@ func file_salga_ticket_v1_ticket_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_salga_ticket_v1_ticket_service_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(TicketOrder)(0),                            // 0: salga.ticket.v1.TicketOrder
 	(*CreateTicketRequest)(nil),                 // 1: salga.ticket.v1.CreateTicketRequest
@@ -2021,119 +3050,170 @@ var file_salga_ticket_v1_ticket_service_proto_goTypes = []any{
 	(*RevokeApiKeyResponse)(nil),                // 25: salga.ticket.v1.RevokeApiKeyResponse
 	(*CreateTicketWithAttachmentsRequest)(nil),  // 26: salga.ticket.v1.CreateTicketWithAttachmentsRequest
 	(*CreateTicketWithAttachmentsResponse)(nil), // 27: salga.ticket.v1.CreateTicketWithAttachmentsResponse
-	(v1.Category)(0),                            // 28: salga.common.v1.Category
-	(*v1.LatLng)(nil),                           // 29: salga.common.v1.LatLng
-	(*Reporter)(nil),                            // 30: salga.ticket.v1.Reporter
-	(Channel)(0),                                // 31: salga.ticket.v1.Channel
-	(*v1.ReporterPreferences)(nil),              // 32: salga.common.v1.ReporterPreferences
-	(*Ticket)(nil),                              // 33: salga.ticket.v1.Ticket
-	(v1.TicketStatus)(0),                        // 34: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),               // 35: google.protobuf.Timestamp
-	(NoteVisibility)(0),                         // 36: salga.ticket.v1.NoteVisibility
-	(*TicketNote)(nil),                          // 37: salga.ticket.v1.TicketNote
-	(*HistoryEntry)(nil),                        // 38: salga.ticket.v1.HistoryEntry
-	(*GbvAccessLogEntry)(nil),                   // 39: salga.ticket.v1.GbvAccessLogEntry
-	(*ApiKey)(nil),                              // 40: salga.ticket.v1.ApiKey
-	(*AttachmentFile)(nil),                      // 41: salga.ticket.v1.AttachmentFile
-	(*Attachment)(nil),                          // 42: salga.ticket.v1.Attachment
-	(*UploadAttachmentRequest)(nil),             // 43: salga.ticket.v1.UploadAttachmentRequest
-	(*ListAttachmentsRequest)(nil),              // 44: salga.ticket.v1.ListAttachmentsRequest
-	(*DownloadAttachmentRequest)(nil),           // 45: salga.ticket.v1.DownloadAttachmentRequest
-	(*SetAttachmentPublicRequest)(nil),          // 46: salga.ticket.v1.SetAttachmentPublicRequest
-	(*DeleteAttachmentRequest)(nil),             // 47: salga.ticket.v1.DeleteAttachmentRequest
-	(*GetAttachmentRetentionRequest)(nil),       // 48: salga.ticket.v1.GetAttachmentRetentionRequest
-	(*SetAttachmentRetentionRequest)(nil),       // 49: salga.ticket.v1.SetAttachmentRetentionRequest
-	(*httpbody.HttpBody)(nil),                   // 50: google.api.HttpBody
-	(*UploadAttachmentResponse)(nil),            // 51: salga.ticket.v1.UploadAttachmentResponse
-	(*ListAttachmentsResponse)(nil),             // 52: salga.ticket.v1.ListAttachmentsResponse
-	(*DownloadAttachmentResponse)(nil),          // 53: salga.ticket.v1.DownloadAttachmentResponse
-	(*SetAttachmentPublicResponse)(nil),         // 54: salga.ticket.v1.SetAttachmentPublicResponse
-	(*DeleteAttachmentResponse)(nil),            // 55: salga.ticket.v1.DeleteAttachmentResponse
-	(*GetAttachmentRetentionResponse)(nil),      // 56: salga.ticket.v1.GetAttachmentRetentionResponse
-	(*SetAttachmentRetentionResponse)(nil),      // 57: salga.ticket.v1.SetAttachmentRetentionResponse
+	(*ListNearbyTicketsRequest)(nil),            // 28: salga.ticket.v1.ListNearbyTicketsRequest
+	(*ListNearbyTicketsResponse)(nil),           // 29: salga.ticket.v1.ListNearbyTicketsResponse
+	(*LinkDuplicateRequest)(nil),                // 30: salga.ticket.v1.LinkDuplicateRequest
+	(*LinkDuplicateResponse)(nil),               // 31: salga.ticket.v1.LinkDuplicateResponse
+	(*UnlinkDuplicateRequest)(nil),              // 32: salga.ticket.v1.UnlinkDuplicateRequest
+	(*UnlinkDuplicateResponse)(nil),             // 33: salga.ticket.v1.UnlinkDuplicateResponse
+	(*FollowTicketRequest)(nil),                 // 34: salga.ticket.v1.FollowTicketRequest
+	(*FollowTicketResponse)(nil),                // 35: salga.ticket.v1.FollowTicketResponse
+	(*SetTicketPriorityRequest)(nil),            // 36: salga.ticket.v1.SetTicketPriorityRequest
+	(*SetTicketPriorityResponse)(nil),           // 37: salga.ticket.v1.SetTicketPriorityResponse
+	(*NearbyRadius)(nil),                        // 38: salga.ticket.v1.NearbyRadius
+	(*PriorityKeyword)(nil),                     // 39: salga.ticket.v1.PriorityKeyword
+	(*DuplicateSettings)(nil),                   // 40: salga.ticket.v1.DuplicateSettings
+	(*GetDuplicateSettingsRequest)(nil),         // 41: salga.ticket.v1.GetDuplicateSettingsRequest
+	(*GetDuplicateSettingsResponse)(nil),        // 42: salga.ticket.v1.GetDuplicateSettingsResponse
+	(*SetDuplicateSettingsRequest)(nil),         // 43: salga.ticket.v1.SetDuplicateSettingsRequest
+	(*SetDuplicateSettingsResponse)(nil),        // 44: salga.ticket.v1.SetDuplicateSettingsResponse
+	(v1.Category)(0),                            // 45: salga.common.v1.Category
+	(*v1.LatLng)(nil),                           // 46: salga.common.v1.LatLng
+	(*Reporter)(nil),                            // 47: salga.ticket.v1.Reporter
+	(Channel)(0),                                // 48: salga.ticket.v1.Channel
+	(*v1.ReporterPreferences)(nil),              // 49: salga.common.v1.ReporterPreferences
+	(v1.Priority)(0),                            // 50: salga.common.v1.Priority
+	(*Ticket)(nil),                              // 51: salga.ticket.v1.Ticket
+	(*NearbyTicket)(nil),                        // 52: salga.ticket.v1.NearbyTicket
+	(v1.TicketStatus)(0),                        // 53: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),               // 54: google.protobuf.Timestamp
+	(NoteVisibility)(0),                         // 55: salga.ticket.v1.NoteVisibility
+	(*TicketNote)(nil),                          // 56: salga.ticket.v1.TicketNote
+	(*HistoryEntry)(nil),                        // 57: salga.ticket.v1.HistoryEntry
+	(*GbvAccessLogEntry)(nil),                   // 58: salga.ticket.v1.GbvAccessLogEntry
+	(*ApiKey)(nil),                              // 59: salga.ticket.v1.ApiKey
+	(*AttachmentFile)(nil),                      // 60: salga.ticket.v1.AttachmentFile
+	(*Attachment)(nil),                          // 61: salga.ticket.v1.Attachment
+	(*UploadAttachmentRequest)(nil),             // 62: salga.ticket.v1.UploadAttachmentRequest
+	(*ListAttachmentsRequest)(nil),              // 63: salga.ticket.v1.ListAttachmentsRequest
+	(*DownloadAttachmentRequest)(nil),           // 64: salga.ticket.v1.DownloadAttachmentRequest
+	(*SetAttachmentPublicRequest)(nil),          // 65: salga.ticket.v1.SetAttachmentPublicRequest
+	(*DeleteAttachmentRequest)(nil),             // 66: salga.ticket.v1.DeleteAttachmentRequest
+	(*GetAttachmentRetentionRequest)(nil),       // 67: salga.ticket.v1.GetAttachmentRetentionRequest
+	(*SetAttachmentRetentionRequest)(nil),       // 68: salga.ticket.v1.SetAttachmentRetentionRequest
+	(*httpbody.HttpBody)(nil),                   // 69: google.api.HttpBody
+	(*UploadAttachmentResponse)(nil),            // 70: salga.ticket.v1.UploadAttachmentResponse
+	(*ListAttachmentsResponse)(nil),             // 71: salga.ticket.v1.ListAttachmentsResponse
+	(*DownloadAttachmentResponse)(nil),          // 72: salga.ticket.v1.DownloadAttachmentResponse
+	(*SetAttachmentPublicResponse)(nil),         // 73: salga.ticket.v1.SetAttachmentPublicResponse
+	(*DeleteAttachmentResponse)(nil),            // 74: salga.ticket.v1.DeleteAttachmentResponse
+	(*GetAttachmentRetentionResponse)(nil),      // 75: salga.ticket.v1.GetAttachmentRetentionResponse
+	(*SetAttachmentRetentionResponse)(nil),      // 76: salga.ticket.v1.SetAttachmentRetentionResponse
 }
 var file_salga_ticket_v1_ticket_service_proto_depIdxs = []int32{
-	28, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
-	29, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
-	30, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	31, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
-	32, // 4: salga.ticket.v1.CreateTicketRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
-	33, // 5: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	33, // 6: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	29, // 7: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
-	34, // 8: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	28, // 9: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
-	35, // 10: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	35, // 11: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	35, // 12: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	35, // 13: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	5,  // 14: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
-	6,  // 15: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	0,  // 16: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
-	33, // 17: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
-	34, // 18: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	28, // 19: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
-	35, // 20: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
-	35, // 21: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
-	34, // 22: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	33, // 23: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	36, // 24: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
-	37, // 25: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
-	37, // 26: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
-	38, // 27: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
-	39, // 28: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
-	40, // 29: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	40, // 30: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
-	40, // 31: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
-	1,  // 32: salga.ticket.v1.CreateTicketWithAttachmentsRequest.ticket:type_name -> salga.ticket.v1.CreateTicketRequest
-	41, // 33: salga.ticket.v1.CreateTicketWithAttachmentsRequest.file:type_name -> salga.ticket.v1.AttachmentFile
-	33, // 34: salga.ticket.v1.CreateTicketWithAttachmentsResponse.ticket:type_name -> salga.ticket.v1.Ticket
-	42, // 35: salga.ticket.v1.CreateTicketWithAttachmentsResponse.attachments:type_name -> salga.ticket.v1.Attachment
-	1,  // 36: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
-	3,  // 37: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
-	7,  // 38: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
-	9,  // 39: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
-	10, // 40: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
-	12, // 41: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
-	14, // 42: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
-	16, // 43: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
-	18, // 44: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
-	20, // 45: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
-	22, // 46: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
-	24, // 47: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
-	43, // 48: salga.ticket.v1.TicketService.UploadAttachment:input_type -> salga.ticket.v1.UploadAttachmentRequest
-	26, // 49: salga.ticket.v1.TicketService.CreateTicketWithAttachments:input_type -> salga.ticket.v1.CreateTicketWithAttachmentsRequest
-	44, // 50: salga.ticket.v1.TicketService.ListAttachments:input_type -> salga.ticket.v1.ListAttachmentsRequest
-	45, // 51: salga.ticket.v1.TicketService.DownloadAttachment:input_type -> salga.ticket.v1.DownloadAttachmentRequest
-	46, // 52: salga.ticket.v1.TicketService.SetAttachmentPublic:input_type -> salga.ticket.v1.SetAttachmentPublicRequest
-	47, // 53: salga.ticket.v1.TicketService.DeleteAttachment:input_type -> salga.ticket.v1.DeleteAttachmentRequest
-	48, // 54: salga.ticket.v1.TicketService.GetAttachmentRetention:input_type -> salga.ticket.v1.GetAttachmentRetentionRequest
-	49, // 55: salga.ticket.v1.TicketService.SetAttachmentRetention:input_type -> salga.ticket.v1.SetAttachmentRetentionRequest
-	2,  // 56: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
-	4,  // 57: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
-	8,  // 58: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
-	50, // 59: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
-	11, // 60: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
-	13, // 61: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
-	15, // 62: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
-	17, // 63: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
-	19, // 64: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
-	21, // 65: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
-	23, // 66: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
-	25, // 67: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
-	51, // 68: salga.ticket.v1.TicketService.UploadAttachment:output_type -> salga.ticket.v1.UploadAttachmentResponse
-	27, // 69: salga.ticket.v1.TicketService.CreateTicketWithAttachments:output_type -> salga.ticket.v1.CreateTicketWithAttachmentsResponse
-	52, // 70: salga.ticket.v1.TicketService.ListAttachments:output_type -> salga.ticket.v1.ListAttachmentsResponse
-	53, // 71: salga.ticket.v1.TicketService.DownloadAttachment:output_type -> salga.ticket.v1.DownloadAttachmentResponse
-	54, // 72: salga.ticket.v1.TicketService.SetAttachmentPublic:output_type -> salga.ticket.v1.SetAttachmentPublicResponse
-	55, // 73: salga.ticket.v1.TicketService.DeleteAttachment:output_type -> salga.ticket.v1.DeleteAttachmentResponse
-	56, // 74: salga.ticket.v1.TicketService.GetAttachmentRetention:output_type -> salga.ticket.v1.GetAttachmentRetentionResponse
-	57, // 75: salga.ticket.v1.TicketService.SetAttachmentRetention:output_type -> salga.ticket.v1.SetAttachmentRetentionResponse
-	56, // [56:76] is the sub-list for method output_type
-	36, // [36:56] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	45, // 0: salga.ticket.v1.CreateTicketRequest.category:type_name -> salga.common.v1.Category
+	46, // 1: salga.ticket.v1.CreateTicketRequest.location:type_name -> salga.common.v1.LatLng
+	47, // 2: salga.ticket.v1.CreateTicketRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	48, // 3: salga.ticket.v1.CreateTicketRequest.channel:type_name -> salga.ticket.v1.Channel
+	49, // 4: salga.ticket.v1.CreateTicketRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
+	50, // 5: salga.ticket.v1.CreateTicketRequest.priority:type_name -> salga.common.v1.Priority
+	51, // 6: salga.ticket.v1.CreateTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	52, // 7: salga.ticket.v1.CreateTicketResponse.likely_duplicates:type_name -> salga.ticket.v1.NearbyTicket
+	51, // 8: salga.ticket.v1.GetTicketResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	46, // 9: salga.ticket.v1.Circle.center:type_name -> salga.common.v1.LatLng
+	53, // 10: salga.ticket.v1.ListTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	45, // 11: salga.ticket.v1.ListTicketsRequest.categories:type_name -> salga.common.v1.Category
+	54, // 12: salga.ticket.v1.ListTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	54, // 13: salga.ticket.v1.ListTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	54, // 14: salga.ticket.v1.ListTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	54, // 15: salga.ticket.v1.ListTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	5,  // 16: salga.ticket.v1.ListTicketsRequest.bbox:type_name -> salga.ticket.v1.BoundingBox
+	6,  // 17: salga.ticket.v1.ListTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	0,  // 18: salga.ticket.v1.ListTicketsRequest.order_by:type_name -> salga.ticket.v1.TicketOrder
+	51, // 19: salga.ticket.v1.ListTicketsResponse.tickets:type_name -> salga.ticket.v1.Ticket
+	53, // 20: salga.ticket.v1.GetTicketTileRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	45, // 21: salga.ticket.v1.GetTicketTileRequest.categories:type_name -> salga.common.v1.Category
+	54, // 22: salga.ticket.v1.GetTicketTileRequest.created_after:type_name -> google.protobuf.Timestamp
+	54, // 23: salga.ticket.v1.GetTicketTileRequest.created_before:type_name -> google.protobuf.Timestamp
+	53, // 24: salga.ticket.v1.UpdateTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	51, // 25: salga.ticket.v1.UpdateTicketStatusResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	55, // 26: salga.ticket.v1.AddTicketNoteRequest.visibility:type_name -> salga.ticket.v1.NoteVisibility
+	56, // 27: salga.ticket.v1.AddTicketNoteResponse.note:type_name -> salga.ticket.v1.TicketNote
+	56, // 28: salga.ticket.v1.ListTicketNotesResponse.notes:type_name -> salga.ticket.v1.TicketNote
+	57, // 29: salga.ticket.v1.GetTicketHistoryResponse.entries:type_name -> salga.ticket.v1.HistoryEntry
+	58, // 30: salga.ticket.v1.ListGbvAccessLogResponse.entries:type_name -> salga.ticket.v1.GbvAccessLogEntry
+	59, // 31: salga.ticket.v1.CreateApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	59, // 32: salga.ticket.v1.ListApiKeysResponse.api_keys:type_name -> salga.ticket.v1.ApiKey
+	59, // 33: salga.ticket.v1.RevokeApiKeyResponse.api_key:type_name -> salga.ticket.v1.ApiKey
+	1,  // 34: salga.ticket.v1.CreateTicketWithAttachmentsRequest.ticket:type_name -> salga.ticket.v1.CreateTicketRequest
+	60, // 35: salga.ticket.v1.CreateTicketWithAttachmentsRequest.file:type_name -> salga.ticket.v1.AttachmentFile
+	51, // 36: salga.ticket.v1.CreateTicketWithAttachmentsResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	61, // 37: salga.ticket.v1.CreateTicketWithAttachmentsResponse.attachments:type_name -> salga.ticket.v1.Attachment
+	46, // 38: salga.ticket.v1.ListNearbyTicketsRequest.location:type_name -> salga.common.v1.LatLng
+	45, // 39: salga.ticket.v1.ListNearbyTicketsRequest.category:type_name -> salga.common.v1.Category
+	52, // 40: salga.ticket.v1.ListNearbyTicketsResponse.tickets:type_name -> salga.ticket.v1.NearbyTicket
+	51, // 41: salga.ticket.v1.LinkDuplicateResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	51, // 42: salga.ticket.v1.LinkDuplicateResponse.parent:type_name -> salga.ticket.v1.Ticket
+	51, // 43: salga.ticket.v1.UnlinkDuplicateResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	52, // 44: salga.ticket.v1.FollowTicketResponse.ticket:type_name -> salga.ticket.v1.NearbyTicket
+	50, // 45: salga.ticket.v1.SetTicketPriorityRequest.priority:type_name -> salga.common.v1.Priority
+	51, // 46: salga.ticket.v1.SetTicketPriorityResponse.ticket:type_name -> salga.ticket.v1.Ticket
+	45, // 47: salga.ticket.v1.NearbyRadius.category:type_name -> salga.common.v1.Category
+	50, // 48: salga.ticket.v1.PriorityKeyword.priority:type_name -> salga.common.v1.Priority
+	38, // 49: salga.ticket.v1.DuplicateSettings.radii:type_name -> salga.ticket.v1.NearbyRadius
+	39, // 50: salga.ticket.v1.DuplicateSettings.keywords:type_name -> salga.ticket.v1.PriorityKeyword
+	40, // 51: salga.ticket.v1.GetDuplicateSettingsResponse.settings:type_name -> salga.ticket.v1.DuplicateSettings
+	40, // 52: salga.ticket.v1.SetDuplicateSettingsRequest.settings:type_name -> salga.ticket.v1.DuplicateSettings
+	40, // 53: salga.ticket.v1.SetDuplicateSettingsResponse.settings:type_name -> salga.ticket.v1.DuplicateSettings
+	1,  // 54: salga.ticket.v1.TicketService.CreateTicket:input_type -> salga.ticket.v1.CreateTicketRequest
+	3,  // 55: salga.ticket.v1.TicketService.GetTicket:input_type -> salga.ticket.v1.GetTicketRequest
+	7,  // 56: salga.ticket.v1.TicketService.ListTickets:input_type -> salga.ticket.v1.ListTicketsRequest
+	9,  // 57: salga.ticket.v1.TicketService.GetTicketTile:input_type -> salga.ticket.v1.GetTicketTileRequest
+	10, // 58: salga.ticket.v1.TicketService.UpdateTicketStatus:input_type -> salga.ticket.v1.UpdateTicketStatusRequest
+	12, // 59: salga.ticket.v1.TicketService.AddTicketNote:input_type -> salga.ticket.v1.AddTicketNoteRequest
+	14, // 60: salga.ticket.v1.TicketService.ListTicketNotes:input_type -> salga.ticket.v1.ListTicketNotesRequest
+	16, // 61: salga.ticket.v1.TicketService.GetTicketHistory:input_type -> salga.ticket.v1.GetTicketHistoryRequest
+	18, // 62: salga.ticket.v1.TicketService.ListGbvAccessLog:input_type -> salga.ticket.v1.ListGbvAccessLogRequest
+	20, // 63: salga.ticket.v1.TicketService.CreateApiKey:input_type -> salga.ticket.v1.CreateApiKeyRequest
+	22, // 64: salga.ticket.v1.TicketService.ListApiKeys:input_type -> salga.ticket.v1.ListApiKeysRequest
+	24, // 65: salga.ticket.v1.TicketService.RevokeApiKey:input_type -> salga.ticket.v1.RevokeApiKeyRequest
+	62, // 66: salga.ticket.v1.TicketService.UploadAttachment:input_type -> salga.ticket.v1.UploadAttachmentRequest
+	26, // 67: salga.ticket.v1.TicketService.CreateTicketWithAttachments:input_type -> salga.ticket.v1.CreateTicketWithAttachmentsRequest
+	63, // 68: salga.ticket.v1.TicketService.ListAttachments:input_type -> salga.ticket.v1.ListAttachmentsRequest
+	64, // 69: salga.ticket.v1.TicketService.DownloadAttachment:input_type -> salga.ticket.v1.DownloadAttachmentRequest
+	65, // 70: salga.ticket.v1.TicketService.SetAttachmentPublic:input_type -> salga.ticket.v1.SetAttachmentPublicRequest
+	66, // 71: salga.ticket.v1.TicketService.DeleteAttachment:input_type -> salga.ticket.v1.DeleteAttachmentRequest
+	67, // 72: salga.ticket.v1.TicketService.GetAttachmentRetention:input_type -> salga.ticket.v1.GetAttachmentRetentionRequest
+	68, // 73: salga.ticket.v1.TicketService.SetAttachmentRetention:input_type -> salga.ticket.v1.SetAttachmentRetentionRequest
+	28, // 74: salga.ticket.v1.TicketService.ListNearbyTickets:input_type -> salga.ticket.v1.ListNearbyTicketsRequest
+	30, // 75: salga.ticket.v1.TicketService.LinkDuplicate:input_type -> salga.ticket.v1.LinkDuplicateRequest
+	32, // 76: salga.ticket.v1.TicketService.UnlinkDuplicate:input_type -> salga.ticket.v1.UnlinkDuplicateRequest
+	34, // 77: salga.ticket.v1.TicketService.FollowTicket:input_type -> salga.ticket.v1.FollowTicketRequest
+	36, // 78: salga.ticket.v1.TicketService.SetTicketPriority:input_type -> salga.ticket.v1.SetTicketPriorityRequest
+	41, // 79: salga.ticket.v1.TicketService.GetDuplicateSettings:input_type -> salga.ticket.v1.GetDuplicateSettingsRequest
+	43, // 80: salga.ticket.v1.TicketService.SetDuplicateSettings:input_type -> salga.ticket.v1.SetDuplicateSettingsRequest
+	2,  // 81: salga.ticket.v1.TicketService.CreateTicket:output_type -> salga.ticket.v1.CreateTicketResponse
+	4,  // 82: salga.ticket.v1.TicketService.GetTicket:output_type -> salga.ticket.v1.GetTicketResponse
+	8,  // 83: salga.ticket.v1.TicketService.ListTickets:output_type -> salga.ticket.v1.ListTicketsResponse
+	69, // 84: salga.ticket.v1.TicketService.GetTicketTile:output_type -> google.api.HttpBody
+	11, // 85: salga.ticket.v1.TicketService.UpdateTicketStatus:output_type -> salga.ticket.v1.UpdateTicketStatusResponse
+	13, // 86: salga.ticket.v1.TicketService.AddTicketNote:output_type -> salga.ticket.v1.AddTicketNoteResponse
+	15, // 87: salga.ticket.v1.TicketService.ListTicketNotes:output_type -> salga.ticket.v1.ListTicketNotesResponse
+	17, // 88: salga.ticket.v1.TicketService.GetTicketHistory:output_type -> salga.ticket.v1.GetTicketHistoryResponse
+	19, // 89: salga.ticket.v1.TicketService.ListGbvAccessLog:output_type -> salga.ticket.v1.ListGbvAccessLogResponse
+	21, // 90: salga.ticket.v1.TicketService.CreateApiKey:output_type -> salga.ticket.v1.CreateApiKeyResponse
+	23, // 91: salga.ticket.v1.TicketService.ListApiKeys:output_type -> salga.ticket.v1.ListApiKeysResponse
+	25, // 92: salga.ticket.v1.TicketService.RevokeApiKey:output_type -> salga.ticket.v1.RevokeApiKeyResponse
+	70, // 93: salga.ticket.v1.TicketService.UploadAttachment:output_type -> salga.ticket.v1.UploadAttachmentResponse
+	27, // 94: salga.ticket.v1.TicketService.CreateTicketWithAttachments:output_type -> salga.ticket.v1.CreateTicketWithAttachmentsResponse
+	71, // 95: salga.ticket.v1.TicketService.ListAttachments:output_type -> salga.ticket.v1.ListAttachmentsResponse
+	72, // 96: salga.ticket.v1.TicketService.DownloadAttachment:output_type -> salga.ticket.v1.DownloadAttachmentResponse
+	73, // 97: salga.ticket.v1.TicketService.SetAttachmentPublic:output_type -> salga.ticket.v1.SetAttachmentPublicResponse
+	74, // 98: salga.ticket.v1.TicketService.DeleteAttachment:output_type -> salga.ticket.v1.DeleteAttachmentResponse
+	75, // 99: salga.ticket.v1.TicketService.GetAttachmentRetention:output_type -> salga.ticket.v1.GetAttachmentRetentionResponse
+	76, // 100: salga.ticket.v1.TicketService.SetAttachmentRetention:output_type -> salga.ticket.v1.SetAttachmentRetentionResponse
+	29, // 101: salga.ticket.v1.TicketService.ListNearbyTickets:output_type -> salga.ticket.v1.ListNearbyTicketsResponse
+	31, // 102: salga.ticket.v1.TicketService.LinkDuplicate:output_type -> salga.ticket.v1.LinkDuplicateResponse
+	33, // 103: salga.ticket.v1.TicketService.UnlinkDuplicate:output_type -> salga.ticket.v1.UnlinkDuplicateResponse
+	35, // 104: salga.ticket.v1.TicketService.FollowTicket:output_type -> salga.ticket.v1.FollowTicketResponse
+	37, // 105: salga.ticket.v1.TicketService.SetTicketPriority:output_type -> salga.ticket.v1.SetTicketPriorityResponse
+	42, // 106: salga.ticket.v1.TicketService.GetDuplicateSettings:output_type -> salga.ticket.v1.GetDuplicateSettingsResponse
+	44, // 107: salga.ticket.v1.TicketService.SetDuplicateSettings:output_type -> salga.ticket.v1.SetDuplicateSettingsResponse
+	81, // [81:108] is the sub-list for method output_type
+	54, // [54:81] is the sub-list for method input_type
+	54, // [54:54] is the sub-list for extension type_name
+	54, // [54:54] is the sub-list for extension extendee
+	0,  // [0:54] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_service_proto_init() }
@@ -2155,7 +3235,7 @@ func file_salga_ticket_v1_ticket_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   27,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

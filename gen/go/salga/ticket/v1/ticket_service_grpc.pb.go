@@ -40,6 +40,13 @@ const (
 	TicketService_DeleteAttachment_FullMethodName            = "/salga.ticket.v1.TicketService/DeleteAttachment"
 	TicketService_GetAttachmentRetention_FullMethodName      = "/salga.ticket.v1.TicketService/GetAttachmentRetention"
 	TicketService_SetAttachmentRetention_FullMethodName      = "/salga.ticket.v1.TicketService/SetAttachmentRetention"
+	TicketService_ListNearbyTickets_FullMethodName           = "/salga.ticket.v1.TicketService/ListNearbyTickets"
+	TicketService_LinkDuplicate_FullMethodName               = "/salga.ticket.v1.TicketService/LinkDuplicate"
+	TicketService_UnlinkDuplicate_FullMethodName             = "/salga.ticket.v1.TicketService/UnlinkDuplicate"
+	TicketService_FollowTicket_FullMethodName                = "/salga.ticket.v1.TicketService/FollowTicket"
+	TicketService_SetTicketPriority_FullMethodName           = "/salga.ticket.v1.TicketService/SetTicketPriority"
+	TicketService_GetDuplicateSettings_FullMethodName        = "/salga.ticket.v1.TicketService/GetDuplicateSettings"
+	TicketService_SetDuplicateSettings_FullMethodName        = "/salga.ticket.v1.TicketService/SetDuplicateSettings"
 )
 
 // TicketServiceClient is the client API for TicketService service.
@@ -130,6 +137,43 @@ type TicketServiceClient interface {
 	// attachments of finished tickets (municipal_admin of the tenant, or
 	// platform_admin).
 	SetAttachmentRetention(ctx context.Context, in *SetAttachmentRetentionRequest, opts ...grpc.CallOption) (*SetAttachmentRetentionResponse, error)
+	// ListNearbyTickets lists the tickets of one category near a point, nearest
+	// first, so a reporter can follow an existing report instead of filing
+	// another and staff can find the parent of a duplicate: tickets that are
+	// open, in progress, awaiting the citizen, or resolved within the last 30
+	// days, never duplicates themselves. The radius defaults per municipality
+	// and category (GetDuplicateSettings: 250 m for residents and API-key
+	// clients, 1,000 m for staff, 0 turns suggestions off). GBV tickets never
+	// appear, and a GBV query gets no suggestions. Residents see where and
+	// what state, never a description or a reporter.
+	ListNearbyTickets(ctx context.Context, in *ListNearbyTicketsRequest, opts ...grpc.CallOption) (*ListNearbyTicketsResponse, error)
+	// LinkDuplicate closes a ticket as a duplicate of another (staff): same
+	// municipality, same category group, the parent neither a duplicate nor
+	// closed or cancelled, the child open work and no parent itself. The
+	// child's clocks stop, its reporter follows the parent, the parent counts
+	// it; both histories record the link. A child already linked (also by a
+	// concurrent call) is FAILED_PRECONDITION naming its parent.
+	LinkDuplicate(ctx context.Context, in *LinkDuplicateRequest, opts ...grpc.CallOption) (*LinkDuplicateResponse, error)
+	// UnlinkDuplicate undoes LinkDuplicate (staff): the child returns to the
+	// status it had, its clocks run again from now with the time they had
+	// counted before the link, and the parent's count drops.
+	UnlinkDuplicate(ctx context.Context, in *UnlinkDuplicateRequest, opts ...grpc.CallOption) (*UnlinkDuplicateResponse, error)
+	// FollowTicket makes the caller a follower of a ticket they may find
+	// nearby (the "follow this one instead" of a report). Following twice is
+	// a no-op. A follower is recorded on the ticket; the notification service
+	// has no subscribers of its own, so followers are not sent the ticket's
+	// updates yet.
+	FollowTicket(ctx context.Context, in *FollowTicketRequest, opts ...grpc.CallOption) (*FollowTicketResponse, error)
+	// SetTicketPriority sets a ticket's priority (staff) with a reason,
+	// recorded in the history; SLA measures the open clocks against the new
+	// priority's targets from this moment, keeping the time already counted.
+	SetTicketPriority(ctx context.Context, in *SetTicketPriorityRequest, opts ...grpc.CallOption) (*SetTicketPriorityResponse, error)
+	// GetDuplicateSettings returns a municipality's nearby radii and priority
+	// keywords (staff of the tenant, platform admins).
+	GetDuplicateSettings(ctx context.Context, in *GetDuplicateSettingsRequest, opts ...grpc.CallOption) (*GetDuplicateSettingsResponse, error)
+	// SetDuplicateSettings replaces a municipality's nearby radii and
+	// priority keywords (municipal_admin of the tenant, or platform_admin).
+	SetDuplicateSettings(ctx context.Context, in *SetDuplicateSettingsRequest, opts ...grpc.CallOption) (*SetDuplicateSettingsResponse, error)
 }
 
 type ticketServiceClient struct {
@@ -355,6 +399,76 @@ func (c *ticketServiceClient) SetAttachmentRetention(ctx context.Context, in *Se
 	return out, nil
 }
 
+func (c *ticketServiceClient) ListNearbyTickets(ctx context.Context, in *ListNearbyTicketsRequest, opts ...grpc.CallOption) (*ListNearbyTicketsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListNearbyTicketsResponse)
+	err := c.cc.Invoke(ctx, TicketService_ListNearbyTickets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) LinkDuplicate(ctx context.Context, in *LinkDuplicateRequest, opts ...grpc.CallOption) (*LinkDuplicateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LinkDuplicateResponse)
+	err := c.cc.Invoke(ctx, TicketService_LinkDuplicate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) UnlinkDuplicate(ctx context.Context, in *UnlinkDuplicateRequest, opts ...grpc.CallOption) (*UnlinkDuplicateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UnlinkDuplicateResponse)
+	err := c.cc.Invoke(ctx, TicketService_UnlinkDuplicate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) FollowTicket(ctx context.Context, in *FollowTicketRequest, opts ...grpc.CallOption) (*FollowTicketResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FollowTicketResponse)
+	err := c.cc.Invoke(ctx, TicketService_FollowTicket_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) SetTicketPriority(ctx context.Context, in *SetTicketPriorityRequest, opts ...grpc.CallOption) (*SetTicketPriorityResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetTicketPriorityResponse)
+	err := c.cc.Invoke(ctx, TicketService_SetTicketPriority_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) GetDuplicateSettings(ctx context.Context, in *GetDuplicateSettingsRequest, opts ...grpc.CallOption) (*GetDuplicateSettingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetDuplicateSettingsResponse)
+	err := c.cc.Invoke(ctx, TicketService_GetDuplicateSettings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketServiceClient) SetDuplicateSettings(ctx context.Context, in *SetDuplicateSettingsRequest, opts ...grpc.CallOption) (*SetDuplicateSettingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetDuplicateSettingsResponse)
+	err := c.cc.Invoke(ctx, TicketService_SetDuplicateSettings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TicketServiceServer is the server API for TicketService service.
 // All implementations must embed UnimplementedTicketServiceServer
 // for forward compatibility.
@@ -443,6 +557,43 @@ type TicketServiceServer interface {
 	// attachments of finished tickets (municipal_admin of the tenant, or
 	// platform_admin).
 	SetAttachmentRetention(context.Context, *SetAttachmentRetentionRequest) (*SetAttachmentRetentionResponse, error)
+	// ListNearbyTickets lists the tickets of one category near a point, nearest
+	// first, so a reporter can follow an existing report instead of filing
+	// another and staff can find the parent of a duplicate: tickets that are
+	// open, in progress, awaiting the citizen, or resolved within the last 30
+	// days, never duplicates themselves. The radius defaults per municipality
+	// and category (GetDuplicateSettings: 250 m for residents and API-key
+	// clients, 1,000 m for staff, 0 turns suggestions off). GBV tickets never
+	// appear, and a GBV query gets no suggestions. Residents see where and
+	// what state, never a description or a reporter.
+	ListNearbyTickets(context.Context, *ListNearbyTicketsRequest) (*ListNearbyTicketsResponse, error)
+	// LinkDuplicate closes a ticket as a duplicate of another (staff): same
+	// municipality, same category group, the parent neither a duplicate nor
+	// closed or cancelled, the child open work and no parent itself. The
+	// child's clocks stop, its reporter follows the parent, the parent counts
+	// it; both histories record the link. A child already linked (also by a
+	// concurrent call) is FAILED_PRECONDITION naming its parent.
+	LinkDuplicate(context.Context, *LinkDuplicateRequest) (*LinkDuplicateResponse, error)
+	// UnlinkDuplicate undoes LinkDuplicate (staff): the child returns to the
+	// status it had, its clocks run again from now with the time they had
+	// counted before the link, and the parent's count drops.
+	UnlinkDuplicate(context.Context, *UnlinkDuplicateRequest) (*UnlinkDuplicateResponse, error)
+	// FollowTicket makes the caller a follower of a ticket they may find
+	// nearby (the "follow this one instead" of a report). Following twice is
+	// a no-op. A follower is recorded on the ticket; the notification service
+	// has no subscribers of its own, so followers are not sent the ticket's
+	// updates yet.
+	FollowTicket(context.Context, *FollowTicketRequest) (*FollowTicketResponse, error)
+	// SetTicketPriority sets a ticket's priority (staff) with a reason,
+	// recorded in the history; SLA measures the open clocks against the new
+	// priority's targets from this moment, keeping the time already counted.
+	SetTicketPriority(context.Context, *SetTicketPriorityRequest) (*SetTicketPriorityResponse, error)
+	// GetDuplicateSettings returns a municipality's nearby radii and priority
+	// keywords (staff of the tenant, platform admins).
+	GetDuplicateSettings(context.Context, *GetDuplicateSettingsRequest) (*GetDuplicateSettingsResponse, error)
+	// SetDuplicateSettings replaces a municipality's nearby radii and
+	// priority keywords (municipal_admin of the tenant, or platform_admin).
+	SetDuplicateSettings(context.Context, *SetDuplicateSettingsRequest) (*SetDuplicateSettingsResponse, error)
 	mustEmbedUnimplementedTicketServiceServer()
 }
 
@@ -512,6 +663,27 @@ func (UnimplementedTicketServiceServer) GetAttachmentRetention(context.Context, 
 }
 func (UnimplementedTicketServiceServer) SetAttachmentRetention(context.Context, *SetAttachmentRetentionRequest) (*SetAttachmentRetentionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetAttachmentRetention not implemented")
+}
+func (UnimplementedTicketServiceServer) ListNearbyTickets(context.Context, *ListNearbyTicketsRequest) (*ListNearbyTicketsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListNearbyTickets not implemented")
+}
+func (UnimplementedTicketServiceServer) LinkDuplicate(context.Context, *LinkDuplicateRequest) (*LinkDuplicateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method LinkDuplicate not implemented")
+}
+func (UnimplementedTicketServiceServer) UnlinkDuplicate(context.Context, *UnlinkDuplicateRequest) (*UnlinkDuplicateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UnlinkDuplicate not implemented")
+}
+func (UnimplementedTicketServiceServer) FollowTicket(context.Context, *FollowTicketRequest) (*FollowTicketResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FollowTicket not implemented")
+}
+func (UnimplementedTicketServiceServer) SetTicketPriority(context.Context, *SetTicketPriorityRequest) (*SetTicketPriorityResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetTicketPriority not implemented")
+}
+func (UnimplementedTicketServiceServer) GetDuplicateSettings(context.Context, *GetDuplicateSettingsRequest) (*GetDuplicateSettingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDuplicateSettings not implemented")
+}
+func (UnimplementedTicketServiceServer) SetDuplicateSettings(context.Context, *SetDuplicateSettingsRequest) (*SetDuplicateSettingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetDuplicateSettings not implemented")
 }
 func (UnimplementedTicketServiceServer) mustEmbedUnimplementedTicketServiceServer() {}
 func (UnimplementedTicketServiceServer) testEmbeddedByValue()                       {}
@@ -865,6 +1037,132 @@ func _TicketService_SetAttachmentRetention_Handler(srv interface{}, ctx context.
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TicketService_ListNearbyTickets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListNearbyTicketsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).ListNearbyTickets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_ListNearbyTickets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).ListNearbyTickets(ctx, req.(*ListNearbyTicketsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_LinkDuplicate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LinkDuplicateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).LinkDuplicate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_LinkDuplicate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).LinkDuplicate(ctx, req.(*LinkDuplicateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_UnlinkDuplicate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnlinkDuplicateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).UnlinkDuplicate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_UnlinkDuplicate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).UnlinkDuplicate(ctx, req.(*UnlinkDuplicateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_FollowTicket_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FollowTicketRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).FollowTicket(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_FollowTicket_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).FollowTicket(ctx, req.(*FollowTicketRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_SetTicketPriority_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetTicketPriorityRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).SetTicketPriority(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_SetTicketPriority_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).SetTicketPriority(ctx, req.(*SetTicketPriorityRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_GetDuplicateSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDuplicateSettingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).GetDuplicateSettings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_GetDuplicateSettings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).GetDuplicateSettings(ctx, req.(*GetDuplicateSettingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketService_SetDuplicateSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetDuplicateSettingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketServiceServer).SetDuplicateSettings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketService_SetDuplicateSettings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketServiceServer).SetDuplicateSettings(ctx, req.(*SetDuplicateSettingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // TicketService_ServiceDesc is the grpc.ServiceDesc for TicketService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -939,6 +1237,34 @@ var TicketService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetAttachmentRetention",
 			Handler:    _TicketService_SetAttachmentRetention_Handler,
+		},
+		{
+			MethodName: "ListNearbyTickets",
+			Handler:    _TicketService_ListNearbyTickets_Handler,
+		},
+		{
+			MethodName: "LinkDuplicate",
+			Handler:    _TicketService_LinkDuplicate_Handler,
+		},
+		{
+			MethodName: "UnlinkDuplicate",
+			Handler:    _TicketService_UnlinkDuplicate_Handler,
+		},
+		{
+			MethodName: "FollowTicket",
+			Handler:    _TicketService_FollowTicket_Handler,
+		},
+		{
+			MethodName: "SetTicketPriority",
+			Handler:    _TicketService_SetTicketPriority_Handler,
+		},
+		{
+			MethodName: "GetDuplicateSettings",
+			Handler:    _TicketService_GetDuplicateSettings_Handler,
+		},
+		{
+			MethodName: "SetDuplicateSettings",
+			Handler:    _TicketService_SetDuplicateSettings_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -6,7 +6,7 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Category, TicketStatus } from "../../common/v1/common_pb";
+import type { Category, Priority, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
 import type { Clock, ClockEvent } from "./sla_pb";
 import { file_salga_sla_v1_sla } from "./sla_pb";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla_internal_service.proto.
  */
 export const file_salga_sla_v1_sla_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSLpAgoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSp5Cg9UaWNrZXRFdmVudEtpbmQSIQodVElDS0VUX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIdChlUSUNLRVRfRVZFTlRfS0lORF9DUkVBVEVEEAESJAogVElDS0VUX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAjKlAgoSU2xhSW50ZXJuYWxTZXJ2aWNlEmQKEVJlY29yZFRpY2tldEV2ZW50EiYuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVxdWVzdBonLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEkkKCFJ1blN3ZWVwEh0uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVxdWVzdBoeLnNhbGdhLnNsYS52MS5SdW5Td2VlcFJlc3BvbnNlEl4KD0xpc3RDbG9ja0V2ZW50cxIkLnNhbGdhLnNsYS52MS5MaXN0Q2xvY2tFdmVudHNSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLkxpc3RDbG9ja0V2ZW50c1Jlc3BvbnNlQrUBChBjb20uc2FsZ2Euc2xhLnYxQhdTbGFJbnRlcm5hbFNlcnZpY2VQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
+  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSKWAwoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMSKwoIcHJpb3JpdHkYCyABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSqhAQoPVGlja2V0RXZlbnRLaW5kEiEKHVRJQ0tFVF9FVkVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASHQoZVElDS0VUX0VWRU5UX0tJTkRfQ1JFQVRFRBABEiQKIFRJQ0tFVF9FVkVOVF9LSU5EX1NUQVRVU19DSEFOR0VEEAISJgoiVElDS0VUX0VWRU5UX0tJTkRfUFJJT1JJVFlfQ0hBTkdFRBADMqUCChJTbGFJbnRlcm5hbFNlcnZpY2USZAoRUmVjb3JkVGlja2V0RXZlbnQSJi5zYWxnYS5zbGEudjEuUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0Gicuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USSQoIUnVuU3dlZXASHS5zYWxnYS5zbGEudjEuUnVuU3dlZXBSZXF1ZXN0Gh4uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVzcG9uc2USXgoPTGlzdENsb2NrRXZlbnRzEiQuc2FsZ2Euc2xhLnYxLkxpc3RDbG9ja0V2ZW50c1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuTGlzdENsb2NrRXZlbnRzUmVzcG9uc2VCtQEKEGNvbS5zYWxnYS5zbGEudjFCF1NsYUludGVybmFsU2VydmljZVByb3RvUAFaNmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3NsYS92MTtzbGF2MaICA1NTWKoCDFNhbGdhLlNsYS5WMcoCDFNhbGdhXFNsYVxWMeICGFNhbGdhXFNsYVxWMVxHUEJNZXRhZGF0YeoCDlNhbGdhOjpTbGE6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
 
 /**
  * RecordTicketEventRequest is the input of SlaInternalService.RecordTicketEvent.
@@ -94,6 +94,14 @@ export type RecordTicketEventRequest = Message<"salga.sla.v1.RecordTicketEventRe
    * @generated from field: int64 sequence = 10;
    */
   sequence: bigint;
+
+  /**
+   * The ticket's priority after the event (created and priority changes;
+   * unspecified: the category's targets).
+   *
+   * @generated from field: salga.common.v1.Priority priority = 11;
+   */
+  priority: Priority;
 };
 
 /**
@@ -264,6 +272,14 @@ export enum TicketEventKind {
    * @generated from enum value: TICKET_EVENT_KIND_STATUS_CHANGED = 2;
    */
   STATUS_CHANGED = 2,
+
+  /**
+   * The priority changed: the open clocks count against the new
+   * priority's targets from occur_time, keeping the time already counted.
+   *
+   * @generated from enum value: TICKET_EVENT_KIND_PRIORITY_CHANGED = 3;
+   */
+  PRIORITY_CHANGED = 3,
 }
 
 /**

@@ -6,7 +6,7 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { AssignmentReason, Category, LatLng, TicketStatus } from "../../common/v1/common_pb";
+import type { AssignmentReason, Category, LatLng, Priority, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/ticket.proto.
  */
 export const file_salga_ticket_v1_ticket: GenFile = /*@__PURE__*/
-  fileDesc("ChxzYWxnYS90aWNrZXQvdjEvdGlja2V0LnByb3RvEg9zYWxnYS50aWNrZXQudjEiNgoIUmVwb3J0ZXISDAoEbmFtZRgBIAEoCRINCgVwaG9uZRgCIAEoCRINCgVlbWFpbBgDIAEoCSLzBwoGVGlja2V0EgoKAmlkGAEgASgJEhEKCXJlZmVyZW5jZRgCIAEoCRIOCgZ0ZW5hbnQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSLQoGc3RhdHVzGAUgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxITCgtkZXNjcmlwdGlvbhgGIAEoCRIpCghsb2NhdGlvbhgHIAEoCzIXLnNhbGdhLmNvbW1vbi52MS5MYXRMbmcSDwoHYWRkcmVzcxgIIAEoCRIrCghyZXBvcnRlchgJIAEoCzIZLnNhbGdhLnRpY2tldC52MS5SZXBvcnRlchIYChByZXBvcnRlcl9zdWJqZWN0GAogASgJEikKB2NoYW5uZWwYCyABKA4yGC5zYWxnYS50aWNrZXQudjEuQ2hhbm5lbBIYChBhc3NpZ25lZF90ZWFtX2lkGAwgASgJEhoKEmFzc2lnbmVkX3RlYW1fbmFtZRgNIAEoCRIaChJhc3NpZ25lZF9wZXJzb25faWQYDiABKAkSPAoRYXNzaWdubWVudF9yZWFzb24YDyABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhI2ChJmaXJzdF9yZXNwb25kZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKEXJlc3BvbnNlX2RlYWRsaW5lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI3ChNyZXNvbHV0aW9uX2RlYWRsaW5lGBIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxlc2NhbGF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjwKEWVzY2FsYXRpb25fcmVhc29uGBQgASgOMiEuc2FsZ2EuY29tbW9uLnYxLkFzc2lnbm1lbnRSZWFzb24SGAoQZXNjYWxhdGlvbl9sZXZlbBgVIAEoBRIVCg1jYW5jZWxfcmVhc29uGBYgASgJEi8KC2NyZWF0ZV90aW1lGBcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgYIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMcmVzb2x2ZV90aW1lGBkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpjbG9zZV90aW1lGBogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKvAQoKVGlja2V0Tm90ZRIKCgJpZBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSDgoGYXV0aG9yGAMgASgJEjMKCnZpc2liaWxpdHkYBCABKA4yHy5zYWxnYS50aWNrZXQudjEuTm90ZVZpc2liaWxpdHkSDAoEYm9keRgFIAEoCRIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKDEhpc3RvcnlFbnRyeRIQCghzZXF1ZW5jZRgBIAEoAxIRCgl0aWNrZXRfaWQYAiABKAkSDAoEa2luZBgDIAEoCRINCgVhY3RvchgEIAEoCRIyCgtmcm9tX3N0YXR1cxgFIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSMAoJdG9fc3RhdHVzGAYgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIOCgZyZWFzb24YByABKAkSDgoGZGV0YWlsGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKjAQoRR2J2QWNjZXNzTG9nRW50cnkSCgoCaWQYASABKAMSDgoGdGVuYW50GAIgASgJEhEKCXRpY2tldF9pZBgDIAEoCRIPCgdzdWJqZWN0GAQgASgJEg0KBXJvbGVzGAUgAygJEg4KBmFjdGlvbhgGIAEoCRIvCgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqtgEKB0NoYW5uZWwSFwoTQ0hBTk5FTF9VTlNQRUNJRklFRBAAEg8KC0NIQU5ORUxfV0VCEAESFgoSQ0hBTk5FTF9NT0JJTEVfQVBQEAISFwoTQ0hBTk5FTF9DQUxMX0NFTlRSRRADEhQKEENIQU5ORUxfV0hBVFNBUFAQBBIQCgxDSEFOTkVMX1VTU0QQBRITCg9DSEFOTkVMX09QRU4zMTEQBhITCg9DSEFOTkVMX1dBTEtfSU4QByprCg5Ob3RlVmlzaWJpbGl0eRIfChtOT1RFX1ZJU0lCSUxJVFlfVU5TUEVDSUZJRUQQABIcChhOT1RFX1ZJU0lCSUxJVFlfSU5URVJOQUwQARIaChZOT1RFX1ZJU0lCSUxJVFlfUFVCTElDEAJCvgEKE2NvbS5zYWxnYS50aWNrZXQudjFCC1RpY2tldFByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3RpY2tldC92MTt0aWNrZXR2MaICA1NUWKoCD1NhbGdhLlRpY2tldC5WMcoCD1NhbGdhXFRpY2tldFxWMeICG1NhbGdhXFRpY2tldFxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpUaWNrZXQ6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common]);
+  fileDesc("ChxzYWxnYS90aWNrZXQvdjEvdGlja2V0LnByb3RvEg9zYWxnYS50aWNrZXQudjEiNgoIUmVwb3J0ZXISDAoEbmFtZRgBIAEoCRINCgVwaG9uZRgCIAEoCRINCgVlbWFpbBgDIAEoCSKbCQoGVGlja2V0EgoKAmlkGAEgASgJEhEKCXJlZmVyZW5jZRgCIAEoCRIOCgZ0ZW5hbnQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSLQoGc3RhdHVzGAUgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxITCgtkZXNjcmlwdGlvbhgGIAEoCRIpCghsb2NhdGlvbhgHIAEoCzIXLnNhbGdhLmNvbW1vbi52MS5MYXRMbmcSDwoHYWRkcmVzcxgIIAEoCRIrCghyZXBvcnRlchgJIAEoCzIZLnNhbGdhLnRpY2tldC52MS5SZXBvcnRlchIYChByZXBvcnRlcl9zdWJqZWN0GAogASgJEikKB2NoYW5uZWwYCyABKA4yGC5zYWxnYS50aWNrZXQudjEuQ2hhbm5lbBIYChBhc3NpZ25lZF90ZWFtX2lkGAwgASgJEhoKEmFzc2lnbmVkX3RlYW1fbmFtZRgNIAEoCRIaChJhc3NpZ25lZF9wZXJzb25faWQYDiABKAkSPAoRYXNzaWdubWVudF9yZWFzb24YDyABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhI2ChJmaXJzdF9yZXNwb25kZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjUKEXJlc3BvbnNlX2RlYWRsaW5lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI3ChNyZXNvbHV0aW9uX2RlYWRsaW5lGBIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxlc2NhbGF0ZWRfYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjwKEWVzY2FsYXRpb25fcmVhc29uGBQgASgOMiEuc2FsZ2EuY29tbW9uLnYxLkFzc2lnbm1lbnRSZWFzb24SGAoQZXNjYWxhdGlvbl9sZXZlbBgVIAEoBRIVCg1jYW5jZWxfcmVhc29uGBYgASgJEi8KC2NyZWF0ZV90aW1lGBcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgYIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMcmVzb2x2ZV90aW1lGBkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpjbG9zZV90aW1lGBogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCghwcmlvcml0eRgcIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eRI1ChJzdWdnZXN0ZWRfcHJpb3JpdHkYHSABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSFAoMZHVwbGljYXRlX29mGB4gASgJEhQKDGxpbmtlZF9jb3VudBgfIAEoBRIWCg5mb2xsb3dlcl9jb3VudBggIAEoBSKUAgoMTmVhcmJ5VGlja2V0EgoKAmlkGAEgASgJEhEKCXJlZmVyZW5jZRgCIAEoCRIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRItCgZzdGF0dXMYBCABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEikKCGxvY2F0aW9uGAUgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIXCg9kaXN0YW5jZV9tZXRlcnMYBiABKAESFAoMbGlua2VkX2NvdW50GAcgASgFEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKvAQoKVGlja2V0Tm90ZRIKCgJpZBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSDgoGYXV0aG9yGAMgASgJEjMKCnZpc2liaWxpdHkYBCABKA4yHy5zYWxnYS50aWNrZXQudjEuTm90ZVZpc2liaWxpdHkSDAoEYm9keRgFIAEoCRIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihwIKDEhpc3RvcnlFbnRyeRIQCghzZXF1ZW5jZRgBIAEoAxIRCgl0aWNrZXRfaWQYAiABKAkSDAoEa2luZBgDIAEoCRINCgVhY3RvchgEIAEoCRIyCgtmcm9tX3N0YXR1cxgFIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSMAoJdG9fc3RhdHVzGAYgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIOCgZyZWFzb24YByABKAkSDgoGZGV0YWlsGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKjAQoRR2J2QWNjZXNzTG9nRW50cnkSCgoCaWQYASABKAMSDgoGdGVuYW50GAIgASgJEhEKCXRpY2tldF9pZBgDIAEoCRIPCgdzdWJqZWN0GAQgASgJEg0KBXJvbGVzGAUgAygJEg4KBmFjdGlvbhgGIAEoCRIvCgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqtgEKB0NoYW5uZWwSFwoTQ0hBTk5FTF9VTlNQRUNJRklFRBAAEg8KC0NIQU5ORUxfV0VCEAESFgoSQ0hBTk5FTF9NT0JJTEVfQVBQEAISFwoTQ0hBTk5FTF9DQUxMX0NFTlRSRRADEhQKEENIQU5ORUxfV0hBVFNBUFAQBBIQCgxDSEFOTkVMX1VTU0QQBRITCg9DSEFOTkVMX09QRU4zMTEQBhITCg9DSEFOTkVMX1dBTEtfSU4QByprCg5Ob3RlVmlzaWJpbGl0eRIfChtOT1RFX1ZJU0lCSUxJVFlfVU5TUEVDSUZJRUQQABIcChhOT1RFX1ZJU0lCSUxJVFlfSU5URVJOQUwQARIaChZOT1RFX1ZJU0lCSUxJVFlfUFVCTElDEAJCvgEKE2NvbS5zYWxnYS50aWNrZXQudjFCC1RpY2tldFByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3RpY2tldC92MTt0aWNrZXR2MaICA1NUWKoCD1NhbGdhLlRpY2tldC5WMcoCD1NhbGdhXFRpY2tldFxWMeICG1NhbGdhXFRpY2tldFxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpUaWNrZXQ6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common]);
 
 /**
  * Reporter holds the contact details of the person who reported a ticket.
@@ -246,6 +246,45 @@ export type Ticket = Message<"salga.ticket.v1.Ticket"> & {
    * @generated from field: google.protobuf.Timestamp close_time = 26;
    */
   closeTime?: Timestamp | undefined;
+
+  /**
+   * How urgent the ticket is: set by staff, or the rule's suggestion when
+   * staff never set it (see suggested_priority).
+   *
+   * @generated from field: salga.common.v1.Priority priority = 28;
+   */
+  priority: Priority;
+
+  /**
+   * What the rule suggests (the category's default, raised by the tenant's
+   * priority keywords in the description and by many linked reports).
+   *
+   * @generated from field: salga.common.v1.Priority suggested_priority = 29;
+   */
+  suggestedPriority: Priority;
+
+  /**
+   * The parent ticket when this one was closed as its duplicate
+   * (LinkDuplicate); empty otherwise.
+   *
+   * @generated from field: string duplicate_of = 30;
+   */
+  duplicateOf: string;
+
+  /**
+   * How many tickets are linked to this one as its duplicates.
+   *
+   * @generated from field: int32 linked_count = 31;
+   */
+  linkedCount: number;
+
+  /**
+   * How many people follow this ticket (FollowTicket, and the reporters of
+   * its linked duplicates).
+   *
+   * @generated from field: int32 follower_count = 32;
+   */
+  followerCount: number;
 };
 
 /**
@@ -254,6 +293,79 @@ export type Ticket = Message<"salga.ticket.v1.Ticket"> & {
  */
 export const TicketSchema: GenMessage<Ticket> = /*@__PURE__*/
   messageDesc(file_salga_ticket_v1_ticket, 1);
+
+/**
+ * NearbyTicket is a ticket near a point, as ListNearbyTickets and
+ * CreateTicket's likely duplicates show it to anyone who may report: where
+ * and what state, never the description or the reporter.
+ *
+ * @generated from message salga.ticket.v1.NearbyTicket
+ */
+export type NearbyTicket = Message<"salga.ticket.v1.NearbyTicket"> & {
+  /**
+   * Ticket UUID (to follow it, or to link a duplicate to it).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Human reference.
+   *
+   * @generated from field: string reference = 2;
+   */
+  reference: string;
+
+  /**
+   * Category (always the one asked about).
+   *
+   * @generated from field: salga.common.v1.Category category = 3;
+   */
+  category: Category;
+
+  /**
+   * Status: open, in progress, awaiting the citizen, or resolved within
+   * the last 30 days.
+   *
+   * @generated from field: salga.common.v1.TicketStatus status = 4;
+   */
+  status: TicketStatus;
+
+  /**
+   * Where it is.
+   *
+   * @generated from field: salga.common.v1.LatLng location = 5;
+   */
+  location?: LatLng | undefined;
+
+  /**
+   * Distance from the point asked about, in metres.
+   *
+   * @generated from field: double distance_meters = 6;
+   */
+  distanceMeters: number;
+
+  /**
+   * How many duplicates are linked to it.
+   *
+   * @generated from field: int32 linked_count = 7;
+   */
+  linkedCount: number;
+
+  /**
+   * When it was reported.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 8;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.NearbyTicket.
+ * Use `create(NearbyTicketSchema)` to create a new message.
+ */
+export const NearbyTicketSchema: GenMessage<NearbyTicket> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket, 2);
 
 /**
  * TicketNote is a comment on a ticket.
@@ -309,7 +421,7 @@ export type TicketNote = Message<"salga.ticket.v1.TicketNote"> & {
  * Use `create(TicketNoteSchema)` to create a new message.
  */
 export const TicketNoteSchema: GenMessage<TicketNote> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket, 2);
+  messageDesc(file_salga_ticket_v1_ticket, 3);
 
 /**
  * HistoryEntry is one change to a ticket. History is append-only.
@@ -333,7 +445,11 @@ export type HistoryEntry = Message<"salga.ticket.v1.HistoryEntry"> & {
 
   /**
    * What happened: `created`, `status_changed`, `note_added`, `assigned`,
-   * `deadlines_set`, `escalated`, `sla_warning`, `sla_breach`.
+   * `deadlines_set`, `escalated`, `sla_warning`, `sla_breach`,
+   * `duplicate_linked` (on the child: closed as a duplicate of the parent
+   * the detail names), `duplicate_added` (on the parent: the detail names
+   * the child), `duplicate_unlinked`, `duplicate_removed`, `followed`,
+   * `priority_changed` (the detail is `<from> -> <to>`).
    *
    * @generated from field: string kind = 3;
    */
@@ -387,7 +503,7 @@ export type HistoryEntry = Message<"salga.ticket.v1.HistoryEntry"> & {
  * Use `create(HistoryEntrySchema)` to create a new message.
  */
 export const HistoryEntrySchema: GenMessage<HistoryEntry> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket, 3);
+  messageDesc(file_salga_ticket_v1_ticket, 4);
 
 /**
  * GbvAccessLogEntry records one read of a GBV ticket (POPIA accountability).
@@ -450,7 +566,7 @@ export type GbvAccessLogEntry = Message<"salga.ticket.v1.GbvAccessLogEntry"> & {
  * Use `create(GbvAccessLogEntrySchema)` to create a new message.
  */
 export const GbvAccessLogEntrySchema: GenMessage<GbvAccessLogEntry> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket, 4);
+  messageDesc(file_salga_ticket_v1_ticket, 5);
 
 /**
  * Channel is how a report reached the municipality.

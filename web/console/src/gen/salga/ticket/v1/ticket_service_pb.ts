@@ -9,13 +9,13 @@ import type { HttpBodySchema } from "../../../google/api/httpbody_pb";
 import { file_google_api_httpbody } from "../../../google/api/httpbody_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Category, LatLng, ReporterPreferences, TicketStatus } from "../../common/v1/common_pb";
+import type { Category, LatLng, Priority, ReporterPreferences, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
 import type { ApiKey } from "./api_key_pb";
 import { file_salga_ticket_v1_api_key } from "./api_key_pb";
 import type { Attachment, AttachmentFile, DeleteAttachmentRequestSchema, DeleteAttachmentResponseSchema, DownloadAttachmentRequestSchema, DownloadAttachmentResponseSchema, GetAttachmentRetentionRequestSchema, GetAttachmentRetentionResponseSchema, ListAttachmentsRequestSchema, ListAttachmentsResponseSchema, SetAttachmentPublicRequestSchema, SetAttachmentPublicResponseSchema, SetAttachmentRetentionRequestSchema, SetAttachmentRetentionResponseSchema, UploadAttachmentRequestSchema, UploadAttachmentResponseSchema } from "./attachment_pb";
 import { file_salga_ticket_v1_attachment } from "./attachment_pb";
-import type { Channel, GbvAccessLogEntry, HistoryEntry, NoteVisibility, Reporter, Ticket, TicketNote } from "./ticket_pb";
+import type { Channel, GbvAccessLogEntry, HistoryEntry, NearbyTicket, NoteVisibility, Reporter, Ticket, TicketNote } from "./ticket_pb";
 import { file_salga_ticket_v1_ticket } from "./ticket_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -23,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/ticket_service.proto.
  */
 export const file_salga_ticket_v1_ticket_service: GenFile = /*@__PURE__*/
-  fileDesc("CiRzYWxnYS90aWNrZXQvdjEvdGlja2V0X3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSLYAgoTQ3JlYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YAyABKAkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBSABKAkSKwoIcmVwb3J0ZXIYBiABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISKQoHY2hhbm5lbBgHIAEoDjIYLnNhbGdhLnRpY2tldC52MS5DaGFubmVsEhcKD2lkZW1wb3RlbmN5X2tleRgIIAEoCRJCChRyZXBvcnRlcl9wcmVmZXJlbmNlcxgJIAEoCzIkLnNhbGdhLmNvbW1vbi52MS5SZXBvcnRlclByZWZlcmVuY2VzIj8KFENyZWF0ZVRpY2tldFJlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQiHgoQR2V0VGlja2V0UmVxdWVzdBIKCgJpZBgBIAEoCSI8ChFHZXRUaWNrZXRSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0ImcKC0JvdW5kaW5nQm94EhQKDG1pbl9sYXRpdHVkZRgBIAEoARIVCg1taW5fbG9uZ2l0dWRlGAIgASgBEhQKDG1heF9sYXRpdHVkZRgDIAEoARIVCg1tYXhfbG9uZ2l0dWRlGAQgASgBIkgKBkNpcmNsZRInCgZjZW50ZXIYASABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEhUKDXJhZGl1c19tZXRlcnMYAiABKAEisgQKEkxpc3RUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkSLwoIc3RhdHVzZXMYBCADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi0KCmNhdGVnb3JpZXMYBSADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQYXNzaWduZWRfdGVhbV9pZBgGIAEoCRIxCg1jcmVhdGVkX2FmdGVyGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNdXBkYXRlZF9hZnRlchgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOdXBkYXRlZF9iZWZvcmUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKBGJib3gYCyABKAsyHC5zYWxnYS50aWNrZXQudjEuQm91bmRpbmdCb3gSJQoEbmVhchgMIAEoCzIXLnNhbGdhLnRpY2tldC52MS5DaXJjbGUSDQoFcXVlcnkYDSABKAkSLgoIb3JkZXJfYnkYDiABKA4yHC5zYWxnYS50aWNrZXQudjEuVGlja2V0T3JkZXISCwoDaWRzGA8gAygJIlgKE0xpc3RUaWNrZXRzUmVzcG9uc2USKAoHdGlja2V0cxgBIAMoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIqgCChRHZXRUaWNrZXRUaWxlUmVxdWVzdBIJCgF6GAEgASgFEgkKAXgYAiABKAUSCQoBeRgDIAEoBRIOCgZ0ZW5hbnQYBCABKAkSLwoIc3RhdHVzZXMYBSADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi0KCmNhdGVnb3JpZXMYBiADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQYXNzaWduZWRfdGVhbV9pZBgHIAEoCRIxCg1jcmVhdGVkX2FmdGVyGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZgoZVXBkYXRlVGlja2V0U3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRItCgZzdGF0dXMYAiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEg4KBnJlYXNvbhgDIAEoCSJFChpVcGRhdGVUaWNrZXRTdGF0dXNSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0ImwKFEFkZFRpY2tldE5vdGVSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCRIzCgp2aXNpYmlsaXR5GAIgASgOMh8uc2FsZ2EudGlja2V0LnYxLk5vdGVWaXNpYmlsaXR5EgwKBGJvZHkYAyABKAkiQgoVQWRkVGlja2V0Tm90ZVJlc3BvbnNlEikKBG5vdGUYASABKAsyGy5zYWxnYS50aWNrZXQudjEuVGlja2V0Tm90ZSIrChZMaXN0VGlja2V0Tm90ZXNSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCSJFChdMaXN0VGlja2V0Tm90ZXNSZXNwb25zZRIqCgVub3RlcxgBIAMoCzIbLnNhbGdhLnRpY2tldC52MS5UaWNrZXROb3RlIiwKF0dldFRpY2tldEhpc3RvcnlSZXF1ZXN0EhEKCXRpY2tldF9pZBgBIAEoCSJKChhHZXRUaWNrZXRIaXN0b3J5UmVzcG9uc2USLgoHZW50cmllcxgBIAMoCzIdLnNhbGdhLnRpY2tldC52MS5IaXN0b3J5RW50cnkiYwoXTGlzdEdidkFjY2Vzc0xvZ1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJoChhMaXN0R2J2QWNjZXNzTG9nUmVzcG9uc2USMwoHZW50cmllcxgBIAMoCzIiLnNhbGdhLnRpY2tldC52MS5HYnZBY2Nlc3NMb2dFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOgoTQ3JlYXRlQXBpS2V5UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEwoLY2xpZW50X25hbWUYAiABKAkiTQoUQ3JlYXRlQXBpS2V5UmVzcG9uc2USKAoHYXBpX2tleRgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkSCwoDa2V5GAIgASgJIiQKEkxpc3RBcGlLZXlzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkiQAoTTGlzdEFwaUtleXNSZXNwb25zZRIpCghhcGlfa2V5cxgBIAMoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkiIQoTUmV2b2tlQXBpS2V5UmVxdWVzdBIKCgJpZBgBIAEoCSJAChRSZXZva2VBcGlLZXlSZXNwb25zZRIoCgdhcGlfa2V5GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLkFwaUtleSKlAQoiQ3JlYXRlVGlja2V0V2l0aEF0dGFjaG1lbnRzUmVxdWVzdBI2CgZ0aWNrZXQYASABKAsyJC5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0UmVxdWVzdEgAEi8KBGZpbGUYAiABKAsyHy5zYWxnYS50aWNrZXQudjEuQXR0YWNobWVudEZpbGVIABIOCgRkYXRhGAMgASgMSABCBgoEcGFydCKAAQojQ3JlYXRlVGlja2V0V2l0aEF0dGFjaG1lbnRzUmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldBIwCgthdHRhY2htZW50cxgCIAMoCzIbLnNhbGdhLnRpY2tldC52MS5BdHRhY2htZW50KpoBCgtUaWNrZXRPcmRlchIcChhUSUNLRVRfT1JERVJfVU5TUEVDSUZJRUQQABIhCh1USUNLRVRfT1JERVJfQ1JFQVRFX1RJTUVfREVTQxABEiAKHFRJQ0tFVF9PUkRFUl9DUkVBVEVfVElNRV9BU0MQAhIoCiRUSUNLRVRfT1JERVJfUkVTT0xVVElPTl9ERUFETElORV9BU0MQAzKrFQoNVGlja2V0U2VydmljZRJzCgxDcmVhdGVUaWNrZXQSJC5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0UmVxdWVzdBolLnNhbGdhLnRpY2tldC52MS5DcmVhdGVUaWNrZXRSZXNwb25zZSIWgtPkkwIQOgEqIgsvdjEvdGlja2V0cxJsCglHZXRUaWNrZXQSIS5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0UmVxdWVzdBoiLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRSZXNwb25zZSIYgtPkkwISEhAvdjEvdGlja2V0cy97aWR9Em0KC0xpc3RUaWNrZXRzEiMuc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXRzUmVxdWVzdBokLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0c1Jlc3BvbnNlIhOC0+STAg0SCy92MS90aWNrZXRzEnMKDUdldFRpY2tldFRpbGUSJS5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0VGlsZVJlcXVlc3QaFC5nb29nbGUuYXBpLkh0dHBCb2R5IiWC0+STAh8SHS92MS90aWxlcy90aWNrZXRzL3t6fS97eH0ve3l9EpcBChJVcGRhdGVUaWNrZXRTdGF0dXMSKi5zYWxnYS50aWNrZXQudjEuVXBkYXRlVGlja2V0U3RhdHVzUmVxdWVzdBorLnNhbGdhLnRpY2tldC52MS5VcGRhdGVUaWNrZXRTdGF0dXNSZXNwb25zZSIogtPkkwIiOgEqIh0vdjEvdGlja2V0cy97aWR9OnVwZGF0ZVN0YXR1cxKIAQoNQWRkVGlja2V0Tm90ZRIlLnNhbGdhLnRpY2tldC52MS5BZGRUaWNrZXROb3RlUmVxdWVzdBomLnNhbGdhLnRpY2tldC52MS5BZGRUaWNrZXROb3RlUmVzcG9uc2UiKILT5JMCIjoBKiIdL3YxL3RpY2tldHMve3RpY2tldF9pZH0vbm90ZXMSiwEKD0xpc3RUaWNrZXROb3RlcxInLnNhbGdhLnRpY2tldC52MS5MaXN0VGlja2V0Tm90ZXNSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXROb3Rlc1Jlc3BvbnNlIiWC0+STAh8SHS92MS90aWNrZXRzL3t0aWNrZXRfaWR9L25vdGVzEpABChBHZXRUaWNrZXRIaXN0b3J5Eiguc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldEhpc3RvcnlSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldEhpc3RvcnlSZXNwb25zZSIngtPkkwIhEh8vdjEvdGlja2V0cy97dGlja2V0X2lkfS9oaXN0b3J5EoMBChBMaXN0R2J2QWNjZXNzTG9nEiguc2FsZ2EudGlja2V0LnYxLkxpc3RHYnZBY2Nlc3NMb2dSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLkxpc3RHYnZBY2Nlc3NMb2dSZXNwb25zZSIagtPkkwIUEhIvdjEvZ2J2LWFjY2Vzcy1sb2cSdAoMQ3JlYXRlQXBpS2V5EiQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZUFwaUtleVJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2UiF4LT5JMCEToBKiIML3YxL2FwaS1rZXlzEm4KC0xpc3RBcGlLZXlzEiMuc2FsZ2EudGlja2V0LnYxLkxpc3RBcGlLZXlzUmVxdWVzdBokLnNhbGdhLnRpY2tldC52MS5MaXN0QXBpS2V5c1Jlc3BvbnNlIhSC0+STAg4SDC92MS9hcGkta2V5cxKAAQoMUmV2b2tlQXBpS2V5EiQuc2FsZ2EudGlja2V0LnYxLlJldm9rZUFwaUtleVJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuUmV2b2tlQXBpS2V5UmVzcG9uc2UiI4LT5JMCHToBKiIYL3YxL2FwaS1rZXlzL3tpZH06cmV2b2tlEmkKEFVwbG9hZEF0dGFjaG1lbnQSKC5zYWxnYS50aWNrZXQudjEuVXBsb2FkQXR0YWNobWVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuVXBsb2FkQXR0YWNobWVudFJlc3BvbnNlKAESigEKG0NyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50cxIzLnNhbGdhLnRpY2tldC52MS5DcmVhdGVUaWNrZXRXaXRoQXR0YWNobWVudHNSZXF1ZXN0GjQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50c1Jlc3BvbnNlKAESkQEKD0xpc3RBdHRhY2htZW50cxInLnNhbGdhLnRpY2tldC52MS5MaXN0QXR0YWNobWVudHNSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLkxpc3RBdHRhY2htZW50c1Jlc3BvbnNlIiuC0+STAiUSIy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2F0dGFjaG1lbnRzEm8KEkRvd25sb2FkQXR0YWNobWVudBIqLnNhbGdhLnRpY2tldC52MS5Eb3dubG9hZEF0dGFjaG1lbnRSZXF1ZXN0Gisuc2FsZ2EudGlja2V0LnYxLkRvd25sb2FkQXR0YWNobWVudFJlc3BvbnNlMAESugEKE1NldEF0dGFjaG1lbnRQdWJsaWMSKy5zYWxnYS50aWNrZXQudjEuU2V0QXR0YWNobWVudFB1YmxpY1JlcXVlc3QaLC5zYWxnYS50aWNrZXQudjEuU2V0QXR0YWNobWVudFB1YmxpY1Jlc3BvbnNlIkiC0+STAkI6ASoiPS92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2F0dGFjaG1lbnRzL3thdHRhY2htZW50X2lkfTpzZXRQdWJsaWMSpAEKEERlbGV0ZUF0dGFjaG1lbnQSKC5zYWxnYS50aWNrZXQudjEuRGVsZXRlQXR0YWNobWVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuRGVsZXRlQXR0YWNobWVudFJlc3BvbnNlIjuC0+STAjUqMy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2F0dGFjaG1lbnRzL3thdHRhY2htZW50X2lkfRKbAQoWR2V0QXR0YWNobWVudFJldGVudGlvbhIuLnNhbGdhLnRpY2tldC52MS5HZXRBdHRhY2htZW50UmV0ZW50aW9uUmVxdWVzdBovLnNhbGdhLnRpY2tldC52MS5HZXRBdHRhY2htZW50UmV0ZW50aW9uUmVzcG9uc2UiIILT5JMCGhIYL3YxL2F0dGFjaG1lbnQtcmV0ZW50aW9uEp4BChZTZXRBdHRhY2htZW50UmV0ZW50aW9uEi4uc2FsZ2EudGlja2V0LnYxLlNldEF0dGFjaG1lbnRSZXRlbnRpb25SZXF1ZXN0Gi8uc2FsZ2EudGlja2V0LnYxLlNldEF0dGFjaG1lbnRSZXRlbnRpb25SZXNwb25zZSIjgtPkkwIdOgEqIhgvdjEvYXR0YWNobWVudC1yZXRlbnRpb25CxQEKE2NvbS5zYWxnYS50aWNrZXQudjFCElRpY2tldFNlcnZpY2VQcm90b1ABWjxnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS90aWNrZXQvdjE7dGlja2V0djGiAgNTVFiqAg9TYWxnYS5UaWNrZXQuVjHKAg9TYWxnYVxUaWNrZXRcVjHiAhtTYWxnYVxUaWNrZXRcVjFcR1BCTWV0YWRhdGHqAhFTYWxnYTo6VGlja2V0OjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_api_httpbody, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_api_key, file_salga_ticket_v1_attachment, file_salga_ticket_v1_ticket]);
+  fileDesc("CiRzYWxnYS90aWNrZXQvdjEvdGlja2V0X3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSKFAwoTQ3JlYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YAyABKAkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBSABKAkSKwoIcmVwb3J0ZXIYBiABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISKQoHY2hhbm5lbBgHIAEoDjIYLnNhbGdhLnRpY2tldC52MS5DaGFubmVsEhcKD2lkZW1wb3RlbmN5X2tleRgIIAEoCRJCChRyZXBvcnRlcl9wcmVmZXJlbmNlcxgJIAEoCzIkLnNhbGdhLmNvbW1vbi52MS5SZXBvcnRlclByZWZlcmVuY2VzEisKCHByaW9yaXR5GAogASgOMhkuc2FsZ2EuY29tbW9uLnYxLlByaW9yaXR5InkKFENyZWF0ZVRpY2tldFJlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQSOAoRbGlrZWx5X2R1cGxpY2F0ZXMYAiADKAsyHS5zYWxnYS50aWNrZXQudjEuTmVhcmJ5VGlja2V0Ih4KEEdldFRpY2tldFJlcXVlc3QSCgoCaWQYASABKAkiPAoRR2V0VGlja2V0UmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCJnCgtCb3VuZGluZ0JveBIUCgxtaW5fbGF0aXR1ZGUYASABKAESFQoNbWluX2xvbmdpdHVkZRgCIAEoARIUCgxtYXhfbGF0aXR1ZGUYAyABKAESFQoNbWF4X2xvbmdpdHVkZRgEIAEoASJICgZDaXJjbGUSJwoGY2VudGVyGAEgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIVCg1yYWRpdXNfbWV0ZXJzGAIgASgBIrIEChJMaXN0VGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJEi8KCHN0YXR1c2VzGAQgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxItCgpjYXRlZ29yaWVzGAUgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEGFzc2lnbmVkX3RlYW1faWQYBiABKAkSMQoNY3JlYXRlZF9hZnRlchgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOY3JlYXRlZF9iZWZvcmUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDXVwZGF0ZWRfYWZ0ZXIYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDnVwZGF0ZWRfYmVmb3JlGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgRiYm94GAsgASgLMhwuc2FsZ2EudGlja2V0LnYxLkJvdW5kaW5nQm94EiUKBG5lYXIYDCABKAsyFy5zYWxnYS50aWNrZXQudjEuQ2lyY2xlEg0KBXF1ZXJ5GA0gASgJEi4KCG9yZGVyX2J5GA4gASgOMhwuc2FsZ2EudGlja2V0LnYxLlRpY2tldE9yZGVyEgsKA2lkcxgPIAMoCSJYChNMaXN0VGlja2V0c1Jlc3BvbnNlEigKB3RpY2tldHMYASADKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKoAgoUR2V0VGlja2V0VGlsZVJlcXVlc3QSCQoBehgBIAEoBRIJCgF4GAIgASgFEgkKAXkYAyABKAUSDgoGdGVuYW50GAQgASgJEi8KCHN0YXR1c2VzGAUgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxItCgpjYXRlZ29yaWVzGAYgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEGFzc2lnbmVkX3RlYW1faWQYByABKAkSMQoNY3JlYXRlZF9hZnRlchgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOY3JlYXRlZF9iZWZvcmUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImYKGVVwZGF0ZVRpY2tldFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAkSLQoGc3RhdHVzGAIgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIOCgZyZWFzb24YAyABKAkiRQoaVXBkYXRlVGlja2V0U3RhdHVzUmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCJsChRBZGRUaWNrZXROb3RlUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkSMwoKdmlzaWJpbGl0eRgCIAEoDjIfLnNhbGdhLnRpY2tldC52MS5Ob3RlVmlzaWJpbGl0eRIMCgRib2R5GAMgASgJIkIKFUFkZFRpY2tldE5vdGVSZXNwb25zZRIpCgRub3RlGAEgASgLMhsuc2FsZ2EudGlja2V0LnYxLlRpY2tldE5vdGUiKwoWTGlzdFRpY2tldE5vdGVzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiRQoXTGlzdFRpY2tldE5vdGVzUmVzcG9uc2USKgoFbm90ZXMYASADKAsyGy5zYWxnYS50aWNrZXQudjEuVGlja2V0Tm90ZSIsChdHZXRUaWNrZXRIaXN0b3J5UmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkiSgoYR2V0VGlja2V0SGlzdG9yeVJlc3BvbnNlEi4KB2VudHJpZXMYASADKAsyHS5zYWxnYS50aWNrZXQudjEuSGlzdG9yeUVudHJ5ImMKF0xpc3RHYnZBY2Nlc3NMb2dSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiaAoYTGlzdEdidkFjY2Vzc0xvZ1Jlc3BvbnNlEjMKB2VudHJpZXMYASADKAsyIi5zYWxnYS50aWNrZXQudjEuR2J2QWNjZXNzTG9nRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjoKE0NyZWF0ZUFwaUtleVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhMKC2NsaWVudF9uYW1lGAIgASgJIk0KFENyZWF0ZUFwaUtleVJlc3BvbnNlEigKB2FwaV9rZXkYASABKAsyFy5zYWxnYS50aWNrZXQudjEuQXBpS2V5EgsKA2tleRgCIAEoCSIkChJMaXN0QXBpS2V5c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJIkAKE0xpc3RBcGlLZXlzUmVzcG9uc2USKQoIYXBpX2tleXMYASADKAsyFy5zYWxnYS50aWNrZXQudjEuQXBpS2V5IiEKE1Jldm9rZUFwaUtleVJlcXVlc3QSCgoCaWQYASABKAkiQAoUUmV2b2tlQXBpS2V5UmVzcG9uc2USKAoHYXBpX2tleRgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5BcGlLZXkipQEKIkNyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50c1JlcXVlc3QSNgoGdGlja2V0GAEgASgLMiQuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFJlcXVlc3RIABIvCgRmaWxlGAIgASgLMh8uc2FsZ2EudGlja2V0LnYxLkF0dGFjaG1lbnRGaWxlSAASDgoEZGF0YRgDIAEoDEgAQgYKBHBhcnQigAEKI0NyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50c1Jlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQSMAoLYXR0YWNobWVudHMYAiADKAsyGy5zYWxnYS50aWNrZXQudjEuQXR0YWNobWVudCKsAQoYTGlzdE5lYXJieVRpY2tldHNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIpCghsb2NhdGlvbhgCIAEoCzIXLnNhbGdhLmNvbW1vbi52MS5MYXRMbmcSKwoIY2F0ZWdvcnkYAyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSFQoNcmFkaXVzX21ldGVycxgEIAEoARIRCglwYWdlX3NpemUYBSABKAUiYgoZTGlzdE5lYXJieVRpY2tldHNSZXNwb25zZRIuCgd0aWNrZXRzGAEgAygLMh0uc2FsZ2EudGlja2V0LnYxLk5lYXJieVRpY2tldBIVCg1yYWRpdXNfbWV0ZXJzGAIgASgBIkUKFExpbmtEdXBsaWNhdGVSZXF1ZXN0EgoKAmlkGAEgASgJEhEKCXBhcmVudF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiaQoVTGlua0R1cGxpY2F0ZVJlc3BvbnNlEicKBnRpY2tldBgBIAEoCzIXLnNhbGdhLnRpY2tldC52MS5UaWNrZXQSJwoGcGFyZW50GAIgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCI0ChZVbmxpbmtEdXBsaWNhdGVSZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCChdVbmxpbmtEdXBsaWNhdGVSZXNwb25zZRInCgZ0aWNrZXQYASABKAsyFy5zYWxnYS50aWNrZXQudjEuVGlja2V0IiEKE0ZvbGxvd1RpY2tldFJlcXVlc3QSCgoCaWQYASABKAkiXQoURm9sbG93VGlja2V0UmVzcG9uc2USLQoGdGlja2V0GAEgASgLMh0uc2FsZ2EudGlja2V0LnYxLk5lYXJieVRpY2tldBIWCg5mb2xsb3dlcl9jb3VudBgCIAEoBSJjChhTZXRUaWNrZXRQcmlvcml0eVJlcXVlc3QSCgoCaWQYASABKAkSKwoIcHJpb3JpdHkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSDgoGcmVhc29uGAMgASgJIkQKGVNldFRpY2tldFByaW9yaXR5UmVzcG9uc2USJwoGdGlja2V0GAEgASgLMhcuc2FsZ2EudGlja2V0LnYxLlRpY2tldCJqCgxOZWFyYnlSYWRpdXMSKwoIY2F0ZWdvcnkYASABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSFwoPcmVzaWRlbnRfbWV0ZXJzGAIgASgBEhQKDHN0YWZmX21ldGVycxgDIAEoASJOCg9Qcmlvcml0eUtleXdvcmQSDgoGcGhyYXNlGAEgASgJEisKCHByaW9yaXR5GAIgASgOMhkuc2FsZ2EuY29tbW9uLnYxLlByaW9yaXR5IoUBChFEdXBsaWNhdGVTZXR0aW5ncxIOCgZ0ZW5hbnQYASABKAkSLAoFcmFkaWkYAiADKAsyHS5zYWxnYS50aWNrZXQudjEuTmVhcmJ5UmFkaXVzEjIKCGtleXdvcmRzGAMgAygLMiAuc2FsZ2EudGlja2V0LnYxLlByaW9yaXR5S2V5d29yZCItChtHZXREdXBsaWNhdGVTZXR0aW5nc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJIlQKHEdldER1cGxpY2F0ZVNldHRpbmdzUmVzcG9uc2USNAoIc2V0dGluZ3MYASABKAsyIi5zYWxnYS50aWNrZXQudjEuRHVwbGljYXRlU2V0dGluZ3MiUwobU2V0RHVwbGljYXRlU2V0dGluZ3NSZXF1ZXN0EjQKCHNldHRpbmdzGAEgASgLMiIuc2FsZ2EudGlja2V0LnYxLkR1cGxpY2F0ZVNldHRpbmdzIlQKHFNldER1cGxpY2F0ZVNldHRpbmdzUmVzcG9uc2USNAoIc2V0dGluZ3MYASABKAsyIi5zYWxnYS50aWNrZXQudjEuRHVwbGljYXRlU2V0dGluZ3MqtQEKC1RpY2tldE9yZGVyEhwKGFRJQ0tFVF9PUkRFUl9VTlNQRUNJRklFRBAAEiEKHVRJQ0tFVF9PUkRFUl9DUkVBVEVfVElNRV9ERVNDEAESIAocVElDS0VUX09SREVSX0NSRUFURV9USU1FX0FTQxACEigKJFRJQ0tFVF9PUkRFUl9SRVNPTFVUSU9OX0RFQURMSU5FX0FTQxADEhkKFVRJQ0tFVF9PUkRFUl9QUklPUklUWRAEMpodCg1UaWNrZXRTZXJ2aWNlEnMKDENyZWF0ZVRpY2tldBIkLnNhbGdhLnRpY2tldC52MS5DcmVhdGVUaWNrZXRSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFJlc3BvbnNlIhaC0+STAhA6ASoiCy92MS90aWNrZXRzEmwKCUdldFRpY2tldBIhLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRSZXF1ZXN0GiIuc2FsZ2EudGlja2V0LnYxLkdldFRpY2tldFJlc3BvbnNlIhiC0+STAhISEC92MS90aWNrZXRzL3tpZH0SbQoLTGlzdFRpY2tldHMSIy5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldHNSZXF1ZXN0GiQuc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXRzUmVzcG9uc2UiE4LT5JMCDRILL3YxL3RpY2tldHMScwoNR2V0VGlja2V0VGlsZRIlLnNhbGdhLnRpY2tldC52MS5HZXRUaWNrZXRUaWxlUmVxdWVzdBoULmdvb2dsZS5hcGkuSHR0cEJvZHkiJYLT5JMCHxIdL3YxL3RpbGVzL3RpY2tldHMve3p9L3t4fS97eX0SlwEKElVwZGF0ZVRpY2tldFN0YXR1cxIqLnNhbGdhLnRpY2tldC52MS5VcGRhdGVUaWNrZXRTdGF0dXNSZXF1ZXN0Gisuc2FsZ2EudGlja2V0LnYxLlVwZGF0ZVRpY2tldFN0YXR1c1Jlc3BvbnNlIiiC0+STAiI6ASoiHS92MS90aWNrZXRzL3tpZH06dXBkYXRlU3RhdHVzEogBCg1BZGRUaWNrZXROb3RlEiUuc2FsZ2EudGlja2V0LnYxLkFkZFRpY2tldE5vdGVSZXF1ZXN0GiYuc2FsZ2EudGlja2V0LnYxLkFkZFRpY2tldE5vdGVSZXNwb25zZSIogtPkkwIiOgEqIh0vdjEvdGlja2V0cy97dGlja2V0X2lkfS9ub3RlcxKLAQoPTGlzdFRpY2tldE5vdGVzEicuc2FsZ2EudGlja2V0LnYxLkxpc3RUaWNrZXROb3Rlc1JlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuTGlzdFRpY2tldE5vdGVzUmVzcG9uc2UiJYLT5JMCHxIdL3YxL3RpY2tldHMve3RpY2tldF9pZH0vbm90ZXMSkAEKEEdldFRpY2tldEhpc3RvcnkSKC5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0SGlzdG9yeVJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuR2V0VGlja2V0SGlzdG9yeVJlc3BvbnNlIieC0+STAiESHy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2hpc3RvcnkSgwEKEExpc3RHYnZBY2Nlc3NMb2cSKC5zYWxnYS50aWNrZXQudjEuTGlzdEdidkFjY2Vzc0xvZ1JlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuTGlzdEdidkFjY2Vzc0xvZ1Jlc3BvbnNlIhqC0+STAhQSEi92MS9nYnYtYWNjZXNzLWxvZxJ0CgxDcmVhdGVBcGlLZXkSJC5zYWxnYS50aWNrZXQudjEuQ3JlYXRlQXBpS2V5UmVxdWVzdBolLnNhbGdhLnRpY2tldC52MS5DcmVhdGVBcGlLZXlSZXNwb25zZSIXgtPkkwIROgEqIgwvdjEvYXBpLWtleXMSbgoLTGlzdEFwaUtleXMSIy5zYWxnYS50aWNrZXQudjEuTGlzdEFwaUtleXNSZXF1ZXN0GiQuc2FsZ2EudGlja2V0LnYxLkxpc3RBcGlLZXlzUmVzcG9uc2UiFILT5JMCDhIML3YxL2FwaS1rZXlzEoABCgxSZXZva2VBcGlLZXkSJC5zYWxnYS50aWNrZXQudjEuUmV2b2tlQXBpS2V5UmVxdWVzdBolLnNhbGdhLnRpY2tldC52MS5SZXZva2VBcGlLZXlSZXNwb25zZSIjgtPkkwIdOgEqIhgvdjEvYXBpLWtleXMve2lkfTpyZXZva2USaQoQVXBsb2FkQXR0YWNobWVudBIoLnNhbGdhLnRpY2tldC52MS5VcGxvYWRBdHRhY2htZW50UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5VcGxvYWRBdHRhY2htZW50UmVzcG9uc2UoARKKAQobQ3JlYXRlVGlja2V0V2l0aEF0dGFjaG1lbnRzEjMuc2FsZ2EudGlja2V0LnYxLkNyZWF0ZVRpY2tldFdpdGhBdHRhY2htZW50c1JlcXVlc3QaNC5zYWxnYS50aWNrZXQudjEuQ3JlYXRlVGlja2V0V2l0aEF0dGFjaG1lbnRzUmVzcG9uc2UoARKRAQoPTGlzdEF0dGFjaG1lbnRzEicuc2FsZ2EudGlja2V0LnYxLkxpc3RBdHRhY2htZW50c1JlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuTGlzdEF0dGFjaG1lbnRzUmVzcG9uc2UiK4LT5JMCJRIjL3YxL3RpY2tldHMve3RpY2tldF9pZH0vYXR0YWNobWVudHMSbwoSRG93bmxvYWRBdHRhY2htZW50Eiouc2FsZ2EudGlja2V0LnYxLkRvd25sb2FkQXR0YWNobWVudFJlcXVlc3QaKy5zYWxnYS50aWNrZXQudjEuRG93bmxvYWRBdHRhY2htZW50UmVzcG9uc2UwARK6AQoTU2V0QXR0YWNobWVudFB1YmxpYxIrLnNhbGdhLnRpY2tldC52MS5TZXRBdHRhY2htZW50UHVibGljUmVxdWVzdBosLnNhbGdhLnRpY2tldC52MS5TZXRBdHRhY2htZW50UHVibGljUmVzcG9uc2UiSILT5JMCQjoBKiI9L3YxL3RpY2tldHMve3RpY2tldF9pZH0vYXR0YWNobWVudHMve2F0dGFjaG1lbnRfaWR9OnNldFB1YmxpYxKkAQoQRGVsZXRlQXR0YWNobWVudBIoLnNhbGdhLnRpY2tldC52MS5EZWxldGVBdHRhY2htZW50UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5EZWxldGVBdHRhY2htZW50UmVzcG9uc2UiO4LT5JMCNSozL3YxL3RpY2tldHMve3RpY2tldF9pZH0vYXR0YWNobWVudHMve2F0dGFjaG1lbnRfaWR9EpsBChZHZXRBdHRhY2htZW50UmV0ZW50aW9uEi4uc2FsZ2EudGlja2V0LnYxLkdldEF0dGFjaG1lbnRSZXRlbnRpb25SZXF1ZXN0Gi8uc2FsZ2EudGlja2V0LnYxLkdldEF0dGFjaG1lbnRSZXRlbnRpb25SZXNwb25zZSIggtPkkwIaEhgvdjEvYXR0YWNobWVudC1yZXRlbnRpb24SngEKFlNldEF0dGFjaG1lbnRSZXRlbnRpb24SLi5zYWxnYS50aWNrZXQudjEuU2V0QXR0YWNobWVudFJldGVudGlvblJlcXVlc3QaLy5zYWxnYS50aWNrZXQudjEuU2V0QXR0YWNobWVudFJldGVudGlvblJlc3BvbnNlIiOC0+STAh06ASoiGC92MS9hdHRhY2htZW50LXJldGVudGlvbhKGAQoRTGlzdE5lYXJieVRpY2tldHMSKS5zYWxnYS50aWNrZXQudjEuTGlzdE5lYXJieVRpY2tldHNSZXF1ZXN0Giouc2FsZ2EudGlja2V0LnYxLkxpc3ROZWFyYnlUaWNrZXRzUmVzcG9uc2UiGoLT5JMCFBISL3YxL3RpY2tldHM6bmVhcmJ5EokBCg1MaW5rRHVwbGljYXRlEiUuc2FsZ2EudGlja2V0LnYxLkxpbmtEdXBsaWNhdGVSZXF1ZXN0GiYuc2FsZ2EudGlja2V0LnYxLkxpbmtEdXBsaWNhdGVSZXNwb25zZSIpgtPkkwIjOgEqIh4vdjEvdGlja2V0cy97aWR9OmxpbmtEdXBsaWNhdGUSkQEKD1VubGlua0R1cGxpY2F0ZRInLnNhbGdhLnRpY2tldC52MS5VbmxpbmtEdXBsaWNhdGVSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLlVubGlua0R1cGxpY2F0ZVJlc3BvbnNlIiuC0+STAiU6ASoiIC92MS90aWNrZXRzL3tpZH06dW5saW5rRHVwbGljYXRlEn8KDEZvbGxvd1RpY2tldBIkLnNhbGdhLnRpY2tldC52MS5Gb2xsb3dUaWNrZXRSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLkZvbGxvd1RpY2tldFJlc3BvbnNlIiKC0+STAhw6ASoiFy92MS90aWNrZXRzL3tpZH06Zm9sbG93EpMBChFTZXRUaWNrZXRQcmlvcml0eRIpLnNhbGdhLnRpY2tldC52MS5TZXRUaWNrZXRQcmlvcml0eVJlcXVlc3QaKi5zYWxnYS50aWNrZXQudjEuU2V0VGlja2V0UHJpb3JpdHlSZXNwb25zZSIngtPkkwIhOgEqIhwvdjEvdGlja2V0cy97aWR9OnNldFByaW9yaXR5EpMBChRHZXREdXBsaWNhdGVTZXR0aW5ncxIsLnNhbGdhLnRpY2tldC52MS5HZXREdXBsaWNhdGVTZXR0aW5nc1JlcXVlc3QaLS5zYWxnYS50aWNrZXQudjEuR2V0RHVwbGljYXRlU2V0dGluZ3NSZXNwb25zZSIegtPkkwIYEhYvdjEvZHVwbGljYXRlLXNldHRpbmdzEpYBChRTZXREdXBsaWNhdGVTZXR0aW5ncxIsLnNhbGdhLnRpY2tldC52MS5TZXREdXBsaWNhdGVTZXR0aW5nc1JlcXVlc3QaLS5zYWxnYS50aWNrZXQudjEuU2V0RHVwbGljYXRlU2V0dGluZ3NSZXNwb25zZSIhgtPkkwIbOgEqIhYvdjEvZHVwbGljYXRlLXNldHRpbmdzQsUBChNjb20uc2FsZ2EudGlja2V0LnYxQhJUaWNrZXRTZXJ2aWNlUHJvdG9QAVo8Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2EvdGlja2V0L3YxO3RpY2tldHYxogIDU1RYqgIPU2FsZ2EuVGlja2V0LlYxygIPU2FsZ2FcVGlja2V0XFYx4gIbU2FsZ2FcVGlja2V0XFYxXEdQQk1ldGFkYXRh6gIRU2FsZ2E6OlRpY2tldDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_httpbody, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_api_key, file_salga_ticket_v1_attachment, file_salga_ticket_v1_ticket]);
 
 /**
  * CreateTicketRequest is the input of TicketService.CreateTicket.
@@ -104,6 +104,14 @@ export type CreateTicketRequest = Message<"salga.ticket.v1.CreateTicketRequest">
    * @generated from field: salga.common.v1.ReporterPreferences reporter_preferences = 9;
    */
   reporterPreferences?: ReporterPreferences | undefined;
+
+  /**
+   * Priority set by staff at report time; a citizen may not set one.
+   * Unspecified: the rule's suggestion.
+   *
+   * @generated from field: salga.common.v1.Priority priority = 10;
+   */
+  priority: Priority;
 };
 
 /**
@@ -125,6 +133,15 @@ export type CreateTicketResponse = Message<"salga.ticket.v1.CreateTicketResponse
    * @generated from field: salga.ticket.v1.Ticket ticket = 1;
    */
   ticket?: Ticket | undefined;
+
+  /**
+   * Open tickets of the same category near the new one, nearest first, as
+   * ListNearbyTickets finds them for the caller: a client can offer
+   * "follow this one instead". Never for a GBV report.
+   *
+   * @generated from field: repeated salga.ticket.v1.NearbyTicket likely_duplicates = 2;
+   */
+  likelyDuplicates: NearbyTicket[];
 };
 
 /**
@@ -975,6 +992,487 @@ export const CreateTicketWithAttachmentsResponseSchema: GenMessage<CreateTicketW
   messageDesc(file_salga_ticket_v1_ticket_service, 26);
 
 /**
+ * ListNearbyTicketsRequest is the input of TicketService.ListNearbyTickets.
+ *
+ * @generated from message salga.ticket.v1.ListNearbyTicketsRequest
+ */
+export type ListNearbyTicketsRequest = Message<"salga.ticket.v1.ListNearbyTicketsRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant. Only platform admins
+   * may name another.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The point to look around; required, inside South Africa.
+   *
+   * @generated from field: salga.common.v1.LatLng location = 2;
+   */
+  location?: LatLng | undefined;
+
+  /**
+   * The category; required.
+   *
+   * @generated from field: salga.common.v1.Category category = 3;
+   */
+  category: Category;
+
+  /**
+   * Radius in metres, at most 5000; 0 or unset uses the municipality's
+   * radius for the category and the caller (resident or staff).
+   *
+   * @generated from field: double radius_meters = 4;
+   */
+  radiusMeters: number;
+
+  /**
+   * Most tickets to return: default 5, at most 50.
+   *
+   * @generated from field: int32 page_size = 5;
+   */
+  pageSize: number;
+};
+
+/**
+ * Describes the message salga.ticket.v1.ListNearbyTicketsRequest.
+ * Use `create(ListNearbyTicketsRequestSchema)` to create a new message.
+ */
+export const ListNearbyTicketsRequestSchema: GenMessage<ListNearbyTicketsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 27);
+
+/**
+ * ListNearbyTicketsResponse is the output of TicketService.ListNearbyTickets.
+ *
+ * @generated from message salga.ticket.v1.ListNearbyTicketsResponse
+ */
+export type ListNearbyTicketsResponse = Message<"salga.ticket.v1.ListNearbyTicketsResponse"> & {
+  /**
+   * The tickets, nearest first.
+   *
+   * @generated from field: repeated salga.ticket.v1.NearbyTicket tickets = 1;
+   */
+  tickets: NearbyTicket[];
+
+  /**
+   * The radius used, in metres (0: suggestions are off for the category).
+   *
+   * @generated from field: double radius_meters = 2;
+   */
+  radiusMeters: number;
+};
+
+/**
+ * Describes the message salga.ticket.v1.ListNearbyTicketsResponse.
+ * Use `create(ListNearbyTicketsResponseSchema)` to create a new message.
+ */
+export const ListNearbyTicketsResponseSchema: GenMessage<ListNearbyTicketsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 28);
+
+/**
+ * LinkDuplicateRequest is the input of TicketService.LinkDuplicate.
+ *
+ * @generated from message salga.ticket.v1.LinkDuplicateRequest
+ */
+export type LinkDuplicateRequest = Message<"salga.ticket.v1.LinkDuplicateRequest"> & {
+  /**
+   * The duplicate (child) ticket's UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The ticket it duplicates (the parent); required.
+   *
+   * @generated from field: string parent_id = 2;
+   */
+  parentId: string;
+
+  /**
+   * Why; optional, at most 1000 characters, recorded in both histories.
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message salga.ticket.v1.LinkDuplicateRequest.
+ * Use `create(LinkDuplicateRequestSchema)` to create a new message.
+ */
+export const LinkDuplicateRequestSchema: GenMessage<LinkDuplicateRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 29);
+
+/**
+ * LinkDuplicateResponse is the output of TicketService.LinkDuplicate.
+ *
+ * @generated from message salga.ticket.v1.LinkDuplicateResponse
+ */
+export type LinkDuplicateResponse = Message<"salga.ticket.v1.LinkDuplicateResponse"> & {
+  /**
+   * The child after the link (closed, duplicate_of the parent).
+   *
+   * @generated from field: salga.ticket.v1.Ticket ticket = 1;
+   */
+  ticket?: Ticket | undefined;
+
+  /**
+   * The parent after the link.
+   *
+   * @generated from field: salga.ticket.v1.Ticket parent = 2;
+   */
+  parent?: Ticket | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.LinkDuplicateResponse.
+ * Use `create(LinkDuplicateResponseSchema)` to create a new message.
+ */
+export const LinkDuplicateResponseSchema: GenMessage<LinkDuplicateResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 30);
+
+/**
+ * UnlinkDuplicateRequest is the input of TicketService.UnlinkDuplicate.
+ *
+ * @generated from message salga.ticket.v1.UnlinkDuplicateRequest
+ */
+export type UnlinkDuplicateRequest = Message<"salga.ticket.v1.UnlinkDuplicateRequest"> & {
+  /**
+   * The duplicate (child) ticket's UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Why; optional, at most 1000 characters.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message salga.ticket.v1.UnlinkDuplicateRequest.
+ * Use `create(UnlinkDuplicateRequestSchema)` to create a new message.
+ */
+export const UnlinkDuplicateRequestSchema: GenMessage<UnlinkDuplicateRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 31);
+
+/**
+ * UnlinkDuplicateResponse is the output of TicketService.UnlinkDuplicate.
+ *
+ * @generated from message salga.ticket.v1.UnlinkDuplicateResponse
+ */
+export type UnlinkDuplicateResponse = Message<"salga.ticket.v1.UnlinkDuplicateResponse"> & {
+  /**
+   * The child after the unlink, in the status it had before the link.
+   *
+   * @generated from field: salga.ticket.v1.Ticket ticket = 1;
+   */
+  ticket?: Ticket | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.UnlinkDuplicateResponse.
+ * Use `create(UnlinkDuplicateResponseSchema)` to create a new message.
+ */
+export const UnlinkDuplicateResponseSchema: GenMessage<UnlinkDuplicateResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 32);
+
+/**
+ * FollowTicketRequest is the input of TicketService.FollowTicket.
+ *
+ * @generated from message salga.ticket.v1.FollowTicketRequest
+ */
+export type FollowTicketRequest = Message<"salga.ticket.v1.FollowTicketRequest"> & {
+  /**
+   * Ticket UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message salga.ticket.v1.FollowTicketRequest.
+ * Use `create(FollowTicketRequestSchema)` to create a new message.
+ */
+export const FollowTicketRequestSchema: GenMessage<FollowTicketRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 33);
+
+/**
+ * FollowTicketResponse is the output of TicketService.FollowTicket.
+ *
+ * @generated from message salga.ticket.v1.FollowTicketResponse
+ */
+export type FollowTicketResponse = Message<"salga.ticket.v1.FollowTicketResponse"> & {
+  /**
+   * The followed ticket as a nearby list shows it.
+   *
+   * @generated from field: salga.ticket.v1.NearbyTicket ticket = 1;
+   */
+  ticket?: NearbyTicket | undefined;
+
+  /**
+   * How many people follow it now.
+   *
+   * @generated from field: int32 follower_count = 2;
+   */
+  followerCount: number;
+};
+
+/**
+ * Describes the message salga.ticket.v1.FollowTicketResponse.
+ * Use `create(FollowTicketResponseSchema)` to create a new message.
+ */
+export const FollowTicketResponseSchema: GenMessage<FollowTicketResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 34);
+
+/**
+ * SetTicketPriorityRequest is the input of TicketService.SetTicketPriority.
+ *
+ * @generated from message salga.ticket.v1.SetTicketPriorityRequest
+ */
+export type SetTicketPriorityRequest = Message<"salga.ticket.v1.SetTicketPriorityRequest"> & {
+  /**
+   * Ticket UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The new priority; required.
+   *
+   * @generated from field: salga.common.v1.Priority priority = 2;
+   */
+  priority: Priority;
+
+  /**
+   * Why; required, at most 1000 characters.
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message salga.ticket.v1.SetTicketPriorityRequest.
+ * Use `create(SetTicketPriorityRequestSchema)` to create a new message.
+ */
+export const SetTicketPriorityRequestSchema: GenMessage<SetTicketPriorityRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 35);
+
+/**
+ * SetTicketPriorityResponse is the output of TicketService.SetTicketPriority.
+ *
+ * @generated from message salga.ticket.v1.SetTicketPriorityResponse
+ */
+export type SetTicketPriorityResponse = Message<"salga.ticket.v1.SetTicketPriorityResponse"> & {
+  /**
+   * The ticket after the change.
+   *
+   * @generated from field: salga.ticket.v1.Ticket ticket = 1;
+   */
+  ticket?: Ticket | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.SetTicketPriorityResponse.
+ * Use `create(SetTicketPriorityResponseSchema)` to create a new message.
+ */
+export const SetTicketPriorityResponseSchema: GenMessage<SetTicketPriorityResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 36);
+
+/**
+ * NearbyRadius is a municipality's nearby radius for one category.
+ *
+ * @generated from message salga.ticket.v1.NearbyRadius
+ */
+export type NearbyRadius = Message<"salga.ticket.v1.NearbyRadius"> & {
+  /**
+   * The category; GBV has none (it never gets suggestions).
+   *
+   * @generated from field: salga.common.v1.Category category = 1;
+   */
+  category: Category;
+
+  /**
+   * Radius for residents and API-key clients, metres, 0 to 5000 (0: off).
+   *
+   * @generated from field: double resident_meters = 2;
+   */
+  residentMeters: number;
+
+  /**
+   * Radius for staff, metres, 0 to 5000 (0: off).
+   *
+   * @generated from field: double staff_meters = 3;
+   */
+  staffMeters: number;
+};
+
+/**
+ * Describes the message salga.ticket.v1.NearbyRadius.
+ * Use `create(NearbyRadiusSchema)` to create a new message.
+ */
+export const NearbyRadiusSchema: GenMessage<NearbyRadius> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 37);
+
+/**
+ * PriorityKeyword raises the suggested priority of a ticket whose
+ * description contains the phrase (case-insensitive).
+ *
+ * @generated from message salga.ticket.v1.PriorityKeyword
+ */
+export type PriorityKeyword = Message<"salga.ticket.v1.PriorityKeyword"> & {
+  /**
+   * The phrase, 2 to 100 characters, e.g. `live wire`, `clinic`.
+   *
+   * @generated from field: string phrase = 1;
+   */
+  phrase: string;
+
+  /**
+   * The priority it suggests; required.
+   *
+   * @generated from field: salga.common.v1.Priority priority = 2;
+   */
+  priority: Priority;
+};
+
+/**
+ * Describes the message salga.ticket.v1.PriorityKeyword.
+ * Use `create(PriorityKeywordSchema)` to create a new message.
+ */
+export const PriorityKeywordSchema: GenMessage<PriorityKeyword> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 38);
+
+/**
+ * DuplicateSettings are a municipality's rules for nearby reports and
+ * suggested priorities.
+ *
+ * @generated from message salga.ticket.v1.DuplicateSettings
+ */
+export type DuplicateSettings = Message<"salga.ticket.v1.DuplicateSettings"> & {
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * Radii per category; a category not listed uses 250 m for residents
+   * and 1,000 m for staff.
+   *
+   * @generated from field: repeated salga.ticket.v1.NearbyRadius radii = 2;
+   */
+  radii: NearbyRadius[];
+
+  /**
+   * Keywords that raise the suggested priority (at most 200).
+   *
+   * @generated from field: repeated salga.ticket.v1.PriorityKeyword keywords = 3;
+   */
+  keywords: PriorityKeyword[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.DuplicateSettings.
+ * Use `create(DuplicateSettingsSchema)` to create a new message.
+ */
+export const DuplicateSettingsSchema: GenMessage<DuplicateSettings> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 39);
+
+/**
+ * GetDuplicateSettingsRequest is the input of TicketService.GetDuplicateSettings.
+ *
+ * @generated from message salga.ticket.v1.GetDuplicateSettingsRequest
+ */
+export type GetDuplicateSettingsRequest = Message<"salga.ticket.v1.GetDuplicateSettingsRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+};
+
+/**
+ * Describes the message salga.ticket.v1.GetDuplicateSettingsRequest.
+ * Use `create(GetDuplicateSettingsRequestSchema)` to create a new message.
+ */
+export const GetDuplicateSettingsRequestSchema: GenMessage<GetDuplicateSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 40);
+
+/**
+ * GetDuplicateSettingsResponse is the output of TicketService.GetDuplicateSettings.
+ *
+ * @generated from message salga.ticket.v1.GetDuplicateSettingsResponse
+ */
+export type GetDuplicateSettingsResponse = Message<"salga.ticket.v1.GetDuplicateSettingsResponse"> & {
+  /**
+   * The settings (the defaults when never set).
+   *
+   * @generated from field: salga.ticket.v1.DuplicateSettings settings = 1;
+   */
+  settings?: DuplicateSettings | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.GetDuplicateSettingsResponse.
+ * Use `create(GetDuplicateSettingsResponseSchema)` to create a new message.
+ */
+export const GetDuplicateSettingsResponseSchema: GenMessage<GetDuplicateSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 41);
+
+/**
+ * SetDuplicateSettingsRequest is the input of TicketService.SetDuplicateSettings.
+ *
+ * @generated from message salga.ticket.v1.SetDuplicateSettingsRequest
+ */
+export type SetDuplicateSettingsRequest = Message<"salga.ticket.v1.SetDuplicateSettingsRequest"> & {
+  /**
+   * The new settings; tenant defaults to the caller's.
+   *
+   * @generated from field: salga.ticket.v1.DuplicateSettings settings = 1;
+   */
+  settings?: DuplicateSettings | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.SetDuplicateSettingsRequest.
+ * Use `create(SetDuplicateSettingsRequestSchema)` to create a new message.
+ */
+export const SetDuplicateSettingsRequestSchema: GenMessage<SetDuplicateSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 42);
+
+/**
+ * SetDuplicateSettingsResponse is the output of TicketService.SetDuplicateSettings.
+ *
+ * @generated from message salga.ticket.v1.SetDuplicateSettingsResponse
+ */
+export type SetDuplicateSettingsResponse = Message<"salga.ticket.v1.SetDuplicateSettingsResponse"> & {
+  /**
+   * The stored settings.
+   *
+   * @generated from field: salga.ticket.v1.DuplicateSettings settings = 1;
+   */
+  settings?: DuplicateSettings | undefined;
+};
+
+/**
+ * Describes the message salga.ticket.v1.SetDuplicateSettingsResponse.
+ * Use `create(SetDuplicateSettingsResponseSchema)` to create a new message.
+ */
+export const SetDuplicateSettingsResponseSchema: GenMessage<SetDuplicateSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_service, 43);
+
+/**
  * TicketOrder is the sort order of ListTickets.
  *
  * @generated from enum salga.ticket.v1.TicketOrder
@@ -1007,6 +1505,15 @@ export enum TicketOrder {
    * @generated from enum value: TICKET_ORDER_RESOLUTION_DEADLINE_ASC = 3;
    */
   RESOLUTION_DEADLINE_ASC = 3,
+
+  /**
+   * Most urgent first (P1 to P4, then tickets without a priority), and
+   * within a priority the soonest resolution deadline first (tickets
+   * without one last): the order a queue is worked in.
+   *
+   * @generated from enum value: TICKET_ORDER_PRIORITY = 4;
+   */
+  PRIORITY = 4,
 }
 
 /**
@@ -1262,6 +1769,99 @@ export const TicketService: GenService<{
     methodKind: "unary";
     input: typeof SetAttachmentRetentionRequestSchema;
     output: typeof SetAttachmentRetentionResponseSchema;
+  },
+  /**
+   * ListNearbyTickets lists the tickets of one category near a point, nearest
+   * first, so a reporter can follow an existing report instead of filing
+   * another and staff can find the parent of a duplicate: tickets that are
+   * open, in progress, awaiting the citizen, or resolved within the last 30
+   * days, never duplicates themselves. The radius defaults per municipality
+   * and category (GetDuplicateSettings: 250 m for residents and API-key
+   * clients, 1,000 m for staff, 0 turns suggestions off). GBV tickets never
+   * appear, and a GBV query gets no suggestions. Residents see where and
+   * what state, never a description or a reporter.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.ListNearbyTickets
+   */
+  listNearbyTickets: {
+    methodKind: "unary";
+    input: typeof ListNearbyTicketsRequestSchema;
+    output: typeof ListNearbyTicketsResponseSchema;
+  },
+  /**
+   * LinkDuplicate closes a ticket as a duplicate of another (staff): same
+   * municipality, same category group, the parent neither a duplicate nor
+   * closed or cancelled, the child open work and no parent itself. The
+   * child's clocks stop, its reporter follows the parent, the parent counts
+   * it; both histories record the link. A child already linked (also by a
+   * concurrent call) is FAILED_PRECONDITION naming its parent.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.LinkDuplicate
+   */
+  linkDuplicate: {
+    methodKind: "unary";
+    input: typeof LinkDuplicateRequestSchema;
+    output: typeof LinkDuplicateResponseSchema;
+  },
+  /**
+   * UnlinkDuplicate undoes LinkDuplicate (staff): the child returns to the
+   * status it had, its clocks run again from now with the time they had
+   * counted before the link, and the parent's count drops.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.UnlinkDuplicate
+   */
+  unlinkDuplicate: {
+    methodKind: "unary";
+    input: typeof UnlinkDuplicateRequestSchema;
+    output: typeof UnlinkDuplicateResponseSchema;
+  },
+  /**
+   * FollowTicket makes the caller a follower of a ticket they may find
+   * nearby (the "follow this one instead" of a report). Following twice is
+   * a no-op. A follower is recorded on the ticket; the notification service
+   * has no subscribers of its own, so followers are not sent the ticket's
+   * updates yet.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.FollowTicket
+   */
+  followTicket: {
+    methodKind: "unary";
+    input: typeof FollowTicketRequestSchema;
+    output: typeof FollowTicketResponseSchema;
+  },
+  /**
+   * SetTicketPriority sets a ticket's priority (staff) with a reason,
+   * recorded in the history; SLA measures the open clocks against the new
+   * priority's targets from this moment, keeping the time already counted.
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.SetTicketPriority
+   */
+  setTicketPriority: {
+    methodKind: "unary";
+    input: typeof SetTicketPriorityRequestSchema;
+    output: typeof SetTicketPriorityResponseSchema;
+  },
+  /**
+   * GetDuplicateSettings returns a municipality's nearby radii and priority
+   * keywords (staff of the tenant, platform admins).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.GetDuplicateSettings
+   */
+  getDuplicateSettings: {
+    methodKind: "unary";
+    input: typeof GetDuplicateSettingsRequestSchema;
+    output: typeof GetDuplicateSettingsResponseSchema;
+  },
+  /**
+   * SetDuplicateSettings replaces a municipality's nearby radii and
+   * priority keywords (municipal_admin of the tenant, or platform_admin).
+   *
+   * @generated from rpc salga.ticket.v1.TicketService.SetDuplicateSettings
+   */
+  setDuplicateSettings: {
+    methodKind: "unary";
+    input: typeof SetDuplicateSettingsRequestSchema;
+    output: typeof SetDuplicateSettingsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_ticket_v1_ticket_service, 0);

@@ -1,0 +1,191 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+)
+
+// cityHall is Cape Town City Hall on Darling Street, inside the seeded
+// city's west water area.
+var cityHall = &commonv1.LatLng{Latitude: -33.92530, Longitude: 18.42370}
+
+// metresFrom is the point north and east metres from p.
+func metresFrom(p *commonv1.LatLng, north, east float64) *commonv1.LatLng {
+	return &commonv1.LatLng{Latitude: p.GetLatitude() + north/111320,
+		Longitude: p.GetLongitude() + east/(111320*math.Cos(p.GetLatitude()*math.Pi/180))}
+}
+
+func TestFortyReportsOfOneBurstMainEndAsOneParentWithThirtyNineLinkedChildren(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{})
+	s.seedCity(t, "TST")
+	ctx := context.Background()
+	agentTok := s.token("agent-1", "TST", "agent")
+	agent := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, agentTok))
+
+	// Forty residents report the burst main within 100 m of City Hall, the
+	// first at the door; a GBV report is made at the same place.
+	var ids []string
+	for i := range 40 {
+		r, a := float64(i)*95/39, float64(i)*2.4
+		citizen := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token(fmt.Sprintf("resident-%02d", i), "TST", "citizen")))
+		resp, err := citizen.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER,
+			Description: "Burst main flooding Darling Street", Location: metresFrom(cityHall, r*math.Sin(a), r*math.Cos(a))})
+		require.NoError(t, err)
+		if i > 0 {
+			require.NotEmpty(t, resp.GetLikelyDuplicates(), "report %d is offered the earlier ones", i)
+		}
+		ids = append(ids, resp.GetTicket().GetId())
+	}
+	victim := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("victim", "TST", "citizen")))
+	gbv, err := victim.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_GBV,
+		Description: "Assaulted outside City Hall", Location: metresFrom(cityHall, 1, 0)})
+	require.NoError(t, err)
+	require.Empty(t, gbv.GetLikelyDuplicates(), "a GBV report gets no suggestions")
+	for _, id := range ids {
+		s.waitRoutedAndClocked(agent, id)
+	}
+
+	// Staff look around City Hall through the gateway: nearest first, the
+	// report at the door first, never the GBV report.
+	q := url.Values{"category": {"CATEGORY_WATER"}, "page_size": {"50"},
+		"location.latitude": {fmt.Sprint(cityHall.GetLatitude())}, "location.longitude": {fmt.Sprint(cityHall.GetLongitude())}}
+	code, body, _ := s.call("GET", "/v1/tickets:nearby?"+q.Encode(), agentTok, "", nil)
+	require.Equal(t, 200, code, "%v", body)
+	found := body["tickets"].([]any)
+	require.Len(t, found, 40)
+	require.Equal(t, ids[0], found[0].(map[string]any)["id"])
+	last := -1.0
+	for _, f := range found {
+		d, _ := f.(map[string]any)["distance_meters"].(float64) // omitted when 0
+		require.GreaterOrEqual(t, d, last, "nearest first")
+		require.Less(t, d, 100.5)
+		require.NotEqual(t, gbv.GetTicket().GetId(), f.(map[string]any)["id"])
+		last = d
+	}
+	for _, cat := range []commonv1.Category{commonv1.Category_CATEGORY_GBV, commonv1.Category_CATEGORY_WATER} {
+		near, err := agent.ListNearbyTickets(ctx, &ticketv1.ListNearbyTicketsRequest{Location: cityHall, Category: cat, RadiusMeters: 5000, PageSize: 50})
+		require.NoError(t, err)
+		for _, n := range near.GetTickets() {
+			require.NotEqual(t, gbv.GetTicket().GetId(), n.GetId(), "an agent never sees the GBV report")
+		}
+	}
+
+	// Staff link the 39 others to the first: half through the gateway,
+	// half over gRPC.
+	parent := ids[0]
+	for i, id := range ids[1:] {
+		if i%2 == 0 {
+			code, body, _ := s.call("POST", "/v1/tickets/"+id+":linkDuplicate", agentTok, `{"parent_id":"`+parent+`","reason":"same burst main"}`, nil)
+			require.Equal(t, 200, code, "%v", body)
+			continue
+		}
+		_, err := agent.LinkDuplicate(ctx, &ticketv1.LinkDuplicateRequest{Id: id, ParentId: parent, Reason: "same burst main"})
+		require.NoError(t, err)
+	}
+	got, err := agent.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: parent})
+	require.NoError(t, err)
+	require.EqualValues(t, 39, got.GetTicket().GetLinkedCount())
+	require.EqualValues(t, 39, got.GetTicket().GetFollowerCount())
+	require.Equal(t, commonv1.TicketStatus_TICKET_STATUS_OPEN, got.GetTicket().GetStatus())
+	// Every child is closed as a duplicate and its clocks stop at SLA.
+	sla := slav1.NewSlaServiceClient(s.dial(s.slaAddr, agentTok))
+	for _, id := range ids[1:] {
+		child, err := agent.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: id})
+		require.NoError(t, err)
+		require.Equal(t, commonv1.TicketStatus_TICKET_STATUS_CLOSED, child.GetTicket().GetStatus())
+		require.Equal(t, parent, child.GetTicket().GetDuplicateOf())
+		s.eventually(20*time.Second, "the clocks of "+id+" stopped", func() (bool, string) {
+			clocks, err := sla.GetTicketClocks(ctx, &slav1.GetTicketClocksRequest{TicketId: id})
+			if err != nil {
+				return false, err.Error()
+			}
+			for _, c := range clocks.GetClocks() {
+				if c.GetStopTime() == nil {
+					return false, c.String()
+				}
+			}
+			return len(clocks.GetClocks()) > 0, "no clocks"
+		})
+	}
+	after, err := agent.ListNearbyTickets(ctx, &ticketv1.ListNearbyTicketsRequest{Location: cityHall, Category: commonv1.Category_CATEGORY_WATER, PageSize: 50})
+	require.NoError(t, err)
+	require.Len(t, after.GetTickets(), 1, "the duplicates are no longer suggested")
+	require.EqualValues(t, 39, after.GetTickets()[0].GetLinkedCount())
+}
+
+func TestAP1GetsTheP1DeadlineAndAPriorityChangeKeepsTheElapsedTime(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{})
+	s.seedCity(t, "TST")
+	ctx := context.Background()
+	admin := slav1.NewSlaServiceClient(s.dial(s.slaAddr, s.token("platform-1", "TST", "platform_admin")))
+	for _, c := range []*slav1.SlaConfig{
+		{Municipality: "TST", Category: commonv1.Category_CATEGORY_WATER, ResponseHours: 24, ResolutionHours: 168},
+		{Municipality: "TST", Category: commonv1.Category_CATEGORY_WATER, Priority: commonv1.Priority_PRIORITY_P1_CRITICAL,
+			ResponseHours: 2, ResolutionHours: 12},
+	} {
+		_, err := admin.CreateSlaConfig(ctx, &slav1.CreateSlaConfigRequest{Config: c})
+		require.NoError(t, err)
+	}
+	agentTok := s.token("agent-1", "TST", "agent")
+	agent := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, agentTok))
+	deadlines := func(id string, want func(created time.Time) (time.Time, time.Time)) {
+		t.Helper()
+		s.eventually(20*time.Second, "the deadlines of "+id, func() (bool, string) {
+			got, err := agent.GetTicket(ctx, &ticketv1.GetTicketRequest{Id: id})
+			if err != nil {
+				return false, err.Error()
+			}
+			tk := got.GetTicket()
+			resp, res := want(tk.GetCreateTime().AsTime())
+			ok := tk.GetResponseDeadline() != nil && tk.GetResolutionDeadline() != nil &&
+				tk.GetResponseDeadline().AsTime().Sub(resp).Abs() < 500*time.Millisecond &&
+				tk.GetResolutionDeadline().AsTime().Sub(res).Abs() < 500*time.Millisecond
+			return ok, fmt.Sprintf("created %v, response %v, resolution %v", tk.GetCreateTime().AsTime(),
+				tk.GetResponseDeadline().AsTime(), tk.GetResolutionDeadline().AsTime())
+		})
+	}
+
+	// A live wire reported by staff as P1 gets the P1 deadlines.
+	p1, err := agent.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER,
+		Description: "Pipe burst into the clinic's electrics", Location: cityHall, Priority: commonv1.Priority_PRIORITY_P1_CRITICAL})
+	require.NoError(t, err)
+	deadlines(p1.GetTicket().GetId(), func(c time.Time) (time.Time, time.Time) { return c.Add(2 * time.Hour), c.Add(12 * time.Hour) })
+
+	// A P3 report raised to P1 three seconds later: the three seconds stay
+	// counted, so the new deadlines run from the report, not from the change.
+	p3, err := agent.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER,
+		Description: "Leak at the meter", Location: metresFrom(cityHall, 300, 0)})
+	require.NoError(t, err)
+	id := p3.GetTicket().GetId()
+	require.Equal(t, commonv1.Priority_PRIORITY_P3_MEDIUM, p3.GetTicket().GetPriority())
+	deadlines(id, func(c time.Time) (time.Time, time.Time) { return c.Add(24 * time.Hour), c.Add(168 * time.Hour) })
+	time.Sleep(3 * time.Second)
+	code, body, _ := s.call("POST", "/v1/tickets/"+id+":setPriority", agentTok,
+		`{"priority":"PRIORITY_P1_CRITICAL","reason":"it is flooding the clinic"}`, nil)
+	require.Equal(t, 200, code, "%v", body)
+	deadlines(id, func(c time.Time) (time.Time, time.Time) { return c.Add(2 * time.Hour), c.Add(12 * time.Hour) })
+	clocks, err := admin.ExplainTicketClocks(ctx, &slav1.ExplainTicketClocksRequest{TicketId: id})
+	require.NoError(t, err)
+	changed := 0
+	for _, c := range clocks.GetClocks() {
+		for _, sg := range c.GetSegments() {
+			if sg.GetEndReason() == slav1.SegmentEndReason_SEGMENT_END_REASON_PRIORITY_CHANGED {
+				changed++
+				require.GreaterOrEqual(t, sg.GetElapsed().AsDuration(), 3*time.Second, "the time before the change, as measured")
+			}
+		}
+	}
+	require.Equal(t, 2, changed, "both clocks keep the segment before the change")
+}

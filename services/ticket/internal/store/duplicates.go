@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salga/trustengine/libs/pg"
+	"github.com/salga/trustengine/services/ticket/internal/domain"
+)
+
+// NearbyTickets returns up to q.Size tickets of q.Category in tenant within
+// meters of q.Location, nearest first, leaving out exclude ("" for none):
+// open work, and tickets resolved at or after resolvedSince. It goes
+// through ticket.nearby_tickets, whose GIST index row-level security would
+// keep from the query (migration 00014); the function keeps the tenant
+// wall and never returns a GBV ticket.
+func (s *Store) NearbyTickets(ctx context.Context, tx pgx.Tx, tenant string, q domain.NearbyQuery, meters float64,
+	resolvedSince time.Time, exclude string) ([]domain.NearbyTicket, error) {
+	var ex *string
+	if exclude != "" {
+		ex = &exclude
+	}
+	rows, err := tx.Query(ctx, `SELECT id::text, reference, status, lat, lng, linked_count, create_time, distance
+		FROM ticket.nearby_tickets($1, $2, $3, $4, $5, $6, $7::uuid, $8)`,
+		tenant, string(q.Category), q.Location.Lng, q.Location.Lat, meters, resolvedSince, ex, q.Size)
+	if err != nil {
+		return nil, fmt.Errorf("store.NearbyTickets: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.NearbyTicket, error) {
+		n := domain.NearbyTicket{Category: q.Category}
+		var status string
+		err := r.Scan(&n.ID, &n.Reference, &status, &n.Location.Lat, &n.Location.Lng, &n.LinkedCount, &n.CreateTime, &n.Meters)
+		n.Status, n.CreateTime = domain.Status(status), n.CreateTime.UTC()
+		return n, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store.NearbyTickets: %w", err)
+	}
+	return out, nil
+}
+
+// GetDuplicateSettings reads tenant's settings; a municipality that never
+// set any has none (the defaults apply).
+func (s *Store) GetDuplicateSettings(ctx context.Context, tx pgx.Tx, tenant string) (domain.DuplicateSettings, error) {
+	ds := domain.DuplicateSettings{Tenant: tenant}
+	var radii, keywords []byte
+	err := tx.QueryRow(ctx, `SELECT radii, keywords FROM ticket.duplicate_settings WHERE tenant = $1`, tenant).Scan(&radii, &keywords)
+	if pg.IsNoRows(err) {
+		return ds, nil
+	}
+	if err != nil {
+		return ds, fmt.Errorf("store.GetDuplicateSettings: %w", err)
+	}
+	if err := json.Unmarshal(radii, &ds.Radii); err != nil {
+		return ds, fmt.Errorf("store.GetDuplicateSettings: radii: %w", err)
+	}
+	if err := json.Unmarshal(keywords, &ds.Keywords); err != nil {
+		return ds, fmt.Errorf("store.GetDuplicateSettings: keywords: %w", err)
+	}
+	return ds, nil
+}
+
+// SetDuplicateSettings replaces ds.Tenant's settings.
+func (s *Store) SetDuplicateSettings(ctx context.Context, tx pgx.Tx, ds domain.DuplicateSettings, by string, now time.Time) error {
+	radii, keywords := ds.Radii, ds.Keywords
+	if radii == nil {
+		radii = []domain.NearbyRadius{}
+	}
+	if keywords == nil {
+		keywords = []domain.PriorityKeyword{}
+	}
+	r, _ := json.Marshal(radii) // plain structs: cannot fail
+	k, _ := json.Marshal(keywords)
+	if _, err := tx.Exec(ctx, `INSERT INTO ticket.duplicate_settings (tenant, radii, keywords, updated_by, update_time)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant) DO UPDATE
+		SET radii = excluded.radii, keywords = excluded.keywords, updated_by = excluded.updated_by, update_time = excluded.update_time`,
+		ds.Tenant, r, k, by, now); err != nil {
+		return fmt.Errorf("store.SetDuplicateSettings: %w", err)
+	}
+	return nil
+}
+
+// SaveDuplicate writes child's duplicate columns and status after a link
+// or an unlink and advances its history sequence, returning the sequence
+// of the entry that records it.
+func (s *Store) SaveDuplicate(ctx context.Context, tx pgx.Tx, child domain.Ticket) (int64, error) {
+	var parent *string
+	if child.DuplicateOf != "" {
+		parent = &child.DuplicateOf
+	}
+	var seq int64
+	err := tx.QueryRow(ctx, `UPDATE ticket.tickets SET status = $2, duplicate_of = $3::uuid, pre_duplicate_status = $4,
+			close_time = $5, update_time = $6, history_seq = history_seq + 1
+		WHERE id = $1 RETURNING history_seq`,
+		child.ID, string(child.Status), parent, string(child.PreDuplicateStatus), child.CloseTime, child.UpdateTime).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("store.SaveDuplicate: %w", err)
+	}
+	return seq, nil
+}
+
+// SaveCounts writes t's linked and follower counts.
+func (s *Store) SaveCounts(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
+	if _, err := tx.Exec(ctx, `UPDATE ticket.tickets SET linked_count = $2, follower_count = $3 WHERE id = $1`,
+		t.ID, t.LinkedCount, t.FollowerCount); err != nil {
+		return fmt.Errorf("store.SaveCounts: %w", err)
+	}
+	return nil
+}
+
+// SavePriority writes t's priority columns.
+func (s *Store) SavePriority(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
+	if _, err := tx.Exec(ctx, `UPDATE ticket.tickets SET priority = $2, suggested_priority = $3, priority_by_staff = $4 WHERE id = $1`,
+		t.ID, string(t.Priority), string(t.SuggestedPriority), t.PriorityByStaff); err != nil {
+		return fmt.Errorf("store.SavePriority: %w", err)
+	}
+	return nil
+}
+
+// Follower sources.
+const (
+	FollowSelf      = "follow"
+	FollowDuplicate = "duplicate"
+)
+
+// AddFollower makes subject a follower of t, by source, and reports
+// whether they were not one already.
+func (s *Store) AddFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, subject, source string, now time.Time) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO ticket.followers (ticket_id, tenant, gbv, subject, source, create_time)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, t.ID, t.Tenant, t.IsGBV(), subject, source, now)
+	if err != nil {
+		return false, fmt.Errorf("store.AddFollower: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// RemoveFollower removes subject from t's followers when source made them
+// one, and reports whether it did.
+func (s *Store) RemoveFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, subject, source string) (bool, error) {
+	tag, err := tx.Exec(ctx, `DELETE FROM ticket.followers WHERE ticket_id = $1 AND subject = $2 AND source = $3`, t.ID, subject, source)
+	if err != nil {
+		return false, fmt.Errorf("store.RemoveFollower: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
