@@ -70,6 +70,9 @@ type SLAEventArgs struct {
 	FirstResponse bool      `json:"first_response"`
 	OccurTime     time.Time `json:"occur_time"`
 	Sequence      int64     `json:"sequence"`
+	// TeamID is the team assigned when the event happened (SLA's reports
+	// group by it); empty before routing has assigned one.
+	TeamID string `json:"team_id,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -52,6 +52,6 @@ func slaEvent(t domain.Ticket, h domain.HistoryEntry, event string) SLAEventArgs
 	return SLAEventArgs{
 		EventID: h.EventID, Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Event: event,
 		From: string(h.From), To: string(h.To), FirstResponse: h.Detail == domain.DetailFirstResponse,
-		OccurTime: h.CreateTime, Sequence: h.Sequence,
+		OccurTime: h.CreateTime, Sequence: h.Sequence, TeamID: t.AssignedTeamID,
 	}
 }

@@ -30,7 +30,7 @@ func (s *SLA) RecordTicketEvent(ctx context.Context, a outbox.SLAEventArgs) erro
 		EventId: a.EventID, Tenant: a.Tenant, TicketId: a.TicketID, Category: vocab.MustParse[commonv1.Category](a.Category),
 		Kind: vocab.MustParse[slav1.TicketEventKind](a.Event), FromStatus: vocab.MustParse[commonv1.TicketStatus](a.From),
 		ToStatus: vocab.MustParse[commonv1.TicketStatus](a.To), FirstResponse: a.FirstResponse,
-		OccurTime: timestamppb.New(a.OccurTime), Sequence: a.Sequence,
+		OccurTime: timestamppb.New(a.OccurTime), Sequence: a.Sequence, TeamId: a.TeamID,
 	})
 	if err != nil {
 		return fmt.Errorf("peers.RecordTicketEvent: %w", err)

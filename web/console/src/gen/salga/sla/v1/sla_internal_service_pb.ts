@@ -8,7 +8,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Category, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
-import type { Clock, ClockEvent } from "./sla_pb";
+import type { Clock, ClockEvent, PublicAggregateRow } from "./sla_pb";
 import { file_salga_sla_v1_sla } from "./sla_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla_internal_service.proto.
  */
 export const file_salga_sla_v1_sla_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSLpAgoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSp5Cg9UaWNrZXRFdmVudEtpbmQSIQodVElDS0VUX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIdChlUSUNLRVRfRVZFTlRfS0lORF9DUkVBVEVEEAESJAogVElDS0VUX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAjKlAgoSU2xhSW50ZXJuYWxTZXJ2aWNlEmQKEVJlY29yZFRpY2tldEV2ZW50EiYuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVxdWVzdBonLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEkkKCFJ1blN3ZWVwEh0uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVxdWVzdBoeLnNhbGdhLnNsYS52MS5SdW5Td2VlcFJlc3BvbnNlEl4KD0xpc3RDbG9ja0V2ZW50cxIkLnNhbGdhLnNsYS52MS5MaXN0Q2xvY2tFdmVudHNSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLkxpc3RDbG9ja0V2ZW50c1Jlc3BvbnNlQrUBChBjb20uc2FsZ2Euc2xhLnYxQhdTbGFJbnRlcm5hbFNlcnZpY2VQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
+  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSKNAwoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMSEQoJd2FyZF9jb2RlGA4gASgJEg8KB3RlYW1faWQYDyABKAkiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSJNChpHZXRQdWJsaWNBZ2dyZWdhdGVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSDgoGcGVyaW9kGAIgASgJEg8KB2J5X3dhcmQYAyABKAgiTQobR2V0UHVibGljQWdncmVnYXRlc1Jlc3BvbnNlEi4KBHJvd3MYASADKAsyIC5zYWxnYS5zbGEudjEuUHVibGljQWdncmVnYXRlUm93KnkKD1RpY2tldEV2ZW50S2luZBIhCh1USUNLRVRfRVZFTlRfS0lORF9VTlNQRUNJRklFRBAAEh0KGVRJQ0tFVF9FVkVOVF9LSU5EX0NSRUFURUQQARIkCiBUSUNLRVRfRVZFTlRfS0lORF9TVEFUVVNfQ0hBTkdFRBACMpEDChJTbGFJbnRlcm5hbFNlcnZpY2USZAoRUmVjb3JkVGlja2V0RXZlbnQSJi5zYWxnYS5zbGEudjEuUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0Gicuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USSQoIUnVuU3dlZXASHS5zYWxnYS5zbGEudjEuUnVuU3dlZXBSZXF1ZXN0Gh4uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVzcG9uc2USXgoPTGlzdENsb2NrRXZlbnRzEiQuc2FsZ2Euc2xhLnYxLkxpc3RDbG9ja0V2ZW50c1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuTGlzdENsb2NrRXZlbnRzUmVzcG9uc2USagoTR2V0UHVibGljQWdncmVnYXRlcxIoLnNhbGdhLnNsYS52MS5HZXRQdWJsaWNBZ2dyZWdhdGVzUmVxdWVzdBopLnNhbGdhLnNsYS52MS5HZXRQdWJsaWNBZ2dyZWdhdGVzUmVzcG9uc2VCtQEKEGNvbS5zYWxnYS5zbGEudjFCF1NsYUludGVybmFsU2VydmljZVByb3RvUAFaNmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3NsYS92MTtzbGF2MaICA1NTWKoCDFNhbGdhLlNsYS5WMcoCDFNhbGdhXFNsYVxWMeICGFNhbGdhXFNsYVxWMVxHUEJNZXRhZGF0YeoCDlNhbGdhOjpTbGE6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
 
 /**
  * RecordTicketEventRequest is the input of SlaInternalService.RecordTicketEvent.
@@ -94,6 +94,22 @@ export type RecordTicketEventRequest = Message<"salga.sla.v1.RecordTicketEventRe
    * @generated from field: int64 sequence = 10;
    */
   sequence: bigint;
+
+  /**
+   * Ward the ticket lies in, when the ticket service knows it (reports
+   * group by it; empty keeps the last one recorded).
+   *
+   * @generated from field: string ward_code = 14;
+   */
+  wardCode: string;
+
+  /**
+   * Team assigned when the event happened (reports group by it; empty
+   * keeps the last one recorded).
+   *
+   * @generated from field: string team_id = 15;
+   */
+  teamId: string;
 };
 
 /**
@@ -239,6 +255,62 @@ export const ListClockEventsResponseSchema: GenMessage<ListClockEventsResponse> 
   messageDesc(file_salga_sla_v1_sla_internal_service, 5);
 
 /**
+ * GetPublicAggregatesRequest is the input of SlaInternalService.GetPublicAggregates.
+ *
+ * @generated from message salga.sla.v1.GetPublicAggregatesRequest
+ */
+export type GetPublicAggregatesRequest = Message<"salga.sla.v1.GetPublicAggregatesRequest"> & {
+  /**
+   * Municipality code (the token's).
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The period, as GetIndicatorRequest.period.
+   *
+   * @generated from field: string period = 2;
+   */
+  period: string;
+
+  /**
+   * Whether to split by ward.
+   *
+   * @generated from field: bool by_ward = 3;
+   */
+  byWard: boolean;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetPublicAggregatesRequest.
+ * Use `create(GetPublicAggregatesRequestSchema)` to create a new message.
+ */
+export const GetPublicAggregatesRequestSchema: GenMessage<GetPublicAggregatesRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 6);
+
+/**
+ * GetPublicAggregatesResponse is the output of SlaInternalService.GetPublicAggregates.
+ *
+ * @generated from message salga.sla.v1.GetPublicAggregatesResponse
+ */
+export type GetPublicAggregatesResponse = Message<"salga.sla.v1.GetPublicAggregatesResponse"> & {
+  /**
+   * One row per category (and ward), GBV never.
+   *
+   * @generated from field: repeated salga.sla.v1.PublicAggregateRow rows = 1;
+   */
+  rows: PublicAggregateRow[];
+};
+
+/**
+ * Describes the message salga.sla.v1.GetPublicAggregatesResponse.
+ * Use `create(GetPublicAggregatesResponseSchema)` to create a new message.
+ */
+export const GetPublicAggregatesResponseSchema: GenMessage<GetPublicAggregatesResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 7);
+
+/**
  * TicketEventKind is what happened to a ticket.
  *
  * @generated from enum salga.sla.v1.TicketEventKind
@@ -316,6 +388,19 @@ export const SlaInternalService: GenService<{
     methodKind: "unary";
     input: typeof ListClockEventsRequestSchema;
     output: typeof ListClockEventsResponseSchema;
+  },
+  /**
+   * GetPublicAggregates returns a municipality's public figures over a
+   * period for the gateway's public dashboard (no user token): counts per
+   * category (and ward) that never include GBV. Callable with the
+   * gateway's token.
+   *
+   * @generated from rpc salga.sla.v1.SlaInternalService.GetPublicAggregates
+   */
+  getPublicAggregates: {
+    methodKind: "unary";
+    input: typeof GetPublicAggregatesRequestSchema;
+    output: typeof GetPublicAggregatesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_sla_v1_sla_internal_service, 0);
