@@ -1,5 +1,5 @@
 // Package libs is the root of the Trust Engine platform module. The code lives in
 // subpackages: config, logging, apperr, auth, access, pg, geo, seal, vocab (and its
 // words, vocab/word), peers, queue, server, and the test helpers pgtest,
-// server/servertest and queue/queuetest.
+// server/servertest and queue/queuetest; csvreport writes report answers as CSV.
 package libs

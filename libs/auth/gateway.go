@@ -24,6 +24,9 @@ var gatewayMethods = map[string]bool{
 	"/salga.routing.v1.RoutingService/GetMunicipality":                   true,
 	"/salga.notify.v1.NotifyInternalService/ReceiveWebhook":              true,
 	"/salga.notify.v1.NotifyInternalService/Unsubscribe":                 true,
+	// The public dashboard's figures: counts per category that never
+	// include GBV, what any visitor may read.
+	"/salga.sla.v1.SlaInternalService/GetPublicAggregates": true,
 }
 
 // GatewayMayCall reports whether a gateway token may call fullMethod.

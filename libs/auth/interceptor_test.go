@@ -96,7 +96,8 @@ func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
 		"/salga.routing.v1.RoutingService/GetMunicipality",
 		"/salga.notify.v1.NotifyInternalService/ReceiveWebhook",
 		"/salga.notify.v1.NotifyInternalService/Unsubscribe",
-	}, auth.GatewayMethods(), "the gateway's methods: Open311's, its photos', and notify's inbound paths")
+		"/salga.sla.v1.SlaInternalService/GetPublicAggregates",
+	}, auth.GatewayMethods(), "the gateway's methods: Open311's, its photos', notify's inbound paths and the public dashboard's figures")
 	for _, m := range auth.GatewayMethods() {
 		require.NoError(t, call(m, gateway), "the gateway may call %s", m)
 	}

@@ -234,6 +234,7 @@ func Backlog(ctx context.Context, tx pgx.Tx, q ReportQuery, now time.Time) ([]Ba
 type Timing struct {
 	Group                 domain.Group
 	GBV                   bool
+	Tickets               int64
 	Responded, Resolved   int64
 	Response, ResponseBiz [3]float64
 	Resolution, ResBiz    [3]float64
@@ -252,7 +253,7 @@ func Timings(ctx context.Context, tx pgx.Tx, q ReportQuery) ([]Timing, error) {
 	respBiz := "CASE WHEN respond_time IS NOT NULL THEN response_business_us / 3.6e9 END"
 	resWall := "extract(epoch FROM resolve_time - create_time) / 3600"
 	resBiz := "CASE WHEN resolve_time IS NOT NULL THEN resolution_business_us / 3.6e9 END"
-	rows, err := tx.Query(ctx, `SELECT `+dims+`, count(respond_time), count(resolve_time), `+stat(respWall)+`, `+stat(respBiz)+`,
+	rows, err := tx.Query(ctx, `SELECT `+dims+`, count(*), count(respond_time), count(resolve_time), `+stat(respWall)+`, `+stat(respBiz)+`,
 			`+stat(resWall)+`, `+stat(resBiz)+`
 		FROM sla.report_tickets WHERE `+q.where()+` AND NOT cancelled
 		GROUP BY `+dims+` ORDER BY `+dims+` LIMIT $6 OFFSET $7`, q.args()...)
@@ -261,7 +262,7 @@ func Timings(ctx context.Context, tx pgx.Tx, q ReportQuery) ([]Timing, error) {
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Timing, error) {
 		var t Timing
-		dest := append(dimDest(q), &t.Responded, &t.Resolved)
+		dest := append(dimDest(q), &t.Tickets, &t.Responded, &t.Resolved)
 		for _, a := range []*[3]float64{&t.Response, &t.ResponseBiz, &t.Resolution, &t.ResBiz} {
 			dest = append(dest, &a[0], &a[1], &a[2])
 		}
