@@ -44,6 +44,11 @@ func (s *Server) GetComplianceReport(ctx context.Context, req *slav1.GetComplian
 	if err != nil {
 		return nil, err
 	}
+	return complianceOut(rows, next), nil
+}
+
+// complianceOut is the answer of GetComplianceReport.
+func complianceOut(rows []app.ComplianceRow, next string) *slav1.GetComplianceReportResponse {
 	out := &slav1.GetComplianceReportResponse{NextPageToken: next}
 	for _, r := range rows {
 		g, c := r.Group, r.Counts
@@ -55,7 +60,7 @@ func (s *Server) GetComplianceReport(ctx context.Context, req *slav1.GetComplian
 			ResponseOnTimePct: pct(c.ResponseMet, c.ResponseBreached), ResolutionOnTimePct: pct(c.ResolutionMet, c.ResolutionBreached),
 			Suppressed: r.Suppressed})
 	}
-	return out, nil
+	return out
 }
 
 // gbvCategory names GBV's own rows "gbv" even when rows are not grouped
