@@ -66,11 +66,18 @@ CREATE TABLE sla.report_daily (
     PRIMARY KEY (tenant, day, category, ward_code, team_id, priority)
 );
 
+-- report_daily_totals is report_daily without ward and team: what a
+-- municipality's indicators and its reports by category or priority read
+-- (a year is a few thousand rows).
+CREATE TABLE sla.report_daily_totals (LIKE sla.report_daily INCLUDING DEFAULTS);
+ALTER TABLE sla.report_daily_totals DROP COLUMN ward_code, DROP COLUMN team_id;
+ALTER TABLE sla.report_daily_totals ADD PRIMARY KEY (tenant, day, category, priority);
+
 -- +goose StatementBegin
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['report_tickets', 'report_daily'] LOOP
+  FOREACH t IN ARRAY ARRAY['report_tickets', 'report_daily', 'report_daily_totals'] LOOP
     EXECUTE format('ALTER TABLE sla.%I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE sla.%I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format($p$CREATE POLICY tenant_isolation ON sla.%I
@@ -81,9 +88,10 @@ END
 $$;
 -- +goose StatementEnd
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON sla.report_tickets, sla.report_daily TO trustengine_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON sla.report_tickets, sla.report_daily, sla.report_daily_totals TO trustengine_app;
 
 -- +goose Down
+DROP TABLE sla.report_daily_totals;
 DROP TABLE sla.report_daily;
 DROP TABLE sla.report_tickets;
 ALTER TABLE sla.tickets DROP COLUMN priority;

@@ -155,3 +155,29 @@ func TestTheDrillDownListsTheTicketsBehindAnIndicator(t *testing.T) {
 	_, _, err = f.app.ListIndicatorTickets(agent, app.IndicatorTicketsQuery{Code: "WS3.11", Period: "2026/28-Q1"})
 	require.ErrorContains(t, err, "period")
 }
+
+// TestTheDailyCellsAlwaysEqualARecountOfTheTicketRows checks the
+// incremental upkeep: after the history (status changes, a pause, a
+// reopen, a cancellation, the sweep's breaches), both daily tables hold
+// exactly what counting the per-ticket rows again gives.
+func TestTheDailyCellsAlwaysEqualARecountOfTheTicketRows(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	history(t, f)
+	recount := `SELECT count(*), count(*) FILTER (WHERE cancelled), count(respond_time) FILTER (WHERE NOT cancelled),
+			count(*) FILTER (WHERE response_met AND NOT cancelled), count(*) FILTER (WHERE resolution_met AND NOT cancelled),
+			count(*) FILTER (WHERE resolution_breached AND NOT cancelled), count(*) FILTER (WHERE resolution_pending AND NOT cancelled),
+			count(*) FILTER (WHERE open), count(resolve_time) FILTER (WHERE NOT cancelled)
+		FROM sla.report_tickets`
+	sums := `SELECT sum(tickets), sum(cancelled), sum(responded), sum(response_met), sum(resolution_met), sum(resolution_breached),
+			sum(resolution_pending), sum(open), sum(resolved) FROM sla.`
+	scan := func(sql string) [9]int64 {
+		var v [9]int64
+		require.NoError(t, f.pool.QueryRow(t.Context(), sql).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]))
+		return v
+	}
+	want := scan(recount)
+	require.Equal(t, int64(13), want[0], "every ticket of the history has its row")
+	require.Equal(t, want, scan(sums+"report_daily"))
+	require.Equal(t, want, scan(sums+"report_daily_totals"))
+}

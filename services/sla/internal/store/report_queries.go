@@ -98,6 +98,17 @@ func derefAll(ps []any) []any {
 	return out
 }
 
+// dailyTable is the daily table q reads: the totals without ward and
+// team when q groups by neither.
+func (q ReportQuery) dailyTable() string {
+	for _, d := range q.Dims {
+		if d == domain.DimWard || d == domain.DimTeam {
+			return "report_daily"
+		}
+	}
+	return "report_daily_totals"
+}
+
 // DailySums sums the daily cells of q per group: a read of the cells of
 // the period, never of the tickets.
 func DailySums(ctx context.Context, tx pgx.Tx, q ReportQuery) ([]GroupCounts, error) {
@@ -106,7 +117,7 @@ func DailySums(ctx context.Context, tx pgx.Tx, q ReportQuery) ([]GroupCounts, er
 			sum(response_met), sum(response_breached), sum(response_pending), sum(resolved), sum(resolution_met),
 			sum(resolution_breached), sum(resolution_pending), sum(open), sum(response_wall_us), sum(response_business_us),
 			sum(resolution_wall_us), sum(resolution_business_us)
-		FROM sla.report_daily WHERE `+q.where()+`
+		FROM sla.`+q.dailyTable()+` WHERE `+q.where()+`
 		GROUP BY `+dims+` HAVING sum(tickets) > 0 ORDER BY `+dims+` LIMIT $6 OFFSET $7`, q.args()...)
 	if err != nil {
 		return nil, wrap("store.DailySums", err)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -62,32 +64,47 @@ func SaveReportTicket(ctx context.Context, tx pgx.Tx, r domain.ReportTicket, del
 		return wrap("store.SaveReportTicket", err)
 	}
 	for _, d := range deltas {
-		k, c := d.Key, d.Counts
-		_, err := tx.Exec(ctx, `INSERT INTO sla.report_daily AS d (tenant, day, category, ward_code, team_id, priority,
-				tickets, cancelled, responded, responded_24h, response_met, response_breached, response_pending, resolved,
-				resolution_met, resolution_breached, resolution_pending, open, response_wall_us, response_business_us,
-				resolution_wall_us, resolution_business_us)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
-			ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET
-				tickets = d.tickets + EXCLUDED.tickets, cancelled = d.cancelled + EXCLUDED.cancelled,
-				responded = d.responded + EXCLUDED.responded, responded_24h = d.responded_24h + EXCLUDED.responded_24h,
-				response_met = d.response_met + EXCLUDED.response_met,
-				response_breached = d.response_breached + EXCLUDED.response_breached,
-				response_pending = d.response_pending + EXCLUDED.response_pending, resolved = d.resolved + EXCLUDED.resolved,
-				resolution_met = d.resolution_met + EXCLUDED.resolution_met,
-				resolution_breached = d.resolution_breached + EXCLUDED.resolution_breached,
-				resolution_pending = d.resolution_pending + EXCLUDED.resolution_pending, open = d.open + EXCLUDED.open,
-				response_wall_us = d.response_wall_us + EXCLUDED.response_wall_us,
-				response_business_us = d.response_business_us + EXCLUDED.response_business_us,
-				resolution_wall_us = d.resolution_wall_us + EXCLUDED.resolution_wall_us,
-				resolution_business_us = d.resolution_business_us + EXCLUDED.resolution_business_us`,
-			k.Tenant, k.Day, k.Category, k.WardCode, k.TeamID, k.Priority, c.Tickets, c.Cancelled, c.Responded,
-			c.Responded24h, c.ResponseMet, c.ResponseBreached, c.ResponsePending, c.Resolved, c.ResolutionMet,
-			c.ResolutionBreached, c.ResolutionPending, c.Open, c.ResponseWallUS, c.ResponseBusinessUS,
-			c.ResolutionWallUS, c.ResolutionBusinessUS)
-		if err != nil {
+		if err := applyDelta(ctx, tx, d); err != nil {
 			return wrap("store.SaveReportTicket", err)
 		}
 	}
 	return nil
+}
+
+// counters are the summed columns of report_daily and report_daily_totals.
+const counters = `tickets, cancelled, responded, responded_24h, response_met, response_breached, response_pending, resolved,
+	resolution_met, resolution_breached, resolution_pending, open, response_wall_us, response_business_us,
+	resolution_wall_us, resolution_business_us`
+
+// addCounters is the SET list adding EXCLUDED's counters to the row's.
+var addCounters = func() string {
+	var b strings.Builder
+	for i, c := range strings.Split(counters, ",") {
+		c = strings.TrimSpace(c)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s = d.%s + EXCLUDED.%s", c, c, c)
+	}
+	return b.String()
+}()
+
+// applyDelta adds a delta to its cell of report_daily and to the cell of
+// report_daily_totals it rolls up into.
+func applyDelta(ctx context.Context, tx pgx.Tx, d domain.Delta) error {
+	k, c := d.Key, d.Counts
+	vals := []any{c.Tickets, c.Cancelled, c.Responded, c.Responded24h, c.ResponseMet, c.ResponseBreached, c.ResponsePending,
+		c.Resolved, c.ResolutionMet, c.ResolutionBreached, c.ResolutionPending, c.Open, c.ResponseWallUS, c.ResponseBusinessUS,
+		c.ResolutionWallUS, c.ResolutionBusinessUS}
+	if _, err := tx.Exec(ctx, `INSERT INTO sla.report_daily AS d (tenant, day, category, ward_code, team_id, priority, `+counters+`)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+		ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET `+addCounters,
+		append([]any{k.Tenant, k.Day, k.Category, k.WardCode, k.TeamID, k.Priority}, vals...)...); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO sla.report_daily_totals AS d (tenant, day, category, priority, `+counters+`)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+		ON CONFLICT (tenant, day, category, priority) DO UPDATE SET `+addCounters,
+		append([]any{k.Tenant, k.Day, k.Category, k.Priority}, vals...)...)
+	return err
 }
