@@ -49,6 +49,7 @@ func BenchmarkSuite(b *testing.B) {
 	})
 	b.Run("routing", func(b *testing.B) { benchRouting(b, r) })
 	b.Run("sweep", func(b *testing.B) { benchSweep(b, r) })
+	b.Run("indicators", func(b *testing.B) { benchIndicators(b, r) })
 	b.Run("map", func(b *testing.B) { benchMap(b, r) })
 	b.Run("console", func(b *testing.B) { benchConsole(b, r) })
 	b.Run("photos", func(b *testing.B) { benchPhotos(b, r) })

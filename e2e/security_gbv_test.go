@@ -229,6 +229,46 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 				require.Zero(t, row.GetMetOnTime()+row.GetMetLate()+row.GetOpenOverdue()+row.GetOpenOnTrack(), "%s counts GBV clocks", who)
 			}
 		}
+		// Reports and indicators: GBV rows only for whoever may count GBV
+		// (of these callers, the platform admin), and a ward's cell of
+		// fewer than 5 GBV tickets (TST has 2) withheld from everyone.
+		month := time.Now().In(time.FixedZone("SAST", 2*3600)).Format("2006-01")
+		byWard := []slav1.ReportDimension{slav1.ReportDimension_REPORT_DIMENSION_CATEGORY, slav1.ReportDimension_REPORT_DIMENSION_WARD}
+		gbvRow := func(what string, cat commonv1.Category, suppressed, wardLevel bool) {
+			t.Helper()
+			if cat != commonv1.Category_CATEGORY_GBV {
+				return
+			}
+			require.Equal(t, "platform_admin", c.role, "%s %s counts GBV", who, what)
+			require.True(t, suppressed || !wardLevel, "%s %s shows a ward's cell of fewer than 5 GBV tickets", who, what)
+		}
+		cr, err := sc.GetComplianceReport(ctx, &slav1.GetComplianceReportRequest{Tenant: c.tenant, Period: month, GroupBy: byWard})
+		readOrRefuse("GetComplianceReport", cr.GetRows(), err)
+		for _, row := range cr.GetRows() {
+			gbvRow("GetComplianceReport", row.GetCategory(), row.GetSuppressed(), true)
+		}
+		vr, err := sc.GetVolumeReport(ctx, &slav1.GetVolumeReportRequest{Tenant: c.tenant, Period: month, GroupBy: byWard})
+		readOrRefuse("GetVolumeReport", vr.GetRows(), err)
+		for _, row := range vr.GetRows() {
+			gbvRow("GetVolumeReport", row.GetCategory(), row.GetSuppressed(), true)
+		}
+		br, err := sc.GetBacklogReport(ctx, &slav1.GetBacklogReportRequest{Tenant: c.tenant, GroupBy: byWard})
+		readOrRefuse("GetBacklogReport", br.GetRows(), err)
+		for _, row := range br.GetRows() {
+			gbvRow("GetBacklogReport", row.GetCategory(), row.GetSuppressed(), true)
+		}
+		tr, err := sc.GetTimingReport(ctx, &slav1.GetTimingReportRequest{Tenant: c.tenant, Period: month})
+		readOrRefuse("GetTimingReport", tr.GetRows(), err)
+		for _, row := range tr.GetRows() {
+			gbvRow("GetTimingReport", row.GetCategory(), row.GetSuppressed(), false)
+		}
+		ci, err := sc.ComputeIndicators(ctx, &slav1.ComputeIndicatorsRequest{Tenant: c.tenant, Period: month})
+		readOrRefuse("ComputeIndicators", ci.GetRows(), err)
+		it, err := sc.ListIndicatorTickets(ctx, &slav1.ListIndicatorTicketsRequest{Tenant: c.tenant, Period: month, Code: "GG2.31"})
+		readOrRefuse("ListIndicatorTickets", it.GetTickets(), err)
+		for _, tk := range it.GetTickets() {
+			require.NotContains(t, []string{w.gbvCitizen, w.gbvSaps}, tk.GetTicketId(), "%s: GBV is in no indicator", who)
+		}
 
 		tok := w.token(c.tenant, c.role)
 		for _, id := range []string{w.gbvCitizen, w.gbvSaps} {
@@ -299,6 +339,16 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 	// Open311 never serves a GBV photo, whatever it is asked.
 	code, raw, _ := s.fetch("/open311/v2/requests/"+w.gbvSaps+"/media/"+photo+".jpg?jurisdiction_id=TST", "")
 	ty.http(t, "Open311 GET the GBV photo", code, map[string]any{"body": string(raw)}, 404)
+
+	// The public dashboard's figures (no token) never count GBV, also
+	// split by ward, as JSON and as CSV.
+	month := time.Now().In(time.FixedZone("SAST", 2*3600)).Format("2006-01")
+	for _, q := range []string{"", "&by_ward=true", "&format=csv", "&by_ward=true&format=csv"} {
+		code, raw, _ := s.fetch("/public/v1/aggregates?jurisdiction_id=TST&period="+month+q, "")
+		require.Equal(t, 200, code, "%s", raw)
+		require.Contains(t, string(raw), "water", "the public figures count the water ticket")
+		require.NotContains(t, strings.ToLower(string(raw)), "gbv", "the public figures never count GBV")
+	}
 
 	changed := changedTables(before, s.snapshot(t))
 	line := ty.report(t, "gbv", len(changed))

@@ -2,5 +2,6 @@
 // subpackages: config, logging, apperr, auth, access, pg, geo (and its shapefile
 // reader, geo/shp), seal, vocab (and its words, vocab/word), peers, queue, server,
 // devtoken (development tokens, for devtoken and trustctl), and the test helpers
-// pgtest, server/servertest and queue/queuetest.
+// pgtest, server/servertest and queue/queuetest; csvreport writes report answers
+// as CSV.
 package libs

@@ -126,6 +126,20 @@ func (c Caller) CanSeeGBV() bool {
 	return false
 }
 
+// CanCountGBV reports whether the caller may see how many GBV tickets
+// there are (counts in reports and indicators, never their content): the
+// SAPS liaison of one municipality, platform admins (who oversee the
+// service across municipalities), the services and System. Every other
+// caller's reports leave GBV out entirely; the gateway's public figures
+// never include it. Small cells are withheld from everyone by the reports
+// themselves.
+func (c Caller) CanCountGBV() bool {
+	if c.CanSeeGBV() {
+		return true
+	}
+	return c.isPerson() && c.Has(auth.RolePlatformAdmin)
+}
+
 // CanActOnGBV reports whether the caller may change a GBV ticket (its
 // status, notes or assignment): the SAPS liaison of its municipality, or a
 // service carrying a job of one municipality. System and all-tenants

@@ -38,9 +38,11 @@ func code(err error) codes.Code {
 // rules is what one caller may do: one field per rule of the package.
 type rules struct {
 	staff, all, seeGBV, actGBV, service, gateway, citizen bool
-	requireStaff, requirePerson, requireService           codes.Code
-	requireInternal, requireStaffOrService                codes.Code
-	requirePlatform, requireAdmin, requireSupervisor      codes.Code
+	// countGBV is CanCountGBV: GBV counts in reports.
+	countGBV                                         bool
+	requireStaff, requirePerson, requireService      codes.Code
+	requireInternal, requireStaffOrService           codes.Code
+	requirePlatform, requireAdmin, requireSupervisor codes.Code
 	// tenantDefault, tenantOwn and tenantOther are the codes of Tenant
 	// with no municipality, CPT and JHB; defaultTo is what "" resolves to.
 	tenantDefault, tenantOwn, tenantOther codes.Code
@@ -74,7 +76,7 @@ func TestEveryRoleAgainstEveryRule(t *testing.T) {
 			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
 			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: ok, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(auth.RoleMunicipalAdmin), forCitizen: denied}},
-		{"the SAPS liaison of a municipality sees and acts on its GBV tickets", user("CPT", auth.RoleSAPSLiaison), rules{staff: true, seeGBV: true, actGBV: true,
+		{"the SAPS liaison of a municipality sees and acts on its GBV tickets", user("CPT", auth.RoleSAPSLiaison), rules{countGBV: true, staff: true, seeGBV: true, actGBV: true,
 			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
 			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: ok, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(auth.RoleSAPSLiaison), forCitizen: denied}},
@@ -82,17 +84,17 @@ func TestEveryRoleAgainstEveryRule(t *testing.T) {
 			requireStaff: denied, requirePerson: ok, requireService: denied, requireInternal: denied,
 			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: ok, requirePlatform: denied,
 			tenantDefault: invalid, tenantOwn: denied, tenantOther: denied, scope: pg.Scope{Subject: "u"}, forCitizen: denied}},
-		{"a platform admin reads every municipality but no GBV", user("*", auth.RolePlatformAdmin), rules{all: true,
+		{"a platform admin reads every municipality but no GBV", user("*", auth.RolePlatformAdmin), rules{countGBV: true, all: true,
 			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
 			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: denied, requirePlatform: ok,
 			tenantDefault: invalid, tenantOwn: ok, tenantOther: ok,
 			scope: pg.Scope{AllTenants: true, Subject: "u", Roles: []string{auth.RolePlatformAdmin}}, forCitizen: denied}},
-		{"a platform admin who is also a liaison still reads no GBV", user("*", auth.RolePlatformAdmin, auth.RoleSAPSLiaison), rules{all: true,
+		{"a platform admin who is also a liaison still reads no GBV", user("*", auth.RolePlatformAdmin, auth.RoleSAPSLiaison), rules{countGBV: true, all: true,
 			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
 			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: ok, requirePlatform: ok,
 			tenantDefault: invalid, tenantOwn: ok, tenantOther: ok,
 			scope: pg.Scope{AllTenants: true, Subject: "u", Roles: []string{auth.RolePlatformAdmin}}, forCitizen: denied}},
-		{"a platform admin and liaison bound to one municipality still reads no GBV", user("CPT", auth.RolePlatformAdmin, auth.RoleSAPSLiaison), rules{staff: true, all: true,
+		{"a platform admin and liaison bound to one municipality still reads no GBV", user("CPT", auth.RolePlatformAdmin, auth.RoleSAPSLiaison), rules{countGBV: true, staff: true, all: true,
 			requireStaff: ok, requirePerson: ok, requireService: denied, requireInternal: denied,
 			requireStaffOrService: ok, requireAdmin: ok, requireSupervisor: ok, requirePlatform: ok,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: ok,
@@ -101,12 +103,12 @@ func TestEveryRoleAgainstEveryRule(t *testing.T) {
 			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied,
 			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied, scope: cpt(), forCitizen: denied}},
-		{"a service with a job of one municipality is confined to it", service("CPT"), rules{seeGBV: true, actGBV: true, service: true,
+		{"a service with a job of one municipality is confined to it", service("CPT"), rules{countGBV: true, seeGBV: true, actGBV: true, service: true,
 			requireStaff: denied, requirePerson: denied, requireService: ok, requireInternal: ok,
 			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied,
 			scope: pg.Scope{Tenant: "CPT", Subject: "routing", Roles: []string{auth.RoleService}}, forCitizen: ok}},
-		{"a service token for all municipalities is bound to none and reads nothing", service("*"), rules{seeGBV: true, service: true,
+		{"a service token for all municipalities is bound to none and reads nothing", service("*"), rules{countGBV: true, seeGBV: true, service: true,
 			requireStaff: denied, requirePerson: denied, requireService: ok, requireInternal: ok,
 			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: invalid, tenantOwn: denied, tenantOther: denied,
@@ -116,12 +118,12 @@ func TestEveryRoleAgainstEveryRule(t *testing.T) {
 			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied,
 			scope: pg.Scope{Tenant: "CPT", Subject: "gateway"}, forCitizen: ok}},
-		{"the process's own work for one municipality is confined to it", access.Worker("notify", "CPT"), rules{seeGBV: true, actGBV: true, service: true,
+		{"the process's own work for one municipality is confined to it", access.Worker("notify", "CPT"), rules{countGBV: true, seeGBV: true, actGBV: true, service: true,
 			requireStaff: denied, requirePerson: denied, requireService: ok, requireInternal: ok,
 			requireStaffOrService: ok, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: ok, defaultTo: "CPT", tenantOwn: ok, tenantOther: denied,
 			scope: pg.Scope{Tenant: "CPT", Subject: "notify", Roles: []string{auth.RoleService}}, forCitizen: ok}},
-		{"the system's own work reads every municipality", access.System("sla-sweep"), rules{all: true, seeGBV: true,
+		{"the system's own work reads every municipality", access.System("sla-sweep"), rules{countGBV: true, all: true, seeGBV: true,
 			requireStaff: denied, requirePerson: denied, requireService: denied, requireInternal: denied,
 			requireStaffOrService: denied, requireAdmin: denied, requireSupervisor: denied, requirePlatform: denied,
 			tenantDefault: invalid, tenantOwn: ok, tenantOther: ok,
@@ -139,6 +141,7 @@ func TestEveryRoleAgainstEveryRule(t *testing.T) {
 			require.Equal(t, w.all, c.AllTenants(), "AllTenants")
 			require.Equal(t, w.seeGBV, c.CanSeeGBV(), "CanSeeGBV")
 			require.Equal(t, w.actGBV, c.CanActOnGBV(), "CanActOnGBV")
+			require.Equal(t, w.countGBV, c.CanCountGBV(), "CanCountGBV")
 			require.Equal(t, w.service, c.IsService(), "IsService")
 			require.Equal(t, w.gateway, c.IsGateway(), "IsGateway")
 			require.Equal(t, w.requireStaff, code(c.RequireStaff()), "RequireStaff")

@@ -28,6 +28,9 @@ var gatewayMethods = map[string]bool{
 	// Open311's nearby.json for API-key clients: the places and states of
 	// a category's open requests, never content and never GBV.
 	"/salga.ticket.v1.TicketService/ListNearbyTickets": true,
+	// The public dashboard's figures: counts per category that never
+	// include GBV, what any visitor may read.
+	"/salga.sla.v1.SlaInternalService/GetPublicAggregates": true,
 }
 
 // GatewayMayCall reports whether a gateway token may call fullMethod.

@@ -97,7 +97,8 @@ func TestAGatewayTokenReachesOnlyTheGatewayMethods(t *testing.T) {
 		"/salga.notify.v1.NotifyInternalService/ReceiveWebhook",
 		"/salga.notify.v1.NotifyInternalService/Unsubscribe",
 		"/salga.ticket.v1.TicketService/ListNearbyTickets",
-	}, auth.GatewayMethods(), "the gateway's methods: Open311's, its photos', its nearby list, and notify's inbound paths")
+		"/salga.sla.v1.SlaInternalService/GetPublicAggregates",
+	}, auth.GatewayMethods(), "the gateway's methods: Open311's, its photos', its nearby list, notify's inbound paths and the public dashboard's figures")
 	for _, m := range auth.GatewayMethods() {
 		require.NoError(t, call(m, gateway), "the gateway may call %s", m)
 	}

@@ -45,6 +45,10 @@ type Options struct {
 	// Queues are the queues this process works; with none the client only
 	// inserts jobs.
 	Queues []Queue
+	// Periodic are jobs River inserts on a schedule (the elected leader
+	// of the processes sharing the schema inserts each once); their kinds'
+	// workers must be in Queues.
+	Periodic []*river.PeriodicJob
 }
 
 // Client is a service's job queue: use cases insert jobs with InsertTx in
@@ -81,6 +85,7 @@ func New(o Options) (*Client, error) {
 			}
 			cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: MaxWorkers}
 		}
+		cfg.PeriodicJobs = o.Periodic
 	}
 	rc, err := river.NewClient(riverpgxv5.New(o.Pool), Configure(cfg))
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
@@ -82,8 +83,8 @@ func run(ctx context.Context) error {
 	// each call, which those services accept only on the RPCs
 	// auth.GatewayMayCall lists.
 	id := peers.Gateway([]byte(cfg.GatewayJWTSecret))
-	var svc [3]*grpc.ClientConn
-	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr, cfg.NotifyAddr} {
+	var svc [4]*grpc.ClientConn
+	for i, addr := range []string{cfg.TicketAddr, cfg.RoutingAddr, cfg.NotifyAddr, cfg.SLAAddr} {
 		cc, err := peers.Dial(addr, id)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", addr, err)
@@ -144,6 +145,9 @@ func run(ctx context.Context) error {
 		// Providers' webhooks and unsubscribe links reach notify with the
 		// gateway's own token, which notify accepts on those two RPCs.
 		Notify: notifyhooks.New(notifyv1.NewNotifyInternalServiceClient(svc[2])),
+		// The public dashboard's figures reach SLA with the gateway's own
+		// token, which SLA accepts on GetPublicAggregates only.
+		Public: &httpapi.PublicFigures{SLA: slav1.NewSlaInternalServiceClient(svc[3]), Routing: routingv1.NewRoutingServiceClient(svc[1])},
 	})
 	if err != nil {
 		return err

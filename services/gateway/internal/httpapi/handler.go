@@ -59,6 +59,9 @@ type Options struct {
 	// Notify serves notify's inbound paths (providers' webhooks and
 	// unsubscribe links) under /notify/; nil leaves them out.
 	Notify interface{ Register(*http.ServeMux) }
+	// Public serves the public dashboard's figures (no token, GBV never)
+	// at GET /public/v1/aggregates; nil leaves them out.
+	Public *PublicFigures
 }
 
 // forwardedHeaders are the HTTP request headers passed on to the services as
@@ -71,6 +74,10 @@ var forwardedHeaders = map[string]string{
 
 // New builds the gateway's HTTP handler.
 func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
+	jsonPb := &runtime.JSONPb{
+		MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},
+		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+	}
 	mux := runtime.NewServeMux(
 		runtime.WithErrorHandler(writeError),
 		runtime.WithRoutingErrorHandler(writeRoutingError),
@@ -88,10 +95,11 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 		// unknown JSON fields rejected rather than silently dropped. An RPC
 		// answering google.api.HttpBody (map tiles) sends its bytes with
 		// its own content type.
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
-			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},
-			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}}),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: jsonPb}),
+		// Reports as CSV for `Accept: text/csv` (withFormat maps
+		// `?format=csv` to it).
+		runtime.WithMarshalerOption("text/csv", &runtime.HTTPBodyMarshaler{Marshaler: csvMarshaler{jsonPb}}),
+		runtime.WithForwardResponseOption(nextPageHeader),
 	)
 	regs := []struct {
 		name string
@@ -109,7 +117,7 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 	}
 
 	root := http.NewServeMux()
-	root.Handle("/v1/", mux)
+	root.Handle("/v1/", withFormat(mux))
 	// Photos stream through hand-written handlers: grpc-gateway cannot
 	// turn multipart bodies into client streams, nor server streams into
 	// raw bytes with headers of their own.
@@ -129,6 +137,9 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 	}
 	if opts.Notify != nil {
 		opts.Notify.Register(root)
+	}
+	if opts.Public != nil {
+		root.Handle("GET /public/v1/aggregates", opts.Public)
 	}
 	if opts.Console != nil {
 		root.Handle("/console/", opts.Console)
@@ -151,7 +162,7 @@ func New(ctx context.Context, b Backends, opts Options) (http.Handler, error) {
 			AllowedOrigins: opts.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete},
 			AllowedHeaders: []string{"Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"},
-			ExposedHeaders: []string{"X-Request-Id", "Retry-After"},
+			ExposedHeaders: []string{"X-Request-Id", "Retry-After", "X-Next-Page-Token"},
 			MaxAge:         600,
 		}).Handler(h)
 	}

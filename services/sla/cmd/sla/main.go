@@ -39,11 +39,17 @@ func serve(ctx context.Context) error {
 		return err
 	}
 	defer conns.Close()
+	// Scheduled reports are this process's own work: the queue's periodic
+	// job calls a, which needs the queue's enqueuer first.
+	var a *app.App
+	targets.Reports = func(ctx context.Context) (int, error) {
+		return a.ProduceDueReports(ctx, slaserver.CSV{}, proc.Log)
+	}
 	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, targets)
 	if err != nil {
 		return err
 	}
-	a := app.New(proc.Pool, outbox.NewEnqueuer(jobs), cfg.SweepBatch)
+	a = app.New(proc.Pool, outbox.NewEnqueuer(jobs), cfg.SweepBatch)
 
 	srv := proc.Server(server.Options{
 		Queue:      jobs,

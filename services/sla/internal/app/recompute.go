@@ -68,6 +68,9 @@ func (a *App) recompute(ctx context.Context, tx pgx.Tx, now time.Time, ch ruleCh
 		if err := a.mirrorDeadlines(ctx, tx, touched[ticket], ticket); err != nil {
 			return 0, err
 		}
+		if err := a.refreshReport(ctx, tx, ticket); err != nil {
+			return 0, err
+		}
 	}
 	return n, nil
 }

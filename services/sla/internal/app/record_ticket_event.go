@@ -52,7 +52,8 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 // startClocks starts a new ticket's clocks under the policy in force.
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
 	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
-		Category: ev.Category, Status: word.StatusOpen, Priority: ev.Priority, LastSequence: ev.Sequence})
+		Category: ev.Category, Status: word.StatusOpen, LastSequence: ev.Sequence,
+		WardCode: ev.WardCode, TeamID: ev.TeamID, Priority: ev.Priority})
 	if err != nil || !fresh {
 		// Not fresh: created twice under different event ids, the clocks
 		// already run.
@@ -70,6 +71,9 @@ func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent)
 		if err := store.SaveClock(ctx, tx, c); err != nil {
 			return false, err
 		}
+	}
+	if err := a.refreshReport(ctx, tx, ev.TicketID); err != nil {
+		return false, err
 	}
 	return true, a.mirrorDeadlines(ctx, tx, ev.Tenant, ev.TicketID)
 }
@@ -107,6 +111,14 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 		}
 	}
 	if err := store.UpdateTicketStatus(ctx, tx, ev.TicketID, ev.To, ev.Sequence); err != nil {
+		return false, err
+	}
+	if err := store.UpdateTicketDimensions(ctx, tx, ev.TicketID, ev.WardCode, ev.TeamID, ev.Priority); err != nil {
+		return false, err
+	}
+	// The report row follows every applied event: the status (cancelled,
+	// resolved) and the dimensions count even when no clock changed.
+	if err := a.refreshReport(ctx, tx, ev.TicketID); err != nil {
 		return false, err
 	}
 	if len(changed) == 0 {

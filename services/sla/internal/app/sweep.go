@@ -93,6 +93,9 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 		if err := store.SaveClock(ctx, tx, c); err != nil {
 			return 0, res, err
 		}
+		if err := a.refreshReport(ctx, tx, c.TicketID); err != nil {
+			return 0, res, err
+		}
 		if a.AfterSweptClock != nil {
 			if err := a.AfterSweptClock(i + 1); err != nil {
 				return 0, res, fmt.Errorf("app.sweepBatch: %w", err)

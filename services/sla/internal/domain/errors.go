@@ -38,4 +38,10 @@ var (
 	// ErrVersionMissing says a calendar version a clock names is not stored;
 	// the clock then counts 24x7 (a lost calendar must not stop the clocks).
 	ErrVersionMissing = errors.New("calendar version missing")
+	// ErrScheduleNotFound answers a schedule that is not the caller's
+	// municipality's (or does not exist).
+	ErrScheduleNotFound = apperr.NotFound("report schedule")
+	// ErrExportNotFound answers a file that is not the caller's
+	// municipality's (or does not exist).
+	ErrExportNotFound = apperr.NotFound("report export")
 )

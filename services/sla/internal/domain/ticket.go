@@ -29,8 +29,9 @@ type TicketEvent struct {
 	FirstResponse bool
 	At            time.Time
 	Sequence      int64
-	// Priority is the ticket's priority after the event ("" for none).
-	Priority string
+	// WardCode, TeamID and Priority are the ticket's reporting dimensions
+	// when the event carries them ("" keeps what was recorded before).
+	WardCode, TeamID, Priority string
 }
 
 // Validate refuses a malformed event, naming every offending field: ids
@@ -54,6 +55,15 @@ func (ev TicketEvent) Validate() error {
 	}
 	if ev.Sequence < 0 {
 		vs.Add("sequence", "must not be negative")
+	}
+	if ev.TeamID != "" && !isID(ev.TeamID) {
+		vs.Add("team_id", "must be a UUID or empty")
+	}
+	if !isDimension(ev.WardCode) {
+		vs.Add("ward_code", "must be at most 64 letters, digits, '-', '_' or '.'")
+	}
+	if !isDimension(ev.Priority) {
+		vs.Add("priority", "must be at most 64 letters, digits, '-', '_' or '.'")
 	}
 	switch ev.Kind {
 	case EventCreated:
@@ -84,6 +94,9 @@ type TicketState struct {
 	LastSequence     int64
 	DeadlineRevision int64
 	EscalationLevel  int
+	// WardCode and TeamID are the last reporting dimensions events carried
+	// ("" when none did); Priority is the third.
+	WardCode, TeamID string
 }
 
 // Calendars finds a calendar version; the zero CalendarRef is 24x7.
@@ -251,4 +264,20 @@ type DeadlineMirror struct {
 func MirrorOf(tenant, ticketID string, rev int64, clocks []Clock) DeadlineMirror {
 	resp, res := Deadlines(clocks)
 	return DeadlineMirror{Tenant: tenant, TicketID: ticketID, Revision: rev, Response: resp, Resolution: res}
+}
+
+// isDimension reports whether s may name a reporting dimension's value
+// (a ward code, a priority): short, and nothing a CSV cell or a log line
+// could misread.
+func isDimension(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		ok := r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -51,6 +51,7 @@ var everyJob = []river.JobArgs{
 	outbox.EscalateArgs{Tenant: "CPT", TicketID: "t", Level: 1},
 	outbox.RecordDeadlinesArgs{Tenant: "CPT", TicketID: "t", Revision: 1},
 	outbox.RecordClockEventArgs{Tenant: "CPT", TicketID: "t", EventID: "e", EventKind: "warning", ClockKind: "response", Cycle: 1},
+	outbox.ProduceReportsArgs{},
 }
 
 // jobKindTypes parses the package's source and returns every type that has
@@ -171,5 +172,24 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	require.NoError(t, jobs.Start(ctx))
 	require.Eventually(t, func() bool { return len(peer.Seen()) == 3 }, 30*time.Second, 50*time.Millisecond)
 	require.ElementsMatch(t, []string{"deadlines", "escalate", "event"}, peer.Seen())
+	require.NoError(t, jobs.Stop(ctx))
+}
+
+func TestThePeriodicJobProducesTheDueReportsOnStart(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t, "slajobs", setup)
+	calls := make(chan struct{}, 10)
+	jobs, err := outbox.NewQueue(pool, discard, outbox.Peers{Reports: func(context.Context) (int, error) {
+		calls <- struct{}{}
+		return 0, nil
+	}})
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, jobs.Start(ctx))
+	select {
+	case <-calls:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the periodic job did not run on start")
+	}
 	require.NoError(t, jobs.Stop(ctx))
 }

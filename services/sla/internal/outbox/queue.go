@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/salga/trustengine/libs/queue"
 )
@@ -20,6 +21,10 @@ type Peers struct {
 	Routing RoutingClient
 	// Ticket delivers deadlines and clock events, when configured.
 	Ticket TicketClient
+	// Reports, when set, produces scheduled reports: the process works
+	// the reports queue and runs its periodic job. It is the service's
+	// own work, not a peer's, and needs no address.
+	Reports ReportProducer
 }
 
 // NewQueue builds the service's job queue (libs/queue): it inserts every
@@ -35,7 +40,12 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 			queue.Work(&recordClockEventWorker{client: peers.Ticket}),
 		}})
 	}
-	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs})
+	var periodic []*river.PeriodicJob
+	if peers.Reports != nil {
+		qs = append(qs, queue.Queue{Name: QueueReports, Workers: []queue.Worker{queue.Work(&produceReportsWorker{produce: peers.Reports})}})
+		periodic = append(periodic, reportsPeriodic())
+	}
+	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Periodic: periodic})
 	if err != nil {
 		return nil, fmt.Errorf("outbox.NewQueue: %w", err)
 	}

@@ -18,7 +18,8 @@ func (s *Server) RecordTicketEvent(ctx context.Context, req *slav1.RecordTicketE
 	clocks, applied, err := s.app.RecordTicketEvent(ctx, domain.TicketEvent{EventID: req.GetEventId(), Tenant: req.GetTenant(),
 		TicketID: req.GetTicketId(), Category: vocab.Word(req.GetCategory()), Kind: vocab.Word(req.GetKind()),
 		From: vocab.Word(req.GetFromStatus()), To: vocab.Word(req.GetToStatus()), FirstResponse: req.GetFirstResponse(),
-		At: at, Sequence: req.GetSequence(), Priority: vocab.Word(req.GetPriority())})
+		At: at, Sequence: req.GetSequence(), WardCode: req.GetWardCode(), TeamID: req.GetTeamId(),
+		Priority: vocab.Word(req.GetPriority())})
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,10 @@ var byJobTenant = map[string]func(ctx context.Context, c clients, id string) err
 			ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN, OccurTime: timestamppb.New(time.Now()), Sequence: 1})
 		return err
 	},
+	"/salga.sla.v1.SlaInternalService/GetPublicAggregates": func(ctx context.Context, c clients, _ string) error {
+		_, err := c.internal.GetPublicAggregates(ctx, &slav1.GetPublicAggregatesRequest{Tenant: "CPT", Period: "2026/27"})
+		return err
+	},
 }
 
 // noJobTenant are the RPCs whose request names no tenant of a job, with the
@@ -50,6 +54,20 @@ var noJobTenant = map[string]string{
 	"/salga.sla.v1.SlaService/ExplainTicketClocks":     "public: in the caller's own municipality",
 	"/salga.sla.v1.SlaService/ListAtRiskTickets":       "public: in the caller's own municipality",
 	"/salga.sla.v1.SlaService/GetCompliance":           "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/ListIndicators":          "public: the catalogue, the same for every municipality",
+	"/salga.sla.v1.SlaService/GetIndicator":            "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/ComputeIndicators":       "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/ListIndicatorTickets":    "public: staff of the caller's own municipality",
+	"/salga.sla.v1.SlaService/GetComplianceReport":     "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/GetBacklogReport":        "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/GetVolumeReport":         "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/GetTimingReport":         "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/CreateReportSchedule":    "public: admins of the caller's own municipality",
+	"/salga.sla.v1.SlaService/ListReportSchedules":     "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/DeleteReportSchedule":    "public: admins of the caller's own municipality",
+	"/salga.sla.v1.SlaService/ListReportExports":       "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/GetReportExport":         "public: in the caller's own municipality",
+	"/salga.sla.v1.SlaService/DownloadReportExport":    "public: in the caller's own municipality",
 }
 
 // TestAnInternalCallActsOnlyForTheTenantItsTokenNames calls every internal

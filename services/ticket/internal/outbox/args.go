@@ -76,6 +76,9 @@ type SLAEventArgs struct {
 	// Priority is the ticket's priority after the event ("" for none;
 	// absent from jobs recorded before priorities existed).
 	Priority string `json:"priority,omitempty"`
+	// TeamID is the team assigned when the event happened (SLA's reports
+	// group by it); empty before routing has assigned one.
+	TeamID string `json:"team_id,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -332,6 +332,239 @@ func (ClockEventKind) EnumDescriptor() ([]byte, []int) {
 	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{4}
 }
 
+// IndicatorStatus says how far an indicator's value can be relied on.
+type IndicatorStatus int32
+
+const (
+	// Not set.
+	IndicatorStatus_INDICATOR_STATUS_UNSPECIFIED IndicatorStatus = 0
+	// The period is over and every ticket in it has its outcome.
+	IndicatorStatus_INDICATOR_STATUS_COMPLETE IndicatorStatus = 1
+	// The period is not over, or some tickets have no outcome yet (pending):
+	// the percentage is provisional.
+	IndicatorStatus_INDICATOR_STATUS_LATE_DATA IndicatorStatus = 2
+	// No ticket counts in the period: there is no percentage (never 0 %).
+	IndicatorStatus_INDICATOR_STATUS_NO_DATA IndicatorStatus = 3
+)
+
+// Enum value maps for IndicatorStatus.
+var (
+	IndicatorStatus_name = map[int32]string{
+		0: "INDICATOR_STATUS_UNSPECIFIED",
+		1: "INDICATOR_STATUS_COMPLETE",
+		2: "INDICATOR_STATUS_LATE_DATA",
+		3: "INDICATOR_STATUS_NO_DATA",
+	}
+	IndicatorStatus_value = map[string]int32{
+		"INDICATOR_STATUS_UNSPECIFIED": 0,
+		"INDICATOR_STATUS_COMPLETE":    1,
+		"INDICATOR_STATUS_LATE_DATA":   2,
+		"INDICATOR_STATUS_NO_DATA":     3,
+	}
+)
+
+func (x IndicatorStatus) Enum() *IndicatorStatus {
+	p := new(IndicatorStatus)
+	*p = x
+	return p
+}
+
+func (x IndicatorStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (IndicatorStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_sla_v1_sla_proto_enumTypes[5].Descriptor()
+}
+
+func (IndicatorStatus) Type() protoreflect.EnumType {
+	return &file_salga_sla_v1_sla_proto_enumTypes[5]
+}
+
+func (x IndicatorStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use IndicatorStatus.Descriptor instead.
+func (IndicatorStatus) EnumDescriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{5}
+}
+
+// ReportDimension is what report rows are grouped by.
+type ReportDimension int32
+
+const (
+	// Not set.
+	ReportDimension_REPORT_DIMENSION_UNSPECIFIED ReportDimension = 0
+	// The ticket's category.
+	ReportDimension_REPORT_DIMENSION_CATEGORY ReportDimension = 1
+	// The ward the ticket lies in (empty when unknown).
+	ReportDimension_REPORT_DIMENSION_WARD ReportDimension = 2
+	// The team last assigned (empty when none yet).
+	ReportDimension_REPORT_DIMENSION_TEAM ReportDimension = 3
+	// The ticket's priority (empty when the ticket carries none).
+	ReportDimension_REPORT_DIMENSION_PRIORITY ReportDimension = 4
+	// The calendar month the ticket was reported in (Africa/Johannesburg).
+	ReportDimension_REPORT_DIMENSION_MONTH ReportDimension = 5
+	// The day the ticket was reported on (Africa/Johannesburg).
+	ReportDimension_REPORT_DIMENSION_DAY ReportDimension = 6
+)
+
+// Enum value maps for ReportDimension.
+var (
+	ReportDimension_name = map[int32]string{
+		0: "REPORT_DIMENSION_UNSPECIFIED",
+		1: "REPORT_DIMENSION_CATEGORY",
+		2: "REPORT_DIMENSION_WARD",
+		3: "REPORT_DIMENSION_TEAM",
+		4: "REPORT_DIMENSION_PRIORITY",
+		5: "REPORT_DIMENSION_MONTH",
+		6: "REPORT_DIMENSION_DAY",
+	}
+	ReportDimension_value = map[string]int32{
+		"REPORT_DIMENSION_UNSPECIFIED": 0,
+		"REPORT_DIMENSION_CATEGORY":    1,
+		"REPORT_DIMENSION_WARD":        2,
+		"REPORT_DIMENSION_TEAM":        3,
+		"REPORT_DIMENSION_PRIORITY":    4,
+		"REPORT_DIMENSION_MONTH":       5,
+		"REPORT_DIMENSION_DAY":         6,
+	}
+)
+
+func (x ReportDimension) Enum() *ReportDimension {
+	p := new(ReportDimension)
+	*p = x
+	return p
+}
+
+func (x ReportDimension) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReportDimension) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_sla_v1_sla_proto_enumTypes[6].Descriptor()
+}
+
+func (ReportDimension) Type() protoreflect.EnumType {
+	return &file_salga_sla_v1_sla_proto_enumTypes[6]
+}
+
+func (x ReportDimension) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReportDimension.Descriptor instead.
+func (ReportDimension) EnumDescriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{6}
+}
+
+// ReportKind is which report a schedule produces.
+type ReportKind int32
+
+const (
+	// Not set.
+	ReportKind_REPORT_KIND_UNSPECIFIED ReportKind = 0
+	// Every indicator of the catalogue (ComputeIndicators).
+	ReportKind_REPORT_KIND_INDICATORS ReportKind = 1
+	// Compliance by category (GetComplianceReport).
+	ReportKind_REPORT_KIND_COMPLIANCE ReportKind = 2
+)
+
+// Enum value maps for ReportKind.
+var (
+	ReportKind_name = map[int32]string{
+		0: "REPORT_KIND_UNSPECIFIED",
+		1: "REPORT_KIND_INDICATORS",
+		2: "REPORT_KIND_COMPLIANCE",
+	}
+	ReportKind_value = map[string]int32{
+		"REPORT_KIND_UNSPECIFIED": 0,
+		"REPORT_KIND_INDICATORS":  1,
+		"REPORT_KIND_COMPLIANCE":  2,
+	}
+)
+
+func (x ReportKind) Enum() *ReportKind {
+	p := new(ReportKind)
+	*p = x
+	return p
+}
+
+func (x ReportKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReportKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_sla_v1_sla_proto_enumTypes[7].Descriptor()
+}
+
+func (ReportKind) Type() protoreflect.EnumType {
+	return &file_salga_sla_v1_sla_proto_enumTypes[7]
+}
+
+func (x ReportKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReportKind.Descriptor instead.
+func (ReportKind) EnumDescriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{7}
+}
+
+// ReportFrequency is how often a schedule runs.
+type ReportFrequency int32
+
+const (
+	// Not set.
+	ReportFrequency_REPORT_FREQUENCY_UNSPECIFIED ReportFrequency = 0
+	// After each calendar month, for that month.
+	ReportFrequency_REPORT_FREQUENCY_MONTHLY ReportFrequency = 1
+	// After each quarter of the municipal financial year, for that quarter.
+	ReportFrequency_REPORT_FREQUENCY_QUARTERLY ReportFrequency = 2
+)
+
+// Enum value maps for ReportFrequency.
+var (
+	ReportFrequency_name = map[int32]string{
+		0: "REPORT_FREQUENCY_UNSPECIFIED",
+		1: "REPORT_FREQUENCY_MONTHLY",
+		2: "REPORT_FREQUENCY_QUARTERLY",
+	}
+	ReportFrequency_value = map[string]int32{
+		"REPORT_FREQUENCY_UNSPECIFIED": 0,
+		"REPORT_FREQUENCY_MONTHLY":     1,
+		"REPORT_FREQUENCY_QUARTERLY":   2,
+	}
+)
+
+func (x ReportFrequency) Enum() *ReportFrequency {
+	p := new(ReportFrequency)
+	*p = x
+	return p
+}
+
+func (x ReportFrequency) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReportFrequency) Descriptor() protoreflect.EnumDescriptor {
+	return file_salga_sla_v1_sla_proto_enumTypes[8].Descriptor()
+}
+
+func (ReportFrequency) Type() protoreflect.EnumType {
+	return &file_salga_sla_v1_sla_proto_enumTypes[8]
+}
+
+func (x ReportFrequency) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReportFrequency.Descriptor instead.
+func (ReportFrequency) EnumDescriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{8}
+}
+
 // BusinessInterval is a period of working time on one weekday.
 type BusinessInterval struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1666,6 +1899,1347 @@ func (x *ConfigChange) GetCreateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+// Indicator is one MFMA Circular 88 output indicator the suite computes.
+type Indicator struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Code as municipalities' SDBIP annexures list it, such as `WS3.11`.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Short name.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// What the numerator and the denominator count.
+	Definition string `protobuf:"bytes,3,opt,name=definition,proto3" json:"definition,omitempty"`
+	// Categories of the tickets counted.
+	Categories []v1.Category `protobuf:"varint,4,rep,packed,name=categories,proto3,enum=salga.common.v1.Category" json:"categories,omitempty"`
+	// Clock measured: `response` or `resolution`.
+	Clock string `protobuf:"bytes,5,opt,name=clock,proto3" json:"clock,omitempty"`
+	// Standard measured against: `24h_wall_clock` (24 hours from the
+	// report), `sla_policy` (the municipality's SLA policy in force when the
+	// clock ran, on its calendar) or `responded` (any first response).
+	Standard string `protobuf:"bytes,6,opt,name=standard,proto3" json:"standard,omitempty"`
+	// Hours of a fixed standard; 0 when the standard is the SLA policy.
+	StandardHours float64 `protobuf:"fixed64,7,opt,name=standard_hours,json=standardHours,proto3" json:"standard_hours,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Indicator) Reset() {
+	*x = Indicator{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Indicator) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Indicator) ProtoMessage() {}
+
+func (x *Indicator) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Indicator.ProtoReflect.Descriptor instead.
+func (*Indicator) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *Indicator) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *Indicator) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Indicator) GetDefinition() string {
+	if x != nil {
+		return x.Definition
+	}
+	return ""
+}
+
+func (x *Indicator) GetCategories() []v1.Category {
+	if x != nil {
+		return x.Categories
+	}
+	return nil
+}
+
+func (x *Indicator) GetClock() string {
+	if x != nil {
+		return x.Clock
+	}
+	return ""
+}
+
+func (x *Indicator) GetStandard() string {
+	if x != nil {
+		return x.Standard
+	}
+	return ""
+}
+
+func (x *Indicator) GetStandardHours() float64 {
+	if x != nil {
+		return x.StandardHours
+	}
+	return 0
+}
+
+// IndicatorValue is an indicator over one period (and group).
+type IndicatorValue struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Indicator code.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The period as asked (`2026/27-Q1`, `2026-07`, `2026/27`).
+	Period string `protobuf:"bytes,3,opt,name=period,proto3" json:"period,omitempty"`
+	// First day of the period (inclusive), `YYYY-MM-DD`.
+	PeriodStart string `protobuf:"bytes,4,opt,name=period_start,json=periodStart,proto3" json:"period_start,omitempty"`
+	// Day after the period (exclusive), `YYYY-MM-DD`.
+	PeriodEnd string `protobuf:"bytes,5,opt,name=period_end,json=periodEnd,proto3" json:"period_end,omitempty"`
+	// Ward of the group (grouped by ward).
+	WardCode string `protobuf:"bytes,6,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Team of the group (grouped by team).
+	TeamId string `protobuf:"bytes,7,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Priority of the group (grouped by priority).
+	Priority string `protobuf:"bytes,8,opt,name=priority,proto3" json:"priority,omitempty"`
+	// Month of the group, `YYYY-MM` (grouped by month).
+	Month string `protobuf:"bytes,9,opt,name=month,proto3" json:"month,omitempty"`
+	// Tickets that met the standard.
+	Numerator int64 `protobuf:"varint,10,opt,name=numerator,proto3" json:"numerator,omitempty"`
+	// Tickets counted (reported in the period, not cancelled).
+	Denominator int64 `protobuf:"varint,11,opt,name=denominator,proto3" json:"denominator,omitempty"`
+	// numerator / denominator x 100; absent when there is no data.
+	Percentage *float64 `protobuf:"fixed64,12,opt,name=percentage,proto3,oneof" json:"percentage,omitempty"`
+	// How far the value can be relied on.
+	Status IndicatorStatus `protobuf:"varint,13,opt,name=status,proto3,enum=salga.sla.v1.IndicatorStatus" json:"status,omitempty"`
+	// Tickets of the denominator whose outcome is not known yet.
+	Pending       int64 `protobuf:"varint,14,opt,name=pending,proto3" json:"pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IndicatorValue) Reset() {
+	*x = IndicatorValue{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IndicatorValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IndicatorValue) ProtoMessage() {}
+
+func (x *IndicatorValue) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IndicatorValue.ProtoReflect.Descriptor instead.
+func (*IndicatorValue) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *IndicatorValue) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetPeriodStart() string {
+	if x != nil {
+		return x.PeriodStart
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetPeriodEnd() string {
+	if x != nil {
+		return x.PeriodEnd
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetPriority() string {
+	if x != nil {
+		return x.Priority
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetMonth() string {
+	if x != nil {
+		return x.Month
+	}
+	return ""
+}
+
+func (x *IndicatorValue) GetNumerator() int64 {
+	if x != nil {
+		return x.Numerator
+	}
+	return 0
+}
+
+func (x *IndicatorValue) GetDenominator() int64 {
+	if x != nil {
+		return x.Denominator
+	}
+	return 0
+}
+
+func (x *IndicatorValue) GetPercentage() float64 {
+	if x != nil && x.Percentage != nil {
+		return *x.Percentage
+	}
+	return 0
+}
+
+func (x *IndicatorValue) GetStatus() IndicatorStatus {
+	if x != nil {
+		return x.Status
+	}
+	return IndicatorStatus_INDICATOR_STATUS_UNSPECIFIED
+}
+
+func (x *IndicatorValue) GetPending() int64 {
+	if x != nil {
+		return x.Pending
+	}
+	return 0
+}
+
+// IndicatorTicket is one ticket behind an indicator.
+type IndicatorTicket struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ticket UUID.
+	TicketId string `protobuf:"bytes,1,opt,name=ticket_id,json=ticketId,proto3" json:"ticket_id,omitempty"`
+	// Category.
+	Category v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// When it was reported.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// First response (unset when none).
+	ResponseTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=response_time,json=responseTime,proto3" json:"response_time,omitempty"`
+	// Resolution (unset when not resolved).
+	ResolveTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=resolve_time,json=resolveTime,proto3" json:"resolve_time,omitempty"`
+	// Whether it counts in the numerator.
+	InNumerator bool `protobuf:"varint,6,opt,name=in_numerator,json=inNumerator,proto3" json:"in_numerator,omitempty"`
+	// Whether its outcome is not known yet.
+	Pending bool `protobuf:"varint,7,opt,name=pending,proto3" json:"pending,omitempty"`
+	// Ward (empty when unknown).
+	WardCode string `protobuf:"bytes,8,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Team last assigned (empty when none).
+	TeamId        string `protobuf:"bytes,9,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IndicatorTicket) Reset() {
+	*x = IndicatorTicket{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IndicatorTicket) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IndicatorTicket) ProtoMessage() {}
+
+func (x *IndicatorTicket) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IndicatorTicket.ProtoReflect.Descriptor instead.
+func (*IndicatorTicket) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *IndicatorTicket) GetTicketId() string {
+	if x != nil {
+		return x.TicketId
+	}
+	return ""
+}
+
+func (x *IndicatorTicket) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *IndicatorTicket) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *IndicatorTicket) GetResponseTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResponseTime
+	}
+	return nil
+}
+
+func (x *IndicatorTicket) GetResolveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResolveTime
+	}
+	return nil
+}
+
+func (x *IndicatorTicket) GetInNumerator() bool {
+	if x != nil {
+		return x.InNumerator
+	}
+	return false
+}
+
+func (x *IndicatorTicket) GetPending() bool {
+	if x != nil {
+		return x.Pending
+	}
+	return false
+}
+
+func (x *IndicatorTicket) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *IndicatorTicket) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+// ComplianceReportRow is SLA compliance of one group over a period.
+type ComplianceReportRow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Category (grouped by category).
+	Category v1.Category `protobuf:"varint,1,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Ward (grouped by ward).
+	WardCode string `protobuf:"bytes,2,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Team (grouped by team).
+	TeamId string `protobuf:"bytes,3,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Priority (grouped by priority).
+	Priority string `protobuf:"bytes,4,opt,name=priority,proto3" json:"priority,omitempty"`
+	// Month `YYYY-MM` (grouped by month).
+	Month string `protobuf:"bytes,5,opt,name=month,proto3" json:"month,omitempty"`
+	// Day `YYYY-MM-DD` (grouped by day).
+	Day string `protobuf:"bytes,6,opt,name=day,proto3" json:"day,omitempty"`
+	// Tickets reported, cancelled ones included.
+	Tickets int64 `protobuf:"varint,7,opt,name=tickets,proto3" json:"tickets,omitempty"`
+	// Tickets cancelled.
+	Cancelled int64 `protobuf:"varint,8,opt,name=cancelled,proto3" json:"cancelled,omitempty"`
+	// Tickets responded to.
+	Responded int64 `protobuf:"varint,9,opt,name=responded,proto3" json:"responded,omitempty"`
+	// Response clocks met within the SLA policy.
+	ResponseMet int64 `protobuf:"varint,10,opt,name=response_met,json=responseMet,proto3" json:"response_met,omitempty"`
+	// Response clocks breached.
+	ResponseBreached int64 `protobuf:"varint,11,opt,name=response_breached,json=responseBreached,proto3" json:"response_breached,omitempty"`
+	// Tickets resolved.
+	Resolved int64 `protobuf:"varint,12,opt,name=resolved,proto3" json:"resolved,omitempty"`
+	// Tickets resolved with every resolution cycle within the SLA policy.
+	ResolutionMet int64 `protobuf:"varint,13,opt,name=resolution_met,json=resolutionMet,proto3" json:"resolution_met,omitempty"`
+	// Tickets with a breached resolution cycle.
+	ResolutionBreached int64 `protobuf:"varint,14,opt,name=resolution_breached,json=resolutionBreached,proto3" json:"resolution_breached,omitempty"`
+	// Tickets still open.
+	Open int64 `protobuf:"varint,15,opt,name=open,proto3" json:"open,omitempty"`
+	// response_met / (response_met + response_breached) x 100; absent
+	// without either.
+	ResponseOnTimePct *float64 `protobuf:"fixed64,16,opt,name=response_on_time_pct,json=responseOnTimePct,proto3,oneof" json:"response_on_time_pct,omitempty"`
+	// resolution_met / (resolution_met + resolution_breached) x 100; absent
+	// without either.
+	ResolutionOnTimePct *float64 `protobuf:"fixed64,17,opt,name=resolution_on_time_pct,json=resolutionOnTimePct,proto3,oneof" json:"resolution_on_time_pct,omitempty"`
+	// Whether the row's counts are withheld (a ward's cell of fewer than 5
+	// GBV tickets): every count is then 0.
+	Suppressed    bool `protobuf:"varint,18,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ComplianceReportRow) Reset() {
+	*x = ComplianceReportRow{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ComplianceReportRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ComplianceReportRow) ProtoMessage() {}
+
+func (x *ComplianceReportRow) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ComplianceReportRow.ProtoReflect.Descriptor instead.
+func (*ComplianceReportRow) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ComplianceReportRow) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *ComplianceReportRow) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *ComplianceReportRow) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *ComplianceReportRow) GetPriority() string {
+	if x != nil {
+		return x.Priority
+	}
+	return ""
+}
+
+func (x *ComplianceReportRow) GetMonth() string {
+	if x != nil {
+		return x.Month
+	}
+	return ""
+}
+
+func (x *ComplianceReportRow) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+func (x *ComplianceReportRow) GetTickets() int64 {
+	if x != nil {
+		return x.Tickets
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetCancelled() int64 {
+	if x != nil {
+		return x.Cancelled
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResponded() int64 {
+	if x != nil {
+		return x.Responded
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResponseMet() int64 {
+	if x != nil {
+		return x.ResponseMet
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResponseBreached() int64 {
+	if x != nil {
+		return x.ResponseBreached
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResolved() int64 {
+	if x != nil {
+		return x.Resolved
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResolutionMet() int64 {
+	if x != nil {
+		return x.ResolutionMet
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResolutionBreached() int64 {
+	if x != nil {
+		return x.ResolutionBreached
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetOpen() int64 {
+	if x != nil {
+		return x.Open
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResponseOnTimePct() float64 {
+	if x != nil && x.ResponseOnTimePct != nil {
+		return *x.ResponseOnTimePct
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetResolutionOnTimePct() float64 {
+	if x != nil && x.ResolutionOnTimePct != nil {
+		return *x.ResolutionOnTimePct
+	}
+	return 0
+}
+
+func (x *ComplianceReportRow) GetSuppressed() bool {
+	if x != nil {
+		return x.Suppressed
+	}
+	return false
+}
+
+// BacklogRow is the open tickets of one group and age band.
+type BacklogRow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Age band since the report: `0-1d`, `1-3d`, `3-7d`, `7-30d`, `30d+`.
+	AgeBand string `protobuf:"bytes,1,opt,name=age_band,json=ageBand,proto3" json:"age_band,omitempty"`
+	// Category (grouped by category).
+	Category v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Ward (grouped by ward).
+	WardCode string `protobuf:"bytes,3,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Team (grouped by team).
+	TeamId string `protobuf:"bytes,4,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Priority (grouped by priority).
+	Priority string `protobuf:"bytes,5,opt,name=priority,proto3" json:"priority,omitempty"`
+	// Open tickets.
+	Open int64 `protobuf:"varint,6,opt,name=open,proto3" json:"open,omitempty"`
+	// Open tickets whose resolution clock is breached.
+	Overdue int64 `protobuf:"varint,7,opt,name=overdue,proto3" json:"overdue,omitempty"`
+	// Whether the counts are withheld (fewer than 5 GBV tickets in a ward).
+	Suppressed    bool `protobuf:"varint,8,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BacklogRow) Reset() {
+	*x = BacklogRow{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BacklogRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BacklogRow) ProtoMessage() {}
+
+func (x *BacklogRow) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BacklogRow.ProtoReflect.Descriptor instead.
+func (*BacklogRow) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *BacklogRow) GetAgeBand() string {
+	if x != nil {
+		return x.AgeBand
+	}
+	return ""
+}
+
+func (x *BacklogRow) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *BacklogRow) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *BacklogRow) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *BacklogRow) GetPriority() string {
+	if x != nil {
+		return x.Priority
+	}
+	return ""
+}
+
+func (x *BacklogRow) GetOpen() int64 {
+	if x != nil {
+		return x.Open
+	}
+	return 0
+}
+
+func (x *BacklogRow) GetOverdue() int64 {
+	if x != nil {
+		return x.Overdue
+	}
+	return 0
+}
+
+func (x *BacklogRow) GetSuppressed() bool {
+	if x != nil {
+		return x.Suppressed
+	}
+	return false
+}
+
+// VolumeRow is the tickets reported on one day (and group).
+type VolumeRow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Day `YYYY-MM-DD` (Africa/Johannesburg).
+	Day string `protobuf:"bytes,1,opt,name=day,proto3" json:"day,omitempty"`
+	// Category (grouped by category).
+	Category v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Ward (grouped by ward).
+	WardCode string `protobuf:"bytes,3,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Team (grouped by team).
+	TeamId string `protobuf:"bytes,4,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Priority (grouped by priority).
+	Priority string `protobuf:"bytes,5,opt,name=priority,proto3" json:"priority,omitempty"`
+	// Tickets reported.
+	Tickets int64 `protobuf:"varint,6,opt,name=tickets,proto3" json:"tickets,omitempty"`
+	// Whether the count is withheld (fewer than 5 GBV tickets in a ward).
+	Suppressed    bool `protobuf:"varint,7,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeRow) Reset() {
+	*x = VolumeRow{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeRow) ProtoMessage() {}
+
+func (x *VolumeRow) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeRow.ProtoReflect.Descriptor instead.
+func (*VolumeRow) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *VolumeRow) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+func (x *VolumeRow) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *VolumeRow) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *VolumeRow) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *VolumeRow) GetPriority() string {
+	if x != nil {
+		return x.Priority
+	}
+	return ""
+}
+
+func (x *VolumeRow) GetTickets() int64 {
+	if x != nil {
+		return x.Tickets
+	}
+	return 0
+}
+
+func (x *VolumeRow) GetSuppressed() bool {
+	if x != nil {
+		return x.Suppressed
+	}
+	return false
+}
+
+// TimingRow is how long one group's tickets took, in hours.
+type TimingRow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Category (grouped by category).
+	Category v1.Category `protobuf:"varint,1,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Ward (grouped by ward).
+	WardCode string `protobuf:"bytes,2,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Team (grouped by team).
+	TeamId string `protobuf:"bytes,3,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Priority (grouped by priority).
+	Priority string `protobuf:"bytes,4,opt,name=priority,proto3" json:"priority,omitempty"`
+	// Month `YYYY-MM` (grouped by month).
+	Month string `protobuf:"bytes,5,opt,name=month,proto3" json:"month,omitempty"`
+	// Tickets responded to (what the response figures are over).
+	Responded int64 `protobuf:"varint,6,opt,name=responded,proto3" json:"responded,omitempty"`
+	// Mean hours to first response, wall clock.
+	ResponseMeanHours float64 `protobuf:"fixed64,7,opt,name=response_mean_hours,json=responseMeanHours,proto3" json:"response_mean_hours,omitempty"`
+	// Median hours to first response, wall clock.
+	ResponseMedianHours float64 `protobuf:"fixed64,8,opt,name=response_median_hours,json=responseMedianHours,proto3" json:"response_median_hours,omitempty"`
+	// 90th percentile hours to first response, wall clock.
+	ResponseP90Hours float64 `protobuf:"fixed64,9,opt,name=response_p90_hours,json=responseP90Hours,proto3" json:"response_p90_hours,omitempty"`
+	// Mean working hours to first response (the policy's calendar).
+	ResponseMeanBusinessHours float64 `protobuf:"fixed64,10,opt,name=response_mean_business_hours,json=responseMeanBusinessHours,proto3" json:"response_mean_business_hours,omitempty"`
+	// Median working hours to first response.
+	ResponseMedianBusinessHours float64 `protobuf:"fixed64,11,opt,name=response_median_business_hours,json=responseMedianBusinessHours,proto3" json:"response_median_business_hours,omitempty"`
+	// 90th percentile working hours to first response.
+	ResponseP90BusinessHours float64 `protobuf:"fixed64,12,opt,name=response_p90_business_hours,json=responseP90BusinessHours,proto3" json:"response_p90_business_hours,omitempty"`
+	// Tickets resolved (what the resolution figures are over).
+	Resolved int64 `protobuf:"varint,13,opt,name=resolved,proto3" json:"resolved,omitempty"`
+	// Mean hours from report to resolution, wall clock.
+	ResolutionMeanHours float64 `protobuf:"fixed64,14,opt,name=resolution_mean_hours,json=resolutionMeanHours,proto3" json:"resolution_mean_hours,omitempty"`
+	// Median hours to resolution, wall clock.
+	ResolutionMedianHours float64 `protobuf:"fixed64,15,opt,name=resolution_median_hours,json=resolutionMedianHours,proto3" json:"resolution_median_hours,omitempty"`
+	// 90th percentile hours to resolution, wall clock.
+	ResolutionP90Hours float64 `protobuf:"fixed64,16,opt,name=resolution_p90_hours,json=resolutionP90Hours,proto3" json:"resolution_p90_hours,omitempty"`
+	// Mean working hours to resolution (paused time excluded).
+	ResolutionMeanBusinessHours float64 `protobuf:"fixed64,17,opt,name=resolution_mean_business_hours,json=resolutionMeanBusinessHours,proto3" json:"resolution_mean_business_hours,omitempty"`
+	// Median working hours to resolution.
+	ResolutionMedianBusinessHours float64 `protobuf:"fixed64,18,opt,name=resolution_median_business_hours,json=resolutionMedianBusinessHours,proto3" json:"resolution_median_business_hours,omitempty"`
+	// 90th percentile working hours to resolution.
+	ResolutionP90BusinessHours float64 `protobuf:"fixed64,19,opt,name=resolution_p90_business_hours,json=resolutionP90BusinessHours,proto3" json:"resolution_p90_business_hours,omitempty"`
+	// Whether the figures are withheld (fewer than 5 GBV tickets in a ward).
+	Suppressed    bool `protobuf:"varint,20,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimingRow) Reset() {
+	*x = TimingRow{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimingRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimingRow) ProtoMessage() {}
+
+func (x *TimingRow) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimingRow.ProtoReflect.Descriptor instead.
+func (*TimingRow) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *TimingRow) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *TimingRow) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *TimingRow) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *TimingRow) GetPriority() string {
+	if x != nil {
+		return x.Priority
+	}
+	return ""
+}
+
+func (x *TimingRow) GetMonth() string {
+	if x != nil {
+		return x.Month
+	}
+	return ""
+}
+
+func (x *TimingRow) GetResponded() int64 {
+	if x != nil {
+		return x.Responded
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResponseMeanHours() float64 {
+	if x != nil {
+		return x.ResponseMeanHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResponseMedianHours() float64 {
+	if x != nil {
+		return x.ResponseMedianHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResponseP90Hours() float64 {
+	if x != nil {
+		return x.ResponseP90Hours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResponseMeanBusinessHours() float64 {
+	if x != nil {
+		return x.ResponseMeanBusinessHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResponseMedianBusinessHours() float64 {
+	if x != nil {
+		return x.ResponseMedianBusinessHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResponseP90BusinessHours() float64 {
+	if x != nil {
+		return x.ResponseP90BusinessHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResolved() int64 {
+	if x != nil {
+		return x.Resolved
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResolutionMeanHours() float64 {
+	if x != nil {
+		return x.ResolutionMeanHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResolutionMedianHours() float64 {
+	if x != nil {
+		return x.ResolutionMedianHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResolutionP90Hours() float64 {
+	if x != nil {
+		return x.ResolutionP90Hours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResolutionMeanBusinessHours() float64 {
+	if x != nil {
+		return x.ResolutionMeanBusinessHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResolutionMedianBusinessHours() float64 {
+	if x != nil {
+		return x.ResolutionMedianBusinessHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetResolutionP90BusinessHours() float64 {
+	if x != nil {
+		return x.ResolutionP90BusinessHours
+	}
+	return 0
+}
+
+func (x *TimingRow) GetSuppressed() bool {
+	if x != nil {
+		return x.Suppressed
+	}
+	return false
+}
+
+// ReportSchedule is a report a municipality receives regularly.
+type ReportSchedule struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// UUID (output only).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Which report.
+	Kind ReportKind `protobuf:"varint,3,opt,name=kind,proto3,enum=salga.sla.v1.ReportKind" json:"kind,omitempty"`
+	// How often.
+	Frequency ReportFrequency `protobuf:"varint,4,opt,name=frequency,proto3,enum=salga.sla.v1.ReportFrequency" json:"frequency,omitempty"`
+	// Email addresses to tell (at most 20).
+	Recipients []string `protobuf:"bytes,5,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	// When the next file is due (output only): the start of the day after
+	// the next period ends, Africa/Johannesburg.
+	NextRunTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=next_run_time,json=nextRunTime,proto3" json:"next_run_time,omitempty"`
+	// Who created it (output only).
+	CreatedBy string `protobuf:"bytes,7,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	// When it was created (output only).
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportSchedule) Reset() {
+	*x = ReportSchedule{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportSchedule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportSchedule) ProtoMessage() {}
+
+func (x *ReportSchedule) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportSchedule.ProtoReflect.Descriptor instead.
+func (*ReportSchedule) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ReportSchedule) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ReportSchedule) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ReportSchedule) GetKind() ReportKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ReportKind_REPORT_KIND_UNSPECIFIED
+}
+
+func (x *ReportSchedule) GetFrequency() ReportFrequency {
+	if x != nil {
+		return x.Frequency
+	}
+	return ReportFrequency_REPORT_FREQUENCY_UNSPECIFIED
+}
+
+func (x *ReportSchedule) GetRecipients() []string {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
+}
+
+func (x *ReportSchedule) GetNextRunTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextRunTime
+	}
+	return nil
+}
+
+func (x *ReportSchedule) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *ReportSchedule) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+// ReportExport is one file a schedule produced.
+type ReportExport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// UUID.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Schedule UUID.
+	ScheduleId string `protobuf:"bytes,3,opt,name=schedule_id,json=scheduleId,proto3" json:"schedule_id,omitempty"`
+	// Which report.
+	Kind ReportKind `protobuf:"varint,4,opt,name=kind,proto3,enum=salga.sla.v1.ReportKind" json:"kind,omitempty"`
+	// The period it covers (`2026-07`, `2026/27-Q1`).
+	Period string `protobuf:"bytes,5,opt,name=period,proto3" json:"period,omitempty"`
+	// File name, such as `CPT-indicators-2026-27-Q1.csv`.
+	FileName string `protobuf:"bytes,6,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// Content type (`text/csv`).
+	ContentType string `protobuf:"bytes,7,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// Size in bytes.
+	SizeBytes int64 `protobuf:"varint,8,opt,name=size_bytes,json=sizeBytes,proto3" json:"size_bytes,omitempty"`
+	// The file (GetReportExport only).
+	Content []byte `protobuf:"bytes,9,opt,name=content,proto3" json:"content,omitempty"`
+	// When it was produced.
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportExport) Reset() {
+	*x = ReportExport{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportExport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportExport) ProtoMessage() {}
+
+func (x *ReportExport) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportExport.ProtoReflect.Descriptor instead.
+func (*ReportExport) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ReportExport) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ReportExport) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ReportExport) GetScheduleId() string {
+	if x != nil {
+		return x.ScheduleId
+	}
+	return ""
+}
+
+func (x *ReportExport) GetKind() ReportKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ReportKind_REPORT_KIND_UNSPECIFIED
+}
+
+func (x *ReportExport) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *ReportExport) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *ReportExport) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ReportExport) GetSizeBytes() int64 {
+	if x != nil {
+		return x.SizeBytes
+	}
+	return 0
+}
+
+func (x *ReportExport) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ReportExport) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+// PublicAggregateRow is what the public may see of one category over a
+// period: counts only, GBV never.
+type PublicAggregateRow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Category.
+	Category v1.Category `protobuf:"varint,1,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Ward (grouped by ward).
+	WardCode string `protobuf:"bytes,2,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Tickets reported.
+	Tickets int64 `protobuf:"varint,3,opt,name=tickets,proto3" json:"tickets,omitempty"`
+	// Tickets resolved.
+	Resolved int64 `protobuf:"varint,4,opt,name=resolved,proto3" json:"resolved,omitempty"`
+	// Tickets still open.
+	Open int64 `protobuf:"varint,5,opt,name=open,proto3" json:"open,omitempty"`
+	// resolution_met / (resolution_met + resolution_breached) x 100; absent
+	// without either.
+	ResolutionOnTimePct *float64 `protobuf:"fixed64,6,opt,name=resolution_on_time_pct,json=resolutionOnTimePct,proto3,oneof" json:"resolution_on_time_pct,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *PublicAggregateRow) Reset() {
+	*x = PublicAggregateRow{}
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublicAggregateRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublicAggregateRow) ProtoMessage() {}
+
+func (x *PublicAggregateRow) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublicAggregateRow.ProtoReflect.Descriptor instead.
+func (*PublicAggregateRow) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *PublicAggregateRow) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *PublicAggregateRow) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *PublicAggregateRow) GetTickets() int64 {
+	if x != nil {
+		return x.Tickets
+	}
+	return 0
+}
+
+func (x *PublicAggregateRow) GetResolved() int64 {
+	if x != nil {
+		return x.Resolved
+	}
+	return 0
+}
+
+func (x *PublicAggregateRow) GetOpen() int64 {
+	if x != nil {
+		return x.Open
+	}
+	return 0
+}
+
+func (x *PublicAggregateRow) GetResolutionOnTimePct() float64 {
+	if x != nil && x.ResolutionOnTimePct != nil {
+		return *x.ResolutionOnTimePct
+	}
+	return 0
+}
+
 var File_salga_sla_v1_sla_proto protoreflect.FileDescriptor
 
 const file_salga_sla_v1_sla_proto_rawDesc = "" +
@@ -1797,7 +3371,156 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x06action\x18\x04 \x01(\tR\x06action\x12+\n" +
 	"\x11clocks_recomputed\x18\x05 \x01(\x05R\x10clocksRecomputed\x12;\n" +
 	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime*\xb6\x01\n" +
+	"createTime\"\xe7\x01\n" +
+	"\tIndicator\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1e\n" +
+	"\n" +
+	"definition\x18\x03 \x01(\tR\n" +
+	"definition\x129\n" +
+	"\n" +
+	"categories\x18\x04 \x03(\x0e2\x19.salga.common.v1.CategoryR\n" +
+	"categories\x12\x14\n" +
+	"\x05clock\x18\x05 \x01(\tR\x05clock\x12\x1a\n" +
+	"\bstandard\x18\x06 \x01(\tR\bstandard\x12%\n" +
+	"\x0estandard_hours\x18\a \x01(\x01R\rstandardHours\"\xc3\x03\n" +
+	"\x0eIndicatorValue\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
+	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x03 \x01(\tR\x06period\x12!\n" +
+	"\fperiod_start\x18\x04 \x01(\tR\vperiodStart\x12\x1d\n" +
+	"\n" +
+	"period_end\x18\x05 \x01(\tR\tperiodEnd\x12\x1b\n" +
+	"\tward_code\x18\x06 \x01(\tR\bwardCode\x12\x17\n" +
+	"\ateam_id\x18\a \x01(\tR\x06teamId\x12\x1a\n" +
+	"\bpriority\x18\b \x01(\tR\bpriority\x12\x14\n" +
+	"\x05month\x18\t \x01(\tR\x05month\x12\x1c\n" +
+	"\tnumerator\x18\n" +
+	" \x01(\x03R\tnumerator\x12 \n" +
+	"\vdenominator\x18\v \x01(\x03R\vdenominator\x12#\n" +
+	"\n" +
+	"percentage\x18\f \x01(\x01H\x00R\n" +
+	"percentage\x88\x01\x01\x125\n" +
+	"\x06status\x18\r \x01(\x0e2\x1d.salga.sla.v1.IndicatorStatusR\x06status\x12\x18\n" +
+	"\apending\x18\x0e \x01(\x03R\apendingB\r\n" +
+	"\v_percentage\"\x95\x03\n" +
+	"\x0fIndicatorTicket\x12\x1b\n" +
+	"\tticket_id\x18\x01 \x01(\tR\bticketId\x125\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12;\n" +
+	"\vcreate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12?\n" +
+	"\rresponse_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\fresponseTime\x12=\n" +
+	"\fresolve_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vresolveTime\x12!\n" +
+	"\fin_numerator\x18\x06 \x01(\bR\vinNumerator\x12\x18\n" +
+	"\apending\x18\a \x01(\bR\apending\x12\x1b\n" +
+	"\tward_code\x18\b \x01(\tR\bwardCode\x12\x17\n" +
+	"\ateam_id\x18\t \x01(\tR\x06teamId\"\xb8\x05\n" +
+	"\x13ComplianceReportRow\x125\n" +
+	"\bcategory\x18\x01 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x1b\n" +
+	"\tward_code\x18\x02 \x01(\tR\bwardCode\x12\x17\n" +
+	"\ateam_id\x18\x03 \x01(\tR\x06teamId\x12\x1a\n" +
+	"\bpriority\x18\x04 \x01(\tR\bpriority\x12\x14\n" +
+	"\x05month\x18\x05 \x01(\tR\x05month\x12\x10\n" +
+	"\x03day\x18\x06 \x01(\tR\x03day\x12\x18\n" +
+	"\atickets\x18\a \x01(\x03R\atickets\x12\x1c\n" +
+	"\tcancelled\x18\b \x01(\x03R\tcancelled\x12\x1c\n" +
+	"\tresponded\x18\t \x01(\x03R\tresponded\x12!\n" +
+	"\fresponse_met\x18\n" +
+	" \x01(\x03R\vresponseMet\x12+\n" +
+	"\x11response_breached\x18\v \x01(\x03R\x10responseBreached\x12\x1a\n" +
+	"\bresolved\x18\f \x01(\x03R\bresolved\x12%\n" +
+	"\x0eresolution_met\x18\r \x01(\x03R\rresolutionMet\x12/\n" +
+	"\x13resolution_breached\x18\x0e \x01(\x03R\x12resolutionBreached\x12\x12\n" +
+	"\x04open\x18\x0f \x01(\x03R\x04open\x124\n" +
+	"\x14response_on_time_pct\x18\x10 \x01(\x01H\x00R\x11responseOnTimePct\x88\x01\x01\x128\n" +
+	"\x16resolution_on_time_pct\x18\x11 \x01(\x01H\x01R\x13resolutionOnTimePct\x88\x01\x01\x12\x1e\n" +
+	"\n" +
+	"suppressed\x18\x12 \x01(\bR\n" +
+	"suppressedB\x17\n" +
+	"\x15_response_on_time_pctB\x19\n" +
+	"\x17_resolution_on_time_pct\"\xfe\x01\n" +
+	"\n" +
+	"BacklogRow\x12\x19\n" +
+	"\bage_band\x18\x01 \x01(\tR\aageBand\x125\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x1b\n" +
+	"\tward_code\x18\x03 \x01(\tR\bwardCode\x12\x17\n" +
+	"\ateam_id\x18\x04 \x01(\tR\x06teamId\x12\x1a\n" +
+	"\bpriority\x18\x05 \x01(\tR\bpriority\x12\x12\n" +
+	"\x04open\x18\x06 \x01(\x03R\x04open\x12\x18\n" +
+	"\aoverdue\x18\a \x01(\x03R\aoverdue\x12\x1e\n" +
+	"\n" +
+	"suppressed\x18\b \x01(\bR\n" +
+	"suppressed\"\xe0\x01\n" +
+	"\tVolumeRow\x12\x10\n" +
+	"\x03day\x18\x01 \x01(\tR\x03day\x125\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x1b\n" +
+	"\tward_code\x18\x03 \x01(\tR\bwardCode\x12\x17\n" +
+	"\ateam_id\x18\x04 \x01(\tR\x06teamId\x12\x1a\n" +
+	"\bpriority\x18\x05 \x01(\tR\bpriority\x12\x18\n" +
+	"\atickets\x18\x06 \x01(\x03R\atickets\x12\x1e\n" +
+	"\n" +
+	"suppressed\x18\a \x01(\bR\n" +
+	"suppressed\"\xca\a\n" +
+	"\tTimingRow\x125\n" +
+	"\bcategory\x18\x01 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x1b\n" +
+	"\tward_code\x18\x02 \x01(\tR\bwardCode\x12\x17\n" +
+	"\ateam_id\x18\x03 \x01(\tR\x06teamId\x12\x1a\n" +
+	"\bpriority\x18\x04 \x01(\tR\bpriority\x12\x14\n" +
+	"\x05month\x18\x05 \x01(\tR\x05month\x12\x1c\n" +
+	"\tresponded\x18\x06 \x01(\x03R\tresponded\x12.\n" +
+	"\x13response_mean_hours\x18\a \x01(\x01R\x11responseMeanHours\x122\n" +
+	"\x15response_median_hours\x18\b \x01(\x01R\x13responseMedianHours\x12,\n" +
+	"\x12response_p90_hours\x18\t \x01(\x01R\x10responseP90Hours\x12?\n" +
+	"\x1cresponse_mean_business_hours\x18\n" +
+	" \x01(\x01R\x19responseMeanBusinessHours\x12C\n" +
+	"\x1eresponse_median_business_hours\x18\v \x01(\x01R\x1bresponseMedianBusinessHours\x12=\n" +
+	"\x1bresponse_p90_business_hours\x18\f \x01(\x01R\x18responseP90BusinessHours\x12\x1a\n" +
+	"\bresolved\x18\r \x01(\x03R\bresolved\x122\n" +
+	"\x15resolution_mean_hours\x18\x0e \x01(\x01R\x13resolutionMeanHours\x126\n" +
+	"\x17resolution_median_hours\x18\x0f \x01(\x01R\x15resolutionMedianHours\x120\n" +
+	"\x14resolution_p90_hours\x18\x10 \x01(\x01R\x12resolutionP90Hours\x12C\n" +
+	"\x1eresolution_mean_business_hours\x18\x11 \x01(\x01R\x1bresolutionMeanBusinessHours\x12G\n" +
+	" resolution_median_business_hours\x18\x12 \x01(\x01R\x1dresolutionMedianBusinessHours\x12A\n" +
+	"\x1dresolution_p90_business_hours\x18\x13 \x01(\x01R\x1aresolutionP90BusinessHours\x12\x1e\n" +
+	"\n" +
+	"suppressed\x18\x14 \x01(\bR\n" +
+	"suppressed\"\xdf\x02\n" +
+	"\x0eReportSchedule\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12,\n" +
+	"\x04kind\x18\x03 \x01(\x0e2\x18.salga.sla.v1.ReportKindR\x04kind\x12;\n" +
+	"\tfrequency\x18\x04 \x01(\x0e2\x1d.salga.sla.v1.ReportFrequencyR\tfrequency\x12\x1e\n" +
+	"\n" +
+	"recipients\x18\x05 \x03(\tR\n" +
+	"recipients\x12>\n" +
+	"\rnext_run_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\vnextRunTime\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\a \x01(\tR\tcreatedBy\x12;\n" +
+	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"\xd3\x02\n" +
+	"\fReportExport\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x1f\n" +
+	"\vschedule_id\x18\x03 \x01(\tR\n" +
+	"scheduleId\x12,\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x18.salga.sla.v1.ReportKindR\x04kind\x12\x16\n" +
+	"\x06period\x18\x05 \x01(\tR\x06period\x12\x1b\n" +
+	"\tfile_name\x18\x06 \x01(\tR\bfileName\x12!\n" +
+	"\fcontent_type\x18\a \x01(\tR\vcontentType\x12\x1d\n" +
+	"\n" +
+	"size_bytes\x18\b \x01(\x03R\tsizeBytes\x12\x18\n" +
+	"\acontent\x18\t \x01(\fR\acontent\x12;\n" +
+	"\vcreate_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"\x87\x02\n" +
+	"\x12PublicAggregateRow\x125\n" +
+	"\bcategory\x18\x01 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x12\x1b\n" +
+	"\tward_code\x18\x02 \x01(\tR\bwardCode\x12\x18\n" +
+	"\atickets\x18\x03 \x01(\x03R\atickets\x12\x1a\n" +
+	"\bresolved\x18\x04 \x01(\x03R\bresolved\x12\x12\n" +
+	"\x04open\x18\x05 \x01(\x03R\x04open\x128\n" +
+	"\x16resolution_on_time_pct\x18\x06 \x01(\x01H\x00R\x13resolutionOnTimePct\x88\x01\x01B\x19\n" +
+	"\x17_resolution_on_time_pct*\xb6\x01\n" +
 	"\aWeekday\x12\x17\n" +
 	"\x13WEEKDAY_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eWEEKDAY_MONDAY\x10\x01\x12\x13\n" +
@@ -1828,7 +3551,29 @@ const file_salga_sla_v1_sla_proto_rawDesc = "" +
 	"\x0eClockEventKind\x12 \n" +
 	"\x1cCLOCK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CLOCK_EVENT_KIND_WARNING\x10\x01\x12\x1b\n" +
-	"\x17CLOCK_EVENT_KIND_BREACH\x10\x02B\xa6\x01\n" +
+	"\x17CLOCK_EVENT_KIND_BREACH\x10\x02*\x90\x01\n" +
+	"\x0fIndicatorStatus\x12 \n" +
+	"\x1cINDICATOR_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19INDICATOR_STATUS_COMPLETE\x10\x01\x12\x1e\n" +
+	"\x1aINDICATOR_STATUS_LATE_DATA\x10\x02\x12\x1c\n" +
+	"\x18INDICATOR_STATUS_NO_DATA\x10\x03*\xdd\x01\n" +
+	"\x0fReportDimension\x12 \n" +
+	"\x1cREPORT_DIMENSION_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19REPORT_DIMENSION_CATEGORY\x10\x01\x12\x19\n" +
+	"\x15REPORT_DIMENSION_WARD\x10\x02\x12\x19\n" +
+	"\x15REPORT_DIMENSION_TEAM\x10\x03\x12\x1d\n" +
+	"\x19REPORT_DIMENSION_PRIORITY\x10\x04\x12\x1a\n" +
+	"\x16REPORT_DIMENSION_MONTH\x10\x05\x12\x18\n" +
+	"\x14REPORT_DIMENSION_DAY\x10\x06*a\n" +
+	"\n" +
+	"ReportKind\x12\x1b\n" +
+	"\x17REPORT_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16REPORT_KIND_INDICATORS\x10\x01\x12\x1a\n" +
+	"\x16REPORT_KIND_COMPLIANCE\x10\x02*q\n" +
+	"\x0fReportFrequency\x12 \n" +
+	"\x1cREPORT_FREQUENCY_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18REPORT_FREQUENCY_MONTHLY\x10\x01\x12\x1e\n" +
+	"\x1aREPORT_FREQUENCY_QUARTERLY\x10\x02B\xa6\x01\n" +
 	"\x10com.salga.sla.v1B\bSlaProtoP\x01Z6github.com/salga/trustengine/gen/go/salga/sla/v1;slav1\xa2\x02\x03SSX\xaa\x02\fSalga.Sla.V1\xca\x02\fSalga\\Sla\\V1\xe2\x02\x18Salga\\Sla\\V1\\GPBMetadata\xea\x02\x0eSalga::Sla::V1b\x06proto3"
 
 var (
@@ -1843,80 +3588,111 @@ func file_salga_sla_v1_sla_proto_rawDescGZIP() []byte {
 	return file_salga_sla_v1_sla_proto_rawDescData
 }
 
-var file_salga_sla_v1_sla_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_salga_sla_v1_sla_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_salga_sla_v1_sla_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_salga_sla_v1_sla_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_salga_sla_v1_sla_proto_goTypes = []any{
 	(Weekday)(0),                  // 0: salga.sla.v1.Weekday
 	(ClockKind)(0),                // 1: salga.sla.v1.ClockKind
 	(ClockState)(0),               // 2: salga.sla.v1.ClockState
 	(SegmentEndReason)(0),         // 3: salga.sla.v1.SegmentEndReason
 	(ClockEventKind)(0),           // 4: salga.sla.v1.ClockEventKind
-	(*BusinessInterval)(nil),      // 5: salga.sla.v1.BusinessInterval
-	(*DeclaredHoliday)(nil),       // 6: salga.sla.v1.DeclaredHoliday
-	(*Calendar)(nil),              // 7: salga.sla.v1.Calendar
-	(*CalendarVersion)(nil),       // 8: salga.sla.v1.CalendarVersion
-	(*SlaConfig)(nil),             // 9: salga.sla.v1.SlaConfig
-	(*Clock)(nil),                 // 10: salga.sla.v1.Clock
-	(*ClockSegment)(nil),          // 11: salga.sla.v1.ClockSegment
-	(*ClockExplanation)(nil),      // 12: salga.sla.v1.ClockExplanation
-	(*ClockEvent)(nil),            // 13: salga.sla.v1.ClockEvent
-	(*AtRiskTicket)(nil),          // 14: salga.sla.v1.AtRiskTicket
-	(*ComplianceRow)(nil),         // 15: salga.sla.v1.ComplianceRow
-	(*SlaConfigVersion)(nil),      // 16: salga.sla.v1.SlaConfigVersion
-	(*ConfigChange)(nil),          // 17: salga.sla.v1.ConfigChange
-	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
-	(v1.Category)(0),              // 19: salga.common.v1.Category
-	(v1.TicketStatus)(0),          // 20: salga.common.v1.TicketStatus
-	(v1.Priority)(0),              // 21: salga.common.v1.Priority
-	(*durationpb.Duration)(nil),   // 22: google.protobuf.Duration
+	(IndicatorStatus)(0),          // 5: salga.sla.v1.IndicatorStatus
+	(ReportDimension)(0),          // 6: salga.sla.v1.ReportDimension
+	(ReportKind)(0),               // 7: salga.sla.v1.ReportKind
+	(ReportFrequency)(0),          // 8: salga.sla.v1.ReportFrequency
+	(*BusinessInterval)(nil),      // 9: salga.sla.v1.BusinessInterval
+	(*DeclaredHoliday)(nil),       // 10: salga.sla.v1.DeclaredHoliday
+	(*Calendar)(nil),              // 11: salga.sla.v1.Calendar
+	(*CalendarVersion)(nil),       // 12: salga.sla.v1.CalendarVersion
+	(*SlaConfig)(nil),             // 13: salga.sla.v1.SlaConfig
+	(*Clock)(nil),                 // 14: salga.sla.v1.Clock
+	(*ClockSegment)(nil),          // 15: salga.sla.v1.ClockSegment
+	(*ClockExplanation)(nil),      // 16: salga.sla.v1.ClockExplanation
+	(*ClockEvent)(nil),            // 17: salga.sla.v1.ClockEvent
+	(*AtRiskTicket)(nil),          // 18: salga.sla.v1.AtRiskTicket
+	(*ComplianceRow)(nil),         // 19: salga.sla.v1.ComplianceRow
+	(*SlaConfigVersion)(nil),      // 20: salga.sla.v1.SlaConfigVersion
+	(*ConfigChange)(nil),          // 21: salga.sla.v1.ConfigChange
+	(*Indicator)(nil),             // 22: salga.sla.v1.Indicator
+	(*IndicatorValue)(nil),        // 23: salga.sla.v1.IndicatorValue
+	(*IndicatorTicket)(nil),       // 24: salga.sla.v1.IndicatorTicket
+	(*ComplianceReportRow)(nil),   // 25: salga.sla.v1.ComplianceReportRow
+	(*BacklogRow)(nil),            // 26: salga.sla.v1.BacklogRow
+	(*VolumeRow)(nil),             // 27: salga.sla.v1.VolumeRow
+	(*TimingRow)(nil),             // 28: salga.sla.v1.TimingRow
+	(*ReportSchedule)(nil),        // 29: salga.sla.v1.ReportSchedule
+	(*ReportExport)(nil),          // 30: salga.sla.v1.ReportExport
+	(*PublicAggregateRow)(nil),    // 31: salga.sla.v1.PublicAggregateRow
+	(*timestamppb.Timestamp)(nil), // 32: google.protobuf.Timestamp
+	(v1.Category)(0),              // 33: salga.common.v1.Category
+	(v1.TicketStatus)(0),          // 34: salga.common.v1.TicketStatus
+	(v1.Priority)(0),              // 35: salga.common.v1.Priority
+	(*durationpb.Duration)(nil),   // 36: google.protobuf.Duration
 }
 var file_salga_sla_v1_sla_proto_depIdxs = []int32{
 	0,  // 0: salga.sla.v1.BusinessInterval.weekday:type_name -> salga.sla.v1.Weekday
-	5,  // 1: salga.sla.v1.Calendar.intervals:type_name -> salga.sla.v1.BusinessInterval
-	6,  // 2: salga.sla.v1.Calendar.declared_holidays:type_name -> salga.sla.v1.DeclaredHoliday
-	18, // 3: salga.sla.v1.Calendar.create_time:type_name -> google.protobuf.Timestamp
-	18, // 4: salga.sla.v1.Calendar.update_time:type_name -> google.protobuf.Timestamp
-	7,  // 5: salga.sla.v1.CalendarVersion.calendar:type_name -> salga.sla.v1.Calendar
-	18, // 6: salga.sla.v1.CalendarVersion.effective_time:type_name -> google.protobuf.Timestamp
-	19, // 7: salga.sla.v1.SlaConfig.category:type_name -> salga.common.v1.Category
-	20, // 8: salga.sla.v1.SlaConfig.pause_statuses:type_name -> salga.common.v1.TicketStatus
-	18, // 9: salga.sla.v1.SlaConfig.create_time:type_name -> google.protobuf.Timestamp
-	18, // 10: salga.sla.v1.SlaConfig.update_time:type_name -> google.protobuf.Timestamp
-	21, // 11: salga.sla.v1.SlaConfig.priority:type_name -> salga.common.v1.Priority
-	19, // 12: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
+	9,  // 1: salga.sla.v1.Calendar.intervals:type_name -> salga.sla.v1.BusinessInterval
+	10, // 2: salga.sla.v1.Calendar.declared_holidays:type_name -> salga.sla.v1.DeclaredHoliday
+	32, // 3: salga.sla.v1.Calendar.create_time:type_name -> google.protobuf.Timestamp
+	32, // 4: salga.sla.v1.Calendar.update_time:type_name -> google.protobuf.Timestamp
+	11, // 5: salga.sla.v1.CalendarVersion.calendar:type_name -> salga.sla.v1.Calendar
+	32, // 6: salga.sla.v1.CalendarVersion.effective_time:type_name -> google.protobuf.Timestamp
+	33, // 7: salga.sla.v1.SlaConfig.category:type_name -> salga.common.v1.Category
+	34, // 8: salga.sla.v1.SlaConfig.pause_statuses:type_name -> salga.common.v1.TicketStatus
+	32, // 9: salga.sla.v1.SlaConfig.create_time:type_name -> google.protobuf.Timestamp
+	32, // 10: salga.sla.v1.SlaConfig.update_time:type_name -> google.protobuf.Timestamp
+	35, // 11: salga.sla.v1.SlaConfig.priority:type_name -> salga.common.v1.Priority
+	33, // 12: salga.sla.v1.Clock.category:type_name -> salga.common.v1.Category
 	1,  // 13: salga.sla.v1.Clock.kind:type_name -> salga.sla.v1.ClockKind
 	2,  // 14: salga.sla.v1.Clock.state:type_name -> salga.sla.v1.ClockState
-	18, // 15: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
-	18, // 16: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
-	18, // 17: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
-	18, // 18: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
-	18, // 19: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
-	22, // 20: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
-	22, // 21: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
-	22, // 22: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
-	18, // 23: salga.sla.v1.ClockSegment.start_time:type_name -> google.protobuf.Timestamp
-	18, // 24: salga.sla.v1.ClockSegment.end_time:type_name -> google.protobuf.Timestamp
-	22, // 25: salga.sla.v1.ClockSegment.elapsed:type_name -> google.protobuf.Duration
+	32, // 15: salga.sla.v1.Clock.start_time:type_name -> google.protobuf.Timestamp
+	32, // 16: salga.sla.v1.Clock.deadline:type_name -> google.protobuf.Timestamp
+	32, // 17: salga.sla.v1.Clock.warning_time:type_name -> google.protobuf.Timestamp
+	32, // 18: salga.sla.v1.Clock.warned_time:type_name -> google.protobuf.Timestamp
+	32, // 19: salga.sla.v1.Clock.stop_time:type_name -> google.protobuf.Timestamp
+	36, // 20: salga.sla.v1.Clock.elapsed:type_name -> google.protobuf.Duration
+	36, // 21: salga.sla.v1.Clock.paused:type_name -> google.protobuf.Duration
+	36, // 22: salga.sla.v1.Clock.target:type_name -> google.protobuf.Duration
+	32, // 23: salga.sla.v1.ClockSegment.start_time:type_name -> google.protobuf.Timestamp
+	32, // 24: salga.sla.v1.ClockSegment.end_time:type_name -> google.protobuf.Timestamp
+	36, // 25: salga.sla.v1.ClockSegment.elapsed:type_name -> google.protobuf.Duration
 	3,  // 26: salga.sla.v1.ClockSegment.end_reason:type_name -> salga.sla.v1.SegmentEndReason
-	10, // 27: salga.sla.v1.ClockExplanation.clock:type_name -> salga.sla.v1.Clock
-	11, // 28: salga.sla.v1.ClockExplanation.segments:type_name -> salga.sla.v1.ClockSegment
+	14, // 27: salga.sla.v1.ClockExplanation.clock:type_name -> salga.sla.v1.Clock
+	15, // 28: salga.sla.v1.ClockExplanation.segments:type_name -> salga.sla.v1.ClockSegment
 	1,  // 29: salga.sla.v1.ClockEvent.clock:type_name -> salga.sla.v1.ClockKind
 	4,  // 30: salga.sla.v1.ClockEvent.kind:type_name -> salga.sla.v1.ClockEventKind
-	18, // 31: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
-	18, // 32: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
-	19, // 33: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
-	10, // 34: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
-	22, // 35: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
-	21, // 36: salga.sla.v1.AtRiskTicket.priority:type_name -> salga.common.v1.Priority
-	19, // 37: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
-	9,  // 38: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
-	18, // 39: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
-	18, // 40: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
-	41, // [41:41] is the sub-list for method output_type
-	41, // [41:41] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	32, // 31: salga.sla.v1.ClockEvent.create_time:type_name -> google.protobuf.Timestamp
+	32, // 32: salga.sla.v1.ClockEvent.deadline:type_name -> google.protobuf.Timestamp
+	33, // 33: salga.sla.v1.AtRiskTicket.category:type_name -> salga.common.v1.Category
+	14, // 34: salga.sla.v1.AtRiskTicket.clock:type_name -> salga.sla.v1.Clock
+	36, // 35: salga.sla.v1.AtRiskTicket.time_to_breach:type_name -> google.protobuf.Duration
+	35, // 36: salga.sla.v1.AtRiskTicket.priority:type_name -> salga.common.v1.Priority
+	33, // 37: salga.sla.v1.ComplianceRow.category:type_name -> salga.common.v1.Category
+	13, // 38: salga.sla.v1.SlaConfigVersion.config:type_name -> salga.sla.v1.SlaConfig
+	32, // 39: salga.sla.v1.SlaConfigVersion.effective_time:type_name -> google.protobuf.Timestamp
+	32, // 40: salga.sla.v1.ConfigChange.create_time:type_name -> google.protobuf.Timestamp
+	33, // 41: salga.sla.v1.Indicator.categories:type_name -> salga.common.v1.Category
+	5,  // 42: salga.sla.v1.IndicatorValue.status:type_name -> salga.sla.v1.IndicatorStatus
+	33, // 43: salga.sla.v1.IndicatorTicket.category:type_name -> salga.common.v1.Category
+	32, // 44: salga.sla.v1.IndicatorTicket.create_time:type_name -> google.protobuf.Timestamp
+	32, // 45: salga.sla.v1.IndicatorTicket.response_time:type_name -> google.protobuf.Timestamp
+	32, // 46: salga.sla.v1.IndicatorTicket.resolve_time:type_name -> google.protobuf.Timestamp
+	33, // 47: salga.sla.v1.ComplianceReportRow.category:type_name -> salga.common.v1.Category
+	33, // 48: salga.sla.v1.BacklogRow.category:type_name -> salga.common.v1.Category
+	33, // 49: salga.sla.v1.VolumeRow.category:type_name -> salga.common.v1.Category
+	33, // 50: salga.sla.v1.TimingRow.category:type_name -> salga.common.v1.Category
+	7,  // 51: salga.sla.v1.ReportSchedule.kind:type_name -> salga.sla.v1.ReportKind
+	8,  // 52: salga.sla.v1.ReportSchedule.frequency:type_name -> salga.sla.v1.ReportFrequency
+	32, // 53: salga.sla.v1.ReportSchedule.next_run_time:type_name -> google.protobuf.Timestamp
+	32, // 54: salga.sla.v1.ReportSchedule.create_time:type_name -> google.protobuf.Timestamp
+	7,  // 55: salga.sla.v1.ReportExport.kind:type_name -> salga.sla.v1.ReportKind
+	32, // 56: salga.sla.v1.ReportExport.create_time:type_name -> google.protobuf.Timestamp
+	33, // 57: salga.sla.v1.PublicAggregateRow.category:type_name -> salga.common.v1.Category
+	58, // [58:58] is the sub-list for method output_type
+	58, // [58:58] is the sub-list for method input_type
+	58, // [58:58] is the sub-list for extension type_name
+	58, // [58:58] is the sub-list for extension extendee
+	0,  // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_proto_init() }
@@ -1924,13 +3700,16 @@ func file_salga_sla_v1_sla_proto_init() {
 	if File_salga_sla_v1_sla_proto != nil {
 		return
 	}
+	file_salga_sla_v1_sla_proto_msgTypes[14].OneofWrappers = []any{}
+	file_salga_sla_v1_sla_proto_msgTypes[16].OneofWrappers = []any{}
+	file_salga_sla_v1_sla_proto_msgTypes[22].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_sla_v1_sla_proto_rawDesc), len(file_salga_sla_v1_sla_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   13,
+			NumEnums:      9,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

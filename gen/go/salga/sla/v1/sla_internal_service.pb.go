@@ -107,7 +107,13 @@ type RecordTicketEventRequest struct {
 	Sequence int64 `protobuf:"varint,10,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	// The ticket's priority after the event (created and priority changes;
 	// unspecified: the category's targets).
-	Priority      v1.Priority `protobuf:"varint,11,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	Priority v1.Priority `protobuf:"varint,11,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	// Ward the ticket lies in, when the ticket service knows it (reports
+	// group by it; empty keeps the last one recorded).
+	WardCode string `protobuf:"bytes,14,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// Team assigned when the event happened (reports group by it; empty
+	// keeps the last one recorded).
+	TeamId        string `protobuf:"bytes,15,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -217,6 +223,20 @@ func (x *RecordTicketEventRequest) GetPriority() v1.Priority {
 		return x.Priority
 	}
 	return v1.Priority(0)
+}
+
+func (x *RecordTicketEventRequest) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *RecordTicketEventRequest) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
 }
 
 // RecordTicketEventResponse is the output of SlaInternalService.RecordTicketEvent.
@@ -487,11 +507,121 @@ func (x *ListClockEventsResponse) GetNextCursor() string {
 	return ""
 }
 
+// GetPublicAggregatesRequest is the input of SlaInternalService.GetPublicAggregates.
+type GetPublicAggregatesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code (the token's).
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The period, as GetIndicatorRequest.period.
+	Period string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	// Whether to split by ward.
+	ByWard        bool `protobuf:"varint,3,opt,name=by_ward,json=byWard,proto3" json:"by_ward,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPublicAggregatesRequest) Reset() {
+	*x = GetPublicAggregatesRequest{}
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPublicAggregatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPublicAggregatesRequest) ProtoMessage() {}
+
+func (x *GetPublicAggregatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPublicAggregatesRequest.ProtoReflect.Descriptor instead.
+func (*GetPublicAggregatesRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *GetPublicAggregatesRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetPublicAggregatesRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *GetPublicAggregatesRequest) GetByWard() bool {
+	if x != nil {
+		return x.ByWard
+	}
+	return false
+}
+
+// GetPublicAggregatesResponse is the output of SlaInternalService.GetPublicAggregates.
+type GetPublicAggregatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per category (and ward), GBV never.
+	Rows          []*PublicAggregateRow `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPublicAggregatesResponse) Reset() {
+	*x = GetPublicAggregatesResponse{}
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPublicAggregatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPublicAggregatesResponse) ProtoMessage() {}
+
+func (x *GetPublicAggregatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPublicAggregatesResponse.ProtoReflect.Descriptor instead.
+func (*GetPublicAggregatesResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *GetPublicAggregatesResponse) GetRows() []*PublicAggregateRow {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
 var File_salga_sla_v1_sla_internal_service_proto protoreflect.FileDescriptor
 
 const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"'salga/sla/v1/sla_internal_service.proto\x12\fsalga.sla.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x16salga/sla/v1/sla.proto\"\x85\x04\n" +
+	"'salga/sla/v1/sla_internal_service.proto\x12\fsalga.sla.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x16salga/sla/v1/sla.proto\"\xbb\x04\n" +
 	"\x18RecordTicketEventRequest\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x1b\n" +
@@ -506,7 +636,9 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"occur_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\toccurTime\x12\x1a\n" +
 	"\bsequence\x18\n" +
 	" \x01(\x03R\bsequence\x125\n" +
-	"\bpriority\x18\v \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\"b\n" +
+	"\bpriority\x18\v \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\x12\x1b\n" +
+	"\tward_code\x18\x0e \x01(\tR\bwardCode\x12\x17\n" +
+	"\ateam_id\x18\x0f \x01(\tR\x06teamId\"b\n" +
 	"\x19RecordTicketEventResponse\x12+\n" +
 	"\x06clocks\x18\x01 \x03(\v2\x13.salga.sla.v1.ClockR\x06clocks\x12\x18\n" +
 	"\aapplied\x18\x02 \x01(\bR\aapplied\"'\n" +
@@ -521,16 +653,23 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\x17ListClockEventsResponse\x120\n" +
 	"\x06events\x18\x01 \x03(\v2\x18.salga.sla.v1.ClockEventR\x06events\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
-	"nextCursor*\xa1\x01\n" +
+	"nextCursor\"e\n" +
+	"\x1aGetPublicAggregatesRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x02 \x01(\tR\x06period\x12\x17\n" +
+	"\aby_ward\x18\x03 \x01(\bR\x06byWard\"S\n" +
+	"\x1bGetPublicAggregatesResponse\x124\n" +
+	"\x04rows\x18\x01 \x03(\v2 .salga.sla.v1.PublicAggregateRowR\x04rows*\xa1\x01\n" +
 	"\x0fTicketEventKind\x12!\n" +
 	"\x1dTICKET_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12$\n" +
 	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x02\x12&\n" +
-	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x032\xa5\x02\n" +
+	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x032\x91\x03\n" +
 	"\x12SlaInternalService\x12d\n" +
 	"\x11RecordTicketEvent\x12&.salga.sla.v1.RecordTicketEventRequest\x1a'.salga.sla.v1.RecordTicketEventResponse\x12I\n" +
 	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponse\x12^\n" +
-	"\x0fListClockEvents\x12$.salga.sla.v1.ListClockEventsRequest\x1a%.salga.sla.v1.ListClockEventsResponseB\xb5\x01\n" +
+	"\x0fListClockEvents\x12$.salga.sla.v1.ListClockEventsRequest\x1a%.salga.sla.v1.ListClockEventsResponse\x12j\n" +
+	"\x13GetPublicAggregates\x12(.salga.sla.v1.GetPublicAggregatesRequest\x1a).salga.sla.v1.GetPublicAggregatesResponseB\xb5\x01\n" +
 	"\x10com.salga.sla.v1B\x17SlaInternalServiceProtoP\x01Z6github.com/salga/trustengine/gen/go/salga/sla/v1;slav1\xa2\x02\x03SSX\xaa\x02\fSalga.Sla.V1\xca\x02\fSalga\\Sla\\V1\xe2\x02\x18Salga\\Sla\\V1\\GPBMetadata\xea\x02\x0eSalga::Sla::V1b\x06proto3"
 
 var (
@@ -546,42 +685,48 @@ func file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_sla_v1_sla_internal_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_salga_sla_v1_sla_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_salga_sla_v1_sla_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_salga_sla_v1_sla_internal_service_proto_goTypes = []any{
-	(TicketEventKind)(0),              // 0: salga.sla.v1.TicketEventKind
-	(*RecordTicketEventRequest)(nil),  // 1: salga.sla.v1.RecordTicketEventRequest
-	(*RecordTicketEventResponse)(nil), // 2: salga.sla.v1.RecordTicketEventResponse
-	(*RunSweepRequest)(nil),           // 3: salga.sla.v1.RunSweepRequest
-	(*RunSweepResponse)(nil),          // 4: salga.sla.v1.RunSweepResponse
-	(*ListClockEventsRequest)(nil),    // 5: salga.sla.v1.ListClockEventsRequest
-	(*ListClockEventsResponse)(nil),   // 6: salga.sla.v1.ListClockEventsResponse
-	(v1.Category)(0),                  // 7: salga.common.v1.Category
-	(v1.TicketStatus)(0),              // 8: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),     // 9: google.protobuf.Timestamp
-	(v1.Priority)(0),                  // 10: salga.common.v1.Priority
-	(*Clock)(nil),                     // 11: salga.sla.v1.Clock
-	(*ClockEvent)(nil),                // 12: salga.sla.v1.ClockEvent
+	(TicketEventKind)(0),                // 0: salga.sla.v1.TicketEventKind
+	(*RecordTicketEventRequest)(nil),    // 1: salga.sla.v1.RecordTicketEventRequest
+	(*RecordTicketEventResponse)(nil),   // 2: salga.sla.v1.RecordTicketEventResponse
+	(*RunSweepRequest)(nil),             // 3: salga.sla.v1.RunSweepRequest
+	(*RunSweepResponse)(nil),            // 4: salga.sla.v1.RunSweepResponse
+	(*ListClockEventsRequest)(nil),      // 5: salga.sla.v1.ListClockEventsRequest
+	(*ListClockEventsResponse)(nil),     // 6: salga.sla.v1.ListClockEventsResponse
+	(*GetPublicAggregatesRequest)(nil),  // 7: salga.sla.v1.GetPublicAggregatesRequest
+	(*GetPublicAggregatesResponse)(nil), // 8: salga.sla.v1.GetPublicAggregatesResponse
+	(v1.Category)(0),                    // 9: salga.common.v1.Category
+	(v1.TicketStatus)(0),                // 10: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),       // 11: google.protobuf.Timestamp
+	(v1.Priority)(0),                    // 12: salga.common.v1.Priority
+	(*Clock)(nil),                       // 13: salga.sla.v1.Clock
+	(*ClockEvent)(nil),                  // 14: salga.sla.v1.ClockEvent
+	(*PublicAggregateRow)(nil),          // 15: salga.sla.v1.PublicAggregateRow
 }
 var file_salga_sla_v1_sla_internal_service_proto_depIdxs = []int32{
-	7,  // 0: salga.sla.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
+	9,  // 0: salga.sla.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
 	0,  // 1: salga.sla.v1.RecordTicketEventRequest.kind:type_name -> salga.sla.v1.TicketEventKind
-	8,  // 2: salga.sla.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
-	8,  // 3: salga.sla.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
-	9,  // 4: salga.sla.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
-	10, // 5: salga.sla.v1.RecordTicketEventRequest.priority:type_name -> salga.common.v1.Priority
-	11, // 6: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
-	12, // 7: salga.sla.v1.ListClockEventsResponse.events:type_name -> salga.sla.v1.ClockEvent
-	1,  // 8: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
-	3,  // 9: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
-	5,  // 10: salga.sla.v1.SlaInternalService.ListClockEvents:input_type -> salga.sla.v1.ListClockEventsRequest
-	2,  // 11: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
-	4,  // 12: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
-	6,  // 13: salga.sla.v1.SlaInternalService.ListClockEvents:output_type -> salga.sla.v1.ListClockEventsResponse
-	11, // [11:14] is the sub-list for method output_type
-	8,  // [8:11] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	10, // 2: salga.sla.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
+	10, // 3: salga.sla.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
+	11, // 4: salga.sla.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
+	12, // 5: salga.sla.v1.RecordTicketEventRequest.priority:type_name -> salga.common.v1.Priority
+	13, // 6: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
+	14, // 7: salga.sla.v1.ListClockEventsResponse.events:type_name -> salga.sla.v1.ClockEvent
+	15, // 8: salga.sla.v1.GetPublicAggregatesResponse.rows:type_name -> salga.sla.v1.PublicAggregateRow
+	1,  // 9: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
+	3,  // 10: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
+	5,  // 11: salga.sla.v1.SlaInternalService.ListClockEvents:input_type -> salga.sla.v1.ListClockEventsRequest
+	7,  // 12: salga.sla.v1.SlaInternalService.GetPublicAggregates:input_type -> salga.sla.v1.GetPublicAggregatesRequest
+	2,  // 13: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
+	4,  // 14: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
+	6,  // 15: salga.sla.v1.SlaInternalService.ListClockEvents:output_type -> salga.sla.v1.ListClockEventsResponse
+	8,  // 16: salga.sla.v1.SlaInternalService.GetPublicAggregates:output_type -> salga.sla.v1.GetPublicAggregatesResponse
+	13, // [13:17] is the sub-list for method output_type
+	9,  // [9:13] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_internal_service_proto_init() }
@@ -596,7 +741,7 @@ func file_salga_sla_v1_sla_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_sla_v1_sla_internal_service_proto_rawDesc), len(file_salga_sla_v1_sla_internal_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,9 +19,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	SlaInternalService_RecordTicketEvent_FullMethodName = "/salga.sla.v1.SlaInternalService/RecordTicketEvent"
-	SlaInternalService_RunSweep_FullMethodName          = "/salga.sla.v1.SlaInternalService/RunSweep"
-	SlaInternalService_ListClockEvents_FullMethodName   = "/salga.sla.v1.SlaInternalService/ListClockEvents"
+	SlaInternalService_RecordTicketEvent_FullMethodName   = "/salga.sla.v1.SlaInternalService/RecordTicketEvent"
+	SlaInternalService_RunSweep_FullMethodName            = "/salga.sla.v1.SlaInternalService/RunSweep"
+	SlaInternalService_ListClockEvents_FullMethodName     = "/salga.sla.v1.SlaInternalService/ListClockEvents"
+	SlaInternalService_GetPublicAggregates_FullMethodName = "/salga.sla.v1.SlaInternalService/GetPublicAggregates"
 )
 
 // SlaInternalServiceClient is the client API for SlaInternalService service.
@@ -45,6 +46,11 @@ type SlaInternalServiceClient interface {
 	// only, never ticket content; GBV tickets' events are included (callers
 	// are services).
 	ListClockEvents(ctx context.Context, in *ListClockEventsRequest, opts ...grpc.CallOption) (*ListClockEventsResponse, error)
+	// GetPublicAggregates returns a municipality's public figures over a
+	// period for the gateway's public dashboard (no user token): counts per
+	// category (and ward) that never include GBV. Callable with the
+	// gateway's token.
+	GetPublicAggregates(ctx context.Context, in *GetPublicAggregatesRequest, opts ...grpc.CallOption) (*GetPublicAggregatesResponse, error)
 }
 
 type slaInternalServiceClient struct {
@@ -85,6 +91,16 @@ func (c *slaInternalServiceClient) ListClockEvents(ctx context.Context, in *List
 	return out, nil
 }
 
+func (c *slaInternalServiceClient) GetPublicAggregates(ctx context.Context, in *GetPublicAggregatesRequest, opts ...grpc.CallOption) (*GetPublicAggregatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetPublicAggregatesResponse)
+	err := c.cc.Invoke(ctx, SlaInternalService_GetPublicAggregates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SlaInternalServiceServer is the server API for SlaInternalService service.
 // All implementations must embed UnimplementedSlaInternalServiceServer
 // for forward compatibility.
@@ -106,6 +122,11 @@ type SlaInternalServiceServer interface {
 	// only, never ticket content; GBV tickets' events are included (callers
 	// are services).
 	ListClockEvents(context.Context, *ListClockEventsRequest) (*ListClockEventsResponse, error)
+	// GetPublicAggregates returns a municipality's public figures over a
+	// period for the gateway's public dashboard (no user token): counts per
+	// category (and ward) that never include GBV. Callable with the
+	// gateway's token.
+	GetPublicAggregates(context.Context, *GetPublicAggregatesRequest) (*GetPublicAggregatesResponse, error)
 	mustEmbedUnimplementedSlaInternalServiceServer()
 }
 
@@ -124,6 +145,9 @@ func (UnimplementedSlaInternalServiceServer) RunSweep(context.Context, *RunSweep
 }
 func (UnimplementedSlaInternalServiceServer) ListClockEvents(context.Context, *ListClockEventsRequest) (*ListClockEventsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListClockEvents not implemented")
+}
+func (UnimplementedSlaInternalServiceServer) GetPublicAggregates(context.Context, *GetPublicAggregatesRequest) (*GetPublicAggregatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPublicAggregates not implemented")
 }
 func (UnimplementedSlaInternalServiceServer) mustEmbedUnimplementedSlaInternalServiceServer() {}
 func (UnimplementedSlaInternalServiceServer) testEmbeddedByValue()                            {}
@@ -200,6 +224,24 @@ func _SlaInternalService_ListClockEvents_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SlaInternalService_GetPublicAggregates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPublicAggregatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaInternalServiceServer).GetPublicAggregates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaInternalService_GetPublicAggregates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaInternalServiceServer).GetPublicAggregates(ctx, req.(*GetPublicAggregatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SlaInternalService_ServiceDesc is the grpc.ServiceDesc for SlaInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -218,6 +260,10 @@ var SlaInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListClockEvents",
 			Handler:    _SlaInternalService_ListClockEvents_Handler,
+		},
+		{
+			MethodName: "GetPublicAggregates",
+			Handler:    _SlaInternalService_GetPublicAggregates_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

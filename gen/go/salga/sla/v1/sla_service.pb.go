@@ -9,6 +9,7 @@ package slav1
 import (
 	v1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -1845,11 +1846,1547 @@ func (x *GetComplianceResponse) GetRows() []*ComplianceRow {
 	return nil
 }
 
+// ListIndicatorsRequest is the input of SlaService.ListIndicators.
+type ListIndicatorsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListIndicatorsRequest) Reset() {
+	*x = ListIndicatorsRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListIndicatorsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListIndicatorsRequest) ProtoMessage() {}
+
+func (x *ListIndicatorsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListIndicatorsRequest.ProtoReflect.Descriptor instead.
+func (*ListIndicatorsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{36}
+}
+
+// ListIndicatorsResponse is the output of SlaService.ListIndicators.
+type ListIndicatorsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The catalogue, ordered by code.
+	Indicators    []*Indicator `protobuf:"bytes,1,rep,name=indicators,proto3" json:"indicators,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListIndicatorsResponse) Reset() {
+	*x = ListIndicatorsResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListIndicatorsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListIndicatorsResponse) ProtoMessage() {}
+
+func (x *ListIndicatorsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListIndicatorsResponse.ProtoReflect.Descriptor instead.
+func (*ListIndicatorsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *ListIndicatorsResponse) GetIndicators() []*Indicator {
+	if x != nil {
+		return x.Indicators
+	}
+	return nil
+}
+
+// GetIndicatorRequest is the input of SlaService.GetIndicator.
+type GetIndicatorRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Indicator code, such as `WS3.11`.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// A month (`2026-07`), a quarter of the municipal financial year
+	// (`2026/27-Q1` is July to September 2026) or a financial year
+	// (`2026/27`).
+	Period        string `protobuf:"bytes,3,opt,name=period,proto3" json:"period,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetIndicatorRequest) Reset() {
+	*x = GetIndicatorRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetIndicatorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetIndicatorRequest) ProtoMessage() {}
+
+func (x *GetIndicatorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetIndicatorRequest.ProtoReflect.Descriptor instead.
+func (*GetIndicatorRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *GetIndicatorRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *GetIndicatorRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetIndicatorRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+// GetIndicatorResponse is the output of SlaService.GetIndicator.
+type GetIndicatorResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The indicator's value over the period.
+	Value         *IndicatorValue `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetIndicatorResponse) Reset() {
+	*x = GetIndicatorResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetIndicatorResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetIndicatorResponse) ProtoMessage() {}
+
+func (x *GetIndicatorResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetIndicatorResponse.ProtoReflect.Descriptor instead.
+func (*GetIndicatorResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *GetIndicatorResponse) GetValue() *IndicatorValue {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// ComputeIndicatorsRequest is the input of SlaService.ComputeIndicators.
+type ComputeIndicatorsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The period, as GetIndicatorRequest.period.
+	Period string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	// Only these indicators; empty for every one of the catalogue.
+	Codes []string `protobuf:"bytes,3,rep,name=codes,proto3" json:"codes,omitempty"`
+	// Split each indicator by these dimensions: REPORT_DIMENSION_WARD,
+	// _TEAM, _PRIORITY, _MONTH (others are refused).
+	GroupBy []ReportDimension `protobuf:"varint,4,rep,packed,name=group_by,json=groupBy,proto3,enum=salga.sla.v1.ReportDimension" json:"group_by,omitempty"`
+	// Maximum rows: default 500, at most 5000.
+	PageSize int32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page of the same query.
+	PageToken     string `protobuf:"bytes,6,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ComputeIndicatorsRequest) Reset() {
+	*x = ComputeIndicatorsRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ComputeIndicatorsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ComputeIndicatorsRequest) ProtoMessage() {}
+
+func (x *ComputeIndicatorsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ComputeIndicatorsRequest.ProtoReflect.Descriptor instead.
+func (*ComputeIndicatorsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *ComputeIndicatorsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ComputeIndicatorsRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *ComputeIndicatorsRequest) GetCodes() []string {
+	if x != nil {
+		return x.Codes
+	}
+	return nil
+}
+
+func (x *ComputeIndicatorsRequest) GetGroupBy() []ReportDimension {
+	if x != nil {
+		return x.GroupBy
+	}
+	return nil
+}
+
+func (x *ComputeIndicatorsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ComputeIndicatorsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ComputeIndicatorsResponse is the output of SlaService.ComputeIndicators.
+type ComputeIndicatorsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per indicator (and group), ordered by code then group.
+	Rows []*IndicatorValue `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	// Token of the next page; empty on the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ComputeIndicatorsResponse) Reset() {
+	*x = ComputeIndicatorsResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ComputeIndicatorsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ComputeIndicatorsResponse) ProtoMessage() {}
+
+func (x *ComputeIndicatorsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ComputeIndicatorsResponse.ProtoReflect.Descriptor instead.
+func (*ComputeIndicatorsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *ComputeIndicatorsResponse) GetRows() []*IndicatorValue {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+func (x *ComputeIndicatorsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// ListIndicatorTicketsRequest is the input of SlaService.ListIndicatorTickets.
+type ListIndicatorTicketsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Indicator code.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The period, as GetIndicatorRequest.period.
+	Period string `protobuf:"bytes,3,opt,name=period,proto3" json:"period,omitempty"`
+	// Only the tickets counted in the numerator (default: every ticket of
+	// the denominator, each marked with whether it is in the numerator).
+	NumeratorOnly bool `protobuf:"varint,4,opt,name=numerator_only,json=numeratorOnly,proto3" json:"numerator_only,omitempty"`
+	// Maximum tickets: default 100, at most 1000.
+	PageSize int32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page of the same query.
+	PageToken     string `protobuf:"bytes,6,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListIndicatorTicketsRequest) Reset() {
+	*x = ListIndicatorTicketsRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListIndicatorTicketsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListIndicatorTicketsRequest) ProtoMessage() {}
+
+func (x *ListIndicatorTicketsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListIndicatorTicketsRequest.ProtoReflect.Descriptor instead.
+func (*ListIndicatorTicketsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *ListIndicatorTicketsRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ListIndicatorTicketsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ListIndicatorTicketsRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *ListIndicatorTicketsRequest) GetNumeratorOnly() bool {
+	if x != nil {
+		return x.NumeratorOnly
+	}
+	return false
+}
+
+func (x *ListIndicatorTicketsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListIndicatorTicketsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListIndicatorTicketsResponse is the output of SlaService.ListIndicatorTickets.
+type ListIndicatorTicketsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Tickets in the order they were reported.
+	Tickets []*IndicatorTicket `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
+	// Token of the next page; empty on the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListIndicatorTicketsResponse) Reset() {
+	*x = ListIndicatorTicketsResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListIndicatorTicketsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListIndicatorTicketsResponse) ProtoMessage() {}
+
+func (x *ListIndicatorTicketsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListIndicatorTicketsResponse.ProtoReflect.Descriptor instead.
+func (*ListIndicatorTicketsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *ListIndicatorTicketsResponse) GetTickets() []*IndicatorTicket {
+	if x != nil {
+		return x.Tickets
+	}
+	return nil
+}
+
+func (x *ListIndicatorTicketsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// GetComplianceReportRequest is the input of SlaService.GetComplianceReport.
+type GetComplianceReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The period, as GetIndicatorRequest.period.
+	Period string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	// Group rows by these dimensions (default REPORT_DIMENSION_CATEGORY).
+	GroupBy []ReportDimension `protobuf:"varint,3,rep,packed,name=group_by,json=groupBy,proto3,enum=salga.sla.v1.ReportDimension" json:"group_by,omitempty"`
+	// Maximum rows: default 500, at most 5000.
+	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page of the same query.
+	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetComplianceReportRequest) Reset() {
+	*x = GetComplianceReportRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetComplianceReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetComplianceReportRequest) ProtoMessage() {}
+
+func (x *GetComplianceReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetComplianceReportRequest.ProtoReflect.Descriptor instead.
+func (*GetComplianceReportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *GetComplianceReportRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetComplianceReportRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *GetComplianceReportRequest) GetGroupBy() []ReportDimension {
+	if x != nil {
+		return x.GroupBy
+	}
+	return nil
+}
+
+func (x *GetComplianceReportRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *GetComplianceReportRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// GetComplianceReportResponse is the output of SlaService.GetComplianceReport.
+type GetComplianceReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per group, ordered by the groups' values.
+	Rows []*ComplianceReportRow `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	// Token of the next page; empty on the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetComplianceReportResponse) Reset() {
+	*x = GetComplianceReportResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetComplianceReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetComplianceReportResponse) ProtoMessage() {}
+
+func (x *GetComplianceReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetComplianceReportResponse.ProtoReflect.Descriptor instead.
+func (*GetComplianceReportResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *GetComplianceReportResponse) GetRows() []*ComplianceReportRow {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+func (x *GetComplianceReportResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// GetBacklogReportRequest is the input of SlaService.GetBacklogReport.
+type GetBacklogReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Group rows by these dimensions besides the age band (default
+	// REPORT_DIMENSION_CATEGORY; MONTH and DAY are refused).
+	GroupBy []ReportDimension `protobuf:"varint,2,rep,packed,name=group_by,json=groupBy,proto3,enum=salga.sla.v1.ReportDimension" json:"group_by,omitempty"`
+	// Maximum rows: default 500, at most 5000.
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page of the same query.
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetBacklogReportRequest) Reset() {
+	*x = GetBacklogReportRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetBacklogReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetBacklogReportRequest) ProtoMessage() {}
+
+func (x *GetBacklogReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetBacklogReportRequest.ProtoReflect.Descriptor instead.
+func (*GetBacklogReportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *GetBacklogReportRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetBacklogReportRequest) GetGroupBy() []ReportDimension {
+	if x != nil {
+		return x.GroupBy
+	}
+	return nil
+}
+
+func (x *GetBacklogReportRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *GetBacklogReportRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// GetBacklogReportResponse is the output of SlaService.GetBacklogReport.
+type GetBacklogReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per group and age band.
+	Rows []*BacklogRow `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	// Token of the next page; empty on the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetBacklogReportResponse) Reset() {
+	*x = GetBacklogReportResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetBacklogReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetBacklogReportResponse) ProtoMessage() {}
+
+func (x *GetBacklogReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetBacklogReportResponse.ProtoReflect.Descriptor instead.
+func (*GetBacklogReportResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *GetBacklogReportResponse) GetRows() []*BacklogRow {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+func (x *GetBacklogReportResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// GetVolumeReportRequest is the input of SlaService.GetVolumeReport.
+type GetVolumeReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The period, as GetIndicatorRequest.period.
+	Period string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	// Group each day's count by these dimensions too (default
+	// REPORT_DIMENSION_CATEGORY).
+	GroupBy []ReportDimension `protobuf:"varint,3,rep,packed,name=group_by,json=groupBy,proto3,enum=salga.sla.v1.ReportDimension" json:"group_by,omitempty"`
+	// Maximum rows: default 500, at most 5000.
+	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page of the same query.
+	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVolumeReportRequest) Reset() {
+	*x = GetVolumeReportRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVolumeReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVolumeReportRequest) ProtoMessage() {}
+
+func (x *GetVolumeReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVolumeReportRequest.ProtoReflect.Descriptor instead.
+func (*GetVolumeReportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *GetVolumeReportRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetVolumeReportRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *GetVolumeReportRequest) GetGroupBy() []ReportDimension {
+	if x != nil {
+		return x.GroupBy
+	}
+	return nil
+}
+
+func (x *GetVolumeReportRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *GetVolumeReportRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// GetVolumeReportResponse is the output of SlaService.GetVolumeReport.
+type GetVolumeReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per day and group, in date order.
+	Rows []*VolumeRow `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	// Token of the next page; empty on the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVolumeReportResponse) Reset() {
+	*x = GetVolumeReportResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVolumeReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVolumeReportResponse) ProtoMessage() {}
+
+func (x *GetVolumeReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVolumeReportResponse.ProtoReflect.Descriptor instead.
+func (*GetVolumeReportResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *GetVolumeReportResponse) GetRows() []*VolumeRow {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+func (x *GetVolumeReportResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// GetTimingReportRequest is the input of SlaService.GetTimingReport.
+type GetTimingReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The period, as GetIndicatorRequest.period.
+	Period string `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
+	// Group rows by these dimensions (default REPORT_DIMENSION_CATEGORY).
+	GroupBy []ReportDimension `protobuf:"varint,3,rep,packed,name=group_by,json=groupBy,proto3,enum=salga.sla.v1.ReportDimension" json:"group_by,omitempty"`
+	// Maximum rows: default 500, at most 5000.
+	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page of the same query.
+	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTimingReportRequest) Reset() {
+	*x = GetTimingReportRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTimingReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTimingReportRequest) ProtoMessage() {}
+
+func (x *GetTimingReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTimingReportRequest.ProtoReflect.Descriptor instead.
+func (*GetTimingReportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *GetTimingReportRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetTimingReportRequest) GetPeriod() string {
+	if x != nil {
+		return x.Period
+	}
+	return ""
+}
+
+func (x *GetTimingReportRequest) GetGroupBy() []ReportDimension {
+	if x != nil {
+		return x.GroupBy
+	}
+	return nil
+}
+
+func (x *GetTimingReportRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *GetTimingReportRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// GetTimingReportResponse is the output of SlaService.GetTimingReport.
+type GetTimingReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per group.
+	Rows []*TimingRow `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	// Token of the next page; empty on the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTimingReportResponse) Reset() {
+	*x = GetTimingReportResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTimingReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTimingReportResponse) ProtoMessage() {}
+
+func (x *GetTimingReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTimingReportResponse.ProtoReflect.Descriptor instead.
+func (*GetTimingReportResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *GetTimingReportResponse) GetRows() []*TimingRow {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+func (x *GetTimingReportResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// CreateReportScheduleRequest is the input of SlaService.CreateReportSchedule.
+type CreateReportScheduleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The schedule.
+	Schedule      *ReportSchedule `protobuf:"bytes,1,opt,name=schedule,proto3" json:"schedule,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateReportScheduleRequest) Reset() {
+	*x = CreateReportScheduleRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateReportScheduleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateReportScheduleRequest) ProtoMessage() {}
+
+func (x *CreateReportScheduleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateReportScheduleRequest.ProtoReflect.Descriptor instead.
+func (*CreateReportScheduleRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *CreateReportScheduleRequest) GetSchedule() *ReportSchedule {
+	if x != nil {
+		return x.Schedule
+	}
+	return nil
+}
+
+// CreateReportScheduleResponse is the output of SlaService.CreateReportSchedule.
+type CreateReportScheduleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stored schedule, with its first run time.
+	Schedule      *ReportSchedule `protobuf:"bytes,1,opt,name=schedule,proto3" json:"schedule,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateReportScheduleResponse) Reset() {
+	*x = CreateReportScheduleResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateReportScheduleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateReportScheduleResponse) ProtoMessage() {}
+
+func (x *CreateReportScheduleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateReportScheduleResponse.ProtoReflect.Descriptor instead.
+func (*CreateReportScheduleResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *CreateReportScheduleResponse) GetSchedule() *ReportSchedule {
+	if x != nil {
+		return x.Schedule
+	}
+	return nil
+}
+
+// ListReportSchedulesRequest is the input of SlaService.ListReportSchedules.
+type ListReportSchedulesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant        string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListReportSchedulesRequest) Reset() {
+	*x = ListReportSchedulesRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListReportSchedulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListReportSchedulesRequest) ProtoMessage() {}
+
+func (x *ListReportSchedulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListReportSchedulesRequest.ProtoReflect.Descriptor instead.
+func (*ListReportSchedulesRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *ListReportSchedulesRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+// ListReportSchedulesResponse is the output of SlaService.ListReportSchedules.
+type ListReportSchedulesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Schedules, oldest first.
+	Schedules     []*ReportSchedule `protobuf:"bytes,1,rep,name=schedules,proto3" json:"schedules,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListReportSchedulesResponse) Reset() {
+	*x = ListReportSchedulesResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListReportSchedulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListReportSchedulesResponse) ProtoMessage() {}
+
+func (x *ListReportSchedulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListReportSchedulesResponse.ProtoReflect.Descriptor instead.
+func (*ListReportSchedulesResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *ListReportSchedulesResponse) GetSchedules() []*ReportSchedule {
+	if x != nil {
+		return x.Schedules
+	}
+	return nil
+}
+
+// DeleteReportScheduleRequest is the input of SlaService.DeleteReportSchedule.
+type DeleteReportScheduleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Schedule UUID.
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteReportScheduleRequest) Reset() {
+	*x = DeleteReportScheduleRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteReportScheduleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteReportScheduleRequest) ProtoMessage() {}
+
+func (x *DeleteReportScheduleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteReportScheduleRequest.ProtoReflect.Descriptor instead.
+func (*DeleteReportScheduleRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *DeleteReportScheduleRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// DeleteReportScheduleResponse is the output of SlaService.DeleteReportSchedule.
+type DeleteReportScheduleResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteReportScheduleResponse) Reset() {
+	*x = DeleteReportScheduleResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteReportScheduleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteReportScheduleResponse) ProtoMessage() {}
+
+func (x *DeleteReportScheduleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteReportScheduleResponse.ProtoReflect.Descriptor instead.
+func (*DeleteReportScheduleResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{57}
+}
+
+// ListReportExportsRequest is the input of SlaService.ListReportExports.
+type ListReportExportsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Only the exports of this schedule.
+	ScheduleId    string `protobuf:"bytes,2,opt,name=schedule_id,json=scheduleId,proto3" json:"schedule_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListReportExportsRequest) Reset() {
+	*x = ListReportExportsRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListReportExportsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListReportExportsRequest) ProtoMessage() {}
+
+func (x *ListReportExportsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListReportExportsRequest.ProtoReflect.Descriptor instead.
+func (*ListReportExportsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{58}
+}
+
+func (x *ListReportExportsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ListReportExportsRequest) GetScheduleId() string {
+	if x != nil {
+		return x.ScheduleId
+	}
+	return ""
+}
+
+// ListReportExportsResponse is the output of SlaService.ListReportExports.
+type ListReportExportsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Exports without content, newest first (at most 500).
+	Exports       []*ReportExport `protobuf:"bytes,1,rep,name=exports,proto3" json:"exports,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListReportExportsResponse) Reset() {
+	*x = ListReportExportsResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListReportExportsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListReportExportsResponse) ProtoMessage() {}
+
+func (x *ListReportExportsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListReportExportsResponse.ProtoReflect.Descriptor instead.
+func (*ListReportExportsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *ListReportExportsResponse) GetExports() []*ReportExport {
+	if x != nil {
+		return x.Exports
+	}
+	return nil
+}
+
+// GetReportExportRequest is the input of SlaService.GetReportExport.
+type GetReportExportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Export UUID.
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetReportExportRequest) Reset() {
+	*x = GetReportExportRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[60]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetReportExportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetReportExportRequest) ProtoMessage() {}
+
+func (x *GetReportExportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[60]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetReportExportRequest.ProtoReflect.Descriptor instead.
+func (*GetReportExportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{60}
+}
+
+func (x *GetReportExportRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// GetReportExportResponse is the output of SlaService.GetReportExport.
+type GetReportExportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The export with its content.
+	Export        *ReportExport `protobuf:"bytes,1,opt,name=export,proto3" json:"export,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetReportExportResponse) Reset() {
+	*x = GetReportExportResponse{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[61]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetReportExportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetReportExportResponse) ProtoMessage() {}
+
+func (x *GetReportExportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[61]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetReportExportResponse.ProtoReflect.Descriptor instead.
+func (*GetReportExportResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{61}
+}
+
+func (x *GetReportExportResponse) GetExport() *ReportExport {
+	if x != nil {
+		return x.Export
+	}
+	return nil
+}
+
+// DownloadReportExportRequest is the input of SlaService.DownloadReportExport.
+type DownloadReportExportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Export UUID.
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DownloadReportExportRequest) Reset() {
+	*x = DownloadReportExportRequest{}
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[62]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DownloadReportExportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DownloadReportExportRequest) ProtoMessage() {}
+
+func (x *DownloadReportExportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_service_proto_msgTypes[62]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DownloadReportExportRequest.ProtoReflect.Descriptor instead.
+func (*DownloadReportExportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_service_proto_rawDescGZIP(), []int{62}
+}
+
+func (x *DownloadReportExportRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
 var File_salga_sla_v1_sla_service_proto protoreflect.FileDescriptor
 
 const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1esalga/sla/v1/sla_service.proto\x12\fsalga.sla.v1\x1a\x1cgoogle/api/annotations.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x16salga/sla/v1/sla.proto\"I\n" +
+	"\x1esalga/sla/v1/sla_service.proto\x12\fsalga.sla.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x16salga/sla/v1/sla.proto\"I\n" +
 	"\x16CreateSlaConfigRequest\x12/\n" +
 	"\x06config\x18\x01 \x01(\v2\x17.salga.sla.v1.SlaConfigR\x06config\"J\n" +
 	"\x17CreateSlaConfigResponse\x12/\n" +
@@ -1942,7 +3479,102 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"start_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"H\n" +
 	"\x15GetComplianceResponse\x12/\n" +
-	"\x04rows\x18\x01 \x03(\v2\x1b.salga.sla.v1.ComplianceRowR\x04rows2\xfd\x12\n" +
+	"\x04rows\x18\x01 \x03(\v2\x1b.salga.sla.v1.ComplianceRowR\x04rows\"\x17\n" +
+	"\x15ListIndicatorsRequest\"Q\n" +
+	"\x16ListIndicatorsResponse\x127\n" +
+	"\n" +
+	"indicators\x18\x01 \x03(\v2\x17.salga.sla.v1.IndicatorR\n" +
+	"indicators\"Y\n" +
+	"\x13GetIndicatorRequest\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
+	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x03 \x01(\tR\x06period\"J\n" +
+	"\x14GetIndicatorResponse\x122\n" +
+	"\x05value\x18\x01 \x01(\v2\x1c.salga.sla.v1.IndicatorValueR\x05value\"\xd6\x01\n" +
+	"\x18ComputeIndicatorsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x02 \x01(\tR\x06period\x12\x14\n" +
+	"\x05codes\x18\x03 \x03(\tR\x05codes\x128\n" +
+	"\bgroup_by\x18\x04 \x03(\x0e2\x1d.salga.sla.v1.ReportDimensionR\agroupBy\x12\x1b\n" +
+	"\tpage_size\x18\x05 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x06 \x01(\tR\tpageToken\"u\n" +
+	"\x19ComputeIndicatorsResponse\x120\n" +
+	"\x04rows\x18\x01 \x03(\v2\x1c.salga.sla.v1.IndicatorValueR\x04rows\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc4\x01\n" +
+	"\x1bListIndicatorTicketsRequest\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
+	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x03 \x01(\tR\x06period\x12%\n" +
+	"\x0enumerator_only\x18\x04 \x01(\bR\rnumeratorOnly\x12\x1b\n" +
+	"\tpage_size\x18\x05 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x06 \x01(\tR\tpageToken\"\x7f\n" +
+	"\x1cListIndicatorTicketsResponse\x127\n" +
+	"\atickets\x18\x01 \x03(\v2\x1d.salga.sla.v1.IndicatorTicketR\atickets\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc2\x01\n" +
+	"\x1aGetComplianceReportRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x02 \x01(\tR\x06period\x128\n" +
+	"\bgroup_by\x18\x03 \x03(\x0e2\x1d.salga.sla.v1.ReportDimensionR\agroupBy\x12\x1b\n" +
+	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x05 \x01(\tR\tpageToken\"|\n" +
+	"\x1bGetComplianceReportResponse\x125\n" +
+	"\x04rows\x18\x01 \x03(\v2!.salga.sla.v1.ComplianceReportRowR\x04rows\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa7\x01\n" +
+	"\x17GetBacklogReportRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x128\n" +
+	"\bgroup_by\x18\x02 \x03(\x0e2\x1d.salga.sla.v1.ReportDimensionR\agroupBy\x12\x1b\n" +
+	"\tpage_size\x18\x03 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tR\tpageToken\"p\n" +
+	"\x18GetBacklogReportResponse\x12,\n" +
+	"\x04rows\x18\x01 \x03(\v2\x18.salga.sla.v1.BacklogRowR\x04rows\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbe\x01\n" +
+	"\x16GetVolumeReportRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x02 \x01(\tR\x06period\x128\n" +
+	"\bgroup_by\x18\x03 \x03(\x0e2\x1d.salga.sla.v1.ReportDimensionR\agroupBy\x12\x1b\n" +
+	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x05 \x01(\tR\tpageToken\"n\n" +
+	"\x17GetVolumeReportResponse\x12+\n" +
+	"\x04rows\x18\x01 \x03(\v2\x17.salga.sla.v1.VolumeRowR\x04rows\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbe\x01\n" +
+	"\x16GetTimingReportRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x16\n" +
+	"\x06period\x18\x02 \x01(\tR\x06period\x128\n" +
+	"\bgroup_by\x18\x03 \x03(\x0e2\x1d.salga.sla.v1.ReportDimensionR\agroupBy\x12\x1b\n" +
+	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x05 \x01(\tR\tpageToken\"n\n" +
+	"\x17GetTimingReportResponse\x12+\n" +
+	"\x04rows\x18\x01 \x03(\v2\x17.salga.sla.v1.TimingRowR\x04rows\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"W\n" +
+	"\x1bCreateReportScheduleRequest\x128\n" +
+	"\bschedule\x18\x01 \x01(\v2\x1c.salga.sla.v1.ReportScheduleR\bschedule\"X\n" +
+	"\x1cCreateReportScheduleResponse\x128\n" +
+	"\bschedule\x18\x01 \x01(\v2\x1c.salga.sla.v1.ReportScheduleR\bschedule\"4\n" +
+	"\x1aListReportSchedulesRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\"Y\n" +
+	"\x1bListReportSchedulesResponse\x12:\n" +
+	"\tschedules\x18\x01 \x03(\v2\x1c.salga.sla.v1.ReportScheduleR\tschedules\"-\n" +
+	"\x1bDeleteReportScheduleRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\x1e\n" +
+	"\x1cDeleteReportScheduleResponse\"S\n" +
+	"\x18ListReportExportsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1f\n" +
+	"\vschedule_id\x18\x02 \x01(\tR\n" +
+	"scheduleId\"Q\n" +
+	"\x19ListReportExportsResponse\x124\n" +
+	"\aexports\x18\x01 \x03(\v2\x1a.salga.sla.v1.ReportExportR\aexports\"(\n" +
+	"\x16GetReportExportRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"M\n" +
+	"\x17GetReportExportResponse\x122\n" +
+	"\x06export\x18\x01 \x01(\v2\x1a.salga.sla.v1.ReportExportR\x06export\"-\n" +
+	"\x1bDownloadReportExportRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id2\x83\"\n" +
 	"\n" +
 	"SlaService\x12\x7f\n" +
 	"\x0fCreateSlaConfig\x12$.salga.sla.v1.CreateSlaConfigRequest\x1a%.salga.sla.v1.CreateSlaConfigResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x06config\"\x0f/v1/sla/configs\x12\x84\x01\n" +
@@ -1962,7 +3594,21 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x0fGetTicketClocks\x12$.salga.sla.v1.GetTicketClocksRequest\x1a%.salga.sla.v1.GetTicketClocksResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/sla/tickets/{ticket_id}/clocks\x12\x9e\x01\n" +
 	"\x13ExplainTicketClocks\x12(.salga.sla.v1.ExplainTicketClocksRequest\x1a).salga.sla.v1.ExplainTicketClocksResponse\"2\x82\xd3\xe4\x93\x02,\x12*/v1/sla/tickets/{ticket_id}/clocks:explain\x12}\n" +
 	"\x11ListAtRiskTickets\x12&.salga.sla.v1.ListAtRiskTicketsRequest\x1a'.salga.sla.v1.ListAtRiskTicketsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/at-risk\x12t\n" +
-	"\rGetCompliance\x12\".salga.sla.v1.GetComplianceRequest\x1a#.salga.sla.v1.GetComplianceResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/sla/complianceB\xad\x01\n" +
+	"\rGetCompliance\x12\".salga.sla.v1.GetComplianceRequest\x1a#.salga.sla.v1.GetComplianceResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/sla/compliance\x12w\n" +
+	"\x0eListIndicators\x12#.salga.sla.v1.ListIndicatorsRequest\x1a$.salga.sla.v1.ListIndicatorsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/sla/indicators\x12x\n" +
+	"\fGetIndicator\x12!.salga.sla.v1.GetIndicatorRequest\x1a\".salga.sla.v1.GetIndicatorResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/sla/indicators/{code}\x12\x88\x01\n" +
+	"\x11ComputeIndicators\x12&.salga.sla.v1.ComputeIndicatorsRequest\x1a'.salga.sla.v1.ComputeIndicatorsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/sla/indicators:compute\x12\x98\x01\n" +
+	"\x14ListIndicatorTickets\x12).salga.sla.v1.ListIndicatorTicketsRequest\x1a*.salga.sla.v1.ListIndicatorTicketsResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/sla/indicators/{code}/tickets\x12\x8e\x01\n" +
+	"\x13GetComplianceReport\x12(.salga.sla.v1.GetComplianceReportRequest\x1a).salga.sla.v1.GetComplianceReportResponse\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/sla/reports/compliance\x12\x82\x01\n" +
+	"\x10GetBacklogReport\x12%.salga.sla.v1.GetBacklogReportRequest\x1a&.salga.sla.v1.GetBacklogReportResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/sla/reports/backlog\x12~\n" +
+	"\x0fGetVolumeReport\x12$.salga.sla.v1.GetVolumeReportRequest\x1a%.salga.sla.v1.GetVolumeReportResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/reports/volume\x12~\n" +
+	"\x0fGetTimingReport\x12$.salga.sla.v1.GetTimingReportRequest\x1a%.salga.sla.v1.GetTimingReportResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/reports/timing\x12\x99\x01\n" +
+	"\x14CreateReportSchedule\x12).salga.sla.v1.CreateReportScheduleRequest\x1a*.salga.sla.v1.CreateReportScheduleResponse\"*\x82\xd3\xe4\x93\x02$:\bschedule\"\x18/v1/sla/report-schedules\x12\x8c\x01\n" +
+	"\x13ListReportSchedules\x12(.salga.sla.v1.ListReportSchedulesRequest\x1a).salga.sla.v1.ListReportSchedulesResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/sla/report-schedules\x12\x94\x01\n" +
+	"\x14DeleteReportSchedule\x12).salga.sla.v1.DeleteReportScheduleRequest\x1a*.salga.sla.v1.DeleteReportScheduleResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/sla/report-schedules/{id}\x12\x84\x01\n" +
+	"\x11ListReportExports\x12&.salga.sla.v1.ListReportExportsRequest\x1a'.salga.sla.v1.ListReportExportsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/report-exports\x12\x83\x01\n" +
+	"\x0fGetReportExport\x12$.salga.sla.v1.GetReportExportRequest\x1a%.salga.sla.v1.GetReportExportResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/sla/report-exports/{id}\x12\x85\x01\n" +
+	"\x14DownloadReportExport\x12).salga.sla.v1.DownloadReportExportRequest\x1a\x14.google.api.HttpBody\",\x82\xd3\xe4\x93\x02&\x12$/v1/sla/report-exports/{id}:downloadB\xad\x01\n" +
 	"\x10com.salga.sla.v1B\x0fSlaServiceProtoP\x01Z6github.com/salga/trustengine/gen/go/salga/sla/v1;slav1\xa2\x02\x03SSX\xaa\x02\fSalga.Sla.V1\xca\x02\fSalga\\Sla\\V1\xe2\x02\x18Salga\\Sla\\V1\\GPBMetadata\xea\x02\x0eSalga::Sla::V1b\x06proto3"
 
 var (
@@ -1977,7 +3623,7 @@ func file_salga_sla_v1_sla_service_proto_rawDescGZIP() []byte {
 	return file_salga_sla_v1_sla_service_proto_rawDescData
 }
 
-var file_salga_sla_v1_sla_service_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_salga_sla_v1_sla_service_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
 var file_salga_sla_v1_sla_service_proto_goTypes = []any{
 	(*CreateSlaConfigRequest)(nil),        // 0: salga.sla.v1.CreateSlaConfigRequest
 	(*CreateSlaConfigResponse)(nil),       // 1: salga.sla.v1.CreateSlaConfigResponse
@@ -2015,94 +3661,178 @@ var file_salga_sla_v1_sla_service_proto_goTypes = []any{
 	(*ListAtRiskTicketsResponse)(nil),     // 33: salga.sla.v1.ListAtRiskTicketsResponse
 	(*GetComplianceRequest)(nil),          // 34: salga.sla.v1.GetComplianceRequest
 	(*GetComplianceResponse)(nil),         // 35: salga.sla.v1.GetComplianceResponse
-	(*SlaConfig)(nil),                     // 36: salga.sla.v1.SlaConfig
-	(*fieldmaskpb.FieldMask)(nil),         // 37: google.protobuf.FieldMask
-	(*ConfigChange)(nil),                  // 38: salga.sla.v1.ConfigChange
-	(*SlaConfigVersion)(nil),              // 39: salga.sla.v1.SlaConfigVersion
-	(v1.Category)(0),                      // 40: salga.common.v1.Category
-	(v1.Priority)(0),                      // 41: salga.common.v1.Priority
-	(*Calendar)(nil),                      // 42: salga.sla.v1.Calendar
-	(*CalendarVersion)(nil),               // 43: salga.sla.v1.CalendarVersion
-	(*DeclaredHoliday)(nil),               // 44: salga.sla.v1.DeclaredHoliday
-	(*Clock)(nil),                         // 45: salga.sla.v1.Clock
-	(*ClockEvent)(nil),                    // 46: salga.sla.v1.ClockEvent
-	(*ClockExplanation)(nil),              // 47: salga.sla.v1.ClockExplanation
-	(*timestamppb.Timestamp)(nil),         // 48: google.protobuf.Timestamp
-	(*AtRiskTicket)(nil),                  // 49: salga.sla.v1.AtRiskTicket
-	(*ComplianceRow)(nil),                 // 50: salga.sla.v1.ComplianceRow
+	(*ListIndicatorsRequest)(nil),         // 36: salga.sla.v1.ListIndicatorsRequest
+	(*ListIndicatorsResponse)(nil),        // 37: salga.sla.v1.ListIndicatorsResponse
+	(*GetIndicatorRequest)(nil),           // 38: salga.sla.v1.GetIndicatorRequest
+	(*GetIndicatorResponse)(nil),          // 39: salga.sla.v1.GetIndicatorResponse
+	(*ComputeIndicatorsRequest)(nil),      // 40: salga.sla.v1.ComputeIndicatorsRequest
+	(*ComputeIndicatorsResponse)(nil),     // 41: salga.sla.v1.ComputeIndicatorsResponse
+	(*ListIndicatorTicketsRequest)(nil),   // 42: salga.sla.v1.ListIndicatorTicketsRequest
+	(*ListIndicatorTicketsResponse)(nil),  // 43: salga.sla.v1.ListIndicatorTicketsResponse
+	(*GetComplianceReportRequest)(nil),    // 44: salga.sla.v1.GetComplianceReportRequest
+	(*GetComplianceReportResponse)(nil),   // 45: salga.sla.v1.GetComplianceReportResponse
+	(*GetBacklogReportRequest)(nil),       // 46: salga.sla.v1.GetBacklogReportRequest
+	(*GetBacklogReportResponse)(nil),      // 47: salga.sla.v1.GetBacklogReportResponse
+	(*GetVolumeReportRequest)(nil),        // 48: salga.sla.v1.GetVolumeReportRequest
+	(*GetVolumeReportResponse)(nil),       // 49: salga.sla.v1.GetVolumeReportResponse
+	(*GetTimingReportRequest)(nil),        // 50: salga.sla.v1.GetTimingReportRequest
+	(*GetTimingReportResponse)(nil),       // 51: salga.sla.v1.GetTimingReportResponse
+	(*CreateReportScheduleRequest)(nil),   // 52: salga.sla.v1.CreateReportScheduleRequest
+	(*CreateReportScheduleResponse)(nil),  // 53: salga.sla.v1.CreateReportScheduleResponse
+	(*ListReportSchedulesRequest)(nil),    // 54: salga.sla.v1.ListReportSchedulesRequest
+	(*ListReportSchedulesResponse)(nil),   // 55: salga.sla.v1.ListReportSchedulesResponse
+	(*DeleteReportScheduleRequest)(nil),   // 56: salga.sla.v1.DeleteReportScheduleRequest
+	(*DeleteReportScheduleResponse)(nil),  // 57: salga.sla.v1.DeleteReportScheduleResponse
+	(*ListReportExportsRequest)(nil),      // 58: salga.sla.v1.ListReportExportsRequest
+	(*ListReportExportsResponse)(nil),     // 59: salga.sla.v1.ListReportExportsResponse
+	(*GetReportExportRequest)(nil),        // 60: salga.sla.v1.GetReportExportRequest
+	(*GetReportExportResponse)(nil),       // 61: salga.sla.v1.GetReportExportResponse
+	(*DownloadReportExportRequest)(nil),   // 62: salga.sla.v1.DownloadReportExportRequest
+	(*SlaConfig)(nil),                     // 63: salga.sla.v1.SlaConfig
+	(*fieldmaskpb.FieldMask)(nil),         // 64: google.protobuf.FieldMask
+	(*ConfigChange)(nil),                  // 65: salga.sla.v1.ConfigChange
+	(*SlaConfigVersion)(nil),              // 66: salga.sla.v1.SlaConfigVersion
+	(v1.Category)(0),                      // 67: salga.common.v1.Category
+	(v1.Priority)(0),                      // 68: salga.common.v1.Priority
+	(*Calendar)(nil),                      // 69: salga.sla.v1.Calendar
+	(*CalendarVersion)(nil),               // 70: salga.sla.v1.CalendarVersion
+	(*DeclaredHoliday)(nil),               // 71: salga.sla.v1.DeclaredHoliday
+	(*Clock)(nil),                         // 72: salga.sla.v1.Clock
+	(*ClockEvent)(nil),                    // 73: salga.sla.v1.ClockEvent
+	(*ClockExplanation)(nil),              // 74: salga.sla.v1.ClockExplanation
+	(*timestamppb.Timestamp)(nil),         // 75: google.protobuf.Timestamp
+	(*AtRiskTicket)(nil),                  // 76: salga.sla.v1.AtRiskTicket
+	(*ComplianceRow)(nil),                 // 77: salga.sla.v1.ComplianceRow
+	(*Indicator)(nil),                     // 78: salga.sla.v1.Indicator
+	(*IndicatorValue)(nil),                // 79: salga.sla.v1.IndicatorValue
+	(ReportDimension)(0),                  // 80: salga.sla.v1.ReportDimension
+	(*IndicatorTicket)(nil),               // 81: salga.sla.v1.IndicatorTicket
+	(*ComplianceReportRow)(nil),           // 82: salga.sla.v1.ComplianceReportRow
+	(*BacklogRow)(nil),                    // 83: salga.sla.v1.BacklogRow
+	(*VolumeRow)(nil),                     // 84: salga.sla.v1.VolumeRow
+	(*TimingRow)(nil),                     // 85: salga.sla.v1.TimingRow
+	(*ReportSchedule)(nil),                // 86: salga.sla.v1.ReportSchedule
+	(*ReportExport)(nil),                  // 87: salga.sla.v1.ReportExport
+	(*httpbody.HttpBody)(nil),             // 88: google.api.HttpBody
 }
 var file_salga_sla_v1_sla_service_proto_depIdxs = []int32{
-	36, // 0: salga.sla.v1.CreateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
-	36, // 1: salga.sla.v1.CreateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
-	36, // 2: salga.sla.v1.UpdateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
-	37, // 3: salga.sla.v1.UpdateSlaConfigRequest.update_mask:type_name -> google.protobuf.FieldMask
-	36, // 4: salga.sla.v1.UpdateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
-	36, // 5: salga.sla.v1.GetSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
-	36, // 6: salga.sla.v1.ListSlaConfigsResponse.configs:type_name -> salga.sla.v1.SlaConfig
-	38, // 7: salga.sla.v1.ListSlaConfigChangesResponse.changes:type_name -> salga.sla.v1.ConfigChange
-	39, // 8: salga.sla.v1.ListSlaConfigVersionsResponse.versions:type_name -> salga.sla.v1.SlaConfigVersion
-	40, // 9: salga.sla.v1.ResolveSlaPolicyRequest.category:type_name -> salga.common.v1.Category
-	41, // 10: salga.sla.v1.ResolveSlaPolicyRequest.priority:type_name -> salga.common.v1.Priority
-	36, // 11: salga.sla.v1.ResolveSlaPolicyResponse.config:type_name -> salga.sla.v1.SlaConfig
-	42, // 12: salga.sla.v1.CreateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
-	42, // 13: salga.sla.v1.CreateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	42, // 14: salga.sla.v1.UpdateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
-	37, // 15: salga.sla.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
-	42, // 16: salga.sla.v1.UpdateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	42, // 17: salga.sla.v1.GetCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
-	43, // 18: salga.sla.v1.ListCalendarVersionsResponse.versions:type_name -> salga.sla.v1.CalendarVersion
-	42, // 19: salga.sla.v1.ListCalendarsResponse.calendars:type_name -> salga.sla.v1.Calendar
-	44, // 20: salga.sla.v1.ListPublicHolidaysResponse.holidays:type_name -> salga.sla.v1.DeclaredHoliday
-	45, // 21: salga.sla.v1.GetTicketClocksResponse.clocks:type_name -> salga.sla.v1.Clock
-	46, // 22: salga.sla.v1.GetTicketClocksResponse.events:type_name -> salga.sla.v1.ClockEvent
-	47, // 23: salga.sla.v1.ExplainTicketClocksResponse.clocks:type_name -> salga.sla.v1.ClockExplanation
-	48, // 24: salga.sla.v1.ExplainTicketClocksResponse.explain_time:type_name -> google.protobuf.Timestamp
-	40, // 25: salga.sla.v1.ListAtRiskTicketsRequest.category:type_name -> salga.common.v1.Category
-	49, // 26: salga.sla.v1.ListAtRiskTicketsResponse.tickets:type_name -> salga.sla.v1.AtRiskTicket
-	48, // 27: salga.sla.v1.GetComplianceRequest.start_time:type_name -> google.protobuf.Timestamp
-	48, // 28: salga.sla.v1.GetComplianceRequest.end_time:type_name -> google.protobuf.Timestamp
-	50, // 29: salga.sla.v1.GetComplianceResponse.rows:type_name -> salga.sla.v1.ComplianceRow
-	0,  // 30: salga.sla.v1.SlaService.CreateSlaConfig:input_type -> salga.sla.v1.CreateSlaConfigRequest
-	2,  // 31: salga.sla.v1.SlaService.UpdateSlaConfig:input_type -> salga.sla.v1.UpdateSlaConfigRequest
-	4,  // 32: salga.sla.v1.SlaService.DeleteSlaConfig:input_type -> salga.sla.v1.DeleteSlaConfigRequest
-	6,  // 33: salga.sla.v1.SlaService.GetSlaConfig:input_type -> salga.sla.v1.GetSlaConfigRequest
-	8,  // 34: salga.sla.v1.SlaService.ListSlaConfigs:input_type -> salga.sla.v1.ListSlaConfigsRequest
-	10, // 35: salga.sla.v1.SlaService.ListSlaConfigChanges:input_type -> salga.sla.v1.ListSlaConfigChangesRequest
-	12, // 36: salga.sla.v1.SlaService.ListSlaConfigVersions:input_type -> salga.sla.v1.ListSlaConfigVersionsRequest
-	14, // 37: salga.sla.v1.SlaService.ResolveSlaPolicy:input_type -> salga.sla.v1.ResolveSlaPolicyRequest
-	16, // 38: salga.sla.v1.SlaService.CreateCalendar:input_type -> salga.sla.v1.CreateCalendarRequest
-	18, // 39: salga.sla.v1.SlaService.UpdateCalendar:input_type -> salga.sla.v1.UpdateCalendarRequest
-	20, // 40: salga.sla.v1.SlaService.GetCalendar:input_type -> salga.sla.v1.GetCalendarRequest
-	22, // 41: salga.sla.v1.SlaService.ListCalendarVersions:input_type -> salga.sla.v1.ListCalendarVersionsRequest
-	24, // 42: salga.sla.v1.SlaService.ListCalendars:input_type -> salga.sla.v1.ListCalendarsRequest
-	26, // 43: salga.sla.v1.SlaService.ListPublicHolidays:input_type -> salga.sla.v1.ListPublicHolidaysRequest
-	28, // 44: salga.sla.v1.SlaService.GetTicketClocks:input_type -> salga.sla.v1.GetTicketClocksRequest
-	30, // 45: salga.sla.v1.SlaService.ExplainTicketClocks:input_type -> salga.sla.v1.ExplainTicketClocksRequest
-	32, // 46: salga.sla.v1.SlaService.ListAtRiskTickets:input_type -> salga.sla.v1.ListAtRiskTicketsRequest
-	34, // 47: salga.sla.v1.SlaService.GetCompliance:input_type -> salga.sla.v1.GetComplianceRequest
-	1,  // 48: salga.sla.v1.SlaService.CreateSlaConfig:output_type -> salga.sla.v1.CreateSlaConfigResponse
-	3,  // 49: salga.sla.v1.SlaService.UpdateSlaConfig:output_type -> salga.sla.v1.UpdateSlaConfigResponse
-	5,  // 50: salga.sla.v1.SlaService.DeleteSlaConfig:output_type -> salga.sla.v1.DeleteSlaConfigResponse
-	7,  // 51: salga.sla.v1.SlaService.GetSlaConfig:output_type -> salga.sla.v1.GetSlaConfigResponse
-	9,  // 52: salga.sla.v1.SlaService.ListSlaConfigs:output_type -> salga.sla.v1.ListSlaConfigsResponse
-	11, // 53: salga.sla.v1.SlaService.ListSlaConfigChanges:output_type -> salga.sla.v1.ListSlaConfigChangesResponse
-	13, // 54: salga.sla.v1.SlaService.ListSlaConfigVersions:output_type -> salga.sla.v1.ListSlaConfigVersionsResponse
-	15, // 55: salga.sla.v1.SlaService.ResolveSlaPolicy:output_type -> salga.sla.v1.ResolveSlaPolicyResponse
-	17, // 56: salga.sla.v1.SlaService.CreateCalendar:output_type -> salga.sla.v1.CreateCalendarResponse
-	19, // 57: salga.sla.v1.SlaService.UpdateCalendar:output_type -> salga.sla.v1.UpdateCalendarResponse
-	21, // 58: salga.sla.v1.SlaService.GetCalendar:output_type -> salga.sla.v1.GetCalendarResponse
-	23, // 59: salga.sla.v1.SlaService.ListCalendarVersions:output_type -> salga.sla.v1.ListCalendarVersionsResponse
-	25, // 60: salga.sla.v1.SlaService.ListCalendars:output_type -> salga.sla.v1.ListCalendarsResponse
-	27, // 61: salga.sla.v1.SlaService.ListPublicHolidays:output_type -> salga.sla.v1.ListPublicHolidaysResponse
-	29, // 62: salga.sla.v1.SlaService.GetTicketClocks:output_type -> salga.sla.v1.GetTicketClocksResponse
-	31, // 63: salga.sla.v1.SlaService.ExplainTicketClocks:output_type -> salga.sla.v1.ExplainTicketClocksResponse
-	33, // 64: salga.sla.v1.SlaService.ListAtRiskTickets:output_type -> salga.sla.v1.ListAtRiskTicketsResponse
-	35, // 65: salga.sla.v1.SlaService.GetCompliance:output_type -> salga.sla.v1.GetComplianceResponse
-	48, // [48:66] is the sub-list for method output_type
-	30, // [30:48] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	63, // 0: salga.sla.v1.CreateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
+	63, // 1: salga.sla.v1.CreateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
+	63, // 2: salga.sla.v1.UpdateSlaConfigRequest.config:type_name -> salga.sla.v1.SlaConfig
+	64, // 3: salga.sla.v1.UpdateSlaConfigRequest.update_mask:type_name -> google.protobuf.FieldMask
+	63, // 4: salga.sla.v1.UpdateSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
+	63, // 5: salga.sla.v1.GetSlaConfigResponse.config:type_name -> salga.sla.v1.SlaConfig
+	63, // 6: salga.sla.v1.ListSlaConfigsResponse.configs:type_name -> salga.sla.v1.SlaConfig
+	65, // 7: salga.sla.v1.ListSlaConfigChangesResponse.changes:type_name -> salga.sla.v1.ConfigChange
+	66, // 8: salga.sla.v1.ListSlaConfigVersionsResponse.versions:type_name -> salga.sla.v1.SlaConfigVersion
+	67, // 9: salga.sla.v1.ResolveSlaPolicyRequest.category:type_name -> salga.common.v1.Category
+	68, // 10: salga.sla.v1.ResolveSlaPolicyRequest.priority:type_name -> salga.common.v1.Priority
+	63, // 11: salga.sla.v1.ResolveSlaPolicyResponse.config:type_name -> salga.sla.v1.SlaConfig
+	69, // 12: salga.sla.v1.CreateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
+	69, // 13: salga.sla.v1.CreateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	69, // 14: salga.sla.v1.UpdateCalendarRequest.calendar:type_name -> salga.sla.v1.Calendar
+	64, // 15: salga.sla.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
+	69, // 16: salga.sla.v1.UpdateCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	69, // 17: salga.sla.v1.GetCalendarResponse.calendar:type_name -> salga.sla.v1.Calendar
+	70, // 18: salga.sla.v1.ListCalendarVersionsResponse.versions:type_name -> salga.sla.v1.CalendarVersion
+	69, // 19: salga.sla.v1.ListCalendarsResponse.calendars:type_name -> salga.sla.v1.Calendar
+	71, // 20: salga.sla.v1.ListPublicHolidaysResponse.holidays:type_name -> salga.sla.v1.DeclaredHoliday
+	72, // 21: salga.sla.v1.GetTicketClocksResponse.clocks:type_name -> salga.sla.v1.Clock
+	73, // 22: salga.sla.v1.GetTicketClocksResponse.events:type_name -> salga.sla.v1.ClockEvent
+	74, // 23: salga.sla.v1.ExplainTicketClocksResponse.clocks:type_name -> salga.sla.v1.ClockExplanation
+	75, // 24: salga.sla.v1.ExplainTicketClocksResponse.explain_time:type_name -> google.protobuf.Timestamp
+	67, // 25: salga.sla.v1.ListAtRiskTicketsRequest.category:type_name -> salga.common.v1.Category
+	76, // 26: salga.sla.v1.ListAtRiskTicketsResponse.tickets:type_name -> salga.sla.v1.AtRiskTicket
+	75, // 27: salga.sla.v1.GetComplianceRequest.start_time:type_name -> google.protobuf.Timestamp
+	75, // 28: salga.sla.v1.GetComplianceRequest.end_time:type_name -> google.protobuf.Timestamp
+	77, // 29: salga.sla.v1.GetComplianceResponse.rows:type_name -> salga.sla.v1.ComplianceRow
+	78, // 30: salga.sla.v1.ListIndicatorsResponse.indicators:type_name -> salga.sla.v1.Indicator
+	79, // 31: salga.sla.v1.GetIndicatorResponse.value:type_name -> salga.sla.v1.IndicatorValue
+	80, // 32: salga.sla.v1.ComputeIndicatorsRequest.group_by:type_name -> salga.sla.v1.ReportDimension
+	79, // 33: salga.sla.v1.ComputeIndicatorsResponse.rows:type_name -> salga.sla.v1.IndicatorValue
+	81, // 34: salga.sla.v1.ListIndicatorTicketsResponse.tickets:type_name -> salga.sla.v1.IndicatorTicket
+	80, // 35: salga.sla.v1.GetComplianceReportRequest.group_by:type_name -> salga.sla.v1.ReportDimension
+	82, // 36: salga.sla.v1.GetComplianceReportResponse.rows:type_name -> salga.sla.v1.ComplianceReportRow
+	80, // 37: salga.sla.v1.GetBacklogReportRequest.group_by:type_name -> salga.sla.v1.ReportDimension
+	83, // 38: salga.sla.v1.GetBacklogReportResponse.rows:type_name -> salga.sla.v1.BacklogRow
+	80, // 39: salga.sla.v1.GetVolumeReportRequest.group_by:type_name -> salga.sla.v1.ReportDimension
+	84, // 40: salga.sla.v1.GetVolumeReportResponse.rows:type_name -> salga.sla.v1.VolumeRow
+	80, // 41: salga.sla.v1.GetTimingReportRequest.group_by:type_name -> salga.sla.v1.ReportDimension
+	85, // 42: salga.sla.v1.GetTimingReportResponse.rows:type_name -> salga.sla.v1.TimingRow
+	86, // 43: salga.sla.v1.CreateReportScheduleRequest.schedule:type_name -> salga.sla.v1.ReportSchedule
+	86, // 44: salga.sla.v1.CreateReportScheduleResponse.schedule:type_name -> salga.sla.v1.ReportSchedule
+	86, // 45: salga.sla.v1.ListReportSchedulesResponse.schedules:type_name -> salga.sla.v1.ReportSchedule
+	87, // 46: salga.sla.v1.ListReportExportsResponse.exports:type_name -> salga.sla.v1.ReportExport
+	87, // 47: salga.sla.v1.GetReportExportResponse.export:type_name -> salga.sla.v1.ReportExport
+	0,  // 48: salga.sla.v1.SlaService.CreateSlaConfig:input_type -> salga.sla.v1.CreateSlaConfigRequest
+	2,  // 49: salga.sla.v1.SlaService.UpdateSlaConfig:input_type -> salga.sla.v1.UpdateSlaConfigRequest
+	4,  // 50: salga.sla.v1.SlaService.DeleteSlaConfig:input_type -> salga.sla.v1.DeleteSlaConfigRequest
+	6,  // 51: salga.sla.v1.SlaService.GetSlaConfig:input_type -> salga.sla.v1.GetSlaConfigRequest
+	8,  // 52: salga.sla.v1.SlaService.ListSlaConfigs:input_type -> salga.sla.v1.ListSlaConfigsRequest
+	10, // 53: salga.sla.v1.SlaService.ListSlaConfigChanges:input_type -> salga.sla.v1.ListSlaConfigChangesRequest
+	12, // 54: salga.sla.v1.SlaService.ListSlaConfigVersions:input_type -> salga.sla.v1.ListSlaConfigVersionsRequest
+	14, // 55: salga.sla.v1.SlaService.ResolveSlaPolicy:input_type -> salga.sla.v1.ResolveSlaPolicyRequest
+	16, // 56: salga.sla.v1.SlaService.CreateCalendar:input_type -> salga.sla.v1.CreateCalendarRequest
+	18, // 57: salga.sla.v1.SlaService.UpdateCalendar:input_type -> salga.sla.v1.UpdateCalendarRequest
+	20, // 58: salga.sla.v1.SlaService.GetCalendar:input_type -> salga.sla.v1.GetCalendarRequest
+	22, // 59: salga.sla.v1.SlaService.ListCalendarVersions:input_type -> salga.sla.v1.ListCalendarVersionsRequest
+	24, // 60: salga.sla.v1.SlaService.ListCalendars:input_type -> salga.sla.v1.ListCalendarsRequest
+	26, // 61: salga.sla.v1.SlaService.ListPublicHolidays:input_type -> salga.sla.v1.ListPublicHolidaysRequest
+	28, // 62: salga.sla.v1.SlaService.GetTicketClocks:input_type -> salga.sla.v1.GetTicketClocksRequest
+	30, // 63: salga.sla.v1.SlaService.ExplainTicketClocks:input_type -> salga.sla.v1.ExplainTicketClocksRequest
+	32, // 64: salga.sla.v1.SlaService.ListAtRiskTickets:input_type -> salga.sla.v1.ListAtRiskTicketsRequest
+	34, // 65: salga.sla.v1.SlaService.GetCompliance:input_type -> salga.sla.v1.GetComplianceRequest
+	36, // 66: salga.sla.v1.SlaService.ListIndicators:input_type -> salga.sla.v1.ListIndicatorsRequest
+	38, // 67: salga.sla.v1.SlaService.GetIndicator:input_type -> salga.sla.v1.GetIndicatorRequest
+	40, // 68: salga.sla.v1.SlaService.ComputeIndicators:input_type -> salga.sla.v1.ComputeIndicatorsRequest
+	42, // 69: salga.sla.v1.SlaService.ListIndicatorTickets:input_type -> salga.sla.v1.ListIndicatorTicketsRequest
+	44, // 70: salga.sla.v1.SlaService.GetComplianceReport:input_type -> salga.sla.v1.GetComplianceReportRequest
+	46, // 71: salga.sla.v1.SlaService.GetBacklogReport:input_type -> salga.sla.v1.GetBacklogReportRequest
+	48, // 72: salga.sla.v1.SlaService.GetVolumeReport:input_type -> salga.sla.v1.GetVolumeReportRequest
+	50, // 73: salga.sla.v1.SlaService.GetTimingReport:input_type -> salga.sla.v1.GetTimingReportRequest
+	52, // 74: salga.sla.v1.SlaService.CreateReportSchedule:input_type -> salga.sla.v1.CreateReportScheduleRequest
+	54, // 75: salga.sla.v1.SlaService.ListReportSchedules:input_type -> salga.sla.v1.ListReportSchedulesRequest
+	56, // 76: salga.sla.v1.SlaService.DeleteReportSchedule:input_type -> salga.sla.v1.DeleteReportScheduleRequest
+	58, // 77: salga.sla.v1.SlaService.ListReportExports:input_type -> salga.sla.v1.ListReportExportsRequest
+	60, // 78: salga.sla.v1.SlaService.GetReportExport:input_type -> salga.sla.v1.GetReportExportRequest
+	62, // 79: salga.sla.v1.SlaService.DownloadReportExport:input_type -> salga.sla.v1.DownloadReportExportRequest
+	1,  // 80: salga.sla.v1.SlaService.CreateSlaConfig:output_type -> salga.sla.v1.CreateSlaConfigResponse
+	3,  // 81: salga.sla.v1.SlaService.UpdateSlaConfig:output_type -> salga.sla.v1.UpdateSlaConfigResponse
+	5,  // 82: salga.sla.v1.SlaService.DeleteSlaConfig:output_type -> salga.sla.v1.DeleteSlaConfigResponse
+	7,  // 83: salga.sla.v1.SlaService.GetSlaConfig:output_type -> salga.sla.v1.GetSlaConfigResponse
+	9,  // 84: salga.sla.v1.SlaService.ListSlaConfigs:output_type -> salga.sla.v1.ListSlaConfigsResponse
+	11, // 85: salga.sla.v1.SlaService.ListSlaConfigChanges:output_type -> salga.sla.v1.ListSlaConfigChangesResponse
+	13, // 86: salga.sla.v1.SlaService.ListSlaConfigVersions:output_type -> salga.sla.v1.ListSlaConfigVersionsResponse
+	15, // 87: salga.sla.v1.SlaService.ResolveSlaPolicy:output_type -> salga.sla.v1.ResolveSlaPolicyResponse
+	17, // 88: salga.sla.v1.SlaService.CreateCalendar:output_type -> salga.sla.v1.CreateCalendarResponse
+	19, // 89: salga.sla.v1.SlaService.UpdateCalendar:output_type -> salga.sla.v1.UpdateCalendarResponse
+	21, // 90: salga.sla.v1.SlaService.GetCalendar:output_type -> salga.sla.v1.GetCalendarResponse
+	23, // 91: salga.sla.v1.SlaService.ListCalendarVersions:output_type -> salga.sla.v1.ListCalendarVersionsResponse
+	25, // 92: salga.sla.v1.SlaService.ListCalendars:output_type -> salga.sla.v1.ListCalendarsResponse
+	27, // 93: salga.sla.v1.SlaService.ListPublicHolidays:output_type -> salga.sla.v1.ListPublicHolidaysResponse
+	29, // 94: salga.sla.v1.SlaService.GetTicketClocks:output_type -> salga.sla.v1.GetTicketClocksResponse
+	31, // 95: salga.sla.v1.SlaService.ExplainTicketClocks:output_type -> salga.sla.v1.ExplainTicketClocksResponse
+	33, // 96: salga.sla.v1.SlaService.ListAtRiskTickets:output_type -> salga.sla.v1.ListAtRiskTicketsResponse
+	35, // 97: salga.sla.v1.SlaService.GetCompliance:output_type -> salga.sla.v1.GetComplianceResponse
+	37, // 98: salga.sla.v1.SlaService.ListIndicators:output_type -> salga.sla.v1.ListIndicatorsResponse
+	39, // 99: salga.sla.v1.SlaService.GetIndicator:output_type -> salga.sla.v1.GetIndicatorResponse
+	41, // 100: salga.sla.v1.SlaService.ComputeIndicators:output_type -> salga.sla.v1.ComputeIndicatorsResponse
+	43, // 101: salga.sla.v1.SlaService.ListIndicatorTickets:output_type -> salga.sla.v1.ListIndicatorTicketsResponse
+	45, // 102: salga.sla.v1.SlaService.GetComplianceReport:output_type -> salga.sla.v1.GetComplianceReportResponse
+	47, // 103: salga.sla.v1.SlaService.GetBacklogReport:output_type -> salga.sla.v1.GetBacklogReportResponse
+	49, // 104: salga.sla.v1.SlaService.GetVolumeReport:output_type -> salga.sla.v1.GetVolumeReportResponse
+	51, // 105: salga.sla.v1.SlaService.GetTimingReport:output_type -> salga.sla.v1.GetTimingReportResponse
+	53, // 106: salga.sla.v1.SlaService.CreateReportSchedule:output_type -> salga.sla.v1.CreateReportScheduleResponse
+	55, // 107: salga.sla.v1.SlaService.ListReportSchedules:output_type -> salga.sla.v1.ListReportSchedulesResponse
+	57, // 108: salga.sla.v1.SlaService.DeleteReportSchedule:output_type -> salga.sla.v1.DeleteReportScheduleResponse
+	59, // 109: salga.sla.v1.SlaService.ListReportExports:output_type -> salga.sla.v1.ListReportExportsResponse
+	61, // 110: salga.sla.v1.SlaService.GetReportExport:output_type -> salga.sla.v1.GetReportExportResponse
+	88, // 111: salga.sla.v1.SlaService.DownloadReportExport:output_type -> google.api.HttpBody
+	80, // [80:112] is the sub-list for method output_type
+	48, // [48:80] is the sub-list for method input_type
+	48, // [48:48] is the sub-list for extension type_name
+	48, // [48:48] is the sub-list for extension extendee
+	0,  // [0:48] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_service_proto_init() }
@@ -2117,7 +3847,7 @@ func file_salga_sla_v1_sla_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_sla_v1_sla_service_proto_rawDesc), len(file_salga_sla_v1_sla_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   36,
+			NumMessages:   63,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -8,6 +8,7 @@ package slav1
 
 import (
 	context "context"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -37,6 +38,20 @@ const (
 	SlaService_ExplainTicketClocks_FullMethodName   = "/salga.sla.v1.SlaService/ExplainTicketClocks"
 	SlaService_ListAtRiskTickets_FullMethodName     = "/salga.sla.v1.SlaService/ListAtRiskTickets"
 	SlaService_GetCompliance_FullMethodName         = "/salga.sla.v1.SlaService/GetCompliance"
+	SlaService_ListIndicators_FullMethodName        = "/salga.sla.v1.SlaService/ListIndicators"
+	SlaService_GetIndicator_FullMethodName          = "/salga.sla.v1.SlaService/GetIndicator"
+	SlaService_ComputeIndicators_FullMethodName     = "/salga.sla.v1.SlaService/ComputeIndicators"
+	SlaService_ListIndicatorTickets_FullMethodName  = "/salga.sla.v1.SlaService/ListIndicatorTickets"
+	SlaService_GetComplianceReport_FullMethodName   = "/salga.sla.v1.SlaService/GetComplianceReport"
+	SlaService_GetBacklogReport_FullMethodName      = "/salga.sla.v1.SlaService/GetBacklogReport"
+	SlaService_GetVolumeReport_FullMethodName       = "/salga.sla.v1.SlaService/GetVolumeReport"
+	SlaService_GetTimingReport_FullMethodName       = "/salga.sla.v1.SlaService/GetTimingReport"
+	SlaService_CreateReportSchedule_FullMethodName  = "/salga.sla.v1.SlaService/CreateReportSchedule"
+	SlaService_ListReportSchedules_FullMethodName   = "/salga.sla.v1.SlaService/ListReportSchedules"
+	SlaService_DeleteReportSchedule_FullMethodName  = "/salga.sla.v1.SlaService/DeleteReportSchedule"
+	SlaService_ListReportExports_FullMethodName     = "/salga.sla.v1.SlaService/ListReportExports"
+	SlaService_GetReportExport_FullMethodName       = "/salga.sla.v1.SlaService/GetReportExport"
+	SlaService_DownloadReportExport_FullMethodName  = "/salga.sla.v1.SlaService/DownloadReportExport"
 )
 
 // SlaServiceClient is the client API for SlaService service.
@@ -95,6 +110,45 @@ type SlaServiceClient interface {
 	ListAtRiskTickets(ctx context.Context, in *ListAtRiskTicketsRequest, opts ...grpc.CallOption) (*ListAtRiskTicketsResponse, error)
 	// GetCompliance returns on-time figures per category over a period.
 	GetCompliance(ctx context.Context, in *GetComplianceRequest, opts ...grpc.CallOption) (*GetComplianceResponse, error)
+	// ListIndicators lists the MFMA Circular 88 indicators the suite
+	// computes: code, definition, categories, clock and standard.
+	ListIndicators(ctx context.Context, in *ListIndicatorsRequest, opts ...grpc.CallOption) (*ListIndicatorsResponse, error)
+	// GetIndicator computes one indicator for a municipality over a period
+	// (a month or a quarter of the municipal financial year).
+	GetIndicator(ctx context.Context, in *GetIndicatorRequest, opts ...grpc.CallOption) (*GetIndicatorResponse, error)
+	// ComputeIndicators computes indicators for a municipality over a
+	// period, optionally per ward, team or priority.
+	ComputeIndicators(ctx context.Context, in *ComputeIndicatorsRequest, opts ...grpc.CallOption) (*ComputeIndicatorsResponse, error)
+	// ListIndicatorTickets lists the tickets behind an indicator's
+	// denominator (or only its numerator) over a period (staff only).
+	ListIndicatorTickets(ctx context.Context, in *ListIndicatorTicketsRequest, opts ...grpc.CallOption) (*ListIndicatorTicketsResponse, error)
+	// GetComplianceReport returns SLA compliance over a period grouped by
+	// category, ward, team, priority, month or day.
+	GetComplianceReport(ctx context.Context, in *GetComplianceReportRequest, opts ...grpc.CallOption) (*GetComplianceReportResponse, error)
+	// GetBacklogReport returns the open tickets now by age band.
+	GetBacklogReport(ctx context.Context, in *GetBacklogReportRequest, opts ...grpc.CallOption) (*GetBacklogReportResponse, error)
+	// GetVolumeReport returns tickets reported per day over a period.
+	GetVolumeReport(ctx context.Context, in *GetVolumeReportRequest, opts ...grpc.CallOption) (*GetVolumeReportResponse, error)
+	// GetTimingReport returns mean, median and 90th percentile times to first
+	// response and to resolution, in business hours and wall-clock hours.
+	GetTimingReport(ctx context.Context, in *GetTimingReportRequest, opts ...grpc.CallOption) (*GetTimingReportResponse, error)
+	// CreateReportSchedule schedules a report to be produced every month or
+	// quarter for a municipality.
+	CreateReportSchedule(ctx context.Context, in *CreateReportScheduleRequest, opts ...grpc.CallOption) (*CreateReportScheduleResponse, error)
+	// ListReportSchedules lists a municipality's report schedules.
+	ListReportSchedules(ctx context.Context, in *ListReportSchedulesRequest, opts ...grpc.CallOption) (*ListReportSchedulesResponse, error)
+	// DeleteReportSchedule stops a schedule (its exports are kept).
+	DeleteReportSchedule(ctx context.Context, in *DeleteReportScheduleRequest, opts ...grpc.CallOption) (*DeleteReportScheduleResponse, error)
+	// ListReportExports lists the files scheduled reports produced, newest
+	// first.
+	ListReportExports(ctx context.Context, in *ListReportExportsRequest, opts ...grpc.CallOption) (*ListReportExportsResponse, error)
+	// GetReportExport returns one produced file with its content.
+	GetReportExport(ctx context.Context, in *GetReportExportRequest, opts ...grpc.CallOption) (*GetReportExportResponse, error)
+	// DownloadReportExport returns one produced file as it is, with its
+	// content type (text/csv).
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+	DownloadReportExport(ctx context.Context, in *DownloadReportExportRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 }
 
 type slaServiceClient struct {
@@ -285,6 +339,146 @@ func (c *slaServiceClient) GetCompliance(ctx context.Context, in *GetComplianceR
 	return out, nil
 }
 
+func (c *slaServiceClient) ListIndicators(ctx context.Context, in *ListIndicatorsRequest, opts ...grpc.CallOption) (*ListIndicatorsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListIndicatorsResponse)
+	err := c.cc.Invoke(ctx, SlaService_ListIndicators_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) GetIndicator(ctx context.Context, in *GetIndicatorRequest, opts ...grpc.CallOption) (*GetIndicatorResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetIndicatorResponse)
+	err := c.cc.Invoke(ctx, SlaService_GetIndicator_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) ComputeIndicators(ctx context.Context, in *ComputeIndicatorsRequest, opts ...grpc.CallOption) (*ComputeIndicatorsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ComputeIndicatorsResponse)
+	err := c.cc.Invoke(ctx, SlaService_ComputeIndicators_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) ListIndicatorTickets(ctx context.Context, in *ListIndicatorTicketsRequest, opts ...grpc.CallOption) (*ListIndicatorTicketsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListIndicatorTicketsResponse)
+	err := c.cc.Invoke(ctx, SlaService_ListIndicatorTickets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) GetComplianceReport(ctx context.Context, in *GetComplianceReportRequest, opts ...grpc.CallOption) (*GetComplianceReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetComplianceReportResponse)
+	err := c.cc.Invoke(ctx, SlaService_GetComplianceReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) GetBacklogReport(ctx context.Context, in *GetBacklogReportRequest, opts ...grpc.CallOption) (*GetBacklogReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetBacklogReportResponse)
+	err := c.cc.Invoke(ctx, SlaService_GetBacklogReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) GetVolumeReport(ctx context.Context, in *GetVolumeReportRequest, opts ...grpc.CallOption) (*GetVolumeReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetVolumeReportResponse)
+	err := c.cc.Invoke(ctx, SlaService_GetVolumeReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) GetTimingReport(ctx context.Context, in *GetTimingReportRequest, opts ...grpc.CallOption) (*GetTimingReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetTimingReportResponse)
+	err := c.cc.Invoke(ctx, SlaService_GetTimingReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) CreateReportSchedule(ctx context.Context, in *CreateReportScheduleRequest, opts ...grpc.CallOption) (*CreateReportScheduleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateReportScheduleResponse)
+	err := c.cc.Invoke(ctx, SlaService_CreateReportSchedule_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) ListReportSchedules(ctx context.Context, in *ListReportSchedulesRequest, opts ...grpc.CallOption) (*ListReportSchedulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListReportSchedulesResponse)
+	err := c.cc.Invoke(ctx, SlaService_ListReportSchedules_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) DeleteReportSchedule(ctx context.Context, in *DeleteReportScheduleRequest, opts ...grpc.CallOption) (*DeleteReportScheduleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteReportScheduleResponse)
+	err := c.cc.Invoke(ctx, SlaService_DeleteReportSchedule_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) ListReportExports(ctx context.Context, in *ListReportExportsRequest, opts ...grpc.CallOption) (*ListReportExportsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListReportExportsResponse)
+	err := c.cc.Invoke(ctx, SlaService_ListReportExports_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) GetReportExport(ctx context.Context, in *GetReportExportRequest, opts ...grpc.CallOption) (*GetReportExportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetReportExportResponse)
+	err := c.cc.Invoke(ctx, SlaService_GetReportExport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaServiceClient) DownloadReportExport(ctx context.Context, in *DownloadReportExportRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, SlaService_DownloadReportExport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SlaServiceServer is the server API for SlaService service.
 // All implementations must embed UnimplementedSlaServiceServer
 // for forward compatibility.
@@ -341,6 +535,45 @@ type SlaServiceServer interface {
 	ListAtRiskTickets(context.Context, *ListAtRiskTicketsRequest) (*ListAtRiskTicketsResponse, error)
 	// GetCompliance returns on-time figures per category over a period.
 	GetCompliance(context.Context, *GetComplianceRequest) (*GetComplianceResponse, error)
+	// ListIndicators lists the MFMA Circular 88 indicators the suite
+	// computes: code, definition, categories, clock and standard.
+	ListIndicators(context.Context, *ListIndicatorsRequest) (*ListIndicatorsResponse, error)
+	// GetIndicator computes one indicator for a municipality over a period
+	// (a month or a quarter of the municipal financial year).
+	GetIndicator(context.Context, *GetIndicatorRequest) (*GetIndicatorResponse, error)
+	// ComputeIndicators computes indicators for a municipality over a
+	// period, optionally per ward, team or priority.
+	ComputeIndicators(context.Context, *ComputeIndicatorsRequest) (*ComputeIndicatorsResponse, error)
+	// ListIndicatorTickets lists the tickets behind an indicator's
+	// denominator (or only its numerator) over a period (staff only).
+	ListIndicatorTickets(context.Context, *ListIndicatorTicketsRequest) (*ListIndicatorTicketsResponse, error)
+	// GetComplianceReport returns SLA compliance over a period grouped by
+	// category, ward, team, priority, month or day.
+	GetComplianceReport(context.Context, *GetComplianceReportRequest) (*GetComplianceReportResponse, error)
+	// GetBacklogReport returns the open tickets now by age band.
+	GetBacklogReport(context.Context, *GetBacklogReportRequest) (*GetBacklogReportResponse, error)
+	// GetVolumeReport returns tickets reported per day over a period.
+	GetVolumeReport(context.Context, *GetVolumeReportRequest) (*GetVolumeReportResponse, error)
+	// GetTimingReport returns mean, median and 90th percentile times to first
+	// response and to resolution, in business hours and wall-clock hours.
+	GetTimingReport(context.Context, *GetTimingReportRequest) (*GetTimingReportResponse, error)
+	// CreateReportSchedule schedules a report to be produced every month or
+	// quarter for a municipality.
+	CreateReportSchedule(context.Context, *CreateReportScheduleRequest) (*CreateReportScheduleResponse, error)
+	// ListReportSchedules lists a municipality's report schedules.
+	ListReportSchedules(context.Context, *ListReportSchedulesRequest) (*ListReportSchedulesResponse, error)
+	// DeleteReportSchedule stops a schedule (its exports are kept).
+	DeleteReportSchedule(context.Context, *DeleteReportScheduleRequest) (*DeleteReportScheduleResponse, error)
+	// ListReportExports lists the files scheduled reports produced, newest
+	// first.
+	ListReportExports(context.Context, *ListReportExportsRequest) (*ListReportExportsResponse, error)
+	// GetReportExport returns one produced file with its content.
+	GetReportExport(context.Context, *GetReportExportRequest) (*GetReportExportResponse, error)
+	// DownloadReportExport returns one produced file as it is, with its
+	// content type (text/csv).
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+	DownloadReportExport(context.Context, *DownloadReportExportRequest) (*httpbody.HttpBody, error)
 	mustEmbedUnimplementedSlaServiceServer()
 }
 
@@ -404,6 +637,48 @@ func (UnimplementedSlaServiceServer) ListAtRiskTickets(context.Context, *ListAtR
 }
 func (UnimplementedSlaServiceServer) GetCompliance(context.Context, *GetComplianceRequest) (*GetComplianceResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCompliance not implemented")
+}
+func (UnimplementedSlaServiceServer) ListIndicators(context.Context, *ListIndicatorsRequest) (*ListIndicatorsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListIndicators not implemented")
+}
+func (UnimplementedSlaServiceServer) GetIndicator(context.Context, *GetIndicatorRequest) (*GetIndicatorResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetIndicator not implemented")
+}
+func (UnimplementedSlaServiceServer) ComputeIndicators(context.Context, *ComputeIndicatorsRequest) (*ComputeIndicatorsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ComputeIndicators not implemented")
+}
+func (UnimplementedSlaServiceServer) ListIndicatorTickets(context.Context, *ListIndicatorTicketsRequest) (*ListIndicatorTicketsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListIndicatorTickets not implemented")
+}
+func (UnimplementedSlaServiceServer) GetComplianceReport(context.Context, *GetComplianceReportRequest) (*GetComplianceReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetComplianceReport not implemented")
+}
+func (UnimplementedSlaServiceServer) GetBacklogReport(context.Context, *GetBacklogReportRequest) (*GetBacklogReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetBacklogReport not implemented")
+}
+func (UnimplementedSlaServiceServer) GetVolumeReport(context.Context, *GetVolumeReportRequest) (*GetVolumeReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVolumeReport not implemented")
+}
+func (UnimplementedSlaServiceServer) GetTimingReport(context.Context, *GetTimingReportRequest) (*GetTimingReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTimingReport not implemented")
+}
+func (UnimplementedSlaServiceServer) CreateReportSchedule(context.Context, *CreateReportScheduleRequest) (*CreateReportScheduleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateReportSchedule not implemented")
+}
+func (UnimplementedSlaServiceServer) ListReportSchedules(context.Context, *ListReportSchedulesRequest) (*ListReportSchedulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListReportSchedules not implemented")
+}
+func (UnimplementedSlaServiceServer) DeleteReportSchedule(context.Context, *DeleteReportScheduleRequest) (*DeleteReportScheduleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteReportSchedule not implemented")
+}
+func (UnimplementedSlaServiceServer) ListReportExports(context.Context, *ListReportExportsRequest) (*ListReportExportsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListReportExports not implemented")
+}
+func (UnimplementedSlaServiceServer) GetReportExport(context.Context, *GetReportExportRequest) (*GetReportExportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetReportExport not implemented")
+}
+func (UnimplementedSlaServiceServer) DownloadReportExport(context.Context, *DownloadReportExportRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method DownloadReportExport not implemented")
 }
 func (UnimplementedSlaServiceServer) mustEmbedUnimplementedSlaServiceServer() {}
 func (UnimplementedSlaServiceServer) testEmbeddedByValue()                    {}
@@ -750,6 +1025,258 @@ func _SlaService_GetCompliance_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SlaService_ListIndicators_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListIndicatorsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ListIndicators(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ListIndicators_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ListIndicators(ctx, req.(*ListIndicatorsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_GetIndicator_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetIndicatorRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).GetIndicator(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_GetIndicator_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).GetIndicator(ctx, req.(*GetIndicatorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_ComputeIndicators_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ComputeIndicatorsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ComputeIndicators(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ComputeIndicators_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ComputeIndicators(ctx, req.(*ComputeIndicatorsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_ListIndicatorTickets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListIndicatorTicketsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ListIndicatorTickets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ListIndicatorTickets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ListIndicatorTickets(ctx, req.(*ListIndicatorTicketsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_GetComplianceReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetComplianceReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).GetComplianceReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_GetComplianceReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).GetComplianceReport(ctx, req.(*GetComplianceReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_GetBacklogReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetBacklogReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).GetBacklogReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_GetBacklogReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).GetBacklogReport(ctx, req.(*GetBacklogReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_GetVolumeReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVolumeReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).GetVolumeReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_GetVolumeReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).GetVolumeReport(ctx, req.(*GetVolumeReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_GetTimingReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTimingReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).GetTimingReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_GetTimingReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).GetTimingReport(ctx, req.(*GetTimingReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_CreateReportSchedule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateReportScheduleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).CreateReportSchedule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_CreateReportSchedule_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).CreateReportSchedule(ctx, req.(*CreateReportScheduleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_ListReportSchedules_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListReportSchedulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ListReportSchedules(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ListReportSchedules_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ListReportSchedules(ctx, req.(*ListReportSchedulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_DeleteReportSchedule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteReportScheduleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).DeleteReportSchedule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_DeleteReportSchedule_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).DeleteReportSchedule(ctx, req.(*DeleteReportScheduleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_ListReportExports_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListReportExportsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).ListReportExports(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_ListReportExports_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).ListReportExports(ctx, req.(*ListReportExportsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_GetReportExport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetReportExportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).GetReportExport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_GetReportExport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).GetReportExport(ctx, req.(*GetReportExportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaService_DownloadReportExport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DownloadReportExportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaServiceServer).DownloadReportExport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaService_DownloadReportExport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaServiceServer).DownloadReportExport(ctx, req.(*DownloadReportExportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SlaService_ServiceDesc is the grpc.ServiceDesc for SlaService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -828,6 +1355,62 @@ var SlaService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetCompliance",
 			Handler:    _SlaService_GetCompliance_Handler,
+		},
+		{
+			MethodName: "ListIndicators",
+			Handler:    _SlaService_ListIndicators_Handler,
+		},
+		{
+			MethodName: "GetIndicator",
+			Handler:    _SlaService_GetIndicator_Handler,
+		},
+		{
+			MethodName: "ComputeIndicators",
+			Handler:    _SlaService_ComputeIndicators_Handler,
+		},
+		{
+			MethodName: "ListIndicatorTickets",
+			Handler:    _SlaService_ListIndicatorTickets_Handler,
+		},
+		{
+			MethodName: "GetComplianceReport",
+			Handler:    _SlaService_GetComplianceReport_Handler,
+		},
+		{
+			MethodName: "GetBacklogReport",
+			Handler:    _SlaService_GetBacklogReport_Handler,
+		},
+		{
+			MethodName: "GetVolumeReport",
+			Handler:    _SlaService_GetVolumeReport_Handler,
+		},
+		{
+			MethodName: "GetTimingReport",
+			Handler:    _SlaService_GetTimingReport_Handler,
+		},
+		{
+			MethodName: "CreateReportSchedule",
+			Handler:    _SlaService_CreateReportSchedule_Handler,
+		},
+		{
+			MethodName: "ListReportSchedules",
+			Handler:    _SlaService_ListReportSchedules_Handler,
+		},
+		{
+			MethodName: "DeleteReportSchedule",
+			Handler:    _SlaService_DeleteReportSchedule_Handler,
+		},
+		{
+			MethodName: "ListReportExports",
+			Handler:    _SlaService_ListReportExports_Handler,
+		},
+		{
+			MethodName: "GetReportExport",
+			Handler:    _SlaService_GetReportExport_Handler,
+		},
+		{
+			MethodName: "DownloadReportExport",
+			Handler:    _SlaService_DownloadReportExport_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -8,7 +8,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Category, Priority, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
-import type { Clock, ClockEvent } from "./sla_pb";
+import type { Clock, ClockEvent, PublicAggregateRow } from "./sla_pb";
 import { file_salga_sla_v1_sla } from "./sla_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla_internal_service.proto.
  */
 export const file_salga_sla_v1_sla_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSKWAwoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMSKwoIcHJpb3JpdHkYCyABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSqhAQoPVGlja2V0RXZlbnRLaW5kEiEKHVRJQ0tFVF9FVkVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASHQoZVElDS0VUX0VWRU5UX0tJTkRfQ1JFQVRFRBABEiQKIFRJQ0tFVF9FVkVOVF9LSU5EX1NUQVRVU19DSEFOR0VEEAISJgoiVElDS0VUX0VWRU5UX0tJTkRfUFJJT1JJVFlfQ0hBTkdFRBADMqUCChJTbGFJbnRlcm5hbFNlcnZpY2USZAoRUmVjb3JkVGlja2V0RXZlbnQSJi5zYWxnYS5zbGEudjEuUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0Gicuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USSQoIUnVuU3dlZXASHS5zYWxnYS5zbGEudjEuUnVuU3dlZXBSZXF1ZXN0Gh4uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVzcG9uc2USXgoPTGlzdENsb2NrRXZlbnRzEiQuc2FsZ2Euc2xhLnYxLkxpc3RDbG9ja0V2ZW50c1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuTGlzdENsb2NrRXZlbnRzUmVzcG9uc2VCtQEKEGNvbS5zYWxnYS5zbGEudjFCF1NsYUludGVybmFsU2VydmljZVByb3RvUAFaNmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3NsYS92MTtzbGF2MaICA1NTWKoCDFNhbGdhLlNsYS5WMcoCDFNhbGdhXFNsYVxWMeICGFNhbGdhXFNsYVxWMVxHUEJNZXRhZGF0YeoCDlNhbGdhOjpTbGE6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
+  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSK6AwoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMSKwoIcHJpb3JpdHkYCyABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSEQoJd2FyZF9jb2RlGA4gASgJEg8KB3RlYW1faWQYDyABKAkiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSJNChpHZXRQdWJsaWNBZ2dyZWdhdGVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSDgoGcGVyaW9kGAIgASgJEg8KB2J5X3dhcmQYAyABKAgiTQobR2V0UHVibGljQWdncmVnYXRlc1Jlc3BvbnNlEi4KBHJvd3MYASADKAsyIC5zYWxnYS5zbGEudjEuUHVibGljQWdncmVnYXRlUm93KqEBCg9UaWNrZXRFdmVudEtpbmQSIQodVElDS0VUX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIdChlUSUNLRVRfRVZFTlRfS0lORF9DUkVBVEVEEAESJAogVElDS0VUX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAhImCiJUSUNLRVRfRVZFTlRfS0lORF9QUklPUklUWV9DSEFOR0VEEAMykQMKElNsYUludGVybmFsU2VydmljZRJkChFSZWNvcmRUaWNrZXRFdmVudBImLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlcXVlc3QaJy5zYWxnYS5zbGEudjEuUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRJJCghSdW5Td2VlcBIdLnNhbGdhLnNsYS52MS5SdW5Td2VlcFJlcXVlc3QaHi5zYWxnYS5zbGEudjEuUnVuU3dlZXBSZXNwb25zZRJeCg9MaXN0Q2xvY2tFdmVudHMSJC5zYWxnYS5zbGEudjEuTGlzdENsb2NrRXZlbnRzUmVxdWVzdBolLnNhbGdhLnNsYS52MS5MaXN0Q2xvY2tFdmVudHNSZXNwb25zZRJqChNHZXRQdWJsaWNBZ2dyZWdhdGVzEiguc2FsZ2Euc2xhLnYxLkdldFB1YmxpY0FnZ3JlZ2F0ZXNSZXF1ZXN0Gikuc2FsZ2Euc2xhLnYxLkdldFB1YmxpY0FnZ3JlZ2F0ZXNSZXNwb25zZUK1AQoQY29tLnNhbGdhLnNsYS52MUIXU2xhSW50ZXJuYWxTZXJ2aWNlUHJvdG9QAVo2Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evc2xhL3YxO3NsYXYxogIDU1NYqgIMU2FsZ2EuU2xhLlYxygIMU2FsZ2FcU2xhXFYx4gIYU2FsZ2FcU2xhXFYxXEdQQk1ldGFkYXRh6gIOU2FsZ2E6OlNsYTo6VjFiBnByb3RvMw", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
 
 /**
  * RecordTicketEventRequest is the input of SlaInternalService.RecordTicketEvent.
@@ -102,6 +102,22 @@ export type RecordTicketEventRequest = Message<"salga.sla.v1.RecordTicketEventRe
    * @generated from field: salga.common.v1.Priority priority = 11;
    */
   priority: Priority;
+
+  /**
+   * Ward the ticket lies in, when the ticket service knows it (reports
+   * group by it; empty keeps the last one recorded).
+   *
+   * @generated from field: string ward_code = 14;
+   */
+  wardCode: string;
+
+  /**
+   * Team assigned when the event happened (reports group by it; empty
+   * keeps the last one recorded).
+   *
+   * @generated from field: string team_id = 15;
+   */
+  teamId: string;
 };
 
 /**
@@ -247,6 +263,62 @@ export const ListClockEventsResponseSchema: GenMessage<ListClockEventsResponse> 
   messageDesc(file_salga_sla_v1_sla_internal_service, 5);
 
 /**
+ * GetPublicAggregatesRequest is the input of SlaInternalService.GetPublicAggregates.
+ *
+ * @generated from message salga.sla.v1.GetPublicAggregatesRequest
+ */
+export type GetPublicAggregatesRequest = Message<"salga.sla.v1.GetPublicAggregatesRequest"> & {
+  /**
+   * Municipality code (the token's).
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The period, as GetIndicatorRequest.period.
+   *
+   * @generated from field: string period = 2;
+   */
+  period: string;
+
+  /**
+   * Whether to split by ward.
+   *
+   * @generated from field: bool by_ward = 3;
+   */
+  byWard: boolean;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetPublicAggregatesRequest.
+ * Use `create(GetPublicAggregatesRequestSchema)` to create a new message.
+ */
+export const GetPublicAggregatesRequestSchema: GenMessage<GetPublicAggregatesRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 6);
+
+/**
+ * GetPublicAggregatesResponse is the output of SlaInternalService.GetPublicAggregates.
+ *
+ * @generated from message salga.sla.v1.GetPublicAggregatesResponse
+ */
+export type GetPublicAggregatesResponse = Message<"salga.sla.v1.GetPublicAggregatesResponse"> & {
+  /**
+   * One row per category (and ward), GBV never.
+   *
+   * @generated from field: repeated salga.sla.v1.PublicAggregateRow rows = 1;
+   */
+  rows: PublicAggregateRow[];
+};
+
+/**
+ * Describes the message salga.sla.v1.GetPublicAggregatesResponse.
+ * Use `create(GetPublicAggregatesResponseSchema)` to create a new message.
+ */
+export const GetPublicAggregatesResponseSchema: GenMessage<GetPublicAggregatesResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 7);
+
+/**
  * TicketEventKind is what happened to a ticket.
  *
  * @generated from enum salga.sla.v1.TicketEventKind
@@ -332,6 +404,19 @@ export const SlaInternalService: GenService<{
     methodKind: "unary";
     input: typeof ListClockEventsRequestSchema;
     output: typeof ListClockEventsResponseSchema;
+  },
+  /**
+   * GetPublicAggregates returns a municipality's public figures over a
+   * period for the gateway's public dashboard (no user token): counts per
+   * category (and ward) that never include GBV. Callable with the
+   * gateway's token.
+   *
+   * @generated from rpc salga.sla.v1.SlaInternalService.GetPublicAggregates
+   */
+  getPublicAggregates: {
+    methodKind: "unary";
+    input: typeof GetPublicAggregatesRequestSchema;
+    output: typeof GetPublicAggregatesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_sla_v1_sla_internal_service, 0);

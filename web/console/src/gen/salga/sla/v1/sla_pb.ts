@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla.proto.
  */
 export const file_salga_sla_v1_sla: GenFile = /*@__PURE__*/
-  fileDesc("ChZzYWxnYS9zbGEvdjEvc2xhLnByb3RvEgxzYWxnYS5zbGEudjEiVgoQQnVzaW5lc3NJbnRlcnZhbBImCgd3ZWVrZGF5GAEgASgOMhUuc2FsZ2Euc2xhLnYxLldlZWtkYXkSDQoFc3RhcnQYAiABKAkSCwoDZW5kGAMgASgJIi0KD0RlY2xhcmVkSG9saWRheRIMCgRkYXRlGAEgASgJEgwKBG5hbWUYAiABKAkizAIKCENhbGVuZGFyEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJdGltZV96b25lGAMgASgJEhMKC2Fsd2F5c19vcGVuGAQgASgIEjEKCWludGVydmFscxgFIAMoCzIeLnNhbGdhLnNsYS52MS5CdXNpbmVzc0ludGVydmFsEh4KFnNvdXRoX2FmcmljYW5faG9saWRheXMYBiABKAgSOAoRZGVjbGFyZWRfaG9saWRheXMYByADKAsyHS5zYWxnYS5zbGEudjEuRGVjbGFyZWRIb2xpZGF5Ei8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgKIAEoAyKDAQoPQ2FsZW5kYXJWZXJzaW9uEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyEjIKDmVmZmVjdGl2ZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjaGFuZ2VkX2J5GAMgASgJIqsDCglTbGFDb25maWcSCgoCaWQYASABKAkSFAoMbXVuaWNpcGFsaXR5GAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhYKDnJlc3BvbnNlX2hvdXJzGAQgASgBEhgKEHJlc29sdXRpb25faG91cnMYBSABKAESHQoVd2FybmluZ190aHJlc2hvbGRfcGN0GAYgASgFEhMKC2NhbGVuZGFyX2lkGAcgASgJEjUKDnBhdXNlX3N0YXR1c2VzGAggAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIPCgd2ZXJzaW9uGAkgASgDEi8KC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdXBkYXRlZF9ieRgMIAEoCRIrCghwcmlvcml0eRgNIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eSKCBQoFQ2xvY2sSEQoJdGlja2V0X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIlCgRraW5kGAQgASgOMhcuc2FsZ2Euc2xhLnYxLkNsb2NrS2luZBINCgVjeWNsZRgFIAEoBRInCgVzdGF0ZRgGIAEoDjIYLnNhbGdhLnNsYS52MS5DbG9ja1N0YXRlEi4KCnN0YXJ0X3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgx3YXJuaW5nX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3dhcm5lZF90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglzdG9wX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKB2VsYXBzZWQYDCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SKQoGcGF1c2VkGA0gASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEikKBnRhcmdldBgOIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIRCgljb25maWdfaWQYDyABKAkSFgoOY29uZmlnX3ZlcnNpb24YECABKAMSEwoLY2FsZW5kYXJfaWQYESABKAkSGAoQY2FsZW5kYXJfdmVyc2lvbhgSIAEoAyKmAgoMQ2xvY2tTZWdtZW50Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtjYWxlbmRhcl9pZBgDIAEoCRIYChBjYWxlbmRhcl92ZXJzaW9uGAQgASgDEhEKCWNvbmZpZ19pZBgFIAEoCRIWCg5jb25maWdfdmVyc2lvbhgGIAEoAxIqCgdlbGFwc2VkGAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjIKCmVuZF9yZWFzb24YCCABKA4yHi5zYWxnYS5zbGEudjEuU2VnbWVudEVuZFJlYXNvbiJkChBDbG9ja0V4cGxhbmF0aW9uEiIKBWNsb2NrGAEgASgLMhMuc2FsZ2Euc2xhLnYxLkNsb2NrEiwKCHNlZ21lbnRzGAIgAygLMhouc2FsZ2Euc2xhLnYxLkNsb2NrU2VnbWVudCKgAgoKQ2xvY2tFdmVudBIRCgl0aWNrZXRfaWQYASABKAkSJgoFY2xvY2sYAiABKA4yFy5zYWxnYS5zbGEudjEuQ2xvY2tLaW5kEg0KBWN5Y2xlGAMgASgFEioKBGtpbmQYBCABKA4yHC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudEtpbmQSDQoFbGV2ZWwYBSABKAUSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnRlbmFudBgHIAEoCRIQCghldmVudF9pZBgIIAEoCRIMCgRzdGVwGAkgASgFEiwKCGRlYWRsaW5lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLSAQoMQXRSaXNrVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIiCgVjbG9jaxgDIAEoCzITLnNhbGdhLnNsYS52MS5DbG9jaxIxCg50aW1lX3RvX2JyZWFjaBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIrCghwcmlvcml0eRgFIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eSLHAQoNQ29tcGxpYW5jZVJvdxIrCghjYXRlZ29yeRgBIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRITCgttZXRfb25fdGltZRgCIAEoBRIQCghtZXRfbGF0ZRgDIAEoBRIUCgxvcGVuX292ZXJkdWUYBCABKAUSFQoNb3Blbl9vbl90cmFjaxgFIAEoBRIVCg1vbl90aW1lX3JhdGlvGAYgASgBEh4KFnJlc3BvbnNlX29uX3RpbWVfcmF0aW8YByABKAEilAEKEFNsYUNvbmZpZ1ZlcnNpb24SJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZxIyCg5lZmZlY3RpdmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHZGVsZXRlZBgDIAEoCBISCgpjaGFuZ2VkX2J5GAQgASgJIqIBCgxDb25maWdDaGFuZ2USEQoJY29uZmlnX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKAMSEgoKY2hhbmdlZF9ieRgDIAEoCRIOCgZhY3Rpb24YBCABKAkSGQoRY2xvY2tzX3JlY29tcHV0ZWQYBSABKAUSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKrYBCgdXZWVrZGF5EhcKE1dFRUtEQVlfVU5TUEVDSUZJRUQQABISCg5XRUVLREFZX01PTkRBWRABEhMKD1dFRUtEQVlfVFVFU0RBWRACEhUKEVdFRUtEQVlfV0VETkVTREFZEAMSFAoQV0VFS0RBWV9USFVSU0RBWRAEEhIKDldFRUtEQVlfRlJJREFZEAUSFAoQV0VFS0RBWV9TQVRVUkRBWRAGEhIKDldFRUtEQVlfU1VOREFZEAcqWwoJQ2xvY2tLaW5kEhoKFkNMT0NLX0tJTkRfVU5TUEVDSUZJRUQQABIXChNDTE9DS19LSU5EX1JFU1BPTlNFEAESGQoVQ0xPQ0tfS0lORF9SRVNPTFVUSU9OEAIqiQEKCkNsb2NrU3RhdGUSGwoXQ0xPQ0tfU1RBVEVfVU5TUEVDSUZJRUQQABIXChNDTE9DS19TVEFURV9SVU5OSU5HEAESFgoSQ0xPQ0tfU1RBVEVfUEFVU0VEEAISEwoPQ0xPQ0tfU1RBVEVfTUVUEAMSGAoUQ0xPQ0tfU1RBVEVfQlJFQUNIRUQQBCruAQoQU2VnbWVudEVuZFJlYXNvbhIiCh5TRUdNRU5UX0VORF9SRUFTT05fVU5TUEVDSUZJRUQQABIdChlTRUdNRU5UX0VORF9SRUFTT05fUEFVU0VEEAESHgoaU0VHTUVOVF9FTkRfUkVBU09OX1NUT1BQRUQQAhInCiNTRUdNRU5UX0VORF9SRUFTT05fQ0FMRU5EQVJfQ0hBTkdFRBADEiUKIVNFR01FTlRfRU5EX1JFQVNPTl9QT0xJQ1lfQ0hBTkdFRBAEEicKI1NFR01FTlRfRU5EX1JFQVNPTl9QUklPUklUWV9DSEFOR0VEEAUqbQoOQ2xvY2tFdmVudEtpbmQSIAocQ0xPQ0tfRVZFTlRfS0lORF9VTlNQRUNJRklFRBAAEhwKGENMT0NLX0VWRU5UX0tJTkRfV0FSTklORxABEhsKF0NMT0NLX0VWRU5UX0tJTkRfQlJFQUNIEAJCpgEKEGNvbS5zYWxnYS5zbGEudjFCCFNsYVByb3RvUAFaNmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3NsYS92MTtzbGF2MaICA1NTWKoCDFNhbGdhLlNsYS5WMcoCDFNhbGdhXFNsYVxWMeICGFNhbGdhXFNsYVxWMVxHUEJNZXRhZGF0YeoCDlNhbGdhOjpTbGE6OlYxYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_salga_common_v1_common]);
+  fileDesc("ChZzYWxnYS9zbGEvdjEvc2xhLnByb3RvEgxzYWxnYS5zbGEudjEiVgoQQnVzaW5lc3NJbnRlcnZhbBImCgd3ZWVrZGF5GAEgASgOMhUuc2FsZ2Euc2xhLnYxLldlZWtkYXkSDQoFc3RhcnQYAiABKAkSCwoDZW5kGAMgASgJIi0KD0RlY2xhcmVkSG9saWRheRIMCgRkYXRlGAEgASgJEgwKBG5hbWUYAiABKAkizAIKCENhbGVuZGFyEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJdGltZV96b25lGAMgASgJEhMKC2Fsd2F5c19vcGVuGAQgASgIEjEKCWludGVydmFscxgFIAMoCzIeLnNhbGdhLnNsYS52MS5CdXNpbmVzc0ludGVydmFsEh4KFnNvdXRoX2FmcmljYW5faG9saWRheXMYBiABKAgSOAoRZGVjbGFyZWRfaG9saWRheXMYByADKAsyHS5zYWxnYS5zbGEudjEuRGVjbGFyZWRIb2xpZGF5Ei8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgKIAEoAyKDAQoPQ2FsZW5kYXJWZXJzaW9uEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyEjIKDmVmZmVjdGl2ZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjaGFuZ2VkX2J5GAMgASgJIqsDCglTbGFDb25maWcSCgoCaWQYASABKAkSFAoMbXVuaWNpcGFsaXR5GAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhYKDnJlc3BvbnNlX2hvdXJzGAQgASgBEhgKEHJlc29sdXRpb25faG91cnMYBSABKAESHQoVd2FybmluZ190aHJlc2hvbGRfcGN0GAYgASgFEhMKC2NhbGVuZGFyX2lkGAcgASgJEjUKDnBhdXNlX3N0YXR1c2VzGAggAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIPCgd2ZXJzaW9uGAkgASgDEi8KC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKdXBkYXRlZF9ieRgMIAEoCRIrCghwcmlvcml0eRgNIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eSKCBQoFQ2xvY2sSEQoJdGlja2V0X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIlCgRraW5kGAQgASgOMhcuc2FsZ2Euc2xhLnYxLkNsb2NrS2luZBINCgVjeWNsZRgFIAEoBRInCgVzdGF0ZRgGIAEoDjIYLnNhbGdhLnNsYS52MS5DbG9ja1N0YXRlEi4KCnN0YXJ0X3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGRlYWRsaW5lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgx3YXJuaW5nX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3dhcm5lZF90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglzdG9wX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKB2VsYXBzZWQYDCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SKQoGcGF1c2VkGA0gASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEikKBnRhcmdldBgOIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIRCgljb25maWdfaWQYDyABKAkSFgoOY29uZmlnX3ZlcnNpb24YECABKAMSEwoLY2FsZW5kYXJfaWQYESABKAkSGAoQY2FsZW5kYXJfdmVyc2lvbhgSIAEoAyKmAgoMQ2xvY2tTZWdtZW50Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtjYWxlbmRhcl9pZBgDIAEoCRIYChBjYWxlbmRhcl92ZXJzaW9uGAQgASgDEhEKCWNvbmZpZ19pZBgFIAEoCRIWCg5jb25maWdfdmVyc2lvbhgGIAEoAxIqCgdlbGFwc2VkGAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjIKCmVuZF9yZWFzb24YCCABKA4yHi5zYWxnYS5zbGEudjEuU2VnbWVudEVuZFJlYXNvbiJkChBDbG9ja0V4cGxhbmF0aW9uEiIKBWNsb2NrGAEgASgLMhMuc2FsZ2Euc2xhLnYxLkNsb2NrEiwKCHNlZ21lbnRzGAIgAygLMhouc2FsZ2Euc2xhLnYxLkNsb2NrU2VnbWVudCKgAgoKQ2xvY2tFdmVudBIRCgl0aWNrZXRfaWQYASABKAkSJgoFY2xvY2sYAiABKA4yFy5zYWxnYS5zbGEudjEuQ2xvY2tLaW5kEg0KBWN5Y2xlGAMgASgFEioKBGtpbmQYBCABKA4yHC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudEtpbmQSDQoFbGV2ZWwYBSABKAUSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnRlbmFudBgHIAEoCRIQCghldmVudF9pZBgIIAEoCRIMCgRzdGVwGAkgASgFEiwKCGRlYWRsaW5lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLSAQoMQXRSaXNrVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIiCgVjbG9jaxgDIAEoCzITLnNhbGdhLnNsYS52MS5DbG9jaxIxCg50aW1lX3RvX2JyZWFjaBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIrCghwcmlvcml0eRgFIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eSLHAQoNQ29tcGxpYW5jZVJvdxIrCghjYXRlZ29yeRgBIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRITCgttZXRfb25fdGltZRgCIAEoBRIQCghtZXRfbGF0ZRgDIAEoBRIUCgxvcGVuX292ZXJkdWUYBCABKAUSFQoNb3Blbl9vbl90cmFjaxgFIAEoBRIVCg1vbl90aW1lX3JhdGlvGAYgASgBEh4KFnJlc3BvbnNlX29uX3RpbWVfcmF0aW8YByABKAEilAEKEFNsYUNvbmZpZ1ZlcnNpb24SJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZxIyCg5lZmZlY3RpdmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHZGVsZXRlZBgDIAEoCBISCgpjaGFuZ2VkX2J5GAQgASgJIqIBCgxDb25maWdDaGFuZ2USEQoJY29uZmlnX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKAMSEgoKY2hhbmdlZF9ieRgDIAEoCRIOCgZhY3Rpb24YBCABKAkSGQoRY2xvY2tzX3JlY29tcHV0ZWQYBSABKAUSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqMBCglJbmRpY2F0b3ISDAoEY29kZRgBIAEoCRIMCgRuYW1lGAIgASgJEhIKCmRlZmluaXRpb24YAyABKAkSLQoKY2F0ZWdvcmllcxgEIAMoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRINCgVjbG9jaxgFIAEoCRIQCghzdGFuZGFyZBgGIAEoCRIWCg5zdGFuZGFyZF9ob3VycxgHIAEoASK9AgoOSW5kaWNhdG9yVmFsdWUSDAoEY29kZRgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDgoGcGVyaW9kGAMgASgJEhQKDHBlcmlvZF9zdGFydBgEIAEoCRISCgpwZXJpb2RfZW5kGAUgASgJEhEKCXdhcmRfY29kZRgGIAEoCRIPCgd0ZWFtX2lkGAcgASgJEhAKCHByaW9yaXR5GAggASgJEg0KBW1vbnRoGAkgASgJEhEKCW51bWVyYXRvchgKIAEoAxITCgtkZW5vbWluYXRvchgLIAEoAxIXCgpwZXJjZW50YWdlGAwgASgBSACIAQESLQoGc3RhdHVzGA0gASgOMh0uc2FsZ2Euc2xhLnYxLkluZGljYXRvclN0YXR1cxIPCgdwZW5kaW5nGA4gASgDQg0KC19wZXJjZW50YWdlIrICCg9JbmRpY2F0b3JUaWNrZXQSEQoJdGlja2V0X2lkGAEgASgJEisKCGNhdGVnb3J5GAIgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5Ei8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1yZXNwb25zZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxyZXNvbHZlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGluX251bWVyYXRvchgGIAEoCBIPCgdwZW5kaW5nGAcgASgIEhEKCXdhcmRfY29kZRgIIAEoCRIPCgd0ZWFtX2lkGAkgASgJIuEDChNDb21wbGlhbmNlUmVwb3J0Um93EisKCGNhdGVnb3J5GAEgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhEKCXdhcmRfY29kZRgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEhAKCHByaW9yaXR5GAQgASgJEg0KBW1vbnRoGAUgASgJEgsKA2RheRgGIAEoCRIPCgd0aWNrZXRzGAcgASgDEhEKCWNhbmNlbGxlZBgIIAEoAxIRCglyZXNwb25kZWQYCSABKAMSFAoMcmVzcG9uc2VfbWV0GAogASgDEhkKEXJlc3BvbnNlX2JyZWFjaGVkGAsgASgDEhAKCHJlc29sdmVkGAwgASgDEhYKDnJlc29sdXRpb25fbWV0GA0gASgDEhsKE3Jlc29sdXRpb25fYnJlYWNoZWQYDiABKAMSDAoEb3BlbhgPIAEoAxIhChRyZXNwb25zZV9vbl90aW1lX3BjdBgQIAEoAUgAiAEBEiMKFnJlc29sdXRpb25fb25fdGltZV9wY3QYESABKAFIAYgBARISCgpzdXBwcmVzc2VkGBIgASgIQhcKFV9yZXNwb25zZV9vbl90aW1lX3BjdEIZChdfcmVzb2x1dGlvbl9vbl90aW1lX3BjdCK0AQoKQmFja2xvZ1JvdxIQCghhZ2VfYmFuZBgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIRCgl3YXJkX2NvZGUYAyABKAkSDwoHdGVhbV9pZBgEIAEoCRIQCghwcmlvcml0eRgFIAEoCRIMCgRvcGVuGAYgASgDEg8KB292ZXJkdWUYByABKAMSEgoKc3VwcHJlc3NlZBgIIAEoCCKgAQoJVm9sdW1lUm93EgsKA2RheRgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIRCgl3YXJkX2NvZGUYAyABKAkSDwoHdGVhbV9pZBgEIAEoCRIQCghwcmlvcml0eRgFIAEoCRIPCgd0aWNrZXRzGAYgASgDEhIKCnN1cHByZXNzZWQYByABKAgi2AQKCVRpbWluZ1JvdxIrCghjYXRlZ29yeRgBIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIRCgl3YXJkX2NvZGUYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIQCghwcmlvcml0eRgEIAEoCRINCgVtb250aBgFIAEoCRIRCglyZXNwb25kZWQYBiABKAMSGwoTcmVzcG9uc2VfbWVhbl9ob3VycxgHIAEoARIdChVyZXNwb25zZV9tZWRpYW5faG91cnMYCCABKAESGgoScmVzcG9uc2VfcDkwX2hvdXJzGAkgASgBEiQKHHJlc3BvbnNlX21lYW5fYnVzaW5lc3NfaG91cnMYCiABKAESJgoecmVzcG9uc2VfbWVkaWFuX2J1c2luZXNzX2hvdXJzGAsgASgBEiMKG3Jlc3BvbnNlX3A5MF9idXNpbmVzc19ob3VycxgMIAEoARIQCghyZXNvbHZlZBgNIAEoAxIdChVyZXNvbHV0aW9uX21lYW5faG91cnMYDiABKAESHwoXcmVzb2x1dGlvbl9tZWRpYW5faG91cnMYDyABKAESHAoUcmVzb2x1dGlvbl9wOTBfaG91cnMYECABKAESJgoecmVzb2x1dGlvbl9tZWFuX2J1c2luZXNzX2hvdXJzGBEgASgBEigKIHJlc29sdXRpb25fbWVkaWFuX2J1c2luZXNzX2hvdXJzGBIgASgBEiUKHXJlc29sdXRpb25fcDkwX2J1c2luZXNzX2hvdXJzGBMgASgBEhIKCnN1cHByZXNzZWQYFCABKAgikgIKDlJlcG9ydFNjaGVkdWxlEgoKAmlkGAEgASgJEg4KBnRlbmFudBgCIAEoCRImCgRraW5kGAMgASgOMhguc2FsZ2Euc2xhLnYxLlJlcG9ydEtpbmQSMAoJZnJlcXVlbmN5GAQgASgOMh0uc2FsZ2Euc2xhLnYxLlJlcG9ydEZyZXF1ZW5jeRISCgpyZWNpcGllbnRzGAUgAygJEjEKDW5leHRfcnVuX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmNyZWF0ZWRfYnkYByABKAkSLwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvYBCgxSZXBvcnRFeHBvcnQSCgoCaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhMKC3NjaGVkdWxlX2lkGAMgASgJEiYKBGtpbmQYBCABKA4yGC5zYWxnYS5zbGEudjEuUmVwb3J0S2luZBIOCgZwZXJpb2QYBSABKAkSEQoJZmlsZV9uYW1lGAYgASgJEhQKDGNvbnRlbnRfdHlwZRgHIAEoCRISCgpzaXplX2J5dGVzGAggASgDEg8KB2NvbnRlbnQYCSABKAwSLwoLY3JlYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsUBChJQdWJsaWNBZ2dyZWdhdGVSb3cSKwoIY2F0ZWdvcnkYASABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEQoJd2FyZF9jb2RlGAIgASgJEg8KB3RpY2tldHMYAyABKAMSEAoIcmVzb2x2ZWQYBCABKAMSDAoEb3BlbhgFIAEoAxIjChZyZXNvbHV0aW9uX29uX3RpbWVfcGN0GAYgASgBSACIAQFCGQoXX3Jlc29sdXRpb25fb25fdGltZV9wY3QqtgEKB1dlZWtkYXkSFwoTV0VFS0RBWV9VTlNQRUNJRklFRBAAEhIKDldFRUtEQVlfTU9OREFZEAESEwoPV0VFS0RBWV9UVUVTREFZEAISFQoRV0VFS0RBWV9XRURORVNEQVkQAxIUChBXRUVLREFZX1RIVVJTREFZEAQSEgoOV0VFS0RBWV9GUklEQVkQBRIUChBXRUVLREFZX1NBVFVSREFZEAYSEgoOV0VFS0RBWV9TVU5EQVkQBypbCglDbG9ja0tpbmQSGgoWQ0xPQ0tfS0lORF9VTlNQRUNJRklFRBAAEhcKE0NMT0NLX0tJTkRfUkVTUE9OU0UQARIZChVDTE9DS19LSU5EX1JFU09MVVRJT04QAiqJAQoKQ2xvY2tTdGF0ZRIbChdDTE9DS19TVEFURV9VTlNQRUNJRklFRBAAEhcKE0NMT0NLX1NUQVRFX1JVTk5JTkcQARIWChJDTE9DS19TVEFURV9QQVVTRUQQAhITCg9DTE9DS19TVEFURV9NRVQQAxIYChRDTE9DS19TVEFURV9CUkVBQ0hFRBAEKu4BChBTZWdtZW50RW5kUmVhc29uEiIKHlNFR01FTlRfRU5EX1JFQVNPTl9VTlNQRUNJRklFRBAAEh0KGVNFR01FTlRfRU5EX1JFQVNPTl9QQVVTRUQQARIeChpTRUdNRU5UX0VORF9SRUFTT05fU1RPUFBFRBACEicKI1NFR01FTlRfRU5EX1JFQVNPTl9DQUxFTkRBUl9DSEFOR0VEEAMSJQohU0VHTUVOVF9FTkRfUkVBU09OX1BPTElDWV9DSEFOR0VEEAQSJwojU0VHTUVOVF9FTkRfUkVBU09OX1BSSU9SSVRZX0NIQU5HRUQQBSptCg5DbG9ja0V2ZW50S2luZBIgChxDTE9DS19FVkVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASHAoYQ0xPQ0tfRVZFTlRfS0lORF9XQVJOSU5HEAESGwoXQ0xPQ0tfRVZFTlRfS0lORF9CUkVBQ0gQAiqQAQoPSW5kaWNhdG9yU3RhdHVzEiAKHElORElDQVRPUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIdChlJTkRJQ0FUT1JfU1RBVFVTX0NPTVBMRVRFEAESHgoaSU5ESUNBVE9SX1NUQVRVU19MQVRFX0RBVEEQAhIcChhJTkRJQ0FUT1JfU1RBVFVTX05PX0RBVEEQAyrdAQoPUmVwb3J0RGltZW5zaW9uEiAKHFJFUE9SVF9ESU1FTlNJT05fVU5TUEVDSUZJRUQQABIdChlSRVBPUlRfRElNRU5TSU9OX0NBVEVHT1JZEAESGQoVUkVQT1JUX0RJTUVOU0lPTl9XQVJEEAISGQoVUkVQT1JUX0RJTUVOU0lPTl9URUFNEAMSHQoZUkVQT1JUX0RJTUVOU0lPTl9QUklPUklUWRAEEhoKFlJFUE9SVF9ESU1FTlNJT05fTU9OVEgQBRIYChRSRVBPUlRfRElNRU5TSU9OX0RBWRAGKmEKClJlcG9ydEtpbmQSGwoXUkVQT1JUX0tJTkRfVU5TUEVDSUZJRUQQABIaChZSRVBPUlRfS0lORF9JTkRJQ0FUT1JTEAESGgoWUkVQT1JUX0tJTkRfQ09NUExJQU5DRRACKnEKD1JlcG9ydEZyZXF1ZW5jeRIgChxSRVBPUlRfRlJFUVVFTkNZX1VOU1BFQ0lGSUVEEAASHAoYUkVQT1JUX0ZSRVFVRU5DWV9NT05USExZEAESHgoaUkVQT1JUX0ZSRVFVRU5DWV9RVUFSVEVSTFkQAkKmAQoQY29tLnNhbGdhLnNsYS52MUIIU2xhUHJvdG9QAVo2Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evc2xhL3YxO3NsYXYxogIDU1NYqgIMU2FsZ2EuU2xhLlYxygIMU2FsZ2FcU2xhXFYx4gIYU2FsZ2FcU2xhXFYxXEdQQk1ldGFkYXRh6gIOU2FsZ2E6OlNsYTo6VjFiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_salga_common_v1_common]);
 
 /**
  * BusinessInterval is a period of working time on one weekday.
@@ -870,6 +870,903 @@ export const ConfigChangeSchema: GenMessage<ConfigChange> = /*@__PURE__*/
   messageDesc(file_salga_sla_v1_sla, 12);
 
 /**
+ * Indicator is one MFMA Circular 88 output indicator the suite computes.
+ *
+ * @generated from message salga.sla.v1.Indicator
+ */
+export type Indicator = Message<"salga.sla.v1.Indicator"> & {
+  /**
+   * Code as municipalities' SDBIP annexures list it, such as `WS3.11`.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * Short name.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * What the numerator and the denominator count.
+   *
+   * @generated from field: string definition = 3;
+   */
+  definition: string;
+
+  /**
+   * Categories of the tickets counted.
+   *
+   * @generated from field: repeated salga.common.v1.Category categories = 4;
+   */
+  categories: Category[];
+
+  /**
+   * Clock measured: `response` or `resolution`.
+   *
+   * @generated from field: string clock = 5;
+   */
+  clock: string;
+
+  /**
+   * Standard measured against: `24h_wall_clock` (24 hours from the
+   * report), `sla_policy` (the municipality's SLA policy in force when the
+   * clock ran, on its calendar) or `responded` (any first response).
+   *
+   * @generated from field: string standard = 6;
+   */
+  standard: string;
+
+  /**
+   * Hours of a fixed standard; 0 when the standard is the SLA policy.
+   *
+   * @generated from field: double standard_hours = 7;
+   */
+  standardHours: number;
+};
+
+/**
+ * Describes the message salga.sla.v1.Indicator.
+ * Use `create(IndicatorSchema)` to create a new message.
+ */
+export const IndicatorSchema: GenMessage<Indicator> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 13);
+
+/**
+ * IndicatorValue is an indicator over one period (and group).
+ *
+ * @generated from message salga.sla.v1.IndicatorValue
+ */
+export type IndicatorValue = Message<"salga.sla.v1.IndicatorValue"> & {
+  /**
+   * Indicator code.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * The period as asked (`2026/27-Q1`, `2026-07`, `2026/27`).
+   *
+   * @generated from field: string period = 3;
+   */
+  period: string;
+
+  /**
+   * First day of the period (inclusive), `YYYY-MM-DD`.
+   *
+   * @generated from field: string period_start = 4;
+   */
+  periodStart: string;
+
+  /**
+   * Day after the period (exclusive), `YYYY-MM-DD`.
+   *
+   * @generated from field: string period_end = 5;
+   */
+  periodEnd: string;
+
+  /**
+   * Ward of the group (grouped by ward).
+   *
+   * @generated from field: string ward_code = 6;
+   */
+  wardCode: string;
+
+  /**
+   * Team of the group (grouped by team).
+   *
+   * @generated from field: string team_id = 7;
+   */
+  teamId: string;
+
+  /**
+   * Priority of the group (grouped by priority).
+   *
+   * @generated from field: string priority = 8;
+   */
+  priority: string;
+
+  /**
+   * Month of the group, `YYYY-MM` (grouped by month).
+   *
+   * @generated from field: string month = 9;
+   */
+  month: string;
+
+  /**
+   * Tickets that met the standard.
+   *
+   * @generated from field: int64 numerator = 10;
+   */
+  numerator: bigint;
+
+  /**
+   * Tickets counted (reported in the period, not cancelled).
+   *
+   * @generated from field: int64 denominator = 11;
+   */
+  denominator: bigint;
+
+  /**
+   * numerator / denominator x 100; absent when there is no data.
+   *
+   * @generated from field: optional double percentage = 12;
+   */
+  percentage?: number | undefined;
+
+  /**
+   * How far the value can be relied on.
+   *
+   * @generated from field: salga.sla.v1.IndicatorStatus status = 13;
+   */
+  status: IndicatorStatus;
+
+  /**
+   * Tickets of the denominator whose outcome is not known yet.
+   *
+   * @generated from field: int64 pending = 14;
+   */
+  pending: bigint;
+};
+
+/**
+ * Describes the message salga.sla.v1.IndicatorValue.
+ * Use `create(IndicatorValueSchema)` to create a new message.
+ */
+export const IndicatorValueSchema: GenMessage<IndicatorValue> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 14);
+
+/**
+ * IndicatorTicket is one ticket behind an indicator.
+ *
+ * @generated from message salga.sla.v1.IndicatorTicket
+ */
+export type IndicatorTicket = Message<"salga.sla.v1.IndicatorTicket"> & {
+  /**
+   * Ticket UUID.
+   *
+   * @generated from field: string ticket_id = 1;
+   */
+  ticketId: string;
+
+  /**
+   * Category.
+   *
+   * @generated from field: salga.common.v1.Category category = 2;
+   */
+  category: Category;
+
+  /**
+   * When it was reported.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 3;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * First response (unset when none).
+   *
+   * @generated from field: google.protobuf.Timestamp response_time = 4;
+   */
+  responseTime?: Timestamp | undefined;
+
+  /**
+   * Resolution (unset when not resolved).
+   *
+   * @generated from field: google.protobuf.Timestamp resolve_time = 5;
+   */
+  resolveTime?: Timestamp | undefined;
+
+  /**
+   * Whether it counts in the numerator.
+   *
+   * @generated from field: bool in_numerator = 6;
+   */
+  inNumerator: boolean;
+
+  /**
+   * Whether its outcome is not known yet.
+   *
+   * @generated from field: bool pending = 7;
+   */
+  pending: boolean;
+
+  /**
+   * Ward (empty when unknown).
+   *
+   * @generated from field: string ward_code = 8;
+   */
+  wardCode: string;
+
+  /**
+   * Team last assigned (empty when none).
+   *
+   * @generated from field: string team_id = 9;
+   */
+  teamId: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.IndicatorTicket.
+ * Use `create(IndicatorTicketSchema)` to create a new message.
+ */
+export const IndicatorTicketSchema: GenMessage<IndicatorTicket> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 15);
+
+/**
+ * ComplianceReportRow is SLA compliance of one group over a period.
+ *
+ * @generated from message salga.sla.v1.ComplianceReportRow
+ */
+export type ComplianceReportRow = Message<"salga.sla.v1.ComplianceReportRow"> & {
+  /**
+   * Category (grouped by category).
+   *
+   * @generated from field: salga.common.v1.Category category = 1;
+   */
+  category: Category;
+
+  /**
+   * Ward (grouped by ward).
+   *
+   * @generated from field: string ward_code = 2;
+   */
+  wardCode: string;
+
+  /**
+   * Team (grouped by team).
+   *
+   * @generated from field: string team_id = 3;
+   */
+  teamId: string;
+
+  /**
+   * Priority (grouped by priority).
+   *
+   * @generated from field: string priority = 4;
+   */
+  priority: string;
+
+  /**
+   * Month `YYYY-MM` (grouped by month).
+   *
+   * @generated from field: string month = 5;
+   */
+  month: string;
+
+  /**
+   * Day `YYYY-MM-DD` (grouped by day).
+   *
+   * @generated from field: string day = 6;
+   */
+  day: string;
+
+  /**
+   * Tickets reported, cancelled ones included.
+   *
+   * @generated from field: int64 tickets = 7;
+   */
+  tickets: bigint;
+
+  /**
+   * Tickets cancelled.
+   *
+   * @generated from field: int64 cancelled = 8;
+   */
+  cancelled: bigint;
+
+  /**
+   * Tickets responded to.
+   *
+   * @generated from field: int64 responded = 9;
+   */
+  responded: bigint;
+
+  /**
+   * Response clocks met within the SLA policy.
+   *
+   * @generated from field: int64 response_met = 10;
+   */
+  responseMet: bigint;
+
+  /**
+   * Response clocks breached.
+   *
+   * @generated from field: int64 response_breached = 11;
+   */
+  responseBreached: bigint;
+
+  /**
+   * Tickets resolved.
+   *
+   * @generated from field: int64 resolved = 12;
+   */
+  resolved: bigint;
+
+  /**
+   * Tickets resolved with every resolution cycle within the SLA policy.
+   *
+   * @generated from field: int64 resolution_met = 13;
+   */
+  resolutionMet: bigint;
+
+  /**
+   * Tickets with a breached resolution cycle.
+   *
+   * @generated from field: int64 resolution_breached = 14;
+   */
+  resolutionBreached: bigint;
+
+  /**
+   * Tickets still open.
+   *
+   * @generated from field: int64 open = 15;
+   */
+  open: bigint;
+
+  /**
+   * response_met / (response_met + response_breached) x 100; absent
+   * without either.
+   *
+   * @generated from field: optional double response_on_time_pct = 16;
+   */
+  responseOnTimePct?: number | undefined;
+
+  /**
+   * resolution_met / (resolution_met + resolution_breached) x 100; absent
+   * without either.
+   *
+   * @generated from field: optional double resolution_on_time_pct = 17;
+   */
+  resolutionOnTimePct?: number | undefined;
+
+  /**
+   * Whether the row's counts are withheld (a ward's cell of fewer than 5
+   * GBV tickets): every count is then 0.
+   *
+   * @generated from field: bool suppressed = 18;
+   */
+  suppressed: boolean;
+};
+
+/**
+ * Describes the message salga.sla.v1.ComplianceReportRow.
+ * Use `create(ComplianceReportRowSchema)` to create a new message.
+ */
+export const ComplianceReportRowSchema: GenMessage<ComplianceReportRow> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 16);
+
+/**
+ * BacklogRow is the open tickets of one group and age band.
+ *
+ * @generated from message salga.sla.v1.BacklogRow
+ */
+export type BacklogRow = Message<"salga.sla.v1.BacklogRow"> & {
+  /**
+   * Age band since the report: `0-1d`, `1-3d`, `3-7d`, `7-30d`, `30d+`.
+   *
+   * @generated from field: string age_band = 1;
+   */
+  ageBand: string;
+
+  /**
+   * Category (grouped by category).
+   *
+   * @generated from field: salga.common.v1.Category category = 2;
+   */
+  category: Category;
+
+  /**
+   * Ward (grouped by ward).
+   *
+   * @generated from field: string ward_code = 3;
+   */
+  wardCode: string;
+
+  /**
+   * Team (grouped by team).
+   *
+   * @generated from field: string team_id = 4;
+   */
+  teamId: string;
+
+  /**
+   * Priority (grouped by priority).
+   *
+   * @generated from field: string priority = 5;
+   */
+  priority: string;
+
+  /**
+   * Open tickets.
+   *
+   * @generated from field: int64 open = 6;
+   */
+  open: bigint;
+
+  /**
+   * Open tickets whose resolution clock is breached.
+   *
+   * @generated from field: int64 overdue = 7;
+   */
+  overdue: bigint;
+
+  /**
+   * Whether the counts are withheld (fewer than 5 GBV tickets in a ward).
+   *
+   * @generated from field: bool suppressed = 8;
+   */
+  suppressed: boolean;
+};
+
+/**
+ * Describes the message salga.sla.v1.BacklogRow.
+ * Use `create(BacklogRowSchema)` to create a new message.
+ */
+export const BacklogRowSchema: GenMessage<BacklogRow> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 17);
+
+/**
+ * VolumeRow is the tickets reported on one day (and group).
+ *
+ * @generated from message salga.sla.v1.VolumeRow
+ */
+export type VolumeRow = Message<"salga.sla.v1.VolumeRow"> & {
+  /**
+   * Day `YYYY-MM-DD` (Africa/Johannesburg).
+   *
+   * @generated from field: string day = 1;
+   */
+  day: string;
+
+  /**
+   * Category (grouped by category).
+   *
+   * @generated from field: salga.common.v1.Category category = 2;
+   */
+  category: Category;
+
+  /**
+   * Ward (grouped by ward).
+   *
+   * @generated from field: string ward_code = 3;
+   */
+  wardCode: string;
+
+  /**
+   * Team (grouped by team).
+   *
+   * @generated from field: string team_id = 4;
+   */
+  teamId: string;
+
+  /**
+   * Priority (grouped by priority).
+   *
+   * @generated from field: string priority = 5;
+   */
+  priority: string;
+
+  /**
+   * Tickets reported.
+   *
+   * @generated from field: int64 tickets = 6;
+   */
+  tickets: bigint;
+
+  /**
+   * Whether the count is withheld (fewer than 5 GBV tickets in a ward).
+   *
+   * @generated from field: bool suppressed = 7;
+   */
+  suppressed: boolean;
+};
+
+/**
+ * Describes the message salga.sla.v1.VolumeRow.
+ * Use `create(VolumeRowSchema)` to create a new message.
+ */
+export const VolumeRowSchema: GenMessage<VolumeRow> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 18);
+
+/**
+ * TimingRow is how long one group's tickets took, in hours.
+ *
+ * @generated from message salga.sla.v1.TimingRow
+ */
+export type TimingRow = Message<"salga.sla.v1.TimingRow"> & {
+  /**
+   * Category (grouped by category).
+   *
+   * @generated from field: salga.common.v1.Category category = 1;
+   */
+  category: Category;
+
+  /**
+   * Ward (grouped by ward).
+   *
+   * @generated from field: string ward_code = 2;
+   */
+  wardCode: string;
+
+  /**
+   * Team (grouped by team).
+   *
+   * @generated from field: string team_id = 3;
+   */
+  teamId: string;
+
+  /**
+   * Priority (grouped by priority).
+   *
+   * @generated from field: string priority = 4;
+   */
+  priority: string;
+
+  /**
+   * Month `YYYY-MM` (grouped by month).
+   *
+   * @generated from field: string month = 5;
+   */
+  month: string;
+
+  /**
+   * Tickets responded to (what the response figures are over).
+   *
+   * @generated from field: int64 responded = 6;
+   */
+  responded: bigint;
+
+  /**
+   * Mean hours to first response, wall clock.
+   *
+   * @generated from field: double response_mean_hours = 7;
+   */
+  responseMeanHours: number;
+
+  /**
+   * Median hours to first response, wall clock.
+   *
+   * @generated from field: double response_median_hours = 8;
+   */
+  responseMedianHours: number;
+
+  /**
+   * 90th percentile hours to first response, wall clock.
+   *
+   * @generated from field: double response_p90_hours = 9;
+   */
+  responseP90Hours: number;
+
+  /**
+   * Mean working hours to first response (the policy's calendar).
+   *
+   * @generated from field: double response_mean_business_hours = 10;
+   */
+  responseMeanBusinessHours: number;
+
+  /**
+   * Median working hours to first response.
+   *
+   * @generated from field: double response_median_business_hours = 11;
+   */
+  responseMedianBusinessHours: number;
+
+  /**
+   * 90th percentile working hours to first response.
+   *
+   * @generated from field: double response_p90_business_hours = 12;
+   */
+  responseP90BusinessHours: number;
+
+  /**
+   * Tickets resolved (what the resolution figures are over).
+   *
+   * @generated from field: int64 resolved = 13;
+   */
+  resolved: bigint;
+
+  /**
+   * Mean hours from report to resolution, wall clock.
+   *
+   * @generated from field: double resolution_mean_hours = 14;
+   */
+  resolutionMeanHours: number;
+
+  /**
+   * Median hours to resolution, wall clock.
+   *
+   * @generated from field: double resolution_median_hours = 15;
+   */
+  resolutionMedianHours: number;
+
+  /**
+   * 90th percentile hours to resolution, wall clock.
+   *
+   * @generated from field: double resolution_p90_hours = 16;
+   */
+  resolutionP90Hours: number;
+
+  /**
+   * Mean working hours to resolution (paused time excluded).
+   *
+   * @generated from field: double resolution_mean_business_hours = 17;
+   */
+  resolutionMeanBusinessHours: number;
+
+  /**
+   * Median working hours to resolution.
+   *
+   * @generated from field: double resolution_median_business_hours = 18;
+   */
+  resolutionMedianBusinessHours: number;
+
+  /**
+   * 90th percentile working hours to resolution.
+   *
+   * @generated from field: double resolution_p90_business_hours = 19;
+   */
+  resolutionP90BusinessHours: number;
+
+  /**
+   * Whether the figures are withheld (fewer than 5 GBV tickets in a ward).
+   *
+   * @generated from field: bool suppressed = 20;
+   */
+  suppressed: boolean;
+};
+
+/**
+ * Describes the message salga.sla.v1.TimingRow.
+ * Use `create(TimingRowSchema)` to create a new message.
+ */
+export const TimingRowSchema: GenMessage<TimingRow> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 19);
+
+/**
+ * ReportSchedule is a report a municipality receives regularly.
+ *
+ * @generated from message salga.sla.v1.ReportSchedule
+ */
+export type ReportSchedule = Message<"salga.sla.v1.ReportSchedule"> & {
+  /**
+   * UUID (output only).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * Which report.
+   *
+   * @generated from field: salga.sla.v1.ReportKind kind = 3;
+   */
+  kind: ReportKind;
+
+  /**
+   * How often.
+   *
+   * @generated from field: salga.sla.v1.ReportFrequency frequency = 4;
+   */
+  frequency: ReportFrequency;
+
+  /**
+   * Email addresses to tell (at most 20).
+   *
+   * @generated from field: repeated string recipients = 5;
+   */
+  recipients: string[];
+
+  /**
+   * When the next file is due (output only): the start of the day after
+   * the next period ends, Africa/Johannesburg.
+   *
+   * @generated from field: google.protobuf.Timestamp next_run_time = 6;
+   */
+  nextRunTime?: Timestamp | undefined;
+
+  /**
+   * Who created it (output only).
+   *
+   * @generated from field: string created_by = 7;
+   */
+  createdBy: string;
+
+  /**
+   * When it was created (output only).
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 8;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.ReportSchedule.
+ * Use `create(ReportScheduleSchema)` to create a new message.
+ */
+export const ReportScheduleSchema: GenMessage<ReportSchedule> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 20);
+
+/**
+ * ReportExport is one file a schedule produced.
+ *
+ * @generated from message salga.sla.v1.ReportExport
+ */
+export type ReportExport = Message<"salga.sla.v1.ReportExport"> & {
+  /**
+   * UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * Schedule UUID.
+   *
+   * @generated from field: string schedule_id = 3;
+   */
+  scheduleId: string;
+
+  /**
+   * Which report.
+   *
+   * @generated from field: salga.sla.v1.ReportKind kind = 4;
+   */
+  kind: ReportKind;
+
+  /**
+   * The period it covers (`2026-07`, `2026/27-Q1`).
+   *
+   * @generated from field: string period = 5;
+   */
+  period: string;
+
+  /**
+   * File name, such as `CPT-indicators-2026-27-Q1.csv`.
+   *
+   * @generated from field: string file_name = 6;
+   */
+  fileName: string;
+
+  /**
+   * Content type (`text/csv`).
+   *
+   * @generated from field: string content_type = 7;
+   */
+  contentType: string;
+
+  /**
+   * Size in bytes.
+   *
+   * @generated from field: int64 size_bytes = 8;
+   */
+  sizeBytes: bigint;
+
+  /**
+   * The file (GetReportExport only).
+   *
+   * @generated from field: bytes content = 9;
+   */
+  content: Uint8Array;
+
+  /**
+   * When it was produced.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 10;
+   */
+  createTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.ReportExport.
+ * Use `create(ReportExportSchema)` to create a new message.
+ */
+export const ReportExportSchema: GenMessage<ReportExport> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 21);
+
+/**
+ * PublicAggregateRow is what the public may see of one category over a
+ * period: counts only, GBV never.
+ *
+ * @generated from message salga.sla.v1.PublicAggregateRow
+ */
+export type PublicAggregateRow = Message<"salga.sla.v1.PublicAggregateRow"> & {
+  /**
+   * Category.
+   *
+   * @generated from field: salga.common.v1.Category category = 1;
+   */
+  category: Category;
+
+  /**
+   * Ward (grouped by ward).
+   *
+   * @generated from field: string ward_code = 2;
+   */
+  wardCode: string;
+
+  /**
+   * Tickets reported.
+   *
+   * @generated from field: int64 tickets = 3;
+   */
+  tickets: bigint;
+
+  /**
+   * Tickets resolved.
+   *
+   * @generated from field: int64 resolved = 4;
+   */
+  resolved: bigint;
+
+  /**
+   * Tickets still open.
+   *
+   * @generated from field: int64 open = 5;
+   */
+  open: bigint;
+
+  /**
+   * resolution_met / (resolution_met + resolution_breached) x 100; absent
+   * without either.
+   *
+   * @generated from field: optional double resolution_on_time_pct = 6;
+   */
+  resolutionOnTimePct?: number | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.PublicAggregateRow.
+ * Use `create(PublicAggregateRowSchema)` to create a new message.
+ */
+export const PublicAggregateRowSchema: GenMessage<PublicAggregateRow> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla, 22);
+
+/**
  * Weekday is a day of the week in the calendar's time zone.
  *
  * @generated from enum salga.sla.v1.Weekday
@@ -1111,4 +2008,176 @@ export enum ClockEventKind {
  */
 export const ClockEventKindSchema: GenEnum<ClockEventKind> = /*@__PURE__*/
   enumDesc(file_salga_sla_v1_sla, 4);
+
+/**
+ * IndicatorStatus says how far an indicator's value can be relied on.
+ *
+ * @generated from enum salga.sla.v1.IndicatorStatus
+ */
+export enum IndicatorStatus {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: INDICATOR_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The period is over and every ticket in it has its outcome.
+   *
+   * @generated from enum value: INDICATOR_STATUS_COMPLETE = 1;
+   */
+  COMPLETE = 1,
+
+  /**
+   * The period is not over, or some tickets have no outcome yet (pending):
+   * the percentage is provisional.
+   *
+   * @generated from enum value: INDICATOR_STATUS_LATE_DATA = 2;
+   */
+  LATE_DATA = 2,
+
+  /**
+   * No ticket counts in the period: there is no percentage (never 0 %).
+   *
+   * @generated from enum value: INDICATOR_STATUS_NO_DATA = 3;
+   */
+  NO_DATA = 3,
+}
+
+/**
+ * Describes the enum salga.sla.v1.IndicatorStatus.
+ */
+export const IndicatorStatusSchema: GenEnum<IndicatorStatus> = /*@__PURE__*/
+  enumDesc(file_salga_sla_v1_sla, 5);
+
+/**
+ * ReportDimension is what report rows are grouped by.
+ *
+ * @generated from enum salga.sla.v1.ReportDimension
+ */
+export enum ReportDimension {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: REPORT_DIMENSION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The ticket's category.
+   *
+   * @generated from enum value: REPORT_DIMENSION_CATEGORY = 1;
+   */
+  CATEGORY = 1,
+
+  /**
+   * The ward the ticket lies in (empty when unknown).
+   *
+   * @generated from enum value: REPORT_DIMENSION_WARD = 2;
+   */
+  WARD = 2,
+
+  /**
+   * The team last assigned (empty when none yet).
+   *
+   * @generated from enum value: REPORT_DIMENSION_TEAM = 3;
+   */
+  TEAM = 3,
+
+  /**
+   * The ticket's priority (empty when the ticket carries none).
+   *
+   * @generated from enum value: REPORT_DIMENSION_PRIORITY = 4;
+   */
+  PRIORITY = 4,
+
+  /**
+   * The calendar month the ticket was reported in (Africa/Johannesburg).
+   *
+   * @generated from enum value: REPORT_DIMENSION_MONTH = 5;
+   */
+  MONTH = 5,
+
+  /**
+   * The day the ticket was reported on (Africa/Johannesburg).
+   *
+   * @generated from enum value: REPORT_DIMENSION_DAY = 6;
+   */
+  DAY = 6,
+}
+
+/**
+ * Describes the enum salga.sla.v1.ReportDimension.
+ */
+export const ReportDimensionSchema: GenEnum<ReportDimension> = /*@__PURE__*/
+  enumDesc(file_salga_sla_v1_sla, 6);
+
+/**
+ * ReportKind is which report a schedule produces.
+ *
+ * @generated from enum salga.sla.v1.ReportKind
+ */
+export enum ReportKind {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: REPORT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Every indicator of the catalogue (ComputeIndicators).
+   *
+   * @generated from enum value: REPORT_KIND_INDICATORS = 1;
+   */
+  INDICATORS = 1,
+
+  /**
+   * Compliance by category (GetComplianceReport).
+   *
+   * @generated from enum value: REPORT_KIND_COMPLIANCE = 2;
+   */
+  COMPLIANCE = 2,
+}
+
+/**
+ * Describes the enum salga.sla.v1.ReportKind.
+ */
+export const ReportKindSchema: GenEnum<ReportKind> = /*@__PURE__*/
+  enumDesc(file_salga_sla_v1_sla, 7);
+
+/**
+ * ReportFrequency is how often a schedule runs.
+ *
+ * @generated from enum salga.sla.v1.ReportFrequency
+ */
+export enum ReportFrequency {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: REPORT_FREQUENCY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * After each calendar month, for that month.
+   *
+   * @generated from enum value: REPORT_FREQUENCY_MONTHLY = 1;
+   */
+  MONTHLY = 1,
+
+  /**
+   * After each quarter of the municipal financial year, for that quarter.
+   *
+   * @generated from enum value: REPORT_FREQUENCY_QUARTERLY = 2;
+   */
+  QUARTERLY = 2,
+}
+
+/**
+ * Describes the enum salga.sla.v1.ReportFrequency.
+ */
+export const ReportFrequencySchema: GenEnum<ReportFrequency> = /*@__PURE__*/
+  enumDesc(file_salga_sla_v1_sla, 8);
 

@@ -5,11 +5,13 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
+import type { HttpBodySchema } from "../../../google/api/httpbody_pb";
+import { file_google_api_httpbody } from "../../../google/api/httpbody_pb";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Category, Priority } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
-import type { AtRiskTicket, Calendar, CalendarVersion, Clock, ClockEvent, ClockExplanation, ComplianceRow, ConfigChange, DeclaredHoliday, SlaConfig, SlaConfigVersion } from "./sla_pb";
+import type { AtRiskTicket, BacklogRow, Calendar, CalendarVersion, Clock, ClockEvent, ClockExplanation, ComplianceReportRow, ComplianceRow, ConfigChange, DeclaredHoliday, Indicator, IndicatorTicket, IndicatorValue, ReportDimension, ReportExport, ReportSchedule, SlaConfig, SlaConfigVersion, TimingRow, VolumeRow } from "./sla_pb";
 import { file_salga_sla_v1_sla } from "./sla_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -17,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla_service.proto.
  */
 export const file_salga_sla_v1_sla_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zYWxnYS9zbGEvdjEvc2xhX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSJBChZDcmVhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciQgoXQ3JlYXRlU2xhQ29uZmlnUmVzcG9uc2USJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZyJ+ChZVcGRhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgoKAmlkGAMgASgJIl0KF1VwZGF0ZVNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSGQoRY2xvY2tzX3JlY29tcHV0ZWQYAiABKAUiJAoWRGVsZXRlU2xhQ29uZmlnUmVxdWVzdBIKCgJpZBgBIAEoCSI0ChdEZWxldGVTbGFDb25maWdSZXNwb25zZRIZChFjbG9ja3NfcmVjb21wdXRlZBgBIAEoBSIhChNHZXRTbGFDb25maWdSZXF1ZXN0EgoKAmlkGAEgASgJIj8KFEdldFNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciRwoVTGlzdFNsYUNvbmZpZ3NSZXF1ZXN0EhQKDG11bmljaXBhbGl0eRgBIAEoCRIYChBpbmNsdWRlX2RlZmF1bHRzGAIgASgIIkIKFkxpc3RTbGFDb25maWdzUmVzcG9uc2USKAoHY29uZmlncxgBIAMoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciMAobTGlzdFNsYUNvbmZpZ0NoYW5nZXNSZXF1ZXN0EhEKCWNvbmZpZ19pZBgBIAEoCSJLChxMaXN0U2xhQ29uZmlnQ2hhbmdlc1Jlc3BvbnNlEisKB2NoYW5nZXMYASADKAsyGi5zYWxnYS5zbGEudjEuQ29uZmlnQ2hhbmdlIjEKHExpc3RTbGFDb25maWdWZXJzaW9uc1JlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgJIlEKHUxpc3RTbGFDb25maWdWZXJzaW9uc1Jlc3BvbnNlEjAKCHZlcnNpb25zGAEgAygLMh4uc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZ1ZlcnNpb24iiQEKF1Jlc29sdmVTbGFQb2xpY3lSZXF1ZXN0EhQKDG11bmljaXBhbGl0eRgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIrCghwcmlvcml0eRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eSJUChhSZXNvbHZlU2xhUG9saWN5UmVzcG9uc2USJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZxIPCgdtYXRjaGVkGAIgASgJIkEKFUNyZWF0ZUNhbGVuZGFyUmVxdWVzdBIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciJCChZDcmVhdGVDYWxlbmRhclJlc3BvbnNlEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyIn4KFVVwZGF0ZUNhbGVuZGFyUmVxdWVzdBIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSCgoCaWQYAyABKAkiXQoWVXBkYXRlQ2FsZW5kYXJSZXNwb25zZRIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhchIZChFjbG9ja3NfcmVjb21wdXRlZBgCIAEoBSIgChJHZXRDYWxlbmRhclJlcXVlc3QSCgoCaWQYASABKAkiPwoTR2V0Q2FsZW5kYXJSZXNwb25zZRIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciIyChtMaXN0Q2FsZW5kYXJWZXJzaW9uc1JlcXVlc3QSEwoLY2FsZW5kYXJfaWQYASABKAkiTwocTGlzdENhbGVuZGFyVmVyc2lvbnNSZXNwb25zZRIvCgh2ZXJzaW9ucxgBIAMoCzIdLnNhbGdhLnNsYS52MS5DYWxlbmRhclZlcnNpb24iFgoUTGlzdENhbGVuZGFyc1JlcXVlc3QiQgoVTGlzdENhbGVuZGFyc1Jlc3BvbnNlEikKCWNhbGVuZGFycxgBIAMoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciIpChlMaXN0UHVibGljSG9saWRheXNSZXF1ZXN0EgwKBHllYXIYASABKAUiTQoaTGlzdFB1YmxpY0hvbGlkYXlzUmVzcG9uc2USLwoIaG9saWRheXMYASADKAsyHS5zYWxnYS5zbGEudjEuRGVjbGFyZWRIb2xpZGF5IisKFkdldFRpY2tldENsb2Nrc1JlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJImgKF0dldFRpY2tldENsb2Nrc1Jlc3BvbnNlEiMKBmNsb2NrcxgBIAMoCzITLnNhbGdhLnNsYS52MS5DbG9jaxIoCgZldmVudHMYAiADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudCIvChpFeHBsYWluVGlja2V0Q2xvY2tzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkifwobRXhwbGFpblRpY2tldENsb2Nrc1Jlc3BvbnNlEi4KBmNsb2NrcxgBIAMoCzIeLnNhbGdhLnNsYS52MS5DbG9ja0V4cGxhbmF0aW9uEjAKDGV4cGxhaW5fdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAinAEKGExpc3RBdFJpc2tUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQaW5jbHVkZV9icmVhY2hlZBgDIAEoCBIRCglwYWdlX3NpemUYBCABKAUSFgoOcHJpb3JpdHlfZmlyc3QYBSABKAgiSAoZTGlzdEF0Umlza1RpY2tldHNSZXNwb25zZRIrCgd0aWNrZXRzGAEgAygLMhouc2FsZ2Euc2xhLnYxLkF0Umlza1RpY2tldCKEAQoUR2V0Q29tcGxpYW5jZVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJCChVHZXRDb21wbGlhbmNlUmVzcG9uc2USKQoEcm93cxgBIAMoCzIbLnNhbGdhLnNsYS52MS5Db21wbGlhbmNlUm93Mv0SCgpTbGFTZXJ2aWNlEn8KD0NyZWF0ZVNsYUNvbmZpZxIkLnNhbGdhLnNsYS52MS5DcmVhdGVTbGFDb25maWdSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLkNyZWF0ZVNsYUNvbmZpZ1Jlc3BvbnNlIh+C0+STAhk6BmNvbmZpZyIPL3YxL3NsYS9jb25maWdzEoQBCg9VcGRhdGVTbGFDb25maWcSJC5zYWxnYS5zbGEudjEuVXBkYXRlU2xhQ29uZmlnUmVxdWVzdBolLnNhbGdhLnNsYS52MS5VcGRhdGVTbGFDb25maWdSZXNwb25zZSIkgtPkkwIeOgZjb25maWcyFC92MS9zbGEvY29uZmlncy97aWR9EnwKD0RlbGV0ZVNsYUNvbmZpZxIkLnNhbGdhLnNsYS52MS5EZWxldGVTbGFDb25maWdSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLkRlbGV0ZVNsYUNvbmZpZ1Jlc3BvbnNlIhyC0+STAhYqFC92MS9zbGEvY29uZmlncy97aWR9EnMKDEdldFNsYUNvbmZpZxIhLnNhbGdhLnNsYS52MS5HZXRTbGFDb25maWdSZXF1ZXN0GiIuc2FsZ2Euc2xhLnYxLkdldFNsYUNvbmZpZ1Jlc3BvbnNlIhyC0+STAhYSFC92MS9zbGEvY29uZmlncy97aWR9EnQKDkxpc3RTbGFDb25maWdzEiMuc2FsZ2Euc2xhLnYxLkxpc3RTbGFDb25maWdzUmVxdWVzdBokLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnc1Jlc3BvbnNlIheC0+STAhESDy92MS9zbGEvY29uZmlncxKNAQoUTGlzdFNsYUNvbmZpZ0NoYW5nZXMSKS5zYWxnYS5zbGEudjEuTGlzdFNsYUNvbmZpZ0NoYW5nZXNSZXF1ZXN0Giouc2FsZ2Euc2xhLnYxLkxpc3RTbGFDb25maWdDaGFuZ2VzUmVzcG9uc2UiHoLT5JMCGBIWL3YxL3NsYS9jb25maWctY2hhbmdlcxKeAQoVTGlzdFNsYUNvbmZpZ1ZlcnNpb25zEiouc2FsZ2Euc2xhLnYxLkxpc3RTbGFDb25maWdWZXJzaW9uc1JlcXVlc3QaKy5zYWxnYS5zbGEudjEuTGlzdFNsYUNvbmZpZ1ZlcnNpb25zUmVzcG9uc2UiLILT5JMCJhIkL3YxL3NsYS9jb25maWdzL3tjb25maWdfaWR9L3ZlcnNpb25zEoEBChBSZXNvbHZlU2xhUG9saWN5EiUuc2FsZ2Euc2xhLnYxLlJlc29sdmVTbGFQb2xpY3lSZXF1ZXN0GiYuc2FsZ2Euc2xhLnYxLlJlc29sdmVTbGFQb2xpY3lSZXNwb25zZSIegtPkkwIYEhYvdjEvc2xhL3BvbGljeTpyZXNvbHZlEoABCg5DcmVhdGVDYWxlbmRhchIjLnNhbGdhLnNsYS52MS5DcmVhdGVDYWxlbmRhclJlcXVlc3QaJC5zYWxnYS5zbGEudjEuQ3JlYXRlQ2FsZW5kYXJSZXNwb25zZSIjgtPkkwIdOghjYWxlbmRhciIRL3YxL3NsYS9jYWxlbmRhcnMShQEKDlVwZGF0ZUNhbGVuZGFyEiMuc2FsZ2Euc2xhLnYxLlVwZGF0ZUNhbGVuZGFyUmVxdWVzdBokLnNhbGdhLnNsYS52MS5VcGRhdGVDYWxlbmRhclJlc3BvbnNlIiiC0+STAiI6CGNhbGVuZGFyMhYvdjEvc2xhL2NhbGVuZGFycy97aWR9EnIKC0dldENhbGVuZGFyEiAuc2FsZ2Euc2xhLnYxLkdldENhbGVuZGFyUmVxdWVzdBohLnNhbGdhLnNsYS52MS5HZXRDYWxlbmRhclJlc3BvbnNlIh6C0+STAhgSFi92MS9zbGEvY2FsZW5kYXJzL3tpZH0SnwEKFExpc3RDYWxlbmRhclZlcnNpb25zEikuc2FsZ2Euc2xhLnYxLkxpc3RDYWxlbmRhclZlcnNpb25zUmVxdWVzdBoqLnNhbGdhLnNsYS52MS5MaXN0Q2FsZW5kYXJWZXJzaW9uc1Jlc3BvbnNlIjCC0+STAioSKC92MS9zbGEvY2FsZW5kYXJzL3tjYWxlbmRhcl9pZH0vdmVyc2lvbnMScwoNTGlzdENhbGVuZGFycxIiLnNhbGdhLnNsYS52MS5MaXN0Q2FsZW5kYXJzUmVxdWVzdBojLnNhbGdhLnNsYS52MS5MaXN0Q2FsZW5kYXJzUmVzcG9uc2UiGYLT5JMCExIRL3YxL3NsYS9jYWxlbmRhcnMSjwEKEkxpc3RQdWJsaWNIb2xpZGF5cxInLnNhbGdhLnNsYS52MS5MaXN0UHVibGljSG9saWRheXNSZXF1ZXN0Giguc2FsZ2Euc2xhLnYxLkxpc3RQdWJsaWNIb2xpZGF5c1Jlc3BvbnNlIiaC0+STAiASHi92MS9zbGEvcHVibGljLWhvbGlkYXlzL3t5ZWFyfRKKAQoPR2V0VGlja2V0Q2xvY2tzEiQuc2FsZ2Euc2xhLnYxLkdldFRpY2tldENsb2Nrc1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuR2V0VGlja2V0Q2xvY2tzUmVzcG9uc2UiKoLT5JMCJBIiL3YxL3NsYS90aWNrZXRzL3t0aWNrZXRfaWR9L2Nsb2NrcxKeAQoTRXhwbGFpblRpY2tldENsb2NrcxIoLnNhbGdhLnNsYS52MS5FeHBsYWluVGlja2V0Q2xvY2tzUmVxdWVzdBopLnNhbGdhLnNsYS52MS5FeHBsYWluVGlja2V0Q2xvY2tzUmVzcG9uc2UiMoLT5JMCLBIqL3YxL3NsYS90aWNrZXRzL3t0aWNrZXRfaWR9L2Nsb2NrczpleHBsYWluEn0KEUxpc3RBdFJpc2tUaWNrZXRzEiYuc2FsZ2Euc2xhLnYxLkxpc3RBdFJpc2tUaWNrZXRzUmVxdWVzdBonLnNhbGdhLnNsYS52MS5MaXN0QXRSaXNrVGlja2V0c1Jlc3BvbnNlIheC0+STAhESDy92MS9zbGEvYXQtcmlzaxJ0Cg1HZXRDb21wbGlhbmNlEiIuc2FsZ2Euc2xhLnYxLkdldENvbXBsaWFuY2VSZXF1ZXN0GiMuc2FsZ2Euc2xhLnYxLkdldENvbXBsaWFuY2VSZXNwb25zZSIagtPkkwIUEhIvdjEvc2xhL2NvbXBsaWFuY2VCrQEKEGNvbS5zYWxnYS5zbGEudjFCD1NsYVNlcnZpY2VQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
+  fileDesc("Ch5zYWxnYS9zbGEvdjEvc2xhX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSJBChZDcmVhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciQgoXQ3JlYXRlU2xhQ29uZmlnUmVzcG9uc2USJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZyJ+ChZVcGRhdGVTbGFDb25maWdSZXF1ZXN0EicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgoKAmlkGAMgASgJIl0KF1VwZGF0ZVNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWcSGQoRY2xvY2tzX3JlY29tcHV0ZWQYAiABKAUiJAoWRGVsZXRlU2xhQ29uZmlnUmVxdWVzdBIKCgJpZBgBIAEoCSI0ChdEZWxldGVTbGFDb25maWdSZXNwb25zZRIZChFjbG9ja3NfcmVjb21wdXRlZBgBIAEoBSIhChNHZXRTbGFDb25maWdSZXF1ZXN0EgoKAmlkGAEgASgJIj8KFEdldFNsYUNvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciRwoVTGlzdFNsYUNvbmZpZ3NSZXF1ZXN0EhQKDG11bmljaXBhbGl0eRgBIAEoCRIYChBpbmNsdWRlX2RlZmF1bHRzGAIgASgIIkIKFkxpc3RTbGFDb25maWdzUmVzcG9uc2USKAoHY29uZmlncxgBIAMoCzIXLnNhbGdhLnNsYS52MS5TbGFDb25maWciMAobTGlzdFNsYUNvbmZpZ0NoYW5nZXNSZXF1ZXN0EhEKCWNvbmZpZ19pZBgBIAEoCSJLChxMaXN0U2xhQ29uZmlnQ2hhbmdlc1Jlc3BvbnNlEisKB2NoYW5nZXMYASADKAsyGi5zYWxnYS5zbGEudjEuQ29uZmlnQ2hhbmdlIjEKHExpc3RTbGFDb25maWdWZXJzaW9uc1JlcXVlc3QSEQoJY29uZmlnX2lkGAEgASgJIlEKHUxpc3RTbGFDb25maWdWZXJzaW9uc1Jlc3BvbnNlEjAKCHZlcnNpb25zGAEgAygLMh4uc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZ1ZlcnNpb24iiQEKF1Jlc29sdmVTbGFQb2xpY3lSZXF1ZXN0EhQKDG11bmljaXBhbGl0eRgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIrCghwcmlvcml0eRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eSJUChhSZXNvbHZlU2xhUG9saWN5UmVzcG9uc2USJwoGY29uZmlnGAEgASgLMhcuc2FsZ2Euc2xhLnYxLlNsYUNvbmZpZxIPCgdtYXRjaGVkGAIgASgJIkEKFUNyZWF0ZUNhbGVuZGFyUmVxdWVzdBIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciJCChZDcmVhdGVDYWxlbmRhclJlc3BvbnNlEigKCGNhbGVuZGFyGAEgASgLMhYuc2FsZ2Euc2xhLnYxLkNhbGVuZGFyIn4KFVVwZGF0ZUNhbGVuZGFyUmVxdWVzdBIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSCgoCaWQYAyABKAkiXQoWVXBkYXRlQ2FsZW5kYXJSZXNwb25zZRIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhchIZChFjbG9ja3NfcmVjb21wdXRlZBgCIAEoBSIgChJHZXRDYWxlbmRhclJlcXVlc3QSCgoCaWQYASABKAkiPwoTR2V0Q2FsZW5kYXJSZXNwb25zZRIoCghjYWxlbmRhchgBIAEoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciIyChtMaXN0Q2FsZW5kYXJWZXJzaW9uc1JlcXVlc3QSEwoLY2FsZW5kYXJfaWQYASABKAkiTwocTGlzdENhbGVuZGFyVmVyc2lvbnNSZXNwb25zZRIvCgh2ZXJzaW9ucxgBIAMoCzIdLnNhbGdhLnNsYS52MS5DYWxlbmRhclZlcnNpb24iFgoUTGlzdENhbGVuZGFyc1JlcXVlc3QiQgoVTGlzdENhbGVuZGFyc1Jlc3BvbnNlEikKCWNhbGVuZGFycxgBIAMoCzIWLnNhbGdhLnNsYS52MS5DYWxlbmRhciIpChlMaXN0UHVibGljSG9saWRheXNSZXF1ZXN0EgwKBHllYXIYASABKAUiTQoaTGlzdFB1YmxpY0hvbGlkYXlzUmVzcG9uc2USLwoIaG9saWRheXMYASADKAsyHS5zYWxnYS5zbGEudjEuRGVjbGFyZWRIb2xpZGF5IisKFkdldFRpY2tldENsb2Nrc1JlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJImgKF0dldFRpY2tldENsb2Nrc1Jlc3BvbnNlEiMKBmNsb2NrcxgBIAMoCzITLnNhbGdhLnNsYS52MS5DbG9jaxIoCgZldmVudHMYAiADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudCIvChpFeHBsYWluVGlja2V0Q2xvY2tzUmVxdWVzdBIRCgl0aWNrZXRfaWQYASABKAkifwobRXhwbGFpblRpY2tldENsb2Nrc1Jlc3BvbnNlEi4KBmNsb2NrcxgBIAMoCzIeLnNhbGdhLnNsYS52MS5DbG9ja0V4cGxhbmF0aW9uEjAKDGV4cGxhaW5fdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAinAEKGExpc3RBdFJpc2tUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQaW5jbHVkZV9icmVhY2hlZBgDIAEoCBIRCglwYWdlX3NpemUYBCABKAUSFgoOcHJpb3JpdHlfZmlyc3QYBSABKAgiSAoZTGlzdEF0Umlza1RpY2tldHNSZXNwb25zZRIrCgd0aWNrZXRzGAEgAygLMhouc2FsZ2Euc2xhLnYxLkF0Umlza1RpY2tldCKEAQoUR2V0Q29tcGxpYW5jZVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJCChVHZXRDb21wbGlhbmNlUmVzcG9uc2USKQoEcm93cxgBIAMoCzIbLnNhbGdhLnNsYS52MS5Db21wbGlhbmNlUm93IhcKFUxpc3RJbmRpY2F0b3JzUmVxdWVzdCJFChZMaXN0SW5kaWNhdG9yc1Jlc3BvbnNlEisKCmluZGljYXRvcnMYASADKAsyFy5zYWxnYS5zbGEudjEuSW5kaWNhdG9yIkMKE0dldEluZGljYXRvclJlcXVlc3QSDAoEY29kZRgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDgoGcGVyaW9kGAMgASgJIkMKFEdldEluZGljYXRvclJlc3BvbnNlEisKBXZhbHVlGAEgASgLMhwuc2FsZ2Euc2xhLnYxLkluZGljYXRvclZhbHVlIqEBChhDb21wdXRlSW5kaWNhdG9yc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEg4KBnBlcmlvZBgCIAEoCRINCgVjb2RlcxgDIAMoCRIvCghncm91cF9ieRgEIAMoDjIdLnNhbGdhLnNsYS52MS5SZXBvcnREaW1lbnNpb24SEQoJcGFnZV9zaXplGAUgASgFEhIKCnBhZ2VfdG9rZW4YBiABKAkiYAoZQ29tcHV0ZUluZGljYXRvcnNSZXNwb25zZRIqCgRyb3dzGAEgAygLMhwuc2FsZ2Euc2xhLnYxLkluZGljYXRvclZhbHVlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKKAQobTGlzdEluZGljYXRvclRpY2tldHNSZXF1ZXN0EgwKBGNvZGUYASABKAkSDgoGdGVuYW50GAIgASgJEg4KBnBlcmlvZBgDIAEoCRIWCg5udW1lcmF0b3Jfb25seRgEIAEoCBIRCglwYWdlX3NpemUYBSABKAUSEgoKcGFnZV90b2tlbhgGIAEoCSJnChxMaXN0SW5kaWNhdG9yVGlja2V0c1Jlc3BvbnNlEi4KB3RpY2tldHMYASADKAsyHS5zYWxnYS5zbGEudjEuSW5kaWNhdG9yVGlja2V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKUAQoaR2V0Q29tcGxpYW5jZVJlcG9ydFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEg4KBnBlcmlvZBgCIAEoCRIvCghncm91cF9ieRgDIAMoDjIdLnNhbGdhLnNsYS52MS5SZXBvcnREaW1lbnNpb24SEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZwobR2V0Q29tcGxpYW5jZVJlcG9ydFJlc3BvbnNlEi8KBHJvd3MYASADKAsyIS5zYWxnYS5zbGEudjEuQ29tcGxpYW5jZVJlcG9ydFJvdxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkigQEKF0dldEJhY2tsb2dSZXBvcnRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIvCghncm91cF9ieRgCIAMoDjIdLnNhbGdhLnNsYS52MS5SZXBvcnREaW1lbnNpb24SEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiWwoYR2V0QmFja2xvZ1JlcG9ydFJlc3BvbnNlEiYKBHJvd3MYASADKAsyGC5zYWxnYS5zbGEudjEuQmFja2xvZ1JvdxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkikAEKFkdldFZvbHVtZVJlcG9ydFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEg4KBnBlcmlvZBgCIAEoCRIvCghncm91cF9ieRgDIAMoDjIdLnNhbGdhLnNsYS52MS5SZXBvcnREaW1lbnNpb24SEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiWQoXR2V0Vm9sdW1lUmVwb3J0UmVzcG9uc2USJQoEcm93cxgBIAMoCzIXLnNhbGdhLnNsYS52MS5Wb2x1bWVSb3cSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIpABChZHZXRUaW1pbmdSZXBvcnRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIOCgZwZXJpb2QYAiABKAkSLwoIZ3JvdXBfYnkYAyADKA4yHS5zYWxnYS5zbGEudjEuUmVwb3J0RGltZW5zaW9uEhEKCXBhZ2Vfc2l6ZRgEIAEoBRISCgpwYWdlX3Rva2VuGAUgASgJIlkKF0dldFRpbWluZ1JlcG9ydFJlc3BvbnNlEiUKBHJvd3MYASADKAsyFy5zYWxnYS5zbGEudjEuVGltaW5nUm93EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJNChtDcmVhdGVSZXBvcnRTY2hlZHVsZVJlcXVlc3QSLgoIc2NoZWR1bGUYASABKAsyHC5zYWxnYS5zbGEudjEuUmVwb3J0U2NoZWR1bGUiTgocQ3JlYXRlUmVwb3J0U2NoZWR1bGVSZXNwb25zZRIuCghzY2hlZHVsZRgBIAEoCzIcLnNhbGdhLnNsYS52MS5SZXBvcnRTY2hlZHVsZSIsChpMaXN0UmVwb3J0U2NoZWR1bGVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkiTgobTGlzdFJlcG9ydFNjaGVkdWxlc1Jlc3BvbnNlEi8KCXNjaGVkdWxlcxgBIAMoCzIcLnNhbGdhLnNsYS52MS5SZXBvcnRTY2hlZHVsZSIpChtEZWxldGVSZXBvcnRTY2hlZHVsZVJlcXVlc3QSCgoCaWQYASABKAkiHgocRGVsZXRlUmVwb3J0U2NoZWR1bGVSZXNwb25zZSI/ChhMaXN0UmVwb3J0RXhwb3J0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhMKC3NjaGVkdWxlX2lkGAIgASgJIkgKGUxpc3RSZXBvcnRFeHBvcnRzUmVzcG9uc2USKwoHZXhwb3J0cxgBIAMoCzIaLnNhbGdhLnNsYS52MS5SZXBvcnRFeHBvcnQiJAoWR2V0UmVwb3J0RXhwb3J0UmVxdWVzdBIKCgJpZBgBIAEoCSJFChdHZXRSZXBvcnRFeHBvcnRSZXNwb25zZRIqCgZleHBvcnQYASABKAsyGi5zYWxnYS5zbGEudjEuUmVwb3J0RXhwb3J0IikKG0Rvd25sb2FkUmVwb3J0RXhwb3J0UmVxdWVzdBIKCgJpZBgBIAEoCTKDIgoKU2xhU2VydmljZRJ/Cg9DcmVhdGVTbGFDb25maWcSJC5zYWxnYS5zbGEudjEuQ3JlYXRlU2xhQ29uZmlnUmVxdWVzdBolLnNhbGdhLnNsYS52MS5DcmVhdGVTbGFDb25maWdSZXNwb25zZSIfgtPkkwIZOgZjb25maWciDy92MS9zbGEvY29uZmlncxKEAQoPVXBkYXRlU2xhQ29uZmlnEiQuc2FsZ2Euc2xhLnYxLlVwZGF0ZVNsYUNvbmZpZ1JlcXVlc3QaJS5zYWxnYS5zbGEudjEuVXBkYXRlU2xhQ29uZmlnUmVzcG9uc2UiJILT5JMCHjoGY29uZmlnMhQvdjEvc2xhL2NvbmZpZ3Mve2lkfRJ8Cg9EZWxldGVTbGFDb25maWcSJC5zYWxnYS5zbGEudjEuRGVsZXRlU2xhQ29uZmlnUmVxdWVzdBolLnNhbGdhLnNsYS52MS5EZWxldGVTbGFDb25maWdSZXNwb25zZSIcgtPkkwIWKhQvdjEvc2xhL2NvbmZpZ3Mve2lkfRJzCgxHZXRTbGFDb25maWcSIS5zYWxnYS5zbGEudjEuR2V0U2xhQ29uZmlnUmVxdWVzdBoiLnNhbGdhLnNsYS52MS5HZXRTbGFDb25maWdSZXNwb25zZSIcgtPkkwIWEhQvdjEvc2xhL2NvbmZpZ3Mve2lkfRJ0Cg5MaXN0U2xhQ29uZmlncxIjLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnc1JlcXVlc3QaJC5zYWxnYS5zbGEudjEuTGlzdFNsYUNvbmZpZ3NSZXNwb25zZSIXgtPkkwIREg8vdjEvc2xhL2NvbmZpZ3MSjQEKFExpc3RTbGFDb25maWdDaGFuZ2VzEikuc2FsZ2Euc2xhLnYxLkxpc3RTbGFDb25maWdDaGFuZ2VzUmVxdWVzdBoqLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnQ2hhbmdlc1Jlc3BvbnNlIh6C0+STAhgSFi92MS9zbGEvY29uZmlnLWNoYW5nZXMSngEKFUxpc3RTbGFDb25maWdWZXJzaW9ucxIqLnNhbGdhLnNsYS52MS5MaXN0U2xhQ29uZmlnVmVyc2lvbnNSZXF1ZXN0Gisuc2FsZ2Euc2xhLnYxLkxpc3RTbGFDb25maWdWZXJzaW9uc1Jlc3BvbnNlIiyC0+STAiYSJC92MS9zbGEvY29uZmlncy97Y29uZmlnX2lkfS92ZXJzaW9ucxKBAQoQUmVzb2x2ZVNsYVBvbGljeRIlLnNhbGdhLnNsYS52MS5SZXNvbHZlU2xhUG9saWN5UmVxdWVzdBomLnNhbGdhLnNsYS52MS5SZXNvbHZlU2xhUG9saWN5UmVzcG9uc2UiHoLT5JMCGBIWL3YxL3NsYS9wb2xpY3k6cmVzb2x2ZRKAAQoOQ3JlYXRlQ2FsZW5kYXISIy5zYWxnYS5zbGEudjEuQ3JlYXRlQ2FsZW5kYXJSZXF1ZXN0GiQuc2FsZ2Euc2xhLnYxLkNyZWF0ZUNhbGVuZGFyUmVzcG9uc2UiI4LT5JMCHToIY2FsZW5kYXIiES92MS9zbGEvY2FsZW5kYXJzEoUBCg5VcGRhdGVDYWxlbmRhchIjLnNhbGdhLnNsYS52MS5VcGRhdGVDYWxlbmRhclJlcXVlc3QaJC5zYWxnYS5zbGEudjEuVXBkYXRlQ2FsZW5kYXJSZXNwb25zZSIogtPkkwIiOghjYWxlbmRhcjIWL3YxL3NsYS9jYWxlbmRhcnMve2lkfRJyCgtHZXRDYWxlbmRhchIgLnNhbGdhLnNsYS52MS5HZXRDYWxlbmRhclJlcXVlc3QaIS5zYWxnYS5zbGEudjEuR2V0Q2FsZW5kYXJSZXNwb25zZSIegtPkkwIYEhYvdjEvc2xhL2NhbGVuZGFycy97aWR9Ep8BChRMaXN0Q2FsZW5kYXJWZXJzaW9ucxIpLnNhbGdhLnNsYS52MS5MaXN0Q2FsZW5kYXJWZXJzaW9uc1JlcXVlc3QaKi5zYWxnYS5zbGEudjEuTGlzdENhbGVuZGFyVmVyc2lvbnNSZXNwb25zZSIwgtPkkwIqEigvdjEvc2xhL2NhbGVuZGFycy97Y2FsZW5kYXJfaWR9L3ZlcnNpb25zEnMKDUxpc3RDYWxlbmRhcnMSIi5zYWxnYS5zbGEudjEuTGlzdENhbGVuZGFyc1JlcXVlc3QaIy5zYWxnYS5zbGEudjEuTGlzdENhbGVuZGFyc1Jlc3BvbnNlIhmC0+STAhMSES92MS9zbGEvY2FsZW5kYXJzEo8BChJMaXN0UHVibGljSG9saWRheXMSJy5zYWxnYS5zbGEudjEuTGlzdFB1YmxpY0hvbGlkYXlzUmVxdWVzdBooLnNhbGdhLnNsYS52MS5MaXN0UHVibGljSG9saWRheXNSZXNwb25zZSImgtPkkwIgEh4vdjEvc2xhL3B1YmxpYy1ob2xpZGF5cy97eWVhcn0SigEKD0dldFRpY2tldENsb2NrcxIkLnNhbGdhLnNsYS52MS5HZXRUaWNrZXRDbG9ja3NSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLkdldFRpY2tldENsb2Nrc1Jlc3BvbnNlIiqC0+STAiQSIi92MS9zbGEvdGlja2V0cy97dGlja2V0X2lkfS9jbG9ja3MSngEKE0V4cGxhaW5UaWNrZXRDbG9ja3MSKC5zYWxnYS5zbGEudjEuRXhwbGFpblRpY2tldENsb2Nrc1JlcXVlc3QaKS5zYWxnYS5zbGEudjEuRXhwbGFpblRpY2tldENsb2Nrc1Jlc3BvbnNlIjKC0+STAiwSKi92MS9zbGEvdGlja2V0cy97dGlja2V0X2lkfS9jbG9ja3M6ZXhwbGFpbhJ9ChFMaXN0QXRSaXNrVGlja2V0cxImLnNhbGdhLnNsYS52MS5MaXN0QXRSaXNrVGlja2V0c1JlcXVlc3QaJy5zYWxnYS5zbGEudjEuTGlzdEF0Umlza1RpY2tldHNSZXNwb25zZSIXgtPkkwIREg8vdjEvc2xhL2F0LXJpc2sSdAoNR2V0Q29tcGxpYW5jZRIiLnNhbGdhLnNsYS52MS5HZXRDb21wbGlhbmNlUmVxdWVzdBojLnNhbGdhLnNsYS52MS5HZXRDb21wbGlhbmNlUmVzcG9uc2UiGoLT5JMCFBISL3YxL3NsYS9jb21wbGlhbmNlEncKDkxpc3RJbmRpY2F0b3JzEiMuc2FsZ2Euc2xhLnYxLkxpc3RJbmRpY2F0b3JzUmVxdWVzdBokLnNhbGdhLnNsYS52MS5MaXN0SW5kaWNhdG9yc1Jlc3BvbnNlIhqC0+STAhQSEi92MS9zbGEvaW5kaWNhdG9ycxJ4CgxHZXRJbmRpY2F0b3ISIS5zYWxnYS5zbGEudjEuR2V0SW5kaWNhdG9yUmVxdWVzdBoiLnNhbGdhLnNsYS52MS5HZXRJbmRpY2F0b3JSZXNwb25zZSIhgtPkkwIbEhkvdjEvc2xhL2luZGljYXRvcnMve2NvZGV9EogBChFDb21wdXRlSW5kaWNhdG9ycxImLnNhbGdhLnNsYS52MS5Db21wdXRlSW5kaWNhdG9yc1JlcXVlc3QaJy5zYWxnYS5zbGEudjEuQ29tcHV0ZUluZGljYXRvcnNSZXNwb25zZSIigtPkkwIcEhovdjEvc2xhL2luZGljYXRvcnM6Y29tcHV0ZRKYAQoUTGlzdEluZGljYXRvclRpY2tldHMSKS5zYWxnYS5zbGEudjEuTGlzdEluZGljYXRvclRpY2tldHNSZXF1ZXN0Giouc2FsZ2Euc2xhLnYxLkxpc3RJbmRpY2F0b3JUaWNrZXRzUmVzcG9uc2UiKYLT5JMCIxIhL3YxL3NsYS9pbmRpY2F0b3JzL3tjb2RlfS90aWNrZXRzEo4BChNHZXRDb21wbGlhbmNlUmVwb3J0Eiguc2FsZ2Euc2xhLnYxLkdldENvbXBsaWFuY2VSZXBvcnRSZXF1ZXN0Gikuc2FsZ2Euc2xhLnYxLkdldENvbXBsaWFuY2VSZXBvcnRSZXNwb25zZSIigtPkkwIcEhovdjEvc2xhL3JlcG9ydHMvY29tcGxpYW5jZRKCAQoQR2V0QmFja2xvZ1JlcG9ydBIlLnNhbGdhLnNsYS52MS5HZXRCYWNrbG9nUmVwb3J0UmVxdWVzdBomLnNhbGdhLnNsYS52MS5HZXRCYWNrbG9nUmVwb3J0UmVzcG9uc2UiH4LT5JMCGRIXL3YxL3NsYS9yZXBvcnRzL2JhY2tsb2cSfgoPR2V0Vm9sdW1lUmVwb3J0EiQuc2FsZ2Euc2xhLnYxLkdldFZvbHVtZVJlcG9ydFJlcXVlc3QaJS5zYWxnYS5zbGEudjEuR2V0Vm9sdW1lUmVwb3J0UmVzcG9uc2UiHoLT5JMCGBIWL3YxL3NsYS9yZXBvcnRzL3ZvbHVtZRJ+Cg9HZXRUaW1pbmdSZXBvcnQSJC5zYWxnYS5zbGEudjEuR2V0VGltaW5nUmVwb3J0UmVxdWVzdBolLnNhbGdhLnNsYS52MS5HZXRUaW1pbmdSZXBvcnRSZXNwb25zZSIegtPkkwIYEhYvdjEvc2xhL3JlcG9ydHMvdGltaW5nEpkBChRDcmVhdGVSZXBvcnRTY2hlZHVsZRIpLnNhbGdhLnNsYS52MS5DcmVhdGVSZXBvcnRTY2hlZHVsZVJlcXVlc3QaKi5zYWxnYS5zbGEudjEuQ3JlYXRlUmVwb3J0U2NoZWR1bGVSZXNwb25zZSIqgtPkkwIkOghzY2hlZHVsZSIYL3YxL3NsYS9yZXBvcnQtc2NoZWR1bGVzEowBChNMaXN0UmVwb3J0U2NoZWR1bGVzEiguc2FsZ2Euc2xhLnYxLkxpc3RSZXBvcnRTY2hlZHVsZXNSZXF1ZXN0Gikuc2FsZ2Euc2xhLnYxLkxpc3RSZXBvcnRTY2hlZHVsZXNSZXNwb25zZSIggtPkkwIaEhgvdjEvc2xhL3JlcG9ydC1zY2hlZHVsZXMSlAEKFERlbGV0ZVJlcG9ydFNjaGVkdWxlEikuc2FsZ2Euc2xhLnYxLkRlbGV0ZVJlcG9ydFNjaGVkdWxlUmVxdWVzdBoqLnNhbGdhLnNsYS52MS5EZWxldGVSZXBvcnRTY2hlZHVsZVJlc3BvbnNlIiWC0+STAh8qHS92MS9zbGEvcmVwb3J0LXNjaGVkdWxlcy97aWR9EoQBChFMaXN0UmVwb3J0RXhwb3J0cxImLnNhbGdhLnNsYS52MS5MaXN0UmVwb3J0RXhwb3J0c1JlcXVlc3QaJy5zYWxnYS5zbGEudjEuTGlzdFJlcG9ydEV4cG9ydHNSZXNwb25zZSIegtPkkwIYEhYvdjEvc2xhL3JlcG9ydC1leHBvcnRzEoMBCg9HZXRSZXBvcnRFeHBvcnQSJC5zYWxnYS5zbGEudjEuR2V0UmVwb3J0RXhwb3J0UmVxdWVzdBolLnNhbGdhLnNsYS52MS5HZXRSZXBvcnRFeHBvcnRSZXNwb25zZSIjgtPkkwIdEhsvdjEvc2xhL3JlcG9ydC1leHBvcnRzL3tpZH0ShQEKFERvd25sb2FkUmVwb3J0RXhwb3J0Eikuc2FsZ2Euc2xhLnYxLkRvd25sb2FkUmVwb3J0RXhwb3J0UmVxdWVzdBoULmdvb2dsZS5hcGkuSHR0cEJvZHkiLILT5JMCJhIkL3YxL3NsYS9yZXBvcnQtZXhwb3J0cy97aWR9OmRvd25sb2FkQq0BChBjb20uc2FsZ2Euc2xhLnYxQg9TbGFTZXJ2aWNlUHJvdG9QAVo2Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evc2xhL3YxO3NsYXYxogIDU1NYqgIMU2FsZ2EuU2xhLlYxygIMU2FsZ2FcU2xhXFYx4gIYU2FsZ2FcU2xhXFYxXEdQQk1ldGFkYXRh6gIOU2FsZ2E6OlNsYTo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_httpbody, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
 
 /**
  * CreateSlaConfigRequest is the input of SlaService.CreateSlaConfig.
@@ -907,6 +909,805 @@ export const GetComplianceResponseSchema: GenMessage<GetComplianceResponse> = /*
   messageDesc(file_salga_sla_v1_sla_service, 35);
 
 /**
+ * ListIndicatorsRequest is the input of SlaService.ListIndicators.
+ *
+ * @generated from message salga.sla.v1.ListIndicatorsRequest
+ */
+export type ListIndicatorsRequest = Message<"salga.sla.v1.ListIndicatorsRequest"> & {
+};
+
+/**
+ * Describes the message salga.sla.v1.ListIndicatorsRequest.
+ * Use `create(ListIndicatorsRequestSchema)` to create a new message.
+ */
+export const ListIndicatorsRequestSchema: GenMessage<ListIndicatorsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 36);
+
+/**
+ * ListIndicatorsResponse is the output of SlaService.ListIndicators.
+ *
+ * @generated from message salga.sla.v1.ListIndicatorsResponse
+ */
+export type ListIndicatorsResponse = Message<"salga.sla.v1.ListIndicatorsResponse"> & {
+  /**
+   * The catalogue, ordered by code.
+   *
+   * @generated from field: repeated salga.sla.v1.Indicator indicators = 1;
+   */
+  indicators: Indicator[];
+};
+
+/**
+ * Describes the message salga.sla.v1.ListIndicatorsResponse.
+ * Use `create(ListIndicatorsResponseSchema)` to create a new message.
+ */
+export const ListIndicatorsResponseSchema: GenMessage<ListIndicatorsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 37);
+
+/**
+ * GetIndicatorRequest is the input of SlaService.GetIndicator.
+ *
+ * @generated from message salga.sla.v1.GetIndicatorRequest
+ */
+export type GetIndicatorRequest = Message<"salga.sla.v1.GetIndicatorRequest"> & {
+  /**
+   * Indicator code, such as `WS3.11`.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * A month (`2026-07`), a quarter of the municipal financial year
+   * (`2026/27-Q1` is July to September 2026) or a financial year
+   * (`2026/27`).
+   *
+   * @generated from field: string period = 3;
+   */
+  period: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetIndicatorRequest.
+ * Use `create(GetIndicatorRequestSchema)` to create a new message.
+ */
+export const GetIndicatorRequestSchema: GenMessage<GetIndicatorRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 38);
+
+/**
+ * GetIndicatorResponse is the output of SlaService.GetIndicator.
+ *
+ * @generated from message salga.sla.v1.GetIndicatorResponse
+ */
+export type GetIndicatorResponse = Message<"salga.sla.v1.GetIndicatorResponse"> & {
+  /**
+   * The indicator's value over the period.
+   *
+   * @generated from field: salga.sla.v1.IndicatorValue value = 1;
+   */
+  value?: IndicatorValue | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetIndicatorResponse.
+ * Use `create(GetIndicatorResponseSchema)` to create a new message.
+ */
+export const GetIndicatorResponseSchema: GenMessage<GetIndicatorResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 39);
+
+/**
+ * ComputeIndicatorsRequest is the input of SlaService.ComputeIndicators.
+ *
+ * @generated from message salga.sla.v1.ComputeIndicatorsRequest
+ */
+export type ComputeIndicatorsRequest = Message<"salga.sla.v1.ComputeIndicatorsRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The period, as GetIndicatorRequest.period.
+   *
+   * @generated from field: string period = 2;
+   */
+  period: string;
+
+  /**
+   * Only these indicators; empty for every one of the catalogue.
+   *
+   * @generated from field: repeated string codes = 3;
+   */
+  codes: string[];
+
+  /**
+   * Split each indicator by these dimensions: REPORT_DIMENSION_WARD,
+   * _TEAM, _PRIORITY, _MONTH (others are refused).
+   *
+   * @generated from field: repeated salga.sla.v1.ReportDimension group_by = 4;
+   */
+  groupBy: ReportDimension[];
+
+  /**
+   * Maximum rows: default 500, at most 5000.
+   *
+   * @generated from field: int32 page_size = 5;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page of the same query.
+   *
+   * @generated from field: string page_token = 6;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ComputeIndicatorsRequest.
+ * Use `create(ComputeIndicatorsRequestSchema)` to create a new message.
+ */
+export const ComputeIndicatorsRequestSchema: GenMessage<ComputeIndicatorsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 40);
+
+/**
+ * ComputeIndicatorsResponse is the output of SlaService.ComputeIndicators.
+ *
+ * @generated from message salga.sla.v1.ComputeIndicatorsResponse
+ */
+export type ComputeIndicatorsResponse = Message<"salga.sla.v1.ComputeIndicatorsResponse"> & {
+  /**
+   * One row per indicator (and group), ordered by code then group.
+   *
+   * @generated from field: repeated salga.sla.v1.IndicatorValue rows = 1;
+   */
+  rows: IndicatorValue[];
+
+  /**
+   * Token of the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ComputeIndicatorsResponse.
+ * Use `create(ComputeIndicatorsResponseSchema)` to create a new message.
+ */
+export const ComputeIndicatorsResponseSchema: GenMessage<ComputeIndicatorsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 41);
+
+/**
+ * ListIndicatorTicketsRequest is the input of SlaService.ListIndicatorTickets.
+ *
+ * @generated from message salga.sla.v1.ListIndicatorTicketsRequest
+ */
+export type ListIndicatorTicketsRequest = Message<"salga.sla.v1.ListIndicatorTicketsRequest"> & {
+  /**
+   * Indicator code.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * The period, as GetIndicatorRequest.period.
+   *
+   * @generated from field: string period = 3;
+   */
+  period: string;
+
+  /**
+   * Only the tickets counted in the numerator (default: every ticket of
+   * the denominator, each marked with whether it is in the numerator).
+   *
+   * @generated from field: bool numerator_only = 4;
+   */
+  numeratorOnly: boolean;
+
+  /**
+   * Maximum tickets: default 100, at most 1000.
+   *
+   * @generated from field: int32 page_size = 5;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page of the same query.
+   *
+   * @generated from field: string page_token = 6;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListIndicatorTicketsRequest.
+ * Use `create(ListIndicatorTicketsRequestSchema)` to create a new message.
+ */
+export const ListIndicatorTicketsRequestSchema: GenMessage<ListIndicatorTicketsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 42);
+
+/**
+ * ListIndicatorTicketsResponse is the output of SlaService.ListIndicatorTickets.
+ *
+ * @generated from message salga.sla.v1.ListIndicatorTicketsResponse
+ */
+export type ListIndicatorTicketsResponse = Message<"salga.sla.v1.ListIndicatorTicketsResponse"> & {
+  /**
+   * Tickets in the order they were reported.
+   *
+   * @generated from field: repeated salga.sla.v1.IndicatorTicket tickets = 1;
+   */
+  tickets: IndicatorTicket[];
+
+  /**
+   * Token of the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListIndicatorTicketsResponse.
+ * Use `create(ListIndicatorTicketsResponseSchema)` to create a new message.
+ */
+export const ListIndicatorTicketsResponseSchema: GenMessage<ListIndicatorTicketsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 43);
+
+/**
+ * GetComplianceReportRequest is the input of SlaService.GetComplianceReport.
+ *
+ * @generated from message salga.sla.v1.GetComplianceReportRequest
+ */
+export type GetComplianceReportRequest = Message<"salga.sla.v1.GetComplianceReportRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The period, as GetIndicatorRequest.period.
+   *
+   * @generated from field: string period = 2;
+   */
+  period: string;
+
+  /**
+   * Group rows by these dimensions (default REPORT_DIMENSION_CATEGORY).
+   *
+   * @generated from field: repeated salga.sla.v1.ReportDimension group_by = 3;
+   */
+  groupBy: ReportDimension[];
+
+  /**
+   * Maximum rows: default 500, at most 5000.
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page of the same query.
+   *
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetComplianceReportRequest.
+ * Use `create(GetComplianceReportRequestSchema)` to create a new message.
+ */
+export const GetComplianceReportRequestSchema: GenMessage<GetComplianceReportRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 44);
+
+/**
+ * GetComplianceReportResponse is the output of SlaService.GetComplianceReport.
+ *
+ * @generated from message salga.sla.v1.GetComplianceReportResponse
+ */
+export type GetComplianceReportResponse = Message<"salga.sla.v1.GetComplianceReportResponse"> & {
+  /**
+   * One row per group, ordered by the groups' values.
+   *
+   * @generated from field: repeated salga.sla.v1.ComplianceReportRow rows = 1;
+   */
+  rows: ComplianceReportRow[];
+
+  /**
+   * Token of the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetComplianceReportResponse.
+ * Use `create(GetComplianceReportResponseSchema)` to create a new message.
+ */
+export const GetComplianceReportResponseSchema: GenMessage<GetComplianceReportResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 45);
+
+/**
+ * GetBacklogReportRequest is the input of SlaService.GetBacklogReport.
+ *
+ * @generated from message salga.sla.v1.GetBacklogReportRequest
+ */
+export type GetBacklogReportRequest = Message<"salga.sla.v1.GetBacklogReportRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * Group rows by these dimensions besides the age band (default
+   * REPORT_DIMENSION_CATEGORY; MONTH and DAY are refused).
+   *
+   * @generated from field: repeated salga.sla.v1.ReportDimension group_by = 2;
+   */
+  groupBy: ReportDimension[];
+
+  /**
+   * Maximum rows: default 500, at most 5000.
+   *
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page of the same query.
+   *
+   * @generated from field: string page_token = 4;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetBacklogReportRequest.
+ * Use `create(GetBacklogReportRequestSchema)` to create a new message.
+ */
+export const GetBacklogReportRequestSchema: GenMessage<GetBacklogReportRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 46);
+
+/**
+ * GetBacklogReportResponse is the output of SlaService.GetBacklogReport.
+ *
+ * @generated from message salga.sla.v1.GetBacklogReportResponse
+ */
+export type GetBacklogReportResponse = Message<"salga.sla.v1.GetBacklogReportResponse"> & {
+  /**
+   * One row per group and age band.
+   *
+   * @generated from field: repeated salga.sla.v1.BacklogRow rows = 1;
+   */
+  rows: BacklogRow[];
+
+  /**
+   * Token of the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetBacklogReportResponse.
+ * Use `create(GetBacklogReportResponseSchema)` to create a new message.
+ */
+export const GetBacklogReportResponseSchema: GenMessage<GetBacklogReportResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 47);
+
+/**
+ * GetVolumeReportRequest is the input of SlaService.GetVolumeReport.
+ *
+ * @generated from message salga.sla.v1.GetVolumeReportRequest
+ */
+export type GetVolumeReportRequest = Message<"salga.sla.v1.GetVolumeReportRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The period, as GetIndicatorRequest.period.
+   *
+   * @generated from field: string period = 2;
+   */
+  period: string;
+
+  /**
+   * Group each day's count by these dimensions too (default
+   * REPORT_DIMENSION_CATEGORY).
+   *
+   * @generated from field: repeated salga.sla.v1.ReportDimension group_by = 3;
+   */
+  groupBy: ReportDimension[];
+
+  /**
+   * Maximum rows: default 500, at most 5000.
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page of the same query.
+   *
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetVolumeReportRequest.
+ * Use `create(GetVolumeReportRequestSchema)` to create a new message.
+ */
+export const GetVolumeReportRequestSchema: GenMessage<GetVolumeReportRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 48);
+
+/**
+ * GetVolumeReportResponse is the output of SlaService.GetVolumeReport.
+ *
+ * @generated from message salga.sla.v1.GetVolumeReportResponse
+ */
+export type GetVolumeReportResponse = Message<"salga.sla.v1.GetVolumeReportResponse"> & {
+  /**
+   * One row per day and group, in date order.
+   *
+   * @generated from field: repeated salga.sla.v1.VolumeRow rows = 1;
+   */
+  rows: VolumeRow[];
+
+  /**
+   * Token of the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetVolumeReportResponse.
+ * Use `create(GetVolumeReportResponseSchema)` to create a new message.
+ */
+export const GetVolumeReportResponseSchema: GenMessage<GetVolumeReportResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 49);
+
+/**
+ * GetTimingReportRequest is the input of SlaService.GetTimingReport.
+ *
+ * @generated from message salga.sla.v1.GetTimingReportRequest
+ */
+export type GetTimingReportRequest = Message<"salga.sla.v1.GetTimingReportRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The period, as GetIndicatorRequest.period.
+   *
+   * @generated from field: string period = 2;
+   */
+  period: string;
+
+  /**
+   * Group rows by these dimensions (default REPORT_DIMENSION_CATEGORY).
+   *
+   * @generated from field: repeated salga.sla.v1.ReportDimension group_by = 3;
+   */
+  groupBy: ReportDimension[];
+
+  /**
+   * Maximum rows: default 500, at most 5000.
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * next_page_token of the previous page of the same query.
+   *
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetTimingReportRequest.
+ * Use `create(GetTimingReportRequestSchema)` to create a new message.
+ */
+export const GetTimingReportRequestSchema: GenMessage<GetTimingReportRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 50);
+
+/**
+ * GetTimingReportResponse is the output of SlaService.GetTimingReport.
+ *
+ * @generated from message salga.sla.v1.GetTimingReportResponse
+ */
+export type GetTimingReportResponse = Message<"salga.sla.v1.GetTimingReportResponse"> & {
+  /**
+   * One row per group.
+   *
+   * @generated from field: repeated salga.sla.v1.TimingRow rows = 1;
+   */
+  rows: TimingRow[];
+
+  /**
+   * Token of the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetTimingReportResponse.
+ * Use `create(GetTimingReportResponseSchema)` to create a new message.
+ */
+export const GetTimingReportResponseSchema: GenMessage<GetTimingReportResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 51);
+
+/**
+ * CreateReportScheduleRequest is the input of SlaService.CreateReportSchedule.
+ *
+ * @generated from message salga.sla.v1.CreateReportScheduleRequest
+ */
+export type CreateReportScheduleRequest = Message<"salga.sla.v1.CreateReportScheduleRequest"> & {
+  /**
+   * The schedule.
+   *
+   * @generated from field: salga.sla.v1.ReportSchedule schedule = 1;
+   */
+  schedule?: ReportSchedule | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.CreateReportScheduleRequest.
+ * Use `create(CreateReportScheduleRequestSchema)` to create a new message.
+ */
+export const CreateReportScheduleRequestSchema: GenMessage<CreateReportScheduleRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 52);
+
+/**
+ * CreateReportScheduleResponse is the output of SlaService.CreateReportSchedule.
+ *
+ * @generated from message salga.sla.v1.CreateReportScheduleResponse
+ */
+export type CreateReportScheduleResponse = Message<"salga.sla.v1.CreateReportScheduleResponse"> & {
+  /**
+   * The stored schedule, with its first run time.
+   *
+   * @generated from field: salga.sla.v1.ReportSchedule schedule = 1;
+   */
+  schedule?: ReportSchedule | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.CreateReportScheduleResponse.
+ * Use `create(CreateReportScheduleResponseSchema)` to create a new message.
+ */
+export const CreateReportScheduleResponseSchema: GenMessage<CreateReportScheduleResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 53);
+
+/**
+ * ListReportSchedulesRequest is the input of SlaService.ListReportSchedules.
+ *
+ * @generated from message salga.sla.v1.ListReportSchedulesRequest
+ */
+export type ListReportSchedulesRequest = Message<"salga.sla.v1.ListReportSchedulesRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListReportSchedulesRequest.
+ * Use `create(ListReportSchedulesRequestSchema)` to create a new message.
+ */
+export const ListReportSchedulesRequestSchema: GenMessage<ListReportSchedulesRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 54);
+
+/**
+ * ListReportSchedulesResponse is the output of SlaService.ListReportSchedules.
+ *
+ * @generated from message salga.sla.v1.ListReportSchedulesResponse
+ */
+export type ListReportSchedulesResponse = Message<"salga.sla.v1.ListReportSchedulesResponse"> & {
+  /**
+   * Schedules, oldest first.
+   *
+   * @generated from field: repeated salga.sla.v1.ReportSchedule schedules = 1;
+   */
+  schedules: ReportSchedule[];
+};
+
+/**
+ * Describes the message salga.sla.v1.ListReportSchedulesResponse.
+ * Use `create(ListReportSchedulesResponseSchema)` to create a new message.
+ */
+export const ListReportSchedulesResponseSchema: GenMessage<ListReportSchedulesResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 55);
+
+/**
+ * DeleteReportScheduleRequest is the input of SlaService.DeleteReportSchedule.
+ *
+ * @generated from message salga.sla.v1.DeleteReportScheduleRequest
+ */
+export type DeleteReportScheduleRequest = Message<"salga.sla.v1.DeleteReportScheduleRequest"> & {
+  /**
+   * Schedule UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.DeleteReportScheduleRequest.
+ * Use `create(DeleteReportScheduleRequestSchema)` to create a new message.
+ */
+export const DeleteReportScheduleRequestSchema: GenMessage<DeleteReportScheduleRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 56);
+
+/**
+ * DeleteReportScheduleResponse is the output of SlaService.DeleteReportSchedule.
+ *
+ * @generated from message salga.sla.v1.DeleteReportScheduleResponse
+ */
+export type DeleteReportScheduleResponse = Message<"salga.sla.v1.DeleteReportScheduleResponse"> & {
+};
+
+/**
+ * Describes the message salga.sla.v1.DeleteReportScheduleResponse.
+ * Use `create(DeleteReportScheduleResponseSchema)` to create a new message.
+ */
+export const DeleteReportScheduleResponseSchema: GenMessage<DeleteReportScheduleResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 57);
+
+/**
+ * ListReportExportsRequest is the input of SlaService.ListReportExports.
+ *
+ * @generated from message salga.sla.v1.ListReportExportsRequest
+ */
+export type ListReportExportsRequest = Message<"salga.sla.v1.ListReportExportsRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * Only the exports of this schedule.
+   *
+   * @generated from field: string schedule_id = 2;
+   */
+  scheduleId: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.ListReportExportsRequest.
+ * Use `create(ListReportExportsRequestSchema)` to create a new message.
+ */
+export const ListReportExportsRequestSchema: GenMessage<ListReportExportsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 58);
+
+/**
+ * ListReportExportsResponse is the output of SlaService.ListReportExports.
+ *
+ * @generated from message salga.sla.v1.ListReportExportsResponse
+ */
+export type ListReportExportsResponse = Message<"salga.sla.v1.ListReportExportsResponse"> & {
+  /**
+   * Exports without content, newest first (at most 500).
+   *
+   * @generated from field: repeated salga.sla.v1.ReportExport exports = 1;
+   */
+  exports: ReportExport[];
+};
+
+/**
+ * Describes the message salga.sla.v1.ListReportExportsResponse.
+ * Use `create(ListReportExportsResponseSchema)` to create a new message.
+ */
+export const ListReportExportsResponseSchema: GenMessage<ListReportExportsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 59);
+
+/**
+ * GetReportExportRequest is the input of SlaService.GetReportExport.
+ *
+ * @generated from message salga.sla.v1.GetReportExportRequest
+ */
+export type GetReportExportRequest = Message<"salga.sla.v1.GetReportExportRequest"> & {
+  /**
+   * Export UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetReportExportRequest.
+ * Use `create(GetReportExportRequestSchema)` to create a new message.
+ */
+export const GetReportExportRequestSchema: GenMessage<GetReportExportRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 60);
+
+/**
+ * GetReportExportResponse is the output of SlaService.GetReportExport.
+ *
+ * @generated from message salga.sla.v1.GetReportExportResponse
+ */
+export type GetReportExportResponse = Message<"salga.sla.v1.GetReportExportResponse"> & {
+  /**
+   * The export with its content.
+   *
+   * @generated from field: salga.sla.v1.ReportExport export = 1;
+   */
+  export?: ReportExport | undefined;
+};
+
+/**
+ * Describes the message salga.sla.v1.GetReportExportResponse.
+ * Use `create(GetReportExportResponseSchema)` to create a new message.
+ */
+export const GetReportExportResponseSchema: GenMessage<GetReportExportResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 61);
+
+/**
+ * DownloadReportExportRequest is the input of SlaService.DownloadReportExport.
+ *
+ * @generated from message salga.sla.v1.DownloadReportExportRequest
+ */
+export type DownloadReportExportRequest = Message<"salga.sla.v1.DownloadReportExportRequest"> & {
+  /**
+   * Export UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message salga.sla.v1.DownloadReportExportRequest.
+ * Use `create(DownloadReportExportRequestSchema)` to create a new message.
+ */
+export const DownloadReportExportRequestSchema: GenMessage<DownloadReportExportRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_service, 62);
+
+/**
  * SlaService is the public SLA API: policies and calendars (platform
  * admins), clocks, at-risk lists and compliance figures.
  *
@@ -1105,6 +1906,157 @@ export const SlaService: GenService<{
     methodKind: "unary";
     input: typeof GetComplianceRequestSchema;
     output: typeof GetComplianceResponseSchema;
+  },
+  /**
+   * ListIndicators lists the MFMA Circular 88 indicators the suite
+   * computes: code, definition, categories, clock and standard.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ListIndicators
+   */
+  listIndicators: {
+    methodKind: "unary";
+    input: typeof ListIndicatorsRequestSchema;
+    output: typeof ListIndicatorsResponseSchema;
+  },
+  /**
+   * GetIndicator computes one indicator for a municipality over a period
+   * (a month or a quarter of the municipal financial year).
+   *
+   * @generated from rpc salga.sla.v1.SlaService.GetIndicator
+   */
+  getIndicator: {
+    methodKind: "unary";
+    input: typeof GetIndicatorRequestSchema;
+    output: typeof GetIndicatorResponseSchema;
+  },
+  /**
+   * ComputeIndicators computes indicators for a municipality over a
+   * period, optionally per ward, team or priority.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ComputeIndicators
+   */
+  computeIndicators: {
+    methodKind: "unary";
+    input: typeof ComputeIndicatorsRequestSchema;
+    output: typeof ComputeIndicatorsResponseSchema;
+  },
+  /**
+   * ListIndicatorTickets lists the tickets behind an indicator's
+   * denominator (or only its numerator) over a period (staff only).
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ListIndicatorTickets
+   */
+  listIndicatorTickets: {
+    methodKind: "unary";
+    input: typeof ListIndicatorTicketsRequestSchema;
+    output: typeof ListIndicatorTicketsResponseSchema;
+  },
+  /**
+   * GetComplianceReport returns SLA compliance over a period grouped by
+   * category, ward, team, priority, month or day.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.GetComplianceReport
+   */
+  getComplianceReport: {
+    methodKind: "unary";
+    input: typeof GetComplianceReportRequestSchema;
+    output: typeof GetComplianceReportResponseSchema;
+  },
+  /**
+   * GetBacklogReport returns the open tickets now by age band.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.GetBacklogReport
+   */
+  getBacklogReport: {
+    methodKind: "unary";
+    input: typeof GetBacklogReportRequestSchema;
+    output: typeof GetBacklogReportResponseSchema;
+  },
+  /**
+   * GetVolumeReport returns tickets reported per day over a period.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.GetVolumeReport
+   */
+  getVolumeReport: {
+    methodKind: "unary";
+    input: typeof GetVolumeReportRequestSchema;
+    output: typeof GetVolumeReportResponseSchema;
+  },
+  /**
+   * GetTimingReport returns mean, median and 90th percentile times to first
+   * response and to resolution, in business hours and wall-clock hours.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.GetTimingReport
+   */
+  getTimingReport: {
+    methodKind: "unary";
+    input: typeof GetTimingReportRequestSchema;
+    output: typeof GetTimingReportResponseSchema;
+  },
+  /**
+   * CreateReportSchedule schedules a report to be produced every month or
+   * quarter for a municipality.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.CreateReportSchedule
+   */
+  createReportSchedule: {
+    methodKind: "unary";
+    input: typeof CreateReportScheduleRequestSchema;
+    output: typeof CreateReportScheduleResponseSchema;
+  },
+  /**
+   * ListReportSchedules lists a municipality's report schedules.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ListReportSchedules
+   */
+  listReportSchedules: {
+    methodKind: "unary";
+    input: typeof ListReportSchedulesRequestSchema;
+    output: typeof ListReportSchedulesResponseSchema;
+  },
+  /**
+   * DeleteReportSchedule stops a schedule (its exports are kept).
+   *
+   * @generated from rpc salga.sla.v1.SlaService.DeleteReportSchedule
+   */
+  deleteReportSchedule: {
+    methodKind: "unary";
+    input: typeof DeleteReportScheduleRequestSchema;
+    output: typeof DeleteReportScheduleResponseSchema;
+  },
+  /**
+   * ListReportExports lists the files scheduled reports produced, newest
+   * first.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.ListReportExports
+   */
+  listReportExports: {
+    methodKind: "unary";
+    input: typeof ListReportExportsRequestSchema;
+    output: typeof ListReportExportsResponseSchema;
+  },
+  /**
+   * GetReportExport returns one produced file with its content.
+   *
+   * @generated from rpc salga.sla.v1.SlaService.GetReportExport
+   */
+  getReportExport: {
+    methodKind: "unary";
+    input: typeof GetReportExportRequestSchema;
+    output: typeof GetReportExportResponseSchema;
+  },
+  /**
+   * DownloadReportExport returns one produced file as it is, with its
+   * content type (text/csv).
+   * buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+   * buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+   *
+   * @generated from rpc salga.sla.v1.SlaService.DownloadReportExport
+   */
+  downloadReportExport: {
+    methodKind: "unary";
+    input: typeof DownloadReportExportRequestSchema;
+    output: typeof HttpBodySchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_sla_v1_sla_service, 0);
