@@ -101,10 +101,27 @@ func polygon(c []byte, flip bool) (map[string]any, error) {
 // inside an even number of others is an outer ring, one inside an odd
 // number a hole of the innermost outer ring around it.
 func multiPolygon(rings [][][2]float64) map[string]any {
-	depth := make([]int, len(rings))
+	vertices := make([]map[[2]float64]bool, len(rings))
 	for i, r := range rings {
-		for j, o := range rings {
-			if i != j && contains(o, r[0]) {
+		vertices[i] = make(map[[2]float64]bool, len(r))
+		for _, p := range r {
+			vertices[i][p] = true
+		}
+	}
+	// inside tests a vertex of ring i that is not one of ring j's: a ring
+	// touching another at a vertex (an island at a corner) is not inside it.
+	inside := func(i, j int) bool {
+		for _, p := range rings[i] {
+			if !vertices[j][p] {
+				return contains(rings[j], p)
+			}
+		}
+		return false
+	}
+	depth := make([]int, len(rings))
+	for i := range rings {
+		for j := range rings {
+			if i != j && inside(i, j) {
 				depth[i]++
 			}
 		}
@@ -123,7 +140,7 @@ func multiPolygon(rings [][][2]float64) map[string]any {
 		}
 		best := -1
 		for j := range rings {
-			if depth[j]%2 == 0 && depth[j] == depth[i]-1 && contains(rings[j], r[0]) {
+			if depth[j]%2 == 0 && depth[j] == depth[i]-1 && inside(i, j) {
 				best = j
 			}
 		}

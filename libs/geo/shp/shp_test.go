@@ -129,3 +129,16 @@ func TestAnArchiveOfSeveralLayersNeedsOneNamed(t *testing.T) {
 	require.Equal(t, 0, got.SRID, "no .prj")
 	require.Equal(t, "munis", got.Collection["features"].([]any)[0].(map[string]any)["properties"].(map[string]any)["MUNICNAME"])
 }
+
+func TestAnIslandTouchingACornerIsNotAHole(t *testing.T) {
+	t.Parallel()
+	// The second square starts at the first one's corner, outside it.
+	l := shptest.Layer{Name: "w", Fields: wardFields, Records: []shptest.Record{{Rings: [][][2]float64{
+		box(18, -34, 18.1, -33.9),
+		{{18.1, -33.9}, {18.2, -33.9}, {18.2, -33.8}, {18.1, -33.8}, {18.1, -33.9}},
+	}, Values: []any{"1", 1.0, "x"}}}}
+	got, err := read(t, zipped(t, l), "")
+	require.NoError(t, err)
+	polys := got.Collection["features"].([]any)[0].(map[string]any)["geometry"].(map[string]any)["coordinates"].([]any)
+	require.Len(t, polys, 2, "two polygons, no hole")
+}

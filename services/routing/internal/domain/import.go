@@ -109,7 +109,7 @@ type ImportReport struct {
 	first error
 }
 
-// Refuse records feature r as refused because of err, an apperr
+// Refuse records feature fr as refused because of err, an apperr
 // InvalidArgument whose first violation names the field and the rule.
 func (r *ImportReport) Refuse(fr FeatureReport, err error) {
 	fr.Outcome = OutcomeRefused
@@ -121,7 +121,7 @@ func (r *ImportReport) Refuse(fr FeatureReport, err error) {
 	}
 }
 
-// Write records feature r as written (created when isNew).
+// Write records feature fr as written (created when isNew).
 func (r *ImportReport) Write(fr FeatureReport, isNew bool) {
 	fr.Outcome = OutcomeUpdated
 	if isNew {

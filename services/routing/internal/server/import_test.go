@@ -255,3 +255,34 @@ func TestSingleTeamsRepairOnlyWhenAsked(t *testing.T) {
 	_, err = e.public.UpdateTeam(admin(t, "TST"), upd)
 	requireCode(t, err, codes.InvalidArgument, "team.service_area", "repair would change the area by")
 }
+
+// The national 2011 ward layer, simplified more coarsely than the per-
+// municipality file data/ ships, gives Cape Town's ward 54 (Robben Island,
+// feature 53 of the city's wards there) a ring that crosses itself at
+// 18.375018 -33.796343; testdata holds that one feature as the source
+// data/README.md names publishes it (the national file of the same data).
+func TestTheNationalLayersRobbenIslandWardIsRepairedAndRoutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	cpt := readCollection(t, filepath.Join(dataDir(t), "mdb2011", "municipalities2011.geojson.gz"), func(f map[string]any) bool {
+		return f["properties"].(map[string]any)["CAT_B"] == "CPT"
+	})
+	_, err := e.public.ImportMunicipalities(platform(t), &routingv1.ImportMunicipalitiesRequest{FeatureCollection: toStruct(t, cpt)})
+	require.NoError(t, err)
+	ward := readCollection(t, filepath.Join("testdata", "ward54_CPT_national2011.geojson"), nil)
+	req := &routingv1.ImportTeamsRequest{Tenant: "CPT", Category: water, NameProperty: "WARDNO", NamePrefix: "Water ward ",
+		FeatureCollection: toStruct(t, ward), Mode: routingv1.ImportMode_IMPORT_MODE_REFUSE_ALL}
+	_, err = e.public.ImportTeams(admin(t, "CPT"), req)
+	requireCode(t, err, codes.InvalidArgument, "feature_collection.features[0].geometry", "Ring Self-intersection[18.375018 -33.796343]")
+
+	req.Mode = routingv1.ImportMode_IMPORT_MODE_REPAIR
+	res, err := e.public.ImportTeams(admin(t, "CPT"), req)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, res.GetRepaired())
+	f := res.GetFeatures()[0]
+	require.Equal(t, "Water ward 54", f.GetName())
+	require.Equal(t, "Ring Self-intersection[18.375018 -33.796343]", f.GetInvalidReason())
+	require.Less(t, f.GetAreaChangePercent(), 5.0, "within the default limit")
+	// Robben Island's prison reaches the repaired ward's team.
+	require.Equal(t, "Water ward 54", e.route("CPT", water, -33.8067, 18.3666).GetAssignment().GetTeamName())
+}
