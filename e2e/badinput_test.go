@@ -116,6 +116,20 @@ func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 		{"a million vertices over HTTP", "POST", "/v1/teams", admin, teamJSON(ringJSON(1_000_000)), 413},
 		{"a team name with a NUL byte", "POST", "/v1/teams", admin, `{"tenant":"TST","name":"Roads\u0000","category":"CATEGORY_ROADS","active":true}`, 400},
 		{"an unknown team category", "POST", "/v1/teams", admin, `{"tenant":"TST","name":"X","category":"CATEGORY_DRAGONS","active":true}`, 400},
+		{"a nearby radius over 5 km", "GET", "/v1/tickets:nearby?category=CATEGORY_WATER&radius_meters=5001&location.latitude=-33.9&location.longitude=18.45", agent, "", 400},
+		{"a negative nearby radius", "GET", "/v1/tickets:nearby?category=CATEGORY_WATER&radius_meters=-1&location.latitude=-33.9&location.longitude=18.45", agent, "", 400},
+		{"a nearby query without a point", "GET", "/v1/tickets:nearby?category=CATEGORY_WATER", agent, "", 400},
+		{"a nearby page of 51", "GET", "/v1/tickets:nearby?category=CATEGORY_WATER&page_size=51&location.latitude=-33.9&location.longitude=18.45", agent, "", 400},
+		{"a ticket linked to itself", "POST", "/v1/tickets/" + id + ":linkDuplicate", agent, `{"parent_id":"` + id + `"}`, 400},
+		{"a link to a parent that is SQL", "POST", "/v1/tickets/" + id + ":linkDuplicate", agent, `{"parent_id":"' OR 1=1 --"}`, 400},
+		{"a link to a GBV ticket, as for a missing id", "POST", "/v1/tickets/" + id + ":linkDuplicate", agent, `{"parent_id":"` + w.gbvCitizen + `"}`, 404},
+		{"a link across municipalities", "POST", "/v1/tickets/" + id + ":linkDuplicate", agent, `{"parent_id":"` + w.water["OTH"] + `"}`, 404},
+		{"an unlink of a ticket that is no duplicate", "POST", "/v1/tickets/" + id + ":unlinkDuplicate", agent, `{}`, 409},
+		{"an unknown priority", "POST", "/v1/tickets/" + id + ":setPriority", agent, `{"priority":"PRIORITY_P0_APOCALYPSE","reason":"x"}`, 400},
+		{"a priority change without a reason", "POST", "/v1/tickets/" + id + ":setPriority", agent, `{"priority":"PRIORITY_P1_CRITICAL"}`, 400},
+		{"a citizen's priority", "POST", "/v1/tickets", w.token("TST", "citizen"), ticketJSON("priority", `"PRIORITY_P1_CRITICAL"`), 403},
+		{"a nearby radius for GBV", "POST", "/v1/duplicate-settings", admin, `{"settings":{"radii":[{"category":"CATEGORY_GBV","resident_meters":100}]}}`, 400},
+		{"a one-letter priority keyword", "POST", "/v1/duplicate-settings", admin, `{"settings":{"keywords":[{"phrase":"x","priority":"PRIORITY_P1_CRITICAL"}]}}`, 400},
 	}
 	for _, tc := range cases {
 		code, body, _ := s.call(tc.method, tc.path, tc.token, tc.body, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -188,4 +189,59 @@ func TestAP1GetsTheP1DeadlineAndAPriorityChangeKeepsTheElapsedTime(t *testing.T)
 		}
 	}
 	require.Equal(t, 2, changed, "both clocks keep the segment before the change")
+}
+
+func TestAnOpen311ClientFindsNearbyRequestsAndFilesADuplicate(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{extraEnv: []string{"GATEWAY_CLIENT_RATE=0", "GATEWAY_TENANT_RATE=0"}})
+	s.seedCity(t, o311Tenant)
+	key := s.issueKey(t)
+	code, raw, _ := s.o311(http.MethodPost, "requests.json", report(key, "water", cityHall, "Burst main on Darling Street"))
+	require.Equal(t, 200, code, string(raw))
+	parent := requestIDs(o311Requests(t, raw))[0]
+	code, raw, _ = s.o311(http.MethodPost, "requests.json", report(key, "gbv", metresFrom(cityHall, 2, 0), "Assault"))
+	require.Equal(t, 200, code, string(raw))
+	gbv := requestIDs(o311Requests(t, raw))[0]
+
+	// The client's "is this already reported?" screen.
+	near := url.Values{"jurisdiction_id": {o311Tenant}, "api_key": {key}, "service_code": {"water"},
+		"lat": {fmt.Sprint(metresFrom(cityHall, 40, 0).GetLatitude())}, "long": {fmt.Sprint(cityHall.GetLongitude())}}
+	code, raw, _ = s.o311(http.MethodGet, "nearby.json", near)
+	require.Equal(t, 200, code, string(raw))
+	found := o311Requests(t, raw)
+	require.Equal(t, []string{parent}, requestIDs(found))
+	require.InDelta(t, 40, found[0]["distance_meters"], 1)
+	require.NotContains(t, string(raw), "Burst main", "no description")
+	for _, bad := range []url.Values{
+		{"jurisdiction_id": {o311Tenant}, "service_code": {"water"}, "lat": near["lat"], "long": near["long"]},
+		{"jurisdiction_id": {o311Tenant}, "api_key": {key}, "service_code": {"water"}, "lat": near["lat"], "long": near["long"], "radius": {"6000"}},
+	} {
+		code, raw, _ = s.o311(http.MethodGet, "nearby.json", bad)
+		require.Contains(t, []int{400, 403}, code, string(raw))
+	}
+	gbvNear := url.Values{"jurisdiction_id": {o311Tenant}, "api_key": {key}, "service_code": {"gbv"}, "lat": near["lat"], "long": near["long"]}
+	code, raw, _ = s.o311(http.MethodGet, "nearby.json", gbvNear)
+	require.NotContains(t, string(raw), gbv, "never a GBV request (status %d)", code)
+
+	// The reporter adds to the parent instead of filing another job.
+	dup := report(key, "water", metresFrom(cityHall, 40, 0), "Water everywhere")
+	dup.Set("attribute[duplicate_of]", parent)
+	code, raw, _ = s.o311(http.MethodPost, "requests.json", dup)
+	require.Equal(t, 200, code, string(raw))
+	child := requestIDs(o311Requests(t, raw))[0]
+	code, raw, _ = s.o311(http.MethodGet, "requests/"+child+".json", url.Values{"jurisdiction_id": {o311Tenant}, "extensions": {"true"}})
+	require.Equal(t, 200, code, string(raw))
+	requireValid(t, "requests.json", raw)
+	got := o311Requests(t, raw)[0]
+	require.Equal(t, "closed", got["status"])
+	require.Contains(t, got["status_notes"], parent)
+	require.Equal(t, parent, got["extended_attributes"].(map[string]any)["duplicate_of"])
+
+	// A parent that is no open request of the jurisdiction refuses the report.
+	for _, bad := range []string{gbv, child, "not-a-request"} {
+		dup.Set("attribute[duplicate_of]", bad)
+		code, raw, _ = s.o311(http.MethodPost, "requests.json", dup)
+		requireO311Error(t, 400, code, raw, false)
+		require.Contains(t, string(raw), "attribute[duplicate_of]")
+	}
 }
