@@ -138,6 +138,10 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 				_, err := rc.ExplainRoute(ctx, &routingv1.ExplainRouteRequest{Tenant: "OTH", Location: westPoint, Category: commonv1.Category_CATEGORY_WATER})
 				return err
 			}},
+			{"GetCoverage of OTH", func() error {
+				_, err := rc.GetCoverage(ctx, &routingv1.GetCoverageRequest{Tenant: "OTH", Category: commonv1.Category_CATEGORY_WATER})
+				return err
+			}},
 			{"UpdateMunicipality OTH", func() error {
 				_, err := rc.UpdateMunicipality(ctx, &routingv1.UpdateMunicipalityRequest{Code: "OTH", Municipality: &routingv1.Municipality{Name: "Hijacked"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}})
 				return err
@@ -229,6 +233,7 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			{"GET", "/v1/teams/" + otherTeam + "/queue", ""},
 			{"GET", "/v1/triage?tenant=OTH", ""},
 			{"GET", "/v1/routes:explain?tenant=OTH&category=CATEGORY_WATER&location.latitude=-33.9&location.longitude=18.45", ""},
+			{"GET", "/v1/coverage?tenant=OTH&category=CATEGORY_WATER", ""},
 			{"PATCH", "/v1/municipalities/OTH?update_mask=name", `{"name":"Hijacked"}`},
 			{"GET", "/v1/sla/tickets/" + other + "/clocks", ""},
 			{"GET", "/v1/sla/tickets/" + other + "/clocks:explain", ""},

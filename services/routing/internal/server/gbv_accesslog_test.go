@@ -120,6 +120,7 @@ var carryNoSealedContent = map[string]string{
 	rpcListTeams:            "teams and their members; no tickets",
 	rpcImportTeams:          "teams and their members; no tickets",
 	rpcExplainRoute:         "a decision for a point and category; no ticket, no assignment",
+	rpcGetCoverage:          "areas of teams and municipality; no ticket, no assignment",
 	rpcRecordTicketStatus:   "answers only whether the status was applied",
 }
 

@@ -57,6 +57,7 @@ var noJobTenant = map[string]string{
 	rpcListAssignments:      "public: staff's",
 	rpcListTeamQueue:        "public: staff's",
 	rpcListTriageQueue:      "public: staff's",
+	rpcGetCoverage:          "public: staff's or a service's, in the token's tenant",
 }
 
 // TestAnInternalCallActsOnlyForTheTenantItsTokenNames calls every internal

@@ -94,6 +94,7 @@ func decisionOut(d domain.Decision) *routingv1.RouteDecision {
 	out := &routingv1.RouteDecision{
 		TeamId: d.TeamID, TeamName: d.TeamName, AssignedPersonId: d.PersonID,
 		Reason: vocab.MustParse[commonv1.AssignmentReason](string(d.Reason)), Explanation: d.Explanation,
+		InCoverageGap: d.InCoverageGap,
 	}
 	for _, c := range d.Candidates {
 		out.Candidates = append(out.Candidates, &routingv1.RouteCandidate{
@@ -114,4 +115,28 @@ func queueOut(qs []domain.QueuedTicket) []*routingv1.QueuedTicket {
 		})
 	}
 	return out
+}
+
+func coverageOut(c domain.Coverage) (*routingv1.Coverage, error) {
+	gap, err := structOut(c.Gap)
+	if err != nil {
+		return nil, err
+	}
+	out := &routingv1.Coverage{
+		Tenant: c.Tenant, Category: vocab.MustParse[commonv1.Category](string(c.Category)),
+		MunicipalityAreaSqKm: c.MunicipalityAreaSqKm, TeamCount: int32(c.TeamCount),
+		Gap: gap, GapAreaSqKm: c.GapAreaSqKm, GapPercent: c.GapPercent(), GapParts: int32(c.GapParts),
+	}
+	for _, o := range c.Overlaps {
+		area, err := structOut(o.Area)
+		if err != nil {
+			return nil, err
+		}
+		ov := &routingv1.CoverageOverlap{Area: area, AreaSqKm: o.AreaSqKm, TieBreak: o.TieBreak}
+		for _, t := range o.Teams {
+			ov.Teams = append(ov.Teams, &routingv1.CoverageTeam{TeamId: t.ID, TeamName: t.Name, AreaSqKm: t.AreaSqKm, Chosen: t.Chosen})
+		}
+		out.Overlaps = append(out.Overlaps, ov)
+	}
+	return out, nil
 }

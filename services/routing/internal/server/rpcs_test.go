@@ -28,6 +28,7 @@ const (
 	rpcListAssignments      = "/salga.routing.v1.RoutingService/ListAssignments"
 	rpcListTeamQueue        = "/salga.routing.v1.RoutingService/ListTeamQueue"
 	rpcListTriageQueue      = "/salga.routing.v1.RoutingService/ListTriageQueue"
+	rpcGetCoverage          = "/salga.routing.v1.RoutingService/GetCoverage"
 	rpcRouteTicket          = "/salga.routing.v1.RoutingInternalService/RouteTicket"
 	rpcEscalateTicket       = "/salga.routing.v1.RoutingInternalService/EscalateTicket"
 	rpcRecordTicketStatus   = "/salga.routing.v1.RoutingInternalService/RecordTicketStatus"

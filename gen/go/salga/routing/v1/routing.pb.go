@@ -581,7 +581,11 @@ type RouteDecision struct {
 	// A sentence explaining the decision for an operator.
 	Explanation string `protobuf:"bytes,5,opt,name=explanation,proto3" json:"explanation,omitempty"`
 	// Teams considered, best first.
-	Candidates    []*RouteCandidate `protobuf:"bytes,6,rep,name=candidates,proto3" json:"candidates,omitempty"`
+	Candidates []*RouteCandidate `protobuf:"bytes,6,rep,name=candidates,proto3" json:"candidates,omitempty"`
+	// Whether the point lies in a coverage gap: no active team of the
+	// category (for GBV, no SAPS team) has a service area covering it, so
+	// the ticket falls back to the nearest team or waits in triage.
+	InCoverageGap bool `protobuf:"varint,7,opt,name=in_coverage_gap,json=inCoverageGap,proto3" json:"in_coverage_gap,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -658,6 +662,13 @@ func (x *RouteDecision) GetCandidates() []*RouteCandidate {
 	return nil
 }
 
+func (x *RouteDecision) GetInCoverageGap() bool {
+	if x != nil {
+		return x.InCoverageGap
+	}
+	return false
+}
+
 // QueuedTicket is a ticket in a team's queue (or the triage queue).
 type QueuedTicket struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -731,6 +742,275 @@ func (x *QueuedTicket) GetCategory() v1.Category {
 	return v1.Category(0)
 }
 
+// Coverage is how the active teams of one category cover a municipality
+// (RoutingService.GetCoverage). Areas are measured on the spheroid.
+type Coverage struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The category measured.
+	Category v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Area of the municipality's boundary in square kilometres.
+	MunicipalityAreaSqKm float64 `protobuf:"fixed64,3,opt,name=municipality_area_sq_km,json=municipalityAreaSqKm,proto3" json:"municipality_area_sq_km,omitempty"`
+	// Active teams of the category with a service area (the teams measured).
+	TeamCount int32 `protobuf:"varint,4,opt,name=team_count,json=teamCount,proto3" json:"team_count,omitempty"`
+	// The parts of the municipality no such team covers, as a GeoJSON
+	// MultiPolygon (EPSG:4326); absent when the teams cover all of it.
+	Gap *structpb.Struct `protobuf:"bytes,5,opt,name=gap,proto3" json:"gap,omitempty"`
+	// Area of the gap in square kilometres.
+	GapAreaSqKm float64 `protobuf:"fixed64,6,opt,name=gap_area_sq_km,json=gapAreaSqKm,proto3" json:"gap_area_sq_km,omitempty"`
+	// The gap as a percentage of the municipality's area (0 to 100).
+	GapPercent float64 `protobuf:"fixed64,7,opt,name=gap_percent,json=gapPercent,proto3" json:"gap_percent,omitempty"`
+	// Number of separate polygons in the gap.
+	GapParts int32 `protobuf:"varint,8,opt,name=gap_parts,json=gapParts,proto3" json:"gap_parts,omitempty"`
+	// Every pair of teams whose service areas overlap (by at least one square
+	// metre), largest overlap first.
+	Overlaps      []*CoverageOverlap `protobuf:"bytes,9,rep,name=overlaps,proto3" json:"overlaps,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Coverage) Reset() {
+	*x = Coverage{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Coverage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Coverage) ProtoMessage() {}
+
+func (x *Coverage) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Coverage.ProtoReflect.Descriptor instead.
+func (*Coverage) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Coverage) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *Coverage) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *Coverage) GetMunicipalityAreaSqKm() float64 {
+	if x != nil {
+		return x.MunicipalityAreaSqKm
+	}
+	return 0
+}
+
+func (x *Coverage) GetTeamCount() int32 {
+	if x != nil {
+		return x.TeamCount
+	}
+	return 0
+}
+
+func (x *Coverage) GetGap() *structpb.Struct {
+	if x != nil {
+		return x.Gap
+	}
+	return nil
+}
+
+func (x *Coverage) GetGapAreaSqKm() float64 {
+	if x != nil {
+		return x.GapAreaSqKm
+	}
+	return 0
+}
+
+func (x *Coverage) GetGapPercent() float64 {
+	if x != nil {
+		return x.GapPercent
+	}
+	return 0
+}
+
+func (x *Coverage) GetGapParts() int32 {
+	if x != nil {
+		return x.GapParts
+	}
+	return 0
+}
+
+func (x *Coverage) GetOverlaps() []*CoverageOverlap {
+	if x != nil {
+		return x.Overlaps
+	}
+	return nil
+}
+
+// CoverageOverlap is where the service areas of two teams of the category
+// overlap, and which of them routing chooses there.
+type CoverageOverlap struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The two teams, the one routing chooses in the overlap first.
+	Teams []*CoverageTeam `protobuf:"bytes,1,rep,name=teams,proto3" json:"teams,omitempty"`
+	// The overlap as a GeoJSON MultiPolygon (EPSG:4326).
+	Area *structpb.Struct `protobuf:"bytes,2,opt,name=area,proto3" json:"area,omitempty"`
+	// Area of the overlap in square kilometres.
+	AreaSqKm float64 `protobuf:"fixed64,3,opt,name=area_sq_km,json=areaSqKm,proto3" json:"area_sq_km,omitempty"`
+	// The tie-break rule that applies in the overlap, as a sentence naming
+	// the rule and the team it chooses.
+	TieBreak      string `protobuf:"bytes,4,opt,name=tie_break,json=tieBreak,proto3" json:"tie_break,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CoverageOverlap) Reset() {
+	*x = CoverageOverlap{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CoverageOverlap) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CoverageOverlap) ProtoMessage() {}
+
+func (x *CoverageOverlap) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CoverageOverlap.ProtoReflect.Descriptor instead.
+func (*CoverageOverlap) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CoverageOverlap) GetTeams() []*CoverageTeam {
+	if x != nil {
+		return x.Teams
+	}
+	return nil
+}
+
+func (x *CoverageOverlap) GetArea() *structpb.Struct {
+	if x != nil {
+		return x.Area
+	}
+	return nil
+}
+
+func (x *CoverageOverlap) GetAreaSqKm() float64 {
+	if x != nil {
+		return x.AreaSqKm
+	}
+	return 0
+}
+
+func (x *CoverageOverlap) GetTieBreak() string {
+	if x != nil {
+		return x.TieBreak
+	}
+	return ""
+}
+
+// CoverageTeam is one team of an overlap.
+type CoverageTeam struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Team UUID.
+	TeamId string `protobuf:"bytes,1,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Team name.
+	TeamName string `protobuf:"bytes,2,opt,name=team_name,json=teamName,proto3" json:"team_name,omitempty"`
+	// Area of the team's whole service area in square kilometres.
+	AreaSqKm float64 `protobuf:"fixed64,3,opt,name=area_sq_km,json=areaSqKm,proto3" json:"area_sq_km,omitempty"`
+	// Whether routing chooses this team in the overlap.
+	Chosen        bool `protobuf:"varint,4,opt,name=chosen,proto3" json:"chosen,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CoverageTeam) Reset() {
+	*x = CoverageTeam{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CoverageTeam) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CoverageTeam) ProtoMessage() {}
+
+func (x *CoverageTeam) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CoverageTeam.ProtoReflect.Descriptor instead.
+func (*CoverageTeam) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *CoverageTeam) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *CoverageTeam) GetTeamName() string {
+	if x != nil {
+		return x.TeamName
+	}
+	return ""
+}
+
+func (x *CoverageTeam) GetAreaSqKm() float64 {
+	if x != nil {
+		return x.AreaSqKm
+	}
+	return 0
+}
+
+func (x *CoverageTeam) GetChosen() bool {
+	if x != nil {
+		return x.Chosen
+	}
+	return false
+}
+
 var File_salga_routing_v1_routing_proto protoreflect.FileDescriptor
 
 const file_salga_routing_v1_routing_proto_rawDesc = "" +
@@ -793,7 +1073,7 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\x0fdistance_meters\x18\x04 \x01(\x01R\x0edistanceMeters\x12\x1c\n" +
 	"\n" +
 	"area_sq_km\x18\x05 \x01(\x01R\bareaSqKm\x12\x16\n" +
-	"\x06chosen\x18\x06 \x01(\bR\x06chosen\"\x92\x02\n" +
+	"\x06chosen\x18\x06 \x01(\bR\x06chosen\"\xba\x02\n" +
 	"\rRouteDecision\x12\x17\n" +
 	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x12\x1b\n" +
 	"\tteam_name\x18\x02 \x01(\tR\bteamName\x12,\n" +
@@ -802,14 +1082,39 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\vexplanation\x18\x05 \x01(\tR\vexplanation\x12@\n" +
 	"\n" +
 	"candidates\x18\x06 \x03(\v2 .salga.routing.v1.RouteCandidateR\n" +
-	"candidates\"\xd7\x01\n" +
+	"candidates\x12&\n" +
+	"\x0fin_coverage_gap\x18\a \x01(\bR\rinCoverageGap\"\xd7\x01\n" +
 	"\fQueuedTicket\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12<\n" +
 	"\n" +
 	"assignment\x18\x02 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
 	"assignment\x125\n" +
 	"\x06status\x18\x03 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x125\n" +
-	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategoryB\xc6\x01\n" +
+	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\"\xfc\x02\n" +
+	"\bCoverage\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x125\n" +
+	"\x17municipality_area_sq_km\x18\x03 \x01(\x01R\x14municipalityAreaSqKm\x12\x1d\n" +
+	"\n" +
+	"team_count\x18\x04 \x01(\x05R\tteamCount\x12)\n" +
+	"\x03gap\x18\x05 \x01(\v2\x17.google.protobuf.StructR\x03gap\x12#\n" +
+	"\x0egap_area_sq_km\x18\x06 \x01(\x01R\vgapAreaSqKm\x12\x1f\n" +
+	"\vgap_percent\x18\a \x01(\x01R\n" +
+	"gapPercent\x12\x1b\n" +
+	"\tgap_parts\x18\b \x01(\x05R\bgapParts\x12=\n" +
+	"\boverlaps\x18\t \x03(\v2!.salga.routing.v1.CoverageOverlapR\boverlaps\"\xaf\x01\n" +
+	"\x0fCoverageOverlap\x124\n" +
+	"\x05teams\x18\x01 \x03(\v2\x1e.salga.routing.v1.CoverageTeamR\x05teams\x12+\n" +
+	"\x04area\x18\x02 \x01(\v2\x17.google.protobuf.StructR\x04area\x12\x1c\n" +
+	"\n" +
+	"area_sq_km\x18\x03 \x01(\x01R\bareaSqKm\x12\x1b\n" +
+	"\ttie_break\x18\x04 \x01(\tR\btieBreak\"z\n" +
+	"\fCoverageTeam\x12\x17\n" +
+	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x12\x1b\n" +
+	"\tteam_name\x18\x02 \x01(\tR\bteamName\x12\x1c\n" +
+	"\n" +
+	"area_sq_km\x18\x03 \x01(\x01R\bareaSqKm\x12\x16\n" +
+	"\x06chosen\x18\x04 \x01(\bR\x06chosenB\xc6\x01\n" +
 	"\x14com.salga.routing.v1B\fRoutingProtoP\x01Z>github.com/salga/trustengine/gen/go/salga/routing/v1;routingv1\xa2\x02\x03SRX\xaa\x02\x10Salga.Routing.V1\xca\x02\x10Salga\\Routing\\V1\xe2\x02\x1cSalga\\Routing\\V1\\GPBMetadata\xea\x02\x12Salga::Routing::V1b\x06proto3"
 
 var (
@@ -824,7 +1129,7 @@ func file_salga_routing_v1_routing_proto_rawDescGZIP() []byte {
 	return file_salga_routing_v1_routing_proto_rawDescData
 }
 
-var file_salga_routing_v1_routing_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_salga_routing_v1_routing_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_salga_routing_v1_routing_proto_goTypes = []any{
 	(*Municipality)(nil),          // 0: salga.routing.v1.Municipality
 	(*TeamMember)(nil),            // 1: salga.routing.v1.TeamMember
@@ -833,33 +1138,41 @@ var file_salga_routing_v1_routing_proto_goTypes = []any{
 	(*RouteCandidate)(nil),        // 4: salga.routing.v1.RouteCandidate
 	(*RouteDecision)(nil),         // 5: salga.routing.v1.RouteDecision
 	(*QueuedTicket)(nil),          // 6: salga.routing.v1.QueuedTicket
-	(*structpb.Struct)(nil),       // 7: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
-	(v1.Category)(0),              // 9: salga.common.v1.Category
-	(v1.AssignmentReason)(0),      // 10: salga.common.v1.AssignmentReason
-	(v1.TicketStatus)(0),          // 11: salga.common.v1.TicketStatus
+	(*Coverage)(nil),              // 7: salga.routing.v1.Coverage
+	(*CoverageOverlap)(nil),       // 8: salga.routing.v1.CoverageOverlap
+	(*CoverageTeam)(nil),          // 9: salga.routing.v1.CoverageTeam
+	(*structpb.Struct)(nil),       // 10: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(v1.Category)(0),              // 12: salga.common.v1.Category
+	(v1.AssignmentReason)(0),      // 13: salga.common.v1.AssignmentReason
+	(v1.TicketStatus)(0),          // 14: salga.common.v1.TicketStatus
 }
 var file_salga_routing_v1_routing_proto_depIdxs = []int32{
-	7,  // 0: salga.routing.v1.Municipality.boundary:type_name -> google.protobuf.Struct
-	8,  // 1: salga.routing.v1.Municipality.create_time:type_name -> google.protobuf.Timestamp
-	8,  // 2: salga.routing.v1.Municipality.update_time:type_name -> google.protobuf.Timestamp
-	9,  // 3: salga.routing.v1.Team.category:type_name -> salga.common.v1.Category
+	10, // 0: salga.routing.v1.Municipality.boundary:type_name -> google.protobuf.Struct
+	11, // 1: salga.routing.v1.Municipality.create_time:type_name -> google.protobuf.Timestamp
+	11, // 2: salga.routing.v1.Municipality.update_time:type_name -> google.protobuf.Timestamp
+	12, // 3: salga.routing.v1.Team.category:type_name -> salga.common.v1.Category
 	1,  // 4: salga.routing.v1.Team.members:type_name -> salga.routing.v1.TeamMember
-	7,  // 5: salga.routing.v1.Team.service_area:type_name -> google.protobuf.Struct
-	8,  // 6: salga.routing.v1.Team.create_time:type_name -> google.protobuf.Timestamp
-	8,  // 7: salga.routing.v1.Team.update_time:type_name -> google.protobuf.Timestamp
-	10, // 8: salga.routing.v1.Assignment.reason:type_name -> salga.common.v1.AssignmentReason
-	8,  // 9: salga.routing.v1.Assignment.create_time:type_name -> google.protobuf.Timestamp
-	10, // 10: salga.routing.v1.RouteDecision.reason:type_name -> salga.common.v1.AssignmentReason
+	10, // 5: salga.routing.v1.Team.service_area:type_name -> google.protobuf.Struct
+	11, // 6: salga.routing.v1.Team.create_time:type_name -> google.protobuf.Timestamp
+	11, // 7: salga.routing.v1.Team.update_time:type_name -> google.protobuf.Timestamp
+	13, // 8: salga.routing.v1.Assignment.reason:type_name -> salga.common.v1.AssignmentReason
+	11, // 9: salga.routing.v1.Assignment.create_time:type_name -> google.protobuf.Timestamp
+	13, // 10: salga.routing.v1.RouteDecision.reason:type_name -> salga.common.v1.AssignmentReason
 	4,  // 11: salga.routing.v1.RouteDecision.candidates:type_name -> salga.routing.v1.RouteCandidate
 	3,  // 12: salga.routing.v1.QueuedTicket.assignment:type_name -> salga.routing.v1.Assignment
-	11, // 13: salga.routing.v1.QueuedTicket.status:type_name -> salga.common.v1.TicketStatus
-	9,  // 14: salga.routing.v1.QueuedTicket.category:type_name -> salga.common.v1.Category
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	14, // 13: salga.routing.v1.QueuedTicket.status:type_name -> salga.common.v1.TicketStatus
+	12, // 14: salga.routing.v1.QueuedTicket.category:type_name -> salga.common.v1.Category
+	12, // 15: salga.routing.v1.Coverage.category:type_name -> salga.common.v1.Category
+	10, // 16: salga.routing.v1.Coverage.gap:type_name -> google.protobuf.Struct
+	8,  // 17: salga.routing.v1.Coverage.overlaps:type_name -> salga.routing.v1.CoverageOverlap
+	9,  // 18: salga.routing.v1.CoverageOverlap.teams:type_name -> salga.routing.v1.CoverageTeam
+	10, // 19: salga.routing.v1.CoverageOverlap.area:type_name -> google.protobuf.Struct
+	20, // [20:20] is the sub-list for method output_type
+	20, // [20:20] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_proto_init() }
@@ -873,7 +1186,7 @@ func file_salga_routing_v1_routing_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_proto_rawDesc), len(file_salga_routing_v1_routing_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1918,6 +1918,109 @@ func (x *ListTriageQueueResponse) GetNextPageToken() string {
 	return ""
 }
 
+// GetCoverageRequest is the input of RoutingService.GetCoverage.
+type GetCoverageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Category whose teams are measured; required. For CATEGORY_GBV the
+	// active SAPS liaison teams of any category are measured, the only teams
+	// GBV tickets are routed to.
+	Category      v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCoverageRequest) Reset() {
+	*x = GetCoverageRequest{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCoverageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCoverageRequest) ProtoMessage() {}
+
+func (x *GetCoverageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCoverageRequest.ProtoReflect.Descriptor instead.
+func (*GetCoverageRequest) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *GetCoverageRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetCoverageRequest) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+// GetCoverageResponse is the output of RoutingService.GetCoverage.
+type GetCoverageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// How the category's active teams cover the municipality.
+	Coverage      *Coverage `protobuf:"bytes,1,opt,name=coverage,proto3" json:"coverage,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCoverageResponse) Reset() {
+	*x = GetCoverageResponse{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCoverageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCoverageResponse) ProtoMessage() {}
+
+func (x *GetCoverageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCoverageResponse.ProtoReflect.Descriptor instead.
+func (*GetCoverageResponse) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GetCoverageResponse) GetCoverage() *Coverage {
+	if x != nil {
+		return x.Coverage
+	}
+	return nil
+}
+
 var File_salga_routing_v1_routing_service_proto protoreflect.FileDescriptor
 
 const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
@@ -2035,7 +2138,12 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"{\n" +
 	"\x17ListTriageQueueResponse\x128\n" +
 	"\atickets\x18\x01 \x03(\v2\x1e.salga.routing.v1.QueuedTicketR\atickets\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x84\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"c\n" +
+	"\x12GetCoverageRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\"M\n" +
+	"\x13GetCoverageResponse\x126\n" +
+	"\bcoverage\x18\x01 \x01(\v2\x1a.salga.routing.v1.CoverageR\bcoverage2\xf6\x12\n" +
 	"\x0eRoutingService\x12\x99\x01\n" +
 	"\x12CreateMunicipality\x12+.salga.routing.v1.CreateMunicipalityRequest\x1a,.salga.routing.v1.CreateMunicipalityResponse\"(\x82\xd3\xe4\x93\x02\":\fmunicipality\"\x12/v1/municipalities\x12\xa0\x01\n" +
 	"\x12UpdateMunicipality\x12+.salga.routing.v1.UpdateMunicipalityRequest\x1a,.salga.routing.v1.UpdateMunicipalityResponse\"/\x82\xd3\xe4\x93\x02):\fmunicipality2\x19/v1/municipalities/{code}\x12\x89\x01\n" +
@@ -2056,7 +2164,8 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x0fListAssignments\x12(.salga.routing.v1.ListAssignmentsRequest\x1a).salga.routing.v1.ListAssignmentsResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/tickets/{ticket_id}/assignments\x12\x83\x01\n" +
 	"\rListTeamQueue\x12&.salga.routing.v1.ListTeamQueueRequest\x1a'.salga.routing.v1.ListTeamQueueResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/teams/{team_id}/queue\x12z\n" +
 	"\x0fListTriageQueue\x12(.salga.routing.v1.ListTriageQueueRequest\x1a).salga.routing.v1.ListTriageQueueResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
-	"/v1/triageB\xcd\x01\n" +
+	"/v1/triage\x12p\n" +
+	"\vGetCoverage\x12$.salga.routing.v1.GetCoverageRequest\x1a%.salga.routing.v1.GetCoverageResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/coverageB\xcd\x01\n" +
 	"\x14com.salga.routing.v1B\x13RoutingServiceProtoP\x01Z>github.com/salga/trustengine/gen/go/salga/routing/v1;routingv1\xa2\x02\x03SRX\xaa\x02\x10Salga.Routing.V1\xca\x02\x10Salga\\Routing\\V1\xe2\x02\x1cSalga\\Routing\\V1\\GPBMetadata\xea\x02\x12Salga::Routing::V1b\x06proto3"
 
 var (
@@ -2071,7 +2180,7 @@ func file_salga_routing_v1_routing_service_proto_rawDescGZIP() []byte {
 	return file_salga_routing_v1_routing_service_proto_rawDescData
 }
 
-var file_salga_routing_v1_routing_service_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_salga_routing_v1_routing_service_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_salga_routing_v1_routing_service_proto_goTypes = []any{
 	(*CreateMunicipalityRequest)(nil),    // 0: salga.routing.v1.CreateMunicipalityRequest
 	(*CreateMunicipalityResponse)(nil),   // 1: salga.routing.v1.CreateMunicipalityResponse
@@ -2107,84 +2216,91 @@ var file_salga_routing_v1_routing_service_proto_goTypes = []any{
 	(*ListTeamQueueResponse)(nil),        // 31: salga.routing.v1.ListTeamQueueResponse
 	(*ListTriageQueueRequest)(nil),       // 32: salga.routing.v1.ListTriageQueueRequest
 	(*ListTriageQueueResponse)(nil),      // 33: salga.routing.v1.ListTriageQueueResponse
-	(*Municipality)(nil),                 // 34: salga.routing.v1.Municipality
-	(*fieldmaskpb.FieldMask)(nil),        // 35: google.protobuf.FieldMask
-	(*structpb.Struct)(nil),              // 36: google.protobuf.Struct
-	(*v1.LatLng)(nil),                    // 37: salga.common.v1.LatLng
-	(*Team)(nil),                         // 38: salga.routing.v1.Team
-	(v1.Category)(0),                     // 39: salga.common.v1.Category
-	(*RouteDecision)(nil),                // 40: salga.routing.v1.RouteDecision
-	(*Assignment)(nil),                   // 41: salga.routing.v1.Assignment
-	(*QueuedTicket)(nil),                 // 42: salga.routing.v1.QueuedTicket
+	(*GetCoverageRequest)(nil),           // 34: salga.routing.v1.GetCoverageRequest
+	(*GetCoverageResponse)(nil),          // 35: salga.routing.v1.GetCoverageResponse
+	(*Municipality)(nil),                 // 36: salga.routing.v1.Municipality
+	(*fieldmaskpb.FieldMask)(nil),        // 37: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),              // 38: google.protobuf.Struct
+	(*v1.LatLng)(nil),                    // 39: salga.common.v1.LatLng
+	(*Team)(nil),                         // 40: salga.routing.v1.Team
+	(v1.Category)(0),                     // 41: salga.common.v1.Category
+	(*RouteDecision)(nil),                // 42: salga.routing.v1.RouteDecision
+	(*Assignment)(nil),                   // 43: salga.routing.v1.Assignment
+	(*QueuedTicket)(nil),                 // 44: salga.routing.v1.QueuedTicket
+	(*Coverage)(nil),                     // 45: salga.routing.v1.Coverage
 }
 var file_salga_routing_v1_routing_service_proto_depIdxs = []int32{
-	34, // 0: salga.routing.v1.CreateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 1: salga.routing.v1.CreateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 2: salga.routing.v1.UpdateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
-	35, // 3: salga.routing.v1.UpdateMunicipalityRequest.update_mask:type_name -> google.protobuf.FieldMask
-	34, // 4: salga.routing.v1.UpdateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 5: salga.routing.v1.GetMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	34, // 6: salga.routing.v1.ListMunicipalitiesResponse.municipalities:type_name -> salga.routing.v1.Municipality
-	36, // 7: salga.routing.v1.ImportMunicipalitiesRequest.feature_collection:type_name -> google.protobuf.Struct
-	37, // 8: salga.routing.v1.ResolveJurisdictionRequest.location:type_name -> salga.common.v1.LatLng
-	34, // 9: salga.routing.v1.ResolveJurisdictionResponse.municipality:type_name -> salga.routing.v1.Municipality
-	38, // 10: salga.routing.v1.CreateTeamRequest.team:type_name -> salga.routing.v1.Team
-	38, // 11: salga.routing.v1.CreateTeamResponse.team:type_name -> salga.routing.v1.Team
-	38, // 12: salga.routing.v1.UpdateTeamRequest.team:type_name -> salga.routing.v1.Team
-	35, // 13: salga.routing.v1.UpdateTeamRequest.update_mask:type_name -> google.protobuf.FieldMask
-	38, // 14: salga.routing.v1.UpdateTeamResponse.team:type_name -> salga.routing.v1.Team
-	38, // 15: salga.routing.v1.DeactivateTeamResponse.team:type_name -> salga.routing.v1.Team
-	38, // 16: salga.routing.v1.GetTeamResponse.team:type_name -> salga.routing.v1.Team
-	39, // 17: salga.routing.v1.ListTeamsRequest.category:type_name -> salga.common.v1.Category
-	38, // 18: salga.routing.v1.ListTeamsResponse.teams:type_name -> salga.routing.v1.Team
-	39, // 19: salga.routing.v1.ImportTeamsRequest.category:type_name -> salga.common.v1.Category
-	36, // 20: salga.routing.v1.ImportTeamsRequest.feature_collection:type_name -> google.protobuf.Struct
-	37, // 21: salga.routing.v1.ExplainRouteRequest.location:type_name -> salga.common.v1.LatLng
-	39, // 22: salga.routing.v1.ExplainRouteRequest.category:type_name -> salga.common.v1.Category
-	40, // 23: salga.routing.v1.ExplainRouteResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	41, // 24: salga.routing.v1.ReassignTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	41, // 25: salga.routing.v1.ListAssignmentsResponse.assignments:type_name -> salga.routing.v1.Assignment
-	42, // 26: salga.routing.v1.ListTeamQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
-	42, // 27: salga.routing.v1.ListTriageQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
-	0,  // 28: salga.routing.v1.RoutingService.CreateMunicipality:input_type -> salga.routing.v1.CreateMunicipalityRequest
-	2,  // 29: salga.routing.v1.RoutingService.UpdateMunicipality:input_type -> salga.routing.v1.UpdateMunicipalityRequest
-	4,  // 30: salga.routing.v1.RoutingService.GetMunicipality:input_type -> salga.routing.v1.GetMunicipalityRequest
-	6,  // 31: salga.routing.v1.RoutingService.ListMunicipalities:input_type -> salga.routing.v1.ListMunicipalitiesRequest
-	8,  // 32: salga.routing.v1.RoutingService.ImportMunicipalities:input_type -> salga.routing.v1.ImportMunicipalitiesRequest
-	10, // 33: salga.routing.v1.RoutingService.ResolveJurisdiction:input_type -> salga.routing.v1.ResolveJurisdictionRequest
-	12, // 34: salga.routing.v1.RoutingService.CreateTeam:input_type -> salga.routing.v1.CreateTeamRequest
-	14, // 35: salga.routing.v1.RoutingService.UpdateTeam:input_type -> salga.routing.v1.UpdateTeamRequest
-	16, // 36: salga.routing.v1.RoutingService.DeactivateTeam:input_type -> salga.routing.v1.DeactivateTeamRequest
-	18, // 37: salga.routing.v1.RoutingService.GetTeam:input_type -> salga.routing.v1.GetTeamRequest
-	20, // 38: salga.routing.v1.RoutingService.ListTeams:input_type -> salga.routing.v1.ListTeamsRequest
-	22, // 39: salga.routing.v1.RoutingService.ImportTeams:input_type -> salga.routing.v1.ImportTeamsRequest
-	24, // 40: salga.routing.v1.RoutingService.ExplainRoute:input_type -> salga.routing.v1.ExplainRouteRequest
-	26, // 41: salga.routing.v1.RoutingService.ReassignTicket:input_type -> salga.routing.v1.ReassignTicketRequest
-	28, // 42: salga.routing.v1.RoutingService.ListAssignments:input_type -> salga.routing.v1.ListAssignmentsRequest
-	30, // 43: salga.routing.v1.RoutingService.ListTeamQueue:input_type -> salga.routing.v1.ListTeamQueueRequest
-	32, // 44: salga.routing.v1.RoutingService.ListTriageQueue:input_type -> salga.routing.v1.ListTriageQueueRequest
-	1,  // 45: salga.routing.v1.RoutingService.CreateMunicipality:output_type -> salga.routing.v1.CreateMunicipalityResponse
-	3,  // 46: salga.routing.v1.RoutingService.UpdateMunicipality:output_type -> salga.routing.v1.UpdateMunicipalityResponse
-	5,  // 47: salga.routing.v1.RoutingService.GetMunicipality:output_type -> salga.routing.v1.GetMunicipalityResponse
-	7,  // 48: salga.routing.v1.RoutingService.ListMunicipalities:output_type -> salga.routing.v1.ListMunicipalitiesResponse
-	9,  // 49: salga.routing.v1.RoutingService.ImportMunicipalities:output_type -> salga.routing.v1.ImportMunicipalitiesResponse
-	11, // 50: salga.routing.v1.RoutingService.ResolveJurisdiction:output_type -> salga.routing.v1.ResolveJurisdictionResponse
-	13, // 51: salga.routing.v1.RoutingService.CreateTeam:output_type -> salga.routing.v1.CreateTeamResponse
-	15, // 52: salga.routing.v1.RoutingService.UpdateTeam:output_type -> salga.routing.v1.UpdateTeamResponse
-	17, // 53: salga.routing.v1.RoutingService.DeactivateTeam:output_type -> salga.routing.v1.DeactivateTeamResponse
-	19, // 54: salga.routing.v1.RoutingService.GetTeam:output_type -> salga.routing.v1.GetTeamResponse
-	21, // 55: salga.routing.v1.RoutingService.ListTeams:output_type -> salga.routing.v1.ListTeamsResponse
-	23, // 56: salga.routing.v1.RoutingService.ImportTeams:output_type -> salga.routing.v1.ImportTeamsResponse
-	25, // 57: salga.routing.v1.RoutingService.ExplainRoute:output_type -> salga.routing.v1.ExplainRouteResponse
-	27, // 58: salga.routing.v1.RoutingService.ReassignTicket:output_type -> salga.routing.v1.ReassignTicketResponse
-	29, // 59: salga.routing.v1.RoutingService.ListAssignments:output_type -> salga.routing.v1.ListAssignmentsResponse
-	31, // 60: salga.routing.v1.RoutingService.ListTeamQueue:output_type -> salga.routing.v1.ListTeamQueueResponse
-	33, // 61: salga.routing.v1.RoutingService.ListTriageQueue:output_type -> salga.routing.v1.ListTriageQueueResponse
-	45, // [45:62] is the sub-list for method output_type
-	28, // [28:45] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	36, // 0: salga.routing.v1.CreateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
+	36, // 1: salga.routing.v1.CreateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	36, // 2: salga.routing.v1.UpdateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
+	37, // 3: salga.routing.v1.UpdateMunicipalityRequest.update_mask:type_name -> google.protobuf.FieldMask
+	36, // 4: salga.routing.v1.UpdateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	36, // 5: salga.routing.v1.GetMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	36, // 6: salga.routing.v1.ListMunicipalitiesResponse.municipalities:type_name -> salga.routing.v1.Municipality
+	38, // 7: salga.routing.v1.ImportMunicipalitiesRequest.feature_collection:type_name -> google.protobuf.Struct
+	39, // 8: salga.routing.v1.ResolveJurisdictionRequest.location:type_name -> salga.common.v1.LatLng
+	36, // 9: salga.routing.v1.ResolveJurisdictionResponse.municipality:type_name -> salga.routing.v1.Municipality
+	40, // 10: salga.routing.v1.CreateTeamRequest.team:type_name -> salga.routing.v1.Team
+	40, // 11: salga.routing.v1.CreateTeamResponse.team:type_name -> salga.routing.v1.Team
+	40, // 12: salga.routing.v1.UpdateTeamRequest.team:type_name -> salga.routing.v1.Team
+	37, // 13: salga.routing.v1.UpdateTeamRequest.update_mask:type_name -> google.protobuf.FieldMask
+	40, // 14: salga.routing.v1.UpdateTeamResponse.team:type_name -> salga.routing.v1.Team
+	40, // 15: salga.routing.v1.DeactivateTeamResponse.team:type_name -> salga.routing.v1.Team
+	40, // 16: salga.routing.v1.GetTeamResponse.team:type_name -> salga.routing.v1.Team
+	41, // 17: salga.routing.v1.ListTeamsRequest.category:type_name -> salga.common.v1.Category
+	40, // 18: salga.routing.v1.ListTeamsResponse.teams:type_name -> salga.routing.v1.Team
+	41, // 19: salga.routing.v1.ImportTeamsRequest.category:type_name -> salga.common.v1.Category
+	38, // 20: salga.routing.v1.ImportTeamsRequest.feature_collection:type_name -> google.protobuf.Struct
+	39, // 21: salga.routing.v1.ExplainRouteRequest.location:type_name -> salga.common.v1.LatLng
+	41, // 22: salga.routing.v1.ExplainRouteRequest.category:type_name -> salga.common.v1.Category
+	42, // 23: salga.routing.v1.ExplainRouteResponse.decision:type_name -> salga.routing.v1.RouteDecision
+	43, // 24: salga.routing.v1.ReassignTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	43, // 25: salga.routing.v1.ListAssignmentsResponse.assignments:type_name -> salga.routing.v1.Assignment
+	44, // 26: salga.routing.v1.ListTeamQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
+	44, // 27: salga.routing.v1.ListTriageQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
+	41, // 28: salga.routing.v1.GetCoverageRequest.category:type_name -> salga.common.v1.Category
+	45, // 29: salga.routing.v1.GetCoverageResponse.coverage:type_name -> salga.routing.v1.Coverage
+	0,  // 30: salga.routing.v1.RoutingService.CreateMunicipality:input_type -> salga.routing.v1.CreateMunicipalityRequest
+	2,  // 31: salga.routing.v1.RoutingService.UpdateMunicipality:input_type -> salga.routing.v1.UpdateMunicipalityRequest
+	4,  // 32: salga.routing.v1.RoutingService.GetMunicipality:input_type -> salga.routing.v1.GetMunicipalityRequest
+	6,  // 33: salga.routing.v1.RoutingService.ListMunicipalities:input_type -> salga.routing.v1.ListMunicipalitiesRequest
+	8,  // 34: salga.routing.v1.RoutingService.ImportMunicipalities:input_type -> salga.routing.v1.ImportMunicipalitiesRequest
+	10, // 35: salga.routing.v1.RoutingService.ResolveJurisdiction:input_type -> salga.routing.v1.ResolveJurisdictionRequest
+	12, // 36: salga.routing.v1.RoutingService.CreateTeam:input_type -> salga.routing.v1.CreateTeamRequest
+	14, // 37: salga.routing.v1.RoutingService.UpdateTeam:input_type -> salga.routing.v1.UpdateTeamRequest
+	16, // 38: salga.routing.v1.RoutingService.DeactivateTeam:input_type -> salga.routing.v1.DeactivateTeamRequest
+	18, // 39: salga.routing.v1.RoutingService.GetTeam:input_type -> salga.routing.v1.GetTeamRequest
+	20, // 40: salga.routing.v1.RoutingService.ListTeams:input_type -> salga.routing.v1.ListTeamsRequest
+	22, // 41: salga.routing.v1.RoutingService.ImportTeams:input_type -> salga.routing.v1.ImportTeamsRequest
+	24, // 42: salga.routing.v1.RoutingService.ExplainRoute:input_type -> salga.routing.v1.ExplainRouteRequest
+	26, // 43: salga.routing.v1.RoutingService.ReassignTicket:input_type -> salga.routing.v1.ReassignTicketRequest
+	28, // 44: salga.routing.v1.RoutingService.ListAssignments:input_type -> salga.routing.v1.ListAssignmentsRequest
+	30, // 45: salga.routing.v1.RoutingService.ListTeamQueue:input_type -> salga.routing.v1.ListTeamQueueRequest
+	32, // 46: salga.routing.v1.RoutingService.ListTriageQueue:input_type -> salga.routing.v1.ListTriageQueueRequest
+	34, // 47: salga.routing.v1.RoutingService.GetCoverage:input_type -> salga.routing.v1.GetCoverageRequest
+	1,  // 48: salga.routing.v1.RoutingService.CreateMunicipality:output_type -> salga.routing.v1.CreateMunicipalityResponse
+	3,  // 49: salga.routing.v1.RoutingService.UpdateMunicipality:output_type -> salga.routing.v1.UpdateMunicipalityResponse
+	5,  // 50: salga.routing.v1.RoutingService.GetMunicipality:output_type -> salga.routing.v1.GetMunicipalityResponse
+	7,  // 51: salga.routing.v1.RoutingService.ListMunicipalities:output_type -> salga.routing.v1.ListMunicipalitiesResponse
+	9,  // 52: salga.routing.v1.RoutingService.ImportMunicipalities:output_type -> salga.routing.v1.ImportMunicipalitiesResponse
+	11, // 53: salga.routing.v1.RoutingService.ResolveJurisdiction:output_type -> salga.routing.v1.ResolveJurisdictionResponse
+	13, // 54: salga.routing.v1.RoutingService.CreateTeam:output_type -> salga.routing.v1.CreateTeamResponse
+	15, // 55: salga.routing.v1.RoutingService.UpdateTeam:output_type -> salga.routing.v1.UpdateTeamResponse
+	17, // 56: salga.routing.v1.RoutingService.DeactivateTeam:output_type -> salga.routing.v1.DeactivateTeamResponse
+	19, // 57: salga.routing.v1.RoutingService.GetTeam:output_type -> salga.routing.v1.GetTeamResponse
+	21, // 58: salga.routing.v1.RoutingService.ListTeams:output_type -> salga.routing.v1.ListTeamsResponse
+	23, // 59: salga.routing.v1.RoutingService.ImportTeams:output_type -> salga.routing.v1.ImportTeamsResponse
+	25, // 60: salga.routing.v1.RoutingService.ExplainRoute:output_type -> salga.routing.v1.ExplainRouteResponse
+	27, // 61: salga.routing.v1.RoutingService.ReassignTicket:output_type -> salga.routing.v1.ReassignTicketResponse
+	29, // 62: salga.routing.v1.RoutingService.ListAssignments:output_type -> salga.routing.v1.ListAssignmentsResponse
+	31, // 63: salga.routing.v1.RoutingService.ListTeamQueue:output_type -> salga.routing.v1.ListTeamQueueResponse
+	33, // 64: salga.routing.v1.RoutingService.ListTriageQueue:output_type -> salga.routing.v1.ListTriageQueueResponse
+	35, // 65: salga.routing.v1.RoutingService.GetCoverage:output_type -> salga.routing.v1.GetCoverageResponse
+	48, // [48:66] is the sub-list for method output_type
+	30, // [30:48] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_service_proto_init() }
@@ -2199,7 +2315,7 @@ func file_salga_routing_v1_routing_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_service_proto_rawDesc), len(file_salga_routing_v1_routing_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   34,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

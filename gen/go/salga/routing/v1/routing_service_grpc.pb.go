@@ -36,6 +36,7 @@ const (
 	RoutingService_ListAssignments_FullMethodName      = "/salga.routing.v1.RoutingService/ListAssignments"
 	RoutingService_ListTeamQueue_FullMethodName        = "/salga.routing.v1.RoutingService/ListTeamQueue"
 	RoutingService_ListTriageQueue_FullMethodName      = "/salga.routing.v1.RoutingService/ListTriageQueue"
+	RoutingService_GetCoverage_FullMethodName          = "/salga.routing.v1.RoutingService/GetCoverage"
 )
 
 // RoutingServiceClient is the client API for RoutingService service.
@@ -90,6 +91,12 @@ type RoutingServiceClient interface {
 	// ListTriageQueue lists the tenant's tickets that no team's category
 	// matched.
 	ListTriageQueue(ctx context.Context, in *ListTriageQueueRequest, opts ...grpc.CallOption) (*ListTriageQueueResponse, error)
+	// GetCoverage measures how a category's active teams cover a
+	// municipality: the parts no team's service area covers (where tickets
+	// fall back to the nearest team) and the places where teams overlap, with
+	// the rule routing uses to choose between them. Staff of the tenant,
+	// platform admins and services, as for team reads.
+	GetCoverage(ctx context.Context, in *GetCoverageRequest, opts ...grpc.CallOption) (*GetCoverageResponse, error)
 }
 
 type routingServiceClient struct {
@@ -270,6 +277,16 @@ func (c *routingServiceClient) ListTriageQueue(ctx context.Context, in *ListTria
 	return out, nil
 }
 
+func (c *routingServiceClient) GetCoverage(ctx context.Context, in *GetCoverageRequest, opts ...grpc.CallOption) (*GetCoverageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCoverageResponse)
+	err := c.cc.Invoke(ctx, RoutingService_GetCoverage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RoutingServiceServer is the server API for RoutingService service.
 // All implementations must embed UnimplementedRoutingServiceServer
 // for forward compatibility.
@@ -322,6 +339,12 @@ type RoutingServiceServer interface {
 	// ListTriageQueue lists the tenant's tickets that no team's category
 	// matched.
 	ListTriageQueue(context.Context, *ListTriageQueueRequest) (*ListTriageQueueResponse, error)
+	// GetCoverage measures how a category's active teams cover a
+	// municipality: the parts no team's service area covers (where tickets
+	// fall back to the nearest team) and the places where teams overlap, with
+	// the rule routing uses to choose between them. Staff of the tenant,
+	// platform admins and services, as for team reads.
+	GetCoverage(context.Context, *GetCoverageRequest) (*GetCoverageResponse, error)
 	mustEmbedUnimplementedRoutingServiceServer()
 }
 
@@ -382,6 +405,9 @@ func (UnimplementedRoutingServiceServer) ListTeamQueue(context.Context, *ListTea
 }
 func (UnimplementedRoutingServiceServer) ListTriageQueue(context.Context, *ListTriageQueueRequest) (*ListTriageQueueResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListTriageQueue not implemented")
+}
+func (UnimplementedRoutingServiceServer) GetCoverage(context.Context, *GetCoverageRequest) (*GetCoverageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCoverage not implemented")
 }
 func (UnimplementedRoutingServiceServer) mustEmbedUnimplementedRoutingServiceServer() {}
 func (UnimplementedRoutingServiceServer) testEmbeddedByValue()                        {}
@@ -710,6 +736,24 @@ func _RoutingService_ListTriageQueue_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RoutingService_GetCoverage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCoverageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RoutingServiceServer).GetCoverage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RoutingService_GetCoverage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RoutingServiceServer).GetCoverage(ctx, req.(*GetCoverageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RoutingService_ServiceDesc is the grpc.ServiceDesc for RoutingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -784,6 +828,10 @@ var RoutingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListTriageQueue",
 			Handler:    _RoutingService_ListTriageQueue_Handler,
+		},
+		{
+			MethodName: "GetCoverage",
+			Handler:    _RoutingService_GetCoverage_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

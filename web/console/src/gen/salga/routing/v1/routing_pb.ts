@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing.proto.
  */
 export const file_salga_routing_v1_routing: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmcucHJvdG8SEHNhbGdhLnJvdXRpbmcudjEiyQEKDE11bmljaXBhbGl0eRIMCgRjb2RlGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmluY2UYAyABKAkSKQoIYm91bmRhcnkYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiMwoKVGVhbU1lbWJlchIPCgd1c2VyX2lkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCSKCAwoEVGVhbRIKCgJpZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDAoEbmFtZRgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIPCgdpc19zYXBzGAUgASgIEhIKCm1hbmFnZXJfaWQYBiABKAkSGgoSZXNjYWxhdGlvbl90ZWFtX2lkGAcgASgJEi0KB21lbWJlcnMYCCADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLlRlYW1NZW1iZXISDgoGYWN0aXZlGAkgASgIEi0KDHNlcnZpY2VfYXJlYRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYXJlYV9zcV9rbRgLIAEoARIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrACCgpBc3NpZ25tZW50EgoKAmlkGAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIOCgZ0ZW5hbnQYAyABKAkSDwoHdGVhbV9pZBgEIAEoCRIRCgl0ZWFtX25hbWUYBSABKAkSGgoSYXNzaWduZWRfcGVyc29uX2lkGAYgASgJEhMKC2Fzc2lnbmVkX2J5GAcgASgJEjEKBnJlYXNvbhgIIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEgwKBG5vdGUYCSABKAkSEgoKaXNfY3VycmVudBgKIAEoCBIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC2NyZWF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKJAQoOUm91dGVDYW5kaWRhdGUSDwoHdGVhbV9pZBgBIAEoCRIRCgl0ZWFtX25hbWUYAiABKAkSFgoOY29udGFpbnNfcG9pbnQYAyABKAgSFwoPZGlzdGFuY2VfbWV0ZXJzGAQgASgBEhIKCmFyZWFfc3Ffa20YBSABKAESDgoGY2hvc2VuGAYgASgIIs0BCg1Sb3V0ZURlY2lzaW9uEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEhoKEmFzc2lnbmVkX3BlcnNvbl9pZBgDIAEoCRIxCgZyZWFzb24YBCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhITCgtleHBsYW5hdGlvbhgFIAEoCRI0CgpjYW5kaWRhdGVzGAYgAygLMiAuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZUNhbmRpZGF0ZSKvAQoMUXVldWVkVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIwCgphc3NpZ25tZW50GAIgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50Ei0KBnN0YXR1cxgDIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnlCxgEKFGNvbS5zYWxnYS5yb3V0aW5nLnYxQgxSb3V0aW5nUHJvdG9QAVo+Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evcm91dGluZy92MTtyb3V0aW5ndjGiAgNTUliqAhBTYWxnYS5Sb3V0aW5nLlYxygIQU2FsZ2FcUm91dGluZ1xWMeICHFNhbGdhXFJvdXRpbmdcVjFcR1BCTWV0YWRhdGHqAhJTYWxnYTo6Um91dGluZzo6VjFiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_salga_common_v1_common]);
+  fileDesc("Ch5zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmcucHJvdG8SEHNhbGdhLnJvdXRpbmcudjEiyQEKDE11bmljaXBhbGl0eRIMCgRjb2RlGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmluY2UYAyABKAkSKQoIYm91bmRhcnkYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiMwoKVGVhbU1lbWJlchIPCgd1c2VyX2lkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCSKCAwoEVGVhbRIKCgJpZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDAoEbmFtZRgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIPCgdpc19zYXBzGAUgASgIEhIKCm1hbmFnZXJfaWQYBiABKAkSGgoSZXNjYWxhdGlvbl90ZWFtX2lkGAcgASgJEi0KB21lbWJlcnMYCCADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLlRlYW1NZW1iZXISDgoGYWN0aXZlGAkgASgIEi0KDHNlcnZpY2VfYXJlYRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYXJlYV9zcV9rbRgLIAEoARIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrACCgpBc3NpZ25tZW50EgoKAmlkGAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIOCgZ0ZW5hbnQYAyABKAkSDwoHdGVhbV9pZBgEIAEoCRIRCgl0ZWFtX25hbWUYBSABKAkSGgoSYXNzaWduZWRfcGVyc29uX2lkGAYgASgJEhMKC2Fzc2lnbmVkX2J5GAcgASgJEjEKBnJlYXNvbhgIIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEgwKBG5vdGUYCSABKAkSEgoKaXNfY3VycmVudBgKIAEoCBIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC2NyZWF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKJAQoOUm91dGVDYW5kaWRhdGUSDwoHdGVhbV9pZBgBIAEoCRIRCgl0ZWFtX25hbWUYAiABKAkSFgoOY29udGFpbnNfcG9pbnQYAyABKAgSFwoPZGlzdGFuY2VfbWV0ZXJzGAQgASgBEhIKCmFyZWFfc3Ffa20YBSABKAESDgoGY2hvc2VuGAYgASgIIuYBCg1Sb3V0ZURlY2lzaW9uEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEhoKEmFzc2lnbmVkX3BlcnNvbl9pZBgDIAEoCRIxCgZyZWFzb24YBCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhITCgtleHBsYW5hdGlvbhgFIAEoCRI0CgpjYW5kaWRhdGVzGAYgAygLMiAuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZUNhbmRpZGF0ZRIXCg9pbl9jb3ZlcmFnZV9nYXAYByABKAgirwEKDFF1ZXVlZFRpY2tldBIRCgl0aWNrZXRfaWQYASABKAkSMAoKYXNzaWdubWVudBgCIAEoCzIcLnNhbGdhLnJvdXRpbmcudjEuQXNzaWdubWVudBItCgZzdGF0dXMYAyABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEisKCGNhdGVnb3J5GAQgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5IpcCCghDb3ZlcmFnZRIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSHwoXbXVuaWNpcGFsaXR5X2FyZWFfc3Ffa20YAyABKAESEgoKdGVhbV9jb3VudBgEIAEoBRIkCgNnYXAYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhYKDmdhcF9hcmVhX3NxX2ttGAYgASgBEhMKC2dhcF9wZXJjZW50GAcgASgBEhEKCWdhcF9wYXJ0cxgIIAEoBRIzCghvdmVybGFwcxgJIAMoCzIhLnNhbGdhLnJvdXRpbmcudjEuQ292ZXJhZ2VPdmVybGFwIo4BCg9Db3ZlcmFnZU92ZXJsYXASLQoFdGVhbXMYASADKAsyHi5zYWxnYS5yb3V0aW5nLnYxLkNvdmVyYWdlVGVhbRIlCgRhcmVhGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBISCgphcmVhX3NxX2ttGAMgASgBEhEKCXRpZV9icmVhaxgEIAEoCSJWCgxDb3ZlcmFnZVRlYW0SDwoHdGVhbV9pZBgBIAEoCRIRCgl0ZWFtX25hbWUYAiABKAkSEgoKYXJlYV9zcV9rbRgDIAEoARIOCgZjaG9zZW4YBCABKAhCxgEKFGNvbS5zYWxnYS5yb3V0aW5nLnYxQgxSb3V0aW5nUHJvdG9QAVo+Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evcm91dGluZy92MTtyb3V0aW5ndjGiAgNTUliqAhBTYWxnYS5Sb3V0aW5nLlYxygIQU2FsZ2FcUm91dGluZ1xWMeICHFNhbGdhXFJvdXRpbmdcVjFcR1BCTWV0YWRhdGHqAhJTYWxnYTo6Um91dGluZzo6VjFiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_salga_common_v1_common]);
 
 /**
  * Municipality is a tenant: a municipality with its Municipal Demarcation
@@ -413,6 +413,15 @@ export type RouteDecision = Message<"salga.routing.v1.RouteDecision"> & {
    * @generated from field: repeated salga.routing.v1.RouteCandidate candidates = 6;
    */
   candidates: RouteCandidate[];
+
+  /**
+   * Whether the point lies in a coverage gap: no active team of the
+   * category (for GBV, no SAPS team) has a service area covering it, so
+   * the ticket falls back to the nearest team or waits in triage.
+   *
+   * @generated from field: bool in_coverage_gap = 7;
+   */
+  inCoverageGap: boolean;
 };
 
 /**
@@ -463,4 +472,170 @@ export type QueuedTicket = Message<"salga.routing.v1.QueuedTicket"> & {
  */
 export const QueuedTicketSchema: GenMessage<QueuedTicket> = /*@__PURE__*/
   messageDesc(file_salga_routing_v1_routing, 6);
+
+/**
+ * Coverage is how the active teams of one category cover a municipality
+ * (RoutingService.GetCoverage). Areas are measured on the spheroid.
+ *
+ * @generated from message salga.routing.v1.Coverage
+ */
+export type Coverage = Message<"salga.routing.v1.Coverage"> & {
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The category measured.
+   *
+   * @generated from field: salga.common.v1.Category category = 2;
+   */
+  category: Category;
+
+  /**
+   * Area of the municipality's boundary in square kilometres.
+   *
+   * @generated from field: double municipality_area_sq_km = 3;
+   */
+  municipalityAreaSqKm: number;
+
+  /**
+   * Active teams of the category with a service area (the teams measured).
+   *
+   * @generated from field: int32 team_count = 4;
+   */
+  teamCount: number;
+
+  /**
+   * The parts of the municipality no such team covers, as a GeoJSON
+   * MultiPolygon (EPSG:4326); absent when the teams cover all of it.
+   *
+   * @generated from field: google.protobuf.Struct gap = 5;
+   */
+  gap?: JsonObject | undefined;
+
+  /**
+   * Area of the gap in square kilometres.
+   *
+   * @generated from field: double gap_area_sq_km = 6;
+   */
+  gapAreaSqKm: number;
+
+  /**
+   * The gap as a percentage of the municipality's area (0 to 100).
+   *
+   * @generated from field: double gap_percent = 7;
+   */
+  gapPercent: number;
+
+  /**
+   * Number of separate polygons in the gap.
+   *
+   * @generated from field: int32 gap_parts = 8;
+   */
+  gapParts: number;
+
+  /**
+   * Every pair of teams whose service areas overlap (by at least one square
+   * metre), largest overlap first.
+   *
+   * @generated from field: repeated salga.routing.v1.CoverageOverlap overlaps = 9;
+   */
+  overlaps: CoverageOverlap[];
+};
+
+/**
+ * Describes the message salga.routing.v1.Coverage.
+ * Use `create(CoverageSchema)` to create a new message.
+ */
+export const CoverageSchema: GenMessage<Coverage> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 7);
+
+/**
+ * CoverageOverlap is where the service areas of two teams of the category
+ * overlap, and which of them routing chooses there.
+ *
+ * @generated from message salga.routing.v1.CoverageOverlap
+ */
+export type CoverageOverlap = Message<"salga.routing.v1.CoverageOverlap"> & {
+  /**
+   * The two teams, the one routing chooses in the overlap first.
+   *
+   * @generated from field: repeated salga.routing.v1.CoverageTeam teams = 1;
+   */
+  teams: CoverageTeam[];
+
+  /**
+   * The overlap as a GeoJSON MultiPolygon (EPSG:4326).
+   *
+   * @generated from field: google.protobuf.Struct area = 2;
+   */
+  area?: JsonObject | undefined;
+
+  /**
+   * Area of the overlap in square kilometres.
+   *
+   * @generated from field: double area_sq_km = 3;
+   */
+  areaSqKm: number;
+
+  /**
+   * The tie-break rule that applies in the overlap, as a sentence naming
+   * the rule and the team it chooses.
+   *
+   * @generated from field: string tie_break = 4;
+   */
+  tieBreak: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.CoverageOverlap.
+ * Use `create(CoverageOverlapSchema)` to create a new message.
+ */
+export const CoverageOverlapSchema: GenMessage<CoverageOverlap> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 8);
+
+/**
+ * CoverageTeam is one team of an overlap.
+ *
+ * @generated from message salga.routing.v1.CoverageTeam
+ */
+export type CoverageTeam = Message<"salga.routing.v1.CoverageTeam"> & {
+  /**
+   * Team UUID.
+   *
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * Team name.
+   *
+   * @generated from field: string team_name = 2;
+   */
+  teamName: string;
+
+  /**
+   * Area of the team's whole service area in square kilometres.
+   *
+   * @generated from field: double area_sq_km = 3;
+   */
+  areaSqKm: number;
+
+  /**
+   * Whether routing chooses this team in the overlap.
+   *
+   * @generated from field: bool chosen = 4;
+   */
+  chosen: boolean;
+};
+
+/**
+ * Describes the message salga.routing.v1.CoverageTeam.
+ * Use `create(CoverageTeamSchema)` to create a new message.
+ */
+export const CoverageTeamSchema: GenMessage<CoverageTeam> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 9);
 
