@@ -67,6 +67,9 @@ type Decision struct {
 	// InCoverageGap says that no eligible team's area covers the point:
 	// the ticket falls back to the nearest team or waits in triage.
 	InCoverageGap bool `json:"in_coverage_gap"`
+	// WardCode is the ward containing the point in the boundary set in
+	// force when the decision was made ("" when none).
+	WardCode string `json:"ward_code"`
 }
 
 // Choose marks candidate i as chosen and fills the team of the decision.
@@ -115,6 +118,9 @@ func (d *Decision) Explain(category Category) {
 	}
 	if d.PersonID != "" {
 		fmt.Fprintf(&b, "; given to member %s, who has the fewest open tickets", d.PersonID)
+	}
+	if d.WardCode != "" {
+		fmt.Fprintf(&b, "; the point is in ward %s of the boundaries in force", d.WardCode)
 	}
 	b.WriteString(".")
 	d.Explanation = b.String()

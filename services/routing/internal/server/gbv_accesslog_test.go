@@ -121,6 +121,8 @@ var carryNoSealedContent = map[string]string{
 	rpcImportTeams:          "teams and their members; no tickets",
 	rpcExplainRoute:         "a decision for a point and category; no ticket, no assignment",
 	rpcGetCoverage:          "areas of teams and municipality; no ticket, no assignment",
+	rpcImportBoundarySet:    "ward boundaries and the teams built from them; no tickets",
+	rpcListBoundarySets:     "ward boundaries and the teams built from them; no tickets",
 	rpcRecordTicketStatus:   "answers only whether the status was applied",
 }
 

@@ -58,6 +58,8 @@ var noJobTenant = map[string]string{
 	rpcListTeamQueue:        "public: staff's",
 	rpcListTriageQueue:      "public: staff's",
 	rpcGetCoverage:          "public: staff's or a service's, in the token's tenant",
+	rpcImportBoundarySet:    "public: an admin's, in the token's tenant (a platform admin's when it merges)",
+	rpcListBoundarySets:     "public: staff's or a service's, in the token's tenant",
 }
 
 // TestAnInternalCallActsOnlyForTheTenantItsTokenNames calls every internal

@@ -29,6 +29,8 @@ const (
 	rpcListTeamQueue        = "/salga.routing.v1.RoutingService/ListTeamQueue"
 	rpcListTriageQueue      = "/salga.routing.v1.RoutingService/ListTriageQueue"
 	rpcGetCoverage          = "/salga.routing.v1.RoutingService/GetCoverage"
+	rpcImportBoundarySet    = "/salga.routing.v1.RoutingService/ImportBoundarySet"
+	rpcListBoundarySets     = "/salga.routing.v1.RoutingService/ListBoundarySets"
 	rpcRouteTicket          = "/salga.routing.v1.RoutingInternalService/RouteTicket"
 	rpcEscalateTicket       = "/salga.routing.v1.RoutingInternalService/EscalateTicket"
 	rpcRecordTicketStatus   = "/salga.routing.v1.RoutingInternalService/RecordTicketStatus"

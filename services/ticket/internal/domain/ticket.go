@@ -68,6 +68,9 @@ type Ticket struct {
 	UpdateTime         time.Time
 	ResolveTime        *time.Time
 	CloseTime          *time.Time
+	// WardCode is the ward the ticket was created in, as routing told it
+	// ("" until then, or when the point is in no ward).
+	WardCode string
 }
 
 // NewTicket is the open ticket of a validated report in by reporter, with

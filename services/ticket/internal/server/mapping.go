@@ -61,7 +61,7 @@ func ticketOut(t domain.Ticket) *ticketv1.Ticket {
 		ResolutionDeadline: ts(t.ResolutionDeadline), EscalatedAt: ts(t.EscalatedAt),
 		EscalationReason: vocab.MustParse[commonv1.AssignmentReason](t.EscalationReason), EscalationLevel: t.EscalationLevel,
 		CancelReason: t.CancelReason, CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
-		ResolveTime: ts(t.ResolveTime), CloseTime: ts(t.CloseTime),
+		ResolveTime: ts(t.ResolveTime), CloseTime: ts(t.CloseTime), WardCode: t.WardCode,
 	}
 	// A receipt (GBV, no content) carries no location either.
 	if t.Location != (domain.Point{}) {

@@ -18,7 +18,7 @@ const ticketColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, 
 	t.assigned_team_id, t.assigned_team_name, t.assigned_person_id, t.assignment_reason,
 	t.first_responded_at, t.response_deadline, t.resolution_deadline, t.escalated_at,
 	t.escalation_reason, t.escalation_level, t.cancel_reason,
-	t.create_time, t.update_time, t.resolve_time, t.close_time`
+	t.create_time, t.update_time, t.resolve_time, t.close_time, t.ward_code`
 
 // sealedContent is the plaintext sealed for a GBV ticket: every free text
 // of the ticket row. Rows sealed before migration 00008 hold no address or
@@ -86,7 +86,7 @@ func (s *Store) scanTicket(row pgx.Row) (domain.Ticket, error) {
 		&t.AssignedTeamID, &t.AssignedTeamName, &t.AssignedPersonID, &t.AssignmentReason,
 		&t.FirstRespondedAt, &t.ResponseDeadline, &t.ResolutionDeadline, &t.EscalatedAt,
 		&t.EscalationReason, &t.EscalationLevel, &t.CancelReason,
-		&t.CreateTime, &t.UpdateTime, &t.ResolveTime, &t.CloseTime)
+		&t.CreateTime, &t.UpdateTime, &t.ResolveTime, &t.CloseTime, &t.WardCode)
 	if err != nil {
 		return domain.Ticket{}, err
 	}

@@ -276,7 +276,12 @@ type Ticket struct {
 	// When the ticket was (last) resolved.
 	ResolveTime *timestamppb.Timestamp `protobuf:"bytes,25,opt,name=resolve_time,json=resolveTime,proto3" json:"resolve_time,omitempty"`
 	// When the ticket was closed.
-	CloseTime     *timestamppb.Timestamp `protobuf:"bytes,26,opt,name=close_time,json=closeTime,proto3" json:"close_time,omitempty"`
+	CloseTime *timestamppb.Timestamp `protobuf:"bytes,26,opt,name=close_time,json=closeTime,proto3" json:"close_time,omitempty"`
+	// Code of the ward the ticket was created in, in the ward boundary version
+	// then in force (told by routing); it stays when the wards are redrawn.
+	// Empty when the municipality has no ward boundaries or the point is in
+	// no ward.
+	WardCode      string `protobuf:"bytes,27,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -491,6 +496,13 @@ func (x *Ticket) GetCloseTime() *timestamppb.Timestamp {
 		return x.CloseTime
 	}
 	return nil
+}
+
+func (x *Ticket) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
 }
 
 // TicketNote is a comment on a ticket.
@@ -811,7 +823,7 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"\bReporter\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
-	"\x05email\x18\x03 \x01(\tR\x05email\"\xcc\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\"\xe9\n" +
 	"\n" +
 	"\x06Ticket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
@@ -843,7 +855,8 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"updateTime\x12=\n" +
 	"\fresolve_time\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\vresolveTime\x129\n" +
 	"\n" +
-	"close_time\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\tcloseTime\"\xe3\x01\n" +
+	"close_time\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\tcloseTime\x12\x1b\n" +
+	"\tward_code\x18\x1b \x01(\tR\bwardCode\"\xe3\x01\n" +
 	"\n" +
 	"TicketNote\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
