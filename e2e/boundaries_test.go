@@ -194,3 +194,10 @@ func mustJSON(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// wardCollection is a FeatureCollection of one ward with code and area.
+func wardCollection(t *testing.T, code string, area *structpb.Struct) *structpb.Struct {
+	t.Helper()
+	return structOf(t, map[string]any{"type": "FeatureCollection", "features": []any{map[string]any{"type": "Feature",
+		"properties": map[string]any{"WARD": code}, "geometry": area.AsMap()}}})
+}

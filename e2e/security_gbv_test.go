@@ -191,6 +191,8 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 		readOrRefuse("ListTriageQueue", tq.GetTickets(), err)
 		cov, err := rc.GetCoverage(ctx, &routingv1.GetCoverageRequest{Tenant: c.tenant, Category: commonv1.Category_CATEGORY_GBV})
 		readOrRefuse("GetCoverage of GBV", cov.GetCoverage(), err)
+		sets, err := rc.ListBoundarySets(ctx, &routingv1.ListBoundarySetsRequest{Tenant: c.tenant})
+		readOrRefuse("ListBoundarySets", sets.GetBoundarySets(), err)
 		ar, err := sc.ListAtRiskTickets(ctx, &slav1.ListAtRiskTicketsRequest{Tenant: c.tenant, IncludeBreached: true})
 		readOrRefuse("ListAtRiskTickets", ar.GetTickets(), err)
 		comp, err := sc.GetCompliance(ctx, &slav1.GetComplianceRequest{Tenant: c.tenant})
