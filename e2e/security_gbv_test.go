@@ -220,6 +220,10 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 		readOrRefuse("ListTeamQueue of the SAPS team", q.GetTickets(), err)
 		tq, err := rc.ListTriageQueue(ctx, &routingv1.ListTriageQueueRequest{Tenant: c.tenant})
 		readOrRefuse("ListTriageQueue", tq.GetTickets(), err)
+		cov, err := rc.GetCoverage(ctx, &routingv1.GetCoverageRequest{Tenant: c.tenant, Category: commonv1.Category_CATEGORY_GBV})
+		readOrRefuse("GetCoverage of GBV", cov.GetCoverage(), err)
+		sets, err := rc.ListBoundarySets(ctx, &routingv1.ListBoundarySetsRequest{Tenant: c.tenant})
+		readOrRefuse("ListBoundarySets", sets.GetBoundarySets(), err)
 		ar, err := sc.ListAtRiskTickets(ctx, &slav1.ListAtRiskTicketsRequest{Tenant: c.tenant, IncludeBreached: true})
 		readOrRefuse("ListAtRiskTickets", ar.GetTickets(), err)
 		comp, err := sc.GetCompliance(ctx, &slav1.GetComplianceRequest{Tenant: c.tenant})
@@ -323,6 +327,7 @@ func TestGBVTicketsAreNeverVisibleToANonSAPSRole(t *testing.T) {
 		for _, path := range []string{
 			"/v1/tickets?page_size=500", "/v1/tickets?categories=CATEGORY_GBV", "/v1/tickets?query=" + url.QueryEscape("Umzimkhulu"),
 			"/v1/teams/" + sapsTeam + "/queue?include_finished=true", "/v1/triage?tenant=" + c.tenant,
+			"/v1/coverage?category=CATEGORY_GBV&tenant=" + c.tenant,
 			"/v1/sla/at-risk?include_breached=true&tenant=" + c.tenant, "/v1/sla/compliance?tenant=" + c.tenant,
 			"/v1/tickets:nearby?category=CATEGORY_GBV&radius_meters=5000&tenant=TST&location.latitude=" + fmt.Sprint(westPoint.GetLatitude()) +
 				"&location.longitude=" + fmt.Sprint(westPoint.GetLongitude()),

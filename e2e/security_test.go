@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
@@ -136,6 +137,19 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			}},
 			{"ExplainRoute in OTH", func() error {
 				_, err := rc.ExplainRoute(ctx, &routingv1.ExplainRouteRequest{Tenant: "OTH", Location: westPoint, Category: commonv1.Category_CATEGORY_WATER})
+				return err
+			}},
+			{"GetCoverage of OTH", func() error {
+				_, err := rc.GetCoverage(ctx, &routingv1.GetCoverageRequest{Tenant: "OTH", Category: commonv1.Category_CATEGORY_WATER})
+				return err
+			}},
+			{"ImportBoundarySet for OTH", func() error {
+				_, err := rc.ImportBoundarySet(ctx, &routingv1.ImportBoundarySetRequest{Tenant: "OTH", EffectiveTime: timestamppb.Now(),
+					FeatureCollection: wardCollection(t, "99900001", square(-33.95, 18.45, -33.90, 18.50)), TeamCategory: commonv1.Category_CATEGORY_WATER})
+				return err
+			}},
+			{"ListBoundarySets of OTH", func() error {
+				_, err := rc.ListBoundarySets(ctx, &routingv1.ListBoundarySetsRequest{Tenant: "OTH"})
 				return err
 			}},
 			{"UpdateMunicipality OTH", func() error {
@@ -266,6 +280,10 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 			{"GET", "/v1/teams/" + otherTeam + "/queue", ""},
 			{"GET", "/v1/triage?tenant=OTH", ""},
 			{"GET", "/v1/routes:explain?tenant=OTH&category=CATEGORY_WATER&location.latitude=-33.9&location.longitude=18.45", ""},
+			{"GET", "/v1/coverage?tenant=OTH&category=CATEGORY_WATER", ""},
+			{"POST", "/v1/boundary-sets:import", `{"tenant":"OTH","effective_time":"2016-08-03T00:00:00Z","feature_collection":{"type":"FeatureCollection",` +
+				`"features":[{"type":"Feature","properties":{"WARD":"99900001"},"geometry":{"type":"Polygon","coordinates":[[[18.45,-33.95],[18.5,-33.95],[18.5,-33.9],[18.45,-33.95]]]}}]}}`},
+			{"GET", "/v1/boundary-sets?tenant=OTH", ""},
 			{"PATCH", "/v1/municipalities/OTH?update_mask=name", `{"name":"Hijacked"}`},
 			{"GET", "/v1/sla/tickets/" + other + "/clocks", ""},
 			{"GET", "/v1/sla/tickets/" + other + "/clocks:explain", ""},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/salga/trustengine/libs/config"
 )
@@ -21,6 +22,10 @@ type Config struct {
 	// ServiceName is the subject of this service's tokens to its peers
 	// (SERVICE_NAME). Default: routing.
 	ServiceName string `env:"SERVICE_NAME" envDefault:"routing"`
+	// BoundarySweepInterval is how often teams built from wards are moved
+	// to the ward boundary sets that came into force
+	// (BOUNDARY_SWEEP_INTERVAL). Default: 1m.
+	BoundarySweepInterval time.Duration `env:"BOUNDARY_SWEEP_INTERVAL" envDefault:"1m"`
 }
 
 // loadConfig reads the configuration, filling the routing service's
@@ -32,6 +37,9 @@ func loadConfig() (Config, error) {
 		return Config{}, fmt.Errorf("routing: %w", err)
 	}
 	c.Common = c.WithDefaults(":9102", ":9202")
+	if c.BoundarySweepInterval <= 0 {
+		return Config{}, fmt.Errorf("routing: BOUNDARY_SWEEP_INTERVAL must be positive")
+	}
 	if c.Auth, err = c.Auth.ForService(); err != nil {
 		return Config{}, err
 	}

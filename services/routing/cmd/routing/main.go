@@ -50,6 +50,7 @@ func serve(ctx context.Context) error {
 		// 64 MB lets imports of whole boundary files reach the service.
 		ServerOptions: []grpc.ServerOption{grpc.MaxRecvMsgSize(routingserver.MaxRecvMsgSize)},
 		Queue:         jobs,
+		Background:    []func(context.Context) error{a.BoundaryLoop(proc.Log, cfg.BoundarySweepInterval)},
 	})
 	routingserver.New(a).Register(srv.GRPC())
 	return srv.Run(ctx)

@@ -23,6 +23,9 @@ func (a *App) decide(ctx context.Context, tx pgx.Tx, q domain.RouteQuery) (domai
 			return domain.Decision{}, err
 		}
 	}
+	if d.WardCode, err = a.store.WardAt(ctx, tx, q.Tenant, q.Lat, q.Lng, a.now()); err != nil {
+		return domain.Decision{}, err
+	}
 	d.Explain(q.Category)
 	return d, nil
 }

@@ -51,6 +51,7 @@ func (a *App) RouteTicket(ctx context.Context, r domain.RouteRequest) (domain.As
 			return a.discloseFound(ctx, tx, c, err, &asg)
 		}
 		asg = got
+		asg.WardCode = dec.WardCode
 		if asg.IsCurrent {
 			if err := a.jobs.AssignmentChanged(ctx, tx, asg); err != nil {
 				return err

@@ -36,6 +36,10 @@ var (
 		"and a team changed meanwhile; try again")
 	// ErrNotRouted refuses escalating a ticket with no current assignment.
 	ErrNotRouted = apperr.FailedPrecondition("ticket has no current assignment to escalate (not routed yet)")
+	// ErrBoundaryVersionRaced refuses a boundary set another import of the
+	// same municipality stored first with the same version or date.
+	ErrBoundaryVersionRaced = apperr.AlreadyExists("another boundary set of the municipality was stored " +
+		"with that version or effective time meanwhile; list the sets and try again")
 )
 
 // ErrNotRegistered refuses a team area, or an import of areas, in a

@@ -35,6 +35,7 @@ func Decide(c Candidates) Decision {
 		d.Candidates = c.Teams
 		d.Choose(0, c.Reason)
 	}
+	d.InCoverageGap = d.Reason != word.ReasonGeospatial
 	return d
 }
 
@@ -63,6 +64,12 @@ type Decision struct {
 	Reason      Reason      `json:"reason"`
 	Explanation string      `json:"explanation"`
 	Candidates  []Candidate `json:"candidates"`
+	// InCoverageGap says that no eligible team's area covers the point:
+	// the ticket falls back to the nearest team or waits in triage.
+	InCoverageGap bool `json:"in_coverage_gap"`
+	// WardCode is the ward containing the point in the boundary set in
+	// force when the decision was made ("" when none).
+	WardCode string `json:"ward_code"`
 }
 
 // Choose marks candidate i as chosen and fills the team of the decision.
@@ -102,15 +109,18 @@ func (d *Decision) Explain(category Category) {
 			}
 		}
 		if dist > 0 {
-			fmt.Fprintf(&b, "No %s area contains the point; routed to the nearest, %s, %.0f m away", kind, d.TeamName, dist)
+			fmt.Fprintf(&b, "No %s area contains the point, which lies in a coverage gap; routed to the nearest, %s, %.0f m away", kind, d.TeamName, dist)
 		} else {
-			fmt.Fprintf(&b, "No %s has a service area; routed to %s (first by id)", kind, d.TeamName)
+			fmt.Fprintf(&b, "No %s has a service area, so the point lies in a coverage gap; routed to %s (first by id)", kind, d.TeamName)
 		}
 	default:
-		fmt.Fprintf(&b, "No active %s exists in the municipality; the ticket waits in the triage queue", kind)
+		fmt.Fprintf(&b, "No active %s exists in the municipality, so the point lies in a coverage gap; the ticket waits in the triage queue", kind)
 	}
 	if d.PersonID != "" {
 		fmt.Fprintf(&b, "; given to member %s, who has the fewest open tickets", d.PersonID)
+	}
+	if d.WardCode != "" {
+		fmt.Fprintf(&b, "; the point is in ward %s of the boundaries in force", d.WardCode)
 	}
 	b.WriteString(".")
 	d.Explanation = b.String()

@@ -38,6 +38,12 @@ type Team struct {
 	AreaSqKm    float64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// WardCode is the code of the ward the team was built from (it
+	// follows the ward to each new boundary set); "" for other teams.
+	WardCode string
+	// WardRetiredAt is when the team's ward stopped being in force (the
+	// team was then deactivated); nil while it has one.
+	WardRetiredAt *time.Time
 }
 
 // Municipality is a tenant with its boundary.
@@ -67,6 +73,10 @@ type Assignment struct {
 	EscalationLevel int32
 	IsCurrent       bool
 	CreatedAt       time.Time
+	// WardCode is the ward of the ticket's location in the boundary set in
+	// force when it was routed; set on a routing assignment for the ticket
+	// service, not stored with the assignment.
+	WardCode string
 	// SealedNote is the note of a GBV assignment as stored, sealed; Note
 	// stays "" until the app opens it for a caller who may read it.
 	SealedNote *SealedNote

@@ -36,6 +36,9 @@ type RecordAssignmentArgs struct {
 	Reason          string    `json:"reason"`
 	EscalationLevel int32     `json:"escalation_level"`
 	AssignTime      time.Time `json:"assign_time"`
+	// WardCode is the ward of the ticket's location when it was routed
+	// (routing assignments only; the ticket keeps the first it is told).
+	WardCode string `json:"ward_code,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -25,6 +25,7 @@ func (e *Enqueuer) AssignmentChanged(ctx context.Context, tx pgx.Tx, a domain.As
 	err := e.jobs.InsertTx(ctx, tx, RecordAssignmentArgs{
 		Tenant: a.Tenant, TicketID: a.TicketID, AssignmentID: a.ID, TeamID: a.TeamID, TeamName: a.TeamName,
 		PersonID: a.PersonID, Reason: string(a.Reason), EscalationLevel: a.EscalationLevel, AssignTime: a.CreatedAt,
+		WardCode: a.WardCode,
 	})
 	if err != nil {
 		return fmt.Errorf("outbox.AssignmentChanged: %w", err)

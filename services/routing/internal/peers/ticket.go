@@ -29,7 +29,7 @@ func (t *Ticket) RecordAssignment(ctx context.Context, a outbox.RecordAssignment
 	_, err := t.c.RecordAssignment(libpeers.ForTenant(ctx, a.Tenant), &ticketv1.RecordAssignmentRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, AssignmentId: a.AssignmentID, TeamId: a.TeamID, TeamName: a.TeamName,
 		PersonId: a.PersonID, Reason: vocab.MustParse[commonv1.AssignmentReason](a.Reason), EscalationLevel: a.EscalationLevel,
-		AssignTime: timestamppb.New(a.AssignTime),
+		AssignTime: timestamppb.New(a.AssignTime), WardCode: a.WardCode,
 	})
 	if err != nil {
 		return fmt.Errorf("peers.RecordAssignment: %w", err)

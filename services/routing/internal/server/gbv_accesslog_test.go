@@ -120,6 +120,9 @@ var carryNoSealedContent = map[string]string{
 	rpcListTeams:            "teams and their members; no tickets",
 	rpcImportTeams:          "teams and their members; no tickets",
 	rpcExplainRoute:         "a decision for a point and category; no ticket, no assignment",
+	rpcGetCoverage:          "areas of teams and municipality; no ticket, no assignment",
+	rpcImportBoundarySet:    "ward boundaries and the teams built from them; no tickets",
+	rpcListBoundarySets:     "ward boundaries and the teams built from them; no tickets",
 	rpcRecordTicketStatus:   "answers only whether the status was applied",
 }
 

@@ -34,6 +34,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type env struct {
 	t        *testing.T
 	pool     *pgxpool.Pool
+	app      *app.App
 	public   routingv1.RoutingServiceClient
 	internal routingv1.RoutingInternalServiceClient
 }
@@ -59,7 +60,7 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	a := app.New(pool, store.New(keys), outbox.NewEnqueuer(jobs), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	conn := dial(t, func(s *grpc.Server) { server.New(a).Register(s) })
-	return &env{t: t, pool: pool, public: routingv1.NewRoutingServiceClient(conn),
+	return &env{t: t, pool: pool, app: a, public: routingv1.NewRoutingServiceClient(conn),
 		internal: routingv1.NewRoutingInternalServiceClient(conn)}
 }
 

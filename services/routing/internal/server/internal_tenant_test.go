@@ -57,6 +57,9 @@ var noJobTenant = map[string]string{
 	rpcListAssignments:      "public: staff's",
 	rpcListTeamQueue:        "public: staff's",
 	rpcListTriageQueue:      "public: staff's",
+	rpcGetCoverage:          "public: staff's or a service's, in the token's tenant",
+	rpcImportBoundarySet:    "public: an admin's, in the token's tenant (a platform admin's when it merges)",
+	rpcListBoundarySets:     "public: staff's or a service's, in the token's tenant",
 }
 
 // TestAnInternalCallActsOnlyForTheTenantItsTokenNames calls every internal

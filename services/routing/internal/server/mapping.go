@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -79,6 +80,7 @@ func teamOut(t domain.Team) (*routingv1.Team, error) {
 		ManagerId: t.ManagerID, EscalationTeamId: t.EscalationTeamID, Members: members, Active: t.Active,
 		ServiceArea: area, AreaSqKm: t.AreaSqKm,
 		CreateTime: timestamppb.New(t.CreatedAt), UpdateTime: timestamppb.New(t.UpdatedAt),
+		WardCode: t.WardCode, WardRetireTime: timeOut(t.WardRetiredAt),
 	}, nil
 }
 
@@ -94,6 +96,7 @@ func decisionOut(d domain.Decision) *routingv1.RouteDecision {
 	out := &routingv1.RouteDecision{
 		TeamId: d.TeamID, TeamName: d.TeamName, AssignedPersonId: d.PersonID,
 		Reason: vocab.MustParse[commonv1.AssignmentReason](string(d.Reason)), Explanation: d.Explanation,
+		InCoverageGap: d.InCoverageGap, WardCode: d.WardCode,
 	}
 	for _, c := range d.Candidates {
 		out.Candidates = append(out.Candidates, &routingv1.RouteCandidate{
@@ -112,6 +115,77 @@ func queueOut(qs []domain.QueuedTicket) []*routingv1.QueuedTicket {
 			Status:   vocab.MustParse[commonv1.TicketStatus](q.Status),
 			Category: vocab.MustParse[commonv1.Category](string(q.Assignment.Category)),
 		})
+	}
+	return out
+}
+
+func coverageOut(c domain.Coverage) (*routingv1.Coverage, error) {
+	gap, err := structOut(c.Gap)
+	if err != nil {
+		return nil, err
+	}
+	out := &routingv1.Coverage{
+		Tenant: c.Tenant, Category: vocab.MustParse[commonv1.Category](string(c.Category)),
+		MunicipalityAreaSqKm: c.MunicipalityAreaSqKm, TeamCount: int32(c.TeamCount),
+		Gap: gap, GapAreaSqKm: c.GapAreaSqKm, GapPercent: c.GapPercent(), GapParts: int32(c.GapParts),
+	}
+	for _, o := range c.Overlaps {
+		area, err := structOut(o.Area)
+		if err != nil {
+			return nil, err
+		}
+		ov := &routingv1.CoverageOverlap{Area: area, AreaSqKm: o.AreaSqKm, TieBreak: o.TieBreak}
+		for _, t := range o.Teams {
+			ov.Teams = append(ov.Teams, &routingv1.CoverageTeam{TeamId: t.ID, TeamName: t.Name, AreaSqKm: t.AreaSqKm, Chosen: t.Chosen})
+		}
+		out.Overlaps = append(out.Overlaps, ov)
+	}
+	return out, nil
+}
+
+// timeOut is a Timestamp, nil for nil.
+func timeOut(t *time.Time) *timestamppb.Timestamp {
+	if t == nil {
+		return nil
+	}
+	return timestamppb.New(*t)
+}
+
+func boundarySetOut(b domain.BoundarySet) *routingv1.BoundarySet {
+	out := &routingv1.BoundarySet{
+		Id: b.ID, Tenant: b.Tenant, Version: int32(b.Version), EffectiveTime: timestamppb.New(b.EffectiveAt),
+		ApplyTime: timeOut(b.AppliedAt), Source: b.Source, MergedFrom: b.MergedFrom, WardCount: int32(b.WardCount),
+		CreateTime: timestamppb.New(b.CreatedAt), TeamNamePrefix: b.TeamNamePrefix,
+	}
+	if b.TeamCategory != "" {
+		out.TeamCategory = vocab.MustParse[commonv1.Category](string(b.TeamCategory))
+	}
+	r := b.Report
+	rep := &routingv1.BoundaryReport{PreviousVersion: int32(r.PreviousVersion), Unchanged: int32(r.Unchanged),
+		Added: wardChangesOut(r.Added), Removed: wardChangesOut(r.Removed), Changed: wardChangesOut(r.Changed),
+		Teams: &routingv1.BoundaryTeams{Applied: r.Teams.Applied, Following: int32(r.Teams.Following),
+			Created: int32(r.Teams.Created), Adopted: int32(r.Teams.Adopted)}}
+	for _, w := range r.Repaired {
+		rep.Repaired = append(rep.Repaired, &routingv1.RepairedWard{Code: w.Code, Reason: w.Reason})
+	}
+	for _, m := range r.Merged {
+		rep.Merged = append(rep.Merged, &routingv1.MergedMunicipality{Code: m.Code, Version: int32(m.Version),
+			WardCount: int32(m.WardCount), AreaSqKm: m.AreaSqKm})
+	}
+	for _, t := range r.Teams.Retired {
+		rep.Teams.Retired = append(rep.Teams.Retired, &routingv1.RetiredTeam{TeamId: t.ID, TeamName: t.Name,
+			Tenant: t.Tenant, WardCode: t.WardCode})
+	}
+	out.Report = rep
+	return out
+}
+
+func wardChangesOut(cs []domain.WardChange) []*routingv1.WardChange {
+	out := make([]*routingv1.WardChange, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, &routingv1.WardChange{Code: c.Code, Label: c.Label, Municipality: c.Municipality,
+			OldAreaSqKm: c.OldAreaSqKm, NewAreaSqKm: c.NewAreaSqKm, AreaChangePercent: c.AreaChangePercent,
+			ShapeChangePercent: c.ShapeChangePercent})
 	}
 	return out
 }

@@ -142,3 +142,20 @@ func (s *Server) ExplainRoute(ctx context.Context, req *routingv1.ExplainRouteRe
 	}
 	return &routingv1.ExplainRouteResponse{Decision: decisionOut(d)}, nil
 }
+
+// GetCoverage implements RoutingService.
+func (s *Server) GetCoverage(ctx context.Context, req *routingv1.GetCoverageRequest) (*routingv1.GetCoverageResponse, error) {
+	cat, err := categoryIn(req.GetCategory(), "category")
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.app.GetCoverage(ctx, domain.CoverageRequest{Tenant: req.GetTenant(), Category: cat})
+	if err != nil {
+		return nil, err
+	}
+	out, err := coverageOut(c)
+	if err != nil {
+		return nil, fmt.Errorf("server.GetCoverage: %w", err)
+	}
+	return &routingv1.GetCoverageResponse{Coverage: out}, nil
+}

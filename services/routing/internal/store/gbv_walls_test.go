@@ -137,8 +137,17 @@ func TestStartUpSealsLegacyGBVNotes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.NewDB(t, "routinglegacy", beforeSealedNotes)
-	saps := insertTeam(t, pool, "SAPS", true)
-	water := insertTeam(t, pool, "Water", false)
+	// The teams are written as that older schema has them (the store's
+	// statements read columns later migrations add).
+	legacyTeam := func(name string, saps bool) string {
+		id := uuid.NewString()
+		_, err := pool.Exec(ctx, `INSERT INTO routing.teams (id, tenant, name, category, is_saps) VALUES ($1, 'CPT', $2, 'gbv', $3)`,
+			id, name, saps)
+		require.NoError(t, err)
+		return id
+	}
+	saps := legacyTeam("SAPS", true)
+	water := legacyTeam("Water", false)
 	legacy := map[string]string{}
 	add := func(category, team, note string) string {
 		id, ticket := uuid.NewString(), uuid.NewString()

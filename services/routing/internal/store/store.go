@@ -63,6 +63,9 @@ func interpretError(op string, err error, notFound error) error {
 		return fmt.Errorf("%s: %w", op, domain.ErrTeamNameTaken)
 	case pg.IsUniqueViolation(err) && pg.ConstraintName(err) == "municipalities_pkey":
 		return fmt.Errorf("%s: %w", op, domain.ErrMunicipalityExists)
+	case pg.IsUniqueViolation(err) && (pg.ConstraintName(err) == "boundary_sets_version_key" ||
+		pg.ConstraintName(err) == "boundary_sets_effective_key"):
+		return fmt.Errorf("%s: %w", op, domain.ErrBoundaryVersionRaced)
 	case pg.IsCheckViolation(err) && gbvWalls[pg.ConstraintName(err)]:
 		// The cause is kept for the log; the caller gets the domain error.
 		return fmt.Errorf("%s: %w (%w)", op, domain.ErrGBVOutsideSAPS, err)

@@ -20,7 +20,7 @@ func areaExpr(n int) string {
 const teamCols = `t.id, t.tenant, t.name, t.category, t.is_saps, t.manager_id,
 	coalesce(t.escalation_team_id::text, ''), t.members, t.active,
 	CASE WHEN $1 AND t.service_area IS NOT NULL THEN ST_AsGeoJSON(t.service_area, 6) ELSE '' END,
-	t.area_sq_km, t.created_at, t.updated_at`
+	t.area_sq_km, t.created_at, t.updated_at, t.ward_code, t.ward_retired_at`
 
 // InsertTeam stores a new team and returns it with its id and area.
 func (s *Store) InsertTeam(ctx context.Context, tx pgx.Tx, t domain.Team) (domain.Team, error) {
@@ -137,7 +137,7 @@ func scanTeams(rows pgx.Rows) ([]domain.Team, error) {
 		var members []byte
 		var category string
 		if err := rows.Scan(&t.ID, &t.Tenant, &t.Name, &category, &t.IsSAPS, &t.ManagerID, &t.EscalationTeamID,
-			&members, &t.Active, &t.ServiceArea, &t.AreaSqKm, &t.CreatedAt, &t.UpdatedAt); err != nil {
+			&members, &t.Active, &t.ServiceArea, &t.AreaSqKm, &t.CreatedAt, &t.UpdatedAt, &t.WardCode, &t.WardRetiredAt); err != nil {
 			return nil, err
 		}
 		t.Category = domain.Category(category)

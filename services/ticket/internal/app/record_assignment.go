@@ -12,8 +12,9 @@ import (
 
 // RecordAssignment mirrors routing's current assignment of a ticket of the
 // caller's job (internal RPC), unless it is the one already recorded or
-// older than it, with its history entry and the notice of it; it reports
-// whether it applied.
+// older than it, with its history entry and the notice of it, and the ward
+// the ticket was created in when it has none yet; it reports whether the
+// assignment applied.
 func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool, error) {
 	c, err := access.ForJob(ctx, access.Caller.RequireService, &as)
 	if err != nil {
@@ -24,6 +25,14 @@ func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool,
 		t, m, err := a.store.LockForService(ctx, tx, as.Tenant, as.TicketID)
 		if err != nil {
 			return err
+		}
+		// The ward is the ticket's whatever the order the assignments
+		// arrive in: a routing assignment overtaken by an escalation still
+		// tells it.
+		if as.WardCode != "" {
+			if err := a.store.SetWard(ctx, tx, as.TicketID, as.WardCode); err != nil {
+				return err
+			}
 		}
 		if applied = as.Supersedes(m.AssignmentID, m.AssignTime); !applied {
 			return nil

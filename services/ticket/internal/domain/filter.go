@@ -82,8 +82,12 @@ type Filter struct {
 	Near           *Circle    `json:"near,omitempty"`
 	Query          string     `json:"q,omitempty"`
 	IDs            []string   `json:"ids,omitempty"`
+	WardCode       string     `json:"ward,omitempty"`
 	Order          Order      `json:"order"`
 }
+
+// MaxWardCode bounds a ward code (routing's bound).
+const MaxWardCode = 32
 
 // MaxFilterIDs is how many ticket ids one list may name.
 const MaxFilterIDs = 500
@@ -146,6 +150,9 @@ func (r *ListRequest) validate() error {
 	}
 	if rule := TextRule(f.AssignedTeamID, 128, false); rule != "" {
 		vs.Add("assigned_team_id", rule)
+	}
+	if rule := TextRule(f.WardCode, MaxWardCode, false); rule != "" {
+		vs.Add("ward_code", rule)
 	}
 	if len(f.IDs) > MaxFilterIDs {
 		vs.Add("ids", fmt.Sprintf("must name at most %d tickets", MaxFilterIDs))

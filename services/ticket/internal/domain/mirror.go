@@ -17,6 +17,9 @@ type Assignment struct {
 	Reason                         string
 	EscalationLevel                int32
 	AssignTime                     time.Time
+	// WardCode is the ward of the ticket's location when routing routed
+	// it (routing assignments only); the ticket keeps the first it is told.
+	WardCode string
 }
 
 // Validate refuses a malformed assignment, naming every field, and puts
@@ -40,6 +43,9 @@ func (a *Assignment) Validate() error {
 	}
 	if a.EscalationLevel < 0 {
 		vs.Add("escalation_level", "must not be negative")
+	}
+	if rule := TextRule(a.WardCode, MaxWardCode, false); rule != "" {
+		vs.Add("ward_code", rule)
 	}
 	if err := vs.Err(); err != nil {
 		return err

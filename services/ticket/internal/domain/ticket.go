@@ -79,6 +79,9 @@ type Ticket struct {
 	PreDuplicateStatus Status
 	LinkedCount        int32
 	FollowerCount      int32
+	// WardCode is the ward the ticket was created in, as routing told it
+	// ("" until then, or when the point is in no ward).
+	WardCode string
 }
 
 // NewTicket is the open ticket of a validated report in by reporter, with

@@ -19,6 +19,7 @@ func (s *Server) RecordAssignment(ctx context.Context, req *ticketv1.RecordAssig
 		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), AssignmentID: req.GetAssignmentId(),
 		TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
 		Reason: vocab.Word(req.GetReason()), EscalationLevel: req.GetEscalationLevel(), AssignTime: at,
+		WardCode: req.GetWardCode(),
 	})
 	if err != nil {
 		return nil, err

@@ -63,7 +63,7 @@ func ticketOut(t domain.Ticket) *ticketv1.Ticket {
 		CancelReason: t.CancelReason, CreateTime: ts(&t.CreateTime), UpdateTime: ts(&t.UpdateTime),
 		ResolveTime: ts(t.ResolveTime), CloseTime: ts(t.CloseTime),
 		Priority: vocab.MustParse[commonv1.Priority](string(t.Priority)), SuggestedPriority: vocab.MustParse[commonv1.Priority](string(t.SuggestedPriority)),
-		DuplicateOf: t.DuplicateOf, LinkedCount: t.LinkedCount, FollowerCount: t.FollowerCount,
+		WardCode: t.WardCode, DuplicateOf: t.DuplicateOf, LinkedCount: t.LinkedCount, FollowerCount: t.FollowerCount,
 	}
 	// A receipt (GBV, no content) carries no location either.
 	if t.Location != (domain.Point{}) {

@@ -86,7 +86,7 @@ func filterIn(req *ticketv1.ListTicketsRequest) (domain.Filter, error) {
 		Tenant: req.GetTenant(), AssignedTeamID: req.GetAssignedTeamId(), Query: req.GetQuery(), IDs: req.GetIds(),
 		CreatedAfter: timeIn(req.GetCreatedAfter()), CreatedBefore: timeIn(req.GetCreatedBefore()),
 		UpdatedAfter: timeIn(req.GetUpdatedAfter()), UpdatedBefore: timeIn(req.GetUpdatedBefore()),
-		Near: circleIn(req.GetNear()),
+		Near: circleIn(req.GetNear()), WardCode: req.GetWardCode(),
 	}
 	var err error
 	if f.Statuses, err = vocab.Repeated[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {

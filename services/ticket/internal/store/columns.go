@@ -20,7 +20,7 @@ const ticketColumns = `t.id::text, t.tenant, t.reference, t.category, t.status, 
 	t.escalation_reason, t.escalation_level, t.cancel_reason,
 	t.create_time, t.update_time, t.resolve_time, t.close_time,
 	t.priority, t.suggested_priority, t.priority_by_staff, coalesce(t.duplicate_of::text, ''),
-	t.pre_duplicate_status, t.linked_count, t.follower_count`
+	t.pre_duplicate_status, t.linked_count, t.follower_count, t.ward_code`
 
 // sealedContent is the plaintext sealed for a GBV ticket: every free text
 // of the ticket row. Rows sealed before migration 00008 hold no address or
@@ -92,7 +92,7 @@ func (s *Store) scanTicket(row pgx.Row) (domain.Ticket, error) {
 		&t.FirstRespondedAt, &t.ResponseDeadline, &t.ResolutionDeadline, &t.EscalatedAt,
 		&t.EscalationReason, &t.EscalationLevel, &t.CancelReason,
 		&t.CreateTime, &t.UpdateTime, &t.ResolveTime, &t.CloseTime,
-		&prio, &sugg, &t.PriorityByStaff, &t.DuplicateOf, &pre, &t.LinkedCount, &t.FollowerCount)
+		&prio, &sugg, &t.PriorityByStaff, &t.DuplicateOf, &pre, &t.LinkedCount, &t.FollowerCount, &t.WardCode)
 	if err != nil {
 		return domain.Ticket{}, err
 	}

@@ -51,6 +51,15 @@ func (s *Store) SetAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignmen
 	return nil
 }
 
+// SetWard records the ward ticket id was created in, unless it has one:
+// the first ward routing tells is kept when the wards are redrawn.
+func (s *Store) SetWard(ctx context.Context, tx pgx.Tx, id, ward string) error {
+	if _, err := tx.Exec(ctx, `UPDATE ticket.tickets SET ward_code = $2 WHERE id = $1 AND ward_code = ''`, id, ward); err != nil {
+		return fmt.Errorf("store.SetWard: %w", err)
+	}
+	return nil
+}
+
 // SetDeadlines mirrors SLA's deadlines d onto their ticket.
 func (s *Store) SetDeadlines(ctx context.Context, tx pgx.Tx, d domain.Deadlines) error {
 	if _, err := tx.Exec(ctx, `UPDATE ticket.tickets SET deadlines_revision = $2, response_deadline = $3,

@@ -144,6 +144,9 @@ func filters(w *where, f domain.Filter) {
 	if f.AssignedTeamID != "" {
 		w.add("t.assigned_team_id = " + w.arg(f.AssignedTeamID))
 	}
+	if f.WardCode != "" {
+		w.add("t.ward_code = " + w.arg(f.WardCode))
+	}
 	if len(f.IDs) > 0 {
 		w.add("t.id = ANY(" + w.arg(f.IDs) + "::uuid[])")
 	}

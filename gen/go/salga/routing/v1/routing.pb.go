@@ -204,9 +204,16 @@ type Team struct {
 	// When the team was created.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When it was last changed.
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Code of the ward the team was built from (ImportBoundarySet); the team
+	// follows it to each new boundary version. Empty for other teams.
+	// Output only.
+	WardCode string `protobuf:"bytes,14,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	// When the team's ward stopped being in force (a new boundary version
+	// without its code); the team was then deactivated. Output only.
+	WardRetireTime *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=ward_retire_time,json=wardRetireTime,proto3" json:"ward_retire_time,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Team) Reset() {
@@ -326,6 +333,20 @@ func (x *Team) GetCreateTime() *timestamppb.Timestamp {
 func (x *Team) GetUpdateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.UpdateTime
+	}
+	return nil
+}
+
+func (x *Team) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
+func (x *Team) GetWardRetireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WardRetireTime
 	}
 	return nil
 }
@@ -581,7 +602,14 @@ type RouteDecision struct {
 	// A sentence explaining the decision for an operator.
 	Explanation string `protobuf:"bytes,5,opt,name=explanation,proto3" json:"explanation,omitempty"`
 	// Teams considered, best first.
-	Candidates    []*RouteCandidate `protobuf:"bytes,6,rep,name=candidates,proto3" json:"candidates,omitempty"`
+	Candidates []*RouteCandidate `protobuf:"bytes,6,rep,name=candidates,proto3" json:"candidates,omitempty"`
+	// Whether the point lies in a coverage gap: no active team of the
+	// category (for GBV, no SAPS team) has a service area covering it, so
+	// the ticket falls back to the nearest team or waits in triage.
+	InCoverageGap bool `protobuf:"varint,7,opt,name=in_coverage_gap,json=inCoverageGap,proto3" json:"in_coverage_gap,omitempty"`
+	// Code of the ward containing the point in the boundary version in force,
+	// empty when the municipality has none or no ward contains it.
+	WardCode      string `protobuf:"bytes,8,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -658,6 +686,20 @@ func (x *RouteDecision) GetCandidates() []*RouteCandidate {
 	return nil
 }
 
+func (x *RouteDecision) GetInCoverageGap() bool {
+	if x != nil {
+		return x.InCoverageGap
+	}
+	return false
+}
+
+func (x *RouteDecision) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
 // QueuedTicket is a ticket in a team's queue (or the triage queue).
 type QueuedTicket struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -731,6 +773,918 @@ func (x *QueuedTicket) GetCategory() v1.Category {
 	return v1.Category(0)
 }
 
+// Coverage is how the active teams of one category cover a municipality
+// (RoutingService.GetCoverage). Areas are measured on the spheroid.
+type Coverage struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The category measured.
+	Category v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Area of the municipality's boundary in square kilometres.
+	MunicipalityAreaSqKm float64 `protobuf:"fixed64,3,opt,name=municipality_area_sq_km,json=municipalityAreaSqKm,proto3" json:"municipality_area_sq_km,omitempty"`
+	// Active teams of the category with a service area (the teams measured).
+	TeamCount int32 `protobuf:"varint,4,opt,name=team_count,json=teamCount,proto3" json:"team_count,omitempty"`
+	// The parts of the municipality no such team covers, as a GeoJSON
+	// MultiPolygon (EPSG:4326); absent when the teams cover all of it.
+	Gap *structpb.Struct `protobuf:"bytes,5,opt,name=gap,proto3" json:"gap,omitempty"`
+	// Area of the gap in square kilometres.
+	GapAreaSqKm float64 `protobuf:"fixed64,6,opt,name=gap_area_sq_km,json=gapAreaSqKm,proto3" json:"gap_area_sq_km,omitempty"`
+	// The gap as a percentage of the municipality's area (0 to 100).
+	GapPercent float64 `protobuf:"fixed64,7,opt,name=gap_percent,json=gapPercent,proto3" json:"gap_percent,omitempty"`
+	// Number of separate polygons in the gap.
+	GapParts int32 `protobuf:"varint,8,opt,name=gap_parts,json=gapParts,proto3" json:"gap_parts,omitempty"`
+	// Every pair of teams whose service areas overlap (by at least one square
+	// metre), largest overlap first.
+	Overlaps      []*CoverageOverlap `protobuf:"bytes,9,rep,name=overlaps,proto3" json:"overlaps,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Coverage) Reset() {
+	*x = Coverage{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Coverage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Coverage) ProtoMessage() {}
+
+func (x *Coverage) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Coverage.ProtoReflect.Descriptor instead.
+func (*Coverage) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Coverage) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *Coverage) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+func (x *Coverage) GetMunicipalityAreaSqKm() float64 {
+	if x != nil {
+		return x.MunicipalityAreaSqKm
+	}
+	return 0
+}
+
+func (x *Coverage) GetTeamCount() int32 {
+	if x != nil {
+		return x.TeamCount
+	}
+	return 0
+}
+
+func (x *Coverage) GetGap() *structpb.Struct {
+	if x != nil {
+		return x.Gap
+	}
+	return nil
+}
+
+func (x *Coverage) GetGapAreaSqKm() float64 {
+	if x != nil {
+		return x.GapAreaSqKm
+	}
+	return 0
+}
+
+func (x *Coverage) GetGapPercent() float64 {
+	if x != nil {
+		return x.GapPercent
+	}
+	return 0
+}
+
+func (x *Coverage) GetGapParts() int32 {
+	if x != nil {
+		return x.GapParts
+	}
+	return 0
+}
+
+func (x *Coverage) GetOverlaps() []*CoverageOverlap {
+	if x != nil {
+		return x.Overlaps
+	}
+	return nil
+}
+
+// CoverageOverlap is where the service areas of two teams of the category
+// overlap, and which of them routing chooses there.
+type CoverageOverlap struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The two teams, the one routing chooses in the overlap first.
+	Teams []*CoverageTeam `protobuf:"bytes,1,rep,name=teams,proto3" json:"teams,omitempty"`
+	// The overlap as a GeoJSON MultiPolygon (EPSG:4326).
+	Area *structpb.Struct `protobuf:"bytes,2,opt,name=area,proto3" json:"area,omitempty"`
+	// Area of the overlap in square kilometres.
+	AreaSqKm float64 `protobuf:"fixed64,3,opt,name=area_sq_km,json=areaSqKm,proto3" json:"area_sq_km,omitempty"`
+	// The tie-break rule that applies in the overlap, as a sentence naming
+	// the rule and the team it chooses.
+	TieBreak      string `protobuf:"bytes,4,opt,name=tie_break,json=tieBreak,proto3" json:"tie_break,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CoverageOverlap) Reset() {
+	*x = CoverageOverlap{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CoverageOverlap) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CoverageOverlap) ProtoMessage() {}
+
+func (x *CoverageOverlap) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CoverageOverlap.ProtoReflect.Descriptor instead.
+func (*CoverageOverlap) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CoverageOverlap) GetTeams() []*CoverageTeam {
+	if x != nil {
+		return x.Teams
+	}
+	return nil
+}
+
+func (x *CoverageOverlap) GetArea() *structpb.Struct {
+	if x != nil {
+		return x.Area
+	}
+	return nil
+}
+
+func (x *CoverageOverlap) GetAreaSqKm() float64 {
+	if x != nil {
+		return x.AreaSqKm
+	}
+	return 0
+}
+
+func (x *CoverageOverlap) GetTieBreak() string {
+	if x != nil {
+		return x.TieBreak
+	}
+	return ""
+}
+
+// CoverageTeam is one team of an overlap.
+type CoverageTeam struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Team UUID.
+	TeamId string `protobuf:"bytes,1,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Team name.
+	TeamName string `protobuf:"bytes,2,opt,name=team_name,json=teamName,proto3" json:"team_name,omitempty"`
+	// Area of the team's whole service area in square kilometres.
+	AreaSqKm float64 `protobuf:"fixed64,3,opt,name=area_sq_km,json=areaSqKm,proto3" json:"area_sq_km,omitempty"`
+	// Whether routing chooses this team in the overlap.
+	Chosen        bool `protobuf:"varint,4,opt,name=chosen,proto3" json:"chosen,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CoverageTeam) Reset() {
+	*x = CoverageTeam{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CoverageTeam) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CoverageTeam) ProtoMessage() {}
+
+func (x *CoverageTeam) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CoverageTeam.ProtoReflect.Descriptor instead.
+func (*CoverageTeam) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *CoverageTeam) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *CoverageTeam) GetTeamName() string {
+	if x != nil {
+		return x.TeamName
+	}
+	return ""
+}
+
+func (x *CoverageTeam) GetAreaSqKm() float64 {
+	if x != nil {
+		return x.AreaSqKm
+	}
+	return 0
+}
+
+func (x *CoverageTeam) GetChosen() bool {
+	if x != nil {
+		return x.Chosen
+	}
+	return false
+}
+
+// BoundarySet is one version of a municipality's ward boundaries.
+type BoundarySet struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Server-assigned UUID.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Municipality code.
+	Tenant string `protobuf:"bytes,2,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Version number, 1 for the municipality's first set.
+	Version int32 `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
+	// When the set comes (or came) into force.
+	EffectiveTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=effective_time,json=effectiveTime,proto3" json:"effective_time,omitempty"`
+	// When teams built from wards followed the set; absent until then.
+	ApplyTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=apply_time,json=applyTime,proto3" json:"apply_time,omitempty"`
+	// Where the set comes from.
+	Source string `protobuf:"bytes,6,opt,name=source,proto3" json:"source,omitempty"`
+	// Municipalities the set absorbs.
+	MergedFrom []string `protobuf:"bytes,7,rep,name=merged_from,json=mergedFrom,proto3" json:"merged_from,omitempty"`
+	// Number of wards in the set.
+	WardCount int32 `protobuf:"varint,8,opt,name=ward_count,json=wardCount,proto3" json:"ward_count,omitempty"`
+	// The comparison with the sets it replaces.
+	Report *BoundaryReport `protobuf:"bytes,9,opt,name=report,proto3" json:"report,omitempty"`
+	// When the set was imported.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Category of the teams the set builds for wards without one, if any.
+	TeamCategory v1.Category `protobuf:"varint,11,opt,name=team_category,json=teamCategory,proto3,enum=salga.common.v1.Category" json:"team_category,omitempty"`
+	// Prefix of the names of the teams it builds.
+	TeamNamePrefix string `protobuf:"bytes,12,opt,name=team_name_prefix,json=teamNamePrefix,proto3" json:"team_name_prefix,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *BoundarySet) Reset() {
+	*x = BoundarySet{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BoundarySet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BoundarySet) ProtoMessage() {}
+
+func (x *BoundarySet) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BoundarySet.ProtoReflect.Descriptor instead.
+func (*BoundarySet) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *BoundarySet) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *BoundarySet) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BoundarySet) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *BoundarySet) GetEffectiveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EffectiveTime
+	}
+	return nil
+}
+
+func (x *BoundarySet) GetApplyTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ApplyTime
+	}
+	return nil
+}
+
+func (x *BoundarySet) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *BoundarySet) GetMergedFrom() []string {
+	if x != nil {
+		return x.MergedFrom
+	}
+	return nil
+}
+
+func (x *BoundarySet) GetWardCount() int32 {
+	if x != nil {
+		return x.WardCount
+	}
+	return 0
+}
+
+func (x *BoundarySet) GetReport() *BoundaryReport {
+	if x != nil {
+		return x.Report
+	}
+	return nil
+}
+
+func (x *BoundarySet) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *BoundarySet) GetTeamCategory() v1.Category {
+	if x != nil {
+		return x.TeamCategory
+	}
+	return v1.Category(0)
+}
+
+func (x *BoundarySet) GetTeamNamePrefix() string {
+	if x != nil {
+		return x.TeamNamePrefix
+	}
+	return ""
+}
+
+// BoundaryReport compares a boundary set with the sets it replaces: the
+// municipality's previous version and those of the municipalities it
+// absorbs. Wards are matched by code.
+type BoundaryReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The municipality's previous version; 0 for its first set.
+	PreviousVersion int32 `protobuf:"varint,1,opt,name=previous_version,json=previousVersion,proto3" json:"previous_version,omitempty"`
+	// Wards whose code is new.
+	Added []*WardChange `protobuf:"bytes,2,rep,name=added,proto3" json:"added,omitempty"`
+	// Wards of the replaced sets whose code is gone.
+	Removed []*WardChange `protobuf:"bytes,3,rep,name=removed,proto3" json:"removed,omitempty"`
+	// Wards whose code remains with another shape.
+	Changed []*WardChange `protobuf:"bytes,4,rep,name=changed,proto3" json:"changed,omitempty"`
+	// Wards whose code remains with the same shape.
+	Unchanged int32 `protobuf:"varint,5,opt,name=unchanged,proto3" json:"unchanged,omitempty"`
+	// Wards whose official shape was invalid and stored repaired.
+	Repaired []*RepairedWard `protobuf:"bytes,6,rep,name=repaired,proto3" json:"repaired,omitempty"`
+	// The municipalities the set absorbs, as their last sets had them.
+	Merged []*MergedMunicipality `protobuf:"bytes,7,rep,name=merged,proto3" json:"merged,omitempty"`
+	// What the set does (or did, once applied) to teams built from wards.
+	Teams         *BoundaryTeams `protobuf:"bytes,8,opt,name=teams,proto3" json:"teams,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BoundaryReport) Reset() {
+	*x = BoundaryReport{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BoundaryReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BoundaryReport) ProtoMessage() {}
+
+func (x *BoundaryReport) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BoundaryReport.ProtoReflect.Descriptor instead.
+func (*BoundaryReport) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *BoundaryReport) GetPreviousVersion() int32 {
+	if x != nil {
+		return x.PreviousVersion
+	}
+	return 0
+}
+
+func (x *BoundaryReport) GetAdded() []*WardChange {
+	if x != nil {
+		return x.Added
+	}
+	return nil
+}
+
+func (x *BoundaryReport) GetRemoved() []*WardChange {
+	if x != nil {
+		return x.Removed
+	}
+	return nil
+}
+
+func (x *BoundaryReport) GetChanged() []*WardChange {
+	if x != nil {
+		return x.Changed
+	}
+	return nil
+}
+
+func (x *BoundaryReport) GetUnchanged() int32 {
+	if x != nil {
+		return x.Unchanged
+	}
+	return 0
+}
+
+func (x *BoundaryReport) GetRepaired() []*RepairedWard {
+	if x != nil {
+		return x.Repaired
+	}
+	return nil
+}
+
+func (x *BoundaryReport) GetMerged() []*MergedMunicipality {
+	if x != nil {
+		return x.Merged
+	}
+	return nil
+}
+
+func (x *BoundaryReport) GetTeams() *BoundaryTeams {
+	if x != nil {
+		return x.Teams
+	}
+	return nil
+}
+
+// WardChange is one ward added, removed or changed by a boundary set.
+type WardChange struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ward code.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Ward label (number).
+	Label string `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	// Municipality whose set had the ward (removed wards of absorbed
+	// municipalities name theirs).
+	Municipality string `protobuf:"bytes,3,opt,name=municipality,proto3" json:"municipality,omitempty"`
+	// Area in the replaced set in square kilometres; 0 for an added ward.
+	OldAreaSqKm float64 `protobuf:"fixed64,4,opt,name=old_area_sq_km,json=oldAreaSqKm,proto3" json:"old_area_sq_km,omitempty"`
+	// Area in the new set in square kilometres; 0 for a removed ward.
+	NewAreaSqKm float64 `protobuf:"fixed64,5,opt,name=new_area_sq_km,json=newAreaSqKm,proto3" json:"new_area_sq_km,omitempty"`
+	// Change of area in percent of the old area (changed wards).
+	AreaChangePercent float64 `protobuf:"fixed64,6,opt,name=area_change_percent,json=areaChangePercent,proto3" json:"area_change_percent,omitempty"`
+	// Area of the symmetric difference of old and new shapes in percent of
+	// the old area: how much of the ward moved, even at equal area.
+	ShapeChangePercent float64 `protobuf:"fixed64,7,opt,name=shape_change_percent,json=shapeChangePercent,proto3" json:"shape_change_percent,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *WardChange) Reset() {
+	*x = WardChange{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WardChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WardChange) ProtoMessage() {}
+
+func (x *WardChange) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WardChange.ProtoReflect.Descriptor instead.
+func (*WardChange) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *WardChange) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *WardChange) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
+func (x *WardChange) GetMunicipality() string {
+	if x != nil {
+		return x.Municipality
+	}
+	return ""
+}
+
+func (x *WardChange) GetOldAreaSqKm() float64 {
+	if x != nil {
+		return x.OldAreaSqKm
+	}
+	return 0
+}
+
+func (x *WardChange) GetNewAreaSqKm() float64 {
+	if x != nil {
+		return x.NewAreaSqKm
+	}
+	return 0
+}
+
+func (x *WardChange) GetAreaChangePercent() float64 {
+	if x != nil {
+		return x.AreaChangePercent
+	}
+	return 0
+}
+
+func (x *WardChange) GetShapeChangePercent() float64 {
+	if x != nil {
+		return x.ShapeChangePercent
+	}
+	return 0
+}
+
+// RepairedWard is a ward whose official shape was invalid.
+type RepairedWard struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Ward code.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// PostGIS's reason (ST_IsValidReason).
+	Reason        string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RepairedWard) Reset() {
+	*x = RepairedWard{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RepairedWard) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RepairedWard) ProtoMessage() {}
+
+func (x *RepairedWard) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RepairedWard.ProtoReflect.Descriptor instead.
+func (*RepairedWard) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RepairedWard) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *RepairedWard) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// MergedMunicipality is a municipality a boundary set absorbs.
+type MergedMunicipality struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Version of its last set; 0 when it had none.
+	Version int32 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	// Wards in that set.
+	WardCount int32 `protobuf:"varint,3,opt,name=ward_count,json=wardCount,proto3" json:"ward_count,omitempty"`
+	// Their total area in square kilometres.
+	AreaSqKm      float64 `protobuf:"fixed64,4,opt,name=area_sq_km,json=areaSqKm,proto3" json:"area_sq_km,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MergedMunicipality) Reset() {
+	*x = MergedMunicipality{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MergedMunicipality) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MergedMunicipality) ProtoMessage() {}
+
+func (x *MergedMunicipality) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MergedMunicipality.ProtoReflect.Descriptor instead.
+func (*MergedMunicipality) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *MergedMunicipality) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *MergedMunicipality) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *MergedMunicipality) GetWardCount() int32 {
+	if x != nil {
+		return x.WardCount
+	}
+	return 0
+}
+
+func (x *MergedMunicipality) GetAreaSqKm() float64 {
+	if x != nil {
+		return x.AreaSqKm
+	}
+	return 0
+}
+
+// BoundaryTeams is what a boundary set does to teams built from wards.
+type BoundaryTeams struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether the set is in force and this is what happened; false: what
+	// will happen on its effective date, as teams stand now.
+	Applied bool `protobuf:"varint,1,opt,name=applied,proto3" json:"applied,omitempty"`
+	// Teams that follow their ward code to its shape in the set.
+	Following int32 `protobuf:"varint,2,opt,name=following,proto3" json:"following,omitempty"`
+	// Teams built for wards without one.
+	Created int32 `protobuf:"varint,3,opt,name=created,proto3" json:"created,omitempty"`
+	// Existing teams of a built name without a ward code that took the ward.
+	Adopted int32 `protobuf:"varint,4,opt,name=adopted,proto3" json:"adopted,omitempty"`
+	// Teams whose ward code the set no longer has: deactivated, left without
+	// a ward.
+	Retired       []*RetiredTeam `protobuf:"bytes,5,rep,name=retired,proto3" json:"retired,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BoundaryTeams) Reset() {
+	*x = BoundaryTeams{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BoundaryTeams) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BoundaryTeams) ProtoMessage() {}
+
+func (x *BoundaryTeams) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BoundaryTeams.ProtoReflect.Descriptor instead.
+func (*BoundaryTeams) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *BoundaryTeams) GetApplied() bool {
+	if x != nil {
+		return x.Applied
+	}
+	return false
+}
+
+func (x *BoundaryTeams) GetFollowing() int32 {
+	if x != nil {
+		return x.Following
+	}
+	return 0
+}
+
+func (x *BoundaryTeams) GetCreated() int32 {
+	if x != nil {
+		return x.Created
+	}
+	return 0
+}
+
+func (x *BoundaryTeams) GetAdopted() int32 {
+	if x != nil {
+		return x.Adopted
+	}
+	return 0
+}
+
+func (x *BoundaryTeams) GetRetired() []*RetiredTeam {
+	if x != nil {
+		return x.Retired
+	}
+	return nil
+}
+
+// RetiredTeam is a team left without a ward by a boundary set.
+type RetiredTeam struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Team UUID.
+	TeamId string `protobuf:"bytes,1,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
+	// Team name.
+	TeamName string `protobuf:"bytes,2,opt,name=team_name,json=teamName,proto3" json:"team_name,omitempty"`
+	// Municipality of the team (an absorbed one's for a merger).
+	Tenant string `protobuf:"bytes,3,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The ward code it carried.
+	WardCode      string `protobuf:"bytes,4,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetiredTeam) Reset() {
+	*x = RetiredTeam{}
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetiredTeam) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetiredTeam) ProtoMessage() {}
+
+func (x *RetiredTeam) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetiredTeam.ProtoReflect.Descriptor instead.
+func (*RetiredTeam) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *RetiredTeam) GetTeamId() string {
+	if x != nil {
+		return x.TeamId
+	}
+	return ""
+}
+
+func (x *RetiredTeam) GetTeamName() string {
+	if x != nil {
+		return x.TeamName
+	}
+	return ""
+}
+
+func (x *RetiredTeam) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *RetiredTeam) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
+}
+
 var File_salga_routing_v1_routing_proto protoreflect.FileDescriptor
 
 const file_salga_routing_v1_routing_proto_rawDesc = "" +
@@ -748,7 +1702,7 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\n" +
 	"TeamMember\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12!\n" +
-	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\"\x83\x04\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\"\xe6\x04\n" +
 	"\x04Team\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x12\n" +
@@ -767,7 +1721,9 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xac\x03\n" +
+	"updateTime\x12\x1b\n" +
+	"\tward_code\x18\x0e \x01(\tR\bwardCode\x12D\n" +
+	"\x10ward_retire_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\x0ewardRetireTime\"\xac\x03\n" +
 	"\n" +
 	"Assignment\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
@@ -793,7 +1749,7 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\x0fdistance_meters\x18\x04 \x01(\x01R\x0edistanceMeters\x12\x1c\n" +
 	"\n" +
 	"area_sq_km\x18\x05 \x01(\x01R\bareaSqKm\x12\x16\n" +
-	"\x06chosen\x18\x06 \x01(\bR\x06chosen\"\x92\x02\n" +
+	"\x06chosen\x18\x06 \x01(\bR\x06chosen\"\xd7\x02\n" +
 	"\rRouteDecision\x12\x17\n" +
 	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x12\x1b\n" +
 	"\tteam_name\x18\x02 \x01(\tR\bteamName\x12,\n" +
@@ -802,14 +1758,97 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\vexplanation\x18\x05 \x01(\tR\vexplanation\x12@\n" +
 	"\n" +
 	"candidates\x18\x06 \x03(\v2 .salga.routing.v1.RouteCandidateR\n" +
-	"candidates\"\xd7\x01\n" +
+	"candidates\x12&\n" +
+	"\x0fin_coverage_gap\x18\a \x01(\bR\rinCoverageGap\x12\x1b\n" +
+	"\tward_code\x18\b \x01(\tR\bwardCode\"\xd7\x01\n" +
 	"\fQueuedTicket\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12<\n" +
 	"\n" +
 	"assignment\x18\x02 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
 	"assignment\x125\n" +
 	"\x06status\x18\x03 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x125\n" +
-	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategoryB\xc6\x01\n" +
+	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\"\xfc\x02\n" +
+	"\bCoverage\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x125\n" +
+	"\x17municipality_area_sq_km\x18\x03 \x01(\x01R\x14municipalityAreaSqKm\x12\x1d\n" +
+	"\n" +
+	"team_count\x18\x04 \x01(\x05R\tteamCount\x12)\n" +
+	"\x03gap\x18\x05 \x01(\v2\x17.google.protobuf.StructR\x03gap\x12#\n" +
+	"\x0egap_area_sq_km\x18\x06 \x01(\x01R\vgapAreaSqKm\x12\x1f\n" +
+	"\vgap_percent\x18\a \x01(\x01R\n" +
+	"gapPercent\x12\x1b\n" +
+	"\tgap_parts\x18\b \x01(\x05R\bgapParts\x12=\n" +
+	"\boverlaps\x18\t \x03(\v2!.salga.routing.v1.CoverageOverlapR\boverlaps\"\xaf\x01\n" +
+	"\x0fCoverageOverlap\x124\n" +
+	"\x05teams\x18\x01 \x03(\v2\x1e.salga.routing.v1.CoverageTeamR\x05teams\x12+\n" +
+	"\x04area\x18\x02 \x01(\v2\x17.google.protobuf.StructR\x04area\x12\x1c\n" +
+	"\n" +
+	"area_sq_km\x18\x03 \x01(\x01R\bareaSqKm\x12\x1b\n" +
+	"\ttie_break\x18\x04 \x01(\tR\btieBreak\"z\n" +
+	"\fCoverageTeam\x12\x17\n" +
+	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x12\x1b\n" +
+	"\tteam_name\x18\x02 \x01(\tR\bteamName\x12\x1c\n" +
+	"\n" +
+	"area_sq_km\x18\x03 \x01(\x01R\bareaSqKm\x12\x16\n" +
+	"\x06chosen\x18\x04 \x01(\bR\x06chosen\"\x86\x04\n" +
+	"\vBoundarySet\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x18\n" +
+	"\aversion\x18\x03 \x01(\x05R\aversion\x12A\n" +
+	"\x0eeffective_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\reffectiveTime\x129\n" +
+	"\n" +
+	"apply_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tapplyTime\x12\x16\n" +
+	"\x06source\x18\x06 \x01(\tR\x06source\x12\x1f\n" +
+	"\vmerged_from\x18\a \x03(\tR\n" +
+	"mergedFrom\x12\x1d\n" +
+	"\n" +
+	"ward_count\x18\b \x01(\x05R\twardCount\x128\n" +
+	"\x06report\x18\t \x01(\v2 .salga.routing.v1.BoundaryReportR\x06report\x12;\n" +
+	"\vcreate_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12>\n" +
+	"\rteam_category\x18\v \x01(\x0e2\x19.salga.common.v1.CategoryR\fteamCategory\x12(\n" +
+	"\x10team_name_prefix\x18\f \x01(\tR\x0eteamNamePrefix\"\xae\x03\n" +
+	"\x0eBoundaryReport\x12)\n" +
+	"\x10previous_version\x18\x01 \x01(\x05R\x0fpreviousVersion\x122\n" +
+	"\x05added\x18\x02 \x03(\v2\x1c.salga.routing.v1.WardChangeR\x05added\x126\n" +
+	"\aremoved\x18\x03 \x03(\v2\x1c.salga.routing.v1.WardChangeR\aremoved\x126\n" +
+	"\achanged\x18\x04 \x03(\v2\x1c.salga.routing.v1.WardChangeR\achanged\x12\x1c\n" +
+	"\tunchanged\x18\x05 \x01(\x05R\tunchanged\x12:\n" +
+	"\brepaired\x18\x06 \x03(\v2\x1e.salga.routing.v1.RepairedWardR\brepaired\x12<\n" +
+	"\x06merged\x18\a \x03(\v2$.salga.routing.v1.MergedMunicipalityR\x06merged\x125\n" +
+	"\x05teams\x18\b \x01(\v2\x1f.salga.routing.v1.BoundaryTeamsR\x05teams\"\x86\x02\n" +
+	"\n" +
+	"WardChange\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
+	"\x05label\x18\x02 \x01(\tR\x05label\x12\"\n" +
+	"\fmunicipality\x18\x03 \x01(\tR\fmunicipality\x12#\n" +
+	"\x0eold_area_sq_km\x18\x04 \x01(\x01R\voldAreaSqKm\x12#\n" +
+	"\x0enew_area_sq_km\x18\x05 \x01(\x01R\vnewAreaSqKm\x12.\n" +
+	"\x13area_change_percent\x18\x06 \x01(\x01R\x11areaChangePercent\x120\n" +
+	"\x14shape_change_percent\x18\a \x01(\x01R\x12shapeChangePercent\":\n" +
+	"\fRepairedWard\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x7f\n" +
+	"\x12MergedMunicipality\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x05R\aversion\x12\x1d\n" +
+	"\n" +
+	"ward_count\x18\x03 \x01(\x05R\twardCount\x12\x1c\n" +
+	"\n" +
+	"area_sq_km\x18\x04 \x01(\x01R\bareaSqKm\"\xb4\x01\n" +
+	"\rBoundaryTeams\x12\x18\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied\x12\x1c\n" +
+	"\tfollowing\x18\x02 \x01(\x05R\tfollowing\x12\x18\n" +
+	"\acreated\x18\x03 \x01(\x05R\acreated\x12\x18\n" +
+	"\aadopted\x18\x04 \x01(\x05R\aadopted\x127\n" +
+	"\aretired\x18\x05 \x03(\v2\x1d.salga.routing.v1.RetiredTeamR\aretired\"x\n" +
+	"\vRetiredTeam\x12\x17\n" +
+	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x12\x1b\n" +
+	"\tteam_name\x18\x02 \x01(\tR\bteamName\x12\x16\n" +
+	"\x06tenant\x18\x03 \x01(\tR\x06tenant\x12\x1b\n" +
+	"\tward_code\x18\x04 \x01(\tR\bwardCodeB\xc6\x01\n" +
 	"\x14com.salga.routing.v1B\fRoutingProtoP\x01Z>github.com/salga/trustengine/gen/go/salga/routing/v1;routingv1\xa2\x02\x03SRX\xaa\x02\x10Salga.Routing.V1\xca\x02\x10Salga\\Routing\\V1\xe2\x02\x1cSalga\\Routing\\V1\\GPBMetadata\xea\x02\x12Salga::Routing::V1b\x06proto3"
 
 var (
@@ -824,7 +1863,7 @@ func file_salga_routing_v1_routing_proto_rawDescGZIP() []byte {
 	return file_salga_routing_v1_routing_proto_rawDescData
 }
 
-var file_salga_routing_v1_routing_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_salga_routing_v1_routing_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_salga_routing_v1_routing_proto_goTypes = []any{
 	(*Municipality)(nil),          // 0: salga.routing.v1.Municipality
 	(*TeamMember)(nil),            // 1: salga.routing.v1.TeamMember
@@ -833,33 +1872,61 @@ var file_salga_routing_v1_routing_proto_goTypes = []any{
 	(*RouteCandidate)(nil),        // 4: salga.routing.v1.RouteCandidate
 	(*RouteDecision)(nil),         // 5: salga.routing.v1.RouteDecision
 	(*QueuedTicket)(nil),          // 6: salga.routing.v1.QueuedTicket
-	(*structpb.Struct)(nil),       // 7: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
-	(v1.Category)(0),              // 9: salga.common.v1.Category
-	(v1.AssignmentReason)(0),      // 10: salga.common.v1.AssignmentReason
-	(v1.TicketStatus)(0),          // 11: salga.common.v1.TicketStatus
+	(*Coverage)(nil),              // 7: salga.routing.v1.Coverage
+	(*CoverageOverlap)(nil),       // 8: salga.routing.v1.CoverageOverlap
+	(*CoverageTeam)(nil),          // 9: salga.routing.v1.CoverageTeam
+	(*BoundarySet)(nil),           // 10: salga.routing.v1.BoundarySet
+	(*BoundaryReport)(nil),        // 11: salga.routing.v1.BoundaryReport
+	(*WardChange)(nil),            // 12: salga.routing.v1.WardChange
+	(*RepairedWard)(nil),          // 13: salga.routing.v1.RepairedWard
+	(*MergedMunicipality)(nil),    // 14: salga.routing.v1.MergedMunicipality
+	(*BoundaryTeams)(nil),         // 15: salga.routing.v1.BoundaryTeams
+	(*RetiredTeam)(nil),           // 16: salga.routing.v1.RetiredTeam
+	(*structpb.Struct)(nil),       // 17: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
+	(v1.Category)(0),              // 19: salga.common.v1.Category
+	(v1.AssignmentReason)(0),      // 20: salga.common.v1.AssignmentReason
+	(v1.TicketStatus)(0),          // 21: salga.common.v1.TicketStatus
 }
 var file_salga_routing_v1_routing_proto_depIdxs = []int32{
-	7,  // 0: salga.routing.v1.Municipality.boundary:type_name -> google.protobuf.Struct
-	8,  // 1: salga.routing.v1.Municipality.create_time:type_name -> google.protobuf.Timestamp
-	8,  // 2: salga.routing.v1.Municipality.update_time:type_name -> google.protobuf.Timestamp
-	9,  // 3: salga.routing.v1.Team.category:type_name -> salga.common.v1.Category
+	17, // 0: salga.routing.v1.Municipality.boundary:type_name -> google.protobuf.Struct
+	18, // 1: salga.routing.v1.Municipality.create_time:type_name -> google.protobuf.Timestamp
+	18, // 2: salga.routing.v1.Municipality.update_time:type_name -> google.protobuf.Timestamp
+	19, // 3: salga.routing.v1.Team.category:type_name -> salga.common.v1.Category
 	1,  // 4: salga.routing.v1.Team.members:type_name -> salga.routing.v1.TeamMember
-	7,  // 5: salga.routing.v1.Team.service_area:type_name -> google.protobuf.Struct
-	8,  // 6: salga.routing.v1.Team.create_time:type_name -> google.protobuf.Timestamp
-	8,  // 7: salga.routing.v1.Team.update_time:type_name -> google.protobuf.Timestamp
-	10, // 8: salga.routing.v1.Assignment.reason:type_name -> salga.common.v1.AssignmentReason
-	8,  // 9: salga.routing.v1.Assignment.create_time:type_name -> google.protobuf.Timestamp
-	10, // 10: salga.routing.v1.RouteDecision.reason:type_name -> salga.common.v1.AssignmentReason
-	4,  // 11: salga.routing.v1.RouteDecision.candidates:type_name -> salga.routing.v1.RouteCandidate
-	3,  // 12: salga.routing.v1.QueuedTicket.assignment:type_name -> salga.routing.v1.Assignment
-	11, // 13: salga.routing.v1.QueuedTicket.status:type_name -> salga.common.v1.TicketStatus
-	9,  // 14: salga.routing.v1.QueuedTicket.category:type_name -> salga.common.v1.Category
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	17, // 5: salga.routing.v1.Team.service_area:type_name -> google.protobuf.Struct
+	18, // 6: salga.routing.v1.Team.create_time:type_name -> google.protobuf.Timestamp
+	18, // 7: salga.routing.v1.Team.update_time:type_name -> google.protobuf.Timestamp
+	18, // 8: salga.routing.v1.Team.ward_retire_time:type_name -> google.protobuf.Timestamp
+	20, // 9: salga.routing.v1.Assignment.reason:type_name -> salga.common.v1.AssignmentReason
+	18, // 10: salga.routing.v1.Assignment.create_time:type_name -> google.protobuf.Timestamp
+	20, // 11: salga.routing.v1.RouteDecision.reason:type_name -> salga.common.v1.AssignmentReason
+	4,  // 12: salga.routing.v1.RouteDecision.candidates:type_name -> salga.routing.v1.RouteCandidate
+	3,  // 13: salga.routing.v1.QueuedTicket.assignment:type_name -> salga.routing.v1.Assignment
+	21, // 14: salga.routing.v1.QueuedTicket.status:type_name -> salga.common.v1.TicketStatus
+	19, // 15: salga.routing.v1.QueuedTicket.category:type_name -> salga.common.v1.Category
+	19, // 16: salga.routing.v1.Coverage.category:type_name -> salga.common.v1.Category
+	17, // 17: salga.routing.v1.Coverage.gap:type_name -> google.protobuf.Struct
+	8,  // 18: salga.routing.v1.Coverage.overlaps:type_name -> salga.routing.v1.CoverageOverlap
+	9,  // 19: salga.routing.v1.CoverageOverlap.teams:type_name -> salga.routing.v1.CoverageTeam
+	17, // 20: salga.routing.v1.CoverageOverlap.area:type_name -> google.protobuf.Struct
+	18, // 21: salga.routing.v1.BoundarySet.effective_time:type_name -> google.protobuf.Timestamp
+	18, // 22: salga.routing.v1.BoundarySet.apply_time:type_name -> google.protobuf.Timestamp
+	11, // 23: salga.routing.v1.BoundarySet.report:type_name -> salga.routing.v1.BoundaryReport
+	18, // 24: salga.routing.v1.BoundarySet.create_time:type_name -> google.protobuf.Timestamp
+	19, // 25: salga.routing.v1.BoundarySet.team_category:type_name -> salga.common.v1.Category
+	12, // 26: salga.routing.v1.BoundaryReport.added:type_name -> salga.routing.v1.WardChange
+	12, // 27: salga.routing.v1.BoundaryReport.removed:type_name -> salga.routing.v1.WardChange
+	12, // 28: salga.routing.v1.BoundaryReport.changed:type_name -> salga.routing.v1.WardChange
+	13, // 29: salga.routing.v1.BoundaryReport.repaired:type_name -> salga.routing.v1.RepairedWard
+	14, // 30: salga.routing.v1.BoundaryReport.merged:type_name -> salga.routing.v1.MergedMunicipality
+	15, // 31: salga.routing.v1.BoundaryReport.teams:type_name -> salga.routing.v1.BoundaryTeams
+	16, // 32: salga.routing.v1.BoundaryTeams.retired:type_name -> salga.routing.v1.RetiredTeam
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_proto_init() }
@@ -873,7 +1940,7 @@ func file_salga_routing_v1_routing_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_proto_rawDesc), len(file_salga_routing_v1_routing_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -13,6 +13,7 @@ import (
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	structpb "google.golang.org/protobuf/types/known/structpb"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -2286,11 +2287,380 @@ func (x *ImportFeatureReport) GetRefusal() string {
 	return ""
 }
 
+// GetCoverageRequest is the input of RoutingService.GetCoverage.
+type GetCoverageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// Category whose teams are measured; required. For CATEGORY_GBV the
+	// active SAPS liaison teams of any category are measured, the only teams
+	// GBV tickets are routed to.
+	Category      v1.Category `protobuf:"varint,2,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCoverageRequest) Reset() {
+	*x = GetCoverageRequest{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCoverageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCoverageRequest) ProtoMessage() {}
+
+func (x *GetCoverageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCoverageRequest.ProtoReflect.Descriptor instead.
+func (*GetCoverageRequest) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GetCoverageRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *GetCoverageRequest) GetCategory() v1.Category {
+	if x != nil {
+		return x.Category
+	}
+	return v1.Category(0)
+}
+
+// GetCoverageResponse is the output of RoutingService.GetCoverage.
+type GetCoverageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// How the category's active teams cover the municipality.
+	Coverage      *Coverage `protobuf:"bytes,1,opt,name=coverage,proto3" json:"coverage,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCoverageResponse) Reset() {
+	*x = GetCoverageResponse{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCoverageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCoverageResponse) ProtoMessage() {}
+
+func (x *GetCoverageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCoverageResponse.ProtoReflect.Descriptor instead.
+func (*GetCoverageResponse) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetCoverageResponse) GetCoverage() *Coverage {
+	if x != nil {
+		return x.Coverage
+	}
+	return nil
+}
+
+// ImportBoundarySetRequest is the input of RoutingService.ImportBoundarySet.
+type ImportBoundarySetRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// When the set comes into force; required, and later than every version
+	// the municipality already has. A time already past applies it at once.
+	EffectiveTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=effective_time,json=effectiveTime,proto3" json:"effective_time,omitempty"`
+	// A GeoJSON FeatureCollection of the wards, one Polygon/MultiPolygon
+	// feature per ward. Invalid official shapes are stored repaired
+	// (ST_MakeValid) and listed in the report.
+	FeatureCollection *structpb.Struct `protobuf:"bytes,3,opt,name=feature_collection,json=featureCollection,proto3" json:"feature_collection,omitempty"`
+	// Feature property holding the ward code; default `WARD` (the MDB's
+	// 8-digit code).
+	CodeProperty string `protobuf:"bytes,4,opt,name=code_property,json=codeProperty,proto3" json:"code_property,omitempty"`
+	// Feature property holding the ward's label (its number); default
+	// `WARDNO`, else the code.
+	LabelProperty string `protobuf:"bytes,5,opt,name=label_property,json=labelProperty,proto3" json:"label_property,omitempty"`
+	// Where the set comes from, e.g. `MDB 2016 wards`.
+	Source string `protobuf:"bytes,6,opt,name=source,proto3" json:"source,omitempty"`
+	// Codes of municipalities this one absorbs with the set (e.g. NC083 into
+	// NC087 in 2016): their wards are compared too, and their ward teams are
+	// retired when the set comes into force. Platform admins only.
+	MergedFrom []string `protobuf:"bytes,7,rep,name=merged_from,json=mergedFrom,proto3" json:"merged_from,omitempty"`
+	// When set, a team of this category is built for each ward without one,
+	// named team_name_prefix and the ward's label (an existing team of that
+	// name without a ward code is adopted). Not CATEGORY_GBV.
+	TeamCategory v1.Category `protobuf:"varint,8,opt,name=team_category,json=teamCategory,proto3,enum=salga.common.v1.Category" json:"team_category,omitempty"`
+	// Text put before the ward's label in the names of built teams, e.g.
+	// `Water ward `.
+	TeamNamePrefix string `protobuf:"bytes,9,opt,name=team_name_prefix,json=teamNamePrefix,proto3" json:"team_name_prefix,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ImportBoundarySetRequest) Reset() {
+	*x = ImportBoundarySetRequest{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportBoundarySetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportBoundarySetRequest) ProtoMessage() {}
+
+func (x *ImportBoundarySetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportBoundarySetRequest.ProtoReflect.Descriptor instead.
+func (*ImportBoundarySetRequest) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *ImportBoundarySetRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *ImportBoundarySetRequest) GetEffectiveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EffectiveTime
+	}
+	return nil
+}
+
+func (x *ImportBoundarySetRequest) GetFeatureCollection() *structpb.Struct {
+	if x != nil {
+		return x.FeatureCollection
+	}
+	return nil
+}
+
+func (x *ImportBoundarySetRequest) GetCodeProperty() string {
+	if x != nil {
+		return x.CodeProperty
+	}
+	return ""
+}
+
+func (x *ImportBoundarySetRequest) GetLabelProperty() string {
+	if x != nil {
+		return x.LabelProperty
+	}
+	return ""
+}
+
+func (x *ImportBoundarySetRequest) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *ImportBoundarySetRequest) GetMergedFrom() []string {
+	if x != nil {
+		return x.MergedFrom
+	}
+	return nil
+}
+
+func (x *ImportBoundarySetRequest) GetTeamCategory() v1.Category {
+	if x != nil {
+		return x.TeamCategory
+	}
+	return v1.Category(0)
+}
+
+func (x *ImportBoundarySetRequest) GetTeamNamePrefix() string {
+	if x != nil {
+		return x.TeamNamePrefix
+	}
+	return ""
+}
+
+// ImportBoundarySetResponse is the output of RoutingService.ImportBoundarySet.
+type ImportBoundarySetResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stored version with its report.
+	BoundarySet   *BoundarySet `protobuf:"bytes,1,opt,name=boundary_set,json=boundarySet,proto3" json:"boundary_set,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportBoundarySetResponse) Reset() {
+	*x = ImportBoundarySetResponse{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportBoundarySetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportBoundarySetResponse) ProtoMessage() {}
+
+func (x *ImportBoundarySetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportBoundarySetResponse.ProtoReflect.Descriptor instead.
+func (*ImportBoundarySetResponse) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ImportBoundarySetResponse) GetBoundarySet() *BoundarySet {
+	if x != nil {
+		return x.BoundarySet
+	}
+	return nil
+}
+
+// ListBoundarySetsRequest is the input of RoutingService.ListBoundarySets.
+type ListBoundarySetsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code; defaults to the caller's tenant.
+	Tenant        string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListBoundarySetsRequest) Reset() {
+	*x = ListBoundarySetsRequest{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListBoundarySetsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListBoundarySetsRequest) ProtoMessage() {}
+
+func (x *ListBoundarySetsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListBoundarySetsRequest.ProtoReflect.Descriptor instead.
+func (*ListBoundarySetsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ListBoundarySetsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+// ListBoundarySetsResponse is the output of RoutingService.ListBoundarySets.
+type ListBoundarySetsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Every version, oldest first.
+	BoundarySets  []*BoundarySet `protobuf:"bytes,1,rep,name=boundary_sets,json=boundarySets,proto3" json:"boundary_sets,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListBoundarySetsResponse) Reset() {
+	*x = ListBoundarySetsResponse{}
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListBoundarySetsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListBoundarySetsResponse) ProtoMessage() {}
+
+func (x *ListBoundarySetsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListBoundarySetsResponse.ProtoReflect.Descriptor instead.
+func (*ListBoundarySetsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *ListBoundarySetsResponse) GetBoundarySets() []*BoundarySet {
+	if x != nil {
+		return x.BoundarySets
+	}
+	return nil
+}
+
 var File_salga_routing_v1_routing_service_proto protoreflect.FileDescriptor
 
 const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\n" +
-	"&salga/routing/v1/routing_service.proto\x12\x10salga.routing.v1\x1a\x1cgoogle/api/annotations.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1esalga/routing/v1/routing.proto\"_\n" +
+	"&salga/routing/v1/routing_service.proto\x12\x10salga.routing.v1\x1a\x1cgoogle/api/annotations.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1esalga/routing/v1/routing.proto\"_\n" +
 	"\x19CreateMunicipalityRequest\x12B\n" +
 	"\fmunicipality\x18\x01 \x01(\v2\x1e.salga.routing.v1.MunicipalityR\fmunicipality\"`\n" +
 	"\x1aCreateMunicipalityResponse\x12B\n" +
@@ -2426,7 +2796,29 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x0einvalid_reason\x18\x05 \x01(\tR\rinvalidReason\x12.\n" +
 	"\x13area_change_percent\x18\x06 \x01(\x01R\x11areaChangePercent\x12\x14\n" +
 	"\x05field\x18\a \x01(\tR\x05field\x12\x18\n" +
-	"\arefusal\x18\b \x01(\tR\arefusal*}\n" +
+	"\arefusal\x18\b \x01(\tR\arefusal\"c\n" +
+	"\x12GetCoverageRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
+	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\"M\n" +
+	"\x13GetCoverageResponse\x126\n" +
+	"\bcoverage\x18\x01 \x01(\v2\x1a.salga.routing.v1.CoverageR\bcoverage\"\xac\x03\n" +
+	"\x18ImportBoundarySetRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12A\n" +
+	"\x0eeffective_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\reffectiveTime\x12F\n" +
+	"\x12feature_collection\x18\x03 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection\x12#\n" +
+	"\rcode_property\x18\x04 \x01(\tR\fcodeProperty\x12%\n" +
+	"\x0elabel_property\x18\x05 \x01(\tR\rlabelProperty\x12\x16\n" +
+	"\x06source\x18\x06 \x01(\tR\x06source\x12\x1f\n" +
+	"\vmerged_from\x18\a \x03(\tR\n" +
+	"mergedFrom\x12>\n" +
+	"\rteam_category\x18\b \x01(\x0e2\x19.salga.common.v1.CategoryR\fteamCategory\x12(\n" +
+	"\x10team_name_prefix\x18\t \x01(\tR\x0eteamNamePrefix\"]\n" +
+	"\x19ImportBoundarySetResponse\x12@\n" +
+	"\fboundary_set\x18\x01 \x01(\v2\x1d.salga.routing.v1.BoundarySetR\vboundarySet\"1\n" +
+	"\x17ListBoundarySetsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\"^\n" +
+	"\x18ListBoundarySetsResponse\x12B\n" +
+	"\rboundary_sets\x18\x01 \x03(\v2\x1d.salga.routing.v1.BoundarySetR\fboundarySets*}\n" +
 	"\n" +
 	"ImportMode\x12\x1b\n" +
 	"\x17IMPORT_MODE_UNSPECIFIED\x10\x00\x12\x16\n" +
@@ -2437,7 +2829,7 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x1aIMPORT_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16IMPORT_OUTCOME_CREATED\x10\x01\x12\x1a\n" +
 	"\x16IMPORT_OUTCOME_UPDATED\x10\x02\x12\x1a\n" +
-	"\x16IMPORT_OUTCOME_REFUSED\x10\x032\x84\x12\n" +
+	"\x16IMPORT_OUTCOME_REFUSED\x10\x032\x91\x15\n" +
 	"\x0eRoutingService\x12\x99\x01\n" +
 	"\x12CreateMunicipality\x12+.salga.routing.v1.CreateMunicipalityRequest\x1a,.salga.routing.v1.CreateMunicipalityResponse\"(\x82\xd3\xe4\x93\x02\":\fmunicipality\"\x12/v1/municipalities\x12\xa0\x01\n" +
 	"\x12UpdateMunicipality\x12+.salga.routing.v1.UpdateMunicipalityRequest\x1a,.salga.routing.v1.UpdateMunicipalityResponse\"/\x82\xd3\xe4\x93\x02):\fmunicipality2\x19/v1/municipalities/{code}\x12\x89\x01\n" +
@@ -2458,7 +2850,10 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x0fListAssignments\x12(.salga.routing.v1.ListAssignmentsRequest\x1a).salga.routing.v1.ListAssignmentsResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/tickets/{ticket_id}/assignments\x12\x83\x01\n" +
 	"\rListTeamQueue\x12&.salga.routing.v1.ListTeamQueueRequest\x1a'.salga.routing.v1.ListTeamQueueResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/teams/{team_id}/queue\x12z\n" +
 	"\x0fListTriageQueue\x12(.salga.routing.v1.ListTriageQueueRequest\x1a).salga.routing.v1.ListTriageQueueResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
-	"/v1/triageB\xcd\x01\n" +
+	"/v1/triage\x12p\n" +
+	"\vGetCoverage\x12$.salga.routing.v1.GetCoverageRequest\x1a%.salga.routing.v1.GetCoverageResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/coverage\x12\x91\x01\n" +
+	"\x11ImportBoundarySet\x12*.salga.routing.v1.ImportBoundarySetRequest\x1a+.salga.routing.v1.ImportBoundarySetResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/boundary-sets:import\x12\x84\x01\n" +
+	"\x10ListBoundarySets\x12).salga.routing.v1.ListBoundarySetsRequest\x1a*.salga.routing.v1.ListBoundarySetsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/boundary-setsB\xcd\x01\n" +
 	"\x14com.salga.routing.v1B\x13RoutingServiceProtoP\x01Z>github.com/salga/trustengine/gen/go/salga/routing/v1;routingv1\xa2\x02\x03SRX\xaa\x02\x10Salga.Routing.V1\xca\x02\x10Salga\\Routing\\V1\xe2\x02\x1cSalga\\Routing\\V1\\GPBMetadata\xea\x02\x12Salga::Routing::V1b\x06proto3"
 
 var (
@@ -2474,7 +2869,7 @@ func file_salga_routing_v1_routing_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_routing_v1_routing_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_salga_routing_v1_routing_service_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_salga_routing_v1_routing_service_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_salga_routing_v1_routing_service_proto_goTypes = []any{
 	(ImportMode)(0),                      // 0: salga.routing.v1.ImportMode
 	(ImportOutcome)(0),                   // 1: salga.routing.v1.ImportOutcome
@@ -2513,89 +2908,111 @@ var file_salga_routing_v1_routing_service_proto_goTypes = []any{
 	(*ListTriageQueueRequest)(nil),       // 34: salga.routing.v1.ListTriageQueueRequest
 	(*ListTriageQueueResponse)(nil),      // 35: salga.routing.v1.ListTriageQueueResponse
 	(*ImportFeatureReport)(nil),          // 36: salga.routing.v1.ImportFeatureReport
-	(*Municipality)(nil),                 // 37: salga.routing.v1.Municipality
-	(*fieldmaskpb.FieldMask)(nil),        // 38: google.protobuf.FieldMask
-	(*structpb.Struct)(nil),              // 39: google.protobuf.Struct
-	(*v1.LatLng)(nil),                    // 40: salga.common.v1.LatLng
-	(*Team)(nil),                         // 41: salga.routing.v1.Team
-	(v1.Category)(0),                     // 42: salga.common.v1.Category
-	(*RouteDecision)(nil),                // 43: salga.routing.v1.RouteDecision
-	(*Assignment)(nil),                   // 44: salga.routing.v1.Assignment
-	(*QueuedTicket)(nil),                 // 45: salga.routing.v1.QueuedTicket
+	(*GetCoverageRequest)(nil),           // 37: salga.routing.v1.GetCoverageRequest
+	(*GetCoverageResponse)(nil),          // 38: salga.routing.v1.GetCoverageResponse
+	(*ImportBoundarySetRequest)(nil),     // 39: salga.routing.v1.ImportBoundarySetRequest
+	(*ImportBoundarySetResponse)(nil),    // 40: salga.routing.v1.ImportBoundarySetResponse
+	(*ListBoundarySetsRequest)(nil),      // 41: salga.routing.v1.ListBoundarySetsRequest
+	(*ListBoundarySetsResponse)(nil),     // 42: salga.routing.v1.ListBoundarySetsResponse
+	(*Municipality)(nil),                 // 43: salga.routing.v1.Municipality
+	(*fieldmaskpb.FieldMask)(nil),        // 44: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),              // 45: google.protobuf.Struct
+	(*v1.LatLng)(nil),                    // 46: salga.common.v1.LatLng
+	(*Team)(nil),                         // 47: salga.routing.v1.Team
+	(v1.Category)(0),                     // 48: salga.common.v1.Category
+	(*RouteDecision)(nil),                // 49: salga.routing.v1.RouteDecision
+	(*Assignment)(nil),                   // 50: salga.routing.v1.Assignment
+	(*QueuedTicket)(nil),                 // 51: salga.routing.v1.QueuedTicket
+	(*Coverage)(nil),                     // 52: salga.routing.v1.Coverage
+	(*timestamppb.Timestamp)(nil),        // 53: google.protobuf.Timestamp
+	(*BoundarySet)(nil),                  // 54: salga.routing.v1.BoundarySet
 }
 var file_salga_routing_v1_routing_service_proto_depIdxs = []int32{
-	37, // 0: salga.routing.v1.CreateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
-	37, // 1: salga.routing.v1.CreateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	37, // 2: salga.routing.v1.UpdateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
-	38, // 3: salga.routing.v1.UpdateMunicipalityRequest.update_mask:type_name -> google.protobuf.FieldMask
-	37, // 4: salga.routing.v1.UpdateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	37, // 5: salga.routing.v1.GetMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
-	37, // 6: salga.routing.v1.ListMunicipalitiesResponse.municipalities:type_name -> salga.routing.v1.Municipality
-	39, // 7: salga.routing.v1.ImportMunicipalitiesRequest.feature_collection:type_name -> google.protobuf.Struct
+	43, // 0: salga.routing.v1.CreateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
+	43, // 1: salga.routing.v1.CreateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	43, // 2: salga.routing.v1.UpdateMunicipalityRequest.municipality:type_name -> salga.routing.v1.Municipality
+	44, // 3: salga.routing.v1.UpdateMunicipalityRequest.update_mask:type_name -> google.protobuf.FieldMask
+	43, // 4: salga.routing.v1.UpdateMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	43, // 5: salga.routing.v1.GetMunicipalityResponse.municipality:type_name -> salga.routing.v1.Municipality
+	43, // 6: salga.routing.v1.ListMunicipalitiesResponse.municipalities:type_name -> salga.routing.v1.Municipality
+	45, // 7: salga.routing.v1.ImportMunicipalitiesRequest.feature_collection:type_name -> google.protobuf.Struct
 	0,  // 8: salga.routing.v1.ImportMunicipalitiesRequest.mode:type_name -> salga.routing.v1.ImportMode
 	36, // 9: salga.routing.v1.ImportMunicipalitiesResponse.features:type_name -> salga.routing.v1.ImportFeatureReport
-	40, // 10: salga.routing.v1.ResolveJurisdictionRequest.location:type_name -> salga.common.v1.LatLng
-	37, // 11: salga.routing.v1.ResolveJurisdictionResponse.municipality:type_name -> salga.routing.v1.Municipality
-	41, // 12: salga.routing.v1.CreateTeamRequest.team:type_name -> salga.routing.v1.Team
-	41, // 13: salga.routing.v1.CreateTeamResponse.team:type_name -> salga.routing.v1.Team
-	41, // 14: salga.routing.v1.UpdateTeamRequest.team:type_name -> salga.routing.v1.Team
-	38, // 15: salga.routing.v1.UpdateTeamRequest.update_mask:type_name -> google.protobuf.FieldMask
-	41, // 16: salga.routing.v1.UpdateTeamResponse.team:type_name -> salga.routing.v1.Team
-	41, // 17: salga.routing.v1.DeactivateTeamResponse.team:type_name -> salga.routing.v1.Team
-	41, // 18: salga.routing.v1.GetTeamResponse.team:type_name -> salga.routing.v1.Team
-	42, // 19: salga.routing.v1.ListTeamsRequest.category:type_name -> salga.common.v1.Category
-	41, // 20: salga.routing.v1.ListTeamsResponse.teams:type_name -> salga.routing.v1.Team
-	42, // 21: salga.routing.v1.ImportTeamsRequest.category:type_name -> salga.common.v1.Category
-	39, // 22: salga.routing.v1.ImportTeamsRequest.feature_collection:type_name -> google.protobuf.Struct
+	46, // 10: salga.routing.v1.ResolveJurisdictionRequest.location:type_name -> salga.common.v1.LatLng
+	43, // 11: salga.routing.v1.ResolveJurisdictionResponse.municipality:type_name -> salga.routing.v1.Municipality
+	47, // 12: salga.routing.v1.CreateTeamRequest.team:type_name -> salga.routing.v1.Team
+	47, // 13: salga.routing.v1.CreateTeamResponse.team:type_name -> salga.routing.v1.Team
+	47, // 14: salga.routing.v1.UpdateTeamRequest.team:type_name -> salga.routing.v1.Team
+	44, // 15: salga.routing.v1.UpdateTeamRequest.update_mask:type_name -> google.protobuf.FieldMask
+	47, // 16: salga.routing.v1.UpdateTeamResponse.team:type_name -> salga.routing.v1.Team
+	47, // 17: salga.routing.v1.DeactivateTeamResponse.team:type_name -> salga.routing.v1.Team
+	47, // 18: salga.routing.v1.GetTeamResponse.team:type_name -> salga.routing.v1.Team
+	48, // 19: salga.routing.v1.ListTeamsRequest.category:type_name -> salga.common.v1.Category
+	47, // 20: salga.routing.v1.ListTeamsResponse.teams:type_name -> salga.routing.v1.Team
+	48, // 21: salga.routing.v1.ImportTeamsRequest.category:type_name -> salga.common.v1.Category
+	45, // 22: salga.routing.v1.ImportTeamsRequest.feature_collection:type_name -> google.protobuf.Struct
 	0,  // 23: salga.routing.v1.ImportTeamsRequest.mode:type_name -> salga.routing.v1.ImportMode
 	36, // 24: salga.routing.v1.ImportTeamsResponse.features:type_name -> salga.routing.v1.ImportFeatureReport
-	40, // 25: salga.routing.v1.ExplainRouteRequest.location:type_name -> salga.common.v1.LatLng
-	42, // 26: salga.routing.v1.ExplainRouteRequest.category:type_name -> salga.common.v1.Category
-	43, // 27: salga.routing.v1.ExplainRouteResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	44, // 28: salga.routing.v1.ReassignTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	44, // 29: salga.routing.v1.ListAssignmentsResponse.assignments:type_name -> salga.routing.v1.Assignment
-	45, // 30: salga.routing.v1.ListTeamQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
-	45, // 31: salga.routing.v1.ListTriageQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
+	46, // 25: salga.routing.v1.ExplainRouteRequest.location:type_name -> salga.common.v1.LatLng
+	48, // 26: salga.routing.v1.ExplainRouteRequest.category:type_name -> salga.common.v1.Category
+	49, // 27: salga.routing.v1.ExplainRouteResponse.decision:type_name -> salga.routing.v1.RouteDecision
+	50, // 28: salga.routing.v1.ReassignTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	50, // 29: salga.routing.v1.ListAssignmentsResponse.assignments:type_name -> salga.routing.v1.Assignment
+	51, // 30: salga.routing.v1.ListTeamQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
+	51, // 31: salga.routing.v1.ListTriageQueueResponse.tickets:type_name -> salga.routing.v1.QueuedTicket
 	1,  // 32: salga.routing.v1.ImportFeatureReport.outcome:type_name -> salga.routing.v1.ImportOutcome
-	2,  // 33: salga.routing.v1.RoutingService.CreateMunicipality:input_type -> salga.routing.v1.CreateMunicipalityRequest
-	4,  // 34: salga.routing.v1.RoutingService.UpdateMunicipality:input_type -> salga.routing.v1.UpdateMunicipalityRequest
-	6,  // 35: salga.routing.v1.RoutingService.GetMunicipality:input_type -> salga.routing.v1.GetMunicipalityRequest
-	8,  // 36: salga.routing.v1.RoutingService.ListMunicipalities:input_type -> salga.routing.v1.ListMunicipalitiesRequest
-	10, // 37: salga.routing.v1.RoutingService.ImportMunicipalities:input_type -> salga.routing.v1.ImportMunicipalitiesRequest
-	12, // 38: salga.routing.v1.RoutingService.ResolveJurisdiction:input_type -> salga.routing.v1.ResolveJurisdictionRequest
-	14, // 39: salga.routing.v1.RoutingService.CreateTeam:input_type -> salga.routing.v1.CreateTeamRequest
-	16, // 40: salga.routing.v1.RoutingService.UpdateTeam:input_type -> salga.routing.v1.UpdateTeamRequest
-	18, // 41: salga.routing.v1.RoutingService.DeactivateTeam:input_type -> salga.routing.v1.DeactivateTeamRequest
-	20, // 42: salga.routing.v1.RoutingService.GetTeam:input_type -> salga.routing.v1.GetTeamRequest
-	22, // 43: salga.routing.v1.RoutingService.ListTeams:input_type -> salga.routing.v1.ListTeamsRequest
-	24, // 44: salga.routing.v1.RoutingService.ImportTeams:input_type -> salga.routing.v1.ImportTeamsRequest
-	26, // 45: salga.routing.v1.RoutingService.ExplainRoute:input_type -> salga.routing.v1.ExplainRouteRequest
-	28, // 46: salga.routing.v1.RoutingService.ReassignTicket:input_type -> salga.routing.v1.ReassignTicketRequest
-	30, // 47: salga.routing.v1.RoutingService.ListAssignments:input_type -> salga.routing.v1.ListAssignmentsRequest
-	32, // 48: salga.routing.v1.RoutingService.ListTeamQueue:input_type -> salga.routing.v1.ListTeamQueueRequest
-	34, // 49: salga.routing.v1.RoutingService.ListTriageQueue:input_type -> salga.routing.v1.ListTriageQueueRequest
-	3,  // 50: salga.routing.v1.RoutingService.CreateMunicipality:output_type -> salga.routing.v1.CreateMunicipalityResponse
-	5,  // 51: salga.routing.v1.RoutingService.UpdateMunicipality:output_type -> salga.routing.v1.UpdateMunicipalityResponse
-	7,  // 52: salga.routing.v1.RoutingService.GetMunicipality:output_type -> salga.routing.v1.GetMunicipalityResponse
-	9,  // 53: salga.routing.v1.RoutingService.ListMunicipalities:output_type -> salga.routing.v1.ListMunicipalitiesResponse
-	11, // 54: salga.routing.v1.RoutingService.ImportMunicipalities:output_type -> salga.routing.v1.ImportMunicipalitiesResponse
-	13, // 55: salga.routing.v1.RoutingService.ResolveJurisdiction:output_type -> salga.routing.v1.ResolveJurisdictionResponse
-	15, // 56: salga.routing.v1.RoutingService.CreateTeam:output_type -> salga.routing.v1.CreateTeamResponse
-	17, // 57: salga.routing.v1.RoutingService.UpdateTeam:output_type -> salga.routing.v1.UpdateTeamResponse
-	19, // 58: salga.routing.v1.RoutingService.DeactivateTeam:output_type -> salga.routing.v1.DeactivateTeamResponse
-	21, // 59: salga.routing.v1.RoutingService.GetTeam:output_type -> salga.routing.v1.GetTeamResponse
-	23, // 60: salga.routing.v1.RoutingService.ListTeams:output_type -> salga.routing.v1.ListTeamsResponse
-	25, // 61: salga.routing.v1.RoutingService.ImportTeams:output_type -> salga.routing.v1.ImportTeamsResponse
-	27, // 62: salga.routing.v1.RoutingService.ExplainRoute:output_type -> salga.routing.v1.ExplainRouteResponse
-	29, // 63: salga.routing.v1.RoutingService.ReassignTicket:output_type -> salga.routing.v1.ReassignTicketResponse
-	31, // 64: salga.routing.v1.RoutingService.ListAssignments:output_type -> salga.routing.v1.ListAssignmentsResponse
-	33, // 65: salga.routing.v1.RoutingService.ListTeamQueue:output_type -> salga.routing.v1.ListTeamQueueResponse
-	35, // 66: salga.routing.v1.RoutingService.ListTriageQueue:output_type -> salga.routing.v1.ListTriageQueueResponse
-	50, // [50:67] is the sub-list for method output_type
-	33, // [33:50] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	48, // 33: salga.routing.v1.GetCoverageRequest.category:type_name -> salga.common.v1.Category
+	52, // 34: salga.routing.v1.GetCoverageResponse.coverage:type_name -> salga.routing.v1.Coverage
+	53, // 35: salga.routing.v1.ImportBoundarySetRequest.effective_time:type_name -> google.protobuf.Timestamp
+	45, // 36: salga.routing.v1.ImportBoundarySetRequest.feature_collection:type_name -> google.protobuf.Struct
+	48, // 37: salga.routing.v1.ImportBoundarySetRequest.team_category:type_name -> salga.common.v1.Category
+	54, // 38: salga.routing.v1.ImportBoundarySetResponse.boundary_set:type_name -> salga.routing.v1.BoundarySet
+	54, // 39: salga.routing.v1.ListBoundarySetsResponse.boundary_sets:type_name -> salga.routing.v1.BoundarySet
+	2,  // 40: salga.routing.v1.RoutingService.CreateMunicipality:input_type -> salga.routing.v1.CreateMunicipalityRequest
+	4,  // 41: salga.routing.v1.RoutingService.UpdateMunicipality:input_type -> salga.routing.v1.UpdateMunicipalityRequest
+	6,  // 42: salga.routing.v1.RoutingService.GetMunicipality:input_type -> salga.routing.v1.GetMunicipalityRequest
+	8,  // 43: salga.routing.v1.RoutingService.ListMunicipalities:input_type -> salga.routing.v1.ListMunicipalitiesRequest
+	10, // 44: salga.routing.v1.RoutingService.ImportMunicipalities:input_type -> salga.routing.v1.ImportMunicipalitiesRequest
+	12, // 45: salga.routing.v1.RoutingService.ResolveJurisdiction:input_type -> salga.routing.v1.ResolveJurisdictionRequest
+	14, // 46: salga.routing.v1.RoutingService.CreateTeam:input_type -> salga.routing.v1.CreateTeamRequest
+	16, // 47: salga.routing.v1.RoutingService.UpdateTeam:input_type -> salga.routing.v1.UpdateTeamRequest
+	18, // 48: salga.routing.v1.RoutingService.DeactivateTeam:input_type -> salga.routing.v1.DeactivateTeamRequest
+	20, // 49: salga.routing.v1.RoutingService.GetTeam:input_type -> salga.routing.v1.GetTeamRequest
+	22, // 50: salga.routing.v1.RoutingService.ListTeams:input_type -> salga.routing.v1.ListTeamsRequest
+	24, // 51: salga.routing.v1.RoutingService.ImportTeams:input_type -> salga.routing.v1.ImportTeamsRequest
+	26, // 52: salga.routing.v1.RoutingService.ExplainRoute:input_type -> salga.routing.v1.ExplainRouteRequest
+	28, // 53: salga.routing.v1.RoutingService.ReassignTicket:input_type -> salga.routing.v1.ReassignTicketRequest
+	30, // 54: salga.routing.v1.RoutingService.ListAssignments:input_type -> salga.routing.v1.ListAssignmentsRequest
+	32, // 55: salga.routing.v1.RoutingService.ListTeamQueue:input_type -> salga.routing.v1.ListTeamQueueRequest
+	34, // 56: salga.routing.v1.RoutingService.ListTriageQueue:input_type -> salga.routing.v1.ListTriageQueueRequest
+	37, // 57: salga.routing.v1.RoutingService.GetCoverage:input_type -> salga.routing.v1.GetCoverageRequest
+	39, // 58: salga.routing.v1.RoutingService.ImportBoundarySet:input_type -> salga.routing.v1.ImportBoundarySetRequest
+	41, // 59: salga.routing.v1.RoutingService.ListBoundarySets:input_type -> salga.routing.v1.ListBoundarySetsRequest
+	3,  // 60: salga.routing.v1.RoutingService.CreateMunicipality:output_type -> salga.routing.v1.CreateMunicipalityResponse
+	5,  // 61: salga.routing.v1.RoutingService.UpdateMunicipality:output_type -> salga.routing.v1.UpdateMunicipalityResponse
+	7,  // 62: salga.routing.v1.RoutingService.GetMunicipality:output_type -> salga.routing.v1.GetMunicipalityResponse
+	9,  // 63: salga.routing.v1.RoutingService.ListMunicipalities:output_type -> salga.routing.v1.ListMunicipalitiesResponse
+	11, // 64: salga.routing.v1.RoutingService.ImportMunicipalities:output_type -> salga.routing.v1.ImportMunicipalitiesResponse
+	13, // 65: salga.routing.v1.RoutingService.ResolveJurisdiction:output_type -> salga.routing.v1.ResolveJurisdictionResponse
+	15, // 66: salga.routing.v1.RoutingService.CreateTeam:output_type -> salga.routing.v1.CreateTeamResponse
+	17, // 67: salga.routing.v1.RoutingService.UpdateTeam:output_type -> salga.routing.v1.UpdateTeamResponse
+	19, // 68: salga.routing.v1.RoutingService.DeactivateTeam:output_type -> salga.routing.v1.DeactivateTeamResponse
+	21, // 69: salga.routing.v1.RoutingService.GetTeam:output_type -> salga.routing.v1.GetTeamResponse
+	23, // 70: salga.routing.v1.RoutingService.ListTeams:output_type -> salga.routing.v1.ListTeamsResponse
+	25, // 71: salga.routing.v1.RoutingService.ImportTeams:output_type -> salga.routing.v1.ImportTeamsResponse
+	27, // 72: salga.routing.v1.RoutingService.ExplainRoute:output_type -> salga.routing.v1.ExplainRouteResponse
+	29, // 73: salga.routing.v1.RoutingService.ReassignTicket:output_type -> salga.routing.v1.ReassignTicketResponse
+	31, // 74: salga.routing.v1.RoutingService.ListAssignments:output_type -> salga.routing.v1.ListAssignmentsResponse
+	33, // 75: salga.routing.v1.RoutingService.ListTeamQueue:output_type -> salga.routing.v1.ListTeamQueueResponse
+	35, // 76: salga.routing.v1.RoutingService.ListTriageQueue:output_type -> salga.routing.v1.ListTriageQueueResponse
+	38, // 77: salga.routing.v1.RoutingService.GetCoverage:output_type -> salga.routing.v1.GetCoverageResponse
+	40, // 78: salga.routing.v1.RoutingService.ImportBoundarySet:output_type -> salga.routing.v1.ImportBoundarySetResponse
+	42, // 79: salga.routing.v1.RoutingService.ListBoundarySets:output_type -> salga.routing.v1.ListBoundarySetsResponse
+	60, // [60:80] is the sub-list for method output_type
+	40, // [40:60] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_service_proto_init() }
@@ -2610,7 +3027,7 @@ func file_salga_routing_v1_routing_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_service_proto_rawDesc), len(file_salga_routing_v1_routing_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   35,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

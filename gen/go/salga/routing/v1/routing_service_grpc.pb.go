@@ -36,6 +36,9 @@ const (
 	RoutingService_ListAssignments_FullMethodName      = "/salga.routing.v1.RoutingService/ListAssignments"
 	RoutingService_ListTeamQueue_FullMethodName        = "/salga.routing.v1.RoutingService/ListTeamQueue"
 	RoutingService_ListTriageQueue_FullMethodName      = "/salga.routing.v1.RoutingService/ListTriageQueue"
+	RoutingService_GetCoverage_FullMethodName          = "/salga.routing.v1.RoutingService/GetCoverage"
+	RoutingService_ImportBoundarySet_FullMethodName    = "/salga.routing.v1.RoutingService/ImportBoundarySet"
+	RoutingService_ListBoundarySets_FullMethodName     = "/salga.routing.v1.RoutingService/ListBoundarySets"
 )
 
 // RoutingServiceClient is the client API for RoutingService service.
@@ -90,6 +93,25 @@ type RoutingServiceClient interface {
 	// ListTriageQueue lists the tenant's tickets that no team's category
 	// matched.
 	ListTriageQueue(ctx context.Context, in *ListTriageQueueRequest, opts ...grpc.CallOption) (*ListTriageQueueResponse, error)
+	// GetCoverage measures how a category's active teams cover a
+	// municipality: the parts no team's service area covers (where tickets
+	// fall back to the nearest team) and the places where teams overlap, with
+	// the rule routing uses to choose between them. Staff of the tenant,
+	// platform admins and services, as for team reads.
+	GetCoverage(ctx context.Context, in *GetCoverageRequest, opts ...grpc.CallOption) (*GetCoverageResponse, error)
+	// ImportBoundarySet stores a new version of a municipality's wards (the
+	// Municipal Demarcation Board redraws them before each local election)
+	// with the date it comes into force, and reports the wards added, removed
+	// and changed against the version it replaces. On that date the teams
+	// built from wards follow their ward code to the new shape, or are
+	// retired when their code is gone. Municipal admins of the tenant and
+	// platform admins; a set that absorbs other municipalities
+	// (merged_from) only platform admins.
+	ImportBoundarySet(ctx context.Context, in *ImportBoundarySetRequest, opts ...grpc.CallOption) (*ImportBoundarySetResponse, error)
+	// ListBoundarySets lists a municipality's ward boundary versions, oldest
+	// first, with their reports. Staff of the tenant, platform admins and
+	// services.
+	ListBoundarySets(ctx context.Context, in *ListBoundarySetsRequest, opts ...grpc.CallOption) (*ListBoundarySetsResponse, error)
 }
 
 type routingServiceClient struct {
@@ -270,6 +292,36 @@ func (c *routingServiceClient) ListTriageQueue(ctx context.Context, in *ListTria
 	return out, nil
 }
 
+func (c *routingServiceClient) GetCoverage(ctx context.Context, in *GetCoverageRequest, opts ...grpc.CallOption) (*GetCoverageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCoverageResponse)
+	err := c.cc.Invoke(ctx, RoutingService_GetCoverage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *routingServiceClient) ImportBoundarySet(ctx context.Context, in *ImportBoundarySetRequest, opts ...grpc.CallOption) (*ImportBoundarySetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportBoundarySetResponse)
+	err := c.cc.Invoke(ctx, RoutingService_ImportBoundarySet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *routingServiceClient) ListBoundarySets(ctx context.Context, in *ListBoundarySetsRequest, opts ...grpc.CallOption) (*ListBoundarySetsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListBoundarySetsResponse)
+	err := c.cc.Invoke(ctx, RoutingService_ListBoundarySets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RoutingServiceServer is the server API for RoutingService service.
 // All implementations must embed UnimplementedRoutingServiceServer
 // for forward compatibility.
@@ -322,6 +374,25 @@ type RoutingServiceServer interface {
 	// ListTriageQueue lists the tenant's tickets that no team's category
 	// matched.
 	ListTriageQueue(context.Context, *ListTriageQueueRequest) (*ListTriageQueueResponse, error)
+	// GetCoverage measures how a category's active teams cover a
+	// municipality: the parts no team's service area covers (where tickets
+	// fall back to the nearest team) and the places where teams overlap, with
+	// the rule routing uses to choose between them. Staff of the tenant,
+	// platform admins and services, as for team reads.
+	GetCoverage(context.Context, *GetCoverageRequest) (*GetCoverageResponse, error)
+	// ImportBoundarySet stores a new version of a municipality's wards (the
+	// Municipal Demarcation Board redraws them before each local election)
+	// with the date it comes into force, and reports the wards added, removed
+	// and changed against the version it replaces. On that date the teams
+	// built from wards follow their ward code to the new shape, or are
+	// retired when their code is gone. Municipal admins of the tenant and
+	// platform admins; a set that absorbs other municipalities
+	// (merged_from) only platform admins.
+	ImportBoundarySet(context.Context, *ImportBoundarySetRequest) (*ImportBoundarySetResponse, error)
+	// ListBoundarySets lists a municipality's ward boundary versions, oldest
+	// first, with their reports. Staff of the tenant, platform admins and
+	// services.
+	ListBoundarySets(context.Context, *ListBoundarySetsRequest) (*ListBoundarySetsResponse, error)
 	mustEmbedUnimplementedRoutingServiceServer()
 }
 
@@ -382,6 +453,15 @@ func (UnimplementedRoutingServiceServer) ListTeamQueue(context.Context, *ListTea
 }
 func (UnimplementedRoutingServiceServer) ListTriageQueue(context.Context, *ListTriageQueueRequest) (*ListTriageQueueResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListTriageQueue not implemented")
+}
+func (UnimplementedRoutingServiceServer) GetCoverage(context.Context, *GetCoverageRequest) (*GetCoverageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCoverage not implemented")
+}
+func (UnimplementedRoutingServiceServer) ImportBoundarySet(context.Context, *ImportBoundarySetRequest) (*ImportBoundarySetResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportBoundarySet not implemented")
+}
+func (UnimplementedRoutingServiceServer) ListBoundarySets(context.Context, *ListBoundarySetsRequest) (*ListBoundarySetsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListBoundarySets not implemented")
 }
 func (UnimplementedRoutingServiceServer) mustEmbedUnimplementedRoutingServiceServer() {}
 func (UnimplementedRoutingServiceServer) testEmbeddedByValue()                        {}
@@ -710,6 +790,60 @@ func _RoutingService_ListTriageQueue_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RoutingService_GetCoverage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCoverageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RoutingServiceServer).GetCoverage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RoutingService_GetCoverage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RoutingServiceServer).GetCoverage(ctx, req.(*GetCoverageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RoutingService_ImportBoundarySet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportBoundarySetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RoutingServiceServer).ImportBoundarySet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RoutingService_ImportBoundarySet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RoutingServiceServer).ImportBoundarySet(ctx, req.(*ImportBoundarySetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RoutingService_ListBoundarySets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListBoundarySetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RoutingServiceServer).ListBoundarySets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RoutingService_ListBoundarySets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RoutingServiceServer).ListBoundarySets(ctx, req.(*ListBoundarySetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RoutingService_ServiceDesc is the grpc.ServiceDesc for RoutingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -784,6 +918,18 @@ var RoutingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListTriageQueue",
 			Handler:    _RoutingService_ListTriageQueue_Handler,
+		},
+		{
+			MethodName: "GetCoverage",
+			Handler:    _RoutingService_GetCoverage_Handler,
+		},
+		{
+			MethodName: "ImportBoundarySet",
+			Handler:    _RoutingService_ImportBoundarySet_Handler,
+		},
+		{
+			MethodName: "ListBoundarySets",
+			Handler:    _RoutingService_ListBoundarySets_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -291,6 +291,11 @@ type Ticket struct {
 	// How many people follow this ticket (FollowTicket, and the reporters of
 	// its linked duplicates).
 	FollowerCount int32 `protobuf:"varint,32,opt,name=follower_count,json=followerCount,proto3" json:"follower_count,omitempty"`
+	// Code of the ward the ticket was created in, in the ward boundary version
+	// then in force (told by routing); it stays when the wards are redrawn.
+	// Empty when the municipality has no ward boundaries or the point is in
+	// no ward.
+	WardCode      string `protobuf:"bytes,27,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -540,6 +545,13 @@ func (x *Ticket) GetFollowerCount() int32 {
 		return x.FollowerCount
 	}
 	return 0
+}
+
+func (x *Ticket) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
 }
 
 // NearbyTicket is a ticket near a point, as ListNearbyTickets and
@@ -976,7 +988,7 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"\bReporter\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
-	"\x05email\x18\x03 \x01(\tR\x05email\"\xba\f\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\"\xd7\f\n" +
 	"\x06Ticket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
 	"\treference\x18\x02 \x01(\tR\treference\x12\x16\n" +
@@ -1012,7 +1024,8 @@ const file_salga_ticket_v1_ticket_proto_rawDesc = "" +
 	"\x12suggested_priority\x18\x1d \x01(\x0e2\x19.salga.common.v1.PriorityR\x11suggestedPriority\x12!\n" +
 	"\fduplicate_of\x18\x1e \x01(\tR\vduplicateOf\x12!\n" +
 	"\flinked_count\x18\x1f \x01(\x05R\vlinkedCount\x12%\n" +
-	"\x0efollower_count\x18  \x01(\x05R\rfollowerCount\"\xe8\x02\n" +
+	"\x0efollower_count\x18  \x01(\x05R\rfollowerCount\x12\x1b\n" +
+	"\tward_code\x18\x1b \x01(\tR\bwardCode\"\xe8\x02\n" +
 	"\fNearbyTicket\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1c\n" +
 	"\treference\x18\x02 \x01(\tR\treference\x125\n" +

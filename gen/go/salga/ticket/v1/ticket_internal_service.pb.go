@@ -150,7 +150,11 @@ type RecordAssignmentRequest struct {
 	// Escalation level for ESCALATION and SLA_BREACH, else 0.
 	EscalationLevel int32 `protobuf:"varint,8,opt,name=escalation_level,json=escalationLevel,proto3" json:"escalation_level,omitempty"`
 	// When routing made the assignment; orders assignments.
-	AssignTime    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=assign_time,json=assignTime,proto3" json:"assign_time,omitempty"`
+	AssignTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=assign_time,json=assignTime,proto3" json:"assign_time,omitempty"`
+	// Ward of the ticket's location in the boundary version in force when it
+	// was routed (routing assignments only); the ticket keeps the first it
+	// is told.
+	WardCode      string `protobuf:"bytes,10,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -246,6 +250,13 @@ func (x *RecordAssignmentRequest) GetAssignTime() *timestamppb.Timestamp {
 		return x.AssignTime
 	}
 	return nil
+}
+
+func (x *RecordAssignmentRequest) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
 }
 
 // RecordAssignmentResponse is the output of TicketInternalService.RecordAssignment.
@@ -1508,7 +1519,7 @@ var File_salga_ticket_v1_ticket_internal_service_proto protoreflect.FileDescript
 
 const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a salga/ticket/v1/attachment.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\xe9\x02\n" +
+	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a salga/ticket/v1/attachment.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\x86\x03\n" +
 	"\x17RecordAssignmentRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12#\n" +
@@ -1519,7 +1530,9 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\x06reason\x18\a \x01(\x0e2!.salga.common.v1.AssignmentReasonR\x06reason\x12)\n" +
 	"\x10escalation_level\x18\b \x01(\x05R\x0fescalationLevel\x12;\n" +
 	"\vassign_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"assignTime\"4\n" +
+	"assignTime\x12\x1b\n" +
+	"\tward_code\x18\n" +
+	" \x01(\tR\bwardCode\"4\n" +
 	"\x18RecordAssignmentResponse\x12\x18\n" +
 	"\aapplied\x18\x01 \x01(\bR\aapplied\"\xff\x01\n" +
 	"\x16RecordDeadlinesRequest\x12\x16\n" +

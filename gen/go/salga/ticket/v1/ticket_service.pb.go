@@ -541,7 +541,9 @@ type ListTicketsRequest struct {
 	// Only these tickets (UUIDs, at most 500): how a client shows the tickets
 	// of another service's list (a routing queue, SLA's at-risk list) in one
 	// call. Tickets the caller may not see are left out, as in any list.
-	Ids           []string `protobuf:"bytes,15,rep,name=ids,proto3" json:"ids,omitempty"`
+	Ids []string `protobuf:"bytes,15,rep,name=ids,proto3" json:"ids,omitempty"`
+	// Only tickets created in this ward (Ticket.ward_code).
+	WardCode      string `protobuf:"bytes,27,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -679,6 +681,13 @@ func (x *ListTicketsRequest) GetIds() []string {
 		return x.Ids
 	}
 	return nil
+}
+
+func (x *ListTicketsRequest) GetWardCode() string {
+	if x != nil {
+		return x.WardCode
+	}
+	return ""
 }
 
 // ListTicketsResponse is the output of TicketService.ListTickets.
@@ -2830,7 +2839,7 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\rmax_longitude\x18\x04 \x01(\x01R\fmaxLongitude\"^\n" +
 	"\x06Circle\x12/\n" +
 	"\x06center\x18\x01 \x01(\v2\x17.salga.common.v1.LatLngR\x06center\x12#\n" +
-	"\rradius_meters\x18\x02 \x01(\x01R\fradiusMeters\"\xd0\x05\n" +
+	"\rradius_meters\x18\x02 \x01(\x01R\fradiusMeters\"\xed\x05\n" +
 	"\x12ListTicketsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
@@ -2850,7 +2859,8 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x04near\x18\f \x01(\v2\x17.salga.ticket.v1.CircleR\x04near\x12\x14\n" +
 	"\x05query\x18\r \x01(\tR\x05query\x127\n" +
 	"\border_by\x18\x0e \x01(\x0e2\x1c.salga.ticket.v1.TicketOrderR\aorderBy\x12\x10\n" +
-	"\x03ids\x18\x0f \x03(\tR\x03ids\"p\n" +
+	"\x03ids\x18\x0f \x03(\tR\x03ids\x12\x1b\n" +
+	"\tward_code\x18\x1b \x01(\tR\bwardCode\"p\n" +
 	"\x13ListTicketsResponse\x121\n" +
 	"\atickets\x18\x01 \x03(\v2\x17.salga.ticket.v1.TicketR\atickets\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xfc\x02\n" +

@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing.proto.
  */
 export const file_salga_routing_v1_routing: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmcucHJvdG8SEHNhbGdhLnJvdXRpbmcudjEiyQEKDE11bmljaXBhbGl0eRIMCgRjb2RlGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmluY2UYAyABKAkSKQoIYm91bmRhcnkYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiMwoKVGVhbU1lbWJlchIPCgd1c2VyX2lkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCSKCAwoEVGVhbRIKCgJpZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDAoEbmFtZRgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIPCgdpc19zYXBzGAUgASgIEhIKCm1hbmFnZXJfaWQYBiABKAkSGgoSZXNjYWxhdGlvbl90ZWFtX2lkGAcgASgJEi0KB21lbWJlcnMYCCADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLlRlYW1NZW1iZXISDgoGYWN0aXZlGAkgASgIEi0KDHNlcnZpY2VfYXJlYRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYXJlYV9zcV9rbRgLIAEoARIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrACCgpBc3NpZ25tZW50EgoKAmlkGAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIOCgZ0ZW5hbnQYAyABKAkSDwoHdGVhbV9pZBgEIAEoCRIRCgl0ZWFtX25hbWUYBSABKAkSGgoSYXNzaWduZWRfcGVyc29uX2lkGAYgASgJEhMKC2Fzc2lnbmVkX2J5GAcgASgJEjEKBnJlYXNvbhgIIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEgwKBG5vdGUYCSABKAkSEgoKaXNfY3VycmVudBgKIAEoCBIYChBlc2NhbGF0aW9uX2xldmVsGAsgASgFEi8KC2NyZWF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKJAQoOUm91dGVDYW5kaWRhdGUSDwoHdGVhbV9pZBgBIAEoCRIRCgl0ZWFtX25hbWUYAiABKAkSFgoOY29udGFpbnNfcG9pbnQYAyABKAgSFwoPZGlzdGFuY2VfbWV0ZXJzGAQgASgBEhIKCmFyZWFfc3Ffa20YBSABKAESDgoGY2hvc2VuGAYgASgIIs0BCg1Sb3V0ZURlY2lzaW9uEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEhoKEmFzc2lnbmVkX3BlcnNvbl9pZBgDIAEoCRIxCgZyZWFzb24YBCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhITCgtleHBsYW5hdGlvbhgFIAEoCRI0CgpjYW5kaWRhdGVzGAYgAygLMiAuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZUNhbmRpZGF0ZSKvAQoMUXVldWVkVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIwCgphc3NpZ25tZW50GAIgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50Ei0KBnN0YXR1cxgDIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnlCxgEKFGNvbS5zYWxnYS5yb3V0aW5nLnYxQgxSb3V0aW5nUHJvdG9QAVo+Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evcm91dGluZy92MTtyb3V0aW5ndjGiAgNTUliqAhBTYWxnYS5Sb3V0aW5nLlYxygIQU2FsZ2FcUm91dGluZ1xWMeICHFNhbGdhXFJvdXRpbmdcVjFcR1BCTWV0YWRhdGHqAhJTYWxnYTo6Um91dGluZzo6VjFiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_salga_common_v1_common]);
+  fileDesc("Ch5zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmcucHJvdG8SEHNhbGdhLnJvdXRpbmcudjEiyQEKDE11bmljaXBhbGl0eRIMCgRjb2RlGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmluY2UYAyABKAkSKQoIYm91bmRhcnkYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiMwoKVGVhbU1lbWJlchIPCgd1c2VyX2lkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCSLLAwoEVGVhbRIKCgJpZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSDAoEbmFtZRgDIAEoCRIrCghjYXRlZ29yeRgEIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIPCgdpc19zYXBzGAUgASgIEhIKCm1hbmFnZXJfaWQYBiABKAkSGgoSZXNjYWxhdGlvbl90ZWFtX2lkGAcgASgJEi0KB21lbWJlcnMYCCADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLlRlYW1NZW1iZXISDgoGYWN0aXZlGAkgASgIEi0KDHNlcnZpY2VfYXJlYRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYXJlYV9zcV9rbRgLIAEoARIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXdhcmRfY29kZRgOIAEoCRI0ChB3YXJkX3JldGlyZV90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKwAgoKQXNzaWdubWVudBIKCgJpZBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSDgoGdGVuYW50GAMgASgJEg8KB3RlYW1faWQYBCABKAkSEQoJdGVhbV9uYW1lGAUgASgJEhoKEmFzc2lnbmVkX3BlcnNvbl9pZBgGIAEoCRITCgthc3NpZ25lZF9ieRgHIAEoCRIxCgZyZWFzb24YCCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhIMCgRub3RlGAkgASgJEhIKCmlzX2N1cnJlbnQYCiABKAgSGAoQZXNjYWxhdGlvbl9sZXZlbBgLIAEoBRIvCgtjcmVhdGVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiiQEKDlJvdXRlQ2FuZGlkYXRlEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEhYKDmNvbnRhaW5zX3BvaW50GAMgASgIEhcKD2Rpc3RhbmNlX21ldGVycxgEIAEoARISCgphcmVhX3NxX2ttGAUgASgBEg4KBmNob3NlbhgGIAEoCCL5AQoNUm91dGVEZWNpc2lvbhIPCgd0ZWFtX2lkGAEgASgJEhEKCXRlYW1fbmFtZRgCIAEoCRIaChJhc3NpZ25lZF9wZXJzb25faWQYAyABKAkSMQoGcmVhc29uGAQgASgOMiEuc2FsZ2EuY29tbW9uLnYxLkFzc2lnbm1lbnRSZWFzb24SEwoLZXhwbGFuYXRpb24YBSABKAkSNAoKY2FuZGlkYXRlcxgGIAMoCzIgLnNhbGdhLnJvdXRpbmcudjEuUm91dGVDYW5kaWRhdGUSFwoPaW5fY292ZXJhZ2VfZ2FwGAcgASgIEhEKCXdhcmRfY29kZRgIIAEoCSKvAQoMUXVldWVkVGlja2V0EhEKCXRpY2tldF9pZBgBIAEoCRIwCgphc3NpZ25tZW50GAIgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50Ei0KBnN0YXR1cxgDIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkilwIKCENvdmVyYWdlEg4KBnRlbmFudBgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIfChdtdW5pY2lwYWxpdHlfYXJlYV9zcV9rbRgDIAEoARISCgp0ZWFtX2NvdW50GAQgASgFEiQKA2dhcBgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFgoOZ2FwX2FyZWFfc3Ffa20YBiABKAESEwoLZ2FwX3BlcmNlbnQYByABKAESEQoJZ2FwX3BhcnRzGAggASgFEjMKCG92ZXJsYXBzGAkgAygLMiEuc2FsZ2Eucm91dGluZy52MS5Db3ZlcmFnZU92ZXJsYXAijgEKD0NvdmVyYWdlT3ZlcmxhcBItCgV0ZWFtcxgBIAMoCzIeLnNhbGdhLnJvdXRpbmcudjEuQ292ZXJhZ2VUZWFtEiUKBGFyZWEYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCmFyZWFfc3Ffa20YAyABKAESEQoJdGllX2JyZWFrGAQgASgJIlYKDENvdmVyYWdlVGVhbRIPCgd0ZWFtX2lkGAEgASgJEhEKCXRlYW1fbmFtZRgCIAEoCRISCgphcmVhX3NxX2ttGAMgASgBEg4KBmNob3NlbhgEIAEoCCKGAwoLQm91bmRhcnlTZXQSCgoCaWQYASABKAkSDgoGdGVuYW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSMgoOZWZmZWN0aXZlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmFwcGx5X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnNvdXJjZRgGIAEoCRITCgttZXJnZWRfZnJvbRgHIAMoCRISCgp3YXJkX2NvdW50GAggASgFEjAKBnJlcG9ydBgJIAEoCzIgLnNhbGdhLnJvdXRpbmcudjEuQm91bmRhcnlSZXBvcnQSLwoLY3JlYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDXRlYW1fY2F0ZWdvcnkYCyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQdGVhbV9uYW1lX3ByZWZpeBgMIAEoCSLgAgoOQm91bmRhcnlSZXBvcnQSGAoQcHJldmlvdXNfdmVyc2lvbhgBIAEoBRIrCgVhZGRlZBgCIAMoCzIcLnNhbGdhLnJvdXRpbmcudjEuV2FyZENoYW5nZRItCgdyZW1vdmVkGAMgAygLMhwuc2FsZ2Eucm91dGluZy52MS5XYXJkQ2hhbmdlEi0KB2NoYW5nZWQYBCADKAsyHC5zYWxnYS5yb3V0aW5nLnYxLldhcmRDaGFuZ2USEQoJdW5jaGFuZ2VkGAUgASgFEjAKCHJlcGFpcmVkGAYgAygLMh4uc2FsZ2Eucm91dGluZy52MS5SZXBhaXJlZFdhcmQSNAoGbWVyZ2VkGAcgAygLMiQuc2FsZ2Eucm91dGluZy52MS5NZXJnZWRNdW5pY2lwYWxpdHkSLgoFdGVhbXMYCCABKAsyHy5zYWxnYS5yb3V0aW5nLnYxLkJvdW5kYXJ5VGVhbXMiqgEKCldhcmRDaGFuZ2USDAoEY29kZRgBIAEoCRINCgVsYWJlbBgCIAEoCRIUCgxtdW5pY2lwYWxpdHkYAyABKAkSFgoOb2xkX2FyZWFfc3Ffa20YBCABKAESFgoObmV3X2FyZWFfc3Ffa20YBSABKAESGwoTYXJlYV9jaGFuZ2VfcGVyY2VudBgGIAEoARIcChRzaGFwZV9jaGFuZ2VfcGVyY2VudBgHIAEoASIsCgxSZXBhaXJlZFdhcmQSDAoEY29kZRgBIAEoCRIOCgZyZWFzb24YAiABKAkiWwoSTWVyZ2VkTXVuaWNpcGFsaXR5EgwKBGNvZGUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRISCgp3YXJkX2NvdW50GAMgASgFEhIKCmFyZWFfc3Ffa20YBCABKAEihQEKDUJvdW5kYXJ5VGVhbXMSDwoHYXBwbGllZBgBIAEoCBIRCglmb2xsb3dpbmcYAiABKAUSDwoHY3JlYXRlZBgDIAEoBRIPCgdhZG9wdGVkGAQgASgFEi4KB3JldGlyZWQYBSADKAsyHS5zYWxnYS5yb3V0aW5nLnYxLlJldGlyZWRUZWFtIlQKC1JldGlyZWRUZWFtEg8KB3RlYW1faWQYASABKAkSEQoJdGVhbV9uYW1lGAIgASgJEg4KBnRlbmFudBgDIAEoCRIRCgl3YXJkX2NvZGUYBCABKAlCxgEKFGNvbS5zYWxnYS5yb3V0aW5nLnYxQgxSb3V0aW5nUHJvdG9QAVo+Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evcm91dGluZy92MTtyb3V0aW5ndjGiAgNTUliqAhBTYWxnYS5Sb3V0aW5nLlYxygIQU2FsZ2FcUm91dGluZ1xWMeICHFNhbGdhXFJvdXRpbmdcVjFcR1BCTWV0YWRhdGHqAhJTYWxnYTo6Um91dGluZzo6VjFiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_salga_common_v1_common]);
 
 /**
  * Municipality is a tenant: a municipality with its Municipal Demarcation
@@ -202,6 +202,23 @@ export type Team = Message<"salga.routing.v1.Team"> & {
    * @generated from field: google.protobuf.Timestamp update_time = 13;
    */
   updateTime?: Timestamp | undefined;
+
+  /**
+   * Code of the ward the team was built from (ImportBoundarySet); the team
+   * follows it to each new boundary version. Empty for other teams.
+   * Output only.
+   *
+   * @generated from field: string ward_code = 14;
+   */
+  wardCode: string;
+
+  /**
+   * When the team's ward stopped being in force (a new boundary version
+   * without its code); the team was then deactivated. Output only.
+   *
+   * @generated from field: google.protobuf.Timestamp ward_retire_time = 15;
+   */
+  wardRetireTime?: Timestamp | undefined;
 };
 
 /**
@@ -413,6 +430,23 @@ export type RouteDecision = Message<"salga.routing.v1.RouteDecision"> & {
    * @generated from field: repeated salga.routing.v1.RouteCandidate candidates = 6;
    */
   candidates: RouteCandidate[];
+
+  /**
+   * Whether the point lies in a coverage gap: no active team of the
+   * category (for GBV, no SAPS team) has a service area covering it, so
+   * the ticket falls back to the nearest team or waits in triage.
+   *
+   * @generated from field: bool in_coverage_gap = 7;
+   */
+  inCoverageGap: boolean;
+
+  /**
+   * Code of the ward containing the point in the boundary version in force,
+   * empty when the municipality has none or no ward contains it.
+   *
+   * @generated from field: string ward_code = 8;
+   */
+  wardCode: string;
 };
 
 /**
@@ -463,4 +497,568 @@ export type QueuedTicket = Message<"salga.routing.v1.QueuedTicket"> & {
  */
 export const QueuedTicketSchema: GenMessage<QueuedTicket> = /*@__PURE__*/
   messageDesc(file_salga_routing_v1_routing, 6);
+
+/**
+ * Coverage is how the active teams of one category cover a municipality
+ * (RoutingService.GetCoverage). Areas are measured on the spheroid.
+ *
+ * @generated from message salga.routing.v1.Coverage
+ */
+export type Coverage = Message<"salga.routing.v1.Coverage"> & {
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The category measured.
+   *
+   * @generated from field: salga.common.v1.Category category = 2;
+   */
+  category: Category;
+
+  /**
+   * Area of the municipality's boundary in square kilometres.
+   *
+   * @generated from field: double municipality_area_sq_km = 3;
+   */
+  municipalityAreaSqKm: number;
+
+  /**
+   * Active teams of the category with a service area (the teams measured).
+   *
+   * @generated from field: int32 team_count = 4;
+   */
+  teamCount: number;
+
+  /**
+   * The parts of the municipality no such team covers, as a GeoJSON
+   * MultiPolygon (EPSG:4326); absent when the teams cover all of it.
+   *
+   * @generated from field: google.protobuf.Struct gap = 5;
+   */
+  gap?: JsonObject | undefined;
+
+  /**
+   * Area of the gap in square kilometres.
+   *
+   * @generated from field: double gap_area_sq_km = 6;
+   */
+  gapAreaSqKm: number;
+
+  /**
+   * The gap as a percentage of the municipality's area (0 to 100).
+   *
+   * @generated from field: double gap_percent = 7;
+   */
+  gapPercent: number;
+
+  /**
+   * Number of separate polygons in the gap.
+   *
+   * @generated from field: int32 gap_parts = 8;
+   */
+  gapParts: number;
+
+  /**
+   * Every pair of teams whose service areas overlap (by at least one square
+   * metre), largest overlap first.
+   *
+   * @generated from field: repeated salga.routing.v1.CoverageOverlap overlaps = 9;
+   */
+  overlaps: CoverageOverlap[];
+};
+
+/**
+ * Describes the message salga.routing.v1.Coverage.
+ * Use `create(CoverageSchema)` to create a new message.
+ */
+export const CoverageSchema: GenMessage<Coverage> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 7);
+
+/**
+ * CoverageOverlap is where the service areas of two teams of the category
+ * overlap, and which of them routing chooses there.
+ *
+ * @generated from message salga.routing.v1.CoverageOverlap
+ */
+export type CoverageOverlap = Message<"salga.routing.v1.CoverageOverlap"> & {
+  /**
+   * The two teams, the one routing chooses in the overlap first.
+   *
+   * @generated from field: repeated salga.routing.v1.CoverageTeam teams = 1;
+   */
+  teams: CoverageTeam[];
+
+  /**
+   * The overlap as a GeoJSON MultiPolygon (EPSG:4326).
+   *
+   * @generated from field: google.protobuf.Struct area = 2;
+   */
+  area?: JsonObject | undefined;
+
+  /**
+   * Area of the overlap in square kilometres.
+   *
+   * @generated from field: double area_sq_km = 3;
+   */
+  areaSqKm: number;
+
+  /**
+   * The tie-break rule that applies in the overlap, as a sentence naming
+   * the rule and the team it chooses.
+   *
+   * @generated from field: string tie_break = 4;
+   */
+  tieBreak: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.CoverageOverlap.
+ * Use `create(CoverageOverlapSchema)` to create a new message.
+ */
+export const CoverageOverlapSchema: GenMessage<CoverageOverlap> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 8);
+
+/**
+ * CoverageTeam is one team of an overlap.
+ *
+ * @generated from message salga.routing.v1.CoverageTeam
+ */
+export type CoverageTeam = Message<"salga.routing.v1.CoverageTeam"> & {
+  /**
+   * Team UUID.
+   *
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * Team name.
+   *
+   * @generated from field: string team_name = 2;
+   */
+  teamName: string;
+
+  /**
+   * Area of the team's whole service area in square kilometres.
+   *
+   * @generated from field: double area_sq_km = 3;
+   */
+  areaSqKm: number;
+
+  /**
+   * Whether routing chooses this team in the overlap.
+   *
+   * @generated from field: bool chosen = 4;
+   */
+  chosen: boolean;
+};
+
+/**
+ * Describes the message salga.routing.v1.CoverageTeam.
+ * Use `create(CoverageTeamSchema)` to create a new message.
+ */
+export const CoverageTeamSchema: GenMessage<CoverageTeam> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 9);
+
+/**
+ * BoundarySet is one version of a municipality's ward boundaries.
+ *
+ * @generated from message salga.routing.v1.BoundarySet
+ */
+export type BoundarySet = Message<"salga.routing.v1.BoundarySet"> & {
+  /**
+   * Server-assigned UUID.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * Version number, 1 for the municipality's first set.
+   *
+   * @generated from field: int32 version = 3;
+   */
+  version: number;
+
+  /**
+   * When the set comes (or came) into force.
+   *
+   * @generated from field: google.protobuf.Timestamp effective_time = 4;
+   */
+  effectiveTime?: Timestamp | undefined;
+
+  /**
+   * When teams built from wards followed the set; absent until then.
+   *
+   * @generated from field: google.protobuf.Timestamp apply_time = 5;
+   */
+  applyTime?: Timestamp | undefined;
+
+  /**
+   * Where the set comes from.
+   *
+   * @generated from field: string source = 6;
+   */
+  source: string;
+
+  /**
+   * Municipalities the set absorbs.
+   *
+   * @generated from field: repeated string merged_from = 7;
+   */
+  mergedFrom: string[];
+
+  /**
+   * Number of wards in the set.
+   *
+   * @generated from field: int32 ward_count = 8;
+   */
+  wardCount: number;
+
+  /**
+   * The comparison with the sets it replaces.
+   *
+   * @generated from field: salga.routing.v1.BoundaryReport report = 9;
+   */
+  report?: BoundaryReport | undefined;
+
+  /**
+   * When the set was imported.
+   *
+   * @generated from field: google.protobuf.Timestamp create_time = 10;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * Category of the teams the set builds for wards without one, if any.
+   *
+   * @generated from field: salga.common.v1.Category team_category = 11;
+   */
+  teamCategory: Category;
+
+  /**
+   * Prefix of the names of the teams it builds.
+   *
+   * @generated from field: string team_name_prefix = 12;
+   */
+  teamNamePrefix: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.BoundarySet.
+ * Use `create(BoundarySetSchema)` to create a new message.
+ */
+export const BoundarySetSchema: GenMessage<BoundarySet> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 10);
+
+/**
+ * BoundaryReport compares a boundary set with the sets it replaces: the
+ * municipality's previous version and those of the municipalities it
+ * absorbs. Wards are matched by code.
+ *
+ * @generated from message salga.routing.v1.BoundaryReport
+ */
+export type BoundaryReport = Message<"salga.routing.v1.BoundaryReport"> & {
+  /**
+   * The municipality's previous version; 0 for its first set.
+   *
+   * @generated from field: int32 previous_version = 1;
+   */
+  previousVersion: number;
+
+  /**
+   * Wards whose code is new.
+   *
+   * @generated from field: repeated salga.routing.v1.WardChange added = 2;
+   */
+  added: WardChange[];
+
+  /**
+   * Wards of the replaced sets whose code is gone.
+   *
+   * @generated from field: repeated salga.routing.v1.WardChange removed = 3;
+   */
+  removed: WardChange[];
+
+  /**
+   * Wards whose code remains with another shape.
+   *
+   * @generated from field: repeated salga.routing.v1.WardChange changed = 4;
+   */
+  changed: WardChange[];
+
+  /**
+   * Wards whose code remains with the same shape.
+   *
+   * @generated from field: int32 unchanged = 5;
+   */
+  unchanged: number;
+
+  /**
+   * Wards whose official shape was invalid and stored repaired.
+   *
+   * @generated from field: repeated salga.routing.v1.RepairedWard repaired = 6;
+   */
+  repaired: RepairedWard[];
+
+  /**
+   * The municipalities the set absorbs, as their last sets had them.
+   *
+   * @generated from field: repeated salga.routing.v1.MergedMunicipality merged = 7;
+   */
+  merged: MergedMunicipality[];
+
+  /**
+   * What the set does (or did, once applied) to teams built from wards.
+   *
+   * @generated from field: salga.routing.v1.BoundaryTeams teams = 8;
+   */
+  teams?: BoundaryTeams | undefined;
+};
+
+/**
+ * Describes the message salga.routing.v1.BoundaryReport.
+ * Use `create(BoundaryReportSchema)` to create a new message.
+ */
+export const BoundaryReportSchema: GenMessage<BoundaryReport> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 11);
+
+/**
+ * WardChange is one ward added, removed or changed by a boundary set.
+ *
+ * @generated from message salga.routing.v1.WardChange
+ */
+export type WardChange = Message<"salga.routing.v1.WardChange"> & {
+  /**
+   * Ward code.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * Ward label (number).
+   *
+   * @generated from field: string label = 2;
+   */
+  label: string;
+
+  /**
+   * Municipality whose set had the ward (removed wards of absorbed
+   * municipalities name theirs).
+   *
+   * @generated from field: string municipality = 3;
+   */
+  municipality: string;
+
+  /**
+   * Area in the replaced set in square kilometres; 0 for an added ward.
+   *
+   * @generated from field: double old_area_sq_km = 4;
+   */
+  oldAreaSqKm: number;
+
+  /**
+   * Area in the new set in square kilometres; 0 for a removed ward.
+   *
+   * @generated from field: double new_area_sq_km = 5;
+   */
+  newAreaSqKm: number;
+
+  /**
+   * Change of area in percent of the old area (changed wards).
+   *
+   * @generated from field: double area_change_percent = 6;
+   */
+  areaChangePercent: number;
+
+  /**
+   * Area of the symmetric difference of old and new shapes in percent of
+   * the old area: how much of the ward moved, even at equal area.
+   *
+   * @generated from field: double shape_change_percent = 7;
+   */
+  shapeChangePercent: number;
+};
+
+/**
+ * Describes the message salga.routing.v1.WardChange.
+ * Use `create(WardChangeSchema)` to create a new message.
+ */
+export const WardChangeSchema: GenMessage<WardChange> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 12);
+
+/**
+ * RepairedWard is a ward whose official shape was invalid.
+ *
+ * @generated from message salga.routing.v1.RepairedWard
+ */
+export type RepairedWard = Message<"salga.routing.v1.RepairedWard"> & {
+  /**
+   * Ward code.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * PostGIS's reason (ST_IsValidReason).
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.RepairedWard.
+ * Use `create(RepairedWardSchema)` to create a new message.
+ */
+export const RepairedWardSchema: GenMessage<RepairedWard> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 13);
+
+/**
+ * MergedMunicipality is a municipality a boundary set absorbs.
+ *
+ * @generated from message salga.routing.v1.MergedMunicipality
+ */
+export type MergedMunicipality = Message<"salga.routing.v1.MergedMunicipality"> & {
+  /**
+   * Municipality code.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * Version of its last set; 0 when it had none.
+   *
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * Wards in that set.
+   *
+   * @generated from field: int32 ward_count = 3;
+   */
+  wardCount: number;
+
+  /**
+   * Their total area in square kilometres.
+   *
+   * @generated from field: double area_sq_km = 4;
+   */
+  areaSqKm: number;
+};
+
+/**
+ * Describes the message salga.routing.v1.MergedMunicipality.
+ * Use `create(MergedMunicipalitySchema)` to create a new message.
+ */
+export const MergedMunicipalitySchema: GenMessage<MergedMunicipality> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 14);
+
+/**
+ * BoundaryTeams is what a boundary set does to teams built from wards.
+ *
+ * @generated from message salga.routing.v1.BoundaryTeams
+ */
+export type BoundaryTeams = Message<"salga.routing.v1.BoundaryTeams"> & {
+  /**
+   * Whether the set is in force and this is what happened; false: what
+   * will happen on its effective date, as teams stand now.
+   *
+   * @generated from field: bool applied = 1;
+   */
+  applied: boolean;
+
+  /**
+   * Teams that follow their ward code to its shape in the set.
+   *
+   * @generated from field: int32 following = 2;
+   */
+  following: number;
+
+  /**
+   * Teams built for wards without one.
+   *
+   * @generated from field: int32 created = 3;
+   */
+  created: number;
+
+  /**
+   * Existing teams of a built name without a ward code that took the ward.
+   *
+   * @generated from field: int32 adopted = 4;
+   */
+  adopted: number;
+
+  /**
+   * Teams whose ward code the set no longer has: deactivated, left without
+   * a ward.
+   *
+   * @generated from field: repeated salga.routing.v1.RetiredTeam retired = 5;
+   */
+  retired: RetiredTeam[];
+};
+
+/**
+ * Describes the message salga.routing.v1.BoundaryTeams.
+ * Use `create(BoundaryTeamsSchema)` to create a new message.
+ */
+export const BoundaryTeamsSchema: GenMessage<BoundaryTeams> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 15);
+
+/**
+ * RetiredTeam is a team left without a ward by a boundary set.
+ *
+ * @generated from message salga.routing.v1.RetiredTeam
+ */
+export type RetiredTeam = Message<"salga.routing.v1.RetiredTeam"> & {
+  /**
+   * Team UUID.
+   *
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * Team name.
+   *
+   * @generated from field: string team_name = 2;
+   */
+  teamName: string;
+
+  /**
+   * Municipality of the team (an absorbed one's for a merger).
+   *
+   * @generated from field: string tenant = 3;
+   */
+  tenant: string;
+
+  /**
+   * The ward code it carried.
+   *
+   * @generated from field: string ward_code = 4;
+   */
+  wardCode: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.RetiredTeam.
+ * Use `create(RetiredTeamSchema)` to create a new message.
+ */
+export const RetiredTeamSchema: GenMessage<RetiredTeam> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing, 16);
 

@@ -5,11 +5,11 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
-import type { FieldMask } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_field_mask, file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Category, LatLng } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
-import type { Assignment, Municipality, QueuedTicket, RouteDecision, Team } from "./routing_pb";
+import type { Assignment, BoundarySet, Coverage, Municipality, QueuedTicket, RouteDecision, Team } from "./routing_pb";
 import { file_salga_routing_v1_routing } from "./routing_pb";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
@@ -17,7 +17,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing_service.proto.
  */
 export const file_salga_routing_v1_routing_service: GenFile = /*@__PURE__*/
-  fileDesc("CiZzYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSJRChlDcmVhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IlIKGkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IpABChlVcGRhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxIMCgRjb2RlGAMgASgJIlIKGlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IiYKFkdldE11bmljaXBhbGl0eVJlcXVlc3QSDAoEY29kZRgBIAEoCSJPChdHZXRNdW5pY2lwYWxpdHlSZXNwb25zZRI0CgxtdW5pY2lwYWxpdHkYASABKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eSJuChlMaXN0TXVuaWNpcGFsaXRpZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhgKEGluY2x1ZGVfYm91bmRhcnkYAyABKAgSEAoIcHJvdmluY2UYBCABKAkibQoaTGlzdE11bmljaXBhbGl0aWVzUmVzcG9uc2USNgoObXVuaWNpcGFsaXRpZXMYASADKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki9gEKG0ltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvZGVfcHJvcGVydHkYAiABKAkSFQoNbmFtZV9wcm9wZXJ0eRgDIAEoCRIZChFwcm92aW5jZV9wcm9wZXJ0eRgEIAEoCRIqCgRtb2RlGAUgASgOMhwuc2FsZ2Eucm91dGluZy52MS5JbXBvcnRNb2RlEh8KF21heF9hcmVhX2NoYW5nZV9wZXJjZW50GAYgASgBEgwKBHNyaWQYByABKAUinAEKHEltcG9ydE11bmljaXBhbGl0aWVzUmVzcG9uc2USDwoHY3JlYXRlZBgBIAEoBRIPCgd1cGRhdGVkGAIgASgFEhAKCHJlcGFpcmVkGAMgASgFEg8KB3JlZnVzZWQYBCABKAUSNwoIZmVhdHVyZXMYBSADKAsyJS5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydEZlYXR1cmVSZXBvcnQiRwoaUmVzb2x2ZUp1cmlzZGljdGlvblJlcXVlc3QSKQoIbG9jYXRpb24YASABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nIlMKG1Jlc29sdmVKdXJpc2RpY3Rpb25SZXNwb25zZRI0CgxtdW5pY2lwYWxpdHkYASABKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eSJWChFDcmVhdGVUZWFtUmVxdWVzdBIkCgR0ZWFtGAEgASgLMhYuc2FsZ2Eucm91dGluZy52MS5UZWFtEhsKE3JlcGFpcl9zZXJ2aWNlX2FyZWEYAiABKAgiOgoSQ3JlYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0ikwEKEVVwZGF0ZVRlYW1SZXF1ZXN0EiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgoKAmlkGAMgASgJEhsKE3JlcGFpcl9zZXJ2aWNlX2FyZWEYBCABKAgiOgoSVXBkYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0iIwoVRGVhY3RpdmF0ZVRlYW1SZXF1ZXN0EgoKAmlkGAEgASgJIj4KFkRlYWN0aXZhdGVUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSIcCg5HZXRUZWFtUmVxdWVzdBIKCgJpZBgBIAEoCSI3Cg9HZXRUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSKuAQoQTGlzdFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQaW5jbHVkZV9pbmFjdGl2ZRgDIAEoCBIcChRpbmNsdWRlX3NlcnZpY2VfYXJlYRgEIAEoCBIRCglwYWdlX3NpemUYBSABKAUSEgoKcGFnZV90b2tlbhgGIAEoCSJTChFMaXN0VGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkingIKEkltcG9ydFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSDwoHaXNfc2FwcxgDIAEoCBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDW5hbWVfcHJvcGVydHkYBSABKAkSEwoLbmFtZV9wcmVmaXgYBiABKAkSKgoEbW9kZRgHIAEoDjIcLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0TW9kZRIfChdtYXhfYXJlYV9jaGFuZ2VfcGVyY2VudBgIIAEoARIMCgRzcmlkGAkgASgFIpMBChNJbXBvcnRUZWFtc1Jlc3BvbnNlEg8KB2NyZWF0ZWQYASABKAUSDwoHdXBkYXRlZBgCIAEoBRIQCghyZXBhaXJlZBgDIAEoBRIPCgdyZWZ1c2VkGAQgASgFEjcKCGZlYXR1cmVzGAUgAygLMiUuc2FsZ2Eucm91dGluZy52MS5JbXBvcnRGZWF0dXJlUmVwb3J0In0KE0V4cGxhaW5Sb3V0ZVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEikKCGxvY2F0aW9uGAIgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeSJJChRFeHBsYWluUm91dGVSZXNwb25zZRIxCghkZWNpc2lvbhgBIAEoCzIfLnNhbGdhLnJvdXRpbmcudjEuUm91dGVEZWNpc2lvbiJcChVSZWFzc2lnblRpY2tldFJlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSEQoJcGVyc29uX2lkGAMgASgJEgwKBG5vdGUYBCABKAkiSgoWUmVhc3NpZ25UaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50IisKFkxpc3RBc3NpZ25tZW50c1JlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJIkwKF0xpc3RBc3NpZ25tZW50c1Jlc3BvbnNlEjEKC2Fzc2lnbm1lbnRzGAEgAygLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50ImgKFExpc3RUZWFtUXVldWVSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSGAoQaW5jbHVkZV9maW5pc2hlZBgCIAEoCBIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJhChVMaXN0VGVhbVF1ZXVlUmVzcG9uc2USLwoHdGlja2V0cxgBIAMoCzIeLnNhbGdhLnJvdXRpbmcudjEuUXVldWVkVGlja2V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJPChZMaXN0VHJpYWdlUXVldWVSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJjChdMaXN0VHJpYWdlUXVldWVSZXNwb25zZRIvCgd0aWNrZXRzGAEgAygLMh4uc2FsZ2Eucm91dGluZy52MS5RdWV1ZWRUaWNrZXQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIssBChNJbXBvcnRGZWF0dXJlUmVwb3J0Eg0KBWluZGV4GAEgASgFEgwKBG5hbWUYAiABKAkSMAoHb3V0Y29tZRgDIAEoDjIfLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0T3V0Y29tZRIQCghyZXBhaXJlZBgEIAEoCBIWCg5pbnZhbGlkX3JlYXNvbhgFIAEoCRIbChNhcmVhX2NoYW5nZV9wZXJjZW50GAYgASgBEg0KBWZpZWxkGAcgASgJEg8KB3JlZnVzYWwYCCABKAkqfQoKSW1wb3J0TW9kZRIbChdJTVBPUlRfTU9ERV9VTlNQRUNJRklFRBAAEhYKEklNUE9SVF9NT0RFX1JFUEFJUhABEh4KGklNUE9SVF9NT0RFX1JFRlVTRV9GRUFUVVJFEAISGgoWSU1QT1JUX01PREVfUkVGVVNFX0FMTBADKoMBCg1JbXBvcnRPdXRjb21lEh4KGklNUE9SVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGgoWSU1QT1JUX09VVENPTUVfQ1JFQVRFRBABEhoKFklNUE9SVF9PVVRDT01FX1VQREFURUQQAhIaChZJTVBPUlRfT1VUQ09NRV9SRUZVU0VEEAMyhBIKDlJvdXRpbmdTZXJ2aWNlEpkBChJDcmVhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIiiC0+STAiI6DG11bmljaXBhbGl0eSISL3YxL211bmljaXBhbGl0aWVzEqABChJVcGRhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIi+C0+STAik6DG11bmljaXBhbGl0eTIZL3YxL211bmljaXBhbGl0aWVzL3tjb2RlfRKJAQoPR2V0TXVuaWNpcGFsaXR5Eiguc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXNwb25zZSIhgtPkkwIbEhkvdjEvbXVuaWNpcGFsaXRpZXMve2NvZGV9EosBChJMaXN0TXVuaWNpcGFsaXRpZXMSKy5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1JlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1Jlc3BvbnNlIhqC0+STAhQSEi92MS9tdW5pY2lwYWxpdGllcxKbAQoUSW1wb3J0TXVuaWNpcGFsaXRpZXMSLS5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBouLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0TXVuaWNpcGFsaXRpZXNSZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvbXVuaWNpcGFsaXRpZXM6aW1wb3J0EpUBChNSZXNvbHZlSnVyaXNkaWN0aW9uEiwuc2FsZ2Eucm91dGluZy52MS5SZXNvbHZlSnVyaXNkaWN0aW9uUmVxdWVzdBotLnNhbGdhLnJvdXRpbmcudjEuUmVzb2x2ZUp1cmlzZGljdGlvblJlc3BvbnNlIiGC0+STAhsSGS92MS9qdXJpc2RpY3Rpb25zOnJlc29sdmUScAoKQ3JlYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuQ3JlYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZVRlYW1SZXNwb25zZSIXgtPkkwIROgR0ZWFtIgkvdjEvdGVhbXMSdQoKVXBkYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuVXBkYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZVRlYW1SZXNwb25zZSIcgtPkkwIWOgR0ZWFtMg4vdjEvdGVhbXMve2lkfRKJAQoORGVhY3RpdmF0ZVRlYW0SJy5zYWxnYS5yb3V0aW5nLnYxLkRlYWN0aXZhdGVUZWFtUmVxdWVzdBooLnNhbGdhLnJvdXRpbmcudjEuRGVhY3RpdmF0ZVRlYW1SZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvdGVhbXMve2lkfTpkZWFjdGl2YXRlEmYKB0dldFRlYW0SIC5zYWxnYS5yb3V0aW5nLnYxLkdldFRlYW1SZXF1ZXN0GiEuc2FsZ2Eucm91dGluZy52MS5HZXRUZWFtUmVzcG9uc2UiFoLT5JMCEBIOL3YxL3RlYW1zL3tpZH0SZwoJTGlzdFRlYW1zEiIuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXF1ZXN0GiMuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXNwb25zZSIRgtPkkwILEgkvdjEvdGVhbXMSdwoLSW1wb3J0VGVhbXMSJC5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydFRlYW1zUmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0VGVhbXNSZXNwb25zZSIbgtPkkwIVOgEqIhAvdjEvdGVhbXM6aW1wb3J0EnkKDEV4cGxhaW5Sb3V0ZRIlLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVxdWVzdBomLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVzcG9uc2UiGoLT5JMCFBISL3YxL3JvdXRlczpleHBsYWluEpABCg5SZWFzc2lnblRpY2tldBInLnNhbGdhLnJvdXRpbmcudjEuUmVhc3NpZ25UaWNrZXRSZXF1ZXN0Giguc2FsZ2Eucm91dGluZy52MS5SZWFzc2lnblRpY2tldFJlc3BvbnNlIiuC0+STAiU6ASoiIC92MS90aWNrZXRzL3t0aWNrZXRfaWR9OnJlYXNzaWduEpMBCg9MaXN0QXNzaWdubWVudHMSKC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1JlcXVlc3QaKS5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1Jlc3BvbnNlIiuC0+STAiUSIy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2Fzc2lnbm1lbnRzEoMBCg1MaXN0VGVhbVF1ZXVlEiYuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbVF1ZXVlUmVxdWVzdBonLnNhbGdhLnJvdXRpbmcudjEuTGlzdFRlYW1RdWV1ZVJlc3BvbnNlIiGC0+STAhsSGS92MS90ZWFtcy97dGVhbV9pZH0vcXVldWUSegoPTGlzdFRyaWFnZVF1ZXVlEiguc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXNwb25zZSISgtPkkwIMEgovdjEvdHJpYWdlQs0BChRjb20uc2FsZ2Eucm91dGluZy52MUITUm91dGluZ1NlcnZpY2VQcm90b1ABWj5naXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9yb3V0aW5nL3YxO3JvdXRpbmd2MaICA1NSWKoCEFNhbGdhLlJvdXRpbmcuVjHKAhBTYWxnYVxSb3V0aW5nXFYx4gIcU2FsZ2FcUm91dGluZ1xWMVxHUEJNZXRhZGF0YeoCElNhbGdhOjpSb3V0aW5nOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_struct, file_salga_common_v1_common, file_salga_routing_v1_routing]);
+  fileDesc("CiZzYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSJRChlDcmVhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IlIKGkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IpABChlVcGRhdGVNdW5pY2lwYWxpdHlSZXF1ZXN0EjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxIMCgRjb2RlGAMgASgJIlIKGlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlEjQKDG11bmljaXBhbGl0eRgBIAEoCzIeLnNhbGdhLnJvdXRpbmcudjEuTXVuaWNpcGFsaXR5IiYKFkdldE11bmljaXBhbGl0eVJlcXVlc3QSDAoEY29kZRgBIAEoCSJPChdHZXRNdW5pY2lwYWxpdHlSZXNwb25zZRI0CgxtdW5pY2lwYWxpdHkYASABKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eSJuChlMaXN0TXVuaWNpcGFsaXRpZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhgKEGluY2x1ZGVfYm91bmRhcnkYAyABKAgSEAoIcHJvdmluY2UYBCABKAkibQoaTGlzdE11bmljaXBhbGl0aWVzUmVzcG9uc2USNgoObXVuaWNpcGFsaXRpZXMYASADKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki9gEKG0ltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvZGVfcHJvcGVydHkYAiABKAkSFQoNbmFtZV9wcm9wZXJ0eRgDIAEoCRIZChFwcm92aW5jZV9wcm9wZXJ0eRgEIAEoCRIqCgRtb2RlGAUgASgOMhwuc2FsZ2Eucm91dGluZy52MS5JbXBvcnRNb2RlEh8KF21heF9hcmVhX2NoYW5nZV9wZXJjZW50GAYgASgBEgwKBHNyaWQYByABKAUinAEKHEltcG9ydE11bmljaXBhbGl0aWVzUmVzcG9uc2USDwoHY3JlYXRlZBgBIAEoBRIPCgd1cGRhdGVkGAIgASgFEhAKCHJlcGFpcmVkGAMgASgFEg8KB3JlZnVzZWQYBCABKAUSNwoIZmVhdHVyZXMYBSADKAsyJS5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydEZlYXR1cmVSZXBvcnQiRwoaUmVzb2x2ZUp1cmlzZGljdGlvblJlcXVlc3QSKQoIbG9jYXRpb24YASABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nIlMKG1Jlc29sdmVKdXJpc2RpY3Rpb25SZXNwb25zZRI0CgxtdW5pY2lwYWxpdHkYASABKAsyHi5zYWxnYS5yb3V0aW5nLnYxLk11bmljaXBhbGl0eSJWChFDcmVhdGVUZWFtUmVxdWVzdBIkCgR0ZWFtGAEgASgLMhYuc2FsZ2Eucm91dGluZy52MS5UZWFtEhsKE3JlcGFpcl9zZXJ2aWNlX2FyZWEYAiABKAgiOgoSQ3JlYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0ikwEKEVVwZGF0ZVRlYW1SZXF1ZXN0EiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgoKAmlkGAMgASgJEhsKE3JlcGFpcl9zZXJ2aWNlX2FyZWEYBCABKAgiOgoSVXBkYXRlVGVhbVJlc3BvbnNlEiQKBHRlYW0YASABKAsyFi5zYWxnYS5yb3V0aW5nLnYxLlRlYW0iIwoVRGVhY3RpdmF0ZVRlYW1SZXF1ZXN0EgoKAmlkGAEgASgJIj4KFkRlYWN0aXZhdGVUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSIcCg5HZXRUZWFtUmVxdWVzdBIKCgJpZBgBIAEoCSI3Cg9HZXRUZWFtUmVzcG9uc2USJAoEdGVhbRgBIAEoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbSKuAQoQTGlzdFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSGAoQaW5jbHVkZV9pbmFjdGl2ZRgDIAEoCBIcChRpbmNsdWRlX3NlcnZpY2VfYXJlYRgEIAEoCBIRCglwYWdlX3NpemUYBSABKAUSEgoKcGFnZV90b2tlbhgGIAEoCSJTChFMaXN0VGVhbXNSZXNwb25zZRIlCgV0ZWFtcxgBIAMoCzIWLnNhbGdhLnJvdXRpbmcudjEuVGVhbRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkingIKEkltcG9ydFRlYW1zUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSKwoIY2F0ZWdvcnkYAiABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSDwoHaXNfc2FwcxgDIAEoCBIzChJmZWF0dXJlX2NvbGxlY3Rpb24YBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDW5hbWVfcHJvcGVydHkYBSABKAkSEwoLbmFtZV9wcmVmaXgYBiABKAkSKgoEbW9kZRgHIAEoDjIcLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0TW9kZRIfChdtYXhfYXJlYV9jaGFuZ2VfcGVyY2VudBgIIAEoARIMCgRzcmlkGAkgASgFIpMBChNJbXBvcnRUZWFtc1Jlc3BvbnNlEg8KB2NyZWF0ZWQYASABKAUSDwoHdXBkYXRlZBgCIAEoBRIQCghyZXBhaXJlZBgDIAEoBRIPCgdyZWZ1c2VkGAQgASgFEjcKCGZlYXR1cmVzGAUgAygLMiUuc2FsZ2Eucm91dGluZy52MS5JbXBvcnRGZWF0dXJlUmVwb3J0In0KE0V4cGxhaW5Sb3V0ZVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEikKCGxvY2F0aW9uGAIgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeSJJChRFeHBsYWluUm91dGVSZXNwb25zZRIxCghkZWNpc2lvbhgBIAEoCzIfLnNhbGdhLnJvdXRpbmcudjEuUm91dGVEZWNpc2lvbiJcChVSZWFzc2lnblRpY2tldFJlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSEQoJcGVyc29uX2lkGAMgASgJEgwKBG5vdGUYBCABKAkiSgoWUmVhc3NpZ25UaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50IisKFkxpc3RBc3NpZ25tZW50c1JlcXVlc3QSEQoJdGlja2V0X2lkGAEgASgJIkwKF0xpc3RBc3NpZ25tZW50c1Jlc3BvbnNlEjEKC2Fzc2lnbm1lbnRzGAEgAygLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50ImgKFExpc3RUZWFtUXVldWVSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSGAoQaW5jbHVkZV9maW5pc2hlZBgCIAEoCBIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJhChVMaXN0VGVhbVF1ZXVlUmVzcG9uc2USLwoHdGlja2V0cxgBIAMoCzIeLnNhbGdhLnJvdXRpbmcudjEuUXVldWVkVGlja2V0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJPChZMaXN0VHJpYWdlUXVldWVSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJjChdMaXN0VHJpYWdlUXVldWVSZXNwb25zZRIvCgd0aWNrZXRzGAEgAygLMh4uc2FsZ2Eucm91dGluZy52MS5RdWV1ZWRUaWNrZXQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIssBChNJbXBvcnRGZWF0dXJlUmVwb3J0Eg0KBWluZGV4GAEgASgFEgwKBG5hbWUYAiABKAkSMAoHb3V0Y29tZRgDIAEoDjIfLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0T3V0Y29tZRIQCghyZXBhaXJlZBgEIAEoCBIWCg5pbnZhbGlkX3JlYXNvbhgFIAEoCRIbChNhcmVhX2NoYW5nZV9wZXJjZW50GAYgASgBEg0KBWZpZWxkGAcgASgJEg8KB3JlZnVzYWwYCCABKAkiUQoSR2V0Q292ZXJhZ2VSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIrCghjYXRlZ29yeRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeSJDChNHZXRDb3ZlcmFnZVJlc3BvbnNlEiwKCGNvdmVyYWdlGAEgASgLMhouc2FsZ2Eucm91dGluZy52MS5Db3ZlcmFnZSKzAgoYSW1wb3J0Qm91bmRhcnlTZXRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIyCg5lZmZlY3RpdmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoSZmVhdHVyZV9jb2xsZWN0aW9uGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIVCg1jb2RlX3Byb3BlcnR5GAQgASgJEhYKDmxhYmVsX3Byb3BlcnR5GAUgASgJEg4KBnNvdXJjZRgGIAEoCRITCgttZXJnZWRfZnJvbRgHIAMoCRIwCg10ZWFtX2NhdGVnb3J5GAggASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhgKEHRlYW1fbmFtZV9wcmVmaXgYCSABKAkiUAoZSW1wb3J0Qm91bmRhcnlTZXRSZXNwb25zZRIzCgxib3VuZGFyeV9zZXQYASABKAsyHS5zYWxnYS5yb3V0aW5nLnYxLkJvdW5kYXJ5U2V0IikKF0xpc3RCb3VuZGFyeVNldHNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCSJQChhMaXN0Qm91bmRhcnlTZXRzUmVzcG9uc2USNAoNYm91bmRhcnlfc2V0cxgBIAMoCzIdLnNhbGdhLnJvdXRpbmcudjEuQm91bmRhcnlTZXQqfQoKSW1wb3J0TW9kZRIbChdJTVBPUlRfTU9ERV9VTlNQRUNJRklFRBAAEhYKEklNUE9SVF9NT0RFX1JFUEFJUhABEh4KGklNUE9SVF9NT0RFX1JFRlVTRV9GRUFUVVJFEAISGgoWSU1QT1JUX01PREVfUkVGVVNFX0FMTBADKoMBCg1JbXBvcnRPdXRjb21lEh4KGklNUE9SVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGgoWSU1QT1JUX09VVENPTUVfQ1JFQVRFRBABEhoKFklNUE9SVF9PVVRDT01FX1VQREFURUQQAhIaChZJTVBPUlRfT1VUQ09NRV9SRUZVU0VEEAMykRUKDlJvdXRpbmdTZXJ2aWNlEpkBChJDcmVhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIiiC0+STAiI6DG11bmljaXBhbGl0eSISL3YxL211bmljaXBhbGl0aWVzEqABChJVcGRhdGVNdW5pY2lwYWxpdHkSKy5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZU11bmljaXBhbGl0eVJlc3BvbnNlIi+C0+STAik6DG11bmljaXBhbGl0eTIZL3YxL211bmljaXBhbGl0aWVzL3tjb2RlfRKJAQoPR2V0TXVuaWNpcGFsaXR5Eiguc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5HZXRNdW5pY2lwYWxpdHlSZXNwb25zZSIhgtPkkwIbEhkvdjEvbXVuaWNpcGFsaXRpZXMve2NvZGV9EosBChJMaXN0TXVuaWNpcGFsaXRpZXMSKy5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1JlcXVlc3QaLC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RNdW5pY2lwYWxpdGllc1Jlc3BvbnNlIhqC0+STAhQSEi92MS9tdW5pY2lwYWxpdGllcxKbAQoUSW1wb3J0TXVuaWNpcGFsaXRpZXMSLS5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydE11bmljaXBhbGl0aWVzUmVxdWVzdBouLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0TXVuaWNpcGFsaXRpZXNSZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvbXVuaWNpcGFsaXRpZXM6aW1wb3J0EpUBChNSZXNvbHZlSnVyaXNkaWN0aW9uEiwuc2FsZ2Eucm91dGluZy52MS5SZXNvbHZlSnVyaXNkaWN0aW9uUmVxdWVzdBotLnNhbGdhLnJvdXRpbmcudjEuUmVzb2x2ZUp1cmlzZGljdGlvblJlc3BvbnNlIiGC0+STAhsSGS92MS9qdXJpc2RpY3Rpb25zOnJlc29sdmUScAoKQ3JlYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuQ3JlYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLkNyZWF0ZVRlYW1SZXNwb25zZSIXgtPkkwIROgR0ZWFtIgkvdjEvdGVhbXMSdQoKVXBkYXRlVGVhbRIjLnNhbGdhLnJvdXRpbmcudjEuVXBkYXRlVGVhbVJlcXVlc3QaJC5zYWxnYS5yb3V0aW5nLnYxLlVwZGF0ZVRlYW1SZXNwb25zZSIcgtPkkwIWOgR0ZWFtMg4vdjEvdGVhbXMve2lkfRKJAQoORGVhY3RpdmF0ZVRlYW0SJy5zYWxnYS5yb3V0aW5nLnYxLkRlYWN0aXZhdGVUZWFtUmVxdWVzdBooLnNhbGdhLnJvdXRpbmcudjEuRGVhY3RpdmF0ZVRlYW1SZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvdGVhbXMve2lkfTpkZWFjdGl2YXRlEmYKB0dldFRlYW0SIC5zYWxnYS5yb3V0aW5nLnYxLkdldFRlYW1SZXF1ZXN0GiEuc2FsZ2Eucm91dGluZy52MS5HZXRUZWFtUmVzcG9uc2UiFoLT5JMCEBIOL3YxL3RlYW1zL3tpZH0SZwoJTGlzdFRlYW1zEiIuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXF1ZXN0GiMuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbXNSZXNwb25zZSIRgtPkkwILEgkvdjEvdGVhbXMSdwoLSW1wb3J0VGVhbXMSJC5zYWxnYS5yb3V0aW5nLnYxLkltcG9ydFRlYW1zUmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0VGVhbXNSZXNwb25zZSIbgtPkkwIVOgEqIhAvdjEvdGVhbXM6aW1wb3J0EnkKDEV4cGxhaW5Sb3V0ZRIlLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVxdWVzdBomLnNhbGdhLnJvdXRpbmcudjEuRXhwbGFpblJvdXRlUmVzcG9uc2UiGoLT5JMCFBISL3YxL3JvdXRlczpleHBsYWluEpABCg5SZWFzc2lnblRpY2tldBInLnNhbGdhLnJvdXRpbmcudjEuUmVhc3NpZ25UaWNrZXRSZXF1ZXN0Giguc2FsZ2Eucm91dGluZy52MS5SZWFzc2lnblRpY2tldFJlc3BvbnNlIiuC0+STAiU6ASoiIC92MS90aWNrZXRzL3t0aWNrZXRfaWR9OnJlYXNzaWduEpMBCg9MaXN0QXNzaWdubWVudHMSKC5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1JlcXVlc3QaKS5zYWxnYS5yb3V0aW5nLnYxLkxpc3RBc3NpZ25tZW50c1Jlc3BvbnNlIiuC0+STAiUSIy92MS90aWNrZXRzL3t0aWNrZXRfaWR9L2Fzc2lnbm1lbnRzEoMBCg1MaXN0VGVhbVF1ZXVlEiYuc2FsZ2Eucm91dGluZy52MS5MaXN0VGVhbVF1ZXVlUmVxdWVzdBonLnNhbGdhLnJvdXRpbmcudjEuTGlzdFRlYW1RdWV1ZVJlc3BvbnNlIiGC0+STAhsSGS92MS90ZWFtcy97dGVhbV9pZH0vcXVldWUSegoPTGlzdFRyaWFnZVF1ZXVlEiguc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXF1ZXN0Gikuc2FsZ2Eucm91dGluZy52MS5MaXN0VHJpYWdlUXVldWVSZXNwb25zZSISgtPkkwIMEgovdjEvdHJpYWdlEnAKC0dldENvdmVyYWdlEiQuc2FsZ2Eucm91dGluZy52MS5HZXRDb3ZlcmFnZVJlcXVlc3QaJS5zYWxnYS5yb3V0aW5nLnYxLkdldENvdmVyYWdlUmVzcG9uc2UiFILT5JMCDhIML3YxL2NvdmVyYWdlEpEBChFJbXBvcnRCb3VuZGFyeVNldBIqLnNhbGdhLnJvdXRpbmcudjEuSW1wb3J0Qm91bmRhcnlTZXRSZXF1ZXN0Gisuc2FsZ2Eucm91dGluZy52MS5JbXBvcnRCb3VuZGFyeVNldFJlc3BvbnNlIiOC0+STAh06ASoiGC92MS9ib3VuZGFyeS1zZXRzOmltcG9ydBKEAQoQTGlzdEJvdW5kYXJ5U2V0cxIpLnNhbGdhLnJvdXRpbmcudjEuTGlzdEJvdW5kYXJ5U2V0c1JlcXVlc3QaKi5zYWxnYS5yb3V0aW5nLnYxLkxpc3RCb3VuZGFyeVNldHNSZXNwb25zZSIZgtPkkwITEhEvdjEvYm91bmRhcnktc2V0c0LNAQoUY29tLnNhbGdhLnJvdXRpbmcudjFCE1JvdXRpbmdTZXJ2aWNlUHJvdG9QAVo+Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evcm91dGluZy92MTtyb3V0aW5ndjGiAgNTUliqAhBTYWxnYS5Sb3V0aW5nLlYxygIQU2FsZ2FcUm91dGluZ1xWMeICHFNhbGdhXFJvdXRpbmdcVjFcR1BCTWV0YWRhdGHqAhJTYWxnYTo6Um91dGluZzo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_routing_v1_routing]);
 
 /**
  * CreateMunicipalityRequest is the input of RoutingService.CreateMunicipality.
@@ -1174,6 +1174,207 @@ export const ImportFeatureReportSchema: GenMessage<ImportFeatureReport> = /*@__P
   messageDesc(file_salga_routing_v1_routing_service, 34);
 
 /**
+ * GetCoverageRequest is the input of RoutingService.GetCoverage.
+ *
+ * @generated from message salga.routing.v1.GetCoverageRequest
+ */
+export type GetCoverageRequest = Message<"salga.routing.v1.GetCoverageRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * Category whose teams are measured; required. For CATEGORY_GBV the
+   * active SAPS liaison teams of any category are measured, the only teams
+   * GBV tickets are routed to.
+   *
+   * @generated from field: salga.common.v1.Category category = 2;
+   */
+  category: Category;
+};
+
+/**
+ * Describes the message salga.routing.v1.GetCoverageRequest.
+ * Use `create(GetCoverageRequestSchema)` to create a new message.
+ */
+export const GetCoverageRequestSchema: GenMessage<GetCoverageRequest> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_service, 35);
+
+/**
+ * GetCoverageResponse is the output of RoutingService.GetCoverage.
+ *
+ * @generated from message salga.routing.v1.GetCoverageResponse
+ */
+export type GetCoverageResponse = Message<"salga.routing.v1.GetCoverageResponse"> & {
+  /**
+   * How the category's active teams cover the municipality.
+   *
+   * @generated from field: salga.routing.v1.Coverage coverage = 1;
+   */
+  coverage?: Coverage | undefined;
+};
+
+/**
+ * Describes the message salga.routing.v1.GetCoverageResponse.
+ * Use `create(GetCoverageResponseSchema)` to create a new message.
+ */
+export const GetCoverageResponseSchema: GenMessage<GetCoverageResponse> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_service, 36);
+
+/**
+ * ImportBoundarySetRequest is the input of RoutingService.ImportBoundarySet.
+ *
+ * @generated from message salga.routing.v1.ImportBoundarySetRequest
+ */
+export type ImportBoundarySetRequest = Message<"salga.routing.v1.ImportBoundarySetRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * When the set comes into force; required, and later than every version
+   * the municipality already has. A time already past applies it at once.
+   *
+   * @generated from field: google.protobuf.Timestamp effective_time = 2;
+   */
+  effectiveTime?: Timestamp | undefined;
+
+  /**
+   * A GeoJSON FeatureCollection of the wards, one Polygon/MultiPolygon
+   * feature per ward. Invalid official shapes are stored repaired
+   * (ST_MakeValid) and listed in the report.
+   *
+   * @generated from field: google.protobuf.Struct feature_collection = 3;
+   */
+  featureCollection?: JsonObject | undefined;
+
+  /**
+   * Feature property holding the ward code; default `WARD` (the MDB's
+   * 8-digit code).
+   *
+   * @generated from field: string code_property = 4;
+   */
+  codeProperty: string;
+
+  /**
+   * Feature property holding the ward's label (its number); default
+   * `WARDNO`, else the code.
+   *
+   * @generated from field: string label_property = 5;
+   */
+  labelProperty: string;
+
+  /**
+   * Where the set comes from, e.g. `MDB 2016 wards`.
+   *
+   * @generated from field: string source = 6;
+   */
+  source: string;
+
+  /**
+   * Codes of municipalities this one absorbs with the set (e.g. NC083 into
+   * NC087 in 2016): their wards are compared too, and their ward teams are
+   * retired when the set comes into force. Platform admins only.
+   *
+   * @generated from field: repeated string merged_from = 7;
+   */
+  mergedFrom: string[];
+
+  /**
+   * When set, a team of this category is built for each ward without one,
+   * named team_name_prefix and the ward's label (an existing team of that
+   * name without a ward code is adopted). Not CATEGORY_GBV.
+   *
+   * @generated from field: salga.common.v1.Category team_category = 8;
+   */
+  teamCategory: Category;
+
+  /**
+   * Text put before the ward's label in the names of built teams, e.g.
+   * `Water ward `.
+   *
+   * @generated from field: string team_name_prefix = 9;
+   */
+  teamNamePrefix: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.ImportBoundarySetRequest.
+ * Use `create(ImportBoundarySetRequestSchema)` to create a new message.
+ */
+export const ImportBoundarySetRequestSchema: GenMessage<ImportBoundarySetRequest> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_service, 37);
+
+/**
+ * ImportBoundarySetResponse is the output of RoutingService.ImportBoundarySet.
+ *
+ * @generated from message salga.routing.v1.ImportBoundarySetResponse
+ */
+export type ImportBoundarySetResponse = Message<"salga.routing.v1.ImportBoundarySetResponse"> & {
+  /**
+   * The stored version with its report.
+   *
+   * @generated from field: salga.routing.v1.BoundarySet boundary_set = 1;
+   */
+  boundarySet?: BoundarySet | undefined;
+};
+
+/**
+ * Describes the message salga.routing.v1.ImportBoundarySetResponse.
+ * Use `create(ImportBoundarySetResponseSchema)` to create a new message.
+ */
+export const ImportBoundarySetResponseSchema: GenMessage<ImportBoundarySetResponse> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_service, 38);
+
+/**
+ * ListBoundarySetsRequest is the input of RoutingService.ListBoundarySets.
+ *
+ * @generated from message salga.routing.v1.ListBoundarySetsRequest
+ */
+export type ListBoundarySetsRequest = Message<"salga.routing.v1.ListBoundarySetsRequest"> & {
+  /**
+   * Municipality code; defaults to the caller's tenant.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+};
+
+/**
+ * Describes the message salga.routing.v1.ListBoundarySetsRequest.
+ * Use `create(ListBoundarySetsRequestSchema)` to create a new message.
+ */
+export const ListBoundarySetsRequestSchema: GenMessage<ListBoundarySetsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_service, 39);
+
+/**
+ * ListBoundarySetsResponse is the output of RoutingService.ListBoundarySets.
+ *
+ * @generated from message salga.routing.v1.ListBoundarySetsResponse
+ */
+export type ListBoundarySetsResponse = Message<"salga.routing.v1.ListBoundarySetsResponse"> & {
+  /**
+   * Every version, oldest first.
+   *
+   * @generated from field: repeated salga.routing.v1.BoundarySet boundary_sets = 1;
+   */
+  boundarySets: BoundarySet[];
+};
+
+/**
+ * Describes the message salga.routing.v1.ListBoundarySetsResponse.
+ * Use `create(ListBoundarySetsResponseSchema)` to create a new message.
+ */
+export const ListBoundarySetsResponseSchema: GenMessage<ListBoundarySetsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_service, 40);
+
+/**
  * ImportMode says what an import does with an area PostGIS finds invalid
  * (self-intersecting rings and the like) and with features it refuses.
  *
@@ -1446,6 +1647,49 @@ export const RoutingService: GenService<{
     methodKind: "unary";
     input: typeof ListTriageQueueRequestSchema;
     output: typeof ListTriageQueueResponseSchema;
+  },
+  /**
+   * GetCoverage measures how a category's active teams cover a
+   * municipality: the parts no team's service area covers (where tickets
+   * fall back to the nearest team) and the places where teams overlap, with
+   * the rule routing uses to choose between them. Staff of the tenant,
+   * platform admins and services, as for team reads.
+   *
+   * @generated from rpc salga.routing.v1.RoutingService.GetCoverage
+   */
+  getCoverage: {
+    methodKind: "unary";
+    input: typeof GetCoverageRequestSchema;
+    output: typeof GetCoverageResponseSchema;
+  },
+  /**
+   * ImportBoundarySet stores a new version of a municipality's wards (the
+   * Municipal Demarcation Board redraws them before each local election)
+   * with the date it comes into force, and reports the wards added, removed
+   * and changed against the version it replaces. On that date the teams
+   * built from wards follow their ward code to the new shape, or are
+   * retired when their code is gone. Municipal admins of the tenant and
+   * platform admins; a set that absorbs other municipalities
+   * (merged_from) only platform admins.
+   *
+   * @generated from rpc salga.routing.v1.RoutingService.ImportBoundarySet
+   */
+  importBoundarySet: {
+    methodKind: "unary";
+    input: typeof ImportBoundarySetRequestSchema;
+    output: typeof ImportBoundarySetResponseSchema;
+  },
+  /**
+   * ListBoundarySets lists a municipality's ward boundary versions, oldest
+   * first, with their reports. Staff of the tenant, platform admins and
+   * services.
+   *
+   * @generated from rpc salga.routing.v1.RoutingService.ListBoundarySets
+   */
+  listBoundarySets: {
+    methodKind: "unary";
+    input: typeof ListBoundarySetsRequestSchema;
+    output: typeof ListBoundarySetsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_routing_v1_routing_service, 0);
