@@ -19,7 +19,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
@@ -52,17 +51,15 @@ func run(ctx context.Context) error {
 	log := logging.New(cfg.LogLevel)
 	slog.SetDefault(log)
 
-	dial := func(addr string, extra ...grpc.DialOption) (*grpc.ClientConn, error) {
-		return grpc.NewClient(addr, append([]grpc.DialOption{
-			grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(64<<20))}, extra...)...)
-	}
+	// The services' addresses may each be a list of replicas or a name that
+	// resolves to them all: calls are balanced over the healthy ones, and
+	// safe ones move on from a replica that fails (peers.Connect).
 	var b httpapi.Backends
 	for _, d := range []struct {
 		addr string
 		dst  **grpc.ClientConn
 	}{{cfg.TicketAddr, &b.Ticket}, {cfg.RoutingAddr, &b.Routing}, {cfg.SLAAddr, &b.SLA}, {cfg.NotifyAddr, &b.Notify}} {
-		cc, err := dial(d.addr)
+		cc, err := peers.Connect(d.addr)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", d.addr, err)
 		}
