@@ -11,6 +11,8 @@ import (
 	// not yet serving) gets no new calls.
 	_ "google.golang.org/grpc/health"
 	"google.golang.org/grpc/resolver"
+
+	"github.com/salga/trustengine/libs/tracing"
 )
 
 // serviceConfig spreads calls over every address a peer's name resolves
@@ -38,6 +40,7 @@ func Connect(addr string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 		grpc.WithDefaultServiceConfig(serviceConfig),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)),
 		grpc.WithChainUnaryInterceptor(retryUnavailable),
+		tracing.DialOption(),
 	}
 	if list != nil {
 		base = append(base, grpc.WithResolvers(list))

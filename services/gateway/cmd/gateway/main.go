@@ -26,6 +26,7 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/peers"
+	"github.com/salga/trustengine/libs/tracing"
 	"github.com/salga/trustengine/services/gateway/internal/config"
 	"github.com/salga/trustengine/services/gateway/internal/console"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
@@ -50,6 +51,17 @@ func run(ctx context.Context) error {
 	}
 	log := logging.New(cfg.LogLevel)
 	slog.SetDefault(log)
+	stopTracing, err := tracing.Start(ctx, "gateway")
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(fctx); err != nil {
+			log.Warn("flush traces", "error", err.Error())
+		}
+	}()
 
 	// The services' addresses may each be a list of replicas or a name that
 	// resolves to them all: calls are balanced over the healthy ones, and
@@ -148,7 +160,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("gateway: listen %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
+	srv := &http.Server{Handler: tracing.HTTP(handler, "gateway"), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
 	log.Info("gateway listening", "addr", lis.Addr().String(), "console_built", con.Built(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr, "notify", cfg.NotifyAddr)
 
 	g, gctx := errgroup.WithContext(ctx)
