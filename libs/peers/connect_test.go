@@ -79,6 +79,7 @@ func TestCallsSpreadOverAListOfReplicasAndSafeOnesMoveOnFromAFailingOne(t *testi
 			&ticketv1.CreateTicketRequest{IdempotencyKey: "k-1"}, true},
 		{"a create whose key travels as the gateway's metadata", metadata.AppendToOutgoingContext(ctx, "idempotency-key", "k-2"),
 			"/salga.ticket.v1.TicketService/CreateTicket", &ticketv1.CreateTicketRequest{}, true},
+		{"a read the contract marks safe to repeat", ctx, "/salga.ticket.v1.TicketService/GetTicket", &ticketv1.GetTicketRequest{Id: "x"}, true},
 		{"a create without a key", ctx, "/salga.ticket.v1.TicketService/CreateTicket", &ticketv1.CreateTicketRequest{}, false},
 		{"a method the contracts do not know", ctx, "/test.Peer/Call", &emptypb.Empty{}, false},
 	}
