@@ -1,5 +1,6 @@
 // Package libs is the root of the Trust Engine platform module. The code lives in
 // subpackages: config, logging, apperr, auth, access, pg, geo, seal, vocab (and its
-// words, vocab/word), peers, queue, server, and the test helpers pgtest,
+// words, vocab/word), peers, queue, server, tracing, and the test helpers pgtest
+// (a shared server, or a cluster of a test's own),
 // server/servertest and queue/queuetest.
 package libs
