@@ -214,6 +214,8 @@ type suite struct {
 	slaAddr     string
 	notifyAddr  string
 	gatewayURL  string
+	// gatewayURLs are every gateway's URL, gatewayURL first.
+	gatewayURLs []string
 	procs       map[string]*proc
 	slaReplicas []*proc
 	// attachmentDir is where the ticket service keeps photos when it
@@ -262,6 +264,16 @@ type options struct {
 	// oidcEnv adds settings (claim names, refresh limits) for every process.
 	oidc    *authtest.Issuer
 	oidcEnv []string
+	// replicas runs that many processes of each of ticket, routing, sla
+	// and notify (at least slaReplicas and notifyReplicas of those two),
+	// and every process and gateway is given the list of them all, as a
+	// deployment behind a load balancer would be.
+	replicas int
+	// gateways is how many gateways run (default 1); s.gatewayURLs lists them.
+	gateways int
+	// database, when set, gives the suite its database on a PostgreSQL
+	// the test controls (pgtest.Cluster) instead of the shared server.
+	database func(t testing.TB) (string, *pgxpool.Pool)
 	// devDefaults leaves every secret unset, so development mode fills in
 	// the published development values; the test's tokens are signed with
 	// them.
@@ -274,9 +286,17 @@ type options struct {
 func startSuite(t testing.TB, o options) *suite {
 	t.Helper()
 	bin := binaries(t)
-	dbURL, db := pgtest.NewDBURL(t, "e2e", func(ctx context.Context, pool *pgxpool.Pool) error {
-		return pg.EnsurePostGIS(ctx, pool)
-	})
+	var (
+		dbURL string
+		db    *pgxpool.Pool
+	)
+	if o.database != nil {
+		dbURL, db = o.database(t)
+	} else {
+		dbURL, db = pgtest.NewDBURL(t, "e2e", func(ctx context.Context, pool *pgxpool.Pool) error {
+			return pg.EnsurePostGIS(ctx, pool)
+		})
+	}
 	s := &suite{t: t, db: db, procs: map[string]*proc{}, signer: auth.NewHS256Signer([]byte(secret)),
 		serviceKey: []byte(serviceSecret), gatewayKey: []byte(gatewaySecret),
 		ticketAddr: freePort(t), routingAddr: freePort(t), slaAddr: freePort(t), notifyAddr: freePort(t)}
@@ -307,16 +327,44 @@ func startSuite(t testing.TB, o options) *suite {
 		serviceKeys = []string{"SERVICE_JWT_SECRET=", "GATEWAY_JWT_SECRET="}
 		gatewayKeys = serviceKeys
 	}
-	gw := freePort(t)
-	s.gatewayURL = "http://" + gw
+	replicas := max(o.replicas, 1)
+	// addrs are the gRPC addresses of each service's replicas that callers
+	// know, the first one's first.
+	addrs := map[string][]string{"ticket": {s.ticketAddr}, "routing": {s.routingAddr}, "sla": {s.slaAddr}, "notify": {s.notifyAddr}}
+	for svc := range addrs {
+		for range replicas - 1 {
+			addrs[svc] = append(addrs[svc], freePort(t))
+		}
+	}
+	gateways := make([]string, max(o.gateways, 1))
+	for i := range gateways {
+		gateways[i] = freePort(t)
+		s.gatewayURLs = append(s.gatewayURLs, "http://"+gateways[i])
+	}
+	s.gatewayURL = s.gatewayURLs[0]
 	common := append(append([]string{
 		"DATABASE_URL=" + dbURL, "LOG_LEVEL=warn",
-		"TICKET_ADDR=" + s.ticketAddr, "ROUTING_ADDR=" + s.routingAddr, "SLA_ADDR=" + s.slaAddr, "NOTIFY_ADDR=" + s.notifyAddr,
+		"TICKET_ADDR=" + strings.Join(addrs["ticket"], ","), "ROUTING_ADDR=" + strings.Join(addrs["routing"], ","),
+		"SLA_ADDR=" + strings.Join(addrs["sla"], ","), "NOTIFY_ADDR=" + strings.Join(addrs["notify"], ","),
 		"SHUTDOWN_TIMEOUT=5s",
 	}, mode...), o.extraEnv...)
+	// addrOf is the address of replica i of svc: one callers know, or, for
+	// replicas beyond those (slaReplicas, notifyReplicas), a port of its own.
+	addrOf := func(svc string, i int) string {
+		if i < len(addrs[svc]) {
+			return addrs[svc][i]
+		}
+		return freePort(t)
+	}
+	replicaName := func(svc string, i int) string {
+		if i == 0 {
+			return svc
+		}
+		return fmt.Sprintf("%s-%d", svc, i)
+	}
 	add := func(name, bin string, env ...string) *proc {
 		keys := serviceKeys
-		if name == "gateway" {
+		if strings.HasPrefix(name, "gateway") {
 			keys = gatewayKeys
 		}
 		env = append(append(append(append([]string{}, common...), keys...), env...), o.envFor[name]...)
@@ -325,36 +373,29 @@ func startSuite(t testing.TB, o options) *suite {
 		return p
 	}
 	s.attachmentDir = t.TempDir()
-	add("ticket", filepath.Join(bin, "ticket"), "GRPC_ADDR="+s.ticketAddr, "ADMIN_ADDR="+freePort(t),
-		"ATTACHMENT_DIR="+s.attachmentDir, "ATTACHMENT_SPOOL_DIR="+t.TempDir())
-	add("routing", filepath.Join(bin, "routing"), "GRPC_ADDR="+s.routingAddr, "ADMIN_ADDR="+freePort(t))
-	if o.slaReplicas < 1 {
-		o.slaReplicas = 1
+	for i := range replicas {
+		add(replicaName("ticket", i), filepath.Join(bin, "ticket"), "GRPC_ADDR="+addrOf("ticket", i), "ADMIN_ADDR="+freePort(t),
+			"ATTACHMENT_DIR="+s.attachmentDir, "ATTACHMENT_SPOOL_DIR="+t.TempDir())
+		add(replicaName("routing", i), filepath.Join(bin, "routing"), "GRPC_ADDR="+addrOf("routing", i), "ADMIN_ADDR="+freePort(t))
 	}
+	o.slaReplicas = max(o.slaReplicas, replicas)
 	for i := range o.slaReplicas {
-		addr := s.slaAddr
-		if i > 0 {
-			addr = freePort(t) // further replicas sweep; callers use the first
-		}
-		s.slaReplicas = append(s.slaReplicas, add(fmt.Sprintf("sla-%d", i), filepath.Join(bin, "sla"), "GRPC_ADDR="+addr, "ADMIN_ADDR="+freePort(t)))
+		// Replicas beyond those callers know sweep and work the queues.
+		s.slaReplicas = append(s.slaReplicas, add(fmt.Sprintf("sla-%d", i), filepath.Join(bin, "sla"), "GRPC_ADDR="+addrOf("sla", i), "ADMIN_ADDR="+freePort(t)))
 	}
-	if o.notifyReplicas < 1 {
-		o.notifyReplicas = 1
-	}
+	o.notifyReplicas = max(o.notifyReplicas, replicas)
 	notifyEnv := []string{"NOTIFY_PUBLIC_URL=" + s.gatewayURL, "NOTIFY_RELEASE_INTERVAL=1s"}
 	if o.messaging {
 		s.mail, s.sms = startMailpit(t), startSMSFake(t)
 		notifyEnv = append(append(notifyEnv, s.mail.env()...), s.sms.env()...)
 	}
 	for i := range o.notifyReplicas {
-		addr := s.notifyAddr
-		if i > 0 {
-			addr = freePort(t) // further replicas work the same queue; the services call the first
-		}
 		s.notifyReplicas = append(s.notifyReplicas, add(fmt.Sprintf("notify-%d", i), filepath.Join(bin, "notify"),
-			append([]string{"GRPC_ADDR=" + addr, "ADMIN_ADDR=" + freePort(t)}, notifyEnv...)...))
+			append([]string{"GRPC_ADDR=" + addrOf("notify", i), "ADMIN_ADDR=" + freePort(t)}, notifyEnv...)...))
 	}
-	add("gateway", filepath.Join(bin, "gateway"), "GATEWAY_HTTP_ADDR="+gw)
+	for i, gw := range gateways {
+		add(replicaName("gateway", i), filepath.Join(bin, "gateway"), "GATEWAY_HTTP_ADDR="+gw)
+	}
 
 	// Start the first SLA and notify replicas alone so that concurrent
 	// first-time migrations are not what this test measures, then the rest.
@@ -362,13 +403,25 @@ func startSuite(t testing.TB, o options) *suite {
 		s.procs[name].start()
 		s.waitHealthy(name)
 	}
+	var more []string
+	for i := 1; i < replicas; i++ {
+		more = append(more, replicaName("ticket", i), replicaName("routing", i))
+	}
 	for i := 1; i < len(s.slaReplicas); i++ {
-		s.slaReplicas[i].start()
+		more = append(more, fmt.Sprintf("sla-%d", i))
 	}
 	for i := 1; i < len(s.notifyReplicas); i++ {
-		s.notifyReplicas[i].start()
+		more = append(more, fmt.Sprintf("notify-%d", i))
 	}
-	s.procs["gateway"].start()
+	for _, name := range more {
+		s.procs[name].start()
+	}
+	for _, name := range more {
+		s.waitHealthy(name)
+	}
+	for i := range gateways {
+		s.procs[replicaName("gateway", i)].start()
+	}
 	t.Cleanup(func() {
 		for _, p := range s.procs {
 			p.stop()
@@ -379,7 +432,9 @@ func startSuite(t testing.TB, o options) *suite {
 			}
 		}
 	})
-	s.waitHTTP("/readyz")
+	for _, u := range s.gatewayURLs {
+		s.waitHTTPAt(u, "/readyz")
+	}
 	return s
 }
 

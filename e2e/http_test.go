@@ -11,11 +11,11 @@ import (
 // httpClient is shared by the tests' JSON calls.
 var httpClient = &http.Client{Timeout: 10 * time.Second}
 
-// waitHTTP waits until the gateway answers path with 200.
-func (s *suite) waitHTTP(path string) {
+// waitHTTPAt waits until the gateway at base answers path with 200.
+func (s *suite) waitHTTPAt(base, path string) {
 	s.t.Helper()
-	s.eventually(60*time.Second, "gateway "+path, func() (bool, string) {
-		resp, err := httpClient.Get(s.gatewayURL + path)
+	s.eventually(60*time.Second, "gateway "+base+path, func() (bool, string) {
+		resp, err := httpClient.Get(base + path)
 		if err != nil {
 			return false, err.Error()
 		}

@@ -33,6 +33,7 @@ func TestToStatusMapsEachErrorToItsCode(t *testing.T) {
 		{"a gRPC status passes through", status.Error(codes.Unavailable, "down"), codes.Unavailable, "down"},
 		{"a cancelled context is Canceled", fmt.Errorf("q: %w", context.Canceled), codes.Canceled, "request canceled"},
 		{"an expired deadline is DeadlineExceeded", context.DeadlineExceeded, codes.DeadlineExceeded, "deadline exceeded"},
+		{"a dependency that cannot be reached is Unavailable and leaks no cause", fmt.Errorf("pg.InTx: %w", unreachable{}), codes.Unavailable, "temporarily unavailable, try again"},
 		{"an unknown error is Internal and leaks no cause", errors.New("pq: password=hunter2 relation secret"), codes.Internal, "internal error"},
 	}
 	for _, tt := range tests {
@@ -79,3 +80,10 @@ func TestViolationsReportEveryFieldOrNothing(t *testing.T) {
 	require.Equal(t, []apperr.FieldViolation{{Field: "tenant", Rule: "is required"}, {Field: "ticket_id", Rule: "must be a UUID"}}, ae.Violations())
 	require.Equal(t, "invalid tenant: is required; invalid ticket_id: must be a UUID", ae.Error())
 }
+
+// unreachable is an error saying a dependency could not be reached, as
+// libs/pg's UnavailableError does.
+type unreachable struct{}
+
+func (unreachable) Error() string     { return "dial tcp 10.0.0.5:5432: connect: connection refused" }
+func (unreachable) Unavailable() bool { return true }

@@ -15,11 +15,23 @@ import (
 // internalMessage is all a caller learns about an unexpected failure.
 const internalMessage = "internal error"
 
+// unavailableMessage is what a caller learns when a dependency is away.
+const unavailableMessage = "temporarily unavailable, try again"
+
+// isUnavailable reports whether err, anywhere in its chain, says a
+// dependency could not be reached (libs/pg's UnavailableError), by the
+// method Unavailable() bool.
+func isUnavailable(err error) bool {
+	var u interface{ Unavailable() bool }
+	return errors.As(err, &u) && u.Unavailable()
+}
+
 // ToStatus maps err to the status sent to the caller. A nil err gives an OK status.
 // Domain errors keep their code and message (wrapping is seen through with errors.As);
 // gRPC status errors pass through (except codes.Unknown, which is what a plain error
 // wrapped by status.FromError looks like, so it is treated as unexpected); context cancellation and deadline map to Canceled
-// and DeadlineExceeded; everything else is logged with its cause and becomes
+// and DeadlineExceeded; a dependency that could not be reached (an error
+// with Unavailable() true, such as libs/pg's) maps to Unavailable; everything else is logged with its cause and becomes
 // Internal "internal error".
 func ToStatus(ctx context.Context, err error) *status.Status {
 	if err == nil {
@@ -40,6 +52,11 @@ func ToStatus(ctx context.Context, err error) *status.Status {
 		return status.New(codes.Canceled, "request canceled")
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.New(codes.DeadlineExceeded, "deadline exceeded")
+	case isUnavailable(err):
+		// The database (or another dependency) is away for a moment: the
+		// caller may try again.
+		logging.FromContext(ctx).WarnContext(ctx, "unavailable", "error", err.Error())
+		return status.New(codes.Unavailable, unavailableMessage)
 	}
 	logging.FromContext(ctx).ErrorContext(ctx, "internal error", "error", err.Error())
 	return status.New(codes.Internal, internalMessage)

@@ -16,41 +16,27 @@ package peers
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
+	grpccreds "google.golang.org/grpc/credentials"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
 	"github.com/salga/trustengine/libs/auth"
 )
 
-// serviceConfig spreads calls over every address a peer's name resolves
-// to (its replicas), instead of gRPC's default of the first one.
-const serviceConfig = `{"loadBalancingConfig":[{"round_robin":{}}]}`
-
-// maxMessage is the largest message a peer call sends or receives: imports
-// of boundaries are large.
-const maxMessage = 64 << 20
-
-// Dial connects to the peer at addr as id. Every call on the connection
-// needs a tenant in its context (ForTenant or AllTenants) and carries a
-// token id mints for it. The connection is lazy: a peer that is down fails
-// calls, not Dial.
+// Dial connects to the peer at addr (see Connect) as id. Every call on
+// the connection needs a tenant in its context (ForTenant or AllTenants)
+// and carries a token id mints for it. The connection is lazy: a peer that
+// is down fails calls, not Dial.
 func Dial(addr string, id Identity, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
-	conn, err := grpc.NewClient(addr, append([]grpc.DialOption{
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
+	return Connect(addr, append([]grpc.DialOption{
 		grpc.WithPerRPCCredentials(credentials{id: id}),
 		grpc.WithChainUnaryInterceptor(checkTenant(id)),
 		grpc.WithChainStreamInterceptor(checkTenantStream(id)),
-		grpc.WithDefaultServiceConfig(serviceConfig),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)),
 	}, opts...)...)
-	if err != nil {
-		return nil, fmt.Errorf("peers.Dial %s: %w", addr, err)
-	}
-	return conn, nil
 }
 
 type tenantKey struct{}
@@ -119,6 +105,11 @@ type credentials struct{ id Identity }
 // GetRequestMetadata implements credentials.PerRPCCredentials.
 func (c credentials) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
 	tenant, ok := TenantOf(ctx)
+	if !ok && isHealthCheck(ctx) {
+		// The balancer's own health checks (Connect) carry no token:
+		// grpc.health.v1 needs none.
+		return nil, nil
+	}
 	if !ok {
 		// The interceptor refuses such calls first; this is the last guard.
 		return nil, status.Error(codes.PermissionDenied, "peers: no tenant for this call")
@@ -128,6 +119,12 @@ func (c credentials) GetRequestMetadata(ctx context.Context, _ ...string) (map[s
 		return nil, status.Errorf(codes.PermissionDenied, "peers: %v", err)
 	}
 	return map[string]string{"authorization": "Bearer " + tok}, nil
+}
+
+// isHealthCheck reports whether ctx is that of a grpc.health.v1 call.
+func isHealthCheck(ctx context.Context) bool {
+	ri, ok := grpccreds.RequestInfoFromContext(ctx)
+	return ok && strings.HasPrefix(ri.Method, "/"+healthpb.Health_ServiceDesc.ServiceName+"/")
 }
 
 // RequireTransportSecurity implements credentials.PerRPCCredentials: the

@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
@@ -62,6 +64,9 @@ func start(t *testing.T, id peers.Identity) (*peer, *grpc.ClientConn) {
 		}
 		return ss.SendMsg(&emptypb.Empty{})
 	}))
+	// Dial checks the peer's health before sending it calls, as every
+	// service serves it.
+	healthpb.RegisterHealthServer(srv, health.NewServer())
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
 	conn, err := peers.Dial("passthrough:///bufconn", id,

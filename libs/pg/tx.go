@@ -27,7 +27,7 @@ func InTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx) 
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("pg.InTx: %w", err)
+		return fmt.Errorf("pg.InTx: %w", classify(err))
 	}
 	return nil
 }
@@ -93,7 +93,7 @@ func Read(ctx context.Context, pool *pgxpool.Pool, scope Scope, queue func(*pgx.
 	b.Queue(scopeSQL+`, set_config('transaction_read_only', 'on', true)`, scopeArgs(scope)...)
 	queue(b)
 	if err := pool.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("pg.Read: %w", err)
+		return fmt.Errorf("pg.Read: %w", classify(err))
 	}
 	return nil
 }

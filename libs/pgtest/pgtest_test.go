@@ -56,3 +56,18 @@ func TestManyParallelClones(t *testing.T) {
 		})
 	}
 }
+
+func TestAClusterOfTheTestsOwnStopsAndStartsAgain(t *testing.T) {
+	t.Parallel()
+	c := pgtest.StartCluster(t)
+	url, pool := c.NewDBURL(t, nil)
+	ctx := context.Background()
+	var postgis string
+	require.NoError(t, pool.QueryRow(ctx, `select extversion from pg_extension where extname = 'postgis'`).Scan(&postgis))
+	require.NotEmpty(t, postgis, "PostGIS is there")
+	require.NoError(t, c.Stop())
+	require.Error(t, pool.Ping(ctx), "a stopped cluster answers nothing")
+	require.NoError(t, c.Start())
+	require.NoError(t, pool.Ping(ctx), "the pool reconnects once it is back")
+	require.Contains(t, url, "127.0.0.1:")
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Worker registers the worker of one job kind on a client (see Work).
@@ -75,7 +76,8 @@ func New(o Options) (*Client, error) {
 	}
 	// A process inserts jobs for every peer but works only the queues of
 	// the peers it knows, so kinds without a worker here are expected.
-	cfg := &river.Config{Schema: o.Schema, Logger: o.Logger, SkipUnknownJobCheck: true}
+	cfg := &river.Config{Schema: o.Schema, Logger: o.Logger, SkipUnknownJobCheck: true,
+		Middleware: []rivertype.Middleware{&traceJobs{}}}
 	if len(o.Queues) > 0 {
 		cfg.Workers = river.NewWorkers()
 		cfg.Queues = map[string]river.QueueConfig{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/seal"
+	"github.com/salga/trustengine/libs/tracing"
 )
 
 // Process is what every service opens before it wires its own parts (its
@@ -26,6 +28,8 @@ type Process struct {
 	name     string
 	common   config.Common
 	verifier *auth.Verifier
+	// stopTracing flushes the process's spans (libs/tracing).
+	stopTracing func(context.Context) error
 }
 
 // Open opens the process of service name with settings c: its logger,
@@ -56,6 +60,10 @@ func open(ctx context.Context, name string, c config.Common, log *slog.Logger, p
 	if err != nil {
 		return nil, err
 	}
+	stopTracing, err := tracing.Start(ctx, name)
+	if err != nil {
+		return nil, err
+	}
 	pool, err := pg.Connect(ctx, c.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -64,11 +72,18 @@ func open(ctx context.Context, name string, c config.Common, log *slog.Logger, p
 		pool.Close()
 		return nil, fmt.Errorf("server.Open: %s: %w", name, err)
 	}
-	return &Process{Log: log, Pool: pool, name: name, common: c, verifier: verifier}, nil
+	return &Process{Log: log, Pool: pool, name: name, common: c, verifier: verifier, stopTracing: stopTracing}, nil
 }
 
-// Close closes the process's database.
-func (p *Process) Close() { p.Pool.Close() }
+// Close closes the process's database and flushes its spans.
+func (p *Process) Close() {
+	p.Pool.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := p.stopTracing(ctx); err != nil {
+		p.Log.Warn("flush traces", "error", err.Error())
+	}
+}
 
 // Server builds the process's server: o, which carries the service's own
 // settings (its queue, background loops and gRPC options), with those

@@ -30,6 +30,7 @@ import (
 	"google.golang.org/grpc/reflection"
 
 	"github.com/salga/trustengine/libs/auth"
+	"github.com/salga/trustengine/libs/tracing"
 )
 
 // Defaults applied by New for zero Options fields.
@@ -120,6 +121,7 @@ func New(opts Options) *Server {
 		opts.DefaultTimeout = DefaultRPCTimeout
 	}
 	so := append([]grpc.ServerOption{
+		tracing.ServerOption(),
 		grpc.ChainUnaryInterceptor(unaryChain(opts)...),
 		grpc.ChainStreamInterceptor(streamChain(opts)...),
 	}, opts.ServerOptions...)

@@ -19,7 +19,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
@@ -28,6 +27,7 @@ import (
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/logging"
 	"github.com/salga/trustengine/libs/peers"
+	"github.com/salga/trustengine/libs/tracing"
 	"github.com/salga/trustengine/services/gateway/internal/config"
 	"github.com/salga/trustengine/services/gateway/internal/console"
 	"github.com/salga/trustengine/services/gateway/internal/httpapi"
@@ -52,18 +52,27 @@ func run(ctx context.Context) error {
 	}
 	log := logging.New(cfg.LogLevel)
 	slog.SetDefault(log)
-
-	dial := func(addr string, extra ...grpc.DialOption) (*grpc.ClientConn, error) {
-		return grpc.NewClient(addr, append([]grpc.DialOption{
-			grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(64<<20))}, extra...)...)
+	stopTracing, err := tracing.Start(ctx, "gateway")
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
 	}
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(fctx); err != nil {
+			log.Warn("flush traces", "error", err.Error())
+		}
+	}()
+
+	// The services' addresses may each be a list of replicas or a name that
+	// resolves to them all: calls are balanced over the healthy ones, and
+	// safe ones move on from a replica that fails (peers.Connect).
 	var b httpapi.Backends
 	for _, d := range []struct {
 		addr string
 		dst  **grpc.ClientConn
 	}{{cfg.TicketAddr, &b.Ticket}, {cfg.RoutingAddr, &b.Routing}, {cfg.SLAAddr, &b.SLA}, {cfg.NotifyAddr, &b.Notify}} {
-		cc, err := dial(d.addr)
+		cc, err := peers.Connect(d.addr)
 		if err != nil {
 			return fmt.Errorf("gateway: dial %s: %w", d.addr, err)
 		}
@@ -156,7 +165,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("gateway: listen %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
+	srv := &http.Server{Handler: tracing.HTTP(handler, "gateway"), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
 	log.Info("gateway listening", "addr", lis.Addr().String(), "console_built", con.Built(), "ticket", cfg.TicketAddr, "routing", cfg.RoutingAddr, "sla", cfg.SLAAddr, "notify", cfg.NotifyAddr)
 
 	g, gctx := errgroup.WithContext(ctx)

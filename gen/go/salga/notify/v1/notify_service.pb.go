@@ -1593,23 +1593,23 @@ const file_salga_notify_v1_notify_service_proto_rawDesc = "" +
 	"\x1bUpdateNotifySettingsRequest\x12;\n" +
 	"\bsettings\x18\x01 \x01(\v2\x1f.salga.notify.v1.NotifySettingsR\bsettings\"[\n" +
 	"\x1cUpdateNotifySettingsResponse\x12;\n" +
-	"\bsettings\x18\x01 \x01(\v2\x1f.salga.notify.v1.NotifySettingsR\bsettings2\x84\x13\n" +
-	"\rNotifyService\x12\x97\x01\n" +
-	"\x12ListTicketMessages\x12*.salga.notify.v1.ListTicketMessagesRequest\x1a+.salga.notify.v1.ListTicketMessagesResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/tickets/{ticket_id}/messages\x12\x89\x01\n" +
+	"\bsettings\x18\x01 \x01(\v2\x1f.salga.notify.v1.NotifySettingsR\bsettings2\x96\x13\n" +
+	"\rNotifyService\x12\x9a\x01\n" +
+	"\x12ListTicketMessages\x12*.salga.notify.v1.ListTicketMessagesRequest\x1a+.salga.notify.v1.ListTicketMessagesResponse\"+\x82\xd3\xe4\x93\x02\"\x12 /v1/tickets/{ticket_id}/messages\x90\x02\x02\x12\x89\x01\n" +
 	"\x0eCreateTemplate\x12&.salga.notify.v1.CreateTemplateRequest\x1a'.salga.notify.v1.CreateTemplateResponse\"&\x82\xd3\xe4\x93\x02 :\btemplate\"\x14/v1/notify/templates\x12\x8e\x01\n" +
 	"\x0eUpdateTemplate\x12&.salga.notify.v1.UpdateTemplateRequest\x1a'.salga.notify.v1.UpdateTemplateResponse\"+\x82\xd3\xe4\x93\x02%:\btemplate2\x19/v1/notify/templates/{id}\x12\x84\x01\n" +
-	"\x0eDeleteTemplate\x12&.salga.notify.v1.DeleteTemplateRequest\x1a'.salga.notify.v1.DeleteTemplateResponse\"!\x82\xd3\xe4\x93\x02\x1b*\x19/v1/notify/templates/{id}\x12|\n" +
-	"\rListTemplates\x12%.salga.notify.v1.ListTemplatesRequest\x1a&.salga.notify.v1.ListTemplatesResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/notify/templates\x12\x8d\x01\n" +
-	"\x0fPreviewTemplate\x12'.salga.notify.v1.PreviewTemplateRequest\x1a(.salga.notify.v1.PreviewTemplateResponse\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/notify/templates:preview\x12\xaf\x01\n" +
-	"\x16GetReporterPreferences\x12..salga.notify.v1.GetReporterPreferencesRequest\x1a/.salga.notify.v1.GetReporterPreferencesResponse\"4\x82\xd3\xe4\x93\x02.\x12,/v1/tickets/{ticket_id}/reporter-preferences\x12\xc5\x01\n" +
+	"\x0eDeleteTemplate\x12&.salga.notify.v1.DeleteTemplateRequest\x1a'.salga.notify.v1.DeleteTemplateResponse\"!\x82\xd3\xe4\x93\x02\x1b*\x19/v1/notify/templates/{id}\x12\x7f\n" +
+	"\rListTemplates\x12%.salga.notify.v1.ListTemplatesRequest\x1a&.salga.notify.v1.ListTemplatesResponse\"\x1f\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/notify/templates\x90\x02\x02\x12\x8d\x01\n" +
+	"\x0fPreviewTemplate\x12'.salga.notify.v1.PreviewTemplateRequest\x1a(.salga.notify.v1.PreviewTemplateResponse\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/notify/templates:preview\x12\xb2\x01\n" +
+	"\x16GetReporterPreferences\x12..salga.notify.v1.GetReporterPreferencesRequest\x1a/.salga.notify.v1.GetReporterPreferencesResponse\"7\x82\xd3\xe4\x93\x02.\x12,/v1/tickets/{ticket_id}/reporter-preferences\x90\x02\x02\x12\xc5\x01\n" +
 	"\x19UpdateReporterPreferences\x121.salga.notify.v1.UpdateReporterPreferencesRequest\x1a2.salga.notify.v1.UpdateReporterPreferencesResponse\"A\x82\xd3\xe4\x93\x02;:\vpreferences\x1a,/v1/tickets/{ticket_id}/reporter-preferences\x12\x9a\x01\n" +
 	"\x0fSetStaffContact\x12'.salga.notify.v1.SetStaffContactRequest\x1a(.salga.notify.v1.SetStaffContactResponse\"4\x82\xd3\xe4\x93\x02.:\acontact\x1a#/v1/notify/staff-contacts/{user_id}\x12\x9a\x01\n" +
-	"\x12DeleteStaffContact\x12*.salga.notify.v1.DeleteStaffContactRequest\x1a+.salga.notify.v1.DeleteStaffContactResponse\"+\x82\xd3\xe4\x93\x02%*#/v1/notify/staff-contacts/{user_id}\x12\x8d\x01\n" +
-	"\x11ListStaffContacts\x12).salga.notify.v1.ListStaffContactsRequest\x1a*.salga.notify.v1.ListStaffContactsResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/notify/staff-contacts\x12\x96\x01\n" +
+	"\x12DeleteStaffContact\x12*.salga.notify.v1.DeleteStaffContactRequest\x1a+.salga.notify.v1.DeleteStaffContactResponse\"+\x82\xd3\xe4\x93\x02%*#/v1/notify/staff-contacts/{user_id}\x12\x90\x01\n" +
+	"\x11ListStaffContacts\x12).salga.notify.v1.ListStaffContactsRequest\x1a*.salga.notify.v1.ListStaffContactsResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/notify/staff-contacts\x90\x02\x02\x12\x96\x01\n" +
 	"\x0eSetTeamChannel\x12&.salga.notify.v1.SetTeamChannelRequest\x1a'.salga.notify.v1.SetTeamChannelResponse\"3\x82\xd3\xe4\x93\x02-:\achannel\x1a\"/v1/notify/team-channels/{team_id}\x12\x96\x01\n" +
-	"\x11DeleteTeamChannel\x12).salga.notify.v1.DeleteTeamChannelRequest\x1a*.salga.notify.v1.DeleteTeamChannelResponse\"*\x82\xd3\xe4\x93\x02$*\"/v1/notify/team-channels/{team_id}\x12\x89\x01\n" +
-	"\x10ListTeamChannels\x12(.salga.notify.v1.ListTeamChannelsRequest\x1a).salga.notify.v1.ListTeamChannelsResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/notify/team-channels\x12\x87\x01\n" +
-	"\x11GetNotifySettings\x12).salga.notify.v1.GetNotifySettingsRequest\x1a*.salga.notify.v1.GetNotifySettingsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/notify/settings\x12\x9a\x01\n" +
+	"\x11DeleteTeamChannel\x12).salga.notify.v1.DeleteTeamChannelRequest\x1a*.salga.notify.v1.DeleteTeamChannelResponse\"*\x82\xd3\xe4\x93\x02$*\"/v1/notify/team-channels/{team_id}\x12\x8c\x01\n" +
+	"\x10ListTeamChannels\x12(.salga.notify.v1.ListTeamChannelsRequest\x1a).salga.notify.v1.ListTeamChannelsResponse\"#\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/notify/team-channels\x90\x02\x02\x12\x8a\x01\n" +
+	"\x11GetNotifySettings\x12).salga.notify.v1.GetNotifySettingsRequest\x1a*.salga.notify.v1.GetNotifySettingsResponse\"\x1e\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/notify/settings\x90\x02\x02\x12\x9a\x01\n" +
 	"\x14UpdateNotifySettings\x12,.salga.notify.v1.UpdateNotifySettingsRequest\x1a-.salga.notify.v1.UpdateNotifySettingsResponse\"%\x82\xd3\xe4\x93\x02\x1f:\bsettings\x1a\x13/v1/notify/settingsB\xc5\x01\n" +
 	"\x13com.salga.notify.v1B\x12NotifyServiceProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/notify/v1;notifyv1\xa2\x02\x03SNX\xaa\x02\x0fSalga.Notify.V1\xca\x02\x0fSalga\\Notify\\V1\xe2\x02\x1bSalga\\Notify\\V1\\GPBMetadata\xea\x02\x11Salga::Notify::V1b\x06proto3"
 

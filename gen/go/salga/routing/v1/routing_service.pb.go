@@ -2829,28 +2829,28 @@ const file_salga_routing_v1_routing_service_proto_rawDesc = "" +
 	"\x1aIMPORT_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16IMPORT_OUTCOME_CREATED\x10\x01\x12\x1a\n" +
 	"\x16IMPORT_OUTCOME_UPDATED\x10\x02\x12\x1a\n" +
-	"\x16IMPORT_OUTCOME_REFUSED\x10\x032\x91\x15\n" +
+	"\x16IMPORT_OUTCOME_REFUSED\x10\x032\xa9\x15\n" +
 	"\x0eRoutingService\x12\x99\x01\n" +
 	"\x12CreateMunicipality\x12+.salga.routing.v1.CreateMunicipalityRequest\x1a,.salga.routing.v1.CreateMunicipalityResponse\"(\x82\xd3\xe4\x93\x02\":\fmunicipality\"\x12/v1/municipalities\x12\xa0\x01\n" +
-	"\x12UpdateMunicipality\x12+.salga.routing.v1.UpdateMunicipalityRequest\x1a,.salga.routing.v1.UpdateMunicipalityResponse\"/\x82\xd3\xe4\x93\x02):\fmunicipality2\x19/v1/municipalities/{code}\x12\x89\x01\n" +
-	"\x0fGetMunicipality\x12(.salga.routing.v1.GetMunicipalityRequest\x1a).salga.routing.v1.GetMunicipalityResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/municipalities/{code}\x12\x8b\x01\n" +
-	"\x12ListMunicipalities\x12+.salga.routing.v1.ListMunicipalitiesRequest\x1a,.salga.routing.v1.ListMunicipalitiesResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/municipalities\x12\x9b\x01\n" +
+	"\x12UpdateMunicipality\x12+.salga.routing.v1.UpdateMunicipalityRequest\x1a,.salga.routing.v1.UpdateMunicipalityResponse\"/\x82\xd3\xe4\x93\x02):\fmunicipality2\x19/v1/municipalities/{code}\x12\x8c\x01\n" +
+	"\x0fGetMunicipality\x12(.salga.routing.v1.GetMunicipalityRequest\x1a).salga.routing.v1.GetMunicipalityResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/municipalities/{code}\x90\x02\x02\x12\x8e\x01\n" +
+	"\x12ListMunicipalities\x12+.salga.routing.v1.ListMunicipalitiesRequest\x1a,.salga.routing.v1.ListMunicipalitiesResponse\"\x1d\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/municipalities\x90\x02\x02\x12\x9b\x01\n" +
 	"\x14ImportMunicipalities\x12-.salga.routing.v1.ImportMunicipalitiesRequest\x1a..salga.routing.v1.ImportMunicipalitiesResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\"\x19/v1/municipalities:import\x12\x95\x01\n" +
 	"\x13ResolveJurisdiction\x12,.salga.routing.v1.ResolveJurisdictionRequest\x1a-.salga.routing.v1.ResolveJurisdictionResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/jurisdictions:resolve\x12p\n" +
 	"\n" +
 	"CreateTeam\x12#.salga.routing.v1.CreateTeamRequest\x1a$.salga.routing.v1.CreateTeamResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x04team\"\t/v1/teams\x12u\n" +
 	"\n" +
 	"UpdateTeam\x12#.salga.routing.v1.UpdateTeamRequest\x1a$.salga.routing.v1.UpdateTeamResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x04team2\x0e/v1/teams/{id}\x12\x89\x01\n" +
-	"\x0eDeactivateTeam\x12'.salga.routing.v1.DeactivateTeamRequest\x1a(.salga.routing.v1.DeactivateTeamResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\"\x19/v1/teams/{id}:deactivate\x12f\n" +
-	"\aGetTeam\x12 .salga.routing.v1.GetTeamRequest\x1a!.salga.routing.v1.GetTeamResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/teams/{id}\x12g\n" +
-	"\tListTeams\x12\".salga.routing.v1.ListTeamsRequest\x1a#.salga.routing.v1.ListTeamsResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/teams\x12w\n" +
-	"\vImportTeams\x12$.salga.routing.v1.ImportTeamsRequest\x1a%.salga.routing.v1.ImportTeamsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/v1/teams:import\x12y\n" +
-	"\fExplainRoute\x12%.salga.routing.v1.ExplainRouteRequest\x1a&.salga.routing.v1.ExplainRouteResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/routes:explain\x12\x90\x01\n" +
-	"\x0eReassignTicket\x12'.salga.routing.v1.ReassignTicketRequest\x1a(.salga.routing.v1.ReassignTicketResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/tickets/{ticket_id}:reassign\x12\x93\x01\n" +
-	"\x0fListAssignments\x12(.salga.routing.v1.ListAssignmentsRequest\x1a).salga.routing.v1.ListAssignmentsResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/tickets/{ticket_id}/assignments\x12\x83\x01\n" +
-	"\rListTeamQueue\x12&.salga.routing.v1.ListTeamQueueRequest\x1a'.salga.routing.v1.ListTeamQueueResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/teams/{team_id}/queue\x12z\n" +
-	"\x0fListTriageQueue\x12(.salga.routing.v1.ListTriageQueueRequest\x1a).salga.routing.v1.ListTriageQueueResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
-	"/v1/triage\x12p\n" +
+	"\x0eDeactivateTeam\x12'.salga.routing.v1.DeactivateTeamRequest\x1a(.salga.routing.v1.DeactivateTeamResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\"\x19/v1/teams/{id}:deactivate\x12i\n" +
+	"\aGetTeam\x12 .salga.routing.v1.GetTeamRequest\x1a!.salga.routing.v1.GetTeamResponse\"\x19\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/teams/{id}\x90\x02\x02\x12j\n" +
+	"\tListTeams\x12\".salga.routing.v1.ListTeamsRequest\x1a#.salga.routing.v1.ListTeamsResponse\"\x14\x82\xd3\xe4\x93\x02\v\x12\t/v1/teams\x90\x02\x02\x12w\n" +
+	"\vImportTeams\x12$.salga.routing.v1.ImportTeamsRequest\x1a%.salga.routing.v1.ImportTeamsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/v1/teams:import\x12|\n" +
+	"\fExplainRoute\x12%.salga.routing.v1.ExplainRouteRequest\x1a&.salga.routing.v1.ExplainRouteResponse\"\x1d\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/routes:explain\x90\x02\x02\x12\x90\x01\n" +
+	"\x0eReassignTicket\x12'.salga.routing.v1.ReassignTicketRequest\x1a(.salga.routing.v1.ReassignTicketResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/tickets/{ticket_id}:reassign\x12\x96\x01\n" +
+	"\x0fListAssignments\x12(.salga.routing.v1.ListAssignmentsRequest\x1a).salga.routing.v1.ListAssignmentsResponse\".\x82\xd3\xe4\x93\x02%\x12#/v1/tickets/{ticket_id}/assignments\x90\x02\x02\x12\x86\x01\n" +
+	"\rListTeamQueue\x12&.salga.routing.v1.ListTeamQueueRequest\x1a'.salga.routing.v1.ListTeamQueueResponse\"$\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/teams/{team_id}/queue\x90\x02\x02\x12}\n" +
+	"\x0fListTriageQueue\x12(.salga.routing.v1.ListTriageQueueRequest\x1a).salga.routing.v1.ListTriageQueueResponse\"\x15\x82\xd3\xe4\x93\x02\f\x12\n" +
+	"/v1/triage\x90\x02\x02\x12p\n" +
 	"\vGetCoverage\x12$.salga.routing.v1.GetCoverageRequest\x1a%.salga.routing.v1.GetCoverageResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/coverage\x12\x91\x01\n" +
 	"\x11ImportBoundarySet\x12*.salga.routing.v1.ImportBoundarySetRequest\x1a+.salga.routing.v1.ImportBoundarySetResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/boundary-sets:import\x12\x84\x01\n" +
 	"\x10ListBoundarySets\x12).salga.routing.v1.ListBoundarySetsRequest\x1a*.salga.routing.v1.ListBoundarySetsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/boundary-setsB\xcd\x01\n" +

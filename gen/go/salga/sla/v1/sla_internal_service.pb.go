@@ -664,11 +664,11 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\x1dTICKET_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12$\n" +
 	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x02\x12&\n" +
-	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x032\x91\x03\n" +
+	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x032\x96\x03\n" +
 	"\x12SlaInternalService\x12d\n" +
 	"\x11RecordTicketEvent\x12&.salga.sla.v1.RecordTicketEventRequest\x1a'.salga.sla.v1.RecordTicketEventResponse\x12I\n" +
-	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponse\x12^\n" +
-	"\x0fListClockEvents\x12$.salga.sla.v1.ListClockEventsRequest\x1a%.salga.sla.v1.ListClockEventsResponse\x12j\n" +
+	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponse\x12c\n" +
+	"\x0fListClockEvents\x12$.salga.sla.v1.ListClockEventsRequest\x1a%.salga.sla.v1.ListClockEventsResponse\"\x03\x90\x02\x02\x12j\n" +
 	"\x13GetPublicAggregates\x12(.salga.sla.v1.GetPublicAggregatesRequest\x1a).salga.sla.v1.GetPublicAggregatesResponseB\xb5\x01\n" +
 	"\x10com.salga.sla.v1B\x17SlaInternalServiceProtoP\x01Z6github.com/salga/trustengine/gen/go/salga/sla/v1;slav1\xa2\x02\x03SSX\xaa\x02\fSalga.Sla.V1\xca\x02\fSalga\\Sla\\V1\xe2\x02\x18Salga\\Sla\\V1\\GPBMetadata\xea\x02\x0eSalga::Sla::V1b\x06proto3"
 

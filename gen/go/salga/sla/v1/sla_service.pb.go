@@ -3574,27 +3574,27 @@ const file_salga_sla_v1_sla_service_proto_rawDesc = "" +
 	"\x17GetReportExportResponse\x122\n" +
 	"\x06export\x18\x01 \x01(\v2\x1a.salga.sla.v1.ReportExportR\x06export\"-\n" +
 	"\x1bDownloadReportExportRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id2\x83\"\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id2\xa8\"\n" +
 	"\n" +
 	"SlaService\x12\x7f\n" +
 	"\x0fCreateSlaConfig\x12$.salga.sla.v1.CreateSlaConfigRequest\x1a%.salga.sla.v1.CreateSlaConfigResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x06config\"\x0f/v1/sla/configs\x12\x84\x01\n" +
 	"\x0fUpdateSlaConfig\x12$.salga.sla.v1.UpdateSlaConfigRequest\x1a%.salga.sla.v1.UpdateSlaConfigResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x06config2\x14/v1/sla/configs/{id}\x12|\n" +
-	"\x0fDeleteSlaConfig\x12$.salga.sla.v1.DeleteSlaConfigRequest\x1a%.salga.sla.v1.DeleteSlaConfigResponse\"\x1c\x82\xd3\xe4\x93\x02\x16*\x14/v1/sla/configs/{id}\x12s\n" +
-	"\fGetSlaConfig\x12!.salga.sla.v1.GetSlaConfigRequest\x1a\".salga.sla.v1.GetSlaConfigResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sla/configs/{id}\x12t\n" +
-	"\x0eListSlaConfigs\x12#.salga.sla.v1.ListSlaConfigsRequest\x1a$.salga.sla.v1.ListSlaConfigsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/configs\x12\x8d\x01\n" +
-	"\x14ListSlaConfigChanges\x12).salga.sla.v1.ListSlaConfigChangesRequest\x1a*.salga.sla.v1.ListSlaConfigChangesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/config-changes\x12\x9e\x01\n" +
-	"\x15ListSlaConfigVersions\x12*.salga.sla.v1.ListSlaConfigVersionsRequest\x1a+.salga.sla.v1.ListSlaConfigVersionsResponse\",\x82\xd3\xe4\x93\x02&\x12$/v1/sla/configs/{config_id}/versions\x12\x81\x01\n" +
+	"\x0fDeleteSlaConfig\x12$.salga.sla.v1.DeleteSlaConfigRequest\x1a%.salga.sla.v1.DeleteSlaConfigResponse\"\x1c\x82\xd3\xe4\x93\x02\x16*\x14/v1/sla/configs/{id}\x12v\n" +
+	"\fGetSlaConfig\x12!.salga.sla.v1.GetSlaConfigRequest\x1a\".salga.sla.v1.GetSlaConfigResponse\"\x1f\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sla/configs/{id}\x90\x02\x02\x12w\n" +
+	"\x0eListSlaConfigs\x12#.salga.sla.v1.ListSlaConfigsRequest\x1a$.salga.sla.v1.ListSlaConfigsResponse\"\x1a\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/configs\x90\x02\x02\x12\x90\x01\n" +
+	"\x14ListSlaConfigChanges\x12).salga.sla.v1.ListSlaConfigChangesRequest\x1a*.salga.sla.v1.ListSlaConfigChangesResponse\"!\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/config-changes\x90\x02\x02\x12\xa1\x01\n" +
+	"\x15ListSlaConfigVersions\x12*.salga.sla.v1.ListSlaConfigVersionsRequest\x1a+.salga.sla.v1.ListSlaConfigVersionsResponse\"/\x82\xd3\xe4\x93\x02&\x12$/v1/sla/configs/{config_id}/versions\x90\x02\x02\x12\x81\x01\n" +
 	"\x10ResolveSlaPolicy\x12%.salga.sla.v1.ResolveSlaPolicyRequest\x1a&.salga.sla.v1.ResolveSlaPolicyResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/policy:resolve\x12\x80\x01\n" +
 	"\x0eCreateCalendar\x12#.salga.sla.v1.CreateCalendarRequest\x1a$.salga.sla.v1.CreateCalendarResponse\"#\x82\xd3\xe4\x93\x02\x1d:\bcalendar\"\x11/v1/sla/calendars\x12\x85\x01\n" +
-	"\x0eUpdateCalendar\x12#.salga.sla.v1.UpdateCalendarRequest\x1a$.salga.sla.v1.UpdateCalendarResponse\"(\x82\xd3\xe4\x93\x02\":\bcalendar2\x16/v1/sla/calendars/{id}\x12r\n" +
-	"\vGetCalendar\x12 .salga.sla.v1.GetCalendarRequest\x1a!.salga.sla.v1.GetCalendarResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/calendars/{id}\x12\x9f\x01\n" +
-	"\x14ListCalendarVersions\x12).salga.sla.v1.ListCalendarVersionsRequest\x1a*.salga.sla.v1.ListCalendarVersionsResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/sla/calendars/{calendar_id}/versions\x12s\n" +
-	"\rListCalendars\x12\".salga.sla.v1.ListCalendarsRequest\x1a#.salga.sla.v1.ListCalendarsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/sla/calendars\x12\x8f\x01\n" +
-	"\x12ListPublicHolidays\x12'.salga.sla.v1.ListPublicHolidaysRequest\x1a(.salga.sla.v1.ListPublicHolidaysResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/v1/sla/public-holidays/{year}\x12\x8a\x01\n" +
-	"\x0fGetTicketClocks\x12$.salga.sla.v1.GetTicketClocksRequest\x1a%.salga.sla.v1.GetTicketClocksResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/sla/tickets/{ticket_id}/clocks\x12\x9e\x01\n" +
-	"\x13ExplainTicketClocks\x12(.salga.sla.v1.ExplainTicketClocksRequest\x1a).salga.sla.v1.ExplainTicketClocksResponse\"2\x82\xd3\xe4\x93\x02,\x12*/v1/sla/tickets/{ticket_id}/clocks:explain\x12}\n" +
-	"\x11ListAtRiskTickets\x12&.salga.sla.v1.ListAtRiskTicketsRequest\x1a'.salga.sla.v1.ListAtRiskTicketsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/at-risk\x12t\n" +
-	"\rGetCompliance\x12\".salga.sla.v1.GetComplianceRequest\x1a#.salga.sla.v1.GetComplianceResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/sla/compliance\x12w\n" +
+	"\x0eUpdateCalendar\x12#.salga.sla.v1.UpdateCalendarRequest\x1a$.salga.sla.v1.UpdateCalendarResponse\"(\x82\xd3\xe4\x93\x02\":\bcalendar2\x16/v1/sla/calendars/{id}\x12u\n" +
+	"\vGetCalendar\x12 .salga.sla.v1.GetCalendarRequest\x1a!.salga.sla.v1.GetCalendarResponse\"!\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/sla/calendars/{id}\x90\x02\x02\x12\xa2\x01\n" +
+	"\x14ListCalendarVersions\x12).salga.sla.v1.ListCalendarVersionsRequest\x1a*.salga.sla.v1.ListCalendarVersionsResponse\"3\x82\xd3\xe4\x93\x02*\x12(/v1/sla/calendars/{calendar_id}/versions\x90\x02\x02\x12v\n" +
+	"\rListCalendars\x12\".salga.sla.v1.ListCalendarsRequest\x1a#.salga.sla.v1.ListCalendarsResponse\"\x1c\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/sla/calendars\x90\x02\x02\x12\x92\x01\n" +
+	"\x12ListPublicHolidays\x12'.salga.sla.v1.ListPublicHolidaysRequest\x1a(.salga.sla.v1.ListPublicHolidaysResponse\")\x82\xd3\xe4\x93\x02 \x12\x1e/v1/sla/public-holidays/{year}\x90\x02\x02\x12\x8d\x01\n" +
+	"\x0fGetTicketClocks\x12$.salga.sla.v1.GetTicketClocksRequest\x1a%.salga.sla.v1.GetTicketClocksResponse\"-\x82\xd3\xe4\x93\x02$\x12\"/v1/sla/tickets/{ticket_id}/clocks\x90\x02\x02\x12\xa1\x01\n" +
+	"\x13ExplainTicketClocks\x12(.salga.sla.v1.ExplainTicketClocksRequest\x1a).salga.sla.v1.ExplainTicketClocksResponse\"5\x82\xd3\xe4\x93\x02,\x12*/v1/sla/tickets/{ticket_id}/clocks:explain\x90\x02\x02\x12\x80\x01\n" +
+	"\x11ListAtRiskTickets\x12&.salga.sla.v1.ListAtRiskTicketsRequest\x1a'.salga.sla.v1.ListAtRiskTicketsResponse\"\x1a\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/sla/at-risk\x90\x02\x02\x12w\n" +
+	"\rGetCompliance\x12\".salga.sla.v1.GetComplianceRequest\x1a#.salga.sla.v1.GetComplianceResponse\"\x1d\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/sla/compliance\x90\x02\x02\x12w\n" +
 	"\x0eListIndicators\x12#.salga.sla.v1.ListIndicatorsRequest\x1a$.salga.sla.v1.ListIndicatorsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/sla/indicators\x12x\n" +
 	"\fGetIndicator\x12!.salga.sla.v1.GetIndicatorRequest\x1a\".salga.sla.v1.GetIndicatorResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/sla/indicators/{code}\x12\x88\x01\n" +
 	"\x11ComputeIndicators\x12&.salga.sla.v1.ComputeIndicatorsRequest\x1a'.salga.sla.v1.ComputeIndicatorsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/sla/indicators:compute\x12\x98\x01\n" +

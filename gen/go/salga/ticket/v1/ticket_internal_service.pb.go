@@ -1634,15 +1634,15 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\bSlaClock\x12\x19\n" +
 	"\x15SLA_CLOCK_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12SLA_CLOCK_RESPONSE\x10\x01\x12\x18\n" +
-	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xe4\b\n" +
+	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xee\b\n" +
 	"\x15TicketInternalService\x12g\n" +
 	"\x10RecordAssignment\x12(.salga.ticket.v1.RecordAssignmentRequest\x1a).salga.ticket.v1.RecordAssignmentResponse\x12d\n" +
 	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12g\n" +
 	"\x10RecordClockEvent\x12(.salga.ticket.v1.RecordClockEventRequest\x1a).salga.ticket.v1.RecordClockEventResponse\x12d\n" +
 	"\x0fRecordGbvAccess\x12'.salga.ticket.v1.RecordGbvAccessRequest\x1a(.salga.ticket.v1.RecordGbvAccessResponse\x12[\n" +
-	"\fVerifyApiKey\x12$.salga.ticket.v1.VerifyApiKeyRequest\x1a%.salga.ticket.v1.VerifyApiKeyResponse\x12j\n" +
-	"\x11ListPublicTickets\x12).salga.ticket.v1.ListPublicTicketsRequest\x1a*.salga.ticket.v1.ListPublicTicketsResponse\x12d\n" +
-	"\x0fGetPublicTicket\x12'.salga.ticket.v1.GetPublicTicketRequest\x1a(.salga.ticket.v1.GetPublicTicketResponse\x12m\n" +
+	"\fVerifyApiKey\x12$.salga.ticket.v1.VerifyApiKeyRequest\x1a%.salga.ticket.v1.VerifyApiKeyResponse\x12o\n" +
+	"\x11ListPublicTickets\x12).salga.ticket.v1.ListPublicTicketsRequest\x1a*.salga.ticket.v1.ListPublicTicketsResponse\"\x03\x90\x02\x02\x12i\n" +
+	"\x0fGetPublicTicket\x12'.salga.ticket.v1.GetPublicTicketRequest\x1a(.salga.ticket.v1.GetPublicTicketResponse\"\x03\x90\x02\x02\x12m\n" +
 	"\x12SubmitPublicReport\x12*.salga.ticket.v1.SubmitPublicReportRequest\x1a+.salga.ticket.v1.SubmitPublicReportResponse\x12\x8a\x01\n" +
 	"\x1bSubmitPublicReportWithMedia\x123.salga.ticket.v1.SubmitPublicReportWithMediaRequest\x1a4.salga.ticket.v1.SubmitPublicReportWithMediaResponse(\x01\x12\x81\x01\n" +
 	"\x18DownloadPublicAttachment\x120.salga.ticket.v1.DownloadPublicAttachmentRequest\x1a1.salga.ticket.v1.DownloadPublicAttachmentResponse0\x01B\xcd\x01\n" +

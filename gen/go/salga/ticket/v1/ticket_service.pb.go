@@ -2986,27 +2986,27 @@ const file_salga_ticket_v1_ticket_service_proto_rawDesc = "" +
 	"\x1dTICKET_ORDER_CREATE_TIME_DESC\x10\x01\x12 \n" +
 	"\x1cTICKET_ORDER_CREATE_TIME_ASC\x10\x02\x12(\n" +
 	"$TICKET_ORDER_RESOLUTION_DEADLINE_ASC\x10\x03\x12\x19\n" +
-	"\x15TICKET_ORDER_PRIORITY\x10\x042\x9a\x1d\n" +
+	"\x15TICKET_ORDER_PRIORITY\x10\x042\xb2\x1d\n" +
 	"\rTicketService\x12s\n" +
-	"\fCreateTicket\x12$.salga.ticket.v1.CreateTicketRequest\x1a%.salga.ticket.v1.CreateTicketResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/v1/tickets\x12l\n" +
-	"\tGetTicket\x12!.salga.ticket.v1.GetTicketRequest\x1a\".salga.ticket.v1.GetTicketResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tickets/{id}\x12m\n" +
-	"\vListTickets\x12#.salga.ticket.v1.ListTicketsRequest\x1a$.salga.ticket.v1.ListTicketsResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/tickets\x12s\n" +
+	"\fCreateTicket\x12$.salga.ticket.v1.CreateTicketRequest\x1a%.salga.ticket.v1.CreateTicketResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/v1/tickets\x12o\n" +
+	"\tGetTicket\x12!.salga.ticket.v1.GetTicketRequest\x1a\".salga.ticket.v1.GetTicketResponse\"\x1b\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tickets/{id}\x90\x02\x02\x12p\n" +
+	"\vListTickets\x12#.salga.ticket.v1.ListTicketsRequest\x1a$.salga.ticket.v1.ListTicketsResponse\"\x16\x82\xd3\xe4\x93\x02\r\x12\v/v1/tickets\x90\x02\x02\x12s\n" +
 	"\rGetTicketTile\x12%.salga.ticket.v1.GetTicketTileRequest\x1a\x14.google.api.HttpBody\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/tiles/tickets/{z}/{x}/{y}\x12\x97\x01\n" +
 	"\x12UpdateTicketStatus\x12*.salga.ticket.v1.UpdateTicketStatusRequest\x1a+.salga.ticket.v1.UpdateTicketStatusResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/tickets/{id}:updateStatus\x12\x88\x01\n" +
-	"\rAddTicketNote\x12%.salga.ticket.v1.AddTicketNoteRequest\x1a&.salga.ticket.v1.AddTicketNoteResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/tickets/{ticket_id}/notes\x12\x8b\x01\n" +
-	"\x0fListTicketNotes\x12'.salga.ticket.v1.ListTicketNotesRequest\x1a(.salga.ticket.v1.ListTicketNotesResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/tickets/{ticket_id}/notes\x12\x90\x01\n" +
-	"\x10GetTicketHistory\x12(.salga.ticket.v1.GetTicketHistoryRequest\x1a).salga.ticket.v1.GetTicketHistoryResponse\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/tickets/{ticket_id}/history\x12\x83\x01\n" +
-	"\x10ListGbvAccessLog\x12(.salga.ticket.v1.ListGbvAccessLogRequest\x1a).salga.ticket.v1.ListGbvAccessLogResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/gbv-access-log\x12t\n" +
-	"\fCreateApiKey\x12$.salga.ticket.v1.CreateApiKeyRequest\x1a%.salga.ticket.v1.CreateApiKeyResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/api-keys\x12n\n" +
-	"\vListApiKeys\x12#.salga.ticket.v1.ListApiKeysRequest\x1a$.salga.ticket.v1.ListApiKeysResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/api-keys\x12\x80\x01\n" +
+	"\rAddTicketNote\x12%.salga.ticket.v1.AddTicketNoteRequest\x1a&.salga.ticket.v1.AddTicketNoteResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/tickets/{ticket_id}/notes\x12\x8e\x01\n" +
+	"\x0fListTicketNotes\x12'.salga.ticket.v1.ListTicketNotesRequest\x1a(.salga.ticket.v1.ListTicketNotesResponse\"(\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/tickets/{ticket_id}/notes\x90\x02\x02\x12\x93\x01\n" +
+	"\x10GetTicketHistory\x12(.salga.ticket.v1.GetTicketHistoryRequest\x1a).salga.ticket.v1.GetTicketHistoryResponse\"*\x82\xd3\xe4\x93\x02!\x12\x1f/v1/tickets/{ticket_id}/history\x90\x02\x02\x12\x86\x01\n" +
+	"\x10ListGbvAccessLog\x12(.salga.ticket.v1.ListGbvAccessLogRequest\x1a).salga.ticket.v1.ListGbvAccessLogResponse\"\x1d\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/gbv-access-log\x90\x02\x02\x12t\n" +
+	"\fCreateApiKey\x12$.salga.ticket.v1.CreateApiKeyRequest\x1a%.salga.ticket.v1.CreateApiKeyResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/v1/api-keys\x12q\n" +
+	"\vListApiKeys\x12#.salga.ticket.v1.ListApiKeysRequest\x1a$.salga.ticket.v1.ListApiKeysResponse\"\x17\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/api-keys\x90\x02\x02\x12\x80\x01\n" +
 	"\fRevokeApiKey\x12$.salga.ticket.v1.RevokeApiKeyRequest\x1a%.salga.ticket.v1.RevokeApiKeyResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/api-keys/{id}:revoke\x12i\n" +
 	"\x10UploadAttachment\x12(.salga.ticket.v1.UploadAttachmentRequest\x1a).salga.ticket.v1.UploadAttachmentResponse(\x01\x12\x8a\x01\n" +
-	"\x1bCreateTicketWithAttachments\x123.salga.ticket.v1.CreateTicketWithAttachmentsRequest\x1a4.salga.ticket.v1.CreateTicketWithAttachmentsResponse(\x01\x12\x91\x01\n" +
-	"\x0fListAttachments\x12'.salga.ticket.v1.ListAttachmentsRequest\x1a(.salga.ticket.v1.ListAttachmentsResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/tickets/{ticket_id}/attachments\x12o\n" +
+	"\x1bCreateTicketWithAttachments\x123.salga.ticket.v1.CreateTicketWithAttachmentsRequest\x1a4.salga.ticket.v1.CreateTicketWithAttachmentsResponse(\x01\x12\x94\x01\n" +
+	"\x0fListAttachments\x12'.salga.ticket.v1.ListAttachmentsRequest\x1a(.salga.ticket.v1.ListAttachmentsResponse\".\x82\xd3\xe4\x93\x02%\x12#/v1/tickets/{ticket_id}/attachments\x90\x02\x02\x12o\n" +
 	"\x12DownloadAttachment\x12*.salga.ticket.v1.DownloadAttachmentRequest\x1a+.salga.ticket.v1.DownloadAttachmentResponse0\x01\x12\xba\x01\n" +
 	"\x13SetAttachmentPublic\x12+.salga.ticket.v1.SetAttachmentPublicRequest\x1a,.salga.ticket.v1.SetAttachmentPublicResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/tickets/{ticket_id}/attachments/{attachment_id}:setPublic\x12\xa4\x01\n" +
-	"\x10DeleteAttachment\x12(.salga.ticket.v1.DeleteAttachmentRequest\x1a).salga.ticket.v1.DeleteAttachmentResponse\";\x82\xd3\xe4\x93\x025*3/v1/tickets/{ticket_id}/attachments/{attachment_id}\x12\x9b\x01\n" +
-	"\x16GetAttachmentRetention\x12..salga.ticket.v1.GetAttachmentRetentionRequest\x1a/.salga.ticket.v1.GetAttachmentRetentionResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/attachment-retention\x12\x9e\x01\n" +
+	"\x10DeleteAttachment\x12(.salga.ticket.v1.DeleteAttachmentRequest\x1a).salga.ticket.v1.DeleteAttachmentResponse\";\x82\xd3\xe4\x93\x025*3/v1/tickets/{ticket_id}/attachments/{attachment_id}\x12\x9e\x01\n" +
+	"\x16GetAttachmentRetention\x12..salga.ticket.v1.GetAttachmentRetentionRequest\x1a/.salga.ticket.v1.GetAttachmentRetentionResponse\"#\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/attachment-retention\x90\x02\x02\x12\x9e\x01\n" +
 	"\x16SetAttachmentRetention\x12..salga.ticket.v1.SetAttachmentRetentionRequest\x1a/.salga.ticket.v1.SetAttachmentRetentionResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/attachment-retention\x12\x86\x01\n" +
 	"\x11ListNearbyTickets\x12).salga.ticket.v1.ListNearbyTicketsRequest\x1a*.salga.ticket.v1.ListNearbyTicketsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/tickets:nearby\x12\x89\x01\n" +
 	"\rLinkDuplicate\x12%.salga.ticket.v1.LinkDuplicateRequest\x1a&.salga.ticket.v1.LinkDuplicateResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/tickets/{id}:linkDuplicate\x12\x91\x01\n" +

@@ -1,0 +1,284 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+)
+
+// envInt reads a whole number from the environment, or def.
+func envInt(t testing.TB, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(t, err, name)
+	require.Positive(t, n, name)
+	return n
+}
+
+// creator creates tickets through a set of gateways as an outside client
+// would: each create carries an Idempotency-Key, and one refused as
+// unavailable (503, 504, a gateway gone) is sent again with the same key,
+// to the next gateway.
+type creator struct {
+	urls  []string
+	token string
+	http  *http.Client
+	next  atomic.Int64
+	// retries counts the creates sent again.
+	retries atomic.Int64
+}
+
+// retryable reports whether an answer asks the client to try again.
+func retryable(code int) bool {
+	return code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout ||
+		code == http.StatusTooManyRequests || code == http.StatusBadGateway
+}
+
+// create sends body with key until a gateway accepts it, within timeout,
+// and returns the ticket's id; any other answer is an error.
+func (c *creator) create(key, body string, timeout time.Duration) (string, error) {
+	deadline := time.Now().Add(timeout)
+	var last string
+	for attempt := 0; time.Now().Before(deadline); attempt++ {
+		if attempt > 0 {
+			c.retries.Add(1)
+			time.Sleep(time.Duration(min(50*attempt, 500)) * time.Millisecond)
+		}
+		url := c.urls[int(c.next.Add(1))%len(c.urls)]
+		req, err := http.NewRequest(http.MethodPost, url+"/v1/tickets", strings.NewReader(body))
+		if err != nil {
+			return "", err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		req.Header.Set("Idempotency-Key", key)
+		resp, err := c.http.Do(req)
+		if err != nil {
+			last = err.Error() // the gateway died or is stopping: the key makes a resend safe
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if retryable(resp.StatusCode) {
+			last = fmt.Sprintf("%d %s", resp.StatusCode, b)
+			continue
+		}
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("create %s: %d %s", key, resp.StatusCode, b)
+		}
+		var out struct {
+			Ticket struct {
+				ID string `json:"id"`
+			} `json:"ticket"`
+		}
+		if err := json.Unmarshal(b, &out); err != nil || out.Ticket.ID == "" {
+			return "", fmt.Errorf("create %s: answer %s: %v", key, b, err)
+		}
+		return out.Ticket.ID, nil
+	}
+	return "", fmt.Errorf("create %s: not accepted within %s: %s", key, timeout, last)
+}
+
+// restart ends a process, by SIGKILL as a crash would or by SIGTERM as a
+// rolling update does, and starts it again. A SIGTERM must end the
+// process cleanly within its SHUTDOWN_TIMEOUT (5 s here) and a margin.
+func (p *proc) restart(t *testing.T, sig syscall.Signal) {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	start := time.Now()
+	_ = cmd.Process.Signal(sig)
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Errorf("%s did not stop within 15 s of %s", p.name, sig)
+		_ = cmd.Process.Kill()
+		<-done
+	}
+	if sig == syscall.SIGTERM {
+		if code := cmd.ProcessState.ExitCode(); code != 0 {
+			t.Errorf("%s exited %d after SIGTERM (took %s):\n%s", p.name, code, time.Since(start), tail(p.log.String(), 2000))
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	p.start()
+}
+
+func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T) {
+	t.Parallel()
+	began := time.Now()
+	total := envInt(t, "E2E_REPLICA_TICKETS", 2000)
+	const clients = 16
+	s := startSuite(t, options{replicas: 3, gateways: 2, extraEnv: []string{
+		"SLA_SWEEP_INTERVAL=1s", "GATEWAY_TENANT_RATE=0", "GATEWAY_CLIENT_RATE=0", "NOTIFY_RELEASE_INTERVAL=1s",
+	}})
+	s.seedCity(t, "TST")
+	s.setStaffContact(t, "TST", "mgr-Roads", "roads-manager@tst.test")
+	ctx := context.Background()
+	// Roads tickets get a tiny SLA, so warnings, breaches, escalations and
+	// the messages about them happen while replicas die.
+	_, err := slav1.NewSlaServiceClient(s.dial(s.slaAddr, s.token("platform-1", "TST", "platform_admin"))).CreateSlaConfig(ctx,
+		&slav1.CreateSlaConfigRequest{Config: &slav1.SlaConfig{Municipality: "TST", Category: commonv1.Category_CATEGORY_ROADS,
+			ResponseHours: 2.0 / 3600, ResolutionHours: 4.0 / 3600, WarningThresholdPct: 50}})
+	require.NoError(t, err)
+	started := time.Now()
+
+	c := &creator{urls: s.gatewayURLs, token: s.token("agent-1", "TST", "agent"),
+		http: &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}}
+	var (
+		mu       sync.Mutex
+		accepted = map[string]string{} // idempotency key -> ticket id
+		failures []string
+		wg       sync.WaitGroup
+		done     atomic.Int64
+	)
+	for w := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < total; i += clients {
+				cat, lng := "CATEGORY_WATER", 18.45
+				if i%2 == 1 {
+					lng = 18.55
+				}
+				if i%50 == 0 {
+					cat = "CATEGORY_ROADS"
+				}
+				reporter := ""
+				if i%10 == 0 {
+					reporter = fmt.Sprintf(`,"reporter":{"name":"Resident %d","email":"resident%d@tst.test"}`, i, i)
+				}
+				key := fmt.Sprintf("replicas-%d", i)
+				body := fmt.Sprintf(`{"category":%q,"description":"replica test ticket %d","location":{"latitude":-33.9,"longitude":%v}%s}`,
+					cat, i, lng, reporter)
+				id, err := c.create(key, body, 90*time.Second)
+				mu.Lock()
+				if err != nil {
+					failures = append(failures, err.Error())
+				} else {
+					accepted[key] = id
+				}
+				mu.Unlock()
+				done.Add(1)
+			}
+		}()
+	}
+
+	// While tickets pour in, end one process at a time, any replica of any
+	// service or a gateway: by SIGKILL, or by SIGTERM (a rolling update),
+	// then start it again and wait until it serves before the next.
+	var victims []string
+	for name := range s.procs {
+		victims = append(victims, name)
+	}
+	every := time.Duration(envInt(t, "E2E_REPLICA_KILL_EVERY_MS", 2000)) * time.Millisecond
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 20))
+	killed, termed := 0, 0
+	for done.Load() < int64(total) && !t.Failed() {
+		time.Sleep(every)
+		name := victims[rng.IntN(len(victims))]
+		sig := syscall.SIGKILL
+		if rng.IntN(3) == 0 {
+			sig, termed = syscall.SIGTERM, termed+1
+		} else {
+			killed++
+		}
+		s.procs[name].restart(t, sig)
+		if strings.HasPrefix(name, "gateway") {
+			s.waitHTTPAt("http://"+s.envOf(name, "GATEWAY_HTTP_ADDR"), "/readyz")
+		} else {
+			s.waitHealthy(name)
+		}
+	}
+	wg.Wait()
+	createdIn := time.Since(started)
+	require.Empty(t, failures, "every create is accepted in the end")
+	require.Len(t, accepted, total)
+
+	// Nothing accepted is lost, and no retry made a second ticket.
+	ids := make([]string, 0, total)
+	for _, id := range accepted {
+		ids = append(ids, id)
+	}
+	var found int
+	require.NoError(t, s.db.QueryRow(ctx, `select count(*) from ticket.tickets where id = any($1::uuid[])`, ids).Scan(&found))
+	require.Equal(t, total, found, "accepted tickets in the ticket service")
+	require.Equal(t, total, s.countRow(`select count(*) from ticket.tickets`), "one ticket per idempotency key")
+
+	// The pipeline drains: every ticket routed, clocked, mirrored, known
+	// to notify; every breach escalated and every clock event told to notify.
+	drainStart := time.Now()
+	roads := (total + 49) / 50
+	s.eventually(4*time.Minute, "pipeline drained", func() (bool, string) {
+		routed := s.countRow(`select count(distinct ticket_id) from routing.assignments where is_current`)
+		clocked := s.countRow(`select count(distinct ticket_id) from sla.clocks`)
+		mirrored := s.countRow(`select count(*) from ticket.tickets where assigned_team_id is not null and resolution_deadline is not null`)
+		known := s.countRow(`select count(*) from notify.tickets`)
+		breaches := s.countRow(`select count(*) from sla.clock_events where kind = 'breach' and escalation_level > 0`)
+		escalations := s.countRow(`select count(*) from routing.assignments where reason = 'sla_breach'`)
+		events := s.countRow(`select count(*) from sla.clock_events`)
+		told := s.countRow(`select count(*) from notify.events where id in (select event_id from sla.clock_events)`)
+		// Each roads ticket breaches within seconds.
+		return routed == total && clocked == total && mirrored == total && known == total &&
+				breaches >= roads && escalations == breaches && told == events,
+			fmt.Sprintf("routed=%d clocked=%d mirrored=%d notify=%d of %d; breaches=%d escalations=%d; clock events=%d told=%d",
+				routed, clocked, mirrored, known, total, breaches, escalations, events, told)
+	})
+	drainedIn := time.Since(drainStart)
+
+	dup := func(what, q string) {
+		t.Helper()
+		require.Zero(t, s.countRow(`select count(*) from (`+q+`) d`), what)
+	}
+	dup("a ticket with more than one current assignment",
+		`select ticket_id from routing.assignments where is_current group by ticket_id having count(*) > 1`)
+	dup("a ticket routed twice",
+		`select ticket_id from routing.assignments where reason in ('geospatial_routing', 'fallback_nearest', 'triage') group by ticket_id having count(*) > 1`)
+	dup("an escalation made twice",
+		`select ticket_id, escalation_level from routing.assignments where reason = 'sla_breach' group by 1, 2 having count(*) > 1`)
+	dup("a second set of clocks", `select ticket_id from sla.clocks where cycle = 1 group by ticket_id having count(*) <> 2`)
+	dup("a warning or breach recorded twice",
+		`select ticket_id, clock_kind, cycle, kind, level from sla.clock_events group by 1, 2, 3, 4, 5 having count(*) > 1`)
+	dup("a warning or breach on a ticket's history twice",
+		`select event_id from ticket.history where kind in ('sla_warning', 'sla_breach') group by event_id having count(*) > 1`)
+	dup("a ticket event told to notify twice",
+		`select ticket_id, kind, sequence from notify.events where kind = 'created' group by 1, 2, 3 having count(*) > 1`)
+	dup("a message made twice",
+		`select ticket_id, event_id, recipient, recipient_id, channel from notify.messages where event_id is not null group by 1, 2, 3, 4, 5 having count(*) > 1`)
+	require.Equal(t, total, s.countRow(`select count(*) from notify.events where kind = 'created'`), "one created event per ticket in notify")
+	warnings := s.countRow(`select count(*) from sla.clock_events where kind = 'warning'`)
+	breaches := s.countRow(`select count(*) from sla.clock_events where kind = 'breach'`)
+	escalations := s.countRow(`select count(*) from routing.assignments where reason = 'sla_breach'`)
+	messages := s.countRow(`select count(*) from notify.messages`)
+	require.Positive(t, warnings)
+	require.Positive(t, messages)
+
+	line := fmt.Sprintf("replicas: %d tickets through 2 gateways to 3 replicas each of ticket, routing, sla and notify; "+
+		"%d processes SIGKILLed and %d SIGTERMed and restarted; %d creates resent; %d accepted, 0 lost, 0 duplicated; "+
+		"each ticket 1 current assignment and 1 set of clocks; %d warnings, %d breaches, %d escalations, %d messages, none twice; "+
+		"created in %s, drained %s later, %s in all",
+		total, killed, termed, c.retries.Load(), len(accepted), warnings, breaches, escalations, messages,
+		createdIn.Round(time.Second), drainedIn.Round(time.Second), time.Since(began).Round(time.Second))
+	t.Log(line)
+	fmt.Println(line)
+}
