@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
@@ -36,8 +37,9 @@ func (s *Server) Run(ctx context.Context) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		// Serve returns nil after GracefulStop/Stop.
-		if err := s.grpc.Serve(s.grpcLis); err != nil {
+		// Serve returns nil after GracefulStop/Stop, and ErrServerStopped
+		// when the shutdown came before it began.
+		if err := s.grpc.Serve(s.grpcLis); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
 			return fmt.Errorf("server.Run: grpc serve: %w", err)
 		}
 		return nil
