@@ -151,15 +151,19 @@ func (s *Store) CompareWards(ctx context.Context, tx pgx.Tx, id string, replaced
 	return pairs, wrapErr("store.CompareWards", err)
 }
 
+// wardAtSQL finds the code of the ward containing point ($2 lng, $3 lat) in
+// municipality $1's set in force at $4.
+const wardAtSQL = `SELECT w.code FROM routing.boundary_wards w
+		WHERE w.set_id = (SELECT s.id FROM routing.boundary_sets s WHERE s.municipality = $1 AND s.effective_at <= $4
+		                   ORDER BY s.effective_at DESC LIMIT 1)
+		  AND ST_Covers(w.area, ST_SetSRID(ST_MakePoint($2, $3), 4326))
+		ORDER BY w.code LIMIT 1`
+
 // WardAt returns the code of the ward containing the point in the
 // municipality's set in force at `at` ("" when none does).
 func (s *Store) WardAt(ctx context.Context, tx pgx.Tx, municipality string, lat, lng float64, at time.Time) (string, error) {
 	var code string
-	err := tx.QueryRow(ctx, `SELECT w.code FROM routing.boundary_wards w
-		WHERE w.set_id = (SELECT s.id FROM routing.boundary_sets s WHERE s.municipality = $1 AND s.effective_at <= $4
-		                   ORDER BY s.effective_at DESC LIMIT 1)
-		  AND ST_Covers(w.area, ST_SetSRID(ST_MakePoint($2, $3), 4326))
-		ORDER BY w.code LIMIT 1`, municipality, lng, lat, at).Scan(&code)
+	err := tx.QueryRow(ctx, wardAtSQL, municipality, lng, lat, at).Scan(&code)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
@@ -167,6 +171,22 @@ func (s *Store) WardAt(ctx context.Context, tx pgx.Tx, municipality string, lat,
 		return "", fmt.Errorf("store.WardAt: %w", err)
 	}
 	return code, nil
+}
+
+// QueueWardAt adds WardAt's search to b (for pg.Read); the code lands in
+// code when the batch is read, and stays "" when no ward contains the point.
+func (s *Store) QueueWardAt(b *pgx.Batch, municipality string, lat, lng float64, at time.Time, code *string) {
+	b.Queue(wardAtSQL, municipality, lng, lat, at).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			if err := rows.Scan(code); err != nil {
+				return fmt.Errorf("store.QueueWardAt: %w", err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store.QueueWardAt: %w", err)
+		}
+		return nil
+	})
 }
 
 // SaveBoundaryReport stores the report of set id, marking it applied at
