@@ -34,6 +34,20 @@ func teamJSON(area string) string {
 	return `{"tenant":"TST","name":"Bad area","category":"CATEGORY_ROADS","active":true,"service_area":` + area + `}`
 }
 
+// square3 is a valid area inside the test city.
+const square3 = `{"type":"Polygon","coordinates":[[[18.45,-33.95],[18.5,-33.95],[18.5,-33.9],[18.45,-33.95]]]}`
+
+// wardSetJSON is a boundary-set import for TST of one ward with the given
+// effective time (raw JSON, empty for none), properties and area.
+func wardSetJSON(effective, props, area string) string {
+	body := `{"tenant":"TST","feature_collection":{"type":"FeatureCollection","features":[{"type":"Feature","properties":` +
+		props + `,"geometry":` + area + `}]}`
+	if effective != "" {
+		body += `,"effective_time":` + effective
+	}
+	return body + `}`
+}
+
 // ringJSON renders n positions of a closed ring around the test city.
 func ringJSON(n int) string {
 	var b strings.Builder
@@ -130,6 +144,15 @@ func TestBadInputGetsAClear4xxAndChangesNothing(t *testing.T) {
 		{"a citizen's priority", "POST", "/v1/tickets", w.token("TST", "citizen"), ticketJSON("priority", `"PRIORITY_P1_CRITICAL"`), 403},
 		{"a nearby radius for GBV", "POST", "/v1/duplicate-settings", admin, `{"settings":{"radii":[{"category":"CATEGORY_GBV","resident_meters":100}]}}`, 400},
 		{"a one-letter priority keyword", "POST", "/v1/duplicate-settings", admin, `{"settings":{"keywords":[{"phrase":"x","priority":"PRIORITY_P1_CRITICAL"}]}}`, 400},
+		{"a boundary set without an effective time", "POST", "/v1/boundary-sets:import", admin, wardSetJSON(``, `{"WARD":"1"}`, square3), 400},
+		{"a boundary set ward without its code", "POST", "/v1/boundary-sets:import", admin, wardSetJSON(`"2016-08-03T00:00:00Z"`, `{"WARDNO":1}`, square3), 400},
+		{"a boundary set ward with no area once repaired", "POST", "/v1/boundary-sets:import", admin,
+			wardSetJSON(`"2016-08-03T00:00:00Z"`, `{"WARD":"1"}`, `{"type":"Polygon","coordinates":[[[18.45,-33.95],[18.5,-33.95],[18.55,-33.95],[18.45,-33.95]]]}`), 400},
+		{"a boundary set absorbing a municipality, from a municipal admin", "POST", "/v1/boundary-sets:import", admin,
+			strings.Replace(wardSetJSON(`"2016-08-03T00:00:00Z"`, `{"WARD":"1"}`, square3), `{`, `{"merged_from":["OTH"],`, 1), 403},
+		{"GBV teams built from wards", "POST", "/v1/boundary-sets:import", admin,
+			strings.Replace(wardSetJSON(`"2016-08-03T00:00:00Z"`, `{"WARD":"1"}`, square3), `{`, `{"team_category":"CATEGORY_GBV",`, 1), 400},
+		{"coverage without a category", "GET", "/v1/coverage", agent, "", 400},
 	}
 	for _, tc := range cases {
 		code, body, _ := s.call(tc.method, tc.path, tc.token, tc.body, nil)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -110,8 +111,10 @@ func (a *App) mergedSets(ctx context.Context, tx pgx.Tx, codes []string) ([]doma
 	var out []domain.MergedMunicipality
 	var ids []string
 	for i, code := range codes {
-		if _, err := a.store.GetMunicipality(ctx, tx, code, false); err != nil {
+		if _, err := a.store.GetMunicipality(ctx, tx, code, false); errors.Is(err, domain.ErrMunicipalityNotFound) {
 			return nil, nil, apperr.Invalid(fmt.Sprintf("merged_from[%d]", i), "names no municipality: "+code)
+		} else if err != nil {
+			return nil, nil, err
 		}
 		m := domain.MergedMunicipality{Code: code}
 		last, found, err := a.store.LatestBoundarySet(ctx, tx, code)

@@ -192,6 +192,9 @@ type BoundaryTeams struct {
 	Created   int           `json:"created"`
 	Adopted   int           `json:"adopted"`
 	Retired   []RetiredTeam `json:"retired"`
+	// Unbuilt are the codes of wards left without a team: the name a
+	// built team would take belongs to a team of another ward.
+	Unbuilt []string `json:"unbuilt_wards"`
 }
 
 // RetiredTeam is a team whose ward code a set no longer has.

@@ -402,3 +402,40 @@ func TestAMunicipalityMergerRetiresTheAbsorbedMunicipalitiesWardTeams(t *testing
 	require.False(t, old.GetTeams()[0].GetActive())
 	require.NotNil(t, old.GetTeams()[0].GetWardRetireTime())
 }
+
+func TestAWardWhoseTeamNameIsTakenIsReportedUnbuilt(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.municipality("TST")
+	west, east := square(25.1, -29.9, 25.5, -29.5).AsMap(), square(25.5, -29.9, 25.9, -29.5).AsMap()
+	set := func(at time.Time, features ...any) *routingv1.BoundarySet {
+		resp, err := e.public.ImportBoundarySet(admin(t, "TST"), &routingv1.ImportBoundarySetRequest{
+			EffectiveTime: timestamppb.New(at), TeamCategory: roads, TeamNamePrefix: "Roads ward ",
+			FeatureCollection: toStruct(t, map[string]any{"type": "FeatureCollection", "features": features})})
+		require.NoError(t, err)
+		return resp.GetBoundarySet()
+	}
+	first := set(election2011, ward("10000001", 1, west), ward("10000002", 2, east))
+	require.EqualValues(t, 2, first.GetReport().GetTeams().GetCreated())
+	// The 2016 set renumbers: code 10000009 takes label 1, whose team name
+	// the team of code 10000001 holds; code 10000002 keeps its ward.
+	renumbered := set(time.Date(2016, 8, 3, 0, 0, 0, 0, time.UTC), ward("10000009", 1, west), ward("10000002", 2, east))
+	teams := renumbered.GetReport().GetTeams()
+	require.True(t, teams.GetApplied())
+	require.Equal(t, []string{"10000009"}, teams.GetUnbuiltWards())
+	require.Zero(t, teams.GetCreated())
+	require.EqualValues(t, 1, teams.GetFollowing())
+	require.Len(t, teams.GetRetired(), 1)
+	require.Equal(t, "Roads ward 1", teams.GetRetired()[0].GetTeamName())
+	require.Equal(t, 1, e.count(`SELECT count(*) FROM routing.teams WHERE active`))
+	require.Zero(t, e.count(`SELECT count(*) FROM routing.teams WHERE ward_code = '10000009'`))
+
+	// A set still to come predicts the same from the teams as they stand.
+	pending := set(time.Now().Add(time.Hour), ward("10000009", 1, west), ward("10000010", 2, east))
+	teams = pending.GetReport().GetTeams()
+	require.False(t, teams.GetApplied())
+	require.Equal(t, []string{"10000009", "10000010"}, teams.GetUnbuiltWards())
+	require.Zero(t, teams.GetCreated())
+	require.Len(t, teams.GetRetired(), 1)
+	require.Equal(t, "10000002", teams.GetRetired()[0].GetWardCode())
+}

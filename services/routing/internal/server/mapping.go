@@ -164,7 +164,7 @@ func boundarySetOut(b domain.BoundarySet) *routingv1.BoundarySet {
 	rep := &routingv1.BoundaryReport{PreviousVersion: int32(r.PreviousVersion), Unchanged: int32(r.Unchanged),
 		Added: wardChangesOut(r.Added), Removed: wardChangesOut(r.Removed), Changed: wardChangesOut(r.Changed),
 		Teams: &routingv1.BoundaryTeams{Applied: r.Teams.Applied, Following: int32(r.Teams.Following),
-			Created: int32(r.Teams.Created), Adopted: int32(r.Teams.Adopted)}}
+			Created: int32(r.Teams.Created), Adopted: int32(r.Teams.Adopted), UnbuiltWards: r.Teams.Unbuilt}}
 	for _, w := range r.Repaired {
 		rep.Repaired = append(rep.Repaired, &routingv1.RepairedWard{Code: w.Code, Reason: w.Reason})
 	}

@@ -36,6 +36,14 @@ ON CONFLICT (tenant, name) DO UPDATE SET ward_code = EXCLUDED.ward_code, service
 	WHERE routing.teams.ward_code = ''
 RETURNING xmax = 0`
 
+// unbuiltSQL lists the wards of set $1 that building would leave without
+// a team of municipality $2: the name $3 || label belongs to a team of
+// another ward code.
+const unbuiltSQL = `SELECT w.code FROM routing.boundary_wards w
+	JOIN routing.teams a ON a.tenant = $2 AND a.name = $3 || w.label AND a.ward_code NOT IN ('', w.code)
+	WHERE w.set_id = $1 AND NOT EXISTS (SELECT FROM routing.teams t WHERE t.tenant = $2 AND t.ward_code = w.code)
+	ORDER BY w.code`
+
 // retireWhere selects the ward teams set $1 leaves without a ward: those
 // of the municipality $2 whose code it lacks and those of the absorbed
 // municipalities $3.
@@ -70,6 +78,9 @@ func (s *Store) ApplyWardTeams(ctx context.Context, tx pgx.Tx, b domain.Boundary
 				out.Adopted++
 			}
 		}
+		if out.Unbuilt, err = s.unbuilt(ctx, tx, b); err != nil {
+			return out, err
+		}
 	}
 	rows, err := tx.Query(ctx, retireSQL, b.ID, b.Tenant, mergedOf(b), b.EffectiveAt)
 	if err != nil {
@@ -96,6 +107,12 @@ func (s *Store) PredictWardTeams(ctx context.Context, tx pgx.Tx, b domain.Bounda
 	if err != nil {
 		return out, fmt.Errorf("store.PredictWardTeams: %w", err)
 	}
+	if b.TeamCategory != "" {
+		// Wards whose built name another ward's team holds stay unbuilt.
+		if out.Unbuilt, err = s.unbuilt(ctx, tx, b); err != nil {
+			return out, err
+		}
+	}
 	rows, err := tx.Query(ctx, `SELECT t.id::text, t.name, t.tenant, t.ward_code FROM routing.teams t WHERE `+retireWhere+`
 		ORDER BY t.tenant, t.ward_code`, b.ID, b.Tenant, mergedOf(b))
 	if err != nil {
@@ -103,6 +120,16 @@ func (s *Store) PredictWardTeams(ctx context.Context, tx pgx.Tx, b domain.Bounda
 	}
 	out.Retired, err = collectRetired(rows)
 	return out, wrapErr("store.PredictWardTeams", err)
+}
+
+// unbuilt lists the wards building leaves without a team (unbuiltSQL).
+func (s *Store) unbuilt(ctx context.Context, tx pgx.Tx, b domain.BoundarySet) ([]string, error) {
+	rows, err := tx.Query(ctx, unbuiltSQL, b.ID, b.Tenant, b.TeamNamePrefix)
+	if err != nil {
+		return nil, fmt.Errorf("store.unbuilt: %w", err)
+	}
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return codes, wrapErr("store.unbuilt", err)
 }
 
 func mergedOf(b domain.BoundarySet) []string {

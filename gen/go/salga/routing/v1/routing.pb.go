@@ -1542,7 +1542,10 @@ type BoundaryTeams struct {
 	Adopted int32 `protobuf:"varint,4,opt,name=adopted,proto3" json:"adopted,omitempty"`
 	// Teams whose ward code the set no longer has: deactivated, left without
 	// a ward.
-	Retired       []*RetiredTeam `protobuf:"bytes,5,rep,name=retired,proto3" json:"retired,omitempty"`
+	Retired []*RetiredTeam `protobuf:"bytes,5,rep,name=retired,proto3" json:"retired,omitempty"`
+	// Codes of wards of the set left without a team because another team
+	// (with another ward code) already has the name a built team would take.
+	UnbuiltWards  []string `protobuf:"bytes,6,rep,name=unbuilt_wards,json=unbuiltWards,proto3" json:"unbuilt_wards,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1608,6 +1611,13 @@ func (x *BoundaryTeams) GetAdopted() int32 {
 func (x *BoundaryTeams) GetRetired() []*RetiredTeam {
 	if x != nil {
 		return x.Retired
+	}
+	return nil
+}
+
+func (x *BoundaryTeams) GetUnbuiltWards() []string {
+	if x != nil {
+		return x.UnbuiltWards
 	}
 	return nil
 }
@@ -1837,13 +1847,14 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"\n" +
 	"ward_count\x18\x03 \x01(\x05R\twardCount\x12\x1c\n" +
 	"\n" +
-	"area_sq_km\x18\x04 \x01(\x01R\bareaSqKm\"\xb4\x01\n" +
+	"area_sq_km\x18\x04 \x01(\x01R\bareaSqKm\"\xd9\x01\n" +
 	"\rBoundaryTeams\x12\x18\n" +
 	"\aapplied\x18\x01 \x01(\bR\aapplied\x12\x1c\n" +
 	"\tfollowing\x18\x02 \x01(\x05R\tfollowing\x12\x18\n" +
 	"\acreated\x18\x03 \x01(\x05R\acreated\x12\x18\n" +
 	"\aadopted\x18\x04 \x01(\x05R\aadopted\x127\n" +
-	"\aretired\x18\x05 \x03(\v2\x1d.salga.routing.v1.RetiredTeamR\aretired\"x\n" +
+	"\aretired\x18\x05 \x03(\v2\x1d.salga.routing.v1.RetiredTeamR\aretired\x12#\n" +
+	"\runbuilt_wards\x18\x06 \x03(\tR\funbuiltWards\"x\n" +
 	"\vRetiredTeam\x12\x17\n" +
 	"\ateam_id\x18\x01 \x01(\tR\x06teamId\x12\x1b\n" +
 	"\tteam_name\x18\x02 \x01(\tR\bteamName\x12\x16\n" +
