@@ -32,6 +32,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,10 +50,25 @@ const (
 	codeDeadlockDetected     = "40P01"
 )
 
+// DefaultMaxConns is the pool size when the URL sets no pool_max_conns.
+// A transaction spends most of its time waiting for its commit to reach
+// the disk, not on a core, and concurrent commits share one flush (group
+// commit); pgxpool's own default (4 on two cores) let at most four
+// requests of a process commit together, whatever the load.
+const DefaultMaxConns = 10
+
 // Connect opens a pool for url and pings it, so a bad URL or a down database fails at
-// start-up rather than on the first request.
+// start-up rather than on the first request. Without pool_max_conns in url
+// the pool holds up to DefaultMaxConns connections.
 func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
-	pool, err := pgxpool.New(ctx, url)
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("pg.Connect: pgxpool.ParseConfig: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pg.Connect: pgxpool.New: %w", err)
 	}

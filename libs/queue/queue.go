@@ -40,6 +40,10 @@ const (
 	// process. Deliveries wait on the network and the peer's commit, not on
 	// this process's CPU, so more run at once than there are cores.
 	MaxWorkers = 30
+	// FetchPollInterval is how often a queue looks for new jobs when it
+	// has none: inserts send no notification (see quietDriver), so this
+	// bounds how long a new job waits for its worker.
+	FetchPollInterval = 20 * time.Millisecond
 )
 
 // Configure applies the suite's delivery settings to cfg, keeping any value
@@ -57,6 +61,9 @@ func Configure(cfg *river.Config) *river.Config {
 	}
 	if cfg.FetchCooldown == 0 {
 		cfg.FetchCooldown = FetchCooldown
+	}
+	if cfg.FetchPollInterval == 0 {
+		cfg.FetchPollInterval = FetchPollInterval
 	}
 	if cfg.RetryPolicy == nil {
 		cfg.RetryPolicy = RetryPolicy{Min: MinBackoff, Max: MaxBackoff}

@@ -17,8 +17,14 @@ func (a *App) decide(ctx context.Context, tx pgx.Tx, q domain.RouteQuery) (domai
 	if err != nil {
 		return domain.Decision{}, err
 	}
+	return a.decideFrom(ctx, tx, q, c)
+}
+
+// decideFrom is decide with the candidates already found.
+func (a *App) decideFrom(ctx context.Context, tx pgx.Tx, q domain.RouteQuery, c domain.Candidates) (domain.Decision, error) {
 	d := domain.Decide(c)
 	if d.NeedsMember() {
+		var err error
 		if d.PersonID, err = a.store.LeastLoadedMember(ctx, tx, d.TeamID); err != nil {
 			return domain.Decision{}, err
 		}

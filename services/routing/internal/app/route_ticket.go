@@ -23,19 +23,20 @@ func (a *App) RouteTicket(ctx context.Context, r domain.RouteRequest) (domain.As
 		dec domain.Decision
 	)
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		var found bool
-		if asg, dec, found, err = a.store.RoutingAssignment(ctx, tx, r.TicketID); err != nil || found {
+		// The look-up of an earlier routing, the search and whether the
+		// ticket has a current assignment go out in one round trip.
+		look, err := a.store.LookUpRoute(ctx, tx, r.TicketID, r.Query())
+		if err != nil || look.Found {
+			asg, dec = look.Assignment, look.Decision
 			return a.discloseFound(ctx, tx, c, err, &asg)
 		}
-		if dec, err = a.decide(ctx, tx, r.Query()); err != nil {
+		if dec, err = a.decideFrom(ctx, tx, r.Query(), look.Candidates); err != nil {
 			return err
 		}
 		// An escalation or reassignment that somehow arrived first stays
 		// current; the routing decision is still recorded in the history.
-		hasCurrent, err := a.store.HasCurrent(ctx, tx, r.TicketID)
-		if err != nil {
-			return err
-		}
+		hasCurrent := look.HasCurrent
+		var found bool
 		got, inserted, err := a.store.InsertAssignment(ctx, tx, domain.Assignment{
 			Tenant: r.Tenant, TicketID: r.TicketID, Category: r.Category, TeamID: dec.TeamID,
 			PersonID: dec.PersonID, AssignedBy: domain.SystemActor, Reason: dec.Reason, IsCurrent: !hasCurrent,

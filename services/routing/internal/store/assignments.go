@@ -65,15 +65,23 @@ func (s *Store) InsertAssignment(ctx context.Context, tx pgx.Tx, a domain.Assign
 	return got[0], true, nil
 }
 
+// routingAssignmentSQL reads a ticket's routing assignment and its stored
+// decision ($1 the ticket, $2 routingReasons).
+const routingAssignmentSQL = `SELECT ` + assignmentCols + `, a.decision` + assignmentFrom + `
+	WHERE a.ticket_id = $1 AND a.reason = ANY ($2)`
+
 // RoutingAssignment returns the ticket's routing assignment and the decision
 // stored with it; found is false when the ticket was not routed yet.
 func (s *Store) RoutingAssignment(ctx context.Context, tx pgx.Tx, ticketID string) (a domain.Assignment, d domain.Decision, found bool, err error) {
-	var raw []byte
-	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+`, a.decision`+assignmentFrom+`
-		WHERE a.ticket_id = $1 AND a.reason = ANY ($2)`, ticketID, routingReasons)
+	rows, err := tx.Query(ctx, routingAssignmentSQL, ticketID, routingReasons)
 	if err != nil {
 		return a, d, false, fmt.Errorf("store.RoutingAssignment: %w", err)
 	}
+	return collectRouting(rows)
+}
+
+func collectRouting(rows pgx.Rows) (a domain.Assignment, d domain.Decision, found bool, err error) {
+	var raw []byte
 	got, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Assignment, error) {
 		return scanAssignmentWith(row, &raw)
 	})
@@ -86,6 +94,36 @@ func (s *Store) RoutingAssignment(ctx context.Context, tx pgx.Tx, ticketID strin
 		}
 	}
 	return got[0], d, true, nil
+}
+
+// RouteLookup is what RouteTicket reads before it decides: the ticket's
+// routing assignment, if it has one (Found), the candidates for its
+// query and whether it has a current assignment already.
+type RouteLookup struct {
+	Assignment domain.Assignment
+	Decision   domain.Decision
+	Found      bool
+	Candidates domain.Candidates
+	HasCurrent bool
+}
+
+// LookUpRoute runs RoutingAssignment, FindCandidates and HasCurrent for
+// ticketID and q in one round trip (they do not depend on each other; the
+// candidates go unused when the ticket was routed before).
+func (s *Store) LookUpRoute(ctx context.Context, tx pgx.Tx, ticketID string, q domain.RouteQuery) (RouteLookup, error) {
+	var l RouteLookup
+	b := &pgx.Batch{}
+	b.Queue(routingAssignmentSQL, ticketID, routingReasons).Query(func(rows pgx.Rows) error {
+		var err error
+		l.Assignment, l.Decision, l.Found, err = collectRouting(rows)
+		return err
+	})
+	s.QueueCandidates(b, q, &l.Candidates)
+	b.Queue(hasCurrentSQL, ticketID).QueryRow(func(row pgx.Row) error { return row.Scan(&l.HasCurrent) })
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return RouteLookup{}, fmt.Errorf("store.LookUpRoute: %w", err)
+	}
+	return l, nil
 }
 
 // LockCurrent returns the ticket's current assignment, locked FOR UPDATE so
@@ -150,12 +188,14 @@ func (s *Store) ClearCurrent(ctx context.Context, tx pgx.Tx, ticketID string) er
 // HasCurrent reports whether the ticket has a current assignment.
 func (s *Store) HasCurrent(ctx context.Context, tx pgx.Tx, ticketID string) (bool, error) {
 	var ok bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM routing.assignments
-		WHERE ticket_id = $1 AND is_current)`, ticketID).Scan(&ok); err != nil {
+	if err := tx.QueryRow(ctx, hasCurrentSQL, ticketID).Scan(&ok); err != nil {
 		return false, fmt.Errorf("store.HasCurrent: %w", err)
 	}
 	return ok, nil
 }
+
+// hasCurrentSQL is whether ticket $1 has a current assignment.
+const hasCurrentSQL = `SELECT EXISTS (SELECT 1 FROM routing.assignments WHERE ticket_id = $1 AND is_current)`
 
 func scanAssignment(row pgx.CollectableRow) (domain.Assignment, error) {
 	return scanAssignmentWith(row)
