@@ -16,10 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
+	"github.com/salga/trustengine/libs/pgtest"
 )
 
 // envInt reads a whole number from the environment, or def.
@@ -129,7 +131,11 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 	began := time.Now()
 	total := envInt(t, "E2E_REPLICA_TICKETS", 2000)
 	const clients = 16
-	s := startSuite(t, options{replicas: 3, gateways: 2, extraEnv: []string{
+	// Fourteen processes with pools of their own: a PostgreSQL of the
+	// test's own, so that the connections of other tests on the shared
+	// server do not count against them.
+	cluster := pgtest.StartCluster(t)
+	s := startSuite(t, options{replicas: 3, gateways: 2, database: func(t testing.TB) (string, *pgxpool.Pool) { return cluster.NewDBURL(t, nil) }, extraEnv: []string{
 		"SLA_SWEEP_INTERVAL=1s", "GATEWAY_TENANT_RATE=0", "GATEWAY_CLIENT_RATE=0", "NOTIFY_RELEASE_INTERVAL=1s",
 	}})
 	s.seedCity(t, "TST")
