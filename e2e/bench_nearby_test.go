@@ -61,7 +61,7 @@ func benchNearby(b *testing.B, r *benchReport) {
 		return &commonv1.LatLng{Latitude: -34.15 + float64(i%50)*0.01, Longitude: 18.25 + float64(i/50%50)*0.01}
 	}
 	cats := []commonv1.Category{commonv1.Category_CATEGORY_WATER, commonv1.Category_CATEGORY_ROADS, commonv1.Category_CATEGORY_ELECTRICITY}
-	const section = "9 nearby"
+	const section = "10 nearby"
 	for _, who := range []struct{ name, role string }{{"a resident, 250 m", "citizen"}, {"staff, 1,000 m", "agent"}} {
 		tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("nearby-"+who.role, nearbyTenant, who.role)))
 		// Warm the connection and the server's plans first, as a running

@@ -43,8 +43,8 @@ func TestEveryContractValueMapsToADomainWordAndBack(t *testing.T) {
 		word.CategorySanitation, word.CategoryGBV, word.CategoryOther)
 	roundTrip[commonv1.TicketStatus](t, word.StatusOpen, word.StatusInProgress, word.StatusAwaitingCitizen,
 		word.StatusResolved, word.StatusClosed, word.StatusCancelled)
-	roundTrip[ticketv1.TicketOrder](t, domain.OrderCreateTimeDesc, domain.OrderCreateTimeAsc, domain.OrderResolutionDeadlineAsc,
-		domain.OrderPriority)
+	roundTrip[ticketv1.TicketOrder](t, domain.OrderCreateTimeDesc, domain.OrderCreateTimeAsc, domain.OrderResolutionDeadlineAsc, domain.OrderPriority)
+	roundTrip[commonv1.Priority](t, word.Priorities()...)
 	roundTrip[ticketv1.NoteVisibility](t, domain.NoteInternal, domain.NotePublic)
 	roundTrip[commonv1.AssignmentReason](t, word.Reasons()...)
 	roundTrip[ticketv1.Channel](t, domain.ChannelWeb, "mobile_app", "call_centre", "whatsapp", "ussd", domain.ChannelOpen311, "walk_in")
