@@ -169,6 +169,47 @@ func TestEveryCrossTenantReadAndWriteIsRefused(t *testing.T) {
 				return err
 			}},
 			{"GetCompliance naming OTH", func() error { _, err := sc.GetCompliance(ctx, &slav1.GetComplianceRequest{Tenant: "OTH"}); return err }},
+			{"GetIndicator naming OTH", func() error {
+				_, err := sc.GetIndicator(ctx, &slav1.GetIndicatorRequest{Tenant: "OTH", Code: "GG2.31", Period: "2026/27"})
+				return err
+			}},
+			{"ComputeIndicators naming OTH", func() error {
+				_, err := sc.ComputeIndicators(ctx, &slav1.ComputeIndicatorsRequest{Tenant: "OTH", Period: "2026/27"})
+				return err
+			}},
+			{"ListIndicatorTickets naming OTH", func() error {
+				_, err := sc.ListIndicatorTickets(ctx, &slav1.ListIndicatorTicketsRequest{Tenant: "OTH", Code: "GG2.31", Period: "2026/27"})
+				return err
+			}},
+			{"GetComplianceReport naming OTH", func() error {
+				_, err := sc.GetComplianceReport(ctx, &slav1.GetComplianceReportRequest{Tenant: "OTH", Period: "2026/27"})
+				return err
+			}},
+			{"GetVolumeReport naming OTH", func() error {
+				_, err := sc.GetVolumeReport(ctx, &slav1.GetVolumeReportRequest{Tenant: "OTH", Period: "2026/27"})
+				return err
+			}},
+			{"GetBacklogReport naming OTH", func() error {
+				_, err := sc.GetBacklogReport(ctx, &slav1.GetBacklogReportRequest{Tenant: "OTH"})
+				return err
+			}},
+			{"GetTimingReport naming OTH", func() error {
+				_, err := sc.GetTimingReport(ctx, &slav1.GetTimingReportRequest{Tenant: "OTH", Period: "2026/27"})
+				return err
+			}},
+			{"CreateReportSchedule for OTH", func() error {
+				_, err := sc.CreateReportSchedule(ctx, &slav1.CreateReportScheduleRequest{Schedule: &slav1.ReportSchedule{Tenant: "OTH",
+					Kind: slav1.ReportKind_REPORT_KIND_INDICATORS, Frequency: slav1.ReportFrequency_REPORT_FREQUENCY_MONTHLY}})
+				return err
+			}},
+			{"ListReportSchedules naming OTH", func() error {
+				_, err := sc.ListReportSchedules(ctx, &slav1.ListReportSchedulesRequest{Tenant: "OTH"})
+				return err
+			}},
+			{"ListReportExports naming OTH", func() error {
+				_, err := sc.ListReportExports(ctx, &slav1.ListReportExportsRequest{Tenant: "OTH"})
+				return err
+			}},
 			{"CreateSlaConfig for OTH", func() error {
 				_, err := sc.CreateSlaConfig(ctx, &slav1.CreateSlaConfigRequest{Config: &slav1.SlaConfig{Municipality: "OTH", Category: commonv1.Category_CATEGORY_WATER, ResponseHours: 1000, ResolutionHours: 2000}})
 				return err

@@ -72,10 +72,12 @@ func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent)
 			return false, err
 		}
 	}
-	if err := a.refreshReport(ctx, tx, ev.TicketID); err != nil {
+	if err := a.mirrorDeadlines(ctx, tx, ev.Tenant, ev.TicketID); err != nil {
 		return false, err
 	}
-	return true, a.mirrorDeadlines(ctx, tx, ev.Tenant, ev.TicketID)
+	// Last: the day's report cells are shared by the day's tickets, so
+	// their row locks are held for as short a time as the transaction allows.
+	return true, a.refreshReport(ctx, tx, ev.TicketID)
 }
 
 // changeStatus applies a status change to the ticket's clocks, in order of
@@ -116,15 +118,15 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	if err := store.UpdateTicketDimensions(ctx, tx, ev.TicketID, ev.WardCode, ev.TeamID, ev.Priority); err != nil {
 		return false, err
 	}
-	// The report row follows every applied event: the status (cancelled,
-	// resolved) and the dimensions count even when no clock changed.
-	if err := a.refreshReport(ctx, tx, ev.TicketID); err != nil {
-		return false, err
+	if len(changed) > 0 {
+		if err := a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID); err != nil {
+			return false, err
+		}
 	}
-	if len(changed) == 0 {
-		return true, nil
-	}
-	return true, a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID)
+	// The report row follows every applied event, last (as in
+	// startClocks): the status (cancelled, resolved) and the dimensions
+	// count even when no clock changed.
+	return true, a.refreshReport(ctx, tx, ev.TicketID)
 }
 
 // changePriority measures the ticket's open clocks against the policy of

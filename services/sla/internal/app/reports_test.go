@@ -122,3 +122,55 @@ func TestGBVCountsOnlyForTheLiaisonAndSmallWardCellsAreWithheldFromEveryone(t *t
 	require.Len(t, pub, 1)
 	require.Equal(t, "water", pub[0].Group.Category)
 }
+
+func TestBadReportRequestsAreRefusedNamingTheField(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	tests := []struct {
+		name, field string
+		call        func() error
+	}{
+		{"a quarter whose years do not follow", "period", func() error {
+			_, _, err := f.app.GetComplianceReport(agent, app.ReportQuery{Period: "2026/28-Q1"})
+			return err
+		}},
+		{"a fifth quarter", "period", func() error {
+			_, _, err := f.app.GetComplianceReport(agent, app.ReportQuery{Period: "2026/27-Q5"})
+			return err
+		}},
+		{"a day grouping for the backlog", "group_by", func() error {
+			_, _, err := f.app.GetBacklogReport(agent, app.ReportQuery{GroupBy: []domain.Dimension{domain.DimDay}})
+			return err
+		}},
+		{"a day grouping for indicators", "group_by", func() error {
+			_, _, err := f.app.ComputeIndicators(agent, app.IndicatorQuery{Period: "2026-07", GroupBy: []domain.Dimension{domain.DimDay}})
+			return err
+		}},
+		{"an unknown indicator", "codes", func() error {
+			_, _, err := f.app.ComputeIndicators(agent, app.IndicatorQuery{Period: "2026-07", Codes: []string{"WS9.99"}})
+			return err
+		}},
+		{"a page of 10,000 rows", "page_size", func() error {
+			_, _, err := f.app.GetTimingReport(agent, app.ReportQuery{Period: "2026-07", PageSize: 10000})
+			return err
+		}},
+		{"a token of another query", "page_token", func() error {
+			_, _, err := f.app.GetVolumeReport(agent, app.ReportQuery{Period: "2026-07", PageToken: "AAAAAAAAAAAAAAAAAAAAAA"})
+			return err
+		}},
+		{"a ward code with spaces", "ward_code", func() error {
+			_, _, err := f.app.RecordTicketEvent(job("CPT"), domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT",
+				TicketID: uuid.NewString(), Category: "water", Kind: domain.EventCreated, To: word.StatusOpen, At: sast(7, 1, 8, 0),
+				WardCode: "ward 1; DROP"})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			require.ErrorContains(t, err, tt.field)
+			require.ErrorContains(t, err, "invalid")
+		})
+	}
+	require.Zero(t, f.count(t, `SELECT count(*) FROM sla.tickets`), "a refused event changes nothing")
+}
