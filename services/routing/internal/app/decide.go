@@ -23,8 +23,8 @@ func (a *App) decide(ctx context.Context, tx pgx.Tx, q domain.RouteQuery) (domai
 // decideFrom is decide with the candidates already found.
 func (a *App) decideFrom(ctx context.Context, tx pgx.Tx, q domain.RouteQuery, c domain.Candidates) (domain.Decision, error) {
 	d := domain.Decide(c)
+	var err error
 	if d.NeedsMember() {
-		var err error
 		if d.PersonID, err = a.store.LeastLoadedMember(ctx, tx, d.TeamID); err != nil {
 			return domain.Decision{}, err
 		}
