@@ -38,6 +38,20 @@ if ! pg_ready; then
 fi
 pg_ready || { echo "ensure-postgis: PostgreSQL is not answering on ${PGHOST_ADDR}:${PGPORT_NUM}" >&2; exit 1; }
 
+# The tests run many suites at once, each with a pool per process (up to 10
+# connections, libs/pg): a server left at Debian's 100 connections refuses
+# some of them under load. Raise it once (a restart) when it is lower.
+want_conns=${PG_MIN_CONNECTIONS:-300}
+have_conns=$(psql -tA -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -c 'show max_connections')
+if [ "$have_conns" -lt "$want_conns" ]; then
+  echo "ensure-postgis: raising max_connections from ${have_conns} to ${want_conns} (restarts PostgreSQL ${major})" >&2
+  psql -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c "ALTER SYSTEM SET max_connections = ${want_conns}" >/dev/null
+  as_root pg_ctlcluster --skip-systemctl-redirect "${major}" main restart
+  for _ in $(seq 1 30); do pg_ready && break; sleep 1; done
+  pg_ready || { echo "ensure-postgis: PostgreSQL did not come back after the restart" >&2; exit 1; }
+fi
+
 # The services create the extension themselves; creating it once here
 # checks that it really loads.
 PGOPTIONS='-c client_min_messages=warning' psql -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -v ON_ERROR_STOP=1 \
