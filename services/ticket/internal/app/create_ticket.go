@@ -18,16 +18,28 @@ import (
 // learn of it through jobs committed with it. With an idempotency key a
 // retry within the window returns the first ticket; a reporter who may not
 // read GBV content gets a receipt of a GBV ticket without it.
-func (a *App) CreateTicket(ctx context.Context, in domain.CreateInput) (domain.Ticket, error) {
+//
+// It also returns the likely duplicates of the new ticket (LikelyDuplicates'
+// list), looked up in the same transaction; none on a retry or for GBV.
+func (a *App) CreateTicket(ctx context.Context, in domain.CreateInput) (domain.Ticket, []domain.NearbyTicket, error) {
 	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
-		return domain.Ticket{}, err
+		return domain.Ticket{}, nil, err
 	}
 	if err := in.Resolve(c); err != nil {
-		return domain.Ticket{}, err
+		return domain.Ticket{}, nil, err
 	}
-	t, err := a.create(ctx, c, in, in.Digest(), nil)
-	return t, wrap("CreateTicket", err)
+	var dups []domain.NearbyTicket
+	near := func(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
+		var err error
+		dups, err = a.likelyDuplicatesIn(ctx, tx, c, t)
+		return err
+	}
+	t, err := a.create(ctx, c, in, in.Digest(), near)
+	if err != nil {
+		return domain.Ticket{}, nil, wrap("CreateTicket", err)
+	}
+	return t, dups, nil
 }
 
 // create stores a new ticket for the validated input in, reported by c,

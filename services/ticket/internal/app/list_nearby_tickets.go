@@ -31,44 +31,48 @@ func (a *App) ListNearbyTickets(ctx context.Context, q domain.NearbyQuery) ([]do
 	return out, meters, wrap("ListNearbyTickets", err)
 }
 
-// LikelyDuplicates is what CreateTicket answers beside a new ticket t: the
-// tickets ListNearbyTickets finds for c around it, t itself left out, and
-// none for a GBV report.
-func (a *App) LikelyDuplicates(ctx context.Context, t domain.Ticket) ([]domain.NearbyTicket, error) {
-	c, err := access.Check(ctx, access.Caller.RequirePerson)
-	if err != nil {
-		return nil, err
-	}
-	if t.IsGBV() || t.ID == "" {
+// likelyDuplicatesIn is what CreateTicket answers beside a new ticket t,
+// in its transaction: the tickets ListNearbyTickets finds for c around it,
+// t itself left out, and none for a GBV report.
+func (a *App) likelyDuplicatesIn(ctx context.Context, tx pgx.Tx, c access.Caller, t domain.Ticket) ([]domain.NearbyTicket, error) {
+	if t.IsGBV() {
 		return nil, nil
 	}
 	loc := t.Location
-	out, _, err := a.nearby(ctx, c, domain.NearbyQuery{Tenant: t.Tenant, Location: &loc, Category: t.Category,
+	out, _, err := a.nearbyIn(ctx, tx, c, domain.NearbyQuery{Tenant: t.Tenant, Location: &loc, Category: t.Category,
 		Size: domain.DefaultNearbySize}, t.ID)
-	return out, wrap("LikelyDuplicates", err)
+	return out, err
 }
 
 // nearby runs a validated query with its tenant resolved, leaving out
 // exclude.
 func (a *App) nearby(ctx context.Context, c access.Caller, q domain.NearbyQuery, exclude string) ([]domain.NearbyTicket, float64, error) {
+	var out []domain.NearbyTicket
+	var meters float64
+	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		var err error
+		out, meters, err = a.nearbyIn(ctx, tx, c, q, exclude)
+		return err
+	})
+	return out, meters, err
+}
+
+// nearbyIn is nearby in transaction tx, returning the radius it used (0
+// for a GBV query or a category whose suggestions are off).
+func (a *App) nearbyIn(ctx context.Context, tx pgx.Tx, c access.Caller, q domain.NearbyQuery, exclude string) ([]domain.NearbyTicket, float64, error) {
 	if q.Category == word.CategoryGBV {
 		return nil, 0, nil
 	}
-	var out []domain.NearbyTicket
 	meters := q.Meters
-	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		if meters == 0 {
-			s, err := a.store.GetDuplicateSettings(ctx, tx, q.Tenant)
-			if err != nil {
-				return err
-			}
-			if meters = s.RadiusFor(c, q.Category); meters == 0 {
-				return nil
-			}
+	if meters == 0 {
+		s, err := a.store.GetDuplicateSettings(ctx, tx, q.Tenant)
+		if err != nil {
+			return nil, 0, err
 		}
-		var err error
-		out, err = a.store.NearbyTickets(ctx, tx, q.Tenant, q, meters, a.timestamp().Add(-domain.RecentlyResolved), exclude)
-		return err
-	})
+		if meters = s.RadiusFor(c, q.Category); meters == 0 {
+			return nil, 0, nil
+		}
+	}
+	out, err := a.store.NearbyTickets(ctx, tx, q.Tenant, q, meters, a.timestamp().Add(-domain.RecentlyResolved), exclude)
 	return out, meters, err
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"log/slog"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/apperr"
@@ -16,15 +15,9 @@ func (s *Server) CreateTicket(ctx context.Context, req *ticketv1.CreateTicketReq
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.app.CreateTicket(ctx, in)
+	t, dups, err := s.app.CreateTicket(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	// The ticket is stored: a failure to look around it must not make the
-	// client believe the report was lost, so it only leaves the list empty.
-	dups, err := s.app.LikelyDuplicates(ctx, t)
-	if err != nil {
-		slog.WarnContext(ctx, "likely duplicates of a new ticket", "ticket", t.ID, "error", err)
 	}
 	return &ticketv1.CreateTicketResponse{Ticket: ticketOut(t), LikelyDuplicates: nearbyListOut(dups)}, nil
 }

@@ -234,7 +234,7 @@ type CreateTicketResponse struct {
 	Ticket *Ticket `protobuf:"bytes,1,opt,name=ticket,proto3" json:"ticket,omitempty"`
 	// Open tickets of the same category near the new one, nearest first, as
 	// ListNearbyTickets finds them for the caller: a client can offer
-	// "follow this one instead". Never for a GBV report.
+	// "follow this one instead". Never for a GBV report; none on a retry.
 	LikelyDuplicates []*NearbyTicket `protobuf:"bytes,2,rep,name=likely_duplicates,json=likelyDuplicates,proto3" json:"likely_duplicates,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache

@@ -137,7 +137,7 @@ export type CreateTicketResponse = Message<"salga.ticket.v1.CreateTicketResponse
   /**
    * Open tickets of the same category near the new one, nearest first, as
    * ListNearbyTickets finds them for the caller: a client can offer
-   * "follow this one instead". Never for a GBV report.
+   * "follow this one instead". Never for a GBV report; none on a retry.
    *
    * @generated from field: repeated salga.ticket.v1.NearbyTicket likely_duplicates = 2;
    */
