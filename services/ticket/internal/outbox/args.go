@@ -79,6 +79,9 @@ type SLAEventArgs struct {
 	// TeamID is the team assigned when the event happened (SLA's reports
 	// group by it); empty before routing has assigned one.
 	TeamID string `json:"team_id,omitempty"`
+	// WardCode is the ward the ticket was created in (SLA's reports group
+	// by it); empty until routing has told it.
+	WardCode string `json:"ward_code,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -70,6 +70,6 @@ func slaEvent(t domain.Ticket, h domain.HistoryEntry, event string) SLAEventArgs
 		EventID: h.EventID, Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Event: event,
 		From: string(h.From), To: string(h.To), FirstResponse: h.Detail == domain.DetailFirstResponse,
 		OccurTime: h.CreateTime, Sequence: h.Sequence, Priority: string(t.Priority),
-		TeamID: t.AssignedTeamID,
+		TeamID: t.AssignedTeamID, WardCode: t.WardCode,
 	}
 }

@@ -31,7 +31,7 @@ func (s *SLA) RecordTicketEvent(ctx context.Context, a outbox.SLAEventArgs) erro
 		Kind: vocab.MustParse[slav1.TicketEventKind](a.Event), FromStatus: vocab.MustParse[commonv1.TicketStatus](a.From),
 		ToStatus: vocab.MustParse[commonv1.TicketStatus](a.To), FirstResponse: a.FirstResponse,
 		OccurTime: timestamppb.New(a.OccurTime), Sequence: a.Sequence, Priority: vocab.MustParse[commonv1.Priority](a.Priority),
-		TeamId: a.TeamID,
+		TeamId: a.TeamID, WardCode: a.WardCode,
 	})
 	if err != nil {
 		return fmt.Errorf("peers.RecordTicketEvent: %w", err)
