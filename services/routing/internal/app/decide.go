@@ -29,7 +29,7 @@ func (a *App) decideFrom(ctx context.Context, tx pgx.Tx, q domain.RouteQuery, c 
 			return domain.Decision{}, err
 		}
 	}
-	if d.WardCode, err = a.store.WardAt(ctx, tx, q.Tenant, q.Lat, q.Lng, a.now()); err != nil {
+	if d.WardCode, err = a.store.WardAt(ctx, tx, q.Tenant, q.Lat, q.Lng, q.WardTime(a.now())); err != nil {
 		return domain.Decision{}, err
 	}
 	d.Explain(q.Category)

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"time"
+
 	"github.com/salga/trustengine/libs/apperr"
 	"github.com/salga/trustengine/libs/vocab/word"
 )
@@ -15,6 +17,8 @@ type RouteRequest struct {
 	TicketID string
 	Category Category
 	Location *Point
+	// CreateTime is when the ticket was created (zero: unknown, now).
+	CreateTime time.Time
 }
 
 // Validate refuses a malformed request, naming the field.
@@ -36,7 +40,7 @@ func (r RouteRequest) ForTenant() string { return r.Tenant }
 
 // Query is what the routing rules search for the request.
 func (r RouteRequest) Query() RouteQuery {
-	return RouteQuery{Tenant: r.Tenant, Category: r.Category, Lat: r.Location.Lat, Lng: r.Location.Lng}
+	return RouteQuery{Tenant: r.Tenant, Category: r.Category, Lat: r.Location.Lat, Lng: r.Location.Lng, At: r.CreateTime}
 }
 
 // EscalateRequest asks to escalate a ticket to a level

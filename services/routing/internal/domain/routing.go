@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/salga/trustengine/libs/vocab/word"
 )
@@ -13,6 +14,18 @@ type RouteQuery struct {
 	Tenant   string
 	Category Category
 	Lat, Lng float64
+	// At is when the ticket was created: the ward boundary version in
+	// force then names its ward (zero: now).
+	At time.Time
+}
+
+// WardTime is when q's ward is looked up: At, or now when At is unset or
+// later than now (a clock ahead of the database's).
+func (q RouteQuery) WardTime(now time.Time) time.Time {
+	if q.At.IsZero() || q.At.After(now) {
+		return now
+	}
+	return q.At
 }
 
 // Candidates is what the routing rules found for a point, in one search.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -242,6 +243,15 @@ func TestRedemarcationOfCapeTownWardsMovesWardTeamsOnTheEffectiveDate(t *testing
 	require.NoError(t, err)
 	require.Equal(t, code(absorbed), again.GetDecision().GetWardCode())
 	require.Equal(t, before.GetAssignment().GetId(), again.GetAssignment().GetId())
+
+	// A ticket created before the effective date but routed after it goes to
+	// today's team and keeps the ward it was created in.
+	late, err := e.internal.RouteTicket(serviceFor(t, "CPT"), &routingv1.RouteTicketRequest{Tenant: "CPT",
+		TicketId: uuid.NewString(), Category: water, Location: inAbsorbed,
+		CreateTime: timestamppb.New(effective.Add(-time.Minute))})
+	require.NoError(t, err)
+	require.Equal(t, code(absorbed), late.GetDecision().GetWardCode())
+	require.Equal(t, fmt.Sprintf("Water ward %d", merger), late.GetAssignment().GetTeamName())
 }
 
 func mustJSON(t *testing.T, v any) string {

@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/vocab"
@@ -15,7 +18,7 @@ func (s internalServer) RouteTicket(ctx context.Context, req *routingv1.RouteTic
 		return nil, err
 	}
 	a, d, err := s.app.RouteTicket(ctx, domain.RouteRequest{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
-		Category: cat, Location: pointIn(req.GetLocation())})
+		Category: cat, Location: pointIn(req.GetLocation()), CreateTime: timeIn(req.GetCreateTime())})
 	if err != nil {
 		return nil, err
 	}
@@ -48,4 +51,12 @@ func (s internalServer) RecordTicketStatus(ctx context.Context, req *routingv1.R
 		return nil, err
 	}
 	return &routingv1.RecordTicketStatusResponse{Applied: applied}, nil
+}
+
+// timeIn is an optional Timestamp as a time, zero when unset.
+func timeIn(ts *timestamppb.Timestamp) time.Time {
+	if ts == nil {
+		return time.Time{}
+	}
+	return ts.AsTime()
 }

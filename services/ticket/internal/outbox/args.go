@@ -28,6 +28,9 @@ type RouteTicketArgs struct {
 	Category string  `json:"category"`
 	Lat      float64 `json:"lat"`
 	Lng      float64 `json:"lng"`
+	// CreateTime is when the ticket was created (routing takes the ward in
+	// force then); absent from jobs recorded before it was sent.
+	CreateTime time.Time `json:"create_time,omitzero"`
 }
 
 // Kind implements river.JobArgs.

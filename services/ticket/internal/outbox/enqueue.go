@@ -35,7 +35,8 @@ func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket
 		return fmt.Errorf("outbox.TicketCreated: %w", err)
 	}
 	err = e.jobs.InsertTx(ctx, tx,
-		RouteTicketArgs{Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Lat: t.Location.Lat, Lng: t.Location.Lng},
+		RouteTicketArgs{Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Lat: t.Location.Lat, Lng: t.Location.Lng,
+			CreateTime: t.CreateTime},
 		slaEvent(t, h, EventCreated), notice)
 	if err != nil {
 		return fmt.Errorf("outbox.TicketCreated: %w", err)

@@ -3,8 +3,10 @@ package peers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
@@ -27,7 +29,7 @@ func NewRouting(conn grpc.ClientConnInterface) *Routing {
 func (r *Routing) RouteTicket(ctx context.Context, a outbox.RouteTicketArgs) error {
 	_, err := r.c.RouteTicket(libpeers.ForTenant(ctx, a.Tenant), &routingv1.RouteTicketRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, Category: vocab.MustParse[commonv1.Category](a.Category),
-		Location: &commonv1.LatLng{Latitude: a.Lat, Longitude: a.Lng},
+		Location: &commonv1.LatLng{Latitude: a.Lat, Longitude: a.Lng}, CreateTime: optionalTime(a.CreateTime),
 	})
 	if err != nil {
 		return fmt.Errorf("peers.RouteTicket: %w", err)
@@ -44,4 +46,12 @@ func (r *Routing) RecordTicketStatus(ctx context.Context, a outbox.RoutingStatus
 		return fmt.Errorf("peers.RecordTicketStatus: %w", err)
 	}
 	return nil
+}
+
+// optionalTime is t as a Timestamp, nil when t is zero.
+func optionalTime(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
 }

@@ -10,6 +10,7 @@ import (
 	v1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -32,7 +33,11 @@ type RouteTicketRequest struct {
 	// Category of the ticket.
 	Category v1.Category `protobuf:"varint,3,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
 	// Location of the ticket.
-	Location      *v1.LatLng `protobuf:"bytes,4,opt,name=location,proto3" json:"location,omitempty"`
+	Location *v1.LatLng `protobuf:"bytes,4,opt,name=location,proto3" json:"location,omitempty"`
+	// When the ticket was created: its ward is the one of the ward boundary
+	// version in force then, even when it is routed after a redrawing took
+	// effect. Unset: now.
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -91,6 +96,13 @@ func (x *RouteTicketRequest) GetCategory() v1.Category {
 func (x *RouteTicketRequest) GetLocation() *v1.LatLng {
 	if x != nil {
 		return x.Location
+	}
+	return nil
+}
+
+func (x *RouteTicketRequest) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
 	}
 	return nil
 }
@@ -402,12 +414,14 @@ var File_salga_routing_v1_routing_internal_service_proto protoreflect.FileDescri
 
 const file_salga_routing_v1_routing_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"/salga/routing/v1/routing_internal_service.proto\x12\x10salga.routing.v1\x1a\x1csalga/common/v1/common.proto\x1a\x1esalga/routing/v1/routing.proto\"\xb5\x01\n" +
+	"/salga/routing/v1/routing_internal_service.proto\x12\x10salga.routing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1esalga/routing/v1/routing.proto\"\xf2\x01\n" +
 	"\x12RouteTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x125\n" +
 	"\bcategory\x18\x03 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x123\n" +
-	"\blocation\x18\x04 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\"\x90\x01\n" +
+	"\blocation\x18\x04 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\x12;\n" +
+	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"\x90\x01\n" +
 	"\x13RouteTicketResponse\x12<\n" +
 	"\n" +
 	"assignment\x18\x01 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
@@ -458,30 +472,32 @@ var file_salga_routing_v1_routing_internal_service_proto_goTypes = []any{
 	(*RecordTicketStatusResponse)(nil), // 5: salga.routing.v1.RecordTicketStatusResponse
 	(v1.Category)(0),                   // 6: salga.common.v1.Category
 	(*v1.LatLng)(nil),                  // 7: salga.common.v1.LatLng
-	(*Assignment)(nil),                 // 8: salga.routing.v1.Assignment
-	(*RouteDecision)(nil),              // 9: salga.routing.v1.RouteDecision
-	(v1.AssignmentReason)(0),           // 10: salga.common.v1.AssignmentReason
-	(v1.TicketStatus)(0),               // 11: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),      // 8: google.protobuf.Timestamp
+	(*Assignment)(nil),                 // 9: salga.routing.v1.Assignment
+	(*RouteDecision)(nil),              // 10: salga.routing.v1.RouteDecision
+	(v1.AssignmentReason)(0),           // 11: salga.common.v1.AssignmentReason
+	(v1.TicketStatus)(0),               // 12: salga.common.v1.TicketStatus
 }
 var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
 	6,  // 0: salga.routing.v1.RouteTicketRequest.category:type_name -> salga.common.v1.Category
 	7,  // 1: salga.routing.v1.RouteTicketRequest.location:type_name -> salga.common.v1.LatLng
-	8,  // 2: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	9,  // 3: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	10, // 4: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
-	8,  // 5: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	11, // 6: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	0,  // 7: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
-	2,  // 8: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
-	4,  // 9: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
-	1,  // 10: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
-	3,  // 11: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
-	5,  // 12: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
-	10, // [10:13] is the sub-list for method output_type
-	7,  // [7:10] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	8,  // 2: salga.routing.v1.RouteTicketRequest.create_time:type_name -> google.protobuf.Timestamp
+	9,  // 3: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	10, // 4: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
+	11, // 5: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	9,  // 6: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	12, // 7: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	0,  // 8: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
+	2,  // 9: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
+	4,  // 10: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
+	1,  // 11: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
+	3,  // 12: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
+	5,  // 13: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
+	11, // [11:14] is the sub-list for method output_type
+	8,  // [8:11] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_internal_service_proto_init() }
