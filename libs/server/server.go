@@ -27,11 +27,17 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/libs/tracing"
 )
+
+// MaxConnectionAge is how long a client keeps one connection to a replica
+// before the server asks it to reconnect (and so to resolve the replicas
+// again).
+const MaxConnectionAge = 5 * time.Minute
 
 // Defaults applied by New for zero Options fields.
 const (
@@ -122,6 +128,11 @@ func New(opts Options) *Server {
 	}
 	so := append([]grpc.ServerOption{
 		tracing.ServerOption(),
+		// Clients resolve a headless Service's replicas when they connect;
+		// closing each connection after MaxConnectionAge (gracefully, with
+		// in-flight calls given MaxConnectionAgeGrace) makes them resolve
+		// again, so replicas added later get their share of calls.
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: MaxConnectionAge, MaxConnectionAgeGrace: time.Minute}),
 		grpc.ChainUnaryInterceptor(unaryChain(opts)...),
 		grpc.ChainStreamInterceptor(streamChain(opts)...),
 	}, opts.ServerOptions...)
