@@ -110,32 +110,42 @@ func TestOneCreateIsOneTraceFromTheGatewayThroughEveryService(t *testing.T) {
 	require.Empty(t, root.parent, "the gateway's span is the trace's root")
 
 	// Every span of the ticket's deliveries is in that trace: the jobs
-	// carried it, and each hop's span has its parent in the trace.
-	spans := rx.received()
-	inTrace := map[string]bool{}
-	for _, sp := range spans {
-		if sp.trace == root.trace {
-			inTrace[sp.id] = true
-		}
-	}
+	// carried it, and each hop's span has its parent in the trace. A parent
+	// (the caller's client span) ends after its child and may reach the
+	// receiver in a later batch, so the check waits for the batches.
 	var deliveries, internal int
-	for _, sp := range spans {
-		// The seed's own calls start traces of their own; after it, only
-		// the create makes ticket deliver anything.
-		isWork := strings.HasPrefix(sp.name, "work ") && sp.service == "ticket"
-		isInternal := strings.Contains(sp.name, "InternalService/") && sp.service != "notify"
-		if !isWork && !isInternal {
-			continue
+	s.eventually(30*time.Second, "every delivery and internal span has its parent in the create's trace", func() (bool, string) {
+		spans := rx.received()
+		inTrace := map[string]bool{}
+		for _, sp := range spans {
+			if sp.trace == root.trace {
+				inTrace[sp.id] = true
+			}
 		}
-		if isWork {
-			deliveries++
+		deliveries, internal = 0, 0
+		for _, sp := range spans {
+			// The seed's own calls start traces of their own; after it, only
+			// the create makes ticket deliver anything.
+			isWork := strings.HasPrefix(sp.name, "work ") && sp.service == "ticket"
+			isInternal := strings.Contains(sp.name, "InternalService/") && sp.service != "notify"
+			if !isWork && !isInternal {
+				continue
+			}
+			if isWork {
+				deliveries++
+			}
+			if isInternal {
+				internal++
+			}
+			if sp.trace != root.trace {
+				return false, fmt.Sprintf("%s span %q is in trace %s, not the create's", sp.service, sp.name, sp.trace)
+			}
+			if !inTrace[sp.parent] {
+				return false, fmt.Sprintf("%s span %q has no parent in the trace yet", sp.service, sp.name)
+			}
 		}
-		if isInternal {
-			internal++
-		}
-		require.Equal(t, root.trace, sp.trace, "%s span %q belongs to the create's trace", sp.service, sp.name)
-		require.True(t, inTrace[sp.parent], "%s span %q has its parent in the trace", sp.service, sp.name)
-	}
+		return true, ""
+	})
 	require.Positive(t, deliveries, "ticket's deliveries are traced")
 	require.Positive(t, internal, "the internal calls are traced")
 
