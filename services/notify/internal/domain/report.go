@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"mime"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -72,7 +73,7 @@ func (r *ReportMail) Validate() error {
 	if f := r.File.Name; f == "" || utf8.RuneCountInString(f) > maxFileName || strings.ContainsAny(f, "/\\\"\r\n") || !Printable(f) {
 		vs.Add("file_name", "is required: a printable name of at most 200 characters without slashes or quotes")
 	}
-	if t := r.File.Type; t == "" || strings.ContainsAny(t, "\r\n") || !strings.Contains(t, "/") {
+	if mt, _, err := mime.ParseMediaType(r.File.Type); err != nil || !strings.Contains(mt, "/") {
 		vs.Add("content_type", "is required: a media type such as text/csv")
 	}
 	if n := len(r.File.Content); n == 0 || n > MaxAttachment {

@@ -211,7 +211,12 @@ func (s *SMTP) compose(o domain.Outgoing) ([]byte, string, error) {
 		return nil, "", err
 	}
 	a := o.Attachment
-	ctype := mime.FormatMediaType(a.Type, map[string]string{"name": a.Name})
+	mt, params, err := mime.ParseMediaType(a.Type)
+	if err != nil {
+		return nil, "", fmt.Errorf("an attachment's type %q: %v", a.Type, err)
+	}
+	params["name"] = a.Name
+	ctype := mime.FormatMediaType(mt, params)
 	disp := mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})
 	if ctype == "" || disp == "" {
 		return nil, "", errors.New("an attachment with a bad type or name")

@@ -212,7 +212,7 @@ func TestAnEmailWithAFileGoesAsMultipartMixed(t *testing.T) {
 	csv := []byte("group,met,breached\nwater,12,3\n" + strings.Repeat("x", 200) + "\n")
 	o := domain.Outgoing{MessageID: "5d1a", Tenant: "CPT", Channel: domain.ChannelEmail, To: []string{"ops@cpt.example.org"},
 		Subject: "Compliance report 2026-10", Body: "The report is attached.", Language: domain.LangEN,
-		Attachment: &domain.Attachment{Name: "CPT-compliance-2026-10.csv", Type: "text/csv", Content: csv}}
+		Attachment: &domain.Attachment{Name: "CPT-compliance-2026-10.csv", Type: "text/csv; charset=utf-8", Content: csv}}
 	_, err = s.Send(context.Background(), o)
 	require.NoError(t, err)
 	got := srv.seen()
@@ -233,6 +233,7 @@ func TestAnEmailWithAFileGoesAsMultipartMixed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "CPT-compliance-2026-10.csv", file.FileName())
 	require.Equal(t, "base64", file.Header.Get("Content-Transfer-Encoding"))
+	require.Equal(t, `text/csv; charset=utf-8; name=CPT-compliance-2026-10.csv`, file.Header.Get("Content-Type"), "the sender's type, parameters kept")
 	raw, err := io.ReadAll(file)
 	require.NoError(t, err)
 	content, err := base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(raw)))

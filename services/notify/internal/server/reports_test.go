@@ -21,7 +21,7 @@ var reportCSV = []byte("group,met,breached\nwater,12,3\n")
 func reportMail(export string, recipients ...string) *notifyv1.SendReportExportRequest {
 	return &notifyv1.SendReportExportRequest{Tenant: "CPT", ExportId: export, Recipients: recipients,
 		Subject: "SLA compliance report 2026-10", Body: "The report is attached; download it at /v1/sla/report-exports/" + export + ":download.",
-		FileName: "CPT-compliance-2026-10.csv", ContentType: "text/csv", Content: reportCSV}
+		FileName: "CPT-compliance-2026-10.csv", ContentType: "text/csv; charset=utf-8", Content: reportCSV}
 }
 
 // slaFor is the SLA service's token for tenant.
@@ -53,7 +53,7 @@ func TestAReportExportIsMailedOncePerRecipientWithItsFile(t *testing.T) {
 		require.Equal(t, "SLA compliance report 2026-10", o.Subject)
 		require.Contains(t, o.Body, "/v1/sla/report-exports/"+export+":download")
 		require.NotNil(t, o.Attachment)
-		require.Equal(t, domain.Attachment{Name: "CPT-compliance-2026-10.csv", Type: "text/csv", Content: reportCSV}, *o.Attachment)
+		require.Equal(t, domain.Attachment{Name: "CPT-compliance-2026-10.csv", Type: "text/csv; charset=utf-8", Content: reportCSV}, *o.Attachment)
 	}
 	require.ElementsMatch(t, []string{"ops@cpt.example.org", "mayor@cpt.example.org"}, to)
 	require.Equal(t, 2, h.count(t, `SELECT count(*) FROM notify.messages WHERE export_id = $1 AND state = 'sent' AND channel = 'email'`, export),
@@ -107,6 +107,7 @@ func TestABadReportMailIsRefusedNamingTheField(t *testing.T) {
 		{"no body", func(r *notifyv1.SendReportExportRequest) { r.Body = "" }, "body"},
 		{"a file name with a slash", func(r *notifyv1.SendReportExportRequest) { r.FileName = "../etc/passwd" }, "file_name"},
 		{"no content type", func(r *notifyv1.SendReportExportRequest) { r.ContentType = "" }, "content_type"},
+		{"a content type that is no media type", func(r *notifyv1.SendReportExportRequest) { r.ContentType = "text/csv; charset" }, "content_type"},
 		{"an empty file", func(r *notifyv1.SendReportExportRequest) { r.Content = nil }, "content"},
 	}
 	for _, tt := range tests {

@@ -694,7 +694,7 @@ type SendReportExportRequest struct {
 	FileName string `protobuf:"bytes,6,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
 	// Content type of the file, e.g. text/csv; required.
 	ContentType string `protobuf:"bytes,7,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
-	// The file, at most 5 MiB; required.
+	// The file, at most 3 MiB (under gRPC's 4 MiB message limit); required.
 	Content       []byte `protobuf:"bytes,8,opt,name=content,proto3" json:"content,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

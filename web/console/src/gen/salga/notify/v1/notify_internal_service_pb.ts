@@ -481,7 +481,7 @@ export type SendReportExportRequest = Message<"salga.notify.v1.SendReportExportR
   contentType: string;
 
   /**
-   * The file, at most 5 MiB; required.
+   * The file, at most 3 MiB (under gRPC's 4 MiB message limit); required.
    *
    * @generated from field: bytes content = 8;
    */
