@@ -112,7 +112,7 @@ func TestMigrateOnlyPreparesTheDatabaseAndServesNothing(t *testing.T) {
 					return err
 				},
 				plain: `SELECT count(*) FROM routing.assignments WHERE category = 'gbv' AND note <> ''`}},
-		{name: "sla", peers: []string{"ROUTING_ADDR", "TICKET_ADDR"}},
+		{name: "sla", peers: []string{"ROUTING_ADDR", "TICKET_ADDR", "NOTIFY_ADDR"}},
 		// notify seals GBV reporters' contacts as it records them and no
 		// version kept one in plain text: it migrates without the key ring.
 		{name: "notify", peers: []string{"ROUTING_ADDR", "SLA_ADDR"}},

@@ -113,6 +113,13 @@ func TestExpiredForgedAndMissingTokensAreRefusedEverywhere(t *testing.T) {
 	ty.grpc(t, "citizen TicketInternalService.RecordClockEvent", err, codes.PermissionDenied)
 	_, err = notifyv1.NewNotifyInternalServiceClient(s.dial(s.notifyAddr, citizen)).RecordTicketEvent(ctx, &notifyv1.RecordTicketEventRequest{})
 	ty.grpc(t, "citizen NotifyInternalService.RecordTicketEvent", err, codes.PermissionDenied)
+	report := &notifyv1.SendReportExportRequest{Tenant: "TST", ExportId: "6f0c2d4e-2b1a-4f35-9a59-0d1f3f7c8a11", Recipients: []string{"cfo@tst.test"},
+		Subject: "TST report", Body: "attached", FileName: "TST.csv", ContentType: "text/csv", Content: []byte("a,b\n")}
+	_, err = notifyv1.NewNotifyInternalServiceClient(s.dial(s.notifyAddr, citizen)).SendReportExport(ctx, report)
+	ty.grpc(t, "citizen NotifyInternalService.SendReportExport", err, codes.PermissionDenied)
+	// Only the SLA service mails reports: another service's sound token is refused.
+	_, err = notifyv1.NewNotifyInternalServiceClient(s.dial(s.notifyAddr, s.token("ticket", "TST", "service"))).SendReportExport(ctx, report)
+	ty.grpc(t, "ticket service NotifyInternalService.SendReportExport", err, codes.PermissionDenied)
 
 	changed := changedTables(before, s.snapshot(t))
 	line := ty.report(t, "tokens", len(changed))

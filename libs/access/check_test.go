@@ -75,6 +75,11 @@ func TestAnInternalCallActsOnlyForItsJobsMunicipality(t *testing.T) {
 		{"the gateway for another jurisdiction", in(gateway("JHB")), access.Caller.RequireInternal, job{tenant: "CPT"}, codes.PermissionDenied},
 		{"the gateway where only services may call", in(gateway("CPT")), access.Caller.RequireService, job{tenant: "CPT"}, codes.PermissionDenied},
 		{"a call without a caller", context.Background(), access.Caller.RequireService, job{tenant: "CPT"}, codes.Unauthenticated},
+		{"the one service a rule names", in(service("CPT")), access.RequireServiceOf("routing"), job{tenant: "CPT"}, codes.OK},
+		{"a service the rule does not name", in(service("CPT")), access.RequireServiceOf("sla"), job{tenant: "CPT"}, codes.PermissionDenied},
+		{"a person named like the service", in(access.FromClaims(auth.Claims{Subject: "sla", Tenant: "CPT", Roles: []string{auth.RoleMunicipalAdmin}, Kind: auth.KindUser})),
+			access.RequireServiceOf("sla"), job{tenant: "CPT"}, codes.PermissionDenied},
+		{"the gateway where one service may call", in(gateway("CPT")), access.RequireServiceOf("gateway"), job{tenant: "CPT"}, codes.PermissionDenied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,12 @@
 package access
 
-import "github.com/salga/trustengine/libs/auth"
+import (
+	"slices"
+	"strings"
+
+	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/auth"
+)
 
 // The rules below name who may manage what across the services, so that no
 // service keeps a list of roles of its own. Only person tokens carry these
@@ -43,4 +49,17 @@ func (c Caller) RequireStaffOrService() error {
 		return nil
 	}
 	return c.RequireStaff()
+}
+
+// RequireServiceOf is the rule of an internal RPC that only the named
+// services call (a service token's subject is the service's name, as
+// libs/peers mints it): PermissionDenied for any other caller, another
+// service, the gateway or a person.
+func RequireServiceOf(names ...string) func(Caller) error {
+	return func(c Caller) error {
+		if c.IsService() && slices.Contains(names, c.Subject()) {
+			return nil
+		}
+		return apperr.PermissionDenied("internal RPC: only the " + strings.Join(names, ", ") + " service may call it")
+	}
 }

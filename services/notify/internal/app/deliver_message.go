@@ -164,6 +164,12 @@ func (a *App) destination(ctx context.Context, tx pgx.Tx, m domain.Message, now 
 			return o, "the recipient opted out of this channel", err
 		}
 		o.To, o.Unsubscribe = []string{cs[0].Email}, link
+	case domain.RecipientAddress:
+		out, err := a.Store.OptedOut(ctx, tx, m.Tenant, m.Channel, a.Links.AddressHash(m.Tenant, m.Channel, m.RecipientID))
+		if err != nil || out {
+			return o, "the recipient opted out of this channel", err
+		}
+		o.To, o.Attachment = []string{m.RecipientID}, m.Attachment
 	case domain.RecipientTeam:
 		chs, err := a.Store.TeamChannels(ctx, tx, m.Tenant, []string{m.RecipientID})
 		if err != nil || len(chs) == 0 {

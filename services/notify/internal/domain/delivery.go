@@ -33,6 +33,8 @@ type Outgoing struct {
 	// Secret signs a webhook; Payload is its JSON body.
 	Secret  string
 	Payload []byte
+	// Attachment is a file an email carries (a scheduled report).
+	Attachment *Attachment
 }
 
 // Sent is what a provider answered for an accepted message.

@@ -28,6 +28,10 @@ type Message struct {
 	DigestID                      string
 	Create, Update                time.Time
 	Sent, Delivered               *time.Time
+	// ExportID is the SLA service's report export a RecipientAddress
+	// message carries, and Attachment its file.
+	ExportID   string
+	Attachment *Attachment
 }
 
 // Ticket is what notify knows of a ticket from its events.

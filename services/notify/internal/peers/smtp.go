@@ -5,9 +5,12 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/smtp"
@@ -180,23 +183,72 @@ func (s *SMTP) compose(o domain.Outgoing) ([]byte, string, error) {
 	h("Date", s.now().Format(time.RFC1123Z))
 	h("Message-ID", "<"+id+">")
 	h("MIME-Version", "1.0")
-	h("Content-Type", "text/plain; charset=utf-8")
-	h("Content-Transfer-Encoding", "quoted-printable")
 	h("Content-Language", string(o.Language.Or()))
 	h("Auto-Submitted", "auto-generated")
 	if o.Unsubscribe != "" {
 		h("List-Unsubscribe", "<"+o.Unsubscribe+">")
 		h("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
 	}
+	if o.Attachment == nil {
+		h("Content-Type", "text/plain; charset=utf-8")
+		h("Content-Transfer-Encoding", "quoted-printable")
+		b.WriteString("\r\n")
+		if err := writeText(&b, o.Body); err != nil {
+			return nil, "", err
+		}
+		return b.Bytes(), id, nil
+	}
+	// A file goes as multipart/mixed: the text, then the file in base64.
+	mw := multipart.NewWriter(&b)
+	h("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}))
 	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	if _, err := qp.Write([]byte(strings.ReplaceAll(o.Body, "\n", "\r\n"))); err != nil {
+	text, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=utf-8"},
+		"Content-Transfer-Encoding": {"quoted-printable"}})
+	if err != nil {
 		return nil, "", err
 	}
-	if err := qp.Close(); err != nil {
+	if err := writeText(text, o.Body); err != nil {
+		return nil, "", err
+	}
+	a := o.Attachment
+	mt, params, err := mime.ParseMediaType(a.Type)
+	if err != nil {
+		return nil, "", fmt.Errorf("an attachment's type %q: %v", a.Type, err)
+	}
+	params["name"] = a.Name
+	ctype := mime.FormatMediaType(mt, params)
+	disp := mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})
+	if ctype == "" || disp == "" {
+		return nil, "", errors.New("an attachment with a bad type or name")
+	}
+	file, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {ctype}, "Content-Disposition": {disp},
+		"Content-Transfer-Encoding": {"base64"}})
+	if err != nil {
+		return nil, "", err
+	}
+	enc := base64.StdEncoding.EncodeToString(a.Content)
+	for len(enc) > 76 {
+		if _, err := io.WriteString(file, enc[:76]+"\r\n"); err != nil {
+			return nil, "", err
+		}
+		enc = enc[76:]
+	}
+	if _, err := io.WriteString(file, enc+"\r\n"); err != nil {
+		return nil, "", err
+	}
+	if err := mw.Close(); err != nil {
 		return nil, "", err
 	}
 	return b.Bytes(), id, nil
+}
+
+// writeText writes body to w as quoted-printable with CRLF line ends.
+func writeText(w io.Writer, body string) error {
+	qp := quotedprintable.NewWriter(w)
+	if _, err := qp.Write([]byte(strings.ReplaceAll(body, "\n", "\r\n"))); err != nil {
+		return err
+	}
+	return qp.Close()
 }
 
 // mailAddress is the bare address of "Name <addr>" or "addr".

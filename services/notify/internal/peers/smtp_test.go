@@ -13,8 +13,11 @@ import (
 	"encoding/pem"
 	"io"
 	"math/big"
+	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
+	"net/mail"
 	"net/textproto"
 	"os"
 	"path/filepath"
@@ -199,4 +202,43 @@ func TestEmailRefusesAServerWithoutSTARTTLSOrAnUntrustedCertificate(t *testing.T
 	_, err = s.Send(context.Background(), domain.Outgoing{MessageID: "1", To: []string{"a@example.org"}, Body: "x"})
 	require.Error(t, err, "the certificate is not trusted without SMTP_CA_FILE")
 	require.Empty(t, srv.seen(), "nothing was sent, no password either")
+}
+
+func TestAnEmailWithAFileGoesAsMultipartMixed(t *testing.T) {
+	t.Parallel()
+	srv := newFakeSMTP(t)
+	s, err := peers.NewSMTP(peers.SMTPConfig{Addr: srv.addr, From: "noreply@te.example.org", Security: peers.SMTPStartTLS, CAFile: srv.caFile})
+	require.NoError(t, err)
+	csv := []byte("group,met,breached\nwater,12,3\n" + strings.Repeat("x", 200) + "\n")
+	o := domain.Outgoing{MessageID: "5d1a", Tenant: "CPT", Channel: domain.ChannelEmail, To: []string{"ops@cpt.example.org"},
+		Subject: "Compliance report 2026-10", Body: "The report is attached.", Language: domain.LangEN,
+		Attachment: &domain.Attachment{Name: "CPT-compliance-2026-10.csv", Type: "text/csv; charset=utf-8", Content: csv}}
+	_, err = s.Send(context.Background(), o)
+	require.NoError(t, err)
+	got := srv.seen()
+	require.Len(t, got, 1)
+	m, err := mail.ReadMessage(strings.NewReader(got[0].data))
+	require.NoError(t, err)
+	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	require.Equal(t, "multipart/mixed", mt)
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	text, err := mr.NextPart()
+	require.NoError(t, err)
+	require.Equal(t, "text/plain; charset=utf-8", text.Header.Get("Content-Type"))
+	body, err := io.ReadAll(text) // multipart decodes quoted-printable itself
+	require.NoError(t, err)
+	require.Equal(t, o.Body, strings.TrimSpace(string(body)))
+	file, err := mr.NextPart()
+	require.NoError(t, err)
+	require.Equal(t, "CPT-compliance-2026-10.csv", file.FileName())
+	require.Equal(t, "base64", file.Header.Get("Content-Transfer-Encoding"))
+	require.Equal(t, `text/csv; charset=utf-8; name=CPT-compliance-2026-10.csv`, file.Header.Get("Content-Type"), "the sender's type, parameters kept")
+	raw, err := io.ReadAll(file)
+	require.NoError(t, err)
+	content, err := base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(raw)))
+	require.NoError(t, err)
+	require.Equal(t, csv, content)
+	_, err = mr.NextPart()
+	require.ErrorIs(t, err, io.EOF, "the text and the file, nothing else")
 }

@@ -59,6 +59,7 @@ var noTicketContent = map[string]string{
 	rpcRecordTicketEvent:    "answers applied only",
 	rpcReceiveWebhook:       "answers counts and the provider's challenge only",
 	rpcUnsubscribe:          "answers the channel and language only",
+	rpcSendReportExport:     "answers a count only; a report file counts no GBV",
 }
 
 // TestNoAnswerCarriesSealedGBVContent enumerates the RPCs from the

@@ -87,3 +87,14 @@ func (s *Server) Unsubscribe(ctx context.Context, req *notifyv1.UnsubscribeReque
 	return &notifyv1.UnsubscribeResponse{Channel: vocab.MustParse[notifyv1.MessageChannel](string(got.Channel)),
 		Language: languageOut(got.Language), Unsubscribed: got.Done}, nil
 }
+
+// SendReportExport implements NotifyInternalService.
+func (s *Server) SendReportExport(ctx context.Context, req *notifyv1.SendReportExportRequest) (*notifyv1.SendReportExportResponse, error) {
+	n, err := s.app.SendReportExport(ctx, domain.ReportMail{Tenant: req.GetTenant(), ExportID: req.GetExportId(),
+		Recipients: req.GetRecipients(), Subject: req.GetSubject(), Body: req.GetBody(),
+		File: domain.Attachment{Name: req.GetFileName(), Type: req.GetContentType(), Content: req.GetContent()}})
+	if err != nil {
+		return nil, err
+	}
+	return &notifyv1.SendReportExportResponse{Queued: int32(n)}, nil
+}

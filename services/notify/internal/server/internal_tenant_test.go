@@ -15,10 +15,20 @@ import (
 )
 
 // jobRPC calls an internal RPC with a valid request about tenant CPT;
-// gateway says whether the gateway's identity calls it too.
+// gateway says whether the gateway's identity calls it too; service is the
+// one service that may call it ("" for any).
 type jobRPC struct {
 	gateway bool
+	service string
 	call    func(ctx context.Context, h *harness) error
+}
+
+// as is a service token of the RPC's caller for tenant.
+func (r jobRPC) as(t *testing.T, tenant string) context.Context {
+	if r.service == "" {
+		return serviceFor(t, tenant)
+	}
+	return as(t, tenant, r.service, auth.RoleService)
 }
 
 // byJobTenant are the internal RPCs whose request names a municipality.
@@ -34,6 +44,10 @@ var byJobTenant = map[string]jobRPC{
 	rpcUnsubscribe: {gateway: true, call: func(ctx context.Context, h *harness) error {
 		id := uuid.NewString()
 		_, err := h.internal.Unsubscribe(ctx, &notifyv1.UnsubscribeRequest{Tenant: "CPT", MessageId: id, Signature: h.links.Signature("CPT", id)})
+		return err
+	}},
+	rpcSendReportExport: {service: "sla", call: func(ctx context.Context, h *harness) error {
+		_, err := h.internal.SendReportExport(ctx, reportMail(uuid.NewString(), "ops@cpt.example.org"))
 		return err
 	}},
 }
@@ -59,7 +73,8 @@ func TestAnInternalCallActsOnlyForTheTenantItsTokenNames(t *testing.T) {
 	h := newHarness(t)
 	state := func() []int {
 		return []int{h.count(t, `SELECT count(*) FROM notify.events`), h.count(t, `SELECT count(*) FROM notify.tickets`),
-			h.count(t, `SELECT count(*) FROM notify.receipts`), h.count(t, `SELECT count(*) FROM notify.opt_outs`)}
+			h.count(t, `SELECT count(*) FROM notify.receipts`), h.count(t, `SELECT count(*) FROM notify.opt_outs`),
+			h.count(t, `SELECT count(*) FROM notify.messages`)}
 	}
 	for _, m := range notifyRPCs(t) {
 		rpc, ok := byJobTenant[m]
@@ -67,7 +82,7 @@ func TestAnInternalCallActsOnlyForTheTenantItsTokenNames(t *testing.T) {
 			continue
 		}
 		refused := map[string]context.Context{
-			"a token for JHB's job":            serviceFor(t, "JHB"),
+			"a token for JHB's job":            rpc.as(t, "JHB"),
 			"a service token for all tenants":  as(t, auth.AllTenants, "ticket", auth.RoleService),
 			"the gateway for jurisdiction JHB": gateway(t, "JHB"),
 		}
@@ -83,7 +98,7 @@ func TestAnInternalCallActsOnlyForTheTenantItsTokenNames(t *testing.T) {
 			})
 		}
 		t.Run(m+" with a token for CPT", func(t *testing.T) {
-			err := rpc.call(serviceFor(t, "CPT"), h)
+			err := rpc.call(rpc.as(t, "CPT"), h)
 			require.NotEqual(t, codes.PermissionDenied, status.Code(err), "%v", err)
 			if rpc.gateway {
 				err = rpc.call(gateway(t, "CPT"), h)

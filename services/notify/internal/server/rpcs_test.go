@@ -30,6 +30,7 @@ const (
 	rpcRecordTicketEvent         = "/salga.notify.v1.NotifyInternalService/RecordTicketEvent"
 	rpcReceiveWebhook            = "/salga.notify.v1.NotifyInternalService/ReceiveWebhook"
 	rpcUnsubscribe               = "/salga.notify.v1.NotifyInternalService/Unsubscribe"
+	rpcSendReportExport          = "/salga.notify.v1.NotifyInternalService/SendReportExport"
 )
 
 // notifyRPCs lists the full name of every RPC of every service in package

@@ -14,17 +14,23 @@ import (
 // messageColumns are the columns scanMessage reads, in order.
 const messageColumns = `id::text, tenant, coalesce(ticket_id::text, ''), coalesce(event_id::text, ''), gbv, kind, recipient,
 	recipient_id, channel, language, state, subject, body, provider, provider_message_id, error, attempts, not_before,
-	coalesce(digest_id::text, ''), create_time, update_time, sent_time, delivered_time`
+	coalesce(digest_id::text, ''), create_time, update_time, sent_time, delivered_time, coalesce(export_id, ''),
+	attachment_name, attachment_type, attachment`
 
 func scanMessage(r pgx.Row) (domain.Message, error) {
 	var (
 		m                                     domain.Message
 		kind, recipient, channel, lang, state string
 		notBefore, sent, delivered            *time.Time
+		fileName, fileType                    string
+		file                                  []byte
 	)
 	err := r.Scan(&m.ID, &m.Tenant, &m.TicketID, &m.EventID, &m.GBV, &kind, &recipient, &m.RecipientID, &channel, &lang,
 		&state, &m.Subject, &m.Body, &m.Provider, &m.ProviderMessageID, &m.Error, &m.Attempts, &notBefore, &m.DigestID,
-		&m.Create, &m.Update, &sent, &delivered)
+		&m.Create, &m.Update, &sent, &delivered, &m.ExportID, &fileName, &fileType, &file)
+	if file != nil {
+		m.Attachment = &domain.Attachment{Name: fileName, Type: fileType, Content: file}
+	}
 	m.Kind, m.Recipient, m.Channel, m.Language, m.State = domain.Kind(kind), domain.RecipientKind(recipient),
 		domain.Channel(channel), domain.Language(lang), domain.State(state)
 	m.NotBefore, m.Sent, m.Delivered, m.Create, m.Update = utc(notBefore), utc(sent), utc(delivered), m.Create.UTC(), m.Update.UTC()
@@ -51,6 +57,27 @@ func (s *Store) InsertMessage(ctx context.Context, tx pgx.Tx, m domain.Message) 
 		string(m.Channel), string(m.Language), string(m.State), m.Subject, m.Body, m.Error, m.NotBefore, m.Create)
 	if err != nil {
 		return false, fmt.Errorf("store.InsertMessage: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// InsertReportMessage records m, a report's message to an address, unless
+// one of its (tenant, export, address) exists, reporting whether it did:
+// SendReportExport sends each export once per address.
+func (s *Store) InsertReportMessage(ctx context.Context, tx pgx.Tx, m domain.Message) (bool, error) {
+	var name, typ string
+	var file []byte
+	if a := m.Attachment; a != nil {
+		name, typ, file = a.Name, a.Type, a.Content
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO notify.messages (id, tenant, gbv, recipient, recipient_id, channel, language, state,
+			subject, body, export_id, attachment_name, attachment_type, attachment, create_time, update_time)
+		VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+		ON CONFLICT (tenant, export_id, recipient_id) WHERE export_id IS NOT NULL DO NOTHING`,
+		m.ID, m.Tenant, string(m.Recipient), m.RecipientID, string(m.Channel), string(m.Language), string(m.State),
+		m.Subject, m.Body, m.ExportID, name, typ, file, m.Create)
+	if err != nil {
+		return false, fmt.Errorf("store.InsertReportMessage: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
 }

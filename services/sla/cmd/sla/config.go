@@ -25,6 +25,9 @@ type Config struct {
 	// TicketAddr is the ticket service's gRPC address (TICKET_ADDR).
 	// Default: empty, which leaves deadline and clock-event jobs queued.
 	TicketAddr string `env:"TICKET_ADDR"`
+	// NotifyAddr is the notify service's gRPC address (NOTIFY_ADDR).
+	// Default: empty, which leaves report mail jobs queued.
+	NotifyAddr string `env:"NOTIFY_ADDR"`
 }
 
 // loadConfig reads the configuration, filling the SLA service's default

@@ -34,7 +34,7 @@ func serve(ctx context.Context) error {
 	}
 	defer proc.Close()
 
-	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "sla"), cfg.RoutingAddr, cfg.TicketAddr)
+	targets, conns, err := peers.Dial(libpeers.Service([]byte(cfg.ServiceJWTSecret), "sla"), cfg.RoutingAddr, cfg.TicketAddr, cfg.NotifyAddr)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func serve(ctx context.Context) error {
 	})
 	slaserver.New(a).Register(srv.GRPC())
 	proc.Log.InfoContext(ctx, "sla starting", "sweep_interval", cfg.SweepInterval.String(),
-		"routing", cfg.RoutingAddr != "", "ticket", cfg.TicketAddr != "")
+		"routing", cfg.RoutingAddr != "", "ticket", cfg.TicketAddr != "", "notify", cfg.NotifyAddr != "")
 	return srv.Run(ctx)
 }
 

@@ -30,6 +30,8 @@ type Jobs interface {
 	// ClockEvents records that the ticket service must add evs to the
 	// tickets' histories.
 	ClockEvents(ctx context.Context, tx pgx.Tx, evs ...domain.ClockEvent) error
+	// ReportMail records that the notify service must mail m.
+	ReportMail(ctx context.Context, tx pgx.Tx, m domain.ReportMail) error
 }
 
 // App is the SLA service's use cases.

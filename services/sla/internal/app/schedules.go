@@ -142,7 +142,9 @@ var reporter = access.System("sla-reports")
 // ended, each in its own transaction with the schedule locked (SKIP
 // LOCKED: replicas share the work) and the file kept once per schedule
 // and period; a schedule behind by several periods (after downtime) gets
-// each in turn. Files count no GBV. It returns how many files it kept.
+// each in turn. Files count no GBV. A new file's mail to the schedule's
+// recipients is recorded in the same transaction (a job for the notify
+// service). It returns how many files it kept.
 func (a *App) ProduceDueReports(ctx context.Context, r Renderer, log *slog.Logger) (int, error) {
 	made := 0
 	for {
@@ -165,16 +167,23 @@ func (a *App) ProduceDueReports(ctx context.Context, r Renderer, log *slog.Logge
 			if err != nil {
 				return err
 			}
-			fresh, err := store.InsertExport(ctx, tx, domain.ReportExport{Tenant: s.Tenant, ScheduleID: s.ID, Kind: s.Kind,
-				Period: p.Label, FileName: s.FileName(p), ContentType: r.ContentType(), Content: content, CreateTime: now})
-			if err != nil {
+			e := domain.ReportExport{Tenant: s.Tenant, ScheduleID: s.ID, Kind: s.Kind,
+				Period: p.Label, FileName: s.FileName(p), ContentType: r.ContentType(), Content: content, CreateTime: now}
+			var fresh bool
+			if e.ID, fresh, err = store.InsertExport(ctx, tx, e); err != nil {
 				return err
 			}
 			if fresh {
 				got = 1
-				// Mail to s.Recipients is not sent yet: the files are
-				// listed and downloaded (ListReportExports).
-				log.InfoContext(ctx, "report produced", "tenant", s.Tenant, "schedule", s.ID, "period", p.Label)
+				// The file goes to its recipients by the notify service,
+				// recorded with the file: a kept file is always mailed.
+				if len(s.Recipients) > 0 {
+					if err := a.jobs.ReportMail(ctx, tx, s.Mail(e, p)); err != nil {
+						return err
+					}
+				}
+				log.InfoContext(ctx, "report produced", "tenant", s.Tenant, "schedule", s.ID, "period", p.Label,
+					"recipients", len(s.Recipients))
 			}
 			return store.SetNextRun(ctx, tx, s.ID, s.RunAfter(s.NextRunAt))
 		})

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"context"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/salga/trustengine/libs/auth"
 	"github.com/salga/trustengine/services/sla/internal/domain"
+	"github.com/salga/trustengine/services/sla/internal/outbox"
 	"github.com/salga/trustengine/services/sla/internal/server"
 )
 
@@ -62,6 +65,22 @@ func TestAScheduledReportIsProducedOnceWhenItsPeriodEnds(t *testing.T) {
 	qs, err := f.app.ListReportExports(agent, "", q.ID)
 	require.NoError(t, err)
 	require.Len(t, qs, 1)
+	// The file with recipients is mailed: one job for the notify service,
+	// recorded with the file; the one without recipients is not.
+	var mails int
+	var args outbox.SendReportArgs
+	var raw []byte
+	require.NoError(t, f.pool.QueryRow(context.Background(), `SELECT count(*) OVER (), args FROM sla.river_job
+		WHERE kind = 'sla.send_report' AND queue = 'notify'`).Scan(&mails, &raw))
+	require.Equal(t, 1, mails)
+	require.NoError(t, json.Unmarshal(raw, &args))
+	require.Equal(t, "CPT", args.Tenant)
+	require.Equal(t, qs[0].ID, args.ExportID)
+	require.Equal(t, []string{"cfo@example.org"}, args.Recipients)
+	require.Equal(t, "CPT-indicators-2026-27-Q1.csv", args.FileName)
+	require.Equal(t, "CPT SLA indicators report 2026/27-Q1", args.Subject)
+	require.Contains(t, args.Body, "/v1/sla/report-exports/"+qs[0].ID+":download")
+	require.Contains(t, args.Body, "(1 Jul 2026 to 30 Sep 2026)")
 	e, err := f.app.GetReportExport(agent, qs[0].ID)
 	require.NoError(t, err)
 	recs, err := csv.NewReader(strings.NewReader(string(e.Content))).ReadAll()

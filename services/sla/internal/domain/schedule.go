@@ -92,3 +92,28 @@ type ReportExport struct {
 	Size                                 int64
 	CreateTime                           time.Time
 }
+
+// ReportMail is a produced file on its way to its schedule's recipients
+// (through the notify service, which attaches it).
+type ReportMail struct {
+	Tenant, ExportID      string
+	Recipients            []string
+	Subject, Body         string
+	FileName, ContentType string
+	Content               []byte
+}
+
+// DownloadPath is where staff download export id on the JSON API.
+func DownloadPath(id string) string { return "/v1/sla/report-exports/" + id + ":download" }
+
+// Mail is the email of export e, produced for period p, to the schedule's
+// recipients: the file attached, and its download path in the text.
+func (s ReportSchedule) Mail(e ReportExport, p Period) ReportMail {
+	subject := fmt.Sprintf("%s SLA %s report %s", s.Tenant, s.Kind, p.Label)
+	body := fmt.Sprintf("The %s SLA %s report for %s (%s to %s) is attached as %s.\n"+
+		"Staff may also download it at %s.\nThis %s report's recipients are set by the municipality's administrators.",
+		s.Tenant, s.Kind, p.Label, p.Start.In(SAST).Format("2 Jan 2006"), p.End.In(SAST).AddDate(0, 0, -1).Format("2 Jan 2006"),
+		e.FileName, DownloadPath(e.ID), s.Frequency)
+	return ReportMail{Tenant: s.Tenant, ExportID: e.ID, Recipients: s.Recipients, Subject: subject, Body: body,
+		FileName: e.FileName, ContentType: e.ContentType, Content: e.Content}
+}

@@ -1,5 +1,6 @@
 // Package outbox records, in the transaction of a clock change, what the
-// routing and ticket services must learn about it (River jobs in schema
+// routing and ticket services must learn about it, and in that of a
+// produced report the notify service's mail of it (River jobs in schema
 // "sla", through libs/queue), and delivers that work with the workers of
 // each peer's queue, whose retries and backoff are libs/queue's. A
 // committed change is therefore always delivered and a rolled-back one

@@ -58,3 +58,14 @@ func (e *Enqueuer) ClockEvents(ctx context.Context, tx pgx.Tx, evs ...domain.Clo
 	}
 	return nil
 }
+
+// ReportMail records that the notify service must mail a produced file to
+// its schedule's recipients.
+func (e *Enqueuer) ReportMail(ctx context.Context, tx pgx.Tx, m domain.ReportMail) error {
+	args := SendReportArgs{Tenant: m.Tenant, ExportID: m.ExportID, Recipients: m.Recipients, Subject: m.Subject, Body: m.Body,
+		FileName: m.FileName, ContentType: m.ContentType, Content: m.Content}
+	if err := e.jobs.InsertTx(ctx, tx, args); err != nil {
+		return fmt.Errorf("outbox.ReportMail: %w", err)
+	}
+	return nil
+}

@@ -52,6 +52,7 @@ var everyJob = []river.JobArgs{
 	outbox.RecordDeadlinesArgs{Tenant: "CPT", TicketID: "t", Revision: 1},
 	outbox.RecordClockEventArgs{Tenant: "CPT", TicketID: "t", EventID: "e", EventKind: "warning", ClockKind: "response", Cycle: 1},
 	outbox.ProduceReportsArgs{},
+	outbox.SendReportArgs{Tenant: "CPT", ExportID: "e", Recipients: []string{"cfo@example.org"}},
 }
 
 // jobKindTypes parses the package's source and returns every type that has
@@ -141,12 +142,15 @@ func (r *recorder) RecordDeadlines(_ context.Context, a outbox.RecordDeadlinesAr
 func (r *recorder) RecordClockEvent(_ context.Context, a outbox.RecordClockEventArgs) error {
 	return r.Deliver("event", a)
 }
+func (r *recorder) SendReportExport(_ context.Context, a outbox.SendReportArgs) error {
+	return r.Deliver("report", a)
+}
 
 func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewDB(t, "slajobs", setup)
 	peer := &recorder{}
-	jobs, err := outbox.NewQueue(pool, discard, outbox.Peers{Routing: peer, Ticket: peer})
+	jobs, err := outbox.NewQueue(pool, discard, outbox.Peers{Routing: peer, Ticket: peer, Notify: peer})
 	require.NoError(t, err)
 	e := outbox.NewEnqueuer(jobs)
 	ctx := context.Background()
@@ -169,9 +173,21 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled, "a rolled-back change leaves no job behind")
 	require.NoError(t, pg.InTx(ctx, pool, scope, record))
 
+	mail := domain.ReportMail{Tenant: "CPT", ExportID: "9a4e6c1d-5b7f-4e2a-8c3d-1f0e2d3c4b5a", Recipients: []string{"cfo@example.org"},
+		Subject: "CPT SLA compliance report 2026-10", Body: "attached", FileName: "CPT-compliance-2026-10.csv", ContentType: "text/csv",
+		Content: []byte("group,met\nwater,3\n")}
+	for range 2 { // recorded twice (a production retried): one job
+		require.NoError(t, pg.InTx(ctx, pool, scope, func(tx pgx.Tx) error { return e.ReportMail(ctx, tx, mail) }))
+	}
 	require.NoError(t, jobs.Start(ctx))
-	require.Eventually(t, func() bool { return len(peer.Seen()) == 3 }, 30*time.Second, 50*time.Millisecond)
-	require.ElementsMatch(t, []string{"deadlines", "escalate", "event"}, peer.Seen())
+	require.Eventually(t, func() bool { return len(peer.Seen()) == 4 }, 30*time.Second, 50*time.Millisecond)
+	require.ElementsMatch(t, []string{"deadlines", "escalate", "event", "report"}, peer.Seen())
+	for _, d := range peer.Deliveries() {
+		if d.Kind == "report" {
+			require.Equal(t, outbox.SendReportArgs{Tenant: "CPT", ExportID: mail.ExportID, Recipients: mail.Recipients, Subject: mail.Subject,
+				Body: mail.Body, FileName: mail.FileName, ContentType: mail.ContentType, Content: mail.Content}, d.Args, "the file travels in the job")
+		}
+	}
 	require.NoError(t, jobs.Stop(ctx))
 }
 

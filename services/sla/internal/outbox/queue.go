@@ -21,6 +21,8 @@ type Peers struct {
 	Routing RoutingClient
 	// Ticket delivers deadlines and clock events, when configured.
 	Ticket TicketClient
+	// Notify mails produced reports to their recipients, when configured.
+	Notify NotifyClient
 	// Reports, when set, produces scheduled reports: the process works
 	// the reports queue and runs its periodic job. It is the service's
 	// own work, not a peer's, and needs no address.
@@ -39,6 +41,9 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 			queue.Work(&recordDeadlinesWorker{client: peers.Ticket}),
 			queue.Work(&recordClockEventWorker{client: peers.Ticket}),
 		}})
+	}
+	if peers.Notify != nil {
+		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&sendReportWorker{client: peers.Notify})}})
 	}
 	var periodic []*river.PeriodicJob
 	if peers.Reports != nil {

@@ -54,3 +54,51 @@ func reportsPeriodic() *river.PeriodicJob {
 		func() (river.JobArgs, *river.InsertOpts) { return ProduceReportsArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
 }
+
+// QueueNotify holds jobs for the notify service (NOTIFY_ADDR).
+const QueueNotify = "notify"
+
+// SendReportArgs asks the notify service to mail a produced file to its
+// schedule's recipients (NotifyInternalService.SendReportExport, which
+// sends once per export and recipient). The file travels in the job: a
+// report is a few kilobytes.
+type SendReportArgs struct {
+	Tenant      string   `json:"tenant" river:"unique"`
+	ExportID    string   `json:"export_id" river:"unique"`
+	Recipients  []string `json:"recipients"`
+	Subject     string   `json:"subject"`
+	Body        string   `json:"body"`
+	FileName    string   `json:"file_name"`
+	ContentType string   `json:"content_type"`
+	Content     []byte   `json:"content"`
+}
+
+// Kind implements river.JobArgs.
+func (SendReportArgs) Kind() string { return "sla.send_report" }
+
+// InsertOpts routes the job to the notify queue, once per export among
+// River's jobs too; attempts are libs/queue's.
+func (SendReportArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueNotify, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// NotifyClient is what the workers need of the notify service.
+type NotifyClient interface {
+	// SendReportExport mails a produced file to its recipients.
+	SendReportExport(ctx context.Context, a SendReportArgs) error
+}
+
+// sendReportWorker delivers SendReportArgs.
+type sendReportWorker struct {
+	river.WorkerDefaults[SendReportArgs]
+	client NotifyClient
+}
+
+// Work implements river.Worker; an error retries, which sends nothing
+// twice: notify keeps one message per export and recipient.
+func (w *sendReportWorker) Work(ctx context.Context, job *river.Job[SendReportArgs]) error {
+	if err := w.client.SendReportExport(ctx, job.Args); err != nil {
+		return fmt.Errorf("outbox: mail report %s: %w", job.Args.ExportID, err)
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
@@ -71,17 +72,21 @@ func SetNextRun(ctx context.Context, tx pgx.Tx, id string, at time.Time) error {
 	return wrap("store.SetNextRun", err)
 }
 
-// InsertExport keeps a produced file once per schedule and period; false
-// when that period's file exists already.
-func InsertExport(ctx context.Context, tx pgx.Tx, e domain.ReportExport) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO sla.report_exports (tenant, schedule_id, kind, period, file_name, content_type,
+// InsertExport keeps a produced file once per schedule and period and
+// returns its id; false when that period's file exists already.
+func InsertExport(ctx context.Context, tx pgx.Tx, e domain.ReportExport) (string, bool, error) {
+	var id string
+	err := tx.QueryRow(ctx, `INSERT INTO sla.report_exports (tenant, schedule_id, kind, period, file_name, content_type,
 			content, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (schedule_id, period) DO NOTHING`,
-		e.Tenant, e.ScheduleID, e.Kind, e.Period, e.FileName, e.ContentType, e.Content, e.CreateTime.UTC())
-	if err != nil {
-		return false, wrap("store.InsertExport", err)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (schedule_id, period) DO NOTHING RETURNING id::text`,
+		e.Tenant, e.ScheduleID, e.Kind, e.Period, e.FileName, e.ContentType, e.Content, e.CreateTime.UTC()).Scan(&id)
+	if pg.IsNoRows(err) {
+		return "", false, nil
 	}
-	return tag.RowsAffected() == 1, nil
+	if err != nil {
+		return "", false, wrap("store.InsertExport", err)
+	}
+	return id, true, nil
 }
 
 const exportColumns = `id, tenant, schedule_id, kind, period, file_name, content_type, octet_length(content), create_time`

@@ -675,6 +675,163 @@ func (x *UnsubscribeResponse) GetUnsubscribed() bool {
 	return false
 }
 
+// SendReportExportRequest is the input of NotifyInternalService.SendReportExport.
+type SendReportExportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code of the report.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// UUID of the SLA service's report export (the idempotency key, with
+	// each recipient).
+	ExportId string `protobuf:"bytes,2,opt,name=export_id,json=exportId,proto3" json:"export_id,omitempty"`
+	// Email addresses, 1 to 20, each at most once.
+	Recipients []string `protobuf:"bytes,3,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	// Email subject; required, one line, at most 200 characters.
+	Subject string `protobuf:"bytes,4,opt,name=subject,proto3" json:"subject,omitempty"`
+	// Body text; required, at most 1600 characters (say where the file is
+	// downloaded).
+	Body string `protobuf:"bytes,5,opt,name=body,proto3" json:"body,omitempty"`
+	// Name of the attached file; required, e.g. CPT-compliance-2026-10.csv.
+	FileName string `protobuf:"bytes,6,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// Content type of the file, e.g. text/csv; required.
+	ContentType string `protobuf:"bytes,7,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The file, at most 3 MiB (under gRPC's 4 MiB message limit); required.
+	Content       []byte `protobuf:"bytes,8,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendReportExportRequest) Reset() {
+	*x = SendReportExportRequest{}
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendReportExportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendReportExportRequest) ProtoMessage() {}
+
+func (x *SendReportExportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendReportExportRequest.ProtoReflect.Descriptor instead.
+func (*SendReportExportRequest) Descriptor() ([]byte, []int) {
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *SendReportExportRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *SendReportExportRequest) GetExportId() string {
+	if x != nil {
+		return x.ExportId
+	}
+	return ""
+}
+
+func (x *SendReportExportRequest) GetRecipients() []string {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
+}
+
+func (x *SendReportExportRequest) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *SendReportExportRequest) GetBody() string {
+	if x != nil {
+		return x.Body
+	}
+	return ""
+}
+
+func (x *SendReportExportRequest) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *SendReportExportRequest) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *SendReportExportRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+// SendReportExportResponse is the output of NotifyInternalService.SendReportExport.
+type SendReportExportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// How many recipients got a new message (0 when every one had one).
+	Queued        int32 `protobuf:"varint,1,opt,name=queued,proto3" json:"queued,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendReportExportResponse) Reset() {
+	*x = SendReportExportResponse{}
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendReportExportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendReportExportResponse) ProtoMessage() {}
+
+func (x *SendReportExportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendReportExportResponse.ProtoReflect.Descriptor instead.
+func (*SendReportExportResponse) Descriptor() ([]byte, []int) {
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *SendReportExportResponse) GetQueued() int32 {
+	if x != nil {
+		return x.Queued
+	}
+	return 0
+}
+
 var File_salga_notify_v1_notify_internal_service_proto protoreflect.FileDescriptor
 
 const file_salga_notify_v1_notify_internal_service_proto_rawDesc = "" +
@@ -737,11 +894,25 @@ const file_salga_notify_v1_notify_internal_service_proto_rawDesc = "" +
 	"\x13UnsubscribeResponse\x129\n" +
 	"\achannel\x18\x01 \x01(\x0e2\x1f.salga.notify.v1.MessageChannelR\achannel\x125\n" +
 	"\blanguage\x18\x02 \x01(\x0e2\x19.salga.common.v1.LanguageR\blanguage\x12\"\n" +
-	"\funsubscribed\x18\x03 \x01(\bR\funsubscribed2\xc0\x02\n" +
+	"\funsubscribed\x18\x03 \x01(\bR\funsubscribed\"\xf6\x01\n" +
+	"\x17SendReportExportRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
+	"\texport_id\x18\x02 \x01(\tR\bexportId\x12\x1e\n" +
+	"\n" +
+	"recipients\x18\x03 \x03(\tR\n" +
+	"recipients\x12\x18\n" +
+	"\asubject\x18\x04 \x01(\tR\asubject\x12\x12\n" +
+	"\x04body\x18\x05 \x01(\tR\x04body\x12\x1b\n" +
+	"\tfile_name\x18\x06 \x01(\tR\bfileName\x12!\n" +
+	"\fcontent_type\x18\a \x01(\tR\vcontentType\x12\x18\n" +
+	"\acontent\x18\b \x01(\fR\acontent\"2\n" +
+	"\x18SendReportExportResponse\x12\x16\n" +
+	"\x06queued\x18\x01 \x01(\x05R\x06queued2\xa9\x03\n" +
 	"\x15NotifyInternalService\x12j\n" +
 	"\x11RecordTicketEvent\x12).salga.notify.v1.RecordTicketEventRequest\x1a*.salga.notify.v1.RecordTicketEventResponse\x12a\n" +
 	"\x0eReceiveWebhook\x12&.salga.notify.v1.ReceiveWebhookRequest\x1a'.salga.notify.v1.ReceiveWebhookResponse\x12X\n" +
-	"\vUnsubscribe\x12#.salga.notify.v1.UnsubscribeRequest\x1a$.salga.notify.v1.UnsubscribeResponseB\xcd\x01\n" +
+	"\vUnsubscribe\x12#.salga.notify.v1.UnsubscribeRequest\x1a$.salga.notify.v1.UnsubscribeResponse\x12g\n" +
+	"\x10SendReportExport\x12(.salga.notify.v1.SendReportExportRequest\x1a).salga.notify.v1.SendReportExportResponseB\xcd\x01\n" +
 	"\x13com.salga.notify.v1B\x1aNotifyInternalServiceProtoP\x01Z<github.com/salga/trustengine/gen/go/salga/notify/v1;notifyv1\xa2\x02\x03SNX\xaa\x02\x0fSalga.Notify.V1\xca\x02\x0fSalga\\Notify\\V1\xe2\x02\x1bSalga\\Notify\\V1\\GPBMetadata\xea\x02\x11Salga::Notify::V1b\x06proto3"
 
 var (
@@ -756,7 +927,7 @@ func file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP() []byte {
 	return file_salga_notify_v1_notify_internal_service_proto_rawDescData
 }
 
-var file_salga_notify_v1_notify_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_salga_notify_v1_notify_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_salga_notify_v1_notify_internal_service_proto_goTypes = []any{
 	(*ReporterContact)(nil),           // 0: salga.notify.v1.ReporterContact
 	(*RecordTicketEventRequest)(nil),  // 1: salga.notify.v1.RecordTicketEventRequest
@@ -765,41 +936,45 @@ var file_salga_notify_v1_notify_internal_service_proto_goTypes = []any{
 	(*ReceiveWebhookResponse)(nil),    // 4: salga.notify.v1.ReceiveWebhookResponse
 	(*UnsubscribeRequest)(nil),        // 5: salga.notify.v1.UnsubscribeRequest
 	(*UnsubscribeResponse)(nil),       // 6: salga.notify.v1.UnsubscribeResponse
-	nil,                               // 7: salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
-	(v1.Category)(0),                  // 8: salga.common.v1.Category
-	(EventKind)(0),                    // 9: salga.notify.v1.EventKind
-	(v1.TicketStatus)(0),              // 10: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),     // 11: google.protobuf.Timestamp
-	(*v1.ReporterPreferences)(nil),    // 12: salga.common.v1.ReporterPreferences
-	(v1.AssignmentReason)(0),          // 13: salga.common.v1.AssignmentReason
-	(SlaClock)(0),                     // 14: salga.notify.v1.SlaClock
-	(WebhookProvider)(0),              // 15: salga.notify.v1.WebhookProvider
-	(MessageChannel)(0),               // 16: salga.notify.v1.MessageChannel
-	(v1.Language)(0),                  // 17: salga.common.v1.Language
+	(*SendReportExportRequest)(nil),   // 7: salga.notify.v1.SendReportExportRequest
+	(*SendReportExportResponse)(nil),  // 8: salga.notify.v1.SendReportExportResponse
+	nil,                               // 9: salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
+	(v1.Category)(0),                  // 10: salga.common.v1.Category
+	(EventKind)(0),                    // 11: salga.notify.v1.EventKind
+	(v1.TicketStatus)(0),              // 12: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),     // 13: google.protobuf.Timestamp
+	(*v1.ReporterPreferences)(nil),    // 14: salga.common.v1.ReporterPreferences
+	(v1.AssignmentReason)(0),          // 15: salga.common.v1.AssignmentReason
+	(SlaClock)(0),                     // 16: salga.notify.v1.SlaClock
+	(WebhookProvider)(0),              // 17: salga.notify.v1.WebhookProvider
+	(MessageChannel)(0),               // 18: salga.notify.v1.MessageChannel
+	(v1.Language)(0),                  // 19: salga.common.v1.Language
 }
 var file_salga_notify_v1_notify_internal_service_proto_depIdxs = []int32{
-	8,  // 0: salga.notify.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
-	9,  // 1: salga.notify.v1.RecordTicketEventRequest.kind:type_name -> salga.notify.v1.EventKind
-	10, // 2: salga.notify.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
-	10, // 3: salga.notify.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
-	11, // 4: salga.notify.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
+	10, // 0: salga.notify.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
+	11, // 1: salga.notify.v1.RecordTicketEventRequest.kind:type_name -> salga.notify.v1.EventKind
+	12, // 2: salga.notify.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
+	12, // 3: salga.notify.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
+	13, // 4: salga.notify.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
 	0,  // 5: salga.notify.v1.RecordTicketEventRequest.reporter:type_name -> salga.notify.v1.ReporterContact
-	12, // 6: salga.notify.v1.RecordTicketEventRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
-	13, // 7: salga.notify.v1.RecordTicketEventRequest.assignment_reason:type_name -> salga.common.v1.AssignmentReason
-	14, // 8: salga.notify.v1.RecordTicketEventRequest.clock:type_name -> salga.notify.v1.SlaClock
-	11, // 9: salga.notify.v1.RecordTicketEventRequest.deadline:type_name -> google.protobuf.Timestamp
-	15, // 10: salga.notify.v1.ReceiveWebhookRequest.provider:type_name -> salga.notify.v1.WebhookProvider
-	7,  // 11: salga.notify.v1.ReceiveWebhookRequest.headers:type_name -> salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
-	16, // 12: salga.notify.v1.UnsubscribeResponse.channel:type_name -> salga.notify.v1.MessageChannel
-	17, // 13: salga.notify.v1.UnsubscribeResponse.language:type_name -> salga.common.v1.Language
+	14, // 6: salga.notify.v1.RecordTicketEventRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
+	15, // 7: salga.notify.v1.RecordTicketEventRequest.assignment_reason:type_name -> salga.common.v1.AssignmentReason
+	16, // 8: salga.notify.v1.RecordTicketEventRequest.clock:type_name -> salga.notify.v1.SlaClock
+	13, // 9: salga.notify.v1.RecordTicketEventRequest.deadline:type_name -> google.protobuf.Timestamp
+	17, // 10: salga.notify.v1.ReceiveWebhookRequest.provider:type_name -> salga.notify.v1.WebhookProvider
+	9,  // 11: salga.notify.v1.ReceiveWebhookRequest.headers:type_name -> salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
+	18, // 12: salga.notify.v1.UnsubscribeResponse.channel:type_name -> salga.notify.v1.MessageChannel
+	19, // 13: salga.notify.v1.UnsubscribeResponse.language:type_name -> salga.common.v1.Language
 	1,  // 14: salga.notify.v1.NotifyInternalService.RecordTicketEvent:input_type -> salga.notify.v1.RecordTicketEventRequest
 	3,  // 15: salga.notify.v1.NotifyInternalService.ReceiveWebhook:input_type -> salga.notify.v1.ReceiveWebhookRequest
 	5,  // 16: salga.notify.v1.NotifyInternalService.Unsubscribe:input_type -> salga.notify.v1.UnsubscribeRequest
-	2,  // 17: salga.notify.v1.NotifyInternalService.RecordTicketEvent:output_type -> salga.notify.v1.RecordTicketEventResponse
-	4,  // 18: salga.notify.v1.NotifyInternalService.ReceiveWebhook:output_type -> salga.notify.v1.ReceiveWebhookResponse
-	6,  // 19: salga.notify.v1.NotifyInternalService.Unsubscribe:output_type -> salga.notify.v1.UnsubscribeResponse
-	17, // [17:20] is the sub-list for method output_type
-	14, // [14:17] is the sub-list for method input_type
+	7,  // 17: salga.notify.v1.NotifyInternalService.SendReportExport:input_type -> salga.notify.v1.SendReportExportRequest
+	2,  // 18: salga.notify.v1.NotifyInternalService.RecordTicketEvent:output_type -> salga.notify.v1.RecordTicketEventResponse
+	4,  // 19: salga.notify.v1.NotifyInternalService.ReceiveWebhook:output_type -> salga.notify.v1.ReceiveWebhookResponse
+	6,  // 20: salga.notify.v1.NotifyInternalService.Unsubscribe:output_type -> salga.notify.v1.UnsubscribeResponse
+	8,  // 21: salga.notify.v1.NotifyInternalService.SendReportExport:output_type -> salga.notify.v1.SendReportExportResponse
+	18, // [18:22] is the sub-list for method output_type
+	14, // [14:18] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -817,7 +992,7 @@ func file_salga_notify_v1_notify_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_notify_v1_notify_internal_service_proto_rawDesc), len(file_salga_notify_v1_notify_internal_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

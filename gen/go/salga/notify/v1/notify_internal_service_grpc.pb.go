@@ -22,6 +22,7 @@ const (
 	NotifyInternalService_RecordTicketEvent_FullMethodName = "/salga.notify.v1.NotifyInternalService/RecordTicketEvent"
 	NotifyInternalService_ReceiveWebhook_FullMethodName    = "/salga.notify.v1.NotifyInternalService/ReceiveWebhook"
 	NotifyInternalService_Unsubscribe_FullMethodName       = "/salga.notify.v1.NotifyInternalService/Unsubscribe"
+	NotifyInternalService_SendReportExport_FullMethodName  = "/salga.notify.v1.NotifyInternalService/SendReportExport"
 )
 
 // NotifyInternalServiceClient is the client API for NotifyInternalService service.
@@ -49,6 +50,12 @@ type NotifyInternalServiceClient interface {
 	// the message's recipient out of the message's channel.
 	// PERMISSION_DENIED for a link that is not signed by this service.
 	Unsubscribe(ctx context.Context, in *UnsubscribeRequest, opts ...grpc.CallOption) (*UnsubscribeResponse, error)
+	// SendReportExport emails a scheduled report's file to its recipients,
+	// the CSV attached: one email message per recipient, recorded and
+	// retried as every message is. Idempotent per (tenant, export_id,
+	// recipient): a redelivered call sends nothing twice. Only the SLA
+	// service may call it (PERMISSION_DENIED for any other caller).
+	SendReportExport(ctx context.Context, in *SendReportExportRequest, opts ...grpc.CallOption) (*SendReportExportResponse, error)
 }
 
 type notifyInternalServiceClient struct {
@@ -89,6 +96,16 @@ func (c *notifyInternalServiceClient) Unsubscribe(ctx context.Context, in *Unsub
 	return out, nil
 }
 
+func (c *notifyInternalServiceClient) SendReportExport(ctx context.Context, in *SendReportExportRequest, opts ...grpc.CallOption) (*SendReportExportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SendReportExportResponse)
+	err := c.cc.Invoke(ctx, NotifyInternalService_SendReportExport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // NotifyInternalServiceServer is the server API for NotifyInternalService service.
 // All implementations must embed UnimplementedNotifyInternalServiceServer
 // for forward compatibility.
@@ -114,6 +131,12 @@ type NotifyInternalServiceServer interface {
 	// the message's recipient out of the message's channel.
 	// PERMISSION_DENIED for a link that is not signed by this service.
 	Unsubscribe(context.Context, *UnsubscribeRequest) (*UnsubscribeResponse, error)
+	// SendReportExport emails a scheduled report's file to its recipients,
+	// the CSV attached: one email message per recipient, recorded and
+	// retried as every message is. Idempotent per (tenant, export_id,
+	// recipient): a redelivered call sends nothing twice. Only the SLA
+	// service may call it (PERMISSION_DENIED for any other caller).
+	SendReportExport(context.Context, *SendReportExportRequest) (*SendReportExportResponse, error)
 	mustEmbedUnimplementedNotifyInternalServiceServer()
 }
 
@@ -132,6 +155,9 @@ func (UnimplementedNotifyInternalServiceServer) ReceiveWebhook(context.Context, 
 }
 func (UnimplementedNotifyInternalServiceServer) Unsubscribe(context.Context, *UnsubscribeRequest) (*UnsubscribeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Unsubscribe not implemented")
+}
+func (UnimplementedNotifyInternalServiceServer) SendReportExport(context.Context, *SendReportExportRequest) (*SendReportExportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SendReportExport not implemented")
 }
 func (UnimplementedNotifyInternalServiceServer) mustEmbedUnimplementedNotifyInternalServiceServer() {}
 func (UnimplementedNotifyInternalServiceServer) testEmbeddedByValue()                               {}
@@ -208,6 +234,24 @@ func _NotifyInternalService_Unsubscribe_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _NotifyInternalService_SendReportExport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SendReportExportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NotifyInternalServiceServer).SendReportExport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NotifyInternalService_SendReportExport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NotifyInternalServiceServer).SendReportExport(ctx, req.(*SendReportExportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // NotifyInternalService_ServiceDesc is the grpc.ServiceDesc for NotifyInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -226,6 +270,10 @@ var NotifyInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Unsubscribe",
 			Handler:    _NotifyInternalService_Unsubscribe_Handler,
+		},
+		{
+			MethodName: "SendReportExport",
+			Handler:    _NotifyInternalService_SendReportExport_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

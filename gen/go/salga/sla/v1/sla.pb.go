@@ -2921,7 +2921,7 @@ type ReportSchedule struct {
 	Kind ReportKind `protobuf:"varint,3,opt,name=kind,proto3,enum=salga.sla.v1.ReportKind" json:"kind,omitempty"`
 	// How often.
 	Frequency ReportFrequency `protobuf:"varint,4,opt,name=frequency,proto3,enum=salga.sla.v1.ReportFrequency" json:"frequency,omitempty"`
-	// Email addresses to tell (at most 20).
+	// Email addresses each produced file is mailed to, attached (at most 20).
 	Recipients []string `protobuf:"bytes,5,rep,name=recipients,proto3" json:"recipients,omitempty"`
 	// When the next file is due (output only): the start of the day after
 	// the next period ends, Africa/Johannesburg.

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/notify/v1/notify_internal_service.proto.
  */
 export const file_salga_notify_v1_notify_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci1zYWxnYS9ub3RpZnkvdjEvbm90aWZ5X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLm5vdGlmeS52MSI9Cg9SZXBvcnRlckNvbnRhY3QSDAoEbmFtZRgBIAEoCRINCgVwaG9uZRgCIAEoCRINCgVlbWFpbBgDIAEoCSLoBQoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSEQoJcmVmZXJlbmNlGAQgASgJEisKCGNhdGVnb3J5GAUgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EigKBGtpbmQYBiABKA4yGi5zYWxnYS5ub3RpZnkudjEuRXZlbnRLaW5kEjIKC2Zyb21fc3RhdHVzGAcgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIwCgl0b19zdGF0dXMYCCABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi4KCm9jY3VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEHJlcG9ydGVyX3N1YmplY3QYCiABKAkSMgoIcmVwb3J0ZXIYCyABKAsyIC5zYWxnYS5ub3RpZnkudjEuUmVwb3J0ZXJDb250YWN0EkIKFHJlcG9ydGVyX3ByZWZlcmVuY2VzGAwgASgLMiQuc2FsZ2EuY29tbW9uLnYxLlJlcG9ydGVyUHJlZmVyZW5jZXMSDwoHdGVhbV9pZBgNIAEoCRIRCgl0ZWFtX25hbWUYDiABKAkSEQoJcGVyc29uX2lkGA8gASgJEjwKEWFzc2lnbm1lbnRfcmVhc29uGBAgASgOMiEuc2FsZ2EuY29tbW9uLnYxLkFzc2lnbm1lbnRSZWFzb24SGAoQZXNjYWxhdGlvbl9sZXZlbBgRIAEoBRIoCgVjbG9jaxgSIAEoDjIZLnNhbGdhLm5vdGlmeS52MS5TbGFDbG9jaxIsCghkZWFkbGluZRgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbm90ZRgUIAEoCRIQCghzZXF1ZW5jZRgVIAEoAyIsChlSZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgi/QEKFVJlY2VpdmVXZWJob29rUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSMgoIcHJvdmlkZXIYAiABKA4yIC5zYWxnYS5ub3RpZnkudjEuV2ViaG9va1Byb3ZpZGVyEg4KBm1ldGhvZBgDIAEoCRIMCgRwYXRoGAQgASgJEkQKB2hlYWRlcnMYBSADKAsyMy5zYWxnYS5ub3RpZnkudjEuUmVjZWl2ZVdlYmhvb2tSZXF1ZXN0LkhlYWRlcnNFbnRyeRIMCgRib2R5GAYgASgMGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBInUKFlJlY2VpdmVXZWJob29rUmVzcG9uc2USEwoLaHR0cF9zdGF0dXMYASABKAUSFAoMY29udGVudF90eXBlGAIgASgJEgwKBGJvZHkYAyABKAwSEAoIcmVjZWlwdHMYBCABKAUSEAoIb3B0X291dHMYBSABKAUiXAoSVW5zdWJzY3JpYmVSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJEhEKCXNpZ25hdHVyZRgDIAEoCRIPCgdjb25maXJtGAQgASgIIooBChNVbnN1YnNjcmliZVJlc3BvbnNlEjAKB2NoYW5uZWwYASABKA4yHy5zYWxnYS5ub3RpZnkudjEuTWVzc2FnZUNoYW5uZWwSKwoIbGFuZ3VhZ2UYAiABKA4yGS5zYWxnYS5jb21tb24udjEuTGFuZ3VhZ2USFAoMdW5zdWJzY3JpYmVkGAMgASgIMsACChVOb3RpZnlJbnRlcm5hbFNlcnZpY2USagoRUmVjb3JkVGlja2V0RXZlbnQSKS5zYWxnYS5ub3RpZnkudjEuUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0Giouc2FsZ2Eubm90aWZ5LnYxLlJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USYQoOUmVjZWl2ZVdlYmhvb2sSJi5zYWxnYS5ub3RpZnkudjEuUmVjZWl2ZVdlYmhvb2tSZXF1ZXN0Gicuc2FsZ2Eubm90aWZ5LnYxLlJlY2VpdmVXZWJob29rUmVzcG9uc2USWAoLVW5zdWJzY3JpYmUSIy5zYWxnYS5ub3RpZnkudjEuVW5zdWJzY3JpYmVSZXF1ZXN0GiQuc2FsZ2Eubm90aWZ5LnYxLlVuc3Vic2NyaWJlUmVzcG9uc2VCzQEKE2NvbS5zYWxnYS5ub3RpZnkudjFCGk5vdGlmeUludGVybmFsU2VydmljZVByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL25vdGlmeS92MTtub3RpZnl2MaICA1NOWKoCD1NhbGdhLk5vdGlmeS5WMcoCD1NhbGdhXE5vdGlmeVxWMeICG1NhbGdhXE5vdGlmeVxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpOb3RpZnk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_notify_v1_notify]);
+  fileDesc("Ci1zYWxnYS9ub3RpZnkvdjEvbm90aWZ5X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLm5vdGlmeS52MSI9Cg9SZXBvcnRlckNvbnRhY3QSDAoEbmFtZRgBIAEoCRINCgVwaG9uZRgCIAEoCRINCgVlbWFpbBgDIAEoCSLoBQoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSEQoJcmVmZXJlbmNlGAQgASgJEisKCGNhdGVnb3J5GAUgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EigKBGtpbmQYBiABKA4yGi5zYWxnYS5ub3RpZnkudjEuRXZlbnRLaW5kEjIKC2Zyb21fc3RhdHVzGAcgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIwCgl0b19zdGF0dXMYCCABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi4KCm9jY3VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEHJlcG9ydGVyX3N1YmplY3QYCiABKAkSMgoIcmVwb3J0ZXIYCyABKAsyIC5zYWxnYS5ub3RpZnkudjEuUmVwb3J0ZXJDb250YWN0EkIKFHJlcG9ydGVyX3ByZWZlcmVuY2VzGAwgASgLMiQuc2FsZ2EuY29tbW9uLnYxLlJlcG9ydGVyUHJlZmVyZW5jZXMSDwoHdGVhbV9pZBgNIAEoCRIRCgl0ZWFtX25hbWUYDiABKAkSEQoJcGVyc29uX2lkGA8gASgJEjwKEWFzc2lnbm1lbnRfcmVhc29uGBAgASgOMiEuc2FsZ2EuY29tbW9uLnYxLkFzc2lnbm1lbnRSZWFzb24SGAoQZXNjYWxhdGlvbl9sZXZlbBgRIAEoBRIoCgVjbG9jaxgSIAEoDjIZLnNhbGdhLm5vdGlmeS52MS5TbGFDbG9jaxIsCghkZWFkbGluZRgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbm90ZRgUIAEoCRIQCghzZXF1ZW5jZRgVIAEoAyIsChlSZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgi/QEKFVJlY2VpdmVXZWJob29rUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSMgoIcHJvdmlkZXIYAiABKA4yIC5zYWxnYS5ub3RpZnkudjEuV2ViaG9va1Byb3ZpZGVyEg4KBm1ldGhvZBgDIAEoCRIMCgRwYXRoGAQgASgJEkQKB2hlYWRlcnMYBSADKAsyMy5zYWxnYS5ub3RpZnkudjEuUmVjZWl2ZVdlYmhvb2tSZXF1ZXN0LkhlYWRlcnNFbnRyeRIMCgRib2R5GAYgASgMGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBInUKFlJlY2VpdmVXZWJob29rUmVzcG9uc2USEwoLaHR0cF9zdGF0dXMYASABKAUSFAoMY29udGVudF90eXBlGAIgASgJEgwKBGJvZHkYAyABKAwSEAoIcmVjZWlwdHMYBCABKAUSEAoIb3B0X291dHMYBSABKAUiXAoSVW5zdWJzY3JpYmVSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJEhEKCXNpZ25hdHVyZRgDIAEoCRIPCgdjb25maXJtGAQgASgIIooBChNVbnN1YnNjcmliZVJlc3BvbnNlEjAKB2NoYW5uZWwYASABKA4yHy5zYWxnYS5ub3RpZnkudjEuTWVzc2FnZUNoYW5uZWwSKwoIbGFuZ3VhZ2UYAiABKA4yGS5zYWxnYS5jb21tb24udjEuTGFuZ3VhZ2USFAoMdW5zdWJzY3JpYmVkGAMgASgIIqkBChdTZW5kUmVwb3J0RXhwb3J0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJZXhwb3J0X2lkGAIgASgJEhIKCnJlY2lwaWVudHMYAyADKAkSDwoHc3ViamVjdBgEIAEoCRIMCgRib2R5GAUgASgJEhEKCWZpbGVfbmFtZRgGIAEoCRIUCgxjb250ZW50X3R5cGUYByABKAkSDwoHY29udGVudBgIIAEoDCIqChhTZW5kUmVwb3J0RXhwb3J0UmVzcG9uc2USDgoGcXVldWVkGAEgASgFMqkDChVOb3RpZnlJbnRlcm5hbFNlcnZpY2USagoRUmVjb3JkVGlja2V0RXZlbnQSKS5zYWxnYS5ub3RpZnkudjEuUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0Giouc2FsZ2Eubm90aWZ5LnYxLlJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USYQoOUmVjZWl2ZVdlYmhvb2sSJi5zYWxnYS5ub3RpZnkudjEuUmVjZWl2ZVdlYmhvb2tSZXF1ZXN0Gicuc2FsZ2Eubm90aWZ5LnYxLlJlY2VpdmVXZWJob29rUmVzcG9uc2USWAoLVW5zdWJzY3JpYmUSIy5zYWxnYS5ub3RpZnkudjEuVW5zdWJzY3JpYmVSZXF1ZXN0GiQuc2FsZ2Eubm90aWZ5LnYxLlVuc3Vic2NyaWJlUmVzcG9uc2USZwoQU2VuZFJlcG9ydEV4cG9ydBIoLnNhbGdhLm5vdGlmeS52MS5TZW5kUmVwb3J0RXhwb3J0UmVxdWVzdBopLnNhbGdhLm5vdGlmeS52MS5TZW5kUmVwb3J0RXhwb3J0UmVzcG9uc2VCzQEKE2NvbS5zYWxnYS5ub3RpZnkudjFCGk5vdGlmeUludGVybmFsU2VydmljZVByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL25vdGlmeS92MTtub3RpZnl2MaICA1NOWKoCD1NhbGdhLk5vdGlmeS5WMcoCD1NhbGdhXE5vdGlmeVxWMeICG1NhbGdhXE5vdGlmeVxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpOb3RpZnk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_notify_v1_notify]);
 
 /**
  * ReporterContact is the contact a reporter gave, as the ticket service
@@ -424,6 +424,99 @@ export const UnsubscribeResponseSchema: GenMessage<UnsubscribeResponse> = /*@__P
   messageDesc(file_salga_notify_v1_notify_internal_service, 6);
 
 /**
+ * SendReportExportRequest is the input of NotifyInternalService.SendReportExport.
+ *
+ * @generated from message salga.notify.v1.SendReportExportRequest
+ */
+export type SendReportExportRequest = Message<"salga.notify.v1.SendReportExportRequest"> & {
+  /**
+   * Municipality code of the report.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * UUID of the SLA service's report export (the idempotency key, with
+   * each recipient).
+   *
+   * @generated from field: string export_id = 2;
+   */
+  exportId: string;
+
+  /**
+   * Email addresses, 1 to 20, each at most once.
+   *
+   * @generated from field: repeated string recipients = 3;
+   */
+  recipients: string[];
+
+  /**
+   * Email subject; required, one line, at most 200 characters.
+   *
+   * @generated from field: string subject = 4;
+   */
+  subject: string;
+
+  /**
+   * Body text; required, at most 1600 characters (say where the file is
+   * downloaded).
+   *
+   * @generated from field: string body = 5;
+   */
+  body: string;
+
+  /**
+   * Name of the attached file; required, e.g. CPT-compliance-2026-10.csv.
+   *
+   * @generated from field: string file_name = 6;
+   */
+  fileName: string;
+
+  /**
+   * Content type of the file, e.g. text/csv; required.
+   *
+   * @generated from field: string content_type = 7;
+   */
+  contentType: string;
+
+  /**
+   * The file, at most 3 MiB (under gRPC's 4 MiB message limit); required.
+   *
+   * @generated from field: bytes content = 8;
+   */
+  content: Uint8Array;
+};
+
+/**
+ * Describes the message salga.notify.v1.SendReportExportRequest.
+ * Use `create(SendReportExportRequestSchema)` to create a new message.
+ */
+export const SendReportExportRequestSchema: GenMessage<SendReportExportRequest> = /*@__PURE__*/
+  messageDesc(file_salga_notify_v1_notify_internal_service, 7);
+
+/**
+ * SendReportExportResponse is the output of NotifyInternalService.SendReportExport.
+ *
+ * @generated from message salga.notify.v1.SendReportExportResponse
+ */
+export type SendReportExportResponse = Message<"salga.notify.v1.SendReportExportResponse"> & {
+  /**
+   * How many recipients got a new message (0 when every one had one).
+   *
+   * @generated from field: int32 queued = 1;
+   */
+  queued: number;
+};
+
+/**
+ * Describes the message salga.notify.v1.SendReportExportResponse.
+ * Use `create(SendReportExportResponseSchema)` to create a new message.
+ */
+export const SendReportExportResponseSchema: GenMessage<SendReportExportResponse> = /*@__PURE__*/
+  messageDesc(file_salga_notify_v1_notify_internal_service, 8);
+
+/**
  * NotifyInternalService is internal: only other Trust Engine processes call
  * it; it is not on the gateway's JSON API. The ticket service delivers its
  * events (role `service`, a token naming the ticket's municipality); the
@@ -471,6 +564,20 @@ export const NotifyInternalService: GenService<{
     methodKind: "unary";
     input: typeof UnsubscribeRequestSchema;
     output: typeof UnsubscribeResponseSchema;
+  },
+  /**
+   * SendReportExport emails a scheduled report's file to its recipients,
+   * the CSV attached: one email message per recipient, recorded and
+   * retried as every message is. Idempotent per (tenant, export_id,
+   * recipient): a redelivered call sends nothing twice. Only the SLA
+   * service may call it (PERMISSION_DENIED for any other caller).
+   *
+   * @generated from rpc salga.notify.v1.NotifyInternalService.SendReportExport
+   */
+  sendReportExport: {
+    methodKind: "unary";
+    input: typeof SendReportExportRequestSchema;
+    output: typeof SendReportExportResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_notify_v1_notify_internal_service, 0);

@@ -1588,7 +1588,7 @@ export type ReportSchedule = Message<"salga.sla.v1.ReportSchedule"> & {
   frequency: ReportFrequency;
 
   /**
-   * Email addresses to tell (at most 20).
+   * Email addresses each produced file is mailed to, attached (at most 20).
    *
    * @generated from field: repeated string recipients = 5;
    */
