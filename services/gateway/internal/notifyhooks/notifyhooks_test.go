@@ -32,6 +32,10 @@ func (f *fakeNotify) RecordTicketEvent(context.Context, *notifyv1.RecordTicketEv
 	panic("the gateway never records events")
 }
 
+func (f *fakeNotify) SendReportExport(context.Context, *notifyv1.SendReportExportRequest, ...grpc.CallOption) (*notifyv1.SendReportExportResponse, error) {
+	panic("the gateway never mails reports")
+}
+
 func (f *fakeNotify) ReceiveWebhook(ctx context.Context, r *notifyv1.ReceiveWebhookRequest, _ ...grpc.CallOption) (*notifyv1.ReceiveWebhookResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
