@@ -153,7 +153,9 @@ func TestCoverageAndRedemarcationOnCapeTownWards(t *testing.T) {
 			v2 = append(v2, byNo[no])
 		}
 	}
-	effective := time.Now().Add(5 * time.Second)
+	// Far enough ahead that the import (a hundred repaired wards on a busy
+	// machine) answers before it; the sweep then applies it.
+	effective := time.Now().Add(30 * time.Second)
 	v2Resp, err := admin.ImportBoundarySet(ctx, &routingv1.ImportBoundarySetRequest{EffectiveTime: timestamppb.New(effective),
 		FeatureCollection: structOf(t, map[string]any{"type": "FeatureCollection", "features": v2}), Source: "redrawn"})
 	require.NoError(t, err)
@@ -168,7 +170,7 @@ func TestCoverageAndRedemarcationOnCapeTownWards(t *testing.T) {
 	require.False(t, r.GetTeams().GetApplied())
 
 	// The routing service's sweep applies it on its effective date.
-	s.eventually(30*time.Second, "version 2 applied", func() (bool, string) {
+	s.eventually(90*time.Second, "version 2 applied", func() (bool, string) {
 		code, body, _ := s.call("GET", "/v1/boundary-sets", agentToken, "", nil)
 		if code != 200 {
 			return false, fmt.Sprint(code, body)

@@ -157,7 +157,7 @@ func TestEveryServiceRidesOutADatabaseRestartUnderLoad(t *testing.T) {
 	for _, name := range services {
 		select {
 		case <-s.procs[name].done:
-			t.Fatalf("%s exited:\n%s", name, tail(s.procs[name].log.String(), 3000))
+			t.Fatalf("%s exited:\n%s", name, tail(s.procs[name].logText(), 3000))
 		default:
 		}
 		require.Equal(t, pids[name], s.procs[name].cmd.Process.Pid, "%s was not restarted", name)

@@ -145,9 +145,19 @@ type proc struct {
 	bin  string
 	env  []string
 	log  *bytes.Buffer
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
+	// logMu guards log: every run of the process writes to it, and the
+	// test reads it (logText).
+	logMu sync.Mutex
+	mu    sync.Mutex
+	cmd   *exec.Cmd
+	done  chan struct{}
+}
+
+// logText is what the process has written so far.
+func (p *proc) logText() string {
+	p.logMu.Lock()
+	defer p.logMu.Unlock()
+	return p.log.String()
 }
 
 // start launches the process (again, after a kill).
@@ -157,7 +167,7 @@ func (p *proc) start() {
 	defer p.mu.Unlock()
 	cmd := exec.Command(p.bin)
 	cmd.Env = append(os.Environ(), p.env...)
-	w := &lockedWriter{buf: p.log}
+	w := &lockedWriter{mu: &p.logMu, buf: p.log}
 	cmd.Stdout, cmd.Stderr = w, w
 	require.NoError(p.t, cmd.Start(), "start %s", p.name)
 	done := make(chan struct{})
@@ -192,7 +202,7 @@ func (p *proc) stop() {
 }
 
 type lockedWriter struct {
-	mu  sync.Mutex
+	mu  *sync.Mutex
 	buf *bytes.Buffer
 }
 
@@ -428,7 +438,7 @@ func startSuite(t testing.TB, o options) *suite {
 		}
 		if t.Failed() {
 			for name, p := range s.procs {
-				t.Logf("---- %s log (tail) ----\n%s", name, tail(p.log.String(), 4000))
+				t.Logf("---- %s log (tail) ----\n%s", name, tail(p.logText(), 4000))
 			}
 		}
 	})
@@ -476,11 +486,11 @@ func (s *suite) waitHealthy(name string) {
 		}
 		select {
 		case <-s.procs[name].done:
-			s.t.Fatalf("%s exited during start:\n%s", name, tail(s.procs[name].log.String(), 4000))
+			s.t.Fatalf("%s exited during start:\n%s", name, tail(s.procs[name].logText(), 4000))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	s.t.Fatalf("%s not healthy within 60s:\n%s", name, tail(s.procs[name].log.String(), 4000))
+	s.t.Fatalf("%s not healthy within 60s:\n%s", name, tail(s.procs[name].logText(), 4000))
 }
 
 // dial connects to a service, sending token (when not empty) on every call.

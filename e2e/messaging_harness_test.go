@@ -88,7 +88,7 @@ func startMailpit(t testing.TB) *mailpit {
 	require.NoError(t, os.WriteFile(m.ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
 	keyFile := filepath.Join(dir, "key.pem")
 	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600))
-	log := &lockedWriter{buf: &bytes.Buffer{}}
+	log := &lockedWriter{mu: &sync.Mutex{}, buf: &bytes.Buffer{}}
 	cmd := exec.Command(mailpitBinary(t), "--smtp", m.smtp, "--listen", m.api, "--database", filepath.Join(dir, "mailpit.db"),
 		"--smtp-tls-cert", m.ca, "--smtp-tls-key", keyFile, "--smtp-require-starttls", "--smtp-auth-accept-any", "--max", "5000")
 	cmd.Stdout, cmd.Stderr = log, log

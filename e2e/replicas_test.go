@@ -119,7 +119,7 @@ func (p *proc) restart(t *testing.T, sig syscall.Signal) {
 	}
 	if sig == syscall.SIGTERM {
 		if code := cmd.ProcessState.ExitCode(); code != 0 {
-			t.Errorf("%s exited %d after SIGTERM (took %s):\n%s", p.name, code, time.Since(start), tail(p.log.String(), 2000))
+			t.Errorf("%s exited %d after SIGTERM (took %s):\n%s", p.name, code, time.Since(start), tail(p.logText(), 2000))
 		}
 	}
 	time.Sleep(500 * time.Millisecond)

@@ -151,7 +151,7 @@ func TestOneCreateIsOneTraceFromTheGatewayThroughEveryService(t *testing.T) {
 
 	// The ticket service's log line of the create carries the trace id.
 	s.eventually(10*time.Second, "the create's log line names the trace", func() (bool, string) {
-		log := s.procs["ticket"].log.String()
+		log := s.procs["ticket"].logText()
 		return strings.Contains(log, `"trace_id":"`+root.trace+`"`), tail(log, 600)
 	})
 	line := fmt.Sprintf("tracing: ticket %s created through the gateway is trace %s with spans by service %v", id, root.trace, services)
