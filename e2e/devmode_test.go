@@ -25,12 +25,14 @@ const strongSecret = "e2e-strong-secret-0123456789abcdef"
 // returns its combined output and its error once it exits (or after 30 s).
 func runCommand(t *testing.T, name string, args, env []string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// Each refusal takes milliseconds; the bound only stops a process that
+	// would serve, with room for a machine loaded by the parallel suites.
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, filepath.Join(binaries(t), name), args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
 	out, err := cmd.CombinedOutput()
-	require.NoError(t, ctx.Err(), "%s did not exit within 30 s:\n%s", name, out)
+	require.NoError(t, ctx.Err(), "%s did not exit within 90 s:\n%s", name, out)
 	return string(out), err
 }
 
