@@ -265,7 +265,10 @@ func TestABreachEscalatesExactlyOnceWithTwoSLAReplicas(t *testing.T) {
 		return n == len(got) && fmt.Sprint(got) == fmt.Sprint(want), fmt.Sprintf("history %v (%d rows), events %v", got, n, want)
 	})
 	feed := slav1.NewSlaInternalServiceClient(s.dial(s.slaAddr, s.token("notify", "*", "service")))
-	s.eventually(20*time.Second, "clock events in the feed", func() (bool, string) {
+	// The feed shows an event once every transaction older than it has
+	// ended, on the whole server: a long import of a suite running beside
+	// this one holds it back for as long as it lasts.
+	s.eventually(120*time.Second, "clock events in the feed", func() (bool, string) {
 		got, after := 0, ""
 		for {
 			page, err := feed.ListClockEvents(ctx, &slav1.ListClockEventsRequest{After: after, PageSize: 2})
