@@ -168,3 +168,25 @@ func TestAssignedGBVTicketsKeepTheGBVRulesOfTheReports(t *testing.T) {
 		})
 	}
 }
+
+func TestAWardAloneComesWithoutATeamOrSequence(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	t0 := sast(8, 3, 8, 0)
+	f.now = t0.Add(time.Hour)
+	team := uuid.NewString()
+	id := f.create(t, "CPT", "water", t0)
+	require.True(t, f.assign(t, id, 2, team, "", t0.Add(time.Minute)), "an escalation overtook routing's assignment")
+	require.True(t, f.assign(t, id, 0, "", "19100001", t0.Add(2*time.Minute)), "routing's told the ward only")
+	require.Equal(t, map[string]int64{team + "/19100001": 1}, f.tally(t, agent, domain.DimTeam, domain.DimWard))
+
+	_, _, err := f.app.RecordTicketEvent(job("CPT"), domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT",
+		TicketID: id, Kind: domain.EventAssigned, At: t0, TeamID: uuid.NewString()})
+	require.ErrorContains(t, err, "sequence", "a team without its order is refused")
+	_, _, err = f.app.RecordTicketEvent(job("CPT"), domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT",
+		TicketID: id, Kind: domain.EventAssigned, At: t0, Sequence: 5})
+	require.ErrorContains(t, err, "team_id", "an assigned event names a team or a ward")
+	_, _, err = f.app.RecordTicketEvent(job("CPT"), domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT",
+		TicketID: uuid.NewString(), Kind: domain.EventAssigned, At: t0, Sequence: 2, TeamID: team})
+	require.ErrorIs(t, err, domain.ErrNotClockedYet, "before the created event: retried")
+}

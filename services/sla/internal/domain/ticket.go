@@ -80,8 +80,8 @@ func (ev TicketEvent) Validate() error {
 		}
 	case EventPriorityChanged:
 	case EventAssigned:
-		if ev.Sequence == 0 {
-			vs.Add("sequence", "must be set for assigned events")
+		if ev.Sequence == 0 && ev.TeamID != "" {
+			vs.Add("sequence", "must be set for assigned events naming a team")
 		}
 		if ev.TeamID == "" && ev.WardCode == "" {
 			vs.Add("team_id", "an assigned event must name a team or a ward")

@@ -360,7 +360,9 @@ export enum TicketEventKind {
    * it under team_id and ward_code from then on. No clock changes. The
    * team is taken from the newest event by sequence that carries one,
    * apart from the order of status changes, so an assignment delivered
-   * after a newer one changes nothing.
+   * after a newer one changes nothing. An event that only tells the ward
+   * (from an assignment too old to apply) has no team_id and may have no
+   * sequence.
    *
    * @generated from enum value: TICKET_EVENT_KIND_ASSIGNED = 4;
    */
