@@ -95,12 +95,14 @@ func TestAnAssignmentMovesTheTicketInTheReportsInItsOwnOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, map[string]int64{teamB + "/19100001": 1, teamC + "/": 1}, f.tally(t, agent, byTeamAndWard...))
 
-	// The daily cells moved in step: the old team's cell is empty and the
-	// municipality's totals count each ticket once.
+	// The daily and monthly cells moved in step: the old team's cells are
+	// empty and the municipality's totals count each ticket once.
 	require.Equal(t, 0, f.count(t, `SELECT coalesce(sum(tickets), 0) FROM sla.report_daily WHERE team_id = $1`, teamA))
 	require.Equal(t, 2, f.count(t, `SELECT sum(tickets) FROM sla.report_daily WHERE tenant = 'CPT'`))
 	require.Equal(t, 2, f.count(t, `SELECT sum(tickets) FROM sla.report_daily_totals WHERE tenant = 'CPT'`))
 	require.Equal(t, 1, f.count(t, `SELECT sum(responded) FROM sla.report_daily WHERE team_id = $1`, teamB))
+	require.Equal(t, 0, f.count(t, `SELECT coalesce(sum(tickets), 0) FROM sla.report_monthly WHERE team_id = $1`, teamA))
+	require.Equal(t, 1, f.count(t, `SELECT sum(tickets) FROM sla.report_monthly WHERE team_id = $1`, teamB))
 }
 
 func TestAPriorityChangeMovesTheTicketInTheReports(t *testing.T) {
