@@ -16,7 +16,7 @@ ALTER TABLE sla.tickets ADD COLUMN team_sequence bigint NOT NULL DEFAULT 0;
 
 CREATE TABLE sla.report_monthly (LIKE sla.report_daily INCLUDING DEFAULTS);
 ALTER TABLE sla.report_monthly ADD PRIMARY KEY (tenant, day, category, ward_code, team_id, priority);
-ALTER TABLE sla.report_monthly ADD CHECK (day = date_trunc('month', day)::date);
+ALTER TABLE sla.report_monthly ADD CHECK (extract(day FROM day) = 1);
 ALTER TABLE sla.report_monthly ENABLE ROW LEVEL SECURITY;
 ALTER TABLE sla.report_monthly FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON sla.report_monthly
