@@ -171,7 +171,7 @@ func TestAssignedGBVTicketsKeepTheGBVRulesOfTheReports(t *testing.T) {
 	}
 }
 
-func TestAWardAloneComesWithoutATeamOrSequence(t *testing.T) {
+func TestAWardAloneComesWithoutATeamOrSequenceAndTriageHasNoTeam(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	t0 := sast(8, 3, 8, 0)
@@ -186,8 +186,12 @@ func TestAWardAloneComesWithoutATeamOrSequence(t *testing.T) {
 		TicketID: id, Kind: domain.EventAssigned, At: t0, TeamID: uuid.NewString()})
 	require.ErrorContains(t, err, "sequence", "a team without its order is refused")
 	_, _, err = f.app.RecordTicketEvent(job("CPT"), domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT",
-		TicketID: id, Kind: domain.EventAssigned, At: t0, Sequence: 5})
-	require.ErrorContains(t, err, "team_id", "an assigned event names a team or a ward")
+		TicketID: id, Kind: domain.EventAssigned, At: t0})
+	require.ErrorContains(t, err, "ward_code", "without a sequence an assigned event tells a ward")
+
+	require.True(t, f.assign(t, id, 3, "", "", t0.Add(3*time.Minute)), "escalated to the triage queue: no team")
+	require.Equal(t, map[string]int64{"/19100001": 1}, f.tally(t, agent, domain.DimTeam, domain.DimWard))
+	require.False(t, f.assign(t, id, 0, "", "19100001", t0.Add(4*time.Minute)), "the ward again: nothing changes")
 	_, _, err = f.app.RecordTicketEvent(job("CPT"), domain.TicketEvent{EventID: uuid.NewString(), Tenant: "CPT",
 		TicketID: uuid.NewString(), Kind: domain.EventAssigned, At: t0, Sequence: 2, TeamID: team})
 	require.ErrorIs(t, err, domain.ErrNotClockedYet, "before the created event: retried")

@@ -83,8 +83,8 @@ func (ev TicketEvent) Validate() error {
 		if ev.Sequence == 0 && ev.TeamID != "" {
 			vs.Add("sequence", "must be set for assigned events naming a team")
 		}
-		if ev.TeamID == "" && ev.WardCode == "" {
-			vs.Add("team_id", "an assigned event must name a team or a ward")
+		if ev.Sequence == 0 && ev.WardCode == "" {
+			vs.Add("ward_code", "must be set for assigned events without a sequence (they tell the ward alone)")
 		}
 	default:
 		vs.Add("kind", "must be created, status_changed, priority_changed or assigned")
@@ -118,12 +118,15 @@ type TicketState struct {
 // whether it changed. The ward replaces the recorded one when set (a
 // ticket's ward is the one it was created in, the same in every event), and
 // so does the priority of events in the status order (not an assigned
-// event's: a late one would undo a newer priority change). The team replaces the recorded one when ev is newer than the
-// event it was taken from, whatever ev's kind: each event carries the team
-// as of its sequence, so an assignment delivered after a newer one, or a
+// event's: a late one would undo a newer priority change).
+//
+// The team is the ticket's as of ev's sequence: an assigned event's always
+// (empty: the triage queue), another event's when set. It replaces the
+// recorded one when ev is newer than the event that was taken from,
+// whatever ev's kind, so an assignment delivered after a newer one, or a
 // status change carrying the team before a reassignment, changes nothing.
-// Events without a sequence (older jobs) set the team only while no
-// ordered one has.
+// An assigned event without a sequence tells the ward alone; another event
+// without one (older jobs) sets the team only while no ordered one has.
 func (t TicketState) WithDimensions(ev TicketEvent) (TicketState, bool) {
 	n := t
 	if ev.WardCode != "" {
@@ -132,7 +135,8 @@ func (t TicketState) WithDimensions(ev TicketEvent) (TicketState, bool) {
 	if ev.Priority != "" && ev.Kind != EventAssigned {
 		n.Priority = ev.Priority
 	}
-	if ev.TeamID != "" && (ev.Sequence > t.TeamSequence || ev.Sequence == 0 && t.TeamSequence == 0) {
+	tells := ev.TeamID != "" || ev.Kind == EventAssigned && ev.Sequence > 0
+	if tells && (ev.Sequence > t.TeamSequence || ev.Sequence == 0 && t.TeamSequence == 0) {
 		n.TeamID, n.TeamSequence = ev.TeamID, ev.Sequence
 	}
 	return n, n != t

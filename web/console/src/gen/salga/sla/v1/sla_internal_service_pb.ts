@@ -113,8 +113,9 @@ export type RecordTicketEventRequest = Message<"salga.sla.v1.RecordTicketEventRe
 
   /**
    * Team assigned when the event happened (reports group by it; empty
-   * keeps the last one recorded; of the events that carry one, the one of
-   * the highest sequence counts).
+   * keeps the last one recorded, but for an assigned event with a sequence,
+   * whose empty team is the triage queue; of the events that carry one, the
+   * one of the highest sequence counts).
    *
    * @generated from field: string team_id = 15;
    */
@@ -356,13 +357,13 @@ export enum TicketEventKind {
 
   /**
    * The ticket's current team changed (routing's assignment, a
-   * reassignment, an escalation) or its ward became known: reports count
-   * it under team_id and ward_code from then on. No clock changes. The
-   * team is taken from the newest event by sequence that carries one,
-   * apart from the order of status changes, so an assignment delivered
-   * after a newer one changes nothing. An event that only tells the ward
-   * (from an assignment too old to apply) has no team_id and may have no
-   * sequence.
+   * reassignment, an escalation; team_id empty: the triage queue) or its
+   * ward became known: reports count it under team_id and ward_code from
+   * then on. No clock changes. The team is taken from the newest event by
+   * sequence that carries one, apart from the order of status changes, so
+   * an assignment delivered after a newer one changes nothing. An event
+   * without a sequence tells the ward alone (from an assignment too old to
+   * apply) and has no team_id.
    *
    * @generated from enum value: TICKET_EVENT_KIND_ASSIGNED = 4;
    */
