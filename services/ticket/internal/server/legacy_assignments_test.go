@@ -44,7 +44,7 @@ func TestUpgradeTellsSLATheTeamAndWardOfEveryRoutedTicket(t *testing.T) {
 	routed := insert("CPT", "water", team, "19100054", 2, &assigned)
 	escalated := insert("CPT", "roads", team, "19100001", 7, &assigned)
 	other := insert("JHB", "electricity", jhb, "79800001", 3, &assigned)
-	gap := insert("CPT", "water", "", "19100077", 2, &assigned) // in a coverage gap: a ward, no team
+	gap := insert("CPT", "water", "", "19100077", 2, &assigned) // in a coverage gap: in triage, with a ward
 	insert("CPT", "water", "", "", 1, nil)                      // not routed yet: routing's assignment will tell SLA
 
 	require.NoError(t, migrateTo(ctx, pool, 20))
@@ -66,7 +66,7 @@ func TestUpgradeTellsSLATheTeamAndWardOfEveryRoutedTicket(t *testing.T) {
 	require.Equal(t, map[string]outbox.SLAEventArgs{
 		routed:    {Tenant: "CPT", TicketID: routed, Category: "water", Event: "assigned", Sequence: 2, TeamID: team, WardCode: "19100054"},
 		escalated: {Tenant: "CPT", TicketID: escalated, Category: "roads", Event: "assigned", Sequence: 7, TeamID: team, WardCode: "19100001"},
-		gap:       {Tenant: "CPT", TicketID: gap, Category: "water", Event: "assigned", WardCode: "19100077"},
+		gap:       {Tenant: "CPT", TicketID: gap, Category: "water", Event: "assigned", Sequence: 2, WardCode: "19100077"},
 		other:     {Tenant: "JHB", TicketID: other, Category: "electricity", Event: "assigned", Sequence: 3, TeamID: jhb, WardCode: "79800001"},
-	}, got, "one event per ticket with a team or a ward, in every municipality (a ward alone without a sequence); none for a ticket not routed yet")
+	}, got, "one event per routed ticket, in every municipality (in triage: no team); none for a ticket not routed yet")
 }

@@ -121,6 +121,8 @@ func TestEveryAppliedAssignmentTellsSLAItsTeamAndWardInAnEventOfItsOwn(t *testin
 	require.False(t, assign(routed.GetId(), uuid.NewString(), teamA, "", false, t0.Add(30*time.Second)), "an older one")
 	require.Equal(t, []string{teamA + " 19100054 2  2", teamB + " 19100054 3  3"}, events(routed.GetId()),
 		"the escalation carries the ward the ticket keeps; the redelivery and the older assignment send nothing")
+	require.True(t, assign(routed.GetId(), uuid.NewString(), "", "", true, t0.Add(2*time.Minute)), "escalated to triage")
+	require.Equal(t, " 19100054 4  4", events(routed.GetId())[2], "no team, under its sequence")
 
 	// A routing assignment overtaken by an escalation applies no team but
 	// tells the ward: an event without a team.
