@@ -138,13 +138,14 @@ func TestDeliveryBacklogAndLagAreExported(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return string(body)
 	}
-	// The ticket service recorded routing and SLA work for the ticket; its
-	// delivery is observed once River has marked the jobs completed, and
-	// then nothing of it is due any more.
+	// The ticket service recorded routing and SLA work for the ticket (two
+	// SLA events: created, and routing's assignment); its delivery is
+	// observed once River has marked the jobs completed, and then nothing
+	// of it is due any more.
 	s.eventually(20*time.Second, "delivery metrics", func() (bool, string) {
 		m := scrape("ticket")
 		ok := strings.Contains(m, `trustengine_delivery_seconds_count{kind="ticket.route_ticket"} 1`) &&
-			strings.Contains(m, `trustengine_delivery_seconds_count{kind="ticket.sla_event"} 1`) &&
+			strings.Contains(m, `trustengine_delivery_seconds_count{kind="ticket.sla_event"} 2`) &&
 			!strings.Contains(m, `state="available"`)
 		return ok, "ticket metrics lack delivery counts"
 	})

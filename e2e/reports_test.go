@@ -9,8 +9,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/structpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 )
 
@@ -98,4 +101,65 @@ func TestIndicatorsAndReportsDownloadThroughTheGatewayAsTheReadmeShows(t *testin
 	require.Len(t, body["rows"], 1)
 	code, _, _ = s.call("GET", "/public/v1/aggregates?jurisdiction_id=TST&period=2026-13", "", "", nil)
 	require.Equal(t, 400, code, "a month that does not exist")
+}
+
+// TestARoutedTicketCountsUnderItsTeamAndWardUntilReassigned: a ticket is
+// created before routing assigns it, so its team and ward reach SLA's
+// reports with the assignment itself. A ticket routed and never touched
+// again shows under its team and ward in the report by team; a
+// reassignment moves it.
+func TestARoutedTicketCountsUnderItsTeamAndWardUntilReassigned(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{})
+	teams := s.seedCity(t, "TST")
+	ctx := context.Background()
+	admin := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, s.token("admin-tst", "TST", "municipal_admin")))
+	ward := func(code string, minLng, maxLng float64) map[string]any {
+		return map[string]any{"type": "Feature", "properties": map[string]any{"WARD": code},
+			"geometry": square(cityMinLat, minLng, cityMaxLat, maxLng).AsMap()}
+	}
+	fc, err := structpb.NewStruct(map[string]any{"type": "FeatureCollection", "features": []any{
+		ward("19900001", cityMinLng, splitLng), ward("19900002", splitLng, cityMaxLng)}})
+	require.NoError(t, err)
+	_, err = admin.ImportBoundarySet(ctx, &routingv1.ImportBoundarySetRequest{EffectiveTime: timestamppb.New(time.Now().Add(-time.Hour)),
+		FeatureCollection: fc, Source: "test wards"})
+	require.NoError(t, err)
+
+	tc := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("citizen-tst", "TST", "citizen")))
+	created, err := tc.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER,
+		Description: "Burst pipe, routed and left alone", Location: westPoint})
+	require.NoError(t, err)
+	id := created.GetTicket().GetId()
+	got := s.waitRoutedAndClocked(ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("agent-tst", "TST", "agent"))), id)
+	require.Equal(t, teams.westWater, got.GetAssignedTeamId())
+	require.Equal(t, "19900001", got.GetWardCode())
+
+	month := time.Now().In(time.FixedZone("SAST", 2*3600)).Format("2006-01")
+	manager := s.token("manager-tst", "TST", "municipal_admin")
+	byTeam := func() string {
+		code, body, _ := s.call("GET", "/v1/sla/reports/compliance?period="+month+
+			"&group_by=REPORT_DIMENSION_TEAM&group_by=REPORT_DIMENSION_WARD", manager, "", nil)
+		require.Equal(t, 200, code, "%v", body)
+		var cells []string
+		rows, _ := body["rows"].([]any)
+		for _, r := range rows {
+			m := r.(map[string]any)
+			cells = append(cells, fmt.Sprintf("%v %v %v", m["team_id"], m["ward_code"], m["tickets"]))
+		}
+		return fmt.Sprint(cells)
+	}
+	want := fmt.Sprint([]string{teams.westWater + " 19900001 1"})
+	s.eventually(20*time.Second, "the routed ticket counts under its team and ward", func() (bool, string) {
+		got := byTeam()
+		return got == want, got
+	})
+
+	rc := routingv1.NewRoutingServiceClient(s.dial(s.routingAddr, manager))
+	_, err = rc.ReassignTicket(ctx, &routingv1.ReassignTicketRequest{TicketId: id, TeamId: teams.eastWater, Note: "east crew is free"})
+	require.NoError(t, err)
+	want = fmt.Sprint([]string{teams.eastWater + " 19900001 1"})
+	s.eventually(20*time.Second, "the reassignment moves it; the ward stays", func() (bool, string) {
+		got := byTeam()
+		return got == want, got
+	})
 }

@@ -180,4 +180,9 @@ func TestTheDailyCellsAlwaysEqualARecountOfTheTicketRows(t *testing.T) {
 	require.Equal(t, int64(13), want[0], "every ticket of the history has its row")
 	require.Equal(t, want, scan(sums+"report_daily"))
 	require.Equal(t, want, scan(sums+"report_daily_totals"))
+	require.Equal(t, want, scan(sums+"report_monthly"))
+	require.Equal(t, 0, f.count(t, `SELECT count(*) FROM (SELECT tenant, date_trunc('month', day), category, ward_code, team_id, priority,
+			sum(tickets), sum(responded), sum(resolved), sum(open), sum(resolution_wall_us) FROM sla.report_daily GROUP BY 1, 2, 3, 4, 5, 6
+		EXCEPT SELECT tenant, day, category, ward_code, team_id, priority, tickets, responded, resolved, open, resolution_wall_us
+			FROM sla.report_monthly) x`), "each month's cells are its days' cells summed")
 }

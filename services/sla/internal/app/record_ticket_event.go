@@ -12,10 +12,11 @@ import (
 )
 
 // RecordTicketEvent applies a ticket event of the caller's job (internal
-// RPC) to the clocks once per event id, and returns the ticket's clocks;
-// applied is false for a replayed or stale event. A status change for a
-// ticket whose creation has not arrived yet fails with FailedPrecondition so
-// the sender retries after the created event.
+// RPC) to the clocks and the reports once per event id, and returns the
+// ticket's clocks; applied is false for a replayed or stale event. A change
+// (of status, priority or assignment) for a ticket whose creation has not
+// arrived yet fails with FailedPrecondition so the sender retries after the
+// created event.
 func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clocks []domain.Clock, applied bool, err error) {
 	c, err := access.ForJob(ctx, access.Caller.RequireService, ev)
 	if err != nil {
@@ -33,6 +34,8 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 				applied, err = a.startClocks(ctx, tx, ev)
 			case domain.EventPriorityChanged:
 				applied, err = a.changePriority(ctx, tx, ev)
+			case domain.EventAssigned:
+				applied, err = a.assign(ctx, tx, ev)
 			default:
 				applied, err = a.changeStatus(ctx, tx, ev)
 			}
@@ -53,7 +56,7 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
 	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
 		Category: ev.Category, Status: word.StatusOpen, LastSequence: ev.Sequence,
-		WardCode: ev.WardCode, TeamID: ev.TeamID, Priority: ev.Priority})
+		WardCode: ev.WardCode, TeamID: ev.TeamID, TeamSequence: ev.Sequence, Priority: ev.Priority})
 	if err != nil || !fresh {
 		// Not fresh: created twice under different event ids, the clocks
 		// already run.
@@ -115,8 +118,10 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	if err := store.UpdateTicketStatus(ctx, tx, ev.TicketID, ev.To, ev.Sequence); err != nil {
 		return false, err
 	}
-	if err := store.UpdateTicketDimensions(ctx, tx, ev.TicketID, ev.WardCode, ev.TeamID, ev.Priority); err != nil {
-		return false, err
+	if dims, changed := t.WithDimensions(ev); changed {
+		if err := store.UpdateTicketDimensions(ctx, tx, dims); err != nil {
+			return false, err
+		}
 	}
 	if len(changed) > 0 {
 		if err := a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID); err != nil {
@@ -126,6 +131,28 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	// The report row follows every applied event, last (as in
 	// startClocks): the status (cancelled, resolved) and the dimensions
 	// count even when no clock changed.
+	return true, a.refreshReport(ctx, tx, ev.TicketID)
+}
+
+// assign records the ticket's team and ward an assigned event carries, in
+// the team's own order (TicketState.WithDimensions), and moves its report
+// row, and the daily cells it counts in, to them; the clocks are left as
+// they are. A stale or repeated assignment changes nothing.
+func (a *App) assign(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+	t, err := store.LockTicket(ctx, tx, ev.TicketID)
+	if err != nil {
+		return false, err
+	}
+	if t.Tenant != ev.Tenant {
+		return false, domain.ErrOtherTenant
+	}
+	dims, changed := t.WithDimensions(ev)
+	if !changed {
+		return false, nil
+	}
+	if err := store.UpdateTicketDimensions(ctx, tx, dims); err != nil {
+		return false, err
+	}
 	return true, a.refreshReport(ctx, tx, ev.TicketID)
 }
 
@@ -170,8 +197,11 @@ func (a *App) changePriority(ctx context.Context, tx pgx.Tx, ev domain.TicketEve
 	if err := store.UpdateTicketPriority(ctx, tx, ev.TicketID, ev.Priority, ev.Sequence); err != nil {
 		return false, err
 	}
-	if changed == 0 {
-		return true, nil
+	if changed > 0 {
+		if err := a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID); err != nil {
+			return false, err
+		}
 	}
-	return true, a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID)
+	// Reports group by priority: the row and its cells follow, last.
+	return true, a.refreshReport(ctx, tx, ev.TicketID)
 }

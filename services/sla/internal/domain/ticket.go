@@ -15,6 +15,9 @@ const (
 	// EventPriorityChanged: the open clocks count against the new
 	// priority's policy from the event on.
 	EventPriorityChanged = "priority_changed"
+	// EventAssigned: the ticket's current team changed, or its ward
+	// became known; reports count it under them. No clock changes.
+	EventAssigned = "assigned"
 )
 
 // TicketEvent is a ticket change fed to the clocks by the ticket service.
@@ -30,7 +33,8 @@ type TicketEvent struct {
 	At            time.Time
 	Sequence      int64
 	// WardCode, TeamID and Priority are the ticket's reporting dimensions
-	// when the event carries them ("" keeps what was recorded before).
+	// when the event carries them ("" keeps what was recorded before); the
+	// team is the ticket's as of Sequence (TicketState.WithDimensions).
 	WardCode, TeamID, Priority string
 }
 
@@ -75,8 +79,15 @@ func (ev TicketEvent) Validate() error {
 			vs.Add("to_status", "must be a known status for status changes")
 		}
 	case EventPriorityChanged:
+	case EventAssigned:
+		if ev.Sequence == 0 && ev.TeamID != "" {
+			vs.Add("sequence", "must be set for assigned events naming a team")
+		}
+		if ev.Sequence == 0 && ev.WardCode == "" {
+			vs.Add("ward_code", "must be set for assigned events without a sequence (they tell the ward alone)")
+		}
 	default:
-		vs.Add("kind", "must be created, status_changed or priority_changed")
+		vs.Add("kind", "must be created, status_changed, priority_changed or assigned")
 	}
 	return vs.Err()
 }
@@ -97,6 +108,38 @@ type TicketState struct {
 	// WardCode and TeamID are the last reporting dimensions events carried
 	// ("" when none did); Priority is the third.
 	WardCode, TeamID string
+	// TeamSequence is the sequence of the event TeamID was taken from:
+	// the team has its own order, apart from LastSequence, which orders
+	// status and priority changes.
+	TeamSequence int64
+}
+
+// WithDimensions is t with the reporting dimensions ev carries and
+// whether it changed. The ward replaces the recorded one when set (a
+// ticket's ward is the one it was created in, the same in every event), and
+// so does the priority of events in the status order (not an assigned
+// event's: a late one would undo a newer priority change).
+//
+// The team is the ticket's as of ev's sequence: an assigned event's always
+// (empty: the triage queue), another event's when set. It replaces the
+// recorded one when ev is newer than the event that was taken from,
+// whatever ev's kind, so an assignment delivered after a newer one, or a
+// status change carrying the team before a reassignment, changes nothing.
+// An assigned event without a sequence tells the ward alone; another event
+// without one (older jobs) sets the team only while no ordered one has.
+func (t TicketState) WithDimensions(ev TicketEvent) (TicketState, bool) {
+	n := t
+	if ev.WardCode != "" {
+		n.WardCode = ev.WardCode
+	}
+	if ev.Priority != "" && ev.Kind != EventAssigned {
+		n.Priority = ev.Priority
+	}
+	tells := ev.TeamID != "" || ev.Kind == EventAssigned && ev.Sequence > 0
+	if tells && (ev.Sequence > t.TeamSequence || ev.Sequence == 0 && t.TeamSequence == 0) {
+		n.TeamID, n.TeamSequence = ev.TeamID, ev.Sequence
+	}
+	return n, n != t
 }
 
 // Calendars finds a calendar version; the zero CalendarRef is 24x7.

@@ -98,15 +98,25 @@ func derefAll(ps []any) []any {
 	return out
 }
 
-// dailyTable is the daily table q reads: the totals without ward and
-// team when q groups by neither.
+// dailyTable is the table of cells q reads: the totals without ward and
+// team when q groups by neither; else the month's cells when q covers
+// whole months (every period a report names does) and does not group by
+// day, a few thousand rows a year where report_daily holds nearly a cell
+// per ticket; else the day's cells.
 func (q ReportQuery) dailyTable() string {
+	wardOrTeam, byDay := false, false
 	for _, d := range q.Dims {
-		if d == domain.DimWard || d == domain.DimTeam {
-			return "report_daily"
-		}
+		wardOrTeam = wardOrTeam || d == domain.DimWard || d == domain.DimTeam
+		byDay = byDay || d == domain.DimDay
 	}
-	return "report_daily_totals"
+	switch {
+	case !wardOrTeam:
+		return "report_daily_totals"
+	case !byDay && q.Start.Equal(domain.MonthOf(q.Start).Start) && q.End.Equal(domain.MonthOf(q.End).Start):
+		return "report_monthly"
+	default:
+		return "report_daily"
+	}
 }
 
 // DailySums sums the daily cells of q per group: a read of the cells of

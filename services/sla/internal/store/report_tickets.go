@@ -89,18 +89,24 @@ var addCounters = func() string {
 	return b.String()
 }()
 
-// applyDelta adds a delta to its cell of report_daily and to the cell of
+// applyDelta adds a delta to its cell of report_daily, to the cell of
+// report_monthly (the month's first day) and to that of
 // report_daily_totals it rolls up into.
 func applyDelta(ctx context.Context, tx pgx.Tx, d domain.Delta) error {
 	k, c := d.Key, d.Counts
 	vals := []any{c.Tickets, c.Cancelled, c.Responded, c.Responded24h, c.ResponseMet, c.ResponseBreached, c.ResponsePending,
 		c.Resolved, c.ResolutionMet, c.ResolutionBreached, c.ResolutionPending, c.Open, c.ResponseWallUS, c.ResponseBusinessUS,
 		c.ResolutionWallUS, c.ResolutionBusinessUS}
-	if _, err := tx.Exec(ctx, `INSERT INTO sla.report_daily AS d (tenant, day, category, ward_code, team_id, priority, `+counters+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
-		ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET `+addCounters,
-		append([]any{k.Tenant, k.Day, k.Category, k.WardCode, k.TeamID, k.Priority}, vals...)...); err != nil {
-		return err
+	for _, cell := range []struct {
+		table string
+		day   time.Time
+	}{{"report_daily", k.Day}, {"report_monthly", domain.MonthOf(k.Day).Start}} {
+		if _, err := tx.Exec(ctx, `INSERT INTO sla.`+cell.table+` AS d (tenant, day, category, ward_code, team_id, priority, `+counters+`)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+			ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET `+addCounters,
+			append([]any{k.Tenant, cell.day, k.Category, k.WardCode, k.TeamID, k.Priority}, vals...)...); err != nil {
+			return err
+		}
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO sla.report_daily_totals AS d (tenant, day, category, priority, `+counters+`)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)

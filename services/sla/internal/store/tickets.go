@@ -26,31 +26,27 @@ func LockTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketS
 	var t domain.TicketState
 	err := tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM sla.tickets WHERE ticket_id = $1 FOR UPDATE`, ticketID).
 		Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel,
-			&t.WardCode, &t.TeamID, &t.Priority)
+			&t.WardCode, &t.TeamID, &t.Priority, &t.TeamSequence)
 	return t, interpretError("store.LockTicket", err, outcomes{noRows: domain.ErrNotClockedYet})
 }
 
 const ticketColumns = `ticket_id, tenant, category, status, last_sequence, deadline_revision, escalation_level,
-	ward_code, team_id, priority`
+	ward_code, team_id, priority, team_sequence`
 
 // GetTicket returns a ticket's state without locking it.
 func GetTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketState, error) {
 	var t domain.TicketState
 	err := tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM sla.tickets WHERE ticket_id = $1`, ticketID).
 		Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel,
-			&t.WardCode, &t.TeamID, &t.Priority)
+			&t.WardCode, &t.TeamID, &t.Priority, &t.TeamSequence)
 	return t, interpretError("store.GetTicket", err, outcomes{noRows: domain.ErrNotClockedYet})
 }
 
-// UpdateTicketDimensions records the reporting dimensions an event
-// carried; an empty one keeps the value recorded before.
-func UpdateTicketDimensions(ctx context.Context, tx pgx.Tx, ticketID, ward, team, priority string) error {
-	if ward == "" && team == "" && priority == "" {
-		return nil
-	}
-	_, err := tx.Exec(ctx, `UPDATE sla.tickets SET ward_code = COALESCE(NULLIF($2, ''), ward_code),
-		team_id = COALESCE(NULLIF($3, ''), team_id), priority = COALESCE(NULLIF($4, ''), priority)
-		WHERE ticket_id = $1`, ticketID, ward, team, priority)
+// UpdateTicketDimensions records a ticket's reporting dimensions
+// (TicketState.WithDimensions) on its row, locked by LockTicket.
+func UpdateTicketDimensions(ctx context.Context, tx pgx.Tx, t domain.TicketState) error {
+	_, err := tx.Exec(ctx, `UPDATE sla.tickets SET ward_code = $2, team_id = $3, priority = $4, team_sequence = $5
+		WHERE ticket_id = $1`, t.TicketID, t.WardCode, t.TeamID, t.Priority, t.TeamSequence)
 	return wrap("store.UpdateTicketDimensions", err)
 }
 
@@ -59,9 +55,9 @@ func UpdateTicketDimensions(ctx context.Context, tx pgx.Tx, ticketID, ward, team
 // alive, where a unique violation would abort it (25P02 on the next query).
 func InsertTicket(ctx context.Context, tx pgx.Tx, t domain.TicketState) (bool, error) {
 	tag, err := tx.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence, ward_code,
-			team_id, priority)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.Tenant, t.Category, t.Status,
-		t.LastSequence, t.WardCode, t.TeamID, t.Priority)
+			team_id, priority, team_sequence)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (ticket_id) DO NOTHING`, t.TicketID, t.Tenant, t.Category,
+		t.Status, t.LastSequence, t.WardCode, t.TeamID, t.Priority, t.TeamSequence)
 	if err != nil {
 		return false, wrap("store.InsertTicket", err)
 	}

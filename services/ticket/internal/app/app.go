@@ -31,6 +31,12 @@ type Jobs interface {
 	// PriorityChanged records that SLA must measure t's open clocks
 	// against its new priority from h on.
 	PriorityChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
+	// Assigned records that SLA must count t under a's team (and t's
+	// ward) from h, a's history entry, on.
+	Assigned(ctx context.Context, tx pgx.Tx, t domain.Ticket, a domain.Assignment, h domain.HistoryEntry) error
+	// WardKnown records that SLA must count t under its ward, told by an
+	// assignment that did not apply, as event eventID at at.
+	WardKnown(ctx context.Context, tx pgx.Tx, t domain.Ticket, eventID string, at time.Time) error
 	// Notify records that the notification service must hear of a
 	// notifiable history entry: every one that is appended is recorded
 	// with it (created, status changes, staff's public notes,

@@ -12,9 +12,10 @@ import (
 
 // RecordAssignment mirrors routing's current assignment of a ticket of the
 // caller's job (internal RPC), unless it is the one already recorded or
-// older than it, with its history entry and the notice of it, and the ward
-// the ticket was created in when it has none yet; it reports whether the
-// assignment applied.
+// older than it, with its history entry, the notice of it and the SLA
+// event that moves the ticket in the reports, and the ward the ticket was
+// created in when it has none yet; it reports whether the assignment
+// applied.
 func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool, error) {
 	c, err := access.ForJob(ctx, access.Caller.RequireService, &as)
 	if err != nil {
@@ -29,12 +30,17 @@ func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool,
 		// The ward is the ticket's whatever the order the assignments
 		// arrive in: a routing assignment overtaken by an escalation still
 		// tells it.
-		if as.WardCode != "" {
+		ward := as.TellsWard(t)
+		if ward {
 			if err := a.store.SetWard(ctx, tx, as.TicketID, as.WardCode); err != nil {
 				return err
 			}
+			t.WardCode = as.WardCode
 		}
 		if applied = as.Supersedes(m.AssignmentID, m.AssignTime); !applied {
+			if ward {
+				return a.jobs.WardKnown(ctx, tx, t, uuid.NewString(), a.timestamp())
+			}
 			return nil
 		}
 		if err := a.store.SetAssignment(ctx, tx, as); err != nil {
@@ -42,6 +48,9 @@ func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool,
 		}
 		h, err := a.appendSystem(ctx, tx, t, as.Entry())
 		if err != nil {
+			return err
+		}
+		if err := a.jobs.Assigned(ctx, tx, t, as, h); err != nil {
 			return err
 		}
 		return a.jobs.Notify(ctx, tx, as.Notice(t, h))

@@ -69,6 +69,13 @@ func (a Assignment) Supersedes(current string, at *time.Time) bool {
 	return current != a.AssignmentID && (at == nil || !a.AssignTime.Before(*at))
 }
 
+// TellsWard reports whether a tells t the ward it was created in: t has
+// none yet and a names one (a ticket keeps the first ward it is told,
+// whatever the order the assignments arrive in).
+func (a Assignment) TellsWard(t Ticket) bool {
+	return a.WardCode != "" && t.WardCode == ""
+}
+
 // Entry is the history entry of a: `assigned`, or `escalated`.
 func (a Assignment) Entry() HistoryEntry {
 	h := HistoryEntry{Kind: HistoryAssigned, Reason: a.Reason, Detail: a.TeamName}

@@ -61,6 +61,9 @@ const (
 	// EventPriorityChanged: the clocks count against the new priority's
 	// targets from the event on.
 	EventPriorityChanged = "priority_changed"
+	// EventAssigned: reports count the ticket under its new team, or its
+	// ward once known; the clocks stay as they are.
+	EventAssigned = "assigned"
 )
 
 // SLAEventArgs feeds a ticket event to the SLA clocks
@@ -80,7 +83,8 @@ type SLAEventArgs struct {
 	// absent from jobs recorded before priorities existed).
 	Priority string `json:"priority,omitempty"`
 	// TeamID is the team assigned when the event happened (SLA's reports
-	// group by it); empty before routing has assigned one.
+	// group by it, taking it from the event of the highest sequence); empty
+	// before routing has assigned one.
 	TeamID string `json:"team_id,omitempty"`
 	// WardCode is the ward the ticket was created in (SLA's reports group
 	// by it); empty until routing has told it.

@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -62,6 +63,33 @@ func (e *Enqueuer) PriorityChanged(ctx context.Context, tx pgx.Tx, t domain.Tick
 	ev.To = string(t.Status)
 	if err := e.jobs.InsertTx(ctx, tx, ev); err != nil {
 		return fmt.Errorf("outbox.PriorityChanged: %w", err)
+	}
+	return nil
+}
+
+// Assigned records that SLA must count t under a's team, and the ward t
+// was created in, from h (a's `assigned` or `escalated` entry) on. The
+// ticket was created before routing assigned it, so the assignment is an
+// event of its own, ordered by h's sequence apart from the status changes.
+// It carries no priority: that follows the status order.
+func (e *Enqueuer) Assigned(ctx context.Context, tx pgx.Tx, t domain.Ticket, a domain.Assignment, h domain.HistoryEntry) error {
+	ev := slaEvent(t, h, EventAssigned)
+	ev.From, ev.To, ev.FirstResponse, ev.Priority, ev.TeamID = "", "", false, "", a.TeamID
+	if err := e.jobs.InsertTx(ctx, tx, ev); err != nil {
+		return fmt.Errorf("outbox.Assigned: %w", err)
+	}
+	return nil
+}
+
+// WardKnown records that SLA must count t under the ward it was created
+// in, told by an assignment older than the one recorded (which Assigned
+// did not send): an assigned event under a new event id eventID at at,
+// without a team, so it changes no team whatever its order.
+func (e *Enqueuer) WardKnown(ctx context.Context, tx pgx.Tx, t domain.Ticket, eventID string, at time.Time) error {
+	err := e.jobs.InsertTx(ctx, tx, SLAEventArgs{EventID: eventID, Tenant: t.Tenant, TicketID: t.ID,
+		Category: string(t.Category), Event: EventAssigned, OccurTime: at, WardCode: t.WardCode})
+	if err != nil {
+		return fmt.Errorf("outbox.WardKnown: %w", err)
 	}
 	return nil
 }

@@ -21,10 +21,10 @@ func (s *Store) LockForService(ctx context.Context, tx pgx.Tx, tenant, id string
 		cat, status string
 	)
 	err := tx.QueryRow(ctx, `SELECT category, assignment_id, assign_time, deadlines_revision, response_deadline, resolution_deadline,
-			reference, status, assigned_team_id, assigned_team_name, assigned_person_id
+			reference, status, assigned_team_id, assigned_team_name, assigned_person_id, ward_code
 		FROM ticket.tickets WHERE id = $1 AND tenant = $2 FOR UPDATE`, id, tenant).
 		Scan(&cat, &m.AssignmentID, &m.AssignTime, &m.Revision, &m.Response, &m.Resolution,
-			&t.Reference, &status, &t.AssignedTeamID, &t.AssignedTeamName, &t.AssignedPersonID)
+			&t.Reference, &status, &t.AssignedTeamID, &t.AssignedTeamName, &t.AssignedPersonID, &t.WardCode)
 	if pg.IsNoRows(err) {
 		return t, m, domain.ErrTicketNotFound
 	}

@@ -36,6 +36,15 @@ const (
 	// The priority changed: the open clocks count against the new
 	// priority's targets from occur_time, keeping the time already counted.
 	TicketEventKind_TICKET_EVENT_KIND_PRIORITY_CHANGED TicketEventKind = 3
+	// The ticket's current team changed (routing's assignment, a
+	// reassignment, an escalation; team_id empty: the triage queue) or its
+	// ward became known: reports count it under team_id and ward_code from
+	// then on. No clock changes. The team is taken from the newest event by
+	// sequence that carries one, apart from the order of status changes, so
+	// an assignment delivered after a newer one changes nothing. An event
+	// without a sequence tells the ward alone (from an assignment too old to
+	// apply) and has no team_id.
+	TicketEventKind_TICKET_EVENT_KIND_ASSIGNED TicketEventKind = 4
 )
 
 // Enum value maps for TicketEventKind.
@@ -45,12 +54,14 @@ var (
 		1: "TICKET_EVENT_KIND_CREATED",
 		2: "TICKET_EVENT_KIND_STATUS_CHANGED",
 		3: "TICKET_EVENT_KIND_PRIORITY_CHANGED",
+		4: "TICKET_EVENT_KIND_ASSIGNED",
 	}
 	TicketEventKind_value = map[string]int32{
 		"TICKET_EVENT_KIND_UNSPECIFIED":      0,
 		"TICKET_EVENT_KIND_CREATED":          1,
 		"TICKET_EVENT_KIND_STATUS_CHANGED":   2,
 		"TICKET_EVENT_KIND_PRIORITY_CHANGED": 3,
+		"TICKET_EVENT_KIND_ASSIGNED":         4,
 	}
 )
 
@@ -112,7 +123,9 @@ type RecordTicketEventRequest struct {
 	// group by it; empty keeps the last one recorded).
 	WardCode string `protobuf:"bytes,14,opt,name=ward_code,json=wardCode,proto3" json:"ward_code,omitempty"`
 	// Team assigned when the event happened (reports group by it; empty
-	// keeps the last one recorded).
+	// keeps the last one recorded, but for an assigned event with a sequence,
+	// whose empty team is the triage queue; of the events that carry one, the
+	// one of the highest sequence counts).
 	TeamId        string `protobuf:"bytes,15,opt,name=team_id,json=teamId,proto3" json:"team_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -659,12 +672,13 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\x06period\x18\x02 \x01(\tR\x06period\x12\x17\n" +
 	"\aby_ward\x18\x03 \x01(\bR\x06byWard\"S\n" +
 	"\x1bGetPublicAggregatesResponse\x124\n" +
-	"\x04rows\x18\x01 \x03(\v2 .salga.sla.v1.PublicAggregateRowR\x04rows*\xa1\x01\n" +
+	"\x04rows\x18\x01 \x03(\v2 .salga.sla.v1.PublicAggregateRowR\x04rows*\xc1\x01\n" +
 	"\x0fTicketEventKind\x12!\n" +
 	"\x1dTICKET_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12$\n" +
 	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x02\x12&\n" +
-	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x032\x96\x03\n" +
+	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x03\x12\x1e\n" +
+	"\x1aTICKET_EVENT_KIND_ASSIGNED\x10\x042\x96\x03\n" +
 	"\x12SlaInternalService\x12d\n" +
 	"\x11RecordTicketEvent\x12&.salga.sla.v1.RecordTicketEventRequest\x1a'.salga.sla.v1.RecordTicketEventResponse\x12I\n" +
 	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponse\x12c\n" +
