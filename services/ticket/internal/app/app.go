@@ -31,6 +31,8 @@ type Jobs interface {
 	// PriorityChanged records that SLA must measure t's open clocks
 	// against its new priority from h on.
 	PriorityChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
+	// DeadlinesChanged records that routing must learn t's new deadlines.
+	DeadlinesChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
 	// Notify records that the notification service must hear of a
 	// notifiable history entry: every one that is appended is recorded
 	// with it (created, status changes, staff's public notes,

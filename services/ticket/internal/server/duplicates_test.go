@@ -488,6 +488,10 @@ func TestPriorities(t *testing.T) {
 		require.True(t, hasEntry(hist.GetEntries(), "priority_changed", "p3_medium -> p2_high"))
 		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.sla_event'
 			AND args->>'ticket_id' = $1 AND args->>'event' = 'priority_changed' AND args->>'priority' = 'p2_high'`, id))
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.routing_status'
+			AND args->>'ticket_id' = $1::text AND args->>'priority' = 'p2_high' AND args->>'status' = 'open'
+			AND (args->>'sequence')::bigint = (SELECT max(sequence) FROM ticket.history WHERE ticket_id = $1::uuid)`, id),
+			"routing's queues learn the priority at the change's sequence")
 		// The same again changes nothing.
 		_, err = h.public.SetTicketPriority(staff, &ticketv1.SetTicketPriorityRequest{Id: id, Priority: commonv1.Priority_PRIORITY_P2_HIGH, Reason: "again"})
 		require.NoError(t, err)
@@ -597,4 +601,63 @@ func TestListTicketsInPriorityOrderWorksTheMostUrgentFirst(t *testing.T) {
 	_, err = h.public.ListTickets(staff, &ticketv1.ListTicketsRequest{PageSize: 1, PageToken: resp.GetNextPageToken(),
 		OrderBy: ticketv1.TicketOrder_TICKET_ORDER_PRIORITY})
 	requireField(t, err, "page_token")
+}
+
+func TestRoutingLearnsPriorityAndDeadlinesInOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staff := agent(t, "CPT")
+	req := newTicket(commonv1.Category_CATEGORY_ROADS, "Pothole")
+	req.Priority = commonv1.Priority_PRIORITY_P2_HIGH
+	id := h.create(t, staff, req).GetId()
+	type state struct {
+		Sequence             int64
+		Status, Priority     string
+		Response, Resolution *time.Time
+	}
+	states := func() []state {
+		rows, err := h.pool.Query(t.Context(), `SELECT (args->>'sequence')::bigint, args->>'status', coalesce(args->>'priority', ''),
+				(args->>'response_deadline')::timestamptz, (args->>'resolution_deadline')::timestamptz
+			FROM ticket.river_job WHERE kind = 'ticket.routing_status' AND args->>'ticket_id' = $1 ORDER BY id`, id)
+		require.NoError(t, err)
+		var out []state
+		for rows.Next() {
+			var s state
+			require.NoError(t, rows.Scan(&s.Sequence, &s.Status, &s.Priority, &s.Response, &s.Resolution))
+			out = append(out, s)
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	got := states()
+	require.Len(t, got, 1, "the created ticket's priority is sent with its first state")
+	require.Equal(t, state{Sequence: 1, Status: "open", Priority: "p2_high"}, got[0])
+
+	response := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	resolution := response.Add(48 * time.Hour)
+	record := func(rev int64) {
+		_, err := h.internal.RecordDeadlines(service(t), &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: rev,
+			ResponseDeadline: timestamppb.New(response), ResolutionDeadline: timestamppb.New(resolution)})
+		require.NoError(t, err)
+	}
+	record(1)
+	record(2) // the same deadlines: nothing new to sort by
+	got = states()
+	require.Len(t, got, 2)
+	require.Equal(t, "p2_high", got[1].Priority)
+	require.True(t, got[1].Sequence > got[0].Sequence)
+	require.True(t, response.Equal(*got[1].Response) && resolution.Equal(*got[1].Resolution), "%+v", got[1])
+
+	_, err := h.public.SetTicketPriority(staff, &ticketv1.SetTicketPriorityRequest{Id: id,
+		Priority: commonv1.Priority_PRIORITY_P1_CRITICAL, Reason: "school route"})
+	require.NoError(t, err)
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: id, Status: commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS})
+	require.NoError(t, err)
+	got = states()
+	require.Len(t, got, 4)
+	require.Equal(t, "p1_critical", got[2].Priority)
+	require.True(t, resolution.Equal(*got[2].Resolution), "a priority change keeps the deadlines known")
+	require.Equal(t, "in_progress", got[3].Status)
+	require.Equal(t, "p1_critical", got[3].Priority)
+	require.True(t, got[1].Sequence < got[2].Sequence && got[2].Sequence < got[3].Sequence, "each later state has a later sequence")
 }
