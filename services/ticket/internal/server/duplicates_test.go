@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -660,4 +661,65 @@ func TestRoutingLearnsPriorityAndDeadlinesInOrder(t *testing.T) {
 	require.Equal(t, "in_progress", got[3].Status)
 	require.Equal(t, "p1_critical", got[3].Priority)
 	require.True(t, got[1].Sequence < got[2].Sequence && got[2].Sequence < got[3].Sequence, "each later state has a later sequence")
+}
+
+func TestTheParentsUpdatesNameItsFollowersForNotify(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staff := agent(t, "CPT")
+	water := commonv1.Category_CATEGORY_WATER
+	parent := h.report(t, "p", water, cityHall).GetTicket().GetId()
+	child := h.report(t, "c", water, cityHall).GetTicket().GetId()
+	// A report taken by phone has the agent as its subject: its reporter
+	// is reached through the duplicate itself.
+	phoned := h.create(t, staff, newTicket(water, "Burst main")).GetId()
+	// The parent's own reporter on a second report hears as its reporter.
+	own := h.report(t, "p", water, cityHall).GetTicket().GetId()
+	// A neighbour who reported elsewhere earlier follows the parent.
+	_ = h.report(t, "neighbour", commonv1.Category_CATEGORY_ROADS, cityHall)
+	latest := h.report(t, "neighbour", commonv1.Category_CATEGORY_WASTE, cityHall).GetTicket().GetId()
+	// Staff and a citizen who never reported have no contact notify knows.
+	for _, ctx := range []context.Context{citizen(t, "CPT", "neighbour"), citizen(t, "CPT", "never-reported"), agent(t, "CPT")} {
+		_, err := h.public.FollowTicket(ctx, &ticketv1.FollowTicketRequest{Id: parent})
+		require.NoError(t, err)
+	}
+	for _, id := range []string{child, phoned, own} {
+		_, err := h.public.LinkDuplicate(staff, &ticketv1.LinkDuplicateRequest{Id: id, ParentId: parent, Reason: "same main"})
+		require.NoError(t, err)
+	}
+	followersOf := func(event string) []string {
+		var ids []string
+		require.NoError(t, h.pool.QueryRow(t.Context(), `SELECT coalesce(array_agg(f ORDER BY f), '{}')
+			FROM ticket.river_job j, jsonb_array_elements_text(coalesce(j.args->'followers', '[]')) f
+			WHERE j.kind = 'ticket.notify_event' AND j.args->>'ticket_id' = $1::text AND j.args->>'event' = $2`, parent, event).Scan(&ids))
+		return ids
+	}
+	sorted := func(ids ...string) []string { slices.Sort(ids); return ids }
+
+	_, err := h.public.AddTicketNote(staff, &ticketv1.AddTicketNoteRequest{TicketId: parent, Body: "Crew on site",
+		Visibility: ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC})
+	require.NoError(t, err)
+	require.Equal(t, sorted(child, phoned, latest), followersOf("note_public"))
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: parent, Status: working})
+	require.NoError(t, err)
+	require.Equal(t, sorted(child, phoned, latest), followersOf("acknowledged"))
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: parent, Status: resolved})
+	require.NoError(t, err)
+	require.Equal(t, sorted(child, phoned, latest), followersOf("resolved"),
+		"linked reports and the follower's latest report; not the parent's own reporter, staff or one who never reported")
+
+	_, err = h.public.UnlinkDuplicate(staff, &ticketv1.UnlinkDuplicateRequest{Id: child, Reason: "a different leak"})
+	require.NoError(t, err)
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: parent, Status: working, Reason: "still leaking"})
+	require.NoError(t, err)
+	require.Equal(t, sorted(phoned, latest), followersOf("status_changed"), "an unlinked report's reporter no longer follows")
+
+	gbv := h.report(t, "victim", commonv1.Category_CATEGORY_GBV, cityHall).GetTicket().GetId()
+	liaison := as(t, "CPT", "liaison", auth.RoleSAPSLiaison)
+	_, err = h.public.FollowTicket(liaison, &ticketv1.FollowTicketRequest{Id: gbv})
+	require.NoError(t, err)
+	_, err = h.public.UpdateTicketStatus(liaison, &ticketv1.UpdateTicketStatusRequest{Id: gbv, Status: working})
+	require.NoError(t, err)
+	require.Zero(t, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.notify_event'
+		AND args->>'ticket_id' = $1::text AND args ? 'followers'`, gbv), "nobody follows a GBV ticket")
 }

@@ -127,11 +127,13 @@ const (
 	FollowDuplicate = "duplicate"
 )
 
-// AddFollower makes subject a follower of t, by source, and reports
-// whether they were not one already.
-func (s *Store) AddFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, subject, source string, now time.Time) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO ticket.followers (ticket_id, tenant, gbv, subject, source, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, t.ID, t.Tenant, t.IsGBV(), subject, source, now)
+// AddFollower makes subject a follower of t, by source, reached through
+// the reporter of ticket contact ("" for none), and reports whether they
+// were not one already.
+func (s *Store) AddFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, subject, source, contact string, now time.Time) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO ticket.followers (ticket_id, tenant, gbv, subject, source, contact_ticket_id, create_time)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, '')::uuid, $7) ON CONFLICT DO NOTHING`,
+		t.ID, t.Tenant, t.IsGBV(), subject, source, contact, now)
 	if err != nil {
 		return false, fmt.Errorf("store.AddFollower: %w", err)
 	}
@@ -146,4 +148,50 @@ func (s *Store) RemoveFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, 
 		return false, fmt.Errorf("store.RemoveFollower: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// MaxFollowerTickets is how many follower tickets an event names at most
+// (the notification service's bound).
+const MaxFollowerTickets = 5000
+
+// LatestOwnReport is the id of subject's latest report in tenant other
+// than ticket not, GBV reports left out; "" when they have none.
+func (s *Store) LatestOwnReport(ctx context.Context, tx pgx.Tx, tenant, subject, not string) (string, error) {
+	var id string
+	err := tx.QueryRow(ctx, `SELECT id::text FROM ticket.tickets
+		WHERE tenant = $1 AND reporter_subject = $2 AND id <> $3 AND category <> 'gbv'
+		ORDER BY create_time DESC, id LIMIT 1`, tenant, subject, not).Scan(&id)
+	if pg.IsNoRows(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store.LatestOwnReport: %w", err)
+	}
+	return id, nil
+}
+
+// FollowerTickets are the tickets whose reporters follow t, whose contact
+// and preferences the notification service holds: the duplicates linked
+// to it and the report each follower is reached through (AddFollower's
+// contact); never GBV reports, none for a GBV ticket, and not those of
+// t's own reporter.
+func (s *Store) FollowerTickets(ctx context.Context, tx pgx.Tx, t domain.Ticket) ([]string, error) {
+	if t.IsGBV() {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT c.id::text FROM ticket.tickets c
+		WHERE c.duplicate_of = $1 AND c.tenant = $2 AND c.category <> 'gbv'
+		  AND (c.reporter_subject = '' OR c.reporter_subject <> $3)
+		UNION
+		SELECT o.id::text FROM ticket.followers f JOIN ticket.tickets o ON o.id = f.contact_ticket_id
+		WHERE f.ticket_id = $1 AND f.tenant = $2 AND f.subject <> $3 AND o.tenant = $2 AND o.category <> 'gbv'
+		ORDER BY 1 LIMIT $4`, t.ID, t.Tenant, t.ReporterSubject, MaxFollowerTickets)
+	if err != nil {
+		return nil, fmt.Errorf("store.FollowerTickets: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("store.FollowerTickets: %w", err)
+	}
+	return ids, nil
 }
