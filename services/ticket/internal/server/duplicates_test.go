@@ -278,6 +278,33 @@ func TestTheNearbySearchUsesTheGISTIndex(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.Contains(t, strings.Join(plan, "\n"), "tickets_nearby", "the query of ticket.nearby_tickets uses the index:\n%s", strings.Join(plan, "\n"))
+	require.Contains(t, strings.Join(plan, "\n"), "Order By: (geography(location) <->",
+		"it walks the index nearest first and stops at the limit:\n%s", strings.Join(plan, "\n"))
+}
+
+func TestNearbyTicketsAtOneDistanceComeInIDOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staff := agent(t, "CPT")
+	// Eight reports geocoded to the same address, two nearer.
+	var same []string
+	for range 8 {
+		same = append(same, h.report(t, "same", commonv1.Category_CATEGORY_ROADS, offset(cityHall, 50, 0)).GetTicket().GetId())
+	}
+	near := h.report(t, "near", commonv1.Category_CATEGORY_ROADS, offset(cityHall, 10, 0)).GetTicket().GetId()
+	nearer := h.report(t, "nearer", commonv1.Category_CATEGORY_ROADS, offset(cityHall, 5, 0)).GetTicket().GetId()
+	slices.Sort(same)
+	ids := func(size int32) []string {
+		var out []string
+		for _, n := range h.nearby(t, staff, &ticketv1.ListNearbyTicketsRequest{Location: cityHall, Category: commonv1.Category_CATEGORY_ROADS,
+			PageSize: size}).GetTickets() {
+			out = append(out, n.GetId())
+		}
+		return out
+	}
+	require.Equal(t, append([]string{nearer, near}, same[:3]...), ids(5), "the limit falls among ties: the lowest ids")
+	require.Equal(t, append([]string{nearer, near}, same...), ids(50))
+	require.Equal(t, []string{nearer}, ids(1))
 }
 
 func TestLinkingRefusesWhatBreaksTheRules(t *testing.T) {
