@@ -6,12 +6,14 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
+	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 )
@@ -244,4 +246,104 @@ func TestAnOpen311ClientFindsNearbyRequestsAndFilesADuplicate(t *testing.T) {
 		requireO311Error(t, 400, code, raw, false)
 		require.Contains(t, string(raw), "attribute[duplicate_of]")
 	}
+}
+
+func TestTheTeamQueuePutsTheMostUrgentFirstAndReSortsOnAPriorityChange(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{})
+	teams := s.seedCity(t, "TST")
+	ctx := context.Background()
+	agentTok := s.token("agent-1", "TST", "agent")
+	agent := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, agentTok))
+	report := func(desc string, p commonv1.Priority, north float64) string {
+		t.Helper()
+		resp, err := agent.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_ROADS,
+			Description: desc, Location: metresFrom(cityHall, north, 0), Priority: p})
+		require.NoError(t, err)
+		s.waitRoutedAndClocked(agent, resp.GetTicket().GetId())
+		return resp.GetTicket().GetId()
+	}
+	// Roads has one target for every priority: deadlines follow the order
+	// of the reports, so only the priority puts the last report first.
+	older := report("Pothole outside the library", commonv1.Priority_PRIORITY_UNSPECIFIED, 0) // P3 by rule
+	low := report("Faded road markings", commonv1.Priority_PRIORITY_P4_LOW, 100)
+	critical := report("Manhole cover missing on the school route", commonv1.Priority_PRIORITY_P1_CRITICAL, 200)
+	newer := report("Pothole by the bus stop", commonv1.Priority_PRIORITY_UNSPECIFIED, 300) // P3 by rule
+
+	queue := func(want ...string) {
+		t.Helper()
+		s.eventually(30*time.Second, "the queue in order", func() (bool, string) {
+			code, body, _ := s.call("GET", "/v1/teams/"+teams.roads+"/queue", agentTok, "", nil)
+			if code != 200 {
+				return false, fmt.Sprint(code, body)
+			}
+			var got []string
+			var desc []string
+			for _, x := range body["tickets"].([]any) {
+				q := x.(map[string]any)
+				got = append(got, q["ticket_id"].(string))
+				desc = append(desc, fmt.Sprint(q["priority"], " ", q["breach_time"]))
+			}
+			return fmt.Sprint(got) == fmt.Sprint(want), fmt.Sprint(got, desc)
+		})
+	}
+	queue(critical, older, newer, low)
+
+	code, body, _ := s.call("POST", "/v1/tickets/"+low+":setPriority", agentTok,
+		`{"priority":"PRIORITY_P2_HIGH","reason":"the markings are at a crossing"}`, nil)
+	require.Equal(t, 200, code, "%v", body)
+	queue(critical, low, older, newer)
+}
+
+func TestALinkedReporterHearsOfTheParentsResolutionAndAnUnlinkedOneNoMore(t *testing.T) {
+	t.Parallel()
+	s := startSuite(t, options{messaging: true})
+	s.seedCity(t, "TST")
+	s.allowNightMessages(t, "TST")
+	ctx := context.Background()
+	agent := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token("agent-1", "TST", "agent")))
+	report := func(who string, north float64) *ticketv1.Ticket {
+		t.Helper()
+		c := ticketv1.NewTicketServiceClient(s.dial(s.ticketAddr, s.token(who, "TST", "citizen")))
+		resp, err := c.CreateTicket(ctx, &ticketv1.CreateTicketRequest{Category: commonv1.Category_CATEGORY_WATER,
+			Description: "Burst main on Darling Street", Location: metresFrom(cityHall, north, 0),
+			Reporter: &ticketv1.Reporter{Name: who, Email: who + "@tst.test"}})
+		require.NoError(t, err)
+		s.waitRoutedAndClocked(agent, resp.GetTicket().GetId())
+		return resp.GetTicket()
+	}
+	parent, linked, unlinked := report("first", 0), report("linked", 20), report("unlinked", 40)
+	for _, child := range []string{linked.GetId(), unlinked.GetId()} {
+		_, err := agent.LinkDuplicate(ctx, &ticketv1.LinkDuplicateRequest{Id: child, ParentId: parent.GetId(), Reason: "same main"})
+		require.NoError(t, err)
+	}
+	_, err := agent.UnlinkDuplicate(ctx, &ticketv1.UnlinkDuplicateRequest{Id: unlinked.GetId(), Reason: "another main"})
+	require.NoError(t, err)
+	for _, to := range []commonv1.TicketStatus{commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS, commonv1.TicketStatus_TICKET_STATUS_RESOLVED} {
+		_, err := agent.UpdateTicketStatus(ctx, &ticketv1.UpdateTicketStatusRequest{Id: parent.GetId(), Status: to, Reason: "crew on site"})
+		require.NoError(t, err)
+	}
+	resolvedMail := func(who string) int {
+		n := 0
+		for _, m := range s.mail.to(who + "@tst.test") {
+			if strings.Contains(m.Text, parent.GetReference()+" has been resolved") {
+				n++
+			}
+		}
+		return n
+	}
+	s.eventually(60*time.Second, "the linked reporter hears of the resolution", func() (bool, string) {
+		return resolvedMail("linked") == 1 && resolvedMail("first") == 1, fmt.Sprint(resolvedMail("linked"), resolvedMail("first"))
+	})
+	time.Sleep(2 * time.Second)
+	require.Equal(t, 1, resolvedMail("linked"), "once")
+	require.Zero(t, resolvedMail("unlinked"), "an unlinked reporter hears no more of the parent")
+	var follower []*notifyv1.Message
+	for _, m := range s.messages(t, "TST", "agent", parent.GetId()) {
+		if m.GetRecipientKind() == notifyv1.RecipientKind_RECIPIENT_KIND_FOLLOWER {
+			require.Equal(t, linked.GetId(), m.GetRecipientId())
+			follower = append(follower, m)
+		}
+	}
+	require.Len(t, follower, 2, "the acknowledgement and the resolution, on the one channel the linked reporter gave")
 }

@@ -109,7 +109,8 @@ func (a *App) recordOutcome(ctx context.Context, tx pgx.Tx, id string, sent doma
 
 // destination is where and how m goes, or why it may not ("" when it
 // may): the reporter's address on m's channel while they still accept it
-// and have not opted out; a staff contact's email; a team's emails or
+// and have not opted out (a follower's, as the reporter of their own
+// ticket); a staff contact's email; a team's emails or
 // webhook.
 func (a *App) destination(ctx context.Context, tx pgx.Tx, m domain.Message, now time.Time) (domain.Outgoing, string, error) {
 	v := domain.Visibility{Tenant: m.Tenant, GBV: true}
@@ -129,13 +130,21 @@ func (a *App) destination(ctx context.Context, tx pgx.Tx, m domain.Message, now 
 		}
 	}
 	switch m.Recipient {
-	case domain.RecipientReporter:
-		r, err := a.Store.GetReporter(ctx, tx, m.TicketID, v, false)
+	case domain.RecipientReporter, domain.RecipientFollower:
+		// A follower is reached as the reporter of their own ticket.
+		of := m.TicketID
+		if m.Recipient == domain.RecipientFollower {
+			of = m.RecipientID
+		}
+		r, err := a.Store.GetReporter(ctx, tx, of, v, false)
 		if errors.Is(err, domain.ErrReporterNotFound) {
 			return o, "the reporter is not known", nil
 		}
 		if err != nil {
 			return o, "", err
+		}
+		if m.Recipient == domain.RecipientFollower && (r.GBV || m.GBV) {
+			return o, "GBV reports follow nothing and are followed by no one", nil
 		}
 		if !slices.Contains(r.Accepts(), m.Channel) {
 			return o, "the reporter no longer accepts this channel", nil

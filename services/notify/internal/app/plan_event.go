@@ -29,8 +29,9 @@ func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 	c := worker(tenant)
 	v := domain.Visibility{Tenant: tenant, GBV: true}
 	var (
-		ev       domain.Event
-		reporter *domain.Reporter
+		ev        domain.Event
+		reporter  *domain.Reporter
+		followers []domain.Reporter
 	)
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		var err error
@@ -43,7 +44,8 @@ func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 		} else if !errors.Is(err, domain.ErrReporterNotFound) {
 			return err
 		}
-		return nil
+		followers, err = a.followers(ctx, tx, ev)
+		return err
 	})
 	if err != nil {
 		return wrap("PlanEvent", err)
@@ -52,7 +54,7 @@ func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 	// staff's messages go now and the job runs again for the reporter's.
 	awaitReporter := reporter == nil && slices.Contains(domain.AudienceKinds[domain.AudienceReporter], ev.Kind) &&
 		ev.Kind != domain.KindCreated && a.Now().Sub(ev.OccurTime) < createdGrace
-	s := domain.Situation{Event: ev, Reporter: reporter}
+	s := domain.Situation{Event: ev, Reporter: reporter, Followers: followers}
 	if s.Teams, err = a.teams(ctx, ev); err != nil {
 		return wrap("PlanEvent", err)
 	}
@@ -86,6 +88,28 @@ func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 		err = domain.ErrNotYet
 	}
 	return wrap("PlanEvent", err)
+}
+
+// followers are the reporters of ev's follower tickets that notify has
+// heard of, for the events followers hear of (a follower whose ticket's
+// created event has not arrived is left out).
+func (a *App) followers(ctx context.Context, tx pgx.Tx, ev domain.Event) ([]domain.Reporter, error) {
+	if ev.IsGBV() || !slices.Contains(domain.FollowerKinds, ev.Kind) {
+		return nil, nil
+	}
+	v := domain.Visibility{Tenant: ev.Tenant}
+	var out []domain.Reporter
+	for _, id := range ev.Followers {
+		r, err := a.Store.GetReporter(ctx, tx, id, v, false)
+		if errors.Is(err, domain.ErrReporterNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // teams looks up in routing the teams ev names (and, for a breach, the
@@ -139,7 +163,8 @@ func (a *App) directory(ctx context.Context, tx pgx.Tx, tenant string, ev domain
 	return channels, staff, nil
 }
 
-// holds says when each draft may go: a reporter's after the night unless
+// holds says when each draft may go: a reporter's (and a follower's) after
+// the night unless
 // the municipality allows night messages, a team's within the business
 // hours of the calendar of the ticket's SLA policy when its channel asks.
 func (a *App) holds(ctx context.Context, ev domain.Event, drafts []domain.Draft, st domain.Settings) ([]time.Time, error) {
@@ -149,7 +174,7 @@ func (a *App) holds(ctx context.Context, ev domain.Event, drafts []domain.Draft,
 	for i, d := range drafts {
 		out[i] = now
 		switch {
-		case d.Recipient == domain.RecipientReporter:
+		case d.Audience() == domain.AudienceReporter:
 			out[i] = domain.NotBeforeForReporter(now, st.ReporterAtNight)
 		case d.HoursTeam != "":
 			if cal == nil {

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -17,6 +18,8 @@ const (
 	maxNote      = 4000
 	maxSubject   = 200
 	maxID        = 200
+	// maxFollowers is how many followers an event may name.
+	maxFollowers = 5000
 )
 
 // Event is one notifiable change of a ticket, as the ticket service
@@ -42,6 +45,9 @@ type Event struct {
 	// Note is a public note's text (KindNotePublic).
 	Note     string
 	Sequence int64
+	// Followers are the tickets whose reporters followed the ticket when
+	// the event happened (none for GBV): see Plan.
+	Followers []string
 }
 
 // IsGBV reports whether the event is about a GBV ticket: no message about
@@ -85,6 +91,15 @@ func (e *Event) Validate() error {
 	if len(e.TeamID) > maxID || len(e.PersonID) > maxID || len(e.ReporterSubject) > maxID {
 		vs.Add("team_id", "team_id, person_id and reporter_subject must be at most 200 bytes")
 	}
+	if len(e.Followers) > maxFollowers {
+		vs.Add("follower_ticket_ids", "must name at most 5000 tickets")
+	}
+	for _, id := range e.Followers {
+		if !IsID(id) {
+			vs.Add("follower_ticket_ids", "must be UUIDs")
+			break
+		}
+	}
 	if e.Kind == KindCreated {
 		e.Reporter.Violations(&vs, "reporter")
 		if e.Preferences != nil {
@@ -95,8 +110,10 @@ func (e *Event) Validate() error {
 		return err
 	}
 	if e.IsGBV() {
-		e.TeamName, e.Note = "", ""
+		e.TeamName, e.Note, e.Followers = "", "", nil
 	}
+	e.Followers = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(e.Followers))),
+		func(id string) bool { return id == e.TicketID })
 	e.OccurTime = e.OccurTime.UTC().Truncate(time.Microsecond)
 	if e.Deadline != nil {
 		d := e.Deadline.UTC().Truncate(time.Microsecond)

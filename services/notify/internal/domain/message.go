@@ -64,11 +64,11 @@ func Compose(d Draft, ev Event, t Template, link string) (subject, body string, 
 	return subject, body, nil
 }
 
-// Finish is the text m goes out with: a reporter's message ends with how
-// to opt out (link is m's signed unsubscribe link).
+// Finish is the text m goes out with: a reporter's (or follower's)
+// message ends with how to opt out (link is m's signed unsubscribe link).
 func Finish(m Message, link string) (subject, body string) {
 	body = m.Body
-	if m.Recipient == RecipientReporter {
+	if m.Recipient.Audience() == AudienceReporter {
 		body += "\n" + OptOutLine(m.Channel, m.Language, link)
 	}
 	return m.Subject, body

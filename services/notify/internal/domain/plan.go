@@ -26,10 +26,18 @@ func (d Draft) Audience() Audience { return d.Recipient.Audience() }
 type Situation struct {
 	Event    Event
 	Reporter *Reporter
-	Teams    map[string]Team
-	Channels map[string]TeamChannel
-	Staff    map[string]StaffContact
+	// Followers are the reporters of the tickets the event names as its
+	// followers that notify has heard of.
+	Followers []Reporter
+	Teams     map[string]Team
+	Channels  map[string]TeamChannel
+	Staff     map[string]StaffContact
 }
+
+// FollowerKinds are the events followers hear of: the ticket's status
+// changes and its public notes, the updates on the problem they reported
+// too.
+var FollowerKinds = []Kind{KindAcknowledged, KindStatusChanged, KindResolved, KindClosed, KindNotePublic}
 
 // TeamIDs are the teams Plan needs to know about for ev: the team it
 // names, for the events staff hear of.
@@ -70,6 +78,11 @@ func StaffIDs(ev Event, teams map[string]Team) []string {
 //   - the reporter, on every channel they accept (Reporter.Accepts: for
 //     GBV only the safe channel they opted in to), of the events reporters
 //     hear of;
+//   - each follower, of the ticket's status changes and public notes
+//     (FollowerKinds), on every channel they accepted as the reporter of
+//     their own ticket, once per address: not on an address the reporter
+//     or an earlier follower is told at. Nobody follows a GBV ticket, and
+//     the reporter of a GBV ticket follows nothing;
 //   - on assignment, the team (its emails and webhook; a team without a
 //     channel, each of its members the directory has a contact for) and the
 //     person assigned;
@@ -89,6 +102,7 @@ func Plan(s Situation) []Draft {
 			out = append(out, Draft{Recipient: RecipientReporter, Channel: ch, Language: s.Reporter.Preferences.Language.Or()})
 		}
 	}
+	out = append(out, s.followerDrafts()...)
 	team, ok := s.Teams[ev.TeamID]
 	if !ok || !slices.Contains(AudienceKinds[AudienceStaff], ev.Kind) || (ev.IsGBV() && !team.IsSAPS) {
 		return out
@@ -110,6 +124,42 @@ func Plan(s Situation) []Draft {
 		}
 	}
 	return unique(out)
+}
+
+// followerDrafts are the messages to the followers of s's event: each on
+// the channels they accept, skipping an address someone before them (the
+// reporter first) is told at.
+func (s Situation) followerDrafts() []Draft {
+	ev := s.Event
+	if ev.IsGBV() || !slices.Contains(FollowerKinds, ev.Kind) {
+		return nil
+	}
+	type address struct {
+		channel Channel
+		to      string
+	}
+	told := map[address]bool{}
+	if s.Reporter != nil {
+		for _, ch := range s.Reporter.Accepts() {
+			told[address{ch, NormalAddress(ch, s.Reporter.Contact.Address(ch))}] = true
+		}
+	}
+	var out []Draft
+	for _, f := range s.Followers {
+		if f.GBV || f.TicketID == ev.TicketID {
+			continue
+		}
+		for _, ch := range f.Accepts() {
+			a := address{ch, NormalAddress(ch, f.Contact.Address(ch))}
+			if told[a] {
+				continue
+			}
+			told[a] = true
+			out = append(out, Draft{Recipient: RecipientFollower, RecipientID: f.TicketID, Channel: ch,
+				Language: f.Preferences.Language.Or()})
+		}
+	}
+	return out
 }
 
 // teamDrafts are the messages to team t: to its channel (its emails and

@@ -101,13 +101,16 @@ type RecipientKind string
 // The kinds of recipient.
 const (
 	RecipientReporter RecipientKind = "reporter"
+	// RecipientFollower is someone following a ticket, reached as the
+	// reporter of their own ticket (the recipient id).
+	RecipientFollower RecipientKind = "follower"
 	RecipientStaff    RecipientKind = "staff"
 	RecipientTeam     RecipientKind = "team"
 )
 
 // Audience is the audience of messages to a recipient of kind r.
 func (r RecipientKind) Audience() Audience {
-	if r == RecipientReporter {
+	if r == RecipientReporter || r == RecipientFollower {
 		return AudienceReporter
 	}
 	return AudienceStaff

@@ -14,7 +14,8 @@ import (
 func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTicketEventRequest) (*notifyv1.RecordTicketEventResponse, error) {
 	ev := domain.Event{ID: req.GetEventId(), Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Reference: req.GetReference(),
 		ReporterSubject: req.GetReporterSubject(), TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
-		EscalationLevel: req.GetEscalationLevel(), Deadline: timeIn(req.GetDeadline()), Note: req.GetNote(), Sequence: req.GetSequence()}
+		EscalationLevel: req.GetEscalationLevel(), Deadline: timeIn(req.GetDeadline()), Note: req.GetNote(), Sequence: req.GetSequence(),
+		Followers: req.GetFollowerTicketIds()}
 	var bad error
 	get := func(w string, err error) string {
 		if bad == nil {

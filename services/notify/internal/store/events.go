@@ -31,11 +31,11 @@ func (s *Store) SaveTicket(ctx context.Context, tx pgx.Tx, ev domain.Event) erro
 // InsertEvent records ev once, reporting whether it is new.
 func (s *Store) InsertEvent(ctx context.Context, tx pgx.Tx, ev domain.Event, now time.Time) (bool, error) {
 	tag, err := tx.Exec(ctx, `INSERT INTO notify.events (id, tenant, ticket_id, gbv, kind, from_status, to_status, team_id, team_name,
-			person_id, assignment_reason, escalation_level, clock, deadline, note, sequence, occur_time, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			person_id, assignment_reason, escalation_level, clock, deadline, note, sequence, occur_time, create_time, followers)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, coalesce($19::uuid[], '{}'))
 		ON CONFLICT (id) DO NOTHING`,
 		ev.ID, ev.Tenant, ev.TicketID, ev.IsGBV(), string(ev.Kind), ev.From, ev.To, ev.TeamID, ev.TeamName, ev.PersonID,
-		ev.AssignmentReason, ev.EscalationLevel, ev.Clock, ev.Deadline, ev.Note, ev.Sequence, ev.OccurTime, now)
+		ev.AssignmentReason, ev.EscalationLevel, ev.Clock, ev.Deadline, ev.Note, ev.Sequence, ev.OccurTime, now, ev.Followers)
 	if err != nil {
 		return false, fmt.Errorf("store.InsertEvent: %w", err)
 	}
@@ -51,11 +51,11 @@ func (s *Store) GetEvent(ctx context.Context, tx pgx.Tx, id string) (domain.Even
 	)
 	err := tx.QueryRow(ctx, `SELECT e.id::text, e.tenant, e.ticket_id::text, t.reference, t.category, e.kind, e.from_status, e.to_status,
 			e.team_id, e.team_name, e.person_id, e.assignment_reason, e.escalation_level, e.clock, e.deadline, e.note, e.sequence,
-			e.occur_time, t.reporter_subject
+			e.occur_time, t.reporter_subject, e.followers::text[]
 		FROM notify.events e JOIN notify.tickets t ON t.id = e.ticket_id WHERE e.id = $1`, id).Scan(
 		&ev.ID, &ev.Tenant, &ev.TicketID, &ev.Reference, &ev.Category, &kind, &ev.From, &ev.To, &ev.TeamID, &ev.TeamName,
 		&ev.PersonID, &ev.AssignmentReason, &ev.EscalationLevel, &ev.Clock, &deadline, &ev.Note, &ev.Sequence, &ev.OccurTime,
-		&ev.ReporterSubject)
+		&ev.ReporterSubject, &ev.Followers)
 	if pg.IsNoRows(err) {
 		return ev, fmt.Errorf("store.GetEvent %s: %w", id, domain.ErrTicketNotFound)
 	}

@@ -73,14 +73,18 @@ func (r EscalateRequest) Validate() error {
 // ForTenant is the municipality of the job.
 func (r EscalateRequest) ForTenant() string { return r.Tenant }
 
-// StatusReport tells routing a ticket's status
-// (RoutingInternalService.RecordTicketStatus); a report whose sequence is
-// not above the recorded one changes nothing.
+// StatusReport tells routing a ticket's status, priority and SLA deadlines
+// at a sequence of its history (RoutingInternalService.RecordTicketStatus);
+// a report whose sequence is not above the recorded one changes nothing.
 type StatusReport struct {
 	Tenant   string
 	TicketID string
 	Status   string
 	Sequence int64
+	// Priority is one of libs/vocab/word's priorities, or "" for none.
+	Priority string
+	// Response and Resolution are the running SLA deadlines (nil: none).
+	Response, Resolution *time.Time
 }
 
 // Validate refuses a malformed report, naming the field.

@@ -94,4 +94,9 @@ type QueuedTicket struct {
 	Assignment Assignment
 	// Status is the last recorded ticket status ("open" when unknown).
 	Status string
+	// Priority is the last recorded priority ("" for none, or unknown).
+	Priority string
+	// BreachTime is the earliest of the last recorded SLA deadlines; nil
+	// when no clock runs or none was recorded.
+	BreachTime *time.Time
 }

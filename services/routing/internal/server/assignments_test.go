@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
@@ -196,4 +198,78 @@ func TestTriageQueueAndTicketStatus(t *testing.T) {
 	requireCode(t, err, codes.PermissionDenied)
 	_, err = e.internal.RecordTicketStatus(service(t), &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: a, Sequence: 9})
 	requireCode(t, err, codes.InvalidArgument, "status")
+}
+
+func TestQueuesPutTheMostUrgentFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.municipality("TST")
+	team := e.team("TST", &routingv1.Team{Name: "Water", Category: water, ServiceArea: square(25, -30, 26, -29)})
+	staff := as(t, "TST", "agent", auth.RoleAgent)
+	now := time.Now().UTC().Truncate(time.Second)
+	at := func(h int) *timestamppb.Timestamp { return timestamppb.New(now.Add(time.Duration(h) * time.Hour)) }
+	p1, p2, p3 := commonv1.Priority_PRIORITY_P1_CRITICAL, commonv1.Priority_PRIORITY_P2_HIGH, commonv1.Priority_PRIORITY_P3_MEDIUM
+	record := func(ticket string, seq int64, p commonv1.Priority, response, resolution *timestamppb.Timestamp) bool {
+		resp, err := e.internal.RecordTicketStatus(service(t), &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: ticket,
+			Status: commonv1.TicketStatus_TICKET_STATUS_OPEN, Sequence: seq, Priority: p,
+			ResponseDeadline: response, ResolutionDeadline: resolution})
+		require.NoError(t, err)
+		return resp.GetApplied()
+	}
+	order := func(q []*routingv1.QueuedTicket) []string {
+		var ids []string
+		for _, x := range q {
+			ids = append(ids, x.GetTicketId())
+		}
+		return ids
+	}
+	teamQueue := func() []*routingv1.QueuedTicket {
+		q, err := e.public.ListTeamQueue(staff, &routingv1.ListTeamQueueRequest{TeamId: team.GetId()})
+		require.NoError(t, err)
+		return q.GetTickets()
+	}
+
+	// Created in this order: the P1 last.
+	none := e.route("TST", water, -29.5, 25.5).GetAssignment().GetTicketId()
+	late := e.route("TST", water, -29.5, 25.5).GetAssignment().GetTicketId()
+	soon := e.route("TST", water, -29.5, 25.5).GetAssignment().GetTicketId()
+	noClock := e.route("TST", water, -29.5, 25.5).GetAssignment().GetTicketId()
+	critical := e.route("TST", water, -29.5, 25.5).GetAssignment().GetTicketId()
+	require.Equal(t, []string{none, late, soon, noClock, critical}, order(teamQueue()), "without priorities: oldest first")
+
+	require.True(t, record(late, 2, p3, nil, at(48)))
+	// The response deadline is the nearer breach of soon's.
+	require.True(t, record(soon, 2, p3, at(4), at(72)))
+	require.True(t, record(noClock, 2, p3, nil, nil))
+	require.True(t, record(critical, 2, p1, nil, at(96)))
+	q := teamQueue()
+	require.Equal(t, []string{critical, soon, late, noClock, none}, order(q),
+		"P1 first, ties by the nearest deadline, none last; no priority after P4")
+	require.Equal(t, p1, q[0].GetPriority())
+	require.Equal(t, at(96).AsTime(), q[0].GetBreachTime().AsTime())
+	require.Equal(t, at(4).AsTime(), q[1].GetBreachTime().AsTime(), "the earliest running deadline")
+	require.Nil(t, q[3].GetBreachTime())
+	require.Equal(t, commonv1.Priority_PRIORITY_UNSPECIFIED, q[4].GetPriority())
+
+	// A priority change re-sorts; the report of an earlier change that
+	// arrives after it changes nothing.
+	require.True(t, record(late, 5, p2, nil, at(48)))
+	require.False(t, record(late, 4, p3, nil, at(1)), "an earlier sequence delivered late is ignored")
+	require.False(t, record(late, 5, p3, nil, at(1)), "a repeat is ignored")
+	require.Equal(t, []string{critical, late, soon, noClock, none}, order(teamQueue()))
+
+	// The triage queue sorts the same way.
+	lost := e.route("TST", waste, -29.5, 25.5).GetAssignment().GetTicketId()
+	urgent := e.route("TST", waste, -29.5, 25.5).GetAssignment().GetTicketId()
+	require.True(t, record(urgent, 1, p2, nil, at(10)))
+	tq, err := e.public.ListTriageQueue(staff, &routingv1.ListTriageQueueRequest{})
+	require.NoError(t, err)
+	require.Equal(t, []string{urgent, lost}, order(tq.GetTickets()))
+	page, err := e.public.ListTriageQueue(staff, &routingv1.ListTriageQueueRequest{PageSize: 1})
+	require.NoError(t, err)
+	require.Equal(t, []string{urgent}, order(page.GetTickets()), "pages follow the order")
+
+	_, err = e.internal.RecordTicketStatus(service(t), &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: lost,
+		Status: commonv1.TicketStatus_TICKET_STATUS_OPEN, Sequence: 9, Priority: commonv1.Priority(42)})
+	requireCode(t, err, codes.InvalidArgument, "priority")
 }

@@ -45,12 +45,26 @@ func (s internalServer) RecordTicketStatus(ctx context.Context, req *routingv1.R
 	if err != nil {
 		return nil, err
 	}
+	priority, err := vocab.Field(req.GetPriority(), "priority", "must be a known priority or PRIORITY_UNSPECIFIED for none")
+	if err != nil {
+		return nil, err
+	}
 	applied, err := s.app.RecordTicketStatus(ctx, domain.StatusReport{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
-		Status: status, Sequence: req.GetSequence()})
+		Status: status, Sequence: req.GetSequence(), Priority: priority,
+		Response: optionalTimeIn(req.GetResponseDeadline()), Resolution: optionalTimeIn(req.GetResolutionDeadline())})
 	if err != nil {
 		return nil, err
 	}
 	return &routingv1.RecordTicketStatusResponse{Applied: applied}, nil
+}
+
+// optionalTimeIn is an optional Timestamp as a time, nil when unset.
+func optionalTimeIn(ts *timestamppb.Timestamp) *time.Time {
+	if ts == nil {
+		return nil
+	}
+	t := ts.AsTime()
+	return &t
 }
 
 // timeIn is an optional Timestamp as a time, zero when unset.

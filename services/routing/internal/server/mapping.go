@@ -114,6 +114,7 @@ func queueOut(qs []domain.QueuedTicket) []*routingv1.QueuedTicket {
 			TicketId: q.Assignment.TicketID, Assignment: assignmentOut(q.Assignment),
 			Status:   vocab.MustParse[commonv1.TicketStatus](q.Status),
 			Category: vocab.MustParse[commonv1.Category](string(q.Assignment.Category)),
+			Priority: vocab.MustParse[commonv1.Priority](q.Priority), BreachTime: timeOut(q.BreachTime),
 		})
 	}
 	return out

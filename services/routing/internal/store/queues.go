@@ -29,22 +29,26 @@ func (s *Store) ListAssignments(ctx context.Context, tx pgx.Tx, ticketID string,
 }
 
 // ListQueue returns current assignments with their last known status,
-// oldest assignment first.
+// most urgent first: by priority (P1 first, none after P4), then the
+// earliest recorded SLA deadline (none last), then the oldest assignment.
 func (s *Store) ListQueue(ctx context.Context, tx pgx.Tx, f domain.QueueFilter) ([]domain.QueuedTicket, error) {
-	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+`, coalesce(s.status, 'open')`+assignmentFrom+`
+	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+`, coalesce(s.status, 'open'), coalesce(s.priority, ''),
+			least(s.response_deadline, s.resolution_deadline)`+assignmentFrom+`
 		LEFT JOIN routing.ticket_status s ON s.ticket_id = a.ticket_id
 		WHERE a.is_current AND a.tenant = $1
 		  AND CASE WHEN $2 = '' THEN a.team_id IS NULL ELSE a.team_id = nullif($2, '')::uuid END
 		  AND ($3 OR coalesce(s.status, 'open') <> ALL ($4))
 		  AND ($5 OR a.category <> 'gbv')
-		ORDER BY a.created_at, a.id LIMIT $6 OFFSET $7`,
-		f.Tenant, f.TeamID, f.IncludeFinished, word.Finished(), f.IncludeGBV, f.Limit, f.Offset)
+		ORDER BY coalesce(array_position($8::text[], s.priority), cardinality($8::text[]) + 1),
+		  least(s.response_deadline, s.resolution_deadline) NULLS LAST, a.created_at, a.id
+		LIMIT $6 OFFSET $7`,
+		f.Tenant, f.TeamID, f.IncludeFinished, word.Finished(), f.IncludeGBV, f.Limit, f.Offset, word.Priorities())
 	if err != nil {
 		return nil, fmt.Errorf("store.ListQueue: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.QueuedTicket, error) {
 		var q domain.QueuedTicket
-		a, err := scanAssignmentWith(row, &q.Status)
+		a, err := scanAssignmentWith(row, &q.Status, &q.Priority, &q.BreachTime)
 		q.Assignment = a
 		return q, err
 	})
@@ -54,13 +58,18 @@ func (s *Store) ListQueue(ctx context.Context, tx pgx.Tx, f domain.QueueFilter) 
 	return out, nil
 }
 
-// RecordStatus stores a ticket's status unless a later (or the same)
-// sequence is already recorded; it reports whether it applied.
+// RecordStatus stores a ticket's status, priority and deadlines unless a
+// later (or the same) sequence is already recorded; it reports whether it
+// applied.
 func (s *Store) RecordStatus(ctx context.Context, tx pgx.Tx, r domain.StatusReport) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO routing.ticket_status (ticket_id, tenant, status, sequence)
-		VALUES ($1, $2, $3, $4)
-		ON CONFLICT (ticket_id) DO UPDATE SET status = EXCLUDED.status, sequence = EXCLUDED.sequence, updated_at = now()
-		WHERE routing.ticket_status.sequence < EXCLUDED.sequence`, r.TicketID, r.Tenant, r.Status, r.Sequence)
+	tag, err := tx.Exec(ctx, `INSERT INTO routing.ticket_status
+			(ticket_id, tenant, status, sequence, priority, response_deadline, resolution_deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (ticket_id) DO UPDATE SET status = EXCLUDED.status, sequence = EXCLUDED.sequence,
+			priority = EXCLUDED.priority, response_deadline = EXCLUDED.response_deadline,
+			resolution_deadline = EXCLUDED.resolution_deadline, updated_at = now()
+		WHERE routing.ticket_status.sequence < EXCLUDED.sequence`,
+		r.TicketID, r.Tenant, r.Status, r.Sequence, r.Priority, r.Response, r.Resolution)
 	if err != nil {
 		return false, fmt.Errorf("store.RecordStatus: %w", err)
 	}

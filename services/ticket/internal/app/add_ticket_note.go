@@ -44,7 +44,7 @@ func (a *App) AddTicketNote(ctx context.Context, n domain.NewNote) (domain.Note,
 			return err
 		}
 		if domain.NotifiesNote(note, c.IsStaff()) {
-			if err := a.jobs.Notify(ctx, tx, t.NoteNotice(h, note)); err != nil {
+			if err := a.notifyFollowed(ctx, tx, t, t.NoteNotice(h, note)); err != nil {
 				return err
 			}
 		}

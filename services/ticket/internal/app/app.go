@@ -37,6 +37,8 @@ type Jobs interface {
 	// WardKnown records that SLA must count t under its ward, told by an
 	// assignment that did not apply, as event eventID at at.
 	WardKnown(ctx context.Context, tx pgx.Tx, t domain.Ticket, eventID string, at time.Time) error
+	// DeadlinesChanged records that routing must learn t's new deadlines.
+	DeadlinesChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error
 	// Notify records that the notification service must hear of a
 	// notifiable history entry: every one that is appended is recorded
 	// with it (created, status changes, staff's public notes,

@@ -14,12 +14,26 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
+// notifyFollowed records that the notification service must hear of n,
+// an update of t its followers hear of too: n names the tickets whose
+// reporters follow t now (none for GBV), so a follower added later hears
+// nothing of it and one removed (an unlinked duplicate) nothing more.
+func (a *App) notifyFollowed(ctx context.Context, tx pgx.Tx, t domain.Ticket, n domain.Notice) error {
+	var err error
+	if n.Followers, err = a.store.FollowerTickets(ctx, tx, t); err != nil {
+		return err
+	}
+	return a.jobs.Notify(ctx, tx, n)
+}
+
 // FollowTicket makes the caller a follower of ticket id: any ticket of
 // their municipality they could find nearby (a citizen need not have
 // reported it), never a GBV ticket but for the SAPS liaison (NotFound, as
 // for a missing id). A duplicate, or a finished ticket, is refused naming
-// what to follow instead. Following again changes nothing. The answer
-// carries no content, so reads no GBV content to log.
+// what to follow instead. Following again changes nothing. A citizen is
+// reached, for the updates followers hear of (notifyFollowed), through
+// their latest own report. The answer carries no content, so reads no GBV
+// content to log.
 func (a *App) FollowTicket(ctx context.Context, id string) (domain.NearbyTicket, int32, error) {
 	c, err := access.Check(ctx, access.Caller.RequirePerson)
 	if err != nil {
@@ -42,8 +56,16 @@ func (a *App) FollowTicket(ctx context.Context, id string) (domain.NearbyTicket,
 		if t.Status == word.StatusClosed || t.Status == word.StatusCancelled {
 			return apperr.FailedPrecondition(fmt.Sprintf("ticket %s is %s and has no updates to follow", t.Reference, t.Status))
 		}
+		// A citizen hears of its updates as the reporter of their latest
+		// report; staff have no contact notify could reach.
+		contact := ""
+		if c.IsCitizen() {
+			if contact, err = a.store.LatestOwnReport(ctx, tx, t.Tenant, c.Subject(), t.ID); err != nil {
+				return err
+			}
+		}
 		now := a.timestamp()
-		added, err := a.store.AddFollower(ctx, tx, t, c.Subject(), store.FollowSelf, now)
+		added, err := a.store.AddFollower(ctx, tx, t, c.Subject(), store.FollowSelf, contact, now)
 		if err != nil || !added {
 			return err
 		}

@@ -112,7 +112,7 @@ func (a *App) touchParent(ctx context.Context, tx pgx.Tx, actor string, parent, 
 		var changed bool
 		var err error
 		if kind == domain.HistoryDuplicateAdded {
-			if changed, err = a.store.AddFollower(ctx, tx, parent, child.ReporterSubject, store.FollowDuplicate, now); changed {
+			if changed, err = a.store.AddFollower(ctx, tx, parent, child.ReporterSubject, store.FollowDuplicate, child.ID, now); changed {
 				parent.FollowerCount++
 			}
 		} else if changed, err = a.store.RemoveFollower(ctx, tx, parent, child.ReporterSubject, store.FollowDuplicate); changed {

@@ -6,8 +6,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
+	"github.com/salga/trustengine/services/ticket/internal/store"
 )
 
 // ListNearbyTickets finds the tickets of q's category near q's point for
@@ -45,16 +47,18 @@ func (a *App) likelyDuplicatesIn(ctx context.Context, tx pgx.Tx, c access.Caller
 }
 
 // nearby runs a validated query with its tenant resolved, leaving out
-// exclude.
+// exclude: the municipality's radius and the search in one statement,
+// sent with the caller's scope in one round trip (pg.Read), the look-up
+// every new report makes.
 func (a *App) nearby(ctx context.Context, c access.Caller, q domain.NearbyQuery, exclude string) ([]domain.NearbyTicket, float64, error) {
-	var out []domain.NearbyTicket
-	var meters float64
-	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		var err error
-		out, meters, err = a.nearbyIn(ctx, tx, c, q, exclude)
-		return err
+	if q.Category == word.CategoryGBV {
+		return nil, 0, nil
+	}
+	var r store.NearbyResult
+	err := pg.Read(ctx, a.pool, c.Scope(), func(b *pgx.Batch) {
+		a.store.QueueNearbyTickets(b, a.nearbySearch(c, q, exclude), &r)
 	})
-	return out, meters, err
+	return r.Tickets, r.Meters, err
 }
 
 // nearbyIn is nearby in transaction tx, returning the radius it used (0
@@ -63,16 +67,14 @@ func (a *App) nearbyIn(ctx context.Context, tx pgx.Tx, c access.Caller, q domain
 	if q.Category == word.CategoryGBV {
 		return nil, 0, nil
 	}
-	meters := q.Meters
-	if meters == 0 {
-		s, err := a.store.GetDuplicateSettings(ctx, tx, q.Tenant)
-		if err != nil {
-			return nil, 0, err
-		}
-		if meters = s.RadiusFor(c, q.Category); meters == 0 {
-			return nil, 0, nil
-		}
-	}
-	out, err := a.store.NearbyTickets(ctx, tx, q.Tenant, q, meters, a.timestamp().Add(-domain.RecentlyResolved), exclude)
-	return out, meters, err
+	r, err := a.store.NearbyTickets(ctx, tx, a.nearbySearch(c, q, exclude))
+	return r.Tickets, r.Meters, err
+}
+
+// nearbySearch is the store's search for q by c, leaving out exclude:
+// q's radius, else the municipality's for c's audience (RadiusFor), among
+// open work and tickets resolved within RecentlyResolved.
+func (a *App) nearbySearch(c access.Caller, q domain.NearbyQuery, exclude string) store.NearbySearch {
+	return store.NearbySearch{Query: q, Audience: domain.NearbyAudienceOf(c),
+		ResolvedSince: a.timestamp().Add(-domain.RecentlyResolved), Exclude: exclude}
 }

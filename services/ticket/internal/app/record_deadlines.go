@@ -32,10 +32,14 @@ func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, er
 		if domain.SameTime(m.Response, d.Response) && domain.SameTime(m.Resolution, d.Resolution) {
 			return nil
 		}
-		// Deadlines alone tell no one: the notices that carry them are
-		// the SLA warnings and breaches.
-		_, err = a.appendSystem(ctx, tx, t, d.Entry())
-		return err
+		// Deadlines alone tell no reporter: the notices that carry them
+		// are the SLA warnings and breaches. Routing's queues sort by them.
+		h, err := a.appendSystem(ctx, tx, t, d.Entry())
+		if err != nil {
+			return err
+		}
+		t.ResponseDeadline, t.ResolutionDeadline = d.Response, d.Resolution
+		return a.jobs.DeadlinesChanged(ctx, tx, t, h)
 	})
 	return applied, wrap("RecordDeadlines", err)
 }

@@ -49,7 +49,7 @@ func (a *App) UpdateTicketStatus(ctx context.Context, r domain.StatusChange) (do
 		if err := a.jobs.StatusChanged(ctx, tx, t, h); err != nil {
 			return err
 		}
-		if err := a.jobs.Notify(ctx, tx, t.StatusNotice(h)); err != nil {
+		if err := a.notifyFollowed(ctx, tx, t, t.StatusNotice(h)); err != nil {
 			return err
 		}
 		return a.logReads(ctx, tx, c, "UpdateTicketStatus", t)

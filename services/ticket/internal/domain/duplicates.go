@@ -161,19 +161,35 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 // staff radius for staff and platform admins, its resident radius for
 // everyone else (citizens, and API-key clients through the gateway).
 func (s DuplicateSettings) RadiusFor(c access.Caller, category Category) float64 {
-	staff := c.IsStaff() || c.AllTenants()
+	a := NearbyAudienceOf(c)
 	for _, r := range s.Radii {
 		if r.Category == category {
-			if staff {
+			if a.Staff {
 				return r.Staff
 			}
 			return r.Resident
 		}
 	}
-	if staff {
-		return StaffNearbyMeters
+	return a.Default
+}
+
+// NearbyAudience is whose radius a caller gets (RadiusFor): staff's or
+// residents'. Key is that radius's name in a stored NearbyRadius, so the
+// store can read it where the settings are; Default is the radius when
+// the municipality set none for the category.
+type NearbyAudience struct {
+	Staff   bool
+	Key     string
+	Default float64
+}
+
+// NearbyAudienceOf is c's audience: staff for staff and platform admins,
+// residents for everyone else.
+func NearbyAudienceOf(c access.Caller) NearbyAudience {
+	if c.IsStaff() || c.AllTenants() {
+		return NearbyAudience{Staff: true, Key: "staff", Default: StaffNearbyMeters}
 	}
-	return ResidentNearbyMeters
+	return NearbyAudience{Key: "resident", Default: ResidentNearbyMeters}
 }
 
 // categoryGroups are the categories whose tickets may duplicate each

@@ -39,6 +39,10 @@ type Notice struct {
 	Clock                                          string
 	Deadline                                       *time.Time
 	Note                                           string
+	// Followers are the tickets whose reporters follow the ticket (its
+	// linked duplicates, each follower's latest report): with status
+	// changes and public notes only, never for GBV.
+	Followers []string
 }
 
 // notice is the notice of t's entry h of kind.

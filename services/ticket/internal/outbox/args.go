@@ -39,13 +39,20 @@ func (RouteTicketArgs) Kind() string { return "ticket.route_ticket" }
 // InsertOpts implements river.JobArgsWithInsertOpts.
 func (RouteTicketArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueRouting} }
 
-// RoutingStatusArgs tells routing a ticket's new status
-// (RoutingInternalService.RecordTicketStatus, ordered by sequence).
+// RoutingStatusArgs tells routing a ticket's status, priority and SLA
+// deadlines at a history sequence, the whole of what its queues sort by
+// (RoutingInternalService.RecordTicketStatus, ordered by sequence: an
+// earlier state delivered late changes nothing).
 type RoutingStatusArgs struct {
 	Tenant   string `json:"tenant"`
 	TicketID string `json:"ticket_id"`
 	Status   string `json:"status"`
 	Sequence int64  `json:"sequence"`
+	// Priority is "" for none (and in jobs recorded before priorities
+	// reached routing).
+	Priority           string     `json:"priority,omitempty"`
+	ResponseDeadline   *time.Time `json:"response_deadline,omitempty"`
+	ResolutionDeadline *time.Time `json:"resolution_deadline,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -26,9 +26,9 @@ func NewEnqueuer(jobs *queue.Client, keys *seal.Keyring) *Enqueuer {
 	return &Enqueuer{jobs: jobs, keys: keys}
 }
 
-// TicketCreated records that routing must route t, SLA must start its
-// clocks and the notification service must hear of n, its created notice,
-// in one insert; h is the `created` history entry whose event id keys the
+// TicketCreated records that routing must route t and learn its priority,
+// SLA must start its clocks and the notification service must hear of n,
+// its created notice, in one insert; h is the `created` history entry whose event id keys the
 // SLA event.
 func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry, n domain.Notice) error {
 	notice, err := e.notifyArgs(n)
@@ -38,7 +38,7 @@ func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket
 	err = e.jobs.InsertTx(ctx, tx,
 		RouteTicketArgs{Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Lat: t.Location.Lat, Lng: t.Location.Lng,
 			CreateTime: t.CreateTime},
-		slaEvent(t, h, EventCreated), notice)
+		slaEvent(t, h, EventCreated), routingStatus(t, h), notice)
 	if err != nil {
 		return fmt.Errorf("outbox.TicketCreated: %w", err)
 	}
@@ -47,9 +47,7 @@ func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket
 
 // StatusChanged records that SLA and routing must learn t's new status.
 func (e *Enqueuer) StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
-	err := e.jobs.InsertTx(ctx, tx,
-		slaEvent(t, h, EventStatusChanged),
-		RoutingStatusArgs{Tenant: t.Tenant, TicketID: t.ID, Status: string(h.To), Sequence: h.Sequence})
+	err := e.jobs.InsertTx(ctx, tx, slaEvent(t, h, EventStatusChanged), routingStatus(t, h))
 	if err != nil {
 		return fmt.Errorf("outbox.StatusChanged: %w", err)
 	}
@@ -57,11 +55,12 @@ func (e *Enqueuer) StatusChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket
 }
 
 // PriorityChanged records that SLA must measure t's open clocks against
-// its new priority from h (the `priority_changed` entry) on.
+// its new priority from h (the `priority_changed` entry) on, and that
+// routing's queues must sort t by it.
 func (e *Enqueuer) PriorityChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
 	ev := slaEvent(t, h, EventPriorityChanged)
 	ev.To = string(t.Status)
-	if err := e.jobs.InsertTx(ctx, tx, ev); err != nil {
+	if err := e.jobs.InsertTx(ctx, tx, ev, routingStatus(t, h)); err != nil {
 		return fmt.Errorf("outbox.PriorityChanged: %w", err)
 	}
 	return nil
@@ -81,6 +80,15 @@ func (e *Enqueuer) Assigned(ctx context.Context, tx pgx.Tx, t domain.Ticket, a d
 	return nil
 }
 
+// DeadlinesChanged records that routing's queues must sort t by its new
+// SLA deadlines, recorded with h (the `deadlines_set` entry).
+func (e *Enqueuer) DeadlinesChanged(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) error {
+	if err := e.jobs.InsertTx(ctx, tx, routingStatus(t, h)); err != nil {
+		return fmt.Errorf("outbox.DeadlinesChanged: %w", err)
+	}
+	return nil
+}
+
 // WardKnown records that SLA must count t under the ward it was created
 // in, told by an assignment older than the one recorded (which Assigned
 // did not send): an assigned event under a new event id eventID at at,
@@ -92,6 +100,17 @@ func (e *Enqueuer) WardKnown(ctx context.Context, tx pgx.Tx, t domain.Ticket, ev
 		return fmt.Errorf("outbox.WardKnown: %w", err)
 	}
 	return nil
+}
+
+// routingStatus is t's state as routing's queues read it, at h's
+// sequence; its status is h's when h changed it.
+func routingStatus(t domain.Ticket, h domain.HistoryEntry) RoutingStatusArgs {
+	status := t.Status
+	if h.To != "" {
+		status = h.To
+	}
+	return RoutingStatusArgs{Tenant: t.Tenant, TicketID: t.ID, Status: string(status), Sequence: h.Sequence,
+		Priority: string(t.Priority), ResponseDeadline: t.ResponseDeadline, ResolutionDeadline: t.ResolutionDeadline}
 }
 
 func slaEvent(t domain.Ticket, h domain.HistoryEntry, event string) SLAEventArgs {

@@ -43,6 +43,9 @@ type NotifyArgs struct {
 	Clock            string                     `json:"clock,omitempty"`
 	Deadline         *time.Time                 `json:"deadline,omitempty"`
 	Note             string                     `json:"note,omitempty"`
+	// Followers are the tickets whose reporters follow this one and hear
+	// of the event too (NotifyInternalService's follower_ticket_ids).
+	Followers []string `json:"followers,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -81,7 +84,7 @@ func (e *Enqueuer) notifyArgs(n domain.Notice) (NotifyArgs, error) {
 		Category: n.Category, From: string(n.From), To: string(n.To), OccurTime: n.OccurTime, Sequence: n.Sequence,
 		ReporterSubject: n.ReporterSubject, Preferences: n.Preferences, TeamID: n.TeamID, TeamName: n.TeamName,
 		PersonID: n.PersonID, AssignmentReason: n.AssignmentReason, EscalationLevel: n.EscalationLevel, Clock: n.Clock,
-		Deadline: n.Deadline, Note: n.Note}
+		Deadline: n.Deadline, Note: n.Note, Followers: n.Followers}
 	if n.Reporter != (domain.Reporter{}) {
 		pt, err := json.Marshal(n.Reporter)
 		if err != nil {

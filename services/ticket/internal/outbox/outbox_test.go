@@ -105,8 +105,8 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	require.Equal(t, 1, stored, "the notice's job holds the reporter's contact sealed only")
 
 	require.NoError(t, client.Start(t.Context()))
-	require.Eventually(t, func() bool { return len(peer.Seen()) == 4 && notify.got() != nil }, 30*time.Second, 50*time.Millisecond)
-	require.ElementsMatch(t, []string{"route", "sla", "sla", "status"}, peer.Seen())
+	require.Eventually(t, func() bool { return len(peer.Seen()) == 5 && notify.got() != nil }, 30*time.Second, 50*time.Millisecond)
+	require.ElementsMatch(t, []string{"route", "sla", "sla", "status", "status"}, peer.Seen())
 	got := notify.got()
 	require.Equal(t, "+27825550101", got.Reporter.Phone, "the worker opens the contact for the call")
 	require.Equal(t, "sms", got.Preferences.GBVSafe)

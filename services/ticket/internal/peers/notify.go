@@ -33,6 +33,7 @@ func (n *Notify) RecordTicketEvent(ctx context.Context, e outbox.NotifyEvent) er
 		OccurTime: timestamppb.New(e.OccurTime), ReporterSubject: e.ReporterSubject, TeamId: e.TeamID, TeamName: e.TeamName,
 		PersonId: e.PersonID, AssignmentReason: vocab.MustParse[commonv1.AssignmentReason](e.AssignmentReason),
 		EscalationLevel: e.EscalationLevel, Clock: vocab.MustParse[notifyv1.SlaClock](e.Clock), Note: e.Note, Sequence: e.Sequence,
+		FollowerTicketIds: e.Followers,
 	}
 	if e.Deadline != nil {
 		req.Deadline = timestamppb.New(*e.Deadline)

@@ -41,11 +41,21 @@ func (r *Routing) RouteTicket(ctx context.Context, a outbox.RouteTicketArgs) err
 func (r *Routing) RecordTicketStatus(ctx context.Context, a outbox.RoutingStatusArgs) error {
 	_, err := r.c.RecordTicketStatus(libpeers.ForTenant(ctx, a.Tenant), &routingv1.RecordTicketStatusRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, Status: vocab.MustParse[commonv1.TicketStatus](a.Status), Sequence: a.Sequence,
+		Priority:         vocab.MustParse[commonv1.Priority](a.Priority),
+		ResponseDeadline: optionalTimePtr(a.ResponseDeadline), ResolutionDeadline: optionalTimePtr(a.ResolutionDeadline),
 	})
 	if err != nil {
 		return fmt.Errorf("peers.RecordTicketStatus: %w", err)
 	}
 	return nil
+}
+
+// optionalTimePtr is t as a Timestamp, nil when t is nil.
+func optionalTimePtr(t *time.Time) *timestamppb.Timestamp {
+	if t == nil {
+		return nil
+	}
+	return timestamppb.New(*t)
 }
 
 // optionalTime is t as a Timestamp, nil when t is zero.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -277,6 +278,33 @@ func TestTheNearbySearchUsesTheGISTIndex(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.Contains(t, strings.Join(plan, "\n"), "tickets_nearby", "the query of ticket.nearby_tickets uses the index:\n%s", strings.Join(plan, "\n"))
+	require.Contains(t, strings.Join(plan, "\n"), "Order By: (geography(location) <->",
+		"it walks the index nearest first and stops at the limit:\n%s", strings.Join(plan, "\n"))
+}
+
+func TestNearbyTicketsAtOneDistanceComeInIDOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staff := agent(t, "CPT")
+	// Eight reports geocoded to the same address, two nearer.
+	var same []string
+	for range 8 {
+		same = append(same, h.report(t, "same", commonv1.Category_CATEGORY_ROADS, offset(cityHall, 50, 0)).GetTicket().GetId())
+	}
+	near := h.report(t, "near", commonv1.Category_CATEGORY_ROADS, offset(cityHall, 10, 0)).GetTicket().GetId()
+	nearer := h.report(t, "nearer", commonv1.Category_CATEGORY_ROADS, offset(cityHall, 5, 0)).GetTicket().GetId()
+	slices.Sort(same)
+	ids := func(size int32) []string {
+		var out []string
+		for _, n := range h.nearby(t, staff, &ticketv1.ListNearbyTicketsRequest{Location: cityHall, Category: commonv1.Category_CATEGORY_ROADS,
+			PageSize: size}).GetTickets() {
+			out = append(out, n.GetId())
+		}
+		return out
+	}
+	require.Equal(t, append([]string{nearer, near}, same[:3]...), ids(5), "the limit falls among ties: the lowest ids")
+	require.Equal(t, append([]string{nearer, near}, same...), ids(50))
+	require.Equal(t, []string{nearer}, ids(1))
 }
 
 func TestLinkingRefusesWhatBreaksTheRules(t *testing.T) {
@@ -488,6 +516,10 @@ func TestPriorities(t *testing.T) {
 		require.True(t, hasEntry(hist.GetEntries(), "priority_changed", "p3_medium -> p2_high"))
 		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.sla_event'
 			AND args->>'ticket_id' = $1 AND args->>'event' = 'priority_changed' AND args->>'priority' = 'p2_high'`, id))
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.routing_status'
+			AND args->>'ticket_id' = $1::text AND args->>'priority' = 'p2_high' AND args->>'status' = 'open'
+			AND (args->>'sequence')::bigint = (SELECT max(sequence) FROM ticket.history WHERE ticket_id = $1::uuid)`, id),
+			"routing's queues learn the priority at the change's sequence")
 		// The same again changes nothing.
 		_, err = h.public.SetTicketPriority(staff, &ticketv1.SetTicketPriorityRequest{Id: id, Priority: commonv1.Priority_PRIORITY_P2_HIGH, Reason: "again"})
 		require.NoError(t, err)
@@ -597,4 +629,124 @@ func TestListTicketsInPriorityOrderWorksTheMostUrgentFirst(t *testing.T) {
 	_, err = h.public.ListTickets(staff, &ticketv1.ListTicketsRequest{PageSize: 1, PageToken: resp.GetNextPageToken(),
 		OrderBy: ticketv1.TicketOrder_TICKET_ORDER_PRIORITY})
 	requireField(t, err, "page_token")
+}
+
+func TestRoutingLearnsPriorityAndDeadlinesInOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staff := agent(t, "CPT")
+	req := newTicket(commonv1.Category_CATEGORY_ROADS, "Pothole")
+	req.Priority = commonv1.Priority_PRIORITY_P2_HIGH
+	id := h.create(t, staff, req).GetId()
+	type state struct {
+		Sequence             int64
+		Status, Priority     string
+		Response, Resolution *time.Time
+	}
+	states := func() []state {
+		rows, err := h.pool.Query(t.Context(), `SELECT (args->>'sequence')::bigint, args->>'status', coalesce(args->>'priority', ''),
+				(args->>'response_deadline')::timestamptz, (args->>'resolution_deadline')::timestamptz
+			FROM ticket.river_job WHERE kind = 'ticket.routing_status' AND args->>'ticket_id' = $1 ORDER BY id`, id)
+		require.NoError(t, err)
+		var out []state
+		for rows.Next() {
+			var s state
+			require.NoError(t, rows.Scan(&s.Sequence, &s.Status, &s.Priority, &s.Response, &s.Resolution))
+			out = append(out, s)
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	got := states()
+	require.Len(t, got, 1, "the created ticket's priority is sent with its first state")
+	require.Equal(t, state{Sequence: 1, Status: "open", Priority: "p2_high"}, got[0])
+
+	response := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	resolution := response.Add(48 * time.Hour)
+	record := func(rev int64) {
+		_, err := h.internal.RecordDeadlines(service(t), &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: rev,
+			ResponseDeadline: timestamppb.New(response), ResolutionDeadline: timestamppb.New(resolution)})
+		require.NoError(t, err)
+	}
+	record(1)
+	record(2) // the same deadlines: nothing new to sort by
+	got = states()
+	require.Len(t, got, 2)
+	require.Equal(t, "p2_high", got[1].Priority)
+	require.True(t, got[1].Sequence > got[0].Sequence)
+	require.True(t, response.Equal(*got[1].Response) && resolution.Equal(*got[1].Resolution), "%+v", got[1])
+
+	_, err := h.public.SetTicketPriority(staff, &ticketv1.SetTicketPriorityRequest{Id: id,
+		Priority: commonv1.Priority_PRIORITY_P1_CRITICAL, Reason: "school route"})
+	require.NoError(t, err)
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: id, Status: commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS})
+	require.NoError(t, err)
+	got = states()
+	require.Len(t, got, 4)
+	require.Equal(t, "p1_critical", got[2].Priority)
+	require.True(t, resolution.Equal(*got[2].Resolution), "a priority change keeps the deadlines known")
+	require.Equal(t, "in_progress", got[3].Status)
+	require.Equal(t, "p1_critical", got[3].Priority)
+	require.True(t, got[1].Sequence < got[2].Sequence && got[2].Sequence < got[3].Sequence, "each later state has a later sequence")
+}
+
+func TestTheParentsUpdatesNameItsFollowersForNotify(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	staff := agent(t, "CPT")
+	water := commonv1.Category_CATEGORY_WATER
+	parent := h.report(t, "p", water, cityHall).GetTicket().GetId()
+	child := h.report(t, "c", water, cityHall).GetTicket().GetId()
+	// A report taken by phone has the agent as its subject: its reporter
+	// is reached through the duplicate itself.
+	phoned := h.create(t, staff, newTicket(water, "Burst main")).GetId()
+	// The parent's own reporter on a second report hears as its reporter.
+	own := h.report(t, "p", water, cityHall).GetTicket().GetId()
+	// A neighbour who reported elsewhere earlier follows the parent.
+	_ = h.report(t, "neighbour", commonv1.Category_CATEGORY_ROADS, cityHall)
+	latest := h.report(t, "neighbour", commonv1.Category_CATEGORY_WASTE, cityHall).GetTicket().GetId()
+	// Staff and a citizen who never reported have no contact notify knows.
+	for _, ctx := range []context.Context{citizen(t, "CPT", "neighbour"), citizen(t, "CPT", "never-reported"), agent(t, "CPT")} {
+		_, err := h.public.FollowTicket(ctx, &ticketv1.FollowTicketRequest{Id: parent})
+		require.NoError(t, err)
+	}
+	for _, id := range []string{child, phoned, own} {
+		_, err := h.public.LinkDuplicate(staff, &ticketv1.LinkDuplicateRequest{Id: id, ParentId: parent, Reason: "same main"})
+		require.NoError(t, err)
+	}
+	followersOf := func(event string) []string {
+		var ids []string
+		require.NoError(t, h.pool.QueryRow(t.Context(), `SELECT coalesce(array_agg(f ORDER BY f), '{}')
+			FROM ticket.river_job j, jsonb_array_elements_text(coalesce(j.args->'followers', '[]')) f
+			WHERE j.kind = 'ticket.notify_event' AND j.args->>'ticket_id' = $1::text AND j.args->>'event' = $2`, parent, event).Scan(&ids))
+		return ids
+	}
+	sorted := func(ids ...string) []string { slices.Sort(ids); return ids }
+
+	_, err := h.public.AddTicketNote(staff, &ticketv1.AddTicketNoteRequest{TicketId: parent, Body: "Crew on site",
+		Visibility: ticketv1.NoteVisibility_NOTE_VISIBILITY_PUBLIC})
+	require.NoError(t, err)
+	require.Equal(t, sorted(child, phoned, latest), followersOf("note_public"))
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: parent, Status: working})
+	require.NoError(t, err)
+	require.Equal(t, sorted(child, phoned, latest), followersOf("acknowledged"))
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: parent, Status: resolved})
+	require.NoError(t, err)
+	require.Equal(t, sorted(child, phoned, latest), followersOf("resolved"),
+		"linked reports and the follower's latest report; not the parent's own reporter, staff or one who never reported")
+
+	_, err = h.public.UnlinkDuplicate(staff, &ticketv1.UnlinkDuplicateRequest{Id: child, Reason: "a different leak"})
+	require.NoError(t, err)
+	_, err = h.public.UpdateTicketStatus(staff, &ticketv1.UpdateTicketStatusRequest{Id: parent, Status: working, Reason: "still leaking"})
+	require.NoError(t, err)
+	require.Equal(t, sorted(phoned, latest), followersOf("status_changed"), "an unlinked report's reporter no longer follows")
+
+	gbv := h.report(t, "victim", commonv1.Category_CATEGORY_GBV, cityHall).GetTicket().GetId()
+	liaison := as(t, "CPT", "liaison", auth.RoleSAPSLiaison)
+	_, err = h.public.FollowTicket(liaison, &ticketv1.FollowTicketRequest{Id: gbv})
+	require.NoError(t, err)
+	_, err = h.public.UpdateTicketStatus(liaison, &ticketv1.UpdateTicketStatusRequest{Id: gbv, Status: working})
+	require.NoError(t, err)
+	require.Zero(t, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.notify_event'
+		AND args->>'ticket_id' = $1::text AND args ? 'followers'`, gbv), "nobody follows a GBV ticket")
 }

@@ -12,35 +12,98 @@ import (
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
-// NearbyTickets returns up to q.Size tickets of q.Category in tenant within
-// meters of q.Location, nearest first, leaving out exclude ("" for none):
-// open work, and tickets resolved at or after resolvedSince. It goes
-// through ticket.nearby_tickets, whose GIST index row-level security would
-// keep from the query (migration 00014); the function keeps the tenant
-// wall and never returns a GBV ticket.
-func (s *Store) NearbyTickets(ctx context.Context, tx pgx.Tx, tenant string, q domain.NearbyQuery, meters float64,
-	resolvedSince time.Time, exclude string) ([]domain.NearbyTicket, error) {
+// NearbySearch is a nearby search as the store runs it: the query (its
+// radius, or 0 for the municipality's for the audience), the oldest
+// resolve time of a resolved ticket it returns, and a ticket to leave out
+// ("" for none).
+type NearbySearch struct {
+	Query         domain.NearbyQuery
+	Audience      domain.NearbyAudience
+	ResolvedSince time.Time
+	Exclude       string
+}
+
+// NearbyResult is what a nearby search found, nearest first, and the
+// radius it used (0: suggestions are off for the category, and none
+// were looked for).
+type NearbyResult struct {
+	Tickets []domain.NearbyTicket
+	Meters  float64
+}
+
+// nearbySQL reads the radius (the query's, else the municipality's for
+// the category and audience from its settings, else the audience's
+// default) and, unless it is 0, searches through ticket.nearby_tickets,
+// whose GIST index row-level security would keep from the query
+// (migrations 00014, 00022); the function keeps the tenant wall and never
+// returns a GBV ticket. One row per ticket, or one without a ticket.
+const nearbySQL = `WITH r AS (
+		SELECT CASE WHEN $8::float8 > 0 THEN $8::float8 ELSE coalesce((
+			SELECT (x->>$9::text)::float8 FROM ticket.duplicate_settings s, jsonb_array_elements(s.radii) x
+			WHERE s.tenant = $1 AND x->>'category' = $2), $10::float8) END AS meters)
+	SELECT r.meters, n.id::text, n.reference, n.status, n.lat, n.lng, n.linked_count, n.create_time, n.distance
+	FROM r LEFT JOIN LATERAL ticket.nearby_tickets($1, $2, $3, $4, r.meters, $5, $6::uuid, $7) n ON r.meters > 0
+	ORDER BY n.distance, n.id`
+
+// nearbyArgs are nearbySQL's arguments for s.
+func nearbyArgs(s NearbySearch) []any {
 	var ex *string
-	if exclude != "" {
-		ex = &exclude
+	if s.Exclude != "" {
+		ex = &s.Exclude
 	}
-	rows, err := tx.Query(ctx, `SELECT id::text, reference, status, lat, lng, linked_count, create_time, distance
-		FROM ticket.nearby_tickets($1, $2, $3, $4, $5, $6, $7::uuid, $8)`,
-		tenant, string(q.Category), q.Location.Lng, q.Location.Lat, meters, resolvedSince, ex, q.Size)
+	q := s.Query
+	return []any{q.Tenant, string(q.Category), q.Location.Lng, q.Location.Lat, s.ResolvedSince, ex, q.Size,
+		q.Meters, s.Audience.Key, s.Audience.Default}
+}
+
+// scanNearby reads nearbySQL's rows into r.
+func scanNearby(rows pgx.Rows, category domain.Category, r *NearbyResult) error {
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id, reference, status *string
+			n                     domain.NearbyTicket
+			lat, lng, meters      *float64
+			linked                *int32
+			created               *time.Time
+		)
+		if err := rows.Scan(&r.Meters, &id, &reference, &status, &lat, &lng, &linked, &created, &meters); err != nil {
+			return err
+		}
+		if id == nil {
+			continue
+		}
+		n.ID, n.Reference, n.Status, n.Category = *id, *reference, domain.Status(*status), category
+		n.Location.Lat, n.Location.Lng, n.LinkedCount, n.CreateTime, n.Meters = *lat, *lng, *linked, created.UTC(), *meters
+		r.Tickets = append(r.Tickets, n)
+	}
+	return rows.Err()
+}
+
+// NearbyTickets runs search s in tx: up to s.Query.Size tickets of its
+// category in its tenant within the radius of its point, nearest first,
+// open work and tickets resolved at or after s.ResolvedSince.
+func (s *Store) NearbyTickets(ctx context.Context, tx pgx.Tx, search NearbySearch) (NearbyResult, error) {
+	var r NearbyResult
+	rows, err := tx.Query(ctx, nearbySQL, nearbyArgs(search)...)
 	if err != nil {
-		return nil, fmt.Errorf("store.NearbyTickets: %w", err)
+		return r, fmt.Errorf("store.NearbyTickets: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.NearbyTicket, error) {
-		n := domain.NearbyTicket{Category: q.Category}
-		var status string
-		err := r.Scan(&n.ID, &n.Reference, &status, &n.Location.Lat, &n.Location.Lng, &n.LinkedCount, &n.CreateTime, &n.Meters)
-		n.Status, n.CreateTime = domain.Status(status), n.CreateTime.UTC()
-		return n, err
+	if err := scanNearby(rows, search.Query.Category, &r); err != nil {
+		return r, fmt.Errorf("store.NearbyTickets: %w", err)
+	}
+	return r, nil
+}
+
+// QueueNearbyTickets adds NearbyTickets's search to b (for pg.Read); the
+// answer lands in r when the batch is read.
+func (s *Store) QueueNearbyTickets(b *pgx.Batch, search NearbySearch, r *NearbyResult) {
+	b.Queue(nearbySQL, nearbyArgs(search)...).Query(func(rows pgx.Rows) error {
+		if err := scanNearby(rows, search.Query.Category, r); err != nil {
+			return fmt.Errorf("store.QueueNearbyTickets: %w", err)
+		}
+		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store.NearbyTickets: %w", err)
-	}
-	return out, nil
 }
 
 // GetDuplicateSettings reads tenant's settings; a municipality that never
@@ -127,11 +190,13 @@ const (
 	FollowDuplicate = "duplicate"
 )
 
-// AddFollower makes subject a follower of t, by source, and reports
-// whether they were not one already.
-func (s *Store) AddFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, subject, source string, now time.Time) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO ticket.followers (ticket_id, tenant, gbv, subject, source, create_time)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, t.ID, t.Tenant, t.IsGBV(), subject, source, now)
+// AddFollower makes subject a follower of t, by source, reached through
+// the reporter of ticket contact ("" for none), and reports whether they
+// were not one already.
+func (s *Store) AddFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, subject, source, contact string, now time.Time) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO ticket.followers (ticket_id, tenant, gbv, subject, source, contact_ticket_id, create_time)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, '')::uuid, $7) ON CONFLICT DO NOTHING`,
+		t.ID, t.Tenant, t.IsGBV(), subject, source, contact, now)
 	if err != nil {
 		return false, fmt.Errorf("store.AddFollower: %w", err)
 	}
@@ -146,4 +211,50 @@ func (s *Store) RemoveFollower(ctx context.Context, tx pgx.Tx, t domain.Ticket, 
 		return false, fmt.Errorf("store.RemoveFollower: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// MaxFollowerTickets is how many follower tickets an event names at most
+// (the notification service's bound).
+const MaxFollowerTickets = 5000
+
+// LatestOwnReport is the id of subject's latest report in tenant other
+// than ticket not, GBV reports left out; "" when they have none.
+func (s *Store) LatestOwnReport(ctx context.Context, tx pgx.Tx, tenant, subject, not string) (string, error) {
+	var id string
+	err := tx.QueryRow(ctx, `SELECT id::text FROM ticket.tickets
+		WHERE tenant = $1 AND reporter_subject = $2 AND id <> $3 AND category <> 'gbv'
+		ORDER BY create_time DESC, id LIMIT 1`, tenant, subject, not).Scan(&id)
+	if pg.IsNoRows(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store.LatestOwnReport: %w", err)
+	}
+	return id, nil
+}
+
+// FollowerTickets are the tickets whose reporters follow t, whose contact
+// and preferences the notification service holds: the duplicates linked
+// to it and the report each follower is reached through (AddFollower's
+// contact); never GBV reports, none for a GBV ticket, and not those of
+// t's own reporter.
+func (s *Store) FollowerTickets(ctx context.Context, tx pgx.Tx, t domain.Ticket) ([]string, error) {
+	if t.IsGBV() {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT c.id::text FROM ticket.tickets c
+		WHERE c.duplicate_of = $1 AND c.tenant = $2 AND c.category <> 'gbv'
+		  AND (c.reporter_subject = '' OR c.reporter_subject <> $3)
+		UNION
+		SELECT o.id::text FROM ticket.followers f JOIN ticket.tickets o ON o.id = f.contact_ticket_id
+		WHERE f.ticket_id = $1 AND f.tenant = $2 AND f.subject <> $3 AND o.tenant = $2 AND o.category <> 'gbv'
+		ORDER BY 1 LIMIT $4`, t.ID, t.Tenant, t.ReporterSubject, MaxFollowerTickets)
+	if err != nil {
+		return nil, fmt.Errorf("store.FollowerTickets: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("store.FollowerTickets: %w", err)
+	}
+	return ids, nil
 }

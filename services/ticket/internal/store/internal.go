@@ -17,21 +17,22 @@ import (
 func (s *Store) LockForService(ctx context.Context, tx pgx.Tx, tenant, id string) (domain.Ticket, domain.Mirror, error) {
 	t := domain.Ticket{ID: id, Tenant: tenant}
 	var (
-		m           domain.Mirror
-		cat, status string
+		m                     domain.Mirror
+		cat, status, priority string
 	)
 	err := tx.QueryRow(ctx, `SELECT category, assignment_id, assign_time, deadlines_revision, response_deadline, resolution_deadline,
-			reference, status, assigned_team_id, assigned_team_name, assigned_person_id, ward_code
+			reference, status, assigned_team_id, assigned_team_name, assigned_person_id, ward_code, priority
 		FROM ticket.tickets WHERE id = $1 AND tenant = $2 FOR UPDATE`, id, tenant).
 		Scan(&cat, &m.AssignmentID, &m.AssignTime, &m.Revision, &m.Response, &m.Resolution,
-			&t.Reference, &status, &t.AssignedTeamID, &t.AssignedTeamName, &t.AssignedPersonID, &t.WardCode)
+			&t.Reference, &status, &t.AssignedTeamID, &t.AssignedTeamName, &t.AssignedPersonID, &t.WardCode, &priority)
 	if pg.IsNoRows(err) {
 		return t, m, domain.ErrTicketNotFound
 	}
 	if err != nil {
 		return t, m, fmt.Errorf("store.LockForService: %w", err)
 	}
-	t.Category, t.Status, t.ResolutionDeadline = domain.Category(cat), domain.Status(status), m.Resolution
+	t.Category, t.Status, t.Priority = domain.Category(cat), domain.Status(status), domain.Priority(priority)
+	t.ResponseDeadline, t.ResolutionDeadline = m.Response, m.Resolution
 	return t, m, nil
 }
 

@@ -31,14 +31,20 @@ func TestTheNearbySearchKeepsTheTenantAndGBVWallsItself(t *testing.T) {
 	cpt := seed(t, pool, st, "CPT")
 	seed(t, pool, st, "JHB")
 	near := func(c access.Caller, tenant string, cat domain.Category) []domain.NearbyTicket {
-		var out []domain.NearbyTicket
+		search := store.NearbySearch{Query: domain.NearbyQuery{Tenant: tenant, Location: &domain.Point{Lat: -33.9, Lng: 18.4},
+			Category: cat, Size: 50, Meters: 1000}, Audience: domain.NearbyAudienceOf(c), ResolvedSince: time.Now().Add(-domain.RecentlyResolved)}
+		var r store.NearbyResult
 		require.NoError(t, pg.InTx(t.Context(), pool, c.Scope(), func(tx pgx.Tx) error {
 			var err error
-			out, err = st.NearbyTickets(t.Context(), tx, tenant, domain.NearbyQuery{Location: &domain.Point{Lat: -33.9, Lng: 18.4},
-				Category: cat, Size: 50}, 1000, time.Now().Add(-domain.RecentlyResolved), "")
+			r, err = st.NearbyTickets(t.Context(), tx, search)
 			return err
 		}))
-		return out
+		// The same search in one round trip (pg.Read) finds the same.
+		var read store.NearbyResult
+		require.NoError(t, pg.Read(t.Context(), pool, c.Scope(), func(b *pgx.Batch) { st.QueueNearbyTickets(b, search, &read) }))
+		require.Equal(t, r, read)
+		require.Equal(t, 1000.0, r.Meters)
+		return r.Tickets
 	}
 	liaison := access.FromClaims(auth.Claims{Subject: "saps-CPT", Tenant: "CPT", Roles: []string{auth.RoleSAPSLiaison}})
 	got := near(liaison, "CPT", word.CategoryWater)

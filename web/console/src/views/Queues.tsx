@@ -74,7 +74,7 @@ export function TeamQueue() {
   const team = (teams.data ?? []).find((t) => t.id === teamId);
   const page = route.query.get("page") ?? "";
   const q = useQuery(teamId ? `tickets:team:${teamId}:${page}` : null, () =>
-    call(TicketService.method.listTickets, { assignedTeamId: teamId, statuses: OPEN, orderBy: TicketOrder.RESOLUTION_DEADLINE_ASC, pageSize: 50, pageToken: page }),
+    call(TicketService.method.listTickets, { assignedTeamId: teamId, statuses: OPEN, orderBy: TicketOrder.PRIORITY, pageSize: 50, pageToken: page }),
   );
   const choose = (id: string) => {
     const next = new URLSearchParams(route.query);
@@ -102,7 +102,7 @@ export function TeamQueue() {
       {q.loading && <Loading what="the queue" />}
       {q.data && (
         <>
-          <QueueBody rows={q.data.tickets.map((t) => ({ ticket: t }))} caption="Open tickets of the team, soonest deadline first" empty="Nothing open for this team." />
+          <QueueBody rows={q.data.tickets.map((t) => ({ ticket: t }))} caption="Open tickets of the team, most urgent first: by priority, then soonest deadline" empty="Nothing open for this team." />
           <Pager next={q.data.nextPageToken} />
         </>
       )}
@@ -122,7 +122,7 @@ export function TriageQueue() {
       <p class="lead">Tickets no team's category and area matched. Reassign each to the team that should work it.</p>
       {q.loading && <Loading what="the triage queue" />}
       <ErrorNote error={q.error} />
-      {q.data && <QueueBody rows={q.data} caption="Tickets waiting for triage, oldest first" empty="The triage queue is empty." />}
+      {q.data && <QueueBody rows={q.data} caption="Tickets waiting for triage, most urgent first: by priority, then soonest deadline" empty="The triage queue is empty." />}
     </Page>
   );
 }

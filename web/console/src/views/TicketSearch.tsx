@@ -23,6 +23,7 @@ const orders: Array<[string, TicketOrder, string]> = [
   ["newest", TicketOrder.CREATE_TIME_DESC, "Newest first"],
   ["oldest", TicketOrder.CREATE_TIME_ASC, "Oldest first"],
   ["deadline", TicketOrder.RESOLUTION_DEADLINE_ASC, "Soonest deadline first"],
+  ["priority", TicketOrder.PRIORITY, "Most urgent first"],
 ];
 
 /** A date field (YYYY-MM-DD) as the start of that day in South Africa. */

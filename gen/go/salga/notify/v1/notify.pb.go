@@ -324,6 +324,10 @@ const (
 	RecipientKind_RECIPIENT_KIND_STAFF RecipientKind = 2
 	// A team's channel (its email addresses, its webhook), by team id.
 	RecipientKind_RECIPIENT_KIND_TEAM RecipientKind = 3
+	// Someone who follows the ticket (a linked duplicate's reporter, or a
+	// person following it), reached as the reporter of their own ticket,
+	// whose id is the recipient id.
+	RecipientKind_RECIPIENT_KIND_FOLLOWER RecipientKind = 4
 )
 
 // Enum value maps for RecipientKind.
@@ -333,12 +337,14 @@ var (
 		1: "RECIPIENT_KIND_REPORTER",
 		2: "RECIPIENT_KIND_STAFF",
 		3: "RECIPIENT_KIND_TEAM",
+		4: "RECIPIENT_KIND_FOLLOWER",
 	}
 	RecipientKind_value = map[string]int32{
 		"RECIPIENT_KIND_UNSPECIFIED": 0,
 		"RECIPIENT_KIND_REPORTER":    1,
 		"RECIPIENT_KIND_STAFF":       2,
 		"RECIPIENT_KIND_TEAM":        3,
+		"RECIPIENT_KIND_FOLLOWER":    4,
 	}
 )
 
@@ -1213,12 +1219,13 @@ const file_salga_notify_v1_notify_proto_rawDesc = "" +
 	"\x17MESSAGE_STATE_DELIVERED\x10\x05\x12\x18\n" +
 	"\x14MESSAGE_STATE_FAILED\x10\x06\x12\x1c\n" +
 	"\x18MESSAGE_STATE_SUPPRESSED\x10\a\x12\x1a\n" +
-	"\x16MESSAGE_STATE_DIGESTED\x10\b*\x7f\n" +
+	"\x16MESSAGE_STATE_DIGESTED\x10\b*\x9c\x01\n" +
 	"\rRecipientKind\x12\x1e\n" +
 	"\x1aRECIPIENT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17RECIPIENT_KIND_REPORTER\x10\x01\x12\x18\n" +
 	"\x14RECIPIENT_KIND_STAFF\x10\x02\x12\x17\n" +
-	"\x13RECIPIENT_KIND_TEAM\x10\x03*O\n" +
+	"\x13RECIPIENT_KIND_TEAM\x10\x03\x12\x1b\n" +
+	"\x17RECIPIENT_KIND_FOLLOWER\x10\x04*O\n" +
 	"\bAudience\x12\x18\n" +
 	"\x14AUDIENCE_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11AUDIENCE_REPORTER\x10\x01\x12\x12\n" +

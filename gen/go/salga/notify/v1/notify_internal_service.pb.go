@@ -135,9 +135,17 @@ type RecordTicketEventRequest struct {
 	// GBV tickets.
 	Note string `protobuf:"bytes,20,opt,name=note,proto3" json:"note,omitempty"`
 	// The history entry's sequence on the ticket.
-	Sequence      int64 `protobuf:"varint,21,opt,name=sequence,proto3" json:"sequence,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Sequence int64 `protobuf:"varint,21,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// The tickets whose reporters follow this one when the event happened:
+	// the duplicates linked to it and, for each person who follows it
+	// (FollowTicket), their latest report of the municipality. Of status
+	// changes and public notes each hears once (RECIPIENT_KIND_FOLLOWER),
+	// on the contact, channels, language and opt-outs of that report, as a
+	// reporter would. Never sent for GBV tickets (and dropped if sent): their
+	// followers hear nothing. At most 5,000 UUIDs.
+	FollowerTicketIds []string `protobuf:"bytes,22,rep,name=follower_ticket_ids,json=followerTicketIds,proto3" json:"follower_ticket_ids,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *RecordTicketEventRequest) Reset() {
@@ -315,6 +323,13 @@ func (x *RecordTicketEventRequest) GetSequence() int64 {
 		return x.Sequence
 	}
 	return 0
+}
+
+func (x *RecordTicketEventRequest) GetFollowerTicketIds() []string {
+	if x != nil {
+		return x.FollowerTicketIds
+	}
+	return nil
 }
 
 // RecordTicketEventResponse is the output of NotifyInternalService.RecordTicketEvent.
@@ -840,7 +855,7 @@ const file_salga_notify_v1_notify_internal_service_proto_rawDesc = "" +
 	"\x0fReporterContact\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
-	"\x05email\x18\x03 \x01(\tR\x05email\"\xcf\a\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\"\xff\a\n" +
 	"\x18RecordTicketEventRequest\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x1b\n" +
@@ -865,7 +880,8 @@ const file_salga_notify_v1_notify_internal_service_proto_rawDesc = "" +
 	"\x05clock\x18\x12 \x01(\x0e2\x19.salga.notify.v1.SlaClockR\x05clock\x126\n" +
 	"\bdeadline\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12\x12\n" +
 	"\x04note\x18\x14 \x01(\tR\x04note\x12\x1a\n" +
-	"\bsequence\x18\x15 \x01(\x03R\bsequence\"5\n" +
+	"\bsequence\x18\x15 \x01(\x03R\bsequence\x12.\n" +
+	"\x13follower_ticket_ids\x18\x16 \x03(\tR\x11followerTicketIds\"5\n" +
 	"\x19RecordTicketEventResponse\x12\x18\n" +
 	"\aapplied\x18\x01 \x01(\bR\aapplied\"\xb8\x02\n" +
 	"\x15ReceiveWebhookRequest\x12\x16\n" +

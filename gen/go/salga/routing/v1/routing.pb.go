@@ -710,7 +710,12 @@ type QueuedTicket struct {
 	// Last known ticket status.
 	Status v1.TicketStatus `protobuf:"varint,3,opt,name=status,proto3,enum=salga.common.v1.TicketStatus" json:"status,omitempty"`
 	// Category of the ticket.
-	Category      v1.Category `protobuf:"varint,4,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	Category v1.Category `protobuf:"varint,4,opt,name=category,proto3,enum=salga.common.v1.Category" json:"category,omitempty"`
+	// Last known priority of the ticket; unspecified when it has none.
+	Priority v1.Priority `protobuf:"varint,5,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	// The earliest of its running SLA deadlines (response, resolution) as
+	// last known; unset when no clock runs.
+	BreachTime    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=breach_time,json=breachTime,proto3" json:"breach_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -771,6 +776,20 @@ func (x *QueuedTicket) GetCategory() v1.Category {
 		return x.Category
 	}
 	return v1.Category(0)
+}
+
+func (x *QueuedTicket) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
+}
+
+func (x *QueuedTicket) GetBreachTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.BreachTime
+	}
+	return nil
 }
 
 // Coverage is how the active teams of one category cover a municipality
@@ -1770,14 +1789,17 @@ const file_salga_routing_v1_routing_proto_rawDesc = "" +
 	"candidates\x18\x06 \x03(\v2 .salga.routing.v1.RouteCandidateR\n" +
 	"candidates\x12&\n" +
 	"\x0fin_coverage_gap\x18\a \x01(\bR\rinCoverageGap\x12\x1b\n" +
-	"\tward_code\x18\b \x01(\tR\bwardCode\"\xd7\x01\n" +
+	"\tward_code\x18\b \x01(\tR\bwardCode\"\xcb\x02\n" +
 	"\fQueuedTicket\x12\x1b\n" +
 	"\tticket_id\x18\x01 \x01(\tR\bticketId\x12<\n" +
 	"\n" +
 	"assignment\x18\x02 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
 	"assignment\x125\n" +
 	"\x06status\x18\x03 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x125\n" +
-	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\"\xfc\x02\n" +
+	"\bcategory\x18\x04 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x125\n" +
+	"\bpriority\x18\x05 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\x12;\n" +
+	"\vbreach_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"breachTime\"\xfc\x02\n" +
 	"\bCoverage\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x125\n" +
 	"\bcategory\x18\x02 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x125\n" +
@@ -1898,6 +1920,7 @@ var file_salga_routing_v1_routing_proto_goTypes = []any{
 	(v1.Category)(0),              // 19: salga.common.v1.Category
 	(v1.AssignmentReason)(0),      // 20: salga.common.v1.AssignmentReason
 	(v1.TicketStatus)(0),          // 21: salga.common.v1.TicketStatus
+	(v1.Priority)(0),              // 22: salga.common.v1.Priority
 }
 var file_salga_routing_v1_routing_proto_depIdxs = []int32{
 	17, // 0: salga.routing.v1.Municipality.boundary:type_name -> google.protobuf.Struct
@@ -1916,28 +1939,30 @@ var file_salga_routing_v1_routing_proto_depIdxs = []int32{
 	3,  // 13: salga.routing.v1.QueuedTicket.assignment:type_name -> salga.routing.v1.Assignment
 	21, // 14: salga.routing.v1.QueuedTicket.status:type_name -> salga.common.v1.TicketStatus
 	19, // 15: salga.routing.v1.QueuedTicket.category:type_name -> salga.common.v1.Category
-	19, // 16: salga.routing.v1.Coverage.category:type_name -> salga.common.v1.Category
-	17, // 17: salga.routing.v1.Coverage.gap:type_name -> google.protobuf.Struct
-	8,  // 18: salga.routing.v1.Coverage.overlaps:type_name -> salga.routing.v1.CoverageOverlap
-	9,  // 19: salga.routing.v1.CoverageOverlap.teams:type_name -> salga.routing.v1.CoverageTeam
-	17, // 20: salga.routing.v1.CoverageOverlap.area:type_name -> google.protobuf.Struct
-	18, // 21: salga.routing.v1.BoundarySet.effective_time:type_name -> google.protobuf.Timestamp
-	18, // 22: salga.routing.v1.BoundarySet.apply_time:type_name -> google.protobuf.Timestamp
-	11, // 23: salga.routing.v1.BoundarySet.report:type_name -> salga.routing.v1.BoundaryReport
-	18, // 24: salga.routing.v1.BoundarySet.create_time:type_name -> google.protobuf.Timestamp
-	19, // 25: salga.routing.v1.BoundarySet.team_category:type_name -> salga.common.v1.Category
-	12, // 26: salga.routing.v1.BoundaryReport.added:type_name -> salga.routing.v1.WardChange
-	12, // 27: salga.routing.v1.BoundaryReport.removed:type_name -> salga.routing.v1.WardChange
-	12, // 28: salga.routing.v1.BoundaryReport.changed:type_name -> salga.routing.v1.WardChange
-	13, // 29: salga.routing.v1.BoundaryReport.repaired:type_name -> salga.routing.v1.RepairedWard
-	14, // 30: salga.routing.v1.BoundaryReport.merged:type_name -> salga.routing.v1.MergedMunicipality
-	15, // 31: salga.routing.v1.BoundaryReport.teams:type_name -> salga.routing.v1.BoundaryTeams
-	16, // 32: salga.routing.v1.BoundaryTeams.retired:type_name -> salga.routing.v1.RetiredTeam
-	33, // [33:33] is the sub-list for method output_type
-	33, // [33:33] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	22, // 16: salga.routing.v1.QueuedTicket.priority:type_name -> salga.common.v1.Priority
+	18, // 17: salga.routing.v1.QueuedTicket.breach_time:type_name -> google.protobuf.Timestamp
+	19, // 18: salga.routing.v1.Coverage.category:type_name -> salga.common.v1.Category
+	17, // 19: salga.routing.v1.Coverage.gap:type_name -> google.protobuf.Struct
+	8,  // 20: salga.routing.v1.Coverage.overlaps:type_name -> salga.routing.v1.CoverageOverlap
+	9,  // 21: salga.routing.v1.CoverageOverlap.teams:type_name -> salga.routing.v1.CoverageTeam
+	17, // 22: salga.routing.v1.CoverageOverlap.area:type_name -> google.protobuf.Struct
+	18, // 23: salga.routing.v1.BoundarySet.effective_time:type_name -> google.protobuf.Timestamp
+	18, // 24: salga.routing.v1.BoundarySet.apply_time:type_name -> google.protobuf.Timestamp
+	11, // 25: salga.routing.v1.BoundarySet.report:type_name -> salga.routing.v1.BoundaryReport
+	18, // 26: salga.routing.v1.BoundarySet.create_time:type_name -> google.protobuf.Timestamp
+	19, // 27: salga.routing.v1.BoundarySet.team_category:type_name -> salga.common.v1.Category
+	12, // 28: salga.routing.v1.BoundaryReport.added:type_name -> salga.routing.v1.WardChange
+	12, // 29: salga.routing.v1.BoundaryReport.removed:type_name -> salga.routing.v1.WardChange
+	12, // 30: salga.routing.v1.BoundaryReport.changed:type_name -> salga.routing.v1.WardChange
+	13, // 31: salga.routing.v1.BoundaryReport.repaired:type_name -> salga.routing.v1.RepairedWard
+	14, // 32: salga.routing.v1.BoundaryReport.merged:type_name -> salga.routing.v1.MergedMunicipality
+	15, // 33: salga.routing.v1.BoundaryReport.teams:type_name -> salga.routing.v1.BoundaryTeams
+	16, // 34: salga.routing.v1.BoundaryTeams.retired:type_name -> salga.routing.v1.RetiredTeam
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_proto_init() }

@@ -301,9 +301,17 @@ type RecordTicketStatusRequest struct {
 	Status v1.TicketStatus `protobuf:"varint,3,opt,name=status,proto3,enum=salga.common.v1.TicketStatus" json:"status,omitempty"`
 	// Ticket history sequence of the change; lower ones than recorded are
 	// ignored.
-	Sequence      int64 `protobuf:"varint,4,opt,name=sequence,proto3" json:"sequence,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Sequence int64 `protobuf:"varint,4,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// The ticket's priority at that sequence; unspecified when it has none
+	// (queues put it after P4).
+	Priority v1.Priority `protobuf:"varint,5,opt,name=priority,proto3,enum=salga.common.v1.Priority" json:"priority,omitempty"`
+	// The SLA response deadline at that sequence, while the response clock
+	// runs; unset otherwise.
+	ResponseDeadline *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=response_deadline,json=responseDeadline,proto3" json:"response_deadline,omitempty"`
+	// The SLA resolution deadline at that sequence; unset when none runs.
+	ResolutionDeadline *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=resolution_deadline,json=resolutionDeadline,proto3" json:"resolution_deadline,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *RecordTicketStatusRequest) Reset() {
@@ -362,6 +370,27 @@ func (x *RecordTicketStatusRequest) GetSequence() int64 {
 		return x.Sequence
 	}
 	return 0
+}
+
+func (x *RecordTicketStatusRequest) GetPriority() v1.Priority {
+	if x != nil {
+		return x.Priority
+	}
+	return v1.Priority(0)
+}
+
+func (x *RecordTicketStatusRequest) GetResponseDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResponseDeadline
+	}
+	return nil
+}
+
+func (x *RecordTicketStatusRequest) GetResolutionDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResolutionDeadline
+	}
+	return nil
 }
 
 // RecordTicketStatusResponse is the output of RoutingInternalService.RecordTicketStatus.
@@ -436,12 +465,15 @@ const file_salga_routing_v1_routing_internal_service_proto_rawDesc = "" +
 	"\x16EscalateTicketResponse\x12<\n" +
 	"\n" +
 	"assignment\x18\x01 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
-	"assignment\"\xa3\x01\n" +
+	"assignment\"\xf0\x02\n" +
 	"\x19RecordTicketStatusRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x125\n" +
 	"\x06status\x18\x03 \x01(\x0e2\x1d.salga.common.v1.TicketStatusR\x06status\x12\x1a\n" +
-	"\bsequence\x18\x04 \x01(\x03R\bsequence\"6\n" +
+	"\bsequence\x18\x04 \x01(\x03R\bsequence\x125\n" +
+	"\bpriority\x18\x05 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\x12G\n" +
+	"\x11response_deadline\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x10responseDeadline\x12K\n" +
+	"\x13resolution_deadline\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x12resolutionDeadline\"6\n" +
 	"\x1aRecordTicketStatusResponse\x12\x18\n" +
 	"\aapplied\x18\x01 \x01(\bR\aapplied2\xca\x02\n" +
 	"\x16RoutingInternalService\x12Z\n" +
@@ -477,6 +509,7 @@ var file_salga_routing_v1_routing_internal_service_proto_goTypes = []any{
 	(*RouteDecision)(nil),              // 10: salga.routing.v1.RouteDecision
 	(v1.AssignmentReason)(0),           // 11: salga.common.v1.AssignmentReason
 	(v1.TicketStatus)(0),               // 12: salga.common.v1.TicketStatus
+	(v1.Priority)(0),                   // 13: salga.common.v1.Priority
 }
 var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
 	6,  // 0: salga.routing.v1.RouteTicketRequest.category:type_name -> salga.common.v1.Category
@@ -487,17 +520,20 @@ var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
 	11, // 5: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
 	9,  // 6: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
 	12, // 7: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	0,  // 8: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
-	2,  // 9: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
-	4,  // 10: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
-	1,  // 11: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
-	3,  // 12: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
-	5,  // 13: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
-	11, // [11:14] is the sub-list for method output_type
-	8,  // [8:11] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	13, // 8: salga.routing.v1.RecordTicketStatusRequest.priority:type_name -> salga.common.v1.Priority
+	8,  // 9: salga.routing.v1.RecordTicketStatusRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	8,  // 10: salga.routing.v1.RecordTicketStatusRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	0,  // 11: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
+	2,  // 12: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
+	4,  // 13: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
+	1,  // 14: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
+	3,  // 15: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
+	5,  // 16: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
+	14, // [14:17] is the sub-list for method output_type
+	11, // [11:14] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_internal_service_proto_init() }

@@ -38,8 +38,10 @@ type RoutingInternalServiceClient interface {
 	// EscalateTicket moves a ticket to its team's escalation target (or the
 	// team manager). Idempotent per (ticket, level).
 	EscalateTicket(ctx context.Context, in *EscalateTicketRequest, opts ...grpc.CallOption) (*EscalateTicketResponse, error)
-	// RecordTicketStatus tells routing the ticket's status, so that queues
-	// and member workloads count only open work. Ignores stale updates.
+	// RecordTicketStatus tells routing the ticket's status, priority and SLA
+	// deadlines, so that queues and member workloads count only open work and
+	// queues put the most urgent first. Each request is the whole state at
+	// its sequence: one older than the recorded is ignored.
 	RecordTicketStatus(ctx context.Context, in *RecordTicketStatusRequest, opts ...grpc.CallOption) (*RecordTicketStatusResponse, error)
 }
 
@@ -95,8 +97,10 @@ type RoutingInternalServiceServer interface {
 	// EscalateTicket moves a ticket to its team's escalation target (or the
 	// team manager). Idempotent per (ticket, level).
 	EscalateTicket(context.Context, *EscalateTicketRequest) (*EscalateTicketResponse, error)
-	// RecordTicketStatus tells routing the ticket's status, so that queues
-	// and member workloads count only open work. Ignores stale updates.
+	// RecordTicketStatus tells routing the ticket's status, priority and SLA
+	// deadlines, so that queues and member workloads count only open work and
+	// queues put the most urgent first. Each request is the whole state at
+	// its sequence: one older than the recorded is ignored.
 	RecordTicketStatus(context.Context, *RecordTicketStatusRequest) (*RecordTicketStatusResponse, error)
 	mustEmbedUnimplementedRoutingInternalServiceServer()
 }

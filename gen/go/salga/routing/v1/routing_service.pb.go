@@ -2004,7 +2004,8 @@ func (x *ListTeamQueueRequest) GetPageToken() string {
 // ListTeamQueueResponse is the output of RoutingService.ListTeamQueue.
 type ListTeamQueueResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Tickets, oldest assignment first.
+	// Tickets, most urgent first: by priority (P1 first, none after P4), then
+	// the earliest SLA deadline (none last), then the oldest assignment.
 	Tickets []*QueuedTicket `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
 	// Token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -2123,7 +2124,8 @@ func (x *ListTriageQueueRequest) GetPageToken() string {
 // ListTriageQueueResponse is the output of RoutingService.ListTriageQueue.
 type ListTriageQueueResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Tickets, oldest first.
+	// Tickets in the order of ListTeamQueueResponse.tickets: by priority,
+	// then the earliest SLA deadline, then the oldest.
 	Tickets []*QueuedTicket `protobuf:"bytes,1,rep,name=tickets,proto3" json:"tickets,omitempty"`
 	// Token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`

@@ -160,9 +160,12 @@ type TicketServiceClient interface {
 	UnlinkDuplicate(ctx context.Context, in *UnlinkDuplicateRequest, opts ...grpc.CallOption) (*UnlinkDuplicateResponse, error)
 	// FollowTicket makes the caller a follower of a ticket they may find
 	// nearby (the "follow this one instead" of a report). Following twice is
-	// a no-op. A follower is recorded on the ticket; the notification service
-	// has no subscribers of its own, so followers are not sent the ticket's
-	// updates yet.
+	// a no-op. A citizen follower hears of the ticket's status changes and
+	// public notes through the notification service, on the contact and
+	// preferences of their latest own report of the municipality at the time
+	// they follow (one who never reported, and staff, hear nothing); so does
+	// the reporter of each duplicate linked to it. Nobody hears of a GBV
+	// ticket as a follower.
 	FollowTicket(ctx context.Context, in *FollowTicketRequest, opts ...grpc.CallOption) (*FollowTicketResponse, error)
 	// SetTicketPriority sets a ticket's priority (staff) with a reason,
 	// recorded in the history; SLA measures the open clocks against the new
@@ -580,9 +583,12 @@ type TicketServiceServer interface {
 	UnlinkDuplicate(context.Context, *UnlinkDuplicateRequest) (*UnlinkDuplicateResponse, error)
 	// FollowTicket makes the caller a follower of a ticket they may find
 	// nearby (the "follow this one instead" of a report). Following twice is
-	// a no-op. A follower is recorded on the ticket; the notification service
-	// has no subscribers of its own, so followers are not sent the ticket's
-	// updates yet.
+	// a no-op. A citizen follower hears of the ticket's status changes and
+	// public notes through the notification service, on the contact and
+	// preferences of their latest own report of the municipality at the time
+	// they follow (one who never reported, and staff, hear nothing); so does
+	// the reporter of each duplicate linked to it. Nobody hears of a GBV
+	// ticket as a follower.
 	FollowTicket(context.Context, *FollowTicketRequest) (*FollowTicketResponse, error)
 	// SetTicketPriority sets a ticket's priority (staff) with a reason,
 	// recorded in the history; SLA measures the open clocks against the new

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { AssignmentReason, Category, LatLng, TicketStatus } from "../../common/v1/common_pb";
+import type { AssignmentReason, Category, LatLng, Priority, TicketStatus } from "../../common/v1/common_pb";
 import { file_salga_common_v1_common } from "../../common/v1/common_pb";
 import type { Assignment, RouteDecision } from "./routing_pb";
 import { file_salga_routing_v1_routing } from "./routing_pb";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing_internal_service.proto.
  */
 export const file_salga_routing_v1_routing_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci9zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfaW50ZXJuYWxfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSLAAQoSUm91dGVUaWNrZXRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSKwoIY2F0ZWdvcnkYAyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ6ChNSb3V0ZVRpY2tldFJlc3BvbnNlEjAKCmFzc2lnbm1lbnQYASABKAsyHC5zYWxnYS5yb3V0aW5nLnYxLkFzc2lnbm1lbnQSMQoIZGVjaXNpb24YAiABKAsyHy5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlRGVjaXNpb24iigEKFUVzY2FsYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEg0KBWxldmVsGAMgASgFEjEKBnJlYXNvbhgEIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEgwKBG5vdGUYBSABKAkiSgoWRXNjYWxhdGVUaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50In8KGVJlY29yZFRpY2tldFN0YXR1c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRItCgZzdGF0dXMYAyABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEhAKCHNlcXVlbmNlGAQgASgDIi0KGlJlY29yZFRpY2tldFN0YXR1c1Jlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgyygIKFlJvdXRpbmdJbnRlcm5hbFNlcnZpY2USWgoLUm91dGVUaWNrZXQSJC5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlVGlja2V0UmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuUm91dGVUaWNrZXRSZXNwb25zZRJjCg5Fc2NhbGF0ZVRpY2tldBInLnNhbGdhLnJvdXRpbmcudjEuRXNjYWxhdGVUaWNrZXRSZXF1ZXN0Giguc2FsZ2Eucm91dGluZy52MS5Fc2NhbGF0ZVRpY2tldFJlc3BvbnNlEm8KElJlY29yZFRpY2tldFN0YXR1cxIrLnNhbGdhLnJvdXRpbmcudjEuUmVjb3JkVGlja2V0U3RhdHVzUmVxdWVzdBosLnNhbGdhLnJvdXRpbmcudjEuUmVjb3JkVGlja2V0U3RhdHVzUmVzcG9uc2VC1QEKFGNvbS5zYWxnYS5yb3V0aW5nLnYxQhtSb3V0aW5nSW50ZXJuYWxTZXJ2aWNlUHJvdG9QAVo+Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evcm91dGluZy92MTtyb3V0aW5ndjGiAgNTUliqAhBTYWxnYS5Sb3V0aW5nLlYxygIQU2FsZ2FcUm91dGluZ1xWMeICHFNhbGdhXFJvdXRpbmdcVjFcR1BCTWV0YWRhdGHqAhJTYWxnYTo6Um91dGluZzo6VjFiBnByb3RvMw", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_routing_v1_routing]);
+  fileDesc("Ci9zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfaW50ZXJuYWxfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSLAAQoSUm91dGVUaWNrZXRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSKwoIY2F0ZWdvcnkYAyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ6ChNSb3V0ZVRpY2tldFJlc3BvbnNlEjAKCmFzc2lnbm1lbnQYASABKAsyHC5zYWxnYS5yb3V0aW5nLnYxLkFzc2lnbm1lbnQSMQoIZGVjaXNpb24YAiABKAsyHy5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlRGVjaXNpb24iigEKFUVzY2FsYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEg0KBWxldmVsGAMgASgFEjEKBnJlYXNvbhgEIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEgwKBG5vdGUYBSABKAkiSgoWRXNjYWxhdGVUaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50IpwCChlSZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSLQoGc3RhdHVzGAMgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIQCghzZXF1ZW5jZRgEIAEoAxIrCghwcmlvcml0eRgFIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eRI1ChFyZXNwb25zZV9kZWFkbGluZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoTcmVzb2x1dGlvbl9kZWFkbGluZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiLQoaUmVjb3JkVGlja2V0U3RhdHVzUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCDLKAgoWUm91dGluZ0ludGVybmFsU2VydmljZRJaCgtSb3V0ZVRpY2tldBIkLnNhbGdhLnJvdXRpbmcudjEuUm91dGVUaWNrZXRSZXF1ZXN0GiUuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZVRpY2tldFJlc3BvbnNlEmMKDkVzY2FsYXRlVGlja2V0Eicuc2FsZ2Eucm91dGluZy52MS5Fc2NhbGF0ZVRpY2tldFJlcXVlc3QaKC5zYWxnYS5yb3V0aW5nLnYxLkVzY2FsYXRlVGlja2V0UmVzcG9uc2USbwoSUmVjb3JkVGlja2V0U3RhdHVzEisuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0Giwuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXNwb25zZULVAQoUY29tLnNhbGdhLnJvdXRpbmcudjFCG1JvdXRpbmdJbnRlcm5hbFNlcnZpY2VQcm90b1ABWj5naXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9yb3V0aW5nL3YxO3JvdXRpbmd2MaICA1NSWKoCEFNhbGdhLlJvdXRpbmcuVjHKAhBTYWxnYVxSb3V0aW5nXFYx4gIcU2FsZ2FcUm91dGluZ1xWMVxHUEJNZXRhZGF0YeoCElNhbGdhOjpSb3V0aW5nOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_routing_v1_routing]);
 
 /**
  * RouteTicketRequest is the input of RoutingInternalService.RouteTicket.
@@ -201,6 +201,29 @@ export type RecordTicketStatusRequest = Message<"salga.routing.v1.RecordTicketSt
    * @generated from field: int64 sequence = 4;
    */
   sequence: bigint;
+
+  /**
+   * The ticket's priority at that sequence; unspecified when it has none
+   * (queues put it after P4).
+   *
+   * @generated from field: salga.common.v1.Priority priority = 5;
+   */
+  priority: Priority;
+
+  /**
+   * The SLA response deadline at that sequence, while the response clock
+   * runs; unset otherwise.
+   *
+   * @generated from field: google.protobuf.Timestamp response_deadline = 6;
+   */
+  responseDeadline?: Timestamp | undefined;
+
+  /**
+   * The SLA resolution deadline at that sequence; unset when none runs.
+   *
+   * @generated from field: google.protobuf.Timestamp resolution_deadline = 7;
+   */
+  resolutionDeadline?: Timestamp | undefined;
 };
 
 /**
@@ -262,8 +285,10 @@ export const RoutingInternalService: GenService<{
     output: typeof EscalateTicketResponseSchema;
   },
   /**
-   * RecordTicketStatus tells routing the ticket's status, so that queues
-   * and member workloads count only open work. Ignores stale updates.
+   * RecordTicketStatus tells routing the ticket's status, priority and SLA
+   * deadlines, so that queues and member workloads count only open work and
+   * queues put the most urgent first. Each request is the whole state at
+   * its sequence: one older than the recorded is ignored.
    *
    * @generated from rpc salga.routing.v1.RoutingInternalService.RecordTicketStatus
    */

@@ -1016,7 +1016,8 @@ export const ListTeamQueueRequestSchema: GenMessage<ListTeamQueueRequest> = /*@_
  */
 export type ListTeamQueueResponse = Message<"salga.routing.v1.ListTeamQueueResponse"> & {
   /**
-   * Tickets, oldest assignment first.
+   * Tickets, most urgent first: by priority (P1 first, none after P4), then
+   * the earliest SLA deadline (none last), then the oldest assignment.
    *
    * @generated from field: repeated salga.routing.v1.QueuedTicket tickets = 1;
    */
@@ -1079,7 +1080,8 @@ export const ListTriageQueueRequestSchema: GenMessage<ListTriageQueueRequest> = 
  */
 export type ListTriageQueueResponse = Message<"salga.routing.v1.ListTriageQueueResponse"> & {
   /**
-   * Tickets, oldest first.
+   * Tickets in the order of ListTeamQueueResponse.tickets: by priority,
+   * then the earliest SLA deadline, then the oldest.
    *
    * @generated from field: repeated salga.routing.v1.QueuedTicket tickets = 1;
    */

@@ -1825,9 +1825,12 @@ export const TicketService: GenService<{
   /**
    * FollowTicket makes the caller a follower of a ticket they may find
    * nearby (the "follow this one instead" of a report). Following twice is
-   * a no-op. A follower is recorded on the ticket; the notification service
-   * has no subscribers of its own, so followers are not sent the ticket's
-   * updates yet.
+   * a no-op. A citizen follower hears of the ticket's status changes and
+   * public notes through the notification service, on the contact and
+   * preferences of their latest own report of the municipality at the time
+   * they follow (one who never reported, and staff, hear nothing); so does
+   * the reporter of each duplicate linked to it. Nobody hears of a GBV
+   * ticket as a follower.
    *
    * @generated from rpc salga.ticket.v1.TicketService.FollowTicket
    */
