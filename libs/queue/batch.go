@@ -6,6 +6,18 @@ import (
 	"sync"
 )
 
+// Settings of the queues whose workers deliver through a Batcher.
+const (
+	// BatchSize is the most jobs one consumer call carries.
+	BatchSize = 100
+	// BatchSlots is how many batches of one key a process sends at once,
+	// so that one batch is gathered while another is committed.
+	BatchSlots = 2
+	// BatchWorkers is the queue's Queue.MaxWorkers: enough running jobs
+	// to fill every slot's batch.
+	BatchWorkers = BatchSize * BatchSlots
+)
+
 // Batcher gathers the deliveries that the workers of one job kind make at
 // the same time into one call of a consumer's batch RPC, per key (the
 // tenant the call names), so that many jobs cost the consumer one request

@@ -127,6 +127,12 @@ var gbvAnswers = map[string][]logCall{
 			return f.h.internal.RecordDeadlines(service(t), &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: f.id,
 				Revision: 1, ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))})
 		}}},
+	rpcBatchRecordDeadlines: {{name: "SLA records deadlines of many tickets", subject: "routing",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.internal.BatchRecordDeadlines(service(t), &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+				Requests: []*ticketv1.RecordDeadlinesRequest{{Tenant: "CPT", TicketId: f.id,
+					Revision: 1, ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))}}})
+		}}},
 	rpcRecordClockEvent: {{name: "SLA records a breach", subject: "sla",
 		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
 			return f.h.internal.RecordClockEvent(service(t), &ticketv1.RecordClockEventRequest{Tenant: "CPT", TicketId: f.id,

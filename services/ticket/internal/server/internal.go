@@ -5,6 +5,7 @@ import (
 	"time"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -27,14 +28,36 @@ func (s *Server) RecordAssignment(ctx context.Context, req *ticketv1.RecordAssig
 	return &ticketv1.RecordAssignmentResponse{Applied: ok}, nil
 }
 
+// BatchRecordDeadlines implements TicketInternalService.
+func (s *Server) BatchRecordDeadlines(ctx context.Context, req *ticketv1.BatchRecordDeadlinesRequest) (*ticketv1.BatchRecordDeadlinesResponse, error) {
+	b := access.Batch[*domain.Deadlines]{Tenant: req.GetTenant()}
+	for _, r := range req.GetRequests() {
+		b.Items = append(b.Items, deadlinesIn(r))
+	}
+	applied, err := s.app.BatchRecordDeadlines(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	out := &ticketv1.BatchRecordDeadlinesResponse{}
+	for _, ok := range applied {
+		out.Responses = append(out.Responses, &ticketv1.RecordDeadlinesResponse{Applied: ok})
+	}
+	return out, nil
+}
+
 // RecordDeadlines implements TicketInternalService.
 func (s *Server) RecordDeadlines(ctx context.Context, req *ticketv1.RecordDeadlinesRequest) (*ticketv1.RecordDeadlinesResponse, error) {
-	ok, err := s.app.RecordDeadlines(ctx, domain.Deadlines{
-		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Revision: req.GetRevision(),
-		Response: timeIn(req.GetResponseDeadline()), Resolution: timeIn(req.GetResolutionDeadline()),
-	})
+	ok, err := s.app.RecordDeadlines(ctx, *deadlinesIn(req))
 	if err != nil {
 		return nil, err
 	}
 	return &ticketv1.RecordDeadlinesResponse{Applied: ok}, nil
+}
+
+// deadlinesIn is the domain input of req.
+func deadlinesIn(req *ticketv1.RecordDeadlinesRequest) *domain.Deadlines {
+	return &domain.Deadlines{
+		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Revision: req.GetRevision(),
+		Response: timeIn(req.GetResponseDeadline()), Resolution: timeIn(req.GetResolutionDeadline()),
+	}
 }

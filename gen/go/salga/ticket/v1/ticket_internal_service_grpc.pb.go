@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	TicketInternalService_RecordAssignment_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
 	TicketInternalService_RecordDeadlines_FullMethodName             = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
+	TicketInternalService_BatchRecordDeadlines_FullMethodName        = "/salga.ticket.v1.TicketInternalService/BatchRecordDeadlines"
 	TicketInternalService_RecordClockEvent_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
 	TicketInternalService_RecordGbvAccess_FullMethodName             = "/salga.ticket.v1.TicketInternalService/RecordGbvAccess"
 	TicketInternalService_VerifyApiKey_FullMethodName                = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
@@ -48,6 +49,11 @@ type TicketInternalServiceClient interface {
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(ctx context.Context, in *RecordDeadlinesRequest, opts ...grpc.CallOption) (*RecordDeadlinesResponse, error)
+	// BatchRecordDeadlines is RecordDeadlines for up to 500 tickets of the
+	// tenant in one transaction, each applied as RecordDeadlines would apply
+	// it alone (idempotent by its own revision). It fails as a whole when one
+	// request fails; the sender then delivers them one by one.
+	BatchRecordDeadlines(ctx context.Context, in *BatchRecordDeadlinesRequest, opts ...grpc.CallOption) (*BatchRecordDeadlinesResponse, error)
 	// RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
 	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
 	// Idempotent per event_id.
@@ -105,6 +111,16 @@ func (c *ticketInternalServiceClient) RecordDeadlines(ctx context.Context, in *R
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordDeadlinesResponse)
 	err := c.cc.Invoke(ctx, TicketInternalService_RecordDeadlines_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) BatchRecordDeadlines(ctx context.Context, in *BatchRecordDeadlinesRequest, opts ...grpc.CallOption) (*BatchRecordDeadlinesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRecordDeadlinesResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_BatchRecordDeadlines_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +236,11 @@ type TicketInternalServiceServer interface {
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error)
+	// BatchRecordDeadlines is RecordDeadlines for up to 500 tickets of the
+	// tenant in one transaction, each applied as RecordDeadlines would apply
+	// it alone (idempotent by its own revision). It fails as a whole when one
+	// request fails; the sender then delivers them one by one.
+	BatchRecordDeadlines(context.Context, *BatchRecordDeadlinesRequest) (*BatchRecordDeadlinesResponse, error)
 	// RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
 	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
 	// Idempotent per event_id.
@@ -268,6 +289,9 @@ func (UnimplementedTicketInternalServiceServer) RecordAssignment(context.Context
 }
 func (UnimplementedTicketInternalServiceServer) RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordDeadlines not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) BatchRecordDeadlines(context.Context, *BatchRecordDeadlinesRequest) (*BatchRecordDeadlinesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRecordDeadlines not implemented")
 }
 func (UnimplementedTicketInternalServiceServer) RecordClockEvent(context.Context, *RecordClockEventRequest) (*RecordClockEventResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordClockEvent not implemented")
@@ -346,6 +370,24 @@ func _TicketInternalService_RecordDeadlines_Handler(srv interface{}, ctx context
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(TicketInternalServiceServer).RecordDeadlines(ctx, req.(*RecordDeadlinesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_BatchRecordDeadlines_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRecordDeadlinesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).BatchRecordDeadlines(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_BatchRecordDeadlines_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).BatchRecordDeadlines(ctx, req.(*BatchRecordDeadlinesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -490,6 +532,10 @@ var TicketInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordDeadlines",
 			Handler:    _TicketInternalService_RecordDeadlines_Handler,
+		},
+		{
+			MethodName: "BatchRecordDeadlines",
+			Handler:    _TicketInternalService_BatchRecordDeadlines_Handler,
 		},
 		{
 			MethodName: "RecordClockEvent",

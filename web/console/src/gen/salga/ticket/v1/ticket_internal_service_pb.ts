@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/ticket_internal_service.proto.
  */
 export const file_salga_ticket_v1_ticket_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci1zYWxnYS90aWNrZXQvdjEvdGlja2V0X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSKbAgoXUmVjb3JkQXNzaWdubWVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIVCg1hc3NpZ25tZW50X2lkGAMgASgJEg8KB3RlYW1faWQYBCABKAkSEQoJdGVhbV9uYW1lGAUgASgJEhEKCXBlcnNvbl9pZBgGIAEoCRIxCgZyZWFzb24YByABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhIYChBlc2NhbGF0aW9uX2xldmVsGAggASgFEi8KC2Fzc2lnbl90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl3YXJkX2NvZGUYCiABKAkiKwoYUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgivQEKFlJlY29yZERlYWRsaW5lc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRI1ChFyZXNwb25zZV9kZWFkbGluZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoTcmVzb2x1dGlvbl9kZWFkbGluZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIcmV2aXNpb24YBSABKAMiKgoXUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCKKAgoXUmVjb3JkQ2xvY2tFdmVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIQCghldmVudF9pZBgDIAEoCRIrCgRraW5kGAQgASgOMh0uc2FsZ2EudGlja2V0LnYxLlNsYUV2ZW50S2luZBIoCgVjbG9jaxgFIAEoDjIZLnNhbGdhLnRpY2tldC52MS5TbGFDbG9jaxINCgVjeWNsZRgGIAEoBRIMCgRzdGVwGAcgASgFEhgKEGVzY2FsYXRpb25fbGV2ZWwYCCABKAUSLAoIZGVhZGxpbmUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIisKGFJlY29yZENsb2NrRXZlbnRSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIIq8BChZSZWNvcmRHYnZBY2Nlc3NSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRISCgp0aWNrZXRfaWRzGAIgAygJEg8KB3N1YmplY3QYAyABKAkSDQoFcm9sZXMYBCADKAkSDgoGYWN0aW9uGAUgASgJEhAKCGV2ZW50X2lkGAYgASgJEi8KC2FjY2Vzc190aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIqChdSZWNvcmRHYnZBY2Nlc3NSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIIiIKE1ZlcmlmeUFwaUtleVJlcXVlc3QSCwoDa2V5GAEgASgJIk4KFFZlcmlmeUFwaUtleVJlc3BvbnNlEg4KBnRlbmFudBgBIAEoCRIRCgljbGllbnRfaWQYAiABKAkSEwoLY2xpZW50X25hbWUYAyABKAkixgMKGExpc3RQdWJsaWNUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSCwoDaWRzGAIgAygJEi0KCmNhdGVnb3JpZXMYAyADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSLwoIc3RhdHVzZXMYBCADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjEKDWNyZWF0ZWRfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDmNyZWF0ZWRfYmVmb3JlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg11cGRhdGVkX2FmdGVyGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg51cGRhdGVkX2JlZm9yZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJQoEbmVhchgJIAEoCzIXLnNhbGdhLnRpY2tldC52MS5DaXJjbGUSEQoJcGFnZV9zaXplGAogASgFEg4KBm9mZnNldBgLIAEoBRIVCg1pbmNsdWRlX25vdGVzGAwgASgIIlkKGUxpc3RQdWJsaWNUaWNrZXRzUmVzcG9uc2USLgoHdGlja2V0cxgBIAMoCzIdLnNhbGdhLnRpY2tldC52MS5QdWJsaWNUaWNrZXQSDAoEbW9yZRgCIAEoCCJLChZHZXRQdWJsaWNUaWNrZXRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIKCgJpZBgCIAEoCRIVCg1pbmNsdWRlX25vdGVzGAMgASgIIkgKF0dldFB1YmxpY1RpY2tldFJlc3BvbnNlEi0KBnRpY2tldBgBIAEoCzIdLnNhbGdhLnRpY2tldC52MS5QdWJsaWNUaWNrZXQimAMKGVN1Ym1pdFB1YmxpY1JlcG9ydFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCWNsaWVudF9pZBgCIAEoCRIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRITCgtkZXNjcmlwdGlvbhgEIAEoCRIpCghsb2NhdGlvbhgFIAEoCzIXLnNhbGdhLmNvbW1vbi52MS5MYXRMbmcSDwoHYWRkcmVzcxgGIAEoCRIrCghyZXBvcnRlchgHIAEoCzIZLnNhbGdhLnRpY2tldC52MS5SZXBvcnRlchIRCgltZWRpYV91cmwYCCABKAkSTgoKYXR0cmlidXRlcxgJIAMoCzI6LnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0LkF0dHJpYnV0ZXNFbnRyeRIXCg9pZGVtcG90ZW5jeV9rZXkYCiABKAkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiOwoaU3VibWl0UHVibGljUmVwb3J0UmVzcG9uc2USCgoCaWQYASABKAkSEQoJcmVmZXJlbmNlGAIgASgJIqsBCiJTdWJtaXRQdWJsaWNSZXBvcnRXaXRoTWVkaWFSZXF1ZXN0EjwKBnJlcG9ydBgBIAEoCzIqLnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0SAASLwoEZmlsZRgCIAEoCzIfLnNhbGdhLnRpY2tldC52MS5BdHRhY2htZW50RmlsZUgAEg4KBGRhdGEYAyABKAxIAEIGCgRwYXJ0IkQKI1N1Ym1pdFB1YmxpY1JlcG9ydFdpdGhNZWRpYVJlc3BvbnNlEgoKAmlkGAEgASgJEhEKCXJlZmVyZW5jZRgCIAEoCSplCgxTbGFFdmVudEtpbmQSHgoaU0xBX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIaChZTTEFfRVZFTlRfS0lORF9XQVJOSU5HEAESGQoVU0xBX0VWRU5UX0tJTkRfQlJFQUNIEAIqVwoIU2xhQ2xvY2sSGQoVU0xBX0NMT0NLX1VOU1BFQ0lGSUVEEAASFgoSU0xBX0NMT0NLX1JFU1BPTlNFEAESGAoUU0xBX0NMT0NLX1JFU09MVVRJT04QAjLuCAoVVGlja2V0SW50ZXJuYWxTZXJ2aWNlEmcKEFJlY29yZEFzc2lnbm1lbnQSKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkQXNzaWdubWVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEmQKD1JlY29yZERlYWRsaW5lcxInLnNhbGdhLnRpY2tldC52MS5SZWNvcmREZWFkbGluZXNSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLlJlY29yZERlYWRsaW5lc1Jlc3BvbnNlEmcKEFJlY29yZENsb2NrRXZlbnQSKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkQ2xvY2tFdmVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuUmVjb3JkQ2xvY2tFdmVudFJlc3BvbnNlEmQKD1JlY29yZEdidkFjY2VzcxInLnNhbGdhLnRpY2tldC52MS5SZWNvcmRHYnZBY2Nlc3NSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLlJlY29yZEdidkFjY2Vzc1Jlc3BvbnNlElsKDFZlcmlmeUFwaUtleRIkLnNhbGdhLnRpY2tldC52MS5WZXJpZnlBcGlLZXlSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLlZlcmlmeUFwaUtleVJlc3BvbnNlEm8KEUxpc3RQdWJsaWNUaWNrZXRzEikuc2FsZ2EudGlja2V0LnYxLkxpc3RQdWJsaWNUaWNrZXRzUmVxdWVzdBoqLnNhbGdhLnRpY2tldC52MS5MaXN0UHVibGljVGlja2V0c1Jlc3BvbnNlIgOQAgISaQoPR2V0UHVibGljVGlja2V0Eicuc2FsZ2EudGlja2V0LnYxLkdldFB1YmxpY1RpY2tldFJlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuR2V0UHVibGljVGlja2V0UmVzcG9uc2UiA5ACAhJtChJTdWJtaXRQdWJsaWNSZXBvcnQSKi5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0UmVxdWVzdBorLnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXNwb25zZRKKAQobU3VibWl0UHVibGljUmVwb3J0V2l0aE1lZGlhEjMuc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFdpdGhNZWRpYVJlcXVlc3QaNC5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0V2l0aE1lZGlhUmVzcG9uc2UoARKBAQoYRG93bmxvYWRQdWJsaWNBdHRhY2htZW50EjAuc2FsZ2EudGlja2V0LnYxLkRvd25sb2FkUHVibGljQXR0YWNobWVudFJlcXVlc3QaMS5zYWxnYS50aWNrZXQudjEuRG93bmxvYWRQdWJsaWNBdHRhY2htZW50UmVzcG9uc2UwAULNAQoTY29tLnNhbGdhLnRpY2tldC52MUIaVGlja2V0SW50ZXJuYWxTZXJ2aWNlUHJvdG9QAVo8Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2EvdGlja2V0L3YxO3RpY2tldHYxogIDU1RYqgIPU2FsZ2EuVGlja2V0LlYxygIPU2FsZ2FcVGlja2V0XFYx4gIbU2FsZ2FcVGlja2V0XFYxXEdQQk1ldGFkYXRh6gIRU2FsZ2E6OlRpY2tldDo6VjFiBnByb3RvMw", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_attachment, file_salga_ticket_v1_public_ticket, file_salga_ticket_v1_ticket, file_salga_ticket_v1_ticket_service]);
+  fileDesc("Ci1zYWxnYS90aWNrZXQvdjEvdGlja2V0X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSKbAgoXUmVjb3JkQXNzaWdubWVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIVCg1hc3NpZ25tZW50X2lkGAMgASgJEg8KB3RlYW1faWQYBCABKAkSEQoJdGVhbV9uYW1lGAUgASgJEhEKCXBlcnNvbl9pZBgGIAEoCRIxCgZyZWFzb24YByABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhIYChBlc2NhbGF0aW9uX2xldmVsGAggASgFEi8KC2Fzc2lnbl90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl3YXJkX2NvZGUYCiABKAkiKwoYUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgiaAobQmF0Y2hSZWNvcmREZWFkbGluZXNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRI5CghyZXF1ZXN0cxgCIAMoCzInLnNhbGdhLnRpY2tldC52MS5SZWNvcmREZWFkbGluZXNSZXF1ZXN0IlsKHEJhdGNoUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2USOwoJcmVzcG9uc2VzGAEgAygLMiguc2FsZ2EudGlja2V0LnYxLlJlY29yZERlYWRsaW5lc1Jlc3BvbnNlIr0BChZSZWNvcmREZWFkbGluZXNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSNQoRcmVzcG9uc2VfZGVhZGxpbmUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjcKE3Jlc29sdXRpb25fZGVhZGxpbmUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHJldmlzaW9uGAUgASgDIioKF1JlY29yZERlYWRsaW5lc1Jlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgiigIKF1JlY29yZENsb2NrRXZlbnRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSEAoIZXZlbnRfaWQYAyABKAkSKwoEa2luZBgEIAEoDjIdLnNhbGdhLnRpY2tldC52MS5TbGFFdmVudEtpbmQSKAoFY2xvY2sYBSABKA4yGS5zYWxnYS50aWNrZXQudjEuU2xhQ2xvY2sSDQoFY3ljbGUYBiABKAUSDAoEc3RlcBgHIAEoBRIYChBlc2NhbGF0aW9uX2xldmVsGAggASgFEiwKCGRlYWRsaW5lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIrChhSZWNvcmRDbG9ja0V2ZW50UmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCKvAQoWUmVjb3JkR2J2QWNjZXNzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEgoKdGlja2V0X2lkcxgCIAMoCRIPCgdzdWJqZWN0GAMgASgJEg0KBXJvbGVzGAQgAygJEg4KBmFjdGlvbhgFIAEoCRIQCghldmVudF9pZBgGIAEoCRIvCgthY2Nlc3NfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKgoXUmVjb3JkR2J2QWNjZXNzUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCIiChNWZXJpZnlBcGlLZXlSZXF1ZXN0EgsKA2tleRgBIAEoCSJOChRWZXJpZnlBcGlLZXlSZXNwb25zZRIOCgZ0ZW5hbnQYASABKAkSEQoJY2xpZW50X2lkGAIgASgJEhMKC2NsaWVudF9uYW1lGAMgASgJIsYDChhMaXN0UHVibGljVGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEgsKA2lkcxgCIAMoCRItCgpjYXRlZ29yaWVzGAMgAygOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5Ei8KCHN0YXR1c2VzGAQgAygOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNdXBkYXRlZF9hZnRlchgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOdXBkYXRlZF9iZWZvcmUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiUKBG5lYXIYCSABKAsyFy5zYWxnYS50aWNrZXQudjEuQ2lyY2xlEhEKCXBhZ2Vfc2l6ZRgKIAEoBRIOCgZvZmZzZXQYCyABKAUSFQoNaW5jbHVkZV9ub3RlcxgMIAEoCCJZChlMaXN0UHVibGljVGlja2V0c1Jlc3BvbnNlEi4KB3RpY2tldHMYASADKAsyHS5zYWxnYS50aWNrZXQudjEuUHVibGljVGlja2V0EgwKBG1vcmUYAiABKAgiSwoWR2V0UHVibGljVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSCgoCaWQYAiABKAkSFQoNaW5jbHVkZV9ub3RlcxgDIAEoCCJIChdHZXRQdWJsaWNUaWNrZXRSZXNwb25zZRItCgZ0aWNrZXQYASABKAsyHS5zYWxnYS50aWNrZXQudjEuUHVibGljVGlja2V0IpgDChlTdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgljbGllbnRfaWQYAiABKAkSKwoIY2F0ZWdvcnkYAyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSEwoLZGVzY3JpcHRpb24YBCABKAkSKQoIbG9jYXRpb24YBSABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEg8KB2FkZHJlc3MYBiABKAkSKwoIcmVwb3J0ZXIYByABKAsyGS5zYWxnYS50aWNrZXQudjEuUmVwb3J0ZXISEQoJbWVkaWFfdXJsGAggASgJEk4KCmF0dHJpYnV0ZXMYCSADKAsyOi5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0UmVxdWVzdC5BdHRyaWJ1dGVzRW50cnkSFwoPaWRlbXBvdGVuY3lfa2V5GAogASgJGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjsKGlN1Ym1pdFB1YmxpY1JlcG9ydFJlc3BvbnNlEgoKAmlkGAEgASgJEhEKCXJlZmVyZW5jZRgCIAEoCSKrAQoiU3VibWl0UHVibGljUmVwb3J0V2l0aE1lZGlhUmVxdWVzdBI8CgZyZXBvcnQYASABKAsyKi5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0UmVxdWVzdEgAEi8KBGZpbGUYAiABKAsyHy5zYWxnYS50aWNrZXQudjEuQXR0YWNobWVudEZpbGVIABIOCgRkYXRhGAMgASgMSABCBgoEcGFydCJECiNTdWJtaXRQdWJsaWNSZXBvcnRXaXRoTWVkaWFSZXNwb25zZRIKCgJpZBgBIAEoCRIRCglyZWZlcmVuY2UYAiABKAkqZQoMU2xhRXZlbnRLaW5kEh4KGlNMQV9FVkVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASGgoWU0xBX0VWRU5UX0tJTkRfV0FSTklORxABEhkKFVNMQV9FVkVOVF9LSU5EX0JSRUFDSBACKlcKCFNsYUNsb2NrEhkKFVNMQV9DTE9DS19VTlNQRUNJRklFRBAAEhYKElNMQV9DTE9DS19SRVNQT05TRRABEhgKFFNMQV9DTE9DS19SRVNPTFVUSU9OEAIy4wkKFVRpY2tldEludGVybmFsU2VydmljZRJnChBSZWNvcmRBc3NpZ25tZW50Eiguc2FsZ2EudGlja2V0LnYxLlJlY29yZEFzc2lnbm1lbnRSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLlJlY29yZEFzc2lnbm1lbnRSZXNwb25zZRJkCg9SZWNvcmREZWFkbGluZXMSJy5zYWxnYS50aWNrZXQudjEuUmVjb3JkRGVhZGxpbmVzUmVxdWVzdBooLnNhbGdhLnRpY2tldC52MS5SZWNvcmREZWFkbGluZXNSZXNwb25zZRJzChRCYXRjaFJlY29yZERlYWRsaW5lcxIsLnNhbGdhLnRpY2tldC52MS5CYXRjaFJlY29yZERlYWRsaW5lc1JlcXVlc3QaLS5zYWxnYS50aWNrZXQudjEuQmF0Y2hSZWNvcmREZWFkbGluZXNSZXNwb25zZRJnChBSZWNvcmRDbG9ja0V2ZW50Eiguc2FsZ2EudGlja2V0LnYxLlJlY29yZENsb2NrRXZlbnRSZXF1ZXN0Gikuc2FsZ2EudGlja2V0LnYxLlJlY29yZENsb2NrRXZlbnRSZXNwb25zZRJkCg9SZWNvcmRHYnZBY2Nlc3MSJy5zYWxnYS50aWNrZXQudjEuUmVjb3JkR2J2QWNjZXNzUmVxdWVzdBooLnNhbGdhLnRpY2tldC52MS5SZWNvcmRHYnZBY2Nlc3NSZXNwb25zZRJbCgxWZXJpZnlBcGlLZXkSJC5zYWxnYS50aWNrZXQudjEuVmVyaWZ5QXBpS2V5UmVxdWVzdBolLnNhbGdhLnRpY2tldC52MS5WZXJpZnlBcGlLZXlSZXNwb25zZRJvChFMaXN0UHVibGljVGlja2V0cxIpLnNhbGdhLnRpY2tldC52MS5MaXN0UHVibGljVGlja2V0c1JlcXVlc3QaKi5zYWxnYS50aWNrZXQudjEuTGlzdFB1YmxpY1RpY2tldHNSZXNwb25zZSIDkAICEmkKD0dldFB1YmxpY1RpY2tldBInLnNhbGdhLnRpY2tldC52MS5HZXRQdWJsaWNUaWNrZXRSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLkdldFB1YmxpY1RpY2tldFJlc3BvbnNlIgOQAgISbQoSU3VibWl0UHVibGljUmVwb3J0Eiouc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFJlcXVlc3QaKy5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0UmVzcG9uc2USigEKG1N1Ym1pdFB1YmxpY1JlcG9ydFdpdGhNZWRpYRIzLnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRXaXRoTWVkaWFSZXF1ZXN0GjQuc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFdpdGhNZWRpYVJlc3BvbnNlKAESgQEKGERvd25sb2FkUHVibGljQXR0YWNobWVudBIwLnNhbGdhLnRpY2tldC52MS5Eb3dubG9hZFB1YmxpY0F0dGFjaG1lbnRSZXF1ZXN0GjEuc2FsZ2EudGlja2V0LnYxLkRvd25sb2FkUHVibGljQXR0YWNobWVudFJlc3BvbnNlMAFCzQEKE2NvbS5zYWxnYS50aWNrZXQudjFCGlRpY2tldEludGVybmFsU2VydmljZVByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3RpY2tldC92MTt0aWNrZXR2MaICA1NUWKoCD1NhbGdhLlRpY2tldC5WMcoCD1NhbGdhXFRpY2tldFxWMeICG1NhbGdhXFRpY2tldFxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpUaWNrZXQ6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_attachment, file_salga_ticket_v1_public_ticket, file_salga_ticket_v1_ticket, file_salga_ticket_v1_ticket_service]);
 
 /**
  * RecordAssignmentRequest is the input of TicketInternalService.RecordAssignment.
@@ -133,6 +133,55 @@ export const RecordAssignmentResponseSchema: GenMessage<RecordAssignmentResponse
   messageDesc(file_salga_ticket_v1_ticket_internal_service, 1);
 
 /**
+ * BatchRecordDeadlinesRequest is the input of TicketInternalService.BatchRecordDeadlines.
+ *
+ * @generated from message salga.ticket.v1.BatchRecordDeadlinesRequest
+ */
+export type BatchRecordDeadlinesRequest = Message<"salga.ticket.v1.BatchRecordDeadlinesRequest"> & {
+  /**
+   * Tenant of every request.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The deadlines to record, each of the tenant.
+   *
+   * @generated from field: repeated salga.ticket.v1.RecordDeadlinesRequest requests = 2;
+   */
+  requests: RecordDeadlinesRequest[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.BatchRecordDeadlinesRequest.
+ * Use `create(BatchRecordDeadlinesRequestSchema)` to create a new message.
+ */
+export const BatchRecordDeadlinesRequestSchema: GenMessage<BatchRecordDeadlinesRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 2);
+
+/**
+ * BatchRecordDeadlinesResponse is the output of TicketInternalService.BatchRecordDeadlines.
+ *
+ * @generated from message salga.ticket.v1.BatchRecordDeadlinesResponse
+ */
+export type BatchRecordDeadlinesResponse = Message<"salga.ticket.v1.BatchRecordDeadlinesResponse"> & {
+  /**
+   * One response per request, in their order.
+   *
+   * @generated from field: repeated salga.ticket.v1.RecordDeadlinesResponse responses = 1;
+   */
+  responses: RecordDeadlinesResponse[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.BatchRecordDeadlinesResponse.
+ * Use `create(BatchRecordDeadlinesResponseSchema)` to create a new message.
+ */
+export const BatchRecordDeadlinesResponseSchema: GenMessage<BatchRecordDeadlinesResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 3);
+
+/**
  * RecordDeadlinesRequest is the input of TicketInternalService.RecordDeadlines.
  *
  * @generated from message salga.ticket.v1.RecordDeadlinesRequest
@@ -179,7 +228,7 @@ export type RecordDeadlinesRequest = Message<"salga.ticket.v1.RecordDeadlinesReq
  * Use `create(RecordDeadlinesRequestSchema)` to create a new message.
  */
 export const RecordDeadlinesRequestSchema: GenMessage<RecordDeadlinesRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 2);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 4);
 
 /**
  * RecordDeadlinesResponse is the output of TicketInternalService.RecordDeadlines.
@@ -200,7 +249,7 @@ export type RecordDeadlinesResponse = Message<"salga.ticket.v1.RecordDeadlinesRe
  * Use `create(RecordDeadlinesResponseSchema)` to create a new message.
  */
 export const RecordDeadlinesResponseSchema: GenMessage<RecordDeadlinesResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 3);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 5);
 
 /**
  * RecordClockEventRequest is the input of TicketInternalService.RecordClockEvent.
@@ -277,7 +326,7 @@ export type RecordClockEventRequest = Message<"salga.ticket.v1.RecordClockEventR
  * Use `create(RecordClockEventRequestSchema)` to create a new message.
  */
 export const RecordClockEventRequestSchema: GenMessage<RecordClockEventRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 4);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 6);
 
 /**
  * RecordClockEventResponse is the output of TicketInternalService.RecordClockEvent.
@@ -298,7 +347,7 @@ export type RecordClockEventResponse = Message<"salga.ticket.v1.RecordClockEvent
  * Use `create(RecordClockEventResponseSchema)` to create a new message.
  */
 export const RecordClockEventResponseSchema: GenMessage<RecordClockEventResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 5);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 7);
 
 /**
  * RecordGbvAccessRequest is the input of TicketInternalService.RecordGbvAccess.
@@ -363,7 +412,7 @@ export type RecordGbvAccessRequest = Message<"salga.ticket.v1.RecordGbvAccessReq
  * Use `create(RecordGbvAccessRequestSchema)` to create a new message.
  */
 export const RecordGbvAccessRequestSchema: GenMessage<RecordGbvAccessRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 6);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 8);
 
 /**
  * RecordGbvAccessResponse is the output of TicketInternalService.RecordGbvAccess.
@@ -384,7 +433,7 @@ export type RecordGbvAccessResponse = Message<"salga.ticket.v1.RecordGbvAccessRe
  * Use `create(RecordGbvAccessResponseSchema)` to create a new message.
  */
 export const RecordGbvAccessResponseSchema: GenMessage<RecordGbvAccessResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 7);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 9);
 
 /**
  * VerifyApiKeyRequest is the input of TicketInternalService.VerifyApiKey.
@@ -405,7 +454,7 @@ export type VerifyApiKeyRequest = Message<"salga.ticket.v1.VerifyApiKeyRequest">
  * Use `create(VerifyApiKeyRequestSchema)` to create a new message.
  */
 export const VerifyApiKeyRequestSchema: GenMessage<VerifyApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 8);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 10);
 
 /**
  * VerifyApiKeyResponse is the output of TicketInternalService.VerifyApiKey.
@@ -440,7 +489,7 @@ export type VerifyApiKeyResponse = Message<"salga.ticket.v1.VerifyApiKeyResponse
  * Use `create(VerifyApiKeyResponseSchema)` to create a new message.
  */
 export const VerifyApiKeyResponseSchema: GenMessage<VerifyApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 9);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 11);
 
 /**
  * ListPublicTicketsRequest is the input of TicketInternalService.ListPublicTickets.
@@ -538,7 +587,7 @@ export type ListPublicTicketsRequest = Message<"salga.ticket.v1.ListPublicTicket
  * Use `create(ListPublicTicketsRequestSchema)` to create a new message.
  */
 export const ListPublicTicketsRequestSchema: GenMessage<ListPublicTicketsRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 10);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 12);
 
 /**
  * ListPublicTicketsResponse is the output of TicketInternalService.ListPublicTickets.
@@ -566,7 +615,7 @@ export type ListPublicTicketsResponse = Message<"salga.ticket.v1.ListPublicTicke
  * Use `create(ListPublicTicketsResponseSchema)` to create a new message.
  */
 export const ListPublicTicketsResponseSchema: GenMessage<ListPublicTicketsResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 11);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 13);
 
 /**
  * GetPublicTicketRequest is the input of TicketInternalService.GetPublicTicket.
@@ -601,7 +650,7 @@ export type GetPublicTicketRequest = Message<"salga.ticket.v1.GetPublicTicketReq
  * Use `create(GetPublicTicketRequestSchema)` to create a new message.
  */
 export const GetPublicTicketRequestSchema: GenMessage<GetPublicTicketRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 12);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 14);
 
 /**
  * GetPublicTicketResponse is the output of TicketInternalService.GetPublicTicket.
@@ -622,7 +671,7 @@ export type GetPublicTicketResponse = Message<"salga.ticket.v1.GetPublicTicketRe
  * Use `create(GetPublicTicketResponseSchema)` to create a new message.
  */
 export const GetPublicTicketResponseSchema: GenMessage<GetPublicTicketResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 13);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 15);
 
 /**
  * SubmitPublicReportRequest is the input of TicketInternalService.SubmitPublicReport.
@@ -710,7 +759,7 @@ export type SubmitPublicReportRequest = Message<"salga.ticket.v1.SubmitPublicRep
  * Use `create(SubmitPublicReportRequestSchema)` to create a new message.
  */
 export const SubmitPublicReportRequestSchema: GenMessage<SubmitPublicReportRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 14);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 16);
 
 /**
  * SubmitPublicReportResponse is the output of TicketInternalService.SubmitPublicReport.
@@ -738,7 +787,7 @@ export type SubmitPublicReportResponse = Message<"salga.ticket.v1.SubmitPublicRe
  * Use `create(SubmitPublicReportResponseSchema)` to create a new message.
  */
 export const SubmitPublicReportResponseSchema: GenMessage<SubmitPublicReportResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 15);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 17);
 
 /**
  * SubmitPublicReportWithMediaRequest is one message of the client stream of
@@ -786,7 +835,7 @@ export type SubmitPublicReportWithMediaRequest = Message<"salga.ticket.v1.Submit
  * Use `create(SubmitPublicReportWithMediaRequestSchema)` to create a new message.
  */
 export const SubmitPublicReportWithMediaRequestSchema: GenMessage<SubmitPublicReportWithMediaRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 16);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 18);
 
 /**
  * SubmitPublicReportWithMediaResponse is the output of
@@ -815,7 +864,7 @@ export type SubmitPublicReportWithMediaResponse = Message<"salga.ticket.v1.Submi
  * Use `create(SubmitPublicReportWithMediaResponseSchema)` to create a new message.
  */
 export const SubmitPublicReportWithMediaResponseSchema: GenMessage<SubmitPublicReportWithMediaResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 17);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 19);
 
 /**
  * SlaEventKind is what an SLA clock event says.
@@ -918,6 +967,19 @@ export const TicketInternalService: GenService<{
     methodKind: "unary";
     input: typeof RecordDeadlinesRequestSchema;
     output: typeof RecordDeadlinesResponseSchema;
+  },
+  /**
+   * BatchRecordDeadlines is RecordDeadlines for up to 500 tickets of the
+   * tenant in one transaction, each applied as RecordDeadlines would apply
+   * it alone (idempotent by its own revision). It fails as a whole when one
+   * request fails; the sender then delivers them one by one.
+   *
+   * @generated from rpc salga.ticket.v1.TicketInternalService.BatchRecordDeadlines
+   */
+  batchRecordDeadlines: {
+    methodKind: "unary";
+    input: typeof BatchRecordDeadlinesRequestSchema;
+    output: typeof BatchRecordDeadlinesResponseSchema;
   },
   /**
    * RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
