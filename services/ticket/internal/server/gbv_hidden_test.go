@@ -64,6 +64,11 @@ var byTicketID = map[string]idCall{
 		return h.internal.RecordDeadlines(ctx, &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: 99,
 			ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))})
 	}},
+	rpcBatchRecordAssignments: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.internal.BatchRecordAssignments(ctx, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordAssignmentRequest{{Tenant: "CPT", TicketId: id, AssignmentId: uuid.NewString(),
+				TeamId: "t", TeamName: "Roads", Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, AssignTime: timestamppb.Now()}}})
+	}},
 	rpcBatchRecordDeadlines: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.BatchRecordDeadlines(ctx, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
 			Requests: []*ticketv1.RecordDeadlinesRequest{{Tenant: "CPT", TicketId: id, Revision: 99,

@@ -12,20 +12,42 @@ import (
 
 // RecordAssignment implements TicketInternalService.
 func (s *Server) RecordAssignment(ctx context.Context, req *ticketv1.RecordAssignmentRequest) (*ticketv1.RecordAssignmentResponse, error) {
-	var at time.Time
-	if req.GetAssignTime() != nil {
-		at = req.GetAssignTime().AsTime()
-	}
-	ok, err := s.app.RecordAssignment(ctx, domain.Assignment{
-		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), AssignmentID: req.GetAssignmentId(),
-		TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
-		Reason: vocab.Word(req.GetReason()), EscalationLevel: req.GetEscalationLevel(), AssignTime: at,
-		WardCode: req.GetWardCode(),
-	})
+	ok, err := s.app.RecordAssignment(ctx, *assignmentIn(req))
 	if err != nil {
 		return nil, err
 	}
 	return &ticketv1.RecordAssignmentResponse{Applied: ok}, nil
+}
+
+// BatchRecordAssignments implements TicketInternalService.
+func (s *Server) BatchRecordAssignments(ctx context.Context, req *ticketv1.BatchRecordAssignmentsRequest) (*ticketv1.BatchRecordAssignmentsResponse, error) {
+	b := access.Batch[*domain.Assignment]{Tenant: req.GetTenant()}
+	for _, r := range req.GetRequests() {
+		b.Items = append(b.Items, assignmentIn(r))
+	}
+	applied, err := s.app.BatchRecordAssignments(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	out := &ticketv1.BatchRecordAssignmentsResponse{}
+	for _, ok := range applied {
+		out.Responses = append(out.Responses, &ticketv1.RecordAssignmentResponse{Applied: ok})
+	}
+	return out, nil
+}
+
+// assignmentIn is the domain input of req.
+func assignmentIn(req *ticketv1.RecordAssignmentRequest) *domain.Assignment {
+	var at time.Time
+	if req.GetAssignTime() != nil {
+		at = req.GetAssignTime().AsTime()
+	}
+	return &domain.Assignment{
+		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), AssignmentID: req.GetAssignmentId(),
+		TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
+		Reason: vocab.Word(req.GetReason()), EscalationLevel: req.GetEscalationLevel(), AssignTime: at,
+		WardCode: req.GetWardCode(),
+	}
 }
 
 // BatchRecordDeadlines implements TicketInternalService.

@@ -20,6 +20,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	TicketInternalService_RecordAssignment_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
+	TicketInternalService_BatchRecordAssignments_FullMethodName      = "/salga.ticket.v1.TicketInternalService/BatchRecordAssignments"
 	TicketInternalService_RecordDeadlines_FullMethodName             = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
 	TicketInternalService_BatchRecordDeadlines_FullMethodName        = "/salga.ticket.v1.TicketInternalService/BatchRecordDeadlines"
 	TicketInternalService_RecordClockEvent_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
@@ -46,6 +47,11 @@ type TicketInternalServiceClient interface {
 	// Older assignments than the one recorded are ignored, so redelivery and
 	// reordering are harmless.
 	RecordAssignment(ctx context.Context, in *RecordAssignmentRequest, opts ...grpc.CallOption) (*RecordAssignmentResponse, error)
+	// BatchRecordAssignments is RecordAssignment for up to 500 assignments of
+	// the tenant in one transaction, each applied as RecordAssignment would
+	// apply it alone (idempotent by its own assignment_id). It fails as a
+	// whole when one request fails; the sender then delivers them one by one.
+	BatchRecordAssignments(ctx context.Context, in *BatchRecordAssignmentsRequest, opts ...grpc.CallOption) (*BatchRecordAssignmentsResponse, error)
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(ctx context.Context, in *RecordDeadlinesRequest, opts ...grpc.CallOption) (*RecordDeadlinesResponse, error)
@@ -101,6 +107,16 @@ func (c *ticketInternalServiceClient) RecordAssignment(ctx context.Context, in *
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordAssignmentResponse)
 	err := c.cc.Invoke(ctx, TicketInternalService_RecordAssignment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) BatchRecordAssignments(ctx context.Context, in *BatchRecordAssignmentsRequest, opts ...grpc.CallOption) (*BatchRecordAssignmentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRecordAssignmentsResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_BatchRecordAssignments_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +249,11 @@ type TicketInternalServiceServer interface {
 	// Older assignments than the one recorded are ignored, so redelivery and
 	// reordering are harmless.
 	RecordAssignment(context.Context, *RecordAssignmentRequest) (*RecordAssignmentResponse, error)
+	// BatchRecordAssignments is RecordAssignment for up to 500 assignments of
+	// the tenant in one transaction, each applied as RecordAssignment would
+	// apply it alone (idempotent by its own assignment_id). It fails as a
+	// whole when one request fails; the sender then delivers them one by one.
+	BatchRecordAssignments(context.Context, *BatchRecordAssignmentsRequest) (*BatchRecordAssignmentsResponse, error)
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error)
@@ -286,6 +307,9 @@ type UnimplementedTicketInternalServiceServer struct{}
 
 func (UnimplementedTicketInternalServiceServer) RecordAssignment(context.Context, *RecordAssignmentRequest) (*RecordAssignmentResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordAssignment not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) BatchRecordAssignments(context.Context, *BatchRecordAssignmentsRequest) (*BatchRecordAssignmentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRecordAssignments not implemented")
 }
 func (UnimplementedTicketInternalServiceServer) RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordDeadlines not implemented")
@@ -352,6 +376,24 @@ func _TicketInternalService_RecordAssignment_Handler(srv interface{}, ctx contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(TicketInternalServiceServer).RecordAssignment(ctx, req.(*RecordAssignmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_BatchRecordAssignments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRecordAssignmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).BatchRecordAssignments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_BatchRecordAssignments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).BatchRecordAssignments(ctx, req.(*BatchRecordAssignmentsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -528,6 +570,10 @@ var TicketInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordAssignment",
 			Handler:    _TicketInternalService_RecordAssignment_Handler,
+		},
+		{
+			MethodName: "BatchRecordAssignments",
+			Handler:    _TicketInternalService_BatchRecordAssignments_Handler,
 		},
 		{
 			MethodName: "RecordDeadlines",
