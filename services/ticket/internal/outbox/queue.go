@@ -38,7 +38,7 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 		}})
 	}
 	if peers.SLA != nil {
-		qs = append(qs, queue.Queue{Name: QueueSLA, Workers: []queue.Worker{queue.Work(&slaEventWorker{client: peers.SLA})}})
+		qs = append(qs, queue.Queue{Name: QueueSLA, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{queue.Work(newSLAEventWorker(peers.SLA))}})
 	}
 	if peers.Notify != nil {
 		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&notifyWorker{client: peers.Notify, keys: peers.Keys})}})

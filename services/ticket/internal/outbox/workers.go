@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+
+	"github.com/salga/trustengine/libs/queue"
 )
 
 // RoutingClient is what the workers need of the routing service; the gRPC
@@ -20,6 +22,9 @@ type RoutingClient interface {
 type SLAClient interface {
 	// RecordTicketEvent feeds one ticket event to the clocks.
 	RecordTicketEvent(ctx context.Context, a SLAEventArgs) error
+	// BatchRecordTicketEvents feeds many events of tenant's tickets to the
+	// clocks in one call.
+	BatchRecordTicketEvents(ctx context.Context, tenant string, as []SLAEventArgs) error
 }
 
 // routeTicketWorker delivers RouteTicketArgs.
@@ -50,15 +55,20 @@ func (w *routingStatusWorker) Work(ctx context.Context, job *river.Job[RoutingSt
 	return nil
 }
 
-// slaEventWorker delivers SLAEventArgs.
+// slaEventWorker delivers SLAEventArgs, those of a tenant running at once
+// in one BatchRecordTicketEvents.
 type slaEventWorker struct {
 	river.WorkerDefaults[SLAEventArgs]
-	client SLAClient
+	batch *queue.Batcher[SLAEventArgs]
+}
+
+func newSLAEventWorker(c SLAClient) *slaEventWorker {
+	return &slaEventWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRecordTicketEvents, c.RecordTicketEvent)}
 }
 
 // Work implements river.Worker.
 func (w *slaEventWorker) Work(ctx context.Context, job *river.Job[SLAEventArgs]) error {
-	if err := w.client.RecordTicketEvent(ctx, job.Args); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, job.Args); err != nil {
 		return fmt.Errorf("outbox: sla event %s: %w", job.Args.EventID, err)
 	}
 	return nil
