@@ -34,6 +34,14 @@ type recorder struct{ queuetest.Peer }
 func (r *recorder) RouteTicket(_ context.Context, a outbox.RouteTicketArgs) error {
 	return r.Deliver("route", a)
 }
+func (r *recorder) BatchRouteTickets(_ context.Context, _ string, as []outbox.RouteTicketArgs) error {
+	for _, a := range as {
+		if err := r.Deliver("route", a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 func (r *recorder) RecordTicketStatus(_ context.Context, a outbox.RoutingStatusArgs) error {
 	return r.Deliver("status", a)
 }

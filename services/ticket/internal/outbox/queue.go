@@ -32,8 +32,8 @@ type Peers struct {
 func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Client, error) {
 	var qs []queue.Queue
 	if peers.Routing != nil {
-		qs = append(qs, queue.Queue{Name: QueueRouting, Workers: []queue.Worker{
-			queue.Work(&routeTicketWorker{client: peers.Routing}),
+		qs = append(qs, queue.Queue{Name: QueueRouting, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{
+			queue.Work(newRouteTicketWorker(peers.Routing)),
 			queue.Work(&routingStatusWorker{client: peers.Routing}),
 		}})
 	}

@@ -14,6 +14,9 @@ import (
 type RoutingClient interface {
 	// RouteTicket asks routing to assign a new ticket.
 	RouteTicket(ctx context.Context, a RouteTicketArgs) error
+	// BatchRouteTickets asks routing to assign many new tickets of tenant
+	// in one call.
+	BatchRouteTickets(ctx context.Context, tenant string, as []RouteTicketArgs) error
 	// RecordTicketStatus tells routing a ticket's status.
 	RecordTicketStatus(ctx context.Context, a RoutingStatusArgs) error
 }
@@ -27,15 +30,20 @@ type SLAClient interface {
 	BatchRecordTicketEvents(ctx context.Context, tenant string, as []SLAEventArgs) error
 }
 
-// routeTicketWorker delivers RouteTicketArgs.
+// routeTicketWorker delivers RouteTicketArgs, those of a tenant running at
+// once in one BatchRouteTickets.
 type routeTicketWorker struct {
 	river.WorkerDefaults[RouteTicketArgs]
-	client RoutingClient
+	batch *queue.Batcher[RouteTicketArgs]
+}
+
+func newRouteTicketWorker(c RoutingClient) *routeTicketWorker {
+	return &routeTicketWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRouteTickets, c.RouteTicket)}
 }
 
 // Work implements river.Worker; an error makes River retry with backoff.
 func (w *routeTicketWorker) Work(ctx context.Context, job *river.Job[RouteTicketArgs]) error {
-	if err := w.client.RouteTicket(ctx, job.Args); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, job.Args); err != nil {
 		return fmt.Errorf("outbox: route ticket %s: %w", job.Args.TicketID, err)
 	}
 	return nil
