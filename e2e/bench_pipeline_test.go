@@ -1,6 +1,11 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,9 +25,10 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 	// Two runs: one drain of 10,000 tickets takes about two minutes on two
 	// cores, and the whole of make bench must stay under fifteen.
 	runs := min(2, r.Runs)
-	var createRates, drainRates, drainSecs, ratios []float64
+	var createRates, drainRates, drainSecs, ratios, commits, cpu []float64
 	for range runs {
 		s.waitDelivered(tenant, 10*time.Minute)
+		commits0, cpu0 := s.commits(b), s.serviceCPU()
 		start := time.Now()
 		took, _, err := loadRun(n, 16, grpcCreates(tc))
 		if err != nil {
@@ -30,6 +36,8 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 		}
 		done := s.waitDelivered(tenant, 10*time.Minute)
 		all := done.Sub(start)
+		commits = append(commits, float64(s.commits(b)-commits0)/float64(n))
+		cpu = append(cpu, (s.serviceCPU()-cpu0).Seconds()*1000/float64(n))
 		createRates = append(createRates, perSecond(n, took))
 		drainRates = append(drainRates, perSecond(n, all))
 		drainSecs = append(drainSecs, all.Seconds())
@@ -40,6 +48,8 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 	r.add("4 pipeline", "time from first create until all routed and clocked", "s", spreadOf(drainSecs))
 	r.add("4 pipeline", "drain rate (tickets / that time)", "tickets/s", spreadOf(drainRates))
 	r.ratioRow("4 pipeline", "drain rate", drainRates, 16)
+	r.add("4 pipeline", "commits per ticket (the suite's database, River's polling included)", "commits", spreadOf(commits))
+	r.add("4 pipeline", "CPU of the suite's processes per ticket (Postgres not included)", "ms", spreadOf(cpu))
 	drain := spreadOf(drainRates).Median
 	r.goal("4: pipeline drain rate / create rate", spreadOf(ratios).Median, true, 0.5)
 	r.mu.Lock()
@@ -50,4 +60,44 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 	}
 	r.goal("4: pipeline drain rate, tickets/s end to end", drain, true, 1000)
 	r.note("Pipeline: %d tickets per run, %d runs; done means the ticket shows its team and both SLA deadlines (polled every 100 ms).", n, runs)
+}
+
+// commits is how many transactions the suite's database has committed
+// (pg_stat_database, read after the statistics of finished transactions
+// have been flushed).
+func (s *suite) commits(b *testing.B) int64 {
+	time.Sleep(1500 * time.Millisecond)
+	var n int64
+	err := s.db.QueryRow(context.Background(), `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n)
+	if err != nil {
+		b.Fatalf("commits: %v", err)
+	}
+	return n
+}
+
+// serviceCPU is the CPU time the suite's processes have used so far
+// (user and system, /proc/<pid>/stat, in clock ticks of 10 ms).
+func (s *suite) serviceCPU() time.Duration {
+	var ticks int64
+	for _, p := range s.procs {
+		p.mu.Lock()
+		cmd := p.cmd
+		p.mu.Unlock()
+		if cmd == nil || cmd.Process == nil {
+			continue
+		}
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+		if err != nil {
+			continue
+		}
+		// The fields after the command's name, which is in parentheses:
+		// utime and stime are the 12th and 13th.
+		f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			st, _ := strconv.ParseInt(f[12], 10, 64)
+			ticks += u + st
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
 }
