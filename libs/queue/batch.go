@@ -10,13 +10,12 @@ import (
 const (
 	// BatchSize is the most jobs one consumer call carries.
 	BatchSize = 100
-	// BatchSlots is how many batches of one key a process sends at once:
-	// one, so that the jobs that arrive while it is committed make the
-	// next batch instead of going out alone.
-	BatchSlots = 1
-	// BatchWorkers is the queue's Queue.MaxWorkers: a batch in flight and
-	// the next one gathering.
-	BatchWorkers = 2 * BatchSize
+	// BatchSlots is how many batches of one key a process sends at once,
+	// so that one batch is gathered while another is committed.
+	BatchSlots = 2
+	// BatchWorkers is the queue's Queue.MaxWorkers: enough running jobs
+	// to fill every slot's batch.
+	BatchWorkers = BatchSize * BatchSlots
 )
 
 // Batcher gathers the deliveries that the workers of one job kind make at
