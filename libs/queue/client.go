@@ -33,6 +33,10 @@ type Queue struct {
 	Name string
 	// Workers are the workers of the queue's job kinds.
 	Workers []Worker
+	// MaxWorkers is how many of its jobs run at once in one process; 0
+	// means the package's MaxWorkers. A queue whose workers deliver
+	// through a Batcher sets more: its waiting jobs make the next batch.
+	MaxWorkers int
 }
 
 // Options configure a service's client.
@@ -85,7 +89,11 @@ func New(o Options) (*Client, error) {
 			for _, w := range q.Workers {
 				w(cfg.Workers)
 			}
-			cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: MaxWorkers}
+			n := MaxWorkers
+			if q.MaxWorkers > 0 {
+				n = q.MaxWorkers
+			}
+			cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: n}
 		}
 		cfg.PeriodicJobs = o.Periodic
 	}

@@ -2,11 +2,14 @@ package outbox_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
@@ -31,6 +34,15 @@ func (r *recorder) RecordAssignment(_ context.Context, a outbox.RecordAssignment
 	return r.Deliver("assignment", a)
 }
 
+func (r *recorder) BatchRecordAssignments(_ context.Context, _ string, as []outbox.RecordAssignmentArgs) error {
+	for _, a := range as {
+		if err := r.Deliver("assignment", a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *recorder) RecordGBVAccess(_ context.Context, a outbox.RecordGBVAccessArgs) error {
 	return r.Deliver("access", a)
 }
@@ -52,12 +64,7 @@ func (r *recorder) delivered() ([]outbox.RecordAssignmentArgs, []outbox.RecordGB
 
 func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.NewDB(t, "routing_outbox", func(ctx context.Context, p *pgxpool.Pool) error {
-		if err := pg.Prepare(ctx, p, "routing", migrations.FS); err != nil {
-			return err
-		}
-		return queue.Migrate(ctx, p, outbox.Schema)
-	})
+	pool := pgtest.NewDB(t, "routing_outbox", setup)
 	peer := &recorder{}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client, err := outbox.NewQueue(pool, quiet, outbox.Peers{Ticket: peer})
@@ -104,4 +111,77 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	require.Contains(t, got, "a0", "the default queue's job")
 	require.Equal(t, []outbox.RecordGBVAccessArgs{{Tenant: "CPT", TicketIDs: []string{"t1", "t2"}, Subject: "liaison",
 		Roles: []string{"saps_liaison"}, Action: "routing.ListTeamQueue", EventID: "e1", Time: at}}, accesses)
+}
+
+func setup(ctx context.Context, p *pgxpool.Pool) error {
+	if err := pg.Prepare(ctx, p, "routing", migrations.FS); err != nil {
+		return err
+	}
+	return queue.Migrate(ctx, p, outbox.Schema)
+}
+
+// slowTicket is a ticket service whose batch calls take a while, so the
+// deliveries that arrive meanwhile wait for the next batch.
+type slowTicket struct {
+	recorder
+	mu      sync.Mutex
+	batches []int
+	got     map[string]int
+	alone   int
+}
+
+func (s *slowTicket) BatchRecordAssignments(_ context.Context, tenant string, as []outbox.RecordAssignmentArgs) error {
+	time.Sleep(100 * time.Millisecond)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.batches = append(s.batches, len(as))
+	for _, a := range as {
+		if a.Tenant != tenant {
+			return fmt.Errorf("a batch of %s carried a job of %s", tenant, a.Tenant)
+		}
+		s.got[a.AssignmentID]++
+	}
+	return nil
+}
+
+func (s *slowTicket) RecordAssignment(context.Context, outbox.RecordAssignmentArgs) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.alone++
+	return nil
+}
+
+func TestAssignmentsOfATenantGoInBatches(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t, "routing_outbox", setup)
+	peer := &slowTicket{got: map[string]int{}}
+	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Ticket: peer})
+	require.NoError(t, err)
+	ev := outbox.NewEnqueuer(client)
+	const n = 60
+	require.NoError(t, pg.InTx(t.Context(), pool, pg.Scope{AllTenants: true}, func(tx pgx.Tx) error {
+		for i := range n {
+			a := domain.Assignment{ID: uuid.NewString(), Tenant: []string{"CPT", "JHB"}[i%2], TicketID: uuid.NewString(), TeamID: "team",
+				TeamName: "Water", Reason: word.ReasonGeospatial, CreatedAt: time.Now()}
+			if err := ev.AssignmentChanged(t.Context(), tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, client.Start(t.Context()))
+	require.Eventually(t, func() bool {
+		var left int
+		require.NoError(t, pool.QueryRow(t.Context(), `SELECT count(*) FROM routing.river_job WHERE state <> 'completed'`).Scan(&left))
+		return left == 0
+	}, 30*time.Second, 50*time.Millisecond, "every job completes")
+	require.NoError(t, client.Stop(t.Context()))
+	peer.mu.Lock()
+	defer peer.mu.Unlock()
+	require.Len(t, peer.got, n, "every assignment was delivered")
+	for id, times := range peer.got {
+		require.Equal(t, 1, times, "assignment %s delivered once", id)
+	}
+	require.Zero(t, peer.alone)
+	require.Less(t, len(peer.batches), n/4, "the jobs went in a few batches: %v", peer.batches)
 }

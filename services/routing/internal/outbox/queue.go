@@ -27,8 +27,8 @@ type Peers struct {
 func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Client, error) {
 	var qs []queue.Queue
 	if peers.Ticket != nil {
-		qs = append(qs, queue.Queue{Name: QueueTicket, Workers: []queue.Worker{
-			queue.Work(&recordAssignmentWorker{client: peers.Ticket}),
+		qs = append(qs, queue.Queue{Name: QueueTicket, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{
+			queue.Work(newRecordAssignmentWorker(peers.Ticket)),
 			queue.Work(&recordGBVAccessWorker{client: peers.Ticket}),
 		}}, queue.Queue{Name: queueLegacy})
 	}

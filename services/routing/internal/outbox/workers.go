@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+
+	"github.com/salga/trustengine/libs/queue"
 )
 
 // TicketClient is what the workers need of the ticket service; the gRPC
@@ -12,19 +14,27 @@ import (
 type TicketClient interface {
 	// RecordAssignment mirrors a ticket's current assignment.
 	RecordAssignment(ctx context.Context, a RecordAssignmentArgs) error
+	// BatchRecordAssignments mirrors the assignments of many tickets of
+	// tenant in one call.
+	BatchRecordAssignments(ctx context.Context, tenant string, as []RecordAssignmentArgs) error
 	// RecordGBVAccess logs an answer that carried opened GBV notes.
 	RecordGBVAccess(ctx context.Context, a RecordGBVAccessArgs) error
 }
 
-// recordAssignmentWorker delivers RecordAssignmentArgs.
+// recordAssignmentWorker delivers RecordAssignmentArgs, those of a tenant
+// running at once in one BatchRecordAssignments.
 type recordAssignmentWorker struct {
 	river.WorkerDefaults[RecordAssignmentArgs]
-	client TicketClient
+	batch *queue.Batcher[RecordAssignmentArgs]
+}
+
+func newRecordAssignmentWorker(c TicketClient) *recordAssignmentWorker {
+	return &recordAssignmentWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRecordAssignments, c.RecordAssignment)}
 }
 
 // Work implements river.Worker; an error makes River retry with backoff.
 func (w *recordAssignmentWorker) Work(ctx context.Context, job *river.Job[RecordAssignmentArgs]) error {
-	if err := w.client.RecordAssignment(ctx, job.Args); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, job.Args); err != nil {
 		return fmt.Errorf("outbox: record assignment %s: %w", job.Args.AssignmentID, err)
 	}
 	return nil

@@ -26,15 +26,31 @@ func NewTicket(conn grpc.ClientConnInterface) *Ticket {
 
 // RecordAssignment implements outbox.TicketClient.
 func (t *Ticket) RecordAssignment(ctx context.Context, a outbox.RecordAssignmentArgs) error {
-	_, err := t.c.RecordAssignment(libpeers.ForTenant(ctx, a.Tenant), &ticketv1.RecordAssignmentRequest{
-		Tenant: a.Tenant, TicketId: a.TicketID, AssignmentId: a.AssignmentID, TeamId: a.TeamID, TeamName: a.TeamName,
-		PersonId: a.PersonID, Reason: vocab.MustParse[commonv1.AssignmentReason](a.Reason), EscalationLevel: a.EscalationLevel,
-		AssignTime: timestamppb.New(a.AssignTime), WardCode: a.WardCode,
-	})
-	if err != nil {
+	if _, err := t.c.RecordAssignment(libpeers.ForTenant(ctx, a.Tenant), assignment(a)); err != nil {
 		return fmt.Errorf("peers.RecordAssignment: %w", err)
 	}
 	return nil
+}
+
+// BatchRecordAssignments implements outbox.TicketClient.
+func (t *Ticket) BatchRecordAssignments(ctx context.Context, tenant string, as []outbox.RecordAssignmentArgs) error {
+	req := &ticketv1.BatchRecordAssignmentsRequest{Tenant: tenant}
+	for _, a := range as {
+		req.Requests = append(req.Requests, assignment(a))
+	}
+	if _, err := t.c.BatchRecordAssignments(libpeers.ForTenant(ctx, tenant), req); err != nil {
+		return fmt.Errorf("peers.BatchRecordAssignments: %d items: %w", len(as), err)
+	}
+	return nil
+}
+
+// assignment is the request of a.
+func assignment(a outbox.RecordAssignmentArgs) *ticketv1.RecordAssignmentRequest {
+	return &ticketv1.RecordAssignmentRequest{
+		Tenant: a.Tenant, TicketId: a.TicketID, AssignmentId: a.AssignmentID, TeamId: a.TeamID, TeamName: a.TeamName,
+		PersonId: a.PersonID, Reason: vocab.MustParse[commonv1.AssignmentReason](a.Reason), EscalationLevel: a.EscalationLevel,
+		AssignTime: timestamppb.New(a.AssignTime), WardCode: a.WardCode,
+	}
 }
 
 // RecordGBVAccess implements outbox.TicketClient.

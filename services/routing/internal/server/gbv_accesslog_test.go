@@ -74,6 +74,12 @@ var gbvAnswers = map[string][]accessCall{
 			return f.e.internal.RouteTicket(service(t), &routingv1.RouteTicketRequest{Tenant: "TST", TicketId: f.routed,
 				Category: gbv, Location: &commonv1.LatLng{Latitude: gbvLat, Longitude: 25.5}})
 		}}},
+	rpcBatchRouteTickets: {{name: "a repeated routing in a batch returns the routing assignment, which has no note", subject: "ticket",
+		call: func(t *testing.T, f *accessFixture) (proto.Message, error) {
+			return f.e.internal.BatchRouteTickets(service(t), &routingv1.BatchRouteTicketsRequest{Tenant: "TST",
+				Requests: []*routingv1.RouteTicketRequest{{Tenant: "TST", TicketId: f.routed, Category: gbv,
+					Location: &commonv1.LatLng{Latitude: gbvLat, Longitude: 25.5}}}})
+		}}},
 	rpcListAssignments: {{name: "the liaison reads the GBV ticket's assignments", subject: "liaison", sealed: true,
 		call: func(t *testing.T, f *accessFixture) (proto.Message, error) {
 			return f.e.public.ListAssignments(f.liaison, &routingv1.ListAssignmentsRequest{TicketId: f.routed})

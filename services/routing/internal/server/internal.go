@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
@@ -17,12 +19,38 @@ func (s internalServer) RouteTicket(ctx context.Context, req *routingv1.RouteTic
 	if err != nil {
 		return nil, err
 	}
-	a, d, err := s.app.RouteTicket(ctx, domain.RouteRequest{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
-		Category: cat, Location: pointIn(req.GetLocation()), CreateTime: timeIn(req.GetCreateTime())})
+	a, d, err := s.app.RouteTicket(ctx, routeRequestIn(req, cat))
 	if err != nil {
 		return nil, err
 	}
 	return &routingv1.RouteTicketResponse{Assignment: assignmentOut(a), Decision: decisionOut(d)}, nil
+}
+
+// BatchRouteTickets implements RoutingInternalService.
+func (s internalServer) BatchRouteTickets(ctx context.Context, req *routingv1.BatchRouteTicketsRequest) (*routingv1.BatchRouteTicketsResponse, error) {
+	b := access.Batch[domain.RouteRequest]{Tenant: req.GetTenant()}
+	for i, r := range req.GetRequests() {
+		cat, err := categoryIn(r.GetCategory(), fmt.Sprintf("requests[%d].category", i))
+		if err != nil {
+			return nil, err
+		}
+		b.Items = append(b.Items, routeRequestIn(r, cat))
+	}
+	routed, err := s.app.BatchRouteTickets(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	out := &routingv1.BatchRouteTicketsResponse{}
+	for _, r := range routed {
+		out.Responses = append(out.Responses, &routingv1.RouteTicketResponse{Assignment: assignmentOut(r.Assignment), Decision: decisionOut(r.Decision)})
+	}
+	return out, nil
+}
+
+// routeRequestIn is the domain input of req, of category cat.
+func routeRequestIn(req *routingv1.RouteTicketRequest, cat domain.Category) domain.RouteRequest {
+	return domain.RouteRequest{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
+		Category: cat, Location: pointIn(req.GetLocation()), CreateTime: timeIn(req.GetCreateTime())}
 }
 
 // EscalateTicket implements RoutingInternalService.

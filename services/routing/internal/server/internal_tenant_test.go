@@ -26,6 +26,11 @@ var byJobTenant = map[string]jobRPC{
 			Location: &commonv1.LatLng{Latitude: -29.5, Longitude: 25.5}})
 		return err
 	},
+	rpcBatchRouteTickets: func(ctx context.Context, e *env, id string) error {
+		_, err := e.internal.BatchRouteTickets(ctx, &routingv1.BatchRouteTicketsRequest{Tenant: "TST", Requests: []*routingv1.RouteTicketRequest{{
+			Tenant: "TST", TicketId: id, Category: water, Location: &commonv1.LatLng{Latitude: -29.5, Longitude: 25.5}}}})
+		return err
+	},
 	rpcEscalateTicket: func(ctx context.Context, e *env, id string) error {
 		_, err := e.internal.EscalateTicket(ctx, &routingv1.EscalateTicketRequest{Tenant: "TST", TicketId: id, Level: 1,
 			Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH, Note: "resolution clock breached"})

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
@@ -173,4 +175,54 @@ func TestMembersGetTicketsByFewestOpen(t *testing.T) {
 	e.route("TST", water, -29.5, 25.5)
 	require.Equal(t, "bongi", explain(), "bongi has fewer open tickets once anna has two")
 	require.Equal(t, 4, e.count(`SELECT count(*) FROM routing.assignments`))
+}
+
+func TestBatchRouteTicketsRoutesEachLikeItsOwnCallInOneTransaction(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.municipality("TST")
+	west := e.team("TST", &routingv1.Team{Name: "Water west", Category: water, ServiceArea: square(25, -30, 25.5, -29)})
+	roadsTeam := e.team("TST", &routingv1.Team{Name: "Roads", Category: roads})
+	svc := serviceFor(t, "TST")
+	routed := e.route("TST", water, -29.9, 25.1)
+	req := func(id string, cat commonv1.Category, lat, lng float64) *routingv1.RouteTicketRequest {
+		return &routingv1.RouteTicketRequest{Tenant: "TST", TicketId: id, Category: cat, Location: &commonv1.LatLng{Latitude: lat, Longitude: lng}}
+	}
+	a, b := newID(), newID()
+	// A ticket routed before is in the batch again, and a twice: each is
+	// routed once, and answers with its one routing assignment.
+	res, err := e.internal.BatchRouteTickets(svc, &routingv1.BatchRouteTicketsRequest{Tenant: "TST", Requests: []*routingv1.RouteTicketRequest{
+		req(a, water, -29.9, 25.1), req(b, roads, -29.5, 25.5), req(routed.GetAssignment().GetTicketId(), water, -29.9, 25.1), req(a, water, -29.9, 25.1)}})
+	require.NoError(t, err)
+	got := res.GetResponses()
+	require.Len(t, got, 4)
+	require.Equal(t, west.GetId(), got[0].GetAssignment().GetTeamId())
+	require.Equal(t, roadsTeam.GetId(), got[1].GetAssignment().GetTeamId())
+	require.Equal(t, routed.GetAssignment().GetId(), got[2].GetAssignment().GetId(), "the earlier routing is returned unchanged")
+	require.Equal(t, got[0].GetAssignment().GetId(), got[3].GetAssignment().GetId(), "a ticket twice in a batch is routed once")
+	require.Equal(t, commonv1.AssignmentReason_ASSIGNMENT_REASON_FALLBACK_NEAREST, got[1].GetDecision().GetReason())
+	for _, id := range []string{a, b} {
+		require.Equal(t, 1, e.count(`SELECT count(*) FROM routing.assignments WHERE ticket_id = $1 AND is_current`, id))
+		require.Equal(t, 1, e.count(`SELECT count(*) FROM routing.river_job WHERE kind = 'routing.record_assignment' AND args->>'ticket_id' = $1`, id),
+			"one job tells the ticket service")
+	}
+
+	t.Run("an invalid item refuses the whole batch: nothing is routed", func(t *testing.T) {
+		c := newID()
+		_, err := e.internal.BatchRouteTickets(svc, &routingv1.BatchRouteTicketsRequest{Tenant: "TST", Requests: []*routingv1.RouteTicketRequest{
+			req(c, water, -29.9, 25.1), req(newID(), water, 95, 25.1)}})
+		require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+		require.Zero(t, e.count(`SELECT count(*) FROM routing.assignments WHERE ticket_id = $1`, c))
+	})
+	t.Run("an item of another tenant or without a category is refused", func(t *testing.T) {
+		other := req(newID(), water, -29.9, 25.1)
+		other.Tenant = "JHB"
+		_, err := e.internal.BatchRouteTickets(svc, &routingv1.BatchRouteTicketsRequest{Tenant: "TST", Requests: []*routingv1.RouteTicketRequest{other}})
+		require.Equal(t, codes.InvalidArgument, status.Code(err))
+		require.Contains(t, err.Error(), "requests[0].tenant")
+		_, err = e.internal.BatchRouteTickets(svc, &routingv1.BatchRouteTicketsRequest{Tenant: "TST", Requests: []*routingv1.RouteTicketRequest{
+			req(newID(), commonv1.Category_CATEGORY_UNSPECIFIED, -29.9, 25.1)}})
+		require.Equal(t, codes.InvalidArgument, status.Code(err))
+		require.Contains(t, err.Error(), "invalid category")
+	})
 }

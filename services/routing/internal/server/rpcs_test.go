@@ -32,6 +32,7 @@ const (
 	rpcImportBoundarySet    = "/salga.routing.v1.RoutingService/ImportBoundarySet"
 	rpcListBoundarySets     = "/salga.routing.v1.RoutingService/ListBoundarySets"
 	rpcRouteTicket          = "/salga.routing.v1.RoutingInternalService/RouteTicket"
+	rpcBatchRouteTickets    = "/salga.routing.v1.RoutingInternalService/BatchRouteTickets"
 	rpcEscalateTicket       = "/salga.routing.v1.RoutingInternalService/EscalateTicket"
 	rpcRecordTicketStatus   = "/salga.routing.v1.RoutingInternalService/RecordTicketStatus"
 )

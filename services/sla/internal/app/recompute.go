@@ -68,7 +68,7 @@ func (a *App) recompute(ctx context.Context, tx pgx.Tx, now time.Time, ch ruleCh
 		if err := a.mirrorDeadlines(ctx, tx, touched[ticket], ticket); err != nil {
 			return 0, err
 		}
-		if err := a.refreshReport(ctx, tx, ticket); err != nil {
+		if err := a.refreshReport(ctx, tx, ticket, nil); err != nil {
 			return 0, err
 		}
 	}

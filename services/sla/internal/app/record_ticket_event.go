@@ -1,7 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,25 +26,9 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 		return nil, false, err
 	}
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		clocks, applied = nil, false
-		fresh, err := store.MarkEventProcessed(ctx, tx, ev)
-		if err != nil {
+		clocks = nil
+		if applied, err = a.recordTicketEvent(ctx, tx, ev, nil); err != nil {
 			return err
-		}
-		if fresh {
-			switch ev.Kind {
-			case domain.EventCreated:
-				applied, err = a.startClocks(ctx, tx, ev)
-			case domain.EventPriorityChanged:
-				applied, err = a.changePriority(ctx, tx, ev)
-			case domain.EventAssigned:
-				applied, err = a.assign(ctx, tx, ev)
-			default:
-				applied, err = a.changeStatus(ctx, tx, ev)
-			}
-			if err != nil {
-				return err
-			}
 		}
 		clocks, err = store.TicketClocks(ctx, tx, ev.TicketID)
 		return err
@@ -52,8 +39,62 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 	return clocks, applied, nil
 }
 
+// BatchRecordTicketEvents is RecordTicketEvent for many events of the
+// caller's job in one transaction (internal RPC): each is applied as it
+// would be alone, by ticket and, for one ticket, in order of sequence (so a
+// creation comes before the status changes sent with it); the report cells
+// move once for the batch, in the order of their keys, at its end. It
+// reports, per item, whether it applied.
+func (a *App) BatchRecordTicketEvents(ctx context.Context, b access.Batch[domain.TicketEvent]) ([]bool, error) {
+	c, err := access.ForJob(ctx, access.Caller.RequireService, b)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, len(b.Items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		ex, ey := b.Items[x], b.Items[y]
+		return cmp.Or(strings.Compare(ex.TicketID, ey.TicketID), cmp.Compare(ex.Sequence, ey.Sequence))
+	})
+	applied := make([]bool, len(b.Items))
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		cells := domain.CellChanges{}
+		for _, i := range order {
+			if applied[i], err = a.recordTicketEvent(ctx, tx, b.Items[i], cells); err != nil {
+				return err
+			}
+		}
+		return store.ApplyDeltas(ctx, tx, cells.Deltas())
+	})
+	if err != nil {
+		return nil, wrap("BatchRecordTicketEvents", err)
+	}
+	return applied, nil
+}
+
+// recordTicketEvent applies ev in tx once per event id; with cells, the
+// report cells' changes are gathered there (refreshReport).
+func (a *App) recordTicketEvent(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent, cells domain.CellChanges) (bool, error) {
+	fresh, err := store.MarkEventProcessed(ctx, tx, ev)
+	if err != nil || !fresh {
+		return false, err
+	}
+	switch ev.Kind {
+	case domain.EventCreated:
+		return a.startClocks(ctx, tx, ev, cells)
+	case domain.EventPriorityChanged:
+		return a.changePriority(ctx, tx, ev, cells)
+	case domain.EventAssigned:
+		return a.assign(ctx, tx, ev, cells)
+	default:
+		return a.changeStatus(ctx, tx, ev, cells)
+	}
+}
+
 // startClocks starts a new ticket's clocks under the policy in force.
-func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent, cells domain.CellChanges) (bool, error) {
 	fresh, err := store.InsertTicket(ctx, tx, domain.TicketState{TicketID: ev.TicketID, Tenant: ev.Tenant,
 		Category: ev.Category, Status: word.StatusOpen, LastSequence: ev.Sequence,
 		WardCode: ev.WardCode, TeamID: ev.TeamID, TeamSequence: ev.Sequence, Priority: ev.Priority})
@@ -80,12 +121,12 @@ func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent)
 	}
 	// Last: the day's report cells are shared by the day's tickets, so
 	// their row locks are held for as short a time as the transaction allows.
-	return true, a.refreshReport(ctx, tx, ev.TicketID)
+	return true, a.refreshReport(ctx, tx, ev.TicketID, cells)
 }
 
 // changeStatus applies a status change to the ticket's clocks, in order of
 // sequence: an older one than the last applied is ignored.
-func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent, cells domain.CellChanges) (bool, error) {
 	t, err := store.LockTicket(ctx, tx, ev.TicketID)
 	if err != nil {
 		return false, err
@@ -131,14 +172,14 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	// The report row follows every applied event, last (as in
 	// startClocks): the status (cancelled, resolved) and the dimensions
 	// count even when no clock changed.
-	return true, a.refreshReport(ctx, tx, ev.TicketID)
+	return true, a.refreshReport(ctx, tx, ev.TicketID, cells)
 }
 
 // assign records the ticket's team and ward an assigned event carries, in
 // the team's own order (TicketState.WithDimensions), and moves its report
 // row, and the daily cells it counts in, to them; the clocks are left as
 // they are. A stale or repeated assignment changes nothing.
-func (a *App) assign(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+func (a *App) assign(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent, cells domain.CellChanges) (bool, error) {
 	t, err := store.LockTicket(ctx, tx, ev.TicketID)
 	if err != nil {
 		return false, err
@@ -153,7 +194,7 @@ func (a *App) assign(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (boo
 	if err := store.UpdateTicketDimensions(ctx, tx, dims); err != nil {
 		return false, err
 	}
-	return true, a.refreshReport(ctx, tx, ev.TicketID)
+	return true, a.refreshReport(ctx, tx, ev.TicketID, cells)
 }
 
 // changePriority measures the ticket's open clocks against the policy of
@@ -161,7 +202,7 @@ func (a *App) assign(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (boo
 // counted (Clock.ChangePriority), in order of sequence like a status
 // change; the ticket remembers the priority for the next rule change and
 // reopen.
-func (a *App) changePriority(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
+func (a *App) changePriority(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent, cells domain.CellChanges) (bool, error) {
 	t, err := store.LockTicket(ctx, tx, ev.TicketID)
 	if err != nil {
 		return false, err
@@ -203,5 +244,5 @@ func (a *App) changePriority(ctx context.Context, tx pgx.Tx, ev domain.TicketEve
 		}
 	}
 	// Reports group by priority: the row and its cells follow, last.
-	return true, a.refreshReport(ctx, tx, ev.TicketID)
+	return true, a.refreshReport(ctx, tx, ev.TicketID, cells)
 }

@@ -12,8 +12,10 @@ import (
 // refreshReport derives a ticket's report row from its state and clocks as
 // they are in tx, and moves the daily cells by the difference from the row
 // before: reports are kept in step with the clocks in the transaction that
-// changes them, so no report ever scans the clocks.
-func (a *App) refreshReport(ctx context.Context, tx pgx.Tx, ticketID string) error {
+// changes them, so no report ever scans the clocks. With cells, the cells'
+// changes are gathered there for the caller to apply once (a batch of
+// events) instead.
+func (a *App) refreshReport(ctx context.Context, tx pgx.Tx, ticketID string, cells domain.CellChanges) error {
 	old, err := store.LockReportTicket(ctx, tx, ticketID)
 	if err != nil {
 		return err
@@ -33,6 +35,10 @@ func (a *App) refreshReport(ctx context.Context, tx pgx.Tx, ticketID string) err
 	deltas := domain.Deltas(old, cur)
 	if old != nil && len(deltas) == 0 && *old == cur {
 		return nil
+	}
+	if cells != nil {
+		cells.Add(deltas...)
+		deltas = nil
 	}
 	return store.SaveReportTicket(ctx, tx, cur, deltas)
 }

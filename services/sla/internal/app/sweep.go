@@ -93,7 +93,7 @@ func (a *App) sweepBatch(ctx context.Context, tx pgx.Tx, now time.Time, n int) (
 		if err := store.SaveClock(ctx, tx, c); err != nil {
 			return 0, res, err
 		}
-		if err := a.refreshReport(ctx, tx, c.TicketID); err != nil {
+		if err := a.refreshReport(ctx, tx, c.TicketID, nil); err != nil {
 			return 0, res, err
 		}
 		if a.AfterSweptClock != nil {

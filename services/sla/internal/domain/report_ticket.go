@@ -1,6 +1,9 @@
 package domain
 
 import (
+	"cmp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/salga/trustengine/libs/vocab/word"
@@ -176,4 +179,38 @@ func Deltas(old *ReportTicket, cur ReportTicket) []Delta {
 		return []Delta{{Key: cur.Key(), Counts: d}}
 	}
 	return []Delta{{Key: old.Key(), Counts: DailyCounts{}.Minus(old.Counts())}, {Key: cur.Key(), Counts: cur.Counts()}}
+}
+
+// Plus is c with o's counts added.
+func (c DailyCounts) Plus(o DailyCounts) DailyCounts { return c.Minus(DailyCounts{}.Minus(o)) }
+
+// CellChanges gathers the cell changes of many tickets' rows, so that one
+// transaction moves each cell once, and moves the cells in one order
+// (Deltas), whatever the order of the tickets.
+type CellChanges map[DailyKey]DailyCounts
+
+// Add adds ds to their cells.
+func (c CellChanges) Add(ds ...Delta) {
+	for _, d := range ds {
+		c[d.Key] = c[d.Key].Plus(d.Counts)
+	}
+}
+
+// Deltas are the changes gathered, one per cell that changed, in the order
+// of their keys.
+func (c CellChanges) Deltas() []Delta {
+	out := make([]Delta, 0, len(c))
+	for k, n := range c {
+		if !n.IsZero() {
+			out = append(out, Delta{Key: k, Counts: n})
+		}
+	}
+	slices.SortFunc(out, func(x, y Delta) int { return x.Key.compare(y.Key) })
+	return out
+}
+
+// compare orders keys by tenant, day, category, ward, team and priority.
+func (k DailyKey) compare(o DailyKey) int {
+	return cmp.Or(strings.Compare(k.Tenant, o.Tenant), k.Day.Compare(o.Day), strings.Compare(k.Category, o.Category),
+		strings.Compare(k.WardCode, o.WardCode), strings.Compare(k.TeamID, o.TeamID), strings.Compare(k.Priority, o.Priority))
 }

@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -12,9 +13,11 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -139,6 +142,14 @@ func (r *recorder) EscalateTicket(_ context.Context, a outbox.EscalateArgs) erro
 func (r *recorder) RecordDeadlines(_ context.Context, a outbox.RecordDeadlinesArgs) error {
 	return r.Deliver("deadlines", a)
 }
+func (r *recorder) BatchRecordDeadlines(_ context.Context, _ string, as []outbox.RecordDeadlinesArgs) error {
+	for _, a := range as {
+		if err := r.Deliver("deadlines", a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 func (r *recorder) RecordClockEvent(_ context.Context, a outbox.RecordClockEventArgs) error {
 	return r.Deliver("event", a)
 }
@@ -208,4 +219,71 @@ func TestThePeriodicJobProducesTheDueReportsOnStart(t *testing.T) {
 		t.Fatal("the periodic job did not run on start")
 	}
 	require.NoError(t, jobs.Stop(ctx))
+}
+
+// slowTicket is a ticket service whose batch calls take a while, so the
+// deliveries that arrive meanwhile wait for the next batch.
+type slowTicket struct {
+	recorder
+	mu      sync.Mutex
+	batches []int
+	got     map[string]int
+	alone   int
+}
+
+func (s *slowTicket) BatchRecordDeadlines(_ context.Context, tenant string, as []outbox.RecordDeadlinesArgs) error {
+	time.Sleep(100 * time.Millisecond)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.batches = append(s.batches, len(as))
+	for _, a := range as {
+		if a.Tenant != tenant {
+			return fmt.Errorf("a batch of %s carried a job of %s", tenant, a.Tenant)
+		}
+		s.got[a.TicketID]++
+	}
+	return nil
+}
+
+func (s *slowTicket) RecordDeadlines(context.Context, outbox.RecordDeadlinesArgs) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.alone++
+	return nil
+}
+
+func TestDeadlinesOfATenantGoInBatches(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t, "slajobs", setup)
+	peer := &slowTicket{got: map[string]int{}}
+	jobs, err := outbox.NewQueue(pool, discard, outbox.Peers{Ticket: peer})
+	require.NoError(t, err)
+	e := outbox.NewEnqueuer(jobs)
+	ctx := context.Background()
+	const n = 60
+	require.NoError(t, pg.InTx(ctx, pool, pg.Scope{AllTenants: true}, func(tx pgx.Tx) error {
+		for i := range n {
+			tenant := []string{"CPT", "JHB"}[i%2]
+			m := domain.DeadlineMirror{Tenant: tenant, TicketID: uuid.NewString(), Revision: 1, Response: time.Now()}
+			if err := e.Deadlines(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, jobs.Start(ctx))
+	require.Eventually(t, func() bool {
+		var left int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM sla.river_job WHERE state <> 'completed'`).Scan(&left))
+		return left == 0
+	}, 30*time.Second, 50*time.Millisecond, "every job completes")
+	require.NoError(t, jobs.Stop(ctx))
+	peer.mu.Lock()
+	defer peer.mu.Unlock()
+	require.Len(t, peer.got, n, "every ticket's deadlines were delivered")
+	for id, times := range peer.got {
+		require.Equal(t, 1, times, "ticket %s delivered once", id)
+	}
+	require.Zero(t, peer.alone)
+	require.Less(t, len(peer.batches), n/4, "the jobs went in a few batches: %v", peer.batches)
 }

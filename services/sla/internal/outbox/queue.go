@@ -37,8 +37,8 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 		qs = append(qs, queue.Queue{Name: QueueRouting, Workers: []queue.Worker{queue.Work(&escalateWorker{client: peers.Routing})}})
 	}
 	if peers.Ticket != nil {
-		qs = append(qs, queue.Queue{Name: QueueTicket, Workers: []queue.Worker{
-			queue.Work(&recordDeadlinesWorker{client: peers.Ticket}),
+		qs = append(qs, queue.Queue{Name: QueueTicket, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{
+			queue.Work(newRecordDeadlinesWorker(peers.Ticket)),
 			queue.Work(&recordClockEventWorker{client: peers.Ticket}),
 		}})
 	}

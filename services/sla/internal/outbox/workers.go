@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+
+	"github.com/salga/trustengine/libs/queue"
 )
 
 // RoutingClient is what the workers need of the routing service; the gRPC
@@ -18,6 +20,9 @@ type RoutingClient interface {
 type TicketClient interface {
 	// RecordDeadlines mirrors a ticket's deadlines.
 	RecordDeadlines(ctx context.Context, a RecordDeadlinesArgs) error
+	// BatchRecordDeadlines mirrors the deadlines of many tickets of
+	// tenant in one call.
+	BatchRecordDeadlines(ctx context.Context, tenant string, as []RecordDeadlinesArgs) error
 	// RecordClockEvent adds a warning or breach to a ticket's history.
 	RecordClockEvent(ctx context.Context, a RecordClockEventArgs) error
 }
@@ -37,16 +42,21 @@ func (w *escalateWorker) Work(ctx context.Context, job *river.Job[EscalateArgs])
 	return nil
 }
 
-// recordDeadlinesWorker delivers RecordDeadlinesArgs.
+// recordDeadlinesWorker delivers RecordDeadlinesArgs, those of a tenant
+// running at once in one BatchRecordDeadlines.
 type recordDeadlinesWorker struct {
 	river.WorkerDefaults[RecordDeadlinesArgs]
-	client TicketClient
+	batch *queue.Batcher[RecordDeadlinesArgs]
+}
+
+func newRecordDeadlinesWorker(c TicketClient) *recordDeadlinesWorker {
+	return &recordDeadlinesWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRecordDeadlines, c.RecordDeadlines)}
 }
 
 // Work implements river.Worker; the ticket service ignores revisions older
 // than its own.
 func (w *recordDeadlinesWorker) Work(ctx context.Context, job *river.Job[RecordDeadlinesArgs]) error {
-	if err := w.client.RecordDeadlines(ctx, job.Args); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, job.Args); err != nil {
 		return fmt.Errorf("outbox: deadlines %s#%d: %w", job.Args.TicketID, job.Args.Revision, err)
 	}
 	return nil

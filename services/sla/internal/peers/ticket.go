@@ -26,10 +26,26 @@ func NewTicket(conn grpc.ClientConnInterface) *Ticket {
 
 // RecordDeadlines implements outbox.TicketClient.
 func (t *Ticket) RecordDeadlines(ctx context.Context, a outbox.RecordDeadlinesArgs) error {
-	_, err := t.c.RecordDeadlines(libpeers.ForTenant(ctx, a.Tenant), &ticketv1.RecordDeadlinesRequest{Tenant: a.Tenant, TicketId: a.TicketID,
-		Revision: a.Revision, ResponseDeadline: timestamp(a.ResponseDeadline), ResolutionDeadline: timestamp(a.ResolutionDeadline)})
-	if err != nil {
+	if _, err := t.c.RecordDeadlines(libpeers.ForTenant(ctx, a.Tenant), deadlines(a)); err != nil {
 		return fmt.Errorf("peers.RecordDeadlines: %w", err)
+	}
+	return nil
+}
+
+// deadlines is the request of a.
+func deadlines(a outbox.RecordDeadlinesArgs) *ticketv1.RecordDeadlinesRequest {
+	return &ticketv1.RecordDeadlinesRequest{Tenant: a.Tenant, TicketId: a.TicketID,
+		Revision: a.Revision, ResponseDeadline: timestamp(a.ResponseDeadline), ResolutionDeadline: timestamp(a.ResolutionDeadline)}
+}
+
+// BatchRecordDeadlines implements outbox.TicketClient.
+func (t *Ticket) BatchRecordDeadlines(ctx context.Context, tenant string, as []outbox.RecordDeadlinesArgs) error {
+	req := &ticketv1.BatchRecordDeadlinesRequest{Tenant: tenant}
+	for _, a := range as {
+		req.Requests = append(req.Requests, deadlines(a))
+	}
+	if _, err := t.c.BatchRecordDeadlines(libpeers.ForTenant(ctx, tenant), req); err != nil {
+		return fmt.Errorf("peers.BatchRecordDeadlines: %d items: %w", len(as), err)
 	}
 	return nil
 }

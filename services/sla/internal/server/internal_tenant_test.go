@@ -25,6 +25,13 @@ var byJobTenant = map[string]func(ctx context.Context, c clients, id string) err
 			ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN, OccurTime: timestamppb.New(time.Now()), Sequence: 1})
 		return err
 	},
+	"/salga.sla.v1.SlaInternalService/BatchRecordTicketEvents": func(ctx context.Context, c clients, id string) error {
+		_, err := c.internal.BatchRecordTicketEvents(ctx, &slav1.BatchRecordTicketEventsRequest{Tenant: "CPT", Requests: []*slav1.RecordTicketEventRequest{{
+			EventId: uuid.NewString(), Tenant: "CPT", TicketId: id, Category: commonv1.Category_CATEGORY_WATER,
+			Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED, ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN,
+			OccurTime: timestamppb.New(time.Now()), Sequence: 1}}})
+		return err
+	},
 	"/salga.sla.v1.SlaInternalService/GetPublicAggregates": func(ctx context.Context, c clients, _ string) error {
 		_, err := c.internal.GetPublicAggregates(ctx, &slav1.GetPublicAggregatesRequest{Tenant: "CPT", Period: "2026/27"})
 		return err

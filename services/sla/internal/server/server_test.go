@@ -38,6 +38,7 @@ func setup(ctx context.Context, pool *pgxpool.Pool) error {
 type clients struct {
 	pub      slav1.SlaServiceClient
 	internal slav1.SlaInternalServiceClient
+	pool     *pgxpool.Pool
 }
 
 func newClients(t *testing.T) clients {
@@ -47,7 +48,7 @@ func newClients(t *testing.T) clients {
 	require.NoError(t, err)
 	a := app.New(pool, outbox.NewEnqueuer(jobs), 100)
 	conn := servertest.Bufconn(t, server.New(a).Register)
-	return clients{pub: slav1.NewSlaServiceClient(conn), internal: slav1.NewSlaInternalServiceClient(conn)}
+	return clients{pub: slav1.NewSlaServiceClient(conn), internal: slav1.NewSlaInternalServiceClient(conn), pool: pool}
 }
 
 func as(t *testing.T, tenant string, roles ...string) context.Context {
@@ -333,4 +334,59 @@ func TestTheFeedOfOneMunicipalityHoldsOnlyItsEvents(t *testing.T) {
 		require.Equal(t, tenant, evs[0].GetTenant())
 		require.Equal(t, id, evs[0].GetTicketId())
 	}
+}
+
+func TestBatchRecordTicketEventsAppliesEachLikeItsOwnCallInOneTransaction(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	svc := as(t, "CPT", auth.RoleService)
+	a, b, r := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	at := timestamppb.New(time.Now().Add(-time.Hour))
+	created := func(id, event string, cat commonv1.Category) *slav1.RecordTicketEventRequest {
+		return &slav1.RecordTicketEventRequest{EventId: event, Tenant: "CPT", TicketId: id, Category: cat,
+			Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED, ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN, OccurTime: at, Sequence: 1}
+	}
+	started := func(id string) *slav1.RecordTicketEventRequest {
+		return &slav1.RecordTicketEventRequest{EventId: uuid.NewString(), Tenant: "CPT", TicketId: id, Category: commonv1.Category_CATEGORY_WATER,
+			Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED, FromStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN,
+			ToStatus: commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS, FirstResponse: true, OccurTime: timestamppb.Now(), Sequence: 2}
+	}
+	count := func(sql string, args ...any) int {
+		var n int
+		require.NoError(t, c.pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+		return n
+	}
+	aCreated := uuid.NewString()
+	// a's status change is sent before its creation, and a's creation is
+	// redelivered: the batch applies a ticket's events in order of sequence,
+	// each once.
+	res, err := c.internal.BatchRecordTicketEvents(svc, &slav1.BatchRecordTicketEventsRequest{Tenant: "CPT", Requests: []*slav1.RecordTicketEventRequest{
+		started(a), created(a, aCreated, commonv1.Category_CATEGORY_WATER), created(b, uuid.NewString(), commonv1.Category_CATEGORY_WATER),
+		created(r, uuid.NewString(), commonv1.Category_CATEGORY_ROADS), created(a, aCreated, commonv1.Category_CATEGORY_WATER)}})
+	require.NoError(t, err)
+	require.Equal(t, []bool{true, true, true, true, false}, res.GetApplied())
+	require.Equal(t, 6, count(`SELECT count(*) FROM sla.clocks WHERE ticket_id = ANY($1)`, []string{a, b, r}), "two clocks per ticket")
+	require.Equal(t, 1, count(`SELECT count(*) FROM sla.tickets WHERE ticket_id = $1 AND status = 'in_progress'`, a))
+	// The report cells moved once per cell, by every ticket's change.
+	require.Equal(t, 3, count(`SELECT sum(tickets) FROM sla.report_daily_totals WHERE tenant = 'CPT'`))
+	require.Equal(t, 2, count(`SELECT sum(tickets) FROM sla.report_daily_totals WHERE tenant = 'CPT' AND category = 'water'`))
+	require.Equal(t, 1, count(`SELECT sum(responded) FROM sla.report_daily_totals WHERE tenant = 'CPT'`))
+	require.Equal(t, 3, count(`SELECT sum(tickets) FROM sla.report_daily WHERE tenant = 'CPT'`))
+
+	t.Run("a batch with an item that fails changes nothing", func(t *testing.T) {
+		d, e := uuid.NewString(), uuid.NewString()
+		_, err := c.internal.BatchRecordTicketEvents(svc, &slav1.BatchRecordTicketEventsRequest{Tenant: "CPT",
+			Requests: []*slav1.RecordTicketEventRequest{created(d, uuid.NewString(), commonv1.Category_CATEGORY_WATER), started(e)}})
+		require.Equal(t, codes.FailedPrecondition, status.Code(err), "%v", err)
+		require.Zero(t, count(`SELECT count(*) FROM sla.clocks WHERE ticket_id = $1`, d), "the creation before the refused change rolled back")
+		require.Equal(t, 3, count(`SELECT sum(tickets) FROM sla.report_daily_totals WHERE tenant = 'CPT'`))
+	})
+	t.Run("an item of another tenant is refused by its field", func(t *testing.T) {
+		other := created(uuid.NewString(), uuid.NewString(), commonv1.Category_CATEGORY_WATER)
+		other.Tenant = "JHB"
+		_, err := c.internal.BatchRecordTicketEvents(svc, &slav1.BatchRecordTicketEventsRequest{Tenant: "CPT",
+			Requests: []*slav1.RecordTicketEventRequest{other}})
+		require.Equal(t, codes.InvalidArgument, status.Code(err))
+		require.Contains(t, err.Error(), "requests[0].tenant")
+	})
 }

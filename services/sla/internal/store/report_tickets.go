@@ -71,6 +71,17 @@ func SaveReportTicket(ctx context.Context, tx pgx.Tx, r domain.ReportTicket, del
 	return nil
 }
 
+// ApplyDeltas moves the cells of ds (CellChanges.Deltas: one per cell, in
+// the order of their keys).
+func ApplyDeltas(ctx context.Context, tx pgx.Tx, ds []domain.Delta) error {
+	for _, d := range ds {
+		if err := applyDelta(ctx, tx, d); err != nil {
+			return wrap("store.ApplyDeltas", err)
+		}
+	}
+	return nil
+}
+
 // counters are the summed columns of report_daily and report_daily_totals.
 const counters = `tickets, cancelled, responded, responded_24h, response_met, response_breached, response_pending, resolved,
 	resolution_met, resolution_breached, resolution_pending, open, response_wall_us, response_business_us,

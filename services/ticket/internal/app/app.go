@@ -8,6 +8,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -89,4 +91,16 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("app.%s: %w", op, err)
+}
+
+// byTicket is the order of a batch's n items by their ticket id (and,
+// for one ticket, as sent): a batch locks its tickets in this order, so
+// batches that share tickets wait for each other instead of deadlocking.
+func byTicket(n int, id func(int) string) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(id(x), id(y)) })
+	return order
 }

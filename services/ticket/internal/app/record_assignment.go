@@ -23,39 +23,70 @@ func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool,
 	}
 	applied := false
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		t, m, err := a.store.LockForService(ctx, tx, as.Tenant, as.TicketID)
-		if err != nil {
-			return err
-		}
-		// The ward is the ticket's whatever the order the assignments
-		// arrive in: a routing assignment overtaken by an escalation still
-		// tells it.
-		ward := as.TellsWard(t)
-		if ward {
-			if err := a.store.SetWard(ctx, tx, as.TicketID, as.WardCode); err != nil {
-				return err
-			}
-			t.WardCode = as.WardCode
-		}
-		if applied = as.Supersedes(m.AssignmentID, m.AssignTime); !applied {
-			if ward {
-				return a.jobs.WardKnown(ctx, tx, t, uuid.NewString(), a.timestamp())
-			}
-			return nil
-		}
-		if err := a.store.SetAssignment(ctx, tx, as); err != nil {
-			return err
-		}
-		h, err := a.appendSystem(ctx, tx, t, as.Entry())
-		if err != nil {
-			return err
-		}
-		if err := a.jobs.Assigned(ctx, tx, t, as, h); err != nil {
-			return err
-		}
-		return a.jobs.Notify(ctx, tx, as.Notice(t, h))
+		applied, err = a.recordAssignment(ctx, tx, as)
+		return err
 	})
 	return applied, wrap("RecordAssignment", err)
+}
+
+// BatchRecordAssignments is RecordAssignment for many assignments of the
+// caller's job in one transaction (internal RPC): each is applied as it
+// would be alone, in the order of their tickets (byTicket); it reports, per
+// item, whether it applied.
+func (a *App) BatchRecordAssignments(ctx context.Context, b access.Batch[*domain.Assignment]) ([]bool, error) {
+	c, err := access.ForJob(ctx, access.Caller.RequireService, b)
+	if err != nil {
+		return nil, err
+	}
+	applied := make([]bool, len(b.Items))
+	order := byTicket(len(b.Items), func(i int) string { return b.Items[i].TicketID })
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		for _, i := range order {
+			if applied[i], err = a.recordAssignment(ctx, tx, *b.Items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("BatchRecordAssignments", err)
+	}
+	return applied, nil
+}
+
+// recordAssignment applies as in tx.
+func (a *App) recordAssignment(ctx context.Context, tx pgx.Tx, as domain.Assignment) (bool, error) {
+	t, m, err := a.store.LockForService(ctx, tx, as.Tenant, as.TicketID)
+	if err != nil {
+		return false, err
+	}
+	// The ward is the ticket's whatever the order the assignments
+	// arrive in: a routing assignment overtaken by an escalation still
+	// tells it.
+	ward := as.TellsWard(t)
+	if ward {
+		if err := a.store.SetWard(ctx, tx, as.TicketID, as.WardCode); err != nil {
+			return false, err
+		}
+		t.WardCode = as.WardCode
+	}
+	if !as.Supersedes(m.AssignmentID, m.AssignTime) {
+		if ward {
+			return false, a.jobs.WardKnown(ctx, tx, t, uuid.NewString(), a.timestamp())
+		}
+		return false, nil
+	}
+	if err := a.store.SetAssignment(ctx, tx, as); err != nil {
+		return false, err
+	}
+	h, err := a.appendSystem(ctx, tx, t, as.Entry())
+	if err != nil {
+		return false, err
+	}
+	if err := a.jobs.Assigned(ctx, tx, t, as, h); err != nil {
+		return false, err
+	}
+	return true, a.jobs.Notify(ctx, tx, as.Notice(t, h))
 }
 
 // appendSystem appends h to t's history as a change made by another

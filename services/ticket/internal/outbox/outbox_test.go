@@ -2,12 +2,14 @@ package outbox_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
@@ -32,11 +34,27 @@ type recorder struct{ queuetest.Peer }
 func (r *recorder) RouteTicket(_ context.Context, a outbox.RouteTicketArgs) error {
 	return r.Deliver("route", a)
 }
+func (r *recorder) BatchRouteTickets(_ context.Context, _ string, as []outbox.RouteTicketArgs) error {
+	for _, a := range as {
+		if err := r.Deliver("route", a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 func (r *recorder) RecordTicketStatus(_ context.Context, a outbox.RoutingStatusArgs) error {
 	return r.Deliver("status", a)
 }
 func (r *recorder) RecordTicketEvent(_ context.Context, a outbox.SLAEventArgs) error {
 	return r.Deliver("sla", a)
+}
+func (r *recorder) BatchRecordTicketEvents(_ context.Context, _ string, as []outbox.SLAEventArgs) error {
+	for _, a := range as {
+		if err := r.Deliver("sla", a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notifyRecorder is a fake notification service that keeps the last event.
@@ -112,4 +130,75 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 	require.Equal(t, "sms", got.Preferences.GBVSafe)
 	require.Equal(t, domain.NoticeCreated, got.Event)
 	require.NoError(t, client.Stop(t.Context()))
+}
+
+// slowSLA is an SLA service whose batch calls take a while, so the
+// deliveries that arrive meanwhile wait for the next batch.
+type slowSLA struct {
+	recorder
+	mu      sync.Mutex
+	batches []int
+	got     map[string]int
+	alone   int
+}
+
+func (s *slowSLA) BatchRecordTicketEvents(_ context.Context, tenant string, as []outbox.SLAEventArgs) error {
+	time.Sleep(100 * time.Millisecond)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.batches = append(s.batches, len(as))
+	for _, a := range as {
+		if a.Tenant != tenant {
+			return fmt.Errorf("a batch of %s carried a job of %s", tenant, a.Tenant)
+		}
+		s.got[a.EventID]++
+	}
+	return nil
+}
+
+func (s *slowSLA) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.alone++
+	return nil
+}
+
+func TestSLAEventsOfATenantGoInBatches(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t, "ticket_outbox", func(ctx context.Context, p *pgxpool.Pool) error {
+		if err := pg.Migrate(ctx, p, "ticket", migrations.FS); err != nil {
+			return err
+		}
+		return queue.Migrate(ctx, p, outbox.Schema)
+	})
+	peer := &slowSLA{got: map[string]int{}}
+	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{SLA: peer})
+	require.NoError(t, err)
+	ev := outbox.NewEnqueuer(client, nil)
+	const n = 60
+	require.NoError(t, pg.InTx(t.Context(), pool, pg.Scope{AllTenants: true}, func(tx pgx.Tx) error {
+		for i := range n {
+			tk := domain.Ticket{ID: uuid.NewString(), Tenant: []string{"CPT", "JHB"}[i%2], Category: word.CategoryWater, Status: word.StatusOpen}
+			h := domain.HistoryEntry{Sequence: 2, EventID: uuid.NewString(), CreateTime: time.Now()}
+			if err := ev.PriorityChanged(t.Context(), tx, tk, h); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, client.Start(t.Context()))
+	require.Eventually(t, func() bool {
+		var left int
+		require.NoError(t, pool.QueryRow(t.Context(), `SELECT count(*) FROM ticket.river_job WHERE state <> 'completed'`).Scan(&left))
+		return left == 0
+	}, 30*time.Second, 50*time.Millisecond, "every job completes")
+	require.NoError(t, client.Stop(t.Context()))
+	peer.mu.Lock()
+	defer peer.mu.Unlock()
+	require.Len(t, peer.got, n, "every event was delivered")
+	for id, times := range peer.got {
+		require.Equal(t, 1, times, "event %s delivered once", id)
+	}
+	require.Zero(t, peer.alone)
+	require.Less(t, len(peer.batches), n/4, "the jobs went in a few batches: %v", peer.batches)
 }

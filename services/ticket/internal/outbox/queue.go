@@ -32,13 +32,13 @@ type Peers struct {
 func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Client, error) {
 	var qs []queue.Queue
 	if peers.Routing != nil {
-		qs = append(qs, queue.Queue{Name: QueueRouting, Workers: []queue.Worker{
-			queue.Work(&routeTicketWorker{client: peers.Routing}),
+		qs = append(qs, queue.Queue{Name: QueueRouting, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{
+			queue.Work(newRouteTicketWorker(peers.Routing)),
 			queue.Work(&routingStatusWorker{client: peers.Routing}),
 		}})
 	}
 	if peers.SLA != nil {
-		qs = append(qs, queue.Queue{Name: QueueSLA, Workers: []queue.Worker{queue.Work(&slaEventWorker{client: peers.SLA})}})
+		qs = append(qs, queue.Queue{Name: QueueSLA, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{queue.Work(newSLAEventWorker(peers.SLA))}})
 	}
 	if peers.Notify != nil {
 		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&notifyWorker{client: peers.Notify, keys: peers.Keys})}})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+
+	"github.com/salga/trustengine/libs/queue"
 )
 
 // RoutingClient is what the workers need of the routing service; the gRPC
@@ -12,6 +14,9 @@ import (
 type RoutingClient interface {
 	// RouteTicket asks routing to assign a new ticket.
 	RouteTicket(ctx context.Context, a RouteTicketArgs) error
+	// BatchRouteTickets asks routing to assign many new tickets of tenant
+	// in one call.
+	BatchRouteTickets(ctx context.Context, tenant string, as []RouteTicketArgs) error
 	// RecordTicketStatus tells routing a ticket's status.
 	RecordTicketStatus(ctx context.Context, a RoutingStatusArgs) error
 }
@@ -20,17 +25,25 @@ type RoutingClient interface {
 type SLAClient interface {
 	// RecordTicketEvent feeds one ticket event to the clocks.
 	RecordTicketEvent(ctx context.Context, a SLAEventArgs) error
+	// BatchRecordTicketEvents feeds many events of tenant's tickets to the
+	// clocks in one call.
+	BatchRecordTicketEvents(ctx context.Context, tenant string, as []SLAEventArgs) error
 }
 
-// routeTicketWorker delivers RouteTicketArgs.
+// routeTicketWorker delivers RouteTicketArgs, those of a tenant running at
+// once in one BatchRouteTickets.
 type routeTicketWorker struct {
 	river.WorkerDefaults[RouteTicketArgs]
-	client RoutingClient
+	batch *queue.Batcher[RouteTicketArgs]
+}
+
+func newRouteTicketWorker(c RoutingClient) *routeTicketWorker {
+	return &routeTicketWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRouteTickets, c.RouteTicket)}
 }
 
 // Work implements river.Worker; an error makes River retry with backoff.
 func (w *routeTicketWorker) Work(ctx context.Context, job *river.Job[RouteTicketArgs]) error {
-	if err := w.client.RouteTicket(ctx, job.Args); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, job.Args); err != nil {
 		return fmt.Errorf("outbox: route ticket %s: %w", job.Args.TicketID, err)
 	}
 	return nil
@@ -50,15 +63,20 @@ func (w *routingStatusWorker) Work(ctx context.Context, job *river.Job[RoutingSt
 	return nil
 }
 
-// slaEventWorker delivers SLAEventArgs.
+// slaEventWorker delivers SLAEventArgs, those of a tenant running at once
+// in one BatchRecordTicketEvents.
 type slaEventWorker struct {
 	river.WorkerDefaults[SLAEventArgs]
-	client SLAClient
+	batch *queue.Batcher[SLAEventArgs]
+}
+
+func newSLAEventWorker(c SLAClient) *slaEventWorker {
+	return &slaEventWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRecordTicketEvents, c.RecordTicketEvent)}
 }
 
 // Work implements river.Worker.
 func (w *slaEventWorker) Work(ctx context.Context, job *river.Job[SLAEventArgs]) error {
-	if err := w.client.RecordTicketEvent(ctx, job.Args); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, job.Args); err != nil {
 		return fmt.Errorf("outbox: sla event %s: %w", job.Args.EventID, err)
 	}
 	return nil

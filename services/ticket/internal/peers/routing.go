@@ -27,14 +27,30 @@ func NewRouting(conn grpc.ClientConnInterface) *Routing {
 
 // RouteTicket implements outbox.RoutingClient.
 func (r *Routing) RouteTicket(ctx context.Context, a outbox.RouteTicketArgs) error {
-	_, err := r.c.RouteTicket(libpeers.ForTenant(ctx, a.Tenant), &routingv1.RouteTicketRequest{
-		Tenant: a.Tenant, TicketId: a.TicketID, Category: vocab.MustParse[commonv1.Category](a.Category),
-		Location: &commonv1.LatLng{Latitude: a.Lat, Longitude: a.Lng}, CreateTime: optionalTime(a.CreateTime),
-	})
-	if err != nil {
+	if _, err := r.c.RouteTicket(libpeers.ForTenant(ctx, a.Tenant), routeRequest(a)); err != nil {
 		return fmt.Errorf("peers.RouteTicket: %w", err)
 	}
 	return nil
+}
+
+// BatchRouteTickets implements outbox.RoutingClient.
+func (r *Routing) BatchRouteTickets(ctx context.Context, tenant string, as []outbox.RouteTicketArgs) error {
+	req := &routingv1.BatchRouteTicketsRequest{Tenant: tenant}
+	for _, a := range as {
+		req.Requests = append(req.Requests, routeRequest(a))
+	}
+	if _, err := r.c.BatchRouteTickets(libpeers.ForTenant(ctx, tenant), req); err != nil {
+		return fmt.Errorf("peers.BatchRouteTickets: %d items: %w", len(as), err)
+	}
+	return nil
+}
+
+// routeRequest is the request of a.
+func routeRequest(a outbox.RouteTicketArgs) *routingv1.RouteTicketRequest {
+	return &routingv1.RouteTicketRequest{
+		Tenant: a.Tenant, TicketId: a.TicketID, Category: vocab.MustParse[commonv1.Category](a.Category),
+		Location: &commonv1.LatLng{Latitude: a.Lat, Longitude: a.Lng}, CreateTime: optionalTime(a.CreateTime),
+	}
 }
 
 // RecordTicketStatus implements outbox.RoutingClient.

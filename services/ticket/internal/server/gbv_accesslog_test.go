@@ -127,6 +127,19 @@ var gbvAnswers = map[string][]logCall{
 			return f.h.internal.RecordDeadlines(service(t), &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: f.id,
 				Revision: 1, ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))})
 		}}},
+	rpcBatchRecordAssignments: {{name: "routing records assignments of many tickets", subject: "routing",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.internal.BatchRecordAssignments(service(t), &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+				Requests: []*ticketv1.RecordAssignmentRequest{{Tenant: "CPT", TicketId: f.id,
+					AssignmentId: uuid.NewString(), TeamId: "saps", TeamName: "SAPS Liaison", Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_SLA_BREACH,
+					EscalationLevel: 1, AssignTime: timestamppb.Now()}}})
+		}}},
+	rpcBatchRecordDeadlines: {{name: "SLA records deadlines of many tickets", subject: "routing",
+		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
+			return f.h.internal.BatchRecordDeadlines(service(t), &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+				Requests: []*ticketv1.RecordDeadlinesRequest{{Tenant: "CPT", TicketId: f.id,
+					Revision: 1, ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))}}})
+		}}},
 	rpcRecordClockEvent: {{name: "SLA records a breach", subject: "sla",
 		call: func(t *testing.T, f *logFixture) (proto.Message, error) {
 			return f.h.internal.RecordClockEvent(service(t), &ticketv1.RecordClockEventRequest{Tenant: "CPT", TicketId: f.id,

@@ -64,6 +64,16 @@ var byTicketID = map[string]idCall{
 		return h.internal.RecordDeadlines(ctx, &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: 99,
 			ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))})
 	}},
+	rpcBatchRecordAssignments: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.internal.BatchRecordAssignments(ctx, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordAssignmentRequest{{Tenant: "CPT", TicketId: id, AssignmentId: uuid.NewString(),
+				TeamId: "t", TeamName: "Roads", Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, AssignTime: timestamppb.Now()}}})
+	}},
+	rpcBatchRecordDeadlines: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
+		return h.internal.BatchRecordDeadlines(ctx, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordDeadlinesRequest{{Tenant: "CPT", TicketId: id, Revision: 99,
+				ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))}}})
+	}},
 	rpcRecordClockEvent: {call: func(ctx context.Context, h *harness, id string) (proto.Message, error) {
 		return h.internal.RecordClockEvent(ctx, &ticketv1.RecordClockEventRequest{Tenant: "CPT", TicketId: id, EventId: uuid.NewString(),
 			Kind: ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING, Clock: ticketv1.SlaClock_SLA_CLOCK_RESOLUTION, Cycle: 1, Step: 1,

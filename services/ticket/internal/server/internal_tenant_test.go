@@ -37,6 +37,18 @@ var byJobTenant = map[string]jobRPC{
 			ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))})
 		return err
 	}},
+	rpcBatchRecordAssignments: {call: func(ctx context.Context, h *harness, id string) error {
+		_, err := h.internal.BatchRecordAssignments(ctx, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordAssignmentRequest{{Tenant: "CPT", TicketId: id, AssignmentId: uuid.NewString(),
+				TeamId: "t", TeamName: "Roads", Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_MANUAL_OVERRIDE, AssignTime: timestamppb.Now()}}})
+		return err
+	}},
+	rpcBatchRecordDeadlines: {call: func(ctx context.Context, h *harness, id string) error {
+		_, err := h.internal.BatchRecordDeadlines(ctx, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordDeadlinesRequest{{Tenant: "CPT", TicketId: id, Revision: 99,
+				ResolutionDeadline: timestamppb.New(time.Now().Add(time.Hour))}}})
+		return err
+	}},
 	rpcRecordClockEvent: {call: func(ctx context.Context, h *harness, id string) error {
 		_, err := h.internal.RecordClockEvent(ctx, &ticketv1.RecordClockEventRequest{Tenant: "CPT", TicketId: id, EventId: uuid.NewString(),
 			Kind: ticketv1.SlaEventKind_SLA_EVENT_KIND_WARNING, Clock: ticketv1.SlaClock_SLA_CLOCK_RESOLUTION, Cycle: 1, Step: 1,

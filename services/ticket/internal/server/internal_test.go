@@ -93,3 +93,116 @@ func TestInternalRPCsMirrorRoutingAndSLA(t *testing.T) {
 		requireCode(t, err, codes.NotFound)
 	})
 }
+
+func TestBatchRecordDeadlinesAppliesEachLikeItsOwnCallInOneTransaction(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	svc := service(t)
+	t0 := time.Now().UTC().Truncate(time.Second)
+	a := h.create(t, citizen(t, "CPT", "c1"), newTicket(commonv1.Category_CATEGORY_WATER, "Leak"))
+	b := h.create(t, citizen(t, "CPT", "c1"), newTicket(commonv1.Category_CATEGORY_ROADS, "Pothole"))
+	deadlines := func(id string, rev int64, hours int) *ticketv1.RecordDeadlinesRequest {
+		return &ticketv1.RecordDeadlinesRequest{Tenant: "CPT", TicketId: id, Revision: rev,
+			ResponseDeadline: timestamppb.New(t0.Add(time.Hour)), ResolutionDeadline: timestamppb.New(t0.Add(time.Duration(hours) * time.Hour))}
+	}
+	history := func(id string) int {
+		return h.count(t, `SELECT count(*) FROM ticket.history WHERE ticket_id = $1 AND kind = 'deadlines_set'`, id)
+	}
+	resolution := func(id string) time.Time {
+		r, err := h.public.GetTicket(agent(t, "CPT"), &ticketv1.GetTicketRequest{Id: id})
+		require.NoError(t, err)
+		return r.GetTicket().GetResolutionDeadline().AsTime()
+	}
+
+	// b's older revision comes after its newer one in the same batch, and
+	// a's redelivery is in it too: each applies as it would alone.
+	r, err := h.internal.BatchRecordDeadlines(svc, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+		Requests: []*ticketv1.RecordDeadlinesRequest{deadlines(a.GetId(), 1, 24), deadlines(b.GetId(), 3, 48), deadlines(b.GetId(), 2, 72), deadlines(a.GetId(), 1, 24)}})
+	require.NoError(t, err)
+	var applied []bool
+	for _, x := range r.GetResponses() {
+		applied = append(applied, x.GetApplied())
+	}
+	require.Equal(t, []bool{true, true, false, false}, applied)
+	require.True(t, resolution(a.GetId()).Equal(t0.Add(24*time.Hour)))
+	require.True(t, resolution(b.GetId()).Equal(t0.Add(48*time.Hour)), "the newer revision stays")
+	require.Equal(t, 1, history(a.GetId()))
+	require.Equal(t, 1, history(b.GetId()))
+
+	t.Run("a batch with an item that fails changes nothing", func(t *testing.T) {
+		_, err := h.internal.BatchRecordDeadlines(svc, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordDeadlinesRequest{deadlines(a.GetId(), 5, 96), deadlines("00000000-0000-4000-8000-000000000000", 1, 24)}})
+		requireCode(t, err, codes.NotFound)
+		require.True(t, resolution(a.GetId()).Equal(t0.Add(24*time.Hour)), "the item before the missing ticket rolled back")
+		require.Equal(t, 1, history(a.GetId()))
+	})
+	t.Run("an item of another tenant is refused by its field", func(t *testing.T) {
+		other := deadlines(a.GetId(), 6, 24)
+		other.Tenant = "JHB"
+		_, err := h.internal.BatchRecordDeadlines(svc, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordDeadlinesRequest{deadlines(a.GetId(), 6, 24), other}})
+		requireField(t, err, "requests[1].tenant")
+		_, err = h.internal.BatchRecordDeadlines(svc, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT"})
+		requireField(t, err, "requests")
+	})
+}
+
+func TestBatchRecordAssignmentsAppliesEachLikeItsOwnCallInOneTransaction(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	svc := service(t)
+	t0 := time.Now().UTC().Truncate(time.Second)
+	a := h.create(t, citizen(t, "CPT", "c1"), newTicket(commonv1.Category_CATEGORY_WATER, "Leak"))
+	b := h.create(t, citizen(t, "CPT", "c1"), newTicket(commonv1.Category_CATEGORY_ROADS, "Pothole"))
+	assignment := func(id, assignment string, at time.Time) *ticketv1.RecordAssignmentRequest {
+		return &ticketv1.RecordAssignmentRequest{Tenant: "CPT", TicketId: id, AssignmentId: assignment, TeamId: "team-" + assignment,
+			TeamName: "Team " + assignment, Reason: commonv1.AssignmentReason_ASSIGNMENT_REASON_GEOSPATIAL_ROUTING, AssignTime: timestamppb.New(at),
+			WardCode: "ward-" + id[:4]}
+	}
+	team := func(id string) string {
+		r, err := h.public.GetTicket(agent(t, "CPT"), &ticketv1.GetTicketRequest{Id: id})
+		require.NoError(t, err)
+		return r.GetTicket().GetAssignedTeamId()
+	}
+	entries := func(id string) int {
+		return h.count(t, `SELECT count(*) FROM ticket.history WHERE ticket_id = $1 AND kind = 'assigned'`, id)
+	}
+
+	// b's older assignment comes after its newer one, and a's redelivery
+	// is in the batch too: each applies as it would alone.
+	r, err := h.internal.BatchRecordAssignments(svc, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+		Requests: []*ticketv1.RecordAssignmentRequest{assignment(a.GetId(), "a1", t0), assignment(b.GetId(), "b2", t0.Add(time.Minute)),
+			assignment(b.GetId(), "b1", t0), assignment(a.GetId(), "a1", t0)}})
+	require.NoError(t, err)
+	var applied []bool
+	for _, x := range r.GetResponses() {
+		applied = append(applied, x.GetApplied())
+	}
+	require.Equal(t, []bool{true, true, false, false}, applied)
+	require.Equal(t, "team-a1", team(a.GetId()))
+	require.Equal(t, "team-b2", team(b.GetId()), "the newer assignment stays")
+	require.Equal(t, 1, entries(a.GetId()))
+	require.Equal(t, 1, entries(b.GetId()))
+	require.Equal(t, 2, h.count(t, `SELECT count(*) FROM ticket.tickets WHERE ward_code LIKE 'ward-%'`), "each ticket has its ward")
+
+	t.Run("a batch with an item that fails changes nothing", func(t *testing.T) {
+		_, err := h.internal.BatchRecordAssignments(svc, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordAssignmentRequest{assignment(a.GetId(), "a3", t0.Add(time.Hour)),
+				assignment("00000000-0000-4000-8000-000000000000", "x", t0)}})
+		requireCode(t, err, codes.NotFound)
+		require.Equal(t, "team-a1", team(a.GetId()), "the item before the missing ticket rolled back")
+		require.Equal(t, 1, entries(a.GetId()))
+	})
+	t.Run("bad items are refused by field", func(t *testing.T) {
+		bad := assignment(a.GetId(), "a4", t0.Add(time.Hour))
+		bad.Reason = commonv1.AssignmentReason(99)
+		_, err := h.internal.BatchRecordAssignments(svc, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordAssignmentRequest{bad}})
+		requireField(t, err, "reason")
+		other := assignment(a.GetId(), "a5", t0.Add(time.Hour))
+		other.Tenant = "JHB"
+		_, err = h.internal.BatchRecordAssignments(svc, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordAssignmentRequest{other}})
+		requireField(t, err, "requests[0].tenant")
+	})
+}

@@ -23,6 +23,107 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// BatchRouteTicketsRequest is the input of RoutingInternalService.BatchRouteTickets.
+type BatchRouteTicketsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code of every request.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The tickets to route, each of the tenant.
+	Requests      []*RouteTicketRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRouteTicketsRequest) Reset() {
+	*x = BatchRouteTicketsRequest{}
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRouteTicketsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRouteTicketsRequest) ProtoMessage() {}
+
+func (x *BatchRouteTicketsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRouteTicketsRequest.ProtoReflect.Descriptor instead.
+func (*BatchRouteTicketsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *BatchRouteTicketsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BatchRouteTicketsRequest) GetRequests() []*RouteTicketRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+// BatchRouteTicketsResponse is the output of RoutingInternalService.BatchRouteTickets.
+type BatchRouteTicketsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One response per request, in their order.
+	Responses     []*RouteTicketResponse `protobuf:"bytes,1,rep,name=responses,proto3" json:"responses,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRouteTicketsResponse) Reset() {
+	*x = BatchRouteTicketsResponse{}
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRouteTicketsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRouteTicketsResponse) ProtoMessage() {}
+
+func (x *BatchRouteTicketsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRouteTicketsResponse.ProtoReflect.Descriptor instead.
+func (*BatchRouteTicketsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *BatchRouteTicketsResponse) GetResponses() []*RouteTicketResponse {
+	if x != nil {
+		return x.Responses
+	}
+	return nil
+}
+
 // RouteTicketRequest is the input of RoutingInternalService.RouteTicket.
 type RouteTicketRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -44,7 +145,7 @@ type RouteTicketRequest struct {
 
 func (x *RouteTicketRequest) Reset() {
 	*x = RouteTicketRequest{}
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[0]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -56,7 +157,7 @@ func (x *RouteTicketRequest) String() string {
 func (*RouteTicketRequest) ProtoMessage() {}
 
 func (x *RouteTicketRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[0]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -69,7 +170,7 @@ func (x *RouteTicketRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTicketRequest.ProtoReflect.Descriptor instead.
 func (*RouteTicketRequest) Descriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{0}
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *RouteTicketRequest) GetTenant() string {
@@ -120,7 +221,7 @@ type RouteTicketResponse struct {
 
 func (x *RouteTicketResponse) Reset() {
 	*x = RouteTicketResponse{}
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[1]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -132,7 +233,7 @@ func (x *RouteTicketResponse) String() string {
 func (*RouteTicketResponse) ProtoMessage() {}
 
 func (x *RouteTicketResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[1]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -145,7 +246,7 @@ func (x *RouteTicketResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTicketResponse.ProtoReflect.Descriptor instead.
 func (*RouteTicketResponse) Descriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{1}
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RouteTicketResponse) GetAssignment() *Assignment {
@@ -181,7 +282,7 @@ type EscalateTicketRequest struct {
 
 func (x *EscalateTicketRequest) Reset() {
 	*x = EscalateTicketRequest{}
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[2]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -193,7 +294,7 @@ func (x *EscalateTicketRequest) String() string {
 func (*EscalateTicketRequest) ProtoMessage() {}
 
 func (x *EscalateTicketRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[2]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -206,7 +307,7 @@ func (x *EscalateTicketRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EscalateTicketRequest.ProtoReflect.Descriptor instead.
 func (*EscalateTicketRequest) Descriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{2}
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *EscalateTicketRequest) GetTenant() string {
@@ -255,7 +356,7 @@ type EscalateTicketResponse struct {
 
 func (x *EscalateTicketResponse) Reset() {
 	*x = EscalateTicketResponse{}
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[3]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -267,7 +368,7 @@ func (x *EscalateTicketResponse) String() string {
 func (*EscalateTicketResponse) ProtoMessage() {}
 
 func (x *EscalateTicketResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[3]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -280,7 +381,7 @@ func (x *EscalateTicketResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EscalateTicketResponse.ProtoReflect.Descriptor instead.
 func (*EscalateTicketResponse) Descriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{3}
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *EscalateTicketResponse) GetAssignment() *Assignment {
@@ -316,7 +417,7 @@ type RecordTicketStatusRequest struct {
 
 func (x *RecordTicketStatusRequest) Reset() {
 	*x = RecordTicketStatusRequest{}
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[4]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -328,7 +429,7 @@ func (x *RecordTicketStatusRequest) String() string {
 func (*RecordTicketStatusRequest) ProtoMessage() {}
 
 func (x *RecordTicketStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[4]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -341,7 +442,7 @@ func (x *RecordTicketStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordTicketStatusRequest.ProtoReflect.Descriptor instead.
 func (*RecordTicketStatusRequest) Descriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{4}
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *RecordTicketStatusRequest) GetTenant() string {
@@ -404,7 +505,7 @@ type RecordTicketStatusResponse struct {
 
 func (x *RecordTicketStatusResponse) Reset() {
 	*x = RecordTicketStatusResponse{}
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[5]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -416,7 +517,7 @@ func (x *RecordTicketStatusResponse) String() string {
 func (*RecordTicketStatusResponse) ProtoMessage() {}
 
 func (x *RecordTicketStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[5]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -429,7 +530,7 @@ func (x *RecordTicketStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordTicketStatusResponse.ProtoReflect.Descriptor instead.
 func (*RecordTicketStatusResponse) Descriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{5}
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *RecordTicketStatusResponse) GetApplied() bool {
@@ -443,7 +544,12 @@ var File_salga_routing_v1_routing_internal_service_proto protoreflect.FileDescri
 
 const file_salga_routing_v1_routing_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"/salga/routing/v1/routing_internal_service.proto\x12\x10salga.routing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1esalga/routing/v1/routing.proto\"\xf2\x01\n" +
+	"/salga/routing/v1/routing_internal_service.proto\x12\x10salga.routing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a\x1esalga/routing/v1/routing.proto\"t\n" +
+	"\x18BatchRouteTicketsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12@\n" +
+	"\brequests\x18\x02 \x03(\v2$.salga.routing.v1.RouteTicketRequestR\brequests\"`\n" +
+	"\x19BatchRouteTicketsResponse\x12C\n" +
+	"\tresponses\x18\x01 \x03(\v2%.salga.routing.v1.RouteTicketResponseR\tresponses\"\xf2\x01\n" +
 	"\x12RouteTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x125\n" +
@@ -475,9 +581,10 @@ const file_salga_routing_v1_routing_internal_service_proto_rawDesc = "" +
 	"\x11response_deadline\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x10responseDeadline\x12K\n" +
 	"\x13resolution_deadline\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x12resolutionDeadline\"6\n" +
 	"\x1aRecordTicketStatusResponse\x12\x18\n" +
-	"\aapplied\x18\x01 \x01(\bR\aapplied2\xca\x02\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied2\xb8\x03\n" +
 	"\x16RoutingInternalService\x12Z\n" +
-	"\vRouteTicket\x12$.salga.routing.v1.RouteTicketRequest\x1a%.salga.routing.v1.RouteTicketResponse\x12c\n" +
+	"\vRouteTicket\x12$.salga.routing.v1.RouteTicketRequest\x1a%.salga.routing.v1.RouteTicketResponse\x12l\n" +
+	"\x11BatchRouteTickets\x12*.salga.routing.v1.BatchRouteTicketsRequest\x1a+.salga.routing.v1.BatchRouteTicketsResponse\x12c\n" +
 	"\x0eEscalateTicket\x12'.salga.routing.v1.EscalateTicketRequest\x1a(.salga.routing.v1.EscalateTicketResponse\x12o\n" +
 	"\x12RecordTicketStatus\x12+.salga.routing.v1.RecordTicketStatusRequest\x1a,.salga.routing.v1.RecordTicketStatusResponseB\xd5\x01\n" +
 	"\x14com.salga.routing.v1B\x1bRoutingInternalServiceProtoP\x01Z>github.com/salga/trustengine/gen/go/salga/routing/v1;routingv1\xa2\x02\x03SRX\xaa\x02\x10Salga.Routing.V1\xca\x02\x10Salga\\Routing\\V1\xe2\x02\x1cSalga\\Routing\\V1\\GPBMetadata\xea\x02\x12Salga::Routing::V1b\x06proto3"
@@ -494,46 +601,52 @@ func file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP() []byte {
 	return file_salga_routing_v1_routing_internal_service_proto_rawDescData
 }
 
-var file_salga_routing_v1_routing_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_salga_routing_v1_routing_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_salga_routing_v1_routing_internal_service_proto_goTypes = []any{
-	(*RouteTicketRequest)(nil),         // 0: salga.routing.v1.RouteTicketRequest
-	(*RouteTicketResponse)(nil),        // 1: salga.routing.v1.RouteTicketResponse
-	(*EscalateTicketRequest)(nil),      // 2: salga.routing.v1.EscalateTicketRequest
-	(*EscalateTicketResponse)(nil),     // 3: salga.routing.v1.EscalateTicketResponse
-	(*RecordTicketStatusRequest)(nil),  // 4: salga.routing.v1.RecordTicketStatusRequest
-	(*RecordTicketStatusResponse)(nil), // 5: salga.routing.v1.RecordTicketStatusResponse
-	(v1.Category)(0),                   // 6: salga.common.v1.Category
-	(*v1.LatLng)(nil),                  // 7: salga.common.v1.LatLng
-	(*timestamppb.Timestamp)(nil),      // 8: google.protobuf.Timestamp
-	(*Assignment)(nil),                 // 9: salga.routing.v1.Assignment
-	(*RouteDecision)(nil),              // 10: salga.routing.v1.RouteDecision
-	(v1.AssignmentReason)(0),           // 11: salga.common.v1.AssignmentReason
-	(v1.TicketStatus)(0),               // 12: salga.common.v1.TicketStatus
-	(v1.Priority)(0),                   // 13: salga.common.v1.Priority
+	(*BatchRouteTicketsRequest)(nil),   // 0: salga.routing.v1.BatchRouteTicketsRequest
+	(*BatchRouteTicketsResponse)(nil),  // 1: salga.routing.v1.BatchRouteTicketsResponse
+	(*RouteTicketRequest)(nil),         // 2: salga.routing.v1.RouteTicketRequest
+	(*RouteTicketResponse)(nil),        // 3: salga.routing.v1.RouteTicketResponse
+	(*EscalateTicketRequest)(nil),      // 4: salga.routing.v1.EscalateTicketRequest
+	(*EscalateTicketResponse)(nil),     // 5: salga.routing.v1.EscalateTicketResponse
+	(*RecordTicketStatusRequest)(nil),  // 6: salga.routing.v1.RecordTicketStatusRequest
+	(*RecordTicketStatusResponse)(nil), // 7: salga.routing.v1.RecordTicketStatusResponse
+	(v1.Category)(0),                   // 8: salga.common.v1.Category
+	(*v1.LatLng)(nil),                  // 9: salga.common.v1.LatLng
+	(*timestamppb.Timestamp)(nil),      // 10: google.protobuf.Timestamp
+	(*Assignment)(nil),                 // 11: salga.routing.v1.Assignment
+	(*RouteDecision)(nil),              // 12: salga.routing.v1.RouteDecision
+	(v1.AssignmentReason)(0),           // 13: salga.common.v1.AssignmentReason
+	(v1.TicketStatus)(0),               // 14: salga.common.v1.TicketStatus
+	(v1.Priority)(0),                   // 15: salga.common.v1.Priority
 }
 var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
-	6,  // 0: salga.routing.v1.RouteTicketRequest.category:type_name -> salga.common.v1.Category
-	7,  // 1: salga.routing.v1.RouteTicketRequest.location:type_name -> salga.common.v1.LatLng
-	8,  // 2: salga.routing.v1.RouteTicketRequest.create_time:type_name -> google.protobuf.Timestamp
-	9,  // 3: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	10, // 4: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	11, // 5: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
-	9,  // 6: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	12, // 7: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	13, // 8: salga.routing.v1.RecordTicketStatusRequest.priority:type_name -> salga.common.v1.Priority
-	8,  // 9: salga.routing.v1.RecordTicketStatusRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	8,  // 10: salga.routing.v1.RecordTicketStatusRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
-	0,  // 11: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
-	2,  // 12: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
-	4,  // 13: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
-	1,  // 14: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
-	3,  // 15: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
-	5,  // 16: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
-	14, // [14:17] is the sub-list for method output_type
-	11, // [11:14] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	2,  // 0: salga.routing.v1.BatchRouteTicketsRequest.requests:type_name -> salga.routing.v1.RouteTicketRequest
+	3,  // 1: salga.routing.v1.BatchRouteTicketsResponse.responses:type_name -> salga.routing.v1.RouteTicketResponse
+	8,  // 2: salga.routing.v1.RouteTicketRequest.category:type_name -> salga.common.v1.Category
+	9,  // 3: salga.routing.v1.RouteTicketRequest.location:type_name -> salga.common.v1.LatLng
+	10, // 4: salga.routing.v1.RouteTicketRequest.create_time:type_name -> google.protobuf.Timestamp
+	11, // 5: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	12, // 6: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
+	13, // 7: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	11, // 8: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	14, // 9: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	15, // 10: salga.routing.v1.RecordTicketStatusRequest.priority:type_name -> salga.common.v1.Priority
+	10, // 11: salga.routing.v1.RecordTicketStatusRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	10, // 12: salga.routing.v1.RecordTicketStatusRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	2,  // 13: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
+	0,  // 14: salga.routing.v1.RoutingInternalService.BatchRouteTickets:input_type -> salga.routing.v1.BatchRouteTicketsRequest
+	4,  // 15: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
+	6,  // 16: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
+	3,  // 17: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
+	1,  // 18: salga.routing.v1.RoutingInternalService.BatchRouteTickets:output_type -> salga.routing.v1.BatchRouteTicketsResponse
+	5,  // 19: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
+	7,  // 20: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
+	17, // [17:21] is the sub-list for method output_type
+	13, // [13:17] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_internal_service_proto_init() }
@@ -548,7 +661,7 @@ func file_salga_routing_v1_routing_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_internal_service_proto_rawDesc), len(file_salga_routing_v1_routing_internal_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	RoutingInternalService_RouteTicket_FullMethodName        = "/salga.routing.v1.RoutingInternalService/RouteTicket"
+	RoutingInternalService_BatchRouteTickets_FullMethodName  = "/salga.routing.v1.RoutingInternalService/BatchRouteTickets"
 	RoutingInternalService_EscalateTicket_FullMethodName     = "/salga.routing.v1.RoutingInternalService/EscalateTicket"
 	RoutingInternalService_RecordTicketStatus_FullMethodName = "/salga.routing.v1.RoutingInternalService/RecordTicketStatus"
 )
@@ -35,6 +36,11 @@ type RoutingInternalServiceClient interface {
 	// RouteTicket assigns a new ticket by the routing rules. Routing the same
 	// ticket again returns its existing routing assignment unchanged.
 	RouteTicket(ctx context.Context, in *RouteTicketRequest, opts ...grpc.CallOption) (*RouteTicketResponse, error)
+	// BatchRouteTickets is RouteTicket for up to 500 tickets of the tenant in
+	// one transaction, each routed as RouteTicket would route it alone
+	// (idempotent by its own ticket id). It fails as a whole when one request
+	// fails; the sender then delivers them one by one.
+	BatchRouteTickets(ctx context.Context, in *BatchRouteTicketsRequest, opts ...grpc.CallOption) (*BatchRouteTicketsResponse, error)
 	// EscalateTicket moves a ticket to its team's escalation target (or the
 	// team manager). Idempotent per (ticket, level).
 	EscalateTicket(ctx context.Context, in *EscalateTicketRequest, opts ...grpc.CallOption) (*EscalateTicketResponse, error)
@@ -57,6 +63,16 @@ func (c *routingInternalServiceClient) RouteTicket(ctx context.Context, in *Rout
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RouteTicketResponse)
 	err := c.cc.Invoke(ctx, RoutingInternalService_RouteTicket_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *routingInternalServiceClient) BatchRouteTickets(ctx context.Context, in *BatchRouteTicketsRequest, opts ...grpc.CallOption) (*BatchRouteTicketsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRouteTicketsResponse)
+	err := c.cc.Invoke(ctx, RoutingInternalService_BatchRouteTickets_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +110,11 @@ type RoutingInternalServiceServer interface {
 	// RouteTicket assigns a new ticket by the routing rules. Routing the same
 	// ticket again returns its existing routing assignment unchanged.
 	RouteTicket(context.Context, *RouteTicketRequest) (*RouteTicketResponse, error)
+	// BatchRouteTickets is RouteTicket for up to 500 tickets of the tenant in
+	// one transaction, each routed as RouteTicket would route it alone
+	// (idempotent by its own ticket id). It fails as a whole when one request
+	// fails; the sender then delivers them one by one.
+	BatchRouteTickets(context.Context, *BatchRouteTicketsRequest) (*BatchRouteTicketsResponse, error)
 	// EscalateTicket moves a ticket to its team's escalation target (or the
 	// team manager). Idempotent per (ticket, level).
 	EscalateTicket(context.Context, *EscalateTicketRequest) (*EscalateTicketResponse, error)
@@ -114,6 +135,9 @@ type UnimplementedRoutingInternalServiceServer struct{}
 
 func (UnimplementedRoutingInternalServiceServer) RouteTicket(context.Context, *RouteTicketRequest) (*RouteTicketResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RouteTicket not implemented")
+}
+func (UnimplementedRoutingInternalServiceServer) BatchRouteTickets(context.Context, *BatchRouteTicketsRequest) (*BatchRouteTicketsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRouteTickets not implemented")
 }
 func (UnimplementedRoutingInternalServiceServer) EscalateTicket(context.Context, *EscalateTicketRequest) (*EscalateTicketResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method EscalateTicket not implemented")
@@ -157,6 +181,24 @@ func _RoutingInternalService_RouteTicket_Handler(srv interface{}, ctx context.Co
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(RoutingInternalServiceServer).RouteTicket(ctx, req.(*RouteTicketRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RoutingInternalService_BatchRouteTickets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRouteTicketsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RoutingInternalServiceServer).BatchRouteTickets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RoutingInternalService_BatchRouteTickets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RoutingInternalServiceServer).BatchRouteTickets(ctx, req.(*BatchRouteTicketsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -207,6 +249,10 @@ var RoutingInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RouteTicket",
 			Handler:    _RoutingInternalService_RouteTicket_Handler,
+		},
+		{
+			MethodName: "BatchRouteTickets",
+			Handler:    _RoutingInternalService_BatchRouteTickets_Handler,
 		},
 		{
 			MethodName: "EscalateTicket",

@@ -252,6 +252,108 @@ func (x *RecordTicketEventRequest) GetTeamId() string {
 	return ""
 }
 
+// BatchRecordTicketEventsRequest is the input of SlaInternalService.BatchRecordTicketEvents.
+type BatchRecordTicketEventsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Tenant of every request.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The events to record, each of the tenant.
+	Requests      []*RecordTicketEventRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordTicketEventsRequest) Reset() {
+	*x = BatchRecordTicketEventsRequest{}
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordTicketEventsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordTicketEventsRequest) ProtoMessage() {}
+
+func (x *BatchRecordTicketEventsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordTicketEventsRequest.ProtoReflect.Descriptor instead.
+func (*BatchRecordTicketEventsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *BatchRecordTicketEventsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BatchRecordTicketEventsRequest) GetRequests() []*RecordTicketEventRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+// BatchRecordTicketEventsResponse is the output of SlaInternalService.BatchRecordTicketEvents.
+type BatchRecordTicketEventsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Per request, in their order, whether it applied (false when it was
+	// already recorded or stale). The clocks are not returned.
+	Applied       []bool `protobuf:"varint,1,rep,packed,name=applied,proto3" json:"applied,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordTicketEventsResponse) Reset() {
+	*x = BatchRecordTicketEventsResponse{}
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordTicketEventsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordTicketEventsResponse) ProtoMessage() {}
+
+func (x *BatchRecordTicketEventsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordTicketEventsResponse.ProtoReflect.Descriptor instead.
+func (*BatchRecordTicketEventsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *BatchRecordTicketEventsResponse) GetApplied() []bool {
+	if x != nil {
+		return x.Applied
+	}
+	return nil
+}
+
 // RecordTicketEventResponse is the output of SlaInternalService.RecordTicketEvent.
 type RecordTicketEventResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -265,7 +367,7 @@ type RecordTicketEventResponse struct {
 
 func (x *RecordTicketEventResponse) Reset() {
 	*x = RecordTicketEventResponse{}
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[1]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -277,7 +379,7 @@ func (x *RecordTicketEventResponse) String() string {
 func (*RecordTicketEventResponse) ProtoMessage() {}
 
 func (x *RecordTicketEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[1]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -290,7 +392,7 @@ func (x *RecordTicketEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordTicketEventResponse.ProtoReflect.Descriptor instead.
 func (*RecordTicketEventResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{1}
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RecordTicketEventResponse) GetClocks() []*Clock {
@@ -318,7 +420,7 @@ type RunSweepRequest struct {
 
 func (x *RunSweepRequest) Reset() {
 	*x = RunSweepRequest{}
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[2]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -330,7 +432,7 @@ func (x *RunSweepRequest) String() string {
 func (*RunSweepRequest) ProtoMessage() {}
 
 func (x *RunSweepRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[2]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -343,7 +445,7 @@ func (x *RunSweepRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunSweepRequest.ProtoReflect.Descriptor instead.
 func (*RunSweepRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{2}
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RunSweepRequest) GetLimit() int32 {
@@ -366,7 +468,7 @@ type RunSweepResponse struct {
 
 func (x *RunSweepResponse) Reset() {
 	*x = RunSweepResponse{}
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[3]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -378,7 +480,7 @@ func (x *RunSweepResponse) String() string {
 func (*RunSweepResponse) ProtoMessage() {}
 
 func (x *RunSweepResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[3]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -391,7 +493,7 @@ func (x *RunSweepResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunSweepResponse.ProtoReflect.Descriptor instead.
 func (*RunSweepResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{3}
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RunSweepResponse) GetWarnings() int32 {
@@ -422,7 +524,7 @@ type ListClockEventsRequest struct {
 
 func (x *ListClockEventsRequest) Reset() {
 	*x = ListClockEventsRequest{}
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[4]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -434,7 +536,7 @@ func (x *ListClockEventsRequest) String() string {
 func (*ListClockEventsRequest) ProtoMessage() {}
 
 func (x *ListClockEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[4]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -447,7 +549,7 @@ func (x *ListClockEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListClockEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListClockEventsRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{4}
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListClockEventsRequest) GetAfter() string {
@@ -478,7 +580,7 @@ type ListClockEventsResponse struct {
 
 func (x *ListClockEventsResponse) Reset() {
 	*x = ListClockEventsResponse{}
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[5]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -490,7 +592,7 @@ func (x *ListClockEventsResponse) String() string {
 func (*ListClockEventsResponse) ProtoMessage() {}
 
 func (x *ListClockEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[5]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -503,7 +605,7 @@ func (x *ListClockEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListClockEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListClockEventsResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{5}
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListClockEventsResponse) GetEvents() []*ClockEvent {
@@ -535,7 +637,7 @@ type GetPublicAggregatesRequest struct {
 
 func (x *GetPublicAggregatesRequest) Reset() {
 	*x = GetPublicAggregatesRequest{}
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[6]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -547,7 +649,7 @@ func (x *GetPublicAggregatesRequest) String() string {
 func (*GetPublicAggregatesRequest) ProtoMessage() {}
 
 func (x *GetPublicAggregatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[6]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -560,7 +662,7 @@ func (x *GetPublicAggregatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicAggregatesRequest.ProtoReflect.Descriptor instead.
 func (*GetPublicAggregatesRequest) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{6}
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetPublicAggregatesRequest) GetTenant() string {
@@ -595,7 +697,7 @@ type GetPublicAggregatesResponse struct {
 
 func (x *GetPublicAggregatesResponse) Reset() {
 	*x = GetPublicAggregatesResponse{}
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[7]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -607,7 +709,7 @@ func (x *GetPublicAggregatesResponse) String() string {
 func (*GetPublicAggregatesResponse) ProtoMessage() {}
 
 func (x *GetPublicAggregatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[7]
+	mi := &file_salga_sla_v1_sla_internal_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -620,7 +722,7 @@ func (x *GetPublicAggregatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicAggregatesResponse.ProtoReflect.Descriptor instead.
 func (*GetPublicAggregatesResponse) Descriptor() ([]byte, []int) {
-	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{7}
+	return file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetPublicAggregatesResponse) GetRows() []*PublicAggregateRow {
@@ -651,7 +753,12 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	" \x01(\x03R\bsequence\x125\n" +
 	"\bpriority\x18\v \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\x12\x1b\n" +
 	"\tward_code\x18\x0e \x01(\tR\bwardCode\x12\x17\n" +
-	"\ateam_id\x18\x0f \x01(\tR\x06teamId\"b\n" +
+	"\ateam_id\x18\x0f \x01(\tR\x06teamId\"|\n" +
+	"\x1eBatchRecordTicketEventsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12B\n" +
+	"\brequests\x18\x02 \x03(\v2&.salga.sla.v1.RecordTicketEventRequestR\brequests\";\n" +
+	"\x1fBatchRecordTicketEventsResponse\x12\x18\n" +
+	"\aapplied\x18\x01 \x03(\bR\aapplied\"b\n" +
 	"\x19RecordTicketEventResponse\x12+\n" +
 	"\x06clocks\x18\x01 \x03(\v2\x13.salga.sla.v1.ClockR\x06clocks\x12\x18\n" +
 	"\aapplied\x18\x02 \x01(\bR\aapplied\"'\n" +
@@ -678,9 +785,10 @@ const file_salga_sla_v1_sla_internal_service_proto_rawDesc = "" +
 	"\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12$\n" +
 	" TICKET_EVENT_KIND_STATUS_CHANGED\x10\x02\x12&\n" +
 	"\"TICKET_EVENT_KIND_PRIORITY_CHANGED\x10\x03\x12\x1e\n" +
-	"\x1aTICKET_EVENT_KIND_ASSIGNED\x10\x042\x96\x03\n" +
+	"\x1aTICKET_EVENT_KIND_ASSIGNED\x10\x042\x8e\x04\n" +
 	"\x12SlaInternalService\x12d\n" +
-	"\x11RecordTicketEvent\x12&.salga.sla.v1.RecordTicketEventRequest\x1a'.salga.sla.v1.RecordTicketEventResponse\x12I\n" +
+	"\x11RecordTicketEvent\x12&.salga.sla.v1.RecordTicketEventRequest\x1a'.salga.sla.v1.RecordTicketEventResponse\x12v\n" +
+	"\x17BatchRecordTicketEvents\x12,.salga.sla.v1.BatchRecordTicketEventsRequest\x1a-.salga.sla.v1.BatchRecordTicketEventsResponse\x12I\n" +
 	"\bRunSweep\x12\x1d.salga.sla.v1.RunSweepRequest\x1a\x1e.salga.sla.v1.RunSweepResponse\x12c\n" +
 	"\x0fListClockEvents\x12$.salga.sla.v1.ListClockEventsRequest\x1a%.salga.sla.v1.ListClockEventsResponse\"\x03\x90\x02\x02\x12j\n" +
 	"\x13GetPublicAggregates\x12(.salga.sla.v1.GetPublicAggregatesRequest\x1a).salga.sla.v1.GetPublicAggregatesResponseB\xb5\x01\n" +
@@ -699,48 +807,53 @@ func file_salga_sla_v1_sla_internal_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_sla_v1_sla_internal_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_salga_sla_v1_sla_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_salga_sla_v1_sla_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_salga_sla_v1_sla_internal_service_proto_goTypes = []any{
-	(TicketEventKind)(0),                // 0: salga.sla.v1.TicketEventKind
-	(*RecordTicketEventRequest)(nil),    // 1: salga.sla.v1.RecordTicketEventRequest
-	(*RecordTicketEventResponse)(nil),   // 2: salga.sla.v1.RecordTicketEventResponse
-	(*RunSweepRequest)(nil),             // 3: salga.sla.v1.RunSweepRequest
-	(*RunSweepResponse)(nil),            // 4: salga.sla.v1.RunSweepResponse
-	(*ListClockEventsRequest)(nil),      // 5: salga.sla.v1.ListClockEventsRequest
-	(*ListClockEventsResponse)(nil),     // 6: salga.sla.v1.ListClockEventsResponse
-	(*GetPublicAggregatesRequest)(nil),  // 7: salga.sla.v1.GetPublicAggregatesRequest
-	(*GetPublicAggregatesResponse)(nil), // 8: salga.sla.v1.GetPublicAggregatesResponse
-	(v1.Category)(0),                    // 9: salga.common.v1.Category
-	(v1.TicketStatus)(0),                // 10: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),       // 11: google.protobuf.Timestamp
-	(v1.Priority)(0),                    // 12: salga.common.v1.Priority
-	(*Clock)(nil),                       // 13: salga.sla.v1.Clock
-	(*ClockEvent)(nil),                  // 14: salga.sla.v1.ClockEvent
-	(*PublicAggregateRow)(nil),          // 15: salga.sla.v1.PublicAggregateRow
+	(TicketEventKind)(0),                    // 0: salga.sla.v1.TicketEventKind
+	(*RecordTicketEventRequest)(nil),        // 1: salga.sla.v1.RecordTicketEventRequest
+	(*BatchRecordTicketEventsRequest)(nil),  // 2: salga.sla.v1.BatchRecordTicketEventsRequest
+	(*BatchRecordTicketEventsResponse)(nil), // 3: salga.sla.v1.BatchRecordTicketEventsResponse
+	(*RecordTicketEventResponse)(nil),       // 4: salga.sla.v1.RecordTicketEventResponse
+	(*RunSweepRequest)(nil),                 // 5: salga.sla.v1.RunSweepRequest
+	(*RunSweepResponse)(nil),                // 6: salga.sla.v1.RunSweepResponse
+	(*ListClockEventsRequest)(nil),          // 7: salga.sla.v1.ListClockEventsRequest
+	(*ListClockEventsResponse)(nil),         // 8: salga.sla.v1.ListClockEventsResponse
+	(*GetPublicAggregatesRequest)(nil),      // 9: salga.sla.v1.GetPublicAggregatesRequest
+	(*GetPublicAggregatesResponse)(nil),     // 10: salga.sla.v1.GetPublicAggregatesResponse
+	(v1.Category)(0),                        // 11: salga.common.v1.Category
+	(v1.TicketStatus)(0),                    // 12: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),           // 13: google.protobuf.Timestamp
+	(v1.Priority)(0),                        // 14: salga.common.v1.Priority
+	(*Clock)(nil),                           // 15: salga.sla.v1.Clock
+	(*ClockEvent)(nil),                      // 16: salga.sla.v1.ClockEvent
+	(*PublicAggregateRow)(nil),              // 17: salga.sla.v1.PublicAggregateRow
 }
 var file_salga_sla_v1_sla_internal_service_proto_depIdxs = []int32{
-	9,  // 0: salga.sla.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
+	11, // 0: salga.sla.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
 	0,  // 1: salga.sla.v1.RecordTicketEventRequest.kind:type_name -> salga.sla.v1.TicketEventKind
-	10, // 2: salga.sla.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
-	10, // 3: salga.sla.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
-	11, // 4: salga.sla.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
-	12, // 5: salga.sla.v1.RecordTicketEventRequest.priority:type_name -> salga.common.v1.Priority
-	13, // 6: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
-	14, // 7: salga.sla.v1.ListClockEventsResponse.events:type_name -> salga.sla.v1.ClockEvent
-	15, // 8: salga.sla.v1.GetPublicAggregatesResponse.rows:type_name -> salga.sla.v1.PublicAggregateRow
-	1,  // 9: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
-	3,  // 10: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
-	5,  // 11: salga.sla.v1.SlaInternalService.ListClockEvents:input_type -> salga.sla.v1.ListClockEventsRequest
-	7,  // 12: salga.sla.v1.SlaInternalService.GetPublicAggregates:input_type -> salga.sla.v1.GetPublicAggregatesRequest
-	2,  // 13: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
-	4,  // 14: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
-	6,  // 15: salga.sla.v1.SlaInternalService.ListClockEvents:output_type -> salga.sla.v1.ListClockEventsResponse
-	8,  // 16: salga.sla.v1.SlaInternalService.GetPublicAggregates:output_type -> salga.sla.v1.GetPublicAggregatesResponse
-	13, // [13:17] is the sub-list for method output_type
-	9,  // [9:13] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	12, // 2: salga.sla.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
+	12, // 3: salga.sla.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
+	13, // 4: salga.sla.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
+	14, // 5: salga.sla.v1.RecordTicketEventRequest.priority:type_name -> salga.common.v1.Priority
+	1,  // 6: salga.sla.v1.BatchRecordTicketEventsRequest.requests:type_name -> salga.sla.v1.RecordTicketEventRequest
+	15, // 7: salga.sla.v1.RecordTicketEventResponse.clocks:type_name -> salga.sla.v1.Clock
+	16, // 8: salga.sla.v1.ListClockEventsResponse.events:type_name -> salga.sla.v1.ClockEvent
+	17, // 9: salga.sla.v1.GetPublicAggregatesResponse.rows:type_name -> salga.sla.v1.PublicAggregateRow
+	1,  // 10: salga.sla.v1.SlaInternalService.RecordTicketEvent:input_type -> salga.sla.v1.RecordTicketEventRequest
+	2,  // 11: salga.sla.v1.SlaInternalService.BatchRecordTicketEvents:input_type -> salga.sla.v1.BatchRecordTicketEventsRequest
+	5,  // 12: salga.sla.v1.SlaInternalService.RunSweep:input_type -> salga.sla.v1.RunSweepRequest
+	7,  // 13: salga.sla.v1.SlaInternalService.ListClockEvents:input_type -> salga.sla.v1.ListClockEventsRequest
+	9,  // 14: salga.sla.v1.SlaInternalService.GetPublicAggregates:input_type -> salga.sla.v1.GetPublicAggregatesRequest
+	4,  // 15: salga.sla.v1.SlaInternalService.RecordTicketEvent:output_type -> salga.sla.v1.RecordTicketEventResponse
+	3,  // 16: salga.sla.v1.SlaInternalService.BatchRecordTicketEvents:output_type -> salga.sla.v1.BatchRecordTicketEventsResponse
+	6,  // 17: salga.sla.v1.SlaInternalService.RunSweep:output_type -> salga.sla.v1.RunSweepResponse
+	8,  // 18: salga.sla.v1.SlaInternalService.ListClockEvents:output_type -> salga.sla.v1.ListClockEventsResponse
+	10, // 19: salga.sla.v1.SlaInternalService.GetPublicAggregates:output_type -> salga.sla.v1.GetPublicAggregatesResponse
+	15, // [15:20] is the sub-list for method output_type
+	10, // [10:15] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_salga_sla_v1_sla_internal_service_proto_init() }
@@ -755,7 +868,7 @@ func file_salga_sla_v1_sla_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_sla_v1_sla_internal_service_proto_rawDesc), len(file_salga_sla_v1_sla_internal_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

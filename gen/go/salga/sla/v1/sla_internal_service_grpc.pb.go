@@ -19,10 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	SlaInternalService_RecordTicketEvent_FullMethodName   = "/salga.sla.v1.SlaInternalService/RecordTicketEvent"
-	SlaInternalService_RunSweep_FullMethodName            = "/salga.sla.v1.SlaInternalService/RunSweep"
-	SlaInternalService_ListClockEvents_FullMethodName     = "/salga.sla.v1.SlaInternalService/ListClockEvents"
-	SlaInternalService_GetPublicAggregates_FullMethodName = "/salga.sla.v1.SlaInternalService/GetPublicAggregates"
+	SlaInternalService_RecordTicketEvent_FullMethodName       = "/salga.sla.v1.SlaInternalService/RecordTicketEvent"
+	SlaInternalService_BatchRecordTicketEvents_FullMethodName = "/salga.sla.v1.SlaInternalService/BatchRecordTicketEvents"
+	SlaInternalService_RunSweep_FullMethodName                = "/salga.sla.v1.SlaInternalService/RunSweep"
+	SlaInternalService_ListClockEvents_FullMethodName         = "/salga.sla.v1.SlaInternalService/ListClockEvents"
+	SlaInternalService_GetPublicAggregates_FullMethodName     = "/salga.sla.v1.SlaInternalService/GetPublicAggregates"
 )
 
 // SlaInternalServiceClient is the client API for SlaInternalService service.
@@ -35,6 +36,12 @@ type SlaInternalServiceClient interface {
 	// RecordTicketEvent feeds a ticket event to the clocks. Idempotent per
 	// event id.
 	RecordTicketEvent(ctx context.Context, in *RecordTicketEventRequest, opts ...grpc.CallOption) (*RecordTicketEventResponse, error)
+	// BatchRecordTicketEvents is RecordTicketEvent for up to 500 events of
+	// the tenant in one transaction, each applied as RecordTicketEvent would
+	// apply it alone (idempotent by its own event id; a ticket's events in
+	// order of sequence). It fails as a whole when one request fails; the
+	// sender then delivers them one by one.
+	BatchRecordTicketEvents(ctx context.Context, in *BatchRecordTicketEventsRequest, opts ...grpc.CallOption) (*BatchRecordTicketEventsResponse, error)
 	// RunSweep runs one sweep now (the periodic sweep runs without it).
 	RunSweep(ctx context.Context, in *RunSweepRequest, opts ...grpc.CallOption) (*RunSweepResponse, error)
 	// ListClockEvents is the feed of clock events (warnings and breaches,
@@ -65,6 +72,16 @@ func (c *slaInternalServiceClient) RecordTicketEvent(ctx context.Context, in *Re
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordTicketEventResponse)
 	err := c.cc.Invoke(ctx, SlaInternalService_RecordTicketEvent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *slaInternalServiceClient) BatchRecordTicketEvents(ctx context.Context, in *BatchRecordTicketEventsRequest, opts ...grpc.CallOption) (*BatchRecordTicketEventsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRecordTicketEventsResponse)
+	err := c.cc.Invoke(ctx, SlaInternalService_BatchRecordTicketEvents_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +128,12 @@ type SlaInternalServiceServer interface {
 	// RecordTicketEvent feeds a ticket event to the clocks. Idempotent per
 	// event id.
 	RecordTicketEvent(context.Context, *RecordTicketEventRequest) (*RecordTicketEventResponse, error)
+	// BatchRecordTicketEvents is RecordTicketEvent for up to 500 events of
+	// the tenant in one transaction, each applied as RecordTicketEvent would
+	// apply it alone (idempotent by its own event id; a ticket's events in
+	// order of sequence). It fails as a whole when one request fails; the
+	// sender then delivers them one by one.
+	BatchRecordTicketEvents(context.Context, *BatchRecordTicketEventsRequest) (*BatchRecordTicketEventsResponse, error)
 	// RunSweep runs one sweep now (the periodic sweep runs without it).
 	RunSweep(context.Context, *RunSweepRequest) (*RunSweepResponse, error)
 	// ListClockEvents is the feed of clock events (warnings and breaches,
@@ -139,6 +162,9 @@ type UnimplementedSlaInternalServiceServer struct{}
 
 func (UnimplementedSlaInternalServiceServer) RecordTicketEvent(context.Context, *RecordTicketEventRequest) (*RecordTicketEventResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordTicketEvent not implemented")
+}
+func (UnimplementedSlaInternalServiceServer) BatchRecordTicketEvents(context.Context, *BatchRecordTicketEventsRequest) (*BatchRecordTicketEventsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRecordTicketEvents not implemented")
 }
 func (UnimplementedSlaInternalServiceServer) RunSweep(context.Context, *RunSweepRequest) (*RunSweepResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RunSweep not implemented")
@@ -184,6 +210,24 @@ func _SlaInternalService_RecordTicketEvent_Handler(srv interface{}, ctx context.
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(SlaInternalServiceServer).RecordTicketEvent(ctx, req.(*RecordTicketEventRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SlaInternalService_BatchRecordTicketEvents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRecordTicketEventsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SlaInternalServiceServer).BatchRecordTicketEvents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SlaInternalService_BatchRecordTicketEvents_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SlaInternalServiceServer).BatchRecordTicketEvents(ctx, req.(*BatchRecordTicketEventsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -252,6 +296,10 @@ var SlaInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordTicketEvent",
 			Handler:    _SlaInternalService_RecordTicketEvent_Handler,
+		},
+		{
+			MethodName: "BatchRecordTicketEvents",
+			Handler:    _SlaInternalService_BatchRecordTicketEvents_Handler,
 		},
 		{
 			MethodName: "RunSweep",

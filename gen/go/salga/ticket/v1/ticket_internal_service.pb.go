@@ -130,6 +130,107 @@ func (SlaClock) EnumDescriptor() ([]byte, []int) {
 	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{1}
 }
 
+// BatchRecordAssignmentsRequest is the input of TicketInternalService.BatchRecordAssignments.
+type BatchRecordAssignmentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Tenant of every request.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The assignments to record, each of the tenant.
+	Requests      []*RecordAssignmentRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordAssignmentsRequest) Reset() {
+	*x = BatchRecordAssignmentsRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordAssignmentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordAssignmentsRequest) ProtoMessage() {}
+
+func (x *BatchRecordAssignmentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordAssignmentsRequest.ProtoReflect.Descriptor instead.
+func (*BatchRecordAssignmentsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *BatchRecordAssignmentsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BatchRecordAssignmentsRequest) GetRequests() []*RecordAssignmentRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+// BatchRecordAssignmentsResponse is the output of TicketInternalService.BatchRecordAssignments.
+type BatchRecordAssignmentsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One response per request, in their order.
+	Responses     []*RecordAssignmentResponse `protobuf:"bytes,1,rep,name=responses,proto3" json:"responses,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordAssignmentsResponse) Reset() {
+	*x = BatchRecordAssignmentsResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordAssignmentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordAssignmentsResponse) ProtoMessage() {}
+
+func (x *BatchRecordAssignmentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordAssignmentsResponse.ProtoReflect.Descriptor instead.
+func (*BatchRecordAssignmentsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *BatchRecordAssignmentsResponse) GetResponses() []*RecordAssignmentResponse {
+	if x != nil {
+		return x.Responses
+	}
+	return nil
+}
+
 // RecordAssignmentRequest is the input of TicketInternalService.RecordAssignment.
 type RecordAssignmentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -161,7 +262,7 @@ type RecordAssignmentRequest struct {
 
 func (x *RecordAssignmentRequest) Reset() {
 	*x = RecordAssignmentRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[0]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -173,7 +274,7 @@ func (x *RecordAssignmentRequest) String() string {
 func (*RecordAssignmentRequest) ProtoMessage() {}
 
 func (x *RecordAssignmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[0]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -186,7 +287,7 @@ func (x *RecordAssignmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordAssignmentRequest.ProtoReflect.Descriptor instead.
 func (*RecordAssignmentRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{0}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *RecordAssignmentRequest) GetTenant() string {
@@ -271,7 +372,7 @@ type RecordAssignmentResponse struct {
 
 func (x *RecordAssignmentResponse) Reset() {
 	*x = RecordAssignmentResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[1]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -283,7 +384,7 @@ func (x *RecordAssignmentResponse) String() string {
 func (*RecordAssignmentResponse) ProtoMessage() {}
 
 func (x *RecordAssignmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[1]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -296,7 +397,7 @@ func (x *RecordAssignmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordAssignmentResponse.ProtoReflect.Descriptor instead.
 func (*RecordAssignmentResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{1}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RecordAssignmentResponse) GetApplied() bool {
@@ -304,6 +405,107 @@ func (x *RecordAssignmentResponse) GetApplied() bool {
 		return x.Applied
 	}
 	return false
+}
+
+// BatchRecordDeadlinesRequest is the input of TicketInternalService.BatchRecordDeadlines.
+type BatchRecordDeadlinesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Tenant of every request.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The deadlines to record, each of the tenant.
+	Requests      []*RecordDeadlinesRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordDeadlinesRequest) Reset() {
+	*x = BatchRecordDeadlinesRequest{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordDeadlinesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordDeadlinesRequest) ProtoMessage() {}
+
+func (x *BatchRecordDeadlinesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordDeadlinesRequest.ProtoReflect.Descriptor instead.
+func (*BatchRecordDeadlinesRequest) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *BatchRecordDeadlinesRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BatchRecordDeadlinesRequest) GetRequests() []*RecordDeadlinesRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+// BatchRecordDeadlinesResponse is the output of TicketInternalService.BatchRecordDeadlines.
+type BatchRecordDeadlinesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One response per request, in their order.
+	Responses     []*RecordDeadlinesResponse `protobuf:"bytes,1,rep,name=responses,proto3" json:"responses,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordDeadlinesResponse) Reset() {
+	*x = BatchRecordDeadlinesResponse{}
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordDeadlinesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordDeadlinesResponse) ProtoMessage() {}
+
+func (x *BatchRecordDeadlinesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordDeadlinesResponse.ProtoReflect.Descriptor instead.
+func (*BatchRecordDeadlinesResponse) Descriptor() ([]byte, []int) {
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *BatchRecordDeadlinesResponse) GetResponses() []*RecordDeadlinesResponse {
+	if x != nil {
+		return x.Responses
+	}
+	return nil
 }
 
 // RecordDeadlinesRequest is the input of TicketInternalService.RecordDeadlines.
@@ -325,7 +527,7 @@ type RecordDeadlinesRequest struct {
 
 func (x *RecordDeadlinesRequest) Reset() {
 	*x = RecordDeadlinesRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[2]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -337,7 +539,7 @@ func (x *RecordDeadlinesRequest) String() string {
 func (*RecordDeadlinesRequest) ProtoMessage() {}
 
 func (x *RecordDeadlinesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[2]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -350,7 +552,7 @@ func (x *RecordDeadlinesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDeadlinesRequest.ProtoReflect.Descriptor instead.
 func (*RecordDeadlinesRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{2}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *RecordDeadlinesRequest) GetTenant() string {
@@ -399,7 +601,7 @@ type RecordDeadlinesResponse struct {
 
 func (x *RecordDeadlinesResponse) Reset() {
 	*x = RecordDeadlinesResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[3]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -411,7 +613,7 @@ func (x *RecordDeadlinesResponse) String() string {
 func (*RecordDeadlinesResponse) ProtoMessage() {}
 
 func (x *RecordDeadlinesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[3]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -424,7 +626,7 @@ func (x *RecordDeadlinesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDeadlinesResponse.ProtoReflect.Descriptor instead.
 func (*RecordDeadlinesResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{3}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *RecordDeadlinesResponse) GetApplied() bool {
@@ -461,7 +663,7 @@ type RecordClockEventRequest struct {
 
 func (x *RecordClockEventRequest) Reset() {
 	*x = RecordClockEventRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -473,7 +675,7 @@ func (x *RecordClockEventRequest) String() string {
 func (*RecordClockEventRequest) ProtoMessage() {}
 
 func (x *RecordClockEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[4]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -486,7 +688,7 @@ func (x *RecordClockEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordClockEventRequest.ProtoReflect.Descriptor instead.
 func (*RecordClockEventRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{4}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RecordClockEventRequest) GetTenant() string {
@@ -563,7 +765,7 @@ type RecordClockEventResponse struct {
 
 func (x *RecordClockEventResponse) Reset() {
 	*x = RecordClockEventResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -575,7 +777,7 @@ func (x *RecordClockEventResponse) String() string {
 func (*RecordClockEventResponse) ProtoMessage() {}
 
 func (x *RecordClockEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[5]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -588,7 +790,7 @@ func (x *RecordClockEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordClockEventResponse.ProtoReflect.Descriptor instead.
 func (*RecordClockEventResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{5}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *RecordClockEventResponse) GetApplied() bool {
@@ -623,7 +825,7 @@ type RecordGbvAccessRequest struct {
 
 func (x *RecordGbvAccessRequest) Reset() {
 	*x = RecordGbvAccessRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -635,7 +837,7 @@ func (x *RecordGbvAccessRequest) String() string {
 func (*RecordGbvAccessRequest) ProtoMessage() {}
 
 func (x *RecordGbvAccessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[6]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -648,7 +850,7 @@ func (x *RecordGbvAccessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordGbvAccessRequest.ProtoReflect.Descriptor instead.
 func (*RecordGbvAccessRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{6}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RecordGbvAccessRequest) GetTenant() string {
@@ -711,7 +913,7 @@ type RecordGbvAccessResponse struct {
 
 func (x *RecordGbvAccessResponse) Reset() {
 	*x = RecordGbvAccessResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -723,7 +925,7 @@ func (x *RecordGbvAccessResponse) String() string {
 func (*RecordGbvAccessResponse) ProtoMessage() {}
 
 func (x *RecordGbvAccessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[7]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -736,7 +938,7 @@ func (x *RecordGbvAccessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordGbvAccessResponse.ProtoReflect.Descriptor instead.
 func (*RecordGbvAccessResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{7}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RecordGbvAccessResponse) GetApplied() bool {
@@ -757,7 +959,7 @@ type VerifyApiKeyRequest struct {
 
 func (x *VerifyApiKeyRequest) Reset() {
 	*x = VerifyApiKeyRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -769,7 +971,7 @@ func (x *VerifyApiKeyRequest) String() string {
 func (*VerifyApiKeyRequest) ProtoMessage() {}
 
 func (x *VerifyApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[8]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -782,7 +984,7 @@ func (x *VerifyApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*VerifyApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{8}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *VerifyApiKeyRequest) GetKey() string {
@@ -807,7 +1009,7 @@ type VerifyApiKeyResponse struct {
 
 func (x *VerifyApiKeyResponse) Reset() {
 	*x = VerifyApiKeyResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -819,7 +1021,7 @@ func (x *VerifyApiKeyResponse) String() string {
 func (*VerifyApiKeyResponse) ProtoMessage() {}
 
 func (x *VerifyApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[9]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -832,7 +1034,7 @@ func (x *VerifyApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*VerifyApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{9}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *VerifyApiKeyResponse) GetTenant() string {
@@ -889,7 +1091,7 @@ type ListPublicTicketsRequest struct {
 
 func (x *ListPublicTicketsRequest) Reset() {
 	*x = ListPublicTicketsRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -901,7 +1103,7 @@ func (x *ListPublicTicketsRequest) String() string {
 func (*ListPublicTicketsRequest) ProtoMessage() {}
 
 func (x *ListPublicTicketsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[10]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -914,7 +1116,7 @@ func (x *ListPublicTicketsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicTicketsRequest.ProtoReflect.Descriptor instead.
 func (*ListPublicTicketsRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{10}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListPublicTicketsRequest) GetTenant() string {
@@ -1014,7 +1216,7 @@ type ListPublicTicketsResponse struct {
 
 func (x *ListPublicTicketsResponse) Reset() {
 	*x = ListPublicTicketsResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1026,7 +1228,7 @@ func (x *ListPublicTicketsResponse) String() string {
 func (*ListPublicTicketsResponse) ProtoMessage() {}
 
 func (x *ListPublicTicketsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[11]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1039,7 +1241,7 @@ func (x *ListPublicTicketsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPublicTicketsResponse.ProtoReflect.Descriptor instead.
 func (*ListPublicTicketsResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{11}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListPublicTicketsResponse) GetTickets() []*PublicTicket {
@@ -1071,7 +1273,7 @@ type GetPublicTicketRequest struct {
 
 func (x *GetPublicTicketRequest) Reset() {
 	*x = GetPublicTicketRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1083,7 +1285,7 @@ func (x *GetPublicTicketRequest) String() string {
 func (*GetPublicTicketRequest) ProtoMessage() {}
 
 func (x *GetPublicTicketRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[12]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1096,7 +1298,7 @@ func (x *GetPublicTicketRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicTicketRequest.ProtoReflect.Descriptor instead.
 func (*GetPublicTicketRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{12}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetPublicTicketRequest) GetTenant() string {
@@ -1131,7 +1333,7 @@ type GetPublicTicketResponse struct {
 
 func (x *GetPublicTicketResponse) Reset() {
 	*x = GetPublicTicketResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1143,7 +1345,7 @@ func (x *GetPublicTicketResponse) String() string {
 func (*GetPublicTicketResponse) ProtoMessage() {}
 
 func (x *GetPublicTicketResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[13]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1156,7 +1358,7 @@ func (x *GetPublicTicketResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicTicketResponse.ProtoReflect.Descriptor instead.
 func (*GetPublicTicketResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{13}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetPublicTicketResponse) GetTicket() *PublicTicket {
@@ -1199,7 +1401,7 @@ type SubmitPublicReportRequest struct {
 
 func (x *SubmitPublicReportRequest) Reset() {
 	*x = SubmitPublicReportRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[14]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1211,7 +1413,7 @@ func (x *SubmitPublicReportRequest) String() string {
 func (*SubmitPublicReportRequest) ProtoMessage() {}
 
 func (x *SubmitPublicReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[14]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1224,7 +1426,7 @@ func (x *SubmitPublicReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPublicReportRequest.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{14}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SubmitPublicReportRequest) GetTenant() string {
@@ -1310,7 +1512,7 @@ type SubmitPublicReportResponse struct {
 
 func (x *SubmitPublicReportResponse) Reset() {
 	*x = SubmitPublicReportResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[15]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1322,7 +1524,7 @@ func (x *SubmitPublicReportResponse) String() string {
 func (*SubmitPublicReportResponse) ProtoMessage() {}
 
 func (x *SubmitPublicReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[15]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1335,7 +1537,7 @@ func (x *SubmitPublicReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPublicReportResponse.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{15}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SubmitPublicReportResponse) GetId() string {
@@ -1372,7 +1574,7 @@ type SubmitPublicReportWithMediaRequest struct {
 
 func (x *SubmitPublicReportWithMediaRequest) Reset() {
 	*x = SubmitPublicReportWithMediaRequest{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1384,7 +1586,7 @@ func (x *SubmitPublicReportWithMediaRequest) String() string {
 func (*SubmitPublicReportWithMediaRequest) ProtoMessage() {}
 
 func (x *SubmitPublicReportWithMediaRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1397,7 +1599,7 @@ func (x *SubmitPublicReportWithMediaRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use SubmitPublicReportWithMediaRequest.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportWithMediaRequest) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{16}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *SubmitPublicReportWithMediaRequest) GetPart() isSubmitPublicReportWithMediaRequest_Part {
@@ -1473,7 +1675,7 @@ type SubmitPublicReportWithMediaResponse struct {
 
 func (x *SubmitPublicReportWithMediaResponse) Reset() {
 	*x = SubmitPublicReportWithMediaResponse{}
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[17]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1485,7 +1687,7 @@ func (x *SubmitPublicReportWithMediaResponse) String() string {
 func (*SubmitPublicReportWithMediaResponse) ProtoMessage() {}
 
 func (x *SubmitPublicReportWithMediaResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[17]
+	mi := &file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1498,7 +1700,7 @@ func (x *SubmitPublicReportWithMediaResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use SubmitPublicReportWithMediaResponse.ProtoReflect.Descriptor instead.
 func (*SubmitPublicReportWithMediaResponse) Descriptor() ([]byte, []int) {
-	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{17}
+	return file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *SubmitPublicReportWithMediaResponse) GetId() string {
@@ -1519,7 +1721,12 @@ var File_salga_ticket_v1_ticket_internal_service_proto protoreflect.FileDescript
 
 const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\n" +
-	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a salga/ticket/v1/attachment.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"\x86\x03\n" +
+	"-salga/ticket/v1/ticket_internal_service.proto\x12\x0fsalga.ticket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1csalga/common/v1/common.proto\x1a salga/ticket/v1/attachment.proto\x1a#salga/ticket/v1/public_ticket.proto\x1a\x1csalga/ticket/v1/ticket.proto\x1a$salga/ticket/v1/ticket_service.proto\"}\n" +
+	"\x1dBatchRecordAssignmentsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12D\n" +
+	"\brequests\x18\x02 \x03(\v2(.salga.ticket.v1.RecordAssignmentRequestR\brequests\"i\n" +
+	"\x1eBatchRecordAssignmentsResponse\x12G\n" +
+	"\tresponses\x18\x01 \x03(\v2).salga.ticket.v1.RecordAssignmentResponseR\tresponses\"\x86\x03\n" +
 	"\x17RecordAssignmentRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12#\n" +
@@ -1534,7 +1741,12 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\tward_code\x18\n" +
 	" \x01(\tR\bwardCode\"4\n" +
 	"\x18RecordAssignmentResponse\x12\x18\n" +
-	"\aapplied\x18\x01 \x01(\bR\aapplied\"\xff\x01\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied\"z\n" +
+	"\x1bBatchRecordDeadlinesRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12C\n" +
+	"\brequests\x18\x02 \x03(\v2'.salga.ticket.v1.RecordDeadlinesRequestR\brequests\"f\n" +
+	"\x1cBatchRecordDeadlinesResponse\x12F\n" +
+	"\tresponses\x18\x01 \x03(\v2(.salga.ticket.v1.RecordDeadlinesResponseR\tresponses\"\xff\x01\n" +
 	"\x16RecordDeadlinesRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x12G\n" +
@@ -1634,10 +1846,13 @@ const file_salga_ticket_v1_ticket_internal_service_proto_rawDesc = "" +
 	"\bSlaClock\x12\x19\n" +
 	"\x15SLA_CLOCK_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12SLA_CLOCK_RESPONSE\x10\x01\x12\x18\n" +
-	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xee\b\n" +
+	"\x14SLA_CLOCK_RESOLUTION\x10\x022\xde\n" +
+	"\n" +
 	"\x15TicketInternalService\x12g\n" +
-	"\x10RecordAssignment\x12(.salga.ticket.v1.RecordAssignmentRequest\x1a).salga.ticket.v1.RecordAssignmentResponse\x12d\n" +
-	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12g\n" +
+	"\x10RecordAssignment\x12(.salga.ticket.v1.RecordAssignmentRequest\x1a).salga.ticket.v1.RecordAssignmentResponse\x12y\n" +
+	"\x16BatchRecordAssignments\x12..salga.ticket.v1.BatchRecordAssignmentsRequest\x1a/.salga.ticket.v1.BatchRecordAssignmentsResponse\x12d\n" +
+	"\x0fRecordDeadlines\x12'.salga.ticket.v1.RecordDeadlinesRequest\x1a(.salga.ticket.v1.RecordDeadlinesResponse\x12s\n" +
+	"\x14BatchRecordDeadlines\x12,.salga.ticket.v1.BatchRecordDeadlinesRequest\x1a-.salga.ticket.v1.BatchRecordDeadlinesResponse\x12g\n" +
 	"\x10RecordClockEvent\x12(.salga.ticket.v1.RecordClockEventRequest\x1a).salga.ticket.v1.RecordClockEventResponse\x12d\n" +
 	"\x0fRecordGbvAccess\x12'.salga.ticket.v1.RecordGbvAccessRequest\x1a(.salga.ticket.v1.RecordGbvAccessResponse\x12[\n" +
 	"\fVerifyApiKey\x12$.salga.ticket.v1.VerifyApiKeyRequest\x1a%.salga.ticket.v1.VerifyApiKeyResponse\x12o\n" +
@@ -1661,90 +1876,102 @@ func file_salga_ticket_v1_ticket_internal_service_proto_rawDescGZIP() []byte {
 }
 
 var file_salga_ticket_v1_ticket_internal_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_salga_ticket_v1_ticket_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_salga_ticket_v1_ticket_internal_service_proto_goTypes = []any{
 	(SlaEventKind)(0),                           // 0: salga.ticket.v1.SlaEventKind
 	(SlaClock)(0),                               // 1: salga.ticket.v1.SlaClock
-	(*RecordAssignmentRequest)(nil),             // 2: salga.ticket.v1.RecordAssignmentRequest
-	(*RecordAssignmentResponse)(nil),            // 3: salga.ticket.v1.RecordAssignmentResponse
-	(*RecordDeadlinesRequest)(nil),              // 4: salga.ticket.v1.RecordDeadlinesRequest
-	(*RecordDeadlinesResponse)(nil),             // 5: salga.ticket.v1.RecordDeadlinesResponse
-	(*RecordClockEventRequest)(nil),             // 6: salga.ticket.v1.RecordClockEventRequest
-	(*RecordClockEventResponse)(nil),            // 7: salga.ticket.v1.RecordClockEventResponse
-	(*RecordGbvAccessRequest)(nil),              // 8: salga.ticket.v1.RecordGbvAccessRequest
-	(*RecordGbvAccessResponse)(nil),             // 9: salga.ticket.v1.RecordGbvAccessResponse
-	(*VerifyApiKeyRequest)(nil),                 // 10: salga.ticket.v1.VerifyApiKeyRequest
-	(*VerifyApiKeyResponse)(nil),                // 11: salga.ticket.v1.VerifyApiKeyResponse
-	(*ListPublicTicketsRequest)(nil),            // 12: salga.ticket.v1.ListPublicTicketsRequest
-	(*ListPublicTicketsResponse)(nil),           // 13: salga.ticket.v1.ListPublicTicketsResponse
-	(*GetPublicTicketRequest)(nil),              // 14: salga.ticket.v1.GetPublicTicketRequest
-	(*GetPublicTicketResponse)(nil),             // 15: salga.ticket.v1.GetPublicTicketResponse
-	(*SubmitPublicReportRequest)(nil),           // 16: salga.ticket.v1.SubmitPublicReportRequest
-	(*SubmitPublicReportResponse)(nil),          // 17: salga.ticket.v1.SubmitPublicReportResponse
-	(*SubmitPublicReportWithMediaRequest)(nil),  // 18: salga.ticket.v1.SubmitPublicReportWithMediaRequest
-	(*SubmitPublicReportWithMediaResponse)(nil), // 19: salga.ticket.v1.SubmitPublicReportWithMediaResponse
-	nil,                                      // 20: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	(v1.AssignmentReason)(0),                 // 21: salga.common.v1.AssignmentReason
-	(*timestamppb.Timestamp)(nil),            // 22: google.protobuf.Timestamp
-	(v1.Category)(0),                         // 23: salga.common.v1.Category
-	(v1.TicketStatus)(0),                     // 24: salga.common.v1.TicketStatus
-	(*Circle)(nil),                           // 25: salga.ticket.v1.Circle
-	(*PublicTicket)(nil),                     // 26: salga.ticket.v1.PublicTicket
-	(*v1.LatLng)(nil),                        // 27: salga.common.v1.LatLng
-	(*Reporter)(nil),                         // 28: salga.ticket.v1.Reporter
-	(*AttachmentFile)(nil),                   // 29: salga.ticket.v1.AttachmentFile
-	(*DownloadPublicAttachmentRequest)(nil),  // 30: salga.ticket.v1.DownloadPublicAttachmentRequest
-	(*DownloadPublicAttachmentResponse)(nil), // 31: salga.ticket.v1.DownloadPublicAttachmentResponse
+	(*BatchRecordAssignmentsRequest)(nil),       // 2: salga.ticket.v1.BatchRecordAssignmentsRequest
+	(*BatchRecordAssignmentsResponse)(nil),      // 3: salga.ticket.v1.BatchRecordAssignmentsResponse
+	(*RecordAssignmentRequest)(nil),             // 4: salga.ticket.v1.RecordAssignmentRequest
+	(*RecordAssignmentResponse)(nil),            // 5: salga.ticket.v1.RecordAssignmentResponse
+	(*BatchRecordDeadlinesRequest)(nil),         // 6: salga.ticket.v1.BatchRecordDeadlinesRequest
+	(*BatchRecordDeadlinesResponse)(nil),        // 7: salga.ticket.v1.BatchRecordDeadlinesResponse
+	(*RecordDeadlinesRequest)(nil),              // 8: salga.ticket.v1.RecordDeadlinesRequest
+	(*RecordDeadlinesResponse)(nil),             // 9: salga.ticket.v1.RecordDeadlinesResponse
+	(*RecordClockEventRequest)(nil),             // 10: salga.ticket.v1.RecordClockEventRequest
+	(*RecordClockEventResponse)(nil),            // 11: salga.ticket.v1.RecordClockEventResponse
+	(*RecordGbvAccessRequest)(nil),              // 12: salga.ticket.v1.RecordGbvAccessRequest
+	(*RecordGbvAccessResponse)(nil),             // 13: salga.ticket.v1.RecordGbvAccessResponse
+	(*VerifyApiKeyRequest)(nil),                 // 14: salga.ticket.v1.VerifyApiKeyRequest
+	(*VerifyApiKeyResponse)(nil),                // 15: salga.ticket.v1.VerifyApiKeyResponse
+	(*ListPublicTicketsRequest)(nil),            // 16: salga.ticket.v1.ListPublicTicketsRequest
+	(*ListPublicTicketsResponse)(nil),           // 17: salga.ticket.v1.ListPublicTicketsResponse
+	(*GetPublicTicketRequest)(nil),              // 18: salga.ticket.v1.GetPublicTicketRequest
+	(*GetPublicTicketResponse)(nil),             // 19: salga.ticket.v1.GetPublicTicketResponse
+	(*SubmitPublicReportRequest)(nil),           // 20: salga.ticket.v1.SubmitPublicReportRequest
+	(*SubmitPublicReportResponse)(nil),          // 21: salga.ticket.v1.SubmitPublicReportResponse
+	(*SubmitPublicReportWithMediaRequest)(nil),  // 22: salga.ticket.v1.SubmitPublicReportWithMediaRequest
+	(*SubmitPublicReportWithMediaResponse)(nil), // 23: salga.ticket.v1.SubmitPublicReportWithMediaResponse
+	nil,                                      // 24: salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	(v1.AssignmentReason)(0),                 // 25: salga.common.v1.AssignmentReason
+	(*timestamppb.Timestamp)(nil),            // 26: google.protobuf.Timestamp
+	(v1.Category)(0),                         // 27: salga.common.v1.Category
+	(v1.TicketStatus)(0),                     // 28: salga.common.v1.TicketStatus
+	(*Circle)(nil),                           // 29: salga.ticket.v1.Circle
+	(*PublicTicket)(nil),                     // 30: salga.ticket.v1.PublicTicket
+	(*v1.LatLng)(nil),                        // 31: salga.common.v1.LatLng
+	(*Reporter)(nil),                         // 32: salga.ticket.v1.Reporter
+	(*AttachmentFile)(nil),                   // 33: salga.ticket.v1.AttachmentFile
+	(*DownloadPublicAttachmentRequest)(nil),  // 34: salga.ticket.v1.DownloadPublicAttachmentRequest
+	(*DownloadPublicAttachmentResponse)(nil), // 35: salga.ticket.v1.DownloadPublicAttachmentResponse
 }
 var file_salga_ticket_v1_ticket_internal_service_proto_depIdxs = []int32{
-	21, // 0: salga.ticket.v1.RecordAssignmentRequest.reason:type_name -> salga.common.v1.AssignmentReason
-	22, // 1: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
-	22, // 2: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	22, // 3: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
-	0,  // 4: salga.ticket.v1.RecordClockEventRequest.kind:type_name -> salga.ticket.v1.SlaEventKind
-	1,  // 5: salga.ticket.v1.RecordClockEventRequest.clock:type_name -> salga.ticket.v1.SlaClock
-	22, // 6: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
-	22, // 7: salga.ticket.v1.RecordGbvAccessRequest.access_time:type_name -> google.protobuf.Timestamp
-	23, // 8: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
-	24, // 9: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
-	22, // 10: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
-	22, // 11: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
-	22, // 12: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
-	22, // 13: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
-	25, // 14: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
-	26, // 15: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
-	26, // 16: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
-	23, // 17: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
-	27, // 18: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
-	28, // 19: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
-	20, // 20: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
-	16, // 21: salga.ticket.v1.SubmitPublicReportWithMediaRequest.report:type_name -> salga.ticket.v1.SubmitPublicReportRequest
-	29, // 22: salga.ticket.v1.SubmitPublicReportWithMediaRequest.file:type_name -> salga.ticket.v1.AttachmentFile
-	2,  // 23: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
-	4,  // 24: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
-	6,  // 25: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
-	8,  // 26: salga.ticket.v1.TicketInternalService.RecordGbvAccess:input_type -> salga.ticket.v1.RecordGbvAccessRequest
-	10, // 27: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
-	12, // 28: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
-	14, // 29: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
-	16, // 30: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
-	18, // 31: salga.ticket.v1.TicketInternalService.SubmitPublicReportWithMedia:input_type -> salga.ticket.v1.SubmitPublicReportWithMediaRequest
-	30, // 32: salga.ticket.v1.TicketInternalService.DownloadPublicAttachment:input_type -> salga.ticket.v1.DownloadPublicAttachmentRequest
-	3,  // 33: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
-	5,  // 34: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
-	7,  // 35: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
-	9,  // 36: salga.ticket.v1.TicketInternalService.RecordGbvAccess:output_type -> salga.ticket.v1.RecordGbvAccessResponse
-	11, // 37: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
-	13, // 38: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
-	15, // 39: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
-	17, // 40: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
-	19, // 41: salga.ticket.v1.TicketInternalService.SubmitPublicReportWithMedia:output_type -> salga.ticket.v1.SubmitPublicReportWithMediaResponse
-	31, // 42: salga.ticket.v1.TicketInternalService.DownloadPublicAttachment:output_type -> salga.ticket.v1.DownloadPublicAttachmentResponse
-	33, // [33:43] is the sub-list for method output_type
-	23, // [23:33] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	4,  // 0: salga.ticket.v1.BatchRecordAssignmentsRequest.requests:type_name -> salga.ticket.v1.RecordAssignmentRequest
+	5,  // 1: salga.ticket.v1.BatchRecordAssignmentsResponse.responses:type_name -> salga.ticket.v1.RecordAssignmentResponse
+	25, // 2: salga.ticket.v1.RecordAssignmentRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	26, // 3: salga.ticket.v1.RecordAssignmentRequest.assign_time:type_name -> google.protobuf.Timestamp
+	8,  // 4: salga.ticket.v1.BatchRecordDeadlinesRequest.requests:type_name -> salga.ticket.v1.RecordDeadlinesRequest
+	9,  // 5: salga.ticket.v1.BatchRecordDeadlinesResponse.responses:type_name -> salga.ticket.v1.RecordDeadlinesResponse
+	26, // 6: salga.ticket.v1.RecordDeadlinesRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	26, // 7: salga.ticket.v1.RecordDeadlinesRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	0,  // 8: salga.ticket.v1.RecordClockEventRequest.kind:type_name -> salga.ticket.v1.SlaEventKind
+	1,  // 9: salga.ticket.v1.RecordClockEventRequest.clock:type_name -> salga.ticket.v1.SlaClock
+	26, // 10: salga.ticket.v1.RecordClockEventRequest.deadline:type_name -> google.protobuf.Timestamp
+	26, // 11: salga.ticket.v1.RecordGbvAccessRequest.access_time:type_name -> google.protobuf.Timestamp
+	27, // 12: salga.ticket.v1.ListPublicTicketsRequest.categories:type_name -> salga.common.v1.Category
+	28, // 13: salga.ticket.v1.ListPublicTicketsRequest.statuses:type_name -> salga.common.v1.TicketStatus
+	26, // 14: salga.ticket.v1.ListPublicTicketsRequest.created_after:type_name -> google.protobuf.Timestamp
+	26, // 15: salga.ticket.v1.ListPublicTicketsRequest.created_before:type_name -> google.protobuf.Timestamp
+	26, // 16: salga.ticket.v1.ListPublicTicketsRequest.updated_after:type_name -> google.protobuf.Timestamp
+	26, // 17: salga.ticket.v1.ListPublicTicketsRequest.updated_before:type_name -> google.protobuf.Timestamp
+	29, // 18: salga.ticket.v1.ListPublicTicketsRequest.near:type_name -> salga.ticket.v1.Circle
+	30, // 19: salga.ticket.v1.ListPublicTicketsResponse.tickets:type_name -> salga.ticket.v1.PublicTicket
+	30, // 20: salga.ticket.v1.GetPublicTicketResponse.ticket:type_name -> salga.ticket.v1.PublicTicket
+	27, // 21: salga.ticket.v1.SubmitPublicReportRequest.category:type_name -> salga.common.v1.Category
+	31, // 22: salga.ticket.v1.SubmitPublicReportRequest.location:type_name -> salga.common.v1.LatLng
+	32, // 23: salga.ticket.v1.SubmitPublicReportRequest.reporter:type_name -> salga.ticket.v1.Reporter
+	24, // 24: salga.ticket.v1.SubmitPublicReportRequest.attributes:type_name -> salga.ticket.v1.SubmitPublicReportRequest.AttributesEntry
+	20, // 25: salga.ticket.v1.SubmitPublicReportWithMediaRequest.report:type_name -> salga.ticket.v1.SubmitPublicReportRequest
+	33, // 26: salga.ticket.v1.SubmitPublicReportWithMediaRequest.file:type_name -> salga.ticket.v1.AttachmentFile
+	4,  // 27: salga.ticket.v1.TicketInternalService.RecordAssignment:input_type -> salga.ticket.v1.RecordAssignmentRequest
+	2,  // 28: salga.ticket.v1.TicketInternalService.BatchRecordAssignments:input_type -> salga.ticket.v1.BatchRecordAssignmentsRequest
+	8,  // 29: salga.ticket.v1.TicketInternalService.RecordDeadlines:input_type -> salga.ticket.v1.RecordDeadlinesRequest
+	6,  // 30: salga.ticket.v1.TicketInternalService.BatchRecordDeadlines:input_type -> salga.ticket.v1.BatchRecordDeadlinesRequest
+	10, // 31: salga.ticket.v1.TicketInternalService.RecordClockEvent:input_type -> salga.ticket.v1.RecordClockEventRequest
+	12, // 32: salga.ticket.v1.TicketInternalService.RecordGbvAccess:input_type -> salga.ticket.v1.RecordGbvAccessRequest
+	14, // 33: salga.ticket.v1.TicketInternalService.VerifyApiKey:input_type -> salga.ticket.v1.VerifyApiKeyRequest
+	16, // 34: salga.ticket.v1.TicketInternalService.ListPublicTickets:input_type -> salga.ticket.v1.ListPublicTicketsRequest
+	18, // 35: salga.ticket.v1.TicketInternalService.GetPublicTicket:input_type -> salga.ticket.v1.GetPublicTicketRequest
+	20, // 36: salga.ticket.v1.TicketInternalService.SubmitPublicReport:input_type -> salga.ticket.v1.SubmitPublicReportRequest
+	22, // 37: salga.ticket.v1.TicketInternalService.SubmitPublicReportWithMedia:input_type -> salga.ticket.v1.SubmitPublicReportWithMediaRequest
+	34, // 38: salga.ticket.v1.TicketInternalService.DownloadPublicAttachment:input_type -> salga.ticket.v1.DownloadPublicAttachmentRequest
+	5,  // 39: salga.ticket.v1.TicketInternalService.RecordAssignment:output_type -> salga.ticket.v1.RecordAssignmentResponse
+	3,  // 40: salga.ticket.v1.TicketInternalService.BatchRecordAssignments:output_type -> salga.ticket.v1.BatchRecordAssignmentsResponse
+	9,  // 41: salga.ticket.v1.TicketInternalService.RecordDeadlines:output_type -> salga.ticket.v1.RecordDeadlinesResponse
+	7,  // 42: salga.ticket.v1.TicketInternalService.BatchRecordDeadlines:output_type -> salga.ticket.v1.BatchRecordDeadlinesResponse
+	11, // 43: salga.ticket.v1.TicketInternalService.RecordClockEvent:output_type -> salga.ticket.v1.RecordClockEventResponse
+	13, // 44: salga.ticket.v1.TicketInternalService.RecordGbvAccess:output_type -> salga.ticket.v1.RecordGbvAccessResponse
+	15, // 45: salga.ticket.v1.TicketInternalService.VerifyApiKey:output_type -> salga.ticket.v1.VerifyApiKeyResponse
+	17, // 46: salga.ticket.v1.TicketInternalService.ListPublicTickets:output_type -> salga.ticket.v1.ListPublicTicketsResponse
+	19, // 47: salga.ticket.v1.TicketInternalService.GetPublicTicket:output_type -> salga.ticket.v1.GetPublicTicketResponse
+	21, // 48: salga.ticket.v1.TicketInternalService.SubmitPublicReport:output_type -> salga.ticket.v1.SubmitPublicReportResponse
+	23, // 49: salga.ticket.v1.TicketInternalService.SubmitPublicReportWithMedia:output_type -> salga.ticket.v1.SubmitPublicReportWithMediaResponse
+	35, // 50: salga.ticket.v1.TicketInternalService.DownloadPublicAttachment:output_type -> salga.ticket.v1.DownloadPublicAttachmentResponse
+	39, // [39:51] is the sub-list for method output_type
+	27, // [27:39] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_salga_ticket_v1_ticket_internal_service_proto_init() }
@@ -1756,7 +1983,7 @@ func file_salga_ticket_v1_ticket_internal_service_proto_init() {
 	file_salga_ticket_v1_public_ticket_proto_init()
 	file_salga_ticket_v1_ticket_proto_init()
 	file_salga_ticket_v1_ticket_service_proto_init()
-	file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[16].OneofWrappers = []any{
+	file_salga_ticket_v1_ticket_internal_service_proto_msgTypes[20].OneofWrappers = []any{
 		(*SubmitPublicReportWithMediaRequest_Report)(nil),
 		(*SubmitPublicReportWithMediaRequest_File)(nil),
 		(*SubmitPublicReportWithMediaRequest_Data)(nil),
@@ -1767,7 +1994,7 @@ func file_salga_ticket_v1_ticket_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc), len(file_salga_ticket_v1_ticket_internal_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   19,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

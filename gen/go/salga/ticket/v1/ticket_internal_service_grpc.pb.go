@@ -20,7 +20,9 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	TicketInternalService_RecordAssignment_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordAssignment"
+	TicketInternalService_BatchRecordAssignments_FullMethodName      = "/salga.ticket.v1.TicketInternalService/BatchRecordAssignments"
 	TicketInternalService_RecordDeadlines_FullMethodName             = "/salga.ticket.v1.TicketInternalService/RecordDeadlines"
+	TicketInternalService_BatchRecordDeadlines_FullMethodName        = "/salga.ticket.v1.TicketInternalService/BatchRecordDeadlines"
 	TicketInternalService_RecordClockEvent_FullMethodName            = "/salga.ticket.v1.TicketInternalService/RecordClockEvent"
 	TicketInternalService_RecordGbvAccess_FullMethodName             = "/salga.ticket.v1.TicketInternalService/RecordGbvAccess"
 	TicketInternalService_VerifyApiKey_FullMethodName                = "/salga.ticket.v1.TicketInternalService/VerifyApiKey"
@@ -45,9 +47,19 @@ type TicketInternalServiceClient interface {
 	// Older assignments than the one recorded are ignored, so redelivery and
 	// reordering are harmless.
 	RecordAssignment(ctx context.Context, in *RecordAssignmentRequest, opts ...grpc.CallOption) (*RecordAssignmentResponse, error)
+	// BatchRecordAssignments is RecordAssignment for up to 500 assignments of
+	// the tenant in one transaction, each applied as RecordAssignment would
+	// apply it alone (idempotent by its own assignment_id). It fails as a
+	// whole when one request fails; the sender then delivers them one by one.
+	BatchRecordAssignments(ctx context.Context, in *BatchRecordAssignmentsRequest, opts ...grpc.CallOption) (*BatchRecordAssignmentsResponse, error)
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(ctx context.Context, in *RecordDeadlinesRequest, opts ...grpc.CallOption) (*RecordDeadlinesResponse, error)
+	// BatchRecordDeadlines is RecordDeadlines for up to 500 tickets of the
+	// tenant in one transaction, each applied as RecordDeadlines would apply
+	// it alone (idempotent by its own revision). It fails as a whole when one
+	// request fails; the sender then delivers them one by one.
+	BatchRecordDeadlines(ctx context.Context, in *BatchRecordDeadlinesRequest, opts ...grpc.CallOption) (*BatchRecordDeadlinesResponse, error)
 	// RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
 	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
 	// Idempotent per event_id.
@@ -101,10 +113,30 @@ func (c *ticketInternalServiceClient) RecordAssignment(ctx context.Context, in *
 	return out, nil
 }
 
+func (c *ticketInternalServiceClient) BatchRecordAssignments(ctx context.Context, in *BatchRecordAssignmentsRequest, opts ...grpc.CallOption) (*BatchRecordAssignmentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRecordAssignmentsResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_BatchRecordAssignments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *ticketInternalServiceClient) RecordDeadlines(ctx context.Context, in *RecordDeadlinesRequest, opts ...grpc.CallOption) (*RecordDeadlinesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordDeadlinesResponse)
 	err := c.cc.Invoke(ctx, TicketInternalService_RecordDeadlines_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ticketInternalServiceClient) BatchRecordDeadlines(ctx context.Context, in *BatchRecordDeadlinesRequest, opts ...grpc.CallOption) (*BatchRecordDeadlinesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRecordDeadlinesResponse)
+	err := c.cc.Invoke(ctx, TicketInternalService_BatchRecordDeadlines_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -217,9 +249,19 @@ type TicketInternalServiceServer interface {
 	// Older assignments than the one recorded are ignored, so redelivery and
 	// reordering are harmless.
 	RecordAssignment(context.Context, *RecordAssignmentRequest) (*RecordAssignmentResponse, error)
+	// BatchRecordAssignments is RecordAssignment for up to 500 assignments of
+	// the tenant in one transaction, each applied as RecordAssignment would
+	// apply it alone (idempotent by its own assignment_id). It fails as a
+	// whole when one request fails; the sender then delivers them one by one.
+	BatchRecordAssignments(context.Context, *BatchRecordAssignmentsRequest) (*BatchRecordAssignmentsResponse, error)
 	// RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
 	// recorded are ignored.
 	RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error)
+	// BatchRecordDeadlines is RecordDeadlines for up to 500 tickets of the
+	// tenant in one transaction, each applied as RecordDeadlines would apply
+	// it alone (idempotent by its own revision). It fails as a whole when one
+	// request fails; the sender then delivers them one by one.
+	BatchRecordDeadlines(context.Context, *BatchRecordDeadlinesRequest) (*BatchRecordDeadlinesResponse, error)
 	// RecordClockEvent adds an SLA warning or breach of the ticket's clocks to
 	// its history (kind `sla_warning` or `sla_breach`, actor `system`).
 	// Idempotent per event_id.
@@ -266,8 +308,14 @@ type UnimplementedTicketInternalServiceServer struct{}
 func (UnimplementedTicketInternalServiceServer) RecordAssignment(context.Context, *RecordAssignmentRequest) (*RecordAssignmentResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordAssignment not implemented")
 }
+func (UnimplementedTicketInternalServiceServer) BatchRecordAssignments(context.Context, *BatchRecordAssignmentsRequest) (*BatchRecordAssignmentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRecordAssignments not implemented")
+}
 func (UnimplementedTicketInternalServiceServer) RecordDeadlines(context.Context, *RecordDeadlinesRequest) (*RecordDeadlinesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordDeadlines not implemented")
+}
+func (UnimplementedTicketInternalServiceServer) BatchRecordDeadlines(context.Context, *BatchRecordDeadlinesRequest) (*BatchRecordDeadlinesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRecordDeadlines not implemented")
 }
 func (UnimplementedTicketInternalServiceServer) RecordClockEvent(context.Context, *RecordClockEventRequest) (*RecordClockEventResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordClockEvent not implemented")
@@ -332,6 +380,24 @@ func _TicketInternalService_RecordAssignment_Handler(srv interface{}, ctx contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TicketInternalService_BatchRecordAssignments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRecordAssignmentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).BatchRecordAssignments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_BatchRecordAssignments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).BatchRecordAssignments(ctx, req.(*BatchRecordAssignmentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _TicketInternalService_RecordDeadlines_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RecordDeadlinesRequest)
 	if err := dec(in); err != nil {
@@ -346,6 +412,24 @@ func _TicketInternalService_RecordDeadlines_Handler(srv interface{}, ctx context
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(TicketInternalServiceServer).RecordDeadlines(ctx, req.(*RecordDeadlinesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TicketInternalService_BatchRecordDeadlines_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRecordDeadlinesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TicketInternalServiceServer).BatchRecordDeadlines(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TicketInternalService_BatchRecordDeadlines_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TicketInternalServiceServer).BatchRecordDeadlines(ctx, req.(*BatchRecordDeadlinesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -488,8 +572,16 @@ var TicketInternalService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _TicketInternalService_RecordAssignment_Handler,
 		},
 		{
+			MethodName: "BatchRecordAssignments",
+			Handler:    _TicketInternalService_BatchRecordAssignments_Handler,
+		},
+		{
 			MethodName: "RecordDeadlines",
 			Handler:    _TicketInternalService_RecordDeadlines_Handler,
+		},
+		{
+			MethodName: "BatchRecordDeadlines",
+			Handler:    _TicketInternalService_BatchRecordDeadlines_Handler,
 		},
 		{
 			MethodName: "RecordClockEvent",

@@ -16,7 +16,56 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing_internal_service.proto.
  */
 export const file_salga_routing_v1_routing_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci9zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfaW50ZXJuYWxfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSLAAQoSUm91dGVUaWNrZXRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSKwoIY2F0ZWdvcnkYAyABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKQoIbG9jYXRpb24YBCABKAsyFy5zYWxnYS5jb21tb24udjEuTGF0TG5nEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ6ChNSb3V0ZVRpY2tldFJlc3BvbnNlEjAKCmFzc2lnbm1lbnQYASABKAsyHC5zYWxnYS5yb3V0aW5nLnYxLkFzc2lnbm1lbnQSMQoIZGVjaXNpb24YAiABKAsyHy5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlRGVjaXNpb24iigEKFUVzY2FsYXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEg0KBWxldmVsGAMgASgFEjEKBnJlYXNvbhgEIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEgwKBG5vdGUYBSABKAkiSgoWRXNjYWxhdGVUaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50IpwCChlSZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSLQoGc3RhdHVzGAMgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIQCghzZXF1ZW5jZRgEIAEoAxIrCghwcmlvcml0eRgFIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5Qcmlvcml0eRI1ChFyZXNwb25zZV9kZWFkbGluZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoTcmVzb2x1dGlvbl9kZWFkbGluZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiLQoaUmVjb3JkVGlja2V0U3RhdHVzUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCDLKAgoWUm91dGluZ0ludGVybmFsU2VydmljZRJaCgtSb3V0ZVRpY2tldBIkLnNhbGdhLnJvdXRpbmcudjEuUm91dGVUaWNrZXRSZXF1ZXN0GiUuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZVRpY2tldFJlc3BvbnNlEmMKDkVzY2FsYXRlVGlja2V0Eicuc2FsZ2Eucm91dGluZy52MS5Fc2NhbGF0ZVRpY2tldFJlcXVlc3QaKC5zYWxnYS5yb3V0aW5nLnYxLkVzY2FsYXRlVGlja2V0UmVzcG9uc2USbwoSUmVjb3JkVGlja2V0U3RhdHVzEisuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0Giwuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXNwb25zZULVAQoUY29tLnNhbGdhLnJvdXRpbmcudjFCG1JvdXRpbmdJbnRlcm5hbFNlcnZpY2VQcm90b1ABWj5naXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9yb3V0aW5nL3YxO3JvdXRpbmd2MaICA1NSWKoCEFNhbGdhLlJvdXRpbmcuVjHKAhBTYWxnYVxSb3V0aW5nXFYx4gIcU2FsZ2FcUm91dGluZ1xWMVxHUEJNZXRhZGF0YeoCElNhbGdhOjpSb3V0aW5nOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_routing_v1_routing]);
+  fileDesc("Ci9zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfaW50ZXJuYWxfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSJiChhCYXRjaFJvdXRlVGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEjYKCHJlcXVlc3RzGAIgAygLMiQuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZVRpY2tldFJlcXVlc3QiVQoZQmF0Y2hSb3V0ZVRpY2tldHNSZXNwb25zZRI4CglyZXNwb25zZXMYASADKAsyJS5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlVGlja2V0UmVzcG9uc2UiwAEKElJvdXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EikKCGxvY2F0aW9uGAQgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiegoTUm91dGVUaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50EjEKCGRlY2lzaW9uGAIgASgLMh8uc2FsZ2Eucm91dGluZy52MS5Sb3V0ZURlY2lzaW9uIooBChVFc2NhbGF0ZVRpY2tldFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRINCgVsZXZlbBgDIAEoBRIxCgZyZWFzb24YBCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhIMCgRub3RlGAUgASgJIkoKFkVzY2FsYXRlVGlja2V0UmVzcG9uc2USMAoKYXNzaWdubWVudBgBIAEoCzIcLnNhbGdhLnJvdXRpbmcudjEuQXNzaWdubWVudCKcAgoZUmVjb3JkVGlja2V0U3RhdHVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEi0KBnN0YXR1cxgDIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSEAoIc2VxdWVuY2UYBCABKAMSKwoIcHJpb3JpdHkYBSABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSNQoRcmVzcG9uc2VfZGVhZGxpbmUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjcKE3Jlc29sdXRpb25fZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIi0KGlJlY29yZFRpY2tldFN0YXR1c1Jlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgyuAMKFlJvdXRpbmdJbnRlcm5hbFNlcnZpY2USWgoLUm91dGVUaWNrZXQSJC5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlVGlja2V0UmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuUm91dGVUaWNrZXRSZXNwb25zZRJsChFCYXRjaFJvdXRlVGlja2V0cxIqLnNhbGdhLnJvdXRpbmcudjEuQmF0Y2hSb3V0ZVRpY2tldHNSZXF1ZXN0Gisuc2FsZ2Eucm91dGluZy52MS5CYXRjaFJvdXRlVGlja2V0c1Jlc3BvbnNlEmMKDkVzY2FsYXRlVGlja2V0Eicuc2FsZ2Eucm91dGluZy52MS5Fc2NhbGF0ZVRpY2tldFJlcXVlc3QaKC5zYWxnYS5yb3V0aW5nLnYxLkVzY2FsYXRlVGlja2V0UmVzcG9uc2USbwoSUmVjb3JkVGlja2V0U3RhdHVzEisuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0Giwuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXNwb25zZULVAQoUY29tLnNhbGdhLnJvdXRpbmcudjFCG1JvdXRpbmdJbnRlcm5hbFNlcnZpY2VQcm90b1ABWj5naXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9yb3V0aW5nL3YxO3JvdXRpbmd2MaICA1NSWKoCEFNhbGdhLlJvdXRpbmcuVjHKAhBTYWxnYVxSb3V0aW5nXFYx4gIcU2FsZ2FcUm91dGluZ1xWMVxHUEJNZXRhZGF0YeoCElNhbGdhOjpSb3V0aW5nOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_routing_v1_routing]);
+
+/**
+ * BatchRouteTicketsRequest is the input of RoutingInternalService.BatchRouteTickets.
+ *
+ * @generated from message salga.routing.v1.BatchRouteTicketsRequest
+ */
+export type BatchRouteTicketsRequest = Message<"salga.routing.v1.BatchRouteTicketsRequest"> & {
+  /**
+   * Municipality code of every request.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The tickets to route, each of the tenant.
+   *
+   * @generated from field: repeated salga.routing.v1.RouteTicketRequest requests = 2;
+   */
+  requests: RouteTicketRequest[];
+};
+
+/**
+ * Describes the message salga.routing.v1.BatchRouteTicketsRequest.
+ * Use `create(BatchRouteTicketsRequestSchema)` to create a new message.
+ */
+export const BatchRouteTicketsRequestSchema: GenMessage<BatchRouteTicketsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_internal_service, 0);
+
+/**
+ * BatchRouteTicketsResponse is the output of RoutingInternalService.BatchRouteTickets.
+ *
+ * @generated from message salga.routing.v1.BatchRouteTicketsResponse
+ */
+export type BatchRouteTicketsResponse = Message<"salga.routing.v1.BatchRouteTicketsResponse"> & {
+  /**
+   * One response per request, in their order.
+   *
+   * @generated from field: repeated salga.routing.v1.RouteTicketResponse responses = 1;
+   */
+  responses: RouteTicketResponse[];
+};
+
+/**
+ * Describes the message salga.routing.v1.BatchRouteTicketsResponse.
+ * Use `create(BatchRouteTicketsResponseSchema)` to create a new message.
+ */
+export const BatchRouteTicketsResponseSchema: GenMessage<BatchRouteTicketsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_internal_service, 1);
 
 /**
  * RouteTicketRequest is the input of RoutingInternalService.RouteTicket.
@@ -67,7 +116,7 @@ export type RouteTicketRequest = Message<"salga.routing.v1.RouteTicketRequest"> 
  * Use `create(RouteTicketRequestSchema)` to create a new message.
  */
 export const RouteTicketRequestSchema: GenMessage<RouteTicketRequest> = /*@__PURE__*/
-  messageDesc(file_salga_routing_v1_routing_internal_service, 0);
+  messageDesc(file_salga_routing_v1_routing_internal_service, 2);
 
 /**
  * RouteTicketResponse is the output of RoutingInternalService.RouteTicket.
@@ -95,7 +144,7 @@ export type RouteTicketResponse = Message<"salga.routing.v1.RouteTicketResponse"
  * Use `create(RouteTicketResponseSchema)` to create a new message.
  */
 export const RouteTicketResponseSchema: GenMessage<RouteTicketResponse> = /*@__PURE__*/
-  messageDesc(file_salga_routing_v1_routing_internal_service, 1);
+  messageDesc(file_salga_routing_v1_routing_internal_service, 3);
 
 /**
  * EscalateTicketRequest is the input of RoutingInternalService.EscalateTicket.
@@ -144,7 +193,7 @@ export type EscalateTicketRequest = Message<"salga.routing.v1.EscalateTicketRequ
  * Use `create(EscalateTicketRequestSchema)` to create a new message.
  */
 export const EscalateTicketRequestSchema: GenMessage<EscalateTicketRequest> = /*@__PURE__*/
-  messageDesc(file_salga_routing_v1_routing_internal_service, 2);
+  messageDesc(file_salga_routing_v1_routing_internal_service, 4);
 
 /**
  * EscalateTicketResponse is the output of RoutingInternalService.EscalateTicket.
@@ -165,7 +214,7 @@ export type EscalateTicketResponse = Message<"salga.routing.v1.EscalateTicketRes
  * Use `create(EscalateTicketResponseSchema)` to create a new message.
  */
 export const EscalateTicketResponseSchema: GenMessage<EscalateTicketResponse> = /*@__PURE__*/
-  messageDesc(file_salga_routing_v1_routing_internal_service, 3);
+  messageDesc(file_salga_routing_v1_routing_internal_service, 5);
 
 /**
  * RecordTicketStatusRequest is the input of RoutingInternalService.RecordTicketStatus.
@@ -231,7 +280,7 @@ export type RecordTicketStatusRequest = Message<"salga.routing.v1.RecordTicketSt
  * Use `create(RecordTicketStatusRequestSchema)` to create a new message.
  */
 export const RecordTicketStatusRequestSchema: GenMessage<RecordTicketStatusRequest> = /*@__PURE__*/
-  messageDesc(file_salga_routing_v1_routing_internal_service, 4);
+  messageDesc(file_salga_routing_v1_routing_internal_service, 6);
 
 /**
  * RecordTicketStatusResponse is the output of RoutingInternalService.RecordTicketStatus.
@@ -252,7 +301,7 @@ export type RecordTicketStatusResponse = Message<"salga.routing.v1.RecordTicketS
  * Use `create(RecordTicketStatusResponseSchema)` to create a new message.
  */
 export const RecordTicketStatusResponseSchema: GenMessage<RecordTicketStatusResponse> = /*@__PURE__*/
-  messageDesc(file_salga_routing_v1_routing_internal_service, 5);
+  messageDesc(file_salga_routing_v1_routing_internal_service, 7);
 
 /**
  * RoutingInternalService is internal: only the ticket and SLA services call
@@ -272,6 +321,19 @@ export const RoutingInternalService: GenService<{
     methodKind: "unary";
     input: typeof RouteTicketRequestSchema;
     output: typeof RouteTicketResponseSchema;
+  },
+  /**
+   * BatchRouteTickets is RouteTicket for up to 500 tickets of the tenant in
+   * one transaction, each routed as RouteTicket would route it alone
+   * (idempotent by its own ticket id). It fails as a whole when one request
+   * fails; the sender then delivers them one by one.
+   *
+   * @generated from rpc salga.routing.v1.RoutingInternalService.BatchRouteTickets
+   */
+  batchRouteTickets: {
+    methodKind: "unary";
+    input: typeof BatchRouteTicketsRequestSchema;
+    output: typeof BatchRouteTicketsResponseSchema;
   },
   /**
    * EscalateTicket moves a ticket to its team's escalation target (or the

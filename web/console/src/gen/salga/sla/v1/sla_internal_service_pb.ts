@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/sla/v1/sla_internal_service.proto.
  */
 export const file_salga_sla_v1_sla_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSK6AwoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMSKwoIcHJpb3JpdHkYCyABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSEQoJd2FyZF9jb2RlGA4gASgJEg8KB3RlYW1faWQYDyABKAkiUQoZUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRIjCgZjbG9ja3MYASADKAsyEy5zYWxnYS5zbGEudjEuQ2xvY2sSDwoHYXBwbGllZBgCIAEoCCIgCg9SdW5Td2VlcFJlcXVlc3QSDQoFbGltaXQYASABKAUiNgoQUnVuU3dlZXBSZXNwb25zZRIQCgh3YXJuaW5ncxgBIAEoBRIQCghicmVhY2hlcxgCIAEoBSI6ChZMaXN0Q2xvY2tFdmVudHNSZXF1ZXN0Eg0KBWFmdGVyGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBSJYChdMaXN0Q2xvY2tFdmVudHNSZXNwb25zZRIoCgZldmVudHMYASADKAsyGC5zYWxnYS5zbGEudjEuQ2xvY2tFdmVudBITCgtuZXh0X2N1cnNvchgCIAEoCSJNChpHZXRQdWJsaWNBZ2dyZWdhdGVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSDgoGcGVyaW9kGAIgASgJEg8KB2J5X3dhcmQYAyABKAgiTQobR2V0UHVibGljQWdncmVnYXRlc1Jlc3BvbnNlEi4KBHJvd3MYASADKAsyIC5zYWxnYS5zbGEudjEuUHVibGljQWdncmVnYXRlUm93KsEBCg9UaWNrZXRFdmVudEtpbmQSIQodVElDS0VUX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIdChlUSUNLRVRfRVZFTlRfS0lORF9DUkVBVEVEEAESJAogVElDS0VUX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAhImCiJUSUNLRVRfRVZFTlRfS0lORF9QUklPUklUWV9DSEFOR0VEEAMSHgoaVElDS0VUX0VWRU5UX0tJTkRfQVNTSUdORUQQBDKWAwoSU2xhSW50ZXJuYWxTZXJ2aWNlEmQKEVJlY29yZFRpY2tldEV2ZW50EiYuc2FsZ2Euc2xhLnYxLlJlY29yZFRpY2tldEV2ZW50UmVxdWVzdBonLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEkkKCFJ1blN3ZWVwEh0uc2FsZ2Euc2xhLnYxLlJ1blN3ZWVwUmVxdWVzdBoeLnNhbGdhLnNsYS52MS5SdW5Td2VlcFJlc3BvbnNlEmMKD0xpc3RDbG9ja0V2ZW50cxIkLnNhbGdhLnNsYS52MS5MaXN0Q2xvY2tFdmVudHNSZXF1ZXN0GiUuc2FsZ2Euc2xhLnYxLkxpc3RDbG9ja0V2ZW50c1Jlc3BvbnNlIgOQAgISagoTR2V0UHVibGljQWdncmVnYXRlcxIoLnNhbGdhLnNsYS52MS5HZXRQdWJsaWNBZ2dyZWdhdGVzUmVxdWVzdBopLnNhbGdhLnNsYS52MS5HZXRQdWJsaWNBZ2dyZWdhdGVzUmVzcG9uc2VCtQEKEGNvbS5zYWxnYS5zbGEudjFCF1NsYUludGVybmFsU2VydmljZVByb3RvUAFaNmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3NsYS92MTtzbGF2MaICA1NTWKoCDFNhbGdhLlNsYS5WMcoCDFNhbGdhXFNsYVxWMeICGFNhbGdhXFNsYVxWMVxHUEJNZXRhZGF0YeoCDlNhbGdhOjpTbGE6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
+  fileDesc("CidzYWxnYS9zbGEvdjEvc2xhX2ludGVybmFsX3NlcnZpY2UucHJvdG8SDHNhbGdhLnNsYS52MSK6AwoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSKwoIY2F0ZWdvcnkYBCABKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSKwoEa2luZBgFIAEoDjIdLnNhbGdhLnNsYS52MS5UaWNrZXRFdmVudEtpbmQSMgoLZnJvbV9zdGF0dXMYBiABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjAKCXRvX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSFgoOZmlyc3RfcmVzcG9uc2UYCCABKAgSLgoKb2NjdXJfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYCiABKAMSKwoIcHJpb3JpdHkYCyABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSEQoJd2FyZF9jb2RlGA4gASgJEg8KB3RlYW1faWQYDyABKAkiagoeQmF0Y2hSZWNvcmRUaWNrZXRFdmVudHNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRI4CghyZXF1ZXN0cxgCIAMoCzImLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlcXVlc3QiMgofQmF0Y2hSZWNvcmRUaWNrZXRFdmVudHNSZXNwb25zZRIPCgdhcHBsaWVkGAEgAygIIlEKGVJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USIwoGY2xvY2tzGAEgAygLMhMuc2FsZ2Euc2xhLnYxLkNsb2NrEg8KB2FwcGxpZWQYAiABKAgiIAoPUnVuU3dlZXBSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFIjYKEFJ1blN3ZWVwUmVzcG9uc2USEAoId2FybmluZ3MYASABKAUSEAoIYnJlYWNoZXMYAiABKAUiOgoWTGlzdENsb2NrRXZlbnRzUmVxdWVzdBINCgVhZnRlchgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUiWAoXTGlzdENsb2NrRXZlbnRzUmVzcG9uc2USKAoGZXZlbnRzGAEgAygLMhguc2FsZ2Euc2xhLnYxLkNsb2NrRXZlbnQSEwoLbmV4dF9jdXJzb3IYAiABKAkiTQoaR2V0UHVibGljQWdncmVnYXRlc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEg4KBnBlcmlvZBgCIAEoCRIPCgdieV93YXJkGAMgASgIIk0KG0dldFB1YmxpY0FnZ3JlZ2F0ZXNSZXNwb25zZRIuCgRyb3dzGAEgAygLMiAuc2FsZ2Euc2xhLnYxLlB1YmxpY0FnZ3JlZ2F0ZVJvdyrBAQoPVGlja2V0RXZlbnRLaW5kEiEKHVRJQ0tFVF9FVkVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASHQoZVElDS0VUX0VWRU5UX0tJTkRfQ1JFQVRFRBABEiQKIFRJQ0tFVF9FVkVOVF9LSU5EX1NUQVRVU19DSEFOR0VEEAISJgoiVElDS0VUX0VWRU5UX0tJTkRfUFJJT1JJVFlfQ0hBTkdFRBADEh4KGlRJQ0tFVF9FVkVOVF9LSU5EX0FTU0lHTkVEEAQyjgQKElNsYUludGVybmFsU2VydmljZRJkChFSZWNvcmRUaWNrZXRFdmVudBImLnNhbGdhLnNsYS52MS5SZWNvcmRUaWNrZXRFdmVudFJlcXVlc3QaJy5zYWxnYS5zbGEudjEuUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRJ2ChdCYXRjaFJlY29yZFRpY2tldEV2ZW50cxIsLnNhbGdhLnNsYS52MS5CYXRjaFJlY29yZFRpY2tldEV2ZW50c1JlcXVlc3QaLS5zYWxnYS5zbGEudjEuQmF0Y2hSZWNvcmRUaWNrZXRFdmVudHNSZXNwb25zZRJJCghSdW5Td2VlcBIdLnNhbGdhLnNsYS52MS5SdW5Td2VlcFJlcXVlc3QaHi5zYWxnYS5zbGEudjEuUnVuU3dlZXBSZXNwb25zZRJjCg9MaXN0Q2xvY2tFdmVudHMSJC5zYWxnYS5zbGEudjEuTGlzdENsb2NrRXZlbnRzUmVxdWVzdBolLnNhbGdhLnNsYS52MS5MaXN0Q2xvY2tFdmVudHNSZXNwb25zZSIDkAICEmoKE0dldFB1YmxpY0FnZ3JlZ2F0ZXMSKC5zYWxnYS5zbGEudjEuR2V0UHVibGljQWdncmVnYXRlc1JlcXVlc3QaKS5zYWxnYS5zbGEudjEuR2V0UHVibGljQWdncmVnYXRlc1Jlc3BvbnNlQrUBChBjb20uc2FsZ2Euc2xhLnYxQhdTbGFJbnRlcm5hbFNlcnZpY2VQcm90b1ABWjZnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9zbGEvdjE7c2xhdjGiAgNTU1iqAgxTYWxnYS5TbGEuVjHKAgxTYWxnYVxTbGFcVjHiAhhTYWxnYVxTbGFcVjFcR1BCTWV0YWRhdGHqAg5TYWxnYTo6U2xhOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_sla_v1_sla]);
 
 /**
  * RecordTicketEventRequest is the input of SlaInternalService.RecordTicketEvent.
@@ -130,6 +130,56 @@ export const RecordTicketEventRequestSchema: GenMessage<RecordTicketEventRequest
   messageDesc(file_salga_sla_v1_sla_internal_service, 0);
 
 /**
+ * BatchRecordTicketEventsRequest is the input of SlaInternalService.BatchRecordTicketEvents.
+ *
+ * @generated from message salga.sla.v1.BatchRecordTicketEventsRequest
+ */
+export type BatchRecordTicketEventsRequest = Message<"salga.sla.v1.BatchRecordTicketEventsRequest"> & {
+  /**
+   * Tenant of every request.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The events to record, each of the tenant.
+   *
+   * @generated from field: repeated salga.sla.v1.RecordTicketEventRequest requests = 2;
+   */
+  requests: RecordTicketEventRequest[];
+};
+
+/**
+ * Describes the message salga.sla.v1.BatchRecordTicketEventsRequest.
+ * Use `create(BatchRecordTicketEventsRequestSchema)` to create a new message.
+ */
+export const BatchRecordTicketEventsRequestSchema: GenMessage<BatchRecordTicketEventsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 1);
+
+/**
+ * BatchRecordTicketEventsResponse is the output of SlaInternalService.BatchRecordTicketEvents.
+ *
+ * @generated from message salga.sla.v1.BatchRecordTicketEventsResponse
+ */
+export type BatchRecordTicketEventsResponse = Message<"salga.sla.v1.BatchRecordTicketEventsResponse"> & {
+  /**
+   * Per request, in their order, whether it applied (false when it was
+   * already recorded or stale). The clocks are not returned.
+   *
+   * @generated from field: repeated bool applied = 1;
+   */
+  applied: boolean[];
+};
+
+/**
+ * Describes the message salga.sla.v1.BatchRecordTicketEventsResponse.
+ * Use `create(BatchRecordTicketEventsResponseSchema)` to create a new message.
+ */
+export const BatchRecordTicketEventsResponseSchema: GenMessage<BatchRecordTicketEventsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_sla_v1_sla_internal_service, 2);
+
+/**
  * RecordTicketEventResponse is the output of SlaInternalService.RecordTicketEvent.
  *
  * @generated from message salga.sla.v1.RecordTicketEventResponse
@@ -155,7 +205,7 @@ export type RecordTicketEventResponse = Message<"salga.sla.v1.RecordTicketEventR
  * Use `create(RecordTicketEventResponseSchema)` to create a new message.
  */
 export const RecordTicketEventResponseSchema: GenMessage<RecordTicketEventResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_internal_service, 1);
+  messageDesc(file_salga_sla_v1_sla_internal_service, 3);
 
 /**
  * RunSweepRequest is the input of SlaInternalService.RunSweep.
@@ -176,7 +226,7 @@ export type RunSweepRequest = Message<"salga.sla.v1.RunSweepRequest"> & {
  * Use `create(RunSweepRequestSchema)` to create a new message.
  */
 export const RunSweepRequestSchema: GenMessage<RunSweepRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_internal_service, 2);
+  messageDesc(file_salga_sla_v1_sla_internal_service, 4);
 
 /**
  * RunSweepResponse is the output of SlaInternalService.RunSweep.
@@ -204,7 +254,7 @@ export type RunSweepResponse = Message<"salga.sla.v1.RunSweepResponse"> & {
  * Use `create(RunSweepResponseSchema)` to create a new message.
  */
 export const RunSweepResponseSchema: GenMessage<RunSweepResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_internal_service, 3);
+  messageDesc(file_salga_sla_v1_sla_internal_service, 5);
 
 /**
  * ListClockEventsRequest is the input of SlaInternalService.ListClockEvents.
@@ -233,7 +283,7 @@ export type ListClockEventsRequest = Message<"salga.sla.v1.ListClockEventsReques
  * Use `create(ListClockEventsRequestSchema)` to create a new message.
  */
 export const ListClockEventsRequestSchema: GenMessage<ListClockEventsRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_internal_service, 4);
+  messageDesc(file_salga_sla_v1_sla_internal_service, 6);
 
 /**
  * ListClockEventsResponse is the output of SlaInternalService.ListClockEvents.
@@ -262,7 +312,7 @@ export type ListClockEventsResponse = Message<"salga.sla.v1.ListClockEventsRespo
  * Use `create(ListClockEventsResponseSchema)` to create a new message.
  */
 export const ListClockEventsResponseSchema: GenMessage<ListClockEventsResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_internal_service, 5);
+  messageDesc(file_salga_sla_v1_sla_internal_service, 7);
 
 /**
  * GetPublicAggregatesRequest is the input of SlaInternalService.GetPublicAggregates.
@@ -297,7 +347,7 @@ export type GetPublicAggregatesRequest = Message<"salga.sla.v1.GetPublicAggregat
  * Use `create(GetPublicAggregatesRequestSchema)` to create a new message.
  */
 export const GetPublicAggregatesRequestSchema: GenMessage<GetPublicAggregatesRequest> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_internal_service, 6);
+  messageDesc(file_salga_sla_v1_sla_internal_service, 8);
 
 /**
  * GetPublicAggregatesResponse is the output of SlaInternalService.GetPublicAggregates.
@@ -318,7 +368,7 @@ export type GetPublicAggregatesResponse = Message<"salga.sla.v1.GetPublicAggrega
  * Use `create(GetPublicAggregatesResponseSchema)` to create a new message.
  */
 export const GetPublicAggregatesResponseSchema: GenMessage<GetPublicAggregatesResponse> = /*@__PURE__*/
-  messageDesc(file_salga_sla_v1_sla_internal_service, 7);
+  messageDesc(file_salga_sla_v1_sla_internal_service, 9);
 
 /**
  * TicketEventKind is what happened to a ticket.
@@ -393,6 +443,20 @@ export const SlaInternalService: GenService<{
     methodKind: "unary";
     input: typeof RecordTicketEventRequestSchema;
     output: typeof RecordTicketEventResponseSchema;
+  },
+  /**
+   * BatchRecordTicketEvents is RecordTicketEvent for up to 500 events of
+   * the tenant in one transaction, each applied as RecordTicketEvent would
+   * apply it alone (idempotent by its own event id; a ticket's events in
+   * order of sequence). It fails as a whole when one request fails; the
+   * sender then delivers them one by one.
+   *
+   * @generated from rpc salga.sla.v1.SlaInternalService.BatchRecordTicketEvents
+   */
+  batchRecordTicketEvents: {
+    methodKind: "unary";
+    input: typeof BatchRecordTicketEventsRequestSchema;
+    output: typeof BatchRecordTicketEventsResponseSchema;
   },
   /**
    * RunSweep runs one sweep now (the periodic sweep runs without it).

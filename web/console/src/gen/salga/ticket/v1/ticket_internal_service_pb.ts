@@ -22,7 +22,56 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/ticket/v1/ticket_internal_service.proto.
  */
 export const file_salga_ticket_v1_ticket_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci1zYWxnYS90aWNrZXQvdjEvdGlja2V0X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSKbAgoXUmVjb3JkQXNzaWdubWVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIVCg1hc3NpZ25tZW50X2lkGAMgASgJEg8KB3RlYW1faWQYBCABKAkSEQoJdGVhbV9uYW1lGAUgASgJEhEKCXBlcnNvbl9pZBgGIAEoCRIxCgZyZWFzb24YByABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhIYChBlc2NhbGF0aW9uX2xldmVsGAggASgFEi8KC2Fzc2lnbl90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl3YXJkX2NvZGUYCiABKAkiKwoYUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgivQEKFlJlY29yZERlYWRsaW5lc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRI1ChFyZXNwb25zZV9kZWFkbGluZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNwoTcmVzb2x1dGlvbl9kZWFkbGluZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIcmV2aXNpb24YBSABKAMiKgoXUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCKKAgoXUmVjb3JkQ2xvY2tFdmVudFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRIQCghldmVudF9pZBgDIAEoCRIrCgRraW5kGAQgASgOMh0uc2FsZ2EudGlja2V0LnYxLlNsYUV2ZW50S2luZBIoCgVjbG9jaxgFIAEoDjIZLnNhbGdhLnRpY2tldC52MS5TbGFDbG9jaxINCgVjeWNsZRgGIAEoBRIMCgRzdGVwGAcgASgFEhgKEGVzY2FsYXRpb25fbGV2ZWwYCCABKAUSLAoIZGVhZGxpbmUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIisKGFJlY29yZENsb2NrRXZlbnRSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIIq8BChZSZWNvcmRHYnZBY2Nlc3NSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRISCgp0aWNrZXRfaWRzGAIgAygJEg8KB3N1YmplY3QYAyABKAkSDQoFcm9sZXMYBCADKAkSDgoGYWN0aW9uGAUgASgJEhAKCGV2ZW50X2lkGAYgASgJEi8KC2FjY2Vzc190aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIqChdSZWNvcmRHYnZBY2Nlc3NSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIIiIKE1ZlcmlmeUFwaUtleVJlcXVlc3QSCwoDa2V5GAEgASgJIk4KFFZlcmlmeUFwaUtleVJlc3BvbnNlEg4KBnRlbmFudBgBIAEoCRIRCgljbGllbnRfaWQYAiABKAkSEwoLY2xpZW50X25hbWUYAyABKAkixgMKGExpc3RQdWJsaWNUaWNrZXRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSCwoDaWRzGAIgAygJEi0KCmNhdGVnb3JpZXMYAyADKA4yGS5zYWxnYS5jb21tb24udjEuQ2F0ZWdvcnkSLwoIc3RhdHVzZXMYBCADKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEjEKDWNyZWF0ZWRfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDmNyZWF0ZWRfYmVmb3JlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg11cGRhdGVkX2FmdGVyGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg51cGRhdGVkX2JlZm9yZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJQoEbmVhchgJIAEoCzIXLnNhbGdhLnRpY2tldC52MS5DaXJjbGUSEQoJcGFnZV9zaXplGAogASgFEg4KBm9mZnNldBgLIAEoBRIVCg1pbmNsdWRlX25vdGVzGAwgASgIIlkKGUxpc3RQdWJsaWNUaWNrZXRzUmVzcG9uc2USLgoHdGlja2V0cxgBIAMoCzIdLnNhbGdhLnRpY2tldC52MS5QdWJsaWNUaWNrZXQSDAoEbW9yZRgCIAEoCCJLChZHZXRQdWJsaWNUaWNrZXRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIKCgJpZBgCIAEoCRIVCg1pbmNsdWRlX25vdGVzGAMgASgIIkgKF0dldFB1YmxpY1RpY2tldFJlc3BvbnNlEi0KBnRpY2tldBgBIAEoCzIdLnNhbGdhLnRpY2tldC52MS5QdWJsaWNUaWNrZXQimAMKGVN1Ym1pdFB1YmxpY1JlcG9ydFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCWNsaWVudF9pZBgCIAEoCRIrCghjYXRlZ29yeRgDIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRITCgtkZXNjcmlwdGlvbhgEIAEoCRIpCghsb2NhdGlvbhgFIAEoCzIXLnNhbGdhLmNvbW1vbi52MS5MYXRMbmcSDwoHYWRkcmVzcxgGIAEoCRIrCghyZXBvcnRlchgHIAEoCzIZLnNhbGdhLnRpY2tldC52MS5SZXBvcnRlchIRCgltZWRpYV91cmwYCCABKAkSTgoKYXR0cmlidXRlcxgJIAMoCzI6LnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0LkF0dHJpYnV0ZXNFbnRyeRIXCg9pZGVtcG90ZW5jeV9rZXkYCiABKAkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiOwoaU3VibWl0UHVibGljUmVwb3J0UmVzcG9uc2USCgoCaWQYASABKAkSEQoJcmVmZXJlbmNlGAIgASgJIqsBCiJTdWJtaXRQdWJsaWNSZXBvcnRXaXRoTWVkaWFSZXF1ZXN0EjwKBnJlcG9ydBgBIAEoCzIqLnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0SAASLwoEZmlsZRgCIAEoCzIfLnNhbGdhLnRpY2tldC52MS5BdHRhY2htZW50RmlsZUgAEg4KBGRhdGEYAyABKAxIAEIGCgRwYXJ0IkQKI1N1Ym1pdFB1YmxpY1JlcG9ydFdpdGhNZWRpYVJlc3BvbnNlEgoKAmlkGAEgASgJEhEKCXJlZmVyZW5jZRgCIAEoCSplCgxTbGFFdmVudEtpbmQSHgoaU0xBX0VWRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIaChZTTEFfRVZFTlRfS0lORF9XQVJOSU5HEAESGQoVU0xBX0VWRU5UX0tJTkRfQlJFQUNIEAIqVwoIU2xhQ2xvY2sSGQoVU0xBX0NMT0NLX1VOU1BFQ0lGSUVEEAASFgoSU0xBX0NMT0NLX1JFU1BPTlNFEAESGAoUU0xBX0NMT0NLX1JFU09MVVRJT04QAjLuCAoVVGlja2V0SW50ZXJuYWxTZXJ2aWNlEmcKEFJlY29yZEFzc2lnbm1lbnQSKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkQXNzaWdubWVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuUmVjb3JkQXNzaWdubWVudFJlc3BvbnNlEmQKD1JlY29yZERlYWRsaW5lcxInLnNhbGdhLnRpY2tldC52MS5SZWNvcmREZWFkbGluZXNSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLlJlY29yZERlYWRsaW5lc1Jlc3BvbnNlEmcKEFJlY29yZENsb2NrRXZlbnQSKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkQ2xvY2tFdmVudFJlcXVlc3QaKS5zYWxnYS50aWNrZXQudjEuUmVjb3JkQ2xvY2tFdmVudFJlc3BvbnNlEmQKD1JlY29yZEdidkFjY2VzcxInLnNhbGdhLnRpY2tldC52MS5SZWNvcmRHYnZBY2Nlc3NSZXF1ZXN0Giguc2FsZ2EudGlja2V0LnYxLlJlY29yZEdidkFjY2Vzc1Jlc3BvbnNlElsKDFZlcmlmeUFwaUtleRIkLnNhbGdhLnRpY2tldC52MS5WZXJpZnlBcGlLZXlSZXF1ZXN0GiUuc2FsZ2EudGlja2V0LnYxLlZlcmlmeUFwaUtleVJlc3BvbnNlEm8KEUxpc3RQdWJsaWNUaWNrZXRzEikuc2FsZ2EudGlja2V0LnYxLkxpc3RQdWJsaWNUaWNrZXRzUmVxdWVzdBoqLnNhbGdhLnRpY2tldC52MS5MaXN0UHVibGljVGlja2V0c1Jlc3BvbnNlIgOQAgISaQoPR2V0UHVibGljVGlja2V0Eicuc2FsZ2EudGlja2V0LnYxLkdldFB1YmxpY1RpY2tldFJlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuR2V0UHVibGljVGlja2V0UmVzcG9uc2UiA5ACAhJtChJTdWJtaXRQdWJsaWNSZXBvcnQSKi5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0UmVxdWVzdBorLnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXNwb25zZRKKAQobU3VibWl0UHVibGljUmVwb3J0V2l0aE1lZGlhEjMuc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFdpdGhNZWRpYVJlcXVlc3QaNC5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0V2l0aE1lZGlhUmVzcG9uc2UoARKBAQoYRG93bmxvYWRQdWJsaWNBdHRhY2htZW50EjAuc2FsZ2EudGlja2V0LnYxLkRvd25sb2FkUHVibGljQXR0YWNobWVudFJlcXVlc3QaMS5zYWxnYS50aWNrZXQudjEuRG93bmxvYWRQdWJsaWNBdHRhY2htZW50UmVzcG9uc2UwAULNAQoTY29tLnNhbGdhLnRpY2tldC52MUIaVGlja2V0SW50ZXJuYWxTZXJ2aWNlUHJvdG9QAVo8Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2EvdGlja2V0L3YxO3RpY2tldHYxogIDU1RYqgIPU2FsZ2EuVGlja2V0LlYxygIPU2FsZ2FcVGlja2V0XFYx4gIbU2FsZ2FcVGlja2V0XFYxXEdQQk1ldGFkYXRh6gIRU2FsZ2E6OlRpY2tldDo6VjFiBnByb3RvMw", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_attachment, file_salga_ticket_v1_public_ticket, file_salga_ticket_v1_ticket, file_salga_ticket_v1_ticket_service]);
+  fileDesc("Ci1zYWxnYS90aWNrZXQvdjEvdGlja2V0X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLnRpY2tldC52MSJrCh1CYXRjaFJlY29yZEFzc2lnbm1lbnRzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSOgoIcmVxdWVzdHMYAiADKAsyKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkQXNzaWdubWVudFJlcXVlc3QiXgoeQmF0Y2hSZWNvcmRBc3NpZ25tZW50c1Jlc3BvbnNlEjwKCXJlc3BvbnNlcxgBIAMoCzIpLnNhbGdhLnRpY2tldC52MS5SZWNvcmRBc3NpZ25tZW50UmVzcG9uc2UimwIKF1JlY29yZEFzc2lnbm1lbnRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCgl0aWNrZXRfaWQYAiABKAkSFQoNYXNzaWdubWVudF9pZBgDIAEoCRIPCgd0ZWFtX2lkGAQgASgJEhEKCXRlYW1fbmFtZRgFIAEoCRIRCglwZXJzb25faWQYBiABKAkSMQoGcmVhc29uGAcgASgOMiEuc2FsZ2EuY29tbW9uLnYxLkFzc2lnbm1lbnRSZWFzb24SGAoQZXNjYWxhdGlvbl9sZXZlbBgIIAEoBRIvCgthc3NpZ25fdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJd2FyZF9jb2RlGAogASgJIisKGFJlY29yZEFzc2lnbm1lbnRSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIImgKG0JhdGNoUmVjb3JkRGVhZGxpbmVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSOQoIcmVxdWVzdHMYAiADKAsyJy5zYWxnYS50aWNrZXQudjEuUmVjb3JkRGVhZGxpbmVzUmVxdWVzdCJbChxCYXRjaFJlY29yZERlYWRsaW5lc1Jlc3BvbnNlEjsKCXJlc3BvbnNlcxgBIAMoCzIoLnNhbGdhLnRpY2tldC52MS5SZWNvcmREZWFkbGluZXNSZXNwb25zZSK9AQoWUmVjb3JkRGVhZGxpbmVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEjUKEXJlc3BvbnNlX2RlYWRsaW5lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI3ChNyZXNvbHV0aW9uX2RlYWRsaW5lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghyZXZpc2lvbhgFIAEoAyIqChdSZWNvcmREZWFkbGluZXNSZXNwb25zZRIPCgdhcHBsaWVkGAEgASgIIooCChdSZWNvcmRDbG9ja0V2ZW50UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEhAKCGV2ZW50X2lkGAMgASgJEisKBGtpbmQYBCABKA4yHS5zYWxnYS50aWNrZXQudjEuU2xhRXZlbnRLaW5kEigKBWNsb2NrGAUgASgOMhkuc2FsZ2EudGlja2V0LnYxLlNsYUNsb2NrEg0KBWN5Y2xlGAYgASgFEgwKBHN0ZXAYByABKAUSGAoQZXNjYWxhdGlvbl9sZXZlbBgIIAEoBRIsCghkZWFkbGluZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoYUmVjb3JkQ2xvY2tFdmVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgirwEKFlJlY29yZEdidkFjY2Vzc1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEhIKCnRpY2tldF9pZHMYAiADKAkSDwoHc3ViamVjdBgDIAEoCRINCgVyb2xlcxgEIAMoCRIOCgZhY3Rpb24YBSABKAkSEAoIZXZlbnRfaWQYBiABKAkSLwoLYWNjZXNzX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIioKF1JlY29yZEdidkFjY2Vzc1Jlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgiIgoTVmVyaWZ5QXBpS2V5UmVxdWVzdBILCgNrZXkYASABKAkiTgoUVmVyaWZ5QXBpS2V5UmVzcG9uc2USDgoGdGVuYW50GAEgASgJEhEKCWNsaWVudF9pZBgCIAEoCRITCgtjbGllbnRfbmFtZRgDIAEoCSLGAwoYTGlzdFB1YmxpY1RpY2tldHNSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRILCgNpZHMYAiADKAkSLQoKY2F0ZWdvcmllcxgDIAMoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIvCghzdGF0dXNlcxgEIAMoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSMQoNY3JlYXRlZF9hZnRlchgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoOY3JlYXRlZF9iZWZvcmUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDXVwZGF0ZWRfYWZ0ZXIYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDnVwZGF0ZWRfYmVmb3JlGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIlCgRuZWFyGAkgASgLMhcuc2FsZ2EudGlja2V0LnYxLkNpcmNsZRIRCglwYWdlX3NpemUYCiABKAUSDgoGb2Zmc2V0GAsgASgFEhUKDWluY2x1ZGVfbm90ZXMYDCABKAgiWQoZTGlzdFB1YmxpY1RpY2tldHNSZXNwb25zZRIuCgd0aWNrZXRzGAEgAygLMh0uc2FsZ2EudGlja2V0LnYxLlB1YmxpY1RpY2tldBIMCgRtb3JlGAIgASgIIksKFkdldFB1YmxpY1RpY2tldFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEgoKAmlkGAIgASgJEhUKDWluY2x1ZGVfbm90ZXMYAyABKAgiSAoXR2V0UHVibGljVGlja2V0UmVzcG9uc2USLQoGdGlja2V0GAEgASgLMh0uc2FsZ2EudGlja2V0LnYxLlB1YmxpY1RpY2tldCKYAwoZU3VibWl0UHVibGljUmVwb3J0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJY2xpZW50X2lkGAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EhMKC2Rlc2NyaXB0aW9uGAQgASgJEikKCGxvY2F0aW9uGAUgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIPCgdhZGRyZXNzGAYgASgJEisKCHJlcG9ydGVyGAcgASgLMhkuc2FsZ2EudGlja2V0LnYxLlJlcG9ydGVyEhEKCW1lZGlhX3VybBgIIAEoCRJOCgphdHRyaWJ1dGVzGAkgAygLMjouc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFJlcXVlc3QuQXR0cmlidXRlc0VudHJ5EhcKD2lkZW1wb3RlbmN5X2tleRgKIAEoCRoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASI7ChpTdWJtaXRQdWJsaWNSZXBvcnRSZXNwb25zZRIKCgJpZBgBIAEoCRIRCglyZWZlcmVuY2UYAiABKAkiqwEKIlN1Ym1pdFB1YmxpY1JlcG9ydFdpdGhNZWRpYVJlcXVlc3QSPAoGcmVwb3J0GAEgASgLMiouc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFJlcXVlc3RIABIvCgRmaWxlGAIgASgLMh8uc2FsZ2EudGlja2V0LnYxLkF0dGFjaG1lbnRGaWxlSAASDgoEZGF0YRgDIAEoDEgAQgYKBHBhcnQiRAojU3VibWl0UHVibGljUmVwb3J0V2l0aE1lZGlhUmVzcG9uc2USCgoCaWQYASABKAkSEQoJcmVmZXJlbmNlGAIgASgJKmUKDFNsYUV2ZW50S2luZBIeChpTTEFfRVZFTlRfS0lORF9VTlNQRUNJRklFRBAAEhoKFlNMQV9FVkVOVF9LSU5EX1dBUk5JTkcQARIZChVTTEFfRVZFTlRfS0lORF9CUkVBQ0gQAipXCghTbGFDbG9jaxIZChVTTEFfQ0xPQ0tfVU5TUEVDSUZJRUQQABIWChJTTEFfQ0xPQ0tfUkVTUE9OU0UQARIYChRTTEFfQ0xPQ0tfUkVTT0xVVElPThACMt4KChVUaWNrZXRJbnRlcm5hbFNlcnZpY2USZwoQUmVjb3JkQXNzaWdubWVudBIoLnNhbGdhLnRpY2tldC52MS5SZWNvcmRBc3NpZ25tZW50UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5SZWNvcmRBc3NpZ25tZW50UmVzcG9uc2USeQoWQmF0Y2hSZWNvcmRBc3NpZ25tZW50cxIuLnNhbGdhLnRpY2tldC52MS5CYXRjaFJlY29yZEFzc2lnbm1lbnRzUmVxdWVzdBovLnNhbGdhLnRpY2tldC52MS5CYXRjaFJlY29yZEFzc2lnbm1lbnRzUmVzcG9uc2USZAoPUmVjb3JkRGVhZGxpbmVzEicuc2FsZ2EudGlja2V0LnYxLlJlY29yZERlYWRsaW5lc1JlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2UScwoUQmF0Y2hSZWNvcmREZWFkbGluZXMSLC5zYWxnYS50aWNrZXQudjEuQmF0Y2hSZWNvcmREZWFkbGluZXNSZXF1ZXN0Gi0uc2FsZ2EudGlja2V0LnYxLkJhdGNoUmVjb3JkRGVhZGxpbmVzUmVzcG9uc2USZwoQUmVjb3JkQ2xvY2tFdmVudBIoLnNhbGdhLnRpY2tldC52MS5SZWNvcmRDbG9ja0V2ZW50UmVxdWVzdBopLnNhbGdhLnRpY2tldC52MS5SZWNvcmRDbG9ja0V2ZW50UmVzcG9uc2USZAoPUmVjb3JkR2J2QWNjZXNzEicuc2FsZ2EudGlja2V0LnYxLlJlY29yZEdidkFjY2Vzc1JlcXVlc3QaKC5zYWxnYS50aWNrZXQudjEuUmVjb3JkR2J2QWNjZXNzUmVzcG9uc2USWwoMVmVyaWZ5QXBpS2V5EiQuc2FsZ2EudGlja2V0LnYxLlZlcmlmeUFwaUtleVJlcXVlc3QaJS5zYWxnYS50aWNrZXQudjEuVmVyaWZ5QXBpS2V5UmVzcG9uc2USbwoRTGlzdFB1YmxpY1RpY2tldHMSKS5zYWxnYS50aWNrZXQudjEuTGlzdFB1YmxpY1RpY2tldHNSZXF1ZXN0Giouc2FsZ2EudGlja2V0LnYxLkxpc3RQdWJsaWNUaWNrZXRzUmVzcG9uc2UiA5ACAhJpCg9HZXRQdWJsaWNUaWNrZXQSJy5zYWxnYS50aWNrZXQudjEuR2V0UHVibGljVGlja2V0UmVxdWVzdBooLnNhbGdhLnRpY2tldC52MS5HZXRQdWJsaWNUaWNrZXRSZXNwb25zZSIDkAICEm0KElN1Ym1pdFB1YmxpY1JlcG9ydBIqLnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRSZXF1ZXN0Gisuc2FsZ2EudGlja2V0LnYxLlN1Ym1pdFB1YmxpY1JlcG9ydFJlc3BvbnNlEooBChtTdWJtaXRQdWJsaWNSZXBvcnRXaXRoTWVkaWESMy5zYWxnYS50aWNrZXQudjEuU3VibWl0UHVibGljUmVwb3J0V2l0aE1lZGlhUmVxdWVzdBo0LnNhbGdhLnRpY2tldC52MS5TdWJtaXRQdWJsaWNSZXBvcnRXaXRoTWVkaWFSZXNwb25zZSgBEoEBChhEb3dubG9hZFB1YmxpY0F0dGFjaG1lbnQSMC5zYWxnYS50aWNrZXQudjEuRG93bmxvYWRQdWJsaWNBdHRhY2htZW50UmVxdWVzdBoxLnNhbGdhLnRpY2tldC52MS5Eb3dubG9hZFB1YmxpY0F0dGFjaG1lbnRSZXNwb25zZTABQs0BChNjb20uc2FsZ2EudGlja2V0LnYxQhpUaWNrZXRJbnRlcm5hbFNlcnZpY2VQcm90b1ABWjxnaXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS90aWNrZXQvdjE7dGlja2V0djGiAgNTVFiqAg9TYWxnYS5UaWNrZXQuVjHKAg9TYWxnYVxUaWNrZXRcVjHiAhtTYWxnYVxUaWNrZXRcVjFcR1BCTWV0YWRhdGHqAhFTYWxnYTo6VGlja2V0OjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_ticket_v1_attachment, file_salga_ticket_v1_public_ticket, file_salga_ticket_v1_ticket, file_salga_ticket_v1_ticket_service]);
+
+/**
+ * BatchRecordAssignmentsRequest is the input of TicketInternalService.BatchRecordAssignments.
+ *
+ * @generated from message salga.ticket.v1.BatchRecordAssignmentsRequest
+ */
+export type BatchRecordAssignmentsRequest = Message<"salga.ticket.v1.BatchRecordAssignmentsRequest"> & {
+  /**
+   * Tenant of every request.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The assignments to record, each of the tenant.
+   *
+   * @generated from field: repeated salga.ticket.v1.RecordAssignmentRequest requests = 2;
+   */
+  requests: RecordAssignmentRequest[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.BatchRecordAssignmentsRequest.
+ * Use `create(BatchRecordAssignmentsRequestSchema)` to create a new message.
+ */
+export const BatchRecordAssignmentsRequestSchema: GenMessage<BatchRecordAssignmentsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 0);
+
+/**
+ * BatchRecordAssignmentsResponse is the output of TicketInternalService.BatchRecordAssignments.
+ *
+ * @generated from message salga.ticket.v1.BatchRecordAssignmentsResponse
+ */
+export type BatchRecordAssignmentsResponse = Message<"salga.ticket.v1.BatchRecordAssignmentsResponse"> & {
+  /**
+   * One response per request, in their order.
+   *
+   * @generated from field: repeated salga.ticket.v1.RecordAssignmentResponse responses = 1;
+   */
+  responses: RecordAssignmentResponse[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.BatchRecordAssignmentsResponse.
+ * Use `create(BatchRecordAssignmentsResponseSchema)` to create a new message.
+ */
+export const BatchRecordAssignmentsResponseSchema: GenMessage<BatchRecordAssignmentsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 1);
 
 /**
  * RecordAssignmentRequest is the input of TicketInternalService.RecordAssignment.
@@ -108,7 +157,7 @@ export type RecordAssignmentRequest = Message<"salga.ticket.v1.RecordAssignmentR
  * Use `create(RecordAssignmentRequestSchema)` to create a new message.
  */
 export const RecordAssignmentRequestSchema: GenMessage<RecordAssignmentRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 0);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 2);
 
 /**
  * RecordAssignmentResponse is the output of TicketInternalService.RecordAssignment.
@@ -130,7 +179,56 @@ export type RecordAssignmentResponse = Message<"salga.ticket.v1.RecordAssignment
  * Use `create(RecordAssignmentResponseSchema)` to create a new message.
  */
 export const RecordAssignmentResponseSchema: GenMessage<RecordAssignmentResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 1);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 3);
+
+/**
+ * BatchRecordDeadlinesRequest is the input of TicketInternalService.BatchRecordDeadlines.
+ *
+ * @generated from message salga.ticket.v1.BatchRecordDeadlinesRequest
+ */
+export type BatchRecordDeadlinesRequest = Message<"salga.ticket.v1.BatchRecordDeadlinesRequest"> & {
+  /**
+   * Tenant of every request.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The deadlines to record, each of the tenant.
+   *
+   * @generated from field: repeated salga.ticket.v1.RecordDeadlinesRequest requests = 2;
+   */
+  requests: RecordDeadlinesRequest[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.BatchRecordDeadlinesRequest.
+ * Use `create(BatchRecordDeadlinesRequestSchema)` to create a new message.
+ */
+export const BatchRecordDeadlinesRequestSchema: GenMessage<BatchRecordDeadlinesRequest> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 4);
+
+/**
+ * BatchRecordDeadlinesResponse is the output of TicketInternalService.BatchRecordDeadlines.
+ *
+ * @generated from message salga.ticket.v1.BatchRecordDeadlinesResponse
+ */
+export type BatchRecordDeadlinesResponse = Message<"salga.ticket.v1.BatchRecordDeadlinesResponse"> & {
+  /**
+   * One response per request, in their order.
+   *
+   * @generated from field: repeated salga.ticket.v1.RecordDeadlinesResponse responses = 1;
+   */
+  responses: RecordDeadlinesResponse[];
+};
+
+/**
+ * Describes the message salga.ticket.v1.BatchRecordDeadlinesResponse.
+ * Use `create(BatchRecordDeadlinesResponseSchema)` to create a new message.
+ */
+export const BatchRecordDeadlinesResponseSchema: GenMessage<BatchRecordDeadlinesResponse> = /*@__PURE__*/
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 5);
 
 /**
  * RecordDeadlinesRequest is the input of TicketInternalService.RecordDeadlines.
@@ -179,7 +277,7 @@ export type RecordDeadlinesRequest = Message<"salga.ticket.v1.RecordDeadlinesReq
  * Use `create(RecordDeadlinesRequestSchema)` to create a new message.
  */
 export const RecordDeadlinesRequestSchema: GenMessage<RecordDeadlinesRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 2);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 6);
 
 /**
  * RecordDeadlinesResponse is the output of TicketInternalService.RecordDeadlines.
@@ -200,7 +298,7 @@ export type RecordDeadlinesResponse = Message<"salga.ticket.v1.RecordDeadlinesRe
  * Use `create(RecordDeadlinesResponseSchema)` to create a new message.
  */
 export const RecordDeadlinesResponseSchema: GenMessage<RecordDeadlinesResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 3);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 7);
 
 /**
  * RecordClockEventRequest is the input of TicketInternalService.RecordClockEvent.
@@ -277,7 +375,7 @@ export type RecordClockEventRequest = Message<"salga.ticket.v1.RecordClockEventR
  * Use `create(RecordClockEventRequestSchema)` to create a new message.
  */
 export const RecordClockEventRequestSchema: GenMessage<RecordClockEventRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 4);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 8);
 
 /**
  * RecordClockEventResponse is the output of TicketInternalService.RecordClockEvent.
@@ -298,7 +396,7 @@ export type RecordClockEventResponse = Message<"salga.ticket.v1.RecordClockEvent
  * Use `create(RecordClockEventResponseSchema)` to create a new message.
  */
 export const RecordClockEventResponseSchema: GenMessage<RecordClockEventResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 5);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 9);
 
 /**
  * RecordGbvAccessRequest is the input of TicketInternalService.RecordGbvAccess.
@@ -363,7 +461,7 @@ export type RecordGbvAccessRequest = Message<"salga.ticket.v1.RecordGbvAccessReq
  * Use `create(RecordGbvAccessRequestSchema)` to create a new message.
  */
 export const RecordGbvAccessRequestSchema: GenMessage<RecordGbvAccessRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 6);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 10);
 
 /**
  * RecordGbvAccessResponse is the output of TicketInternalService.RecordGbvAccess.
@@ -384,7 +482,7 @@ export type RecordGbvAccessResponse = Message<"salga.ticket.v1.RecordGbvAccessRe
  * Use `create(RecordGbvAccessResponseSchema)` to create a new message.
  */
 export const RecordGbvAccessResponseSchema: GenMessage<RecordGbvAccessResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 7);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 11);
 
 /**
  * VerifyApiKeyRequest is the input of TicketInternalService.VerifyApiKey.
@@ -405,7 +503,7 @@ export type VerifyApiKeyRequest = Message<"salga.ticket.v1.VerifyApiKeyRequest">
  * Use `create(VerifyApiKeyRequestSchema)` to create a new message.
  */
 export const VerifyApiKeyRequestSchema: GenMessage<VerifyApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 8);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 12);
 
 /**
  * VerifyApiKeyResponse is the output of TicketInternalService.VerifyApiKey.
@@ -440,7 +538,7 @@ export type VerifyApiKeyResponse = Message<"salga.ticket.v1.VerifyApiKeyResponse
  * Use `create(VerifyApiKeyResponseSchema)` to create a new message.
  */
 export const VerifyApiKeyResponseSchema: GenMessage<VerifyApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 9);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 13);
 
 /**
  * ListPublicTicketsRequest is the input of TicketInternalService.ListPublicTickets.
@@ -538,7 +636,7 @@ export type ListPublicTicketsRequest = Message<"salga.ticket.v1.ListPublicTicket
  * Use `create(ListPublicTicketsRequestSchema)` to create a new message.
  */
 export const ListPublicTicketsRequestSchema: GenMessage<ListPublicTicketsRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 10);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 14);
 
 /**
  * ListPublicTicketsResponse is the output of TicketInternalService.ListPublicTickets.
@@ -566,7 +664,7 @@ export type ListPublicTicketsResponse = Message<"salga.ticket.v1.ListPublicTicke
  * Use `create(ListPublicTicketsResponseSchema)` to create a new message.
  */
 export const ListPublicTicketsResponseSchema: GenMessage<ListPublicTicketsResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 11);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 15);
 
 /**
  * GetPublicTicketRequest is the input of TicketInternalService.GetPublicTicket.
@@ -601,7 +699,7 @@ export type GetPublicTicketRequest = Message<"salga.ticket.v1.GetPublicTicketReq
  * Use `create(GetPublicTicketRequestSchema)` to create a new message.
  */
 export const GetPublicTicketRequestSchema: GenMessage<GetPublicTicketRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 12);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 16);
 
 /**
  * GetPublicTicketResponse is the output of TicketInternalService.GetPublicTicket.
@@ -622,7 +720,7 @@ export type GetPublicTicketResponse = Message<"salga.ticket.v1.GetPublicTicketRe
  * Use `create(GetPublicTicketResponseSchema)` to create a new message.
  */
 export const GetPublicTicketResponseSchema: GenMessage<GetPublicTicketResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 13);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 17);
 
 /**
  * SubmitPublicReportRequest is the input of TicketInternalService.SubmitPublicReport.
@@ -710,7 +808,7 @@ export type SubmitPublicReportRequest = Message<"salga.ticket.v1.SubmitPublicRep
  * Use `create(SubmitPublicReportRequestSchema)` to create a new message.
  */
 export const SubmitPublicReportRequestSchema: GenMessage<SubmitPublicReportRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 14);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 18);
 
 /**
  * SubmitPublicReportResponse is the output of TicketInternalService.SubmitPublicReport.
@@ -738,7 +836,7 @@ export type SubmitPublicReportResponse = Message<"salga.ticket.v1.SubmitPublicRe
  * Use `create(SubmitPublicReportResponseSchema)` to create a new message.
  */
 export const SubmitPublicReportResponseSchema: GenMessage<SubmitPublicReportResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 15);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 19);
 
 /**
  * SubmitPublicReportWithMediaRequest is one message of the client stream of
@@ -786,7 +884,7 @@ export type SubmitPublicReportWithMediaRequest = Message<"salga.ticket.v1.Submit
  * Use `create(SubmitPublicReportWithMediaRequestSchema)` to create a new message.
  */
 export const SubmitPublicReportWithMediaRequestSchema: GenMessage<SubmitPublicReportWithMediaRequest> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 16);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 20);
 
 /**
  * SubmitPublicReportWithMediaResponse is the output of
@@ -815,7 +913,7 @@ export type SubmitPublicReportWithMediaResponse = Message<"salga.ticket.v1.Submi
  * Use `create(SubmitPublicReportWithMediaResponseSchema)` to create a new message.
  */
 export const SubmitPublicReportWithMediaResponseSchema: GenMessage<SubmitPublicReportWithMediaResponse> = /*@__PURE__*/
-  messageDesc(file_salga_ticket_v1_ticket_internal_service, 17);
+  messageDesc(file_salga_ticket_v1_ticket_internal_service, 21);
 
 /**
  * SlaEventKind is what an SLA clock event says.
@@ -909,6 +1007,19 @@ export const TicketInternalService: GenService<{
     output: typeof RecordAssignmentResponseSchema;
   },
   /**
+   * BatchRecordAssignments is RecordAssignment for up to 500 assignments of
+   * the tenant in one transaction, each applied as RecordAssignment would
+   * apply it alone (idempotent by its own assignment_id). It fails as a
+   * whole when one request fails; the sender then delivers them one by one.
+   *
+   * @generated from rpc salga.ticket.v1.TicketInternalService.BatchRecordAssignments
+   */
+  batchRecordAssignments: {
+    methodKind: "unary";
+    input: typeof BatchRecordAssignmentsRequestSchema;
+    output: typeof BatchRecordAssignmentsResponseSchema;
+  },
+  /**
    * RecordDeadlines mirrors SLA deadlines. Lower revisions than the one
    * recorded are ignored.
    *
@@ -918,6 +1029,19 @@ export const TicketInternalService: GenService<{
     methodKind: "unary";
     input: typeof RecordDeadlinesRequestSchema;
     output: typeof RecordDeadlinesResponseSchema;
+  },
+  /**
+   * BatchRecordDeadlines is RecordDeadlines for up to 500 tickets of the
+   * tenant in one transaction, each applied as RecordDeadlines would apply
+   * it alone (idempotent by its own revision). It fails as a whole when one
+   * request fails; the sender then delivers them one by one.
+   *
+   * @generated from rpc salga.ticket.v1.TicketInternalService.BatchRecordDeadlines
+   */
+  batchRecordDeadlines: {
+    methodKind: "unary";
+    input: typeof BatchRecordDeadlinesRequestSchema;
+    output: typeof BatchRecordDeadlinesResponseSchema;
   },
   /**
    * RecordClockEvent adds an SLA warning or breach of the ticket's clocks to

@@ -1,0 +1,43 @@
+package access
+
+import (
+	"fmt"
+
+	"github.com/salga/trustengine/libs/apperr"
+)
+
+// MaxBatch bounds the items of one internal batch call.
+const MaxBatch = 500
+
+// Batch is the input of an internal batch call (a Batch* RPC): jobs of one
+// municipality delivered together, each validated as it would be alone and
+// each of the batch's tenant.
+type Batch[J Job] struct {
+	// Tenant is the municipality of every item.
+	Tenant string
+	// Items are the jobs, in the order of the request.
+	Items []J
+}
+
+// Validate refuses an empty or oversized batch, an invalid item and an
+// item of another municipality, naming the item.
+func (b Batch[J]) Validate() error {
+	if b.Tenant == "" {
+		return apperr.Invalid("tenant", "is required")
+	}
+	if len(b.Items) == 0 || len(b.Items) > MaxBatch {
+		return apperr.Invalid("requests", fmt.Sprintf("must hold 1 to %d items", MaxBatch))
+	}
+	for i, it := range b.Items {
+		if err := it.Validate(); err != nil {
+			return err
+		}
+		if it.ForTenant() != b.Tenant {
+			return apperr.Invalid(fmt.Sprintf("requests[%d].tenant", i), "must be the batch's tenant")
+		}
+	}
+	return nil
+}
+
+// ForTenant is the municipality of every item.
+func (b Batch[J]) ForTenant() string { return b.Tenant }
