@@ -34,6 +34,12 @@ type Queue struct {
 	Name string
 	// Workers are the workers of the queue's job kinds.
 	Workers []Worker
+	// Unhurried marks a queue whose jobs may wait a second (report
+	// production, report mail, older versions' leftovers): while it is
+	// empty it looks for jobs every SlowPollInterval instead of every
+	// FetchPollInterval, sparing the database some fifty queries a second
+	// for each such queue of each process.
+	Unhurried bool
 }
 
 // Options configure a service's client.
@@ -95,7 +101,11 @@ func New(o Options) (*Client, error) {
 			for _, w := range q.Workers {
 				w(cfg.Workers)
 			}
-			cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: MaxWorkers}
+			qc := river.QueueConfig{MaxWorkers: MaxWorkers}
+			if q.Unhurried {
+				qc.FetchPollInterval = SlowPollInterval
+			}
+			cfg.Queues[q.Name] = qc
 		}
 		cfg.PeriodicJobs = o.Periodic
 		if o.Replica != "" {

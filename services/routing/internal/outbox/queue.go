@@ -34,7 +34,7 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 		qs = append(qs, queue.Queue{Name: QueueTicket, Workers: []queue.Worker{
 			queue.Work(&recordAssignmentWorker{client: peers.Ticket}),
 			queue.Work(&recordGBVAccessWorker{client: peers.Ticket}),
-		}}, queue.Queue{Name: queueLegacy})
+		}}, queue.Queue{Name: queueLegacy, Unhurried: true})
 	}
 	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Replica: peers.Replica})
 	if err != nil {

@@ -47,11 +47,11 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 		}})
 	}
 	if peers.Notify != nil {
-		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&sendReportWorker{client: peers.Notify})}})
+		qs = append(qs, queue.Queue{Name: QueueNotify, Unhurried: true, Workers: []queue.Worker{queue.Work(&sendReportWorker{client: peers.Notify})}})
 	}
 	var periodic []*river.PeriodicJob
 	if peers.Reports != nil {
-		qs = append(qs, queue.Queue{Name: QueueReports, Workers: []queue.Worker{queue.Work(&produceReportsWorker{produce: peers.Reports})}})
+		qs = append(qs, queue.Queue{Name: QueueReports, Unhurried: true, Workers: []queue.Worker{queue.Work(&produceReportsWorker{produce: peers.Reports})}})
 		periodic = append(periodic, reportsPeriodic())
 	}
 	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Periodic: periodic, Replica: peers.Replica})
