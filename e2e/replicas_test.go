@@ -315,6 +315,7 @@ kills:
 	// to notify; every breach escalated and every clock event told to notify.
 	drainStart := time.Now()
 	roads := (total + 49) / 50
+	first := true
 	s.eventually(4*time.Minute, "pipeline drained", func() (bool, string) {
 		n := s.counts(`select
 			(select count(distinct ticket_id) from routing.assignments where is_current),
@@ -326,11 +327,15 @@ kills:
 			(select count(*) from sla.clock_events),
 			(select count(*) from notify.events where id in (select event_id from sla.clock_events))`)
 		routed, clocked, mirrored, known, breaches, escalations, events, told := n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]
+		state := fmt.Sprintf("routed=%d clocked=%d mirrored=%d notify=%d of %d; breaches=%d escalations=%d; clock events=%d told=%d",
+			routed, clocked, mirrored, known, total, breaches, escalations, events, told)
+		if first {
+			t.Logf("replicas: when the last create was answered: %s", state)
+			first = false
+		}
 		// Each roads ticket breaches within seconds.
 		return routed == total && clocked == total && mirrored == total && known == total &&
-				breaches >= roads && escalations == breaches && told == events,
-			fmt.Sprintf("routed=%d clocked=%d mirrored=%d notify=%d of %d; breaches=%d escalations=%d; clock events=%d told=%d",
-				routed, clocked, mirrored, known, total, breaches, escalations, events, told)
+			breaches >= roads && escalations == breaches && told == events, state
 	})
 	drainedIn := time.Since(drainStart)
 
