@@ -312,7 +312,9 @@ kills:
 	require.Equal(t, total, all, "one ticket per idempotency key")
 
 	// The pipeline drains: every ticket routed, clocked, mirrored, known
-	// to notify; every breach escalated and every clock event told to notify.
+	// to notify; every roads ticket's two clocks warned once and breached
+	// at each of their three steps (sla's MaxBreachSteps), every breach
+	// escalated and every clock event told to notify.
 	drainStart := time.Now()
 	roads := (total + 49) / 50
 	first := true
@@ -323,19 +325,20 @@ kills:
 			(select count(*) from ticket.tickets where assigned_team_id is not null and resolution_deadline is not null),
 			(select count(*) from notify.tickets),
 			(select count(*) from sla.clock_events where kind = 'breach' and escalation_level > 0),
+			(select count(*) from sla.clock_events where kind = 'warning'),
 			(select count(*) from routing.assignments where reason = 'sla_breach'),
 			(select count(*) from sla.clock_events),
 			(select count(*) from notify.events where id in (select event_id from sla.clock_events))`)
-		routed, clocked, mirrored, known, breaches, escalations, events, told := n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]
-		state := fmt.Sprintf("routed=%d clocked=%d mirrored=%d notify=%d of %d; breaches=%d escalations=%d; clock events=%d told=%d",
-			routed, clocked, mirrored, known, total, breaches, escalations, events, told)
+		routed, clocked, mirrored, known, breaches, warnings, escalations, events, told := n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8]
+		state := fmt.Sprintf("routed=%d clocked=%d mirrored=%d notify=%d of %d; warnings=%d breaches=%d escalations=%d; clock events=%d told=%d",
+			routed, clocked, mirrored, known, total, warnings, breaches, escalations, events, told)
 		if first {
 			t.Logf("replicas: when the last create was answered: %s", state)
 			first = false
 		}
-		// Each roads ticket breaches within seconds.
+		// Each roads ticket warns and breaches within seconds.
 		return routed == total && clocked == total && mirrored == total && known == total &&
-			breaches >= roads && escalations == breaches && told == events, state
+			warnings == 2*roads && breaches == 6*roads && escalations == breaches && told == events, state
 	})
 	drainedIn := time.Since(drainStart)
 
