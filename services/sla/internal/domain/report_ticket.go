@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"hash/fnv"
 	"time"
 
 	"github.com/salga/trustengine/libs/vocab/word"
@@ -96,28 +95,11 @@ type DailyKey struct {
 	Tenant                               string
 	Day                                  time.Time
 	Category, WardCode, TeamID, Priority string
-	// Stripe is the ticket's share of the cell (StripeOf): the day's
-	// tickets of one category are spread over ReportStripes rows, which
-	// readers sum, so that the transactions that move them do not all
-	// wait on one row's lock.
-	Stripe int16
-}
-
-// ReportStripes is how many rows each daily cell is spread over.
-const ReportStripes = 8
-
-// StripeOf is the stripe of a ticket's cell: always the same for one
-// ticket, so its later changes move the rows its first one did.
-func StripeOf(ticketID string) int16 {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(ticketID))
-	return int16(h.Sum32() % ReportStripes)
 }
 
 // Key is the ticket's cell.
 func (r ReportTicket) Key() DailyKey {
-	return DailyKey{Tenant: r.Tenant, Day: r.Day, Category: r.Category, WardCode: r.WardCode, TeamID: r.TeamID, Priority: r.Priority,
-		Stripe: StripeOf(r.TicketID)}
+	return DailyKey{Tenant: r.Tenant, Day: r.Day, Category: r.Category, WardCode: r.WardCode, TeamID: r.TeamID, Priority: r.Priority}
 }
 
 // DailyCounts are the sums report_daily keeps per cell; a ticket adds its

@@ -96,15 +96,15 @@ func applyDelta(ctx context.Context, tx pgx.Tx, d domain.Delta) error {
 	vals := []any{c.Tickets, c.Cancelled, c.Responded, c.Responded24h, c.ResponseMet, c.ResponseBreached, c.ResponsePending,
 		c.Resolved, c.ResolutionMet, c.ResolutionBreached, c.ResolutionPending, c.Open, c.ResponseWallUS, c.ResponseBusinessUS,
 		c.ResolutionWallUS, c.ResolutionBusinessUS}
-	if _, err := tx.Exec(ctx, `INSERT INTO sla.report_daily AS d (tenant, day, category, ward_code, team_id, priority, stripe, `+counters+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
-		ON CONFLICT (tenant, day, category, ward_code, team_id, priority, stripe) DO UPDATE SET `+addCounters,
-		append([]any{k.Tenant, k.Day, k.Category, k.WardCode, k.TeamID, k.Priority, k.Stripe}, vals...)...); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO sla.report_daily AS d (tenant, day, category, ward_code, team_id, priority, `+counters+`)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+		ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET `+addCounters,
+		append([]any{k.Tenant, k.Day, k.Category, k.WardCode, k.TeamID, k.Priority}, vals...)...); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO sla.report_daily_totals AS d (tenant, day, category, priority, stripe, `+counters+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
-		ON CONFLICT (tenant, day, category, priority, stripe) DO UPDATE SET `+addCounters,
-		append([]any{k.Tenant, k.Day, k.Category, k.Priority, k.Stripe}, vals...)...)
+	_, err := tx.Exec(ctx, `INSERT INTO sla.report_daily_totals AS d (tenant, day, category, priority, `+counters+`)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+		ON CONFLICT (tenant, day, category, priority) DO UPDATE SET `+addCounters,
+		append([]any{k.Tenant, k.Day, k.Category, k.Priority}, vals...)...)
 	return err
 }
