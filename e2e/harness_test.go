@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -49,32 +51,29 @@ var (
 )
 
 // binaries builds the five service binaries and the devtoken, demoseed and
-// trustctl commands once per test process.
+// trustctl commands once per test process, in one go build (which links
+// them in parallel). They go to a directory of this checkout's own that
+// outlives the run, so that go build, finding a binary up to date, does
+// not link it again: a second run starts its processes at once.
 func binaries(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Dir(filepath.Dir(file))
-		binDir, buildErr = os.MkdirTemp("", "trustengine-e2e-bin-")
-		if buildErr != nil {
+		sum := sha256.Sum256([]byte(root))
+		binDir = filepath.Join(os.TempDir(), "trustengine-e2e-bin-"+hex.EncodeToString(sum[:6]))
+		if buildErr = os.MkdirAll(binDir, 0o755); buildErr != nil {
 			return
 		}
-		for _, b := range []struct{ name, dir, pkg string }{
-			{"ticket", "services/ticket", "./cmd/ticket"},
-			{"routing", "services/routing", "./cmd/routing"},
-			{"sla", "services/sla", "./cmd/sla"},
-			{"notify", "services/notify", "./cmd/notify"},
-			{"gateway", "services/gateway", "./cmd/gateway"},
-			{"demoseed", "services/gateway", "./cmd/demoseed"},
-			{"devtoken", "libs", "./cmd/devtoken"},
-			{"trustctl", "tools/trustctl", "."},
-		} {
-			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, b.name), b.pkg)
-			cmd.Dir = filepath.Join(root, b.dir)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("build %s: %v\n%s", b.name, err, out)
-				return
-			}
+		// go build writes each binary beside the old one and renames it
+		// over it, so a process another run started keeps its file.
+		cmd := exec.Command("go", "build", "-o", binDir+string(filepath.Separator),
+			"./services/ticket/cmd/ticket", "./services/routing/cmd/routing", "./services/sla/cmd/sla",
+			"./services/notify/cmd/notify", "./services/gateway/cmd/gateway", "./services/gateway/cmd/demoseed",
+			"./libs/cmd/devtoken", "./tools/trustctl")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
 		}
 	})
 	require.NoError(t, buildErr)

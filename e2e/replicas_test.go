@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -48,6 +50,32 @@ type creator struct {
 	next  atomic.Int64
 	// retries counts the creates sent again.
 	retries atomic.Int64
+	// resent counts why they were: an HTTP status, or "no answer" when
+	// the gateway died or closed the connection.
+	mu     sync.Mutex
+	resent map[string]int
+}
+
+// resend records why a create is sent again.
+func (c *creator) resend(why string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.resent == nil {
+		c.resent = map[string]int{}
+	}
+	c.resent[why]++
+}
+
+// resentFor says why creates were sent again, and how often.
+func (c *creator) resentFor() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for why, n := range c.resent {
+		out = append(out, fmt.Sprintf("%s: %d", why, n))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
 }
 
 // retryable reports whether an answer asks the client to try again.
@@ -77,12 +105,14 @@ func (c *creator) create(key, body string, timeout time.Duration) (string, error
 		resp, err := c.http.Do(req)
 		if err != nil {
 			last = err.Error() // the gateway died or is stopping: the key makes a resend safe
+			c.resend("no answer")
 			continue
 		}
 		b, _ := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
 		if retryable(resp.StatusCode) {
 			last = fmt.Sprintf("%d %s", resp.StatusCode, b)
+			c.resend(strconv.Itoa(resp.StatusCode))
 			continue
 		}
 		if resp.StatusCode != http.StatusOK {
@@ -126,11 +156,48 @@ func (p *proc) restart(t *testing.T, sig syscall.Signal) {
 	p.start()
 }
 
+// counts runs q, which selects one row of whole numbers, and returns them.
+func (s *suite) counts(q string) []int {
+	s.t.Helper()
+	rows, err := s.db.Query(context.Background(), q)
+	require.NoError(s.t, err, q)
+	out, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) ([]int, error) {
+		vals, err := r.Values()
+		if err != nil {
+			return nil, err
+		}
+		n := make([]int, len(vals))
+		for i, v := range vals {
+			n[i] = int(v.(int64))
+		}
+		return n, nil
+	})
+	require.NoError(s.t, err, q)
+	return out
+}
+
+// spreadPoint is ticket i's place: west or east of the teams' split as i
+// is even or odd, anywhere in that half of the city, as reports come in.
+func spreadPoint(i int) (lat, lng float64) {
+	r := rand.New(rand.NewPCG(uint64(i), 20))
+	const margin = 0.005
+	lat = cityMinLat + margin + r.Float64()*(cityMaxLat-cityMinLat-2*margin)
+	lng = cityMinLng + margin + r.Float64()*(splitLng-cityMinLng-2*margin)
+	if i%2 == 1 {
+		lng += splitLng - cityMinLng
+	}
+	return lat, lng
+}
+
 func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T) {
 	t.Parallel()
 	began := time.Now()
-	total := envInt(t, "E2E_REPLICA_TICKETS", 2000)
-	const clients = 16
+	total := envInt(t, "E2E_REPLICA_TICKETS", 5000)
+	// Each client waits for its create's commit; enough of them keep
+	// every replica busy while one or two are down.
+	const clients = 32
+	binaries(t)
+	builtIn := time.Since(began)
 	// Fourteen processes with pools of their own: a PostgreSQL of the
 	// test's own, so that the connections of other tests on the shared
 	// server do not count against them.
@@ -147,6 +214,9 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 		&slav1.CreateSlaConfigRequest{Config: &slav1.SlaConfig{Municipality: "TST", Category: commonv1.Category_CATEGORY_ROADS,
 			ResponseHours: 2.0 / 3600, ResolutionHours: 4.0 / 3600, WarningThresholdPct: 50}})
 	require.NoError(t, err)
+	startedIn := time.Since(began)
+	t.Logf("replicas: binaries built (or found up to date) in %s, %d processes started and the city seeded %s later",
+		builtIn.Round(time.Millisecond), len(s.procs), (startedIn - builtIn).Round(time.Millisecond))
 	started := time.Now()
 
 	c := &creator{urls: s.gatewayURLs, token: s.token("agent-1", "TST", "agent"),
@@ -163,10 +233,7 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 		go func() {
 			defer wg.Done()
 			for i := w; i < total; i += clients {
-				cat, lng := "CATEGORY_WATER", 18.45
-				if i%2 == 1 {
-					lng = 18.55
-				}
+				cat := "CATEGORY_WATER"
 				if i%50 == 0 {
 					cat = "CATEGORY_ROADS"
 				}
@@ -174,9 +241,10 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 				if i%10 == 0 {
 					reporter = fmt.Sprintf(`,"reporter":{"name":"Resident %d","email":"resident%d@tst.test"}`, i, i)
 				}
+				lat, lng := spreadPoint(i)
 				key := fmt.Sprintf("replicas-%d", i)
-				body := fmt.Sprintf(`{"category":%q,"description":"replica test ticket %d","location":{"latitude":-33.9,"longitude":%v}%s}`,
-					cat, i, lng, reporter)
+				body := fmt.Sprintf(`{"category":%q,"description":"replica test ticket %d","location":{"latitude":%v,"longitude":%v}%s}`,
+					cat, i, lat, lng, reporter)
 				id, err := c.create(key, body, 90*time.Second)
 				mu.Lock()
 				if err != nil {
@@ -189,6 +257,8 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 			}
 		}()
 	}
+	created := make(chan struct{})
+	go func() { wg.Wait(); close(created) }()
 
 	// While tickets pour in, end one process at a time, any replica of any
 	// service or a gateway: by SIGKILL, or by SIGTERM (a rolling update),
@@ -200,8 +270,13 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 	every := time.Duration(envInt(t, "E2E_REPLICA_KILL_EVERY_MS", 2000)) * time.Millisecond
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 20))
 	killed, termed := 0, 0
-	for done.Load() < int64(total) && !t.Failed() {
-		time.Sleep(every)
+kills:
+	for !t.Failed() {
+		select {
+		case <-created:
+			break kills
+		case <-time.After(every):
+		}
 		name := victims[rng.IntN(len(victims))]
 		sig := syscall.SIGKILL
 		if rng.IntN(3) == 0 {
@@ -209,16 +284,21 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 		} else {
 			killed++
 		}
+		at, n := time.Now(), done.Load()
 		s.procs[name].restart(t, sig)
 		if strings.HasPrefix(name, "gateway") {
 			s.waitHTTPAt("http://"+s.envOf(name, "GATEWAY_HTTP_ADDR"), "/readyz")
 		} else {
 			s.waitHealthy(name)
 		}
+		t.Logf("replicas: %s %s at %s (%d created), serving again in %s", sig, name, at.Sub(started).Round(time.Millisecond), n,
+			time.Since(at).Round(time.Millisecond))
 	}
-	wg.Wait()
+	<-created
 	createdIn := time.Since(started)
-	require.Empty(t, failures, "every create is accepted in the end")
+	t.Logf("replicas: %d created in %s (%.0f a second) by %d clients; %d resent (%s)", total, createdIn.Round(time.Millisecond),
+		float64(total)/createdIn.Seconds(), clients, c.retries.Load(), c.resentFor())
+	require.Empty(t, failures, "every create is accepted in the end, every refusal on the way retryable")
 	require.Len(t, accepted, total)
 
 	// Nothing accepted is lost, and no retry made a second ticket.
@@ -226,65 +306,92 @@ func TestNothingIsLostOrDoneTwiceWhileReplicasAreKilledAndRestarted(t *testing.T
 	for _, id := range accepted {
 		ids = append(ids, id)
 	}
-	var found int
-	require.NoError(t, s.db.QueryRow(ctx, `select count(*) from ticket.tickets where id = any($1::uuid[])`, ids).Scan(&found))
+	var found, all int
+	require.NoError(t, s.db.QueryRow(ctx, `select count(*) filter (where id = any($1::uuid[])), count(*) from ticket.tickets`, ids).Scan(&found, &all))
 	require.Equal(t, total, found, "accepted tickets in the ticket service")
-	require.Equal(t, total, s.countRow(`select count(*) from ticket.tickets`), "one ticket per idempotency key")
+	require.Equal(t, total, all, "one ticket per idempotency key")
 
 	// The pipeline drains: every ticket routed, clocked, mirrored, known
-	// to notify; every breach escalated and every clock event told to notify.
+	// to notify; every roads ticket's two clocks warned once and breached
+	// at each of their three steps (sla's MaxBreachSteps), every breach
+	// escalated and every clock event told to notify.
 	drainStart := time.Now()
 	roads := (total + 49) / 50
+	first := true
 	s.eventually(4*time.Minute, "pipeline drained", func() (bool, string) {
-		routed := s.countRow(`select count(distinct ticket_id) from routing.assignments where is_current`)
-		clocked := s.countRow(`select count(distinct ticket_id) from sla.clocks`)
-		mirrored := s.countRow(`select count(*) from ticket.tickets where assigned_team_id is not null and resolution_deadline is not null`)
-		known := s.countRow(`select count(*) from notify.tickets`)
-		breaches := s.countRow(`select count(*) from sla.clock_events where kind = 'breach' and escalation_level > 0`)
-		escalations := s.countRow(`select count(*) from routing.assignments where reason = 'sla_breach'`)
-		events := s.countRow(`select count(*) from sla.clock_events`)
-		told := s.countRow(`select count(*) from notify.events where id in (select event_id from sla.clock_events)`)
-		// Each roads ticket breaches within seconds.
+		n := s.counts(`select
+			(select count(distinct ticket_id) from routing.assignments where is_current),
+			(select count(distinct ticket_id) from sla.clocks),
+			(select count(*) from ticket.tickets where assigned_team_id is not null and resolution_deadline is not null),
+			(select count(*) from notify.tickets),
+			(select count(*) from sla.clock_events where kind = 'breach' and escalation_level > 0),
+			(select count(*) from sla.clock_events where kind = 'warning'),
+			(select count(*) from routing.assignments where reason = 'sla_breach'),
+			(select count(*) from sla.clock_events),
+			(select count(*) from notify.events where id in (select event_id from sla.clock_events))`)
+		routed, clocked, mirrored, known, breaches, warnings, escalations, events, told := n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8]
+		state := fmt.Sprintf("routed=%d clocked=%d mirrored=%d notify=%d of %d; warnings=%d breaches=%d escalations=%d; clock events=%d told=%d",
+			routed, clocked, mirrored, known, total, warnings, breaches, escalations, events, told)
+		if first {
+			t.Logf("replicas: when the last create was answered: %s", state)
+			first = false
+		}
+		// Each roads ticket warns and breaches within seconds.
 		return routed == total && clocked == total && mirrored == total && known == total &&
-				breaches >= roads && escalations == breaches && told == events,
-			fmt.Sprintf("routed=%d clocked=%d mirrored=%d notify=%d of %d; breaches=%d escalations=%d; clock events=%d told=%d",
-				routed, clocked, mirrored, known, total, breaches, escalations, events, told)
+			warnings == 2*roads && breaches == 6*roads && escalations == breaches && told == events, state
 	})
 	drainedIn := time.Since(drainStart)
 
-	dup := func(what, q string) {
-		t.Helper()
-		require.Zero(t, s.countRow(`select count(*) from (`+q+`) d`), what)
+	// Nothing happened twice: each check counts what would be a second time.
+	verifyStart := time.Now()
+	twice := []struct{ what, q string }{
+		{"a ticket with more than one current assignment",
+			`select ticket_id from routing.assignments where is_current group by ticket_id having count(*) > 1`},
+		{"a ticket routed twice",
+			`select ticket_id from routing.assignments where reason in ('geospatial_routing', 'fallback_nearest', 'triage') group by ticket_id having count(*) > 1`},
+		{"an escalation made twice",
+			`select ticket_id, escalation_level from routing.assignments where reason = 'sla_breach' group by 1, 2 having count(*) > 1`},
+		{"a second set of clocks", `select ticket_id from sla.clocks where cycle = 1 group by ticket_id having count(*) <> 2`},
+		{"a warning or breach recorded twice",
+			`select ticket_id, clock_kind, cycle, kind, level from sla.clock_events group by 1, 2, 3, 4, 5 having count(*) > 1`},
+		{"a warning or breach on a ticket's history twice",
+			`select event_id from ticket.history where kind in ('sla_warning', 'sla_breach') group by event_id having count(*) > 1`},
+		{"a ticket event told to notify twice",
+			`select ticket_id, kind, sequence from notify.events where kind = 'created' group by 1, 2, 3 having count(*) > 1`},
+		{"a message made twice",
+			`select ticket_id, event_id, recipient, recipient_id, channel from notify.messages where event_id is not null group by 1, 2, 3, 4, 5 having count(*) > 1`},
 	}
-	dup("a ticket with more than one current assignment",
-		`select ticket_id from routing.assignments where is_current group by ticket_id having count(*) > 1`)
-	dup("a ticket routed twice",
-		`select ticket_id from routing.assignments where reason in ('geospatial_routing', 'fallback_nearest', 'triage') group by ticket_id having count(*) > 1`)
-	dup("an escalation made twice",
-		`select ticket_id, escalation_level from routing.assignments where reason = 'sla_breach' group by 1, 2 having count(*) > 1`)
-	dup("a second set of clocks", `select ticket_id from sla.clocks where cycle = 1 group by ticket_id having count(*) <> 2`)
-	dup("a warning or breach recorded twice",
-		`select ticket_id, clock_kind, cycle, kind, level from sla.clock_events group by 1, 2, 3, 4, 5 having count(*) > 1`)
-	dup("a warning or breach on a ticket's history twice",
-		`select event_id from ticket.history where kind in ('sla_warning', 'sla_breach') group by event_id having count(*) > 1`)
-	dup("a ticket event told to notify twice",
-		`select ticket_id, kind, sequence from notify.events where kind = 'created' group by 1, 2, 3 having count(*) > 1`)
-	dup("a message made twice",
-		`select ticket_id, event_id, recipient, recipient_id, channel from notify.messages where event_id is not null group by 1, 2, 3, 4, 5 having count(*) > 1`)
-	require.Equal(t, total, s.countRow(`select count(*) from notify.events where kind = 'created'`), "one created event per ticket in notify")
-	warnings := s.countRow(`select count(*) from sla.clock_events where kind = 'warning'`)
-	breaches := s.countRow(`select count(*) from sla.clock_events where kind = 'breach'`)
-	escalations := s.countRow(`select count(*) from routing.assignments where reason = 'sla_breach'`)
-	messages := s.countRow(`select count(*) from notify.messages`)
+	var q strings.Builder
+	q.WriteString("select ")
+	for i, c := range twice {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "(select count(*) from (%s) d)", c.q)
+	}
+	q.WriteString(`, (select count(*) from notify.events where kind = 'created'),
+		(select count(*) from sla.clock_events where kind = 'warning'),
+		(select count(*) from sla.clock_events where kind = 'breach'),
+		(select count(*) from routing.assignments where reason = 'sla_breach'),
+		(select count(*) from notify.messages)`)
+	n := s.counts(q.String())
+	for i, c := range twice {
+		require.Zero(t, n[i], c.what)
+	}
+	n = n[len(twice):]
+	createdEvents, warnings, breaches, escalations, messages := n[0], n[1], n[2], n[3], n[4]
+	require.Equal(t, total, createdEvents, "one created event per ticket in notify")
 	require.Positive(t, warnings)
 	require.Positive(t, messages)
+	verifiedIn := time.Since(verifyStart)
 
 	line := fmt.Sprintf("replicas: %d tickets through 2 gateways to 3 replicas each of ticket, routing, sla and notify; "+
 		"%d processes SIGKILLed and %d SIGTERMed and restarted; %d creates resent; %d accepted, 0 lost, 0 duplicated; "+
 		"each ticket 1 current assignment and 1 set of clocks; %d warnings, %d breaches, %d escalations, %d messages, none twice; "+
-		"created in %s, drained %s later, %s in all",
+		"started in %s, created in %s (%.0f/s), drained %s later, verified in %s, %s in all",
 		total, killed, termed, c.retries.Load(), len(accepted), warnings, breaches, escalations, messages,
-		createdIn.Round(time.Second), drainedIn.Round(time.Second), time.Since(began).Round(time.Second))
+		startedIn.Round(time.Second), createdIn.Round(time.Second), float64(total)/createdIn.Seconds(), drainedIn.Round(time.Second),
+		verifiedIn.Round(time.Millisecond), time.Since(began).Round(time.Second))
 	t.Log(line)
 	fmt.Println(line)
 }

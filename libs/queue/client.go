@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -37,6 +38,12 @@ type Queue struct {
 	// means the package's MaxWorkers. A queue whose workers deliver
 	// through a Batcher sets more: its waiting jobs make the next batch.
 	MaxWorkers int
+	// Unhurried marks a queue whose jobs may wait a second (report
+	// production, report mail, older versions' leftovers): while it is
+	// empty it looks for jobs every SlowPollInterval instead of every
+	// FetchPollInterval, sparing the database some fifty queries a second
+	// for each such queue of each process.
+	Unhurried bool
 }
 
 // Options configure a service's client.
@@ -54,6 +61,13 @@ type Options struct {
 	// of the processes sharing the schema inserts each once); their kinds'
 	// workers must be in Queues.
 	Periodic []*river.PeriodicJob
+	// Replica names this process among its service's replicas, the same
+	// across its restarts (server.Process.Replica: its host and gRPC
+	// port). A client with queues and a replica takes back, when it
+	// starts, the deliveries its previous run left running (it was
+	// killed, or crashed), so they run again at once instead of after
+	// RescueAfter. Empty: only the rescue brings them back.
+	Replica string
 }
 
 // Client is a service's job queue: use cases insert jobs with InsertTx in
@@ -63,10 +77,12 @@ type Options struct {
 // job retries under the suite's policy (Configure); a job may not set its
 // own MaxAttempts.
 type Client struct {
-	river  *river.Client[pgx.Tx]
-	pool   *pgxpool.Pool
-	schema string
-	works  bool
+	river   *river.Client[pgx.Tx]
+	pool    *pgxpool.Pool
+	schema  string
+	works   bool
+	replica string
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	started bool
@@ -89,19 +105,45 @@ func New(o Options) (*Client, error) {
 			for _, w := range q.Workers {
 				w(cfg.Workers)
 			}
-			n := MaxWorkers
+			qc := river.QueueConfig{MaxWorkers: MaxWorkers}
 			if q.MaxWorkers > 0 {
-				n = q.MaxWorkers
+				qc.MaxWorkers = q.MaxWorkers
 			}
-			cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: n}
+			if q.Unhurried {
+				qc.FetchPollInterval = SlowPollInterval
+			}
+			cfg.Queues[q.Name] = qc
 		}
 		cfg.PeriodicJobs = o.Periodic
+		if o.Replica != "" {
+			cfg.ID = clientID(o.Replica, time.Now())
+		}
 	}
 	rc, err := river.NewClient(quietDriver{riverpgxv5.New(o.Pool)}, Configure(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("queue.New: river.NewClient: %w", err)
 	}
-	return &Client{river: rc, pool: o.Pool, schema: o.Schema, works: len(o.Queues) > 0}, nil
+	return &Client{river: rc, pool: o.Pool, schema: o.Schema, works: len(o.Queues) > 0, replica: o.Replica, log: o.Logger}, nil
+}
+
+// maxReplica bounds the replica part of a River client ID, which River
+// caps at 100 characters.
+const maxReplica = 80
+
+// clientID is the River client ID of a run of replica started at
+// start: the replica's name, then "@" and the start time, so that each
+// run's ID is its own (River requires it) and the runs of one replica
+// are known by their prefix.
+func clientID(replica string, start time.Time) string {
+	return replicaPrefix(replica) + strconv.FormatInt(start.UnixNano(), 36)
+}
+
+// replicaPrefix is what every River client ID of replica begins with.
+func replicaPrefix(replica string) string {
+	if len(replica) > maxReplica {
+		replica = replica[:maxReplica]
+	}
+	return replica + "@"
 }
 
 // quietDriver is River's pgx driver without the NOTIFY River sends in the
@@ -153,12 +195,38 @@ func (c *Client) Start(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.takeBack(ctx); err != nil {
+		return err
+	}
 	if err := c.river.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("queue.Start: %w", err)
 	}
 	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	ObserveDeliveries(octx, c.river)
 	c.started, c.observe = true, cancel
+	return nil
+}
+
+// takeBack makes the jobs an earlier run of this replica was working when
+// it died available again: no run but this one has the replica's name,
+// so they are nobody's. They run again as River's rescue would run them,
+// only without its wait; their consumers are idempotent, so even a run
+// that was not dead after all (two processes given one name) does no
+// harm.
+func (c *Client) takeBack(ctx context.Context) error {
+	if c.replica == "" {
+		return nil
+	}
+	q := fmt.Sprintf(`UPDATE %s.river_job SET state = 'available', scheduled_at = now()
+		WHERE state = 'running' AND starts_with(attempted_by[array_length(attempted_by, 1)], $1)`,
+		pgx.Identifier{c.schema}.Sanitize())
+	tag, err := c.pool.Exec(ctx, q, replicaPrefix(c.replica))
+	if err != nil {
+		return fmt.Errorf("queue.Start: take back the deliveries of an earlier run: %w", err)
+	}
+	if n := tag.RowsAffected(); n > 0 {
+		c.log.InfoContext(ctx, "deliveries of an earlier run of this replica taken back", "replica", c.replica, "jobs", n)
+	}
 	return nil
 }
 

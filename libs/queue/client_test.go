@@ -3,6 +3,7 @@ package queue_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -119,4 +120,36 @@ func TestAnInsertOnlyClientLeavesItsJobsWaiting(t *testing.T) {
 	require.Equal(t, "available", state)
 	require.Equal(t, queue.MaxAttempts, attempts, "every job retries under the queue's policy")
 	require.NoError(t, c.Stop(ctx))
+}
+
+func TestARestartedReplicaTakesBackAtOnceWhatItsKilledRunLeftRunning(t *testing.T) {
+	t.Parallel()
+	pool := newQueueDB(t)
+	ctx := context.Background()
+	inserter, err := queue.New(queue.Options{Pool: pool, Schema: "svc"})
+	require.NoError(t, err)
+	require.NoError(t, pg.InTx(ctx, pool, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		return inserter.InsertTx(ctx, tx, pingArgs{N: 1}, pingArgs{N: 2})
+	}))
+	// Runs that died holding a job each: one of this replica, one of another.
+	for n, by := range map[int]string{1: "host-a/svc:9101@1a2b", 2: "host-b/svc:9101@3c4d"} {
+		_, err := pool.Exec(ctx, `UPDATE svc.river_job SET state = 'running', attempt = 1, attempted_at = now(),
+			attempted_by = ARRAY['host-a/svc:9101@0000', $2] WHERE args->>'n' = $1`, strconv.Itoa(n), by)
+		require.NoError(t, err)
+	}
+
+	w := &pingWorker{seen: map[int]int{}}
+	c, err := queue.New(queue.Options{Pool: pool, Schema: "svc", Replica: "host-a/svc:9101",
+		Queues: []queue.Queue{{Name: "peer", Workers: []queue.Worker{queue.Work(w)}}}})
+	require.NoError(t, err)
+	require.NoError(t, c.Start(ctx))
+	defer func() { require.NoError(t, c.Stop(ctx)) }()
+	// Long before River's rescue (RescueAfter) would bring it back.
+	require.Eventually(t, func() bool { return w.delivered() == 1 }, 10*time.Second, 20*time.Millisecond)
+	w.mu.Lock()
+	require.Zero(t, w.seen[2], "another replica's job is that replica's until the rescue")
+	w.mu.Unlock()
+	var state string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT state::text FROM svc.river_job WHERE args->>'n' = '2'`).Scan(&state))
+	require.Equal(t, "running", state)
 }

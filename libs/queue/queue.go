@@ -44,6 +44,9 @@ const (
 	// has none: inserts send no notification (see quietDriver), so this
 	// bounds how long a new job waits for its worker.
 	FetchPollInterval = 20 * time.Millisecond
+	// SlowPollInterval is how often an Unhurried queue looks for new jobs
+	// when it has none.
+	SlowPollInterval = time.Second
 )
 
 // Configure applies the suite's delivery settings to cfg, keeping any value

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -96,6 +98,24 @@ func (p *Process) Server(o Options) *Server {
 	o.Reflection, o.OpenReflection = p.common.Reflection()
 	o.Ready = func(ctx context.Context) error { return p.Pool.Ping(ctx) }
 	return New(o)
+}
+
+// Replica names the process among its service's replicas, the same across
+// its restarts: its host's name, the service and its gRPC port
+// ("ticket-7c9d5-x2k4q/ticket:9101"). In Kubernetes the host is the pod, so a
+// container restarted in its pod is the same replica; on one machine the
+// port tells replicas apart. Its job queue uses it to take back what a
+// killed run left running (queue.Options.Replica).
+func (p *Process) Replica() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "localhost"
+	}
+	port := p.common.GRPCAddr
+	if _, pt, err := net.SplitHostPort(port); err == nil {
+		port = pt
+	}
+	return host + "/" + p.name + ":" + port
 }
 
 // keyring builds the key ring that seals GBV content (config.GBV.Keyring),

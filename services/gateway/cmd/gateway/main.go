@@ -179,7 +179,15 @@ func run(ctx context.Context) error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		if err := srv.Shutdown(sctx); err != nil {
+			// What is still open when the time is up (a request that
+			// outlived it, or a connection a client opened and never
+			// used, which Shutdown waits 5 s for) is cut, as libs/server
+			// cuts RPCs: clients resend on a lost connection.
+			log.Warn("graceful stop timed out; closing remaining connections", "error", err.Error())
+			_ = srv.Close()
+		}
+		return nil
 	})
 	return g.Wait()
 }

@@ -62,7 +62,7 @@ func serve(ctx context.Context) error {
 		o.Calendars = svc.SLA
 	}
 	a := app.New(o)
-	w := outbox.Work{Deliverer: a, Channels: p.channels()}
+	w := outbox.Work{Deliverer: a, Channels: p.channels(), Replica: proc.Replica()}
 	if svc.Routing != nil && svc.SLA != nil {
 		w.Planner = a
 	} else {

@@ -32,6 +32,10 @@ type Work struct {
 	// a provider for; others wait.
 	Deliverer Deliverer
 	Channels  []domain.Channel
+	// Replica names this process among the service's replicas
+	// (queue.Options.Replica), so a restarted run takes back at once what
+	// a killed one left running.
+	Replica string
 }
 
 // NewQueue builds the queue this process works (server.Options.Queue).
@@ -50,7 +54,7 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, w Work) (*queue.Client, e
 			qs = append(qs, q)
 		}
 	}
-	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs})
+	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Replica: w.Replica})
 	if err != nil {
 		return nil, fmt.Errorf("outbox.NewQueue: %w", err)
 	}

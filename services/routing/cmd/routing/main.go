@@ -40,6 +40,7 @@ func serve(ctx context.Context) error {
 		return err
 	}
 	defer conns.Close()
+	targets.Replica = proc.Replica()
 	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, targets)
 	if err != nil {
 		return err

@@ -19,6 +19,10 @@ type Peers struct {
 	// Ticket delivers assignments and GBV access-log entries, when
 	// configured.
 	Ticket TicketClient
+	// Replica names this process among the service's replicas
+	// (queue.Options.Replica), so a restarted run takes back at once what
+	// a killed one left running.
+	Replica string
 }
 
 // NewQueue builds the service's job queue (libs/queue): it inserts every
@@ -30,9 +34,9 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 		qs = append(qs, queue.Queue{Name: QueueTicket, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{
 			queue.Work(newRecordAssignmentWorker(peers.Ticket)),
 			queue.Work(&recordGBVAccessWorker{client: peers.Ticket}),
-		}}, queue.Queue{Name: queueLegacy})
+		}}, queue.Queue{Name: queueLegacy, Unhurried: true})
 	}
-	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs})
+	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Replica: peers.Replica})
 	if err != nil {
 		return nil, fmt.Errorf("outbox.NewQueue: %w", err)
 	}

@@ -45,6 +45,7 @@ func serve(ctx context.Context) error {
 	targets.Reports = func(ctx context.Context) (int, error) {
 		return a.ProduceDueReports(ctx, slaserver.CSV{}, proc.Log)
 	}
+	targets.Replica = proc.Replica()
 	jobs, err := outbox.NewQueue(proc.Pool, proc.Log, targets)
 	if err != nil {
 		return err

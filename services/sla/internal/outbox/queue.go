@@ -27,6 +27,10 @@ type Peers struct {
 	// the reports queue and runs its periodic job. It is the service's
 	// own work, not a peer's, and needs no address.
 	Reports ReportProducer
+	// Replica names this process among the service's replicas
+	// (queue.Options.Replica), so a restarted run takes back at once what
+	// a killed one left running.
+	Replica string
 }
 
 // NewQueue builds the service's job queue (libs/queue): it inserts every
@@ -43,14 +47,14 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 		}})
 	}
 	if peers.Notify != nil {
-		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&sendReportWorker{client: peers.Notify})}})
+		qs = append(qs, queue.Queue{Name: QueueNotify, Unhurried: true, Workers: []queue.Worker{queue.Work(&sendReportWorker{client: peers.Notify})}})
 	}
 	var periodic []*river.PeriodicJob
 	if peers.Reports != nil {
-		qs = append(qs, queue.Queue{Name: QueueReports, Workers: []queue.Worker{queue.Work(&produceReportsWorker{produce: peers.Reports})}})
+		qs = append(qs, queue.Queue{Name: QueueReports, Unhurried: true, Workers: []queue.Worker{queue.Work(&produceReportsWorker{produce: peers.Reports})}})
 		periodic = append(periodic, reportsPeriodic())
 	}
-	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Periodic: periodic})
+	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Periodic: periodic, Replica: peers.Replica})
 	if err != nil {
 		return nil, fmt.Errorf("outbox.NewQueue: %w", err)
 	}

@@ -25,6 +25,10 @@ type Peers struct {
 	// the contacts they carry sealed.
 	Notify NotifyClient
 	Keys   *seal.Keyring
+	// Replica names this process among the service's replicas
+	// (queue.Options.Replica), so a restarted run takes back at once what
+	// a killed one left running.
+	Replica string
 }
 
 // NewQueue builds the service's job queue (libs/queue): it inserts every
@@ -43,7 +47,7 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 	if peers.Notify != nil {
 		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&notifyWorker{client: peers.Notify, keys: peers.Keys})}})
 	}
-	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs})
+	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Replica: peers.Replica})
 	if err != nil {
 		return nil, fmt.Errorf("outbox.NewQueue: %w", err)
 	}
