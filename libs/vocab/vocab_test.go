@@ -131,7 +131,8 @@ func TestTheSharedVocabularyMapsToTheStoredWords(t *testing.T) {
 		roundTrip(t, map[slav1.ClockEventKind]string{slav1.ClockEventKind_CLOCK_EVENT_KIND_WARNING: "warning", slav1.ClockEventKind_CLOCK_EVENT_KIND_BREACH: "breach"})
 		roundTrip(t, map[slav1.TicketEventKind]string{slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED: "created",
 			slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED:   "status_changed",
-			slav1.TicketEventKind_TICKET_EVENT_KIND_PRIORITY_CHANGED: "priority_changed"})
+			slav1.TicketEventKind_TICKET_EVENT_KIND_PRIORITY_CHANGED: "priority_changed",
+			slav1.TicketEventKind_TICKET_EVENT_KIND_ASSIGNED:         "assigned"})
 	})
 	t.Run("priority", func(t *testing.T) {
 		roundTrip(t, map[commonv1.Priority]string{commonv1.Priority_PRIORITY_P1_CRITICAL: "p1_critical",
