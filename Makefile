@@ -105,7 +105,8 @@ db: ## ensure PostgreSQL with PostGIS is installed and running
 test: test-go test-console ## run every test: Go modules against real PostGIS, then the console in Chromium
 
 test-go: db $(BIN)/versitygw $(BIN)/mailpit ## run every Go test of every module against real PostGIS (VersityGW for S3; the e2e tests send mail to Mailpit)
-	@for m in $(MODULES); do echo "== $$m"; (cd $$m && go test $(TEST_FLAGS) ./...); done
+	@failed=""; for m in $(MODULES); do echo "== $$m"; (cd $$m && go test $(TEST_FLAGS) ./...) || failed="$$failed $$m"; done; \
+	if [ -n "$$failed" ]; then echo "test-go: failed in:$$failed" >&2; exit 1; fi
 
 console: $(CONSOLE)/node_modules/.package-lock.json ## type-check and build the operator console into the gateway's embedded files
 	cd $(CONSOLE) && npx tsc --noEmit -p . && node build.mjs
