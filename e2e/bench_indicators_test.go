@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 )
 
@@ -16,11 +18,12 @@ const indTenant = "IND"
 // financial year 2025/26 straight into sla's per-ticket report rows (100
 // wards, a team per category and ward group, 3 priorities, every category,
 // outcomes mixed), then builds the daily, totals and monthly tables from
-// them as the incremental upkeep would have: a year of history without a year of
-// events.
+// them as the incremental upkeep would have: a year of history without a
+// year of events. The tables' indexes are built after the load (bulkLoad).
 func (s *suite) insertReportYear(ctx context.Context, n int) {
 	s.t.Helper()
-	_, err := s.db.Exec(ctx, `INSERT INTO sla.report_tickets (ticket_id, tenant, category, ward_code, team_id, priority, day,
+	s.bulkLoad(ctx, []string{"sla.report_tickets", "sla.report_daily", "sla.report_daily_totals", "sla.report_monthly"}, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO sla.report_tickets (ticket_id, tenant, category, ward_code, team_id, priority, day,
 			create_time, status, cancelled, open, respond_time, response_business_us, response_met, response_breached,
 			response_pending, resolve_time, resolution_business_us, resolution_met, resolution_breached, resolution_pending)
 		SELECT gen_random_uuid(), $1, cat, 'W' || (i % 100), '00000000-0000-4000-8000-' || lpad(((i % 100) / 10 * 7 + i % 7)::text, 12, '0'),
@@ -35,8 +38,8 @@ func (s *suite) insertReportYear(ctx context.Context, n int) {
 		FROM (SELECT i, (ARRAY['water', 'roads', 'electricity', 'waste', 'sanitation', 'other', 'gbv'])[1 + i % 7] AS cat,
 				timestamptz '2025-07-01 00:00+02' + (i::double precision / $2) * interval '365 days' AS at
 			FROM generate_series(0, $2 - 1) i) g`, indTenant, n)
-	if err == nil {
-		_, err = s.db.Exec(ctx, `INSERT INTO sla.report_daily (tenant, day, category, ward_code, team_id, priority, tickets,
+		if err == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO sla.report_daily (tenant, day, category, ward_code, team_id, priority, tickets,
 				cancelled, responded, responded_24h, response_met, response_breached, response_pending, resolved, resolution_met,
 				resolution_breached, resolution_pending, open)
 			SELECT tenant, day, category, ward_code, team_id, priority, count(*), count(*) FILTER (WHERE cancelled),
@@ -47,32 +50,27 @@ func (s *suite) insertReportYear(ctx context.Context, n int) {
 				count(*) FILTER (WHERE resolution_met AND NOT cancelled), count(*) FILTER (WHERE resolution_breached AND NOT cancelled),
 				count(*) FILTER (WHERE resolution_pending AND NOT cancelled), count(*) FILTER (WHERE open)
 			FROM sla.report_tickets WHERE tenant = $1 GROUP BY tenant, day, category, ward_code, team_id, priority`, indTenant)
-	}
-	if err == nil {
-		_, err = s.db.Exec(ctx, `INSERT INTO sla.report_daily_totals (tenant, day, category, priority, tickets, cancelled,
+		}
+		if err == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO sla.report_daily_totals (tenant, day, category, priority, tickets, cancelled,
 				responded, responded_24h, response_met, response_breached, response_pending, resolved, resolution_met,
 				resolution_breached, resolution_pending, open)
 			SELECT tenant, day, category, priority, sum(tickets), sum(cancelled), sum(responded), sum(responded_24h),
 				sum(response_met), sum(response_breached), sum(response_pending), sum(resolved), sum(resolution_met),
 				sum(resolution_breached), sum(resolution_pending), sum(open)
 			FROM sla.report_daily WHERE tenant = $1 GROUP BY tenant, day, category, priority`, indTenant)
-	}
-	if err == nil {
-		_, err = s.db.Exec(ctx, `INSERT INTO sla.report_monthly (tenant, day, category, ward_code, team_id, priority, tickets,
-				cancelled, responded, responded_24h, response_met, response_breached, response_pending, resolved, resolution_met,
-				resolution_breached, resolution_pending, open)
-			SELECT tenant, date_trunc('month', day)::date, category, ward_code, team_id, priority, sum(tickets), sum(cancelled),
-				sum(responded), sum(responded_24h), sum(response_met), sum(response_breached), sum(response_pending), sum(resolved),
-				sum(resolution_met), sum(resolution_breached), sum(resolution_pending), sum(open)
-			FROM sla.report_daily WHERE tenant = $1 GROUP BY 1, 2, 3, 4, 5, 6`, indTenant)
-	}
-	if err == nil {
-		_, err = s.db.Exec(ctx, `ANALYZE sla.report_tickets; ANALYZE sla.report_daily; ANALYZE sla.report_daily_totals;
-			ANALYZE sla.report_monthly`)
-	}
-	if err != nil {
-		s.t.Fatalf("insert a year of report rows: %v", err)
-	}
+		}
+		if err == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO sla.report_monthly (tenant, day, category, ward_code, team_id, priority, tickets,
+					cancelled, responded, responded_24h, response_met, response_breached, response_pending, resolved, resolution_met,
+					resolution_breached, resolution_pending, open)
+				SELECT tenant, date_trunc('month', day)::date, category, ward_code, team_id, priority, sum(tickets), sum(cancelled),
+					sum(responded), sum(responded_24h), sum(response_met), sum(response_breached), sum(response_pending), sum(resolved),
+					sum(resolution_met), sum(resolution_breached), sum(resolution_pending), sum(open)
+				FROM sla.report_daily WHERE tenant = $1 GROUP BY 1, 2, 3, 4, 5, 6`, indTenant)
+		}
+		return err
+	})
 }
 
 // benchIndicators measures the indicators of a municipality with n

@@ -76,7 +76,8 @@ func scaled(n, lo int) int {
 }
 
 // benchRuns is how many times each figure is measured (BENCH_RUNS, default
-// 3: enough for a median with min and max inside the 15-minute budget).
+// 3: enough for a median with min and max within the run's 90-minute
+// bound).
 func benchRuns() int {
 	if v, err := strconv.Atoi(os.Getenv("BENCH_RUNS")); err == nil && v > 0 {
 		return v

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	slav1 "github.com/salga/trustengine/gen/go/salga/sla/v1"
 )
 
@@ -16,31 +18,32 @@ const (
 )
 
 // insertOpenClocks adds n running response clocks whose warning is 19 hours
-// away, straight into the sla schema.
+// away, straight into the sla schema, with the table's indexes built after
+// the load (bulkLoad).
 func (s *suite) insertOpenClocks(ctx context.Context, n int) {
 	s.t.Helper()
-	_, err := s.db.Exec(ctx, `INSERT INTO sla.clocks (tenant, ticket_id, category, kind, cycle, state, start_at,
-			deadline_at, warn_at, target_us, warn_target_us, next_due_at)
-		SELECT $1, gen_random_uuid(), 'water', 'response', 1, 'running', now(),
-			now() + interval '24 hours', now() + interval '19 hours', 86400000000, 68400000000,
-			now() + interval '19 hours'
-		FROM generate_series(1, $2)`, openTenant, n)
-	if err != nil {
-		s.t.Fatalf("insert open clocks: %v", err)
-	}
-	if _, err := s.db.Exec(ctx, `ANALYZE sla.clocks`); err != nil {
-		s.t.Fatalf("analyze: %v", err)
-	}
+	s.bulkLoad(ctx, []string{"sla.clocks"}, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO sla.clocks (tenant, ticket_id, category, kind, cycle, state, start_at,
+				deadline_at, warn_at, target_us, warn_target_us, next_due_at)
+			SELECT $1, gen_random_uuid(), 'water', 'response', 1, 'running', now(),
+				now() + interval '24 hours', now() + interval '19 hours', 86400000000, 68400000000,
+				now() + interval '19 hours'
+			FROM generate_series(1, $2)`, openTenant, n)
+		return err
+	})
 }
 
 // armDueClocks makes n clocks due for their warning (10 minutes ago, with
 // the deadline 9 hours away, so the sweep warns and does not escalate),
-// creating them the first time and re-arming them afterwards.
+// creating them the first time and re-arming them afterwards, each with its
+// ticket's state.
 func (s *suite) armDueClocks(ctx context.Context, n int) {
 	s.t.Helper()
 	_, err := s.db.Exec(ctx, `DELETE FROM sla.clock_events WHERE tenant = $1`, dueTenant)
-	if err == nil {
-		_, err = s.db.Exec(ctx, `DELETE FROM sla.clocks WHERE tenant = $1`, dueTenant)
+	for _, table := range []string{"sla.report_tickets", "sla.clocks", "sla.tickets"} {
+		if err == nil {
+			_, err = s.db.Exec(ctx, `DELETE FROM `+table+` WHERE tenant = $1`, dueTenant)
+		}
 	}
 	if err == nil {
 		_, err = s.db.Exec(ctx, `INSERT INTO sla.clocks (tenant, ticket_id, category, kind, cycle, state, start_at,
@@ -49,6 +52,12 @@ func (s *suite) armDueClocks(ctx context.Context, n int) {
 				now() + interval '9 hours', now() - interval '10 minutes', 36000000000, 3000000000,
 				now() - interval '10 minutes'
 			FROM generate_series(1, $2)`, dueTenant, n)
+	}
+	// The sweep refreshes each swept ticket's report row from its state,
+	// which the created event would have recorded.
+	if err == nil {
+		_, err = s.db.Exec(ctx, `INSERT INTO sla.tickets (ticket_id, tenant, category, status, last_sequence)
+			SELECT ticket_id, tenant, category, 'open', 1 FROM sla.clocks WHERE tenant = $1`, dueTenant)
 	}
 	if err != nil {
 		s.t.Fatalf("arm due clocks: %v", err)

@@ -15,10 +15,11 @@ import (
 // the same run on the same machine and writes bench/results/latest.{md,json}
 // (BENCH_OUT overrides the folder). Run it once: `make bench`, or
 //
-//	go test -run '^$' -bench BenchmarkSuite -benchtime 1x -timeout 30m
+//	go test -run '^$' -bench BenchmarkSuite -benchtime 1x -timeout 90m
 //
 // BENCH_SCALE shrinks every workload for a quick try; BENCH_RUNS sets how
-// often each figure is measured.
+// often each figure is measured; BENCH_SECTIONS (e.g. "7,11") runs only
+// the sections it names.
 func BenchmarkSuite(b *testing.B) {
 	r := &benchReport{Time: time.Now(), Scale: benchScale(), Runs: benchRuns(), Commit: commitOf()}
 	// Rate limits are lifted so that the gateway figure is its overhead, not
@@ -27,7 +28,14 @@ func BenchmarkSuite(b *testing.B) {
 		"GATEWAY_TENANT_RATE=1000000", "GATEWAY_TENANT_BURST=1000000",
 		"GATEWAY_CLIENT_RATE=1000000", "GATEWAY_CLIENT_BURST=1000000", "SLA_SWEEP_INTERVAL=1h",
 	}
-	b.Run("create", func(b *testing.B) {
+	// Each sub-benchmark runs when BENCH_SECTIONS names one of the
+	// sections it measures (all when it is unset).
+	run := func(name string, sections []int, f func(b *testing.B)) {
+		if sectionWanted(sections...) {
+			b.Run(name, f)
+		}
+	}
+	run("create", []int{0, 1, 2}, func(b *testing.B) {
 		// Goal 1 is the create path itself: validation, insert, history and
 		// the delivery record. As in the baseline, whose job rows sit in a
 		// queue nobody serves, the ticket service records its deliveries
@@ -37,7 +45,7 @@ func BenchmarkSuite(b *testing.B) {
 		r.Machine = describeMachine(context.Background(), s.db)
 		benchCreates(b, s, r)
 	})
-	b.Run("load", func(b *testing.B) {
+	run("load", []int{4, 6}, func(b *testing.B) {
 		s := startSuite(b, options{extraEnv: loadEnv})
 		benchPipeline(b, s, r)
 		for _, name := range []string{"ticket", "routing", "sla-0", "gateway"} {
@@ -47,13 +55,13 @@ func BenchmarkSuite(b *testing.B) {
 			r.goal("6: peak RSS of "+name+" under the pipeline, MiB", rss, false, 100)
 		}
 	})
-	b.Run("routing", func(b *testing.B) { benchRouting(b, r) })
-	b.Run("sweep", func(b *testing.B) { benchSweep(b, r) })
-	b.Run("indicators", func(b *testing.B) { benchIndicators(b, r) })
-	b.Run("map", func(b *testing.B) { benchMap(b, r) })
-	b.Run("console", func(b *testing.B) { benchConsole(b, r) })
-	b.Run("photos", func(b *testing.B) { benchPhotos(b, r) })
-	b.Run("nearby", func(b *testing.B) { benchNearby(b, r) })
+	run("routing", []int{3}, func(b *testing.B) { benchRouting(b, r) })
+	run("sweep", []int{5}, func(b *testing.B) { benchSweep(b, r) })
+	run("indicators", []int{10}, func(b *testing.B) { benchIndicators(b, r) })
+	run("map", []int{7}, func(b *testing.B) { benchMap(b, r) })
+	run("console", []int{8}, func(b *testing.B) { benchConsole(b, r) })
+	run("photos", []int{9}, func(b *testing.B) { benchPhotos(b, r) })
+	run("nearby", []int{11}, func(b *testing.B) { benchNearby(b, r) })
 
 	dir := os.Getenv("BENCH_OUT")
 	if dir == "" {

@@ -5,7 +5,8 @@
 # bench/results/latest.md and bench/results/latest.json; the table is also
 # printed. The console section needs npm and chromium (installed like make
 # test-console does). Knobs: BENCH_SCALE (workload sizes, default 1), BENCH_RUNS
-# (measurements per figure, default 3), BENCH_OUT (output folder, absolute),
+# (measurements per figure, default 3), BENCH_SECTIONS (section numbers to
+# run, comma separated, e.g. 7,11; default all), BENCH_OUT (output folder, absolute),
 # TEST_DATABASE_URL (the Postgres server), TRUSTENGINE_DATA_DIR (the MDB
 # 2011 wards; routing is not measured without them).
 set -euo pipefail
@@ -22,7 +23,7 @@ log=$BENCH_OUT/latest.log
 start=$(date +%s)
 # The bench writes its own files; go test's output (with any failure) is kept
 # in the log next to them.
-if ! (cd e2e && go test -run '^$' -bench '^BenchmarkSuite$' -benchtime 1x -timeout 30m .) >"$log" 2>&1; then
+if ! (cd e2e && go test -run '^$' -bench '^BenchmarkSuite$' -benchtime 1x -timeout 90m .) >"$log" 2>&1; then
   cat "$log" >&2
   echo "make bench: failed; see $log" >&2
   exit 1
