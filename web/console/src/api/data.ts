@@ -58,6 +58,10 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>, maxAg
     const s = () => tick((n) => n + 1);
     e.subscribers.add(s);
     if (!e.promise && (e.at === 0 || Date.now() - e.at > maxAgeMs || e.error)) load(key, fetcher);
+    // A load that finished between this render and this effect told only
+    // the subscribers it had then (say, the view just left): render again
+    // with what it brought, or the view would show "Loading" for good.
+    else if (!e.promise) s();
     return () => {
       e.subscribers.delete(s);
     };
