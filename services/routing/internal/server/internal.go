@@ -9,6 +9,7 @@ import (
 
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/pbtime"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
@@ -79,20 +80,11 @@ func (s internalServer) RecordTicketStatus(ctx context.Context, req *routingv1.R
 	}
 	applied, err := s.app.RecordTicketStatus(ctx, domain.StatusReport{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
 		Status: status, Sequence: req.GetSequence(), Priority: priority,
-		Response: optionalTimeIn(req.GetResponseDeadline()), Resolution: optionalTimeIn(req.GetResolutionDeadline())})
+		Response: pbtime.In(req.GetResponseDeadline()), Resolution: pbtime.In(req.GetResolutionDeadline())})
 	if err != nil {
 		return nil, err
 	}
 	return &routingv1.RecordTicketStatusResponse{Applied: applied}, nil
-}
-
-// optionalTimeIn is an optional Timestamp as a time, nil when unset.
-func optionalTimeIn(ts *timestamppb.Timestamp) *time.Time {
-	if ts == nil {
-		return nil
-	}
-	t := ts.AsTime()
-	return &t
 }
 
 // timeIn is an optional Timestamp as a time, zero when unset.

@@ -10,6 +10,7 @@ import (
 
 	commonv1 "github.com/salga/trustengine/gen/go/salga/common/v1"
 	routingv1 "github.com/salga/trustengine/gen/go/salga/routing/v1"
+	"github.com/salga/trustengine/libs/pbtime"
 	libpeers "github.com/salga/trustengine/libs/peers"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/outbox"
@@ -58,20 +59,12 @@ func (r *Routing) RecordTicketStatus(ctx context.Context, a outbox.RoutingStatus
 	_, err := r.c.RecordTicketStatus(libpeers.ForTenant(ctx, a.Tenant), &routingv1.RecordTicketStatusRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, Status: vocab.MustParse[commonv1.TicketStatus](a.Status), Sequence: a.Sequence,
 		Priority:         vocab.MustParse[commonv1.Priority](a.Priority),
-		ResponseDeadline: optionalTimePtr(a.ResponseDeadline), ResolutionDeadline: optionalTimePtr(a.ResolutionDeadline),
+		ResponseDeadline: pbtime.Out(a.ResponseDeadline), ResolutionDeadline: pbtime.Out(a.ResolutionDeadline),
 	})
 	if err != nil {
 		return fmt.Errorf("peers.RecordTicketStatus: %w", err)
 	}
 	return nil
-}
-
-// optionalTimePtr is t as a Timestamp, nil when t is nil.
-func optionalTimePtr(t *time.Time) *timestamppb.Timestamp {
-	if t == nil {
-		return nil
-	}
-	return timestamppb.New(*t)
 }
 
 // optionalTime is t as a Timestamp, nil when t is zero.
