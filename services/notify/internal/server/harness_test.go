@@ -76,7 +76,7 @@ func harnessOn(t *testing.T, pool *pgxpool.Pool, sent *outbox_) *harness {
 	inserter, err := outbox.NewInserter(pool, quiet())
 	require.NoError(t, err)
 	h := &harness{pool: pool, teams: &fakeTeams{teams: map[string]domain.Team{}}, cal: &fakeCalendars{cal: domain.Calendar{AlwaysOpen: true}},
-		sent: sent, clock: &clock{},
+		sent: sent, clock: newClock(),
 		links: domain.Links{Secret: []byte("test-link-secret-of-32-bytes-or-more"), BaseURL: publicURL}}
 	senders := map[domain.Channel]app.Sender{}
 	for _, ch := range domain.Channels {
@@ -210,10 +210,21 @@ func (f *fakeCalendars) CalendarFor(context.Context, string, string, time.Time) 
 	return f.cal, nil
 }
 
-// clock is the app's clock: real time unless set.
+// clock is the app's clock: unless set, real time moved to the same day's
+// noon in Johannesburg when the test starts (so reporters' night hours
+// never hold a test's messages, whatever the hour it runs), running on.
 type clock struct {
-	mu  sync.Mutex
-	set *time.Time
+	mu     sync.Mutex
+	set    *time.Time
+	offset time.Duration
+}
+
+// newClock is a clock at noon in Johannesburg, running.
+func newClock() *clock {
+	now := time.Now()
+	j := now.In(domain.Johannesburg)
+	noon := time.Date(j.Year(), j.Month(), j.Day(), 12, 0, 0, 0, domain.Johannesburg)
+	return &clock{offset: noon.Sub(now)}
 }
 
 func (c *clock) now() time.Time {
@@ -222,7 +233,7 @@ func (c *clock) now() time.Time {
 	if c.set != nil {
 		return *c.set
 	}
-	return time.Now()
+	return time.Now().Add(c.offset)
 }
 
 func (c *clock) to(t time.Time) {
