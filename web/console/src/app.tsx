@@ -99,13 +99,7 @@ function View() {
 
 export function App() {
   useSession();
-  const route = useRoute();
-  // Move focus to the new page's heading so keyboard and screen-reader
-  // users start reading there after a navigation.
-  useEffect(() => {
-    const id = requestAnimationFrame(() => document.getElementById("page-title")?.focus({ preventScroll: true }));
-    return () => cancelAnimationFrame(id);
-  }, [route.path]);
+  useRoute();
   return (
     <>
       <NavBar />

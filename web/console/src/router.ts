@@ -6,7 +6,24 @@ import { useLayoutEffect, useState } from "preact/hooks";
 export const BASE = "/console";
 
 const listeners = new Set<() => void>();
-window.addEventListener("popstate", () => listeners.forEach((l) => l()));
+window.addEventListener("popstate", () => {
+  headingWanted = true;
+  listeners.forEach((l) => l());
+});
+
+/**
+ * Whether the next page to appear should take the keyboard focus to its
+ * heading: after the console opens and after every move to another path
+ * (a link, the back button, a redirect), not after a change of filters.
+ */
+let headingWanted = true;
+
+/** Takes the request to focus the next page's heading (see Page). */
+export function takeHeadingFocus(): boolean {
+  const w = headingWanted;
+  headingWanted = false;
+  return w;
+}
 
 /** The current route: the path after /console and the query. */
 export type Route = { path: string; query: URLSearchParams; href: string };
@@ -33,6 +50,7 @@ export function useRoute(): Route {
 export function navigate(to: string, replace = false): void {
   const url = BASE + (to.startsWith("/") ? to : "/" + to);
   if (url === location.pathname + location.search) return;
+  if (url.split("?")[0] !== location.pathname) headingWanted = true;
   if (replace) history.replaceState(null, "", url);
   else history.pushState(null, "", url);
   listeners.forEach((l) => l());

@@ -1,10 +1,11 @@
 // Small pieces every view uses: errors from the API next to what failed,
 // progress on slow calls, live countdowns and SLA badges.
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import { slaColour, slaLabel, type SlaState } from "../sla";
 import { span } from "../format";
+import { takeHeadingFocus } from "../router";
 
 /** The message of an error as a person should read it. */
 export function messageOf(err: unknown): string {
@@ -92,10 +93,18 @@ export function Page({ title, actions, children }: { title: string; actions?: Co
   useEffect(() => {
     document.title = `${title} · Trust Engine`;
   }, [title]);
+  // The first page to appear after a move to another path takes the focus
+  // to its heading, so keyboard and screen-reader users start reading
+  // there: in a layout effect, on this page's own heading, before anything
+  // else can run.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useLayoutEffect(() => {
+    if (takeHeadingFocus()) heading.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <section class="page" aria-labelledby="page-title">
       <header class="page-head">
-        <h1 id="page-title" tabIndex={-1}>
+        <h1 id="page-title" ref={heading} tabIndex={-1}>
           {title}
         </h1>
         {actions && <div class="page-actions">{actions}</div>}
