@@ -24,8 +24,9 @@ const mapTenant = "MAP"
 // tenth says "Burst pipe near the school" (10% of the tenant, spread over
 // the year); of the next tenth those older than 300 days say "Sinkhole in
 // the road" (about 1.8%, all old); the rest "Leak at the meter". One
-// statement loads them, with the table's indexes built after it
-// (bulkLoad).
+// statement loads them oldest first, as a tenant's tickets arrive (so its
+// newest tickets lie together on the table's last pages, not one to a
+// page), with the table's indexes built after it (bulkLoad).
 func (s *suite) insertMapTickets(ctx context.Context, from, to int) {
 	s.t.Helper()
 	s.bulkLoad(ctx, []string{"ticket.tickets"}, func(tx pgx.Tx) error {
@@ -37,7 +38,8 @@ func (s *suite) insertMapTickets(ctx context.Context, from, to int) {
 			ST_SetSRID(ST_MakePoint(18.2 + random() * 0.6, -34.2 + random() * 0.6), 4326),
 			'bench', 'web', now() - age * interval '1 day', now()
 		FROM generate_series($2::int, $3::int) i,
-			LATERAL (SELECT $1 || '-2026-' || lpad(i::text, 7, '0') AS mapReference, random() * 365 + i * 0 AS age) r`, mapTenant, from, to)
+			LATERAL (SELECT $1 || '-2026-' || lpad(i::text, 7, '0') AS mapReference, random() * 365 + i * 0 AS age) r
+		ORDER BY r.age DESC`, mapTenant, from, to)
 		return err
 	})
 }

@@ -15,11 +15,17 @@ import (
 // Keyset pagination on (sort key, id) means concurrent inserts neither
 // repeat nor skip earlier tickets.
 func (s *Store) ListTickets(ctx context.Context, tx pgx.Tx, v domain.Visibility, f domain.Filter, after *domain.Cursor, limit int) ([]domain.Ticket, bool, error) {
+	if tenant := searchTenant(v, f); f.Query != "" && f.Order == domain.OrderCreateTimeDesc && tenant != nil && !isWholeReference(*tenant, f.Query) {
+		out, more, done, err := s.newestMatching(ctx, tx, v, f, *tenant, after, limit)
+		if err != nil || done {
+			return out, more, err
+		}
+	}
 	w := &where{}
 	visible(w, v)
 	filters(w, f)
 	if f.Query != "" {
-		if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query, f.Order); err != nil {
+		if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query); err != nil {
 			return nil, false, fmt.Errorf("store.ListTickets: %w", err)
 		}
 	}
@@ -46,41 +52,58 @@ func (s *Store) ListTickets(ctx context.Context, tx pgx.Tx, v domain.Visibility,
 // walking the tenant's tickets in list order fills a page sooner.
 const searchCap = 2000
 
-// denseWindow and denseMin decide, for a list newest first, when a text
-// search's matches are common enough to walk the list at once: at least
-// denseMin of the tenant's newest denseWindow tickets match (1 in 100 or
-// more), so a page of 50 fills within a few thousand tickets.
-const (
-	denseWindow = 10000
-	denseMin    = 100
-)
+// newestWindow is how many of a tenant's newest tickets (after the cursor)
+// a text search newest first tests before it turns to the trigram indexes:
+// matches as common as 1 in 200 fill a page of 50 within it.
+const newestWindow = 10000
+
+// newestMatching answers a text search newest first in one pass when its
+// matches are common among the tenant's newest tickets: it walks the
+// tenant's (tenant, create_time DESC, id DESC) index from the cursor, at
+// most newestWindow tickets (the limit is pushed into the index scan), and
+// tests each for the caller's rules, filters and text. done is false when
+// that window did not fill the page (matches are rare, or the window ran
+// past the tenant's last ticket); the caller then finds the matches
+// through the indexes (textSearch), which gives the same answer. A page
+// it fills holds exactly the first limit matches after the cursor: every
+// ticket the walk skipped is newer than the last one it kept.
+func (s *Store) newestMatching(ctx context.Context, tx pgx.Tx, v domain.Visibility, f domain.Filter, tenant string, after *domain.Cursor, limit int) (out []domain.Ticket, more, done bool, err error) {
+	w := &where{}
+	w.add("t.tenant = " + w.arg(tenant))
+	orderBy := keyset(w, domain.OrderCreateTimeDesc, after)
+	window := w.sql()
+	w.conds = nil
+	visible(w, v)
+	filters(w, f)
+	p := w.arg("%" + likeEscape(f.Query) + "%")
+	w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
+	query := `SELECT ` + ticketColumns + ` FROM (SELECT * FROM ticket.tickets t WHERE ` + window +
+		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(newestWindow) + `) t WHERE ` + w.sql() +
+		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
+	rows, err := tx.Query(ctx, query, w.args...)
+	if err != nil {
+		return nil, false, false, fmt.Errorf("store.ListTickets: newest matching: %w", err)
+	}
+	out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Ticket, error) { return s.scanTicket(r) })
+	if err != nil {
+		return nil, false, false, fmt.Errorf("store.ListTickets: newest matching: %w", err)
+	}
+	if len(out) <= limit {
+		return nil, false, false, nil
+	}
+	return out[:limit], true, true, nil
+}
 
 // textSearch adds the case-insensitive search for q in the description or
 // reference to w (a whole reference of the tenant finds that ticket, and
-// descriptions that quote it). For a list newest first whose matches are
-// common among the tenant's newest tickets (ticket.search_dense, migration
-// 00018) the list query tests each ticket it walks. Otherwise
-// ticket.search_ids finds the matches through the reference's unique index
-// or trigram indexes, which row-level security keeps from the list query
-// itself (see migration 00006); when there are more than searchCap of
-// them, the list query tests each ticket it walks instead.
-func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q string, order domain.Order) error {
+// descriptions that quote it). ticket.search_ids finds the matches through
+// the reference's unique index or trigram indexes, which row-level
+// security keeps from the list query itself (see migration 00006); when
+// there are more than searchCap of them, the list query tests each ticket
+// it walks instead. A search newest first whose matches are common among
+// the tenant's newest tickets is answered before this (newestMatching).
+func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q string) error {
 	pattern := "%" + likeEscape(q) + "%"
-	walk := func() {
-		p := w.arg(pattern)
-		w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
-	}
-	if order == domain.OrderCreateTimeDesc && tenant != nil && !isWholeReference(*tenant, q) {
-		var dense bool
-		if err := tx.QueryRow(ctx, `SELECT ticket.search_dense($1, $2, $3, $4)`,
-			tenant, pattern, denseWindow, denseMin).Scan(&dense); err != nil {
-			return fmt.Errorf("search dense: %w", err)
-		}
-		if dense {
-			walk()
-			return nil
-		}
-	}
 	var ids []string
 	err := tx.QueryRow(ctx, `SELECT array(SELECT s::text FROM ticket.search_ids($1, $2, $3, $4) s)`,
 		tenant, q, pattern, searchCap+1).Scan(&ids)
@@ -91,7 +114,8 @@ func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q stri
 		w.add("t.id = ANY(" + w.arg(ids) + "::uuid[])")
 		return nil
 	}
-	walk()
+	p := w.arg(pattern)
+	w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
 	return nil
 }
 
