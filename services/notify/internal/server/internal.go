@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
+	"github.com/salga/trustengine/libs/pbtime"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/notify/internal/app"
 	"github.com/salga/trustengine/services/notify/internal/domain"
@@ -14,7 +15,7 @@ import (
 func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTicketEventRequest) (*notifyv1.RecordTicketEventResponse, error) {
 	ev := domain.Event{ID: req.GetEventId(), Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Reference: req.GetReference(),
 		ReporterSubject: req.GetReporterSubject(), TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
-		EscalationLevel: req.GetEscalationLevel(), Deadline: timeIn(req.GetDeadline()), Note: req.GetNote(), Sequence: req.GetSequence(),
+		EscalationLevel: req.GetEscalationLevel(), Deadline: pbtime.In(req.GetDeadline()), Note: req.GetNote(), Sequence: req.GetSequence(),
 		Followers: req.GetFollowerTicketIds()}
 	var bad error
 	get := func(w string, err error) string {
@@ -30,7 +31,7 @@ func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTick
 	if bad != nil {
 		return nil, bad
 	}
-	if t := timeIn(req.GetOccurTime()); t != nil {
+	if t := pbtime.In(req.GetOccurTime()); t != nil {
 		ev.OccurTime = *t
 	}
 	if r := req.GetReporter(); r != nil {

@@ -37,15 +37,6 @@ func (s *Server) Register(g *grpc.Server) {
 // breaks (vocab.Field).
 const unknownValue = "is not a known value"
 
-// timeIn is a timestamp as a time, nil for none.
-func timeIn(t *timestamppb.Timestamp) *time.Time {
-	if t == nil {
-		return nil
-	}
-	v := t.AsTime()
-	return &v
-}
-
 // ts is a time as a timestamp, nil for none.
 func ts(t *time.Time) *timestamppb.Timestamp {
 	if t == nil || t.IsZero() {

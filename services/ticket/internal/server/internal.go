@@ -6,6 +6,7 @@ import (
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/pbtime"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -80,6 +81,6 @@ func (s *Server) RecordDeadlines(ctx context.Context, req *ticketv1.RecordDeadli
 func deadlinesIn(req *ticketv1.RecordDeadlinesRequest) *domain.Deadlines {
 	return &domain.Deadlines{
 		Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Revision: req.GetRevision(),
-		Response: timeIn(req.GetResponseDeadline()), Resolution: timeIn(req.GetResolutionDeadline()),
+		Response: pbtime.In(req.GetResponseDeadline()), Resolution: pbtime.In(req.GetResolutionDeadline()),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/pbtime"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -12,8 +13,8 @@ import (
 func (s *Server) ListPublicTickets(ctx context.Context, req *ticketv1.ListPublicTicketsRequest) (*ticketv1.ListPublicTicketsResponse, error) {
 	f := domain.PublicFilter{
 		Tenant: req.GetTenant(), IDs: req.GetIds(), Limit: int(req.GetPageSize()), Offset: int(req.GetOffset()),
-		CreatedAfter: timeIn(req.GetCreatedAfter()), CreatedBefore: timeIn(req.GetCreatedBefore()),
-		UpdatedAfter: timeIn(req.GetUpdatedAfter()), UpdatedBefore: timeIn(req.GetUpdatedBefore()),
+		CreatedAfter: pbtime.In(req.GetCreatedAfter()), CreatedBefore: pbtime.In(req.GetCreatedBefore()),
+		UpdatedAfter: pbtime.In(req.GetUpdatedAfter()), UpdatedBefore: pbtime.In(req.GetUpdatedBefore()),
 		Near: circleIn(req.GetNear()), WithNotes: req.GetIncludeNotes(),
 	}
 	var err error

@@ -5,6 +5,7 @@ import (
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
 	"github.com/salga/trustengine/libs/apperr"
+	"github.com/salga/trustengine/libs/pbtime"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -77,8 +78,8 @@ func (s *Server) ListTickets(ctx context.Context, req *ticketv1.ListTicketsReque
 func filterIn(req *ticketv1.ListTicketsRequest) (domain.Filter, error) {
 	f := domain.Filter{
 		Tenant: req.GetTenant(), AssignedTeamID: req.GetAssignedTeamId(), Query: req.GetQuery(), IDs: req.GetIds(),
-		CreatedAfter: timeIn(req.GetCreatedAfter()), CreatedBefore: timeIn(req.GetCreatedBefore()),
-		UpdatedAfter: timeIn(req.GetUpdatedAfter()), UpdatedBefore: timeIn(req.GetUpdatedBefore()),
+		CreatedAfter: pbtime.In(req.GetCreatedAfter()), CreatedBefore: pbtime.In(req.GetCreatedBefore()),
+		UpdatedAfter: pbtime.In(req.GetUpdatedAfter()), UpdatedBefore: pbtime.In(req.GetUpdatedBefore()),
 		Near: circleIn(req.GetNear()), WardCode: req.GetWardCode(),
 	}
 	var err error

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 
 	ticketv1 "github.com/salga/trustengine/gen/go/salga/ticket/v1"
+	"github.com/salga/trustengine/libs/pbtime"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -17,7 +18,7 @@ const mvtContentType = "application/vnd.mapbox-vector-tile"
 func (s *Server) GetTicketTile(ctx context.Context, req *ticketv1.GetTicketTileRequest) (*httpbody.HttpBody, error) {
 	f := domain.TileFilter{
 		Tenant: req.GetTenant(), AssignedTeamID: req.GetAssignedTeamId(),
-		CreatedAfter: timeIn(req.GetCreatedAfter()), CreatedBefore: timeIn(req.GetCreatedBefore()),
+		CreatedAfter: pbtime.In(req.GetCreatedAfter()), CreatedBefore: pbtime.In(req.GetCreatedBefore()),
 	}
 	var err error
 	if f.Statuses, err = vocab.Repeated[domain.Status](req.GetStatuses(), "statuses", "must contain only known ticket statuses"); err != nil {
