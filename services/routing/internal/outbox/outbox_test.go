@@ -2,10 +2,8 @@ package outbox_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -124,37 +122,22 @@ func setup(ctx context.Context, p *pgxpool.Pool) error {
 // deliveries that arrive meanwhile wait for the next batch.
 type slowTicket struct {
 	recorder
-	mu      sync.Mutex
-	batches []int
-	got     map[string]int
-	alone   int
+	queuetest.SlowBatches[outbox.RecordAssignmentArgs]
 }
 
 func (s *slowTicket) BatchRecordAssignments(_ context.Context, tenant string, as []outbox.RecordAssignmentArgs) error {
-	time.Sleep(100 * time.Millisecond)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.batches = append(s.batches, len(as))
-	for _, a := range as {
-		if a.Tenant != tenant {
-			return fmt.Errorf("a batch of %s carried a job of %s", tenant, a.Tenant)
-		}
-		s.got[a.AssignmentID]++
-	}
-	return nil
+	return s.Batch(tenant, as)
 }
 
-func (s *slowTicket) RecordAssignment(context.Context, outbox.RecordAssignmentArgs) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.alone++
-	return nil
+func (s *slowTicket) RecordAssignment(_ context.Context, a outbox.RecordAssignmentArgs) error {
+	return s.One(a)
 }
 
 func TestAssignmentsOfATenantGoInBatches(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewDB(t, "routing_outbox", setup)
-	peer := &slowTicket{got: map[string]int{}}
+	peer := &slowTicket{SlowBatches: queuetest.SlowBatches[outbox.RecordAssignmentArgs]{
+		Key: func(a outbox.RecordAssignmentArgs) string { return a.AssignmentID }, Tenant: func(a outbox.RecordAssignmentArgs) string { return a.Tenant }}}
 	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{Ticket: peer})
 	require.NoError(t, err)
 	ev := outbox.NewEnqueuer(client)
@@ -176,12 +159,5 @@ func TestAssignmentsOfATenantGoInBatches(t *testing.T) {
 		return left == 0
 	}, 30*time.Second, 50*time.Millisecond, "every job completes")
 	require.NoError(t, client.Stop(t.Context()))
-	peer.mu.Lock()
-	defer peer.mu.Unlock()
-	require.Len(t, peer.got, n, "every assignment was delivered")
-	for id, times := range peer.got {
-		require.Equal(t, 1, times, "assignment %s delivered once", id)
-	}
-	require.Zero(t, peer.alone)
-	require.Less(t, len(peer.batches), n/4, "the jobs went in a few batches: %v", peer.batches)
+	peer.RequireBatched(t, n)
 }

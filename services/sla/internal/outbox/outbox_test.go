@@ -2,7 +2,6 @@ package outbox_test
 
 import (
 	"context"
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -13,7 +12,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -225,37 +223,22 @@ func TestThePeriodicJobProducesTheDueReportsOnStart(t *testing.T) {
 // deliveries that arrive meanwhile wait for the next batch.
 type slowTicket struct {
 	recorder
-	mu      sync.Mutex
-	batches []int
-	got     map[string]int
-	alone   int
+	queuetest.SlowBatches[outbox.RecordDeadlinesArgs]
 }
 
 func (s *slowTicket) BatchRecordDeadlines(_ context.Context, tenant string, as []outbox.RecordDeadlinesArgs) error {
-	time.Sleep(100 * time.Millisecond)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.batches = append(s.batches, len(as))
-	for _, a := range as {
-		if a.Tenant != tenant {
-			return fmt.Errorf("a batch of %s carried a job of %s", tenant, a.Tenant)
-		}
-		s.got[a.TicketID]++
-	}
-	return nil
+	return s.Batch(tenant, as)
 }
 
-func (s *slowTicket) RecordDeadlines(context.Context, outbox.RecordDeadlinesArgs) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.alone++
-	return nil
+func (s *slowTicket) RecordDeadlines(_ context.Context, a outbox.RecordDeadlinesArgs) error {
+	return s.One(a)
 }
 
 func TestDeadlinesOfATenantGoInBatches(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewDB(t, "slajobs", setup)
-	peer := &slowTicket{got: map[string]int{}}
+	peer := &slowTicket{SlowBatches: queuetest.SlowBatches[outbox.RecordDeadlinesArgs]{
+		Key: func(a outbox.RecordDeadlinesArgs) string { return a.TicketID }, Tenant: func(a outbox.RecordDeadlinesArgs) string { return a.Tenant }}}
 	jobs, err := outbox.NewQueue(pool, discard, outbox.Peers{Ticket: peer})
 	require.NoError(t, err)
 	e := outbox.NewEnqueuer(jobs)
@@ -278,12 +261,5 @@ func TestDeadlinesOfATenantGoInBatches(t *testing.T) {
 		return left == 0
 	}, 30*time.Second, 50*time.Millisecond, "every job completes")
 	require.NoError(t, jobs.Stop(ctx))
-	peer.mu.Lock()
-	defer peer.mu.Unlock()
-	require.Len(t, peer.got, n, "every ticket's deadlines were delivered")
-	for id, times := range peer.got {
-		require.Equal(t, 1, times, "ticket %s delivered once", id)
-	}
-	require.Zero(t, peer.alone)
-	require.Less(t, len(peer.batches), n/4, "the jobs went in a few batches: %v", peer.batches)
+	peer.RequireBatched(t, n)
 }

@@ -2,7 +2,6 @@ package outbox_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -136,32 +135,14 @@ func TestWorkersDeliverCommittedJobs(t *testing.T) {
 // deliveries that arrive meanwhile wait for the next batch.
 type slowSLA struct {
 	recorder
-	mu      sync.Mutex
-	batches []int
-	got     map[string]int
-	alone   int
+	queuetest.SlowBatches[outbox.SLAEventArgs]
 }
 
 func (s *slowSLA) BatchRecordTicketEvents(_ context.Context, tenant string, as []outbox.SLAEventArgs) error {
-	time.Sleep(100 * time.Millisecond)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.batches = append(s.batches, len(as))
-	for _, a := range as {
-		if a.Tenant != tenant {
-			return fmt.Errorf("a batch of %s carried a job of %s", tenant, a.Tenant)
-		}
-		s.got[a.EventID]++
-	}
-	return nil
+	return s.Batch(tenant, as)
 }
 
-func (s *slowSLA) RecordTicketEvent(context.Context, outbox.SLAEventArgs) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.alone++
-	return nil
-}
+func (s *slowSLA) RecordTicketEvent(_ context.Context, a outbox.SLAEventArgs) error { return s.One(a) }
 
 func TestSLAEventsOfATenantGoInBatches(t *testing.T) {
 	t.Parallel()
@@ -171,7 +152,8 @@ func TestSLAEventsOfATenantGoInBatches(t *testing.T) {
 		}
 		return queue.Migrate(ctx, p, outbox.Schema)
 	})
-	peer := &slowSLA{got: map[string]int{}}
+	peer := &slowSLA{SlowBatches: queuetest.SlowBatches[outbox.SLAEventArgs]{
+		Key: func(a outbox.SLAEventArgs) string { return a.EventID }, Tenant: func(a outbox.SLAEventArgs) string { return a.Tenant }}}
 	client, err := outbox.NewQueue(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), outbox.Peers{SLA: peer})
 	require.NoError(t, err)
 	ev := outbox.NewEnqueuer(client, nil)
@@ -196,12 +178,5 @@ func TestSLAEventsOfATenantGoInBatches(t *testing.T) {
 		return left == 0
 	}, 30*time.Second, 50*time.Millisecond, "every SLA job completes")
 	require.NoError(t, client.Stop(t.Context()))
-	peer.mu.Lock()
-	defer peer.mu.Unlock()
-	require.Len(t, peer.got, n, "every event was delivered")
-	for id, times := range peer.got {
-		require.Equal(t, 1, times, "event %s delivered once", id)
-	}
-	require.Zero(t, peer.alone)
-	require.Less(t, len(peer.batches), n/4, "the jobs went in a few batches: %v", peer.batches)
+	peer.RequireBatched(t, n)
 }
