@@ -239,11 +239,10 @@ func TestListTicketsTextSearchFewAndMany(t *testing.T) {
 
 	// Newest first, in the list's order: pages of 500 fill from the
 	// newest tickets until the last, which is found through the indexes.
-	var newest []string
 	rows, err := h.pool.Query(ctx, `SELECT id::text FROM ticket.tickets WHERE tenant = 'CPT'
 		AND (description ILIKE '%leak%' OR reference ILIKE '%leak%') ORDER BY create_time DESC, id DESC`)
 	require.NoError(t, err)
-	newest, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	newest, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
 	require.Equal(t, newest, h.listAll(t, staff, &ticketv1.ListTicketsRequest{Query: "leak", PageSize: 500}))
 

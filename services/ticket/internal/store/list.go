@@ -15,24 +15,34 @@ import (
 // Keyset pagination on (sort key, id) means concurrent inserts neither
 // repeat nor skip earlier tickets.
 func (s *Store) ListTickets(ctx context.Context, tx pgx.Tx, v domain.Visibility, f domain.Filter, after *domain.Cursor, limit int) ([]domain.Ticket, bool, error) {
-	if tenant := searchTenant(v, f); f.Query != "" && f.Order == domain.OrderCreateTimeDesc && tenant != nil && !isWholeReference(*tenant, f.Query) {
-		out, more, done, err := s.newestMatching(ctx, tx, v, f, *tenant, after, limit)
-		if err != nil || done {
-			return out, more, err
+	tenant := searchTenant(v, f)
+	if f.Query != "" && f.Order == domain.OrderCreateTimeDesc && tenant != nil && !isWholeReference(*tenant, f.Query) {
+		out, filled, err := s.newestMatching(ctx, tx, v, f, *tenant, after, limit)
+		if err != nil {
+			return nil, false, err
+		}
+		if filled {
+			return out, true, nil
 		}
 	}
 	w := &where{}
 	visible(w, v)
 	filters(w, f)
 	if f.Query != "" {
-		if err := textSearch(ctx, tx, w, searchTenant(v, f), f.Query); err != nil {
+		if err := textSearch(ctx, tx, w, tenant, f.Query); err != nil {
 			return nil, false, fmt.Errorf("store.ListTickets: %w", err)
 		}
 	}
 	orderBy := keyset(w, f.Order, after)
 	query := `SELECT ` + ticketColumns + ` FROM ticket.tickets t WHERE ` + w.sql() +
 		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
-	rows, err := tx.Query(ctx, query, w.args...)
+	return s.listPage(ctx, tx, query, w.args, limit)
+}
+
+// listPage runs a list query that asks for limit+1 tickets and returns the
+// first limit and whether more follow.
+func (s *Store) listPage(ctx context.Context, tx pgx.Tx, query string, args []any, limit int) ([]domain.Ticket, bool, error) {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("store.ListTickets: %w", err)
 	}
@@ -61,13 +71,14 @@ const newestWindow = 10000
 // matches are common among the tenant's newest tickets: it walks the
 // tenant's (tenant, create_time DESC, id DESC) index from the cursor, at
 // most newestWindow tickets (the limit is pushed into the index scan), and
-// tests each for the caller's rules, filters and text. done is false when
-// that window did not fill the page (matches are rare, or the window ran
-// past the tenant's last ticket); the caller then finds the matches
-// through the indexes (textSearch), which gives the same answer. A page
-// it fills holds exactly the first limit matches after the cursor: every
-// ticket the walk skipped is newer than the last one it kept.
-func (s *Store) newestMatching(ctx context.Context, tx pgx.Tx, v domain.Visibility, f domain.Filter, tenant string, after *domain.Cursor, limit int) (out []domain.Ticket, more, done bool, err error) {
+// tests each for the caller's rules, filters and text. It reports whether
+// the window filled the page and found one match more, so that more
+// follow. When it did not (matches are rare, or the window ran past the
+// tenant's last ticket), the caller finds the matches through the indexes
+// (textSearch), which gives the same answer. A page it fills holds exactly
+// the first limit matches after the cursor: every ticket the walk skipped
+// is newer than the last one it kept.
+func (s *Store) newestMatching(ctx context.Context, tx pgx.Tx, v domain.Visibility, f domain.Filter, tenant string, after *domain.Cursor, limit int) ([]domain.Ticket, bool, error) {
 	w := &where{}
 	w.add("t.tenant = " + w.arg(tenant))
 	orderBy := keyset(w, domain.OrderCreateTimeDesc, after)
@@ -75,23 +86,26 @@ func (s *Store) newestMatching(ctx context.Context, tx pgx.Tx, v domain.Visibili
 	w.conds = nil
 	visible(w, v)
 	filters(w, f)
-	p := w.arg("%" + likeEscape(f.Query) + "%")
-	w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
+	matchText(w, textPattern(f.Query))
 	query := `SELECT ` + ticketColumns + ` FROM (SELECT * FROM ticket.tickets t WHERE ` + window +
 		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(newestWindow) + `) t WHERE ` + w.sql() +
 		` ORDER BY ` + orderBy + ` LIMIT ` + w.arg(limit+1)
-	rows, err := tx.Query(ctx, query, w.args...)
-	if err != nil {
-		return nil, false, false, fmt.Errorf("store.ListTickets: newest matching: %w", err)
+	out, filled, err := s.listPage(ctx, tx, query, w.args, limit)
+	if err != nil || !filled {
+		return nil, false, err
 	}
-	out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Ticket, error) { return s.scanTicket(r) })
-	if err != nil {
-		return nil, false, false, fmt.Errorf("store.ListTickets: newest matching: %w", err)
-	}
-	if len(out) <= limit {
-		return nil, false, false, nil
-	}
-	return out[:limit], true, true, nil
+	return out, true, nil
+}
+
+// textPattern is the ILIKE pattern of a text search for q: q anywhere,
+// its wildcards taken literally.
+func textPattern(q string) string { return "%" + likeEscape(q) + "%" }
+
+// matchText adds the test of each ticket's description and reference for
+// pattern to w.
+func matchText(w *where, pattern string) {
+	p := w.arg(pattern)
+	w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
 }
 
 // textSearch adds the case-insensitive search for q in the description or
@@ -103,7 +117,7 @@ func (s *Store) newestMatching(ctx context.Context, tx pgx.Tx, v domain.Visibili
 // it walks instead. A search newest first whose matches are common among
 // the tenant's newest tickets is answered before this (newestMatching).
 func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q string) error {
-	pattern := "%" + likeEscape(q) + "%"
+	pattern := textPattern(q)
 	var ids []string
 	err := tx.QueryRow(ctx, `SELECT array(SELECT s::text FROM ticket.search_ids($1, $2, $3, $4) s)`,
 		tenant, q, pattern, searchCap+1).Scan(&ids)
@@ -114,8 +128,7 @@ func textSearch(ctx context.Context, tx pgx.Tx, w *where, tenant *string, q stri
 		w.add("t.id = ANY(" + w.arg(ids) + "::uuid[])")
 		return nil
 	}
-	p := w.arg(pattern)
-	w.add("(t.description ILIKE " + p + " OR t.reference ILIKE " + p + ")")
+	matchText(w, pattern)
 	return nil
 }
 
