@@ -15,11 +15,12 @@ while IFS=: read -r file line; do
   # machine; that is no finding (no crashing input is written), so such a
   # run is made once more. A crash fails at once, and so does a second
   # deadline failure.
+  fuzz() { (cd "$dir" && go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" .); }
   out=$(mktemp)
-  if ! (cd "$dir" && go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" .) 2>&1 | tee "$out"; then
+  if ! fuzz 2>&1 | tee "$out"; then
     if grep -q 'context deadline exceeded' "$out" && [ -z "$(git status --porcelain -- "$dir/testdata/fuzz/$name")" ]; then
       echo "== fuzz $dir $name: ended at the deadline without a finding; running it once more"
-      (cd "$dir" && go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" .)
+      fuzz
     else
       rm -f "$out"
       exit 1

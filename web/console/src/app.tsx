@@ -99,7 +99,6 @@ function View() {
 
 export function App() {
   useSession();
-  useRoute();
   return (
     <>
       <NavBar />

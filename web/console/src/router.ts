@@ -5,18 +5,18 @@ import { useLayoutEffect, useState } from "preact/hooks";
 
 export const BASE = "/console";
 
-const listeners = new Set<() => void>();
-window.addEventListener("popstate", () => {
-  headingWanted = true;
-  listeners.forEach((l) => l());
-});
-
 /**
  * Whether the next page to appear should take the keyboard focus to its
  * heading: after the console opens and after every move to another path
  * (a link, the back button, a redirect), not after a change of filters.
  */
 let headingWanted = true;
+
+const listeners = new Set<() => void>();
+window.addEventListener("popstate", () => {
+  headingWanted = true;
+  listeners.forEach((l) => l());
+});
 
 /** Takes the request to focus the next page's heading (see Page). */
 export function takeHeadingFocus(): boolean {
