@@ -167,9 +167,12 @@ func created(cat commonv1.Category, c *notifyv1.ReporterContact, p *commonv1.Rep
 	return e
 }
 
-// record sends e as the ticket service would.
+// record sends e as the ticket service would, as having occurred at the
+// service's now (the test's clock, not the wall clock: a created event's
+// grace is measured from it).
 func (h *harness) record(t *testing.T, e *notifyv1.RecordTicketEventRequest) {
 	t.Helper()
+	e.OccurTime = timestamppb.New(h.clock.now())
 	_, err := h.internal.RecordTicketEvent(serviceFor(t, e.GetTenant()), e)
 	require.NoError(t, err)
 }
