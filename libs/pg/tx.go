@@ -68,7 +68,8 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx)
 	if err = br.Close(); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err = fn(tx); err != nil {
+	htx := &hookedTx{Tx: tx}
+	if err = fn(htx); err != nil {
 		return err
 	}
 	if err = tx.Commit(ctx); err != nil {
@@ -77,7 +78,32 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx)
 		}
 		return fmt.Errorf("commit: %w", err)
 	}
+	for _, f := range htx.afterCommit {
+		f()
+	}
 	return nil
+}
+
+// hookedTx is the transaction InTx hands its fn: a pgx.Tx that keeps
+// what is to happen once it has committed (AfterCommit).
+type hookedTx struct {
+	pgx.Tx
+	afterCommit []func()
+}
+
+// AfterCommit arranges for f to run once tx has committed, in the
+// goroutine that called InTx, before InTx returns; f does not run when tx
+// rolls back or an attempt of it is retried. It is for effects outside the
+// database that only a committed change may cause (waking the workers of
+// jobs tx inserted), so f must be quick and must not fail the work. It
+// reports false, and f will not run, when tx is not a transaction InTx
+// handed out (a savepoint, or one begun elsewhere).
+func AfterCommit(tx pgx.Tx, f func()) bool {
+	h, ok := tx.(*hookedTx)
+	if ok {
+		h.afterCommit = append(h.afterCommit, f)
+	}
+	return ok
 }
 
 // Read runs the queries that queue adds to a batch in one round trip: one

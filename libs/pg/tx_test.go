@@ -3,6 +3,7 @@ package pg_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 
@@ -153,4 +154,45 @@ func TestErrorHelpersReadSQLState(t *testing.T) {
 	require.True(t, pg.IsNoRows(err))
 	require.False(t, pg.IsNoRows(errors.New("x")))
 	require.Empty(t, pg.ConstraintName(errors.New("x")))
+}
+
+func TestAfterCommitRunsOnlyOnceTheTransactionCommitted(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ctx := context.Background()
+	var ran []string
+	attempts := 0
+	err := pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		attempts++
+		require.True(t, pg.AfterCommit(tx, func() {
+			// The change is visible to others when f runs.
+			var n int
+			require.NoError(t, db.QueryRow(ctx, `SELECT count(*) FROM rlstest.items WHERE name = 'hooked'`).Scan(&n))
+			ran = append(ran, fmt.Sprintf("attempt %d saw %d", attempts, n))
+		}))
+		if _, err := tx.Exec(ctx, `INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', 'hooked')`); err != nil {
+			return err
+		}
+		if attempts == 1 {
+			_, err := tx.Exec(ctx, `DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$`)
+			return err
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{"attempt 2 saw 1"}, ran, "the retried attempt's hook never runs; the committed one's runs once, after the commit")
+
+	err = pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		pg.AfterCommit(tx, func() { ran = append(ran, "rolled back") })
+		return errors.New("no")
+	})
+	require.Error(t, err)
+	err = pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		sp, err := tx.Begin(ctx)
+		require.NoError(t, err)
+		require.False(t, pg.AfterCommit(sp, func() { ran = append(ran, "savepoint") }), "a savepoint cannot hold a hook")
+		return sp.Commit(ctx)
+	})
+	require.NoError(t, err)
+	require.Len(t, ran, 1)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/salga/trustengine/libs/pg"
 )
 
 // Worker registers the worker of one job kind on a client (see Work).
@@ -38,11 +41,10 @@ type Queue struct {
 	// means the package's MaxWorkers. A queue whose workers deliver
 	// through a Batcher sets more: its waiting jobs make the next batch.
 	MaxWorkers int
-	// Unhurried marks a queue whose jobs may wait a second (report
-	// production, report mail, older versions' leftovers): while it is
-	// empty it looks for jobs every SlowPollInterval instead of every
-	// FetchPollInterval, sparing the database some fifty queries a second
-	// for each such queue of each process.
+	// Unhurried marks a queue whose jobs may wait a few seconds when a
+	// wake-up is lost (report production, report mail, older versions'
+	// leftovers): while it is empty it looks for jobs every
+	// SlowPollInterval instead of every FetchPollInterval.
 	Unhurried bool
 }
 
@@ -83,6 +85,7 @@ type Client struct {
 	works   bool
 	replica string
 	log     *slog.Logger
+	waker   *waker
 
 	mu      sync.Mutex
 	started bool
@@ -123,7 +126,8 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue.New: river.NewClient: %w", err)
 	}
-	return &Client{river: rc, pool: o.Pool, schema: o.Schema, works: len(o.Queues) > 0, replica: o.Replica, log: o.Logger}, nil
+	return &Client{river: rc, pool: o.Pool, schema: o.Schema, works: len(o.Queues) > 0, replica: o.Replica, log: o.Logger,
+		waker: newWaker(o.Pool, o.Schema, o.Logger)}, nil
 }
 
 // maxReplica bounds the replica part of a River client ID, which River
@@ -151,8 +155,9 @@ func replicaPrefix(replica string) string {
 // which with the suite's 10 ms is nearly every insert). At commit a
 // notifying transaction takes one lock per database, held through its
 // commit flush, so every create, routing and clocking transaction of every
-// service queued on it behind the others' disk flushes. Workers find new
-// jobs by polling every FetchPollInterval instead.
+// service queued on it behind the others' disk flushes. InsertTx sends the
+// same notification after the commit instead (waker), and workers poll
+// every FetchPollInterval for what a lost one would leave waiting.
 type quietDriver struct{ *riverpgxv5.Driver }
 
 // SupportsListenNotify implements riverdriver.Driver: River sends no
@@ -168,15 +173,21 @@ func (c *Client) InsertTx(ctx context.Context, tx pgx.Tx, jobs ...river.JobArgs)
 		return nil
 	}
 	params := make([]river.InsertManyParams, 0, len(jobs))
+	queues := make([]string, 0, 1)
 	for _, j := range jobs {
 		if o, ok := j.(river.JobArgsWithInsertOpts); ok && o.InsertOpts().MaxAttempts != 0 {
 			return fmt.Errorf("queue.InsertTx: %s: %w", j.Kind(), errOwnAttempts)
 		}
 		params = append(params, river.InsertManyParams{Args: j})
+		if q := queueOf(j); !slices.Contains(queues, q) {
+			queues = append(queues, q)
+		}
 	}
 	if _, err := c.river.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue.InsertTx: %w", err)
 	}
+	// Outside a transaction of pg.InTx the workers' poll finds the jobs.
+	pg.AfterCommit(tx, func() { c.waker.wake(queues) })
 	return nil
 }
 
