@@ -26,7 +26,7 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 	// cores, and the whole of make bench must stay under fifteen.
 	runs := min(2, r.Runs)
 	var createRates, drainRates, drainSecs, ratios, commits, cpu, idleCommits, idleCPU []float64
-	for range runs {
+	for run := range runs {
 		s.waitDelivered(tenant, 10*time.Minute)
 		// What the idle suite commits and spends (River's polling) is
 		// measured first and taken off what the run cost.
@@ -35,6 +35,10 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 		before := s.usage(b)
 		commitRate, cpuRate := before.ratesSince(idle)
 		start := time.Now()
+		profiled := func() {}
+		if run == 0 {
+			profiled = s.profileDuring(b, "pipeline", 30, "ticket", "routing", "sla-0", "notify-0")
+		}
 		took, _, err := loadRun(n, 16, grpcCreates(tc))
 		if err != nil {
 			b.Fatalf("pipeline creates: %v", err)
@@ -42,6 +46,7 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 		done := s.waitDelivered(tenant, 10*time.Minute)
 		all := done.Sub(start)
 		after := s.usage(b)
+		profiled()
 		secs := after.at.Sub(before.at).Seconds()
 		commits = append(commits, (float64(after.commits-before.commits)-commitRate*secs)/float64(n))
 		cpu = append(cpu, ((after.cpu-before.cpu).Seconds()-cpuRate*secs)*1000/float64(n))

@@ -28,6 +28,7 @@ func BenchmarkSuite(b *testing.B) {
 		"GATEWAY_TENANT_RATE=1000000", "GATEWAY_TENANT_BURST=1000000",
 		"GATEWAY_CLIENT_RATE=1000000", "GATEWAY_CLIENT_BURST=1000000", "SLA_SWEEP_INTERVAL=1h",
 	}
+	loadEnv = append(loadEnv, profileEnv()...)
 	// Each sub-benchmark runs when BENCH_SECTIONS names one of the
 	// sections it measures (all when it is unset).
 	run := func(name string, sections []int, f func(b *testing.B)) {

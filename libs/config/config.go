@@ -36,6 +36,11 @@ type Common struct {
 	// ShutdownTimeout bounds graceful shutdown before in-flight RPCs are cut
 	// (SHUTDOWN_TIMEOUT). Default: 15s.
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	// Profiling serves Go's runtime profiles (net/http/pprof) under
+	// /debug/pprof/ on the admin port (ADMIN_PPROF, a boolean). Default:
+	// off. The admin port is not reachable from outside (the network
+	// policies admit only the gateway's public port).
+	Profiling bool `env:"ADMIN_PPROF"`
 }
 
 // Reflection reports whether the service serves gRPC reflection and whether

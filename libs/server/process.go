@@ -94,7 +94,7 @@ func (p *Process) Close() {
 // readiness that pings the database.
 func (p *Process) Server(o Options) *Server {
 	o.Name, o.GRPCAddr, o.AdminAddr, o.Logger = p.name, p.common.GRPCAddr, p.common.AdminAddr, p.Log
-	o.Verifier, o.ShutdownTimeout = p.verifier, p.common.ShutdownTimeout
+	o.Verifier, o.ShutdownTimeout, o.Profiling = p.verifier, p.common.ShutdownTimeout, p.common.Profiling
 	o.Reflection, o.OpenReflection = p.common.Reflection()
 	o.Ready = func(ctx context.Context) error { return p.Pool.Ping(ctx) }
 	return New(o)

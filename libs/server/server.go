@@ -53,6 +53,9 @@ type Options struct {
 	GRPCAddr string
 	// AdminAddr is the admin HTTP listen address; empty disables the admin port.
 	AdminAddr string
+	// Profiling serves net/http/pprof's profiles under /debug/pprof/ on
+	// the admin port.
+	Profiling bool
 	// Listener, when set, is used for gRPC instead of listening on GRPCAddr
 	// (tests pass a bufconn listener).
 	Listener net.Listener

@@ -66,6 +66,7 @@ func TestServerServesHealthReflectionAndAdminThenStops(t *testing.T) {
 	require.Equal(t, http.StatusOK, get(t, admin+"/healthz"))
 	require.Equal(t, http.StatusServiceUnavailable, get(t, admin+"/readyz"), "Ready's error makes the server unready")
 	require.Equal(t, http.StatusOK, get(t, admin+"/metrics"))
+	require.Equal(t, http.StatusNotFound, get(t, admin+"/debug/pprof/"), "profiles only when asked for")
 	body := getBody(t, admin+"/metrics")
 	require.Contains(t, body, `trustengine_grpc_server_handled_total{grpc_code="OK",grpc_method="/grpc.health.v1.Health/Check"}`)
 
@@ -76,6 +77,22 @@ func TestServerServesHealthReflectionAndAdminThenStops(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after cancel")
 	}
+}
+
+func TestTheAdminPortServesProfilesWhenAskedTo(t *testing.T) {
+	t.Parallel()
+	srv := server.New(server.Options{Name: "test", GRPCAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
+		Verifier: auth.NewHS256Verifier([]byte("s")), Profiling: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	require.NoError(t, srv.Listen(ctx))
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	admin := "http://" + srv.AdminAddr().String()
+	require.Contains(t, getBody(t, admin+"/debug/pprof/"), "goroutine")
+	require.Contains(t, getBody(t, admin+"/debug/pprof/goroutine?debug=1"), "goroutine profile")
+	cancel()
+	require.NoError(t, <-done)
 }
 
 func get(t *testing.T, url string) int {
