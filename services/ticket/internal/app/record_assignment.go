@@ -64,22 +64,21 @@ func (a *App) recordAssignment(ctx context.Context, tx pgx.Tx, as domain.Assignm
 	// arrive in: a routing assignment overtaken by an escalation still
 	// tells it.
 	ward := as.TellsWard(t)
-	if ward {
+	if !as.Supersedes(m.AssignmentID, m.AssignTime) {
+		if !ward {
+			return false, nil
+		}
 		if err := a.store.SetWard(ctx, tx, as.TicketID, as.WardCode); err != nil {
 			return false, err
 		}
 		t.WardCode = as.WardCode
+		return false, a.jobs.WardKnown(ctx, tx, t, uuid.NewString(), a.timestamp())
 	}
-	if !as.Supersedes(m.AssignmentID, m.AssignTime) {
-		if ward {
-			return false, a.jobs.WardKnown(ctx, tx, t, uuid.NewString(), a.timestamp())
-		}
-		return false, nil
+	if ward {
+		t.WardCode = as.WardCode
 	}
-	if err := a.store.SetAssignment(ctx, tx, as); err != nil {
-		return false, err
-	}
-	h, err := a.appendSystem(ctx, tx, t, as.Entry())
+	// The ward, the assignment and the history's sequence in one update.
+	h, err := a.store.SetAssignmentWithHistory(ctx, tx, t, as, ward, a.systemEntry(as.Entry()))
 	if err != nil {
 		return false, err
 	}
@@ -93,9 +92,15 @@ func (a *App) recordAssignment(ctx context.Context, tx pgx.Tx, as domain.Assignm
 // service (actor `system`), under a new event id unless h names one, and
 // returns it as written.
 func (a *App) appendSystem(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry) (domain.HistoryEntry, error) {
+	return a.store.AppendHistory(ctx, tx, t, a.systemEntry(h))
+}
+
+// systemEntry is h as a change made by another service (actor `system`)
+// now, under a new event id unless h names one.
+func (a *App) systemEntry(h domain.HistoryEntry) domain.HistoryEntry {
 	h.Actor, h.CreateTime = domain.ActorSystem, a.timestamp()
 	if h.EventID == "" {
 		h.EventID = uuid.NewString()
 	}
-	return a.store.AppendHistory(ctx, tx, t, h)
+	return h
 }

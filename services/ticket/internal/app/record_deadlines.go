@@ -59,15 +59,12 @@ func (a *App) recordDeadlines(ctx context.Context, tx pgx.Tx, d domain.Deadlines
 	if d.Revision <= m.Revision {
 		return false, nil
 	}
-	if err := a.store.SetDeadlines(ctx, tx, d); err != nil {
-		return false, err
-	}
 	if domain.SameTime(m.Response, d.Response) && domain.SameTime(m.Resolution, d.Resolution) {
-		return true, nil
+		return true, a.store.SetDeadlines(ctx, tx, d)
 	}
 	// Deadlines alone tell no reporter: the notices that carry them are
 	// the SLA warnings and breaches. Routing's queues sort by them.
-	h, err := a.appendSystem(ctx, tx, t, d.Entry())
+	h, err := a.store.SetDeadlinesWithHistory(ctx, tx, t, d, a.systemEntry(d.Entry()))
 	if err != nil {
 		return false, err
 	}
