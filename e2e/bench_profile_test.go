@@ -12,7 +12,7 @@ import (
 )
 
 // profileDir is BENCH_PROFILE: a folder for CPU profiles of the services
-// taken while the create and pipeline sections run (empty: none taken).
+// taken while the pipeline section runs (empty: none taken).
 func profileDir() string { return os.Getenv("BENCH_PROFILE") }
 
 // profileEnv turns on the services' profiles when profiles are wanted.

@@ -1,11 +1,11 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -173,15 +173,17 @@ func (c *Client) InsertTx(ctx context.Context, tx pgx.Tx, jobs ...river.JobArgs)
 		return nil
 	}
 	params := make([]river.InsertManyParams, 0, len(jobs))
-	queues := make([]string, 0, 1)
+	queues := make([]string, 0, len(jobs)) // the waker keeps each once
 	for _, j := range jobs {
-		if o, ok := j.(river.JobArgsWithInsertOpts); ok && o.InsertOpts().MaxAttempts != 0 {
+		var opts river.InsertOpts
+		if o, ok := j.(river.JobArgsWithInsertOpts); ok {
+			opts = o.InsertOpts()
+		}
+		if opts.MaxAttempts != 0 {
 			return fmt.Errorf("queue.InsertTx: %s: %w", j.Kind(), errOwnAttempts)
 		}
 		params = append(params, river.InsertManyParams{Args: j})
-		if q := queueOf(j); !slices.Contains(queues, q) {
-			queues = append(queues, q)
-		}
+		queues = append(queues, cmp.Or(opts.Queue, river.QueueDefault))
 	}
 	if _, err := c.river.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue.InsertTx: %w", err)

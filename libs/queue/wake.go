@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 )
 
 // wakeTimeout bounds one wake-up; a lost one costs only a poll interval.
@@ -86,14 +85,4 @@ func (w *waker) send() {
 		}
 		cancel()
 	}
-}
-
-// queueOf is the queue job goes to.
-func queueOf(job river.JobArgs) string {
-	if o, ok := job.(river.JobArgsWithInsertOpts); ok {
-		if q := o.InsertOpts().Queue; q != "" {
-			return q
-		}
-	}
-	return river.QueueDefault
 }
