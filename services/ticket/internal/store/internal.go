@@ -36,22 +36,6 @@ func (s *Store) LockForService(ctx context.Context, tx pgx.Tx, tenant, id string
 	return t, m, nil
 }
 
-// SetAssignment mirrors routing's assignment a onto its ticket; an
-// escalation also sets when and why the ticket was escalated and raises
-// its level.
-func (s *Store) SetAssignment(ctx context.Context, tx pgx.Tx, a domain.Assignment) error {
-	if _, err := tx.Exec(ctx, `UPDATE ticket.tickets SET assignment_id = $2, assign_time = $3,
-			assigned_team_id = $4, assigned_team_name = $5, assigned_person_id = $6, assignment_reason = $7,
-			escalated_at = CASE WHEN $8 THEN $3 ELSE escalated_at END,
-			escalation_reason = CASE WHEN $8 THEN $7 ELSE escalation_reason END,
-			escalation_level = CASE WHEN $8 THEN greatest(escalation_level, $9) ELSE escalation_level END
-		WHERE id = $1`, a.TicketID, a.AssignmentID, a.AssignTime, a.TeamID, a.TeamName, a.PersonID, a.Reason,
-		a.IsEscalation(), a.EscalationLevel); err != nil {
-		return fmt.Errorf("store.SetAssignment: %w", err)
-	}
-	return nil
-}
-
 // SetWard records the ward ticket id was created in, unless it has one:
 // the first ward routing tells is kept when the wards are redrawn.
 func (s *Store) SetWard(ctx context.Context, tx pgx.Tx, id, ward string) error {
@@ -86,9 +70,11 @@ func (s *Store) SetDeadlinesWithHistory(ctx context.Context, tx pgx.Tx, t domain
 	return h, s.InsertHistory(ctx, tx, t, h)
 }
 
-// SetAssignmentWithHistory is SetWard (when ward), SetAssignment of a and
-// AppendHistory of h on t in one update of the ticket's row (see
-// SetDeadlinesWithHistory).
+// SetAssignmentWithHistory mirrors routing's assignment a onto its ticket
+// t (an escalation also sets when and why the ticket was escalated and
+// raises its level), records the ward when ward and t has none (as
+// SetWard), and appends h to t's history (as AppendHistory), all in one
+// update of the ticket's row (see SetDeadlinesWithHistory).
 func (s *Store) SetAssignmentWithHistory(ctx context.Context, tx pgx.Tx, t domain.Ticket, a domain.Assignment, ward bool,
 	h domain.HistoryEntry) (domain.HistoryEntry, error) {
 	if err := tx.QueryRow(ctx, `UPDATE ticket.tickets SET assignment_id = $2, assign_time = $3,

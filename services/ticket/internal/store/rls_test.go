@@ -107,9 +107,11 @@ func TestAnInternalJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t 
 	})
 	t.Run("a CPT job cannot write JHB's rows", func(t *testing.T) {
 		tk := jhb[1]
-		require.NoError(t, run(serviceJob("CPT"), func(tx pgx.Tx) error {
-			return st.SetAssignment(t.Context(), tx, domain.Assignment{TicketID: tk.ID, AssignmentID: "forged", Reason: "manual_override",
-				AssignTime: time.Now()})
+		require.Error(t, run(serviceJob("CPT"), func(tx pgx.Tx) error {
+			_, err := st.SetAssignmentWithHistory(t.Context(), tx, tk, domain.Assignment{TicketID: tk.ID, AssignmentID: "forged",
+				Reason: "manual_override", AssignTime: time.Now(), WardCode: "W1"}, true,
+				domain.HistoryEntry{Kind: domain.HistoryAssigned, Actor: domain.ActorSystem, EventID: uuid.NewString(), CreateTime: time.Now()})
+			return err
 		}), "an update by id alone matches no row of another tenant")
 		var assignment string
 		require.NoError(t, pool.QueryRow(t.Context(), `SELECT assignment_id FROM ticket.tickets WHERE id = $1`, tk.ID).Scan(&assignment))
