@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,8 +37,10 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 		commitRate, cpuRate := before.ratesSince(idle)
 		start := time.Now()
 		profiled := func() {}
+		var statements func() statementProfile
 		if run == 0 {
 			profiled = s.profileDuring(b, "pipeline", 30, "ticket", "routing", "sla-0", "notify-0")
+			statements, _ = s.startStatementProfile(b)
 		}
 		took, _, err := loadRun(n, 16, grpcCreates(tc))
 		if err != nil {
@@ -47,6 +50,9 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 		all := done.Sub(start)
 		after := s.usage(b)
 		profiled()
+		if statements != nil {
+			reportStatements(b, r, statements(), n)
+		}
 		secs := after.at.Sub(before.at).Seconds()
 		commits = append(commits, (float64(after.commits-before.commits)-commitRate*secs)/float64(n))
 		cpu = append(cpu, ((after.cpu-before.cpu).Seconds()-cpuRate*secs)*1000/float64(n))
@@ -74,7 +80,7 @@ func benchPipeline(b *testing.B, s *suite, r *benchReport) {
 		r.goal("4: pipeline drain rate / isolated create rate (section 1, 16 clients)", drain/isolated, true, 0.7)
 	}
 	r.goal("4: pipeline drain rate, tickets/s end to end", drain, true, 1000)
-	r.note("Pipeline: %d tickets per run, %d runs; done means the ticket shows its team and both SLA deadlines (polled every 100 ms).", n, runs)
+	r.note("Pipeline: %d tickets per run, %d runs; done means the ticket shows its team and both SLA deadlines (polled every 250 ms).", n, runs)
 }
 
 // usage is what the suite had committed and spent at a time.
@@ -128,4 +134,26 @@ func (s *suite) serviceCPU() time.Duration {
 		}
 	}
 	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
+// reportStatements adds the first pipeline run's statement profile to the
+// report: the database's statements and execution time per ticket, the
+// five costliest statements in a note, and the whole table in
+// pipeline-statements.md beside the report.
+func reportStatements(b *testing.B, r *benchReport, p statementProfile, n int) {
+	r.add("4 pipeline", "statements per ticket in the suite's database (pg_stat_statements, first run; COMMIT counts as one)", "statements", spreadOf([]float64{float64(p.Calls) / float64(n)}))
+	r.add("4 pipeline", "statement execution time per ticket (pg_stat_statements, first run; commit flushes included)", "ms", spreadOf([]float64{p.TotalMS / float64(n)}))
+	path, err := writeStatementProfile("pipeline", p, fmt.Sprintf("Statements of the first pipeline run (%d tickets), costliest first.", n))
+	if err != nil {
+		b.Fatalf("statements: %v", err)
+	}
+	var top []string
+	for _, row := range p.Rows[:min(5, len(p.Rows))] {
+		q := row.Query
+		if len(q) > 90 {
+			q = q[:90] + "…"
+		}
+		top = append(top, fmt.Sprintf("%.1f%% `%s` (%d calls, %.2f ms mean)", 100*row.TotalMS/p.TotalMS, q, row.Calls, row.MeanMS))
+	}
+	r.note("Pipeline statements (pg_stat_statements over the first run, %s): %s.", filepath.Base(path), strings.Join(top, "; "))
 }

@@ -12,7 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-postgis.sh
+# The pipeline section's statement profile needs pg_stat_statements loaded.
+PG_STAT_STATEMENTS=1 bash scripts/ensure-postgis.sh
 # The console section loads the built console in Debian's chromium: build
 # it before the gateway binary that embeds it.
 make -s console

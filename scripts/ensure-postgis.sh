@@ -52,6 +52,27 @@ if [ "$have_conns" -lt "$want_conns" ]; then
   pg_ready || { echo "ensure-postgis: PostgreSQL did not come back after the restart" >&2; exit 1; }
 fi
 
+# make bench profiles the statements of its pipeline section with
+# pg_stat_statements, which has to be loaded when the server starts: with
+# PG_STAT_STATEMENTS=1 it is added to shared_preload_libraries once (a
+# restart). The tests do not need it.
+if [ "${PG_STAT_STATEMENTS:-0}" = 1 ]; then
+  have_libs=$(psql -tA -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -c 'show shared_preload_libraries')
+  case ",${have_libs// /}," in
+    *,pg_stat_statements,*) ;;
+    *)
+      want_libs=pg_stat_statements
+      [ -n "$have_libs" ] && want_libs="${have_libs},pg_stat_statements"
+      echo "ensure-postgis: loading pg_stat_statements (restarts PostgreSQL ${major})" >&2
+      psql -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+        -c "ALTER SYSTEM SET shared_preload_libraries = '${want_libs}'" >/dev/null
+      as_root pg_ctlcluster --skip-systemctl-redirect "${major}" main restart
+      for _ in $(seq 1 30); do pg_ready && break; sleep 1; done
+      pg_ready || { echo "ensure-postgis: PostgreSQL did not come back after the restart" >&2; exit 1; }
+      ;;
+  esac
+fi
+
 # The services create the extension themselves; creating it once here
 # checks that it really loads.
 PGOPTIONS='-c client_min_messages=warning' psql -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d postgres -v ON_ERROR_STOP=1 \
