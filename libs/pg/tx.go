@@ -72,6 +72,13 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx)
 	if err = fn(htx); err != nil {
 		return err
 	}
+	// What fn left for the end goes out now, in the order it was first
+	// left; a flush may leave more (it runs too).
+	for i := 0; i < len(htx.beforeCommit); i++ {
+		if err = htx.beforeCommit[i](ctx); err != nil {
+			return err
+		}
+	}
 	if err = tx.Commit(ctx); err != nil {
 		if errors.Is(err, pgx.ErrTxClosed) {
 			return fmt.Errorf("commit: fn closed the transaction: %w", err)
@@ -88,7 +95,35 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx)
 // what is to happen once it has committed (AfterCommit).
 type hookedTx struct {
 	pgx.Tx
-	afterCommit []func()
+	afterCommit  []func()
+	beforeCommit []func(context.Context) error
+	deferred     map[any]any
+}
+
+// Deferred returns the work tx keeps under key to be done right before it
+// commits, and true; the first call for key makes a zero T and arranges
+// for flush to be called with it, in tx, once fn has returned nil and
+// before the COMMIT. An error from flush fails the transaction as an
+// error of fn would. It lets many statements of one transaction become
+// one round trip (the jobs a batch consumer inserts for each of its items,
+// say) without changing its callers. It reports false (and nil) when tx
+// is not a transaction InTx handed out (a savepoint, or one begun
+// elsewhere): the caller must then do the work at once.
+func Deferred[T any](tx pgx.Tx, key any, flush func(ctx context.Context, tx pgx.Tx, work *T) error) (*T, bool) {
+	h, ok := tx.(*hookedTx)
+	if !ok {
+		return nil, false
+	}
+	if w, ok := h.deferred[key]; ok {
+		return w.(*T), true
+	}
+	w := new(T)
+	if h.deferred == nil {
+		h.deferred = map[any]any{}
+	}
+	h.deferred[key] = w
+	h.beforeCommit = append(h.beforeCommit, func(ctx context.Context) error { return flush(ctx, h.Tx, w) })
+	return w, true
 }
 
 // AfterCommit arranges for f to run once tx has committed, in the

@@ -196,3 +196,74 @@ func TestAfterCommitRunsOnlyOnceTheTransactionCommitted(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ran, 1)
 }
+
+// deferredNames is the work TestDeferredWorkRunsOnceBeforeTheCommit leaves
+// for the end of its transactions.
+type deferredNames struct{ names []string }
+
+func TestDeferredWorkRunsOnceBeforeTheCommit(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ctx := context.Background()
+	flushes := 0
+	flush := func(ctx context.Context, tx pgx.Tx, w *deferredNames) error {
+		flushes++
+		for _, n := range w.names {
+			if _, err := tx.Exec(ctx, `INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', $1)`, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	count := func(name string) (n int) {
+		require.NoError(t, db.QueryRow(ctx, `SELECT count(*) FROM rlstest.items WHERE name = $1`, name).Scan(&n))
+		return n
+	}
+	err := pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		for _, n := range []string{"left-1", "left-2"} {
+			w, ok := pg.Deferred(tx, "names", flush)
+			require.True(t, ok)
+			w.names = append(w.names, n)
+		}
+		var seen int
+		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM rlstest.items WHERE name LIKE 'left-%'`).Scan(&seen))
+		require.Zero(t, seen, "the work waits for the end of the transaction")
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, 1, flushes, "one flush for one key, however often it was asked for")
+	require.Equal(t, 1, count("left-1"))
+	require.Equal(t, 1, count("left-2"))
+
+	// A failing flush fails the transaction and undoes it; a rolled-back
+	// transaction's work never goes out.
+	err = pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', 'before-flush')`); err != nil {
+			return err
+		}
+		w, _ := pg.Deferred(tx, "names", flush)
+		w.names = append(w.names, "") // items_name_not_blank refuses it
+		return nil
+	})
+	require.Error(t, err)
+	require.True(t, pg.IsCheckViolation(err), "the flush's error is the transaction's: %v", err)
+	require.Zero(t, count("before-flush"))
+	err = pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		w, _ := pg.Deferred(tx, "names", flush)
+		w.names = append(w.names, "rolled-back")
+		return errors.New("no")
+	})
+	require.Error(t, err)
+	require.Zero(t, count("rolled-back"))
+	flushes = 0
+	err = pg.InTx(ctx, db, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		sp, err := tx.Begin(ctx)
+		require.NoError(t, err)
+		w, ok := pg.Deferred(sp, "names", flush)
+		require.False(t, ok, "a savepoint cannot defer work")
+		require.Nil(t, w)
+		return sp.Commit(ctx)
+	})
+	require.NoError(t, err)
+	require.Zero(t, flushes)
+}

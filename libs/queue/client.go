@@ -167,7 +167,9 @@ func (quietDriver) SupportsListenNotify() bool { return false }
 // errOwnAttempts refuses jobs that would escape the retry policy.
 var errOwnAttempts = errors.New("a job may not set its own MaxAttempts: the queue's retry policy governs every job")
 
-// InsertTx records jobs in tx, so they exist exactly when tx commits.
+// InsertTx records jobs in tx, so they exist exactly when tx commits; in a
+// transaction of pg.InTx they are inserted right before the commit, with
+// every other job it records.
 func (c *Client) InsertTx(ctx context.Context, tx pgx.Tx, jobs ...river.JobArgs) error {
 	if len(jobs) == 0 {
 		return nil
@@ -185,11 +187,32 @@ func (c *Client) InsertTx(ctx context.Context, tx pgx.Tx, jobs ...river.JobArgs)
 		params = append(params, river.InsertManyParams{Args: j})
 		queues = append(queues, cmp.Or(opts.Queue, river.QueueDefault))
 	}
+	// In a transaction of pg.InTx the jobs of every InsertTx go out
+	// together, in one insert right before the commit: a consumer that
+	// records jobs for each item of a batch pays one round trip for them,
+	// not one per item. They exist exactly when the transaction commits
+	// either way.
+	if pending, ok := pg.Deferred(tx, c, c.flush); ok {
+		pending.params = append(pending.params, params...)
+		pg.AfterCommit(tx, func() { c.waker.wake(queues) })
+		return nil
+	}
+	// Elsewhere (a savepoint, a transaction begun outside pg.InTx) they go
+	// in at once, and the workers' poll finds them.
 	if _, err := c.river.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue.InsertTx: %w", err)
 	}
-	// Outside a transaction of pg.InTx the workers' poll finds the jobs.
-	pg.AfterCommit(tx, func() { c.waker.wake(queues) })
+	return nil
+}
+
+// pendingJobs are the jobs a transaction of pg.InTx has recorded so far.
+type pendingJobs struct{ params []river.InsertManyParams }
+
+// flush inserts the jobs of a transaction, right before its commit.
+func (c *Client) flush(ctx context.Context, tx pgx.Tx, p *pendingJobs) error {
+	if _, err := c.river.InsertManyTx(ctx, tx, p.params); err != nil {
+		return fmt.Errorf("queue.InsertTx: %w", err)
+	}
 	return nil
 }
 

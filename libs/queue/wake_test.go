@@ -85,3 +85,45 @@ func TestACommitWakesTheWorkersOfAnotherProcessBeforeTheirPoll(t *testing.T) {
 		t.Fatal("the woken job was not worked")
 	}
 }
+
+func TestTheJobsOfOneTransactionGoInTogetherAtItsCommit(t *testing.T) {
+	t.Parallel()
+	pool := newQueueDB(t)
+	ctx := context.Background()
+	inserter, err := queue.New(queue.Options{Pool: pool, Schema: "svc"})
+	require.NoError(t, err)
+	count := func(q interface {
+		QueryRow(context.Context, string, ...any) pgx.Row
+	}) (n int) {
+		require.NoError(t, q.QueryRow(ctx, `SELECT count(*) FROM svc.river_job WHERE kind = 'test.wake'`).Scan(&n))
+		return n
+	}
+	err = pg.InTx(ctx, pool, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		for i := range 3 {
+			require.NoError(t, inserter.InsertTx(ctx, tx, wakeArgs{N: i}))
+		}
+		require.Zero(t, count(tx), "the jobs wait for the commit")
+		// Jobs inserted in a savepoint go in at once, and with it.
+		sp, err := tx.Begin(ctx)
+		require.NoError(t, err)
+		require.NoError(t, inserter.InsertTx(ctx, sp, wakeArgs{N: 9}))
+		require.Equal(t, 1, count(sp))
+		require.NoError(t, sp.Rollback(ctx))
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, 3, count(pool), "the three jobs recorded before the commit, not the rolled-back savepoint's")
+	rows, err := pool.Query(ctx, `SELECT (args->>'N')::int FROM svc.river_job WHERE kind = 'test.wake' ORDER BY id`)
+	require.NoError(t, err)
+	ns, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	require.NoError(t, err)
+	require.Equal(t, []int{0, 1, 2}, ns, "in the order they were recorded")
+
+	// A transaction that fails leaves none.
+	err = pg.InTx(ctx, pool, pg.Scope{Tenant: "CPT"}, func(tx pgx.Tx) error {
+		require.NoError(t, inserter.InsertTx(ctx, tx, wakeArgs{N: 5}))
+		return context.Canceled
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Equal(t, 3, count(pool))
+}
