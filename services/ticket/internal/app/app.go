@@ -104,3 +104,14 @@ func byTicket(n int, id func(int) string) []int {
 	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(id(x), id(y)) })
 	return order
 }
+
+// ticketIDs are the ids id gives for the indexes in order, each once.
+func ticketIDs(order []int, id func(int) string) []string {
+	ids := make([]string, 0, len(order))
+	for _, i := range order {
+		if len(ids) == 0 || ids[len(ids)-1] != id(i) {
+			ids = append(ids, id(i))
+		}
+	}
+	return ids
+}

@@ -17,12 +17,15 @@ func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, er
 	if err != nil {
 		return false, err
 	}
-	applied := false
+	var applied []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		applied, err = a.recordDeadlines(ctx, tx, d)
+		applied, err = a.recordDeadlines(ctx, tx, d.Tenant, []*domain.Deadlines{&d})
 		return err
 	})
-	return applied, wrap("RecordDeadlines", err)
+	if err != nil {
+		return false, wrap("RecordDeadlines", err)
+	}
+	return applied[0], nil
 }
 
 // BatchRecordDeadlines is RecordDeadlines for many tickets of the caller's
@@ -34,15 +37,10 @@ func (a *App) BatchRecordDeadlines(ctx context.Context, b access.Batch[*domain.D
 	if err != nil {
 		return nil, err
 	}
-	applied := make([]bool, len(b.Items))
-	order := byTicket(len(b.Items), func(i int) string { return b.Items[i].TicketID })
+	var applied []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		for _, i := range order {
-			if applied[i], err = a.recordDeadlines(ctx, tx, *b.Items[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+		applied, err = a.recordDeadlines(ctx, tx, b.Tenant, b.Items)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("BatchRecordDeadlines", err)
@@ -50,24 +48,40 @@ func (a *App) BatchRecordDeadlines(ctx context.Context, b access.Batch[*domain.D
 	return applied, nil
 }
 
-// recordDeadlines applies d in tx.
-func (a *App) recordDeadlines(ctx context.Context, tx pgx.Tx, d domain.Deadlines) (bool, error) {
-	t, m, err := a.store.LockForService(ctx, tx, d.Tenant, d.TicketID)
+// recordDeadlines applies items, deadlines of tenant's tickets, in tx, in
+// the order of their tickets and in a few round trips for all of them (as
+// recordAssignments); it reports, per item, whether it applied.
+func (a *App) recordDeadlines(ctx context.Context, tx pgx.Tx, tenant string, items []*domain.Deadlines) ([]bool, error) {
+	order := byTicket(len(items), func(i int) string { return items[i].TicketID })
+	locked, err := a.store.LockManyForService(ctx, tx, tenant, ticketIDs(order, func(i int) string { return items[i].TicketID }))
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	if d.Revision <= m.Revision {
-		return false, nil
+	w := a.store.NewServiceWrites()
+	applied := make([]bool, len(items))
+	for _, i := range order {
+		d := *items[i]
+		l, ok := locked[d.TicketID]
+		if !ok {
+			return nil, domain.ErrTicketNotFound
+		}
+		if d.Revision <= l.Mirror.Revision {
+			continue
+		}
+		applied[i] = true
+		if domain.SameTime(l.Mirror.Response, d.Response) && domain.SameTime(l.Mirror.Resolution, d.Resolution) {
+			w.SetDeadlines(l, d)
+			continue
+		}
+		// Deadlines alone tell no reporter: the notices that carry them
+		// are the SLA warnings and breaches. Routing's queues sort by them.
+		h, err := w.SetDeadlinesWithHistory(l, d, a.systemEntry(d.Entry()))
+		if err != nil {
+			return nil, err
+		}
+		if err := a.jobs.DeadlinesChanged(ctx, tx, l.Ticket, h); err != nil {
+			return nil, err
+		}
 	}
-	if domain.SameTime(m.Response, d.Response) && domain.SameTime(m.Resolution, d.Resolution) {
-		return true, a.store.SetDeadlines(ctx, tx, d)
-	}
-	// Deadlines alone tell no reporter: the notices that carry them are
-	// the SLA warnings and breaches. Routing's queues sort by them.
-	h, err := a.store.SetDeadlinesWithHistory(ctx, tx, t, d, a.systemEntry(d.Entry()))
-	if err != nil {
-		return false, err
-	}
-	t.ResponseDeadline, t.ResolutionDeadline = d.Response, d.Resolution
-	return true, a.jobs.DeadlinesChanged(ctx, tx, t, h)
+	return applied, w.Send(ctx, tx)
 }

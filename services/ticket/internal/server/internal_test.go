@@ -136,6 +136,20 @@ func TestBatchRecordDeadlinesAppliesEachLikeItsOwnCallInOneTransaction(t *testin
 		require.True(t, resolution(a.GetId()).Equal(t0.Add(24*time.Hour)), "the item before the missing ticket rolled back")
 		require.Equal(t, 1, history(a.GetId()))
 	})
+	t.Run("two newer revisions of one ticket in a batch both apply, in turn", func(t *testing.T) {
+		r, err := h.internal.BatchRecordDeadlines(svc, &ticketv1.BatchRecordDeadlinesRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordDeadlinesRequest{deadlines(a.GetId(), 7, 30), deadlines(a.GetId(), 8, 36), deadlines(a.GetId(), 8, 36)}})
+		require.NoError(t, err)
+		var applied []bool
+		for _, x := range r.GetResponses() {
+			applied = append(applied, x.GetApplied())
+		}
+		require.Equal(t, []bool{true, true, false}, applied)
+		require.True(t, resolution(a.GetId()).Equal(t0.Add(36*time.Hour)))
+		require.Equal(t, 3, history(a.GetId()))
+		require.Equal(t, 0, h.count(t, `SELECT count(*) FROM (SELECT sequence FROM ticket.history WHERE ticket_id = $1
+			GROUP BY sequence HAVING count(*) > 1) d`, a.GetId()), "each entry has its own sequence")
+	})
 	t.Run("an item of another tenant is refused by its field", func(t *testing.T) {
 		other := deadlines(a.GetId(), 6, 24)
 		other.Tenant = "JHB"
@@ -192,6 +206,24 @@ func TestBatchRecordAssignmentsAppliesEachLikeItsOwnCallInOneTransaction(t *test
 		requireCode(t, err, codes.NotFound)
 		require.Equal(t, "team-a1", team(a.GetId()), "the item before the missing ticket rolled back")
 		require.Equal(t, 1, entries(a.GetId()))
+	})
+	t.Run("two newer assignments of one ticket in a batch both apply, in turn", func(t *testing.T) {
+		r, err := h.internal.BatchRecordAssignments(svc, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
+			Requests: []*ticketv1.RecordAssignmentRequest{assignment(a.GetId(), "a7", t0.Add(3*time.Hour)),
+				assignment(a.GetId(), "a6", t0.Add(2*time.Hour)), assignment(a.GetId(), "a8", t0.Add(4*time.Hour))}})
+		require.NoError(t, err)
+		var applied []bool
+		for _, x := range r.GetResponses() {
+			applied = append(applied, x.GetApplied())
+		}
+		require.Equal(t, []bool{true, false, true}, applied, "a6 is older than a7, which the batch recorded before it")
+		require.Equal(t, "team-a8", team(a.GetId()))
+		require.Equal(t, 3, entries(a.GetId()))
+		require.Equal(t, 0, h.count(t, `SELECT count(*) FROM (SELECT sequence FROM ticket.history WHERE ticket_id = $1
+			GROUP BY sequence HAVING count(*) > 1) d`, a.GetId()), "each entry has its own sequence")
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.tickets t WHERE id = $1
+			AND history_seq = (SELECT max(sequence) FROM ticket.history WHERE ticket_id = t.id)`, a.GetId()),
+			"the ticket's sequence is its last entry's")
 	})
 	t.Run("bad items are refused by field", func(t *testing.T) {
 		bad := assignment(a.GetId(), "a4", t0.Add(time.Hour))

@@ -108,10 +108,16 @@ func TestAnInternalJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t 
 	t.Run("a CPT job cannot write JHB's rows", func(t *testing.T) {
 		tk := jhb[1]
 		require.Error(t, run(serviceJob("CPT"), func(tx pgx.Tx) error {
-			_, err := st.SetAssignmentWithHistory(t.Context(), tx, tk, domain.Assignment{TicketID: tk.ID, AssignmentID: "forged",
+			// As a consumer that forgot the lock would: the writes by id
+			// alone of a ticket it never locked.
+			w := st.NewServiceWrites()
+			_, err := w.SetAssignmentWithHistory(&store.Locked{Ticket: tk}, domain.Assignment{TicketID: tk.ID, AssignmentID: "forged",
 				Reason: "manual_override", AssignTime: time.Now(), WardCode: "W1"}, true,
 				domain.HistoryEntry{Kind: domain.HistoryAssigned, Actor: domain.ActorSystem, EventID: uuid.NewString(), CreateTime: time.Now()})
-			return err
+			if err != nil {
+				return err
+			}
+			return w.Send(t.Context(), tx)
 		}), "an update by id alone matches no row of another tenant")
 		var assignment string
 		require.NoError(t, pool.QueryRow(t.Context(), `SELECT assignment_id FROM ticket.tickets WHERE id = $1`, tk.ID).Scan(&assignment))
