@@ -18,6 +18,11 @@ type Config struct {
 	// SweepBatch is how many due clocks one sweep transaction handles
 	// (SLA_SWEEP_BATCH). Default: 1000.
 	SweepBatch int `env:"SLA_SWEEP_BATCH" envDefault:"1000"`
+	// ReportFoldInterval is how often the changes of the report cells that
+	// clock events recorded are added to the cells
+	// (SLA_REPORT_FOLD_INTERVAL). Reports count the changes not yet added,
+	// so it bounds how much they read, not how late they are. Default: 1s.
+	ReportFoldInterval time.Duration `env:"SLA_REPORT_FOLD_INTERVAL" envDefault:"1s"`
 	// RoutingAddr is the routing service's gRPC address (ROUTING_ADDR).
 	// Default: empty, which leaves escalation jobs queued for a replica
 	// that has it.
@@ -42,8 +47,8 @@ func loadConfig() (Config, error) {
 	if c.Auth, err = c.Auth.ForService(); err != nil {
 		return Config{}, err
 	}
-	if c.SweepInterval <= 0 || c.SweepBatch <= 0 {
-		return Config{}, fmt.Errorf("sla: SLA_SWEEP_INTERVAL and SLA_SWEEP_BATCH must be positive")
+	if c.SweepInterval <= 0 || c.SweepBatch <= 0 || c.ReportFoldInterval <= 0 {
+		return Config{}, fmt.Errorf("sla: SLA_SWEEP_INTERVAL, SLA_SWEEP_BATCH and SLA_REPORT_FOLD_INTERVAL must be positive")
 	}
 	return c, nil
 }

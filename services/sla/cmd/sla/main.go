@@ -53,8 +53,9 @@ func serve(ctx context.Context) error {
 	a = app.New(proc.Pool, outbox.NewEnqueuer(jobs), cfg.SweepBatch)
 
 	srv := proc.Server(server.Options{
-		Queue:      jobs,
-		Background: []func(context.Context) error{a.SweepEvery(proc.Log, cfg.SweepInterval)},
+		Queue: jobs,
+		Background: []func(context.Context) error{a.SweepEvery(proc.Log, cfg.SweepInterval),
+			a.FoldReportsEvery(proc.Log, cfg.ReportFoldInterval)},
 	})
 	slaserver.New(a).Register(srv.GRPC())
 	proc.Log.InfoContext(ctx, "sla starting", "sweep_interval", cfg.SweepInterval.String(),

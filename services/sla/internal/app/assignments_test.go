@@ -97,6 +97,8 @@ func TestAnAssignmentMovesTheTicketInTheReportsInItsOwnOrder(t *testing.T) {
 
 	// The daily and monthly cells moved in step: the old team's cells are
 	// empty and the municipality's totals count each ticket once.
+	_, err = f.app.FoldReports(t.Context())
+	require.NoError(t, err)
 	require.Equal(t, 0, f.count(t, `SELECT coalesce(sum(tickets), 0) FROM sla.report_daily WHERE team_id = $1`, teamA))
 	require.Equal(t, 2, f.count(t, `SELECT sum(tickets) FROM sla.report_daily WHERE tenant = 'CPT'`))
 	require.Equal(t, 2, f.count(t, `SELECT sum(tickets) FROM sla.report_daily_totals WHERE tenant = 'CPT'`))

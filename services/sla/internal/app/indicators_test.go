@@ -178,6 +178,29 @@ func TestTheDailyCellsAlwaysEqualARecountOfTheTicketRows(t *testing.T) {
 	}
 	want := scan(recount)
 	require.Equal(t, int64(13), want[0], "every ticket of the history has its row")
+	// The cells move by deltas that a fold adds to them; the reports read
+	// the same figures before and after it.
+	require.Equal(t, want, scan(sums+"report_deltas"), "before the fold every change waits as a delta")
+	require.Equal(t, [9]int64{}, scan(`SELECT coalesce(sum(tickets), 0), 0, 0, 0, 0, 0, 0, 0, coalesce(sum(resolved), 0) FROM sla.report_daily`))
+	// One read of each kind of cells: the totals (by category), the
+	// month's (by ward) and the day's (by day and ward).
+	reports := func() (out [][]app.ComplianceRow) {
+		for _, period := range []string{"2026-09", "2026-10"} {
+			for _, dims := range [][]domain.Dimension{{domain.DimCategory}, {domain.DimWard}, {domain.DimDay, domain.DimWard}} {
+				rows, _, err := f.app.GetComplianceReport(agent, app.ReportQuery{Tenant: "CPT", Period: period, GroupBy: dims})
+				require.NoError(t, err)
+				out = append(out, rows)
+			}
+		}
+		return out
+	}
+	before := reports()
+	require.NotEmpty(t, before[0])
+	folded, err := f.app.FoldReports(t.Context())
+	require.NoError(t, err)
+	require.Positive(t, folded)
+	require.Zero(t, f.count(t, `SELECT count(*) FROM sla.report_deltas`), "the fold leaves no delta")
+	require.Equal(t, before, reports(), "the reports read the same after the fold")
 	require.Equal(t, want, scan(sums+"report_daily"))
 	require.Equal(t, want, scan(sums+"report_daily_totals"))
 	require.Equal(t, want, scan(sums+"report_monthly"))

@@ -39,6 +39,15 @@ type clients struct {
 	pub      slav1.SlaServiceClient
 	internal slav1.SlaInternalServiceClient
 	pool     *pgxpool.Pool
+	app      *app.App
+}
+
+// fold adds the report deltas recorded so far to the report cells, as the
+// service's loop does every SLA_REPORT_FOLD_INTERVAL.
+func (c clients) fold(t *testing.T) {
+	t.Helper()
+	_, err := c.app.FoldReports(context.Background())
+	require.NoError(t, err)
 }
 
 func newClients(t *testing.T) clients {
@@ -48,7 +57,7 @@ func newClients(t *testing.T) clients {
 	require.NoError(t, err)
 	a := app.New(pool, outbox.NewEnqueuer(jobs), 100)
 	conn := servertest.Bufconn(t, server.New(a).Register)
-	return clients{pub: slav1.NewSlaServiceClient(conn), internal: slav1.NewSlaInternalServiceClient(conn), pool: pool}
+	return clients{pub: slav1.NewSlaServiceClient(conn), internal: slav1.NewSlaInternalServiceClient(conn), pool: pool, app: a}
 }
 
 func as(t *testing.T, tenant string, roles ...string) context.Context {
@@ -368,6 +377,7 @@ func TestBatchRecordTicketEventsAppliesEachLikeItsOwnCallInOneTransaction(t *tes
 	require.Equal(t, 6, count(`SELECT count(*) FROM sla.clocks WHERE ticket_id = ANY($1)`, []string{a, b, r}), "two clocks per ticket")
 	require.Equal(t, 1, count(`SELECT count(*) FROM sla.tickets WHERE ticket_id = $1 AND status = 'in_progress'`, a))
 	// The report cells moved once per cell, by every ticket's change.
+	c.fold(t)
 	require.Equal(t, 3, count(`SELECT sum(tickets) FROM sla.report_daily_totals WHERE tenant = 'CPT'`))
 	require.Equal(t, 2, count(`SELECT sum(tickets) FROM sla.report_daily_totals WHERE tenant = 'CPT' AND category = 'water'`))
 	require.Equal(t, 1, count(`SELECT sum(responded) FROM sla.report_daily_totals WHERE tenant = 'CPT'`))

@@ -98,25 +98,28 @@ func derefAll(ps []any) []any {
 	return out
 }
 
-// dailyTable is the table of cells q reads: the totals without ward and
-// team when q groups by neither; else the month's cells when q covers
-// whole months (every period a report names does) and does not group by
-// day, a few thousand rows a year where report_daily holds nearly a cell
-// per ticket; else the day's cells.
-func (q ReportQuery) dailyTable() string {
+// cells is what q reads: the table of cells it needs with the deltas not
+// yet folded into it (store.FoldReportDeltas), as the table's rows. The
+// table is the totals without ward and team when q groups by neither;
+// else the month's cells when q covers whole months (every period a report
+// names does) and does not group by day, a few thousand rows a year where
+// report_daily holds nearly a cell per ticket; else the day's cells.
+func (q ReportQuery) cells() string {
 	wardOrTeam, byDay := false, false
 	for _, d := range q.Dims {
 		wardOrTeam = wardOrTeam || d == domain.DimWard || d == domain.DimTeam
 		byDay = byDay || d == domain.DimDay
 	}
+	table, keys, deltaKeys := "report_daily", "tenant, day, category, ward_code, team_id, priority",
+		"tenant, day, category, ward_code, team_id, priority"
 	switch {
 	case !wardOrTeam:
-		return "report_daily_totals"
+		table, keys, deltaKeys = "report_daily_totals", "tenant, day, category, priority", "tenant, day, category, priority"
 	case !byDay && q.Start.Equal(domain.MonthOf(q.Start).Start) && q.End.Equal(domain.MonthOf(q.End).Start):
-		return "report_monthly"
-	default:
-		return "report_daily"
+		table, deltaKeys = "report_monthly", "tenant, date_trunc('month', day)::date, category, ward_code, team_id, priority"
 	}
+	return `(SELECT ` + keys + `, ` + counters + ` FROM sla.` + table + `
+		UNION ALL SELECT ` + deltaKeys + `, ` + counters + ` FROM sla.report_deltas) cells`
 }
 
 // DailySums sums the daily cells of q per group: a read of the cells of
@@ -127,7 +130,7 @@ func DailySums(ctx context.Context, tx pgx.Tx, q ReportQuery) ([]GroupCounts, er
 			sum(response_met), sum(response_breached), sum(response_pending), sum(resolved), sum(resolution_met),
 			sum(resolution_breached), sum(resolution_pending), sum(open), sum(response_wall_us), sum(response_business_us),
 			sum(resolution_wall_us), sum(resolution_business_us)
-		FROM sla.`+q.dailyTable()+` WHERE `+q.where()+`
+		FROM `+q.cells()+` WHERE `+q.where()+`
 		GROUP BY `+dims+` HAVING sum(tickets) > 0 ORDER BY `+dims+` LIMIT $6 OFFSET $7`, q.args()...)
 	if err != nil {
 		return nil, wrap("store.DailySums", err)

@@ -63,29 +63,92 @@ func SaveReportTicket(ctx context.Context, tx pgx.Tx, r domain.ReportTicket, del
 	if err != nil {
 		return wrap("store.SaveReportTicket", err)
 	}
-	for _, d := range deltas {
-		if err := applyDelta(ctx, tx, d); err != nil {
-			return wrap("store.SaveReportTicket", err)
-		}
+	if err := ApplyDeltas(ctx, tx, deltas); err != nil {
+		return wrap("store.SaveReportTicket", err)
 	}
 	return nil
 }
 
 // ApplyDeltas moves the cells of ds (CellChanges.Deltas: one per cell, in
-// the order of their keys).
+// the order of their keys): each is appended to report_deltas, all in one
+// round trip, and FoldReportDeltas adds them to the cells later. No row is
+// shared with another transaction, so clock events of one day's tickets,
+// which all move the same few cells, apply side by side.
 func ApplyDeltas(ctx context.Context, tx pgx.Tx, ds []domain.Delta) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
 	for _, d := range ds {
-		if err := applyDelta(ctx, tx, d); err != nil {
-			return wrap("store.ApplyDeltas", err)
-		}
+		k, c := d.Key, d.Counts
+		b.Queue(`INSERT INTO sla.report_deltas (tenant, day, category, ward_code, team_id, priority, `+counters+`)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+			k.Tenant, k.Day, k.Category, k.WardCode, k.TeamID, k.Priority, c.Tickets, c.Cancelled, c.Responded,
+			c.Responded24h, c.ResponseMet, c.ResponseBreached, c.ResponsePending, c.Resolved, c.ResolutionMet,
+			c.ResolutionBreached, c.ResolutionPending, c.Open, c.ResponseWallUS, c.ResponseBusinessUS,
+			c.ResolutionWallUS, c.ResolutionBusinessUS)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return wrap("store.ApplyDeltas", err)
 	}
 	return nil
+}
+
+// foldLock is the advisory lock a fold of the report deltas holds: one
+// fold at a time, so that two never update the same cells in turn.
+const foldLock = 0x736c6166 // "slaf"
+
+// FoldReportDeltas adds up to limit of the oldest report deltas to their
+// cells of report_daily, report_monthly and report_daily_totals and
+// removes them, in tx, and returns how many it folded; 0 when another
+// transaction is folding (it takes foldLock or leaves the work to that
+// one). Reads see the same sums before and after: they add the deltas
+// left.
+func FoldReportDeltas(ctx context.Context, tx pgx.Tx, limit int) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `WITH lock AS (SELECT pg_try_advisory_xact_lock($2) AS held),
+		moved AS (
+			DELETE FROM sla.report_deltas WHERE id IN (
+				SELECT id FROM sla.report_deltas WHERE (SELECT held FROM lock) ORDER BY id LIMIT $1)
+			RETURNING *),
+		daily AS (
+			INSERT INTO sla.report_daily AS d (tenant, day, category, ward_code, team_id, priority, `+counters+`)
+			SELECT tenant, day, category, ward_code, team_id, priority, `+sumCounters+` FROM moved
+			GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+			ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET `+addCounters+`),
+		monthly AS (
+			INSERT INTO sla.report_monthly AS d (tenant, day, category, ward_code, team_id, priority, `+counters+`)
+			SELECT tenant, date_trunc('month', day)::date, category, ward_code, team_id, priority, `+sumCounters+`
+			FROM moved GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+			ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET `+addCounters+`),
+		totals AS (
+			INSERT INTO sla.report_daily_totals AS d (tenant, day, category, priority, `+counters+`)
+			SELECT tenant, day, category, priority, `+sumCounters+` FROM moved
+			GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+			ON CONFLICT (tenant, day, category, priority) DO UPDATE SET `+addCounters+`)
+		SELECT count(*) FROM moved`, limit, foldLock).Scan(&n)
+	if err != nil {
+		return 0, wrap("store.FoldReportDeltas", err)
+	}
+	return n, nil
 }
 
 // counters are the summed columns of report_daily and report_daily_totals.
 const counters = `tickets, cancelled, responded, responded_24h, response_met, response_breached, response_pending, resolved,
 	resolution_met, resolution_breached, resolution_pending, open, response_wall_us, response_business_us,
 	resolution_wall_us, resolution_business_us`
+
+// sumCounters is the select list summing every counter.
+var sumCounters = func() string {
+	var b strings.Builder
+	for i, c := range strings.Split(counters, ",") {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "sum(%s)", strings.TrimSpace(c))
+	}
+	return b.String()
+}()
 
 // addCounters is the SET list adding EXCLUDED's counters to the row's.
 var addCounters = func() string {
@@ -99,29 +162,3 @@ var addCounters = func() string {
 	}
 	return b.String()
 }()
-
-// applyDelta adds a delta to its cell of report_daily, to the cell of
-// report_monthly (the month's first day) and to that of
-// report_daily_totals it rolls up into.
-func applyDelta(ctx context.Context, tx pgx.Tx, d domain.Delta) error {
-	k, c := d.Key, d.Counts
-	vals := []any{c.Tickets, c.Cancelled, c.Responded, c.Responded24h, c.ResponseMet, c.ResponseBreached, c.ResponsePending,
-		c.Resolved, c.ResolutionMet, c.ResolutionBreached, c.ResolutionPending, c.Open, c.ResponseWallUS, c.ResponseBusinessUS,
-		c.ResolutionWallUS, c.ResolutionBusinessUS}
-	for _, cell := range []struct {
-		table string
-		day   time.Time
-	}{{"report_daily", k.Day}, {"report_monthly", domain.MonthOf(k.Day).Start}} {
-		if _, err := tx.Exec(ctx, `INSERT INTO sla.`+cell.table+` AS d (tenant, day, category, ward_code, team_id, priority, `+counters+`)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
-			ON CONFLICT (tenant, day, category, ward_code, team_id, priority) DO UPDATE SET `+addCounters,
-			append([]any{k.Tenant, cell.day, k.Category, k.WardCode, k.TeamID, k.Priority}, vals...)...); err != nil {
-			return err
-		}
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO sla.report_daily_totals AS d (tenant, day, category, priority, `+counters+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
-		ON CONFLICT (tenant, day, category, priority) DO UPDATE SET `+addCounters,
-		append([]any{k.Tenant, k.Day, k.Category, k.Priority}, vals...)...)
-	return err
-}
