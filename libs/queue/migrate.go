@@ -16,8 +16,10 @@ import (
 // schema, already created by its goose migrations) and lets pg.AppRole use
 // them, since jobs are inserted inside pg.InTx transactions that run as that
 // role. Replicas starting at once are serialized by an advisory lock.
-// Only River's tables are granted, so a service's own grants (for example an
-// append-only history table) stay as its migrations set them.
+// River's two GIN indexes, of every job's args and metadata, are dropped
+// (nothing lists jobs by their contents). Only River's tables are granted,
+// so a service's own grants (for example an append-only history table)
+// stay as its migrations set them.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	// The lock is held on a connection of its own, outside the pool: waiters
 	// holding pool connections would otherwise starve the migration itself.
@@ -66,6 +68,16 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	for _, g := range grants {
 		if _, err := conn.Exec(ctx, g); err != nil {
 			return fmt.Errorf("queue.Migrate: %s: %w", g, err)
+		}
+	}
+	// River indexes every job's args and metadata with GIN, for listing
+	// jobs by their contents, which nothing here does. A job's row is
+	// written three times (inserted, fetched, completed), each a new
+	// version in every index, and a GIN index takes an entry for each key
+	// and value of the args at each version.
+	for _, idx := range []string{"river_job_args_index", "river_job_metadata_index"} {
+		if _, err := conn.Exec(ctx, fmt.Sprintf(`DROP INDEX IF EXISTS %s.%s`, s, idx)); err != nil {
+			return fmt.Errorf("queue.Migrate: drop %s: %w", idx, err)
 		}
 	}
 	return nil

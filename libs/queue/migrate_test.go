@@ -47,4 +47,13 @@ func TestMigrateLetsTheAppRoleUseRiverTablesOnly(t *testing.T) {
 		return err
 	})
 	require.Error(t, err, "the service's own grants are left as they were")
+
+	var gin []string
+	rows, err := pool.Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = 'svc' AND tablename = 'river_job'
+		AND indexdef LIKE '%USING gin%'`)
+	require.NoError(t, err)
+	gin, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Empty(t, gin, "no job is indexed by its contents")
+	require.NoError(t, queue.Migrate(ctx, pool, "svc"), "migrating again finds them gone")
 }
