@@ -167,6 +167,11 @@ func (s *suite) waitDeliveriesIdle(t *testing.T) {
 		if n := s.countRow(`SELECT count(*) FROM notify.river_job WHERE queue IN (` + queues + `) AND ` + pending); n > 0 {
 			waiting = append(waiting, fmt.Sprintf("notify: %d jobs", n))
 		}
+		// SLA folds its report deltas into the cells every second, apart
+		// from any delivery.
+		if n := s.countRow(`SELECT count(*) FROM sla.report_deltas`); n > 0 {
+			waiting = append(waiting, fmt.Sprintf("sla: %d report deltas to fold", n))
+		}
 		return len(waiting) == 0, strings.Join(waiting, ", ")
 	})
 }
