@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,4 +26,38 @@ func (a *App) RecordTicketStatus(ctx context.Context, r domain.StatusReport) (bo
 		return err
 	})
 	return applied, wrap("RecordTicketStatus", err)
+}
+
+// BatchRecordTicketStatus is RecordTicketStatus for many tickets of the
+// caller's job in one transaction (internal RPC): each is applied as it
+// would be alone, in the order of their tickets (one ticket's in the order
+// of the request), so that concurrent batches lock in one order; it
+// reports, per item, whether it applied.
+func (a *App) BatchRecordTicketStatus(ctx context.Context, b access.Batch[domain.StatusReport]) ([]bool, error) {
+	c, err := access.ForJob(ctx, access.Caller.RequireService, b)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, len(b.Items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(b.Items[x].TicketID, b.Items[y].TicketID) })
+	sorted := make([]domain.StatusReport, len(order))
+	for j, i := range order {
+		sorted[j] = b.Items[i]
+	}
+	var got []bool
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		got, err = a.store.RecordStatuses(ctx, tx, sorted)
+		return err
+	})
+	if err != nil {
+		return nil, wrap("BatchRecordTicketStatus", err)
+	}
+	applied := make([]bool, len(b.Items))
+	for j, i := range order {
+		applied[i] = got[j]
+	}
+	return applied, nil
 }

@@ -200,6 +200,53 @@ func TestTriageQueueAndTicketStatus(t *testing.T) {
 	requireCode(t, err, codes.InvalidArgument, "status")
 }
 
+func TestBatchRecordTicketStatusAppliesEachLikeItsOwnCallInOneTransaction(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.municipality("TST")
+	a := e.route("TST", waste, -29.5, 25.5).GetAssignment().GetTicketId()
+	b := e.route("TST", waste, -29.4, 25.4).GetAssignment().GetTicketId()
+	staff := as(t, "TST", "agent", auth.RoleAgent)
+	status := func(ticket string, st commonv1.TicketStatus, seq int64) *routingv1.RecordTicketStatusRequest {
+		return &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: ticket, Status: st, Sequence: seq}
+	}
+	triage := func() []string {
+		q, err := e.public.ListTriageQueue(staff, &routingv1.ListTriageQueueRequest{})
+		require.NoError(t, err)
+		var ids []string
+		for _, x := range q.GetTickets() {
+			ids = append(ids, x.GetTicketId())
+		}
+		return ids
+	}
+	closed, progress := commonv1.TicketStatus_TICKET_STATUS_CLOSED, commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS
+
+	// a's newer status comes before its older one in the batch, and b's is
+	// there twice: each applies as it would alone, the newest winning.
+	res, err := e.internal.BatchRecordTicketStatus(service(t), &routingv1.BatchRecordTicketStatusRequest{Tenant: "TST",
+		Requests: []*routingv1.RecordTicketStatusRequest{status(a, closed, 5), status(b, progress, 2), status(a, progress, 4), status(b, progress, 2)}})
+	require.NoError(t, err)
+	require.Equal(t, []bool{true, true, false, false}, res.GetApplied())
+	require.Equal(t, []string{b}, triage(), "a is closed: the newer status stays")
+
+	t.Run("a batch with an item that fails changes nothing", func(t *testing.T) {
+		_, err := e.internal.BatchRecordTicketStatus(service(t), &routingv1.BatchRecordTicketStatusRequest{Tenant: "TST",
+			Requests: []*routingv1.RecordTicketStatusRequest{status(b, closed, 9), {Tenant: "TST", TicketId: a, Sequence: 10}}})
+		requireCode(t, err, codes.InvalidArgument, "status")
+		require.Equal(t, []string{b}, triage())
+	})
+	t.Run("an item of another tenant is refused by its field", func(t *testing.T) {
+		other := status(b, closed, 9)
+		other.Tenant = "OTH"
+		_, err := e.internal.BatchRecordTicketStatus(service(t), &routingv1.BatchRecordTicketStatusRequest{Tenant: "TST",
+			Requests: []*routingv1.RecordTicketStatusRequest{status(b, closed, 9), other}})
+		requireCode(t, err, codes.InvalidArgument, "requests[1].tenant")
+		_, err = e.internal.BatchRecordTicketStatus(service(t), &routingv1.BatchRecordTicketStatusRequest{Tenant: "TST"})
+		requireCode(t, err, codes.InvalidArgument, "requests")
+		require.Equal(t, []string{b}, triage())
+	})
+}
+
 func TestQueuesPutTheMostUrgentFirst(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -70,21 +70,48 @@ func (s internalServer) EscalateTicket(ctx context.Context, req *routingv1.Escal
 
 // RecordTicketStatus implements RoutingInternalService.
 func (s internalServer) RecordTicketStatus(ctx context.Context, req *routingv1.RecordTicketStatusRequest) (*routingv1.RecordTicketStatusResponse, error) {
-	status, err := vocab.Field(req.GetStatus(), "status", "must be a known status other than TICKET_STATUS_UNSPECIFIED")
+	r, err := statusReportIn(req, "")
 	if err != nil {
 		return nil, err
 	}
-	priority, err := vocab.Field(req.GetPriority(), "priority", "must be a known priority or PRIORITY_UNSPECIFIED for none")
-	if err != nil {
-		return nil, err
-	}
-	applied, err := s.app.RecordTicketStatus(ctx, domain.StatusReport{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
-		Status: status, Sequence: req.GetSequence(), Priority: priority,
-		Response: pbtime.In(req.GetResponseDeadline()), Resolution: pbtime.In(req.GetResolutionDeadline())})
+	applied, err := s.app.RecordTicketStatus(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	return &routingv1.RecordTicketStatusResponse{Applied: applied}, nil
+}
+
+// BatchRecordTicketStatus implements RoutingInternalService.
+func (s internalServer) BatchRecordTicketStatus(ctx context.Context, req *routingv1.BatchRecordTicketStatusRequest) (*routingv1.BatchRecordTicketStatusResponse, error) {
+	b := access.Batch[domain.StatusReport]{Tenant: req.GetTenant()}
+	for i, r := range req.GetRequests() {
+		report, err := statusReportIn(r, fmt.Sprintf("requests[%d].", i))
+		if err != nil {
+			return nil, err
+		}
+		b.Items = append(b.Items, report)
+	}
+	applied, err := s.app.BatchRecordTicketStatus(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return &routingv1.BatchRecordTicketStatusResponse{Applied: applied}, nil
+}
+
+// statusReportIn is the domain input of req; prefix goes before the
+// names of the fields it refuses.
+func statusReportIn(req *routingv1.RecordTicketStatusRequest, prefix string) (domain.StatusReport, error) {
+	status, err := vocab.Field(req.GetStatus(), prefix+"status", "must be a known status other than TICKET_STATUS_UNSPECIFIED")
+	if err != nil {
+		return domain.StatusReport{}, err
+	}
+	priority, err := vocab.Field(req.GetPriority(), prefix+"priority", "must be a known priority or PRIORITY_UNSPECIFIED for none")
+	if err != nil {
+		return domain.StatusReport{}, err
+	}
+	return domain.StatusReport{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
+		Status: status, Sequence: req.GetSequence(), Priority: priority,
+		Response: pbtime.In(req.GetResponseDeadline()), Resolution: pbtime.In(req.GetResolutionDeadline())}, nil
 }
 
 // timeIn is an optional Timestamp as a time, zero when unset.

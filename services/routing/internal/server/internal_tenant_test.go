@@ -41,6 +41,12 @@ var byJobTenant = map[string]jobRPC{
 			Status: commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS, Sequence: 2})
 		return err
 	},
+	rpcBatchRecordTicketStatus: func(ctx context.Context, e *env, id string) error {
+		_, err := e.internal.BatchRecordTicketStatus(ctx, &routingv1.BatchRecordTicketStatusRequest{Tenant: "TST",
+			Requests: []*routingv1.RecordTicketStatusRequest{{Tenant: "TST", TicketId: id,
+				Status: commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS, Sequence: 2}}})
+		return err
+	},
 }
 
 // noJobTenant are the RPCs whose request names no tenant of a job.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/routing/internal/domain"
@@ -62,16 +63,37 @@ func (s *Store) ListQueue(ctx context.Context, tx pgx.Tx, f domain.QueueFilter) 
 // later (or the same) sequence is already recorded; it reports whether it
 // applied.
 func (s *Store) RecordStatus(ctx context.Context, tx pgx.Tx, r domain.StatusReport) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO routing.ticket_status
+	applied, err := s.RecordStatuses(ctx, tx, []domain.StatusReport{r})
+	if err != nil {
+		return false, err
+	}
+	return applied[0], nil
+}
+
+// RecordStatuses is RecordStatus of each of rs, in their order, in one
+// round trip; it reports, per report, whether it applied.
+func (s *Store) RecordStatuses(ctx context.Context, tx pgx.Tx, rs []domain.StatusReport) ([]bool, error) {
+	applied := make([]bool, len(rs))
+	b := &pgx.Batch{}
+	for i, r := range rs {
+		b.Queue(recordStatusSQL, r.TicketID, r.Tenant, r.Status, r.Sequence, r.Priority, r.Response, r.Resolution).
+			Exec(func(tag pgconn.CommandTag) error {
+				applied[i] = tag.RowsAffected() == 1
+				return nil
+			})
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("store.RecordStatus: %w", err)
+	}
+	return applied, nil
+}
+
+// recordStatusSQL stores a ticket's status report unless a later one is
+// stored.
+const recordStatusSQL = `INSERT INTO routing.ticket_status
 			(ticket_id, tenant, status, sequence, priority, response_deadline, resolution_deadline)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (ticket_id) DO UPDATE SET status = EXCLUDED.status, sequence = EXCLUDED.sequence,
 			priority = EXCLUDED.priority, response_deadline = EXCLUDED.response_deadline,
 			resolution_deadline = EXCLUDED.resolution_deadline, updated_at = now()
-		WHERE routing.ticket_status.sequence < EXCLUDED.sequence`,
-		r.TicketID, r.Tenant, r.Status, r.Sequence, r.Priority, r.Response, r.Resolution)
-	if err != nil {
-		return false, fmt.Errorf("store.RecordStatus: %w", err)
-	}
-	return tag.RowsAffected() == 1, nil
-}
+		WHERE routing.ticket_status.sequence < EXCLUDED.sequence`

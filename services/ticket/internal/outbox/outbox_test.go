@@ -44,6 +44,14 @@ func (r *recorder) BatchRouteTickets(_ context.Context, _ string, as []outbox.Ro
 func (r *recorder) RecordTicketStatus(_ context.Context, a outbox.RoutingStatusArgs) error {
 	return r.Deliver("status", a)
 }
+func (r *recorder) BatchRecordTicketStatus(_ context.Context, _ string, as []outbox.RoutingStatusArgs) error {
+	for _, a := range as {
+		if err := r.Deliver("status", a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 func (r *recorder) RecordTicketEvent(_ context.Context, a outbox.SLAEventArgs) error {
 	return r.Deliver("sla", a)
 }

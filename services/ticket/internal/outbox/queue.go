@@ -38,7 +38,7 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 	if peers.Routing != nil {
 		qs = append(qs, queue.Queue{Name: QueueRouting, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{
 			queue.Work(newRouteTicketWorker(peers.Routing)),
-			queue.Work(&routingStatusWorker{client: peers.Routing}),
+			queue.Work(newRoutingStatusWorker(peers.Routing)),
 		}})
 	}
 	if peers.SLA != nil {

@@ -19,6 +19,9 @@ type RoutingClient interface {
 	BatchRouteTickets(ctx context.Context, tenant string, as []RouteTicketArgs) error
 	// RecordTicketStatus tells routing a ticket's status.
 	RecordTicketStatus(ctx context.Context, a RoutingStatusArgs) error
+	// BatchRecordTicketStatus tells routing the statuses of many tickets
+	// of tenant in one call.
+	BatchRecordTicketStatus(ctx context.Context, tenant string, as []RoutingStatusArgs) error
 }
 
 // SLAClient is what the workers need of the SLA service.
@@ -49,15 +52,20 @@ func (w *routeTicketWorker) Work(ctx context.Context, job *river.Job[RouteTicket
 	return nil
 }
 
-// routingStatusWorker delivers RoutingStatusArgs.
+// routingStatusWorker delivers RoutingStatusArgs, those of a tenant
+// running at once in one BatchRecordTicketStatus.
 type routingStatusWorker struct {
 	river.WorkerDefaults[RoutingStatusArgs]
-	client RoutingClient
+	batch *queue.Batcher[RoutingStatusArgs]
+}
+
+func newRoutingStatusWorker(c RoutingClient) *routingStatusWorker {
+	return &routingStatusWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRecordTicketStatus, c.RecordTicketStatus)}
 }
 
 // Work implements river.Worker.
 func (w *routingStatusWorker) Work(ctx context.Context, job *river.Job[RoutingStatusArgs]) error {
-	if err := w.client.RecordTicketStatus(ctx, job.Args); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, job.Args); err != nil {
 		return fmt.Errorf("outbox: routing status %s#%d: %w", job.Args.TicketID, job.Args.Sequence, err)
 	}
 	return nil

@@ -56,15 +56,31 @@ func routeRequest(a outbox.RouteTicketArgs) *routingv1.RouteTicketRequest {
 
 // RecordTicketStatus implements outbox.RoutingClient.
 func (r *Routing) RecordTicketStatus(ctx context.Context, a outbox.RoutingStatusArgs) error {
-	_, err := r.c.RecordTicketStatus(libpeers.ForTenant(ctx, a.Tenant), &routingv1.RecordTicketStatusRequest{
-		Tenant: a.Tenant, TicketId: a.TicketID, Status: vocab.MustParse[commonv1.TicketStatus](a.Status), Sequence: a.Sequence,
-		Priority:         vocab.MustParse[commonv1.Priority](a.Priority),
-		ResponseDeadline: pbtime.Out(a.ResponseDeadline), ResolutionDeadline: pbtime.Out(a.ResolutionDeadline),
-	})
-	if err != nil {
+	if _, err := r.c.RecordTicketStatus(libpeers.ForTenant(ctx, a.Tenant), statusRequest(a)); err != nil {
 		return fmt.Errorf("peers.RecordTicketStatus: %w", err)
 	}
 	return nil
+}
+
+// BatchRecordTicketStatus implements outbox.RoutingClient.
+func (r *Routing) BatchRecordTicketStatus(ctx context.Context, tenant string, as []outbox.RoutingStatusArgs) error {
+	req := &routingv1.BatchRecordTicketStatusRequest{Tenant: tenant}
+	for _, a := range as {
+		req.Requests = append(req.Requests, statusRequest(a))
+	}
+	if _, err := r.c.BatchRecordTicketStatus(libpeers.ForTenant(ctx, tenant), req); err != nil {
+		return fmt.Errorf("peers.BatchRecordTicketStatus: %d items: %w", len(as), err)
+	}
+	return nil
+}
+
+// statusRequest is the request of a.
+func statusRequest(a outbox.RoutingStatusArgs) *routingv1.RecordTicketStatusRequest {
+	return &routingv1.RecordTicketStatusRequest{
+		Tenant: a.Tenant, TicketId: a.TicketID, Status: vocab.MustParse[commonv1.TicketStatus](a.Status), Sequence: a.Sequence,
+		Priority:         vocab.MustParse[commonv1.Priority](a.Priority),
+		ResponseDeadline: pbtime.Out(a.ResponseDeadline), ResolutionDeadline: pbtime.Out(a.ResolutionDeadline),
+	}
 }
 
 // optionalTime is t as a Timestamp, nil when t is zero.

@@ -494,6 +494,108 @@ func (x *RecordTicketStatusRequest) GetResolutionDeadline() *timestamppb.Timesta
 	return nil
 }
 
+// BatchRecordTicketStatusRequest is the input of RoutingInternalService.BatchRecordTicketStatus.
+type BatchRecordTicketStatusRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code of every request.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The statuses to record, each of a ticket of the tenant.
+	Requests      []*RecordTicketStatusRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordTicketStatusRequest) Reset() {
+	*x = BatchRecordTicketStatusRequest{}
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordTicketStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordTicketStatusRequest) ProtoMessage() {}
+
+func (x *BatchRecordTicketStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordTicketStatusRequest.ProtoReflect.Descriptor instead.
+func (*BatchRecordTicketStatusRequest) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *BatchRecordTicketStatusRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BatchRecordTicketStatusRequest) GetRequests() []*RecordTicketStatusRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+// BatchRecordTicketStatusResponse is the output of RoutingInternalService.BatchRecordTicketStatus.
+type BatchRecordTicketStatusResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Per request, in their order, whether it applied (false when a later
+	// status was already recorded).
+	Applied       []bool `protobuf:"varint,1,rep,packed,name=applied,proto3" json:"applied,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordTicketStatusResponse) Reset() {
+	*x = BatchRecordTicketStatusResponse{}
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordTicketStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordTicketStatusResponse) ProtoMessage() {}
+
+func (x *BatchRecordTicketStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordTicketStatusResponse.ProtoReflect.Descriptor instead.
+func (*BatchRecordTicketStatusResponse) Descriptor() ([]byte, []int) {
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *BatchRecordTicketStatusResponse) GetApplied() []bool {
+	if x != nil {
+		return x.Applied
+	}
+	return nil
+}
+
 // RecordTicketStatusResponse is the output of RoutingInternalService.RecordTicketStatus.
 type RecordTicketStatusResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -505,7 +607,7 @@ type RecordTicketStatusResponse struct {
 
 func (x *RecordTicketStatusResponse) Reset() {
 	*x = RecordTicketStatusResponse{}
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[7]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -517,7 +619,7 @@ func (x *RecordTicketStatusResponse) String() string {
 func (*RecordTicketStatusResponse) ProtoMessage() {}
 
 func (x *RecordTicketStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[7]
+	mi := &file_salga_routing_v1_routing_internal_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -530,7 +632,7 @@ func (x *RecordTicketStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordTicketStatusResponse.ProtoReflect.Descriptor instead.
 func (*RecordTicketStatusResponse) Descriptor() ([]byte, []int) {
-	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{7}
+	return file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *RecordTicketStatusResponse) GetApplied() bool {
@@ -579,14 +681,20 @@ const file_salga_routing_v1_routing_internal_service_proto_rawDesc = "" +
 	"\bsequence\x18\x04 \x01(\x03R\bsequence\x125\n" +
 	"\bpriority\x18\x05 \x01(\x0e2\x19.salga.common.v1.PriorityR\bpriority\x12G\n" +
 	"\x11response_deadline\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x10responseDeadline\x12K\n" +
-	"\x13resolution_deadline\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x12resolutionDeadline\"6\n" +
+	"\x13resolution_deadline\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x12resolutionDeadline\"\x81\x01\n" +
+	"\x1eBatchRecordTicketStatusRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12G\n" +
+	"\brequests\x18\x02 \x03(\v2+.salga.routing.v1.RecordTicketStatusRequestR\brequests\";\n" +
+	"\x1fBatchRecordTicketStatusResponse\x12\x18\n" +
+	"\aapplied\x18\x01 \x03(\bR\aapplied\"6\n" +
 	"\x1aRecordTicketStatusResponse\x12\x18\n" +
-	"\aapplied\x18\x01 \x01(\bR\aapplied2\xb8\x03\n" +
+	"\aapplied\x18\x01 \x01(\bR\aapplied2\xb8\x04\n" +
 	"\x16RoutingInternalService\x12Z\n" +
 	"\vRouteTicket\x12$.salga.routing.v1.RouteTicketRequest\x1a%.salga.routing.v1.RouteTicketResponse\x12l\n" +
 	"\x11BatchRouteTickets\x12*.salga.routing.v1.BatchRouteTicketsRequest\x1a+.salga.routing.v1.BatchRouteTicketsResponse\x12c\n" +
 	"\x0eEscalateTicket\x12'.salga.routing.v1.EscalateTicketRequest\x1a(.salga.routing.v1.EscalateTicketResponse\x12o\n" +
-	"\x12RecordTicketStatus\x12+.salga.routing.v1.RecordTicketStatusRequest\x1a,.salga.routing.v1.RecordTicketStatusResponseB\xd5\x01\n" +
+	"\x12RecordTicketStatus\x12+.salga.routing.v1.RecordTicketStatusRequest\x1a,.salga.routing.v1.RecordTicketStatusResponse\x12~\n" +
+	"\x17BatchRecordTicketStatus\x120.salga.routing.v1.BatchRecordTicketStatusRequest\x1a1.salga.routing.v1.BatchRecordTicketStatusResponseB\xd5\x01\n" +
 	"\x14com.salga.routing.v1B\x1bRoutingInternalServiceProtoP\x01Z>github.com/salga/trustengine/gen/go/salga/routing/v1;routingv1\xa2\x02\x03SRX\xaa\x02\x10Salga.Routing.V1\xca\x02\x10Salga\\Routing\\V1\xe2\x02\x1cSalga\\Routing\\V1\\GPBMetadata\xea\x02\x12Salga::Routing::V1b\x06proto3"
 
 var (
@@ -601,52 +709,57 @@ func file_salga_routing_v1_routing_internal_service_proto_rawDescGZIP() []byte {
 	return file_salga_routing_v1_routing_internal_service_proto_rawDescData
 }
 
-var file_salga_routing_v1_routing_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_salga_routing_v1_routing_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_salga_routing_v1_routing_internal_service_proto_goTypes = []any{
-	(*BatchRouteTicketsRequest)(nil),   // 0: salga.routing.v1.BatchRouteTicketsRequest
-	(*BatchRouteTicketsResponse)(nil),  // 1: salga.routing.v1.BatchRouteTicketsResponse
-	(*RouteTicketRequest)(nil),         // 2: salga.routing.v1.RouteTicketRequest
-	(*RouteTicketResponse)(nil),        // 3: salga.routing.v1.RouteTicketResponse
-	(*EscalateTicketRequest)(nil),      // 4: salga.routing.v1.EscalateTicketRequest
-	(*EscalateTicketResponse)(nil),     // 5: salga.routing.v1.EscalateTicketResponse
-	(*RecordTicketStatusRequest)(nil),  // 6: salga.routing.v1.RecordTicketStatusRequest
-	(*RecordTicketStatusResponse)(nil), // 7: salga.routing.v1.RecordTicketStatusResponse
-	(v1.Category)(0),                   // 8: salga.common.v1.Category
-	(*v1.LatLng)(nil),                  // 9: salga.common.v1.LatLng
-	(*timestamppb.Timestamp)(nil),      // 10: google.protobuf.Timestamp
-	(*Assignment)(nil),                 // 11: salga.routing.v1.Assignment
-	(*RouteDecision)(nil),              // 12: salga.routing.v1.RouteDecision
-	(v1.AssignmentReason)(0),           // 13: salga.common.v1.AssignmentReason
-	(v1.TicketStatus)(0),               // 14: salga.common.v1.TicketStatus
-	(v1.Priority)(0),                   // 15: salga.common.v1.Priority
+	(*BatchRouteTicketsRequest)(nil),        // 0: salga.routing.v1.BatchRouteTicketsRequest
+	(*BatchRouteTicketsResponse)(nil),       // 1: salga.routing.v1.BatchRouteTicketsResponse
+	(*RouteTicketRequest)(nil),              // 2: salga.routing.v1.RouteTicketRequest
+	(*RouteTicketResponse)(nil),             // 3: salga.routing.v1.RouteTicketResponse
+	(*EscalateTicketRequest)(nil),           // 4: salga.routing.v1.EscalateTicketRequest
+	(*EscalateTicketResponse)(nil),          // 5: salga.routing.v1.EscalateTicketResponse
+	(*RecordTicketStatusRequest)(nil),       // 6: salga.routing.v1.RecordTicketStatusRequest
+	(*BatchRecordTicketStatusRequest)(nil),  // 7: salga.routing.v1.BatchRecordTicketStatusRequest
+	(*BatchRecordTicketStatusResponse)(nil), // 8: salga.routing.v1.BatchRecordTicketStatusResponse
+	(*RecordTicketStatusResponse)(nil),      // 9: salga.routing.v1.RecordTicketStatusResponse
+	(v1.Category)(0),                        // 10: salga.common.v1.Category
+	(*v1.LatLng)(nil),                       // 11: salga.common.v1.LatLng
+	(*timestamppb.Timestamp)(nil),           // 12: google.protobuf.Timestamp
+	(*Assignment)(nil),                      // 13: salga.routing.v1.Assignment
+	(*RouteDecision)(nil),                   // 14: salga.routing.v1.RouteDecision
+	(v1.AssignmentReason)(0),                // 15: salga.common.v1.AssignmentReason
+	(v1.TicketStatus)(0),                    // 16: salga.common.v1.TicketStatus
+	(v1.Priority)(0),                        // 17: salga.common.v1.Priority
 }
 var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
 	2,  // 0: salga.routing.v1.BatchRouteTicketsRequest.requests:type_name -> salga.routing.v1.RouteTicketRequest
 	3,  // 1: salga.routing.v1.BatchRouteTicketsResponse.responses:type_name -> salga.routing.v1.RouteTicketResponse
-	8,  // 2: salga.routing.v1.RouteTicketRequest.category:type_name -> salga.common.v1.Category
-	9,  // 3: salga.routing.v1.RouteTicketRequest.location:type_name -> salga.common.v1.LatLng
-	10, // 4: salga.routing.v1.RouteTicketRequest.create_time:type_name -> google.protobuf.Timestamp
-	11, // 5: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	12, // 6: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	13, // 7: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
-	11, // 8: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	14, // 9: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	15, // 10: salga.routing.v1.RecordTicketStatusRequest.priority:type_name -> salga.common.v1.Priority
-	10, // 11: salga.routing.v1.RecordTicketStatusRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	10, // 12: salga.routing.v1.RecordTicketStatusRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
-	2,  // 13: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
-	0,  // 14: salga.routing.v1.RoutingInternalService.BatchRouteTickets:input_type -> salga.routing.v1.BatchRouteTicketsRequest
-	4,  // 15: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
-	6,  // 16: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
-	3,  // 17: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
-	1,  // 18: salga.routing.v1.RoutingInternalService.BatchRouteTickets:output_type -> salga.routing.v1.BatchRouteTicketsResponse
-	5,  // 19: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
-	7,  // 20: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
-	17, // [17:21] is the sub-list for method output_type
-	13, // [13:17] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	10, // 2: salga.routing.v1.RouteTicketRequest.category:type_name -> salga.common.v1.Category
+	11, // 3: salga.routing.v1.RouteTicketRequest.location:type_name -> salga.common.v1.LatLng
+	12, // 4: salga.routing.v1.RouteTicketRequest.create_time:type_name -> google.protobuf.Timestamp
+	13, // 5: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	14, // 6: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
+	15, // 7: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	13, // 8: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	16, // 9: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	17, // 10: salga.routing.v1.RecordTicketStatusRequest.priority:type_name -> salga.common.v1.Priority
+	12, // 11: salga.routing.v1.RecordTicketStatusRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	12, // 12: salga.routing.v1.RecordTicketStatusRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	6,  // 13: salga.routing.v1.BatchRecordTicketStatusRequest.requests:type_name -> salga.routing.v1.RecordTicketStatusRequest
+	2,  // 14: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
+	0,  // 15: salga.routing.v1.RoutingInternalService.BatchRouteTickets:input_type -> salga.routing.v1.BatchRouteTicketsRequest
+	4,  // 16: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
+	6,  // 17: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
+	7,  // 18: salga.routing.v1.RoutingInternalService.BatchRecordTicketStatus:input_type -> salga.routing.v1.BatchRecordTicketStatusRequest
+	3,  // 19: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
+	1,  // 20: salga.routing.v1.RoutingInternalService.BatchRouteTickets:output_type -> salga.routing.v1.BatchRouteTicketsResponse
+	5,  // 21: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
+	9,  // 22: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
+	8,  // 23: salga.routing.v1.RoutingInternalService.BatchRecordTicketStatus:output_type -> salga.routing.v1.BatchRecordTicketStatusResponse
+	19, // [19:24] is the sub-list for method output_type
+	14, // [14:19] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_internal_service_proto_init() }
@@ -661,7 +774,7 @@ func file_salga_routing_v1_routing_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_routing_v1_routing_internal_service_proto_rawDesc), len(file_salga_routing_v1_routing_internal_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,10 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	RoutingInternalService_RouteTicket_FullMethodName        = "/salga.routing.v1.RoutingInternalService/RouteTicket"
-	RoutingInternalService_BatchRouteTickets_FullMethodName  = "/salga.routing.v1.RoutingInternalService/BatchRouteTickets"
-	RoutingInternalService_EscalateTicket_FullMethodName     = "/salga.routing.v1.RoutingInternalService/EscalateTicket"
-	RoutingInternalService_RecordTicketStatus_FullMethodName = "/salga.routing.v1.RoutingInternalService/RecordTicketStatus"
+	RoutingInternalService_RouteTicket_FullMethodName             = "/salga.routing.v1.RoutingInternalService/RouteTicket"
+	RoutingInternalService_BatchRouteTickets_FullMethodName       = "/salga.routing.v1.RoutingInternalService/BatchRouteTickets"
+	RoutingInternalService_EscalateTicket_FullMethodName          = "/salga.routing.v1.RoutingInternalService/EscalateTicket"
+	RoutingInternalService_RecordTicketStatus_FullMethodName      = "/salga.routing.v1.RoutingInternalService/RecordTicketStatus"
+	RoutingInternalService_BatchRecordTicketStatus_FullMethodName = "/salga.routing.v1.RoutingInternalService/BatchRecordTicketStatus"
 )
 
 // RoutingInternalServiceClient is the client API for RoutingInternalService service.
@@ -49,6 +50,11 @@ type RoutingInternalServiceClient interface {
 	// queues put the most urgent first. Each request is the whole state at
 	// its sequence: one older than the recorded is ignored.
 	RecordTicketStatus(ctx context.Context, in *RecordTicketStatusRequest, opts ...grpc.CallOption) (*RecordTicketStatusResponse, error)
+	// BatchRecordTicketStatus is RecordTicketStatus for up to 500 tickets of
+	// the tenant in one transaction, each applied as RecordTicketStatus would
+	// apply it alone (one older than the recorded is ignored). It fails as a
+	// whole when one request fails; the sender then delivers them one by one.
+	BatchRecordTicketStatus(ctx context.Context, in *BatchRecordTicketStatusRequest, opts ...grpc.CallOption) (*BatchRecordTicketStatusResponse, error)
 }
 
 type routingInternalServiceClient struct {
@@ -99,6 +105,16 @@ func (c *routingInternalServiceClient) RecordTicketStatus(ctx context.Context, i
 	return out, nil
 }
 
+func (c *routingInternalServiceClient) BatchRecordTicketStatus(ctx context.Context, in *BatchRecordTicketStatusRequest, opts ...grpc.CallOption) (*BatchRecordTicketStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRecordTicketStatusResponse)
+	err := c.cc.Invoke(ctx, RoutingInternalService_BatchRecordTicketStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RoutingInternalServiceServer is the server API for RoutingInternalService service.
 // All implementations must embed UnimplementedRoutingInternalServiceServer
 // for forward compatibility.
@@ -123,6 +139,11 @@ type RoutingInternalServiceServer interface {
 	// queues put the most urgent first. Each request is the whole state at
 	// its sequence: one older than the recorded is ignored.
 	RecordTicketStatus(context.Context, *RecordTicketStatusRequest) (*RecordTicketStatusResponse, error)
+	// BatchRecordTicketStatus is RecordTicketStatus for up to 500 tickets of
+	// the tenant in one transaction, each applied as RecordTicketStatus would
+	// apply it alone (one older than the recorded is ignored). It fails as a
+	// whole when one request fails; the sender then delivers them one by one.
+	BatchRecordTicketStatus(context.Context, *BatchRecordTicketStatusRequest) (*BatchRecordTicketStatusResponse, error)
 	mustEmbedUnimplementedRoutingInternalServiceServer()
 }
 
@@ -144,6 +165,9 @@ func (UnimplementedRoutingInternalServiceServer) EscalateTicket(context.Context,
 }
 func (UnimplementedRoutingInternalServiceServer) RecordTicketStatus(context.Context, *RecordTicketStatusRequest) (*RecordTicketStatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordTicketStatus not implemented")
+}
+func (UnimplementedRoutingInternalServiceServer) BatchRecordTicketStatus(context.Context, *BatchRecordTicketStatusRequest) (*BatchRecordTicketStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRecordTicketStatus not implemented")
 }
 func (UnimplementedRoutingInternalServiceServer) mustEmbedUnimplementedRoutingInternalServiceServer() {
 }
@@ -239,6 +263,24 @@ func _RoutingInternalService_RecordTicketStatus_Handler(srv interface{}, ctx con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RoutingInternalService_BatchRecordTicketStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRecordTicketStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RoutingInternalServiceServer).BatchRecordTicketStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RoutingInternalService_BatchRecordTicketStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RoutingInternalServiceServer).BatchRecordTicketStatus(ctx, req.(*BatchRecordTicketStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RoutingInternalService_ServiceDesc is the grpc.ServiceDesc for RoutingInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -261,6 +303,10 @@ var RoutingInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordTicketStatus",
 			Handler:    _RoutingInternalService_RecordTicketStatus_Handler,
+		},
+		{
+			MethodName: "BatchRecordTicketStatus",
+			Handler:    _RoutingInternalService_BatchRecordTicketStatus_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

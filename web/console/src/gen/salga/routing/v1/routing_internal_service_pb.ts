@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/routing/v1/routing_internal_service.proto.
  */
 export const file_salga_routing_v1_routing_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci9zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfaW50ZXJuYWxfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSJiChhCYXRjaFJvdXRlVGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEjYKCHJlcXVlc3RzGAIgAygLMiQuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZVRpY2tldFJlcXVlc3QiVQoZQmF0Y2hSb3V0ZVRpY2tldHNSZXNwb25zZRI4CglyZXNwb25zZXMYASADKAsyJS5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlVGlja2V0UmVzcG9uc2UiwAEKElJvdXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EikKCGxvY2F0aW9uGAQgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiegoTUm91dGVUaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50EjEKCGRlY2lzaW9uGAIgASgLMh8uc2FsZ2Eucm91dGluZy52MS5Sb3V0ZURlY2lzaW9uIooBChVFc2NhbGF0ZVRpY2tldFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRINCgVsZXZlbBgDIAEoBRIxCgZyZWFzb24YBCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhIMCgRub3RlGAUgASgJIkoKFkVzY2FsYXRlVGlja2V0UmVzcG9uc2USMAoKYXNzaWdubWVudBgBIAEoCzIcLnNhbGdhLnJvdXRpbmcudjEuQXNzaWdubWVudCKcAgoZUmVjb3JkVGlja2V0U3RhdHVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEi0KBnN0YXR1cxgDIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSEAoIc2VxdWVuY2UYBCABKAMSKwoIcHJpb3JpdHkYBSABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSNQoRcmVzcG9uc2VfZGVhZGxpbmUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjcKE3Jlc29sdXRpb25fZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIi0KGlJlY29yZFRpY2tldFN0YXR1c1Jlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgyuAMKFlJvdXRpbmdJbnRlcm5hbFNlcnZpY2USWgoLUm91dGVUaWNrZXQSJC5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlVGlja2V0UmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuUm91dGVUaWNrZXRSZXNwb25zZRJsChFCYXRjaFJvdXRlVGlja2V0cxIqLnNhbGdhLnJvdXRpbmcudjEuQmF0Y2hSb3V0ZVRpY2tldHNSZXF1ZXN0Gisuc2FsZ2Eucm91dGluZy52MS5CYXRjaFJvdXRlVGlja2V0c1Jlc3BvbnNlEmMKDkVzY2FsYXRlVGlja2V0Eicuc2FsZ2Eucm91dGluZy52MS5Fc2NhbGF0ZVRpY2tldFJlcXVlc3QaKC5zYWxnYS5yb3V0aW5nLnYxLkVzY2FsYXRlVGlja2V0UmVzcG9uc2USbwoSUmVjb3JkVGlja2V0U3RhdHVzEisuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0Giwuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXNwb25zZULVAQoUY29tLnNhbGdhLnJvdXRpbmcudjFCG1JvdXRpbmdJbnRlcm5hbFNlcnZpY2VQcm90b1ABWj5naXRodWIuY29tL3NhbGdhL3RydXN0ZW5naW5lL2dlbi9nby9zYWxnYS9yb3V0aW5nL3YxO3JvdXRpbmd2MaICA1NSWKoCEFNhbGdhLlJvdXRpbmcuVjHKAhBTYWxnYVxSb3V0aW5nXFYx4gIcU2FsZ2FcUm91dGluZ1xWMVxHUEJNZXRhZGF0YeoCElNhbGdhOjpSb3V0aW5nOjpWMWIGcHJvdG8z", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_routing_v1_routing]);
+  fileDesc("Ci9zYWxnYS9yb3V0aW5nL3YxL3JvdXRpbmdfaW50ZXJuYWxfc2VydmljZS5wcm90bxIQc2FsZ2Eucm91dGluZy52MSJiChhCYXRjaFJvdXRlVGlja2V0c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEjYKCHJlcXVlc3RzGAIgAygLMiQuc2FsZ2Eucm91dGluZy52MS5Sb3V0ZVRpY2tldFJlcXVlc3QiVQoZQmF0Y2hSb3V0ZVRpY2tldHNSZXNwb25zZRI4CglyZXNwb25zZXMYASADKAsyJS5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlVGlja2V0UmVzcG9uc2UiwAEKElJvdXRlVGlja2V0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEisKCGNhdGVnb3J5GAMgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EikKCGxvY2F0aW9uGAQgASgLMhcuc2FsZ2EuY29tbW9uLnYxLkxhdExuZxIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiegoTUm91dGVUaWNrZXRSZXNwb25zZRIwCgphc3NpZ25tZW50GAEgASgLMhwuc2FsZ2Eucm91dGluZy52MS5Bc3NpZ25tZW50EjEKCGRlY2lzaW9uGAIgASgLMh8uc2FsZ2Eucm91dGluZy52MS5Sb3V0ZURlY2lzaW9uIooBChVFc2NhbGF0ZVRpY2tldFJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhEKCXRpY2tldF9pZBgCIAEoCRINCgVsZXZlbBgDIAEoBRIxCgZyZWFzb24YBCABKA4yIS5zYWxnYS5jb21tb24udjEuQXNzaWdubWVudFJlYXNvbhIMCgRub3RlGAUgASgJIkoKFkVzY2FsYXRlVGlja2V0UmVzcG9uc2USMAoKYXNzaWdubWVudBgBIAEoCzIcLnNhbGdhLnJvdXRpbmcudjEuQXNzaWdubWVudCKcAgoZUmVjb3JkVGlja2V0U3RhdHVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJdGlja2V0X2lkGAIgASgJEi0KBnN0YXR1cxgDIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSEAoIc2VxdWVuY2UYBCABKAMSKwoIcHJpb3JpdHkYBSABKA4yGS5zYWxnYS5jb21tb24udjEuUHJpb3JpdHkSNQoRcmVzcG9uc2VfZGVhZGxpbmUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjcKE3Jlc29sdXRpb25fZGVhZGxpbmUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIm8KHkJhdGNoUmVjb3JkVGlja2V0U3RhdHVzUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSPQoIcmVxdWVzdHMYAiADKAsyKy5zYWxnYS5yb3V0aW5nLnYxLlJlY29yZFRpY2tldFN0YXR1c1JlcXVlc3QiMgofQmF0Y2hSZWNvcmRUaWNrZXRTdGF0dXNSZXNwb25zZRIPCgdhcHBsaWVkGAEgAygIIi0KGlJlY29yZFRpY2tldFN0YXR1c1Jlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgyuAQKFlJvdXRpbmdJbnRlcm5hbFNlcnZpY2USWgoLUm91dGVUaWNrZXQSJC5zYWxnYS5yb3V0aW5nLnYxLlJvdXRlVGlja2V0UmVxdWVzdBolLnNhbGdhLnJvdXRpbmcudjEuUm91dGVUaWNrZXRSZXNwb25zZRJsChFCYXRjaFJvdXRlVGlja2V0cxIqLnNhbGdhLnJvdXRpbmcudjEuQmF0Y2hSb3V0ZVRpY2tldHNSZXF1ZXN0Gisuc2FsZ2Eucm91dGluZy52MS5CYXRjaFJvdXRlVGlja2V0c1Jlc3BvbnNlEmMKDkVzY2FsYXRlVGlja2V0Eicuc2FsZ2Eucm91dGluZy52MS5Fc2NhbGF0ZVRpY2tldFJlcXVlc3QaKC5zYWxnYS5yb3V0aW5nLnYxLkVzY2FsYXRlVGlja2V0UmVzcG9uc2USbwoSUmVjb3JkVGlja2V0U3RhdHVzEisuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0Giwuc2FsZ2Eucm91dGluZy52MS5SZWNvcmRUaWNrZXRTdGF0dXNSZXNwb25zZRJ+ChdCYXRjaFJlY29yZFRpY2tldFN0YXR1cxIwLnNhbGdhLnJvdXRpbmcudjEuQmF0Y2hSZWNvcmRUaWNrZXRTdGF0dXNSZXF1ZXN0GjEuc2FsZ2Eucm91dGluZy52MS5CYXRjaFJlY29yZFRpY2tldFN0YXR1c1Jlc3BvbnNlQtUBChRjb20uc2FsZ2Eucm91dGluZy52MUIbUm91dGluZ0ludGVybmFsU2VydmljZVByb3RvUAFaPmdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL3JvdXRpbmcvdjE7cm91dGluZ3YxogIDU1JYqgIQU2FsZ2EuUm91dGluZy5WMcoCEFNhbGdhXFJvdXRpbmdcVjHiAhxTYWxnYVxSb3V0aW5nXFYxXEdQQk1ldGFkYXRh6gISU2FsZ2E6OlJvdXRpbmc6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_routing_v1_routing]);
 
 /**
  * BatchRouteTicketsRequest is the input of RoutingInternalService.BatchRouteTickets.
@@ -283,6 +283,56 @@ export const RecordTicketStatusRequestSchema: GenMessage<RecordTicketStatusReque
   messageDesc(file_salga_routing_v1_routing_internal_service, 6);
 
 /**
+ * BatchRecordTicketStatusRequest is the input of RoutingInternalService.BatchRecordTicketStatus.
+ *
+ * @generated from message salga.routing.v1.BatchRecordTicketStatusRequest
+ */
+export type BatchRecordTicketStatusRequest = Message<"salga.routing.v1.BatchRecordTicketStatusRequest"> & {
+  /**
+   * Municipality code of every request.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The statuses to record, each of a ticket of the tenant.
+   *
+   * @generated from field: repeated salga.routing.v1.RecordTicketStatusRequest requests = 2;
+   */
+  requests: RecordTicketStatusRequest[];
+};
+
+/**
+ * Describes the message salga.routing.v1.BatchRecordTicketStatusRequest.
+ * Use `create(BatchRecordTicketStatusRequestSchema)` to create a new message.
+ */
+export const BatchRecordTicketStatusRequestSchema: GenMessage<BatchRecordTicketStatusRequest> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_internal_service, 7);
+
+/**
+ * BatchRecordTicketStatusResponse is the output of RoutingInternalService.BatchRecordTicketStatus.
+ *
+ * @generated from message salga.routing.v1.BatchRecordTicketStatusResponse
+ */
+export type BatchRecordTicketStatusResponse = Message<"salga.routing.v1.BatchRecordTicketStatusResponse"> & {
+  /**
+   * Per request, in their order, whether it applied (false when a later
+   * status was already recorded).
+   *
+   * @generated from field: repeated bool applied = 1;
+   */
+  applied: boolean[];
+};
+
+/**
+ * Describes the message salga.routing.v1.BatchRecordTicketStatusResponse.
+ * Use `create(BatchRecordTicketStatusResponseSchema)` to create a new message.
+ */
+export const BatchRecordTicketStatusResponseSchema: GenMessage<BatchRecordTicketStatusResponse> = /*@__PURE__*/
+  messageDesc(file_salga_routing_v1_routing_internal_service, 8);
+
+/**
  * RecordTicketStatusResponse is the output of RoutingInternalService.RecordTicketStatus.
  *
  * @generated from message salga.routing.v1.RecordTicketStatusResponse
@@ -301,7 +351,7 @@ export type RecordTicketStatusResponse = Message<"salga.routing.v1.RecordTicketS
  * Use `create(RecordTicketStatusResponseSchema)` to create a new message.
  */
 export const RecordTicketStatusResponseSchema: GenMessage<RecordTicketStatusResponse> = /*@__PURE__*/
-  messageDesc(file_salga_routing_v1_routing_internal_service, 7);
+  messageDesc(file_salga_routing_v1_routing_internal_service, 9);
 
 /**
  * RoutingInternalService is internal: only the ticket and SLA services call
@@ -358,6 +408,19 @@ export const RoutingInternalService: GenService<{
     methodKind: "unary";
     input: typeof RecordTicketStatusRequestSchema;
     output: typeof RecordTicketStatusResponseSchema;
+  },
+  /**
+   * BatchRecordTicketStatus is RecordTicketStatus for up to 500 tickets of
+   * the tenant in one transaction, each applied as RecordTicketStatus would
+   * apply it alone (one older than the recorded is ignored). It fails as a
+   * whole when one request fails; the sender then delivers them one by one.
+   *
+   * @generated from rpc salga.routing.v1.RoutingInternalService.BatchRecordTicketStatus
+   */
+  batchRecordTicketStatus: {
+    methodKind: "unary";
+    input: typeof BatchRecordTicketStatusRequestSchema;
+    output: typeof BatchRecordTicketStatusResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_salga_routing_v1_routing_internal_service, 0);
