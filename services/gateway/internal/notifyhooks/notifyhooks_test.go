@@ -32,6 +32,10 @@ func (f *fakeNotify) RecordTicketEvent(context.Context, *notifyv1.RecordTicketEv
 	panic("the gateway never records events")
 }
 
+func (f *fakeNotify) BatchRecordTicketEvents(context.Context, *notifyv1.BatchRecordTicketEventsRequest, ...grpc.CallOption) (*notifyv1.BatchRecordTicketEventsResponse, error) {
+	panic("the gateway never records events")
+}
+
 func (f *fakeNotify) SendReportExport(context.Context, *notifyv1.SendReportExportRequest, ...grpc.CallOption) (*notifyv1.SendReportExportResponse, error) {
 	panic("the gateway never mails reports")
 }

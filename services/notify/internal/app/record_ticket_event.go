@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,23 +23,62 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.Event) (bool, err
 	}
 	applied := false
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		now := a.timestamp()
-		if err := a.Store.SaveTicket(ctx, tx, ev); err != nil {
-			return err
-		}
-		if applied, err = a.Store.InsertEvent(ctx, tx, ev, now); err != nil || !applied {
-			return err
-		}
-		if ev.Kind == domain.KindCreated {
-			r := domain.Reporter{Tenant: ev.Tenant, TicketID: ev.TicketID, GBV: ev.IsGBV(), Subject: ev.ReporterSubject, Contact: ev.Reporter}
-			if ev.Preferences != nil {
-				r.Preferences = *ev.Preferences
-			}
-			if err := a.Store.InsertReporter(ctx, tx, r, now); err != nil {
+		applied, err = a.recordTicketEvent(ctx, tx, ev)
+		return err
+	})
+	return applied, wrap("RecordTicketEvent", err)
+}
+
+// BatchRecordTicketEvents is RecordTicketEvent for many events of the
+// caller's job in one transaction (internal RPC): each is recorded as it
+// would be alone, in the order of their tickets (one ticket's in the order
+// of the request), so that concurrent batches lock in one order; the plans
+// they ask for go in as one insert at the commit (queue.InsertTx). It
+// reports, per item, whether it applied.
+func (a *App) BatchRecordTicketEvents(ctx context.Context, b access.Batch[*domain.Event]) ([]bool, error) {
+	c, err := access.ForJob(ctx, access.Caller.RequireService, b)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, len(b.Items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(b.Items[x].TicketID, b.Items[y].TicketID) })
+	applied := make([]bool, len(b.Items))
+	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		for _, i := range order {
+			if applied[i], err = a.recordTicketEvent(ctx, tx, *b.Items[i]); err != nil {
 				return err
 			}
 		}
-		return a.Jobs.PlanEvent(ctx, tx, ev.Tenant, ev.ID)
+		return nil
 	})
-	return applied, wrap("RecordTicketEvent", err)
+	if err != nil {
+		return nil, wrap("BatchRecordTicketEvents", err)
+	}
+	return applied, nil
+}
+
+// recordTicketEvent records ev in tx and asks for its plan; it reports
+// whether ev was new.
+func (a *App) recordTicketEvent(ctx context.Context, tx pgx.Tx, ev domain.Event) (bool, error) {
+	now := a.timestamp()
+	if err := a.Store.SaveTicket(ctx, tx, ev); err != nil {
+		return false, err
+	}
+	applied, err := a.Store.InsertEvent(ctx, tx, ev, now)
+	if err != nil || !applied {
+		return false, err
+	}
+	if ev.Kind == domain.KindCreated {
+		r := domain.Reporter{Tenant: ev.Tenant, TicketID: ev.TicketID, GBV: ev.IsGBV(), Subject: ev.ReporterSubject, Contact: ev.Reporter}
+		if ev.Preferences != nil {
+			r.Preferences = *ev.Preferences
+		}
+		if err := a.Store.InsertReporter(ctx, tx, r, now); err != nil {
+			return false, err
+		}
+	}
+	return true, a.Jobs.PlanEvent(ctx, tx, ev.Tenant, ev.ID)
 }

@@ -155,6 +155,46 @@ func TestAFloodOfEventsMakesOneMessagePerEventRecipientAndChannel(t *testing.T) 
 	}
 }
 
+func TestBatchRecordTicketEventsRecordsEachLikeItsOwnCallInOneTransaction(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	svc := serviceFor(t, "CPT")
+	a := created(commonv1.Category_CATEGORY_ROADS, thandi, nil)
+	b := created(commonv1.Category_CATEGORY_WATER, &notifyv1.ReporterContact{Phone: "+27829990001"}, nil)
+	moved := event(a.GetTicketId(), notifyv1.EventKind_EVENT_KIND_STATUS_CHANGED, commonv1.Category_CATEGORY_ROADS)
+	moved.ToStatus = commonv1.TicketStatus_TICKET_STATUS_AWAITING_CITIZEN
+
+	// a's status change comes before its creation, and b's creation is in
+	// the batch twice: each is recorded as it would be alone, once.
+	res, err := h.internal.BatchRecordTicketEvents(svc, &notifyv1.BatchRecordTicketEventsRequest{Tenant: "CPT",
+		Requests: []*notifyv1.RecordTicketEventRequest{moved, b, a, proto.Clone(b).(*notifyv1.RecordTicketEventRequest)}})
+	require.NoError(t, err)
+	require.Equal(t, []bool{true, true, true, false}, res.GetApplied())
+	require.Equal(t, 3, h.count(t, `SELECT count(*) FROM notify.events`))
+	require.Equal(t, 2, h.count(t, `SELECT count(*) FROM notify.reporters`))
+	require.Equal(t, 3, h.count(t, `SELECT count(*) FROM notify.river_job WHERE kind = 'notify.plan_event'`), "a plan for each new event")
+	h.work(t)
+	h.settle(t)
+	require.Len(t, h.sent.on(domain.ChannelSMS), 3, "thandi hears of her two events, b's reporter of one")
+
+	t.Run("a batch with an item that fails records nothing", func(t *testing.T) {
+		c := created(commonv1.Category_CATEGORY_WATER, thandi, nil)
+		bad := created(commonv1.Category_CATEGORY_WATER, thandi, nil)
+		bad.Kind = notifyv1.EventKind(99)
+		_, err := h.internal.BatchRecordTicketEvents(svc, &notifyv1.BatchRecordTicketEventsRequest{Tenant: "CPT",
+			Requests: []*notifyv1.RecordTicketEventRequest{c, bad}})
+		requireField(t, err, "requests[1].kind")
+		other := created(commonv1.Category_CATEGORY_WATER, thandi, nil)
+		other.Tenant = "JHB"
+		_, err = h.internal.BatchRecordTicketEvents(svc, &notifyv1.BatchRecordTicketEventsRequest{Tenant: "CPT",
+			Requests: []*notifyv1.RecordTicketEventRequest{c, other}})
+		requireField(t, err, "requests[1].tenant")
+		_, err = h.internal.BatchRecordTicketEvents(svc, &notifyv1.BatchRecordTicketEventsRequest{Tenant: "CPT"})
+		requireField(t, err, "requests")
+		require.Equal(t, 3, h.count(t, `SELECT count(*) FROM notify.events`))
+	})
+}
+
 func TestAProviderDownForLongLosesNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

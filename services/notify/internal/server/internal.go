@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	notifyv1 "github.com/salga/trustengine/gen/go/salga/notify/v1"
+	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/libs/pbtime"
 	"github.com/salga/trustengine/libs/vocab"
 	"github.com/salga/trustengine/services/notify/internal/app"
@@ -13,6 +15,37 @@ import (
 
 // RecordTicketEvent implements NotifyInternalService.
 func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTicketEventRequest) (*notifyv1.RecordTicketEventResponse, error) {
+	ev, err := eventIn(req, "")
+	if err != nil {
+		return nil, err
+	}
+	applied, err := s.app.RecordTicketEvent(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	return &notifyv1.RecordTicketEventResponse{Applied: applied}, nil
+}
+
+// BatchRecordTicketEvents implements NotifyInternalService.
+func (s *Server) BatchRecordTicketEvents(ctx context.Context, req *notifyv1.BatchRecordTicketEventsRequest) (*notifyv1.BatchRecordTicketEventsResponse, error) {
+	b := access.Batch[*domain.Event]{Tenant: req.GetTenant()}
+	for i, r := range req.GetRequests() {
+		ev, err := eventIn(r, fmt.Sprintf("requests[%d].", i))
+		if err != nil {
+			return nil, err
+		}
+		b.Items = append(b.Items, &ev)
+	}
+	applied, err := s.app.BatchRecordTicketEvents(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return &notifyv1.BatchRecordTicketEventsResponse{Applied: applied}, nil
+}
+
+// eventIn is the domain event of req; prefix goes before the names of the
+// fields it refuses.
+func eventIn(req *notifyv1.RecordTicketEventRequest, prefix string) (domain.Event, error) {
 	ev := domain.Event{ID: req.GetEventId(), Tenant: req.GetTenant(), TicketID: req.GetTicketId(), Reference: req.GetReference(),
 		ReporterSubject: req.GetReporterSubject(), TeamID: req.GetTeamId(), TeamName: req.GetTeamName(), PersonID: req.GetPersonId(),
 		EscalationLevel: req.GetEscalationLevel(), Deadline: pbtime.In(req.GetDeadline()), Note: req.GetNote(), Sequence: req.GetSequence(),
@@ -24,12 +57,14 @@ func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTick
 		}
 		return w
 	}
-	ev.Category, ev.Kind = get(vocab.Field(req.GetCategory(), "category", unknownValue)), domain.Kind(get(vocab.Field(req.GetKind(), "kind", unknownValue)))
-	ev.From, ev.To = get(vocab.Field(req.GetFromStatus(), "from_status", unknownValue)), get(vocab.Field(req.GetToStatus(), "to_status", unknownValue))
-	ev.AssignmentReason = get(vocab.Field(req.GetAssignmentReason(), "assignment_reason", unknownValue))
-	ev.Clock = get(vocab.Field(req.GetClock(), "clock", unknownValue))
+	ev.Category = get(vocab.Field(req.GetCategory(), prefix+"category", unknownValue))
+	ev.Kind = domain.Kind(get(vocab.Field(req.GetKind(), prefix+"kind", unknownValue)))
+	ev.From = get(vocab.Field(req.GetFromStatus(), prefix+"from_status", unknownValue))
+	ev.To = get(vocab.Field(req.GetToStatus(), prefix+"to_status", unknownValue))
+	ev.AssignmentReason = get(vocab.Field(req.GetAssignmentReason(), prefix+"assignment_reason", unknownValue))
+	ev.Clock = get(vocab.Field(req.GetClock(), prefix+"clock", unknownValue))
 	if bad != nil {
-		return nil, bad
+		return ev, bad
 	}
 	if t := pbtime.In(req.GetOccurTime()); t != nil {
 		ev.OccurTime = *t
@@ -38,17 +73,13 @@ func (s *Server) RecordTicketEvent(ctx context.Context, req *notifyv1.RecordTick
 		ev.Reporter = domain.Contact{Name: r.GetName(), Phone: r.GetPhone(), Email: r.GetEmail()}
 	}
 	if p := req.GetReporterPreferences(); p != nil {
-		prefs, err := preferencesIn(p, "reporter_preferences")
+		prefs, err := preferencesIn(p, prefix+"reporter_preferences")
 		if err != nil {
-			return nil, err
+			return ev, err
 		}
 		ev.Preferences = &prefs
 	}
-	applied, err := s.app.RecordTicketEvent(ctx, ev)
-	if err != nil {
-		return nil, err
-	}
-	return &notifyv1.RecordTicketEventResponse{Applied: applied}, nil
+	return ev, nil
 }
 
 // webhookHeaders are the request headers a webhook's handling reads.

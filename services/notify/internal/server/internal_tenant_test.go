@@ -37,6 +37,11 @@ var byJobTenant = map[string]jobRPC{
 		_, err := h.internal.RecordTicketEvent(ctx, created(commonv1.Category_CATEGORY_WATER, thandi, nil))
 		return err
 	}},
+	rpcBatchRecordTicketEvents: {call: func(ctx context.Context, h *harness) error {
+		_, err := h.internal.BatchRecordTicketEvents(ctx, &notifyv1.BatchRecordTicketEventsRequest{Tenant: "CPT",
+			Requests: []*notifyv1.RecordTicketEventRequest{created(commonv1.Category_CATEGORY_WATER, thandi, nil)}})
+		return err
+	}},
 	rpcReceiveWebhook: {gateway: true, call: func(ctx context.Context, h *harness) error {
 		_, err := h.internal.ReceiveWebhook(ctx, twilioWebhook(h, "CPT", statusCallback("SM1", "delivered")))
 		return err

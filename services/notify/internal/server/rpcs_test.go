@@ -28,6 +28,7 @@ const (
 	rpcGetNotifySettings         = "/salga.notify.v1.NotifyService/GetNotifySettings"
 	rpcUpdateNotifySettings      = "/salga.notify.v1.NotifyService/UpdateNotifySettings"
 	rpcRecordTicketEvent         = "/salga.notify.v1.NotifyInternalService/RecordTicketEvent"
+	rpcBatchRecordTicketEvents   = "/salga.notify.v1.NotifyInternalService/BatchRecordTicketEvents"
 	rpcReceiveWebhook            = "/salga.notify.v1.NotifyInternalService/ReceiveWebhook"
 	rpcUnsubscribe               = "/salga.notify.v1.NotifyInternalService/Unsubscribe"
 	rpcSendReportExport          = "/salga.notify.v1.NotifyInternalService/SendReportExport"

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/salga/trustengine/libs/queue"
 	"github.com/salga/trustengine/libs/seal"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
@@ -104,13 +105,22 @@ func (e *Enqueuer) notifyArgs(n domain.Notice) (NotifyArgs, error) {
 type NotifyClient interface {
 	// RecordTicketEvent tells it of one event.
 	RecordTicketEvent(ctx context.Context, e NotifyEvent) error
+	// BatchRecordTicketEvents tells it of many events of tenant's tickets
+	// in one call.
+	BatchRecordTicketEvents(ctx context.Context, tenant string, es []NotifyEvent) error
 }
 
-// notifyWorker delivers NotifyArgs.
+// notifyWorker delivers NotifyArgs, those of a tenant running at once in
+// one BatchRecordTicketEvents.
 type notifyWorker struct {
 	river.WorkerDefaults[NotifyArgs]
-	client NotifyClient
-	keys   *seal.Keyring
+	batch *queue.Batcher[NotifyEvent]
+	keys  *seal.Keyring
+}
+
+func newNotifyWorker(c NotifyClient, keys *seal.Keyring) *notifyWorker {
+	return &notifyWorker{batch: queue.NewBatcher(queue.BatchSize, queue.BatchSlots, c.BatchRecordTicketEvents, c.RecordTicketEvent),
+		keys: keys}
 }
 
 // Work implements river.Worker: it opens the contact and delivers.
@@ -125,7 +135,7 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyArgs]) err
 			return fmt.Errorf("outbox: notify %s: %w", job.Args.EventID, err)
 		}
 	}
-	if err := w.client.RecordTicketEvent(ctx, e); err != nil {
+	if err := w.batch.Do(ctx, job.Args.Tenant, e); err != nil {
 		return fmt.Errorf("outbox: notify %s: %w", job.Args.EventID, err)
 	}
 	return nil

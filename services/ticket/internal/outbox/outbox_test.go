@@ -71,6 +71,15 @@ type notifyRecorder struct {
 	event *outbox.NotifyEvent
 }
 
+func (n *notifyRecorder) BatchRecordTicketEvents(ctx context.Context, _ string, es []outbox.NotifyEvent) error {
+	for _, e := range es {
+		if err := n.RecordTicketEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (n *notifyRecorder) RecordTicketEvent(_ context.Context, e outbox.NotifyEvent) error {
 	if err := n.Deliver("notify", e); err != nil {
 		return err

@@ -45,7 +45,8 @@ func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, peers Peers) (*queue.Clie
 		qs = append(qs, queue.Queue{Name: QueueSLA, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{queue.Work(newSLAEventWorker(peers.SLA))}})
 	}
 	if peers.Notify != nil {
-		qs = append(qs, queue.Queue{Name: QueueNotify, Workers: []queue.Worker{queue.Work(&notifyWorker{client: peers.Notify, keys: peers.Keys})}})
+		qs = append(qs, queue.Queue{Name: QueueNotify, MaxWorkers: queue.BatchWorkers,
+			Workers: []queue.Worker{queue.Work(newNotifyWorker(peers.Notify, peers.Keys))}})
 	}
 	c, err := queue.New(queue.Options{Pool: pool, Schema: Schema, Logger: logger, Queues: qs, Replica: peers.Replica})
 	if err != nil {

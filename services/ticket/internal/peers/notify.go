@@ -26,6 +26,26 @@ func NewNotify(conn grpc.ClientConnInterface) *Notify {
 
 // RecordTicketEvent implements outbox.NotifyClient.
 func (n *Notify) RecordTicketEvent(ctx context.Context, e outbox.NotifyEvent) error {
+	if _, err := n.c.RecordTicketEvent(libpeers.ForTenant(ctx, e.Tenant), eventRequest(e)); err != nil {
+		return fmt.Errorf("peers.RecordTicketEvent: %w", err)
+	}
+	return nil
+}
+
+// BatchRecordTicketEvents implements outbox.NotifyClient.
+func (n *Notify) BatchRecordTicketEvents(ctx context.Context, tenant string, es []outbox.NotifyEvent) error {
+	req := &notifyv1.BatchRecordTicketEventsRequest{Tenant: tenant}
+	for _, e := range es {
+		req.Requests = append(req.Requests, eventRequest(e))
+	}
+	if _, err := n.c.BatchRecordTicketEvents(libpeers.ForTenant(ctx, tenant), req); err != nil {
+		return fmt.Errorf("peers.BatchRecordTicketEvents: %d items: %w", len(es), err)
+	}
+	return nil
+}
+
+// eventRequest is the request of e.
+func eventRequest(e outbox.NotifyEvent) *notifyv1.RecordTicketEventRequest {
 	req := &notifyv1.RecordTicketEventRequest{
 		EventId: e.EventID, Tenant: e.Tenant, TicketId: e.TicketID, Reference: e.Reference,
 		Category: vocab.MustParse[commonv1.Category](e.Category), Kind: vocab.MustParse[notifyv1.EventKind](e.Event),
@@ -48,8 +68,5 @@ func (n *Notify) RecordTicketEvent(ctx context.Context, e outbox.NotifyEvent) er
 			req.ReporterPreferences.Channels = append(req.ReporterPreferences.Channels, vocab.MustParse[commonv1.ContactChannel](ch))
 		}
 	}
-	if _, err := n.c.RecordTicketEvent(libpeers.ForTenant(ctx, e.Tenant), req); err != nil {
-		return fmt.Errorf("peers.RecordTicketEvent: %w", err)
-	}
-	return nil
+	return req
 }

@@ -88,6 +88,108 @@ func (x *ReporterContact) GetEmail() string {
 	return ""
 }
 
+// BatchRecordTicketEventsRequest is the input of NotifyInternalService.BatchRecordTicketEvents.
+type BatchRecordTicketEventsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Municipality code of every request.
+	Tenant string `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	// The events to record, each of a ticket of the tenant.
+	Requests      []*RecordTicketEventRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordTicketEventsRequest) Reset() {
+	*x = BatchRecordTicketEventsRequest{}
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordTicketEventsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordTicketEventsRequest) ProtoMessage() {}
+
+func (x *BatchRecordTicketEventsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordTicketEventsRequest.ProtoReflect.Descriptor instead.
+func (*BatchRecordTicketEventsRequest) Descriptor() ([]byte, []int) {
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *BatchRecordTicketEventsRequest) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BatchRecordTicketEventsRequest) GetRequests() []*RecordTicketEventRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+// BatchRecordTicketEventsResponse is the output of NotifyInternalService.BatchRecordTicketEvents.
+type BatchRecordTicketEventsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Per request, in their order, whether it applied (false when the event
+	// was already recorded).
+	Applied       []bool `protobuf:"varint,1,rep,packed,name=applied,proto3" json:"applied,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRecordTicketEventsResponse) Reset() {
+	*x = BatchRecordTicketEventsResponse{}
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRecordTicketEventsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRecordTicketEventsResponse) ProtoMessage() {}
+
+func (x *BatchRecordTicketEventsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRecordTicketEventsResponse.ProtoReflect.Descriptor instead.
+func (*BatchRecordTicketEventsResponse) Descriptor() ([]byte, []int) {
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *BatchRecordTicketEventsResponse) GetApplied() []bool {
+	if x != nil {
+		return x.Applied
+	}
+	return nil
+}
+
 // RecordTicketEventRequest is the input of NotifyInternalService.RecordTicketEvent.
 type RecordTicketEventRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -150,7 +252,7 @@ type RecordTicketEventRequest struct {
 
 func (x *RecordTicketEventRequest) Reset() {
 	*x = RecordTicketEventRequest{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[1]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -162,7 +264,7 @@ func (x *RecordTicketEventRequest) String() string {
 func (*RecordTicketEventRequest) ProtoMessage() {}
 
 func (x *RecordTicketEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[1]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -175,7 +277,7 @@ func (x *RecordTicketEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordTicketEventRequest.ProtoReflect.Descriptor instead.
 func (*RecordTicketEventRequest) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{1}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RecordTicketEventRequest) GetEventId() string {
@@ -343,7 +445,7 @@ type RecordTicketEventResponse struct {
 
 func (x *RecordTicketEventResponse) Reset() {
 	*x = RecordTicketEventResponse{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[2]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -355,7 +457,7 @@ func (x *RecordTicketEventResponse) String() string {
 func (*RecordTicketEventResponse) ProtoMessage() {}
 
 func (x *RecordTicketEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[2]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -368,7 +470,7 @@ func (x *RecordTicketEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordTicketEventResponse.ProtoReflect.Descriptor instead.
 func (*RecordTicketEventResponse) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{2}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RecordTicketEventResponse) GetApplied() bool {
@@ -401,7 +503,7 @@ type ReceiveWebhookRequest struct {
 
 func (x *ReceiveWebhookRequest) Reset() {
 	*x = ReceiveWebhookRequest{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[3]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -413,7 +515,7 @@ func (x *ReceiveWebhookRequest) String() string {
 func (*ReceiveWebhookRequest) ProtoMessage() {}
 
 func (x *ReceiveWebhookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[3]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -426,7 +528,7 @@ func (x *ReceiveWebhookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveWebhookRequest.ProtoReflect.Descriptor instead.
 func (*ReceiveWebhookRequest) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{3}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ReceiveWebhookRequest) GetTenant() string {
@@ -490,7 +592,7 @@ type ReceiveWebhookResponse struct {
 
 func (x *ReceiveWebhookResponse) Reset() {
 	*x = ReceiveWebhookResponse{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[4]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -502,7 +604,7 @@ func (x *ReceiveWebhookResponse) String() string {
 func (*ReceiveWebhookResponse) ProtoMessage() {}
 
 func (x *ReceiveWebhookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[4]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -515,7 +617,7 @@ func (x *ReceiveWebhookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveWebhookResponse.ProtoReflect.Descriptor instead.
 func (*ReceiveWebhookResponse) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{4}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ReceiveWebhookResponse) GetHttpStatus() int32 {
@@ -570,7 +672,7 @@ type UnsubscribeRequest struct {
 
 func (x *UnsubscribeRequest) Reset() {
 	*x = UnsubscribeRequest{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[5]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -582,7 +684,7 @@ func (x *UnsubscribeRequest) String() string {
 func (*UnsubscribeRequest) ProtoMessage() {}
 
 func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[5]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -595,7 +697,7 @@ func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeRequest.ProtoReflect.Descriptor instead.
 func (*UnsubscribeRequest) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{5}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *UnsubscribeRequest) GetTenant() string {
@@ -641,7 +743,7 @@ type UnsubscribeResponse struct {
 
 func (x *UnsubscribeResponse) Reset() {
 	*x = UnsubscribeResponse{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[6]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -653,7 +755,7 @@ func (x *UnsubscribeResponse) String() string {
 func (*UnsubscribeResponse) ProtoMessage() {}
 
 func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[6]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -666,7 +768,7 @@ func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeResponse.ProtoReflect.Descriptor instead.
 func (*UnsubscribeResponse) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{6}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UnsubscribeResponse) GetChannel() MessageChannel {
@@ -717,7 +819,7 @@ type SendReportExportRequest struct {
 
 func (x *SendReportExportRequest) Reset() {
 	*x = SendReportExportRequest{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[7]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -729,7 +831,7 @@ func (x *SendReportExportRequest) String() string {
 func (*SendReportExportRequest) ProtoMessage() {}
 
 func (x *SendReportExportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[7]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -742,7 +844,7 @@ func (x *SendReportExportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendReportExportRequest.ProtoReflect.Descriptor instead.
 func (*SendReportExportRequest) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{7}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SendReportExportRequest) GetTenant() string {
@@ -812,7 +914,7 @@ type SendReportExportResponse struct {
 
 func (x *SendReportExportResponse) Reset() {
 	*x = SendReportExportResponse{}
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[8]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +926,7 @@ func (x *SendReportExportResponse) String() string {
 func (*SendReportExportResponse) ProtoMessage() {}
 
 func (x *SendReportExportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[8]
+	mi := &file_salga_notify_v1_notify_internal_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +939,7 @@ func (x *SendReportExportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendReportExportResponse.ProtoReflect.Descriptor instead.
 func (*SendReportExportResponse) Descriptor() ([]byte, []int) {
-	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{8}
+	return file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SendReportExportResponse) GetQueued() int32 {
@@ -855,7 +957,12 @@ const file_salga_notify_v1_notify_internal_service_proto_rawDesc = "" +
 	"\x0fReporterContact\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
-	"\x05email\x18\x03 \x01(\tR\x05email\"\xff\a\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\"\x7f\n" +
+	"\x1eBatchRecordTicketEventsRequest\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12E\n" +
+	"\brequests\x18\x02 \x03(\v2).salga.notify.v1.RecordTicketEventRequestR\brequests\";\n" +
+	"\x1fBatchRecordTicketEventsResponse\x12\x18\n" +
+	"\aapplied\x18\x01 \x03(\bR\aapplied\"\xff\a\n" +
 	"\x18RecordTicketEventRequest\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x16\n" +
 	"\x06tenant\x18\x02 \x01(\tR\x06tenant\x12\x1b\n" +
@@ -923,9 +1030,10 @@ const file_salga_notify_v1_notify_internal_service_proto_rawDesc = "" +
 	"\fcontent_type\x18\a \x01(\tR\vcontentType\x12\x18\n" +
 	"\acontent\x18\b \x01(\fR\acontent\"2\n" +
 	"\x18SendReportExportResponse\x12\x16\n" +
-	"\x06queued\x18\x01 \x01(\x05R\x06queued2\xa9\x03\n" +
+	"\x06queued\x18\x01 \x01(\x05R\x06queued2\xa7\x04\n" +
 	"\x15NotifyInternalService\x12j\n" +
-	"\x11RecordTicketEvent\x12).salga.notify.v1.RecordTicketEventRequest\x1a*.salga.notify.v1.RecordTicketEventResponse\x12a\n" +
+	"\x11RecordTicketEvent\x12).salga.notify.v1.RecordTicketEventRequest\x1a*.salga.notify.v1.RecordTicketEventResponse\x12|\n" +
+	"\x17BatchRecordTicketEvents\x12/.salga.notify.v1.BatchRecordTicketEventsRequest\x1a0.salga.notify.v1.BatchRecordTicketEventsResponse\x12a\n" +
 	"\x0eReceiveWebhook\x12&.salga.notify.v1.ReceiveWebhookRequest\x1a'.salga.notify.v1.ReceiveWebhookResponse\x12X\n" +
 	"\vUnsubscribe\x12#.salga.notify.v1.UnsubscribeRequest\x1a$.salga.notify.v1.UnsubscribeResponse\x12g\n" +
 	"\x10SendReportExport\x12(.salga.notify.v1.SendReportExportRequest\x1a).salga.notify.v1.SendReportExportResponseB\xcd\x01\n" +
@@ -943,57 +1051,62 @@ func file_salga_notify_v1_notify_internal_service_proto_rawDescGZIP() []byte {
 	return file_salga_notify_v1_notify_internal_service_proto_rawDescData
 }
 
-var file_salga_notify_v1_notify_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_salga_notify_v1_notify_internal_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_salga_notify_v1_notify_internal_service_proto_goTypes = []any{
-	(*ReporterContact)(nil),           // 0: salga.notify.v1.ReporterContact
-	(*RecordTicketEventRequest)(nil),  // 1: salga.notify.v1.RecordTicketEventRequest
-	(*RecordTicketEventResponse)(nil), // 2: salga.notify.v1.RecordTicketEventResponse
-	(*ReceiveWebhookRequest)(nil),     // 3: salga.notify.v1.ReceiveWebhookRequest
-	(*ReceiveWebhookResponse)(nil),    // 4: salga.notify.v1.ReceiveWebhookResponse
-	(*UnsubscribeRequest)(nil),        // 5: salga.notify.v1.UnsubscribeRequest
-	(*UnsubscribeResponse)(nil),       // 6: salga.notify.v1.UnsubscribeResponse
-	(*SendReportExportRequest)(nil),   // 7: salga.notify.v1.SendReportExportRequest
-	(*SendReportExportResponse)(nil),  // 8: salga.notify.v1.SendReportExportResponse
-	nil,                               // 9: salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
-	(v1.Category)(0),                  // 10: salga.common.v1.Category
-	(EventKind)(0),                    // 11: salga.notify.v1.EventKind
-	(v1.TicketStatus)(0),              // 12: salga.common.v1.TicketStatus
-	(*timestamppb.Timestamp)(nil),     // 13: google.protobuf.Timestamp
-	(*v1.ReporterPreferences)(nil),    // 14: salga.common.v1.ReporterPreferences
-	(v1.AssignmentReason)(0),          // 15: salga.common.v1.AssignmentReason
-	(SlaClock)(0),                     // 16: salga.notify.v1.SlaClock
-	(WebhookProvider)(0),              // 17: salga.notify.v1.WebhookProvider
-	(MessageChannel)(0),               // 18: salga.notify.v1.MessageChannel
-	(v1.Language)(0),                  // 19: salga.common.v1.Language
+	(*ReporterContact)(nil),                 // 0: salga.notify.v1.ReporterContact
+	(*BatchRecordTicketEventsRequest)(nil),  // 1: salga.notify.v1.BatchRecordTicketEventsRequest
+	(*BatchRecordTicketEventsResponse)(nil), // 2: salga.notify.v1.BatchRecordTicketEventsResponse
+	(*RecordTicketEventRequest)(nil),        // 3: salga.notify.v1.RecordTicketEventRequest
+	(*RecordTicketEventResponse)(nil),       // 4: salga.notify.v1.RecordTicketEventResponse
+	(*ReceiveWebhookRequest)(nil),           // 5: salga.notify.v1.ReceiveWebhookRequest
+	(*ReceiveWebhookResponse)(nil),          // 6: salga.notify.v1.ReceiveWebhookResponse
+	(*UnsubscribeRequest)(nil),              // 7: salga.notify.v1.UnsubscribeRequest
+	(*UnsubscribeResponse)(nil),             // 8: salga.notify.v1.UnsubscribeResponse
+	(*SendReportExportRequest)(nil),         // 9: salga.notify.v1.SendReportExportRequest
+	(*SendReportExportResponse)(nil),        // 10: salga.notify.v1.SendReportExportResponse
+	nil,                                     // 11: salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
+	(v1.Category)(0),                        // 12: salga.common.v1.Category
+	(EventKind)(0),                          // 13: salga.notify.v1.EventKind
+	(v1.TicketStatus)(0),                    // 14: salga.common.v1.TicketStatus
+	(*timestamppb.Timestamp)(nil),           // 15: google.protobuf.Timestamp
+	(*v1.ReporterPreferences)(nil),          // 16: salga.common.v1.ReporterPreferences
+	(v1.AssignmentReason)(0),                // 17: salga.common.v1.AssignmentReason
+	(SlaClock)(0),                           // 18: salga.notify.v1.SlaClock
+	(WebhookProvider)(0),                    // 19: salga.notify.v1.WebhookProvider
+	(MessageChannel)(0),                     // 20: salga.notify.v1.MessageChannel
+	(v1.Language)(0),                        // 21: salga.common.v1.Language
 }
 var file_salga_notify_v1_notify_internal_service_proto_depIdxs = []int32{
-	10, // 0: salga.notify.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
-	11, // 1: salga.notify.v1.RecordTicketEventRequest.kind:type_name -> salga.notify.v1.EventKind
-	12, // 2: salga.notify.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
-	12, // 3: salga.notify.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
-	13, // 4: salga.notify.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
-	0,  // 5: salga.notify.v1.RecordTicketEventRequest.reporter:type_name -> salga.notify.v1.ReporterContact
-	14, // 6: salga.notify.v1.RecordTicketEventRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
-	15, // 7: salga.notify.v1.RecordTicketEventRequest.assignment_reason:type_name -> salga.common.v1.AssignmentReason
-	16, // 8: salga.notify.v1.RecordTicketEventRequest.clock:type_name -> salga.notify.v1.SlaClock
-	13, // 9: salga.notify.v1.RecordTicketEventRequest.deadline:type_name -> google.protobuf.Timestamp
-	17, // 10: salga.notify.v1.ReceiveWebhookRequest.provider:type_name -> salga.notify.v1.WebhookProvider
-	9,  // 11: salga.notify.v1.ReceiveWebhookRequest.headers:type_name -> salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
-	18, // 12: salga.notify.v1.UnsubscribeResponse.channel:type_name -> salga.notify.v1.MessageChannel
-	19, // 13: salga.notify.v1.UnsubscribeResponse.language:type_name -> salga.common.v1.Language
-	1,  // 14: salga.notify.v1.NotifyInternalService.RecordTicketEvent:input_type -> salga.notify.v1.RecordTicketEventRequest
-	3,  // 15: salga.notify.v1.NotifyInternalService.ReceiveWebhook:input_type -> salga.notify.v1.ReceiveWebhookRequest
-	5,  // 16: salga.notify.v1.NotifyInternalService.Unsubscribe:input_type -> salga.notify.v1.UnsubscribeRequest
-	7,  // 17: salga.notify.v1.NotifyInternalService.SendReportExport:input_type -> salga.notify.v1.SendReportExportRequest
-	2,  // 18: salga.notify.v1.NotifyInternalService.RecordTicketEvent:output_type -> salga.notify.v1.RecordTicketEventResponse
-	4,  // 19: salga.notify.v1.NotifyInternalService.ReceiveWebhook:output_type -> salga.notify.v1.ReceiveWebhookResponse
-	6,  // 20: salga.notify.v1.NotifyInternalService.Unsubscribe:output_type -> salga.notify.v1.UnsubscribeResponse
-	8,  // 21: salga.notify.v1.NotifyInternalService.SendReportExport:output_type -> salga.notify.v1.SendReportExportResponse
-	18, // [18:22] is the sub-list for method output_type
-	14, // [14:18] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	3,  // 0: salga.notify.v1.BatchRecordTicketEventsRequest.requests:type_name -> salga.notify.v1.RecordTicketEventRequest
+	12, // 1: salga.notify.v1.RecordTicketEventRequest.category:type_name -> salga.common.v1.Category
+	13, // 2: salga.notify.v1.RecordTicketEventRequest.kind:type_name -> salga.notify.v1.EventKind
+	14, // 3: salga.notify.v1.RecordTicketEventRequest.from_status:type_name -> salga.common.v1.TicketStatus
+	14, // 4: salga.notify.v1.RecordTicketEventRequest.to_status:type_name -> salga.common.v1.TicketStatus
+	15, // 5: salga.notify.v1.RecordTicketEventRequest.occur_time:type_name -> google.protobuf.Timestamp
+	0,  // 6: salga.notify.v1.RecordTicketEventRequest.reporter:type_name -> salga.notify.v1.ReporterContact
+	16, // 7: salga.notify.v1.RecordTicketEventRequest.reporter_preferences:type_name -> salga.common.v1.ReporterPreferences
+	17, // 8: salga.notify.v1.RecordTicketEventRequest.assignment_reason:type_name -> salga.common.v1.AssignmentReason
+	18, // 9: salga.notify.v1.RecordTicketEventRequest.clock:type_name -> salga.notify.v1.SlaClock
+	15, // 10: salga.notify.v1.RecordTicketEventRequest.deadline:type_name -> google.protobuf.Timestamp
+	19, // 11: salga.notify.v1.ReceiveWebhookRequest.provider:type_name -> salga.notify.v1.WebhookProvider
+	11, // 12: salga.notify.v1.ReceiveWebhookRequest.headers:type_name -> salga.notify.v1.ReceiveWebhookRequest.HeadersEntry
+	20, // 13: salga.notify.v1.UnsubscribeResponse.channel:type_name -> salga.notify.v1.MessageChannel
+	21, // 14: salga.notify.v1.UnsubscribeResponse.language:type_name -> salga.common.v1.Language
+	3,  // 15: salga.notify.v1.NotifyInternalService.RecordTicketEvent:input_type -> salga.notify.v1.RecordTicketEventRequest
+	1,  // 16: salga.notify.v1.NotifyInternalService.BatchRecordTicketEvents:input_type -> salga.notify.v1.BatchRecordTicketEventsRequest
+	5,  // 17: salga.notify.v1.NotifyInternalService.ReceiveWebhook:input_type -> salga.notify.v1.ReceiveWebhookRequest
+	7,  // 18: salga.notify.v1.NotifyInternalService.Unsubscribe:input_type -> salga.notify.v1.UnsubscribeRequest
+	9,  // 19: salga.notify.v1.NotifyInternalService.SendReportExport:input_type -> salga.notify.v1.SendReportExportRequest
+	4,  // 20: salga.notify.v1.NotifyInternalService.RecordTicketEvent:output_type -> salga.notify.v1.RecordTicketEventResponse
+	2,  // 21: salga.notify.v1.NotifyInternalService.BatchRecordTicketEvents:output_type -> salga.notify.v1.BatchRecordTicketEventsResponse
+	6,  // 22: salga.notify.v1.NotifyInternalService.ReceiveWebhook:output_type -> salga.notify.v1.ReceiveWebhookResponse
+	8,  // 23: salga.notify.v1.NotifyInternalService.Unsubscribe:output_type -> salga.notify.v1.UnsubscribeResponse
+	10, // 24: salga.notify.v1.NotifyInternalService.SendReportExport:output_type -> salga.notify.v1.SendReportExportResponse
+	20, // [20:25] is the sub-list for method output_type
+	15, // [15:20] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_salga_notify_v1_notify_internal_service_proto_init() }
@@ -1008,7 +1121,7 @@ func file_salga_notify_v1_notify_internal_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_salga_notify_v1_notify_internal_service_proto_rawDesc), len(file_salga_notify_v1_notify_internal_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,10 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	NotifyInternalService_RecordTicketEvent_FullMethodName = "/salga.notify.v1.NotifyInternalService/RecordTicketEvent"
-	NotifyInternalService_ReceiveWebhook_FullMethodName    = "/salga.notify.v1.NotifyInternalService/ReceiveWebhook"
-	NotifyInternalService_Unsubscribe_FullMethodName       = "/salga.notify.v1.NotifyInternalService/Unsubscribe"
-	NotifyInternalService_SendReportExport_FullMethodName  = "/salga.notify.v1.NotifyInternalService/SendReportExport"
+	NotifyInternalService_RecordTicketEvent_FullMethodName       = "/salga.notify.v1.NotifyInternalService/RecordTicketEvent"
+	NotifyInternalService_BatchRecordTicketEvents_FullMethodName = "/salga.notify.v1.NotifyInternalService/BatchRecordTicketEvents"
+	NotifyInternalService_ReceiveWebhook_FullMethodName          = "/salga.notify.v1.NotifyInternalService/ReceiveWebhook"
+	NotifyInternalService_Unsubscribe_FullMethodName             = "/salga.notify.v1.NotifyInternalService/Unsubscribe"
+	NotifyInternalService_SendReportExport_FullMethodName        = "/salga.notify.v1.NotifyInternalService/SendReportExport"
 )
 
 // NotifyInternalServiceClient is the client API for NotifyInternalService service.
@@ -40,6 +41,12 @@ type NotifyInternalServiceClient interface {
 	// works out who must hear of it, on which channels, and sends each
 	// message once. Idempotent per event_id.
 	RecordTicketEvent(ctx context.Context, in *RecordTicketEventRequest, opts ...grpc.CallOption) (*RecordTicketEventResponse, error)
+	// BatchRecordTicketEvents is RecordTicketEvent for up to 500 events of
+	// the tenant's tickets in one transaction, each recorded as
+	// RecordTicketEvent would record it alone (idempotent by its own
+	// event_id). It fails as a whole when one request fails; the sender then
+	// delivers them one by one.
+	BatchRecordTicketEvents(ctx context.Context, in *BatchRecordTicketEventsRequest, opts ...grpc.CallOption) (*BatchRecordTicketEventsResponse, error)
 	// ReceiveWebhook handles a provider's webhook as the gateway received
 	// it: delivery receipts update messages, a reply of STOP opts the sender
 	// out of that channel. The provider's signature (or shared token) is
@@ -70,6 +77,16 @@ func (c *notifyInternalServiceClient) RecordTicketEvent(ctx context.Context, in 
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RecordTicketEventResponse)
 	err := c.cc.Invoke(ctx, NotifyInternalService_RecordTicketEvent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *notifyInternalServiceClient) BatchRecordTicketEvents(ctx context.Context, in *BatchRecordTicketEventsRequest, opts ...grpc.CallOption) (*BatchRecordTicketEventsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchRecordTicketEventsResponse)
+	err := c.cc.Invoke(ctx, NotifyInternalService_BatchRecordTicketEvents_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +138,12 @@ type NotifyInternalServiceServer interface {
 	// works out who must hear of it, on which channels, and sends each
 	// message once. Idempotent per event_id.
 	RecordTicketEvent(context.Context, *RecordTicketEventRequest) (*RecordTicketEventResponse, error)
+	// BatchRecordTicketEvents is RecordTicketEvent for up to 500 events of
+	// the tenant's tickets in one transaction, each recorded as
+	// RecordTicketEvent would record it alone (idempotent by its own
+	// event_id). It fails as a whole when one request fails; the sender then
+	// delivers them one by one.
+	BatchRecordTicketEvents(context.Context, *BatchRecordTicketEventsRequest) (*BatchRecordTicketEventsResponse, error)
 	// ReceiveWebhook handles a provider's webhook as the gateway received
 	// it: delivery receipts update messages, a reply of STOP opts the sender
 	// out of that channel. The provider's signature (or shared token) is
@@ -149,6 +172,9 @@ type UnimplementedNotifyInternalServiceServer struct{}
 
 func (UnimplementedNotifyInternalServiceServer) RecordTicketEvent(context.Context, *RecordTicketEventRequest) (*RecordTicketEventResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordTicketEvent not implemented")
+}
+func (UnimplementedNotifyInternalServiceServer) BatchRecordTicketEvents(context.Context, *BatchRecordTicketEventsRequest) (*BatchRecordTicketEventsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchRecordTicketEvents not implemented")
 }
 func (UnimplementedNotifyInternalServiceServer) ReceiveWebhook(context.Context, *ReceiveWebhookRequest) (*ReceiveWebhookResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReceiveWebhook not implemented")
@@ -194,6 +220,24 @@ func _NotifyInternalService_RecordTicketEvent_Handler(srv interface{}, ctx conte
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(NotifyInternalServiceServer).RecordTicketEvent(ctx, req.(*RecordTicketEventRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _NotifyInternalService_BatchRecordTicketEvents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchRecordTicketEventsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(NotifyInternalServiceServer).BatchRecordTicketEvents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: NotifyInternalService_BatchRecordTicketEvents_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(NotifyInternalServiceServer).BatchRecordTicketEvents(ctx, req.(*BatchRecordTicketEventsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -262,6 +306,10 @@ var NotifyInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecordTicketEvent",
 			Handler:    _NotifyInternalService_RecordTicketEvent_Handler,
+		},
+		{
+			MethodName: "BatchRecordTicketEvents",
+			Handler:    _NotifyInternalService_BatchRecordTicketEvents_Handler,
 		},
 		{
 			MethodName: "ReceiveWebhook",

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file salga/notify/v1/notify_internal_service.proto.
  */
 export const file_salga_notify_v1_notify_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci1zYWxnYS9ub3RpZnkvdjEvbm90aWZ5X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLm5vdGlmeS52MSI9Cg9SZXBvcnRlckNvbnRhY3QSDAoEbmFtZRgBIAEoCRINCgVwaG9uZRgCIAEoCRINCgVlbWFpbBgDIAEoCSKFBgoYUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIRCgl0aWNrZXRfaWQYAyABKAkSEQoJcmVmZXJlbmNlGAQgASgJEisKCGNhdGVnb3J5GAUgASgOMhkuc2FsZ2EuY29tbW9uLnYxLkNhdGVnb3J5EigKBGtpbmQYBiABKA4yGi5zYWxnYS5ub3RpZnkudjEuRXZlbnRLaW5kEjIKC2Zyb21fc3RhdHVzGAcgASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIwCgl0b19zdGF0dXMYCCABKA4yHS5zYWxnYS5jb21tb24udjEuVGlja2V0U3RhdHVzEi4KCm9jY3VyX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEHJlcG9ydGVyX3N1YmplY3QYCiABKAkSMgoIcmVwb3J0ZXIYCyABKAsyIC5zYWxnYS5ub3RpZnkudjEuUmVwb3J0ZXJDb250YWN0EkIKFHJlcG9ydGVyX3ByZWZlcmVuY2VzGAwgASgLMiQuc2FsZ2EuY29tbW9uLnYxLlJlcG9ydGVyUHJlZmVyZW5jZXMSDwoHdGVhbV9pZBgNIAEoCRIRCgl0ZWFtX25hbWUYDiABKAkSEQoJcGVyc29uX2lkGA8gASgJEjwKEWFzc2lnbm1lbnRfcmVhc29uGBAgASgOMiEuc2FsZ2EuY29tbW9uLnYxLkFzc2lnbm1lbnRSZWFzb24SGAoQZXNjYWxhdGlvbl9sZXZlbBgRIAEoBRIoCgVjbG9jaxgSIAEoDjIZLnNhbGdhLm5vdGlmeS52MS5TbGFDbG9jaxIsCghkZWFkbGluZRgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbm90ZRgUIAEoCRIQCghzZXF1ZW5jZRgVIAEoAxIbChNmb2xsb3dlcl90aWNrZXRfaWRzGBYgAygJIiwKGVJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCL9AQoVUmVjZWl2ZVdlYmhvb2tSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIyCghwcm92aWRlchgCIAEoDjIgLnNhbGdhLm5vdGlmeS52MS5XZWJob29rUHJvdmlkZXISDgoGbWV0aG9kGAMgASgJEgwKBHBhdGgYBCABKAkSRAoHaGVhZGVycxgFIAMoCzIzLnNhbGdhLm5vdGlmeS52MS5SZWNlaXZlV2ViaG9va1JlcXVlc3QuSGVhZGVyc0VudHJ5EgwKBGJvZHkYBiABKAwaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEidQoWUmVjZWl2ZVdlYmhvb2tSZXNwb25zZRITCgtodHRwX3N0YXR1cxgBIAEoBRIUCgxjb250ZW50X3R5cGUYAiABKAkSDAoEYm9keRgDIAEoDBIQCghyZWNlaXB0cxgEIAEoBRIQCghvcHRfb3V0cxgFIAEoBSJcChJVbnN1YnNjcmliZVJlcXVlc3QSDgoGdGVuYW50GAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSEQoJc2lnbmF0dXJlGAMgASgJEg8KB2NvbmZpcm0YBCABKAgiigEKE1Vuc3Vic2NyaWJlUmVzcG9uc2USMAoHY2hhbm5lbBgBIAEoDjIfLnNhbGdhLm5vdGlmeS52MS5NZXNzYWdlQ2hhbm5lbBIrCghsYW5ndWFnZRgCIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5MYW5ndWFnZRIUCgx1bnN1YnNjcmliZWQYAyABKAgiqQEKF1NlbmRSZXBvcnRFeHBvcnRSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRIRCglleHBvcnRfaWQYAiABKAkSEgoKcmVjaXBpZW50cxgDIAMoCRIPCgdzdWJqZWN0GAQgASgJEgwKBGJvZHkYBSABKAkSEQoJZmlsZV9uYW1lGAYgASgJEhQKDGNvbnRlbnRfdHlwZRgHIAEoCRIPCgdjb250ZW50GAggASgMIioKGFNlbmRSZXBvcnRFeHBvcnRSZXNwb25zZRIOCgZxdWV1ZWQYASABKAUyqQMKFU5vdGlmeUludGVybmFsU2VydmljZRJqChFSZWNvcmRUaWNrZXRFdmVudBIpLnNhbGdhLm5vdGlmeS52MS5SZWNvcmRUaWNrZXRFdmVudFJlcXVlc3QaKi5zYWxnYS5ub3RpZnkudjEuUmVjb3JkVGlja2V0RXZlbnRSZXNwb25zZRJhCg5SZWNlaXZlV2ViaG9vaxImLnNhbGdhLm5vdGlmeS52MS5SZWNlaXZlV2ViaG9va1JlcXVlc3QaJy5zYWxnYS5ub3RpZnkudjEuUmVjZWl2ZVdlYmhvb2tSZXNwb25zZRJYCgtVbnN1YnNjcmliZRIjLnNhbGdhLm5vdGlmeS52MS5VbnN1YnNjcmliZVJlcXVlc3QaJC5zYWxnYS5ub3RpZnkudjEuVW5zdWJzY3JpYmVSZXNwb25zZRJnChBTZW5kUmVwb3J0RXhwb3J0Eiguc2FsZ2Eubm90aWZ5LnYxLlNlbmRSZXBvcnRFeHBvcnRSZXF1ZXN0Gikuc2FsZ2Eubm90aWZ5LnYxLlNlbmRSZXBvcnRFeHBvcnRSZXNwb25zZULNAQoTY29tLnNhbGdhLm5vdGlmeS52MUIaTm90aWZ5SW50ZXJuYWxTZXJ2aWNlUHJvdG9QAVo8Z2l0aHViLmNvbS9zYWxnYS90cnVzdGVuZ2luZS9nZW4vZ28vc2FsZ2Evbm90aWZ5L3YxO25vdGlmeXYxogIDU05YqgIPU2FsZ2EuTm90aWZ5LlYxygIPU2FsZ2FcTm90aWZ5XFYx4gIbU2FsZ2FcTm90aWZ5XFYxXEdQQk1ldGFkYXRh6gIRU2FsZ2E6Ok5vdGlmeTo6VjFiBnByb3RvMw", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_notify_v1_notify]);
+  fileDesc("Ci1zYWxnYS9ub3RpZnkvdjEvbm90aWZ5X2ludGVybmFsX3NlcnZpY2UucHJvdG8SD3NhbGdhLm5vdGlmeS52MSI9Cg9SZXBvcnRlckNvbnRhY3QSDAoEbmFtZRgBIAEoCRINCgVwaG9uZRgCIAEoCRINCgVlbWFpbBgDIAEoCSJtCh5CYXRjaFJlY29yZFRpY2tldEV2ZW50c1JlcXVlc3QSDgoGdGVuYW50GAEgASgJEjsKCHJlcXVlc3RzGAIgAygLMikuc2FsZ2Eubm90aWZ5LnYxLlJlY29yZFRpY2tldEV2ZW50UmVxdWVzdCIyCh9CYXRjaFJlY29yZFRpY2tldEV2ZW50c1Jlc3BvbnNlEg8KB2FwcGxpZWQYASADKAgihQYKGFJlY29yZFRpY2tldEV2ZW50UmVxdWVzdBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEQoJdGlja2V0X2lkGAMgASgJEhEKCXJlZmVyZW5jZRgEIAEoCRIrCghjYXRlZ29yeRgFIAEoDjIZLnNhbGdhLmNvbW1vbi52MS5DYXRlZ29yeRIoCgRraW5kGAYgASgOMhouc2FsZ2Eubm90aWZ5LnYxLkV2ZW50S2luZBIyCgtmcm9tX3N0YXR1cxgHIAEoDjIdLnNhbGdhLmNvbW1vbi52MS5UaWNrZXRTdGF0dXMSMAoJdG9fc3RhdHVzGAggASgOMh0uc2FsZ2EuY29tbW9uLnYxLlRpY2tldFN0YXR1cxIuCgpvY2N1cl90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChByZXBvcnRlcl9zdWJqZWN0GAogASgJEjIKCHJlcG9ydGVyGAsgASgLMiAuc2FsZ2Eubm90aWZ5LnYxLlJlcG9ydGVyQ29udGFjdBJCChRyZXBvcnRlcl9wcmVmZXJlbmNlcxgMIAEoCzIkLnNhbGdhLmNvbW1vbi52MS5SZXBvcnRlclByZWZlcmVuY2VzEg8KB3RlYW1faWQYDSABKAkSEQoJdGVhbV9uYW1lGA4gASgJEhEKCXBlcnNvbl9pZBgPIAEoCRI8ChFhc3NpZ25tZW50X3JlYXNvbhgQIAEoDjIhLnNhbGdhLmNvbW1vbi52MS5Bc3NpZ25tZW50UmVhc29uEhgKEGVzY2FsYXRpb25fbGV2ZWwYESABKAUSKAoFY2xvY2sYEiABKA4yGS5zYWxnYS5ub3RpZnkudjEuU2xhQ2xvY2sSLAoIZGVhZGxpbmUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBG5vdGUYFCABKAkSEAoIc2VxdWVuY2UYFSABKAMSGwoTZm9sbG93ZXJfdGlja2V0X2lkcxgWIAMoCSIsChlSZWNvcmRUaWNrZXRFdmVudFJlc3BvbnNlEg8KB2FwcGxpZWQYASABKAgi/QEKFVJlY2VpdmVXZWJob29rUmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSMgoIcHJvdmlkZXIYAiABKA4yIC5zYWxnYS5ub3RpZnkudjEuV2ViaG9va1Byb3ZpZGVyEg4KBm1ldGhvZBgDIAEoCRIMCgRwYXRoGAQgASgJEkQKB2hlYWRlcnMYBSADKAsyMy5zYWxnYS5ub3RpZnkudjEuUmVjZWl2ZVdlYmhvb2tSZXF1ZXN0LkhlYWRlcnNFbnRyeRIMCgRib2R5GAYgASgMGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBInUKFlJlY2VpdmVXZWJob29rUmVzcG9uc2USEwoLaHR0cF9zdGF0dXMYASABKAUSFAoMY29udGVudF90eXBlGAIgASgJEgwKBGJvZHkYAyABKAwSEAoIcmVjZWlwdHMYBCABKAUSEAoIb3B0X291dHMYBSABKAUiXAoSVW5zdWJzY3JpYmVSZXF1ZXN0Eg4KBnRlbmFudBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJEhEKCXNpZ25hdHVyZRgDIAEoCRIPCgdjb25maXJtGAQgASgIIooBChNVbnN1YnNjcmliZVJlc3BvbnNlEjAKB2NoYW5uZWwYASABKA4yHy5zYWxnYS5ub3RpZnkudjEuTWVzc2FnZUNoYW5uZWwSKwoIbGFuZ3VhZ2UYAiABKA4yGS5zYWxnYS5jb21tb24udjEuTGFuZ3VhZ2USFAoMdW5zdWJzY3JpYmVkGAMgASgIIqkBChdTZW5kUmVwb3J0RXhwb3J0UmVxdWVzdBIOCgZ0ZW5hbnQYASABKAkSEQoJZXhwb3J0X2lkGAIgASgJEhIKCnJlY2lwaWVudHMYAyADKAkSDwoHc3ViamVjdBgEIAEoCRIMCgRib2R5GAUgASgJEhEKCWZpbGVfbmFtZRgGIAEoCRIUCgxjb250ZW50X3R5cGUYByABKAkSDwoHY29udGVudBgIIAEoDCIqChhTZW5kUmVwb3J0RXhwb3J0UmVzcG9uc2USDgoGcXVldWVkGAEgASgFMqcEChVOb3RpZnlJbnRlcm5hbFNlcnZpY2USagoRUmVjb3JkVGlja2V0RXZlbnQSKS5zYWxnYS5ub3RpZnkudjEuUmVjb3JkVGlja2V0RXZlbnRSZXF1ZXN0Giouc2FsZ2Eubm90aWZ5LnYxLlJlY29yZFRpY2tldEV2ZW50UmVzcG9uc2USfAoXQmF0Y2hSZWNvcmRUaWNrZXRFdmVudHMSLy5zYWxnYS5ub3RpZnkudjEuQmF0Y2hSZWNvcmRUaWNrZXRFdmVudHNSZXF1ZXN0GjAuc2FsZ2Eubm90aWZ5LnYxLkJhdGNoUmVjb3JkVGlja2V0RXZlbnRzUmVzcG9uc2USYQoOUmVjZWl2ZVdlYmhvb2sSJi5zYWxnYS5ub3RpZnkudjEuUmVjZWl2ZVdlYmhvb2tSZXF1ZXN0Gicuc2FsZ2Eubm90aWZ5LnYxLlJlY2VpdmVXZWJob29rUmVzcG9uc2USWAoLVW5zdWJzY3JpYmUSIy5zYWxnYS5ub3RpZnkudjEuVW5zdWJzY3JpYmVSZXF1ZXN0GiQuc2FsZ2Eubm90aWZ5LnYxLlVuc3Vic2NyaWJlUmVzcG9uc2USZwoQU2VuZFJlcG9ydEV4cG9ydBIoLnNhbGdhLm5vdGlmeS52MS5TZW5kUmVwb3J0RXhwb3J0UmVxdWVzdBopLnNhbGdhLm5vdGlmeS52MS5TZW5kUmVwb3J0RXhwb3J0UmVzcG9uc2VCzQEKE2NvbS5zYWxnYS5ub3RpZnkudjFCGk5vdGlmeUludGVybmFsU2VydmljZVByb3RvUAFaPGdpdGh1Yi5jb20vc2FsZ2EvdHJ1c3RlbmdpbmUvZ2VuL2dvL3NhbGdhL25vdGlmeS92MTtub3RpZnl2MaICA1NOWKoCD1NhbGdhLk5vdGlmeS5WMcoCD1NhbGdhXE5vdGlmeVxWMeICG1NhbGdhXE5vdGlmeVxWMVxHUEJNZXRhZGF0YeoCEVNhbGdhOjpOb3RpZnk6OlYxYgZwcm90bzM", [file_google_protobuf_timestamp, file_salga_common_v1_common, file_salga_notify_v1_notify]);
 
 /**
  * ReporterContact is the contact a reporter gave, as the ticket service
@@ -53,6 +53,56 @@ export type ReporterContact = Message<"salga.notify.v1.ReporterContact"> & {
  */
 export const ReporterContactSchema: GenMessage<ReporterContact> = /*@__PURE__*/
   messageDesc(file_salga_notify_v1_notify_internal_service, 0);
+
+/**
+ * BatchRecordTicketEventsRequest is the input of NotifyInternalService.BatchRecordTicketEvents.
+ *
+ * @generated from message salga.notify.v1.BatchRecordTicketEventsRequest
+ */
+export type BatchRecordTicketEventsRequest = Message<"salga.notify.v1.BatchRecordTicketEventsRequest"> & {
+  /**
+   * Municipality code of every request.
+   *
+   * @generated from field: string tenant = 1;
+   */
+  tenant: string;
+
+  /**
+   * The events to record, each of a ticket of the tenant.
+   *
+   * @generated from field: repeated salga.notify.v1.RecordTicketEventRequest requests = 2;
+   */
+  requests: RecordTicketEventRequest[];
+};
+
+/**
+ * Describes the message salga.notify.v1.BatchRecordTicketEventsRequest.
+ * Use `create(BatchRecordTicketEventsRequestSchema)` to create a new message.
+ */
+export const BatchRecordTicketEventsRequestSchema: GenMessage<BatchRecordTicketEventsRequest> = /*@__PURE__*/
+  messageDesc(file_salga_notify_v1_notify_internal_service, 1);
+
+/**
+ * BatchRecordTicketEventsResponse is the output of NotifyInternalService.BatchRecordTicketEvents.
+ *
+ * @generated from message salga.notify.v1.BatchRecordTicketEventsResponse
+ */
+export type BatchRecordTicketEventsResponse = Message<"salga.notify.v1.BatchRecordTicketEventsResponse"> & {
+  /**
+   * Per request, in their order, whether it applied (false when the event
+   * was already recorded).
+   *
+   * @generated from field: repeated bool applied = 1;
+   */
+  applied: boolean[];
+};
+
+/**
+ * Describes the message salga.notify.v1.BatchRecordTicketEventsResponse.
+ * Use `create(BatchRecordTicketEventsResponseSchema)` to create a new message.
+ */
+export const BatchRecordTicketEventsResponseSchema: GenMessage<BatchRecordTicketEventsResponse> = /*@__PURE__*/
+  messageDesc(file_salga_notify_v1_notify_internal_service, 2);
 
 /**
  * RecordTicketEventRequest is the input of NotifyInternalService.RecordTicketEvent.
@@ -229,7 +279,7 @@ export type RecordTicketEventRequest = Message<"salga.notify.v1.RecordTicketEven
  * Use `create(RecordTicketEventRequestSchema)` to create a new message.
  */
 export const RecordTicketEventRequestSchema: GenMessage<RecordTicketEventRequest> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 1);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 3);
 
 /**
  * RecordTicketEventResponse is the output of NotifyInternalService.RecordTicketEvent.
@@ -250,7 +300,7 @@ export type RecordTicketEventResponse = Message<"salga.notify.v1.RecordTicketEve
  * Use `create(RecordTicketEventResponseSchema)` to create a new message.
  */
 export const RecordTicketEventResponseSchema: GenMessage<RecordTicketEventResponse> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 2);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 4);
 
 /**
  * ReceiveWebhookRequest is the input of NotifyInternalService.ReceiveWebhook.
@@ -308,7 +358,7 @@ export type ReceiveWebhookRequest = Message<"salga.notify.v1.ReceiveWebhookReque
  * Use `create(ReceiveWebhookRequestSchema)` to create a new message.
  */
 export const ReceiveWebhookRequestSchema: GenMessage<ReceiveWebhookRequest> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 3);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 5);
 
 /**
  * ReceiveWebhookResponse is the output of NotifyInternalService.ReceiveWebhook.
@@ -357,7 +407,7 @@ export type ReceiveWebhookResponse = Message<"salga.notify.v1.ReceiveWebhookResp
  * Use `create(ReceiveWebhookResponseSchema)` to create a new message.
  */
 export const ReceiveWebhookResponseSchema: GenMessage<ReceiveWebhookResponse> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 4);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 6);
 
 /**
  * UnsubscribeRequest is the input of NotifyInternalService.Unsubscribe.
@@ -399,7 +449,7 @@ export type UnsubscribeRequest = Message<"salga.notify.v1.UnsubscribeRequest"> &
  * Use `create(UnsubscribeRequestSchema)` to create a new message.
  */
 export const UnsubscribeRequestSchema: GenMessage<UnsubscribeRequest> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 5);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 7);
 
 /**
  * UnsubscribeResponse is the output of NotifyInternalService.Unsubscribe.
@@ -434,7 +484,7 @@ export type UnsubscribeResponse = Message<"salga.notify.v1.UnsubscribeResponse">
  * Use `create(UnsubscribeResponseSchema)` to create a new message.
  */
 export const UnsubscribeResponseSchema: GenMessage<UnsubscribeResponse> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 6);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 8);
 
 /**
  * SendReportExportRequest is the input of NotifyInternalService.SendReportExport.
@@ -506,7 +556,7 @@ export type SendReportExportRequest = Message<"salga.notify.v1.SendReportExportR
  * Use `create(SendReportExportRequestSchema)` to create a new message.
  */
 export const SendReportExportRequestSchema: GenMessage<SendReportExportRequest> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 7);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 9);
 
 /**
  * SendReportExportResponse is the output of NotifyInternalService.SendReportExport.
@@ -527,7 +577,7 @@ export type SendReportExportResponse = Message<"salga.notify.v1.SendReportExport
  * Use `create(SendReportExportResponseSchema)` to create a new message.
  */
 export const SendReportExportResponseSchema: GenMessage<SendReportExportResponse> = /*@__PURE__*/
-  messageDesc(file_salga_notify_v1_notify_internal_service, 8);
+  messageDesc(file_salga_notify_v1_notify_internal_service, 10);
 
 /**
  * NotifyInternalService is internal: only other Trust Engine processes call
@@ -551,6 +601,20 @@ export const NotifyInternalService: GenService<{
     methodKind: "unary";
     input: typeof RecordTicketEventRequestSchema;
     output: typeof RecordTicketEventResponseSchema;
+  },
+  /**
+   * BatchRecordTicketEvents is RecordTicketEvent for up to 500 events of
+   * the tenant's tickets in one transaction, each recorded as
+   * RecordTicketEvent would record it alone (idempotent by its own
+   * event_id). It fails as a whole when one request fails; the sender then
+   * delivers them one by one.
+   *
+   * @generated from rpc salga.notify.v1.NotifyInternalService.BatchRecordTicketEvents
+   */
+  batchRecordTicketEvents: {
+    methodKind: "unary";
+    input: typeof BatchRecordTicketEventsRequestSchema;
+    output: typeof BatchRecordTicketEventsResponseSchema;
   },
   /**
    * ReceiveWebhook handles a provider's webhook as the gateway received
