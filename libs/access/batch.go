@@ -2,6 +2,7 @@ package access
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/salga/trustengine/libs/apperr"
 )
@@ -37,6 +38,19 @@ func (b Batch[J]) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Order is the order to apply b's items in: their indexes sorted by cmp,
+// items cmp finds equal in the order of the request. Consumers sort by
+// ticket id, so that batches sharing tickets lock them in one order and
+// wait for each other instead of deadlocking.
+func (b Batch[J]) Order(cmp func(x, y J) int) []int {
+	order := make([]int, len(b.Items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp(b.Items[x], b.Items[y]) })
+	return order
 }
 
 // ForTenant is the municipality of every item.

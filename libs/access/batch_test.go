@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -37,4 +38,10 @@ func TestABatchCallActsForOneMunicipalityWithValidItemsOnly(t *testing.T) {
 			require.Equal(t, tt.want, code(err), "%v", err)
 		})
 	}
+}
+
+func TestABatchIsAppliedInTheOrderOfItsKeysTiesAsSent(t *testing.T) {
+	b := access.Batch[job]{Tenant: "CPT", Items: []job{{tenant: "JHB"}, {tenant: "CPT", bad: true}, {tenant: "CPT"}, {tenant: "BUF"}}}
+	order := b.Order(func(x, y job) int { return strings.Compare(x.tenant, y.tenant) })
+	require.Equal(t, []int{3, 1, 2, 0}, order, "sorted by key; the two CPT items as sent")
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -40,11 +39,7 @@ func (a *App) BatchRecordTicketEvents(ctx context.Context, b access.Batch[*domai
 	if err != nil {
 		return nil, err
 	}
-	order := make([]int, len(b.Items))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(b.Items[x].TicketID, b.Items[y].TicketID) })
+	order := b.Order(func(x, y *domain.Event) int { return strings.Compare(x.TicketID, y.TicketID) })
 	applied := make([]bool, len(b.Items))
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		for _, i := range order {

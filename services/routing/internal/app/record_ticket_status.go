@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -38,11 +37,7 @@ func (a *App) BatchRecordTicketStatus(ctx context.Context, b access.Batch[domain
 	if err != nil {
 		return nil, err
 	}
-	order := make([]int, len(b.Items))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(b.Items[x].TicketID, b.Items[y].TicketID) })
+	order := b.Order(func(x, y domain.StatusReport) int { return strings.Compare(x.TicketID, y.TicketID) })
 	sorted := make([]domain.StatusReport, len(order))
 	for j, i := range order {
 		sorted[j] = b.Items[i]

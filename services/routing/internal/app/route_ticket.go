@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -49,11 +48,7 @@ func (a *App) BatchRouteTickets(ctx context.Context, b access.Batch[domain.Route
 	if err != nil {
 		return nil, err
 	}
-	order := make([]int, len(b.Items))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(b.Items[x].TicketID, b.Items[y].TicketID) })
+	order := b.Order(func(x, y domain.RouteRequest) int { return strings.Compare(x.TicketID, y.TicketID) })
 	out := make([]Routed, len(b.Items))
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		for _, i := range order {

@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -50,13 +49,8 @@ func (a *App) BatchRecordTicketEvents(ctx context.Context, b access.Batch[domain
 	if err != nil {
 		return nil, err
 	}
-	order := make([]int, len(b.Items))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int {
-		ex, ey := b.Items[x], b.Items[y]
-		return cmp.Or(strings.Compare(ex.TicketID, ey.TicketID), cmp.Compare(ex.Sequence, ey.Sequence))
+	order := b.Order(func(x, y domain.TicketEvent) int {
+		return cmp.Or(strings.Compare(x.TicketID, y.TicketID), cmp.Compare(x.Sequence, y.Sequence))
 	})
 	applied := make([]bool, len(b.Items))
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {

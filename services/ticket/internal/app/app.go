@@ -8,8 +8,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -91,18 +89,6 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("app.%s: %w", op, err)
-}
-
-// byTicket is the order of a batch's n items by their ticket id (and,
-// for one ticket, as sent): a batch locks its tickets in this order, so
-// batches that share tickets wait for each other instead of deadlocking.
-func byTicket(n int, id func(int) string) []int {
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(id(x), id(y)) })
-	return order
 }
 
 // ticketIDs are the ids id gives for the indexes in order, each once.

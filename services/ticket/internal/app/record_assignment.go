@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -24,7 +25,7 @@ func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool,
 	}
 	var applied []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		applied, err = a.recordAssignments(ctx, tx, as.Tenant, []*domain.Assignment{&as})
+		applied, err = a.recordAssignments(ctx, tx, access.Batch[*domain.Assignment]{Tenant: as.Tenant, Items: []*domain.Assignment{&as}})
 		return err
 	})
 	if err != nil {
@@ -35,7 +36,7 @@ func (a *App) RecordAssignment(ctx context.Context, as domain.Assignment) (bool,
 
 // BatchRecordAssignments is RecordAssignment for many assignments of the
 // caller's job in one transaction (internal RPC): each is applied as it
-// would be alone, in the order of their tickets (byTicket); it reports, per
+// would be alone, in the order of their tickets (Batch.Order); it reports, per
 // item, whether it applied.
 func (a *App) BatchRecordAssignments(ctx context.Context, b access.Batch[*domain.Assignment]) ([]bool, error) {
 	c, err := access.ForJob(ctx, access.Caller.RequireService, b)
@@ -44,7 +45,7 @@ func (a *App) BatchRecordAssignments(ctx context.Context, b access.Batch[*domain
 	}
 	var applied []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		applied, err = a.recordAssignments(ctx, tx, b.Tenant, b.Items)
+		applied, err = a.recordAssignments(ctx, tx, b)
 		return err
 	})
 	if err != nil {
@@ -53,14 +54,14 @@ func (a *App) BatchRecordAssignments(ctx context.Context, b access.Batch[*domain
 	return applied, nil
 }
 
-// recordAssignments applies items, assignments of tenant's tickets, in tx,
-// in the order of their tickets, at the cost of a few round trips for all
-// of them: one statement locks every ticket, the writes go out together
+// recordAssignments applies b's assignments in tx, in the order of their
+// tickets (Batch.Order), at the cost of a few round trips for all of them: one statement locks every ticket, the writes go out together
 // (store.ServiceWrites) and the jobs with the commit (queue.InsertTx). It
 // reports, per item, whether it applied.
-func (a *App) recordAssignments(ctx context.Context, tx pgx.Tx, tenant string, items []*domain.Assignment) ([]bool, error) {
-	order := byTicket(len(items), func(i int) string { return items[i].TicketID })
-	locked, err := a.store.LockManyForService(ctx, tx, tenant, ticketIDs(order, func(i int) string { return items[i].TicketID }))
+func (a *App) recordAssignments(ctx context.Context, tx pgx.Tx, b access.Batch[*domain.Assignment]) ([]bool, error) {
+	items := b.Items
+	order := b.Order(func(x, y *domain.Assignment) int { return strings.Compare(x.TicketID, y.TicketID) })
+	locked, err := a.store.LockManyForService(ctx, tx, b.Tenant, ticketIDs(order, func(i int) string { return items[i].TicketID }))
 	if err != nil {
 		return nil, err
 	}

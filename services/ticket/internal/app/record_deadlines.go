@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,7 +20,7 @@ func (a *App) RecordDeadlines(ctx context.Context, d domain.Deadlines) (bool, er
 	}
 	var applied []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		applied, err = a.recordDeadlines(ctx, tx, d.Tenant, []*domain.Deadlines{&d})
+		applied, err = a.recordDeadlines(ctx, tx, access.Batch[*domain.Deadlines]{Tenant: d.Tenant, Items: []*domain.Deadlines{&d}})
 		return err
 	})
 	if err != nil {
@@ -39,7 +40,7 @@ func (a *App) BatchRecordDeadlines(ctx context.Context, b access.Batch[*domain.D
 	}
 	var applied []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		applied, err = a.recordDeadlines(ctx, tx, b.Tenant, b.Items)
+		applied, err = a.recordDeadlines(ctx, tx, b)
 		return err
 	})
 	if err != nil {
@@ -48,12 +49,13 @@ func (a *App) BatchRecordDeadlines(ctx context.Context, b access.Batch[*domain.D
 	return applied, nil
 }
 
-// recordDeadlines applies items, deadlines of tenant's tickets, in tx, in
-// the order of their tickets and in a few round trips for all of them (as
+// recordDeadlines applies b's deadlines in tx, in the order of their
+// tickets and in a few round trips for all of them (as
 // recordAssignments); it reports, per item, whether it applied.
-func (a *App) recordDeadlines(ctx context.Context, tx pgx.Tx, tenant string, items []*domain.Deadlines) ([]bool, error) {
-	order := byTicket(len(items), func(i int) string { return items[i].TicketID })
-	locked, err := a.store.LockManyForService(ctx, tx, tenant, ticketIDs(order, func(i int) string { return items[i].TicketID }))
+func (a *App) recordDeadlines(ctx context.Context, tx pgx.Tx, b access.Batch[*domain.Deadlines]) ([]bool, error) {
+	items := b.Items
+	order := b.Order(func(x, y *domain.Deadlines) int { return strings.Compare(x.TicketID, y.TicketID) })
+	locked, err := a.store.LockManyForService(ctx, tx, b.Tenant, ticketIDs(order, func(i int) string { return items[i].TicketID }))
 	if err != nil {
 		return nil, err
 	}
