@@ -19,9 +19,20 @@ const maxTxAttempts = 5
 // deadlock_detected the whole transaction is retried, so fn must not have side
 // effects outside the transaction.
 func InTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx) error) error {
+	return InTxReading(ctx, pool, scope, nil, fn)
+}
+
+// InTxReading is InTx whose transaction starts with the reads that first
+// queues (nil: none), sent in the round trip of its BEGIN and scope: their
+// QueuedQuery callbacks run, in the transaction, before fn, so fn starts
+// with what a first read would have cost it a round trip to learn (the
+// settings a write depends on, say). The reads cannot depend on each
+// other's results; an error from them or their callbacks fails the
+// transaction as fn's would. first runs again on each attempt.
+func InTxReading(ctx context.Context, pool *pgxpool.Pool, scope Scope, first func(*pgx.Batch), fn func(pgx.Tx) error) error {
 	var err error
 	for range maxTxAttempts {
-		err = runTx(ctx, pool, scope, fn)
+		err = runTx(ctx, pool, scope, first, fn)
 		if !isRetryable(err) || ctx.Err() != nil {
 			break
 		}
@@ -47,12 +58,15 @@ const scopeSQL = `select set_config('role', $5, true), set_config('app.tenant', 
 
 func scopeArgs(scope Scope) []any { return append(scope.settings(), AppRole) }
 
-func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx) error) (err error) {
-	// BEGIN and the scope go out together: one round trip before every
-	// transaction of every service, not two.
+func runTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, first func(*pgx.Batch), fn func(pgx.Tx) error) (err error) {
+	// BEGIN and the scope go out together, with the first reads: one round
+	// trip before every transaction of every service, not two.
 	b := &pgx.Batch{}
 	b.BeginTx(pgx.TxOptions{})
 	b.Queue(scopeSQL, scopeArgs(scope)...)
+	if first != nil {
+		first(b)
+	}
 	br := pool.SendBatch(ctx, b)
 	tx := br.Tx()
 	defer func() {

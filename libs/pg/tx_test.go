@@ -267,3 +267,48 @@ func TestDeferredWorkRunsOnceBeforeTheCommit(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, flushes)
 }
+
+func TestInTxReadingReadsInTheScopeBeforeFnAndFailsTheTransactionWithThem(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ctx := context.Background()
+	scope := pg.Scope{Tenant: "CPT"}
+
+	var names []string
+	var sawNames []string
+	err := pg.InTxReading(ctx, db, scope, func(b *pgx.Batch) {
+		b.Queue(`SELECT name FROM rlstest.items ORDER BY name`).Query(func(rows pgx.Rows) error {
+			var err error
+			names, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			return err
+		})
+	}, func(tx pgx.Tx) error {
+		sawNames = names
+		_, err := tx.Exec(ctx, `INSERT INTO rlstest.items (tenant, name) VALUES ('CPT', 'after-read')`)
+		return err
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{"pipe", "pothole"}, sawNames, "fn starts with the read, confined to the scope's tenant")
+	require.Contains(t, listNames(t, scope, db, `SELECT name FROM rlstest.items`), "after-read", "and its writes commit")
+
+	boom := errors.New("boom")
+	ran := false
+	err = pg.InTxReading(ctx, db, scope, func(b *pgx.Batch) {
+		b.Queue(`SELECT 1`).QueryRow(func(pgx.Row) error { return boom })
+	}, func(tx pgx.Tx) error {
+		ran = true
+		return nil
+	})
+	require.ErrorIs(t, err, boom, "a read's error fails the transaction")
+	require.False(t, ran, "and fn does not run")
+
+	err = pg.InTxReading(ctx, db, scope, func(b *pgx.Batch) {
+		b.Queue(`SELECT no_such_column FROM rlstest.items`)
+	}, func(tx pgx.Tx) error {
+		ran = true
+		return nil
+	})
+	var pgErr *pgconn.PgError
+	require.ErrorAs(t, err, &pgErr, "a read Postgres refuses fails it too")
+	require.False(t, ran)
+}

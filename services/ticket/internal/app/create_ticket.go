@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
@@ -29,13 +30,20 @@ func (a *App) CreateTicket(ctx context.Context, in domain.CreateInput) (domain.T
 	if err := in.Resolve(c); err != nil {
 		return domain.Ticket{}, nil, err
 	}
+	// The look-up rides in the round trip of the ticket's own statements;
+	// its answer counts once they are written (a retried key's first
+	// ticket gets none, as before).
+	var found store.NearbyResult
 	var dups []domain.NearbyTicket
-	near := func(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
-		var err error
-		dups, err = a.likelyDuplicatesIn(ctx, tx, c, t)
-		return err
+	near := func(b *pgx.Batch, t domain.Ticket) {
+		found = store.NearbyResult{}
+		a.queueLikelyDuplicates(b, c, t, &found)
 	}
-	t, err := a.create(ctx, c, in, in.Digest(), near)
+	written := func(context.Context, pgx.Tx, domain.Ticket) error {
+		dups = found.Tickets
+		return nil
+	}
+	t, err := a.create(ctx, c, in, in.Digest(), near, written)
 	if err != nil {
 		return domain.Ticket{}, nil, wrap("CreateTicket", err)
 	}
@@ -43,34 +51,39 @@ func (a *App) CreateTicket(ctx context.Context, in domain.CreateInput) (domain.T
 }
 
 // create stores a new ticket for the validated input in, reported by c,
-// with its reference, its `created` history entry, what extra writes and
-// the jobs for routing and SLA, in one transaction, and answers as
-// domain.AnswerFor says. When c used in.IdempotencyKey within the window it
-// creates nothing and answers with the first request's ticket.
+// with its reference, its `created` history entry, what queue adds to the
+// round trip of the ticket's own statements (after them; nil: nothing),
+// what extra writes and the jobs for routing and SLA, in one transaction,
+// and answers as domain.AnswerFor says. When c used in.IdempotencyKey
+// within the window it creates nothing and answers with the first
+// request's ticket.
 func (a *App) create(ctx context.Context, c access.Caller, in domain.CreateInput, digest []byte,
-	extra func(context.Context, pgx.Tx, domain.Ticket) error) (domain.Ticket, error) {
-	return a.createAs(ctx, c, "CreateTicket", in, digest, uuid.NewString(), extra)
+	queue func(*pgx.Batch, domain.Ticket), extra func(context.Context, pgx.Tx, domain.Ticket) error) (domain.Ticket, error) {
+	return a.createAs(ctx, c, "CreateTicket", in, digest, uuid.NewString(), queue, extra)
 }
 
 // createAs is create with the new ticket's id chosen by the caller (who
 // sealed attachments to it before the transaction), answering for RPC
 // action in the GBV access log.
 func (a *App) createAs(ctx context.Context, c access.Caller, action string, in domain.CreateInput, digest []byte, id string,
-	extra func(context.Context, pgx.Tx, domain.Ticket) error) (domain.Ticket, error) {
+	queue func(*pgx.Batch, domain.Ticket), extra func(context.Context, pgx.Tx, domain.Ticket) error) (domain.Ticket, error) {
 	var t domain.Ticket
-	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+	var settings domain.DuplicateSettings
+	// The municipality's priority keywords come with the BEGIN; the ticket,
+	// its reference, the key's claim, the history entry and what queue adds
+	// go out in one round trip; the three jobs go out with the COMMIT's.
+	first := func(b *pgx.Batch) { a.store.QueueDuplicateSettings(b, in.Tenant, &settings) }
+	err := pg.InTxReading(ctx, a.pool, c.Scope(), first, func(tx pgx.Tx) error {
 		now := a.timestamp()
 		t = domain.NewTicket(in, id, "", c.Subject(), now)
-		settings, err := a.store.GetDuplicateSettings(ctx, tx, in.Tenant)
-		if err != nil {
-			return err
-		}
 		t.Suggest(settings.Keywords)
 		h := t.CreatedEntry()
 		h.EventID = uuid.NewString()
-		// The ticket, its reference, the key's claim and the history entry
-		// go out in one round trip, the three jobs in another.
-		if err := a.store.CreateTicket(ctx, tx, &t, h, in.IdempotencyKey, digest); err != nil {
+		var also func(*pgx.Batch)
+		if queue != nil {
+			also = func(b *pgx.Batch) { queue(b, t) }
+		}
+		if err := a.store.CreateTicket(ctx, tx, &t, h, in.IdempotencyKey, digest, also); err != nil {
 			return err
 		}
 		if extra != nil {

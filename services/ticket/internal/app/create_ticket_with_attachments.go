@@ -58,7 +58,7 @@ func (a *App) createWithFiles(ctx context.Context, c access.Caller, action strin
 			return domain.Ticket{}, nil, err
 		}
 	}
-	t, err := a.createAs(ctx, c, action, in, domain.DigestWithFiles(digest, fds), planned.ID, func(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
+	t, err := a.createAs(ctx, c, action, in, domain.DigestWithFiles(digest, fds), planned.ID, nil, func(ctx context.Context, tx pgx.Tx, t domain.Ticket) error {
 		if extra != nil {
 			if err := extra(ctx, tx, t); err != nil {
 				return err

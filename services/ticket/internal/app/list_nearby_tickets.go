@@ -33,17 +33,17 @@ func (a *App) ListNearbyTickets(ctx context.Context, q domain.NearbyQuery) ([]do
 	return out, meters, wrap("ListNearbyTickets", err)
 }
 
-// likelyDuplicatesIn is what CreateTicket answers beside a new ticket t,
-// in its transaction: the tickets ListNearbyTickets finds for c around it,
-// t itself left out, and none for a GBV report.
-func (a *App) likelyDuplicatesIn(ctx context.Context, tx pgx.Tx, c access.Caller, t domain.Ticket) ([]domain.NearbyTicket, error) {
+// queueLikelyDuplicates adds to b, the batch that writes new ticket t,
+// the look-up of what CreateTicket answers beside it: the tickets
+// ListNearbyTickets finds for c around it, t itself left out, into r;
+// none for a GBV report.
+func (a *App) queueLikelyDuplicates(b *pgx.Batch, c access.Caller, t domain.Ticket, r *store.NearbyResult) {
 	if t.IsGBV() {
-		return nil, nil
+		return
 	}
 	loc := t.Location
-	out, _, err := a.nearbyIn(ctx, tx, c, domain.NearbyQuery{Tenant: t.Tenant, Location: &loc, Category: t.Category,
-		Size: domain.DefaultNearbySize}, t.ID)
-	return out, err
+	a.store.QueueNearbyTickets(b, a.nearbySearch(c, domain.NearbyQuery{Tenant: t.Tenant, Location: &loc, Category: t.Category,
+		Size: domain.DefaultNearbySize}, t.ID), r)
 }
 
 // nearby runs a validated query with its tenant resolved, leaving out
@@ -58,16 +58,6 @@ func (a *App) nearby(ctx context.Context, c access.Caller, q domain.NearbyQuery,
 	err := pg.Read(ctx, a.pool, c.Scope(), func(b *pgx.Batch) {
 		a.store.QueueNearbyTickets(b, a.nearbySearch(c, q, exclude), &r)
 	})
-	return r.Tickets, r.Meters, err
-}
-
-// nearbyIn is nearby in transaction tx, returning the radius it used (0
-// for a GBV query or a category whose suggestions are off).
-func (a *App) nearbyIn(ctx context.Context, tx pgx.Tx, c access.Caller, q domain.NearbyQuery, exclude string) ([]domain.NearbyTicket, float64, error) {
-	if q.Category == word.CategoryGBV {
-		return nil, 0, nil
-	}
-	r, err := a.store.NearbyTickets(ctx, tx, a.nearbySearch(c, q, exclude))
 	return r.Tickets, r.Meters, err
 }
 

@@ -23,7 +23,7 @@ func (a *App) SubmitPublicReport(ctx context.Context, r domain.PublicReport) (do
 	if err != nil {
 		return domain.Ticket{}, err
 	}
-	t, err := a.create(ctx, reporter, r.CreateInput, r.Digest(), media)
+	t, err := a.create(ctx, reporter, r.CreateInput, r.Digest(), nil, media)
 	return t, wrap("SubmitPublicReport", err)
 }
 

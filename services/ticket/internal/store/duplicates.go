@@ -80,23 +80,11 @@ func scanNearby(rows pgx.Rows, category domain.Category, r *NearbyResult) error 
 	return rows.Err()
 }
 
-// NearbyTickets runs search s in tx: up to s.Query.Size tickets of its
-// category in its tenant within the radius of its point, nearest first,
-// open work and tickets resolved at or after s.ResolvedSince.
-func (s *Store) NearbyTickets(ctx context.Context, tx pgx.Tx, search NearbySearch) (NearbyResult, error) {
-	var r NearbyResult
-	rows, err := tx.Query(ctx, nearbySQL, nearbyArgs(search)...)
-	if err != nil {
-		return r, fmt.Errorf("store.NearbyTickets: %w", err)
-	}
-	if err := scanNearby(rows, search.Query.Category, &r); err != nil {
-		return r, fmt.Errorf("store.NearbyTickets: %w", err)
-	}
-	return r, nil
-}
-
-// QueueNearbyTickets adds NearbyTickets's search to b (for pg.Read); the
-// answer lands in r when the batch is read.
+// QueueNearbyTickets adds search to b (for pg.Read, or beside a
+// create's writes): up to s.Query.Size tickets of its category in its
+// tenant within the radius of its point, nearest first, open work and
+// tickets resolved at or after s.ResolvedSince; the answer lands in r
+// when the batch is read.
 func (s *Store) QueueNearbyTickets(b *pgx.Batch, search NearbySearch, r *NearbyResult) {
 	b.Queue(nearbySQL, nearbyArgs(search)...).Query(func(rows pgx.Rows) error {
 		if err := scanNearby(rows, search.Query.Category, r); err != nil {
@@ -106,23 +94,49 @@ func (s *Store) QueueNearbyTickets(b *pgx.Batch, search NearbySearch, r *NearbyR
 	})
 }
 
+// duplicateSettingsSQL reads a tenant's settings.
+const duplicateSettingsSQL = `SELECT radii, keywords FROM ticket.duplicate_settings WHERE tenant = $1`
+
 // GetDuplicateSettings reads tenant's settings; a municipality that never
 // set any has none (the defaults apply).
 func (s *Store) GetDuplicateSettings(ctx context.Context, tx pgx.Tx, tenant string) (domain.DuplicateSettings, error) {
+	ds, err := scanDuplicateSettings(tx.QueryRow(ctx, duplicateSettingsSQL, tenant), tenant)
+	if err != nil {
+		return ds, fmt.Errorf("store.GetDuplicateSettings: %w", err)
+	}
+	return ds, nil
+}
+
+// QueueDuplicateSettings adds GetDuplicateSettings's read to b (for
+// pg.InTxReading or pg.Read); the settings land in ds when the batch is
+// read.
+func (s *Store) QueueDuplicateSettings(b *pgx.Batch, tenant string, ds *domain.DuplicateSettings) {
+	b.Queue(duplicateSettingsSQL, tenant).QueryRow(func(row pgx.Row) error {
+		var err error
+		if *ds, err = scanDuplicateSettings(row, tenant); err != nil {
+			return fmt.Errorf("store.QueueDuplicateSettings: %w", err)
+		}
+		return nil
+	})
+}
+
+// scanDuplicateSettings reads duplicateSettingsSQL's row of tenant; no
+// row is the defaults.
+func scanDuplicateSettings(row pgx.Row, tenant string) (domain.DuplicateSettings, error) {
 	ds := domain.DuplicateSettings{Tenant: tenant}
 	var radii, keywords []byte
-	err := tx.QueryRow(ctx, `SELECT radii, keywords FROM ticket.duplicate_settings WHERE tenant = $1`, tenant).Scan(&radii, &keywords)
+	err := row.Scan(&radii, &keywords)
 	if pg.IsNoRows(err) {
 		return ds, nil
 	}
 	if err != nil {
-		return ds, fmt.Errorf("store.GetDuplicateSettings: %w", err)
+		return ds, err
 	}
 	if err := json.Unmarshal(radii, &ds.Radii); err != nil {
-		return ds, fmt.Errorf("store.GetDuplicateSettings: radii: %w", err)
+		return ds, fmt.Errorf("radii: %w", err)
 	}
 	if err := json.Unmarshal(keywords, &ds.Keywords); err != nil {
-		return ds, fmt.Errorf("store.GetDuplicateSettings: keywords: %w", err)
+		return ds, fmt.Errorf("keywords: %w", err)
 	}
 	return ds, nil
 }

@@ -33,11 +33,13 @@ func TestTheNearbySearchKeepsTheTenantAndGBVWallsItself(t *testing.T) {
 	near := func(c access.Caller, tenant string, cat domain.Category) []domain.NearbyTicket {
 		search := store.NearbySearch{Query: domain.NearbyQuery{Tenant: tenant, Location: &domain.Point{Lat: -33.9, Lng: 18.4},
 			Category: cat, Size: 50, Meters: 1000}, Audience: domain.NearbyAudienceOf(c), ResolvedSince: time.Now().Add(-domain.RecentlyResolved)}
+		// In a write's transaction, in a batch of its own (as a create
+		// sends it beside the ticket).
 		var r store.NearbyResult
 		require.NoError(t, pg.InTx(t.Context(), pool, c.Scope(), func(tx pgx.Tx) error {
-			var err error
-			r, err = st.NearbyTickets(t.Context(), tx, search)
-			return err
+			b := &pgx.Batch{}
+			st.QueueNearbyTickets(b, search, &r)
+			return tx.SendBatch(t.Context(), b).Close()
 		}))
 		// The same search in one round trip (pg.Read) finds the same.
 		var read store.NearbyResult

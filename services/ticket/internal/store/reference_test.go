@@ -39,7 +39,7 @@ func TestReferencesAreUniquePerTenantAndYearWithoutALockUntilCommit(t *testing.T
 		err := pg.InTx(t.Context(), pool, c.Scope(), func(tx pgx.Tx) error {
 			h := tk.CreatedEntry()
 			h.EventID = uuid.NewString()
-			if err := st.CreateTicket(t.Context(), tx, &tk, h, "", nil); err != nil {
+			if err := st.CreateTicket(t.Context(), tx, &tk, h, "", nil, nil); err != nil {
 				return err
 			}
 			return fail

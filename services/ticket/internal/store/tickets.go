@@ -63,13 +63,14 @@ func (s *Store) InsertTicket(ctx context.Context, tx pgx.Tx, t domain.Ticket) er
 // CreateTicket writes new ticket t under the next reference of its tenant
 // and creation year (set on t), claims the reporter's idempotency key for
 // it when key is set (queueClaim, domain.ErrKeyTaken) and appends its
-// created entry h, all in one round trip.
+// created entry h, all in one round trip, with what also queues after them
+// (nil: nothing; its callbacks run before CreateTicket returns).
 //
 // References come from a sequence per tenant and year
 // (ticket.next_reference, migration 00017), which holds no lock until the
 // commit: creates of one municipality run side by side, and a rolled-back
 // create leaves a gap in its numbers.
-func (s *Store) CreateTicket(ctx context.Context, tx pgx.Tx, t *domain.Ticket, h domain.HistoryEntry, key string, digest []byte) error {
+func (s *Store) CreateTicket(ctx context.Context, tx pgx.Tx, t *domain.Ticket, h domain.HistoryEntry, key string, digest []byte, also func(*pgx.Batch)) error {
 	targs, err := s.ticketArgs(*t, t.CreateTime.Year())
 	if err != nil {
 		return fmt.Errorf("store.CreateTicket: %w", err)
@@ -84,6 +85,9 @@ func (s *Store) CreateTicket(ctx context.Context, tx pgx.Tx, t *domain.Ticket, h
 		queueClaim(b, *t, key, digest)
 	}
 	b.Queue(historyInsert, hargs...)
+	if also != nil {
+		also(b)
+	}
 	br := tx.SendBatch(ctx, b)
 	defer br.Close()
 	if err := br.QueryRow().Scan(&t.Reference); err != nil {
