@@ -67,11 +67,13 @@ const baselineQueue = "bench_baseline"
 
 // baselineCreates returns an op that performs, in one transaction straight
 // through pgx, the statements the ticket service's store runs for a create,
-// in the same round trips: the ticket (its reference from the tenant's
-// sequence) and its history row in one batch, then the three River job rows
-// (River's own multi-row insert). It skips what the service adds around
-// them: authentication, validation, the role and settings of pg.InTx
-// beyond the tenant, and River's client bookkeeping.
+// in as many round trips: the municipality's duplicate settings, the
+// ticket (its reference from the tenant's sequence), its history row and
+// the likely-duplicate look-up (ticket.nearby_tickets within the staff
+// radius, as the service's answer carries) in one batch, then the three
+// River job rows (River's own multi-row insert). It skips what the service
+// adds around them: authentication, validation, the role and settings of
+// pg.InTx beyond the tenant, and River's client bookkeeping.
 func baselineCreates(pool *pgxpool.Pool, tenant string) func(int) error {
 	return func(i int) error {
 		ctx := context.Background()
@@ -93,8 +95,17 @@ func baselineCreates(pool *pgxpool.Pool, tenant string) func(int) error {
 					from_status, to_status, reason, detail, event_id, create_time)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 				id, 1, tenant, false, "created", "bench-agent", "", "open", "", "web", uuid.NewString(), now)
+			b.Queue(`SELECT radii, keywords FROM ticket.duplicate_settings WHERE tenant = $1`, tenant)
+			b.Queue(`WITH r AS (
+					SELECT CASE WHEN $8::float8 > 0 THEN $8::float8 ELSE coalesce((
+						SELECT (x->>$9::text)::float8 FROM ticket.duplicate_settings s, jsonb_array_elements(s.radii) x
+						WHERE s.tenant = $1 AND x->>'category' = $2), $10::float8) END AS meters)
+				SELECT r.meters, n.id::text, n.reference, n.status, n.lat, n.lng, n.linked_count, n.create_time, n.distance
+				FROM r LEFT JOIN LATERAL ticket.nearby_tickets($1, $2, $3, $4, r.meters, $5, $6::uuid, $7) n ON r.meters > 0
+				ORDER BY n.distance, n.id`,
+				tenant, "water", p.GetLongitude(), p.GetLatitude(), now.Add(-30*24*time.Hour), id, 5, 0.0, "staff", 1000.0)
 			if err := tx.SendBatch(ctx, b).Close(); err != nil {
-				return fmt.Errorf("insert ticket and history: %w", err)
+				return fmt.Errorf("insert ticket and history, look up duplicates: %w", err)
 			}
 			route, _ := json.Marshal(map[string]any{"tenant": tenant, "ticket_id": id, "category": "water", "lat": p.GetLatitude(), "lng": p.GetLongitude()})
 			event, _ := json.Marshal(map[string]any{"event_id": uuid.NewString(), "tenant": tenant, "ticket_id": id,
