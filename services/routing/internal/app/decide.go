@@ -8,20 +8,12 @@ import (
 	"github.com/salga/trustengine/services/routing/internal/domain"
 )
 
-// decide applies the routing rules to q (store.FindCandidates searches,
-// domain.Decide chooses) and, when the chosen team has members, gives the
-// ticket to the least loaded one. Eligibility (GBV only to SAPS teams) is
+// decideFrom applies the routing rules (domain.Decide chooses among the
+// candidates store.FindCandidates found for the ticket's point) and, when
+// the chosen team has members, gives the ticket of category to the least
+// loaded one; ward is the ward at the point. Eligibility (GBV only to SAPS teams) is
 // in the store's team filter, so no rule can pick a non-SAPS team for GBV.
-func (a *App) decide(ctx context.Context, tx pgx.Tx, q domain.RouteQuery) (domain.Decision, error) {
-	c, err := a.store.FindCandidates(ctx, tx, q)
-	if err != nil {
-		return domain.Decision{}, err
-	}
-	return a.decideFrom(ctx, tx, q, c)
-}
-
-// decideFrom is decide with the candidates already found.
-func (a *App) decideFrom(ctx context.Context, tx pgx.Tx, q domain.RouteQuery, c domain.Candidates) (domain.Decision, error) {
+func (a *App) decideFrom(ctx context.Context, tx pgx.Tx, category domain.Category, c domain.Candidates, ward string) (domain.Decision, error) {
 	d := domain.Decide(c)
 	var err error
 	if d.NeedsMember() {
@@ -29,9 +21,7 @@ func (a *App) decideFrom(ctx context.Context, tx pgx.Tx, q domain.RouteQuery, c 
 			return domain.Decision{}, err
 		}
 	}
-	if d.WardCode, err = a.store.WardAt(ctx, tx, q.Tenant, q.Lat, q.Lng, q.WardTime(a.now())); err != nil {
-		return domain.Decision{}, err
-	}
-	d.Explain(q.Category)
+	d.WardCode = ward
+	d.Explain(category)
 	return d, nil
 }

@@ -7,7 +7,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/routing/internal/domain"
+	"github.com/salga/trustengine/services/routing/internal/store"
 )
 
 // RouteTicket gives a new ticket of the caller's job its routing
@@ -23,8 +25,11 @@ func (a *App) RouteTicket(ctx context.Context, r domain.RouteRequest) (domain.As
 		asg domain.Assignment
 		dec domain.Decision
 	)
-	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		asg, dec, err = a.routeTicket(ctx, tx, c, r)
+	// The look-up goes out with the BEGIN.
+	var look store.RouteLookup
+	first := func(b *pgx.Batch) { a.queueRouteLookup(b, r, &look) }
+	err = pg.InTxReading(ctx, a.pool, c.Scope(), first, func(tx pgx.Tx) error {
+		asg, dec, err = a.routeTicket(ctx, tx, c, r, &look)
 		return err
 	})
 	if err != nil {
@@ -50,9 +55,23 @@ func (a *App) BatchRouteTickets(ctx context.Context, b access.Batch[domain.Route
 	}
 	order := b.Order(func(x, y domain.RouteRequest) int { return strings.Compare(x.TicketID, y.TicketID) })
 	out := make([]Routed, len(b.Items))
-	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+	// The look-ups go out with the BEGIN, one for each ticket: a ticket's
+	// second request in the batch looks again once its first is routed.
+	looks := make([]*store.RouteLookup, len(b.Items))
+	first := func(batch *pgx.Batch) {
+		seen := map[string]bool{}
 		for _, i := range order {
-			if out[i].Assignment, out[i].Decision, err = a.routeTicket(ctx, tx, c, b.Items[i]); err != nil {
+			looks[i] = nil
+			if id := b.Items[i].TicketID; !seen[id] {
+				seen[id] = true
+				looks[i] = &store.RouteLookup{}
+				a.queueRouteLookup(batch, b.Items[i], looks[i])
+			}
+		}
+	}
+	err = pg.InTxReading(ctx, a.pool, c.Scope(), first, func(tx pgx.Tx) error {
+		for _, i := range order {
+			if out[i].Assignment, out[i].Decision, err = a.routeTicket(ctx, tx, c, b.Items[i], looks[i]); err != nil {
 				return err
 			}
 		}
@@ -64,17 +83,32 @@ func (a *App) BatchRouteTickets(ctx context.Context, b access.Batch[domain.Route
 	return out, nil
 }
 
-// routeTicket routes r in tx, or returns its earlier routing.
-func (a *App) routeTicket(ctx context.Context, tx pgx.Tx, c access.Caller, r domain.RouteRequest) (asg domain.Assignment, dec domain.Decision, err error) {
-	// The look-up of an earlier routing, the search and whether the
-	// ticket has a current assignment go out in one round trip.
-	look, err := a.store.LookUpRoute(ctx, tx, r.TicketID, r.Query())
-	if err != nil || look.Found {
+// queueRouteLookup adds r's look-up to b (store.QueueRouteLookup, the
+// ward at r's ward time).
+func (a *App) queueRouteLookup(b *pgx.Batch, r domain.RouteRequest, l *store.RouteLookup) {
+	q := r.Query()
+	a.store.QueueRouteLookup(b, r.TicketID, q, q.WardTime(a.now()), l)
+}
+
+// routeTicket routes r in tx, or returns its earlier routing, from look:
+// r's look-up read in tx already, or nil to read it now (the earlier
+// routing, the search, whether the ticket has a current assignment and
+// its ward, in one round trip).
+func (a *App) routeTicket(ctx context.Context, tx pgx.Tx, c access.Caller, r domain.RouteRequest, look *store.RouteLookup) (asg domain.Assignment, dec domain.Decision, err error) {
+	if look == nil {
+		q := r.Query()
+		l, err := a.store.LookUpRoute(ctx, tx, r.TicketID, q, q.WardTime(a.now()))
+		if err != nil {
+			return asg, dec, err
+		}
+		look = &l
+	}
+	if look.Found {
 		asg, dec = look.Assignment, look.Decision
-		err = a.discloseFound(ctx, tx, c, err, &asg)
+		err = a.disclose(ctx, tx, c, domain.ActionRouteTicket, &asg)
 		return asg, dec, err
 	}
-	if dec, err = a.decideFrom(ctx, tx, r.Query(), look.Candidates); err != nil {
+	if dec, err = a.decideFrom(ctx, tx, r.Query().Category, look.Candidates, look.WardCode); err != nil {
 		return asg, dec, err
 	}
 	// An escalation or reassignment that somehow arrived first stays

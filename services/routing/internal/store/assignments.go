@@ -1,6 +1,7 @@
 package store
 
 import (
+	"time"
 	"context"
 	"encoding/json"
 	"errors"
@@ -98,21 +99,35 @@ func collectRouting(rows pgx.Rows) (a domain.Assignment, d domain.Decision, foun
 
 // RouteLookup is what RouteTicket reads before it decides: the ticket's
 // routing assignment, if it has one (Found), the candidates for its
-// query and whether it has a current assignment already.
+// query, whether it has a current assignment already, and the ward at its
+// point (WardAt; "" when none).
 type RouteLookup struct {
 	Assignment domain.Assignment
 	Decision   domain.Decision
 	Found      bool
 	Candidates domain.Candidates
 	HasCurrent bool
+	WardCode   string
 }
 
-// LookUpRoute runs RoutingAssignment, FindCandidates and HasCurrent for
-// ticketID and q in one round trip (they do not depend on each other; the
-// candidates go unused when the ticket was routed before).
-func (s *Store) LookUpRoute(ctx context.Context, tx pgx.Tx, ticketID string, q domain.RouteQuery) (RouteLookup, error) {
+// LookUpRoute runs QueueRouteLookup's reads in tx in one round trip.
+func (s *Store) LookUpRoute(ctx context.Context, tx pgx.Tx, ticketID string, q domain.RouteQuery, wardAt time.Time) (RouteLookup, error) {
 	var l RouteLookup
 	b := &pgx.Batch{}
+	s.QueueRouteLookup(b, ticketID, q, wardAt, &l)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return RouteLookup{}, fmt.Errorf("store.LookUpRoute: %w", err)
+	}
+	return l, nil
+}
+
+// QueueRouteLookup adds to b (for pg.InTxReading, or a batch of its own)
+// RoutingAssignment, FindCandidates, HasCurrent and WardAt (at wardAt) for
+// ticketID and q: they do not depend on each other, and the candidates
+// and ward go unused when the ticket was routed before. l is reset now and
+// filled when the batch is read.
+func (s *Store) QueueRouteLookup(b *pgx.Batch, ticketID string, q domain.RouteQuery, wardAt time.Time, l *RouteLookup) {
+	*l = RouteLookup{}
 	b.Queue(routingAssignmentSQL, ticketID, routingReasons).Query(func(rows pgx.Rows) error {
 		var err error
 		l.Assignment, l.Decision, l.Found, err = collectRouting(rows)
@@ -120,10 +135,7 @@ func (s *Store) LookUpRoute(ctx context.Context, tx pgx.Tx, ticketID string, q d
 	})
 	s.QueueCandidates(b, q, &l.Candidates)
 	b.Queue(hasCurrentSQL, ticketID).QueryRow(func(row pgx.Row) error { return row.Scan(&l.HasCurrent) })
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return RouteLookup{}, fmt.Errorf("store.LookUpRoute: %w", err)
-	}
-	return l, nil
+	s.QueueWardAt(b, q.Tenant, q.Lat, q.Lng, wardAt, &l.WardCode)
 }
 
 // LockCurrent returns the ticket's current assignment, locked FOR UPDATE so
