@@ -49,7 +49,7 @@ func benchRouting(b *testing.B, r *benchReport) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := startSuite(b, options{envFor: map[string][]string{"routing": {"TICKET_ADDR="}}})
+	s := startSuite(b, options{extraEnv: profileEnv(), envFor: map[string][]string{"routing": {"TICKET_ADDR="}}})
 	ctx := context.Background()
 	wards := validWards(b, s.db, all)
 	importWards(b, s, wards)
@@ -108,7 +108,13 @@ func benchRouting(b *testing.B, r *benchReport) {
 	for k := 0; k < len(points); k += chunk {
 		part := points[k:min(k+chunk, len(points))]
 		for _, name := range routingOps {
+			wait := func() {}
+			if k == 0 && (name == "route" || name == "explain") {
+				// The first chunk's service calls are profiled (BENCH_PROFILE).
+				wait = s.profileDuring(b, name, 2, "routing")
+			}
 			took, lat, err := loadRun(len(part), 1, func(i int) error { return ops[name](k + i) })
+			wait()
 			if err != nil {
 				b.Fatalf("%s: %v", name, err)
 			}
