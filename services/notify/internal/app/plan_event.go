@@ -24,7 +24,11 @@ const createdGrace = 10 * time.Minute
 // neutral text), and when (now, after the reporter's night, or when the
 // team's business hours start). Each message is recorded once per (event,
 // recipient, channel) with its delivery job in one transaction, so a job
-// run twice, by a retry or by two replicas, adds nothing.
+// run twice, by a retry or by two replicas, adds nothing. It reads the
+// event, its reporter and followers and the municipality's settings in one
+// transaction, the directory of the teams routing names in another (none
+// when it names no team) and records in a third (none when nobody is to
+// hear of the event).
 func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 	c := worker(tenant)
 	v := domain.Visibility{Tenant: tenant, GBV: true}
@@ -32,6 +36,7 @@ func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 		ev        domain.Event
 		reporter  *domain.Reporter
 		followers []domain.Reporter
+		settings  domain.Settings
 	)
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
 		var err error
@@ -44,7 +49,10 @@ func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 		} else if !errors.Is(err, domain.ErrReporterNotFound) {
 			return err
 		}
-		followers, err = a.followers(ctx, tx, ev)
+		if followers, err = a.followers(ctx, tx, ev); err != nil {
+			return err
+		}
+		settings, err = a.Store.GetSettings(ctx, tx, tenant)
 		return err
 	})
 	if err != nil {
@@ -58,32 +66,32 @@ func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
 	if s.Teams, err = a.teams(ctx, ev); err != nil {
 		return wrap("PlanEvent", err)
 	}
-	var settings domain.Settings
-	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		var err error
-		s.Channels, s.Staff, err = a.directory(ctx, tx, tenant, ev, s.Teams)
-		if err != nil {
+	s.Channels, s.Staff = map[string]domain.TeamChannel{}, map[string]domain.StaffContact{}
+	if len(s.Teams) > 0 { // the teams' channels and staff, when it names any
+		err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+			var err error
+			s.Channels, s.Staff, err = a.directory(ctx, tx, tenant, ev, s.Teams)
 			return err
+		})
+		if err != nil {
+			return wrap("PlanEvent", err)
 		}
-		settings, err = a.Store.GetSettings(ctx, tx, tenant)
-		return err
-	})
-	if err != nil {
-		return wrap("PlanEvent", err)
 	}
 	drafts := domain.Plan(s)
 	holds, err := a.holds(ctx, ev, drafts, settings)
 	if err != nil {
 		return wrap("PlanEvent", err)
 	}
-	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		for i, d := range drafts {
-			if err := a.record(ctx, tx, ev, d, holds[i]); err != nil {
-				return err
+	if len(drafts) > 0 { // an event nobody hears of needs no transaction
+		err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+			for i, d := range drafts {
+				if err := a.record(ctx, tx, ev, d, holds[i]); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if err == nil && awaitReporter {
 		err = domain.ErrNotYet
 	}
