@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/libs/vocab/word"
 	"github.com/salga/trustengine/services/sla/internal/domain"
 	"github.com/salga/trustengine/services/sla/internal/store"
@@ -24,7 +25,8 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.TicketEvent) (clo
 	if err != nil {
 		return nil, false, err
 	}
-	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+	lock := func(b *pgx.Batch) { store.QueueTicketEventLocks(b, []string{ev.TicketID}) }
+	err = pg.InTxReading(ctx, a.pool, c.Scope(), lock, func(tx pgx.Tx) error {
 		clocks = nil
 		if applied, err = a.recordTicketEvent(ctx, tx, ev, nil); err != nil {
 			return err
@@ -53,7 +55,14 @@ func (a *App) BatchRecordTicketEvents(ctx context.Context, b access.Batch[domain
 		return cmp.Or(strings.Compare(x.TicketID, y.TicketID), cmp.Compare(x.Sequence, y.Sequence))
 	})
 	applied := make([]bool, len(b.Items))
-	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+	ids := make([]string, len(b.Items))
+	for i, ev := range b.Items {
+		ids[i] = ev.TicketID
+	}
+	// The batch's tickets are locked with its BEGIN: a ticket's creation
+	// recorded by another batch at the same time commits first.
+	lock := func(batch *pgx.Batch) { store.QueueTicketEventLocks(batch, ids) }
+	err = pg.InTxReading(ctx, a.pool, c.Scope(), lock, func(tx pgx.Tx) error {
 		cells := domain.CellChanges{}
 		for _, i := range order {
 			if applied[i], err = a.recordTicketEvent(ctx, tx, b.Items[i], cells); err != nil {

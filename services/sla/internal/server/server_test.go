@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -399,4 +400,69 @@ func TestBatchRecordTicketEventsAppliesEachLikeItsOwnCallInOneTransaction(t *tes
 		require.Equal(t, codes.InvalidArgument, status.Code(err))
 		require.Contains(t, err.Error(), "requests[0].tenant")
 	})
+}
+
+// TestAChangeWaitsForItsTicketsCreationRecordedAtTheSameTime: the events
+// of one ticket are recorded one transaction after the other, so a batch
+// with a ticket's change that arrives while another call is still
+// recording the ticket's creation waits for it and applies, instead of
+// failing for want of clocks (and every item of its batch going alone).
+func TestAChangeWaitsForItsTicketsCreationRecordedAtTheSameTime(t *testing.T) {
+	t.Parallel()
+	c := newClients(t)
+	ctx := context.Background()
+	svc := as(t, "CPT", auth.RoleService)
+	id := uuid.NewString()
+	created := &slav1.RecordTicketEventRequest{EventId: uuid.NewString(), Tenant: "CPT", TicketId: id, Category: commonv1.Category_CATEGORY_WATER,
+		Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_CREATED, ToStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN,
+		OccurTime: timestamppb.New(time.Now().Add(-time.Minute)), Sequence: 1}
+	started := &slav1.RecordTicketEventRequest{EventId: uuid.NewString(), Tenant: "CPT", TicketId: id, Category: commonv1.Category_CATEGORY_WATER,
+		Kind: slav1.TicketEventKind_TICKET_EVENT_KIND_STATUS_CHANGED, FromStatus: commonv1.TicketStatus_TICKET_STATUS_OPEN,
+		ToStatus: commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS, FirstResponse: true, OccurTime: timestamppb.Now(), Sequence: 2}
+	other := uuid.NewString()
+	otherCreated := proto.Clone(created).(*slav1.RecordTicketEventRequest)
+	otherCreated.EventId, otherCreated.TicketId = uuid.NewString(), other
+
+	// The ticket's lock is held elsewhere, so the creation's call waits on
+	// it first and the batch with the change after it, as two deliveries
+	// that overlap would.
+	holder, err := c.pool.Begin(ctx)
+	require.NoError(t, err)
+	defer holder.Rollback(ctx) //nolint:errcheck // ended below
+	_, err = holder.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, int32(0x736c6174), id)
+	require.NoError(t, err)
+	waiting := func(n int) {
+		require.Eventually(t, func() bool {
+			var got int
+			require.NoError(t, c.pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+				AND classid = $1::bigint::oid`, int64(0x736c6174)).Scan(&got))
+			return got == n
+		}, 10*time.Second, 10*time.Millisecond, "%d calls wait for the ticket's lock", n)
+	}
+	createErr := make(chan error, 1)
+	go func() {
+		_, err := c.internal.RecordTicketEvent(svc, created)
+		createErr <- err
+	}()
+	waiting(1)
+	type batchResult struct {
+		res *slav1.BatchRecordTicketEventsResponse
+		err error
+	}
+	changeRes := make(chan batchResult, 1)
+	go func() {
+		res, err := c.internal.BatchRecordTicketEvents(svc, &slav1.BatchRecordTicketEventsRequest{Tenant: "CPT",
+			Requests: []*slav1.RecordTicketEventRequest{otherCreated, started}})
+		changeRes <- batchResult{res, err}
+	}()
+	waiting(2)
+	require.NoError(t, holder.Rollback(ctx))
+
+	require.NoError(t, <-createErr)
+	got := <-changeRes
+	require.NoError(t, got.err, "the change waited for the creation")
+	require.Equal(t, []bool{true, true}, got.res.GetApplied())
+	var state string
+	require.NoError(t, c.pool.QueryRow(ctx, `SELECT status FROM sla.tickets WHERE ticket_id = $1`, id).Scan(&state))
+	require.Equal(t, "in_progress", state)
 }

@@ -9,6 +9,23 @@ import (
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
+// ticketEventLock is the first key of the advisory lock under which the
+// events of one ticket are recorded ("slat"; the second is the hash of the
+// ticket's id).
+const ticketEventLock = 0x736c6174
+
+// QueueTicketEventLocks adds to b (for pg.InTxReading) the statement that
+// takes, until the transaction ends, the advisory lock of each ticket in
+// ids, in the locks' own order. Two transactions recording events of one
+// ticket then run one after the other: a later event of a ticket waits for
+// the transaction still recording its creation, instead of finding no
+// clocks and failing the batch it came in (domain.ErrNotClockedYet), and
+// transactions that lock several tickets this way cannot deadlock on them.
+func QueueTicketEventLocks(b *pgx.Batch, ids []string) {
+	b.Queue(`SELECT count(pg_advisory_xact_lock($1, k)) FROM (
+			SELECT DISTINCT hashtext(id) AS k FROM unnest($2::text[]) AS id ORDER BY k) s`, int32(ticketEventLock), ids)
+}
+
 // MarkEventProcessed records an event id and reports whether it was new; a
 // replayed event finds its id and is applied no second time.
 func MarkEventProcessed(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (bool, error) {
