@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/background"
 	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
@@ -116,20 +117,11 @@ func (a *App) release(ctx context.Context, tx pgx.Tx, ms []domain.Message, now t
 // (server.Options.Background); a failed round is logged and the next one
 // tries again.
 func (a *App) ReleaseLoop(log *slog.Logger, interval time.Duration) func(context.Context) error {
-	return func(ctx context.Context) error {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-t.C:
-				if n, err := a.ReleaseWaiting(ctx); err != nil && ctx.Err() == nil {
-					log.Error("release waiting messages", "err", err)
-				} else if n > 0 {
-					log.Info("released waiting messages", "messages", n)
-				}
-			}
+	return background.Every(interval, false, func(ctx context.Context) {
+		if n, err := a.ReleaseWaiting(ctx); err != nil && ctx.Err() == nil {
+			log.Error("release waiting messages", "err", err)
+		} else if n > 0 {
+			log.Info("released waiting messages", "messages", n)
 		}
-	}
+	})
 }

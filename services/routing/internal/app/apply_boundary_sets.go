@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/background"
 )
 
 // ApplyDueBoundarySets moves the teams built from wards to every boundary
@@ -53,20 +54,11 @@ func (a *App) ApplyDueBoundarySets(ctx context.Context) (int, error) {
 // BoundaryLoop runs ApplyDueBoundarySets every interval until ctx ends
 // (server.Options.Background).
 func (a *App) BoundaryLoop(log *slog.Logger, interval time.Duration) func(context.Context) error {
-	return func(ctx context.Context) error {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-t.C:
-				if n, err := a.ApplyDueBoundarySets(ctx); err != nil && ctx.Err() == nil {
-					log.Error("apply boundary sets", "err", err)
-				} else if n > 0 {
-					log.Info("teams followed new ward boundaries", "sets", n)
-				}
-			}
+	return background.Every(interval, false, func(ctx context.Context) {
+		if n, err := a.ApplyDueBoundarySets(ctx); err != nil && ctx.Err() == nil {
+			log.Error("apply boundary sets", "err", err)
+		} else if n > 0 {
+			log.Info("teams followed new ward boundaries", "sets", n)
 		}
-	}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/background"
 	"github.com/salga/trustengine/services/sla/internal/store"
 )
 
@@ -47,18 +48,9 @@ func (a *App) FoldReports(ctx context.Context) (int, error) {
 // fold is logged and the next tick tries again: the deltas wait, and the
 // reports count them meanwhile.
 func (a *App) FoldReportsEvery(log *slog.Logger, interval time.Duration) func(context.Context) error {
-	return func(ctx context.Context) error {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-t.C:
-			}
-			if _, err := a.FoldReports(ctx); err != nil && ctx.Err() == nil {
-				log.ErrorContext(ctx, "sla report fold failed", "error", err.Error())
-			}
+	return background.Every(interval, false, func(ctx context.Context) {
+		if _, err := a.FoldReports(ctx); err != nil && ctx.Err() == nil {
+			log.ErrorContext(ctx, "sla report fold failed", "error", err.Error())
 		}
-	}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/background"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 	"github.com/salga/trustengine/services/ticket/internal/store"
 )
@@ -145,26 +146,17 @@ func retentionReason(days int) string {
 // start and then every Photos.SweepEvery until its context ends; a failed
 // round is logged and tried again at the next tick.
 func (a *App) SweepAttachments(log *slog.Logger) func(context.Context) error {
-	return func(ctx context.Context) error {
-		tick := time.NewTicker(max(a.photos.SweepEvery, time.Second))
-		defer tick.Stop()
-		for {
-			expired, err := a.ApplyRetention(ctx)
-			if err != nil && ctx.Err() == nil {
-				log.Warn("attachment retention failed", "error", err.Error())
-			}
-			swept, err := a.SweepObjects(ctx)
-			if err != nil && ctx.Err() == nil {
-				log.Warn("object sweep failed", "error", err.Error())
-			}
-			if expired > 0 || swept > 0 {
-				log.Info("attachments swept", "expired", expired, "objects", swept)
-			}
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-tick.C:
-			}
+	return background.Every(max(a.photos.SweepEvery, time.Second), true, func(ctx context.Context) {
+		expired, err := a.ApplyRetention(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("attachment retention failed", "error", err.Error())
 		}
-	}
+		swept, err := a.SweepObjects(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("object sweep failed", "error", err.Error())
+		}
+		if expired > 0 || swept > 0 {
+			log.Info("attachments swept", "expired", expired, "objects", swept)
+		}
+	})
 }

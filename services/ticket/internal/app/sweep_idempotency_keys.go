@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salga/trustengine/libs/access"
+	"github.com/salga/trustengine/libs/background"
 	"github.com/salga/trustengine/services/ticket/internal/domain"
 )
 
@@ -50,22 +51,13 @@ func (a *App) DeleteExpiredKeys(ctx context.Context) (int64, error) {
 // expired keys at start and then every KeySweepEvery until its context
 // ends; a failed sweep is logged and tried again at the next tick.
 func (a *App) SweepKeys(log *slog.Logger) func(context.Context) error {
-	return func(ctx context.Context) error {
-		tick := time.NewTicker(KeySweepEvery)
-		defer tick.Stop()
-		for {
-			n, err := a.DeleteExpiredKeys(ctx)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				log.Warn("idempotency key sweep failed", "error", err.Error())
-			case n > 0:
-				log.Info("idempotency keys expired", "deleted", n)
-			}
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-tick.C:
-			}
+	return background.Every(KeySweepEvery, true, func(ctx context.Context) {
+		n, err := a.DeleteExpiredKeys(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("idempotency key sweep failed", "error", err.Error())
+		case n > 0:
+			log.Info("idempotency keys expired", "deleted", n)
 		}
-	}
+	})
 }
