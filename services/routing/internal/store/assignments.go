@@ -100,7 +100,7 @@ func collectRouting(rows pgx.Rows) (a domain.Assignment, d domain.Decision, foun
 // RouteLookup is what RouteTicket reads before it decides: the ticket's
 // routing assignment, if it has one (Found), the candidates for its
 // query, whether it has a current assignment already, and the ward at its
-// point (WardAt; "" when none).
+// point (QueueWardAt; "" when none).
 type RouteLookup struct {
 	Assignment domain.Assignment
 	Decision   domain.Decision

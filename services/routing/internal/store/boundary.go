@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -159,22 +158,10 @@ const wardAtSQL = `SELECT w.code FROM routing.boundary_wards w
 		  AND ST_Covers(w.area, ST_SetSRID(ST_MakePoint($2, $3), 4326))
 		ORDER BY w.code LIMIT 1`
 
-// WardAt returns the code of the ward containing the point in the
-// municipality's set in force at `at` ("" when none does).
-func (s *Store) WardAt(ctx context.Context, tx pgx.Tx, municipality string, lat, lng float64, at time.Time) (string, error) {
-	var code string
-	err := tx.QueryRow(ctx, wardAtSQL, municipality, lng, lat, at).Scan(&code)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("store.WardAt: %w", err)
-	}
-	return code, nil
-}
-
-// QueueWardAt adds WardAt's search to b (for pg.Read); the code lands in
-// code when the batch is read, and stays "" when no ward contains the point.
+// QueueWardAt adds to b (for pg.Read, or a transaction's first reads) the
+// search for the ward containing the point in the municipality's set in
+// force at `at`; its code lands in code when the batch is read, and stays
+// "" when no ward contains the point.
 func (s *Store) QueueWardAt(b *pgx.Batch, municipality string, lat, lng float64, at time.Time, code *string) {
 	b.Queue(wardAtSQL, municipality, lng, lat, at).Query(func(rows pgx.Rows) error {
 		for rows.Next() {

@@ -71,7 +71,8 @@ func (a *App) createAs(ctx context.Context, c access.Caller, action string, in d
 	var settings domain.DuplicateSettings
 	// The municipality's priority keywords come with the BEGIN; the ticket,
 	// its reference, the key's claim, the history entry and what queue adds
-	// go out in one round trip; the three jobs go out with the COMMIT's.
+	// go out in one round trip; the three jobs in one insert right before
+	// the COMMIT (pg.Deferred).
 	first := func(b *pgx.Batch) { a.store.QueueDuplicateSettings(b, in.Tenant, &settings) }
 	err := pg.InTxReading(ctx, a.pool, c.Scope(), first, func(tx pgx.Tx) error {
 		now := a.timestamp()
