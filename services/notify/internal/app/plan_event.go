@@ -24,78 +24,122 @@ const createdGrace = 10 * time.Minute
 // neutral text), and when (now, after the reporter's night, or when the
 // team's business hours start). Each message is recorded once per (event,
 // recipient, channel) with its delivery job in one transaction, so a job
-// run twice, by a retry or by two replicas, adds nothing. It reads the
-// event, its reporter and followers and the municipality's settings in one
-// transaction, the directory of the teams routing names in another (none
-// when it names no team) and records in a third (none when nobody is to
-// hear of the event).
+// run twice, by a retry or by two replicas, adds nothing.
 func (a *App) PlanEvent(ctx context.Context, tenant, id string) error {
+	return wrap("PlanEvent", a.planEvents(ctx, tenant, []string{id}))
+}
+
+// PlanEvents is PlanEvent for many events of tenant at once (the jobs a
+// planning worker gathers, queue.Batcher): each is planned as it would be
+// alone, and the batch shares its transactions, reading the events, their
+// reporters and followers and the municipality's settings in one, the
+// directory of the teams routing names in another (none when they name no
+// team) and recording every message in a third (none when nobody is to
+// hear). An event that fails, or waits for its reporter, fails the batch,
+// after the others' messages are recorded; each is then planned alone.
+func (a *App) PlanEvents(ctx context.Context, tenant string, ids []string) error {
+	return wrap("PlanEvents", a.planEvents(ctx, tenant, ids))
+}
+
+// plan is one event's planning: what it knows, and what it decided.
+type plan struct {
+	s             domain.Situation
+	awaitReporter bool
+	drafts        []domain.Draft
+	holds         []time.Time
+}
+
+// planEvents plans events ids of tenant (PlanEvents).
+func (a *App) planEvents(ctx context.Context, tenant string, ids []string) error {
 	c := worker(tenant)
 	v := domain.Visibility{Tenant: tenant, GBV: true}
-	var (
-		ev        domain.Event
-		reporter  *domain.Reporter
-		followers []domain.Reporter
-		settings  domain.Settings
-	)
+	ps := make([]plan, len(ids))
+	var settings domain.Settings
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+		for i, id := range ids {
+			ev, err := a.Store.GetEvent(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			var reporter *domain.Reporter
+			r, err := a.Store.GetReporter(ctx, tx, ev.TicketID, v, false)
+			if err == nil {
+				reporter = &r
+			} else if !errors.Is(err, domain.ErrReporterNotFound) {
+				return err
+			}
+			followers, err := a.followers(ctx, tx, ev)
+			if err != nil {
+				return err
+			}
+			ps[i] = plan{s: domain.Situation{Event: ev, Reporter: reporter, Followers: followers}}
+		}
 		var err error
-		if ev, err = a.Store.GetEvent(ctx, tx, id); err != nil {
-			return err
-		}
-		r, err := a.Store.GetReporter(ctx, tx, ev.TicketID, v, false)
-		if err == nil {
-			reporter = &r
-		} else if !errors.Is(err, domain.ErrReporterNotFound) {
-			return err
-		}
-		if followers, err = a.followers(ctx, tx, ev); err != nil {
-			return err
-		}
 		settings, err = a.Store.GetSettings(ctx, tx, tenant)
 		return err
 	})
 	if err != nil {
-		return wrap("PlanEvent", err)
+		return err
 	}
-	// Without the reporter (their created event may come later) the
-	// staff's messages go now and the job runs again for the reporter's.
-	awaitReporter := reporter == nil && slices.Contains(domain.AudienceKinds[domain.AudienceReporter], ev.Kind) &&
-		ev.Kind != domain.KindCreated && a.Now().Sub(ev.OccurTime) < createdGrace
-	s := domain.Situation{Event: ev, Reporter: reporter, Followers: followers}
-	if s.Teams, err = a.teams(ctx, ev); err != nil {
-		return wrap("PlanEvent", err)
-	}
-	s.Channels, s.Staff = map[string]domain.TeamChannel{}, map[string]domain.StaffContact{}
-	if len(s.Teams) > 0 { // the teams' channels and staff, when it names any
-		err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-			var err error
-			s.Channels, s.Staff, err = a.directory(ctx, tx, tenant, ev, s.Teams)
+	named := false
+	for i := range ps {
+		p := &ps[i]
+		ev := p.s.Event
+		// Without the reporter (their created event may come later) the
+		// staff's messages go now and the job runs again for the reporter's.
+		p.awaitReporter = p.s.Reporter == nil && slices.Contains(domain.AudienceKinds[domain.AudienceReporter], ev.Kind) &&
+			ev.Kind != domain.KindCreated && a.Now().Sub(ev.OccurTime) < createdGrace
+		if p.s.Teams, err = a.teams(ctx, ev); err != nil {
 			return err
-		})
-		if err != nil {
-			return wrap("PlanEvent", err)
 		}
+		p.s.Channels, p.s.Staff = map[string]domain.TeamChannel{}, map[string]domain.StaffContact{}
+		named = named || len(p.s.Teams) > 0
 	}
-	drafts := domain.Plan(s)
-	holds, err := a.holds(ctx, ev, drafts, settings)
-	if err != nil {
-		return wrap("PlanEvent", err)
-	}
-	if len(drafts) > 0 { // an event nobody hears of needs no transaction
+	if named { // the teams' channels and staff, when any event names teams
 		err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-			for i, d := range drafts {
-				if err := a.record(ctx, tx, ev, d, holds[i]); err != nil {
+			for i := range ps {
+				p := &ps[i]
+				var err error
+				if p.s.Channels, p.s.Staff, err = a.directory(ctx, tx, tenant, p.s.Event, p.s.Teams); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
 	}
-	if err == nil && awaitReporter {
-		err = domain.ErrNotYet
+	heard := false
+	for i := range ps {
+		p := &ps[i]
+		p.drafts = domain.Plan(p.s)
+		if p.holds, err = a.holds(ctx, p.s.Event, p.drafts, settings); err != nil {
+			return err
+		}
+		heard = heard || len(p.drafts) > 0
 	}
-	return wrap("PlanEvent", err)
+	if heard { // events nobody hears of need no transaction
+		err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
+			for _, p := range ps {
+				for i, d := range p.drafts {
+					if err := a.record(ctx, tx, p.s.Event, d, p.holds[i]); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, p := range ps {
+		if p.awaitReporter {
+			return domain.ErrNotYet
+		}
+	}
+	return nil
 }
 
 // followers are the reporters of ev's follower tickets that notify has

@@ -42,7 +42,7 @@ type Work struct {
 func NewQueue(pool *pgxpool.Pool, logger *slog.Logger, w Work) (*queue.Client, error) {
 	var qs []queue.Queue
 	if w.Planner != nil {
-		qs = append(qs, queue.Queue{Name: QueuePlan, Workers: []queue.Worker{queue.Work(&planWorker{planner: w.Planner})}})
+		qs = append(qs, queue.Queue{Name: QueuePlan, MaxWorkers: queue.BatchWorkers, Workers: []queue.Worker{queue.Work(newPlanWorker(w.Planner))}})
 	}
 	if w.Deliverer != nil {
 		for i, ch := range w.Channels {

@@ -379,3 +379,42 @@ func TestStaffAreToldAtOnceWhenAnEventOutrunsTheTicketsCreation(t *testing.T) {
 		"the reporter hears of the assignment once their contact is known")
 	require.Len(t, h.sent.on(domain.ChannelWebhook), 1, "the team once")
 }
+
+// TestPlanEventsPlansEachLikeItsOwnCallInSharedTransactions: the planning
+// worker plans the events it gathers together; each gets the messages it
+// would alone, once, and an event that must wait for its ticket's
+// creation fails the batch only after the others' messages are recorded.
+func TestPlanEventsPlansEachLikeItsOwnCallInSharedTransactions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	c1, c2 := created(commonv1.Category_CATEGORY_WATER, thandi, nil), created(commonv1.Category_CATEGORY_ROADS, thandi, nil)
+	h.record(t, c1)
+	h.record(t, c2)
+	moved := event(c1.GetTicketId(), notifyv1.EventKind_EVENT_KIND_STATUS_CHANGED, commonv1.Category_CATEGORY_WATER)
+	moved.ToStatus = commonv1.TicketStatus_TICKET_STATUS_AWAITING_CITIZEN
+	h.record(t, moved)
+	ids := []string{c1.GetEventId(), c2.GetEventId(), moved.GetEventId()}
+	require.NoError(t, h.app.PlanEvents(ctx, "CPT", ids))
+	for _, id := range ids {
+		require.Equal(t, 2, h.count(t, `SELECT count(*) FROM notify.messages WHERE event_id = $1`, id), "sms and email for %s", id)
+	}
+	require.NoError(t, h.app.PlanEvents(ctx, "CPT", ids), "a batch run again")
+	require.NoError(t, h.app.PlanEvent(ctx, "CPT", moved.GetEventId()), "an event of it run alone")
+	require.Equal(t, 6, h.count(t, `SELECT count(*) FROM notify.messages`), "adds nothing")
+
+	// A change of a ticket whose creation has not arrived waits for its
+	// reporter; the batch it came in fails, but the other event's messages
+	// are kept, and planning it alone later adds nothing.
+	c3 := created(commonv1.Category_CATEGORY_WATER, thandi, nil)
+	h.record(t, c3)
+	early := event(uuid.NewString(), notifyv1.EventKind_EVENT_KIND_STATUS_CHANGED, commonv1.Category_CATEGORY_WATER)
+	early.ToStatus = commonv1.TicketStatus_TICKET_STATUS_AWAITING_CITIZEN
+	h.record(t, early)
+	err := h.app.PlanEvents(ctx, "CPT", []string{c3.GetEventId(), early.GetEventId()})
+	require.ErrorIs(t, err, domain.ErrNotYet)
+	require.Equal(t, 2, h.count(t, `SELECT count(*) FROM notify.messages WHERE event_id = $1`, c3.GetEventId()))
+	require.NoError(t, h.app.PlanEvent(ctx, "CPT", c3.GetEventId()))
+	require.Equal(t, 2, h.count(t, `SELECT count(*) FROM notify.messages WHERE event_id = $1`, c3.GetEventId()))
+	require.ErrorIs(t, h.app.PlanEvent(ctx, "CPT", early.GetEventId()), domain.ErrNotYet, "alone, it still waits")
+}
