@@ -9,7 +9,7 @@ import (
 )
 
 // decideFrom applies the routing rules (domain.Decide chooses among the
-// candidates store.FindCandidates found for the ticket's point) and, when
+// candidates store.QueueCandidates found for the ticket's point) and, when
 // the chosen team has members, gives the ticket of category to the least
 // loaded one; ward is the ward at the point. Eligibility (GBV only to SAPS teams) is
 // in the store's team filter, so no rule can pick a non-SAPS team for GBV.

@@ -122,7 +122,7 @@ func (s *Store) LookUpRoute(ctx context.Context, tx pgx.Tx, ticketID string, q d
 }
 
 // QueueRouteLookup adds to b (for pg.InTxReading, or a batch of its own)
-// RoutingAssignment, FindCandidates, HasCurrent and WardAt (at wardAt) for
+// RoutingAssignment, QueueCandidates, HasCurrent and QueueWardAt (at wardAt) for
 // ticketID and q: they do not depend on each other, and the candidates
 // and ward go unused when the ticket was routed before. l is reset now and
 // filled when the batch is read.

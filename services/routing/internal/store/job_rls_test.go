@@ -109,8 +109,10 @@ func TestAnInternalJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t 
 			queue, err := st.ListQueue(ctx, tx, domain.QueueFilter{Tenant: "JHB", TeamID: jhb.saps.ID, IncludeGBV: true, Page: domain.Page{Limit: 100}})
 			require.NoError(t, err)
 			require.Empty(t, queue, "a queue filtered by the other tenant")
-			cands, err := st.FindCandidates(ctx, tx, domain.RouteQuery{Tenant: "JHB", Category: word.CategoryGBV, Lat: -26.2, Lng: 28.0})
-			require.NoError(t, err)
+			var cands domain.Candidates
+			b := &pgx.Batch{}
+			st.QueueCandidates(b, domain.RouteQuery{Tenant: "JHB", Category: word.CategoryGBV, Lat: -26.2, Lng: 28.0}, &cands)
+			require.NoError(t, tx.SendBatch(ctx, b).Close())
 			require.Empty(t, cands.Teams, "the routing search for the other tenant")
 			return nil
 		}))

@@ -113,12 +113,10 @@ func TestSpatialSearchesKeepTheTenantWall(t *testing.T) {
 	count := func(scope pg.Scope) (covering, nearest int) {
 		var inTx [2]domain.Candidates
 		require.NoError(t, pg.InTx(ctx, pool, scope, func(tx pgx.Tx) error {
-			var err error
-			if inTx[0], err = st.FindCandidates(ctx, tx, inside); err != nil {
-				return err
-			}
-			inTx[1], err = st.FindCandidates(ctx, tx, outside)
-			return err
+			b := &pgx.Batch{}
+			st.QueueCandidates(b, inside, &inTx[0])
+			st.QueueCandidates(b, outside, &inTx[1])
+			return tx.SendBatch(ctx, b).Close()
 		}))
 		if len(inTx[0].Teams) > 0 {
 			require.Equal(t, domain.Reason(word.ReasonGeospatial), inTx[0].Reason)

@@ -52,20 +52,8 @@ func candidatesArgs(q domain.RouteQuery) []any {
 	return []any{q.Tenant, string(q.Category), q.Lng, q.Lat, nearestShortlist}
 }
 
-// FindCandidates runs the routing rules for q in tx (see candidatesSQL).
-func (s *Store) FindCandidates(ctx context.Context, tx pgx.Tx, q domain.RouteQuery) (domain.Candidates, error) {
-	rows, err := tx.Query(ctx, candidatesSQL, candidatesArgs(q)...)
-	if err != nil {
-		return domain.Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
-	}
-	c, err := collectCandidates(rows)
-	if err != nil {
-		return domain.Candidates{}, fmt.Errorf("store.FindCandidates: %w", err)
-	}
-	return c, nil
-}
-
-// QueueCandidates adds FindCandidates' search for q to b (for pg.Read);
+// QueueCandidates adds the routing rules' search for q (see candidatesSQL)
+// to b (for pg.Read, or a transaction's first reads);
 // its answer lands in c when the batch is read.
 func (s *Store) QueueCandidates(b *pgx.Batch, q domain.RouteQuery, c *domain.Candidates) {
 	b.Queue(candidatesSQL, candidatesArgs(q)...).Query(func(rows pgx.Rows) error {
