@@ -31,7 +31,7 @@ func (b Batch[J]) Validate() error {
 	}
 	for i, it := range b.Items {
 		if err := it.Validate(); err != nil {
-			return err
+			return apperr.Within(fmt.Sprintf("requests[%d]", i), err)
 		}
 		if it.ForTenant() != b.Tenant {
 			return apperr.Invalid(fmt.Sprintf("requests[%d].tenant", i), "must be the batch's tenant")

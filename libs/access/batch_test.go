@@ -38,6 +38,12 @@ func TestABatchCallActsForOneMunicipalityWithValidItemsOnly(t *testing.T) {
 			require.Equal(t, tt.want, code(err), "%v", err)
 		})
 	}
+	t.Run("an invalid item's field is named inside it", func(t *testing.T) {
+		t.Parallel()
+		_, err := access.ForJob(ctx, access.Caller.RequireService,
+			access.Batch[job]{Tenant: "CPT", Items: []job{{tenant: "CPT"}, {tenant: "CPT", bad: true}}})
+		require.ErrorContains(t, err, "invalid requests[1].ticket_id: is required")
+	})
 }
 
 func TestABatchIsAppliedInTheOrderOfItsKeysTiesAsSent(t *testing.T) {

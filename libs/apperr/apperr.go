@@ -8,6 +8,7 @@
 package apperr
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -58,6 +59,21 @@ func InvalidFields(vs ...FieldViolation) error {
 		msg = "invalid argument"
 	}
 	return &Error{code: codes.InvalidArgument, msg: msg, violations: vs}
+}
+
+// Within is err with the fields of its violations named inside parent
+// ("requests[2]" turns "status" into "requests[2].status"), for the items
+// of a batch; err unchanged when it names no field.
+func Within(parent string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || len(e.violations) == 0 {
+		return err
+	}
+	vs := make([]FieldViolation, len(e.violations))
+	for i, v := range e.violations {
+		vs[i] = FieldViolation{Field: parent + "." + v.Field, Rule: v.Rule}
+	}
+	return InvalidFields(vs...)
 }
 
 // Violations collects field violations, for a validation that reports every

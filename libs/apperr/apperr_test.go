@@ -81,6 +81,21 @@ func TestViolationsReportEveryFieldOrNothing(t *testing.T) {
 	require.Equal(t, "invalid tenant: is required; invalid ticket_id: must be a UUID", ae.Error())
 }
 
+func TestWithinNamesTheFieldsInsideTheirParent(t *testing.T) {
+	t.Parallel()
+	var vs apperr.Violations
+	vs.Add("status", "is required")
+	vs.Add("location.latitude", "must be between -90 and 90")
+	var ae *apperr.Error
+	require.ErrorAs(t, apperr.Within("requests[2]", fmt.Errorf("wrapped: %w", vs.Err())), &ae)
+	require.Equal(t, codes.InvalidArgument, ae.Code())
+	require.Equal(t, []apperr.FieldViolation{{Field: "requests[2].status", Rule: "is required"},
+		{Field: "requests[2].location.latitude", Rule: "must be between -90 and 90"}}, ae.Violations())
+	// An error naming no field is left as it is.
+	other := apperr.NotFound("ticket")
+	require.Same(t, other, apperr.Within("requests[0]", other))
+}
+
 // unreachable is an error saying a dependency could not be reached, as
 // libs/pg's UnavailableError does.
 type unreachable struct{}

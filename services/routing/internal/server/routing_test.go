@@ -223,6 +223,6 @@ func TestBatchRouteTicketsRoutesEachLikeItsOwnCallInOneTransaction(t *testing.T)
 		_, err = e.internal.BatchRouteTickets(svc, &routingv1.BatchRouteTicketsRequest{Tenant: "TST", Requests: []*routingv1.RouteTicketRequest{
 			req(newID(), commonv1.Category_CATEGORY_UNSPECIFIED, -29.9, 25.1)}})
 		require.Equal(t, codes.InvalidArgument, status.Code(err))
-		require.Contains(t, err.Error(), "invalid category")
+		require.Contains(t, err.Error(), "invalid requests[0].category")
 	})
 }

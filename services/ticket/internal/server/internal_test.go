@@ -230,7 +230,7 @@ func TestBatchRecordAssignmentsAppliesEachLikeItsOwnCallInOneTransaction(t *test
 		bad.Reason = commonv1.AssignmentReason(99)
 		_, err := h.internal.BatchRecordAssignments(svc, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
 			Requests: []*ticketv1.RecordAssignmentRequest{bad}})
-		requireField(t, err, "reason")
+		requireField(t, err, "requests[0].reason")
 		other := assignment(a.GetId(), "a5", t0.Add(time.Hour))
 		other.Tenant = "JHB"
 		_, err = h.internal.BatchRecordAssignments(svc, &ticketv1.BatchRecordAssignmentsRequest{Tenant: "CPT",
