@@ -28,7 +28,9 @@ func InTx(ctx context.Context, pool *pgxpool.Pool, scope Scope, fn func(pgx.Tx) 
 // with what a first read would have cost it a round trip to learn (the
 // settings a write depends on, say). The reads cannot depend on each
 // other's results; an error from them or their callbacks fails the
-// transaction as fn's would. first runs again on each attempt.
+// transaction as fn's would. first runs again on each attempt. A write
+// that depends on nothing fn learns (a lock, an upsert the request
+// carries) may go with them too.
 func InTxReading(ctx context.Context, pool *pgxpool.Pool, scope Scope, first func(*pgx.Batch), fn func(pgx.Tx) error) error {
 	var err error
 	for range maxTxAttempts {

@@ -15,7 +15,9 @@ import (
 // RouteTicket gives a new ticket of the caller's job its routing
 // assignment (internal RPC). It is idempotent per ticket: a repeat, or a
 // call racing another, returns the one stored routing assignment and its
-// original decision.
+// original decision. The ticket's state at creation, when the request
+// carries it, is recorded as RecordTicketStatus would record it, in the
+// same transaction.
 func (a *App) RouteTicket(ctx context.Context, r domain.RouteRequest) (domain.Assignment, domain.Decision, error) {
 	c, err := access.ForJob(ctx, access.Caller.RequireService, r)
 	if err != nil {
@@ -25,9 +27,12 @@ func (a *App) RouteTicket(ctx context.Context, r domain.RouteRequest) (domain.As
 		asg domain.Assignment
 		dec domain.Decision
 	)
-	// The look-up goes out with the BEGIN.
+	// The look-up and the status go out with the BEGIN.
 	var look store.RouteLookup
-	first := func(b *pgx.Batch) { a.queueRouteLookup(b, r, &look) }
+	first := func(b *pgx.Batch) {
+		a.queueRouteLookup(b, r, &look)
+		a.queueStatus(b, r)
+	}
 	err = pg.InTxReading(ctx, a.pool, c.Scope(), first, func(tx pgx.Tx) error {
 		asg, dec, err = a.routeTicket(ctx, tx, c, r, &look)
 		return err
@@ -57,6 +62,7 @@ func (a *App) BatchRouteTickets(ctx context.Context, b access.Batch[domain.Route
 	out := make([]Routed, len(b.Items))
 	// The look-ups go out with the BEGIN, one for each ticket: a ticket's
 	// second request in the batch looks again once its first is routed.
+	// The statuses follow them, in the tickets' order.
 	looks := make([]*store.RouteLookup, len(b.Items))
 	first := func(batch *pgx.Batch) {
 		seen := map[string]bool{}
@@ -67,6 +73,9 @@ func (a *App) BatchRouteTickets(ctx context.Context, b access.Batch[domain.Route
 				looks[i] = &store.RouteLookup{}
 				a.queueRouteLookup(batch, b.Items[i], looks[i])
 			}
+		}
+		for _, i := range order {
+			a.queueStatus(batch, b.Items[i])
 		}
 	}
 	err = pg.InTxReading(ctx, a.pool, c.Scope(), first, func(tx pgx.Tx) error {
@@ -88,6 +97,15 @@ func (a *App) BatchRouteTickets(ctx context.Context, b access.Batch[domain.Route
 func (a *App) queueRouteLookup(b *pgx.Batch, r domain.RouteRequest, l *store.RouteLookup) {
 	q := r.Query()
 	a.store.QueueRouteLookup(b, r.TicketID, q, q.WardTime(a.now()), l)
+}
+
+// queueStatus adds the record of r's status, if it carries one, to b
+// (store.QueueRecordStatus): it depends on nothing the route reads, so it
+// goes with the BEGIN.
+func (a *App) queueStatus(b *pgx.Batch, r domain.RouteRequest) {
+	if r.Status != nil {
+		a.store.QueueRecordStatus(b, *r.Status, nil)
+	}
 }
 
 // routeTicket routes r in tx, or returns its earlier routing, from look:

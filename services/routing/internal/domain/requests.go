@@ -19,6 +19,10 @@ type RouteRequest struct {
 	Location *Point
 	// CreateTime is when the ticket was created (zero: unknown, now).
 	CreateTime time.Time
+	// Status is the ticket's state at its creation, recorded with the
+	// route as RecordTicketStatus records it (nil: none); its Tenant and
+	// TicketID are the request's.
+	Status *StatusReport
 }
 
 // Validate refuses a malformed request, naming the field.
@@ -32,7 +36,22 @@ func (r RouteRequest) Validate() error {
 	if err := checkCategory(r.Category, "category"); err != nil {
 		return err
 	}
-	return checkLocation(r.Location, "location", true)
+	if err := checkLocation(r.Location, "location", true); err != nil {
+		return err
+	}
+	if r.Status == nil {
+		return nil
+	}
+	if r.Status.Tenant != r.Tenant || r.Status.TicketID != r.TicketID {
+		return apperr.Invalid("status", "must be of the request's tenant and ticket_id")
+	}
+	if r.Status.Status == "" {
+		return apperr.Invalid("status.status", "must be a known status other than TICKET_STATUS_UNSPECIFIED")
+	}
+	if r.Status.Sequence < 0 {
+		return apperr.Invalid("status.sequence", "must not be negative")
+	}
+	return nil
 }
 
 // ForTenant is the municipality of the job.

@@ -247,6 +247,75 @@ func TestBatchRecordTicketStatusAppliesEachLikeItsOwnCallInOneTransaction(t *tes
 	})
 }
 
+func TestARouteRecordsTheCreatedStatusItCarriesAsItsOwnReportWould(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.municipality("TST")
+	staff := as(t, "TST", "agent", auth.RoleAgent)
+	closed, open := commonv1.TicketStatus_TICKET_STATUS_CLOSED, commonv1.TicketStatus_TICKET_STATUS_OPEN
+	route := func(ticket string, st commonv1.TicketStatus, seq int64) *routingv1.RouteTicketRequest {
+		return &routingv1.RouteTicketRequest{Tenant: "TST", TicketId: ticket, Category: waste,
+			Location: &commonv1.LatLng{Latitude: -29.5, Longitude: 25.5},
+			Status: &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: ticket, Status: st, Sequence: seq,
+				Priority: commonv1.Priority_PRIORITY_P2_HIGH}}
+	}
+	triage := func() []string {
+		q, err := e.public.ListTriageQueue(staff, &routingv1.ListTriageQueueRequest{})
+		require.NoError(t, err)
+		var ids []string
+		for _, x := range q.GetTickets() {
+			ids = append(ids, x.GetTicketId())
+		}
+		return ids
+	}
+	status := func(ticket string) (st string, seq int64, priority string) {
+		require.NoError(t, e.pool.QueryRow(t.Context(), `SELECT status, sequence, priority FROM routing.ticket_status WHERE ticket_id = $1`,
+			ticket).Scan(&st, &seq, &priority))
+		return st, seq, priority
+	}
+	a, b, c := newID(), newID(), newID()
+
+	// a alone, b and c in one batch; a and c are closed at creation, so
+	// they are not in the triage queue although routed to it.
+	_, err := e.internal.RouteTicket(service(t), route(a, closed, 1))
+	require.NoError(t, err)
+	_, err = e.internal.BatchRouteTickets(service(t), &routingv1.BatchRouteTicketsRequest{Tenant: "TST",
+		Requests: []*routingv1.RouteTicketRequest{route(c, closed, 1), route(b, open, 1)}})
+	require.NoError(t, err)
+	require.Equal(t, []string{b}, triage())
+	st, seq, priority := status(a)
+	require.Equal(t, []any{"closed", int64(1), "p2_high"}, []any{st, seq, priority})
+
+	// A later report wins over the route's; a route delivered again after
+	// it, or an older report, changes nothing.
+	res, err := e.internal.RecordTicketStatus(service(t), &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: a, Status: open, Sequence: 2})
+	require.NoError(t, err)
+	require.True(t, res.GetApplied())
+	_, err = e.internal.RouteTicket(service(t), route(a, closed, 1))
+	require.NoError(t, err)
+	st, seq, _ = status(a)
+	require.Equal(t, []any{"open", int64(2)}, []any{st, seq})
+	require.ElementsMatch(t, []string{a, b}, triage())
+
+	t.Run("a bad status names its field and routes nothing", func(t *testing.T) {
+		d := newID()
+		other := route(d, open, 1)
+		other.Status.TicketId = a
+		_, err := e.internal.RouteTicket(service(t), other)
+		requireCode(t, err, codes.InvalidArgument, "status", "ticket_id")
+		_, err = e.internal.RouteTicket(service(t), route(d, commonv1.TicketStatus_TICKET_STATUS_UNSPECIFIED, 1))
+		requireCode(t, err, codes.InvalidArgument, "status.status")
+		_, err = e.internal.RouteTicket(service(t), route(d, open, -1))
+		requireCode(t, err, codes.InvalidArgument, "status.sequence")
+		_, err = e.internal.BatchRouteTickets(service(t), &routingv1.BatchRouteTicketsRequest{Tenant: "TST",
+			Requests: []*routingv1.RouteTicketRequest{route(newID(), open, 1), route(d, commonv1.TicketStatus_TICKET_STATUS_UNSPECIFIED, 1)}})
+		requireCode(t, err, codes.InvalidArgument, "requests[1].status.status")
+		require.Equal(t, 0, e.count(`SELECT count(*) FROM routing.assignments WHERE ticket_id = $1`, d))
+		require.Equal(t, 0, e.count(`SELECT count(*) FROM routing.ticket_status WHERE ticket_id = $1`, d))
+		require.ElementsMatch(t, []string{a, b}, triage())
+	})
+}
+
 func TestQueuesPutTheMostUrgentFirst(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

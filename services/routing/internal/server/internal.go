@@ -20,7 +20,11 @@ func (s internalServer) RouteTicket(ctx context.Context, req *routingv1.RouteTic
 	if err != nil {
 		return nil, err
 	}
-	a, d, err := s.app.RouteTicket(ctx, routeRequestIn(req, cat))
+	r, err := routeRequestIn(req, cat, "")
+	if err != nil {
+		return nil, err
+	}
+	a, d, err := s.app.RouteTicket(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +39,11 @@ func (s internalServer) BatchRouteTickets(ctx context.Context, req *routingv1.Ba
 		if err != nil {
 			return nil, err
 		}
-		b.Items = append(b.Items, routeRequestIn(r, cat))
+		item, err := routeRequestIn(r, cat, fmt.Sprintf("requests[%d].", i))
+		if err != nil {
+			return nil, err
+		}
+		b.Items = append(b.Items, item)
 	}
 	routed, err := s.app.BatchRouteTickets(ctx, b)
 	if err != nil {
@@ -48,10 +56,19 @@ func (s internalServer) BatchRouteTickets(ctx context.Context, req *routingv1.Ba
 	return out, nil
 }
 
-// routeRequestIn is the domain input of req, of category cat.
-func routeRequestIn(req *routingv1.RouteTicketRequest, cat domain.Category) domain.RouteRequest {
-	return domain.RouteRequest{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
+// routeRequestIn is the domain input of req, of category cat; prefix
+// names req's place in its batch ("" alone).
+func routeRequestIn(req *routingv1.RouteTicketRequest, cat domain.Category, prefix string) (domain.RouteRequest, error) {
+	r := domain.RouteRequest{Tenant: req.GetTenant(), TicketID: req.GetTicketId(),
 		Category: cat, Location: pointIn(req.GetLocation()), CreateTime: timeIn(req.GetCreateTime())}
+	if req.GetStatus() != nil {
+		st, err := statusReportIn(req.GetStatus(), prefix+"status.")
+		if err != nil {
+			return domain.RouteRequest{}, err
+		}
+		r.Status = &st
+	}
+	return r, nil
 }
 
 // EscalateTicket implements RoutingInternalService.

@@ -76,16 +76,24 @@ func (s *Store) RecordStatuses(ctx context.Context, tx pgx.Tx, rs []domain.Statu
 	applied := make([]bool, len(rs))
 	b := &pgx.Batch{}
 	for i, r := range rs {
-		b.Queue(recordStatusSQL, r.TicketID, r.Tenant, r.Status, r.Sequence, r.Priority, r.Response, r.Resolution).
-			Exec(func(tag pgconn.CommandTag) error {
-				applied[i] = tag.RowsAffected() == 1
-				return nil
-			})
+		s.QueueRecordStatus(b, r, &applied[i])
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("store.RecordStatus: %w", err)
 	}
 	return applied, nil
+}
+
+// QueueRecordStatus adds RecordStatus of r to b, for a transaction's
+// batch; applied (nil: not wanted) learns whether it applied.
+func (s *Store) QueueRecordStatus(b *pgx.Batch, r domain.StatusReport, applied *bool) {
+	b.Queue(recordStatusSQL, r.TicketID, r.Tenant, r.Status, r.Sequence, r.Priority, r.Response, r.Resolution).
+		Exec(func(tag pgconn.CommandTag) error {
+			if applied != nil {
+				*applied = tag.RowsAffected() == 1
+			}
+			return nil
+		})
 }
 
 // recordStatusSQL stores a ticket's status report unless a later one is

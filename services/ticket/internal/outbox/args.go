@@ -31,6 +31,11 @@ type RouteTicketArgs struct {
 	// CreateTime is when the ticket was created (routing takes the ward in
 	// force then); absent from jobs recorded before it was sent.
 	CreateTime time.Time `json:"create_time,omitzero"`
+	// Status is the ticket's state at its creation, which routing records
+	// with the route (RouteTicketRequest.status), so the creation needs no
+	// RoutingStatusArgs of its own; nil in jobs recorded before it was
+	// sent, whose creation recorded that job.
+	Status *RoutingStatusArgs `json:"status,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -26,19 +26,21 @@ func NewEnqueuer(jobs *queue.Client, keys *seal.Keyring) *Enqueuer {
 	return &Enqueuer{jobs: jobs, keys: keys}
 }
 
-// TicketCreated records that routing must route t and learn its priority,
-// SLA must start its clocks and the notification service must hear of n,
-// its created notice, in one insert; h is the `created` history entry whose event id keys the
+// TicketCreated records that routing must route t and learn its status
+// and priority (one job: the route carries them), SLA must start its
+// clocks and the notification service must hear of n, its created notice,
+// in one insert; h is the `created` history entry whose event id keys the
 // SLA event.
 func (e *Enqueuer) TicketCreated(ctx context.Context, tx pgx.Tx, t domain.Ticket, h domain.HistoryEntry, n domain.Notice) error {
 	notice, err := e.notifyArgs(n)
 	if err != nil {
 		return fmt.Errorf("outbox.TicketCreated: %w", err)
 	}
+	status := routingStatus(t, h)
 	err = e.jobs.InsertTx(ctx, tx,
 		RouteTicketArgs{Tenant: t.Tenant, TicketID: t.ID, Category: string(t.Category), Lat: t.Location.Lat, Lng: t.Location.Lng,
-			CreateTime: t.CreateTime},
-		slaEvent(t, h, EventCreated), routingStatus(t, h), notice)
+			CreateTime: t.CreateTime, Status: &status},
+		slaEvent(t, h, EventCreated), notice)
 	if err != nil {
 		return fmt.Errorf("outbox.TicketCreated: %w", err)
 	}

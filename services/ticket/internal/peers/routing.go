@@ -48,10 +48,14 @@ func (r *Routing) BatchRouteTickets(ctx context.Context, tenant string, as []out
 
 // routeRequest is the request of a.
 func routeRequest(a outbox.RouteTicketArgs) *routingv1.RouteTicketRequest {
-	return &routingv1.RouteTicketRequest{
+	req := &routingv1.RouteTicketRequest{
 		Tenant: a.Tenant, TicketId: a.TicketID, Category: vocab.MustParse[commonv1.Category](a.Category),
 		Location: &commonv1.LatLng{Latitude: a.Lat, Longitude: a.Lng}, CreateTime: optionalTime(a.CreateTime),
 	}
+	if a.Status != nil {
+		req.Status = statusRequest(*a.Status)
+	}
+	return req
 }
 
 // RecordTicketStatus implements outbox.RoutingClient.

@@ -692,9 +692,13 @@ func TestRoutingLearnsPriorityAndDeadlinesInOrder(t *testing.T) {
 		Response, Resolution *time.Time
 	}
 	states := func() []state {
-		rows, err := h.pool.Query(t.Context(), `SELECT (args->>'sequence')::bigint, args->>'status', coalesce(args->>'priority', ''),
-				(args->>'response_deadline')::timestamptz, (args->>'resolution_deadline')::timestamptz
-			FROM ticket.river_job WHERE kind = 'ticket.routing_status' AND args->>'ticket_id' = $1 ORDER BY id`, id)
+		// The created state rides in the route's job; each later one in a
+		// job of its own.
+		rows, err := h.pool.Query(t.Context(), `SELECT (s->>'sequence')::bigint, s->>'status', coalesce(s->>'priority', ''),
+				(s->>'response_deadline')::timestamptz, (s->>'resolution_deadline')::timestamptz
+			FROM (SELECT id, CASE kind WHEN 'ticket.route_ticket' THEN args->'status' ELSE args END AS s
+				FROM ticket.river_job WHERE kind IN ('ticket.route_ticket', 'ticket.routing_status') AND args->>'ticket_id' = $1) j
+			ORDER BY id`, id)
 		require.NoError(t, err)
 		var out []state
 		for rows.Next() {
@@ -706,7 +710,7 @@ func TestRoutingLearnsPriorityAndDeadlinesInOrder(t *testing.T) {
 		return out
 	}
 	got := states()
-	require.Len(t, got, 1, "the created ticket's priority is sent with its first state")
+	require.Len(t, got, 1, "the created ticket's priority is sent with its first state, in its route")
 	require.Equal(t, state{Sequence: 1, Status: "open", Priority: "p2_high"}, got[0])
 
 	response := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)

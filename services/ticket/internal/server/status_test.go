@@ -82,8 +82,11 @@ func TestUpdateTicketStatusRules(t *testing.T) {
 		require.Equal(t, first, r3.GetTicket().GetFirstRespondedAt().AsTime())
 		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.sla_event'
 			AND args->>'ticket_id' = $1 AND (args->>'first_response')::bool`, tk.GetId()))
-		require.Equal(t, 4, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.routing_status' AND args->>'ticket_id' = $1`, tk.GetId()),
-			"the created state and each change")
+		require.Equal(t, 3, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.routing_status' AND args->>'ticket_id' = $1`, tk.GetId()),
+			"each change")
+		require.Equal(t, 1, h.count(t, `SELECT count(*) FROM ticket.river_job WHERE kind = 'ticket.route_ticket' AND args->>'ticket_id' = $1
+			AND args->'status'->>'status' = 'open' AND (args->'status'->>'sequence')::bigint = 1`, tk.GetId()),
+			"the created state, in the route")
 	})
 
 	t.Run("cancelling needs a reason", func(t *testing.T) {

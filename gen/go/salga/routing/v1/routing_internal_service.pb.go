@@ -138,7 +138,12 @@ type RouteTicketRequest struct {
 	// When the ticket was created: its ward is the one of the ward boundary
 	// version in force then, even when it is routed after a redrawing took
 	// effect. Unset: now.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The ticket's state at its creation, recorded in the route's
+	// transaction as RecordTicketStatus records it (one older than the
+	// recorded is ignored), so that a new ticket needs no status report of
+	// its own. Its tenant and ticket_id are the route's. Unset: none.
+	Status        *RecordTicketStatusRequest `protobuf:"bytes,6,opt,name=status,proto3" json:"status,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -204,6 +209,13 @@ func (x *RouteTicketRequest) GetLocation() *v1.LatLng {
 func (x *RouteTicketRequest) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *RouteTicketRequest) GetStatus() *RecordTicketStatusRequest {
+	if x != nil {
+		return x.Status
 	}
 	return nil
 }
@@ -651,14 +663,15 @@ const file_salga_routing_v1_routing_internal_service_proto_rawDesc = "" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12@\n" +
 	"\brequests\x18\x02 \x03(\v2$.salga.routing.v1.RouteTicketRequestR\brequests\"`\n" +
 	"\x19BatchRouteTicketsResponse\x12C\n" +
-	"\tresponses\x18\x01 \x03(\v2%.salga.routing.v1.RouteTicketResponseR\tresponses\"\xf2\x01\n" +
+	"\tresponses\x18\x01 \x03(\v2%.salga.routing.v1.RouteTicketResponseR\tresponses\"\xb7\x02\n" +
 	"\x12RouteTicketRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1b\n" +
 	"\tticket_id\x18\x02 \x01(\tR\bticketId\x125\n" +
 	"\bcategory\x18\x03 \x01(\x0e2\x19.salga.common.v1.CategoryR\bcategory\x123\n" +
 	"\blocation\x18\x04 \x01(\v2\x17.salga.common.v1.LatLngR\blocation\x12;\n" +
 	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\x90\x01\n" +
+	"createTime\x12C\n" +
+	"\x06status\x18\x06 \x01(\v2+.salga.routing.v1.RecordTicketStatusRequestR\x06status\"\x90\x01\n" +
 	"\x13RouteTicketResponse\x12<\n" +
 	"\n" +
 	"assignment\x18\x01 \x01(\v2\x1c.salga.routing.v1.AssignmentR\n" +
@@ -736,30 +749,31 @@ var file_salga_routing_v1_routing_internal_service_proto_depIdxs = []int32{
 	10, // 2: salga.routing.v1.RouteTicketRequest.category:type_name -> salga.common.v1.Category
 	11, // 3: salga.routing.v1.RouteTicketRequest.location:type_name -> salga.common.v1.LatLng
 	12, // 4: salga.routing.v1.RouteTicketRequest.create_time:type_name -> google.protobuf.Timestamp
-	13, // 5: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	14, // 6: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
-	15, // 7: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
-	13, // 8: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
-	16, // 9: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
-	17, // 10: salga.routing.v1.RecordTicketStatusRequest.priority:type_name -> salga.common.v1.Priority
-	12, // 11: salga.routing.v1.RecordTicketStatusRequest.response_deadline:type_name -> google.protobuf.Timestamp
-	12, // 12: salga.routing.v1.RecordTicketStatusRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
-	6,  // 13: salga.routing.v1.BatchRecordTicketStatusRequest.requests:type_name -> salga.routing.v1.RecordTicketStatusRequest
-	2,  // 14: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
-	0,  // 15: salga.routing.v1.RoutingInternalService.BatchRouteTickets:input_type -> salga.routing.v1.BatchRouteTicketsRequest
-	4,  // 16: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
-	6,  // 17: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
-	7,  // 18: salga.routing.v1.RoutingInternalService.BatchRecordTicketStatus:input_type -> salga.routing.v1.BatchRecordTicketStatusRequest
-	3,  // 19: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
-	1,  // 20: salga.routing.v1.RoutingInternalService.BatchRouteTickets:output_type -> salga.routing.v1.BatchRouteTicketsResponse
-	5,  // 21: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
-	9,  // 22: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
-	8,  // 23: salga.routing.v1.RoutingInternalService.BatchRecordTicketStatus:output_type -> salga.routing.v1.BatchRecordTicketStatusResponse
-	19, // [19:24] is the sub-list for method output_type
-	14, // [14:19] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	6,  // 5: salga.routing.v1.RouteTicketRequest.status:type_name -> salga.routing.v1.RecordTicketStatusRequest
+	13, // 6: salga.routing.v1.RouteTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	14, // 7: salga.routing.v1.RouteTicketResponse.decision:type_name -> salga.routing.v1.RouteDecision
+	15, // 8: salga.routing.v1.EscalateTicketRequest.reason:type_name -> salga.common.v1.AssignmentReason
+	13, // 9: salga.routing.v1.EscalateTicketResponse.assignment:type_name -> salga.routing.v1.Assignment
+	16, // 10: salga.routing.v1.RecordTicketStatusRequest.status:type_name -> salga.common.v1.TicketStatus
+	17, // 11: salga.routing.v1.RecordTicketStatusRequest.priority:type_name -> salga.common.v1.Priority
+	12, // 12: salga.routing.v1.RecordTicketStatusRequest.response_deadline:type_name -> google.protobuf.Timestamp
+	12, // 13: salga.routing.v1.RecordTicketStatusRequest.resolution_deadline:type_name -> google.protobuf.Timestamp
+	6,  // 14: salga.routing.v1.BatchRecordTicketStatusRequest.requests:type_name -> salga.routing.v1.RecordTicketStatusRequest
+	2,  // 15: salga.routing.v1.RoutingInternalService.RouteTicket:input_type -> salga.routing.v1.RouteTicketRequest
+	0,  // 16: salga.routing.v1.RoutingInternalService.BatchRouteTickets:input_type -> salga.routing.v1.BatchRouteTicketsRequest
+	4,  // 17: salga.routing.v1.RoutingInternalService.EscalateTicket:input_type -> salga.routing.v1.EscalateTicketRequest
+	6,  // 18: salga.routing.v1.RoutingInternalService.RecordTicketStatus:input_type -> salga.routing.v1.RecordTicketStatusRequest
+	7,  // 19: salga.routing.v1.RoutingInternalService.BatchRecordTicketStatus:input_type -> salga.routing.v1.BatchRecordTicketStatusRequest
+	3,  // 20: salga.routing.v1.RoutingInternalService.RouteTicket:output_type -> salga.routing.v1.RouteTicketResponse
+	1,  // 21: salga.routing.v1.RoutingInternalService.BatchRouteTickets:output_type -> salga.routing.v1.BatchRouteTicketsResponse
+	5,  // 22: salga.routing.v1.RoutingInternalService.EscalateTicket:output_type -> salga.routing.v1.EscalateTicketResponse
+	9,  // 23: salga.routing.v1.RoutingInternalService.RecordTicketStatus:output_type -> salga.routing.v1.RecordTicketStatusResponse
+	8,  // 24: salga.routing.v1.RoutingInternalService.BatchRecordTicketStatus:output_type -> salga.routing.v1.BatchRecordTicketStatusResponse
+	20, // [20:25] is the sub-list for method output_type
+	15, // [15:20] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_salga_routing_v1_routing_internal_service_proto_init() }
