@@ -8,6 +8,7 @@ import (
 
 	"github.com/salga/trustengine/libs/access"
 	"github.com/salga/trustengine/services/notify/internal/domain"
+	"github.com/salga/trustengine/services/notify/internal/store"
 )
 
 // RecordTicketEvent takes one event of a ticket of the caller's job
@@ -20,12 +21,15 @@ func (a *App) RecordTicketEvent(ctx context.Context, ev domain.Event) (bool, err
 	if err != nil {
 		return false, err
 	}
-	applied := false
+	var applied []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		applied, err = a.recordTicketEvent(ctx, tx, ev)
+		applied, err = a.recordTicketEvents(ctx, tx, []domain.Event{ev})
 		return err
 	})
-	return applied, wrap("RecordTicketEvent", err)
+	if err != nil {
+		return false, wrap("RecordTicketEvent", err)
+	}
+	return applied[0], nil
 }
 
 // BatchRecordTicketEvents is RecordTicketEvent for many events of the
@@ -40,40 +44,52 @@ func (a *App) BatchRecordTicketEvents(ctx context.Context, b access.Batch[*domai
 		return nil, err
 	}
 	order := b.Order(func(x, y *domain.Event) int { return strings.Compare(x.TicketID, y.TicketID) })
-	applied := make([]bool, len(b.Items))
+	sorted := make([]domain.Event, len(order))
+	for j, i := range order {
+		sorted[j] = *b.Items[i]
+	}
+	var got []bool
 	err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		for _, i := range order {
-			if applied[i], err = a.recordTicketEvent(ctx, tx, *b.Items[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+		got, err = a.recordTicketEvents(ctx, tx, sorted)
+		return err
 	})
 	if err != nil {
 		return nil, wrap("BatchRecordTicketEvents", err)
 	}
+	applied := make([]bool, len(b.Items))
+	for j, i := range order {
+		applied[i] = got[j]
+	}
 	return applied, nil
 }
 
-// recordTicketEvent records ev in tx and asks for its plan; it reports
-// whether ev was new.
-func (a *App) recordTicketEvent(ctx context.Context, tx pgx.Tx, ev domain.Event) (bool, error) {
-	now := a.timestamp()
-	if err := a.Store.SaveTicket(ctx, tx, ev); err != nil {
-		return false, err
-	}
-	applied, err := a.Store.InsertEvent(ctx, tx, ev, now)
-	if err != nil || !applied {
-		return false, err
-	}
-	if ev.Kind == domain.KindCreated {
-		r := domain.Reporter{Tenant: ev.Tenant, TicketID: ev.TicketID, GBV: ev.IsGBV(), Subject: ev.ReporterSubject, Contact: ev.Reporter}
-		if ev.Preferences != nil {
-			r.Preferences = *ev.Preferences
-		}
-		if err := a.Store.InsertReporter(ctx, tx, r, now); err != nil {
-			return false, err
+// recordTicketEvents records evs in tx, in their order and in one round
+// trip (store.RecordEvents: with a created event its reporter's contact,
+// sealed for GBV, and preferences), and asks for the plans of those that
+// were new; it reports, per event, whether it was new.
+func (a *App) recordTicketEvents(ctx context.Context, tx pgx.Tx, evs []domain.Event) ([]bool, error) {
+	news := make([]store.NewEvent, len(evs))
+	for i, ev := range evs {
+		news[i].Event = ev
+		if ev.Kind == domain.KindCreated {
+			r := domain.Reporter{Tenant: ev.Tenant, TicketID: ev.TicketID, GBV: ev.IsGBV(), Subject: ev.ReporterSubject, Contact: ev.Reporter}
+			if ev.Preferences != nil {
+				r.Preferences = *ev.Preferences
+			}
+			news[i].Reporter = &r
 		}
 	}
-	return true, a.Jobs.PlanEvent(ctx, tx, ev.Tenant, ev.ID)
+	applied, err := a.Store.RecordEvents(ctx, tx, news, a.timestamp())
+	if err != nil {
+		return nil, err
+	}
+	for i, ev := range evs {
+		if !applied[i] {
+			continue
+		}
+		if err := a.Jobs.PlanEvent(ctx, tx, ev.Tenant, ev.ID); err != nil {
+			return nil, err
+		}
+	}
+	return applied, nil
 }

@@ -11,36 +11,71 @@ import (
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
 
-// SaveTicket records what ev says of its ticket: created by the first
-// event heard of, its status moved only by a later event (events arrive
-// in any order).
-func (s *Store) SaveTicket(ctx context.Context, tx pgx.Tx, ev domain.Event) error {
-	_, err := tx.Exec(ctx, `INSERT INTO notify.tickets (id, tenant, reference, category, status, reporter_subject, create_time, update_time)
+// NewEvent is an event to record and, with a created event, its
+// reporter (nil otherwise).
+type NewEvent struct {
+	Event    domain.Event
+	Reporter *domain.Reporter
+}
+
+// RecordEvents records each of evs once, in their order, in one round
+// trip: the ticket as the event tells it (created by the first event heard
+// of, its status moved only by a later event: events arrive in any
+// order), then, in one statement, the event and, when the event is new,
+// its reporter (a GBV reporter's contact sealed, the plaintext columns
+// empty). It reports, per event, whether it was new.
+func (s *Store) RecordEvents(ctx context.Context, tx pgx.Tx, evs []NewEvent, now time.Time) ([]bool, error) {
+	applied := make([]bool, len(evs))
+	b := &pgx.Batch{}
+	for i, ne := range evs {
+		ev := ne.Event
+		b.Queue(saveTicketSQL, ev.TicketID, ev.Tenant, ev.Reference, ev.Category, ev.To, ev.ReporterSubject, ev.OccurTime)
+		rep, err := s.reporterArgs(ne.Reporter)
+		if err != nil {
+			return nil, fmt.Errorf("store.RecordEvents: %w", err)
+		}
+		args := append([]any{ev.ID, ev.Tenant, ev.TicketID, ev.IsGBV(), string(ev.Kind), ev.From, ev.To, ev.TeamID, ev.TeamName,
+			ev.PersonID, ev.AssignmentReason, ev.EscalationLevel, ev.Clock, ev.Deadline, ev.Note, ev.Sequence, ev.OccurTime, now,
+			ev.Followers}, rep...)
+		b.Queue(recordEventSQL, args...).QueryRow(func(row pgx.Row) error {
+			var n int
+			if err := row.Scan(&n); err != nil {
+				return err
+			}
+			applied[i] = n == 1
+			return nil
+		})
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("store.RecordEvents: %w", err)
+	}
+	return applied, nil
+}
+
+// saveTicketSQL records what an event says of its ticket.
+const saveTicketSQL = `INSERT INTO notify.tickets (id, tenant, reference, category, status, reporter_subject, create_time, update_time)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 		ON CONFLICT (id) DO UPDATE SET
 		  status = CASE WHEN excluded.update_time >= notify.tickets.update_time AND excluded.status <> '' THEN excluded.status ELSE notify.tickets.status END,
 		  reporter_subject = CASE WHEN excluded.reporter_subject <> '' THEN excluded.reporter_subject ELSE notify.tickets.reporter_subject END,
-		  update_time = greatest(notify.tickets.update_time, excluded.update_time)`,
-		ev.TicketID, ev.Tenant, ev.Reference, ev.Category, ev.To, ev.ReporterSubject, ev.OccurTime)
-	if err != nil {
-		return fmt.Errorf("store.SaveTicket: %w", err)
-	}
-	return nil
-}
+		  update_time = greatest(notify.tickets.update_time, excluded.update_time)`
 
-// InsertEvent records ev once, reporting whether it is new.
-func (s *Store) InsertEvent(ctx context.Context, tx pgx.Tx, ev domain.Event, now time.Time) (bool, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO notify.events (id, tenant, ticket_id, gbv, kind, from_status, to_status, team_id, team_name,
+// recordEventSQL records an event once and, when it is new and $31 is
+// true, its reporter ($20 to $30); it returns 1 for a new event, else 0.
+const recordEventSQL = `WITH e AS (
+		INSERT INTO notify.events (id, tenant, ticket_id, gbv, kind, from_status, to_status, team_id, team_name,
 			person_id, assignment_reason, escalation_level, clock, deadline, note, sequence, occur_time, create_time, followers)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, coalesce($19::uuid[], '{}'))
-		ON CONFLICT (id) DO NOTHING`,
-		ev.ID, ev.Tenant, ev.TicketID, ev.IsGBV(), string(ev.Kind), ev.From, ev.To, ev.TeamID, ev.TeamName, ev.PersonID,
-		ev.AssignmentReason, ev.EscalationLevel, ev.Clock, ev.Deadline, ev.Note, ev.Sequence, ev.OccurTime, now, ev.Followers)
-	if err != nil {
-		return false, fmt.Errorf("store.InsertEvent: %w", err)
-	}
-	return tag.RowsAffected() == 1, nil
-}
+		ON CONFLICT (id) DO NOTHING
+		RETURNING ticket_id),
+	r AS (
+		INSERT INTO notify.reporters (ticket_id, tenant, gbv, subject, name, phone, email, sealed, sealed_key_id,
+			sealed_nonce, language, channels, gbv_safe, create_time, update_time)
+		SELECT e.ticket_id, $2, $20::boolean, $21::text, $22::text, $23::text, $24::text, $25::bytea, $26::text,
+			$27::bytea, $28::text, $29::text[], $30::text, $18, $18
+		FROM e WHERE $31::boolean
+		ON CONFLICT (ticket_id) DO NOTHING)
+	SELECT count(*)::int FROM e`
 
 // GetEvent returns event id with its ticket's reference and category.
 func (s *Store) GetEvent(ctx context.Context, tx pgx.Tx, id string) (domain.Event, error) {

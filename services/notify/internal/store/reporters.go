@@ -19,33 +19,29 @@ func reporterAAD(tenant, ticketID string) []byte {
 	return []byte("notify:" + tenant + ":" + ticketID + ":reporter")
 }
 
-// InsertReporter records r once (from the ticket's created event). A GBV
-// reporter's contact is sealed and the plaintext columns stay empty.
-func (s *Store) InsertReporter(ctx context.Context, tx pgx.Tx, r domain.Reporter, now time.Time) error {
+// reporterArgs are recordEventSQL's $20 to $31 for r, the reporter of a
+// created event (nil: none, $31 false). A GBV reporter's contact is
+// sealed and the plaintext columns stay empty.
+func (s *Store) reporterArgs(r *domain.Reporter) ([]any, error) {
+	if r == nil {
+		return []any{false, "", "", "", "", nil, nil, nil, "", []string{}, "", false}, nil
+	}
 	c := r.Contact
 	var sealed, nonce []byte
 	var keyID *string
 	if r.GBV {
 		pt, err := json.Marshal(c)
 		if err != nil {
-			return fmt.Errorf("store.InsertReporter: %w", err)
+			return nil, err
 		}
 		sd, err := s.keys.Seal(pt, reporterAAD(r.Tenant, r.TicketID))
 		if err != nil {
-			return fmt.Errorf("store.InsertReporter: %w", err)
+			return nil, err
 		}
 		c, sealed, nonce, keyID = domain.Contact{}, sd.Ciphertext, sd.Nonce, &sd.KeyID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO notify.reporters (ticket_id, tenant, gbv, subject, name, phone, email, sealed, sealed_key_id,
-			sealed_nonce, language, channels, gbv_safe, create_time, update_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-		ON CONFLICT (ticket_id) DO NOTHING`,
-		r.TicketID, r.Tenant, r.GBV, r.Subject, c.Name, c.Phone, c.Email, sealed, keyID, nonce,
-		string(r.Preferences.Language.Or()), words(r.Preferences.Channels), string(r.Preferences.GBVSafe), now)
-	if err != nil {
-		return fmt.Errorf("store.InsertReporter: %w", err)
-	}
-	return nil
+	return []any{r.GBV, r.Subject, c.Name, c.Phone, c.Email, sealed, keyID, nonce,
+		string(r.Preferences.Language.Or()), words(r.Preferences.Channels), string(r.Preferences.GBVSafe), true}, nil
 }
 
 // GetReporter returns the reporter of ticket id with their contact (opened

@@ -53,14 +53,8 @@ func seed(t *testing.T, pool *pgxpool.Pool, st *store.Store, tenant string) seed
 		for _, cat := range []string{"gbv", "water"} {
 			ev := domain.Event{ID: uuid.NewString(), Tenant: tenant, TicketID: uuid.NewString(), Reference: tenant + "-2026-000001",
 				Category: cat, Kind: domain.KindCreated, To: "open", OccurTime: now}
-			if err := st.SaveTicket(t.Context(), tx, ev); err != nil {
-				return err
-			}
-			if _, err := st.InsertEvent(t.Context(), tx, ev, now); err != nil {
-				return err
-			}
 			r := domain.Reporter{Tenant: tenant, TicketID: ev.TicketID, GBV: cat == "gbv", Contact: domain.Contact{Phone: "+27821234567"}}
-			if err := st.InsertReporter(t.Context(), tx, r, now); err != nil {
+			if _, err := st.RecordEvents(t.Context(), tx, []store.NewEvent{{Event: ev, Reporter: &r}}, now); err != nil {
 				return err
 			}
 			m := domain.Message{ID: uuid.NewString(), Tenant: tenant, TicketID: ev.TicketID, EventID: ev.ID, GBV: r.GBV, Kind: ev.Kind,
@@ -178,7 +172,10 @@ func TestAJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t *testing.
 	t.Run("a CPT job cannot write rows of JHB", func(t *testing.T) {
 		ev := jhb.event
 		ev.ID, ev.TicketID = uuid.NewString(), uuid.NewString()
-		err := run("CPT", func(tx pgx.Tx) error { return st.SaveTicket(t.Context(), tx, ev) })
+		err := run("CPT", func(tx pgx.Tx) error {
+			_, err := st.RecordEvents(t.Context(), tx, []store.NewEvent{{Event: ev}}, time.Now())
+			return err
+		})
 		require.Error(t, err, "row-level security refuses the insert")
 		err = run("CPT", func(tx pgx.Tx) error {
 			_, err := st.OptOut(t.Context(), tx, "JHB", domain.ChannelEmail, []byte("h2"), "x", time.Now())
