@@ -52,36 +52,28 @@ type plan struct {
 // planEvents plans events ids of tenant (PlanEvents).
 func (a *App) planEvents(ctx context.Context, tenant string, ids []string) error {
 	c := worker(tenant)
-	v := domain.Visibility{Tenant: tenant, GBV: true}
 	ps := make([]plan, len(ids))
 	var settings domain.Settings
 	err := a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-		for i, id := range ids {
-			ev, err := a.Store.GetEvent(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			var reporter *domain.Reporter
-			r, err := a.Store.GetReporter(ctx, tx, ev.TicketID, v, false)
-			if err == nil {
-				reporter = &r
-			} else if !errors.Is(err, domain.ErrReporterNotFound) {
-				return err
-			}
+		evs, reporters, st, err := a.Store.ReadToPlan(ctx, tx, tenant, ids)
+		if err != nil {
+			return err
+		}
+		settings = st
+		for i, ev := range evs {
 			followers, err := a.followers(ctx, tx, ev)
 			if err != nil {
 				return err
 			}
-			ps[i] = plan{s: domain.Situation{Event: ev, Reporter: reporter, Followers: followers}}
+			ps[i] = plan{s: domain.Situation{Event: ev, Reporter: reporters[i], Followers: followers}}
 		}
-		var err error
-		settings, err = a.Store.GetSettings(ctx, tx, tenant)
-		return err
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	named := false
+	known := map[string]*domain.Team{} // routing's answers for this batch
 	for i := range ps {
 		p := &ps[i]
 		ev := p.s.Event
@@ -89,7 +81,7 @@ func (a *App) planEvents(ctx context.Context, tenant string, ids []string) error
 		// staff's messages go now and the job runs again for the reporter's.
 		p.awaitReporter = p.s.Reporter == nil && slices.Contains(domain.AudienceKinds[domain.AudienceReporter], ev.Kind) &&
 			ev.Kind != domain.KindCreated && a.Now().Sub(ev.OccurTime) < createdGrace
-		if p.s.Teams, err = a.teams(ctx, ev); err != nil {
+		if p.s.Teams, err = a.teams(ctx, ev, known); err != nil {
 			return err
 		}
 		p.s.Channels, p.s.Staff = map[string]domain.TeamChannel{}, map[string]domain.StaffContact{}
@@ -165,22 +157,30 @@ func (a *App) followers(ctx context.Context, tx pgx.Tx, ev domain.Event) ([]doma
 }
 
 // teams looks up in routing the teams ev names (and, for a breach, the
-// escalation team); a team routing no longer has is left out.
-func (a *App) teams(ctx context.Context, ev domain.Event) (map[string]domain.Team, error) {
+// escalation team); a team routing no longer has is left out. known holds
+// the answers routing gave for the events planned with ev (nil: a team it
+// no longer has), so a batch asks once for each team.
+func (a *App) teams(ctx context.Context, ev domain.Event, known map[string]*domain.Team) (map[string]domain.Team, error) {
 	out := map[string]domain.Team{}
 	for _, ids := range []func() []string{
 		func() []string { return domain.TeamIDs(ev) },
 		func() []string { return domain.FollowUpTeamIDs(ev, out) },
 	} {
 		for _, id := range ids() {
-			t, err := a.Teams.GetTeam(ctx, ev.Tenant, id)
-			if errors.Is(err, domain.ErrTeamNotFound) {
-				continue
+			t, asked := known[id]
+			if !asked {
+				got, err := a.Teams.GetTeam(ctx, ev.Tenant, id)
+				switch {
+				case err == nil:
+					t = &got
+				case !errors.Is(err, domain.ErrTeamNotFound):
+					return nil, err
+				}
+				known[id] = t
 			}
-			if err != nil {
-				return nil, err
+			if t != nil {
+				out[id] = *t
 			}
-			out[id] = t
 		}
 	}
 	return out, nil

@@ -417,4 +417,29 @@ func TestPlanEventsPlansEachLikeItsOwnCallInSharedTransactions(t *testing.T) {
 	require.NoError(t, h.app.PlanEvent(ctx, "CPT", c3.GetEventId()))
 	require.Equal(t, 2, h.count(t, `SELECT count(*) FROM notify.messages WHERE event_id = $1`, c3.GetEventId()))
 	require.ErrorIs(t, h.app.PlanEvent(ctx, "CPT", early.GetEventId()), domain.ErrNotYet, "alone, it still waits")
+
+	t.Run("a batch asks routing once for each team its events name", func(t *testing.T) {
+		h.teams.add("CPT", domain.Team{ID: teamWater, Name: "Ward 57 Water", ManagerID: "mgr-water"})
+		var ids []string
+		for _, team := range []string{teamWater, teamWater, uuid.NewString(), teamWater} {
+			c := created(commonv1.Category_CATEGORY_WATER, thandi, nil)
+			h.record(t, c)
+			assigned := event(c.GetTicketId(), notifyv1.EventKind_EVENT_KIND_ASSIGNED, commonv1.Category_CATEGORY_WATER)
+			assigned.TeamId = team
+			h.record(t, assigned)
+			ids = append(ids, assigned.GetEventId())
+		}
+		h.teams.mu.Lock()
+		before := h.teams.calls
+		h.teams.mu.Unlock()
+		require.NoError(t, h.app.PlanEvents(ctx, "CPT", ids))
+		h.teams.mu.Lock()
+		calls := h.teams.calls - before
+		h.teams.mu.Unlock()
+		require.Equal(t, 2, calls, "the water team once, the team routing no longer has once")
+		for _, id := range ids {
+			require.Equal(t, 2, h.count(t, `SELECT count(*) FROM notify.messages WHERE event_id = $1 AND recipient = 'reporter'`, id),
+				"each reporter hears of the assignment as alone")
+		}
+	})
 }

@@ -113,7 +113,7 @@ func (s *Store) TeamChannels(ctx context.Context, tx pgx.Tx, tenant string, team
 func (s *Store) GetSettings(ctx context.Context, tx pgx.Tx, tenant string) (domain.Settings, error) {
 	st := domain.Settings{Tenant: tenant}
 	var at time.Time
-	err := tx.QueryRow(ctx, `SELECT reporter_at_night, update_time FROM notify.settings WHERE tenant = $1`, tenant).Scan(&st.ReporterAtNight, &at)
+	err := tx.QueryRow(ctx, settingsSQL, tenant).Scan(&st.ReporterAtNight, &at)
 	if pg.IsNoRows(err) {
 		return st, nil
 	}
@@ -124,6 +124,9 @@ func (s *Store) GetSettings(ctx context.Context, tx pgx.Tx, tenant string) (doma
 	st.Update = &at
 	return st, nil
 }
+
+// settingsSQL reads tenant $1's settings.
+const settingsSQL = `SELECT reporter_at_night, update_time FROM notify.settings WHERE tenant = $1`
 
 // PutSettings replaces tenant's settings.
 func (s *Store) PutSettings(ctx context.Context, tx pgx.Tx, st domain.Settings, now time.Time) error {

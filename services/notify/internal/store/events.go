@@ -77,28 +77,83 @@ const recordEventSQL = `WITH e AS (
 		ON CONFLICT (ticket_id) DO NOTHING)
 	SELECT count(*)::int FROM e`
 
-// GetEvent returns event id with its ticket's reference and category.
-func (s *Store) GetEvent(ctx context.Context, tx pgx.Tx, id string) (domain.Event, error) {
-	var (
-		ev       domain.Event
-		kind     string
-		deadline *time.Time
-	)
-	err := tx.QueryRow(ctx, `SELECT e.id::text, e.tenant, e.ticket_id::text, t.reference, t.category, e.kind, e.from_status, e.to_status,
-			e.team_id, e.team_name, e.person_id, e.assignment_reason, e.escalation_level, e.clock, e.deadline, e.note, e.sequence,
-			e.occur_time, t.reporter_subject, e.followers::text[]
-		FROM notify.events e JOIN notify.tickets t ON t.id = e.ticket_id WHERE e.id = $1`, id).Scan(
-		&ev.ID, &ev.Tenant, &ev.TicketID, &ev.Reference, &ev.Category, &kind, &ev.From, &ev.To, &ev.TeamID, &ev.TeamName,
-		&ev.PersonID, &ev.AssignmentReason, &ev.EscalationLevel, &ev.Clock, &deadline, &ev.Note, &ev.Sequence, &ev.OccurTime,
-		&ev.ReporterSubject, &ev.Followers)
-	if pg.IsNoRows(err) {
-		return ev, fmt.Errorf("store.GetEvent %s: %w", id, domain.ErrTicketNotFound)
+// ReadToPlan reads, in one round trip, events ids of tenant, each with
+// its ticket's reference, category and reporter subject, and the
+// reporter as GetReporter reads it for tenant's worker (nil when none is
+// recorded), and tenant's settings (GetSettings). An event never recorded
+// is ErrTicketNotFound.
+func (s *Store) ReadToPlan(ctx context.Context, tx pgx.Tx, tenant string, ids []string) ([]domain.Event, []*domain.Reporter, domain.Settings, error) {
+	evs, reps := make([]domain.Event, len(ids)), make([]*domain.Reporter, len(ids))
+	b := &pgx.Batch{}
+	for i, id := range ids {
+		b.Queue(eventToPlanSQL, id, tenant).QueryRow(func(row pgx.Row) error {
+			var err error
+			evs[i], reps[i], err = s.scanEventToPlan(row)
+			if pg.IsNoRows(err) {
+				return fmt.Errorf("event %s: %w", id, domain.ErrTicketNotFound)
+			}
+			return err
+		})
 	}
+	st := domain.Settings{Tenant: tenant}
+	b.Queue(settingsSQL, tenant).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var at time.Time
+			if err := rows.Scan(&st.ReporterAtNight, &at); err != nil {
+				return err
+			}
+			at = at.UTC()
+			st.Update = &at
+		}
+		return rows.Err()
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, st, fmt.Errorf("store.ReadToPlan: %w", err)
+	}
+	return evs, reps, st, nil
+}
+
+// eventToPlanSQL reads event $1 with its ticket and the reporter of
+// tenant $2 recorded for it, if any.
+const eventToPlanSQL = `SELECT e.id::text, e.tenant, e.ticket_id::text, t.reference, t.category, e.kind, e.from_status, e.to_status,
+		e.team_id, e.team_name, e.person_id, e.assignment_reason, e.escalation_level, e.clock, e.deadline, e.note, e.sequence,
+		e.occur_time, t.reporter_subject, e.followers::text[],
+		rp.ticket_id IS NOT NULL, coalesce(rp.gbv, false), coalesce(rp.subject, ''), coalesce(rp.name, ''), coalesce(rp.phone, ''),
+		coalesce(rp.email, ''), rp.sealed, rp.sealed_key_id, rp.sealed_nonce, coalesce(rp.language, ''), coalesce(rp.channels, '{}'),
+		coalesce(rp.gbv_safe, '')
+	FROM notify.events e JOIN notify.tickets t ON t.id = e.ticket_id
+		LEFT JOIN notify.reporters rp ON rp.ticket_id = e.ticket_id AND rp.tenant = $2
+	WHERE e.id = $1`
+
+// scanEventToPlan scans a row of eventToPlanSQL.
+func (s *Store) scanEventToPlan(row pgx.Row) (domain.Event, *domain.Reporter, error) {
+	var (
+		ev            domain.Event
+		kind          string
+		deadline      *time.Time
+		found         bool
+		r             domain.Reporter
+		lang, safe    string
+		chs           []string
+		sealed, nonce []byte
+		keyID         *string
+	)
+	err := row.Scan(&ev.ID, &ev.Tenant, &ev.TicketID, &ev.Reference, &ev.Category, &kind, &ev.From, &ev.To, &ev.TeamID, &ev.TeamName,
+		&ev.PersonID, &ev.AssignmentReason, &ev.EscalationLevel, &ev.Clock, &deadline, &ev.Note, &ev.Sequence, &ev.OccurTime,
+		&ev.ReporterSubject, &ev.Followers,
+		&found, &r.GBV, &r.Subject, &r.Contact.Name, &r.Contact.Phone, &r.Contact.Email, &sealed, &keyID, &nonce, &lang, &chs, &safe)
 	if err != nil {
-		return ev, fmt.Errorf("store.GetEvent: %w", err)
+		return ev, nil, err
 	}
 	ev.Kind, ev.Deadline, ev.OccurTime = domain.Kind(kind), utc(deadline), ev.OccurTime.UTC()
-	return ev, nil
+	if !found {
+		return ev, nil, nil
+	}
+	r.Tenant, r.TicketID = ev.Tenant, ev.TicketID
+	if err := s.openReporter(&r, lang, safe, chs, sealed, nonce, keyID); err != nil {
+		return ev, nil, fmt.Errorf("reporter of %s: %w", ev.TicketID, err)
+	}
+	return ev, &r, nil
 }
 
 // GetTicket returns what notify knows of ticket id, as v lets the caller

@@ -68,17 +68,26 @@ func (s *Store) GetReporter(ctx context.Context, tx pgx.Tx, id string, v domain.
 	if err != nil {
 		return r, fmt.Errorf("store.GetReporter: %w", err)
 	}
+	if err := s.openReporter(&r, lang, safe, chs, sealed, nonce, keyID); err != nil {
+		return r, fmt.Errorf("store.GetReporter %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// openReporter completes r, read from notify.reporters, with its
+// preferences and, when sealed, its opened contact.
+func (s *Store) openReporter(r *domain.Reporter, lang, safe string, chs []string, sealed, nonce []byte, keyID *string) error {
 	r.Preferences = domain.Preferences{Language: domain.Language(lang), Channels: channels(chs), GBVSafe: domain.Channel(safe)}
 	if sealed != nil && keyID != nil {
 		pt, err := s.keys.Open(seal.Sealed{KeyID: *keyID, Nonce: nonce, Ciphertext: sealed}, reporterAAD(r.Tenant, r.TicketID))
 		if err != nil {
-			return r, fmt.Errorf("store.GetReporter %s: %w", id, err)
+			return err
 		}
 		if err := json.Unmarshal(pt, &r.Contact); err != nil {
-			return r, fmt.Errorf("store.GetReporter: %w", err)
+			return err
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // SetPreferences replaces the preferences of ticket id's reporter.

@@ -112,8 +112,8 @@ func TestAJobCannotReachAnotherTenantsRowsEvenWithoutItsTenantFilter(t *testing.
 			return err == nil, ignore(err, domain.ErrReporterNotFound)
 		},
 		"its events": func(tx pgx.Tx) (bool, error) {
-			_, err := st.GetEvent(t.Context(), tx, jhb.event.ID)
-			return err == nil, ignore(err, domain.ErrTicketNotFound)
+			_, reps, _, err := st.ReadToPlan(t.Context(), tx, "JHB", []string{jhb.event.ID})
+			return err == nil && reps[0] != nil, ignore(err, domain.ErrTicketNotFound)
 		},
 		"its messages by id": func(tx pgx.Tx) (bool, error) {
 			_, err := st.GetMessage(t.Context(), tx, jhb.messages[0], true)
