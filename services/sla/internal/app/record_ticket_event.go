@@ -114,10 +114,8 @@ func (a *App) startClocks(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent,
 	if err != nil {
 		return false, err
 	}
-	for _, c := range domain.StartClocks(ev, p, cals) {
-		if err := store.SaveClock(ctx, tx, c); err != nil {
-			return false, err
-		}
+	if err := store.SaveClocks(ctx, tx, domain.StartClocks(ev, p, cals)); err != nil {
+		return false, err
 	}
 	if err := a.mirrorDeadlines(ctx, tx, ev.Tenant, ev.TicketID); err != nil {
 		return false, err
@@ -154,10 +152,8 @@ func (a *App) changeStatus(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent
 	}
 	ev.Tenant, ev.Category = t.Tenant, t.Category
 	changed := domain.ApplyStatusChange(clocks, ev, p, cals)
-	for _, c := range changed {
-		if err := store.SaveClock(ctx, tx, c); err != nil {
-			return false, err
-		}
+	if err := store.SaveClocks(ctx, tx, changed); err != nil {
+		return false, err
 	}
 	if err := store.UpdateTicketStatus(ctx, tx, ev.TicketID, ev.To, ev.Sequence); err != nil {
 		return false, err

@@ -16,15 +16,7 @@ import (
 // changes are gathered there for the caller to apply once (a batch of
 // events) instead.
 func (a *App) refreshReport(ctx context.Context, tx pgx.Tx, ticketID string, cells domain.CellChanges) error {
-	old, err := store.LockReportTicket(ctx, tx, ticketID)
-	if err != nil {
-		return err
-	}
-	t, err := store.GetTicket(ctx, tx, ticketID)
-	if err != nil {
-		return err
-	}
-	clocks, err := store.TicketClocks(ctx, tx, ticketID)
+	old, t, clocks, err := store.ReportInputs(ctx, tx, ticketID)
 	if err != nil {
 		return err
 	}

@@ -61,11 +61,7 @@ func resolvePolicy(ctx context.Context, tx pgx.Tx, municipality, category, prior
 // mirrorDeadlines records the ticket's current deadlines for the ticket
 // service under the next revision.
 func (a *App) mirrorDeadlines(ctx context.Context, tx pgx.Tx, tenant, ticketID string) error {
-	rev, err := store.NextDeadlineRevision(ctx, tx, ticketID)
-	if err != nil {
-		return err
-	}
-	clocks, err := store.TicketClocks(ctx, tx, ticketID)
+	rev, clocks, err := store.MirrorInputs(ctx, tx, ticketID)
 	if err != nil {
 		return err
 	}

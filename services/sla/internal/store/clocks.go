@@ -44,10 +44,12 @@ func collectClocks(op string, rows pgx.Rows, err error) ([]domain.Clock, error) 
 // TicketClocks returns a ticket's clocks, response first then resolution
 // cycles in order.
 func TicketClocks(ctx context.Context, tx pgx.Tx, ticketID string) ([]domain.Clock, error) {
-	rows, err := tx.Query(ctx, `SELECT `+clockColumns+` FROM sla.clocks WHERE ticket_id = $1
-		ORDER BY kind DESC, cycle`, ticketID)
+	rows, err := tx.Query(ctx, ticketClocksSQL, ticketID)
 	return collectClocks("store.TicketClocks", rows, err)
 }
+
+// ticketClocksSQL reads ticket $1's clocks in TicketClocks's order.
+const ticketClocksSQL = `SELECT ` + clockColumns + ` FROM sla.clocks WHERE ticket_id = $1 ORDER BY kind DESC, cycle`
 
 // LockTicketClocks is TicketClocks with row locks, so a rule change and a
 // ticket event never overwrite each other's clock changes.
@@ -61,7 +63,12 @@ func us(d time.Duration) int64 { return int64(d / time.Microsecond) }
 
 // SaveClock inserts or replaces a clock and appends the segments it closed.
 func SaveClock(ctx context.Context, tx pgx.Tx, c domain.Clock) error {
-	_, err := tx.Exec(ctx, `INSERT INTO sla.clocks (`+clockColumns+`)
+	return SaveClocks(ctx, tx, []domain.Clock{c})
+}
+
+// queueSaveClock adds SaveClock of c to b.
+func queueSaveClock(b *pgx.Batch, c domain.Clock) {
+	b.Queue(`INSERT INTO sla.clocks (`+clockColumns+`)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)
 		ON CONFLICT (ticket_id, kind, cycle) DO UPDATE SET state = EXCLUDED.state, resumed_at = EXCLUDED.resumed_at,
 			deadline_at = EXCLUDED.deadline_at, warn_at = EXCLUDED.warn_at, warned_at = EXCLUDED.warned_at,
@@ -74,18 +81,12 @@ func SaveClock(ctx context.Context, tx pgx.Tx, c domain.Clock) error {
 		nullTime(c.DeadlineAt), nullTime(c.WarnAt), nullTime(c.WarnedAt), c.BreachSteps, nullTime(c.StopAt),
 		us(c.Elapsed), us(c.Paused), nullTime(c.PausedSince), us(c.Target), us(c.WarnTarget),
 		nullID(c.ConfigID), c.ConfigVersion, nullID(c.CalendarID), nullTime(c.NextDueAt), c.CalendarVersion, c.WarnCount, c.Priority)
-	if err != nil {
-		return wrap("store.SaveClock", err)
-	}
 	for _, sg := range c.NewSegments {
-		if _, err := tx.Exec(ctx, `INSERT INTO sla.clock_segments (tenant, ticket_id, clock_kind, cycle, start_at, end_at,
+		b.Queue(`INSERT INTO sla.clock_segments (tenant, ticket_id, clock_kind, cycle, start_at, end_at,
 			calendar_id, calendar_version, config_id, config_version, elapsed_us, end_reason)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, c.Tenant, c.TicketID, c.Kind, c.Cycle, sg.From.UTC(), sg.To.UTC(),
-			nullID(sg.Calendar.ID), sg.Calendar.Version, nullID(sg.ConfigID), sg.ConfigVersion, us(sg.Elapsed), sg.EndReason); err != nil {
-			return wrap("store.SaveClock", err)
-		}
+			nullID(sg.Calendar.ID), sg.Calendar.Version, nullID(sg.ConfigID), sg.ConfigVersion, us(sg.Elapsed), sg.EndReason)
 	}
-	return nil
 }
 
 // TicketSegments returns the closed segments of a ticket's clocks in order.

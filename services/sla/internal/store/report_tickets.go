@@ -8,8 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/pg"
-
 	"github.com/salga/trustengine/services/sla/internal/domain"
 )
 
@@ -30,19 +28,9 @@ func scanReportTicket(row pgx.Row) (domain.ReportTicket, error) {
 	return r, err
 }
 
-// LockReportTicket returns a ticket's report row, locked until the
-// transaction ends, or nil when it has none yet.
-func LockReportTicket(ctx context.Context, tx pgx.Tx, ticketID string) (*domain.ReportTicket, error) {
-	r, err := scanReportTicket(tx.QueryRow(ctx, `SELECT `+reportTicketColumns+` FROM sla.report_tickets
-		WHERE ticket_id = $1 FOR UPDATE`, ticketID))
-	switch {
-	case pg.IsNoRows(err):
-		return nil, nil // a new ticket: no row yet
-	case err != nil:
-		return nil, wrap("store.LockReportTicket", err)
-	}
-	return &r, nil
-}
+// lockReportTicketSQL reads ticket $1's report row, locked until the
+// transaction ends.
+const lockReportTicketSQL = `SELECT ` + reportTicketColumns + ` FROM sla.report_tickets WHERE ticket_id = $1 FOR UPDATE`
 
 // SaveReportTicket writes a ticket's report row and applies deltas to the
 // daily cells, in the caller's transaction.

@@ -40,23 +40,22 @@ func MarkEventProcessed(ctx context.Context, tx pgx.Tx, ev domain.TicketEvent) (
 // LockTicket returns a ticket's state, locked until the transaction ends so
 // events of one ticket apply one at a time.
 func LockTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketState, error) {
-	var t domain.TicketState
-	err := tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM sla.tickets WHERE ticket_id = $1 FOR UPDATE`, ticketID).
-		Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel,
-			&t.WardCode, &t.TeamID, &t.Priority, &t.TeamSequence)
+	t, err := scanTicketState(tx.QueryRow(ctx, getTicketSQL+` FOR UPDATE`, ticketID))
 	return t, interpretError("store.LockTicket", err, outcomes{noRows: domain.ErrNotClockedYet})
 }
 
 const ticketColumns = `ticket_id, tenant, category, status, last_sequence, deadline_revision, escalation_level,
 	ward_code, team_id, priority, team_sequence`
 
-// GetTicket returns a ticket's state without locking it.
-func GetTicket(ctx context.Context, tx pgx.Tx, ticketID string) (domain.TicketState, error) {
+// getTicketSQL reads ticket $1.
+const getTicketSQL = `SELECT ` + ticketColumns + ` FROM sla.tickets WHERE ticket_id = $1`
+
+// scanTicketState scans a row of ticketColumns.
+func scanTicketState(row pgx.Row) (domain.TicketState, error) {
 	var t domain.TicketState
-	err := tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM sla.tickets WHERE ticket_id = $1`, ticketID).
-		Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel,
-			&t.WardCode, &t.TeamID, &t.Priority, &t.TeamSequence)
-	return t, interpretError("store.GetTicket", err, outcomes{noRows: domain.ErrNotClockedYet})
+	err := row.Scan(&t.TicketID, &t.Tenant, &t.Category, &t.Status, &t.LastSequence, &t.DeadlineRevision, &t.EscalationLevel,
+		&t.WardCode, &t.TeamID, &t.Priority, &t.TeamSequence)
+	return t, err
 }
 
 // UpdateTicketDimensions records a ticket's reporting dimensions
@@ -96,14 +95,11 @@ func UpdateTicketPriority(ctx context.Context, tx pgx.Tx, ticketID, priority str
 	return wrap("store.UpdateTicketPriority", err)
 }
 
-// NextDeadlineRevision increments and returns the ticket's deadline revision,
-// the ordering key the ticket service uses to ignore stale mirrors.
-func NextDeadlineRevision(ctx context.Context, tx pgx.Tx, ticketID string) (int64, error) {
-	var rev int64
-	err := tx.QueryRow(ctx, `UPDATE sla.tickets SET deadline_revision = deadline_revision + 1
-		WHERE ticket_id = $1 RETURNING deadline_revision`, ticketID).Scan(&rev)
-	return rev, wrap("store.NextDeadlineRevision", err)
-}
+// nextDeadlineRevisionSQL increments and returns ticket $1's deadline
+// revision, the ordering key the ticket service uses to ignore stale
+// mirrors.
+const nextDeadlineRevisionSQL = `UPDATE sla.tickets SET deadline_revision = deadline_revision + 1
+		WHERE ticket_id = $1 RETURNING deadline_revision`
 
 // NextEscalationLevel hands out the ticket's next escalation level. The row
 // lock of the UPDATE serialises sweepers working on different clocks of one
