@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
 
@@ -88,17 +89,7 @@ func (a *App) planEvents(ctx context.Context, tenant string, ids []string) error
 		named = named || len(p.s.Teams) > 0
 	}
 	if named { // the teams' channels and staff, when any event names teams
-		err = a.inTx(ctx, c.Scope(), func(tx pgx.Tx) error {
-			for i := range ps {
-				p := &ps[i]
-				var err error
-				if p.s.Channels, p.s.Staff, err = a.directory(ctx, tx, tenant, p.s.Event, p.s.Teams); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err = a.directory(ctx, c.Scope(), tenant, ps); err != nil {
 			return err
 		}
 	}
@@ -186,33 +177,62 @@ func (a *App) teams(ctx context.Context, ev domain.Event, known map[string]*doma
 	return out, nil
 }
 
-// directory reads the channels of teams and the contacts of the staff ev
-// may reach.
-func (a *App) directory(ctx context.Context, tx pgx.Tx, tenant string, ev domain.Event, teams map[string]domain.Team) (
-	map[string]domain.TeamChannel, map[string]domain.StaffContact, error) {
-	channels, staff := map[string]domain.TeamChannel{}, map[string]domain.StaffContact{}
-	if len(teams) == 0 {
-		return channels, staff, nil
+// directory reads, in one transaction and one round trip, the channels of
+// the teams each of ps names and the contacts of the staff its event may
+// reach, into its Situation.
+func (a *App) directory(ctx context.Context, scope pg.Scope, tenant string, ps []plan) error {
+	var teams, users []string
+	staffOf := make([][]string, len(ps))
+	for i := range ps {
+		s := &ps[i].s
+		if len(s.Teams) == 0 {
+			continue
+		}
+		for id := range s.Teams {
+			teams = append(teams, id)
+		}
+		staffOf[i] = domain.StaffIDs(s.Event, s.Teams)
+		users = append(users, staffOf[i]...)
 	}
-	var ids []string
-	for id := range teams {
-		ids = append(ids, id)
-	}
-	chs, err := a.Store.TeamChannels(ctx, tx, tenant, ids)
+	var (
+		chs []domain.TeamChannel
+		cs  []domain.StaffContact
+	)
+	err := a.inTx(ctx, scope, func(tx pgx.Tx) error {
+		var err error
+		chs, cs, err = a.Store.Directory(ctx, tx, tenant, compactSorted(teams), compactSorted(users))
+		return err
+	})
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
+	channels, staff := map[string]domain.TeamChannel{}, map[string]domain.StaffContact{}
 	for _, ch := range chs {
 		channels[ch.TeamID] = ch
-	}
-	cs, err := a.Store.StaffContacts(ctx, tx, tenant, domain.StaffIDs(ev, teams))
-	if err != nil {
-		return nil, nil, err
 	}
 	for _, sc := range cs {
 		staff[sc.UserID] = sc
 	}
-	return channels, staff, nil
+	for i := range ps {
+		s := &ps[i].s
+		for id := range s.Teams {
+			if ch, ok := channels[id]; ok {
+				s.Channels[id] = ch
+			}
+		}
+		for _, u := range staffOf[i] {
+			if sc, ok := staff[u]; ok {
+				s.Staff[u] = sc
+			}
+		}
+	}
+	return nil
+}
+
+// compactSorted is xs sorted, each once.
+func compactSorted(xs []string) []string {
+	slices.Sort(xs)
+	return slices.Compact(xs)
 }
 
 // holds says when each draft may go: a reporter's (and a follower's) after

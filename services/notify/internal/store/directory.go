@@ -36,12 +36,25 @@ func (s *Store) DeleteStaffContact(ctx context.Context, tx pgx.Tx, tenant, user 
 
 // StaffContacts returns tenant's contacts, of users when users is not nil.
 func (s *Store) StaffContacts(ctx context.Context, tx pgx.Tx, tenant string, users []string) ([]domain.StaffContact, error) {
-	rows, err := tx.Query(ctx, `SELECT user_id, email, language, update_time FROM notify.staff_contacts
-		WHERE tenant = $1 AND ($2::text[] IS NULL OR user_id = ANY($2)) ORDER BY user_id`, tenant, users)
+	rows, err := tx.Query(ctx, staffContactsSQL, tenant, users)
+	cs, err := collectStaffContacts(rows, err)
 	if err != nil {
 		return nil, fmt.Errorf("store.StaffContacts: %w", err)
 	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.StaffContact, error) {
+	return cs, nil
+}
+
+// staffContactsSQL reads tenant $1's staff contacts, of users $2 (NULL:
+// all).
+const staffContactsSQL = `SELECT user_id, email, language, update_time FROM notify.staff_contacts
+		WHERE tenant = $1 AND ($2::text[] IS NULL OR user_id = ANY($2)) ORDER BY user_id`
+
+// collectStaffContacts collects the rows of staffContactsSQL.
+func collectStaffContacts(rows pgx.Rows, err error) ([]domain.StaffContact, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.StaffContact, error) {
 		var (
 			c    domain.StaffContact
 			lang string
@@ -50,10 +63,6 @@ func (s *Store) StaffContacts(ctx context.Context, tx pgx.Tx, tenant string, use
 		c.Language, c.Update = domain.Language(lang), c.Update.UTC()
 		return c, err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store.StaffContacts: %w", err)
-	}
-	return cs, nil
 }
 
 // PutTeamChannel creates or replaces ch in tenant; an empty secret keeps
@@ -89,12 +98,25 @@ func (s *Store) DeleteTeamChannel(ctx context.Context, tx pgx.Tx, tenant, team s
 // TeamChannels returns tenant's channels (with secrets: callers that
 // answer people drop them), of teams when teams is not nil.
 func (s *Store) TeamChannels(ctx context.Context, tx pgx.Tx, tenant string, teams []string) ([]domain.TeamChannel, error) {
-	rows, err := tx.Query(ctx, `SELECT team_id::text, emails, webhook_url, webhook_secret, business_hours_only, language, update_time
-		FROM notify.team_channels WHERE tenant = $1 AND ($2::text[] IS NULL OR team_id::text = ANY($2)) ORDER BY team_id`, tenant, teams)
+	rows, err := tx.Query(ctx, teamChannelsSQL, tenant, teams)
+	cs, err := collectTeamChannels(rows, err)
 	if err != nil {
 		return nil, fmt.Errorf("store.TeamChannels: %w", err)
 	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.TeamChannel, error) {
+	return cs, nil
+}
+
+// teamChannelsSQL reads tenant $1's team channels, of teams $2 (NULL:
+// all).
+const teamChannelsSQL = `SELECT team_id::text, emails, webhook_url, webhook_secret, business_hours_only, language, update_time
+		FROM notify.team_channels WHERE tenant = $1 AND ($2::text[] IS NULL OR team_id::text = ANY($2)) ORDER BY team_id`
+
+// collectTeamChannels collects the rows of teamChannelsSQL.
+func collectTeamChannels(rows pgx.Rows, err error) ([]domain.TeamChannel, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.TeamChannel, error) {
 		var (
 			c    domain.TeamChannel
 			lang string
@@ -103,10 +125,31 @@ func (s *Store) TeamChannels(ctx context.Context, tx pgx.Tx, tenant string, team
 		c.Language, c.Update = domain.Language(lang), c.Update.UTC()
 		return c, err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store.TeamChannels: %w", err)
+}
+
+// Directory reads, in one round trip, the channels of teams and the
+// contacts of users of tenant (TeamChannels and StaffContacts; none for
+// none asked, where those read all).
+func (s *Store) Directory(ctx context.Context, tx pgx.Tx, tenant string, teams, users []string) ([]domain.TeamChannel, []domain.StaffContact, error) {
+	var (
+		chs []domain.TeamChannel
+		cs  []domain.StaffContact
+	)
+	b := &pgx.Batch{}
+	b.Queue(teamChannelsSQL, tenant, append([]string{}, teams...)).Query(func(rows pgx.Rows) error {
+		var err error
+		chs, err = collectTeamChannels(rows, nil)
+		return err
+	})
+	b.Queue(staffContactsSQL, tenant, append([]string{}, users...)).Query(func(rows pgx.Rows) error {
+		var err error
+		cs, err = collectStaffContacts(rows, nil)
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("store.Directory: %w", err)
 	}
-	return cs, nil
+	return chs, cs, nil
 }
 
 // GetSettings returns tenant's settings, the defaults when never set.
