@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/salga/trustengine/libs/pg"
 	"github.com/salga/trustengine/services/notify/internal/domain"
 )
 
@@ -154,18 +153,31 @@ func (s *Store) Directory(ctx context.Context, tx pgx.Tx, tenant string, teams, 
 
 // GetSettings returns tenant's settings, the defaults when never set.
 func (s *Store) GetSettings(ctx context.Context, tx pgx.Tx, tenant string) (domain.Settings, error) {
-	st := domain.Settings{Tenant: tenant}
-	var at time.Time
-	err := tx.QueryRow(ctx, settingsSQL, tenant).Scan(&st.ReporterAtNight, &at)
-	if pg.IsNoRows(err) {
-		return st, nil
-	}
+	rows, err := tx.Query(ctx, settingsSQL, tenant)
+	st, err := collectSettings(rows, err, tenant)
 	if err != nil {
 		return st, fmt.Errorf("store.GetSettings: %w", err)
 	}
-	at = at.UTC()
-	st.Update = &at
 	return st, nil
+}
+
+// collectSettings is tenant's settings from the rows of settingsSQL, the
+// defaults when there are none.
+func collectSettings(rows pgx.Rows, err error, tenant string) (domain.Settings, error) {
+	st := domain.Settings{Tenant: tenant}
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at time.Time
+		if err := rows.Scan(&st.ReporterAtNight, &at); err != nil {
+			return st, err
+		}
+		at = at.UTC()
+		st.Update = &at
+	}
+	return st, rows.Err()
 }
 
 // settingsSQL reads tenant $1's settings.

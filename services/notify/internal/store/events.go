@@ -95,17 +95,11 @@ func (s *Store) ReadToPlan(ctx context.Context, tx pgx.Tx, tenant string, ids []
 			return err
 		})
 	}
-	st := domain.Settings{Tenant: tenant}
+	var st domain.Settings
 	b.Queue(settingsSQL, tenant).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var at time.Time
-			if err := rows.Scan(&st.ReporterAtNight, &at); err != nil {
-				return err
-			}
-			at = at.UTC()
-			st.Update = &at
-		}
-		return rows.Err()
+		var err error
+		st, err = collectSettings(rows, nil, tenant)
+		return err
 	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, nil, st, fmt.Errorf("store.ReadToPlan: %w", err)

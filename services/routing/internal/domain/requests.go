@@ -45,13 +45,7 @@ func (r RouteRequest) Validate() error {
 	if r.Status.Tenant != r.Tenant || r.Status.TicketID != r.TicketID {
 		return apperr.Invalid("status", "must be of the request's tenant and ticket_id")
 	}
-	if r.Status.Status == "" {
-		return apperr.Invalid("status.status", "must be a known status other than TICKET_STATUS_UNSPECIFIED")
-	}
-	if r.Status.Sequence < 0 {
-		return apperr.Invalid("status.sequence", "must not be negative")
-	}
-	return nil
+	return apperr.Within("status", r.Status.Validate())
 }
 
 // ForTenant is the municipality of the job.

@@ -210,15 +210,7 @@ func TestBatchRecordTicketStatusAppliesEachLikeItsOwnCallInOneTransaction(t *tes
 	status := func(ticket string, st commonv1.TicketStatus, seq int64) *routingv1.RecordTicketStatusRequest {
 		return &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: ticket, Status: st, Sequence: seq}
 	}
-	triage := func() []string {
-		q, err := e.public.ListTriageQueue(staff, &routingv1.ListTriageQueueRequest{})
-		require.NoError(t, err)
-		var ids []string
-		for _, x := range q.GetTickets() {
-			ids = append(ids, x.GetTicketId())
-		}
-		return ids
-	}
+	triage := func() []string { return e.triage(staff) }
 	closed, progress := commonv1.TicketStatus_TICKET_STATUS_CLOSED, commonv1.TicketStatus_TICKET_STATUS_IN_PROGRESS
 
 	// a's newer status comes before its older one in the batch, and b's is
@@ -259,15 +251,7 @@ func TestARouteRecordsTheCreatedStatusItCarriesAsItsOwnReportWould(t *testing.T)
 			Status: &routingv1.RecordTicketStatusRequest{Tenant: "TST", TicketId: ticket, Status: st, Sequence: seq,
 				Priority: commonv1.Priority_PRIORITY_P2_HIGH}}
 	}
-	triage := func() []string {
-		q, err := e.public.ListTriageQueue(staff, &routingv1.ListTriageQueueRequest{})
-		require.NoError(t, err)
-		var ids []string
-		for _, x := range q.GetTickets() {
-			ids = append(ids, x.GetTicketId())
-		}
-		return ids
-	}
+	triage := func() []string { return e.triage(staff) }
 	status := func(ticket string) (st string, seq int64, priority string) {
 		require.NoError(t, e.pool.QueryRow(t.Context(), `SELECT status, sequence, priority FROM routing.ticket_status WHERE ticket_id = $1`,
 			ticket).Scan(&st, &seq, &priority))

@@ -129,6 +129,18 @@ func (e *env) route(tenant string, cat commonv1.Category, lat, lng float64) *rou
 	return resp
 }
 
+// triage is the ids of the triage queue's first page as staff sees it.
+func (e *env) triage(staff context.Context) []string {
+	e.t.Helper()
+	q, err := e.public.ListTriageQueue(staff, &routingv1.ListTriageQueueRequest{})
+	require.NoError(e.t, err)
+	var ids []string
+	for _, x := range q.GetTickets() {
+		ids = append(ids, x.GetTicketId())
+	}
+	return ids
+}
+
 // count runs a counting query as the owner (bypassing RLS).
 func (e *env) count(query string, args ...any) int {
 	e.t.Helper()

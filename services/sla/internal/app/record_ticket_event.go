@@ -224,20 +224,19 @@ func (a *App) changePriority(ctx context.Context, tx pgx.Tx, ev domain.TicketEve
 	if err != nil {
 		return false, err
 	}
-	changed := 0
+	var changed []domain.Clock
 	for _, c := range clocks {
-		if !c.ChangePriority(ev.Priority, ev.At, p, cals.Of(c.Calendar()), cals.Of(p.CalendarRef())) {
-			continue
+		if c.ChangePriority(ev.Priority, ev.At, p, cals.Of(c.Calendar()), cals.Of(p.CalendarRef())) {
+			changed = append(changed, c)
 		}
-		if err := store.SaveClock(ctx, tx, c); err != nil {
-			return false, err
-		}
-		changed++
+	}
+	if err := store.SaveClocks(ctx, tx, changed); err != nil {
+		return false, err
 	}
 	if err := store.UpdateTicketPriority(ctx, tx, ev.TicketID, ev.Priority, ev.Sequence); err != nil {
 		return false, err
 	}
-	if changed > 0 {
+	if len(changed) > 0 {
 		if err := a.mirrorDeadlines(ctx, tx, t.Tenant, ev.TicketID); err != nil {
 			return false, err
 		}
